@@ -1,0 +1,104 @@
+/**
+ * A tracker-agnostic rich-text document. Domain code writes comments and descriptions as a `Doc`; each
+ * adapter renders it in its tracker's format (Jira: ADF, Trello: Markdown), so no domain module knows either.
+ */
+export interface TextRun {
+  text: string;
+  bold?: boolean;
+  italic?: boolean;
+  code?: boolean;
+  href?: string;
+}
+
+export type Inline = TextRun[];
+
+export type Block =
+  | { type: 'heading'; level: 1 | 2 | 3; content: Inline }
+  | { type: 'paragraph'; content: Inline }
+  | { type: 'bulletList'; items: Inline[] }
+  | { type: 'orderedList'; items: Inline[] }
+  | { type: 'table'; header: Inline[]; rows: Inline[][] }
+  | { type: 'code'; text: string }
+  | { type: 'rule' };
+
+export interface Doc {
+  blocks: Block[];
+}
+
+export type InlineInput = string | TextRun | Inline;
+
+export function inline(...parts: InlineInput[]): Inline {
+  return parts.flatMap((part) =>
+    typeof part === 'string' ? [{ text: part }] : Array.isArray(part) ? part : [part],
+  );
+}
+
+export const bold = (text: string): TextRun => ({ text, bold: true });
+export const italic = (text: string): TextRun => ({ text, italic: true });
+export const code = (text: string): TextRun => ({ text, code: true });
+export const link = (text: string, href: string): TextRun => ({ text, href });
+
+export const heading = (level: 1 | 2 | 3, ...content: InlineInput[]): Block => ({
+  type: 'heading',
+  level,
+  content: inline(...content),
+});
+export const paragraph = (...content: InlineInput[]): Block => ({
+  type: 'paragraph',
+  content: inline(...content),
+});
+export const bulletList = (items: InlineInput[]): Block => ({
+  type: 'bulletList',
+  items: items.map((i) => inline(i)),
+});
+export const orderedList = (items: InlineInput[]): Block => ({
+  type: 'orderedList',
+  items: items.map((i) => inline(i)),
+});
+export const table = (header: InlineInput[], rows: InlineInput[][]): Block => ({
+  type: 'table',
+  header: header.map((h) => inline(h)),
+  rows: rows.map((row) => row.map((cell) => inline(cell))),
+});
+export const codeBlock = (text: string): Block => ({ type: 'code', text });
+export const rule = (): Block => ({ type: 'rule' });
+
+export function doc(...blocks: Block[]): Doc {
+  return { blocks };
+}
+
+export function inlineText(content: Inline): string {
+  return content.map((run) => run.text).join('');
+}
+
+/** Plain text of a document, one line per paragraph, list item or table row: what audits and tests compare. */
+export function docToPlainText(document: Doc): string {
+  const lines: string[] = [];
+  for (const block of document.blocks) {
+    switch (block.type) {
+      case 'heading':
+      case 'paragraph':
+        lines.push(inlineText(block.content));
+        break;
+      case 'bulletList':
+        for (const item of block.items) lines.push(`- ${inlineText(item)}`);
+        break;
+      case 'orderedList':
+        block.items.forEach((item, index) => {
+          lines.push(`${index + 1}. ${inlineText(item)}`);
+        });
+        break;
+      case 'table':
+        lines.push(block.header.map(inlineText).join(' | '));
+        for (const row of block.rows) lines.push(row.map(inlineText).join(' | '));
+        break;
+      case 'code':
+        lines.push(block.text);
+        break;
+      case 'rule':
+        lines.push('---');
+        break;
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,76 @@
+import Type, { type Static } from 'typebox';
+
+/**
+ * The one tracker-agnostic event type. Webhook routes normalize every delivery into it; jobs carry it.
+ * Events carry references, not snapshots: handlers re-read the item, so a retried job acts on fresh data
+ * and job data stays small and free of item text (except the comment that carries a command).
+ */
+export const TrackerNameSchema = Type.Union([Type.Literal('jira'), Type.Literal('trello')]);
+export type TrackerName = Static<typeof TrackerNameSchema>;
+
+export const ItemRefSchema = Type.Object({
+  tracker: TrackerNameSchema,
+  /** Jira issue id / Trello card id. */
+  id: Type.String({ minLength: 1 }),
+  /** Jira issue key (ABC-12) / Trello card shortLink: what people type. */
+  key: Type.String({ minLength: 1 }),
+});
+export type ItemRef = Static<typeof ItemRefSchema>;
+
+export const ActorSchema = Type.Object({
+  id: Type.String(),
+  displayName: Type.String(),
+});
+export type Actor = Static<typeof ActorSchema>;
+
+/** Where the item lives: Jira project, Trello board (+ list). Rules select backlog/support scope by it. */
+export const ContainerSchema = Type.Object({
+  id: Type.String(),
+  key: Type.String(),
+  listId: Type.Optional(Type.String()),
+  listName: Type.Optional(Type.String()),
+  /** Jira project type key (software, service_desk...). */
+  projectType: Type.Optional(Type.String()),
+});
+export type Container = Static<typeof ContainerSchema>;
+
+export const FieldChangeSchema = Type.Object({
+  field: Type.String(),
+  from: Type.Union([Type.String(), Type.Null()]),
+  to: Type.Union([Type.String(), Type.Null()]),
+});
+export type FieldChange = Static<typeof FieldChangeSchema>;
+
+const base = {
+  /** Unique per delivery: Jira X-Atlassian-Webhook-Identifier, Trello action.id. */
+  deliveryId: Type.String({ minLength: 1 }),
+  tracker: TrackerNameSchema,
+  actor: ActorSchema,
+  occurredAt: Type.String(),
+};
+
+const itemBase = { ...base, item: ItemRefSchema, container: ContainerSchema };
+
+export const TrackerEventSchema = Type.Union([
+  Type.Object({ ...itemBase, kind: Type.Literal('item.created'), issueType: Type.Optional(Type.String()) }),
+  Type.Object({ ...itemBase, kind: Type.Literal('item.updated'), changes: Type.Array(FieldChangeSchema) }),
+  Type.Object({ ...itemBase, kind: Type.Literal('item.deleted') }),
+  Type.Object({
+    ...itemBase,
+    kind: Type.Union([Type.Literal('comment.created'), Type.Literal('comment.updated')]),
+    comment: Type.Object({ id: Type.String(), text: Type.String() }),
+  }),
+  Type.Object({
+    ...itemBase,
+    kind: Type.Union([Type.Literal('link.created'), Type.Literal('link.deleted')]),
+    target: ItemRefSchema,
+  }),
+  Type.Object({
+    ...base,
+    kind: Type.Union([Type.Literal('sprint.started'), Type.Literal('sprint.closed')]),
+    sprint: Type.Object({ id: Type.String(), name: Type.String(), boardId: Type.String() }),
+  }),
+]);
+export type TrackerEvent = Static<typeof TrackerEventSchema>;
+export type TrackerEventKind = TrackerEvent['kind'];
+export type ItemEvent = Extract<TrackerEvent, { item: ItemRef }>;

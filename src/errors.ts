@@ -1,0 +1,77 @@
+import type { TrackerName } from './domain/events.ts';
+
+/** What went wrong with a tracker call, sorted by whether a retry can help. */
+export const ErrorKind = {
+  Auth: 'auth',
+  Forbidden: 'forbidden',
+  NotFound: 'notFound',
+  Validation: 'validation',
+  Conflict: 'conflict',
+  RateLimit: 'rateLimit',
+  Server: 'server',
+  Network: 'network',
+  /** The tracker answered with a shape its published API does not have. */
+  Schema: 'schema',
+} as const;
+export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];
+
+export interface TrackerErrorOptions {
+  cause?: unknown;
+  status?: number;
+  retryAfterMs?: number;
+}
+
+/** The only error adapters throw; nothing above them sees jira.js or trello.js errors. */
+export class TrackerError extends Error {
+  readonly kind: ErrorKind;
+  readonly tracker: TrackerName;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(kind: ErrorKind, tracker: TrackerName, message: string, options: TrackerErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'TrackerError';
+    this.kind = kind;
+    this.tracker = tracker;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+export function isRetryable(kind: ErrorKind): boolean {
+  return kind === ErrorKind.Server || kind === ErrorKind.Network || kind === ErrorKind.RateLimit;
+}
+
+/** Maps an HTTP status to an error kind, the same way for every tracker. */
+export function errorKindForStatus(status: number): ErrorKind {
+  if (status === 401) return ErrorKind.Auth;
+  if (status === 403) return ErrorKind.Forbidden;
+  if (status === 404 || status === 410) return ErrorKind.NotFound;
+  if (status === 409) return ErrorKind.Conflict;
+  if (status === 429) return ErrorKind.RateLimit;
+  if (status >= 500) return ErrorKind.Server;
+  return ErrorKind.Validation;
+}
+
+/** Retry-After is seconds or an HTTP date; rounded up so a retry never lands before the tracker allows. */
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds * 1000));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** A configuration problem found at start: the process stops with this message. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}

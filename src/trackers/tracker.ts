@@ -1,0 +1,165 @@
+import type { Doc } from '../domain/doc.ts';
+import type { Actor, Container, ItemRef, TrackerName } from '../domain/events.ts';
+
+/**
+ * The Tracker port: the only way handlers read or write Jira and Trello. Adapters (jira/, trello/, and the
+ * in-memory fake for unit tests) implement it; every write is idempotent ("ensure" semantics) so a retried
+ * job never doubles an effect. Adapters throw only `TrackerError` (src/errors.ts).
+ */
+export interface Tracker {
+  readonly name: TrackerName;
+  /** The service's own account, so events it caused can be dropped. */
+  whoAmI(): Promise<Actor>;
+  getItem(ref: ItemRef): Promise<TrackerItem>;
+  /** Resolves what a person typed (`ABC-12`, a card URL or shortLink) to an item; undefined when none. */
+  findItem(keyOrUrl: string): Promise<TrackerItem | undefined>;
+  /** One page of the items in a scope, for backfills and bulk re-scoring. */
+  listItems(scope: ItemScope, cursor?: string): Promise<ItemPage>;
+
+  /** Sets number fields by display name; fields that do not exist or cannot be edited are reported, not thrown. */
+  setNumberFields(
+    ref: ItemRef,
+    values: Record<string, number | null>,
+    options: SetFieldsOptions,
+  ): Promise<FieldWriteOutcome>;
+  /** Keeps exactly one comment of the service per item and purpose: creates it, edits it, or leaves it. */
+  upsertComment(ref: ItemRef, purpose: string, body: Doc): Promise<CommentOutcome>;
+  /** The service's own comment for a purpose, if any (plain text), e.g. to restore it on undo. */
+  getOwnComment(ref: ItemRef, purpose: string): Promise<OwnComment | undefined>;
+  deleteOwnComment(ref: ItemRef, purpose: string): Promise<boolean>;
+  /** Adds or removes a label; returns whether anything changed. */
+  setLabel(ref: ItemRef, label: string, present: boolean): Promise<boolean>;
+  /** Links `from` to a target (same tracker: native link; other tracker: remote link / attachment). */
+  addLink(from: ItemRef, to: LinkTarget, type: string): Promise<boolean>;
+  removeLink(from: ItemRef, to: LinkTarget): Promise<boolean>;
+  /** Jira: applies the transition that leads to the named status. Trello: moves the card to the named list. */
+  moveTo(ref: ItemRef, statusOrList: string): Promise<void>;
+  /** Replaces the description with Markdown-ish text (Jira: converted to ADF). */
+  setDescription(ref: ItemRef, text: string): Promise<void>;
+  createItem(container: CreateTarget, item: NewItem): Promise<ItemRef>;
+
+  /** Jira Agile only. */
+  readonly sprints?: SprintReader;
+  /** Trello only: the board's actions in a window (list moves, creations) to reconstruct a time-boxed "sprint". */
+  readonly boardActivity?: BoardActivityReader;
+}
+
+export type StatusCategory = 'todo' | 'in_progress' | 'done';
+
+export interface TrackerItem {
+  ref: ItemRef;
+  url: string;
+  title: string;
+  /** Description as plain text with structure kept as lines (headings, "- " list items, "Given ..." lines). */
+  description: string;
+  /** Jira issue type name; Trello: undefined (rules may map a label to a type). */
+  type?: string;
+  status: { name: string; category: StatusCategory };
+  container: Container;
+  labels: string[];
+  priority?: string;
+  /** Custom and system field values by display name (Jira: resolved through /field; Trello: custom fields). */
+  fields: Record<string, string | number | boolean | null>;
+  estimate: { storyPoints?: number; originalEstimateHours?: number };
+  links: ItemLink[];
+  checklists: Checklist[];
+  reporter?: Actor;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ItemLink {
+  target: LinkTarget;
+  type: string;
+  direction: 'inward' | 'outward';
+}
+
+/** A link target: an item of either tracker (by ref), or any URL. */
+export type LinkTarget =
+  | { kind: 'item'; ref: ItemRef; url: string; title: string }
+  | { kind: 'url'; url: string; title: string };
+
+export interface Checklist {
+  name: string;
+  items: { text: string; checked: boolean }[];
+}
+
+export type ItemScope =
+  | { kind: 'container'; containerId: string }
+  | { kind: 'query'; query: string }
+  | { kind: 'updatedSince'; containerId: string; since: string };
+
+export interface ItemPage {
+  items: TrackerItem[];
+  next?: string;
+}
+
+export interface SetFieldsOptions {
+  /** Trello: create missing Number custom fields on the board (rules decide). Jira never creates fields. */
+  createMissing: boolean;
+}
+
+export interface FieldWriteOutcome {
+  written: string[];
+  unchanged: string[];
+  missing: { name: string; reason: string }[];
+}
+
+export interface CommentOutcome {
+  id: string;
+  action: 'created' | 'updated' | 'unchanged';
+}
+
+export interface OwnComment {
+  id: string;
+  text: string;
+}
+
+export interface CreateTarget {
+  /** Jira project key / Trello board id. */
+  containerId: string;
+  /** Jira issue type name / Trello list name. */
+  typeOrList: string;
+}
+
+export interface NewItem {
+  title: string;
+  body: Doc;
+  labels: string[];
+}
+
+export interface Sprint {
+  id: string;
+  name: string;
+  state: 'future' | 'active' | 'closed';
+  boardId: string;
+  startDate?: string;
+  endDate?: string;
+  completeDate?: string;
+  goal?: string;
+}
+
+export interface SprintReader {
+  getSprint(sprintId: string): Promise<Sprint>;
+  getActiveSprint(boardId: string): Promise<Sprint | undefined>;
+  getSprintItems(sprintId: string): Promise<TrackerItem[]>;
+  /** The story-points field of a board's estimation configuration, if the board estimates by a field. */
+  getEstimationField(boardId: string): Promise<{ id: string; name: string } | undefined>;
+  /** Changes of the Sprint field of an item, oldest first, for reconstructing a sprint without snapshot. */
+  getSprintHistory(ref: ItemRef): Promise<{ at: string; from: string[]; to: string[] }[]>;
+}
+
+export interface BoardAction {
+  id: string;
+  type: 'createCard' | 'moveCard' | 'other';
+  date: string;
+  card: ItemRef;
+  listBefore?: string;
+  listAfter?: string;
+}
+
+export interface BoardActivityReader {
+  getBoardActions(boardId: string, since: string, before: string): Promise<BoardAction[]>;
+  getBoardLists(boardId: string): Promise<{ id: string; name: string }[]>;
+  getListItems(boardId: string, listName: string): Promise<TrackerItem[]>;
+}
