@@ -1,0 +1,88 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { SLIDING_WINDOW_SCRIPT } from './sliding-window-script.ts';
+
+/** One budget: at most `limit` requests in any `windowMs` for each subject the rule is applied to. */
+export interface RateRule {
+  name: string;
+  limit: number;
+  windowMs: number;
+}
+
+/** Client-side pacing shared by every process through Redis, so the tracker rarely answers 429. */
+export interface OutboundLimiter {
+  /**
+   * Waits until every named window has room, then takes one slot in each. A key is `<rule name>:<subject>`,
+   * e.g. `token:<sha256 of the token>`; the subject must never be a credential itself (see `hashSubject`).
+   */
+  acquire(keys: readonly string[]): Promise<void>;
+}
+
+export interface OutboundLimiterOptions {
+  redis: Redis;
+  /** Shared by all processes; wrapped in a `{hash tag}` unless it has one, so one script's keys share a slot. */
+  keyPrefix: string;
+  rules: readonly RateRule[];
+  /** Longest a single acquire may wait before it gives up with `OutboundLimitTimeoutError`. */
+  maxWaitMs?: number;
+  /** Clock for the windows; by default the Redis server's clock, which every process agrees on. */
+  now?: () => number;
+}
+
+/** Thrown when the budget stays exhausted longer than `maxWaitMs`; adapters turn it into a rate-limit error. */
+export class OutboundLimitTimeoutError extends Error {
+  readonly retryAfterMs: number;
+
+  constructor(retryAfterMs: number) {
+    super(`Outbound rate limit still exhausted; next slot in ${retryAfterMs} ms`);
+    this.name = 'OutboundLimitTimeoutError';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+const DEFAULT_MAX_WAIT_MS = 60_000;
+
+/** A stable, non-reversible subject for a credential: limiter keys end up in Redis and its monitoring. */
+export function hashSubject(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export function createOutboundLimiter(options: OutboundLimiterOptions): OutboundLimiter {
+  const { redis, rules } = options;
+  const prefix = /\{[^}]+\}/.test(options.keyPrefix) ? options.keyPrefix : `{${options.keyPrefix}}`;
+  const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  const instance = randomUUID();
+  let sequence = 0;
+
+  function ruleFor(key: string): RateRule {
+    const name = key.slice(0, key.indexOf(':'));
+    const rule = rules.find((candidate) => candidate.name === name);
+    if (!rule) throw new Error(`No rate rule named "${name}" for limiter key`);
+    return rule;
+  }
+
+  async function tryTake(keys: readonly string[]): Promise<number> {
+    const args: (string | number)[] = [options.now ? options.now() : -1, `${instance}:${sequence++}`];
+    for (const key of keys) {
+      const rule = ruleFor(key);
+      args.push(rule.limit, rule.windowMs);
+    }
+    const redisKeys = keys.map((key) => `${prefix}:${key}`);
+    return Number(await redis.eval(SLIDING_WINDOW_SCRIPT, redisKeys.length, ...redisKeys, ...args));
+  }
+
+  return {
+    async acquire(keys) {
+      const started = Date.now();
+      for (;;) {
+        const waitMs = await tryTake(keys);
+        if (waitMs <= 0) return;
+        const waited = Date.now() - started;
+        if (waited + waitMs > maxWaitMs) throw new OutboundLimitTimeoutError(waitMs);
+        // A little jitter so processes woken by the same expiry do not all retry in the same millisecond.
+        await sleep(waitMs + Math.floor(Math.random() * 5));
+      }
+    },
+  };
+}
