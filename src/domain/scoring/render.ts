@@ -1,0 +1,108 @@
+import {
+  bold,
+  bulletList,
+  code,
+  codeBlock,
+  type Doc,
+  doc,
+  heading,
+  type Inline,
+  inline,
+  link,
+  paragraph,
+  table,
+} from '../doc.ts';
+import { formatPercent } from './confidence.ts';
+import type { Evidence, ScoreInput, ScoreResult } from './types.ts';
+
+const INPUT_LABELS: Record<string, string> = {
+  reach: 'Reach',
+  impact: 'Impact',
+  confidence: 'Confidence',
+  effort: 'Effort',
+  businessValue: 'Business value',
+  timeCriticality: 'Time criticality',
+  riskReduction: 'Risk reduction',
+  jobSize: 'Job size',
+};
+const MODEL_LABELS = { rice: 'RICE', wsjf: 'WSJF' } as const;
+
+function formatValue(name: string, input: ScoreInput): string {
+  return name === 'confidence' ? formatPercent(input.value) : String(input.value);
+}
+
+function namedInputs(result: ScoreResult): [string, string, ScoreInput][] {
+  return Object.entries(result.inputs).map(([name, input]) => [name, INPUT_LABELS[name] ?? name, input]);
+}
+
+function evidenceLine(entry: Evidence): Inline {
+  const ref = entry.url ? link(entry.ticketRef, entry.url) : code(entry.ticketRef);
+  return inline(
+    ref,
+    entry.title ? ` ${entry.title}` : '',
+    entry.customerId ? ` (customer ${entry.customerId})` : '',
+  );
+}
+
+const EVIDENCE_NONE = paragraph('No linked support tickets yet: reach grows as tickets are linked.');
+const HOW_TO = paragraph(
+  'Set an input with ',
+  code('/score impact=4 effort=3'),
+  ', see the formula with ',
+  code('/score explain'),
+  ', drop overrides with ',
+  code('/score clear'),
+  '.',
+);
+
+/** The one scorecard comment per item: the score, every input and where it came from, the evidence. */
+export function renderScorecard(result: ScoreResult, options: { itemUrl?: string } = {}): Doc {
+  const rows = namedInputs(result).map(([name, label, input]) => [
+    label,
+    formatValue(name, input),
+    input.source,
+    input.detail,
+  ]);
+  const evidence =
+    result.evidence.length > 0
+      ? [paragraph(bold('Evidence')), bulletList(result.evidence.map(evidenceLine))]
+      : [EVIDENCE_NONE];
+  return doc(
+    heading(3, `Priority score: ${result.score} (${MODEL_LABELS[result.model]})`),
+    ...(options.itemUrl ? [paragraph('Item: ', link(options.itemUrl, options.itemUrl))] : []),
+    table(['Input', 'Value', 'Source', 'How'], rows),
+    ...evidence,
+    HOW_TO,
+  );
+}
+
+function formula(result: ScoreResult): [string, string] {
+  const v = (name: string, input: ScoreInput) => formatValue(name, input);
+  if (result.model === 'wsjf') {
+    const { businessValue, timeCriticality, riskReduction, jobSize } = result.inputs;
+    return [
+      'Score = (Business value + Time criticality + Risk reduction) ÷ Job size',
+      `      = (${businessValue.value} + ${timeCriticality.value} + ${riskReduction.value}) ÷ ${jobSize.value} ≈ ${result.score}`,
+    ];
+  }
+  const { reach, impact, confidence, effort } = result.inputs;
+  return [
+    'Score = Reach × Impact × Confidence ÷ Effort',
+    `      = ${v('reach', reach)} × ${v('impact', impact)} × ${v('confidence', confidence)} ÷ ${v('effort', effort)} ≈ ${result.score}`,
+  ];
+}
+
+/** Answer to `/score explain`: the formula with this item's numbers, then where each number came from. */
+export function renderExplanation(result: ScoreResult): Doc {
+  const [general, substituted] = formula(result);
+  return doc(
+    heading(3, `How the ${MODEL_LABELS[result.model]} score of ${result.score} is computed`),
+    codeBlock(`${general}\n${substituted}`),
+    bulletList(
+      namedInputs(result).map(([name, label, input]) =>
+        inline(bold(label), ` ${formatValue(name, input)}: ${input.detail}`),
+      ),
+    ),
+    paragraph('The score depends only on this item and its linked tickets, rounded to one decimal.'),
+  );
+}
