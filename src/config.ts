@@ -1,0 +1,172 @@
+import Type, { type Static } from 'typebox';
+import { ConfigError } from './errors.ts';
+import { validate } from './schema/validate.ts';
+
+const Url = (description: string) => Type.String({ pattern: '^https?://[^\\s]+$', description });
+const Secret = (description: string) => Type.String({ minLength: 1, description });
+
+/** Every environment variable the service reads; the only reader of process.env is `loadConfig`. */
+export const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'HTTP port of the API' }),
+  HOST: Type.String({ default: '0.0.0.0', description: 'Interface the API listens on' }),
+  REDIS_URL: Type.String({
+    pattern: '^rediss?://',
+    default: 'redis://127.0.0.1:6379',
+    description: 'Redis for queues, dedupe records, rate limits, index and audit',
+  }),
+  PUBLIC_URL: Type.Optional(Url('Base URL the trackers call, e.g. https://refinery.example.com')),
+  ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token of the /admin API' })),
+  JIRA_BASE_URL: Type.Optional(Url('Jira Cloud site, e.g. https://acme.atlassian.net')),
+  JIRA_EMAIL: Type.Optional(Type.String({ minLength: 1 })),
+  JIRA_API_TOKEN: Type.Optional(Secret('API token of the Jira account the service acts as')),
+  JIRA_WEBHOOK_SECRET: Type.Optional(Secret('Secret of the Jira admin webhook (X-Hub-Signature)')),
+  JIRA_WEBHOOK_SECRET_PREVIOUS: Type.Optional(Secret('Previous secret, accepted during a rotation')),
+  TRELLO_API_URL: Type.String({ pattern: '^https?://', default: 'https://api.trello.com/1' }),
+  TRELLO_API_KEY: Type.Optional(Secret('Trello API key')),
+  TRELLO_API_TOKEN: Type.Optional(Secret('Trello token of the member the service acts as')),
+  TRELLO_API_SECRET: Type.Optional(Secret('Trello application secret (signs webhooks)')),
+  TRELLO_API_SECRET_PREVIOUS: Type.Optional(
+    Secret('Previous application secret, accepted during a rotation'),
+  ),
+  DRY_RUN: Type.Boolean({ default: false, description: 'Compute everything, write nothing to trackers' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
+  ROLE: Type.Union([Type.Literal('api'), Type.Literal('worker'), Type.Literal('all')], { default: 'all' }),
+  REFINERY_CONFIG: Type.Optional(
+    Type.String({ minLength: 1, description: 'Path of the rules file (JSON or YAML)' }),
+  ),
+  QUEUE_PREFIX: Type.String({ default: 'refinery', pattern: '^[A-Za-z0-9_-]+$' }),
+  DEDUPE_TTL_SECONDS: Type.Integer({ minimum: 1_800, default: 86_400 }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1_024, default: 1_048_576 }),
+  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
+  JOB_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50, default: 6 }),
+  JOB_BACKOFF_MS: Type.Integer({ minimum: 10, default: 2_000 }),
+  /** Tests set it so a tracker answer that drifts from the vendor's published schema fails loudly. */
+  TRACKER_STRICT_SCHEMAS: Type.Boolean({ default: false }),
+  AUDIT_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 400 }),
+});
+export type Env = Static<typeof EnvSchema>;
+
+export interface JiraConfig {
+  baseUrl: string;
+  email: string;
+  apiToken: string;
+  webhookSecrets: string[];
+}
+
+export interface TrelloConfig {
+  apiUrl: string;
+  apiKey: string;
+  apiToken: string;
+  webhookSecrets: string[];
+  /** PUBLIC_URL + route path: Trello signs body + this URL, byte for byte. */
+  callbackUrl: string;
+}
+
+export interface Config {
+  env: Env;
+  port: number;
+  host: string;
+  redisUrl: string;
+  role: Env['ROLE'];
+  logLevel: Env['LOG_LEVEL'];
+  publicUrl?: string;
+  adminToken?: string;
+  dryRun: boolean;
+  rulesPath?: string;
+  queuePrefix: string;
+  dedupeTtlSeconds: number;
+  bodyLimitBytes: number;
+  workerConcurrency: number;
+  jobAttempts: number;
+  jobBackoffMs: number;
+  strictTrackerSchemas: boolean;
+  auditRetentionDays: number;
+  jira?: JiraConfig;
+  trello?: TrelloConfig;
+}
+
+export const TRELLO_WEBHOOK_PATH = '/webhooks/trello';
+export const JIRA_WEBHOOK_PATH = '/webhooks/jira';
+
+function pickEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of Object.keys(EnvSchema.properties)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  return picked;
+}
+
+function requireAll(env: Env, group: string, names: (keyof Env)[]): string[] {
+  const missing = names.filter((name) => env[name] === undefined);
+  return missing.length === 0 ? [] : [`${group} needs ${missing.join(', ')} (set all of them, or none)`];
+}
+
+function secrets(...values: (string | undefined)[]): string[] {
+  return values.filter((value): value is string => value !== undefined);
+}
+
+/** Reads, defaults, converts and validates the environment; a bad or missing variable stops the process. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const result = validate(EnvSchema, pickEnv(source), {
+    coerce: true,
+    label: (path) => path.slice(1) || 'environment',
+  });
+  if (!result.ok) throw new ConfigError(result.problems);
+  const env = result.value;
+  const problems: string[] = [];
+  const jiraWanted = env.JIRA_BASE_URL ?? env.JIRA_EMAIL ?? env.JIRA_API_TOKEN;
+  if (jiraWanted)
+    problems.push(...requireAll(env, 'Jira', ['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN']));
+  const trelloWanted = env.TRELLO_API_KEY ?? env.TRELLO_API_TOKEN ?? env.TRELLO_API_SECRET;
+  if (trelloWanted) {
+    problems.push(...requireAll(env, 'Trello', ['TRELLO_API_KEY', 'TRELLO_API_TOKEN', 'TRELLO_API_SECRET']));
+    if (!env.PUBLIC_URL)
+      problems.push('Trello needs PUBLIC_URL: its webhook signature covers the callback URL');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '');
+  const config: Config = {
+    env,
+    port: env.PORT,
+    host: env.HOST,
+    redisUrl: env.REDIS_URL,
+    role: env.ROLE,
+    logLevel: env.LOG_LEVEL,
+    publicUrl,
+    adminToken: env.ADMIN_TOKEN,
+    dryRun: env.DRY_RUN,
+    rulesPath: env.REFINERY_CONFIG,
+    queuePrefix: env.QUEUE_PREFIX,
+    dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    jobAttempts: env.JOB_ATTEMPTS,
+    jobBackoffMs: env.JOB_BACKOFF_MS,
+    strictTrackerSchemas: env.TRACKER_STRICT_SCHEMAS,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    jira:
+      jiraWanted && env.JIRA_BASE_URL && env.JIRA_EMAIL && env.JIRA_API_TOKEN
+        ? {
+            baseUrl: env.JIRA_BASE_URL.replace(/\/+$/, ''),
+            email: env.JIRA_EMAIL,
+            apiToken: env.JIRA_API_TOKEN,
+            webhookSecrets: secrets(env.JIRA_WEBHOOK_SECRET, env.JIRA_WEBHOOK_SECRET_PREVIOUS),
+          }
+        : undefined,
+    trello:
+      env.TRELLO_API_KEY && env.TRELLO_API_TOKEN && env.TRELLO_API_SECRET && publicUrl
+        ? {
+            apiUrl: env.TRELLO_API_URL.replace(/\/+$/, ''),
+            apiKey: env.TRELLO_API_KEY,
+            apiToken: env.TRELLO_API_TOKEN,
+            webhookSecrets: secrets(env.TRELLO_API_SECRET, env.TRELLO_API_SECRET_PREVIOUS),
+            callbackUrl: `${publicUrl}${TRELLO_WEBHOOK_PATH}`,
+          }
+        : undefined,
+  };
+  return Object.freeze(config);
+}

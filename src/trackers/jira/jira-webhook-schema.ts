@@ -1,0 +1,61 @@
+import Type, { type Static } from 'typebox';
+
+/** Only the fields of a Jira Cloud delivery the service reads; deliveries carry many more, which are allowed. */
+const JiraUser = Type.Object({ accountId: Type.String(), displayName: Type.Optional(Type.String()) });
+
+const JiraIssue = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  key: Type.String({ minLength: 1 }),
+  fields: Type.Optional(
+    Type.Object({
+      project: Type.Optional(
+        Type.Object({ id: Type.String(), key: Type.String(), projectTypeKey: Type.Optional(Type.String()) }),
+      ),
+      issuetype: Type.Optional(Type.Object({ name: Type.String() })),
+    }),
+  ),
+});
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+export const JiraDeliverySchema = Type.Object({
+  webhookEvent: Type.String({ minLength: 1 }),
+  timestamp: Type.Optional(Type.Number()),
+  issue_event_type_name: Type.Optional(Type.String()),
+  user: Type.Optional(JiraUser),
+  issue: Type.Optional(JiraIssue),
+  changelog: Type.Optional(
+    Type.Object({
+      items: Type.Array(
+        Type.Object({
+          field: Type.String(),
+          fieldId: Type.Optional(Type.String()),
+          fromString: Type.Optional(NullableString),
+          toString: Type.Optional(NullableString),
+        }),
+      ),
+    }),
+  ),
+  comment: Type.Optional(
+    Type.Object({
+      id: Type.String(),
+      body: Type.Unknown(),
+      author: Type.Optional(JiraUser),
+      updateAuthor: Type.Optional(JiraUser),
+    }),
+  ),
+  issueLink: Type.Optional(
+    Type.Object({
+      sourceIssueId: Type.Union([Type.String(), Type.Number()]),
+      destinationIssueId: Type.Union([Type.String(), Type.Number()]),
+    }),
+  ),
+  sprint: Type.Optional(
+    Type.Object({
+      id: Type.Union([Type.String(), Type.Number()]),
+      name: Type.String(),
+      originBoardId: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+    }),
+  ),
+});
+export type JiraDelivery = Static<typeof JiraDeliverySchema>;

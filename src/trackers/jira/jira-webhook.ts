@@ -1,0 +1,94 @@
+import type { Actor, Container, FieldChange, ItemRef } from '../../domain/events.ts';
+import { ignored, type Normalized, normalized } from '../normalized.ts';
+import type { JiraDelivery } from './jira-webhook-schema.ts';
+
+const SYSTEM_ACTOR: Actor = { id: 'jira', displayName: 'Jira' };
+
+function actorOf(user: { accountId: string; displayName?: string } | undefined): Actor {
+  return user ? { id: user.accountId, displayName: user.displayName ?? user.accountId } : SYSTEM_ACTOR;
+}
+
+function containerOf(delivery: JiraDelivery): Container {
+  const project = delivery.issue?.fields?.project;
+  return project
+    ? { id: project.id, key: project.key, projectType: project.projectTypeKey }
+    : { id: 'unknown', key: 'unknown' };
+}
+
+function changesOf(delivery: JiraDelivery): FieldChange[] {
+  return (delivery.changelog?.items ?? []).map((item) => ({
+    field: item.fieldId ?? item.field,
+    from: item.fromString ?? null,
+    to: item.toString ?? null,
+  }));
+}
+
+/** Turns a verified Jira Cloud delivery into our event, or says why it needs no work. */
+export function toJiraEvent(delivery: JiraDelivery, deliveryId: string): Normalized {
+  const base = {
+    deliveryId,
+    tracker: 'jira' as const,
+    occurredAt: new Date(delivery.timestamp ?? Date.now()).toISOString(),
+  };
+  const { issue, webhookEvent } = delivery;
+
+  if (webhookEvent === 'sprint_started' || webhookEvent === 'sprint_closed') {
+    const sprint = delivery.sprint;
+    if (!sprint) return ignored(`${webhookEvent} without a sprint`);
+    return normalized({
+      ...base,
+      actor: actorOf(delivery.user),
+      kind: webhookEvent === 'sprint_started' ? 'sprint.started' : 'sprint.closed',
+      sprint: { id: String(sprint.id), name: sprint.name, boardId: String(sprint.originBoardId ?? '') },
+    });
+  }
+  if (webhookEvent === 'issuelink_created' || webhookEvent === 'issuelink_deleted') {
+    const link = delivery.issueLink;
+    if (!link) return ignored(`${webhookEvent} without an issueLink`);
+    const ref = (id: string | number): ItemRef => ({ tracker: 'jira', id: String(id), key: String(id) });
+    return normalized({
+      ...base,
+      actor: actorOf(delivery.user),
+      kind: webhookEvent === 'issuelink_created' ? 'link.created' : 'link.deleted',
+      item: ref(link.sourceIssueId),
+      container: containerOf(delivery),
+      target: ref(link.destinationIssueId),
+    });
+  }
+  if (!issue) return ignored(`unsupported event ${webhookEvent}`);
+  const item: ItemRef = { tracker: 'jira', id: issue.id, key: issue.key };
+  const itemBase = { ...base, item, container: containerOf(delivery) };
+
+  switch (webhookEvent) {
+    case 'jira:issue_created':
+      return normalized({
+        ...itemBase,
+        actor: actorOf(delivery.user),
+        kind: 'item.created',
+        issueType: issue.fields?.issuetype?.name,
+      });
+    case 'jira:issue_updated': {
+      const changes = changesOf(delivery);
+      // A comment also raises issue_updated with no changelog; comment_created carries it.
+      if (changes.length === 0) return ignored('issue update without field changes');
+      return normalized({ ...itemBase, actor: actorOf(delivery.user), kind: 'item.updated', changes });
+    }
+    case 'jira:issue_deleted':
+      return normalized({ ...itemBase, actor: actorOf(delivery.user), kind: 'item.deleted' });
+    case 'comment_created':
+    case 'comment_updated': {
+      const comment = delivery.comment;
+      if (!comment) return ignored(`${webhookEvent} without a comment`);
+      return normalized({
+        ...itemBase,
+        actor: actorOf(
+          webhookEvent === 'comment_updated' ? (comment.updateAuthor ?? comment.author) : comment.author,
+        ),
+        kind: webhookEvent === 'comment_created' ? 'comment.created' : 'comment.updated',
+        comment: { id: comment.id, text: typeof comment.body === 'string' ? comment.body : '' },
+      });
+    }
+    default:
+      return ignored(`unsupported event ${webhookEvent}`);
+  }
+}

@@ -1,0 +1,92 @@
+import type { Container, FieldChange, ItemRef } from '../../domain/events.ts';
+import { ignored, type Normalized, normalized } from '../normalized.ts';
+import type { TrelloDelivery } from './trello-webhook-schema.ts';
+
+type Data = TrelloDelivery['action']['data'];
+
+function containerOf(data: Data): Container {
+  const list = data.listAfter ?? data.list;
+  return {
+    id: data.board?.id ?? 'unknown',
+    key: data.board?.shortLink ?? data.board?.id ?? 'unknown',
+    listId: list?.id,
+    listName: list?.name,
+  };
+}
+
+const text = (value: unknown): string | null =>
+  value === undefined || value === null ? null : String(value);
+
+const OLD_FIELD_NAMES: Record<string, string> = { name: 'title', desc: 'description', idList: 'list' };
+
+function changesOf(data: Data): FieldChange[] {
+  return Object.entries(data.old ?? {}).map(([field, before]) => {
+    if (field === 'idList')
+      return { field: 'list', from: data.listBefore?.name ?? null, to: data.listAfter?.name ?? null };
+    const after = (data.card as Record<string, unknown> | undefined)?.[field];
+    return { field: OLD_FIELD_NAMES[field] ?? field, from: text(before), to: text(after) };
+  });
+}
+
+/** Turns a verified Trello delivery into our event, or says why it needs no work. */
+export function toTrelloEvent(delivery: TrelloDelivery): Normalized {
+  const { action } = delivery;
+  const { data } = action;
+  if (!data.card) return ignored(`unsupported action ${action.type}`);
+  const item: ItemRef = { tracker: 'trello', id: data.card.id, key: data.card.shortLink ?? data.card.id };
+  const base = {
+    deliveryId: action.id,
+    tracker: 'trello' as const,
+    occurredAt: action.date,
+    actor: {
+      id: action.idMemberCreator,
+      displayName: action.memberCreator?.fullName ?? action.idMemberCreator,
+    },
+    item,
+    container: containerOf(data),
+  };
+  switch (action.type) {
+    case 'createCard':
+    case 'copyCard':
+    case 'moveCardToBoard':
+      return normalized({ ...base, kind: 'item.created' });
+    case 'deleteCard':
+    case 'moveCardFromBoard':
+      return normalized({ ...base, kind: 'item.deleted' });
+    case 'updateCard': {
+      const changes = changesOf(data);
+      return changes.length > 0
+        ? normalized({ ...base, kind: 'item.updated', changes })
+        : ignored('card update without changes');
+    }
+    case 'updateCustomFieldItem':
+      return normalized({
+        ...base,
+        kind: 'item.updated',
+        changes: [{ field: data.customField?.name ?? 'customField', from: null, to: null }],
+      });
+    case 'addLabelToCard':
+    case 'removeLabelFromCard':
+      return normalized({
+        ...base,
+        kind: 'item.updated',
+        changes: [{ field: 'labels', from: null, to: null }],
+      });
+    case 'commentCard':
+      return normalized({
+        ...base,
+        kind: 'comment.created',
+        comment: { id: action.id, text: data.text ?? '' },
+      });
+    case 'updateComment':
+      return data.action
+        ? normalized({
+            ...base,
+            kind: 'comment.updated',
+            comment: { id: data.action.id, text: data.action.text ?? data.text ?? '' },
+          })
+        : ignored('comment update without the comment');
+    default:
+      return ignored(`unsupported action ${action.type}`);
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommands } from '../../../src/domain/commands/parse-commands.ts';
+
+const names = (text: string) => parseCommands(text).map((c) => `/${c.name}${c.args ? ` ${c.args}` : ''}`);
+
+describe('parseCommands', () => {
+  it.each([
+    ['a lone command', '/help', ['/help']],
+    ['arguments, spacing normalised', '/score   impact=4  effort=3 ', ['/score impact=4 effort=3']],
+    ['several commands in one comment', 'Thanks!\n/score\nand also\n/ac template', ['/score', '/ac template']],
+    ['command names are case-insensitive', '/Score explain', ['/score explain']],
+    ['up to three leading spaces', '   /help', ['/help']],
+    ['a slash inside a sentence is not a command', 'see /score above', []],
+    ['a path is not a command', '/usr/bin/env is broken', []],
+    ['four spaces is an indented code block', '    /help', []],
+    ['markdown code fence', '```\n/score\n```\n/help', ['/help']],
+    ['tilde fence', '~~~\n/score\n~~~', []],
+    ['unclosed fence swallows the rest', '```\n/score', []],
+    ['jira {code} block', '{code:java}\n/score\n{code}\n/ac', ['/ac']],
+    ['jira {noformat} on one line', '{noformat}/score{noformat}\n/help', ['/help']],
+    ['jira {quote} block', '{quote}\n/link ABC-1\n{quote}\n/similar', ['/similar']],
+    ['markdown quote', '> /score impact=5\n/help', ['/help']],
+    ['jira bq. quote', 'bq. /score\n/help', ['/help']],
+    ['windows line endings', '/help\r\n/score\r\n', ['/help', '/score']],
+  ])('%s', (_label, text, expected) => {
+    expect(names(text)).toEqual(expected);
+  });
+
+  it('numbers lines and keeps repeated commands apart by fingerprint', () => {
+    const commands = parseCommands('hi\n/score\n/score');
+
+    expect(commands.map((c) => [c.line, c.fingerprint])).toEqual([
+      [2, 'score #1'],
+      [3, 'score #2'],
+    ]);
+  });
+
+  it('an edit keeps the fingerprints of unchanged commands, so only new ones run', () => {
+    const before = parseCommands('/score\n/ac').map((c) => c.fingerprint);
+    const after = parseCommands('typo fixed\n/score\n/ac\n/link ABC-9').map((c) => c.fingerprint);
+
+    expect(after.filter((f) => !before.includes(f))).toEqual(['link ABC-9#1']);
+  });
+
+  it('stops at the per-comment limit', () => {
+    expect(parseCommands('/a\n/b\n/c\n/d', 2)).toHaveLength(2);
+  });
+});
