@@ -1,0 +1,46 @@
+import type { AcceptanceRules, Section } from './rules.ts';
+
+/** Everything the checker needs for one item: the effective template plus the settings that apply to it. */
+export interface ResolvedTemplate {
+  /** Template name; `none` when the item's type has no template (the checker then always passes). */
+  name: string;
+  label: string;
+  gate: string[];
+  vagueWords: string[];
+  storySentence: boolean;
+  sections: Section[];
+}
+
+export interface ResolveContext {
+  type?: string;
+  containerKey?: string;
+}
+
+export function resolveTemplate(rules: AcceptanceRules, context: ResolveContext): ResolvedTemplate {
+  const override = rules.overrides.find((o) => o.containerKey === context.containerKey);
+  const templates = { ...rules.templates, ...override?.templates };
+  const types = lowerKeys({ ...rules.types, ...override?.types });
+  const name =
+    context.type === undefined
+      ? (override?.untypedTemplate ?? rules.untypedTemplate)
+      : (types[context.type.trim().toLowerCase()] ?? 'none');
+  const template = name === 'none' ? undefined : templates[name];
+  return {
+    name: template ? name : 'none',
+    label: override?.label ?? rules.label,
+    gate: override?.gate ?? rules.gate,
+    vagueWords: override?.vagueWords ?? rules.vagueWords,
+    storySentence: template?.storySentence ?? false,
+    sections: template?.sections ?? [],
+  };
+}
+
+/** Whether moving an item into `statusOrList` must be refused (or reverted) because it does not pass. */
+export function gateBlocks(template: ResolvedTemplate, ok: boolean, statusOrList: string): boolean {
+  const target = statusOrList.trim().toLowerCase();
+  return !ok && template.gate.some((status) => status.trim().toLowerCase() === target);
+}
+
+function lowerKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key.trim().toLowerCase(), value]));
+}

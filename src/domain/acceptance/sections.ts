@@ -1,0 +1,73 @@
+import type { Section } from './rules.ts';
+import { headingCandidate, matchesAlias } from './text.ts';
+
+/** A line of the item: `line` is its 1-based line number in the description; absent for checklist items. */
+export interface Entry {
+  text: string;
+  line?: number;
+}
+
+export interface ParsedSection {
+  key: string;
+  /** Where the section was found: the first heading line, or the checklist's name. */
+  line?: number;
+  source: 'heading' | 'checklist';
+  items: Entry[];
+}
+
+export interface ParsedDescription {
+  /** Recognised sections of the template, merged by key, in order of appearance. */
+  sections: Map<string, ParsedSection>;
+  /** Lines outside any recognised section (preamble, unknown headings' content). */
+  other: Entry[];
+}
+
+export interface ChecklistInput {
+  name: string;
+  items: { text: string; checked: boolean }[];
+}
+
+/** Headings that structure a criteria section rather than end it ("### Scenario: guest checkout"). */
+const SUBHEADING =
+  /^\s*(scenario|scenario outline|example|examples|rule|background|given|when|then|and|but)\b/i;
+
+/**
+ * Splits a description into the template's sections. Headings are recognised in Markdown, Jira wiki markup,
+ * bold lines, "Name:" lines and bare lines (ADF headings arrive as their own line); a heading with unknown name
+ * only ends the current section when it is explicit markup.
+ */
+export function parseDescription(
+  description: string,
+  sections: Section[],
+  checklists: ChecklistInput[] = [],
+): ParsedDescription {
+  const found = new Map<string, ParsedSection>();
+  const other: Entry[] = [];
+  let current: ParsedSection | undefined;
+  description.split(/\r?\n/).forEach((raw, index) => {
+    const line = index + 1;
+    const candidate = headingCandidate(raw);
+    const section =
+      candidate && sections.find((s) => matchesAlias(candidate.label, [s.heading, ...s.aliases]));
+    if (candidate && section) {
+      current = found.get(section.key) ?? { key: section.key, line, source: 'heading', items: [] };
+      found.set(section.key, current);
+      if (candidate.rest !== '') current.items.push({ text: candidate.rest, line });
+      return;
+    }
+    if (candidate?.explicit && !SUBHEADING.test(candidate.label)) current = undefined;
+    const text = raw.trim();
+    if (text === '') return;
+    (current ? current.items : other).push({ text, line });
+  });
+  for (const checklist of checklists) {
+    const section = sections.find((s) => matchesAlias(checklist.name, [s.heading, ...s.aliases]));
+    if (!section) continue;
+    const target = found.get(section.key) ?? { key: section.key, source: 'checklist', items: [] };
+    target.items.push(
+      ...checklist.items.map((item) => ({ text: item.text.trim() })).filter((e) => e.text !== ''),
+    );
+    found.set(section.key, target);
+  }
+  return { sections: found, other };
+}

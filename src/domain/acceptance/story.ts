@@ -1,0 +1,64 @@
+/**
+ * The user-story sentence "As a <role>, I want <goal>, so that <benefit>" and its quality checks, after the
+ * AQUSA criteria (Lucassen et al., "Improving agile requirements: the Quality User Story framework", 2016).
+ */
+export interface StoryParts {
+  role?: string;
+  goal?: string;
+  benefit?: string;
+}
+
+const ROLE =
+  /^\W*as\s+(?:an?\s+|the\s+)?(.+?)(?=(?:,\s*|\s+)(?:(?:i|we)\s+|i'd|we'd)?(?:want|would|need|wish|can|should|must|am|are|expect|like|prefer|will)\b)/i;
+const WANT =
+  /\b(?:(?:i|we)\s+(?:really\s+)?(?:want|wanted|would\s+like|would\s+love|need|wish|can|could|should\s+be\s+able|must\s+be\s+able|am\s+able|are\s+able|expect|like|prefer|will\s+be\s+able)|i'd\s+like|we'd\s+like|i’d\s+like|would\s+like|want)\b(?:\s+to\b)?/i;
+const BENEFIT = /(?:,\s*|\s+)\b(so\s+that|so|in\s+order\s+to|in\s+order\s+that|such\s+that|because|since)\b/i;
+
+/** Whether a text reads like a user story at all ("As a ...", "I want ..."). */
+export function looksLikeStory(text: string): boolean {
+  return /^\W*as\s+(?:an?|the)\s+\S/i.test(text) || /^\W*(?:i|we)\s+(?:want|would like|need)\b/i.test(text);
+}
+
+export function parseStory(text: string): StoryParts {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const role = ROLE.exec(flat)?.[1]?.trim();
+  const want = WANT.exec(flat);
+  if (!want) return { role: nonEmpty(role) };
+  const afterWant = flat.slice(want.index + want[0].length);
+  const benefit = BENEFIT.exec(afterWant);
+  const goal = benefit ? afterWant.slice(0, benefit.index) : afterWant;
+  return {
+    role: nonEmpty(role),
+    goal: nonEmpty(clean(goal)),
+    benefit: benefit ? nonEmpty(clean(afterWant.slice(benefit.index + benefit[0].length))) : undefined,
+  };
+}
+
+/** Several goals in one story: a coordinating conjunction in the goal (AQUSA "atomic"). */
+export function conjunctionInGoal(goal: string): string | undefined {
+  return /(?:^|\s)(and\/or|and|or|&|\+)(?=\s)/i.exec(goal)?.[1]?.toLowerCase();
+}
+
+/** Text beyond role, goal and benefit (AQUSA "minimal"): asides, examples, extra clauses or sentences. */
+export function extraText(text: string, parts: StoryParts): string | undefined {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const aside = /\([^)]*\)|\[[^\]]*\]|\{[^}]*\}/.exec(flat);
+  if (aside) return aside[0];
+  const example = /\b(?:e\.\s?g\.|i\.\s?e\.|etc\.?|such as|for example|for instance|note:)/i.exec(flat);
+  if (example) return example[0];
+  const sentence = /[.!?]\s+([A-Z][^.!?]*[.!?]?)\s*$/.exec(flat);
+  if (sentence?.[1] && sentence[1].split(' ').length >= 2) return sentence[1];
+  const again = parts.benefit && /\b(so that|in order to|so)\b(?=\s)/i.exec(parts.benefit);
+  if (again) return again[0];
+  return undefined;
+}
+
+function clean(text: string): string {
+  return text.replace(/^[\s,;:]+|[\s,;:.]+$/g, '');
+}
+
+/** Empty, or only a template placeholder like "<role>". */
+function nonEmpty(text: string | undefined): string | undefined {
+  const trimmed = text?.trim() ?? '';
+  return trimmed === '' || /^<[^>]*>$/.test(trimmed) ? undefined : trimmed;
+}

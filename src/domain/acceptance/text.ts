@@ -1,0 +1,77 @@
+/** Line-level text helpers shared by the section parser and the checks. */
+
+/** Lowercase words only: markup, punctuation and extra spaces removed (for tolerant comparisons). */
+export function normalize(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+const LIST_MARKER =
+  /^\s*(?:[-*•+]|#+(?=\s)|\d{1,2}\s*[.)]|\d{1,2}(?=\s+[A-Za-z])|[a-z][.)](?=\s)|\(?[/x]\)|\[[ xX]?\])\s*/;
+
+/** The text of a list item without its marker (Markdown, wiki markup, numbered, checkbox). */
+export function stripListMarker(line: string): string {
+  let text = line.trim();
+  for (let i = 0; i < 2; i++) text = text.replace(LIST_MARKER, '');
+  return text.trim();
+}
+
+export function isListItem(line: string): boolean {
+  return LIST_MARKER.test(line) && stripListMarker(line) !== '';
+}
+
+/** Removes inline emphasis (`*x*`, `**x**`, `_x_`, `{{x}}`) so words can be read. */
+export function stripEmphasis(text: string): string {
+  return text
+    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/(^|[\s(])[*_](\S(?:.*?\S)?)[*_](?=$|[\s.,:;!?)])/g, '$1$2')
+    .replace(/\{\{(.+?)\}\}/g, '$1');
+}
+
+export interface HeadingCandidate {
+  /** The heading text without markup and trailing colon. */
+  label: string;
+  /** Text after the heading on the same line ("AC: the total is shown"). */
+  rest: string;
+  /** Markdown `#`, wiki `hN.` or a whole bold line: always a heading, even when its name is unknown. */
+  explicit: boolean;
+}
+
+/** Reads a line as a possible heading; the caller decides whether a non-explicit one names a known section. */
+export function headingCandidate(line: string): HeadingCandidate | undefined {
+  const trimmed = line.trim();
+  if (trimmed === '') return undefined;
+  const markdown = /^#{1,6}\s+(.+?)\s*#*$/.exec(trimmed) ?? /^h[1-6]\.\s+(.+)$/i.exec(trimmed);
+  if (markdown) return { ...splitColon(markdown[1] ?? ''), explicit: true };
+  const bold = /^(\*\*|__|\*|_)(?!\s)(.+?)(?<!\s)\1\s*(.*)$/.exec(trimmed);
+  if (bold) {
+    const inner = splitColon(bold[2] ?? '');
+    const after = (bold[3] ?? '').replace(/^:\s*/, '');
+    const rest = [inner.rest, after].filter((part) => part !== '').join(' ');
+    const explicit = rest === '' || /:\s*$/.test(bold[2] ?? '') || (bold[3] ?? '').startsWith(':');
+    return { label: inner.label, rest, explicit };
+  }
+  const colon = /^([A-Za-z][\w '()/&-]{0,48}?)\s*:(?!\/)\s*(.*)$/.exec(trimmed);
+  if (colon) return { label: (colon[1] ?? '').trim(), rest: (colon[2] ?? '').trim(), explicit: false };
+  return { label: trimmed.replace(/[.:]+$/, '').trim(), rest: '', explicit: false };
+}
+
+function splitColon(text: string): { label: string; rest: string } {
+  const index = text.indexOf(':');
+  if (index < 0) return { label: text.trim(), rest: '' };
+  return { label: text.slice(0, index).trim(), rest: text.slice(index + 1).trim() };
+}
+
+/** Whether a heading label names a section: equal to an alias, maybe numbered ("AC1") or with a short tail. */
+export function matchesAlias(label: string, aliases: string[]): boolean {
+  const words = normalize(label).replace(/\s*\d+$/, '');
+  if (words === '') return false;
+  return aliases.some((alias) => {
+    const a = normalize(alias);
+    if (words === a || words === `${a}s`) return true;
+    const aliasWords = a.split(' ').length;
+    return aliasWords > 1 && words.startsWith(`${a} `) && words.split(' ').length - aliasWords <= 2;
+  });
+}
