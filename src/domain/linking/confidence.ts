@@ -1,0 +1,83 @@
+/** Logistic model over ranking features; `weights` align with `confidenceFeatures`. */
+export interface CalibrationModel {
+  intercept: number;
+  weights: readonly number[];
+}
+
+export interface CalibrationSample {
+  features: readonly number[];
+  /** true when the candidate is the ticket's real match. */
+  label: boolean;
+}
+
+/**
+ * Features of the candidate at `rank` in a ranked list of normalised scores: its score, its margin over
+ * the next candidate, its gap to the top candidate and log(1 + rank). The normalised score (query vs
+ * candidate divided by query vs itself) makes them comparable across short and long tickets.
+ */
+export function confidenceFeatures(scores: readonly number[], rank: number): number[] {
+  const s = scores[rank] ?? 0;
+  const next = scores[rank + 1] ?? 0;
+  const top = scores[0] ?? 0;
+  return [s, s - next, top - s, Math.log1p(rank)];
+}
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+export function confidenceOf(model: CalibrationModel, features: readonly number[]): number {
+  let z = model.intercept;
+  for (let i = 0; i < model.weights.length; i++) z += (model.weights[i] ?? 0) * (features[i] ?? 0);
+  return sigmoid(z);
+}
+
+function solve(matrix: number[][], rhs: number[]): number[] {
+  const n = rhs.length;
+  const a = matrix.map((row, i) => [...row, rhs[i]!]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r]![col]!) > Math.abs(a[pivot]![col]!)) pivot = r;
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const f = a[r]![col]! / a[col]![col]!;
+      for (let c = col; c <= n; c++) a[r]![c]! -= f * a[col]![c]!;
+    }
+  }
+  return a.map((row, i) => row[n]! / row[i]!);
+}
+
+/**
+ * Fits a ridge-regularised logistic regression by Newton's method (deterministic, a handful of
+ * features). The intercept is not regularised.
+ */
+export function calibrate(
+  samples: readonly CalibrationSample[],
+  options: { l2?: number; iterations?: number } = {},
+): CalibrationModel {
+  const l2 = options.l2 ?? 1e-3;
+  const dims = (samples[0]?.features.length ?? 0) + 1;
+  let beta = new Array<number>(dims).fill(0);
+  for (let iter = 0; iter < (options.iterations ?? 25); iter++) {
+    const grad = new Array<number>(dims).fill(0);
+    const hess = Array.from({ length: dims }, () => new Array<number>(dims).fill(0));
+    for (const { features, label } of samples) {
+      const x = [1, ...features];
+      const p = sigmoid(x.reduce((z, xi, i) => z + xi * beta[i]!, 0));
+      const w = Math.max(p * (1 - p), 1e-9);
+      for (let i = 0; i < dims; i++) {
+        grad[i]! += (p - (label ? 1 : 0)) * x[i]!;
+        for (let j = 0; j < dims; j++) hess[i]![j]! += w * x[i]! * x[j]!;
+      }
+    }
+    for (let i = 1; i < dims; i++) {
+      grad[i]! += l2 * samples.length * beta[i]!;
+      hess[i]![i]! += l2 * samples.length;
+    }
+    const step = solve(hess, grad);
+    beta = beta.map((b, i) => b - step[i]!);
+    if (step.every((s) => Math.abs(s) < 1e-9)) break;
+  }
+  return { intercept: beta[0]!, weights: beta.slice(1) };
+}

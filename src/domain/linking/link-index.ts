@@ -1,0 +1,114 @@
+import { analyzeText } from './analyze.ts';
+import { DEFAULT_CALIBRATION } from './calibration-model.ts';
+import { type CalibrationModel, confidenceFeatures, confidenceOf } from './confidence.ts';
+import { addDocument, createIndexState, liveCount, removeDocument } from './index-state.ts';
+import { createScratch, rankCandidates } from './query.ts';
+import { tokenizeText } from './tokenize.ts';
+import { DEFAULT_LINKING_TUNING, type LinkingTuning } from './tuning.ts';
+
+/** A backlog item as the index sees it. `created` is an ISO 8601 instant (or epoch ms). */
+export interface LinkDoc {
+  id: string;
+  title: string;
+  description: string;
+  created?: string | number;
+}
+
+export interface LinkQueryText {
+  title: string;
+  description: string;
+}
+
+export interface LinkQueryOptions {
+  /** Only items created strictly before this instant are candidates (the ticket's arrival time). */
+  createdBefore?: string | number;
+  /** Number of matches to return (default 10). */
+  limit?: number;
+  excludeId?: string;
+}
+
+export interface Match {
+  id: string;
+  /** Normalised relevance (about 0..1, not a probability) plus recency prior. */
+  score: number;
+  /** Calibrated probability that this item is the ticket's match. */
+  confidence: number;
+  /** Readable query words the two texts share, most decisive first (at most 5). */
+  sharedTerms: string[];
+}
+
+export interface LinkIndex {
+  /** Adds the item or replaces the item with the same id. */
+  upsert(doc: LinkDoc): void;
+  remove(id: string): boolean;
+  query(text: LinkQueryText, options?: LinkQueryOptions): Match[];
+  readonly size: number;
+  /** Rough bytes held by postings and per-item arrays. */
+  memoryEstimate(): number;
+}
+
+export interface LinkIndexOptions {
+  tuning?: Partial<LinkingTuning>;
+  calibration?: CalibrationModel;
+}
+
+/** Parses an instant; undefined means "unknown" (always a candidate / no filter). */
+export function toEpochMs(value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new RangeError(`invalid created time: ${String(value)}`);
+  return ms;
+}
+
+const SHARED_TERMS_SHOWN = 5;
+
+export function createLinkIndex(options: LinkIndexOptions = {}): LinkIndex {
+  const tuning: LinkingTuning = { ...DEFAULT_LINKING_TUNING, ...options.tuning };
+  const calibration = options.calibration ?? DEFAULT_CALIBRATION;
+  const state = createIndexState();
+  const scratch = createScratch();
+
+  function query(text: LinkQueryText, queryOptions: LinkQueryOptions = {}): Match[] {
+    const limit = queryOptions.limit ?? 10;
+    const analyzed = analyzeText(text.title, text.description, tuning);
+    const ranked = rankCandidates(state, tuning, scratch, {
+      text: analyzed,
+      createdBefore: toEpochMs(queryOptions.createdBefore) ?? Number.POSITIVE_INFINITY,
+      excludeId: queryOptions.excludeId,
+      limit: limit + 1,
+    });
+    const surfaces = tokenizeText(`${text.title}\n${text.description}`, true).surfaces!;
+    const scores = ranked.map((r) => r.score);
+    return ranked.slice(0, limit).map((r, rank) => ({
+      id: r.id,
+      score: r.score,
+      confidence: confidenceOf(calibration, confidenceFeatures(scores, rank)),
+      sharedTerms: r.sharedTerms.slice(0, SHARED_TERMS_SHOWN).map((t) =>
+        t.term.includes(' ')
+          ? t.term
+              .split(' ')
+              .map((w) => surfaces.get(w) ?? w)
+              .join(' ')
+          : (surfaces.get(t.term) ?? t.term),
+      ),
+    }));
+  }
+
+  return {
+    upsert(doc) {
+      const created = toEpochMs(doc.created) ?? Number.NEGATIVE_INFINITY;
+      addDocument(state, doc.id, created, analyzeText(doc.title, doc.description, tuning));
+    },
+    remove: (id) => removeDocument(state, id),
+    query,
+    get size() {
+      return liveCount(state);
+    },
+    memoryEstimate() {
+      let postings = 0;
+      for (const list of state.postings) postings += list.length;
+      const termBytes = state.termIds.size * 120;
+      return postings * 8 + termBytes + state.ids.length * 80;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { createLinkIndex, type LinkDoc } from '../../../src/domain/linking/link-index.ts';
+
+const BACKLOG: LinkDoc[] = [
+  {
+    id: 'a',
+    title: 'Login page times out behind proxy',
+    description: 'Users see a blank page after the login form is submitted.',
+    created: '2024-01-01T00:00:00Z',
+  },
+  {
+    id: 'b',
+    title: 'Export to CSV drops unicode columns',
+    description: 'Login required first. The exported file loses accented names.',
+    created: '2024-02-01T00:00:00Z',
+  },
+  {
+    id: 'c',
+    title: 'Scheduler crashes with NullPointerException',
+    description: 'java.lang.NullPointerException at org.acme.sched.JobRunner.run(JobRunner.java:42)',
+    created: '2024-03-01T00:00:00Z',
+  },
+  {
+    id: 'd',
+    title: 'Dashboard is slow',
+    description: 'Charts render slowly; the login page and the export are fine.',
+    created: '2024-04-01T00:00:00Z',
+  },
+];
+
+function indexOf(docs: readonly LinkDoc[]) {
+  const index = createLinkIndex();
+  for (const doc of docs) index.upsert(doc);
+  return index;
+}
+
+const ids = (matches: { id: string }[]) => matches.map((m) => m.id);
+
+describe('createLinkIndex', () => {
+  it('ranks the item whose title carries the query words above items that mention them in passing', () => {
+    const matches = indexOf(BACKLOG).query({ title: 'login times out', description: '' });
+    expect(ids(matches)[0]).toBe('a');
+  });
+
+  it('matches stack traces through class and exception names', () => {
+    const matches = indexOf(BACKLOG).query({
+      title: 'Job runner fails',
+      description: 'NPE in JobRunner.run, see org.acme.sched.JobRunner',
+    });
+    expect(ids(matches)[0]).toBe('c');
+    expect(matches[0]!.sharedTerms).toEqual(expect.arrayContaining(['jobrunner']));
+  });
+
+  it('only returns items created strictly before createdBefore', () => {
+    const index = indexOf(BACKLOG);
+    const query = { title: 'login page', description: '' };
+    expect(ids(index.query(query, { createdBefore: '2024-03-15T00:00:00Z' }))).not.toContain('d');
+    expect(ids(index.query(query, { createdBefore: '2024-01-01T00:00:00Z' }))).toEqual([]);
+    expect(ids(index.query(query))).toContain('d');
+  });
+
+  it('excludes the given id and honours the limit', () => {
+    const index = indexOf(BACKLOG);
+    const matches = index.query(
+      { title: 'login page export', description: '' },
+      { excludeId: 'a', limit: 1 },
+    );
+    expect(matches).toHaveLength(1);
+    expect(matches[0]!.id).not.toBe('a');
+  });
+
+  it('forgets removed items and reflects updates', () => {
+    const index = indexOf(BACKLOG);
+    expect(index.remove('c')).toBe(true);
+    expect(index.remove('c')).toBe(false);
+    expect(index.size).toBe(3);
+    expect(ids(index.query({ title: 'NullPointerException', description: '' }))).toEqual([]);
+    index.upsert({ id: 'd', title: 'Scheduler NullPointerException on startup', description: '' });
+    expect(index.size).toBe(3);
+    expect(ids(index.query({ title: 'NullPointerException', description: '' }))).toEqual(['d']);
+    expect(ids(index.query({ title: 'dashboard slow charts', description: '' }))).toEqual([]);
+  });
+
+  it('keeps ranking correctly after many removals compact the index', () => {
+    const index = createLinkIndex();
+    for (let i = 0; i < 40; i++)
+      index.upsert({ id: `n${i}`, title: `noise item ${i}`, description: 'filler words' });
+    for (const doc of BACKLOG) index.upsert(doc);
+    for (let i = 0; i < 40; i++) index.remove(`n${i}`);
+    expect(index.size).toBe(4);
+    expect(ids(index.query({ title: 'export unicode csv', description: '' }))[0]).toBe('b');
+  });
+
+  it('returns scores in descending order with confidences in [0, 1] and readable shared words', () => {
+    const matches = indexOf(BACKLOG).query({ title: 'Exporting CSV loses unicode', description: 'login' });
+    expect(matches[0]!.id).toBe('b');
+    expect(matches[0]!.sharedTerms).toEqual(expect.arrayContaining(['csv', 'unicode']));
+    for (let i = 1; i < matches.length; i++)
+      expect(matches[i]!.score).toBeLessThanOrEqual(matches[i - 1]!.score);
+    for (const m of matches) expect(m.confidence).toBeGreaterThanOrEqual(0);
+    for (const m of matches) expect(m.confidence).toBeLessThanOrEqual(1);
+  });
+
+  it('rejects an unparseable created time', () => {
+    expect(() => createLinkIndex().upsert({ id: 'x', title: 't', description: '', created: 'soon' })).toThrow(
+      /invalid created time/,
+    );
+  });
+
+  it('returns nothing for a query without known words', () => {
+    expect(indexOf(BACKLOG).query({ title: 'the of and', description: 'zzzunknown' })).toEqual([]);
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { stem } from '../../../src/domain/linking/stem.ts';
+import { tokenize, tokenizeText } from '../../../src/domain/linking/tokenize.ts';
+
+describe('tokenizeText', () => {
+  it.each([
+    [
+      'camelCase identifiers keep the whole and the parts',
+      'getBeanNamesForType',
+      ['bean', 'nam', 'typ'],
+      ['getbeannamesfortype'],
+    ],
+    [
+      'acronyms split before the next word',
+      'HTTPServerError',
+      ['http', 'server', 'error'],
+      ['httpservererror'],
+    ],
+    ['snake_case splits on underscores', 'max_retry_count', ['max', 'retry', 'count'], ['max_retry_count']],
+    [
+      'dotted class names keep the full name and each part',
+      'org.apache.hadoop.hive.ql.exec.MapOperator',
+      ['org', 'apach', 'hadoop', 'map', 'operator'],
+      ['org.apache.hadoop.hive.ql.exec.mapoperator', 'mapoperator'],
+    ],
+    ['versions stay whole', 'fails on 0.13.1', ['fail'], ['0.13.1']],
+    [
+      'exception names are whole terms',
+      'java.lang.NullPointerException thrown',
+      ['null', 'pointer', 'exception', 'thrown'],
+      ['java.lang.nullpointerexception', 'nullpointerexception'],
+    ],
+  ])('%s', (_, text, someWords, someWholes) => {
+    const tokens = tokenizeText(text);
+    expect(tokens.words).toEqual(expect.arrayContaining(someWords));
+    expect(tokens.wholes).toEqual(expect.arrayContaining(someWholes));
+  });
+
+  it('drops stop words, wiki markup words and single characters', () => {
+    expect(tokenize('The {code} of a x and the {noformat}')).toEqual([]);
+  });
+
+  it('folds case and accents and keeps non-Latin words', () => {
+    expect(tokenize('Café NAÏVE Größe 日本語')).toEqual(['caf', 'naiv', 'große', '日本語']);
+  });
+
+  it('does not emit version parts as words', () => {
+    expect(tokenizeText('1.2.3').words).toEqual([]);
+  });
+
+  it('records readable spellings for stemmed words when asked', () => {
+    expect(tokenizeText('Queries failing', true).surfaces).toEqual(
+      new Map([
+        ['query', 'queries'],
+        ['fail', 'failing'],
+      ]),
+    );
+  });
+});
+
+describe('stem', () => {
+  it.each([
+    ['timeouts', 'timeout'],
+    ['queries', 'query'],
+    ['failing', 'fail'],
+    ['failed', 'fail'],
+    ['running', 'run'],
+    ['processes', 'process'],
+    ['status', 'status'],
+    ['class', 'class'],
+    ['creates', 'creat'],
+    ['created', 'creat'],
+    ['log4j', 'log4j'],
+  ])('%s -> %s', (word, expected) => {
+    expect(stem(word)).toBe(expected);
+  });
+});
