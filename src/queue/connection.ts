@@ -37,3 +37,19 @@ export function createRedis(url: string, role: RedisRole, log: Logger): Redis {
   });
   return redis;
 }
+
+/** True when Redis answers a PING within the timeout: what readiness probes report. */
+export async function pingRedis(redis: Redis, timeoutMs = 1_000): Promise<boolean> {
+  if (redis.status !== 'ready') return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([redis.ping().then((answer) => answer === 'PONG'), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

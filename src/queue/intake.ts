@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type JobRequest, jobOptions, type RetryPolicy } from './jobs.ts';
+import type { JobRequest } from '../domain/job-requests.ts';
+import { jobOptions, type RetryPolicy } from './jobs.ts';
 
 export type IntakeOutcome = 'accepted' | 'duplicate';
 

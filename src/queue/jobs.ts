@@ -1,22 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
-import type { TrackerEvent } from '../domain/events.ts';
+import type { JobRequest } from '../domain/job-requests.ts';
 
 export const QUEUE_NAME = 'tracker-jobs';
-
-/** Every kind of work a worker does. Each job carries the event that caused it (references, not snapshots). */
-export const JobName = {
-  RunCommands: 'run-commands',
-} as const;
-export type JobName = (typeof JobName)[keyof typeof JobName];
-
-export type CommentEvent = Extract<TrackerEvent, { kind: 'comment.created' | 'comment.updated' }>;
-
-export interface JobDataMap {
-  'run-commands': { event: CommentEvent };
-}
-
-export type JobRequest = { [N in JobName]: { name: N; data: JobDataMap[N] } }[JobName];
 
 export interface RetryPolicy {
   attempts: number;

@@ -1,0 +1,36 @@
+import type { Rules } from '../rules/rules-schema.ts';
+import { classifyContainer, type ItemRole } from '../rules/scope-rules.ts';
+import { parseCommands } from './commands/parse-commands.ts';
+import type { TrackerEvent } from './events.ts';
+import type { JobRequest } from './job-requests.ts';
+
+export interface PlanContext {
+  rules: Rules;
+  /** The role of the item the event is about (backlog, support, ignored); undefined for sprint events. */
+  role?: ItemRole;
+}
+
+/** One capability's say on which jobs an event needs. Pure: decided from the event and the rules alone. */
+export type Planner = (event: TrackerEvent, context: PlanContext) => JobRequest[];
+
+const planCommands: Planner = (event, { rules }) => {
+  if (event.kind !== 'comment.created' && event.kind !== 'comment.updated') return [];
+  const { allowedActors, maxPerComment } = rules.commands;
+  if (allowedActors.length > 0 && !allowedActors.includes(event.actor.id)) return [];
+  return parseCommands(event.comment.text, maxPerComment).length > 0
+    ? [{ name: 'run-commands', data: { event } }]
+    : [];
+};
+
+export const PLANNERS: readonly Planner[] = [planCommands];
+
+/** Which jobs an event triggers; an ignored container triggers none. */
+export function planJobs(
+  event: TrackerEvent,
+  rules: Rules,
+  planners: readonly Planner[] = PLANNERS,
+): JobRequest[] {
+  const role = 'item' in event ? classifyContainer(event.tracker, event.container, rules.scope) : undefined;
+  if (role === 'ignored') return [];
+  return planners.flatMap((planner) => planner(event, { rules, role }));
+}

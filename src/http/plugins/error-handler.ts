@@ -1,0 +1,23 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/**
+ * One error handler: 4xx answers say what was wrong; 5xx answers say nothing about internals (no stack traces).
+ * 410 is never sent: Trello deletes a webhook that answers it.
+ */
+export function useErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError & { headers?: Record<string, string> }, request, reply) => {
+    let status = error.statusCode ?? 500;
+    if (status === 410 || status < 400 || status > 599) status = 500;
+    if (status >= 500 && status !== 503) request.log.error({ err: error }, 'Request failed');
+    else request.log.info({ status, reason: error.message }, 'Request rejected');
+    if (error.headers) reply.headers(error.headers);
+    const message = status >= 500 && status !== 503 ? 'Internal error' : error.message;
+    return reply.status(status).send({ error: STATUS_CODES[status] ?? 'Error', message });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({ error: 'Not Found', message: `No route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+}

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type RedisProcess, startRedis } from '../../scripts/lib/redis-process.ts';
+import { fixtureText } from '../fixtures/index.ts';
+import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
+import { jiraHeaders } from '../helpers/sign.ts';
+
+let redis: RedisProcess;
+let api: ApiHarness;
+const dir = mkdtempSync(join(tmpdir(), 'refinery-503-'));
+
+beforeAll(async () => {
+  redis = await startRedis({ dir });
+  api = await startApiHarness({ redisUrl: redis.url });
+});
+afterAll(async () => {
+  await api.close();
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('answers 503 while Redis is down, acknowledges nothing, and accepts again once it is back', async () => {
+  const body = fixtureText('jira/comment_created').replace('Leaving a comment here! :)', '/help');
+  const headers = jiraHeaders(body, 'during-outage');
+  await redis.stop();
+
+  const during = await api.app.inject({ method: 'POST', url: '/webhooks/jira', payload: body, headers });
+  const ready = await api.app.inject({ method: 'GET', url: '/readyz' });
+  redis = await startRedis({ dir, port: redis.port });
+  await new Promise((resolve) => api.redis.once('ready', resolve));
+  const after = await api.app.inject({ method: 'POST', url: '/webhooks/jira', payload: body, headers });
+
+  expect(during.statusCode).toBe(503);
+  expect(during.headers['retry-after']).toBe('5');
+  expect(ready.statusCode).toBe(503);
+  expect(after.statusCode).toBe(202);
+  expect(await api.queue.count()).toBe(1);
+});

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { validate } from '../../src/schema/validate.ts';
+import { toJiraEvent } from '../../src/trackers/jira/jira-webhook.ts';
+import { type JiraDelivery, JiraDeliverySchema } from '../../src/trackers/jira/jira-webhook-schema.ts';
+import { toTrelloEvent } from '../../src/trackers/trello/trello-webhook.ts';
+import {
+  type TrelloDelivery,
+  TrelloDeliverySchema,
+} from '../../src/trackers/trello/trello-webhook-schema.ts';
+import { fixture } from '../fixtures/index.ts';
+
+function jira(name: 'jira/issue_created' | 'jira/comment_created'): JiraDelivery {
+  const result = validate(JiraDeliverySchema, fixture(name));
+  if (!result.ok) throw new Error(result.problems.join('; '));
+  return result.value;
+}
+
+interface TrelloPatch {
+  action: { type: string; id: string; data: Record<string, unknown> };
+}
+
+function trello(
+  name: 'trello/createCard' | 'trello/commentCard',
+  patch: (body: TrelloPatch) => void = () => {},
+): TrelloDelivery {
+  const body = fixture<TrelloPatch>(name);
+  patch(body);
+  const result = validate(TrelloDeliverySchema, body);
+  if (!result.ok) throw new Error(result.problems.join('; '));
+  return result.value;
+}
+
+describe('Jira deliveries', () => {
+  it('normalizes the real issue_created sample', () => {
+    expect(toJiraEvent(jira('jira/issue_created'), 'd1')).toEqual({
+      kind: 'event',
+      event: {
+        kind: 'item.created',
+        deliveryId: 'd1',
+        tracker: 'jira',
+        occurredAt: expect.stringMatching(/^2026-04-25T/),
+        actor: { id: '712020:28d10afc-d4b0-47f2-b86f-74d9a5f29c81', displayName: 'Pritesh Shetty' },
+        item: { tracker: 'jira', id: '10033', key: 'KAN-3' },
+        container: { id: '10000', key: 'KAN', projectType: 'software' },
+        issueType: 'Task',
+      },
+    });
+  });
+
+  it('normalizes the real comment_created sample, author as actor', () => {
+    expect(toJiraEvent(jira('jira/comment_created'), 'd2')).toMatchObject({
+      event: {
+        kind: 'comment.created',
+        actor: { id: '5a1b0e47748e770ed11f338c', displayName: 'Eeshan Garg' },
+        item: { key: 'ZUL-1' },
+        comment: { id: '10000', text: 'Leaving a comment here! :)' },
+      },
+    });
+  });
+
+  it('turns an issue_updated changelog into field changes', () => {
+    const delivery = { ...jira('jira/issue_created'), webhookEvent: 'jira:issue_updated' };
+
+    const result = toJiraEvent(delivery, 'd3');
+
+    expect(
+      result.kind === 'event' && result.event.kind === 'item.updated' && result.event.changes,
+    ).toContainEqual({
+      field: 'customfield_10071',
+      from: null,
+      to: 'Medium',
+    });
+  });
+
+  it('ignores the issue_updated that a comment also raises', () => {
+    const delivery = {
+      ...jira('jira/comment_created'),
+      webhookEvent: 'jira:issue_updated',
+      issue_event_type_name: 'issue_commented',
+    };
+
+    expect(toJiraEvent(delivery, 'd4')).toEqual({
+      kind: 'ignored',
+      reason: 'issue update without field changes',
+    });
+  });
+
+  it('normalizes sprint_closed with the Agile sprint shape', () => {
+    const delivery: JiraDelivery = {
+      webhookEvent: 'sprint_closed',
+      timestamp: 1_700_000_000_000,
+      sprint: { id: 37, name: 'Sprint 12', originBoardId: 5 },
+    };
+
+    expect(toJiraEvent(delivery, 'd5')).toMatchObject({
+      event: { kind: 'sprint.closed', sprint: { id: '37', name: 'Sprint 12', boardId: '5' } },
+    });
+  });
+});
+
+describe('Trello deliveries', () => {
+  it('normalizes the real createCard sample', () => {
+    expect(toTrelloEvent(trello('trello/createCard'))).toMatchObject({
+      kind: 'event',
+      event: {
+        kind: 'item.created',
+        tracker: 'trello',
+        container: { id: expect.any(String), listName: expect.any(String) },
+      },
+    });
+  });
+
+  it('normalizes the real commentCard sample', () => {
+    expect(toTrelloEvent(trello('trello/commentCard'))).toMatchObject({
+      event: {
+        kind: 'comment.created',
+        deliveryId: '5476fb9e348fd8c4eeecc905',
+        actor: { id: '4f55dc2f8e0358c24d194be0', displayName: 'Hugo Rodger-Brown' },
+        item: { tracker: 'trello', id: '5476fb7437746ac807afe2a5', key: '4K7LwAKx' },
+        container: { id: '5476fab52086e26047fa328c', key: 'TAAnwdP9', listName: 'To Do' },
+        comment: { id: '5476fb9e348fd8c4eeecc905', text: 'Test comment' },
+      },
+    });
+  });
+
+  it('turns a list move into a list change', () => {
+    const moved = trello('trello/createCard', (body) => {
+      body.action.type = 'updateCard';
+      body.action.data.old = { idList: 'a' };
+      body.action.data.listBefore = { id: 'a', name: 'Doing' };
+      body.action.data.listAfter = { id: 'b', name: 'Done' };
+    });
+
+    expect(toTrelloEvent(moved)).toMatchObject({
+      event: {
+        kind: 'item.updated',
+        changes: [{ field: 'list', from: 'Doing', to: 'Done' }],
+        container: { listName: 'Done' },
+      },
+    });
+  });
+
+  it('an edited comment keeps the id of the comment, not of the edit', () => {
+    const edited = trello('trello/commentCard', (body) => {
+      body.action.type = 'updateComment';
+      body.action.id = 'edit-action';
+      body.action.data.action = { id: 'original-comment', text: '/score' };
+    });
+
+    expect(toTrelloEvent(edited)).toMatchObject({
+      event: {
+        kind: 'comment.updated',
+        deliveryId: 'edit-action',
+        comment: { id: 'original-comment', text: '/score' },
+      },
+    });
+  });
+});
