@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Value } from 'typebox/value';
+import { withDefaults } from './with-defaults.ts';
 
 const Impact = Type.Integer({ minimum: 1, maximum: 5 });
 const ImpactMap = (defaults: Record<string, number>) =>
@@ -119,7 +119,5 @@ export type ScoringRules = Static<typeof ScoringRulesSchema>;
 
 /** Fills defaults and validates; throws a TypeBox error naming the offending path. */
 export function resolveScoringRules(input: unknown = {}): ScoringRules {
-  const withDefaults = Value.Default(ScoringRulesSchema, Value.Clone(input ?? {}));
-  Value.Assert(ScoringRulesSchema, withDefaults);
-  return withDefaults;
+  return withDefaults(ScoringRulesSchema, input);
 }

@@ -1,0 +1,107 @@
+import type { BoardAction, TrackerItem } from '../../trackers/tracker.ts';
+import type { ItemRef } from '../events.ts';
+import type { Evidence } from '../scoring/types.ts';
+import { customerImpact, exact, summaryItem, sumPoints, topDelivered } from './delivered.ts';
+import type { SprintStats, SummaryItem } from './types.ts';
+
+/** What the summary needs of a card; a TrackerItem fits. */
+export interface CardInfo {
+  title: string;
+  url: string;
+  labels?: readonly string[];
+  estimate?: { storyPoints?: number };
+}
+
+export interface BoardWindowInput {
+  window: { start: string; end: string; name: string };
+  /** Board actions; those outside [start, end) are ignored. */
+  actions: readonly BoardAction[];
+  doneLists: readonly string[];
+  inProgressLists: readonly string[];
+  /** Cards in the in-progress lists at close; a card whose known list is not one of them is ignored. */
+  cardsInProgress: readonly TrackerItem[];
+  /** Title and URL by card id, for cards that moved or were created. */
+  cards: ReadonlyMap<string, CardInfo>;
+  bugLabels?: readonly string[];
+  linkedTicketsResolved?: Readonly<Record<string, readonly Evidence[]>>;
+  scores?: Readonly<Record<string, number>>;
+}
+
+function matcher(names: readonly string[]): (name: string | undefined) => boolean {
+  const wanted = new Set(names.map((name) => name.trim().toLowerCase()));
+  return (name) => name !== undefined && wanted.has(name.trim().toLowerCase());
+}
+
+function inWindow(actions: readonly BoardAction[], start: string, end: string): BoardAction[] {
+  const from = Date.parse(start);
+  const to = Date.parse(end);
+  return actions
+    .filter((action) => {
+      const at = Date.parse(action.date);
+      return at >= from && at < to;
+    })
+    .sort((a, b) => Date.parse(a.date) - Date.parse(b.date) || a.id.localeCompare(b.id));
+}
+
+function cardItem(ref: ItemRef, card: CardInfo | undefined): SummaryItem {
+  return summaryItem(
+    { ref, title: card?.title ?? ref.key, url: card?.url ?? `https://trello.com/c/${ref.key}` },
+    card?.estimate?.storyPoints,
+  );
+}
+
+/**
+ * Done cards are those whose last list change in the window put them in a done list, so a card moved to
+ * Done and back is not counted, and a card still in an in-progress list is never both done and carried over.
+ */
+function doneCards(
+  actions: readonly BoardAction[],
+  isDone: (list: string | undefined) => boolean,
+): ItemRef[] {
+  const lastList = new Map<string, { ref: ItemRef; list: string }>();
+  for (const action of actions) {
+    if (action.type !== 'other' && action.listAfter !== undefined) {
+      lastList.set(action.card.id, { ref: action.card, list: action.listAfter });
+    }
+  }
+  return [...lastList.values()].filter((entry) => isDone(entry.list)).map((entry) => entry.ref);
+}
+
+/** A Trello "sprint": what a board delivered in a time window, read from its actions. */
+export function summarizeBoardWindow(input: BoardWindowInput): SprintStats {
+  const { window, cards } = input;
+  const actions = inWindow(input.actions, window.start, window.end);
+  const isInProgress = matcher(input.inProgressLists);
+  const carried = input.cardsInProgress.filter(
+    (card) => card.container.listName === undefined || isInProgress(card.container.listName),
+  );
+  const carriedIds = new Set(carried.map((card) => card.ref.id));
+  const done = doneCards(actions, matcher(input.doneLists))
+    .filter((ref) => !carriedIds.has(ref.id))
+    .map((ref) => cardItem(ref, cards.get(ref.id)));
+  const created = new Map(actions.filter((a) => a.type === 'createCard').map((a) => [a.card.id, a.card]));
+  const isBug = matcher(input.bugLabels ?? ['bug']);
+  const points = sumPoints(done);
+  return {
+    name: window.name,
+    start: window.start,
+    end: window.end,
+    completed: { count: exact(done.length), ...(points !== undefined ? { points: exact(points) } : {}) },
+    done: { items: done, approximate: false },
+    carriedOver: {
+      items: carried.map((card) => summaryItem(card, card.estimate.storyPoints)),
+      approximate: false,
+    },
+    added: {
+      items: [...created.values()].map((ref) => cardItem(ref, cards.get(ref.id))),
+      approximate: false,
+    },
+    bugsFixed: {
+      items: done.filter((item) => (cards.get(item.ref.id)?.labels ?? []).some((label) => isBug(label))),
+      approximate: false,
+    },
+    customerImpact: customerImpact(done, input.linkedTicketsResolved ?? {}),
+    topDelivered: topDelivered(done, input.scores ?? {}),
+    notes: [],
+  };
+}

@@ -1,0 +1,54 @@
+import type { ItemRef } from '../events.ts';
+import { distinctEvidence } from '../scoring/reach.ts';
+import type { Evidence } from '../scoring/types.ts';
+import type { CustomerImpact, Figure, ScoredItem, SprintStats, SummaryItem } from './types.ts';
+
+const TOP_DELIVERED = 5;
+
+export const exact = (value: number): Figure => ({ value, approximate: false });
+
+export function summaryItem(
+  item: { ref: ItemRef; title: string; url: string },
+  points: number | null | undefined,
+): SummaryItem {
+  return { ref: item.ref, title: item.title, url: item.url, ...(points != null ? { points } : {}) };
+}
+
+/** Sum of known points; undefined when no item has an estimate, so "0 points" never means "not estimated". */
+export function sumPoints(items: readonly SummaryItem[]): number | undefined {
+  const known = items.flatMap((item) => (item.points === undefined ? [] : [item.points]));
+  return known.length === 0 ? undefined : known.reduce((sum, points) => sum + points, 0);
+}
+
+/** Support tickets resolved through delivered items; a ticket linked to two items counts once. */
+export function customerImpact(
+  done: readonly SummaryItem[],
+  ticketsByItem: Readonly<Record<string, readonly Evidence[]>>,
+): SprintStats['customerImpact'] {
+  const items: CustomerImpact[] = done.flatMap((item) => {
+    const tickets = distinctEvidence(ticketsByItem[item.ref.id] ?? []);
+    return tickets.length > 0 ? [{ item, tickets }] : [];
+  });
+  const tickets = distinctEvidence(items.flatMap((entry) => entry.tickets));
+  const customers = new Set(
+    tickets.flatMap((t) => (t.customerId ? [t.customerId.trim().toLowerCase()] : [])),
+  );
+  return {
+    tickets: exact(tickets.length),
+    ...(customers.size > 0 ? { customers: exact(customers.size) } : {}),
+    items,
+  };
+}
+
+export function topDelivered(
+  done: readonly SummaryItem[],
+  scores: Readonly<Record<string, number>>,
+): ScoredItem[] {
+  return done
+    .flatMap((item) => {
+      const score = scores[item.ref.id];
+      return score === undefined ? [] : [{ ...item, score }];
+    })
+    .sort((a, b) => b.score - a.score || a.ref.key.localeCompare(b.ref.key))
+    .slice(0, TOP_DELIVERED);
+}

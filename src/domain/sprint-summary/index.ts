@@ -1,0 +1,15 @@
+export { type BoardWindowInput, type CardInfo, summarizeBoardWindow } from './board-window.ts';
+export { type SprintFieldChange, wasInSprintAt } from './reconstruct.ts';
+export { renderSprintSummary, summaryTitle } from './render.ts';
+export {
+  type JiraBoardSummary,
+  jiraBoardSummary,
+  resolveSummaryRules,
+  type SummaryRules,
+  SummaryRulesSchema,
+  type TrelloBoardSummary,
+  trelloBoardSummary,
+} from './rules.ts';
+export { type ScopeSnapshot, ScopeSnapshotSchema, snapshotScope } from './snapshot.ts';
+export { type SprintSummaryInput, summarizeSprint } from './summarize-sprint.ts';
+export type * from './types.ts';

@@ -1,0 +1,48 @@
+import type { Sprint, SprintReader, TrackerItem } from '../../trackers/tracker.ts';
+
+export type SprintFieldChange = Awaited<ReturnType<SprintReader['getSprintHistory']>>[number];
+
+/** Jira's changelog names sprints by id in `from`/`to` and by name in the strings; accept either. */
+function names(values: readonly string[], sprint: Sprint): boolean {
+  return values.some((value) => value.trim() === sprint.id || value.trim() === sprint.name);
+}
+
+/**
+ * Whether the item was in the sprint at `at`, from its Sprint-field changes. Without changes we fall back to
+ * `withoutHistory` (the caller knows whether the item is in the sprint now).
+ */
+export function wasInSprintAt(
+  changes: readonly SprintFieldChange[],
+  sprint: Sprint,
+  at: string,
+  withoutHistory: boolean,
+): boolean {
+  const ordered = [...changes].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const first = ordered[0];
+  if (!first) return withoutHistory;
+  const cutoff = Date.parse(at);
+  const last = ordered.filter((change) => Date.parse(change.at) <= cutoff).at(-1);
+  return last ? names(last.to, sprint) : names(first.from, sprint);
+}
+
+/**
+ * Committed scope without a snapshot: items whose Sprint-field history puts them in the sprint at its start.
+ * An item now in the sprint with no history was created into it, so its creation date decides; an item the
+ * caller reports as removed is trusted to have been in scope unless its history says otherwise.
+ */
+export function reconstructCommitted(
+  sprint: Sprint,
+  atClose: readonly TrackerItem[],
+  removed: readonly TrackerItem[],
+  history: Readonly<Record<string, readonly SprintFieldChange[]>>,
+): TrackerItem[] {
+  const start = sprint.startDate;
+  if (!start) return [...atClose, ...removed];
+  const startTime = Date.parse(start);
+  const inScope = (item: TrackerItem, fallback: boolean) =>
+    wasInSprintAt(history[item.ref.id] ?? [], sprint, start, fallback);
+  return [
+    ...atClose.filter((item) => inScope(item, Date.parse(item.createdAt) <= startTime)),
+    ...removed.filter((item) => inScope(item, true)),
+  ];
+}

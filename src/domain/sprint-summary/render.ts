@@ -1,0 +1,152 @@
+import {
+  type Block,
+  bulletList,
+  code,
+  type Doc,
+  doc,
+  heading,
+  type Inline,
+  inline,
+  italic,
+  link,
+  orderedList,
+  paragraph,
+  table,
+} from '../doc.ts';
+import type { Evidence } from '../scoring/types.ts';
+import type { Figure, ItemList, ReEstimate, SprintStats, SummaryItem } from './types.ts';
+
+export function summaryTitle(sprintName: string): string {
+  return `${sprintName} summary`;
+}
+
+const APPROX = '≈ ';
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function count(value: number, word: string): string {
+  return `${round(value)} ${word}${value === 1 ? '' : 's'}`;
+}
+
+function figure(f: Figure, text: string): string {
+  return `${f.approximate ? APPROX : ''}${text}`;
+}
+
+function scope(s: { count: Figure; points?: Figure }): string {
+  const points = s.points ? `, ${count(s.points.value, 'point')}` : '';
+  return figure(s.count, `${count(s.count.value, 'item')}${points}`);
+}
+
+function listCount(list: ItemList): string {
+  return figure(
+    { value: list.items.length, approximate: list.approximate },
+    count(list.items.length, 'item'),
+  );
+}
+
+function itemLine(item: SummaryItem, suffix = ''): Inline {
+  const points = item.points === undefined ? '' : ` (${count(item.points, 'point')})`;
+  return inline(link(item.ref.key, item.url), ` ${item.title}${points}${suffix}`);
+}
+
+function ticketRef(ticket: Evidence): Inline {
+  return inline(ticket.url ? link(ticket.ticketRef, ticket.url) : code(ticket.ticketRef));
+}
+
+function reEstimateLine({ item, from, to }: ReEstimate): Inline {
+  const show = (points: number | undefined) => (points === undefined ? 'unestimated' : String(points));
+  return inline(link(item.ref.key, item.url), ` ${item.title}: ${show(from)} → ${show(to)}`);
+}
+
+function figureRows(stats: SprintStats): string[][] {
+  const rows: string[][] = [];
+  if (stats.committed) rows.push(['Committed', scope(stats.committed)]);
+  rows.push(['Completed', scope(stats.completed)]);
+  const rate = stats.completionRate;
+  if (rate)
+    rows.push([
+      'Completion rate',
+      figure(rate, `${Math.round(rate.value * 100)}% of committed ${rate.basis}`),
+    ]);
+  rows.push(['Carried over', listCount(stats.carriedOver)]);
+  rows.push([stats.committed ? 'Added after start' : 'Created in window', listCount(stats.added)]);
+  if (stats.removed) rows.push(['Removed after start', listCount(stats.removed)]);
+  if (stats.committed) {
+    rows.push(['Re-estimated', stats.reEstimated ? count(stats.reEstimated.length, 'item') : 'unknown']);
+  }
+  rows.push(['Bugs fixed', listCount(stats.bugsFixed)]);
+  const { tickets, customers } = stats.customerImpact;
+  const who = customers ? ` (${count(customers.value, 'customer')})` : '';
+  rows.push(['Support tickets resolved', figure(tickets, `${tickets.value}${who}`)]);
+  return rows;
+}
+
+function section(title: string, approximate: boolean, list: Block | undefined): Block[] {
+  return list ? [heading(3, `${title}${approximate ? ` ${APPROX.trim()}` : ''}`), list] : [];
+}
+
+function items(list: ItemList | undefined): Block | undefined {
+  return list && list.items.length > 0 ? bulletList(list.items.map((item) => itemLine(item))) : undefined;
+}
+
+function sections(stats: SprintStats): Block[] {
+  const { topDelivered, reEstimated, customerImpact } = stats;
+  return [
+    ...section(
+      'Top delivered by priority score',
+      false,
+      topDelivered.length > 0
+        ? orderedList(topDelivered.map((item) => itemLine(item, ` — score ${item.score}`)))
+        : undefined,
+    ),
+    ...section('Completed', stats.done.approximate, items(stats.done)),
+    ...section('Carried over', stats.carriedOver.approximate, items(stats.carriedOver)),
+    ...section(
+      stats.committed ? 'Added after start' : 'Created in window',
+      stats.added.approximate,
+      items(stats.added),
+    ),
+    ...section('Removed after start', stats.removed?.approximate ?? false, items(stats.removed)),
+    ...section(
+      'Re-estimated',
+      false,
+      reEstimated && reEstimated.length > 0 ? bulletList(reEstimated.map(reEstimateLine)) : undefined,
+    ),
+    ...section('Bugs fixed', stats.bugsFixed.approximate, items(stats.bugsFixed)),
+    ...section(
+      'Customer impact',
+      false,
+      customerImpact.items.length > 0
+        ? bulletList(
+            customerImpact.items.map(({ item, tickets }) =>
+              inline(
+                itemLine(item),
+                ': ',
+                ...tickets.flatMap((t, i) => [...(i > 0 ? [', '] : []), ticketRef(t)]),
+              ),
+            ),
+          )
+        : undefined,
+    ),
+  ];
+}
+
+function period(stats: SprintStats): Block[] {
+  const dates = [stats.start, stats.end].map((date) => date?.slice(0, 10) ?? '?').join(' – ');
+  const goal = stats.goal ? [paragraph('Goal: ', stats.goal)] : [];
+  return [paragraph(stats.start || stats.end ? dates : 'Dates unknown'), ...goal];
+}
+
+/** The sprint summary as a Doc; approximate figures carry "≈" and the notes say why. */
+export function renderSprintSummary(stats: SprintStats, options: { title: string }): Doc {
+  const notes = stats.notes.map((note) => paragraph(italic(`${APPROX}${note}`)));
+  return doc(
+    heading(2, options.title),
+    ...period(stats),
+    table(['Figure', 'Value'], figureRows(stats)),
+    ...notes,
+    ...sections(stats),
+  );
+}

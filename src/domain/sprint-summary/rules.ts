@@ -1,0 +1,82 @@
+import Type, { type Static } from 'typebox';
+import { withDefaults } from '../scoring/with-defaults.ts';
+
+const Label = Type.String({ minLength: 1, default: 'sprint-summary' });
+
+const JiraTargetSchema = Type.Union(
+  [
+    /** Comment on one standing issue (e.g. a team's "Sprint reports" issue). */
+    Type.Object({ kind: Type.Literal('comment'), issueKey: Type.String({ minLength: 1 }) }),
+    /** Create one issue per sprint; projectKey defaults to the board's project. */
+    Type.Object({
+      kind: Type.Literal('issue'),
+      projectKey: Type.Optional(Type.String({ minLength: 1 })),
+      issueType: Type.String({ minLength: 1, default: 'Task' }),
+    }),
+  ],
+  { default: { kind: 'issue', issueType: 'Task' } },
+);
+
+export const JiraBoardSummarySchema = Type.Object(
+  {
+    target: JiraTargetSchema,
+    label: Label,
+    bugTypes: Type.Array(Type.String(), { default: ['Bug'] }),
+  },
+  { default: {} },
+);
+export type JiraBoardSummary = Static<typeof JiraBoardSummarySchema>;
+
+const TrelloTargetSchema = Type.Union(
+  [
+    /** A new card per window in this list. */
+    Type.Object({
+      kind: Type.Literal('list'),
+      listName: Type.String({ minLength: 1, default: 'Sprint summaries' }),
+    }),
+    Type.Object({ kind: Type.Literal('comment'), cardId: Type.String({ minLength: 1 }) }),
+  ],
+  { default: { kind: 'list', listName: 'Sprint summaries' } },
+);
+
+/** Trello has no sprints: a "sprint" is a fixed-length window that ends when the cron fires. */
+export const TrelloBoardSummarySchema = Type.Object(
+  {
+    /** Five-field cron in UTC; without it the summary is only posted on request. */
+    cron: Type.Optional(Type.String({ minLength: 1 })),
+    windowDays: Type.Integer({ minimum: 1, default: 14 }),
+    doneLists: Type.Array(Type.String(), { default: ['Done'] }),
+    inProgressLists: Type.Array(Type.String(), { default: ['Doing', 'In Progress'] }),
+    target: TrelloTargetSchema,
+    label: Label,
+    bugLabels: Type.Array(Type.String(), { default: ['bug'] }),
+  },
+  { default: {} },
+);
+export type TrelloBoardSummary = Static<typeof TrelloBoardSummarySchema>;
+
+/** Sprint-summary rules, per board id; a board not listed gets every default. */
+export const SummaryRulesSchema = Type.Object({
+  jira: Type.Object(
+    { boards: Type.Record(Type.String(), JiraBoardSummarySchema, { default: {} }) },
+    { default: {} },
+  ),
+  trello: Type.Object(
+    { boards: Type.Record(Type.String(), TrelloBoardSummarySchema, { default: {} }) },
+    { default: {} },
+  ),
+});
+export type SummaryRules = Static<typeof SummaryRulesSchema>;
+
+/** Fills defaults and validates; throws a TypeBox error naming the offending path. */
+export function resolveSummaryRules(input: unknown = {}): SummaryRules {
+  return withDefaults(SummaryRulesSchema, input);
+}
+
+export function jiraBoardSummary(rules: SummaryRules, boardId: string): JiraBoardSummary {
+  return rules.jira.boards[boardId] ?? withDefaults(JiraBoardSummarySchema, {});
+}
+
+export function trelloBoardSummary(rules: SummaryRules, boardId: string): TrelloBoardSummary {
+  return rules.trello.boards[boardId] ?? withDefaults(TrelloBoardSummarySchema, {});
+}

@@ -1,0 +1,142 @@
+import type { Sprint, TrackerItem } from '../../trackers/tracker.ts';
+import type { Evidence } from '../scoring/types.ts';
+import { customerImpact, exact, summaryItem, sumPoints, topDelivered } from './delivered.ts';
+import { reconstructCommitted, type SprintFieldChange } from './reconstruct.ts';
+import type { ScopeSnapshot } from './snapshot.ts';
+import type { Figure, ReEstimate, SprintStats, SummaryItem } from './types.ts';
+
+export interface SprintSummaryInput {
+  sprint: Sprint;
+  /** Taken at sprint start by snapshotScope; without it committed scope is reconstructed from history. */
+  snapshot?: ScopeSnapshot;
+  /** The sprint's items at close. */
+  items: readonly TrackerItem[];
+  /** Sprint-field changes by item id (ref.id), oldest first. */
+  history?: Readonly<Record<string, readonly SprintFieldChange[]>>;
+  /** Items committed at start that are no longer in the sprint, fetched by the caller. */
+  removed?: readonly TrackerItem[];
+  /** Support tickets linked to each item (by ref.id) that are resolved. */
+  linkedTicketsResolved: Readonly<Record<string, readonly Evidence[]>>;
+  /** Priority score by item id. */
+  scores?: Readonly<Record<string, number>>;
+  estimateOf(item: TrackerItem): number | undefined;
+  /** Issue types counted as bugs (rules: bugTypes). */
+  bugTypes?: readonly string[];
+}
+
+interface Scope {
+  committed: SummaryItem[];
+  /** Estimate at start by item id; undefined when unknown. */
+  startEstimates?: ReadonlyMap<string, number | undefined>;
+  approximate: boolean;
+  notes: string[];
+}
+
+const RECONSTRUCTED =
+  'No scope snapshot was taken when the sprint started: committed scope is reconstructed from Sprint-field ' +
+  'history, committed points use today’s estimates, and re-estimates are unknown.';
+const NO_START = 'The sprint has no start date: every item seen in it counts as committed.';
+
+function committedScope(input: SprintSummaryInput): Scope {
+  const { snapshot, sprint, estimateOf } = input;
+  if (snapshot) {
+    return {
+      committed: snapshot.items.map((entry) => summaryItem(entry, entry.estimate)),
+      startEstimates: new Map(snapshot.items.map((entry) => [entry.ref.id, entry.estimate ?? undefined])),
+      approximate: false,
+      notes: [],
+    };
+  }
+  const items = reconstructCommitted(sprint, input.items, input.removed ?? [], input.history ?? {});
+  return {
+    committed: items.map((item) => summaryItem(item, estimateOf(item))),
+    approximate: true,
+    notes: [sprint.startDate ? RECONSTRUCTED : NO_START],
+  };
+}
+
+function points(items: readonly SummaryItem[], approximate: boolean): { points?: Figure } {
+  const value = sumPoints(items);
+  return value === undefined ? {} : { points: { value, approximate } };
+}
+
+function completionRate(
+  committed: readonly SummaryItem[],
+  completedIds: ReadonlySet<string>,
+  approximate: boolean,
+): SprintStats['completionRate'] {
+  if (committed.length === 0) return undefined;
+  const delivered = committed.filter((item) => completedIds.has(item.ref.id));
+  const total = sumPoints(committed);
+  if (total !== undefined && total > 0) {
+    return { value: (sumPoints(delivered) ?? 0) / total, approximate, basis: 'points' };
+  }
+  return { value: delivered.length / committed.length, approximate, basis: 'count' };
+}
+
+function reEstimates(scope: Scope, atClose: readonly SummaryItem[]): ReEstimate[] | undefined {
+  const before = scope.startEstimates;
+  if (!before) return undefined;
+  return atClose.flatMap((item) => {
+    if (!before.has(item.ref.id)) return [];
+    const from = before.get(item.ref.id);
+    return from === item.points
+      ? []
+      : [
+          {
+            item,
+            ...(from !== undefined ? { from } : {}),
+            ...(item.points !== undefined ? { to: item.points } : {}),
+          },
+        ];
+  });
+}
+
+function isBug(item: TrackerItem, bugTypes: readonly string[]): boolean {
+  const type = item.type?.trim().toLowerCase();
+  return type !== undefined && bugTypes.some((bug) => bug.trim().toLowerCase() === type);
+}
+
+/** Jira's sprint report, rebuilt from what the public API gives: committed, done, carried, added, removed. */
+export function summarizeSprint(input: SprintSummaryInput): SprintStats {
+  const { sprint, estimateOf } = input;
+  const scope = committedScope(input);
+  const committedIds = new Set(scope.committed.map((item) => item.ref.id));
+  const atCloseIds = new Set(input.items.map((item) => item.ref.id));
+  const view = (item: TrackerItem) => summaryItem(item, estimateOf(item));
+  const atClose = input.items.map(view);
+  const doneItems = input.items.filter((item) => item.status.category === 'done');
+  const done = doneItems.map(view);
+  const doneIds = new Set(done.map((item) => item.ref.id));
+  const removedDetails = new Map((input.removed ?? []).map((item) => [item.ref.id, view(item)]));
+  const approximate = scope.approximate;
+  return {
+    name: sprint.name,
+    ...(sprint.startDate ? { start: sprint.startDate } : {}),
+    ...((sprint.completeDate ?? sprint.endDate) ? { end: sprint.completeDate ?? sprint.endDate } : {}),
+    ...(sprint.goal ? { goal: sprint.goal } : {}),
+    committed: {
+      count: { value: scope.committed.length, approximate },
+      ...points(scope.committed, approximate),
+    },
+    completed: { count: exact(done.length), ...points(done, false) },
+    completionRate: completionRate(scope.committed, doneIds, approximate),
+    done: { items: done, approximate: false },
+    carriedOver: { items: atClose.filter((item) => !doneIds.has(item.ref.id)), approximate: false },
+    added: { items: atClose.filter((item) => !committedIds.has(item.ref.id)), approximate },
+    removed: {
+      items: scope.committed
+        .filter((item) => !atCloseIds.has(item.ref.id))
+        .map((item) => removedDetails.get(item.ref.id) ?? item),
+      approximate,
+    },
+    ...(scope.startEstimates ? { reEstimated: reEstimates(scope, atClose) } : {}),
+    bugsFixed: {
+      items: doneItems.filter((item) => isBug(item, input.bugTypes ?? ['Bug'])).map(view),
+      approximate: false,
+    },
+    customerImpact: customerImpact(done, input.linkedTicketsResolved),
+    topDelivered: topDelivered(done, input.scores ?? {}),
+    notes: scope.notes,
+  };
+}

@@ -1,0 +1,60 @@
+import type { ItemRef } from '../events.ts';
+import type { Evidence } from '../scoring/types.ts';
+
+/** A number in the summary, flagged when it was reconstructed rather than observed. */
+export interface Figure {
+  value: number;
+  approximate: boolean;
+}
+
+export interface SummaryItem {
+  ref: ItemRef;
+  title: string;
+  url: string;
+  points?: number;
+}
+
+export interface ItemList {
+  items: SummaryItem[];
+  approximate: boolean;
+}
+
+export interface ReEstimate {
+  item: SummaryItem;
+  from?: number;
+  to?: number;
+}
+
+export interface CustomerImpact {
+  item: SummaryItem;
+  tickets: Evidence[];
+}
+
+export interface ScoredItem extends SummaryItem {
+  score: number;
+}
+
+/** What one Jira sprint or one Trello board window delivered; both render through renderSprintSummary. */
+export interface SprintStats {
+  name: string;
+  start?: string;
+  end?: string;
+  goal?: string;
+  /** Absent for Trello windows: nothing is committed to up front. */
+  committed?: { count: Figure; points?: Figure };
+  completed: { count: Figure; points?: Figure };
+  /** Share of the committed scope completed (0–1), by points when the scope had estimates. */
+  completionRate?: Figure & { basis: 'points' | 'count' };
+  done: ItemList;
+  carriedOver: ItemList;
+  added: ItemList;
+  removed?: ItemList;
+  /** Absent when estimates at start are unknown (no snapshot). */
+  reEstimated?: ReEstimate[];
+  bugsFixed: ItemList;
+  customerImpact: { tickets: Figure; customers?: Figure; items: CustomerImpact[] };
+  /** Highest priority scores among delivered items, best first. */
+  topDelivered: ScoredItem[];
+  /** Why figures marked approximate are approximate, for the reader. */
+  notes: string[];
+}
