@@ -1,0 +1,33 @@
+import closeWithGrace from 'close-with-grace';
+import { loadConfig } from '../src/config.ts';
+import { ConfigError } from '../src/errors.ts';
+import { createLogger } from '../src/logger.ts';
+import { createRulesStore } from '../src/runtime/rules-store.ts';
+import { startApi } from '../src/server.ts';
+import { startWorker } from '../workers/worker.ts';
+
+/** Runs the roles ROLE asks for (api, worker or all) until SIGTERM/SIGINT, then shuts down gracefully. */
+export async function runService(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const log = createLogger({ level: config.logLevel, name: `refinery-${config.role}` });
+  const rules = await createRulesStore(config.rulesPath, log);
+  const closers: (() => Promise<void>)[] = [];
+  if (config.role !== 'worker') closers.push((await startApi(config, log, rules)).close);
+  if (config.role !== 'api') closers.push((await startWorker(config, log, rules)).close);
+  closeWithGrace({ delay: 25_000, logger: { error: (message: unknown) => log.error(String(message)) } }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'Shutting down after an error');
+    else log.info({ signal }, 'Shutting down');
+    for (const close of closers.reverse()) await close();
+  });
+}
+
+if (import.meta.main) await runService();

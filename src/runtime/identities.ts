@@ -1,0 +1,53 @@
+import type { TrackerName } from '../domain/events.ts';
+import type { Logger } from '../logger.ts';
+import type { Tracker } from '../trackers/tracker.ts';
+
+export interface Identities {
+  /** The service's own account id on a tracker, once learned. */
+  get(tracker: TrackerName): string | undefined;
+  /** Resolves once every tracker answered who-am-I; keeps retrying in the background until then. */
+  learned: Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Learns the service's accounts at start (Jira GET /myself, Trello GET /members/me) so events it caused are
+ * dropped. A tracker that is down at start does not stop the process: it is asked again with backoff.
+ */
+export function learnIdentities(trackers: ReadonlyMap<TrackerName, Tracker>, log: Logger): Identities {
+  const ids = new Map<TrackerName, string>();
+  let stopped = false;
+  const timers = new Set<NodeJS.Timeout>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  async function learn(name: TrackerName, tracker: Tracker): Promise<void> {
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        const me = await tracker.whoAmI();
+        ids.set(name, me.id);
+        log.info({ tracker: name, accountId: me.id }, 'Service account identified');
+        return;
+      } catch (error) {
+        log.warn({ tracker: name, attempt, err: { message: (error as Error).message } }, 'Cannot identify the service account yet');
+        await sleep(Math.min(30_000, 500 * 2 ** attempt));
+      }
+    }
+  }
+
+  const learned = Promise.all([...trackers].map(([name, tracker]) => learn(name, tracker))).then(() => undefined);
+  return {
+    get: (tracker) => ids.get(tracker),
+    learned,
+    stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+    },
+  };
+}

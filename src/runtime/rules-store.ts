@@ -1,0 +1,24 @@
+import type { Logger } from '../logger.ts';
+import { loadRulesFile, type RulesResult } from '../rules/load-rules.ts';
+import type { Rules } from '../rules/rules-schema.ts';
+
+export interface RulesStore {
+  current(): Rules;
+  /** Re-reads the rules file; invalid rules are refused and the old ones kept. */
+  reload(): Promise<RulesResult>;
+}
+
+export async function createRulesStore(path: string | undefined, log: Logger): Promise<RulesStore> {
+  const first = await loadRulesFile(path);
+  if (!first.ok) throw new Error(`Invalid rules file ${path}:\n  ${first.problems.join('\n  ')}`);
+  let rules = first.rules;
+  return {
+    current: () => rules,
+    async reload() {
+      const result = await loadRulesFile(path);
+      if (result.ok) rules = result.rules;
+      log.info({ path, ok: result.ok }, 'Rules reloaded');
+      return result;
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.ts';
+import type { TrackerName } from '../domain/events.ts';
+import type { Logger } from '../logger.ts';
+import { createJiraTracker } from '../trackers/jira/jira-tracker.ts';
+import { createOutboundLimiter } from '../trackers/rate-limit/outbound-limiter.ts';
+import type { Tracker } from '../trackers/tracker.ts';
+import { createTrelloTracker } from '../trackers/trello/trello-tracker.ts';
+
+/** Trello's published limits: 100 requests / 10 s per token, 300 / 10 s per key, shared by every process. */
+export const TRELLO_RATE_RULES = [
+  { name: 'token', limit: 100, windowMs: 10_000 },
+  { name: 'key', limit: 300, windowMs: 10_000 },
+] as const;
+
+export interface TrackerFactoryOptions {
+  config: Config;
+  log: Logger;
+  /** Holds the shared outbound rate-limit windows. */
+  redis: Redis;
+}
+
+/** One adapter per configured tracker; an unconfigured tracker is simply absent. */
+export function createTrackers({ config, log, redis }: TrackerFactoryOptions): Map<TrackerName, Tracker> {
+  const trackers = new Map<TrackerName, Tracker>();
+  const onSchemaMismatch = config.strictTrackerSchemas ? 'throw' : 'warn';
+  if (config.jira) {
+    trackers.set(
+      'jira',
+      createJiraTracker({
+        baseUrl: config.jira.baseUrl,
+        email: config.jira.email,
+        apiToken: config.jira.apiToken,
+        log: log.child({ tracker: 'jira' }),
+        onSchemaMismatch,
+      }),
+    );
+  }
+  if (config.trello) {
+    const limiter = createOutboundLimiter({
+      redis,
+      keyPrefix: `{${config.queuePrefix}:ratelimit}`,
+      rules: TRELLO_RATE_RULES,
+    });
+    trackers.set(
+      'trello',
+      createTrelloTracker({
+        apiUrl: config.trello.apiUrl,
+        apiKey: config.trello.apiKey,
+        apiToken: config.trello.apiToken,
+        log: log.child({ tracker: 'trello' }),
+        limiter,
+      }),
+    );
+  }
+  return trackers;
+}

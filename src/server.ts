@@ -1,0 +1,58 @@
+import { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { buildApp } from './http/app.ts';
+import type { Logger } from './logger.ts';
+import { createRedis, pingRedis } from './queue/connection.ts';
+import { createIntake } from './queue/intake.ts';
+import { QUEUE_NAME } from './queue/jobs.ts';
+import { learnIdentities } from './runtime/identities.ts';
+import type { RulesStore } from './runtime/rules-store.ts';
+import { createTrackers } from './runtime/trackers.ts';
+
+export interface RunningApi {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The API role: webhook intake, health, admin. Stateless; every shared fact lives in Redis. */
+export async function startApi(config: Config, log: Logger, rules: RulesStore): Promise<RunningApi> {
+  const producer = createRedis(config.redisUrl, 'producer', log);
+  const client = createRedis(config.redisUrl, 'client', log);
+  const queue = new Queue(QUEUE_NAME, { connection: producer, prefix: `{${config.queuePrefix}}` });
+  queue.on('error', (error) => log.warn({ err: { message: error.message } }, 'Queue error'));
+  const trackers = createTrackers({ config, log, redis: client });
+  const identities = learnIdentities(trackers, log);
+  const intake = createIntake({
+    queue,
+    redis: producer,
+    keyPrefix: config.queuePrefix,
+    dedupeTtlSeconds: config.dedupeTtlSeconds,
+    retry: { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs },
+  });
+  if (config.jira && config.jira.webhookSecrets.length === 0) {
+    log.warn('JIRA_WEBHOOK_SECRET is not set: Jira deliveries are accepted without a signature');
+  }
+  const app = await buildApp({
+    config,
+    log,
+    intake,
+    rules: () => rules.current(),
+    selfId: (tracker) => identities.get(tracker),
+    isRedisReady: () => pingRedis(producer),
+  });
+  const url = await app.listen({ port: config.port, host: config.host });
+  log.info({ url }, 'API listening');
+  return {
+    app,
+    url,
+    async close() {
+      identities.stop();
+      await app.close();
+      await queue.close();
+      producer.disconnect();
+      client.disconnect();
+    },
+  };
+}

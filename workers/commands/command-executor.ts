@@ -1,0 +1,17 @@
+import type { CommandSpec } from '../../src/domain/commands/command-registry.ts';
+import type { ParsedCommand } from '../../src/domain/commands/parse-commands.ts';
+import type { Block } from '../../src/domain/doc.ts';
+import type { CommentEvent } from '../../src/domain/job-requests.ts';
+import type { Tracker } from '../../src/trackers/tracker.ts';
+import type { JobContext } from '../job-context.ts';
+
+export interface CommandContext extends JobContext {
+  event: CommentEvent;
+  tracker(name?: CommentEvent['tracker']): Tracker;
+}
+
+/** A slash command: its help, and what it does. Its reply is a few blocks of the comment the service answers with. */
+export interface CommandExecutor {
+  spec: CommandSpec;
+  run(command: ParsedCommand, context: CommandContext): Promise<Block[]>;
+}

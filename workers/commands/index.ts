@@ -1,0 +1,5 @@
+import type { CommandExecutor } from './command-executor.ts';
+import { helpCommand } from './help-command.ts';
+
+/** Every slash command the service understands; `/help` lists them in this order. */
+export const COMMANDS: readonly CommandExecutor[] = [helpCommand(() => COMMANDS)];

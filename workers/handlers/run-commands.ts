@@ -1,0 +1,46 @@
+import { renderUnknownCommand, resolveCommand } from '../../src/domain/commands/command-registry.ts';
+import { parseCommands } from '../../src/domain/commands/parse-commands.ts';
+import { type Block, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
+import type { JobDataMap } from '../../src/domain/job-requests.ts';
+import type { CommandExecutor } from '../commands/command-executor.ts';
+import type { JobContext } from '../job-context.ts';
+
+const RESULTS_TTL_SECONDS = 90 * 86_400;
+
+/**
+ * Runs the commands of a comment and answers with one reply per comment, edited in place. Results are kept
+ * per command fingerprint, so editing the comment runs only the commands it adds, and the reply still shows
+ * the earlier results.
+ */
+export function createRunCommands(commands: readonly CommandExecutor[]) {
+  return async ({ event }: JobDataMap['run-commands'], context: JobContext): Promise<Record<string, unknown>> => {
+    if (event.actor.id === context.selfId(event.tracker)) return { skipped: 'own comment' };
+    const parsed = parseCommands(event.comment.text, context.rules().commands.maxPerComment);
+    const resultsKey = `${context.keyPrefix}:commands:${event.tracker}:${event.item.id}:${event.comment.id}`;
+    const stored = await context.redis.hgetall(resultsKey);
+    const ran: string[] = [];
+    const sections: Block[] = [];
+    for (const command of parsed) {
+      let blocks = stored[command.fingerprint] ? (JSON.parse(stored[command.fingerprint]!) as Block[]) : undefined;
+      if (!blocks) {
+        const resolution = resolveCommand(
+          commands.map((c) => c.spec),
+          command.name,
+        );
+        const executor = resolution.kind === 'known' ? commands.find((c) => c.spec.name === command.name) : undefined;
+        blocks = executor
+          ? await executor.run(command, { ...context, event, tracker: (name = event.tracker) => context.tracker(name) })
+          : renderUnknownCommand(command.name, resolution.kind === 'unknown' ? resolution : { kind: 'unknown' }).blocks;
+        await context.redis.hset(resultsKey, command.fingerprint, JSON.stringify(blocks));
+        await context.redis.expire(resultsKey, RESULTS_TTL_SECONDS);
+        ran.push(command.fingerprint);
+      }
+      sections.push(heading(3, code(`/${command.name}${command.args ? ` ${command.args}` : ''}`)), ...blocks);
+    }
+    if (sections.length === 0) return { ran };
+    const reply = doc(paragraph(`Reply to ${event.actor.displayName}:`), ...sections);
+    const outcome = await context.tracker(event.tracker).upsertComment(event.item, `reply-${event.comment.id}`, reply);
+    context.log.info({ item: event.item.key, ran, reply: outcome.action }, 'Commands answered');
+    return { ran, reply: outcome.action };
+  };
+}

@@ -1,0 +1,26 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../src/config.ts';
+import type { TrackerName } from '../src/domain/events.ts';
+import type { JobDataMap, JobName } from '../src/domain/job-requests.ts';
+import type { Logger } from '../src/logger.ts';
+import type { Rules } from '../src/rules/rules-schema.ts';
+import type { Tracker } from '../src/trackers/tracker.ts';
+
+/** What a handler may use: trackers through the port, rules, a Redis client for its own state, a clock. */
+export interface JobContext {
+  log: Logger;
+  jobId: string;
+  config: Config;
+  rules: () => Rules;
+  tracker(name: TrackerName): Tracker;
+  /** The service's own account on a tracker, once known. */
+  selfId(name: TrackerName): string | undefined;
+  redis: Redis;
+  keyPrefix: string;
+  now: () => Date;
+}
+
+/** A handler returns a short summary of what it did; BullMQ keeps it as the job's return value. */
+export type JobHandler<N extends JobName> = (data: JobDataMap[N], context: JobContext) => Promise<Record<string, unknown>>;
+
+export type JobHandlers = { [N in JobName]: JobHandler<N> };

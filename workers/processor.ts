@@ -1,0 +1,42 @@
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { JobName } from '../src/domain/job-requests.ts';
+import { isRetryable, TrackerError } from '../src/errors.ts';
+import type { JobContext, JobHandlers } from './job-context.ts';
+
+/** A 429 without Retry-After still pauses the queue for a while rather than burning attempts. */
+const DEFAULT_RATE_LIMIT_PAUSE_MS = 30_000;
+
+export interface ProcessorOptions {
+  handlers: JobHandlers;
+  context: (job: Job) => JobContext;
+  worker: () => Worker;
+}
+
+/**
+ * Where errors become queue semantics: a tracker's 429 pauses the whole queue (every worker process) for
+ * Retry-After instead of spending attempts; permanent errors stop retrying; everything else is retried with
+ * exponential backoff and ends as a visible failed job.
+ */
+export function createProcessor({ handlers, context, worker }: ProcessorOptions) {
+  return async (job: Job): Promise<Record<string, unknown>> => {
+    const ctx = context(job);
+    const handler = handlers[job.name as JobName] as ((data: unknown, context: JobContext) => Promise<Record<string, unknown>>) | undefined;
+    if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
+    try {
+      return await handler(job.data, ctx);
+    } catch (error) {
+      if (error instanceof TrackerError && error.kind === 'rateLimit') {
+        const pauseMs = error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS;
+        ctx.log.warn({ tracker: error.tracker, pauseMs }, 'Tracker rate limit: pausing the queue');
+        await worker().rateLimit(pauseMs);
+        throw Worker.RateLimitError();
+      }
+      if (error instanceof TrackerError && !isRetryable(error.kind)) {
+        ctx.log.warn({ tracker: error.tracker, kind: error.kind, status: error.status, err: { message: error.message } }, 'Job failed permanently');
+        throw new UnrecoverableError(`${error.tracker} ${error.kind}: ${error.message}`);
+      }
+      ctx.log.warn({ attempt: job.attemptsMade + 1, err: { message: (error as Error).message } }, 'Job attempt failed');
+      throw error;
+    }
+  };
+}

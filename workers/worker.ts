@@ -1,0 +1,66 @@
+import { type Job, Worker } from 'bullmq';
+import type { Config } from '../src/config.ts';
+import type { TrackerName } from '../src/domain/events.ts';
+import type { Logger } from '../src/logger.ts';
+import { createRedis } from '../src/queue/connection.ts';
+import { QUEUE_NAME } from '../src/queue/jobs.ts';
+import { learnIdentities } from '../src/runtime/identities.ts';
+import type { RulesStore } from '../src/runtime/rules-store.ts';
+import { createTrackers } from '../src/runtime/trackers.ts';
+import { TrackerError } from '../src/errors.ts';
+import { HANDLERS } from './handlers/index.ts';
+import type { JobContext } from './job-context.ts';
+import { createProcessor } from './processor.ts';
+
+export interface RunningWorker {
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/** The worker role: consumes jobs and runs each through its handler. */
+export async function startWorker(config: Config, log: Logger, rules: RulesStore): Promise<RunningWorker> {
+  const connection = createRedis(config.redisUrl, 'worker', log);
+  const client = createRedis(config.redisUrl, 'client', log);
+  const trackers = createTrackers({ config, log, redis: client });
+  const identities = learnIdentities(trackers, log);
+  let worker: Worker | undefined;
+
+  const context = (job: Job): JobContext => ({
+    log: log.child({ jobId: job.id, job: job.name, deliveryId: job.data?.event?.deliveryId, attempt: job.attemptsMade + 1 }),
+    jobId: job.id ?? '',
+    config,
+    rules: () => rules.current(),
+    tracker(name: TrackerName) {
+      const tracker = trackers.get(name);
+      if (!tracker) throw new TrackerError('validation', name, `${name} is not configured on this service`);
+      return tracker;
+    },
+    selfId: (name) => identities.get(name),
+    redis: client,
+    keyPrefix: config.queuePrefix,
+    now: () => new Date(),
+  });
+
+  worker = new Worker(QUEUE_NAME, createProcessor({ handlers: HANDLERS, context, worker: () => worker! }), {
+    connection,
+    prefix: `{${config.queuePrefix}}`,
+    concurrency: config.workerConcurrency,
+  });
+  worker.on('error', (error) => log.warn({ err: { message: error.message } }, 'Worker error'));
+  worker.on('failed', (job, error) => {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      log.error({ jobId: job.id, job: job.name, err: { message: error.message } }, 'Job failed after its last attempt');
+    }
+  });
+  log.info({ concurrency: config.workerConcurrency }, 'Worker started');
+  return {
+    worker,
+    async close() {
+      identities.stop();
+      // Waits for the jobs in flight; new ones stay in Redis for the next worker.
+      await worker?.close();
+      connection.disconnect();
+      client.disconnect();
+    },
+  };
+}
