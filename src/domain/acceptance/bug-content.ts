@@ -12,32 +12,77 @@ export interface ContentMatch {
   excerpt: string;
 }
 
-const ACTION_VERBS =
-  'open|opens|click|clicks|double-click|right-click|go|goes|navigate|visit|browse|load|reload|refresh|select|choose|pick|type|enter|press|hit|tap|run|start|launch|restart|install|uninstall|create|add|delete|remove|drag|drop|close|set|change|edit|save|copy|paste|cut|try|use|make|put|execute|call|build|compile|download|upload|log|sign|switch|toggle|enable|disable|check|uncheck|import|export|configure|write|debug|pull|push|mount|attach|invoke|send|post|submit|scroll|hover|move|resize|insert|rename|search|view|press|wait|do|apply|connect|disconnect|exit|quit|update|upgrade|downgrade|boot|reboot|deploy|generate|expand|collapse|share|publish|like|comment|follow|play|stop|pause|zoom|print|drag|mark|fill|login|logout|access|request|query|define|declare|implement|register|link|point|put|specify|modify';
-const ACTION_LINE = new RegExp(
-  `^(?:then\\s+|now\\s+|next\\s+|and\\s+|finally\\s+|first\\s+)?(?:${ACTION_VERBS})\\b`,
-  'i',
-);
 const NUMBERED = /^\s*(?:\(?\d{1,2}\s*[.):-]|\d{1,2}(?=\s+[A-Za-z])|step\s*\d+\b)/i;
 const BULLET = /^\s*[-*•]\s+\S/;
 
+const VERB_STEMS =
+  'open|click|double-click|right-click|navigate|visit|browse|load|reload|refresh|select|choose|type|enter|press|tap|run|start|launch|restart|install|uninstall|create|add|delete|remove|drag|close|change|edit|save|copy|paste|try|tri|use|execute|call|compile|download|upload|log|sign|switch|toggle|enable|disable|check|uncheck|import|export|configure|pull|push|mount|attach|invoke|submit|scroll|hover|move|resize|insert|rename|search|view|apply|connect|disconnect|exit|quit|update|upgrade|downgrade|boot|reboot|deploy|generate|expand|collapse|share|publish|comment|like|follow|play|stop|pause|zoom|print|mark|fill|login|logout|access|request|redirect|rotat|receiv|post|send|link|point|specify|modify|debug|build|make|set|put|hit|go|do|write';
+const VERB = `(?:${VERB_STEMS})(?:s|es|ed|d|ing|ped|ted|ged)?|ran|went|made|sent|built|chose|wrote|did|took|clicked`;
+const IMPERATIVE = new RegExp(
+  `^(?:(?:then|now|next|and|finally|first|also|again|afterwards)[\\s,]+)?(?:(?:in|on|from|at|inside|within|under)\\s+[^,]{1,40},\\s*)?(?:${VERB_STEMS})(?![\\w-])(?!\\s+(?:must|should|is|are|was|were|can|will|does|did|has|version)\\b)\\s+\\S+\\s+\\S`,
+  'i',
+);
+/** "Key: value" lines (version dumps, headers) are data, not actions. */
+const KEY_VALUE = /^[\w .()/-]{1,40}:\s/;
+
 const STEPS_PHRASE =
-  /\b(?:steps? to reproduce|to reproduce|how to reproduce|reproduc(?:e|ible|ed) (?:with|by|using|it|this|the)|str\s*:|repro(?:duction)?(?: steps)?\s*:|test ?case|do the following|try the following|run the following|following steps|following code|the code below|below code|sample code|example code)\b/i;
-const STEPS_CONDITION =
-  /\b(?:when|whenever|if|after|once|while|before)\s+(?:i|you|we|the user|a user|users|someone|one)\s+(?:\w+\s+)?(?:try|tries|tried|open|opens|opened|click|clicks|clicked|go|went|navigate|visit|load|select|type|typed|enter|press|run|ran|start|launch|install|create|add|delete|remove|drag|close|set|change|edit|save|copy|paste|use|make|put|call|build|download|upload|log|sign|switch|send|post|submit|scroll|move|insert|search|view|do|did|apply|connect|update|upgrade|deploy|share|publish|restart|execute|executed|access|request|request)\w*\b/i;
+  /\b(?:steps? to (?:reproduce|recreate)|to (?:reproduce|recreate)|how to (?:reproduce|recreate)|reproduc(?:e|ible|ed) (?:with|by|using|it|this|the)|str\s*:|repro(?:duction)?(?: steps)?\s*:|test ?case|do the following|try the following|run the following|following steps|following code|the code below|below code|sample code|example code)\b/i;
+/** "when I click ...", "if you then run ...": an action the reader can repeat (not "when a user ...", not "when I last ..."). */
+const STEPS_CONDITION = new RegExp(
+  `\\b(?:when|whenever|if|after|once|as soon as)\\s+(?:i|you|we)\\s+(?:(?:then|first|just|also|now|try to|tried to|attempt to)\\s+)?(?:${VERB})\\b`,
+  'i',
+);
 const SHELL =
   /^\s*(?:\$|#|>|[\w.-]+@[\w.-]+[:~$#]+)\s*(?:sudo\s+)?(?:docker|git|curl|npm|make|go|cd|ls|cat|echo|mkdir|run|apt|yum|pip|java|python|node|\.\/)\b/i;
 const NEGATED_STEPS =
-  /\b(?:can(?:no|')?t|cannot|unable to|not able to|couldn'?t|could not|didn'?t|did not|no way to|don'?t know how to)\s+(?:re-?create|reproduce|repro|recreate)\b|\bnot reproducible\b|\bno steps\b/i;
+  /\b(?:can(?:no|')?t|cannot|unable to|not able to|couldn'?t|could not|didn'?t|did not|no way to|don'?t know how to)\s+(?:re-?create|reproduce|repro|recreate)\b|\b(?:not reproducible|no steps|(?:unsure|not sure) how to (?:reproduce|repro|recreate)|(?:don'?t|do not) have (?:any )?steps)\b/i;
 
-const EXPECTED =
-  /\b(?:expect(?:ed|s|ing|ation)?|should(?:n'?t| not)?|supposed to|ought to|instead of|rather than|would (?:be|expect|like|prefer|have|want)|it'?d be|i'?d (?:like|prefer|expect)|want(?:ed)? (?:it|to be|the)|would like|desired|ideally|correct (?:behaviou?r|result|way)|must(?:n'?t| not)?|needs? to be|has to be|have to be|better to|we'?d better|better if|better way)\b/i;
+/** "doesn't" also arrives as "doesn t" (some trackers' exports replace apostrophes). */
+const NT = "n['’ ]?t";
+const EXPECTED = new RegExp(
+  [
+    'expect(?:ed|s|ing|ation)?',
+    `should(?:${NT}| not)?`,
+    'supposed to',
+    'ought to',
+    'instead of(?! \\w+ing\\b)',
+    'rather than',
+    'suggestion',
+    `must(?:${NT}| not)?(?![-\\w]|\\s+have\\b)`,
+    'would (?:expect|like|prefer|have|want)',
+    'would be (?:nice|better|good|great|preferable|ideal|expected|correct|useful|helpful)',
+    'it would be',
+    "it['’]?d be",
+    "i['’ ]?d (?:like|prefer|expect)",
+    'want(?:ed)? (?:it|to be|the)',
+    '(?:i|we) would like',
+    'desired',
+    'ideally',
+    'correct (?:behaviou?r|result|way)',
+    '(?:needs?|has|have) to be',
+    'better (?:to|if|way)',
+    "we['’ ]?d better",
+    'propos\\w*',
+    'feature request\\w*',
+    'prefer(?:red|able)?',
+    'consider \\w+ing',
+    'perhaps',
+  ].join('|'),
+  'i',
+);
+const EXPECTED_LINE = new RegExp(`\\b(?:${EXPECTED.source})\\b`, 'i');
+/** Lines where "expected"/"should" belong to someone else's words: error output and questions to the reader. */
+const NOT_EXPECTATION =
+  /\b(?:should|must|needs? to) be (?:fixed|refactored|rewritten|dropped|investigated|backported|reviewed)\b|\b[\w.]*(?:Exception|Error)\b|FATA\[|^\s*Message:|\b(?:should|would|can|could) (?:i|we)\b[^.]*\?|\bis (?:this|that|it) expected\b/i;
 
 const ACTUAL =
   /\b(?:crash\w*|error\w*|exception\w*|fail\w*|hang\w*|freez\w*|broken|break\w*|wrong|incorrect\w*|instead|nothing happens|no longer|doesn'?t|does not|don'?t|didn'?t|did not|isn'?t|is not|aren'?t|are not|wasn'?t|was not|can'?t|cannot|could not|couldn'?t|unable|won'?t|will not|missing|blank|empty|ignor\w*|returns?|returned|shows?|showed|shown|displays?|displayed|appears?|appeared|gets?|got|happens|happened|results? in|causes?|caused|only|still|stuck|leak\w*|slow\w*|problem|issue|bug|warning|not working|lost|disappear\w*|stops?|stopped|throws?|thrown|breaks?|mismatch|unexpected\w*|invalid|timeout|timed out|denied|refus\w*|reject\w*|duplicate\w*|never)\b/i;
 
 const ENVIRONMENT =
   /\b(?:version|build identifier|build id|user-agent|user agent|windows|mac ?os|os x|linux|ubuntu|debian|fedora|centos|android|ios|iphone|ipad|chrome|firefox|safari|edge|internet explorer|kernel|jdk|jre|java\.version|eclipse\.buildid|platform|device)\b|\bv?\d+\.\d+(?:\.\d+)*\b/i;
+
+/** What people leave under a heading when they have nothing to say. */
+const STAND_IN = /^(?:n\/?a|none|unknown|tbd|always|sometimes|didn'?t try|-|\?)\.?$/i;
 
 const STACK = /^\s*(?:at\s+[\w$.<>]+\(|\.\.\.\s*\d+\s+more|[\w$]+(?:\.[\w$]+)+(?:Exception|Error)\b)/;
 
@@ -48,9 +93,14 @@ export function findContent(kind: ContentKind, title: string, entries: Entry[]):
     case 'steps':
       return findSteps(prose);
     case 'expected':
-      return firstMatch(prose, EXPECTED) ?? titleMatch(title, EXPECTED);
+      return (
+        firstMatch(
+          prose.filter((entry) => !NOT_EXPECTATION.test(entry.text)),
+          EXPECTED_LINE,
+        ) ?? titleMatch(title, EXPECTED_LINE)
+      );
     case 'actual':
-      return firstMatch(prose, ACTUAL) ?? titleMatch(title, ACTUAL);
+      return firstMatch(prose.filter(isObservation), ACTUAL) ?? titleMatch(title, ACTUAL);
     case 'environment':
       return firstMatch(prose, ENVIRONMENT) ?? titleMatch(title, ENVIRONMENT);
   }
@@ -58,15 +108,12 @@ export function findContent(kind: ContentKind, title: string, entries: Entry[]):
 
 /** Whether the lines under a heading hold real content (not "N/A", "can't reproduce", an empty "1."). */
 export function hasSectionContent(kind: ContentKind, items: Entry[]): boolean {
-  const texts = items.map((item) => stripListMarker(item.text)).filter((text) => /[A-Za-z0-9]/.test(text));
-  if (texts.length === 0) return false;
-  if (
-    kind === 'steps' &&
-    texts.every((text) => NEGATED_STEPS.test(text) || /^(?:n\/?a|none|always|unknown)\.?$/i.test(text))
-  ) {
-    return false;
-  }
-  return !texts.every((text) => /^(?:n\/?a|none|unknown|tbd|-)\.?$/i.test(text));
+  const texts = items
+    .map((item) => stripListMarker(item.text))
+    .filter((text) => /[A-Za-z]/.test(text) && !STAND_IN.test(text));
+  if (kind !== 'steps') return texts.length > 0;
+  if (texts[0] !== undefined && NEGATED_STEPS.test(texts[0])) return false;
+  return texts.some((text) => text.split(/\s+/).length >= 3);
 }
 
 function findSteps(entries: Entry[]): ContentMatch | undefined {
@@ -75,24 +122,33 @@ function findSteps(entries: Entry[]): ContentMatch | undefined {
   return (
     stepList(usable) ??
     firstMatch(usable, STEPS_PHRASE) ??
+    imperatives(usable, 2) ??
     firstMatch(usable, STEPS_CONDITION) ??
     shellCommand(usable)
   );
 }
 
-/** Two or more numbered lines, or two or more bulleted or plain lines that start with an action verb. */
+/** Two or more list lines in a row, at least one of them an action ("1 Open the menu", "- click Save"). */
 function stepList(entries: Entry[]): ContentMatch | undefined {
   for (let i = 0; i + 1 < entries.length; i++) {
     const a = entries[i];
     const b = entries[i + 1];
     if (!a || !b) continue;
-    const numbered =
-      NUMBERED.test(a.text) && NUMBERED.test(b.text) && /[A-Za-z]/.test(stripListMarker(a.text));
-    const actions =
-      ACTION_LINE.test(stripListMarker(a.text)) &&
-      ACTION_LINE.test(stripListMarker(b.text)) &&
-      (BULLET.test(a.text) || NUMBERED.test(a.text) || !/[.!?]\s+\S/.test(a.text));
-    if (numbered || actions) return { line: a.line, excerpt: a.text };
+    const listed =
+      (NUMBERED.test(a.text) || BULLET.test(a.text)) && (NUMBERED.test(b.text) || BULLET.test(b.text));
+    const action = [a, b].some((e) => IMPERATIVE.test(stripListMarker(e.text)));
+    if (listed && action) return { line: a.line, excerpt: a.text };
+  }
+  return undefined;
+}
+
+function imperatives(entries: Entry[], min: number): ContentMatch | undefined {
+  let total = 0;
+  for (const entry of entries) {
+    const sentences = stripListMarker(entry.text).split(/(?<=[.!?])\s+|,\s*then\s+|\s+and then\s+/i);
+    if (KEY_VALUE.test(entry.text)) continue;
+    total += sentences.filter((sentence) => IMPERATIVE.test(sentence.trim())).length;
+    if (total >= min) return { line: entry.line, excerpt: entry.text };
   }
   return undefined;
 }
@@ -100,6 +156,11 @@ function stepList(entries: Entry[]): ContentMatch | undefined {
 function shellCommand(entries: Entry[]): ContentMatch | undefined {
   const entry = entries.find((e) => SHELL.test(e.text));
   return entry && { line: entry.line, excerpt: entry.text };
+}
+
+/** A sentence that states what should happen is not a report of what happens ("you should get an error"). */
+function isObservation(entry: Entry): boolean {
+  return !EXPECTED_LINE.test(entry.text) || /\b(?:but|however|instead|although|though)\b/i.test(entry.text);
 }
 
 function firstMatch(entries: Entry[], pattern: RegExp): ContentMatch | undefined {

@@ -8,15 +8,18 @@ export interface StoryParts {
   benefit?: string;
 }
 
-const ROLE =
-  /^\W*as\s+(?:an?\s+|the\s+)?(.+?)(?=(?:,\s*|\s+)(?:(?:i|we)\s+|i'd|we'd)?(?:want|would|need|wish|can|should|must|am|are|expect|like|prefer|will)\b)/i;
+const ROLE = /^\W*as\s+(?:an?\s+|the\s+)?(.+?)(?:,\s*(?=\S)|\s+(?=(?:i|we)\b|i['’]|we['’]))/i;
 const WANT =
-  /\b(?:(?:i|we)\s+(?:really\s+)?(?:want|wanted|would\s+like|would\s+love|need|wish|can|could|should\s+be\s+able|must\s+be\s+able|am\s+able|are\s+able|expect|like|prefer|will\s+be\s+able)|i'd\s+like|we'd\s+like|i’d\s+like|would\s+like|want)\b(?:\s+to\b)?/i;
+  /\b(?:(?:i|we)\s+(?:really\s+)?(?:want|wanted|would\s+like|would\s+love|need|wish|can|could|should\s+be\s+able|must\s+be\s+able|am\s+able|are\s+able|expect|like|prefer|will\s+be\s+able)|i'd\s+like|we'd\s+like|i’d\s+like|i'm\s+able|i’m\s+able|we're\s+able|would\s+like|want)\b(?:\s+to\b)?/i;
 const BENEFIT = /(?:,\s*|\s+)\b(so\s+that|so|in\s+order\s+to|in\s+order\s+that|such\s+that|because|since)\b/i;
 
 /** Whether a text reads like a user story at all ("As a ...", "I want ..."). */
 export function looksLikeStory(text: string): boolean {
-  return /^\W*as\s+(?:an?|the)\s+\S/i.test(text) || /^\W*(?:i|we)\s+(?:want|would like|need)\b/i.test(text);
+  return (
+    /^\W*as\s+(?:an?|the)\s+\S/i.test(text) ||
+    /^\W*as\s+[^,.]{1,60}?,?\s+(?:i|we)\b/i.test(text) ||
+    /^\W*(?:i|we)\s+(?:want|would like|need)\b/i.test(text)
+  );
 }
 
 export function parseStory(text: string): StoryParts {
