@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { type CardInfo, summarizeBoardWindow } from '../../../src/domain/sprint-summary/board-window.ts';
+import type { BoardAction, TrackerItem } from '../../../src/trackers/tracker.ts';
+import { makeItem } from '../scoring/make-item.ts';
+
+function card(id: string, listName: string, patch: Partial<TrackerItem> = {}): TrackerItem {
+  return {
+    ...makeItem({ title: `Card ${id}`, ...patch }),
+    ref: { tracker: 'trello', id, key: `s${id}` },
+    url: `https://trello.com/c/s${id}`,
+    container: { id: 'board-1', key: 'board-1', listName },
+  };
+}
+
+let sequence = 0;
+function action(
+  type: BoardAction['type'],
+  id: string,
+  date: string,
+  listBefore?: string,
+  listAfter?: string,
+): BoardAction {
+  sequence += 1;
+  return {
+    id: `a${sequence}`,
+    type,
+    date,
+    card: { tracker: 'trello', id, key: `s${id}` },
+    ...(listBefore ? { listBefore } : {}),
+    ...(listAfter ? { listAfter } : {}),
+  };
+}
+
+const actions = [
+  action('createCard', 'c1', '2025-03-04T10:00:00Z', undefined, 'Backlog'),
+  action('moveCard', 'c1', '2025-03-06T10:00:00Z', 'Doing', 'Done'),
+  action('moveCard', 'c2', '2025-03-05T10:00:00Z', 'Doing', 'Done'),
+  action('moveCard', 'c2', '2025-03-07T10:00:00Z', 'Done', 'Doing'),
+  action('moveCard', 'c3', '2025-02-28T10:00:00Z', 'In Progress', 'Done'),
+  action('moveCard', 'c4', '2025-03-16T23:59:00Z', 'Doing', 'Done'),
+  action('createCard', 'c5', '2025-03-17T00:00:00Z', undefined, 'Backlog'),
+  action('moveCard', 'c6', '2025-03-10T10:00:00Z', 'Review', 'done'),
+  action('other', 'c7', '2025-03-11T10:00:00Z'),
+];
+const cards = new Map<string, CardInfo>([
+  ['c1', card('c1', 'Done', { estimate: { storyPoints: 3 } })],
+  ['c4', card('c4', 'Done', { labels: ['Bug'], estimate: { storyPoints: 1 } })],
+]);
+const stats = summarizeBoardWindow({
+  window: { start: '2025-03-03T00:00:00Z', end: '2025-03-17T00:00:00Z', name: 'Weeks 10–11' },
+  actions,
+  doneLists: ['Done'],
+  inProgressLists: ['Doing', 'In Progress'],
+  cardsInProgress: [card('c2', 'Doing'), card('c7', 'In Progress'), card('c8', 'Backlog')],
+  cards,
+  scores: { c4: 7, c6: 2 },
+  linkedTicketsResolved: { c4: [{ ticketRef: 'SUP-4', customerId: 'acme' }] },
+});
+
+const ids = (list: { items: { ref: { id: string } }[] }) => list.items.map((item) => item.ref.id);
+
+describe('summarizeBoardWindow', () => {
+  it.each<[string, () => unknown, unknown]>([
+    [
+      'done: entered a done list in the window and stayed there, in order',
+      () => ids(stats.done),
+      ['c1', 'c6', 'c4'],
+    ],
+    [
+      'completed figure',
+      () => stats.completed,
+      { count: { value: 3, approximate: false }, points: { value: 4, approximate: false } },
+    ],
+    ['carried over: still in an in-progress list', () => ids(stats.carriedOver), ['c2', 'c7']],
+    ['added: created in the window', () => ids(stats.added), ['c1']],
+    ['bugs fixed by label', () => ids(stats.bugsFixed), ['c4']],
+    ['top delivered', () => stats.topDelivered.map((item) => item.ref.id), ['c4', 'c6']],
+    ['customer impact', () => stats.customerImpact.tickets.value, 1],
+    [
+      'no commitment, so no committed scope or rate',
+      () => [stats.committed, stats.completionRate],
+      [undefined, undefined],
+    ],
+  ])('%s', (_name, pick, expected) => {
+    expect(pick()).toEqual(expected);
+  });
+
+  it('links a card it has no details for by its shortLink', () => {
+    expect(stats.done.items.find((item) => item.ref.id === 'c6')).toEqual({
+      ref: { tracker: 'trello', id: 'c6', key: 'sc6' },
+      title: 'sc6',
+      url: 'https://trello.com/c/sc6',
+    });
+  });
+});
