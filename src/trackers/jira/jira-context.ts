@@ -1,0 +1,80 @@
+import { createAgileClient, createCloudClient } from 'jira.js';
+import { type Client, createClient, type SchemaMismatchBehavior } from 'jira.js/core';
+import type { Actor } from '../../domain/events.ts';
+import type { Logger } from '../../logger.ts';
+import { redactUrl } from '../../logger.ts';
+import { toTrackerError } from './jira-errors.ts';
+import { createFieldCatalog, type FieldCatalog } from './jira-fields.ts';
+
+export interface JiraTrackerOptions {
+  /** Site URL, e.g. https://acme.atlassian.net (a path prefix such as http://127.0.0.1:4000/jira works too). */
+  baseUrl: string;
+  email: string;
+  apiToken: string;
+  log: Logger;
+  /** jira.js response validation: tests use 'throw' so every fake answer must match the real API. */
+  onSchemaMismatch?: 'warn' | 'throw';
+  /** Issue link type name for same-tracker links when the caller passes none (default "Relates"). */
+  linkType?: string;
+  fieldCacheTtlMs?: number;
+}
+
+/** What every part of the adapter shares: the clients, the error boundary and per-instance caches. */
+export interface JiraContext {
+  cloud: ReturnType<typeof createCloudClient>;
+  agile: ReturnType<typeof createAgileClient>;
+  client: Client;
+  siteUrl: string;
+  linkType: string;
+  fields: FieldCatalog;
+  /** Runs one API call; any failure leaves as a TrackerError. */
+  call<T>(operation: string, run: () => Promise<T>): Promise<T>;
+  myself(): Promise<Actor>;
+}
+
+const FIELD_CACHE_TTL_MS = 10 * 60_000;
+
+export function createJiraContext(options: JiraTrackerOptions): JiraContext {
+  const siteUrl = options.baseUrl.replace(/\/+$/, '');
+  const behavior: SchemaMismatchBehavior = options.onSchemaMismatch ?? 'warn';
+  const client = createClient({
+    host: siteUrl,
+    auth: { type: 'basic', email: options.email, apiToken: options.apiToken },
+    onSchemaMismatch: behavior,
+  });
+  const cloud = createCloudClient(client);
+  const log = options.log.child({ tracker: 'jira', site: redactUrl(siteUrl) });
+  async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const mapped = toTrackerError(error, operation);
+      log.warn({ operation, kind: mapped.kind, status: mapped.status }, 'Jira request failed');
+      throw mapped;
+    }
+  }
+  let me: Promise<Actor> | undefined;
+  return {
+    cloud,
+    agile: createAgileClient(client),
+    client,
+    siteUrl,
+    linkType: options.linkType ?? 'Relates',
+    fields: createFieldCatalog({
+      load: () => call('getFields', () => cloud.issueFields.getFields()),
+      ttlMs: options.fieldCacheTtlMs ?? FIELD_CACHE_TTL_MS,
+      now: Date.now,
+    }),
+    call,
+    myself() {
+      me ??= call('myself', () => cloud.myself.getCurrentUser()).then(
+        (user) => ({ id: user.accountId ?? '', displayName: user.displayName ?? '' }),
+        (error: unknown) => {
+          me = undefined;
+          throw error;
+        },
+      );
+      return me;
+    },
+  };
+}

@@ -1,0 +1,72 @@
+export interface FieldInfo {
+  id: string;
+  name: string;
+  custom: boolean;
+  /** `schema.type` of /field: number, string, option, array, user, ... */
+  type: string | undefined;
+}
+
+export interface FieldIndex {
+  byId: Map<string, FieldInfo>;
+  /** Lower-cased display name → field; custom fields win over system fields of the same name. */
+  byName: Map<string, FieldInfo>;
+}
+
+export interface RawField {
+  id?: string;
+  name?: string;
+  custom?: boolean;
+  schema?: { type: string };
+}
+
+export interface FieldCatalogOptions {
+  load: () => Promise<RawField[]>;
+  ttlMs: number;
+  now: () => number;
+}
+
+export interface FieldCatalog {
+  get(): Promise<FieldIndex>;
+}
+
+export function indexFields(raw: RawField[]): FieldIndex {
+  const byId = new Map<string, FieldInfo>();
+  const byName = new Map<string, FieldInfo>();
+  for (const field of raw) {
+    if (!field.id || !field.name) continue;
+    const info: FieldInfo = {
+      id: field.id,
+      name: field.name,
+      custom: field.custom ?? false,
+      type: field.schema?.type,
+    };
+    byId.set(info.id, info);
+    const key = info.name.toLowerCase();
+    if (!byName.get(key)?.custom) byName.set(key, info);
+  }
+  return { byId, byName };
+}
+
+/**
+ * Field ids differ per site, so names are resolved through GET /field. The list changes only when an admin adds a
+ * field, so it is cached per adapter instance and reloaded after `ttlMs`; concurrent callers share one load.
+ */
+export function createFieldCatalog(options: FieldCatalogOptions): FieldCatalog {
+  let cached: { index: FieldIndex; at: number } | undefined;
+  let loading: Promise<FieldIndex> | undefined;
+  return {
+    get() {
+      if (cached && options.now() - cached.at < options.ttlMs) return Promise.resolve(cached.index);
+      loading ??= options
+        .load()
+        .then((raw) => {
+          cached = { index: indexFields(raw), at: options.now() };
+          return cached.index;
+        })
+        .finally(() => {
+          loading = undefined;
+        });
+      return loading;
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import type { ItemRef } from '../../domain/events.ts';
+import type { ItemLink, StatusCategory, TrackerItem } from '../tracker.ts';
+import { adfToPlainText } from './adf-text.ts';
+import { isAdfDoc } from './adf-types.ts';
+import type { FieldIndex } from './jira-fields.ts';
+
+export interface RawIssue {
+  id?: string;
+  key?: string;
+  fields?: Record<string, unknown>;
+}
+
+type Obj = Record<string, unknown>;
+const obj = (value: unknown): Obj => (typeof value === 'object' && value !== null ? (value as Obj) : {});
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** Fields already mapped to their own TrackerItem property, or not scalar in any useful way. */
+const MAPPED = new Set([
+  'summary',
+  'description',
+  'issuetype',
+  'status',
+  'project',
+  'labels',
+  'priority',
+  'issuelinks',
+  'reporter',
+  'created',
+  'updated',
+  'comment',
+  'attachment',
+  'worklog',
+  'watches',
+  'subtasks',
+  'issuerestriction',
+  'timetracking',
+  'statusCategory',
+]);
+
+const STORY_POINT_NAMES = ['story points', 'story point estimate'];
+
+const CATEGORY: Record<string, StatusCategory> = { new: 'todo', indeterminate: 'in_progress', done: 'done' };
+
+export function jiraRef(id: string, key: string): ItemRef {
+  return { tracker: 'jira', id, key };
+}
+
+function scalar(value: unknown): string | number | boolean | null | undefined {
+  if (value === null) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (isAdfDoc(value)) return adfToPlainText(value);
+  if (Array.isArray(value)) {
+    const parts = value.map(scalar).filter((v) => v !== undefined && v !== null);
+    return parts.length === value.length ? parts.join(', ') : undefined;
+  }
+  const o = obj(value);
+  return str(o.value) ?? str(o.displayName) ?? str(o.name) ?? undefined;
+}
+
+function toLinks(raw: unknown, siteUrl: string): ItemLink[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((entry): ItemLink[] => {
+    const link = obj(entry);
+    const type = str(obj(link.type).name) ?? 'Relates';
+    const outward = link.outwardIssue !== undefined;
+    const other = obj(outward ? link.outwardIssue : link.inwardIssue);
+    const id = str(other.id);
+    const key = str(other.key);
+    if (!id || !key) return [];
+    return [
+      {
+        type,
+        direction: outward ? 'outward' : 'inward',
+        target: {
+          kind: 'item',
+          ref: jiraRef(id, key),
+          url: `${siteUrl}/browse/${key}`,
+          title: str(obj(other.fields).summary) ?? key,
+        },
+      },
+    ];
+  });
+}
+
+function isoDate(value: unknown): string {
+  const text = str(value) ?? '';
+  const parsed = Date.parse(text);
+  return Number.isNaN(parsed) ? text : new Date(parsed).toISOString();
+}
+
+/**
+ * Maps a REST issue (all fields) to the tracker-agnostic item; custom fields are keyed by display name. Story
+ * points come from the board's estimation field when the caller knows it, else from the usual field names.
+ */
+export function toTrackerItem(
+  issue: RawIssue,
+  index: FieldIndex,
+  siteUrl: string,
+  estimationFieldId?: string,
+): TrackerItem {
+  const f = issue.fields ?? {};
+  const id = issue.id ?? '';
+  const key = issue.key ?? id;
+  const status = obj(f.status);
+  const project = obj(f.project);
+  const fields: TrackerItem['fields'] = {};
+  for (const [fieldId, value] of Object.entries(f)) {
+    if (MAPPED.has(fieldId)) continue;
+    const name = index.byId.get(fieldId)?.name;
+    const converted = scalar(value);
+    if (name && converted !== undefined) fields[name] = converted;
+  }
+  const pointFields = [estimationFieldId, ...STORY_POINT_NAMES.map((n) => index.byName.get(n)?.id)];
+  const storyPoints = pointFields
+    .map((fieldId) => (fieldId ? f[fieldId] : undefined))
+    .find((v): v is number => typeof v === 'number');
+  const originalSeconds = f.timeoriginalestimate;
+  const reporter = obj(f.reporter);
+  return {
+    ref: jiraRef(id, key),
+    url: `${siteUrl}/browse/${key}`,
+    title: str(f.summary) ?? '',
+    description: isAdfDoc(f.description) ? adfToPlainText(f.description) : (str(f.description) ?? ''),
+    type: str(obj(f.issuetype).name),
+    status: {
+      name: str(status.name) ?? '',
+      category: CATEGORY[str(obj(status.statusCategory).key) ?? ''] ?? 'todo',
+    },
+    container: {
+      id: str(project.id) ?? '',
+      key: str(project.key) ?? '',
+      projectType: str(project.projectTypeKey),
+    },
+    labels: Array.isArray(f.labels) ? f.labels.filter((l): l is string => typeof l === 'string') : [],
+    priority: str(obj(f.priority).name),
+    fields,
+    estimate: {
+      ...(storyPoints !== undefined && { storyPoints }),
+      ...(typeof originalSeconds === 'number' && { originalEstimateHours: originalSeconds / 3600 }),
+    },
+    links: toLinks(f.issuelinks, siteUrl),
+    checklists: [],
+    reporter: str(reporter.accountId)
+      ? { id: str(reporter.accountId) ?? '', displayName: str(reporter.displayName) ?? '' }
+      : undefined,
+    createdAt: isoDate(f.created),
+    updatedAt: isoDate(f.updated),
+  };
+}

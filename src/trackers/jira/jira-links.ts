@@ -1,0 +1,86 @@
+import type { ItemRef } from '../../domain/events.ts';
+import type { LinkTarget } from '../tracker.ts';
+import type { JiraContext } from './jira-context.ts';
+import { readRemoteLinks } from './jira-reads.ts';
+import { remoteGlobalId } from './remote-links.ts';
+
+interface RawIssueLink {
+  id?: string;
+  type?: { name?: string };
+  inwardIssue?: { id?: string; key?: string };
+  outwardIssue?: { id?: string; key?: string };
+}
+
+const isJiraItem = (target: LinkTarget): target is Extract<LinkTarget, { kind: 'item' }> =>
+  target.kind === 'item' && target.ref.tracker === 'jira';
+
+async function linksBetween(ctx: JiraContext, from: ItemRef, to: ItemRef): Promise<RawIssueLink[]> {
+  const issue = await ctx.call('getIssue', () =>
+    ctx.cloud.issues.getIssue({ issueIdOrKey: from.id, fields: ['issuelinks'] }),
+  );
+  const links = (issue.fields?.issuelinks ?? []) as RawIssueLink[];
+  return links.filter((link) => {
+    const other = link.outwardIssue ?? link.inwardIssue;
+    return other?.id === to.id || other?.key === to.key;
+  });
+}
+
+export async function addLink(
+  ctx: JiraContext,
+  from: ItemRef,
+  to: LinkTarget,
+  type: string,
+): Promise<boolean> {
+  if (isJiraItem(to)) {
+    const typeName = type || ctx.linkType;
+    const existing = await linksBetween(ctx, from, to.ref);
+    if (existing.some((link) => link.type?.name?.toLowerCase() === typeName.toLowerCase())) return false;
+    // Jira reads the request the other way round from its field names: the issue sent as `inwardIssue` is the
+    // one the link type's outward phrase belongs to ("FROM blocks TO").
+    await ctx.call('linkIssues', () =>
+      ctx.cloud.issueLinks.linkIssues({
+        type: { name: typeName },
+        inwardIssue: { key: from.key },
+        outwardIssue: { key: to.ref.key },
+      }),
+    );
+    return true;
+  }
+  const globalId = remoteGlobalId(to);
+  const relationship = type || 'relates to';
+  const current = (await readRemoteLinks(ctx, from.id)).find((link) => link.globalId === globalId);
+  if (
+    current?.object?.url === to.url &&
+    current.object.title === to.title &&
+    current.relationship === relationship
+  ) {
+    return false;
+  }
+  await ctx.call('createRemoteLink', () =>
+    ctx.cloud.issueRemoteLinks.createOrUpdateRemoteIssueLink({
+      issueIdOrKey: from.id,
+      globalId,
+      relationship,
+      object: { url: to.url, title: to.title },
+    }),
+  );
+  return true;
+}
+
+export async function removeLink(ctx: JiraContext, from: ItemRef, to: LinkTarget): Promise<boolean> {
+  if (isJiraItem(to)) {
+    const existing = await linksBetween(ctx, from, to.ref);
+    for (const link of existing) {
+      const linkId = link.id;
+      if (linkId) await ctx.call('deleteIssueLink', () => ctx.cloud.issueLinks.deleteIssueLink({ linkId }));
+    }
+    return existing.length > 0;
+  }
+  const globalId = remoteGlobalId(to);
+  const current = (await readRemoteLinks(ctx, from.id)).find((link) => link.globalId === globalId);
+  if (!current) return false;
+  await ctx.call('deleteRemoteLink', () =>
+    ctx.cloud.issueRemoteLinks.deleteRemoteIssueLinkByGlobalId({ issueIdOrKey: from.id, globalId }),
+  );
+  return true;
+}

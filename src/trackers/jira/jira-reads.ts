@@ -1,0 +1,73 @@
+import type { ItemRef } from '../../domain/events.ts';
+import { ErrorKind, TrackerError } from '../../errors.ts';
+import type { ItemPage, ItemScope, TrackerItem } from '../tracker.ts';
+import { parseIssueKey } from './item-key.ts';
+import type { JiraContext } from './jira-context.ts';
+import { jiraRef, type RawIssue, toTrackerItem } from './jira-item.ts';
+import { type RawRemoteLink, remoteToItemLink } from './remote-links.ts';
+
+const PAGE_SIZE = 50;
+
+export async function readRemoteLinks(ctx: JiraContext, issueIdOrKey: string): Promise<RawRemoteLink[]> {
+  const links = await ctx.call('getRemoteIssueLinks', () =>
+    ctx.cloud.issueRemoteLinks.getRemoteIssueLinks({ issueIdOrKey }),
+  );
+  return Array.isArray(links) ? links : [links];
+}
+
+export async function getItem(ctx: JiraContext, ref: ItemRef): Promise<TrackerItem> {
+  const [issue, index, remote] = await Promise.all([
+    ctx.call('getIssue', () => ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id })),
+    ctx.fields.get(),
+    readRemoteLinks(ctx, ref.id),
+  ]);
+  const item = toTrackerItem(issue, index, ctx.siteUrl);
+  const remoteLinks = remote.flatMap((link) => remoteToItemLink(link) ?? []);
+  return { ...item, links: [...item.links, ...remoteLinks] };
+}
+
+export async function findItem(ctx: JiraContext, keyOrUrl: string): Promise<TrackerItem | undefined> {
+  const key = parseIssueKey(keyOrUrl);
+  if (!key) return undefined;
+  try {
+    return await getItem(ctx, jiraRef(key, key));
+  } catch (error) {
+    if (error instanceof TrackerError && error.kind === ErrorKind.NotFound) return undefined;
+    throw error;
+  }
+}
+
+const quote = (value: string): string => `"${value.replace(/["\\]/g, '\\$&')}"`;
+
+/** JQL date literal "yyyy-MM-dd HH:mm"; Jira reads it in the API user's time zone, so the bot user should be on UTC. */
+function jqlDate(iso: string): string {
+  return new Date(iso).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+export function jqlForScope(scope: ItemScope): string {
+  switch (scope.kind) {
+    case 'container':
+      return `project = ${quote(scope.containerId)} ORDER BY created ASC`;
+    case 'query':
+      return scope.query;
+    case 'updatedSince':
+      return `project = ${quote(scope.containerId)} AND updated >= ${quote(jqlDate(scope.since))} ORDER BY updated ASC`;
+  }
+}
+
+/** One page of /search/jql; the cursor is Jira's nextPageToken (the enhanced search has no offsets or total). */
+export async function listItems(ctx: JiraContext, scope: ItemScope, cursor?: string): Promise<ItemPage> {
+  const [page, index] = await Promise.all([
+    ctx.call('searchIssues', () =>
+      ctx.cloud.issueSearch.searchAndReconsileIssuesUsingJqlPost({
+        jql: jqlForScope(scope),
+        nextPageToken: cursor,
+        maxResults: PAGE_SIZE,
+        fields: ['*all'],
+      }),
+    ),
+    ctx.fields.get(),
+  ]);
+  const items = (page.issues ?? []).map((issue: RawIssue) => toTrackerItem(issue, index, ctx.siteUrl));
+  return page.nextPageToken && page.isLast !== true ? { items, next: page.nextPageToken } : { items };
+}

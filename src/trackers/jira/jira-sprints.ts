@@ -1,0 +1,127 @@
+import { SearchResultsSchema, SoftwareIssueResultsSchema } from 'jira.js/agile';
+import type { ItemRef } from '../../domain/events.ts';
+import type { Sprint, SprintReader, TrackerItem } from '../tracker.ts';
+import type { JiraContext } from './jira-context.ts';
+import { type RawIssue, toTrackerItem } from './jira-item.ts';
+
+interface RawSprint {
+  id?: number;
+  name?: string;
+  state: string;
+  originBoardId?: number;
+  startDate?: Date;
+  endDate?: Date;
+  completeDate?: Date;
+  goal?: string;
+}
+
+const SPRINT_STATES = new Set(['future', 'active', 'closed']);
+const PAGE_SIZE = 50;
+// The Agile API pages this endpoint by startAt/total; newer specs describe nextPageToken/isLast. Either is accepted.
+const SprintIssuesSchema = SearchResultsSchema.or(SoftwareIssueResultsSchema);
+
+interface SprintIssuesPage {
+  issues: RawIssue[];
+  startAt?: number;
+  total?: number;
+  nextPageToken?: string;
+  isLast?: boolean;
+}
+
+/** Where the next page starts, in whichever of the two pagination styles the page used. */
+function nextPage(page: SprintIssuesPage): { nextPageToken: string } | { startAt: number } | undefined {
+  if (page.nextPageToken && page.isLast !== true) return { nextPageToken: page.nextPageToken };
+  const startAt = (page.startAt ?? 0) + page.issues.length;
+  return page.issues.length > 0 && startAt < (page.total ?? 0) ? { startAt } : undefined;
+}
+
+function toSprint(raw: RawSprint): Sprint {
+  return {
+    id: String(raw.id ?? ''),
+    name: raw.name ?? '',
+    state: (SPRINT_STATES.has(raw.state) ? raw.state : 'future') as Sprint['state'],
+    boardId: String(raw.originBoardId ?? ''),
+    ...(raw.startDate && { startDate: raw.startDate.toISOString() }),
+    ...(raw.endDate && { endDate: raw.endDate.toISOString() }),
+    ...(raw.completeDate && { completeDate: raw.completeDate.toISOString() }),
+    ...(raw.goal && { goal: raw.goal }),
+  };
+}
+
+const idList = (value: string | null | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+
+export function createSprintReader(ctx: JiraContext): SprintReader {
+  async function getSprint(sprintId: string): Promise<Sprint> {
+    const raw = await ctx.call('getSprint', () => ctx.agile.sprint.getSprint({ sprintId: Number(sprintId) }));
+    return toSprint(raw);
+  }
+
+  async function getEstimationField(boardId: string): Promise<{ id: string; name: string } | undefined> {
+    const config = await ctx.call('getBoardConfiguration', () =>
+      ctx.agile.board.getConfiguration({ boardId: Number(boardId) }),
+    );
+    const field = config.estimation?.type === 'field' ? config.estimation.field : undefined;
+    return field?.fieldId ? { id: field.fieldId, name: field.displayName ?? field.fieldId } : undefined;
+  }
+
+  async function getSprintItems(sprintId: string): Promise<TrackerItem[]> {
+    const sprint = await getSprint(sprintId);
+    const [index, estimation] = await Promise.all([
+      ctx.fields.get(),
+      sprint.boardId ? getEstimationField(sprint.boardId) : Promise.resolve(undefined),
+    ]);
+    const items: TrackerItem[] = [];
+    for (let position: ReturnType<typeof nextPage> = { startAt: 0 }; position; ) {
+      const searchParams = { ...position, maxResults: PAGE_SIZE };
+      const page: SprintIssuesPage = await ctx.call('getSprintIssues', () =>
+        ctx.client.sendRequest({
+          url: `/rest/agile/1.0/sprint/${encodeURIComponent(sprintId)}/issue`,
+          method: 'GET',
+          searchParams,
+          schema: SprintIssuesSchema,
+        }),
+      );
+      for (const issue of page.issues) items.push(toTrackerItem(issue, index, ctx.siteUrl, estimation?.id));
+      position = nextPage(page);
+    }
+    return items;
+  }
+
+  return {
+    getSprint,
+    getEstimationField,
+    getSprintItems,
+    async getActiveSprint(boardId) {
+      const page = await ctx.call('getBoardSprints', () =>
+        ctx.agile.board.getAllSprints({ boardId: Number(boardId), state: 'active' }),
+      );
+      const active = page.values?.find((sprint) => sprint.state === 'active');
+      return active && toSprint(active);
+    },
+    async getSprintHistory(ref: ItemRef) {
+      const history: { at: string; from: string[]; to: string[] }[] = [];
+      for (let startAt = 0; ; ) {
+        const page = await ctx.call('getChangelogs', () =>
+          ctx.cloud.issues.getChangeLogs({ issueIdOrKey: ref.id, startAt, maxResults: 100 }),
+        );
+        for (const entry of page.values) {
+          for (const item of entry.items ?? []) {
+            if (item.field?.toLowerCase() !== 'sprint') continue;
+            history.push({
+              at: entry.created?.toISOString() ?? '',
+              from: idList(item.from),
+              to: idList(item.to),
+            });
+          }
+        }
+        startAt += page.values.length;
+        if (page.isLast || page.values.length === 0) break;
+      }
+      return history.sort((a, b) => a.at.localeCompare(b.at));
+    },
+  };
+}

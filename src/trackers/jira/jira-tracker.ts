@@ -1,0 +1,32 @@
+import type { Tracker } from '../tracker.ts';
+import { deleteOwnComment, getOwnComment, upsertComment } from './jira-comments.ts';
+import { createJiraContext, type JiraTrackerOptions } from './jira-context.ts';
+import { addLink, removeLink } from './jira-links.ts';
+import { findItem, getItem, listItems } from './jira-reads.ts';
+import { createSprintReader } from './jira-sprints.ts';
+import { createItem, moveTo, setDescription, setLabel, setNumberFields } from './jira-writes.ts';
+
+export type { JiraTrackerOptions } from './jira-context.ts';
+
+/** The Jira Cloud adapter of the Tracker port (jira.js 6, REST v3 + Agile 1.0, basic auth with an API token). */
+export function createJiraTracker(options: JiraTrackerOptions): Tracker {
+  const ctx = createJiraContext(options);
+  return {
+    name: 'jira',
+    whoAmI: () => ctx.myself(),
+    getItem: (ref) => getItem(ctx, ref),
+    findItem: (keyOrUrl) => findItem(ctx, keyOrUrl),
+    listItems: (scope, cursor) => listItems(ctx, scope, cursor),
+    setNumberFields: (ref, values) => setNumberFields(ctx, ref, values),
+    upsertComment: (ref, purpose, body) => upsertComment(ctx, ref, purpose, body),
+    getOwnComment: (ref, purpose) => getOwnComment(ctx, ref, purpose),
+    deleteOwnComment: (ref, purpose) => deleteOwnComment(ctx, ref, purpose),
+    setLabel: (ref, label, present) => setLabel(ctx, ref, label, present),
+    addLink: (from, to, type) => addLink(ctx, from, to, type),
+    removeLink: (from, to) => removeLink(ctx, from, to),
+    moveTo: (ref, status) => moveTo(ctx, ref, status),
+    setDescription: (ref, text) => setDescription(ctx, ref, text),
+    createItem: (target, item) => createItem(ctx, target, item),
+    sprints: createSprintReader(ctx),
+  };
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorKind, TrackerError } from '../../../src/errors.ts';
+import { api, tracker } from './jira-fixtures.ts';
+
+const ref = { tracker: 'jira' as const, id: '10042', key: 'BR-42' };
+const body = (message: string) => ({ errorMessages: [message], errors: {} });
+
+describe('Jira adapter error mapping', () => {
+  it.each([
+    [401, ErrorKind.Auth, body('Client must be authenticated to access this resource.'), {}, undefined],
+    [
+      403,
+      ErrorKind.Forbidden,
+      body('You do not have permission to edit issues in this project.'),
+      {},
+      undefined,
+    ],
+    [
+      404,
+      ErrorKind.NotFound,
+      body('Issue does not exist or you do not have permission to see it.'),
+      {},
+      undefined,
+    ],
+    [
+      400,
+      ErrorKind.Validation,
+      { errorMessages: [], errors: { labels: 'The label cannot contain spaces.' } },
+      {},
+      undefined,
+    ],
+    [429, ErrorKind.RateLimit, body('Rate limit exceeded.'), { 'Retry-After': '7' }, 7000],
+    [500, ErrorKind.Server, body('Internal server error'), {}, undefined],
+  ])('status %i becomes a TrackerError of kind %s', async (status, kind, reply, headers, retryAfterMs) => {
+    api().get('/rest/api/3/issue/10042').query({ fields: 'labels' }).reply(status, reply, headers);
+
+    const error = await tracker()
+      .setLabel(ref, 'x', true)
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(TrackerError);
+    expect(error).toMatchObject({ kind, status, tracker: 'jira', retryAfterMs });
+  });
+
+  it('puts Jira error details into the message, never the credentials', async () => {
+    api()
+      .get('/rest/api/3/issue/10042')
+      .query({ fields: 'labels' })
+      .reply(400, { errorMessages: [], errors: { labels: 'The label cannot contain spaces.' } });
+
+    const error = (await tracker()
+      .setLabel(ref, 'x', true)
+      .catch((e: unknown) => e)) as TrackerError;
+
+    expect(error.message).toBe('Jira getIssue failed with 400: labels: The label cannot contain spaces.');
+    expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain('secret-token');
+  });
+
+  it('maps a connection failure to a network error', async () => {
+    // Nothing listens on port 9 of loopback: a real refused connection rather than a mocked one.
+    await expect(tracker('http://127.0.0.1:9').whoAmI()).rejects.toMatchObject({
+      kind: ErrorKind.Network,
+      tracker: 'jira',
+    });
+  });
+});

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { api, BOT, fields, issue, SITE, tracker, user } from './jira-fixtures.ts';
+
+const sprint = {
+  id: 37,
+  self: `${SITE}/rest/agile/1.0/sprint/37`,
+  state: 'active',
+  name: 'BR Sprint 12',
+  startDate: '2026-03-02T09:00:00.000Z',
+  endDate: '2026-03-16T09:00:00.000Z',
+  createdDate: '2026-02-27T12:00:00.000Z',
+  originBoardId: 1,
+  goal: 'Invoices',
+};
+
+const boardConfig = {
+  id: 1,
+  name: 'BR board',
+  self: `${SITE}/rest/agile/1.0/board/1/configuration`,
+  location: {
+    type: 'project',
+    key: 'BR',
+    id: '10000',
+    self: `${SITE}/rest/api/2/project/10000`,
+    name: 'Backlog',
+  },
+  filter: { id: '10000', self: `${SITE}/rest/api/2/filter/10000` },
+  columnConfig: { columns: [], constraintType: 'none' },
+  estimation: { type: 'field', field: { fieldId: 'customfield_10016', displayName: 'Story point estimate' } },
+  ranking: { rankCustomFieldId: 10019 },
+};
+
+const expectedSprint = {
+  id: '37',
+  name: 'BR Sprint 12',
+  state: 'active',
+  boardId: '1',
+  startDate: '2026-03-02T09:00:00.000Z',
+  endDate: '2026-03-16T09:00:00.000Z',
+  goal: 'Invoices',
+};
+
+describe('Jira adapter sprints', () => {
+  it('reads a sprint and the active sprint of a board', async () => {
+    api().get('/rest/agile/1.0/sprint/37').reply(200, sprint);
+    api()
+      .get('/rest/agile/1.0/board/1/sprint')
+      .query({ state: 'active' })
+      .reply(200, { maxResults: 50, startAt: 0, isLast: true, values: [sprint] });
+    const sprints = tracker().sprints;
+
+    expect(await sprints?.getSprint('37')).toEqual(expectedSprint);
+    expect(await sprints?.getActiveSprint('1')).toEqual(expectedSprint);
+  });
+
+  it('reads the estimation field of a board', async () => {
+    api().get('/rest/agile/1.0/board/1/configuration').reply(200, boardConfig);
+
+    expect(await tracker().sprints?.getEstimationField('1')).toEqual({
+      id: 'customfield_10016',
+      name: 'Story point estimate',
+    });
+  });
+
+  it.each([
+    [
+      'startAt/total',
+      { startAt: 0, maxResults: 1, total: 2, issues: [issue('10001', 'BR-1')] },
+      { startAt: '1', maxResults: '50' },
+      { startAt: 1, maxResults: 1, total: 2, issues: [issue('10002', 'BR-2', { customfield_10016: 3 })] },
+    ],
+    [
+      'nextPageToken',
+      { isLast: false, nextPageToken: 'p2', issues: [issue('10001', 'BR-1')] },
+      { nextPageToken: 'p2', maxResults: '50' },
+      { isLast: true, issues: [issue('10002', 'BR-2', { customfield_10016: 3 })] },
+    ],
+  ])(
+    'pages sprint issues by %s, with story points from the board estimation field',
+    async (_, first, query, second) => {
+      api().get('/rest/agile/1.0/sprint/37').reply(200, sprint);
+      api().get('/rest/agile/1.0/board/1/configuration').reply(200, boardConfig);
+      api().get('/rest/api/3/field').reply(200, fields);
+      api()
+        .get('/rest/agile/1.0/sprint/37/issue')
+        .query({ startAt: '0', maxResults: '50' })
+        .reply(200, first);
+      api().get('/rest/agile/1.0/sprint/37/issue').query(query).reply(200, second);
+
+      const items = (await tracker().sprints?.getSprintItems('37')) ?? [];
+
+      expect(items.map((i) => [i.ref.key, i.estimate.storyPoints])).toEqual([
+        ['BR-1', 5],
+        ['BR-2', 3],
+      ]);
+    },
+  );
+
+  it('reconstructs sprint membership changes from the changelog', async () => {
+    const entry = (id: string, created: string, items: unknown[]) => ({
+      id,
+      author: user(BOT, 'Refinery Bot'),
+      created,
+      items,
+    });
+    api()
+      .get('/rest/api/3/issue/10042/changelog')
+      .query({ startAt: '0', maxResults: '100' })
+      .reply(200, {
+        self: `${SITE}/rest/api/3/issue/10042/changelog?maxResults=100&startAt=0`,
+        maxResults: 100,
+        startAt: 0,
+        total: 3,
+        isLast: true,
+        values: [
+          entry('3', '2026-03-09T10:00:00.000+0000', [
+            {
+              field: 'Sprint',
+              fieldtype: 'custom',
+              fieldId: 'customfield_10020',
+              from: '37',
+              fromString: 'BR Sprint 12',
+              to: '37, 38',
+              toString: 'BR Sprint 12, BR Sprint 13',
+            },
+          ]),
+          entry('1', '2026-03-01T10:00:00.000+0000', [
+            {
+              field: 'Sprint',
+              fieldtype: 'custom',
+              fieldId: 'customfield_10020',
+              from: '',
+              fromString: '',
+              to: '37',
+              toString: 'BR Sprint 12',
+            },
+          ]),
+          entry('2', '2026-03-05T10:00:00.000+0000', [
+            {
+              field: 'status',
+              fieldtype: 'jira',
+              fieldId: 'status',
+              from: '10000',
+              fromString: 'To Do',
+              to: '3',
+              toString: 'In Progress',
+            },
+          ]),
+        ],
+      });
+
+    const history = await tracker().sprints?.getSprintHistory({ tracker: 'jira', id: '10042', key: 'BR-42' });
+
+    expect(history).toEqual([
+      { at: '2026-03-01T10:00:00.000Z', from: [], to: ['37'] },
+      { at: '2026-03-09T10:00:00.000Z', from: ['37'], to: ['37', '38'] },
+    ]);
+  });
+});

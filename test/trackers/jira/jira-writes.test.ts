@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { doc, paragraph } from '../../../src/domain/doc.ts';
+import { ErrorKind } from '../../../src/errors.ts';
+import { adf, api, fields, issue, numberMeta, SITE, status, tracker } from './jira-fixtures.ts';
+
+const ref = { tracker: 'jira' as const, id: '10042', key: 'BR-42' };
+const options = { createMissing: false };
+
+function transition(id: string, name: string, to: Parameters<typeof status>[0]) {
+  return {
+    id,
+    name,
+    to: status(to),
+    hasScreen: false,
+    isGlobal: false,
+    isInitial: false,
+    isAvailable: true,
+    isConditional: false,
+    isLooped: false,
+  };
+}
+
+describe('Jira adapter writes', () => {
+  it('setNumberFields writes changed fields only and reports missing ones with a reason', async () => {
+    api().get('/rest/api/3/field').reply(200, fields);
+    api()
+      .get('/rest/api/3/issue/10042')
+      .query({
+        fields: 'customfield_10050,customfield_10051,customfield_10052,customfield_10060',
+        expand: 'editmeta',
+      })
+      .reply(200, {
+        ...issue('10042', 'BR-42', {}),
+        fields: {
+          customfield_10050: 8,
+          customfield_10051: null,
+          customfield_10052: 1,
+          customfield_10060: null,
+        },
+        editmeta: {
+          fields: {
+            customfield_10050: numberMeta('customfield_10050', 'Impact'),
+            customfield_10051: numberMeta('customfield_10051', 'Effort'),
+            customfield_10060: {
+              required: false,
+              schema: {
+                type: 'option',
+                custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select',
+                customId: 10060,
+              },
+              name: 'Severity',
+              key: 'customfield_10060',
+              operations: ['set'],
+              allowedValues: [],
+            },
+          },
+        },
+      });
+    const put = api()
+      .put('/rest/api/3/issue/10042', { fields: { customfield_10051: 3 } })
+      .reply(204);
+
+    const outcome = await tracker().setNumberFields(
+      ref,
+      { Impact: 8, Effort: 3, 'Priority score': 2.7, Severity: 1, Reach: 100 },
+      options,
+    );
+
+    expect(put.isDone()).toBe(true);
+    expect(outcome).toEqual({
+      written: ['Effort'],
+      unchanged: ['Impact'],
+      missing: [
+        { name: 'Reach', reason: 'no Jira field has this name' },
+        { name: 'Priority score', reason: 'not on the edit screen of BR-42' },
+        { name: 'Severity', reason: 'field type is option, not number' },
+      ],
+    });
+  });
+
+  it('setNumberFields makes no write when nothing changed', async () => {
+    api().get('/rest/api/3/field').reply(200, fields);
+    api()
+      .get('/rest/api/3/issue/10042')
+      .query(true)
+      .reply(200, {
+        ...issue('10042', 'BR-42'),
+        fields: { customfield_10050: 8 },
+        editmeta: { fields: { customfield_10050: numberMeta('customfield_10050', 'Impact') } },
+      });
+
+    const outcome = await tracker().setNumberFields(ref, { Impact: 8 }, options);
+
+    expect(outcome).toEqual({ written: [], unchanged: ['Impact'], missing: [] });
+  });
+
+  it.each([
+    [true, ['needs-ac'], false, undefined],
+    [true, ['billing'], true, { labels: [{ add: 'needs-ac' }] }],
+    [false, ['needs-ac'], true, { labels: [{ remove: 'needs-ac' }] }],
+    [false, ['billing'], false, undefined],
+  ])('setLabel(present=%s) on %o changes=%s', async (present, labels, changed, update) => {
+    api()
+      .get('/rest/api/3/issue/10042')
+      .query({ fields: 'labels' })
+      .reply(200, issue('10042', 'BR-42', { labels }));
+    if (update) api().put('/rest/api/3/issue/10042', { update }).reply(204);
+
+    const result = await tracker().setLabel(ref, 'needs-ac', present);
+
+    expect(result).toBe(changed);
+  });
+
+  it('moveTo applies the transition whose target status matches case-insensitively', async () => {
+    api().get('/rest/api/3/issue/10042').query({ fields: 'status' }).reply(200, issue('10042', 'BR-42'));
+    api()
+      .get('/rest/api/3/issue/10042/transitions')
+      .reply(200, {
+        expand: 'transitions',
+        transitions: [transition('21', 'Start', 'progress'), transition('31', 'Finish', 'done')],
+      });
+    const post = api()
+      .post('/rest/api/3/issue/10042/transitions', { transition: { id: '31' } })
+      .reply(204);
+
+    await tracker().moveTo(ref, 'done');
+
+    expect(post.isDone()).toBe(true);
+  });
+
+  it('moveTo does nothing when the issue already has the status', async () => {
+    api().get('/rest/api/3/issue/10042').query({ fields: 'status' }).reply(200, issue('10042', 'BR-42'));
+    api()
+      .get('/rest/api/3/issue/10042/transitions')
+      .reply(200, { transitions: [transition('21', 'Start', 'progress')] });
+
+    await expect(tracker().moveTo(ref, 'To Do')).resolves.toBeUndefined();
+  });
+
+  it('moveTo without a matching transition fails as validation, naming the reachable statuses', async () => {
+    api().get('/rest/api/3/issue/10042').query({ fields: 'status' }).reply(200, issue('10042', 'BR-42'));
+    api()
+      .get('/rest/api/3/issue/10042/transitions')
+      .reply(200, { transitions: [transition('21', 'Start', 'progress')] });
+
+    await expect(tracker().moveTo(ref, 'Done')).rejects.toMatchObject({
+      kind: ErrorKind.Validation,
+      message: 'BR-42 cannot move from "To Do" to "Done": the workflow offers "In Progress"',
+    });
+  });
+
+  it('setDescription converts Markdown-ish text to ADF and skips an unchanged description', async () => {
+    const text = '## Acceptance criteria\n- Given an invoice\n- When exported';
+    const expected = {
+      type: 'doc',
+      version: 1,
+      content: [
+        { type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Acceptance criteria' }] },
+        {
+          type: 'bulletList',
+          content: ['Given an invoice', 'When exported'].map((t) => ({
+            type: 'listItem',
+            content: [{ type: 'paragraph', content: [{ type: 'text', text: t }] }],
+          })),
+        },
+      ],
+    };
+    api().get('/rest/api/3/issue/10042').query({ fields: 'description' }).reply(200, issue('10042', 'BR-42'));
+    const put = api()
+      .put('/rest/api/3/issue/10042', { fields: { description: expected } })
+      .reply(204);
+    api()
+      .get('/rest/api/3/issue/10042')
+      .query({ fields: 'description' })
+      .reply(200, issue('10042', 'BR-42', { description: expected }));
+    const jira = tracker();
+
+    await jira.setDescription(ref, text);
+    await jira.setDescription(ref, text);
+
+    expect(put.isDone()).toBe(true);
+  });
+
+  it('createItem posts summary, ADF description and labels', async () => {
+    api()
+      .post('/rest/api/3/issue', {
+        fields: {
+          project: { key: 'BR' },
+          issuetype: { name: 'Story' },
+          summary: 'Sprint 12 summary',
+          description: adf('Done: 4 items'),
+          labels: ['sprint-summary'],
+        },
+      })
+      .reply(201, { id: '10050', key: 'BR-50', self: `${SITE}/rest/api/3/issue/10050` });
+
+    const created = await tracker().createItem(
+      { containerId: 'BR', typeOrList: 'Story' },
+      { title: 'Sprint 12 summary', body: doc(paragraph('Done: 4 items')), labels: ['sprint-summary'] },
+    );
+
+    expect(created).toEqual({ tracker: 'jira', id: '10050', key: 'BR-50' });
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { bold, code, doc, heading, italic, link, paragraph } from '../../../src/domain/doc.ts';
+import { markdownToDoc } from '../../../src/trackers/jira/markdown-doc.ts';
+
+describe('markdownToDoc', () => {
+  it.each([
+    ['heading levels capped at 3', '## A\n#### B', doc(heading(2, 'A'), heading(3, 'B'))],
+    ['lines stay paragraphs', 'Given x\nWhen y', doc(paragraph('Given x'), paragraph('When y'))],
+    [
+      'inline marks',
+      '**b** and *i* and `c` and [l](https://x.test)',
+      doc(
+        paragraph(bold('b'), ' and ', italic('i'), ' and ', code('c'), ' and ', link('l', 'https://x.test')),
+      ),
+    ],
+    ['snake_case stays literal', 'use some_field_name here', doc(paragraph('use some_field_name here'))],
+    [
+      'bullets',
+      '- a\n* b\n\nafter',
+      { blocks: [{ type: 'bulletList', items: [[{ text: 'a' }], [{ text: 'b' }]] }, paragraph('after')] },
+    ],
+    [
+      'numbered',
+      '1. a\n2) b',
+      { blocks: [{ type: 'orderedList', items: [[{ text: 'a' }], [{ text: 'b' }]] }] },
+    ],
+    ['fenced code', '```\nx = 1\n```', { blocks: [{ type: 'code', text: 'x = 1' }] }],
+    ['rule', '---', { blocks: [{ type: 'rule' }] }],
+    [
+      'table',
+      '| A | B |\n|---|---|\n| 1 | 2 |',
+      {
+        blocks: [
+          {
+            type: 'table',
+            header: [[{ text: 'A' }], [{ text: 'B' }]],
+            rows: [[[{ text: '1' }], [{ text: '2' }]]],
+          },
+        ],
+      },
+    ],
+  ])('%s', (_, input, expected) => {
+    expect(markdownToDoc(input)).toEqual(expected);
+  });
+});
