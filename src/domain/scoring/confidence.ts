@@ -1,10 +1,7 @@
+import { formatPercent } from './format.ts';
 import { fromOverride } from './override.ts';
 import type { ScoringRules } from './rules.ts';
 import type { Override, ScoreInput } from './types.ts';
-
-export function formatPercent(fraction: number): string {
-  return `${Math.round(fraction * 100)}%`;
-}
 
 /**
  * Confidence is the level of the least trusted input, so the score says how much of it was guessed; an

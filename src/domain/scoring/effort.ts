@@ -1,4 +1,5 @@
 import type { TrackerItem } from '../../trackers/tracker.ts';
+import { roundToTenth } from './format.ts';
 import { lookup } from './lookup.ts';
 import { fromOverride } from './override.ts';
 import type { ScoringRules } from './rules.ts';
@@ -14,10 +15,6 @@ export function countCriteria(item: TrackerItem): number {
 
 function positive(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
 }
 
 function tshirtFromLabels(item: TrackerItem, rules: ScoringRules): ScoreInput | undefined {
@@ -60,7 +57,7 @@ export function resolveEffort(
   }
   const hours = positive(item.estimate.originalEstimateHours);
   if (hours !== undefined) {
-    const value = Math.max(0.1, round(hours / rules.hoursPerPoint));
+    const value = Math.max(0.1, roundToTenth(hours / rules.hoursPerPoint));
     return {
       value,
       source: 'estimate',

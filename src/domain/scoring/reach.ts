@@ -1,3 +1,4 @@
+import { plural } from './format.ts';
 import { fromOverride } from './override.ts';
 import type { ScoringRules } from './rules.ts';
 import type { Evidence, Override, ScoreInput } from './types.ts';
@@ -11,10 +12,6 @@ export function distinctEvidence(evidence: readonly Evidence[]): Evidence[] {
     seen.add(key);
     return true;
   });
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 export function resolveReach(

@@ -12,7 +12,7 @@ import {
   paragraph,
   table,
 } from '../doc.ts';
-import { formatPercent } from './confidence.ts';
+import { formatPercent } from './format.ts';
 import type { Evidence, ScoreInput, ScoreResult } from './types.ts';
 
 const INPUT_LABELS: Record<string, string> = {

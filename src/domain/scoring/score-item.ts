@@ -1,14 +1,11 @@
 import { resolveConfidence } from './confidence.ts';
 import { resolveEffort } from './effort.ts';
+import { roundToTenth } from './format.ts';
 import { resolveImpact } from './impact.ts';
 import { distinctEvidence, resolveReach } from './reach.ts';
 import type { ScoringRules } from './rules.ts';
 import type { ScoreRequest, ScoreResult } from './types.ts';
 import { resolveBusinessValue, resolveWsjfComponent } from './wsjf.ts';
-
-export function roundScore(value: number): number {
-  return Math.round(value * 10) / 10;
-}
 
 /**
  * Scores one item from its own fields, its linked tickets and any overrides only: never relative to other
@@ -28,11 +25,11 @@ export function scoreItem(request: ScoreRequest, rules: ScoringRules): ScoreResu
     };
     const costOfDelay =
       inputs.businessValue.value + inputs.timeCriticality.value + inputs.riskReduction.value;
-    return { model: 'wsjf', score: roundScore(costOfDelay / effort.value), inputs, evidence };
+    return { model: 'wsjf', score: roundToTenth(costOfDelay / effort.value), inputs, evidence };
   }
   const reach = resolveReach(evidence, rules, overrides.reach);
   const confidence = resolveConfidence({ reach, impact, effort }, rules, overrides.confidence);
-  const score = roundScore((reach.value * impact.value * confidence.value) / effort.value);
+  const score = roundToTenth((reach.value * impact.value * confidence.value) / effort.value);
   return { model: 'rice', score, inputs: { reach, impact, confidence, effort }, evidence };
 }
 

@@ -13,6 +13,7 @@ import {
   paragraph,
   table,
 } from '../doc.ts';
+import { plural } from '../scoring/format.ts';
 import type { Evidence } from '../scoring/types.ts';
 import type { Figure, ItemList, ReEstimate, SprintStats, SummaryItem } from './types.ts';
 
@@ -22,32 +23,24 @@ export function summaryTitle(sprintName: string): string {
 
 const APPROX = '≈ ';
 
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
-}
-
-function count(value: number, word: string): string {
-  return `${round(value)} ${word}${value === 1 ? '' : 's'}`;
-}
-
 function figure(f: Figure, text: string): string {
   return `${f.approximate ? APPROX : ''}${text}`;
 }
 
 function scope(s: { count: Figure; points?: Figure }): string {
-  const points = s.points ? `, ${count(s.points.value, 'point')}` : '';
-  return figure(s.count, `${count(s.count.value, 'item')}${points}`);
+  const points = s.points ? `, ${plural(s.points.value, 'point')}` : '';
+  return figure(s.count, `${plural(s.count.value, 'item')}${points}`);
 }
 
 function listCount(list: ItemList): string {
   return figure(
     { value: list.items.length, approximate: list.approximate },
-    count(list.items.length, 'item'),
+    plural(list.items.length, 'item'),
   );
 }
 
 function itemLine(item: SummaryItem, suffix = ''): Inline {
-  const points = item.points === undefined ? '' : ` (${count(item.points, 'point')})`;
+  const points = item.points === undefined ? '' : ` (${plural(item.points, 'point')})`;
   return inline(link(item.ref.key, item.url), ` ${item.title}${points}${suffix}`);
 }
 
@@ -74,11 +67,11 @@ function figureRows(stats: SprintStats): string[][] {
   rows.push([stats.committed ? 'Added after start' : 'Created in window', listCount(stats.added)]);
   if (stats.removed) rows.push(['Removed after start', listCount(stats.removed)]);
   if (stats.committed) {
-    rows.push(['Re-estimated', stats.reEstimated ? count(stats.reEstimated.length, 'item') : 'unknown']);
+    rows.push(['Re-estimated', stats.reEstimated ? plural(stats.reEstimated.length, 'item') : 'unknown']);
   }
   rows.push(['Bugs fixed', listCount(stats.bugsFixed)]);
   const { tickets, customers } = stats.customerImpact;
-  const who = customers ? ` (${count(customers.value, 'customer')})` : '';
+  const who = customers ? ` (${plural(customers.value, 'customer')})` : '';
   rows.push(['Support tickets resolved', figure(tickets, `${tickets.value}${who}`)]);
   return rows;
 }
