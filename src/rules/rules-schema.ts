@@ -1,10 +1,28 @@
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
+import { AcceptanceRulesSchema } from '../domain/acceptance/rules.ts';
+import { LinkingRulesSchema } from '../domain/linking/rules.ts';
+import { ScoringRulesSchema } from '../domain/scoring/rules.ts';
+import { SummaryRulesSchema } from '../domain/sprint-summary/rules.ts';
 import { ScopeRulesSchema } from './scope-rules.ts';
+
+/** A capability's section: absent from the file means all its defaults. */
+function section<S extends TSchema>(schema: S): S {
+  // Copied with descriptors: TypeBox keeps the schema kind in a non-enumerable property a spread would drop.
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(schema)) as S & {
+    default?: unknown;
+  };
+  copy.default = {};
+  return copy;
+}
 
 /** The rules file: every section optional, every setting defaulted, so no file at all is a working setup. */
 export const RulesSchema = Type.Object(
   {
     scope: ScopeRulesSchema,
+    scoring: section(ScoringRulesSchema),
+    acceptance: section(AcceptanceRulesSchema),
+    linking: section(LinkingRulesSchema),
+    summaries: section(SummaryRulesSchema),
     commands: Type.Object(
       {
         /** Account ids / member ids allowed to run commands; empty = everyone who can comment. */

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { ConfigError } from '../../src/errors.ts';
+
+const problems = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};
+
+describe('loadConfig', () => {
+  it('works with nothing set, both trackers left unconfigured', () => {
+    const config = loadConfig({});
+
+    expect(config).toMatchObject({
+      port: 3000,
+      role: 'all',
+      dryRun: false,
+      logLevel: 'info',
+      dedupeTtlSeconds: 86_400,
+    });
+    expect(config.jira).toBeUndefined();
+    expect(config.trello).toBeUndefined();
+  });
+
+  it('converts strings from the environment', () => {
+    expect(loadConfig({ PORT: '8080', DRY_RUN: 'true' })).toMatchObject({ port: 8080, dryRun: true });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be integer'],
+    [{ ROLE: 'scheduler' }, 'ROLE must be one of api, worker, all'],
+    [{ PUBLIC_URL: 'refinery.example.com' }, 'PUBLIC_URL must match pattern'],
+    [
+      { JIRA_BASE_URL: 'https://acme.atlassian.net' },
+      'Jira needs JIRA_EMAIL, JIRA_API_TOKEN (set all of them, or none)',
+    ],
+    [{ TRELLO_API_KEY: 'k', TRELLO_API_TOKEN: 't', TRELLO_API_SECRET: 's' }, 'Trello needs PUBLIC_URL'],
+    [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN must not have fewer than 16 characters'],
+  ])('names the bad variable: %j', (env, expected) => {
+    expect(problems(env).join('\n')).toContain(expected);
+  });
+
+  it('builds the Trello callback URL byte for byte from PUBLIC_URL', () => {
+    const config = loadConfig({
+      TRELLO_API_KEY: 'k',
+      TRELLO_API_TOKEN: 't',
+      TRELLO_API_SECRET: 's',
+      PUBLIC_URL: 'https://r.example.com/',
+    });
+
+    expect(config.trello?.callbackUrl).toBe('https://r.example.com/webhooks/trello');
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(() => loadConfig({ HOME: '/root', SOMETHING_ELSE: 'x' })).not.toThrow();
+  });
+});

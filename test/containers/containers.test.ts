@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// No Docker engine runs here, so what can be checked without one is checked: the files parse, the commands
+// they run exist, and the image's entry points are the README's.
+const root = new URL('../../', import.meta.url);
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+
+interface ComposeService {
+  image?: string;
+  build?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  env_file?: string;
+  deploy?: { replicas?: number };
+}
+
+describe('docker-compose.yml', () => {
+  const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
+
+  it('runs Redis with AOF persistence and noeviction', () => {
+    const command = compose.services.redis?.command?.join(' ');
+
+    expect(command).toContain('--appendonly yes');
+    expect(command).toContain('--maxmemory-policy noeviction');
+  });
+
+  it('runs one API and two worker replicas from the same image and env file', () => {
+    const { api, worker } = compose.services;
+
+    expect(api?.environment?.ROLE).toBe('api');
+    expect(worker?.environment?.ROLE).toBe('worker');
+    expect(worker?.deploy?.replicas).toBe(2);
+    expect([api?.build, worker?.build]).toEqual(['.', '.']);
+    expect([api?.env_file, worker?.env_file]).toEqual(['.env', '.env']);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+  const jsonArgs = (instruction: string) => {
+    const match = new RegExp(`^${instruction}\\s+(\\[.*\\])\\s*$`, 'm').exec(dockerfile);
+    return match ? (JSON.parse(match[1]!) as string[]) : [];
+  };
+
+  it('is multi-stage on node:24-slim, installs production dependencies only, runs as non-root', () => {
+    expect(dockerfile.match(/^FROM node:24-slim/gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+  });
+
+  it('starts the service the way `npm start` does', () => {
+    const start = JSON.parse(read('package.json')).scripts.start as string;
+
+    expect(jsonArgs('CMD').join(' ')).toBe(start);
+  });
+
+  it('has a HEALTHCHECK whose script exists, and copies every folder the entry points import', () => {
+    const health = JSON.parse(
+      /^HEALTHCHECK[^\n]*\\\n\s*CMD\s+(\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]',
+    ) as string[];
+
+    expect(existsSync(new URL(health[1]!, root))).toBe(true);
+    for (const folder of ['src', 'workers', 'bin', 'scripts'])
+      expect(dockerfile).toContain(`COPY --chown=node:node ${folder} ./${folder}`);
+  });
+});
+
+describe('.env.example', () => {
+  it('lists every environment variable the service reads', async () => {
+    const { EnvSchema } = await import('../../src/config.ts');
+    const listed = new Set([...read('.env.example').matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+
+    expect(Object.keys(EnvSchema.properties).filter((name) => !listed.has(name))).toEqual([]);
+  });
+});

@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Container } from '../../src/domain/events.ts';
+import { defaultRules, loadRulesFile } from '../../src/rules/load-rules.ts';
+import { classifyContainer } from '../../src/rules/scope-rules.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('loadRulesFile', () => {
+  it('gives working defaults with no file at all', async () => {
+    const result = await loadRulesFile(undefined);
+
+    expect(result).toMatchObject({
+      ok: true,
+      rules: { scoring: { model: 'rice' }, linking: { linkType: 'Relates' } },
+    });
+  });
+
+  it('reads YAML, keeping defaults for everything not set', async () => {
+    const path = file(
+      'rules.yaml',
+      'scope:\n  jira:\n    supportProjects: [HELP]\nscoring:\n  model: wsjf\n',
+    );
+
+    const result = await loadRulesFile(path);
+
+    expect(result.ok && result.rules.scope.jira.supportProjects).toEqual(['HELP']);
+    expect(result.ok && result.rules.scoring.model).toBe('wsjf');
+    expect(result.ok && result.rules.commands.maxPerComment).toBe(10);
+  });
+
+  it('lists every problem of an invalid file', async () => {
+    const path = file(
+      'bad.json',
+      JSON.stringify({ scoring: { model: 'moscow' }, linking: { autoLinkThreshold: 3 }, colour: 'red' }),
+    );
+
+    const result = await loadRulesFile(path);
+
+    expect(result).toEqual({
+      ok: false,
+      problems: expect.arrayContaining([
+        '/scoring/model must be one of rice, wsjf',
+        '/linking/autoLinkThreshold must be <= 1',
+        'rules has unknown setting(s): colour',
+      ]),
+    });
+  });
+
+  it.each([
+    ['missing.json', 'cannot read'],
+    ['broken.yaml', 'is not valid yaml'],
+  ])('explains a file it cannot use (%s)', async (name, problem) => {
+    const path = name === 'missing.json' ? join(dir, name) : file(name, 'scope: [unclosed');
+
+    const result = await loadRulesFile(path);
+
+    expect(result.ok === false && result.problems[0]).toContain(problem);
+  });
+});
+
+describe('classifyContainer', () => {
+  const rules = defaultRules();
+  const jira = (key: string, projectType = 'software'): Container => ({ id: key, key, projectType });
+
+  it.each([
+    ['a software project with no rules file', jira('KAN'), 'backlog'],
+    ['a Jira Service Management project', jira('HELP', 'service_desk'), 'support'],
+  ])('%s is %s', (_label, container, role) => {
+    expect(classifyContainer('jira', container, rules.scope)).toBe(role);
+  });
+
+  it('honours Trello support lists by name on any board', () => {
+    const scope = { ...rules.scope, trello: { ...rules.scope.trello, supportLists: ['Customer reports'] } };
+
+    expect(classifyContainer('trello', { id: 'b1', key: 'b1', listName: 'customer reports' }, scope)).toBe(
+      'support',
+    );
+    expect(classifyContainer('trello', { id: 'b1', key: 'b1', listName: 'Doing' }, scope)).toBe('backlog');
+  });
+});
