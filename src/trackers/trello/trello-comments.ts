@@ -1,0 +1,63 @@
+import type { Action } from 'trello.js/models';
+import type { Doc } from '../../domain/doc.ts';
+import type { ItemRef } from '../../domain/events.ts';
+import type { CommentOutcome, OwnComment } from '../tracker.ts';
+import { renderMarkdown } from './markdown-render.ts';
+import { hasMarker, withMarker, withoutMarker } from './trello-comment-marker.ts';
+import type { TrelloDeps } from './trello-deps.ts';
+
+const COMMENT_PAGE = 1000;
+
+function commentText(action: Action): string {
+  const text: unknown = action.data.text;
+  return typeof text === 'string' ? text : '';
+}
+
+/** The service's comments for a purpose, newest first (Trello lists actions newest first). */
+async function ownComments(deps: TrelloDeps, ref: ItemRef, purpose: string): Promise<Action[]> {
+  const [me, actions] = await Promise.all([
+    deps.me(),
+    deps.api.cards.getCardActions({ id: ref.id, filter: 'commentCard', limit: COMMENT_PAGE }),
+  ]);
+  return actions.filter(
+    (action) => action.idMemberCreator === me.id && hasMarker(commentText(action), purpose),
+  );
+}
+
+export async function upsertComment(
+  deps: TrelloDeps,
+  ref: ItemRef,
+  purpose: string,
+  body: Doc,
+): Promise<CommentOutcome> {
+  const text = withMarker(renderMarkdown(body), purpose);
+  const [current, ...duplicates] = await ownComments(deps, ref, purpose);
+  // A lost race between two workers can leave two comments; the newest one stays.
+  for (const duplicate of duplicates) {
+    await deps.api.cards.deleteCardComment({ id: ref.id, idAction: duplicate.id });
+  }
+  if (!current) {
+    const created = await deps.api.cards.createCardComment({ id: ref.id, text });
+    return { id: created.id, action: 'created' };
+  }
+  if (commentText(current) === text) return { id: current.id, action: 'unchanged' };
+  await deps.api.cards.updateCardComment({ id: ref.id, idAction: current.id, text });
+  return { id: current.id, action: 'updated' };
+}
+
+export async function getOwnComment(
+  deps: TrelloDeps,
+  ref: ItemRef,
+  purpose: string,
+): Promise<OwnComment | undefined> {
+  const [current] = await ownComments(deps, ref, purpose);
+  return current ? { id: current.id, text: withoutMarker(commentText(current), purpose) } : undefined;
+}
+
+export async function deleteOwnComment(deps: TrelloDeps, ref: ItemRef, purpose: string): Promise<boolean> {
+  const comments = await ownComments(deps, ref, purpose);
+  for (const comment of comments) {
+    await deps.api.cards.deleteCardComment({ id: ref.id, idAction: comment.id });
+  }
+  return comments.length > 0;
+}

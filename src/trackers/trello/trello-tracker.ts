@@ -1,0 +1,53 @@
+import type { Logger } from '../../logger.ts';
+import type { OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
+import type { Tracker } from '../tracker.ts';
+import { createBoardActivity } from './trello-board-activity.ts';
+import { deleteOwnComment, getOwnComment, upsertComment } from './trello-comments.ts';
+import { createTrelloDeps } from './trello-deps.ts';
+import { trelloCall } from './trello-errors.ts';
+import { setNumberFields } from './trello-fields.ts';
+import { findItem, getItem, listItems } from './trello-reads.ts';
+import { categorizeListName, type ListCategorizer } from './trello-status.ts';
+import { createTrelloTransport } from './trello-transport.ts';
+import { addLink, createItem, moveTo, removeLink, setDescription, setLabel } from './trello-writes.ts';
+
+export interface TrelloTrackerOptions {
+  /** Default https://api.trello.com/1; the sandbox's prefix in tests and demos. */
+  apiUrl?: string;
+  apiKey: string;
+  apiToken: string;
+  log: Logger;
+  limiter: OutboundLimiter;
+  /** How list names map to status categories; by default a name heuristic (Done, Doing, Review...). */
+  categorizeList?: ListCategorizer;
+}
+
+export const DEFAULT_TRELLO_API_URL = 'https://api.trello.com/1';
+
+/** The Trello adapter of the Tracker port, on trello.js with its response schemas enforced. */
+export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
+  const client = createTrelloTransport({ ...options, apiUrl: options.apiUrl ?? DEFAULT_TRELLO_API_URL });
+  const deps = createTrelloDeps(client, options.categorizeList ?? categorizeListName);
+  const run = trelloCall;
+
+  return {
+    name: 'trello',
+    whoAmI: () => run('whoAmI', () => deps.me()),
+    getItem: (ref) => run('getItem', () => getItem(deps, ref)),
+    findItem: (keyOrUrl) => run('findItem', () => findItem(deps, keyOrUrl)),
+    listItems: (scope, cursor) => run('listItems', () => listItems(deps, scope, cursor)),
+    setNumberFields: (ref, values, fieldOptions) =>
+      run('setNumberFields', () => setNumberFields(deps, ref, values, fieldOptions)),
+    upsertComment: (ref, purpose, body) =>
+      run('upsertComment', () => upsertComment(deps, ref, purpose, body)),
+    getOwnComment: (ref, purpose) => run('getOwnComment', () => getOwnComment(deps, ref, purpose)),
+    deleteOwnComment: (ref, purpose) => run('deleteOwnComment', () => deleteOwnComment(deps, ref, purpose)),
+    setLabel: (ref, label, present) => run('setLabel', () => setLabel(deps, ref, label, present)),
+    addLink: (from, to) => run('addLink', () => addLink(deps, from, to)),
+    removeLink: (from, to) => run('removeLink', () => removeLink(deps, from, to)),
+    moveTo: (ref, listName) => run('moveTo', () => moveTo(deps, ref, listName)),
+    setDescription: (ref, text) => run('setDescription', () => setDescription(deps, ref, text)),
+    createItem: (target, item) => run('createItem', () => createItem(deps, target, item)),
+    boardActivity: createBoardActivity(deps, run),
+  };
+}

@@ -1,0 +1,44 @@
+import type { ItemRef } from '../../domain/events.ts';
+
+const CARD_URL = /^https?:\/\/(?:www\.)?trello\.com\/c\/([A-Za-z0-9]{8})(?:[/?#].*)?$/;
+const JIRA_BROWSE_URL = /^https?:\/\/[^/\s]+\/browse\/([A-Z][A-Z0-9_]*-\d+)(?:[/?#].*)?$/;
+const SHORT_LINK = /^[A-Za-z0-9]{8}$/;
+const CARD_ID = /^[0-9a-f]{24}$/;
+
+export function cardUrl(shortLinkOrId: string): string {
+  return `https://trello.com/c/${shortLinkOrId}`;
+}
+
+/** A card id or shortLink from what a person typed (card URL, shortLink or id); undefined otherwise. */
+export function parseCardReference(text: string): string | undefined {
+  const trimmed = text.trim();
+  const fromUrl = CARD_URL.exec(trimmed)?.[1];
+  if (fromUrl) return fromUrl;
+  return SHORT_LINK.test(trimmed) || CARD_ID.test(trimmed) ? trimmed : undefined;
+}
+
+/**
+ * The item a link URL points at. Trello answers to a shortLink wherever it takes a card id, and Jira to an
+ * issue key wherever it takes an id, so the key serves as both.
+ */
+export function itemRefForUrl(url: string): ItemRef | undefined {
+  const shortLink = CARD_URL.exec(url)?.[1];
+  if (shortLink) return { tracker: 'trello', id: shortLink, key: shortLink };
+  const issueKey = JIRA_BROWSE_URL.exec(url)?.[1];
+  if (issueKey) return { tracker: 'jira', id: issueKey, key: issueKey };
+  return undefined;
+}
+
+/** Two link URLs are the same target when they name the same item, whatever slug or query follows. */
+export function sameLinkTarget(a: string, b: string): boolean {
+  const refA = itemRefForUrl(a);
+  const refB = itemRefForUrl(b);
+  if (refA && refB) return refA.tracker === refB.tracker && refA.key === refB.key;
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
+
+/** Trello ids are Mongo ObjectIds: the first 4 bytes are the creation time in seconds. */
+export function createdAtFromId(id: string): string | undefined {
+  if (!CARD_ID.test(id)) return undefined;
+  return new Date(Number.parseInt(id.slice(0, 8), 16) * 1000).toISOString();
+}

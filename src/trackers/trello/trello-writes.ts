@@ -1,0 +1,100 @@
+import type { ItemRef } from '../../domain/events.ts';
+import { ErrorKind, TrackerError } from '../../errors.ts';
+import type { CreateTarget, LinkTarget, NewItem } from '../tracker.ts';
+import { renderMarkdown } from './markdown-render.ts';
+import type { TrelloDeps } from './trello-deps.ts';
+import { cardUrl, sameLinkTarget } from './trello-urls.ts';
+
+// Labels we create get one quiet colour: an uncoloured label does not show on the card front.
+const NEW_LABEL_COLOR = 'sky';
+const MAX_ATTACHMENT_NAME = 256;
+
+function sameName(a: string | null | undefined, b: string): boolean {
+  return (a ?? '').trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+async function boardLabelId(deps: TrelloDeps, boardId: string, name: string): Promise<string> {
+  const labels = await deps.api.boards.getBoardLabels({ id: boardId, limit: 1000 });
+  const existing = labels.find((label) => sameName(label.name, name));
+  if (existing) return existing.id;
+  return (await deps.api.boards.createBoardLabel({ id: boardId, name, color: NEW_LABEL_COLOR })).id;
+}
+
+export async function setLabel(
+  deps: TrelloDeps,
+  ref: ItemRef,
+  name: string,
+  present: boolean,
+): Promise<boolean> {
+  const card = await deps.api.cards.getCard({ id: ref.id, fields: 'id,idBoard,labels' });
+  const onCard = (card.labels ?? []).find((label) => sameName(label.name, name));
+  if (present === Boolean(onCard)) return false;
+  if (onCard) await deps.api.cards.removeCardLabel({ id: card.id, idLabel: onCard.id });
+  else {
+    const idLabel = await boardLabelId(deps, card.idBoard ?? '', name);
+    await deps.api.cards.addCardLabel({ id: card.id, value: idLabel });
+  }
+  return true;
+}
+
+function targetUrl(target: LinkTarget): string {
+  if (target.kind === 'item' && target.ref.tracker === 'trello') return cardUrl(target.ref.key);
+  return target.url;
+}
+
+export async function addLink(deps: TrelloDeps, from: ItemRef, to: LinkTarget): Promise<boolean> {
+  const url = targetUrl(to);
+  const attachments = await deps.api.cards.getCardAttachments({ id: from.id, fields: 'id,url' });
+  if (attachments.some((attachment) => attachment.url && sameLinkTarget(attachment.url, url))) return false;
+  await deps.api.cards.createCardAttachment({
+    id: from.id,
+    url,
+    name: to.title.slice(0, MAX_ATTACHMENT_NAME),
+  });
+  return true;
+}
+
+export async function removeLink(deps: TrelloDeps, from: ItemRef, to: LinkTarget): Promise<boolean> {
+  const url = targetUrl(to);
+  const attachments = await deps.api.cards.getCardAttachments({ id: from.id, fields: 'id,url' });
+  const matching = attachments.filter((attachment) => attachment.url && sameLinkTarget(attachment.url, url));
+  for (const attachment of matching) {
+    await deps.api.cards.deleteCardAttachment({ id: from.id, idAttachment: attachment.id });
+  }
+  return matching.length > 0;
+}
+
+async function findList(deps: TrelloDeps, boardId: string, name: string) {
+  const lists = await deps.api.boards.getBoardLists({ id: boardId, filter: 'open', fields: 'id,name' });
+  return lists.find((list) => sameName(list.name, name));
+}
+
+export async function moveTo(deps: TrelloDeps, ref: ItemRef, listName: string): Promise<void> {
+  const card = await deps.api.cards.getCard({ id: ref.id, fields: 'id,idBoard,idList' });
+  const list = await findList(deps, card.idBoard ?? '', listName);
+  if (!list)
+    throw new TrackerError(ErrorKind.Validation, 'trello', `No open list named "${listName}" on the board`);
+  if (list.id !== card.idList) await deps.api.cards.updateCard({ id: card.id, idList: list.id });
+}
+
+export async function setDescription(deps: TrelloDeps, ref: ItemRef, text: string): Promise<void> {
+  const card = await deps.api.cards.getCard({ id: ref.id, fields: 'id,desc' });
+  if ((card.desc ?? '') !== text) await deps.api.cards.updateCard({ id: card.id, desc: text });
+}
+
+export async function createItem(deps: TrelloDeps, target: CreateTarget, item: NewItem): Promise<ItemRef> {
+  const boardId = target.containerId;
+  const list =
+    (await findList(deps, boardId, target.typeOrList)) ??
+    (await deps.api.boards.createBoardList({ id: boardId, name: target.typeOrList, pos: 'bottom' }));
+  const labelIds: string[] = [];
+  for (const label of item.labels) labelIds.push(await boardLabelId(deps, boardId, label));
+  const card = await deps.api.cards.createCard({
+    idList: list.id,
+    name: item.title,
+    desc: renderMarkdown(item.body),
+    pos: 'bottom',
+    ...(labelIds.length > 0 ? { idLabels: labelIds } : {}),
+  });
+  return { tracker: 'trello', id: card.id, key: card.shortLink ?? card.id };
+}

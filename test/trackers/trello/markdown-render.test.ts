@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bold,
+  bulletList,
+  code,
+  codeBlock,
+  type Doc,
+  doc,
+  heading,
+  italic,
+  link,
+  orderedList,
+  paragraph,
+  rule,
+  table,
+} from '../../../src/domain/doc.ts';
+import { renderMarkdown } from '../../../src/trackers/trello/markdown-render.ts';
+
+describe('renderMarkdown', () => {
+  it.each<[string, Doc, string]>([
+    ['heading levels', doc(heading(1, 'One'), heading(3, 'Three')), '# One\n\n### Three'],
+    ['bold, italic, code', doc(paragraph(bold('b'), ' ', italic('i'), ' ', code('c'))), '**b** _i_ `c`'],
+    [
+      'bold italic link',
+      doc(paragraph({ text: 'x', bold: true, italic: true, href: 'https://e.x' })),
+      '[**_x_**](https://e.x)',
+    ],
+    ['link with parentheses', doc(paragraph(link('t', 'https://e.x/a(b)'))), '[t](https://e.x/a%28b%29)'],
+    ['escapes markdown characters', doc(paragraph('a*b_c [d] `e`')), 'a\\*b\\_c \\[d\\] \\`e\\`'],
+    ['code with a backtick', doc(paragraph(code('a`b'))), '``a`b``'],
+    ['bullet list', doc(bulletList(['a', bold('b')])), '- a\n- **b**'],
+    ['ordered list', doc(orderedList(['a', 'b'])), '1. a\n2. b'],
+    ['code fence', doc(codeBlock('x = 1\ny = 2')), '```\nx = 1\ny = 2\n```'],
+    ['code fence containing a fence', doc(codeBlock('```js\n```')), '~~~~\n```js\n```\n~~~~'],
+    ['rule between paragraphs', doc(paragraph('a'), rule(), paragraph('b')), 'a\n\n---\n\nb'],
+  ])('%s', (_name, input, expected) => {
+    expect(renderMarkdown(input)).toBe(expected);
+  });
+
+  it.each<[string, Doc, string]>([
+    [
+      'header and rows',
+      doc(
+        table(
+          ['Item', 'Score'],
+          [
+            ['ABC-1', '3'],
+            [bold('ABC-2'), '5'],
+          ],
+        ),
+      ),
+      '| Item | Score |\n| --- | --- |\n| ABC-1 | 3 |\n| **ABC-2** | 5 |',
+    ],
+    ['pipes are escaped', doc(table(['a|b'], [['c|d']])), '| a\\|b |\n| --- |\n| c\\|d |'],
+    ['short rows are padded', doc(table(['a', 'b'], [['only']])), '| a | b |\n| --- | --- |\n| only |  |'],
+    ['newlines in cells become spaces', doc(table(['h'], [['x\ny']])), '| h |\n| --- |\n| x y |'],
+  ])('table: %s', (_name, input, expected) => {
+    expect(renderMarkdown(input)).toBe(expected);
+  });
+});

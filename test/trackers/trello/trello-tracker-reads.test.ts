@@ -1,0 +1,280 @@
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { TrackerError } from '../../../src/errors.ts';
+import {
+  API,
+  BOARD,
+  boardJson,
+  CARD,
+  cardJson,
+  createTestTracker,
+  DONE,
+  fieldsJson,
+  listsJson,
+  meJson,
+  TOKEN,
+} from './trello-fixtures.ts';
+
+const ref = { tracker: 'trello' as const, id: CARD, key: '4K7LwAKx' };
+
+function mockBoard() {
+  nock(API)
+    .get(`/1/boards/${BOARD}`)
+    .query(true)
+    .reply(200, boardJson)
+    .get(`/1/boards/${BOARD}/lists`)
+    .query(true)
+    .reply(200, listsJson)
+    .get(`/1/boards/${BOARD}/customFields`)
+    .query(true)
+    .reply(200, fieldsJson);
+}
+
+describe('Trello tracker reads', () => {
+  it('whoAmI asks for the token member once and passes key and token as query parameters', async () => {
+    const { tracker, acquired } = createTestTracker();
+    nock(API)
+      .get('/1/members/me')
+      .query({ fields: 'id,fullName,username', key: 'key-123', token: TOKEN })
+      .reply(200, meJson);
+
+    const first = await tracker.whoAmI();
+    const second = await tracker.whoAmI();
+
+    expect(first).toEqual({ id: meJson.id, displayName: 'Refinery Bot' });
+    expect(second).toEqual(first);
+    expect(acquired).toHaveLength(1);
+    expect(acquired[0]!.join()).not.toContain(TOKEN);
+  });
+
+  it('getItem maps a card with list, board, labels, custom fields, checklists and links', async () => {
+    const { tracker } = createTestTracker();
+    nock(API)
+      .get(`/1/cards/${CARD}`)
+      .query({
+        attachments: 'true',
+        attachment_fields: 'id,name,url,isUpload,date',
+        checklists: 'all',
+        customFieldItems: 'true',
+        key: 'key-123',
+        token: TOKEN,
+      })
+      .reply(200, cardJson());
+    mockBoard();
+
+    const item = await tracker.getItem(ref);
+
+    expect(item).toMatchObject({
+      ref,
+      url: 'https://trello.com/c/4K7LwAKx/1-login-fails-on-safari',
+      title: 'Login fails on Safari',
+      description: '## Acceptance criteria\n- Given a user',
+      status: { name: 'To Do', category: 'todo' },
+      container: { id: BOARD, key: 'TAAnwdP9', listId: listsJson[0]!.id, listName: 'To Do' },
+      labels: ['bug'],
+      fields: { 'Story Points': 5 },
+      estimate: { storyPoints: 5 },
+      checklists: [{ name: 'Acceptance', items: [{ text: 'Works', checked: true }] }],
+      createdAt: '2014-11-27T10:22:44.000Z',
+      updatedAt: '2026-03-02T10:00:00.000Z',
+    });
+    expect(item.links.map((l) => l.target)).toEqual([
+      {
+        kind: 'item',
+        ref: { tracker: 'trello', id: 'AbCdEf12', key: 'AbCdEf12' },
+        url: 'https://trello.com/c/AbCdEf12/7-related',
+        title: 'Related card',
+      },
+      {
+        kind: 'item',
+        ref: { tracker: 'jira', id: 'ABC-12', key: 'ABC-12' },
+        url: 'https://acme.atlassian.net/browse/ABC-12',
+        title: 'ABC-12',
+      },
+    ]);
+  });
+
+  it('findItem resolves a card URL, and answers undefined for unknown cards and non-Trello keys', async () => {
+    const { tracker } = createTestTracker();
+    nock(API)
+      .get('/1/cards/4K7LwAKx')
+      .query(true)
+      .reply(200, cardJson({ idList: DONE }));
+    mockBoard();
+    nock(API).get('/1/cards/ZZZZZZZZ').query(true).reply(400, 'invalid id');
+
+    const found = await tracker.findItem('https://trello.com/c/4K7LwAKx/1-login');
+    const unknown = await tracker.findItem('ZZZZZZZZ');
+    const jiraKey = await tracker.findItem('ABC-12');
+
+    expect(found?.status).toEqual({ name: 'Done', category: 'done' });
+    expect(unknown).toBeUndefined();
+    expect(jiraKey).toBeUndefined();
+  });
+
+  it('listItems pages through board cards with before=<oldest id>', async () => {
+    const { tracker } = createTestTracker();
+    const ids = Array.from({ length: 100 }, (_, i) => `5476fb7437746ac807af${String(1000 + i)}`);
+    nock(API)
+      .get(`/1/boards/${BOARD}/cards`)
+      .query((q) => q.limit === '100' && q.before === undefined)
+      .reply(
+        200,
+        ids.map((id) => cardJson({ id })),
+      )
+      .get(`/1/boards/${BOARD}/cards`)
+      .query((q) => q.limit === '100' && q.before === ids[0])
+      .reply(200, [cardJson({ id: '5476fb7437746ac807afe000' })]);
+    mockBoard();
+    mockBoard();
+
+    const first = await tracker.listItems({ kind: 'container', containerId: BOARD });
+    const second = await tracker.listItems({ kind: 'container', containerId: BOARD }, first.next);
+
+    expect(first.items).toHaveLength(100);
+    expect(first.next).toBe(ids[0]);
+    expect(second.items.map((i) => i.ref.id)).toEqual(['5476fb7437746ac807afe000']);
+    expect(second.next).toBeUndefined();
+  });
+
+  it('listItems with updatedSince keeps only cards active since then', async () => {
+    const { tracker } = createTestTracker();
+    nock(API)
+      .get(`/1/boards/${BOARD}/cards`)
+      .query(true)
+      .reply(200, [
+        cardJson(),
+        cardJson({ id: '5476fb7437746ac807afe2a6', dateLastActivity: '2025-01-01T00:00:00.000Z' }),
+      ]);
+    mockBoard();
+
+    const page = await tracker.listItems({
+      kind: 'updatedSince',
+      containerId: BOARD,
+      since: '2026-01-01T00:00:00Z',
+    });
+
+    expect(page.items.map((i) => i.ref.id)).toEqual([CARD]);
+  });
+
+  it('boardActivity maps creations and list moves, oldest first', async () => {
+    const { tracker } = createTestTracker();
+    const card = { id: CARD, shortLink: '4K7LwAKx', name: 'Login', idShort: 1 };
+    nock(API)
+      .get(`/1/boards/${BOARD}/actions`)
+      .query({
+        filter: 'createCard,updateCard:idList',
+        since: '2026-03-01',
+        before: '2026-03-15',
+        limit: '1000',
+        key: 'key-123',
+        token: TOKEN,
+      })
+      .reply(200, [
+        {
+          id: 'a2',
+          idMemberCreator: 'm1',
+          type: 'updateCard',
+          date: '2026-03-03T00:00:00.000Z',
+          data: {
+            card,
+            old: { idList: 'l1' },
+            listBefore: { id: 'l1', name: 'To Do' },
+            listAfter: { id: 'l2', name: 'Done' },
+            board: boardJson,
+          },
+        },
+        {
+          id: 'a1',
+          idMemberCreator: 'm1',
+          type: 'createCard',
+          date: '2026-03-02T00:00:00.000Z',
+          data: { card, list: { id: 'l1', name: 'To Do' }, board: boardJson },
+        },
+      ]);
+
+    const actions = await tracker.boardActivity!.getBoardActions(BOARD, '2026-03-01', '2026-03-15');
+
+    expect(actions).toEqual([
+      {
+        id: 'a1',
+        type: 'createCard',
+        date: '2026-03-02T00:00:00.000Z',
+        card: { tracker: 'trello', id: CARD, key: '4K7LwAKx' },
+        listAfter: 'To Do',
+      },
+      {
+        id: 'a2',
+        type: 'moveCard',
+        date: '2026-03-03T00:00:00.000Z',
+        card: { tracker: 'trello', id: CARD, key: '4K7LwAKx' },
+        listBefore: 'To Do',
+        listAfter: 'Done',
+      },
+    ]);
+  });
+});
+
+describe('Trello error mapping', () => {
+  async function failure(promise: Promise<unknown>): Promise<TrackerError> {
+    const error = await promise.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrackerError);
+    return error as TrackerError;
+  }
+
+  it('maps 404 to notFound without the URL or credentials in the message', async () => {
+    const { tracker } = createTestTracker();
+    nock(API).get(`/1/cards/${CARD}`).query(true).reply(404, 'The requested resource was not found.');
+
+    const error = await failure(tracker.getItem(ref));
+
+    expect(error).toMatchObject({ kind: 'notFound', status: 404, tracker: 'trello' });
+    expect(error.message).toBe(
+      'Trello getItem failed: 404 Not Found - The requested resource was not found.',
+    );
+    expect(error.message).not.toContain(TOKEN);
+  });
+
+  it('maps 429 to rateLimit at once, without trello.js retrying', async () => {
+    const { tracker } = createTestTracker();
+    nock(API)
+      .get(`/1/cards/${CARD}`)
+      .query(true)
+      .reply(429, { error: 'API_TOKEN_LIMIT_EXCEEDED', message: 'Rate limit exceeded' });
+
+    const error = await failure(tracker.getItem(ref));
+
+    expect(error).toMatchObject({ kind: 'rateLimit', status: 429, retryAfterMs: 10_000 });
+    expect(error.message).toContain('API_TOKEN_LIMIT_EXCEEDED');
+  });
+
+  it('maps 401 to auth', async () => {
+    const { tracker } = createTestTracker();
+    nock(API).get('/1/members/me').query(true).reply(401, 'invalid token');
+
+    expect(await failure(tracker.whoAmI())).toMatchObject({ kind: 'auth', status: 401 });
+  });
+
+  it('maps a response that breaks the schema to kind schema', async () => {
+    const { tracker } = createTestTracker();
+    nock(API)
+      .get(`/1/cards/${CARD}`)
+      .query(true)
+      .reply(200, cardJson({ id: 42 }));
+
+    const error = await failure(tracker.getItem(ref));
+
+    expect(error.kind).toBe('schema');
+    expect(error.message).toContain('id:');
+  });
+
+  it('maps a connection failure to network', async () => {
+    // Port 1 on loopback refuses the connection: a real fetch failure, not a mock of one.
+    const { tracker } = createTestTracker('http://127.0.0.1:1/1');
+
+    const error = await failure(tracker.getItem(ref));
+
+    expect(error.kind).toBe('network');
+    expect(error.message).toMatch(/^Trello getItem failed: fetch failed \(.+\)$/);
+  });
+});
