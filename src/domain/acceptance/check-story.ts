@@ -1,6 +1,7 @@
 import { type Finding, finding } from './findings.ts';
 import type { Entry } from './sections.ts';
 import { conjunctionInGoal, extraText, looksLikeStory, parseStory } from './story.ts';
+import { headingCandidate } from './text.ts';
 
 /** Findings about the user-story sentence, searched in the title first, then in the description's prose. */
 export function checkStorySentence(title: string, prose: Entry[]): Finding[] {
@@ -79,16 +80,19 @@ export function checkStorySentence(title: string, prose: Entry[]): Finding[] {
   return findings;
 }
 
-/** Consecutive prose lines joined, so a story wrapped over several lines is read whole. */
+/** Lines of an unfinished sentence joined, so a story wrapped over several lines is read whole. */
 function paragraphs(entries: Entry[]): Entry[] {
   const result: Entry[] = [];
   let previous: Entry | undefined;
   for (const entry of entries) {
     const last = result.at(-1);
     const continues =
-      last &&
+      last !== undefined &&
       previous?.line !== undefined &&
       entry.line === previous.line + 1 &&
+      !/[.!?]\s*$/.test(last.text) &&
+      !headingCandidate(previous.text)?.explicit &&
+      !looksLikeStory(entry.text) &&
       !/^\s*([-*#]|\d+[.)])/.test(entry.text);
     if (last && continues) last.text = `${last.text} ${entry.text}`;
     else result.push({ ...entry });

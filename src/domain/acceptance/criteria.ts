@@ -14,8 +14,8 @@ export interface Criterion {
 const KEYWORD = /^(given|when|then|and|but)\b/i;
 const TITLE = /^(scenario|scenario outline|example|examples|rule|background)\b.*$/i;
 /** Our own template lines and stand-ins: a section holding only these is still empty. */
-const PLACEHOLDER =
-  /^(?:<[^>]*>(?:[\s,.;:]+(?:when|then)?\s*<[^>]*>)*\.?|tbd|tbc|todo|n\/?a|none|-+|\.\.\.|\?+)$/i;
+const STAND_IN = /^(?:tbd|tbc|todo|n\/?a|none)$/i;
+/^(?:<[^>]*>(?:[\s,.;:]+(?:when|then)?\s*<[^>]*>)*\.?|tbd|tbc|todo|n\/?a|none|-+|\.\.\.|\?+)$/i;
 
 export function readCriteria(items: Entry[]): Criterion[] {
   const criteria: Criterion[] = [];
@@ -72,7 +72,12 @@ function markInline(criterion: Criterion, text: string): void {
 }
 
 export function isPlaceholder(text: string): boolean {
-  return PLACEHOLDER.test(stripListMarker(text).trim());
+  const rest = stripListMarker(text)
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\b(?:given|when|then|and|but)\b/gi, ' ')
+    .replace(/[^A-Za-z/]+/g, ' ')
+    .trim();
+  return rest === '' || STAND_IN.test(rest);
 }
 
 /** Given without Then; a When without Then only when it is part of a multi-line scenario. */

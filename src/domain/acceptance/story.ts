@@ -9,6 +9,7 @@ export interface StoryParts {
 }
 
 const ROLE = /^\W*as\s+(?:an?\s+|the\s+)?(.+?)(?:,\s*(?=\S)|\s+(?=(?:i|we)\b|i['’]|we['’]))/i;
+/** "I can" also appears in benefits ("so that I can ..."), so the want is searched before any benefit marker. */
 const WANT =
   /\b(?:(?:i|we)\s+(?:really\s+)?(?:want|wanted|would\s+like|would\s+love|need|wish|can|could|should\s+be\s+able|must\s+be\s+able|am\s+able|are\s+able|expect|like|prefer|will\s+be\s+able)|i'd\s+like|we'd\s+like|i’d\s+like|i'm\s+able|i’m\s+able|we're\s+able|would\s+like|want)\b(?:\s+to\b)?/i;
 const BENEFIT = /(?:,\s*|\s+)\b(so\s+that|so|in\s+order\s+to|in\s+order\s+that|such\s+that|because|since)\b/i;
@@ -24,17 +25,14 @@ export function looksLikeStory(text: string): boolean {
 
 export function parseStory(text: string): StoryParts {
   const flat = text.replace(/\s+/g, ' ').trim();
-  const role = ROLE.exec(flat)?.[1]?.trim();
-  const want = WANT.exec(flat);
-  if (!want) return { role: nonEmpty(role) };
-  const afterWant = flat.slice(want.index + want[0].length);
-  const benefit = BENEFIT.exec(afterWant);
-  const goal = benefit ? afterWant.slice(0, benefit.index) : afterWant;
-  return {
-    role: nonEmpty(role),
-    goal: nonEmpty(clean(goal)),
-    benefit: benefit ? nonEmpty(clean(afterWant.slice(benefit.index + benefit[0].length))) : undefined,
-  };
+  const role = nonEmpty(ROLE.exec(flat)?.[1]);
+  const first = BENEFIT.exec(flat);
+  const want = WANT.exec(first ? flat.slice(0, first.index) : flat);
+  const from = want ? want.index + want[0].length : 0;
+  const marker = want ? BENEFIT.exec(flat.slice(from)) : first;
+  const benefit = marker ? nonEmpty(clean(flat.slice(from + marker.index + marker[0].length))) : undefined;
+  const goal = want ? nonEmpty(clean(flat.slice(from, marker ? from + marker.index : undefined))) : undefined;
+  return { role, goal, benefit };
 }
 
 /** Several goals in one story: a coordinating conjunction in the goal (AQUSA "atomic"). */

@@ -43,7 +43,8 @@ export interface HeadingCandidate {
 export function headingCandidate(line: string): HeadingCandidate | undefined {
   const trimmed = line.trim();
   if (trimmed === '') return undefined;
-  const markdown = /^#{1,6}\s+(.+?)\s*#*$/.exec(trimmed) ?? /^h[1-6]\.\s+(.+)$/i.exec(trimmed);
+  // A single "#" is a numbered list item in Jira wiki markup, so only "##" and deeper are sure headings.
+  const markdown = /^#{2,6}\s+(.+?)\s*#*$/.exec(trimmed) ?? /^h[1-6]\.\s+(.+)$/i.exec(trimmed);
   if (markdown) return { ...splitColon(markdown[1] ?? ''), explicit: true };
   const bold = /^(\*\*|__|\*|_)(?!\s)(.+?)(?<!\s)\1\s*(.*)$/.exec(trimmed);
   if (bold) {

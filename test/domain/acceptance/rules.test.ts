@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AcceptanceRulesSchema,
+  checkItem,
+  gateBlocks,
+  parseAcceptanceRules,
+  resolveTemplate,
+} from '../../../src/domain/acceptance/index.ts';
+
+describe('acceptance rules', () => {
+  it('ships defaults for every property', () => {
+    const rules = parseAcceptanceRules({});
+    expect(rules.label).toBe('needs-acceptance-criteria');
+    expect(rules.gate).toEqual([]);
+    expect(rules.vagueWords).toEqual(expect.arrayContaining(['fast', 'user-friendly', 'etc.', 'as needed']));
+    expect(Object.keys(rules.templates)).toEqual(['story', 'bug', 'task']);
+    expect(rules.overrides).toEqual([]);
+    expect(Object.keys(AcceptanceRulesSchema.properties)).toEqual([
+      'label',
+      'gate',
+      'vagueWords',
+      'templates',
+      'types',
+      'untypedTemplate',
+      'overrides',
+    ]);
+  });
+
+  it('fills section defaults inside a custom template', () => {
+    const rules = parseAcceptanceRules({
+      templates: {
+        task: { sections: [{ key: 'definition-of-done', heading: 'Definition of done', criteria: true }] },
+      },
+    });
+    expect(rules.templates.task).toEqual({
+      storySentence: false,
+      sections: [
+        {
+          key: 'definition-of-done',
+          heading: 'Definition of done',
+          aliases: [],
+          severity: 'error',
+          criteria: true,
+          content: 'none',
+          placeholder: [],
+        },
+      ],
+    });
+  });
+
+  it.each([
+    [{ label: '' }, /\/label/],
+    [{ gate: 'Ready' }, /\/gate/],
+    [{ templates: { story: { sections: [{ key: 'Bad Key', heading: 'x' }] } } }, /key/],
+  ])('rejects an invalid rules file naming the path: %j', (input, message) => {
+    expect(() => parseAcceptanceRules(input)).toThrow(message);
+  });
+
+  it.each([
+    ['Story', 'story'],
+    ['user story', 'story'],
+    ['Bug', 'bug'],
+    ['Defect', 'bug'],
+    ['Sub-task', 'task'],
+    ['Epic', 'none'],
+    [undefined, 'story'],
+  ])('maps item type %s to the %s template', (type, name) => {
+    expect(resolveTemplate(parseAcceptanceRules({}), { type }).name).toBe(name);
+  });
+
+  const rules = parseAcceptanceRules({
+    gate: ['Ready for dev'],
+    overrides: [
+      {
+        containerKey: 'OPS',
+        label: 'ops-needs-ac',
+        gate: [],
+        vagueWords: ['asap'],
+        types: { task: 'ops-task' },
+        templates: {
+          'ops-task': {
+            sections: [{ key: 'definition-of-done', heading: 'Definition of done', criteria: true }],
+          },
+        },
+      },
+    ],
+  });
+
+  it('applies a per-project override by container key', () => {
+    const ops = resolveTemplate(rules, { type: 'Task', containerKey: 'OPS' });
+    expect(ops).toMatchObject({ name: 'ops-task', label: 'ops-needs-ac', gate: [], vagueWords: ['asap'] });
+    const other = resolveTemplate(rules, { type: 'Task', containerKey: 'WEB' });
+    expect(other).toMatchObject({
+      name: 'task',
+      label: 'needs-acceptance-criteria',
+      gate: ['Ready for dev'],
+    });
+  });
+
+  it('checks a Definition-of-done list configured for tasks', () => {
+    const ops = resolveTemplate(rules, { type: 'Task', containerKey: 'OPS' });
+    const bare = checkItem({ title: 'Rotate keys', description: 'Rotate the API keys.' }, ops);
+    expect(bare.findings.map((f) => f.name)).toEqual(['missing-definition-of-done']);
+    const done = checkItem(
+      {
+        title: 'Rotate keys',
+        description: 'h3. Definition of Done\n* old keys revoked asap\n* runbook updated',
+      },
+      ops,
+    );
+    expect(done.findings.map((f) => [f.name, f.line])).toEqual([['vague-criterion', 2]]);
+  });
+
+  it('passes any item whose type has no template', () => {
+    const epic = resolveTemplate(rules, { type: 'Epic' });
+    expect(checkItem({ title: 'x', description: '' }, epic)).toEqual({
+      ok: true,
+      template: 'none',
+      findings: [],
+      missingSections: [],
+    });
+  });
+
+  it('blocks a gated status only for failing items, ignoring case', () => {
+    const story = resolveTemplate(rules, { type: 'Story' });
+    expect(gateBlocks(story, false, 'ready for DEV')).toBe(true);
+    expect(gateBlocks(story, true, 'Ready for dev')).toBe(false);
+    expect(gateBlocks(story, false, 'In progress')).toBe(false);
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { checkItem, parseAcceptanceRules, resolveTemplate } from '../../../src/domain/acceptance/index.ts';
+
+const template = resolveTemplate(parseAcceptanceRules({}), { type: 'Story' });
+const AC = '\n\nAcceptance criteria\n- Given a saved cart, when I open it, then I see 3 items';
+
+function names(description: string, title = ''): string[] {
+  return checkItem({ title, description: `${description}${AC}` }, template).findings.map((f) => f.name);
+}
+
+describe('user-story sentence', () => {
+  it.each([
+    ['As a shopper, I want to save my cart, so that I can buy later.'],
+    ['As an admin I would like to export users so that audits are quick to prepare.'],
+    ["As a camp worker, I'm able to report repairs, so the camp stays safe."],
+    ['As lab administrator, I want to lock accounts in order to stop abuse.'],
+  ])('passes a complete story: %s', (story) => {
+    expect(names(story)).toEqual([]);
+  });
+
+  it.each([
+    ['I want to save my cart, so that I can buy later.', 'missing-role'],
+    ['As a shopper, I want to save my cart.', 'missing-benefit'],
+    ['As a shopper, so that I can buy later.', 'missing-goal'],
+    ['As a shopper, I want to save and share my cart, so that I can buy later.', 'not-atomic'],
+    ['As an admin, I want to add or remove centers, so that data stays current.', 'not-atomic'],
+    ['As a user, I want to see my cart (including discounts), so that I can buy later.', 'not-minimal'],
+    ['As a user, I want to pick a scale, e.g. Fibonacci, so that we can estimate.', 'not-minimal'],
+    ['As a user, I want to add items, so that so that we can be flexible.', 'not-minimal'],
+    [
+      'As a user, I want to export CSV, so that I can share it. Note that Excel is out of scope.',
+      'not-minimal',
+    ],
+  ])('flags "%s" with %s', (story, finding) => {
+    expect(names(story)).toContain(finding);
+  });
+
+  it.each([
+    ['As a user, I want to copy/paste stories, so that I can start quickly.', 'not-atomic'],
+    ['As a user, I want to export CSV, so that I can share it.', 'not-minimal'],
+    ['As a user, I want to export CSV, so that I can share it and archive it.', 'not-atomic'],
+  ])('does not flag "%s" with %s', (story, finding) => {
+    expect(names(story)).not.toContain(finding);
+  });
+
+  it('reads the story from the title when the description has none', () => {
+    expect(names('Some context.', 'As a buyer, I want an invoice, so that I can claim VAT')).toEqual([]);
+  });
+
+  it('reads a story wrapped over two lines', () => {
+    expect(names('As a buyer, I want an invoice\nso that I can claim VAT.')).toEqual([]);
+  });
+
+  it('asks for a story sentence when there is none, with a fix', () => {
+    const verdict = checkItem({ title: 'Invoices', description: `Make invoices work.${AC}` }, template);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.findings).toEqual([
+      expect.objectContaining({
+        name: 'missing-user-story',
+        severity: 'error',
+        fix: expect.stringContaining('As a'),
+      }),
+    ]);
+  });
+
+  it('names the line of the story sentence', () => {
+    const verdict = checkItem(
+      { title: '', description: `h2. Story\nAs a buyer, I want an invoice.${AC}` },
+      template,
+    );
+    expect(verdict.findings).toEqual([
+      expect.objectContaining({
+        name: 'missing-benefit',
+        line: 2,
+        excerpt: 'As a buyer, I want an invoice.',
+      }),
+    ]);
+  });
+
+  it('treats template placeholders as missing parts', () => {
+    expect(names('As a <role>, I want <goal>, so that <benefit>.')).toEqual([
+      'missing-role',
+      'missing-goal',
+      'missing-benefit',
+    ]);
+  });
+
+  it('reports atomicity and minimality as warnings that do not fail the item', () => {
+    const verdict = checkItem(
+      {
+        title: '',
+        description: `As a user, I want to save and print (PDF) my cart, so that I can buy later.${AC}`,
+      },
+      template,
+    );
+    expect(verdict.ok).toBe(true);
+    expect(verdict.findings.map((f) => [f.name, f.severity])).toEqual([
+      ['not-atomic', 'warning'],
+      ['not-minimal', 'warning'],
+    ]);
+  });
+});
