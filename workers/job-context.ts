@@ -21,6 +21,9 @@ export interface JobContext {
 }
 
 /** A handler returns a short summary of what it did; BullMQ keeps it as the job's return value. */
-export type JobHandler<N extends JobName> = (data: JobDataMap[N], context: JobContext) => Promise<Record<string, unknown>>;
+export type JobHandler<N extends JobName> = (
+  data: JobDataMap[N],
+  context: JobContext,
+) => Promise<Record<string, unknown>>;
 
 export type JobHandlers = { [N in JobName]: JobHandler<N> };

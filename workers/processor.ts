@@ -20,7 +20,9 @@ export interface ProcessorOptions {
 export function createProcessor({ handlers, context, worker }: ProcessorOptions) {
   return async (job: Job): Promise<Record<string, unknown>> => {
     const ctx = context(job);
-    const handler = handlers[job.name as JobName] as ((data: unknown, context: JobContext) => Promise<Record<string, unknown>>) | undefined;
+    const handler = handlers[job.name as JobName] as
+      | ((data: unknown, context: JobContext) => Promise<Record<string, unknown>>)
+      | undefined;
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
     try {
       return await handler(job.data, ctx);
@@ -32,10 +34,16 @@ export function createProcessor({ handlers, context, worker }: ProcessorOptions)
         throw Worker.RateLimitError();
       }
       if (error instanceof TrackerError && !isRetryable(error.kind)) {
-        ctx.log.warn({ tracker: error.tracker, kind: error.kind, status: error.status, err: { message: error.message } }, 'Job failed permanently');
+        ctx.log.warn(
+          { tracker: error.tracker, kind: error.kind, status: error.status, err: { message: error.message } },
+          'Job failed permanently',
+        );
         throw new UnrecoverableError(`${error.tracker} ${error.kind}: ${error.message}`);
       }
-      ctx.log.warn({ attempt: job.attemptsMade + 1, err: { message: (error as Error).message } }, 'Job attempt failed');
+      ctx.log.warn(
+        { attempt: job.attemptsMade + 1, err: { message: (error as Error).message } },
+        'Job attempt failed',
+      );
       throw error;
     }
   };

@@ -1,13 +1,13 @@
 import { type Job, Worker } from 'bullmq';
 import type { Config } from '../src/config.ts';
 import type { TrackerName } from '../src/domain/events.ts';
+import { TrackerError } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
 import { createRedis } from '../src/queue/connection.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import { learnIdentities } from '../src/runtime/identities.ts';
 import type { RulesStore } from '../src/runtime/rules-store.ts';
 import { createTrackers } from '../src/runtime/trackers.ts';
-import { TrackerError } from '../src/errors.ts';
 import { HANDLERS } from './handlers/index.ts';
 import type { JobContext } from './job-context.ts';
 import { createProcessor } from './processor.ts';
@@ -26,7 +26,12 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
   let worker: Worker | undefined;
 
   const context = (job: Job): JobContext => ({
-    log: log.child({ jobId: job.id, job: job.name, deliveryId: job.data?.event?.deliveryId, attempt: job.attemptsMade + 1 }),
+    log: log.child({
+      jobId: job.id,
+      job: job.name,
+      deliveryId: job.data?.event?.deliveryId,
+      attempt: job.attemptsMade + 1,
+    }),
     jobId: job.id ?? '',
     config,
     rules: () => rules.current(),
@@ -49,7 +54,10 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
   worker.on('error', (error) => log.warn({ err: { message: error.message } }, 'Worker error'));
   worker.on('failed', (job, error) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      log.error({ jobId: job.id, job: job.name, err: { message: error.message } }, 'Job failed after its last attempt');
+      log.error(
+        { jobId: job.id, job: job.name, err: { message: error.message } },
+        'Job failed after its last attempt',
+      );
     }
   });
   log.info({ concurrency: config.workerConcurrency }, 'Worker started');

@@ -13,7 +13,10 @@ const RESULTS_TTL_SECONDS = 90 * 86_400;
  * the earlier results.
  */
 export function createRunCommands(commands: readonly CommandExecutor[]) {
-  return async ({ event }: JobDataMap['run-commands'], context: JobContext): Promise<Record<string, unknown>> => {
+  return async (
+    { event }: JobDataMap['run-commands'],
+    context: JobContext,
+  ): Promise<Record<string, unknown>> => {
     if (event.actor.id === context.selfId(event.tracker)) return { skipped: 'own comment' };
     const parsed = parseCommands(event.comment.text, context.rules().commands.maxPerComment);
     const resultsKey = `${context.keyPrefix}:commands:${event.tracker}:${event.item.id}:${event.comment.id}`;
@@ -21,16 +24,26 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
     const ran: string[] = [];
     const sections: Block[] = [];
     for (const command of parsed) {
-      let blocks = stored[command.fingerprint] ? (JSON.parse(stored[command.fingerprint]!) as Block[]) : undefined;
+      let blocks = stored[command.fingerprint]
+        ? (JSON.parse(stored[command.fingerprint]!) as Block[])
+        : undefined;
       if (!blocks) {
         const resolution = resolveCommand(
           commands.map((c) => c.spec),
           command.name,
         );
-        const executor = resolution.kind === 'known' ? commands.find((c) => c.spec.name === command.name) : undefined;
+        const executor =
+          resolution.kind === 'known' ? commands.find((c) => c.spec.name === command.name) : undefined;
         blocks = executor
-          ? await executor.run(command, { ...context, event, tracker: (name = event.tracker) => context.tracker(name) })
-          : renderUnknownCommand(command.name, resolution.kind === 'unknown' ? resolution : { kind: 'unknown' }).blocks;
+          ? await executor.run(command, {
+              ...context,
+              event,
+              tracker: (name = event.tracker) => context.tracker(name),
+            })
+          : renderUnknownCommand(
+              command.name,
+              resolution.kind === 'unknown' ? resolution : { kind: 'unknown' },
+            ).blocks;
         await context.redis.hset(resultsKey, command.fingerprint, JSON.stringify(blocks));
         await context.redis.expire(resultsKey, RESULTS_TTL_SECONDS);
         ran.push(command.fingerprint);
@@ -39,7 +52,9 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
     }
     if (sections.length === 0) return { ran };
     const reply = doc(paragraph(`Reply to ${event.actor.displayName}:`), ...sections);
-    const outcome = await context.tracker(event.tracker).upsertComment(event.item, `reply-${event.comment.id}`, reply);
+    const outcome = await context
+      .tracker(event.tracker)
+      .upsertComment(event.item, `reply-${event.comment.id}`, reply);
     context.log.info({ item: event.item.key, ran, reply: outcome.action }, 'Commands answered');
     return { ran, reply: outcome.action };
   };
