@@ -1,0 +1,56 @@
+import Type, { type Static } from 'typebox';
+import { ActorSchema, ItemRefSchema } from '../domain/events.ts';
+
+/** The tracker writes the audit trail knows how to record (and, except createItem, to undo). */
+export const AuditOperationSchema = Type.Union(
+  [
+    'setNumberFields',
+    'upsertComment',
+    'deleteOwnComment',
+    'setLabel',
+    'addLink',
+    'removeLink',
+    'moveTo',
+    'setDescription',
+    'createItem',
+  ].map((name) => Type.Literal(name)),
+);
+export type AuditOperation = Static<typeof AuditOperationSchema>;
+
+/** Who and what caused a write: the job (capability = job name) and the event or command behind it. */
+export const AuditContextSchema = Type.Object({
+  capability: Type.String(),
+  jobId: Type.String(),
+  deliveryId: Type.String(),
+  actor: ActorSchema,
+  command: Type.Optional(Type.String()),
+});
+export type AuditContext = Static<typeof AuditContextSchema>;
+
+/**
+ * One write the service made (`applied`) or would have made (`dry-run`) to one item. `before` and `after` hold
+ * only what the operation touches (the named fields, the one label, the purpose's comment text...), so undo can
+ * put `before` back without knowing the capability.
+ */
+export const AuditEntrySchema = Type.Object({
+  id: Type.String(),
+  at: Type.String({ description: 'ISO time of the write' }),
+  item: ItemRefSchema,
+  operation: AuditOperationSchema,
+  mode: Type.Union([Type.Literal('applied'), Type.Literal('dry-run')]),
+  context: AuditContextSchema,
+  /** What identifies the thing written besides the item: comment purpose, label, link target and type... */
+  target: Type.Record(Type.String(), Type.Unknown()),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  /** Set when the change was undone: the id of the audit entry of the write that undid it, or the job. */
+  undoneBy: Type.Optional(Type.String()),
+});
+export type AuditEntry = Static<typeof AuditEntrySchema>;
+
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at' | 'undoneBy'>;
+
+/** Which change an entry belongs to: the writes of one job (or of one admin request) to one item. */
+export function changeKey(entry: AuditEntry): string {
+  return entry.context.jobId || entry.context.deliveryId;
+}

@@ -1,0 +1,125 @@
+import type { Redis } from 'ioredis';
+import type { TrackerName } from '../domain/events.ts';
+import type { AuditEntry, NewAuditEntry } from './audit-entry.ts';
+
+export interface AuditQuery {
+  /** An item of a tracker, by id or key (both are indexed). */
+  item?: { tracker: TrackerName; idOrKey: string };
+  capability?: string;
+  since?: Date;
+  until?: Date;
+  limit: number;
+}
+
+export interface AuditStore {
+  record(entry: NewAuditEntry): Promise<AuditEntry>;
+  get(id: string): Promise<AuditEntry | undefined>;
+  /** Newest first. */
+  list(query: AuditQuery): Promise<AuditEntry[]>;
+  markUndone(ids: readonly string[], undoneBy: string): Promise<void>;
+  /** Drops entries older than the retention; returns how many went. */
+  trim(): Promise<number>;
+}
+
+export interface AuditStoreOptions {
+  redis: Redis;
+  keyPrefix: string;
+  retentionDays: number;
+  now?: () => Date;
+}
+
+const DAY_MS = 86_400_000;
+const TRIM_BATCH = 500;
+const PAGE = 200;
+
+// Atomic, and cluster-safe because every key it touches shares the `{prefix:audit}` hash tag.
+const TRIM_SCRIPT = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+if #ids > 0 then
+  redis.call('HDEL', KEYS[2], unpack(ids))
+  redis.call('ZREM', KEYS[1], unpack(ids))
+end
+return #ids`;
+
+/**
+ * The audit trail in Redis: entries in one hash, a sorted set by time, and sorted sets per item (id and key)
+ * and per capability. Index sets expire with the retention when nothing new lands in them, and are trimmed by
+ * score on every write; the time set drives trimming of the entries themselves.
+ */
+export function createRedisAuditStore(options: AuditStoreOptions): AuditStore {
+  const { redis, retentionDays } = options;
+  const now = options.now ?? (() => new Date());
+  const tag = `{${options.keyPrefix}:audit}`;
+  const keys = {
+    seq: `${tag}:seq`,
+    entries: `${tag}:entries`,
+    time: `${tag}:time`,
+    item: (tracker: string, idOrKey: string) => `${tag}:item:${tracker}:${idOrKey}`,
+    capability: (name: string) => `${tag}:cap:${name}`,
+  };
+  const retentionMs = retentionDays * DAY_MS;
+  const cutoff = () => now().getTime() - retentionMs;
+
+  async function readEntries(ids: string[]): Promise<AuditEntry[]> {
+    if (ids.length === 0) return [];
+    const values = await redis.hmget(keys.entries, ...ids);
+    return values.flatMap((value) => (value ? [JSON.parse(value) as AuditEntry] : []));
+  }
+
+  async function trim(): Promise<number> {
+    return Number(await redis.eval(TRIM_SCRIPT, 2, keys.time, keys.entries, String(cutoff()), TRIM_BATCH));
+  }
+
+  return {
+    async record(input) {
+      const at = now();
+      const id = String(await redis.incr(keys.seq));
+      const entry: AuditEntry = { id, at: at.toISOString(), ...input };
+      const score = at.getTime();
+      const indexes = [
+        keys.item(entry.item.tracker, entry.item.id),
+        keys.item(entry.item.tracker, entry.item.key),
+        keys.capability(entry.context.capability),
+      ];
+      const multi = redis.multi().hset(keys.entries, id, JSON.stringify(entry)).zadd(keys.time, score, id);
+      for (const index of new Set(indexes)) {
+        multi.zadd(index, score, id).zremrangebyscore(index, '-inf', cutoff()).pexpire(index, retentionMs);
+      }
+      await multi.exec();
+      await trim();
+      return entry;
+    },
+
+    async get(id) {
+      const [entry] = await readEntries([id]);
+      return entry;
+    },
+
+    async list(query) {
+      const key = query.item
+        ? keys.item(query.item.tracker, query.item.idOrKey)
+        : query.capability
+          ? keys.capability(query.capability)
+          : keys.time;
+      const max = query.until ? query.until.getTime() : '+inf';
+      const min = Math.max(cutoff(), query.since?.getTime() ?? 0);
+      const found: AuditEntry[] = [];
+      for (let offset = 0; found.length < query.limit; offset += PAGE) {
+        const ids = await redis.zrevrangebyscore(key, max, min, 'LIMIT', offset, PAGE);
+        const entries = await readEntries(ids);
+        found.push(...entries.filter((e) => !query.capability || e.context.capability === query.capability));
+        if (ids.length < PAGE) break;
+      }
+      return found.slice(0, query.limit);
+    },
+
+    async markUndone(ids, undoneBy) {
+      const entries = await readEntries([...ids]);
+      if (entries.length === 0) return;
+      const fields = entries.flatMap((entry) => [entry.id, JSON.stringify({ ...entry, undoneBy })]);
+      await redis.hset(keys.entries, ...fields);
+    },
+
+    trim,
+  };
+}

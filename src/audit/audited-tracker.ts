@@ -1,0 +1,142 @@
+import { docToPlainText } from '../domain/doc.ts';
+import type { ItemRef } from '../domain/events.ts';
+import type { ItemLink, LinkTarget, Tracker } from '../trackers/tracker.ts';
+import type { AuditContext, AuditOperation } from './audit-entry.ts';
+import type { AuditStore } from './audit-store.ts';
+
+export interface AuditedTrackerOptions {
+  audit: Pick<AuditStore, 'record'>;
+  /** Reads still happen; writes are recorded as "would write" (mode dry-run) and never sent. */
+  dryRun: boolean;
+  context: AuditContext;
+}
+
+type FieldValue = number | null;
+
+function pickNumbers(fields: Record<string, unknown>, names: readonly string[]): Record<string, FieldValue> {
+  const picked: Record<string, FieldValue> = {};
+  for (const name of names) {
+    const value = fields[name];
+    const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    picked[name] = typeof number === 'number' && Number.isFinite(number) ? number : null;
+  }
+  return picked;
+}
+
+export function sameLinkTarget(a: LinkTarget, b: LinkTarget): boolean {
+  if (a.kind === 'item' && b.kind === 'item') return a.ref.tracker === b.ref.tracker && a.ref.id === b.ref.id;
+  return a.url === b.url;
+}
+
+function findLink(links: readonly ItemLink[], target: LinkTarget): ItemLink | undefined {
+  return links.find((link) => sameLinkTarget(link.target, target));
+}
+
+/**
+ * The Tracker port with an audit trail: every write reads what it is about to change, then records before and
+ * after values with who asked and why. In dry-run it answers as the tracker would have, and writes nothing.
+ */
+export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOptions): Tracker {
+  const { audit, dryRun, context } = options;
+  const mode = dryRun ? 'dry-run' : 'applied';
+  let dryRunItems = 0;
+  const record = async (
+    item: ItemRef,
+    operation: AuditOperation,
+    target: Record<string, unknown>,
+    before: unknown,
+    after: unknown,
+  ) => {
+    await audit.record({ item, operation, mode, context, target, before, after });
+  };
+
+  return {
+    name: tracker.name,
+    sprints: tracker.sprints,
+    boardActivity: tracker.boardActivity,
+    whoAmI: () => tracker.whoAmI(),
+    getItem: (ref) => tracker.getItem(ref),
+    findItem: (keyOrUrl) => tracker.findItem(keyOrUrl),
+    listItems: (scope, cursor) => tracker.listItems(scope, cursor),
+
+    async setNumberFields(ref, values, fieldOptions) {
+      const names = Object.keys(values);
+      const before = pickNumbers((await tracker.getItem(ref)).fields, names);
+      const written = names.filter((name) => before[name] !== values[name]);
+      const outcome = dryRun
+        ? { written, unchanged: names.filter((name) => !written.includes(name)), missing: [] }
+        : await tracker.setNumberFields(ref, values, fieldOptions);
+      if (outcome.written.length > 0) {
+        const after = pickNumbers(values, outcome.written);
+        await record(ref, 'setNumberFields', {}, pickNumbers(before, outcome.written), after);
+      }
+      return outcome;
+    },
+
+    async upsertComment(ref, purpose, body) {
+      const before = await tracker.getOwnComment(ref, purpose);
+      const text = docToPlainText(body);
+      if (dryRun) {
+        if (before?.text === text) return { id: before.id, action: 'unchanged' };
+        await record(ref, 'upsertComment', { purpose }, before?.text ?? null, text);
+        return { id: before?.id ?? `dry-run:${purpose}`, action: before ? 'updated' : 'created' };
+      }
+      const outcome = await tracker.upsertComment(ref, purpose, body);
+      if (outcome.action !== 'unchanged')
+        await record(ref, 'upsertComment', { purpose }, before?.text ?? null, text);
+      return outcome;
+    },
+
+    getOwnComment: (ref, purpose) => tracker.getOwnComment(ref, purpose),
+
+    async deleteOwnComment(ref, purpose) {
+      const before = await tracker.getOwnComment(ref, purpose);
+      const deleted = dryRun ? before !== undefined : await tracker.deleteOwnComment(ref, purpose);
+      if (deleted) await record(ref, 'deleteOwnComment', { purpose }, before?.text ?? null, null);
+      return deleted;
+    },
+
+    async setLabel(ref, label, present) {
+      const had = (await tracker.getItem(ref)).labels.includes(label);
+      const changed = dryRun ? had !== present : await tracker.setLabel(ref, label, present);
+      if (changed) await record(ref, 'setLabel', { label }, !present, present);
+      return changed;
+    },
+
+    async addLink(from, to, type) {
+      const existing = findLink((await tracker.getItem(from)).links, to);
+      const changed = dryRun ? existing === undefined : await tracker.addLink(from, to, type);
+      if (changed) await record(from, 'addLink', { link: to, type }, null, { type });
+      return changed;
+    },
+
+    async removeLink(from, to) {
+      const existing = findLink((await tracker.getItem(from)).links, to);
+      const changed = dryRun ? existing !== undefined : await tracker.removeLink(from, to);
+      if (changed)
+        await record(from, 'removeLink', { link: to }, existing ? { type: existing.type } : null, null);
+      return changed;
+    },
+
+    async moveTo(ref, statusOrList) {
+      const before = (await tracker.getItem(ref)).status.name;
+      if (!dryRun) await tracker.moveTo(ref, statusOrList);
+      if (before.toLowerCase() !== statusOrList.toLowerCase())
+        await record(ref, 'moveTo', {}, before, statusOrList);
+    },
+
+    async setDescription(ref, text) {
+      const before = (await tracker.getItem(ref)).description;
+      if (!dryRun) await tracker.setDescription(ref, text);
+      if (before !== text) await record(ref, 'setDescription', {}, before, text);
+    },
+
+    async createItem(container, item) {
+      const ref = dryRun
+        ? { tracker: tracker.name, id: `dry-run-${++dryRunItems}`, key: `dry-run-${dryRunItems}` }
+        : await tracker.createItem(container, item);
+      await record(ref, 'createItem', { container }, null, { title: item.title, labels: item.labels });
+      return ref;
+    },
+  };
+}

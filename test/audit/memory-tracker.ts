@@ -1,0 +1,121 @@
+import { docToPlainText } from '../../src/domain/doc.ts';
+import type { ItemRef } from '../../src/domain/events.ts';
+import { TrackerError } from '../../src/errors.ts';
+import type { ItemLink, LinkTarget, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
+
+export interface MemoryTracker extends Tracker {
+  items: Map<string, TrackerItem>;
+  /** Own comments by `${itemId}/${purpose}`. */
+  comments: Map<string, { id: string; text: string }>;
+  /** Every write call, in order, to assert that dry-run sends none. */
+  writes: string[];
+}
+
+const sameTarget = (a: LinkTarget, b: LinkTarget) =>
+  a.kind === 'item' && b.kind === 'item' ? a.ref.id === b.ref.id : a.url === b.url;
+
+export function memoryItem(key: string, overrides: Partial<TrackerItem> = {}): TrackerItem {
+  const ref: ItemRef = { tracker: 'jira', id: `id-${key}`, key };
+  return {
+    ref,
+    url: `https://acme.atlassian.net/browse/${key}`,
+    title: `Item ${key}`,
+    description: 'As a user I want things',
+    status: { name: 'To Do', category: 'todo' },
+    container: { id: '10000', key: key.split('-')[0] ?? key },
+    labels: [],
+    fields: {},
+    estimate: {},
+    links: [],
+    checklists: [],
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** An in-memory Jira-like tracker: strict (unknown item → notFound), records every write. */
+export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
+  const byId = new Map(items.map((item) => [item.ref.id, structuredClone(item)]));
+  const comments = new Map<string, { id: string; text: string }>();
+  const writes: string[] = [];
+  let nextComment = 1;
+  const item = (ref: ItemRef) => {
+    const found = byId.get(ref.id);
+    if (!found) throw new TrackerError('notFound', 'jira', `No item ${ref.key}`, { status: 404 });
+    return found;
+  };
+
+  return {
+    name: 'jira',
+    items: byId,
+    comments,
+    writes,
+    whoAmI: async () => ({ id: 'bot', displayName: 'Refinery' }),
+    getItem: async (ref) => structuredClone(item(ref)),
+    findItem: async (key) => {
+      const found = [...byId.values()].find((candidate) => candidate.ref.key === key);
+      return found ? structuredClone(found) : undefined;
+    },
+    listItems: async () => ({ items: [...byId.values()] }),
+    async setNumberFields(ref, values) {
+      writes.push(`setNumberFields ${ref.key}`);
+      const target = item(ref);
+      const written = Object.keys(values).filter((name) => target.fields[name] !== values[name]);
+      for (const name of written) target.fields[name] = values[name] ?? null;
+      return { written, unchanged: Object.keys(values).filter((n) => !written.includes(n)), missing: [] };
+    },
+    async upsertComment(ref, purpose, body) {
+      writes.push(`upsertComment ${ref.key} ${purpose}`);
+      item(ref);
+      const key = `${ref.id}/${purpose}`;
+      const text = docToPlainText(body);
+      const existing = comments.get(key);
+      if (existing?.text === text) return { id: existing.id, action: 'unchanged' };
+      const id = existing?.id ?? `c${nextComment++}`;
+      comments.set(key, { id, text });
+      return { id, action: existing ? 'updated' : 'created' };
+    },
+    getOwnComment: async (ref, purpose) => comments.get(`${ref.id}/${purpose}`),
+    async deleteOwnComment(ref, purpose) {
+      writes.push(`deleteOwnComment ${ref.key} ${purpose}`);
+      return comments.delete(`${ref.id}/${purpose}`);
+    },
+    async setLabel(ref, label, present) {
+      writes.push(`setLabel ${ref.key} ${label}`);
+      const target = item(ref);
+      if (target.labels.includes(label) === present) return false;
+      target.labels = present ? [...target.labels, label] : target.labels.filter((l) => l !== label);
+      return true;
+    },
+    async addLink(from, to, type) {
+      writes.push(`addLink ${from.key}`);
+      const target = item(from);
+      if (target.links.some((link) => sameTarget(link.target, to))) return false;
+      const link: ItemLink = { target: to, type, direction: 'outward' };
+      target.links.push(link);
+      return true;
+    },
+    async removeLink(from, to) {
+      writes.push(`removeLink ${from.key}`);
+      const target = item(from);
+      const before = target.links.length;
+      target.links = target.links.filter((link) => !sameTarget(link.target, to));
+      return target.links.length !== before;
+    },
+    async moveTo(ref, status) {
+      writes.push(`moveTo ${ref.key}`);
+      item(ref).status = { name: status, category: status === 'Done' ? 'done' : 'in_progress' };
+    },
+    async setDescription(ref, text) {
+      writes.push(`setDescription ${ref.key}`);
+      item(ref).description = text;
+    },
+    async createItem(container, newItem) {
+      writes.push(`createItem ${container.containerId}`);
+      const created = memoryItem(`${container.containerId}-${byId.size + 1}`, { title: newItem.title });
+      byId.set(created.ref.id, created);
+      return created.ref;
+    },
+  };
+}
