@@ -10,16 +10,21 @@ export interface CalibrationSample {
   label: boolean;
 }
 
+export interface ScoredCandidate {
+  score: number;
+  titleOverlap: number;
+}
+
 /**
- * Features of the candidate at `rank` in a ranked list of normalised scores: its score, its margin over
- * the next candidate, its gap to the top candidate and log(1 + rank). The normalised score (query vs
- * candidate divided by query vs itself) makes them comparable across short and long tickets.
+ * Features of the candidate at `rank` in a ranked list: its normalised score, its margin over the next
+ * candidate, its gap to the top candidate, log(1 + rank) and its title overlap with the ticket. The
+ * normalised score (query vs candidate divided by query vs itself) is comparable across ticket lengths.
  */
-export function confidenceFeatures(scores: readonly number[], rank: number): number[] {
-  const s = scores[rank] ?? 0;
-  const next = scores[rank + 1] ?? 0;
-  const top = scores[0] ?? 0;
-  return [s, s - next, top - s, Math.log1p(rank)];
+export function confidenceFeatures(ranked: readonly ScoredCandidate[], rank: number): number[] {
+  const s = ranked[rank]?.score ?? 0;
+  const next = ranked[rank + 1]?.score ?? 0;
+  const top = ranked[0]?.score ?? 0;
+  return [s, s - next, top - s, Math.log1p(rank), ranked[rank]?.titleOverlap ?? 0];
 }
 
 export function sigmoid(x: number): number {

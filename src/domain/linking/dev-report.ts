@@ -55,15 +55,7 @@ export function sampleNoMatchTickets(set: DevSetInput, count: number, seed: numb
 }
 
 function topConfidence(model: CalibrationModel, r: RankedQuery): number {
-  return r.matches.length === 0
-    ? 0
-    : confidenceOf(
-        model,
-        confidenceFeatures(
-          r.matches.map((m) => m.score),
-          0,
-        ),
-      );
+  return r.matches.length === 0 ? 0 : confidenceOf(model, confidenceFeatures(r.matches, 0));
 }
 
 export function autoLinkFigures(
@@ -90,9 +82,8 @@ export function autoLinkFigures(
 }
 
 function samples(ranked: RankedQuery, relevant: readonly string[]): CalibrationSample[] {
-  const scores = ranked.matches.map((m) => m.score);
   return ranked.matches.map((m, rank) => ({
-    features: confidenceFeatures(scores, rank),
+    features: confidenceFeatures(ranked.matches, rank),
     label: relevant.includes(m.id),
   }));
 }

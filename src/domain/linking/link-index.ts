@@ -35,6 +35,8 @@ export interface Match {
   confidence: number;
   /** Readable query words the two texts share, most decisive first (at most 5). */
   sharedTerms: string[];
+  /** IDF-weighted share of the ticket's title terms found in the item's title (0..1). */
+  titleOverlap: number;
 }
 
 export interface LinkIndex {
@@ -78,11 +80,11 @@ export function createLinkIndex(options: LinkIndexOptions = {}): LinkIndex {
       limit: limit + 1,
     });
     const surfaces = tokenizeText(`${text.title}\n${text.description}`, true).surfaces!;
-    const scores = ranked.map((r) => r.score);
     return ranked.slice(0, limit).map((r, rank) => ({
       id: r.id,
       score: r.score,
-      confidence: confidenceOf(calibration, confidenceFeatures(scores, rank)),
+      titleOverlap: r.titleOverlap,
+      confidence: confidenceOf(calibration, confidenceFeatures(ranked, rank)),
       sharedTerms: r.sharedTerms.slice(0, SHARED_TERMS_SHOWN).map((t) =>
         t.term.includes(' ')
           ? t.term

@@ -23,22 +23,33 @@ export interface RankedCandidate {
   /** BM25F score divided by the query's score against itself, plus the recency prior. */
   score: number;
   sharedTerms: ScoredTerm[];
+  /** IDF-weighted share of the ticket's title terms that occur in the candidate's title. */
+  titleOverlap: number;
 }
 
 interface QueryTerm {
   term: string;
   postings: readonly number[];
   weight: number;
+  idf: number;
+  inTitle: boolean;
 }
 
-/** Reusable per-index accumulator, grown on demand. */
+/**
+ * Reusable per-index buffers: the score accumulator and, per slot, the inverse BM25F length norms
+ * (field weight / (1 - b + b * len / avgLen)), rebuilt only when the collection statistics changed.
+ */
 export interface Scratch {
   acc: Float64Array;
   touched: Int32Array;
+  titleNorm: Float64Array;
+  descriptionNorm: Float64Array;
+  normKey: string;
 }
 
 export function createScratch(): Scratch {
-  return { acc: new Float64Array(0), touched: new Int32Array(0) };
+  const empty = new Float64Array(0);
+  return { acc: empty, touched: new Int32Array(0), titleNorm: empty, descriptionNorm: empty, normKey: '' };
 }
 
 function kindWeight(kind: TermKind, tuning: LinkingTuning): number {
@@ -61,46 +72,51 @@ function selectQueryTerms(state: IndexState, tuning: LinkingTuning, text: Analyz
     const df = postings.length;
     const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
     const queryWeight = (counts.title > 0 ? tuning.queryTitleBoost : 0) + (counts.description > 0 ? 1 : 0);
-    selected.push({ term, postings, weight: idf * queryWeight * kindWeight(counts.kind, tuning) });
+    selected.push({
+      term,
+      postings,
+      weight: idf * queryWeight * kindWeight(counts.kind, tuning),
+      idf,
+      inTitle: counts.title > 0,
+    });
   }
   selected.sort((a, b) => b.weight - a.weight);
   return selected.length > tuning.maxQueryTerms ? selected.slice(0, tuning.maxQueryTerms) : selected;
 }
 
 interface Ctx {
-  state: IndexState;
   tuning: LinkingTuning;
-  avgTitle: number;
-  avgDescription: number;
+  titleNorm: Float64Array;
+  descriptionNorm: Float64Array;
 }
 
-function context(state: IndexState, tuning: LinkingTuning): Ctx {
-  const live = Math.max(1, liveCount(state));
-  return {
-    state,
-    tuning,
-    avgTitle: state.titleLengthSum / live || 1,
-    avgDescription: state.descriptionLengthSum / live || 1,
-  };
+function context(state: IndexState, tuning: LinkingTuning, scratch: Scratch): Ctx {
+  const slots = state.ids.length;
+  const key = `${slots}/${state.titleLengthSum}/${state.descriptionLengthSum}/${liveCount(state)}`;
+  if (scratch.normKey !== key) {
+    const live = Math.max(1, liveCount(state));
+    const avgTitle = state.titleLengthSum / live || 1;
+    const avgDescription = state.descriptionLengthSum / live || 1;
+    if (scratch.titleNorm.length < slots) {
+      scratch.titleNorm = new Float64Array(Math.max(slots, scratch.titleNorm.length * 2));
+      scratch.descriptionNorm = new Float64Array(scratch.titleNorm.length);
+    }
+    const { titleB, descriptionB } = tuning;
+    for (let slot = 0; slot < slots; slot++) {
+      scratch.titleNorm[slot] =
+        tuning.titleWeight / (1 - titleB + (titleB * state.titleLength[slot]!) / avgTitle);
+      scratch.descriptionNorm[slot] =
+        tuning.descriptionWeight /
+        (1 - descriptionB + (descriptionB * state.descriptionLength[slot]!) / avgDescription);
+    }
+    scratch.normKey = key;
+  }
+  return { tuning, titleNorm: scratch.titleNorm, descriptionNorm: scratch.descriptionNorm };
 }
 
 function fieldTf(ctx: Ctx, posting: number, slot: number): number {
-  const { state, tuning, avgTitle, avgDescription } = ctx;
   const r = posting - slot * SLOT_FACTOR;
-  const titleTf = r >> 6;
-  const descriptionTf = r & 63;
-  let tf = 0;
-  if (titleTf > 0) {
-    tf +=
-      (tuning.titleWeight * titleTf) /
-      (1 - tuning.titleB + (tuning.titleB * state.titleLength[slot]!) / avgTitle);
-  }
-  if (descriptionTf > 0) {
-    tf +=
-      (tuning.descriptionWeight * descriptionTf) /
-      (1 - tuning.descriptionB + (tuning.descriptionB * state.descriptionLength[slot]!) / avgDescription);
-  }
-  return tf;
+  return (r >> 6) * ctx.titleNorm[slot]! + (r & 63) * ctx.descriptionNorm[slot]!;
 }
 
 /** The query scored against itself as if it were a document: the ceiling used to normalise scores. */
@@ -121,15 +137,25 @@ function recencyPrior(tuning: LinkingTuning, queryTime: number, created: number)
   return tuning.recencyWeight * Math.max(0, 1 - decay);
 }
 
-function explain(ctx: Ctx, slot: number, terms: readonly QueryTerm[]): ScoredTerm[] {
+function explain(ctx: Ctx, slot: number, terms: readonly QueryTerm[]) {
   const shared: ScoredTerm[] = [];
+  let titleTotal = 0;
+  let titleShared = 0;
   for (const t of terms) {
+    if (t.inTitle) titleTotal += t.idf;
     const at = findPosting(t.postings, slot);
     if (at < 0) continue;
-    const contribution = t.weight * saturate(fieldTf(ctx, t.postings[at]!, slot), ctx.tuning.k1);
-    shared.push({ term: t.term, contribution });
+    const posting = t.postings[at]!;
+    if (t.inTitle && posting - slot * SLOT_FACTOR >= 64) titleShared += t.idf;
+    shared.push({
+      term: t.term,
+      contribution: t.weight * saturate(fieldTf(ctx, posting, slot), ctx.tuning.k1),
+    });
   }
-  return shared.sort((a, b) => b.contribution - a.contribution);
+  return {
+    sharedTerms: shared.sort((a, b) => b.contribution - a.contribution),
+    titleOverlap: titleTotal > 0 ? titleShared / titleTotal : 0,
+  };
 }
 
 /** Term-at-a-time BM25F over the selected query terms, then time filter, prior and top-k selection. */
@@ -147,14 +173,18 @@ export function rankCandidates(
     scratch.acc = new Float64Array(Math.max(slots, scratch.acc.length * 2));
     scratch.touched = new Int32Array(scratch.acc.length);
   }
+  const ctx = context(state, tuning, scratch);
   const { acc, touched } = scratch;
-  const ctx = context(state, tuning);
+  const k1 = tuning.k1;
   let touchedCount = 0;
   for (const t of terms) {
-    for (const p of t.postings) {
+    const { postings, weight } = t;
+    for (let i = 0; i < postings.length; i++) {
+      const p = postings[i]!;
       const slot = Math.floor(p / SLOT_FACTOR);
       if (acc[slot] === 0) touched[touchedCount++] = slot;
-      acc[slot]! += t.weight * saturate(fieldTf(ctx, p, slot), tuning.k1);
+      const tf = fieldTf(ctx, p, slot);
+      acc[slot]! += (weight * tf) / (k1 + tf);
     }
   }
   const best: { slot: number; score: number }[] = [];
@@ -166,16 +196,15 @@ export function rankCandidates(
     if (id === null || id === undefined || id === request.excludeId) continue;
     const created = state.created[slot]!;
     if (created >= request.createdBefore) continue;
-    const score = raw / self + recencyPrior(tuning, request.createdBefore, created);
+    const base = raw / self;
+    if (best.length === request.limit && base + tuning.recencyWeight <= best[best.length - 1]!.score)
+      continue;
+    const score = base + recencyPrior(tuning, request.createdBefore, created);
     if (best.length === request.limit && score <= best[best.length - 1]!.score) continue;
     let at = best.length;
     while (at > 0 && best[at - 1]!.score < score) at--;
     best.splice(at, 0, { slot, score });
     if (best.length > request.limit) best.pop();
   }
-  return best.map(({ slot, score }) => ({
-    id: state.ids[slot]!,
-    score,
-    sharedTerms: explain(ctx, slot, terms),
-  }));
+  return best.map(({ slot, score }) => ({ id: state.ids[slot]!, score, ...explain(ctx, slot, terms) }));
 }

@@ -16,8 +16,10 @@ export interface TextTokens {
   surfaces?: Map<string, string>;
 }
 
-function foldCase(text: string): string {
-  return text.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase();
+const NON_ASCII = /[^\p{ASCII}]/u;
+
+function stripAccents(text: string): string {
+  return NON_ASCII.test(text) ? text.normalize('NFKD').replace(COMBINING_MARKS, '') : text;
 }
 
 function keepWord(word: string): boolean {
@@ -29,10 +31,10 @@ function splitIdentifier(part: string, out: TextTokens): void {
   const subParts: string[] = [];
   for (const piece of pieces) {
     const camel = piece.match(CAMEL_PART) ?? [piece];
-    for (const c of camel) subParts.push(foldCase(c));
+    for (const c of camel) subParts.push(c.toLowerCase());
   }
   if (subParts.length > 1) {
-    const whole = foldCase(part);
+    const whole = part.toLowerCase();
     if (whole.length > 2) out.wholes.push(whole);
   }
   for (const s of subParts) {
@@ -52,11 +54,11 @@ export function tokenizeText(text: string, withSurfaces = false): TextTokens {
   const out: TextTokens = withSurfaces
     ? { words: [], wholes: [], surfaces: new Map() }
     : { words: [], wholes: [] };
-  for (const match of text.matchAll(RAW_TOKEN)) {
+  for (const match of stripAccents(text).matchAll(RAW_TOKEN)) {
     const raw = match[0];
     const parts = raw.split('.');
     if (parts.length > 1) {
-      const whole = foldCase(raw);
+      const whole = raw.toLowerCase();
       out.wholes.push(whole);
       if (!HAS_LETTER.test(raw)) continue;
     }

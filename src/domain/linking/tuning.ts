@@ -31,8 +31,8 @@ export const DEFAULT_LINKING_TUNING: Readonly<LinkingTuning> = Object.freeze({
   queryTitleBoost: 2,
   wholeWeight: 1,
   bigramWeight: 0,
-  maxQueryTerms: 64,
+  maxQueryTerms: 32,
   maxDescriptionTokens: 400,
-  recencyWeight: 0,
+  recencyWeight: 0.2,
   recencyScaleDays: 30,
 });

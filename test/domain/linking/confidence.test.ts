@@ -2,6 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALIBRATION } from '../../../src/domain/linking/calibration-model.ts';
 import { calibrate, confidenceFeatures, confidenceOf } from '../../../src/domain/linking/confidence.ts';
+
+const ranked = (scores: readonly number[], titleOverlap = 0.5) =>
+  scores.map((score) => ({ score, titleOverlap }));
+
 import { seededRandom } from '../../../src/domain/linking/prng.ts';
 
 describe('confidence', () => {
@@ -12,7 +16,7 @@ describe('confidence', () => {
         (raw) => {
           const scores = [...raw].sort((a, b) => b - a);
           for (let rank = 0; rank < scores.length; rank++) {
-            const c = confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures(scores, rank));
+            const c = confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures(ranked(scores), rank));
             expect(c).toBeGreaterThanOrEqual(0);
             expect(c).toBeLessThanOrEqual(1);
           }
@@ -29,18 +33,27 @@ describe('confidence', () => {
         fc.double({ min: 0.01, max: 1, noNaN: true }),
         (second, gap, raise) => {
           const top = second + gap;
-          const base = confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures([top, second], 0));
-          const higher = confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures([top + raise, second], 0));
+          const base = confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures(ranked([top, second]), 0));
+          const higher = confidenceOf(
+            DEFAULT_CALIBRATION,
+            confidenceFeatures(ranked([top + raise, second]), 0),
+          );
           expect(higher).toBeGreaterThanOrEqual(base);
         },
       ),
     );
   });
 
+  it('grows with the share of title words the candidate shares', () => {
+    const low = confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures(ranked([0.6, 0.3], 0.2), 0));
+    const high = confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures(ranked([0.6, 0.3], 0.9), 0));
+    expect(high).toBeGreaterThan(low);
+  });
+
   it('gives a lower-ranked candidate less confidence than the top one', () => {
     const scores = [0.9, 0.5, 0.4];
-    const top = confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures(scores, 0));
-    expect(confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures(scores, 1))).toBeLessThan(top);
+    const top = confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures(ranked(scores), 0));
+    expect(confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures(ranked(scores), 1))).toBeLessThan(top);
   });
 });
 
