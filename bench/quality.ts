@@ -78,6 +78,14 @@ interface Scored {
   index: number;
   truth: boolean;
   flagged: boolean;
+  /** Who labelled the record: bug reports come from two annotation teams with different coding. */
+  source: string;
+}
+
+interface Checked {
+  labels: Record<string, unknown>;
+  source: string;
+  names: string[];
 }
 
 export function defaultDataDir(): string {
@@ -91,7 +99,8 @@ export async function runQualityBench(dataDir = defaultDataDir()): Promise<strin
     return `## Acceptance-criteria quality checks\n\nDevelopment set not found in ${dataDir}; skipped.\n`;
   }
   const rows: string[] = [];
-  const cache = new Map<RecordKind, { labels: Record<string, unknown>; names: string[] }[]>();
+  const bySource: string[] = [];
+  const cache = new Map<RecordKind, Checked[]>();
   for (const kind of ['story', 'bug'] as const) {
     const path = join(dataDir, files[kind]);
     const records = parseJsonl(readFileSync(path, 'utf8'), path);
@@ -99,6 +108,7 @@ export async function runQualityBench(dataDir = defaultDataDir()): Promise<strin
       kind,
       records.map((record, i) => ({
         labels: (record.labels ?? {}) as Record<string, unknown>,
+        source: typeof record.labelled_by === 'string' ? record.labelled_by : 'Chaparro et al.',
         names: findingNames(kind, recordToItem(kind, record, `${path}: record ${i + 1}`)),
       })),
     );
@@ -107,13 +117,16 @@ export async function runQualityBench(dataDir = defaultDataDir()): Promise<strin
     const scored: Scored[] = [];
     (cache.get(target.kind) ?? []).forEach((record, index) => {
       const truth = target.truth(record.labels);
-      if (truth !== null) scored.push({ index, truth, flagged: record.names.includes(target.finding) });
+      if (truth !== null) {
+        scored.push({ index, truth, flagged: record.names.includes(target.finding), source: record.source });
+      }
     });
     const all = score(scored);
     const heldOut = score(scored.filter((s) => s.index % 2 === 1));
     rows.push(
       `| \`${target.finding}\` | ${target.label} | ${scored.length} | ${all.positives} | ${all.p} | ${all.r} | ${heldOut.p} | ${heldOut.r} | ${target.reference} |`,
     );
+    if (target.kind === 'bug') bySource.push(...sourceRows(target, scored));
   }
   return [
     '## Acceptance-criteria quality checks (development set, human labels)',
@@ -124,7 +137,22 @@ export async function runQualityBench(dataDir = defaultDataDir()): Promise<strin
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    'Bug findings by annotation team (DEMIBUD was measured on the Chaparro et al. coding):',
+    '',
+    '| finding | labelled by | n | defects | P | R | held-out P | held-out R |',
+    '|---|---|---|---|---|---|---|---|',
+    ...bySource,
+    '',
   ].join('\n');
+}
+
+function sourceRows(target: Target, scored: Scored[]): string[] {
+  return [...new Set(scored.map((s) => s.source))].sort().map((source) => {
+    const mine = scored.filter((s) => s.source === source);
+    const all = score(mine);
+    const heldOut = score(mine.filter((s) => s.index % 2 === 1));
+    return `| \`${target.finding}\` | ${source} | ${mine.length} | ${all.positives} | ${all.p} | ${all.r} | ${heldOut.p} | ${heldOut.r} |`;
+  });
 }
 
 function score(scored: Scored[]): { positives: number; p: string; r: string } {

@@ -17,7 +17,7 @@ const BULLET = /^\s*[-*•]\s+\S/;
 
 const VERB_STEMS =
   'open|click|double-click|right-click|navigate|visit|browse|load|reload|refresh|select|choose|type|enter|press|tap|run|start|launch|restart|install|uninstall|create|add|delete|remove|drag|close|change|edit|save|copy|paste|try|tri|use|execute|call|compile|download|upload|log|sign|switch|toggle|enable|disable|check|uncheck|import|export|configure|pull|push|mount|attach|invoke|submit|scroll|hover|move|resize|insert|rename|search|view|apply|connect|disconnect|exit|quit|update|upgrade|downgrade|boot|reboot|deploy|generate|expand|collapse|share|publish|comment|like|follow|play|stop|pause|zoom|print|mark|fill|login|logout|access|request|redirect|rotat|receiv|post|send|link|point|specify|modify|debug|build|make|set|put|hit|go|do|write';
-const VERB = `(?:${VERB_STEMS})(?:s|es|ed|d|ing|ped|ted|ged)?|ran|went|made|sent|built|chose|wrote|did|took|clicked`;
+const VERB = `(?:${VERB_STEMS})(?:s|e|es|ed|d|ing|ped|ted|ged)?|ran|went|made|sent|built|chose|wrote|did|took|clicked`;
 /** A sentence that starts with an action verb: "Open the cart", "In Reader, tap a post" (not "Comment must be ..."). */
 const ACTION_START = new RegExp(
   `^(?:(?:then|now|next|and|finally|first|also|again|afterwards)[\\s,]+)?(?:(?:in|on|from|at|inside|within|under)\\s+[^,]{1,40},\\s*)?(?:${VERB_STEMS})(?![\\w-])(?!\\s+(?:must|should|is|are|was|were|can|will|does|did|has|version)\\b)\\s+\\S`,
