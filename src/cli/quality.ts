@@ -92,8 +92,14 @@ function parseOptions(argv: string[]) {
 }
 
 if (import.meta.main) {
+  // `... | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   try {
-    for (const line of run(process.argv.slice(2))) process.stdout.write(`${line}\n`);
+    const lines = run(process.argv.slice(2));
+    process.stdout.write(lines.map((line) => `${line}\n`).join(''));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`quality: ${error.message}\n`);
