@@ -9,6 +9,7 @@ import { learnIdentities } from '../src/runtime/identities.ts';
 import type { RulesStore } from '../src/runtime/rules-store.ts';
 import { createTrackers } from '../src/runtime/trackers.ts';
 import { HANDLERS } from './handlers/index.ts';
+import { startHeartbeat } from './heartbeat.ts';
 import type { JobContext } from './job-context.ts';
 import { createProcessor } from './processor.ts';
 
@@ -60,6 +61,7 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
       );
     }
   });
+  const heartbeat = startHeartbeat(client, config.queuePrefix, worker);
   log.info({ concurrency: config.workerConcurrency }, 'Worker started');
   return {
     worker,
@@ -67,6 +69,7 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
       identities.stop();
       // Waits for the jobs in flight; new ones stay in Redis for the next worker.
       await worker?.close();
+      await heartbeat.stop();
       connection.disconnect();
       client.disconnect();
     },

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+import { readHeartbeats } from '../../workers/heartbeat.ts';
 
 const SERVICE_ENTRY = fileURLToPath(new URL('../../bin/service.ts', import.meta.url));
 
@@ -16,8 +18,8 @@ export interface ServiceProcessOptions {
   env: Record<string, string>;
   /** Where the process's JSON log lines go (appended). */
   logFile?: string;
-  /** Resolve once a log line contains this text (e.g. 'API listening', 'Worker started'). */
-  readyText: string;
+  /** Polled until true: the process is up (the API answers /healthz, a worker's heartbeat is in Redis). */
+  isReady: (pid: number) => Promise<boolean>;
   timeoutMs?: number;
 }
 
@@ -32,39 +34,45 @@ export function startServiceProcess(options: ServiceProcessOptions): Promise<Ser
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const role = options.env.ROLE ?? 'all';
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(
-          `${role} process not ready within ${options.timeoutMs ?? 20_000} ms:\n${output.slice(-2_000)}`,
-        ),
-      );
-    }, options.timeoutMs ?? 20_000);
-    const onData = (chunk: Buffer) => {
-      log?.write(chunk);
-      if (output.length < 200_000) output += chunk.toString();
-      if (output.includes(options.readyText)) {
-        clearTimeout(timer);
-        resolve({
-          child,
-          role,
-          exited,
-          async stop(signal = 'SIGTERM') {
-            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-            const code = await exited;
-            log?.end();
-            return code;
-          },
-        });
+  let output = '';
+  const capture = (chunk: Buffer) => {
+    log?.write(chunk);
+    if (output.length < 100_000) output += chunk.toString();
+  };
+  child.stdout?.on('data', capture);
+  child.stderr?.on('data', capture);
+  const handle: ServiceProcess = {
+    child,
+    role,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const code = await exited;
+      log?.end();
+      return code;
+    },
+  };
+  return (async () => {
+    const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+    while (!(await options.isReady(child.pid ?? -1).catch(() => false))) {
+      if (child.exitCode !== null)
+        throw new Error(`${role} process exited with ${child.exitCode}:\n${output.slice(-2_000)}`);
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`${role} process not ready in time:\n${output.slice(-2_000)}`);
       }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${role} process exited with ${code} before it was ready:\n${output.slice(-2_000)}`));
-    });
-  });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return handle;
+  })();
+}
+
+/** Ready when the API answers /healthz. */
+export function apiReady(url: string): () => Promise<boolean> {
+  return async () => (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) })).ok;
+}
+
+/** Ready when the worker process has written its heartbeat. */
+export function workerReady(redis: Redis, prefix: string): (pid: number) => Promise<boolean> {
+  return async (pid) => (await readHeartbeats(redis, prefix)).some((beat) => beat.pid === pid);
 }

@@ -1,0 +1,128 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startRedis } from '../scripts/lib/redis-process.ts';
+import { apiReady, startServiceProcess } from '../scripts/lib/service-process.ts';
+import { signJiraBody } from '../src/trackers/jira/jira-signature.ts';
+import { type LoadResult, runLoad } from './lib/load.ts';
+
+const SECRET = 'bench-webhook-secret';
+const CONNECTIONS = 64;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+
+function startBaseline(mode: 'lpush' | 'bullmq', port: number, redisUrl: string): Promise<ChildProcess> {
+  const entry = fileURLToPath(new URL('./lib/baseline-server.ts', import.meta.url));
+  const child = spawn(process.execPath, [entry, mode, String(port), redisUrl, SECRET], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`baseline exited ${code}`)));
+  });
+}
+
+function row(result: LoadResult, baseline: LoadResult): string {
+  const ratio = (result.perSecond / baseline.perSecond).toFixed(2);
+  return `| ${result.label} | ${result.perSecond} | ${result.p50} | ${result.p99} | ${ratio} | ${result.errors + result.non2xx} |`;
+}
+
+/** Intake throughput of the real API process against a bare HMAC + LPUSH route, measured in one run. */
+export async function runIntakeBench(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-intake-'));
+  const redis = await startRedis({ dir });
+  const body = readFileSync(
+    new URL('../test/fixtures/jira/comment_created.json', import.meta.url),
+    'utf8',
+  ).replace('Leaving a comment here! :)', '/help');
+  const headers = { 'content-type': 'application/json', 'x-hub-signature': signJiraBody(body, SECRET) };
+  const results: LoadResult[] = [];
+  const children: { stop(): unknown }[] = [];
+  try {
+    const targets: [string, () => Promise<string>][] = [
+      [
+        'baseline: Fastify + HMAC + one LPUSH',
+        async () => {
+          const port = await freePort();
+          const child = await startBaseline('lpush', port, redis.url);
+          children.push({ stop: () => child.kill('SIGTERM') });
+          return `http://127.0.0.1:${port}/webhooks/jira`;
+        },
+      ],
+      [
+        'reference: Fastify + HMAC + one BullMQ add',
+        async () => {
+          const port = await freePort();
+          const child = await startBaseline('bullmq', port, redis.url);
+          children.push({ stop: () => child.kill('SIGTERM') });
+          return `http://127.0.0.1:${port}/webhooks/jira`;
+        },
+      ],
+      [
+        'backlog-refinery API (verify, validate, dedupe, enqueue)',
+        async () => {
+          const port = await freePort();
+          const api = await startServiceProcess({
+            isReady: apiReady(`http://127.0.0.1:${port}`),
+            env: {
+              ROLE: 'api',
+              PORT: String(port),
+              HOST: '127.0.0.1',
+              REDIS_URL: redis.url,
+              LOG_LEVEL: 'warn',
+              JIRA_BASE_URL: `http://127.0.0.1:${await freePort()}`,
+              JIRA_EMAIL: 'bench@example.test',
+              JIRA_API_TOKEN: 'bench-token',
+              JIRA_WEBHOOK_SECRET: SECRET,
+            },
+          });
+          children.push(api);
+          return `http://127.0.0.1:${port}/webhooks/jira`;
+        },
+      ],
+    ];
+    for (const [label, start] of targets) {
+      const url = await start();
+      await runLoad({
+        label,
+        url,
+        body,
+        headers,
+        uniqueHeader: 'x-atlassian-webhook-identifier',
+        connections: CONNECTIONS,
+        durationSeconds: 1,
+      });
+      results.push(
+        await runLoad({
+          label,
+          url,
+          body,
+          headers,
+          uniqueHeader: 'x-atlassian-webhook-identifier',
+          connections: CONNECTIONS,
+          durationSeconds: SECONDS,
+        }),
+      );
+      await children.at(-1)?.stop();
+    }
+  } finally {
+    for (const child of children) await child.stop();
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const [baseline] = results;
+  return [
+    '### Intake',
+    '',
+    `${CONNECTIONS} connections, ${SECONDS} s per target after a 1 s warm-up, signed real-format Jira deliveries (a comment with \`/help\`, one job each) with unique delivery ids; every target on this machine with its own process, one private Redis.`,
+    '',
+    '| target | accepted/s | p50 ms | p99 ms | ratio to baseline | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...results.map((result) => row(result, baseline!)),
+  ].join('\n');
+}
+
+if (import.meta.main) process.stdout.write(`${await runIntakeBench()}\n`);
