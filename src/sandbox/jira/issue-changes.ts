@@ -1,0 +1,208 @@
+import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
+import { adfToWiki } from './adf-wiki.ts';
+import { emitIssueEvent } from './events.ts';
+import {
+  type ChangeItem,
+  customField,
+  jiraDate,
+  type SandboxIssue,
+  SPRINT_FIELD_ID,
+  STATUSES,
+  type StatusId,
+  TRANSITIONS,
+} from './state.ts';
+import type { JiraWorld } from './world.ts';
+
+export interface NewIssueInput {
+  projectKey: string;
+  summary: string;
+  description?: AdfDoc | null;
+  issuetype?: string;
+  priority?: string;
+  labels?: string[];
+  /** Custom field values by field id or display name. */
+  fields?: Record<string, number | string | null>;
+  statusName?: string;
+  timeoriginalestimate?: number | null;
+}
+
+export class SandboxInputError extends Error {}
+
+function record(
+  world: JiraWorld,
+  actorId: string,
+  issue: SandboxIssue,
+  items: ChangeItem[],
+  typeName: string,
+) {
+  if (items.length === 0) return;
+  const entry = {
+    id: String(world.state.nextId.changelog++),
+    authorId: actorId,
+    created: jiraDate(world.now()),
+    items,
+  };
+  issue.changelog.push(entry);
+  issue.updated = entry.created;
+  emitIssueEvent(world, 'jira:issue_updated', typeName, actorId, issue, {
+    changelog: { id: entry.id, items },
+  });
+}
+
+const text = (value: number | string | null | undefined): string | null =>
+  value === null || value === undefined ? null : String(value);
+
+export function resolveCustom(world: JiraWorld, values: Record<string, number | string | null>) {
+  return Object.entries(values).map(([nameOrId, value]) => {
+    const field = customField(world.state, nameOrId);
+    if (!field) throw new SandboxInputError(`Field '${nameOrId}' does not exist`);
+    if (field.type === 'number' && value !== null && typeof value !== 'number') {
+      throw new SandboxInputError(`Field '${field.name}' takes a number`);
+    }
+    if (field.type === 'option' && value !== null && !field.options?.includes(String(value))) {
+      throw new SandboxInputError(`Option value '${String(value)}' is not valid for field '${field.name}'`);
+    }
+    return { field, value };
+  });
+}
+
+export function createIssue(world: JiraWorld, actorId: string, input: NewIssueInput): SandboxIssue {
+  const project = [...world.state.projects.values()].find((p) => p.key === input.projectKey.toUpperCase());
+  if (!project) throw new SandboxInputError(`Project '${input.projectKey}' does not exist`);
+  const number = [...world.state.issues.values()].filter((i) => i.projectId === project.id).length + 1;
+  const status = Object.values(STATUSES).find(
+    (s) => s.name.toLowerCase() === (input.statusName ?? 'To Do').toLowerCase(),
+  );
+  const id = String(world.state.nextId.issue++);
+  const now = jiraDate(world.now());
+  const custom: SandboxIssue['custom'] = {};
+  for (const { field, value } of resolveCustom(world, input.fields ?? {})) custom[field.id] = value;
+  const issue: SandboxIssue = {
+    id,
+    key: `${project.key}-${number}`,
+    projectId: project.id,
+    summary: input.summary,
+    description: input.description ?? null,
+    issuetype: input.issuetype ?? 'Story',
+    statusId: status?.id ?? '10000',
+    priority: input.priority ?? 'Medium',
+    labels: [...(input.labels ?? [])],
+    reporterId: actorId,
+    created: now,
+    updated: now,
+    timeoriginalestimate: input.timeoriginalestimate ?? null,
+    custom,
+    sprintIds: [],
+    changelog: [],
+  };
+  world.state.issues.set(id, issue);
+  emitIssueEvent(world, 'jira:issue_created', 'issue_created', actorId, issue);
+  return issue;
+}
+
+export interface IssueEdit {
+  summary?: string;
+  description?: AdfDoc | null;
+  fields?: Record<string, number | string | null>;
+  addLabels?: string[];
+  removeLabels?: string[];
+}
+
+export function editIssue(
+  world: JiraWorld,
+  actorId: string,
+  issue: SandboxIssue,
+  edit: IssueEdit,
+): ChangeItem[] {
+  const items: ChangeItem[] = [];
+  const jira = (field: string, from: string | null, to: string | null): ChangeItem => ({
+    field,
+    fieldtype: 'jira',
+    fieldId: field,
+    from: null,
+    fromString: from,
+    to: null,
+    toString: to,
+  });
+  if (edit.summary !== undefined && edit.summary !== issue.summary) {
+    items.push(jira('summary', issue.summary, edit.summary));
+    issue.summary = edit.summary;
+  }
+  if (
+    edit.description !== undefined &&
+    JSON.stringify(edit.description) !== JSON.stringify(issue.description)
+  ) {
+    const wiki = (doc: AdfDoc | null) => (doc ? adfToWiki(doc) : null);
+    items.push(jira('description', wiki(issue.description), wiki(edit.description)));
+    issue.description = edit.description;
+  }
+  for (const { field, value } of resolveCustom(world, edit.fields ?? {})) {
+    const before = issue.custom[field.id] ?? null;
+    if (before === value) continue;
+    items.push({
+      field: field.name,
+      fieldtype: 'custom',
+      fieldId: field.id,
+      from: null,
+      fromString: text(before),
+      to: null,
+      toString: text(value),
+    });
+    issue.custom[field.id] = value;
+  }
+  const labels = issue.labels.filter((l) => !(edit.removeLabels ?? []).includes(l));
+  for (const label of edit.addLabels ?? []) if (!labels.includes(label)) labels.push(label);
+  if (labels.join(' ') !== issue.labels.join(' ')) {
+    items.push(jira('labels', issue.labels.join(' '), labels.join(' ')));
+    issue.labels = labels;
+  }
+  record(world, actorId, issue, items, 'issue_updated');
+  return items;
+}
+
+export function transitionIssue(
+  world: JiraWorld,
+  actorId: string,
+  issue: SandboxIssue,
+  transitionId: string,
+): void {
+  const transition = TRANSITIONS[issue.statusId as StatusId].find((t) => t.id === transitionId);
+  if (!transition)
+    throw new SandboxInputError(`Transition id '${transitionId}' is not valid for this issue.`);
+  const from = STATUSES[issue.statusId as StatusId];
+  const to = STATUSES[transition.to];
+  issue.statusId = to.id;
+  const item: ChangeItem = {
+    field: 'status',
+    fieldtype: 'jira',
+    fieldId: 'status',
+    from: from.id,
+    fromString: from.name,
+    to: to.id,
+    toString: to.name,
+  };
+  record(world, actorId, issue, [item], 'issue_generic');
+}
+
+/** Sets the Sprint field; the changelog keeps ids and names the way Jira writes them ("37, 38"). */
+export function setSprints(
+  world: JiraWorld,
+  actorId: string,
+  issue: SandboxIssue,
+  sprintIds: number[],
+): void {
+  const names = (ids: number[]) =>
+    ids.map((id) => world.state.sprints.get(id)?.name ?? String(id)).join(', ');
+  if (sprintIds.join() === issue.sprintIds.join()) return;
+  const item: ChangeItem = {
+    field: 'Sprint',
+    fieldtype: 'custom',
+    fieldId: SPRINT_FIELD_ID,
+    from: issue.sprintIds.join(', '),
+    fromString: names(issue.sprintIds),
+    to: sprintIds.join(', '),
+    toString: names(sprintIds),
+  };
+  issue.sprintIds = [...sprintIds];
+  record(world, actorId, issue, [item], 'issue_updated');
+}

@@ -1,0 +1,164 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RecordedWrite, SandboxFault, SandboxPart, SandboxWebhookTarget } from '../sandbox-part.ts';
+import type { ApiDeps } from './api-deps.ts';
+import { actorOf, jiraError, takeFault } from './http.ts';
+import { createPersonActions, type PersonActions, toAdf } from './person-actions.ts';
+import { agileRoutes } from './routes-agile.ts';
+import { commentRoutes } from './routes-comments.ts';
+import { controlRoutes } from './routes-control.ts';
+import { issueRoutes } from './routes-issues.ts';
+import { linkRoutes } from './routes-links.ts';
+import { searchRoutes } from './routes-search.ts';
+import { applySeed, type JiraSeed, type SeedResult } from './seed.ts';
+import { createState, type JiraState } from './state.ts';
+import { createWebhookSender, type Delivery } from './webhooks.ts';
+import type { JiraWorld } from './world.ts';
+
+export interface JiraSandboxOptions {
+  webhook?: SandboxWebhookTarget;
+  botAccountId?: string;
+  now?: () => Date;
+}
+
+export interface JiraSandbox extends SandboxPart {
+  /** Basic-auth credentials of the bot account, for createJiraTracker. */
+  readonly botCredentials: { email: string; apiToken: string; accountId: string };
+  readonly state: JiraState;
+  readonly deliveries: Delivery[];
+  readonly act: PersonActions;
+  seed(seed: JiraSeed): SeedResult;
+  /** Resolves when every webhook queued so far was delivered or given up on. */
+  settled(): Promise<void>;
+}
+
+const PREFIX = '/jira';
+const BOT_EMAIL = 'refinery-bot@sandbox.test';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox {
+  const botAccountId = options.botAccountId ?? '712020:sandbox-refinery-bot';
+  const bot = {
+    accountId: botAccountId,
+    displayName: 'Backlog Refinery',
+    email: BOT_EMAIL,
+    accountType: 'app' as const,
+  };
+  const webhooks = createWebhookSender(options.webhook);
+  const writes: RecordedWrite[] = [];
+  const faults: SandboxFault[] = [];
+  const actors = new WeakMap<FastifyRequest, string>();
+  let site = `http://127.0.0.1${PREFIX}`;
+  const world: JiraWorld = {
+    state: createState(bot),
+    now: options.now ?? (() => new Date()),
+    site: () => site,
+    webhooks,
+    botAccountId,
+  };
+  const act = createPersonActions(world);
+  const deps: ApiDeps = { world, actor: (request) => actors.get(request) ?? botAccountId };
+
+  function reset(): void {
+    // In place: route modules hold on to the state object.
+    Object.assign(world.state, createState(bot));
+    writes.length = 0;
+    faults.length = 0;
+    webhooks.reset();
+  }
+
+  function seed(input: JiraSeed): SeedResult {
+    const silent = { ...webhooks, send: () => {} };
+    return applySeed({ ...world, webhooks: silent }, input, toAdf);
+  }
+
+  function registerApi(api: FastifyInstance): void {
+    // Clients (jira.js among them) send Content-Type: application/json on bodiless DELETEs; Jira accepts that.
+    api.removeContentTypeParser('application/json');
+    api.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      if (body === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(String(body)));
+      } catch {
+        done(Object.assign(new Error('Unexpected character in JSON body'), { statusCode: 400 }), undefined);
+      }
+    });
+    api.addHook('onRequest', async (request, reply) => {
+      site = `${request.protocol}://${request.host}${PREFIX}`;
+      const path = request.url.slice(PREFIX.length).split('?')[0] ?? '';
+      const fault = takeFault(faults, request.method, path);
+      if (fault?.delayMs) await sleep(fault.delayMs);
+      if (fault && fault.status > 0) {
+        if (fault.retryAfterSeconds !== undefined)
+          reply.header('Retry-After', String(fault.retryAfterSeconds));
+        return jiraError(reply, fault.status, [`Sandbox fault: ${fault.status}`]);
+      }
+      const actor = actorOf(world.state, request);
+      if (!actor) {
+        return jiraError(reply, 401, [
+          'You are not authenticated. Authentication required to perform this operation.',
+        ]);
+      }
+      actors.set(request, actor);
+      return undefined;
+    });
+    api.addHook('onResponse', async (request, reply) => {
+      if (request.method === 'GET' || reply.statusCode >= 400) return;
+      writes.push({
+        at: world.now().toISOString(),
+        method: request.method,
+        path: request.url.slice(PREFIX.length),
+        body: request.body ?? null,
+        actor: actors.get(request) ?? '',
+      });
+    });
+    for (const routes of [issueRoutes, searchRoutes, commentRoutes, linkRoutes, agileRoutes])
+      routes(api, deps);
+  }
+
+  return {
+    name: 'jira',
+    prefix: PREFIX,
+    writes,
+    botCredentials: { email: BOT_EMAIL, apiToken: 'sandbox-token', accountId: botAccountId },
+    get state() {
+      return world.state;
+    },
+    deliveries: webhooks.deliveries,
+    act,
+    seed,
+    settled: () => webhooks.idle(),
+    register(app) {
+      app.register(async (api) => registerApi(api), { prefix: PREFIX });
+      app.register(
+        async (control) =>
+          controlRoutes(control, {
+            actions: act,
+            seed,
+            reset,
+            injectFault: (fault) => faults.push({ ...fault }),
+            dump: () => dumpState(world.state),
+            writes: () => writes,
+            deliveries: async () => webhooks.deliveries,
+          }),
+        { prefix: '/_sandbox/jira' },
+      );
+    },
+    injectFault(fault) {
+      faults.push({ ...fault });
+    },
+    reset,
+  };
+}
+
+function dumpState(state: JiraState) {
+  return {
+    users: [...state.users.values()],
+    projects: [...state.projects.values()],
+    issues: [...state.issues.values()],
+    comments: state.comments,
+    links: state.links,
+    remoteLinks: state.remoteLinks,
+    boards: [...state.boards.values()],
+    sprints: [...state.sprints.values()],
+  };
+}

@@ -1,0 +1,131 @@
+import { docToAdf } from '../../trackers/jira/adf-render.ts';
+import { type AdfDoc, isAdfDoc } from '../../trackers/jira/adf-types.ts';
+import { markdownToDoc } from '../../trackers/jira/markdown-doc.ts';
+import {
+  createIssue,
+  editIssue,
+  type IssueEdit,
+  SandboxInputError,
+  setSprints,
+  transitionIssue,
+} from './issue-changes.ts';
+import { addComment, closeSprint, linkIssues, startSprint, updateComment } from './social-changes.ts';
+import {
+  findIssue,
+  type SandboxComment,
+  type SandboxIssue,
+  type SandboxSprint,
+  STATUSES,
+  type StatusId,
+  TRANSITIONS,
+} from './state.ts';
+import type { JiraWorld } from './world.ts';
+
+/** Text people type (Markdown-ish) or ready ADF. */
+export type BodyInput = string | AdfDoc;
+
+export const toAdf = (body: BodyInput): AdfDoc => (isAdfDoc(body) ? body : docToAdf(markdownToDoc(body)));
+
+/** What a person does in Jira's UI; each change sends the webhooks Jira would. `as` is an account id. */
+export interface PersonActions {
+  createIssue(input: {
+    as: string;
+    project: string;
+    summary: string;
+    description?: BodyInput;
+    issuetype?: string;
+    labels?: string[];
+    fields?: Record<string, number | string | null>;
+  }): SandboxIssue;
+  editIssue(
+    input: { as: string; issue: string; summary?: string; description?: BodyInput } & Omit<
+      IssueEdit,
+      'summary' | 'description'
+    >,
+  ): SandboxIssue;
+  comment(input: { as: string; issue: string; body: BodyInput }): SandboxComment;
+  editComment(input: { as: string; issue: string; commentId: string; body: BodyInput }): SandboxComment;
+  transition(input: { as: string; issue: string; to: string }): SandboxIssue;
+  link(input: { as: string; from: string; to: string; type?: string }): void;
+  startSprint(input: { sprintId: number; endDate?: string }): SandboxSprint;
+  closeSprint(input: { as: string; sprintId: number; moveOpenTo?: number }): SandboxSprint;
+  addToSprint(input: { as: string; sprintId: number; issues: string[] }): void;
+}
+
+export function createPersonActions(world: JiraWorld): PersonActions {
+  const { state } = world;
+  const issueOf = (idOrKey: string) => {
+    const issue = findIssue(state, idOrKey);
+    if (!issue) throw new SandboxInputError(`Issue '${idOrKey}' does not exist`);
+    return issue;
+  };
+  const sprintOf = (id: number) => {
+    const sprint = state.sprints.get(Number(id));
+    if (!sprint) throw new SandboxInputError(`Sprint ${id} does not exist`);
+    return sprint;
+  };
+  const actor = (accountId: string) => {
+    if (!state.users.has(accountId))
+      throw new SandboxInputError(`No account '${accountId}'; seed it under people`);
+    return accountId;
+  };
+  return {
+    createIssue: (input) =>
+      createIssue(world, actor(input.as), {
+        projectKey: input.project,
+        summary: input.summary,
+        description: input.description === undefined ? null : toAdf(input.description),
+        issuetype: input.issuetype,
+        labels: input.labels,
+        fields: input.fields,
+      }),
+    editIssue(input) {
+      const issue = issueOf(input.issue);
+      editIssue(world, actor(input.as), issue, {
+        ...input,
+        description: input.description === undefined ? undefined : toAdf(input.description),
+      });
+      return issue;
+    },
+    comment: (input) => addComment(world, actor(input.as), issueOf(input.issue), toAdf(input.body)),
+    editComment(input) {
+      const issue = issueOf(input.issue);
+      const comment = state.comments.find((c) => c.issueId === issue.id && c.id === input.commentId);
+      if (!comment) throw new SandboxInputError(`Comment ${input.commentId} does not exist on ${issue.key}`);
+      updateComment(world, actor(input.as), comment, toAdf(input.body));
+      return comment;
+    },
+    transition(input) {
+      const issue = issueOf(input.issue);
+      const transition = TRANSITIONS[issue.statusId as StatusId].find(
+        (t) => STATUSES[t.to].name.toLowerCase() === input.to.toLowerCase(),
+      );
+      if (!transition) throw new SandboxInputError(`${issue.key} has no transition to '${input.to}'`);
+      transitionIssue(world, actor(input.as), issue, transition.id);
+      return issue;
+    },
+    link(input) {
+      actor(input.as);
+      linkIssues(world, issueOf(input.from), issueOf(input.to), input.type ?? 'Relates');
+    },
+    startSprint(input) {
+      const sprint = sprintOf(input.sprintId);
+      startSprint(world, sprint, input.endDate);
+      return sprint;
+    },
+    closeSprint(input) {
+      const sprint = sprintOf(input.sprintId);
+      closeSprint(world, actor(input.as), sprint, input.moveOpenTo);
+      return sprint;
+    },
+    addToSprint(input) {
+      const target = sprintOf(input.sprintId);
+      for (const key of input.issues) {
+        const issue = issueOf(key);
+        // An issue sits in one open sprint at a time; closed sprints stay in its Sprint field as history.
+        const closed = issue.sprintIds.filter((id) => state.sprints.get(id)?.state === 'closed');
+        setSprints(world, actor(input.as), issue, [...closed.filter((id) => id !== target.id), target.id]);
+      }
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import { type AdfDoc, isAdfDoc } from '../../trackers/jira/adf-types.ts';
+import type { ApiDeps, IdParams } from './api-deps.ts';
+import { issueNotFound, jiraError } from './http.ts';
+import { addComment, deleteComment, updateComment } from './social-changes.ts';
+import { findIssue } from './state.ts';
+import { commentView } from './views.ts';
+import { restView } from './world.ts';
+
+type CommentParams = { Params: { idOrKey: string; commentId: string } };
+
+export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): void {
+  const { state } = world;
+  const find = (idOrKey: string, commentId: string) => {
+    const issue = findIssue(state, idOrKey);
+    return issue && state.comments.find((c) => c.issueId === issue.id && c.id === commentId);
+  };
+  const notFound = (reply: Parameters<typeof jiraError>[0]) =>
+    jiraError(reply, 404, ['Can not find a comment for the id.']);
+  const badBody = (reply: Parameters<typeof jiraError>[0]) =>
+    jiraError(reply, 400, [], { comment: 'Comment body can not be empty!' });
+
+  app.get<IdParams & { Querystring: { startAt?: string; maxResults?: string } }>(
+    '/rest/api/3/issue/:idOrKey/comment',
+    (request, reply) => {
+      const issue = findIssue(state, request.params.idOrKey);
+      if (!issue) return issueNotFound(reply);
+      const all = state.comments.filter((c) => c.issueId === issue.id);
+      const startAt = Number(request.query.startAt ?? 0);
+      const maxResults = Number(request.query.maxResults ?? 5000);
+      const comments = all.slice(startAt, startAt + maxResults).map((c) => commentView(restView(world), c));
+      return { startAt, maxResults, total: all.length, comments };
+    },
+  );
+
+  app.post<IdParams & { Body: { body?: unknown } }>(
+    '/rest/api/3/issue/:idOrKey/comment',
+    (request, reply) => {
+      const issue = findIssue(state, request.params.idOrKey);
+      if (!issue) return issueNotFound(reply);
+      if (!isAdfDoc(request.body?.body)) return badBody(reply);
+      const comment = addComment(world, actor(request), issue, request.body.body as AdfDoc);
+      return reply.code(201).send(commentView(restView(world), comment));
+    },
+  );
+
+  app.get<CommentParams>('/rest/api/3/issue/:idOrKey/comment/:commentId', (request, reply) => {
+    const comment = find(request.params.idOrKey, request.params.commentId);
+    return comment ? commentView(restView(world), comment) : notFound(reply);
+  });
+
+  app.put<CommentParams & { Body: { body?: unknown } }>(
+    '/rest/api/3/issue/:idOrKey/comment/:commentId',
+    (request, reply) => {
+      const comment = find(request.params.idOrKey, request.params.commentId);
+      if (!comment) return notFound(reply);
+      if (!isAdfDoc(request.body?.body)) return badBody(reply);
+      const who = actor(request);
+      // Stricter than a site where the bot may "Edit all comments": editing a person's comment is a bug to surface.
+      if (comment.authorId !== who) {
+        return jiraError(reply, 403, ['You do not have the permission to edit this comment.']);
+      }
+      updateComment(world, who, comment, request.body.body as AdfDoc);
+      return commentView(restView(world), comment);
+    },
+  );
+
+  app.delete<CommentParams>('/rest/api/3/issue/:idOrKey/comment/:commentId', (request, reply) => {
+    const comment = find(request.params.idOrKey, request.params.commentId);
+    if (!comment) return notFound(reply);
+    deleteComment(world, actor(request), comment);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from './api-deps.ts';
+import { guarded, queryList } from './http.ts';
+import { runJql } from './jql.ts';
+import { issueView } from './views.ts';
+import { restView } from './world.ts';
+
+interface SearchInput {
+  jql?: string;
+  nextPageToken?: string;
+  maxResults?: number | string;
+  fields?: string | string[];
+}
+
+const encodeToken = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
+const decodeToken = (token: string | undefined) =>
+  token ? Number(Buffer.from(token, 'base64url').toString('utf8').replace('offset:', '')) || 0 : 0;
+
+/** GET/POST /search/jql: token paging, no total, and only `id` unless fields are asked for (as Jira does). */
+export function searchRoutes(app: FastifyInstance, { world }: ApiDeps): void {
+  const search = (input: SearchInput) => {
+    const all = runJql(world.state, input.jql ?? '');
+    const offset = decodeToken(input.nextPageToken);
+    const size = Math.min(Number(input.maxResults ?? 50) || 50, 5000);
+    const page = all.slice(offset, offset + size);
+    const fields = queryList(input.fields);
+    const only = fields.some((f) => f.startsWith('*')) ? undefined : new Set(fields);
+    const issues = page.map((issue) =>
+      fields.length === 0 ? { id: issue.id } : issueView(restView(world), issue, only),
+    );
+    const more = offset + size < all.length;
+    return { issues, isLast: !more, ...(more && { nextPageToken: encodeToken(offset + size) }) };
+  };
+  app.get<{ Querystring: SearchInput }>('/rest/api/3/search/jql', (request, reply) =>
+    guarded(reply, () => search(request.query)),
+  );
+  app.post<{ Body: SearchInput }>('/rest/api/3/search/jql', (request, reply) =>
+    guarded(reply, () => search(request.body ?? {})),
+  );
+}

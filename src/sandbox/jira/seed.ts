@@ -1,0 +1,87 @@
+import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
+import { createIssue, type NewIssueInput, setSprints } from './issue-changes.ts';
+import { customField, type SandboxSprint, type SandboxUser } from './state.ts';
+import type { JiraWorld } from './world.ts';
+
+export interface JiraSeed {
+  people?: { accountId: string; displayName: string; email: string }[];
+  projects?: {
+    key: string;
+    name?: string;
+    projectTypeKey?: 'software' | 'service_desk';
+    /** Field names kept off the edit screen. */
+    hiddenFields?: string[];
+  }[];
+  boards?: { name: string; projectKey: string; estimationField?: string }[];
+  sprints?: {
+    name: string;
+    board: string;
+    state?: SandboxSprint['state'];
+    startDate?: string;
+    endDate?: string;
+    goal?: string;
+  }[];
+  issues?: (Omit<NewIssueInput, 'description'> & {
+    description?: AdfDoc | string | null;
+    reporter?: string;
+    sprints?: string[];
+  })[];
+}
+
+export interface SeedResult {
+  projects: Record<string, string>;
+  boards: Record<string, number>;
+  sprints: Record<string, number>;
+  issues: { id: string; key: string; summary: string }[];
+}
+
+/**
+ * Seeding sets up the world before the test. Callers pass a world with a silent webhook outbox, so a test watching
+ * deliveries sees only what happens after the seed.
+ */
+export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string) => AdfDoc): SeedResult {
+  const { state } = world;
+  const result: SeedResult = { projects: {}, boards: {}, sprints: {}, issues: [] };
+  for (const person of seed.people ?? []) {
+    const user: SandboxUser = { ...person, accountType: 'atlassian' };
+    state.users.set(person.accountId, user);
+  }
+  for (const project of seed.projects ?? []) {
+    const id = String(10000 + state.projects.size);
+    const hidden = (project.hiddenFields ?? []).map((name) => customField(state, name)?.id ?? name);
+    state.projects.set(id, {
+      id,
+      key: project.key.toUpperCase(),
+      name: project.name ?? project.key,
+      projectTypeKey: project.projectTypeKey ?? 'software',
+      hiddenFieldIds: hidden,
+    });
+    result.projects[project.key] = id;
+  }
+  for (const board of seed.boards ?? []) {
+    const id = state.nextId.board++;
+    const estimation = board.estimationField ? customField(state, board.estimationField)?.id : undefined;
+    state.boards.set(id, {
+      id,
+      name: board.name,
+      projectKey: board.projectKey.toUpperCase(),
+      estimationFieldId: estimation,
+    });
+    result.boards[board.name] = id;
+  }
+  for (const sprint of seed.sprints ?? []) {
+    const id = state.nextId.sprint++;
+    const boardId = result.boards[sprint.board] ?? Number(sprint.board);
+    state.sprints.set(id, { ...sprint, id, boardId, state: sprint.state ?? 'future' });
+    result.sprints[sprint.name] = id;
+  }
+  for (const input of seed.issues ?? []) {
+    const description = typeof input.description === 'string' ? toAdf(input.description) : input.description;
+    const issue = createIssue(world, input.reporter ?? world.botAccountId, { ...input, description });
+    const sprintIds = (input.sprints ?? []).map((name) => result.sprints[name] ?? Number(name));
+    if (sprintIds.length > 0) setSprints(world, issue.reporterId, issue, sprintIds);
+    issue.changelog.length = 0;
+    result.issues.push({ id: issue.id, key: issue.key, summary: issue.summary });
+  }
+  return result;
+}

@@ -1,0 +1,239 @@
+import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
+
+export interface SandboxUser {
+  accountId: string;
+  displayName: string;
+  email: string;
+  accountType: 'atlassian' | 'app';
+}
+
+export interface SandboxProject {
+  id: string;
+  key: string;
+  name: string;
+  projectTypeKey: 'software' | 'service_desk';
+  /** Field ids left off the edit screen (editmeta omits them; PUT rejects them). */
+  hiddenFieldIds: string[];
+}
+
+export interface FieldDef {
+  id: string;
+  name: string;
+  custom: boolean;
+  type: string;
+  customType?: string;
+  options?: string[];
+}
+
+export interface ChangeItem {
+  field: string;
+  fieldtype: 'jira' | 'custom';
+  fieldId: string;
+  from: string | null;
+  fromString: string | null;
+  to: string | null;
+  toString: string | null;
+}
+
+export interface ChangelogEntry {
+  id: string;
+  authorId: string;
+  created: string;
+  items: ChangeItem[];
+}
+
+export interface SandboxIssue {
+  id: string;
+  key: string;
+  projectId: string;
+  summary: string;
+  description: AdfDoc | null;
+  issuetype: string;
+  statusId: string;
+  priority: string;
+  labels: string[];
+  reporterId: string;
+  created: string;
+  updated: string;
+  timeoriginalestimate: number | null;
+  /** Custom field values by field id: numbers, or the option value of a select. */
+  custom: Record<string, number | string | null>;
+  sprintIds: number[];
+  changelog: ChangelogEntry[];
+}
+
+export interface SandboxComment {
+  id: string;
+  issueId: string;
+  authorId: string;
+  updateAuthorId: string;
+  body: AdfDoc;
+  created: string;
+  updated: string;
+}
+
+export interface SandboxLink {
+  id: string;
+  typeName: string;
+  /** The issue sent as `inwardIssue`: the one the type's outward phrase belongs to. */
+  fromId: string;
+  toId: string;
+}
+
+export interface SandboxRemoteLink {
+  id: number;
+  issueId: string;
+  globalId?: string;
+  relationship?: string;
+  object: { url: string; title: string };
+}
+
+export interface SandboxBoard {
+  id: number;
+  name: string;
+  projectKey: string;
+  estimationFieldId?: string;
+}
+
+export interface SandboxSprint {
+  id: number;
+  name: string;
+  state: 'future' | 'active' | 'closed';
+  boardId: number;
+  startDate?: string;
+  endDate?: string;
+  completeDate?: string;
+  goal?: string;
+}
+
+export interface JiraState {
+  users: Map<string, SandboxUser>;
+  projects: Map<string, SandboxProject>;
+  fields: FieldDef[];
+  issues: Map<string, SandboxIssue>;
+  comments: SandboxComment[];
+  links: SandboxLink[];
+  remoteLinks: SandboxRemoteLink[];
+  boards: Map<number, SandboxBoard>;
+  sprints: Map<number, SandboxSprint>;
+  nextId: {
+    issue: number;
+    comment: number;
+    link: number;
+    remote: number;
+    changelog: number;
+    sprint: number;
+    board: number;
+  };
+}
+
+export const STATUSES = {
+  '10000': {
+    id: '10000',
+    name: 'To Do',
+    category: { id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' },
+  },
+  '3': {
+    id: '3',
+    name: 'In Progress',
+    category: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' },
+  },
+  '10001': { id: '10001', name: 'Done', category: { id: 3, key: 'done', colorName: 'green', name: 'Done' } },
+} as const;
+export type StatusId = keyof typeof STATUSES;
+
+/** The workflow: To Do → In Progress → Done, and back one step at a time. */
+export const TRANSITIONS: Record<StatusId, { id: string; name: string; to: StatusId }[]> = {
+  '10000': [{ id: '21', name: 'Start progress', to: '3' }],
+  '3': [
+    { id: '11', name: 'Stop progress', to: '10000' },
+    { id: '31', name: 'Done', to: '10001' },
+  ],
+  '10001': [{ id: '41', name: 'Reopen', to: '3' }],
+};
+
+export const SPRINT_FIELD_ID = 'customfield_10020';
+const FLOAT = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
+
+export const DEFAULT_FIELDS: FieldDef[] = [
+  { id: 'summary', name: 'Summary', custom: false, type: 'string' },
+  { id: 'description', name: 'Description', custom: false, type: 'string' },
+  { id: 'issuetype', name: 'Issue Type', custom: false, type: 'issuetype' },
+  { id: 'status', name: 'Status', custom: false, type: 'status' },
+  { id: 'priority', name: 'Priority', custom: false, type: 'priority' },
+  { id: 'labels', name: 'Labels', custom: false, type: 'array' },
+  { id: 'project', name: 'Project', custom: false, type: 'project' },
+  { id: 'reporter', name: 'Reporter', custom: false, type: 'user' },
+  { id: 'issuelinks', name: 'Linked Issues', custom: false, type: 'array' },
+  { id: 'created', name: 'Created', custom: false, type: 'datetime' },
+  { id: 'updated', name: 'Updated', custom: false, type: 'datetime' },
+  { id: 'timeoriginalestimate', name: 'Original estimate', custom: false, type: 'number' },
+  { id: 'customfield_10016', name: 'Story Points', custom: true, type: 'number', customType: FLOAT },
+  {
+    id: SPRINT_FIELD_ID,
+    name: 'Sprint',
+    custom: true,
+    type: 'array',
+    customType: 'com.pyxis.greenhopper.jira:gh-sprint',
+  },
+  { id: 'customfield_10050', name: 'Impact', custom: true, type: 'number', customType: FLOAT },
+  { id: 'customfield_10051', name: 'Effort', custom: true, type: 'number', customType: FLOAT },
+  { id: 'customfield_10052', name: 'Priority score', custom: true, type: 'number', customType: FLOAT },
+  { id: 'customfield_10053', name: 'Reach', custom: true, type: 'number', customType: FLOAT },
+  { id: 'customfield_10054', name: 'Confidence', custom: true, type: 'number', customType: FLOAT },
+  {
+    id: 'customfield_10060',
+    name: 'Severity',
+    custom: true,
+    type: 'option',
+    customType: 'com.atlassian.jira.plugin.system.customfieldtypes:select',
+    options: ['Blocker', 'Critical', 'Major', 'Minor'],
+  },
+];
+
+export function createState(bot: SandboxUser): JiraState {
+  return {
+    users: new Map([[bot.accountId, bot]]),
+    projects: new Map(),
+    fields: DEFAULT_FIELDS,
+    issues: new Map(),
+    comments: [],
+    links: [],
+    remoteLinks: [],
+    boards: new Map(),
+    sprints: new Map(),
+    nextId: {
+      issue: 10001,
+      comment: 10001,
+      link: 10001,
+      remote: 10001,
+      changelog: 10001,
+      sprint: 1,
+      board: 1,
+    },
+  };
+}
+
+export function findIssue(state: JiraState, idOrKey: string): SandboxIssue | undefined {
+  const byId = state.issues.get(idOrKey);
+  if (byId) return byId;
+  const upper = idOrKey.toUpperCase();
+  for (const issue of state.issues.values()) if (issue.key === upper) return issue;
+  return undefined;
+}
+
+export function customField(state: JiraState, nameOrId: string): FieldDef | undefined {
+  const lower = nameOrId.toLowerCase();
+  return state.fields.find((f) => f.custom && (f.id === nameOrId || f.name.toLowerCase() === lower));
+}
+
+export function projectOf(state: JiraState, issue: SandboxIssue): SandboxProject {
+  const project = state.projects.get(issue.projectId);
+  if (!project) throw new Error(`Sandbox issue ${issue.key} has no project`);
+  return project;
+}
+
+/** Jira's timestamp format: 2026-03-02T10:15:00.000+0000. */
+export function jiraDate(date: Date): string {
+  return date.toISOString().replace('Z', '+0000');
+}

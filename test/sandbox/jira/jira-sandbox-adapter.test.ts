@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { doc, paragraph, table } from '../../../src/domain/doc.ts';
+import { ErrorKind } from '../../../src/errors.ts';
+import { type Harness, PERSON, startHarness } from './sandbox-harness.ts';
+
+const ref = (n: number) => ({ tracker: 'jira' as const, id: String(10000 + n), key: `BR-${n}` });
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+describe('Jira adapter against the sandbox (served under a path prefix)', () => {
+  it('reads the bot account and an issue with fields by name', async () => {
+    expect(await h.jira.whoAmI()).toEqual({
+      id: h.sandbox.botCredentials.accountId,
+      displayName: 'Backlog Refinery',
+    });
+
+    const item = await h.jira.getItem(ref(1));
+
+    expect(item).toMatchObject({
+      ref: ref(1),
+      url: `${h.baseUrl}/browse/BR-1`,
+      title: 'Export invoices as CSV',
+      description: 'Story\nAs a bookkeeper I want a CSV export\n- Given an invoice',
+      type: 'Story',
+      status: { name: 'To Do', category: 'todo' },
+      container: { key: 'BR', projectType: 'software' },
+      labels: ['billing'],
+      estimate: { storyPoints: 5 },
+      reporter: { id: PERSON, displayName: 'Dana Person' },
+    });
+    expect(item.fields).toMatchObject({ Impact: 8, Severity: 'Major', Effort: null });
+  });
+
+  it('finds issues by key and URL and pages a project', async () => {
+    expect((await h.jira.findItem(`${h.baseUrl}/browse/SUP-1`))?.container.projectType).toBe('service_desk');
+    expect(await h.jira.findItem('BR-99')).toBeUndefined();
+
+    const page = await h.jira.listItems({ kind: 'container', containerId: 'BR' });
+
+    expect(page.items.map((i) => i.ref.key)).toEqual(['BR-1', 'BR-2']);
+    expect(page.next).toBeUndefined();
+  });
+
+  it('writes number fields, skips unchanged ones and reports fields off the edit screen', async () => {
+    const values = { Impact: 8, Effort: 3, 'Priority score': 2.67, Confidence: 0.8, Nope: 1 };
+
+    const first = await h.jira.setNumberFields(ref(1), values, { createMissing: false });
+    const second = await h.jira.setNumberFields(ref(1), values, { createMissing: false });
+
+    expect(first).toEqual({
+      written: ['Effort', 'Priority score'],
+      unchanged: ['Impact'],
+      missing: [
+        { name: 'Nope', reason: 'no Jira field has this name' },
+        { name: 'Confidence', reason: 'not on the edit screen of BR-1' },
+      ],
+    });
+    expect(second.written).toEqual([]);
+    expect((await h.jira.getItem(ref(1))).fields['Priority score']).toBe(2.67);
+  });
+
+  it('keeps one comment per purpose, editing it in place', async () => {
+    const body = (n: string) => doc(paragraph(`Score ${n}`), table(['Impact', 'Effort'], [['8', n]]));
+
+    const created = await h.jira.upsertComment(ref(2), 'score', body('3'));
+    const same = await h.jira.upsertComment(ref(2), 'score', body('3'));
+    const updated = await h.jira.upsertComment(ref(2), 'score', body('5'));
+
+    expect([created.action, same.action, updated.action]).toEqual(['created', 'unchanged', 'updated']);
+    expect(h.sandbox.state.comments.filter((c) => c.issueId === ref(2).id)).toHaveLength(1);
+    expect(await h.jira.getOwnComment(ref(2), 'score')).toEqual({
+      id: created.id,
+      text: 'Score 5\nImpact | Effort\n8 | 5',
+    });
+    expect(await h.jira.deleteOwnComment(ref(2), 'score')).toBe(true);
+    expect(await h.jira.getOwnComment(ref(2), 'score')).toBeUndefined();
+  });
+
+  it('sets labels, moves through the workflow and rewrites the description', async () => {
+    expect(await h.jira.setLabel(ref(2), 'needs-ac', true)).toBe(true);
+    expect(await h.jira.setLabel(ref(2), 'needs-ac', true)).toBe(false);
+    await h.jira.moveTo(ref(2), 'in progress');
+    await h.jira.setDescription(ref(2), '## AC\n1. Given a file\n2. Then rows appear');
+
+    const item = await h.jira.getItem(ref(2));
+
+    expect(item).toMatchObject({
+      labels: ['needs-ac'],
+      status: { name: 'In Progress', category: 'in_progress' },
+    });
+    expect(item.description).toBe('AC\n1. Given a file\n2. Then rows appear');
+    await expect(h.jira.moveTo(ref(1), 'Done')).rejects.toMatchObject({ kind: ErrorKind.Validation });
+  });
+
+  it('links issues natively and across trackers, idempotently', async () => {
+    const backlog = {
+      kind: 'item' as const,
+      ref: ref(1),
+      url: `${h.baseUrl}/browse/BR-1`,
+      title: 'Export invoices as CSV',
+    };
+    const card = { kind: 'url' as const, url: 'https://trello.com/c/AbCd1234', title: 'Card' };
+    const ticket = { tracker: 'jira' as const, id: '10003', key: 'SUP-1' };
+
+    const results = [
+      await h.jira.addLink(ticket, backlog, ''),
+      await h.jira.addLink(ticket, backlog, 'Relates'),
+      await h.jira.addLink(ticket, card, 'mentioned in'),
+      await h.jira.addLink(ticket, card, 'mentioned in'),
+    ];
+    const links = (await h.jira.getItem(ticket)).links;
+
+    expect(results).toEqual([true, false, true, false]);
+    expect(links.map((l) => [l.type, l.direction, l.target.title])).toEqual([
+      ['Relates', 'outward', 'Export invoices as CSV'],
+      ['mentioned in', 'outward', 'Card'],
+    ]);
+    expect(await h.jira.removeLink(ticket, backlog)).toBe(true);
+    expect(await h.jira.removeLink(ticket, card)).toBe(true);
+  });
+
+  it('creates issues and reads sprints, their items and sprint history', async () => {
+    const created = await h.jira.createItem(
+      { containerId: 'BR', typeOrList: 'Task' },
+      { title: 'Follow-up', body: doc(paragraph('From support')), labels: ['from-support'] },
+    );
+    h.sandbox.act.addToSprint({ as: PERSON, sprintId: 2, issues: ['BR-2'] });
+    const sprints = h.jira.sprints;
+
+    expect(created.key).toBe('BR-3');
+    expect(await sprints?.getActiveSprint('1')).toMatchObject({
+      id: '1',
+      name: 'Sprint 1',
+      state: 'active',
+      boardId: '1',
+    });
+    expect(await sprints?.getEstimationField('1')).toEqual({ id: 'customfield_10016', name: 'Story Points' });
+    expect((await sprints?.getSprintItems('1'))?.map((i) => [i.ref.key, i.estimate.storyPoints])).toEqual([
+      ['BR-1', 5],
+    ]);
+    expect((await sprints?.getSprintHistory(ref(2)))?.map(({ from, to }) => ({ from, to }))).toEqual([
+      { from: ['1'], to: ['2'] },
+    ]);
+  });
+
+  it('answers injected faults: 429 with Retry-After, then normally; 500 as a server error', async () => {
+    h.sandbox.injectFault({
+      pathPrefix: '/rest/api/3/issue/10001',
+      method: 'GET',
+      status: 429,
+      count: 1,
+      retryAfterSeconds: 3,
+    });
+    h.sandbox.injectFault({ pathPrefix: '/rest/api/3/issue/10002/transitions', status: 500, count: 1 });
+
+    await expect(h.jira.setLabel(ref(1), 'x', false)).rejects.toMatchObject({
+      kind: ErrorKind.RateLimit,
+      retryAfterMs: 3000,
+    });
+    await expect(h.jira.setLabel(ref(1), 'x', false)).resolves.toBe(false);
+    await expect(h.jira.moveTo(ref(2), 'Done')).rejects.toMatchObject({
+      kind: ErrorKind.Server,
+      status: 500,
+    });
+  });
+
+  it('records every write with the account that made it', () => {
+    const bot = h.sandbox.botCredentials.accountId;
+
+    expect(h.sandbox.writes.length).toBeGreaterThan(10);
+    expect(new Set(h.sandbox.writes.map((w) => w.actor))).toEqual(new Set([bot]));
+    expect(h.sandbox.writes).toContainEqual(
+      expect.objectContaining({
+        method: 'PUT',
+        path: '/rest/api/3/issue/10002',
+        body: { update: { labels: [{ add: 'needs-ac' }] } },
+      }),
+    );
+  });
+});

@@ -1,0 +1,176 @@
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isValidJiraSignature } from '../../../src/trackers/jira/jira-signature.ts';
+import { wikiToPlainText } from '../../../src/trackers/jira/wiki-text.ts';
+import { type Harness, PERSON, startHarness } from './sandbox-harness.ts';
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  raw: Buffer;
+  body: Record<string, unknown>;
+}
+
+const SECRET = 'It is a secret to everybody';
+let receiver: FastifyInstance;
+let received: Received[] = [];
+let failNext = 0;
+let h: Harness;
+
+beforeAll(async () => {
+  receiver = Fastify();
+  receiver.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
+  receiver.post('/hooks/jira', async (request, reply) => {
+    const raw = request.body as Buffer;
+    if (failNext > 0) {
+      failNext -= 1;
+      return reply.code(503).send();
+    }
+    received.push({ headers: request.headers, raw, body: JSON.parse(raw.toString('utf8')) });
+    return reply.code(202).send();
+  });
+  await receiver.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}/hooks/jira`;
+  h = await startHarness({
+    webhook: { url, secret: SECRET },
+    now: () => new Date('2026-03-04T12:00:00.000Z'),
+  });
+});
+
+afterAll(async () => {
+  await h.close();
+  await receiver.close();
+});
+
+describe('Jira sandbox webhooks', () => {
+  it("a person's comment arrives as a signed comment_created with a wiki-markup body", async () => {
+    received = [];
+
+    h.sandbox.act.comment({
+      as: PERSON,
+      issue: 'BR-1',
+      body: 'Looks good\n\n/score impact=3\n\n```\n/ignored\n```',
+    });
+    await h.sandbox.settled();
+
+    const events = received.map((r) => r.body.webhookEvent);
+    expect(events).toEqual(['comment_created', 'jira:issue_updated']);
+    const [delivery] = received;
+    if (!delivery) throw new Error('no delivery');
+    expect(isValidJiraSignature(delivery.raw, String(delivery.headers['x-hub-signature']), [SECRET])).toBe(
+      true,
+    );
+    expect(delivery.headers['x-atlassian-webhook-flow']).toBe('Primary');
+    expect(delivery.headers['x-atlassian-webhook-identifier']).not.toBe(
+      received[1]?.headers['x-atlassian-webhook-identifier'],
+    );
+    expect(delivery.body).toMatchObject({
+      timestamp: Date.parse('2026-03-04T12:00:00.000Z'),
+      comment: {
+        author: { accountId: PERSON, displayName: 'Dana Person' },
+        body: 'Looks good\n\n/score impact=3\n\n{code}\n/ignored\n{code}',
+        created: '2026-03-04T12:00:00.000+0000',
+      },
+      issue: { key: 'BR-1', fields: { summary: 'Export invoices as CSV', status: { name: 'To Do' } } },
+    });
+    expect(Object.keys((delivery.body.issue as { fields: object }).fields).sort()).toEqual([
+      'assignee',
+      'issuetype',
+      'priority',
+      'project',
+      'status',
+      'summary',
+    ]);
+    const text = wikiToPlainText(String((delivery.body.comment as { body: string }).body));
+    expect(text.split('\n')).toContain('/score impact=3');
+  });
+
+  it('bot writes through the API send webhooks too, with changelog items', async () => {
+    received = [];
+
+    await h.jira.setNumberFields(
+      { tracker: 'jira', id: '10002', key: 'BR-2' },
+      { Impact: 4 },
+      { createMissing: false },
+    );
+    await h.sandbox.settled();
+
+    expect(received).toHaveLength(1);
+    expect(received[0]?.body).toMatchObject({
+      webhookEvent: 'jira:issue_updated',
+      issue_event_type_name: 'issue_updated',
+      user: { accountId: h.sandbox.botCredentials.accountId, accountType: 'app' },
+      changelog: {
+        items: [
+          {
+            field: 'Impact',
+            fieldtype: 'custom',
+            fieldId: 'customfield_10050',
+            fromString: null,
+            toString: '4',
+          },
+        ],
+      },
+    });
+  });
+
+  it('retries a delivery the receiver rejects with 503, keeping its identifier', async () => {
+    received = [];
+    failNext = 2;
+
+    h.sandbox.act.transition({ as: PERSON, issue: 'BR-1', to: 'In Progress' });
+    await h.sandbox.settled();
+
+    const last = h.sandbox.deliveries.at(-1);
+    expect(last).toMatchObject({
+      event: 'jira:issue_updated',
+      status: 'delivered',
+      attempts: 3,
+      lastStatus: 202,
+    });
+    expect(received.map((r) => r.headers['x-atlassian-webhook-identifier'])).toEqual([last?.id]);
+    expect(received[0]?.body).toMatchObject({
+      issue_event_type_name: 'issue_generic',
+      changelog: {
+        items: [{ field: 'status', from: '10000', fromString: 'To Do', to: '3', toString: 'In Progress' }],
+      },
+    });
+  });
+
+  it('sprint start and close arrive with the Agile sprint object', async () => {
+    received = [];
+
+    h.sandbox.act.closeSprint({ as: PERSON, sprintId: 1, moveOpenTo: 2 });
+    h.sandbox.act.startSprint({ sprintId: 2 });
+    await h.sandbox.settled();
+
+    const sprintEvents = received.filter((r) => String(r.body.webhookEvent).startsWith('sprint_'));
+    expect(sprintEvents.map((r) => r.body)).toMatchObject([
+      {
+        webhookEvent: 'sprint_closed',
+        sprint: { id: 1, state: 'closed', originBoardId: 1, completeDate: '2026-03-04T12:00:00.000Z' },
+      },
+      {
+        webhookEvent: 'sprint_started',
+        sprint: { id: 2, state: 'active', startDate: '2026-03-04T12:00:00.000Z' },
+      },
+    ]);
+  });
+
+  it('control routes seed, act and dump state over HTTP', async () => {
+    const post = (path: string, body: unknown) =>
+      h.app.inject({ method: 'POST', url: `/_sandbox/jira${path}`, payload: body as object });
+
+    const created = await post('/act/issues', { as: PERSON, project: 'SUP', summary: 'Printer on fire' });
+    const bad = await post('/act/issues/SUP-99/comments', { as: PERSON, body: 'hi' });
+    const state = await h.app.inject({ method: 'GET', url: '/_sandbox/jira/state' });
+
+    expect(created.statusCode).toBe(200);
+    expect(created.json()).toMatchObject({ key: 'SUP-2' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({ errorMessages: ["Issue 'SUP-99' does not exist"], errors: {} });
+    expect(state.json().issues.map((i: { key: string }) => i.key)).toContain('SUP-2');
+  });
+});
