@@ -1,5 +1,6 @@
 import type { Rules } from '../rules/rules-schema.ts';
 import { classifyContainer, type ItemRole } from '../rules/scope-rules.ts';
+import { planAcceptance } from './acceptance/plan-acceptance.ts';
 import { parseCommands } from './commands/parse-commands.ts';
 import type { TrackerEvent } from './events.ts';
 import type { JobRequest } from './job-requests.ts';
@@ -22,7 +23,7 @@ const planCommands: Planner = (event, { rules }) => {
     : [];
 };
 
-export const PLANNERS: readonly Planner[] = [planCommands];
+export const PLANNERS: readonly Planner[] = [planCommands, planAcceptance];
 
 /** Which jobs an event triggers; an ignored container triggers none. */
 export function planJobs(

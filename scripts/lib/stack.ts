@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { createJiraSandbox, type JiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
+import type { SandboxPart } from '../../src/sandbox/sandbox-part.ts';
+import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
+import { freePort } from './redis-process.ts';
+import { apiReady, type ServiceProcess, startServiceProcess, workerReady } from './service-process.ts';
+
+export const STACK_JIRA_SECRET = 'sandbox-jira-webhook-secret';
+
+export interface StackOptions {
+  redisUrl: string;
+  /** Used to wait for worker heartbeats. */
+  redis: Redis;
+  workers?: number;
+  /** Extra environment for the service processes (e.g. a rules file, DRY_RUN). */
+  env?: Record<string, string>;
+  logFile?: string;
+}
+
+export interface Stack {
+  apiUrl: string;
+  sandbox: SandboxServer;
+  jira: JiraSandbox;
+  queuePrefix: string;
+  env: Record<string, string>;
+  api: ServiceProcess;
+  workers: ServiceProcess[];
+  startWorker(): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole product on loopback: sandbox trackers in this process, the real API and worker processes
+ * (`node bin/service.ts`) talking to them and to Redis. End-to-end tests, the demo and benchmarks use it.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const apiPort = await freePort();
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const jira = createJiraSandbox({ webhook: { url: `${apiUrl}/webhooks/jira`, secret: STACK_JIRA_SECRET } });
+  const parts: SandboxPart[] = [jira];
+  const sandbox = await startSandboxServer(parts);
+  const queuePrefix = `stack-${randomUUID().slice(0, 8)}`;
+  const env: Record<string, string> = {
+    PORT: String(apiPort),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: apiUrl,
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: queuePrefix,
+    LOG_LEVEL: 'info',
+    TRACKER_STRICT_SCHEMAS: 'true',
+    JOB_BACKOFF_MS: '200',
+    JIRA_BASE_URL: `${sandbox.url}${jira.prefix}`,
+    JIRA_EMAIL: jira.botCredentials.email,
+    JIRA_API_TOKEN: jira.botCredentials.apiToken,
+    JIRA_WEBHOOK_SECRET: STACK_JIRA_SECRET,
+    ...options.env,
+  };
+  const start = (role: 'api' | 'worker') =>
+    startServiceProcess({
+      env: { ...env, ROLE: role },
+      logFile: options.logFile,
+      isReady: role === 'api' ? apiReady(apiUrl) : workerReady(options.redis, queuePrefix),
+    });
+  const api = await start('api');
+  const workers: ServiceProcess[] = [];
+  for (let i = 0; i < (options.workers ?? 1); i++) workers.push(await start('worker'));
+  return {
+    apiUrl,
+    sandbox,
+    jira,
+    queuePrefix,
+    env,
+    api,
+    workers,
+    async startWorker() {
+      const worker = await start('worker');
+      workers.push(worker);
+      return worker;
+    },
+    async stop() {
+      await Promise.all([api, ...workers].map((process) => process.stop()));
+      await sandbox.close();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails with what it last saw. */
+export async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for a condition`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,32 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+let stack: Stack;
+let redis: Redis;
+
+beforeAll(async () => {
+  redis = new Redis(testRedisUrl());
+  stack = await startStack({ redisUrl: testRedisUrl(), redis });
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [{ key: 'APP', name: 'App' }],
+    issues: [{ projectKey: 'APP', summary: 'Export invoices as CSV', issuetype: 'Task', reporter: 'ada' }],
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+  redis?.disconnect();
+});
+
+it('a person comments /help in Jira → API process → Redis → worker process → one reply in Jira', async () => {
+  stack.jira.act.comment({ as: 'ada', issue: 'APP-1', body: 'How does this work?\n/help' });
+
+  const reply = await waitFor(() =>
+    stack.jira.state.comments.find((comment) => comment.authorId === stack.jira.botCredentials.accountId),
+  );
+
+  expect(JSON.stringify(reply.body)).toContain('backlog-refinery commands');
+  expect(JSON.stringify(reply.body)).toContain('/help');
+});

@@ -1,0 +1,131 @@
+import {
+  appendMissingSections,
+  checkItem,
+  gateBlocks,
+  type ResolvedTemplate,
+  renderStatusComment,
+  resolveTemplate,
+  type Verdict,
+} from '../../src/domain/acceptance/index.ts';
+import { code, doc, paragraph } from '../../src/domain/doc.ts';
+import type { Actor, FieldChange, ItemRef } from '../../src/domain/events.ts';
+import type { TrackerItem } from '../../src/trackers/tracker.ts';
+import type { JobContext } from '../job-context.ts';
+
+export const ACCEPTANCE_COMMENT = 'acceptance-criteria';
+
+export interface Exemption {
+  reason: string;
+  by: string;
+  at: string;
+}
+
+const exemptionKey = (context: JobContext, ref: ItemRef) =>
+  `${context.keyPrefix}:ac-skip:${ref.tracker}:${ref.id}`;
+
+export async function getExemption(context: JobContext, ref: ItemRef): Promise<Exemption | undefined> {
+  const stored = await context.redis.get(exemptionKey(context, ref));
+  return stored ? (JSON.parse(stored) as Exemption) : undefined;
+}
+
+export async function setExemption(
+  context: JobContext,
+  ref: ItemRef,
+  reason: string,
+  by: Actor,
+): Promise<void> {
+  const exemption: Exemption = { reason, by: by.displayName, at: context.now().toISOString() };
+  await context.redis.set(exemptionKey(context, ref), JSON.stringify(exemption));
+}
+
+function templateFor(item: TrackerItem, context: JobContext): ResolvedTemplate {
+  return resolveTemplate(context.rules().acceptance, { type: item.type, containerKey: item.container.key });
+}
+
+export function verdictFor(
+  item: TrackerItem,
+  context: JobContext,
+): { verdict: Verdict; template: ResolvedTemplate } {
+  const template = templateFor(item, context);
+  const verdict = checkItem(
+    { title: item.title, description: item.description, type: item.type, checklists: item.checklists },
+    template,
+  );
+  return { verdict, template };
+}
+
+export interface EnforcementResult {
+  ok: boolean;
+  findings: string[];
+  label: 'added' | 'removed' | 'unchanged';
+  comment: 'created' | 'updated' | 'unchanged' | 'none';
+  movedBackTo?: string;
+  exempt?: boolean;
+}
+
+/**
+ * Checks an item against its template and makes the tracker say so: the label while it fails, one status
+ * comment edited in place, and (with a gate) a move back out of a status it may not enter yet. An item that
+ * has always passed gets no comment at all.
+ */
+export async function enforceAcceptance(
+  ref: ItemRef,
+  context: JobContext,
+  statusChange?: FieldChange,
+): Promise<EnforcementResult> {
+  const tracker = context.tracker(ref.tracker);
+  const item = await tracker.getItem(ref);
+  const { verdict, template } = verdictFor(item, context);
+  const exemption = await getExemption(context, ref);
+  const failing = !verdict.ok && !exemption;
+  const labelChanged = await tracker.setLabel(ref, template.label, failing);
+  const previous = await tracker.getOwnComment(ref, ACCEPTANCE_COMMENT);
+  const target = statusChange?.to ?? undefined;
+  const movedBackTo =
+    failing && target && statusChange?.from && gateBlocks(template, verdict.ok, target)
+      ? statusChange.from
+      : undefined;
+  if (movedBackTo) await tracker.moveTo(ref, movedBackTo);
+
+  let comment: EnforcementResult['comment'] = 'none';
+  if (failing || previous) {
+    const body = exemption
+      ? doc(
+          paragraph(
+            `Acceptance check skipped: ${exemption.reason} (by ${exemption.by}, ${exemption.at.slice(0, 10)}).`,
+          ),
+        )
+      : renderStatusComment(verdict, template);
+    if (movedBackTo) {
+      body.blocks.push(
+        paragraph(
+          'Moved back to ',
+          code(movedBackTo),
+          ': items enter ',
+          code(target ?? ''),
+          ' only when the acceptance check passes.',
+        ),
+      );
+    }
+    comment = (await tracker.upsertComment(ref, ACCEPTANCE_COMMENT, body)).action;
+  }
+  return {
+    ok: verdict.ok,
+    findings: verdict.findings.map((finding) => finding.name),
+    label: labelChanged ? (failing ? 'added' : 'removed') : 'unchanged',
+    comment,
+    movedBackTo,
+    exempt: exemption ? true : undefined,
+  };
+}
+
+/** `/ac template`: appends fill-in sections for what is missing; existing text is never changed. */
+export async function appendTemplate(ref: ItemRef, context: JobContext): Promise<string[]> {
+  const tracker = context.tracker(ref.tracker);
+  const item = await tracker.getItem(ref);
+  const { verdict, template } = verdictFor(item, context);
+  const description = appendMissingSections(item.description, verdict, template);
+  if (description === item.description) return [];
+  await tracker.setDescription(ref, description);
+  return verdict.missingSections;
+}

@@ -1,0 +1,78 @@
+import { bold, code, paragraph } from '../../src/domain/doc.ts';
+import { appendTemplate, enforceAcceptance, setExemption } from '../capabilities/acceptance.ts';
+import type { CommandExecutor } from './command-executor.ts';
+
+export const acCommand: CommandExecutor = {
+  spec: {
+    name: 'ac',
+    summary: 'Acceptance criteria',
+    usage: [
+      { example: '/ac', description: 'Checks the item against its acceptance-criteria template now' },
+      {
+        example: '/ac template',
+        description: 'Appends the missing sections to the description (never overwrites text)',
+      },
+      {
+        example: '/ac skip <reason>',
+        description: 'Exempts the item from the check; the reason is recorded',
+      },
+    ],
+  },
+  async run(command, context) {
+    const ref = context.event.item;
+    const [sub = '', ...rest] = command.args.split(' ');
+    if (sub === 'template') {
+      const added = await appendTemplate(ref, context);
+      if (added.length === 0)
+        return [paragraph('Nothing to add: every section of the template is already in the description.')];
+      await enforceAcceptance(ref, context);
+      return [
+        paragraph(
+          'Appended ',
+          bold(added.join(', ')),
+          ' to the description. Fill them in and the check runs again.',
+        ),
+      ];
+    }
+    if (sub === 'skip') {
+      const reason = rest.join(' ').trim();
+      if (!reason)
+        return [
+          paragraph(
+            'Say why: ',
+            code('/ac skip <reason>'),
+            ', e.g. ',
+            code('/ac skip spike, no user-facing change'),
+            '.',
+          ),
+        ];
+      await setExemption(context, ref, reason, context.event.actor);
+      await enforceAcceptance(ref, context);
+      return [paragraph(`Acceptance check skipped for this item: ${reason}.`)];
+    }
+    if (sub !== '') {
+      return [
+        paragraph(
+          'Unknown argument ',
+          code(sub),
+          '. Use ',
+          code('/ac'),
+          ', ',
+          code('/ac template'),
+          ' or ',
+          code('/ac skip <reason>'),
+          '.',
+        ),
+      ];
+    }
+    const result = await enforceAcceptance(ref, context);
+    return [
+      result.ok
+        ? paragraph(bold('Passes'), ' its acceptance-criteria template.')
+        : paragraph(
+            bold('Fails'),
+            ` its template: ${result.findings.join(', ')}. See the acceptance-criteria comment.`,
+          ),
+    ];
+  },
+};
