@@ -1,0 +1,162 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { SandboxFault } from '../sandbox-part.ts';
+import type { TrelloModel } from './trello-model.ts';
+import { findBoard, findCard, nextId, nextShortLink, type SbCard } from './trello-store.ts';
+
+export interface SeedCard {
+  list: string;
+  name: string;
+  desc?: string;
+  labels?: string[];
+  fields?: Record<string, number | string>;
+  checklists?: { name: string; items: { text: string; checked?: boolean }[] }[];
+}
+
+export interface SeedBoard {
+  name: string;
+  lists: string[];
+  labels?: string[];
+  customFields?: { name: string; type: 'number' | 'text' }[];
+  cards?: SeedCard[];
+}
+
+export interface SeededBoard {
+  id: string;
+  shortLink: string;
+  lists: Record<string, string>;
+  cards: { id: string; shortLink: string; name: string }[];
+}
+
+/** Seeding writes state directly: it is the world before the story starts, so it sends no webhooks. */
+export function seedBoard(model: TrelloModel, input: SeedBoard): SeededBoard {
+  const { store } = model;
+  const now = model.now();
+  const board = { id: nextId(store, now), name: input.name, shortLink: nextShortLink(store) };
+  store.boards.set(board.id, board);
+  const lists = Object.fromEntries(input.lists.map((name) => [name, model.createList(board.id, name).id]));
+  const labels = new Map(
+    (input.labels ?? []).map((name) => [name, model.createLabel(board.id, name, 'green')]),
+  );
+  const fields = new Map(
+    (input.customFields ?? []).map((f) => [f.name, model.createField(board.id, f.name, f.type, true)]),
+  );
+  const cards = (input.cards ?? []).map((seed, index) => {
+    const card: SbCard = {
+      id: nextId(store, now),
+      idBoard: board.id,
+      idList: lists[seed.list] ?? Object.values(lists)[0] ?? '',
+      idShort: index + 1,
+      shortLink: nextShortLink(store),
+      name: seed.name,
+      desc: seed.desc ?? '',
+      idLabels: (seed.labels ?? []).flatMap((name) => labels.get(name)?.id ?? []),
+      closed: false,
+      pos: 16384 * (index + 1),
+      dateLastActivity: now.toISOString(),
+    };
+    store.cards.set(card.id, card);
+    for (const [name, value] of Object.entries(seed.fields ?? {})) {
+      const field = fields.get(name);
+      if (!field) continue;
+      const id = nextId(store, now);
+      const typed: Record<string, string> = { [field.type === 'number' ? 'number' : 'text']: String(value) };
+      store.fieldItems.set(id, { id, idCustomField: field.id, idModel: card.id, value: typed });
+    }
+    for (const [position, checklist] of (seed.checklists ?? []).entries()) {
+      const idChecklist = nextId(store, now);
+      store.checklists.set(idChecklist, {
+        id: idChecklist,
+        idBoard: board.id,
+        idCard: card.id,
+        name: checklist.name,
+        pos: 16384 * (position + 1),
+        checkItems: checklist.items.map((item, i) => ({
+          id: nextId(store, now),
+          idChecklist,
+          name: item.text,
+          state: item.checked ? 'complete' : 'incomplete',
+          pos: 16384 * (i + 1),
+        })),
+      });
+    }
+    return { id: card.id, shortLink: card.shortLink, name: card.name };
+  });
+  return { id: board.id, shortLink: board.shortLink, lists, cards };
+}
+
+type Body = Record<string, string | undefined>;
+
+export interface ControlHooks {
+  personId: string;
+  state(): unknown;
+  injectFault(fault: SandboxFault): void;
+  reset(): void;
+}
+
+/** Routes a demo or test uses to set the scene and to act as a person in Trello's UI. */
+export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, hooks: ControlHooks): void {
+  const { store } = model;
+  const bad = (reply: FastifyReply, message: string) => reply.code(400).send({ error: message });
+  const actor = (body: Body) => body.memberId ?? hooks.personId;
+  const cardOf = (body: Body) => findCard(store, body.cardId ?? '');
+  const listOn = (idBoard: string, name: string | undefined) =>
+    [...store.lists.values()].find((l) => l.idBoard === idBoard && l.name === name);
+
+  app.post<{ Body: SeedBoard }>('/seed', async (request) => seedBoard(model, request.body));
+  app.get('/state', async () => hooks.state());
+  app.post<{ Body: SandboxFault }>('/faults', async (request) => {
+    hooks.injectFault(request.body);
+    return { ok: true };
+  });
+  app.post('/reset', async () => {
+    hooks.reset();
+    return { ok: true };
+  });
+
+  app.post<{ Body: Body }>('/act/create-card', async (request, reply) => {
+    const board = findBoard(store, request.body.boardId ?? '');
+    const list = board && listOn(board.id, request.body.list);
+    if (!list) return bad(reply, 'unknown board or list');
+    const card = model.createCard(actor(request.body), list, {
+      name: request.body.name ?? '',
+      desc: request.body.desc ?? '',
+    });
+    return { id: card.id, shortLink: card.shortLink };
+  });
+  app.post<{ Body: Body }>('/act/comment', async (request, reply) => {
+    const card = cardOf(request.body);
+    if (!card) return bad(reply, 'unknown card');
+    return { id: model.comment(actor(request.body), card, request.body.text ?? '').id };
+  });
+  app.post<{ Body: Body }>('/act/edit-comment', async (request, reply) => {
+    const card = cardOf(request.body);
+    const comment = store.actions.find((a) => a.id === request.body.actionId && a.type === 'commentCard');
+    if (!card || !comment) return bad(reply, 'unknown card or comment');
+    return { id: model.editComment(actor(request.body), card, comment, request.body.text ?? '').id };
+  });
+  app.post<{ Body: Body }>('/act/move-card', async (request, reply) => {
+    const card = cardOf(request.body);
+    const list = card && listOn(card.idBoard, request.body.list);
+    if (!card || !list) return bad(reply, 'unknown card or list');
+    model.updateCard(actor(request.body), card, { idList: list.id });
+    return { ok: true };
+  });
+  app.post<{ Body: Body }>('/act/edit-desc', async (request, reply) => {
+    const card = cardOf(request.body);
+    if (!card) return bad(reply, 'unknown card');
+    model.updateCard(actor(request.body), card, { desc: request.body.desc ?? '' });
+    return { ok: true };
+  });
+  app.post<{ Body: Body }>('/act/add-attachment', async (request, reply) => {
+    const card = cardOf(request.body);
+    if (!card || !request.body.url) return bad(reply, 'unknown card or missing url');
+    return {
+      id: model.addAttachment(
+        actor(request.body),
+        card,
+        request.body.url,
+        request.body.name ?? request.body.url,
+      ),
+    };
+  });
+}

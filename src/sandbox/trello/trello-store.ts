@@ -1,0 +1,150 @@
+/** In-memory Trello data, kept in the API's own field names so the JSON views stay thin. */
+export interface SbMember {
+  id: string;
+  fullName: string;
+  username: string;
+  initials: string;
+}
+export interface SbBoard {
+  id: string;
+  name: string;
+  shortLink: string;
+}
+export interface SbList {
+  id: string;
+  idBoard: string;
+  name: string;
+  closed: boolean;
+  pos: number;
+}
+export interface SbLabel {
+  id: string;
+  idBoard: string;
+  name: string;
+  color: string | null;
+}
+export interface SbCheckItem {
+  id: string;
+  idChecklist: string;
+  name: string;
+  state: 'complete' | 'incomplete';
+  pos: number;
+}
+export interface SbChecklist {
+  id: string;
+  idBoard: string;
+  idCard: string;
+  name: string;
+  pos: number;
+  checkItems: SbCheckItem[];
+}
+export interface SbAttachment {
+  id: string;
+  idCard: string;
+  idMember: string;
+  name: string;
+  url: string;
+  date: string;
+}
+export interface SbField {
+  id: string;
+  idModel: string;
+  name: string;
+  type: string;
+  cardFront: boolean;
+}
+export interface SbFieldItem {
+  id: string;
+  idCustomField: string;
+  idModel: string;
+  value: Record<string, string>;
+}
+export interface SbCard {
+  id: string;
+  idBoard: string;
+  idList: string;
+  idShort: number;
+  shortLink: string;
+  name: string;
+  desc: string;
+  idLabels: string[];
+  closed: boolean;
+  pos: number;
+  dateLastActivity: string;
+}
+export interface SbAction {
+  id: string;
+  idMemberCreator: string;
+  type: string;
+  date: string;
+  data: Record<string, unknown>;
+}
+
+export interface TrelloStore {
+  members: Map<string, SbMember>;
+  boards: Map<string, SbBoard>;
+  lists: Map<string, SbList>;
+  labels: Map<string, SbLabel>;
+  cards: Map<string, SbCard>;
+  checklists: Map<string, SbChecklist>;
+  attachments: Map<string, SbAttachment>;
+  fields: Map<string, SbField>;
+  fieldItems: Map<string, SbFieldItem>;
+  /** Newest last. */
+  actions: SbAction[];
+  sequence: number;
+}
+
+export function createStore(): TrelloStore {
+  return {
+    members: new Map(),
+    boards: new Map(),
+    lists: new Map(),
+    labels: new Map(),
+    cards: new Map(),
+    checklists: new Map(),
+    attachments: new Map(),
+    fields: new Map(),
+    fieldItems: new Map(),
+    actions: [],
+    sequence: 0,
+  };
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** Ids look like Trello's ObjectIds (creation second first), so ids sort by creation and carry a date. */
+export function nextId(store: TrelloStore, now: Date): string {
+  store.sequence += 1;
+  const seconds = Math.floor(now.getTime() / 1000)
+    .toString(16)
+    .padStart(8, '0');
+  return `${seconds}${store.sequence.toString(16).padStart(16, '0')}`;
+}
+
+/** Eight base62 characters, unique per store. */
+export function nextShortLink(store: TrelloStore): string {
+  store.sequence += 1;
+  let n = 62 ** 7 + store.sequence * 104_729;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    out = BASE62[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out;
+}
+
+/** A card by id or shortLink: Trello accepts either wherever it takes a card id. */
+export function findCard(store: TrelloStore, idOrShortLink: string): SbCard | undefined {
+  return (
+    store.cards.get(idOrShortLink) ??
+    [...store.cards.values()].find((card) => card.shortLink === idOrShortLink)
+  );
+}
+
+export function findBoard(store: TrelloStore, idOrShortLink: string): SbBoard | undefined {
+  return (
+    store.boards.get(idOrShortLink) ??
+    [...store.boards.values()].find((board) => board.shortLink === idOrShortLink)
+  );
+}
