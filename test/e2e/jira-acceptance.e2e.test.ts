@@ -1,0 +1,101 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+let stack: Stack;
+let redis: Redis;
+const rulesFile = join(mkdtempSync(join(tmpdir(), 'ac-rules-')), 'rules.yaml');
+writeFileSync(rulesFile, 'acceptance:\n  gate: [In Progress]\n');
+
+const vagueStory = 'As a shopper I want to pay faster.';
+const goodStory = [
+  'As a shopper, I want to save my card, so that I can pay in one click.',
+  '',
+  'h2. Acceptance criteria',
+  '* Given a saved card, when I pay, then no card form is shown',
+  '* Given no saved card, when I pay, then the card form offers to save the card',
+].join('\n');
+
+beforeAll(async () => {
+  redis = new Redis(testRedisUrl());
+  stack = await startStack({ redisUrl: testRedisUrl(), redis, env: { REFINERY_CONFIG: rulesFile } });
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [{ key: 'APP', name: 'App' }],
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+  redis?.disconnect();
+});
+
+const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const botComments = (key: string) =>
+  stack.jira.state.comments.filter(
+    (c) => c.issueId === issue(key).id && c.authorId === stack.jira.botCredentials.accountId,
+  );
+const text = (value: unknown) => JSON.stringify(value);
+
+describe('acceptance criteria on Jira', () => {
+  it('flags a failing story with the label and one comment, then clears the label when fixed', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Pay faster',
+      issuetype: 'Story',
+      description: vagueStory,
+    });
+
+    await waitFor(() => issue(created.key).labels.includes('needs-acceptance-criteria'));
+    const [comment] = await waitFor(() =>
+      botComments(created.key).length > 0 ? botComments(created.key) : undefined,
+    );
+    expect(text(comment!.body)).toContain('Acceptance check failed');
+    expect(text(comment!.body)).toContain('missing-benefit');
+
+    stack.jira.act.editIssue({ as: 'ada', issue: created.key, description: goodStory });
+
+    await waitFor(() => !issue(created.key).labels.includes('needs-acceptance-criteria'));
+    await waitFor(() => text(botComments(created.key)[0]?.body).includes('Acceptance check passed'));
+    expect(botComments(created.key)).toHaveLength(1);
+  });
+
+  it('moves a failing item back out of a gated status and says why', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Refunds',
+      issuetype: 'Story',
+      description: vagueStory,
+    });
+    await waitFor(() => issue(created.key).labels.includes('needs-acceptance-criteria'));
+
+    stack.jira.act.transition({ as: 'ada', issue: created.key, to: 'In Progress' });
+
+    await waitFor(() => text(botComments(created.key)[0]?.body).includes('Moved back to'));
+    expect(issue(created.key).statusId).toBe('10000');
+  });
+
+  it('/ac template appends the missing sections without touching the text', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Wishlist',
+      issuetype: 'Story',
+      description: 'As a shopper, I want a wishlist, so that I can buy later.',
+    });
+    await waitFor(() => issue(created.key).labels.includes('needs-acceptance-criteria'));
+
+    stack.jira.act.comment({ as: 'ada', issue: created.key, body: '/ac template' });
+
+    const description = await waitFor(() => {
+      const body = text(issue(created.key).description);
+      return body.includes('Acceptance criteria') ? body : undefined;
+    });
+    expect(description).toContain('As a shopper, I want a wishlist, so that I can buy later.');
+  });
+});
