@@ -3,10 +3,12 @@ import type { Redis } from 'ioredis';
 import { createJiraSandbox, type JiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
 import type { SandboxPart } from '../../src/sandbox/sandbox-part.ts';
 import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
+import { createTrelloSandbox, type TrelloSandbox } from '../../src/sandbox/trello/trello-sandbox.ts';
 import { freePort } from './redis-process.ts';
 import { apiReady, type ServiceProcess, startServiceProcess, workerReady } from './service-process.ts';
 
 export const STACK_JIRA_SECRET = 'sandbox-jira-webhook-secret';
+export const STACK_TRELLO_SECRET = 'sandbox-trello-app-secret';
 
 export interface StackOptions {
   redisUrl: string;
@@ -22,6 +24,12 @@ export interface Stack {
   apiUrl: string;
   sandbox: SandboxServer;
   jira: JiraSandbox;
+  trello: TrelloSandbox;
+  /** Acts as a person in Trello's UI (routes in src/sandbox/trello/trello-control-routes.ts). */
+  trelloAct(
+    action: 'create-card' | 'comment' | 'edit-comment' | 'move-card' | 'edit-desc' | 'add-attachment',
+    body: Record<string, string>,
+  ): Promise<Record<string, unknown>>;
   queuePrefix: string;
   env: Record<string, string>;
   api: ServiceProcess;
@@ -38,7 +46,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const jira = createJiraSandbox({ webhook: { url: `${apiUrl}/webhooks/jira`, secret: STACK_JIRA_SECRET } });
-  const parts: SandboxPart[] = [jira];
+  const trello = createTrelloSandbox({
+    webhook: { url: `${apiUrl}/webhooks/trello`, secret: STACK_TRELLO_SECRET },
+  });
+  const parts: SandboxPart[] = [jira, trello];
   const sandbox = await startSandboxServer(parts);
   const queuePrefix = `stack-${randomUUID().slice(0, 8)}`;
   const env: Record<string, string> = {
@@ -54,6 +65,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     JIRA_EMAIL: jira.botCredentials.email,
     JIRA_API_TOKEN: jira.botCredentials.apiToken,
     JIRA_WEBHOOK_SECRET: STACK_JIRA_SECRET,
+    TRELLO_API_URL: `${sandbox.url}${trello.prefix}`,
+    TRELLO_API_KEY: 'sandbox-trello-key',
+    TRELLO_API_TOKEN: 'sandbox-trello-token',
+    TRELLO_API_SECRET: STACK_TRELLO_SECRET,
     ...options.env,
   };
   const start = (role: 'api' | 'worker') =>
@@ -69,6 +84,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     apiUrl,
     sandbox,
     jira,
+    trello,
+    async trelloAct(action, body) {
+      const response = await fetch(`${sandbox.url}/_sandbox/trello/act/${action}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok)
+        throw new Error(`Trello sandbox ${action}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as Record<string, unknown>;
+    },
     queuePrefix,
     env,
     api,

@@ -1,0 +1,75 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+let stack: Stack;
+let redis: Redis;
+let boardId: string;
+
+beforeAll(async () => {
+  redis = new Redis(testRedisUrl());
+  stack = await startStack({ redisUrl: testRedisUrl(), redis });
+  boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Doing', 'Done'] }).id;
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+  redis?.disconnect();
+});
+
+const store = () => stack.trello.state();
+const botComments = (cardId: string) =>
+  store().actions.filter(
+    (a) =>
+      a.type === 'commentCard' &&
+      a.idMemberCreator === stack.trello.botMemberId &&
+      (a.data.card as { id: string }).id === cardId,
+  );
+const labelsOf = (cardId: string) =>
+  (store().cards.get(cardId)?.idLabels ?? []).map((id) => store().labels.get(id)?.name);
+
+describe('Trello end to end', () => {
+  it('answers /help on a card with one reply comment', async () => {
+    const card = await stack.trelloAct('create-card', {
+      boardId,
+      list: 'Backlog',
+      name: 'Dark mode',
+      desc: '',
+    });
+
+    await stack.trelloAct('comment', { cardId: String(card.id), text: 'hi\n/help' });
+
+    const [reply] = await waitFor(() => {
+      const replies = botComments(String(card.id)).filter((a) => String(a.data.text).includes('commands'));
+      return replies.length > 0 ? replies : undefined;
+    });
+    expect(String(reply!.data.text)).toContain('/help');
+  });
+
+  it('labels a card without acceptance criteria and clears the label once they are written', async () => {
+    const card = await stack.trelloAct('create-card', {
+      boardId,
+      list: 'Backlog',
+      name: 'Saved carts',
+      desc: 'As a shopper I want saved carts.',
+    });
+    const id = String(card.id);
+
+    await waitFor(() => labelsOf(id).includes('needs-acceptance-criteria'));
+    expect(botComments(id)).toHaveLength(1);
+
+    await stack.trelloAct('edit-desc', {
+      cardId: id,
+      desc: [
+        'As a shopper, I want my cart saved, so that I can finish buying on another device.',
+        '',
+        '## Acceptance criteria',
+        '- Given a cart on my phone, when I open the site on my laptop, then the cart is there',
+      ].join('\n'),
+    });
+
+    await waitFor(() => !labelsOf(id).includes('needs-acceptance-criteria'));
+    await waitFor(() => String(botComments(id)[0]?.data.text).includes('Acceptance check passed'));
+    expect(botComments(id)).toHaveLength(1);
+  });
+});
