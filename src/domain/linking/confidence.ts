@@ -12,19 +12,27 @@ export interface CalibrationSample {
 
 export interface ScoredCandidate {
   score: number;
-  titleOverlap: number;
+  evidence: { titleOverlap: number; itemTitleCoverage: number };
 }
 
 /**
  * Features of the candidate at `rank` in a ranked list: its normalised score, its margin over the next
- * candidate, its gap to the top candidate, log(1 + rank) and its title overlap with the ticket. The
+ * candidate, its gap to the top candidate, log(1 + rank) and its two title overlaps with the ticket. The
  * normalised score (query vs candidate divided by query vs itself) is comparable across ticket lengths.
  */
 export function confidenceFeatures(ranked: readonly ScoredCandidate[], rank: number): number[] {
   const s = ranked[rank]?.score ?? 0;
   const next = ranked[rank + 1]?.score ?? 0;
   const top = ranked[0]?.score ?? 0;
-  return [s, s - next, top - s, Math.log1p(rank), ranked[rank]?.titleOverlap ?? 0];
+  const evidence = ranked[rank]?.evidence;
+  return [
+    s,
+    s - next,
+    top - s,
+    Math.log1p(rank),
+    evidence?.titleOverlap ?? 0,
+    evidence?.itemTitleCoverage ?? 0,
+  ];
 }
 
 export function sigmoid(x: number): number {

@@ -15,6 +15,8 @@ export interface IndexState {
   created: number[];
   titleLength: number[];
   descriptionLength: number[];
+  /** Term ids of each item's title, to measure how much of the item's title a ticket covers. */
+  titleTerms: Int32Array[];
   slotOf: Map<string, number>;
   dead: number;
   titleLengthSum: number;
@@ -29,6 +31,7 @@ export function createIndexState(): IndexState {
     created: [],
     titleLength: [],
     descriptionLength: [],
+    titleTerms: [],
     slotOf: new Map(),
     dead: 0,
     titleLengthSum: 0,
@@ -38,6 +41,10 @@ export function createIndexState(): IndexState {
 
 export function liveCount(state: IndexState): number {
   return state.slotOf.size;
+}
+
+export function idfOf(slots: number, df: number): number {
+  return Math.log(1 + (slots - df + 0.5) / (df + 0.5));
 }
 
 export function addDocument(state: IndexState, id: string, created: number, text: AnalyzedText): void {
@@ -50,6 +57,7 @@ export function addDocument(state: IndexState, id: string, created: number, text
   state.titleLengthSum += text.titleLength;
   state.descriptionLengthSum += text.descriptionLength;
   state.slotOf.set(id, slot);
+  const titleTerms: number[] = [];
   for (const [term, counts] of text.terms) {
     let termId = state.termIds.get(term);
     if (termId === undefined) {
@@ -58,7 +66,9 @@ export function addDocument(state: IndexState, id: string, created: number, text
       state.postings.push([]);
     }
     state.postings[termId]!.push(packPosting(slot, counts.title, counts.description));
+    if (counts.title > 0) titleTerms.push(termId);
   }
+  state.titleTerms.push(Int32Array.from(titleTerms));
 }
 
 export function removeDocument(state: IndexState, id: string): boolean {
@@ -84,9 +94,11 @@ function compact(state: IndexState): void {
   state.created = state.created.filter(keep);
   state.titleLength = state.titleLength.filter(keep);
   state.descriptionLength = state.descriptionLength.filter(keep);
+  const titleTerms = state.titleTerms.filter(keep);
   state.slotOf = new Map(state.ids.map((id, s) => [id!, s]));
   const termIds = new Map<string, number>();
   const postings: number[][] = [];
+  const newTermId = new Int32Array(state.postings.length).fill(-1);
   for (const [term, termId] of state.termIds) {
     const remapped: number[] = [];
     for (const p of state.postings[termId]!) {
@@ -95,9 +107,11 @@ function compact(state: IndexState): void {
       if (to >= 0) remapped.push(p + (to - slot) * SLOT_FACTOR);
     }
     if (remapped.length === 0) continue;
+    newTermId[termId] = postings.length;
     termIds.set(term, postings.length);
     postings.push(remapped);
   }
+  state.titleTerms = titleTerms.map((ids) => ids.map((id) => newTermId[id]!));
   state.termIds = termIds;
   state.postings = postings;
   state.dead = 0;

@@ -2,7 +2,7 @@ import { analyzeText } from './analyze.ts';
 import { DEFAULT_CALIBRATION } from './calibration-model.ts';
 import { type CalibrationModel, confidenceFeatures, confidenceOf } from './confidence.ts';
 import { addDocument, createIndexState, liveCount, removeDocument } from './index-state.ts';
-import { createScratch, rankCandidates } from './query.ts';
+import { createScratch, type MatchEvidence, rankCandidates } from './query.ts';
 import { tokenizeText } from './tokenize.ts';
 import { DEFAULT_LINKING_TUNING, type LinkingTuning } from './tuning.ts';
 
@@ -35,8 +35,7 @@ export interface Match {
   confidence: number;
   /** Readable query words the two texts share, most decisive first (at most 5). */
   sharedTerms: string[];
-  /** IDF-weighted share of the ticket's title terms found in the item's title (0..1). */
-  titleOverlap: number;
+  evidence: MatchEvidence;
 }
 
 export interface LinkIndex {
@@ -83,7 +82,7 @@ export function createLinkIndex(options: LinkIndexOptions = {}): LinkIndex {
     return ranked.slice(0, limit).map((r, rank) => ({
       id: r.id,
       score: r.score,
-      titleOverlap: r.titleOverlap,
+      evidence: r.evidence,
       confidence: confidenceOf(calibration, confidenceFeatures(ranked, rank)),
       sharedTerms: r.sharedTerms.slice(0, SHARED_TERMS_SHOWN).map((t) =>
         t.term.includes(' ')

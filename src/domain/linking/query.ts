@@ -1,5 +1,5 @@
 import { type AnalyzedText, TermKind } from './analyze.ts';
-import { type IndexState, liveCount } from './index-state.ts';
+import { type IndexState, idfOf, liveCount } from './index-state.ts';
 import { findPosting, SLOT_FACTOR } from './postings.ts';
 import type { LinkingTuning } from './tuning.ts';
 
@@ -23,8 +23,15 @@ export interface RankedCandidate {
   /** BM25F score divided by the query's score against itself, plus the recency prior. */
   score: number;
   sharedTerms: ScoredTerm[];
-  /** IDF-weighted share of the ticket's title terms that occur in the candidate's title. */
+  evidence: MatchEvidence;
+}
+
+/** Why a candidate ranks where it does, beyond its score (inputs to the confidence model). */
+export interface MatchEvidence {
+  /** IDF-weighted share of the ticket's title terms found in the item's title (0..1). */
   titleOverlap: number;
+  /** IDF-weighted share of the item's title terms found anywhere in the ticket (0..1). */
+  itemTitleCoverage: number;
 }
 
 interface QueryTerm {
@@ -70,7 +77,7 @@ function selectQueryTerms(state: IndexState, tuning: LinkingTuning, text: Analyz
     if (termId === undefined) continue;
     const postings = state.postings[termId]!;
     const df = postings.length;
-    const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    const idf = idfOf(n, df);
     const queryWeight = (counts.title > 0 ? tuning.queryTitleBoost : 0) + (counts.description > 0 ? 1 : 0);
     selected.push({
       term,
@@ -137,7 +144,7 @@ function recencyPrior(tuning: LinkingTuning, queryTime: number, created: number)
   return tuning.recencyWeight * Math.max(0, 1 - decay);
 }
 
-function explain(ctx: Ctx, slot: number, terms: readonly QueryTerm[]) {
+function explain(ctx: Ctx, slot: number, terms: readonly QueryTerm[], itemTitleCoverage: number) {
   const shared: ScoredTerm[] = [];
   let titleTotal = 0;
   let titleShared = 0;
@@ -154,8 +161,41 @@ function explain(ctx: Ctx, slot: number, terms: readonly QueryTerm[]) {
   }
   return {
     sharedTerms: shared.sort((a, b) => b.contribution - a.contribution),
-    titleOverlap: titleTotal > 0 ? titleShared / titleTotal : 0,
+    evidence: { titleOverlap: titleTotal > 0 ? titleShared / titleTotal : 0, itemTitleCoverage },
   };
+}
+
+interface Scored {
+  slot: number;
+  score: number;
+  coverage: number;
+}
+
+/** Adds the IDF share of each candidate's title terms that the ticket contains, then re-sorts. */
+function rerankByItemTitle(
+  state: IndexState,
+  tuning: LinkingTuning,
+  text: AnalyzedText,
+  best: Scored[],
+): void {
+  const queryTermIds = new Set<number>();
+  for (const term of text.terms.keys()) {
+    const id = state.termIds.get(term);
+    if (id !== undefined) queryTermIds.add(id);
+  }
+  const n = state.ids.length;
+  for (const candidate of best) {
+    let total = 0;
+    let covered = 0;
+    for (const termId of state.titleTerms[candidate.slot]!) {
+      const idf = idfOf(n, state.postings[termId]!.length);
+      total += idf;
+      if (queryTermIds.has(termId)) covered += idf;
+    }
+    candidate.coverage = total > 0 ? covered / total : 0;
+    candidate.score += tuning.itemTitleCoverageWeight * candidate.coverage;
+  }
+  best.sort((a, b) => b.score - a.score);
 }
 
 /** Term-at-a-time BM25F over the selected query terms, then time filter, prior and top-k selection. */
@@ -187,7 +227,9 @@ export function rankCandidates(
       acc[slot]! += (weight * tf) / (k1 + tf);
     }
   }
-  const best: { slot: number; score: number }[] = [];
+  const depth =
+    tuning.itemTitleCoverageWeight > 0 ? Math.max(request.limit, tuning.rerankDepth) : request.limit;
+  const best: Scored[] = [];
   for (let i = 0; i < touchedCount; i++) {
     const slot = touched[i]!;
     const raw = acc[slot]!;
@@ -203,8 +245,14 @@ export function rankCandidates(
     if (best.length === request.limit && score <= best[best.length - 1]!.score) continue;
     let at = best.length;
     while (at > 0 && best[at - 1]!.score < score) at--;
-    best.splice(at, 0, { slot, score });
-    if (best.length > request.limit) best.pop();
+    best.splice(at, 0, { slot, score, coverage: 0 });
+    if (best.length > depth) best.pop();
   }
-  return best.map(({ slot, score }) => ({ id: state.ids[slot]!, score, ...explain(ctx, slot, terms) }));
+  if (depth > request.limit) rerankByItemTitle(state, tuning, request.text, best);
+  best.length = Math.min(best.length, request.limit);
+  return best.map(({ slot, score, coverage }) => ({
+    id: state.ids[slot]!,
+    score,
+    ...explain(ctx, slot, terms, coverage),
+  }));
 }

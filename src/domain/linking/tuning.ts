@@ -13,6 +13,10 @@ export interface LinkingTuning {
   wholeWeight: number;
   /** Weight of adjacent-word bigrams relative to words; 0 disables the channel. */
   bigramWeight: number;
+  /** Weight of the share of the item's title (IDF-weighted) that the ticket contains; used to rerank. */
+  itemTitleCoverageWeight: number;
+  /** How many top candidates are reranked with the item-title coverage. */
+  rerankDepth: number;
   /** Only the most informative query terms are scored (latency and noise). */
   maxQueryTerms: number;
   /** Description tokens beyond this are ignored (pasted logs repeat themselves). */
@@ -31,6 +35,8 @@ export const DEFAULT_LINKING_TUNING: Readonly<LinkingTuning> = Object.freeze({
   queryTitleBoost: 2,
   wholeWeight: 1,
   bigramWeight: 0,
+  itemTitleCoverageWeight: 0.15,
+  rerankDepth: 50,
   maxQueryTerms: 32,
   maxDescriptionTokens: 400,
   recencyWeight: 0.2,

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALIBRATION } from '../../../src/domain/linking/calibration-model.ts';
 import { calibrate, confidenceFeatures, confidenceOf } from '../../../src/domain/linking/confidence.ts';
 
-const ranked = (scores: readonly number[], titleOverlap = 0.5) =>
-  scores.map((score) => ({ score, titleOverlap }));
-
 import { seededRandom } from '../../../src/domain/linking/prng.ts';
+
+const ranked = (scores: readonly number[], titleOverlap = 0.5, itemTitleCoverage = 0.5) =>
+  scores.map((score) => ({ score, evidence: { titleOverlap, itemTitleCoverage } }));
 
 describe('confidence', () => {
   it('stays in [0, 1] for any ranked score list', () => {
@@ -44,9 +44,18 @@ describe('confidence', () => {
     );
   });
 
-  it('grows with the share of title words the candidate shares', () => {
-    const low = confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures(ranked([0.6, 0.3], 0.2), 0));
-    const high = confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures(ranked([0.6, 0.3], 0.9), 0));
+  it.each([
+    ['ticket title words found in the item title', [0.2, 0.5], [0.9, 0.5]],
+    ['item title words found in the ticket', [0.5, 0.2], [0.5, 0.9]],
+  ])('grows with the share of %s', (_, [lowTicket, lowItem], [highTicket, highItem]) => {
+    const low = confidenceOf(
+      DEFAULT_CALIBRATION,
+      confidenceFeatures(ranked([0.6, 0.3], lowTicket, lowItem), 0),
+    );
+    const high = confidenceOf(
+      DEFAULT_CALIBRATION,
+      confidenceFeatures(ranked([0.6, 0.3], highTicket, highItem), 0),
+    );
     expect(high).toBeGreaterThan(low);
   });
 
