@@ -10,6 +10,14 @@ export interface ProcessorOptions {
   handlers: JobHandlers;
   context: (job: Job) => JobContext;
   worker: () => Worker;
+  /** Runs the jobs about one item one at a time across all workers. */
+  withItemLock: <T>(item: string, run: () => Promise<T>) => Promise<T>;
+}
+
+/** The item a job is about, when it is about one: jobs carry the event that caused them. */
+function itemOf(data: unknown): string | undefined {
+  const item = (data as { event?: { item?: { tracker: string; id: string } } } | undefined)?.event?.item;
+  return item ? `${item.tracker}:${item.id}` : undefined;
 }
 
 /**
@@ -17,7 +25,7 @@ export interface ProcessorOptions {
  * Retry-After instead of spending attempts; permanent errors stop retrying; everything else is retried with
  * exponential backoff and ends as a visible failed job.
  */
-export function createProcessor({ handlers, context, worker }: ProcessorOptions) {
+export function createProcessor({ handlers, context, worker, withItemLock }: ProcessorOptions) {
   return async (job: Job): Promise<Record<string, unknown>> => {
     const ctx = context(job);
     const handler = handlers[job.name as JobName] as
@@ -25,7 +33,8 @@ export function createProcessor({ handlers, context, worker }: ProcessorOptions)
       | undefined;
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
     try {
-      return await handler(job.data, ctx);
+      const item = itemOf(job.data);
+      return await (item ? withItemLock(item, () => handler(job.data, ctx)) : handler(job.data, ctx));
     } catch (error) {
       if (error instanceof TrackerError && error.kind === 'rateLimit') {
         const pauseMs = error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS;

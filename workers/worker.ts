@@ -4,6 +4,7 @@ import type { TrackerName } from '../src/domain/events.ts';
 import { TrackerError } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
 import { createRedis } from '../src/queue/connection.ts';
+import { createItemLock } from '../src/queue/item-lock.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import { learnIdentities } from '../src/runtime/identities.ts';
 import type { RulesStore } from '../src/runtime/rules-store.ts';
@@ -47,11 +48,20 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
     now: () => new Date(),
   });
 
-  worker = new Worker(QUEUE_NAME, createProcessor({ handlers: HANDLERS, context, worker: () => worker! }), {
-    connection,
-    prefix: `{${config.queuePrefix}}`,
-    concurrency: config.workerConcurrency,
-  });
+  worker = new Worker(
+    QUEUE_NAME,
+    createProcessor({
+      handlers: HANDLERS,
+      context,
+      worker: () => worker!,
+      withItemLock: createItemLock({ redis: client, keyPrefix: config.queuePrefix }),
+    }),
+    {
+      connection,
+      prefix: `{${config.queuePrefix}}`,
+      concurrency: config.workerConcurrency,
+    },
+  );
   worker.on('error', (error) => log.warn({ err: { message: error.message } }, 'Worker error'));
   worker.on('failed', (job, error) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
