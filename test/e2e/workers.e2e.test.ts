@@ -1,0 +1,78 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { readHeartbeats } from '../../workers/heartbeat.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+let stack: Stack;
+let redis: Redis;
+const ISSUES = 24;
+
+beforeAll(async () => {
+  redis = new Redis(testRedisUrl());
+  stack = await startStack({ redisUrl: testRedisUrl(), redis, workers: 2, env: { WORKER_CONCURRENCY: '4' } });
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [{ key: 'OPS', name: 'Ops' }],
+    issues: Array.from({ length: ISSUES + 1 }, (_, i) => ({
+      projectKey: 'OPS',
+      summary: `Chore ${i + 1}`,
+      issuetype: 'Task',
+      reporter: 'ada',
+    })),
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+  redis?.disconnect();
+});
+
+const repliesOn = (key: string) => {
+  const issue = [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+  return stack.jira.state.comments.filter(
+    (c) => c.issueId === issue.id && c.authorId === stack.jira.botCredentials.accountId,
+  );
+};
+
+describe('worker processes', () => {
+  it('two worker processes share the work and never run one event twice', async () => {
+    const keys = Array.from({ length: ISSUES }, (_, i) => `OPS-${i + 1}`);
+
+    for (const key of keys) stack.jira.act.comment({ as: 'ada', issue: key, body: '/help' });
+
+    await waitFor(() => keys.every((key) => repliesOn(key).length > 0), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(keys.map((key) => repliesOn(key).length)).toEqual(keys.map(() => 1));
+    const beats = await readHeartbeats(redis, stack.queuePrefix);
+    expect(beats.filter((beat) => beat.lastJobAt !== null)).toHaveLength(2);
+  });
+
+  it('a 429 from the tracker pauses the queue for Retry-After, then the job succeeds once', async () => {
+    stack.jira.injectFault({
+      pathPrefix: '/rest/api/3/issue/',
+      method: 'POST',
+      status: 429,
+      count: 2,
+      retryAfterSeconds: 1,
+    });
+    const started = Date.now();
+
+    stack.jira.act.comment({ as: 'ada', issue: `OPS-${ISSUES + 1}`, body: '/help' });
+
+    await waitFor(() => repliesOn(`OPS-${ISSUES + 1}`).length === 1, 20_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(repliesOn(`OPS-${ISSUES + 1}`)).toHaveLength(1);
+  });
+
+  it('SIGTERM lets a worker finish and exit cleanly', async () => {
+    const worker = stack.workers[0]!;
+
+    const code = await worker.stop('SIGTERM');
+
+    expect(code).toBe(0);
+    expect(
+      (await readHeartbeats(redis, stack.queuePrefix)).some((beat) => beat.pid === worker.child.pid),
+    ).toBe(false);
+  });
+});
