@@ -2,19 +2,17 @@ import Type, { type Static } from 'typebox';
 import { ActorSchema, ItemRefSchema } from '../domain/events.ts';
 
 /** The tracker writes the audit trail knows how to record (and, except createItem, to undo). */
-export const AuditOperationSchema = Type.Union(
-  [
-    'setNumberFields',
-    'upsertComment',
-    'deleteOwnComment',
-    'setLabel',
-    'addLink',
-    'removeLink',
-    'moveTo',
-    'setDescription',
-    'createItem',
-  ].map((name) => Type.Literal(name)),
-);
+export const AuditOperationSchema = Type.Union([
+  Type.Literal('setNumberFields'),
+  Type.Literal('upsertComment'),
+  Type.Literal('deleteOwnComment'),
+  Type.Literal('setLabel'),
+  Type.Literal('addLink'),
+  Type.Literal('removeLink'),
+  Type.Literal('moveTo'),
+  Type.Literal('setDescription'),
+  Type.Literal('createItem'),
+]);
 export type AuditOperation = Static<typeof AuditOperationSchema>;
 
 /** Who and what caused a write: the job (capability = job name) and the event or command behind it. */

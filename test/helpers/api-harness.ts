@@ -1,10 +1,16 @@
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { type AuditStore, createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import type { Config } from '../../src/config.ts';
 import type { TrackerName } from '../../src/domain/events.ts';
+import type { AdminDeps } from '../../src/http/admin/admin-deps.ts';
+import { createDeliveryLog } from '../../src/http/admin/delivery-log.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createMetricsRegistry } from '../../src/metrics/metrics-registry.ts';
+import { createRedisMetricsSink, type MetricsSink } from '../../src/metrics/metrics-sink.ts';
 import { createRedis, pingRedis } from '../../src/queue/connection.ts';
 import { createIntake } from '../../src/queue/intake.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
@@ -18,6 +24,9 @@ export interface ApiHarness {
   queue: Queue;
   redis: Redis;
   prefix: string;
+  /** Set when the harness was started with `admin`. */
+  audit?: AuditStore;
+  metrics?: { registry: Registry; sink: MetricsSink };
   close(): Promise<void>;
 }
 
@@ -26,6 +35,8 @@ export interface ApiHarnessOptions {
   rules?: Rules;
   selfIds?: Partial<Record<TrackerName, string>>;
   redisUrl?: string;
+  /** Mounts the admin API and /metrics; what is not given gets a working default on the harness's Redis. */
+  admin?: Partial<AdminDeps>;
 }
 
 /** The real API app on a real Redis, with a queue prefix of its own. */
@@ -46,6 +57,29 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     retry: { attempts: 3, backoffMs: 100 },
   });
   const rules = options.rules ?? defaultRules();
+  const audit = options.admin
+    ? createRedisAuditStore({ redis, keyPrefix: prefix, retentionDays: config.auditRetentionDays })
+    : undefined;
+  const metrics = options.admin
+    ? {
+        registry: createMetricsRegistry({ redis, keyPrefix: prefix, queue }),
+        sink: createRedisMetricsSink(redis, prefix),
+      }
+    : undefined;
+  const admin: AdminDeps | undefined =
+    options.admin && audit
+      ? {
+          queue,
+          intake,
+          audit,
+          trackers: new Map(),
+          rules: () => rules,
+          reloadRules: async () => ({ ok: true, rules }),
+          deliveries: createDeliveryLog(redis, prefix),
+          webhookAdmin: {},
+          ...options.admin,
+        }
+      : undefined;
   const app = await buildApp({
     config,
     log,
@@ -53,12 +87,16 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     rules: () => rules,
     selfId: (tracker) => options.selfIds?.[tracker],
     isRedisReady: () => pingRedis(redis),
+    admin,
+    metrics,
   });
   return {
     app,
     queue,
     redis,
     prefix,
+    audit,
+    metrics,
     async close() {
       await app.close();
       await queue.close();

@@ -1,0 +1,5 @@
+import type { AdminAction } from './admin-action.ts';
+import { commandAction } from './command-action.ts';
+
+/** Every action of `POST /admin/actions/<name>`; capabilities append theirs here. */
+export const ADMIN_ACTIONS: readonly AdminAction[] = [commandAction];

@@ -1,0 +1,39 @@
+import type { Redis } from 'ioredis';
+import type { TrackerName } from '../../domain/events.ts';
+
+/** Outcomes that prove a delivery came from the tracker (its signature checked out). */
+const VERIFIED = new Set(['accepted', 'duplicate', 'ignored', 'own_event', 'invalid', 'unavailable']);
+
+export interface DeliveryStatus {
+  /** Last delivery of any outcome, signed or not. */
+  lastAt?: string;
+  lastOutcome?: string;
+  /** Last delivery whose signature checked out. */
+  lastVerifiedAt?: string;
+}
+
+export interface DeliveryLog {
+  record(tracker: TrackerName, outcome: string): void;
+  status(tracker: TrackerName): Promise<DeliveryStatus>;
+}
+
+/** When deliveries last arrived per tracker, shared by API replicas through Redis; recording never fails a request. */
+export function createDeliveryLog(
+  redis: Redis,
+  keyPrefix: string,
+  now: () => Date = () => new Date(),
+): DeliveryLog {
+  const key = (tracker: TrackerName) => `${keyPrefix}:deliveries:${tracker}`;
+  return {
+    record(tracker, outcome) {
+      const at = now().toISOString();
+      const fields = VERIFIED.has(outcome)
+        ? { lastAt: at, lastOutcome: outcome, lastVerifiedAt: at }
+        : { lastAt: at, lastOutcome: outcome };
+      redis.hset(key(tracker), fields).catch(() => undefined);
+    },
+    async status(tracker) {
+      return (await redis.hgetall(key(tracker))) as DeliveryStatus;
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { AuditEntrySchema } from '../../../audit/audit-entry.ts';
+import { undoEntries } from '../../../audit/undo.ts';
+import { TrackerNameSchema } from '../../../domain/events.ts';
+import { HttpError } from '../../errors.ts';
+import type { AdminActionContext } from '../actions/admin-action.ts';
+import { IdParams, responses, SECURED } from '../schemas.ts';
+
+const UndoResultSchema = Type.Object({
+  undone: Type.String({ description: 'Id of the entry whose before-values were restored' }),
+  dryRun: Type.Boolean(),
+  restored: Type.Array(Type.Object({ id: Type.String(), operation: Type.String() })),
+  failed: Type.Array(Type.Object({ id: Type.String(), operation: Type.String(), reason: Type.String() })),
+});
+
+export function registerAuditRoutes(
+  app: FastifyInstance,
+  context: (request: FastifyRequest) => AdminActionContext,
+): void {
+  const admin = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['audit'];
+
+  admin.get(
+    '/audit',
+    {
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Writes to trackers (and dry-run plans), newest first',
+        querystring: Type.Object({
+          tracker: Type.Optional(TrackerNameSchema),
+          item: Type.Optional(Type.String({ minLength: 1, description: 'Item id or key; needs tracker' })),
+          capability: Type.Optional(Type.String({ minLength: 1 })),
+          since: Type.Optional(Type.String({ format: 'date-time' })),
+          until: Type.Optional(Type.String({ format: 'date-time' })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        }),
+        response: responses({ 200: Type.Object({ entries: Type.Array(AuditEntrySchema) }) }),
+      },
+    },
+    async (request) => {
+      const { tracker, item, capability, since, until, limit } = request.query;
+      if (item && !tracker) throw new HttpError(400, 'querystring/item needs querystring/tracker');
+      const entries = await context(request).audit.list({
+        item: item && tracker ? { tracker, idOrKey: item } : undefined,
+        capability,
+        since: since ? new Date(since) : undefined,
+        until: until ? new Date(until) : undefined,
+        limit,
+      });
+      return { entries };
+    },
+  );
+
+  admin.get(
+    '/audit/:id',
+    {
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'One audit entry',
+        params: IdParams,
+        response: responses({ 200: AuditEntrySchema }),
+      },
+    },
+    async (request) => {
+      const entry = await context(request).audit.get(request.params.id);
+      if (!entry) throw new HttpError(404, `No audit entry ${request.params.id}`);
+      return entry;
+    },
+  );
+
+  admin.post(
+    '/audit/:id/undo',
+    {
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Restore the before-values of one recorded write (itself audited)',
+        params: IdParams,
+        body: Type.Optional(
+          Type.Object({ dryRun: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        ),
+        response: responses({ 200: UndoResultSchema }),
+      },
+    },
+    async (request) => {
+      const ctx = context(request);
+      const { id } = request.params;
+      const entry = await ctx.audit.get(id);
+      if (!entry) throw new HttpError(404, `No audit entry ${id}`);
+      if (entry.mode !== 'applied')
+        throw new HttpError(409, `Entry ${id} is a dry-run plan: nothing was written`);
+      if (entry.undoneBy) throw new HttpError(409, `Entry ${id} was already undone by ${entry.undoneBy}`);
+      if (entry.operation === 'createItem')
+        throw new HttpError(409, 'Items the service created are not deleted');
+      const dryRun = request.body?.dryRun === true || ctx.config.dryRun;
+      const tracker = ctx.auditedTracker(entry.item.tracker, { dryRun, command: `undo ${id}` });
+      const result = await undoEntries([entry], {
+        tracker,
+        audit: ctx.audit,
+        dryRun,
+        undoneBy: ctx.requestId,
+      });
+      return { undone: id, dryRun, ...result };
+    },
+  );
+}

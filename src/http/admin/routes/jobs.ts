@@ -1,0 +1,169 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Job } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { HttpError } from '../../errors.ts';
+import type { AdminContext } from '../admin-deps.ts';
+import { IdParams, responses, SECURED } from '../schemas.ts';
+
+const JOB_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'failed',
+  'completed',
+] as const;
+
+const JobSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  state: Type.String(),
+  item: Type.Optional(Type.String({ description: 'Key of the item the job is about' })),
+  attemptsMade: Type.Integer(),
+  failedReason: Type.Optional(Type.String()),
+  stacktrace: Type.Array(Type.String()),
+  createdAt: Type.String(),
+  finishedAt: Type.Optional(Type.String()),
+  data: Type.Unknown(),
+  returnValue: Type.Optional(Type.Unknown()),
+});
+
+const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : undefined);
+
+async function toJobView(job: Job, state?: string) {
+  const item = (job.data as { event?: { item?: { key?: string } } } | undefined)?.event?.item?.key;
+  return {
+    id: job.id ?? '',
+    name: job.name,
+    state: state ?? (await job.getState()),
+    item,
+    attemptsMade: job.attemptsMade,
+    failedReason: job.failedReason || undefined,
+    stacktrace: job.stacktrace ?? [],
+    createdAt: iso(job.timestamp) ?? '',
+    finishedAt: iso(job.finishedOn),
+    data: job.data,
+    returnValue: job.returnvalue ?? undefined,
+  };
+}
+
+export function registerJobRoutes(app: FastifyInstance, context: AdminContext): void {
+  const admin = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { queue } = context;
+  const tags = ['jobs'];
+  const getJob = async (id: string) => {
+    const job = await queue.getJob(id);
+    if (!job) throw new HttpError(404, `No job ${id}`);
+    return job;
+  };
+
+  admin.get(
+    '/jobs/counts',
+    {
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Jobs per state',
+        response: responses({ 200: Type.Record(Type.String(), Type.Integer()) }),
+      },
+    },
+    async () => queue.getJobCounts(...JOB_STATES),
+  );
+
+  admin.get(
+    '/jobs/failed',
+    {
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Failed jobs with their error, newest first',
+        querystring: Type.Object({
+          offset: Type.Integer({ minimum: 0, default: 0 }),
+          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+        }),
+        response: responses({ 200: Type.Object({ total: Type.Integer(), jobs: Type.Array(JobSchema) }) }),
+      },
+    },
+    async (request) => {
+      const { offset, limit } = request.query;
+      const [total, jobs] = await Promise.all([
+        queue.getFailedCount(),
+        queue.getFailed(offset, offset + limit - 1),
+      ]);
+      return { total, jobs: await Promise.all(jobs.map((job) => toJobView(job, 'failed'))) };
+    },
+  );
+
+  admin.post(
+    '/jobs/failed/retry',
+    {
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Retry every failed job',
+        response: responses({ 200: Type.Object({ retried: Type.Integer() }) }),
+      },
+    },
+    async () => {
+      const retried = await queue.getFailedCount();
+      await queue.retryJobs({ state: 'failed' });
+      return { retried };
+    },
+  );
+
+  admin.get(
+    '/jobs/:id',
+    {
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'One job',
+        params: IdParams,
+        response: responses({ 200: JobSchema }),
+      },
+    },
+    async (request) => toJobView(await getJob(request.params.id)),
+  );
+
+  admin.post(
+    '/jobs/:id/retry',
+    {
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Retry one failed job',
+        params: IdParams,
+        response: responses({ 200: JobSchema }),
+      },
+    },
+    async (request) => {
+      const job = await getJob(request.params.id);
+      const state = await job.getState();
+      if (state !== 'failed')
+        throw new HttpError(409, `Job ${job.id} is ${state}, only failed jobs are retried`);
+      await job.retry('failed');
+      return toJobView(job);
+    },
+  );
+
+  admin.delete(
+    '/jobs/:id',
+    {
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Remove a job (not while it runs)',
+        params: IdParams,
+        response: responses({ 200: Type.Object({ removed: Type.String() }) }),
+      },
+    },
+    async (request) => {
+      const job = await getJob(request.params.id);
+      if ((await job.getState()) === 'active') throw new HttpError(409, `Job ${job.id} is running`);
+      await job.remove();
+      return { removed: job.id ?? request.params.id };
+    },
+  );
+}
