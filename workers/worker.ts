@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { type Job, Worker } from 'bullmq';
 import type { Config } from '../src/config.ts';
 import type { TrackerName } from '../src/domain/events.ts';
@@ -57,6 +58,8 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
       withItemLock: createItemLock({ redis: client, keyPrefix: config.queuePrefix }),
     }),
     {
+      // Recorded on each job as processedBy, so an operator (and a test) sees which process ran it.
+      name: `${hostname()}:${process.pid}`,
       connection,
       prefix: `{${config.queuePrefix}}`,
       concurrency: config.workerConcurrency,

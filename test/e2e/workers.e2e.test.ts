@@ -1,6 +1,8 @@
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { readHeartbeats } from '../../workers/heartbeat.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
@@ -43,8 +45,9 @@ describe('worker processes', () => {
     await waitFor(() => keys.every((key) => repliesOn(key).length > 0), 30_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(keys.map((key) => repliesOn(key).length)).toEqual(keys.map(() => 1));
-    const beats = await readHeartbeats(redis, stack.queuePrefix);
-    expect(beats.filter((beat) => beat.lastJobAt !== null)).toHaveLength(2);
+    const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: `{${stack.queuePrefix}}` });
+    const completed = await queue.getJobs(['completed']);
+    expect(new Set(completed.map((job) => job.processedBy)).size).toBe(2);
   });
 
   it('a 429 from the tracker pauses the queue for Retry-After, then the job succeeds once', async () => {
