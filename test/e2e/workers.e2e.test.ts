@@ -47,6 +47,7 @@ describe('worker processes', () => {
     expect(keys.map((key) => repliesOn(key).length)).toEqual(keys.map(() => 1));
     const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: `{${stack.queuePrefix}}` });
     const completed = await queue.getJobs(['completed']);
+    await queue.close();
     expect(new Set(completed.map((job) => job.processedBy)).size).toBe(2);
   });
 
