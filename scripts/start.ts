@@ -124,11 +124,7 @@ async function runDemo(redisUrl: string | undefined): Promise<void> {
   process.stdout.write(`API ${stack.apiUrl} · sandbox ${stack.sandbox.url} · logs .data/demo.log\n`);
   process.stdout.write('Replaying the real webhook samples as sandbox activity...\n');
   await replaySamples(stack);
-  const expected = 5;
-  await waitFor(() => stack.jira.writes.length + stack.trello.writes.length >= expected, 30_000).catch(
-    () => undefined,
-  );
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await settle(stack);
   process.stdout.write('\nWhat the service wrote to Jira (sandbox):\n');
   for (const write of stack.jira.writes) process.stdout.write(`${describeWrite(write)}\n`);
   process.stdout.write('\nWhat the service wrote to Trello (sandbox):\n');
