@@ -4,6 +4,7 @@ import { planAcceptance } from './acceptance/plan-acceptance.ts';
 import { parseCommands } from './commands/parse-commands.ts';
 import type { TrackerEvent } from './events.ts';
 import type { JobRequest } from './job-requests.ts';
+import { planScoring } from './scoring/plan-scoring.ts';
 
 export interface PlanContext {
   rules: Rules;
@@ -23,7 +24,7 @@ const planCommands: Planner = (event, { rules }) => {
     : [];
 };
 
-export const PLANNERS: readonly Planner[] = [planCommands, planAcceptance];
+export const PLANNERS: readonly Planner[] = [planCommands, planAcceptance, planScoring];
 
 /** Which jobs an event triggers; an ignored container triggers none. */
 export function planJobs(

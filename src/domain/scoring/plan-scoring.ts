@@ -1,0 +1,82 @@
+import type { ItemScope } from '../../trackers/tracker.ts';
+import type { Actor, FieldChange, TrackerName } from '../events.ts';
+import type { JobRequest, ScoreEvent } from '../job-requests.ts';
+import type { Planner } from '../plan-jobs.ts';
+import type { ScoringRules } from './rules.ts';
+
+/**
+ * Fields that feed the score, as Jira names them in a changelog (system field ids) and Trello in its actions.
+ * The fields the service writes itself (Impact, Effort, Priority score, Reach, Confidence) are not among them,
+ * so a person editing those does not make the service overwrite them in a loop.
+ */
+const INPUT_FIELDS = [
+  'priority',
+  'labels',
+  'issuetype',
+  'summary',
+  'title',
+  'description',
+  'timeoriginalestimate',
+  'timetracking',
+  'checklist',
+  'attachments',
+  'story points',
+  'story point estimate',
+];
+
+function inputFields(rules: ScoringRules): Set<string> {
+  const { wsjf } = rules;
+  const configured = [
+    rules.storyPointField,
+    rules.severityField,
+    wsjf.businessValue.field,
+    wsjf.timeCriticality.field,
+    wsjf.riskReduction.field,
+    ...rules.triggerFields,
+  ];
+  const own = new Set(Object.values(rules.fields).map((name) => name.toLowerCase()));
+  return new Set(
+    [...INPUT_FIELDS, ...configured].map((name) => name.toLowerCase()).filter((name) => !own.has(name)),
+  );
+}
+
+export function feedsScore(changes: readonly FieldChange[], rules: ScoringRules): boolean {
+  const watched = inputFields(rules);
+  return changes.some((change) => watched.has(change.field.toLowerCase()));
+}
+
+/** Link changes on a support ticket change the reach of the backlog items it is linked to. */
+const LINK_FIELDS = new Set(['attachments']);
+
+/**
+ * Scores a backlog item when it is created, when a field that feeds the score changes, and when a link is made
+ * or removed (either end may be the backlog item; the handler reads both and scores those in the backlog).
+ */
+export const planScoring: Planner = (event, { rules, role }) => {
+  const job = (data: ScoreEvent): JobRequest[] => [{ name: 'score-item', data: { event: data } }];
+  switch (event.kind) {
+    case 'item.created':
+      return role === 'backlog' ? job(event) : [];
+    case 'item.updated':
+      if (role === 'backlog') return feedsScore(event.changes, rules.scoring) ? job(event) : [];
+      return role === 'support' && event.changes.some((c) => LINK_FIELDS.has(c.field.toLowerCase()))
+        ? job(event)
+        : [];
+    case 'link.created':
+    case 'link.deleted':
+      return job(event);
+    default:
+      return [];
+  }
+};
+
+/** The job the admin API enqueues to re-score a project, board or query (e.g. after the rules changed). */
+export function rescoreScopeRequest(input: {
+  tracker: TrackerName;
+  scope: ItemScope;
+  requestedBy: Actor;
+  /** Rewrite fields and comments even where the last written score is unchanged. */
+  force?: boolean;
+}): JobRequest {
+  return { name: 'rescore-scope', data: { ...input, force: input.force ?? false } };
+}

@@ -1,0 +1,185 @@
+import { type Block, bulletList, code, inline, paragraph } from '../../src/domain/doc.ts';
+import type { Actor, ItemRef } from '../../src/domain/events.ts';
+import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
+import {
+  type Evidence,
+  type OverrideName,
+  type Overrides,
+  renderScorecard,
+  type ScoreResult,
+  scoreFieldValues,
+  scoreFingerprint,
+  scoreItem,
+} from '../../src/domain/scoring/index.ts';
+import { TrackerError } from '../../src/errors.ts';
+import { classifyContainer } from '../../src/rules/scope-rules.ts';
+import type { CommentOutcome, FieldWriteOutcome, TrackerItem } from '../../src/trackers/tracker.ts';
+import type { JobContext } from '../job-context.ts';
+
+export const SCORECARD_COMMENT = 'scorecard';
+
+const FINGERPRINT_TTL_SECONDS = 180 * 86_400;
+const LOCK_TTL_MS = 60_000;
+const LOCK_WAIT_MS = 20_000;
+
+const stateKey = (context: JobContext, kind: string, ref: ItemRef) =>
+  `${context.keyPrefix}:score:${kind}:${ref.tracker}:${ref.id}`;
+
+/** Support tickets read while scoring, shared across the items of one job (a bulk re-score reads each once). */
+export type TicketCache = Map<string, Promise<TrackerItem | undefined>>;
+
+export function isBacklog(item: TrackerItem, context: JobContext): boolean {
+  return classifyContainer(item.ref.tracker, item.container, context.rules().scope) === 'backlog';
+}
+
+/** An item that was deleted, or lives on a tracker this service is not configured for, is simply absent. */
+export async function readItem(ref: ItemRef, context: JobContext): Promise<TrackerItem | undefined> {
+  try {
+    return await context.tracker(ref.tracker).getItem(ref);
+  } catch (error) {
+    if (error instanceof TrackerError && (error.kind === 'notFound' || error.kind === 'validation'))
+      return undefined;
+    throw error;
+  }
+}
+
+export async function getOverrides(context: JobContext, ref: ItemRef): Promise<Overrides> {
+  const stored = await context.redis.get(stateKey(context, 'overrides', ref));
+  return stored ? (JSON.parse(stored) as Overrides) : {};
+}
+
+export async function setOverrides(
+  context: JobContext,
+  ref: ItemRef,
+  values: Partial<Record<OverrideName, number>>,
+  by: Actor,
+): Promise<void> {
+  const overrides = await getOverrides(context, ref);
+  const at = context.now().toISOString();
+  for (const [name, value] of Object.entries(values) as [OverrideName, number][]) {
+    overrides[name] = { value, by: by.displayName, at };
+  }
+  await context.redis.set(stateKey(context, 'overrides', ref), JSON.stringify(overrides));
+}
+
+/** Removes the named overrides (all when none are named); returns the names that were set. */
+export async function clearOverrides(
+  context: JobContext,
+  ref: ItemRef,
+  inputs: readonly OverrideName[],
+): Promise<OverrideName[]> {
+  const overrides = await getOverrides(context, ref);
+  const names = Object.keys(overrides) as OverrideName[];
+  const cleared = inputs.length === 0 ? names : names.filter((name) => inputs.includes(name));
+  for (const name of cleared) delete overrides[name];
+  const key = stateKey(context, 'overrides', ref);
+  if (Object.keys(overrides).length === 0) await context.redis.del(key);
+  else await context.redis.set(key, JSON.stringify(overrides));
+  return cleared;
+}
+
+/** The item's links to support tickets (by where the ticket lives), with the customer each one counts for. */
+export async function collectEvidence(
+  item: TrackerItem,
+  context: JobContext,
+  cache: TicketCache = new Map(),
+): Promise<Evidence[]> {
+  const rules = context.rules();
+  const evidence: Evidence[] = [];
+  for (const link of item.links) {
+    if (link.target.kind !== 'item') continue;
+    const { ref } = link.target;
+    const cacheKey = `${ref.tracker}:${ref.id}`;
+    let pending = cache.get(cacheKey);
+    if (!pending) {
+      pending = readItem(ref, context);
+      cache.set(cacheKey, pending);
+    }
+    const ticket = await pending;
+    if (ticket && classifyContainer(ticket.ref.tracker, ticket.container, rules.scope) === 'support')
+      evidence.push(ticketEvidence(ticket, rules.scoring));
+  }
+  return evidence;
+}
+
+export async function computeScore(
+  item: TrackerItem,
+  context: JobContext,
+  cache?: TicketCache,
+): Promise<ScoreResult> {
+  const [evidence, overrides] = await Promise.all([
+    collectEvidence(item, context, cache),
+    getOverrides(context, item.ref),
+  ]);
+  return scoreItem({ item, evidence, overrides }, context.rules().scoring);
+}
+
+/** Two jobs scoring one item at once could both create its scorecard; one waits for the other. */
+async function withItemLock<T>(context: JobContext, ref: ItemRef, run: () => Promise<T>): Promise<T> {
+  const key = stateKey(context, 'lock', ref);
+  const token = `${context.jobId}:${process.pid}`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  while ((await context.redis.set(key, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') {
+    if (Date.now() > deadline) throw new Error(`${ref.key} is being scored by another job`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  try {
+    return await run();
+  } finally {
+    if ((await context.redis.get(key)) === token) await context.redis.del(key);
+  }
+}
+
+function missingFieldsNote(missing: FieldWriteOutcome['missing']): Block[] {
+  if (missing.length === 0) return [];
+  return [
+    paragraph('Not written to fields (this comment carries the values):'),
+    bulletList(missing.map(({ name, reason }) => inline(code(name), `: ${reason}`))),
+  ];
+}
+
+export interface ScoreOutcome {
+  item: string;
+  score: number;
+  model: ScoreResult['model'];
+  /** `unchanged`: the last score written for this item is the same, so nothing was sent. */
+  write: 'written' | 'unchanged';
+  fields?: FieldWriteOutcome;
+  comment?: CommentOutcome['action'];
+}
+
+/**
+ * Scores an item and writes the result back: number fields where they exist, and one scorecard comment edited in
+ * place. Skipped when the score and everything the scorecard shows equal what was last written, unless `force`.
+ */
+export async function applyScore(
+  item: TrackerItem,
+  context: JobContext,
+  options: { force?: boolean; cache?: TicketCache } = {},
+): Promise<ScoreOutcome> {
+  return withItemLock(context, item.ref, async () => {
+    const rules = context.rules().scoring;
+    const result = await computeScore(item, context, options.cache);
+    const values = scoreFieldValues(result, rules);
+    const fingerprint = `${scoreFingerprint(result)}|${JSON.stringify(values)}`;
+    const fingerprintKey = stateKey(context, 'fingerprint', item.ref);
+    const base = { item: item.ref.key, score: result.score, model: result.model };
+    if (!options.force && (await context.redis.get(fingerprintKey)) === fingerprint)
+      return { ...base, write: 'unchanged' };
+
+    const tracker = context.tracker(item.ref.tracker);
+    const createMissing = item.ref.tracker === 'trello' && rules.createMissingTrelloFields;
+    const fields = await tracker.setNumberFields(item.ref, values, { createMissing });
+    if (fields.missing.length > 0) {
+      context.log.warn(
+        { item: item.ref.key, missing: fields.missing },
+        'Score fields not written; the scorecard comment carries the values',
+      );
+    }
+    const body = renderScorecard(result);
+    body.blocks.push(...missingFieldsNote(fields.missing));
+    const comment = await tracker.upsertComment(item.ref, SCORECARD_COMMENT, body);
+    await context.redis.set(fingerprintKey, fingerprint, 'EX', FINGERPRINT_TTL_SECONDS);
+    return { ...base, write: 'written', fields, comment: comment.action };
+  });
+}
