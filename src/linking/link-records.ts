@@ -1,0 +1,60 @@
+import type { Redis } from 'ioredis';
+import type { ItemRef } from '../domain/events.ts';
+import { docId } from './indexed-item.ts';
+
+/** How a link the service knows of came about: shown in comments and kept for the audit of a link. */
+export interface LinkRecord {
+  ticket: ItemRef;
+  item: ItemRef;
+  how: 'auto' | 'command';
+  confidence?: number;
+  at: string;
+}
+
+/**
+ * The links the service made (or was told of by `/link`), both ways: item → tickets answers "whom to tell when
+ * this ships" (also across trackers, where the item itself holds no link back) and is the reach count scoring
+ * reads; ticket → items answers "is this ticket linked already".
+ */
+export interface LinkRecords {
+  add(record: LinkRecord): Promise<void>;
+  remove(ticket: ItemRef, item: ItemRef): Promise<boolean>;
+  ticketsOf(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<LinkRecord[]>;
+  itemsOf(ticket: Pick<ItemRef, 'tracker' | 'id'>): Promise<LinkRecord[]>;
+}
+
+export function createLinkRecords(redis: Redis, keyPrefix: string): LinkRecords {
+  const ticketsKey = (item: Pick<ItemRef, 'tracker' | 'id'>) => `${keyPrefix}:linking:tickets:${docId(item)}`;
+  const itemsKey = (ticket: Pick<ItemRef, 'tracker' | 'id'>) => `${keyPrefix}:linking:items:${docId(ticket)}`;
+  const read = async (key: string) =>
+    Object.values(await redis.hgetall(key)).map((json) => JSON.parse(json) as LinkRecord);
+  return {
+    async add(record) {
+      const json = JSON.stringify(record);
+      await redis
+        .multi()
+        .hset(ticketsKey(record.item), docId(record.ticket), json)
+        .hset(itemsKey(record.ticket), docId(record.item), json)
+        .exec();
+    },
+    async remove(ticket, item) {
+      const replies = await redis
+        .multi()
+        .hdel(ticketsKey(item), docId(ticket))
+        .hdel(itemsKey(ticket), docId(item))
+        .exec();
+      return (replies ?? []).some(([, removed]) => removed === 1);
+    },
+    ticketsOf: (item) => read(ticketsKey(item)),
+    itemsOf: (ticket) => read(itemsKey(ticket)),
+  };
+}
+
+/** Tickets linked to an item through the service: the reach signal for scoring. */
+export async function linkedTicketCount(
+  redis: Redis,
+  keyPrefix: string,
+  item: Pick<ItemRef, 'tracker' | 'id'>,
+): Promise<number> {
+  return redis.hlen(`${keyPrefix}:linking:tickets:${docId(item)}`);
+}

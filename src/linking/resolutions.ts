@@ -1,0 +1,30 @@
+import type { Redis } from 'ioredis';
+import type { ItemRef } from '../domain/events.ts';
+import { docId } from './indexed-item.ts';
+
+// Entering done from anything else starts resolution n+1; staying done (a retry, a second done status, a
+// late duplicate of the event) keeps n, so notices keyed by n are sent once per resolution.
+const RESOLVED = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'done' then
+  redis.call('HINCRBY', KEYS[1], 'n', 1)
+  redis.call('HSET', KEYS[1], 'state', 'done')
+end
+return tonumber(redis.call('HGET', KEYS[1], 'n'))`;
+
+export interface Resolutions {
+  /** The number of the resolution the item is in now (1 for the first time it was done). */
+  resolved(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<number>;
+  reopened(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
+}
+
+export function createResolutions(redis: Redis, keyPrefix: string): Resolutions {
+  const key = (item: Pick<ItemRef, 'tracker' | 'id'>) => `${keyPrefix}:linking:resolution:${docId(item)}`;
+  return {
+    async resolved(item) {
+      return Number(await redis.eval(RESOLVED, 1, key(item)));
+    },
+    async reopened(item) {
+      await redis.hset(key(item), 'state', 'open');
+    },
+  };
+}

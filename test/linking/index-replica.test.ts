@@ -1,0 +1,130 @@
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { ItemRef } from '../../src/domain/events.ts';
+import {
+  createIndexReplica,
+  createLinkIndexStore,
+  type IndexedItem,
+  type LinkIndexStore,
+} from '../../src/linking/index.ts';
+import { testRedis, uniquePrefix } from '../helpers/redis.ts';
+
+const clients: Redis[] = [];
+/** Each "process" gets its own connection, as each worker process does. */
+function processClient(): Redis {
+  const client = testRedis();
+  clients.push(client);
+  return client;
+}
+afterEach(() => {
+  for (const client of clients.splice(0)) client.disconnect();
+});
+afterAll(() => {
+  for (const client of clients) client.disconnect();
+});
+
+const ref = (key: string): ItemRef => ({ tracker: 'jira', id: `id-${key}`, key });
+const item = (
+  key: string,
+  title: string,
+  description = '',
+  created = '2025-01-01T00:00:00Z',
+): IndexedItem => ({
+  ref: ref(key),
+  title,
+  description,
+  created,
+  url: `https://acme.atlassian.net/browse/${key}`,
+});
+const ticket = {
+  title: 'Checkout fails: card declined at payment',
+  description: 'Customers see card declined',
+};
+const FILLER = [
+  'Dark mode for settings page',
+  'Export invoices as PDF',
+  'Onboarding tour for new admins',
+  'Bulk edit of user roles',
+  'Search results pagination is slow',
+  'Localise emails into German',
+  'Audit log retention settings',
+  'Calendar sync with Outlook',
+];
+/** The engine skips terms found in over a fifth of the items, so a realistic index needs some breadth. */
+async function addFiller(store: LinkIndexStore): Promise<void> {
+  for (const [i, title] of FILLER.entries()) await store.put(item(`OLD-${i + 1}`, title));
+}
+const keysOf = (candidates: { item: { ref: ItemRef } }[]) => candidates.map((c) => c.item.ref.key);
+
+describe('shared link index (Redis + per-process replicas)', () => {
+  it('keeps two processes in sync through upserts, edits and removals', async () => {
+    const prefix = uniquePrefix('linkidx');
+    const [a, b] = [processClient(), processClient()];
+    const storeA = createLinkIndexStore(a, prefix);
+    const replicaA = createIndexReplica(a, prefix);
+    const replicaB = createIndexReplica(b, prefix);
+    await replicaB.sync();
+    await addFiller(storeA);
+
+    await storeA.put(item('APP-1', 'Card declined at checkout payment', 'Payment fails for some cards'));
+    await storeA.put(item('APP-2', 'Dark mode for settings page'));
+    expect(keysOf(await replicaB.query(ticket))[0]).toBe('APP-1');
+
+    await createLinkIndexStore(b, prefix).put(item('APP-1', 'Export invoices as PDF'));
+    const afterEdit = await replicaA.query(ticket);
+    expect(keysOf(afterEdit)).not.toContain('APP-1');
+    expect(replicaA.summary('jira:id-APP-1')?.title).toBe('Export invoices as PDF');
+
+    expect(await storeA.delete(ref('APP-2'))).toBe(true);
+    await replicaB.sync();
+    expect(replicaB.size).toBe(FILLER.length + 1);
+    expect(await storeA.size()).toBe(FILLER.length + 1);
+    expect(replicaB.rebuilds).toBe(1);
+  });
+
+  it('rebuilds from Redis after a restart', async () => {
+    const prefix = uniquePrefix('linkidx');
+    const store = createLinkIndexStore(processClient(), prefix);
+    await addFiller(store);
+    await store.put(item('APP-1', 'Card declined at checkout payment'));
+    await store.put(item('APP-2', 'Checkout payment declined for cards'));
+    await store.delete(ref('APP-2'));
+
+    const restarted = createIndexReplica(processClient(), prefix);
+    expect(keysOf(await restarted.query(ticket))).toEqual(['APP-1']);
+    expect(restarted.size).toBe(FILLER.length + 1);
+  });
+
+  it('writes nothing to the change log when an item is stored unchanged', async () => {
+    const prefix = uniquePrefix('linkidx');
+    const store = createLinkIndexStore(processClient(), prefix);
+    expect(await store.put(item('APP-1', 'Card declined'))).toBe(true);
+    expect(await store.put(item('APP-1', 'Card declined'))).toBe(false);
+    expect(await store.delete(ref('APP-9'))).toBe(false);
+  });
+
+  it('rebuilds when it fell behind the capped change log, and ends up with the same items', async () => {
+    const prefix = uniquePrefix('linkidx');
+    const writer = processClient();
+    const store = createLinkIndexStore(writer, prefix, { logLength: 10 });
+    const replica = createIndexReplica(processClient(), prefix, { batch: 50 });
+    await replica.sync();
+    for (let i = 1; i <= 400; i++) await store.put(item(`APP-${i}`, `Report number ${i} export`));
+    for (let i = 1; i <= 400; i += 2) await store.delete(ref(`APP-${i}`));
+
+    await replica.sync();
+    expect(replica.rebuilds).toBe(2);
+    expect(replica.size).toBe(200);
+    expect(await store.size()).toBe(200);
+  });
+
+  it('offers only items created before the ticket', async () => {
+    const prefix = uniquePrefix('linkidx');
+    const store = createLinkIndexStore(processClient(), prefix);
+    await addFiller(store);
+    await store.put(item('APP-1', 'Card declined at checkout payment', '', '2025-01-01T00:00:00Z'));
+    await store.put(item('APP-2', 'Card declined at checkout payment', '', '2025-03-01T00:00:00Z'));
+    const replica = createIndexReplica(processClient(), prefix);
+    expect(keysOf(await replica.query(ticket, { createdBefore: '2025-02-01T00:00:00Z' }))).toEqual(['APP-1']);
+  });
+});
