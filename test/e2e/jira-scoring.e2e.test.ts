@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STACK_JIRA_SECRET, type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import type { Delivery } from '../../src/sandbox/jira/webhooks.ts';
+import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+let stack: Stack;
+let redis: Redis;
+let queue: Queue;
+
+beforeAll(async () => {
+  redis = new Redis(testRedisUrl());
+  stack = await startStack({ redisUrl: testRedisUrl(), redis });
+  queue = new Queue(QUEUE_NAME, { connection: redis, prefix: `{${stack.queuePrefix}}` });
+  stack.jira.seed({
+    people: [
+      { accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' },
+      { accountId: 'bob', displayName: 'Bob Buyer', email: 'bob@customer.test' },
+      { accountId: 'cy', displayName: 'Cy Client', email: 'cy@customer.test' },
+    ],
+    projects: [
+      { key: 'APP', name: 'App' },
+      { key: 'WEB', name: 'Web', hiddenFields: ['Reach'] },
+      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
+    ],
+    issues: [
+      { projectKey: 'HELP', summary: 'Export fails for us', issuetype: 'Task', reporter: 'bob' },
+      { projectKey: 'HELP', summary: 'Export still broken', issuetype: 'Task', reporter: 'bob' },
+      { projectKey: 'HELP', summary: 'Cannot export', issuetype: 'Task', reporter: 'cy' },
+    ],
+  });
+}, 60_000);
+afterAll(async () => {
+  await queue?.close();
+  await stack?.stop();
+  redis?.disconnect();
+});
+
+const bot = () => stack.jira.botCredentials.accountId;
+const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const text = (value: unknown) => JSON.stringify(value);
+const botComments = (key: string) =>
+  stack.jira.state.comments.filter((c) => c.issueId === issue(key).id && c.authorId === bot());
+const scorecards = (key: string) => botComments(key).filter((c) => text(c.body).includes('Priority score: '));
+const botWrites = () => stack.jira.writes.filter((write) => write.actor === bot()).length;
+/** The number fields the service writes, by their names in the sandbox's field list. */
+const numbers = (key: string) => ({
+  score: issue(key).custom.customfield_10052,
+  impact: issue(key).custom.customfield_10050,
+  effort: issue(key).custom.customfield_10051,
+  reach: issue(key).custom.customfield_10053,
+  confidence: issue(key).custom.customfield_10054,
+});
+const replyTo = (key: string, command: string) =>
+  waitFor(() =>
+    botComments(key).find(
+      (c) => text(c.body).includes(`Reply to Ada Lovelace`) && text(c.body).includes(command),
+    ),
+  );
+
+function createStory(summary: string, project = 'APP') {
+  return stack.jira.act.createIssue({
+    as: 'ada',
+    project,
+    summary,
+    issuetype: 'Story',
+    description: 'As a buyer, I want exports, so that I can file taxes.',
+    fields: { 'Story Points': 2 },
+  });
+}
+
+const deliveryOf = (event: string, key: string, actor = 'ada') =>
+  stack.jira.deliveries.findLast(
+    (d) =>
+      d.event === event &&
+      (d.payload.issue as { key?: string } | undefined)?.key === key &&
+      (d.payload.user as { accountId?: string } | undefined)?.accountId === actor,
+  );
+
+/** Posts a recorded delivery to the API again, under its own id or a new one; answers the API's reply. */
+async function redeliver(delivery: Delivery | undefined, deliveryId?: string) {
+  if (!delivery) throw new Error('no such delivery');
+  const raw = JSON.stringify(delivery.payload);
+  const response = await fetch(`${stack.apiUrl}/webhooks/jira`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature': signJiraBody(raw, STACK_JIRA_SECRET),
+      'x-atlassian-webhook-identifier': deliveryId ?? delivery.id,
+    },
+    body: raw,
+  });
+  return (await response.json()) as { duplicate?: boolean; jobs?: string[]; eventId?: string };
+}
+
+async function finishedJob(id: string) {
+  return waitFor(async () => {
+    const job = await queue.getJob(id);
+    return job && (await job.isCompleted()) ? job : undefined;
+  });
+}
+
+describe('scoring on Jira', () => {
+  it('scores a new story into its number fields and one scorecard; a repeated event writes nothing', async () => {
+    const created = createStory('Export invoices as CSV');
+
+    await waitFor(() => numbers(created.key).score !== undefined && scorecards(created.key).length > 0);
+    // Priority Medium → impact 3; 2 story points; no tickets → reach 1 by default, so confidence is low (50%).
+    expect(numbers(created.key)).toEqual({ score: 0.8, impact: 3, effort: 2, reach: 1, confidence: 50 });
+    const [card] = scorecards(created.key);
+    expect(text(card!.body)).toContain('Priority score: 0.8 (RICE)');
+    expect(text(card!.body)).toContain('priority Medium → 3');
+    expect(text(card!.body)).toContain('No linked support tickets yet');
+
+    await stack.jira.settled();
+    const writesBefore = botWrites();
+    const delivery = deliveryOf('jira:issue_created', created.key);
+    expect(await redeliver(delivery)).toMatchObject({ duplicate: true });
+    const replay = await redeliver(delivery, `replay-${randomUUID()}`);
+    expect(replay.jobs).toContain('score-item');
+    const job = await finishedJob(`score-item.${replay.eventId}`);
+    expect(job.returnvalue).toMatchObject({ scored: [{ item: created.key, write: 'unchanged' }] });
+    expect(botWrites()).toBe(writesBefore);
+    expect(scorecards(created.key)).toHaveLength(1);
+  });
+
+  it('re-scores when the estimate changes, not when a person edits the fields the service writes', async () => {
+    const created = createStory('Import bank statements');
+    await waitFor(() => scorecards(created.key).length > 0);
+
+    stack.jira.act.editIssue({ as: 'ada', issue: created.key, fields: { Impact: 1, 'Priority score': 9 } });
+    await stack.jira.settled();
+    const ownFields = await redeliver(
+      deliveryOf('jira:issue_updated', created.key),
+      `replay-${randomUUID()}`,
+    );
+    expect(ownFields.jobs).toBeDefined();
+    expect(ownFields.jobs).not.toContain('score-item');
+    expect(numbers(created.key)).toMatchObject({ impact: 1, score: 9 });
+
+    stack.jira.act.editIssue({ as: 'ada', issue: created.key, fields: { 'Story Points': 5 } });
+    await waitFor(() => numbers(created.key).effort === 5);
+    // A re-score writes every field again, so the hand-edited Impact and score are put back.
+    expect(numbers(created.key)).toMatchObject({ impact: 3, score: 0.3 });
+  });
+
+  it('/score impact=5 overrides the impact, says who set it, and rewrites fields and scorecard', async () => {
+    const created = createStory('Export payroll');
+    await waitFor(() => scorecards(created.key).length > 0);
+
+    stack.jira.act.comment({ as: 'ada', issue: created.key, body: '/score impact=5' });
+
+    const reply = await replyTo(created.key, 'impact=5');
+    expect(text(reply.body)).toContain('Set impact=5.');
+    await waitFor(() => numbers(created.key).impact === 5);
+    expect(numbers(created.key)).toMatchObject({ score: 1.3, impact: 5, confidence: 50 });
+    const [card] = scorecards(created.key);
+    expect(scorecards(created.key)).toHaveLength(1);
+    expect(text(card!.body)).toContain('set to 5 by Ada Lovelace');
+  });
+
+  it('linked support tickets raise reach, each customer counted once, with links as evidence', async () => {
+    const created = createStory('Export to Excel');
+    await waitFor(() => scorecards(created.key).length > 0);
+
+    for (const ticket of ['HELP-1', 'HELP-2', 'HELP-3'])
+      stack.jira.act.link({ as: 'ada', from: created.key, to: ticket });
+
+    // Bob's two tickets count once, Cy's once: reach 2; every input now comes from a trusted source (100%).
+    await waitFor(() => numbers(created.key).reach === 2 && numbers(created.key).confidence === 100);
+    expect(numbers(created.key)).toMatchObject({ score: 3, impact: 3, effort: 2 });
+    const body = await waitFor(() => {
+      const card = text(scorecards(created.key)[0]?.body);
+      return card.includes('HELP-3') ? card : undefined;
+    });
+    expect(body).toContain('3 linked tickets, 2 distinct customers → 2');
+    expect(body).toContain('customer Bob Buyer');
+    expect(scorecards(created.key)).toHaveLength(1);
+  });
+
+  it('/score explain answers with the formula; /score impact=9 says what is allowed', async () => {
+    const created = createStory('Export audit log');
+    await waitFor(() => scorecards(created.key).length > 0);
+
+    stack.jira.act.comment({ as: 'ada', issue: created.key, body: '/score explain' });
+    const explained = await replyTo(created.key, 'How the RICE score');
+    expect(text(explained.body)).toContain('Score = Reach × Impact × Confidence ÷ Effort');
+    expect(text(explained.body)).toContain('= 1 × 3 × 50% ÷ 2 ≈ 0.8');
+
+    stack.jira.act.comment({ as: 'ada', issue: created.key, body: '/score impact=9' });
+    const refused = await replyTo(created.key, 'impact=9');
+    expect(text(refused.body)).toContain(
+      'impact=\\"9\\" is not allowed: impact must be a whole number from 1 to 5',
+    );
+    expect(numbers(created.key).impact).toBe(3);
+  });
+
+  it('a field missing from the edit screen is left to the scorecard, which says why', async () => {
+    const created = createStory('Export shipping labels', 'WEB');
+
+    await waitFor(() => scorecards(created.key).length > 0);
+    expect(numbers(created.key)).toMatchObject({ score: 0.8, impact: 3, reach: undefined });
+    const card = text(scorecards(created.key)[0]!.body);
+    expect(card).toContain('Not written to fields');
+    expect(card).toContain(`not on the edit screen of ${created.key}`);
+  });
+});
