@@ -46,6 +46,8 @@ export const EnvSchema = Type.Object({
   /** Tests set it so a tracker answer that drifts from the vendor's published schema fails loudly. */
   TRACKER_STRICT_SCHEMAS: Type.Boolean({ default: false }),
   AUDIT_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 400 }),
+  /** Trello's rate-limit window (10 s). Only benchmarks shorten it, together with the sandbox's. */
+  TRELLO_RATE_WINDOW_MS: Type.Integer({ minimum: 100, default: 10_000 }),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -84,6 +86,7 @@ export interface Config {
   jobBackoffMs: number;
   strictTrackerSchemas: boolean;
   auditRetentionDays: number;
+  trelloRateWindowMs: number;
   jira?: JiraConfig;
   trello?: TrelloConfig;
 }
@@ -148,6 +151,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     jobBackoffMs: env.JOB_BACKOFF_MS,
     strictTrackerSchemas: env.TRACKER_STRICT_SCHEMAS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    trelloRateWindowMs: env.TRELLO_RATE_WINDOW_MS,
     jira:
       jiraWanted && env.JIRA_BASE_URL && env.JIRA_EMAIL && env.JIRA_API_TOKEN
         ? {

@@ -18,6 +18,8 @@ export interface StackOptions {
   /** Extra environment for the service processes (e.g. a rules file, DRY_RUN). */
   env?: Record<string, string>;
   logFile?: string;
+  /** The Trello sandbox's enforced limits (default Trello's: 100 per token, 300 per key, per 10 s). */
+  trelloRateLimit?: { perToken: number; perKey: number; windowMs: number };
 }
 
 export interface Stack {

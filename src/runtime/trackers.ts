@@ -8,10 +8,12 @@ import type { Tracker } from '../trackers/tracker.ts';
 import { createTrelloTracker } from '../trackers/trello/trello-tracker.ts';
 
 /** Trello's published limits: 100 requests / 10 s per token, 300 / 10 s per key, shared by every process. */
-export const TRELLO_RATE_RULES = [
-  { name: 'token', limit: 100, windowMs: 10_000 },
-  { name: 'key', limit: 300, windowMs: 10_000 },
-] as const;
+export function trelloRateRules(windowMs = 10_000) {
+  return [
+    { name: 'token', limit: 100, windowMs },
+    { name: 'key', limit: 300, windowMs },
+  ];
+}
 
 export interface TrackerFactoryOptions {
   config: Config;
@@ -40,7 +42,7 @@ export function createTrackers({ config, log, redis }: TrackerFactoryOptions): M
     const limiter = createOutboundLimiter({
       redis,
       keyPrefix: `{${config.queuePrefix}:ratelimit}`,
-      rules: TRELLO_RATE_RULES,
+      rules: trelloRateRules(config.trelloRateWindowMs),
     });
     trackers.set(
       'trello',
