@@ -12,6 +12,7 @@ import { registerActionRoutes } from './routes/actions.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
+import { adminValidatorCompiler } from './validator.ts';
 
 export const ADMIN_PREFIX = '/admin';
 /** Failed authentications allowed per client address and minute before 429. */
@@ -48,6 +49,7 @@ export function registerAdmin(app: FastifyInstance, config: Config, deps: AdminD
 
   app.register(
     async (scope) => {
+      scope.setValidatorCompiler(adminValidatorCompiler);
       await scope.register(rateLimit, { global: false });
       // Added as a scope hook before the token check, so failed checks are what it counts.
       scope.addHook(

@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAuditedTracker } from '../../../src/audit/audited-tracker.ts';
+import { createMemoryTracker, type MemoryTracker, memoryItem } from '../../audit/memory-tracker.ts';
+import { type ApiHarness, startApiHarness } from '../../helpers/api-harness.ts';
+import { adminClient } from './admin-client.ts';
+
+let api: ApiHarness;
+let tracker: MemoryTracker;
+const item = memoryItem('ABC-1', { fields: { Impact: 1 } });
+beforeEach(async () => {
+  tracker = createMemoryTracker([item, memoryItem('ABC-2')]);
+  api = await startApiHarness({ admin: { trackers: new Map([['jira', tracker]]) } });
+});
+afterEach(async () => {
+  await api.close();
+});
+const admin = adminClient(() => api.app);
+
+/** What a scoring job would have written through the worker's decorated tracker. */
+async function scored(key: string, dryRun = false) {
+  const ref = (await tracker.findItem(key))!.ref;
+  const audited = createAuditedTracker(tracker, {
+    audit: api.audit!,
+    dryRun,
+    context: {
+      capability: 'scoring',
+      jobId: `job-${key}`,
+      deliveryId: 'd1',
+      actor: { id: 'u1', displayName: 'Ana' },
+    },
+  });
+  await audited.setNumberFields(ref, { Impact: 5 }, { createMissing: false });
+  return (await api.audit!.list({ item: { tracker: 'jira', idOrKey: key }, limit: 1 }))[0]!;
+}
+
+describe('admin audit trail', () => {
+  it('lists entries by item, by capability and by time', async () => {
+    await scored('ABC-1');
+    await scored('ABC-2');
+
+    const byItem = await admin('GET', '/admin/audit?tracker=jira&item=ABC-1');
+    const byCapability = await admin('GET', '/admin/audit?capability=scoring&limit=10');
+    const future = await admin('GET', `/admin/audit?since=${encodeURIComponent('2999-01-01T00:00:00Z')}`);
+
+    expect(byItem.json().entries).toEqual([
+      expect.objectContaining({
+        item: expect.objectContaining({ key: 'ABC-1' }),
+        before: { Impact: 1 },
+        after: { Impact: 5 },
+      }),
+    ]);
+    expect(byCapability.json().entries.map((e: { item: { key: string } }) => e.item.key)).toEqual([
+      'ABC-2',
+      'ABC-1',
+    ]);
+    expect(future.json().entries).toEqual([]);
+  });
+
+  it.each([
+    ['an item without tracker', '/admin/audit?item=ABC-1', /tracker/],
+    ['a malformed time', '/admin/audit?since=yesterday', /since/],
+  ])('refuses %s with 400', async (_label, url, message) => {
+    const response = await admin('GET', url);
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(message);
+  });
+
+  it('gets one entry, and 404 for an unknown id', async () => {
+    const entry = await scored('ABC-1');
+
+    expect((await admin('GET', `/admin/audit/${entry.id}`)).json()).toEqual(entry);
+    expect((await admin('GET', '/admin/audit/999999')).statusCode).toBe(404);
+  });
+
+  it('undoes an entry, audits the undo, and refuses to undo it twice', async () => {
+    const entry = await scored('ABC-1');
+
+    const response = await admin('POST', `/admin/audit/${entry.id}/undo`);
+    const again = await admin('POST', `/admin/audit/${entry.id}/undo`);
+
+    expect(response.json()).toMatchObject({ undone: entry.id, dryRun: false, failed: [] });
+    expect(tracker.items.get(item.ref.id)?.fields.Impact).toBe(1);
+    const [undo] = (await admin('GET', '/admin/audit?tracker=jira&item=ABC-1')).json().entries;
+    expect(undo).toMatchObject({
+      context: { capability: 'admin', command: `undo ${entry.id}` },
+      before: { Impact: 5 },
+      after: { Impact: 1 },
+    });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('plans an undo in dry-run without writing', async () => {
+    const entry = await scored('ABC-1');
+    tracker.writes.length = 0;
+
+    const response = await admin('POST', `/admin/audit/${entry.id}/undo`, { dryRun: true });
+
+    expect(response.json()).toMatchObject({ dryRun: true, restored: [{ id: entry.id }] });
+    expect(tracker.writes).toEqual([]);
+    expect((await admin('GET', `/admin/audit/${entry.id}`)).json().undoneBy).toBeUndefined();
+  });
+
+  it('refuses to undo a dry-run plan', async () => {
+    const entry = await scored('ABC-1', true);
+
+    const response = await admin('POST', `/admin/audit/${entry.id}/undo`);
+
+    expect(response.statusCode).toBe(409);
+    expect(response.json().message).toMatch(/dry-run/);
+  });
+});

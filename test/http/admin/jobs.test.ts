@@ -1,0 +1,113 @@
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { QUEUE_NAME } from '../../../src/queue/jobs.ts';
+import { type ApiHarness, startApiHarness } from '../../helpers/api-harness.ts';
+import { testRedisUrl } from '../../helpers/redis.ts';
+import { adminClient } from './admin-client.ts';
+
+let api: ApiHarness;
+beforeEach(async () => {
+  api = await startApiHarness({ admin: {} });
+});
+afterEach(async () => {
+  await api.close();
+});
+const admin = adminClient(() => api.app);
+
+/** Adds jobs and lets a worker fail the ones named `boom`, as a tracker outage would. */
+async function seed() {
+  const event = { item: { key: 'ABC-1' } };
+  await api.queue.add('boom', { event }, { jobId: 'failing-1', attempts: 1 });
+  await api.queue.add('boom', { event }, { jobId: 'failing-2', attempts: 1 });
+  const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  const worker = new Worker(
+    QUEUE_NAME,
+    async () => {
+      throw new Error('Jira server 503');
+    },
+    { connection, prefix: `{${api.prefix}}` },
+  );
+  const failed = new Promise<void>((resolve) => {
+    let count = 0;
+    worker.on('failed', () => ++count === 2 && resolve());
+  });
+  await failed;
+  await worker.close();
+  connection.disconnect();
+  await api.queue.add('later', { event }, { jobId: 'waiting-1', delay: 60_000 });
+}
+
+describe('admin jobs', () => {
+  it('counts jobs per state', async () => {
+    await seed();
+
+    const response = await admin('GET', '/admin/jobs/counts');
+
+    expect(response.json()).toMatchObject({ failed: 2, delayed: 1, waiting: 0, active: 0 });
+  });
+
+  it('lists failed jobs with their error and item', async () => {
+    await seed();
+
+    const response = await admin('GET', '/admin/jobs/failed?limit=1');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json().total).toBe(2);
+    expect(response.json().jobs).toEqual([
+      expect.objectContaining({
+        name: 'boom',
+        state: 'failed',
+        item: 'ABC-1',
+        failedReason: 'Jira server 503',
+      }),
+    ]);
+  });
+
+  it('gets one job, and 404 for an unknown one', async () => {
+    await seed();
+
+    const found = await admin('GET', '/admin/jobs/failing-1');
+    const missing = await admin('GET', '/admin/jobs/nope');
+
+    expect(found.json()).toMatchObject({ id: 'failing-1', state: 'failed', attemptsMade: 1 });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().message).toBe('No job nope');
+  });
+
+  it('retries one failed job, and refuses a job that did not fail', async () => {
+    await seed();
+
+    const retried = await admin('POST', '/admin/jobs/failing-1/retry');
+    const refused = await admin('POST', '/admin/jobs/waiting-1/retry');
+
+    expect(retried.json()).toMatchObject({ id: 'failing-1', state: 'waiting' });
+    expect(refused.statusCode).toBe(409);
+    expect(await api.queue.getFailedCount()).toBe(1);
+  });
+
+  it('retries every failed job', async () => {
+    await seed();
+
+    const response = await admin('POST', '/admin/jobs/failed/retry');
+
+    expect(response.json()).toEqual({ retried: 2 });
+    expect(await api.queue.getJobCounts('failed', 'waiting')).toEqual({ failed: 0, waiting: 2 });
+  });
+
+  it('removes a job', async () => {
+    await seed();
+
+    const response = await admin('DELETE', '/admin/jobs/waiting-1');
+
+    expect(response.json()).toEqual({ removed: 'waiting-1' });
+    expect(await api.queue.getJob('waiting-1')).toBeUndefined();
+  });
+
+  it('refuses a query out of range with 400', async () => {
+    const response = await admin('GET', '/admin/jobs/failed?limit=5000');
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(/limit/);
+  });
+});

@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TrackerError } from '../../../src/errors.ts';
+import { instrumentTracker } from '../../../src/metrics/instrumented-tracker.ts';
+import { createMemoryTracker, memoryItem } from '../../audit/memory-tracker.ts';
+import { fixtureText } from '../../fixtures/index.ts';
+import { type ApiHarness, startApiHarness } from '../../helpers/api-harness.ts';
+import { jiraHeaders } from '../../helpers/sign.ts';
+import { parsePrometheus } from './admin-client.ts';
+
+let api: ApiHarness;
+beforeEach(async () => {
+  api = await startApiHarness({ admin: {} });
+});
+afterEach(async () => {
+  await api.close();
+});
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+async function scrape() {
+  const response = await api.app.inject({ method: 'GET', url: '/metrics' });
+  expect(response.statusCode).toBe(200);
+  expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+  return parsePrometheus(response.body);
+}
+const value = (
+  samples: Awaited<ReturnType<typeof scrape>>,
+  name: string,
+  labels: Record<string, string> = {},
+) =>
+  samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+
+describe('GET /metrics', () => {
+  it('counts deliveries by outcome, rejections by reason and duplicates', async () => {
+    const body = fixtureText('jira/comment_created');
+    const headers = jiraHeaders(body, 'metrics-1');
+    const post = (h: Record<string, string>) =>
+      api.app.inject({ method: 'POST', url: '/webhooks/jira', payload: body, headers: h });
+    await post(headers);
+    await post(headers);
+    await post({ ...headers, 'x-hub-signature': 'sha256=00' });
+    await settle();
+
+    const samples = await scrape();
+
+    expect(
+      value(samples, 'refinery_webhook_deliveries_total', { tracker: 'jira', outcome: 'accepted' }),
+    ).toBe(1);
+    expect(value(samples, 'refinery_webhook_duplicates_total', { tracker: 'jira' })).toBe(1);
+    expect(
+      value(samples, 'refinery_webhook_rejected_total', { tracker: 'jira', reason: 'bad_signature' }),
+    ).toBe(1);
+  });
+
+  it('reads queue depth and the oldest wait from the queue on scrape', async () => {
+    await api.queue.add('run-commands', {}, { timestamp: Date.now() - 30_000 });
+
+    const samples = await scrape();
+
+    expect(value(samples, 'refinery_queue_jobs', { state: 'waiting' })).toBe(1);
+    expect(value(samples, 'refinery_queue_oldest_wait_seconds')).toBeGreaterThanOrEqual(30);
+  });
+
+  it('shows job durations, tracker calls and 429s that any process pushed', async () => {
+    const sink = api.metrics!.sink;
+    sink.job('run-commands', 'completed', 300);
+    sink.job('run-commands', 'completed', 4_000);
+    const tracker = instrumentTracker(createMemoryTracker([memoryItem('ABC-1')]), sink);
+    await tracker.getItem(memoryItem('ABC-1').ref);
+    await expect(tracker.getItem(memoryItem('ABC-9').ref)).rejects.toBeInstanceOf(TrackerError);
+    sink.rateLimited('trello', 10_000);
+    sink.setLinkIndexSize(1234);
+    await settle();
+
+    const samples = await scrape();
+
+    const job = { capability: 'run-commands', outcome: 'completed' };
+    expect(value(samples, 'refinery_job_duration_seconds_count', job)).toBe(2);
+    expect(value(samples, 'refinery_job_duration_seconds_sum', job)).toBeCloseTo(4.3);
+    expect(value(samples, 'refinery_job_duration_seconds_bucket', { ...job, le: '0.5' })).toBe(1);
+    expect(value(samples, 'refinery_job_duration_seconds_bucket', { ...job, le: '+Inf' })).toBe(2);
+    expect(value(samples, 'refinery_tracker_calls_total', { operation: 'getItem', status: 'ok' })).toBe(1);
+    expect(value(samples, 'refinery_tracker_calls_total', { operation: 'getItem', status: 'notFound' })).toBe(
+      1,
+    );
+    expect(value(samples, 'refinery_tracker_rate_limit_wait_seconds_total', { tracker: 'trello' })).toBe(10);
+    expect(value(samples, 'refinery_link_index_documents')).toBe(1234);
+  });
+});
+
+describe('GET /docs', () => {
+  it('serves the OpenAPI document built from the route schemas', async () => {
+    const response = await api.app.inject({ method: 'GET', url: '/docs/json' });
+
+    const document = response.json();
+    expect(document.openapi).toMatch(/^3\./);
+    expect(document.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
+    const command = document.paths['/admin/actions/command'].post;
+    expect(command.security).toEqual([{ bearer: [] }]);
+    expect(command.requestBody.content['application/json'].schema.required).toEqual([
+      'tracker',
+      'item',
+      'command',
+    ]);
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/admin/jobs/failed', '/admin/audit/{id}/undo', '/metrics']),
+    );
+    expect(Object.keys(document.paths).some((path) => path.startsWith('/admin/queues'))).toBe(false);
+  });
+
+  it('serves the UI', async () => {
+    const response = await api.app.inject({ method: 'GET', url: '/docs/' });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('swagger');
+  });
+});
