@@ -77,6 +77,7 @@ function selectQueryTerms(state: IndexState, tuning: LinkingTuning, text: Analyz
     if (termId === undefined) continue;
     const postings = state.postings[termId]!;
     const df = postings.length;
+    if (df > tuning.maxDocumentFrequency * n) continue;
     const idf = idfOf(n, df);
     const queryWeight = (counts.title > 0 ? tuning.queryTitleBoost : 0) + (counts.description > 0 ? 1 : 0);
     selected.push({
@@ -217,14 +218,17 @@ export function rankCandidates(
   const { acc, touched } = scratch;
   const k1 = tuning.k1;
   let touchedCount = 0;
+  const { titleNorm, descriptionNorm } = ctx;
   for (const t of terms) {
     const { postings, weight } = t;
     for (let i = 0; i < postings.length; i++) {
       const p = postings[i]!;
       const slot = Math.floor(p / SLOT_FACTOR);
-      if (acc[slot] === 0) touched[touchedCount++] = slot;
-      const tf = fieldTf(ctx, p, slot);
-      acc[slot]! += (weight * tf) / (k1 + tf);
+      const r = p - slot * SLOT_FACTOR;
+      const tf = (r >> 6) * titleNorm[slot]! + (r & 63) * descriptionNorm[slot]!;
+      const before = acc[slot]!;
+      if (before === 0) touched[touchedCount++] = slot;
+      acc[slot] = before + (weight * tf) / (k1 + tf);
     }
   }
   const depth =

@@ -17,6 +17,8 @@ export interface LinkingTuning {
   itemTitleCoverageWeight: number;
   /** How many top candidates are reranked with the item-title coverage. */
   rerankDepth: number;
+  /** Terms in more than this share of items are not scored (near stop words; saves most of the latency). */
+  maxDocumentFrequency: number;
   /** Only the most informative query terms are scored (latency and noise). */
   maxQueryTerms: number;
   /** Description tokens beyond this are ignored (pasted logs repeat themselves). */
@@ -37,6 +39,7 @@ export const DEFAULT_LINKING_TUNING: Readonly<LinkingTuning> = Object.freeze({
   bigramWeight: 0,
   itemTitleCoverageWeight: 0.15,
   rerankDepth: 50,
+  maxDocumentFrequency: 0.2,
   maxQueryTerms: 32,
   maxDescriptionTokens: 400,
   recencyWeight: 0.2,
