@@ -1,5 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import type { Config } from '../../src/config.ts';
+import { createDeliveryLog } from '../../src/http/admin/delivery-log.ts';
 import { type AppDeps, buildApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { pingRedis } from '../../src/queue/connection.ts';
@@ -38,7 +40,7 @@ export interface CapturedApp {
  * a logger writing into `lines`, and extra app dependencies (timeouts, clock).
  */
 export async function startCapturedApp(
-  options: { config?: Config; deps?: Partial<AppDeps>; level?: string } = {},
+  options: { config?: Config; deps?: Partial<AppDeps>; level?: string; admin?: boolean } = {},
 ): Promise<CapturedApp> {
   const config = options.config ?? testConfig();
   const harness = await startApiHarness({ config });
@@ -55,6 +57,19 @@ export async function startCapturedApp(
     retry: { attempts: 1, backoffMs: 100 },
   });
   const rules = defaultRules();
+  const { queue, redis, prefix } = harness;
+  const admin = options.admin
+    ? {
+        queue,
+        intake,
+        audit: createRedisAuditStore({ redis, keyPrefix: prefix, retentionDays: 1 }),
+        trackers: new Map(),
+        rules: () => rules,
+        reloadRules: async () => ({ ok: true as const, rules }),
+        deliveries: createDeliveryLog(redis, prefix),
+        webhookAdmin: {},
+      }
+    : undefined;
   const app = await buildApp({
     config,
     log,
@@ -62,6 +77,7 @@ export async function startCapturedApp(
     rules: () => rules,
     selfId: () => undefined,
     isRedisReady: () => pingRedis(harness.redis),
+    admin,
     ...options.deps,
   });
   return {
