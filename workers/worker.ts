@@ -14,6 +14,7 @@ import { HANDLERS } from './handlers/index.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import type { JobContext } from './job-context.ts';
 import { createProcessor } from './processor.ts';
+import { registerSchedules } from './schedules.ts';
 
 export interface RunningWorker {
   worker: Worker;
@@ -75,6 +76,7 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
     }
   });
   const heartbeat = startHeartbeat(client, config.queuePrefix, worker);
+  await registerSchedules(config, rules.current(), log);
   log.info({ concurrency: config.workerConcurrency }, 'Worker started');
   return {
     worker,

@@ -1,5 +1,6 @@
 import type { ItemScope } from '../trackers/tracker.ts';
 import type { Actor, TrackerEvent, TrackerName } from './events.ts';
+import type { SummaryRequest } from './sprint-summary/plan-summaries.ts';
 
 /** Every kind of work a worker does. Each job carries the event that caused it (references, not snapshots). */
 export const JobName = {
@@ -7,6 +8,8 @@ export const JobName = {
   CheckAcceptance: 'check-acceptance',
   ScoreItem: 'score-item',
   RescoreScope: 'rescore-scope',
+  SnapshotSprint: 'snapshot-sprint',
+  PostSprintSummary: 'post-sprint-summary',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -16,6 +19,7 @@ export type ScoreEvent = Extract<
   TrackerEvent,
   { kind: 'item.created' | 'item.updated' | 'link.created' | 'link.deleted' }
 >;
+export type SprintEvent = Extract<TrackerEvent, { kind: 'sprint.started' | 'sprint.closed' }>;
 
 export interface JobDataMap {
   /** `dryRun`: compute and audit every write, send none (admin API command action). */
@@ -24,6 +28,9 @@ export interface JobDataMap {
   'score-item': { event: ScoreEvent };
   /** Re-scores every item of a project, board or query; `force` rewrites even unchanged scores. */
   'rescore-scope': { tracker: TrackerName; scope: ItemScope; requestedBy: Actor; force: boolean };
+  'snapshot-sprint': { event: SprintEvent };
+  /** `event` when a tracker event caused it; schedules, commands and the admin API send only the request. */
+  'post-sprint-summary': { request: SummaryRequest; event?: SprintEvent };
 }
 
 export type JobRequest = { [N in JobName]: { name: N; data: JobDataMap[N] } }[JobName];

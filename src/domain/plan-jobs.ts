@@ -5,6 +5,7 @@ import { parseCommands } from './commands/parse-commands.ts';
 import type { TrackerEvent } from './events.ts';
 import type { JobRequest } from './job-requests.ts';
 import { planScoring } from './scoring/plan-scoring.ts';
+import { planSummaries } from './sprint-summary/plan-summaries.ts';
 
 export interface PlanContext {
   rules: Rules;
@@ -24,7 +25,7 @@ const planCommands: Planner = (event, { rules }) => {
     : [];
 };
 
-export const PLANNERS: readonly Planner[] = [planCommands, planAcceptance, planScoring];
+export const PLANNERS: readonly Planner[] = [planCommands, planAcceptance, planScoring, planSummaries];
 
 /** Which jobs an event triggers; an ignored container triggers none. */
 export function planJobs(

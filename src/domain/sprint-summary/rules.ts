@@ -19,6 +19,8 @@ const JiraTargetSchema = Type.Union(
 
 export const JiraBoardSummarySchema = Type.Object(
   {
+    /** The board's project: where `/summary` on its issues finds the board, and where summary issues go. */
+    projectKey: Type.Optional(Type.String({ minLength: 1 })),
     target: JiraTargetSchema,
     label: Label,
     bugTypes: Type.Array(Type.String(), { default: ['Bug'] }),
@@ -75,6 +77,14 @@ export function resolveSummaryRules(input: unknown = {}): SummaryRules {
 
 export function jiraBoardSummary(rules: SummaryRules, boardId: string): JiraBoardSummary {
   return rules.jira.boards[boardId] ?? withDefaults(JiraBoardSummarySchema, {});
+}
+
+/** The board whose rules name this project, for `/summary` on an issue that is in no sprint yet. */
+export function jiraBoardOfProject(rules: SummaryRules, projectKey: string): string | undefined {
+  const wanted = projectKey.toUpperCase();
+  return Object.entries(rules.jira.boards).find(
+    ([, board]) => board.projectKey?.toUpperCase() === wanted,
+  )?.[0];
 }
 
 export function trelloBoardSummary(rules: SummaryRules, boardId: string): TrelloBoardSummary {

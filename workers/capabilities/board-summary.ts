@@ -1,0 +1,130 @@
+import type { Doc } from '../../src/domain/doc.ts';
+import {
+  type CardInfo,
+  renderSprintSummary,
+  type SprintStats,
+  summarizeBoardWindow,
+  summaryTitle,
+  type TrelloBoardSummary,
+  trelloBoardSummary,
+} from '../../src/domain/sprint-summary/index.ts';
+import { TrackerError } from '../../src/errors.ts';
+import type { BoardActivityReader, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
+import type { JobContext } from '../job-context.ts';
+import { priorityScores, resolvedTickets } from './summary-facts.ts';
+import { type Published, publishSummary, type SummaryDestination } from './summary-publish.ts';
+
+const DAY_MS = 86_400_000;
+
+function activityOf(tracker: Tracker): BoardActivityReader {
+  if (!tracker.boardActivity)
+    throw new TrackerError('validation', tracker.name, `${tracker.name} has no board activity`);
+  return tracker.boardActivity;
+}
+
+/** A board's rules by id, or by the shortLink a person may have written in the rules file instead. */
+export function boardRules(context: JobContext, board: { id: string; key?: string }): TrelloBoardSummary {
+  const { summaries } = context.rules();
+  const listed =
+    summaries.trello.boards[board.id] ?? (board.key ? summaries.trello.boards[board.key] : undefined);
+  return listed ?? trelloBoardSummary(summaries, board.id);
+}
+
+async function readCards(tracker: Tracker, refs: readonly TrackerItem['ref'][]) {
+  const cards = new Map<string, TrackerItem>();
+  for (const ref of refs) {
+    if (cards.has(ref.id)) continue;
+    try {
+      cards.set(ref.id, await tracker.getItem(ref));
+    } catch (error) {
+      if (!(error instanceof TrackerError && error.kind === 'notFound')) throw error;
+    }
+  }
+  return cards;
+}
+
+export interface BoardWindowSummary {
+  window: { start: string; end: string; name: string };
+  stats: SprintStats;
+  body: Doc;
+}
+
+/** What a board delivered in the `windowDays` before `end`, read from its actions. */
+export async function summarizeTrelloWindow(
+  boardId: string,
+  end: Date,
+  context: JobContext,
+): Promise<BoardWindowSummary> {
+  const tracker = context.tracker('trello');
+  const activity = activityOf(tracker);
+  const rules = boardRules(context, { id: boardId });
+  const start = new Date(end.getTime() - rules.windowDays * DAY_MS);
+  const window = {
+    start: start.toISOString(),
+    end: end.toISOString(),
+    name: `Sprint ${start.toISOString().slice(0, 10)} – ${end.toISOString().slice(0, 10)}`,
+  };
+  const summaryList = rules.target.kind === 'list' ? rules.target.listName.trim().toLowerCase() : undefined;
+  // The summary cards of earlier windows are the service's own, not work the team added.
+  const actions = (await activity.getBoardActions(boardId, window.start, window.end)).filter(
+    (action) => action.type === 'other' || action.listAfter?.trim().toLowerCase() !== summaryList,
+  );
+  const cardsInProgress: TrackerItem[] = [];
+  for (const list of rules.inProgressLists)
+    cardsInProgress.push(...(await activity.getListItems(boardId, list)));
+  const cards = await readCards(
+    tracker,
+    actions.filter((action) => action.type !== 'other').map((action) => action.card),
+  );
+  const input = {
+    window,
+    actions,
+    doneLists: rules.doneLists,
+    inProgressLists: rules.inProgressLists,
+    cardsInProgress,
+    cards: cards as ReadonlyMap<string, CardInfo>,
+    bugLabels: rules.bugLabels,
+  };
+  const delivered = summarizeBoardWindow(input).done.items.flatMap((item) => cards.get(item.ref.id) ?? []);
+  const stats = summarizeBoardWindow({
+    ...input,
+    linkedTicketsResolved: await resolvedTickets(delivered, context),
+    scores: priorityScores(delivered, context),
+  });
+  return { window, stats, body: renderSprintSummary(stats, { title: summaryTitle(window.name) }) };
+}
+
+async function destinationOf(
+  boardId: string,
+  rules: TrelloBoardSummary,
+  context: JobContext,
+): Promise<SummaryDestination> {
+  const { target } = rules;
+  if (target.kind === 'list') {
+    return {
+      kind: 'item',
+      container: { containerId: boardId, typeOrList: target.listName },
+      labels: [rules.label],
+    };
+  }
+  const card = await context.tracker('trello').findItem(target.cardId);
+  if (!card) throw new TrackerError('notFound', 'trello', `Summary card ${target.cardId} does not exist`);
+  return { kind: 'comment', on: card.ref };
+}
+
+/** Posts the board's window summary (one per board and end date: a re-run that day edits it). */
+export async function postTrelloSummary(
+  boardId: string,
+  end: Date,
+  context: JobContext,
+): Promise<BoardWindowSummary & Published> {
+  const summary = await summarizeTrelloWindow(boardId, end, context);
+  const published = await publishSummary(context, {
+    tracker: 'trello',
+    summaryKey: `trello-${boardId}-${summary.window.end.slice(0, 10)}`,
+    title: summaryTitle(summary.window.name),
+    body: summary.body,
+    destination: await destinationOf(boardId, boardRules(context, { id: boardId }), context),
+  });
+  return { ...summary, ...published };
+}

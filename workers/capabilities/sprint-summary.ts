@@ -1,0 +1,167 @@
+import type { Doc } from '../../src/domain/doc.ts';
+import {
+  jiraBoardSummary,
+  renderSprintSummary,
+  type SprintFieldChange,
+  type SprintStats,
+  snapshotScope,
+  summarizeSprint,
+  summaryTitle,
+} from '../../src/domain/sprint-summary/index.ts';
+import { TrackerError } from '../../src/errors.ts';
+import type { Sprint, SprintReader, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
+import type { JobContext } from '../job-context.ts';
+import { priorityScores, resolvedTickets } from './summary-facts.ts';
+import { type Published, publishSummary, type SummaryDestination } from './summary-publish.ts';
+import { loadSnapshot, saveSnapshot } from './summary-store.ts';
+
+export function sprintReader(tracker: Tracker): SprintReader {
+  if (!tracker.sprints) throw new TrackerError('validation', tracker.name, `${tracker.name} has no sprints`);
+  return tracker.sprints;
+}
+
+/** Story points as the board estimates them: its estimation field, else the usual story-points field. */
+function estimator(field: { name: string } | undefined): (item: TrackerItem) => number | undefined {
+  return (item) => {
+    const value = field ? item.fields[field.name] : undefined;
+    return typeof value === 'number' ? value : item.estimate.storyPoints;
+  };
+}
+
+async function estimationOf(reader: SprintReader, sprint: Sprint) {
+  return estimator(sprint.boardId ? await reader.getEstimationField(sprint.boardId) : undefined);
+}
+
+/** Records the committed scope of a sprint that just started; a snapshot already taken is kept. */
+export async function snapshotSprint(sprintId: string, context: JobContext) {
+  const reader = sprintReader(context.tracker('jira'));
+  const sprint = await reader.getSprint(sprintId);
+  const [items, estimateOf] = await Promise.all([
+    reader.getSprintItems(sprintId),
+    estimationOf(reader, sprint),
+  ]);
+  const stored = await saveSnapshot(context, snapshotScope(sprint, items, estimateOf));
+  return { sprint: sprint.name, items: items.length, stored };
+}
+
+async function readAll<T>(items: readonly TrackerItem[], read: (item: TrackerItem) => Promise<T>) {
+  const results: Record<string, T> = {};
+  for (const item of items) results[item.ref.id] = await read(item);
+  return results;
+}
+
+/** Items committed at start and gone from the sprint since; one deleted since then keeps its snapshot entry. */
+async function removedItems(tracker: Tracker, refs: readonly TrackerItem['ref'][]): Promise<TrackerItem[]> {
+  const found: TrackerItem[] = [];
+  for (const ref of refs) {
+    try {
+      found.push(await tracker.getItem(ref));
+    } catch (error) {
+      if (!(error instanceof TrackerError && error.kind === 'notFound')) throw error;
+    }
+  }
+  return found;
+}
+
+export interface JiraSprintSummary {
+  sprint: Sprint;
+  stats: SprintStats;
+  body: Doc;
+  /** The project most of the sprint's issues are in: where the summary issue goes by default. */
+  projectKey?: string;
+}
+
+/** Jira keys start with their project key, which outlives moves of the issue's container. */
+function mainProject(refs: readonly TrackerItem['ref'][]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const { key } of refs) {
+    const project = key.replace(/-\d+$/, '');
+    counts.set(project, (counts.get(project) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+/** The sprint's figures as they stand now: final when it is closed, "so far" while it is active. */
+export async function summarizeJiraSprint(sprintId: string, context: JobContext): Promise<JiraSprintSummary> {
+  const tracker = context.tracker('jira');
+  const reader = sprintReader(tracker);
+  const sprint = await reader.getSprint(sprintId);
+  const [items, estimateOf, snapshot] = await Promise.all([
+    reader.getSprintItems(sprintId),
+    estimationOf(reader, sprint),
+    loadSnapshot(context, sprintId),
+  ]);
+  const atClose = new Set(items.map((item) => item.ref.id));
+  const removed = snapshot
+    ? await removedItems(
+        tracker,
+        snapshot.items.filter((entry) => !atClose.has(entry.ref.id)).map((entry) => entry.ref),
+      )
+    : [];
+  const history: Record<string, SprintFieldChange[]> | undefined = snapshot
+    ? undefined
+    : await readAll(items, (item) => reader.getSprintHistory(item.ref));
+  const board = jiraBoardSummary(context.rules().summaries, sprint.boardId);
+  const stats = summarizeSprint({
+    sprint,
+    ...(snapshot ? { snapshot } : {}),
+    items,
+    ...(history ? { history } : {}),
+    removed,
+    linkedTicketsResolved: await resolvedTickets(
+      items.filter((item) => item.status.category === 'done'),
+      context,
+    ),
+    scores: priorityScores(items, context),
+    estimateOf,
+    bugTypes: board.bugTypes,
+  });
+  const projectKey =
+    board.projectKey ?? mainProject([...items, ...(snapshot?.items ?? [])].map((item) => item.ref));
+  return {
+    sprint,
+    stats,
+    body: renderSprintSummary(stats, { title: summaryTitle(sprint.name) }),
+    ...(projectKey ? { projectKey } : {}),
+  };
+}
+
+async function destinationOf(summary: JiraSprintSummary, context: JobContext): Promise<SummaryDestination> {
+  const board = jiraBoardSummary(context.rules().summaries, summary.sprint.boardId);
+  const { target } = board;
+  if (target.kind === 'comment') {
+    const issue = await context.tracker('jira').findItem(target.issueKey);
+    if (!issue) throw new TrackerError('notFound', 'jira', `Summary issue ${target.issueKey} does not exist`);
+    return { kind: 'comment', on: issue.ref };
+  }
+  const projectKey = target.projectKey ?? summary.projectKey;
+  if (!projectKey) {
+    throw new TrackerError(
+      'validation',
+      'jira',
+      `Sprint ${summary.sprint.name} has no issues to tell its project: set summaries.jira.boards.` +
+        `${summary.sprint.boardId}.projectKey in the rules file`,
+    );
+  }
+  return {
+    kind: 'item',
+    container: { containerId: projectKey, typeOrList: target.issueType },
+    labels: [board.label],
+  };
+}
+
+/** Posts the sprint's summary where its board's rules say, or edits the one already posted. */
+export async function postJiraSummary(
+  sprintId: string,
+  context: JobContext,
+): Promise<JiraSprintSummary & Published> {
+  const summary = await summarizeJiraSprint(sprintId, context);
+  const published = await publishSummary(context, {
+    tracker: 'jira',
+    summaryKey: `jira-sprint-${sprintId}`,
+    title: summaryTitle(summary.sprint.name),
+    body: summary.body,
+    destination: await destinationOf(summary, context),
+  });
+  return { ...summary, ...published };
+}

@@ -1,0 +1,78 @@
+import { type Block, code, link, paragraph } from '../../src/domain/doc.ts';
+import type { ItemRef } from '../../src/domain/events.ts';
+import { postTrelloSummary } from '../capabilities/board-summary.ts';
+import { activeSprintOf } from '../capabilities/sprint-of-item.ts';
+import { postJiraSummary, summarizeJiraSprint } from '../capabilities/sprint-summary.ts';
+import type { CommandContext, CommandExecutor } from './command-executor.ts';
+
+async function posted(context: CommandContext, ref: ItemRef, action: string): Promise<Block[]> {
+  const item = await context.tracker(ref.tracker).getItem(ref);
+  const verb = action === 'created' ? 'Posted' : 'Updated';
+  return [paragraph(`${verb} the summary: `, link(`${item.ref.key} ${item.title}`, item.url), '.')];
+}
+
+async function jira(post: boolean, context: CommandContext): Promise<Block[]> {
+  const sprint = await activeSprintOf(context.event.item, context.event.container.key, context);
+  if (!sprint) {
+    return [
+      paragraph(
+        'No active sprint found for this issue: add it to a sprint, or map its project to a board in the ',
+        'rules file (',
+        code('summaries.jira.boards.<boardId>.projectKey'),
+        ').',
+      ),
+    ];
+  }
+  if (post) {
+    const result = await postJiraSummary(sprint.id, context);
+    return posted(context, result.ref, result.action);
+  }
+  const summary = await summarizeJiraSprint(sprint.id, context);
+  const [, ...blocks] = summary.body.blocks;
+  return [
+    paragraph(
+      `Preview of ${sprint.name} so far. The summary is posted when the sprint closes; `,
+      code('/summary post'),
+      ' posts it now.',
+    ),
+    ...blocks,
+  ];
+}
+
+export const summaryCommand: CommandExecutor = {
+  spec: {
+    name: 'summary',
+    summary: 'Sprint summary',
+    usage: [
+      {
+        example: '/summary',
+        description:
+          'Jira: previews the active sprint so far. Trello: posts the summary of the board’s window',
+      },
+      {
+        example: '/summary post',
+        description: 'Posts the summary now (a later run edits it, never adds one)',
+      },
+    ],
+  },
+  async run(command, context) {
+    const sub = command.args.trim().toLowerCase();
+    if (sub !== '' && sub !== 'post') {
+      return [
+        paragraph(
+          'Unknown argument ',
+          code(sub),
+          '. Use ',
+          code('/summary'),
+          ' or ',
+          code('/summary post'),
+          '.',
+        ),
+      ];
+    }
+    const { event } = context;
+    if (event.tracker === 'jira') return jira(sub === 'post', context);
+    const result = await postTrelloSummary(event.container.id, context.now(), context);
+    return posted(context, result.ref, result.action);
+  },
+};

@@ -1,0 +1,72 @@
+import { Queue } from 'bullmq';
+import type { Config } from '../src/config.ts';
+import { summaryJob } from '../src/domain/sprint-summary/index.ts';
+import type { Logger } from '../src/logger.ts';
+import { createRedis } from '../src/queue/connection.ts';
+import { QUEUE_NAME } from '../src/queue/jobs.ts';
+import type { Rules } from '../src/rules/rules-schema.ts';
+
+const PREFIX = 'sprint-summary.trello.';
+
+export interface ScheduledSummary {
+  schedulerId: string;
+  boardId: string;
+  cron: string;
+}
+
+function templateOptions(config: Config) {
+  return {
+    attempts: config.jobAttempts,
+    backoff: { type: 'exponential' as const, delay: config.jobBackoffMs },
+    removeOnComplete: { age: 3_600, count: 10_000 },
+    removeOnFail: { age: 14 * 86_400 },
+  };
+}
+
+/** The Trello boards whose rules give a cron: each gets one summary scheduler. */
+export function summarySchedules(rules: Rules): ScheduledSummary[] {
+  return Object.entries(rules.summaries.trello.boards).flatMap(([boardId, board]) =>
+    board.cron ? [{ schedulerId: `${PREFIX}${boardId}`, boardId, cron: board.cron }] : [],
+  );
+}
+
+/**
+ * Makes the queue's summary schedulers match the rules: adds or updates one per board with a cron and removes
+ * those of boards that lost theirs. Schedulers live in Redis, so every worker may run this at start: upserts
+ * of the same id are idempotent and BullMQ fires each schedule once, whichever worker takes the job.
+ */
+export async function registerSchedules(
+  config: Config,
+  rules: Rules,
+  log: Logger,
+): Promise<ScheduledSummary[]> {
+  const connection = createRedis(config.redisUrl, 'client', log);
+  const queue = new Queue(QUEUE_NAME, { connection, prefix: `{${config.queuePrefix}}` });
+  try {
+    const wanted: ScheduledSummary[] = [];
+    for (const schedule of summarySchedules(rules)) {
+      const job = summaryJob({ tracker: 'trello', boardId: schedule.boardId, trigger: 'schedule' });
+      try {
+        await queue.upsertJobScheduler(
+          schedule.schedulerId,
+          { pattern: schedule.cron, tz: 'UTC' },
+          { name: job.name, data: job.data, opts: templateOptions(config) },
+        );
+        wanted.push(schedule);
+      } catch (error) {
+        // A bad cron in one board's rules must not keep the worker, or the other boards' schedules, down.
+        log.error({ ...schedule, err: { message: (error as Error).message } }, 'Summary schedule refused');
+      }
+    }
+    const keep = new Set(wanted.map((schedule) => schedule.schedulerId));
+    for (const scheduler of await queue.getJobSchedulers()) {
+      const id = scheduler.id ?? scheduler.key;
+      if (id.startsWith(PREFIX) && !keep.has(id)) await queue.removeJobScheduler(id);
+    }
+    if (wanted.length > 0) log.info({ schedules: wanted }, 'Sprint summary schedules registered');
+    return wanted;
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
