@@ -134,8 +134,14 @@ export function runCli(argv: string[]): string[] {
 }
 
 if (import.meta.main) {
+  // A closed pipe (`| head`) just means the reader has seen enough.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   try {
-    for (const line of runCli(process.argv.slice(2))) process.stdout.write(`${line}\n`);
+    const lines = runCli(process.argv.slice(2));
+    if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
   } catch (error) {
     const known = error instanceof UsageError || (error instanceof TypeError && 'code' in error);
     process.stderr.write(`linking: ${error instanceof Error ? error.message : String(error)}\n`);

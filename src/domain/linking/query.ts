@@ -4,6 +4,8 @@ import { findPosting, SLOT_FACTOR } from './postings.ts';
 import type { LinkingTuning } from './tuning.ts';
 
 const DAY_MS = 86_400_000;
+/** Small indexes keep every term: a share-of-items cutoff means nothing over a handful of items. */
+const MIN_PRUNED_DOCUMENT_FREQUENCY = 100;
 
 export interface RankRequest {
   text: AnalyzedText;
@@ -77,7 +79,7 @@ function selectQueryTerms(state: IndexState, tuning: LinkingTuning, text: Analyz
     if (termId === undefined) continue;
     const postings = state.postings[termId]!;
     const df = postings.length;
-    if (df > tuning.maxDocumentFrequency * n) continue;
+    if (df > tuning.maxDocumentFrequency * n && df > MIN_PRUNED_DOCUMENT_FREQUENCY) continue;
     const idf = idfOf(n, df);
     const queryWeight = (counts.title > 0 ? tuning.queryTitleBoost : 0) + (counts.description > 0 ? 1 : 0);
     selected.push({

@@ -103,4 +103,27 @@ describe('linking CLI', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
   });
+
+  it('evaluates a dev set laid out like shared/data/linking-dev', () => {
+    const data = mkdtempSync(path.join(dir, 'dev-'));
+    const write = (name: string, rows: readonly unknown[]) =>
+      writeFileSync(path.join(data, name), rows.map((r) => JSON.stringify(r)).join('\n'));
+    write('backlog.jsonl', [
+      { id: 'B-1', title: 'Broker drops messages on restart', description: 'KahaDB journal' },
+      { id: 'B-2', title: 'Web console login fails', description: 'HTTP 500' },
+    ]);
+    write('queries.jsonl', [
+      { id: 'Q-1', title: 'messages lost on broker restart', description: '', relevant: ['B-1'] },
+    ]);
+    write('meta.jsonl', [
+      { id: 'B-1', created: '2020-01-01T00:00:00Z', role: 'master', group_master: 'B-1' },
+      { id: 'B-2', created: '2020-02-01T00:00:00Z', role: 'backlog', group_master: null },
+      { id: 'Q-1', created: '2020-03-01T00:00:00Z', role: 'query', group_master: 'B-1' },
+    ]);
+    const run = cli('eval', '--data', data);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\| all queries \| 1 \| 1\.000 \| 1\.000 \| 1\.000 \| 1\.000 \|/);
+    expect(run.stdout).toMatch(/no-match tickets: 1 unmatched backlog items/);
+  });
 });

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { rankingMetrics, rankTimeAware } from '../../../src/domain/linking/evaluate.ts';
+import { createLinkIndex } from '../../../src/domain/linking/link-index.ts';
+
+describe('rankingMetrics', () => {
+  it.each([
+    [[{ ranked: ['a', 'b'], relevant: ['a'] }], { recallAt1: 1, recallAt5: 1, recallAt10: 1, mrr: 1 }],
+    [
+      [{ ranked: ['x', 'y', 'a'], relevant: ['a'] }],
+      { recallAt1: 0, recallAt5: 1, recallAt10: 1, mrr: 1 / 3 },
+    ],
+    [[{ ranked: ['x'], relevant: ['a'] }], { recallAt1: 0, recallAt5: 0, recallAt10: 0, mrr: 0 }],
+    [
+      [
+        { ranked: ['a'], relevant: ['a'] },
+        { ranked: [...'bcdefg'], relevant: ['g'] },
+      ],
+      { recallAt1: 0.5, recallAt5: 0.5, recallAt10: 1, mrr: (1 + 1 / 6) / 2 },
+    ],
+  ])('scores %j', (rows, expected) => {
+    expect(rankingMetrics(rows)).toMatchObject(expected);
+  });
+});
+
+describe('rankTimeAware', () => {
+  const backlog = [
+    { id: 'old', title: 'cache eviction bug', description: '', created: '2020-01-01T00:00:00Z' },
+    { id: 'new', title: 'cache eviction bug', description: '', created: '2022-01-01T00:00:00Z' },
+  ];
+
+  it('lets each query see only items created before it and returns results in input order', () => {
+    const queries = [
+      { id: 'late', title: 'cache eviction', description: '', created: '2023-01-01T00:00:00Z' },
+      { id: 'early', title: 'cache eviction', description: '', created: '2021-01-01T00:00:00Z' },
+      { id: 'first', title: 'cache eviction', description: '', created: '2019-01-01T00:00:00Z' },
+    ];
+    const ranked = rankTimeAware(createLinkIndex(), backlog, queries, 5);
+    expect(ranked.map((r) => [r.id, r.matches.map((m) => m.id)])).toEqual([
+      ['late', ['new', 'old']],
+      ['early', ['old']],
+      ['first', []],
+    ]);
+  });
+
+  it('never matches a query to itself when the query is also a backlog item', () => {
+    const ranked = rankTimeAware(createLinkIndex(), backlog, [backlog[1]!], 5);
+    expect(ranked[0]!.matches.map((m) => m.id)).toEqual(['old']);
+  });
+});
