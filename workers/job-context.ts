@@ -18,6 +18,8 @@ export interface JobContext {
   redis: Redis;
   keyPrefix: string;
   now: () => Date;
+  /** Reports how far a long job got (BullMQ job progress), for the admin API and Bull Board. */
+  progress?: (value: number | object) => Promise<void>;
 }
 
 /** A handler returns a short summary of what it did; BullMQ keeps it as the job's return value. */

@@ -48,6 +48,7 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
     redis: client,
     keyPrefix: config.queuePrefix,
     now: () => new Date(),
+    progress: (value) => job.updateProgress(value),
   });
 
   worker = new Worker(

@@ -8,6 +8,10 @@ export const JobName = {
   CheckAcceptance: 'check-acceptance',
   ScoreItem: 'score-item',
   RescoreScope: 'rescore-scope',
+  IndexItem: 'index-item',
+  LinkTicket: 'link-ticket',
+  NotifyResolution: 'notify-resolution',
+  BackfillIndex: 'backfill-index',
   SnapshotSprint: 'snapshot-sprint',
   PostSprintSummary: 'post-sprint-summary',
 } as const;
@@ -21,6 +25,8 @@ export type ScoreEvent = Extract<
 >;
 export type SprintEvent = Extract<TrackerEvent, { kind: 'sprint.started' | 'sprint.closed' }>;
 
+export type IndexEvent = Extract<TrackerEvent, { kind: 'item.created' | 'item.updated' | 'item.deleted' }>;
+
 export interface JobDataMap {
   /** `dryRun`: compute and audit every write, send none (admin API command action). */
   'run-commands': { event: CommentEvent; dryRun?: boolean };
@@ -28,6 +34,11 @@ export interface JobDataMap {
   'score-item': { event: ScoreEvent };
   /** Re-scores every item of a project, board or query; `force` rewrites even unchanged scores. */
   'rescore-scope': { tracker: TrackerName; scope: ItemScope; requestedBy: Actor; force: boolean };
+  'index-item': { event: IndexEvent };
+  'link-ticket': { event: ItemEvent };
+  'notify-resolution': { event: ItemEvent };
+  /** Fills the link index from Jira projects / Trello boards (admin API). */
+  'backfill-index': { targets: { tracker: TrackerName; containerId: string }[]; requestedBy: Actor };
   'snapshot-sprint': { event: SprintEvent };
   /** `event` when a tracker event caused it; schedules, commands and the admin API send only the request. */
   'post-sprint-summary': { request: SummaryRequest; event?: SprintEvent };

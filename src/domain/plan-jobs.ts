@@ -4,6 +4,7 @@ import { planAcceptance } from './acceptance/plan-acceptance.ts';
 import { parseCommands } from './commands/parse-commands.ts';
 import type { TrackerEvent } from './events.ts';
 import type { JobRequest } from './job-requests.ts';
+import { planLinking } from './linking-plan/plan-linking.ts';
 import { planScoring } from './scoring/plan-scoring.ts';
 import { planSummaries } from './sprint-summary/plan-summaries.ts';
 
@@ -25,7 +26,7 @@ const planCommands: Planner = (event, { rules }) => {
     : [];
 };
 
-export const PLANNERS: readonly Planner[] = [planCommands, planAcceptance, planScoring, planSummaries];
+export const PLANNERS: readonly Planner[] = [planCommands, planAcceptance, planScoring, planLinking, planSummaries];
 
 /** Which jobs an event triggers; an ignored container triggers none. */
 export function planJobs(

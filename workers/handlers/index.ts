@@ -1,6 +1,10 @@
 import { COMMANDS } from '../commands/index.ts';
 import type { JobHandlers } from '../job-context.ts';
+import { backfillIndex } from './backfill-index.ts';
 import { checkAcceptance } from './check-acceptance.ts';
+import { indexItemHandler } from './index-item.ts';
+import { linkTicketHandler } from './link-ticket.ts';
+import { notifyResolutionHandler } from './notify-resolution.ts';
 import { postSprintSummary } from './post-sprint-summary.ts';
 import { rescoreScope } from './rescore-scope.ts';
 import { createRunCommands } from './run-commands.ts';
@@ -15,4 +19,8 @@ export const HANDLERS = {
   'post-sprint-summary': postSprintSummary,
   'score-item': scoreItemHandler,
   'rescore-scope': rescoreScope,
+  'index-item': indexItemHandler,
+  'link-ticket': linkTicketHandler,
+  'notify-resolution': notifyResolutionHandler,
+  'backfill-index': backfillIndex,
 } satisfies JobHandlers;

@@ -1,0 +1,53 @@
+import type { Actor } from '../events.ts';
+import type { JobDataMap, JobRequest } from '../job-requests.ts';
+import type { Planner } from '../plan-jobs.ts';
+
+/** Changes of what the index matches on (Jira field ids and Trello names alike, compared lower-case). */
+const TEXT_FIELDS = new Set(['summary', 'description', 'title']);
+/** Changes of where an item lives, which can change its role (backlog ↔ support). */
+const PLACE_FIELDS = new Set(['project', 'key', 'list']);
+/** Changes that can resolve or reopen an item: a Jira status (or resolution), a Trello list. */
+const STATUS_FIELDS = new Set(['status', 'resolution', 'list']);
+
+/**
+ * Keeps the shared index current with backlog items, matches support tickets when they arrive (or move into
+ * support, or are edited while unlinked: the handler checks), and tells linked tickets when an item resolves.
+ * Handlers re-read the item, so "remove from the index" is decided from where the item lives now.
+ */
+export const planLinking: Planner = (event, { role }) => {
+  if (role !== 'backlog' && role !== 'support') return [];
+  switch (event.kind) {
+    case 'item.created':
+      return role === 'backlog'
+        ? [{ name: 'index-item', data: { event } }]
+        : [{ name: 'link-ticket', data: { event } }];
+    case 'item.deleted':
+      return role === 'backlog' ? [{ name: 'index-item', data: { event } }] : [];
+    case 'item.updated': {
+      const fields = new Set(event.changes.map((change) => change.field.toLowerCase()));
+      const touches = (watched: ReadonlySet<string>) => [...fields].some((field) => watched.has(field));
+      const moved = touches(PLACE_FIELDS);
+      const jobs: JobRequest[] = [];
+      if (moved || (role === 'backlog' && touches(TEXT_FIELDS)))
+        jobs.push({ name: 'index-item', data: { event } });
+      if (role === 'support' && (moved || touches(TEXT_FIELDS)))
+        jobs.push({ name: 'link-ticket', data: { event } });
+      if (role === 'backlog' && touches(STATUS_FIELDS))
+        jobs.push({ name: 'notify-resolution', data: { event } });
+      return jobs;
+    }
+    default:
+      return [];
+  }
+};
+
+/** A Jira project key or Trello board id (or shortLink) whose items the backfill reads. */
+export type BackfillTarget = JobDataMap['backfill-index']['targets'][number];
+
+/**
+ * The job the admin API enqueues to fill the index from the trackers (first install, or after webhooks were
+ * lost). Only items the rules place in the backlog are indexed; one job walks all targets in turn.
+ */
+export function backfillIndexRequest(input: { targets: BackfillTarget[]; requestedBy: Actor }): JobRequest {
+  return { name: 'backfill-index', data: input };
+}

@@ -1,0 +1,95 @@
+import {
+  type Block,
+  bold,
+  bulletList,
+  code,
+  type Doc,
+  doc,
+  type InlineInput,
+  inline,
+  link,
+  paragraph,
+} from '../../src/domain/doc.ts';
+import type { Actor } from '../../src/domain/events.ts';
+import type { LinkingRules } from '../../src/domain/linking/index.ts';
+import type { Candidate, ItemSummary } from '../../src/linking/index.ts';
+
+const percent = (value: number) => `${Math.round(value * 100)}%`;
+
+const named = (item: ItemSummary): InlineInput[] => [link(item.ref.key, item.url), ` ${item.title}`];
+
+function why(candidate: Candidate): string {
+  const terms = candidate.sharedTerms.length > 0 ? candidate.sharedTerms.join(', ') : 'no distinctive words';
+  return `shares ${terms}; confidence ${percent(candidate.confidence)}`;
+}
+
+/** One line per candidate, starting with the command that confirms it, so people can copy the line. */
+export function candidateLines(candidates: readonly Candidate[], linked: ReadonlySet<string> = new Set()) {
+  return bulletList(
+    candidates.map((candidate) =>
+      inline(
+        code(`/link ${candidate.item.ref.key}`),
+        ' ',
+        ...named(candidate.item),
+        ` (${why(candidate)}${linked.has(candidate.id) ? ', linked' : ''})`,
+      ),
+    ),
+  );
+}
+
+export function autoLinkComment(candidate: Candidate, rules: LinkingRules): Doc {
+  return doc(
+    paragraph('Linked to ', ...named(candidate.item), '.'),
+    paragraph(
+      `Why: the ticket ${why(candidate)} (links are made automatically from ${percent(rules.autoLinkThreshold)}).`,
+    ),
+    paragraph(
+      'Wrong item? Comment ',
+      code(`/unlink ${candidate.item.ref.key}`),
+      ', then ',
+      code('/link KEY'),
+      '.',
+    ),
+  );
+}
+
+export function suggestionsComment(candidates: readonly Candidate[]): Doc {
+  if (candidates.length === 0) {
+    return doc(
+      paragraph(
+        'No backlog item matches this ticket yet. Link one by hand: ',
+        code('/link KEY-or-card-URL'),
+        '.',
+      ),
+    );
+  }
+  return doc(
+    paragraph('This ticket may be about one of these backlog items; none is a confident match.'),
+    paragraph('To link one, comment its ', code('/link'), ' line:'),
+    candidateLines(candidates),
+  );
+}
+
+export function linkedByHandComment(item: ItemSummary, by: Actor): Doc {
+  return doc(
+    paragraph('Linked to ', ...named(item), ` by ${by.displayName}.`),
+    paragraph('Support hears here when it is resolved.'),
+  );
+}
+
+export function unlinkedComment(item: ItemSummary, by: Actor): Doc {
+  return doc(paragraph('Unlinked from ', ...named(item), ` by ${by.displayName}.`));
+}
+
+export function resolvedNotice(item: ItemSummary, status: string, resolution: number): Doc {
+  const again = resolution > 1 ? ' again' : '';
+  return doc(
+    paragraph(bold('Resolved: '), ...named(item), ` is ${status}${again}.`),
+    paragraph('This ticket is linked to it; let the customer know the fix is on its way.'),
+  );
+}
+
+export function similarReply(candidates: readonly Candidate[], linked: ReadonlySet<string>): Block[] {
+  if (candidates.length === 0) return [paragraph('No backlog item shares enough words with this ticket.')];
+  return [paragraph('Closest backlog items now:'), candidateLines(candidates, linked)];
+}

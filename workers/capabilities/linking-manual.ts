@@ -1,0 +1,111 @@
+import { type Block, code, paragraph } from '../../src/domain/doc.ts';
+import type { Actor, ItemRef, TrackerName } from '../../src/domain/events.ts';
+import { TrackerError } from '../../src/errors.ts';
+import { docId } from '../../src/linking/index.ts';
+import type { TrackerItem } from '../../src/trackers/tracker.ts';
+import type { JobContext } from '../job-context.ts';
+import {
+  candidatesFor,
+  LINK_COMMENT,
+  linkedItems,
+  linkTicket,
+  roleOf,
+  summaryOfItem,
+  unlinkTicket,
+} from './linking.ts';
+import { linkedByHandComment, similarReply, unlinkedComment } from './linking-comments.ts';
+
+const TRACKERS: readonly TrackerName[] = ['jira', 'trello'];
+
+/** What a person typed (`APP-2`, an issue or card URL, a shortLink), on whichever configured tracker has it. */
+export async function findAnywhere(keyOrUrl: string, context: JobContext): Promise<TrackerItem | undefined> {
+  for (const name of TRACKERS) {
+    let found: TrackerItem | undefined;
+    try {
+      found = await context.tracker(name).findItem(keyOrUrl);
+    } catch (error) {
+      if (error instanceof TrackerError && error.kind === 'validation') continue;
+      throw error;
+    }
+    if (found) return found;
+  }
+  return undefined;
+}
+
+interface Pair {
+  ticket: TrackerItem;
+  item: TrackerItem;
+}
+
+/**
+ * The command may be typed on the ticket (naming the item) or on the item (naming the ticket); either way the
+ * support ticket is the one that links to the backlog item.
+ */
+async function resolvePair(here: ItemRef, argument: string, context: JobContext): Promise<Pair | Block[]> {
+  const wanted = argument.split(' ')[0] ?? '';
+  if (!wanted) return [paragraph('Say which item: ', code('/link APP-12'), ' or a Trello card URL.')];
+  const [current, other] = await Promise.all([
+    context.tracker(here.tracker).getItem(here),
+    findAnywhere(wanted, context),
+  ]);
+  if (!other) return [paragraph('No Jira issue or Trello card ', code(wanted), ' was found.')];
+  const pair =
+    roleOf(current, context) === 'backlog' && roleOf(other, context) === 'support'
+      ? { ticket: other, item: current }
+      : { ticket: current, item: other };
+  if (roleOf(pair.item, context) !== 'backlog') {
+    return [
+      paragraph(
+        code(pair.item.ref.key),
+        ' is not a backlog item, so there is nothing to link this ticket to.',
+      ),
+    ];
+  }
+  return pair;
+}
+
+export async function linkByHand(here: ItemRef, argument: string, by: Actor, context: JobContext) {
+  const pair = await resolvePair(here, argument, context);
+  if (Array.isArray(pair)) return pair;
+  const item = summaryOfItem(pair.item);
+  const added = await linkTicket(pair.ticket, item, context, { how: 'command' });
+  await context
+    .tracker(pair.ticket.ref.tracker)
+    .upsertComment(pair.ticket.ref, LINK_COMMENT, linkedByHandComment(item, by));
+  return [
+    paragraph(
+      added ? 'Linked ' : 'Already linked: ',
+      code(pair.ticket.ref.key),
+      ' → ',
+      code(item.ref.key),
+      ` ${item.title}. The ticket hears when the item is resolved.`,
+    ),
+  ];
+}
+
+export async function unlinkByHand(here: ItemRef, argument: string, by: Actor, context: JobContext) {
+  const pair = await resolvePair(here, argument, context);
+  if (Array.isArray(pair)) return pair;
+  const item = summaryOfItem(pair.item);
+  if (!(await unlinkTicket(pair.ticket, item, context))) {
+    return [paragraph(code(pair.ticket.ref.key), ' was not linked to ', code(item.ref.key), '.')];
+  }
+  await context
+    .tracker(pair.ticket.ref.tracker)
+    .upsertComment(pair.ticket.ref, LINK_COMMENT, unlinkedComment(item, by));
+  return [paragraph('Unlinked ', code(pair.ticket.ref.key), ' from ', code(item.ref.key), '.')];
+}
+
+/** Candidates for the ticket now, whenever the items were created: a person judges them, not the threshold. */
+export async function similarNow(here: ItemRef, context: JobContext): Promise<Block[]> {
+  const ticket = await context.tracker(here.tracker).getItem(here);
+  const rules = context.rules().linking;
+  const [candidates, linked] = await Promise.all([
+    candidatesFor(ticket, rules, context, false),
+    linkedItems(ticket, context),
+  ]);
+  return similarReply(
+    candidates.slice(0, Math.max(rules.suggestionCount, 1)),
+    new Set(linked.map((ref) => docId(ref))),
+  );
+}

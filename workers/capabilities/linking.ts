@@ -1,0 +1,177 @@
+import type { ItemRef } from '../../src/domain/events.ts';
+import { type LinkingRules, splitSuggestions } from '../../src/domain/linking/index.ts';
+import { TrackerError } from '../../src/errors.ts';
+import { type Candidate, docId, type ItemSummary, toIndexedItem } from '../../src/linking/index.ts';
+import type { LinkRecord } from '../../src/linking/link-records.ts';
+import { classifyContainer, type ItemRole } from '../../src/rules/scope-rules.ts';
+import type { TrackerItem } from '../../src/trackers/tracker.ts';
+import type { JobContext } from '../job-context.ts';
+import { autoLinkComment, resolvedNotice, suggestionsComment } from './linking-comments.ts';
+import { indexReplica, linkingState } from './linking-index.ts';
+import { applyScore, isBacklog, readItem } from './scoring.ts';
+
+/** The one linking comment a ticket gets: a link's explanation, or the suggestions, edited as things change. */
+export const LINK_COMMENT = 'link';
+
+export function roleOf(item: TrackerItem, context: JobContext): ItemRole {
+  return classifyContainer(item.ref.tracker, item.container, context.rules().scope);
+}
+
+export function summaryOfItem(item: TrackerItem): ItemSummary {
+  return { ref: item.ref, title: item.title, url: item.url };
+}
+
+/** Keys survive where ids do not: a Trello attachment names a Jira issue by key, a card by shortLink. */
+export function sameItem(a: ItemRef, b: ItemRef): boolean {
+  return a.tracker === b.tracker && (a.id === b.id || a.key === b.key);
+}
+
+/** Keeps the index equal to what the tracker says now: backlog items in, everything else (and the deleted) out. */
+export async function indexItem(ref: ItemRef, context: JobContext) {
+  const { index } = linkingState(context);
+  const item = await readItem(ref, context);
+  if (item && roleOf(item, context) === 'backlog') {
+    return { indexed: (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged' };
+  }
+  return { indexed: (await index.delete(ref)) ? 'removed' : 'absent' };
+}
+
+/** Reach is counted from the item's links by scoring; a link the service makes raises no event it would see. */
+async function rescore(ref: ItemRef, context: JobContext): Promise<void> {
+  const item = await readItem(ref, context);
+  if (item && isBacklog(item, context)) await applyScore(item, context);
+}
+
+/**
+ * Links a ticket to a backlog item. The ticket always holds the link (Jira issue link, remote link, or a
+ * Trello attachment); across trackers, and between Trello cards, the item gets one back, so the item shows
+ * its tickets and scoring counts them.
+ */
+export async function linkTicket(
+  ticket: TrackerItem,
+  item: ItemSummary,
+  context: JobContext,
+  record: Pick<LinkRecord, 'how' | 'confidence'>,
+): Promise<boolean> {
+  const { linkType } = context.rules().linking;
+  const added = await context
+    .tracker(ticket.ref.tracker)
+    .addLink(ticket.ref, { kind: 'item', ref: item.ref, url: item.url, title: item.title }, linkType);
+  if (ticket.ref.tracker !== 'jira' || item.ref.tracker !== 'jira') {
+    await context
+      .tracker(item.ref.tracker)
+      .addLink(item.ref, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title }, linkType);
+  }
+  await linkingState(context).records.add({
+    ticket: ticket.ref,
+    item: item.ref,
+    ...record,
+    at: context.now().toISOString(),
+  });
+  await rescore(item.ref, context);
+  return added;
+}
+
+export async function unlinkTicket(ticket: TrackerItem, item: ItemSummary, context: JobContext) {
+  const removed = await context
+    .tracker(ticket.ref.tracker)
+    .removeLink(ticket.ref, { kind: 'item', ref: item.ref, url: item.url, title: item.title });
+  let removedBack = false;
+  if (ticket.ref.tracker !== 'jira' || item.ref.tracker !== 'jira') {
+    removedBack = await context
+      .tracker(item.ref.tracker)
+      .removeLink(item.ref, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title });
+  }
+  const forgotten = await linkingState(context).records.remove(ticket.ref, item.ref);
+  await rescore(item.ref, context);
+  return removed || removedBack || forgotten;
+}
+
+/** Backlog items the ticket is linked to: by the service, or by a person in the tracker. */
+export async function linkedItems(ticket: TrackerItem, context: JobContext): Promise<ItemRef[]> {
+  const replica = indexReplica(context);
+  await replica.sync();
+  const recorded = (await linkingState(context).records.itemsOf(ticket.ref)).map((record) => record.item);
+  const inTracker = ticket.links.flatMap((link) =>
+    link.target.kind === 'item' && replica.summary(docId(link.target.ref)) ? [link.target.ref] : [],
+  );
+  return [...recorded, ...inTracker.filter((ref) => !recorded.some((known) => sameItem(known, ref)))];
+}
+
+export function candidatesFor(
+  ticket: TrackerItem,
+  rules: LinkingRules,
+  context: JobContext,
+  timeAware = true,
+) {
+  return indexReplica(context).query(
+    { title: ticket.title, description: ticket.description },
+    {
+      createdBefore: timeAware ? ticket.createdAt : undefined,
+      excludeId: docId(ticket.ref),
+      limit: Math.max(rules.suggestionCount + 1, 5),
+    },
+  );
+}
+
+/** A new (or edited, still unlinked) support ticket: link the confident match, else offer candidates. */
+export async function matchTicket(ref: ItemRef, context: JobContext) {
+  const ticket = await readItem(ref, context);
+  if (!ticket || roleOf(ticket, context) !== 'support') return { skipped: 'not a support ticket' };
+  if ((await linkedItems(ticket, context)).length > 0) return { skipped: 'already linked' };
+  const rules = context.rules().linking;
+  const candidates = await candidatesFor(ticket, rules, context);
+  const byId = new Map<string, Candidate>(candidates.map((candidate) => [candidate.id, candidate]));
+  const decision = splitSuggestions(candidates, rules);
+  const tracker = context.tracker(ticket.ref.tracker);
+  const best = decision.autoLink && byId.get(decision.autoLink.id);
+  if (best) {
+    await linkTicket(ticket, best.item, context, { how: 'auto', confidence: best.confidence });
+    const comment = await tracker.upsertComment(ticket.ref, LINK_COMMENT, autoLinkComment(best, rules));
+    return { linked: best.item.ref.key, confidence: best.confidence, comment: comment.action };
+  }
+  const suggestions = decision.suggestions.flatMap((match) => byId.get(match.id) ?? []);
+  const comment = await tracker.upsertComment(ticket.ref, LINK_COMMENT, suggestionsComment(suggestions));
+  return { suggested: suggestions.map((candidate) => candidate.item.ref.key), comment: comment.action };
+}
+
+async function supportTicketsOf(item: TrackerItem, context: JobContext): Promise<ItemRef[]> {
+  const tickets = (await linkingState(context).records.ticketsOf(item.ref)).map((record) => record.ticket);
+  for (const link of item.links) {
+    if (link.target.kind !== 'item') continue;
+    const { ref } = link.target;
+    if (tickets.some((known) => sameItem(known, ref))) continue;
+    const other = await readItem(ref, context);
+    if (other && roleOf(other, context) === 'support') tickets.push(other.ref);
+  }
+  return tickets;
+}
+
+/**
+ * Tells every linked ticket once per resolution. The comment's purpose names the resolution, so a retried or
+ * duplicated job edits nothing, while a reopen followed by a new resolution is news again.
+ */
+export async function notifyResolution(ref: ItemRef, context: JobContext) {
+  const item = await readItem(ref, context);
+  if (!item || roleOf(item, context) !== 'backlog') return { skipped: 'not a backlog item' };
+  const { resolutions } = linkingState(context);
+  if (item.status.category !== 'done') {
+    await resolutions.reopened(item.ref);
+    return { skipped: `status ${item.status.name}` };
+  }
+  const resolution = await resolutions.resolved(item.ref);
+  const notice = resolvedNotice(summaryOfItem(item), item.status.name, resolution);
+  const notified: string[] = [];
+  for (const ticket of await supportTicketsOf(item, context)) {
+    try {
+      const outcome = await context
+        .tracker(ticket.tracker)
+        .upsertComment(ticket, `resolution ${resolution} of ${item.ref.key}`, notice);
+      if (outcome.action === 'created') notified.push(ticket.key);
+    } catch (error) {
+      // A deleted ticket must not keep the others from hearing about the fix.
+      if (!(error instanceof TrackerError && error.kind === 'notFound')) throw error;
+    }
+  }
+  return { resolution, notified };
+}

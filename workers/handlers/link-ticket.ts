@@ -1,0 +1,9 @@
+import type { JobDataMap } from '../../src/domain/job-requests.ts';
+import { matchTicket } from '../capabilities/linking.ts';
+import type { JobContext } from '../job-context.ts';
+
+export async function linkTicketHandler({ event }: JobDataMap['link-ticket'], context: JobContext) {
+  const result = await matchTicket(event.item, context);
+  context.log.info({ ticket: event.item.key, ...result }, 'Support ticket matched');
+  return result;
+}
