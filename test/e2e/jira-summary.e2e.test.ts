@@ -1,0 +1,225 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STACK_JIRA_SECRET, type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { JIRA_WEBHOOK_PATH } from '../../src/config.ts';
+import type { SandboxIssue } from '../../src/sandbox/jira/state.ts';
+import { adfToPlainText } from '../../src/trackers/jira/adf-text.ts';
+import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+let stack: Stack;
+let redis: Redis;
+// Boards are numbered in seed order: APP's board is 1, OPS's is 2.
+const rulesFile = join(mkdtempSync(join(tmpdir(), 'summary-rules-')), 'rules.yaml');
+writeFileSync(
+  rulesFile,
+  [
+    'scope:',
+    '  jira:',
+    '    supportProjects: [SUP]',
+    'summaries:',
+    '  jira:',
+    '    boards:',
+    "      '2':",
+    '        projectKey: OPS',
+  ].join('\n'),
+);
+
+beforeAll(async () => {
+  redis = new Redis(testRedisUrl());
+  stack = await startStack({ redisUrl: testRedisUrl(), redis, env: { REFINERY_CONFIG: rulesFile } });
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [
+      { key: 'APP', name: 'App' },
+      { key: 'OPS', name: 'Ops' },
+      { key: 'SUP', name: 'Support', projectTypeKey: 'service_desk' },
+    ],
+    boards: [
+      { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
+      { name: 'Ops board', projectKey: 'OPS', estimationField: 'Story Points' },
+    ],
+    sprints: [
+      { name: 'App Sprint 1', board: 'App board' },
+      { name: 'Ops Sprint 1', board: 'Ops board' },
+    ],
+    issues: [
+      {
+        projectKey: 'APP',
+        summary: 'Export to CSV',
+        fields: { 'Story Points': 3 },
+        sprints: ['App Sprint 1'],
+      },
+      {
+        projectKey: 'APP',
+        summary: 'Saved filters',
+        fields: { 'Story Points': 5 },
+        sprints: ['App Sprint 1'],
+      },
+      {
+        projectKey: 'APP',
+        summary: 'Export crashes on empty rows',
+        issuetype: 'Bug',
+        fields: { 'Story Points': 2 },
+        sprints: ['App Sprint 1'],
+      },
+      { projectKey: 'SUP', summary: 'Customer cannot export', statusName: 'Done' },
+      { projectKey: 'OPS', summary: 'Rotate keys', fields: { 'Story Points': 2 }, sprints: ['Ops Sprint 1'] },
+      {
+        projectKey: 'OPS',
+        summary: 'Upgrade Redis',
+        fields: { 'Story Points': 3 },
+        sprints: ['Ops Sprint 1'],
+      },
+    ],
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+  redis?.disconnect();
+});
+
+const issues = () => [...stack.jira.state.issues.values()];
+const issue = (key: string) => issues().find((i) => i.key === key)!;
+const sprintId = (name: string) => [...stack.jira.state.sprints.values()].find((s) => s.name === name)!.id;
+const summaries = (title: string) =>
+  issues().filter((i) => i.summary === title && i.labels.includes('sprint-summary'));
+const text = (found: SandboxIssue) => adfToPlainText(found.description);
+const act = () => stack.jira.act;
+
+function complete(key: string) {
+  act().transition({ as: 'ada', issue: key, to: 'In Progress' });
+  act().transition({ as: 'ada', issue: key, to: 'Done' });
+}
+
+/** Posts a delivery again under a new identifier, as Jira does when a webhook is re-sent by hand. */
+async function redeliver(event: string): Promise<number> {
+  const delivery = stack.jira.deliveries.filter((d) => d.event === event).at(-1)!;
+  const raw = JSON.stringify(delivery.payload);
+  const response = await fetch(`${stack.apiUrl}${JIRA_WEBHOOK_PATH}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature': signJiraBody(raw, STACK_JIRA_SECRET),
+      'x-atlassian-webhook-identifier': `redelivery-${delivery.id}`,
+    },
+    body: raw,
+  });
+  return response.status;
+}
+
+describe('sprint summaries on Jira', () => {
+  it('posts one exact summary issue on close, from the scope snapshot taken at start', async () => {
+    const id = sprintId('App Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+
+    const added = act().createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Share a filter',
+      fields: { 'Story Points': 1 },
+    });
+    act().addToSprint({ as: 'ada', sprintId: id, issues: [added.key] });
+    act().editIssue({ as: 'ada', issue: 'APP-2', fields: { 'Story Points': 8 } });
+    act().link({ as: 'ada', from: 'APP-1', to: 'SUP-1' });
+    complete('APP-1');
+    complete('APP-3');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('App Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(summary!.key).toMatch(/^APP-/);
+    expect(summary!.description?.type).toBe('doc');
+    const body = text(summary!);
+    expect(body).toContain(
+      [
+        'Figure | Value',
+        'Committed | 3 items, 10 points',
+        'Completed | 2 items, 5 points',
+        'Completion rate | 50% of committed points',
+        'Carried over | 2 items',
+        'Added after start | 1 item',
+        'Removed after start | 0 items',
+        'Re-estimated | 1 item',
+        'Bugs fixed | 1 item',
+        'Support tickets resolved | 1',
+      ].join('\n'),
+    );
+    expect(body).toContain('Re-estimated\n- APP-2 Saved filters: 5 → 8');
+    expect(body).toContain(`Added after start\n- ${added.key} Share a filter (1 point)`);
+    expect(body).toContain('Customer impact\n- APP-1 Export to CSV (3 points): SUP-1');
+    expect(body).not.toContain('≈');
+  });
+
+  it('edits the same summary when sprint_closed is delivered again', async () => {
+    const before = summaries('App Sprint 1 summary');
+    expect(before).toHaveLength(1);
+    complete('APP-2');
+
+    expect(await redeliver('sprint_closed')).toBe(202);
+
+    await waitFor(() =>
+      text(summaries('App Sprint 1 summary')[0]!).includes('Completed | 3 items, 13 points'),
+    );
+    expect(summaries('App Sprint 1 summary').map((i) => i.key)).toEqual(before.map((i) => i.key));
+    expect(text(summaries('App Sprint 1 summary')[0]!)).toContain(
+      'Re-estimated\n- APP-2 Saved filters: 5 → 8',
+    );
+  });
+
+  it('previews the active sprint with /summary, and marks figures approximate without a snapshot', async () => {
+    // The sprint_started delivery was lost: no snapshot, so the scope comes from the issues' history.
+    const id = sprintId('Ops Sprint 1');
+    Object.assign(stack.jira.state.sprints.get(id)!, {
+      state: 'active',
+      startDate: new Date().toISOString(),
+    });
+    // Jira timestamps are in milliseconds: what happens in the same one as the start counts as committed.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const late = act().createIssue({
+      as: 'ada',
+      project: 'OPS',
+      summary: 'Patch TLS',
+      fields: { 'Story Points': 1 },
+    });
+    act().addToSprint({ as: 'ada', sprintId: id, issues: [late.key] });
+    complete('OPS-1');
+
+    act().comment({ as: 'ada', issue: 'OPS-2', body: '/summary' });
+    const reply = await waitFor(() =>
+      stack.jira.state.comments
+        .filter((c) => c.issueId === issue('OPS-2').id && c.authorId === stack.jira.botCredentials.accountId)
+        .map((c) => adfToPlainText(c.body))
+        .find((body) => body.includes('Preview of Ops Sprint 1 so far')),
+    );
+    expect(reply).toContain('Committed | ≈ 2 items, 5 points');
+    expect(summaries('Ops Sprint 1 summary')).toHaveLength(0);
+
+    act().comment({ as: 'ada', issue: 'OPS-3', body: '/summary post' });
+    const [posted] = await waitFor(() => {
+      const found = summaries('Ops Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(text(posted!)).toContain('Completed | 1 item, 2 points');
+
+    complete('OPS-2');
+    act().closeSprint({ as: 'ada', sprintId: id });
+    await waitFor(() =>
+      text(summaries('Ops Sprint 1 summary')[0]!).includes('Completed | 2 items, 5 points'),
+    );
+    expect(summaries('Ops Sprint 1 summary').map((i) => i.key)).toEqual([posted!.key]);
+    const body = text(summaries('Ops Sprint 1 summary')[0]!);
+    expect(body).toContain('Committed | ≈ 2 items, 5 points');
+    expect(body).toContain('Added after start | ≈ 1 item');
+    expect(body).toContain('Re-estimated | unknown');
+    expect(body).toMatch(/≈ No scope snapshot was taken when the sprint started/);
+  });
+});
