@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import { createAdminRuntime } from './http/admin/admin-runtime.ts';
 import { buildApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
 import { createRedis, pingRedis } from './queue/connection.ts';
@@ -41,6 +42,7 @@ export async function startApi(config: Config, log: Logger, rules: RulesStore): 
     rules: () => rules.current(),
     selfId: (tracker) => identities.get(tracker),
     isRedisReady: () => pingRedis(producer),
+    ...createAdminRuntime({ config, log, queue, intake, redis: client, trackers, rules }),
   });
   const url = await app.listen({ port: config.port, host: config.host });
   log.info({ url }, 'API listening');

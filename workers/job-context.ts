@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { AuditStore } from '../src/audit/audit-store.ts';
 import type { Config } from '../src/config.ts';
 import type { TrackerName } from '../src/domain/events.ts';
 import type { JobDataMap, JobName } from '../src/domain/job-requests.ts';
@@ -20,6 +21,10 @@ export interface JobContext {
   now: () => Date;
   /** Reports how far a long job got (BullMQ job progress), for the admin API and Bull Board. */
   progress?: (value: number | object) => Promise<void>;
+  /** The audit trail every tracker write of the job lands in (`tracker(name)` is already audited). */
+  audit?: AuditStore;
+  /** True when the job's writes are only planned and audited (DRY_RUN, or `dryRun` in the job data). */
+  dryRun?: boolean;
 }
 
 /** A handler returns a short summary of what it did; BullMQ keeps it as the job's return value. */

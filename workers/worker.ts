@@ -1,9 +1,14 @@
 import { hostname } from 'node:os';
 import { type Job, Worker } from 'bullmq';
+import { createRedisAuditStore } from '../src/audit/audit-store.ts';
+import { createJobTrackers } from '../src/audit/job-audit.ts';
 import type { Config } from '../src/config.ts';
 import type { TrackerName } from '../src/domain/events.ts';
 import { TrackerError } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
+import { instrumentTracker } from '../src/metrics/instrumented-tracker.ts';
+import { measureJobs } from '../src/metrics/measure-jobs.ts';
+import { createRedisMetricsSink } from '../src/metrics/metrics-sink.ts';
 import { createRedis } from '../src/queue/connection.ts';
 import { createItemLock } from '../src/queue/item-lock.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
@@ -25,40 +30,60 @@ export interface RunningWorker {
 export async function startWorker(config: Config, log: Logger, rules: RulesStore): Promise<RunningWorker> {
   const connection = createRedis(config.redisUrl, 'worker', log);
   const client = createRedis(config.redisUrl, 'client', log);
-  const trackers = createTrackers({ config, log, redis: client });
+  // Counters go to Redis, where /metrics of any API process reads them: no scrape target per worker.
+  const metrics = createRedisMetricsSink(client, config.queuePrefix);
+  const audit = createRedisAuditStore({
+    redis: client,
+    keyPrefix: config.queuePrefix,
+    retentionDays: config.auditRetentionDays,
+  });
+  const trackers = new Map(
+    [...createTrackers({ config, log, redis: client })].map(([name, t]) => [
+      name,
+      instrumentTracker(t, metrics),
+    ]),
+  );
   const identities = learnIdentities(trackers, log);
   let worker: Worker | undefined;
 
-  const context = (job: Job): JobContext => ({
-    log: log.child({
-      jobId: job.id,
-      job: job.name,
-      deliveryId: job.data?.event?.deliveryId,
-      attempt: job.attemptsMade + 1,
-    }),
-    jobId: job.id ?? '',
-    config,
-    rules: () => rules.current(),
-    tracker(name: TrackerName) {
-      const tracker = trackers.get(name);
-      if (!tracker) throw new TrackerError('validation', name, `${name} is not configured on this service`);
-      return tracker;
-    },
-    selfId: (name) => identities.get(name),
-    redis: client,
-    keyPrefix: config.queuePrefix,
-    now: () => new Date(),
-    progress: (value) => job.updateProgress(value),
-  });
+  const context = (job: Job): JobContext => {
+    const jobTrackers = createJobTrackers(job, { audit, config });
+    return {
+      log: log.child({
+        jobId: job.id,
+        job: job.name,
+        deliveryId: job.data?.event?.deliveryId,
+        attempt: job.attemptsMade + 1,
+      }),
+      jobId: job.id ?? '',
+      config,
+      rules: () => rules.current(),
+      tracker(name: TrackerName) {
+        const tracker = trackers.get(name);
+        if (!tracker) throw new TrackerError('validation', name, `${name} is not configured on this service`);
+        return jobTrackers.audited(tracker);
+      },
+      selfId: (name) => identities.get(name),
+      redis: client,
+      keyPrefix: config.queuePrefix,
+      now: () => new Date(),
+      progress: (value) => job.updateProgress(value),
+      audit,
+      dryRun: jobTrackers.dryRun,
+    };
+  };
 
   worker = new Worker(
     QUEUE_NAME,
-    createProcessor({
-      handlers: HANDLERS,
-      context,
-      worker: () => worker!,
-      withItemLock: createItemLock({ redis: client, keyPrefix: config.queuePrefix }),
-    }),
+    measureJobs(
+      createProcessor({
+        handlers: HANDLERS,
+        context,
+        worker: () => worker!,
+        withItemLock: createItemLock({ redis: client, keyPrefix: config.queuePrefix }),
+      }),
+      metrics,
+    ),
     {
       // Recorded on each job as processedBy, so an operator (and a test) sees which process ran it.
       name: `${hostname()}:${process.pid}`,

@@ -5,6 +5,7 @@ import { linkCommand } from './link-command.ts';
 import { scoreCommand } from './score-command.ts';
 import { similarCommand } from './similar-command.ts';
 import { summaryCommand } from './summary-command.ts';
+import { undoCommand } from './undo-command.ts';
 import { unlinkCommand } from './unlink-command.ts';
 
 /** Every slash command the service understands; `/help` lists them in this order. */
@@ -16,4 +17,5 @@ export const COMMANDS: readonly CommandExecutor[] = [
   unlinkCommand,
   similarCommand,
   summaryCommand,
+  undoCommand,
 ];

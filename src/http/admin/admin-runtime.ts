@@ -1,0 +1,73 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { createRedisAuditStore } from '../../audit/audit-store.ts';
+import type { Config } from '../../config.ts';
+import type { TrackerName } from '../../domain/events.ts';
+import type { Logger } from '../../logger.ts';
+import { instrumentTracker } from '../../metrics/instrumented-tracker.ts';
+import { createMetricsRegistry } from '../../metrics/metrics-registry.ts';
+import { createRedisMetricsSink, type MetricsSink } from '../../metrics/metrics-sink.ts';
+import type { Intake } from '../../queue/intake.ts';
+import type { RulesStore } from '../../runtime/rules-store.ts';
+import { trelloRateRules } from '../../runtime/trackers.ts';
+import { createOutboundLimiter } from '../../trackers/rate-limit/outbound-limiter.ts';
+import type { Tracker } from '../../trackers/tracker.ts';
+import { createTrelloWebhookAdmin } from '../../trackers/trello/trello-webhook-admin.ts';
+import type { AdminDeps } from './admin-deps.ts';
+import { createDeliveryLog } from './delivery-log.ts';
+
+export interface AdminRuntimeOptions {
+  config: Config;
+  log: Logger;
+  queue: Queue;
+  intake: Intake;
+  /** A `client` connection: audit, counters and delivery times. */
+  redis: Redis;
+  trackers: ReadonlyMap<TrackerName, Tracker>;
+  rules: RulesStore;
+}
+
+/** What the API process builds for the admin API and /metrics, from the clients it already has. */
+export function createAdminRuntime(options: AdminRuntimeOptions): {
+  admin: AdminDeps;
+  metrics: { registry: Registry; sink: MetricsSink };
+} {
+  const { config, log, queue, intake, redis, rules } = options;
+  const sink = createRedisMetricsSink(redis, config.queuePrefix);
+  const trackers = new Map([...options.trackers].map(([name, t]) => [name, instrumentTracker(t, sink)]));
+  const trello = config.trello;
+  const admin: AdminDeps = {
+    queue,
+    intake,
+    audit: createRedisAuditStore({
+      redis,
+      keyPrefix: config.queuePrefix,
+      retentionDays: config.auditRetentionDays,
+    }),
+    trackers,
+    rules: () => rules.current(),
+    reloadRules: () => rules.reload(),
+    deliveries: createDeliveryLog(redis, config.queuePrefix),
+    webhookAdmin: trello
+      ? {
+          trello: createTrelloWebhookAdmin({
+            apiUrl: trello.apiUrl,
+            apiKey: trello.apiKey,
+            apiToken: trello.apiToken,
+            log: log.child({ tracker: 'trello' }),
+            // Same windows as the adapter's limiter (same keys in Redis): one budget per token and key.
+            limiter: createOutboundLimiter({
+              redis,
+              keyPrefix: `{${config.queuePrefix}:ratelimit}`,
+              rules: trelloRateRules(config.trelloRateWindowMs),
+            }),
+          }),
+        }
+      : {},
+  };
+  return {
+    admin,
+    metrics: { registry: createMetricsRegistry({ redis, keyPrefix: config.queuePrefix, queue }), sink },
+  };
+}

@@ -1,0 +1,65 @@
+import type { AuditEntry } from '../../src/audit/audit-entry.ts';
+import { findLastChange, type UndoResult, undoEntries } from '../../src/audit/undo.ts';
+import { type Block, bulletList, code, paragraph } from '../../src/domain/doc.ts';
+import type { CommandExecutor } from './command-executor.ts';
+
+function describe(entry: AuditEntry): string {
+  const { target, before } = entry;
+  switch (entry.operation) {
+    case 'setNumberFields':
+      return `fields ${Object.keys(before as Record<string, unknown>).join(', ')}`;
+    case 'setLabel':
+      return `label ${String(target.label)}`;
+    case 'addLink':
+    case 'removeLink':
+      return `link to ${(target.link as { title?: string; url?: string }).title ?? 'an item'}`;
+    case 'upsertComment':
+    case 'deleteOwnComment':
+      return `comment (${String(target.purpose)})`;
+    case 'moveTo':
+      return `status (back to ${String(before)})`;
+    default:
+      return entry.operation;
+  }
+}
+
+function render(change: AuditEntry[], result: UndoResult, dryRun: boolean): Block[] {
+  const byId = new Map(change.map((entry) => [entry.id, entry]));
+  const restored = result.restored.map((r) => describe(byId.get(r.id)!));
+  const failed = result.failed.map((f) => `${describe(byId.get(f.id)!)}: ${f.reason}`);
+  const when = change[0] ? ` (${change[0].context.capability}, ${change[0].at})` : '';
+  return [
+    paragraph(dryRun ? 'Dry run: would restore' : 'Restored', ` the service's last change${when}:`),
+    ...(restored.length > 0 ? [bulletList(restored)] : []),
+    ...(failed.length > 0 ? [paragraph('Could not restore:'), bulletList(failed)] : []),
+  ];
+}
+
+/** `/undo`: puts back what the service's last change to this item replaced; the undo is audited in turn. */
+export const undoCommand: CommandExecutor = {
+  spec: {
+    name: 'undo',
+    summary: "Undo the service's last change to this item",
+    usage: [
+      {
+        example: '/undo',
+        description:
+          'Restores the fields, labels, links and own comments the last change replaced; again to redo',
+      },
+    ],
+  },
+  async run(_command, context) {
+    if (!context.audit) return [paragraph('Undo is not available: this worker keeps no audit trail.')];
+    const change = await findLastChange(context.audit, context.event.item);
+    if (change.length === 0)
+      return [paragraph('Nothing to undo: no change of the service to this item is on record.')];
+    const dryRun = context.dryRun === true;
+    const result = await undoEntries(change, {
+      tracker: context.tracker(),
+      audit: context.audit,
+      dryRun,
+      undoneBy: context.jobId,
+    });
+    return [...render(change, result, dryRun), paragraph('Write ', code('/undo'), ' again to redo it.')];
+  },
+};
