@@ -30,7 +30,7 @@ export function candidateLines(candidates: readonly Candidate[], linked: Readonl
       inline(
         code(`/link ${candidate.item.ref.key}`),
         ' ',
-        ...named(candidate.item),
+        link(candidate.item.title, candidate.item.url),
         ` (${why(candidate)}${linked.has(candidate.id) ? ', linked' : ''})`,
       ),
     ),

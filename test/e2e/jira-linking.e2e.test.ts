@@ -1,0 +1,149 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { linkIndexSize } from '../../src/linking/index.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+let stack: Stack;
+let redis: Redis;
+
+const BACKLOG: [string, string][] = [
+  [
+    'Card payment declined at checkout for Visa cards',
+    'Customers paying with Visa get "card declined" at checkout although the card is valid.',
+  ],
+  [
+    'Password reset email never arrives',
+    'Users request a password reset link but the email is not delivered. The reset template fails to render.',
+  ],
+  ['Dark mode for the settings page', 'Offer a dark theme toggle on the settings page.'],
+  ['Export invoices as PDF', 'Accountants need invoices as PDF files for their records.'],
+  ['Onboarding tour for new admins', 'Guide new administrators through the first setup steps.'],
+  ['Bulk edit of user roles', 'Admins want to change the role of many users at once.'],
+  ['Search results pagination is slow', 'Paging through search results takes seconds on large accounts.'],
+  ['Calendar sync with Outlook', 'Sync meetings with Outlook calendars both ways.'],
+  ['Localise notification emails into German', 'Translate the notification email templates.'],
+];
+
+beforeAll(async () => {
+  redis = new Redis(testRedisUrl());
+  stack = await startStack({ redisUrl: testRedisUrl(), redis });
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [
+      { key: 'APP', name: 'App' },
+      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
+    ],
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+  redis?.disconnect();
+});
+
+const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const text = (value: unknown) => JSON.stringify(value);
+const botComments = (key: string, marker: string) =>
+  stack.jira.state.comments.filter(
+    (c) =>
+      c.issueId === issue(key).id &&
+      c.authorId === stack.jira.botCredentials.accountId &&
+      text(c.body).includes(`backlog-refinery · ${marker}`),
+  );
+const linked = (a: string, b: string) =>
+  stack.jira.state.links.some(
+    (l) =>
+      (l.fromId === issue(a).id && l.toId === issue(b).id) ||
+      (l.fromId === issue(b).id && l.toId === issue(a).id),
+  );
+const ticket = (summary: string, description: string) =>
+  stack.jira.act.createIssue({ as: 'ada', project: 'HELP', summary, description, issuetype: 'Task' }).key;
+const command = async (key: string, body: string) => {
+  const comment = stack.jira.act.comment({ as: 'ada', issue: key, body });
+  return waitFor(() => botComments(key, `reply-${comment.id}`)[0]);
+};
+
+describe('ticket linking on Jira', () => {
+  let resetTicket = '';
+  let vagueTicket = '';
+
+  it('indexes backlog items as they are created', async () => {
+    for (const [summary, description] of BACKLOG) {
+      stack.jira.act.createIssue({ as: 'ada', project: 'APP', summary, description, issuetype: 'Story' });
+    }
+    await waitFor(async () => (await linkIndexSize(redis, stack.queuePrefix)) === BACKLOG.length);
+  });
+
+  it('links a matching service-desk ticket and explains why in one comment', async () => {
+    resetTicket = ticket(
+      'Password reset email not arriving',
+      'I asked for a password reset twice and the reset email never arrived in my inbox.',
+    );
+    await waitFor(() => linked(resetTicket, 'APP-2'));
+    const [comment] = await waitFor(
+      () => botComments(resetTicket, 'link')[0] && botComments(resetTicket, 'link'),
+    );
+    expect(text(comment!.body)).toContain('Linked to');
+    expect(text(comment!.body)).toContain('APP-2');
+    expect(text(comment!.body)).toMatch(/password/i);
+    expect(text(comment!.body)).toMatch(/confidence \d+%/);
+    expect(botComments(resetTicket, 'link')).toHaveLength(1);
+  });
+
+  it('offers candidates with /link lines for a vague ticket, and links none', async () => {
+    vagueTicket = ticket(
+      'Something is wrong with my account',
+      'Things do not work as expected since yesterday, the page is slow and emails look odd.',
+    );
+    const [comment] = await waitFor(
+      () => botComments(vagueTicket, 'link')[0] && botComments(vagueTicket, 'link'),
+    );
+    expect(text(comment!.body)).toContain('/link APP-7');
+    expect(stack.jira.state.links.filter((l) => l.fromId === issue(vagueTicket).id)).toHaveLength(0);
+  });
+
+  it('/similar lists the candidates now', async () => {
+    const reply = await command(vagueTicket, '/similar');
+    expect(text(reply.body)).toContain('/link APP-7');
+  });
+
+  it('/link and /unlink link and unlink by hand, and say what they did', async () => {
+    const linkReply = await command(vagueTicket, '/link APP-2');
+    expect(text(linkReply.body)).toContain('Linked');
+    expect(linked(vagueTicket, 'APP-2')).toBe(true);
+    await waitFor(() => text(botComments(vagueTicket, 'link')[0]?.body).includes('by Ada Lovelace'));
+
+    const unlinkReply = await command(vagueTicket, '/unlink APP-2');
+    expect(text(unlinkReply.body)).toContain('Unlinked');
+    expect(linked(vagueTicket, 'APP-2')).toBe(false);
+
+    await command(vagueTicket, '/link APP-2');
+    expect(linked(vagueTicket, 'APP-2')).toBe(true);
+    expect(botComments(vagueTicket, 'link')).toHaveLength(1);
+  });
+
+  it('tells each linked ticket once per resolution of the item', async () => {
+    const notices = (key: string) =>
+      stack.jira.state.comments.filter(
+        (c) => c.issueId === issue(key).id && text(c.body).includes('of APP-2'),
+      );
+    stack.jira.act.transition({ as: 'ada', issue: 'APP-2', to: 'In Progress' });
+    stack.jira.act.transition({ as: 'ada', issue: 'APP-2', to: 'Done' });
+    await waitFor(() => notices(resetTicket).length === 1 && notices(vagueTicket).length === 1);
+    expect(text(notices(resetTicket)[0]!.body)).toContain('Resolved');
+
+    const state = `${stack.queuePrefix}:linking:resolution:jira:${issue('APP-2').id}`;
+    stack.jira.act.transition({ as: 'ada', issue: 'APP-2', to: 'In Progress' });
+    await waitFor(async () => (await redis.hget(state, 'state')) === 'open');
+    stack.jira.act.transition({ as: 'ada', issue: 'APP-2', to: 'Done' });
+    await waitFor(() => notices(resetTicket).length === 2 && notices(vagueTicket).length === 2);
+    expect(text(notices(resetTicket)[1]!.body)).toContain('again');
+
+    await stack.jira.settled();
+    await waitFor(async () => (await redis.hget(state, 'n')) === '2');
+    expect(notices(resetTicket).map((c) => text(c.body).match(/resolution \d of APP-2/)?.[0])).toEqual([
+      'resolution 1 of APP-2',
+      'resolution 2 of APP-2',
+    ]);
+  });
+});
