@@ -7,8 +7,8 @@ import { STACK_TRELLO_SECRET, startStack, waitFor } from '../scripts/lib/stack.t
 import { signTrelloBody } from '../src/trackers/trello/trello-signature.ts';
 
 const EVENTS = Number(process.env.BENCH_RATE_EVENTS ?? 1000);
-/** Trello's real budget is 100 requests per token per 10 s; the same rule over 1 s keeps the run short. */
-const WINDOW_MS = 1_000;
+/** Trello's budget: 100 requests per token per 10 s. BENCH_RATE_WINDOW_MS shortens the window for quick runs. */
+const WINDOW_MS = Number(process.env.BENCH_RATE_WINDOW_MS ?? 10_000);
 const PER_TOKEN = 100;
 
 /** A backlog of Trello events drains at Trello's allowed rate, shared by two workers, without a single 429. */
@@ -55,7 +55,7 @@ export async function runRateLimitBench(): Promise<string> {
     return [
       '### Trello rate limit (shared by two worker processes)',
       '',
-      `${EVENTS} \`/help\` comments on Trello cards; the sandbox enforces ${PER_TOKEN} requests per token per ${WINDOW_MS} ms (Trello's rule, with the window shortened from 10 s so the run is short; the service's limiter is given the same window).`,
+      `${EVENTS} \`/help\` comments on Trello cards; the sandbox enforces ${PER_TOKEN} requests per token per ${WINDOW_MS} ms (the service's limiter is given the same window).`,
       '',
       '| requests | seconds | requests/s | allowed/s | share of allowed | 429s received |',
       '| ---: | ---: | ---: | ---: | ---: | ---: |',
