@@ -51,14 +51,14 @@ interface QueryTerm {
 export interface Scratch {
   acc: Float64Array;
   touched: Int32Array;
-  titleNorm: Float64Array;
-  descriptionNorm: Float64Array;
+  /** Interleaved per slot: [title norm, description norm] (one cache line per posting). */
+  norms: Float64Array;
   normKey: string;
 }
 
 export function createScratch(): Scratch {
   const empty = new Float64Array(0);
-  return { acc: empty, touched: new Int32Array(0), titleNorm: empty, descriptionNorm: empty, normKey: '' };
+  return { acc: empty, touched: new Int32Array(0), norms: empty, normKey: '' };
 }
 
 function kindWeight(kind: TermKind, tuning: LinkingTuning): number {
@@ -96,8 +96,7 @@ function selectQueryTerms(state: IndexState, tuning: LinkingTuning, text: Analyz
 
 interface Ctx {
   tuning: LinkingTuning;
-  titleNorm: Float64Array;
-  descriptionNorm: Float64Array;
+  norms: Float64Array;
 }
 
 function context(state: IndexState, tuning: LinkingTuning, scratch: Scratch): Ctx {
@@ -107,26 +106,24 @@ function context(state: IndexState, tuning: LinkingTuning, scratch: Scratch): Ct
     const live = Math.max(1, liveCount(state));
     const avgTitle = state.titleLengthSum / live || 1;
     const avgDescription = state.descriptionLengthSum / live || 1;
-    if (scratch.titleNorm.length < slots) {
-      scratch.titleNorm = new Float64Array(Math.max(slots, scratch.titleNorm.length * 2));
-      scratch.descriptionNorm = new Float64Array(scratch.titleNorm.length);
-    }
+    if (scratch.norms.length < 2 * slots)
+      scratch.norms = new Float64Array(Math.max(2 * slots, scratch.norms.length * 2));
     const { titleB, descriptionB } = tuning;
     for (let slot = 0; slot < slots; slot++) {
-      scratch.titleNorm[slot] =
+      scratch.norms[2 * slot] =
         tuning.titleWeight / (1 - titleB + (titleB * state.titleLength[slot]!) / avgTitle);
-      scratch.descriptionNorm[slot] =
+      scratch.norms[2 * slot + 1] =
         tuning.descriptionWeight /
         (1 - descriptionB + (descriptionB * state.descriptionLength[slot]!) / avgDescription);
     }
     scratch.normKey = key;
   }
-  return { tuning, titleNorm: scratch.titleNorm, descriptionNorm: scratch.descriptionNorm };
+  return { tuning, norms: scratch.norms };
 }
 
 function fieldTf(ctx: Ctx, posting: number, slot: number): number {
   const r = posting - slot * SLOT_FACTOR;
-  return (r >> 6) * ctx.titleNorm[slot]! + (r & 63) * ctx.descriptionNorm[slot]!;
+  return (r >> 6) * ctx.norms[2 * slot]! + (r & 63) * ctx.norms[2 * slot + 1]!;
 }
 
 /** The query scored against itself as if it were a document: the ceiling used to normalise scores. */
@@ -220,14 +217,14 @@ export function rankCandidates(
   const { acc, touched } = scratch;
   const k1 = tuning.k1;
   let touchedCount = 0;
-  const { titleNorm, descriptionNorm } = ctx;
+  const { norms } = ctx;
   for (const t of terms) {
     const { postings, weight } = t;
     for (let i = 0; i < postings.length; i++) {
       const p = postings[i]!;
       const slot = Math.floor(p / SLOT_FACTOR);
       const r = p - slot * SLOT_FACTOR;
-      const tf = (r >> 6) * titleNorm[slot]! + (r & 63) * descriptionNorm[slot]!;
+      const tf = (r >> 6) * norms[2 * slot]! + (r & 63) * norms[2 * slot + 1]!;
       const before = acc[slot]!;
       if (before === 0) touched[touchedCount++] = slot;
       acc[slot] = before + (weight * tf) / (k1 + tf);
@@ -238,17 +235,16 @@ export function rankCandidates(
   const best: Scored[] = [];
   for (let i = 0; i < touchedCount; i++) {
     const slot = touched[i]!;
-    const raw = acc[slot]!;
+    const base = acc[slot]! / self;
     acc[slot] = 0;
+    const full = best.length === depth;
+    if (full && base + tuning.recencyWeight <= best[depth - 1]!.score) continue;
     const id = state.ids[slot];
     if (id === null || id === undefined || id === request.excludeId) continue;
     const created = state.created[slot]!;
     if (created >= request.createdBefore) continue;
-    const base = raw / self;
-    if (best.length === request.limit && base + tuning.recencyWeight <= best[best.length - 1]!.score)
-      continue;
     const score = base + recencyPrior(tuning, request.createdBefore, created);
-    if (best.length === request.limit && score <= best[best.length - 1]!.score) continue;
+    if (full && score <= best[depth - 1]!.score) continue;
     let at = best.length;
     while (at > 0 && best[at - 1]!.score < score) at--;
     best.splice(at, 0, { slot, score, coverage: 0 });
