@@ -7,6 +7,7 @@ import type { MetricsSink } from '../metrics/metrics-sink.ts';
 import type { AdminDeps } from './admin/admin-deps.ts';
 import { registerAdmin } from './admin/admin-plugin.ts';
 import { registerDocs } from './admin/docs.ts';
+import { useBoundedJsonParser } from './plugins/bounded-json.ts';
 import { useErrorHandler } from './plugins/error-handler.ts';
 import { type HealthDeps, registerHealthRoutes } from './routes/health.ts';
 import { registerTrackerWebhooks } from './routes/tracker-webhooks.ts';
@@ -19,20 +20,29 @@ export interface AppDeps extends WebhookDeps, HealthDeps {
   admin?: AdminDeps;
   /** Delivery counters and /metrics. */
   metrics?: { registry: Registry; sink: MetricsSink };
+  /** Socket limits; tests shorten them to see a slow sender cut off in a second instead of 15. */
+  timeouts?: { requestMs: number; checkEveryMs: number };
 }
+
+/** A request must arrive whole within 15 s; Node looks for late ones every second (its default is 30 s). */
+const TIMEOUTS = { requestMs: 15_000, checkEveryMs: 1_000 };
 
 /** The Fastify app without `listen`, so tests drive it with `app.inject`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const timeouts = deps.timeouts ?? TIMEOUTS;
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
-    // Slow senders are cut off instead of holding a socket forever.
-    requestTimeout: 15_000,
+    // Slow senders (one byte a second keeps a socket from being idle) are cut off instead of holding it forever.
+    // Also given to Node at creation: set only afterwards, as Fastify does, it never fired (see test/security).
+    requestTimeout: timeouts.requestMs,
+    http: { requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkEveryMs },
     connectionTimeout: 20_000,
     disableRequestLogging: true,
     requestIdHeader: false,
     trustProxy: false,
   });
+  useBoundedJsonParser(app);
   await registerDocs(app);
   useErrorHandler(app);
   registerHealthRoutes(app, deps);

@@ -9,6 +9,7 @@ import type { Rules } from '../../rules/rules-schema.ts';
 import { compileValidator } from '../../schema/validate.ts';
 import type { Normalized } from '../../trackers/normalized.ts';
 import { HttpError } from '../errors.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan, TOO_DEEP } from '../plugins/bounded-json.ts';
 import { useRawJsonBody } from '../plugins/raw-json-body.ts';
 
 /** What differs between trackers on the intake path; everything else is this one pipeline. */
@@ -35,8 +36,10 @@ export interface WebhookDeps {
 const UNAUTHORIZED = 'Signature missing or invalid';
 
 function parseJson(raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new HttpError(400, TOO_DEEP);
   try {
-    return secureJson.parse(raw.toString('utf8'), undefined, {
+    return secureJson.parse(text, undefined, {
       protoAction: 'error',
       constructorAction: 'error',
     });
