@@ -1,0 +1,117 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { linkIndexSize } from '../../src/linking/index.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+let stack: Stack;
+let redis: Redis;
+let boardId: string;
+const rulesFile = join(mkdtempSync(join(tmpdir(), 'linking-rules-')), 'rules.yaml');
+writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\n');
+
+const BACKLOG: [string, string][] = [
+  [
+    'Card payment declined at checkout for Visa cards',
+    'Visa payments fail at checkout with "card declined".',
+  ],
+  ['Dark mode for the settings page', 'Offer a dark theme toggle on the settings page.'],
+  ['Export invoices as PDF', 'Accountants need invoices as PDF files for their records.'],
+];
+
+beforeAll(async () => {
+  redis = new Redis(testRedisUrl());
+  // Trello's limits over a 2 s window instead of 10 s: the same pacing, five times the budget for a quick test.
+  stack = await startStack({
+    redisUrl: testRedisUrl(),
+    redis,
+    env: { REFINERY_CONFIG: rulesFile, TRELLO_RATE_WINDOW_MS: '2000' },
+    trelloRateLimit: { perToken: 100, perKey: 300, windowMs: 2_000 },
+  });
+  boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets', 'Doing', 'Done'] }).id;
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [{ key: 'APP', name: 'App' }],
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+  redis?.disconnect();
+});
+
+const store = () => stack.trello.state();
+const comments = (cardId: string, marker: string) =>
+  store().actions.filter(
+    (a) =>
+      a.type === 'commentCard' &&
+      a.idMemberCreator === stack.trello.botMemberId &&
+      (a.data.card as { id: string }).id === cardId &&
+      String(a.data.text).includes(`backlog-refinery · ${marker}`),
+  );
+const attachments = (cardId: string) => [...store().attachments.values()].filter((a) => a.idCard === cardId);
+const card = async (list: string, name: string, desc: string) => {
+  const created = await stack.trelloAct('create-card', { boardId, list, name, desc });
+  return { id: String(created.id), shortLink: String(created.shortLink) };
+};
+
+describe('ticket linking on Trello', () => {
+  let item = { id: '', shortLink: '' };
+  let ticket = { id: '', shortLink: '' };
+
+  it('links a support-list card to the backlog card it is about: attachments both ways, one comment', async () => {
+    const cards = [];
+    for (const [name, desc] of BACKLOG) cards.push(await card('Backlog', name, desc));
+    item = cards[0]!;
+    await waitFor(async () => (await linkIndexSize(redis, stack.queuePrefix)) === BACKLOG.length);
+    // Trello creation times have whole seconds; a ticket is matched only with items created before it.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+    ticket = await card('Tickets', 'Visa card declined at checkout', 'My Visa card is declined at checkout.');
+
+    // A burst of card writes can meet Trello's rate limit; the queue then pauses for Retry-After (10 s).
+    await waitFor(() => attachments(ticket.id).some((a) => a.url.includes(item.shortLink)), 30_000);
+    await waitFor(() => attachments(item.id).some((a) => a.url.includes(ticket.shortLink)));
+    const [comment] = await waitFor(() => comments(ticket.id, 'link')[0] && comments(ticket.id, 'link'));
+    expect(String(comment!.data.text)).toContain('Linked to');
+    expect(String(comment!.data.text)).toMatch(/visa/i);
+    expect(comments(ticket.id, 'link')).toHaveLength(1);
+  }, 45_000);
+
+  it('/link links a Trello ticket to a Jira backlog item across trackers', async () => {
+    const jiraItem = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Bulk edit of user roles',
+      issuetype: 'Story',
+    });
+    await waitFor(async () => (await linkIndexSize(redis, stack.queuePrefix)) === BACKLOG.length + 1);
+    const other = await card('Tickets', 'Need to change many roles', 'Changing roles one by one takes ages.');
+    await waitFor(() => comments(other.id, 'link')[0]);
+
+    const { id } = await stack.trelloAct('comment', { cardId: other.id, text: `/link ${jiraItem.key}` });
+
+    const [reply] = await waitFor(
+      () => comments(other.id, `reply-${String(id)}`)[0] && comments(other.id, `reply-${String(id)}`),
+    );
+    expect(String(reply!.data.text)).toMatch(new RegExp(`Linked .* → \\W?${jiraItem.key}`));
+    expect(attachments(other.id).some((a) => a.url.endsWith(`/browse/${jiraItem.key}`))).toBe(true);
+    expect(
+      stack.jira.state.remoteLinks.some(
+        (l) => l.issueId === jiraItem.id && l.object.url.includes(other.shortLink),
+      ),
+    ).toBe(true);
+  });
+
+  it('tells the linked ticket once when the backlog card moves to Done', async () => {
+    await stack.trelloAct('move-card', { cardId: item.id, list: 'Done' });
+
+    await waitFor(() => comments(ticket.id, `resolution 1 of ${item.shortLink}`).length === 1);
+    expect(String(comments(ticket.id, 'resolution')[0]!.data.text)).toContain('is Done');
+    // A second list change inside the done category (Done → Done-ish) would be the same resolution.
+    await stack.trelloAct('move-card', { cardId: item.id, list: 'Done' });
+    expect(comments(ticket.id, 'resolution')).toHaveLength(1);
+  });
+});
