@@ -43,6 +43,21 @@ export const EnvSchema = Type.Object({
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
   JOB_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50, default: 6 }),
   JOB_BACKOFF_MS: Type.Integer({ minimum: 10, default: 2_000 }),
+  WORKER_LOCK_DURATION_MS: Type.Integer({
+    minimum: 1_000,
+    default: 30_000,
+    description: 'BullMQ lockDuration: a job whose worker died is seen as stalled after this long',
+  }),
+  WORKER_STALLED_INTERVAL_MS: Type.Integer({
+    minimum: 1_000,
+    default: 30_000,
+    description: 'BullMQ stalledInterval: how often workers look for stalled jobs to run again',
+  }),
+  ITEM_LOCK_TTL_MS: Type.Integer({
+    minimum: 1_000,
+    default: 60_000,
+    description: 'Expiry of the per-item lock; longer than any job runs, frees an item whose worker died',
+  }),
   /** Tests set it so a tracker answer that drifts from the vendor's published schema fails loudly. */
   TRACKER_STRICT_SCHEMAS: Type.Boolean({ default: false }),
   AUDIT_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 400 }),
@@ -84,6 +99,9 @@ export interface Config {
   workerConcurrency: number;
   jobAttempts: number;
   jobBackoffMs: number;
+  workerLockDurationMs: number;
+  workerStalledIntervalMs: number;
+  itemLockTtlMs: number;
   strictTrackerSchemas: boolean;
   auditRetentionDays: number;
   trelloRateWindowMs: number;
@@ -149,6 +167,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: env.WORKER_CONCURRENCY,
     jobAttempts: env.JOB_ATTEMPTS,
     jobBackoffMs: env.JOB_BACKOFF_MS,
+    workerLockDurationMs: env.WORKER_LOCK_DURATION_MS,
+    workerStalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+    itemLockTtlMs: env.ITEM_LOCK_TTL_MS,
     strictTrackerSchemas: env.TRACKER_STRICT_SCHEMAS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     trelloRateWindowMs: env.TRELLO_RATE_WINDOW_MS,

@@ -80,7 +80,13 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
         handlers: HANDLERS,
         context,
         worker: () => worker!,
-        withItemLock: createItemLock({ redis: client, keyPrefix: config.queuePrefix }),
+        // On the connection that waits for Redis: a release that fails fast during an outage would leave the
+      // item locked until the lock expires.
+      withItemLock: createItemLock({
+        redis: connection,
+        keyPrefix: config.queuePrefix,
+        ttlMs: config.itemLockTtlMs,
+      }),
       }),
       metrics,
     ),
@@ -90,6 +96,8 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
       connection,
       prefix: `{${config.queuePrefix}}`,
       concurrency: config.workerConcurrency,
+      lockDuration: config.workerLockDurationMs,
+      stalledInterval: config.workerStalledIntervalMs,
     },
   );
   worker.on('error', (error) => log.warn({ err: { message: error.message } }, 'Worker error'));

@@ -1,0 +1,169 @@
+import type { Stack } from '../../scripts/lib/stack.ts';
+import { STACK_JIRA_SECRET } from '../../scripts/lib/stack.ts';
+import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
+
+export interface Delivery {
+  id: string;
+  commentId: string;
+  body: string;
+}
+
+export interface Attempt {
+  /** 200 only for "duplicate": an ignored delivery is a harness bug, reported as 299. */
+  status: number;
+  ms: number;
+  at: number;
+}
+
+export interface SendRecord {
+  delivery: Delivery;
+  attempts: Attempt[];
+  /** Answered 202, or 200-duplicate after an attempt whose answer was lost: the service owns it. */
+  acked: boolean;
+}
+
+let sequence = 0;
+
+/** A signed comment_created delivery with a fresh delivery id and comment id, cloned from a real one. */
+export function makeDelivery(
+  template: Record<string, unknown>,
+  issue: { id: string; key: string },
+  label: string,
+): Delivery {
+  sequence += 1;
+  const commentId = String(500_000 + sequence);
+  const payload = structuredClone(template) as {
+    timestamp: number;
+    issue: { id: string; key: string; self: string };
+    comment: { id: string; self: string };
+  };
+  payload.timestamp = Date.now();
+  payload.issue.id = issue.id;
+  payload.issue.key = issue.key;
+  payload.issue.self = payload.issue.self.replace(/issue\/\d+$/, `issue/${issue.id}`);
+  payload.comment.id = commentId;
+  payload.comment.self = payload.comment.self.replace(
+    /issue\/\d+\/comment\/\d+$/,
+    `issue/${issue.id}/comment/${commentId}`,
+  );
+  return { id: `fault-${label}-${process.pid}-${sequence}`, commentId, body: JSON.stringify(payload) };
+}
+
+/** One POST as Jira makes it; status 0 when the connection failed or the answer took longer than the timeout. */
+export async function post(apiUrl: string, delivery: Delivery, timeoutMs = 10_000): Promise<Attempt> {
+  const started = Date.now();
+  try {
+    const response = await fetch(`${apiUrl}/webhooks/jira`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'x-hub-signature': signJiraBody(delivery.body, STACK_JIRA_SECRET),
+        'x-atlassian-webhook-identifier': delivery.id,
+        'x-atlassian-webhook-flow': 'Primary',
+      },
+      body: delivery.body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    const status = response.status === 200 && !text.includes('"duplicate":true') ? 299 : response.status;
+    return { status, ms: Date.now() - started, at: started };
+  } catch {
+    return { status: 0, ms: Date.now() - started, at: started };
+  }
+}
+
+const RETRYABLE = new Set([0, 408, 409, 425, 429]);
+
+/** Sends until acknowledged, retrying like Jira (408/409/425/429/5xx/connection error), until the deadline. */
+export async function sendLikeJira(
+  apiUrl: string,
+  delivery: Delivery,
+  deadline: number,
+  retryMs = 250,
+): Promise<SendRecord> {
+  const record: SendRecord = { delivery, attempts: [], acked: false };
+  for (;;) {
+    const attempt = await post(apiUrl, delivery);
+    record.attempts.push(attempt);
+    if (attempt.status === 202 || attempt.status === 200) {
+      record.acked = true;
+      return record;
+    }
+    const retryable = RETRYABLE.has(attempt.status) || attempt.status >= 500;
+    if (!retryable || Date.now() + retryMs > deadline) return record;
+    await new Promise((resolve) => setTimeout(resolve, retryMs));
+  }
+}
+
+export interface LoadOptions {
+  apiUrl: string;
+  next: () => Delivery;
+  /** Concurrent senders; each sends one delivery at a time, so a long outage piles up at most this many. */
+  senders: number;
+  pauseMs: number;
+  /** Senders stop starting new deliveries when this resolves. */
+  until: Promise<unknown>;
+  /** Retries stop here (a bound on every run). */
+  deadline: number;
+}
+
+export async function runLoad(options: LoadOptions): Promise<SendRecord[]> {
+  const records: SendRecord[] = [];
+  let stopped = false;
+  void options.until.then(() => {
+    stopped = true;
+  });
+  const sender = async () => {
+    while (!stopped) {
+      records.push(await sendLikeJira(options.apiUrl, options.next(), options.deadline));
+      await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
+    }
+  };
+  await Promise.all(Array.from({ length: options.senders }, sender));
+  return records;
+}
+
+/** Reply comments the bot created (POSTs recorded by the sandbox) per source comment id. */
+export function replyWrites(stack: Stack): Map<string, number> {
+  const counts = new Map<string, number>();
+  const bot = stack.jira.botCredentials.accountId;
+  for (const write of stack.jira.writes) {
+    if (write.method !== 'POST' || write.actor !== bot || !/\/comment$/.test(write.path.split('?')[0]!))
+      continue;
+    const match = /backlog-refinery · reply-(\d+)"/.exec(JSON.stringify(write.body));
+    if (match) counts.set(match[1]!, (counts.get(match[1]!) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export interface Tally {
+  sent: number;
+  acked: number;
+  lost: number;
+  doubled: number;
+  /** Deliveries that got no acknowledgement before the deadline (the sender would keep retrying). */
+  unacked: number;
+  statuses: Record<string, number>;
+}
+
+export function tally(stack: Stack, records: readonly SendRecord[]): Tally {
+  const writes = replyWrites(stack);
+  const statuses: Record<string, number> = {};
+  for (const record of records)
+    for (const attempt of record.attempts) statuses[attempt.status] = (statuses[attempt.status] ?? 0) + 1;
+  const acked = records.filter((record) => record.acked);
+  return {
+    sent: records.length,
+    acked: acked.length,
+    lost: acked.filter((record) => (writes.get(record.delivery.commentId) ?? 0) === 0).length,
+    doubled: records.filter((record) => (writes.get(record.delivery.commentId) ?? 0) > 1).length,
+    unacked: records.length - acked.length,
+    statuses,
+  };
+}
+
+/** True once every acknowledged delivery has its reply. */
+export function allEffectsIn(stack: Stack, records: readonly SendRecord[]): boolean {
+  const writes = replyWrites(stack);
+  return records.every((record) => !record.acked || (writes.get(record.delivery.commentId) ?? 0) > 0);
+}
