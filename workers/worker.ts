@@ -81,12 +81,12 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
         context,
         worker: () => worker!,
         // On the connection that waits for Redis: a release that fails fast during an outage would leave the
-      // item locked until the lock expires.
-      withItemLock: createItemLock({
-        redis: connection,
-        keyPrefix: config.queuePrefix,
-        ttlMs: config.itemLockTtlMs,
-      }),
+        // item locked until the lock expires.
+        withItemLock: createItemLock({
+          redis: connection,
+          keyPrefix: config.queuePrefix,
+          ttlMs: config.itemLockTtlMs,
+        }),
       }),
       metrics,
     ),
