@@ -173,5 +173,5 @@ export async function notifyResolution(ref: ItemRef, context: JobContext) {
       if (!(error instanceof TrackerError && error.kind === 'notFound')) throw error;
     }
   }
-  return { resolution, notified };
+  return { resolution, notified: notified.sort() };
 }
