@@ -32,6 +32,7 @@ export function registerTrackerWebhooks(app: FastifyInstance, config: Config, de
       // Older senders have no identifier header; the body (with its timestamp) then identifies the delivery.
       deliveryKey: (_body, headers, raw) =>
         `jira.${header(headers['x-atlassian-webhook-identifier']) ?? `body-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}`}`,
+      sentAt: (body) => body.timestamp,
       normalize: (body, key) => toJiraEvent(body, key),
     },
     deps,
@@ -58,6 +59,9 @@ export function registerTrackerWebhooks(app: FastifyInstance, config: Config, de
         ),
       schema: TrelloDeliverySchema,
       deliveryKey: (body) => `trello.${body.action.id}`,
+      // One action reaches every webhook watching its models, each body naming its own `model`: still one action.
+      content: (body) => JSON.stringify(body.action),
+      sentAt: (body) => Date.parse(body.action.date) || undefined,
       normalize: (body) => toTrelloEvent(body),
     },
     deps,

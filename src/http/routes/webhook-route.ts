@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
@@ -22,6 +23,10 @@ export interface WebhookSource<S extends TSchema> {
   schema: S;
   /** Stable across the sender's retries of one delivery. */
   deliveryKey(body: Static<S>, headers: IncomingHttpHeaders, rawBody: Buffer): string;
+  /** What must be equal for two deliveries with one key to be copies (default: the raw bytes). */
+  content?(body: Static<S>): string;
+  /** When the sender says it sent the delivery (ms since epoch), if the body says. */
+  sentAt?(body: Static<S>): number | undefined;
   normalize(body: Static<S>, deliveryKey: string): Normalized;
 }
 
@@ -31,6 +36,12 @@ export interface WebhookDeps {
   /** The service's own account on each tracker, once learned: its events are dropped. */
   selfId: (tracker: TrackerName) => string | undefined;
   onOutcome?: (tracker: TrackerName, outcome: string) => void;
+  /**
+   * Deliveries the body dates older than this are answered 200 and ignored: past the dedupe record's lifetime a
+   * captured delivery could otherwise be replayed into a second effect. Off when absent.
+   */
+  maxDeliveryAgeMs?: number;
+  now?: () => number;
 }
 
 const UNAUTHORIZED = 'Signature missing or invalid';
@@ -79,6 +90,18 @@ export function registerWebhookRoute<S extends TSchema>(
       const deliveryKey = source.deliveryKey(validated.value, request.headers, raw);
       // No child logger per request: creating one (with redaction) costs more than the rest of the intake.
       const log = request.log;
+      const sentAt = source.sentAt?.(validated.value);
+      if (deps.maxDeliveryAgeMs !== undefined && sentAt !== undefined) {
+        const ageMs = (deps.now ?? Date.now)() - sentAt;
+        if (ageMs > deps.maxDeliveryAgeMs) {
+          count('ignored');
+          log.warn(
+            { deliveryId: deliveryKey, ageMs },
+            'Stale delivery ignored (older than the dedupe window)',
+          );
+          return reply.status(200).send({ ignored: 'stale delivery, older than the dedupe window' });
+        }
+      }
       const result = source.normalize(validated.value, deliveryKey);
       if (result.kind === 'ignored') {
         count('ignored');
@@ -93,7 +116,16 @@ export function registerWebhookRoute<S extends TSchema>(
       const jobs = planJobs(event, deps.rules());
       let outcome: Awaited<ReturnType<Intake['accept']>>;
       try {
-        outcome = await deps.intake.accept(deliveryKey, jobs);
+        const content = source.content?.(validated.value) ?? raw;
+        const bodyHash = createHash('sha256').update(content).digest('hex');
+        outcome = await deps.intake.accept(deliveryKey, jobs, {
+          bodyHash,
+          onReuse: (storedHash) =>
+            log.warn(
+              { deliveryId: deliveryKey, bodyHash, storedHash },
+              'Delivery id reused with a different body',
+            ),
+        });
       } catch (error) {
         count('unavailable');
         log.warn(
