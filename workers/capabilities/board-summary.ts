@@ -1,6 +1,5 @@
 import type { Doc } from '../../src/domain/doc.ts';
 import {
-  type CardInfo,
   renderSprintSummary,
   type SprintStats,
   summarizeBoardWindow,
@@ -30,8 +29,25 @@ export function boardRules(context: JobContext, board: { id: string; key?: strin
   return listed ?? trelloBoardSummary(summaries, board.id);
 }
 
-async function readCards(tracker: Tracker, refs: readonly TrackerItem['ref'][]) {
+/**
+ * Every open card of the board in a few paged requests (the Trello rate limit is shared with every other
+ * capability), then the few moved or created cards that are no longer open on it.
+ */
+async function readCards(
+  tracker: Tracker,
+  boardId: string,
+  skipList: string | undefined,
+  refs: readonly TrackerItem['ref'][],
+): Promise<Map<string, TrackerItem>> {
   const cards = new Map<string, TrackerItem>();
+  let cursor: string | undefined;
+  do {
+    const page = await tracker.listItems({ kind: 'container', containerId: boardId }, cursor);
+    for (const card of page.items) {
+      if (card.container.listName?.trim().toLowerCase() !== skipList) cards.set(card.ref.id, card);
+    }
+    cursor = page.next;
+  } while (cursor);
   for (const ref of refs) {
     if (cards.has(ref.id)) continue;
     try {
@@ -69,12 +85,15 @@ export async function summarizeTrelloWindow(
   const actions = (await activity.getBoardActions(boardId, window.start, window.end)).filter(
     (action) => action.type === 'other' || action.listAfter?.trim().toLowerCase() !== summaryList,
   );
-  const cardsInProgress: TrackerItem[] = [];
-  for (const list of rules.inProgressLists)
-    cardsInProgress.push(...(await activity.getListItems(boardId, list)));
   const cards = await readCards(
     tracker,
+    boardId,
+    summaryList,
     actions.filter((action) => action.type !== 'other').map((action) => action.card),
+  );
+  const inProgress = new Set(rules.inProgressLists.map((name) => name.trim().toLowerCase()));
+  const cardsInProgress = [...cards.values()].filter((card) =>
+    inProgress.has(card.container.listName?.trim().toLowerCase() ?? ''),
   );
   const input = {
     window,
@@ -82,7 +101,7 @@ export async function summarizeTrelloWindow(
     doneLists: rules.doneLists,
     inProgressLists: rules.inProgressLists,
     cardsInProgress,
-    cards: cards as ReadonlyMap<string, CardInfo>,
+    cards,
     bugLabels: rules.bugLabels,
   };
   const delivered = summarizeBoardWindow(input).done.items.flatMap((item) => cards.get(item.ref.id) ?? []);
