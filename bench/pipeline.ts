@@ -19,7 +19,10 @@ interface PipelineResult {
 }
 
 function delivery(template: string, issue: { id: string; key: string }, n: number): string {
-  const body = JSON.parse(template) as { comment: { id: string; body: string }; issue: { id: string; key: string; self: string } };
+  const body = JSON.parse(template) as {
+    comment: { id: string; body: string };
+    issue: { id: string; key: string; self: string };
+  };
   body.comment.id = String(900_000 + n);
   body.comment.body = '/help';
   body.issue.id = issue.id;
@@ -51,22 +54,39 @@ async function send(stack: Stack, bodies: { issueId: string; body: string }[]): 
 }
 
 async function measure(redisUrl: string, redis: Redis, workers: number): Promise<PipelineResult> {
-  const stack = await startStack({ redisUrl, redis, workers, env: { LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '16' } });
+  const stack = await startStack({
+    redisUrl,
+    redis,
+    workers,
+    env: { LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '16' },
+  });
   try {
     const seeded = stack.jira.seed({
       people: [{ accountId: 'ada', displayName: 'Ada', email: 'ada@example.test' }],
       projects: [{ key: 'BEN', name: 'Bench' }],
-      issues: Array.from({ length: EVENTS }, (_, i) => ({ projectKey: 'BEN', summary: `Item ${i}`, issuetype: 'Task', reporter: 'ada' })),
+      issues: Array.from({ length: EVENTS }, (_, i) => ({
+        projectKey: 'BEN',
+        summary: `Item ${i}`,
+        issuetype: 'Task',
+        reporter: 'ada',
+      })),
     });
-    const template = readFileSync(new URL('../test/fixtures/jira/comment_created.json', import.meta.url), 'utf8');
-    const bodies = seeded.issues.map((issue, n) => ({ issueId: issue.id, body: delivery(template, issue, n) }));
+    const template = readFileSync(
+      new URL('../test/fixtures/jira/comment_created.json', import.meta.url),
+      'utf8',
+    );
+    const bodies = seeded.issues.map((issue, n) => ({
+      issueId: issue.id,
+      body: delivery(template, issue, n),
+    }));
     const started = Date.now();
     const acceptedAt = await send(stack, bodies);
     const writtenAt = new Map<string, number>();
     await waitFor(() => {
       for (const write of stack.jira.writes) {
         const match = /^\/rest\/api\/3\/issue\/(\d+)\/comment$/.exec(write.path);
-        if (match && write.method === 'POST' && !writtenAt.has(match[1]!)) writtenAt.set(match[1]!, Date.parse(write.at));
+        if (match && write.method === 'POST' && !writtenAt.has(match[1]!))
+          writtenAt.set(match[1]!, Date.parse(write.at));
       }
       return writtenAt.size >= acceptedAt.size;
     }, 120_000);
@@ -99,7 +119,9 @@ export async function runPipelineBench(): Promise<string> {
       '',
       '| worker processes | events/s | p50 ms | p99 ms | replies written |',
       '| ---: | ---: | ---: | ---: | ---: |',
-      ...[one, two].map((r) => `| ${r.workers} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.replies}/${EVENTS} |`),
+      ...[one, two].map(
+        (r) => `| ${r.workers} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.replies}/${EVENTS} |`,
+      ),
       '',
       `Scaling (2 workers / 1 worker): ${(two.perSecond / one.perSecond).toFixed(2)}`,
     ].join('\n');

@@ -29,7 +29,9 @@ export async function runRateLimitBench(): Promise<string> {
       lists: ['Backlog'],
       cards: Array.from({ length: EVENTS }, (_, i) => ({ list: 'Backlog', name: `Card ${i}` })),
     });
-    const template = JSON.parse(readFileSync(new URL('../test/fixtures/trello/commentCard.json', import.meta.url), 'utf8'));
+    const template = JSON.parse(
+      readFileSync(new URL('../test/fixtures/trello/commentCard.json', import.meta.url), 'utf8'),
+    );
     const callback = `${stack.apiUrl}/webhooks/trello`;
     const requestsBefore = stack.trello.counters.requests;
     const started = Date.now();
@@ -41,12 +43,17 @@ export async function runRateLimitBench(): Promise<string> {
       const body = JSON.stringify(template);
       await fetch(callback, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-trello-webhook': signTrelloBody(body, STACK_TRELLO_SECRET, callback) },
+        headers: {
+          'content-type': 'application/json',
+          'x-trello-webhook': signTrelloBody(body, STACK_TRELLO_SECRET, callback),
+        },
         body,
       });
     }
     const replies = () =>
-      stack.trello.writes.filter((write) => write.method === 'POST' && write.path.endsWith('/actions/comments')).length;
+      stack.trello.writes.filter(
+        (write) => write.method === 'POST' && write.path.endsWith('/actions/comments'),
+      ).length;
     await waitFor(() => replies() >= EVENTS, 600_000);
     const seconds = (Date.now() - started) / 1000;
     const requests = stack.trello.counters.requests - requestsBefore;

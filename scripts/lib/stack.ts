@@ -116,7 +116,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 /** Polls until `check` returns a value (not undefined/false), or fails with what it last saw. */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
