@@ -30,3 +30,23 @@ it('a person comments /help in Jira → API process → Redis → worker process
   expect(JSON.stringify(reply.body)).toContain('backlog-refinery commands');
   expect(JSON.stringify(reply.body)).toContain('/help');
 });
+
+it('an edited comment runs only the commands it added, and the one reply is edited in place', async () => {
+  const bot = stack.jira.botCredentials.accountId;
+  const replies = () => stack.jira.state.comments.filter((c) => c.authorId === bot && JSON.stringify(c.body).includes('Reply to'));
+  const comment = stack.jira.act.comment({ as: 'ada', issue: 'APP-1', body: '/socre' });
+  const [reply] = await waitFor(() => {
+    const found = replies().filter((c) => JSON.stringify(c.body).includes('Did you mean'));
+    return found.length > 0 ? found : undefined;
+  });
+
+  stack.jira.act.editComment({ as: 'ada', issue: 'APP-1', commentId: comment.id, body: '/socre\n/help' });
+
+  await waitFor(() => {
+    const edited = stack.jira.state.comments.find((c) => c.id === reply!.id);
+    return JSON.stringify(edited?.body).includes('backlog-refinery commands');
+  });
+  const edited = JSON.stringify(stack.jira.state.comments.find((c) => c.id === reply!.id)?.body);
+  expect(edited).toContain('/score');
+  expect(replies()).toHaveLength(2);
+});
