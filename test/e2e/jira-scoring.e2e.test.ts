@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STACK_JIRA_SECRET, type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { rescoreScopeRequest } from '../../src/domain/scoring/plan-scoring.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import type { Delivery } from '../../src/sandbox/jira/webhooks.ts';
 import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
@@ -46,7 +47,10 @@ const text = (value: unknown) => JSON.stringify(value);
 const botComments = (key: string) =>
   stack.jira.state.comments.filter((c) => c.issueId === issue(key).id && c.authorId === bot());
 const scorecards = (key: string) => botComments(key).filter((c) => text(c.body).includes('Priority score: '));
-const botWrites = () => stack.jira.writes.filter((write) => write.actor === bot()).length;
+/** What the service changed in Jira; a JQL search is a POST, but reads. */
+const botChanges = () =>
+  stack.jira.writes.filter((write) => write.actor === bot() && !write.path.startsWith('/rest/api/3/search'));
+const botWrites = () => botChanges().length;
 /** The number fields the service writes, by their names in the sandbox's field list. */
 const numbers = (key: string) => ({
   score: issue(key).custom.customfield_10052,
@@ -95,6 +99,18 @@ async function redeliver(delivery: Delivery | undefined, deliveryId?: string) {
     body: raw,
   });
   return (await response.json()) as { duplicate?: boolean; jobs?: string[]; eventId?: string };
+}
+
+/** The bot's write count once it has stayed the same for half a second (other capabilities finished). */
+async function quiet(): Promise<number> {
+  let last = -1;
+  return waitFor(async () => {
+    const now = botWrites();
+    if (now === last) return now;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return undefined;
+  });
 }
 
 async function finishedJob(id: string) {
@@ -207,5 +223,27 @@ describe('scoring on Jira', () => {
     const card = text(scorecards(created.key)[0]!.body);
     expect(card).toContain('Not written to fields');
     expect(card).toContain(`not on the edit screen of ${created.key}`);
+  });
+
+  it('a bulk re-score of a project scores each backlog item once and reports counts', async () => {
+    const created = createStory('Export VAT report');
+    await waitFor(() => scorecards(created.key).length > 0);
+    const writesBefore = await quiet();
+
+    const job = await queue.add(
+      'rescore-scope',
+      rescoreScopeRequest({
+        tracker: 'jira',
+        scope: { kind: 'container', containerId: 'APP' },
+        requestedBy: { id: 'admin-api', displayName: 'Admin API' },
+      }).data,
+      { jobId: `rescore-${randomUUID()}` },
+    );
+    const done = await finishedJob(job.id!);
+    const appItems = [...stack.jira.state.issues.values()].filter((i) => i.key.startsWith('APP-')).length;
+    // Everything was scored when it changed, so nothing is rewritten.
+    expect(done.returnvalue).toMatchObject({ seen: appItems, unchanged: appItems, written: 0, failed: 0 });
+    expect(done.progress).toMatchObject({ seen: appItems });
+    expect(botChanges().slice(writesBefore)).toEqual([]);
   });
 });

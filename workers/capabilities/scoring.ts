@@ -12,6 +12,7 @@ import {
   scoreItem,
 } from '../../src/domain/scoring/index.ts';
 import { TrackerError } from '../../src/errors.ts';
+import { createItemLock } from '../../src/queue/item-lock.ts';
 import { classifyContainer } from '../../src/rules/scope-rules.ts';
 import type { CommentOutcome, FieldWriteOutcome, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
@@ -19,8 +20,6 @@ import type { JobContext } from '../job-context.ts';
 export const SCORECARD_COMMENT = 'scorecard';
 
 const FINGERPRINT_TTL_SECONDS = 180 * 86_400;
-const LOCK_TTL_MS = 60_000;
-const LOCK_WAIT_MS = 20_000;
 
 const stateKey = (context: JobContext, kind: string, ref: ItemRef) =>
   `${context.keyPrefix}:score:${kind}:${ref.tracker}:${ref.id}`;
@@ -114,20 +113,13 @@ export async function computeScore(
   return scoreItem({ item, evidence, overrides }, context.rules().scoring);
 }
 
-/** Two jobs scoring one item at once could both create its scorecard; one waits for the other. */
-async function withItemLock<T>(context: JobContext, ref: ItemRef, run: () => Promise<T>): Promise<T> {
-  const key = stateKey(context, 'lock', ref);
-  const token = `${context.jobId}:${process.pid}`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  while ((await context.redis.set(key, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') {
-    if (Date.now() > deadline) throw new Error(`${ref.key} is being scored by another job`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  try {
-    return await run();
-  } finally {
-    if ((await context.redis.get(key)) === token) await context.redis.del(key);
-  }
+/**
+ * The processor serializes jobs by the item of their event; a link's other end and the items of a bulk re-score
+ * are not that item, so scoring takes its own lock (a separate key space: the processor's lock is not reentrant).
+ */
+function withScoringLock<T>(context: JobContext, ref: ItemRef, run: () => Promise<T>): Promise<T> {
+  const withItemLock = createItemLock({ redis: context.redis, keyPrefix: `${context.keyPrefix}:score` });
+  return withItemLock(`${ref.tracker}:${ref.id}`, run);
 }
 
 function missingFieldsNote(missing: FieldWriteOutcome['missing']): Block[] {
@@ -136,6 +128,22 @@ function missingFieldsNote(missing: FieldWriteOutcome['missing']): Block[] {
     paragraph('Not written to fields (this comment carries the values):'),
     bulletList(missing.map(({ name, reason }) => inline(code(name), `: ${reason}`))),
   ];
+}
+
+/** Fields the item already shows with the wanted value are not sent: on Trello each field is its own request. */
+async function writeFields(
+  item: TrackerItem,
+  values: Record<string, number>,
+  context: JobContext,
+): Promise<FieldWriteOutcome> {
+  const unchanged = Object.keys(values).filter((name) => item.fields[name] === values[name]);
+  const changed = Object.fromEntries(Object.entries(values).filter(([name]) => !unchanged.includes(name)));
+  if (Object.keys(changed).length === 0) return { written: [], unchanged, missing: [] };
+  const createMissing = item.ref.tracker === 'trello' && context.rules().scoring.createMissingTrelloFields;
+  const outcome = await context
+    .tracker(item.ref.tracker)
+    .setNumberFields(item.ref, changed, { createMissing });
+  return { ...outcome, unchanged: [...unchanged, ...outcome.unchanged] };
 }
 
 export interface ScoreOutcome {
@@ -157,7 +165,7 @@ export async function applyScore(
   context: JobContext,
   options: { force?: boolean; cache?: TicketCache } = {},
 ): Promise<ScoreOutcome> {
-  return withItemLock(context, item.ref, async () => {
+  return withScoringLock(context, item.ref, async () => {
     const rules = context.rules().scoring;
     const result = await computeScore(item, context, options.cache);
     const values = scoreFieldValues(result, rules);
@@ -168,8 +176,7 @@ export async function applyScore(
       return { ...base, write: 'unchanged' };
 
     const tracker = context.tracker(item.ref.tracker);
-    const createMissing = item.ref.tracker === 'trello' && rules.createMissingTrelloFields;
-    const fields = await tracker.setNumberFields(item.ref, values, { createMissing });
+    const fields = await writeFields(item, values, context);
     if (fields.missing.length > 0) {
       context.log.warn(
         { item: item.ref.key, missing: fields.missing },

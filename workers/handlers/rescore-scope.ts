@@ -19,9 +19,6 @@ interface Saved {
   counts: RescoreCounts;
 }
 
-/** The worker passes the BullMQ job's progress when it offers one; the same counts are kept in Redis. */
-export type ProgressContext = JobContext & { progress?: (counts: RescoreCounts) => Promise<void> };
-
 export const rescoreProgressKey = (keyPrefix: string, jobId: string) => `${keyPrefix}:score:rescore:${jobId}`;
 
 const PROGRESS_TTL_SECONDS = 7 * 86_400;
@@ -30,7 +27,7 @@ const PROGRESS_TTL_SECONDS = 7 * 86_400;
  * Re-scores every item of a project, board or query, page by page. Progress is saved after each page, so a
  * retried job (rate limit, crash) resumes where it stopped instead of starting over.
  */
-export async function rescoreScope(data: JobDataMap['rescore-scope'], context: ProgressContext) {
+export async function rescoreScope(data: JobDataMap['rescore-scope'], context: JobContext) {
   const tracker = context.tracker(data.tracker);
   const key = rescoreProgressKey(context.keyPrefix, context.jobId);
   const stored = await context.redis.get(key);
@@ -63,7 +60,7 @@ export async function rescoreScope(data: JobDataMap['rescore-scope'], context: P
     counts.pages += 1;
     cursor = page.next;
     await context.redis.set(key, JSON.stringify({ cursor, counts }), 'EX', PROGRESS_TTL_SECONDS);
-    await context.progress?.(counts);
+    await context.progress?.({ ...counts });
   } while (cursor);
   context.log.info({ scope: data.scope, by: data.requestedBy.displayName, ...counts }, 'Scope re-scored');
   return { ...counts };

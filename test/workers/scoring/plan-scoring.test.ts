@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { FieldChange, TrackerEvent } from '../../../src/domain/events.ts';
+import { planJobs } from '../../../src/domain/plan-jobs.ts';
+import { planScoring, rescoreScopeRequest } from '../../../src/domain/scoring/plan-scoring.ts';
+import { parseRules } from '../../../src/rules/load-rules.ts';
+import type { Rules } from '../../../src/rules/rules-schema.ts';
+
+function rulesOf(document: unknown = {}): Rules {
+  const result = parseRules(document);
+  if (!result.ok) throw new Error(result.problems.join('; '));
+  return result.rules;
+}
+
+const base = {
+  deliveryId: 'd-1',
+  tracker: 'jira' as const,
+  actor: { id: 'ada', displayName: 'Ada' },
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  item: { tracker: 'jira' as const, id: '10001', key: 'APP-1' },
+  container: { id: '10000', key: 'APP', projectType: 'software' },
+};
+const SUPPORT = { id: '10002', key: 'HELP', projectType: 'service_desk' };
+const change = (field: string): FieldChange => ({ field, from: null, to: 'x' });
+const updated = (...fields: string[]): TrackerEvent => ({
+  ...base,
+  kind: 'item.updated',
+  changes: fields.map(change),
+});
+const scoringJobs = (event: TrackerEvent, rules = rulesOf()) =>
+  planJobs(event, rules, [planScoring]).map((job) => job.name);
+
+describe('planScoring', () => {
+  it.each([
+    ['priority', ['priority']],
+    ['labels', ['labels']],
+    ['issue type', ['issuetype']],
+    ['summary and description (keywords, inferred size)', ['summary', 'description']],
+    ['original estimate', ['timeoriginalestimate']],
+    ['Story Points by its usual Jira id', ['customfield_10016']],
+    ['a Trello card title', ['title']],
+    ['a Trello "Story points" custom field', ['Story points']],
+    ['the Severity field', ['Severity']],
+    ['an own field together with an input', ['customfield_10050', 'labels']],
+  ])('re-scores a backlog item when %s changes', (_name, fields) => {
+    expect(scoringJobs(updated(...fields))).toEqual(['score-item']);
+  });
+
+  it.each([
+    ['the fields the service writes, by Jira id', ['customfield_10050', 'customfield_10052']],
+    ['the fields the service writes, by name', ['Impact', 'Effort', 'Priority score', 'Reach', 'Confidence']],
+    ['status only', ['status']],
+    ['assignee only', ['assignee']],
+  ])('plans nothing when only %s change', (_name, fields) => {
+    expect(scoringJobs(updated(...fields))).toEqual([]);
+  });
+
+  it('scores a created backlog item, not a created support ticket', () => {
+    expect(scoringJobs({ ...base, kind: 'item.created' })).toEqual(['score-item']);
+    expect(scoringJobs({ ...base, container: SUPPORT, kind: 'item.created' })).toEqual([]);
+  });
+
+  it.each(['link.created', 'link.deleted'] as const)('re-scores both ends of a %s', (kind) => {
+    const target = { tracker: 'jira' as const, id: '10009', key: '10009' };
+    expect(scoringJobs({ ...base, container: { id: 'unknown', key: 'unknown' }, kind, target })).toEqual([
+      'score-item',
+    ]);
+  });
+
+  it('watches the fields a rules file names, and never the ones it writes to', () => {
+    const rules = rulesOf({
+      scoring: { triggerFields: ['customfield_10060'], fields: { score: 'RICE' }, severityField: 'Sev' },
+    });
+    expect(scoringJobs(updated('customfield_10060'), rules)).toEqual(['score-item']);
+    expect(scoringJobs(updated('Sev'), rules)).toEqual(['score-item']);
+    expect(scoringJobs(updated('RICE'), rules)).toEqual([]);
+  });
+
+  it('builds the bulk re-score job for the admin API', () => {
+    const request = rescoreScopeRequest({
+      tracker: 'jira',
+      scope: { kind: 'query', query: 'project = APP' },
+      requestedBy: { id: 'admin-api', displayName: 'Admin API' },
+    });
+    expect(request).toEqual({
+      name: 'rescore-scope',
+      data: {
+        tracker: 'jira',
+        scope: { kind: 'query', query: 'project = APP' },
+        requestedBy: { id: 'admin-api', displayName: 'Admin API' },
+        force: false,
+      },
+    });
+  });
+});
