@@ -16,7 +16,7 @@ export interface IndexState {
   titleLength: number[];
   descriptionLength: number[];
   /** Term ids of each item's title, to measure how much of the item's title a ticket covers. */
-  titleTerms: Int32Array[];
+  titleTerms: number[][];
   slotOf: Map<string, number>;
   dead: number;
   titleLengthSum: number;
@@ -59,16 +59,19 @@ export function addDocument(state: IndexState, id: string, created: number, text
   state.slotOf.set(id, slot);
   const titleTerms: number[] = [];
   for (const [term, counts] of text.terms) {
+    const posting = packPosting(slot, counts.title, counts.description);
     let termId = state.termIds.get(term);
     if (termId === undefined) {
       termId = state.postings.length;
       state.termIds.set(term, termId);
-      state.postings.push([]);
+      // Most terms occur once: a literal holds one element, while push() on [] reserves 17.
+      state.postings.push([posting]);
+    } else {
+      state.postings[termId]!.push(posting);
     }
-    state.postings[termId]!.push(packPosting(slot, counts.title, counts.description));
     if (counts.title > 0) titleTerms.push(termId);
   }
-  state.titleTerms.push(Int32Array.from(titleTerms));
+  state.titleTerms.push(titleTerms.slice());
 }
 
 export function removeDocument(state: IndexState, id: string): boolean {

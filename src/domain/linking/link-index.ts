@@ -44,7 +44,7 @@ export interface LinkIndex {
   remove(id: string): boolean;
   query(text: LinkQueryText, options?: LinkQueryOptions): Match[];
   readonly size: number;
-  /** Rough bytes held by postings and per-item arrays. */
+  /** Approximate heap bytes held by the index (postings, term dictionary, per-item data). */
   memoryEstimate(): number;
 }
 
@@ -62,6 +62,12 @@ export function toEpochMs(value: string | number | undefined): number | undefine
 }
 
 const SHARED_TERMS_SHOWN = 5;
+/** V8 sizes behind the memory estimate: array header ~ 4 words, growth leaves ~1/4 spare capacity,
+ * a term costs its string plus a Map entry, a slot its id string plus per-slot numbers. */
+const ARRAY_HEADER_ENTRIES = 4;
+const ARRAY_GROWTH_SLACK = 1.25;
+const TERM_ENTRY_BYTES = 64;
+const SLOT_BYTES = 120;
 
 export function createLinkIndex(options: LinkIndexOptions = {}): LinkIndex {
   const tuning: LinkingTuning = { ...DEFAULT_LINKING_TUNING, ...options.tuning };
@@ -106,10 +112,12 @@ export function createLinkIndex(options: LinkIndexOptions = {}): LinkIndex {
       return liveCount(state);
     },
     memoryEstimate() {
-      let postings = 0;
-      for (const list of state.postings) postings += list.length;
-      const termBytes = state.termIds.size * 120;
-      return postings * 8 + termBytes + state.ids.length * 80;
+      let entries = 0;
+      let termBytes = 0;
+      for (const term of state.termIds.keys()) termBytes += TERM_ENTRY_BYTES + term.length;
+      for (const list of state.postings) entries += list.length + ARRAY_HEADER_ENTRIES;
+      for (const list of state.titleTerms) entries += list.length + ARRAY_HEADER_ENTRIES;
+      return entries * 8 * ARRAY_GROWTH_SLACK + termBytes + state.ids.length * SLOT_BYTES;
     },
   };
 }
