@@ -18,7 +18,7 @@ export interface OutageResult extends Tally {
   records: SendRecord[];
   downAt: number;
   upAt: number;
-  /** Answers given while Redis was away: status → count. */
+  /** Answers both asked and given while Redis was away: status → count. */
   duringOutage: Record<string, number>;
   slowestAnswerDuringOutageMs: number;
   /** From Redis back to the first 202. */
@@ -57,6 +57,7 @@ export async function runOutage(fault: FaultStack, options: OutageOptions): Prom
   await sleep(1_000);
   const attempts = records.flatMap((record) => record.attempts);
   const during = attempts.filter((attempt) => attempt.at > downAt + 200 && attempt.at + attempt.ms < upAt);
+  const overlapping = attempts.filter((attempt) => attempt.at < upAt && attempt.at + attempt.ms > downAt);
   const duringOutage: Record<string, number> = {};
   for (const attempt of during) duringOutage[attempt.status] = (duringOutage[attempt.status] ?? 0) + 1;
   const firstAck = Math.min(
@@ -68,7 +69,7 @@ export async function runOutage(fault: FaultStack, options: OutageOptions): Prom
     downAt,
     upAt,
     duringOutage,
-    slowestAnswerDuringOutageMs: Math.max(0, ...during.map((attempt) => attempt.ms)),
+    slowestAnswerDuringOutageMs: Math.max(0, ...overlapping.map((attempt) => attempt.ms)),
     firstAckAfterUpS: (firstAck - upAt) / 1_000,
     drainS: (drainedAt - upAt) / 1_000,
   };
@@ -83,7 +84,8 @@ export async function describeLost(fault: FaultStack, result: OutageResult): Pro
     lost.map(async (record) => {
       const job = await queue.getJob(`run-commands.jira.${record.delivery.id}`);
       const state = job ? await job.getState() : 'missing';
-      return `${record.delivery.id} ${state} attempts=${job?.attemptsMade} stalled=${job?.stalledCounter} ${job?.failedReason ?? ''} acked@${record.attempts.at(-1)!.at - result.upAt}ms`;
+      const lock = await fault.client.pttl(`{${fault.stack.queuePrefix}}:tracker-jobs:${job?.id}:lock`);
+      return `${record.delivery.id} ${state} attempts=${job?.attemptsMade} stalled=${job?.stalledCounter} by=${job?.processedBy} processedOn=${(job?.processedOn ?? 0) - result.upAt} lockTtl=${lock} ${job?.failedReason ?? ''} acked@${record.attempts.at(-1)!.at - result.upAt}ms`;
     }),
   );
 }

@@ -50,7 +50,15 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     redisUrl: redis.url,
     redis: client,
     workers: options.workers ?? 1,
-    env: { LOG_LEVEL: 'warn', ...options.env },
+    // A job taken by a worker just before Redis died comes back through stalled-job recovery, after at most
+    // lock duration + stalled interval (60 s with the defaults): shortened so runs stay bounded.
+    env: {
+      LOG_LEVEL: 'info',
+      WORKER_LOCK_DURATION_MS: '10000',
+      WORKER_STALLED_INTERVAL_MS: '5000',
+      ...options.env,
+    },
+    logFile: join(tmpdir(), `refinery-fault-${options.label}.log`),
   });
   const issueCount = options.issues ?? 20;
   stack.jira.seed({
