@@ -21,11 +21,15 @@ export interface LinkRecords {
   remove(ticket: ItemRef, item: ItemRef): Promise<boolean>;
   ticketsOf(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<LinkRecord[]>;
   itemsOf(ticket: Pick<ItemRef, 'tracker' | 'id'>): Promise<LinkRecord[]>;
+  /** Items a person unlinked from the ticket (index ids): never linked to it automatically again. */
+  rejectedFor(ticket: Pick<ItemRef, 'tracker' | 'id'>): Promise<Set<string>>;
 }
 
 export function createLinkRecords(redis: Redis, keyPrefix: string): LinkRecords {
   const ticketsKey = (item: Pick<ItemRef, 'tracker' | 'id'>) => `${keyPrefix}:linking:tickets:${docId(item)}`;
   const itemsKey = (ticket: Pick<ItemRef, 'tracker' | 'id'>) => `${keyPrefix}:linking:items:${docId(ticket)}`;
+  const rejectedKey = (ticket: Pick<ItemRef, 'tracker' | 'id'>) =>
+    `${keyPrefix}:linking:rejected:${docId(ticket)}`;
   const read = async (key: string) =>
     Object.values(await redis.hgetall(key)).map((json) => JSON.parse(json) as LinkRecord);
   return {
@@ -35,6 +39,7 @@ export function createLinkRecords(redis: Redis, keyPrefix: string): LinkRecords 
         .multi()
         .hset(ticketsKey(record.item), docId(record.ticket), json)
         .hset(itemsKey(record.ticket), docId(record.item), json)
+        .srem(rejectedKey(record.ticket), docId(record.item))
         .exec();
     },
     async remove(ticket, item) {
@@ -42,11 +47,13 @@ export function createLinkRecords(redis: Redis, keyPrefix: string): LinkRecords 
         .multi()
         .hdel(ticketsKey(item), docId(ticket))
         .hdel(itemsKey(ticket), docId(item))
+        .sadd(rejectedKey(ticket), docId(item))
         .exec();
-      return (replies ?? []).some(([, removed]) => removed === 1);
+      return (replies ?? []).slice(0, 2).some(([, removed]) => removed === 1);
     },
     ticketsOf: (item) => read(ticketsKey(item)),
     itemsOf: (ticket) => read(itemsKey(ticket)),
+    rejectedFor: async (ticket) => new Set(await redis.smembers(rejectedKey(ticket))),
   };
 }
 

@@ -7,8 +7,10 @@ import { defaultRules } from '../../src/rules/load-rules.ts';
 import {
   indexItem,
   linkTicket,
+  matchTicket,
   notifyResolution,
   summaryOfItem,
+  unlinkTicket,
 } from '../../workers/capabilities/linking.ts';
 import { backfillIndex } from '../../workers/handlers/backfill-index.ts';
 import type { JobContext } from '../../workers/job-context.ts';
@@ -20,6 +22,7 @@ const redis: Redis = testRedis();
 afterAll(() => redis.disconnect());
 
 const HELP: Container = { id: '20000', key: 'HELP', projectType: 'service_desk' };
+const LATER = '2025-02-01T00:00:00.000Z';
 let tracker: MemoryTracker;
 let context: JobContext;
 let progress: unknown[];
@@ -28,8 +31,8 @@ beforeEach(() => {
   tracker = createMemoryTracker([
     memoryItem('APP-1', { title: 'Password reset email never arrives' }),
     memoryItem('APP-2', { title: 'Dark mode for the settings page' }),
-    memoryItem('HELP-1', { title: 'Reset email not arriving', container: HELP }),
-    memoryItem('HELP-2', { title: 'Still no reset email', container: HELP }),
+    memoryItem('HELP-1', { title: 'Reset email not arriving', container: HELP, createdAt: LATER }),
+    memoryItem('HELP-2', { title: 'Still no reset email', container: HELP, createdAt: LATER }),
   ]);
   progress = [];
   context = {
@@ -88,6 +91,18 @@ describe('linking use cases', () => {
       'id-HELP-2/resolution 1 of APP-1',
       'id-HELP-2/resolution 2 of APP-1',
     ]);
+  });
+
+  it('links a confident match once, and never again automatically after a person unlinked it', async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ linked: 'APP-1' });
+    expect(await matchTicket(item('HELP-1').ref, context)).toEqual({ skipped: 'already linked' });
+    await unlinkTicket(item('HELP-1'), summaryOfItem(item('APP-1')), context);
+
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ suggested: ['APP-2'] });
+    expect(item('HELP-1').links).toEqual([]);
+    expect(tracker.comments.get('id-HELP-1/link')?.text).not.toContain('APP-1');
   });
 
   it('backfills the backlog items of a container and reports progress', async () => {

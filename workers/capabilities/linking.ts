@@ -62,12 +62,15 @@ export async function linkTicket(
       .tracker(item.ref.tracker)
       .addLink(item.ref, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title }, linkType);
   }
-  await linkingState(context).records.add({
-    ticket: ticket.ref,
-    item: item.ref,
-    ...record,
-    at: context.now().toISOString(),
-  });
+  // A dry run only plans the link; remembering it would send real notices once dry-run is off.
+  if (!context.dryRun) {
+    await linkingState(context).records.add({
+      ticket: ticket.ref,
+      item: item.ref,
+      ...record,
+      at: context.now().toISOString(),
+    });
+  }
   await rescore(item.ref, context);
   return added;
 }
@@ -82,7 +85,7 @@ export async function unlinkTicket(ticket: TrackerItem, item: ItemSummary, conte
       .tracker(item.ref.tracker)
       .removeLink(item.ref, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title });
   }
-  const forgotten = await linkingState(context).records.remove(ticket.ref, item.ref);
+  const forgotten = !context.dryRun && (await linkingState(context).records.remove(ticket.ref, item.ref));
   await rescore(item.ref, context);
   return removed || removedBack || forgotten;
 }
@@ -120,7 +123,8 @@ export async function matchTicket(ref: ItemRef, context: JobContext) {
   if (!ticket || roleOf(ticket, context) !== 'support') return { skipped: 'not a support ticket' };
   if ((await linkedItems(ticket, context)).length > 0) return { skipped: 'already linked' };
   const rules = context.rules().linking;
-  const candidates = await candidatesFor(ticket, rules, context);
+  const rejected = await linkingState(context).records.rejectedFor(ticket.ref);
+  const candidates = (await candidatesFor(ticket, rules, context)).filter((c) => !rejected.has(c.id));
   const byId = new Map<string, Candidate>(candidates.map((candidate) => [candidate.id, candidate]));
   const decision = splitSuggestions(candidates, rules);
   const tracker = context.tracker(ticket.ref.tracker);
