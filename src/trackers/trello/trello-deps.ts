@@ -12,6 +12,34 @@ export interface TrelloDeps {
   categorize: ListCategorizer;
   /** The token's member, fetched once: it does not change while the process runs. */
   me(): Promise<Actor>;
+  /** Per-board data (lists, custom fields) kept briefly, so each card read costs one request, not four. */
+  boardCache: BoardCache;
+}
+
+/** Board lists and custom-field definitions change rarely; a card read within the TTL reuses them. */
+const BOARD_CACHE_TTL_MS = 30_000;
+
+export interface BoardCache {
+  get<T>(boardId: string, load: () => Promise<T>): Promise<T>;
+  /** Called after the service itself adds a list or a field, so its next read sees it. */
+  forget(boardId: string): void;
+}
+
+export function createBoardCache(ttlMs = BOARD_CACHE_TTL_MS, now: () => number = Date.now): BoardCache {
+  const entries = new Map<string, { at: number; value: Promise<unknown> }>();
+  return {
+    get<T>(boardId: string, load: () => Promise<T>): Promise<T> {
+      const entry = entries.get(boardId);
+      if (entry && now() - entry.at < ttlMs) return entry.value as Promise<T>;
+      const value = load();
+      entries.set(boardId, { at: now(), value });
+      value.catch(() => entries.delete(boardId));
+      return value;
+    },
+    forget(boardId) {
+      entries.delete(boardId);
+    },
+  };
 }
 
 export function createTrelloDeps(client: Client, categorize: ListCategorizer): TrelloDeps {
@@ -21,6 +49,7 @@ export function createTrelloDeps(client: Client, categorize: ListCategorizer): T
     api,
     client,
     categorize,
+    boardCache: createBoardCache(),
     me() {
       me ??= api.members.getMember({ id: 'me', fields: 'id,fullName,username' }).then(
         (member) => ({ id: member.id, displayName: member.fullName || member.username || member.id }),

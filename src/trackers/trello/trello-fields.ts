@@ -16,6 +16,7 @@ async function createNumberField(deps: TrelloDeps, boardId: string, name: string
     pos: 'bottom',
     display_cardFront: true,
   });
+  deps.boardCache.forget(boardId);
   return { id: created.id, name, type: 'number', options: [] };
 }
 

@@ -8,7 +8,11 @@ import { parseCardReference } from './trello-urls.ts';
 
 export const PAGE_SIZE = 100;
 
-export async function loadBoardContext(deps: TrelloDeps, boardId: string): Promise<BoardContext> {
+export function loadBoardContext(deps: TrelloDeps, boardId: string): Promise<BoardContext> {
+  return deps.boardCache.get(boardId, () => fetchBoardContext(deps, boardId));
+}
+
+async function fetchBoardContext(deps: TrelloDeps, boardId: string): Promise<BoardContext> {
   const [board, lists, fields] = await Promise.all([
     deps.api.boards.getBoard({ id: boardId, fields: 'id,name,shortLink' }),
     deps.api.boards.getBoardLists({ id: boardId, filter: 'all', fields: 'id,name' }),

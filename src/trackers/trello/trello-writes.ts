@@ -86,7 +86,7 @@ export async function createItem(deps: TrelloDeps, target: CreateTarget, item: N
   const boardId = target.containerId;
   const list =
     (await findList(deps, boardId, target.typeOrList)) ??
-    (await deps.api.boards.createBoardList({ id: boardId, name: target.typeOrList, pos: 'bottom' }));
+    (await createListOnce(deps, boardId, target.typeOrList));
   const labelIds: string[] = [];
   for (const label of item.labels) labelIds.push(await boardLabelId(deps, boardId, label));
   const card = await deps.api.cards.createCard({
@@ -97,4 +97,10 @@ export async function createItem(deps: TrelloDeps, target: CreateTarget, item: N
     ...(labelIds.length > 0 ? { idLabels: labelIds } : {}),
   });
   return { tracker: 'trello', id: card.id, key: card.shortLink ?? card.id };
+}
+
+async function createListOnce(deps: TrelloDeps, boardId: string, name: string) {
+  const list = await deps.api.boards.createBoardList({ id: boardId, name, pos: 'bottom' });
+  deps.boardCache.forget(boardId);
+  return list;
 }

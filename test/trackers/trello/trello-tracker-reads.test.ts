@@ -125,7 +125,7 @@ describe('Trello tracker reads', () => {
       .get(`/1/boards/${BOARD}/cards`)
       .query((q) => q.limit === '100' && q.before === ids[0])
       .reply(200, [cardJson({ id: '5476fb7437746ac807afe000' })]);
-    mockBoard();
+    // Lists and custom fields are read once: the board cache serves the second page.
     mockBoard();
 
     const first = await tracker.listItems({ kind: 'container', containerId: BOARD });
