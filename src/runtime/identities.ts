@@ -35,13 +35,18 @@ export function learnIdentities(trackers: ReadonlyMap<TrackerName, Tracker>, log
         log.info({ tracker: name, accountId: me.id }, 'Service account identified');
         return;
       } catch (error) {
-        log.warn({ tracker: name, attempt, err: { message: (error as Error).message } }, 'Cannot identify the service account yet');
+        log.warn(
+          { tracker: name, attempt, err: { message: (error as Error).message } },
+          'Cannot identify the service account yet',
+        );
         await sleep(Math.min(30_000, 500 * 2 ** attempt));
       }
     }
   }
 
-  const learned = Promise.all([...trackers].map(([name, tracker]) => learn(name, tracker))).then(() => undefined);
+  const learned = Promise.all([...trackers].map(([name, tracker]) => learn(name, tracker))).then(
+    () => undefined,
+  );
   return {
     get: (tracker) => ids.get(tracker),
     learned,
