@@ -1,8 +1,12 @@
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
 import { loadConfig } from '../src/config.ts';
+import { QUEUE_NAME } from '../src/queue/jobs.ts';
+import { isWorkerWedged, readHeartbeats } from '../workers/heartbeat.ts';
 
 /**
  * The container HEALTHCHECK: the API role is healthy when /readyz answers 200 (Redis reachable); a worker
- * role has no HTTP port, so it is healthy when its Redis answers.
+ * role has no HTTP port, so it is healthy when its Redis answers and no worker on this host is wedged.
  */
 async function check(): Promise<boolean> {
   const config = loadConfig();
@@ -19,9 +23,25 @@ async function check(): Promise<boolean> {
   });
   try {
     await redis.connect();
-    return (await redis.ping()) === 'PONG';
+    if ((await redis.ping()) !== 'PONG') return false;
+    return !(await wedgedHere(redis, config.queuePrefix));
   } finally {
     redis.disconnect();
+  }
+}
+
+/** A worker process on this host that beats but takes no job while jobs wait is unhealthy: restart it. */
+async function wedgedHere(redis: Redis, prefix: string): Promise<boolean> {
+  const { Queue } = await import('bullmq');
+  const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: `{${prefix}}` });
+  try {
+    const waiting = await queue.getWaitingCount();
+    const now = Date.now();
+    return (await readHeartbeats(redis, prefix)).some(
+      (beat) => beat.host === hostname() && isWorkerWedged(beat, waiting, now),
+    );
+  } finally {
+    await queue.close();
   }
 }
 

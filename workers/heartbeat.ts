@@ -16,6 +16,26 @@ export interface WorkerBeat {
   running: boolean;
 }
 
+/**
+ * Longer than a Retry-After pause (30 s by default) and than ordinary jobs, so a paused or busy worker is not
+ * taken for a wedged one.
+ */
+export const WEDGED_AFTER_MS = 120_000;
+
+/**
+ * A worker is wedged when it is alive, jobs are waiting, and it has started none for a long time: what BullMQ
+ * #4479/#4585 looked like (a blocking connection silently idle after a Redis outage while the process beat on).
+ */
+export function isWorkerWedged(
+  beat: WorkerBeat,
+  waitingCount: number,
+  now: number,
+  afterMs = WEDGED_AFTER_MS,
+): boolean {
+  if (!beat.running || waitingCount === 0) return false;
+  return now - Math.max(beat.lastJobAt ?? 0, beat.startedAt) > afterMs;
+}
+
 export function heartbeatKey(prefix: string): string {
   return `${prefix}:workers`;
 }
