@@ -26,7 +26,13 @@ const planCommands: Planner = (event, { rules }) => {
     : [];
 };
 
-export const PLANNERS: readonly Planner[] = [planCommands, planAcceptance, planScoring, planLinking, planSummaries];
+export const PLANNERS: readonly Planner[] = [
+  planCommands,
+  planAcceptance,
+  planScoring,
+  planLinking,
+  planSummaries,
+];
 
 /** Which jobs an event triggers; an ignored container triggers none. */
 export function planJobs(
@@ -34,7 +40,9 @@ export function planJobs(
   rules: Rules,
   planners: readonly Planner[] = PLANNERS,
 ): JobRequest[] {
-  const role = 'item' in event ? classifyContainer(event.tracker, event.container, rules.scope) : undefined;
+  // Jira link events name no project: their role is unknown until a handler reads the items.
+  const known = 'item' in event && event.container.key !== 'unknown';
+  const role = known ? classifyContainer(event.tracker, event.container, rules.scope) : undefined;
   if (role === 'ignored') return [];
   return planners.flatMap((planner) => planner(event, { rules, role }));
 }

@@ -66,7 +66,7 @@ describe('Jira deliveries', () => {
     expect(
       result.kind === 'event' && result.event.kind === 'item.updated' && result.event.changes,
     ).toContainEqual({
-      field: 'customfield_10071',
+      field: 'Severity',
       from: null,
       to: 'Medium',
     });
@@ -136,6 +136,20 @@ describe('Trello deliveries', () => {
         kind: 'item.updated',
         changes: [{ field: 'list', from: 'Doing', to: 'Done' }],
         container: { listName: 'Done' },
+      },
+    });
+  });
+
+  it('an attachment added to a card is a change of its attachments (links to tickets feed reach)', () => {
+    const attached = trello('trello/commentCard', (body) => {
+      body.action.type = 'addAttachmentToCard';
+      body.action.data.attachment = { url: 'https://trello.com/c/AbCd1234' };
+    });
+
+    expect(toTrelloEvent(attached)).toMatchObject({
+      event: {
+        kind: 'item.updated',
+        changes: [{ field: 'attachments', from: null, to: 'https://trello.com/c/AbCd1234' }],
       },
     });
   });

@@ -114,11 +114,8 @@ export const ScoringRulesSchema = Type.Object({
     { default: {} },
   ),
   createMissingTrelloFields: Type.Boolean({ default: false }),
-  /**
-   * Extra fields whose change re-scores an item. Jira webhooks name custom fields by id, so list the ids of
-   * your story-point and severity fields here (Jira Cloud's Story Points is usually customfield_10016).
-   */
-  triggerFields: Type.Array(Type.String({ minLength: 1 }), { default: ['customfield_10016'] }),
+  /** Extra fields (by display name, as people see them) whose change re-scores an item. */
+  triggerFields: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
   /** Fields of a support ticket naming its customer; the first one set wins, then the ticket's reporter. */
   customerFields: Type.Array(Type.String({ minLength: 1 }), {
     default: ['Organizations', 'Organization', 'Customer'],

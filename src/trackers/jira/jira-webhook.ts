@@ -16,8 +16,10 @@ function containerOf(delivery: JiraDelivery): Container {
 }
 
 function changesOf(delivery: JiraDelivery): FieldChange[] {
+  // System fields by id (status, description...), custom fields by display name ("Story Points"): custom field
+  // ids differ per site, and the rules file names fields the way people see them.
   return (delivery.changelog?.items ?? []).map((item) => ({
-    field: item.fieldId ?? item.field,
+    field: item.fieldId && !item.fieldId.startsWith('customfield_') ? item.fieldId : item.field,
     from: item.fromString ?? null,
     to: item.toString ?? null,
   }));

@@ -65,6 +65,19 @@ export function toTrelloEvent(delivery: TrelloDelivery): Normalized {
         kind: 'item.updated',
         changes: [{ field: data.customField?.name ?? 'customField', from: null, to: null }],
       });
+    case 'addAttachmentToCard':
+    case 'deleteAttachmentFromCard':
+      return normalized({
+        ...base,
+        kind: 'item.updated',
+        changes: [
+          {
+            field: 'attachments',
+            from: action.type === 'deleteAttachmentFromCard' ? (data.attachment?.url ?? null) : null,
+            to: action.type === 'addAttachmentToCard' ? (data.attachment?.url ?? null) : null,
+          },
+        ],
+      });
     case 'addLabelToCard':
     case 'removeLabelFromCard':
       return normalized({

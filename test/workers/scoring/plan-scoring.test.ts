@@ -36,17 +36,16 @@ describe('planScoring', () => {
     ['issue type', ['issuetype']],
     ['summary and description (keywords, inferred size)', ['summary', 'description']],
     ['original estimate', ['timeoriginalestimate']],
-    ['Story Points by its usual Jira id', ['customfield_10016']],
+    ['Story Points (custom fields arrive by display name)', ['Story Points']],
     ['a Trello card title', ['title']],
     ['a Trello "Story points" custom field', ['Story points']],
     ['the Severity field', ['Severity']],
-    ['an own field together with an input', ['customfield_10050', 'labels']],
+    ['an own field together with an input', ['Impact', 'labels']],
   ])('re-scores a backlog item when %s changes', (_name, fields) => {
     expect(scoringJobs(updated(...fields))).toEqual(['score-item']);
   });
 
   it.each([
-    ['the fields the service writes, by Jira id', ['customfield_10050', 'customfield_10052']],
     ['the fields the service writes, by name', ['Impact', 'Effort', 'Priority score', 'Reach', 'Confidence']],
     ['status only', ['status']],
     ['assignee only', ['assignee']],
@@ -68,9 +67,9 @@ describe('planScoring', () => {
 
   it('watches the fields a rules file names, and never the ones it writes to', () => {
     const rules = rulesOf({
-      scoring: { triggerFields: ['customfield_10060'], fields: { score: 'RICE' }, severityField: 'Sev' },
+      scoring: { triggerFields: ['Customer value'], fields: { score: 'RICE' }, severityField: 'Sev' },
     });
-    expect(scoringJobs(updated('customfield_10060'), rules)).toEqual(['score-item']);
+    expect(scoringJobs(updated('Customer value'), rules)).toEqual(['score-item']);
     expect(scoringJobs(updated('Sev'), rules)).toEqual(['score-item']);
     expect(scoringJobs(updated('RICE'), rules)).toEqual([]);
   });
