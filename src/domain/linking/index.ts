@@ -1,3 +1,15 @@
+/**
+ * Ticket -> backlog-item matching (pure). Typical use:
+ *
+ *   const index = createLinkIndex();            // DEFAULT_LINKING_TUNING + DEFAULT_CALIBRATION
+ *   for (const item of items) index.upsert(item); // { id, title, description, created? }; rebuildable from a list
+ *   const matches = index.query(ticket, { createdBefore: ticket.created, limit: 10 });
+ *   const { autoLink, suggestions } = splitSuggestions(matches, rules.linking);
+ *
+ * Each Match has a normalised `score`, a calibrated `confidence` in [0, 1], `sharedTerms` (readable words
+ * for the "why" comment) and `evidence`. `rankTimeAware` replays items and tickets in creation order
+ * (evaluation and batch ranking); `calibrate` refits the confidence model.
+ */
 export { DEFAULT_CALIBRATION } from './calibration-model.ts';
 export {
   type CalibrationModel,
@@ -16,8 +28,9 @@ export {
   type LinkQueryText,
   type Match,
 } from './link-index.ts';
+export type { MatchEvidence } from './query.ts';
 export { DEFAULT_LINKING_RULES, type LinkingRules, LinkingRulesSchema } from './rules.ts';
 export { stem } from './stem.ts';
-export { splitSuggestions } from './suggestions.ts';
+export { type LinkDecision, splitSuggestions } from './suggestions.ts';
 export { tokenize, tokenizeText } from './tokenize.ts';
 export { DEFAULT_LINKING_TUNING, type LinkingTuning } from './tuning.ts';

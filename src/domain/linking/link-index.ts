@@ -2,7 +2,8 @@ import { analyzeText } from './analyze.ts';
 import { DEFAULT_CALIBRATION } from './calibration-model.ts';
 import { type CalibrationModel, confidenceFeatures, confidenceOf } from './confidence.ts';
 import { addDocument, createIndexState, liveCount, removeDocument } from './index-state.ts';
-import { createScratch, type MatchEvidence, rankCandidates } from './query.ts';
+import { type MatchEvidence, rankCandidates } from './query.ts';
+import { createScratch } from './scratch.ts';
 import { tokenizeText } from './tokenize.ts';
 import { DEFAULT_LINKING_TUNING, type LinkingTuning } from './tuning.ts';
 

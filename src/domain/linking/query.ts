@@ -1,6 +1,7 @@
 import { type AnalyzedText, TermKind } from './analyze.ts';
-import { type IndexState, idfOf, liveCount } from './index-state.ts';
+import { type IndexState, idfOf } from './index-state.ts';
 import { findPosting, SLOT_FACTOR } from './postings.ts';
+import { fieldTf, type ScoringContext, type Scratch, scoringContext } from './scratch.ts';
 import type { LinkingTuning } from './tuning.ts';
 
 const DAY_MS = 86_400_000;
@@ -44,23 +45,6 @@ interface QueryTerm {
   inTitle: boolean;
 }
 
-/**
- * Reusable per-index buffers: the score accumulator and, per slot, the inverse BM25F length norms
- * (field weight / (1 - b + b * len / avgLen)), rebuilt only when the collection statistics changed.
- */
-export interface Scratch {
-  acc: Float64Array;
-  touched: Int32Array;
-  /** Interleaved per slot: [title norm, description norm] (one cache line per posting). */
-  norms: Float64Array;
-  normKey: string;
-}
-
-export function createScratch(): Scratch {
-  const empty = new Float64Array(0);
-  return { acc: empty, touched: new Int32Array(0), norms: empty, normKey: '' };
-}
-
 function kindWeight(kind: TermKind, tuning: LinkingTuning): number {
   if (kind === TermKind.whole) return tuning.wholeWeight;
   if (kind === TermKind.bigram) return tuning.bigramWeight;
@@ -94,38 +78,6 @@ function selectQueryTerms(state: IndexState, tuning: LinkingTuning, text: Analyz
   return selected.length > tuning.maxQueryTerms ? selected.slice(0, tuning.maxQueryTerms) : selected;
 }
 
-interface Ctx {
-  tuning: LinkingTuning;
-  norms: Float64Array;
-}
-
-function context(state: IndexState, tuning: LinkingTuning, scratch: Scratch): Ctx {
-  const slots = state.ids.length;
-  const key = `${slots}/${state.titleLengthSum}/${state.descriptionLengthSum}/${liveCount(state)}`;
-  if (scratch.normKey !== key) {
-    const live = Math.max(1, liveCount(state));
-    const avgTitle = state.titleLengthSum / live || 1;
-    const avgDescription = state.descriptionLengthSum / live || 1;
-    if (scratch.norms.length < 2 * slots)
-      scratch.norms = new Float64Array(Math.max(2 * slots, scratch.norms.length * 2));
-    const { titleB, descriptionB } = tuning;
-    for (let slot = 0; slot < slots; slot++) {
-      scratch.norms[2 * slot] =
-        tuning.titleWeight / (1 - titleB + (titleB * state.titleLength[slot]!) / avgTitle);
-      scratch.norms[2 * slot + 1] =
-        tuning.descriptionWeight /
-        (1 - descriptionB + (descriptionB * state.descriptionLength[slot]!) / avgDescription);
-    }
-    scratch.normKey = key;
-  }
-  return { tuning, norms: scratch.norms };
-}
-
-function fieldTf(ctx: Ctx, posting: number, slot: number): number {
-  const r = posting - slot * SLOT_FACTOR;
-  return (r >> 6) * ctx.norms[2 * slot]! + (r & 63) * ctx.norms[2 * slot + 1]!;
-}
-
 /** The query scored against itself as if it were a document: the ceiling used to normalise scores. */
 function selfScore(tuning: LinkingTuning, text: AnalyzedText, terms: readonly QueryTerm[]): number {
   let total = 0;
@@ -144,7 +96,7 @@ function recencyPrior(tuning: LinkingTuning, queryTime: number, created: number)
   return tuning.recencyWeight * Math.max(0, 1 - decay);
 }
 
-function explain(ctx: Ctx, slot: number, terms: readonly QueryTerm[], itemTitleCoverage: number) {
+function explain(ctx: ScoringContext, slot: number, terms: readonly QueryTerm[], itemTitleCoverage: number) {
   const shared: ScoredTerm[] = [];
   let titleTotal = 0;
   let titleShared = 0;
@@ -213,7 +165,7 @@ export function rankCandidates(
     scratch.acc = new Float64Array(Math.max(slots, scratch.acc.length * 2));
     scratch.touched = new Int32Array(scratch.acc.length);
   }
-  const ctx = context(state, tuning, scratch);
+  const ctx = scoringContext(state, tuning, scratch);
   const { acc, touched } = scratch;
   const k1 = tuning.k1;
   let touchedCount = 0;
