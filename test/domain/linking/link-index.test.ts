@@ -110,4 +110,16 @@ describe('createLinkIndex', () => {
   it('returns nothing for a query without known words', () => {
     expect(indexOf(BACKLOG).query({ title: 'the of and', description: 'zzzunknown' })).toEqual([]);
   });
+
+  it('with the bigram channel on, prefers items that use the words as a phrase', () => {
+    const docs = [
+      { id: 'apart', title: 'Pool of workers leaks a connection', description: '' },
+      { id: 'phrase', title: 'Connection pool leaks workers', description: '' },
+    ];
+    const index = createLinkIndex({ tuning: { bigramWeight: 1 } });
+    for (const doc of docs) index.upsert(doc);
+    const matches = index.query({ title: 'connection pool leak', description: '' });
+    expect(ids(matches)).toEqual(['phrase', 'apart']);
+    expect(matches[0]!.sharedTerms).toContain('connection pool');
+  });
 });
