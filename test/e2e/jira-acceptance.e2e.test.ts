@@ -38,7 +38,7 @@ const botComments = (key: string) =>
   stack.jira.state.comments.filter(
     (c) => c.issueId === issue(key).id && c.authorId === stack.jira.botCredentials.accountId,
   );
-const text = (value: unknown) => JSON.stringify(value);
+const text = (value: unknown) => JSON.stringify(value) ?? '';
 
 describe('acceptance criteria on Jira', () => {
   it('flags a failing story with the label and one comment, then clears the label when fixed', async () => {
