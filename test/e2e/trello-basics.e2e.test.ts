@@ -18,12 +18,13 @@ afterAll(async () => {
 });
 
 const store = () => stack.trello.state();
-const botComments = (cardId: string) =>
+const botComments = (cardId: string, purpose?: string) =>
   store().actions.filter(
     (a) =>
       a.type === 'commentCard' &&
       a.idMemberCreator === stack.trello.botMemberId &&
-      (a.data.card as { id: string }).id === cardId,
+      (a.data.card as { id: string }).id === cardId &&
+      (!purpose || String(a.data.text).includes(`backlog-refinery · ${purpose}`)),
   );
 const labelsOf = (cardId: string) =>
   (store().cards.get(cardId)?.idLabels ?? []).map((id) => store().labels.get(id)?.name);
@@ -56,7 +57,7 @@ describe('Trello end to end', () => {
     const id = String(card.id);
 
     await waitFor(() => labelsOf(id).includes('needs-acceptance-criteria'));
-    expect(botComments(id)).toHaveLength(1);
+    await waitFor(() => botComments(id, 'acceptance-criteria').length > 0);
 
     await stack.trelloAct('edit-desc', {
       cardId: id,
@@ -69,7 +70,9 @@ describe('Trello end to end', () => {
     });
 
     await waitFor(() => !labelsOf(id).includes('needs-acceptance-criteria'));
-    await waitFor(() => String(botComments(id)[0]?.data.text).includes('Acceptance check passed'));
-    expect(botComments(id)).toHaveLength(1);
+    await waitFor(() =>
+      String(botComments(id, 'acceptance-criteria')[0]?.data.text).includes('Acceptance check passed'),
+    );
+    expect(botComments(id, 'acceptance-criteria')).toHaveLength(1);
   });
 });
