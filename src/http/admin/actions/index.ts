@@ -1,5 +1,11 @@
 import type { AdminAction } from './admin-action.ts';
+import { backfillIndexAction, rescoreAction, sprintSummaryAction } from './capability-actions.ts';
 import { commandAction } from './command-action.ts';
 
 /** Every action of `POST /admin/actions/<name>`; capabilities append theirs here. */
-export const ADMIN_ACTIONS: readonly AdminAction[] = [commandAction];
+export const ADMIN_ACTIONS: readonly AdminAction[] = [
+  commandAction,
+  rescoreAction,
+  backfillIndexAction,
+  sprintSummaryAction,
+];
