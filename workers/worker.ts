@@ -15,6 +15,7 @@ import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import { learnIdentities } from '../src/runtime/identities.ts';
 import type { RulesStore } from '../src/runtime/rules-store.ts';
 import { createTrackers } from '../src/runtime/trackers.ts';
+import { indexReplica } from './capabilities/linking-index.ts';
 import { HANDLERS } from './handlers/index.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import type { JobContext } from './job-context.ts';
@@ -109,6 +110,10 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
       );
     }
   });
+  // The link index is loaded now rather than by the first linking job, which would otherwise wait for it.
+  indexReplica({ redis: client, keyPrefix: config.queuePrefix })
+    .sync()
+    .catch((error: Error) => log.warn({ err: { message: error.message } }, 'Link index not loaded yet'));
   const heartbeat = startHeartbeat(client, config.queuePrefix, worker);
   await registerSchedules(config, rules.current(), log);
   log.info({ concurrency: config.workerConcurrency }, 'Worker started');
