@@ -37,10 +37,39 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       name: options.name ?? 'backlog-refinery',
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: serializeError },
       base: { pid: process.pid },
     },
     options.destination,
   );
+}
+
+type ErrorLike = Record<string, unknown> & { message?: unknown; stack?: unknown; cause?: unknown };
+
+/**
+ * Errors are logged as their type, message, stack and flat fields only, URLs scrubbed. HTTP client errors carry
+ * their request (URL with Trello's key and token, Authorization header) in nested objects: those are dropped.
+ */
+export function serializeError(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null)
+    return typeof value === 'string' ? redactUrl(value) : value;
+  const error = value as ErrorLike;
+  const out: Record<string, unknown> = {
+    type:
+      value instanceof Error
+        ? value.constructor.name
+        : typeof error.type === 'string'
+          ? error.type
+          : 'Object',
+  };
+  for (const [key, field] of Object.entries(error)) {
+    if (typeof field === 'string') out[key] = redactUrl(field);
+    else if (typeof field === 'number' || typeof field === 'boolean') out[key] = field;
+  }
+  out.message = typeof error.message === 'string' ? redactUrl(error.message) : '';
+  out.stack = typeof error.stack === 'string' ? redactUrl(error.stack) : '';
+  if (error.cause !== undefined && depth < 3) out.cause = serializeError(error.cause, depth + 1);
+  return out;
 }
 
 const SECRET_QUERY_PARAMS = /([?&](?:key|token|apiKey|apiToken|secret)=)[^&#\s]*/gi;
