@@ -1,0 +1,69 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createItemLock, ItemBusyError } from '../../src/queue/item-lock.ts';
+import { testRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+
+const TTL_MS = 500;
+const redis = testRedis();
+afterAll(() => redis.disconnect());
+
+function lockOn(client: Redis, keyPrefix: string, waitMs = 2_000) {
+  return createItemLock({ redis: client, keyPrefix, ttlMs: TTL_MS, waitMs });
+}
+
+describe('per-item lock', () => {
+  it('a job running for several TTLs keeps its item: a second job cannot take it meanwhile', async () => {
+    const prefix = uniquePrefix('lock');
+    const events: string[] = [];
+    const long = lockOn(redis, prefix)('jira:1', async () => {
+      events.push('long started');
+      await sleep(TTL_MS * 4);
+      events.push('long finished');
+    });
+    await sleep(TTL_MS * 2);
+
+    const second = await lockOn(
+      redis,
+      prefix,
+      TTL_MS,
+    )('jira:1', async () => events.push('second ran')).catch((error: unknown) => error);
+    await long;
+
+    expect(second).toBeInstanceOf(ItemBusyError);
+    expect(events).toEqual(['long started', 'long finished']);
+  });
+
+  it('the next job takes the item as soon as the previous one ends', async () => {
+    const prefix = uniquePrefix('lock');
+    await lockOn(redis, prefix)('jira:2', () => sleep(TTL_MS));
+    await sleep(TTL_MS);
+
+    expect(await redis.exists(`${prefix}:lock:jira:2`)).toBe(0);
+    const started = Date.now();
+    await lockOn(redis, prefix)('jira:2', async () => undefined);
+    expect(Date.now() - started).toBeLessThan(TTL_MS);
+  });
+
+  it('a holder that dies mid-job (no renewal, no release) frees its item after about one TTL', async () => {
+    const prefix = uniquePrefix('lock');
+    const doomed = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
+    doomed.on('error', () => undefined);
+    let finish = () => {};
+    const abandoned = lockOn(doomed, prefix)(
+      'jira:3',
+      () => new Promise<void>((resolve) => (finish = resolve)),
+    );
+    await sleep(50);
+    doomed.disconnect();
+    const diedAt = Date.now();
+
+    await lockOn(redis, prefix, TTL_MS * 10)('jira:3', async () => undefined);
+    const freedAfterMs = Date.now() - diedAt;
+    finish();
+    await abandoned;
+
+    expect(freedAfterMs).toBeGreaterThan(TTL_MS / 2);
+    expect(freedAfterMs).toBeLessThan(TTL_MS * 4);
+  });
+});
