@@ -55,8 +55,13 @@ export const EnvSchema = Type.Object({
   }),
   ITEM_LOCK_TTL_MS: Type.Integer({
     minimum: 1_000,
-    default: 60_000,
-    description: 'Expiry of the per-item lock; longer than any job runs, frees an item whose worker died',
+    default: 15_000,
+    description: 'Expiry of the per-item lock, renewed while its job runs: frees an item whose worker died',
+  }),
+  TRACKER_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    default: 30_000,
+    description: 'Longest wait for one tracker request; a timed-out request is retried like a network error',
   }),
   /** Tests set it so a tracker answer that drifts from the vendor's published schema fails loudly. */
   TRACKER_STRICT_SCHEMAS: Type.Boolean({ default: false }),
@@ -102,6 +107,7 @@ export interface Config {
   workerLockDurationMs: number;
   workerStalledIntervalMs: number;
   itemLockTtlMs: number;
+  trackerTimeoutMs: number;
   strictTrackerSchemas: boolean;
   auditRetentionDays: number;
   trelloRateWindowMs: number;
@@ -170,6 +176,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     workerLockDurationMs: env.WORKER_LOCK_DURATION_MS,
     workerStalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
     itemLockTtlMs: env.ITEM_LOCK_TTL_MS,
+    trackerTimeoutMs: env.TRACKER_TIMEOUT_MS,
     strictTrackerSchemas: env.TRACKER_STRICT_SCHEMAS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     trelloRateWindowMs: env.TRELLO_RATE_WINDOW_MS,

@@ -40,6 +40,7 @@ export function createTrackers({ config, log, redis }: TrackerFactoryOptions): M
         apiToken: config.jira.apiToken,
         log: log.child({ tracker: 'jira' }),
         onSchemaMismatch,
+        requestTimeoutMs: config.trackerTimeoutMs,
       }),
     );
   }

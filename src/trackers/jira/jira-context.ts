@@ -1,6 +1,7 @@
 import { createAgileClient, createCloudClient } from 'jira.js';
 import { type Client, createClient, type SchemaMismatchBehavior } from 'jira.js/core';
 import type { Actor } from '../../domain/events.ts';
+import { ErrorKind, TrackerError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { redactUrl } from '../../logger.ts';
 import { toTrackerError } from './jira-errors.ts';
@@ -17,6 +18,8 @@ export interface JiraTrackerOptions {
   /** Issue link type name for same-tracker links when the caller passes none (default "Relates"). */
   linkType?: string;
   fieldCacheTtlMs?: number;
+  /** Longest wait for one call (default 30 s): jira.js sets none, and fetch waits up to 300 s for headers. */
+  requestTimeoutMs?: number;
 }
 
 /** What every part of the adapter shares: the clients, the error boundary and per-instance caches. */
@@ -33,6 +36,29 @@ export interface JiraContext {
 }
 
 const FIELD_CACHE_TTL_MS = 10 * 60_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * jira.js 6 takes neither an AbortSignal nor a fetch of ours, so a hung request cannot be aborted: the call
+ * gives up waiting instead, which frees the worker slot, and the retry goes out on a fresh request.
+ */
+async function withTimeout<T>(operation: string, timeoutMs: number, run: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new TrackerError(ErrorKind.Network, 'jira', `Jira ${operation} timed out after ${timeoutMs} ms`),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([run(), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function createJiraContext(options: JiraTrackerOptions): JiraContext {
   const siteUrl = options.baseUrl.replace(/\/+$/, '');
@@ -44,9 +70,10 @@ export function createJiraContext(options: JiraTrackerOptions): JiraContext {
   });
   const cloud = createCloudClient(client);
   const log = options.log.child({ tracker: 'jira', site: redactUrl(siteUrl) });
+  const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      return await withTimeout(operation, timeoutMs, run);
     } catch (error) {
       const mapped = toTrackerError(error, operation);
       log.warn({ operation, kind: mapped.kind, status: mapped.status }, 'Jira request failed');
