@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
 import { loadConfig } from '../src/config.ts';
+import type { RedisClient } from '../src/queue/connection.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import { isWorkerWedged, readHeartbeats } from '../workers/heartbeat.ts';
 
@@ -15,12 +15,8 @@ async function check(): Promise<boolean> {
     const response = await fetch(`http://127.0.0.1:${config.port}/readyz`, { signal });
     return response.ok;
   }
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(config.redisUrl, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 2_000,
-  });
+  const { createProbeRedis } = await import('../src/queue/connection.ts');
+  const redis = createProbeRedis(config.redisUrl, { cluster: config.redisCluster });
   try {
     await redis.connect();
     if ((await redis.ping()) !== 'PONG') return false;
@@ -31,7 +27,7 @@ async function check(): Promise<boolean> {
 }
 
 /** A worker process on this host that beats but takes no job while jobs wait is unhealthy: restart it. */
-async function wedgedHere(redis: Redis, prefix: string): Promise<boolean> {
+async function wedgedHere(redis: RedisClient, prefix: string): Promise<boolean> {
   const { Queue } = await import('bullmq');
   const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: `{${prefix}}` });
   try {

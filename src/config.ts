@@ -14,6 +14,10 @@ export const EnvSchema = Type.Object({
     default: 'redis://127.0.0.1:6379',
     description: 'Redis for queues, dedupe records, rate limits, index and audit',
   }),
+  REDIS_CLUSTER: Type.Boolean({
+    default: false,
+    description: 'REDIS_URL seeds a Redis Cluster (one node URL, or several separated by commas)',
+  }),
   PUBLIC_URL: Type.Optional(Url('Base URL the trackers call, e.g. https://refinery.example.com')),
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token of the /admin API' })),
   JIRA_BASE_URL: Type.Optional(Url('Jira Cloud site, e.g. https://acme.atlassian.net')),
@@ -92,6 +96,7 @@ export interface Config {
   port: number;
   host: string;
   redisUrl: string;
+  redisCluster: boolean;
   role: Env['ROLE'];
   logLevel: Env['LOG_LEVEL'];
   publicUrl?: string;
@@ -161,6 +166,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: env.PORT,
     host: env.HOST,
     redisUrl: env.REDIS_URL,
+    redisCluster: env.REDIS_CLUSTER,
     role: env.ROLE,
     logLevel: env.LOG_LEVEL,
     publicUrl,

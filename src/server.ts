@@ -19,8 +19,9 @@ export interface RunningApi {
 
 /** The API role: webhook intake, health, admin. Stateless; every shared fact lives in Redis. */
 export async function startApi(config: Config, log: Logger, rules: RulesStore): Promise<RunningApi> {
-  const producer = createRedis(config.redisUrl, 'producer', log);
-  const client = createRedis(config.redisUrl, 'client', log);
+  const cluster = { cluster: config.redisCluster };
+  const producer = createRedis(config.redisUrl, 'producer', log, cluster);
+  const client = createRedis(config.redisUrl, 'client', log, cluster);
   const queue = new Queue(QUEUE_NAME, { connection: producer, prefix: `{${config.queuePrefix}}` });
   queue.on('error', (error) => log.warn({ err: { message: error.message } }, 'Queue error'));
   const trackers = createTrackers({ config, log, redis: client });

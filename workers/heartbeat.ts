@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/queue/connection.ts';
 
 const BEAT_MS = 5_000;
 /** A worker is stale when it has not beaten for this long (its process is gone or stuck). */
@@ -45,7 +45,11 @@ export function heartbeatKey(prefix: string): string {
  * (and tests) can read it: a worker whose blocking connection went silent after a Redis outage still beats,
  * but stops taking jobs while jobs wait, and that is visible.
  */
-export function startHeartbeat(redis: Redis, prefix: string, worker: Worker): { stop(): Promise<void> } {
+export function startHeartbeat(
+  redis: RedisClient,
+  prefix: string,
+  worker: Worker,
+): { stop(): Promise<void> } {
   const beat: WorkerBeat = {
     host: hostname(),
     pid: process.pid,
@@ -74,7 +78,7 @@ export function startHeartbeat(redis: Redis, prefix: string, worker: Worker): { 
   };
 }
 
-export async function readHeartbeats(redis: Redis, prefix: string): Promise<WorkerBeat[]> {
+export async function readHeartbeats(redis: RedisClient, prefix: string): Promise<WorkerBeat[]> {
   const entries = await redis.hgetall(heartbeatKey(prefix));
   return Object.values(entries).map((value) => JSON.parse(value) as WorkerBeat);
 }

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { AuditStore } from '../src/audit/audit-store.ts';
 import type { Config } from '../src/config.ts';
 import type { TrackerName } from '../src/domain/events.ts';
 import type { JobDataMap, JobName } from '../src/domain/job-requests.ts';
 import type { Logger } from '../src/logger.ts';
+import type { RedisClient } from '../src/queue/connection.ts';
 import type { Rules } from '../src/rules/rules-schema.ts';
 import type { Tracker } from '../src/trackers/tracker.ts';
 
@@ -16,7 +16,7 @@ export interface JobContext {
   tracker(name: TrackerName): Tracker;
   /** The service's own account on a tracker, once known. */
   selfId(name: TrackerName): string | undefined;
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   now: () => Date;
   /** Reports how far a long job got (BullMQ job progress), for the admin API and Bull Board. */

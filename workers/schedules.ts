@@ -40,7 +40,7 @@ export async function registerSchedules(
   rules: Rules,
   log: Logger,
 ): Promise<ScheduledSummary[]> {
-  const connection = createRedis(config.redisUrl, 'client', log);
+  const connection = createRedis(config.redisUrl, 'client', log, { cluster: config.redisCluster });
   const queue = new Queue(QUEUE_NAME, { connection, prefix: `{${config.queuePrefix}}` });
   try {
     const wanted: ScheduledSummary[] = [];

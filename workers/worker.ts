@@ -29,8 +29,9 @@ export interface RunningWorker {
 
 /** The worker role: consumes jobs and runs each through its handler. */
 export async function startWorker(config: Config, log: Logger, rules: RulesStore): Promise<RunningWorker> {
-  const connection = createRedis(config.redisUrl, 'worker', log);
-  const client = createRedis(config.redisUrl, 'client', log);
+  const cluster = { cluster: config.redisCluster };
+  const connection = createRedis(config.redisUrl, 'worker', log, cluster);
+  const client = createRedis(config.redisUrl, 'client', log, cluster);
   // Counters go to Redis, where /metrics of any API process reads them: no scrape target per worker.
   const metrics = createRedisMetricsSink(client, config.queuePrefix);
   const audit = createRedisAuditStore({

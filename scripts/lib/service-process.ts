@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/queue/connection.ts';
 import { readHeartbeats } from '../../workers/heartbeat.ts';
 
 const SERVICE_ENTRY = fileURLToPath(new URL('../../bin/service.ts', import.meta.url));
@@ -73,6 +73,6 @@ export function apiReady(url: string): () => Promise<boolean> {
 }
 
 /** Ready when the worker process has written its heartbeat. */
-export function workerReady(redis: Redis, prefix: string): (pid: number) => Promise<boolean> {
+export function workerReady(redis: RedisClient, prefix: string): (pid: number) => Promise<boolean> {
   return async (pid) => (await readHeartbeats(redis, prefix)).some((beat) => beat.pid === pid);
 }

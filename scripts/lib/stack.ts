@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/queue/connection.ts';
 import { createJiraSandbox, type JiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
 import type { SandboxPart } from '../../src/sandbox/sandbox-part.ts';
 import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
@@ -13,7 +13,7 @@ export const STACK_TRELLO_SECRET = 'sandbox-trello-app-secret';
 export interface StackOptions {
   redisUrl: string;
   /** Used to wait for worker heartbeats. */
-  redis: Redis;
+  redis: RedisClient;
   workers?: number;
   /** Extra environment for the service processes (e.g. a rules file, DRY_RUN). */
   env?: Record<string, string>;

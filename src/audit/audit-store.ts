@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { TrackerName } from '../domain/events.ts';
+import type { RedisClient } from '../queue/connection.ts';
 import type { AuditEntry, NewAuditEntry } from './audit-entry.ts';
 
 export interface AuditQuery {
@@ -22,7 +22,7 @@ export interface AuditStore {
 }
 
 export interface AuditStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   retentionDays: number;
   now?: () => Date;

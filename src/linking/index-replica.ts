@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import {
   createLinkIndex,
   type LinkIndex,
@@ -7,6 +6,7 @@ import {
   type LinkQueryText,
   type Match,
 } from '../domain/linking/index.ts';
+import type { RedisClient } from '../queue/connection.ts';
 import { indexKeys } from './index-keys.ts';
 import { type IndexedItem, type ItemSummary, summaryOf, toLinkDoc } from './indexed-item.ts';
 
@@ -47,7 +47,7 @@ function fieldsOf(flat: string[]): Record<string, string> {
  * tail of the log, so they stay in-memory fast while every process sees every other process's writes.
  */
 export function createIndexReplica(
-  redis: Redis,
+  redis: RedisClient,
   keyPrefix: string,
   options: IndexReplicaOptions = {},
 ): IndexReplica {

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { ItemRef } from '../domain/events.ts';
+import type { RedisClient } from '../queue/connection.ts';
 import { indexKeys } from './index-keys.ts';
 import { docId, type IndexedItem } from './indexed-item.ts';
 
@@ -36,7 +36,7 @@ export interface LinkIndexStoreOptions {
 
 /** The writing side of the shared index: every change goes to the docs hash and the change log atomically. */
 export function createLinkIndexStore(
-  redis: Redis,
+  redis: RedisClient,
   keyPrefix: string,
   options: LinkIndexStoreOptions = {},
 ): LinkIndexStore {
@@ -70,6 +70,6 @@ export function createLinkIndexStore(
 }
 
 /** Index size without building a store, for code that only reports it. */
-export function linkIndexSize(redis: Redis, keyPrefix: string): Promise<number> {
+export function linkIndexSize(redis: RedisClient, keyPrefix: string): Promise<number> {
   return redis.hlen(indexKeys(keyPrefix).docs);
 }

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { ItemRef } from '../domain/events.ts';
+import type { RedisClient } from '../queue/connection.ts';
 import { docId } from './indexed-item.ts';
 
 /** How a link the service knows of came about: shown in comments and kept for the audit of a link. */
@@ -25,11 +25,22 @@ export interface LinkRecords {
   rejectedFor(ticket: Pick<ItemRef, 'tracker' | 'id'>): Promise<Set<string>>;
 }
 
-export function createLinkRecords(redis: Redis, keyPrefix: string): LinkRecords {
-  const ticketsKey = (item: Pick<ItemRef, 'tracker' | 'id'>) => `${keyPrefix}:linking:tickets:${docId(item)}`;
-  const itemsKey = (ticket: Pick<ItemRef, 'tracker' | 'id'>) => `${keyPrefix}:linking:items:${docId(ticket)}`;
-  const rejectedKey = (ticket: Pick<ItemRef, 'tracker' | 'id'>) =>
-    `${keyPrefix}:linking:rejected:${docId(ticket)}`;
+/**
+ * One hash tag for every link record: adding or removing a link writes the item's and the ticket's keys in one
+ * MULTI, which a Redis Cluster accepts only within one slot.
+ */
+function linkKey(
+  keyPrefix: string,
+  kind: 'tickets' | 'items' | 'rejected',
+  ref: Pick<ItemRef, 'tracker' | 'id'>,
+) {
+  return `{${keyPrefix}:links}:${kind}:${docId(ref)}`;
+}
+
+export function createLinkRecords(redis: RedisClient, keyPrefix: string): LinkRecords {
+  const ticketsKey = (item: Pick<ItemRef, 'tracker' | 'id'>) => linkKey(keyPrefix, 'tickets', item);
+  const itemsKey = (ticket: Pick<ItemRef, 'tracker' | 'id'>) => linkKey(keyPrefix, 'items', ticket);
+  const rejectedKey = (ticket: Pick<ItemRef, 'tracker' | 'id'>) => linkKey(keyPrefix, 'rejected', ticket);
   const read = async (key: string) =>
     Object.values(await redis.hgetall(key)).map((json) => JSON.parse(json) as LinkRecord);
   return {
@@ -59,9 +70,9 @@ export function createLinkRecords(redis: Redis, keyPrefix: string): LinkRecords 
 
 /** Tickets linked to an item through the service: the reach signal for scoring. */
 export async function linkedTicketCount(
-  redis: Redis,
+  redis: RedisClient,
   keyPrefix: string,
   item: Pick<ItemRef, 'tracker' | 'id'>,
 ): Promise<number> {
-  return redis.hlen(`${keyPrefix}:linking:tickets:${docId(item)}`);
+  return redis.hlen(linkKey(keyPrefix, 'tickets', item));
 }

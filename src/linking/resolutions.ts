@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { ItemRef } from '../domain/events.ts';
+import type { RedisClient } from '../queue/connection.ts';
 import { docId } from './indexed-item.ts';
 
 // Entering done from anything else starts resolution n+1; staying done (a retry, a second done status, a
@@ -17,7 +17,7 @@ export interface Resolutions {
   reopened(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
 }
 
-export function createResolutions(redis: Redis, keyPrefix: string): Resolutions {
+export function createResolutions(redis: RedisClient, keyPrefix: string): Resolutions {
   const key = (item: Pick<ItemRef, 'tracker' | 'id'>) => `${keyPrefix}:linking:resolution:${docId(item)}`;
   return {
     async resolved(item) {

@@ -1,10 +1,10 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Counter, Gauge, type Metric, Registry } from 'prom-client';
+import type { RedisClient } from '../queue/connection.ts';
 import { JOB_BUCKETS, metricsKey } from './metrics-sink.ts';
 
 export interface MetricsRegistryOptions {
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   queue: Queue;
   now?: () => number;

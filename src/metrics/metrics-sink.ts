@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { TrackerName } from '../domain/events.ts';
+import type { RedisClient } from '../queue/connection.ts';
 
 /** Job duration buckets in seconds: tracker-bound jobs take from a fraction of a second to a few minutes. */
 export const JOB_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 180] as const;
@@ -24,9 +24,9 @@ export function metricsKey(keyPrefix: string): string {
 /** Field names of the hash: `kind|label|label...`; labels never contain `|` (names of trackers, jobs, outcomes). */
 export const field = (...parts: (string | number)[]) => parts.join('|');
 
-export function createRedisMetricsSink(redis: Redis, keyPrefix: string): MetricsSink {
+export function createRedisMetricsSink(redis: RedisClient, keyPrefix: string): MetricsSink {
   const key = metricsKey(keyPrefix);
-  const send = (build: (multi: ReturnType<Redis['multi']>) => void) => {
+  const send = (build: (multi: ReturnType<RedisClient['multi']>) => void) => {
     const multi = redis.multi();
     build(multi);
     multi.exec().catch(() => undefined);

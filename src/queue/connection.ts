@@ -1,5 +1,11 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../logger.ts';
+
+/**
+ * Every shared client is one of these: a single Redis, or a Redis Cluster (REDIS_CLUSTER=true). Code that
+ * sends several keys in one script, MULTI or pipeline must give them one hash tag, or a Cluster refuses it.
+ */
+export type RedisClient = Redis | Cluster;
 
 /**
  * Connections have roles (BullMQ production guide): the API's producer fails fast so a webhook gets a 503
@@ -18,12 +24,52 @@ const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
   client: { maxRetriesPerRequest: 3, commandTimeout: 5_000 },
 };
 
-export function createRedis(url: string, role: RedisRole, log: Logger): Redis {
-  const redis = new Redis(url, {
-    ...ROLE_OPTIONS[role],
+export interface CreateRedisOptions {
+  /** `url` seeds a Redis Cluster: one node URL, or several separated by commas. */
+  cluster?: boolean;
+}
+
+const retryDelay = (attempt: number) => Math.min(attempt * 200, 2_000);
+
+/** Seed nodes of a cluster from `redis://[user:password@]host:port` URLs; credentials come from the first. */
+export function clusterSeeds(urls: string): {
+  nodes: { host: string; port: number }[];
+  options: RedisOptions;
+} {
+  const parsed = urls.split(',').map((url) => new URL(url.trim()));
+  const first = parsed[0]!;
+  return {
+    nodes: parsed.map((url) => ({ host: url.hostname, port: Number(url.port || 6379) })),
+    options: {
+      ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+      ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+      ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  };
+}
+
+function createCluster(urls: string, options: RedisOptions): Cluster {
+  const { enableOfflineQueue, enableReadyCheck, ...nodeOptions } = options;
+  const seeds = clusterSeeds(urls);
+  const clusterOptions: ClusterOptions = {
+    enableOfflineQueue,
+    enableReadyCheck,
     lazyConnect: false,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-  });
+    clusterRetryStrategy: retryDelay,
+    redisOptions: { ...seeds.options, ...nodeOptions },
+  };
+  return new Cluster(seeds.nodes, clusterOptions);
+}
+
+export function createRedis(
+  url: string,
+  role: RedisRole,
+  log: Logger,
+  { cluster = false }: CreateRedisOptions = {},
+): RedisClient {
+  const redis: RedisClient = cluster
+    ? createCluster(url, ROLE_OPTIONS[role])
+    : new Redis(url, { ...ROLE_OPTIONS[role], lazyConnect: false, retryStrategy: retryDelay });
   let lastError = '';
   // Without a listener ioredis prints every reconnect failure as an unhandled error event.
   redis.on('error', (error: Error) => {
@@ -38,8 +84,20 @@ export function createRedis(url: string, role: RedisRole, log: Logger): Redis {
   return redis;
 }
 
+/** A connection that is opened by `connect()` and never retries: for one-shot probes (the healthcheck). */
+export function createProbeRedis(url: string, { cluster = false }: CreateRedisOptions = {}): RedisClient {
+  const options: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000 };
+  if (!cluster) return new Redis(url, options);
+  const seeds = clusterSeeds(url);
+  return new Cluster(seeds.nodes, {
+    lazyConnect: true,
+    clusterRetryStrategy: () => null,
+    redisOptions: { ...seeds.options, ...options },
+  });
+}
+
 /** True when Redis answers a PING within the timeout: what readiness probes report. */
-export async function pingRedis(redis: Redis, timeoutMs = 1_000): Promise<boolean> {
+export async function pingRedis(redis: RedisClient, timeoutMs = 1_000): Promise<boolean> {
   if (redis.status !== 'ready') return false;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {

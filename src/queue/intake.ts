@@ -1,13 +1,13 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { JobRequest } from '../domain/job-requests.ts';
+import type { RedisClient } from './connection.ts';
 import { jobOptions, type RetryPolicy } from './jobs.ts';
 
 export type IntakeOutcome = 'accepted' | 'duplicate';
 
 export interface IntakeOptions {
   queue: Queue;
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   dedupeTtlSeconds: number;
   retry: RetryPolicy;
@@ -40,6 +40,14 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/**
+ * Where a delivery's dedupe record lives. One hash tag for all of them: intake checks and records a whole batch
+ * of deliveries in one pipeline, which a Redis Cluster accepts only when every key is in the same slot.
+ */
+export function dedupeKey(keyPrefix: string, deliveryKey: string): string {
+  return `{${keyPrefix}:dedupe}:${deliveryKey}`;
+}
+
 /** Dedupe record value: `<ms since epoch> <body hash>` (the hash is absent for deliveries without one). */
 function recordValue(now: number, entry: Pending): string {
   return entry.fingerprint ? `${now} ${entry.fingerprint.bodyHash}` : String(now);
@@ -63,7 +71,7 @@ function noticeReuse(entry: Pending, record: unknown): void {
 export function createIntake(options: IntakeOptions): Intake {
   const { queue, redis, keyPrefix, dedupeTtlSeconds, retry } = options;
   const maxBatch = options.maxBatch ?? 500;
-  const recordKey = (deliveryKey: string) => `${keyPrefix}:dedupe:${deliveryKey}`;
+  const recordKey = (deliveryKey: string) => dedupeKey(keyPrefix, deliveryKey);
   const pending: Pending[] = [];
 
   async function write(batch: Pending[]): Promise<IntakeOutcome[]> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -13,7 +13,7 @@ export class ItemBusyError extends Error {
 }
 
 export interface ItemLockOptions {
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   /** Renewed every third of it while the job runs: a crashed holder's lock expires within one TTL. */
   ttlMs?: number;

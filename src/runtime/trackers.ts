@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import type { TrackerName } from '../domain/events.ts';
 import type { Logger } from '../logger.ts';
+import type { RedisClient } from '../queue/connection.ts';
 import { createJiraTracker } from '../trackers/jira/jira-tracker.ts';
 import { createOutboundLimiter } from '../trackers/rate-limit/outbound-limiter.ts';
 import type { Tracker } from '../trackers/tracker.ts';
@@ -24,7 +24,7 @@ export interface TrackerFactoryOptions {
   config: Config;
   log: Logger;
   /** Holds the shared outbound rate-limit windows. */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 /** One adapter per configured tracker; an unconfigured tracker is simply absent. */

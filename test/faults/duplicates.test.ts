@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
+import { dedupeKey } from '../../src/queue/intake.ts';
 import { post, replyWrites } from '../helpers/faults-load.ts';
 import { type FaultStack, startFaultStack } from '../helpers/faults-stack.ts';
 
@@ -23,7 +24,7 @@ it('F12: one delivery sent 100 times at once, and again after its job was remove
   await (await queue.getJob(jobId))!.remove();
   const later = await post(stack.apiUrl, delivery);
   await new Promise((resolve) => setTimeout(resolve, 1_500));
-  const ttl = await fault.client.ttl(`${stack.queuePrefix}:dedupe:jira.${delivery.id}`);
+  const ttl = await fault.client.ttl(dedupeKey(stack.queuePrefix, `jira.${delivery.id}`));
 
   process.stdout.write(
     `[fault F12] burst202=${burst.filter((a) => a.status === 202).length} burst200=${burst.filter((a) => a.status === 200).length} later=${later.status} ttl=${ttl}s\n`,

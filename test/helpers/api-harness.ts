@@ -1,6 +1,5 @@
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { type AuditStore, createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import type { Config } from '../../src/config.ts';
@@ -11,7 +10,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createMetricsRegistry } from '../../src/metrics/metrics-registry.ts';
 import { createRedisMetricsSink, type MetricsSink } from '../../src/metrics/metrics-sink.ts';
-import { createRedis, pingRedis } from '../../src/queue/connection.ts';
+import { createRedis, pingRedis, type RedisClient } from '../../src/queue/connection.ts';
 import { createIntake } from '../../src/queue/intake.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
@@ -22,7 +21,7 @@ import { testConfig } from './test-config.ts';
 export interface ApiHarness {
   app: FastifyInstance;
   queue: Queue;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** Set when the harness was started with `admin`. */
   audit?: AuditStore;

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dedupeKey } from '../../src/queue/intake.ts';
 import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
 import { fixture, fixtureText } from '../fixtures/index.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
@@ -74,7 +75,7 @@ describe('POST /webhooks/jira', () => {
 
     expect(again.json()).toMatchObject({ duplicate: true });
     expect(await api.queue.count()).toBe(0);
-    expect(await api.redis.ttl(`${api.prefix}:dedupe:jira.removed-later`)).toBeGreaterThan(1_800);
+    expect(await api.redis.ttl(dedupeKey(api.prefix, 'jira.removed-later'))).toBeGreaterThan(1_800);
   });
 
   it('deduplicates 50 concurrent copies of one delivery to one job', async () => {

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import {
   createIndexReplica,
   createLinkIndexStore,
@@ -9,13 +8,14 @@ import {
   type LinkRecords,
   type Resolutions,
 } from '../../src/linking/index.ts';
+import type { RedisClient } from '../../src/queue/connection.ts';
 import type { JobContext } from '../job-context.ts';
 
 /**
  * One replica per worker process (per Redis client and key prefix), built on first use and kept current
  * by every query: handlers of all jobs in the process share it, so the index is loaded once, not per job.
  */
-const replicas = new WeakMap<Redis, Map<string, IndexReplica>>();
+const replicas = new WeakMap<RedisClient, Map<string, IndexReplica>>();
 
 export function indexReplica(context: Pick<JobContext, 'redis' | 'keyPrefix'>): IndexReplica {
   let byPrefix = replicas.get(context.redis);

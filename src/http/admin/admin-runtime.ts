@@ -1,5 +1,4 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { createRedisAuditStore } from '../../audit/audit-store.ts';
 import type { Config } from '../../config.ts';
@@ -8,6 +7,7 @@ import type { Logger } from '../../logger.ts';
 import { instrumentTracker } from '../../metrics/instrumented-tracker.ts';
 import { createMetricsRegistry } from '../../metrics/metrics-registry.ts';
 import { createRedisMetricsSink, type MetricsSink } from '../../metrics/metrics-sink.ts';
+import type { RedisClient } from '../../queue/connection.ts';
 import type { Intake } from '../../queue/intake.ts';
 import type { RulesStore } from '../../runtime/rules-store.ts';
 import { trelloRateRules } from '../../runtime/trackers.ts';
@@ -23,7 +23,7 @@ export interface AdminRuntimeOptions {
   queue: Queue;
   intake: Intake;
   /** A `client` connection: audit, counters and delivery times. */
-  redis: Redis;
+  redis: RedisClient;
   trackers: ReadonlyMap<TrackerName, Tracker>;
   rules: RulesStore;
 }

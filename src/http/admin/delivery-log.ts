@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { TrackerName } from '../../domain/events.ts';
+import type { RedisClient } from '../../queue/connection.ts';
 
 /** Outcomes that prove a delivery came from the tracker (its signature checked out). */
 const VERIFIED = new Set(['accepted', 'duplicate', 'ignored', 'own_event', 'invalid', 'unavailable']);
@@ -19,7 +19,7 @@ export interface DeliveryLog {
 
 /** When deliveries last arrived per tracker, shared by API replicas through Redis; recording never fails a request. */
 export function createDeliveryLog(
-  redis: Redis,
+  redis: RedisClient,
   keyPrefix: string,
   now: () => Date = () => new Date(),
 ): DeliveryLog {

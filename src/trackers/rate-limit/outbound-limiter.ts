@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queue/connection.ts';
 import { SLIDING_WINDOW_SCRIPT } from './sliding-window-script.ts';
 
 /** One budget: at most `limit` requests in any `windowMs` for each subject the rule is applied to. */
@@ -20,7 +20,7 @@ export interface OutboundLimiter {
 }
 
 export interface OutboundLimiterOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Shared by all processes; wrapped in a `{hash tag}` unless it has one, so one script's keys share a slot. */
   keyPrefix: string;
   rules: readonly RateRule[];
