@@ -27,6 +27,11 @@ export interface SandboxFault {
   retryAfterSeconds?: number;
   /** Delay before answering (timeouts); with status 0 the request is answered normally after the delay. */
   delayMs?: number;
+  /**
+   * With status 0: the request is handled at once (a write lands) and only its answer waits this long, so a
+   * client that dies meanwhile never learns its write succeeded. Honoured by the Jira sandbox.
+   */
+  delayAfterMs?: number;
 }
 
 /**

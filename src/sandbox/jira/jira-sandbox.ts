@@ -47,6 +47,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
   const writes: RecordedWrite[] = [];
   const faults: SandboxFault[] = [];
   const actors = new WeakMap<FastifyRequest, string>();
+  const lateAnswers = new WeakMap<FastifyRequest, number>();
   let site = `http://127.0.0.1${PREFIX}`;
   const world: JiraWorld = {
     state: createState(bot),
@@ -99,10 +100,11 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
         ]);
       }
       actors.set(request, actor);
+      if (fault?.delayAfterMs) lateAnswers.set(request, fault.delayAfterMs);
       return undefined;
     });
-    api.addHook('onResponse', async (request, reply) => {
-      if (request.method === 'GET' || reply.statusCode >= 400) return;
+    const record = (request: FastifyRequest, status: number) => {
+      if (request.method === 'GET' || status >= 400) return;
       writes.push({
         at: world.now().toISOString(),
         method: request.method,
@@ -110,6 +112,17 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
         body: request.body ?? null,
         actor: actors.get(request) ?? '',
       });
+    };
+    api.addHook('onSend', async (request, reply, payload) => {
+      const delayMs = lateAnswers.get(request);
+      if (delayMs === undefined) return payload;
+      // Recorded now: the write landed, and a client that dies during the delay means onResponse never runs.
+      record(request, reply.statusCode);
+      await sleep(delayMs);
+      return payload;
+    });
+    api.addHook('onResponse', async (request, reply) => {
+      if (!lateAnswers.has(request)) record(request, reply.statusCode);
     });
     for (const routes of [issueRoutes, searchRoutes, commentRoutes, linkRoutes, agileRoutes])
       routes(api, deps);
