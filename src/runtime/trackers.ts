@@ -58,6 +58,7 @@ export function createTrackers({ config, log, redis }: TrackerFactoryOptions): M
         apiToken: config.trello.apiToken,
         log: log.child({ tracker: 'trello' }),
         limiter,
+        timeoutMs: config.trackerTimeoutMs,
       }),
     );
   }

@@ -18,6 +18,8 @@ export interface TrelloTrackerOptions {
   apiToken: string;
   log: Logger;
   limiter: OutboundLimiter;
+  /** Longest wait for one Trello request (default 30 s). */
+  timeoutMs?: number;
   /** How list names map to status categories; by default a name heuristic (Done, Doing, Review...). */
   categorizeList?: ListCategorizer;
 }
