@@ -33,7 +33,10 @@ it('a person comments /help in Jira → API process → Redis → worker process
 
 it('an edited comment runs only the commands it added, and the one reply is edited in place', async () => {
   const bot = stack.jira.botCredentials.accountId;
-  const replies = () => stack.jira.state.comments.filter((c) => c.authorId === bot && JSON.stringify(c.body).includes('Reply to'));
+  const replies = () =>
+    stack.jira.state.comments.filter(
+      (c) => c.authorId === bot && JSON.stringify(c.body).includes('Reply to'),
+    );
   const comment = stack.jira.act.comment({ as: 'ada', issue: 'APP-1', body: '/socre' });
   const [reply] = await waitFor(() => {
     const found = replies().filter((c) => JSON.stringify(c.body).includes('Did you mean'));
