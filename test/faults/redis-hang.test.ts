@@ -27,7 +27,9 @@ it('F4: Redis hung (SIGSTOP) answers 503 within the API timeout, then everything
   expect(result.statuses['503']).toBeGreaterThan(0);
   // A command that timed out may still run when Redis wakes up: the sender's retry then finds the dedupe
   // record and is answered 200 duplicate, which is right (the delivery was taken). Never a 500.
-  expect(Object.keys(result.statuses).filter((status) => !['200', '202', '503'].includes(status))).toEqual([]);
+  expect(Object.keys(result.statuses).filter((status) => !['200', '202', '503'].includes(status))).toEqual(
+    [],
+  );
   // The producer's commandTimeout is 2 s; under GitHub's 10 s and inside the 5 s the service promises.
   expect(result.slowestAnswerDuringOutageMs).toBeLessThan(5_000);
   expect(result.lost).toBe(0);

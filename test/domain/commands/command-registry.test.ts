@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { type CommandSpec, editDistance, renderHelp, resolveCommand } from '../../../src/domain/commands/command-registry.ts';
+import {
+  type CommandSpec,
+  editDistance,
+  renderHelp,
+  resolveCommand,
+} from '../../../src/domain/commands/command-registry.ts';
 import { docToPlainText } from '../../../src/domain/doc.ts';
 
-const spec = (name: string): CommandSpec => ({ name, summary: name, usage: [{ example: `/${name}`, description: `does ${name}` }] });
+const spec = (name: string): CommandSpec => ({
+  name,
+  summary: name,
+  usage: [{ example: `/${name}`, description: `does ${name}` }],
+});
 const specs = ['help', 'score', 'ac', 'link', 'unlink', 'similar', 'summary'].map(spec);
 
 describe('resolveCommand', () => {

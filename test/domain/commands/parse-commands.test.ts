@@ -7,7 +7,11 @@ describe('parseCommands', () => {
   it.each([
     ['a lone command', '/help', ['/help']],
     ['arguments, spacing normalised', '/score   impact=4  effort=3 ', ['/score impact=4 effort=3']],
-    ['several commands in one comment', 'Thanks!\n/score\nand also\n/ac template', ['/score', '/ac template']],
+    [
+      'several commands in one comment',
+      'Thanks!\n/score\nand also\n/ac template',
+      ['/score', '/ac template'],
+    ],
     ['command names are case-insensitive', '/Score explain', ['/score explain']],
     ['up to three leading spaces', '   /help', ['/help']],
     ['a slash inside a sentence is not a command', 'see /score above', []],
