@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
 import { ADMIN_TOKEN } from '../helpers/test-config.ts';
-import { BOUNDED, heapAfterGc, MiB, within } from './support.ts';
+import { BOUNDED, heapAfterGc, loose, MiB, text, within } from './support.ts';
 
 let api: ApiHarness;
 let routes: Route[];
@@ -36,15 +36,6 @@ function adminRoutes(app: FastifyInstance): Route[] {
 }
 
 const ANSWERS = new Set([200, 202, 400, 404, 409, 413, 414, 415, 503]);
-const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.string({ maxLength: 10 }));
-const loose = fc.oneof(
-  text,
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-  fc.jsonValue({ maxDepth: 3 }),
-);
 const either = <T>(right: fc.Arbitrary<T>) =>
   fc.oneof({ weight: 3, arbitrary: right as fc.Arbitrary<unknown> }, loose);
 

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 
 setFlagsFromString('--expose-gc');
@@ -33,3 +34,16 @@ export async function within(
 export const BOUNDED = { interruptAfterTimeLimit: 5_000, markInterruptAsFailure: false } as const;
 
 export const MiB = 1 << 20;
+
+/** Short strings, lone surrogates and control characters included. */
+export const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ maxLength: 12 }));
+
+/** Any JSON value of a wrong type for whatever field it lands in. */
+export const loose = fc.oneof(
+  text,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.jsonValue({ maxDepth: 3 }),
+);

@@ -5,7 +5,7 @@ import { signTrelloBody } from '../../src/trackers/trello/trello-signature.ts';
 import { fixtureText } from '../fixtures/index.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
 import { JIRA_SECRET, PUBLIC_URL, TRELLO_SECRET } from '../helpers/test-config.ts';
-import { BOUNDED, heapAfterGc, MiB, within } from './support.ts';
+import { BOUNDED, heapAfterGc, loose, MiB, text, within } from './support.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -18,18 +18,9 @@ afterAll(async () => {
 type Tracker = 'jira' | 'trello';
 const ANSWERS = new Set([200, 202, 400, 401, 413, 415, 503]);
 
-const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ maxLength: 12 }));
 const id = fc.oneof(
   fc.string({ minLength: 1, maxLength: 24 }),
   fc.constantFrom('10001', 'ZUL-1', '5476fb9e'),
-);
-const loose = fc.oneof(
-  text,
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-  fc.jsonValue({ maxDepth: 3 }),
 );
 /** Right-typed, or wrong one time in six; the right shapes get past validation into normalising and planning. */
 let wrongWeight = 1;
