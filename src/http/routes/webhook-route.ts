@@ -61,6 +61,13 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
+/** The age of a delivery older than allowed (undefined: fresh, undated, or no limit set). */
+function staleness(sentAt: number | undefined, deps: WebhookDeps): number | undefined {
+  if (deps.maxDeliveryAgeMs === undefined || sentAt === undefined) return undefined;
+  const ageMs = (deps.now ?? Date.now)() - sentAt;
+  return ageMs > deps.maxDeliveryAgeMs ? ageMs : undefined;
+}
+
 /** verify → parse → validate → normalize → drop own events → plan → enqueue → 202 (503 if Redis cannot take it). */
 export function registerWebhookRoute<S extends TSchema>(
   app: FastifyInstance,
@@ -90,17 +97,14 @@ export function registerWebhookRoute<S extends TSchema>(
       const deliveryKey = source.deliveryKey(validated.value, request.headers, raw);
       // No child logger per request: creating one (with redaction) costs more than the rest of the intake.
       const log = request.log;
-      const sentAt = source.sentAt?.(validated.value);
-      if (deps.maxDeliveryAgeMs !== undefined && sentAt !== undefined) {
-        const ageMs = (deps.now ?? Date.now)() - sentAt;
-        if (ageMs > deps.maxDeliveryAgeMs) {
-          count('ignored');
-          log.warn(
-            { deliveryId: deliveryKey, ageMs },
-            'Stale delivery ignored (older than the dedupe window)',
-          );
-          return reply.status(200).send({ ignored: 'stale delivery, older than the dedupe window' });
-        }
+      const staleMs = staleness(source.sentAt?.(validated.value), deps);
+      if (staleMs !== undefined) {
+        count('ignored');
+        log.warn(
+          { deliveryId: deliveryKey, ageMs: staleMs },
+          'Stale delivery ignored (older than the dedupe window)',
+        );
+        return reply.status(200).send({ ignored: 'stale delivery, older than the dedupe window' });
       }
       const result = source.normalize(validated.value, deliveryKey);
       if (result.kind === 'ignored') {
@@ -114,10 +118,11 @@ export function registerWebhookRoute<S extends TSchema>(
         return reply.status(200).send({ ignored: 'caused by the service itself' });
       }
       const jobs = planJobs(event, deps.rules());
+      const bodyHash = createHash('sha256')
+        .update(source.content?.(validated.value) ?? raw)
+        .digest('hex');
       let outcome: Awaited<ReturnType<Intake['accept']>>;
       try {
-        const content = source.content?.(validated.value) ?? raw;
-        const bodyHash = createHash('sha256').update(content).digest('hex');
         outcome = await deps.intake.accept(deliveryKey, jobs, {
           bodyHash,
           onReuse: (storedHash) =>
