@@ -51,34 +51,27 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+async function readKey(key: string): Promise<unknown> {
+  const type = await redis.type(key);
+  if (type === 'string') return redis.get(key);
+  if (type === 'hash') return redis.hgetall(key);
+  if (type === 'list') return redis.lrange(key, 0, -1);
+  if (type === 'set') return redis.smembers(key);
+  if (type === 'zset') return redis.zrange(key, '0', '-1');
+  if (type === 'stream') return redis.xrange(key, '-', '+');
+  return `(${type})`;
+}
+
 /** Every key of the stack's prefix with its value, whatever its type (BullMQ job hashes and lists included). */
 async function dumpRedis(prefix: string): Promise<string> {
   const out: string[] = [];
-  for (const pattern of [`${prefix}:*`, `{${prefix}}:*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      cursor = next;
-      for (const key of keys) {
-        const type = await redis.type(key);
-        const value =
-          type === 'string'
-            ? await redis.get(key)
-            : type === 'hash'
-              ? await redis.hgetall(key)
-              : type === 'list'
-                ? await redis.lrange(key, 0, -1)
-                : type === 'set'
-                  ? await redis.smembers(key)
-                  : type === 'zset'
-                    ? await redis.zrange(key, '0', '-1')
-                    : type === 'stream'
-                      ? await redis.xrange(key, '-', '+')
-                      : `(${type})`;
-        out.push(`${key} ${JSON.stringify(value)}`);
-      }
-    } while (cursor !== '0');
-  }
+  let cursor = '0';
+  do {
+    // Plain, hash-tagged (`{prefix}:…`) and grouped (`{prefix:dedupe}:…`) keys alike.
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    for (const key of keys) out.push(`${key} ${JSON.stringify(await readKey(key))}`);
+  } while (cursor !== '0');
   return out.join('\n');
 }
 
@@ -130,6 +123,7 @@ it('after real work, tracker errors and refused requests, no secret is in the lo
   expect(logs).toMatch(/Trello \w+ failed: 500/);
   expect(logs).toMatch(/"url":"http:\/\/127\.0\.0\.1:\d+\/trello\/1\//);
   expect(dump).toMatch(/run-commands/);
+  expect(dump).toMatch(/dedupe/);
   expect(answers.map((answer) => answer.slice(0, 3))).toEqual(['401', '401', '200', '401']);
   // Jira's Basic auth header carries the token base64-encoded.
   const basic = Buffer.from(`${running.jira.botCredentials.email}:${SENTINELS.JIRA_API_TOKEN}`).toString(
