@@ -34,10 +34,12 @@ function row(result: LoadResult, baseline: LoadResult): string {
 export async function runIntakeBench(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-intake-'));
   const redis = await startRedis({ dir });
-  const body = readFileSync(
-    new URL('../test/fixtures/jira/comment_created.json', import.meta.url),
-    'utf8',
-  ).replace('Leaving a comment here! :)', '/help');
+  const delivery = JSON.parse(
+    readFileSync(new URL('../test/fixtures/jira/comment_created.json', import.meta.url), 'utf8'),
+  ) as { timestamp: number; comment: { body: string } };
+  delivery.timestamp = Date.now();
+  delivery.comment.body = '/help';
+  const body = JSON.stringify(delivery);
   const headers = { 'content-type': 'application/json', 'x-hub-signature': signJiraBody(body, SECRET) };
   const results: LoadResult[] = [];
   const children: { stop(): unknown }[] = [];

@@ -20,9 +20,11 @@ interface PipelineResult {
 
 function delivery(template: string, issue: { id: string; key: string }, n: number): string {
   const body = JSON.parse(template) as {
+    timestamp: number;
     comment: { id: string; body: string };
     issue: { id: string; key: string; self: string };
   };
+  body.timestamp = Date.now();
   body.comment.id = String(900_000 + n);
   body.comment.body = '/help';
   body.issue.id = issue.id;

@@ -38,6 +38,7 @@ export async function runRateLimitBench(): Promise<string> {
     for (const [n, card] of board.cards.entries()) {
       template.action.id = `bench${String(n).padStart(20, '0')}`;
       template.action.data.text = '/help';
+      template.action.date = new Date().toISOString();
       template.action.data.card = { id: card.id, shortLink: card.shortLink, name: card.name, idShort: n };
       template.action.data.board = { id: board.id, shortLink: board.shortLink, name: 'Bench' };
       const body = JSON.stringify(template);

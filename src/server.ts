@@ -43,6 +43,8 @@ export async function startApi(config: Config, log: Logger, rules: RulesStore): 
     rules: () => rules.current(),
     selfId: (tracker) => identities.get(tracker),
     isRedisReady: () => pingRedis(producer),
+    // A signed delivery older than its dedupe record could be replayed as new once the record expired.
+    maxDeliveryAgeMs: config.dedupeTtlSeconds * 1000,
     ...createAdminRuntime({ config, log, queue, intake, redis: client, trackers, rules }),
   });
   const url = await app.listen({ port: config.port, host: config.host });
