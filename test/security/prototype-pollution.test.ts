@@ -70,9 +70,7 @@ describe('S6 prototype pollution', () => {
     expect(await adminPost(url)).toEqual([400, 400, 400]);
   });
 
-  // Known admin defect (reported): its 400 response schema requires `problems`, so Fastify's own 400 for a
-  // refused body fails serialisation and becomes a 500. Remove `.fails` once src/http/admin is fixed.
-  it.fails('admin /admin/actions/reload-rules: refused bodies → 400', async () => {
+  it('admin /admin/actions/reload-rules: refused bodies → 400', async () => {
     expect(await adminPost('/admin/actions/reload-rules')).toEqual([400, 400, 400]);
   });
 

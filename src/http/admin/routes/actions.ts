@@ -44,7 +44,8 @@ export function registerActionRoutes(
           400: Type.Object({
             error: Type.String(),
             message: Type.String(),
-            problems: Type.Array(Type.String()),
+            // Absent when the request itself was refused (bad JSON) rather than the rules file.
+            problems: Type.Optional(Type.Array(Type.String())),
           }),
         }),
       },
