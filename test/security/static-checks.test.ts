@@ -24,7 +24,7 @@ const COMPARISON = new RegExp(`(${OPERAND})\\s*(?:===|!==|==|!=)\\s*(${OPERAND})
 const LOCK_RELEASE = /redis\.get\([^)]*\)\)\s*===\s*token\)/;
 
 /** Lines that compare something credential-like with ==/=== (a timing oracle), as `path:line: text`. */
-export function credentialComparisons(path: string, text: string): string[] {
+function credentialComparisons(path: string, text: string): string[] {
   return text.split('\n').flatMap((line, index) => {
     if (LOCK_RELEASE.test(line) || /^\s*(\/\/|\*)/.test(line)) return [];
     // Comparing lengths leaks nothing the length check before timingSafeEqual does not.
@@ -60,6 +60,7 @@ describe('S2 signatures and tokens are compared in constant time', () => {
   it.each([
     'if (header === config.adminToken) return true;',
     "return received.toString('hex') == expectedDigest;",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the sample is source text containing a template literal.
     'if (request.headers.authorization !== `Bearer ${token}`) deny();',
     'const ok = sig === signJiraBody(raw, secret);',
   ])('the check would catch %s', (line) => {
