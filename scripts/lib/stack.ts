@@ -48,8 +48,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const jira = createJiraSandbox({ webhook: { url: `${apiUrl}/webhooks/jira`, secret: STACK_JIRA_SECRET } });
+  // The sandbox enforces the same window the service's limiter is told about (tests shorten it).
+  const windowMs = options.env?.TRELLO_RATE_WINDOW_MS ? Number(options.env.TRELLO_RATE_WINDOW_MS) : undefined;
   const trello = createTrelloSandbox({
     webhook: { url: `${apiUrl}/webhooks/trello`, secret: STACK_TRELLO_SECRET },
+    rateLimit: options.trelloRateLimit ?? (windowMs ? { perToken: 100, perKey: 300, windowMs } : undefined),
   });
   const parts: SandboxPart[] = [jira, trello];
   const sandbox = await startSandboxServer(parts);
