@@ -1,6 +1,6 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createServer } from 'node:net';
 
 export interface RedisProcessOptions {
   dir: string;
@@ -46,14 +46,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-function canConnect(port: number): Promise<boolean> {
+/**
+ * Asks the server itself (redis-cli PING) rather than opening a socket from this process: under the test suite
+ * nock's socket interception reports a connection as made before anything listens.
+ */
+function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
+    execFile(
+      'redis-cli',
+      ['-h', '127.0.0.1', '-p', String(port), 'PING'],
+      { timeout: 2_000 },
+      (error, stdout) => resolve(!error && stdout.trim() === 'PONG'),
+    );
   });
 }
 
@@ -84,7 +88,7 @@ export async function startRedis(options: RedisProcessOptions): Promise<RedisPro
     { stdio: 'ignore' },
   );
   const deadline = Date.now() + 10_000;
-  while (!(await canConnect(port))) {
+  while (!(await answersPing(port))) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
     if (Date.now() > deadline) throw new Error('redis-server did not start within 10 s');
     await new Promise((r) => setTimeout(r, 50));
