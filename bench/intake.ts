@@ -43,26 +43,16 @@ export async function runIntakeBench(): Promise<string> {
   const headers = { 'content-type': 'application/json', 'x-hub-signature': signJiraBody(body, SECRET) };
   const results: LoadResult[] = [];
   const children: { stop(): unknown }[] = [];
+  const baselineTarget = async (mode: 'lpush' | 'bullmq') => {
+    const port = await freePort();
+    const child = await startBaseline(mode, port, redis.url);
+    children.push({ stop: () => child.kill('SIGTERM') });
+    return `http://127.0.0.1:${port}/webhooks/jira`;
+  };
   try {
     const targets: [string, () => Promise<string>][] = [
-      [
-        'baseline: Fastify + HMAC + one LPUSH',
-        async () => {
-          const port = await freePort();
-          const child = await startBaseline('lpush', port, redis.url);
-          children.push({ stop: () => child.kill('SIGTERM') });
-          return `http://127.0.0.1:${port}/webhooks/jira`;
-        },
-      ],
-      [
-        'reference: Fastify + HMAC + one BullMQ add',
-        async () => {
-          const port = await freePort();
-          const child = await startBaseline('bullmq', port, redis.url);
-          children.push({ stop: () => child.kill('SIGTERM') });
-          return `http://127.0.0.1:${port}/webhooks/jira`;
-        },
-      ],
+      ['baseline: Fastify + HMAC + one LPUSH', () => baselineTarget('lpush')],
+      ['reference: Fastify + HMAC + one BullMQ add', () => baselineTarget('bullmq')],
       [
         'backlog-refinery API (verify, validate, dedupe, enqueue)',
         async () => {
