@@ -1,0 +1,116 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+let live: Stack;
+let dry: Stack;
+let redis: Redis;
+
+const seed = (stack: Stack) =>
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [{ key: 'APP', name: 'App' }],
+  });
+
+beforeAll(async () => {
+  redis = new Redis(testRedisUrl());
+  [live, dry] = await Promise.all([
+    startStack({ redisUrl: testRedisUrl(), redis, env: { ADMIN_TOKEN } }),
+    startStack({ redisUrl: testRedisUrl(), redis, env: { ADMIN_TOKEN, DRY_RUN: 'true' } }),
+  ]);
+  seed(live);
+  seed(dry);
+}, 90_000);
+afterAll(async () => {
+  await Promise.all([live?.stop(), dry?.stop()]);
+  redis?.disconnect();
+});
+
+interface AuditEntry {
+  id: string;
+  mode: string;
+  operation: string;
+  context: { capability: string };
+  undoneBy?: string;
+}
+
+async function audit(stack: Stack, key: string): Promise<AuditEntry[]> {
+  const response = await fetch(`${stack.apiUrl}/admin/audit?tracker=jira&item=${key}`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  return ((await response.json()) as { entries: AuditEntry[] }).entries;
+}
+
+const issue = (stack: Stack, key: string) =>
+  [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const labelled = (stack: Stack, key: string) =>
+  issue(stack, key).labels.includes('needs-acceptance-criteria');
+
+describe('audit trail, undo and dry-run against the sandbox', () => {
+  it('POST /admin/audit/:id/undo restores the label the service added, and the undo is audited', async () => {
+    const created = live.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Pay faster',
+      issuetype: 'Story',
+      description: 'As a shopper I want to pay.',
+    });
+    await waitFor(() => labelled(live, created.key));
+    const labelWrite = await waitFor(async () =>
+      (await audit(live, created.key)).find(
+        (e) => e.operation === 'setLabel' && e.context.capability === 'check-acceptance',
+      ),
+    );
+
+    const response = await fetch(`${live.apiUrl}/admin/audit/${labelWrite.id}/undo`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+
+    expect(response.status).toBe(200);
+    expect(labelled(live, created.key)).toBe(false);
+    const entries = await audit(live, created.key);
+    expect(entries.find((e) => e.id === labelWrite.id)?.undoneBy).toBeDefined();
+    expect(entries.some((e) => e.context.capability === 'admin' && e.operation === 'setLabel')).toBe(true);
+  });
+
+  it('/undo in a comment restores the last change the service made to the item', async () => {
+    const created = live.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Refunds',
+      issuetype: 'Story',
+      description: 'As a shopper I want refunds.',
+    });
+    await waitFor(() => labelled(live, created.key));
+    await waitFor(async () =>
+      (await audit(live, created.key)).some((e) => e.context.capability === 'check-acceptance'),
+    );
+
+    live.jira.act.comment({ as: 'ada', issue: created.key, body: '/undo' });
+
+    await waitFor(() => !labelled(live, created.key));
+  });
+
+  it('with DRY_RUN the sandbox is untouched while the audit trail shows what would have been written', async () => {
+    const created = dry.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Wishlist',
+      issuetype: 'Story',
+      description: 'As a shopper I want a wishlist.',
+    });
+
+    const planned = await waitFor(async () => {
+      const entries = await audit(dry, created.key);
+      return entries.some((e) => e.operation === 'setLabel') ? entries : undefined;
+    });
+
+    expect(planned.every((e) => e.mode === 'dry-run')).toBe(true);
+    expect(dry.jira.writes).toEqual([]);
+    expect(labelled(dry, created.key)).toBe(false);
+  });
+});
