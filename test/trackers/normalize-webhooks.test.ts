@@ -170,3 +170,17 @@ describe('Trello deliveries', () => {
     });
   });
 });
+
+describe('Jira comment bodies (wiki markup)', () => {
+  it('are read as plain text: links unwrapped, inline code kept marked so it is no command', () => {
+    const body = fixture<{ comment: { body: string } }>('jira/comment_created');
+    body.comment.body = '/link [https://trello.com/c/AbCd1234|https://trello.com/c/AbCd1234]\n{{/score}} ran';
+    const result = validate(JiraDeliverySchema, body);
+
+    const event = result.ok ? toJiraEvent(result.value, 'd9') : undefined;
+
+    expect(
+      event?.kind === 'event' && event.event.kind === 'comment.created' && event.event.comment.text,
+    ).toBe('/link https://trello.com/c/AbCd1234\n`/score` ran');
+  });
+});

@@ -1,6 +1,7 @@
 import type { Actor, Container, FieldChange, ItemRef } from '../../domain/events.ts';
 import { ignored, type Normalized, normalized } from '../normalized.ts';
 import type { JiraDelivery } from './jira-webhook-schema.ts';
+import { wikiToPlainText } from './wiki-text.ts';
 
 const SYSTEM_ACTOR: Actor = { id: 'jira', displayName: 'Jira' };
 
@@ -87,7 +88,12 @@ export function toJiraEvent(delivery: JiraDelivery, deliveryId: string): Normali
           webhookEvent === 'comment_updated' ? (comment.updateAuthor ?? comment.author) : comment.author,
         ),
         kind: webhookEvent === 'comment_created' ? 'comment.created' : 'comment.updated',
-        comment: { id: comment.id, text: typeof comment.body === 'string' ? comment.body : '' },
+        // Webhook comment bodies are wiki markup: commands are read from the plain text (links unwrapped,
+        // code kept fenced so quoted commands do not run).
+        comment: {
+          id: comment.id,
+          text: typeof comment.body === 'string' ? wikiToPlainText(comment.body) : '',
+        },
       });
     }
     default:

@@ -3,19 +3,22 @@ const HEADING = /^h[1-6]\.\s*(.*)$/;
 const LIST = /^([*#-]+)\s+(.*)$/;
 
 function inlineWiki(text: string): string {
-  return text
-    .replace(/\{(code|noformat)(?::[^}]*)?\}(.*?)\{\1\}/g, '$2')
-    .replace(/\[~accountid:([^\]]+)\]/g, '@$1')
-    .replace(/\[~([^\]]+)\]/g, '@$1')
-    .replace(/\[([^|\]]+)\|([^\]]+)\]/g, (_, label: string, url: string) =>
-      label.trim() === url.trim() ? url : `${label} (${url})`,
-    )
-    .replace(/\[((?:https?|mailto):[^\]]+)\]/g, '$1')
-    .replace(/\{\{(.+?)\}\}/g, '$1')
-    .replace(/\{color(?::[^}]*)?\}/g, '')
-    .replace(/(^|[\s(])\*(\S(?:.*?\S)?)\*(?=$|[\s).,:;!?])/g, '$1$2')
-    .replace(/(^|[\s(])_(\S(?:.*?\S)?)_(?=$|[\s).,:;!?])/g, '$1$2')
-    .replace(/\\\\/g, '\n');
+  return (
+    text
+      // Inline code stays marked as code, so "{{/score}}" quoted in a sentence never reads as a command.
+      .replace(/\{(code|noformat)(?::[^}]*)?\}(.*?)\{\1\}/g, '`$2`')
+      .replace(/\[~accountid:([^\]]+)\]/g, '@$1')
+      .replace(/\[~([^\]]+)\]/g, '@$1')
+      .replace(/\[([^|\]]+)\|([^\]]+)\]/g, (_, label: string, url: string) =>
+        label.trim() === url.trim() ? url : `${label} (${url})`,
+      )
+      .replace(/\[((?:https?|mailto):[^\]]+)\]/g, '$1')
+      .replace(/\{\{(.+?)\}\}/g, '`$1`')
+      .replace(/\{color(?::[^}]*)?\}/g, '')
+      .replace(/(^|[\s(])\*(\S(?:.*?\S)?)\*(?=$|[\s).,:;!?])/g, '$1$2')
+      .replace(/(^|[\s(])_(\S(?:.*?\S)?)_(?=$|[\s).,:;!?])/g, '$1$2')
+      .replace(/\\\\/g, '\n')
+  );
 }
 
 function tableRow(line: string): string {
