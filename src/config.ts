@@ -21,7 +21,9 @@ export const EnvSchema = Type.Object({
   PUBLIC_URL: Type.Optional(Url('Base URL the trackers call, e.g. https://refinery.example.com')),
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token of the /admin API' })),
   JIRA_BASE_URL: Type.Optional(Url('Jira Cloud site, e.g. https://acme.atlassian.net')),
-  JIRA_EMAIL: Type.Optional(Type.String({ minLength: 1 })),
+  JIRA_EMAIL: Type.Optional(
+    Type.String({ pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', description: 'Email of the Jira account' }),
+  ),
   JIRA_API_TOKEN: Type.Optional(Secret('API token of the Jira account the service acts as')),
   JIRA_WEBHOOK_SECRET: Type.Optional(Secret('Secret of the Jira admin webhook (X-Hub-Signature)')),
   JIRA_WEBHOOK_SECRET_PREVIOUS: Type.Optional(Secret('Previous secret, accepted during a rotation')),

@@ -4,7 +4,7 @@ import type { Config } from './config.ts';
 import { createAdminRuntime } from './http/admin/admin-runtime.ts';
 import { buildApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
-import { createRedis, pingRedis } from './queue/connection.ts';
+import { checkEvictionPolicy, createRedis, pingRedis } from './queue/connection.ts';
 import { createIntake } from './queue/intake.ts';
 import { QUEUE_NAME } from './queue/jobs.ts';
 import { learnIdentities } from './runtime/identities.ts';
@@ -22,6 +22,7 @@ export async function startApi(config: Config, log: Logger, rules: RulesStore): 
   const cluster = { cluster: config.redisCluster };
   const producer = createRedis(config.redisUrl, 'producer', log, cluster);
   const client = createRedis(config.redisUrl, 'client', log, cluster);
+  client.once('ready', () => void checkEvictionPolicy(client, log));
   const queue = new Queue(QUEUE_NAME, { connection: producer, prefix: `{${config.queuePrefix}}` });
   queue.on('error', (error) => log.warn({ err: { message: error.message } }, 'Queue error'));
   const trackers = createTrackers({ config, log, redis: client });

@@ -55,7 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   registerAdmin(app, deps.config, deps.admin);
-  if (deps.metrics) registerMetricsRoute(app, deps.metrics.registry);
+  if (deps.metrics) registerMetricsRoute(app, deps.metrics.registry, deps.metrics.sink.flush);
   await app.ready();
   return app;
 }

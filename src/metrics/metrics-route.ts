@@ -3,7 +3,11 @@ import type { Registry } from 'prom-client';
 import Type from 'typebox';
 
 /** Prometheus text at /metrics; unauthenticated like most scrape targets, and free of secrets and item data. */
-export function registerMetricsRoute(app: FastifyInstance, registry: Registry): void {
+export function registerMetricsRoute(
+  app: FastifyInstance,
+  registry: Registry,
+  flush: () => Promise<void>,
+): void {
   app.get(
     '/metrics',
     {
@@ -13,6 +17,9 @@ export function registerMetricsRoute(app: FastifyInstance, registry: Registry): 
         response: { 200: Type.String({ description: 'Prometheus text exposition format 0.0.4' }) },
       },
     },
-    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+    async (_request, reply) => {
+      await flush();
+      return reply.type(registry.contentType).send(await registry.metrics());
+    },
   );
 }

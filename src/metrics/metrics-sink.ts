@@ -15,6 +15,8 @@ export interface MetricsSink {
   trackerCall(tracker: TrackerName, operation: string, status: string): void;
   rateLimited(tracker: TrackerName, waitMs: number): void;
   setLinkIndexSize(documents: number): void;
+  /** Writes what is still held in memory (the /metrics route does before reading; shutdown does too). */
+  flush(): Promise<void>;
 }
 
 export function metricsKey(keyPrefix: string): string {
@@ -24,34 +26,51 @@ export function metricsKey(keyPrefix: string): string {
 /** Field names of the hash: `kind|label|label...`; labels never contain `|` (names of trackers, jobs, outcomes). */
 export const field = (...parts: (string | number)[]) => parts.join('|');
 
-export function createRedisMetricsSink(redis: RedisClient, keyPrefix: string): MetricsSink {
+/** How long counts wait in memory before one write: per-delivery writes cost more than the delivery itself. */
+const FLUSH_MS = 500;
+
+export function createRedisMetricsSink(
+  redis: RedisClient,
+  keyPrefix: string,
+  flushMs = FLUSH_MS,
+): MetricsSink {
   const key = metricsKey(keyPrefix);
-  const send = (build: (multi: ReturnType<RedisClient['multi']>) => void) => {
-    const multi = redis.multi();
-    build(multi);
-    multi.exec().catch(() => undefined);
+  const counts = new Map<string, number>();
+  const gauges = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+  const add = (name: string, by: number) => {
+    counts.set(name, (counts.get(name) ?? 0) + by);
+    timer ??= setTimeout(() => void flush(), flushMs).unref();
   };
+  async function flush(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    if (counts.size === 0 && gauges.size === 0) return;
+    const multi = redis.multi();
+    for (const [name, by] of counts) multi.hincrby(key, name, by);
+    for (const [name, value] of gauges) multi.hset(key, name, value);
+    counts.clear();
+    gauges.clear();
+    await multi.exec().catch(() => undefined);
+  }
   return {
-    delivery: (tracker, outcome) => send((m) => m.hincrby(key, field('delivery', tracker, outcome), 1)),
+    delivery: (tracker, outcome) => add(field('delivery', tracker, outcome), 1),
     job(capability, outcome, durationMs) {
       const seconds = durationMs / 1000;
       const bucket = JOB_BUCKETS.find((le) => seconds <= le) ?? '+Inf';
-      send((m) =>
-        m
-          .hincrby(key, field('job', capability, outcome), 1)
-          .hincrby(key, field('job_ms', capability, outcome), Math.round(durationMs))
-          .hincrby(key, field('job_bucket', capability, outcome, bucket), 1),
-      );
+      add(field('job', capability, outcome), 1);
+      add(field('job_ms', capability, outcome), Math.round(durationMs));
+      add(field('job_bucket', capability, outcome, bucket), 1);
     },
-    trackerCall: (tracker, operation, status) =>
-      send((m) => m.hincrby(key, field('tracker', tracker, operation, status), 1)),
-    rateLimited: (tracker, waitMs) =>
-      send((m) =>
-        m
-          .hincrby(key, field('ratelimit', tracker), 1)
-          .hincrby(key, field('ratelimit_ms', tracker), Math.round(waitMs)),
-      ),
-    setLinkIndexSize: (documents) =>
-      send((m) => m.hset(key, field('gauge', 'link_index_documents'), documents)),
+    trackerCall: (tracker, operation, status) => add(field('tracker', tracker, operation, status), 1),
+    rateLimited(tracker, waitMs) {
+      add(field('ratelimit', tracker), 1);
+      add(field('ratelimit_ms', tracker), Math.round(waitMs));
+    },
+    setLinkIndexSize(documents) {
+      gauges.set(field('gauge', 'link_index_documents'), documents);
+      timer ??= setTimeout(() => void flush(), flushMs).unref();
+    },
+    flush,
   };
 }

@@ -111,3 +111,24 @@ export async function pingRedis(redis: RedisClient, timeoutMs = 1_000): Promise<
     clearTimeout(timer);
   }
 }
+
+/**
+ * Redis must not evict: an evicted job or dedupe record is a lost or doubled event. Checked once the
+ * connection is up, and loudly, since a managed Redis often ships with an LRU policy.
+ */
+export async function checkEvictionPolicy(redis: RedisClient, log: Logger): Promise<string | undefined> {
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    const policy = reply[1];
+    if (policy !== undefined && policy !== 'noeviction') {
+      log.error(
+        { policy },
+        'Redis maxmemory-policy must be noeviction: jobs and dedupe records can be evicted',
+      );
+    }
+    return policy;
+  } catch {
+    // Managed services may forbid CONFIG; the operator's own settings are then the only guard.
+    return undefined;
+  }
+}

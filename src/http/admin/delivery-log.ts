@@ -24,9 +24,15 @@ export function createDeliveryLog(
   now: () => Date = () => new Date(),
 ): DeliveryLog {
   const key = (tracker: TrackerName) => `${keyPrefix}:deliveries:${tracker}`;
+  // "When did deliveries last arrive" needs second precision, not one Redis write per delivery.
+  const lastWritten = new Map<string, number>();
   return {
     record(tracker, outcome) {
       const at = now().toISOString();
+      const slot = `${tracker}|${outcome}`;
+      const second = Math.floor(Date.parse(at) / 1000);
+      if (lastWritten.get(slot) === second) return;
+      lastWritten.set(slot, second);
       const fields = VERIFIED.has(outcome)
         ? { lastAt: at, lastOutcome: outcome, lastVerifiedAt: at }
         : { lastAt: at, lastOutcome: outcome };

@@ -9,8 +9,19 @@ export const MAX_JSON_DEPTH = 128;
 
 export const TOO_DEEP = `Body nests arrays/objects deeper than ${MAX_JSON_DEPTH} levels`;
 
+/** How many times `char` occurs, stopping once past `limit` (native search, no per-character JavaScript). */
+function occurrencesUpTo(text: string, char: string, limit: number): number {
+  let count = 0;
+  for (let at = text.indexOf(char); at !== -1 && count <= limit; at = text.indexOf(char, at + 1)) count++;
+  return count;
+}
+
 /** One linear pass over the text, skipping strings; no recursion, so any input is safe to measure. */
 export function nestsDeeperThan(text: string, max: number): boolean {
+  // Nesting deeper than `max` needs more than `max` openers; real deliveries have far fewer, so the
+  // character-by-character walk below runs only for bodies that could be too deep.
+  const openers = occurrencesUpTo(text, '{', max);
+  if (openers + occurrencesUpTo(text, '[', max - openers) <= max) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
