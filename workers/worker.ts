@@ -9,7 +9,7 @@ import type { Logger } from '../src/logger.ts';
 import { instrumentTracker } from '../src/metrics/instrumented-tracker.ts';
 import { measureJobs } from '../src/metrics/measure-jobs.ts';
 import { createRedisMetricsSink } from '../src/metrics/metrics-sink.ts';
-import { createRedis } from '../src/queue/connection.ts';
+import { checkEvictionPolicy, createRedis } from '../src/queue/connection.ts';
 import { createItemLock } from '../src/queue/item-lock.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import { learnIdentities } from '../src/runtime/identities.ts';
@@ -32,6 +32,7 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
   const cluster = { cluster: config.redisCluster };
   const connection = createRedis(config.redisUrl, 'worker', log, cluster);
   const client = createRedis(config.redisUrl, 'client', log, cluster);
+  client.once('ready', () => void checkEvictionPolicy(client, log));
   // Counters go to Redis, where /metrics of any API process reads them: no scrape target per worker.
   const metrics = createRedisMetricsSink(client, config.queuePrefix);
   const audit = createRedisAuditStore({
@@ -125,6 +126,7 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
       // Waits for the jobs in flight; new ones stay in Redis for the next worker.
       await worker?.close();
       await heartbeat.stop();
+      await metrics.flush();
       connection.disconnect();
       client.disconnect();
     },
