@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
@@ -6,10 +9,12 @@ import { testRedisUrl } from '../helpers/redis.ts';
 let stack: Stack;
 let redis: Redis;
 let boardId: string;
+const rulesFile = join(mkdtempSync(join(tmpdir(), 'trello-rules-')), 'rules.yaml');
+writeFileSync(rulesFile, 'acceptance:\n  gate: [Doing]\n');
 
 beforeAll(async () => {
   redis = new Redis(testRedisUrl());
-  stack = await startStack({ redisUrl: testRedisUrl(), redis });
+  stack = await startStack({ redisUrl: testRedisUrl(), redis, env: { REFINERY_CONFIG: rulesFile } });
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Doing', 'Done'] }).id;
 }, 60_000);
 afterAll(async () => {
@@ -74,5 +79,26 @@ describe('Trello end to end', () => {
       String(botComments(id, 'acceptance-criteria')[0]?.data.text).includes('Acceptance check passed'),
     );
     expect(botComments(id, 'acceptance-criteria')).toHaveLength(1);
+  });
+
+  it('moves a failing card back out of a gated list and says why', async () => {
+    const card = await stack.trelloAct('create-card', {
+      boardId,
+      list: 'Backlog',
+      name: 'Gift cards',
+      desc: 'As a buyer I want gift cards.',
+    });
+    const id = String(card.id);
+    await waitFor(() => labelsOf(id).includes('needs-acceptance-criteria'));
+
+    await stack.trelloAct('move-card', { cardId: id, list: 'Doing' });
+
+    await waitFor(() =>
+      String(botComments(id, 'acceptance-criteria')[0]?.data.text).includes('Moved back to'),
+    );
+    const backlog = [...store().lists.values()].find(
+      (list) => list.idBoard === boardId && list.name === 'Backlog',
+    );
+    expect(store().cards.get(id)?.idList).toBe(backlog?.id);
   });
 });
