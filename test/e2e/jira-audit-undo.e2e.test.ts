@@ -30,9 +30,10 @@ afterAll(async () => {
 
 interface AuditEntry {
   id: string;
+  at: string;
   mode: string;
   operation: string;
-  context: { capability: string };
+  context: { capability: string; command?: string; actor: { displayName: string } };
   undoneBy?: string;
 }
 
@@ -85,14 +86,26 @@ describe('audit trail, undo and dry-run against the sandbox', () => {
       issuetype: 'Story',
       description: 'As a shopper I want refunds.',
     });
-    await waitFor(() => labelled(live, created.key));
-    await waitFor(async () =>
-      (await audit(live, created.key)).some((e) => e.context.capability === 'check-acceptance'),
-    );
+    // Scoring and the acceptance check both write to a new item; /undo takes back whichever wrote last.
+    const entries = await waitFor(async () => {
+      const found = await audit(live, created.key);
+      const capabilities = new Set(found.map((e) => e.context.capability));
+      return capabilities.has('check-acceptance') && capabilities.has('score-item') ? found : undefined;
+    });
+    const last = entries.reduce((a, b) => (a.at > b.at ? a : b));
 
     live.jira.act.comment({ as: 'ada', issue: created.key, body: '/undo' });
 
-    await waitFor(() => !labelled(live, created.key));
+    await waitFor(async () => {
+      const after = await audit(live, created.key);
+      return after.filter((e) => e.context.capability === last.context.capability).every((e) => e.undoneBy);
+    });
+    const untouched = last.context.capability === 'check-acceptance' ? 'score-item' : 'check-acceptance';
+    expect(
+      (await audit(live, created.key))
+        .filter((e) => e.context.capability === untouched)
+        .some((e) => e.undoneBy),
+    ).toBe(false);
   });
 
   it('with DRY_RUN the sandbox is untouched while the audit trail shows what would have been written', async () => {
@@ -112,5 +125,26 @@ describe('audit trail, undo and dry-run against the sandbox', () => {
     expect(planned.every((e) => e.mode === 'dry-run')).toBe(true);
     expect(dry.jira.writes).toEqual([]);
     expect(labelled(dry, created.key)).toBe(false);
+  });
+
+  it('/ac skip exempts a failing item, and the audit trail records who skipped it and why', async () => {
+    const created = live.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Spike',
+      issuetype: 'Story',
+      description: 'Try a payment provider.',
+    });
+    await waitFor(() => labelled(live, created.key));
+
+    live.jira.act.comment({ as: 'ada', issue: created.key, body: '/ac skip spike, no user-facing change' });
+
+    await waitFor(() => !labelled(live, created.key));
+    const skipped = await waitFor(async () =>
+      (await audit(live, created.key)).find(
+        (e) => e.context.command === '/ac skip spike, no user-facing change',
+      ),
+    );
+    expect(skipped.context.actor.displayName).toBe('Ada Lovelace');
   });
 });
