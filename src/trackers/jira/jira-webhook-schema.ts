@@ -20,7 +20,8 @@ const NullableString = Type.Union([Type.String(), Type.Null()]);
 
 export const JiraDeliverySchema = Type.Object({
   webhookEvent: Type.String({ minLength: 1 }),
-  timestamp: Type.Optional(Type.Number()),
+  // Epoch milliseconds within the range a Date can hold (±8.64e15), so it always makes an ISO time.
+  timestamp: Type.Optional(Type.Number({ minimum: 0, maximum: 8.64e15 })),
   issue_event_type_name: Type.Optional(Type.String()),
   user: Type.Optional(JiraUser),
   issue: Type.Optional(JiraIssue),
