@@ -34,9 +34,13 @@ afterAll(async () => {
 });
 
 const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+/** The service's acceptance-criteria comments (scoring comments on the same items too): marker paragraph last. */
 const botComments = (key: string) =>
   stack.jira.state.comments.filter(
-    (c) => c.issueId === issue(key).id && c.authorId === stack.jira.botCredentials.accountId,
+    (c) =>
+      c.issueId === issue(key).id &&
+      c.authorId === stack.jira.botCredentials.accountId &&
+      JSON.stringify(c.body.content.at(-1)).includes('"backlog-refinery · acceptance-criteria"'),
   );
 const text = (value: unknown) => JSON.stringify(value) ?? '';
 
