@@ -52,8 +52,10 @@ describe('worker processes', () => {
   });
 
   it('a 429 from the tracker pauses the queue for Retry-After, then the job succeeds once', async () => {
+    const target = [...stack.jira.state.issues.values()].find((i) => i.key === `OPS-${ISSUES + 1}`)!;
+    // Only the reply to this issue is refused, so no other traffic can use up the two 429s.
     stack.jira.injectFault({
-      pathPrefix: '/rest/api/3/issue/',
+      pathPrefix: `/rest/api/3/issue/${target.id}/comment`,
       method: 'POST',
       status: 429,
       count: 2,
