@@ -99,6 +99,9 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
       connection,
       prefix: `{${config.queuePrefix}}`,
       concurrency: config.workerConcurrency,
+      // BullMQ honours a manual rateLimit() (our pause on a tracker's 429) across workers only when a limiter is
+      // configured; this one is far above any real throughput, so it never paces jobs by itself.
+      limiter: { max: 1_000_000, duration: 1_000 },
       lockDuration: config.workerLockDurationMs,
       stalledInterval: config.workerStalledIntervalMs,
     },
