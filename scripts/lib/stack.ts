@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import type { RedisClient } from '../../src/queue/connection.ts';
 import { createJiraSandbox, type JiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
 import type { SandboxPart } from '../../src/sandbox/sandbox-part.ts';
@@ -12,8 +13,8 @@ export const STACK_TRELLO_SECRET = 'sandbox-trello-app-secret';
 
 export interface StackOptions {
   redisUrl: string;
-  /** Used to wait for worker heartbeats. */
-  redis: RedisClient;
+  /** Client for the stack's own reads (worker heartbeats); by default one it opens on redisUrl and closes. */
+  redis?: RedisClient;
   workers?: number;
   /** Extra environment for the service processes (e.g. a rules file, DRY_RUN). */
   env?: Record<string, string>;
@@ -24,6 +25,8 @@ export interface StackOptions {
 
 export interface Stack {
   apiUrl: string;
+  /** The stack's Redis client, for tests that look at what the service keeps there. */
+  redis: RedisClient;
   sandbox: SandboxServer;
   jira: JiraSandbox;
   trello: TrelloSandbox;
@@ -45,6 +48,8 @@ export interface Stack {
  * (`node bin/service.ts`) talking to them and to Redis. End-to-end tests, the demo and benchmarks use it.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
+  const ownsRedis = options.redis === undefined;
+  const redis = options.redis ?? new Redis(options.redisUrl);
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const jira = createJiraSandbox({ webhook: { url: `${apiUrl}/webhooks/jira`, secret: STACK_JIRA_SECRET } });
@@ -80,13 +85,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     startServiceProcess({
       env: { ...env, ROLE: role },
       logFile: options.logFile,
-      isReady: role === 'api' ? apiReady(apiUrl) : workerReady(options.redis, queuePrefix),
+      isReady: role === 'api' ? apiReady(apiUrl) : workerReady(redis, queuePrefix),
     });
   const api = await start('api');
   const workers: ServiceProcess[] = [];
   for (let i = 0; i < (options.workers ?? 1); i++) workers.push(await start('worker'));
   return {
     apiUrl,
+    redis,
     sandbox,
     jira,
     trello,
@@ -112,6 +118,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     async stop() {
       await Promise.all([api, ...workers].map((process) => process.stop()));
       await sandbox.close();
+      if (ownsRedis) redis.disconnect();
     },
   };
 }

@@ -1,13 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
-let redis: Redis;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'ac-rules-')), 'rules.yaml');
 writeFileSync(rulesFile, 'acceptance:\n  gate: [In Progress]\n');
 
@@ -21,8 +19,7 @@ const goodStory = [
 ].join('\n');
 
 beforeAll(async () => {
-  redis = new Redis(testRedisUrl());
-  stack = await startStack({ redisUrl: testRedisUrl(), redis, env: { REFINERY_CONFIG: rulesFile } });
+  stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
   stack.jira.seed({
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
     projects: [{ key: 'APP', name: 'App' }],
@@ -30,7 +27,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
-  redis?.disconnect();
 });
 
 const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
@@ -6,7 +5,6 @@ import { testRedisUrl } from '../helpers/redis.ts';
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 let live: Stack;
 let dry: Stack;
-let redis: Redis;
 
 const seed = (stack: Stack) =>
   stack.jira.seed({
@@ -15,17 +13,15 @@ const seed = (stack: Stack) =>
   });
 
 beforeAll(async () => {
-  redis = new Redis(testRedisUrl());
   [live, dry] = await Promise.all([
-    startStack({ redisUrl: testRedisUrl(), redis, env: { ADMIN_TOKEN } }),
-    startStack({ redisUrl: testRedisUrl(), redis, env: { ADMIN_TOKEN, DRY_RUN: 'true' } }),
+    startStack({ redisUrl: testRedisUrl(), env: { ADMIN_TOKEN } }),
+    startStack({ redisUrl: testRedisUrl(), env: { ADMIN_TOKEN, DRY_RUN: 'true' } }),
   ]);
   seed(live);
   seed(dry);
 }, 90_000);
 afterAll(async () => {
   await Promise.all([live?.stop(), dry?.stop()]);
-  redis?.disconnect();
 });
 
 interface AuditEntry {

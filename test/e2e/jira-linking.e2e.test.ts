@@ -1,11 +1,9 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
-let redis: Redis;
 
 const BACKLOG: [string, string][] = [
   [
@@ -26,8 +24,7 @@ const BACKLOG: [string, string][] = [
 ];
 
 beforeAll(async () => {
-  redis = new Redis(testRedisUrl());
-  stack = await startStack({ redisUrl: testRedisUrl(), redis });
+  stack = await startStack({ redisUrl: testRedisUrl() });
   stack.jira.seed({
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
     projects: [
@@ -38,7 +35,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
-  redis?.disconnect();
 });
 
 const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
@@ -71,7 +67,7 @@ describe('ticket linking on Jira', () => {
     for (const [summary, description] of BACKLOG) {
       stack.jira.act.createIssue({ as: 'ada', project: 'APP', summary, description, issuetype: 'Story' });
     }
-    await waitFor(async () => (await linkIndexSize(redis, stack.queuePrefix)) === BACKLOG.length);
+    await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === BACKLOG.length);
   });
 
   it('links a matching service-desk ticket and explains why in one comment', async () => {
@@ -134,13 +130,13 @@ describe('ticket linking on Jira', () => {
 
     const state = `${stack.queuePrefix}:linking:resolution:jira:${issue('APP-2').id}`;
     stack.jira.act.transition({ as: 'ada', issue: 'APP-2', to: 'In Progress' });
-    await waitFor(async () => (await redis.hget(state, 'state')) === 'open');
+    await waitFor(async () => (await stack.redis.hget(state, 'state')) === 'open');
     stack.jira.act.transition({ as: 'ada', issue: 'APP-2', to: 'Done' });
     await waitFor(() => notices(resetTicket).length === 2 && notices(vagueTicket).length === 2);
     expect(text(notices(resetTicket)[1]!.body)).toContain('again');
 
     await stack.jira.settled();
-    await waitFor(async () => (await redis.hget(state, 'n')) === '2');
+    await waitFor(async () => (await stack.redis.hget(state, 'n')) === '2');
     expect(notices(resetTicket).map((c) => text(c.body).match(/resolution \d of APP-2/)?.[0])).toEqual([
       'resolution 1 of APP-2',
       'resolution 2 of APP-2',

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STACK_JIRA_SECRET, type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { rescoreScopeRequest } from '../../src/domain/scoring/plan-scoring.ts';
@@ -10,13 +9,11 @@ import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
-let redis: Redis;
 let queue: Queue;
 
 beforeAll(async () => {
-  redis = new Redis(testRedisUrl());
-  stack = await startStack({ redisUrl: testRedisUrl(), redis });
-  queue = new Queue(QUEUE_NAME, { connection: redis, prefix: `{${stack.queuePrefix}}` });
+  stack = await startStack({ redisUrl: testRedisUrl() });
+  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
   stack.jira.seed({
     people: [
       { accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' },
@@ -38,7 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await queue?.close();
   await stack?.stop();
-  redis?.disconnect();
 });
 
 const bot = () => stack.jira.botCredentials.accountId;

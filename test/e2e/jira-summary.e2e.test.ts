@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STACK_JIRA_SECRET, type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { JIRA_WEBHOOK_PATH } from '../../src/config.ts';
@@ -11,7 +10,6 @@ import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
-let redis: Redis;
 // Boards are numbered in seed order: APP's board is 1, OPS's is 2.
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'summary-rules-')), 'rules.yaml');
 writeFileSync(
@@ -29,8 +27,7 @@ writeFileSync(
 );
 
 beforeAll(async () => {
-  redis = new Redis(testRedisUrl());
-  stack = await startStack({ redisUrl: testRedisUrl(), redis, env: { REFINERY_CONFIG: rulesFile } });
+  stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
   stack.jira.seed({
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
     projects: [
@@ -79,7 +76,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
-  redis?.disconnect();
 });
 
 const issues = () => [...stack.jira.state.issues.values()];
@@ -116,7 +112,7 @@ describe('sprint summaries on Jira', () => {
     const id = sprintId('App Sprint 1');
     act().startSprint({ sprintId: id });
     await waitFor(
-      async () => (await redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
     );
 
     const added = act().createIssue({

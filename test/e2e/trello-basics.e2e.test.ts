@@ -1,25 +1,21 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
-let redis: Redis;
 let boardId: string;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'trello-rules-')), 'rules.yaml');
 writeFileSync(rulesFile, 'acceptance:\n  gate: [Doing]\n');
 
 beforeAll(async () => {
-  redis = new Redis(testRedisUrl());
-  stack = await startStack({ redisUrl: testRedisUrl(), redis, env: { REFINERY_CONFIG: rulesFile } });
+  stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Doing', 'Done'] }).id;
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
-  redis?.disconnect();
 });
 
 const store = () => stack.trello.state();

@@ -1,14 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
-let redis: Redis;
 let boardId: string;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'linking-rules-')), 'rules.yaml');
 writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\n');
@@ -23,11 +21,9 @@ const BACKLOG: [string, string][] = [
 ];
 
 beforeAll(async () => {
-  redis = new Redis(testRedisUrl());
   // Trello's limits over a 2 s window instead of 10 s: the same pacing, five times the budget for a quick test.
   stack = await startStack({
     redisUrl: testRedisUrl(),
-    redis,
     env: { REFINERY_CONFIG: rulesFile, TRELLO_RATE_WINDOW_MS: '2000' },
     trelloRateLimit: { perToken: 100, perKey: 300, windowMs: 2_000 },
   });
@@ -39,7 +35,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
-  redis?.disconnect();
 });
 
 const store = () => stack.trello.state();
@@ -65,7 +60,7 @@ describe('ticket linking on Trello', () => {
     const cards = [];
     for (const [name, desc] of BACKLOG) cards.push(await card('Backlog', name, desc));
     item = cards[0]!;
-    await waitFor(async () => (await linkIndexSize(redis, stack.queuePrefix)) === BACKLOG.length);
+    await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === BACKLOG.length);
     // Trello creation times have whole seconds; a ticket is matched only with items created before it.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
 
@@ -87,7 +82,7 @@ describe('ticket linking on Trello', () => {
       summary: 'Bulk edit of user roles',
       issuetype: 'Story',
     });
-    await waitFor(async () => (await linkIndexSize(redis, stack.queuePrefix)) === BACKLOG.length + 1);
+    await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === BACKLOG.length + 1);
     const other = await card('Tickets', 'Need to change many roles', 'Changing roles one by one takes ages.');
     await waitFor(() => comments(other.id, 'link')[0]);
 

@@ -1,13 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
-let redis: Redis;
 let product: string;
 let lab: string;
 let tickets: { id: string; shortLink: string }[];
@@ -27,8 +25,7 @@ writeFileSync(
 );
 
 beforeAll(async () => {
-  redis = new Redis(testRedisUrl());
-  stack = await startStack({ redisUrl: testRedisUrl(), redis, env: { REFINERY_CONFIG: rulesFile } });
+  stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
   product = stack.trello.seedBoard({
     name: 'Product',
     lists: ['Backlog', 'Tickets'],
@@ -43,7 +40,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
-  redis?.disconnect();
 });
 
 /** Scoring, acceptance and linking share Trello's 100 requests / 10 s: the queue may pause for a window. */

@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
@@ -12,17 +11,14 @@ import { testRedisUrl } from '../helpers/redis.ts';
 const PACED_MS = 20_000;
 
 let stack: Stack;
-let redis: Redis;
 let boardId: string;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'trello-summary-rules-')), 'rules.yaml');
 writeFileSync(rulesFile, '{}\n');
 
 beforeAll(async () => {
-  redis = new Redis(testRedisUrl());
   // Trello's limit over a shorter window, on both sides: the same pacing, without waiting 10 s for a window.
   stack = await startStack({
     redisUrl: testRedisUrl(),
-    redis,
     env: { REFINERY_CONFIG: rulesFile, TRELLO_RATE_WINDOW_MS: '2000' },
     trelloRateLimit: { perToken: 100, perKey: 300, windowMs: 2_000 },
   });
@@ -34,7 +30,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
-  redis?.disconnect();
 });
 
 const store = () => stack.trello.state();
@@ -85,7 +80,7 @@ describe('sprint summaries on Trello', { timeout: 60_000 }, () => {
     await createCard('Doing', 'Refunds');
     await stack.startWorker();
 
-    const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: `{${stack.queuePrefix}}` });
+    const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
     try {
       const [scheduler] = await queue.getJobSchedulers();
       expect(scheduler).toMatchObject({ key: `sprint-summary.trello.${boardId}`, pattern: '*/3 * * * * *' });

@@ -1,5 +1,4 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
@@ -7,12 +6,10 @@ import { readHeartbeats } from '../../workers/heartbeat.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
-let redis: Redis;
 const ISSUES = 24;
 
 beforeAll(async () => {
-  redis = new Redis(testRedisUrl());
-  stack = await startStack({ redisUrl: testRedisUrl(), redis, workers: 2, env: { WORKER_CONCURRENCY: '4' } });
+  stack = await startStack({ redisUrl: testRedisUrl(), workers: 2, env: { WORKER_CONCURRENCY: '4' } });
   stack.jira.seed({
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
     projects: [{ key: 'OPS', name: 'Ops' }],
@@ -26,7 +23,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
-  redis?.disconnect();
 });
 
 const repliesOn = (key: string) => {
@@ -45,7 +41,7 @@ describe('worker processes', () => {
     await waitFor(() => keys.every((key) => repliesOn(key).length > 0), 30_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(keys.map((key) => repliesOn(key).length)).toEqual(keys.map(() => 1));
-    const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: `{${stack.queuePrefix}}` });
+    const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
     const completed = await queue.getJobs(['completed']);
     await queue.close();
     expect(new Set(completed.map((job) => job.processedBy)).size).toBe(2);
@@ -78,7 +74,7 @@ describe('worker processes', () => {
 
     expect(code).toBe(0);
     expect(
-      (await readHeartbeats(redis, stack.queuePrefix)).some((beat) => beat.pid === worker.child.pid),
+      (await readHeartbeats(stack.redis, stack.queuePrefix)).some((beat) => beat.pid === worker.child.pid),
     ).toBe(false);
   });
 });

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   STACK_JIRA_SECRET,
@@ -28,14 +27,11 @@ const SECRETS = [...Object.values(SENTINELS), STACK_JIRA_SECRET, STACK_TRELLO_SE
 const dir = mkdtempSync(join(tmpdir(), 'refinery-secrets-'));
 const logFile = join(dir, 'service.log');
 let stack: Stack | undefined;
-let redis: Redis;
 const answers: string[] = [];
 
 beforeAll(async () => {
-  redis = new Redis(testRedisUrl());
   stack = await startStack({
     redisUrl: testRedisUrl(),
-    redis,
     logFile,
     env: { ...SENTINELS, LOG_LEVEL: 'debug' },
   });
@@ -47,18 +43,17 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
-  redis?.disconnect();
   rmSync(dir, { recursive: true, force: true });
 });
 
 async function readKey(key: string): Promise<unknown> {
-  const type = await redis.type(key);
-  if (type === 'string') return redis.get(key);
-  if (type === 'hash') return redis.hgetall(key);
-  if (type === 'list') return redis.lrange(key, 0, -1);
-  if (type === 'set') return redis.smembers(key);
-  if (type === 'zset') return redis.zrange(key, '0', '-1');
-  if (type === 'stream') return redis.xrange(key, '-', '+');
+  const type = await stack!.redis.type(key);
+  if (type === 'string') return stack!.redis.get(key);
+  if (type === 'hash') return stack!.redis.hgetall(key);
+  if (type === 'list') return stack!.redis.lrange(key, 0, -1);
+  if (type === 'set') return stack!.redis.smembers(key);
+  if (type === 'zset') return stack!.redis.zrange(key, '0', '-1');
+  if (type === 'stream') return stack!.redis.xrange(key, '-', '+');
   return `(${type})`;
 }
 
@@ -68,7 +63,7 @@ async function dumpRedis(prefix: string): Promise<string> {
   let cursor = '0';
   do {
     // Plain, hash-tagged (`{prefix}:…`) and grouped (`{prefix:dedupe}:…`) keys alike.
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 500);
+    const [next, keys] = await stack!.redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 500);
     cursor = next;
     for (const key of keys) out.push(`${key} ${JSON.stringify(await readKey(key))}`);
   } while (cursor !== '0');
