@@ -78,26 +78,18 @@ export async function runIntakeBench(): Promise<string> {
     ];
     for (const [label, start] of targets) {
       const url = await start();
-      await runLoad({
-        label,
-        url,
-        body,
-        headers,
-        uniqueHeader: 'x-atlassian-webhook-identifier',
-        connections: CONNECTIONS,
-        durationSeconds: 1,
-      });
-      results.push(
-        await runLoad({
+      const load = (durationSeconds: number) =>
+        runLoad({
           label,
           url,
           body,
           headers,
           uniqueHeader: 'x-atlassian-webhook-identifier',
           connections: CONNECTIONS,
-          durationSeconds: SECONDS,
-        }),
-      );
+          durationSeconds,
+        });
+      await load(1);
+      results.push(await load(SECONDS));
       await children.at(-1)?.stop();
     }
   } finally {
