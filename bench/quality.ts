@@ -124,7 +124,7 @@ export async function runQualityBench(dataDir = defaultDataDir()): Promise<strin
     const all = score(scored);
     const heldOut = score(scored.filter((s) => s.index % 2 === 1));
     rows.push(
-      `| \`${target.finding}\` | ${target.label} | ${scored.length} | ${all.positives} | ${all.p} | ${all.r} | ${heldOut.p} | ${heldOut.r} | ${target.reference} |`,
+      `| \`${target.finding}\` | ${target.label} | ${scored.length} | ${all.positives} | ${all.p} | ${all.r} | ${all.f1} | ${heldOut.p} | ${heldOut.r} | ${target.reference} |`,
     );
     if (target.kind === 'bug') bySource.push(...sourceRows(target, scored));
   }
@@ -133,14 +133,14 @@ export async function runQualityBench(dataDir = defaultDataDir()): Promise<strin
     '',
     'Positive class = the item has the defect. Held-out = odd record indexes (rules were tuned on even ones).',
     '',
-    '| finding | label | n | defects | P | R | held-out P | held-out R | reference |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| finding | label | n | defects | P | R | F1 | held-out P | held-out R | reference |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     'Bug findings by annotation team (DEMIBUD was measured on the Chaparro et al. coding):',
     '',
-    '| finding | labelled by | n | defects | P | R | held-out P | held-out R |',
-    '|---|---|---|---|---|---|---|---|',
+    '| finding | labelled by | n | defects | P | R | F1 | held-out P | held-out R |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...bySource,
     '',
   ].join('\n');
@@ -151,16 +151,21 @@ function sourceRows(target: Target, scored: Scored[]): string[] {
     const mine = scored.filter((s) => s.source === source);
     const all = score(mine);
     const heldOut = score(mine.filter((s) => s.index % 2 === 1));
-    return `| \`${target.finding}\` | ${source} | ${mine.length} | ${all.positives} | ${all.p} | ${all.r} | ${heldOut.p} | ${heldOut.r} |`;
+    return `| \`${target.finding}\` | ${source} | ${mine.length} | ${all.positives} | ${all.p} | ${all.r} | ${all.f1} | ${heldOut.p} | ${heldOut.r} |`;
   });
 }
 
-function score(scored: Scored[]): { positives: number; p: string; r: string } {
+function score(scored: Scored[]): { positives: number; p: string; r: string; f1: string } {
   const tp = scored.filter((s) => s.truth && s.flagged).length;
   const flagged = scored.filter((s) => s.flagged).length;
   const positives = scored.filter((s) => s.truth).length;
   const ratio = (a: number, b: number) => (b === 0 ? `n/a (${flagged} flagged)` : (a / b).toFixed(2));
-  return { positives, p: ratio(tp, flagged), r: ratio(tp, positives) };
+  return {
+    positives,
+    p: ratio(tp, flagged),
+    r: ratio(tp, positives),
+    f1: ratio(2 * tp, flagged + positives),
+  };
 }
 
 if (import.meta.main) {

@@ -44,14 +44,14 @@ const NEGATED_STEPS =
 const NT = "n['’ ]?t";
 const EXPECTED = new RegExp(
   [
-    'expect(?:ed|s|ing|ation)?',
+    '(?<!(?:as|is|was|are|were|and|not) )expect(?:ed|s|ing|ation)?',
     `should(?:${NT}| not)?`,
     'supposed to',
     'ought to',
-    'instead of(?! \\w+ing\\b)',
+    '(?<!\\b(?:use|using|used|uses)\\b[^.]*)instead of(?! \\w+ing\\b)',
     'rather than',
     'suggestion',
-    `must(?:${NT}| not)?(?![-\\w]|\\s+have\\b)`,
+    `(?<!\\b(?:i|we) )must(?:${NT}| not)?(?![-\\w]|\\s+have\\b)`,
     'would (?:expect|like|prefer|have|want)',
     'would be (?:nice|better|good|great|preferable|ideal|expected|correct|useful|helpful)',
     'it would be',
@@ -74,12 +74,17 @@ const EXPECTED = new RegExp(
   'i',
 );
 const EXPECTED_LINE = new RegExp(`\\b(?:${EXPECTED.source})\\b`, 'i');
-/** Lines where "expected"/"should" belong to someone else's words: error output and questions to the reader. */
+/**
+ * Lines where "expected"/"should" belong to someone else's words: program output (error lines, test assertions
+ * "got X, expected Y"), questions to the reader, and remarks about the report itself.
+ */
 const NOT_EXPECTATION =
-  /\b(?:should|must|needs? to) be (?:fixed|refactored|rewritten|dropped|investigated|backported|reviewed)\b|\b[\w.]*(?:Exception|Error)\b|FATA\[|^\s*Message:|\b(?:should|would|can|could) (?:i|we)\b[^.]*\?|\bis (?:this|that|it) expected\b/i;
+  /\b(?:should|must|needs? to) be (?:fixed|refactored|rewritten|dropped|investigated|backported|reviewed)\b|\bshould (?:be (?:easy|simple|trivial|straightforward|possible|noted|enough)|probably|also note)\b|FATA\[|^\s*Message:|^\W*(?:uncaught\s+)?(?:exception|error|fatal|warning)\b[^:]{0,40}:|\bgot\b[^.]*\bexpected\b|\bexpected\b[^.]*\bgot\b|\b(?:should|would|can|could) (?:i|we)\b(?:[^.]|\.(?=\S))*\?|\bis (?:this|that|it) expected\b|\b(?:would|'d) like to (?:know|report|ask|mention|point out|add|note|say)\b|\b(?:if|whether) (?:i|you|we)['’ ]?d like\b/i;
+/** Names of exceptions and errors in program output ("NullPointerException", "TypeError"), not the word "error". */
+const ERROR_NAME = /\b[\w.]*[a-z](?:Exception|Error)\b/;
 
 const ACTUAL =
-  /\b(?:crash\w*|error\w*|exception\w*|fail\w*|hang\w*|freez\w*|broken|break\w*|wrong|incorrect\w*|instead|nothing happens|no longer|doesn'?t|does not|don'?t|didn'?t|did not|isn'?t|is not|aren'?t|are not|wasn'?t|was not|can'?t|cannot|could not|couldn'?t|unable|won'?t|will not|missing|blank|empty|ignor\w*|returns?|returned|shows?|showed|shown|displays?|displayed|appears?|appeared|gets?|got|happens|happened|results? in|causes?|caused|only|still|stuck|leak\w*|slow\w*|problem|issue|bug|warning|not working|lost|disappear\w*|stops?|stopped|throws?|thrown|breaks?|mismatch|unexpected\w*|invalid|timeout|timed out|denied|refus\w*|reject\w*|duplicate\w*|never)\b/i;
+  /\b(?:crash\w*|error\w*|exception\w*|fail\w*|hang\w*|freez\w*|broken|break\w*|wrong|incorrect\w*|instead|nothing happens|no longer|doesn'?t|does not|don'?t|didn'?t|did not|isn'?t|is not|aren'?t|are not|wasn'?t|was not|can'?t|cannot|could not|couldn'?t|unable|won'?t|will not|missing|blank|empty|ignor\w*|returns?|returned|shows?|showed|shown|displays?|displayed|appears?|appeared|gets?|got|happens|happened|results? in|causes?|caused|only|still|stuck|leak\w*|slow\w*|problem|issue|bug|warning|not working|lost|disappear\w*|stops?|stopped|throws?|thrown|breaks?|mismatch|unexpected\w*|invalid|timeout|timed out|denied|refus\w*|reject\w*|duplicate\w*|never|becomes?|became|reads|looks|seems?|seemed|(?:i|we|you) (?:see|saw|get|noticed?|observed?)|observe|forgets?|forgotten|allows?|allowed|lets|keeps?|kept|takes?|took|too (?:long|big|large|small|slow|much|many)|without|currently|no response|responds?|resets?|jumps?|flickers?|blocks?|blocked|ends? up|(?:is|are|was|were) (?:still |now |always |not )?(?:shown|displayed|visible|enabled|disabled|set|used|lost|gone|greyed|grayed|truncated|cut|clipped|misplaced|misaligned|overlapping|selected|ignored))\b/i;
 
 const ENVIRONMENT =
   /\b(?:version|build identifier|build id|user-agent|user agent|windows|mac ?os|os x|linux|ubuntu|debian|fedora|centos|android|ios|iphone|ipad|chrome|firefox|safari|edge|internet explorer|kernel|jdk|jre|java\.version|eclipse\.buildid|platform|device)\b|\bv?\d+\.\d+(?:\.\d+)*\b/i;
@@ -89,18 +94,21 @@ const STAND_IN = /^(?:n\/?a|none|unknown|tbd|always|sometimes|didn'?t try|-|\?)\
 
 const STACK = /^\s*(?:at\s+[\w$.<>]+\(|\.\.\.\s*\d+\s+more|[\w$]+(?:\.[\w$]+)+(?:Exception|Error)\b)/;
 
-/** Where the description (or title) shows content of this kind; undefined when it does not. */
+/**
+ * Where the description (or title) shows content of this kind; undefined when it does not. A title counts for
+ * the actual result and the environment ("Crash on save in Firefox 127") but not for the expected result:
+ * the human coders of real reports agreed with that for 76 % of titles stating a symptom and only 29 % of
+ * titles saying what "should" happen, which mostly name a wish, not the behaviour the reporter expected.
+ */
 export function findContent(kind: ContentKind, title: string, entries: Entry[]): ContentMatch | undefined {
   const prose = entries.filter((entry) => !STACK.test(entry.text));
   switch (kind) {
     case 'steps':
       return findSteps(prose);
     case 'expected':
-      return (
-        firstMatch(
-          prose.filter((entry) => !NOT_EXPECTATION.test(entry.text)),
-          EXPECTED_LINE,
-        ) ?? titleMatch(title, EXPECTED_LINE)
+      return firstMatch(
+        prose.filter((entry) => !NOT_EXPECTATION.test(entry.text) && !ERROR_NAME.test(entry.text)),
+        EXPECTED_LINE,
       );
     case 'actual':
       return firstMatch(prose.filter(isObservation), ACTUAL) ?? titleMatch(title, ACTUAL);
@@ -117,6 +125,23 @@ export function hasSectionContent(kind: ContentKind, items: Entry[]): boolean {
   if (kind !== 'steps') return texts.length > 0;
   if (texts[0] !== undefined && NEGATED_STEPS.test(texts[0])) return false;
   return texts.some((text) => text.split(/\s+/).length >= 3);
+}
+
+/** Whether two parts say the same words (endings aside): an expected result copied from the actual one. */
+export function restates(a: Entry[], b: Entry[]): boolean {
+  const words = (entries: Entry[]) =>
+    new Set(
+      entries.flatMap((entry) =>
+        (
+          stripListMarker(entry.text)
+            .toLowerCase()
+            .match(/[a-z0-9]+/g) ?? []
+        ).map((w) => w.replace(/(?:ing|ed|es|s|d)$/, '')),
+      ),
+    );
+  const x = words(a);
+  const y = words(b);
+  return x.size > 0 && x.size === y.size && [...x].every((w) => y.has(w));
 }
 
 function findSteps(entries: Entry[]): ContentMatch | undefined {

@@ -1,7 +1,13 @@
-import { findContent, hasSectionContent } from './bug-content.ts';
+import { findContent, hasSectionContent, restates } from './bug-content.ts';
 import { checkCriteria } from './check-criteria.ts';
 import { checkStorySentence } from './check-story.ts';
-import { emptySection, type Finding, missingSection, type Verdict } from './findings.ts';
+import {
+  emptySection,
+  expectedRestatesActual,
+  type Finding,
+  missingSection,
+  type Verdict,
+} from './findings.ts';
 import type { ResolvedTemplate } from './resolve.ts';
 import type { Section } from './rules.ts';
 import { type ChecklistInput, type Entry, type ParsedDescription, parseDescription } from './sections.ts';
@@ -21,7 +27,7 @@ export function checkItem(item: ItemInput, template: ResolvedTemplate): Verdict 
   const findings: Finding[] = template.storySentence ? checkStorySentence(item.title, parsed.other) : [];
   const missingSections: string[] = [];
   for (const section of template.sections) {
-    const result = checkSection(section, item, parsed, template.vagueWords);
+    const result = checkSection(section, item, parsed, template);
     if (result.missing) missingSections.push(section.key);
     findings.push(...result.findings);
   }
@@ -37,7 +43,7 @@ function checkSection(
   section: Section,
   item: ItemInput,
   parsed: ParsedDescription,
-  vagueWords: string[],
+  { vagueWords, sections }: ResolvedTemplate,
 ): { missing: boolean; findings: Finding[] } {
   const found = parsed.sections.get(section.key);
   if (section.criteria) {
@@ -50,9 +56,21 @@ function checkSection(
     if (found && found.items.length > 0) return { missing: false, findings: [] };
     return { missing: true, findings: [found ? emptySection(section, found.line) : missingSection(section)] };
   }
-  if (found && hasSectionContent(section.content, found.items)) return { missing: false, findings: [] };
+  if (found && hasSectionContent(section.content, found.items)) {
+    const actual = section.content === 'expected' ? sectionOfKind('actual', parsed, sections) : undefined;
+    if (actual && restates(found.items, actual.items)) {
+      return { missing: false, findings: [expectedRestatesActual(section, found.line)] };
+    }
+    return { missing: false, findings: [] };
+  }
   if (findContent(section.content, item.title, allLines(parsed))) return { missing: false, findings: [] };
-  return { missing: true, findings: [missingSection(section)] };
+  const inTitle = section.content === 'expected' && findContent('expected', '', [{ text: item.title }]);
+  return { missing: true, findings: [missingSection(section, inTitle ? item.title : undefined)] };
+}
+
+function sectionOfKind(kind: Section['content'], parsed: ParsedDescription, sections: Section[]) {
+  const section = sections.find((s) => s.content === kind);
+  return section && parsed.sections.get(section.key);
 }
 
 /** Every non-blank line in description order: prose content may sit anywhere, even under another heading. */

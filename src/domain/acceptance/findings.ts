@@ -50,13 +50,18 @@ const CONTENT_HINT: Record<Section['content'], string> = {
   environment: '',
 };
 
-export function missingSection(section: Section): Finding {
+/** `title`: the item's title when it already says what should happen, so the fix can point at it. */
+export function missingSection(section: Section, title?: string): Finding {
+  const fromTitle =
+    title === undefined
+      ? ''
+      : ` The title says what should happen; say it in the description, next to what happens.`;
   return finding(
     `missing-${section.key}`,
     section.severity,
-    {},
+    title === undefined ? {} : { excerpt: title },
     `The "${section.heading}" section is missing.`,
-    `Add a "${section.heading}" heading with its content.${CONTENT_HINT[section.content]}`,
+    `Add a "${section.heading}" heading with its content.${CONTENT_HINT[section.content]}${fromTitle}`,
   );
 }
 
@@ -69,6 +74,17 @@ export function emptySection(section: Section, line: number | undefined): Findin
     { line },
     `The "${section.heading}" section is empty.`,
     `Write ${what} under "${section.heading}", one per line (Given/When/Then or a checklist line).`,
+  );
+}
+
+/** "Expected: firefox closed" under "Actual: firefox closes": the reporter copied the observation. */
+export function expectedRestatesActual(section: Section, line: number | undefined): Finding {
+  return finding(
+    `missing-${section.key}`,
+    section.severity,
+    { line },
+    `The "${section.heading}" section repeats the actual result.`,
+    `Under "${section.heading}", describe what should have happened instead.`,
   );
 }
 

@@ -35,9 +35,40 @@ export function parseStory(text: string): StoryParts {
   return { role, goal, benefit };
 }
 
+/**
+ * Pairs that name one thing ("username and password", "drag and drop"): joining them is not two goals.
+ * Written with single spaces, which match any run of whitespace. A fixed list of English binomials, not a
+ * setting: a configurable list would invite silencing the check.
+ */
+const BINOMIALS = [
+  '(?:user\\s?name|user|account name|log\\s?in|e-?mail(?: address)?) and password',
+  'drag and drop',
+  '(?:copy|cut) and paste',
+  '(?:search|find) and replace',
+  'terms and conditions',
+  'pros and cons',
+  'questions? and answers?',
+  'trial and error',
+  'black and white',
+  'plug and play',
+  'Q\\s*&\\s*A',
+  'R\\s*&\\s*D',
+];
+const BINOMIAL = new RegExp(
+  `\\b(?:${BINOMIALS.map((pair) => pair.replaceAll(' and ', '\\s+(?:and|&)\\s+').replaceAll(' ', '\\s+')).join('|')})\\b`,
+  'gi',
+);
+/**
+ * A clause saying when or under which condition ("until the last person selects a card and all are shown")
+ * qualifies the goal; a conjunction inside it does not add a second goal.
+ */
+const CONDITION_CLAUSE =
+  /\b(?:until|till|when|whenever|while|if|unless|after|before|(?<!at\s)once|as soon as)\b.*$/i;
+
 /** Several goals in one story: a coordinating conjunction in the goal (AQUSA "atomic"). */
 export function conjunctionInGoal(goal: string): string | undefined {
-  return /(?:^|\s)(and\/or|and|or|&|\+)(?=\s)/i.exec(goal)?.[1]?.toLowerCase();
+  const main = goal.replace(CONDITION_CLAUSE, '').replace(BINOMIAL, 'X');
+  return /(?:^|\s)(and\/or|and|or|&|\+)(?=\s)/i.exec(main)?.[1]?.toLowerCase();
 }
 
 /** Text beyond role, goal and benefit (AQUSA "minimal"): asides, examples, extra clauses or sentences. */

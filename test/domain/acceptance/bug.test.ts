@@ -99,6 +99,7 @@ describe('bug report template', () => {
     ['"instead of"', 'It shows 9 instead of 10'],
     ['"ER:" shorthand', 'ER: the total is 10'],
     ['apostrophe lost in export', 'It shouldn t show 9'],
+    ['"should" next to the word "error"', 'Submitting a negative amount should show a validation error'],
   ])('recognises the expected result from %s', (_label, line) => {
     expect(names(`1. Open the cart\n2. Add 10 items\n${line}\nThe total shows 9. Chrome 126`)).not.toContain(
       'missing-expected',
@@ -109,8 +110,52 @@ describe('bug report template', () => {
     ['a symptom only', 'The total shows 9.'],
     ['"expected" inside an error message', 'Error: TypeError: number expected, got string'],
     ['a question to the reader', 'Should I clear the cache first?'],
+    ['a question with a dotted name', 'When should I expect File.delete() to fail?'],
+    ['a test assertion', 'TEST-FAIL | cart.test.js | total - Got 9, expected 10'],
+    ['an error line', 'Uncaught Exception: the method must be called with a session'],
+    ['an observation that something works', 'Adding 1 item works as expected.'],
+    ['a workaround', 'Using the API instead of the UI gives the right total.'],
+    ['what the reporter had to do', 'I must reload the page to see anything.'],
+    ['politeness', 'I thought you would like to know about it.'],
   ])('flags a missing expected result for %s', (_label, line) => {
     expect(names(`1. Open the cart\n2. Add 10 items\n${line}\nChrome 126`)).toContain('missing-expected');
+  });
+
+  it('does not take a title that says "should" as the expected result, and points the reporter at it', () => {
+    const verdict = checkItem(
+      {
+        title: 'Total should be 10',
+        description: '1. Open the cart\n2. Add 10 items\nThe total shows 9. Chrome 126',
+      },
+      template,
+    );
+    expect(verdict.findings).toEqual([
+      expect.objectContaining({
+        name: 'missing-expected',
+        excerpt: 'Total should be 10',
+        fix: expect.stringContaining('The title says what should happen; say it in the description'),
+      }),
+    ]);
+  });
+
+  it('tells the reporter when the expected result only repeats the actual one', () => {
+    const verdict = checkItem(
+      {
+        title: 'Crash on "the"',
+        description:
+          'Firefox 3.6\n\nSteps to Reproduce:\n1 Type "the" in the address bar\n\nActual Results:\nfirefox closes\n\nExpected Results:\nfirefox closed',
+      },
+      template,
+    );
+    expect(verdict.ok).toBe(false);
+    expect(verdict.findings).toEqual([
+      expect.objectContaining({
+        name: 'missing-expected',
+        line: 9,
+        message: 'The "Expected result" section repeats the actual result.',
+      }),
+    ]);
+    expect(verdict.missingSections).toEqual([]);
   });
 
   it.each([
