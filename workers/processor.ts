@@ -1,6 +1,7 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { JobName } from '../src/domain/job-requests.ts';
 import { isRetryable, TrackerError } from '../src/errors.ts';
+import { LockLostError, type WriteGuard, withWriteGuard } from '../src/trackers/write-guard.ts';
 import type { JobContext, JobHandlers } from './job-context.ts';
 
 /** A 429 without Retry-After still pauses the queue for a while rather than burning attempts. */
@@ -12,6 +13,8 @@ export interface ProcessorOptions {
   worker: () => Worker;
   /** Runs the jobs about one item one at a time across all workers. */
   withItemLock: <T>(item: string, run: () => Promise<T>) => Promise<T>;
+  /** Awaited before each tracker write of the job: throws LockLostError once another worker owns the job. */
+  writeGuard: (job: Job) => WriteGuard;
 }
 
 /** The item a job is about, when it is about one: jobs carry the event that caused them. */
@@ -25,7 +28,7 @@ function itemOf(data: unknown): string | undefined {
  * Retry-After instead of spending attempts; permanent errors stop retrying; everything else is retried with
  * exponential backoff and ends as a visible failed job.
  */
-export function createProcessor({ handlers, context, worker, withItemLock }: ProcessorOptions) {
+export function createProcessor({ handlers, context, worker, withItemLock, writeGuard }: ProcessorOptions) {
   return async (job: Job): Promise<Record<string, unknown>> => {
     const ctx = context(job);
     const handler = handlers[job.name as JobName] as
@@ -34,8 +37,16 @@ export function createProcessor({ handlers, context, worker, withItemLock }: Pro
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
     try {
       const item = itemOf(job.data);
-      return await (item ? withItemLock(item, () => handler(job.data, ctx)) : handler(job.data, ctx));
+      const run = () => withWriteGuard(writeGuard(job), () => handler(job.data, ctx));
+      return await (item ? withItemLock(item, run) : run());
     } catch (error) {
+      if (error instanceof LockLostError) {
+        ctx.log.warn(
+          { err: { message: error.message } },
+          'Job lost its lock (this worker was paused or too slow); another worker runs it',
+        );
+        throw error;
+      }
       if (error instanceof TrackerError && error.kind === 'rateLimit') {
         const pauseMs = error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS;
         ctx.log.warn({ tracker: error.tracker, pauseMs }, 'Tracker rate limit: pausing the queue');

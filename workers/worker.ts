@@ -15,6 +15,7 @@ import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import { learnIdentities } from '../src/runtime/identities.ts';
 import type { RulesStore } from '../src/runtime/rules-store.ts';
 import { createTrackers } from '../src/runtime/trackers.ts';
+import { LockLostError } from '../src/trackers/write-guard.ts';
 import { indexReplica } from './capabilities/linking-index.ts';
 import { HANDLERS } from './handlers/index.ts';
 import { startHeartbeat } from './heartbeat.ts';
@@ -90,6 +91,11 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
           keyPrefix: config.queuePrefix,
           ttlMs: config.itemLockTtlMs,
         }),
+        writeGuard: (job) => async () => {
+          // BullMQ's own lock key: the worker that re-ran a stalled job holds it under another token.
+          const holder = await client.get(`${job.queueQualifiedName}:${job.id}:lock`);
+          if (job.token === undefined || holder !== job.token) throw new LockLostError(job.id ?? '');
+        },
       }),
       metrics,
     ),

@@ -32,6 +32,8 @@ export interface SandboxFault {
    * client that dies meanwhile never learns its write succeeded. Honoured by the Jira sandbox.
    */
   delayAfterMs?: number;
+  /** Matching requests let through untouched before the fault applies (the second GET, not the first). Jira only. */
+  skip?: number;
 }
 
 /**

@@ -42,6 +42,10 @@ export function takeFault(faults: SandboxFault[], method: string, path: string):
   );
   const fault = faults[index];
   if (!fault) return undefined;
+  if (fault.skip) {
+    fault.skip -= 1;
+    return undefined;
+  }
   fault.count -= 1;
   if (fault.count <= 0) faults.splice(index, 1);
   return fault;

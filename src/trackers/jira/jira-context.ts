@@ -4,6 +4,7 @@ import type { Actor } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { redactUrl } from '../../logger.ts';
+import { guardWrite } from '../write-guard.ts';
 import { toTrackerError } from './jira-errors.ts';
 import { createFieldCatalog, type FieldCatalog } from './jira-fields.ts';
 
@@ -36,6 +37,8 @@ export interface JiraContext {
 }
 
 const FIELD_CACHE_TTL_MS = 10 * 60_000;
+/** Operation names are jira.js method names: everything else changes the site. */
+const READ_OPERATION = /^(?:get|search|myself)/;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
@@ -72,6 +75,7 @@ export function createJiraContext(options: JiraTrackerOptions): JiraContext {
   const log = options.log.child({ tracker: 'jira', site: redactUrl(siteUrl) });
   const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    if (!READ_OPERATION.test(operation)) await guardWrite();
     try {
       return await withTimeout(operation, timeoutMs, run);
     } catch (error) {

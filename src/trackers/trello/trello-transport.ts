@@ -1,6 +1,7 @@
 import { buildUrl, type Client, type SendRequestOptions } from 'trello.js/core';
 import { type Logger, redactUrl } from '../../logger.ts';
 import { hashSubject, type OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
+import { guardWrite } from '../write-guard.ts';
 import { TrelloHttpError } from './trello-errors.ts';
 
 export interface TrelloTransportOptions {
@@ -29,6 +30,7 @@ export function createTrelloTransport(options: TrelloTransportOptions): Client {
     async sendRequest<T>(request: SendRequestOptions<T>): Promise<T> {
       const method = request.method ?? 'GET';
       await options.limiter.acquire(keys);
+      if (method !== 'GET') await guardWrite();
       const url = buildUrl(baseUrl + request.url, {
         ...request.searchParams,
         key: options.apiKey,
