@@ -15,23 +15,53 @@ function section<S extends TSchema>(schema: S): S {
   return copy;
 }
 
+/**
+ * Makes every object of the rules schema refuse settings it does not know, in place: a typo such as
+ * `ignoreProjects` must fail the file with its name, not be dropped while the rule it meant stays off.
+ * Maps (`patternProperties`, e.g. `types: { Story: story }`) keep accepting any key.
+ */
+function refuseUnknownSettings<S extends TSchema>(schema: S): S {
+  const node = schema as TSchema & {
+    properties?: Record<string, TSchema>;
+    patternProperties?: Record<string, TSchema>;
+    items?: TSchema | TSchema[];
+    anyOf?: TSchema[];
+    allOf?: TSchema[];
+    oneOf?: TSchema[];
+    additionalProperties?: unknown;
+  };
+  if (node.properties && node.additionalProperties === undefined) node.additionalProperties = false;
+  const children = [
+    ...Object.values(node.properties ?? {}),
+    ...Object.values(node.patternProperties ?? {}),
+    ...(Array.isArray(node.items) ? node.items : node.items ? [node.items] : []),
+    ...(node.anyOf ?? []),
+    ...(node.allOf ?? []),
+    ...(node.oneOf ?? []),
+  ];
+  for (const child of children) refuseUnknownSettings(child);
+  return schema;
+}
+
 /** The rules file: every section optional, every setting defaulted, so no file at all is a working setup. */
-export const RulesSchema = Type.Object(
-  {
-    scope: ScopeRulesSchema,
-    scoring: section(ScoringRulesSchema),
-    acceptance: section(AcceptanceRulesSchema),
-    linking: section(LinkingRulesSchema),
-    summaries: section(SummaryRulesSchema),
-    commands: Type.Object(
-      {
-        /** Account ids / member ids allowed to run commands; empty = everyone who can comment. */
-        allowedActors: Type.Array(Type.String(), { default: [] }),
-        maxPerComment: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
-      },
-      { default: {} },
-    ),
-  },
-  { default: {}, additionalProperties: false },
+export const RulesSchema = refuseUnknownSettings(
+  Type.Object(
+    {
+      scope: ScopeRulesSchema,
+      scoring: section(ScoringRulesSchema),
+      acceptance: section(AcceptanceRulesSchema),
+      linking: section(LinkingRulesSchema),
+      summaries: section(SummaryRulesSchema),
+      commands: Type.Object(
+        {
+          /** Account ids / member ids allowed to run commands; empty = everyone who can comment. */
+          allowedActors: Type.Array(Type.String(), { default: [] }),
+          maxPerComment: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+        },
+        { default: {} },
+      ),
+    },
+    { default: {}, additionalProperties: false },
+  ),
 );
 export type Rules = Static<typeof RulesSchema>;
