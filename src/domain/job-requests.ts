@@ -12,6 +12,7 @@ export const JobName = {
   LinkTicket: 'link-ticket',
   NotifyResolution: 'notify-resolution',
   BackfillIndex: 'backfill-index',
+  CatchUp: 'catch-up',
   SnapshotSprint: 'snapshot-sprint',
   PostSprintSummary: 'post-sprint-summary',
 } as const;
@@ -39,6 +40,8 @@ export interface JobDataMap {
   'notify-resolution': { event: ItemEvent };
   /** Fills the link index from Jira projects / Trello boards (admin API). */
   'backfill-index': { targets: { tracker: TrackerName; containerId: string }[]; requestedBy: Actor };
+  /** Re-runs what webhooks would have for the items changed since `since` (ISO), after lost deliveries. */
+  'catch-up': { tracker: TrackerName; containerId: string; since: string; requestedBy: Actor };
   'snapshot-sprint': { event: SprintEvent };
   /** `event` when a tracker event caused it; schedules, commands and the admin API send only the request. */
   'post-sprint-summary': { request: SummaryRequest; event?: SprintEvent };

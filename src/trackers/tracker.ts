@@ -87,6 +87,7 @@ export interface Checklist {
 export type ItemScope =
   | { kind: 'container'; containerId: string }
   | { kind: 'query'; query: string }
+  /** Items changed since `since` (ISO); Jira may add some changed up to 14 h earlier (JQL dates have no zone). */
   | { kind: 'updatedSince'; containerId: string; since: string };
 
 export interface ItemPage {

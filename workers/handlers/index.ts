@@ -1,6 +1,7 @@
 import { COMMANDS } from '../commands/index.ts';
 import type { JobHandlers } from '../job-context.ts';
 import { backfillIndex } from './backfill-index.ts';
+import { createCatchUp } from './catch-up.ts';
 import { checkAcceptance } from './check-acceptance.ts';
 import { indexItemHandler } from './index-item.ts';
 import { linkTicketHandler } from './link-ticket.ts';
@@ -11,8 +12,8 @@ import { createRunCommands } from './run-commands.ts';
 import { scoreItemHandler } from './score-item.ts';
 import { snapshotSprint } from './snapshot-sprint.ts';
 
-/** Every job name has its handler: `satisfies` makes a missing one a compile error. */
-export const HANDLERS = {
+/** Every job name has its handler: the type makes a missing one a compile error. */
+export const HANDLERS: JobHandlers = {
   'run-commands': createRunCommands(COMMANDS),
   'check-acceptance': checkAcceptance,
   'snapshot-sprint': snapshotSprint,
@@ -23,4 +24,5 @@ export const HANDLERS = {
   'link-ticket': linkTicketHandler,
   'notify-resolution': notifyResolutionHandler,
   'backfill-index': backfillIndex,
-} satisfies JobHandlers;
+  'catch-up': createCatchUp(() => HANDLERS),
+};

@@ -40,8 +40,12 @@ export async function findItem(ctx: JiraContext, keyOrUrl: string): Promise<Trac
 const quote = (value: string): string => `"${value.replace(/["\\]/g, '\\$&')}"`;
 
 /** JQL date literal "yyyy-MM-dd HH:mm"; Jira reads it in the API user's time zone, so the bot user should be on UTC. */
+/** JQL dates carry no zone: Jira reads them in the account's time zone, at most 14 h away from UTC. */
+const ZONE_MARGIN_MS = 14 * 3_600_000;
+
+/** A date no later than `iso` in any time zone; callers drop the extra items by their `updatedAt`. */
 function jqlDate(iso: string): string {
-  return new Date(iso).toISOString().slice(0, 16).replace('T', ' ');
+  return new Date(Date.parse(iso) - ZONE_MARGIN_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 export function jqlForScope(scope: ItemScope): string {

@@ -47,6 +47,12 @@ describe('capability admin actions', () => {
       'post-sprint-summary',
       { request: { boardId: 'b1', trigger: 'admin' } },
     ],
+    [
+      'catch-up',
+      { tracker: 'trello', container: 'b1', since: '2026-11-20T08:00:00+01:00' },
+      'catch-up',
+      { containerId: 'b1', since: '2026-11-20T07:00:00.000Z' },
+    ],
   ])('POST /admin/actions/%s enqueues its job', async (name, body, jobName, data) => {
     await start();
 
@@ -62,6 +68,8 @@ describe('capability admin actions', () => {
     ['rescore', { tracker: 'jira' }, /container .*or jql/],
     ['backfill-index', { targets: [] }, /targets/],
     ['sprint-summary', { tracker: 'trello', sprintId: '1' }, /./],
+    ['catch-up', { tracker: 'jira', container: 'APP' }, /since/],
+    ['catch-up', { tracker: 'jira', container: 'APP', since: 'yesterday' }, /since/],
   ])('POST /admin/actions/%s refuses an invalid body with 400 and the reason', async (name, body, reason) => {
     await start();
 

@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { catchUpRequest } from '../../../domain/catch-up.ts';
 import { TrackerNameSchema } from '../../../domain/events.ts';
 import { backfillIndexRequest } from '../../../domain/linking-plan/plan-linking.ts';
 import { rescoreScopeRequest } from '../../../domain/scoring/plan-scoring.ts';
@@ -92,6 +93,35 @@ export const sprintSummaryAction = defineAdminAction({
         ? { tracker: 'jira' as const, sprintId: body.sprintId, trigger: 'admin' as const }
         : { tracker: 'trello' as const, boardId: body.boardId, end: body.end, trigger: 'admin' as const };
     const { deliveryId, jobIds } = await context.enqueue([summaryJob(request)]);
+    return { deliveryId, jobId: jobIds[0] ?? '' };
+  },
+});
+
+/** Runs what lost webhooks would have caused, for the items of a project or board changed since a time. */
+export const catchUpAction = defineAdminAction({
+  name: 'catch-up',
+  summary:
+    'After webhooks were lost (an outage longer than the trackers retry), re-check, re-score and re-link every item of a Jira project or Trello board changed since a time (one job with progress)',
+  status: 202,
+  body: Type.Object(
+    {
+      tracker: TrackerNameSchema,
+      container: Type.String({ minLength: 1, description: 'Jira project key or Trello board id' }),
+      since: Type.String({ format: 'date-time', description: 'Start of the outage (ISO 8601)' }),
+    },
+    { additionalProperties: false },
+  ),
+  response: Enqueued,
+  async run(body, context) {
+    if (Date.parse(body.since) > Date.now()) throw new HttpError(400, 'since is in the future');
+    const { deliveryId, jobIds } = await context.enqueue([
+      catchUpRequest({
+        tracker: body.tracker,
+        containerId: body.container,
+        since: new Date(body.since).toISOString(),
+        requestedBy: ADMIN_ACTOR,
+      }),
+    ]);
     return { deliveryId, jobId: jobIds[0] ?? '' };
   },
 });

@@ -1,5 +1,10 @@
 import type { AdminAction } from './admin-action.ts';
-import { backfillIndexAction, rescoreAction, sprintSummaryAction } from './capability-actions.ts';
+import {
+  backfillIndexAction,
+  catchUpAction,
+  rescoreAction,
+  sprintSummaryAction,
+} from './capability-actions.ts';
 import { commandAction } from './command-action.ts';
 
 /** Every action of `POST /admin/actions/<name>`; capabilities append theirs here. */
@@ -8,4 +13,5 @@ export const ADMIN_ACTIONS: readonly AdminAction[] = [
   rescoreAction,
   backfillIndexAction,
   sprintSummaryAction,
+  catchUpAction,
 ];

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+const ADMIN_TOKEN = 'e2e-admin-token-catch-up-0123456789';
+let stack: Stack;
+let outageStart: string;
+
+beforeAll(async () => {
+  stack = await startStack({ redisUrl: testRedisUrl(), env: { ADMIN_TOKEN } });
+  outageStart = new Date(Date.now() - 1_000).toISOString();
+  // Seeding sends no webhooks: to the service these are changes made while its deliveries were lost.
+  stack.jira.seed({
+    people: [
+      { accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' },
+      { accountId: 'bob', displayName: 'Bob Buyer', email: 'bob@customer.test' },
+    ],
+    projects: [
+      { key: 'APP', name: 'App' },
+      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
+    ],
+    issues: [
+      {
+        projectKey: 'APP',
+        summary: 'Export the cart as CSV',
+        issuetype: 'Story',
+        description: 'As a shopper I want to export my cart.',
+        reporter: 'ada',
+      },
+      { projectKey: 'HELP', summary: 'Cannot export my cart as CSV', issuetype: 'Task', reporter: 'bob' },
+    ],
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const bot = () => stack.jira.botCredentials.accountId;
+const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const botComments = (key: string) =>
+  stack.jira.state.comments.filter((c) => c.issueId === issue(key).id && c.authorId === bot());
+const botChanges = () =>
+  stack.jira.writes.filter((write) => write.actor === bot() && !write.path.startsWith('/rest/api/3/search'));
+
+async function admin(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+async function catchUp(container: string, since: string) {
+  const started = await admin('POST', '/admin/actions/catch-up', { tracker: 'jira', container, since });
+  expect(started.status).toBe(202);
+  return waitFor(async () => {
+    const { json } = await admin('GET', `/admin/jobs/${started.json.jobId as string}`);
+    return json.state === 'completed' ? (json.returnValue as Record<string, number>) : undefined;
+  }, 30_000);
+}
+
+describe('catch-up after lost webhooks (POST /admin/actions/catch-up)', () => {
+  it('checks and scores the backlog items changed since the outage began, once', async () => {
+    const result = await catchUp('APP', outageStart);
+
+    expect(result).toMatchObject({ items: 1, failed: 0 });
+    expect(issue('APP-1').labels).toContain('needs-acceptance-criteria');
+    const comments = botComments('APP-1').map((c) => JSON.stringify(c.body));
+    expect(comments.filter((text) => text.includes('Acceptance check'))).toHaveLength(1);
+    expect(comments.filter((text) => text.includes('Priority score: '))).toHaveLength(1);
+
+    const writes = botChanges().length;
+    expect(await catchUp('APP', outageStart)).toMatchObject({ items: 1, failed: 0 });
+    expect(botChanges()).toHaveLength(writes);
+  });
+
+  it('offers backlog matches to the support tickets changed meanwhile', async () => {
+    expect(await catchUp('HELP', outageStart)).toMatchObject({ items: 1 });
+
+    const offered = botComments('HELP-1').map((c) => JSON.stringify(c.body));
+    expect(offered.some((text) => text.includes('APP-1'))).toBe(true);
+  });
+
+  it('leaves alone what did not change since the given time, and refuses a time in the future', async () => {
+    expect(await catchUp('APP', new Date().toISOString())).toMatchObject({ items: 0 });
+
+    const future = await admin('POST', '/admin/actions/catch-up', {
+      tracker: 'jira',
+      container: 'APP',
+      since: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    expect(future.status).toBe(400);
+    expect(future.json.message).toMatch(/future/);
+  });
+});
