@@ -24,7 +24,7 @@ export async function runService(env: NodeJS.ProcessEnv = process.env): Promise<
   if (config.role !== 'worker') closers.push((await startApi(config, log, rules)).close);
   if (config.role !== 'api') closers.push((await startWorker(config, log, rules)).close);
   closeWithGrace(
-    { delay: 25_000, logger: { error: (message: unknown) => log.error(String(message)) } },
+    { delay: config.shutdownGraceMs, logger: { error: (message: unknown) => log.error(String(message)) } },
     async ({ signal, err }) => {
       if (err) log.error({ err }, 'Shutting down after an error');
       else log.info({ signal }, 'Shutting down');

@@ -64,6 +64,12 @@ export const EnvSchema = Type.Object({
     default: 15_000,
     description: 'Expiry of the per-item lock, renewed while its job runs: frees an item whose worker died',
   }),
+  SHUTDOWN_GRACE_MS: Type.Integer({
+    minimum: 1_000,
+    default: 25_000,
+    description:
+      'On SIGTERM/SIGINT, how long jobs in flight and open requests get to finish before the process exits anyway',
+  }),
   TRACKER_TIMEOUT_MS: Type.Integer({
     minimum: 100,
     default: 30_000,
@@ -114,6 +120,7 @@ export interface Config {
   workerLockDurationMs: number;
   workerStalledIntervalMs: number;
   itemLockTtlMs: number;
+  shutdownGraceMs: number;
   trackerTimeoutMs: number;
   strictTrackerSchemas: boolean;
   auditRetentionDays: number;
@@ -184,6 +191,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     workerLockDurationMs: env.WORKER_LOCK_DURATION_MS,
     workerStalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
     itemLockTtlMs: env.ITEM_LOCK_TTL_MS,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     trackerTimeoutMs: env.TRACKER_TIMEOUT_MS,
     strictTrackerSchemas: env.TRACKER_STRICT_SCHEMAS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,

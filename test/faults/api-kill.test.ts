@@ -1,0 +1,113 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { apiReady, type ServiceProcess, startServiceProcess } from '../../scripts/lib/service-process.ts';
+import { waitFor } from '../../scripts/lib/stack.ts';
+import { dedupeKey } from '../../src/queue/intake.ts';
+import { allEffectsIn, post, replyWrites, runLoad, sendLikeJira, tally } from '../helpers/faults-load.ts';
+import { type FaultStack, startFaultStack } from '../helpers/faults-stack.ts';
+
+const LABEL = 'api-kill';
+const TOTAL = 200;
+
+let fault: FaultStack;
+let restarted: ServiceProcess | undefined;
+
+beforeAll(async () => {
+  fault = await startFaultStack({ label: LABEL, workers: 2 });
+}, 60_000);
+afterAll(async () => {
+  await restarted?.stop();
+  await fault?.stop();
+});
+
+it('F11: the API SIGKILLed halfway through a bounded load and restarted: every delivery handled once', async () => {
+  const { stack } = fault;
+  let made = 0;
+  let halfway: () => void = () => undefined;
+  let done: () => void = () => undefined;
+  const half = new Promise<void>((resolve) => {
+    halfway = resolve;
+  });
+  const all = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const next = () => {
+    made += 1;
+    if (made === TOTAL / 2) halfway();
+    if (made === TOTAL) done();
+    return fault.nextDelivery();
+  };
+  let killedAt = 0;
+  let upAt = 0;
+  const script = (async () => {
+    await half;
+    killedAt = Date.now();
+    await stack.api.stop('SIGKILL');
+    restarted = await startServiceProcess({
+      env: { ...stack.env, ROLE: 'api' },
+      logFile: join(tmpdir(), `refinery-fault-${LABEL}.log`),
+      isReady: apiReady(stack.apiUrl),
+    });
+    upAt = Date.now();
+  })();
+  // Many senders with short pauses, so several requests are in flight whatever moment the kill lands on.
+  const records = await runLoad({
+    apiUrl: stack.apiUrl,
+    next,
+    senders: 6,
+    pauseMs: 20,
+    until: all,
+    deadline: Date.now() + 40_000,
+  });
+  await script;
+  await waitFor(() => allEffectsIn(stack, records), 25_000).catch(() => false);
+  const drainS = (Date.now() - upAt) / 1_000;
+  // Late duplicates would show up shortly after the last reply.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+  const result = tally(stack, records);
+  const cutOff = records.filter((record) => record.attempts.some((attempt) => attempt.status === 0));
+  // Answer lost, yet the delivery had reached Redis: the retry is answered "duplicate" and not enqueued again.
+  const landedUnanswered = cutOff.filter((record) => record.attempts.at(-1)?.status === 200);
+  process.stdout.write(
+    `[fault F11] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} ` +
+      `unacked=${result.unacked} cutOff=${cutOff.length} landedUnanswered=${landedUnanswered.length} ` +
+      `down=${((upAt - killedAt) / 1_000).toFixed(1)}s drain=${drainS.toFixed(1)}s ` +
+      `statuses=${JSON.stringify(result.statuses)}\n`,
+  );
+  expect(result.sent).toBeGreaterThanOrEqual(TOTAL);
+  expect(result.unacked).toBe(0);
+  expect(result.lost).toBe(0);
+  expect(result.doubled).toBe(0);
+  expect(cutOff.length).toBeGreaterThan(0);
+  expect(Object.keys(result.statuses).sort()).toEqual(expect.arrayContaining(['0', '202']));
+  expect(Object.keys(result.statuses).filter((status) => !['0', '200', '202'].includes(status))).toEqual([]);
+}, 60_000);
+
+it('F11: a kill between writing the job and writing the dedupe record: the retry is answered, not run again', async () => {
+  const { stack } = fault;
+  const queue = fault.queue();
+  const record = await sendLikeJira(stack.apiUrl, fault.nextDelivery(), Date.now() + 5_000);
+  const jobId = `run-commands.jira.${record.delivery.id}`;
+  const first = await waitFor(async () => {
+    const job = await queue.getJob(jobId);
+    return job?.finishedOn ? job : undefined;
+  }, 15_000);
+  // What Redis holds when the API died after addBulk and before the record: the job, and no dedupe record.
+  await fault.client.del(dedupeKey(stack.queuePrefix, `jira.${record.delivery.id}`));
+
+  const retry = await post(stack.apiUrl, record.delivery);
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+  const after = (await queue.getJob(jobId))!;
+  process.stdout.write(
+    `[fault F11 record-lost] retry=${retry.status} replies=${replyWrites(stack).get(record.delivery.commentId)} ` +
+      `processedOn same=${after.processedOn === first.processedOn}\n`,
+  );
+  expect(record.acked).toBe(true);
+  expect(retry.status).toBe(202);
+  expect(after.processedOn).toBe(first.processedOn);
+  expect(after.finishedOn).toBe(first.finishedOn);
+  expect(replyWrites(stack).get(record.delivery.commentId)).toBe(1);
+}, 30_000);
