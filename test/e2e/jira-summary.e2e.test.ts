@@ -1,16 +1,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STACK_JIRA_SECRET, type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { JIRA_WEBHOOK_PATH } from '../../src/config.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import type { SandboxIssue } from '../../src/sandbox/jira/state.ts';
 import { adfToPlainText } from '../../src/trackers/jira/adf-text.ts';
 import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
-// Boards are numbered in seed order: APP's board is 1, OPS's is 2.
+// Boards are numbered in seed order: APP's board is 1, OPS's is 2, WEB's is 3.
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'summary-rules-')), 'rules.yaml');
 writeFileSync(
   rulesFile,
@@ -23,6 +25,8 @@ writeFileSync(
     '    boards:',
     "      '2':",
     '        projectKey: OPS',
+    "      '3':",
+    '        target: { kind: comment, issueKey: WEB-1 }',
   ].join('\n'),
 );
 
@@ -34,14 +38,17 @@ beforeAll(async () => {
       { key: 'APP', name: 'App' },
       { key: 'OPS', name: 'Ops' },
       { key: 'SUP', name: 'Support', projectTypeKey: 'service_desk' },
+      { key: 'WEB', name: 'Web' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
       { name: 'Ops board', projectKey: 'OPS', estimationField: 'Story Points' },
+      { name: 'Web board', projectKey: 'WEB', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
       { name: 'Ops Sprint 1', board: 'Ops board' },
+      { name: 'Web Sprint 1', board: 'Web board' },
     ],
     issues: [
       {
@@ -71,6 +78,14 @@ beforeAll(async () => {
         fields: { 'Story Points': 3 },
         sprints: ['Ops Sprint 1'],
       },
+      { projectKey: 'WEB', summary: 'Sprint reports' },
+      {
+        projectKey: 'WEB',
+        summary: 'New landing page',
+        fields: { 'Story Points': 5 },
+        sprints: ['Web Sprint 1'],
+      },
+      { projectKey: 'WEB', summary: 'Dark mode', fields: { 'Story Points': 3 }, sprints: ['Web Sprint 1'] },
     ],
   });
 }, 60_000);
@@ -217,5 +232,44 @@ describe('sprint summaries on Jira', () => {
     expect(body).toContain('Added after start | ≈ 1 item');
     expect(body).toContain('Re-estimated | unknown');
     expect(body).toMatch(/≈ No scope snapshot was taken when the sprint started/);
+  });
+
+  it('posts to a comment target, once, with the items removed after the start', async () => {
+    const id = sprintId('Web Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    act().removeFromSprint({ as: 'ada', issues: ['WEB-3'] });
+    complete('WEB-2');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const summaryComments = () =>
+      stack.jira.state.comments
+        .filter((c) => c.issueId === issue('WEB-1').id && c.authorId === stack.jira.botCredentials.accountId)
+        .map((c) => adfToPlainText(c.body))
+        .filter((body) => body.includes('Web Sprint 1 summary'));
+    const [body] = await waitFor(() => (summaryComments().length > 0 ? summaryComments() : undefined));
+    expect(body).toContain('Committed | 2 items, 8 points');
+    expect(body).toContain('Completed | 1 item, 5 points');
+    expect(body).toContain('Removed after start | 1 item');
+    expect(body).toContain('Removed after start\n- WEB-3 Dark mode (3 points)');
+    expect(summaries('Web Sprint 1 summary')).toHaveLength(0);
+
+    expect(await redeliver('sprint_closed')).toBe(202);
+    const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+    try {
+      await waitFor(async () =>
+        (await queue.getCompleted()).some(
+          (job) =>
+            job.id?.includes('redelivery-') &&
+            job.name === 'post-sprint-summary' &&
+            (job.data as { request?: { sprintId?: string } }).request?.sprintId === String(id),
+        ),
+      );
+    } finally {
+      await queue.close();
+    }
+    expect(summaryComments()).toHaveLength(1);
   });
 });

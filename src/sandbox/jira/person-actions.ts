@@ -50,6 +50,8 @@ export interface PersonActions {
   startSprint(input: { sprintId: number; endDate?: string }): SandboxSprint;
   closeSprint(input: { as: string; sprintId: number; moveOpenTo?: number }): SandboxSprint;
   addToSprint(input: { as: string; sprintId: number; issues: string[] }): void;
+  /** Moves issues back to the backlog, as "Remove from sprint" does: closed sprints stay in their history. */
+  removeFromSprint(input: { as: string; issues: string[] }): void;
 }
 
 export function createPersonActions(world: JiraWorld): PersonActions {
@@ -59,6 +61,8 @@ export function createPersonActions(world: JiraWorld): PersonActions {
     if (!issue) throw new SandboxInputError(`Issue '${idOrKey}' does not exist`);
     return issue;
   };
+  const closedSprints = (issue: SandboxIssue) =>
+    issue.sprintIds.filter((id) => state.sprints.get(id)?.state === 'closed');
   const sprintOf = (id: number) => {
     const sprint = state.sprints.get(Number(id));
     if (!sprint) throw new SandboxInputError(`Sprint ${id} does not exist`);
@@ -123,8 +127,16 @@ export function createPersonActions(world: JiraWorld): PersonActions {
       for (const key of input.issues) {
         const issue = issueOf(key);
         // An issue sits in one open sprint at a time; closed sprints stay in its Sprint field as history.
-        const closed = issue.sprintIds.filter((id) => state.sprints.get(id)?.state === 'closed');
-        setSprints(world, actor(input.as), issue, [...closed.filter((id) => id !== target.id), target.id]);
+        setSprints(world, actor(input.as), issue, [
+          ...closedSprints(issue).filter((id) => id !== target.id),
+          target.id,
+        ]);
+      }
+    },
+    removeFromSprint(input) {
+      for (const key of input.issues) {
+        const issue = issueOf(key);
+        setSprints(world, actor(input.as), issue, closedSprints(issue));
       }
     },
   };
