@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { withTemplateDefaults } from '../domain/acceptance/rules.ts';
 import { validate } from '../schema/validate.ts';
 import { type Rules, RulesSchema } from './rules-schema.ts';
 
@@ -8,8 +9,17 @@ export type RulesResult = { ok: true; rules: Rules } | { ok: false; problems: st
 
 /** Validates a parsed rules document; every problem is listed, not only the first. */
 export function parseRules(document: unknown): RulesResult {
-  const result = validate(RulesSchema, document ?? {}, { coerce: true, label: (path) => path || 'rules' });
+  const result = validate(RulesSchema, prepare(document ?? {}), {
+    coerce: true,
+    label: (path) => path || 'rules',
+  });
   return result.ok ? { ok: true, rules: result.value } : { ok: false, problems: result.problems };
+}
+
+/** Section defaults that schema defaults cannot express (values of records, such as custom templates). */
+function prepare(document: unknown): unknown {
+  if (typeof document !== 'object' || document === null || !('acceptance' in document)) return document;
+  return { ...document, acceptance: withTemplateDefaults(document.acceptance) };
 }
 
 export function defaultRules(): Rules {

@@ -1,3 +1,4 @@
+import { DEFAULT_TEMPLATES, DEFAULT_TYPE_MAP } from './defaults.ts';
 import type { AcceptanceRules, Section } from './rules.ts';
 
 /** Everything the checker needs for one item: the effective template plus the settings that apply to it. */
@@ -18,8 +19,13 @@ export interface ResolveContext {
 
 export function resolveTemplate(rules: AcceptanceRules, context: ResolveContext): ResolvedTemplate {
   const override = rules.overrides.find((o) => o.containerKey === context.containerKey);
-  const templates = { ...rules.templates, ...override?.templates };
-  const types = lowerKeys({ ...rules.types, ...override?.types });
+  // Merged by name over the shipped defaults: adding a Task template must not take away the story and bug ones.
+  const templates: AcceptanceRules['templates'] = {
+    ...DEFAULT_TEMPLATES,
+    ...rules.templates,
+    ...override?.templates,
+  };
+  const types = lowerKeys({ ...DEFAULT_TYPE_MAP, ...rules.types, ...override?.types });
   const name =
     context.type === undefined
       ? (override?.untypedTemplate ?? rules.untypedTemplate)

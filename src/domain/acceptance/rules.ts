@@ -73,14 +73,24 @@ export const AcceptanceRulesSchema = Type.Object({
 });
 export type AcceptanceRules = Static<typeof AcceptanceRulesSchema>;
 
+/**
+ * Fills in the defaults TypeBox leaves out: inside templates given as record values (a custom template needs
+ * only a key and a heading per section), in the top level and in every override. Returns a copy; validation is
+ * the caller's (the rules file validates all sections at once).
+ */
+export function withTemplateDefaults(input: unknown): unknown {
+  const copy = structuredClone(input ?? {});
+  defaultTemplatesIn(copy);
+  if (isRecord(copy)) for (const override of asArray(copy.overrides)) defaultTemplatesIn(override);
+  return copy;
+}
+
 /** Fills in defaults (also inside templates given as record values) and validates; throws `Error` with a path. */
 export function parseAcceptanceRules(input: unknown): AcceptanceRules {
-  const withDefaults = Value.Default(AcceptanceRulesSchema, structuredClone(input ?? {})) as Record<
+  const withDefaults = Value.Default(AcceptanceRulesSchema, withTemplateDefaults(input)) as Record<
     string,
     unknown
   >;
-  defaultTemplatesIn(withDefaults);
-  for (const override of asArray(withDefaults.overrides)) defaultTemplatesIn(override);
   const errors = [...Value.Errors(AcceptanceRulesSchema, withDefaults)];
   const first = errors[0];
   if (first) throw new Error(`acceptance rules: ${first.instancePath || '/'} ${first.message}`);

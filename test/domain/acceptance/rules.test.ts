@@ -6,6 +6,7 @@ import {
   parseAcceptanceRules,
   resolveTemplate,
 } from '../../../src/domain/acceptance/index.ts';
+import { parseRules } from '../../../src/rules/load-rules.ts';
 
 describe('acceptance rules', () => {
   it('ships defaults for every property', () => {
@@ -126,5 +127,37 @@ describe('acceptance rules', () => {
     expect(gateBlocks(story, false, 'ready for DEV')).toBe(true);
     expect(gateBlocks(story, true, 'Ready for dev')).toBe(false);
     expect(gateBlocks(story, false, 'In progress')).toBe(false);
+  });
+});
+
+describe('acceptance templates in the rules file', () => {
+  const load = (acceptance: unknown) => {
+    const result = parseRules({ acceptance });
+    if (!result.ok) throw new Error(result.problems.join('; '));
+    return result.rules.acceptance;
+  };
+
+  it('adds a "Definition of done" to tasks from a key and a heading; stories and bugs keep theirs', () => {
+    const rules = load({
+      templates: {
+        task: { sections: [{ key: 'definition-of-done', heading: 'Definition of done', criteria: true }] },
+      },
+    });
+
+    const task = checkItem(
+      { title: 'Rotate keys', description: 'Rotate the API keys.' },
+      resolveTemplate(rules, { type: 'Task' }),
+    );
+    expect(task.findings.map((f) => f.name)).toEqual(['missing-definition-of-done']);
+    expect(resolveTemplate(rules, { type: 'Story' }).name).toBe('story');
+    expect(resolveTemplate(rules, { type: 'Bug' }).sections.map((s) => s.key)).toContain('expected');
+  });
+
+  it('maps a new type to a template without losing the shipped type map, and a type to none to turn it off', () => {
+    const rules = load({ types: { Spike: 'task', Bug: 'none' } });
+
+    expect(resolveTemplate(rules, { type: 'spike' }).name).toBe('task');
+    expect(resolveTemplate(rules, { type: 'Story' }).name).toBe('story');
+    expect(resolveTemplate(rules, { type: 'Bug' }).name).toBe('none');
   });
 });
