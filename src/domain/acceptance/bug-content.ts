@@ -79,7 +79,7 @@ const EXPECTED_LINE = new RegExp(`\\b(?:${EXPECTED.source})\\b`, 'i');
  * "got X, expected Y"), questions to the reader, and remarks about the report itself.
  */
 const NOT_EXPECTATION =
-  /\b(?:should|must|needs? to) be (?:fixed|refactored|rewritten|dropped|investigated|backported|reviewed)\b|\bshould (?:be (?:easy|simple|trivial|straightforward|possible|noted|enough)|probably|also note)\b|FATA\[|^\s*Message:|^\W*(?:uncaught\s+)?(?:exception|error|fatal|warning)\b[^:]{0,40}:|\bgot\b[^.]*\bexpected\b|\bexpected\b[^.]*\bgot\b|\b(?:should|would|can|could) (?:i|we)\b(?:[^.]|\.(?=\S))*\?|\bis (?:this|that|it) expected\b|\b(?:would|'d) like to (?:know|report|ask|mention|point out|add|note|say)\b|\b(?:if|whether) (?:i|you|we)['’ ]?d like\b/i;
+  /\b(?:should|must|needs? to) be (?:fixed|refactored|rewritten|dropped|investigated|backported|reviewed)\b|\bshould (?:be (?:easy|simple|trivial|straightforward|possible|noted|enough)|probably|also note)\b|FATA\[|^\s*Message:|^\W*(?:uncaught\s+)?(?:exception|error|fatal|warning)\b[^:]{0,40}:|\binstead of (?:the )?(?:expected|correct|desired|right|proper|intended) (?:results?|outputs?|behaviou?r|values?|text|page)\b|\bgot\b[^.]*\bexpected\b|\bexpected\b[^.]*\bgot\b|\b(?:should|would|can|could) (?:i|we)\b(?:[^.]|\.(?=\S))*\?|\bis (?:this|that|it) expected\b|\b(?:would|'d) like to (?:know|report|ask|mention|point out|add|note|say)\b|\b(?:if|whether) (?:i|you|we)['’ ]?d like\b/i;
 /** Names of exceptions and errors in program output ("NullPointerException", "TypeError"), not the word "error". */
 const ERROR_NAME = /\b[\w.]*[a-z](?:Exception|Error)\b/;
 

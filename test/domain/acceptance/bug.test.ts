@@ -117,6 +117,7 @@ describe('bug report template', () => {
     ['a workaround', 'Using the API instead of the UI gives the right total.'],
     ['what the reporter had to do', 'I must reload the page to see anything.'],
     ['politeness', 'I thought you would like to know about it.'],
+    ['an expectation named but not said', 'You get garbage text instead of the expected results.'],
   ])('flags a missing expected result for %s', (_label, line) => {
     expect(names(`1. Open the cart\n2. Add 10 items\n${line}\nChrome 126`)).toContain('missing-expected');
   });
