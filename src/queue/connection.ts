@@ -13,6 +13,16 @@ export type RedisClient = Redis | Cluster;
  */
 export type RedisRole = 'producer' | 'worker' | 'client';
 
+/** How Redis refuses a write once it is full (maxmemory reached under `noeviction`). */
+export const OUT_OF_MEMORY = 'OOM command not allowed';
+
+/**
+ * A full Redis is, for a worker, one more outage to wait out: ioredis reconnects and sends the refused command
+ * again (every 200 ms) until memory is freed. Failing instead would spend the job's attempts in seconds and
+ * leave an acknowledged delivery as a failed job. The producer still fails fast, so intake answers 503.
+ */
+const waitOutFullRedis = (error: Error) => (error.message.startsWith(OUT_OF_MEMORY) ? 2 : false);
+
 const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
   producer: {
     enableOfflineQueue: false,
@@ -20,7 +30,7 @@ const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
     commandTimeout: 2_000,
     connectTimeout: 2_000,
   },
-  worker: { maxRetriesPerRequest: null, enableReadyCheck: false },
+  worker: { maxRetriesPerRequest: null, enableReadyCheck: false, reconnectOnError: waitOutFullRedis },
   client: { maxRetriesPerRequest: 3, commandTimeout: 5_000 },
 };
 

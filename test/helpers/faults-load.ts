@@ -13,6 +13,8 @@ export interface Attempt {
   status: number;
   ms: number;
   at: number;
+  /** A 5xx answer as the sender sees it: the body and the Retry-After header. */
+  refusal?: { body: string; retryAfter: string | null };
 }
 
 export interface SendRecord {
@@ -66,7 +68,9 @@ export async function post(apiUrl: string, delivery: Delivery, timeoutMs = 10_00
     });
     const text = await response.text();
     const status = response.status === 200 && !text.includes('"duplicate":true') ? 299 : response.status;
-    return { status, ms: Date.now() - started, at: started };
+    const attempt: Attempt = { status, ms: Date.now() - started, at: started };
+    if (status >= 500) attempt.refusal = { body: text, retryAfter: response.headers.get('retry-after') };
+    return attempt;
   } catch {
     return { status: 0, ms: Date.now() - started, at: started };
   }

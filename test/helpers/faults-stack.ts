@@ -15,6 +15,8 @@ export interface FaultStackOptions {
   /** Extra redis-server arguments, e.g. ['--appendfsync', 'always']. */
   redisArgs?: string[];
   issues?: number;
+  /** The Redis URL the API and worker processes get (default: the private Redis itself), e.g. a proxy's. */
+  serviceRedisUrl?: (redis: RedisProcess) => Promise<string>;
 }
 
 export interface FaultStack {
@@ -23,6 +25,8 @@ export interface FaultStack {
   /** The test's own client: retries while Redis is away, so polling survives an outage. */
   client: Redis;
   dir: string;
+  /** Where the service processes' JSON log lines go (appended across runs). */
+  logFile: string;
   issueKeys: string[];
   /** A real comment_created payload the sandbox sent, to clone per delivery. */
   template: Record<string, unknown>;
@@ -46,8 +50,9 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
   let redis = await startRedis({ dir, args: options.redisArgs });
   const client = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
   client.on('error', () => undefined);
+  const logFile = join(tmpdir(), `refinery-fault-${options.label}.log`);
   const stack = await startStack({
-    redisUrl: redis.url,
+    redisUrl: options.serviceRedisUrl ? await options.serviceRedisUrl(redis) : redis.url,
     redis: client,
     workers: options.workers ?? 1,
     // A job taken by a worker just before Redis died comes back through stalled-job recovery, after at most
@@ -58,7 +63,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
       WORKER_STALLED_INTERVAL_MS: '5000',
       ...options.env,
     },
-    logFile: join(tmpdir(), `refinery-fault-${options.label}.log`),
+    logFile,
   });
   const issueCount = options.issues ?? 20;
   stack.jira.seed({
@@ -89,6 +94,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     },
     client,
     dir,
+    logFile,
     issueKeys: Array.from({ length: issueCount }, (_, i) => `OPS-${i + 1}`),
     template,
     nextDelivery() {
