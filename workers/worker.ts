@@ -10,7 +10,7 @@ import { instrumentTracker } from '../src/metrics/instrumented-tracker.ts';
 import { measureJobs } from '../src/metrics/measure-jobs.ts';
 import { createRedisMetricsSink } from '../src/metrics/metrics-sink.ts';
 import { checkEvictionPolicy, createRedis } from '../src/queue/connection.ts';
-import { createItemLock } from '../src/queue/item-lock.ts';
+import { createItemLock, holdsLock } from '../src/queue/item-lock.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import { learnIdentities } from '../src/runtime/identities.ts';
 import type { RulesStore } from '../src/runtime/rules-store.ts';
@@ -93,8 +93,8 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
         }),
         writeGuard: (job) => async () => {
           // BullMQ's own lock key: the worker that re-ran a stalled job holds it under another token.
-          const holder = await client.get(`${job.queueQualifiedName}:${job.id}:lock`);
-          if (job.token === undefined || holder !== job.token) throw new LockLostError(job.id ?? '');
+          const owned = await holdsLock(client, `${job.queueQualifiedName}:${job.id}:lock`, job.token);
+          if (!owned) throw new LockLostError(job.id ?? '');
         },
       }),
       metrics,

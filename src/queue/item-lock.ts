@@ -5,6 +5,15 @@ import type { RedisClient } from './connection.ts';
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
+/** Whether `key` still holds our token: a random value this process made, not a secret. */
+export async function holdsLock(
+  redis: RedisClient,
+  key: string,
+  token: string | undefined,
+): Promise<boolean> {
+  return Boolean(token) && (await redis.get(key)) === token;
+}
+
 export class ItemBusyError extends Error {
   constructor(key: string) {
     super(`Another job is still working on ${key}`);
