@@ -51,8 +51,8 @@ async function admin(method: string, path: string, body?: unknown) {
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
-async function catchUp(container: string, since: string) {
-  const started = await admin('POST', '/admin/actions/catch-up', { tracker: 'jira', container, since });
+async function catchUp(container: string, since: string, tracker = 'jira') {
+  const started = await admin('POST', '/admin/actions/catch-up', { tracker, container, since });
   expect(started.status).toBe(202);
   return waitFor(async () => {
     const { json } = await admin('GET', `/admin/jobs/${started.json.jobId as string}`);
@@ -92,5 +92,27 @@ describe('catch-up after lost webhooks (POST /admin/actions/catch-up)', () => {
     });
     expect(future.status).toBe(400);
     expect(future.json.message).toMatch(/future/);
+  });
+
+  it('works the same on a Trello board', async () => {
+    const board = stack.trello.seedBoard({
+      name: 'Mobile',
+      lists: ['Backlog', 'Doing'],
+      cards: [{ name: 'Offline mode', list: 'Backlog', desc: 'As a rider I want offline maps.' }],
+    });
+    const card = board.cards[0]!.id;
+
+    expect(await catchUp(board.id, outageStart, 'trello')).toMatchObject({ items: 1, failed: 0 });
+
+    const store = stack.trello.state();
+    const labels = (store.cards.get(card)?.idLabels ?? []).map((id) => store.labels.get(id)?.name);
+    expect(labels).toContain('needs-acceptance-criteria');
+    const comments = store.actions.filter(
+      (a) =>
+        a.type === 'commentCard' &&
+        a.idMemberCreator === stack.trello.botMemberId &&
+        (a.data.card as { id: string }).id === card,
+    );
+    expect(comments.filter((a) => String(a.data.text).includes('Acceptance check'))).toHaveLength(1);
   });
 });
