@@ -3,14 +3,17 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Cluster } from 'ioredis';
 import { freePort, type RedisProcess, startRedis } from './redis-process.ts';
 
 const run = promisify(execFile);
 
 export interface RedisClusterOptions {
   dir: string;
-  /** Masters, no replicas (default 3, the fewest `redis-cli --cluster create` accepts). */
+  /** Masters (default 3, the fewest `redis-cli --cluster create` accepts). */
   masters?: number;
+  /** Replicas per master (default 0); each fails over for its master when that one dies. */
+  replicas?: number;
   timeoutMs?: number;
 }
 
@@ -19,6 +22,8 @@ export interface RedisCluster {
   /** Every node's URL, comma-separated: what REDIS_URL holds with REDIS_CLUSTER=true. */
   url: string;
   ports: number[];
+  /** A client for the test's own reads; connection errors are left to its retries, not raised as events. */
+  connect(): Cluster;
   /** Each node's `INFO errorstats` lines (e.g. `errorstat_CROSSSLOT:count=2`), keyed by port. */
   errorStats(): Promise<Map<number, string[]>>;
   stop(): Promise<void>;
@@ -35,6 +40,13 @@ function canListen(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** The node sees the whole cluster up, and a replica has its master's data (ready to take over). */
+async function ready(port: number): Promise<boolean> {
+  if (!(await cli(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok')) return false;
+  const replication = await cli(port, 'INFO', 'replication');
+  return replication.includes('role:master') || replication.includes('master_link_status:up');
 }
 
 /** A node also listens on its port + 10000 (the cluster bus); a taken bus port makes it exit after start. */
@@ -82,28 +94,31 @@ async function startNode(dir: string): Promise<RedisProcess> {
 
 /**
  * A Redis Cluster of private redis-servers on loopback, one directory per node under `dir`. In-memory only:
- * it exists to prove every script, MULTI and pipeline keeps its keys in one slot, not to survive restarts.
+ * it exists to prove every script, MULTI and pipeline keeps its keys in one slot, and (with replicas) that the
+ * service rides out a master's failover, not to survive restarts.
  */
 export async function startRedisCluster(options: RedisClusterOptions): Promise<RedisCluster> {
   const masters = options.masters ?? 3;
+  const replicas = options.replicas ?? 0;
   const nodes: RedisProcess[] = [];
   const stop = async () => {
     await Promise.all(nodes.map((node) => node.stop()));
   };
   try {
-    for (let i = 0; i < masters; i++) nodes.push(await startNode(join(options.dir, `node-${i}`)));
+    for (let i = 0; i < masters * (1 + replicas); i++)
+      nodes.push(await startNode(join(options.dir, `node-${i}`)));
     const ports = nodes.map((node) => node.port);
     await run('redis-cli', [
       '--cluster',
       'create',
       ...ports.map((port) => `127.0.0.1:${port}`),
       '--cluster-replicas',
-      '0',
+      String(replicas),
       '--cluster-yes',
     ]);
     const deadline = Date.now() + (options.timeoutMs ?? 20_000);
     for (const port of ports) {
-      while (!(await cli(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok')) {
+      while (!(await ready(port))) {
         if (Date.now() > deadline) throw new Error(`Redis Cluster node ${port} not ok in time`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -112,6 +127,14 @@ export async function startRedisCluster(options: RedisClusterOptions): Promise<R
       nodes,
       ports,
       url: ports.map((port) => `redis://127.0.0.1:${port}`).join(','),
+      connect() {
+        const client = new Cluster(
+          ports.map((port) => ({ host: '127.0.0.1', port })),
+          { redisOptions: { maxRetriesPerRequest: null } },
+        );
+        client.on('error', () => undefined);
+        return client;
+      },
       async errorStats() {
         const stats = new Map<number, string[]>();
         for (const port of ports) {
