@@ -34,6 +34,17 @@ const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
   client: { maxRetriesPerRequest: 3, commandTimeout: 5_000 },
 };
 
+/**
+ * On a Cluster, ioredis gives a command up after `maxRedirections` tries 100 ms apart (about 1.6 s), well inside
+ * a failover (node-timeout, 15 s by default): a worker would spend job attempts on it. Its connection waits
+ * about 10 minutes instead, like it waits for a single Redis to come back.
+ */
+const CLUSTER_ROLE_OPTIONS: Record<RedisRole, Partial<ClusterOptions>> = {
+  producer: {},
+  worker: { maxRedirections: 6_000 },
+  client: {},
+};
+
 export interface CreateRedisOptions {
   /** `url` seeds a Redis Cluster: one node URL, or several separated by commas. */
   cluster?: boolean;
@@ -58,8 +69,8 @@ export function clusterSeeds(urls: string): {
   };
 }
 
-function createCluster(urls: string, options: RedisOptions): Cluster {
-  const { enableOfflineQueue, enableReadyCheck, ...nodeOptions } = options;
+function createCluster(urls: string, role: RedisRole): Cluster {
+  const { enableOfflineQueue, enableReadyCheck, ...nodeOptions } = ROLE_OPTIONS[role];
   const seeds = clusterSeeds(urls);
   const clusterOptions: ClusterOptions = {
     enableOfflineQueue,
@@ -67,6 +78,7 @@ function createCluster(urls: string, options: RedisOptions): Cluster {
     lazyConnect: false,
     clusterRetryStrategy: retryDelay,
     redisOptions: { ...seeds.options, ...nodeOptions },
+    ...CLUSTER_ROLE_OPTIONS[role],
   };
   return new Cluster(seeds.nodes, clusterOptions);
 }
@@ -78,7 +90,7 @@ export function createRedis(
   { cluster = false }: CreateRedisOptions = {},
 ): RedisClient {
   const redis: RedisClient = cluster
-    ? createCluster(url, ROLE_OPTIONS[role])
+    ? createCluster(url, role)
     : new Redis(url, { ...ROLE_OPTIONS[role], lazyConnect: false, retryStrategy: retryDelay });
   let lastError = '';
   // Without a listener ioredis prints every reconnect failure as an unhandled error event.
