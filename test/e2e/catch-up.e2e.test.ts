@@ -27,6 +27,12 @@ beforeAll(async () => {
         description: 'As a shopper I want to export my cart.',
         reporter: 'ada',
       },
+    ],
+  });
+  // Matching is time-aware (a ticket is matched to items that existed when it was filed): file it a moment later.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  stack.jira.seed({
+    issues: [
       { projectKey: 'HELP', summary: 'Cannot export my cart as CSV', issuetype: 'Task', reporter: 'bob' },
     ],
   });
