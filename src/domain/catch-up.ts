@@ -1,6 +1,6 @@
 import type { Rules } from '../rules/rules-schema.ts';
 import type { TrackerItem } from '../trackers/tracker.ts';
-import type { Actor, TrackerEvent } from './events.ts';
+import type { Actor, TrackerEvent, TrackerName } from './events.ts';
 import type { JobRequest } from './job-requests.ts';
 import { planJobs } from './plan-jobs.ts';
 
@@ -40,7 +40,7 @@ export function catchUpJobs(
 }
 
 export function catchUpRequest(input: {
-  tracker: TrackerItem['ref']['tracker'];
+  tracker: TrackerName;
   containerId: string;
   since: string;
   requestedBy: Actor;

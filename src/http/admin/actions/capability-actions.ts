@@ -1,13 +1,20 @@
 import Type from 'typebox';
 import { catchUpRequest } from '../../../domain/catch-up.ts';
 import { TrackerNameSchema } from '../../../domain/events.ts';
+import type { JobRequest } from '../../../domain/job-requests.ts';
 import { backfillIndexRequest } from '../../../domain/linking-plan/plan-linking.ts';
 import { rescoreScopeRequest } from '../../../domain/scoring/plan-scoring.ts';
 import { summaryJob } from '../../../domain/sprint-summary/plan-summaries.ts';
 import { HttpError } from '../../errors.ts';
-import { ADMIN_ACTOR, defineAdminAction } from './admin-action.ts';
+import { ADMIN_ACTOR, type AdminActionContext, defineAdminAction } from './admin-action.ts';
 
 const Enqueued = Type.Object({ deliveryId: Type.String(), jobId: Type.String() });
+
+/** Each capability action is one job; the answer names it, so its progress can be followed. */
+async function enqueueOne(context: AdminActionContext, request: JobRequest) {
+  const { deliveryId, jobIds } = await context.enqueue([request]);
+  return { deliveryId, jobId: jobIds[0] ?? '' };
+}
 
 /** Re-scores a project, board or JQL query as one job with progress (see GET /admin/jobs/:id). */
 export const rescoreAction = defineAdminAction({
@@ -33,10 +40,10 @@ export const rescoreAction = defineAdminAction({
         ? ({ kind: 'container', containerId: body.container } as const)
         : undefined;
     if (!scope) throw new HttpError(400, 'body needs container (project key or board id) or jql');
-    const { deliveryId, jobIds } = await context.enqueue([
+    return enqueueOne(
+      context,
       rescoreScopeRequest({ tracker: body.tracker, scope, requestedBy: ADMIN_ACTOR, force: body.force }),
-    ]);
-    return { deliveryId, jobId: jobIds[0] ?? '' };
+    );
   },
 });
 
@@ -60,10 +67,7 @@ export const backfillIndexAction = defineAdminAction({
   ),
   response: Enqueued,
   async run(body, context) {
-    const { deliveryId, jobIds } = await context.enqueue([
-      backfillIndexRequest({ targets: body.targets, requestedBy: ADMIN_ACTOR }),
-    ]);
-    return { deliveryId, jobId: jobIds[0] ?? '' };
+    return enqueueOne(context, backfillIndexRequest({ targets: body.targets, requestedBy: ADMIN_ACTOR }));
   },
 });
 
@@ -92,8 +96,7 @@ export const sprintSummaryAction = defineAdminAction({
       body.tracker === 'jira'
         ? { tracker: 'jira' as const, sprintId: body.sprintId, trigger: 'admin' as const }
         : { tracker: 'trello' as const, boardId: body.boardId, end: body.end, trigger: 'admin' as const };
-    const { deliveryId, jobIds } = await context.enqueue([summaryJob(request)]);
-    return { deliveryId, jobId: jobIds[0] ?? '' };
+    return enqueueOne(context, summaryJob(request));
   },
 });
 
@@ -114,14 +117,14 @@ export const catchUpAction = defineAdminAction({
   response: Enqueued,
   async run(body, context) {
     if (Date.parse(body.since) > Date.now()) throw new HttpError(400, 'since is in the future');
-    const { deliveryId, jobIds } = await context.enqueue([
+    return enqueueOne(
+      context,
       catchUpRequest({
         tracker: body.tracker,
         containerId: body.container,
         since: new Date(body.since).toISOString(),
         requestedBy: ADMIN_ACTOR,
       }),
-    ]);
-    return { deliveryId, jobId: jobIds[0] ?? '' };
+    );
   },
 });
