@@ -34,3 +34,13 @@ export type JobHandler<N extends JobName> = (
 ) => Promise<Record<string, unknown>>;
 
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
+
+/** The handler of a job name, typed for data that arrives from the queue (or from a planner). */
+export function handlerOf(
+  handlers: JobHandlers,
+  name: string,
+): ((data: unknown, context: JobContext) => Promise<Record<string, unknown>>) | undefined {
+  return handlers[name as JobName] as
+    | ((data: unknown, context: JobContext) => Promise<Record<string, unknown>>)
+    | undefined;
+}

@@ -1,8 +1,7 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { JobName } from '../src/domain/job-requests.ts';
 import { isRetryable, TrackerError } from '../src/errors.ts';
 import { LockLostError, type WriteGuard, withWriteGuard } from '../src/trackers/write-guard.ts';
-import type { JobContext, JobHandlers } from './job-context.ts';
+import { handlerOf, type JobContext, type JobHandlers } from './job-context.ts';
 
 /** A 429 without Retry-After still pauses the queue for a while rather than burning attempts. */
 const DEFAULT_RATE_LIMIT_PAUSE_MS = 30_000;
@@ -31,9 +30,7 @@ function itemOf(data: unknown): string | undefined {
 export function createProcessor({ handlers, context, worker, withItemLock, writeGuard }: ProcessorOptions) {
   return async (job: Job): Promise<Record<string, unknown>> => {
     const ctx = context(job);
-    const handler = handlers[job.name as JobName] as
-      | ((data: unknown, context: JobContext) => Promise<Record<string, unknown>>)
-      | undefined;
+    const handler = handlerOf(handlers, job.name);
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
     try {
       const item = itemOf(job.data);

@@ -2,11 +2,9 @@ import { catchUpJobs } from '../../src/domain/catch-up.ts';
 import type { JobDataMap, JobRequest } from '../../src/domain/job-requests.ts';
 import { createItemLock } from '../../src/queue/item-lock.ts';
 import { visitScope } from '../capabilities/scope-pages.ts';
-import type { JobContext, JobHandlers } from '../job-context.ts';
+import { handlerOf, type JobContext, type JobHandlers } from '../job-context.ts';
 
 export const catchUpProgressKey = (keyPrefix: string, jobId: string) => `${keyPrefix}:catch-up:${jobId}`;
-
-type AnyHandler = (data: unknown, context: JobContext) => Promise<Record<string, unknown>>;
 
 /**
  * Webhooks lost for longer than the trackers retry (Jira gives up after about 30 minutes) are gone; this job
@@ -23,7 +21,11 @@ export function createCatchUp(handlers: () => JobHandlers) {
       keyPrefix: context.keyPrefix,
       ttlMs: context.config.itemLockTtlMs,
     });
-    const run = (job: JobRequest) => (handlers()[job.name] as AnyHandler)(job.data, context);
+    const run = (job: JobRequest) => {
+      const handler = handlerOf(handlers(), job.name);
+      if (!handler) throw new Error(`No handler for job ${job.name}`);
+      return handler(job.data, context);
+    };
     const counts = await visitScope(context, {
       progressKey: catchUpProgressKey(context.keyPrefix, context.jobId),
       tracker: context.tracker(data.tracker),
