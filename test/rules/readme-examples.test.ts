@@ -1,12 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseRules } from '../../src/rules/load-rules.ts';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+const docs = new URL('../../docs/', import.meta.url);
+const pages = [
+  new URL('../../README.md', import.meta.url),
+  ...readdirSync(docs)
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => new URL(name, docs)),
+];
+const examples = pages.flatMap((page) =>
+  [...readFileSync(page, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] ?? ''),
+);
 
-describe('rules examples in the README', () => {
+describe('rules examples in the README and docs/', () => {
   it('has examples to check', () => {
     expect(examples.length).toBeGreaterThanOrEqual(4);
   });
