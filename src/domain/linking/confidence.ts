@@ -20,7 +20,7 @@ export interface ScoredCandidate {
  * candidate, its gap to the top candidate, log(1 + rank) and its two title overlaps with the ticket. The
  * normalised score (query vs candidate divided by query vs itself) is comparable across ticket lengths.
  */
-export function confidenceFeatures(ranked: readonly ScoredCandidate[], rank: number): number[] {
+export function confidenceFeatures(ranked: readonly ScoredCandidate[], rank: number, _query?: unknown): number[] {
   const s = ranked[rank]?.score ?? 0;
   const next = ranked[rank + 1]?.score ?? 0;
   const top = ranked[0]?.score ?? 0;

@@ -6,37 +6,59 @@ import {
   confidenceFeatures,
   confidenceOf,
 } from './confidence.ts';
+import { customerTicket } from './customer-proxy.ts';
 import { type RankedQuery, type RankingMetrics, rankingMetrics, rankTimeAware } from './evaluate.ts';
 import { createLinkIndex, type LinkDoc } from './link-index.ts';
 import { seededRandom } from './prng.ts';
 import type { LinkingTuning } from './tuning.ts';
 
+type DevQuery = LinkDoc & { relevant: readonly string[] };
+
 export interface DevSetInput {
   backlog: readonly LinkDoc[];
-  queries: readonly (LinkDoc & { relevant: readonly string[] })[];
+  queries: readonly DevQuery[];
   /** Backlog items in no duplicate group: turned into tickets that have no true match. */
   unmatchedIds: ReadonlySet<string>;
 }
+
+/**
+ * How tickets are worded: `developer` = the dev set's own reports (title, description, logs);
+ * `customer` = the customer-worded proxy of each (no title, the description's first words of prose).
+ */
+export const WORDINGS = ['developer', 'customer'] as const;
+export type Wording = (typeof WORDINGS)[number];
 
 export interface AutoLinkFigures {
   threshold: number;
   /** Share of true-match tickets auto-linked to their real match / to a wrong item. */
   correct: number;
   wrong: number;
-  /** Share of no-match tickets auto-linked to anything. */
+  /** Share of the same tickets, their true items removed from the backlog, auto-linked to anything. */
   falseLinkRate: number;
+  /** Share of unmatched backlog items, as tickets searching older items, auto-linked to anything. */
+  unmatchedFalseLinkRate: number;
 }
 
-export interface DevEvaluation {
+export interface WordingEvaluation {
+  wording: Wording;
   all: RankingMetrics;
   even: RankingMetrics;
   odd: RankingMetrics;
+  /** How well the top candidate's confidence tells a ticket with a match from the same ticket without. */
+  auroc: { all: number; odd: number };
+  autoLink: { all: AutoLinkFigures; odd: AutoLinkFigures };
+}
+
+export interface DevEvaluation {
+  wordings: WordingEvaluation[];
+  /** Dev queries whose customer-worded proxy is too short to be a ticket. */
+  customerDropped: number;
   noMatchTickets: number;
-  /** Refit on the even half (tickets with and without match); compare with the shipped model. */
+  /** Refit on the even halves of both wordings; compare with the model evaluated. */
   fitted: CalibrationModel;
-  /** Lowest threshold meeting the false-link targets on the even half under the shipped model. */
+  calibration: CalibrationModel;
+  /** Lowest threshold meeting the false-link targets on the even halves of both wordings. */
   chosenThreshold: number;
-  shipped: { all: AutoLinkFigures; odd: AutoLinkFigures };
 }
 
 const LIMIT = 10;
@@ -55,35 +77,61 @@ export function sampleNoMatchTickets(set: DevSetInput, count: number, seed: numb
 }
 
 function topConfidence(model: CalibrationModel, r: RankedQuery): number {
-  return r.matches.length === 0 ? 0 : confidenceOf(model, confidenceFeatures(r.matches, 0));
+  return r.matches.length === 0 ? 0 : confidenceOf(model, confidenceFeatures(r.matches, 0, r.query));
 }
 
-export function autoLinkFigures(
-  model: CalibrationModel,
-  threshold: number,
-  matched: readonly { ranked: RankedQuery; relevant: readonly string[] }[],
-  unmatched: readonly RankedQuery[],
-): AutoLinkFigures {
+/**
+ * Area under the ROC curve of `positives` against `negatives` (the probability that a random positive
+ * scores above a random negative, ties counting half).
+ */
+export function auroc(positives: readonly number[], negatives: readonly number[]): number {
+  if (positives.length === 0 || negatives.length === 0) return 0.5;
+  const all = [
+    ...positives.map((score) => ({ score, positive: true })),
+    ...negatives.map((score) => ({ score, positive: false })),
+  ].sort((a, b) => a.score - b.score);
+  let rankSum = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j < all.length && all[j]!.score === all[i]!.score) j++;
+    const midRank = (i + j + 1) / 2;
+    for (let k = i; k < j; k++) if (all[k]!.positive) rankSum += midRank;
+    i = j;
+  }
+  const p = positives.length;
+  return (rankSum - (p * (p + 1)) / 2) / (p * negatives.length);
+}
+
+interface WordingRuns {
+  matched: { ranked: RankedQuery; relevant: readonly string[] }[];
+  /** The same tickets ranked against the backlog without their true items. */
+  withoutTruth: RankedQuery[];
+  unmatched: RankedQuery[];
+}
+
+export function autoLinkFigures(model: CalibrationModel, threshold: number, runs: WordingRuns): AutoLinkFigures {
   let correct = 0;
   let wrong = 0;
-  for (const { ranked, relevant } of matched) {
+  for (const { ranked, relevant } of runs.matched) {
     if (topConfidence(model, ranked) < threshold) continue;
     if (relevant.includes(ranked.matches[0]!.id)) correct++;
     else wrong++;
   }
-  const falseLinks = unmatched.filter((r) => topConfidence(model, r) >= threshold).length;
-  const n = Math.max(1, matched.length);
+  const linkedShare = (rs: readonly RankedQuery[]) =>
+    rs.filter((r) => topConfidence(model, r) >= threshold).length / Math.max(1, rs.length);
+  const n = Math.max(1, runs.matched.length);
   return {
     threshold,
     correct: correct / n,
     wrong: wrong / n,
-    falseLinkRate: falseLinks / Math.max(1, unmatched.length),
+    falseLinkRate: linkedShare(runs.withoutTruth),
+    unmatchedFalseLinkRate: linkedShare(runs.unmatched),
   };
 }
 
 function samples(ranked: RankedQuery, relevant: readonly string[]): CalibrationSample[] {
   return ranked.matches.map((m, rank) => ({
-    features: confidenceFeatures(ranked.matches, rank),
+    features: confidenceFeatures(ranked.matches, rank, ranked.query),
     label: relevant.includes(m.id),
   }));
 }
@@ -91,59 +139,138 @@ function samples(ranked: RankedQuery, relevant: readonly string[]): CalibrationS
 const even = <T>(_: T, i: number) => i % 2 === 0;
 const odd = <T>(_: T, i: number) => i % 2 === 1;
 
-export function evaluateDevSet(
+function half(runs: WordingRuns, keep: <T>(x: T, i: number) => boolean): WordingRuns {
+  return {
+    matched: runs.matched.filter(keep),
+    withoutTruth: runs.withoutTruth.filter(keep),
+    unmatched: runs.unmatched.filter(keep),
+  };
+}
+
+export interface DevEvaluationOptions {
+  tuning?: Partial<LinkingTuning>;
+  calibration?: CalibrationModel;
+  noMatchCount?: number;
+  seed?: number;
+  /** Auto-link threshold to report; default: the one chosen on the even halves. */
+  threshold?: number;
+  /** Evaluate every n-th query only (quick exploration runs; final figures use 1). */
+  every?: number;
+}
+
+function rankWording(
   set: DevSetInput,
-  options: { tuning?: Partial<LinkingTuning>; noMatchCount?: number; seed?: number; threshold?: number } = {},
-): DevEvaluation {
-  const noMatch = sampleNoMatchTickets(set, options.noMatchCount ?? 2000, options.seed ?? 7);
-  const ranked = rankTimeAware(
-    createLinkIndex({ tuning: options.tuning }),
-    set.backlog,
-    [...set.queries, ...noMatch],
+  queries: readonly DevQuery[],
+  noMatch: readonly LinkDoc[],
+  tuning: Partial<LinkingTuning> | undefined,
+  calibration: CalibrationModel,
+): WordingRuns {
+  const index = () => createLinkIndex({ tuning, calibration });
+  const ranked = rankTimeAware(index(), set.backlog, [...queries, ...noMatch], LIMIT);
+  const truth = new Set(queries.flatMap((q) => q.relevant));
+  const withoutTruth = rankTimeAware(
+    index(),
+    set.backlog.filter((d) => !truth.has(d.id)),
+    queries,
     LIMIT,
   );
-  const matched = set.queries.map((q, i) => ({ ranked: ranked[i]!, relevant: q.relevant }));
-  const unmatched = ranked.slice(set.queries.length);
-  const rows = matched.map((m) => ({ ranked: m.ranked.matches.map((x) => x.id), relevant: m.relevant }));
-  const evenMatched = matched.filter(even);
-  const evenUnmatched = unmatched.filter(even);
-  const fitted = calibrate([
-    ...evenMatched.flatMap((m) => samples(m.ranked, m.relevant)),
-    ...evenUnmatched.slice(0, evenMatched.length).flatMap((r) => samples(r, [])),
-  ]);
+  return {
+    matched: queries.map((q, i) => ({ ranked: ranked[i]!, relevant: q.relevant })),
+    withoutTruth,
+    unmatched: ranked.slice(queries.length),
+  };
+}
+
+function worded(wording: Wording, docs: readonly DevQuery[]): DevQuery[];
+function worded(wording: Wording, docs: readonly LinkDoc[]): LinkDoc[];
+function worded(wording: Wording, docs: readonly LinkDoc[]): LinkDoc[] {
+  if (wording === 'developer') return [...docs];
+  return docs.flatMap((d) => customerTicket(d) ?? []);
+}
+
+export function evaluateDevSet(set: DevSetInput, options: DevEvaluationOptions = {}): DevEvaluation {
+  const calibration = options.calibration ?? DEFAULT_CALIBRATION;
+  const every = options.every ?? 1;
+  const queries = set.queries.filter((_, i) => i % every === 0);
+  const noMatch = sampleNoMatchTickets(set, options.noMatchCount ?? 2000, options.seed ?? 7).filter(
+    (_, i) => i % every === 0,
+  );
+  const runs = WORDINGS.map((wording) =>
+    rankWording(set, worded(wording, queries), worded(wording, noMatch), options.tuning, calibration),
+  );
+  const evens = runs.map((r) => half(r, even));
+  const fitted = calibrate(
+    evens.flatMap((r) => [
+      ...r.matched.flatMap((m) => samples(m.ranked, m.relevant)),
+      ...r.withoutTruth.flatMap((x) => samples(x, [])),
+      ...r.unmatched.slice(0, r.matched.length).flatMap((x) => samples(x, [])),
+    ]),
+  );
   const candidates = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
   const chosenThreshold =
-    candidates.find((t) => {
-      const f = autoLinkFigures(DEFAULT_CALIBRATION, t, evenMatched, evenUnmatched);
-      return f.falseLinkRate <= MAX_FALSE_LINK_RATE && f.wrong <= MAX_WRONG_LINK_SHARE;
-    }) ?? 1;
+    candidates.find((t) =>
+      evens.every((r) => {
+        const f = autoLinkFigures(calibration, t, r);
+        return (
+          f.falseLinkRate <= MAX_FALSE_LINK_RATE &&
+          f.unmatchedFalseLinkRate <= MAX_FALSE_LINK_RATE &&
+          f.wrong <= MAX_WRONG_LINK_SHARE
+        );
+      }),
+    ) ?? 1;
   const threshold = options.threshold ?? chosenThreshold;
+  const wordings = runs.map((r, w): WordingEvaluation => {
+    const rows = r.matched.map((m) => ({ ranked: m.ranked.matches.map((x) => x.id), relevant: m.relevant }));
+    const separation = (h: WordingRuns) =>
+      auroc(
+        h.matched.map((m) => topConfidence(calibration, m.ranked)),
+        h.withoutTruth.map((x) => topConfidence(calibration, x)),
+      );
+    const oddRuns = half(r, odd);
+    return {
+      wording: WORDINGS[w]!,
+      all: rankingMetrics(rows),
+      even: rankingMetrics(rows.filter(even)),
+      odd: rankingMetrics(rows.filter(odd)),
+      auroc: { all: separation(r), odd: separation(oddRuns) },
+      autoLink: {
+        all: autoLinkFigures(calibration, threshold, r),
+        odd: autoLinkFigures(calibration, threshold, oddRuns),
+      },
+    };
+  });
   return {
-    all: rankingMetrics(rows),
-    even: rankingMetrics(rows.filter(even)),
-    odd: rankingMetrics(rows.filter(odd)),
-    noMatchTickets: unmatched.length,
+    wordings,
+    customerDropped: queries.length - (runs[1]?.matched.length ?? 0),
+    noMatchTickets: noMatch.length,
     fitted,
+    calibration,
     chosenThreshold,
-    shipped: {
-      all: autoLinkFigures(DEFAULT_CALIBRATION, threshold, matched, unmatched),
-      odd: autoLinkFigures(DEFAULT_CALIBRATION, threshold, matched.filter(odd), unmatched.filter(odd)),
-    },
   };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const f3 = (x: number) => x.toFixed(3);
 
-export function metricsRow(label: string, m: RankingMetrics): string {
-  return `| ${label} | ${m.queries} | ${f3(m.recallAt1)} | ${f3(m.recallAt5)} | ${f3(m.recallAt10)} | ${f3(m.mrr)} |`;
+export function metricsRow(label: string, m: RankingMetrics, auc?: number): string {
+  const tail = auc === undefined ? '' : ` ${f3(auc)} |`;
+  return `| ${label} | ${m.queries} | ${f3(m.recallAt1)} | ${f3(m.recallAt5)} | ${f3(m.recallAt10)} | ${f3(m.mrr)} |${tail}`;
 }
 
 export const METRICS_HEADER =
-  '| run | queries | Recall@1 | Recall@5 | Recall@10 | MRR |\n|---|---|---|---|---|---|';
+  '| run | queries | Recall@1 | Recall@5 | Recall@10 | MRR | no-match AUROC |\n|---|---|---|---|---|---|---|';
 
 function autoLinkRow(label: string, f: AutoLinkFigures): string {
-  return `| ${label} | ${f.threshold.toFixed(2)} | ${pct(f.correct)} | ${pct(f.wrong)} | ${pct(f.falseLinkRate)} |`;
+  return `| ${label} | ${f.threshold.toFixed(2)} | ${pct(f.correct)} | ${pct(f.wrong)} | ${pct(f.falseLinkRate)} | ${pct(f.unmatchedFalseLinkRate)} |`;
+}
+
+/** The ranking rows (all, even, odd) of each wording, for a report that adds its own rows. */
+export function metricsRows(e: DevEvaluation): string[] {
+  return e.wordings.flatMap((w) => [
+    metricsRow(`${w.wording}, all`, w.all, w.auroc.all),
+    metricsRow(`${w.wording}, even (tuning half)`, w.even),
+    metricsRow(`${w.wording}, odd (held out)`, w.odd, w.auroc.odd),
+  ]);
 }
 
 /** Markdown summary of a dev-set evaluation (ranking quality, auto-link behaviour, calibration refit). */
@@ -152,18 +279,24 @@ export function formatDevReport(e: DevEvaluation): string {
     `intercept ${m.intercept.toFixed(3)}, weights [${m.weights.map((w) => w.toFixed(3)).join(', ')}]`;
   return [
     METRICS_HEADER,
-    metricsRow('all queries', e.all),
-    metricsRow('even (tuning half)', e.even),
-    metricsRow('odd (held out)', e.odd),
+    ...metricsRows(e),
     '',
-    `Auto-link (top candidate's confidence >= threshold); no-match tickets: ${e.noMatchTickets} unmatched backlog items, each searching only older items.`,
+    `customer = the customer-worded proxy of each ticket (no title; the description's first words of prose, ` +
+      `without stack traces, code and log lines); ${e.customerDropped} tickets without enough prose left out. ` +
+      'No-match AUROC: top confidence of each ticket against that of the same ticket with its true item removed ' +
+      'from the backlog.',
     '',
-    '| set | threshold | true-match tickets linked correctly | linked wrongly | no-match tickets falsely linked |',
-    '|---|---|---|---|---|',
-    autoLinkRow('all', e.shipped.all),
-    autoLinkRow('odd (held out)', e.shipped.odd),
+    `Auto-link (top candidate's confidence >= threshold). No-match tickets: the same tickets without their true items, ` +
+      `and ${e.noMatchTickets} unmatched backlog items, each searching only older items.`,
     '',
-    `Threshold meeting <= ${pct(MAX_FALSE_LINK_RATE)} false links and <= ${pct(MAX_WRONG_LINK_SHARE)} wrong links on the even half: ${e.chosenThreshold.toFixed(2)}.`,
-    `Calibration refit on the even half: ${model(e.fitted)}; shipped: ${model(DEFAULT_CALIBRATION)}.`,
+    '| set | threshold | true-match tickets linked correctly | linked wrongly | no-match (true item removed) linked | unmatched items linked |',
+    '|---|---|---|---|---|---|',
+    ...e.wordings.flatMap((w) => [
+      autoLinkRow(`${w.wording}, all`, w.autoLink.all),
+      autoLinkRow(`${w.wording}, odd (held out)`, w.autoLink.odd),
+    ]),
+    '',
+    `Threshold meeting <= ${pct(MAX_FALSE_LINK_RATE)} false links and <= ${pct(MAX_WRONG_LINK_SHARE)} wrong links on the even halves of both wordings: ${e.chosenThreshold.toFixed(2)}.`,
+    `Calibration refit on the even halves: ${model(e.fitted)}; evaluated: ${model(e.calibration)}.`,
   ].join('\n');
 }
