@@ -1,3 +1,5 @@
+import type { MatchEvidence } from './query.ts';
+
 /** Logistic model over ranking features; `weights` align with `confidenceFeatures`. */
 export interface CalibrationModel {
   intercept: number;
@@ -12,15 +14,17 @@ export interface CalibrationSample {
 
 export interface ScoredCandidate {
   score: number;
-  evidence: { titleOverlap: number; itemTitleCoverage: number };
+  evidence: MatchEvidence;
 }
 
 /**
  * Features of the candidate at `rank` in a ranked list: its normalised score, its margin over the next
- * candidate, its gap to the top candidate, log(1 + rank) and its two title overlaps with the ticket. The
- * normalised score (query vs candidate divided by query vs itself) is comparable across ticket lengths.
+ * candidate, its gap to the top candidate, log(1 + rank), its two title overlaps with the ticket, the share of
+ * the ticket it covers, and three facts about the ticket (log of its scored terms, the share of its words the
+ * backlog knows, whether it has a title). The normalised score (query vs candidate divided by query vs itself)
+ * is comparable across ticket lengths; the ticket facts tell a short customer-worded ticket from a developer's.
  */
-export function confidenceFeatures(ranked: readonly ScoredCandidate[], rank: number, _query?: unknown): number[] {
+export function confidenceFeatures(ranked: readonly ScoredCandidate[], rank: number): number[] {
   const s = ranked[rank]?.score ?? 0;
   const next = ranked[rank + 1]?.score ?? 0;
   const top = ranked[0]?.score ?? 0;
@@ -32,6 +36,10 @@ export function confidenceFeatures(ranked: readonly ScoredCandidate[], rank: num
     Math.log1p(rank),
     evidence?.titleOverlap ?? 0,
     evidence?.itemTitleCoverage ?? 0,
+    evidence?.ticketCoverage ?? 0,
+    Math.log1p(evidence?.ticket.terms ?? 0),
+    evidence?.ticket.knownShare ?? 0,
+    evidence?.ticket.hasTitle ? 1 : 0,
   ];
 }
 

@@ -10,7 +10,8 @@ export const CUSTOMER_PROXY_WORDS = 35;
 export const MIN_CUSTOMER_PROXY_WORDS = 5;
 
 const PASTED_BLOCK = /\{(code|noformat|quote|panel)[^}]*\}[\s\S]*?(?:\{\1\}|$)/gi;
-const STACK_FRAME = /^\s*(?:\[\w+\]\s*)?(?:at\s+[\w.$<>/]+\(|caused by:|\.\.\.\s*\d+\s+more|[\w$]+(?:\.[\w$]+)+:\s)/i;
+const STACK_FRAME =
+  /^\s*(?:\[\w+\]\s*)?(?:at\s+[\w.$<>/]+\(|caused by:|\.\.\.\s*\d+\s+more|[\w$]+(?:\.[\w$]+)+:\s)/i;
 const EXCEPTION_LINE = /\b[\w$]+(?:\.[\w$]+)+(?:Exception|Error)\b/;
 const LOG_LINE =
   /^\s*(?:\[?\d{2,4}[-/.]\d{1,2}[-/.]\d{1,4}|\[?\d{1,2}:\d{2}:\d{2}|\[[\w .-]+\])|\b(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL)\b/;
@@ -25,7 +26,12 @@ const CODE_TOKEN = /^\S*(?:\w\.\w\S*\.\w|\(\)|\w\/\w\S*\/|::|=)\S*$/;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 function proseLine(line: string): boolean {
-  return !(STACK_FRAME.test(line) || EXCEPTION_LINE.test(line) || LOG_LINE.test(line) || CODE_LINE.test(line));
+  return !(
+    STACK_FRAME.test(line) ||
+    EXCEPTION_LINE.test(line) ||
+    LOG_LINE.test(line) ||
+    CODE_LINE.test(line)
+  );
 }
 
 /** The first `words` words of the description's prose (empty when it has none). */
@@ -35,8 +41,8 @@ export function customerWording(description: string, words = CUSTOMER_PROXY_WORD
     .split('\n')
     .filter(proseLine)
     .join('\n')
-    .replace(URL, ' ')
     .replace(LINK_MARKUP, '$1')
+    .replace(URL, ' ')
     .replace(INLINE_MARKUP, ' ')
     .replace(EMPHASIS, '$1')
     .replace(ISSUE_KEY, ' ');

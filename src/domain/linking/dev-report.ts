@@ -77,7 +77,7 @@ export function sampleNoMatchTickets(set: DevSetInput, count: number, seed: numb
 }
 
 function topConfidence(model: CalibrationModel, r: RankedQuery): number {
-  return r.matches.length === 0 ? 0 : confidenceOf(model, confidenceFeatures(r.matches, 0, r.query));
+  return r.matches.length === 0 ? 0 : confidenceOf(model, confidenceFeatures(r.matches, 0));
 }
 
 /**
@@ -109,7 +109,11 @@ interface WordingRuns {
   unmatched: RankedQuery[];
 }
 
-export function autoLinkFigures(model: CalibrationModel, threshold: number, runs: WordingRuns): AutoLinkFigures {
+export function autoLinkFigures(
+  model: CalibrationModel,
+  threshold: number,
+  runs: WordingRuns,
+): AutoLinkFigures {
   let correct = 0;
   let wrong = 0;
   for (const { ranked, relevant } of runs.matched) {
@@ -131,7 +135,7 @@ export function autoLinkFigures(model: CalibrationModel, threshold: number, runs
 
 function samples(ranked: RankedQuery, relevant: readonly string[]): CalibrationSample[] {
   return ranked.matches.map((m, rank) => ({
-    features: confidenceFeatures(ranked.matches, rank, ranked.query),
+    features: confidenceFeatures(ranked.matches, rank),
     label: relevant.includes(m.id),
   }));
 }
@@ -264,8 +268,7 @@ function autoLinkRow(label: string, f: AutoLinkFigures): string {
   return `| ${label} | ${f.threshold.toFixed(2)} | ${pct(f.correct)} | ${pct(f.wrong)} | ${pct(f.falseLinkRate)} | ${pct(f.unmatchedFalseLinkRate)} |`;
 }
 
-/** The ranking rows (all, even, odd) of each wording, for a report that adds its own rows. */
-export function metricsRows(e: DevEvaluation): string[] {
+function metricsRows(e: DevEvaluation): string[] {
   return e.wordings.flatMap((w) => [
     metricsRow(`${w.wording}, all`, w.all, w.auroc.all),
     metricsRow(`${w.wording}, even (tuning half)`, w.even),
@@ -273,13 +276,17 @@ export function metricsRows(e: DevEvaluation): string[] {
   ]);
 }
 
-/** Markdown summary of a dev-set evaluation (ranking quality, auto-link behaviour, calibration refit). */
-export function formatDevReport(e: DevEvaluation): string {
+/**
+ * Markdown summary of a dev-set evaluation (ranking quality, auto-link behaviour, calibration refit);
+ * `extraRows` (e.g. a baseline measured in the same run) join the ranking table.
+ */
+export function formatDevReport(e: DevEvaluation, extraRows: readonly string[] = []): string {
   const model = (m: CalibrationModel) =>
     `intercept ${m.intercept.toFixed(3)}, weights [${m.weights.map((w) => w.toFixed(3)).join(', ')}]`;
   return [
     METRICS_HEADER,
     ...metricsRows(e),
+    ...extraRows,
     '',
     `customer = the customer-worded proxy of each ticket (no title; the description's first words of prose, ` +
       `without stack traces, code and log lines); ${e.customerDropped} tickets without enough prose left out. ` +

@@ -5,7 +5,6 @@ export interface LinkQuery extends LinkDoc {}
 export interface RankedQuery {
   id: string;
   matches: Match[];
-  query?: unknown;
 }
 
 function byCreated<T extends LinkDoc>(docs: readonly T[], unknown: number): { doc: T; at: number }[] {

@@ -35,6 +35,18 @@ export interface MatchEvidence {
   titleOverlap: number;
   /** IDF-weighted share of the item's title terms found anywhere in the ticket (0..1). */
   itemTitleCoverage: number;
+  /** IDF-weighted share of the ticket's scored terms found anywhere in the item (0..1). */
+  ticketCoverage: number;
+  /** About the ticket, the same for every candidate: how much it says in words the backlog knows. */
+  ticket: TicketEvidence;
+}
+
+export interface TicketEvidence {
+  /** Ticket terms that were scored (known to the backlog, not too common). */
+  terms: number;
+  /** Share of the ticket's distinct words that occur somewhere in the backlog (0..1). */
+  knownShare: number;
+  hasTitle: boolean;
 }
 
 interface QueryTerm {
@@ -96,14 +108,35 @@ function recencyPrior(tuning: LinkingTuning, queryTime: number, created: number)
   return tuning.recencyWeight * Math.max(0, 1 - decay);
 }
 
-function explain(ctx: ScoringContext, slot: number, terms: readonly QueryTerm[], itemTitleCoverage: number) {
+function ticketEvidence(state: IndexState, text: AnalyzedText, terms: readonly QueryTerm[]): TicketEvidence {
+  let words = 0;
+  let known = 0;
+  for (const [term, counts] of text.terms) {
+    if (counts.kind !== TermKind.word) continue;
+    words++;
+    if (state.termIds.has(term)) known++;
+  }
+  return { terms: terms.length, knownShare: words > 0 ? known / words : 0, hasTitle: text.titleLength > 0 };
+}
+
+function explain(
+  ctx: ScoringContext,
+  slot: number,
+  terms: readonly QueryTerm[],
+  itemTitleCoverage: number,
+  ticket: TicketEvidence,
+) {
   const shared: ScoredTerm[] = [];
   let titleTotal = 0;
   let titleShared = 0;
+  let total = 0;
+  let covered = 0;
   for (const t of terms) {
     if (t.inTitle) titleTotal += t.idf;
+    total += t.idf;
     const at = findPosting(t.postings, slot);
     if (at < 0) continue;
+    covered += t.idf;
     const posting = t.postings[at]!;
     if (t.inTitle && posting - slot * SLOT_FACTOR >= 64) titleShared += t.idf;
     shared.push({
@@ -113,7 +146,12 @@ function explain(ctx: ScoringContext, slot: number, terms: readonly QueryTerm[],
   }
   return {
     sharedTerms: shared.sort((a, b) => b.contribution - a.contribution),
-    evidence: { titleOverlap: titleTotal > 0 ? titleShared / titleTotal : 0, itemTitleCoverage },
+    evidence: {
+      titleOverlap: titleTotal > 0 ? titleShared / titleTotal : 0,
+      itemTitleCoverage,
+      ticketCoverage: total > 0 ? covered / total : 0,
+      ticket,
+    },
   };
 }
 
@@ -204,9 +242,10 @@ export function rankCandidates(
   }
   if (depth > request.limit) rerankByItemTitle(state, tuning, request.text, best);
   best.length = Math.min(best.length, request.limit);
+  const ticket = ticketEvidence(state, request.text, terms);
   return best.map(({ slot, score, coverage }) => ({
     id: state.ids[slot]!,
     score,
-    ...explain(ctx, slot, terms, coverage),
+    ...explain(ctx, slot, terms, coverage, ticket),
   }));
 }

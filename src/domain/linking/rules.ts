@@ -4,7 +4,7 @@ import Type, { type Static } from 'typebox';
 export const LinkingRulesSchema = Type.Object(
   {
     /** Confidence at or above which the best match is linked without asking (measured on the dev set). */
-    autoLinkThreshold: Type.Number({ minimum: 0, maximum: 1, default: 0.55 }),
+    autoLinkThreshold: Type.Number({ minimum: 0, maximum: 1, default: 0.4 }),
     /** Matches below the threshold offered as suggestions. */
     suggestionCount: Type.Integer({ minimum: 0, maximum: 10, default: 3 }),
     /** Tracker link type used for the link. */
@@ -15,7 +15,7 @@ export const LinkingRulesSchema = Type.Object(
 export type LinkingRules = Static<typeof LinkingRulesSchema>;
 
 export const DEFAULT_LINKING_RULES: LinkingRules = Object.freeze({
-  autoLinkThreshold: 0.55,
+  autoLinkThreshold: 0.4,
   suggestionCount: 3,
   linkType: 'Relates',
 });

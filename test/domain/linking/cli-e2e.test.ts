@@ -113,7 +113,13 @@ describe('linking CLI', () => {
       { id: 'B-2', title: 'Web console login fails', description: 'HTTP 500' },
     ]);
     write('queries.jsonl', [
-      { id: 'Q-1', title: 'messages lost on broker restart', description: '', relevant: ['B-1'] },
+      {
+        id: 'Q-1',
+        title: 'messages lost on broker restart',
+        description:
+          'After a broker restart the KahaDB journal has lost messages.\n  at org.Broker.start(Broker.java:1)',
+        relevant: ['B-1'],
+      },
     ]);
     write('meta.jsonl', [
       { id: 'B-1', created: '2020-01-01T00:00:00Z', role: 'master', group_master: 'B-1' },
@@ -123,7 +129,13 @@ describe('linking CLI', () => {
     const run = cli('eval', '--data', data);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/\| all queries \| 1 \| 1\.000 \| 1\.000 \| 1\.000 \| 1\.000 \|/);
-    expect(run.stdout).toMatch(/no-match tickets: 1 unmatched backlog items/);
+    for (const wording of ['developer', 'customer'])
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `\\| ${wording}, all \\| 1 \\| 1\\.000 \\| 1\\.000 \\| 1\\.000 \\| 1\\.000 \\| \\d\\.\\d{3} \\|`,
+        ),
+      );
+    expect(run.stdout).toMatch(/0 tickets without enough prose left out/);
+    expect(run.stdout).toMatch(/and 1 unmatched backlog items/);
   });
 });

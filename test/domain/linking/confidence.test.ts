@@ -5,8 +5,18 @@ import { calibrate, confidenceFeatures, confidenceOf } from '../../../src/domain
 
 import { seededRandom } from '../../../src/domain/linking/prng.ts';
 
-const ranked = (scores: readonly number[], titleOverlap = 0.5, itemTitleCoverage = 0.5) =>
-  scores.map((score) => ({ score, evidence: { titleOverlap, itemTitleCoverage } }));
+const ticket = { terms: 12, knownShare: 0.9, hasTitle: true };
+const ranked = (
+  scores: readonly number[],
+  titleOverlap = 0.5,
+  itemTitleCoverage = 0.5,
+  ticketCoverage = 0.5,
+  about = ticket,
+) =>
+  scores.map((score) => ({
+    score,
+    evidence: { titleOverlap, itemTitleCoverage, ticketCoverage, ticket: about },
+  }));
 
 describe('confidence', () => {
   it('stays in [0, 1] for any ranked score list', () => {
@@ -57,6 +67,20 @@ describe('confidence', () => {
       confidenceFeatures(ranked([0.6, 0.3], highTicket, highItem), 0),
     );
     expect(high).toBeGreaterThan(low);
+  });
+
+  it('grows with the share of the ticket the item covers', () => {
+    const confidence = (coverage: number) =>
+      confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures(ranked([0.6, 0.3], 0.5, 0.5, coverage), 0));
+    expect(confidence(0.9)).toBeGreaterThan(confidence(0.3));
+  });
+
+  it('trusts the same scores less for a ticket that says little in words the backlog knows', () => {
+    const confidence = (about: typeof ticket) =>
+      confidenceOf(DEFAULT_CALIBRATION, confidenceFeatures(ranked([0.6, 0.3], 0, 0.5, 0.6, about), 0));
+    const terse = confidence({ terms: 2, knownShare: 0.5, hasTitle: false });
+    expect(terse).toBeLessThan(confidence({ terms: 20, knownShare: 0.95, hasTitle: false }));
+    expect(terse).toBeLessThan(confidence({ terms: 2, knownShare: 0.5, hasTitle: true }));
   });
 
   it('gives a lower-ranked candidate less confidence than the top one', () => {

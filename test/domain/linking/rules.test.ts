@@ -8,7 +8,12 @@ const match = (id: string, confidence: number) => ({
   score: confidence,
   confidence,
   sharedTerms: [],
-  evidence: { titleOverlap: 0, itemTitleCoverage: 0 },
+  evidence: {
+    titleOverlap: 0,
+    itemTitleCoverage: 0,
+    ticketCoverage: 0,
+    ticket: { terms: 3, knownShare: 1, hasTitle: true },
+  },
 });
 
 describe('LinkingRulesSchema', () => {
