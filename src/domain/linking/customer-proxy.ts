@@ -59,3 +59,10 @@ export function customerTicket<T extends { title: string; description: string }>
   if (description.split(' ').length < MIN_CUSTOMER_PROXY_WORDS) return undefined;
   return { ...ticket, title: '', description };
 }
+
+/** The customer-worded proxies of `tickets`, leaving out those without enough prose. */
+export function customerTickets<T extends { title: string; description: string }>(
+  tickets: readonly T[],
+): T[] {
+  return tickets.flatMap((t) => customerTicket(t) ?? []);
+}

@@ -6,7 +6,7 @@ import {
   confidenceFeatures,
   confidenceOf,
 } from './confidence.ts';
-import { customerTicket } from './customer-proxy.ts';
+import { customerTickets } from './customer-proxy.ts';
 import { type RankedQuery, type RankingMetrics, rankingMetrics, rankTimeAware } from './evaluate.ts';
 import { createLinkIndex, type LinkDoc } from './link-index.ts';
 import { seededRandom } from './prng.ts';
@@ -185,11 +185,9 @@ function rankWording(
   };
 }
 
-function worded(wording: Wording, docs: readonly DevQuery[]): DevQuery[];
-function worded(wording: Wording, docs: readonly LinkDoc[]): LinkDoc[];
-function worded(wording: Wording, docs: readonly LinkDoc[]): LinkDoc[] {
-  if (wording === 'developer') return [...docs];
-  return docs.flatMap((d) => customerTicket(d) ?? []);
+/** Tickets as worded by developers (as given) or by customers (their customer-worded proxies). */
+export function inWording<T extends LinkDoc>(wording: Wording, docs: readonly T[]): T[] {
+  return wording === 'developer' ? [...docs] : customerTickets(docs);
 }
 
 export function evaluateDevSet(set: DevSetInput, options: DevEvaluationOptions = {}): DevEvaluation {
@@ -200,7 +198,7 @@ export function evaluateDevSet(set: DevSetInput, options: DevEvaluationOptions =
     (_, i) => i % every === 0,
   );
   const runs = WORDINGS.map((wording) =>
-    rankWording(set, worded(wording, queries), worded(wording, noMatch), options.tuning, calibration),
+    rankWording(set, inWording(wording, queries), inWording(wording, noMatch), options.tuning, calibration),
   );
   const evens = runs.map((r) => half(r, even));
   const fitted = calibrate(
