@@ -46,6 +46,8 @@ export interface WordingEvaluation {
   odd: RankingMetrics;
   /** How well the top candidate's confidence tells a ticket with a match from the same ticket without. */
   auroc: { all: number; odd: number };
+  /** The same against other tickets that have no match (unmatched items as tickets). */
+  aurocUnmatched: { all: number; odd: number };
   autoLink: { all: AutoLinkFigures; odd: AutoLinkFigures };
 }
 
@@ -223,18 +225,17 @@ export function evaluateDevSet(set: DevSetInput, options: DevEvaluationOptions =
   const threshold = options.threshold ?? chosenThreshold;
   const wordings = runs.map((r, w): WordingEvaluation => {
     const rows = r.matched.map((m) => ({ ranked: m.ranked.matches.map((x) => x.id), relevant: m.relevant }));
-    const separation = (h: WordingRuns) =>
-      auroc(
-        h.matched.map((m) => topConfidence(calibration, m.ranked)),
-        h.withoutTruth.map((x) => topConfidence(calibration, x)),
-      );
+    const tops = (rs: readonly RankedQuery[]) => rs.map((x) => topConfidence(calibration, x));
+    const separation = (h: WordingRuns, from: 'withoutTruth' | 'unmatched') =>
+      auroc(tops(h.matched.map((m) => m.ranked)), tops(h[from]));
     const oddRuns = half(r, odd);
     return {
       wording: WORDINGS[w]!,
       all: rankingMetrics(rows),
       even: rankingMetrics(rows.filter(even)),
       odd: rankingMetrics(rows.filter(odd)),
-      auroc: { all: separation(r), odd: separation(oddRuns) },
+      auroc: { all: separation(r, 'withoutTruth'), odd: separation(oddRuns, 'withoutTruth') },
+      aurocUnmatched: { all: separation(r, 'unmatched'), odd: separation(oddRuns, 'unmatched') },
       autoLink: {
         all: autoLinkFigures(calibration, threshold, r),
         odd: autoLinkFigures(calibration, threshold, oddRuns),
@@ -254,13 +255,14 @@ export function evaluateDevSet(set: DevSetInput, options: DevEvaluationOptions =
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const f3 = (x: number) => x.toFixed(3);
 
-export function metricsRow(label: string, m: RankingMetrics, auc?: number): string {
-  const tail = auc === undefined ? '' : ` ${f3(auc)} |`;
+export function metricsRow(label: string, m: RankingMetrics, aucs: readonly number[] = []): string {
+  const tail = aucs.map((a) => ` ${f3(a)} |`).join('');
   return `| ${label} | ${m.queries} | ${f3(m.recallAt1)} | ${f3(m.recallAt5)} | ${f3(m.recallAt10)} | ${f3(m.mrr)} |${tail}`;
 }
 
 export const METRICS_HEADER =
-  '| run | queries | Recall@1 | Recall@5 | Recall@10 | MRR | no-match AUROC |\n|---|---|---|---|---|---|---|';
+  '| run | queries | Recall@1 | Recall@5 | Recall@10 | MRR | no-match AUROC | AUROC vs unmatched |\n' +
+  '|---|---|---|---|---|---|---|---|';
 
 function autoLinkRow(label: string, f: AutoLinkFigures): string {
   return `| ${label} | ${f.threshold.toFixed(2)} | ${pct(f.correct)} | ${pct(f.wrong)} | ${pct(f.falseLinkRate)} | ${pct(f.unmatchedFalseLinkRate)} |`;
@@ -268,9 +270,9 @@ function autoLinkRow(label: string, f: AutoLinkFigures): string {
 
 function metricsRows(e: DevEvaluation): string[] {
   return e.wordings.flatMap((w) => [
-    metricsRow(`${w.wording}, all`, w.all, w.auroc.all),
+    metricsRow(`${w.wording}, all`, w.all, [w.auroc.all, w.aurocUnmatched.all]),
     metricsRow(`${w.wording}, even (tuning half)`, w.even),
-    metricsRow(`${w.wording}, odd (held out)`, w.odd, w.auroc.odd),
+    metricsRow(`${w.wording}, odd (held out)`, w.odd, [w.auroc.odd, w.aurocUnmatched.odd]),
   ]);
 }
 
@@ -289,7 +291,7 @@ export function formatDevReport(e: DevEvaluation, extraRows: readonly string[] =
     `customer = the customer-worded proxy of each ticket (no title; the description's first words of prose, ` +
       `without stack traces, code and log lines); ${e.customerDropped} tickets without enough prose left out. ` +
       'No-match AUROC: top confidence of each ticket against that of the same ticket with its true item removed ' +
-      'from the backlog.',
+      'from the backlog; vs unmatched: against that of the unmatched items as tickets.',
     '',
     `Auto-link (top candidate's confidence >= threshold). No-match tickets: the same tickets without their true items, ` +
       `and ${e.noMatchTickets} unmatched backlog items, each searching only older items.`,

@@ -62,6 +62,7 @@ describe('evaluateDevSet', () => {
     expect(e.noMatchTickets).toBe(1);
     for (const w of e.wordings) {
       expect(w.auroc.all).toBeGreaterThanOrEqual(0.5);
+      expect(w.aurocUnmatched.all).toBeGreaterThanOrEqual(0.5);
       expect(w.autoLink.all.threshold).toBe(0.5);
     }
     expect(formatDevReport(e, ['| extra row |'])).toMatch(
