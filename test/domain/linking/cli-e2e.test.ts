@@ -72,6 +72,19 @@ describe('linking CLI', () => {
     }
   });
 
+  it('ranks a customer-worded query that has an empty title', () => {
+    const queries = file('customer.jsonl', [
+      { id: 'c1', title: '', description: 'I cannot log in to the console, it shows error 500' },
+    ]);
+    const run = cli('rank', '--backlog', backlog, '--queries', queries, '--top', '3');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const line = JSON.parse(run.stdout);
+    expect(line.id).toBe('c1');
+    expect(line.ranked[0]).toBe('item-2');
+    expect(line.scores).toHaveLength(line.ranked.length);
+  });
+
   it.each([
     [['rank', '--queries', 'x.jsonl'], /--backlog FILE is required/],
     [

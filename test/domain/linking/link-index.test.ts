@@ -101,6 +101,21 @@ describe('createLinkIndex', () => {
     for (const m of matches) expect(m.confidence).toBeLessThanOrEqual(1);
   });
 
+  it('tells how much of the ticket each match covers and how much of the ticket the backlog knows', () => {
+    const matches = indexOf(BACKLOG).query({
+      title: '',
+      description: 'Exporting a CSV file loses the unicode names, frobnicated',
+    });
+    const [top] = matches;
+    expect(top!.id).toBe('b');
+    expect(top!.evidence.ticket).toEqual({ terms: 6, knownShare: 6 / 7, hasTitle: false });
+    expect(top!.evidence.ticketCoverage).toBe(1);
+    for (const m of matches.slice(1)) {
+      expect(m.evidence.ticket).toEqual(top!.evidence.ticket);
+      expect(m.evidence.ticketCoverage).toBeLessThan(1);
+    }
+  });
+
   it('rejects an unparseable created time', () => {
     expect(() => createLinkIndex().upsert({ id: 'x', title: 't', description: '', created: 'soon' })).toThrow(
       /invalid created time/,
