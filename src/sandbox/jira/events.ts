@@ -49,6 +49,8 @@ export function emitLinkEvent(
   link: SandboxLink,
 ): void {
   const blocks = link.typeName === 'Blocks';
+  const subTask = link.typeName === 'jira_subtask_link';
+  // Like Jira's: no `user` says who linked, and Jira's own links (sub-tasks, epics) arrive too, marked system.
   world.webhooks.send(webhookEvent, {
     timestamp: world.now().getTime(),
     webhookEvent,
@@ -61,11 +63,11 @@ export function emitLinkEvent(
         name: link.typeName,
         outwardName: blocks ? 'blocks' : 'relates to',
         inwardName: blocks ? 'is blocked by' : 'relates to',
-        isSubTaskLinkType: false,
-        isSystemLinkType: false,
+        isSubTaskLinkType: subTask,
+        isSystemLinkType: link.system ?? false,
       },
       sequence: 0,
-      systemLink: false,
+      systemLink: link.system ?? false,
     },
   });
 }

@@ -24,6 +24,7 @@ export interface NewIssueInput {
   fields?: Record<string, number | string | null>;
   statusName?: string;
   timeoriginalestimate?: number | null;
+  components?: string[];
 }
 
 export class SandboxInputError extends Error {}
@@ -94,6 +95,8 @@ export function createIssue(world: JiraWorld, actorId: string, input: NewIssueIn
     custom,
     sprintIds: [],
     changelog: [],
+    resolution: null,
+    components: [...(input.components ?? [])],
   };
   world.state.issues.set(id, issue);
   emitIssueEvent(world, 'jira:issue_created', 'issue_created', actorId, issue);
@@ -165,6 +168,7 @@ export function transitionIssue(
   actorId: string,
   issue: SandboxIssue,
   transitionId: string,
+  resolution?: string,
 ): void {
   const transition = TRANSITIONS[issue.statusId as StatusId].find((t) => t.id === transitionId);
   if (!transition)
@@ -172,6 +176,8 @@ export function transitionIssue(
   const from = STATUSES[issue.statusId as StatusId];
   const to = STATUSES[transition.to];
   issue.statusId = to.id;
+  // Done carries a resolution (the one given, else Jira's default post-function sets Done); leaving Done clears it.
+  issue.resolution = to.id === '10001' ? (resolution ?? 'Done') : null;
   const item: ChangeItem = {
     field: 'status',
     fieldtype: 'jira',

@@ -46,7 +46,8 @@ export interface PersonActions {
   comment(input: { as: string; issue: string; body: BodyInput }): SandboxComment;
   editComment(input: { as: string; issue: string; commentId: string; body: BodyInput }): SandboxComment;
   transition(input: { as: string; issue: string; to: string }): SandboxIssue;
-  link(input: { as: string; from: string; to: string; type?: string }): void;
+  /** `system`: a link Jira makes itself (sub-task, epic), e.g. type `jira_subtask_link`. */
+  link(input: { as: string; from: string; to: string; type?: string; system?: boolean }): void;
   startSprint(input: { sprintId: number; endDate?: string }): SandboxSprint;
   closeSprint(input: { as: string; sprintId: number; moveOpenTo?: number }): SandboxSprint;
   addToSprint(input: { as: string; sprintId: number; issues: string[] }): void;
@@ -110,7 +111,7 @@ export function createPersonActions(world: JiraWorld): PersonActions {
     },
     link(input) {
       actor(input.as);
-      linkIssues(world, issueOf(input.from), issueOf(input.to), input.type ?? 'Relates');
+      linkIssues(world, issueOf(input.from), issueOf(input.to), input.type ?? 'Relates', input.system);
     },
     startSprint(input) {
       const sprint = sprintOf(input.sprintId);

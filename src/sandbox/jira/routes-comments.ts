@@ -3,7 +3,7 @@ import { type AdfDoc, isAdfDoc } from '../../trackers/jira/adf-types.ts';
 import type { ApiDeps, IdParams } from './api-deps.ts';
 import { issueNotFound, jiraError } from './http.ts';
 import { addComment, deleteComment, updateComment } from './social-changes.ts';
-import { findIssue } from './state.ts';
+import { findIssue, TOO_LONG, tooLong } from './state.ts';
 import { commentView } from './views.ts';
 import { restView } from './world.ts';
 
@@ -17,8 +17,11 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
   };
   const notFound = (reply: Parameters<typeof jiraError>[0]) =>
     jiraError(reply, 404, ['Can not find a comment for the id.']);
-  const badBody = (reply: Parameters<typeof jiraError>[0]) =>
-    jiraError(reply, 400, [], { comment: 'Comment body can not be empty!' });
+  const badBody = (reply: Parameters<typeof jiraError>[0], body: unknown) =>
+    isAdfDoc(body)
+      ? jiraError(reply, 400, [], { comment: TOO_LONG })
+      : jiraError(reply, 400, [], { comment: 'Comment body can not be empty!' });
+  const acceptable = (body: unknown): body is AdfDoc => isAdfDoc(body) && !tooLong(body);
 
   app.get<IdParams & { Querystring: { startAt?: string; maxResults?: string } }>(
     '/rest/api/3/issue/:idOrKey/comment',
@@ -33,13 +36,16 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
     },
   );
 
-  app.post<IdParams & { Body: { body?: unknown } }>(
+  app.post<IdParams & { Body: { body?: unknown; properties?: { key?: string; value?: unknown }[] } }>(
     '/rest/api/3/issue/:idOrKey/comment',
     (request, reply) => {
       const issue = findIssue(state, request.params.idOrKey);
       if (!issue) return issueNotFound(reply);
-      if (!isAdfDoc(request.body?.body)) return badBody(reply);
-      const comment = addComment(world, actor(request), issue, request.body.body as AdfDoc);
+      const body = request.body?.body;
+      if (!acceptable(body)) return badBody(reply, body);
+      const visibility = request.body?.properties?.find((p) => p.key === 'sd.public.comment')?.value;
+      const internal = (visibility as { internal?: unknown } | undefined)?.internal === true;
+      const comment = addComment(world, actor(request), issue, body, { internal });
       return reply.code(201).send(commentView(restView(world), comment));
     },
   );
@@ -54,7 +60,7 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
     (request, reply) => {
       const comment = find(request.params.idOrKey, request.params.commentId);
       if (!comment) return notFound(reply);
-      if (!isAdfDoc(request.body?.body)) return badBody(reply);
+      if (!acceptable(request.body?.body)) return badBody(reply, request.body?.body);
       const who = actor(request);
       // Stricter than a site where the bot may "Edit all comments": editing a person's comment is a bug to surface.
       if (comment.authorId !== who) {

@@ -3,16 +3,20 @@ import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
 import type { ApiDeps, IdParams } from './api-deps.ts';
 import { guarded, issueNotFound, jiraError, queryList } from './http.ts';
 import { createIssue, editIssue, transitionIssue } from './issue-changes.ts';
+import { notifyWatchers } from './notifications.ts';
 import {
   findIssue,
   type JiraState,
   projectOf,
+  RESOLUTIONS,
   type SandboxIssue,
   type StatusId,
+  TOO_LONG,
   TRANSITIONS,
+  tooLong,
 } from './state.ts';
-import { issueView, statusView, userView } from './views.ts';
-import { restView } from './world.ts';
+import { issueTypeView, issueView, statusView, userView } from './views.ts';
+import { type JiraWorld, restView } from './world.ts';
 
 const EDITABLE_SYSTEM = ['summary', 'description', 'labels', 'priority'];
 
@@ -45,9 +49,23 @@ interface EditBody {
   update?: { labels?: ({ add?: string; remove?: string; set?: string[] } | undefined)[] };
 }
 
+/** Jira keeps labels as single words; one with whitespace is a 400, whether set or added. */
+function labelErrors(labels: unknown[]): Record<string, string> {
+  const spaced = labels.find((label) => typeof label === 'string' && /\s/.test(label));
+  return spaced === undefined
+    ? {}
+    : { labels: `The label '${String(spaced)}' contains spaces which is invalid.` };
+}
+
 function toEdit(state: JiraState, issue: SandboxIssue, body: EditBody) {
   const meta = editMeta(state, issue);
-  const errors: Record<string, string> = {};
+  const errors: Record<string, string> = {
+    ...labelErrors([
+      ...(Array.isArray(body.fields?.labels) ? body.fields.labels : []),
+      ...(body.update?.labels ?? []).flatMap((op) => [op?.add, op?.remove, ...(op?.set ?? [])]),
+    ]),
+    ...(tooLong(body.fields?.description) && { description: TOO_LONG }),
+  };
   const custom: Record<string, number | string | null> = {};
   const { summary, description, labels, priority: _priority, ...rest } = body.fields ?? {};
   for (const [id, value] of Object.entries(rest)) {
@@ -75,8 +93,24 @@ function toEdit(state: JiraState, issue: SandboxIssue, body: EditBody) {
   };
 }
 
+const ISSUE_TYPES = ['Story', 'Task', 'Bug'];
+
+function resolutionMeta(world: JiraWorld) {
+  return {
+    required: true,
+    schema: { type: 'resolution', system: 'resolution' },
+    name: 'Resolution',
+    key: 'resolution',
+    hasDefaultValue: false,
+    operations: ['set'],
+    allowedValues: RESOLUTIONS.map((r) => ({ self: `${world.site()}/rest/api/3/resolution/${r.id}`, ...r })),
+  };
+}
+
 export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): void {
   const { state } = world;
+  const projectByKeyOrId = (keyOrId: string) =>
+    state.projects.get(keyOrId) ?? [...state.projects.values()].find((p) => p.key === keyOrId.toUpperCase());
 
   app.get('/rest/api/3/myself', (request) => {
     const id = actor(request);
@@ -127,16 +161,54 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
     return issue ? { fields: editMeta(state, issue) } : issueNotFound(reply);
   });
 
-  app.put<IdParams & { Body: EditBody }>('/rest/api/3/issue/:idOrKey', (request, reply) => {
-    const issue = findIssue(state, request.params.idOrKey);
-    if (!issue) return issueNotFound(reply);
-    const parsed = toEdit(state, issue, request.body ?? {});
-    if (parsed.errors) return jiraError(reply, 400, [], parsed.errors);
-    return guarded(reply, () => {
-      editIssue(world, actor(request), issue, parsed.edit);
-      return reply.code(204).send();
-    });
-  });
+  app.put<IdParams & { Body: EditBody; Querystring: { notifyUsers?: string } }>(
+    '/rest/api/3/issue/:idOrKey',
+    (request, reply) => {
+      const issue = findIssue(state, request.params.idOrKey);
+      if (!issue) return issueNotFound(reply);
+      const who = actor(request);
+      const silent = request.query.notifyUsers === 'false';
+      if (silent && !projectOf(state, issue).adminIds.includes(who)) {
+        return jiraError(reply, 403, [
+          'To discard the user notification either admin or project admin permissions are required.',
+        ]);
+      }
+      const parsed = toEdit(state, issue, request.body ?? {});
+      if (parsed.errors) return jiraError(reply, 400, [], parsed.errors);
+      return guarded(reply, () => {
+        const changes = editIssue(world, who, issue, parsed.edit);
+        if (changes.length > 0 && !silent) notifyWatchers(world, issue, who, 'updated');
+        return reply.code(204).send();
+      });
+    },
+  );
+
+  app.get<{ Querystring: { projectKey?: string; permissions?: string } }>(
+    '/rest/api/3/mypermissions',
+    (request, reply) => {
+      const wanted = queryList(request.query.permissions);
+      if (wanted.length === 0) return jiraError(reply, 400, ['The permissions query parameter is required.']);
+      const project = [...state.projects.values()].find(
+        (p) => p.key === request.query.projectKey?.toUpperCase(),
+      );
+      if (request.query.projectKey && !project) return jiraError(reply, 404, ['No project could be found.']);
+      const admin = project?.adminIds.includes(actor(request)) ?? false;
+      const permissions = Object.fromEntries(
+        wanted.map((key, i) => [
+          key,
+          {
+            id: String(i + 1),
+            key,
+            name: key.toLowerCase().replaceAll('_', ' '),
+            type: key === 'ADMINISTER' ? 'GLOBAL' : 'PROJECT',
+            description: '',
+            havePermission: key === 'ADMINISTER_PROJECTS' ? admin : !key.startsWith('ADMINISTER'),
+          },
+        ]),
+      );
+      return { permissions };
+    },
+  );
 
   app.post<{ Body: { fields?: Record<string, unknown> } }>('/rest/api/3/issue', (request, reply) => {
     const { project, issuetype, summary, description, labels, priority, ...custom } =
@@ -144,12 +216,24 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
     const projectKey =
       (project as { key?: string; id?: string } | undefined)?.key ??
       state.projects.get(String((project as { id?: string })?.id))?.key;
-    if (!projectKey || typeof summary !== 'string') {
-      return jiraError(reply, 400, [], {
-        ...(!projectKey && { project: 'Specify a valid project ID or key' }),
-        ...(typeof summary !== 'string' && { summary: 'You must specify a summary of the issue.' }),
-      });
+    const target = [...state.projects.values()].find((p) => p.key === projectKey?.toUpperCase());
+    const given = request.body?.fields ?? {};
+    const errors: Record<string, string> = {
+      ...(!projectKey && { project: 'Specify a valid project ID or key' }),
+      ...(typeof summary !== 'string' && { summary: 'You must specify a summary of the issue.' }),
+      ...labelErrors(Array.isArray(labels) ? labels : []),
+      ...(tooLong(description) && { description: TOO_LONG }),
+    };
+    for (const id of target?.requiredOnCreate ?? []) {
+      const value = given[id];
+      if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) {
+        errors[id] = `${state.fields.find((f) => f.id === id)?.name ?? id} is required.`;
+      }
     }
+    if (!projectKey || typeof summary !== 'string' || Object.keys(errors).length > 0) {
+      return jiraError(reply, 400, [], errors);
+    }
+    const { components, ...customValues } = custom;
     return guarded(reply, () => {
       const issue = createIssue(world, actor(request), {
         projectKey,
@@ -158,7 +242,8 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
         issuetype: (issuetype as { name?: string } | undefined)?.name,
         priority: (priority as { name?: string } | undefined)?.name,
         labels: labels as string[] | undefined,
-        fields: custom as Record<string, number | null>,
+        fields: customValues as Record<string, number | null>,
+        components: ((components ?? []) as { name?: string }[]).flatMap((c) => c.name ?? []),
       });
       return reply
         .code(201)
@@ -166,32 +251,96 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
     });
   });
 
-  app.get<IdParams>('/rest/api/3/issue/:idOrKey/transitions', (request, reply) => {
-    const issue = findIssue(state, request.params.idOrKey);
-    if (!issue) return issueNotFound(reply);
-    const transitions = TRANSITIONS[issue.statusId as StatusId].map((t) => ({
-      id: t.id,
-      name: t.name,
-      to: statusView(restView(world), t.to),
-      hasScreen: false,
-      isGlobal: false,
-      isInitial: false,
-      isAvailable: true,
-      isConditional: false,
-      isLooped: false,
-    }));
-    return { expand: 'transitions', transitions };
-  });
-
-  app.post<IdParams & { Body: { transition?: { id?: string } } }>(
+  app.get<IdParams & { Querystring: { expand?: string } }>(
     '/rest/api/3/issue/:idOrKey/transitions',
     (request, reply) => {
       const issue = findIssue(state, request.params.idOrKey);
       if (!issue) return issueNotFound(reply);
-      return guarded(reply, () => {
-        transitionIssue(world, actor(request), issue, String(request.body?.transition?.id ?? ''));
-        return reply.code(204).send();
+      const withFields = queryList(request.query.expand).includes('transitions.fields');
+      const screened = (to: StatusId) => to === '10001' && projectOf(state, issue).resolutionOnDone;
+      const transitions = TRANSITIONS[issue.statusId as StatusId].map((t) => ({
+        id: t.id,
+        name: t.name,
+        to: statusView(restView(world), t.to),
+        ...(withFields && { fields: screened(t.to) ? { resolution: resolutionMeta(world) } : {} }),
+        hasScreen: screened(t.to),
+        isGlobal: false,
+        isInitial: false,
+        isAvailable: true,
+        isConditional: false,
+        isLooped: false,
+      }));
+      return { expand: 'transitions', transitions };
+    },
+  );
+
+  app.post<
+    IdParams & {
+      Body: { transition?: { id?: string }; fields?: { resolution?: { name?: string; id?: string } } };
+    }
+  >('/rest/api/3/issue/:idOrKey/transitions', (request, reply) => {
+    const issue = findIssue(state, request.params.idOrKey);
+    if (!issue) return issueNotFound(reply);
+    const id = String(request.body?.transition?.id ?? '');
+    const into = TRANSITIONS[issue.statusId as StatusId].find((t) => t.id === id)?.to;
+    const given = request.body?.fields?.resolution;
+    const resolution = RESOLUTIONS.find((r) => r.name === given?.name || r.id === given?.id);
+    if (into === '10001' && projectOf(state, issue).resolutionOnDone && !resolution) {
+      return jiraError(reply, 400, [], {
+        resolution: given
+          ? `Resolution '${given.name ?? given.id}' is not valid.`
+          : 'Resolution is required.',
       });
+    }
+    return guarded(reply, () => {
+      transitionIssue(world, actor(request), issue, id, resolution?.name);
+      notifyWatchers(world, issue, actor(request), 'updated');
+      return reply.code(204).send();
+    });
+  });
+
+  app.get<{ Params: { project: string } }>(
+    '/rest/api/3/issue/createmeta/:project/issuetypes',
+    (request, reply) => {
+      if (!projectByKeyOrId(request.params.project))
+        return jiraError(reply, 404, ['No project could be found.']);
+      const issueTypes = ISSUE_TYPES.map((name) => issueTypeView(restView(world), name));
+      return { issueTypes, maxResults: 50, startAt: 0, total: issueTypes.length };
+    },
+  );
+
+  app.get<{ Params: { project: string; typeId: string } }>(
+    '/rest/api/3/issue/createmeta/:project/issuetypes/:typeId',
+    (request, reply) => {
+      const project = projectByKeyOrId(request.params.project);
+      if (!project) return jiraError(reply, 404, ['No project could be found.']);
+      const meta = (
+        fieldId: string,
+        name: string,
+        required: boolean,
+        extra: Record<string, unknown> = {},
+      ) => ({
+        required,
+        schema: {
+          type: fieldId === 'components' || fieldId === 'labels' ? 'array' : 'string',
+          system: fieldId,
+        },
+        name,
+        fieldId,
+        key: fieldId,
+        hasDefaultValue: false,
+        operations: ['set'],
+        ...extra,
+      });
+      const fields = [
+        meta('summary', 'Summary', true),
+        meta('description', 'Description', false),
+        meta('labels', 'Labels', false),
+        meta('components', 'Component/s', project.requiredOnCreate.includes('components'), {
+          allowedValues: project.components.map((name, i) => ({ id: String(10000 + i), name })),
+        }),
+      ];
+      return { fields, maxResults: 50, startAt: 0, total: fields.length };
     },
   );
 

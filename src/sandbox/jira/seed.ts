@@ -1,16 +1,30 @@
 import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
 import { createIssue, type NewIssueInput, setSprints } from './issue-changes.ts';
-import { customField, type SandboxSprint, type SandboxUser } from './state.ts';
+import { customField, FLOAT, type SandboxSprint, type SandboxUser } from './state.ts';
 import type { JiraWorld } from './world.ts';
 
 export interface JiraSeed {
-  people?: { accountId: string; displayName: string; email: string }[];
+  people?: {
+    accountId: string;
+    displayName: string;
+    email: string;
+    accountType?: 'atlassian' | 'customer';
+  }[];
+  /** Extra custom number fields; team-managed projects make fields whose names repeat another's. */
+  fields?: { id: string; name: string }[];
   projects?: {
     key: string;
     name?: string;
     projectTypeKey?: 'software' | 'service_desk';
-    /** Field names kept off the edit screen. */
+    /** Field names (or ids, where names repeat) kept off the edit screen. */
     hiddenFields?: string[];
+    /** The bot may administer the project (and so suppress notification emails). */
+    botAdministers?: boolean;
+    /** Field ids the create screen requires, e.g. `components`. */
+    requiredOnCreate?: string[];
+    /** The transition into Done requires a resolution, as a "Resolve issue" screen does. */
+    resolutionOnDone?: boolean;
+    components?: string[];
   }[];
   boards?: { name: string; projectKey: string; estimationField?: string }[];
   sprints?: {
@@ -43,9 +57,11 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
   const { state } = world;
   const result: SeedResult = { projects: {}, boards: {}, sprints: {}, issues: [] };
   for (const person of seed.people ?? []) {
-    const user: SandboxUser = { ...person, accountType: 'atlassian' };
+    const user: SandboxUser = { ...person, accountType: person.accountType ?? 'atlassian' };
     state.users.set(person.accountId, user);
   }
+  const extra = (seed.fields ?? []).map((f) => ({ ...f, custom: true, type: 'number', customType: FLOAT }));
+  if (extra.length > 0) state.fields = [...state.fields, ...extra];
   for (const project of seed.projects ?? []) {
     const id = String(10000 + state.projects.size);
     const hidden = (project.hiddenFields ?? []).map((name) => customField(state, name)?.id ?? name);
@@ -55,6 +71,10 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
       name: project.name ?? project.key,
       projectTypeKey: project.projectTypeKey ?? 'software',
       hiddenFieldIds: hidden,
+      adminIds: project.botAdministers ? [world.botAccountId] : [],
+      requiredOnCreate: project.requiredOnCreate ?? [],
+      resolutionOnDone: project.resolutionOnDone ?? false,
+      components: project.components ?? [],
     });
     result.projects[project.key] = id;
   }

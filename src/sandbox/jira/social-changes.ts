@@ -1,8 +1,10 @@
 import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
 import { emitCommentEvent, emitIssueEvent, emitLinkEvent, emitSprintEvent } from './events.ts';
 import { SandboxInputError, setSprints } from './issue-changes.ts';
+import { notifyWatchers } from './notifications.ts';
 import {
   jiraDate,
+  projectOf,
   type SandboxComment,
   type SandboxIssue,
   type SandboxLink,
@@ -15,8 +17,10 @@ export function addComment(
   actorId: string,
   issue: SandboxIssue,
   body: AdfDoc,
+  options: { internal?: boolean } = {},
 ): SandboxComment {
   const now = jiraDate(world.now());
+  const serviceDesk = projectOf(world.state, issue).projectTypeKey === 'service_desk';
   const comment: SandboxComment = {
     id: String(world.state.nextId.comment++),
     issueId: issue.id,
@@ -25,9 +29,12 @@ export function addComment(
     body,
     created: now,
     updated: now,
+    // Service Management makes comments public unless the `sd.public.comment` property says internal.
+    internal: serviceDesk && options.internal === true,
   };
   world.state.comments.push(comment);
   issue.updated = now;
+  notifyWatchers(world, issue, actorId, 'comment', { publicComment: !comment.internal });
   emitCommentEvent(world, 'comment_created', comment, issue);
   emitIssueEvent(world, 'jira:issue_updated', 'issue_commented', actorId, issue, { comment });
   return comment;
@@ -62,12 +69,19 @@ export function linkIssues(
   from: SandboxIssue,
   to: SandboxIssue,
   typeName: string,
+  system = false,
 ): SandboxLink {
   const known = world.state.links.find(
     (l) => l.fromId === from.id && l.toId === to.id && l.typeName.toLowerCase() === typeName.toLowerCase(),
   );
   if (known) return known;
-  const link: SandboxLink = { id: String(world.state.nextId.link++), typeName, fromId: from.id, toId: to.id };
+  const link: SandboxLink = {
+    id: String(world.state.nextId.link++),
+    typeName,
+    fromId: from.id,
+    toId: to.id,
+    ...(system && { system }),
+  };
   world.state.links.push(link);
   emitLinkEvent(world, 'issuelink_created', link);
   return link;

@@ -4,7 +4,8 @@ export interface SandboxUser {
   accountId: string;
   displayName: string;
   email: string;
-  accountType: 'atlassian' | 'app';
+  /** `customer`: a Service Management portal customer, who sees public comments only. */
+  accountType: 'atlassian' | 'app' | 'customer';
 }
 
 export interface SandboxProject {
@@ -14,6 +15,13 @@ export interface SandboxProject {
   projectTypeKey: 'software' | 'service_desk';
   /** Field ids left off the edit screen (editmeta omits them; PUT rejects them). */
   hiddenFieldIds: string[];
+  /** Accounts with Administer Projects here: only they may send `notifyUsers=false`. */
+  adminIds: string[];
+  /** Field ids the create screen requires beyond summary (e.g. `components`). */
+  requiredOnCreate: string[];
+  /** The transition into Done shows a screen that requires a resolution. */
+  resolutionOnDone: boolean;
+  components: string[];
 }
 
 export interface FieldDef {
@@ -60,6 +68,8 @@ export interface SandboxIssue {
   custom: Record<string, number | string | null>;
   sprintIds: number[];
   changelog: ChangelogEntry[];
+  resolution: string | null;
+  components: string[];
 }
 
 export interface SandboxComment {
@@ -70,11 +80,15 @@ export interface SandboxComment {
   body: AdfDoc;
   created: string;
   updated: string;
+  /** Service Management: false (public, `jsdPublic`) unless created with `sd.public.comment` internal. */
+  internal: boolean;
 }
 
 export interface SandboxLink {
   id: string;
   typeName: string;
+  /** Sub-task and epic links Jira makes itself (`systemLink: true` in link events). */
+  system?: boolean;
   /** The issue sent as `inwardIssue`: the one the type's outward phrase belongs to. */
   fromId: string;
   toId: string;
@@ -106,6 +120,14 @@ export interface SandboxSprint {
   goal?: string;
 }
 
+/** One notification email Jira would send: what tests look at to see who was told what. */
+export interface SentEmail {
+  to: string;
+  issueKey: string;
+  /** `updated`: a field, label or description edit; `comment`; `customer-comment`: a public JSM comment. */
+  kind: 'updated' | 'comment' | 'customer-comment';
+}
+
 export interface JiraState {
   users: Map<string, SandboxUser>;
   projects: Map<string, SandboxProject>;
@@ -116,6 +138,7 @@ export interface JiraState {
   remoteLinks: SandboxRemoteLink[];
   boards: Map<number, SandboxBoard>;
   sprints: Map<number, SandboxSprint>;
+  emails: SentEmail[];
   nextId: {
     issue: number;
     comment: number;
@@ -153,7 +176,7 @@ export const TRANSITIONS: Record<StatusId, { id: string; name: string; to: Statu
 };
 
 export const SPRINT_FIELD_ID = 'customfield_10020';
-const FLOAT = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
+export const FLOAT = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
 
 export const DEFAULT_FIELDS: FieldDef[] = [
   { id: 'summary', name: 'Summary', custom: false, type: 'string' },
@@ -168,6 +191,8 @@ export const DEFAULT_FIELDS: FieldDef[] = [
   { id: 'created', name: 'Created', custom: false, type: 'datetime' },
   { id: 'updated', name: 'Updated', custom: false, type: 'datetime' },
   { id: 'timeoriginalestimate', name: 'Original estimate', custom: false, type: 'number' },
+  { id: 'resolution', name: 'Resolution', custom: false, type: 'resolution' },
+  { id: 'components', name: 'Component/s', custom: false, type: 'array' },
   { id: 'customfield_10016', name: 'Story Points', custom: true, type: 'number', customType: FLOAT },
   {
     id: SPRINT_FIELD_ID,
@@ -202,6 +227,7 @@ export function createState(bot: SandboxUser): JiraState {
     remoteLinks: [],
     boards: new Map(),
     sprints: new Map(),
+    emails: [],
     nextId: {
       issue: 10001,
       comment: 10001,
@@ -221,6 +247,20 @@ export function findIssue(state: JiraState, idOrKey: string): SandboxIssue | und
   for (const issue of state.issues.values()) if (issue.key === upper) return issue;
   return undefined;
 }
+
+export const RESOLUTIONS = [
+  { id: '10000', name: 'Done', description: 'Work has been completed on this issue.' },
+  { id: '10001', name: "Won't Do", description: "This issue won't be actioned." },
+  { id: '10002', name: 'Duplicate', description: 'The problem is a duplicate of an existing issue.' },
+];
+
+/** Jira's answer to a comment or rich-text field longer than it stores (its limit counts characters). */
+export const TEXT_LIMIT = 32_767;
+export const TOO_LONG = 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.';
+
+/** Measured on the stored document, so a client that measures its ADF the same way never gets the 400. */
+export const tooLong = (doc: unknown): boolean =>
+  doc !== undefined && doc !== null && JSON.stringify(doc).length > TEXT_LIMIT;
 
 export function customField(state: JiraState, nameOrId: string): FieldDef | undefined {
   const lower = nameOrId.toLowerCase();

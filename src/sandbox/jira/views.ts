@@ -5,6 +5,7 @@ import {
   type SandboxIssue,
   type SandboxProject,
   type SandboxSprint,
+  RESOLUTIONS,
   SPRINT_FIELD_ID,
   STATUSES,
   type StatusId,
@@ -92,6 +93,11 @@ export function priorityView(ctx: ViewContext, name: string) {
     name,
     id,
   };
+}
+
+export function resolutionView(ctx: ViewContext, name: string | null) {
+  const resolution = RESOLUTIONS.find((r) => r.name === name);
+  return resolution ? { self: api(ctx, `resolution/${resolution.id}`), ...resolution } : null;
 }
 
 export function sprintView(ctx: ViewContext, sprint: SandboxSprint) {
@@ -188,6 +194,12 @@ export function issueFields(ctx: ViewContext, issue: SandboxIssue): Record<strin
     created: issue.created,
     updated: issue.updated,
     timeoriginalestimate: issue.timeoriginalestimate,
+    resolution: resolutionView(ctx, issue.resolution),
+    components: issue.components.map((name, i) => ({
+      self: api(ctx, `component/${10000 + i}`),
+      id: String(10000 + i),
+      name,
+    })),
     [SPRINT_FIELD_ID]: sprints.length > 0 ? sprints : null,
     ...custom,
   };
@@ -214,6 +226,6 @@ export function commentView(ctx: ViewContext, comment: SandboxComment) {
     updateAuthor: userView(ctx, comment.updateAuthorId),
     created: comment.created,
     updated: comment.updated,
-    jsdPublic: true,
+    jsdPublic: !comment.internal,
   };
 }
