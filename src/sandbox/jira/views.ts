@@ -1,11 +1,11 @@
 import { adfToWiki } from './adf-wiki.ts';
 import {
   type JiraState,
+  RESOLUTIONS,
   type SandboxComment,
   type SandboxIssue,
   type SandboxProject,
   type SandboxSprint,
-  RESOLUTIONS,
   SPRINT_FIELD_ID,
   STATUSES,
   type StatusId,
