@@ -15,7 +15,7 @@ import {
   TRANSITIONS,
   tooLong,
 } from './state.ts';
-import { issueTypeView, issueView, statusView, userView } from './views.ts';
+import { issueTypeView, issueView, projectView, statusView, userView } from './views.ts';
 import { type JiraWorld, restView } from './world.ts';
 
 const EDITABLE_SYSTEM = ['summary', 'description', 'labels', 'priority'];
@@ -297,6 +297,13 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       notifyWatchers(world, issue, actor(request), 'updated');
       return reply.code(204).send();
     });
+  });
+
+  app.get<{ Params: { project: string } }>('/rest/api/3/project/:project', (request, reply) => {
+    const project = projectByKeyOrId(request.params.project);
+    return project
+      ? { ...projectView(restView(world), project), style: 'classic', isPrivate: false }
+      : jiraError(reply, 404, ['No project could be found with key or id.']);
   });
 
   app.get<{ Params: { project: string } }>(

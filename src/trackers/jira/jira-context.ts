@@ -1,12 +1,17 @@
 import { createAgileClient, createCloudClient } from 'jira.js';
-import { type Client, createClient, type SchemaMismatchBehavior } from 'jira.js/core';
-import type { Actor } from '../../domain/events.ts';
+import type { Client } from 'jira.js/core';
+import type { Overflow } from '../../domain/doc-fit.ts';
+import type { Actor, ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { redactUrl } from '../../logger.ts';
+import type { OwnLinkMemo } from '../own-links.ts';
+import type { OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
 import { guardWrite } from '../write-guard.ts';
 import { toTrackerError } from './jira-errors.ts';
 import { createFieldCatalog, type FieldCatalog } from './jira-fields.ts';
+import { createJiraTransport } from './jira-transport.ts';
+import { createSiteCapabilities, type SiteCapabilities } from './site-capabilities.ts';
 
 export interface JiraTrackerOptions {
   /** Site URL, e.g. https://acme.atlassian.net (a path prefix such as http://127.0.0.1:4000/jira works too). */
@@ -21,6 +26,14 @@ export interface JiraTrackerOptions {
   fieldCacheTtlMs?: number;
   /** Longest wait for one call (default 30 s): jira.js sets none, and fetch waits up to 300 s for headers. */
   requestTimeoutMs?: number;
+  /** Shared pacing of writes (Jira's burst and per-issue write limits); none in unit tests. */
+  limiter?: OutboundLimiter;
+  /** Resolution set when a transition requires one (default: the first offered "Done"-like one). */
+  resolution?: string;
+  /** Where the full text of a post too long for Jira can be read (default: the item itself). */
+  overflowUrl?: (ref: ItemRef) => string | undefined;
+  /** Links the service made, so their `issuelink_*` echoes (which name no actor) are known as its own. */
+  ownLinks?: OwnLinkMemo;
 }
 
 /** What every part of the adapter shares: the clients, the error boundary and per-instance caches. */
@@ -31,6 +44,11 @@ export interface JiraContext {
   siteUrl: string;
   linkType: string;
   fields: FieldCatalog;
+  capabilities: SiteCapabilities;
+  resolution?: string;
+  ownLinks?: OwnLinkMemo;
+  /** Where to read a post in full when Jira's limit cut it. */
+  overflow(ref: ItemRef): Overflow;
   /** Runs one API call; any failure leaves as a TrackerError. */
   call<T>(operation: string, run: () => Promise<T>): Promise<T>;
   myself(): Promise<Actor>;
@@ -65,14 +83,16 @@ async function withTimeout<T>(operation: string, timeoutMs: number, run: () => P
 
 export function createJiraContext(options: JiraTrackerOptions): JiraContext {
   const siteUrl = options.baseUrl.replace(/\/+$/, '');
-  const behavior: SchemaMismatchBehavior = options.onSchemaMismatch ?? 'warn';
-  const client = createClient({
-    host: siteUrl,
-    auth: { type: 'basic', email: options.email, apiToken: options.apiToken },
-    onSchemaMismatch: behavior,
+  const log = options.log.child({ tracker: 'jira', site: redactUrl(siteUrl) });
+  const client = createJiraTransport({
+    siteUrl,
+    email: options.email,
+    apiToken: options.apiToken,
+    onSchemaMismatch: options.onSchemaMismatch ?? 'warn',
+    log,
+    limiter: options.limiter,
   });
   const cloud = createCloudClient(client);
-  const log = options.log.child({ tracker: 'jira', site: redactUrl(siteUrl) });
   const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     if (!READ_OPERATION.test(operation)) await guardWrite();
@@ -86,6 +106,13 @@ export function createJiraContext(options: JiraTrackerOptions): JiraContext {
   }
   let me: Promise<Actor> | undefined;
   return {
+    capabilities: createSiteCapabilities(cloud, call, log),
+    resolution: options.resolution,
+    ownLinks: options.ownLinks,
+    overflow: (ref) => ({
+      url: options.overflowUrl?.(ref) ?? `${siteUrl}/browse/${ref.key}`,
+      limit: 'Jira stops at 32,767 characters',
+    }),
     cloud,
     agile: createAgileClient(client),
     client,

@@ -10,6 +10,8 @@ import {
 } from 'jira.js';
 import { ErrorKind, errorKindForStatus, TrackerError } from '../../errors.ts';
 import { redactUrl } from '../../logger.ts';
+import { OutboundLimitTimeoutError } from '../rate-limit/outbound-limiter.ts';
+import { serverRetryHints } from './jira-transport.ts';
 
 /** Jira's 4xx body: `{ errorMessages: string[], errors: { field: message } }`. */
 function describeBody(body: unknown): string {
@@ -47,13 +49,19 @@ export function toTrackerError(error: unknown, operation: string): TrackerError 
     const { status, body } = error;
     const detail = describeBody(body);
     const message = redactUrl(`Jira ${operation} failed with ${status}${detail ? `: ${detail}` : ''}`);
-    const retryAfterMs = isRateLimitError(error) ? error.retryAfterMs : undefined;
+    const retryAfterMs = isRateLimitError(error) ? error.retryAfterMs : serverRetryHints.get(error);
     const kind = isNotFoundError(error)
       ? ErrorKind.NotFound
       : isForbiddenError(error)
         ? ErrorKind.Forbidden
         : errorKindForStatus(status);
     return new TrackerError(kind, 'jira', message, { cause: error, status, retryAfterMs });
+  }
+  if (error instanceof OutboundLimitTimeoutError) {
+    return new TrackerError(ErrorKind.RateLimit, 'jira', `Jira ${operation} postponed: ${error.message}`, {
+      cause: error,
+      retryAfterMs: error.retryAfterMs,
+    });
   }
   if (isOAuthError(error) || isConfigError(error)) {
     return new TrackerError(

@@ -1,0 +1,153 @@
+import type { Client, SendRequestOptions } from 'jira.js/core';
+import {
+  ApiError,
+  AuthError,
+  ForbiddenError,
+  NetworkError,
+  NotFoundError,
+  RateLimitError,
+  SchemaMismatchError,
+  ServerError,
+} from 'jira.js/core';
+import type { Logger } from '../../logger.ts';
+import { hashSubject, type OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
+
+export interface JiraTransportOptions {
+  siteUrl: string;
+  email: string;
+  apiToken: string;
+  onSchemaMismatch: 'warn' | 'throw';
+  log: Logger;
+  /** Paces writes: Jira's burst limit (per endpoint and method) and its per-issue write limit. */
+  limiter?: OutboundLimiter;
+}
+
+/**
+ * `Retry-After` of 5xx answers. jira.js keeps the header only on 429s, yet Jira sends it on some 503s too ("can be
+ * handled with similar logic"); the error boundary reads it from here.
+ */
+export const serverRetryHints = new WeakMap<object, number>();
+
+/** `Retry-After` in ms: delta-seconds or an HTTP date. */
+function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The error classes jira.js throws, so the adapter's error boundary stays the same. */
+function apiError(response: Response, text: string, body: unknown): ApiError {
+  const { status, statusText } = response;
+  const message = `Request failed: ${status} ${statusText}${text ? ` - ${text}` : ''}`;
+  const hint = retryAfterMs(response.headers.get('retry-after'));
+  if (status === 401) return new AuthError(message, statusText, body);
+  if (status === 403) return new ForbiddenError(message, statusText, body);
+  if (status === 404) return new NotFoundError(message, statusText, body);
+  if (status === 429) return new RateLimitError(message, statusText, body, { retryAfterMs: hint });
+  if (status < 500) return new ApiError(message, status, statusText, body);
+  const error = new ServerError(message, status, statusText, body);
+  if (hint !== undefined) serverRetryHints.set(error, hint);
+  return error;
+}
+
+const ISSUE_PATH = /^\/rest\/api\/[23]\/issue\/([^/?]+)/;
+
+/** Limiter keys of one request: none for reads; for writes the endpoint's burst window and the issue's own. */
+export function jiraWriteKeys(site: string, method: string, url: string): string[] {
+  if (method === 'GET') return [];
+  const path = url.split('?')[0] ?? '';
+  // One window per endpoint and method, as Jira counts its burst limit: ids and keys do not make new endpoints.
+  const endpoint = path.replace(/\/(?:\d+|[A-Z][A-Z0-9_]*-\d+)(?=\/|$)/g, '/{id}');
+  const keys = [`jira-burst:${site}:${method} ${endpoint}`];
+  const issue = ISSUE_PATH.exec(path)?.[1];
+  if (issue && issue !== 'createmeta') keys.push(`jira-issue:${site}:${issue}`);
+  return keys;
+}
+
+function searchString(params: Record<string, unknown> | undefined): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params ?? {})) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const item of value) query.append(key, String(item));
+    else query.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
+/**
+ * A jira.js `Client` of our own (createCloudClient accepts one), as the Trello adapter has: it paces writes
+ * through the shared limiter and keeps `Retry-After` on 5xx answers. Responses are still checked against the
+ * library's schemas, with the same choice between throwing and warning.
+ */
+export function createJiraTransport(options: JiraTransportOptions): Client {
+  const authorization = `Basic ${Buffer.from(`${options.email}:${options.apiToken}`).toString('base64')}`;
+  const site = hashSubject(options.siteUrl).slice(0, 16);
+  const warned = new Set<string>();
+  return {
+    async sendRequest<T>(request: SendRequestOptions<T>): Promise<T> {
+      const method = request.method ?? 'GET';
+      const path = request.url.startsWith('/') ? request.url : `/${request.url}`;
+      const keys = jiraWriteKeys(site, method, path);
+      if (options.limiter && keys.length > 0) await options.limiter.acquire(keys);
+      const url = `${options.siteUrl}${path}${searchString(request.searchParams)}`;
+      const hasBody = request.body !== undefined && request.body !== null;
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method,
+          headers: {
+            Accept: 'application/json',
+            Authorization: authorization,
+            // Jira accepts (and jira.js sends) the JSON type on bodiless writes too.
+            ...((hasBody || (method !== 'GET' && method !== 'HEAD')) && {
+              'Content-Type': 'application/json',
+            }),
+            ...request.headers,
+          },
+          body: hasBody ? JSON.stringify(request.body) : undefined,
+        });
+      } catch (error) {
+        const code = (error as { cause?: { code?: string } }).cause?.code;
+        throw new NetworkError(`Request to ${url} failed: ${(error as Error).message}`, {
+          cause: error,
+          code,
+          transient: true,
+        });
+      }
+      const text = await response.text();
+      let data: unknown = text || undefined;
+      try {
+        data = text ? JSON.parse(text) : undefined;
+      } catch {}
+      if (!response.ok) throw apiError(response, text, data);
+      if (response.status === 204 || data === undefined || !request.schema) return data as T;
+      const parsed = request.schema.safeParse(data);
+      if (parsed.success) return parsed.data;
+      const endpoint = `${method} ${request.url.split('?')[0]}`;
+      const report = {
+        endpoint,
+        issues: parsed.error.issues.map((issue) => ({
+          path: issue.path.join('.'),
+          expected: issue.code,
+          received: issue.message,
+        })),
+      };
+      if (options.onSchemaMismatch === 'throw') {
+        throw new SchemaMismatchError(`Response did not match the schema for ${endpoint}`, report, {
+          cause: parsed.error,
+        });
+      }
+      if (!warned.has(endpoint)) {
+        warned.add(endpoint);
+        options.log.warn(
+          { endpoint, issues: report.issues.slice(0, 5) },
+          'Jira answer differs from its schema',
+        );
+      }
+      return data as T;
+    },
+  };
+}
