@@ -73,7 +73,7 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
       return outcome;
     },
 
-    async upsertComment(ref, purpose, body) {
+    async upsertComment(ref, purpose, body, commentOptions) {
       const before = await tracker.getOwnComment(ref, purpose);
       const text = docToPlainText(body);
       if (dryRun) {
@@ -81,7 +81,7 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
         await record(ref, 'upsertComment', { purpose }, before?.text ?? null, text);
         return { id: before?.id ?? `dry-run:${purpose}`, action: before ? 'updated' : 'created' };
       }
-      const outcome = await tracker.upsertComment(ref, purpose, body);
+      const outcome = await tracker.upsertComment(ref, purpose, body, commentOptions);
       if (outcome.action !== 'unchanged')
         await record(ref, 'upsertComment', { purpose }, before?.text ?? null, text);
       return outcome;

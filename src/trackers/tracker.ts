@@ -22,8 +22,11 @@ export interface Tracker {
     values: Record<string, number | null>,
     options: SetFieldsOptions,
   ): Promise<FieldWriteOutcome>;
-  /** Keeps exactly one comment of the service per item and purpose: creates it, edits it, or leaves it. */
-  upsertComment(ref: ItemRef, purpose: string, body: Doc): Promise<CommentOutcome>;
+  /**
+   * Keeps exactly one comment of the service per item and purpose: creates it, edits it, or leaves it. A body
+   * longer than the tracker takes is cut, with a line saying so and where to read the rest.
+   */
+  upsertComment(ref: ItemRef, purpose: string, body: Doc, options?: CommentOptions): Promise<CommentOutcome>;
   /** The service's own comment for a purpose, if any (plain text), e.g. to restore it on undo. */
   getOwnComment(ref: ItemRef, purpose: string): Promise<OwnComment | undefined>;
   deleteOwnComment(ref: ItemRef, purpose: string): Promise<boolean>;
@@ -104,6 +107,14 @@ export interface FieldWriteOutcome {
   written: string[];
   unchanged: string[];
   missing: { name: string; reason: string }[];
+}
+
+export interface CommentOptions {
+  /**
+   * Who may read it. `agents` (the default): Jira Service Management tickets get an internal comment, never
+   * mailed to the customer. `customers`: a public comment the customer receives. Trello has no such split.
+   */
+  audience?: 'agents' | 'customers';
 }
 
 export interface CommentOutcome {

@@ -67,3 +67,9 @@ function blockToAdf(block: Block): AdfNode {
 export function docToAdf(document: Doc): AdfDoc {
   return { type: 'doc', version: 1, content: document.blocks.map(blockToAdf) };
 }
+
+/**
+ * Jira refuses comments and rich-text fields over 32,767 characters (400). Measured on the ADF JSON sent, which is
+ * never shorter than the text Jira counts, so a post cut to this size is always accepted.
+ */
+export const JIRA_TEXT_LIMIT = 32_767;

@@ -1,6 +1,8 @@
 import type { Doc } from '../../domain/doc.ts';
+import { fitDoc } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
-import type { CommentOutcome, OwnComment } from '../tracker.ts';
+import type { CommentOptions, CommentOutcome, OwnComment } from '../tracker.ts';
+import { JIRA_TEXT_LIMIT } from './adf-render.ts';
 import type { AdfNode } from './adf-types.ts';
 import { hasMarker, ownCommentText, renderOwnComment, sameAdf } from './comment-marker.ts';
 import type { JiraContext } from './jira-context.ts';
@@ -11,6 +13,7 @@ interface OwnCommentRecord {
 }
 
 const PAGE_SIZE = 100;
+const INTERNAL = { key: 'sd.public.comment', value: { internal: true } };
 
 async function findOwnComments(ctx: JiraContext, ref: ItemRef, purpose: string): Promise<OwnCommentRecord[]> {
   const me = await ctx.myself();
@@ -40,14 +43,23 @@ export async function upsertComment(
   ref: ItemRef,
   purpose: string,
   body: Doc,
+  options: CommentOptions = {},
 ): Promise<CommentOutcome> {
-  const rendered = renderOwnComment(purpose, body);
+  const fits = (candidate: Doc) =>
+    JSON.stringify(renderOwnComment(purpose, candidate)).length <= JIRA_TEXT_LIMIT;
+  const rendered = renderOwnComment(purpose, fitDoc(body, fits, ctx.overflow(ref)));
   const [existing, ...duplicates] = await findOwnComments(ctx, ref, purpose);
   // A retried job racing itself can leave two; exactly one per purpose is the contract, so extras go.
   for (const extra of duplicates) await deleteComment(ctx, ref, extra.id);
   if (!existing) {
     const created = await ctx.call('addComment', () =>
-      ctx.cloud.issueComments.addComment({ issueIdOrKey: ref.id, body: rendered }),
+      ctx.cloud.issueComments.addComment({
+        issueIdOrKey: ref.id,
+        body: rendered,
+        // Service Management makes API comments public (mailed to the customer) unless this property says
+        // internal; other projects store it and show nothing different.
+        ...(options.audience !== 'customers' && { properties: [INTERNAL] }),
+      }),
     );
     return { id: created.id ?? '', action: 'created' };
   }

@@ -10,6 +10,8 @@ export interface FieldIndex {
   byId: Map<string, FieldInfo>;
   /** Lower-cased display name → field; custom fields win over system fields of the same name. */
   byName: Map<string, FieldInfo>;
+  /** Lower-cased display name → every field of that name (team-managed projects repeat names), custom first. */
+  allByName: Map<string, FieldInfo[]>;
 }
 
 export interface RawField {
@@ -32,6 +34,7 @@ export interface FieldCatalog {
 export function indexFields(raw: RawField[]): FieldIndex {
   const byId = new Map<string, FieldInfo>();
   const byName = new Map<string, FieldInfo>();
+  const allByName = new Map<string, FieldInfo[]>();
   for (const field of raw) {
     if (!field.id || !field.name) continue;
     const info: FieldInfo = {
@@ -43,8 +46,15 @@ export function indexFields(raw: RawField[]): FieldIndex {
     byId.set(info.id, info);
     const key = info.name.toLowerCase();
     if (!byName.get(key)?.custom) byName.set(key, info);
+    const named = allByName.get(key) ?? [];
+    allByName.set(
+      key,
+      info.custom
+        ? [...named.filter((f) => f.custom), info, ...named.filter((f) => !f.custom)]
+        : [...named, info],
+    );
   }
-  return { byId, byName };
+  return { byId, byName, allByName };
 }
 
 /**

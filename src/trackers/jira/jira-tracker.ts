@@ -18,7 +18,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     findItem: (keyOrUrl) => findItem(ctx, keyOrUrl),
     listItems: (scope, cursor) => listItems(ctx, scope, cursor),
     setNumberFields: (ref, values) => setNumberFields(ctx, ref, values),
-    upsertComment: (ref, purpose, body) => upsertComment(ctx, ref, purpose, body),
+    upsertComment: (ref, purpose, body, options) => upsertComment(ctx, ref, purpose, body, options),
     getOwnComment: (ref, purpose) => getOwnComment(ctx, ref, purpose),
     deleteOwnComment: (ref, purpose) => deleteOwnComment(ctx, ref, purpose),
     setLabel: (ref, label, present) => setLabel(ctx, ref, label, present),

@@ -59,7 +59,7 @@ export function jiraWriteKeys(site: string, method: string, url: string): string
   if (method === 'GET') return [];
   const path = url.split('?')[0] ?? '';
   // One window per endpoint and method, as Jira counts its burst limit: ids and keys do not make new endpoints.
-  const endpoint = path.replace(/\/(?:\d+|[A-Z][A-Z0-9_]*-\d+)(?=\/|$)/g, '/{id}');
+  const endpoint = path.replace(/(?<!\/api)\/(?:\d+|[A-Z][A-Z0-9_]*-\d+)(?=\/|$)/g, '/{id}');
   const keys = [`jira-burst:${site}:${method} ${endpoint}`];
   const issue = ISSUE_PATH.exec(path)?.[1];
   if (issue && issue !== 'createmeta') keys.push(`jira-issue:${site}:${issue}`);

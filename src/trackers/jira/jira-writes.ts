@@ -1,15 +1,50 @@
+import type { Doc } from '../../domain/doc.ts';
+import { fitDoc } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import type { CreateTarget, FieldWriteOutcome, NewItem } from '../tracker.ts';
-import { docToAdf } from './adf-render.ts';
+import { docToAdf, JIRA_TEXT_LIMIT } from './adf-render.ts';
+import type { AdfDoc } from './adf-types.ts';
 import { sameAdf } from './comment-marker.ts';
 import type { JiraContext } from './jira-context.ts';
 import { jiraRef } from './jira-item.ts';
 import { markdownToDoc } from './markdown-doc.ts';
+import { projectKeyOf } from './site-capabilities.ts';
 
 interface EditMetaField {
   name?: string;
   schema?: { type?: string };
+}
+
+/** Rich text cut to what Jira stores, with a line pointing to the rest. */
+function fittedAdf(ctx: JiraContext, document: Doc, where: ItemRef): AdfDoc {
+  const fits = (candidate: Doc) => JSON.stringify(docToAdf(candidate)).length <= JIRA_TEXT_LIMIT;
+  return docToAdf(fitDoc(document, fits, ctx.overflow(where)));
+}
+
+/**
+ * `notifyUsers=false` where the account may administer the project, so the service's edits do not mail every
+ * watcher. Elsewhere Jira refuses the flag (the whole edit), so it is only sent where it is known to be allowed.
+ */
+async function quietly(ctx: JiraContext, ref: ItemRef): Promise<{ notifyUsers?: false }> {
+  const project = projectKeyOf(ref.key);
+  if (!project) return {};
+  try {
+    return (await ctx.capabilities.project(project)).canSuppressNotifications ? { notifyUsers: false } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Jira stores labels as single words and answers 400 to one with whitespace. */
+function assertLabel(label: string): void {
+  if (/\s/.test(label)) {
+    throw new TrackerError(
+      ErrorKind.Validation,
+      'jira',
+      `Jira labels cannot contain spaces: "${label}" (use "${label.trim().replace(/\s+/g, '-')}" in the rules)`,
+    );
+  }
 }
 
 export async function setNumberFields(
@@ -19,25 +54,29 @@ export async function setNumberFields(
 ): Promise<FieldWriteOutcome> {
   const outcome: FieldWriteOutcome = { written: [], unchanged: [], missing: [] };
   const index = await ctx.fields.get();
-  const resolved = new Map<string, string>();
+  // Team-managed projects make fields whose names repeat: every field of a name is a candidate, and the issue's
+  // edit screen says which one it uses.
+  const candidates = new Map<string, string[]>();
   for (const name of Object.keys(values)) {
-    const field = index.byName.get(name.toLowerCase());
-    if (field) resolved.set(name, field.id);
+    const ids = index.allByName.get(name.toLowerCase())?.map((field) => field.id) ?? [];
+    if (ids.length > 0) candidates.set(name, ids);
     else outcome.missing.push({ name, reason: 'no Jira field has this name' });
   }
-  if (resolved.size === 0) return outcome;
+  if (candidates.size === 0) return outcome;
   // expand=editmeta answers "which fields are on the edit screen" in the same request as the current values;
   // one comma-separated `fields` value is the documented form (jira.js would repeat the parameter per element).
-  const fields = [[...resolved.values()].join(',')];
+  const fields = [[...new Set([...candidates.values()].flat())].join(',')];
   const issue = await ctx.call('getIssue', () =>
     ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id, fields, expand: 'editmeta' }),
   );
   const editable = (issue.editmeta?.fields ?? {}) as Record<string, EditMetaField>;
   const changes: Record<string, number | null> = {};
-  for (const [name, id] of resolved) {
-    const meta = editable[id];
+  for (const [name, ids] of candidates) {
+    const onScreen = ids.filter((candidate) => editable[candidate]);
+    const id = onScreen.find((candidate) => editable[candidate]?.schema?.type === 'number') ?? onScreen[0];
+    const meta = id ? editable[id] : undefined;
     const wanted = values[name] ?? null;
-    if (!meta) outcome.missing.push({ name, reason: `not on the edit screen of ${ref.key}` });
+    if (!id || !meta) outcome.missing.push({ name, reason: `not on the edit screen of ${ref.key}` });
     else if (meta.schema?.type !== 'number') {
       outcome.missing.push({ name, reason: `field type is ${meta.schema?.type ?? 'unknown'}, not number` });
     } else if ((issue.fields?.[id] ?? null) === wanted) outcome.unchanged.push(name);
@@ -47,7 +86,10 @@ export async function setNumberFields(
     }
   }
   if (outcome.written.length > 0) {
-    await ctx.call('editIssue', () => ctx.cloud.issues.editIssue({ issueIdOrKey: ref.id, fields: changes }));
+    const quiet = await quietly(ctx, ref);
+    await ctx.call('editIssue', () =>
+      ctx.cloud.issues.editIssue({ issueIdOrKey: ref.id, fields: changes, ...quiet }),
+    );
   }
   return outcome;
 }
@@ -58,23 +100,70 @@ export async function setLabel(
   label: string,
   present: boolean,
 ): Promise<boolean> {
+  assertLabel(label);
   const issue = await ctx.call('getIssue', () =>
     ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id, fields: ['labels'] }),
   );
   const labels = (issue.fields?.labels ?? []) as string[];
   if (labels.includes(label) === present) return false;
   const operation = present ? { add: label } : { remove: label };
+  const quiet = await quietly(ctx, ref);
   await ctx.call('editIssue', () =>
-    ctx.cloud.issues.editIssue({ issueIdOrKey: ref.id, update: { labels: [operation] } }),
+    ctx.cloud.issues.editIssue({ issueIdOrKey: ref.id, update: { labels: [operation] }, ...quiet }),
   );
   return true;
+}
+
+interface ScreenField {
+  required?: boolean;
+  hasDefaultValue?: boolean;
+  name?: string;
+  allowedValues?: unknown[];
+}
+
+/** Resolutions that mean "the work is done", for a transition whose screen asks for one. */
+const DONE_LIKE = /^(?:done|fixed|resolved|complete[d]?)$/i;
+
+/**
+ * Values for the required fields of a transition screen. The resolution is the configured one or a "Done"-like
+ * one; anything else needs a person's choice, so the move fails naming the fields.
+ */
+function transitionFields(
+  ctx: JiraContext,
+  ref: ItemRef,
+  statusName: string,
+  screen: Record<string, ScreenField>,
+): Record<string, unknown> | undefined {
+  const values: Record<string, unknown> = {};
+  const unfillable: string[] = [];
+  for (const [id, field] of Object.entries(screen)) {
+    if (!field.required || field.hasDefaultValue) continue;
+    const names = (field.allowedValues ?? []).flatMap((v) => (v as { name?: string }).name ?? []);
+    const wanted = ctx.resolution?.toLowerCase();
+    const resolution =
+      names.find((name) => name.toLowerCase() === wanted) ??
+      names.find((name) => DONE_LIKE.test(name)) ??
+      names[0];
+    if (id === 'resolution' && resolution) values[id] = { name: resolution };
+    else unfillable.push(field.name ?? id);
+  }
+  if (unfillable.length > 0) {
+    throw new TrackerError(
+      ErrorKind.Validation,
+      'jira',
+      `${ref.key} cannot move to "${statusName}": Jira requires ${unfillable.join(', ')} on that transition, and the service cannot choose a value: give the field a default or take it off the transition screen`,
+    );
+  }
+  return Object.keys(values).length > 0 ? values : undefined;
 }
 
 export async function moveTo(ctx: JiraContext, ref: ItemRef, statusName: string): Promise<void> {
   const wanted = statusName.toLowerCase();
   const [issue, available] = await Promise.all([
     ctx.call('getIssue', () => ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id, fields: ['status'] })),
-    ctx.call('getTransitions', () => ctx.cloud.issues.getTransitions({ issueIdOrKey: ref.id })),
+    ctx.call('getTransitions', () =>
+      ctx.cloud.issues.getTransitions({ issueIdOrKey: ref.id, expand: 'transitions.fields' }),
+    ),
   ]);
   const current = (issue.fields?.status as { name?: string } | undefined)?.name ?? '';
   if (current.toLowerCase() === wanted) return;
@@ -91,30 +180,71 @@ export async function moveTo(ctx: JiraContext, ref: ItemRef, statusName: string)
     );
   }
   const id = transition.id;
+  const fields = transitionFields(
+    ctx,
+    ref,
+    statusName,
+    (transition.fields ?? {}) as Record<string, ScreenField>,
+  );
   await ctx.call('doTransition', () =>
-    ctx.cloud.issues.doTransition({ issueIdOrKey: ref.id, transition: { id } }),
+    ctx.cloud.issues.doTransition({ issueIdOrKey: ref.id, transition: { id }, ...(fields && { fields }) }),
   );
 }
 
 export async function setDescription(ctx: JiraContext, ref: ItemRef, text: string): Promise<void> {
-  const description = docToAdf(markdownToDoc(text));
+  const description = fittedAdf(ctx, markdownToDoc(text), ref);
   const issue = await ctx.call('getIssue', () =>
     ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id, fields: ['description'] }),
   );
   if (sameAdf(issue.fields?.description ?? null, description)) return;
+  const quiet = await quietly(ctx, ref);
   await ctx.call('editIssue', () =>
-    ctx.cloud.issues.editIssue({ issueIdOrKey: ref.id, fields: { description } }),
+    ctx.cloud.issues.editIssue({ issueIdOrKey: ref.id, fields: { description }, ...quiet }),
   );
 }
 
+/** What createItem sends itself; any other required field without a default needs a person's choice. */
+const CREATE_FILLS = new Set(['summary', 'project', 'issuetype', 'description', 'labels', 'reporter']);
+
+/** Names of the create screen's required fields the service cannot fill, read from createmeta. */
+async function unfillableOnCreate(ctx: JiraContext, target: CreateTarget): Promise<string[]> {
+  const projectIdOrKey = target.containerId;
+  const types = await ctx.call('getCreateIssueMetaIssueTypes', () =>
+    ctx.cloud.issues.getCreateIssueMetaIssueTypes({ projectIdOrKey }),
+  );
+  const type = [...(types.issueTypes ?? []), ...(types.createMetaIssueType ?? [])].find(
+    (t) => t.name?.toLowerCase() === target.typeOrList.toLowerCase(),
+  );
+  // An unknown type is left to createIssue, whose answer names the valid ones.
+  if (!type?.id) return [];
+  const issueTypeId = type.id;
+  const meta = await ctx.call('getCreateIssueMetaIssueTypeId', () =>
+    ctx.cloud.issues.getCreateIssueMetaIssueTypeId({ projectIdOrKey, issueTypeId }),
+  );
+  return [...(meta.fields ?? []), ...(meta.results ?? [])]
+    .filter((field) => field.required && !field.hasDefaultValue && !CREATE_FILLS.has(field.fieldId))
+    .map((field) => field.name);
+}
+
 export async function createItem(ctx: JiraContext, target: CreateTarget, item: NewItem): Promise<ItemRef> {
+  item.labels.forEach(assertLabel);
+  const unfillable = await unfillableOnCreate(ctx, target);
+  if (unfillable.length > 0) {
+    const project = target.containerId;
+    throw new TrackerError(
+      ErrorKind.Validation,
+      'jira',
+      `Jira requires ${unfillable.join(', ')} to create a ${target.typeOrList} in ${project}, and the service cannot choose a value: make the field optional or give it a default in ${project}`,
+    );
+  }
+  const where = { tracker: 'jira' as const, id: target.containerId, key: target.containerId };
   const created = await ctx.call('createIssue', () =>
     ctx.cloud.issues.createIssue({
       fields: {
         project: { key: target.containerId },
         issuetype: { name: target.typeOrList },
         summary: item.title,
-        description: docToAdf(item.body),
+        description: fittedAdf(ctx, item.body, where),
         labels: item.labels,
       },
     }),

@@ -32,7 +32,10 @@ describe('Jira adapter comments', () => {
       .query({ startAt: 0, maxResults: 100, orderBy: 'created' })
       .reply(200, page(comment('1', PERSON, scoreBody('9'))));
     api()
-      .post('/rest/api/3/issue/10042/comment', { body: scoreBody('4.2') })
+      .post('/rest/api/3/issue/10042/comment', {
+        body: scoreBody('4.2'),
+        properties: [{ key: 'sd.public.comment', value: { internal: true } }],
+      })
       .reply(201, comment('2', BOT, scoreBody('4.2')));
 
     const outcome = await tracker().upsertComment(ref, 'score', doc(paragraph('Priority score: 4.2')));

@@ -172,3 +172,40 @@ export function numberMeta(id: string, name: string) {
     operations: ['set'],
   };
 }
+
+/**
+ * What the adapter asks once per project before its first edit: may it administer the project (and so edit without
+ * mailing watchers), and is it a Service Management project. Shapes of GET /mypermissions and GET /project.
+ */
+export function projectCapabilities(key: string, admin: boolean) {
+  const permission = (id: string, permissionKey: string, type: string, havePermission: boolean) => ({
+    id,
+    key: permissionKey,
+    name: permissionKey === 'ADMINISTER' ? 'Administer Jira' : 'Administer Projects',
+    type,
+    description: 'Ability to administer.',
+    havePermission,
+  });
+  api()
+    .get('/rest/api/3/mypermissions')
+    .query({ projectKey: key, permissions: 'ADMINISTER_PROJECTS,ADMINISTER' })
+    .reply(200, {
+      permissions: {
+        ADMINISTER_PROJECTS: permission('23', 'ADMINISTER_PROJECTS', 'PROJECT', admin),
+        ADMINISTER: permission('0', 'ADMINISTER', 'GLOBAL', false),
+      },
+    });
+  api()
+    .get(`/rest/api/3/project/${key}`)
+    .reply(200, {
+      self: `${SITE}/rest/api/3/project/10000`,
+      id: '10000',
+      key,
+      name: 'Backlog',
+      projectTypeKey: 'software',
+      simplified: false,
+      style: 'classic',
+      isPrivate: false,
+      avatarUrls,
+    });
+}

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { doc, paragraph } from '../../../src/domain/doc.ts';
 import { ErrorKind } from '../../../src/errors.ts';
-import { adf, api, fields, issue, numberMeta, SITE, status, tracker } from './jira-fixtures.ts';
+import {
+  adf,
+  api,
+  fields,
+  issue,
+  numberMeta,
+  projectCapabilities,
+  SITE,
+  status,
+  tracker,
+} from './jira-fixtures.ts';
 
 const ref = { tracker: 'jira' as const, id: '10042', key: 'BR-42' };
 const options = { createMissing: false };
@@ -17,6 +27,7 @@ function transition(id: string, name: string, to: Parameters<typeof status>[0]) 
     isAvailable: true,
     isConditional: false,
     isLooped: false,
+    fields: {},
   };
 }
 
@@ -56,6 +67,7 @@ describe('Jira adapter writes', () => {
           },
         },
       });
+    projectCapabilities('BR', false);
     const put = api()
       .put('/rest/api/3/issue/10042', { fields: { customfield_10051: 3 } })
       .reply(204);
@@ -104,7 +116,10 @@ describe('Jira adapter writes', () => {
       .get('/rest/api/3/issue/10042')
       .query({ fields: 'labels' })
       .reply(200, issue('10042', 'BR-42', { labels }));
-    if (update) api().put('/rest/api/3/issue/10042', { update }).reply(204);
+    if (update) {
+      projectCapabilities('BR', false);
+      api().put('/rest/api/3/issue/10042', { update }).reply(204);
+    }
 
     const result = await tracker().setLabel(ref, 'needs-ac', present);
 
@@ -115,6 +130,7 @@ describe('Jira adapter writes', () => {
     api().get('/rest/api/3/issue/10042').query({ fields: 'status' }).reply(200, issue('10042', 'BR-42'));
     api()
       .get('/rest/api/3/issue/10042/transitions')
+      .query({ expand: 'transitions.fields' })
       .reply(200, {
         expand: 'transitions',
         transitions: [transition('21', 'Start', 'progress'), transition('31', 'Finish', 'done')],
@@ -132,6 +148,7 @@ describe('Jira adapter writes', () => {
     api().get('/rest/api/3/issue/10042').query({ fields: 'status' }).reply(200, issue('10042', 'BR-42'));
     api()
       .get('/rest/api/3/issue/10042/transitions')
+      .query({ expand: 'transitions.fields' })
       .reply(200, { transitions: [transition('21', 'Start', 'progress')] });
 
     await expect(tracker().moveTo(ref, 'To Do')).resolves.toBeUndefined();
@@ -141,6 +158,7 @@ describe('Jira adapter writes', () => {
     api().get('/rest/api/3/issue/10042').query({ fields: 'status' }).reply(200, issue('10042', 'BR-42'));
     api()
       .get('/rest/api/3/issue/10042/transitions')
+      .query({ expand: 'transitions.fields' })
       .reply(200, { transitions: [transition('21', 'Start', 'progress')] });
 
     await expect(tracker().moveTo(ref, 'Done')).rejects.toMatchObject({
@@ -166,8 +184,10 @@ describe('Jira adapter writes', () => {
       ],
     };
     api().get('/rest/api/3/issue/10042').query({ fields: 'description' }).reply(200, issue('10042', 'BR-42'));
+    projectCapabilities('BR', true);
     const put = api()
       .put('/rest/api/3/issue/10042', { fields: { description: expected } })
+      .query({ notifyUsers: 'false' })
       .reply(204);
     api()
       .get('/rest/api/3/issue/10042')
@@ -182,6 +202,44 @@ describe('Jira adapter writes', () => {
   });
 
   it('createItem posts summary, ADF description and labels', async () => {
+    api()
+      .get('/rest/api/3/issue/createmeta/BR/issuetypes')
+      .reply(200, {
+        issueTypes: [
+          {
+            self: `${SITE}/rest/api/3/issuetype/10001`,
+            id: '10001',
+            description: 'A user story.',
+            iconUrl: `${SITE}/images/icons/issuetypes/story.svg`,
+            name: 'Story',
+            subtask: false,
+          },
+        ],
+        maxResults: 50,
+        startAt: 0,
+        total: 1,
+      });
+    const field = (fieldId: string, name: string, required: boolean) => ({
+      required,
+      schema: { type: 'string', system: fieldId },
+      name,
+      fieldId,
+      key: fieldId,
+      hasDefaultValue: fieldId === 'reporter',
+      operations: ['set'],
+    });
+    api()
+      .get('/rest/api/3/issue/createmeta/BR/issuetypes/10001')
+      .reply(200, {
+        fields: [
+          field('summary', 'Summary', true),
+          field('reporter', 'Reporter', true),
+          field('components', 'Component/s', false),
+        ],
+        maxResults: 50,
+        startAt: 0,
+        total: 3,
+      });
     api()
       .post('/rest/api/3/issue', {
         fields: {

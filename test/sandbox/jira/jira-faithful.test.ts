@@ -1,0 +1,279 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bulletList, doc, paragraph } from '../../../src/domain/doc.ts';
+import { ErrorKind, TrackerError } from '../../../src/errors.ts';
+import { createLogger } from '../../../src/logger.ts';
+import type { SeedResult } from '../../../src/sandbox/jira/seed.ts';
+import { TEXT_LIMIT } from '../../../src/sandbox/jira/state.ts';
+import { createJiraTracker } from '../../../src/trackers/jira/jira-tracker.ts';
+import { type Harness, PERSON, startHarness } from './sandbox-harness.ts';
+
+const CUSTOMER = 'qm:5b10ac8d82e05b22cc7d4ef5:customer';
+let h: Harness;
+let seeded: SeedResult;
+
+const ref = (key: string) => {
+  const found = seeded.issues.find((issue) => issue.key === key) ?? { id: key, key };
+  return { tracker: 'jira' as const, id: found.id, key: found.key };
+};
+const issueOf = (key: string) => [...h.sandbox.state.issues.values()].find((i) => i.key === key)!;
+const emails = (key: string) => h.sandbox.state.emails.filter((email) => email.issueKey === key);
+const rest = (path: string, init: RequestInit = {}) =>
+  fetch(`${h.baseUrl}${path}`, {
+    ...init,
+    headers: {
+      authorization: `Basic ${Buffer.from('refinery-bot@sandbox.test:sandbox-token').toString('base64')}`,
+      'content-type': 'application/json',
+    },
+  });
+const longList = (lines: number) =>
+  doc(
+    paragraph('Sprint 12 summary'),
+    bulletList(
+      Array.from({ length: lines }, (_, i) => `BR-${i + 1} Export invoices as CSV for every region`),
+    ),
+  );
+
+beforeAll(async () => {
+  h = await startHarness();
+  seeded = h.sandbox.seed({
+    people: [
+      {
+        accountId: CUSTOMER,
+        displayName: 'Cleo Customer',
+        email: 'cleo@customer.test',
+        accountType: 'customer',
+      },
+    ],
+    // A team-managed project's own "Impact": same name as the company-managed one, and the one on its screen.
+    fields: [{ id: 'customfield_10070', name: 'Impact' }],
+    projects: [
+      { key: 'DESK', name: 'Service desk', projectTypeKey: 'service_desk' },
+      { key: 'ADM', name: 'Administered', botAdministers: true },
+      { key: 'OPS', resolutionOnDone: true, requiredOnCreate: ['components'], components: ['Web'] },
+      { key: 'TEAM', hiddenFields: ['customfield_10050'] },
+    ],
+    issues: [
+      { projectKey: 'DESK', summary: 'I cannot log in', reporter: CUSTOMER },
+      { projectKey: 'ADM', summary: 'Admin-run item', reporter: PERSON },
+      { projectKey: 'OPS', summary: 'Deploy pipeline', reporter: PERSON, statusName: 'In Progress' },
+      { projectKey: 'TEAM', summary: 'Team item', reporter: PERSON },
+    ],
+  });
+});
+afterAll(async () => {
+  await h.close();
+});
+
+describe('the sandbox behaves like Jira Cloud', () => {
+  it('makes a REST comment on a Service Management ticket public, and mails it to the customer', async () => {
+    const response = await rest('/rest/api/3/issue/DESK-1/comment', {
+      method: 'POST',
+      body: JSON.stringify({
+        body: {
+          version: 1,
+          type: 'doc',
+          content: [{ type: 'paragraph', content: [{ type: 'text', text: 'x' }] }],
+        },
+      }),
+    });
+
+    expect(((await response.json()) as { jsdPublic: boolean }).jsdPublic).toBe(true);
+    expect(emails('DESK-1')).toContainEqual({ to: CUSTOMER, issueKey: 'DESK-1', kind: 'customer-comment' });
+  });
+
+  it('refuses notifyUsers=false from an account that may not administer the project', async () => {
+    const response = await rest('/rest/api/3/issue/BR-2?notifyUsers=false', {
+      method: 'PUT',
+      body: JSON.stringify({ update: { labels: [{ add: 'quiet' }] } }),
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({
+      errorMessages: [
+        'To discard the user notification either admin or project admin permissions are required.',
+      ],
+      errors: {},
+    });
+  });
+
+  it('answers 400 to labels with spaces and to text over 32,767 characters', async () => {
+    const label = await rest('/rest/api/3/issue/BR-2', {
+      method: 'PUT',
+      body: JSON.stringify({ update: { labels: [{ add: 'needs criteria' }] } }),
+    });
+    expect(label.status).toBe(400);
+    expect(await label.json()).toEqual({
+      errorMessages: [],
+      errors: { labels: "The label 'needs criteria' contains spaces which is invalid." },
+    });
+    const text = 'x'.repeat(TEXT_LIMIT);
+    const comment = await rest('/rest/api/3/issue/BR-2/comment', {
+      method: 'POST',
+      body: JSON.stringify({
+        body: {
+          version: 1,
+          type: 'doc',
+          content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
+        },
+      }),
+    });
+    expect(comment.status).toBe(400);
+    expect(((await comment.json()) as { errors: Record<string, string> }).errors.comment).toMatch(/32,767/);
+  });
+
+  it('requires a resolution on a screened transition and the create screen’s required fields', async () => {
+    const transitions = (await (
+      await rest('/rest/api/3/issue/OPS-1/transitions?expand=transitions.fields')
+    ).json()) as { transitions: { id: string; fields: Record<string, { required: boolean }> }[] };
+    const done = transitions.transitions.find((t) => t.id === '31')!;
+    expect(done.fields.resolution?.required).toBe(true);
+
+    const bare = await rest('/rest/api/3/issue/OPS-1/transitions', {
+      method: 'POST',
+      body: JSON.stringify({ transition: { id: '31' } }),
+    });
+    expect(bare.status).toBe(400);
+    expect(await bare.json()).toEqual({
+      errorMessages: [],
+      errors: { resolution: 'Resolution is required.' },
+    });
+
+    const create = await rest('/rest/api/3/issue', {
+      method: 'POST',
+      body: JSON.stringify({
+        fields: { project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary: 'x' },
+      }),
+    });
+    expect(create.status).toBe(400);
+    expect(await create.json()).toEqual({
+      errorMessages: [],
+      errors: { components: 'Component/s is required.' },
+    });
+  });
+
+  it('sends link events without an actor, system links marked', async () => {
+    h.sandbox.act.link({ as: PERSON, from: 'BR-1', to: 'BR-2', type: 'jira_subtask_link', system: true });
+    const delivery = h.sandbox.deliveries.at(-1)!;
+    expect(delivery.event).toBe('issuelink_created');
+    expect(delivery.payload.user).toBeUndefined();
+    expect(delivery.payload.issueLink).toMatchObject({ systemLink: true });
+  });
+});
+
+describe('the Jira adapter copes with what Jira Cloud does', () => {
+  it('keeps its comments on a Service Management ticket internal: the customer hears nothing', async () => {
+    const before = emails('DESK-1').length;
+
+    await h.jira.upsertComment(ref('DESK-1'), 'score', doc(paragraph('Scorecard for agents')));
+
+    const comment = h.sandbox.state.comments.filter((c) => c.issueId === ref('DESK-1').id).at(-1)!;
+    expect(comment.internal).toBe(true);
+    expect(emails('DESK-1').slice(before)).toEqual([]);
+  });
+
+  it('posts a comment meant for customers publicly when asked to', async () => {
+    await h.jira.upsertComment(ref('DESK-1'), 'customer notice', doc(paragraph('Fixed')), {
+      audience: 'customers',
+    });
+
+    const comment = h.sandbox.state.comments.filter((c) => c.issueId === ref('DESK-1').id).at(-1)!;
+    expect(comment.internal).toBe(false);
+    expect(emails('DESK-1').at(-1)).toEqual({ to: CUSTOMER, issueKey: 'DESK-1', kind: 'customer-comment' });
+  });
+
+  it('edits quietly where it may administer the project, and still edits where it may not', async () => {
+    await h.jira.setLabel(ref('ADM-1'), 'scored', true);
+    await h.jira.setNumberFields(ref('ADM-1'), { Effort: 3 }, { createMissing: false });
+    await h.jira.setLabel(ref('BR-2'), 'scored', true);
+
+    expect(emails('ADM-1')).toEqual([]);
+    expect(issueOf('ADM-1').labels).toContain('scored');
+    expect(emails('BR-2')).toContainEqual({ to: PERSON, issueKey: 'BR-2', kind: 'updated' });
+    expect(issueOf('BR-2').labels).toContain('scored');
+  });
+
+  it('trims a comment, a description and a new issue longer than Jira takes, pointing to the rest', async () => {
+    const huge = longList(3_000);
+
+    const outcome = await h.jira.upsertComment(ref('BR-2'), 'sprint-summary 12', huge);
+    await h.jira.setDescription(
+      ref('BR-2'),
+      `# Summary\n${'- a long line of the sprint summary\n'.repeat(3_000)}`,
+    );
+    const created = await h.jira.createItem(
+      { containerId: 'BR', typeOrList: 'Task' },
+      {
+        title: 'Sprint 12',
+        body: huge,
+        labels: [],
+      },
+    );
+
+    const comment = h.sandbox.state.comments.find((c) => c.id === outcome.id)!;
+    for (const stored of [comment.body, issueOf('BR-2').description, issueOf(created.key).description]) {
+      const json = JSON.stringify(stored);
+      expect(json.length).toBeLessThanOrEqual(TEXT_LIMIT);
+      expect(json).toMatch(/more lines not shown \(Jira stops at 32,767 characters\)/);
+    }
+    expect(JSON.stringify(comment.body)).toContain(`${h.baseUrl}/browse/BR-2`);
+  });
+
+  it('writes the same-named number field that is on the issue’s edit screen', async () => {
+    const outcome = await h.jira.setNumberFields(ref('TEAM-1'), { Impact: 4 }, { createMissing: false });
+
+    expect(outcome).toEqual({ written: ['Impact'], unchanged: [], missing: [] });
+    expect(issueOf('TEAM-1').custom.customfield_10070).toBe(4);
+  });
+
+  it('refuses a label with spaces before asking Jira, saying why', async () => {
+    const writes = h.sandbox.writes.length;
+
+    const error = await h.jira.setLabel(ref('BR-2'), 'needs criteria', true).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(TrackerError);
+    expect(error).toMatchObject({ kind: ErrorKind.Validation });
+    expect((error as Error).message).toMatch(/Jira labels cannot contain spaces: "needs criteria"/);
+    expect(h.sandbox.writes.length).toBe(writes);
+  });
+
+  it('fills a required resolution on the way to Done, and names required fields it cannot fill', async () => {
+    await h.jira.moveTo(ref('OPS-1'), 'Done');
+
+    expect(issueOf('OPS-1')).toMatchObject({ statusId: '10001', resolution: 'Done' });
+    const error = await h.jira
+      .createItem({ containerId: 'OPS', typeOrList: 'Task' }, { title: 'x', body: doc(), labels: [] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: ErrorKind.Validation });
+    expect((error as Error).message).toBe(
+      'Jira requires Component/s to create a Task in OPS, and the service cannot choose a value: make the field optional or give it a default in OPS',
+    );
+  });
+
+  it('keeps the Retry-After of a 503 and paces writes per endpoint and per issue', async () => {
+    h.sandbox.injectFault({
+      pathPrefix: '/rest/api/3/issue/BR-1',
+      method: 'GET',
+      status: 503,
+      count: 1,
+      retryAfterSeconds: 7,
+    });
+    const error = await h.jira.getItem({ tracker: 'jira', id: 'BR-1', key: 'BR-1' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: ErrorKind.Server, status: 503, retryAfterMs: 7_000 });
+
+    const acquired: string[][] = [];
+    const paced = createJiraTracker({
+      baseUrl: h.baseUrl,
+      email: h.sandbox.botCredentials.email,
+      apiToken: h.sandbox.botCredentials.apiToken,
+      log: createLogger({ level: 'silent' }),
+      onSchemaMismatch: 'throw',
+      limiter: { acquire: async (keys) => void acquired.push([...keys]) },
+    });
+    await paced.setLabel(ref('BR-1'), 'paced', true);
+
+    expect(acquired).toHaveLength(1);
+    expect(acquired[0]).toEqual([
+      expect.stringMatching(/^jira-burst:[0-9a-f]{16}:PUT \/rest\/api\/3\/issue\/\{id\}$/),
+      expect.stringMatching(new RegExp(`^jira-issue:[0-9a-f]{16}:${ref('BR-1').id}$`)),
+    ]);
+  });
+});
