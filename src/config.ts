@@ -130,6 +130,8 @@ export interface Config {
 }
 
 export const TRELLO_WEBHOOK_PATH = '/webhooks/trello';
+/** Where the admin API is mounted (its audit log is where a post cut to a tracker's limit can be read whole). */
+export const ADMIN_PREFIX = '/admin';
 export const JIRA_WEBHOOK_PATH = '/webhooks/jira';
 
 function pickEnv(env: NodeJS.ProcessEnv): Record<string, string> {

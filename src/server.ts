@@ -10,6 +10,7 @@ import { QUEUE_NAME } from './queue/jobs.ts';
 import { learnIdentities } from './runtime/identities.ts';
 import type { RulesStore } from './runtime/rules-store.ts';
 import { createTrackers } from './runtime/trackers.ts';
+import { createOwnLinkMemo } from './trackers/own-links.ts';
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -25,6 +26,7 @@ export async function startApi(config: Config, log: Logger, rules: RulesStore): 
   client.once('ready', () => void checkEvictionPolicy(client, log));
   const queue = new Queue(QUEUE_NAME, { connection: producer, prefix: `{${config.queuePrefix}}` });
   queue.on('error', (error) => log.warn({ err: { message: error.message } }, 'Queue error'));
+  const ownLinks = createOwnLinkMemo(client, config.queuePrefix);
   const trackers = createTrackers({ config, log, redis: client });
   const identities = learnIdentities(trackers, log);
   const intake = createIntake({
@@ -43,6 +45,7 @@ export async function startApi(config: Config, log: Logger, rules: RulesStore): 
     intake,
     rules: () => rules.current(),
     selfId: (tracker) => identities.get(tracker),
+    ownLinks,
     isRedisReady: () => pingRedis(producer),
     // A signed delivery older than its dedupe record could be replayed as new once the record expired.
     maxDeliveryAgeMs: config.dedupeTtlSeconds * 1000,

@@ -57,3 +57,22 @@ export function fitDoc(document: Doc, fits: (candidate: Doc) => boolean, overflo
   }
   return candidate(low);
 }
+
+/** The same for plain text kept line by line (a Markdown description): the longest head of lines that fits. */
+export function fitLines(
+  text: string,
+  fits: (candidate: string) => boolean,
+  notice: (hidden: number) => string,
+) {
+  if (fits(text)) return text;
+  const lines = text.split('\n');
+  const candidate = (keep: number) => [...lines.slice(0, keep), '', notice(lines.length - keep)].join('\n');
+  let low = 0;
+  let high = lines.length - 1;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(candidate(middle))) low = middle;
+    else high = middle - 1;
+  }
+  return candidate(low);
+}

@@ -1,8 +1,9 @@
-import type { Config } from '../config.ts';
+import { ADMIN_PREFIX, type Config } from '../config.ts';
 import type { TrackerName } from '../domain/events.ts';
 import type { Logger } from '../logger.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import { createJiraTracker } from '../trackers/jira/jira-tracker.ts';
+import { createOwnLinkMemo } from '../trackers/own-links.ts';
 import { createOutboundLimiter } from '../trackers/rate-limit/outbound-limiter.ts';
 import type { Tracker } from '../trackers/tracker.ts';
 import { createTrelloTracker } from '../trackers/trello/trello-tracker.ts';
@@ -20,6 +21,17 @@ export function trelloRateRules(windowMs = 10_000) {
   ];
 }
 
+/**
+ * Jira's burst limit counts per endpoint and method, its per-issue write limit per issue; Atlassian publishes no
+ * numbers for either, so these are cautious guesses (a scoring job writes an issue about three times).
+ */
+export function jiraRateRules() {
+  return [
+    { name: 'jira-burst', limit: 20, windowMs: 1_000 },
+    { name: 'jira-issue', limit: 10, windowMs: 10_000 },
+  ];
+}
+
 export interface TrackerFactoryOptions {
   config: Config;
   log: Logger;
@@ -31,6 +43,7 @@ export interface TrackerFactoryOptions {
 export function createTrackers({ config, log, redis }: TrackerFactoryOptions): Map<TrackerName, Tracker> {
   const trackers = new Map<TrackerName, Tracker>();
   const onSchemaMismatch = config.strictTrackerSchemas ? 'throw' : 'warn';
+  const { publicUrl } = config;
   if (config.jira) {
     trackers.set(
       'jira',
@@ -41,6 +54,16 @@ export function createTrackers({ config, log, redis }: TrackerFactoryOptions): M
         log: log.child({ tracker: 'jira' }),
         onSchemaMismatch,
         requestTimeoutMs: config.trackerTimeoutMs,
+        limiter: createOutboundLimiter({
+          redis,
+          keyPrefix: `{${config.queuePrefix}:ratelimit}`,
+          rules: jiraRateRules(),
+        }),
+        ownLinks: createOwnLinkMemo(redis, config.queuePrefix),
+        // The audit log keeps every write in full, so a post cut to Jira's limit points there.
+        overflowUrl: publicUrl
+          ? (ref) => `${publicUrl}${ADMIN_PREFIX}/audit?tracker=jira&item=${encodeURIComponent(ref.key)}`
+          : undefined,
       }),
     );
   }

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../../config.ts';
+import { ADMIN_PREFIX, type Config } from '../../config.ts';
 import { TrackerError } from '../../errors.ts';
 import { HttpError } from '../errors.ts';
 import { createActionContext } from './action-context.ts';
@@ -14,7 +14,8 @@ import { registerJobRoutes } from './routes/jobs.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { adminValidatorCompiler } from './validator.ts';
 
-export const ADMIN_PREFIX = '/admin';
+export { ADMIN_PREFIX } from '../../config.ts';
+
 /** Failed authentications allowed per client address and minute before 429. */
 const AUTH_FAILURES_PER_MINUTE = 10;
 

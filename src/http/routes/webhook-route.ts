@@ -9,6 +9,7 @@ import type { Intake } from '../../queue/intake.ts';
 import type { Rules } from '../../rules/rules-schema.ts';
 import { compileValidator } from '../../schema/validate.ts';
 import type { Normalized } from '../../trackers/normalized.ts';
+import type { OwnLinkMemo } from '../../trackers/own-links.ts';
 import { HttpError } from '../errors.ts';
 import { MAX_JSON_DEPTH, nestsDeeperThan, TOO_DEEP } from '../plugins/bounded-json.ts';
 import { useRawJsonBody } from '../plugins/raw-json-body.ts';
@@ -35,6 +36,8 @@ export interface WebhookDeps {
   rules: () => Rules;
   /** The service's own account on each tracker, once learned: its events are dropped. */
   selfId: (tracker: TrackerName) => string | undefined;
+  /** Links the service made lately: Jira's link events name no actor, so their echoes are known by the pair. */
+  ownLinks?: OwnLinkMemo;
   onOutcome?: (tracker: TrackerName, outcome: string) => void;
   /**
    * Deliveries the body dates older than this are answered 200 and ignored: past the dedupe record's lifetime a
@@ -113,7 +116,10 @@ export function registerWebhookRoute<S extends TSchema>(
         return reply.status(200).send({ ignored: result.reason });
       }
       const { event } = result;
-      if (event.actor.id === deps.selfId(source.tracker)) {
+      const ownLink =
+        (event.kind === 'link.created' || event.kind === 'link.deleted') &&
+        (await deps.ownLinks?.recent(source.tracker, event.item.id, event.target.id));
+      if (event.actor.id === deps.selfId(source.tracker) || ownLink) {
         count('own_event');
         return reply.status(200).send({ ignored: 'caused by the service itself' });
       }

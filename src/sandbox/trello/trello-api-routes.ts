@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TrelloModel } from './trello-model.ts';
-import { findBoard, findCard, type SbBoard, type SbCard } from './trello-store.ts';
+import {
+  CUSTOM_FIELDS_PLUGIN,
+  findBoard,
+  findCard,
+  type SbBoard,
+  type SbCard,
+  TRELLO_TEXT_LIMIT,
+} from './trello-store.ts';
 import {
   actionCardId,
   actionJson,
@@ -37,6 +44,12 @@ function rawBody(request: FastifyRequest): Record<string, unknown> {
     : {};
 }
 
+/** Trello answers an over-long description or comment with a plain-text 400 naming the argument. */
+function tooLong(reply: FastifyReply, args: Params, ...names: string[]) {
+  const name = names.find((n) => (args[n]?.length ?? 0) > TRELLO_TEXT_LIMIT);
+  return name ? reply.code(400).type('text/plain').send(`invalid value for ${name}`) : undefined;
+}
+
 function notFound(reply: FastifyReply) {
   return reply.code(404).type('text/plain').send(NOT_FOUND);
 }
@@ -58,6 +71,11 @@ export function registerTrelloApi(
   const cardOr404 = (request: FastifyRequest<{ Params: Params }>) => findCard(store, request.params.id ?? '');
   const boardOr404 = (request: FastifyRequest<{ Params: Params }>) =>
     findBoard(store, request.params.id ?? '');
+  const powerUpOn = (idBoard: string) =>
+    store.boardPlugins.some((p) => p.idBoard === idBoard && p.idPlugin === CUSTOM_FIELDS_PLUGIN);
+  // Modelled, not captured: without the Power-Up the board's fields cannot be written.
+  const powerUpOff = (reply: FastifyReply) =>
+    reply.code(403).type('text/plain').send('Custom Fields Power-Up is not enabled on this board');
   const boardCards = (board: SbBoard) =>
     [...store.cards.values()].filter((c) => c.idBoard === board.id && !c.closed);
 
@@ -85,6 +103,8 @@ export function registerTrelloApi(
     const args = argsOf(request);
     const list = store.lists.get(args.idList ?? '');
     if (!list) return reply.code(400).type('text/plain').send('invalid value for idList');
+    const rejected = tooLong(reply, args, 'desc');
+    if (rejected) return rejected;
     const idLabels = args.idLabels ? args.idLabels.split(',') : [];
     const card = model.createCard(actorOf(request), list, {
       name: args.name ?? '',
@@ -100,6 +120,8 @@ export function registerTrelloApi(
     const args = argsOf(request);
     if (args.idList !== undefined && !store.lists.has(args.idList))
       return reply.code(400).send('invalid value for idList');
+    const rejected = tooLong(reply, args, 'desc');
+    if (rejected) return rejected;
     model.updateCard(actorOf(request), card, {
       ...(args.idList !== undefined ? { idList: args.idList } : {}),
       ...(args.desc !== undefined ? { desc: args.desc } : {}),
@@ -123,6 +145,8 @@ export function registerTrelloApi(
   app.post<{ Params: Params }>('/cards/:id/actions/comments', async (request, reply) => {
     const card = cardOr404(request);
     if (!card) return notFound(reply);
+    const rejected = tooLong(reply, argsOf(request), 'text');
+    if (rejected) return rejected;
     return actionJson(store, model.comment(actorOf(request), card, argsOf(request).text ?? ''));
   });
 
@@ -137,6 +161,8 @@ export function registerTrelloApi(
     if (!found) return notFound(reply);
     if (found.comment.idMemberCreator !== actorOf(request))
       return reply.code(401).send('unauthorized comment permissions');
+    const rejected = tooLong(reply, argsOf(request), 'text');
+    if (rejected) return rejected;
     model.editComment(actorOf(request), found.card, found.comment, argsOf(request).text ?? '');
     return actionJson(store, found.comment);
   });
@@ -154,6 +180,7 @@ export function registerTrelloApi(
     const card = cardOr404(request);
     const field = store.fields.get(request.params.idField ?? '');
     if (!card || !field || field.idModel !== card.idBoard) return notFound(reply);
+    if (!powerUpOn(card.idBoard)) return powerUpOff(reply);
     const value = rawBody(request).value;
     if (value === '' || (typeof value === 'object' && value !== null && Object.keys(value).length === 0)) {
       model.setFieldItem(actorOf(request), card, field, undefined);
@@ -263,6 +290,11 @@ export function registerTrelloApi(
     return cardPage(cards, argsOf(request));
   });
 
+  app.get<{ Params: Params }>('/boards/:id/boardPlugins', async (request, reply) => {
+    const board = boardOr404(request);
+    return board ? store.boardPlugins.filter((p) => p.idBoard === board.id) : notFound(reply);
+  });
+
   app.get<{ Params: Params }>('/boards/:id/customFields', async (request, reply) => {
     const board = boardOr404(request);
     return board
@@ -276,6 +308,7 @@ export function registerTrelloApi(
     if (!board || typeof body.name !== 'string' || typeof body.type !== 'string') {
       return reply.code(400).type('text/plain').send('invalid custom field');
     }
+    if (!powerUpOn(board.id)) return powerUpOff(reply);
     return fieldJson(model.createField(board.id, body.name, body.type, body.display_cardFront === true));
   });
 

@@ -1,7 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SandboxFault } from '../sandbox-part.ts';
 import type { TrelloModel } from './trello-model.ts';
-import { findBoard, findCard, nextId, nextShortLink, type SbCard } from './trello-store.ts';
+import {
+  CUSTOM_FIELDS_PLUGIN,
+  findBoard,
+  findCard,
+  nextId,
+  nextShortLink,
+  type SbCard,
+} from './trello-store.ts';
 
 export interface SeedCard {
   list: string;
@@ -17,6 +24,8 @@ export interface SeedBoard {
   lists: string[];
   labels?: string[];
   customFields?: { name: string; type: 'number' | 'text' }[];
+  /** The Custom Fields Power-Up (default on); off, the board's custom fields cannot be written. */
+  customFieldsPowerUp?: boolean;
   cards?: SeedCard[];
 }
 
@@ -33,6 +42,14 @@ export function seedBoard(model: TrelloModel, input: SeedBoard): SeededBoard {
   const now = model.now();
   const board = { id: nextId(store, now), name: input.name, shortLink: nextShortLink(store) };
   store.boards.set(board.id, board);
+  if (input.customFieldsPowerUp !== false) {
+    store.boardPlugins.push({
+      id: nextId(store, now),
+      idBoard: board.id,
+      idPlugin: CUSTOM_FIELDS_PLUGIN,
+      promotional: false,
+    });
+  }
   const lists = Object.fromEntries(input.lists.map((name) => [name, model.createList(board.id, name).id]));
   const labels = new Map(
     (input.labels ?? []).map((name) => [name, model.createLabel(board.id, name, 'green')]),
@@ -145,6 +162,27 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
     const card = cardOf(request.body);
     if (!card) return bad(reply, 'unknown card');
     model.updateCard(actor(request.body), card, { desc: request.body.desc ?? '' });
+    return { ok: true };
+  });
+  app.post<{ Body: Body }>('/act/add-checklist', async (request, reply) => {
+    const card = cardOf(request.body);
+    if (!card) return bad(reply, 'unknown card');
+    return { id: model.addChecklist(actor(request.body), card, request.body.name ?? 'Checklist').id };
+  });
+  app.post<{ Body: Body }>('/act/add-check-item', async (request, reply) => {
+    const card = cardOf(request.body);
+    const checklist = store.checklists.get(request.body.checklistId ?? '');
+    if (!card || checklist?.idCard !== card.id) return bad(reply, 'unknown card or checklist');
+    return { id: model.addCheckItem(actor(request.body), card, checklist, request.body.name ?? '').id };
+  });
+  app.post<{ Body: Body }>('/act/check-item', async (request, reply) => {
+    const card = cardOf(request.body);
+    const item = [...store.checklists.values()]
+      .filter((c) => c.idCard === card?.id)
+      .flatMap((c) => c.checkItems)
+      .find((i) => i.id === request.body.checkItemId);
+    if (!card || !item) return bad(reply, 'unknown card or check item');
+    model.setCheckItemState(actor(request.body), card, item, request.body.checked !== 'false');
     return { ok: true };
   });
   app.post<{ Body: Body }>('/act/add-attachment', async (request, reply) => {

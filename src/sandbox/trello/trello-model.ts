@@ -4,6 +4,8 @@ import {
   type SbAction,
   type SbBoard,
   type SbCard,
+  type SbCheckItem,
+  type SbChecklist,
   type SbField,
   type SbLabel,
   type SbList,
@@ -38,6 +40,9 @@ export interface TrelloModel {
   setFieldItem(actor: string, card: SbCard, field: SbField, value: Record<string, string> | undefined): void;
   setLabel(actor: string, card: SbCard, label: SbLabel, present: boolean): void;
   addAttachment(actor: string, card: SbCard, url: string, name: string): string;
+  addChecklist(actor: string, card: SbCard, name: string): SbChecklist;
+  addCheckItem(actor: string, card: SbCard, checklist: SbChecklist, name: string): SbCheckItem;
+  setCheckItemState(actor: string, card: SbCard, item: SbCheckItem, checked: boolean): void;
   deleteAttachment(actor: string, card: SbCard, idAttachment: string): void;
 }
 
@@ -185,6 +190,45 @@ export function createTrelloModel(store: TrelloStore, now: () => Date, webhooks:
       });
       emit(actor, 'addAttachmentToCard', card, { attachment: { id, name, url } });
       return id;
+    },
+    addChecklist(actor, card, name) {
+      const onCard = [...store.checklists.values()].filter((c) => c.idCard === card.id);
+      const checklist: SbChecklist = {
+        id: nextId(store, now()),
+        idBoard: card.idBoard,
+        idCard: card.id,
+        name,
+        pos: 16384 * (onCard.length + 1),
+        checkItems: [],
+      };
+      store.checklists.set(checklist.id, checklist);
+      emit(actor, 'addChecklistToCard', card, { checklist: { id: checklist.id, name } });
+      return checklist;
+    },
+    addCheckItem(actor, card, checklist, name) {
+      const item: SbCheckItem = {
+        id: nextId(store, now()),
+        idChecklist: checklist.id,
+        name,
+        state: 'incomplete',
+        pos: 16384 * (checklist.checkItems.length + 1),
+      };
+      checklist.checkItems.push(item);
+      emit(actor, 'createCheckItem', card, {
+        checkItem: { id: item.id, name, state: item.state, textData: { emoji: {} } },
+        checklist: { id: checklist.id, name: checklist.name },
+      });
+      return item;
+    },
+    setCheckItemState(actor, card, item, checked) {
+      const state = checked ? 'complete' : 'incomplete';
+      if (item.state === state) return;
+      item.state = state;
+      const checklist = store.checklists.get(item.idChecklist);
+      emit(actor, 'updateCheckItemStateOnCard', card, {
+        checkItem: { id: item.id, name: item.name, state, textData: { emoji: {} } },
+        checklist: { id: item.idChecklist, name: checklist?.name ?? '' },
+      });
     },
     deleteAttachment(actor, card, idAttachment) {
       const attachment = store.attachments.get(idAttachment);

@@ -80,6 +80,20 @@ export interface SbAction {
   data: Record<string, unknown>;
 }
 
+/** An enabled Power-Up, as GET /boards/{id}/boardPlugins lists it. */
+export interface SbBoardPlugin {
+  id: string;
+  idBoard: string;
+  idPlugin: string;
+  promotional: boolean;
+}
+
+/** The Custom Fields Power-Up: custom fields work only on boards where it is enabled. */
+export const CUSTOM_FIELDS_PLUGIN = '56d5e249a98895a9797bebb9';
+
+/** Trello's limit on card descriptions and comments. */
+export const TRELLO_TEXT_LIMIT = 16_384;
+
 export interface TrelloStore {
   members: Map<string, SbMember>;
   boards: Map<string, SbBoard>;
@@ -90,6 +104,7 @@ export interface TrelloStore {
   attachments: Map<string, SbAttachment>;
   fields: Map<string, SbField>;
   fieldItems: Map<string, SbFieldItem>;
+  boardPlugins: SbBoardPlugin[];
   /** Newest last. */
   actions: SbAction[];
   sequence: number;
@@ -106,6 +121,7 @@ export function createStore(): TrelloStore {
     attachments: new Map(),
     fields: new Map(),
     fieldItems: new Map(),
+    boardPlugins: [],
     actions: [],
     sequence: 0,
   };

@@ -48,6 +48,10 @@ export function toJiraEvent(delivery: JiraDelivery, deliveryId: string): Normali
   if (webhookEvent === 'issuelink_created' || webhookEvent === 'issuelink_deleted') {
     const link = delivery.issueLink;
     if (!link) return ignored(`${webhookEvent} without an issueLink`);
+    // Jira links sub-tasks and epics itself; each would otherwise re-score both ends for nothing a person did.
+    if (link.systemLink || link.issueLinkType?.isSubTaskLinkType) {
+      return ignored(`${webhookEvent} of a system link (sub-task or epic)`);
+    }
     const ref = (id: string | number): ItemRef => ({ tracker: 'jira', id: String(id), key: String(id) });
     return normalized({
       ...base,

@@ -1,4 +1,5 @@
 import type { Block, Doc, Inline, TextRun } from '../../domain/doc.ts';
+import type { Overflow } from '../../domain/doc-fit.ts';
 
 const MARKDOWN_SPECIALS = /[\\`*_[\]<>]/g;
 
@@ -72,4 +73,12 @@ function renderBlock(block: Block): string {
 /** Renders a Doc as the Markdown Trello shows in comments and descriptions. */
 export function renderMarkdown(document: Doc): string {
   return document.blocks.map(renderBlock).join('\n\n');
+}
+
+/** Trello refuses card descriptions and comments over 16,384 characters. */
+export const TRELLO_TEXT_LIMIT = 16_384;
+
+/** A post cut to Trello's limit points to where the rest can be found (the card, the board). */
+export function trelloOverflow(url: string): Overflow {
+  return { url, limit: 'Trello stops at 16,384 characters' };
 }

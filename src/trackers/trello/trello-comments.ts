@@ -1,10 +1,12 @@
 import type { Action } from 'trello.js/models';
 import type { Doc } from '../../domain/doc.ts';
+import { fitDoc } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
 import type { CommentOutcome, OwnComment } from '../tracker.ts';
-import { renderMarkdown } from './markdown-render.ts';
+import { renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
 import { hasMarker, withMarker, withoutMarker } from './trello-comment-marker.ts';
 import type { TrelloDeps } from './trello-deps.ts';
+import { cardUrl } from './trello-urls.ts';
 
 const COMMENT_PAGE = 1000;
 
@@ -30,7 +32,8 @@ export async function upsertComment(
   purpose: string,
   body: Doc,
 ): Promise<CommentOutcome> {
-  const text = withMarker(renderMarkdown(body), purpose);
+  const fits = (candidate: Doc) => withMarker(renderMarkdown(candidate), purpose).length <= TRELLO_TEXT_LIMIT;
+  const text = withMarker(renderMarkdown(fitDoc(body, fits, trelloOverflow(cardUrl(ref.key)))), purpose);
   const [current, ...duplicates] = await ownComments(deps, ref, purpose);
   // A lost race between two workers can leave two comments; the newest one stays.
   for (const duplicate of duplicates) {

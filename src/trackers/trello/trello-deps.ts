@@ -1,6 +1,7 @@
 import { createTrelloClient } from 'trello.js';
 import type { Client } from 'trello.js/core';
 import type { Actor } from '../../domain/events.ts';
+import { type BoardCapabilitiesReader, createBoardCapabilities } from './board-capabilities.ts';
 import type { ListCategorizer } from './trello-status.ts';
 
 export type TrelloApi = ReturnType<typeof createTrelloClient>;
@@ -14,6 +15,8 @@ export interface TrelloDeps {
   me(): Promise<Actor>;
   /** Per-board data (lists, custom fields) kept briefly, so each card read costs one request, not four. */
   boardCache: BoardCache;
+  /** Per-board Power-Ups, learned once. */
+  capabilities: BoardCapabilitiesReader;
 }
 
 /** Board lists and custom-field definitions change rarely; a card read within the TTL reuses them. */
@@ -50,6 +53,7 @@ export function createTrelloDeps(client: Client, categorize: ListCategorizer): T
     client,
     categorize,
     boardCache: createBoardCache(),
+    capabilities: createBoardCapabilities(api),
     me() {
       me ??= api.members.getMember({ id: 'me', fields: 'id,fullName,username' }).then(
         (member) => ({ id: member.id, displayName: member.fullName || member.username || member.id }),

@@ -29,8 +29,13 @@ export async function setNumberFields(
 ): Promise<FieldWriteOutcome> {
   const detail = await getDetailedCard(deps.client, ref.id);
   const boardId = detail.card.idBoard ?? '';
-  const fields = await getBoardFields(deps.client, boardId);
   const outcome: FieldWriteOutcome = { written: [], unchanged: [], missing: [] };
+  if (!(await deps.capabilities.board(boardId)).customFieldsPowerUp) {
+    const reason = "the board's Custom Fields Power-Up is off: enable it to keep these numbers on the card";
+    outcome.missing.push(...Object.keys(values).map((name) => ({ name, reason })));
+    return outcome;
+  }
+  const fields = await getBoardFields(deps.client, boardId);
   for (const [name, value] of Object.entries(values)) {
     let field = fields.find((candidate) => sameName(candidate.name, name));
     if (value !== null && !Number.isFinite(value)) {

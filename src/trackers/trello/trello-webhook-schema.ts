@@ -27,6 +27,14 @@ export const TrelloDeliverySchema = Type.Object({
       action: Type.Optional(Type.Object({ id: Type.String(), text: Type.Optional(Type.String()) })),
       customField: Type.Optional(Named),
       attachment: Type.Optional(Type.Object({ url: Type.Optional(Type.String()) })),
+      checklist: Type.Optional(Named),
+      checkItem: Type.Optional(
+        Type.Object({
+          id: Type.String(),
+          name: Type.Optional(Type.String()),
+          state: Type.Optional(Type.String()),
+        }),
+      ),
     }),
   }),
 });

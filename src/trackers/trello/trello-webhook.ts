@@ -78,6 +78,28 @@ export function toTrelloEvent(delivery: TrelloDelivery): Normalized {
           },
         ],
       });
+    // Acceptance checks read checklists: each change of one is a change of the card's `checklist`.
+    case 'addChecklistToCard':
+    case 'removeChecklistFromCard':
+    case 'createCheckItem':
+    case 'updateCheckItem':
+    case 'deleteCheckItem':
+    case 'updateCheckItemStateOnCard':
+      return normalized({
+        ...base,
+        kind: 'item.updated',
+        changes: [
+          {
+            field: 'checklist',
+            from: null,
+            to: text(
+              data.checkItem
+                ? `${data.checkItem.name ?? ''}: ${data.checkItem.state ?? ''}`
+                : data.checklist?.name,
+            ),
+          },
+        ],
+      });
     case 'addLabelToCard':
     case 'removeLabelFromCard':
       return normalized({

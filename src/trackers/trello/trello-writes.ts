@@ -1,7 +1,9 @@
+import { doc } from '../../domain/doc.ts';
+import { fitDoc, fitLines, overflowNotice } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import type { CreateTarget, LinkTarget, NewItem } from '../tracker.ts';
-import { renderMarkdown } from './markdown-render.ts';
+import { renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
 import type { TrelloDeps } from './trello-deps.ts';
 import { cardUrl, sameLinkTarget } from './trello-urls.ts';
 
@@ -79,7 +81,10 @@ export async function moveTo(deps: TrelloDeps, ref: ItemRef, listName: string): 
 
 export async function setDescription(deps: TrelloDeps, ref: ItemRef, text: string): Promise<void> {
   const card = await deps.api.cards.getCard({ id: ref.id, fields: 'id,desc' });
-  if ((card.desc ?? '') !== text) await deps.api.cards.updateCard({ id: card.id, desc: text });
+  const notice = (hidden: number) =>
+    renderMarkdown(doc(overflowNotice(hidden, trelloOverflow(cardUrl(ref.key)))));
+  const desc = fitLines(text, (candidate) => candidate.length <= TRELLO_TEXT_LIMIT, notice);
+  if ((card.desc ?? '') !== desc) await deps.api.cards.updateCard({ id: card.id, desc });
 }
 
 export async function createItem(deps: TrelloDeps, target: CreateTarget, item: NewItem): Promise<ItemRef> {
@@ -92,7 +97,13 @@ export async function createItem(deps: TrelloDeps, target: CreateTarget, item: N
   const card = await deps.api.cards.createCard({
     idList: list.id,
     name: item.title,
-    desc: renderMarkdown(item.body),
+    desc: renderMarkdown(
+      fitDoc(
+        item.body,
+        (candidate) => renderMarkdown(candidate).length <= TRELLO_TEXT_LIMIT,
+        trelloOverflow(`https://trello.com/b/${boardId}`),
+      ),
+    ),
     pos: 'bottom',
     ...(labelIds.length > 0 ? { idLabels: labelIds } : {}),
   });

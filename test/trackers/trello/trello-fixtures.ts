@@ -81,6 +81,16 @@ export function cardJson(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** GET /1/boards/{id}/boardPlugins of a board with the Custom Fields Power-Up enabled. */
+export const boardPluginsJson = [
+  {
+    id: '5f9a0b1c2d3e4f5a6b7c8d9e',
+    idBoard: BOARD,
+    idPlugin: '56d5e249a98895a9797bebb9',
+    promotional: false,
+  },
+];
+
 export const boardJson = { id: BOARD, name: 'Backlog', shortLink: 'TAAnwdP9' };
 export const listsJson = [
   { id: TODO, name: 'To Do', closed: false, idBoard: BOARD, pos: 1 },

@@ -4,6 +4,7 @@ import { bold, doc, paragraph } from '../../../src/domain/doc.ts';
 import {
   API,
   BOARD,
+  boardPluginsJson,
   CARD,
   cardJson,
   commentAction,
@@ -23,6 +24,9 @@ function mockCardAndFields() {
     .get(`/1/cards/${CARD}`)
     .query(true)
     .reply(200, cardJson())
+    .get(`/1/boards/${BOARD}/boardPlugins`)
+    .query(true)
+    .reply(200, boardPluginsJson)
     .get(`/1/boards/${BOARD}/customFields`)
     .query(true)
     .reply(200, fieldsJson);
