@@ -32,7 +32,16 @@ export interface Stack {
   trello: TrelloSandbox;
   /** Acts as a person in Trello's UI (routes in src/sandbox/trello/trello-control-routes.ts). */
   trelloAct(
-    action: 'create-card' | 'comment' | 'edit-comment' | 'move-card' | 'edit-desc' | 'add-attachment',
+    action:
+      | 'create-card'
+      | 'comment'
+      | 'edit-comment'
+      | 'move-card'
+      | 'edit-desc'
+      | 'add-attachment'
+      | 'add-checklist'
+      | 'add-check-item'
+      | 'check-item',
     body: Record<string, string>,
   ): Promise<Record<string, unknown>>;
   queuePrefix: string;

@@ -77,6 +77,27 @@ describe('Trello end to end', () => {
     expect(botComments(id, 'acceptance-criteria')).toHaveLength(1);
   });
 
+  it('checks a card again when its acceptance criteria arrive as a checklist', async () => {
+    const card = await stack.trelloAct('create-card', {
+      boardId,
+      list: 'Backlog',
+      name: 'Wish lists',
+      desc: 'As a shopper, I want a wish list, so that I can buy later.',
+    });
+    const id = String(card.id);
+    await waitFor(() => labelsOf(id).includes('needs-acceptance-criteria'));
+
+    const checklist = await stack.trelloAct('add-checklist', { cardId: id, name: 'Acceptance criteria' });
+    await stack.trelloAct('add-check-item', {
+      cardId: id,
+      checklistId: String(checklist.id),
+      name: 'Given a product, when I add it to my wish list, then it is listed there',
+    });
+
+    await waitFor(() => !labelsOf(id).includes('needs-acceptance-criteria'));
+    expect(String(botComments(id, 'acceptance-criteria')[0]?.data.text)).toContain('Acceptance check passed');
+  });
+
   it('moves a failing card back out of a gated list and says why', async () => {
     const card = await stack.trelloAct('create-card', {
       boardId,
