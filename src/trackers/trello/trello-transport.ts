@@ -14,6 +14,25 @@ export interface TrelloTransportOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Arguments that hold free text: up to 16,384 characters, too long for a URL. */
+const TEXT_ARGUMENTS = ['text', 'desc'];
+
+/**
+ * trello.js sends comment texts and descriptions in the query string, where a long one exceeds what servers take
+ * in a URL (414/431). Trello reads arguments from a JSON body as well, so on writes they travel there.
+ */
+function textInBody(method: string, searchParams: Record<string, unknown> | undefined, body: unknown) {
+  const moved = Object.entries(searchParams ?? {}).filter(
+    ([name, value]) => TEXT_ARGUMENTS.includes(name) && typeof value === 'string',
+  );
+  if (method === 'GET' || moved.length === 0 || (body !== undefined && typeof body !== 'object')) {
+    return { query: searchParams, body };
+  }
+  const query = Object.fromEntries(
+    Object.entries(searchParams ?? {}).filter(([name]) => !TEXT_ARGUMENTS.includes(name)),
+  );
+  return { query, body: { ...(body as object | undefined), ...Object.fromEntries(moved) } };
+}
 
 /**
  * A trello.js `Client` (createTrelloClient accepts one) that paces every request through the shared limiter.
@@ -31,16 +50,13 @@ export function createTrelloTransport(options: TrelloTransportOptions): Client {
       const method = request.method ?? 'GET';
       await options.limiter.acquire(keys);
       if (method !== 'GET') await guardWrite();
-      const url = buildUrl(baseUrl + request.url, {
-        ...request.searchParams,
-        key: options.apiKey,
-        token: options.apiToken,
-      });
+      const { query, body } = textInBody(method, request.searchParams, request.body);
+      const url = buildUrl(baseUrl + request.url, { ...query, key: options.apiKey, token: options.apiToken });
       options.log.debug({ method, url: redactUrl(url) }, 'Trello request');
       const response = await fetch(url, {
         method,
-        headers: request.body === undefined ? undefined : { 'content-type': 'application/json' },
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
       if (!response.ok) {

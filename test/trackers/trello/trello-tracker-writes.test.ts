@@ -123,8 +123,8 @@ describe('upsertComment', () => {
     const { tracker } = createTestTracker();
     mockComments([commentAction('c-other', `Hi\n\n${MARKER}`, 'someone-else')]);
     nock(API)
-      .post(`/1/cards/${CARD}/actions/comments`)
-      .query((q) => q.text === `**Missing:** criteria\n\n${MARKER}`)
+      .post(`/1/cards/${CARD}/actions/comments`, { text: `**Missing:** criteria\n\n${MARKER}` })
+      .query((q) => q.text === undefined)
       .reply(200, commentAction('c-new', `**Missing:** criteria\n\n${MARKER}`));
 
     const outcome = await tracker.upsertComment(
@@ -140,8 +140,8 @@ describe('upsertComment', () => {
     const { tracker } = createTestTracker();
     mockComments([commentAction('c1', `old\n\n${MARKER}`)]);
     nock(API)
-      .put(`/1/cards/${CARD}/actions/c1/comments`)
-      .query((q) => q.text === `new\n\n${MARKER}`)
+      .put(`/1/cards/${CARD}/actions/c1/comments`, { text: `new\n\n${MARKER}` })
+      .query((q) => q.text === undefined)
       .reply(200, commentAction('c1', `new\n\n${MARKER}`));
     nock(API)
       .get(`/1/cards/${CARD}/actions`)
@@ -274,8 +274,8 @@ describe('labels, links, moves, descriptions, creation', () => {
       .get(`/1/cards/${CARD}`)
       .query(true)
       .reply(200, cardJson())
-      .put(`/1/cards/${CARD}`)
-      .query((q) => q.desc === 'New text')
+      .put(`/1/cards/${CARD}`, { desc: 'New text' })
+      .query((q) => q.desc === undefined)
       .reply(200, cardJson({ desc: 'New text' }));
 
     await tracker.setDescription(ref, '## Acceptance criteria\n- Given a user');
@@ -294,10 +294,9 @@ describe('labels, links, moves, descriptions, creation', () => {
       .get(`/1/boards/${BOARD}/labels`)
       .query(true)
       .reply(200, [{ id: 'l-bug', idBoard: BOARD, name: 'bug', color: 'red' }])
-      .post('/1/cards')
+      .post('/1/cards', { desc: '**Steps**' })
       .query(
-        (q) =>
-          q.idList === 'list-s' && q.name === 'Crash' && q.desc === '**Steps**' && q.idLabels === 'l-bug',
+        (q) => q.idList === 'list-s' && q.name === 'Crash' && q.desc === undefined && q.idLabels === 'l-bug',
       )
       .reply(200, cardJson({ id: '6000000000000000000000e1', shortLink: 'NewCard1', idList: 'list-s' }));
 

@@ -1,0 +1,182 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bulletList, doc, paragraph } from '../../../src/domain/doc.ts';
+import { TRELLO_TEXT_LIMIT } from '../../../src/sandbox/trello/trello-store.ts';
+import type { Tracker } from '../../../src/trackers/tracker.ts';
+import { createBoardCapabilities } from '../../../src/trackers/trello/board-capabilities.ts';
+import { createTrelloDeps } from '../../../src/trackers/trello/trello-deps.ts';
+import { isValidTrelloSignature } from '../../../src/trackers/trello/trello-signature.ts';
+import { categorizeListName } from '../../../src/trackers/trello/trello-status.ts';
+import { createTrelloTransport } from '../../../src/trackers/trello/trello-transport.ts';
+import { noLimit, startReceiver, startSandbox } from './trello-sandbox-harness.ts';
+
+type Started = Awaited<ReturnType<typeof startSandbox>>;
+let s: Started;
+let trello: Tracker;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let withFields: { id: string; shortLink: string; cards: { id: string; shortLink: string }[] };
+let withoutFields: typeof withFields;
+
+const cardRef = (board: typeof withFields) => ({
+  tracker: 'trello' as const,
+  id: board.cards[0]!.id,
+  key: board.cards[0]!.shortLink,
+});
+const act = (action: string, body: Record<string, string>) =>
+  fetch(`${s.origin}/_sandbox/trello/act/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }).then((r) => r.json() as Promise<{ id: string }>);
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${s.origin}${s.sandbox.prefix}${path}${path.includes('?') ? '&' : '?'}key=k&token=t`, {
+    ...init,
+    headers: { 'content-type': 'application/json' },
+  });
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  s = await startSandbox({ webhook: { url: receiver.url, secret: 'app-secret' } });
+  trello = s.tracker();
+  const board = (name: string, customFieldsPowerUp: boolean) =>
+    s.sandbox.seedBoard({
+      name,
+      lists: ['Backlog', 'Done'],
+      customFields: [{ name: 'Priority score', type: 'number' }],
+      customFieldsPowerUp,
+      cards: [{ list: 'Backlog', name: 'Login fails' }],
+    });
+  withFields = board('Product', true);
+  withoutFields = board('Plain', false);
+});
+afterAll(async () => {
+  await s.app.close();
+  await new Promise((resolve) => receiver.server.close(resolve));
+});
+
+describe('the Trello sandbox behaves like Trello', () => {
+  it('refuses descriptions and comments over 16,384 characters with a plain-text 400', async () => {
+    const card = withFields.cards[0]!.id;
+    const long = 'x'.repeat(TRELLO_TEXT_LIMIT + 1);
+
+    const desc = await api(`/cards/${card}`, { method: 'PUT', body: JSON.stringify({ desc: long }) });
+    const comment = await api(`/cards/${card}/actions/comments`, {
+      method: 'POST',
+      body: JSON.stringify({ text: long }),
+    });
+
+    expect([desc.status, await desc.text()]).toEqual([400, 'invalid value for desc']);
+    expect([comment.status, await comment.text()]).toEqual([400, 'invalid value for text']);
+  });
+
+  it('lists the Custom Fields Power-Up where it is on, and refuses field writes where it is off', async () => {
+    const on = (await (await api(`/boards/${withFields.id}/boardPlugins`)).json()) as { idPlugin: string }[];
+    const off = (await (await api(`/boards/${withoutFields.id}/boardPlugins`)).json()) as unknown[];
+    const field = [...s.sandbox.state().fields.values()].find((f) => f.idModel === withoutFields.id)!;
+    const write = await api(`/cards/${withoutFields.cards[0]!.id}/customField/${field.id}/item`, {
+      method: 'PUT',
+      body: JSON.stringify({ value: { number: '3' } }),
+    });
+
+    expect(on.map((plugin) => plugin.idPlugin)).toEqual(['56d5e249a98895a9797bebb9']);
+    expect(off).toEqual([]);
+    expect(write.status).toBe(403);
+  });
+
+  it('sends checklist actions with the payloads Trello sends', async () => {
+    const card = withFields.cards[0]!.id;
+    const before = receiver.deliveries.length;
+
+    const checklist = await act('add-checklist', { cardId: card, name: 'Acceptance criteria' });
+    const item = await act('add-check-item', {
+      cardId: card,
+      checklistId: checklist.id,
+      name: 'Given a user',
+    });
+    await act('check-item', { cardId: card, checkItemId: item.id, checked: 'true' });
+    await s.sandbox.webhooksIdle();
+
+    const sent = receiver.deliveries.slice(before);
+    expect(sent.every((d) => isValidTrelloSignature(d.raw, d.signature, ['app-secret'], receiver.url))).toBe(
+      true,
+    );
+    const actions = sent.map((d) => JSON.parse(d.raw.toString('utf8')).action);
+    expect(actions.map((a) => a.type)).toEqual([
+      'addChecklistToCard',
+      'createCheckItem',
+      'updateCheckItemStateOnCard',
+    ]);
+    expect(actions[0].data).toMatchObject({
+      checklist: { id: checklist.id, name: 'Acceptance criteria' },
+      card: { id: card },
+    });
+    expect(actions[2].data).toMatchObject({
+      checkItem: { id: item.id, name: 'Given a user', state: 'complete' },
+      checklist: { id: checklist.id, name: 'Acceptance criteria' },
+      board: { id: withFields.id },
+    });
+  });
+});
+
+describe('the Trello adapter copes with what Trello does', () => {
+  it('cuts a comment and a description longer than Trello takes, pointing to the card', async () => {
+    const ref = cardRef(withFields);
+    const huge = doc(
+      paragraph('Sprint summary'),
+      bulletList(Array.from({ length: 2_000 }, (_, i) => `Card ${i} shipped`)),
+    );
+
+    const outcome = await trello.upsertComment(ref, 'sprint-summary w1', huge);
+    await trello.setDescription(ref, '- a long line of the summary\n'.repeat(2_000));
+
+    const comment = s.sandbox.state().actions.find((a) => a.id === outcome.id)!;
+    const desc = s.sandbox.state().cards.get(ref.id)!.desc;
+    for (const text of [String(comment.data.text), desc]) {
+      expect(text.length).toBeLessThanOrEqual(TRELLO_TEXT_LIMIT);
+      expect(text).toContain('more lines not shown (Trello stops at 16,384 characters)');
+      expect(text).toContain(`https://trello.com/c/${ref.key}`);
+    }
+  });
+
+  it('without the Custom Fields Power-Up reports every field as missing, saying why, and writes nothing', async () => {
+    const writes = s.sandbox.writes.length;
+
+    const outcome = await trello.setNumberFields(
+      cardRef(withoutFields),
+      { 'Priority score': 3 },
+      { createMissing: true },
+    );
+
+    expect(outcome).toEqual({
+      written: [],
+      unchanged: [],
+      missing: [
+        {
+          name: 'Priority score',
+          reason: "the board's Custom Fields Power-Up is off: enable it to keep these numbers on the card",
+        },
+      ],
+    });
+    expect(s.sandbox.writes.length).toBe(writes);
+  });
+
+  it('tells the doctor which boards have the Power-Up', async () => {
+    const client = createTrelloTransport({
+      apiUrl: `${s.origin}${s.sandbox.prefix}`,
+      apiKey: 'k',
+      apiToken: 't',
+      log: pino({ level: 'silent' }),
+      limiter: noLimit,
+    });
+    const capabilities = createBoardCapabilities(createTrelloDeps(client, categorizeListName).api);
+
+    expect(await capabilities.board(withFields.id)).toEqual({
+      boardId: withFields.id,
+      customFieldsPowerUp: true,
+    });
+    expect(await capabilities.board(withoutFields.id)).toEqual({
+      boardId: withoutFields.id,
+      customFieldsPowerUp: false,
+    });
+  });
+});
