@@ -142,4 +142,23 @@ describe('ticket linking on Jira', () => {
       'resolution 2 of APP-2',
     ]);
   });
+
+  it('knows the echoes of its own links and skips Jira’s system links; a person’s link still counts', async () => {
+    stack.jira.act.link({ as: 'ada', from: 'APP-3', to: 'APP-4' });
+    stack.jira.act.link({ as: 'ada', from: 'APP-5', to: 'APP-6', type: 'jira_subtask_link', system: true });
+    await stack.jira.settled();
+
+    const links = stack.jira.deliveries.filter((d) => d.event === 'issuelink_created');
+    const between = (a: string, b: string) =>
+      links.find((d) => {
+        const link = d.payload.issueLink as { sourceIssueId: number; destinationIssueId: number };
+        return String(link.sourceIssueId) === issue(a).id && String(link.destinationIssueId) === issue(b).id;
+      });
+    const own = links.filter((d) => d !== between('APP-3', 'APP-4') && d !== between('APP-5', 'APP-6'));
+    expect(own.length).toBeGreaterThan(0);
+    // 200: dropped (own or ignored); 202: accepted with jobs.
+    expect(own.map((d) => d.lastStatus)).toEqual(own.map(() => 200));
+    expect(between('APP-5', 'APP-6')?.lastStatus).toBe(200);
+    expect(between('APP-3', 'APP-4')?.lastStatus).toBe(202);
+  });
 });

@@ -98,7 +98,82 @@ describe('Jira deliveries', () => {
   });
 });
 
+describe('Jira link deliveries (they carry only issueLink, no user)', () => {
+  const link = (overrides: Record<string, unknown>): JiraDelivery => {
+    const result = validate(JiraDeliverySchema, {
+      timestamp: 1_700_000_000_000,
+      webhookEvent: 'issuelink_created',
+      issueLink: {
+        id: 10_402,
+        sourceIssueId: 10_001,
+        destinationIssueId: 10_002,
+        issueLinkType: {
+          id: 10_003,
+          name: 'Relates',
+          outwardName: 'relates to',
+          inwardName: 'relates to',
+          isSubTaskLinkType: false,
+          isSystemLinkType: false,
+        },
+        sequence: 0,
+        systemLink: false,
+        ...overrides,
+      },
+    });
+    if (!result.ok) throw new Error(result.problems.join('; '));
+    return result.value;
+  };
+
+  it('a link a person made is a link event between the two issues', () => {
+    expect(toJiraEvent(link({}), 'l1')).toMatchObject({
+      event: { kind: 'link.created', item: { id: '10001' }, target: { id: '10002' } },
+    });
+  });
+
+  it.each([
+    [
+      'a sub-task link',
+      { systemLink: true, issueLinkType: { name: 'jira_subtask_link', isSubTaskLinkType: true } },
+    ],
+    ['an epic link', { systemLink: true }],
+  ])('ignores %s, which Jira made itself', (_name, overrides) => {
+    expect(toJiraEvent(link(overrides), 'l2')).toEqual({
+      kind: 'ignored',
+      reason: 'issuelink_created of a system link (sub-task or epic)',
+    });
+  });
+});
+
 describe('Trello deliveries', () => {
+  it.each([
+    ['addChecklistToCard', { checklist: { id: 'cl1', name: 'Acceptance criteria' } }, 'Acceptance criteria'],
+    [
+      'createCheckItem',
+      {
+        checklist: { id: 'cl1', name: 'Acceptance criteria' },
+        checkItem: { id: 'ci1', name: 'Given a user', state: 'incomplete' },
+      },
+      'Given a user: incomplete',
+    ],
+    [
+      'updateCheckItemStateOnCard',
+      {
+        checklist: { id: 'cl1', name: 'Acceptance criteria' },
+        checkItem: { id: 'ci1', name: 'Given a user', state: 'complete' },
+      },
+      'Given a user: complete',
+    ],
+  ])('%s is a change of the card’s checklist (acceptance reads checklists)', (type, data, to) => {
+    const delivery = trello('trello/createCard', (body) => {
+      body.action.type = type;
+      Object.assign(body.action.data, data);
+    });
+
+    expect(toTrelloEvent(delivery)).toMatchObject({
+      event: { kind: 'item.updated', changes: [{ field: 'checklist', from: null, to }] },
+    });
+  });
+
   it('normalizes the real createCard sample', () => {
     expect(toTrelloEvent(trello('trello/createCard'))).toMatchObject({
       kind: 'event',
