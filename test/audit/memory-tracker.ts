@@ -65,8 +65,10 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
       for (const name of written) target.fields[name] = values[name] ?? null;
       return { written, unchanged: Object.keys(values).filter((n) => !written.includes(n)), missing: [] };
     },
-    async upsertComment(ref, purpose, body) {
-      writes.push(`upsertComment ${ref.key} ${purpose}`);
+    async upsertComment(ref, purpose, body, options) {
+      writes.push(
+        `upsertComment ${ref.key} ${purpose}${options?.audience === 'customers' ? ' (public)' : ''}`,
+      );
       item(ref);
       const key = `${ref.id}/${purpose}`;
       const text = docToPlainText(body);

@@ -127,6 +127,8 @@ describe('ticket linking on Jira', () => {
     stack.jira.act.transition({ as: 'ada', issue: 'APP-2', to: 'Done' });
     await waitFor(() => notices(resetTicket).length === 1 && notices(vagueTicket).length === 1);
     expect(text(notices(resetTicket)[0]!.body)).toContain('Resolved');
+    // Service Management: the agents' notice stays internal (the customer gets no public comment by default).
+    expect(botComments(resetTicket, '').every((c) => c.internal)).toBe(true);
 
     const state = `${stack.queuePrefix}:linking:resolution:jira:${issue('APP-2').id}`;
     stack.jira.act.transition({ as: 'ada', issue: 'APP-2', to: 'In Progress' });

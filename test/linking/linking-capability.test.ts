@@ -93,6 +93,31 @@ describe('linking use cases', () => {
     ]);
   });
 
+  it('with notifyCustomers, also tells the customer of a service-desk ticket, publicly and once', async () => {
+    const rules = defaultRules();
+    context = {
+      ...context,
+      rules: () => ({ ...rules, linking: { ...rules.linking, notifyCustomers: true } }),
+    };
+    const resolved = summaryOfItem(item('APP-1'));
+    await linkTicket(item('HELP-1'), resolved, context, { how: 'auto', confidence: 0.9 });
+    item('APP-1').status = { name: 'Done', category: 'done' };
+
+    expect(await notifyResolution(resolved.ref, context)).toEqual({
+      resolution: 1,
+      notified: ['HELP-1'],
+      customersTold: ['HELP-1'],
+    });
+    expect(await notifyResolution(resolved.ref, context)).toMatchObject({ customersTold: [] });
+    expect(tracker.writes.filter((w) => w.includes('customer notice'))).toEqual([
+      'upsertComment HELP-1 customer notice 1 of APP-1 (public)',
+      'upsertComment HELP-1 customer notice 1 of APP-1 (public)',
+    ]);
+    expect(tracker.comments.get(`${item('HELP-1').ref.id}/customer notice 1 of APP-1`)?.text).toBe(
+      'Update on your request: the problem behind it has been fixed.\nThis message was posted automatically; the team will follow up if anything else is needed.',
+    );
+  });
+
   it('links a confident match once, and never again automatically after a person unlinked it', async () => {
     for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
 

@@ -89,6 +89,21 @@ export function resolvedNotice(item: ItemSummary, status: string, resolution: nu
   );
 }
 
+/**
+ * The one comment the customer sees: plain words, nothing internal (no keys, no links into the backlog, which the
+ * customer cannot open), and it says it was posted automatically.
+ */
+export function customerNotice(resolution: number): Doc {
+  return doc(
+    paragraph(
+      resolution > 1
+        ? 'Update on your request: the problem behind it has been fixed again.'
+        : 'Update on your request: the problem behind it has been fixed.',
+    ),
+    paragraph('This message was posted automatically; the team will follow up if anything else is needed.'),
+  );
+}
+
 export function similarReply(candidates: readonly Candidate[], linked: ReadonlySet<string>): Block[] {
   if (candidates.length === 0) return [paragraph('No backlog item shares enough words with this ticket.')];
   return [paragraph('Closest backlog items now:'), candidateLines(candidates, linked)];

@@ -6,7 +6,7 @@ import type { LinkRecord } from '../../src/linking/link-records.ts';
 import { classifyContainer, type ItemRole } from '../../src/rules/scope-rules.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
-import { autoLinkComment, resolvedNotice, suggestionsComment } from './linking-comments.ts';
+import { autoLinkComment, customerNotice, resolvedNotice, suggestionsComment } from './linking-comments.ts';
 import { indexReplica, linkingState } from './linking-index.ts';
 import { applyScore, isBacklog, readItem } from './scoring.ts';
 
@@ -166,16 +166,33 @@ export async function notifyResolution(ref: ItemRef, context: JobContext) {
   const resolution = await resolutions.resolved(item.ref);
   const notice = resolvedNotice(summaryOfItem(item), item.status.name, resolution);
   const notified: string[] = [];
+  const customersToo = context.rules().linking.notifyCustomers;
+  const customersTold: string[] = [];
   for (const ticket of await supportTicketsOf(item, context)) {
     try {
-      const outcome = await context
-        .tracker(ticket.tracker)
-        .upsertComment(ticket, `resolution ${resolution} of ${item.ref.key}`, notice);
+      const tracker = context.tracker(ticket.tracker);
+      const outcome = await tracker.upsertComment(
+        ticket,
+        `resolution ${resolution} of ${item.ref.key}`,
+        notice,
+      );
       if (outcome.action === 'created') notified.push(ticket.key);
+      // Only Service Management tickets have customers who could read a public comment.
+      if (customersToo && (await readItem(ticket, context))?.container.projectType === 'service_desk') {
+        const told = await tracker.upsertComment(
+          ticket,
+          `customer notice ${resolution} of ${item.ref.key}`,
+          customerNotice(resolution),
+          { audience: 'customers' },
+        );
+        if (told.action === 'created') customersTold.push(ticket.key);
+      }
     } catch (error) {
       // A deleted ticket must not keep the others from hearing about the fix.
       if (!(error instanceof TrackerError && error.kind === 'notFound')) throw error;
     }
   }
-  return { resolution, notified: notified.sort() };
+  return customersToo
+    ? { resolution, notified: notified.sort(), customersTold: customersTold.sort() }
+    : { resolution, notified: notified.sort() };
 }

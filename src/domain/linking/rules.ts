@@ -9,6 +9,11 @@ export const LinkingRulesSchema = Type.Object(
     suggestionCount: Type.Integer({ minimum: 0, maximum: 10, default: 3 }),
     /** Tracker link type used for the link. */
     linkType: Type.String({ minLength: 1, default: 'Relates' }),
+    /**
+     * Also tell the customer of a Jira Service Management ticket, in a public comment, when the linked item is
+     * resolved. Off by default: every other comment of the service is internal to agents.
+     */
+    notifyCustomers: Type.Boolean({ default: false }),
   },
   { default: {}, additionalProperties: false },
 );
@@ -18,4 +23,5 @@ export const DEFAULT_LINKING_RULES: LinkingRules = Object.freeze({
   autoLinkThreshold: 0.4,
   suggestionCount: 3,
   linkType: 'Relates',
+  notifyCustomers: false,
 });
