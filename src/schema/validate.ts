@@ -11,6 +11,14 @@ interface ValueError {
   params: Record<string, unknown>;
 }
 
+/** Patterns whose regular expression would mean nothing to the person editing the file. */
+const PATTERN_MEANING: Record<string, string> = { '^\\S+$': 'must be one word, without spaces' };
+
+const readable = (error: ValueError) =>
+  error.keyword === 'pattern'
+    ? (PATTERN_MEANING[String(error.params.pattern)] ?? error.message)
+    : error.message;
+
 /** One readable line per wrong place: `/ROLE must be one of api, worker, all`, not four anyOf branches. */
 function describeErrors(errors: ValueError[], label: (path: string) => string): string[] {
   const byPath = new Map<string, ValueError[]>();
@@ -31,7 +39,7 @@ function describeErrors(errors: ValueError[], label: (path: string) => string): 
     if (allowed.length > 0) problems.push(`${where} must be one of ${allowed.join(', ')}`);
     else if (unknown.length > 0)
       problems.push(`${where} has unknown setting(s): ${unknown.flat().join(', ')}`);
-    else problems.push(...list.filter((e) => e.keyword !== 'anyOf').map((e) => `${where} ${e.message}`));
+    else problems.push(...list.filter((e) => e.keyword !== 'anyOf').map((e) => `${where} ${readable(e)}`));
   }
   return problems;
 }

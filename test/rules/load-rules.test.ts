@@ -54,6 +54,14 @@ describe('loadRulesFile', () => {
     });
   });
 
+  it('refuses labels with spaces, which Jira would refuse on every write', async () => {
+    const path = file('spaced.yaml', 'acceptance:\n  label: needs criteria\n');
+
+    const result = await loadRulesFile(path);
+
+    expect(result).toEqual({ ok: false, problems: ['/acceptance/label must be one word, without spaces'] });
+  });
+
   it.each([
     ['missing.json', 'cannot read'],
     ['broken.yaml', 'is not valid yaml'],

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
+import { LabelName } from '../label-name.ts';
 import { DEFAULT_TEMPLATES, DEFAULT_TYPE_MAP, DEFAULT_VAGUE_WORDS } from './defaults.ts';
 
 /**
@@ -41,7 +42,7 @@ export type Template = Static<typeof TemplateSchema>;
 
 const settings = {
   /** Label set on items that fail. */
-  label: Type.String({ minLength: 1, default: 'needs-acceptance-criteria' }),
+  label: LabelName('needs-acceptance-criteria'),
   /** Statuses (Jira) or lists (Trello) an item may only enter when it passes; empty = no gate. */
   gate: Type.Array(Type.String(), { default: [] }),
   /** Words and phrases that make a criterion untestable. */

@@ -1,7 +1,8 @@
 import Type, { type Static } from 'typebox';
+import { LabelName } from '../label-name.ts';
 import { withDefaults } from '../scoring/with-defaults.ts';
 
-const Label = Type.String({ minLength: 1, default: 'sprint-summary' });
+const Label = LabelName('sprint-summary');
 
 const JiraTargetSchema = Type.Union(
   [
