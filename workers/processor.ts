@@ -23,8 +23,8 @@ function itemOf(data: unknown): string | undefined {
 }
 
 /**
- * Where errors become queue semantics: a tracker's 429 pauses the whole queue (every worker process) for
- * Retry-After instead of spending attempts; permanent errors stop retrying; everything else is retried with
+ * Where errors become queue semantics: a tracker's 429 (or 503 with Retry-After) pauses the whole queue (every
+ * worker process) for Retry-After instead of spending attempts; permanent errors stop retrying; everything else is retried with
  * exponential backoff and ends as a visible failed job.
  */
 export function createProcessor({ handlers, context, worker, withItemLock, writeGuard }: ProcessorOptions) {
@@ -44,9 +44,15 @@ export function createProcessor({ handlers, context, worker, withItemLock, write
         );
         throw error;
       }
-      if (error instanceof TrackerError && error.kind === 'rateLimit') {
+      // A 503 with Retry-After asks the same as a 429: come back after that long, not at the next backoff step.
+      const waitAsked =
+        error instanceof TrackerError && error.kind === 'server' && error.retryAfterMs !== undefined;
+      if (error instanceof TrackerError && (error.kind === 'rateLimit' || waitAsked)) {
         const pauseMs = error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS;
-        ctx.log.warn({ tracker: error.tracker, pauseMs }, 'Tracker rate limit: pausing the queue');
+        ctx.log.warn(
+          { tracker: error.tracker, pauseMs, status: error.status },
+          'Tracker asked to wait: pausing the queue',
+        );
         await worker().rateLimit(pauseMs);
         throw Worker.RateLimitError();
       }

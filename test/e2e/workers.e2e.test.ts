@@ -67,6 +67,25 @@ describe('worker processes', () => {
     expect(repliesOn(`OPS-${ISSUES + 1}`)).toHaveLength(1);
   });
 
+  it('a 503 with Retry-After is waited out like a 429, not retried at the next backoff step', async () => {
+    const key = `OPS-${ISSUES + 1}`;
+    const target = [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+    const before = repliesOn(key).length;
+    stack.jira.injectFault({
+      pathPrefix: `/rest/api/3/issue/${target.id}/comment`,
+      method: 'POST',
+      status: 503,
+      count: 1,
+      retryAfterSeconds: 2,
+    });
+    const started = Date.now();
+
+    stack.jira.act.comment({ as: 'ada', issue: key, body: '/help' });
+
+    await waitFor(() => repliesOn(key).length === before + 1, 20_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+  });
+
   it('SIGTERM lets a worker finish and exit cleanly', async () => {
     const worker = stack.workers[0]!;
 
