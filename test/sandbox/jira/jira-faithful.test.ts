@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulletList, doc, paragraph } from '../../../src/domain/doc.ts';
+import { renderSprintSummary } from '../../../src/domain/sprint-summary/render.ts';
+import { summarizeSprint } from '../../../src/domain/sprint-summary/summarize-sprint.ts';
 import { ErrorKind, TrackerError } from '../../../src/errors.ts';
 import { createLogger } from '../../../src/logger.ts';
 import type { SeedResult } from '../../../src/sandbox/jira/seed.ts';
 import { TEXT_LIMIT } from '../../../src/sandbox/jira/state.ts';
 import { createJiraTracker } from '../../../src/trackers/jira/jira-tracker.ts';
+import { common, issue } from '../../domain/sprint-summary/sprint-fixture.ts';
 import { type Harness, PERSON, startHarness } from './sandbox-harness.ts';
 
 const CUSTOMER = 'qm:5b10ac8d82e05b22cc7d4ef5:customer';
@@ -215,6 +218,28 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
       expect(json).toMatch(/more lines not shown \(Jira stops at 32,767 characters\)/);
     }
     expect(JSON.stringify(comment.body)).toContain(`${h.baseUrl}/browse/BR-2`);
+  });
+
+  it('posts the summary of a 600-item sprint, cut to what Jira takes', async () => {
+    const items = Array.from({ length: 600 }, (_, i) =>
+      issue(i + 1, i % 3 === 0 ? 'in_progress' : 'done', 3),
+    );
+    const stats = summarizeSprint({ ...common, items, removed: [], history: {}, linkedTicketsResolved: {} });
+    const body = renderSprintSummary(stats, { title: 'Sprint 12 summary' });
+
+    const created = await h.jira.createItem(
+      { containerId: 'BR', typeOrList: 'Task' },
+      {
+        title: 'Sprint 12 summary',
+        body,
+        labels: ['sprint-summary'],
+      },
+    );
+
+    const description = JSON.stringify(issueOf(created.key).description);
+    expect(description.length).toBeLessThanOrEqual(TEXT_LIMIT);
+    expect(description).toContain('ABC-1');
+    expect(description).toMatch(/more lines not shown/);
   });
 
   it('writes the same-named number field that is on the issue’s edit screen', async () => {
