@@ -133,7 +133,17 @@ describe('Jira link deliveries (they carry only issueLink, no user)', () => {
   it.each([
     [
       'a sub-task link',
-      { systemLink: true, issueLinkType: { name: 'jira_subtask_link', isSubTaskLinkType: true } },
+      {
+        systemLink: true,
+        issueLinkType: {
+          id: 10_100,
+          name: 'jira_subtask_link',
+          outwardName: 'jira_subtask_outward',
+          inwardName: 'jira_subtask_inward',
+          isSubTaskLinkType: true,
+          isSystemLinkType: true,
+        },
+      },
     ],
     ['an epic link', { systemLink: true }],
   ])('ignores %s, which Jira made itself', (_name, overrides) => {

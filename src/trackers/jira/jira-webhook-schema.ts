@@ -49,8 +49,8 @@ export const JiraDeliverySchema = Type.Object({
     Type.Object({
       sourceIssueId: Type.Union([Type.String(), Type.Number()]),
       destinationIssueId: Type.Union([Type.String(), Type.Number()]),
+      /** True for the links Jira makes itself: sub-task and epic links. */
       systemLink: Type.Optional(Type.Boolean()),
-      issueLinkType: Type.Optional(Type.Object({ isSubTaskLinkType: Type.Optional(Type.Boolean()) })),
     }),
   ),
   sprint: Type.Optional(

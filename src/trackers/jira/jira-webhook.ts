@@ -49,7 +49,7 @@ export function toJiraEvent(delivery: JiraDelivery, deliveryId: string): Normali
     const link = delivery.issueLink;
     if (!link) return ignored(`${webhookEvent} without an issueLink`);
     // Jira links sub-tasks and epics itself; each would otherwise re-score both ends for nothing a person did.
-    if (link.systemLink || link.issueLinkType?.isSubTaskLinkType) {
+    if (link.systemLink) {
       return ignored(`${webhookEvent} of a system link (sub-task or epic)`);
     }
     const ref = (id: string | number): ItemRef => ({ tracker: 'jira', id: String(id), key: String(id) });
