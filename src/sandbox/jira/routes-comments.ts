@@ -3,11 +3,20 @@ import { type AdfDoc, isAdfDoc } from '../../trackers/jira/adf-types.ts';
 import type { ApiDeps, IdParams } from './api-deps.ts';
 import { issueNotFound, jiraError } from './http.ts';
 import { addComment, deleteComment, updateComment } from './social-changes.ts';
-import { findIssue, TOO_LONG, tooLong } from './state.ts';
+import { findIssue, projectOf, TOO_LONG, tooLong } from './state.ts';
 import { commentView } from './views.ts';
 import { restView } from './world.ts';
 
 type CommentParams = { Params: { idOrKey: string; commentId: string } };
+type Property = { key?: string; value?: unknown };
+
+/** `sd.public.comment` `{ internal }` when the request names it. */
+function internalProperty(properties: Property[] | undefined): boolean | undefined {
+  const value = properties?.find((p) => p.key === 'sd.public.comment')?.value as
+    | { internal?: unknown }
+    | undefined;
+  return typeof value?.internal === 'boolean' ? value.internal : undefined;
+}
 
 export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): void {
   const { state } = world;
@@ -36,16 +45,16 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
     },
   );
 
-  app.post<IdParams & { Body: { body?: unknown; properties?: { key?: string; value?: unknown }[] } }>(
+  app.post<IdParams & { Body: { body?: unknown; properties?: Property[] } }>(
     '/rest/api/3/issue/:idOrKey/comment',
     (request, reply) => {
       const issue = findIssue(state, request.params.idOrKey);
       if (!issue) return issueNotFound(reply);
       const body = request.body?.body;
       if (!acceptable(body)) return badBody(reply, body);
-      const visibility = request.body?.properties?.find((p) => p.key === 'sd.public.comment')?.value;
-      const internal = (visibility as { internal?: unknown } | undefined)?.internal === true;
-      const comment = addComment(world, actor(request), issue, body, { internal });
+      const comment = addComment(world, actor(request), issue, body, {
+        internal: internalProperty(request.body?.properties) === true,
+      });
       return reply.code(201).send(commentView(restView(world), comment));
     },
   );
@@ -55,7 +64,7 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
     return comment ? commentView(restView(world), comment) : notFound(reply);
   });
 
-  app.put<CommentParams & { Body: { body?: unknown } }>(
+  app.put<CommentParams & { Body: { body?: unknown; properties?: Property[] } }>(
     '/rest/api/3/issue/:idOrKey/comment/:commentId',
     (request, reply) => {
       const comment = find(request.params.idOrKey, request.params.commentId);
@@ -65,6 +74,14 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
       // Stricter than a site where the bot may "Edit all comments": editing a person's comment is a bug to surface.
       if (comment.authorId !== who) {
         return jiraError(reply, 403, ['You do not have the permission to edit this comment.']);
+      }
+      const internal = internalProperty(request.body.properties);
+      // An edit that names the property changes the visibility (Service Management projects only).
+      if (
+        internal !== undefined &&
+        projectOf(state, findIssue(state, comment.issueId)!).projectTypeKey === 'service_desk'
+      ) {
+        comment.internal = internal;
       }
       updateComment(world, who, comment, request.body.body as AdfDoc);
       return commentView(restView(world), comment);

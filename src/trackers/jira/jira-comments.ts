@@ -13,7 +13,6 @@ interface OwnCommentRecord {
 }
 
 const PAGE_SIZE = 100;
-const INTERNAL = { key: 'sd.public.comment', value: { internal: true } };
 
 async function findOwnComments(ctx: JiraContext, ref: ItemRef, purpose: string): Promise<OwnCommentRecord[]> {
   const me = await ctx.myself();
@@ -48,6 +47,11 @@ export async function upsertComment(
   const fits = (candidate: Doc) =>
     JSON.stringify(renderOwnComment(purpose, candidate)).length <= JIRA_TEXT_LIMIT;
   const rendered = renderOwnComment(purpose, fitDoc(body, fits, ctx.overflow(ref)));
+  // Service Management makes API comments public (mailed to the customer) unless this property says internal;
+  // other projects store it and show nothing different.
+  const visibility = {
+    properties: [{ key: 'sd.public.comment', value: { internal: options.audience !== 'customers' } }],
+  };
   const [existing, ...duplicates] = await findOwnComments(ctx, ref, purpose);
   // A retried job racing itself can leave two; exactly one per purpose is the contract, so extras go.
   for (const extra of duplicates) await deleteComment(ctx, ref, extra.id);
@@ -56,9 +60,7 @@ export async function upsertComment(
       ctx.cloud.issueComments.addComment({
         issueIdOrKey: ref.id,
         body: rendered,
-        // Service Management makes API comments public (mailed to the customer) unless this property says
-        // internal; other projects store it and show nothing different.
-        ...(options.audience !== 'customers' && { properties: [INTERNAL] }),
+        ...visibility,
       }),
     );
     return { id: created.id ?? '', action: 'created' };
@@ -68,7 +70,8 @@ export async function upsertComment(
     ctx.cloud.issueComments.updateComment({
       issueIdOrKey: ref.id,
       id: existing.id,
-      body: { body: rendered },
+      // Said again on every edit, so a comment posted public before (an older version) turns internal.
+      body: { body: rendered, ...visibility },
     }),
   );
   return { id: existing.id, action: 'updated' };

@@ -173,6 +173,16 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
     expect(emails('DESK-1').slice(before)).toEqual([]);
   });
 
+  it('turns a comment it posted public before (an older version) internal when it next edits it', async () => {
+    const { id } = await h.jira.upsertComment(ref('DESK-1'), 'legacy', doc(paragraph('Old')));
+    const legacy = h.sandbox.state.comments.find((c) => c.id === id)!;
+    legacy.internal = false;
+
+    await h.jira.upsertComment(ref('DESK-1'), 'legacy', doc(paragraph('New')));
+
+    expect(legacy.internal).toBe(true);
+  });
+
   it('posts a comment meant for customers publicly when asked to', async () => {
     await h.jira.upsertComment(ref('DESK-1'), 'customer notice', doc(paragraph('Fixed')), {
       audience: 'customers',

@@ -50,7 +50,10 @@ describe('Jira adapter comments', () => {
       .query(true)
       .reply(200, page(comment('7', BOT, scoreBody('3'))));
     api()
-      .put('/rest/api/3/issue/10042/comment/7', { body: scoreBody('4.2') })
+      .put('/rest/api/3/issue/10042/comment/7', {
+        body: scoreBody('4.2'),
+        properties: [{ key: 'sd.public.comment', value: { internal: true } }],
+      })
       .reply(200, comment('7', BOT, scoreBody('4.2')));
     api()
       .get('/rest/api/3/issue/10042/comment')
