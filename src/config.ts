@@ -27,6 +27,12 @@ export const EnvSchema = Type.Object({
   JIRA_API_TOKEN: Type.Optional(Secret('API token of the Jira account the service acts as')),
   JIRA_WEBHOOK_SECRET: Type.Optional(Secret('Secret of the Jira admin webhook (X-Hub-Signature)')),
   JIRA_WEBHOOK_SECRET_PREVIOUS: Type.Optional(Secret('Previous secret, accepted during a rotation')),
+  JIRA_RESOLUTION: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Resolution set when a transition requires one (default: "Done"-like)',
+    }),
+  ),
   TRELLO_API_URL: Type.String({ pattern: '^https?://', default: 'https://api.trello.com/1' }),
   TRELLO_API_KEY: Type.Optional(Secret('Trello API key')),
   TRELLO_API_TOKEN: Type.Optional(Secret('Trello token of the member the service acts as')),
@@ -88,6 +94,8 @@ export interface JiraConfig {
   email: string;
   apiToken: string;
   webhookSecrets: string[];
+  /** Resolution for transitions whose screen requires one. */
+  resolution?: string;
 }
 
 export interface TrelloConfig {
@@ -205,6 +213,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
             email: env.JIRA_EMAIL,
             apiToken: env.JIRA_API_TOKEN,
             webhookSecrets: secrets(env.JIRA_WEBHOOK_SECRET, env.JIRA_WEBHOOK_SECRET_PREVIOUS),
+            resolution: env.JIRA_RESOLUTION,
           }
         : undefined,
     trello:

@@ -54,6 +54,7 @@ export function createTrackers({ config, log, redis }: TrackerFactoryOptions): M
         log: log.child({ tracker: 'jira' }),
         onSchemaMismatch,
         requestTimeoutMs: config.trackerTimeoutMs,
+        resolution: config.jira.resolution,
         limiter: createOutboundLimiter({
           redis,
           keyPrefix: `{${config.queuePrefix}:ratelimit}`,

@@ -59,6 +59,7 @@ beforeAll(async () => {
       { projectKey: 'DESK', summary: 'I cannot log in', reporter: CUSTOMER },
       { projectKey: 'ADM', summary: 'Admin-run item', reporter: PERSON },
       { projectKey: 'OPS', summary: 'Deploy pipeline', reporter: PERSON, statusName: 'In Progress' },
+      { projectKey: 'OPS', summary: 'Old idea', reporter: PERSON, statusName: 'In Progress' },
       { projectKey: 'TEAM', summary: 'Team item', reporter: PERSON },
     ],
   });
@@ -274,6 +275,16 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
     await h.jira.moveTo(ref('OPS-1'), 'Done');
 
     expect(issueOf('OPS-1')).toMatchObject({ statusId: '10001', resolution: 'Done' });
+    const configured = createJiraTracker({
+      baseUrl: h.baseUrl,
+      email: h.sandbox.botCredentials.email,
+      apiToken: h.sandbox.botCredentials.apiToken,
+      log: createLogger({ level: 'silent' }),
+      onSchemaMismatch: 'throw',
+      resolution: "won't do",
+    });
+    await configured.moveTo(ref('OPS-2'), 'Done');
+    expect(issueOf('OPS-2').resolution).toBe("Won't Do");
     const error = await h.jira
       .createItem({ containerId: 'OPS', typeOrList: 'Task' }, { title: 'x', body: doc(), labels: [] })
       .catch((e: unknown) => e);
