@@ -7,6 +7,7 @@ import type { MetricsSink } from '../metrics/metrics-sink.ts';
 import type { AdminDeps } from './admin/admin-deps.ts';
 import { registerAdmin } from './admin/admin-plugin.ts';
 import { registerDocs } from './admin/docs.ts';
+import { type ConsoleDeps, registerConsole } from './console/console-plugin.ts';
 import { useBoundedJsonParser } from './plugins/bounded-json.ts';
 import { useErrorHandler } from './plugins/error-handler.ts';
 import { type HealthDeps, registerHealthRoutes } from './routes/health.ts';
@@ -18,6 +19,8 @@ export interface AppDeps extends WebhookDeps, HealthDeps {
   log: Logger;
   /** The /admin API; without it (or without ADMIN_TOKEN) /admin answers that it is not available. */
   admin?: AdminDeps;
+  /** The web console at /console; without it /console answers that this process does not serve it. */
+  console?: ConsoleDeps;
   /** Delivery counters and /metrics. */
   metrics?: { registry: Registry; sink: MetricsSink };
   /** Socket limits; tests shorten them to see a slow sender cut off in a second instead of 15. */
@@ -55,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   registerAdmin(app, deps.config, deps.admin);
+  registerConsole(app, deps.config, deps.console);
   if (deps.metrics) registerMetricsRoute(app, deps.metrics.registry, deps.metrics.sink.flush);
   await app.ready();
   return app;

@@ -7,6 +7,7 @@ import type { TrackerName } from '../../src/domain/events.ts';
 import type { AdminDeps } from '../../src/http/admin/admin-deps.ts';
 import { createDeliveryLog } from '../../src/http/admin/delivery-log.ts';
 import { buildApp } from '../../src/http/app.ts';
+import type { ConsoleDeps } from '../../src/http/console/console-plugin.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createMetricsRegistry } from '../../src/metrics/metrics-registry.ts';
 import { createRedisMetricsSink, type MetricsSink } from '../../src/metrics/metrics-sink.ts';
@@ -36,6 +37,7 @@ export interface ApiHarnessOptions {
   redisUrl?: string;
   /** Mounts the admin API and /metrics; what is not given gets a working default on the harness's Redis. */
   admin?: Partial<AdminDeps>;
+  console?: ConsoleDeps;
 }
 
 /** The real API app on a real Redis, with a queue prefix of its own. */
@@ -87,6 +89,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     selfId: (tracker) => options.selfIds?.[tracker],
     isRedisReady: () => pingRedis(redis),
     admin,
+    console: options.console,
     metrics,
   });
   return {

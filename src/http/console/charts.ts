@@ -1,0 +1,155 @@
+import { type Html, html } from './html.ts';
+
+/**
+ * Charts drawn on the server as SVG: no script, nothing to load, readable in any browser. Each chart carries its
+ * title, axis labels and legend, and the same numbers as a table for screen readers.
+ */
+export interface Series {
+  name: string;
+  values: readonly number[];
+}
+
+export interface ChartSpec {
+  /** Unique on the page: ids of the title and table hang off it. */
+  id: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  /** One label per position on the x axis. */
+  categories: readonly string[];
+  series: readonly Series[];
+  /** How values read in the ticks and the table (default: the number). */
+  format?: (value: number) => string;
+  /** Fixed top of the y axis (e.g. 1 for shares); default: a round number above the largest value. */
+  yMax?: number;
+}
+
+/** Colour-blind-safe (Okabe-Ito), each dark enough against white for a 3:1 contrast of graphics. */
+export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#8C6D00', '#56B4E9', '#000000'];
+
+const WIDTH = 640;
+const HEIGHT = 300;
+const MARGIN = { top: 16, right: 16, bottom: 64, left: 64 };
+const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
+const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
+const TICKS = 4;
+/** At most this many x labels are written; the others are in the table. */
+const MAX_X_LABELS = 12;
+
+const plain = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1));
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** A round top for the y axis: 1, 2 or 5 times a power of ten, at least the largest value (1 when all are 0). */
+export function niceMax(value: number): number {
+  if (!(value > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  const step = [1, 2, 5, 10].find((f) => f * power >= value) ?? 10;
+  return step * power;
+}
+
+function axes(spec: ChartSpec, top: number, xAt: (index: number) => number): Html {
+  const format = spec.format ?? plain;
+  const ticks = Array.from({ length: TICKS + 1 }, (_, i) => {
+    const value = (top / TICKS) * i;
+    const y = round1(MARGIN.top + PLOT_H - (PLOT_H * i) / TICKS);
+    return html`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}" stroke="#d0d7de"/><text x="${MARGIN.left - 6}" y="${y + 4}" text-anchor="end" font-size="12" fill="#24292f">${format(value)}</text>`;
+  });
+  const every = Math.ceil(spec.categories.length / MAX_X_LABELS);
+  const labels = spec.categories.map((label, index) =>
+    index % every === 0
+      ? html`<text x="${round1(xAt(index))}" y="${MARGIN.top + PLOT_H + 18}" text-anchor="middle" font-size="12" fill="#24292f">${label}</text>`
+      : '',
+  );
+  const bottom = MARGIN.top + PLOT_H;
+  return html`${ticks}<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${bottom}" y2="${bottom}" stroke="#57606a"/>${labels}
+<text x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 28}" text-anchor="middle" font-size="13" fill="#24292f">${spec.xLabel}</text>
+<text transform="translate(16 ${MARGIN.top + PLOT_H / 2}) rotate(-90)" text-anchor="middle" font-size="13" fill="#24292f">${spec.yLabel}</text>`;
+}
+
+function legend(series: readonly Series[]): Html {
+  let x = MARGIN.left;
+  const entries = series.map((s, index) => {
+    const at = x;
+    x += 24 + s.name.length * 7 + 16;
+    return html`<rect x="${at}" y="${HEIGHT - 14}" width="12" height="12" fill="${PALETTE[index % PALETTE.length]}"/><text x="${at + 16}" y="${HEIGHT - 4}" font-size="12" fill="#24292f">${s.name}</text>`;
+  });
+  return html`${entries}`;
+}
+
+function dataTable(spec: ChartSpec): Html {
+  const format = spec.format ?? plain;
+  return html`<table class="sr-only" id="${spec.id}-data">
+<caption>${spec.title}</caption>
+<thead><tr><th scope="col">${spec.xLabel}</th>${spec.series.map((s) => html`<th scope="col">${s.name}</th>`)}</tr></thead>
+<tbody>${spec.categories.map(
+    (category, index) =>
+      html`<tr><th scope="row">${category}</th>${spec.series.map((s) => html`<td>${format(s.values[index] ?? 0)}</td>`)}</tr>`,
+  )}</tbody>
+</table>`;
+}
+
+function figure(spec: ChartSpec, marks: Html, top: number, xAt: (index: number) => number): Html {
+  return html`<figure class="chart" aria-labelledby="${spec.id}-title">
+<figcaption id="${spec.id}-title">${spec.title}</figcaption>
+<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${spec.title}: the numbers are in the table that follows" xmlns="http://www.w3.org/2000/svg">
+${axes(spec, top, xAt)}
+${marks}
+${legend(spec.series)}
+</svg>
+${dataTable(spec)}
+</figure>`;
+}
+
+function topOf(spec: ChartSpec, largest: number): number {
+  return spec.yMax ?? niceMax(largest);
+}
+
+/** Bars per category: side by side (grouped) or one on the other (stacked, e.g. deliveries by outcome). */
+export function barChart(spec: ChartSpec & { stacked?: boolean }): Html {
+  const n = Math.max(spec.categories.length, 1);
+  const slot = PLOT_W / n;
+  const xAt = (index: number) => MARGIN.left + slot * (index + 0.5);
+  const totals = spec.categories.map((_, i) => spec.series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
+  const largest = spec.stacked
+    ? Math.max(0, ...totals)
+    : Math.max(0, ...spec.series.flatMap((s) => s.values));
+  const top = topOf(spec, largest);
+  const scale = (value: number) => (PLOT_H * value) / top;
+  const bottom = MARGIN.top + PLOT_H;
+  const groupWidth = slot * 0.8;
+  const barWidth = spec.stacked ? groupWidth : groupWidth / Math.max(spec.series.length, 1);
+  const marks = spec.categories.map((category, i) => {
+    let stackedBase = 0;
+    return spec.series.map((s, k) => {
+      const value = s.values[i] ?? 0;
+      const h = round1(scale(value));
+      const x = round1(xAt(i) - groupWidth / 2 + (spec.stacked ? 0 : k * barWidth));
+      const y = round1(bottom - scale(stackedBase) - h);
+      if (spec.stacked) stackedBase += value;
+      return value > 0
+        ? html`<rect x="${x}" y="${y}" width="${round1(Math.max(barWidth - 1, 1))}" height="${h}" fill="${PALETTE[k % PALETTE.length]}"><title>${category}, ${s.name}: ${(spec.format ?? plain)(value)}</title></rect>`
+        : '';
+    });
+  });
+  return figure(spec, html`${marks}`, top, xAt);
+}
+
+/** One line per series over the categories (e.g. the failing share per week, a burn-up). */
+export function lineChart(spec: ChartSpec): Html {
+  const n = spec.categories.length;
+  const xAt = (index: number) => MARGIN.left + (n <= 1 ? PLOT_W / 2 : (PLOT_W * index) / (n - 1));
+  const top = topOf(spec, Math.max(0, ...spec.series.flatMap((s) => s.values)));
+  const yAt = (value: number) => round1(MARGIN.top + PLOT_H - (PLOT_H * value) / top);
+  const marks = spec.series.map((s, k) => {
+    const colour = PALETTE[k % PALETTE.length];
+    const points = s.values.map((value, i) => `${round1(xAt(i))},${yAt(value)}`).join(' ');
+    const dots = s.values.map(
+      (value, i) =>
+        html`<circle cx="${round1(xAt(i))}" cy="${yAt(value)}" r="3" fill="${colour}"><title>${spec.categories[i]}, ${s.name}: ${(spec.format ?? plain)(value)}</title></circle>`,
+    );
+    return html`<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2"/>${dots}`;
+  });
+  return figure(spec, html`${marks}`, top, xAt);
+}
+
+export const percent = (share: number) => `${Math.round(share * 100)} %`;

@@ -1,0 +1,61 @@
+/**
+ * The console's only way to build HTML: `html` escapes every interpolated value unless it is itself `Html` built
+ * the same way, so tracker content (titles, names, comments: written by anyone who can file a ticket) is text.
+ */
+export class Html {
+  readonly value: string;
+  constructor(value: string) {
+    this.value = value;
+  }
+  toString(): string {
+    return this.value;
+  }
+}
+
+type Part = Html | string | number | boolean | null | undefined | readonly Part[];
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`]/g, (char) => ESCAPES[char] ?? char);
+}
+
+function render(part: Part): string {
+  if (part instanceof Html) return part.value;
+  if (Array.isArray(part)) return part.map(render).join('');
+  if (part === null || part === undefined || part === false) return '';
+  return escapeHtml(String(part));
+}
+
+export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
+  let out = strings[0] ?? '';
+  for (let i = 0; i < values.length; i++) out += render(values[i]) + (strings[i + 1] ?? '');
+  return new Html(out);
+}
+
+/**
+ * A link target from tracker content: only absolute http(s) URLs pass (no `javascript:`, `data:`, relative or
+ * protocol-relative tricks); anything else gives undefined and the caller renders plain text.
+ */
+export function safeHttpUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `text` as a link to `href` when that is an http(s) URL, as plain text otherwise. */
+export function externalLink(href: string | undefined, text: Part): Html {
+  const url = safeHttpUrl(href);
+  return url ? html`<a href="${url}" rel="noopener noreferrer">${text}</a>` : html`${text}`;
+}

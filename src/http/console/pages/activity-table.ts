@@ -1,0 +1,47 @@
+import type { ActivityEntry } from '../../../read-model/read-model.ts';
+import { type Html, html } from '../html.ts';
+import { actionForm, CONSOLE_PREFIX, type PageFrame } from '../layout.ts';
+import { itemPath, when } from './common.ts';
+
+export const UNDO_PATH = `${CONSOLE_PREFIX}/undo`;
+
+function describe(entry: ActivityEntry['entry']): Html {
+  const target = entry.target;
+  const detail =
+    typeof target.purpose === 'string'
+      ? ` (${target.purpose})`
+      : typeof target.label === 'string'
+        ? ` (${target.label})`
+        : '';
+  return html`${entry.operation}${detail}`;
+}
+
+/** Audit entries with an undo button on each item's latest change (editors only); `back` is where undo returns. */
+export function activityTable(frame: PageFrame, entries: readonly ActivityEntry[], back: string): Html {
+  if (entries.length === 0) return html`<p class="empty">Nothing recorded.</p>`;
+  const editor = frame.user.role === 'editor';
+  return html`<div class="scroll"><table class="activity"><caption class="sr-only">Audit trail, newest first</caption>
+<thead><tr><th scope="col">When</th><th scope="col">Item</th><th scope="col">Who</th><th scope="col">Capability</th><th scope="col">Change</th><th scope="col">State</th></tr></thead>
+<tbody>${entries.map(({ entry, undoable }) => {
+    const state = entry.undoneBy
+      ? html`<span class="muted">undone</span>`
+      : entry.mode === 'dry-run'
+        ? html`<span class="muted">dry run</span>`
+        : undoable && editor
+          ? actionForm(
+              frame,
+              UNDO_PATH,
+              { tracker: entry.item.tracker, id: entry.item.id, back },
+              html`<button type="submit" data-action="undo">Undo ${entry.item.key}'s last change</button>`,
+            )
+          : html`applied`;
+    return html`<tr data-audit-id="${entry.id}">
+<td>${when(entry.at)}</td>
+<td><a href="${itemPath(entry.item)}">${entry.item.key}</a></td>
+<td>${entry.context.actor.displayName}</td>
+<td>${entry.context.capability}</td>
+<td>${describe(entry)}${entry.context.command ? html`<div class="command"><code>${entry.context.command}</code></div>` : ''}</td>
+<td>${state}</td>
+</tr>`;
+  })}</tbody></table></div>`;
+}

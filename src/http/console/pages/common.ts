@@ -1,0 +1,48 @@
+import type { ItemBrief } from '../../../read-model/read-model.ts';
+import { externalLink, type Html, html } from '../html.ts';
+import { CONSOLE_PREFIX } from '../layout.ts';
+
+/** A console path with its querystring; unset values are left out. */
+export function withQuery(
+  path: string,
+  params: Record<string, string | number | boolean | undefined>,
+): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined) search.set(name, String(value));
+  const query = search.toString();
+  return query ? `${path}?${query}` : path;
+}
+
+export const itemPath = (item: Pick<ItemBrief, 'tracker' | 'key'>) =>
+  `${CONSOLE_PREFIX}/items/${encodeURIComponent(item.tracker)}/${encodeURIComponent(item.key)}`;
+
+/** Key and title, linking to the item in its tracker (http(s) only; plain text otherwise). */
+export function trackerLink(item: Pick<ItemBrief, 'key' | 'title' | 'url'>): Html {
+  return externalLink(item.url, html`<span class="key">${item.key}</span> ${item.title}`);
+}
+
+export function when(iso: string | undefined): Html {
+  if (!iso) return html`—`;
+  const text = iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
+  return html`<time datetime="${iso}">${text}</time>`;
+}
+
+export function selectOptions(
+  options: readonly { value: string; label: string }[],
+  selected: string | undefined,
+): Html {
+  return html`${options.map(
+    (o) => html`<option value="${o.value}"${o.value === selected ? html` selected` : ''}>${o.label}</option>`,
+  )}`;
+}
+
+/** Previous/next links of a paged list. */
+export function pager(previous: string | undefined, next: string | undefined): Html {
+  if (!previous && !next) return html``;
+  return html`<nav class="pager" aria-label="Pages">${previous ? html`<a href="${previous}" rel="prev">← Previous</a>` : ''}${next ? html`<a href="${next}" rel="next">Next →</a>` : ''}</nav>`;
+}
+
+export function notice(message: string | undefined): Html {
+  return message ? html`<p class="notice" role="status">${message}</p>` : html``;
+}

@@ -1,0 +1,147 @@
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { type TrackerName, TrackerNameSchema } from '../../../domain/events.ts';
+import {
+  type TriagePage,
+  type TriageQuery,
+  TriageQuerySchema,
+  type TriageTicket,
+} from '../../../read-model/read-model.ts';
+import type { ConsoleContext } from '../console-plugin.ts';
+import { type Html, html } from '../html.ts';
+import { actionForm, CONSOLE_PREFIX, type PageFrame } from '../layout.ts';
+import { itemPath, notice, pager, trackerLink, when, withQuery } from './common.ts';
+
+const PATH = `${CONSOLE_PREFIX}/triage`;
+/** Suggestions shown per ticket: the rest are rarely right. */
+const TOP = 3;
+
+/** Fixed messages after an action: the redirect names one, so nothing a person typed is reflected. */
+const DONE = {
+  confirmed: 'Link confirmed: the job is queued and the ticket leaves the inbox once it ran.',
+  rejected: 'Suggestion rejected: it will not be suggested again.',
+  'no-match': 'Marked as no match: the ticket leaves the inbox.',
+} as const;
+type Done = keyof typeof DONE;
+
+function ticketHtml(frame: PageFrame, ticket: TriageTicket): Html {
+  const editor = frame.user.role === 'editor';
+  const ticketFields = { tracker: ticket.tracker, ticket: ticket.id };
+  const suggestions = ticket.suggestions.slice(0, TOP).map(
+    (s, index) => html`<li class="suggestion"${index === 0 ? html` data-top="true"` : ''}>
+<div class="what"><a href="${itemPath(s.item)}">${s.item.key}</a> ${s.item.title}
+<span class="confidence">${Math.round(s.confidence * 100)} %</span>
+${s.sharedTerms.length > 0 ? html`<span class="terms">matched: ${s.sharedTerms.map((term, i) => html`${i > 0 ? ', ' : ''}<mark>${term}</mark>`)}</span>` : ''}</div>
+${
+  editor
+    ? html`<div class="buttons">${actionForm(
+        frame,
+        `${PATH}/confirm`,
+        { ...ticketFields, item: s.item.id },
+        html`<button type="submit" class="primary" data-action="confirm-link">Confirm<span class="sr-only"> ${s.item.key} for ${ticket.key}</span></button>`,
+      )}${actionForm(
+        frame,
+        `${PATH}/reject`,
+        { ...ticketFields, item: s.item.id },
+        html`<button type="submit" data-action="reject-link">Not this one<span class="sr-only">: ${s.item.key} for ${ticket.key}</span></button>`,
+      )}</div>`
+    : ''
+}
+</li>`,
+  );
+  return html`<article class="ticket" data-ticket-key="${ticket.key}" aria-labelledby="t-${ticket.tracker}-${ticket.id}">
+<h2 id="t-${ticket.tracker}-${ticket.id}">${trackerLink(ticket)}</h2>
+<p class="meta">${ticket.containerKey}${ticket.customer ? html` · customer ${ticket.customer}` : ''} · filed ${when(ticket.createdAt)}</p>
+<ol class="suggestions">${suggestions}</ol>
+${
+  editor
+    ? actionForm(
+        frame,
+        `${PATH}/no-match`,
+        ticketFields,
+        html`<button type="submit" data-action="no-match">No match<span class="sr-only"> for ${ticket.key}</span></button>`,
+      )
+    : ''
+}
+</article>`;
+}
+
+export function triageView(frame: PageFrame, page: TriagePage, done: Done | undefined): Html {
+  const previous =
+    page.offset > 0
+      ? withQuery(PATH, { offset: Math.max(0, page.offset - page.limit) || undefined })
+      : undefined;
+  const next = page.nextOffset !== undefined ? withQuery(PATH, { offset: page.nextOffset }) : undefined;
+  const keys =
+    frame.user.role === 'editor'
+      ? html`<p class="hint">Keyboard: <kbd>j</kbd>/<kbd>k</kbd> move between tickets, <kbd>y</kbd> confirms the top suggestion, <kbd>n</kbd> rejects it.</p>`
+      : html`<p class="hint">You can read the inbox; confirming links needs the editor role.</p>`;
+  return html`${notice(done && DONE[done])}
+<p class="summary">${page.total} support ticket${page.total === 1 ? '' : 's'} with suggestions and no confirmed link, newest first.</p>
+${keys}
+${page.tickets.length === 0 ? html`<p class="empty">The inbox is empty.</p>` : html`<div class="inbox">${page.tickets.map((t) => ticketHtml(frame, t))}</div>`}
+${pager(previous, next)}`;
+}
+
+const LinkBody = Type.Object({
+  tracker: TrackerNameSchema,
+  ticket: Type.String({ minLength: 1, maxLength: 200 }),
+  item: Type.String({ minLength: 1, maxLength: 200 }),
+});
+const TicketBody = Type.Object({
+  tracker: TrackerNameSchema,
+  ticket: Type.String({ minLength: 1, maxLength: 200 }),
+});
+
+export function registerTriage(scope: FastifyInstance, context: ConsoleContext): void {
+  scope.get(
+    '/triage',
+    {
+      schema: {
+        querystring: Type.Object(
+          {
+            ...TriageQuerySchema.properties,
+            done: Type.Optional(Type.Union(Object.keys(DONE).map((k) => Type.Literal(k)))),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { done, ...query } = request.query as TriageQuery & { done?: Done };
+      const page = await context.readModel.triage(query);
+      return context.page(request, reply, '/triage', 'Triage', (frame) => triageView(frame, page, done));
+    },
+  );
+
+  const back = (done: Done) => withQuery(PATH, { done });
+
+  scope.post('/triage/confirm', { schema: { body: LinkBody } }, async (request, reply) => {
+    context.requireEditor(request);
+    const body = request.body as { tracker: TrackerName; ticket: string; item: string };
+    await context.actions.confirmLink(
+      { tracker: body.tracker, id: body.ticket },
+      { tracker: body.tracker, id: body.item },
+      context.person(request),
+    );
+    return reply.redirect(back('confirmed'), 303);
+  });
+
+  scope.post('/triage/reject', { schema: { body: LinkBody } }, async (request, reply) => {
+    context.requireEditor(request);
+    const body = request.body as { tracker: TrackerName; ticket: string; item: string };
+    await context.actions.rejectLink(
+      { tracker: body.tracker, id: body.ticket },
+      { tracker: body.tracker, id: body.item },
+      context.person(request),
+    );
+    return reply.redirect(back('rejected'), 303);
+  });
+
+  scope.post('/triage/no-match', { schema: { body: TicketBody } }, async (request, reply) => {
+    context.requireEditor(request);
+    const body = request.body as { tracker: TrackerName; ticket: string };
+    await context.actions.noMatch({ tracker: body.tracker, id: body.ticket }, context.person(request));
+    return reply.redirect(back('no-match'), 303);
+  });
+}
