@@ -82,8 +82,8 @@ export type ScoreInputName =
 export interface ScoreInputView {
   value: number;
   source: InputSource;
-  /** As in the scorecard, e.g. "priority High → 4". */
-  detail: string;
+  /** As in the scorecard, e.g. "priority High → 4": in the item view (`ItemDetail.row`), not in list rows. */
+  detail?: string;
   by?: string;
 }
 

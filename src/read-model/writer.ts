@@ -1,0 +1,287 @@
+import type { Verdict } from '../domain/acceptance/findings.ts';
+import type { ItemRef, TrackerName } from '../domain/events.ts';
+import type { ScoreResult } from '../domain/scoring/types.ts';
+import type { Candidate } from '../linking/index-replica.ts';
+import type { RedisClient } from '../queue/connection.ts';
+import type { TrackerItem } from '../trackers/tracker.ts';
+import { ITEM_PARTS, type ReadModelKeys, readModelKeys } from './keys.ts';
+import type { BoardView, SprintRecord } from './read-model.ts';
+import {
+  type AcceptanceDetail,
+  type AcceptancePart,
+  containerIdOf,
+  docId,
+  type ScorePart,
+  safeUrl,
+  scorePartOf,
+  weekOf,
+} from './records.ts';
+import { createReplicatedWriter, type ReplicatedWriter } from './replicated-hashes.ts';
+
+// Keeps each container's acceptance counters and the week's share in step with the item's status, atomically.
+const ACCEPTANCE_COUNTS = `
+local touched = {}
+local function adjust(entry, by)
+  local cut = string.find(entry, '|[^|]*$')
+  local container, status = string.sub(entry, 1, cut - 1), string.sub(entry, cut + 1)
+  redis.call('HINCRBY', KEYS[2], container .. '|checked', by)
+  if status == 'fails' then redis.call('HINCRBY', KEYS[2], container .. '|failing', by) end
+  touched[container] = true
+end
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then adjust(old, -1) end
+if ARGV[2] ~= '' then
+  local entry = ARGV[2] .. '|' .. ARGV[3]
+  redis.call('HSET', KEYS[1], ARGV[1], entry)
+  adjust(entry, 1)
+else
+  redis.call('HDEL', KEYS[1], ARGV[1])
+end
+for container in pairs(touched) do
+  local checked = redis.call('HGET', KEYS[2], container .. '|checked') or '0'
+  local failing = redis.call('HGET', KEYS[2], container .. '|failing') or '0'
+  redis.call('HSET', KEYS[3], container .. '|' .. ARGV[4], checked .. ' ' .. failing)
+end
+return 1`;
+
+// Sets and deletes fields of a ticket, then decides whether it waits in the inbox: open, not linked, not
+// dismissed, and at least one suggestion nobody has confirmed or rejected.
+const TRIAGE_UPDATE = `
+local n = tonumber(ARGV[2])
+for i = 0, n - 1 do redis.call('HSET', KEYS[1], ARGV[3 + 2 * i], ARGV[4 + 2 * i]) end
+for i = 3 + 2 * n, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
+local f = redis.call('HMGET', KEYS[1], 'open', 'linked', 'nomatch', 'ids', 'created')
+local waiting = false
+if f[1] == '1' and f[2] ~= '1' and not f[3] and f[4] then
+  for id in string.gmatch(f[4], '%S+') do
+    if not redis.call('HGET', KEYS[1], 's:' .. id) then
+      waiting = true
+      break
+    end
+  end
+end
+if waiting then
+  redis.call('ZADD', KEYS[2], tonumber(f[5]) or 0, ARGV[1])
+  return 1
+end
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 0`;
+
+/** Keep the last sprints of a board (the page shows 10). */
+const SPRINTS_KEPT = 20;
+
+export interface TicketInfo {
+  tracker: TrackerName;
+  id: string;
+  key: string;
+  title: string;
+  url: string;
+  container: string;
+  containerKey: string;
+  customer?: string;
+  createdAt: string;
+}
+
+export interface StoredSuggestion {
+  item: { tracker: TrackerName; id: string; key: string; title: string; url?: string };
+  confidence: number;
+  sharedTerms: string[];
+}
+
+/**
+ * The writing side of the console's read model, used by the jobs that write the trackers, right after their
+ * write, so the console is never staler than the comments. A dry run writes nothing here (callers check).
+ */
+export interface ReadModelWriter {
+  /** The item's score, its inputs and customers; the scorecard's content for the item view. */
+  scored(item: TrackerItem, result: ScoreResult): Promise<void>;
+  /** The item's acceptance status; `skipped` carries the exemption. */
+  checked(item: TrackerItem, verdict: Verdict, skipped?: AcceptanceDetail['skipped']): Promise<void>;
+  /** The item is gone or left the backlog. */
+  removed(ref: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
+  /** A support ticket was matched: its suggestions (best first), or none when it is already linked. */
+  suggested(
+    ticket: TrackerItem,
+    customer: string | undefined,
+    candidates: readonly Candidate[],
+  ): Promise<void>;
+  /** The ticket is linked already (by a person in the tracker, or earlier): not for the inbox. */
+  ticketLinked(ticket: TrackerItem, item?: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
+  /** The link was removed: never suggested again; `stillLinked` when the ticket has other links. */
+  ticketUnlinked(
+    ticket: TrackerItem,
+    item: Pick<ItemRef, 'tracker' | 'id'>,
+    stillLinked: boolean,
+  ): Promise<void>;
+  /** A person said none of the suggestions is the ticket's item. */
+  noMatch(ticket: Pick<ItemRef, 'tracker' | 'id'>, by: string): Promise<void>;
+  sprintPosted(board: BoardView, record: SprintRecord): Promise<void>;
+}
+
+export function ticketInfoOf(ticket: TrackerItem, customer: string | undefined): TicketInfo {
+  return {
+    tracker: ticket.ref.tracker,
+    id: ticket.ref.id,
+    key: ticket.ref.key,
+    title: ticket.title,
+    url: ticket.url,
+    container: containerIdOf(ticket),
+    containerKey: ticket.container.key,
+    ...(customer === undefined ? {} : { customer }),
+    createdAt: ticket.createdAt,
+  };
+}
+
+function sameApartFromTime<T extends { at: string }>(stored: string | undefined, next: T): T {
+  if (!stored) return next;
+  const previous = JSON.parse(stored) as T;
+  return JSON.stringify({ ...previous, at: next.at }) === JSON.stringify(next) ? previous : next;
+}
+
+export function createReadModelWriter(
+  redis: RedisClient,
+  keyPrefix: string,
+  now: () => Date = () => new Date(),
+): ReadModelWriter {
+  const keys: ReadModelKeys = readModelKeys(keyPrefix);
+  const items: ReplicatedWriter = createReplicatedWriter(redis, keys.items);
+
+  async function counts(field: string, container: string, status: string) {
+    await redis.eval(
+      ACCEPTANCE_COUNTS,
+      3,
+      keys.items.status,
+      keys.items.counts,
+      keys.items.weekly,
+      field,
+      container,
+      status,
+      weekOf(now()),
+    );
+  }
+
+  async function updateTicket(
+    ticket: Pick<ItemRef, 'tracker' | 'id'>,
+    set: Record<string, string>,
+    remove: readonly string[] = [],
+  ) {
+    const member = docId(ticket);
+    const pairs = Object.entries(set).flat();
+    await redis.eval(
+      TRIAGE_UPDATE,
+      2,
+      keys.triage.ticket(member),
+      keys.triage.inbox,
+      member,
+      String(pairs.length / 2),
+      ...pairs,
+      ...remove,
+    );
+  }
+
+  const ticketFields = (ticket: TrackerItem, customer?: string) => ({
+    info: JSON.stringify(ticketInfoOf(ticket, customer)),
+    open: ticket.status.category === 'done' ? '0' : '1',
+    created: String(Date.parse(ticket.createdAt) || 0),
+  });
+
+  return {
+    async scored(item, result) {
+      const field = docId(item.ref);
+      const next = scorePartOf(item, result, now().toISOString());
+      const part: ScorePart = sameApartFromTime(await items.get('score', field), next);
+      await items.put('score', field, JSON.stringify(part));
+      await redis.hset(keys.items.scorecards, field, JSON.stringify(result));
+    },
+
+    async checked(item, verdict, skipped) {
+      const field = docId(item.ref);
+      const at = now().toISOString();
+      const status: AcceptancePart['status'] = skipped ? 'skipped' : verdict.ok ? 'passes' : 'fails';
+      const errors = verdict.findings.filter((finding) => finding.severity === 'error');
+      const next: AcceptancePart = {
+        container: containerIdOf(item),
+        containerKey: item.container.key,
+        status,
+        findings: status === 'fails' ? errors.map((finding) => finding.name) : [],
+        at,
+      };
+      const part = sameApartFromTime(await items.get('acceptance', field), next);
+      await items.put('acceptance', field, JSON.stringify(part));
+      const detail: AcceptanceDetail = {
+        template: verdict.template,
+        findings: verdict.findings,
+        ...(skipped ? { skipped } : {}),
+        at,
+      };
+      await redis.hset(keys.items.verdicts, field, JSON.stringify(detail));
+      await counts(field, part.container, status);
+    },
+
+    async removed(ref) {
+      const field = docId(ref);
+      for (const part of ITEM_PARTS) await items.remove(part, field);
+      await redis.hdel(keys.items.scorecards, field);
+      await redis.hdel(keys.items.verdicts, field);
+      await counts(field, '', '');
+    },
+
+    async suggested(ticket, customer, candidates) {
+      const suggestions: StoredSuggestion[] = candidates.map((candidate) => {
+        const url = safeUrl(candidate.item.url);
+        return {
+          item: {
+            tracker: candidate.item.ref.tracker,
+            id: candidate.item.ref.id,
+            key: candidate.item.ref.key,
+            title: candidate.item.title,
+            ...(url ? { url } : {}),
+          },
+          confidence: candidate.confidence,
+          sharedTerms: candidate.sharedTerms,
+        };
+      });
+      await updateTicket(ticket.ref, {
+        ...ticketFields(ticket, customer),
+        ids: candidates.map((candidate) => docId(candidate.item.ref)).join(' '),
+        suggestions: JSON.stringify(suggestions),
+        linked: '0',
+      });
+    },
+
+    async ticketLinked(ticket, item) {
+      await updateTicket(ticket.ref, {
+        ...ticketFields(ticket),
+        linked: '1',
+        ...(item ? { [`s:${docId(item)}`]: 'confirmed' } : {}),
+      });
+    },
+
+    async ticketUnlinked(ticket, item, stillLinked) {
+      await updateTicket(ticket.ref, {
+        ...ticketFields(ticket),
+        linked: stillLinked ? '1' : '0',
+        [`s:${docId(item)}`]: 'rejected',
+      });
+    },
+
+    async noMatch(ticket, by) {
+      await updateTicket(ticket, { nomatch: JSON.stringify({ by, at: now().toISOString() }) });
+    },
+
+    async sprintPosted(board, record) {
+      const order = keys.sprints.order(board.id);
+      const records = keys.sprints.records(board.id);
+      const end = Date.parse(record.end ?? record.postedAt) || now().getTime();
+      await redis.hset(keys.sprints.boards, board.id, JSON.stringify(board));
+      await redis.multi().hset(records, record.id, JSON.stringify(record)).zadd(order, end, record.id).exec();
+      const dropped = await redis.zrange(order, 0, String(-(SPRINTS_KEPT + 1)));
+      if (dropped.length > 0)
+        await redis
+          .multi()
+          .zrem(order, ...dropped)
+          .hdel(records, ...dropped)
+          .exec();
+    },
+  };
+}
