@@ -23,6 +23,20 @@ export function metricsKey(keyPrefix: string): string {
   return `{${keyPrefix}:metrics}:counters`;
 }
 
+/** Hash per hour (ms of its start): delivery outcome → count, for the console's deliveries chart. */
+export function deliveryHourKey(keyPrefix: string, hourMs: number): string {
+  return `{${keyPrefix}:metrics}:deliveries:${hourMs}`;
+}
+
+/** List of the latest rate-limit pauses (JSON, newest first). */
+export function pausesKey(keyPrefix: string): string {
+  return `{${keyPrefix}:metrics}:pauses`;
+}
+
+/** Hourly counts outlive the chart's 24 hours by a few days; older hours expire. */
+const HOUR_TTL_SECONDS = 8 * 86_400;
+const PAUSES_KEPT = 100;
+
 /** Field names of the hash: `kind|label|label...`; labels never contain `|` (names of trackers, jobs, outcomes). */
 export const field = (...parts: (string | number)[]) => parts.join('|');
 
@@ -37,6 +51,9 @@ export function createRedisMetricsSink(
   const key = metricsKey(keyPrefix);
   const counts = new Map<string, number>();
   const gauges = new Map<string, number>();
+  /** Hour start (ms) → outcome → count. */
+  const hourly = new Map<number, Map<string, number>>();
+  const pauses: string[] = [];
   let timer: NodeJS.Timeout | undefined;
   const add = (name: string, by: number) => {
     counts.set(name, (counts.get(name) ?? 0) + by);
@@ -49,12 +66,27 @@ export function createRedisMetricsSink(
     const multi = redis.multi();
     for (const [name, by] of counts) multi.hincrby(key, name, by);
     for (const [name, value] of gauges) multi.hset(key, name, value);
+    for (const [hour, outcomes] of hourly) {
+      const hourKey = deliveryHourKey(keyPrefix, hour);
+      for (const [outcome, by] of outcomes) multi.hincrby(hourKey, outcome, by);
+      multi.expire(hourKey, HOUR_TTL_SECONDS);
+    }
+    if (pauses.length > 0)
+      multi.lpush(pausesKey(keyPrefix), ...pauses).ltrim(pausesKey(keyPrefix), 0, PAUSES_KEPT - 1);
     counts.clear();
     gauges.clear();
+    hourly.clear();
+    pauses.length = 0;
     await multi.exec().catch(() => undefined);
   }
   return {
-    delivery: (tracker, outcome) => add(field('delivery', tracker, outcome), 1),
+    delivery(tracker, outcome) {
+      const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+      const outcomes = hourly.get(hour) ?? new Map<string, number>();
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      hourly.set(hour, outcomes);
+      add(field('delivery', tracker, outcome), 1);
+    },
     job(capability, outcome, durationMs) {
       const seconds = durationMs / 1000;
       const bucket = JOB_BUCKETS.find((le) => seconds <= le) ?? '+Inf';
@@ -64,6 +96,7 @@ export function createRedisMetricsSink(
     },
     trackerCall: (tracker, operation, status) => add(field('tracker', tracker, operation, status), 1),
     rateLimited(tracker, waitMs) {
+      pauses.unshift(JSON.stringify({ tracker, at: new Date().toISOString(), pauseMs: Math.round(waitMs) }));
       add(field('ratelimit', tracker), 1);
       add(field('ratelimit_ms', tracker), Math.round(waitMs));
     },

@@ -1,0 +1,382 @@
+import type { Queue } from 'bullmq';
+import type { AuditEntry } from '../audit/audit-entry.ts';
+import { changeKey } from '../audit/audit-entry.ts';
+import type { AuditStore } from '../audit/audit-store.ts';
+import { lastChange } from '../audit/undo.ts';
+import type { Doc, Inline } from '../domain/doc.ts';
+import type { TrackerName } from '../domain/events.ts';
+import { renderScorecard } from '../domain/scoring/render.ts';
+import type { ScoreResult } from '../domain/scoring/types.ts';
+import { createLinkRecords } from '../linking/link-records.ts';
+import type { RedisClient } from '../queue/connection.ts';
+import { type BacklogIndex, comparatorFor, type Entry, filterFor, rowOf, topK } from './backlog-index.ts';
+import { readModelKeys } from './keys.ts';
+import { readOperations } from './operations.ts';
+import type {
+  AcceptanceHealth,
+  ActivityEntry,
+  BacklogQuery,
+  BacklogRow,
+  BoardView,
+  ContainerId,
+  ItemDetail,
+  LinkedTicket,
+  ReadModel,
+  SprintRecord,
+  SuggestionState,
+  TriageTicket,
+  WeekShare,
+} from './read-model.ts';
+import { type AcceptanceDetail, briefOf, docId, safeUrl, weekOf } from './records.ts';
+import type { Replica } from './replicated-hashes.ts';
+import type { StoredSuggestion, TicketInfo } from './writer.ts';
+
+export interface RedisReadModelOptions {
+  redis: RedisClient;
+  keyPrefix: string;
+  index: BacklogIndex;
+  replica: Replica;
+  audit: AuditStore;
+  queue: Queue;
+  now?: () => Date;
+}
+
+/** Pages up to this deep are selected in one pass; deeper ones sort the whole view once and keep it. */
+const ONE_PASS_DEPTH = 2_000;
+const WEEKS = 12;
+/** Weeks looked back for the last share known before the chart's first week. */
+const WEEKS_BACK = 52;
+const HISTORY = 50;
+const SPRINTS_SHOWN = 10;
+
+type Scored = Entry & { score: NonNullable<Entry['score']> };
+
+/** Tracker content is hostile: a link in a rendered doc keeps its href only when it is http(s). */
+function safeDoc(document: Doc): Doc {
+  const runs = (content: Inline): Inline =>
+    content.map(({ href, ...run }) => {
+      const url = safeUrl(href);
+      return url ? { ...run, href: url } : run;
+    });
+  return {
+    blocks: document.blocks.map((block) => {
+      switch (block.type) {
+        case 'heading':
+        case 'paragraph':
+          return { ...block, content: runs(block.content) };
+        case 'bulletList':
+        case 'orderedList':
+          return { ...block, items: block.items.map(runs) };
+        case 'table':
+          return { ...block, header: block.header.map(runs), rows: block.rows.map((row) => row.map(runs)) };
+        default:
+          return block;
+      }
+    }),
+  };
+}
+
+function mondaysBack(now: Date, count: number): string[] {
+  const current = Date.parse(weekOf(now));
+  return Array.from({ length: count }, (_, i) => new Date(current - (count - 1 - i) * 7 * 86_400_000)).map(
+    (date) => date.toISOString().slice(0, 10),
+  );
+}
+
+export function createRedisReadModel(options: RedisReadModelOptions): ReadModel {
+  const { redis, index, replica, audit } = options;
+  const now = options.now ?? (() => new Date());
+  const keys = readModelKeys(options.keyPrefix);
+  const records = createLinkRecords(redis, options.keyPrefix);
+  let sorted: { key: string; entries: Scored[] } | undefined;
+
+  /** The whole view in order, kept until the index changes or another view is asked for. */
+  function wholeView(query: BacklogQuery): Scored[] {
+    const { offset: _offset, limit: _limit, ...view } = query;
+    const key = `${replica.generation}|${JSON.stringify(view)}`;
+    if (sorted?.key !== key) {
+      const keep = filterFor(query);
+      const entries = [...index.entries.values()].filter(keep) as Scored[];
+      entries.sort(comparatorFor(query));
+      sorted = { key, entries };
+    }
+    return sorted.entries;
+  }
+
+  async function undoableIds(tracker: TrackerName, id: string): Promise<Set<string>> {
+    const entries = await audit.list({ item: { tracker, idOrKey: id }, limit: HISTORY });
+    return new Set(lastChange(entries).map((entry) => entry.id));
+  }
+
+  async function activityEntries(entries: AuditEntry[]): Promise<ActivityEntry[]> {
+    const undoable = new Map<string, Promise<Set<string>>>();
+    return Promise.all(
+      entries.map(async (entry) => {
+        const item = docId(entry.item);
+        let ids = undoable.get(item);
+        if (!ids) {
+          ids = undoableIds(entry.item.tracker, entry.item.id);
+          undoable.set(item, ids);
+        }
+        return { entry, change: changeKey(entry), undoable: (await ids).has(entry.id) };
+      }),
+    );
+  }
+
+  async function tickets(field: string, result: ScoreResult | undefined, tracker: TrackerName) {
+    const [kind, ...rest] = field.split(':');
+    const recorded = await records.ticketsOf({ tracker: kind as TrackerName, id: rest.join(':') });
+    const linked: LinkedTicket[] = (result?.evidence ?? []).map((evidence) => {
+      const record = recorded.find((entry) => entry.ticket.key === evidence.ticketRef);
+      const url = safeUrl(evidence.url);
+      return {
+        tracker: record?.ticket.tracker ?? tracker,
+        id: record?.ticket.id ?? evidence.ticketRef,
+        key: evidence.ticketRef,
+        title: evidence.title ?? evidence.ticketRef,
+        ...(url ? { url } : {}),
+        ...(evidence.customerId ? { customer: evidence.customerId } : {}),
+        how: record?.how ?? 'tracker',
+        ...(record?.confidence === undefined ? {} : { confidence: record.confidence }),
+      };
+    });
+    return linked;
+  }
+
+  return {
+    async containers() {
+      await replica.sync();
+      return index.containers();
+    },
+
+    async backlog(query) {
+      await replica.sync();
+      const offset = query.offset ?? 0;
+      const limit = query.limit ?? 50;
+      let page: Scored[];
+      let total: number;
+      if (offset + limit <= ONE_PASS_DEPTH) {
+        const found = topK(index.entries.values(), filterFor(query), comparatorFor(query), offset + limit);
+        page = found.top.slice(offset) as Scored[];
+        total = found.total;
+      } else {
+        const view = wholeView(query);
+        page = view.slice(offset, offset + limit);
+        total = view.length;
+      }
+      return {
+        rows: page.map(rowOf),
+        total,
+        offset,
+        limit,
+        ...(offset + limit < total ? { nextOffset: offset + limit } : {}),
+      };
+    },
+
+    async *backlogRows(query): AsyncIterable<BacklogRow> {
+      await replica.sync();
+      for (const entry of wholeView(query)) yield rowOf(entry);
+    },
+
+    async item({ tracker, idOrKey }) {
+      await replica.sync();
+      const entry = index.find(tracker, idOrKey);
+      if (!entry?.score) return undefined;
+      const field = docId(entry.score);
+      const [scorecard, verdict] = await Promise.all([
+        redis.hget(keys.items.scorecards, field),
+        redis.hget(keys.items.verdicts, field),
+      ]);
+      const result = scorecard ? (JSON.parse(scorecard) as ScoreResult) : undefined;
+      const detail = verdict ? (JSON.parse(verdict) as AcceptanceDetail) : undefined;
+      const row = rowOf(entry as Scored);
+      for (const [name, input] of Object.entries(result?.inputs ?? {})) {
+        const view = row.inputs[name as keyof typeof row.inputs];
+        if (view) view.detail = input.detail;
+      }
+      const [linked, history] = await Promise.all([
+        tickets(field, result, tracker),
+        audit.list({ item: { tracker, idOrKey: entry.score.id }, limit: HISTORY }),
+      ]);
+      const undoable = new Set(lastChange(history).map((audited) => audited.id));
+      const acceptance: ItemDetail['acceptance'] = {
+        status: row.acceptance.status,
+        findings: (detail?.findings ?? []).map((finding) => ({
+          name: finding.name,
+          severity: finding.severity,
+          message: finding.message,
+          fix: finding.fix,
+          ...(finding.line === undefined ? {} : { line: finding.line }),
+          ...(finding.excerpt === undefined ? {} : { excerpt: finding.excerpt }),
+        })),
+        ...(detail ? { template: detail.template, checkedAt: detail.at } : {}),
+        ...(detail?.skipped ? { skipped: detail.skipped } : {}),
+      };
+      return {
+        row,
+        scorecard: result ? safeDoc(renderScorecard(result)) : { blocks: [] },
+        acceptance,
+        tickets: linked,
+        history: history.map((audited) => ({
+          entry: audited,
+          change: changeKey(audited),
+          undoable: undoable.has(audited.id),
+        })),
+      };
+    },
+
+    async triage(query) {
+      const offset = query.offset ?? 0;
+      const limit = query.limit ?? 25;
+      const [members, total] = await Promise.all([
+        redis.zrevrange(keys.triage.inbox, offset, offset + limit - 1),
+        redis.zcard(keys.triage.inbox),
+      ]);
+      const pipeline = redis.pipeline();
+      for (const member of members) pipeline.hgetall(keys.triage.ticket(member));
+      const replies = members.length > 0 ? ((await pipeline.exec()) ?? []) : [];
+      const found: TriageTicket[] = [];
+      for (const [, reply] of replies) {
+        const fields = reply as Record<string, string>;
+        if (!fields.info) continue;
+        const info = JSON.parse(fields.info) as TicketInfo;
+        const suggestions = JSON.parse(fields.suggestions ?? '[]') as StoredSuggestion[];
+        const url = safeUrl(info.url);
+        found.push({
+          tracker: info.tracker,
+          id: info.id,
+          key: info.key,
+          title: info.title,
+          ...(url ? { url } : {}),
+          container: info.container,
+          containerKey: info.containerKey,
+          ...(info.customer ? { customer: info.customer } : {}),
+          createdAt: info.createdAt,
+          suggestions: suggestions.map((suggestion) => ({
+            item: briefOf({ ...suggestion.item, url: suggestion.item.url ?? '' }),
+            confidence: suggestion.confidence,
+            sharedTerms: suggestion.sharedTerms,
+            state: (fields[`s:${docId(suggestion.item)}`] as SuggestionState | undefined) ?? 'pending',
+          })),
+        });
+      }
+      return {
+        tickets: found,
+        total,
+        offset,
+        limit,
+        ...(offset + limit < total ? { nextOffset: offset + limit } : {}),
+      };
+    },
+
+    triageCount: () => redis.zcard(keys.triage.inbox),
+
+    async acceptanceHealth(container: ContainerId) {
+      await replica.sync();
+      let view = index.containers().find((known) => known.id === container);
+      let checked = 0;
+      let failing = 0;
+      const groups = new Map<string, AcceptanceHealth['byFinding'][number]>();
+      for (const entry of index.entries.values()) {
+        const acceptance = entry.acceptance;
+        if (acceptance?.container !== container) continue;
+        checked += 1;
+        view ??= {
+          id: container,
+          tracker: container.startsWith('trello:') ? 'trello' : 'jira',
+          key: acceptance.containerKey,
+          role: 'backlog',
+          items: 0,
+        };
+        if (acceptance.status !== 'fails') continue;
+        failing += 1;
+        const brief = entry.score ? briefOf(entry.score) : undefined;
+        for (const name of acceptance.findings) {
+          const group = groups.get(name) ?? { finding: name, count: 0, items: [] };
+          group.count += 1;
+          if (brief) group.items.push(brief);
+          groups.set(name, group);
+        }
+      }
+      if (!view) return undefined;
+      const weeks = mondaysBack(now(), WEEKS + WEEKS_BACK);
+      const stored = await redis.hmget(keys.items.weekly, ...weeks.map((week) => `${container}|${week}`));
+      const weekly: WeekShare[] = [];
+      let last = { checked: 0, failing: 0 };
+      weeks.forEach((week, i) => {
+        const value = stored[i];
+        if (value) {
+          const [c, f] = value.split(' ').map(Number);
+          last = { checked: c ?? 0, failing: f ?? 0 };
+        }
+        if (i >= WEEKS_BACK) {
+          weekly.push({
+            week,
+            ...last,
+            share: last.checked > 0 ? last.failing / last.checked : 0,
+          });
+        }
+      });
+      return {
+        container: view,
+        checked,
+        failing,
+        byFinding: [...groups.values()].sort(
+          (a, b) => b.count - a.count || a.finding.localeCompare(b.finding),
+        ),
+        weekly,
+      };
+    },
+
+    async boards() {
+      const stored = await redis.hvals(keys.sprints.boards);
+      return stored.map((json) => JSON.parse(json) as BoardView).sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    async sprints(board) {
+      const stored = await redis.hget(keys.sprints.boards, board);
+      if (!stored) return undefined;
+      const ids = await redis.zrevrange(keys.sprints.order(board), 0, SPRINTS_SHOWN - 1);
+      const values = ids.length > 0 ? await redis.hmget(keys.sprints.records(board), ...ids) : [];
+      const sprints = values.flatMap((json) => (json ? [JSON.parse(json) as SprintRecord] : [])).reverse();
+      return { board: JSON.parse(stored) as BoardView, sprints };
+    },
+
+    async activity(query) {
+      const limit = query.limit ?? 50;
+      const person = query.person?.toLowerCase();
+      const before = query.before ? Number(query.before) : undefined;
+      const item = query.item && query.tracker ? { tracker: query.tracker, idOrKey: query.item } : undefined;
+      const startAt = query.before ? (await audit.get(query.before))?.at : undefined;
+      let until = startAt ? new Date(startAt) : undefined;
+      const found: AuditEntry[] = [];
+      const seen = new Set<string>();
+      const batch = 200;
+      for (let round = 0; round < 20 && found.length <= limit; round++) {
+        const entries = await audit.list({
+          ...(item ? { item } : {}),
+          ...(query.capability ? { capability: query.capability } : {}),
+          ...(until ? { until } : {}),
+          limit: batch,
+        });
+        for (const entry of entries) {
+          if (seen.has(entry.id)) continue;
+          seen.add(entry.id);
+          if (before !== undefined && Number(entry.id) >= before) continue;
+          if (person && entry.context.actor.displayName.toLowerCase() !== person) continue;
+          found.push(entry);
+        }
+        const oldest = entries.at(-1);
+        if (entries.length < batch || !oldest) break;
+        until = new Date(oldest.at);
+      }
+      const page = found.slice(0, limit);
+      return {
+        entries: await activityEntries(page),
+        ...(found.length > limit && page.length > 0 ? { nextBefore: page.at(-1)!.id } : {}),
+      };
+    },
+
+    operations: () => readOperations(redis, options.keyPrefix, options.queue, now),
+  };
+}
