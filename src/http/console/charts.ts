@@ -29,7 +29,7 @@ export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#8C6D00', '
 
 const WIDTH = 640;
 const HEIGHT = 300;
-const MARGIN = { top: 16, right: 16, bottom: 64, left: 64 };
+const MARGIN = { top: 16, right: 28, bottom: 64, left: 64 };
 const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
 const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 const TICKS = 4;

@@ -4,6 +4,7 @@ import { actionForm, CONSOLE_PREFIX, type PageFrame } from '../layout.ts';
 import { itemPath, when } from './common.ts';
 
 export const UNDO_PATH = `${CONSOLE_PREFIX}/undo`;
+export const UNDONE_NOTICE = 'Undo queued: the item gets its previous values back once the job ran.';
 
 function describe(entry: ActivityEntry['entry']): Html {
   const target = entry.target;

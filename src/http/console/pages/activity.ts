@@ -6,7 +6,7 @@ import type { ConsoleContext } from '../console-plugin.ts';
 import { ConsoleError } from '../console-plugin.ts';
 import { html } from '../html.ts';
 import { CONSOLE_PREFIX } from '../layout.ts';
-import { activityTable, UNDO_PATH } from './activity-table.ts';
+import { activityTable, UNDO_PATH, UNDONE_NOTICE } from './activity-table.ts';
 import { notice, pager, selectOptions, withQuery } from './common.ts';
 
 const PATH = `${CONSOLE_PREFIX}/activity`;
@@ -54,7 +54,7 @@ export function registerActivity(scope: FastifyInstance, context: ConsoleContext
         '/activity',
         'Activity',
         (frame) =>
-          html`${notice(undone ? 'Undo queued: the item gets its previous values back once the job ran.' : undefined)}
+          html`${notice(undone ? UNDONE_NOTICE : undefined)}
 ${filterForm(query)}
 ${activityTable(frame, page.entries, withQuery(PATH, { ...query, undone: undefined }))}
 ${pager(first, next)}`,

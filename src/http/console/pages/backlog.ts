@@ -63,7 +63,7 @@ function acceptanceCell(status: AcceptanceStatus, findings: readonly string[]): 
 function inputCell(row: BacklogRow, name: ScoreInputName): Html {
   const input = row.inputs[name];
   if (!input) return html`<td class="num muted">—</td>`;
-  return html`<td class="num" title="${input.detail}">${input.value}<span class="source">${input.source}</span></td>`;
+  return html`<td class="num"${input.detail ? html` title="${input.detail}"` : ''}>${input.value}<span class="source">${input.source}</span></td>`;
 }
 
 function rowHtml(row: BacklogRow): Html {

@@ -28,6 +28,11 @@ export function when(iso: string | undefined): Html {
   return html`<time datetime="${iso}">${text}</time>`;
 }
 
+/** A date without its time, for things that happen on days (sprint starts and ends). */
+export function day(iso: string | undefined): Html {
+  return iso ? html`<time datetime="${iso}">${iso.slice(0, 10)}</time>` : html`—`;
+}
+
 export function selectOptions(
   options: readonly { value: string; label: string }[],
   selected: string | undefined,

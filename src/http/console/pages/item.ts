@@ -5,10 +5,10 @@ import type { ItemDetail, LinkedTicket } from '../../../read-model/read-model.ts
 import type { ConsoleContext } from '../console-plugin.ts';
 import { ConsoleError } from '../console-plugin.ts';
 import { docToHtml } from '../doc-html.ts';
-import { type Html, html } from '../html.ts';
+import { externalLink, type Html, html } from '../html.ts';
 import type { PageFrame } from '../layout.ts';
-import { activityTable } from './activity-table.ts';
-import { itemPath, trackerLink, when } from './common.ts';
+import { activityTable, UNDONE_NOTICE } from './activity-table.ts';
+import { itemPath, notice, trackerLink, when } from './common.ts';
 
 function tickets(list: readonly LinkedTicket[]): Html {
   if (list.length === 0) return html`<p class="empty">No linked support tickets.</p>`;
@@ -25,13 +25,17 @@ function acceptance(detail: ItemDetail): Html {
   if (findings.length === 0) return head;
   return html`${head}<table><caption class="sr-only">Acceptance findings</caption><thead><tr><th scope="col">Finding</th><th scope="col">Severity</th><th scope="col">What is wrong</th><th scope="col">How to fix it</th></tr></thead><tbody>${findings.map(
     (f) =>
-      html`<tr><td>${f.name}</td><td>${f.severity}</td><td>${f.message}${f.excerpt ? html`<div class="excerpt">Line ${f.line ?? '?'}: <q>${f.excerpt}</q></div>` : ''}</td><td>${f.fix}</td></tr>`,
+      html`<tr><td>${f.name}</td><td>${f.severity}</td><td>${f.message}${f.excerpt ? html`<div class="excerpt">${f.line ? `Line ${f.line}: ` : ''}<q>${f.excerpt}</q></div>` : ''}</td><td>${f.fix}</td></tr>`,
   )}</tbody></table>`;
 }
 
-export function itemView(frame: PageFrame, detail: ItemDetail): Html {
+export function itemView(frame: PageFrame, detail: ItemDetail, undone = false): Html {
   const { row } = detail;
-  return html`<p class="lead" data-item-key="${row.key}" data-score="${row.score}">${trackerLink(row)} <span class="muted">${row.containerKey}${row.type ? html` · ${row.type}` : ''}${row.status ? html` · ${row.status}` : ''}</span></p>
+  const open = row.url
+    ? externalLink(row.url, `Open ${row.key} in ${row.tracker === 'jira' ? 'Jira' : 'Trello'}`)
+    : '';
+  return html`${notice(undone ? UNDONE_NOTICE : undefined)}
+<p class="lead" data-item-key="${row.key}" data-score="${row.score}">${open} <span class="muted">${row.containerKey}${row.type ? html` · ${row.type}` : ''}${row.status ? html` · ${row.status}` : ''}</span></p>
 <section aria-labelledby="scorecard"><h2 id="scorecard">Scorecard</h2>
 <p>Score <strong>${row.score}</strong> (${row.model}), ${row.customers} distinct customer${row.customers === 1 ? '' : 's'}, scored ${when(row.scoredAt)}.</p>
 ${docToHtml(detail.scorecard)}</section>
@@ -56,7 +60,7 @@ export function registerItem(scope: FastifyInstance, context: ConsoleContext): v
       const detail = await context.readModel.item({ tracker, idOrKey });
       if (!detail) throw new ConsoleError(404, `No ${tracker} item ${idOrKey} in the read model yet.`);
       return context.page(request, reply, '/backlog', `${detail.row.key}: ${detail.row.title}`, (frame) =>
-        itemView(frame, detail),
+        itemView(frame, detail, (request.query as { undone?: '1' }).undone === '1'),
       );
     },
   );

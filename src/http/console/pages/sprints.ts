@@ -6,7 +6,7 @@ import type { ConsoleContext } from '../console-plugin.ts';
 import { externalLink, type Html, html } from '../html.ts';
 import { CONSOLE_PREFIX } from '../layout.ts';
 import { containerPicker } from './acceptance.ts';
-import { when } from './common.ts';
+import { day, when } from './common.ts';
 
 const PATH = `${CONSOLE_PREFIX}/sprints`;
 
@@ -44,11 +44,13 @@ export function sprintsView(view: SprintsView): Html {
   const summaries = [...sprints].reverse().map(
     (s) => html`<article class="sprint">
 <h3>${externalLink(s.summaryUrl, s.name)}</h3>
-<p class="meta">${when(s.start)} → ${when(s.end)} · posted ${when(s.postedAt)} · ${s.figures.completed} completed, ${s.figures.carriedOver} carried over, ${s.figures.added} added</p>
+<p class="meta">${day(s.start)} → ${day(s.end)} · posted ${when(s.postedAt)} · ${s.figures.completed} completed, ${s.figures.carriedOver} carried over, ${s.figures.added} added</p>
 <pre class="summary-text">${s.summaryText}</pre>
 </article>`,
   );
-  return html`<h2>Trend</h2>${trend}<h2>Active sprint</h2>${burnUp}<h2>Summaries posted</h2>${summaries}`;
+  return html`<div class="charts"><section aria-labelledby="trend"><h2 id="trend">Trend</h2>${trend}</section>
+<section aria-labelledby="active"><h2 id="active">Active sprint</h2>${burnUp}</section></div>
+<h2>Summaries posted</h2>${summaries}`;
 }
 
 export function registerSprints(scope: FastifyInstance, context: ConsoleContext): void {

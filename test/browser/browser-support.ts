@@ -1,0 +1,45 @@
+import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** Where screenshots go: CONSOLE_SCREENSHOTS (docs/console when refreshing the docs' pictures) or a temp dir. */
+export function screenshotDir(label: string): string {
+  const dir = process.env.CONSOLE_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), `refinery-${label}-`));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * A full-page screenshot that must show something: a blank or unstyled page compresses to a few kilobytes,
+ * a console page with its tables and charts to tens.
+ */
+export async function screenshot(page: Page, dir: string, name: string): Promise<string> {
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  expect(statSync(path).size, `${name}.png looks blank`).toBeGreaterThan(20_000);
+  expect(
+    ((await page.locator('main').textContent()) ?? '').trim().length,
+    `${name}: no text`,
+  ).toBeGreaterThan(40);
+  return path;
+}
+
+/** axe-core on the page as it is: no serious or critical violation. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(' | ')}`,
+    );
+  expect(bad, `${name}: accessibility`).toEqual([]);
+}
