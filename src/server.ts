@@ -1,12 +1,15 @@
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import { createRedisUserStore } from './console/users.ts';
 import { createAdminRuntime } from './http/admin/admin-runtime.ts';
 import { buildApp } from './http/app.ts';
+import { createRedisSessionStore } from './http/console/sessions.ts';
 import type { Logger } from './logger.ts';
 import { checkEvictionPolicy, createRedis, pingRedis } from './queue/connection.ts';
 import { createIntake } from './queue/intake.ts';
 import { QUEUE_NAME } from './queue/jobs.ts';
+import { createConsoleServices } from './read-model/index.ts';
 import { learnIdentities } from './runtime/identities.ts';
 import type { RulesStore } from './runtime/rules-store.ts';
 import { createTrackers } from './runtime/trackers.ts';
@@ -39,6 +42,14 @@ export async function startApi(config: Config, log: Logger, rules: RulesStore): 
   if (config.jira && config.jira.webhookSecrets.length === 0) {
     log.warn('JIRA_WEBHOOK_SECRET is not set: Jira deliveries are accepted without a signature');
   }
+  const runtime = createAdminRuntime({ config, log, queue, intake, redis: client, trackers, rules });
+  const consoleServices = createConsoleServices({
+    redis: client,
+    keyPrefix: config.queuePrefix,
+    audit: runtime.admin.audit,
+    queue,
+    intake,
+  });
   const app = await buildApp({
     config,
     log,
@@ -49,7 +60,14 @@ export async function startApi(config: Config, log: Logger, rules: RulesStore): 
     isRedisReady: () => pingRedis(producer),
     // A signed delivery older than its dedupe record could be replayed as new once the record expired.
     maxDeliveryAgeMs: config.dedupeTtlSeconds * 1000,
-    ...createAdminRuntime({ config, log, queue, intake, redis: client, trackers, rules }),
+    ...runtime,
+    // Always served: it stays off (says how to add people) until `npm run console -- add-user` adds someone.
+    console: {
+      users: createRedisUserStore(client, config.queuePrefix),
+      sessions: createRedisSessionStore(client, config.queuePrefix),
+      readModel: consoleServices.readModel,
+      actions: consoleServices.actions,
+    },
   });
   const url = await app.listen({ port: config.port, host: config.host });
   log.info({ url }, 'API listening');

@@ -9,7 +9,12 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { ConsoleUser, UserStore } from '../../console/users.ts';
-import type { ConsoleActions, ConsolePerson, ReadModel } from '../../read-model/read-model.ts';
+import {
+  type ConsoleActions,
+  type ConsolePerson,
+  type ReadModel,
+  UnknownTarget,
+} from '../../read-model/index.ts';
 import { type Html, html } from './html.ts';
 import { barePage, CONSOLE_PREFIX, layout, type PageFrame } from './layout.ts';
 import { registerPages } from './pages/index.ts';
@@ -241,7 +246,7 @@ export function registerConsole(app: FastifyInstance, config: Config, deps: Cons
       });
 
       scope.setErrorHandler((error: FastifyError & { headers?: Record<string, string> }, request, reply) => {
-        let status = error.statusCode ?? 500;
+        let status = error instanceof UnknownTarget ? 404 : (error.statusCode ?? 500);
         if (status < 400 || status > 599) status = 500;
         if (status >= 500) request.log.error({ err: error }, 'Console request failed');
         else request.log.info({ status, reason: error.message }, 'Console request rejected');
