@@ -33,8 +33,10 @@ export interface ReadModelKeys {
     records: (board: string) => string;
     /** Sorted set per board: sprint id by end time (ms). */
     order: (board: string) => string;
-    /** Hash per sprint: burn-up state (`meta`, `scope`, `item:<id>` → `<points> <done>`) and samples (`at:<ms>`). */
-    burnUp: (sprintId: string) => string;
+    /** Hash: board → id of its active sprint. */
+    active: string;
+    /** Hash per sprint: `meta` (BurnUp without points), `items` (the start snapshot) and samples `at:<ms>`. */
+    burnUp: (board: string, sprintId: string) => string;
   };
 }
 
@@ -56,7 +58,8 @@ export function readModelKeys(keyPrefix: string): ReadModelKeys {
       boards: `${sprints}:boards`,
       records: (board) => `${sprints}:records:${board}`,
       order: (board) => `${sprints}:order:${board}`,
-      burnUp: (sprintId) => `${sprints}:burnup:${sprintId}`,
+      active: `${sprints}:active`,
+      burnUp: (board, sprintId) => `${sprints}:burnup:${board}:${sprintId}`,
     },
   };
 }

@@ -236,6 +236,8 @@ export interface SprintRecord {
   figures: SprintFigures;
   /** The posted summary as plain text. */
   summaryText: string;
+  /** Key of the tracker item the summary was posted as (or on). */
+  summaryKey?: string;
   summaryUrl?: string;
   postedAt: string;
 }

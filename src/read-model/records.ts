@@ -14,6 +14,8 @@ export interface ScorePart {
   url: string;
   type?: string;
   status?: string;
+  /** The status's category: the active sprint's burn-up counts `done` items. */
+  done?: boolean;
   container: ContainerId;
   containerKey: string;
   score: number;
@@ -79,6 +81,7 @@ export function scorePartOf(item: TrackerItem, result: ScoreResult, at: string):
     url: item.url,
     ...(item.type === undefined ? {} : { type: item.type }),
     status: item.status.name,
+    done: item.status.category === 'done',
     container: containerIdOf(item),
     containerKey: item.container.key,
     score: result.score,

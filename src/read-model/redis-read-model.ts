@@ -18,6 +18,8 @@ import type {
   BacklogQuery,
   BacklogRow,
   BoardView,
+  BurnUp,
+  BurnUpPoint,
   ContainerId,
   ItemDetail,
   LinkedTicket,
@@ -29,7 +31,7 @@ import type {
 } from './read-model.ts';
 import { type AcceptanceDetail, briefOf, docId, safeUrl, weekOf } from './records.ts';
 import type { Replica } from './replicated-hashes.ts';
-import type { StoredSuggestion, TicketInfo } from './writer.ts';
+import type { SprintStart, StoredSuggestion, TicketInfo } from './writer.ts';
 
 export interface RedisReadModelOptions {
   redis: RedisClient;
@@ -141,6 +143,35 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
       };
     });
     return linked;
+  }
+
+  /** The samples taken at the start and by each summary, then now: the start's items done by their last scoring. */
+  async function activeBurnUp(board: ContainerId): Promise<BurnUp | undefined> {
+    const sprintId = await redis.hget(keys.sprints.active, board);
+    if (!sprintId) return undefined;
+    const fields = await redis.hgetall(keys.sprints.burnUp(board, sprintId));
+    if (!fields.meta) return undefined;
+    const meta = JSON.parse(fields.meta) as Omit<BurnUp, 'points'>;
+    const points: BurnUpPoint[] = Object.entries(fields)
+      .flatMap(([field, value]) => {
+        if (!field.startsWith('at:')) return [];
+        const [scope, done] = value.split(' ').map(Number);
+        return [{ at: Number(field.slice(3)), scope: scope ?? 0, done: done ?? 0 }];
+      })
+      .sort((a, b) => a.at - b.at)
+      .map(({ at, ...point }) => ({ at: new Date(at).toISOString(), ...point }));
+    const last = points.at(-1);
+    if (last) {
+      await replica.sync();
+      const items = JSON.parse(fields.items ?? '[]') as SprintStart['items'];
+      const done = items.reduce((sum, item) => {
+        const isDone = index.find(item.tracker, item.id)?.score?.done ?? item.done;
+        return sum + (isDone ? (meta.unit === 'points' ? (item.points ?? 0) : 1) : 0);
+      }, 0);
+      // Items added after the start are counted only by summaries: never show less done than the last one did.
+      points.push({ at: now().toISOString(), scope: last.scope, done: Math.max(done, last.done) });
+    }
+    return { ...meta, points };
   }
 
   return {
@@ -339,7 +370,8 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
       const ids = await redis.zrevrange(keys.sprints.order(board), 0, SPRINTS_SHOWN - 1);
       const values = ids.length > 0 ? await redis.hmget(keys.sprints.records(board), ...ids) : [];
       const sprints = values.flatMap((json) => (json ? [JSON.parse(json) as SprintRecord] : [])).reverse();
-      return { board: JSON.parse(stored) as BoardView, sprints };
+      const active = await activeBurnUp(board);
+      return { board: JSON.parse(stored) as BoardView, sprints, ...(active ? { active } : {}) };
     },
 
     async activity(query) {

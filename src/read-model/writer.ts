@@ -115,7 +115,24 @@ export interface ReadModelWriter {
   ): Promise<void>;
   /** A person said none of the suggestions is the ticket's item. */
   noMatch(ticket: Pick<ItemRef, 'tracker' | 'id'>, by: string): Promise<void>;
-  sprintPosted(board: BoardView, record: SprintRecord): Promise<void>;
+  /** A sprint's start snapshot: the burn-up's first point and the items it follows. */
+  sprintStarted(board: BoardView, start: SprintStart): Promise<void>;
+  /** A summary was posted; one of an active sprint adds a point to its burn-up. */
+  sprintPosted(board: BoardView, record: SprintRecord, active: boolean): Promise<void>;
+}
+
+export interface SprintStart {
+  sprintId: string;
+  name: string;
+  start?: string;
+  end?: string;
+  /** The committed items; `points` null when unestimated. */
+  items: { tracker: TrackerName; id: string; points: number | null; done: boolean }[];
+}
+
+/** Items, or story points when every committed item is estimated. */
+export function burnUpUnit(items: SprintStart['items']): 'points' | 'items' {
+  return items.length > 0 && items.every((item) => item.points !== null) ? 'points' : 'items';
 }
 
 export function ticketInfoOf(ticket: TrackerItem, customer: string | undefined): TicketInfo {
@@ -269,13 +286,42 @@ export function createReadModelWriter(
       await updateTicket(ticket, { nomatch: JSON.stringify({ by, at: now().toISOString() }) });
     },
 
-    async sprintPosted(board, record) {
+    async sprintStarted(board, start) {
+      const unit = burnUpUnit(start.items);
+      const weight = (item: SprintStart['items'][number]) => (unit === 'points' ? (item.points ?? 0) : 1);
+      const scope = start.items.reduce((sum, item) => sum + weight(item), 0);
+      const done = start.items.reduce((sum, item) => sum + (item.done ? weight(item) : 0), 0);
+      const at = Date.parse(start.start ?? '') || now().getTime();
+      const meta = { sprintId: start.sprintId, name: start.name, start: start.start, end: start.end, unit };
+      await redis.hset(keys.sprints.boards, board.id, JSON.stringify(board));
+      await redis
+        .multi()
+        .hset(keys.sprints.burnUp(board.id, start.sprintId), {
+          meta: JSON.stringify(meta),
+          items: JSON.stringify(start.items),
+          [`at:${at}`]: `${scope} ${done}`,
+        })
+        .hset(keys.sprints.active, board.id, start.sprintId)
+        .exec();
+    },
+
+    async sprintPosted(board, record, active) {
       const order = keys.sprints.order(board.id);
       const records = keys.sprints.records(board.id);
       const end = Date.parse(record.end ?? record.postedAt) || now().getTime();
       await redis.hset(keys.sprints.boards, board.id, JSON.stringify(board));
       await redis.multi().hset(records, record.id, JSON.stringify(record)).zadd(order, end, record.id).exec();
       const dropped = await redis.zrange(order, 0, String(-(SPRINTS_KEPT + 1)));
+      const burnUp = keys.sprints.burnUp(board.id, record.id);
+      if (active && (await redis.hexists(burnUp, 'meta'))) {
+        const { committed, completed, added, removed, committedPoints, completedPoints } = record.figures;
+        const unit = JSON.parse((await redis.hget(burnUp, 'meta')) ?? '{}').unit;
+        const sample =
+          unit === 'points' && committedPoints !== undefined
+            ? `${committedPoints} ${completedPoints ?? 0}`
+            : `${(committed ?? 0) + added - (removed ?? 0)} ${completed}`;
+        await redis.hset(burnUp, `at:${now().getTime()}`, sample);
+      }
       if (dropped.length > 0)
         await redis
           .multi()

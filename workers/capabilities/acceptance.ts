@@ -11,6 +11,7 @@ import { code, doc, paragraph } from '../../src/domain/doc.ts';
 import type { Actor, FieldChange, ItemRef } from '../../src/domain/events.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
+import { readModelOf } from './read-model.ts';
 
 export const ACCEPTANCE_COMMENT = 'acceptance-criteria';
 
@@ -109,6 +110,7 @@ export async function enforceAcceptance(
     }
     comment = (await tracker.upsertComment(ref, ACCEPTANCE_COMMENT, body)).action;
   }
+  await readModelOf(context).checked(item, verdict, exemption);
   return {
     ok: verdict.ok,
     findings: verdict.findings.map((finding) => finding.name),
@@ -117,6 +119,12 @@ export async function enforceAcceptance(
     movedBackTo,
     exempt: exemption ? true : undefined,
   };
+}
+
+/** Records the item's acceptance status for the console without writing the tracker (a re-score rebuilds it). */
+export async function recordAcceptance(item: TrackerItem, context: JobContext): Promise<void> {
+  const { verdict } = verdictFor(item, context);
+  await readModelOf(context).checked(item, verdict, await getExemption(context, item.ref));
 }
 
 /** `/ac template`: appends fill-in sections for what is missing; existing text is never changed. */

@@ -81,6 +81,13 @@ export function unlinkedComment(item: ItemSummary, by: Actor): Doc {
   return doc(paragraph('Unlinked from ', ...named(item), ` by ${by.displayName}.`));
 }
 
+export function noMatchComment(by: Actor): Doc {
+  return doc(
+    paragraph(`None of the suggested backlog items is this ticket's, said ${by.displayName}.`),
+    paragraph('Link one by hand: ', code('/link KEY-or-card-URL'), '.'),
+  );
+}
+
 export function resolvedNotice(item: ItemSummary, status: string, resolution: number): Doc {
   const again = resolution > 1 ? ' again' : '';
   return doc(

@@ -13,7 +13,8 @@ import {
   summaryOfItem,
   unlinkTicket,
 } from './linking.ts';
-import { linkedByHandComment, similarReply, unlinkedComment } from './linking-comments.ts';
+import { linkedByHandComment, noMatchComment, similarReply, unlinkedComment } from './linking-comments.ts';
+import { readModelOf } from './read-model.ts';
 
 const TRACKERS: readonly TrackerName[] = ['jira', 'trello'];
 
@@ -88,12 +89,34 @@ export async function unlinkByHand(here: ItemRef, argument: string, by: Actor, c
   if (Array.isArray(pair)) return pair;
   const item = summaryOfItem(pair.item);
   if (!(await unlinkTicket(pair.ticket, item, context))) {
-    return [paragraph(code(pair.ticket.ref.key), ' was not linked to ', code(item.ref.key), '.')];
+    return [
+      paragraph(
+        code(pair.ticket.ref.key),
+        ' was not linked to ',
+        code(item.ref.key),
+        '; it will not be suggested for it again.',
+      ),
+    ];
   }
   await context
     .tracker(pair.ticket.ref.tracker)
     .upsertComment(pair.ticket.ref, LINK_COMMENT, unlinkedComment(item, by));
   return [paragraph('Unlinked ', code(pair.ticket.ref.key), ' from ', code(item.ref.key), '.')];
+}
+
+/** `/nomatch` on a ticket: none of its suggestions is right, so it leaves the console's triage inbox. */
+export async function noMatchByHand(here: ItemRef, by: Actor, context: JobContext): Promise<Block[]> {
+  const ticket = await context.tracker(here.tracker).getItem(here);
+  if (roleOf(ticket, context) !== 'support') {
+    return [
+      paragraph(code(ticket.ref.key), ' is not a support ticket: there are no suggestions to dismiss.'),
+    ];
+  }
+  await context.tracker(here.tracker).upsertComment(ticket.ref, LINK_COMMENT, noMatchComment(by));
+  await readModelOf(context).noMatch(ticket.ref, by.displayName);
+  return [
+    paragraph('Noted: no suggested item matches. Link one by hand with ', code('/link KEY-or-card-URL'), '.'),
+  ];
 }
 
 /** Candidates for the ticket now, whenever the items were created: a person judges them, not the threshold. */

@@ -1,5 +1,6 @@
 import type { ItemRef } from '../../src/domain/events.ts';
 import { type LinkingRules, splitSuggestions } from '../../src/domain/linking/index.ts';
+import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { type Candidate, docId, type ItemSummary, toIndexedItem } from '../../src/linking/index.ts';
 import type { LinkRecord } from '../../src/linking/link-records.ts';
@@ -8,6 +9,7 @@ import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { autoLinkComment, customerNotice, resolvedNotice, suggestionsComment } from './linking-comments.ts';
 import { indexReplica, linkingState } from './linking-index.ts';
+import { readModelOf } from './read-model.ts';
 import { applyScore, isBacklog, readItem } from './scoring.ts';
 
 /** The one linking comment a ticket gets: a link's explanation, or the suggestions, edited as things change. */
@@ -33,6 +35,7 @@ export async function indexItem(ref: ItemRef, context: JobContext) {
   if (item && roleOf(item, context) === 'backlog') {
     return { indexed: (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged' };
   }
+  await readModelOf(context).removed(ref);
   return { indexed: (await index.delete(ref)) ? 'removed' : 'absent' };
 }
 
@@ -71,6 +74,7 @@ export async function linkTicket(
       at: context.now().toISOString(),
     });
   }
+  await readModelOf(context).ticketLinked(ticket, item.ref);
   await rescore(item.ref, context);
   return added;
 }
@@ -85,7 +89,10 @@ export async function unlinkTicket(ticket: TrackerItem, item: ItemSummary, conte
       .tracker(item.ref.tracker)
       .removeLink(item.ref, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title });
   }
-  const forgotten = !context.dryRun && (await linkingState(context).records.remove(ticket.ref, item.ref));
+  const { records } = linkingState(context);
+  const forgotten = !context.dryRun && (await records.remove(ticket.ref, item.ref));
+  const stillLinked = (await records.itemsOf(ticket.ref)).length > 0;
+  await readModelOf(context).ticketUnlinked(ticket, item.ref, stillLinked);
   await rescore(item.ref, context);
   return removed || removedBack || forgotten;
 }
@@ -121,7 +128,10 @@ export function candidatesFor(
 export async function matchTicket(ref: ItemRef, context: JobContext) {
   const ticket = await readItem(ref, context);
   if (!ticket || roleOf(ticket, context) !== 'support') return { skipped: 'not a support ticket' };
-  if ((await linkedItems(ticket, context)).length > 0) return { skipped: 'already linked' };
+  if ((await linkedItems(ticket, context)).length > 0) {
+    await readModelOf(context).ticketLinked(ticket);
+    return { skipped: 'already linked' };
+  }
   const rules = context.rules().linking;
   const rejected = await linkingState(context).records.rejectedFor(ticket.ref);
   const candidates = (await candidatesFor(ticket, rules, context)).filter((c) => !rejected.has(c.id));
@@ -129,13 +139,16 @@ export async function matchTicket(ref: ItemRef, context: JobContext) {
   const decision = splitSuggestions(candidates, rules);
   const tracker = context.tracker(ticket.ref.tracker);
   const best = decision.autoLink && byId.get(decision.autoLink.id);
+  const customer = ticketEvidence(ticket, context.rules().scoring).customerId;
   if (best) {
+    await readModelOf(context).suggested(ticket, customer, [best]);
     await linkTicket(ticket, best.item, context, { how: 'auto', confidence: best.confidence });
     const comment = await tracker.upsertComment(ticket.ref, LINK_COMMENT, autoLinkComment(best, rules));
     return { linked: best.item.ref.key, confidence: best.confidence, comment: comment.action };
   }
   const suggestions = decision.suggestions.flatMap((match) => byId.get(match.id) ?? []);
   const comment = await tracker.upsertComment(ticket.ref, LINK_COMMENT, suggestionsComment(suggestions));
+  await readModelOf(context).suggested(ticket, customer, suggestions);
   return { suggested: suggestions.map((candidate) => candidate.item.ref.key), comment: comment.action };
 }
 

@@ -16,6 +16,7 @@ import { createItemLock } from '../../src/queue/item-lock.ts';
 import { classifyContainer } from '../../src/rules/scope-rules.ts';
 import type { CommentOutcome, FieldWriteOutcome, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
+import { readModelOf } from './read-model.ts';
 
 export const SCORECARD_COMMENT = 'scorecard';
 
@@ -172,8 +173,11 @@ export async function applyScore(
     const fingerprint = `${scoreFingerprint(result)}|${JSON.stringify(values)}`;
     const fingerprintKey = stateKey(context, 'fingerprint', item.ref);
     const base = { item: item.ref.key, score: result.score, model: result.model };
-    if (!options.force && (await context.redis.get(fingerprintKey)) === fingerprint)
+    if (!options.force && (await context.redis.get(fingerprintKey)) === fingerprint) {
+      // The row also shows title, type and status, which change without the score changing.
+      await readModelOf(context).scored(item, result);
       return { ...base, write: 'unchanged' };
+    }
 
     const tracker = context.tracker(item.ref.tracker);
     const fields = await writeFields(item, values, context);
@@ -187,6 +191,7 @@ export async function applyScore(
     body.blocks.push(...missingFieldsNote(fields.missing));
     const comment = await tracker.upsertComment(item.ref, SCORECARD_COMMENT, body);
     await context.redis.set(fingerprintKey, fingerprint, 'EX', FINGERPRINT_TTL_SECONDS);
+    await readModelOf(context).scored(item, result);
     return { ...base, write: 'written', fields, comment: comment.action };
   });
 }

@@ -11,6 +11,7 @@ import {
 import { TrackerError } from '../../src/errors.ts';
 import type { Sprint, SprintReader, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
+import { jiraBoardView, readModelOf } from './read-model.ts';
 import { priorityScores, resolvedTickets } from './summary-facts.ts';
 import { type Published, publishSummary, type SummaryDestination } from './summary-publish.ts';
 import { loadSnapshot, saveSnapshot } from './summary-store.ts';
@@ -40,7 +41,22 @@ export async function snapshotSprint(sprintId: string, context: JobContext) {
     reader.getSprintItems(sprintId),
     estimationOf(reader, sprint),
   ]);
-  const stored = await saveSnapshot(context, snapshotScope(sprint, items, estimateOf));
+  const snapshot = snapshotScope(sprint, items, estimateOf);
+  const stored = await saveSnapshot(context, snapshot);
+  if (stored) {
+    await readModelOf(context).sprintStarted(jiraBoardView(sprint.boardId), {
+      sprintId: sprint.id,
+      name: sprint.name,
+      ...(sprint.startDate ? { start: sprint.startDate } : {}),
+      ...(sprint.endDate ? { end: sprint.endDate } : {}),
+      items: snapshot.items.map((entry) => ({
+        tracker: entry.ref.tracker,
+        id: entry.ref.id,
+        points: entry.estimate,
+        done: entry.statusCategory === 'done',
+      })),
+    });
+  }
   return { sprint: sprint.name, items: items.length, stored };
 }
 

@@ -2,6 +2,7 @@ import { acCommand } from './ac-command.ts';
 import type { CommandExecutor } from './command-executor.ts';
 import { helpCommand } from './help-command.ts';
 import { linkCommand } from './link-command.ts';
+import { noMatchCommand } from './nomatch-command.ts';
 import { scoreCommand } from './score-command.ts';
 import { similarCommand } from './similar-command.ts';
 import { summaryCommand } from './summary-command.ts';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CommandExecutor[] = [
   scoreCommand,
   linkCommand,
   unlinkCommand,
+  noMatchCommand,
   similarCommand,
   summaryCommand,
   undoCommand,

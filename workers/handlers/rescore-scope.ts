@@ -1,4 +1,5 @@
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
+import { recordAcceptance } from '../capabilities/acceptance.ts';
 import { visitScope } from '../capabilities/scope-pages.ts';
 import { applyScore, isBacklog, type TicketCache } from '../capabilities/scoring.ts';
 import type { JobContext } from '../job-context.ts';
@@ -32,6 +33,7 @@ export async function rescoreScope(data: JobDataMap['rescore-scope'], context: J
         return;
       }
       const outcome = await applyScore(item, context, { force: data.force, cache });
+      await recordAcceptance(item, context);
       counts[outcome.write] += 1;
     },
   });
