@@ -1,0 +1,278 @@
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
+import { rescoreScopeRequest } from '../../src/domain/scoring/plan-scoring.ts';
+import { createIntake, type Intake } from '../../src/queue/intake.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { type ConsoleServices, createConsoleServices } from '../../src/read-model/index.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+let stack: Stack;
+let queue: Queue;
+let intake: Intake;
+let console_: ConsoleServices;
+const ada = { name: 'ada' };
+
+const STORY_OK = [
+  'As a shopper I want to pay with Visa so that I can check out.',
+  '',
+  'Acceptance criteria',
+  '- Given a valid Visa card, when I pay, then the order is confirmed',
+].join('\n');
+
+const BACKLOG: [string, string, string][] = [
+  ['Card payment declined at checkout for Visa cards', STORY_OK, 'Story'],
+  [
+    'Password reset email never arrives',
+    'Users request a password reset link but the email is not delivered. The reset template fails to render.',
+    'Bug',
+  ],
+  ['Dark mode for the settings page', 'Offer a dark theme toggle on the settings page.', 'Story'],
+  ['Export invoices as PDF', 'Accountants need invoices as PDF files for their records.', 'Story'],
+  ['Onboarding tour for new admins', 'Guide new administrators through the first setup steps.', 'Story'],
+  ['Bulk edit of user roles', 'Admins want to change the role of many users at once.', 'Story'],
+  [
+    'Search results pagination is slow',
+    'Paging through search results takes seconds on large accounts.',
+    'Bug',
+  ],
+  ['Calendar sync with Outlook', 'Sync meetings with Outlook calendars both ways.', 'Story'],
+  ['Localise notification emails into German', 'Translate the notification email templates.', 'Story'],
+  ['Audit log <script>alert(1)</script> export', 'Export the audit log as CSV.', 'Story'],
+];
+
+beforeAll(async () => {
+  stack = await startStack({ redisUrl: testRedisUrl() });
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [
+      { key: 'APP', name: 'App' },
+      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
+    ],
+  });
+  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  intake = createIntake({
+    queue,
+    redis: stack.redis,
+    keyPrefix: stack.queuePrefix,
+    dedupeTtlSeconds: 3600,
+    retry: { attempts: 3, backoffMs: 200 },
+  });
+  const audit = createRedisAuditStore({
+    redis: stack.redis,
+    keyPrefix: stack.queuePrefix,
+    retentionDays: 30,
+  });
+  console_ = createConsoleServices({
+    redis: stack.redis,
+    keyPrefix: stack.queuePrefix,
+    audit,
+    queue,
+    intake,
+  });
+}, 60_000);
+afterAll(async () => {
+  await queue?.close();
+  await stack?.stop();
+});
+
+const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const linked = (a: string, b: string) =>
+  stack.jira.state.links.some(
+    (l) =>
+      (l.fromId === issue(a).id && l.toId === issue(b).id) ||
+      (l.fromId === issue(b).id && l.toId === issue(a).id),
+  );
+const ticket = (summary: string, description: string) =>
+  stack.jira.act.createIssue({ as: 'ada', project: 'HELP', summary, description, issuetype: 'Task' }).key;
+const ref = (key: string) => ({ tracker: 'jira' as const, id: issue(key).id });
+
+describe('console read model, written by the real jobs', () => {
+  it('holds every scored backlog item with its inputs, acceptance status and container', async () => {
+    for (const [summary, description, issuetype] of BACKLOG) {
+      stack.jira.act.createIssue({ as: 'ada', project: 'APP', summary, description, issuetype });
+    }
+    const page = await waitFor(async () => {
+      const found = await console_.readModel.backlog({});
+      return found.total === BACKLOG.length &&
+        found.rows.every((row) => row.acceptance.status !== 'unchecked')
+        ? found
+        : undefined;
+    });
+    const scores = page.rows.map((row) => row.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const first = page.rows.find((row) => row.key === 'APP-1')!;
+    expect(first).toMatchObject({ title: BACKLOG[0]![0], type: 'Story', containerKey: 'APP', model: 'rice' });
+    expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*browse\/APP-1$/);
+    expect(first.inputs.impact?.source).toBeDefined();
+    expect(first.acceptance.status).toBe('passes');
+    const dark = page.rows.find((row) => row.key === 'APP-3')!;
+    expect(dark.acceptance.status).toBe('fails');
+    expect(dark.acceptance.findings.length).toBeGreaterThan(0);
+    expect(await console_.readModel.containers()).toEqual([
+      expect.objectContaining({ key: 'APP', tracker: 'jira', role: 'backlog', items: BACKLOG.length }),
+    ]);
+  });
+
+  it('sorts by any column, filters, and pages without overlap', async () => {
+    const byKey = await console_.readModel.backlog({ sort: 'key', dir: 'asc', limit: 4 });
+    expect(byKey.rows.map((row) => row.key)).toEqual(['APP-1', 'APP-2', 'APP-3', 'APP-4']);
+    expect(byKey.nextOffset).toBe(4);
+    const rest = await console_.readModel.backlog({ sort: 'key', dir: 'asc', offset: 4, limit: 100 });
+    expect(rest.rows.map((row) => row.key)).toEqual(['APP-5', 'APP-6', 'APP-7', 'APP-8', 'APP-9', 'APP-10']);
+    expect(rest.nextOffset).toBeUndefined();
+
+    const bugs = await console_.readModel.backlog({ type: 'bug' });
+    expect(bugs.rows.map((row) => row.key).sort()).toEqual(['APP-2', 'APP-7']);
+    const failing = await console_.readModel.backlog({ failing: true });
+    expect(failing.rows.every((row) => row.acceptance.status === 'fails')).toBe(true);
+    expect(failing.rows.map((row) => row.key)).not.toContain('APP-1');
+    const text = await console_.readModel.backlog({ q: 'OUTLOOK' });
+    expect(text.rows.map((row) => row.key)).toEqual(['APP-8']);
+    const none = await console_.readModel.backlog({ container: 'jira:none' });
+    expect(none.total).toBe(0);
+
+    const titles = await console_.readModel.backlog({ sort: 'title', dir: 'desc' });
+    const names = titles.rows.map((row) => row.title.toLowerCase());
+    expect(names).toEqual([...names].sort().reverse());
+
+    const csv: string[] = [];
+    for await (const row of console_.readModel.backlogRows({ sort: 'key', dir: 'asc', limit: 1 }))
+      csv.push(row.key);
+    expect(csv).toHaveLength(BACKLOG.length);
+  });
+
+  let vague = '';
+  it('puts a ticket with suggestions in the triage inbox, and confirm links it as the person', async () => {
+    vague = ticket(
+      'Something is wrong with my account',
+      'Things do not work as expected since yesterday, the page is slow and emails look odd.',
+    );
+    const inbox = await waitFor(async () => {
+      const found = await console_.readModel.triage({});
+      return found.tickets.length === 1 ? found : undefined;
+    });
+    expect(await console_.readModel.triageCount()).toBe(1);
+    const [waiting] = inbox.tickets;
+    expect(waiting).toMatchObject({ key: vague, containerKey: 'HELP' });
+    expect(waiting!.suggestions.length).toBeGreaterThan(0);
+    expect(waiting!.suggestions.every((s) => s.state === 'pending')).toBe(true);
+    expect(waiting!.suggestions[0]!.sharedTerms.length).toBeGreaterThan(0);
+
+    const top = waiting!.suggestions[0]!.item;
+    await console_.actions.confirmLink(ref(vague), top, ada);
+    await waitFor(() => linked(vague, top.key));
+    await waitFor(async () => (await console_.readModel.triageCount()) === 0);
+
+    const activity = await console_.readModel.activity({ person: 'console: ada' });
+    expect(activity.entries.map((e) => e.entry.operation)).toContain('addLink');
+    expect(activity.entries.every((e) => e.entry.context.actor.displayName === 'console: ada')).toBe(true);
+
+    const detail = await waitFor(async () => {
+      const found = await console_.readModel.item({ tracker: 'jira', idOrKey: top.key });
+      return found?.tickets.some((t) => t.key === vague) ? found : undefined;
+    });
+    expect(detail.row.customers).toBe(1);
+    expect(detail.row.inputs.reach?.detail).toBeTruthy();
+    expect(detail.scorecard.blocks[0]).toMatchObject({ type: 'heading' });
+    expect(detail.history.some((h) => h.entry.operation === 'upsertComment')).toBe(true);
+  });
+
+  it('reject records the suggestion as rejected and never suggests the item again', async () => {
+    const other = ticket(
+      'Emails look odd and pages are slow',
+      'Since yesterday emails look odd and some pages are slow for our team.',
+    );
+    const waiting = await waitFor(async () => {
+      const found = await console_.readModel.triage({});
+      return found.tickets.find((t) => t.key === other);
+    });
+    expect(waiting.suggestions.length).toBeGreaterThan(1);
+    const rejected = waiting.suggestions[0]!.item;
+    await console_.actions.rejectLink(ref(other), rejected, ada);
+    const after = await waitFor(async () => {
+      const found = (await console_.readModel.triage({})).tickets.find((t) => t.key === other);
+      return found?.suggestions.find((s) => s.item.key === rejected.key)?.state === 'rejected' && found;
+    });
+    expect(after.suggestions.filter((s) => s.state === 'pending').length).toBe(
+      waiting.suggestions.length - 1,
+    );
+    const rejectedSet = await stack.redis.smembers(
+      `{${stack.queuePrefix}:links}:rejected:jira:${issue(other).id}`,
+    );
+    expect(rejectedSet).toContain(`jira:${rejected.id}`);
+
+    // The reply to the command is the job's last write, after the triage state.
+    const byAda = await waitFor(async () => {
+      const found = await console_.readModel.activity({
+        tracker: 'jira',
+        item: other,
+        person: 'Console: Ada',
+      });
+      return found.entries.length > 0 && found;
+    });
+    const all = await console_.readModel.activity({ tracker: 'jira', item: other });
+    expect(byAda.entries.length).toBeLessThan(all.entries.length);
+    expect(byAda.entries.every((e) => e.entry.context.actor.displayName === 'console: ada')).toBe(true);
+    expect(byAda.entries.every((e) => e.entry.item.key === other)).toBe(true);
+
+    await console_.actions.noMatch(ref(other), ada);
+    await waitFor(async () => (await console_.readModel.triageCount()) === 0);
+    const comment = stack.jira.state.comments.find(
+      (c) => c.issueId === issue(other).id && JSON.stringify(c.body).includes('said console: ada'),
+    );
+    expect(comment).toBeDefined();
+  });
+
+  it('keeps per-container acceptance health with a weekly share', async () => {
+    const health = await console_.readModel.acceptanceHealth('jira:' + issue('APP-1').projectId);
+    expect(health).toBeDefined();
+    expect(health!.checked).toBe(BACKLOG.length);
+    expect(health!.failing).toBeGreaterThan(0);
+    expect(health!.byFinding[0]!.items.length).toBe(health!.byFinding[0]!.count);
+    expect(health!.weekly).toHaveLength(12);
+    const current = health!.weekly.at(-1)!;
+    expect(current).toMatchObject({ checked: BACKLOG.length, failing: health!.failing });
+    expect(current.share).toBeCloseTo(health!.failing / BACKLOG.length);
+  });
+
+  it('keeps its keys in the three hash-tagged groups (one slot each on Redis Cluster)', async () => {
+    const keys = await stack.redis.keys(`*${stack.queuePrefix}:console*`);
+    expect(keys.length).toBeGreaterThan(0);
+    const tags = new Set(keys.map((key) => /^\{[^}]+\}/.exec(key)?.[0]));
+    expect([...tags].sort()).toEqual(
+      ['items', 'triage'].map((group) => `{${stack.queuePrefix}:console:${group}}`),
+    );
+  });
+
+  it('is rebuilt from the tracker by a re-score', async () => {
+    const before = await console_.readModel.backlog({ sort: 'key', dir: 'asc', limit: 100 });
+    const keys = await stack.redis.keys(`{${stack.queuePrefix}:console:items}*`);
+    await stack.redis.del(...keys);
+    const fresh = createConsoleServices({
+      redis: stack.redis,
+      keyPrefix: stack.queuePrefix,
+      audit: createRedisAuditStore({ redis: stack.redis, keyPrefix: stack.queuePrefix, retentionDays: 30 }),
+      queue,
+      intake,
+    });
+    expect((await fresh.readModel.backlog({})).total).toBe(0);
+    await intake.accept('test.rebuild', [
+      rescoreScopeRequest({
+        tracker: 'jira',
+        scope: { kind: 'container', containerId: 'APP' },
+        requestedBy: { id: 'test', displayName: 'test' },
+        force: false,
+      }),
+    ]);
+    const after = await waitFor(async () => {
+      const found = await fresh.readModel.backlog({ sort: 'key', dir: 'asc', limit: 100 });
+      return found.total === before.total && found.rows.every((row) => row.acceptance.status !== 'unchecked')
+        ? found
+        : undefined;
+    });
+    const strip = (rows: typeof after.rows) => rows.map(({ scoredAt: _at, ...row }) => row);
+    expect(strip(after.rows)).toEqual(strip(before.rows));
+  });
+});
