@@ -226,7 +226,7 @@ describe('console read model, written by the real jobs', () => {
   });
 
   it('keeps per-container acceptance health with a weekly share', async () => {
-    const health = await console_.readModel.acceptanceHealth('jira:' + issue('APP-1').projectId);
+    const health = await console_.readModel.acceptanceHealth(`jira:${issue('APP-1').projectId}`);
     expect(health).toBeDefined();
     expect(health!.checked).toBe(BACKLOG.length);
     expect(health!.failing).toBeGreaterThan(0);
