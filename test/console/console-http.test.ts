@@ -194,6 +194,9 @@ describe('console over HTTP', () => {
     expect(inbox.body).toContain('data-action="reject-link"');
     expect(inbox.body).toContain('data-action="no-match"');
     expect(inbox.body).toMatch(/aria-label="3 waiting">3</);
+    const help3 = inbox.body.slice(inbox.body.indexOf('data-ticket-key="HELP-3"'));
+    expect(help3).toContain('KAN-4');
+    expect(help3).not.toContain('KAN-5');
 
     const forged = await person.post('/console/triage/confirm', {
       tracker: 'jira',

@@ -106,7 +106,8 @@ export function createFakeReadModel(size = 120) {
       },
       confidence: 0.7 - k * 0.1,
       sharedTerms: ['export', 'report'],
-      state: 'pending' as const,
+      // HELP-3 has had KAN-5 rejected: it must not be offered again.
+      state: i === 2 && k === 4 ? ('rejected' as const) : ('pending' as const),
     })),
   }));
   const containers: ContainerView[] = [

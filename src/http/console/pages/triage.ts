@@ -27,7 +27,9 @@ type Done = keyof typeof DONE;
 function ticketHtml(frame: PageFrame, ticket: TriageTicket): Html {
   const editor = frame.user.role === 'editor';
   const ticketFields = { tracker: ticket.tracker, ticket: ticket.id };
-  const suggestions = ticket.suggestions.slice(0, TOP).map(
+  // Rejected suggestions are never offered again; confirmed ones take the ticket out of the inbox.
+  const pending = ticket.suggestions.filter((s) => s.state === 'pending');
+  const suggestions = pending.slice(0, TOP).map(
     (s, index) => html`<li class="suggestion"${index === 0 ? html` data-top="true"` : ''}>
 <div class="what"><a href="${itemPath(s.item)}">${s.item.key}</a> ${s.item.title}
 <span class="confidence">${Math.round(s.confidence * 100)} %</span>
@@ -52,7 +54,7 @@ ${
   return html`<article class="ticket" data-ticket-key="${ticket.key}" aria-labelledby="t-${ticket.tracker}-${ticket.id}">
 <h2 id="t-${ticket.tracker}-${ticket.id}">${trackerLink(ticket)}</h2>
 <p class="meta">${ticket.containerKey}${ticket.customer ? html` · customer ${ticket.customer}` : ''} · filed ${when(ticket.createdAt)}</p>
-<ol class="suggestions">${suggestions}</ol>
+${pending.length > 0 ? html`<ol class="suggestions">${suggestions}</ol>` : html`<p class="empty">Every suggestion was rejected.</p>`}
 ${
   editor
     ? actionForm(
