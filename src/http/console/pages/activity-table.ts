@@ -1,7 +1,7 @@
 import type { ActivityEntry } from '../../../read-model/read-model.ts';
 import { type Html, html } from '../html.ts';
 import { actionForm, CONSOLE_PREFIX, type PageFrame } from '../layout.ts';
-import { itemPath, when } from './common.ts';
+import { when, withQuery } from './common.ts';
 
 export const UNDO_PATH = `${CONSOLE_PREFIX}/undo`;
 export const UNDONE_NOTICE = 'Undo queued: the item gets its previous values back once the job ran.';
@@ -38,7 +38,7 @@ export function activityTable(frame: PageFrame, entries: readonly ActivityEntry[
           : html`applied`;
     return html`<tr data-audit-id="${entry.id}">
 <td>${when(entry.at)}</td>
-<td><a href="${itemPath(entry.item)}">${entry.item.key}</a></td>
+<td><a href="${withQuery(`${CONSOLE_PREFIX}/activity`, { tracker: entry.item.tracker, item: entry.item.key })}" title="Everything done to ${entry.item.key}">${entry.item.key}</a></td>
 <td>${entry.context.actor.displayName}</td>
 <td>${entry.context.capability}</td>
 <td>${describe(entry)}${entry.context.command ? html`<div class="command"><code>${entry.context.command}</code></div>` : ''}</td>
