@@ -112,6 +112,10 @@ describe('console over HTTP', () => {
     tampered.jar.set('refinery_session', `${session.value.split('.')[0]}.forged`);
     expect((await tampered.get('/console/backlog')).statusCode).toBe(303);
 
+    for (const home of ['/console', '/console/']) {
+      const redirected = await person.get(home);
+      expect([home, redirected.statusCode, redirected.headers.location]).toEqual([home, 303, '/console/backlog']);
+    }
     const page = await person.get('/console/backlog');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('ada');

@@ -96,7 +96,8 @@ export function registerOperations(scope: FastifyInstance, context: ConsoleConte
 
   scope.post('/operations/retry-all', async (request, reply) => {
     context.requireEditor(request);
-    await context.actions.retryAllFailed();
+    const retried = await context.actions.retryAllFailed();
+    request.log.info({ person: context.person(request).name, retried }, 'Console: all failed jobs retried');
     return reply.redirect(withQuery(PATH, { done: 'retried-all' }), 303);
   });
 }

@@ -118,27 +118,22 @@ export function registerTriage(scope: FastifyInstance, context: ConsoleContext):
 
   const back = (done: Done) => withQuery(PATH, { done });
 
-  scope.post('/triage/confirm', { schema: { body: LinkBody } }, async (request, reply) => {
-    context.requireEditor(request);
-    const body = request.body as { tracker: TrackerName; ticket: string; item: string };
-    await context.actions.confirmLink(
-      { tracker: body.tracker, id: body.ticket },
-      { tracker: body.tracker, id: body.item },
-      context.person(request),
-    );
-    return reply.redirect(back('confirmed'), 303);
-  });
-
-  scope.post('/triage/reject', { schema: { body: LinkBody } }, async (request, reply) => {
-    context.requireEditor(request);
-    const body = request.body as { tracker: TrackerName; ticket: string; item: string };
-    await context.actions.rejectLink(
-      { tracker: body.tracker, id: body.ticket },
-      { tracker: body.tracker, id: body.item },
-      context.person(request),
-    );
-    return reply.redirect(back('rejected'), 303);
-  });
+  const linkActions = [
+    { path: '/triage/confirm', act: context.actions.confirmLink, done: 'confirmed' },
+    { path: '/triage/reject', act: context.actions.rejectLink, done: 'rejected' },
+  ] as const;
+  for (const { path, act, done } of linkActions) {
+    scope.post(path, { schema: { body: LinkBody } }, async (request, reply) => {
+      context.requireEditor(request);
+      const body = request.body as { tracker: TrackerName; ticket: string; item: string };
+      await act(
+        { tracker: body.tracker, id: body.ticket },
+        { tracker: body.tracker, id: body.item },
+        context.person(request),
+      );
+      return reply.redirect(back(done), 303);
+    });
+  }
 
   scope.post('/triage/no-match', { schema: { body: TicketBody } }, async (request, reply) => {
     context.requireEditor(request);
