@@ -135,7 +135,7 @@ describe('console pages in Chromium', () => {
     expect(fake.calls.at(-1)).toMatchObject({ action: 'undo', by: 'ada' });
   });
 
-  it('triages with the keyboard: j moves, y confirms the top suggestion as the person', async () => {
+  it('triages with the keyboard: j moves, y confirms and n rejects the top suggestion, as the person', async () => {
     await page.goto(`${base}/console/triage`);
     await expect(page.locator('nav .count').textContent()).resolves.toBe('3');
     await screenshot(page, dir, 'triage');
@@ -152,6 +152,13 @@ describe('console pages in Chromium', () => {
     });
     expect(await page.locator('[data-ticket-key="HELP-2"]').count()).toBe(0);
     await expect(page.locator('nav .count').textContent()).resolves.toBe('2');
+    await page.keyboard.press('n');
+    await page.waitForURL(/done=rejected/);
+    expect(fake.calls.at(-1)).toMatchObject({
+      action: 'rejectLink',
+      by: 'ada',
+      args: [{ tracker: 'jira', id: '20000' }, { tracker: 'jira', id: '10003' }, { name: 'ada' }],
+    });
     await page.locator('[data-ticket-key="HELP-1"] [data-action="no-match"]').click();
     expect(fake.calls.at(-1)).toMatchObject({ action: 'noMatch', by: 'ada' });
   });
