@@ -26,6 +26,21 @@ export interface ActionCall {
   by?: string;
 }
 
+const TITLES = [
+  'Export reports as CSV',
+  'Single sign-on with Okta',
+  'Invoice PDF shows wrong VAT rate',
+  'Bulk edit of user roles',
+  'Dark mode for the dashboard',
+  'Search results pagination is slow',
+  'Calendar sync with Outlook',
+  'Password reset email never arrives',
+  'Audit log export for admins',
+  'Mobile app crashes on photo upload',
+  'Slack notifications for mentions',
+  'Two-factor authentication via SMS',
+];
+
 function row(index: number): BacklogRow {
   const key = `KAN-${index + 1}`;
   const title =
@@ -33,7 +48,7 @@ function row(index: number): BacklogRow {
       ? HOSTILE.script
       : index === 1
         ? HOSTILE.img
-        : `Backlog item number ${index + 1} about reports`;
+        : `${TITLES[index % TITLES.length]}${index >= TITLES.length ? ` (part ${Math.floor(index / TITLES.length) + 1})` : ''}`;
   return {
     tracker: 'jira',
     id: String(10_000 + index),
