@@ -1,4 +1,5 @@
 import { cpus, totalmem } from 'node:os';
+import { runConsoleBench } from './console.ts';
 import { runIntakeBench } from './intake.ts';
 import { runLinkingBench } from './linking.ts';
 import { runPipelineBench } from './pipeline.ts';
@@ -15,6 +16,7 @@ const PARTS: Record<string, () => Promise<string>> = {
   'rate-limit': runRateLimitBench,
   linking: runLinkingBench,
   quality: runQualityBench,
+  console: runConsoleBench,
 };
 
 const wanted = process.argv.slice(2);

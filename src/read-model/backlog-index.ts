@@ -12,38 +12,28 @@ import type { AcceptancePart, ScorePart } from './records.ts';
 import { briefOf } from './records.ts';
 import type { ReplicaTarget } from './replicated-hashes.ts';
 
-/** One item as the index holds it: the stored parts plus what sorting and filtering compare. */
+/** One item as the index holds it: the stored parts. */
 export interface Entry {
   score?: ScorePart;
   acceptance?: AcceptancePart;
-  titleLower: string;
-  /** Project key, then the number zero-padded: APP-9 sorts before APP-10. */
-  keySort: string;
-  scoredAtMs: number;
 }
+export type Scored = Entry & { score: ScorePart };
 
-type Value = number | string | undefined;
+type NumericKey = Exclude<BacklogSortKey, 'key' | 'title' | 'type'>;
+const NUMERIC_KEYS: readonly NumericKey[] = [
+  'score',
+  'reach',
+  'impact',
+  'confidence',
+  'effort',
+  'customers',
+  'acceptance',
+  'scoredAt',
+];
 
+const STATUS_CODE: Record<AcceptanceStatus, number> = { unchecked: 0, passes: 1, skipped: 2, fails: 3 };
+/** Sort rank of the acceptance column: failing first when descending. */
 const ACCEPTANCE_RANK: Record<AcceptanceStatus, number> = { passes: 0, skipped: 1, unchecked: 2, fails: 3 };
-
-const input = (name: string) => (entry: Entry) =>
-  entry.score?.inputs[name as keyof ScorePart['inputs']]?.value;
-
-/** What each column sorts by; undefined (an input the item's model lacks) sorts last either way. */
-const SORT_VALUES: Record<BacklogSortKey, (entry: Entry) => Value> = {
-  score: (entry) => entry.score?.score,
-  key: (entry) => entry.keySort,
-  title: (entry) => entry.titleLower,
-  type: (entry) => entry.score?.type?.toLowerCase(),
-  reach: input('reach'),
-  impact: input('impact'),
-  confidence: input('confidence'),
-  effort: input('effort'),
-  customers: (entry) => entry.score?.customers,
-  acceptance: (entry) =>
-    ACCEPTANCE_RANK[entry.acceptance?.status ?? 'unchecked'] + (entry.acceptance?.findings.length ?? 0) / 100,
-  scoredAt: (entry) => entry.scoredAtMs,
-};
 
 const DEFAULT_DIRECTION: Record<BacklogSortKey, 'asc' | 'desc'> = {
   score: 'desc',
@@ -64,69 +54,22 @@ function keySortOf(key: string): string {
   return match ? `${match[1]!.toLowerCase()}${match[2]!.padStart(12, '0')}` : key.toLowerCase();
 }
 
-export function comparatorFor(query: Pick<BacklogQuery, 'sort' | 'dir'>): (a: Entry, b: Entry) => number {
-  const sort = query.sort ?? 'score';
-  const value = SORT_VALUES[sort];
-  const sign = (query.dir ?? DEFAULT_DIRECTION[sort]) === 'asc' ? 1 : -1;
-  return (a, b) => {
-    const x = value(a);
-    const y = value(b);
-    if (x !== y) {
-      if (x === undefined) return 1;
-      if (y === undefined) return -1;
-      return x < y ? -sign : sign;
-    }
-    // Ties: higher score first, then by key, so every order is total and pages never overlap.
-    const scores = (b.score?.score ?? 0) - (a.score?.score ?? 0);
-    if (scores !== 0) return scores;
-    return a.keySort < b.keySort ? -1 : a.keySort > b.keySort ? 1 : 0;
+function numericValues(entry: Entry): Record<NumericKey, number> {
+  const { score, acceptance } = entry;
+  const input = (name: string) => score?.inputs[name as keyof ScorePart['inputs']]?.value ?? Number.NaN;
+  return {
+    score: score?.score ?? Number.NaN,
+    reach: input('reach'),
+    impact: input('impact'),
+    confidence: input('confidence'),
+    effort: input('effort'),
+    customers: score?.customers ?? Number.NaN,
+    acceptance: ACCEPTANCE_RANK[acceptance?.status ?? 'unchecked'] + (acceptance?.findings.length ?? 0) / 100,
+    scoredAt: score ? Date.parse(score.at) || 0 : Number.NaN,
   };
 }
 
-export function filterFor(query: BacklogQuery): (entry: Entry) => boolean {
-  const type = query.type?.toLowerCase();
-  const text = query.q?.trim().toLowerCase();
-  return (entry) => {
-    const score = entry.score;
-    if (!score) return false;
-    if (query.container !== undefined && score.container !== query.container) return false;
-    if (type !== undefined && score.type?.toLowerCase() !== type) return false;
-    if (query.failing === true && entry.acceptance?.status !== 'fails') return false;
-    if (query.failing === false && entry.acceptance?.status === 'fails') return false;
-    if (query.customers === true && score.customers === 0) return false;
-    if (query.customers === false && score.customers > 0) return false;
-    if (text && !entry.titleLower.includes(text)) return false;
-    return true;
-  };
-}
-
-/** The first `count` entries in order, in one pass: the first pages never sort the whole backlog. */
-export function topK(
-  entries: Iterable<Entry>,
-  keep: (entry: Entry) => boolean,
-  compare: (a: Entry, b: Entry) => number,
-  count: number,
-): { top: Entry[]; total: number } {
-  const top: Entry[] = [];
-  let total = 0;
-  for (const entry of entries) {
-    if (!keep(entry)) continue;
-    total += 1;
-    if (top.length === count && compare(entry, top[count - 1]!) >= 0) continue;
-    let low = 0;
-    let high = top.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (compare(top[mid]!, entry) <= 0) low = mid + 1;
-      else high = mid;
-    }
-    top.splice(low, 0, entry);
-    if (top.length > count) top.pop();
-  }
-  return { top, total };
-}
-
-export function rowOf(entry: Entry & { score: ScorePart }): BacklogRow {
+export function rowOf(entry: Scored): BacklogRow {
   const { score, acceptance } = entry;
   const inputs: BacklogRow['inputs'] = {};
   for (const [name, value] of Object.entries(score.inputs)) {
@@ -150,48 +93,117 @@ export function rowOf(entry: Entry & { score: ScorePart }): BacklogRow {
 }
 
 /**
- * The backlog in memory: every scored item and its acceptance status, filled by a replica of the Redis hashes.
- * About 100k items fit in tens of megabytes; a page is one pass over them.
+ * The backlog in memory, filled by a replica of the Redis hashes. What sorting and filtering compare lives in
+ * columns (typed arrays by slot), so a page is one tight pass over 100k slots keeping the best `offset + limit`,
+ * never a sort of the whole backlog; the parts themselves are parsed JSON, used only to build the rows shown.
  */
 export class BacklogIndex implements ReplicaTarget {
-  readonly entries = new Map<string, Entry>();
+  private readonly slots = new Map<string, number>();
   /** `tracker:key` → field, so items are found by what people type. */
   private readonly byKey = new Map<string, string>();
+  private readonly free: number[] = [];
+  private entries: (Entry | undefined)[] = [];
+  private capacity = 0;
+  private numeric = {} as Record<NumericKey, Float64Array>;
+  private keySort: string[] = [];
+  private titleLower: string[] = [];
+  private typeLower: (string | undefined)[] = [];
+  /** Index into `containerIds`; -1 when the item has no score part. */
+  private container = new Int32Array(0);
+  private status = new Uint8Array(0);
+  private readonly containerIds: ContainerId[] = [];
+  private readonly containerCodes = new Map<ContainerId, number>();
+
+  constructor() {
+    this.grow(1_024);
+  }
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  private grow(capacity: number): void {
+    const copy = <T extends Float64Array | Int32Array | Uint8Array>(old: T, fresh: T): T => {
+      fresh.set(old);
+      return fresh;
+    };
+    for (const key of NUMERIC_KEYS) {
+      this.numeric[key] = copy(this.numeric[key] ?? new Float64Array(0), new Float64Array(capacity));
+    }
+    this.container = copy(this.container, new Int32Array(capacity));
+    this.status = copy(this.status, new Uint8Array(capacity));
+    this.capacity = capacity;
+  }
 
   reset(): void {
-    this.entries.clear();
+    this.slots.clear();
     this.byKey.clear();
+    this.free.length = 0;
+    this.entries = [];
+    this.keySort = [];
+    this.titleLower = [];
+    this.typeLower = [];
+  }
+
+  private codeOf(container: ContainerId): number {
+    let code = this.containerCodes.get(container);
+    if (code === undefined) {
+      code = this.containerIds.push(container) - 1;
+      this.containerCodes.set(container, code);
+    }
+    return code;
   }
 
   apply(part: string, field: string, value: string | undefined): void {
-    const entry = this.entries.get(field) ?? { titleLower: '', keySort: '', scoredAtMs: 0 };
+    let slot = this.slots.get(field);
+    const entry: Entry = slot === undefined ? {} : this.entries[slot]!;
     if (part === 'score') {
-      const previous = entry.score;
-      if (previous) this.byKey.delete(`${previous.tracker}:${previous.key}`);
+      if (entry.score) this.byKey.delete(`${entry.score.tracker}:${entry.score.key}`);
       entry.score = value === undefined ? undefined : (JSON.parse(value) as ScorePart);
-      if (entry.score) {
-        entry.titleLower = entry.score.title.toLowerCase();
-        entry.keySort = keySortOf(entry.score.key);
-        entry.scoredAtMs = Date.parse(entry.score.at) || 0;
-        this.byKey.set(`${entry.score.tracker}:${entry.score.key}`, field);
-      }
+      if (entry.score) this.byKey.set(`${entry.score.tracker}:${entry.score.key}`, field);
     } else if (part === 'acceptance') {
       entry.acceptance = value === undefined ? undefined : (JSON.parse(value) as AcceptancePart);
+    } else return;
+    if (!entry.score && !entry.acceptance) {
+      if (slot !== undefined) {
+        this.slots.delete(field);
+        this.entries[slot] = undefined;
+        this.container[slot] = -1;
+        this.free.push(slot);
+      }
+      return;
     }
-    if (entry.score || entry.acceptance) this.entries.set(field, entry);
-    else this.entries.delete(field);
+    if (slot === undefined) {
+      slot = this.free.pop() ?? this.slots.size;
+      if (slot >= this.capacity) this.grow(this.capacity * 2);
+      this.slots.set(field, slot);
+      this.entries[slot] = entry;
+    }
+    const values = numericValues(entry);
+    for (const key of NUMERIC_KEYS) this.numeric[key][slot] = values[key];
+    const score = entry.score;
+    this.keySort[slot] = score ? keySortOf(score.key) : '';
+    this.titleLower[slot] = score ? score.title.toLowerCase() : '';
+    this.typeLower[slot] = score?.type?.toLowerCase();
+    this.container[slot] = score ? this.codeOf(score.container) : -1;
+    this.status[slot] = STATUS_CODE[entry.acceptance?.status ?? 'unchecked'];
   }
 
   find(tracker: TrackerName, idOrKey: string): Entry | undefined {
-    return (
-      this.entries.get(`${tracker}:${idOrKey}`) ??
-      this.entries.get(this.byKey.get(`${tracker}:${idOrKey}`) ?? '')
-    );
+    const field = this.slots.has(`${tracker}:${idOrKey}`)
+      ? `${tracker}:${idOrKey}`
+      : this.byKey.get(`${tracker}:${idOrKey}`);
+    const slot = field === undefined ? undefined : this.slots.get(field);
+    return slot === undefined ? undefined : this.entries[slot];
+  }
+
+  *all(): Iterable<Entry> {
+    for (const slot of this.slots.values()) yield this.entries[slot]!;
   }
 
   containers(): ContainerView[] {
     const found = new Map<ContainerId, ContainerView>();
-    for (const { score } of this.entries.values()) {
+    for (const { score } of this.all()) {
       if (!score) continue;
       const known = found.get(score.container);
       if (known) known.items += 1;
@@ -205,5 +217,92 @@ export class BacklogIndex implements ReplicaTarget {
         });
     }
     return [...found.values()].sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  /** Whether a slot is in the view; undefined when the view is certainly empty. */
+  private filterFor(query: BacklogQuery): ((slot: number) => boolean) | undefined {
+    const wantedContainer = query.container === undefined ? -2 : this.containerCodes.get(query.container);
+    if (wantedContainer === undefined) return undefined;
+    const type = query.type?.toLowerCase();
+    const text = query.q?.trim().toLowerCase() || undefined;
+    const { container, status, typeLower, titleLower } = this;
+    const customers = this.numeric.customers;
+    const fails = STATUS_CODE.fails;
+    return (slot) => {
+      const code = container[slot]!;
+      if (code < 0 || (wantedContainer !== -2 && code !== wantedContainer)) return false;
+      if (type !== undefined && typeLower[slot] !== type) return false;
+      if (query.failing !== undefined && (status[slot] === fails) !== query.failing) return false;
+      if (query.customers !== undefined && customers[slot]! > 0 !== query.customers) return false;
+      return text === undefined || titleLower[slot]!.includes(text);
+    };
+  }
+
+  /** Sort order over slots; values an item lacks (a WSJF item has no reach) sort last either way. */
+  private comparatorFor(query: Pick<BacklogQuery, 'sort' | 'dir'>): (a: number, b: number) => number {
+    const sort = query.sort ?? 'score';
+    const sign = (query.dir ?? DEFAULT_DIRECTION[sort]) === 'asc' ? 1 : -1;
+    const score = this.numeric.score;
+    const keys = this.keySort;
+    // Ties: higher score first, then by key, so every order is total and pages never overlap.
+    const tie = (a: number, b: number) => {
+      const d = score[b]! - score[a]!;
+      if (d !== 0) return d;
+      return keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0;
+    };
+    if (sort === 'key' || sort === 'title' || sort === 'type') {
+      const column = sort === 'key' ? this.keySort : sort === 'title' ? this.titleLower : this.typeLower;
+      return (a, b) => {
+        const x = column[a];
+        const y = column[b];
+        if (x === y) return tie(a, b);
+        if (x === undefined) return 1;
+        if (y === undefined) return -1;
+        return x < y ? -sign : sign;
+      };
+    }
+    const column = this.numeric[sort];
+    return (a, b) => {
+      const x = column[a]!;
+      const y = column[b]!;
+      if (x === y) return tie(a, b);
+      if (Number.isNaN(x)) return Number.isNaN(y) ? tie(a, b) : 1;
+      if (Number.isNaN(y)) return -1;
+      return x < y ? -sign : sign;
+    };
+  }
+
+  /** The first `count` items of the view in order, in one pass, and how many the view holds. */
+  select(query: BacklogQuery, count: number): { top: Scored[]; total: number } {
+    const keep = this.filterFor(query);
+    if (!keep) return { top: [], total: 0 };
+    const compare = this.comparatorFor(query);
+    const top: number[] = [];
+    let total = 0;
+    for (const slot of this.slots.values()) {
+      if (!keep(slot)) continue;
+      total += 1;
+      if (top.length === count && compare(slot, top[count - 1]!) >= 0) continue;
+      let low = 0;
+      let high = top.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (compare(top[mid]!, slot) <= 0) low = mid + 1;
+        else high = mid;
+      }
+      top.splice(low, 0, slot);
+      if (top.length > count) top.pop();
+    }
+    return { top: top.map((slot) => this.entries[slot] as Scored), total };
+  }
+
+  /** The whole view in order (deep pages, CSV export). */
+  sorted(query: BacklogQuery): Scored[] {
+    const keep = this.filterFor(query);
+    if (!keep) return [];
+    const slots: number[] = [];
+    for (const slot of this.slots.values()) if (keep(slot)) slots.push(slot);
+    slots.sort(this.comparatorFor(query));
+    return slots.map((slot) => this.entries[slot] as Scored);
   }
 }

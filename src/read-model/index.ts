@@ -40,7 +40,7 @@ export function createConsoleServices(options: ConsoleServicesOptions): ConsoleS
     readModel,
     actions,
     get backlogSize() {
-      return index.entries.size;
+      return index.size;
     },
   };
 }

@@ -9,7 +9,7 @@ import { renderScorecard } from '../domain/scoring/render.ts';
 import type { ScoreResult } from '../domain/scoring/types.ts';
 import { createLinkRecords } from '../linking/link-records.ts';
 import type { RedisClient } from '../queue/connection.ts';
-import { type BacklogIndex, comparatorFor, type Entry, filterFor, rowOf, topK } from './backlog-index.ts';
+import { type BacklogIndex, rowOf, type Scored } from './backlog-index.ts';
 import { readModelKeys } from './keys.ts';
 import { readOperations } from './operations.ts';
 import type {
@@ -50,8 +50,6 @@ const WEEKS = 12;
 const WEEKS_BACK = 52;
 const HISTORY = 50;
 const SPRINTS_SHOWN = 10;
-
-type Scored = Entry & { score: NonNullable<Entry['score']> };
 
 /** Tracker content is hostile: a link in a rendered doc keeps its href only when it is http(s). */
 function safeDoc(document: Doc): Doc {
@@ -97,10 +95,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
     const { offset: _offset, limit: _limit, ...view } = query;
     const key = `${replica.generation}|${JSON.stringify(view)}`;
     if (sorted?.key !== key) {
-      const keep = filterFor(query);
-      const entries = [...index.entries.values()].filter(keep) as Scored[];
-      entries.sort(comparatorFor(query));
-      sorted = { key, entries };
+      sorted = { key, entries: index.sorted(query) };
     }
     return sorted.entries;
   }
@@ -187,7 +182,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
       let page: Scored[];
       let total: number;
       if (offset + limit <= ONE_PASS_DEPTH) {
-        const found = topK(index.entries.values(), filterFor(query), comparatorFor(query), offset + limit);
+        const found = index.select(query, offset + limit);
         page = found.top.slice(offset) as Scored[];
         total = found.total;
       } else {
@@ -308,7 +303,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
       let checked = 0;
       let failing = 0;
       const groups = new Map<string, AcceptanceHealth['byFinding'][number]>();
-      for (const entry of index.entries.values()) {
+      for (const entry of index.all()) {
         const acceptance = entry.acceptance;
         if (acceptance?.container !== container) continue;
         checked += 1;

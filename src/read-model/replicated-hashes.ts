@@ -18,7 +18,7 @@ export function replicatedKeys(tag: string): ReplicatedKeys {
 }
 
 /** Readers further behind than this rebuild from the hashes instead of replaying. */
-const LOG_LENGTH = '200000';
+const LOG_LENGTH = '50000';
 
 // A write that changes nothing appends nothing: a re-run job costs the readers nothing.
 const PUT = `
