@@ -7,7 +7,7 @@ import { ConsoleError } from '../console-plugin.ts';
 import { html } from '../html.ts';
 import { CONSOLE_PREFIX } from '../layout.ts';
 import { activityTable, UNDO_PATH, UNDONE_NOTICE } from './activity-table.ts';
-import { notice, pager, selectOptions, withQuery } from './common.ts';
+import { consolePath, notice, pager, selectOptions, withQuery } from './common.ts';
 
 const PATH = `${CONSOLE_PREFIX}/activity`;
 const TRACKERS = [
@@ -26,10 +26,6 @@ function filterForm(query: ActivityQuery) {
 <a href="${PATH}">Clear</a>
 </form>`;
 }
-
-/** Where undo may send the person back to: a console page, nothing else. */
-const safeBack = (back: string | undefined) =>
-  back && /^\/console\/[A-Za-z0-9/_?=&%.+:-]*$/.test(back) ? back : PATH;
 
 export function registerActivity(scope: FastifyInstance, context: ConsoleContext): void {
   scope.get(
@@ -77,7 +73,7 @@ ${pager(first, next)}`,
       context.requireEditor(request);
       const body = request.body as { tracker: 'jira' | 'trello'; id: string; back?: string };
       await context.actions.undo({ tracker: body.tracker, id: body.id }, context.person(request));
-      const back = safeBack(body.back);
+      const back = consolePath(body.back, PATH);
       return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}undone=1`, 303);
     },
   );

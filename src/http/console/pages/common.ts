@@ -2,6 +2,23 @@ import type { ItemBrief } from '../../../read-model/read-model.ts';
 import { externalLink, type Html, html } from '../html.ts';
 import { CONSOLE_PREFIX } from '../layout.ts';
 
+/**
+ * Where a form may send the person next (`next` after sign-in, `back` after undo): a page of the console on
+ * this origin, after the browser would have resolved `..` and `//`; anything else gives `fallback`.
+ */
+export function consolePath(target: string | undefined, fallback: string): string {
+  if (!target) return fallback;
+  try {
+    const base = 'http://console.invalid';
+    const url = new URL(target, base);
+    return url.origin === base && url.pathname.startsWith(`${CONSOLE_PREFIX}/`)
+      ? `${url.pathname}${url.search}`
+      : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
 /** A console path with its querystring; unset values are left out. */
 export function withQuery(
   path: string,

@@ -3,13 +3,9 @@ import Type from 'typebox';
 import { type ConsoleContext, SESSION_COOKIE } from '../console-plugin.ts';
 import { html } from '../html.ts';
 import { barePage, CONSOLE_PREFIX } from '../layout.ts';
+import { consolePath } from './common.ts';
 
 const HOME = `${CONSOLE_PREFIX}/backlog`;
-
-/** Only paths of the console itself: `next` must not send a person who just signed in elsewhere. */
-function safeNext(next: string | undefined): string {
-  return next && /^\/console\/[A-Za-z0-9/_?=&%.+-]*$/.test(next) && !next.startsWith('//') ? next : HOME;
-}
 
 function signInPage(csrfToken: string, next: string, problem?: string) {
   return barePage(
@@ -36,7 +32,7 @@ export function registerSignIn(
     { schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })) }) } },
     async (request, reply) => {
       const { next } = request.query as { next?: string };
-      return context.sendHtml(reply, signInPage(reply.generateCsrf(), safeNext(next)));
+      return context.sendHtml(reply, signInPage(reply.generateCsrf(), consolePath(next, HOME)));
     },
   );
 
@@ -68,19 +64,23 @@ export function registerSignIn(
           reply,
           signInPage(
             reply.generateCsrf(),
-            safeNext(next),
+            consolePath(next, HOME),
             'That token is not valid. Check it, or ask the operator for a new one.',
           ),
           401,
         );
       }
+      // A new id at every sign-in: a session id planted before it (fixation) is worth nothing after.
+      const previous = request.cookies[SESSION_COOKIE];
+      const unsigned = previous ? request.unsignCookie(previous) : undefined;
+      if (unsigned?.valid && unsigned.value) await context.sessions.destroy(unsigned.value);
       const session = await context.sessions.create(user.name);
       request.log.info({ person: user.name }, 'Console sign-in');
       reply.setCookie(SESSION_COOKIE, session.id, {
         ...context.cookieOptions,
         maxAge: limits.sessionTtlSeconds,
       });
-      return reply.redirect(safeNext(next), 303);
+      return reply.redirect(consolePath(next, HOME), 303);
     },
   );
 
