@@ -250,6 +250,14 @@ describe('console over HTTP', () => {
         args: [{ tracker: 'jira', id: '20000' }, { tracker: 'jira', id: '10003' }, { name: 'ada' }],
       },
     ]);
+    const gone = await person.post('/console/triage/confirm', {
+      _csrf: person.csrf(inbox.body),
+      tracker: 'jira',
+      ticket: '20000',
+      item: '10003',
+    });
+    expect(gone.statusCode).toBe(404);
+    expect(gone.body).toContain('No support ticket jira:20000 in the read model');
     const after = await person.get(confirmed.headers.location as string);
     expect(after.body).toContain('Link confirmed');
     expect(after.body).not.toContain('data-ticket-key="HELP-1"');

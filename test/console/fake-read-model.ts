@@ -1,3 +1,4 @@
+import { UnknownTarget } from '../../src/read-model/index.ts';
 import type {
   ActivityEntry,
   BacklogQuery,
@@ -297,7 +298,9 @@ export function createFakeReadModel(size = 120) {
   const actions: ConsoleActions = {
     async confirmLink(ticket: ItemInput, item: ItemInput, by: ConsolePerson) {
       const index = tickets.findIndex((t) => t.id === ticket.id);
-      if (index >= 0) tickets.splice(index, 1);
+      if (index < 0)
+        throw new UnknownTarget(`No support ticket ${ticket.tracker}:${ticket.id} in the read model`);
+      tickets.splice(index, 1);
       return record('confirmLink')(ticket, item, by);
     },
     rejectLink: record('rejectLink'),
