@@ -87,7 +87,7 @@ describe('console triage end to end', () => {
     await stack?.stop();
   });
 
-  it('signs in with the token the CLI printed', async () => {
+  it('signs in with the token the CLI printed', { timeout: 60_000 }, async () => {
     expect(token).toMatch(/^rfc_/);
     await page.goto(`${stack.apiUrl}/console/login`);
     await page.getByLabel('Sign-in token').fill(token);
