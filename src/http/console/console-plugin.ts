@@ -15,6 +15,7 @@ import {
   type ReadModel,
   UnknownTarget,
 } from '../../read-model/index.ts';
+import { HttpError } from '../errors.ts';
 import { type Html, html } from './html.ts';
 import { barePage, CONSOLE_PREFIX, layout, type PageFrame } from './layout.ts';
 import { registerPages } from './pages/index.ts';
@@ -54,14 +55,6 @@ export const SESSION_COOKIE = 'refinery_session';
 const SIGN_INS_PER_MINUTE = 10;
 const ASSET_DIR = fileURLToPath(new URL('./assets/', import.meta.url));
 const PUBLIC_PATHS = new Set([`${CONSOLE_PREFIX}/login`]);
-
-export class ConsoleError extends Error {
-  readonly statusCode: number;
-  constructor(statusCode: number, message: string) {
-    super(message);
-    this.statusCode = statusCode;
-  }
-}
 
 const OFF_MESSAGE = html`<p>The console is off until people are configured. The operator adds someone with</p>
 <pre><code>npm run console -- add-user NAME --role viewer|editor</code></pre>
@@ -151,7 +144,7 @@ export function registerConsole(app: FastifyInstance, config: Config, deps: Cons
     sendHtml,
     user(request) {
       const user = signedIn.get(request);
-      if (!user) throw new ConsoleError(401, 'Sign in first');
+      if (!user) throw new HttpError(401, 'Sign in first');
       return user;
     },
     person: (request) => ({ name: context.user(request).name }),
@@ -169,7 +162,7 @@ export function registerConsole(app: FastifyInstance, config: Config, deps: Cons
     },
     requireEditor(request) {
       if (context.user(request).role !== 'editor')
-        throw new ConsoleError(403, 'Viewers read; only editors act. Ask the operator for the editor role.');
+        throw new HttpError(403, 'Viewers read; only editors act. Ask the operator for the editor role.');
     },
   };
 
@@ -234,7 +227,7 @@ export function registerConsole(app: FastifyInstance, config: Config, deps: Cons
           const next = encodeURIComponent(request.url);
           return reply.redirect(`${CONSOLE_PREFIX}/login?next=${next}`, 303);
         }
-        throw new ConsoleError(401, 'Sign in first');
+        throw new HttpError(401, 'Sign in first');
       });
 
       // Every state-changing request carries the CSRF token of its form (the body is parsed by now).

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { TrackerNameSchema } from '../../../domain/events.ts';
 import { type ActivityQuery, ActivityQuerySchema } from '../../../read-model/read-model.ts';
+import { HttpError } from '../../errors.ts';
 import type { ConsoleContext } from '../console-plugin.ts';
-import { ConsoleError } from '../console-plugin.ts';
 import { html } from '../html.ts';
 import { CONSOLE_PREFIX } from '../layout.ts';
 import { activityTable, UNDO_PATH, UNDONE_NOTICE } from './activity-table.ts';
@@ -40,7 +40,7 @@ export function registerActivity(scope: FastifyInstance, context: ConsoleContext
     },
     async (request, reply) => {
       const { undone, ...query } = request.query as ActivityQuery & { undone?: '1' };
-      if (query.item && !query.tracker) throw new ConsoleError(400, 'Choose the tracker of the item too.');
+      if (query.item && !query.tracker) throw new HttpError(400, 'Choose the tracker of the item too.');
       const page = await context.readModel.activity(query);
       const next = page.nextBefore ? withQuery(PATH, { ...query, before: page.nextBefore }) : undefined;
       const first = query.before ? withQuery(PATH, { ...query, before: undefined }) : undefined;

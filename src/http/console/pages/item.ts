@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { type TrackerName, TrackerNameSchema } from '../../../domain/events.ts';
 import type { ItemDetail, LinkedTicket } from '../../../read-model/read-model.ts';
+import { HttpError } from '../../errors.ts';
 import type { ConsoleContext } from '../console-plugin.ts';
-import { ConsoleError } from '../console-plugin.ts';
 import { docToHtml } from '../doc-html.ts';
 import { externalLink, type Html, html } from '../html.ts';
 import type { PageFrame } from '../layout.ts';
@@ -58,7 +58,7 @@ export function registerItem(scope: FastifyInstance, context: ConsoleContext): v
     async (request, reply) => {
       const { tracker, idOrKey } = request.params as { tracker: TrackerName; idOrKey: string };
       const detail = await context.readModel.item({ tracker, idOrKey });
-      if (!detail) throw new ConsoleError(404, `No ${tracker} item ${idOrKey} in the read model yet.`);
+      if (!detail) throw new HttpError(404, `No ${tracker} item ${idOrKey} in the read model yet.`);
       return context.page(request, reply, '/backlog', `${detail.row.key}: ${detail.row.title}`, (frame) =>
         itemView(frame, detail, (request.query as { undone?: '1' }).undone === '1'),
       );

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import type { OperationsView } from '../../../read-model/read-model.ts';
+import { HttpError } from '../../errors.ts';
 import { barChart } from '../charts.ts';
 import type { ConsoleContext } from '../console-plugin.ts';
-import { ConsoleError } from '../console-plugin.ts';
 import { type Html, html } from '../html.ts';
 import { actionForm, CONSOLE_PREFIX, type PageFrame } from '../layout.ts';
 import { notice, when, withQuery } from './common.ts';
@@ -88,8 +88,7 @@ export function registerOperations(scope: FastifyInstance, context: ConsoleConte
     async (request, reply) => {
       context.requireEditor(request);
       const { id } = request.body as { id: string };
-      if (!(await context.actions.retryJob(id)))
-        throw new ConsoleError(409, `Job ${id} is not a failed job.`);
+      if (!(await context.actions.retryJob(id))) throw new HttpError(409, `Job ${id} is not a failed job.`);
       return reply.redirect(withQuery(PATH, { done: 'retried' }), 303);
     },
   );
