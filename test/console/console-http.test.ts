@@ -200,6 +200,9 @@ describe('console over HTTP', () => {
 
     const byCustomers = await person.get('/console/backlog?sort=customers&dir=asc');
     expect(byCustomers.body).toContain('aria-sort="ascending"');
+    const byTitle = await person.get('/console/backlog?sort=title&dir=asc');
+    expect(byTitle.body).toMatch(/<th scope="col" aria-sort="ascending"><a [^>]+>Item<\/a>/);
+    expect(byTitle.body).toContain('title ▲');
     const second = await person.get('/console/backlog?sort=key&dir=asc&offset=50');
     expect(keysOf(second.body)[0]).toBe('KAN-51');
     expect(second.body).toContain('rel="prev"');

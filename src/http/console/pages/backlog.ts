@@ -19,7 +19,6 @@ const RICE: ScoreInputName[] = ['reach', 'impact', 'confidence', 'effort'];
 const DEFAULT_LIMIT = 50;
 
 const COLUMNS: { sort: BacklogSortKey; label: string }[] = [
-  { sort: 'key', label: 'Item' },
   { sort: 'score', label: 'Score' },
   { sort: 'reach', label: 'Reach' },
   { sort: 'impact', label: 'Impact' },
@@ -80,13 +79,19 @@ ${RICE.map((name) => inputCell(row, name))}
 function header(query: BacklogQuery): Html {
   const sort = query.sort ?? 'score';
   const dir = query.dir ?? defaultDir(sort);
-  return html`<tr>${COLUMNS.map((column) => {
-    const active = column.sort === sort;
-    const nextDir = active ? (dir === 'asc' ? 'desc' : 'asc') : defaultDir(column.sort);
-    const href = withQuery(PATH, { ...viewParams(query), sort: column.sort, dir: nextDir });
-    const ariaSort = active ? (dir === 'asc' ? 'ascending' : 'descending') : undefined;
-    return html`<th scope="col"${ariaSort ? html` aria-sort="${ariaSort}"` : ''}><a href="${href}">${column.label}${active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</a></th>`;
-  })}</tr>`;
+  const sortLink = (key: BacklogSortKey, label: string) => {
+    const active = key === sort;
+    const nextDir = active ? (dir === 'asc' ? 'desc' : 'asc') : defaultDir(key);
+    const href = withQuery(PATH, { ...viewParams(query), sort: key, dir: nextDir });
+    return html`<a href="${href}">${label}${active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</a>`;
+  };
+  const ariaSort = (keys: readonly BacklogSortKey[]) =>
+    keys.includes(sort) ? html` aria-sort="${dir === 'asc' ? 'ascending' : 'descending'}"` : '';
+  // The item column holds key, title and type: each sorts on its own.
+  const item = html`<th scope="col"${ariaSort(['key', 'title', 'type'])}>${sortLink('key', 'Item')} <span class="subsort">(${sortLink('title', 'title')}, ${sortLink('type', 'type')})</span></th>`;
+  return html`<tr>${item}${COLUMNS.map(
+    (column) => html`<th scope="col"${ariaSort([column.sort])}>${sortLink(column.sort, column.label)}</th>`,
+  )}</tr>`;
 }
 
 function filterForm(query: BacklogQuery, containers: readonly ContainerView[]): Html {
