@@ -2,7 +2,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { runService } from '../bin/service.ts';
+import { createRedisUserStore } from '../src/console/users.ts';
 import type { RecordedWrite } from '../src/sandbox/sandbox-part.ts';
+import { seedDemoBacklog } from './lib/demo-backlog.ts';
 import { ensureRedisInstalled, startRedis } from './lib/redis-process.ts';
 import { type Stack, startStack, waitFor } from './lib/stack.ts';
 
@@ -131,6 +133,13 @@ async function runDemo(redisUrl: string | undefined): Promise<void> {
   for (const write of stack.trello.writes) process.stdout.write(`${describeWrite(write)}\n`);
   process.stdout.write(
     `\nThe sandbox state: ${stack.sandbox.url}/_sandbox/jira/state and ${stack.sandbox.url}/_sandbox/trello/state\n`,
+  );
+  process.stdout.write('\nA backlog for the console, processed by the service:\n');
+  const seeded = await seedDemoBacklog(stack, (line) => process.stdout.write(`  ${line}\n`));
+  const { token } = await createRedisUserStore(redis, stack.queuePrefix).add('demo', 'editor');
+  process.stdout.write(
+    `\nConsole: ${stack.apiUrl}/console (${seeded.items} items, ${seeded.tickets} support tickets, ${seeded.sprints} sprints)\n` +
+      `Sign in as demo (editor) with this token, shown once:\n${token}\n`,
   );
   if (env.DEMO_ONCE === 'true') return stop();
   process.stdout.write('The service keeps running; Ctrl-C stops it.\n');
