@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../scripts/lib/chromium.ts';
 import { createRedisUserStore } from '../../src/console/users.ts';
 import { createRedisSessionStore } from '../../src/http/console/sessions.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createRedis } from '../../src/queue/connection.ts';
 import { createFakeReadModel } from '../console/fake-read-model.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
-import { launchChromium } from '../helpers/chromium.ts';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 import { expectAccessible, screenshot, screenshotDir } from './browser-support.ts';
 

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../scripts/lib/chromium.ts';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
-import { launchChromium } from '../helpers/chromium.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { expectAccessible, screenshot, screenshotDir } from './browser-support.ts';
 

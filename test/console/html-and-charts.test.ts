@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barChart, lineChart, niceMax, percent } from '../../src/http/console/charts.ts';
+import { barChart, lineChart, niceAxis, percent } from '../../src/http/console/charts.ts';
 import { docToHtml } from '../../src/http/console/doc-html.ts';
 import { externalLink, html, safeHttpUrl } from '../../src/http/console/html.ts';
 import { csvCell } from '../../src/http/console/pages/backlog.ts';
@@ -78,8 +78,18 @@ describe('charts', () => {
     ],
   };
 
-  it('rounds the top of the axis up to 1, 2 or 5 times a power of ten', () => {
-    expect([0, 0.3, 7, 10, 12, 48, 51, 980].map(niceMax)).toEqual([1, 0.5, 10, 10, 20, 50, 100, 1000]);
+  it('steps the axis by 1, 2 or 5 times a power of ten, whole steps for counts', () => {
+    const axes = [0, 2, 7, 12, 21, 48, 1000].map((n) => niceAxis(n));
+    expect(axes).toEqual([
+      { top: 1, step: 1 },
+      { top: 2, step: 1 },
+      { top: 8, step: 2 },
+      { top: 15, step: 5 },
+      { top: 30, step: 10 },
+      { top: 60, step: 20 },
+      { top: 1000, step: 500 },
+    ]);
+    expect(niceAxis(0.3, false)).toEqual({ top: 0.3, step: 0.1 });
   });
 
   it('draws grouped bars with title, axis labels and a table of the same numbers', () => {
@@ -94,14 +104,15 @@ describe('charts', () => {
     expect(out.match(/<rect [^>]+><title>/g)).toHaveLength(5);
     expect(out).toContain('<caption>Committed vs completed &lt;per sprint&gt;</caption>');
     expect(out).toContain('<tr><th scope="row">&lt;S3&gt;</th><td>8</td><td>0</td></tr>');
-    // Axis to 20 (niceMax of 12): the 12-high bar fills 12/20 of the 220 px plot.
-    expect(out).toMatch(/height="132"/);
+    // Axis to 15 in steps of 5: the 12-high bar fills 12/15 of the 220 px plot.
+    expect(out).toContain('>15</text>');
+    expect(out).toMatch(/height="176"/);
   });
 
   it('stacks bars on each other', () => {
     const out = barChart({ ...spec, stacked: true }).value;
-    // S2: 12 + 12 = 24 -> axis to 50; the second bar starts where the first ends.
-    expect(out).toContain('>50</text>');
+    // S2: 12 + 12 = 24 -> axis to 30; the second bar starts where the first ends.
+    expect(out).toContain('>30</text>');
     const s2 = [
       ...out.matchAll(/<rect x="([^"]+)" y="([^"]+)" width="[^"]+" height="([^"]+)"[^>]*><title>S2/g),
     ];
@@ -121,7 +132,7 @@ describe('charts', () => {
       yMax: 1,
       format: percent,
     }).value;
-    expect(out).toContain('<polyline points="64,181 612,126"');
+    expect(out).toContain('<polyline points="92,181 584,126"');
     expect(out).toContain('<td>25 %</td>');
     expect(out).toContain('>100 %</text>');
   });

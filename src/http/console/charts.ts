@@ -39,19 +39,27 @@ const MAX_X_LABELS = 12;
 const plain = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1));
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
-/** A round top for the y axis: 1, 2 or 5 times a power of ten, at least the largest value (1 when all are 0). */
-export function niceMax(value: number): number {
-  if (!(value > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  const step = [1, 2, 5, 10].find((f) => f * power >= value) ?? 10;
-  return step * power;
+/** The y axis: about four steps of 1, 2 or 5 times a power of ten (whole steps for counts), from 0 to the top. */
+export interface Axis {
+  top: number;
+  step: number;
 }
 
-function axes(spec: ChartSpec, top: number, xAt: (index: number) => number): Html {
+export function niceAxis(largest: number, counts = true): Axis {
+  if (!(largest > 0)) return { top: 1, step: counts ? 1 : 0.25 };
+  const raw = largest / TICKS;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  let step = [1, 2, 5, 10].map((f) => f * power).find((candidate) => candidate >= raw) ?? 10 * power;
+  if (counts) step = Math.max(1, step);
+  // toPrecision: 3 × 0.1 is 0.30000000000000004 in floating point, and would show so.
+  return { top: Number((step * Math.ceil(largest / step)).toPrecision(12)), step };
+}
+
+function axes(spec: ChartSpec, { top, step }: Axis, xAt: (index: number) => number): Html {
   const format = spec.format ?? plain;
-  const ticks = Array.from({ length: TICKS + 1 }, (_, i) => {
-    const value = (top / TICKS) * i;
-    const y = round1(MARGIN.top + PLOT_H - (PLOT_H * i) / TICKS);
+  const ticks = Array.from({ length: Math.round(top / step) + 1 }, (_, i) => {
+    const value = Number((step * i).toPrecision(12));
+    const y = round1(MARGIN.top + PLOT_H - (PLOT_H * value) / top);
     return html`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}" stroke="#d0d7de"/><text x="${MARGIN.left - 6}" y="${y + 4}" text-anchor="end" font-size="12" fill="#24292f">${format(value)}</text>`;
   });
   const every = Math.ceil(spec.categories.length / MAX_X_LABELS);
@@ -88,11 +96,11 @@ function dataTable(spec: ChartSpec): Html {
 </table>`;
 }
 
-function figure(spec: ChartSpec, marks: Html, top: number, xAt: (index: number) => number): Html {
+function figure(spec: ChartSpec, marks: Html, axis: Axis, xAt: (index: number) => number): Html {
   return html`<figure class="chart" aria-labelledby="${spec.id}-title">
 <figcaption id="${spec.id}-title">${spec.title}</figcaption>
 <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${spec.title}: the numbers are in the table that follows" xmlns="http://www.w3.org/2000/svg">
-${axes(spec, top, xAt)}
+${axes(spec, axis, xAt)}
 ${marks}
 ${legend(spec.series)}
 </svg>
@@ -100,8 +108,10 @@ ${dataTable(spec)}
 </figure>`;
 }
 
-function topOf(spec: ChartSpec, largest: number): number {
-  return spec.yMax ?? niceMax(largest);
+function axisOf(spec: ChartSpec, largest: number): Axis {
+  if (spec.yMax !== undefined) return { top: spec.yMax, step: spec.yMax / TICKS };
+  const counts = spec.series.every((s) => s.values.every(Number.isInteger));
+  return niceAxis(largest, counts);
 }
 
 /** Bars per category: side by side (grouped) or one on the other (stacked, e.g. deliveries by outcome). */
@@ -113,7 +123,8 @@ export function barChart(spec: ChartSpec & { stacked?: boolean }): Html {
   const largest = spec.stacked
     ? Math.max(0, ...totals)
     : Math.max(0, ...spec.series.flatMap((s) => s.values));
-  const top = topOf(spec, largest);
+  const axis = axisOf(spec, largest);
+  const { top } = axis;
   const scale = (value: number) => (PLOT_H * value) / top;
   const bottom = MARGIN.top + PLOT_H;
   const groupWidth = slot * 0.8;
@@ -131,14 +142,18 @@ export function barChart(spec: ChartSpec & { stacked?: boolean }): Html {
         : '';
     });
   });
-  return figure(spec, html`${marks}`, top, xAt);
+  return figure(spec, html`${marks}`, axis, xAt);
 }
 
 /** One line per series over the categories (e.g. the failing share per week, a burn-up). */
 export function lineChart(spec: ChartSpec): Html {
   const n = spec.categories.length;
-  const xAt = (index: number) => MARGIN.left + (n <= 1 ? PLOT_W / 2 : (PLOT_W * index) / (n - 1));
-  const top = topOf(spec, Math.max(0, ...spec.series.flatMap((s) => s.values)));
+  // Inset from the axis ends, so the first and last labels are not cut at the edges.
+  const inset = 28;
+  const xAt = (index: number) =>
+    MARGIN.left + (n <= 1 ? PLOT_W / 2 : inset + ((PLOT_W - 2 * inset) * index) / (n - 1));
+  const axis = axisOf(spec, Math.max(0, ...spec.series.flatMap((s) => s.values)));
+  const { top } = axis;
   const yAt = (value: number) => round1(MARGIN.top + PLOT_H - (PLOT_H * value) / top);
   const marks = spec.series.map((s, k) => {
     const colour = PALETTE[k % PALETTE.length];
@@ -149,7 +164,7 @@ export function lineChart(spec: ChartSpec): Html {
     );
     return html`<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2"/>${dots}`;
   });
-  return figure(spec, html`${marks}`, top, xAt);
+  return figure(spec, html`${marks}`, axis, xAt);
 }
 
 export const percent = (share: number) => `${Math.round(share * 100)} %`;

@@ -21,6 +21,8 @@ function describe(entry: ActivityEntry['entry']): Html {
 export function activityTable(frame: PageFrame, entries: readonly ActivityEntry[], back: string): Html {
   if (entries.length === 0) return html`<p class="empty">Nothing recorded.</p>`;
   const editor = frame.user.role === 'editor';
+  // One button per item: the entries of its latest change are undone together.
+  const offered = new Set<string>();
   return html`<div class="scroll"><table class="activity"><caption class="sr-only">Audit trail, newest first</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Item</th><th scope="col">Who</th><th scope="col">Capability</th><th scope="col">Change</th><th scope="col">State</th></tr></thead>
 <tbody>${entries.map(({ entry, undoable }) => {
@@ -28,14 +30,15 @@ export function activityTable(frame: PageFrame, entries: readonly ActivityEntry[
       ? html`<span class="muted">undone</span>`
       : entry.mode === 'dry-run'
         ? html`<span class="muted">dry run</span>`
-        : undoable && editor
+        : undoable && editor && !offered.has(`${entry.item.tracker}:${entry.item.id}`)
           ? actionForm(
               frame,
               UNDO_PATH,
               { tracker: entry.item.tracker, id: entry.item.id, back },
               html`<button type="submit" data-action="undo">Undo ${entry.item.key}'s last change</button>`,
             )
-          : html`applied`;
+          : html`${undoable ? 'applied, in the last change' : 'applied'}`;
+    if (undoable) offered.add(`${entry.item.tracker}:${entry.item.id}`);
     return html`<tr data-audit-id="${entry.id}">
 <td>${when(entry.at)}</td>
 <td><a href="${withQuery(`${CONSOLE_PREFIX}/activity`, { tracker: entry.item.tracker, item: entry.item.key })}" title="Everything done to ${entry.item.key}">${entry.item.key}</a></td>

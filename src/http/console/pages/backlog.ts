@@ -12,7 +12,7 @@ import {
 import type { ConsoleContext } from '../console-plugin.ts';
 import { type Html, html } from '../html.ts';
 import { CONSOLE_PREFIX } from '../layout.ts';
-import { itemPath, pager, selectOptions, trackerLink, when, withQuery } from './common.ts';
+import { day, itemPath, pager, selectOptions, trackerLink, withQuery } from './common.ts';
 
 const PATH = `${CONSOLE_PREFIX}/backlog`;
 const RICE: ScoreInputName[] = ['reach', 'impact', 'confidence', 'effort'];
@@ -26,7 +26,7 @@ const COLUMNS: { sort: BacklogSortKey; label: string }[] = [
   { sort: 'effort', label: 'Effort' },
   { sort: 'customers', label: 'Customers' },
   { sort: 'acceptance', label: 'Acceptance' },
-  { sort: 'scoredAt', label: 'Last scored' },
+  { sort: 'scoredAt', label: 'Scored' },
 ];
 
 /** Text columns read best A→Z; numbers and times best highest first. */
@@ -51,7 +51,7 @@ function acceptanceCell(status: AcceptanceStatus, findings: readonly string[]): 
     case 'passes':
       return html`<span class="ok">passes</span>`;
     case 'fails':
-      return html`<span class="bad">${findings.join(', ') || 'fails'}</span>`;
+      return html`<span class="bad">fails</span>${findings.map((f) => html`<span class="findings">${f}</span>`)}`;
     case 'skipped':
       return html`<span class="muted">skipped</span>`;
     case 'unchecked':
@@ -72,7 +72,7 @@ function rowHtml(row: BacklogRow): Html {
 ${RICE.map((name) => inputCell(row, name))}
 <td class="num">${row.customers}</td>
 <td>${acceptanceCell(row.acceptance.status, row.acceptance.findings)}</td>
-<td>${when(row.scoredAt)}</td>
+<td title="${row.scoredAt}">${day(row.scoredAt)}</td>
 </tr>`;
 }
 

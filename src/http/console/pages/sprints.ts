@@ -10,6 +10,13 @@ import { day, when } from './common.ts';
 
 const PATH = `${CONSOLE_PREFIX}/sprints`;
 
+/** Days for a sprint of days; hours when everything happened within two days (a short or new sprint). */
+function burnUpLabel(at: string, points: readonly { at: string }[]): string {
+  const first = Date.parse(points[0]?.at ?? at);
+  const last = Date.parse(points.at(-1)?.at ?? at);
+  return last - first < 2 * 86_400_000 ? at.slice(5, 16).replace('T', ' ') : at.slice(5, 10);
+}
+
 export function sprintsView(view: SprintsView): Html {
   const { sprints, active } = view;
   const trend =
@@ -32,9 +39,9 @@ export function sprintsView(view: SprintsView): Html {
     ? lineChart({
         id: 'burn-up',
         title: `Burn-up of ${active.name} (${active.unit})`,
-        xLabel: 'Day',
+        xLabel: 'Date (UTC)',
         yLabel: active.unit === 'points' ? 'Story points' : 'Items',
-        categories: active.points.map((p) => p.at.slice(5, 10)),
+        categories: active.points.map((p) => burnUpLabel(p.at, active.points)),
         series: [
           { name: 'Scope', values: active.points.map((p) => p.scope) },
           { name: 'Done', values: active.points.map((p) => p.done) },
@@ -42,10 +49,10 @@ export function sprintsView(view: SprintsView): Html {
       })
     : html`<p class="empty">No active sprint.</p>`;
   const summaries = [...sprints].reverse().map(
-    (s) => html`<article class="sprint">
+    (s, index) => html`<article class="sprint">
 <h3>${externalLink(s.summaryUrl, s.name)}</h3>
 <p class="meta">${day(s.start)} → ${day(s.end)} · posted ${when(s.postedAt)} · ${s.figures.completed} completed, ${s.figures.carriedOver} carried over, ${s.figures.added} added</p>
-<pre class="summary-text">${s.summaryText}</pre>
+<details${index === 0 ? html` open` : ''}><summary>The summary as posted</summary><pre class="summary-text">${s.summaryText}</pre></details>
 </article>`,
   );
   return html`<div class="charts"><section aria-labelledby="trend"><h2 id="trend">Trend</h2>${trend}</section>
