@@ -30,7 +30,7 @@ try {
     const path = join(dir, `${name}.png`);
     const height = Math.min(Number(await page.evaluate('document.documentElement.scrollHeight')), 1_300);
     await page.screenshot({ path, fullPage: true, clip: { x: 0, y: 0, width: 1280, height } });
-    if (statSync(path).size < 20_000) throw new Error(`${path} looks blank`);
+    if (statSync(path).size < 12_000) throw new Error(`${path} looks blank`);
     process.stdout.write(`${path}\n`);
   };
 
