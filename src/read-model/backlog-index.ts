@@ -104,6 +104,8 @@ export class BacklogIndex implements ReplicaTarget {
   private readonly free: number[] = [];
   private entries: (Entry | undefined)[] = [];
   private capacity = 0;
+  /** Slots below this have been used; scans run over them (removed ones have no container). */
+  private highWater = 0;
   private numeric = {} as Record<NumericKey, Float64Array>;
   private keySort: string[] = [];
   private titleLower: string[] = [];
@@ -139,6 +141,7 @@ export class BacklogIndex implements ReplicaTarget {
     this.slots.clear();
     this.byKey.clear();
     this.free.length = 0;
+    this.highWater = 0;
     this.entries = [];
     this.keySort = [];
     this.titleLower = [];
@@ -176,6 +179,7 @@ export class BacklogIndex implements ReplicaTarget {
     if (slot === undefined) {
       slot = this.free.pop() ?? this.slots.size;
       if (slot >= this.capacity) this.grow(this.capacity * 2);
+      this.highWater = Math.max(this.highWater, slot + 1);
       this.slots.set(field, slot);
       this.entries[slot] = entry;
     }
@@ -279,7 +283,7 @@ export class BacklogIndex implements ReplicaTarget {
     const compare = this.comparatorFor(query);
     const top: number[] = [];
     let total = 0;
-    for (const slot of this.slots.values()) {
+    for (let slot = 0; slot < this.highWater; slot++) {
       if (!keep(slot)) continue;
       total += 1;
       if (top.length === count && compare(slot, top[count - 1]!) >= 0) continue;
@@ -301,7 +305,7 @@ export class BacklogIndex implements ReplicaTarget {
     const keep = this.filterFor(query);
     if (!keep) return [];
     const slots: number[] = [];
-    for (const slot of this.slots.values()) if (keep(slot)) slots.push(slot);
+    for (let slot = 0; slot < this.highWater; slot++) if (keep(slot)) slots.push(slot);
     slots.sort(this.comparatorFor(query));
     return slots.map((slot) => this.entries[slot] as Scored);
   }
