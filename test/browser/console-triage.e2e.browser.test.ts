@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../scripts/lib/chromium.ts';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { issueByKey, linkedInJira } from '../helpers/jira-sandbox-state.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { expectAccessible, screenshot, screenshotDir } from './browser-support.ts';
 
@@ -36,13 +37,8 @@ describe('console triage end to end', () => {
   let page: Page;
   let token = '';
 
-  const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
-  const linked = (a: string, b: string) =>
-    stack.jira.state.links.some(
-      (l) =>
-        (l.fromId === issue(a).id && l.toId === issue(b).id) ||
-        (l.fromId === issue(b).id && l.toId === issue(a).id),
-    );
+  const issue = (key: string) => issueByKey(stack.jira, key);
+  const linked = (a: string, b: string) => linkedInJira(stack.jira, a, b);
   const ticket = (summary: string, description: string) =>
     stack.jira.act.createIssue({ as: 'ada', project: 'HELP', summary, description, issuetype: 'Task' }).key;
 

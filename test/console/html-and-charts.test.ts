@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { barChart, lineChart, niceAxis, percent } from '../../src/http/console/charts.ts';
 import { docToHtml } from '../../src/http/console/doc-html.ts';
-import { externalLink, html, safeHttpUrl } from '../../src/http/console/html.ts';
+import { externalLink, html } from '../../src/http/console/html.ts';
 import { csvCell } from '../../src/http/console/pages/backlog.ts';
+import { safeUrl } from '../../src/read-model/records.ts';
 
 describe('html template', () => {
   it('escapes every interpolated value, in text and in attributes', () => {
@@ -21,7 +22,7 @@ describe('html template', () => {
   });
 
   it('links only to absolute http(s) URLs', () => {
-    expect(safeHttpUrl('https://acme.atlassian.net/browse/KAN-1')).toBe(
+    expect(safeUrl('https://acme.atlassian.net/browse/KAN-1')).toBe(
       'https://acme.atlassian.net/browse/KAN-1',
     );
     for (const bad of [
@@ -33,7 +34,7 @@ describe('html template', () => {
       'vbscript:x',
       '',
     ])
-      expect(safeHttpUrl(bad), bad).toBeUndefined();
+      expect(safeUrl(bad), bad).toBeUndefined();
     expect(externalLink('javascript:alert(1)', 'KAN-1').value).toBe('KAN-1');
     expect(externalLink('https://x.test/?a="b"', 'go').value).toBe(
       '<a href="https://x.test/?a=%22b%22" rel="noopener noreferrer">go</a>',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
+import { issueByKey, linkedInJira } from '../helpers/jira-sandbox-state.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
@@ -37,7 +38,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const issue = (key: string) => issueByKey(stack.jira, key);
 const text = (value: unknown) => JSON.stringify(value);
 const botComments = (key: string, marker: string) =>
   stack.jira.state.comments.filter(
@@ -46,12 +47,7 @@ const botComments = (key: string, marker: string) =>
       c.authorId === stack.jira.botCredentials.accountId &&
       text(c.body).includes(`backlog-refinery · ${marker}`),
   );
-const linked = (a: string, b: string) =>
-  stack.jira.state.links.some(
-    (l) =>
-      (l.fromId === issue(a).id && l.toId === issue(b).id) ||
-      (l.fromId === issue(b).id && l.toId === issue(a).id),
-  );
+const linked = (a: string, b: string) => linkedInJira(stack.jira, a, b);
 const ticket = (summary: string, description: string) =>
   stack.jira.act.createIssue({ as: 'ada', project: 'HELP', summary, description, issuetype: 'Task' }).key;
 const command = async (key: string, body: string) => {

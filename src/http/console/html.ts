@@ -1,3 +1,5 @@
+import { safeUrl } from '../../read-model/records.ts';
+
 /**
  * The console's only way to build HTML: `html` escapes every interpolated value unless it is itself `Html` built
  * the same way, so tracker content (titles, names, comments: written by anyone who can file a ticket) is text.
@@ -40,22 +42,8 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
   return new Html(out);
 }
 
-/**
- * A link target from tracker content: only absolute http(s) URLs pass (no `javascript:`, `data:`, relative or
- * protocol-relative tricks); anything else gives undefined and the caller renders plain text.
- */
-export function safeHttpUrl(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** `text` as a link to `href` when that is an http(s) URL, as plain text otherwise. */
 export function externalLink(href: string | undefined, text: Part): Html {
-  const url = safeHttpUrl(href);
+  const url = safeUrl(href);
   return url ? html`<a href="${url}" rel="noopener noreferrer">${text}</a>` : html`${text}`;
 }

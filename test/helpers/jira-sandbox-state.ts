@@ -1,0 +1,17 @@
+import type { JiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
+
+/** The sandbox issue with this key: tests name issues by key, the sandbox keeps them by id. */
+export function issueByKey(jira: JiraSandbox, key: string) {
+  const found = [...jira.state.issues.values()].find((issue) => issue.key === key);
+  if (!found) throw new Error(`No sandbox issue ${key}`);
+  return found;
+}
+
+/** Whether the two issues are linked, in either direction. */
+export function linkedInJira(jira: JiraSandbox, a: string, b: string): boolean {
+  const [first, second] = [issueByKey(jira, a).id, issueByKey(jira, b).id];
+  return jira.state.links.some(
+    (link) =>
+      (link.fromId === first && link.toId === second) || (link.fromId === second && link.toId === first),
+  );
+}
