@@ -221,6 +221,24 @@ describe('console pages in Chromium', () => {
     await viewer.close();
   });
 
+  it('works without JavaScript: sign-in, sorting, filtering and actions are plain links and forms', async () => {
+    const plain = await browser.newContext({ javaScriptEnabled: false });
+    const plainPage = await plain.newPage();
+    await signIn(plain, plainPage, tokens.ada!);
+    await plainPage.getByRole('link', { name: 'Effort', exact: true }).click();
+    await expect(plainPage.locator('th[aria-sort]').textContent()).resolves.toContain('Effort');
+    await plainPage.getByLabel('Title contains').fill('okta');
+    await plainPage.getByRole('button', { name: 'Apply' }).click();
+    const titles = await plainPage.locator('tr[data-item-key] td.item').allTextContents();
+    expect(titles.length).toBeGreaterThan(0);
+    expect(titles.every((title) => title.includes('Okta'))).toBe(true);
+    await plainPage.goto(`${base}/console/triage`);
+    await plainPage.locator('[data-action="no-match"]').first().click();
+    await plainPage.waitForURL(/done=no-match/);
+    expect(fake.calls.at(-1)).toMatchObject({ action: 'noMatch', by: 'ada' });
+    await plain.close();
+  });
+
   it('signs out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${base}/console/login`);
