@@ -32,9 +32,10 @@ export async function runConsoleCommand(argv: string[], users: UserStore): Promi
   };
   switch (command) {
     case 'add-user': {
+      const person = needName();
       const role = values.role;
       if (role !== 'viewer' && role !== 'editor') throw new UsageError('--role must be viewer or editor');
-      const { user, token } = await users.add(needName(), role satisfies Role);
+      const { user, token } = await users.add(person, role satisfies Role);
       return [
         `Added ${user.name} (${user.role}). Their sign-in token is shown only this once; an add-user of the same name replaces it:`,
         token,
