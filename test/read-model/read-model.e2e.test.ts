@@ -237,6 +237,17 @@ describe('console read model, written by the real jobs', () => {
     expect(current.share).toBeCloseTo(health!.failing / BACKLOG.length);
   });
 
+  it('shows queue depths and the deliveries of the last hours by outcome', async () => {
+    const operations = await waitFor(async () => {
+      const found = await console_.readModel.operations();
+      return (found.deliveries.at(-1)?.outcomes.accepted ?? 0) > 0 && found;
+    });
+    expect(operations.deliveries).toHaveLength(24);
+    expect(operations.queue.completed).toBeGreaterThan(0);
+    expect(operations.queue.failed).toBe(0);
+    expect(operations.rateLimits.map((limit) => limit.tracker)).toEqual(['jira', 'trello']);
+  });
+
   it('keeps its keys in the three hash-tagged groups (one slot each on Redis Cluster)', async () => {
     const keys = await stack.redis.keys(`*${stack.queuePrefix}:console*`);
     expect(keys.length).toBeGreaterThan(0);
