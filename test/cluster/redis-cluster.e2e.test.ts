@@ -7,9 +7,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RedisCluster, startRedisCluster } from '../../scripts/lib/redis-cluster.ts';
 import { ensureRedisInstalled } from '../../scripts/lib/redis-process.ts';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { createLinkRecords, linkIndexSize } from '../../src/linking/index.ts';
-import { dedupeKey } from '../../src/queue/intake.ts';
+import { createIntake, dedupeKey } from '../../src/queue/intake.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { createConsoleServices } from '../../src/read-model/index.ts';
 import { readHeartbeats } from '../../workers/heartbeat.ts';
 import { makeDelivery, post, replyWrites } from '../helpers/faults-load.ts';
 
@@ -126,6 +128,27 @@ it('one API and two workers on a 3-master Redis Cluster: item, link and /help en
   await waitFor(() => burst.every((delivery) => replyWrites(stack).has(delivery.commentId)), 30_000);
   await waitFor(async () => (await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0);
   expect(burst.map((delivery) => replyWrites(stack).get(delivery.commentId))).toEqual(burst.map(() => 1));
+
+  // The console reads through the same cluster: its replica, scripts and pipelines stay within one slot each.
+  const console_ = createConsoleServices({
+    redis: client,
+    keyPrefix: stack.queuePrefix,
+    audit: createRedisAuditStore({ redis: client, keyPrefix: stack.queuePrefix, retentionDays: 30 }),
+    queue,
+    intake: createIntake({
+      queue,
+      redis: client,
+      keyPrefix: stack.queuePrefix,
+      dedupeTtlSeconds: 60,
+      retry: { attempts: 1, backoffMs: 100 },
+    }),
+  });
+  const row = await waitFor(async () => (await console_.readModel.backlog({ q: 'password' })).rows[0]);
+  expect(row.key).toBe(item.key);
+  expect(row.customers).toBe(1);
+  expect((await console_.readModel.item({ tracker: 'jira', idOrKey: item.key }))?.tickets).toHaveLength(1);
+  expect(await console_.readModel.triageCount()).toBe(0);
+  expect((await console_.readModel.operations()).deliveries).toHaveLength(24);
 
   const completed = await queue.getJobs(['completed']);
   const commandJob = completed.find(
