@@ -179,6 +179,23 @@ describe('console read model, written by the real jobs', () => {
     expect(detail.history.some((h) => h.entry.operation === 'upsertComment')).toBe(true);
   });
 
+  it("offers the item's latest change for undo, and undo as the person restores it", async () => {
+    const key = 'APP-8';
+    const before = await waitFor(async () => {
+      const found = await console_.readModel.item({ tracker: 'jira', idOrKey: key });
+      return found?.history.some((h) => h.undoable) && found;
+    });
+    const latest = before.history.filter((h) => h.undoable);
+    expect(new Set(latest.map((h) => h.change)).size).toBe(1);
+    await console_.actions.undo(ref(key), ada);
+    const after = await waitFor(async () => {
+      const found = await console_.readModel.item({ tracker: 'jira', idOrKey: key });
+      const undone = found?.history.filter((h) => latest.some((l) => l.entry.id === h.entry.id));
+      return undone?.every((h) => h.entry.undoneBy !== undefined && !h.undoable) && found;
+    });
+    expect(after.history.some((h) => h.entry.context.actor.displayName === 'console: ada')).toBe(true);
+  });
+
   it('reject records the suggestion as rejected and never suggests the item again', async () => {
     const other = ticket(
       'Emails look odd and pages are slow',
