@@ -1,20 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import Type, { type Static } from 'typebox';
 import type { RedisClient } from '../queue/connection.ts';
 
-export const RoleSchema = Type.Union([Type.Literal('viewer'), Type.Literal('editor')]);
-export type Role = Static<typeof RoleSchema>;
+export type Role = 'viewer' | 'editor';
 
-/** Names show in the audit trail (`console: ada`) and in URLs of the CLI's output: plain characters only. */
+/** Names show in the audit trail (`console: ada`): plain characters only. */
 export const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const UserNameSchema = Type.String({ pattern: USER_NAME.source });
 
-export const ConsoleUserSchema = Type.Object({
-  name: UserNameSchema,
-  role: RoleSchema,
-  addedAt: Type.String(),
-});
-export type ConsoleUser = Static<typeof ConsoleUserSchema>;
+export interface ConsoleUser {
+  name: string;
+  role: Role;
+  addedAt: string;
+}
 
 export interface UserStore {
   /** Adds (or replaces, with a new token) a person; returns the sign-in token, which is not kept. */
@@ -33,7 +29,7 @@ export interface UserStore {
  * Tokens are 256 random bits, so one SHA-256 is as strong as a slow password hash and lets a token be looked up
  * by its hash; only that hash is stored.
  */
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const newToken = () => `rfc_${randomBytes(32).toString('base64url')}`;
 
 interface StoredUser extends ConsoleUser {

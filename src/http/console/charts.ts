@@ -25,7 +25,7 @@ export interface ChartSpec {
 }
 
 /** Colour-blind-safe (Okabe-Ito), each dark enough against white for a 3:1 contrast of graphics. */
-export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#8C6D00', '#56B4E9', '#000000'];
+const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#8C6D00', '#56B4E9', '#000000'];
 
 const WIDTH = 640;
 const HEIGHT = 300;

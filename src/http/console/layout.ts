@@ -2,7 +2,7 @@ import type { ConsoleUser } from '../../console/users.ts';
 import { type Html, html } from './html.ts';
 
 export const CONSOLE_PREFIX = '/console';
-export const ASSETS = `${CONSOLE_PREFIX}/assets`;
+const ASSETS = `${CONSOLE_PREFIX}/assets`;
 
 /** What every signed-in page shows around its content. */
 export interface PageFrame {

@@ -27,7 +27,7 @@ export function containerPicker(
 </form>`;
 }
 
-export function acceptanceView(health: AcceptanceHealth): Html {
+function acceptanceView(health: AcceptanceHealth): Html {
   const share = health.checked === 0 ? 0 : health.failing / health.checked;
   const chart = lineChart({
     id: 'failing-share',

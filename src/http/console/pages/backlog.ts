@@ -136,7 +136,7 @@ const CSV_HEADER = [
   'scored_at',
 ];
 
-export function csvLine(row: BacklogRow): string {
+function csvLine(row: BacklogRow): string {
   const cells: (string | number)[] = [
     row.key,
     row.title,

@@ -29,7 +29,7 @@ function acceptance(detail: ItemDetail): Html {
   )}</tbody></table>`;
 }
 
-export function itemView(frame: PageFrame, detail: ItemDetail, undone = false): Html {
+function itemView(frame: PageFrame, detail: ItemDetail, undone = false): Html {
   const { row } = detail;
   const open = row.url
     ? externalLink(row.url, `Open ${row.key} in ${row.tracker === 'jira' ? 'Jira' : 'Trello'}`)

@@ -13,7 +13,7 @@ const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'comple
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-export function operationsView(frame: PageFrame, view: OperationsView, done: string | undefined): Html {
+function operationsView(frame: PageFrame, view: OperationsView, done: string | undefined): Html {
   const editor = frame.user.role === 'editor';
   const outcomes = [...new Set(view.deliveries.flatMap((hour) => Object.keys(hour.outcomes)))].sort();
   const deliveries = barChart({

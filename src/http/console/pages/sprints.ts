@@ -17,7 +17,7 @@ function burnUpLabel(at: string, points: readonly { at: string }[]): string {
   return last - first < 2 * 86_400_000 ? at.slice(5, 16).replace('T', ' ') : at.slice(5, 10);
 }
 
-export function sprintsView(view: SprintsView): Html {
+function sprintsView(view: SprintsView): Html {
   const { sprints, active } = view;
   const trend =
     sprints.length === 0

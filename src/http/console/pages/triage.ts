@@ -68,7 +68,7 @@ ${
 </article>`;
 }
 
-export function triageView(frame: PageFrame, page: TriagePage, done: Done | undefined): Html {
+function triageView(frame: PageFrame, page: TriagePage, done: Done | undefined): Html {
   const previous =
     page.offset > 0
       ? withQuery(PATH, { offset: Math.max(0, page.offset - page.limit) || undefined })
