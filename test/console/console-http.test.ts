@@ -219,6 +219,23 @@ describe('console over HTTP', () => {
     expect(failing.body).toContain('href="/console/backlog.csv?failing=true&amp;sort=score"');
   });
 
+  it('answers bad input with 400 and the reason, on an HTML page', async () => {
+    const person = consoleClient(harness.app);
+    await person.signIn(viewerToken);
+    for (const url of [
+      '/console/backlog?sort=%3Cscript%3E',
+      '/console/backlog?offset=-1',
+      '/console/backlog?limit=100000',
+      '/console/items/gitlab/X-1',
+      '/console/activity?item=KAN-1',
+    ]) {
+      const response = await person.get(url);
+      expect([url, response.statusCode]).toEqual([url, 400]);
+      expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(response.body).not.toContain('<script>');
+    }
+  });
+
   it('lets an editor confirm a suggestion (audited as the person) and refuses a POST without a CSRF token', async () => {
     const person = consoleClient(harness.app);
     await person.signIn(editorToken);
