@@ -10,7 +10,6 @@ import { createRedisAuditStore } from '../src/audit/audit-store.ts';
 import type { Verdict } from '../src/domain/acceptance/findings.ts';
 import { seededRandom } from '../src/domain/linking/prng.ts';
 import type { InputSource, RiceResult } from '../src/domain/scoring/types.ts';
-import type { Candidate } from '../src/linking/index-replica.ts';
 import { createIntake } from '../src/queue/intake.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import {
@@ -19,6 +18,7 @@ import {
   createConsoleServices,
   createReadModelWriter,
 } from '../src/read-model/index.ts';
+import type { Suggestion } from '../src/read-model/writer.ts';
 import type { TrackerItem } from '../src/trackers/tracker.ts';
 import { percentile } from './lib/stats.ts';
 
@@ -174,15 +174,12 @@ export async function runConsoleBench(): Promise<string> {
       ref: { tracker: 'jira' as const, id: String(500_000 + i), key: `HELP-${i + 1}` },
       container: { id: '900', key: 'HELP' },
     }));
-    const candidates = (i: number): Candidate[] =>
+    const candidates = (i: number): Suggestion[] =>
       [0, 1, 2].map((n) => {
         const target = items[(i * 13 + n * 101) % ITEMS]!;
         return {
-          id: `jira:${target.ref.id}`,
-          score: 0.5,
           confidence: 0.4 - n * 0.1,
           sharedTerms: ['connection', 'timeout'],
-          evidence: { titleOverlap: 0.4, itemTitleCoverage: 0.3 },
           item: { ref: target.ref, title: target.title, url: target.url },
         };
       });

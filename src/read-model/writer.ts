@@ -82,6 +82,9 @@ export interface TicketInfo {
   createdAt: string;
 }
 
+/** What the read model keeps of a match. */
+export type Suggestion = Pick<Candidate, 'item' | 'confidence' | 'sharedTerms'>;
+
 export interface StoredSuggestion {
   item: { tracker: TrackerName; id: string; key: string; title: string; url?: string };
   confidence: number;
@@ -103,7 +106,7 @@ export interface ReadModelWriter {
   suggested(
     ticket: TrackerItem,
     customer: string | undefined,
-    candidates: readonly Candidate[],
+    candidates: readonly Suggestion[],
   ): Promise<void>;
   /** The ticket is linked already (by a person in the tracker, or earlier): not for the inbox. */
   ticketLinked(ticket: TrackerItem, item?: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
