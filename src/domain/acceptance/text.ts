@@ -25,9 +25,16 @@ export function isListItem(line: string): boolean {
 /** Removes inline emphasis (`*x*`, `**x**`, `_x_`, `{{x}}`) so words can be read. */
 export function stripEmphasis(text: string): string {
   return text
-    .replace(/(\*\*|__)(.+?)\1/g, '$2')
-    .replace(/(^|[\s(])[*_](\S(?:.*?\S)?)[*_](?=$|[\s.,:;!?)])/g, '$1$2')
-    .replace(/\{\{(.+?)\}\}/g, '$1');
+    .replace(/\*\*([^*]+)\*\*|__([^_]+)__/g, '$1$2')
+    .replace(/(^|[\s(])[*_]([^*_\s](?:[^*_]*[^*_\s])?)[*_](?=$|[\s.,:;!?)])/g, '$1$2')
+    .replace(/\{\{([^{}]+)\}\}/g, '$1');
+}
+
+/** Drops trailing characters of a set; a `[.:]+$` regex would rescan a long run of them from every dot. */
+function trimTrailing(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1]!)) end -= 1;
+  return text.slice(0, end);
 }
 
 export interface HeadingCandidate {
@@ -44,19 +51,21 @@ export function headingCandidate(line: string): HeadingCandidate | undefined {
   const trimmed = line.trim();
   if (trimmed === '') return undefined;
   // A single "#" is a numbered list item in Jira wiki markup, so only "##" and deeper are sure headings.
-  const markdown = /^#{2,6}\s+(.+?)\s*#*$/.exec(trimmed) ?? /^h[1-6]\.\s+(.+)$/i.exec(trimmed);
-  if (markdown) return { ...splitColon(markdown[1] ?? ''), explicit: true };
-  const bold = /^(\*\*|__|\*|_)(?!\s)(.+?)(?<!\s)\1\s*(.*)$/.exec(trimmed);
+  // No `\s+(.+)$`: `.` stops at U+2028 and the engine would then retry every split of the spaces.
+  const markdown = /^#{2,6}\s([\s\S]+)$/.exec(trimmed) ?? /^h[1-6]\.\s([\s\S]+)$/i.exec(trimmed);
+  if (markdown) return { ...splitColon(trimTrailing(markdown[1] ?? '', '#').trim()), explicit: true };
+  const bold = /^(\*\*|__|\*|_)(?!\s)(.+?)(?<!\s)\1([\s\S]*)$/.exec(trimmed);
   if (bold) {
     const inner = splitColon(bold[2] ?? '');
-    const after = (bold[3] ?? '').replace(/^:\s*/, '');
+    const after = (bold[3] ?? '').trimStart().replace(/^:\s*/, '');
     const rest = [inner.rest, after].filter((part) => part !== '').join(' ');
-    const explicit = rest === '' || /:\s*$/.test(bold[2] ?? '') || (bold[3] ?? '').startsWith(':');
+    const explicit =
+      rest === '' || /:\s*$/.test(bold[2] ?? '') || (bold[3] ?? '').trimStart().startsWith(':');
     return { label: inner.label, rest, explicit };
   }
-  const colon = /^([A-Za-z][\w '()/&-]{0,48}?)\s*:(?!\/)\s*(.*)$/.exec(trimmed);
+  const colon = /^([A-Za-z][\w '()/&-]{0,48}?)\s*:(?!\/)([\s\S]*)$/.exec(trimmed);
   if (colon) return { label: (colon[1] ?? '').trim(), rest: (colon[2] ?? '').trim(), explicit: false };
-  return { label: trimmed.replace(/[.:]+$/, '').trim(), rest: '', explicit: false };
+  return { label: trimTrailing(trimmed, '.:').trim(), rest: '', explicit: false };
 }
 
 function splitColon(text: string): { label: string; rest: string } {

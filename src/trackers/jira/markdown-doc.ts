@@ -1,6 +1,7 @@
 import type { Block, Doc, Inline, TextRun } from '../../domain/doc.ts';
 
-const INLINE = /\*\*(.+?)\*\*|`([^`]+)`|\[([^\]]+)\]\(([^)\s]+)\)|(?<![\w*])[*_]([^*_]+)[*_](?![\w*])/g;
+// Each inner class excludes its opening delimiter, so a failed match stops at the next one: linear on hostile text.
+const INLINE = /\*\*([^*]+)\*\*|`([^`]+)`|\[([^[\]]+)\]\(([^()\s]+)\)|(?<![\w*])[*_]([^*_]+)[*_](?![\w*])/g;
 
 /** `**bold**`, `*it*`/`_it_`, `` `code` `` and `[text](url)`; everything else stays literal. */
 export function parseInline(text: string): Inline {
@@ -19,9 +20,10 @@ export function parseInline(text: string): Inline {
   return runs;
 }
 
-const HEADING = /^(#{1,6})\s+(.*)$/;
-const BULLET = /^\s*[-*+]\s+(.*)$/;
-const ORDERED = /^\s*\d+[.)]\s+(.*)$/;
+// `\s+(.*)$` would backtrack through every space when `.` stops at U+2028: capture all, trim after.
+const HEADING = /^(#{1,6})\s([\s\S]*)$/;
+const BULLET = /^\s*[-*+]\s([\s\S]*)$/;
+const ORDERED = /^\s*\d+[.)]\s([\s\S]*)$/;
 const RULE = /^(-{3,}|\*{3,}|_{3,})$/;
 const TABLE_SEPARATOR = /^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$/;
 
@@ -44,7 +46,7 @@ export function markdownToDoc(text: string): Doc {
   const collect = (pattern: RegExp): Inline[] => {
     const items: Inline[] = [];
     for (let m = pattern.exec(lines[index] ?? ''); m; m = pattern.exec(lines[index] ?? '')) {
-      items.push(parseInline(m[1] ?? ''));
+      items.push(parseInline((m[1] ?? '').trimStart()));
       index += 1;
     }
     return items;
@@ -63,7 +65,7 @@ export function markdownToDoc(text: string): Doc {
       blocks.push({ type: 'code', text: body.join('\n') });
     } else if (heading) {
       const level = Math.min(3, heading[1]?.length ?? 1) as 1 | 2 | 3;
-      blocks.push({ type: 'heading', level, content: parseInline(heading[2] ?? '') });
+      blocks.push({ type: 'heading', level, content: parseInline((heading[2] ?? '').trimStart()) });
       index += 1;
     } else if (RULE.test(trimmed)) {
       blocks.push({ type: 'rule' });

@@ -1,0 +1,91 @@
+import { checkItem, parseAcceptanceRules, resolveTemplate } from '../../src/domain/acceptance/index.ts';
+import { parseCommands } from '../../src/domain/commands/parse-commands.ts';
+import { tokenize } from '../../src/domain/linking/tokenize.ts';
+import { markdownToDoc } from '../../src/trackers/jira/markdown-doc.ts';
+import { wikiToPlainText } from '../../src/trackers/jira/wiki-text.ts';
+import { renderMarkdown } from '../../src/trackers/trello/markdown-render.ts';
+
+/**
+ * Comments and descriptions written to make a regular expression backtrack: each `make(n)` gives about n
+ * characters (32,767 is Jira's limit, 16,384 Trello's). The security review stalled the webhook request with
+ * the first three.
+ */
+export const HOSTILE_TEXTS: { name: string; make(n: number): string }[] = [
+  { name: '/a, spaces, U+2028', make: (n) => `/a${' '.repeat(n - 3)}\u2028` },
+  { name: '/a, (space U+2028)*', make: (n) => `/a${' \u2028'.repeat(n / 2)}!` },
+  { name: '[ × n', make: (n) => '['.repeat(n) },
+  { name: '[~accountid: × n', make: (n) => '[~accountid:'.repeat(n / 12) },
+  { name: '[a| × n', make: (n) => '[a|'.repeat(n / 3) },
+  { name: '{{ × n', make: (n) => '{{'.repeat(n / 2) },
+  { name: '{code: × n', make: (n) => '{code:'.repeat(n / 6) },
+  { name: '{code}x × n', make: (n) => `{noformat}${'{code}x'.repeat(n / 7)}` },
+  { name: ' *a × n', make: (n) => ' *a'.repeat(n / 3) },
+  { name: ' _a × n', make: (n) => ' _a'.repeat(n / 3) },
+  { name: '** × n', make: (n) => '**a'.repeat(n / 3) },
+  { name: 'h1. spaces', make: (n) => `h1.${' '.repeat(n - 5)}a\u2028b` },
+  { name: '* spaces', make: (n) => `*${' '.repeat(n - 4)}a\u2028b` },
+  { name: '`` × n', make: (n) => '`a'.repeat(n / 2) },
+  { name: 'spaces then x', make: (n) => `${' '.repeat(n - 1)}x` },
+  { name: 'words without end', make: (n) => 'as a user I want so that '.repeat(n / 25) },
+  { name: 'as a + spaces', make: (n) => `As a${' '.repeat(n - 6)}x\u2028` },
+  { name: '## + spaces', make: (n) => `## a${' '.repeat(n - 6)}b\u2028` },
+  { name: 'dots', make: (n) => `${'.'.repeat(n - 1)}x` },
+  { name: '*a* + spaces', make: (n) => `*a*${' * '.repeat(n / 3 - 2)}\u2028x` },
+  { name: 'Given + spaces', make: (n) => `Given${' '.repeat(n - 7)}a\u2028` },
+  { name: 'tabs and words', make: (n) => 'a\t'.repeat(n / 2) },
+];
+
+const template = resolveTemplate(parseAcceptanceRules({}), { type: 'Story' });
+
+/** The functions tracker text flows through, from the webhook request to the worker's reply. */
+export const TEXT_PATHS: { name: string; run(text: string): unknown }[] = [
+  { name: 'Trello comment → commands', run: (text) => parseCommands(text) },
+  { name: 'Jira wiki comment → commands', run: (text) => parseCommands(wikiToPlainText(text)) },
+  { name: 'Markdown → reply document', run: (text) => markdownToDoc(text) },
+  {
+    name: 'text → Trello Markdown',
+    run: (text) => renderMarkdown({ blocks: [{ type: 'paragraph', content: [{ text, code: true }] }] }),
+  },
+  { name: 'acceptance check', run: (text) => checkItem({ title: text, description: text }, template) },
+  { name: 'linking tokens', run: (text) => tokenize(text) },
+];
+
+function timeOnce(run: () => unknown): number {
+  const started = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** The best of a few runs, in ms: the least disturbed by the other processes on the machine. */
+export function bestTime(run: () => unknown, tries = 5): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < tries; i++) best = Math.min(best, timeOnce(run));
+  return best;
+}
+
+/**
+ * How the time grows from n to 4n characters: about 4 when linear, about 16 when quadratic. Small inputs are
+ * repeated until a run takes measurable time, so timer resolution does not decide the ratio.
+ */
+export function growth(path: (text: string) => unknown, make: (n: number) => string, n: number) {
+  const small = make(n);
+  const large = make(4 * n);
+  path(large);
+  const repeat = Math.max(
+    1,
+    Math.ceil(
+      2 /
+        Math.max(
+          bestTime(() => path(small), 1),
+          0.01,
+        ),
+    ),
+  );
+  const times = (text: string) =>
+    bestTime(() => {
+      for (let i = 0; i < repeat; i++) path(text);
+    }) / repeat;
+  const smallMs = times(small);
+  const largeMs = times(large);
+  return { smallMs, largeMs, ratio: largeMs / Math.max(smallMs, 0.001) };
+}

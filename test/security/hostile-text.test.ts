@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { growth, HOSTILE_TEXTS, TEXT_PATHS } from '../../bench/lib/hostile-text.ts';
+
+/**
+ * Issue 12, item 2: every function tracker text flows through takes time linear in its length. Quadratic code
+ * grows ~16× from 8 K to 32 K characters and takes hundreds of ms at 32 K; linear code ~4× and a few ms. A
+ * ratio alone is noisy on a shared machine at sub-millisecond times, so growth fails only when it is also slow.
+ */
+const N = 8_192;
+const MAX_RATIO = 9;
+const SLOW_MS = 15;
+
+function linear(run: (text: string) => unknown, make: (n: number) => string): boolean {
+  // A second measure before failing: one descheduled run must not fail the suite.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const { ratio, largeMs } = growth(run, make, N);
+    if (ratio < MAX_RATIO || largeMs < SLOW_MS) return true;
+  }
+  return false;
+}
+
+describe('hostile tracker text is handled in linear time', () => {
+  for (const path of TEXT_PATHS) {
+    it.each(HOSTILE_TEXTS.map((text) => [text.name, text] as const))(`${path.name}: %s`, (_name, text) => {
+      expect(linear(path.run, text.make)).toBe(true);
+    });
+  }
+
+  const piece = fc.constantFrom(
+    ' ',
+    '\t',
+    '\u2028',
+    '[',
+    ']',
+    '|',
+    '{',
+    '}',
+    '{{',
+    '*',
+    '_',
+    '`',
+    '#',
+    '.',
+    ':',
+    '/a',
+    '[~accountid:',
+    '{code:',
+    '{quote}',
+    'h1.',
+    'x',
+  );
+  const unit = fc.array(piece, { minLength: 1, maxLength: 5 }).map((pieces) => pieces.join(''));
+  const lead = fc.constantFrom('', '/a', '/score ', 'h1. ', '* ', '## ', '{quote}', 'As a ');
+
+  it('any repeated pattern of markup characters (fast-check)', () => {
+    fc.assert(
+      fc.property(lead, unit, fc.constantFrom(...TEXT_PATHS), (start, repeated, path) => {
+        const make = (n: number) => start + repeated.repeat(Math.ceil(n / repeated.length));
+        return linear(path.run, make);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
