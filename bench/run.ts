@@ -5,6 +5,7 @@ import { runLinkingBench } from './linking.ts';
 import { runPipelineBench } from './pipeline.ts';
 import { runQualityBench } from './quality.ts';
 import { runRateLimitBench } from './rate-limit.ts';
+import { runTextBench } from './text.ts';
 
 /**
  * `npm run bench`: every figure in one run on this machine, loopback only, each part bounded in time.
@@ -17,6 +18,7 @@ const PARTS: Record<string, () => Promise<string>> = {
   linking: runLinkingBench,
   quality: runQualityBench,
   console: runConsoleBench,
+  text: runTextBench,
 };
 
 const wanted = process.argv.slice(2);
