@@ -1,24 +1,50 @@
 import type { AdfNode } from './adf-types.ts';
 
-function inlineText(nodes: AdfNode[] | undefined): string {
-  if (!nodes) return '';
-  return nodes
+/** How comment text is read for commands: code fenced and quotes marked, so neither runs (see parseCommands). */
+export interface AdfTextOptions {
+  markCodeAndQuotes?: boolean;
+}
+
+/**
+ * Tracker content is not trusted to follow the ADF schema: a node that is not an object, or `content` that is
+ * not an array, reads as nothing rather than throwing, so one malformed node never fails every job of an item.
+ */
+function children(value: unknown): AdfNode[] {
+  return Array.isArray(value)
+    ? value.filter((node): node is AdfNode => typeof node === 'object' && node !== null)
+    : [];
+}
+
+const attr = (node: AdfNode, name: string): unknown =>
+  typeof node.attrs === 'object' && node.attrs !== null ? node.attrs[name] : undefined;
+
+/** A date node's day (`timestamp` is ms since epoch as a string); anything else degrades to its own text. */
+function dateText(timestamp: unknown): string {
+  if (typeof timestamp !== 'string' && typeof timestamp !== 'number') return '';
+  const date = new Date(Number(timestamp));
+  return Number.isNaN(date.getTime()) ? String(timestamp) : date.toISOString().slice(0, 10);
+}
+
+function inlineText(nodes: unknown): string {
+  return children(nodes)
     .map((node) => {
       switch (node.type) {
         case 'text':
-          return node.text ?? '';
+          return typeof node.text === 'string' ? node.text : '';
         case 'hardBreak':
           return '\n';
         case 'mention':
         case 'emoji':
-        case 'status':
-          return String(node.attrs?.text ?? node.attrs?.shortName ?? '');
-        case 'inlineCard':
-          return String(node.attrs?.url ?? '');
+        case 'status': {
+          const text = attr(node, 'text') ?? attr(node, 'shortName');
+          return typeof text === 'string' ? text : '';
+        }
+        case 'inlineCard': {
+          const url = attr(node, 'url');
+          return typeof url === 'string' ? url : '';
+        }
         case 'date':
-          return typeof node.attrs?.timestamp === 'string'
-            ? new Date(Number(node.attrs.timestamp)).toISOString().slice(0, 10)
-            : '';
+          return dateText(attr(node, 'timestamp'));
         default:
           return inlineText(node.content);
       }
@@ -26,47 +52,58 @@ function inlineText(nodes: AdfNode[] | undefined): string {
     .join('');
 }
 
-function listLines(node: AdfNode, indent: string): string[] {
+function listLines(node: AdfNode, indent: string, options: AdfTextOptions): string[] {
   const ordered = node.type === 'orderedList';
-  const start = typeof node.attrs?.order === 'number' ? node.attrs.order : 1;
+  const order = attr(node, 'order');
+  const start = typeof order === 'number' && Number.isFinite(order) ? order : 1;
   const lines: string[] = [];
-  (node.content ?? []).forEach((item, index) => {
+  children(node.content).forEach((item, index) => {
     const bullet = ordered ? `${start + index}. ` : '- ';
-    const [first, ...rest] = item.content ?? [];
-    const firstLines = first ? blockLines(first, indent) : [''];
+    const [first, ...rest] = children(item.content);
+    const firstLines = first ? blockLines(first, indent, options) : [''];
     lines.push(`${indent}${bullet}${firstLines[0] ?? ''}`, ...firstLines.slice(1));
-    for (const child of rest) lines.push(...blockLines(child, `${indent}  `));
+    for (const child of rest) lines.push(...blockLines(child, `${indent}  `, options));
   });
   return lines;
 }
 
-function blockLines(node: AdfNode, indent = ''): string[] {
+function blockLines(node: AdfNode, indent: string, options: AdfTextOptions): string[] {
   switch (node.type) {
     case 'paragraph':
     case 'heading':
       return inlineText(node.content).split('\n');
     case 'bulletList':
     case 'orderedList':
-      return listLines(node, indent);
+      return listLines(node, indent, options);
     case 'table':
-      return (node.content ?? []).map((row) =>
-        (row.content ?? []).map((cell) => childLines(cell).join(' ')).join(' | '),
+      return children(node.content).map((row) =>
+        children(row.content)
+          .map((cell) => childLines(cell, '', options).join(' '))
+          .join(' | '),
       );
-    case 'codeBlock':
-      return inlineText(node.content).split('\n');
+    case 'codeBlock': {
+      const lines = inlineText(node.content).split('\n');
+      return options.markCodeAndQuotes ? ['```', ...lines, '```'] : lines;
+    }
+    case 'blockquote': {
+      const lines = childLines(node, indent, options);
+      return options.markCodeAndQuotes ? lines.map((line) => `> ${line}`) : lines;
+    }
     case 'rule':
       return ['---'];
     default:
-      return node.content ? childLines(node, indent) : [inlineText([node])].filter((t) => t.length > 0);
+      return Array.isArray(node.content)
+        ? childLines(node, indent, options)
+        : [inlineText([node])].filter((t) => t.length > 0);
   }
 }
 
-function childLines(node: AdfNode, indent = ''): string[] {
-  return (node.content ?? []).flatMap((child) => blockLines(child, indent));
+function childLines(node: AdfNode, indent: string, options: AdfTextOptions): string[] {
+  return children(node.content).flatMap((child) => blockLines(child, indent, options));
 }
 
 /** Plain text of an ADF document with its structure kept as lines (the same lines `docToPlainText` gives). */
-export function adfToPlainText(document: AdfNode | null | undefined): string {
-  if (!document) return '';
-  return childLines(document).join('\n');
+export function adfToPlainText(document: AdfNode | null | undefined, options: AdfTextOptions = {}): string {
+  if (typeof document !== 'object' || document === null) return '';
+  return childLines(document, '', options).join('\n');
 }

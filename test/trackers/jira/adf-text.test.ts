@@ -33,3 +33,37 @@ describe('adfToPlainText', () => {
     expect(adfToPlainText(null)).toBe('');
   });
 });
+
+describe('adfToPlainText on malformed nodes (issue 12, item 5)', () => {
+  const date = (timestamp: unknown) => d(p(t('due '), { type: 'date', attrs: { timestamp } }));
+
+  it.each([
+    ['a date a person typed', date('next friday'), 'due next friday'],
+    ['a date as a number', date(1_767_225_600_000), 'due 2026-01-01'],
+    ['a date without timestamp', date(undefined), 'due '],
+    ['a date of an object', date({}), 'due '],
+    ['content that is not a list', d({ type: 'paragraph', content: 'text' } as unknown as AdfNode), ''],
+    ['null and string nodes', d(p(null as unknown as AdfNode, 'x' as unknown as AdfNode, t('ok'))), 'ok'],
+    ['attrs of null', d(p({ type: 'mention', attrs: null } as unknown as AdfNode, t('hi'))), 'hi'],
+    ['text of a number', d(p({ type: 'text', text: 5 } as unknown as AdfNode)), ''],
+    [
+      'list order of a string',
+      d({ type: 'orderedList', attrs: { order: 'x' }, content: [li(p(t('a')))] }),
+      '1. a',
+    ],
+  ])('%s degrades to text', (_, input, expected) => {
+    expect(adfToPlainText(input)).toBe(expected);
+  });
+
+  it('marks code and quotes for the command parser when asked', () => {
+    const document = d(
+      { type: 'codeBlock', content: [t('/score')] },
+      { type: 'blockquote', content: [p(t('/link ABC-1'))] },
+      p(t('/help')),
+    );
+
+    expect(adfToPlainText(document, { markCodeAndQuotes: true })).toBe(
+      '```\n/score\n```\n> /link ABC-1\n/help',
+    );
+  });
+});

@@ -176,3 +176,30 @@ describe('Jira adapter reads', () => {
     await expect(tracker().whoAmI()).rejects.toMatchObject({ kind: ErrorKind.Schema, tracker: 'jira' });
   });
 });
+
+describe('Jira adapter reads malformed rich text', () => {
+  it('getItem reads a description whose date node a person typed by hand', async () => {
+    const description = {
+      type: 'doc',
+      version: 1,
+      content: [
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'Ship by ' },
+            { type: 'date', attrs: { timestamp: 'next friday' } },
+          ],
+        },
+      ],
+    };
+    api()
+      .get('/rest/api/3/issue/10042')
+      .reply(200, issue('10042', 'BR-42', { description }));
+    api().get('/rest/api/3/field').reply(200, fields);
+    api().get('/rest/api/3/issue/10042/remotelink').reply(200, []);
+
+    const item = await tracker().getItem(ref);
+
+    expect(item.description).toBe('Ship by next friday');
+  });
+});
