@@ -38,6 +38,11 @@ export const italic = (text: string): TextRun => ({ text, italic: true });
 export const code = (text: string): TextRun => ({ text, code: true });
 export const link = (text: string, href: string): TextRun => ({ text, href });
 
+/** Web and mail links only: a `javascript:` or `data:` target from tracker content is rendered as plain text. */
+export function isSafeHref(href: string): boolean {
+  return /^(?:https?:|mailto:)/i.test(href.trim());
+}
+
 export const heading = (level: 1 | 2 | 3, ...content: InlineInput[]): Block => ({
   type: 'heading',
   level,

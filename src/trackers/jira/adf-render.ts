@@ -1,4 +1,4 @@
-import type { Block, Doc, Inline, TextRun } from '../../domain/doc.ts';
+import { type Block, type Doc, type Inline, isSafeHref, type TextRun } from '../../domain/doc.ts';
 import type { AdfDoc, AdfMark, AdfNode } from './adf-types.ts';
 
 function marksFor(run: TextRun): AdfMark[] {
@@ -9,7 +9,7 @@ function marksFor(run: TextRun): AdfMark[] {
     if (run.bold) marks.push({ type: 'strong' });
     if (run.italic) marks.push({ type: 'em' });
   }
-  if (run.href) marks.push({ type: 'link', attrs: { href: run.href } });
+  if (run.href && isSafeHref(run.href)) marks.push({ type: 'link', attrs: { href: run.href.trim() } });
   return marks;
 }
 

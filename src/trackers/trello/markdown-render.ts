@@ -1,22 +1,40 @@
-import type { Block, Doc, Inline, TextRun } from '../../domain/doc.ts';
+import { type Block, type Doc, type Inline, isSafeHref, type TextRun } from '../../domain/doc.ts';
 import type { Overflow } from '../../domain/doc-fit.ts';
 
-const MARKDOWN_SPECIALS = /[\\`*_[\]<>]/g;
+/**
+ * Tracker text is hostile: every character Markdown gives a meaning inside a line is escaped, and so is what
+ * would start a block at a line start (heading, quote, list, numbered list), so no text in a reply signed by the
+ * bot can become a link, an image, a heading or a table.
+ */
+const MARKDOWN_SPECIALS = /[\\`*_[\]<>!|~]/g;
+const LINE_START_MARKER = /(^|\n)([ \t]*)([#>+=-]|\d+(?=[.)]))/g;
 
 function escapeText(text: string): string {
-  return text.replace(MARKDOWN_SPECIALS, '\\$&');
+  return text.replace(MARKDOWN_SPECIALS, '\\$&').replace(LINE_START_MARKER, '$1$2\\$3');
+}
+
+/** The longest run of backticks in a text: a fence must be longer than any run inside to hold it. */
+function longestBacktickRun(text: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const char of text) {
+    run = char === '`' ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
 }
 
 function renderCode(text: string): string {
-  const fence = text.includes('`') ? '``' : '`';
+  const fence = '`'.repeat(longestBacktickRun(text) + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
+  // A code span is one line: a newline inside would end a table row or let the next line start a block.
+  return `${fence}${pad}${text.replace(/\n/g, ' ')}${pad}${fence}`;
 }
 
-// Parentheses and spaces would end a Markdown link target early.
+// Parentheses, spaces and angle brackets would end a Markdown link target early.
 function escapeUrl(url: string): string {
   return url.replace(
-    /[()\s]/g,
+    /[()<>\s]/g,
     (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
   );
 }
@@ -26,7 +44,7 @@ function renderRun(run: TextRun): string {
   let out = run.code ? renderCode(run.text) : escapeText(run.text);
   if (run.italic) out = `_${out}_`;
   if (run.bold) out = `**${out}**`;
-  if (run.href) out = `[${out}](${escapeUrl(run.href)})`;
+  if (run.href && isSafeHref(run.href)) out = `[${out}](${escapeUrl(run.href.trim())})`;
   return out;
 }
 
@@ -35,7 +53,10 @@ export function renderInline(content: Inline): string {
 }
 
 function renderCell(content: Inline): string {
-  return renderInline(content).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  // Text pipes are escaped already; pipes of code spans are not.
+  return renderInline(content)
+    .replace(/(?<!\\)\|/g, '\\|')
+    .replace(/\n/g, ' ');
 }
 
 function renderTable(header: Inline[], rows: Inline[][]): string {
@@ -47,7 +68,7 @@ function renderTable(header: Inline[], rows: Inline[][]): string {
 }
 
 function renderFence(text: string): string {
-  const fence = text.includes('```') ? '~~~~' : '```';
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
   return `${fence}\n${text}\n${fence}`;
 }
 

@@ -101,3 +101,19 @@ describe('docToAdf', () => {
     expect(adfToPlainText(docToAdf(input))).toBe(docToPlainText(input));
   });
 });
+
+describe('docToAdf on hostile links (issue 12, item 6)', () => {
+  it('a javascript: link target stays text; text with Markdown stays one text node', () => {
+    const adf = docToAdf(
+      doc(paragraph(link('open', 'javascript:alert(1)'), ' [Reset](https://evil.example/login)')),
+    );
+
+    expect(adf.content[0]).toEqual({
+      type: 'paragraph',
+      content: [
+        { type: 'text', text: 'open' },
+        { type: 'text', text: ' [Reset](https://evil.example/login)' },
+      ],
+    });
+  });
+});

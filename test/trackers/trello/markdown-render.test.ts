@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   bold,
@@ -31,7 +32,7 @@ describe('renderMarkdown', () => {
     ['bullet list', doc(bulletList(['a', bold('b')])), '- a\n- **b**'],
     ['ordered list', doc(orderedList(['a', 'b'])), '1. a\n2. b'],
     ['code fence', doc(codeBlock('x = 1\ny = 2')), '```\nx = 1\ny = 2\n```'],
-    ['code fence containing a fence', doc(codeBlock('```js\n```')), '~~~~\n```js\n```\n~~~~'],
+    ['code fence containing a fence', doc(codeBlock('```js\n```')), '````\n```js\n```\n````'],
     ['rule between paragraphs', doc(paragraph('a'), rule(), paragraph('b')), 'a\n\n---\n\nb'],
   ])('%s', (_name, input, expected) => {
     expect(renderMarkdown(input)).toBe(expected);
@@ -56,5 +57,46 @@ describe('renderMarkdown', () => {
     ['newlines in cells become spaces', doc(table(['h'], [['x\ny']])), '| h |\n| --- |\n| x y |'],
   ])('table: %s', (_name, input, expected) => {
     expect(renderMarkdown(input)).toBe(expected);
+  });
+});
+
+describe('renderMarkdown on hostile text (issue 12, item 6)', () => {
+  const PHISH = '[Reset your Trello password](https://evil.example/login)';
+
+  /** A code span ends at the first backtick run as long as its fence: none may sit inside. */
+  function singleCodeSpan(markdown: string): boolean {
+    const fence = /^`+/.exec(markdown)?.[0] ?? '';
+    if (!fence || !markdown.endsWith(fence)) return false;
+    const inside = markdown.slice(fence.length, -fence.length);
+    return !(inside.match(/`+/g) ?? []).some((run) => run.length === fence.length);
+  }
+
+  it('a command argument with backticks cannot close the code span and put a live link in the reply', () => {
+    const args = `\`\` ${PHISH} \`\``;
+    const markdown = renderMarkdown(doc(heading(3, code(`/link ${args}`))));
+
+    expect(markdown.startsWith('### ')).toBe(true);
+    expect(singleCodeSpan(markdown.slice(4))).toBe(true);
+  });
+
+  it('text cannot become a link, an image, a heading or a quote', () => {
+    const markdown = renderMarkdown(doc(paragraph(`${PHISH}\n# Pay here\n> quoted\n!${PHISH}\n1. step`)));
+
+    expect(markdown).toBe(
+      '\\[Reset your Trello password\\](https://evil.example/login)\n\\# Pay here\n\\> quoted\n\\!\\[Reset your Trello password\\](https://evil.example/login)\n\\1. step',
+    );
+  });
+
+  it('a javascript: link target stays text', () => {
+    expect(renderMarkdown(doc(paragraph(link('open', 'javascript:alert(1)'))))).toBe('open');
+  });
+
+  it('any text in a code span stays one code span (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('`', 'a', ' ', '[', ']', '(', ')', '\n') }), (text) => {
+        fc.pre(text.trim() !== '');
+        return singleCodeSpan(renderMarkdown(doc(paragraph(code(text)))));
+      }),
+    );
   });
 });
