@@ -58,6 +58,7 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     getItem: (ref) => tracker.getItem(ref),
     findItem: (keyOrUrl) => tracker.findItem(keyOrUrl),
     listItems: (scope, cursor) => tracker.listItems(scope, cursor),
+    permittedItems: (accountId, refs, permission) => tracker.permittedItems(accountId, refs, permission),
 
     async setNumberFields(ref, values, fieldOptions) {
       const names = Object.keys(values);

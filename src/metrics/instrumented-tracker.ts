@@ -7,6 +7,7 @@ const METHODS = [
   'getItem',
   'findItem',
   'listItems',
+  'permittedItems',
   'setNumberFields',
   'upsertComment',
   'getOwnComment',

@@ -15,6 +15,12 @@ export interface Tracker {
   findItem(keyOrUrl: string): Promise<TrackerItem | undefined>;
   /** One page of the items in a scope, for backfills and bulk re-scoring. */
   listItems(scope: ItemScope, cursor?: string): Promise<ItemPage>;
+  /**
+   * The ids of the items among `refs` that an account (Jira account id, Trello member id) may browse or edit.
+   * Commands act for the person who wrote them, and the service's own rights say nothing about theirs.
+   * Jira: the bulk permission check for that account; Trello: the member's membership of each item's board.
+   */
+  permittedItems(accountId: string, refs: readonly ItemRef[], permission: ItemPermission): Promise<Set<string>>;
 
   /** Sets number fields by display name; fields that do not exist or cannot be edited are reported, not thrown. */
   setNumberFields(
@@ -46,6 +52,9 @@ export interface Tracker {
   /** Trello only: the board's actions in a window (list moves, creations) to reconstruct a time-boxed "sprint". */
   readonly boardActivity?: BoardActivityReader;
 }
+
+/** Browse: see the item at all (Jira BROWSE_PROJECTS with issue security; Trello board member). Edit: change it. */
+export type ItemPermission = 'browse' | 'edit';
 
 export type StatusCategory = 'todo' | 'in_progress' | 'done';
 

@@ -58,6 +58,7 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
       return found ? structuredClone(found) : undefined;
     },
     listItems: async () => ({ items: [...byId.values()] }),
+    permittedItems: async (_accountId, refs) => new Set(refs.map((ref) => ref.id)),
     async setNumberFields(ref, values) {
       writes.push(`setNumberFields ${ref.key}`);
       const target = item(ref);

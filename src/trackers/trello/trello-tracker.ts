@@ -6,6 +6,7 @@ import { deleteOwnComment, getOwnComment, upsertComment } from './trello-comment
 import { createTrelloDeps } from './trello-deps.ts';
 import { trelloCall } from './trello-errors.ts';
 import { setNumberFields } from './trello-fields.ts';
+import { permittedItems } from './trello-permissions.ts';
 import { findItem, getItem, listItems } from './trello-reads.ts';
 import { categorizeListName, type ListCategorizer } from './trello-status.ts';
 import { createTrelloTransport } from './trello-transport.ts';
@@ -38,6 +39,8 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
     getItem: (ref) => run('getItem', () => getItem(deps, ref)),
     findItem: (keyOrUrl) => run('findItem', () => findItem(deps, keyOrUrl)),
     listItems: (scope, cursor) => run('listItems', () => listItems(deps, scope, cursor)),
+    permittedItems: (memberId, refs, permission) =>
+      run('permittedItems', () => permittedItems(deps, memberId, refs, permission)),
     setNumberFields: (ref, values, fieldOptions) =>
       run('setNumberFields', () => setNumberFields(deps, ref, values, fieldOptions)),
     upsertComment: (ref, purpose, body) =>

@@ -1,0 +1,55 @@
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { API, BOARD, CARD, cardJson, createTestTracker } from './trello-fixtures.ts';
+
+const ref = { tracker: 'trello' as const, id: CARD, key: '4K7LwAKx' };
+const MEMBER = '5e8f1a2b3c4d5e6f7a8b9c0d';
+const OBSERVER = '5e8f1a2b3c4d5e6f7a8b9c0e';
+
+/** GET /1/boards/{id}/memberships as Trello answers it. */
+const memberships = [
+  {
+    id: '6100000000000000000000a1',
+    idMember: MEMBER,
+    memberType: 'normal',
+    unconfirmed: false,
+    deactivated: false,
+  },
+  {
+    id: '6100000000000000000000a2',
+    idMember: OBSERVER,
+    memberType: 'observer',
+    unconfirmed: false,
+    deactivated: false,
+  },
+];
+
+function mockCardBoard(times = 1) {
+  nock(API)
+    .get(`/1/cards/${CARD}`)
+    .query((query) => query.fields === 'id,idBoard')
+    .times(times)
+    .reply(200, cardJson())
+    .get(`/1/boards/${BOARD}/memberships`)
+    .query(true)
+    .reply(200, memberships);
+}
+
+describe('Trello adapter permissions of a member', () => {
+  it('a board member may browse and edit the card', async () => {
+    const { tracker } = createTestTracker();
+    mockCardBoard(2);
+
+    expect([...(await tracker.permittedItems(MEMBER, [ref], 'browse'))]).toEqual([CARD]);
+    expect([...(await tracker.permittedItems(MEMBER, [ref], 'edit'))]).toEqual([CARD]);
+  });
+
+  it('an observer may browse, not edit; a stranger neither', async () => {
+    const { tracker } = createTestTracker();
+    mockCardBoard(3);
+
+    expect((await tracker.permittedItems(OBSERVER, [ref], 'browse')).size).toBe(1);
+    expect((await tracker.permittedItems(OBSERVER, [ref], 'edit')).size).toBe(0);
+    expect((await tracker.permittedItems('5e8f1a2b3c4d5e6f7a8b9cff', [ref], 'browse')).size).toBe(0);
+  });
+});
