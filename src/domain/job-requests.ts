@@ -29,8 +29,11 @@ export type SprintEvent = Extract<TrackerEvent, { kind: 'sprint.started' | 'spri
 export type IndexEvent = Extract<TrackerEvent, { kind: 'item.created' | 'item.updated' | 'item.deleted' }>;
 
 export interface JobDataMap {
-  /** `dryRun`: compute and audit every write, send none (admin API command action). */
-  'run-commands': { event: CommentEvent; dryRun?: boolean };
+  /**
+   * `dryRun`: compute and audit every write, send none (admin API command action). `byOperator`: the admin API
+   * asked, so the commands run with the service's rights instead of a commenter's.
+   */
+  'run-commands': { event: CommentEvent; dryRun?: boolean; byOperator?: boolean };
   'check-acceptance': { event: ItemEvent };
   'score-item': { event: ScoreEvent };
   /** Re-scores every item of a project, board or query; `force` rewrites even unchanged scores. */

@@ -57,6 +57,12 @@ export const RulesSchema = refuseUnknownSettings(
           /** Account ids / member ids allowed to run commands; empty = everyone who can comment. */
           allowedActors: Type.Array(Type.String(), { default: [] }),
           maxPerComment: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+          /**
+           * Whether a command may name an item of the other tracker (`/link` from Trello to Jira). The
+           * commenter has no known account there, so their rights cannot be checked: only for sites where
+           * everyone who can comment may see both trackers.
+           */
+          crossTracker: Type.Boolean({ default: false }),
         },
         { default: {} },
       ),

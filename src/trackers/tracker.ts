@@ -20,7 +20,11 @@ export interface Tracker {
    * Commands act for the person who wrote them, and the service's own rights say nothing about theirs.
    * Jira: the bulk permission check for that account; Trello: the member's membership of each item's board.
    */
-  permittedItems(accountId: string, refs: readonly ItemRef[], permission: ItemPermission): Promise<Set<string>>;
+  permittedItems(
+    accountId: string,
+    refs: readonly ItemRef[],
+    permission: ItemPermission,
+  ): Promise<Set<string>>;
 
   /** Sets number fields by display name; fields that do not exist or cannot be edited are reported, not thrown. */
   setNumberFields(

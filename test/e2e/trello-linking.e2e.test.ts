@@ -9,7 +9,8 @@ import { testRedisUrl } from '../helpers/redis.ts';
 let stack: Stack;
 let boardId: string;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'linking-rules-')), 'rules.yaml');
-writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\n');
+// Cross-tracker commands are opt-in: the commenter's rights on the other tracker cannot be checked.
+writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\ncommands:\n  crossTracker: true\n');
 
 const BACKLOG: [string, string][] = [
   [

@@ -3,6 +3,7 @@ import type { Actor, ItemRef, TrackerName } from '../../src/domain/events.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { docId } from '../../src/linking/index.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
+import type { Permissions } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
 import {
   candidatesFor,
@@ -33,6 +34,9 @@ export async function findAnywhere(keyOrUrl: string, context: JobContext): Promi
   return undefined;
 }
 
+/** A command's context: it acts for a commenter and sees no item they cannot. */
+type ActingContext = JobContext & { permissions: Permissions };
+
 interface Pair {
   ticket: TrackerItem;
   item: TrackerItem;
@@ -42,14 +46,18 @@ interface Pair {
  * The command may be typed on the ticket (naming the item) or on the item (naming the ticket); either way the
  * support ticket is the one that links to the backlog item.
  */
-async function resolvePair(here: ItemRef, argument: string, context: JobContext): Promise<Pair | Block[]> {
+async function resolvePair(here: ItemRef, argument: string, context: ActingContext): Promise<Pair | Block[]> {
   const wanted = argument.split(' ')[0] ?? '';
   if (!wanted) return [paragraph('Say which item: ', code('/link APP-12'), ' or a Trello card URL.')];
-  const [current, other] = await Promise.all([
+  const [current, found] = await Promise.all([
     context.tracker(here.tracker).getItem(here),
     findAnywhere(wanted, context),
   ]);
-  if (!other) return [paragraph('No Jira issue or Trello card ', code(wanted), ' was found.')];
+  // One answer for "does not exist" and "you may not see it": the reply must not tell them apart.
+  const visible = found && (await context.permissions.permitted([found.ref], 'browse')).has(found.ref.id);
+  const other = visible ? found : undefined;
+  if (!other)
+    return [paragraph('No Jira issue or Trello card ', code(wanted), ' that you can see was found.')];
   const pair =
     roleOf(current, context) === 'backlog' && roleOf(other, context) === 'support'
       ? { ticket: other, item: current }
@@ -65,7 +73,7 @@ async function resolvePair(here: ItemRef, argument: string, context: JobContext)
   return pair;
 }
 
-export async function linkByHand(here: ItemRef, argument: string, by: Actor, context: JobContext) {
+export async function linkByHand(here: ItemRef, argument: string, by: Actor, context: ActingContext) {
   const pair = await resolvePair(here, argument, context);
   if (Array.isArray(pair)) return pair;
   const item = summaryOfItem(pair.item);
@@ -84,7 +92,7 @@ export async function linkByHand(here: ItemRef, argument: string, by: Actor, con
   ];
 }
 
-export async function unlinkByHand(here: ItemRef, argument: string, by: Actor, context: JobContext) {
+export async function unlinkByHand(here: ItemRef, argument: string, by: Actor, context: ActingContext) {
   const pair = await resolvePair(here, argument, context);
   if (Array.isArray(pair)) return pair;
   const item = summaryOfItem(pair.item);
@@ -120,13 +128,18 @@ export async function noMatchByHand(here: ItemRef, by: Actor, context: JobContex
 }
 
 /** Candidates for the ticket now, whenever the items were created: a person judges them, not the threshold. */
-export async function similarNow(here: ItemRef, context: JobContext): Promise<Block[]> {
+export async function similarNow(here: ItemRef, context: ActingContext): Promise<Block[]> {
   const ticket = await context.tracker(here.tracker).getItem(here);
   const rules = context.rules().linking;
-  const [candidates, linked] = await Promise.all([
+  const [found, linked] = await Promise.all([
     candidatesFor(ticket, rules, context, false),
     linkedItems(ticket, context),
   ]);
+  const visible = await context.permissions.permitted(
+    found.map((candidate) => candidate.item.ref),
+    'browse',
+  );
+  const candidates = found.filter((candidate) => visible.has(candidate.item.ref.id));
   return similarReply(
     candidates.slice(0, Math.max(rules.suggestionCount, 1)),
     new Set(linked.map((ref) => docId(ref))),

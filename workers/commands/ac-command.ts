@@ -18,6 +18,7 @@ export const acCommand: CommandExecutor = {
       },
     ],
   },
+  edits: (command) => ['template', 'skip'].includes(command.args.split(' ')[0] ?? ''),
   async run(command, context) {
     const ref = context.event.item;
     const [sub = '', ...rest] = command.args.split(' ');

@@ -4,14 +4,19 @@ import type { Block } from '../../src/domain/doc.ts';
 import type { CommentEvent } from '../../src/domain/job-requests.ts';
 import type { Tracker } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
+import type { Permissions } from './permissions.ts';
 
 export interface CommandContext extends JobContext {
   event: CommentEvent;
   tracker(name?: CommentEvent['tracker']): Tracker;
+  /** What the commenter may see and change: a command never acts beyond it. */
+  permissions: Permissions;
 }
 
 /** A slash command: its help, and what it does. Its reply is a few blocks of the comment the service answers with. */
 export interface CommandExecutor {
   spec: CommandSpec;
+  /** Whether this use changes the item commented on, so the commenter needs edit permission on it. */
+  edits?(command: ParsedCommand): boolean;
   run(command: ParsedCommand, context: CommandContext): Promise<Block[]>;
 }

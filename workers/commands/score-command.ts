@@ -48,6 +48,10 @@ export const scoreCommand: CommandExecutor = {
       { example: '/score explain', description: 'Answers with the formula and where each number came from' },
     ],
   },
+  edits: (command) => {
+    const kind = parseScoreCommand(command.args).kind;
+    return kind === 'set' || kind === 'clear';
+  },
   async run(command, context) {
     const parsed = parseScoreCommand(command.args);
     if (parsed.kind === 'invalid')

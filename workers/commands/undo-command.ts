@@ -48,6 +48,7 @@ export const undoCommand: CommandExecutor = {
       },
     ],
   },
+  edits: () => true,
   async run(_command, context) {
     if (!context.audit) return [paragraph('Undo is not available: this worker keeps no audit trail.')];
     const change = await findLastChange(context.audit, context.event.item);

@@ -1,11 +1,28 @@
 import { renderUnknownCommand, resolveCommand } from '../../src/domain/commands/command-registry.ts';
-import { parseCommands } from '../../src/domain/commands/parse-commands.ts';
+import { type ParsedCommand, parseCommands } from '../../src/domain/commands/parse-commands.ts';
 import { type Block, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
-import type { CommandExecutor } from '../commands/command-executor.ts';
+import type { CommandContext, CommandExecutor } from '../commands/command-executor.ts';
+import { commenterPermissions, OPERATOR } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
 
 const RESULTS_TTL_SECONDS = 90 * 86_400;
+
+const CANNOT_EDIT = paragraph(
+  'Nothing changed: you cannot edit this item, so the service does not change it for you.',
+);
+
+async function runOne(
+  executor: CommandExecutor,
+  command: ParsedCommand,
+  context: CommandContext,
+): Promise<Block[]> {
+  if (executor.edits?.(command)) {
+    const { item } = context.event;
+    if (!(await context.permissions.permitted([item], 'edit')).has(item.id)) return [CANNOT_EDIT];
+  }
+  return executor.run(command, context);
+}
 
 /**
  * Runs the commands of a comment and answers with one reply per comment, edited in place. Results are kept
@@ -14,13 +31,19 @@ const RESULTS_TTL_SECONDS = 90 * 86_400;
  */
 export function createRunCommands(commands: readonly CommandExecutor[]) {
   return async (
-    { event }: JobDataMap['run-commands'],
+    { event, byOperator }: JobDataMap['run-commands'],
     context: JobContext,
   ): Promise<Record<string, unknown>> => {
     if (event.actor.id === context.selfId(event.tracker)) return { skipped: 'own comment' };
     const parsed = parseCommands(event.comment.text, context.rules().commands.maxPerComment);
     const resultsKey = `${context.keyPrefix}:commands:${event.tracker}:${event.item.id}:${event.comment.id}`;
     const stored = await context.redis.hgetall(resultsKey);
+    const commandContext: CommandContext = {
+      ...context,
+      event,
+      tracker: (name = event.tracker) => context.tracker(name),
+      permissions: byOperator ? OPERATOR : commenterPermissions(context, event.tracker, event.actor),
+    };
     const ran: string[] = [];
     const sections: Block[] = [];
     for (const command of parsed) {
@@ -35,11 +58,7 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
         const executor =
           resolution.kind === 'known' ? commands.find((c) => c.spec.name === command.name) : undefined;
         blocks = executor
-          ? await executor.run(command, {
-              ...context,
-              event,
-              tracker: (name = event.tracker) => context.tracker(name),
-            })
+          ? await runOne(executor, command, commandContext)
           : renderUnknownCommand(
               command.name,
               resolution.kind === 'unknown' ? resolution : { kind: 'unknown' },

@@ -8,6 +8,7 @@ import { commentRoutes } from './routes-comments.ts';
 import { controlRoutes } from './routes-control.ts';
 import { issueRoutes } from './routes-issues.ts';
 import { linkRoutes } from './routes-links.ts';
+import { permissionRoutes } from './routes-permissions.ts';
 import { searchRoutes } from './routes-search.ts';
 import { applySeed, type JiraSeed, type SeedResult } from './seed.ts';
 import { createState, type JiraState } from './state.ts';
@@ -124,7 +125,14 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     api.addHook('onResponse', async (request, reply) => {
       if (!lateAnswers.has(request)) record(request, reply.statusCode);
     });
-    for (const routes of [issueRoutes, searchRoutes, commentRoutes, linkRoutes, agileRoutes])
+    for (const routes of [
+      issueRoutes,
+      searchRoutes,
+      commentRoutes,
+      linkRoutes,
+      agileRoutes,
+      permissionRoutes,
+    ])
       routes(api, deps);
   }
 

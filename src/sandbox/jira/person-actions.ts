@@ -9,6 +9,7 @@ import {
   setSprints,
   transitionIssue,
 } from './issue-changes.ts';
+import { hasIssuePermission } from './permissions.ts';
 import { addComment, closeSprint, linkIssues, startSprint, updateComment } from './social-changes.ts';
 import {
   findIssue,
@@ -92,7 +93,13 @@ export function createPersonActions(world: JiraWorld): PersonActions {
       });
       return issue;
     },
-    comment: (input) => addComment(world, actor(input.as), issueOf(input.issue), toAdf(input.body)),
+    comment(input) {
+      const issue = issueOf(input.issue);
+      // Jira's UI shows no issue the person may not browse, so they cannot comment on it either.
+      if (!hasIssuePermission(state, world.botAccountId, actor(input.as), issue, 'BROWSE_PROJECTS'))
+        throw new SandboxInputError(`${input.as} cannot see ${issue.key}`);
+      return addComment(world, input.as, issue, toAdf(input.body));
+    },
     editComment(input) {
       const issue = issueOf(input.issue);
       const comment = state.comments.find((c) => c.issueId === issue.id && c.id === input.commentId);

@@ -25,6 +25,10 @@ export interface JiraSeed {
     /** The transition into Done requires a resolution, as a "Resolve issue" screen does. */
     resolutionOnDone?: boolean;
     components?: string[];
+    /** Account ids that may browse the project (absent: everyone). */
+    browsers?: string[];
+    /** Account ids that may edit its issues (absent: everyone who may browse). */
+    editors?: string[];
   }[];
   boards?: { name: string; projectKey: string; estimationField?: string }[];
   sprints?: {
@@ -39,6 +43,8 @@ export interface JiraSeed {
     description?: AdfDoc | string | null;
     reporter?: string;
     sprints?: string[];
+    /** An issue security level: only these account ids see the issue. */
+    securityLevel?: { name: string; members: string[] };
   })[];
 }
 
@@ -75,6 +81,8 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
       requiredOnCreate: project.requiredOnCreate ?? [],
       resolutionOnDone: project.resolutionOnDone ?? false,
       components: project.components ?? [],
+      browsers: project.browsers,
+      editors: project.editors,
     });
     result.projects[project.key] = id;
   }
@@ -100,6 +108,7 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
     const issue = createIssue(world, input.reporter ?? world.botAccountId, { ...input, description });
     const sprintIds = (input.sprints ?? []).map((name) => result.sprints[name] ?? Number(name));
     if (sprintIds.length > 0) setSprints(world, issue.reporterId, issue, sprintIds);
+    if (input.securityLevel) issue.securityLevel = input.securityLevel;
     issue.changelog.length = 0;
     result.issues.push({ id: issue.id, key: issue.key, summary: issue.summary });
   }

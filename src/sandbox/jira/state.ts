@@ -22,6 +22,10 @@ export interface SandboxProject {
   /** The transition into Done shows a screen that requires a resolution. */
   resolutionOnDone: boolean;
   components: string[];
+  /** Accounts granted Browse projects; absent: everyone. The service account always has every permission. */
+  browsers?: string[];
+  /** Accounts granted Edit issues; absent: everyone who may browse. */
+  editors?: string[];
 }
 
 export interface FieldDef {
@@ -70,6 +74,8 @@ export interface SandboxIssue {
   changelog: ChangelogEntry[];
   resolution: string | null;
   components: string[];
+  /** An issue security level: only these accounts (and the service) see the issue, whatever the project allows. */
+  securityLevel?: { name: string; members: string[] };
 }
 
 export interface SandboxComment {

@@ -257,6 +257,25 @@ export function registerTrelloApi(
     );
   });
 
+  app.get<{ Params: Params }>('/boards/:id/memberships', async (request, reply) => {
+    const board = boardOr404(request);
+    if (!board) return notFound(reply);
+    const actor = actorOf(request);
+    const members =
+      board.members ??
+      [...store.members.keys()].map((idMember) => ({
+        idMember,
+        memberType: idMember === actor ? ('admin' as const) : ('normal' as const),
+      }));
+    return members.map((member, index) => ({
+      id: `${board.id.slice(0, 16)}${String(index).padStart(8, '0')}`,
+      idMember: member.idMember,
+      memberType: member.memberType,
+      unconfirmed: false,
+      deactivated: false,
+    }));
+  });
+
   app.get<{ Params: Params }>('/boards/:id/lists', async (request, reply) => {
     const board = boardOr404(request);
     if (!board) return notFound(reply);

@@ -27,6 +27,8 @@ export interface SeedBoard {
   /** The Custom Fields Power-Up (default on); off, the board's custom fields cannot be written. */
   customFieldsPowerUp?: boolean;
   cards?: SeedCard[];
+  /** Board members (member id → type); absent: everyone is a member. */
+  members?: Record<string, 'admin' | 'normal' | 'observer'>;
 }
 
 export interface SeededBoard {
@@ -40,7 +42,10 @@ export interface SeededBoard {
 export function seedBoard(model: TrelloModel, input: SeedBoard): SeededBoard {
   const { store } = model;
   const now = model.now();
-  const board = { id: nextId(store, now), name: input.name, shortLink: nextShortLink(store) };
+  const members = input.members
+    ? Object.entries(input.members).map(([idMember, memberType]) => ({ idMember, memberType }))
+    : undefined;
+  const board = { id: nextId(store, now), name: input.name, shortLink: nextShortLink(store), members };
   store.boards.set(board.id, board);
   if (input.customFieldsPowerUp !== false) {
     store.boardPlugins.push({

@@ -9,6 +9,8 @@ export interface SbBoard {
   id: string;
   name: string;
   shortLink: string;
+  /** Who is on the board and how; absent: every known member is a normal member (the bot an admin). */
+  members?: { idMember: string; memberType: 'admin' | 'normal' | 'observer' }[];
 }
 export interface SbList {
   id: string;

@@ -48,7 +48,10 @@ export const commandAction = defineAdminAction({
     };
     const dryRun = body.dryRun === true || context.config.dryRun;
     const { deliveryId, jobIds } = await context.enqueue([
-      { name: 'run-commands', data: dryRun ? { event, dryRun: true } : { event } },
+      {
+        name: 'run-commands',
+        data: dryRun ? { event, dryRun: true, byOperator: true } : { event, byOperator: true },
+      },
     ]);
     return {
       deliveryId,

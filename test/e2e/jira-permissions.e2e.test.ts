@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+/**
+ * Issue 12, item 3: commands act with the commenter's rights, not the service's. The sandbox models per-account
+ * project permissions and issue security levels, and answers Jira's bulk permission check.
+ */
+let stack: Stack;
+
+const SECRET_TITLE = 'Acquisition of Initech, board only';
+const HIDDEN_TITLE = 'Layoffs in the platform team';
+
+beforeAll(async () => {
+  stack = await startStack({ redisUrl: testRedisUrl() });
+  stack.jira.seed({
+    people: [
+      { accountId: 'ada', displayName: 'Ada Agent', email: 'ada@example.test' },
+      { accountId: 'sam', displayName: 'Sam Board', email: 'sam@example.test' },
+      { accountId: 'carl', displayName: 'Carl Customer', email: 'carl@example.test' },
+    ],
+    projects: [
+      { key: 'APP', name: 'App', editors: ['ada', 'sam'] },
+      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
+      { key: 'SECRET', name: 'Board matters', browsers: ['sam'] },
+    ],
+    issues: [
+      { projectKey: 'APP', summary: 'Export invoices as PDF', issuetype: 'Story', reporter: 'ada' },
+      {
+        projectKey: 'APP',
+        summary: HIDDEN_TITLE,
+        issuetype: 'Story',
+        reporter: 'sam',
+        securityLevel: { name: 'Management', members: ['sam'] },
+      },
+      { projectKey: 'SECRET', summary: SECRET_TITLE, issuetype: 'Story', reporter: 'sam' },
+      { projectKey: 'HELP', summary: 'PDF invoices please', issuetype: 'Task', reporter: 'carl' },
+    ],
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const text = (value: unknown) => JSON.stringify(value);
+const linked = (a: string, b: string) =>
+  stack.jira.state.links.some(
+    (l) =>
+      (l.fromId === issue(a).id && l.toId === issue(b).id) ||
+      (l.fromId === issue(b).id && l.toId === issue(a).id),
+  );
+async function command(as: string, key: string, body: string): Promise<string> {
+  const comment = stack.jira.act.comment({ as, issue: key, body });
+  const reply = await waitFor(() =>
+    stack.jira.state.comments.find(
+      (c) =>
+        c.issueId === issue(key).id &&
+        c.authorId === stack.jira.botCredentials.accountId &&
+        text(c.body).includes(`backlog-refinery · reply-${comment.id}`),
+    ),
+  );
+  return text(reply.body);
+}
+
+describe('commands respect the commenter on Jira', () => {
+  it('/link of a project the commenter cannot browse is refused without naming its title', async () => {
+    const reply = await command('carl', 'HELP-1', '/link SECRET-1');
+
+    expect(reply).toContain('that you can see was found');
+    expect(reply).not.toContain('Initech');
+    expect(linked('HELP-1', 'SECRET-1')).toBe(false);
+  });
+
+  it('/link of an issue behind a security level is refused the same way', async () => {
+    const reply = await command('ada', 'HELP-1', '/link APP-2');
+
+    expect(reply).toContain('that you can see was found');
+    expect(reply).not.toContain('Layoffs');
+    expect(linked('HELP-1', 'APP-2')).toBe(false);
+  });
+
+  it('someone who may browse the item links it', async () => {
+    const reply = await command('ada', 'HELP-1', '/link APP-1');
+
+    expect(reply).toContain('Linked');
+    expect(linked('HELP-1', 'APP-1')).toBe(true);
+  });
+
+  it('a score override needs edit permission on the item', async () => {
+    const refused = await command('carl', 'APP-1', '/score impact=5 reach=500 effort=0.1');
+
+    expect(refused).toContain('you cannot edit this item');
+    expect(refused).not.toContain('Set ');
+    // Impact and Reach as Jira holds them: whatever automatic scoring inferred, not the override.
+    expect(issue('APP-1').custom.customfield_10050).not.toBe(5);
+    expect(issue('APP-1').custom.customfield_10053).not.toBe(500);
+
+    const accepted = await command('ada', 'APP-1', '/score impact=4');
+    expect(accepted).toContain('Set impact=4');
+    await waitFor(() => issue('APP-1').custom.customfield_10050 === 4);
+  });
+
+  it('/ac template and /undo need edit permission too', async () => {
+    const description = text(issue('APP-1').description);
+
+    expect(await command('carl', 'APP-1', '/ac template')).toContain('you cannot edit this item');
+    expect(await command('carl', 'APP-1', '/undo')).toContain('you cannot edit this item');
+    expect(text(issue('APP-1').description)).toBe(description);
+    expect(issue('APP-1').custom.customfield_10050).toBe(4);
+  });
+});
