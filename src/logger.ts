@@ -73,8 +73,10 @@ export function serializeError(value: unknown, depth = 0): unknown {
 }
 
 const SECRET_QUERY_PARAMS = /([?&](?:key|token|apiKey|apiToken|secret)=)[^&#\s]*/gi;
+/** Trello puts the token in the path of its token routes (`/1/tokens/{token}/webhooks`). */
+const SECRET_PATH_SEGMENTS = /(\/tokens?\/)[^/?#\s]+/gi;
 
-/** Removes credentials from a URL or any text that may carry one. */
+/** Removes credentials from a URL or any text that may carry one, in its query string or its path. */
 export function redactUrl(text: string): string {
-  return text.replace(SECRET_QUERY_PARAMS, '$1[redacted]');
+  return text.replace(SECRET_QUERY_PARAMS, '$1[redacted]').replace(SECRET_PATH_SEGMENTS, '$1[redacted]');
 }

@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { ADMIN_PREFIX, type Config } from '../../config.ts';
 import { TrackerError } from '../../errors.ts';
+import { redactUrl } from '../../logger.ts';
 import { HttpError } from '../errors.ts';
 import { createActionContext } from './action-context.ts';
 import { ADMIN_ACTIONS } from './actions/index.ts';
@@ -65,6 +66,17 @@ export function registerAdmin(app: FastifyInstance, config: Config, deps: AdminD
       );
       scope.addHook('onRequest', async (request) => {
         const result = check(request);
+        if (result !== 'ok')
+          // The socket's address, not X-Forwarded-For: that header is whatever the client says.
+          request.log.warn(
+            {
+              clientAddress: request.socket.remoteAddress,
+              method: request.method,
+              path: redactUrl(request.url.split('?')[0] ?? ''),
+              reason: `token ${result}`,
+            },
+            'Admin sign-in failed',
+          );
         if (result === 'missing')
           throw new HttpError(401, 'Bearer token missing', { 'www-authenticate': 'Bearer' });
         if (result === 'invalid')

@@ -4,6 +4,7 @@ import type { IServerAdapter } from '@bull-board/api/typings/app';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import { useSecurityHeaders } from '../plugins/security-headers.ts';
 
 export const DASHBOARD_PATH = '/queues';
 
@@ -16,5 +17,8 @@ export async function registerDashboard(app: FastifyInstance, queue: Queue, pref
     queues: [new BullMQAdapter(queue)],
     serverAdapter: serverAdapter as unknown as IServerAdapter,
   });
-  await app.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
+  await app.register(async (scope) => {
+    await useSecurityHeaders(scope);
+    await scope.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
+  });
 }

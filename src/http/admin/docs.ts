@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { useSecurityHeaders } from '../plugins/security-headers.ts';
 import { DASHBOARD_PATH } from './bull-board.ts';
 
 export const DOCS_PATH = '/docs';
@@ -25,5 +26,9 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       url,
     }),
   });
-  await app.register(swaggerUi, { routePrefix: DOCS_PATH });
+  // staticCSP: the UI's own policy, with the hashes of its inline scripts, replaces Helmet's on its pages.
+  await app.register(async (scope) => {
+    await useSecurityHeaders(scope);
+    await scope.register(swaggerUi, { routePrefix: DOCS_PATH, staticCSP: true });
+  });
 }
