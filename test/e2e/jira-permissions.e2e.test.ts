@@ -109,4 +109,38 @@ describe('commands respect the commenter on Jira', () => {
     expect(text(issue('APP-1').description)).toBe(description);
     expect(issue('APP-1').custom.customfield_10050).toBe(4);
   });
+
+  it('a quoted command does not run; a pasted link (smart link) gives /link a clean argument', async () => {
+    const ticket = stack.jira.act.createIssue({
+      as: 'carl',
+      project: 'HELP',
+      summary: 'PDFs',
+      issuetype: 'Task',
+    });
+    const url = `${stack.sandbox.url}/jira/browse/${ticket.key}`;
+    const text = (value: string) => ({ type: 'text', text: value });
+    const comment = stack.jira.act.comment({
+      as: 'ada',
+      issue: 'APP-1',
+      body: {
+        type: 'doc',
+        version: 1,
+        content: [
+          { type: 'blockquote', content: [{ type: 'paragraph', content: [text('/undo')] }] },
+          { type: 'paragraph', content: [text('/link '), { type: 'inlineCard', attrs: { url } }] },
+        ],
+      },
+    });
+    const reply = await waitFor(() =>
+      stack.jira.state.comments.find(
+        (c) =>
+          c.authorId === stack.jira.botCredentials.accountId &&
+          JSON.stringify(c.body).includes(`backlog-refinery · reply-${comment.id}`),
+      ),
+    );
+
+    expect(JSON.stringify(reply.body)).toContain('Linked');
+    expect(JSON.stringify(reply.body)).not.toContain('/undo');
+    expect(linked(ticket.key, 'APP-1')).toBe(true);
+  });
 });

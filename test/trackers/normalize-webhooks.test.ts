@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCommands } from '../../src/domain/commands/parse-commands.ts';
 import { validate } from '../../src/schema/validate.ts';
 import { toJiraEvent } from '../../src/trackers/jira/jira-webhook.ts';
 import { type JiraDelivery, JiraDeliverySchema } from '../../src/trackers/jira/jira-webhook-schema.ts';
@@ -9,7 +10,7 @@ import {
 } from '../../src/trackers/trello/trello-webhook-schema.ts';
 import { fixture } from '../fixtures/index.ts';
 
-function jira(name: 'jira/issue_created' | 'jira/comment_created'): JiraDelivery {
+function jira(name: Parameters<typeof fixture>[0]): JiraDelivery {
   const result = validate(JiraDeliverySchema, fixture(name));
   if (!result.ok) throw new Error(result.problems.join('; '));
   return result.value;
@@ -267,5 +268,28 @@ describe('Jira comment bodies (wiki markup)', () => {
     expect(
       event?.kind === 'event' && event.event.kind === 'comment.created' && event.event.comment.text,
     ).toBe('/link https://trello.com/c/AbCd1234\n`/score` ran');
+  });
+});
+
+describe('Jira comment bodies with quotes and smart links (issue 13, items 2 and 3)', () => {
+  const commandsOf = (name: Parameters<typeof fixture>[0]) => {
+    const event = toJiraEvent(jira(name), 'd10');
+    const text =
+      event.kind === 'event' && event.event.kind === 'comment.created' ? event.event.comment.text : '';
+    return parseCommands(text).map((c) => `/${c.name} ${c.args}`);
+  };
+
+  it('a quoted command does not run; a pasted link gives /link a clean argument', () => {
+    expect(commandsOf('jira/comment_created_quote_smartlink')).toEqual([
+      '/link https://peteririri.atlassian.net/browse/SB-2',
+    ]);
+  });
+
+  it('the real mention delivery reads as mentions', () => {
+    const event = toJiraEvent(jira('jira/comment_created_mention'), 'd11');
+
+    expect(event.kind === 'event' && event.event.kind === 'comment.created' && event.event.comment.text).toBe(
+      '@619a4432ebce470067f20384 @63a22fb348b367d78a14c15b @63a22fb348b367d78a14c15b ',
+    );
   });
 });

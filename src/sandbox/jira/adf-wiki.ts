@@ -17,10 +17,16 @@ function inline(nodes: AdfNode[] | undefined): string {
       if (node.type === 'text') return markText(node.text ?? '', node.marks);
       if (node.type === 'hardBreak') return '\\\\';
       if (node.type === 'mention') return `[~accountid:${String(node.attrs?.id ?? '')}]`;
-      if (node.type === 'inlineCard') return `[${String(node.attrs?.url ?? '')}]`;
+      // A pasted URL is a smart link in Cloud's editor; its wiki form repeats the URL and names the appearance.
+      if (node.type === 'inlineCard') return smartLink(node, 'smart-link');
       return inline(node.content);
     })
     .join('');
+}
+
+function smartLink(node: AdfNode, appearance: 'smart-link' | 'smart-card' | 'embed'): string {
+  const url = String(node.attrs?.url ?? '');
+  return `[${url}|${url}|${appearance}]`;
 }
 
 function list(node: AdfNode, prefix: string): string[] {
@@ -49,6 +55,12 @@ function block(node: AdfNode): string[] {
       return ['{code}', inline(node.content), '{code}'];
     case 'rule':
       return ['----'];
+    case 'blockquote':
+      return ['{quote}', ...(node.content ?? []).flatMap(block), '{quote}'];
+    case 'blockCard':
+      return [smartLink(node, 'smart-card')];
+    case 'embedCard':
+      return [smartLink(node, 'embed')];
     case 'table':
       return (node.content ?? []).map((row) => {
         const cells = row.content ?? [];

@@ -87,6 +87,30 @@ describe('Jira sandbox webhooks', () => {
     expect(text.split('\n')).toContain('/score impact=3');
   });
 
+  it('quotes and pasted links arrive as Jira renders them: {quote} blocks and smart links', async () => {
+    received = [];
+    const url = 'https://acme.atlassian.net/browse/BR-2';
+    const text = (value: string) => ({ type: 'text', text: value });
+
+    h.sandbox.act.comment({
+      as: PERSON,
+      issue: 'BR-1',
+      body: {
+        type: 'doc',
+        version: 1,
+        content: [
+          { type: 'blockquote', content: [{ type: 'paragraph', content: [text('/score impact=5')] }] },
+          { type: 'paragraph', content: [text('/link '), { type: 'inlineCard', attrs: { url } }] },
+        ],
+      },
+    });
+    await h.sandbox.settled();
+
+    const body = String((received[0]?.body.comment as { body: string }).body);
+    expect(body).toBe(`{quote}\n/score impact=5\n{quote}\n\n/link [${url}|${url}|smart-link]`);
+    expect(wikiToPlainText(body).split('\n')).toEqual(['> /score impact=5', '', `/link ${url}`]);
+  });
+
   it('bot writes through the API send webhooks too, with changelog items', async () => {
     received = [];
 

@@ -26,6 +26,12 @@ describe('wikiToPlainText', () => {
     ['rule', '----', '---'],
     ['colour', '{color:red}hot{color}', 'hot'],
     ['line break', 'a\\\\b', 'a\nb'],
+    ['quote block lines are quoted', '{quote}\n/link ABC-1\n{quote}\nafter', '> /link ABC-1\nafter'],
+    ['one-line quote', 'x {quote}/score{quote} y', 'x \n> /score\n y'],
+    ['bq. line', 'bq. /score impact=5', '> /score impact=5'],
+    ['smart link', '[https://x.test/b/A-1|https://x.test/b/A-1|smart-link]', 'https://x.test/b/A-1'],
+    ['smart card', '[https://x.test/b/A-1|https://x.test/b/A-1|smart-card]', 'https://x.test/b/A-1'],
+    ['embed', '[https://x.test/v|https://x.test/v|embed]', 'https://x.test/v'],
   ])('%s', (_, input, expected) => {
     expect(wikiToPlainText(input)).toBe(expected);
   });
