@@ -57,6 +57,7 @@ export async function startApi(config: Config, log: Logger, rules: RulesStore): 
     rules: () => rules.current(),
     selfId: (tracker) => identities.get(tracker),
     ownLinks,
+    selfMentions: (tracker) => identities.mentions(tracker),
     isRedisReady: () => pingRedis(producer),
     // A signed delivery older than its dedupe record could be replayed as new once the record expired.
     maxDeliveryAgeMs: config.dedupeTtlSeconds * 1000,

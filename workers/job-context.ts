@@ -16,6 +16,8 @@ export interface JobContext {
   tracker(name: TrackerName): Tracker;
   /** The service's own account on a tracker, once known. */
   selfId(name: TrackerName): string | undefined;
+  /** How comments mention the service account ("@Refinery score"), once known. */
+  selfMentions?(name: TrackerName): readonly string[];
   redis: RedisClient;
   keyPrefix: string;
   now: () => Date;

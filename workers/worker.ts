@@ -68,6 +68,7 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
         return jobTrackers.audited(tracker);
       },
       selfId: (name) => identities.get(name),
+      selfMentions: (name) => identities.mentions(name),
       redis: client,
       keyPrefix: config.queuePrefix,
       now: () => new Date(),

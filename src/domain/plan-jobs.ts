@@ -12,16 +12,18 @@ export interface PlanContext {
   rules: Rules;
   /** The role of the item the event is about (backlog, support, ignored); undefined for sprint events. */
   role?: ItemRole;
+  /** How comments mention the service account, so "@Refinery score" is planned as a command. */
+  selfMentions?: readonly string[];
 }
 
 /** One capability's say on which jobs an event needs. Pure: decided from the event and the rules alone. */
 export type Planner = (event: TrackerEvent, context: PlanContext) => JobRequest[];
 
-const planCommands: Planner = (event, { rules }) => {
+const planCommands: Planner = (event, { rules, selfMentions = [] }) => {
   if (event.kind !== 'comment.created' && event.kind !== 'comment.updated') return [];
-  const { allowedActors, maxPerComment } = rules.commands;
+  const { allowedActors, maxPerComment, prefixes } = rules.commands;
   if (allowedActors.length > 0 && !allowedActors.includes(event.actor.id)) return [];
-  return parseCommands(event.comment.text, maxPerComment).length > 0
+  return parseCommands(event.comment.text, maxPerComment, { prefixes, mentions: selfMentions }).length > 0
     ? [{ name: 'run-commands', data: { event } }]
     : [];
 };
@@ -39,10 +41,11 @@ export function planJobs(
   event: TrackerEvent,
   rules: Rules,
   planners: readonly Planner[] = PLANNERS,
+  selfMentions: readonly string[] = [],
 ): JobRequest[] {
   // Jira link events name no project: their role is unknown until a handler reads the items.
   const known = 'item' in event && event.container.key !== 'unknown';
   const role = known ? classifyContainer(event.tracker, event.container, rules.scope) : undefined;
   if (role === 'ignored') return [];
-  return planners.flatMap((planner) => planner(event, { rules, role }));
+  return planners.flatMap((planner) => planner(event, { rules, role, selfMentions }));
 }

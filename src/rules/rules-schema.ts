@@ -58,6 +58,14 @@ export const RulesSchema = refuseUnknownSettings(
           allowedActors: Type.Array(Type.String(), { default: [] }),
           maxPerComment: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
           /**
+           * What starts a command at a line start. Jira's editor opens its quick-insert menu on "/", so a site
+           * may add e.g. "!"; a mention of the service account ("@Refinery score") always works too.
+           */
+          prefixes: Type.Array(Type.String({ minLength: 1, maxLength: 8, pattern: '^\\S+$' }), {
+            default: ['/'],
+            maxItems: 5,
+          }),
+          /**
            * Whether a command may name an item of the other tracker (`/link` from Trello to Jira). The
            * commenter has no known account there, so their rights cannot be checked: only for sites where
            * everyone who can comment may see both trackers.

@@ -5,6 +5,8 @@ import type { Tracker } from '../trackers/tracker.ts';
 export interface Identities {
   /** The service's own account id on a tracker, once learned. */
   get(tracker: TrackerName): string | undefined;
+  /** How comments mention the service account on a tracker (empty until learned). */
+  mentions(tracker: TrackerName): readonly string[];
   /** Resolves once every tracker answered who-am-I; keeps retrying in the background until then. */
   learned: Promise<void>;
   stop(): void;
@@ -16,6 +18,7 @@ export interface Identities {
  */
 export function learnIdentities(trackers: ReadonlyMap<TrackerName, Tracker>, log: Logger): Identities {
   const ids = new Map<TrackerName, string>();
+  const mentions = new Map<TrackerName, readonly string[]>();
   let stopped = false;
   const timers = new Set<NodeJS.Timeout>();
   const sleep = (ms: number) =>
@@ -32,6 +35,7 @@ export function learnIdentities(trackers: ReadonlyMap<TrackerName, Tracker>, log
       try {
         const me = await tracker.whoAmI();
         ids.set(name, me.id);
+        mentions.set(name, me.mentions);
         log.info({ tracker: name, accountId: me.id }, 'Service account identified');
         return;
       } catch (error) {
@@ -49,6 +53,7 @@ export function learnIdentities(trackers: ReadonlyMap<TrackerName, Tracker>, log
   );
   return {
     get: (tracker) => ids.get(tracker),
+    mentions: (tracker) => mentions.get(tracker) ?? [],
     learned,
     stop() {
       stopped = true;

@@ -8,8 +8,8 @@ import type { Actor, Container, ItemRef, TrackerName } from '../domain/events.ts
  */
 export interface Tracker {
   readonly name: TrackerName;
-  /** The service's own account, so events it caused can be dropped. */
-  whoAmI(): Promise<Actor>;
+  /** The service's own account, so events it caused can be dropped and comments addressed to it read. */
+  whoAmI(): Promise<ServiceAccount>;
   getItem(ref: ItemRef): Promise<TrackerItem>;
   /** Resolves what a person typed (`ABC-12`, a card URL or shortLink) to an item; undefined when none. */
   findItem(keyOrUrl: string): Promise<TrackerItem | undefined>;
@@ -55,6 +55,12 @@ export interface Tracker {
   readonly sprints?: SprintReader;
   /** Trello only: the board's actions in a window (list moves, creations) to reconstruct a time-boxed "sprint". */
   readonly boardActivity?: BoardActivityReader;
+}
+
+/** The service's account, with how a mention of it reads in a comment's plain text (most readable first). */
+export interface ServiceAccount extends Actor {
+  /** Jira: `@<display name>` (ADF mention text) and `@<accountId>` (wiki `[~accountid:…]`); Trello: `@username`. */
+  mentions: string[];
 }
 
 /** Browse: see the item at all (Jira BROWSE_PROJECTS with issue security; Trello board member). Edit: change it. */

@@ -51,7 +51,7 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
     items: byId,
     comments,
     writes,
-    whoAmI: async () => ({ id: 'bot', displayName: 'Refinery' }),
+    whoAmI: async () => ({ id: 'bot', displayName: 'Refinery', mentions: ['@Refinery'] }),
     getItem: async (ref) => structuredClone(item(ref)),
     findItem: async (key) => {
       const found = [...byId.values()].find((candidate) => candidate.ref.key === key);

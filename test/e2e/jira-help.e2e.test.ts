@@ -49,3 +49,30 @@ it('an edited comment runs only the commands it added, and the one reply is edit
   expect(edited).toContain('/score');
   expect(replies()).toHaveLength(2);
 });
+
+it('a command addressed to the service by mention runs; /help shows the forms that work here', async () => {
+  const bot = stack.jira.botCredentials.accountId;
+  const replyTo = (commentId: string) =>
+    waitFor(() =>
+      stack.jira.state.comments.find(
+        (c) => c.authorId === bot && JSON.stringify(c.body).includes(`backlog-refinery · reply-${commentId}`),
+      ),
+    );
+  // What Jira's editor stores when someone picks the service account after typing "@".
+  const mention = { type: 'mention', attrs: { id: bot, text: '@Backlog Refinery', accessLevel: '' } };
+  const comment = stack.jira.act.comment({
+    as: 'ada',
+    issue: 'APP-1',
+    body: {
+      type: 'doc',
+      version: 1,
+      content: [{ type: 'paragraph', content: [mention, { type: 'text', text: ' help' }] }],
+    },
+  });
+
+  const reply = JSON.stringify((await replyTo(comment.id)).body);
+
+  expect(reply).toContain('backlog-refinery commands');
+  expect(reply).toContain('Forms that work on this site');
+  expect(reply).toContain('@Backlog Refinery score impact=4');
+});

@@ -293,3 +293,41 @@ describe('Jira comment bodies with quotes and smart links (issue 13, items 2 and
     );
   });
 });
+
+describe('commands addressed to the service by mention (issue 15, item 3)', () => {
+  const BOT = '63a22fb348b367d78a14c15b';
+  const MENTIONS = ['@Backlog Refinery', `@${BOT}`];
+  const commandsIn = (body: unknown) => {
+    const delivery = fixture<{ comment: { body: unknown } }>('jira/comment_created_mention');
+    delivery.comment.body = body;
+    const result = validate(JiraDeliverySchema, delivery);
+    const event = result.ok ? toJiraEvent(result.value, 'd12') : undefined;
+    const text =
+      event?.kind === 'event' && event.event.kind === 'comment.created' ? event.event.comment.text : '';
+    return parseCommands(text, 10, { prefixes: ['/'], mentions: MENTIONS, names: ['score'] }).map(
+      (c) => `${c.name} ${c.args}`,
+    );
+  };
+
+  it('the wiki body of the real mention delivery, with the mention at a line start', () => {
+    expect(commandsIn(`[~accountid:${BOT}] score impact=4`)).toEqual(['score impact=4']);
+    expect(commandsIn(`[~accountid:619a4432ebce470067f20384] score impact=4`)).toEqual([]);
+  });
+
+  it('an ADF body with a mention node (the shape of Atlassian’s ADF reference)', () => {
+    const mention = { type: 'mention', attrs: { id: BOT, text: '@Backlog Refinery', accessLevel: '' } };
+    const adf = (...content: object[]) => ({ type: 'doc', version: 1, content });
+
+    expect(
+      commandsIn(adf({ type: 'paragraph', content: [mention, { type: 'text', text: ' score impact=4' }] })),
+    ).toEqual(['score impact=4']);
+    expect(
+      commandsIn(
+        adf({
+          type: 'blockquote',
+          content: [{ type: 'paragraph', content: [mention, { type: 'text', text: ' score impact=5' }] }],
+        }),
+      ),
+    ).toEqual([]);
+  });
+});

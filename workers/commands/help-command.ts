@@ -8,6 +8,13 @@ export function helpCommand(all: () => readonly CommandExecutor[]): CommandExecu
       summary: 'List the commands',
       usage: [{ example: '/help', description: 'Lists every command with what it does' }],
     },
-    run: async () => renderHelp(all().map((executor) => executor.spec)).blocks,
+    run: async (_command, context) =>
+      renderHelp(
+        all().map((executor) => executor.spec),
+        {
+          prefixes: context.rules().commands.prefixes,
+          mention: context.selfMentions?.(context.event.tracker)[0],
+        },
+      ).blocks,
   };
 }

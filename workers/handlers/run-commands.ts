@@ -35,7 +35,12 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
     context: JobContext,
   ): Promise<Record<string, unknown>> => {
     if (event.actor.id === context.selfId(event.tracker)) return { skipped: 'own comment' };
-    const parsed = parseCommands(event.comment.text, context.rules().commands.maxPerComment);
+    const { maxPerComment, prefixes } = context.rules().commands;
+    const parsed = parseCommands(event.comment.text, maxPerComment, {
+      prefixes,
+      mentions: context.selfMentions?.(event.tracker) ?? [],
+      names: commands.map((c) => c.spec.name),
+    });
     const resultsKey = `${context.keyPrefix}:commands:${event.tracker}:${event.item.id}:${event.comment.id}`;
     const stored = await context.redis.hgetall(resultsKey);
     const commandContext: CommandContext = {

@@ -48,11 +48,27 @@ export function resolveCommand(specs: readonly CommandSpec[], name: string): Res
   };
 }
 
-export function renderHelp(specs: readonly CommandSpec[]): Doc {
+/** The ways a command may be written on a site: its prefixes, and the service account's mention. */
+export interface CommandForms {
+  prefixes: readonly string[];
+  /** The mention as people type it (Jira `@<display name>`, Trello `@username`), once known. */
+  mention?: string;
+}
+
+export function renderHelp(specs: readonly CommandSpec[], forms: CommandForms = { prefixes: ['/'] }): Doc {
   const rows = specs.flatMap((spec) => spec.usage.map((usage) => [code(usage.example), usage.description]));
+  const examples = [
+    ...forms.prefixes.map((prefix) => `${prefix}score impact=4`),
+    ...(forms.mention ? [`${forms.mention} score impact=4`] : []),
+  ];
   return doc(
     heading(3, 'backlog-refinery commands'),
     paragraph('Write a command at the start of a line of a comment; several commands per comment are fine.'),
+    paragraph(
+      'Forms that work on this site: ',
+      ...examples.flatMap((example, index) => [...(index > 0 ? [', '] : []), code(example)]),
+      '. Commands in code blocks and quotes do not run.',
+    ),
     table(['Command', 'What it does'], rows),
   );
 }

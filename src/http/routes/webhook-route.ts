@@ -38,6 +38,8 @@ export interface WebhookDeps {
   selfId: (tracker: TrackerName) => string | undefined;
   /** Links the service made lately: Jira's link events name no actor, so their echoes are known by the pair. */
   ownLinks?: OwnLinkMemo;
+  /** How comments mention the service account, so commands addressed to it are planned. */
+  selfMentions?: (tracker: TrackerName) => readonly string[];
   onOutcome?: (tracker: TrackerName, outcome: string) => void;
   /**
    * Deliveries the body dates older than this are answered 200 and ignored: past the dedupe record's lifetime a
@@ -123,7 +125,7 @@ export function registerWebhookRoute<S extends TSchema>(
         count('own_event');
         return reply.status(200).send({ ignored: 'caused by the service itself' });
       }
-      const jobs = planJobs(event, deps.rules());
+      const jobs = planJobs(event, deps.rules(), undefined, deps.selfMentions?.(source.tracker));
       const bodyHash = createHash('sha256')
         .update(source.content?.(validated.value) ?? raw)
         .digest('hex');

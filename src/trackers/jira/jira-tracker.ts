@@ -14,7 +14,10 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
   const ctx = createJiraContext(options);
   return {
     name: 'jira',
-    whoAmI: () => ctx.myself(),
+    whoAmI: async () => {
+      const me = await ctx.myself();
+      return { ...me, mentions: [`@${me.displayName}`, `@${me.id}`] };
+    },
     getItem: (ref) => getItem(ctx, ref),
     findItem: (keyOrUrl) => findItem(ctx, keyOrUrl),
     listItems: (scope, cursor) => listItems(ctx, scope, cursor),

@@ -1,5 +1,7 @@
 import type { Actor, Container, FieldChange, ItemRef } from '../../domain/events.ts';
 import { ignored, type Normalized, normalized } from '../normalized.ts';
+import { adfToPlainText } from './adf-text.ts';
+import { isAdfDoc } from './adf-types.ts';
 import type { JiraDelivery } from './jira-webhook-schema.ts';
 import { wikiToPlainText } from './wiki-text.ts';
 
@@ -92,11 +94,16 @@ export function toJiraEvent(delivery: JiraDelivery, deliveryId: string): Normali
           webhookEvent === 'comment_updated' ? (comment.updateAuthor ?? comment.author) : comment.author,
         ),
         kind: webhookEvent === 'comment_created' ? 'comment.created' : 'comment.updated',
-        // Webhook comment bodies are wiki markup: commands are read from the plain text (links unwrapped,
-        // code kept fenced so quoted commands do not run).
+        // Webhook comment bodies are wiki markup (ADF where a site or app sends it): commands are read from the
+        // plain text, links unwrapped, code fenced and quotes marked so quoted commands do not run.
         comment: {
           id: comment.id,
-          text: typeof comment.body === 'string' ? wikiToPlainText(comment.body) : '',
+          text:
+            typeof comment.body === 'string'
+              ? wikiToPlainText(comment.body)
+              : isAdfDoc(comment.body)
+                ? adfToPlainText(comment.body, { markCodeAndQuotes: true })
+                : '',
         },
       });
     }

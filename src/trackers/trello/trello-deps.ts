@@ -1,6 +1,6 @@
 import { createTrelloClient } from 'trello.js';
 import type { Client } from 'trello.js/core';
-import type { Actor } from '../../domain/events.ts';
+import type { ServiceAccount } from '../tracker.ts';
 import { type BoardCapabilitiesReader, createBoardCapabilities } from './board-capabilities.ts';
 import type { ListCategorizer } from './trello-status.ts';
 
@@ -12,7 +12,7 @@ export interface TrelloDeps {
   client: Client;
   categorize: ListCategorizer;
   /** The token's member, fetched once: it does not change while the process runs. */
-  me(): Promise<Actor>;
+  me(): Promise<ServiceAccount>;
   /** Per-board data (lists, custom fields) kept briefly, so each card read costs one request, not four. */
   boardCache: BoardCache;
   /** Per-board Power-Ups, learned once. */
@@ -47,7 +47,7 @@ export function createBoardCache(ttlMs = BOARD_CACHE_TTL_MS, now: () => number =
 
 export function createTrelloDeps(client: Client, categorize: ListCategorizer): TrelloDeps {
   const api = createTrelloClient(client);
-  let me: Promise<Actor> | undefined;
+  let me: Promise<ServiceAccount> | undefined;
   return {
     api,
     client,
@@ -56,7 +56,11 @@ export function createTrelloDeps(client: Client, categorize: ListCategorizer): T
     capabilities: createBoardCapabilities(api),
     me() {
       me ??= api.members.getMember({ id: 'me', fields: 'id,fullName,username' }).then(
-        (member) => ({ id: member.id, displayName: member.fullName || member.username || member.id }),
+        (member) => ({
+          id: member.id,
+          displayName: member.fullName || member.username || member.id,
+          mentions: member.username ? [`@${member.username}`] : [],
+        }),
         (error: unknown) => {
           me = undefined;
           throw error;

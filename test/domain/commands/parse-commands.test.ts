@@ -50,3 +50,42 @@ describe('parseCommands', () => {
     expect(parseCommands('/a\n/b\n/c\n/d', 2)).toHaveLength(2);
   });
 });
+
+describe('commands that survive rich editors (issue 15, item 3)', () => {
+  const JIRA = { prefixes: ['/'], mentions: ['@Refinery Bot', '@712020:bot-0001'] };
+  const parse = (text: string, syntax = JIRA) =>
+    parseCommands(text, 10, { ...syntax, names: ['score', 'help', 'link'] }).map(
+      (c) => `${c.name}${c.args ? ` ${c.args}` : ''}`,
+    );
+
+  it.each([
+    ['a mention by display name (ADF mention text)', '@Refinery Bot score impact=4', ['score impact=4']],
+    ['a mention by account id (wiki [~accountid:…])', '@712020:bot-0001 score impact=4', ['score impact=4']],
+    [
+      'with a colon or comma after the mention',
+      '@Refinery Bot: help\n@Refinery Bot, help',
+      ['help', 'help #2'],
+    ],
+    ['with a prefix after the mention', '@Refinery Bot /score', ['score']],
+    ['prose addressed to the service is no command', '@Refinery Bot thanks for the score!', []],
+    ['a mention of someone else is no command', '@Refinery Bots score', []],
+    ['a mention inside a quote does not run', '> @Refinery Bot score impact=5\nbq. @Refinery Bot help', []],
+    ['a mention inside code does not run', '```\n@Refinery Bot score\n```', []],
+  ])('%s', (_label, text, expected) => {
+    const commands = parseCommands(text, 10, { ...JIRA, names: ['score', 'help', 'link'] });
+    expect(
+      commands.map((c) =>
+        c.fingerprint.endsWith('#2') ? `${c.name} #2` : `${c.name}${c.args ? ` ${c.args}` : ''}`,
+      ),
+    ).toEqual(expected);
+  });
+
+  it('a configured prefix works like "/"; without it, "!" is text', () => {
+    expect(parse('!score impact=2', { prefixes: ['/', '!'], mentions: [] })).toEqual(['score impact=2']);
+    expect(parse('!score impact=2')).toEqual([]);
+  });
+
+  it('a Trello @username mention is case-insensitive', () => {
+    expect(parse('@RefineryBot score', { prefixes: ['/'], mentions: ['@refinerybot'] })).toEqual(['score']);
+  });
+});

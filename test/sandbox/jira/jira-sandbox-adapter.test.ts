@@ -18,6 +18,7 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
     expect(await h.jira.whoAmI()).toEqual({
       id: h.sandbox.botCredentials.accountId,
       displayName: 'Backlog Refinery',
+      mentions: ['@Backlog Refinery', `@${h.sandbox.botCredentials.accountId}`],
     });
 
     const item = await h.jira.getItem(ref(1));

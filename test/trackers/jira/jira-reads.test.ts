@@ -12,7 +12,7 @@ describe('Jira adapter reads', () => {
     const first = await jira.whoAmI();
     const second = await jira.whoAmI();
 
-    expect(first).toEqual({ id: BOT, displayName: 'Refinery Bot' });
+    expect(first).toEqual({ id: BOT, displayName: 'Refinery Bot', mentions: ['@Refinery Bot', `@${BOT}`] });
     expect(second).toEqual(first);
   });
 

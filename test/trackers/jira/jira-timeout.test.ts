@@ -37,6 +37,7 @@ describe('Jira request timeout', () => {
     await expect(trackerWithTimeout(1_000).whoAmI()).resolves.toEqual({
       id: myself.accountId,
       displayName: myself.displayName,
+      mentions: [`@${myself.displayName}`, `@${myself.accountId}`],
     });
   });
 });

@@ -41,7 +41,7 @@ describe('Trello tracker reads', () => {
     const first = await tracker.whoAmI();
     const second = await tracker.whoAmI();
 
-    expect(first).toEqual({ id: meJson.id, displayName: 'Refinery Bot' });
+    expect(first).toEqual({ id: meJson.id, displayName: 'Refinery Bot', mentions: ['@refinerybot'] });
     expect(second).toEqual(first);
     expect(acquired).toHaveLength(1);
     expect(acquired[0]!.join()).not.toContain(TOKEN);

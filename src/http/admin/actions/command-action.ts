@@ -32,7 +32,8 @@ export const commandAction = defineAdminAction({
     dryRun: Type.Boolean(),
   }),
   async run(body, context) {
-    const commands = parseCommands(body.command, context.rules().commands.maxPerComment);
+    const { maxPerComment, prefixes } = context.rules().commands;
+    const commands = parseCommands(body.command, maxPerComment, { prefixes, mentions: [] });
     if (commands.length === 0)
       throw new HttpError(400, 'body/command has no slash command at the start of a line');
     const item = await context.resolveItem(body.tracker, body.item);
