@@ -106,7 +106,7 @@ describe('Jira sandbox webhooks', () => {
     });
     await h.sandbox.settled();
 
-    const body = String((received[0]?.body.comment as { body: string }).body);
+    const body = String((received[0]?.body.comment as { body?: string } | undefined)?.body);
     expect(body).toBe(`{quote}\n/score impact=5\n{quote}\n\n/link [${url}|${url}|smart-link]`);
     expect(wikiToPlainText(body).split('\n')).toEqual(['> /score impact=5', '', `/link ${url}`]);
   });
