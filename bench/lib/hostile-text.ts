@@ -33,6 +33,8 @@ export const HOSTILE_TEXTS: { name: string; make(n: number): string }[] = [
   { name: '*a* + spaces', make: (n) => `*a*${' * '.repeat(n / 3 - 2)}\u2028x` },
   { name: 'Given + spaces', make: (n) => `Given${' '.repeat(n - 7)}a\u2028` },
   { name: 'tabs and words', make: (n) => 'a\t'.repeat(n / 2) },
+  // Found by the fast-check property: an unclosed aside in a story sentence.
+  { name: 'As a {{ × n', make: (n) => `As a ${'{{'.repeat(n / 2 - 3)}` },
 ];
 
 const template = resolveTemplate(parseAcceptanceRules({}), { type: 'Story' });

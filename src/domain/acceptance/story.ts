@@ -74,7 +74,8 @@ export function conjunctionInGoal(goal: string): string | undefined {
 /** Text beyond role, goal and benefit (AQUSA "minimal"): asides, examples, extra clauses or sentences. */
 export function extraText(text: string, parts: StoryParts): string | undefined {
   const flat = text.replace(/\s+/g, ' ').trim();
-  const aside = /\([^)]*\)|\[[^\]]*\]|\{[^}]*\}/.exec(flat);
+  // Classes exclude the opening bracket too, so "{{{{…" without a close costs one pass, not one per bracket.
+  const aside = /\([^()]*\)|\[[^[\]]*\]|\{[^{}]*\}/.exec(flat);
   if (aside) return aside[0];
   const example = /\b(?:e\.\s?g\.|i\.\s?e\.|etc\.?|such as|for example|for instance|note:)/i.exec(flat);
   if (example) return example[0];
@@ -85,8 +86,13 @@ export function extraText(text: string, parts: StoryParts): string | undefined {
   return undefined;
 }
 
+/** Trims separators by hand: an end-anchored `[\s,;:.]+$` rescans a long run of dots from each of them. */
 function clean(text: string): string {
-  return text.replace(/^[\s,;:]+|[\s,;:.]+$/g, '');
+  let start = 0;
+  let end = text.length;
+  while (start < end && /[\s,;:]/.test(text[start]!)) start += 1;
+  while (end > start && /[\s,;:.]/.test(text[end - 1]!)) end -= 1;
+  return text.slice(start, end);
 }
 
 /** Empty, or only a template placeholder like "<role>". */
