@@ -60,7 +60,8 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
       container,
       comment: { id: deliveryId.replace('.', '-'), text },
     };
-    const job = { name: 'run-commands' as const, data: { event } };
+    // Console users have no tracker account to check: the console's own roles decide, as for the admin API.
+    const job = { name: 'run-commands' as const, data: { event, byOperator: true } };
     await intake.accept(deliveryId, [job]);
     return { deliveryId, jobIds: [jobId(job, deliveryId)] };
   }
