@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RedisClient } from '../queue/connection.ts';
 
 export type Role = 'viewer' | 'editor';
@@ -30,6 +30,12 @@ export interface UserStore {
  * by its hash; only that hash is stored.
  */
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+function sameDigest(stored: string, presented: string): boolean {
+  const expected = Buffer.from(stored, 'hex');
+  const received = Buffer.from(presented, 'hex');
+  return expected.length === received.length && timingSafeEqual(expected, received);
+}
 const newToken = () => `rfc_${randomBytes(32).toString('base64url')}`;
 
 interface StoredUser extends ConsoleUser {
@@ -88,7 +94,7 @@ export function createRedisUserStore(
       const name = await redis.hget(keys.tokens, hash);
       const found = name ? await read(name) : undefined;
       // A replaced token's index entry is deleted with the replacement; the check covers a race with it.
-      return found && found.tokenHash === hash ? publicView(found) : undefined;
+      return found && sameDigest(found.tokenHash, hash) ? publicView(found) : undefined;
     },
     count: () => redis.hlen(keys.users),
   };
