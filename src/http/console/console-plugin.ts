@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import cookie, { Signer, type UnsignResult } from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -16,6 +15,7 @@ import {
   UnknownTarget,
 } from '../../read-model/index.ts';
 import { HttpError } from '../errors.ts';
+import { useSecurityHeaders } from '../plugins/security-headers.ts';
 import { type Html, html } from './html.ts';
 import { barePage, CONSOLE_PREFIX, layout, type PageFrame } from './layout.ts';
 import { registerPages } from './pages/index.ts';
@@ -176,23 +176,7 @@ export function registerConsole(app: FastifyInstance, config: Config, deps: Cons
       await scope.register(cookie, { secret: signer });
       await scope.register(csrf, { sessionPlugin: '@fastify/cookie', cookieOpts: cookieOptions });
       await scope.register(formbody);
-      await scope.register(helmet, {
-        contentSecurityPolicy: {
-          useDefaults: false,
-          directives: {
-            defaultSrc: ["'none'"],
-            scriptSrc: ["'self'"],
-            styleSrc: ["'self'"],
-            imgSrc: ["'self'"],
-            connectSrc: ["'self'"],
-            formAction: ["'self'"],
-            frameAncestors: ["'none'"],
-            baseUri: ["'none'"],
-          },
-        },
-        // Only when the console is served over https; otherwise browsers would be told to insist on it.
-        strictTransportSecurity: secure ? { maxAge: 31_536_000 } : false,
-      });
+      await useSecurityHeaders(scope, { strict: true, https: secure });
       await scope.register(rateLimit, { global: false });
       await scope.register(fastifyStatic, {
         root: ASSET_DIR,
