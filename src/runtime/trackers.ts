@@ -39,7 +39,7 @@ export interface TrackerFactoryOptions {
   redis: RedisClient;
 }
 
-/** One adapter per configured tracker; an unconfigured tracker is simply absent. */
+/** One adapter per configured tracker; an unconfigured tracker is simply absent. Adapters tag their own log lines. */
 export function createTrackers({ config, log, redis }: TrackerFactoryOptions): Map<TrackerName, Tracker> {
   const trackers = new Map<TrackerName, Tracker>();
   const onSchemaMismatch = config.strictTrackerSchemas ? 'throw' : 'warn';
@@ -51,7 +51,7 @@ export function createTrackers({ config, log, redis }: TrackerFactoryOptions): M
         baseUrl: config.jira.baseUrl,
         email: config.jira.email,
         apiToken: config.jira.apiToken,
-        log: log.child({ tracker: 'jira' }),
+        log,
         onSchemaMismatch,
         requestTimeoutMs: config.trackerTimeoutMs,
         resolution: config.jira.resolution,
@@ -80,7 +80,7 @@ export function createTrackers({ config, log, redis }: TrackerFactoryOptions): M
         apiUrl: config.trello.apiUrl,
         apiKey: config.trello.apiKey,
         apiToken: config.trello.apiToken,
-        log: log.child({ tracker: 'trello' }),
+        log,
         limiter,
         timeoutMs: config.trackerTimeoutMs,
       }),

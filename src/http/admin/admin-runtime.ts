@@ -55,7 +55,7 @@ export function createAdminRuntime(options: AdminRuntimeOptions): {
             apiUrl: trello.apiUrl,
             apiKey: trello.apiKey,
             apiToken: trello.apiToken,
-            log: log.child({ tracker: 'trello' }),
+            log,
             // Same windows as the adapter's limiter (same keys in Redis): one budget per token and key.
             limiter: createOutboundLimiter({
               redis,
