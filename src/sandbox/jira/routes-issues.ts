@@ -10,6 +10,7 @@ import {
   projectOf,
   RESOLUTIONS,
   type SandboxIssue,
+  type SandboxProject,
   type StatusId,
   TOO_LONG,
   TRANSITIONS,
@@ -21,7 +22,12 @@ import { type JiraWorld, restView } from './world.ts';
 const EDITABLE_SYSTEM = ['summary', 'description', 'labels', 'priority'];
 
 function editMeta(state: JiraState, issue: SandboxIssue): Record<string, unknown> {
-  const hidden = new Set(projectOf(state, issue).hiddenFieldIds);
+  return screenFields(state, projectOf(state, issue));
+}
+
+/** The fields on a project's screen (one screen for create and edit), in editmeta's shape, by field id. */
+export function screenFields(state: JiraState, project: SandboxProject): Record<string, unknown> {
+  const hidden = new Set(project.hiddenFieldIds);
   const fields: Record<string, unknown> = {};
   for (const field of state.fields) {
     const editable = field.custom
