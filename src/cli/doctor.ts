@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { createRedisAuditStore } from '../audit/audit-store.ts';
+import { type DoctorReport, renderReport } from '../doctor/checklist.ts';
+import {
+  applyRepairs,
+  describeRepair,
+  manualFixes,
+  planRepairs,
+  type RepairOutcome,
+} from '../doctor/repair.ts';
+import { runDoctor } from '../doctor/run-doctor.ts';
+import { createDoctorSetups } from '../doctor/setups.ts';
+import { createLogger } from '../logger.ts';
+import { createProbeRedis, type RedisClient } from '../queue/connection.ts';
+import { readRedisFacts } from '../queue/redis-facts.ts';
+import { loadRulesFile } from '../rules/load-rules.ts';
+
+/**
+ * `npm run doctor [-- --json] [-- --fix [--yes]]`: checks the configuration against Redis and the real trackers
+ * and prints a checklist with the fix for each failing line; exits 1 when anything blocks the service.
+ */
+export interface DoctorIo {
+  env: NodeJS.ProcessEnv;
+  write(text: string): void;
+  /** Asks a yes/no question; undefined when there is no terminal to ask on. */
+  confirm?(question: string): Promise<boolean>;
+}
+
+// The doctor makes a few dozen requests once; the shared rate-limit windows need Redis, which may be what is broken.
+const unpaced = { acquire: async () => {} };
+
+export async function doctor(argv: string[], io: DoctorIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { json: { type: 'boolean' }, fix: { type: 'boolean' }, yes: { type: 'boolean' } },
+  });
+  const log = createLogger({ level: 'silent' });
+  let redis: RedisClient | undefined;
+  const rules = await loadRulesFile(io.env.REFINERY_CONFIG || undefined);
+  const run = () =>
+    runDoctor({
+      env: io.env,
+      rules,
+      async readRedis(config) {
+        redis ??= createProbeRedis(config.redisUrl, { cluster: config.redisCluster });
+        if (redis.status === 'wait') await redis.connect();
+        return readRedisFacts(redis);
+      },
+      setups: (config) => createDoctorSetups(config, log, unpaced),
+      now: () => new Date(),
+    });
+  try {
+    const first = await run();
+    const out: { report: DoctorReport; repairs?: RepairOutcome[]; after?: DoctorReport } = {
+      report: first.report,
+    };
+    if (!values.json) io.write(`${renderReport(first.report)}\n`);
+    const repairs = values.fix ? planRepairs(first.report.checks) : [];
+    if (values.fix && !values.json) {
+      const manual = manualFixes(first.report.checks);
+      io.write(repairs.length === 0 ? '\nNothing here --fix can repair.\n' : '\n--fix would:\n');
+      for (const repair of repairs) io.write(`  - ${describeRepair(repair)}\n`);
+      if (manual.length > 0) {
+        io.write('\n--fix cannot repair these (they need a person, or rights the account does not have):\n');
+        for (const check of manual) io.write(`  - ${check.title}\n      fix: ${check.fix}\n`);
+      }
+    }
+    if (repairs.length > 0 && first.config) {
+      const go =
+        values.yes ||
+        (io.confirm ? await io.confirm(`Apply these ${repairs.length} repairs? [y/N] `) : false);
+      const auditRedis = redis?.status === 'ready' ? redis : undefined;
+      if (!go) {
+        if (!values.json) io.write('Nothing changed (answer y, or pass --yes).\n');
+      } else if (!auditRedis) {
+        io.write(
+          'Nothing changed: every repair is written to the audit trail in Redis, and Redis is not reachable.\n',
+        );
+      } else {
+        const config = first.config;
+        out.repairs = await applyRepairs(repairs, {
+          setups: createDoctorSetups(config, log, unpaced),
+          audit: createRedisAuditStore({
+            redis: auditRedis,
+            keyPrefix: config.queuePrefix,
+            retentionDays: config.auditRetentionDays,
+          }),
+          actor: {
+            id: `os:${userInfo().username}`,
+            displayName: `${userInfo().username} (npm run doctor -- --fix)`,
+          },
+          runId: `doctor-${randomUUID()}`,
+          jiraWebhookSecret: config.jira?.webhookSecrets[0],
+        });
+        if (!values.json) {
+          io.write('\nRepairs (each written to the audit trail, capability "doctor"):\n');
+          for (const outcome of out.repairs) io.write(`  ${outcome.ok ? '✓' : '✗'} ${outcome.message}\n`);
+        }
+        out.after = (await run()).report;
+        if (!values.json) io.write(`\nAfter the repairs:\n${renderReport(out.after)}\n`);
+      }
+    }
+    if (values.json) io.write(`${JSON.stringify(out, null, 2)}\n`);
+    return (out.after ?? out.report).ok ? 0 : 1;
+  } finally {
+    redis?.disconnect();
+  }
+}
+
+if (import.meta.main) {
+  const terminal = process.stdin.isTTY === true;
+  process.exitCode = await doctor(process.argv.slice(2), {
+    env: process.env,
+    write: (text) => process.stdout.write(text),
+    confirm: terminal
+      ? async (question) => {
+          const prompt = createInterface({ input: process.stdin, output: process.stdout });
+          const answer = await prompt.question(question);
+          prompt.close();
+          return /^y(es)?$/i.test(answer.trim());
+        }
+      : undefined,
+  });
+}
