@@ -25,6 +25,15 @@ export interface DoctorDeps {
   now(): Date;
 }
 
+/** A running process's validated environment, back in the string form `loadConfig` reads, for the checks. */
+export function environmentOf(config: Config): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(config.env).flatMap(([name, value]) =>
+      value === undefined ? [] : [[name, String(value)]],
+    ),
+  );
+}
+
 /** The Number fields scoring writes under the rules' model. */
 export function scoreFieldNames(rules: Rules): string[] {
   const { fields, model } = rules.scoring;

@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { doctor } from '../../src/cli/doctor.ts';
+import { loadConfig } from '../../src/config.ts';
 import type { DoctorReport } from '../../src/doctor/checklist.ts';
+import { createProcessDoctor } from '../../src/doctor/setups.ts';
+import { createLogger } from '../../src/logger.ts';
+import { defaultRules } from '../../src/rules/load-rules.ts';
 import { createJiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
 import type { JiraMisconfiguration } from '../../src/sandbox/jira/routes-setup.ts';
 import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
 import { createTrelloSandbox } from '../../src/sandbox/trello/trello-sandbox.ts';
 import type { TrelloMisconfiguration } from '../../src/sandbox/trello/trello-setup-routes.ts';
+import { startApiHarness } from '../helpers/api-harness.ts';
 import { testRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 
 const PUBLIC_URL = 'http://127.0.0.1:3999';
@@ -205,5 +210,47 @@ describe('npm run doctor against the sandbox', () => {
     expect(run.text).toContain('Nothing here --fix can repair.');
     expect(run.text).toContain('--fix cannot repair these');
     expect(changes()).toEqual([]);
+  });
+});
+
+describe('GET /admin/doctor', () => {
+  it('answers the same checklist as the CLI, schema-checked, with the fix of each failing line', async () => {
+    await control('jira', { denyPermission: { project: 'BR', permission: 'LINK_ISSUES' } });
+    const config = loadConfig(env);
+    const api = await startApiHarness({
+      config,
+      admin: {
+        doctor: createProcessDoctor({
+          config,
+          log: createLogger({ level: 'silent' }),
+          redis,
+          limiter: { acquire: async () => {} },
+          rules: defaultRules,
+        }),
+      },
+    });
+    try {
+      const response = await api.app.inject({
+        method: 'GET',
+        url: '/admin/doctor',
+        headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` },
+      });
+      const report = response.json() as DoctorReport;
+
+      expect(response.statusCode).toBe(200);
+      expect(report.ok).toBe(false);
+      expect(report.counts.fail).toBe(1);
+      expect(failing(report)).toEqual([
+        {
+          area: 'jira',
+          status: 'fail',
+          title: 'Project BR (backlog): the account lacks Link Issues',
+          fix: 'Project settings > Access (team-managed), or Jira settings > Issues > Permission schemes > the scheme of BR (company-managed): grant Link Issues to Backlog Refinery',
+        },
+      ]);
+      expect(changes()).toEqual([]);
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Registry } from 'prom-client';
 import { createRedisAuditStore } from '../../audit/audit-store.ts';
 import type { Config } from '../../config.ts';
+import { createProcessDoctor } from '../../doctor/setups.ts';
 import type { TrackerName } from '../../domain/events.ts';
 import type { Logger } from '../../logger.ts';
 import { instrumentTracker } from '../../metrics/instrumented-tracker.ts';
@@ -37,6 +38,12 @@ export function createAdminRuntime(options: AdminRuntimeOptions): {
   const sink = createRedisMetricsSink(redis, config.queuePrefix);
   const trackers = new Map([...options.trackers].map(([name, t]) => [name, instrumentTracker(t, sink)]));
   const trello = config.trello;
+  // Same windows as the adapter's limiter (same keys in Redis): one budget per token and key.
+  const limiter = createOutboundLimiter({
+    redis,
+    keyPrefix: `{${config.queuePrefix}:ratelimit}`,
+    rules: trelloRateRules(config.trelloRateWindowMs),
+  });
   const admin: AdminDeps = {
     queue,
     intake,
@@ -56,15 +63,11 @@ export function createAdminRuntime(options: AdminRuntimeOptions): {
             apiKey: trello.apiKey,
             apiToken: trello.apiToken,
             log,
-            // Same windows as the adapter's limiter (same keys in Redis): one budget per token and key.
-            limiter: createOutboundLimiter({
-              redis,
-              keyPrefix: `{${config.queuePrefix}:ratelimit}`,
-              rules: trelloRateRules(config.trelloRateWindowMs),
-            }),
+            limiter,
           }),
         }
       : {},
+    doctor: createProcessDoctor({ config, log, redis, limiter, rules: () => rules.current() }),
   };
   return {
     admin,
