@@ -71,7 +71,11 @@ export async function doctor(argv: string[], io: DoctorIo): Promise<number> {
     if (repairs.length > 0 && first.config) {
       const go =
         values.yes ||
-        (io.confirm ? await io.confirm(`Apply these ${repairs.length} repairs? [y/N] `) : false);
+        (io.confirm
+          ? await io.confirm(
+              `Apply ${repairs.length === 1 ? 'this repair' : `these ${repairs.length} repairs`}? [y/N] `,
+            )
+          : false);
       const auditRedis = redis?.status === 'ready' ? redis : undefined;
       if (!go) {
         if (!values.json) io.write('Nothing changed (answer y, or pass --yes).\n');

@@ -213,6 +213,43 @@ describe('npm run doctor against the sandbox', () => {
   });
 });
 
+describe('asking before repairing', () => {
+  it('shows the plan and changes nothing when the answer is no', async () => {
+    await control('trello', { removeWebhooks: true });
+    const questions: string[] = [];
+    let text = '';
+
+    const code = await doctor(['--fix'], {
+      env,
+      write: (chunk) => (text += chunk),
+      confirm: async (question) => {
+        questions.push(question);
+        return false;
+      },
+    });
+
+    expect(code).toBe(1);
+    expect(text).toContain('--fix would:\n  - Trello: register a webhook for "Product"');
+    expect(questions).toEqual(['Apply this repair? [y/N] ']);
+    expect(text).toContain('Nothing changed (answer y, or pass --yes).');
+    expect(changes()).toEqual([]);
+  });
+
+  it('an account that may not list admin webhooks is told how to check them by hand', async () => {
+    await control('jira', { botIsAdmin: false });
+
+    const run = await runDoctor('--json');
+
+    expect(run.json?.report.checks.find((c) => c.title.includes('admin webhooks'))).toEqual({
+      area: 'jira',
+      status: 'warn',
+      title: 'This account may not list admin webhooks, so they cannot be checked from here',
+      fix: `A Jira admin opens ${env.JIRA_BASE_URL}/plugins/servlet/webhooks and checks for a webhook with URL ${PUBLIC_URL}/webhooks/jira, enabled, with the events jira:issue_created, jira:issue_updated, jira:issue_deleted, comment_created, comment_updated, issuelink_created, issuelink_deleted, sprint_started, sprint_closed`,
+    });
+    expect(run.code).toBe(0);
+  });
+});
+
 describe('GET /admin/doctor', () => {
   it('answers the same checklist as the CLI, schema-checked, with the fix of each failing line', async () => {
     await control('jira', { denyPermission: { project: 'BR', permission: 'LINK_ISSUES' } });
