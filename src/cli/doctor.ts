@@ -25,7 +25,7 @@ import { loadRulesFile } from '../rules/load-rules.ts';
 export interface DoctorIo {
   env: NodeJS.ProcessEnv;
   write(text: string): void;
-  /** Asks a yes/no question; undefined when there is no terminal to ask on. */
+  /** Asks a yes/no question; without it, --fix changes nothing unless --yes is given. */
   confirm?(question: string): Promise<boolean>;
 }
 
@@ -114,18 +114,26 @@ export async function doctor(argv: string[], io: DoctorIo): Promise<number> {
   }
 }
 
-if (import.meta.main) {
+/** The answer typed at the terminal, or the first line piped in (`echo y | npm run doctor -- --fix`); no line is no. */
+async function askStdin(question: string): Promise<boolean> {
   const terminal = process.stdin.isTTY === true;
+  const lines = createInterface({ input: process.stdin, output: terminal ? process.stdout : undefined });
+  if (!terminal) process.stdout.write(question);
+  try {
+    const answer = terminal
+      ? await lines.question(question)
+      : ((await lines[Symbol.asyncIterator]().next()).value ?? '');
+    if (!terminal) process.stdout.write(`${answer}\n`);
+    return /^y(es)?$/i.test(String(answer).trim());
+  } finally {
+    lines.close();
+  }
+}
+
+if (import.meta.main) {
   process.exitCode = await doctor(process.argv.slice(2), {
     env: process.env,
     write: (text) => process.stdout.write(text),
-    confirm: terminal
-      ? async (question) => {
-          const prompt = createInterface({ input: process.stdin, output: process.stdout });
-          const answer = await prompt.question(question);
-          prompt.close();
-          return /^y(es)?$/i.test(answer.trim());
-        }
-      : undefined,
+    confirm: askStdin,
   });
 }

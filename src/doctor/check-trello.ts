@@ -79,7 +79,7 @@ export async function gatherTrello(setup: TrelloSetup, expect: TrelloExpectation
         role,
         board,
         customFields,
-        fields: customFields ? await setup.fields(board.id) : [],
+        fields: await setup.fields(board.id),
       });
     } catch (error) {
       if (!(error instanceof TrackerError)) throw error;
@@ -116,8 +116,8 @@ function boardChecks(
         ),
       );
     const have = new Map(facts.fields.map((field) => [field.name.trim().toLowerCase(), field]));
-    // With the power-up off the board shows no fields: they are checked once it is on again.
-    for (const fieldName of facts.customFields ? expect.numberFields : []) {
+    // Field definitions stay on the board while the power-up is off; --fix turns it on before creating any.
+    for (const fieldName of expect.numberFields) {
       const field = have.get(fieldName.toLowerCase());
       if (field && field.type !== 'number')
         checks.push(
