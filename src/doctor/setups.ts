@@ -3,36 +3,20 @@ import type { Logger } from '../logger.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import { readRedisFacts } from '../queue/redis-facts.ts';
 import type { Rules } from '../rules/rules-schema.ts';
+import { jiraOptions, trelloOptions } from '../runtime/trackers.ts';
 import { createJiraSetup } from '../trackers/jira/jira-setup.ts';
 import type { OutboundLimiter } from '../trackers/rate-limit/outbound-limiter.ts';
 import { createTrelloSetup } from '../trackers/trello/trello-setup.ts';
 import type { DoctorReport } from './checklist.ts';
 import { type DoctorSetups, environmentOf, runDoctor } from './run-doctor.ts';
 
-/** The setup ports of the configured trackers, with the service's own timeouts and schema strictness. */
+/** The setup ports of the configured trackers, with the adapters' own options. */
 export function createDoctorSetups(config: Config, log: Logger, limiter: OutboundLimiter): DoctorSetups {
-  const onSchemaMismatch = config.strictTrackerSchemas ? 'throw' : 'warn';
+  const jira = jiraOptions(config, log);
+  const trello = trelloOptions(config, log, limiter);
   return {
-    jira: config.jira
-      ? createJiraSetup({
-          baseUrl: config.jira.baseUrl,
-          email: config.jira.email,
-          apiToken: config.jira.apiToken,
-          log,
-          onSchemaMismatch,
-          requestTimeoutMs: config.trackerTimeoutMs,
-        })
-      : undefined,
-    trello: config.trello
-      ? createTrelloSetup({
-          apiUrl: config.trello.apiUrl,
-          apiKey: config.trello.apiKey,
-          apiToken: config.trello.apiToken,
-          log,
-          limiter,
-          timeoutMs: config.trackerTimeoutMs,
-        })
-      : undefined,
+    jira: jira && createJiraSetup(jira),
+    trello: trello && createTrelloSetup(trello),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { JIRA_PERMISSIONS } from '../../doctor/check-jira.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { jiraError, queryList } from './http.ts';
 import { screenFields } from './routes-issues.ts';
@@ -8,15 +9,7 @@ import { restView } from './world.ts';
 
 const FLOAT = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
 const ISSUE_TYPES = ['Story', 'Task', 'Bug'];
-const PERMISSION_NAMES: Record<string, string> = {
-  BROWSE_PROJECTS: 'Browse Projects',
-  EDIT_ISSUES: 'Edit Issues',
-  ADD_COMMENTS: 'Add Comments',
-  LINK_ISSUES: 'Link Issues',
-  CREATE_ISSUES: 'Create Issues',
-  TRANSITION_ISSUES: 'Transition Issues',
-  ADMINISTER: 'Administer Jira',
-};
+const PERMISSION_NAMES: Record<string, string> = { ...JIRA_PERMISSIONS, ADMINISTER: 'Administer Jira' };
 /** What an admin webhook made in Jira's settings with the usual boxes ticked subscribes to. */
 export const DEFAULT_ADMIN_WEBHOOK_EVENTS = [
   'jira:issue_created',

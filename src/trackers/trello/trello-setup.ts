@@ -1,9 +1,11 @@
-import { createTrelloClient } from 'trello.js';
 import type { TrelloSetup } from '../../doctor/ports.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import { redactUrl } from '../../logger.ts';
 import { getBoardFields } from './trello-api.ts';
+import { createTrelloDeps } from './trello-deps.ts';
 import { trelloCall } from './trello-errors.ts';
+import { createNumberField } from './trello-fields.ts';
+import { categorizeListName } from './trello-status.ts';
 import { DEFAULT_TRELLO_API_URL, type TrelloTrackerOptions } from './trello-tracker.ts';
 import { createTrelloTransport } from './trello-transport.ts';
 
@@ -14,7 +16,8 @@ export const CUSTOM_FIELDS_POWER_UP = '56d5e249a98895a9797bebb9';
 export function createTrelloSetup(options: TrelloTrackerOptions): TrelloSetup {
   const apiUrl = (options.apiUrl ?? DEFAULT_TRELLO_API_URL).replace(/\/+$/, '');
   const client = createTrelloTransport({ ...options, apiUrl });
-  const api = createTrelloClient(client);
+  const deps = createTrelloDeps(client, categorizeListName);
+  const { api } = deps;
   const boardInfo = (board: { id: string; name?: string; shortLink?: string }) => ({
     id: board.id,
     name: board.name ?? board.id,
@@ -87,14 +90,7 @@ export function createTrelloSetup(options: TrelloTrackerOptions): TrelloSetup {
       }),
     createNumberField: (boardId, name) =>
       trelloCall('createCustomField', async () => {
-        await api.customFields.createCustomField({
-          idModel: boardId,
-          modelType: 'board',
-          name,
-          type: 'number',
-          pos: 'bottom',
-          display_cardFront: true,
-        });
+        await createNumberField(deps, boardId, name);
       }),
     registerWebhook: (boardId, callbackUrl) =>
       trelloCall('createWebhook', async () => {
