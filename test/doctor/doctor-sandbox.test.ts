@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/lib/redis-process.ts';
 import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { doctor } from '../../src/cli/doctor.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -210,6 +211,32 @@ describe('npm run doctor against the sandbox', () => {
     expect(run.text).toContain('Nothing here --fix can repair.');
     expect(run.text).toContain('--fix cannot repair these');
     expect(changes()).toEqual([]);
+  });
+});
+
+describe('reaching the trackers', () => {
+  it('refused credentials and a site that does not answer are one failing line each, with the fix', async () => {
+    env.JIRA_EMAIL = 'someone-else@sandbox.test';
+    const refused = await runDoctor('--json');
+    const closed = await freePort();
+    env.JIRA_BASE_URL = `http://127.0.0.1:${closed}/jira`;
+    const unreachable = await runDoctor('--json');
+
+    expect(failing(refused.json?.report)).toEqual([
+      {
+        area: 'jira',
+        status: 'fail',
+        title: 'Jira refuses the credentials (401)',
+        fix: 'Create an API token for JIRA_EMAIL at https://id.atlassian.com/manage-profile/security/api-tokens and set JIRA_API_TOKEN to it',
+      },
+    ]);
+    expect(failing(unreachable.json?.report)).toEqual([
+      expect.objectContaining({
+        title: `Jira site does not answer: http://127.0.0.1:${closed}/jira: ECONNREFUSED`,
+        fix: expect.stringContaining('Check JIRA_BASE_URL'),
+      }),
+    ]);
+    expect(unreachable.code).toBe(1);
   });
 });
 

@@ -77,11 +77,11 @@ export function createJiraSetup(options: JiraTrackerOptions): JiraSetup {
         return response.headers.get('date') ?? undefined;
       } catch (error) {
         if (error instanceof TrackerError) throw error;
-        const cause = (error as Error).cause as { code?: string } | undefined;
+        const cause = (error as Error).cause as { code?: string; message?: string } | undefined;
         throw new TrackerError(
           ErrorKind.Network,
           'jira',
-          `Jira site ${ctx.siteUrl} cannot be reached: ${cause?.code ?? (error as Error).message}`,
+          `${ctx.siteUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
           { cause: error },
         );
       }

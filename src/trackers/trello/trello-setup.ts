@@ -32,11 +32,11 @@ export function createTrelloSetup(options: TrelloTrackerOptions): TrelloSetup {
         await response.arrayBuffer();
         return response.headers.get('date') ?? undefined;
       } catch (error) {
-        const cause = (error as Error).cause as { code?: string } | undefined;
+        const cause = (error as Error).cause as { code?: string; message?: string } | undefined;
         throw new TrackerError(
           ErrorKind.Network,
           'trello',
-          redactUrl(`Trello ${apiUrl} cannot be reached: ${cause?.code ?? (error as Error).message}`),
+          redactUrl(`${apiUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`),
           { cause: error },
         );
       }
