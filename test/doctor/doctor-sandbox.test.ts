@@ -280,6 +280,7 @@ describe('asking before repairing', () => {
 describe('GET /admin/doctor', () => {
   it('answers the same checklist as the CLI, schema-checked, with the fix of each failing line', async () => {
     await control('jira', { denyPermission: { project: 'BR', permission: 'LINK_ISSUES' } });
+    await control('trello', { removeWebhooks: true });
     const config = loadConfig(env);
     const api = await startApiHarness({
       config,
@@ -303,7 +304,7 @@ describe('GET /admin/doctor', () => {
 
       expect(response.statusCode).toBe(200);
       expect(report.ok).toBe(false);
-      expect(report.counts.fail).toBe(1);
+      expect(report.counts.fail).toBe(2);
       expect(failing(report)).toEqual([
         {
           area: 'jira',
@@ -311,6 +312,16 @@ describe('GET /admin/doctor', () => {
           title: 'Project BR (backlog): the account lacks Link Issues',
           fix: 'Project settings > Access (team-managed), or Jira settings > Issues > Permission schemes > the scheme of BR (company-managed): grant Link Issues to Backlog Refinery',
         },
+        expect.objectContaining({
+          area: 'trello',
+          title: `Board "Product" (${boardShortLink}): no webhook calls ${PUBLIC_URL}/webhooks/trello, so the service hears nothing from it`,
+          repair: {
+            kind: 'trello.registerWebhook',
+            boardId: expect.stringMatching(/^[0-9a-f]{24}$/),
+            board: 'Product',
+            callbackUrl: `${PUBLIC_URL}/webhooks/trello`,
+          },
+        }),
       ]);
       expect(changes()).toEqual([]);
     } finally {
