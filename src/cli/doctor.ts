@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { createRedisAuditStore } from '../audit/audit-store.ts';
-import { type DoctorReport, renderReport } from '../doctor/checklist.ts';
+import { type Check, type DoctorReport, type Repair, renderReport } from '../doctor/checklist.ts';
 import {
   applyRepairs,
   describeRepair,
@@ -32,6 +32,25 @@ export interface DoctorIo {
 // The doctor makes a few dozen requests once; the shared rate-limit windows need Redis, which may be what is broken.
 const unpaced = { acquire: async () => {} };
 
+interface DoctorOutput {
+  report: DoctorReport;
+  /** Why the planned repairs were not applied. */
+  notApplied?: string;
+  repairs?: RepairOutcome[];
+  /** The checklist again, after the repairs. */
+  after?: DoctorReport;
+}
+
+function describePlan(repairs: readonly Repair[], manual: readonly Check[]): string {
+  const lines = [repairs.length === 0 ? '\nNothing here --fix can repair.' : '\n--fix would:'];
+  for (const repair of repairs) lines.push(`  - ${describeRepair(repair)}`);
+  if (manual.length > 0) {
+    lines.push('', '--fix cannot repair these (they need a person, or rights the account does not have):');
+    for (const check of manual) lines.push(`  - ${check.title}`, `      fix: ${check.fix}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export async function doctor(argv: string[], io: DoctorIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -54,37 +73,24 @@ export async function doctor(argv: string[], io: DoctorIo): Promise<number> {
     });
   try {
     const first = await run();
-    const out: { report: DoctorReport; repairs?: RepairOutcome[]; after?: DoctorReport } = {
-      report: first.report,
+    const out: DoctorOutput = { report: first.report };
+    const say = (text: string) => {
+      if (!values.json) io.write(text);
     };
-    if (!values.json) io.write(`${renderReport(first.report)}\n`);
+    say(`${renderReport(first.report)}\n`);
     const repairs = values.fix ? planRepairs(first.report.checks) : [];
-    if (values.fix && !values.json) {
-      const manual = manualFixes(first.report.checks);
-      io.write(repairs.length === 0 ? '\nNothing here --fix can repair.\n' : '\n--fix would:\n');
-      for (const repair of repairs) io.write(`  - ${describeRepair(repair)}\n`);
-      if (manual.length > 0) {
-        io.write('\n--fix cannot repair these (they need a person, or rights the account does not have):\n');
-        for (const check of manual) io.write(`  - ${check.title}\n      fix: ${check.fix}\n`);
-      }
-    }
+    if (values.fix) say(describePlan(repairs, manualFixes(first.report.checks)));
     if (repairs.length > 0 && first.config) {
-      const go =
-        values.yes ||
-        (io.confirm
-          ? await io.confirm(
-              `Apply ${repairs.length === 1 ? 'this repair' : `these ${repairs.length} repairs`}? [y/N] `,
-            )
-          : false);
+      const question = `Apply ${repairs.length === 1 ? 'this repair' : `these ${repairs.length} repairs`}? [y/N] `;
+      // --json output is for scripts: it never asks, so it repairs only with --yes.
+      const go = values.yes || (!values.json && io.confirm ? await io.confirm(question) : false);
       const auditRedis = redis?.status === 'ready' ? redis : undefined;
-      if (!go) {
-        if (!values.json) io.write('Nothing changed (answer y, or pass --yes).\n');
-      } else if (!auditRedis) {
-        io.write(
-          'Nothing changed: every repair is written to the audit trail in Redis, and Redis is not reachable.\n',
-        );
-      } else {
-        const config = first.config;
+      if (!go) out.notApplied = 'not confirmed (answer y, or pass --yes)';
+      else if (!auditRedis)
+        out.notApplied = 'every repair is written to the audit trail in Redis, and Redis is not reachable';
+      else {
+        const { config } = first;
+        const user = userInfo().username;
         out.repairs = await applyRepairs(repairs, {
           setups: createDoctorSetups(config, log, unpaced),
           audit: createRedisAuditStore({
@@ -92,20 +98,16 @@ export async function doctor(argv: string[], io: DoctorIo): Promise<number> {
             keyPrefix: config.queuePrefix,
             retentionDays: config.auditRetentionDays,
           }),
-          actor: {
-            id: `os:${userInfo().username}`,
-            displayName: `${userInfo().username} (npm run doctor -- --fix)`,
-          },
+          actor: { id: `os:${user}`, displayName: `${user} (npm run doctor -- --fix)` },
           runId: `doctor-${randomUUID()}`,
           jiraWebhookSecret: config.jira?.webhookSecrets[0],
         });
-        if (!values.json) {
-          io.write('\nRepairs (each written to the audit trail, capability "doctor"):\n');
-          for (const outcome of out.repairs) io.write(`  ${outcome.ok ? '✓' : '✗'} ${outcome.message}\n`);
-        }
+        say('\nRepairs (each written to the audit trail, capability "doctor"):\n');
+        for (const outcome of out.repairs) say(`  ${outcome.ok ? '✓' : '✗'} ${outcome.message}\n`);
         out.after = (await run()).report;
-        if (!values.json) io.write(`\nAfter the repairs:\n${renderReport(out.after)}\n`);
+        say(`\nAfter the repairs:\n${renderReport(out.after)}\n`);
       }
+      if (out.notApplied) say(`Nothing changed: ${out.notApplied}.\n`);
     }
     if (values.json) io.write(`${JSON.stringify(out, null, 2)}\n`);
     return (out.after ?? out.report).ok ? 0 : 1;

@@ -258,7 +258,7 @@ describe('asking before repairing', () => {
     expect(code).toBe(1);
     expect(text).toContain('--fix would:\n  - Trello: register a webhook for "Product"');
     expect(questions).toEqual(['Apply this repair? [y/N] ']);
-    expect(text).toContain('Nothing changed (answer y, or pass --yes).');
+    expect(text).toContain('Nothing changed: not confirmed (answer y, or pass --yes).');
     expect(changes()).toEqual([]);
   });
 
