@@ -64,8 +64,18 @@ export async function doctor(argv: string[], io: DoctorIo): Promise<number> {
       env: io.env,
       rules,
       async readRedis(config) {
-        redis ??= createProbeRedis(config.redisUrl, { cluster: config.redisCluster });
-        if (redis.status === 'wait') await redis.connect();
+        if (!redis) {
+          const probe = createProbeRedis(config.redisUrl, { cluster: config.redisCluster });
+          // The socket error says why (ECONNREFUSED, a TLS problem); connect() only says the connection closed.
+          let socketError: Error | undefined;
+          probe.on('error', (error: Error) => {
+            socketError = error;
+          });
+          redis = probe;
+          await probe.connect().catch((error: Error) => {
+            throw socketError ?? error;
+          });
+        }
         return readRedisFacts(redis);
       },
       setups: (config) => createDoctorSetups(config, log, unpaced),
