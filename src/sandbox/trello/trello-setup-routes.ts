@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CUSTOM_FIELDS_POWER_UP as CUSTOM_FIELDS_PLUGIN } from '../../trackers/trello/trello-setup.ts';
 import { argsOf } from './trello-api-routes.ts';
 import type { TrelloModel } from './trello-model.ts';
-import { findBoard, nextId, type SbWebhook } from './trello-store.ts';
+import { CUSTOM_FIELDS_PLUGIN, findBoard, nextId, type SbWebhook } from './trello-store.ts';
 import { boardJson } from './trello-views.ts';
 
 type Params = Record<string, string>;
@@ -73,21 +72,16 @@ export function registerTrelloSetupApi(
     });
   });
 
-  app.get<{ Params: Params }>('/boards/:id/boardPlugins', async (request, reply) => {
-    const board = findBoard(store, request.params.id ?? '');
-    if (!board) return text(reply, 404, 'The requested resource was not found.');
-    return setup().customFieldsOff.includes(board.id)
-      ? []
-      : [{ id: `${board.id.slice(0, 16)}00000001`, idBoard: board.id, idPlugin: CUSTOM_FIELDS_PLUGIN }];
-  });
-
   app.post<{ Params: Params }>('/boards/:id/boardPlugins', async (request, reply) => {
     const board = findBoard(store, request.params.id ?? '');
     if (!board) return text(reply, 404, 'The requested resource was not found.');
-    if (argsOf(request).idPlugin !== CUSTOM_FIELDS_PLUGIN)
-      return text(reply, 400, 'invalid value for idPlugin');
-    setup().customFieldsOff = setup().customFieldsOff.filter((id) => id !== board.id);
-    return { id: `${board.id.slice(0, 16)}00000001`, idBoard: board.id, idPlugin: CUSTOM_FIELDS_PLUGIN };
+    const idPlugin = argsOf(request).idPlugin;
+    if (idPlugin !== CUSTOM_FIELDS_PLUGIN) return text(reply, 400, 'invalid value for idPlugin');
+    const enabled = store.boardPlugins.find((p) => p.idBoard === board.id && p.idPlugin === idPlugin);
+    if (enabled) return enabled;
+    const plugin = { id: nextId(store, model.now()), idBoard: board.id, idPlugin, promotional: false };
+    store.boardPlugins.push(plugin);
+    return plugin;
   });
 }
 
@@ -104,7 +98,10 @@ export interface TrelloMisconfiguration {
 export function misconfigureTrello(model: TrelloModel, change: TrelloMisconfiguration): void {
   const { setup } = model.store;
   const board = change.customFieldsOff ? findBoard(model.store, change.customFieldsOff) : undefined;
-  if (board) setup.customFieldsOff.push(board.id);
+  if (board)
+    model.store.boardPlugins = model.store.boardPlugins.filter(
+      (p) => p.idBoard !== board.id || p.idPlugin !== CUSTOM_FIELDS_PLUGIN,
+    );
   if (change.readOnlyToken !== undefined) setup.tokenWrite = !change.readOnlyToken;
   if (change.tokenExpires !== undefined) setup.tokenExpires = change.tokenExpires;
   if (change.removeWebhooks) setup.webhooks = [];

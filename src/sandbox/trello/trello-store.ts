@@ -104,12 +104,10 @@ export interface SbWebhook {
   active: boolean;
 }
 
-/** What the member set up around the boards: the token, power-ups, webhooks, and the clock the API reports. */
+/** What the member set up around the boards: the token, webhooks, and the clock the API reports. */
 export interface SbSetup {
   tokenWrite: boolean;
   tokenExpires: string | null;
-  /** Boards whose Custom Fields power-up is off (on by default). */
-  customFieldsOff: string[];
   webhooks: SbWebhook[];
   clockSkewMs: number;
 }
@@ -144,7 +142,7 @@ export function createStore(): TrelloStore {
     fieldItems: new Map(),
     boardPlugins: [],
     actions: [],
-    setup: { tokenWrite: true, tokenExpires: null, customFieldsOff: [], webhooks: [], clockSkewMs: 0 },
+    setup: { tokenWrite: true, tokenExpires: null, webhooks: [], clockSkewMs: 0 },
     sequence: 0,
   };
 }
