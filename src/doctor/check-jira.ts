@@ -25,6 +25,8 @@ export interface JiraProjectFacts {
   info: JiraProjectInfo;
   role: 'backlog' | 'support';
   permissions: Record<string, boolean>;
+  /** The account's edits skip the watchers' emails (it may administer the project). */
+  quietEdits: boolean;
   /** Backlog projects only: where scores are written. */
   screens: JiraTypeScreen[];
   boards: JiraBoardInfo[];
@@ -88,6 +90,7 @@ export async function gatherJira(setup: JiraSetup, expect: JiraExpectations): Pr
       info,
       role,
       permissions: await setup.permissions(info.key, Object.keys(JIRA_PERMISSIONS)),
+      quietEdits: await setup.suppressesNotifications(info.key),
       screens: backlog ? await setup.screens(info.key) : [],
       boards: backlog ? await setup.boards(info.key) : [],
     });
@@ -273,6 +276,15 @@ export function evaluateJira(facts: JiraFacts, expect: JiraExpectations): Check[
           ),
     );
   }
+  const noisy = facts.projects.filter((p) => !p.quietEdits).map((p) => p.info.key);
+  if (noisy.length > 0)
+    checks.push(
+      warn(
+        'jira',
+        `In ${noisy.join(', ')} every score and label the service writes emails the item's watchers (the account may not administer the project)`,
+        `Add ${account.displayName} to the Administrators role of ${noisy.join(', ')} (Project settings > People or Access), or accept the emails`,
+      ),
+    );
   checks.push(...fieldChecks(facts, expect));
   const support = facts.projects.filter((p) => p.role === 'support');
   checks.push(

@@ -53,6 +53,8 @@ export interface JiraSetup {
   account(): Promise<JiraAccount>;
   projects(): Promise<JiraProjectInfo[]>;
   permissions(projectKey: string, keys: readonly string[]): Promise<Record<string, boolean>>;
+  /** Whether the account's edits may skip the watchers' emails there (the adapter's own detection). */
+  suppressesNotifications(projectKey: string): Promise<boolean>;
   fields(): Promise<JiraFieldInfo[]>;
   screens(projectKey: string): Promise<JiraTypeScreen[]>;
   boards(projectKey: string): Promise<JiraBoardInfo[]>;

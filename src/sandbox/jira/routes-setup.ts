@@ -1,15 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { JIRA_PERMISSIONS } from '../../doctor/check-jira.ts';
 import type { ApiDeps } from './api-deps.ts';
-import { jiraError, queryList } from './http.ts';
-import { screenFields } from './routes-issues.ts';
+import { jiraError } from './http.ts';
 import { customField, type JiraState, type SandboxProject } from './state.ts';
-import { issueTypeView, projectView } from './views.ts';
+import { projectView } from './views.ts';
 import { restView } from './world.ts';
 
 const FLOAT = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
-const ISSUE_TYPES = ['Story', 'Task', 'Bug'];
-const PERMISSION_NAMES: Record<string, string> = { ...JIRA_PERMISSIONS, ADMINISTER: 'Administer Jira' };
 /** What an admin webhook made in Jira's settings with the usual boxes ticked subscribes to. */
 export const DEFAULT_ADMIN_WEBHOOK_EVENTS = [
   'jira:issue_created',
@@ -50,7 +46,7 @@ function adminWebhookView(site: string, hook: JiraState['setup']['adminWebhooks'
  */
 export function setupRoutes(app: FastifyInstance, { world, actor }: ApiDeps): void {
   const { state } = world;
-  const isAdmin = (accountId: string) => accountId === world.botAccountId && state.setup.botIsAdmin;
+  const isAdmin = (accountId: string) => isSiteAdmin(world, accountId);
   const adminOnly = (reply: Parameters<typeof jiraError>[0]) =>
     jiraError(reply, 403, ['You do not have permission to perform this operation.']);
 
@@ -65,30 +61,6 @@ export function setupRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
     scmInfo: 'sandbox',
     serverTitle: 'Jira (sandbox)',
   }));
-
-  app.get<{ Querystring: { projectKey?: string; permissions?: string } }>(
-    '/rest/api/3/mypermissions',
-    (request, reply) => {
-      const { projectKey } = request.query;
-      const project = projectKey ? findProject(state, projectKey) : undefined;
-      if (projectKey && !project)
-        return jiraError(reply, 404, [`No project could be found with key '${projectKey}'.`]);
-      const denied = new Set(project ? (state.setup.deniedPermissions[project.key] ?? []) : []);
-      const permissions: Record<string, unknown> = {};
-      for (const key of queryList(request.query.permissions)) {
-        const global = key === 'ADMINISTER';
-        permissions[key] = {
-          id: String(Object.keys(PERMISSION_NAMES).indexOf(key) + 10),
-          key,
-          name: PERMISSION_NAMES[key] ?? key,
-          type: global ? 'GLOBAL' : 'PROJECT',
-          description: PERMISSION_NAMES[key] ?? key,
-          havePermission: global ? isAdmin(actor(request)) : !denied.has(key),
-        };
-      }
-      return { permissions };
-    },
-  );
 
   app.get<{ Querystring: { startAt?: string; maxResults?: string; typeKey?: string } }>(
     '/rest/api/3/project/search',
@@ -109,24 +81,6 @@ export function setupRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       };
     },
   );
-
-  type MetaParams = { Params: { project: string; typeId?: string } };
-  app.get<MetaParams>('/rest/api/3/issue/createmeta/:project/issuetypes', (request, reply) => {
-    if (!findProject(state, request.params.project))
-      return jiraError(reply, 404, ['No project could be found.']);
-    const issueTypes = ISSUE_TYPES.map((name) => issueTypeView(restView(world), name));
-    return { issueTypes, maxResults: 50, startAt: 0, total: issueTypes.length };
-  });
-
-  app.get<MetaParams>('/rest/api/3/issue/createmeta/:project/issuetypes/:typeId', (request, reply) => {
-    const project = findProject(state, request.params.project);
-    if (!project) return jiraError(reply, 404, ['No project could be found.']);
-    const fields = Object.values(screenFields(state, project)).map((meta) => {
-      const field = meta as { key: string };
-      return { ...field, fieldId: field.key, hasDefaultValue: false };
-    });
-    return { fields, maxResults: 50, startAt: 0, total: fields.length };
-  });
 
   app.post<{ Body: { name?: string; type?: string; searcherKey?: string } }>(
     '/rest/api/3/field',
@@ -216,6 +170,11 @@ export function setupRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       return reply.code(201).send(adminWebhookView(world.site(), hook));
     },
   );
+}
+
+/** Holds Administer Jira: creates fields, edits the Default Screen, lists and registers admin webhooks. */
+export function isSiteAdmin(world: ApiDeps['world'], accountId: string): boolean {
+  return accountId === world.botAccountId && world.state.setup.botIsAdmin;
 }
 
 /** What a test switches on to see the doctor find it (POST /_sandbox/jira/misconfigure). */

@@ -262,7 +262,7 @@ export function createState(bot: SandboxUser): JiraState {
     boards: new Map(),
     sprints: new Map(),
     emails: [],
-    setup: { deniedPermissions: {}, botIsAdmin: true, adminWebhooks: [], clockSkewMs: 0 },
+    setup: { deniedPermissions: {}, botIsAdmin: false, adminWebhooks: [], clockSkewMs: 0 },
     nextId: {
       issue: 10001,
       comment: 10001,

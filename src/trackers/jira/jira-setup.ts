@@ -126,6 +126,10 @@ export function createJiraSetup(options: JiraTrackerOptions): JiraSetup {
       return Object.fromEntries(keys.map((key) => [key, answer.permissions?.[key]?.havePermission === true]));
     },
 
+    async suppressesNotifications(projectKey) {
+      return (await ctx.capabilities.project(projectKey)).canSuppressNotifications;
+    },
+
     async fields() {
       const raw = await ctx.call('getFields', () => ctx.cloud.issueFields.getFields());
       return raw.flatMap((field) =>

@@ -1,6 +1,7 @@
 import type { TrelloSetup } from '../../doctor/ports.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import { redactUrl } from '../../logger.ts';
+import { CUSTOM_FIELDS_PLUGIN } from './board-capabilities.ts';
 import { getBoardFields } from './trello-api.ts';
 import { createTrelloDeps } from './trello-deps.ts';
 import { trelloCall } from './trello-errors.ts';
@@ -8,9 +9,6 @@ import { createNumberField } from './trello-fields.ts';
 import { categorizeListName } from './trello-status.ts';
 import { DEFAULT_TRELLO_API_URL, type TrelloTrackerOptions } from './trello-tracker.ts';
 import { createTrelloTransport } from './trello-transport.ts';
-
-/** Trello's Custom Fields power-up: number fields exist on a board only while it is enabled. */
-export const CUSTOM_FIELDS_POWER_UP = '56d5e249a98895a9797bebb9';
 
 /** The doctor's reads and repairs on Trello, through the adapter's paced transport and error boundary. */
 export function createTrelloSetup(options: TrelloTrackerOptions): TrelloSetup {
@@ -67,11 +65,7 @@ export function createTrelloSetup(options: TrelloTrackerOptions): TrelloSetup {
         boardInfo(await api.boards.getBoard({ id: idOrShortLink, fields: 'id,name,shortLink' })),
       ),
     customFieldsEnabled: (boardId) =>
-      trelloCall('getBoardPlugins', async () =>
-        (await api.boards.getBoardPlugins({ id: boardId })).some(
-          (p) => p.idPlugin === CUSTOM_FIELDS_POWER_UP,
-        ),
-      ),
+      trelloCall('getBoardPlugins', async () => (await deps.capabilities.board(boardId)).customFieldsPowerUp),
     fields: (boardId) =>
       trelloCall('getBoardFields', async () =>
         (await getBoardFields(client, boardId)).map(({ name, type }) => ({ name, type })),
@@ -86,7 +80,7 @@ export function createTrelloSetup(options: TrelloTrackerOptions): TrelloSetup {
       ),
     enableCustomFields: (boardId) =>
       trelloCall('enableBoardPlugin', async () => {
-        await api.boards.enableBoardPlugin({ id: boardId, idPlugin: CUSTOM_FIELDS_POWER_UP });
+        await api.boards.enableBoardPlugin({ id: boardId, idPlugin: CUSTOM_FIELDS_PLUGIN });
       }),
     createNumberField: (boardId, name) =>
       trelloCall('createCustomField', async () => {
