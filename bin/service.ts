@@ -1,10 +1,19 @@
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from '../src/config.ts';
-import { ConfigError } from '../src/errors.ts';
+import { ConfigError, RulesFileError } from '../src/errors.ts';
 import { createLogger } from '../src/logger.ts';
 import { createRulesStore } from '../src/runtime/rules-store.ts';
 import { startApi } from '../src/server.ts';
 import { startWorker } from '../workers/worker.ts';
+
+/** A bad environment or rules file stops the process with its list of problems, and no stack trace. */
+function stopOnSetupError(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof RulesFileError) {
+    process.stderr.write(`${error.message}\nRun \`npm run doctor\` for the whole checklist.\n`);
+    process.exit(78);
+  }
+  throw error;
+}
 
 /** Runs the roles ROLE asks for (api, worker or all) until SIGTERM/SIGINT, then shuts down gracefully. */
 export async function runService(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -12,14 +21,14 @@ export async function runService(env: NodeJS.ProcessEnv = process.env): Promise<
   try {
     config = loadConfig(env);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
+    stopOnSetupError(error);
   }
-  const log = createLogger({ level: config.logLevel, name: `refinery-${config.role}` });
-  const rules = await createRulesStore(config.rulesPath, log);
+  const log = createLogger({
+    level: config.logLevel,
+    name: `refinery-${config.role}`,
+    format: config.logFormat,
+  });
+  const rules = await createRulesStore(config.rulesPath, log).catch(stopOnSetupError);
   const closers: (() => Promise<void>)[] = [];
   if (config.role !== 'worker') closers.push((await startApi(config, log, rules)).close);
   if (config.role !== 'api') closers.push((await startWorker(config, log, rules)).close);

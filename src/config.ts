@@ -45,6 +45,11 @@ export const EnvSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info' },
   ),
+  LOG_FORMAT: Type.Optional(
+    Type.Union([Type.Literal('pretty'), Type.Literal('json')], {
+      description: 'Log lines as readable text or JSON; default pretty on a terminal, JSON otherwise',
+    }),
+  ),
   ROLE: Type.Union([Type.Literal('api'), Type.Literal('worker'), Type.Literal('all')], { default: 'all' }),
   REFINERY_CONFIG: Type.Optional(
     Type.String({ minLength: 1, description: 'Path of the rules file (JSON or YAML)' }),
@@ -115,6 +120,7 @@ export interface Config {
   redisCluster: boolean;
   role: Env['ROLE'];
   logLevel: Env['LOG_LEVEL'];
+  logFormat?: Env['LOG_FORMAT'];
   publicUrl?: string;
   adminToken?: string;
   dryRun: boolean;
@@ -188,6 +194,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     redisCluster: env.REDIS_CLUSTER,
     role: env.ROLE,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     publicUrl,
     adminToken: env.ADMIN_TOKEN,
     dryRun: env.DRY_RUN,

@@ -75,3 +75,14 @@ export class ConfigError extends Error {
     this.problems = problems;
   }
 }
+
+/** A rules file that does not validate at start: the process stops with the list, like a bad environment. */
+export class RulesFileError extends Error {
+  readonly problems: string[];
+
+  constructor(path: string | undefined, problems: string[]) {
+    super(`Invalid rules file ${path ?? ''}:\n  ${problems.join('\n  ')}`);
+    this.name = 'RulesFileError';
+    this.problems = problems;
+  }
+}

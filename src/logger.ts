@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -25,13 +26,30 @@ export const REDACT_PATHS = [
   'config.ADMIN_TOKEN',
 ];
 
+export type LogFormat = 'pretty' | 'json';
+
 export interface LoggerOptions {
   level: string;
   name?: string;
+  /** Default: pretty when the lines go to stdout and it is a terminal, JSON lines otherwise (log collectors). */
+  format?: LogFormat;
   destination?: DestinationStream;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
+  const toTerminal = options.destination === undefined && process.stdout.isTTY === true;
+  const format = options.format ?? (toTerminal ? 'pretty' : 'json');
+  // In-process and synchronous: a transport's worker thread would lose the last lines of a process that exits.
+  const destination =
+    format === 'pretty'
+      ? pretty({
+          destination: options.destination ?? 1,
+          sync: true,
+          colorize: toTerminal,
+          ignore: 'pid,hostname',
+          translateTime: 'SYS:HH:MM:ss.l',
+        })
+      : options.destination;
   return pino(
     {
       level: options.level,
@@ -40,7 +58,7 @@ export function createLogger(options: LoggerOptions): Logger {
       serializers: { err: serializeError },
       base: { pid: process.pid },
     },
-    options.destination,
+    destination,
   );
 }
 

@@ -12,6 +12,8 @@ export const AuditOperationSchema = Type.Union([
   Type.Literal('moveTo'),
   Type.Literal('setDescription'),
   Type.Literal('createItem'),
+  /** `npm run doctor -- --fix` changed the tracker's setup (a field, a screen, a power-up, a webhook). */
+  Type.Literal('repairSetup'),
 ]);
 export type AuditOperation = Static<typeof AuditOperationSchema>;
 

@@ -9,8 +9,8 @@ const REPLY_PURPOSE = /^reply-/;
 
 /** Applied, not undone yet, and something the port can reverse (created items cannot be deleted through it). */
 export function isUndoable(entry: AuditEntry): boolean {
-  if (entry.mode !== 'applied' || entry.undoneBy !== undefined || entry.operation === 'createItem')
-    return false;
+  if (entry.mode !== 'applied' || entry.undoneBy !== undefined) return false;
+  if (entry.operation === 'createItem' || entry.operation === 'repairSetup') return false;
   return !(entry.operation === 'upsertComment' && REPLY_PURPOSE.test(String(entry.target.purpose)));
 }
 
@@ -56,6 +56,10 @@ async function reverse(tracker: Tracker, entry: AuditEntry): Promise<void> {
       return;
     case 'createItem':
       throw new Error('an item the service created cannot be deleted through the tracker port');
+    case 'repairSetup':
+      throw new Error(
+        'a setup repair of the doctor is undone by an admin in the tracker, not through the port',
+      );
   }
 }
 

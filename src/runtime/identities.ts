@@ -2,6 +2,10 @@ import type { TrackerName } from '../domain/events.ts';
 import type { Logger } from '../logger.ts';
 import type { Tracker } from '../trackers/tracker.ts';
 
+const TRACKER_LABEL: Record<TrackerName, string> = { jira: 'Jira', trello: 'Trello' };
+/** With ROLE=all the API and the worker both ask: the operator still gets one line per tracker, not two. */
+const warnedUnreachable = new Set<TrackerName>();
+
 export interface Identities {
   /** The service's own account id on a tracker, once learned. */
   get(tracker: TrackerName): string | undefined;
@@ -36,13 +40,18 @@ export function learnIdentities(trackers: ReadonlyMap<TrackerName, Tracker>, log
         const me = await tracker.whoAmI();
         ids.set(name, me.id);
         mentions.set(name, me.mentions);
-        log.info({ tracker: name, accountId: me.id }, 'Service account identified');
+        log.info({ tracker: name, accountId: me.id, attempts: attempt + 1 }, 'Service account identified');
         return;
       } catch (error) {
-        log.warn(
-          { tracker: name, attempt, err: { message: (error as Error).message } },
-          'Cannot identify the service account yet',
-        );
+        const fields = { tracker: name, attempt, err: { message: (error as Error).message } };
+        // One clear line for the operator; the retries that follow only matter when debugging.
+        if (attempt === 0 && !warnedUnreachable.has(name)) {
+          warnedUnreachable.add(name);
+          log.warn(
+            fields,
+            `${TRACKER_LABEL[name]} cannot be reached: run \`npm run doctor\` to see why (retrying)`,
+          );
+        } else log.debug(fields, `${TRACKER_LABEL[name]} still cannot be reached`);
         await sleep(Math.min(30_000, 500 * 2 ** attempt));
       }
     }

@@ -1,3 +1,4 @@
+import { RulesFileError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { loadRulesFile, type RulesResult } from '../rules/load-rules.ts';
 import type { Rules } from '../rules/rules-schema.ts';
@@ -10,7 +11,7 @@ export interface RulesStore {
 
 export async function createRulesStore(path: string | undefined, log: Logger): Promise<RulesStore> {
   const first = await loadRulesFile(path);
-  if (!first.ok) throw new Error(`Invalid rules file ${path}:\n  ${first.problems.join('\n  ')}`);
+  if (!first.ok) throw new RulesFileError(path, first.problems);
   let rules = first.rules;
   return {
     current: () => rules,

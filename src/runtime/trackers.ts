@@ -2,11 +2,11 @@ import { ADMIN_PREFIX, type Config } from '../config.ts';
 import type { TrackerName } from '../domain/events.ts';
 import type { Logger } from '../logger.ts';
 import type { RedisClient } from '../queue/connection.ts';
-import { createJiraTracker } from '../trackers/jira/jira-tracker.ts';
+import { createJiraTracker, type JiraTrackerOptions } from '../trackers/jira/jira-tracker.ts';
 import { createOwnLinkMemo } from '../trackers/own-links.ts';
-import { createOutboundLimiter } from '../trackers/rate-limit/outbound-limiter.ts';
+import { createOutboundLimiter, type OutboundLimiter } from '../trackers/rate-limit/outbound-limiter.ts';
 import type { Tracker } from '../trackers/tracker.ts';
-import { createTrelloTracker } from '../trackers/trello/trello-tracker.ts';
+import { createTrelloTracker, type TrelloTrackerOptions } from '../trackers/trello/trello-tracker.ts';
 
 /**
  * Trello's published limits, 100 requests / 10 s per token and 300 / 10 s per key, shared by every process.
@@ -39,22 +39,55 @@ export interface TrackerFactoryOptions {
   redis: RedisClient;
 }
 
-/** One adapter per configured tracker; an unconfigured tracker is simply absent. */
+/** The Jira adapter's options as the configuration sets them (the tracker port and the doctor's setup port). */
+export function jiraOptions(config: Config, log: Logger): JiraTrackerOptions | undefined {
+  if (!config.jira) return undefined;
+  return {
+    baseUrl: config.jira.baseUrl,
+    email: config.jira.email,
+    apiToken: config.jira.apiToken,
+    log,
+    onSchemaMismatch: config.strictTrackerSchemas ? 'throw' : 'warn',
+    requestTimeoutMs: config.trackerTimeoutMs,
+  };
+}
+
+export function trelloOptions(
+  config: Config,
+  log: Logger,
+  limiter: OutboundLimiter,
+): TrelloTrackerOptions | undefined {
+  if (!config.trello) return undefined;
+  return {
+    apiUrl: config.trello.apiUrl,
+    apiKey: config.trello.apiKey,
+    apiToken: config.trello.apiToken,
+    log,
+    limiter,
+    timeoutMs: config.trackerTimeoutMs,
+  };
+}
+
+/** Trello's shared windows in Redis: every process (adapter, webhook admin, doctor) spends one budget per token and key. */
+export function createTrelloLimiter(config: Config, redis: RedisClient): OutboundLimiter {
+  return createOutboundLimiter({
+    redis,
+    keyPrefix: `{${config.queuePrefix}:ratelimit}`,
+    rules: trelloRateRules(config.trelloRateWindowMs),
+  });
+}
+
+/** One adapter per configured tracker; an unconfigured tracker is simply absent. Adapters tag their own log lines. */
 export function createTrackers({ config, log, redis }: TrackerFactoryOptions): Map<TrackerName, Tracker> {
   const trackers = new Map<TrackerName, Tracker>();
-  const onSchemaMismatch = config.strictTrackerSchemas ? 'throw' : 'warn';
   const { publicUrl } = config;
-  if (config.jira) {
+  const jira = jiraOptions(config, log);
+  if (jira) {
     trackers.set(
       'jira',
       createJiraTracker({
-        baseUrl: config.jira.baseUrl,
-        email: config.jira.email,
-        apiToken: config.jira.apiToken,
-        log: log.child({ tracker: 'jira' }),
-        onSchemaMismatch,
-        requestTimeoutMs: config.trackerTimeoutMs,
-        resolution: config.jira.resolution,
+        ...jira,
+        resolution: config.jira?.resolution,
         limiter: createOutboundLimiter({
           redis,
           keyPrefix: `{${config.queuePrefix}:ratelimit}`,
@@ -68,23 +101,7 @@ export function createTrackers({ config, log, redis }: TrackerFactoryOptions): M
       }),
     );
   }
-  if (config.trello) {
-    const limiter = createOutboundLimiter({
-      redis,
-      keyPrefix: `{${config.queuePrefix}:ratelimit}`,
-      rules: trelloRateRules(config.trelloRateWindowMs),
-    });
-    trackers.set(
-      'trello',
-      createTrelloTracker({
-        apiUrl: config.trello.apiUrl,
-        apiKey: config.trello.apiKey,
-        apiToken: config.trello.apiToken,
-        log: log.child({ tracker: 'trello' }),
-        limiter,
-        timeoutMs: config.trackerTimeoutMs,
-      }),
-    );
-  }
+  const trello = trelloOptions(config, log, createTrelloLimiter(config, redis));
+  if (trello) trackers.set('trello', createTrelloTracker(trello));
   return trackers;
 }

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { AuditStore } from '../../audit/audit-store.ts';
 import type { Config } from '../../config.ts';
+import type { DoctorReport } from '../../doctor/checklist.ts';
 import type { TrackerName } from '../../domain/events.ts';
 import type { Intake } from '../../queue/intake.ts';
 import type { RulesResult } from '../../rules/load-rules.ts';
@@ -21,6 +22,8 @@ export interface AdminDeps {
   reloadRules: () => Promise<RulesResult>;
   deliveries: DeliveryLog;
   webhookAdmin: Partial<Record<TrackerName, WebhookAdmin>>;
+  /** Runs the setup checklist (`npm run doctor`) against this process's configuration. */
+  doctor?: () => Promise<DoctorReport>;
   /** Extra actions besides ADMIN_ACTIONS (src/http/admin/actions/index.ts). */
   actions?: readonly AdminAction[];
   now?: () => Date;

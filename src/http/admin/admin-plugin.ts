@@ -11,6 +11,7 @@ import type { AdminContext, AdminDeps } from './admin-deps.ts';
 import { registerDashboard } from './bull-board.ts';
 import { registerActionRoutes } from './routes/actions.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
+import { registerDoctorRoute } from './routes/doctor.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { adminValidatorCompiler } from './validator.ts';
@@ -97,6 +98,7 @@ export function registerAdmin(app: FastifyInstance, config: Config, deps: AdminD
         createActionContext(context, request),
       );
       registerWebhookRoutes(scope, context);
+      registerDoctorRoute(scope, context);
       await registerDashboard(scope, deps.queue, ADMIN_PREFIX);
     },
     { prefix: ADMIN_PREFIX },

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Registry } from 'prom-client';
 import { createRedisAuditStore } from '../../audit/audit-store.ts';
 import type { Config } from '../../config.ts';
+import { createProcessDoctor } from '../../doctor/setups.ts';
 import type { TrackerName } from '../../domain/events.ts';
 import type { Logger } from '../../logger.ts';
 import { instrumentTracker } from '../../metrics/instrumented-tracker.ts';
@@ -10,8 +11,7 @@ import { createRedisMetricsSink, type MetricsSink } from '../../metrics/metrics-
 import type { RedisClient } from '../../queue/connection.ts';
 import type { Intake } from '../../queue/intake.ts';
 import type { RulesStore } from '../../runtime/rules-store.ts';
-import { trelloRateRules } from '../../runtime/trackers.ts';
-import { createOutboundLimiter } from '../../trackers/rate-limit/outbound-limiter.ts';
+import { createTrelloLimiter, trelloOptions } from '../../runtime/trackers.ts';
 import type { Tracker } from '../../trackers/tracker.ts';
 import { createTrelloWebhookAdmin } from '../../trackers/trello/trello-webhook-admin.ts';
 import type { AdminDeps } from './admin-deps.ts';
@@ -36,7 +36,8 @@ export function createAdminRuntime(options: AdminRuntimeOptions): {
   const { config, log, queue, intake, redis, rules } = options;
   const sink = createRedisMetricsSink(redis, config.queuePrefix);
   const trackers = new Map([...options.trackers].map(([name, t]) => [name, instrumentTracker(t, sink)]));
-  const trello = config.trello;
+  const limiter = createTrelloLimiter(config, redis);
+  const trello = trelloOptions(config, log, limiter);
   const admin: AdminDeps = {
     queue,
     intake,
@@ -49,22 +50,8 @@ export function createAdminRuntime(options: AdminRuntimeOptions): {
     rules: () => rules.current(),
     reloadRules: () => rules.reload(),
     deliveries: createDeliveryLog(redis, config.queuePrefix),
-    webhookAdmin: trello
-      ? {
-          trello: createTrelloWebhookAdmin({
-            apiUrl: trello.apiUrl,
-            apiKey: trello.apiKey,
-            apiToken: trello.apiToken,
-            log: log.child({ tracker: 'trello' }),
-            // Same windows as the adapter's limiter (same keys in Redis): one budget per token and key.
-            limiter: createOutboundLimiter({
-              redis,
-              keyPrefix: `{${config.queuePrefix}:ratelimit}`,
-              rules: trelloRateRules(config.trelloRateWindowMs),
-            }),
-          }),
-        }
-      : {},
+    webhookAdmin: trello ? { trello: createTrelloWebhookAdmin(trello) } : {},
+    doctor: createProcessDoctor({ config, log, redis, limiter, rules: () => rules.current() }),
   };
   return {
     admin,

@@ -10,6 +10,12 @@ import { issueRoutes } from './routes-issues.ts';
 import { linkRoutes } from './routes-links.ts';
 import { permissionRoutes } from './routes-permissions.ts';
 import { searchRoutes } from './routes-search.ts';
+import {
+  DEFAULT_ADMIN_WEBHOOK_EVENTS,
+  type JiraMisconfiguration,
+  misconfigure,
+  setupRoutes,
+} from './routes-setup.ts';
 import { applySeed, type JiraSeed, type SeedResult } from './seed.ts';
 import { createState, type JiraState } from './state.ts';
 import { createWebhookSender, type Delivery } from './webhooks.ts';
@@ -50,8 +56,22 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
   const actors = new WeakMap<FastifyRequest, string>();
   const lateAnswers = new WeakMap<FastifyRequest, number>();
   let site = `http://127.0.0.1${PREFIX}`;
+  // The site's admin webhook points where the sandbox delivers, as an admin would have set it up.
+  const freshState = () => {
+    const state = createState(bot);
+    if (options.webhook) {
+      state.setup.adminWebhooks.push({
+        id: state.nextId.webhook++,
+        name: 'backlog-refinery',
+        url: options.webhook.url,
+        events: [...DEFAULT_ADMIN_WEBHOOK_EVENTS],
+        enabled: true,
+      });
+    }
+    return state;
+  };
   const world: JiraWorld = {
-    state: createState(bot),
+    state: freshState(),
     now: options.now ?? (() => new Date()),
     site: () => site,
     webhooks,
@@ -62,7 +82,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
 
   function reset(): void {
     // In place: route modules hold on to the state object.
-    Object.assign(world.state, createState(bot));
+    Object.assign(world.state, freshState());
     writes.length = 0;
     faults.length = 0;
     webhooks.reset();
@@ -115,6 +135,8 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
       });
     };
     api.addHook('onSend', async (request, reply, payload) => {
+      const skewMs = world.state.setup.clockSkewMs;
+      if (skewMs !== 0) reply.header('date', new Date(world.now().getTime() + skewMs).toUTCString());
       const delayMs = lateAnswers.get(request);
       if (delayMs === undefined) return payload;
       // Recorded now: the write landed, and a client that dies during the delay means onResponse never runs.
@@ -132,6 +154,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
       linkRoutes,
       agileRoutes,
       permissionRoutes,
+      setupRoutes,
     ])
       routes(api, deps);
   }
@@ -163,6 +186,10 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
           }),
         { prefix: '/_sandbox/jira' },
       );
+      app.post<{ Body: JiraMisconfiguration }>('/_sandbox/jira/misconfigure', async (request) => {
+        misconfigure(world.state, request.body ?? {});
+        return { ok: true };
+      });
     },
     injectFault(fault) {
       faults.push({ ...fault });

@@ -4,12 +4,14 @@ import type { ApiDeps, IdParams } from './api-deps.ts';
 import { guarded, issueNotFound, jiraError, queryList } from './http.ts';
 import { createIssue, editIssue, transitionIssue } from './issue-changes.ts';
 import { notifyWatchers } from './notifications.ts';
+import { isSiteAdmin } from './routes-setup.ts';
 import {
   findIssue,
   type JiraState,
   projectOf,
   RESOLUTIONS,
   type SandboxIssue,
+  type SandboxProject,
   type StatusId,
   TOO_LONG,
   TRANSITIONS,
@@ -21,7 +23,12 @@ import { type JiraWorld, restView } from './world.ts';
 const EDITABLE_SYSTEM = ['summary', 'description', 'labels', 'priority'];
 
 function editMeta(state: JiraState, issue: SandboxIssue): Record<string, unknown> {
-  const hidden = new Set(projectOf(state, issue).hiddenFieldIds);
+  return screenFields(state, projectOf(state, issue));
+}
+
+/** The fields on a project's screen (one screen for create and edit), in editmeta's shape, by field id. */
+export function screenFields(state: JiraState, project: SandboxProject): Record<string, unknown> {
+  const hidden = new Set(project.hiddenFieldIds);
   const fields: Record<string, unknown> = {};
   for (const field of state.fields) {
     const editable = field.custom
@@ -192,7 +199,15 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
         (p) => p.key === request.query.projectKey?.toUpperCase(),
       );
       if (request.query.projectKey && !project) return jiraError(reply, 404, ['No project could be found.']);
-      const admin = project?.adminIds.includes(actor(request)) ?? false;
+      const who = actor(request);
+      const admin = project?.adminIds.includes(who) ?? false;
+      const denied = new Set(project ? (state.setup.deniedPermissions[project.key] ?? []) : []);
+      const have = (key: string) =>
+        key === 'ADMINISTER'
+          ? isSiteAdmin(world, who)
+          : key === 'ADMINISTER_PROJECTS'
+            ? admin
+            : !denied.has(key);
       const permissions = Object.fromEntries(
         wanted.map((key, i) => [
           key,
@@ -202,7 +217,7 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
             name: key.toLowerCase().replaceAll('_', ' '),
             type: key === 'ADMINISTER' ? 'GLOBAL' : 'PROJECT',
             description: '',
-            havePermission: key === 'ADMINISTER_PROJECTS' ? admin : !key.startsWith('ADMINISTER'),
+            havePermission: have(key),
           },
         ]),
       );
@@ -339,6 +354,11 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
         operations: ['set'],
         ...extra,
       });
+      // Custom fields on the project's screen, as editmeta shows them (the sandbox has one screen per project).
+      const custom = Object.values(screenFields(state, project)).flatMap((field) => {
+        const shown = field as { key: string; schema: { custom?: string } };
+        return shown.schema.custom ? [{ ...shown, fieldId: shown.key, hasDefaultValue: false }] : [];
+      });
       const fields = [
         meta('summary', 'Summary', true),
         meta('description', 'Description', false),
@@ -346,6 +366,7 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
         meta('components', 'Component/s', project.requiredOnCreate.includes('components'), {
           allowedValues: project.components.map((name, i) => ({ id: String(10000 + i), name })),
         }),
+        ...custom,
       ];
       return { fields, maxResults: 50, startAt: 0, total: fields.length };
     },

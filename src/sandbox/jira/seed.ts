@@ -29,6 +29,8 @@ export interface JiraSeed {
     browsers?: string[];
     /** Account ids that may edit its issues (absent: everyone who may browse). */
     editors?: string[];
+    /** False: the project has its own screens, which the Default Screen does not change (default true). */
+    onDefaultScreen?: boolean;
   }[];
   boards?: { name: string; projectKey: string; estimationField?: string }[];
   sprints?: {
@@ -83,6 +85,7 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
       components: project.components ?? [],
       browsers: project.browsers,
       editors: project.editors,
+      onDefaultScreen: project.onDefaultScreen ?? true,
     });
     result.projects[project.key] = id;
   }

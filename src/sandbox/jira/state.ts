@@ -26,6 +26,31 @@ export interface SandboxProject {
   browsers?: string[];
   /** Accounts granted Edit issues; absent: everyone who may browse. */
   editors?: string[];
+  /**
+   * Whether the project's screens are the site's Default Screen (a company-managed project on the default
+   * screen scheme): then POST /screens/addToDefault/{fieldId} puts a field on them.
+   */
+  onDefaultScreen: boolean;
+}
+
+/** An admin webhook (Settings > System > WebHooks, or /rest/webhooks/1.0/webhook). */
+export interface SandboxAdminWebhook {
+  id: number;
+  name: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+}
+
+/** Site administration the doctor reads: permissions, admin webhooks, the clock. */
+export interface SiteSetup {
+  /** Project permissions the bot lacks, by project key. */
+  deniedPermissions: Record<string, string[]>;
+  /** Whether the bot has the global ADMINISTER permission (lists and registers admin webhooks). */
+  botIsAdmin: boolean;
+  adminWebhooks: SandboxAdminWebhook[];
+  /** Added to the HTTP Date header of every answer. */
+  clockSkewMs: number;
 }
 
 export interface FieldDef {
@@ -145,6 +170,7 @@ export interface JiraState {
   boards: Map<number, SandboxBoard>;
   sprints: Map<number, SandboxSprint>;
   emails: SentEmail[];
+  setup: SiteSetup;
   nextId: {
     issue: number;
     comment: number;
@@ -153,6 +179,8 @@ export interface JiraState {
     changelog: number;
     sprint: number;
     board: number;
+    field: number;
+    webhook: number;
   };
 }
 
@@ -226,7 +254,7 @@ export function createState(bot: SandboxUser): JiraState {
   return {
     users: new Map([[bot.accountId, bot]]),
     projects: new Map(),
-    fields: DEFAULT_FIELDS,
+    fields: [...DEFAULT_FIELDS],
     issues: new Map(),
     comments: [],
     links: [],
@@ -234,6 +262,7 @@ export function createState(bot: SandboxUser): JiraState {
     boards: new Map(),
     sprints: new Map(),
     emails: [],
+    setup: { deniedPermissions: {}, botIsAdmin: false, adminWebhooks: [], clockSkewMs: 0 },
     nextId: {
       issue: 10001,
       comment: 10001,
@@ -242,6 +271,8 @@ export function createState(bot: SandboxUser): JiraState {
       changelog: 10001,
       sprint: 1,
       board: 1,
+      field: 10100,
+      webhook: 1,
     },
   };
 }

@@ -9,6 +9,11 @@ import {
   seedBoard,
 } from './trello-control-routes.ts';
 import { createTrelloModel } from './trello-model.ts';
+import {
+  misconfigureTrello,
+  registerTrelloSetupApi,
+  type TrelloMisconfiguration,
+} from './trello-setup-routes.ts';
 import { createStore, type TrelloStore } from './trello-store.ts';
 
 function stateJson(store: TrelloStore) {
@@ -141,7 +146,13 @@ export function createTrelloSandbox(options: TrelloSandboxOptions = {}): TrelloS
       app.register(
         async (api) => {
           api.addHook('onRequest', (request, reply) => guard(request, reply, prefix));
+          api.addHook('onSend', async (_request, reply, payload) => {
+            const skewMs = model.store.setup.clockSkewMs;
+            if (skewMs !== 0) reply.header('date', new Date(now().getTime() + skewMs).toUTCString());
+            return payload;
+          });
           registerTrelloApi(api, model, () => botMemberId);
+          registerTrelloSetupApi(api, model, () => botMemberId);
         },
         { prefix },
       );
@@ -152,6 +163,10 @@ export function createTrelloSandbox(options: TrelloSandboxOptions = {}): TrelloS
             state: () => stateJson(model.store),
             injectFault: (fault) => sandbox.injectFault(fault),
             reset: () => sandbox.reset(),
+          });
+          control.post<{ Body: TrelloMisconfiguration }>('/misconfigure', async (request) => {
+            misconfigureTrello(model, request.body ?? {});
+            return { ok: true };
           });
         },
         { prefix: '/_sandbox/trello' },

@@ -96,6 +96,22 @@ export const CUSTOM_FIELDS_PLUGIN = '56d5e249a98895a9797bebb9';
 /** Trello's limit on card descriptions and comments. */
 export const TRELLO_TEXT_LIMIT = 16_384;
 
+export interface SbWebhook {
+  id: string;
+  idModel: string;
+  callbackURL: string;
+  description: string;
+  active: boolean;
+}
+
+/** What the member set up around the boards: the token, webhooks, and the clock the API reports. */
+export interface SbSetup {
+  tokenWrite: boolean;
+  tokenExpires: string | null;
+  webhooks: SbWebhook[];
+  clockSkewMs: number;
+}
+
 export interface TrelloStore {
   members: Map<string, SbMember>;
   boards: Map<string, SbBoard>;
@@ -109,6 +125,7 @@ export interface TrelloStore {
   boardPlugins: SbBoardPlugin[];
   /** Newest last. */
   actions: SbAction[];
+  setup: SbSetup;
   sequence: number;
 }
 
@@ -125,6 +142,7 @@ export function createStore(): TrelloStore {
     fieldItems: new Map(),
     boardPlugins: [],
     actions: [],
+    setup: { tokenWrite: true, tokenExpires: null, webhooks: [], clockSkewMs: 0 },
     sequence: 0,
   };
 }

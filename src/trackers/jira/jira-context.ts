@@ -100,7 +100,8 @@ export function createJiraContext(options: JiraTrackerOptions): JiraContext {
       return await withTimeout(operation, timeoutMs, run);
     } catch (error) {
       const mapped = toTrackerError(error, operation);
-      log.warn({ operation, kind: mapped.kind, status: mapped.status }, 'Jira request failed');
+      // Debug only: the job or start-up step that made the call reports the failure once, with its context.
+      log.debug({ operation, kind: mapped.kind, status: mapped.status }, 'Jira request failed');
       throw mapped;
     }
   }

@@ -5,6 +5,19 @@ import { isAdfDoc } from './adf-types.ts';
 import type { JiraDelivery } from './jira-webhook-schema.ts';
 import { wikiToPlainText } from './wiki-text.ts';
 
+/** The Jira events the intake turns into work; the rest are accepted and ignored. */
+export const JIRA_EVENTS = [
+  'jira:issue_created',
+  'jira:issue_updated',
+  'jira:issue_deleted',
+  'comment_created',
+  'comment_updated',
+  'issuelink_created',
+  'issuelink_deleted',
+  'sprint_started',
+  'sprint_closed',
+];
+
 const SYSTEM_ACTOR: Actor = { id: 'jira', displayName: 'Jira' };
 
 function actorOf(user: { accountId: string; displayName?: string } | undefined): Actor {

@@ -7,7 +7,11 @@ function sameName(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
-async function createNumberField(deps: TrelloDeps, boardId: string, name: string): Promise<BoardField> {
+export async function createNumberField(
+  deps: TrelloDeps,
+  boardId: string,
+  name: string,
+): Promise<BoardField> {
   const created = await deps.api.customFields.createCustomField({
     idModel: boardId,
     modelType: 'board',

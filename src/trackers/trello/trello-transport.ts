@@ -44,6 +44,7 @@ export function createTrelloTransport(options: TrelloTransportOptions): Client {
   // Limiter keys name the rules `token` and `key` (Trello's two 10 s budgets); subjects are hashes, never secrets.
   const keys = [`token:${hashSubject(options.apiToken)}`, `key:${hashSubject(options.apiKey)}`];
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const log = options.log.child({ tracker: 'trello' });
 
   return {
     async sendRequest<T>(request: SendRequestOptions<T>): Promise<T> {
@@ -52,7 +53,7 @@ export function createTrelloTransport(options: TrelloTransportOptions): Client {
       if (method !== 'GET') await guardWrite();
       const { query, body } = textInBody(method, request.searchParams, request.body);
       const url = buildUrl(baseUrl + request.url, { ...query, key: options.apiKey, token: options.apiToken });
-      options.log.debug({ method, url: redactUrl(url) }, 'Trello request');
+      log.debug({ method, url: redactUrl(url) }, 'Trello request');
       const response = await fetch(url, {
         method,
         headers: body === undefined ? undefined : { 'content-type': 'application/json' },

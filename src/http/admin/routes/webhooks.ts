@@ -2,23 +2,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { JIRA_WEBHOOK_PATH } from '../../../config.ts';
+import { JIRA_EVENTS } from '../../../trackers/jira/jira-webhook.ts';
 import type { WebhookAdmin } from '../../../trackers/webhook-admin.ts';
 import { HttpError } from '../../errors.ts';
 import type { AdminContext } from '../admin-deps.ts';
 import { IdParams, responses, SECURED } from '../schemas.ts';
-
-/** The Jira events the intake turns into work; the rest are accepted and ignored. */
-export const JIRA_EVENTS = [
-  'jira:issue_created',
-  'jira:issue_updated',
-  'jira:issue_deleted',
-  'comment_created',
-  'comment_updated',
-  'issuelink_created',
-  'issuelink_deleted',
-  'sprint_started',
-  'sprint_closed',
-];
 
 const DeliveryStatusSchema = Type.Object({
   lastAt: Type.Optional(Type.String()),

@@ -1,0 +1,304 @@
+import { ErrorKind, TrackerError } from '../errors.ts';
+import { classifyContainer, type ScopeRules } from '../rules/scope-rules.ts';
+import { type Check, fail, pass, warn } from './checklist.ts';
+import type {
+  JiraAccount,
+  JiraAdminWebhook,
+  JiraBoardInfo,
+  JiraFieldInfo,
+  JiraProjectInfo,
+  JiraSetup,
+  JiraTypeScreen,
+} from './ports.ts';
+
+/** The project permissions the service uses: read, score (edit), comment, link, file tickets, move. */
+export const JIRA_PERMISSIONS: Record<string, string> = {
+  BROWSE_PROJECTS: 'Browse Projects',
+  EDIT_ISSUES: 'Edit Issues',
+  ADD_COMMENTS: 'Add Comments',
+  LINK_ISSUES: 'Link Issues',
+  CREATE_ISSUES: 'Create Issues',
+  TRANSITION_ISSUES: 'Transition Issues',
+};
+
+export interface JiraProjectFacts {
+  info: JiraProjectInfo;
+  role: 'backlog' | 'support';
+  permissions: Record<string, boolean>;
+  /** The account's edits skip the watchers' emails (it may administer the project). */
+  quietEdits: boolean;
+  /** Backlog projects only: where scores are written. */
+  screens: JiraTypeScreen[];
+  boards: JiraBoardInfo[];
+}
+
+export type JiraFacts =
+  | { reached: false; error: string }
+  | { reached: true; serverDate?: string; account: { error: TrackerError } }
+  | {
+      reached: true;
+      serverDate?: string;
+      account: JiraAccount;
+      projects: JiraProjectFacts[];
+      /** Project keys the rules name that the account cannot see. */
+      unknownProjects: string[];
+      fields: JiraFieldInfo[];
+      webhooks: JiraAdminWebhook[] | { unavailable: string };
+    };
+
+export interface JiraExpectations {
+  siteUrl: string;
+  scope: ScopeRules;
+  /** Display names of the Number fields scoring writes. */
+  numberFields: string[];
+  /** PUBLIC_URL + /webhooks/jira, when PUBLIC_URL is set. */
+  webhookUrl?: string;
+  events: readonly string[];
+}
+
+/** Reads what the checks need, through the adapter's setup port only. */
+export async function gatherJira(setup: JiraSetup, expect: JiraExpectations): Promise<JiraFacts> {
+  let serverDate: string | undefined;
+  try {
+    serverDate = await setup.serverDate();
+  } catch (error) {
+    return { reached: false, error: (error as Error).message };
+  }
+  let account: JiraAccount;
+  try {
+    account = await setup.account();
+  } catch (error) {
+    if (error instanceof TrackerError) return { reached: true, serverDate, account: { error } };
+    throw error;
+  }
+  const [all, fields] = await Promise.all([setup.projects(), setup.fields()]);
+  const { backlogProjects, supportProjects } = expect.scope.jira;
+  const visible = new Set(all.map((p) => p.key.toUpperCase()));
+  const unknownProjects = [...backlogProjects, ...supportProjects].filter(
+    (key) => !visible.has(key.toUpperCase()),
+  );
+  const projects: JiraProjectFacts[] = [];
+  for (const info of all) {
+    const role = classifyContainer(
+      'jira',
+      { id: info.id, key: info.key, projectType: info.typeKey },
+      expect.scope,
+    );
+    if (role === 'ignored') continue;
+    const backlog = role === 'backlog';
+    projects.push({
+      info,
+      role,
+      permissions: await setup.permissions(info.key, Object.keys(JIRA_PERMISSIONS)),
+      quietEdits: await setup.suppressesNotifications(info.key),
+      screens: backlog ? await setup.screens(info.key) : [],
+      boards: backlog ? await setup.boards(info.key) : [],
+    });
+  }
+  let webhooks: JiraAdminWebhook[] | { unavailable: string };
+  try {
+    webhooks = await setup.adminWebhooks();
+  } catch (error) {
+    if (!(error instanceof TrackerError)) throw error;
+    webhooks = { unavailable: error.message };
+  }
+  return { reached: true, serverDate, account, projects, unknownProjects, fields, webhooks };
+}
+
+const quoted = (names: string[]) => names.map((name) => `"${name}"`).join(', ');
+const sameUrl = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+
+function fieldChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect: JiraExpectations): Check[] {
+  const checks: Check[] = [];
+  const byName = new Map(facts.fields.map((field) => [field.name.toLowerCase(), field]));
+  const backlog = facts.projects.filter((p) => p.role === 'backlog');
+  if (backlog.length === 0) return checks;
+  const present: JiraFieldInfo[] = [];
+  for (const name of expect.numberFields) {
+    const field = byName.get(name.toLowerCase());
+    if (!field)
+      checks.push(
+        fail(
+          'jira',
+          `Number field "${name}" does not exist: scores cannot be written`,
+          `Jira settings > Issues > Custom fields > Create custom field > Number field named "${name}" (${expect.siteUrl}/secure/admin/ViewCustomFields.jspa), then add it to the edit screens of the backlog projects`,
+          { kind: 'jira.createField', name },
+        ),
+      );
+    else if (field.type !== 'number')
+      checks.push(
+        fail(
+          'jira',
+          `Field "${name}" (${field.id}) is of type ${field.type ?? 'unknown'}, not Number`,
+          `Rename that field, or name a Number field in the rules (scoring.fields) instead of "${name}"`,
+        ),
+      );
+    else present.push(field);
+  }
+  for (const project of backlog) {
+    const missing = present.flatMap((field) => {
+      const types = project.screens.filter((s) => !s.fieldIds.includes(field.id)).map((s) => s.issueType);
+      return types.length > 0 ? [{ field, types }] : [];
+    });
+    for (const { field, types } of missing)
+      checks.push(
+        fail(
+          'jira',
+          `Project ${project.info.key}: "${field.name}" is not on the edit screen of ${types.join(', ')}`,
+          `Project settings > Issue types > ${types[0]} > add the field "${field.name}" (team-managed), or Jira settings > Issues > Screens > the edit screen of ${project.info.key} > add "${field.name}" (company-managed)`,
+          { kind: 'jira.addToDefaultScreen', field: field.name, fieldId: field.id },
+        ),
+      );
+    if (missing.length === 0 && present.length > 0)
+      checks.push(
+        pass(
+          'jira',
+          `Project ${project.info.key}: ${quoted(present.map((f) => f.name))} on the edit screens of ${project.screens.map((s) => s.issueType).join(', ')}`,
+        ),
+      );
+    for (const board of project.boards)
+      checks.push(
+        board.estimationField
+          ? pass(
+              'jira',
+              `Board "${board.name}" estimates with "${board.estimationField.name}" (${board.estimationField.id})`,
+            )
+          : warn(
+              'jira',
+              `Board "${board.name}" does not estimate by a field: effort falls back to size labels or text length`,
+              `Board settings > Estimation > Estimation statistic: Story points (${expect.siteUrl}/jira/software/c/projects/${project.info.key}/boards/${board.id}/settings/estimation)`,
+            ),
+      );
+  }
+  return checks;
+}
+
+function webhookChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect: JiraExpectations): Check[] {
+  const url = expect.webhookUrl;
+  if (!url) return [];
+  const page = `${expect.siteUrl}/plugins/servlet/webhooks`;
+  const wanted = expect.events.join(', ');
+  if ('unavailable' in facts.webhooks)
+    return [
+      warn(
+        'jira',
+        'This account may not list admin webhooks, so they cannot be checked from here',
+        `A Jira admin opens ${page} and checks for a webhook with URL ${url}, enabled, with the events ${wanted}`,
+      ),
+    ];
+  const ours = facts.webhooks.filter((hook) => sameUrl(hook.url, url) && hook.enabled);
+  if (ours.length === 0)
+    return [
+      fail(
+        'jira',
+        `No enabled Jira webhook points at ${url}: the service hears nothing from Jira`,
+        `Jira settings > System > WebHooks > Create a WebHook (${page}): URL ${url}, events ${wanted}, secret = JIRA_WEBHOOK_SECRET`,
+        facts.account.siteAdmin
+          ? { kind: 'jira.registerWebhook', url, events: [...expect.events] }
+          : undefined,
+      ),
+    ];
+  const subscribed = new Set(ours.flatMap((hook) => hook.events));
+  const missing = expect.events.filter((event) => !subscribed.has(event));
+  return missing.length === 0
+    ? [pass('jira', `Webhook to ${url} covers every event the service uses`)]
+    : [
+        fail(
+          'jira',
+          `The webhook to ${url} lacks the events ${missing.join(', ')}`,
+          `Edit the webhook at ${page} and tick ${missing.join(', ')}`,
+        ),
+      ];
+}
+
+/** The Jira checklist from gathered facts: pure. */
+export function evaluateJira(facts: JiraFacts, expect: JiraExpectations): Check[] {
+  if (!facts.reached)
+    return [
+      fail(
+        'jira',
+        `Jira site does not answer: ${facts.error}`,
+        'Check JIRA_BASE_URL (https://<your-site>.atlassian.net) and that this machine can reach it (proxy, firewall)',
+      ),
+    ];
+  const checks: Check[] = [pass('jira', `Jira site ${expect.siteUrl} answers`)];
+  if ('error' in facts.account) {
+    const { error } = facts.account;
+    const refused = error.kind === ErrorKind.Auth || error.kind === ErrorKind.Forbidden;
+    checks.push(
+      fail(
+        'jira',
+        refused
+          ? `Jira refuses the credentials (${error.status ?? error.kind})`
+          : `Jira /myself failed: ${error.message}`,
+        'Create an API token for JIRA_EMAIL at https://id.atlassian.com/manage-profile/security/api-tokens and set JIRA_API_TOKEN to it',
+      ),
+    );
+    return checks;
+  }
+  if (!('projects' in facts)) return checks;
+  const { account } = facts;
+  checks.push(pass('jira', `Signed in as ${account.displayName} (${account.accountId})`));
+  if (account.siteAdmin && account.accountType === 'atlassian')
+    checks.push(
+      warn(
+        'jira',
+        `${account.displayName} is a Jira administrator: if this is a person's account, the bot writes with their name and all their rights`,
+        'Create a dedicated account for the service (e.g. refinery-bot@your-company), grant it the project permissions below, and use its API token',
+      ),
+    );
+  for (const key of facts.unknownProjects)
+    checks.push(
+      fail(
+        'jira',
+        `Project ${key} named in the rules (scope.jira) is not visible to the account`,
+        `Check the key in the rules, or grant the account Browse Projects in ${key} (Project settings > Access)`,
+      ),
+    );
+  if (facts.projects.length === 0)
+    checks.push(
+      fail(
+        'jira',
+        'No project is in scope: the account sees none, or the rules ignore them all',
+        'Grant the account Browse Projects in the backlog projects, or set scope.jira.backlogProjects in the rules',
+      ),
+    );
+  for (const project of facts.projects) {
+    const missing = Object.keys(JIRA_PERMISSIONS).filter((key) => !project.permissions[key]);
+    const where = `Project ${project.info.key} (${project.role})`;
+    checks.push(
+      missing.length === 0
+        ? pass('jira', `${where}: the account has every permission the service uses`)
+        : fail(
+            'jira',
+            `${where}: the account lacks ${missing.map((key) => JIRA_PERMISSIONS[key]).join(', ')}`,
+            `Project settings > Access (team-managed), or Jira settings > Issues > Permission schemes > the scheme of ${project.info.key} (company-managed): grant ${missing.map((key) => JIRA_PERMISSIONS[key]).join(', ')} to ${account.displayName}`,
+          ),
+    );
+  }
+  const noisy = facts.projects.filter((p) => !p.quietEdits).map((p) => p.info.key);
+  if (noisy.length > 0)
+    checks.push(
+      warn(
+        'jira',
+        `In ${noisy.join(', ')} every score and label the service writes emails the item's watchers (the account may not administer the project)`,
+        `Add ${account.displayName} to the Administrators role of ${noisy.join(', ')} (Project settings > People or Access), or accept the emails`,
+      ),
+    );
+  checks.push(...fieldChecks(facts, expect));
+  const support = facts.projects.filter((p) => p.role === 'support');
+  checks.push(
+    support.length > 0
+      ? pass(
+          'jira',
+          `Support projects: ${support.map((p) => `${p.info.key}${p.info.typeKey === 'service_desk' ? ' (Jira Service Management)' : ''}`).join(', ')}`,
+        )
+      : warn(
+          'jira',
+          'No support project found: support-ticket linking has nothing to read',
+          'Give the account access to your Jira Service Management project, or name support projects in the rules (scope.jira.supportProjects)',
+        ),
+  );
+  checks.push(...webhookChecks(facts, expect));
+  return checks;
+}

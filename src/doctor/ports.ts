@@ -1,0 +1,94 @@
+/**
+ * What the doctor reads from (and repairs on) each tracker. The adapters implement these next to their Tracker
+ * (src/trackers/jira/jira-setup.ts, src/trackers/trello/trello-setup.ts); the checklist logic stays pure.
+ */
+
+export interface JiraAccount {
+  accountId: string;
+  displayName: string;
+  /** `atlassian` for a person's (or a bot user's) account, `app` for an app. */
+  accountType: string;
+  /** Holds the global Administer Jira permission. */
+  siteAdmin: boolean;
+}
+
+export interface JiraProjectInfo {
+  id: string;
+  key: string;
+  name: string;
+  /** software, service_desk, business... */
+  typeKey: string;
+}
+
+/** The fields one issue type of a project shows on its edit screen (or create screen, with no issue to ask). */
+export interface JiraTypeScreen {
+  issueType: string;
+  fieldIds: string[];
+  source: 'editmeta' | 'createmeta';
+}
+
+export interface JiraBoardInfo {
+  id: string;
+  name: string;
+  estimationField?: { id: string; name: string };
+}
+
+export interface JiraAdminWebhook {
+  name: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+}
+
+export interface JiraFieldInfo {
+  id: string;
+  name: string;
+  custom: boolean;
+  type?: string;
+}
+
+export interface JiraSetup {
+  /** The HTTP `Date` of the site's answer to an unauthenticated-safe read (serverInfo). */
+  serverDate(): Promise<string | undefined>;
+  account(): Promise<JiraAccount>;
+  projects(): Promise<JiraProjectInfo[]>;
+  permissions(projectKey: string, keys: readonly string[]): Promise<Record<string, boolean>>;
+  /** Whether the account's edits may skip the watchers' emails there (the adapter's own detection). */
+  suppressesNotifications(projectKey: string): Promise<boolean>;
+  fields(): Promise<JiraFieldInfo[]>;
+  screens(projectKey: string): Promise<JiraTypeScreen[]>;
+  boards(projectKey: string): Promise<JiraBoardInfo[]>;
+  /** Throws a Forbidden TrackerError when the account may not list admin webhooks. */
+  adminWebhooks(): Promise<JiraAdminWebhook[]>;
+  createNumberField(name: string): Promise<{ id: string }>;
+  /** Adds a field to the default tab of the site's Default Screen. */
+  addToDefaultScreen(fieldId: string): Promise<void>;
+  registerWebhook(hook: { name: string; url: string; events: string[]; secret?: string }): Promise<void>;
+}
+
+export interface TrelloBoardInfo {
+  id: string;
+  name: string;
+  shortLink: string;
+}
+
+export interface TrelloTokenInfo {
+  boardsRead: boolean;
+  boardsWrite: boolean;
+  expires?: string;
+}
+
+export interface TrelloSetup {
+  serverDate(): Promise<string | undefined>;
+  member(): Promise<{ id: string; username: string }>;
+  token(): Promise<TrelloTokenInfo>;
+  /** The member's open boards. */
+  boards(): Promise<TrelloBoardInfo[]>;
+  board(idOrShortLink: string): Promise<TrelloBoardInfo>;
+  customFieldsEnabled(boardId: string): Promise<boolean>;
+  fields(boardId: string): Promise<{ name: string; type: string }[]>;
+  webhooks(): Promise<{ modelId: string; callbackUrl: string; active: boolean }[]>;
+  enableCustomFields(boardId: string): Promise<void>;
+  createNumberField(boardId: string, name: string): Promise<void>;
+  registerWebhook(boardId: string, callbackUrl: string): Promise<void>;
+}

@@ -1,0 +1,144 @@
+import type { NewAuditEntry } from '../audit/audit-entry.ts';
+import type { AuditStore } from '../audit/audit-store.ts';
+import type { Actor } from '../domain/events.ts';
+import { TrackerError } from '../errors.ts';
+import type { Check, Repair } from './checklist.ts';
+import type { DoctorSetups } from './run-doctor.ts';
+
+export interface RepairOutcome {
+  repair: Repair;
+  ok: boolean;
+  message: string;
+}
+
+/** One line per repair, as the plan shows it before anything changes. */
+export function describeRepair(repair: Repair): string {
+  switch (repair.kind) {
+    case 'jira.createField':
+      return `Jira: create the Number field "${repair.name}" and add it to the Default Screen`;
+    case 'jira.addToDefaultScreen':
+      return `Jira: add "${repair.field}" (${repair.fieldId}) to the Default Screen`;
+    case 'jira.registerWebhook':
+      return `Jira: register an admin webhook to ${repair.url} for ${repair.events.join(', ')}`;
+    case 'trello.enableCustomFields':
+      return `Trello: enable the Custom Fields power-up on "${repair.board}"`;
+    case 'trello.createField':
+      return `Trello: create the Number custom field "${repair.name}" on "${repair.board}"`;
+    case 'trello.registerWebhook':
+      return `Trello: register a webhook for "${repair.board}" calling ${repair.callbackUrl}`;
+  }
+}
+
+// Power-ups before fields: a board's custom fields exist only while the power-up is on.
+const ORDER: Repair['kind'][] = [
+  'jira.createField',
+  'jira.addToDefaultScreen',
+  'jira.registerWebhook',
+  'trello.enableCustomFields',
+  'trello.createField',
+  'trello.registerWebhook',
+];
+
+/** The distinct repairs the failing lines offer, in a safe order. */
+export function planRepairs(checks: readonly Check[]): Repair[] {
+  const seen = new Set<string>();
+  const repairs: Repair[] = [];
+  for (const check of checks) {
+    if (!check.repair) continue;
+    const key = JSON.stringify(check.repair);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    repairs.push(check.repair);
+  }
+  return repairs.sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+}
+
+/** The failing lines no repair covers: a person has to act on them. */
+export function manualFixes(checks: readonly Check[]): Check[] {
+  return checks.filter((check) => check.status === 'fail' && !check.repair);
+}
+
+async function apply(repair: Repair, setups: DoctorSetups, secret: string | undefined): Promise<unknown> {
+  // Repairs come from the checks of configured trackers; this guards a plan replayed against another setup.
+  const need = <T>(setup: T | undefined, tracker: 'jira' | 'trello'): T => {
+    if (!setup) throw new TrackerError('validation', tracker, `${tracker} is not configured`);
+    return setup;
+  };
+  switch (repair.kind) {
+    case 'jira.createField': {
+      const jira = need(setups.jira, 'jira');
+      const { id } = await jira.createNumberField(repair.name);
+      await jira.addToDefaultScreen(id);
+      return { fieldId: id };
+    }
+    case 'jira.addToDefaultScreen':
+      await need(setups.jira, 'jira').addToDefaultScreen(repair.fieldId);
+      return { fieldId: repair.fieldId };
+    case 'jira.registerWebhook':
+      await need(setups.jira, 'jira').registerWebhook({
+        name: 'backlog-refinery',
+        url: repair.url,
+        events: repair.events,
+        ...(secret && { secret }),
+      });
+      return { url: repair.url };
+    case 'trello.enableCustomFields':
+      await need(setups.trello, 'trello').enableCustomFields(repair.boardId);
+      return { enabled: true };
+    case 'trello.createField':
+      await need(setups.trello, 'trello').createNumberField(repair.boardId, repair.name);
+      return { field: repair.name };
+    case 'trello.registerWebhook':
+      await need(setups.trello, 'trello').registerWebhook(repair.boardId, repair.callbackUrl);
+      return { callbackUrl: repair.callbackUrl };
+  }
+}
+
+function auditEntry(repair: Repair, runId: string, actor: Actor, after: unknown): NewAuditEntry {
+  const tracker = repair.kind.startsWith('jira.') ? 'jira' : 'trello';
+  const [id, key] =
+    'boardId' in repair
+      ? [repair.boardId, repair.board]
+      : 'fieldId' in repair
+        ? [repair.fieldId, repair.field]
+        : 'name' in repair
+          ? [repair.name, repair.name]
+          : ['site', 'site'];
+  return {
+    item: { tracker, id, key },
+    operation: 'repairSetup',
+    mode: 'applied',
+    context: { capability: 'doctor', jobId: '', deliveryId: runId, actor },
+    target: { ...repair },
+    before: null,
+    after,
+  };
+}
+
+export interface RepairOptions {
+  setups: DoctorSetups;
+  audit: AuditStore;
+  /** Who asked, e.g. the operating-system user running `npm run doctor -- --fix`. */
+  actor: Actor;
+  runId: string;
+  jiraWebhookSecret?: string;
+}
+
+/** Applies each repair, one at a time; each applied one goes to the audit trail, a failed one is reported. */
+export async function applyRepairs(
+  repairs: readonly Repair[],
+  options: RepairOptions,
+): Promise<RepairOutcome[]> {
+  const outcomes: RepairOutcome[] = [];
+  for (const repair of repairs) {
+    try {
+      const after = await apply(repair, options.setups, options.jiraWebhookSecret);
+      await options.audit.record(auditEntry(repair, options.runId, options.actor, after));
+      outcomes.push({ repair, ok: true, message: describeRepair(repair) });
+    } catch (error) {
+      if (!(error instanceof TrackerError)) throw error;
+      outcomes.push({ repair, ok: false, message: `${describeRepair(repair)}: ${(error as Error).message}` });
+    }
+  }
+  return outcomes;
+}

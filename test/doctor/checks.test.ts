@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { checkClock } from '../../src/doctor/check-clock.ts';
+import { checkEnvironment } from '../../src/doctor/check-environment.ts';
+import { evaluateJira } from '../../src/doctor/check-jira.ts';
+import { checkRedis } from '../../src/doctor/check-redis.ts';
+import { defaultRules } from '../../src/rules/load-rules.ts';
+
+const rules = { ok: true as const, rules: defaultRules() };
+const base = {
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  ADMIN_TOKEN: 'admin-token-0123456789abcdef',
+  JIRA_BASE_URL: 'https://acme.atlassian.net',
+  JIRA_EMAIL: 'refinery-bot@acme.test',
+  JIRA_API_TOKEN: 'token',
+  JIRA_WEBHOOK_SECRET: 'secret',
+};
+const statusOf = (env: Record<string, string>, start: string) =>
+  checkEnvironment(env, rules).checks.find((check) => check.title.startsWith(start));
+
+describe('environment', () => {
+  it('PUBLIC_URL must be https and public against a real site; loopback http is only a warning against the sandbox', () => {
+    expect(statusOf({ ...base, PUBLIC_URL: 'https://refinery.acme.test' }, 'PUBLIC_URL')?.status).toBe(
+      'pass',
+    );
+    expect(statusOf({ ...base, PUBLIC_URL: 'http://refinery.acme.test' }, 'PUBLIC_URL')).toMatchObject({
+      status: 'fail',
+      title: 'PUBLIC_URL http://refinery.acme.test is not https: Jira and Trello cannot deliver to it',
+    });
+    expect(statusOf({ ...base, PUBLIC_URL: 'https://localhost:3000' }, 'PUBLIC_URL')?.status).toBe('fail');
+    const sandbox = {
+      ...base,
+      JIRA_BASE_URL: 'http://127.0.0.1:4000/jira',
+      PUBLIC_URL: 'http://127.0.0.1:3000',
+    };
+    expect(statusOf(sandbox, 'PUBLIC_URL')?.status).toBe('warn');
+    expect(statusOf(base, 'PUBLIC_URL is not set')?.status).toBe('fail');
+  });
+
+  it('every invalid variable is a failing line with its fix, and the trackers are not checked', () => {
+    const result = checkEnvironment({ ...base, PORT: 'eighty', JIRA_EMAIL: 'not-an-email' }, rules);
+
+    expect(result.config).toBeUndefined();
+    expect(result.checks.map((check) => check.status)).toEqual(['fail', 'fail']);
+    expect(result.checks.map((check) => check.title).join('\n')).toMatch(/PORT[\s\S]*JIRA_EMAIL/);
+    expect(result.checks[0]?.fix).toContain('docs/configuration.md');
+  });
+
+  it('a bad rules file fails with each of its problems', () => {
+    const checks = checkEnvironment(
+      { ...base, PUBLIC_URL: 'https://r.acme.test', REFINERY_CONFIG: 'rules.yaml' },
+      { ok: false, problems: ['scoring/model must be one of rice, wsjf'] },
+    ).checks;
+
+    expect(checks.at(-1)).toMatchObject({
+      status: 'fail',
+      title: 'Rules file: scoring/model must be one of rice, wsjf',
+      fix: 'Correct rules.yaml (docs/configuration.md)',
+    });
+  });
+});
+
+describe('redis', () => {
+  const healthy = {
+    version: '7.2.4',
+    evictionPolicy: 'noeviction',
+    aofEnabled: true,
+    usedMemory: 10e6,
+    maxMemory: 0,
+  };
+
+  it('passes a healthy Redis and names the command for each problem', () => {
+    expect(checkRedis(healthy, 'redis://r').map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    const bad = checkRedis(
+      {
+        version: '6.0.9',
+        evictionPolicy: 'allkeys-lru',
+        aofEnabled: false,
+        usedMemory: 97e6,
+        maxMemory: 100e6,
+      },
+      'redis://r',
+    );
+    expect(bad.map((c) => [c.status, c.fix])).toEqual([
+      ['fail', 'Upgrade Redis to 6.2 or newer (7.x recommended)'],
+      ['fail', expect.stringContaining('CONFIG SET maxmemory-policy noeviction')],
+      ['warn', expect.stringContaining('CONFIG SET appendonly yes')],
+      ['fail', expect.stringContaining('Raise maxmemory')],
+    ]);
+  });
+
+  it('an unreachable Redis is one failing line', () => {
+    expect(checkRedis({ error: 'connect ECONNREFUSED' }, 'redis://r')).toEqual([
+      expect.objectContaining({
+        status: 'fail',
+        title: 'Redis at redis://r cannot be reached: connect ECONNREFUSED',
+      }),
+    ]);
+  });
+});
+
+describe('clock', () => {
+  const now = new Date('2026-03-02T10:00:00.000Z');
+  it('from the Date header: within 2 s passes, 30 s warns, 5 min fails', () => {
+    expect(checkClock('Jira', 'Mon, 02 Mar 2026 10:00:01 GMT', now).status).toBe('pass');
+    expect(checkClock('Jira', 'Mon, 02 Mar 2026 10:00:45 GMT', now)).toMatchObject({
+      status: 'warn',
+      title: expect.stringContaining('45 s behind Jira'),
+    });
+    expect(checkClock('Trello', 'Mon, 02 Mar 2026 09:50:00 GMT', now)).toMatchObject({
+      status: 'fail',
+      title: expect.stringContaining('600 s ahead of Trello'),
+    });
+  });
+});
+
+describe('jira account', () => {
+  it("warns when the service signs in with a person's administrator account", () => {
+    const checks = evaluateJira(
+      {
+        reached: true,
+        account: { accountId: 'a-1', displayName: 'Ada Admin', accountType: 'atlassian', siteAdmin: true },
+        projects: [],
+        unknownProjects: [],
+        fields: [],
+        webhooks: [],
+      },
+      { siteUrl: 'https://acme.atlassian.net', scope: defaultRules().scope, numberFields: [], events: [] },
+    );
+
+    expect(checks.find((check) => check.status === 'warn')).toMatchObject({
+      title:
+        "Ada Admin is a Jira administrator: if this is a person's account, the bot writes with their name and all their rights",
+      fix: expect.stringContaining('Create a dedicated account for the service'),
+    });
+  });
+});

@@ -1,0 +1,341 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/lib/redis-process.ts';
+import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
+import { doctor } from '../../src/cli/doctor.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { DoctorReport } from '../../src/doctor/checklist.ts';
+import { createProcessDoctor } from '../../src/doctor/setups.ts';
+import { createLogger } from '../../src/logger.ts';
+import { defaultRules } from '../../src/rules/load-rules.ts';
+import { createJiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
+import type { JiraMisconfiguration } from '../../src/sandbox/jira/routes-setup.ts';
+import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
+import { createTrelloSandbox } from '../../src/sandbox/trello/trello-sandbox.ts';
+import type { TrelloMisconfiguration } from '../../src/sandbox/trello/trello-setup-routes.ts';
+import { startApiHarness } from '../helpers/api-harness.ts';
+import { testRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+
+const PUBLIC_URL = 'http://127.0.0.1:3999';
+const jira = createJiraSandbox({ webhook: { url: `${PUBLIC_URL}/webhooks/jira`, secret: 'jira-secret' } });
+const trello = createTrelloSandbox();
+let server: SandboxServer;
+let env: Record<string, string>;
+let boardShortLink: string;
+const redis = testRedis();
+
+interface Run {
+  code: number;
+  text: string;
+  json?: { report: DoctorReport; repairs?: { ok: boolean; message: string }[]; after?: DoctorReport };
+}
+
+async function runDoctor(...argv: string[]): Promise<Run> {
+  let text = '';
+  const code = await doctor(argv, { env, write: (chunk) => (text += chunk) });
+  return { code, text, json: argv.includes('--json') ? JSON.parse(text) : undefined };
+}
+
+/** What changed on the trackers: every recorded write but POST /search/jql, which only reads. */
+const changes = () =>
+  [...jira.writes, ...trello.writes].filter((w) => !w.path.startsWith('/rest/api/3/search/'));
+
+const failing = (report: DoctorReport | undefined) =>
+  (report?.checks ?? []).filter((check) => check.status === 'fail');
+
+async function control(tracker: 'jira' | 'trello', change: JiraMisconfiguration | TrelloMisconfiguration) {
+  const response = await fetch(`${server.url}/_sandbox/${tracker}/misconfigure`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(change),
+  });
+  expect(response.status).toBe(200);
+}
+
+beforeAll(async () => {
+  server = await startSandboxServer([jira, trello]);
+});
+afterAll(async () => {
+  await server.close();
+  redis.disconnect();
+});
+
+beforeEach(async () => {
+  jira.reset();
+  trello.reset();
+  jira.seed({
+    people: [{ accountId: 'person-1', displayName: 'Dana Person', email: 'dana@sandbox.test' }],
+    projects: [
+      { key: 'BR', name: 'Backlog' },
+      { key: 'HELP', name: 'Support', projectTypeKey: 'service_desk' },
+    ],
+    boards: [{ name: 'BR board', projectKey: 'BR', estimationField: 'Story Points' }],
+    issues: [{ projectKey: 'BR', summary: 'Export invoices', issuetype: 'Story', reporter: 'person-1' }],
+  });
+  const board = trello.seedBoard({
+    name: 'Product',
+    lists: ['Backlog', 'Done'],
+    customFields: ['Priority score', 'Reach', 'Impact', 'Confidence', 'Effort'].map((name) => ({
+      name,
+      type: 'number' as const,
+    })),
+  });
+  boardShortLink = board.shortLink;
+  env = {
+    REDIS_URL: testRedisUrl(),
+    QUEUE_PREFIX: uniquePrefix('doctor'),
+    PUBLIC_URL,
+    ADMIN_TOKEN: 'doctor-admin-token-0123456789',
+    TRACKER_STRICT_SCHEMAS: 'true',
+    JIRA_BASE_URL: `${server.url}${jira.prefix}`,
+    JIRA_EMAIL: jira.botCredentials.email,
+    JIRA_API_TOKEN: jira.botCredentials.apiToken,
+    JIRA_WEBHOOK_SECRET: 'jira-secret',
+    TRELLO_API_URL: `${server.url}${trello.prefix}`,
+    TRELLO_API_KEY: 'sandbox-trello-key',
+    TRELLO_API_TOKEN: 'sandbox-trello-token',
+    TRELLO_API_SECRET: 'sandbox-trello-secret',
+  };
+  // The service's account administers the site, as docs/connect-jira.md lets it, so --fix may create fields.
+  jira.state.setup.botIsAdmin = true;
+  // The Trello webhook is what a new setup lacks; a healthy one has it.
+  const setup = await runDoctor('--fix', '--yes');
+  if (process.env.DEBUG_DOCTOR) console.log(setup.text);
+  jira.writes.length = 0;
+  trello.writes.length = 0;
+});
+
+describe('npm run doctor against the sandbox', () => {
+  it('a healthy setup passes: exit 0, no failing line, nothing written', async () => {
+    const run = await runDoctor('--json');
+
+    expect(failing(run.json?.report)).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.json?.report.checks.map((c) => c.title)).toEqual(
+      expect.arrayContaining([
+        'Every environment variable is valid',
+        'Signed in as Backlog Refinery (712020:sandbox-refinery-bot)',
+        'Project BR (backlog): the account has every permission the service uses',
+        'Board "BR board" estimates with "Story Points" (customfield_10016)',
+        'Support projects: HELP (Jira Service Management)',
+        `Webhook to ${PUBLIC_URL}/webhooks/jira covers every event the service uses`,
+        'Clock agrees with Jira (within 2 s)',
+        'The token may read and write boards',
+      ]),
+    );
+    // Loopback http is expected with sandbox trackers: a warning, not a failure.
+    expect(run.json?.report.checks.find((c) => c.title.startsWith('PUBLIC_URL'))?.status).toBe('warn');
+    expect(changes()).toEqual([]);
+  });
+
+  it('repairable misconfigurations: reported with their fix, changed only with --fix, then the doctor passes', async () => {
+    await control('jira', { removeField: 'Reach', hideField: { project: 'BR', field: 'Confidence' } });
+    await control('jira', { removeWebhooks: true });
+    await control('trello', { customFieldsOff: boardShortLink, removeWebhooks: true });
+
+    const before = await runDoctor();
+    expect(before.code).toBe(1);
+    expect(before.text).toContain('✗ Number field "Reach" does not exist: scores cannot be written');
+    expect(before.text).toContain(
+      'Jira settings > Issues > Custom fields > Create custom field > Number field named "Reach"',
+    );
+    expect(before.text).toContain('✗ Project BR: "Confidence" is not on the edit screen of Story, Task, Bug');
+    expect(before.text).toContain(`✗ No enabled Jira webhook points at ${PUBLIC_URL}/webhooks/jira`);
+    expect(before.text).toContain(`✗ Board "Product" (${boardShortLink}): the Custom Fields power-up is off`);
+    expect(before.text).toContain('Power-Ups > Custom Fields > Add');
+    expect(before.text).toContain(`no webhook calls ${PUBLIC_URL}/webhooks/trello`);
+    expect(changes()).toEqual([]);
+
+    const fixed = await runDoctor('--fix', '--yes', '--json');
+    expect(fixed.json?.repairs?.map((r) => [r.ok, r.message])).toEqual([
+      [true, 'Jira: create the Number field "Reach" and add it to the Default Screen'],
+      [true, 'Jira: add "Confidence" (customfield_10054) to the Default Screen'],
+      [
+        true,
+        `Jira: register an admin webhook to ${PUBLIC_URL}/webhooks/jira for jira:issue_created, jira:issue_updated, jira:issue_deleted, comment_created, comment_updated, issuelink_created, issuelink_deleted, sprint_started, sprint_closed`,
+      ],
+      [true, 'Trello: enable the Custom Fields power-up on "Product"'],
+      [true, `Trello: register a webhook for "Product" calling ${PUBLIC_URL}/webhooks/trello`],
+    ]);
+    expect(failing(fixed.json?.after)).toEqual([]);
+    expect(fixed.code).toBe(0);
+    expect((await runDoctor()).code).toBe(0);
+
+    const audit = createRedisAuditStore({ redis, keyPrefix: env.QUEUE_PREFIX ?? '', retentionDays: 1 });
+    const entries = await audit.list({ capability: 'doctor', limit: 20 });
+    expect(entries.map((e) => [e.operation, e.target.kind]).sort()).toEqual(
+      [
+        ['repairSetup', 'jira.addToDefaultScreen'],
+        ['repairSetup', 'jira.createField'],
+        ['repairSetup', 'jira.registerWebhook'],
+        ['repairSetup', 'trello.enableCustomFields'],
+        ['repairSetup', 'trello.registerWebhook'],
+        // The setup's own run registered the first Trello webhook.
+        ['repairSetup', 'trello.registerWebhook'],
+      ].sort(),
+    );
+  });
+
+  it('a missing Trello number field is created by --fix', async () => {
+    const board = trello.state().boards.get([...trello.state().boards.keys()][0] ?? '');
+    for (const [id, field] of trello.state().fields)
+      if (field.name === 'Effort') trello.state().fields.delete(id);
+
+    const before = await runDoctor();
+    expect(before.text).toContain(
+      `✗ Board "${board?.name}" (${boardShortLink}): no Number custom field "Effort"`,
+    );
+    const fixed = await runDoctor('--fix', '--yes');
+    expect(fixed.text).toContain('✓ Trello: create the Number custom field "Effort" on "Product"');
+    expect(fixed.code).toBe(0);
+  });
+
+  it('what --fix cannot repair is explained, and nothing is changed', async () => {
+    await control('jira', {
+      denyPermission: { project: 'BR', permission: 'EDIT_ISSUES' },
+      webhookEvents: ['jira:issue_created', 'jira:issue_updated'],
+      clockSkewMs: 10 * 60_000,
+    });
+    await control('trello', { readOnlyToken: true });
+
+    const run = await runDoctor('--fix', '--yes');
+
+    expect(run.code).toBe(1);
+    expect(run.text).toContain('✗ Project BR (backlog): the account lacks Edit Issues');
+    expect(run.text).toContain(
+      'Permission schemes > the scheme of BR (company-managed): grant Edit Issues to Backlog Refinery',
+    );
+    expect(run.text).toContain(
+      `✗ The webhook to ${PUBLIC_URL}/webhooks/jira lacks the events jira:issue_deleted, comment_created`,
+    );
+    expect(run.text).toMatch(/✗ This machine's clock is (599|600) s behind Jira/);
+    expect(run.text).toContain('timedatectl set-ntp true');
+    expect(run.text).toContain('✗ The token lacks the write scope on boards');
+    expect(run.text).toContain('Nothing here --fix can repair.');
+    expect(run.text).toContain('--fix cannot repair these');
+    expect(changes()).toEqual([]);
+  });
+});
+
+describe('reaching the trackers', () => {
+  it('refused credentials and a site that does not answer are one failing line each, with the fix', async () => {
+    env.JIRA_EMAIL = 'someone-else@sandbox.test';
+    const refused = await runDoctor('--json');
+    const closed = await freePort();
+    env.JIRA_BASE_URL = `http://127.0.0.1:${closed}/jira`;
+    const unreachable = await runDoctor('--json');
+
+    expect(failing(refused.json?.report)).toEqual([
+      {
+        area: 'jira',
+        status: 'fail',
+        title: 'Jira refuses the credentials (401)',
+        fix: 'Create an API token for JIRA_EMAIL at https://id.atlassian.com/manage-profile/security/api-tokens and set JIRA_API_TOKEN to it',
+      },
+    ]);
+    expect(failing(unreachable.json?.report)).toEqual([
+      expect.objectContaining({
+        title: `Jira site does not answer: http://127.0.0.1:${closed}/jira: ECONNREFUSED`,
+        fix: expect.stringContaining('Check JIRA_BASE_URL'),
+      }),
+    ]);
+    expect(unreachable.code).toBe(1);
+  });
+});
+
+describe('asking before repairing', () => {
+  it('shows the plan and changes nothing when the answer is no', async () => {
+    await control('trello', { removeWebhooks: true });
+    const questions: string[] = [];
+    let text = '';
+
+    const code = await doctor(['--fix'], {
+      env,
+      write: (chunk) => (text += chunk),
+      confirm: async (question) => {
+        questions.push(question);
+        return false;
+      },
+    });
+
+    expect(code).toBe(1);
+    expect(text).toContain('--fix would:\n  - Trello: register a webhook for "Product"');
+    expect(questions).toEqual(['Apply this repair? [y/N] ']);
+    expect(text).toContain('Nothing changed: not confirmed (answer y, or pass --yes).');
+    expect(changes()).toEqual([]);
+  });
+
+  it('an account that is no administrator: webhooks to check by hand, edits that email the watchers', async () => {
+    await control('jira', { botIsAdmin: false });
+
+    const run = await runDoctor('--json');
+
+    expect(run.json?.report.checks.find((c) => c.title.includes('watchers'))).toEqual({
+      area: 'jira',
+      status: 'warn',
+      title:
+        "In BR, HELP every score and label the service writes emails the item's watchers (the account may not administer the project)",
+      fix: 'Add Backlog Refinery to the Administrators role of BR, HELP (Project settings > People or Access), or accept the emails',
+    });
+
+    expect(run.json?.report.checks.find((c) => c.title.includes('admin webhooks'))).toEqual({
+      area: 'jira',
+      status: 'warn',
+      title: 'This account may not list admin webhooks, so they cannot be checked from here',
+      fix: `A Jira admin opens ${env.JIRA_BASE_URL}/plugins/servlet/webhooks and checks for a webhook with URL ${PUBLIC_URL}/webhooks/jira, enabled, with the events jira:issue_created, jira:issue_updated, jira:issue_deleted, comment_created, comment_updated, issuelink_created, issuelink_deleted, sprint_started, sprint_closed`,
+    });
+    expect(run.code).toBe(0);
+  });
+});
+
+describe('GET /admin/doctor', () => {
+  it('answers the same checklist as the CLI, schema-checked, with the fix of each failing line', async () => {
+    await control('jira', { denyPermission: { project: 'BR', permission: 'LINK_ISSUES' } });
+    await control('trello', { removeWebhooks: true });
+    const config = loadConfig(env);
+    const api = await startApiHarness({
+      config,
+      admin: {
+        doctor: createProcessDoctor({
+          config,
+          log: createLogger({ level: 'silent' }),
+          redis,
+          limiter: { acquire: async () => {} },
+          rules: defaultRules,
+        }),
+      },
+    });
+    try {
+      const response = await api.app.inject({
+        method: 'GET',
+        url: '/admin/doctor',
+        headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` },
+      });
+      const report = response.json() as DoctorReport;
+
+      expect(response.statusCode).toBe(200);
+      expect(report.ok).toBe(false);
+      expect(report.counts.fail).toBe(2);
+      expect(failing(report)).toEqual([
+        {
+          area: 'jira',
+          status: 'fail',
+          title: 'Project BR (backlog): the account lacks Link Issues',
+          fix: 'Project settings > Access (team-managed), or Jira settings > Issues > Permission schemes > the scheme of BR (company-managed): grant Link Issues to Backlog Refinery',
+        },
+        expect.objectContaining({
+          area: 'trello',
+          title: `Board "Product" (${boardShortLink}): no webhook calls ${PUBLIC_URL}/webhooks/trello, so the service hears nothing from it`,
+          repair: {
+            kind: 'trello.registerWebhook',
+            boardId: expect.stringMatching(/^[0-9a-f]{24}$/),
+            board: 'Product',
+            callbackUrl: `${PUBLIC_URL}/webhooks/trello`,
+          },
+        }),
+      ]);
+      expect(changes()).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import nock from 'nock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger, type LogFormat } from '../../src/logger.ts';
+import { learnIdentities } from '../../src/runtime/identities.ts';
+import { createTrackers } from '../../src/runtime/trackers.ts';
+import { testConfig } from '../helpers/test-config.ts';
+
+function capture(level = 'debug', format?: LogFormat) {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { lines, log: createLogger({ level, format, destination }) };
+}
+
+/** Every key of a JSON log line as written, duplicates included (JSON.parse would keep only the last). */
+function repeatedKeys(line: string): string[] {
+  const keys = [...line.matchAll(/"([^"]+)":/g)].map((match) => match[1] ?? '');
+  return keys.filter((key, index) => keys.indexOf(key) !== index);
+}
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+describe('log lines', () => {
+  it('a failed Jira request logs each key once ("tracker" was written twice)', async () => {
+    nock('https://acme.atlassian.net')
+      .get('/rest/api/3/myself')
+      .reply(503, { errorMessages: ['down'] });
+    const { lines, log } = capture();
+    const redis = new Redis({ lazyConnect: true });
+    const jira = createTrackers({ config: testConfig(), log, redis }).get('jira');
+
+    await expect(jira?.whoAmI()).rejects.toThrow(/503/);
+
+    const failure = lines.find((line) => line.includes('Jira request failed'));
+    expect(failure).toContain('"tracker":"jira"');
+    expect(repeatedKeys(failure ?? '')).toEqual([]);
+    redis.disconnect();
+  });
+
+  it('LOG_FORMAT=pretty prints a readable line, not JSON; JSON is the default off a terminal', () => {
+    const pretty = capture('info', 'pretty');
+    pretty.log.info({ tracker: 'jira' }, 'Service account identified');
+    const json = capture('info');
+    json.log.info({ tracker: 'jira' }, 'Service account identified');
+
+    expect(pretty.lines.join('\n')).toMatch(/INFO.*Service account identified/);
+    expect(pretty.lines.join('\n')).toMatch(/tracker: "jira"/);
+    expect(() => JSON.parse(pretty.lines[0] ?? '')).toThrow();
+    expect(JSON.parse(json.lines[0] ?? '')).toMatchObject({ msg: 'Service account identified' });
+  });
+
+  it('a tracker unreachable at start gets one clear warning naming it and the doctor, then quiet retries', async () => {
+    const { lines, log } = capture('debug');
+    let calls = 0;
+    const jira = {
+      name: 'jira' as const,
+      whoAmI: async () => {
+        calls += 1;
+        if (calls < 4) throw new Error('connect ECONNREFUSED 127.0.0.1:1');
+        return { id: 'bot', displayName: 'Bot' };
+      },
+    };
+    // ROLE=all: the API and the worker of one process both learn the service's identity.
+    const api = learnIdentities(new Map([['jira', jira as never]]), log);
+    const worker = learnIdentities(new Map([['jira', jira as never]]), log);
+    await Promise.all([api.learned, worker.learned]);
+
+    const parsed = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(parsed.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([
+      'Jira cannot be reached: run `npm run doctor` to see why (retrying)',
+    ]);
+    // Three failed asks in all: one warning, then debug lines.
+    expect(parsed.filter((line) => line.level === 20).map((line) => line.msg)).toEqual([
+      'Jira still cannot be reached',
+      'Jira still cannot be reached',
+    ]);
+    expect(parsed.filter((line) => line.level === 30).map((line) => line.msg)).toEqual([
+      'Service account identified',
+      'Service account identified',
+    ]);
+  });
+});
+
+function runService(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/service.ts'], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    child.on('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
+describe('start-up', () => {
+  it('a bad rules file stops the process with its list of problems and no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    const path = join(dir, 'rules.yaml');
+    writeFileSync(path, 'scoring:\n  model: rise\ncommands:\n  maxPerComment: 0\n');
+
+    const { code, stderr } = await runService({ REFINERY_CONFIG: path, REDIS_URL: 'redis://127.0.0.1:1' });
+
+    expect(code).toBe(78);
+    expect(stderr).toContain(`Invalid rules file ${path}:`);
+    expect(stderr).toMatch(/scoring\/model/);
+    expect(stderr).toMatch(/commands\/maxPerComment/);
+    expect(stderr).toContain('npm run doctor');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
