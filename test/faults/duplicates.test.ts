@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
 import { dedupeKey } from '../../src/queue/intake.ts';
-import { post, replyWrites } from '../helpers/faults-load.ts';
+import { botEffects, post, replyEffects } from '../helpers/faults-load.ts';
 import { type FaultStack, startFaultStack } from '../helpers/faults-stack.ts';
 
 let fault: FaultStack;
@@ -33,6 +33,7 @@ it('F12: one delivery sent 100 times at once, and again after its job was remove
   expect(burst.filter((attempt) => attempt.status === 200)).toHaveLength(99);
   expect(later.status).toBe(200);
   expect(await queue.getJob(jobId)).toBeUndefined();
-  expect(replyWrites(stack).get(delivery.commentId)).toBe(1);
+  expect(replyEffects(stack, delivery.commentId)).toEqual(['comment.created']);
+  expect(botEffects(stack).stray).toEqual([]);
   expect(ttl).toBeGreaterThanOrEqual(30 * 60);
 }, 40_000);

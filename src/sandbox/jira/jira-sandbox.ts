@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createLedger, type Effect, silentLedger } from '../ledger.ts';
 import type { RecordedWrite, SandboxFault, SandboxPart, SandboxWebhookTarget } from '../sandbox-part.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { actorOf, jiraError, takeFault } from './http.ts';
@@ -27,6 +28,8 @@ export interface JiraSandbox extends SandboxPart {
   readonly state: JiraState;
   readonly deliveries: Delivery[];
   readonly act: PersonActions;
+  /** Every effect a write had, per item, in order (seeding is not recorded). */
+  readonly ledger: readonly Effect[];
   seed(seed: JiraSeed): SeedResult;
   /** Resolves when every webhook queued so far was delivered or given up on. */
   settled(): Promise<void>;
@@ -49,13 +52,16 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
   const faults: SandboxFault[] = [];
   const actors = new WeakMap<FastifyRequest, string>();
   const lateAnswers = new WeakMap<FastifyRequest, number>();
+  const now = options.now ?? (() => new Date());
+  const ledger = createLedger(now);
   let site = `http://127.0.0.1${PREFIX}`;
   const world: JiraWorld = {
     state: createState(bot),
-    now: options.now ?? (() => new Date()),
+    now,
     site: () => site,
     webhooks,
     botAccountId,
+    ledger,
   };
   const act = createPersonActions(world);
   const deps: ApiDeps = { world, actor: (request) => actors.get(request) ?? botAccountId };
@@ -64,13 +70,14 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     // In place: route modules hold on to the state object.
     Object.assign(world.state, createState(bot));
     writes.length = 0;
+    ledger.clear();
     faults.length = 0;
     webhooks.reset();
   }
 
   function seed(input: JiraSeed): SeedResult {
     const silent = { ...webhooks, send: () => {} };
-    return applySeed({ ...world, webhooks: silent }, input, toAdf);
+    return applySeed({ ...world, webhooks: silent, ledger: silentLedger }, input, toAdf);
   }
 
   function registerApi(api: FastifyInstance): void {
@@ -140,6 +147,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     name: 'jira',
     prefix: PREFIX,
     writes,
+    ledger: ledger.effects,
     botCredentials: { email: BOT_EMAIL, apiToken: 'sandbox-token', accountId: botAccountId },
     get state() {
       return world.state;
@@ -159,6 +167,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
             injectFault: (fault) => faults.push({ ...fault }),
             dump: () => dumpState(world.state),
             writes: () => writes,
+            ledger: () => ledger.effects,
             deliveries: async () => webhooks.deliveries,
           }),
         { prefix: '/_sandbox/jira' },
