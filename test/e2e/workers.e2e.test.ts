@@ -46,6 +46,10 @@ describe('worker processes', () => {
     const completed = await queue.getJobs(['completed']);
     await queue.close();
     expect(new Set(completed.map((job) => job.processedBy)).size).toBe(2);
+    // Each job ran once: a second run finds its stored results and the reply, and reports it unchanged.
+    expect(completed.map((job) => [job.attemptsStarted, job.returnvalue])).toEqual(
+      completed.map(() => [1, { ran: ['help #1'], reply: 'created' }]),
+    );
   });
 
   it('a 429 from the tracker pauses the queue for Retry-After, then the job succeeds once', async () => {

@@ -66,12 +66,12 @@ it('F11: the API SIGKILLed halfway through a bounded load and restarted: every d
   // Late duplicates would show up shortly after the last reply.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
 
-  const result = tally(stack, records);
+  const result = await tally(stack, records);
   const cutOff = records.filter((record) => record.attempts.some((attempt) => attempt.status === 0));
   // Answer lost, yet the delivery had reached Redis: the retry is answered "duplicate" and not enqueued again.
   const landedUnanswered = cutOff.filter((record) => record.attempts.at(-1)?.status === 200);
   process.stdout.write(
-    `[fault F11] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} extra=${result.extra} ` +
+    `[fault F11] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} extra=${result.extra} rerun=${result.rerun} ` +
       `unacked=${result.unacked} cutOff=${cutOff.length} landedUnanswered=${landedUnanswered.length} ` +
       `down=${((upAt - killedAt) / 1_000).toFixed(1)}s drain=${drainS.toFixed(1)}s ` +
       `statuses=${JSON.stringify(result.statuses)}\n`,
@@ -81,6 +81,7 @@ it('F11: the API SIGKILLed halfway through a bounded load and restarted: every d
   expect(result.lost).toBe(0);
   expect(result.doubled).toBe(0);
   expect(result.extra).toBe(0);
+  expect(result.rerun).toBe(0);
   expect(cutOff.length).toBeGreaterThan(0);
   expect(Object.keys(result.statuses).sort()).toEqual(expect.arrayContaining(['0', '202']));
   expect(Object.keys(result.statuses).filter((status) => !['0', '200', '202'].includes(status))).toEqual([]);

@@ -20,8 +20,12 @@ it('F12: one delivery sent 100 times at once, and again after its job was remove
   const jobId = `run-commands.jira.${delivery.id}`;
 
   const burst = await Promise.all(Array.from({ length: 100 }, () => post(stack.apiUrl, delivery)));
-  await waitFor(async () => (await queue.getJob(jobId))?.finishedOn, 15_000);
-  await (await queue.getJob(jobId))!.remove();
+  const finished = await waitFor(async () => {
+    const job = await queue.getJob(jobId);
+    return job?.finishedOn ? job : undefined;
+  }, 15_000);
+  const report = finished.returnvalue;
+  await finished.remove();
   const later = await post(stack.apiUrl, delivery);
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   const ttl = await fault.client.ttl(dedupeKey(stack.queuePrefix, `jira.${delivery.id}`));
@@ -35,5 +39,7 @@ it('F12: one delivery sent 100 times at once, and again after its job was remove
   expect(await queue.getJob(jobId)).toBeUndefined();
   expect(replyEffects(stack, delivery.commentId)).toEqual(['comment.created']);
   expect(botEffects(stack).stray).toEqual([]);
+  // Its one run answered: a second run in the same attempt would find the reply and report it unchanged.
+  expect([finished.attemptsStarted, report]).toEqual([1, { ran: ['help #1'], reply: 'created' }]);
   expect(ttl).toBeGreaterThanOrEqual(30 * 60);
 }, 40_000);

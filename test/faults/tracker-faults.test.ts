@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import {
   allEffectsIn,
   botEffects,
@@ -7,6 +8,7 @@ import {
   ONE_REPLY,
   post,
   replyEffects,
+  type SendRecord,
   sendLikeJira,
 } from '../helpers/faults-load.ts';
 import { type FaultStack, startFaultStack } from '../helpers/faults-stack.ts';
@@ -78,8 +80,58 @@ it('F13: a burst of 429s with Retry-After pauses the queue, then every reply is 
   expect(drainS).toBeGreaterThanOrEqual(1);
 }, 40_000);
 
-// The Jira adapter sets no request timeout (jira.js has none, undici waits up to 300 s for headers): a hung
-// tracker holds a worker slot for as long as it hangs. What is checked here is that intake does not notice.
+it('F13: a 429 holds every job for Retry-After and spends no attempt of the refused job', async () => {
+  const queue = fault.queue();
+  const limiterKey = `{${fault.stack.queuePrefix}}:${QUEUE_NAME}:limiter`;
+  const refused = fault.nextDelivery();
+  const issueId = (JSON.parse(refused.body) as { issue: { id: string } }).issue.id;
+  fault.stack.jira.injectFault({
+    pathPrefix: `/rest/api/3/issue/${issueId}/comment`,
+    method: 'POST',
+    status: 429,
+    count: 1,
+    retryAfterSeconds: 2,
+  });
+
+  const [first] = await Promise.all([sendLikeJira(fault.stack.apiUrl, refused, Date.now() + 5_000)]);
+  // The pause is BullMQ's limiter key set far above the worker's limiter max (1,000,000) until it expires.
+  const pausedMs = await waitFor(async () => {
+    const [[, count], [, ttl]] = (await fault.client.multi().get(limiterKey).pttl(limiterKey).exec()) as [
+      [null, string | null],
+      [null, number],
+    ];
+    return Number(count) > 1_000_000 && ttl > 0 ? ttl : undefined;
+  }, 10_000);
+  const pauseEndsAt = Date.now() + pausedMs;
+  const held = await send(4);
+  const records = [first!, ...held];
+  await waitFor(() => allEffectsIn(fault.stack, records), 20_000);
+  await sleep(300);
+
+  const replyAt = (record: SendRecord) =>
+    Date.parse(
+      fault.stack.jira.ledger.find(
+        (effect) =>
+          effect.kind === 'comment.created' &&
+          JSON.stringify(effect.value).includes(`reply-${record.delivery.commentId}`),
+      )!.at,
+    );
+  const jobs = await Promise.all(
+    records.map((record) => queue.getJob(`run-commands.jira.${record.delivery.id}`)),
+  );
+  process.stdout.write(
+    `[fault F13 429 pause] paused=${pausedMs}ms heldReplies=${held.map((r) => replyAt(r) - pauseEndsAt).join(',')}ms attempts=${jobs.map((j) => j?.attemptsMade).join(',')}\n`,
+  );
+  expect(effectsPer(fault.stack, records)).toEqual(records.map(() => ONE_REPLY));
+  // The jobs sent during the pause waited for it, though a worker slot was free for each of them.
+  for (const record of held) expect(replyAt(record)).toBeGreaterThanOrEqual(pauseEndsAt - 250);
+  // The refused job went back to the queue as it was: it made as many attempts as a job never refused.
+  expect(jobs.map((job) => job?.attemptsMade)).toEqual(jobs.map(() => jobs[1]?.attemptsMade));
+  expect(jobs[0]?.failedReason ?? '').toBe('');
+}, 40_000);
+
+// 6 s is below TRACKER_TIMEOUT_MS (30 s by default): the slow answers arrive and each reply is written once. What
+// is checked here is that a slow tracker holds worker slots only, and intake does not notice.
 it('F14: a slow tracker (6 s per comment) leaves intake latency unchanged and writes each reply once', async () => {
   const baseline = await Promise.all(
     Array.from({ length: 20 }, () => post(fault.stack.apiUrl, fault.nextDelivery())),

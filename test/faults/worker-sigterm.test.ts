@@ -74,7 +74,7 @@ it('F10: a worker SIGTERMed with jobs in flight finishes them, exits 0, and the 
   // Late duplicates would show up shortly after the last reply.
   await sleep(1_000);
 
-  const result = tally(stack, records);
+  const result = await tally(stack, records);
   const jobs = await Promise.all(
     records.map(async (record) => (await queue.getJob(`run-commands.jira.${record.delivery.id}`))!),
   );
@@ -84,7 +84,7 @@ it('F10: a worker SIGTERMed with jobs in flight finishes them, exits 0, and the 
   const startedAfterSignal = victimJobs.filter((job) => (job.processedOn ?? 0) > killedAt).length;
   const shutdownS = (exitedAt - killedAt) / 1_000;
   process.stdout.write(
-    `[fault F10] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} extra=${result.extra} ` +
+    `[fault F10] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} extra=${result.extra} rerun=${result.rerun} ` +
       `unacked=${result.unacked} stalled=${stalled} inFlightAtSignal=${inFlight.length} exit=${exitCode} ` +
       `shutdown=${shutdownS.toFixed(1)}s drain=${drainS.toFixed(1)}s victimJobs=${victimJobs.length} startedAfterSignal=${startedAfterSignal} ` +
       `statuses=${JSON.stringify(result.statuses)}\n`,
@@ -94,6 +94,7 @@ it('F10: a worker SIGTERMed with jobs in flight finishes them, exits 0, and the 
   expect(result.lost).toBe(0);
   expect(result.doubled).toBe(0);
   expect(result.extra).toBe(0);
+  expect(result.rerun).toBe(0);
   expect(exitCode).toBe(0);
   expect(shutdownS).toBeLessThan(GRACE_MS / 1_000);
   expect(stalled).toBe(0);

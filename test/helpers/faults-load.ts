@@ -1,5 +1,7 @@
+import { Queue } from 'bullmq';
 import type { Stack } from '../../scripts/lib/stack.ts';
 import { STACK_JIRA_SECRET } from '../../scripts/lib/stack.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import type { Effect, EffectKind } from '../../src/sandbox/ledger.ts';
 import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
 
@@ -175,12 +177,35 @@ export interface Tally {
   doubled: number;
   /** Bot effects no delivery asked for. */
   extra: number;
+  /** Jobs that ran their handler again within one attempt (no crash, stall or retry to explain it). */
+  rerun: number;
   /** Deliveries that got no acknowledgement before the deadline (the sender would keep retrying). */
   unacked: number;
   statuses: Record<string, number>;
 }
 
-export function tally(stack: Stack, records: readonly SendRecord[]): Tally {
+/**
+ * Deliveries whose job ran its handler more than once in one attempt. A `/help` job reports the reply it wrote, and
+ * a second run finds its stored results and the reply in place, so it writes nothing the ledger could show and
+ * reports "unchanged". A job moved to active more than once (stalled, retried) may rightly have found its reply.
+ */
+export async function rerunJobs(stack: Stack, records: readonly SendRecord[]): Promise<string[]> {
+  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  queue.on('error', () => undefined);
+  try {
+    const jobs = await Promise.all(
+      records.map((record) => queue.getJob(`run-commands.jira.${record.delivery.id}`)),
+    );
+    return jobs
+      .filter((job) => job?.finishedOn && job.attemptsStarted === 1)
+      .filter((job) => (job!.returnvalue as { reply?: string } | null)?.reply !== 'created')
+      .map((job) => job!.id!);
+  } finally {
+    await queue.close();
+  }
+}
+
+export async function tally(stack: Stack, records: readonly SendRecord[]): Promise<Tally> {
   const { perComment, stray } = botEffects(stack);
   const effectsOf = (record: SendRecord) => perComment.get(record.delivery.commentId) ?? [];
   const statuses: Record<string, number> = {};
@@ -194,6 +219,7 @@ export function tally(stack: Stack, records: readonly SendRecord[]): Tally {
     doubled: records.filter((record) => effectsOf(record).length > 0 && !exactlyOnce(effectsOf(record)))
       .length,
     extra: stray.length,
+    rerun: (await rerunJobs(stack, records)).length,
     unacked: records.length - acked.length,
     statuses,
   };

@@ -64,7 +64,7 @@ export async function runOutage(fault: FaultStack, options: OutageOptions): Prom
     ...attempts.filter((a) => a.at >= upAt && (a.status === 202 || a.status === 200)).map((a) => a.at + a.ms),
   );
   return {
-    ...tally(stack, records),
+    ...(await tally(stack, records)),
     records,
     downAt,
     upAt,
@@ -93,9 +93,9 @@ export async function describeLost(fault: FaultStack, result: OutageResult): Pro
 
 /** One line per run, in the shape the reliability notes ask for. */
 export function report(row: string, result: OutageResult): void {
-  const { sent, acked, lost, doubled, extra, unacked, statuses } = result;
+  const { sent, acked, lost, doubled, extra, rerun, unacked, statuses } = result;
   process.stdout.write(
-    `[fault ${row}] sent=${sent} acked=${acked} lost=${lost} doubled=${doubled} extra=${extra} unacked=${unacked} ` +
+    `[fault ${row}] sent=${sent} acked=${acked} lost=${lost} doubled=${doubled} extra=${extra} rerun=${rerun} unacked=${unacked} ` +
       `statuses=${JSON.stringify(statuses)} during=${JSON.stringify(result.duringOutage)} ` +
       `slowest503=${result.slowestAnswerDuringOutageMs}ms firstAck=${result.firstAckAfterUpS.toFixed(1)}s ` +
       `drain=${result.drainS.toFixed(1)}s\n`,
