@@ -8,6 +8,7 @@ import {
   ONE_REPLY,
   post,
   replyEffects,
+  rerunJobs,
   type SendRecord,
   sendLikeJira,
 } from '../helpers/faults-load.ts';
@@ -44,6 +45,7 @@ it('F13: tracker 500s are retried with backoff and end as one reply each', async
 
   expect(effectsPer(fault.stack, records)).toEqual(records.map(() => ONE_REPLY));
   expect(botEffects(fault.stack).stray).toEqual([]);
+  expect(await rerunJobs(fault.stack, records)).toEqual([]);
 }, 30_000);
 
 it('F13: a tracker failing every attempt leaves a visible failed job; new work succeeds once it heals', async () => {
@@ -77,6 +79,7 @@ it('F13: a burst of 429s with Retry-After pauses the queue, then every reply is 
   process.stdout.write(`[fault F13 429x6] drain=${drainS.toFixed(1)}s\n`);
   expect(effectsPer(fault.stack, records)).toEqual(records.map(() => ONE_REPLY));
   expect(botEffects(fault.stack).stray).toEqual([]);
+  expect(await rerunJobs(fault.stack, records)).toEqual([]);
   expect(drainS).toBeGreaterThanOrEqual(1);
 }, 40_000);
 
@@ -152,4 +155,5 @@ it('F14: a slow tracker (6 s per comment) leaves intake latency unchanged and wr
   expect(p99(during)).toBeLessThan(Math.max(500, p99(baseline) * 3));
   expect(effectsPer(fault.stack, slow)).toEqual(slow.map(() => ONE_REPLY));
   expect(botEffects(fault.stack).stray).toEqual([]);
+  expect(await rerunJobs(fault.stack, slow)).toEqual([]);
 }, 40_000);
