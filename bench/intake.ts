@@ -116,7 +116,8 @@ export async function runIntakeBench(): Promise<string> {
       const measured = await load(SECONDS);
       await children.at(-1)?.stop();
       const jobs = await count();
-      if (jobs !== warmUp.accepted + measured.accepted)
+      // Requests cut off when the load stops can land unanswered, so more may land; fewer is a lost delivery.
+      if (jobs < warmUp.accepted + measured.accepted)
         throw new Error(
           `${label}: ${warmUp.accepted + measured.accepted} deliveries accepted, ${jobs} landed`,
         );
@@ -134,7 +135,7 @@ export async function runIntakeBench(): Promise<string> {
     '',
     `${CONNECTIONS} connections, ${SECONDS} s per target after a 1 s warm-up, signed real-format Jira deliveries (a comment with \`/help\`, one job each) with unique delivery ids; every target on this machine with its own process, one private Redis.`,
     '',
-    'accepted = answered 202; every accepted delivery is checked to be in Redis afterwards (jobs landed, warm-up included).',
+    'accepted = answered 202; every accepted delivery is checked to be in Redis afterwards (jobs landed, warm-up included; requests cut off when the load stops may land too).',
     '',
     '| target | accepted/s | p50 ms | p99 ms | ratio to baseline | errors or not 202 | jobs landed |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
