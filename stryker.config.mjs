@@ -21,7 +21,9 @@ export function mutationConfig(name, mutate, vitestConfig, tests) {
   return {
     ...base,
     mutate,
-    commandRunner: { command: `vitest run --config ${vitestConfig} --pool=threads --no-isolate --bail=1 ${process.env.MUTATION_TESTS ?? tests}` },
+    commandRunner: {
+      command: `vitest run --config ${vitestConfig} --pool=threads --no-isolate --bail=1 ${process.env.MUTATION_TESTS ?? tests}`,
+    },
     incrementalFile: `reports/mutation/${name}-incremental.json`,
     htmlReporter: { fileName: `reports/mutation/${name}.html` },
     jsonReporter: { fileName: `reports/mutation/${name}.json` },
