@@ -8,7 +8,6 @@ const base = {
   coverageAnalysis: 'off',
   concurrency: 2,
   timeoutMS: 20_000,
-  incremental: true,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
@@ -16,7 +15,7 @@ const base = {
 
 /** One mutation run: what it mutates, and the vitest config and test paths that judge each mutant. */
 export function mutationConfig(name, mutate, vitestConfig, tests) {
-  // MUTATION_NAME keeps each folder's report and incremental file apart.
+  // MUTATION_NAME keeps each folder's reports apart.
   name = process.env.MUTATION_NAME ?? name;
   return {
     ...base,
@@ -24,7 +23,6 @@ export function mutationConfig(name, mutate, vitestConfig, tests) {
     commandRunner: {
       command: `vitest run --config ${vitestConfig} --pool=threads --no-isolate --bail=1 ${process.env.MUTATION_TESTS ?? tests}`,
     },
-    incrementalFile: `reports/mutation/${name}-incremental.json`,
     htmlReporter: { fileName: `reports/mutation/${name}.html` },
     jsonReporter: { fileName: `reports/mutation/${name}.json` },
   };
