@@ -20,6 +20,9 @@ export type EffectKind =
   | 'link.deleted'
   | 'remotelink.set'
   | 'remotelink.deleted'
+  | 'checklist.created'
+  | 'checkitem.created'
+  | 'checkitem.set'
   | 'attachment.added'
   | 'attachment.deleted'
   /** A write that was accepted and changed nothing (same value again): still a write, so a re-run shows. */

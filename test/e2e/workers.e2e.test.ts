@@ -75,7 +75,7 @@ describe('worker processes', () => {
   it('a 503 with Retry-After is waited out like a 429, not retried at the next backoff step', async () => {
     const key = `OPS-${ISSUES + 1}`;
     const target = [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
-    const before = repliesOn(key).length;
+    const before = effectsOnIssue(key).length;
     stack.jira.injectFault({
       pathPrefix: `/rest/api/3/issue/${target.id}/comment`,
       method: 'POST',
@@ -87,8 +87,10 @@ describe('worker processes', () => {
 
     stack.jira.act.comment({ as: 'ada', issue: key, body: '/help' });
 
-    await waitFor(() => repliesOn(key).length === before + 1, 20_000);
+    await waitFor(() => effectsOnIssue(key).length > before, 20_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(effectsOnIssue(key).slice(before)).toEqual(['comment.created']);
   });
 
   it('SIGTERM lets a worker finish and exit cleanly', async () => {

@@ -233,6 +233,7 @@ export function createTrelloModel(
         checkItems: [],
       };
       store.checklists.set(checklist.id, checklist);
+      effect(actor, card, 'checklist.created', name);
       emit(actor, 'addChecklistToCard', card, { checklist: { id: checklist.id, name } });
       return checklist;
     },
@@ -245,6 +246,7 @@ export function createTrelloModel(
         pos: 16384 * (checklist.checkItems.length + 1),
       };
       checklist.checkItems.push(item);
+      effect(actor, card, 'checkitem.created', checklist.name, name);
       emit(actor, 'createCheckItem', card, {
         checkItem: { id: item.id, name, state: item.state, textData: { emoji: {} } },
         checklist: { id: checklist.id, name: checklist.name },
@@ -253,8 +255,9 @@ export function createTrelloModel(
     },
     setCheckItemState(actor, card, item, checked) {
       const state = checked ? 'complete' : 'incomplete';
-      if (item.state === state) return;
+      if (item.state === state) return effect(actor, card, 'unchanged', item.name);
       item.state = state;
+      effect(actor, card, 'checkitem.set', item.name, state);
       const checklist = store.checklists.get(item.idChecklist);
       emit(actor, 'updateCheckItemStateOnCard', card, {
         checkItem: { id: item.id, name: item.name, state, textData: { emoji: {} } },
