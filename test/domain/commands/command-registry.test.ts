@@ -79,6 +79,7 @@ describe('what a person reads', () => {
       [
         'backlog-refinery commands',
         'Write a command at the start of a line of a comment; several commands per comment are fine.',
+        'Forms that work on this site: /score impact=4. Commands in code blocks and quotes do not run.',
         'Command | What it does',
         '/help | does help',
       ].join('\n'),
