@@ -1,9 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startRedis } from '../scripts/lib/redis-process.ts';
 import { STACK_JIRA_SECRET, type Stack, startStack, waitFor } from '../scripts/lib/stack.ts';
+import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import { signJiraBody } from '../src/trackers/jira/jira-signature.ts';
 import { percentile } from './lib/stats.ts';
 
@@ -16,6 +18,10 @@ interface PipelineResult {
   p50: number;
   p99: number;
   replies: number;
+  /** Items whose effects (from the sandbox's ledger) were more or other than the one reply created. */
+  doubled: number;
+  /** Jobs that ran once yet did not report their reply created: a handler run twice. */
+  rerun: number;
 }
 
 function delivery(template: string, issue: { id: string; key: string }, n: number): string {
@@ -83,15 +89,37 @@ async function measure(redisUrl: string, redis: Redis, workers: number): Promise
     }));
     const started = Date.now();
     const acceptedAt = await send(stack, bodies);
-    const writtenAt = new Map<string, number>();
-    await waitFor(() => {
-      for (const write of stack.jira.writes) {
-        const match = /^\/rest\/api\/3\/issue\/(\d+)\/comment$/.exec(write.path);
-        if (match && write.method === 'POST' && !writtenAt.has(match[1]!))
-          writtenAt.set(match[1]!, Date.parse(write.at));
+    const bot = stack.jira.botCredentials.accountId;
+    const keyOf = new Map(seeded.issues.map((issue) => [issue.key, issue.id]));
+    /** The bot's effects per issue id, from the ledger: every write, not only the first POST. */
+    const effects = () => {
+      const byIssue = new Map<string, { kind: string; at: number }[]>();
+      for (const effect of stack.jira.ledger) {
+        const id = keyOf.get(effect.item);
+        if (effect.actor !== bot || !id) continue;
+        byIssue.set(id, [...(byIssue.get(id) ?? []), { kind: effect.kind, at: Date.parse(effect.at) }]);
       }
-      return writtenAt.size >= acceptedAt.size;
-    }, 120_000);
+      return byIssue;
+    };
+    await waitFor(() => effects().size >= acceptedAt.size, 120_000);
+    // A job run twice would write again after its first reply: wait for the queue to settle before counting.
+    const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: `{${stack.queuePrefix}}` });
+    await waitFor(async () => {
+      const counts = await queue.getJobCounts('active', 'wait', 'delayed', 'prioritized');
+      return Object.values(counts).every((count) => count === 0);
+    }, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // A job that ran its handler twice writes nothing the second time (its reply is in place) and says so.
+    const rerun = (await queue.getJobs(['completed'])).filter(
+      (job) =>
+        job.attemptsStarted === 1 && (job.returnvalue as { reply?: string } | null)?.reply !== 'created',
+    ).length;
+    await queue.close();
+    const byIssue = effects();
+    const writtenAt = new Map([...byIssue].map(([id, list]) => [id, list[0]!.at]));
+    const doubled = [...byIssue.values()].filter(
+      (list) => list.length !== 1 || list[0]!.kind !== 'comment.created',
+    ).length;
     const latencies = [...writtenAt].map(([id, at]) => at - (acceptedAt.get(id) ?? at));
     const last = Math.max(...writtenAt.values());
     return {
@@ -100,6 +128,8 @@ async function measure(redisUrl: string, redis: Redis, workers: number): Promise
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       replies: writtenAt.size,
+      doubled,
+      rerun,
     };
   } finally {
     await stack.stop();
@@ -119,10 +149,13 @@ export async function runPipelineBench(): Promise<string> {
       '',
       `${EVENTS} signed \`/help\` comment deliveries sent to the API (${IN_FLIGHT} in flight); each job reads the item's comments and writes one reply to the Jira sandbox. Latency is from the 202 to the write.`,
       '',
-      '| worker processes | events/s | p50 ms | p99 ms | replies written |',
-      '| ---: | ---: | ---: | ---: | ---: |',
+      "Replies and doubled come from the sandbox's ledger of effects: doubled counts items that got anything besides their one reply created (a second reply, an edit, a delete).",
+      '',
+      '| worker processes | events/s | p50 ms | p99 ms | replies written | doubled | re-run |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...[one, two].map(
-        (r) => `| ${r.workers} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.replies}/${EVENTS} |`,
+        (r) =>
+          `| ${r.workers} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.replies}/${EVENTS} | ${r.doubled} | ${r.rerun} |`,
       ),
       '',
       `Scaling (2 workers / 1 worker): ${(two.perSecond / one.perSecond).toFixed(2)}`,

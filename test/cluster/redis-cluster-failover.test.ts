@@ -108,7 +108,7 @@ it('F16: the master of the queue slot is SIGKILLed under load; its replica takes
   // Late duplicates would show up shortly after the last reply.
   await sleep(1_000);
 
-  const result = tally(stack, records);
+  const result = await tally(stack, records);
   const queue = new Queue(QUEUE_NAME, { connection: client, prefix: `{${stack.queuePrefix}}` });
   const [completed, failed] = [await queue.getJobs(['completed']), await queue.getJobs(['failed'])];
   await queue.close();
@@ -124,7 +124,7 @@ it('F16: the master of the queue slot is SIGKILLed under load; its replica takes
   }).length;
   const s = (ms: number) => (ms / 1_000).toFixed(1);
   process.stdout.write(
-    `[fault F16] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} ` +
+    `[fault F16] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} extra=${result.extra} rerun=${result.rerun} ` +
       `unavailable=${s(firstAck - killedAt)}s failover=${s(failoverAt - killedAt)}s ` +
       `drain=${s(drainedAt - failoverAt)}s statuses=${JSON.stringify(result.statuses)} ` +
       `slowest503=${Math.max(...noMaster.map((a) => a.ms))}ms ackedLastSecond=${ackedLastSecond} ` +
@@ -140,6 +140,8 @@ it('F16: the master of the queue slot is SIGKILLed under load; its replica takes
   expect(drained).toBe(true);
   expect(result.lost).toBeLessThanOrEqual(ackedLastSecond);
   expect(result.doubled).toBe(0);
+  expect(result.extra).toBe(0);
+  expect(result.rerun).toBe(0);
   expect(failed.map((job) => job.failedReason)).toEqual([]);
 
   // Recovered without a restart: the same processes, and each worker ran jobs after the failover.

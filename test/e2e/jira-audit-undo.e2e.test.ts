@@ -42,6 +42,35 @@ async function audit(stack: Stack, key: string): Promise<AuditEntry[]> {
 
 const issue = (stack: Stack, key: string) =>
   [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+/** Impact, Effort, Priority score, Reach, Confidence: what scoring writes. */
+const SCORE_FIELDS = [
+  'customfield_10050',
+  'customfield_10051',
+  'customfield_10052',
+  'customfield_10053',
+  'customfield_10054',
+];
+const NOTE_OF: Record<string, string> = {
+  'score-item': 'scorecard',
+  'check-acceptance': 'acceptance-criteria',
+};
+const markerOf = (body: unknown) => /backlog-refinery · ([\w-]+)/.exec(JSON.stringify(body))?.[1] ?? '';
+
+/** The item as a person sees it: labels, score fields, the bot's notes and its replies (by purpose). */
+function visible(stack: Stack, key: string) {
+  const found = issue(stack, key);
+  const own = stack.jira.state.comments
+    .filter((c) => c.issueId === found.id && c.authorId === stack.jira.botCredentials.accountId)
+    .map((c) => markerOf(c.body))
+    .sort();
+  return {
+    labels: [...found.labels].sort(),
+    score: SCORE_FIELDS.map((id) => found.custom[id] ?? null),
+    notes: own.filter((purpose) => !purpose.startsWith('reply-')),
+    replies: own.filter((purpose) => purpose.startsWith('reply-')),
+  };
+}
+
 const labelled = (stack: Stack, key: string) =>
   issue(stack, key).labels.includes('needs-acceptance-criteria');
 
@@ -89,13 +118,27 @@ describe('audit trail, undo and dry-run against the sandbox', () => {
       return capabilities.has('check-acceptance') && capabilities.has('score-item') ? found : undefined;
     });
     const last = entries.reduce((a, b) => (a.at > b.at ? a : b));
+    const before = visible(live, created.key);
 
-    live.jira.act.comment({ as: 'ada', issue: created.key, body: '/undo' });
+    const undo = live.jira.act.comment({ as: 'ada', issue: created.key, body: '/undo' });
 
     await waitFor(async () => {
       const after = await audit(live, created.key);
       return after.filter((e) => e.context.capability === last.context.capability).every((e) => e.undoneBy);
     });
+    await waitFor(() => visible(live, created.key).replies.includes(`reply-${undo.id}`));
+    // What a person sees: the last capability's label or fields and its comment are gone, the other's stay.
+    const notes = before.notes.filter((note) => note !== NOTE_OF[last.context.capability]);
+    expect(visible(live, created.key)).toEqual(
+      last.context.capability === 'score-item'
+        ? { ...before, score: SCORE_FIELDS.map(() => null), notes, replies: [`reply-${undo.id}`] }
+        : {
+            ...before,
+            labels: before.labels.filter((label) => label !== 'needs-acceptance-criteria'),
+            notes,
+            replies: [`reply-${undo.id}`],
+          },
+    );
     const untouched = last.context.capability === 'check-acceptance' ? 'score-item' : 'check-acceptance';
     expect(
       (await audit(live, created.key))

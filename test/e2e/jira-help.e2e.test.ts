@@ -1,5 +1,8 @@
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
@@ -39,6 +42,7 @@ it('an edited comment runs only the commands it added, and the one reply is edit
     return found.length > 0 ? found : undefined;
   });
 
+  const mark = ledgerMark(stack.jira.ledger);
   stack.jira.act.editComment({ as: 'ada', issue: 'APP-1', commentId: comment.id, body: '/socre\n/help' });
 
   await waitFor(() => {
@@ -48,6 +52,19 @@ it('an edited comment runs only the commands it added, and the one reply is edit
   const edited = JSON.stringify(stack.jira.state.comments.find((c) => c.id === reply!.id)?.body);
   expect(edited).toContain('/score');
   expect(replies()).toHaveLength(2);
+  expect(effectsBy(stack.jira.ledger, bot, mark)).toEqual({ 'APP-1': ['comment.edited'] });
+  // The edit's job ran /help only; /socre's answer came from the first run's stored results.
+  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  const jobs = (await queue.getJobs(['completed']))
+    .filter(
+      (job) => (job.data as { event?: { comment?: { id?: string } } }).event?.comment?.id === comment.id,
+    )
+    .sort((a, b) => (a.finishedOn ?? 0) - (b.finishedOn ?? 0));
+  await queue.close();
+  expect(jobs.map((job) => job.returnvalue)).toEqual([
+    { ran: ['socre #1'], reply: 'created' },
+    { ran: ['help #1'], reply: 'updated' },
+  ]);
 });
 
 it('a command addressed to the service by mention runs; /help shows the forms that work here', async () => {

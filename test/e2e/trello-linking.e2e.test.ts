@@ -1,9 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
@@ -28,7 +31,10 @@ beforeAll(async () => {
     env: { REFINERY_CONFIG: rulesFile, TRELLO_RATE_WINDOW_MS: '2000' },
     trelloRateLimit: { perToken: 100, perKey: 300, windowMs: 2_000 },
   });
-  boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets', 'Doing', 'Done'] }).id;
+  boardId = stack.trello.seedBoard({
+    name: 'Product',
+    lists: ['Backlog', 'Tickets', 'Doing', 'Done', 'Released'],
+  }).id;
   stack.jira.seed({
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
     projects: [{ key: 'APP', name: 'App' }],
@@ -101,13 +107,42 @@ describe('ticket linking on Trello', () => {
     ).toBe(true);
   });
 
-  it('tells the linked ticket once when the backlog card moves to Done', async () => {
+  it('tells the linked ticket once per resolution: a move between done lists edits it, a reopen then Done is news', async () => {
+    const bot = stack.trello.botMemberId;
     await stack.trelloAct('move-card', { cardId: item.id, list: 'Done' });
-
     await waitFor(() => comments(ticket.id, `resolution 1 of ${item.shortLink}`).length === 1);
+    await resolutionJobs(1);
     expect(String(comments(ticket.id, 'resolution')[0]!.data.text)).toContain('is Done');
-    // A second list change inside the done category (Done → Done-ish) would be the same resolution.
-    await stack.trelloAct('move-card', { cardId: item.id, list: 'Done' });
+
+    // Done → Released: still resolved, the same resolution: its one notice is brought up to date in place.
+    let mark = ledgerMark(stack.trello.ledger);
+    await stack.trelloAct('move-card', { cardId: item.id, list: 'Released' });
+    await resolutionJobs(2);
+    expect(effectsBy(stack.trello.ledger, bot, mark)).toEqual({ [ticket.id]: ['comment.edited'] });
     expect(comments(ticket.id, 'resolution')).toHaveLength(1);
+    expect(String(comments(ticket.id, 'resolution')[0]!.data.text)).toContain('is Released');
+
+    // Reopened (Doing) and done again: news for the ticket, told once.
+    await stack.trelloAct('move-card', { cardId: item.id, list: 'Doing' });
+    await resolutionJobs(3);
+    mark = ledgerMark(stack.trello.ledger);
+    await stack.trelloAct('move-card', { cardId: item.id, list: 'Done' });
+    await resolutionJobs(4);
+    expect(effectsBy(stack.trello.ledger, bot, mark)).toEqual({ [ticket.id]: ['comment.created'] });
+    expect(comments(ticket.id, `resolution 2 of ${item.shortLink}`)).toHaveLength(1);
+    expect(comments(ticket.id, 'resolution')).toHaveLength(2);
   });
 });
+
+/** Waits until `count` notify-resolution jobs have finished: each list move of the backlog card causes one. */
+async function resolutionJobs(count: number): Promise<void> {
+  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  try {
+    await waitFor(async () => {
+      const jobs = await queue.getJobs(['completed', 'failed']);
+      return jobs.filter((job) => job.name === 'notify-resolution').length >= count;
+    }, 20_000);
+  } finally {
+    await queue.close();
+  }
+}

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { readHeartbeats } from '../../workers/heartbeat.ts';
+import { effectsBy, effectsOn } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
@@ -25,12 +26,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const repliesOn = (key: string) => {
-  const issue = [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
-  return stack.jira.state.comments.filter(
-    (c) => c.issueId === issue.id && c.authorId === stack.jira.botCredentials.accountId,
-  );
-};
+const bot = () => stack.jira.botCredentials.accountId;
+/** What the bot did to the issue (from the sandbox's ledger): a `/help` comment asks for one reply created. */
+const effectsOnIssue = (key: string) => effectsOn(stack.jira.ledger, bot(), key);
 
 describe('worker processes', () => {
   it('two worker processes share the work and never run one event twice', async () => {
@@ -38,13 +36,20 @@ describe('worker processes', () => {
 
     for (const key of keys) stack.jira.act.comment({ as: 'ada', issue: key, body: '/help' });
 
-    await waitFor(() => keys.every((key) => repliesOn(key).length > 0), 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(keys.map((key) => repliesOn(key).length)).toEqual(keys.map(() => 1));
+    await waitFor(() => keys.every((key) => effectsOnIssue(key).length > 0), 30_000);
     const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+    await waitFor(async () => (await queue.getJobCounts('active', 'wait', 'delayed')).active === 0, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(effectsBy(stack.jira.ledger, bot())).toEqual(
+      Object.fromEntries(keys.map((key) => [key, ['comment.created']])),
+    );
     const completed = await queue.getJobs(['completed']);
     await queue.close();
     expect(new Set(completed.map((job) => job.processedBy)).size).toBe(2);
+    // Each job ran once: a second run finds its stored results and the reply, and reports it unchanged.
+    expect(completed.map((job) => [job.attemptsStarted, job.returnvalue])).toEqual(
+      completed.map(() => [1, { ran: ['help #1'], reply: 'created' }]),
+    );
   });
 
   it('a 429 from the tracker pauses the queue for Retry-After, then the job succeeds once', async () => {
@@ -61,16 +66,16 @@ describe('worker processes', () => {
 
     stack.jira.act.comment({ as: 'ada', issue: `OPS-${ISSUES + 1}`, body: '/help' });
 
-    await waitFor(() => repliesOn(`OPS-${ISSUES + 1}`).length === 1, 20_000);
+    await waitFor(() => effectsOnIssue(`OPS-${ISSUES + 1}`).length > 0, 20_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(repliesOn(`OPS-${ISSUES + 1}`)).toHaveLength(1);
+    expect(effectsOnIssue(`OPS-${ISSUES + 1}`)).toEqual(['comment.created']);
   });
 
   it('a 503 with Retry-After is waited out like a 429, not retried at the next backoff step', async () => {
     const key = `OPS-${ISSUES + 1}`;
     const target = [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
-    const before = repliesOn(key).length;
+    const before = effectsOnIssue(key).length;
     stack.jira.injectFault({
       pathPrefix: `/rest/api/3/issue/${target.id}/comment`,
       method: 'POST',
@@ -82,8 +87,10 @@ describe('worker processes', () => {
 
     stack.jira.act.comment({ as: 'ada', issue: key, body: '/help' });
 
-    await waitFor(() => repliesOn(key).length === before + 1, 20_000);
+    await waitFor(() => effectsOnIssue(key).length > before, 20_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(effectsOnIssue(key).slice(before)).toEqual(['comment.created']);
   });
 
   it('SIGTERM lets a worker finish and exit cleanly', async () => {

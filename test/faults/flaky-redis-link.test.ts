@@ -42,7 +42,7 @@ it('F15: a flaky link to Redis (+50 ms round trip, resets) reconnects, loses not
   const flaky = answers.filter((answer) => answer.at >= result.downAt && answer.at < result.upAt);
   const errors = flaky.filter((answer) => answer.status !== 202 && answer.status !== 200).length;
   process.stdout.write(
-    `[fault F15] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} ` +
+    `[fault F15] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} extra=${result.extra} rerun=${result.rerun} ` +
       `unacked=${result.unacked} statuses=${JSON.stringify(result.statuses)} ` +
       `flaky: answers=${flaky.length} errors=${errors} p50=${percentile(
         flaky.map((a) => a.ms),
@@ -66,6 +66,8 @@ it('F15: a flaky link to Redis (+50 ms round trip, resets) reconnects, loses not
   expect(result.acked).toBeGreaterThan(20);
   expect(result.lost).toBe(0);
   expect(result.doubled).toBe(0);
+  expect(result.extra).toBe(0);
+  expect(result.rerun).toBe(0);
   expect(Object.keys(result.statuses).filter((status) => !['200', '202', '503'].includes(status))).toEqual(
     [],
   );

@@ -73,7 +73,7 @@ it('F6: Redis full (noeviction) answers 503 never 500, evicts nothing, and runs 
   const evicted = await infoField('evicted_keys');
   const oomLogs = oomLogLines(startedAt);
   process.stdout.write(
-    `[fault F6] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} ` +
+    `[fault F6] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} extra=${result.extra} rerun=${result.rerun} ` +
       `unacked=${result.unacked} statuses=${JSON.stringify(result.statuses)} fullAfter=${fullAfterMs}ms ` +
       `slowest=${result.slowestAnswerDuringOutageMs}ms ` +
       `evicted_keys=${evicted} oomLogLines=${JSON.stringify(oomLogs)} rerunJobs=${rerun} failedJobs=${failed} ` +
@@ -95,6 +95,8 @@ it('F6: Redis full (noeviction) answers 503 never 500, evicts nothing, and runs 
   expect(result.acked).toBeGreaterThan(20);
   expect(result.lost).toBe(0);
   expect(result.doubled).toBe(0);
+  expect(result.extra).toBe(0);
+  expect(result.rerun).toBe(0);
   expect(failed).toBe(0);
   expect(fault.stack.workers.map((worker) => worker.child.pid)).toEqual(workerPids);
   expect(fault.stack.workers.every((worker) => worker.child.exitCode === null)).toBe(true);

@@ -34,4 +34,6 @@ it('F4: Redis hung (SIGSTOP) answers 503 within the API timeout, then everything
   expect(result.slowestAnswerDuringOutageMs).toBeLessThan(5_000);
   expect(result.lost).toBe(0);
   expect(result.doubled).toBe(0);
+  expect(result.extra).toBe(0);
+  expect(result.rerun).toBe(0);
 }, 90_000);

@@ -36,5 +36,7 @@ it('F2: Redis SIGKILLed under load with appendfsync everysec: acknowledged-lost 
   expect(result.acked).toBeGreaterThan(10);
   expect(result.lost).toBeLessThanOrEqual(ackedLastTwoSeconds);
   expect(result.doubled).toBe(0);
+  expect(result.extra).toBe(0);
+  expect(result.rerun).toBe(0);
   expect(Object.keys(result.duringOutage)).toEqual(['503']);
 }, 120_000);

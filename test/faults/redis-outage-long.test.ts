@@ -27,6 +27,8 @@ it('F3: Redis away for 70 s under load: workers resume without a restart, nothin
   if (result.lost > 0) console.log(await describeLost(fault, result));
   expect(result.lost).toBe(0);
   expect(result.doubled).toBe(0);
+  expect(result.extra).toBe(0);
+  expect(result.rerun).toBe(0);
   expect(Object.keys(result.duringOutage)).toEqual(['503']);
   expect(result.slowestAnswerDuringOutageMs).toBeLessThan(5_000);
   expect(fault.stack.workers.map((worker) => worker.child.pid)).toEqual(workerPids);

@@ -31,6 +31,8 @@ describe('Redis stopped under load and started again (F1, F3 short)', () => {
       expect(result.acked).toBeGreaterThan(20);
       expect(result.lost).toBe(0);
       expect(result.doubled).toBe(0);
+      expect(result.extra).toBe(0);
+      expect(result.rerun).toBe(0);
       expect(Object.keys(result.statuses).sort()).toEqual(expect.arrayContaining(['202', '503']));
       expect(
         Object.keys(result.statuses).filter((status) => !['200', '202', '503'].includes(status)),

@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
-import { allEffectsIn, post, replyWrites, sendLikeJira } from '../helpers/faults-load.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import {
+  allEffectsIn,
+  botEffects,
+  effectsPer,
+  ONE_REPLY,
+  post,
+  replyEffects,
+  rerunJobs,
+  type SendRecord,
+  sendLikeJira,
+} from '../helpers/faults-load.ts';
 import { type FaultStack, startFaultStack } from '../helpers/faults-stack.ts';
 
 let fault: FaultStack;
@@ -32,8 +43,9 @@ it('F13: tracker 500s are retried with backoff and end as one reply each', async
   await waitFor(() => allEffectsIn(fault.stack, records), 20_000);
   await sleep(500);
 
-  const writes = replyWrites(fault.stack);
-  expect(records.map((record) => writes.get(record.delivery.commentId))).toEqual([1, 1, 1, 1]);
+  expect(effectsPer(fault.stack, records)).toEqual(records.map(() => ONE_REPLY));
+  expect(botEffects(fault.stack).stray).toEqual([]);
+  expect(await rerunJobs(fault.stack, records)).toEqual([]);
 }, 30_000);
 
 it('F13: a tracker failing every attempt leaves a visible failed job; new work succeeds once it heals', async () => {
@@ -51,8 +63,8 @@ it('F13: a tracker failing every attempt leaves a visible failed job; new work s
 
   expect(failed.attemptsMade).toBe(ATTEMPTS);
   expect(failed.failedReason).toMatch(/500/);
-  expect(replyWrites(fault.stack).get(failing!.delivery.commentId)).toBeUndefined();
-  expect(replyWrites(fault.stack).get(healed!.delivery.commentId)).toBe(1);
+  expect(replyEffects(fault.stack, failing!.delivery.commentId)).toEqual([]);
+  expect(replyEffects(fault.stack, healed!.delivery.commentId)).toEqual(['comment.created']);
 }, 40_000);
 
 it('F13: a burst of 429s with Retry-After pauses the queue, then every reply is written once', async () => {
@@ -65,13 +77,64 @@ it('F13: a burst of 429s with Retry-After pauses the queue, then every reply is 
   await sleep(500);
 
   process.stdout.write(`[fault F13 429x6] drain=${drainS.toFixed(1)}s\n`);
-  const writes = replyWrites(fault.stack);
-  expect(records.map((record) => writes.get(record.delivery.commentId))).toEqual(records.map(() => 1));
+  expect(effectsPer(fault.stack, records)).toEqual(records.map(() => ONE_REPLY));
+  expect(botEffects(fault.stack).stray).toEqual([]);
+  expect(await rerunJobs(fault.stack, records)).toEqual([]);
   expect(drainS).toBeGreaterThanOrEqual(1);
 }, 40_000);
 
-// The Jira adapter sets no request timeout (jira.js has none, undici waits up to 300 s for headers): a hung
-// tracker holds a worker slot for as long as it hangs. What is checked here is that intake does not notice.
+it('F13: a 429 holds every job for Retry-After and spends no attempt of the refused job', async () => {
+  const queue = fault.queue();
+  const limiterKey = `{${fault.stack.queuePrefix}}:${QUEUE_NAME}:limiter`;
+  const refused = fault.nextDelivery();
+  const issueId = (JSON.parse(refused.body) as { issue: { id: string } }).issue.id;
+  fault.stack.jira.injectFault({
+    pathPrefix: `/rest/api/3/issue/${issueId}/comment`,
+    method: 'POST',
+    status: 429,
+    count: 1,
+    retryAfterSeconds: 2,
+  });
+
+  const [first] = await Promise.all([sendLikeJira(fault.stack.apiUrl, refused, Date.now() + 5_000)]);
+  // The pause is BullMQ's limiter key set far above the worker's limiter max (1,000,000) until it expires.
+  const pausedMs = await waitFor(async () => {
+    const [[, count], [, ttl]] = (await fault.client.multi().get(limiterKey).pttl(limiterKey).exec()) as [
+      [null, string | null],
+      [null, number],
+    ];
+    return Number(count) > 1_000_000 && ttl > 0 ? ttl : undefined;
+  }, 10_000);
+  const pauseEndsAt = Date.now() + pausedMs;
+  const held = await send(4);
+  const records = [first!, ...held];
+  await waitFor(() => allEffectsIn(fault.stack, records), 20_000);
+  await sleep(300);
+
+  const replyAt = (record: SendRecord) =>
+    Date.parse(
+      fault.stack.jira.ledger.find(
+        (effect) =>
+          effect.kind === 'comment.created' &&
+          JSON.stringify(effect.value).includes(`reply-${record.delivery.commentId}`),
+      )!.at,
+    );
+  const jobs = await Promise.all(
+    records.map((record) => queue.getJob(`run-commands.jira.${record.delivery.id}`)),
+  );
+  process.stdout.write(
+    `[fault F13 429 pause] paused=${pausedMs}ms heldReplies=${held.map((r) => replyAt(r) - pauseEndsAt).join(',')}ms attempts=${jobs.map((j) => j?.attemptsMade).join(',')}\n`,
+  );
+  expect(effectsPer(fault.stack, records)).toEqual(records.map(() => ONE_REPLY));
+  // The jobs sent during the pause waited for it, though a worker slot was free for each of them.
+  for (const record of held) expect(replyAt(record)).toBeGreaterThanOrEqual(pauseEndsAt - 250);
+  // The refused job went back to the queue as it was: it made as many attempts as a job never refused.
+  expect(jobs.map((job) => job?.attemptsMade)).toEqual(jobs.map(() => jobs[1]?.attemptsMade));
+  expect(jobs[0]?.failedReason ?? '').toBe('');
+}, 40_000);
+
+// 6 s is below TRACKER_TIMEOUT_MS (30 s by default): the slow answers arrive and each reply is written once. What
+// is checked here is that a slow tracker holds worker slots only, and intake does not notice.
 it('F14: a slow tracker (6 s per comment) leaves intake latency unchanged and writes each reply once', async () => {
   const baseline = await Promise.all(
     Array.from({ length: 20 }, () => post(fault.stack.apiUrl, fault.nextDelivery())),
@@ -90,6 +153,7 @@ it('F14: a slow tracker (6 s per comment) leaves intake latency unchanged and wr
   );
   expect(Date.now() - slowStarted).toBeGreaterThanOrEqual(6_000);
   expect(p99(during)).toBeLessThan(Math.max(500, p99(baseline) * 3));
-  const writes = replyWrites(fault.stack);
-  expect(slow.map((record) => writes.get(record.delivery.commentId))).toEqual([1, 1, 1, 1]);
+  expect(effectsPer(fault.stack, slow)).toEqual(slow.map(() => ONE_REPLY));
+  expect(botEffects(fault.stack).stray).toEqual([]);
+  expect(await rerunJobs(fault.stack, slow)).toEqual([]);
 }, 40_000);

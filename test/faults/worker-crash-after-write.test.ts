@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
-import { replyWrites, sendLikeJira } from '../helpers/faults-load.ts';
+import { replyEffects, sendLikeJira } from '../helpers/faults-load.ts';
 import { type FaultStack, startFaultStack } from '../helpers/faults-stack.ts';
 
 let fault: FaultStack;
@@ -51,6 +51,6 @@ it('F8: a worker SIGKILLed after its comment POST landed but before the answer: 
   expect(finished.finishedOn).toBeGreaterThan(killedAt);
   expect(finished.failedReason).toBeUndefined();
   expect(finished.processedBy).not.toContain(`:${victim.child.pid}`);
-  expect(replyWrites(stack).get(record.delivery.commentId)).toBe(1);
+  expect(replyEffects(stack, record.delivery.commentId)).toEqual(['comment.created']);
   expect(replies()).toHaveLength(1);
 }, 60_000);

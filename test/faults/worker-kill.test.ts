@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
 import type { SandboxFault } from '../../src/sandbox/sandbox-part.ts';
-import { type Delivery, replyWrites, type SendRecord, sendLikeJira } from '../helpers/faults-load.ts';
+import { type Delivery, replyEffects, type SendRecord, sendLikeJira } from '../helpers/faults-load.ts';
 import { type FaultStack, startFaultStack } from '../helpers/faults-stack.ts';
 
 let faults: FaultStack;
@@ -36,7 +36,7 @@ async function sendAndFindWorker(delivery: Delivery, fault: SandboxFault) {
 /** The reply to a delivery's comment was POSTed once and exists once. */
 function expectOneReply(record: SendRecord) {
   expect(record.acked).toBe(true);
-  expect(replyWrites(faults.stack).get(record.delivery.commentId)).toBe(1);
+  expect(replyEffects(faults.stack, record.delivery.commentId)).toEqual(['comment.created']);
   expect(
     faults.stack.jira.state.comments.filter((comment) =>
       JSON.stringify(comment.body).includes(`reply-${record.delivery.commentId}"`),
@@ -62,7 +62,7 @@ async function killMidJob(slowMethod: 'GET' | 'POST') {
   const killedAt = Date.now();
   await victim.stop('SIGKILL');
   await sleep(2_000);
-  const landedWhileDead = replyWrites(stack).get(record.delivery.commentId) ?? 0;
+  const landedWhileDead = replyEffects(stack, record.delivery.commentId).length;
   await waitFor(async () => (await queue.getJob(job.id!))?.finishedOn, 30_000);
   await sleep(500);
   const finished = (await queue.getJob(job.id!))!;
@@ -91,7 +91,7 @@ it('F8: a worker SIGKILLed before its write: the re-run writes the reply, once',
     `[fault F8 GET] landedWhileDead=${run.landedWhileDead} recovery=${recoveryS.toFixed(1)}s\n`,
   );
   expect(run.landedWhileDead).toBe(0);
-  expect(replyWrites(stack).get(run.record.delivery.commentId)).toBe(1);
+  expect(replyEffects(stack, run.record.delivery.commentId)).toEqual(['comment.created']);
 }, 60_000);
 
 /**
@@ -133,7 +133,7 @@ it('F9: a worker frozen past its lock wakes after another worker re-ran the job:
 
   const finished = (await queue.getJob(job.id!))!;
   process.stdout.write(
-    `[fault F9] frozen=${rerunAfterS.toFixed(1)}s rerunBy=${finished.processedBy} replies=${replyWrites(faults.stack).get(record.delivery.commentId) ?? 0}\n`,
+    `[fault F9] frozen=${rerunAfterS.toFixed(1)}s rerunBy=${finished.processedBy} replies=${replyEffects(faults.stack, record.delivery.commentId).length}\n`,
   );
   expect(finished.processedBy).not.toContain(`:${victim.child.pid}`);
   expectOneReply(record);

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
-import { allEffectsIn, replyWrites, runLoad, sendLikeJira, tally } from '../helpers/faults-load.ts';
+import { allEffectsIn, replyEffects, runLoad, sendLikeJira, tally } from '../helpers/faults-load.ts';
 import { type FaultStack, startFaultStack } from '../helpers/faults-stack.ts';
 
 let fault: FaultStack;
@@ -74,7 +74,7 @@ it('F10: a worker SIGTERMed with jobs in flight finishes them, exits 0, and the 
   // Late duplicates would show up shortly after the last reply.
   await sleep(1_000);
 
-  const result = tally(stack, records);
+  const result = await tally(stack, records);
   const jobs = await Promise.all(
     records.map(async (record) => (await queue.getJob(`run-commands.jira.${record.delivery.id}`))!),
   );
@@ -84,7 +84,7 @@ it('F10: a worker SIGTERMed with jobs in flight finishes them, exits 0, and the 
   const startedAfterSignal = victimJobs.filter((job) => (job.processedOn ?? 0) > killedAt).length;
   const shutdownS = (exitedAt - killedAt) / 1_000;
   process.stdout.write(
-    `[fault F10] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} ` +
+    `[fault F10] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} extra=${result.extra} rerun=${result.rerun} ` +
       `unacked=${result.unacked} stalled=${stalled} inFlightAtSignal=${inFlight.length} exit=${exitCode} ` +
       `shutdown=${shutdownS.toFixed(1)}s drain=${drainS.toFixed(1)}s victimJobs=${victimJobs.length} startedAfterSignal=${startedAfterSignal} ` +
       `statuses=${JSON.stringify(result.statuses)}\n`,
@@ -93,6 +93,8 @@ it('F10: a worker SIGTERMed with jobs in flight finishes them, exits 0, and the 
   expect(result.unacked).toBe(0);
   expect(result.lost).toBe(0);
   expect(result.doubled).toBe(0);
+  expect(result.extra).toBe(0);
+  expect(result.rerun).toBe(0);
   expect(exitCode).toBe(0);
   expect(shutdownS).toBeLessThan(GRACE_MS / 1_000);
   expect(stalled).toBe(0);
@@ -134,7 +136,7 @@ it('F10: a job that outlasts the grace period: the worker exits 1 at the deadlin
   process.stdout.write(
     `[fault F10 grace] exit=${exitCode} shutdown=${shutdownS.toFixed(1)}s grace=${GRACE_MS / 1_000}s ` +
       `recovery=${recoveryS.toFixed(1)}s stalled=${finished.stalledCounter} by=${finished.processedBy} ` +
-      `replies=${replyWrites(stack).get(record.delivery.commentId) ?? 0}\n`,
+      `replies=${replyEffects(stack, record.delivery.commentId).length}\n`,
   );
   expect(record.acked).toBe(true);
   expect(exitCode).toBe(1);
@@ -143,5 +145,5 @@ it('F10: a job that outlasts the grace period: the worker exits 1 at the deadlin
   expect(finished.processedBy).not.toMatch(new RegExp(`:${victim.child.pid}$`));
   expect(finished.failedReason).toBeUndefined();
   expect(finished.stalledCounter).toBe(1);
-  expect(replyWrites(stack).get(record.delivery.commentId)).toBe(1);
+  expect(replyEffects(stack, record.delivery.commentId)).toEqual(['comment.created']);
 }, 60_000);

@@ -16,7 +16,13 @@ afterAll(async () => {
 });
 
 type Tracker = 'jira' | 'trello';
-const ANSWERS = new Set([200, 202, 400, 401, 413, 415, 503]);
+// No 503: Redis is up for the whole run, so refusing a delivery "for now" would lose it for good.
+const ANSWERS = new Set([200, 202, 400, 401, 413, 415]);
+/**
+ * Share of signed well-typed deliveries that must be enqueued (202), about two thirds of what a run gets (0.61 and
+ * 0.27): many generated Trello actions are of types the service rightly ignores (200).
+ */
+const ACCEPTED_FLOOR: Record<Tracker, number> = { jira: 0.4, trello: 0.18 };
 
 const id = fc.oneof(
   fc.string({ minLength: 1, maxLength: 24 }),
@@ -238,20 +244,23 @@ describe('webhook routes under fuzzed bodies, headers and signatures', () => {
     ['trello, raw bytes', cases('trello', rawBody)],
   ];
 
-  it.each(properties)('%s: only 2xx/400/401/413/415/503, each within 2 s', async (label, arbitrary) => {
+  it.each(properties)('%s: only 2xx/400/401/413/415, each within 2 s', async (label, arbitrary) => {
     let runs = 0;
-    let through = 0;
+    let accepted = 0;
     await fc.assert(
       fc.asyncProperty(arbitrary, async (c) => {
         runs += 1;
-        if ((await send(c)).statusCode < 300) through += 1;
+        if ((await send(c)).statusCode === 202) accepted += 1;
       }),
       { numRuns: 1_000, ...BOUNDED, interruptAfterTimeLimit: 3_000 },
     );
 
     expect(runs).toBeGreaterThan(300);
-    // The well-typed cases must reach normalising, planning and the queue, or they test only the validator.
-    if (label.includes('well-typed')) expect(through / runs).toBeGreaterThan(0.5);
+    // The well-typed cases must reach normalising, planning and the queue (202: a job was enqueued), or they test
+    // only the validator; a 200 "ignored" stopped before the queue.
+    process.stdout.write(`[fuzz] ${label}: ${runs} runs, ${accepted} accepted (202)\n`);
+    if (label.includes('well-typed'))
+      expect(accepted / runs).toBeGreaterThan(ACCEPTED_FLOOR[label.startsWith('jira') ? 'jira' : 'trello']);
   });
 
   it('memory stays flat across repeated equal batches', async () => {

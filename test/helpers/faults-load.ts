@@ -1,5 +1,8 @@
+import { Queue } from 'bullmq';
 import type { Stack } from '../../scripts/lib/stack.ts';
 import { STACK_JIRA_SECRET } from '../../scripts/lib/stack.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import type { Effect, EffectKind } from '../../src/sandbox/ledger.ts';
 import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
 
 export interface Delivery {
@@ -127,31 +130,84 @@ export async function runLoad(options: LoadOptions): Promise<SendRecord[]> {
   return records;
 }
 
-/** Reply comments the bot created (POSTs recorded by the sandbox) per source comment id. */
-export function replyWrites(stack: Stack): Map<string, number> {
-  const counts = new Map<string, number>();
-  const bot = stack.jira.botCredentials.accountId;
-  for (const write of stack.jira.writes) {
-    if (write.method !== 'POST' || write.actor !== bot || !/\/comment$/.test(write.path.split('?')[0]!))
-      continue;
-    const match = /backlog-refinery · reply-(\d+)"/.exec(JSON.stringify(write.body));
-    if (match) counts.set(match[1]!, (counts.get(match[1]!) ?? 0) + 1);
-  }
-  return counts;
+const REPLY_MARKER = /backlog-refinery · reply-(\d+)/;
+
+export interface BotEffects {
+  /** Per source comment id: what the bot did to its `/help` reply (created, edited, deleted), in order. */
+  perComment: Map<string, EffectKind[]>;
+  /** Effects of the bot that belong to no reply: nothing a `/help` delivery asked for. */
+  stray: Effect[];
 }
+
+/** The bot's effects on the Jira sandbox, from its ledger (every change, not just the POSTs). */
+export function botEffects(stack: Stack): BotEffects {
+  const perComment = new Map<string, EffectKind[]>();
+  const stray: Effect[] = [];
+  const bot = stack.jira.botCredentials.accountId;
+  for (const effect of stack.jira.ledger) {
+    if (effect.actor !== bot) continue;
+    const source = effect.kind.startsWith('comment.') && REPLY_MARKER.exec(JSON.stringify(effect.value))?.[1];
+    if (source) perComment.set(source, [...(perComment.get(source) ?? []), effect.kind]);
+    else stray.push(effect);
+  }
+  return { perComment, stray };
+}
+
+/** What the bot did for the `/help` comment `commentId`; its one intended effect is ['comment.created']. */
+export function replyEffects(stack: Stack, commentId: string): EffectKind[] {
+  return botEffects(stack).perComment.get(commentId) ?? [];
+}
+
+/** The one intended effect of a `/help` delivery. */
+export const ONE_REPLY: readonly EffectKind[] = ['comment.created'];
+
+/** replyEffects for each record, in order: compare with `records.map(() => ONE_REPLY)`. */
+export function effectsPer(stack: Stack, records: readonly SendRecord[]): EffectKind[][] {
+  const { perComment } = botEffects(stack);
+  return records.map((record) => perComment.get(record.delivery.commentId) ?? []);
+}
+
+const exactlyOnce = (effects: readonly EffectKind[]) => effects.length === 1 && effects[0] === ONE_REPLY[0];
 
 export interface Tally {
   sent: number;
   acked: number;
   lost: number;
+  /** Deliveries whose effects were more than (or other than) one reply created: a job run twice edits it. */
   doubled: number;
+  /** Bot effects no delivery asked for. */
+  extra: number;
+  /** Jobs that ran their handler again within one attempt (no crash, stall or retry to explain it). */
+  rerun: number;
   /** Deliveries that got no acknowledgement before the deadline (the sender would keep retrying). */
   unacked: number;
   statuses: Record<string, number>;
 }
 
-export function tally(stack: Stack, records: readonly SendRecord[]): Tally {
-  const writes = replyWrites(stack);
+/**
+ * Deliveries whose job ran its handler more than once in one attempt. A `/help` job reports the reply it wrote, and
+ * a second run finds its stored results and the reply in place, so it writes nothing the ledger could show and
+ * reports "unchanged". A job moved to active more than once (stalled, retried) may rightly have found its reply.
+ */
+export async function rerunJobs(stack: Stack, records: readonly SendRecord[]): Promise<string[]> {
+  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  queue.on('error', () => undefined);
+  try {
+    const jobs = await Promise.all(
+      records.map((record) => queue.getJob(`run-commands.jira.${record.delivery.id}`)),
+    );
+    return jobs
+      .filter((job) => job?.finishedOn && job.attemptsStarted === 1)
+      .filter((job) => (job!.returnvalue as { reply?: string } | null)?.reply !== 'created')
+      .map((job) => job!.id!);
+  } finally {
+    await queue.close();
+  }
+}
+
+export async function tally(stack: Stack, records: readonly SendRecord[]): Promise<Tally> {
+  const { perComment, stray } = botEffects(stack);
+  const effectsOf = (record: SendRecord) => perComment.get(record.delivery.commentId) ?? [];
   const statuses: Record<string, number> = {};
   for (const record of records)
     for (const attempt of record.attempts) statuses[attempt.status] = (statuses[attempt.status] ?? 0) + 1;
@@ -159,8 +215,11 @@ export function tally(stack: Stack, records: readonly SendRecord[]): Tally {
   return {
     sent: records.length,
     acked: acked.length,
-    lost: acked.filter((record) => (writes.get(record.delivery.commentId) ?? 0) === 0).length,
-    doubled: records.filter((record) => (writes.get(record.delivery.commentId) ?? 0) > 1).length,
+    lost: acked.filter((record) => effectsOf(record).length === 0).length,
+    doubled: records.filter((record) => effectsOf(record).length > 0 && !exactlyOnce(effectsOf(record)))
+      .length,
+    extra: stray.length,
+    rerun: (await rerunJobs(stack, records)).length,
     unacked: records.length - acked.length,
     statuses,
   };
@@ -168,6 +227,6 @@ export function tally(stack: Stack, records: readonly SendRecord[]): Tally {
 
 /** True once every acknowledged delivery has its reply. */
 export function allEffectsIn(stack: Stack, records: readonly SendRecord[]): boolean {
-  const writes = replyWrites(stack);
-  return records.every((record) => !record.acked || (writes.get(record.delivery.commentId) ?? 0) > 0);
+  const { perComment } = botEffects(stack);
+  return records.every((record) => !record.acked || perComment.has(record.delivery.commentId));
 }

@@ -1,5 +1,5 @@
 import { waitFor } from '../../scripts/lib/stack.ts';
-import { allEffectsIn, replyWrites, runLoad, type SendRecord, type Tally, tally } from './faults-load.ts';
+import { allEffectsIn, replyEffects, runLoad, type SendRecord, type Tally, tally } from './faults-load.ts';
 import type { FaultStack } from './faults-stack.ts';
 
 export interface OutageOptions {
@@ -64,7 +64,7 @@ export async function runOutage(fault: FaultStack, options: OutageOptions): Prom
     ...attempts.filter((a) => a.at >= upAt && (a.status === 202 || a.status === 200)).map((a) => a.at + a.ms),
   );
   return {
-    ...tally(stack, records),
+    ...(await tally(stack, records)),
     records,
     downAt,
     upAt,
@@ -77,9 +77,10 @@ export async function runOutage(fault: FaultStack, options: OutageOptions): Prom
 
 /** Where the jobs of lost deliveries are: what to look at when a row fails. */
 export async function describeLost(fault: FaultStack, result: OutageResult): Promise<string[]> {
-  const writes = replyWrites(fault.stack);
   const queue = fault.queue();
-  const lost = result.records.filter((r) => r.acked && (writes.get(r.delivery.commentId) ?? 0) === 0);
+  const lost = result.records.filter(
+    (r) => r.acked && replyEffects(fault.stack, r.delivery.commentId).length === 0,
+  );
   return Promise.all(
     lost.map(async (record) => {
       const job = await queue.getJob(`run-commands.jira.${record.delivery.id}`);
@@ -92,9 +93,9 @@ export async function describeLost(fault: FaultStack, result: OutageResult): Pro
 
 /** One line per run, in the shape the reliability notes ask for. */
 export function report(row: string, result: OutageResult): void {
-  const { sent, acked, lost, doubled, unacked, statuses } = result;
+  const { sent, acked, lost, doubled, extra, rerun, unacked, statuses } = result;
   process.stdout.write(
-    `[fault ${row}] sent=${sent} acked=${acked} lost=${lost} doubled=${doubled} unacked=${unacked} ` +
+    `[fault ${row}] sent=${sent} acked=${acked} lost=${lost} doubled=${doubled} extra=${extra} rerun=${rerun} unacked=${unacked} ` +
       `statuses=${JSON.stringify(statuses)} during=${JSON.stringify(result.duringOutage)} ` +
       `slowest503=${result.slowestAnswerDuringOutageMs}ms firstAck=${result.firstAckAfterUpS.toFixed(1)}s ` +
       `drain=${result.drainS.toFixed(1)}s\n`,

@@ -99,6 +99,7 @@ export function createIssue(world: JiraWorld, actorId: string, input: NewIssueIn
     components: [...(input.components ?? [])],
   };
   world.state.issues.set(id, issue);
+  world.ledger.record({ item: issue.key, actor: actorId, kind: 'item.created' });
   emitIssueEvent(world, 'jira:issue_created', 'issue_created', actorId, issue);
   return issue;
 }
@@ -159,8 +160,22 @@ export function editIssue(
     items.push(jira('labels', issue.labels.join(' '), labels.join(' ')));
     issue.labels = labels;
   }
+  for (const item of items) world.ledger.record(editEffect(issue, actorId, item));
+  if (items.length === 0) world.ledger.record({ item: issue.key, actor: actorId, kind: 'unchanged' });
   record(world, actorId, issue, items, 'issue_updated');
   return items;
+}
+
+function editEffect(issue: SandboxIssue, actor: string, change: ChangeItem) {
+  const kind =
+    change.fieldtype === 'custom'
+      ? 'field.set'
+      : change.field === 'labels'
+        ? 'labels.set'
+        : change.field === 'summary'
+          ? 'summary.set'
+          : 'description.set';
+  return { item: issue.key, actor, kind, target: change.field, value: change.toString } as const;
 }
 
 export function transitionIssue(
@@ -187,6 +202,7 @@ export function transitionIssue(
     to: to.id,
     toString: to.name,
   };
+  world.ledger.record({ item: issue.key, actor: actorId, kind: 'status.set', value: to.name });
   record(world, actorId, issue, [item], 'issue_generic');
 }
 
@@ -210,5 +226,6 @@ export function setSprints(
     toString: names(sprintIds),
   };
   issue.sprintIds = [...sprintIds];
+  world.ledger.record({ item: issue.key, actor: actorId, kind: 'sprint.set', value: [...sprintIds] });
   record(world, actorId, issue, [item], 'issue_updated');
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createLedger, type Effect, silentLedger } from '../ledger.ts';
 import type { RecordedWrite, SandboxFault, SandboxPart, SandboxWebhookTarget } from '../sandbox-part.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { actorOf, jiraError, takeFault } from './http.ts';
@@ -33,6 +34,8 @@ export interface JiraSandbox extends SandboxPart {
   readonly state: JiraState;
   readonly deliveries: Delivery[];
   readonly act: PersonActions;
+  /** Every effect a write had, per item, in order (seeding is not recorded). */
+  readonly ledger: readonly Effect[];
   seed(seed: JiraSeed): SeedResult;
   /** Resolves when every webhook queued so far was delivered or given up on. */
   settled(): Promise<void>;
@@ -55,6 +58,8 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
   const faults: SandboxFault[] = [];
   const actors = new WeakMap<FastifyRequest, string>();
   const lateAnswers = new WeakMap<FastifyRequest, number>();
+  const now = options.now ?? (() => new Date());
+  const ledger = createLedger(now);
   let site = `http://127.0.0.1${PREFIX}`;
   // The site's admin webhook points where the sandbox delivers, as an admin would have set it up.
   const freshState = () => {
@@ -72,10 +77,11 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
   };
   const world: JiraWorld = {
     state: freshState(),
-    now: options.now ?? (() => new Date()),
+    now,
     site: () => site,
     webhooks,
     botAccountId,
+    ledger,
   };
   const act = createPersonActions(world);
   const deps: ApiDeps = { world, actor: (request) => actors.get(request) ?? botAccountId };
@@ -84,13 +90,14 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     // In place: route modules hold on to the state object.
     Object.assign(world.state, freshState());
     writes.length = 0;
+    ledger.clear();
     faults.length = 0;
     webhooks.reset();
   }
 
   function seed(input: JiraSeed): SeedResult {
     const silent = { ...webhooks, send: () => {} };
-    return applySeed({ ...world, webhooks: silent }, input, toAdf);
+    return applySeed({ ...world, webhooks: silent, ledger: silentLedger }, input, toAdf);
   }
 
   function registerApi(api: FastifyInstance): void {
@@ -163,6 +170,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     name: 'jira',
     prefix: PREFIX,
     writes,
+    ledger: ledger.effects,
     botCredentials: { email: BOT_EMAIL, apiToken: 'sandbox-token', accountId: botAccountId },
     get state() {
       return world.state;
@@ -182,6 +190,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
             injectFault: (fault) => faults.push({ ...fault }),
             dump: () => dumpState(world.state),
             writes: () => writes,
+            ledger: () => ledger.effects,
             deliveries: async () => webhooks.deliveries,
           }),
         { prefix: '/_sandbox/jira' },

@@ -117,8 +117,14 @@ export function createPersonActions(world: JiraWorld): PersonActions {
       return issue;
     },
     link(input) {
-      actor(input.as);
-      linkIssues(world, issueOf(input.from), issueOf(input.to), input.type ?? 'Relates', input.system);
+      linkIssues(
+        world,
+        actor(input.as),
+        issueOf(input.from),
+        issueOf(input.to),
+        input.type ?? 'Relates',
+        input.system,
+      );
     },
     startSprint(input) {
       const sprint = sprintOf(input.sprintId);

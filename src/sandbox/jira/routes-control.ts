@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type Effect, type LedgerQuery, ledgerView } from '../ledger.ts';
 import type { SandboxFault } from '../sandbox-part.ts';
 import { guarded } from './http.ts';
 import type { PersonActions } from './person-actions.ts';
@@ -11,6 +12,7 @@ export interface ControlDeps {
   injectFault(fault: SandboxFault): void;
   dump(): unknown;
   writes(): unknown;
+  ledger(): readonly Effect[];
   deliveries(): Promise<unknown>;
 }
 
@@ -31,6 +33,7 @@ export function controlRoutes(app: FastifyInstance, deps: ControlDeps): void {
   });
   app.get('/state', () => deps.dump());
   app.get('/writes', () => deps.writes());
+  app.get<{ Querystring: LedgerQuery }>('/ledger', (request) => ledgerView(deps.ledger(), request.query));
   app.get('/deliveries', () => deps.deliveries());
   app.post<{ Body: SandboxFault }>('/faults', (request) => {
     deps.injectFault(request.body);

@@ -18,7 +18,7 @@ interface RemoteBody {
   object?: { url?: string; title?: string };
 }
 
-export function linkRoutes(app: FastifyInstance, { world }: ApiDeps): void {
+export function linkRoutes(app: FastifyInstance, { world, actor }: ApiDeps): void {
   const { state } = world;
   const remoteView = (link: SandboxRemoteLink) => ({
     id: link.id,
@@ -36,14 +36,14 @@ export function linkRoutes(app: FastifyInstance, { world }: ApiDeps): void {
     const from = findIssue(state, inwardIssue?.key ?? inwardIssue?.id ?? '');
     const to = findIssue(state, outwardIssue?.key ?? outwardIssue?.id ?? '');
     if (!from || !to) return issueNotFound(reply);
-    linkIssues(world, from, to, typeName);
+    linkIssues(world, actor(request), from, to, typeName);
     return reply.code(201).send();
   });
 
   app.delete<{ Params: { linkId: string } }>('/rest/api/3/issueLink/:linkId', (request, reply) => {
     const link = state.links.find((l) => l.id === request.params.linkId);
     if (!link) return jiraError(reply, 404, ['No issue link with id exists.']);
-    unlinkIssues(world, link);
+    unlinkIssues(world, actor(request), link);
     return reply.code(204).send();
   });
 
@@ -85,6 +85,13 @@ export function linkRoutes(app: FastifyInstance, { world }: ApiDeps): void {
     link.relationship = relationship;
     link.object = { url: object.url, title: object.title };
     if (!existing) state.remoteLinks.push(link);
+    world.ledger.record({
+      item: issue.key,
+      actor: actor(request),
+      kind: 'remotelink.set',
+      target: globalId,
+      value: object.url,
+    });
     const view = remoteView(link);
     return reply.code(existing ? 200 : 201).send({ id: view.id, self: view.self });
   });
@@ -100,6 +107,12 @@ export function linkRoutes(app: FastifyInstance, { world }: ApiDeps): void {
       );
       if (state.remoteLinks.length === before)
         return jiraError(reply, 404, ['No remote link with the given globalId exists.']);
+      world.ledger.record({
+        item: issue.key,
+        actor: actor(request),
+        kind: 'remotelink.deleted',
+        target: request.query.globalId,
+      });
       return reply.code(204).send();
     },
   );

@@ -34,6 +34,13 @@ export function addComment(
   };
   world.state.comments.push(comment);
   issue.updated = now;
+  world.ledger.record({
+    item: issue.key,
+    actor: actorId,
+    kind: 'comment.created',
+    target: comment.id,
+    value: body,
+  });
   notifyWatchers(world, issue, actorId, 'comment', { publicComment: !comment.internal });
   emitCommentEvent(world, 'comment_created', comment, issue);
   emitIssueEvent(world, 'jira:issue_updated', 'issue_commented', actorId, issue, { comment });
@@ -51,6 +58,13 @@ export function updateComment(
   comment.body = body;
   comment.updateAuthorId = actorId;
   comment.updated = jiraDate(world.now());
+  world.ledger.record({
+    item: issue.key,
+    actor: actorId,
+    kind: 'comment.edited',
+    target: comment.id,
+    value: body,
+  });
   emitCommentEvent(world, 'comment_updated', comment, issue);
   emitIssueEvent(world, 'jira:issue_updated', 'issue_comment_edited', actorId, issue, { comment });
 }
@@ -59,6 +73,13 @@ export function deleteComment(world: JiraWorld, actorId: string, comment: Sandbo
   const issue = world.state.issues.get(comment.issueId);
   world.state.comments = world.state.comments.filter((c) => c !== comment);
   if (!issue) return;
+  world.ledger.record({
+    item: issue.key,
+    actor: actorId,
+    kind: 'comment.deleted',
+    target: comment.id,
+    value: comment.body,
+  });
   emitCommentEvent(world, 'comment_deleted', comment, issue);
   emitIssueEvent(world, 'jira:issue_updated', 'issue_comment_deleted', actorId, issue, { comment });
 }
@@ -66,6 +87,7 @@ export function deleteComment(world: JiraWorld, actorId: string, comment: Sandbo
 /** Duplicate requests answer as if created, like Jira ("the response indicates that the issue link was created"). */
 export function linkIssues(
   world: JiraWorld,
+  actorId: string,
   from: SandboxIssue,
   to: SandboxIssue,
   typeName: string,
@@ -74,7 +96,10 @@ export function linkIssues(
   const known = world.state.links.find(
     (l) => l.fromId === from.id && l.toId === to.id && l.typeName.toLowerCase() === typeName.toLowerCase(),
   );
-  if (known) return known;
+  if (known) {
+    world.ledger.record({ item: from.key, actor: actorId, kind: 'unchanged', target: to.key });
+    return known;
+  }
   const link: SandboxLink = {
     id: String(world.state.nextId.link++),
     typeName,
@@ -83,13 +108,30 @@ export function linkIssues(
     ...(system && { system }),
   };
   world.state.links.push(link);
+  recordLinkEnds(world, actorId, link, 'link.created');
   emitLinkEvent(world, 'issuelink_created', link);
   return link;
 }
 
-export function unlinkIssues(world: JiraWorld, link: SandboxLink): void {
+export function unlinkIssues(world: JiraWorld, actorId: string, link: SandboxLink): void {
   world.state.links = world.state.links.filter((l) => l !== link);
+  recordLinkEnds(world, actorId, link, 'link.deleted');
   emitLinkEvent(world, 'issuelink_deleted', link);
+}
+
+/** A link changes both issues: each one's ledger names the other end. */
+function recordLinkEnds(
+  world: JiraWorld,
+  actor: string,
+  link: SandboxLink,
+  kind: 'link.created' | 'link.deleted',
+): void {
+  const from = world.state.issues.get(link.fromId);
+  const to = world.state.issues.get(link.toId);
+  if (!from || !to) return;
+  const value = link.typeName;
+  world.ledger.record({ item: from.key, actor, kind, target: to.key, value });
+  world.ledger.record({ item: to.key, actor, kind, target: from.key, value });
 }
 
 export function startSprint(world: JiraWorld, sprint: SandboxSprint, endDate?: string): void {

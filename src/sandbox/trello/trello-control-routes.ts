@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Effect, LedgerQuery } from '../ledger.ts';
 import type { SandboxFault } from '../sandbox-part.ts';
 import type { TrelloModel } from './trello-model.ts';
 import {
@@ -111,6 +112,7 @@ type Body = Record<string, string | undefined>;
 export interface ControlHooks {
   personId: string;
   state(): unknown;
+  ledger(query: LedgerQuery): Effect[];
   injectFault(fault: SandboxFault): void;
   reset(): void;
 }
@@ -126,6 +128,7 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
 
   app.post<{ Body: SeedBoard }>('/seed', async (request) => seedBoard(model, request.body));
   app.get('/state', async () => hooks.state());
+  app.get<{ Querystring: LedgerQuery }>('/ledger', async (request) => hooks.ledger(request.query));
   app.post<{ Body: SandboxFault }>('/faults', async (request) => {
     hooks.injectFault(request.body);
     return { ok: true };

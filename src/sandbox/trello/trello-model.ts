@@ -1,3 +1,4 @@
+import type { EffectKind, Ledger } from '../ledger.ts';
 import {
   nextId,
   nextShortLink,
@@ -16,7 +17,7 @@ import type { WebhookSender } from './trello-webhook-sender.ts';
 
 /**
  * Every change goes through here, whether a person (control routes) or the bot (API) makes it, so both
- * produce the same action record and the same signed webhook.
+ * produce the same action record, the same signed webhook and the same ledger entry.
  */
 export interface TrelloModel {
   store: TrelloStore;
@@ -46,7 +47,23 @@ export interface TrelloModel {
   deleteAttachment(actor: string, card: SbCard, idAttachment: string): void;
 }
 
-export function createTrelloModel(store: TrelloStore, now: () => Date, webhooks: WebhookSender): TrelloModel {
+const CARD_FIELD_EFFECTS = { desc: 'description.set', name: 'summary.set', closed: 'closed.set' } as const;
+
+export function createTrelloModel(
+  store: TrelloStore,
+  now: () => Date,
+  webhooks: WebhookSender,
+  ledger: Ledger,
+): TrelloModel {
+  const effect = (actor: string, card: SbCard, kind: EffectKind, target?: string, value?: unknown) =>
+    ledger.record({
+      item: card.id,
+      actor,
+      kind,
+      ...(target !== undefined && { target }),
+      ...(value !== undefined && { value }),
+    });
+
   function board(card: { idBoard: string }): SbBoard {
     return store.boards.get(card.idBoard)!;
   }
@@ -111,14 +128,18 @@ export function createTrelloModel(store: TrelloStore, now: () => Date, webhooks:
         dateLastActivity: now().toISOString(),
       };
       store.cards.set(card.id, card);
+      effect(actor, card, 'item.created');
       emit(actor, 'createCard', card, {});
       return card;
     },
     updateCard(actor, card, changes) {
+      let changed = false;
       if (changes.idList !== undefined && changes.idList !== card.idList) {
         const before = store.lists.get(card.idList);
         const after = store.lists.get(changes.idList);
         card.idList = changes.idList;
+        changed = true;
+        effect(actor, card, 'list.set', after?.name);
         emit(actor, 'updateCard', card, {
           old: { idList: before?.id },
           listBefore: before && { id: before.id, name: before.name },
@@ -130,22 +151,29 @@ export function createTrelloModel(store: TrelloStore, now: () => Date, webhooks:
         if (value === undefined || value === card[key]) continue;
         const old = card[key];
         Object.assign(card, { [key]: value });
+        changed = true;
+        effect(actor, card, CARD_FIELD_EFFECTS[key], key, value);
         emit(actor, 'updateCard', card, {
           old: { [key]: old },
           card: { ...context(card).card, [key]: value },
         });
       }
+      if (!changed) effect(actor, card, 'unchanged');
     },
     comment(actor, card, text) {
-      return emit(actor, 'commentCard', card, { text });
+      const action = emit(actor, 'commentCard', card, { text });
+      effect(actor, card, 'comment.created', action.id, text);
+      return action;
     },
     editComment(actor, card, comment, text) {
       const old = comment.data.text;
       comment.data = { ...comment.data, text, dateLastEdited: now().toISOString() };
+      effect(actor, card, 'comment.edited', comment.id, text);
       return emit(actor, 'updateComment', card, { action: { id: comment.id, text }, old: { text: old } });
     },
     deleteComment(actor, card, comment) {
       store.actions = store.actions.filter((a) => a.id !== comment.id);
+      effect(actor, card, 'comment.deleted', comment.id, comment.data.text);
       emit(actor, 'deleteComment', card, { action: { id: comment.id } });
     },
     setFieldItem(actor, card, field, value) {
@@ -159,6 +187,7 @@ export function createTrelloModel(store: TrelloStore, now: () => Date, webhooks:
         const id = nextId(store, now());
         store.fieldItems.set(id, { id, idCustomField: field.id, idModel: card.id, value });
       }
+      effect(actor, card, 'field.set', field.name, value ?? null);
       emit(actor, 'updateCustomFieldItem', card, {
         customField: { id: field.id, name: field.name, type: field.type },
         customFieldItem: {
@@ -171,8 +200,9 @@ export function createTrelloModel(store: TrelloStore, now: () => Date, webhooks:
       });
     },
     setLabel(actor, card, label, present) {
-      if (present === card.idLabels.includes(label.id)) return;
+      if (present === card.idLabels.includes(label.id)) return effect(actor, card, 'unchanged', label.name);
       card.idLabels = present ? [...card.idLabels, label.id] : card.idLabels.filter((id) => id !== label.id);
+      effect(actor, card, 'labels.set', label.name, present);
       emit(actor, present ? 'addLabelToCard' : 'removeLabelFromCard', card, {
         label: { id: label.id, name: label.name, color: label.color },
         text: label.name,
@@ -188,6 +218,7 @@ export function createTrelloModel(store: TrelloStore, now: () => Date, webhooks:
         url,
         date: now().toISOString(),
       });
+      effect(actor, card, 'attachment.added', url);
       emit(actor, 'addAttachmentToCard', card, { attachment: { id, name, url } });
       return id;
     },
@@ -202,6 +233,7 @@ export function createTrelloModel(store: TrelloStore, now: () => Date, webhooks:
         checkItems: [],
       };
       store.checklists.set(checklist.id, checklist);
+      effect(actor, card, 'checklist.created', name);
       emit(actor, 'addChecklistToCard', card, { checklist: { id: checklist.id, name } });
       return checklist;
     },
@@ -214,6 +246,7 @@ export function createTrelloModel(store: TrelloStore, now: () => Date, webhooks:
         pos: 16384 * (checklist.checkItems.length + 1),
       };
       checklist.checkItems.push(item);
+      effect(actor, card, 'checkitem.created', checklist.name, name);
       emit(actor, 'createCheckItem', card, {
         checkItem: { id: item.id, name, state: item.state, textData: { emoji: {} } },
         checklist: { id: checklist.id, name: checklist.name },
@@ -222,8 +255,9 @@ export function createTrelloModel(store: TrelloStore, now: () => Date, webhooks:
     },
     setCheckItemState(actor, card, item, checked) {
       const state = checked ? 'complete' : 'incomplete';
-      if (item.state === state) return;
+      if (item.state === state) return effect(actor, card, 'unchanged', item.name);
       item.state = state;
+      effect(actor, card, 'checkitem.set', item.name, state);
       const checklist = store.checklists.get(item.idChecklist);
       emit(actor, 'updateCheckItemStateOnCard', card, {
         checkItem: { id: item.id, name: item.name, state, textData: { emoji: {} } },
@@ -233,6 +267,7 @@ export function createTrelloModel(store: TrelloStore, now: () => Date, webhooks:
     deleteAttachment(actor, card, idAttachment) {
       const attachment = store.attachments.get(idAttachment);
       store.attachments.delete(idAttachment);
+      effect(actor, card, 'attachment.deleted', attachment?.url);
       emit(actor, 'deleteAttachmentFromCard', card, {
         attachment: { id: idAttachment, name: attachment?.name },
       });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createLedger, type Effect, type LedgerQuery, ledgerView } from '../ledger.ts';
 import type { RecordedWrite, SandboxFault, SandboxPart, SandboxWebhookTarget } from '../sandbox-part.ts';
 import { argsOf, registerTrelloApi } from './trello-api-routes.ts';
 import {
@@ -42,6 +43,8 @@ export interface TrelloSandbox extends SandboxPart {
   readonly botMemberId: string;
   readonly personMemberId: string;
   readonly counters: TrelloSandboxCounters;
+  /** Every effect a write had, per card, in order (seeding is not recorded). */
+  readonly ledger: readonly Effect[];
   seedBoard(input: SeedBoard): SeededBoard;
   /** Resolves when every webhook caused so far was delivered or given up. */
   webhooksIdle(): Promise<void>;
@@ -63,7 +66,8 @@ export function createTrelloSandbox(options: TrelloSandboxOptions = {}): TrelloS
   const counters: TrelloSandboxCounters = { requests: 0, writes: 0, rateLimited: 0 };
   let faults: SandboxFault[] = [];
   let windows = new Map<string, number[]>();
-  const model = createTrelloModel(createStore(), now, webhooks);
+  const ledger = createLedger(now);
+  const model = createTrelloModel(createStore(), now, webhooks, ledger);
 
   function addMembers(): void {
     model.store.members.set(botMemberId, {
@@ -136,6 +140,7 @@ export function createTrelloSandbox(options: TrelloSandboxOptions = {}): TrelloS
     name: 'trello',
     prefix,
     writes,
+    ledger: ledger.effects,
     counters,
     botMemberId,
     personMemberId: PERSON_ID,
@@ -161,6 +166,7 @@ export function createTrelloSandbox(options: TrelloSandboxOptions = {}): TrelloS
           registerTrelloControl(control, model, {
             personId: PERSON_ID,
             state: () => stateJson(model.store),
+            ledger: (query: LedgerQuery) => ledgerView(ledger.effects, query),
             injectFault: (fault) => sandbox.injectFault(fault),
             reset: () => sandbox.reset(),
           });
@@ -179,6 +185,7 @@ export function createTrelloSandbox(options: TrelloSandboxOptions = {}): TrelloS
       Object.assign(model.store, createStore());
       addMembers();
       writes.length = 0;
+      ledger.clear();
       Object.assign(counters, { requests: 0, writes: 0, rateLimited: 0 });
       faults = [];
       windows = new Map();

@@ -3,6 +3,7 @@ import {
   type CommandSpec,
   editDistance,
   renderHelp,
+  renderUnknownCommand,
   resolveCommand,
 } from '../../../src/domain/commands/command-registry.ts';
 import { docToPlainText } from '../../../src/domain/doc.ts';
@@ -28,12 +29,34 @@ describe('resolveCommand', () => {
     expect(resolution.kind === 'unknown' && resolution.suggestion?.name).toBe(expected);
   });
 
+  it.each([
+    ['scorecard', 'score', 'the typed name starts with a command'],
+    ['summ', 'summary', 'a command starts with the typed name'],
+    ['ulink', 'link', 'of two equally close commands, the first listed'],
+    ['hxlx', 'help', 'two edits away from a short name'],
+    ['simmilarly', 'similar', 'a third of a long name in edits'],
+  ])('suggests /%s → /%s: %s', (typed, expected) => {
+    const resolution = resolveCommand(specs, typed);
+
+    expect(resolution.kind === 'unknown' && resolution.suggestion?.name).toBe(expected);
+  });
+
   it('suggests nothing for something unrelated', () => {
     expect(resolveCommand(specs, 'deploy-production')).toEqual({ kind: 'unknown', suggestion: undefined });
   });
 
   it('finds a known command', () => {
     expect(resolveCommand(specs, 'ac')).toMatchObject({ kind: 'known', spec: { name: 'ac' } });
+  });
+
+  it.each([
+    ['', 'abc', 3],
+    ['abc', '', 3],
+    ['ba', 'xb', 2],
+    ['ab', 'bx', 2],
+    ['abcd', 'abcd', 0],
+  ])('editDistance(%j, %j) is %i', (a, b, distance) => {
+    expect(editDistance(a, b)).toBe(distance);
   });
 
   it('counts a transposition as one edit', () => {
@@ -47,5 +70,31 @@ describe('renderHelp', () => {
 
     expect(text).toContain('/score | does score');
     expect(text).toContain('/help | does help');
+  });
+});
+
+describe('what a person reads', () => {
+  it('help: a heading, how to write commands, a table of usage lines', () => {
+    expect(docToPlainText(renderHelp([spec('help')]))).toBe(
+      [
+        'backlog-refinery commands',
+        'Write a command at the start of a line of a comment; several commands per comment are fine.',
+        'Forms that work on this site: /score impact=4. Commands in code blocks and quotes do not run.',
+        'Command | What it does',
+        '/help | does help',
+      ].join('\n'),
+    );
+  });
+
+  it('an unknown command, with and without a suggestion', () => {
+    const typo = resolveCommand(specs, 'socre');
+    const unrelated = resolveCommand(specs, 'deploy-production');
+
+    expect(typo.kind === 'unknown' && docToPlainText(renderUnknownCommand('socre', typo))).toBe(
+      'Unknown command /socre. Did you mean /score? Write /help for the list.',
+    );
+    expect(unrelated.kind === 'unknown' && docToPlainText(renderUnknownCommand('deploy', unrelated))).toBe(
+      'Unknown command /deploy. Write /help for the list of commands.',
+    );
   });
 });

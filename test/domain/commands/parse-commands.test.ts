@@ -26,6 +26,11 @@ describe('parseCommands', () => {
     ['markdown quote', '> /score impact=5\n/help', ['/help']],
     ['jira bq. quote', 'bq. /score\n/help', ['/help']],
     ['windows line endings', '/help\r\n/score\r\n', ['/help', '/score']],
+    ['old Mac line endings', '/help\r/score', ['/help', '/score']],
+    ['a fence marker inside a line opens nothing', 'use ``` for code\n/help', ['/help']],
+    ['a > inside a command line is no quote', '/link ABC-1 > note', ['/link ABC-1 > note']],
+    ['a command line that opens a jira block', '/score {code}\n/help\n{code}', []],
+    ['a command line that closes a jira block', '{code}\nx\n/help {code}\n/ac', ['/ac']],
   ])('%s', (_label, text, expected) => {
     expect(names(text)).toEqual(expected);
   });

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { Container, TrackerEvent } from '../../../src/domain/events.ts';
+import { backfillIndexRequest, planLinking } from '../../../src/domain/linking-plan/plan-linking.ts';
+import type { PlanContext } from '../../../src/domain/plan-jobs.ts';
+import { defaultRules } from '../../../src/rules/load-rules.ts';
+
+const APP: Container = { id: '10000', key: 'APP', projectType: 'software' };
+const base = {
+  deliveryId: 'd1',
+  tracker: 'jira' as const,
+  actor: { id: 'ada', displayName: 'Ada' },
+  occurredAt: '2025-01-01T00:00:00Z',
+  item: { tracker: 'jira' as const, id: '1', key: 'APP-1' },
+  container: APP,
+};
+const created: TrackerEvent = { ...base, kind: 'item.created' };
+const deleted: TrackerEvent = { ...base, kind: 'item.deleted' };
+const updated = (...fields: string[]): TrackerEvent => ({
+  ...base,
+  kind: 'item.updated',
+  changes: fields.map((field) => ({ field, from: 'a', to: 'b' })),
+});
+const plan = (event: TrackerEvent, role?: PlanContext['role']) =>
+  planLinking(event, { rules: defaultRules(), role } as PlanContext);
+
+describe('planLinking, whole job requests', () => {
+  it.each([
+    ['a backlog item created', created, 'backlog', ['index-item']],
+    ['a support ticket created', created, 'support', ['link-ticket']],
+    ['a backlog item deleted', deleted, 'backlog', ['index-item']],
+    ['a support ticket deleted', deleted, 'support', []],
+    ['a backlog description edited', updated('Description'), 'backlog', ['index-item']],
+    ['a Trello card renamed', updated('title'), 'backlog', ['index-item']],
+    ['a support ticket moved to another list', updated('list'), 'support', ['index-item', 'link-ticket']],
+    ['a backlog item resolved', updated('resolution'), 'backlog', ['notify-resolution']],
+    ['a backlog item re-keyed and re-labelled', updated('labels', 'key'), 'backlog', ['index-item']],
+    ['a sprint change', updated('sprint'), 'backlog', []],
+    ['an item of no known role', created, undefined, []],
+  ] as const)('%s → %j, each carrying the event', (_label, event, role, names) => {
+    expect(plan(event, role)).toEqual(names.map((name) => ({ name, data: { event } })));
+  });
+
+  it('other events plan nothing', () => {
+    const comment = {
+      ...base,
+      kind: 'comment.created',
+      comment: { id: 'c1', text: '/help' },
+    } as unknown as TrackerEvent;
+    expect(plan(comment, 'backlog')).toEqual([]);
+  });
+
+  it('a backfill request carries its targets and who asked', () => {
+    const input = { targets: [{ tracker: 'jira' as const, containerId: 'APP' }], requestedBy: base.actor };
+    expect(backfillIndexRequest(input)).toEqual({
+      name: 'backfill-index',
+      data: input,
+    });
+  });
+});
