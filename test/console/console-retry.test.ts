@@ -2,14 +2,12 @@ import { PassThrough } from 'node:stream';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { createRedisUserStore } from '../../src/console/users.ts';
-import { createRedisSessionStore } from '../../src/http/console/sessions.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
-import { createConsoleServices } from '../../src/read-model/index.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { consoleClient } from './console-client.ts';
+import { realConsole } from './real-console.ts';
 
 /** Retrying failed jobs from the operations page, on the real queue of the harness's Redis. */
 describe('console operations: retry failed jobs', () => {
@@ -25,16 +23,7 @@ describe('console operations: retry failed jobs', () => {
     });
     harness = await startApiHarness({
       logTo,
-      console: ({ redis, queue, intake, prefix }) => {
-        const audit = createRedisAuditStore({ redis, keyPrefix: prefix, retentionDays: 30 });
-        const services = createConsoleServices({ redis, keyPrefix: prefix, audit, queue, intake });
-        return {
-          users: createRedisUserStore(redis, prefix),
-          sessions: createRedisSessionStore(redis, prefix),
-          readModel: services.readModel,
-          actions: services.actions,
-        };
-      },
+      console: realConsole,
     });
     const users = createRedisUserStore(harness.redis, harness.prefix);
     editor = consoleClient(harness.app);
