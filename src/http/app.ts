@@ -58,7 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   registerAdmin(app, deps.config, deps.admin);
-  registerConsole(app, deps.config, deps.console);
+  registerConsole(app, deps.config, deps.console, deps.isRedisReady);
   if (deps.metrics) registerMetricsRoute(app, deps.metrics.registry, deps.metrics.sink.flush);
   await app.ready();
   return app;

@@ -6,6 +6,7 @@ import type { RedisClient } from '../queue/connection.ts';
 import type { Intake } from '../queue/intake.ts';
 import { jobId } from '../queue/jobs.ts';
 import type { BacklogIndex } from './backlog-index.ts';
+import { commandTargets, containerOf } from './command-target.ts';
 import { readModelKeys } from './keys.ts';
 import {
   type ActionReceipt,
@@ -31,8 +32,6 @@ export interface ConsoleActionsOptions {
 /** Thrown for an action on something the read model does not know (the page answers 404). */
 export class UnknownTarget extends Error {}
 
-const containerOf = (id: string, key: string) => ({ id: id.slice(id.indexOf(':') + 1), key });
-
 /**
  * Console actions are slash commands commented by the person: a `run-commands` job on a synthetic comment, as
  * the admin API's command action does, so effects, replies and the audit trail (`console: ada`) are the ones
@@ -42,6 +41,7 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
   const { redis, intake, queue, index, replica } = options;
   const now = options.now ?? (() => new Date());
   const keys = readModelKeys(options.keyPrefix);
+  const targetOf = commandTargets(redis, keys, index);
 
   async function command(
     item: ItemRef,
@@ -102,10 +102,12 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
     },
     async undo(item, by) {
       await replica.sync();
-      const known = index.find(item.tracker, item.id)?.score;
-      if (!known) throw new UnknownTarget(`No backlog item ${item.tracker}:${item.id} in the read model`);
-      const ref = { tracker: known.tracker, id: known.id, key: known.key };
-      return command(ref, containerOf(known.container, known.containerKey), '/undo', by);
+      const target = await targetOf(item);
+      if (!target)
+        throw new UnknownTarget(
+          `No backlog item or support ticket ${item.tracker}:${item.id} in the read model`,
+        );
+      return command(target.ref, target.container, '/undo', by);
     },
     async retryJob(id) {
       const job = await queue.getJob(id);

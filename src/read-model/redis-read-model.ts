@@ -10,6 +10,7 @@ import type { ScoreResult } from '../domain/scoring/types.ts';
 import { createLinkRecords } from '../linking/link-records.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import { type BacklogIndex, rowOf, type Scored } from './backlog-index.ts';
+import { commandTargets } from './command-target.ts';
 import { readModelKeys } from './keys.ts';
 import { readOperations } from './operations.ts';
 import type {
@@ -88,6 +89,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
   const now = options.now ?? (() => new Date());
   const keys = readModelKeys(options.keyPrefix);
   const records = createLinkRecords(redis, options.keyPrefix);
+  const targetOf = commandTargets(redis, keys, index);
   let sorted: { key: string; entries: Scored[] } | undefined;
 
   /** The whole view in order, kept until the index changes or another view is asked for. */
@@ -100,12 +102,16 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
     return sorted.entries;
   }
 
+  /** The item's last change, when the console can undo it (it knows where to comment `/undo`). */
   async function undoableIds(tracker: TrackerName, id: string): Promise<Set<string>> {
     const entries = await audit.list({ item: { tracker, idOrKey: id }, limit: HISTORY });
-    return new Set(lastChange(entries).map((entry) => entry.id));
+    const change = lastChange(entries);
+    if (change.length === 0 || !(await targetOf({ tracker, id }))) return new Set();
+    return new Set(change.map((entry) => entry.id));
   }
 
   async function activityEntries(entries: AuditEntry[]): Promise<ActivityEntry[]> {
+    await replica.sync();
     const undoable = new Map<string, Promise<Set<string>>>();
     return Promise.all(
       entries.map(async (entry) => {

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
 import { type AuditStore, createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import type { Config } from '../../src/config.ts';
@@ -12,7 +13,7 @@ import { createLogger } from '../../src/logger.ts';
 import { createMetricsRegistry } from '../../src/metrics/metrics-registry.ts';
 import { createRedisMetricsSink, type MetricsSink } from '../../src/metrics/metrics-sink.ts';
 import { createRedis, pingRedis, type RedisClient } from '../../src/queue/connection.ts';
-import { createIntake } from '../../src/queue/intake.ts';
+import { createIntake, type Intake } from '../../src/queue/intake.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
 import type { Rules } from '../../src/rules/rules-schema.ts';
@@ -37,13 +38,20 @@ export interface ApiHarnessOptions {
   redisUrl?: string;
   /** Mounts the admin API and /metrics; what is not given gets a working default on the harness's Redis. */
   admin?: Partial<AdminDeps>;
-  console?: ConsoleDeps;
+  /** A function gets the harness's Redis, queue and intake, to build the console on them. */
+  console?:
+    | ConsoleDeps
+    | ((env: { redis: RedisClient; queue: Queue; intake: Intake; prefix: string }) => ConsoleDeps);
+  /** Where the app logs (JSON lines); silent without it. */
+  logTo?: DestinationStream;
 }
 
 /** The real API app on a real Redis, with a queue prefix of its own. */
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const config = options.config ?? testConfig();
-  const log = createLogger({ level: 'silent' });
+  const log = options.logTo
+    ? createLogger({ level: 'info', destination: options.logTo })
+    : createLogger({ level: 'silent' });
   const prefix = uniquePrefix('api');
   const redis = createRedis(options.redisUrl ?? testRedisUrl(), 'producer', log);
   await new Promise<void>((resolve) =>
@@ -89,7 +97,10 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     selfId: (tracker) => options.selfIds?.[tracker],
     isRedisReady: () => pingRedis(redis),
     admin,
-    console: options.console,
+    console:
+      typeof options.console === 'function'
+        ? options.console({ redis, queue, intake, prefix })
+        : options.console,
     metrics,
   });
   return {

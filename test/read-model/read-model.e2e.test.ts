@@ -303,4 +303,22 @@ describe('console read model, written by the real jobs', () => {
     const strip = (rows: typeof after.rows) => rows.map(({ scoredAt: _at, ...row }) => row);
     expect(strip(after.rows)).toEqual(strip(before.rows));
   });
+
+  it("offers a support ticket's latest change for undo, and undo as the person removes the link it made", async () => {
+    const offered = await console_.readModel.activity({ tracker: 'jira', item: vague });
+    const latest = offered.entries.filter((e) => e.undoable);
+    const link = latest.find((e) => e.entry.operation === 'addLink');
+    expect(link?.entry.context.actor.displayName).toBe('console: ada');
+    const item = (link!.entry.target.link as { ref: { key: string } }).ref.key;
+    expect(linked(vague, item)).toBe(true);
+    await console_.actions.undo(ref(vague), ada);
+    await waitFor(() => !linked(vague, item));
+    const after = await waitFor(async () => {
+      const found = await console_.readModel.activity({ tracker: 'jira', item: vague });
+      const undone = found.entries.filter((e) => latest.some((l) => l.entry.id === e.entry.id));
+      return undone.every((e) => e.entry.undoneBy !== undefined && !e.undoable) && found;
+    });
+    expect(after.entries.some((e) => e.entry.operation === 'removeLink')).toBe(true);
+    expect(after.entries[0]!.entry.context.actor.displayName).toBe('console: ada');
+  });
 });

@@ -60,6 +60,11 @@ const OFF_MESSAGE = html`<p>The console is off until people are configured. The 
 <pre><code>npm run console -- add-user NAME --role viewer|editor</code></pre>
 <p>which prints that person's sign-in token once.</p>`;
 
+const REDIS_RETRY_AFTER_SECONDS = '10';
+const REDIS_DOWN_MESSAGE = html`<p>The console cannot reach Redis, where its pages and sessions live. Try again in a
+few seconds. After a button, look at the page before you press it again: the action may have been queued.</p>
+<p>If this lasts, the operator finds the cause in the service log; <code>/readyz</code> answers 503 meanwhile.</p>`;
+
 /**
  * A signer whose secret comes from Redis on the first request (not at start-up, so the API starts while Redis
  * is still down, like the webhook intake does).
@@ -118,7 +123,12 @@ function registerDisabled(app: FastifyInstance): void {
  * The web console in its own scope: cookies, CSRF, security headers, form bodies and the sign-in rate limit
  * apply to it alone, so the webhook intake and the admin API keep their own parsers and hooks.
  */
-export function registerConsole(app: FastifyInstance, config: Config, deps: ConsoleDeps | undefined): void {
+export function registerConsole(
+  app: FastifyInstance,
+  config: Config,
+  deps: ConsoleDeps | undefined,
+  isRedisReady: () => Promise<boolean>,
+): void {
   if (!deps) {
     registerDisabled(app);
     return;
@@ -222,27 +232,38 @@ export function registerConsole(app: FastifyInstance, config: Config, deps: Cons
         });
       });
 
-      scope.setErrorHandler((error: FastifyError & { headers?: Record<string, string> }, request, reply) => {
-        let status = error instanceof UnknownTarget ? 404 : (error.statusCode ?? 500);
-        if (status < 400 || status > 599) status = 500;
-        if (status >= 500) request.log.error({ err: error }, 'Console request failed');
-        else request.log.info({ status, reason: error.message }, 'Console request rejected');
-        const message =
-          status >= 500
-            ? 'Something went wrong; the error is in the service log.'
-            : error.code === 'FST_CSRF_MISSING_SECRET' || error.code === 'FST_CSRF_INVALID_TOKEN'
-              ? 'The form expired or did not come from the console. Reload the page and try again.'
-              : error.message;
-        if (error.headers) reply.headers(error.headers);
-        return sendHtml(
-          reply,
-          barePage(
-            STATUS_CODES[status] ?? 'Error',
-            html`<p>${message}</p><p><a href="${CONSOLE_PREFIX}/backlog">Back to the console</a></p>`,
-          ),
-          status,
-        );
-      });
+      scope.setErrorHandler(
+        async (error: FastifyError & { headers?: Record<string, string> }, request, reply) => {
+          let status = error instanceof UnknownTarget ? 404 : (error.statusCode ?? 500);
+          if (status < 400 || status > 599) status = 500;
+          // Every page reads Redis: while it is down, say so and when to come back instead of a bare 500.
+          if (status === 500 && !(await isRedisReady())) {
+            request.log.warn(
+              { err: { message: error.message } },
+              'Console unavailable: Redis does not answer',
+            );
+            reply.header('retry-after', REDIS_RETRY_AFTER_SECONDS);
+            return sendHtml(reply, barePage('Console unavailable', REDIS_DOWN_MESSAGE), 503);
+          }
+          if (status >= 500) request.log.error({ err: error }, 'Console request failed');
+          else request.log.info({ status, reason: error.message }, 'Console request rejected');
+          const message =
+            status >= 500
+              ? 'Something went wrong; the error is in the service log.'
+              : error.code === 'FST_CSRF_MISSING_SECRET' || error.code === 'FST_CSRF_INVALID_TOKEN'
+                ? 'The form expired or did not come from the console. Reload the page and try again.'
+                : error.message;
+          if (error.headers) reply.headers(error.headers);
+          return sendHtml(
+            reply,
+            barePage(
+              STATUS_CODES[status] ?? 'Error',
+              html`<p>${message}</p><p><a href="${CONSOLE_PREFIX}/backlog">Back to the console</a></p>`,
+            ),
+            status,
+          );
+        },
+      );
       scope.setNotFoundHandler((request, reply) =>
         sendHtml(reply, barePage('Not found', html`<p>No page ${request.url.split('?')[0]}.</p>`), 404),
       );

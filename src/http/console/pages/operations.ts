@@ -89,6 +89,7 @@ export function registerOperations(scope: FastifyInstance, context: ConsoleConte
       context.requireEditor(request);
       const { id } = request.body as { id: string };
       if (!(await context.actions.retryJob(id))) throw new HttpError(409, `Job ${id} is not a failed job.`);
+      request.log.info({ person: context.person(request).name, jobId: id }, 'Console: failed job retried');
       return reply.redirect(withQuery(PATH, { done: 'retried' }), 303);
     },
   );

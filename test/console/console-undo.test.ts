@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewAuditEntry } from '../../src/audit/audit-entry.ts';
+import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
+import { createRedisUserStore } from '../../src/console/users.ts';
+import { createReadModelWriter } from '../../src/read-model/index.ts';
+import { makeItem } from '../domain/scoring/make-item.ts';
+import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
+import { consoleClient } from './console-client.ts';
+import { realConsole } from './real-console.ts';
+
+/** Undo offered on the activity page for items the console can comment `/undo` on, and only for those. */
+describe('console undo beyond backlog items', () => {
+  let harness: ApiHarness;
+  let ada: ReturnType<typeof consoleClient>;
+  const ticket = makeItem({ key: 'HELP-7', id: '10107', container: { id: '10001', key: 'HELP' } });
+  const summary = makeItem({ key: 'SUM-1', id: '10201', container: { id: '10002', key: 'SUM' } });
+  const auditIds: Record<string, string> = {};
+
+  const written = (item: typeof ticket, operation: NewAuditEntry['operation'], jobId: string) =>
+    ({
+      item: item.ref,
+      operation,
+      mode: 'applied',
+      context: {
+        capability: operation === 'addLink' ? 'link-ticket' : 'post-sprint-summary',
+        jobId,
+        deliveryId: `d-${jobId}`,
+        actor: { id: 'service', displayName: 'backlog-refinery' },
+      },
+      target:
+        operation === 'addLink'
+          ? {
+              link: {
+                kind: 'item',
+                ref: { tracker: 'jira', id: '3', key: 'APP-3' },
+                url: '',
+                title: 'APP-3',
+              },
+              type: 'Relates',
+            }
+          : {},
+      before: operation === 'addLink' ? null : 'the old summary',
+      after: operation === 'addLink' ? { type: 'Relates' } : 'the new summary',
+    }) satisfies NewAuditEntry;
+
+  beforeAll(async () => {
+    harness = await startApiHarness({ console: realConsole });
+    const users = createRedisUserStore(harness.redis, harness.prefix);
+    ada = consoleClient(harness.app);
+    expect((await ada.signIn((await users.add('ada', 'editor')).token)).statusCode).toBe(303);
+    // A support ticket the read model holds (linked automatically), and a sprint summary's item it does not.
+    await createReadModelWriter(harness.redis, harness.prefix).ticketLinked(ticket);
+    const audit = createRedisAuditStore({
+      redis: harness.redis,
+      keyPrefix: harness.prefix,
+      retentionDays: 30,
+    });
+    auditIds.ticket = (await audit.record(written(ticket, 'addLink', 'j1'))).id;
+    auditIds.summary = (await audit.record(written(summary, 'setDescription', 'j2'))).id;
+  });
+  afterAll(async () => harness?.close());
+
+  const row = (body: string, id: string) => {
+    const match = new RegExp(`<tr data-audit-id="${id}">([\\s\\S]*?)</tr>`).exec(body);
+    if (!match?.[1]) throw new Error(`no activity row ${id}`);
+    return match[1];
+  };
+
+  it("offers undo on a support ticket's latest change, and undo comments /undo on the ticket as the person", async () => {
+    const page = await ada.get('/console/activity');
+    expect(page.statusCode).toBe(200);
+    expect(row(page.body, auditIds.ticket!)).toContain('data-action="undo"');
+    expect(row(page.body, auditIds.ticket!)).toContain('<input type="hidden" name="id" value="10107">');
+
+    const undone = await ada.post('/console/undo', {
+      _csrf: ada.csrf(page.body),
+      tracker: 'jira',
+      id: '10107',
+      back: '/console/activity',
+    });
+    expect(undone.statusCode).toBe(303);
+    expect(undone.headers.location).toBe('/console/activity?undone=1');
+    const [job] = await harness.queue.getWaiting();
+    expect(job?.name).toBe('run-commands');
+    expect(job?.data.event).toMatchObject({
+      item: { tracker: 'jira', id: '10107', key: 'HELP-7' },
+      container: { id: '10001', key: 'HELP' },
+      actor: { displayName: 'console: ada' },
+      comment: { text: '/undo' },
+    });
+  });
+
+  it('offers no undo on an item the console cannot comment on, and refuses one with 404', async () => {
+    const page = await ada.get('/console/activity');
+    expect(row(page.body, auditIds.summary!)).not.toContain('data-action="undo"');
+    expect(row(page.body, auditIds.summary!)).toContain('applied');
+    const refused = await ada.post('/console/undo', {
+      _csrf: ada.csrf(page.body),
+      tracker: 'jira',
+      id: '10201',
+    });
+    expect(refused.statusCode).toBe(404);
+    expect(refused.body).toContain('No backlog item or support ticket jira:10201');
+  });
+});
