@@ -24,6 +24,10 @@ beforeAll(async () => {
       { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
       { key: 'SECRET', name: 'Board matters', browsers: ['sam'] },
     ],
+    boards: [{ name: 'App board', projectKey: 'APP' }],
+    sprints: [
+      { name: 'App Sprint 1', board: 'App board', state: 'active', startDate: '2026-01-05T09:00:00.000Z' },
+    ],
     issues: [
       { projectKey: 'APP', summary: 'Export invoices as PDF', issuetype: 'Story', reporter: 'ada' },
       {
@@ -108,6 +112,21 @@ describe('commands respect the commenter on Jira', () => {
     expect(await command('carl', 'APP-1', '/undo')).toContain('you cannot edit this item');
     expect(text(issue('APP-1').description)).toBe(description);
     expect(issue('APP-1').custom.customfield_10050).toBe(4);
+  });
+
+  it('a /summary preview lists only the sprint items the commenter may browse, and counts the others', async () => {
+    const sprintId = [...stack.jira.state.sprints.values()].find((s) => s.name === 'App Sprint 1')!.id;
+    stack.jira.act.addToSprint({ as: 'sam', sprintId, issues: ['APP-1', 'APP-2'] });
+
+    const restricted = await command('ada', 'APP-1', '/summary');
+    expect(restricted).toContain('Preview of App Sprint 1');
+    expect(restricted).toContain('Export invoices as PDF');
+    expect(restricted).not.toContain('Layoffs');
+    expect(restricted).toContain('1 item you cannot see is left out of the lists');
+
+    const full = await command('sam', 'APP-1', '/summary');
+    expect(full).toContain(HIDDEN_TITLE);
+    expect(full).not.toContain('cannot see');
   });
 
   it('a quoted command does not run; a pasted link (smart link) gives /link a clean argument', async () => {

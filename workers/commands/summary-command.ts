@@ -1,5 +1,7 @@
 import { type Block, code, link, paragraph } from '../../src/domain/doc.ts';
 import type { ItemRef } from '../../src/domain/events.ts';
+import { plural } from '../../src/domain/scoring/format.ts';
+import { listedItems, renderSprintSummary, summaryTitle } from '../../src/domain/sprint-summary/index.ts';
 import { postTrelloSummary } from '../capabilities/board-summary.ts';
 import { activeSprintOf } from '../capabilities/sprint-of-item.ts';
 import { postJiraSummary, summarizeJiraSprint } from '../capabilities/sprint-summary.ts';
@@ -27,14 +29,29 @@ async function jira(post: boolean, context: CommandContext): Promise<Block[]> {
     const result = await postJiraSummary(sprint.id, context);
     return posted(context, result.ref, result.action);
   }
-  const summary = await summarizeJiraSprint(sprint.id, context);
-  const [, ...blocks] = summary.body.blocks;
+  const { stats } = await summarizeJiraSprint(sprint.id, context);
+  // A sprint may hold issues the commenter cannot see (another project, a security level): the reply lists only
+  // those they may browse, and says how many it leaves out without naming them.
+  const listed = listedItems(stats);
+  const visible = await context.permissions.permitted(listed, 'browse');
+  const hidden = listed.filter((ref) => !visible.has(ref.id)).length;
+  const [, ...blocks] = renderSprintSummary(stats, {
+    title: summaryTitle(sprint.name),
+    shows: (item) => visible.has(item.ref.id),
+  }).blocks;
   return [
     paragraph(
       `Preview of ${sprint.name} so far. The summary is posted when the sprint closes; `,
       code('/summary post'),
       ' posts it now.',
     ),
+    ...(hidden > 0
+      ? [
+          paragraph(
+            `${plural(hidden, 'item')} you cannot see ${hidden === 1 ? 'is' : 'are'} left out of the lists.`,
+          ),
+        ]
+      : []),
     ...blocks,
   ];
 }

@@ -1,7 +1,7 @@
 export { type BoardWindowInput, type CardInfo, summarizeBoardWindow } from './board-window.ts';
 export { planSummaries, type SummaryRequest, type SummaryTrigger, summaryJob } from './plan-summaries.ts';
 export { type SprintFieldChange, wasInSprintAt } from './reconstruct.ts';
-export { renderSprintSummary, summaryTitle } from './render.ts';
+export { listedItems, renderSprintSummary, summaryTitle } from './render.ts';
 export {
   type JiraBoardSummary,
   jiraBoardOfProject,

@@ -13,6 +13,7 @@ import {
   paragraph,
   table,
 } from '../doc.ts';
+import type { ItemRef } from '../events.ts';
 import { plural } from '../scoring/format.ts';
 import type { Evidence } from '../scoring/types.ts';
 import type { Figure, ItemList, ReEstimate, SprintStats, SummaryItem } from './types.ts';
@@ -80,11 +81,46 @@ function section(title: string, approximate: boolean, list: Block | undefined): 
   return list ? [heading(3, `${title}${approximate ? ` ${APPROX.trim()}` : ''}`), list] : [];
 }
 
+/** Which items' lines a reader is shown; the figures still count every item. */
+type Shows = (item: SummaryItem) => boolean;
+
 function items(list: ItemList | undefined): Block | undefined {
   return list && list.items.length > 0 ? bulletList(list.items.map((item) => itemLine(item))) : undefined;
 }
 
-function sections(stats: SprintStats): Block[] {
+/** The summary's lists with only the items `shows` keeps. */
+function listsShown(stats: SprintStats, shows: Shows): SprintStats {
+  const kept = (list: ItemList): ItemList => ({ ...list, items: list.items.filter(shows) });
+  return {
+    ...stats,
+    done: kept(stats.done),
+    carriedOver: kept(stats.carriedOver),
+    added: kept(stats.added),
+    ...(stats.removed ? { removed: kept(stats.removed) } : {}),
+    bugsFixed: kept(stats.bugsFixed),
+    topDelivered: stats.topDelivered.filter(shows),
+    ...(stats.reEstimated ? { reEstimated: stats.reEstimated.filter(({ item }) => shows(item)) } : {}),
+    customerImpact: {
+      ...stats.customerImpact,
+      items: stats.customerImpact.items.filter(({ item }) => shows(item)),
+    },
+  };
+}
+
+/** Every item whose title the summary lists, once each: what a reader must be allowed to see. */
+export function listedItems(stats: SprintStats): ItemRef[] {
+  const lists = [stats.done, stats.carriedOver, stats.added, stats.removed, stats.bugsFixed];
+  const listed = [
+    ...stats.topDelivered,
+    ...lists.flatMap((list) => list?.items ?? []),
+    ...(stats.reEstimated ?? []).map(({ item }) => item),
+    ...stats.customerImpact.items.map(({ item }) => item),
+  ];
+  return [...new Map(listed.map(({ ref }) => [`${ref.tracker}:${ref.id}`, ref])).values()];
+}
+
+function sections(all: SprintStats, shows: Shows): Block[] {
+  const stats = listsShown(all, shows);
   const { topDelivered, reEstimated, customerImpact } = stats;
   return [
     ...section(
@@ -132,14 +168,17 @@ function period(stats: SprintStats): Block[] {
   return [paragraph(stats.start || stats.end ? dates : 'Dates unknown'), ...goal];
 }
 
-/** The sprint summary as a Doc; approximate figures carry "≈" and the notes say why. */
-export function renderSprintSummary(stats: SprintStats, options: { title: string }): Doc {
+/**
+ * The sprint summary as a Doc; approximate figures carry "≈" and the notes say why. `shows` keeps the lines of
+ * items a reader may not see out of the lists (default: every item).
+ */
+export function renderSprintSummary(stats: SprintStats, options: { title: string; shows?: Shows }): Doc {
   const notes = stats.notes.map((note) => paragraph(italic(`${APPROX}${note}`)));
   return doc(
     heading(2, options.title),
     ...period(stats),
     table(['Figure', 'Value'], figureRows(stats)),
     ...notes,
-    ...sections(stats),
+    ...sections(stats, options.shows ?? (() => true)),
   );
 }

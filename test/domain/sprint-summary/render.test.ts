@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Block, docToPlainText } from '../../../src/domain/doc.ts';
-import { renderSprintSummary, summaryTitle } from '../../../src/domain/sprint-summary/render.ts';
+import { listedItems, renderSprintSummary, summaryTitle } from '../../../src/domain/sprint-summary/render.ts';
 import { snapshotScope } from '../../../src/domain/sprint-summary/snapshot.ts';
 import { summarizeSprint } from '../../../src/domain/sprint-summary/summarize-sprint.ts';
 import { atStart, common, estimateOf, history, sprint } from './sprint-fixture.ts';
@@ -55,6 +55,21 @@ describe('renderSprintSummary', () => {
       text: 'ABC-1',
       href: 'https://example.atlassian.net/browse/ABC-1',
     });
+  });
+
+  it('leaves the lines of items a reader may not see out of every list, and keeps the figures whole', () => {
+    const stats = summarizeSprint({ ...common, snapshot: snapshotScope(sprint, atStart, estimateOf) });
+    const keys = listedItems(stats).map((ref) => ref.key);
+    expect(keys).toContain('ABC-1');
+    expect(new Set(keys).size).toBe(keys.length);
+
+    const text = docToPlainText(
+      renderSprintSummary(stats, { title, shows: (item) => item.ref.key !== 'ABC-1' }),
+    );
+    expect(text).not.toContain('Story 1');
+    expect(text).toContain('ABC-6 Story 6');
+    expect(text).toContain('Customer impact\n- ABC-3 Story 3 (2 points): SUP-2');
+    expect(text).toContain('Completed | 4 items, 8 points');
   });
 
   it('marks reconstructed figures with ≈ and says why', () => {
