@@ -129,6 +129,29 @@ describe('commands respect the commenter on Jira', () => {
     expect(full).not.toContain('cannot see');
   });
 
+  it('/ac template keeps Markdown-looking text of the description literal: no link or formatting appears', async () => {
+    const written = {
+      type: 'paragraph',
+      content: [{ type: 'text', text: 'Reset it at [x](https://evil.example), **now** or `later`' }],
+    };
+    const story = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Password reset',
+      issuetype: 'Story',
+      description: { type: 'doc', version: 1, content: [written] },
+    });
+
+    expect(await command('ada', story.key, '/ac template')).toContain('Appended');
+
+    const description = issue(story.key).description!;
+    expect(description.content[0]).toEqual(written);
+    expect(description.content.length).toBeGreaterThan(1);
+    expect(text(description)).not.toContain('"href"');
+    expect(text(description)).not.toContain('"strong"');
+    expect(text(description)).toContain('Reset it at [x](https://evil.example), **now** or `later`');
+  });
+
   it('a quoted command does not run; a pasted link (smart link) gives /link a clean argument', async () => {
     const ticket = stack.jira.act.createIssue({
       as: 'carl',

@@ -4,7 +4,8 @@ import type { ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import type { CreateTarget, FieldWriteOutcome, NewItem } from '../tracker.ts';
 import { docToAdf, JIRA_TEXT_LIMIT } from './adf-render.ts';
-import type { AdfDoc } from './adf-types.ts';
+import { adfToPlainText } from './adf-text.ts';
+import { type AdfDoc, type AdfNode, isAdfDoc } from './adf-types.ts';
 import { sameAdf } from './comment-marker.ts';
 import type { JiraContext } from './jira-context.ts';
 import { jiraRef } from './jira-item.ts';
@@ -16,10 +17,11 @@ interface EditMetaField {
   schema?: { type?: string };
 }
 
-/** Rich text cut to what Jira stores, with a line pointing to the rest. */
-function fittedAdf(ctx: JiraContext, document: Doc, where: ItemRef): AdfDoc {
-  const fits = (candidate: Doc) => JSON.stringify(docToAdf(candidate)).length <= JIRA_TEXT_LIMIT;
-  return docToAdf(fitDoc(document, fits, ctx.overflow(where)));
+/** Rich text cut to what Jira stores, with a line pointing to the rest; `kept` nodes go first, untouched. */
+function fittedAdf(ctx: JiraContext, document: Doc, where: ItemRef, kept: readonly AdfNode[] = []): AdfDoc {
+  const after = (adf: AdfDoc): AdfDoc => ({ ...adf, content: [...kept, ...adf.content] });
+  const fits = (candidate: Doc) => JSON.stringify(after(docToAdf(candidate))).length <= JIRA_TEXT_LIMIT;
+  return after(docToAdf(fitDoc(document, fits, ctx.overflow(where))));
 }
 
 /**
@@ -191,11 +193,29 @@ export async function moveTo(ctx: JiraContext, ref: ItemRef, statusName: string)
   );
 }
 
+/**
+ * The most leading nodes of the stored description whose plain text starts `text`, and the rest of `text`. The
+ * service only appends to a description (templates) or takes its addition back (undo): what people wrote stays
+ * as the nodes they wrote, and only the service's own text is read as Markdown, so text typed as `[x](https://…)`
+ * never becomes a link.
+ */
+function keptPrefix(current: unknown, text: string): { kept: AdfNode[]; rest: string } {
+  const nodes = isAdfDoc(current) ? current.content : [];
+  for (let count = nodes.length; count > 0; count--) {
+    const kept = nodes.slice(0, count);
+    const prefix = adfToPlainText({ type: 'doc', content: kept });
+    const rest = text.slice(prefix.length);
+    if (text.startsWith(prefix) && (rest === '' || rest.startsWith('\n'))) return { kept, rest };
+  }
+  return { kept: [], rest: text };
+}
+
 export async function setDescription(ctx: JiraContext, ref: ItemRef, text: string): Promise<void> {
-  const description = fittedAdf(ctx, markdownToDoc(text), ref);
   const issue = await ctx.call('getIssue', () =>
     ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id, fields: ['description'] }),
   );
+  const { kept, rest } = keptPrefix(issue.fields?.description, text);
+  const description = fittedAdf(ctx, markdownToDoc(rest), ref, kept);
   if (sameAdf(issue.fields?.description ?? null, description)) return;
   const quiet = await quietly(ctx, ref);
   await ctx.call('editIssue', () =>
