@@ -99,6 +99,28 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
     await expect(h.jira.moveTo(ref(1), 'Done')).rejects.toMatchObject({ kind: ErrorKind.Validation });
   });
 
+  it('appends to a description and takes it back without reading what people wrote as Markdown', async () => {
+    const written = {
+      type: 'paragraph',
+      content: [{ type: 'text', text: 'Log in at [x](https://evil.example) _first_' }],
+    };
+    const ticket = { tracker: 'jira' as const, id: '10003', key: 'SUP-1' };
+    h.sandbox.state.issues.get(ticket.id)!.description = { type: 'doc', version: 1, content: [written] };
+    const before = (await h.jira.getItem(ticket)).description;
+
+    await h.jira.setDescription(ticket, `${before}\n\n## AC\n1. Given a [file](https://example.com)`);
+    const appended = h.sandbox.state.issues.get(ticket.id)!.description!;
+    expect(appended.content[0]).toEqual(written);
+    expect(JSON.stringify(appended.content.slice(1))).toContain('https://example.com');
+
+    await h.jira.setDescription(ticket, before);
+    expect(h.sandbox.state.issues.get(ticket.id)!.description).toEqual({
+      type: 'doc',
+      version: 1,
+      content: [written],
+    });
+  });
+
   it('links issues natively and across trackers, idempotently', async () => {
     const backlog = {
       kind: 'item' as const,
