@@ -1,6 +1,6 @@
 import { ErrorKind, TrackerError } from '../errors.ts';
 import { classifyContainer, type ScopeRules } from '../rules/scope-rules.ts';
-import { type Check, fail, pass, warn } from './checklist.ts';
+import { type Check, fail, type ProjectScreens, pass, warn } from './checklist.ts';
 import type {
   JiraAccount,
   JiraAdminWebhook,
@@ -113,6 +113,14 @@ function fieldChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect: J
   const byName = new Map(facts.fields.map((field) => [field.name.toLowerCase(), field]));
   const backlog = facts.projects.filter((p) => p.role === 'backlog');
   if (backlog.length === 0) return checks;
+  // Where --fix may put a field: company-managed projects, through their screen schemes.
+  const onScreens = (project: JiraProjectFacts, issueTypes: JiraTypeScreen[]): ProjectScreens => ({
+    key: project.info.key,
+    id: project.info.id,
+    issueTypes: issueTypes.map((s) => s.issueType),
+    issueTypeIds: issueTypes.map((s) => s.issueTypeId),
+  });
+  const companyManaged = backlog.filter((p) => !p.info.teamManaged);
   const present: JiraFieldInfo[] = [];
   for (const name of expect.numberFields) {
     const field = byName.get(name.toLowerCase());
@@ -122,7 +130,11 @@ function fieldChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect: J
           'jira',
           `Number field "${name}" does not exist: scores cannot be written`,
           `Jira settings > Issues > Custom fields > Create custom field > Number field named "${name}" (${expect.siteUrl}/secure/admin/ViewCustomFields.jspa), then add it to the edit screens of the backlog projects`,
-          { kind: 'jira.createField', name },
+          {
+            kind: 'jira.createField',
+            name,
+            projects: companyManaged.map((project) => onScreens(project, project.screens)),
+          },
         ),
       );
     else if (field.type !== 'number')
@@ -137,25 +149,32 @@ function fieldChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect: J
   }
   for (const project of backlog) {
     const missing = present.flatMap((field) => {
-      const types = project.screens.filter((s) => !s.fieldIds.includes(field.id)).map((s) => s.issueType);
+      const types = project.screens.filter((s) => !s.fieldIds.includes(field.id));
       return types.length > 0 ? [{ field, types }] : [];
     });
-    for (const { field, types } of missing)
+    const { key } = project.info;
+    for (const { field, types } of missing) {
+      const names = types.map((s) => s.issueType).join(', ');
       checks.push(
-        fail(
-          'jira',
-          `Project ${project.info.key}: "${field.name}" is not on the edit screen of ${types.join(', ')}`,
-          `Project settings > Issue types > ${types[0]} > add the field "${field.name}" (team-managed), or Jira settings > Issues > Screens > the edit screen of ${project.info.key} > add "${field.name}" (company-managed)`,
-          { kind: 'jira.addToDefaultScreen', field: field.name, fieldId: field.id },
-        ),
+        project.info.teamManaged
+          ? fail(
+              'jira',
+              `Project ${key} (team-managed): "${field.name}" is not on the edit screen of ${names}`,
+              `Project settings > Issue types > ${types[0]?.issueType} > drag "${field.name}" in, for ${names}. --fix cannot: a team-managed project keeps its fields in the project, where Jira's screen APIs do not reach`,
+            )
+          : fail(
+              'jira',
+              `Project ${key}: "${field.name}" is not on the edit screen of ${names}`,
+              `Jira settings > Issues > Screens > the edit screen of ${names} in ${key} (Project settings > Screens shows which) > add "${field.name}"; or npm run doctor -- --fix`,
+              {
+                kind: 'jira.addToScreens',
+                field: field.name,
+                fieldId: field.id,
+                project: onScreens(project, types),
+              },
+            ),
       );
-    if (missing.length === 0 && present.length > 0)
-      checks.push(
-        pass(
-          'jira',
-          `Project ${project.info.key}: ${quoted(present.map((f) => f.name))} on the edit screens of ${project.screens.map((s) => s.issueType).join(', ')}`,
-        ),
-      );
+    }
     for (const board of project.boards)
       checks.push(
         board.estimationField

@@ -7,13 +7,27 @@ export const CheckStatusSchema = Type.Union([
 ]);
 export type CheckStatus = Static<typeof CheckStatusSchema>;
 
+/** The issue types of a company-managed project whose edit screens should show a field. */
+const ProjectScreensSchema = Type.Object({
+  key: Type.String(),
+  id: Type.String(),
+  issueTypes: Type.Array(Type.String()),
+  issueTypeIds: Type.Array(Type.String()),
+});
+export type ProjectScreens = Static<typeof ProjectScreensSchema>;
+
 /** What `--fix` can do about a failing line, safely and without a person's judgement. */
 export const RepairSchema = Type.Union([
-  Type.Object({ kind: Type.Literal('jira.createField'), name: Type.String() }),
   Type.Object({
-    kind: Type.Literal('jira.addToDefaultScreen'),
+    kind: Type.Literal('jira.createField'),
+    name: Type.String(),
+    projects: Type.Array(ProjectScreensSchema),
+  }),
+  Type.Object({
+    kind: Type.Literal('jira.addToScreens'),
     field: Type.String(),
     fieldId: Type.String(),
+    project: ProjectScreensSchema,
   }),
   Type.Object({
     kind: Type.Literal('jira.registerWebhook'),

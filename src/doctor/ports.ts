@@ -18,11 +18,14 @@ export interface JiraProjectInfo {
   name: string;
   /** software, service_desk, business... */
   typeKey: string;
+  /** Team-managed (`style: next-gen`): its fields are set in the project, not on screens an API can change. */
+  teamManaged: boolean;
 }
 
 /** The fields one issue type of a project shows on its edit screen (or create screen, with no issue to ask). */
 export interface JiraTypeScreen {
   issueType: string;
+  issueTypeId: string;
   fieldIds: string[];
   source: 'editmeta' | 'createmeta';
 }
@@ -61,8 +64,11 @@ export interface JiraSetup {
   /** Throws a Forbidden TrackerError when the account may not list admin webhooks. */
   adminWebhooks(): Promise<JiraAdminWebhook[]>;
   createNumberField(name: string): Promise<{ id: string }>;
-  /** Adds a field to the default tab of the site's Default Screen. */
-  addToDefaultScreen(fieldId: string): Promise<void>;
+  /**
+   * Puts a field on the edit screen (else the default screen) of each issue type of a company-managed project,
+   * on its first tab, where it is not yet; answers the ids of the screens it changed.
+   */
+  addToEditScreens(projectId: string, issueTypeIds: readonly string[], fieldId: string): Promise<number[]>;
   registerWebhook(hook: { name: string; url: string; events: string[]; secret?: string }): Promise<void>;
 }
 

@@ -15,9 +15,11 @@ export interface RepairOutcome {
 export function describeRepair(repair: Repair): string {
   switch (repair.kind) {
     case 'jira.createField':
-      return `Jira: create the Number field "${repair.name}" and add it to the Default Screen`;
-    case 'jira.addToDefaultScreen':
-      return `Jira: add "${repair.field}" (${repair.fieldId}) to the Default Screen`;
+      return repair.projects.length > 0
+        ? `Jira: create the Number field "${repair.name}" and add it to the edit screens of ${repair.projects.map((p) => p.key).join(', ')}`
+        : `Jira: create the Number field "${repair.name}"`;
+    case 'jira.addToScreens':
+      return `Jira: add "${repair.field}" (${repair.fieldId}) to the edit screens of ${repair.project.issueTypes.join(', ')} in ${repair.project.key}`;
     case 'jira.registerWebhook':
       return `Jira: register an admin webhook to ${repair.url} for ${repair.events.join(', ')}`;
     case 'trello.enableCustomFields':
@@ -32,7 +34,7 @@ export function describeRepair(repair: Repair): string {
 // Power-ups before fields: a board's custom fields exist only while the power-up is on.
 const ORDER: Repair['kind'][] = [
   'jira.createField',
-  'jira.addToDefaultScreen',
+  'jira.addToScreens',
   'jira.registerWebhook',
   'trello.enableCustomFields',
   'trello.createField',
@@ -68,12 +70,20 @@ async function apply(repair: Repair, setups: DoctorSetups, secret: string | unde
     case 'jira.createField': {
       const jira = need(setups.jira, 'jira');
       const { id } = await jira.createNumberField(repair.name);
-      await jira.addToDefaultScreen(id);
-      return { fieldId: id };
+      const screens: Record<string, number[]> = {};
+      for (const project of repair.projects)
+        screens[project.key] = await jira.addToEditScreens(project.id, project.issueTypeIds, id);
+      return { fieldId: id, screens };
     }
-    case 'jira.addToDefaultScreen':
-      await need(setups.jira, 'jira').addToDefaultScreen(repair.fieldId);
-      return { fieldId: repair.fieldId };
+    case 'jira.addToScreens': {
+      const { project, fieldId } = repair;
+      const screens = await need(setups.jira, 'jira').addToEditScreens(
+        project.id,
+        project.issueTypeIds,
+        fieldId,
+      );
+      return { fieldId, screens: { [project.key]: screens } };
+    }
     case 'jira.registerWebhook':
       await need(setups.jira, 'jira').registerWebhook({
         name: 'backlog-refinery',

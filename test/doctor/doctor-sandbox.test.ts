@@ -147,8 +147,8 @@ describe('npm run doctor against the sandbox', () => {
 
     const fixed = await runDoctor('--fix', '--yes', '--json');
     expect(fixed.json?.repairs?.map((r) => [r.ok, r.message])).toEqual([
-      [true, 'Jira: create the Number field "Reach" and add it to the Default Screen'],
-      [true, 'Jira: add "Confidence" (customfield_10054) to the Default Screen'],
+      [true, 'Jira: create the Number field "Reach" and add it to the edit screens of BR'],
+      [true, 'Jira: add "Confidence" (customfield_10054) to the edit screens of Story, Task, Bug in BR'],
       [
         true,
         `Jira: register an admin webhook to ${PUBLIC_URL}/webhooks/jira for jira:issue_created, jira:issue_updated, jira:issue_deleted, comment_created, comment_updated, issuelink_created, issuelink_deleted, sprint_started, sprint_closed`,
@@ -164,7 +164,7 @@ describe('npm run doctor against the sandbox', () => {
     const entries = await audit.list({ capability: 'doctor', limit: 20 });
     expect(entries.map((e) => [e.operation, e.target.kind]).sort()).toEqual(
       [
-        ['repairSetup', 'jira.addToDefaultScreen'],
+        ['repairSetup', 'jira.addToScreens'],
         ['repairSetup', 'jira.createField'],
         ['repairSetup', 'jira.registerWebhook'],
         ['repairSetup', 'trello.enableCustomFields'],
@@ -173,6 +173,60 @@ describe('npm run doctor against the sandbox', () => {
         ['repairSetup', 'trello.registerWebhook'],
       ].sort(),
     );
+  });
+
+  it('a project with screens of its own: the field goes on its edit screen, through its screen schemes', async () => {
+    jira.seed({ projects: [{ key: 'OWN', name: 'Own screens', onDefaultScreen: false }] });
+    await control('jira', { hideField: { project: 'OWN', field: 'Impact' } });
+    jira.writes.length = 0;
+
+    const before = await runDoctor();
+    expect(before.code).toBe(1);
+    expect(before.text).toContain('✗ Project OWN: "Impact" is not on the edit screen of Story, Task, Bug');
+    expect(before.text).toContain(
+      'Jira settings > Issues > Screens > the edit screen of Story, Task, Bug in OWN (Project settings > Screens shows which) > add "Impact"; or npm run doctor -- --fix',
+    );
+    expect(before.text).not.toContain('Project BR:');
+    expect(changes()).toEqual([]);
+
+    const fixed = await runDoctor('--fix', '--yes', '--json');
+    const impact = jira.state.fields.find((f) => f.name === 'Impact')?.id;
+    expect(fixed.json?.repairs?.map((r) => [r.ok, r.message])).toEqual([
+      [true, `Jira: add "Impact" (${impact}) to the edit screens of Story, Task, Bug in OWN`],
+    ]);
+    // One write: the field on the first tab of OWN's edit screen (100021), not on the site's Default Screen.
+    expect(changes().map((w) => [w.method, w.path])).toEqual([
+      ['POST', '/rest/api/3/screens/100021/tabs/1000210/fields'],
+    ]);
+    expect(failing(fixed.json?.after)).toEqual([]);
+    expect((await runDoctor()).code).toBe(0);
+
+    const audit = createRedisAuditStore({ redis, keyPrefix: env.QUEUE_PREFIX ?? '', retentionDays: 1 });
+    const [entry] = await audit.list({ capability: 'doctor', limit: 1 });
+    expect(entry).toMatchObject({
+      operation: 'repairSetup',
+      item: { tracker: 'jira', id: impact, key: 'Impact' },
+      target: { kind: 'jira.addToScreens', project: { key: 'OWN', id: '10002' } },
+      after: { fieldId: impact, screens: { OWN: [100021] } },
+    });
+  });
+
+  it('a team-managed project stays by hand, and says why', async () => {
+    jira.seed({ projects: [{ key: 'TEAM', name: 'Team-managed', teamManaged: true }] });
+    await control('jira', { hideField: { project: 'TEAM', field: 'Effort' } });
+    jira.writes.length = 0;
+
+    const run = await runDoctor('--fix', '--yes');
+
+    expect(run.code).toBe(1);
+    expect(run.text).toContain(
+      '✗ Project TEAM (team-managed): "Effort" is not on the edit screen of Story, Task, Bug',
+    );
+    expect(run.text).toContain(
+      'Project settings > Issue types > Story > drag "Effort" in, for Story, Task, Bug. --fix cannot: a team-managed project keeps its fields in the project, where Jira\'s screen APIs do not reach',
+    );
+    expect(run.text).toContain('Nothing here --fix can repair.');
+    expect(changes()).toEqual([]);
   });
 
   it('a missing Trello number field is created by --fix', async () => {

@@ -10,6 +10,7 @@ import { controlRoutes } from './routes-control.ts';
 import { issueRoutes } from './routes-issues.ts';
 import { linkRoutes } from './routes-links.ts';
 import { permissionRoutes } from './routes-permissions.ts';
+import { screenRoutes } from './routes-screens.ts';
 import { searchRoutes } from './routes-search.ts';
 import {
   DEFAULT_ADMIN_WEBHOOK_EVENTS,
@@ -162,6 +163,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
       agileRoutes,
       permissionRoutes,
       setupRoutes,
+      screenRoutes,
     ])
       routes(api, deps);
   }

@@ -17,7 +17,7 @@ import {
   TRANSITIONS,
   tooLong,
 } from './state.ts';
-import { issueTypeView, issueView, projectView, statusView, userView } from './views.ts';
+import { issueTypeView, issueView, projectStyle, projectView, statusView, userView } from './views.ts';
 import { type JiraWorld, restView } from './world.ts';
 
 const EDITABLE_SYSTEM = ['summary', 'description', 'labels', 'priority'];
@@ -317,7 +317,7 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
   app.get<{ Params: { project: string } }>('/rest/api/3/project/:project', (request, reply) => {
     const project = projectByKeyOrId(request.params.project);
     return project
-      ? { ...projectView(restView(world), project), style: 'classic', isPrivate: false }
+      ? { ...projectView(restView(world), project), style: projectStyle(project), isPrivate: false }
       : jiraError(reply, 404, ['No project could be found with key or id.']);
   });
 

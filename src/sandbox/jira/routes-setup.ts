@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.ts';
 import { jiraError } from './http.ts';
 import { customField, type JiraState, type SandboxProject } from './state.ts';
-import { projectView } from './views.ts';
+import { projectStyle, projectView } from './views.ts';
 import { restView } from './world.ts';
 
 const FLOAT = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
@@ -70,7 +70,10 @@ export function setupRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       );
       const startAt = Number(request.query.startAt ?? 0);
       const maxResults = Number(request.query.maxResults ?? 50);
-      const values = all.slice(startAt, startAt + maxResults).map((p) => projectView(restView(world), p));
+      const values = all.slice(startAt, startAt + maxResults).map((p) => ({
+        ...projectView(restView(world), p),
+        style: projectStyle(p),
+      }));
       return {
         self: `${world.site()}/rest/api/3/project/search?startAt=${startAt}&maxResults=${maxResults}`,
         maxResults,

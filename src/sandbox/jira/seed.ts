@@ -31,6 +31,8 @@ export interface JiraSeed {
     editors?: string[];
     /** False: the project has its own screens, which the Default Screen does not change (default true). */
     onDefaultScreen?: boolean;
+    /** A team-managed project (`style: next-gen`), which the site's screen APIs do not reach. */
+    teamManaged?: boolean;
   }[];
   boards?: { name: string; projectKey: string; estimationField?: string }[];
   sprints?: {
@@ -85,7 +87,8 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
       components: project.components ?? [],
       browsers: project.browsers,
       editors: project.editors,
-      onDefaultScreen: project.onDefaultScreen ?? true,
+      onDefaultScreen: !project.teamManaged && (project.onDefaultScreen ?? true),
+      teamManaged: project.teamManaged ?? false,
     });
     result.projects[project.key] = id;
   }

@@ -31,6 +31,11 @@ export interface SandboxProject {
    * screen scheme): then POST /screens/addToDefault/{fieldId} puts a field on them.
    */
   onDefaultScreen: boolean;
+  /**
+   * A team-managed (next-gen) project: its fields live in the project, on no screen or screen scheme the site's
+   * screen APIs reach.
+   */
+  teamManaged: boolean;
 }
 
 /** An admin webhook (Settings > System > WebHooks, or /rest/webhooks/1.0/webhook). */

@@ -54,6 +54,9 @@ export function statusView(ctx: ViewContext, statusId: StatusId) {
   };
 }
 
+/** `style` of GET /project and /project/search: team-managed projects are `next-gen`. */
+export const projectStyle = (project: SandboxProject) => (project.teamManaged ? 'next-gen' : 'classic');
+
 export function projectView(ctx: ViewContext, project: SandboxProject) {
   return {
     self: api(ctx, `project/${project.id}`),
@@ -61,7 +64,7 @@ export function projectView(ctx: ViewContext, project: SandboxProject) {
     key: project.key,
     name: project.name,
     projectTypeKey: project.projectTypeKey,
-    simplified: false,
+    simplified: project.teamManaged,
     avatarUrls: {
       '48x48': `${ctx.site}/secure/projectavatar?avatarId=10324`,
       '24x24': `${ctx.site}/secure/projectavatar?size=small&avatarId=10324`,

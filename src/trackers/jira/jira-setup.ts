@@ -41,7 +41,12 @@ async function projectScreens(ctx: JiraContext, projectKey: string): Promise<Jir
       const meta = await ctx.call('getEditIssueMeta', () =>
         ctx.cloud.issues.getEditIssueMeta({ issueIdOrKey: String(sample.id) }),
       );
-      screens.push({ issueType: name, fieldIds: Object.keys(meta.fields ?? {}), source: 'editmeta' });
+      screens.push({
+        issueType: name,
+        issueTypeId: String(type.id),
+        fieldIds: Object.keys(meta.fields ?? {}),
+        source: 'editmeta',
+      });
       continue;
     }
     const meta = await ctx.call('getCreateIssueMetaIssueTypeId', () =>
@@ -51,9 +56,97 @@ async function projectScreens(ctx: JiraContext, projectKey: string): Promise<Jir
       }),
     );
     const fields = meta.fields ?? meta.results ?? [];
-    screens.push({ issueType: name, fieldIds: fields.map((f) => f.fieldId), source: 'createmeta' });
+    screens.push({
+      issueType: name,
+      issueTypeId: String(type.id),
+      fieldIds: fields.map((f) => f.fieldId),
+      source: 'createmeta',
+    });
   }
   return screens;
+}
+
+/** Every value of a paged Jira list (`values`, `isLast`). */
+async function allPages<T>(
+  read: (startAt: number) => Promise<{ values?: T[]; isLast?: boolean }>,
+): Promise<T[]> {
+  const all: T[] = [];
+  for (let startAt = 0; ; startAt += PAGE) {
+    const page = await read(startAt);
+    all.push(...(page.values ?? []));
+    if (page.isLast !== false || (page.values ?? []).length === 0) return all;
+  }
+}
+
+const unique = <T>(values: (T | undefined)[]): T[] => [
+  ...new Set(values.filter((v): v is T => v !== undefined)),
+];
+
+/**
+ * The screens a company-managed project edits its issue types with: project -> issue type screen scheme ->
+ * the screen scheme of each issue type (else the scheme's default mapping) -> its edit screen (else its default).
+ */
+async function editScreens(ctx: JiraContext, projectId: string, issueTypeIds: readonly string[]) {
+  const schemes = await allPages((startAt) =>
+    ctx.call('getIssueTypeScreenSchemeProjectAssociations', () =>
+      ctx.cloud.issueTypeScreenSchemes.getIssueTypeScreenSchemeProjectAssociations({
+        projectId: [Number(projectId)],
+        startAt,
+        maxResults: PAGE,
+      }),
+    ),
+  );
+  const scheme = schemes.find((s) => s.projectIds.includes(projectId))?.issueTypeScreenScheme;
+  // Jira lists issue type screen schemes of company-managed projects only.
+  if (!scheme)
+    throw new TrackerError(
+      ErrorKind.Validation,
+      'jira',
+      `Project ${projectId} has no issue type screen scheme (is it team-managed?)`,
+    );
+  const mappings = await allPages((startAt) =>
+    ctx.call('getIssueTypeScreenSchemeMappings', () =>
+      ctx.cloud.issueTypeScreenSchemes.getIssueTypeScreenSchemeMappings({
+        issueTypeScreenSchemeId: [Number(scheme.id)],
+        startAt,
+        maxResults: PAGE,
+      }),
+    ),
+  );
+  const schemeOf = (issueTypeId: string) =>
+    (mappings.find((m) => m.issueTypeId === issueTypeId) ?? mappings.find((m) => m.issueTypeId === 'default'))
+      ?.screenSchemeId;
+  const screenSchemeIds = unique(issueTypeIds.map(schemeOf)).map(Number);
+  if (screenSchemeIds.length === 0) return [];
+  const screenSchemes = await allPages((startAt) =>
+    ctx.call('getScreenSchemes', () =>
+      ctx.cloud.screenSchemes.getScreenSchemes({ id: screenSchemeIds, startAt, maxResults: PAGE }),
+    ),
+  );
+  return unique(screenSchemes.map((s) => s.screens?.edit ?? s.screens?.default));
+}
+
+/** Puts a field on the first tab of a screen, unless one of its tabs shows it already; whether it did. */
+async function addToScreen(ctx: JiraContext, screenId: number, fieldId: string): Promise<boolean> {
+  const tabs = await ctx.call('getAllScreenTabs', () => ctx.cloud.screenTabs.getAllScreenTabs({ screenId }));
+  const tabIds = unique(tabs.map((tab) => tab.id));
+  for (const tabId of tabIds) {
+    const fields = await ctx.call('getAllScreenTabFields', () =>
+      ctx.cloud.screenTabFields.getAllScreenTabFields({ screenId, tabId }),
+    );
+    if (fields.some((field) => field.id === fieldId)) return false;
+  }
+  const [first] = tabIds;
+  if (first === undefined)
+    throw new TrackerError(
+      ErrorKind.Validation,
+      'jira',
+      `Screen ${screenId} has no tab to put ${fieldId} on`,
+    );
+  await ctx.call('addScreenTabField', () =>
+    ctx.cloud.screenTabFields.addScreenTabField({ screenId, tabId: first, fieldId }),
+  );
+  return true;
 }
 
 /** The doctor's reads and repairs on a Jira Cloud site, through the same client and error boundary as the adapter. */
@@ -103,19 +196,15 @@ export function createJiraSetup(options: JiraTrackerOptions): JiraSetup {
     },
 
     async projects() {
-      const all = [];
-      for (let startAt = 0; ; startAt += PAGE) {
-        const page = await ctx.call('searchProjects', () =>
-          ctx.cloud.projects.searchProjects({ startAt, maxResults: PAGE }),
-        );
-        all.push(...(page.values ?? []));
-        if (page.isLast !== false || (page.values ?? []).length === 0) break;
-      }
+      const all = await allPages((startAt) =>
+        ctx.call('searchProjects', () => ctx.cloud.projects.searchProjects({ startAt, maxResults: PAGE })),
+      );
       return all.map((project) => ({
         id: String(project.id ?? ''),
         key: project.key ?? '',
         name: project.name ?? '',
         typeKey: String(project.projectTypeKey ?? 'software'),
+        teamManaged: project.style === 'next-gen' || project.simplified === true,
       }));
     },
 
@@ -177,8 +266,11 @@ export function createJiraSetup(options: JiraTrackerOptions): JiraSetup {
       return { id: field.id ?? '' };
     },
 
-    async addToDefaultScreen(fieldId) {
-      await ctx.call('addFieldToDefaultScreen', () => ctx.cloud.screens.addFieldToDefaultScreen({ fieldId }));
+    async addToEditScreens(projectId, issueTypeIds, fieldId) {
+      const changed: number[] = [];
+      for (const screenId of await editScreens(ctx, projectId, issueTypeIds))
+        if (await addToScreen(ctx, screenId, fieldId)) changed.push(screenId);
+      return changed;
     },
 
     async registerWebhook(hook) {
