@@ -28,7 +28,8 @@ export interface SandboxProject {
   editors?: string[];
   /**
    * Whether the project's screens are the site's Default Screen (a company-managed project on the default
-   * screen scheme): then POST /screens/addToDefault/{fieldId} puts a field on them.
+   * screen scheme): then POST /screens/addToDefault/{fieldId} puts a field on them. Otherwise it has screen
+   * schemes and an edit screen of its own (routes-screens.ts).
    */
   onDefaultScreen: boolean;
   /**
