@@ -175,6 +175,13 @@ function fieldChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect: J
             ),
       );
     }
+    if (missing.length === 0 && present.length > 0)
+      checks.push(
+        pass(
+          'jira',
+          `Project ${key}: ${quoted(present.map((f) => f.name))} on the edit screens of ${project.screens.map((s) => s.issueType).join(', ')}`,
+        ),
+      );
     for (const board of project.boards)
       checks.push(
         board.estimationField

@@ -115,6 +115,7 @@ describe('npm run doctor against the sandbox', () => {
         'Every environment variable is valid',
         'Signed in as Backlog Refinery (712020:sandbox-refinery-bot)',
         'Project BR (backlog): the account has every permission the service uses',
+        'Project BR: "Priority score", "Reach", "Impact", "Confidence", "Effort" on the edit screens of Story, Task, Bug',
         'Board "BR board" estimates with "Story Points" (customfield_10016)',
         'Support projects: HELP (Jira Service Management)',
         `Webhook to ${PUBLIC_URL}/webhooks/jira covers every event the service uses`,
@@ -186,7 +187,7 @@ describe('npm run doctor against the sandbox', () => {
     expect(before.text).toContain(
       'Jira settings > Issues > Screens > the edit screen of Story, Task, Bug in OWN (Project settings > Screens shows which) > add "Impact"; or npm run doctor -- --fix',
     );
-    expect(before.text).not.toContain('Project BR:');
+    expect(before.text).not.toContain('✗ Project BR:');
     expect(changes()).toEqual([]);
 
     const fixed = await runDoctor('--fix', '--yes', '--json');
@@ -199,7 +200,11 @@ describe('npm run doctor against the sandbox', () => {
       ['POST', '/rest/api/3/screens/100021/tabs/1000210/fields'],
     ]);
     expect(failing(fixed.json?.after)).toEqual([]);
-    expect((await runDoctor()).code).toBe(0);
+    const after = await runDoctor();
+    expect(after.code).toBe(0);
+    expect(after.text).toContain(
+      '✓ Project OWN: "Priority score", "Reach", "Impact", "Confidence", "Effort" on the edit screens of Story, Task, Bug',
+    );
 
     const audit = createRedisAuditStore({ redis, keyPrefix: env.QUEUE_PREFIX ?? '', retentionDays: 1 });
     const [entry] = await audit.list({ capability: 'doctor', limit: 1 });
