@@ -60,6 +60,15 @@ export function manualFixes(checks: readonly Check[]): Check[] {
   return checks.filter((check) => check.status === 'fail' && !check.repair);
 }
 
+/** A repair that failed after it had changed something: that much still belongs in the audit trail. */
+class PartlyApplied extends Error {
+  readonly after: unknown;
+  constructor(after: unknown, cause: TrackerError) {
+    super(cause.message, { cause });
+    this.after = after;
+  }
+}
+
 async function apply(repair: Repair, setups: DoctorSetups, secret: string | undefined): Promise<unknown> {
   // Repairs come from the checks of configured trackers; this guards a plan replayed against another setup.
   const need = <T>(setup: T | undefined, tracker: 'jira' | 'trello'): T => {
@@ -71,8 +80,13 @@ async function apply(repair: Repair, setups: DoctorSetups, secret: string | unde
       const jira = need(setups.jira, 'jira');
       const { id } = await jira.createNumberField(repair.name);
       const screens: Record<string, number[]> = {};
-      for (const project of repair.projects)
-        screens[project.key] = await jira.addToEditScreens(project.id, project.issueTypeIds, id);
+      try {
+        for (const project of repair.projects)
+          screens[project.key] = await jira.addToEditScreens(project.id, project.issueTypeIds, id);
+      } catch (error) {
+        if (error instanceof TrackerError) throw new PartlyApplied({ fieldId: id, screens }, error);
+        throw error;
+      }
       return { fieldId: id, screens };
     }
     case 'jira.addToScreens': {
@@ -146,7 +160,9 @@ export async function applyRepairs(
       await options.audit.record(auditEntry(repair, options.runId, options.actor, after));
       outcomes.push({ repair, ok: true, message: describeRepair(repair) });
     } catch (error) {
-      if (!(error instanceof TrackerError)) throw error;
+      if (error instanceof PartlyApplied)
+        await options.audit.record(auditEntry(repair, options.runId, options.actor, error.after));
+      else if (!(error instanceof TrackerError)) throw error;
       outcomes.push({ repair, ok: false, message: `${describeRepair(repair)}: ${(error as Error).message}` });
     }
   }

@@ -323,6 +323,36 @@ describe('asking before repairing', () => {
     expect(changes()).toEqual([]);
   });
 
+  it('a field created before its screens fail is still in the audit trail, and the repair reports the failure', async () => {
+    await control('jira', { removeField: 'Reach' });
+    const br = [...jira.state.projects.values()].find((p) => p.key === 'BR');
+    let text = '';
+
+    const code = await doctor(['--fix'], {
+      env,
+      write: (chunk) => (text += chunk),
+      // Between the plan and the repair someone turns BR team-managed: its screen schemes are gone.
+      confirm: async () => {
+        if (br) Object.assign(br, { teamManaged: true, onDefaultScreen: false });
+        return true;
+      },
+    });
+
+    expect(code).toBe(1);
+    expect(text).toContain(
+      `✗ Jira: create the Number field "Reach" and add it to the edit screens of BR: Project ${br?.id} has no issue type screen scheme (is it team-managed?)`,
+    );
+    const reach = jira.state.fields.find((f) => f.name === 'Reach')?.id;
+    expect(reach).toBeDefined();
+    const audit = createRedisAuditStore({ redis, keyPrefix: env.QUEUE_PREFIX ?? '', retentionDays: 1 });
+    const [entry] = await audit.list({ capability: 'doctor', limit: 1 });
+    expect(entry).toMatchObject({
+      operation: 'repairSetup',
+      target: { kind: 'jira.createField', name: 'Reach' },
+      after: { fieldId: reach, screens: {} },
+    });
+  });
+
   it('an account that is no administrator: webhooks to check by hand, edits that email the watchers', async () => {
     await control('jira', { botIsAdmin: false });
 
