@@ -36,5 +36,6 @@ it('answers 503 while Redis is down, acknowledges nothing, and accepts again onc
   expect(during.headers['retry-after']).toBe('5');
   expect(ready.statusCode).toBe(503);
   expect(after.statusCode).toBe(202);
+  await api.drain();
   expect(await api.queue.count()).toBe(1);
 });
