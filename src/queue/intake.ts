@@ -5,7 +5,7 @@ import type { RedisClient } from './connection.ts';
 import { jobOptions, type RetryPolicy } from './jobs.ts';
 
 /**
- * Intake in two stages. Here, at the edge, a verified delivery is appended as it arrived (raw bytes) to one Redis
+ * Intake in two stages. Here, at the edge, a verified delivery is appended as it arrived (its text) to one Redis
  * stream, together with its dedupe records, in one script: one round trip, shared by every delivery of an
  * event-loop turn. Workers then read the stream (workers/intake-relay.ts), turn each delivery into jobs and
  * acknowledge it. Parsing tracker text, planning and BullMQ's job scripts are off the request path.
@@ -17,7 +17,8 @@ export interface VerifiedDelivery {
   deliveryKey: string;
   /** Hex digest of what makes two deliveries copies (the raw body; Trello: its action). */
   bodyHash: string;
-  raw: Buffer;
+  /** The body as received (UTF-8 text of the verified bytes): the workers parse it. */
+  body: string;
 }
 
 export type Receipt =
@@ -83,7 +84,7 @@ return {'accepted'}
 
 const ACCEPT_COMMAND = 'refineryIntakeAccept';
 
-type AcceptArgs = [string, string, string, string, number, string, string, Buffer];
+type AcceptArgs = [string, string, string, string, number, string, string, string];
 interface WithAccept {
   [ACCEPT_COMMAND](...args: AcceptArgs): unknown;
 }
@@ -131,7 +132,7 @@ export function createIntake(options: IntakeOptions): Intake {
         dedupeTtlSeconds,
         delivery.tracker,
         delivery.deliveryKey,
-        delivery.raw,
+        delivery.body,
       );
     }
     const replies = (await pipeline.exec()) ?? [];

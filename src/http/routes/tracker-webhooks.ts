@@ -44,6 +44,9 @@ export function registerTrackerWebhooks(app: FastifyInstance, config: Config, de
         : 'Jira is not configured on this service (set JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN)',
       verify: jiraVerifier(jira),
       format: JIRA_DELIVERIES,
+      signedDigest: jira?.webhookSecrets.length
+        ? (headers) => header(headers['x-hub-signature'])?.split('=')[1]
+        : undefined,
     },
     deps,
   );
