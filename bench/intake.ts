@@ -11,7 +11,7 @@ import { field, metricsKey } from '../src/metrics/metrics-sink.ts';
 import { intakeStreamKey } from '../src/queue/intake.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import { signJiraBody } from '../src/trackers/jira/jira-signature.ts';
-import { type LoadResult, runLoad } from './lib/load.ts';
+import { cpuMs, type LoadResult, runLoad } from './lib/load.ts';
 
 const SECRET = 'bench-webhook-secret';
 const PREFIX = 'refinery';
@@ -46,12 +46,21 @@ function combine(rounds: LoadResult[]): LoadResult {
     p99: Math.max(...rounds.map((round) => round.p99)),
     errors: sum((round) => round.errors),
     other: sum((round) => round.other),
+    cpuMicros: rounds.every((round) => round.cpuMicros)
+      ? {
+          target: sum((round) => round.cpuMicros!.target * round.accepted) / sum((round) => round.accepted),
+          redis: sum((round) => round.cpuMicros!.redis * round.accepted) / sum((round) => round.accepted),
+        }
+      : undefined,
   };
 }
 
+const micros = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(0));
+
 function row(result: LoadResult, baseline: LoadResult): string {
   const ratio = (result.perSecond / baseline.perSecond).toFixed(2);
-  return `| ${result.label} | ${result.perSecond} | ${result.p50} | ${result.p99} | ${ratio} | ${result.errors + result.other} |`;
+  const cpu = result.cpuMicros;
+  return `| ${result.label} | ${result.perSecond} | ${result.p50} | ${result.p99} | ${ratio} | ${result.errors + result.other} | ${micros(cpu?.target)} | ${micros(cpu?.redis)} |`;
 }
 
 /** A real Jira `comment_created` delivery (`/help`, ~4 KB), made unique per request and signed like Jira does. */
@@ -78,6 +87,11 @@ function deliveries(): () => { body: string; headers: Record<string, string> } {
       },
     };
   };
+}
+
+interface Target {
+  url: string;
+  pid?: number;
 }
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
@@ -118,13 +132,20 @@ export async function runIntakeBench(): Promise<string> {
     const port = await freePort();
     const child = await startBaseline(mode, port, redis.url);
     children.push({ stop: () => child.kill('SIGTERM') });
-    return `http://127.0.0.1:${port}/webhooks/jira`;
+    return { url: `http://127.0.0.1:${port}/webhooks/jira`, pid: child.pid };
   };
-  const load = (label: string, url: string, durationSeconds: number) =>
-    runLoad({ label, url, request, connections: CONNECTIONS, durationSeconds });
+  const load = (label: string, target: Target, durationSeconds: number) =>
+    runLoad({
+      label,
+      url: target.url,
+      request,
+      connections: CONNECTIONS,
+      durationSeconds,
+      pids: { target: target.pid, redis: redis.child.pid },
+    });
   const lines: string[] = [];
   try {
-    const targets: [string, () => Promise<string>][] = [
+    const targets: [string, () => Promise<Target>][] = [
       ['baseline: Fastify + HMAC + one LPUSH', () => baselineTarget('lpush')],
       ['reference: Fastify + HMAC + one BullMQ add', () => baselineTarget('bullmq')],
       [
@@ -136,22 +157,22 @@ export async function runIntakeBench(): Promise<string> {
             env: env(port, 'api'),
           });
           children.push(api);
-          return `http://127.0.0.1:${port}/webhooks/jira`;
+          return { url: `http://127.0.0.1:${port}/webhooks/jira`, pid: api.child.pid };
         },
       ],
     ];
-    const urls: string[] = [];
+    const started: Target[] = [];
     for (const [label, start] of targets) {
-      urls.push(await start());
-      await load(label, urls.at(-1)!, 1);
+      started.push(await start());
+      await load(label, started.at(-1)!, 1);
     }
     const rounds: LoadResult[][] = targets.map(() => []);
     for (let round = 0; round < ROUNDS; round++)
       for (const [index, [label]] of targets.entries())
-        rounds[index]!.push(await load(label, urls[index]!, SECONDS / ROUNDS));
+        rounds[index]!.push(await load(label, started[index]!, SECONDS / ROUNDS));
     results.push(...rounds.map(combine));
     for (const baseline of children.splice(0, 2)) await baseline.stop();
-    const apiUrl = urls.at(-1)!;
+    const api = started.at(-1)!;
     // The workers' half, with the queue paused so no job runs: what is measured is deliveries becoming jobs.
     const backlog = await client.xlen(stream);
     // What the API counted as accepted, including answers the load generator cut off when a round ended.
@@ -171,10 +192,13 @@ export async function runIntakeBench(): Promise<string> {
       const counts = await queue.getJobCounts('waiting', 'prioritized');
       return Object.values(counts).reduce((sum, n) => sum + n, 0);
     };
+    const relayCpuBefore = cpuMs(worker.child.pid);
     const drainMs = await waitUntil(async () => (await client.xlen(stream)) === 0, 300_000);
+    const relayCpuMicros =
+      (((cpuMs(worker.child.pid) ?? 0) - (relayCpuBefore ?? 0)) * 1000) / Math.max(backlog, 1);
     const landed = await jobs();
 
-    const burst = await load('burst with one worker relaying', apiUrl, BURST_SECONDS);
+    const burst = await load('burst with one worker relaying', api, BURST_SECONDS);
     const burstBacklog = await client.xlen(stream);
     const burstDrainMs = await waitUntil(async () => (await client.xlen(stream)) === 0, 600_000);
     const acceptedInBurst = (await acceptedSoFar()) - acceptedByApi;
@@ -186,13 +210,13 @@ export async function runIntakeBench(): Promise<string> {
       '',
       `${CONNECTIONS} connections, ${SECONDS} s per target in ${ROUNDS} turns after a 1 s warm-up (p50/p99: the worst turn), signed real-format Jira deliveries (a comment with \`/help\`, one job each), each with its own delivery id and body; every target on this machine in its own process, one private Redis. accepted/s counts 202 answers only; errors counts every other answer and failure.`,
       '',
-      '| target | accepted/s | p50 ms | p99 ms | ratio to baseline | errors |',
-      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      '| target | accepted/s | p50 ms | p99 ms | ratio to baseline | errors | CPU µs per accepted: target | Redis |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...results.map((result) => row(result, baseline!)),
       '',
-      `Workers' half (one worker process, queue paused so jobs wait): the API's ${acceptedByApi} accepted deliveries (warm-ups included) left a backlog of ${backlog} in the intake stream; it drained in ${(drainMs / 1000).toFixed(1)} s (${Math.round(backlog / Math.max(drainMs / 1000, 0.001))} deliveries/s); jobs waiting: ${landed} (${landed === acceptedByApi ? 'one per accepted delivery' : `EXPECTED ${acceptedByApi}`}).`,
+      `Workers' half (one worker process, queue paused so jobs wait): the API's ${acceptedByApi} accepted deliveries (warm-ups included) left a backlog of ${backlog} in the intake stream; it drained in ${(drainMs / 1000).toFixed(1)} s (${Math.round(backlog / Math.max(drainMs / 1000, 0.001))} deliveries/s, ${relayCpuBefore === undefined ? '–' : relayCpuMicros.toFixed(0)} µs of worker CPU each: parse, normalize, plan, add the job, acknowledge); jobs waiting: ${landed} (${landed === acceptedByApi ? 'one per accepted delivery' : `EXPECTED ${acceptedByApi}`}).`,
       '',
-      `Burst of ${BURST_SECONDS} s at ${CONNECTIONS} connections with that worker relaying: ${burst.perSecond} accepted/s, p99 ${burst.p99} ms, ${burst.errors + burst.other} errors; backlog at the end ${burstBacklog} deliveries, drained ${(burstDrainMs / 1000).toFixed(1)} s later; ${landedAfterBurst} jobs for ${acceptedInBurst} accepted (${landedAfterBurst === acceptedInBurst ? 'all landed' : 'MISMATCH'}).`,
+      `Burst of ${BURST_SECONDS} s at ${CONNECTIONS} connections with that worker relaying: ${burst.perSecond} accepted/s, p99 ${burst.p99} ms, ${burst.errors + burst.other} errors, CPU per accepted delivery API ${micros(burst.cpuMicros?.target)} µs, Redis ${micros(burst.cpuMicros?.redis)} µs; backlog at the end ${burstBacklog} deliveries, drained ${(burstDrainMs / 1000).toFixed(1)} s later; ${landedAfterBurst} jobs for ${acceptedInBurst} accepted (${landedAfterBurst === acceptedInBurst ? 'all landed' : 'MISMATCH'}).`,
     );
   } finally {
     for (const child of children) await child.stop();

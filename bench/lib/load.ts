@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
@@ -10,6 +11,20 @@ export interface LoadResult {
   errors: number;
   /** Answers other than 202. */
   other: number;
+  /** CPU time per accepted delivery (µs) of the target's process and of Redis, where /proc tells. */
+  cpuMicros?: { target: number; redis: number };
+}
+
+/** CPU time a process used so far (ms), from /proc; undefined where there is no /proc. */
+export function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface LoadOptions {
@@ -19,10 +34,13 @@ export interface LoadOptions {
   request: () => { body: string; headers: Record<string, string> };
   connections: number;
   durationSeconds: number;
+  /** Whose CPU time to account per accepted delivery. */
+  pids?: { target?: number; redis?: number };
 }
 
 /** Drives one target with signed deliveries for a bounded time; loopback only. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const before = [cpuMs(options.pids?.target), cpuMs(options.pids?.redis)];
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
@@ -37,7 +55,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       },
     ],
   });
+  const after = [cpuMs(options.pids?.target), cpuMs(options.pids?.redis)];
   const accepted = result.statusCodeStats?.['202']?.count ?? 0;
+  const perDelivery = (index: number) => ((after[index]! - before[index]!) * 1000) / Math.max(accepted, 1);
   const answered = Object.values(result.statusCodeStats ?? {}).reduce((sum, s) => sum + (s.count ?? 0), 0);
   return {
     label: options.label,
@@ -47,5 +67,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     other: answered - accepted,
+    cpuMicros: after.every((ms) => ms !== undefined)
+      ? { target: perDelivery(0), redis: perDelivery(1) }
+      : undefined,
   };
 }
