@@ -5,7 +5,7 @@ import type { RedisClient } from './connection.ts';
 import { jobOptions, type RetryPolicy } from './jobs.ts';
 
 /**
- * Intake in two stages. Here, at the edge, a verified delivery is appended as it arrived (its text) to one Redis
+ * Intake in two stages. Here, at the edge, a verified delivery is appended (as JSON) to one Redis
  * stream, together with its dedupe records, in one script: one round trip, shared by every delivery of an
  * event-loop turn. Workers then read the stream (workers/intake-relay.ts), turn each delivery into jobs and
  * acknowledge it. Parsing tracker text, planning and BullMQ's job scripts are off the request path.
@@ -17,7 +17,7 @@ export interface VerifiedDelivery {
   deliveryKey: string;
   /** Hex digest of what makes two deliveries copies (the raw body; Trello: its action). */
   bodyHash: string;
-  /** The body as received (UTF-8 text of the verified bytes): the workers parse it. */
+  /** JSON of the delivery for the workers: as received, or what of it the tracker's schema declares. */
   body: string;
 }
 

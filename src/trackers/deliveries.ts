@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Static, TSchema } from 'typebox';
 import type { TrackerName } from '../domain/events.ts';
+import { compileProjection } from '../schema/project.ts';
 import { compileValidator } from '../schema/validate.ts';
 import { toJiraEvent } from './jira/jira-webhook.ts';
 import { JiraDeliverySchema } from './jira/jira-webhook-schema.ts';
@@ -21,6 +22,8 @@ export interface DeliveryFormat<S extends TSchema> {
   sentAt?(body: Static<S>): number | undefined;
   /** `readText: false` on the request path: who caused it and whether it needs work, reading no tracker text. */
   normalize(body: Static<S>, deliveryKey: string, options: { readText: boolean }): Normalized;
+  /** What the edge stores for the workers' `normalize` (default: the body as received). */
+  stored?(body: Static<S>): string;
 }
 
 function header(value: string | string[] | undefined): string | undefined {
@@ -28,6 +31,8 @@ function header(value: string | string[] | undefined): string | undefined {
 }
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+const jiraProjection = compileProjection(JiraDeliverySchema);
 
 export const JIRA_DELIVERIES: DeliveryFormat<typeof JiraDeliverySchema> = {
   tracker: 'jira',
@@ -37,6 +42,8 @@ export const JIRA_DELIVERIES: DeliveryFormat<typeof JiraDeliverySchema> = {
     `jira.${header(headers['x-atlassian-webhook-identifier']) ?? `body-${sha256(raw).slice(0, 32)}`}`,
   sentAt: (body) => body.timestamp,
   normalize: (body, key, options) => toJiraEvent(body, key, options),
+  // toJiraEvent reads only what the schema types: the rest of the issue need not travel through Redis.
+  stored: (body) => JSON.stringify(jiraProjection(body)),
 };
 
 export const TRELLO_DELIVERIES: DeliveryFormat<typeof TrelloDeliverySchema> = {
@@ -46,7 +53,8 @@ export const TRELLO_DELIVERIES: DeliveryFormat<typeof TrelloDeliverySchema> = {
   // One action reaches every webhook watching its models, each body naming its own `model`: still one action.
   content: (body) => JSON.stringify(body.action),
   sentAt: (body) => Date.parse(body.action.date) || undefined,
-  // Trello's text needs no parsing to be carried: the option changes nothing here.
+  // Trello's text needs no parsing to be carried: the option changes nothing here. Stored whole: a card update
+  // reads the changed field's new value from the card, whichever field it is.
   normalize: (body) => toTrelloEvent(body),
 };
 

@@ -129,7 +129,12 @@ export function registerWebhookRoute<S extends TSchema>(
       const hash = source.signedDigest?.(request.headers) ?? bodyHash(format, body, raw);
       let receipt: Receipt;
       try {
-        receipt = await deps.intake.accept({ tracker, deliveryKey, bodyHash: hash, body: text });
+        receipt = await deps.intake.accept({
+          tracker,
+          deliveryKey,
+          bodyHash: hash,
+          body: format.stored?.(body) ?? text,
+        });
       } catch (error) {
         count('unavailable');
         log.warn(
