@@ -72,10 +72,9 @@ export function intakeStreamKey(keyPrefix: string): string {
  * `appendfsync always`, its fsync): a 202 follows a durable delivery.
  */
 const ACCEPT_SCRIPT = `
-local byId = redis.call('GET', KEYS[1])
-if byId then return {'duplicate', byId} end
-local byBody = redis.call('GET', KEYS[2])
-if byBody then return {'replay', byBody} end
+local seen = redis.call('MGET', KEYS[1], KEYS[2])
+if seen[1] then return {'duplicate', seen[1]} end
+if seen[2] then return {'replay', seen[2]} end
 redis.call('XADD', KEYS[3], '*', 'tracker', ARGV[3], 'key', ARGV[4], 'body', ARGV[5])
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[2])
