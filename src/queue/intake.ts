@@ -43,6 +43,8 @@ export interface IntakeOptions {
   retry: RetryPolicy;
   /** Most deliveries written to Redis in one round of commands. */
   maxBatch?: number;
+  /** Longest wait for Redis's answer before the caller answers 503 (the producer's command timeout). */
+  timeoutMs?: number;
 }
 
 /**
@@ -113,6 +115,7 @@ export function bulkJobs(deliveryKey: string, jobs: readonly JobRequest[], retry
 export function createIntake(options: IntakeOptions): Intake {
   const { queue, redis, keyPrefix, dedupeTtlSeconds, retry } = options;
   const maxBatch = options.maxBatch ?? 500;
+  const timeoutMs = options.timeoutMs ?? 2_000;
   const stream = intakeStreamKey(keyPrefix);
   redis.defineCommand(ACCEPT_COMMAND, { numberOfKeys: 3, lua: ACCEPT_SCRIPT });
   const pending: Pending[] = [];
@@ -134,7 +137,14 @@ export function createIntake(options: IntakeOptions): Intake {
         delivery.body,
       );
     }
-    const replies = (await pipeline.exec()) ?? [];
+    // On a Cluster whose master just died, ioredis retries a pipeline until the slot has a master again; the
+    // tracker should hear 503 long before. Safe either way: if the script still runs, the retry is a duplicate
+    // and the stored delivery is relayed once.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    const replies = (await Promise.race([pipeline.exec(), late]).finally(() => clearTimeout(timer))) ?? [];
     return batch.map((_entry, index) => {
       const [error, reply] = replies[index] ?? [new Error('no reply')];
       if (error) throw error;
