@@ -33,6 +33,18 @@ export const EnvSchema = Type.Object({
       description: 'Resolution set when a transition requires one (default: "Done"-like)',
     }),
   ),
+  JIRA_ALLOW_UNSIGNED: Type.Boolean({
+    default: false,
+    description:
+      'Accept unsigned Jira deliveries (no JIRA_WEBHOOK_SECRET) that carry JIRA_WEBHOOK_URL_TOKEN in the callback URL',
+  }),
+  JIRA_WEBHOOK_URL_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 32,
+      pattern: '^[A-Za-z0-9_-]+$',
+      description: 'With JIRA_ALLOW_UNSIGNED: the token the callback URL carries (/webhooks/jira?token=...)',
+    }),
+  ),
   TRELLO_API_URL: Type.String({ pattern: '^https?://', default: 'https://api.trello.com/1' }),
   TRELLO_API_KEY: Type.Optional(Secret('Trello API key')),
   TRELLO_API_TOKEN: Type.Optional(Secret('Trello token of the member the service acts as')),
@@ -101,6 +113,11 @@ export interface JiraConfig {
   webhookSecrets: string[];
   /** Resolution for transitions whose screen requires one. */
   resolution?: string;
+  /**
+   * Set only when the operator allowed unsigned deliveries (JIRA_ALLOW_UNSIGNED, no secret): the token every
+   * delivery's URL must carry. Without a secret and without it, every delivery is refused.
+   */
+  unsignedUrlToken?: string;
 }
 
 export interface TrelloConfig {
@@ -184,6 +201,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (!env.PUBLIC_URL)
       problems.push('Trello needs PUBLIC_URL: its webhook signature covers the callback URL');
   }
+  const jiraSigned = secrets(env.JIRA_WEBHOOK_SECRET, env.JIRA_WEBHOOK_SECRET_PREVIOUS).length > 0;
+  if (env.JIRA_ALLOW_UNSIGNED && !jiraSigned && !env.JIRA_WEBHOOK_URL_TOKEN)
+    problems.push(
+      'JIRA_ALLOW_UNSIGNED needs JIRA_WEBHOOK_URL_TOKEN (at least 32 characters): unsigned deliveries must carry it',
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   const publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '');
   const config: Config = {
@@ -221,6 +243,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
             apiToken: env.JIRA_API_TOKEN,
             webhookSecrets: secrets(env.JIRA_WEBHOOK_SECRET, env.JIRA_WEBHOOK_SECRET_PREVIOUS),
             resolution: env.JIRA_RESOLUTION,
+            unsignedUrlToken: env.JIRA_ALLOW_UNSIGNED && !jiraSigned ? env.JIRA_WEBHOOK_URL_TOKEN : undefined,
           }
         : undefined,
     trello:

@@ -40,7 +40,11 @@ export async function startApi(config: Config, log: Logger, rules: RulesStore): 
     retry: { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs },
   });
   if (config.jira && config.jira.webhookSecrets.length === 0) {
-    log.warn('JIRA_WEBHOOK_SECRET is not set: Jira deliveries are accepted without a signature');
+    log.warn(
+      config.jira.unsignedUrlToken
+        ? 'JIRA_WEBHOOK_SECRET is not set: unsigned Jira deliveries are accepted when their URL carries JIRA_WEBHOOK_URL_TOKEN'
+        : 'JIRA_WEBHOOK_SECRET is not set: every Jira delivery is refused (401) until it is',
+    );
   }
   const runtime = createAdminRuntime({ config, log, queue, intake, redis: client, trackers, rules });
   const consoleServices = createConsoleServices({
@@ -54,10 +58,8 @@ export async function startApi(config: Config, log: Logger, rules: RulesStore): 
     config,
     log,
     intake,
-    rules: () => rules.current(),
     selfId: (tracker) => identities.get(tracker),
     ownLinks,
-    selfMentions: (tracker) => identities.mentions(tracker),
     isRedisReady: () => pingRedis(producer),
     // A signed delivery older than its dedupe record could be replayed as new once the record expired.
     maxDeliveryAgeMs: config.dedupeTtlSeconds * 1000,

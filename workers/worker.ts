@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { type Job, Worker } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import { createRedisAuditStore } from '../src/audit/audit-store.ts';
 import { createJobTrackers } from '../src/audit/job-audit.ts';
 import type { Config } from '../src/config.ts';
@@ -10,6 +10,7 @@ import { instrumentTracker } from '../src/metrics/instrumented-tracker.ts';
 import { measureJobs } from '../src/metrics/measure-jobs.ts';
 import { createRedisMetricsSink } from '../src/metrics/metrics-sink.ts';
 import { checkEvictionPolicy, createRedis } from '../src/queue/connection.ts';
+import { createIntakeConsumer } from '../src/queue/intake-consumer.ts';
 import { createItemLock, holdsLock } from '../src/queue/item-lock.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import { learnIdentities } from '../src/runtime/identities.ts';
@@ -19,6 +20,7 @@ import { LockLostError } from '../src/trackers/write-guard.ts';
 import { indexReplica } from './capabilities/linking-index.ts';
 import { HANDLERS } from './handlers/index.ts';
 import { startHeartbeat } from './heartbeat.ts';
+import { startIntakeRelay } from './intake-relay.ts';
 import type { JobContext } from './job-context.ts';
 import { createProcessor } from './processor.ts';
 import { registerSchedules } from './schedules.ts';
@@ -127,17 +129,40 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
     .sync()
     .catch((error: Error) => log.warn({ err: { message: error.message } }, 'Link index not loaded yet'));
   const heartbeat = startHeartbeat(client, config.queuePrefix, worker);
+  // The relay's reads block, so it has a connection of its own; it waits for Redis like the worker's.
+  const relayConnection = createRedis(config.redisUrl, 'worker', log, cluster);
+  const queue = new Queue(QUEUE_NAME, { connection, prefix: `{${config.queuePrefix}}` });
+  const relay = startIntakeRelay({
+    consumer: createIntakeConsumer({
+      redis: relayConnection,
+      keyPrefix: config.queuePrefix,
+      consumer: `${hostname()}:${process.pid}`,
+      // A delivery a dead worker took is taken back after this, like its jobs.
+      minIdleMs: config.workerLockDurationMs,
+    }),
+    queue,
+    rules: () => rules.current(),
+    selfId: (name) => identities.get(name),
+    selfMentions: (name) => identities.mentions(name),
+    retry: { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs },
+    log,
+    onOutcome: metrics.delivery,
+  });
   await registerSchedules(config, rules.current(), log);
   log.info({ concurrency: config.workerConcurrency }, 'Worker started');
   return {
     worker,
     async close() {
       identities.stop();
+      // Finishes the batch in hand; deliveries not taken stay in the stream for the next worker.
+      await relay.stop();
       // Waits for the jobs in flight; new ones stay in Redis for the next worker.
       await worker?.close();
+      await queue.close();
       await heartbeat.stop();
       await metrics.flush();
       connection.disconnect();
+      relayConnection.disconnect();
       client.disconnect();
     },
   };

@@ -226,7 +226,7 @@ export async function seedDemoBacklog(stack: Stack, log: (line: string) => void)
       }),
     ];
     // One delivery per job: job ids derive from the delivery and the job name.
-    for (const [i, request] of requests.entries()) await intake.accept(`demo.seed.${i}`, [request]);
+    for (const [i, request] of requests.entries()) await intake.enqueue(`demo.seed.${i}`, [request]);
     await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) >= items, 600_000);
     await waitForIdle(queue);
 

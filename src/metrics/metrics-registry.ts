@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, type Metric, Registry } from 'prom-client';
 import type { RedisClient } from '../queue/connection.ts';
+import { intakeStreamKey } from '../queue/intake.ts';
 import { JOB_BUCKETS, metricsKey } from './metrics-sink.ts';
 
 export interface MetricsRegistryOptions {
@@ -197,6 +198,14 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): Registry
     async collect() {
       const counts = await queue.getJobCounts(...QUEUE_STATES);
       for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'refinery_intake_backlog',
+    help: 'Deliveries accepted (202) and not yet turned into jobs by a worker',
+    registers: [registry],
+    async collect() {
+      this.set(await redis.xlen(intakeStreamKey(options.keyPrefix)));
     },
   });
   new Gauge({

@@ -1,9 +1,39 @@
 import type { Queue } from 'bullmq';
+import type { TrackerName } from '../domain/events.ts';
 import type { JobRequest } from '../domain/job-requests.ts';
 import type { RedisClient } from './connection.ts';
 import { jobOptions, type RetryPolicy } from './jobs.ts';
 
-export type IntakeOutcome = 'accepted' | 'duplicate';
+/**
+ * Intake in two stages. Here, at the edge, a verified delivery is appended (as JSON) to one Redis
+ * stream, together with its dedupe records, in one script: one round trip, shared by every delivery of an
+ * event-loop turn. Workers then read the stream (workers/intake-relay.ts), turn each delivery into jobs and
+ * acknowledge it. Parsing tracker text, planning and BullMQ's job scripts are off the request path.
+ */
+
+export interface VerifiedDelivery {
+  tracker: TrackerName;
+  /** Stable across the sender's retries of one delivery, e.g. `jira.<X-Atlassian-Webhook-Identifier>`. */
+  deliveryKey: string;
+  /** Hex digest of what makes two deliveries copies (the raw body; Trello: its action). */
+  bodyHash: string;
+  /** JSON of the delivery for the workers: as received, or what of it the tracker's schema declares. */
+  body: string;
+}
+
+export type Receipt =
+  | { outcome: 'accepted' }
+  /** Seen before: `storedHash` is the body hash recorded for this id (another one means the id was reused). */
+  | { outcome: 'duplicate'; storedHash?: string }
+  /** The same body was accepted within the dedupe window under another id: a captured delivery replayed. */
+  | { outcome: 'replay'; originalKey: string };
+
+export interface Intake {
+  /** Records one delivery exactly once; throws when Redis cannot take it (the caller answers 503). */
+  accept(delivery: VerifiedDelivery): Promise<Receipt>;
+  /** Enqueues jobs that come from no delivery (admin actions); job ids derive from `requestId`. */
+  enqueue(requestId: string, jobs: readonly JobRequest[]): Promise<void>;
+}
 
 export interface IntakeOptions {
   queue: Queue;
@@ -13,111 +43,112 @@ export interface IntakeOptions {
   retry: RetryPolicy;
   /** Most deliveries written to Redis in one round of commands. */
   maxBatch?: number;
+  /** Longest wait for Redis's answer before the caller answers 503 (the producer's command timeout). */
+  timeoutMs?: number;
 }
 
-/** What identifies a delivery's content, so a delivery id arriving again with another body is noticed. */
-export interface DeliveryFingerprint {
-  /** Hex digest of the raw body, kept in the dedupe record. */
-  bodyHash: string;
-  /** Called when the id was seen before with a different body (a forged replay, or a sender bug). */
-  onReuse(storedHash: string): void;
+/**
+ * The intake's keys share one hash tag, so the script's keys (a delivery's two dedupe records and the stream)
+ * are in one Redis Cluster slot, as are a whole batch's.
+ */
+const tag = (keyPrefix: string) => `{${keyPrefix}:intake}`;
+
+/** Where a delivery's dedupe record lives: `<ms since epoch> <body hash>`, for DEDUPE_TTL_SECONDS. */
+export function dedupeKey(keyPrefix: string, deliveryKey: string): string {
+  return `${tag(keyPrefix)}:dedupe:${deliveryKey}`;
 }
 
-export interface Intake {
-  /** Enqueues the jobs of one delivery exactly once; throws when Redis cannot take them (caller answers 503). */
-  accept(
-    deliveryKey: string,
-    jobs: readonly JobRequest[],
-    fingerprint?: DeliveryFingerprint,
-  ): Promise<IntakeOutcome>;
+/** The record of a body already accepted: the key of the delivery that carried it. */
+export function bodyKey(keyPrefix: string, tracker: TrackerName, bodyHash: string): string {
+  return `${tag(keyPrefix)}:body:${tracker}.${bodyHash}`;
+}
+
+/** The stream of accepted deliveries not yet turned into jobs; its length is the intake backlog. */
+export function intakeStreamKey(keyPrefix: string): string {
+  return `${tag(keyPrefix)}:deliveries`;
+}
+
+/**
+ * Atomic, so concurrent copies cannot both pass: a known id is a duplicate, a known body under a new id is a
+ * replay, anything else is appended and recorded. Redis answers only after the write (and, with
+ * `appendfsync always`, its fsync): a 202 follows a durable delivery.
+ */
+const ACCEPT_SCRIPT = `
+local seen = redis.call('MGET', KEYS[1], KEYS[2])
+if seen[1] then return {'duplicate', seen[1]} end
+if seen[2] then return {'replay', seen[2]} end
+redis.call('XADD', KEYS[3], '*', 'tracker', ARGV[3], 'key', ARGV[4], 'body', ARGV[5])
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[2])
+return {'accepted'}
+`;
+
+const ACCEPT_COMMAND = 'refineryIntakeAccept';
+
+type AcceptArgs = [string, string, string, string, number, string, string, string];
+interface WithAccept {
+  [ACCEPT_COMMAND](...args: AcceptArgs): unknown;
+}
+
+function toReceipt(reply: unknown): Receipt {
+  const [outcome, value] = reply as [string, string?];
+  if (outcome === 'accepted') return { outcome };
+  if (outcome === 'replay') return { outcome, originalKey: value ?? '' };
+  return { outcome: 'duplicate', storedHash: value?.split(' ')[1] };
 }
 
 interface Pending {
-  deliveryKey: string;
-  jobs: readonly JobRequest[];
-  fingerprint?: DeliveryFingerprint;
-  resolve(outcome: IntakeOutcome): void;
+  delivery: VerifiedDelivery;
+  resolve(receipt: Receipt): void;
   reject(error: unknown): void;
 }
 
-/**
- * Where a delivery's dedupe record lives. One hash tag for all of them: intake checks and records a whole batch
- * of deliveries in one pipeline, which a Redis Cluster accepts only when every key is in the same slot.
- */
-export function dedupeKey(keyPrefix: string, deliveryKey: string): string {
-  return `{${keyPrefix}:dedupe}:${deliveryKey}`;
-}
-
-/** Dedupe record value: `<ms since epoch> <body hash>` (the hash is absent for deliveries without one). */
-function recordValue(now: number, entry: Pending): string {
-  return entry.fingerprint ? `${now} ${entry.fingerprint.bodyHash}` : String(now);
-}
-
-function noticeReuse(entry: Pending, record: unknown): void {
-  if (!entry.fingerprint || typeof record !== 'string') return;
-  const stored = record.split(' ')[1];
-  if (stored !== undefined && stored !== entry.fingerprint.bodyHash) entry.fingerprint.onReuse(stored);
+/** One delivery's (or admin request's) jobs for `addBulk`; ids derive from it, so adding them again is a no-op. */
+export function bulkJobs(deliveryKey: string, jobs: readonly JobRequest[], retry: RetryPolicy) {
+  return jobs.map((job) => ({ name: job.name, data: job.data, opts: jobOptions(job, deliveryKey, retry) }));
 }
 
 /**
- * Order matters for "nothing acknowledged is lost": the dedupe record is written only after the jobs are in
- * Redis. A crash in between leaves no record, the tracker retries, and the re-add is a no-op because job ids
- * derive from the delivery. Concurrent copies race on SET NX: one is accepted, the others are duplicates.
- * The record keeps the body's hash, so an id that comes back with another body is reported (and still dropped).
- *
- * Deliveries arriving in the same event-loop turn share their Redis round trips (one pipeline of checks, one
- * addBulk, one pipeline of records), which is what lets intake keep up with a bare LPUSH under load.
+ * Deliveries arriving in the same event-loop turn share one pipeline (one write, one reply read), which is what
+ * lets intake take more deliveries per second than a route doing one LPUSH each.
  */
 export function createIntake(options: IntakeOptions): Intake {
   const { queue, redis, keyPrefix, dedupeTtlSeconds, retry } = options;
   const maxBatch = options.maxBatch ?? 500;
-  const recordKey = (deliveryKey: string) => dedupeKey(keyPrefix, deliveryKey);
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const stream = intakeStreamKey(keyPrefix);
+  redis.defineCommand(ACCEPT_COMMAND, { numberOfKeys: 3, lua: ACCEPT_SCRIPT });
   const pending: Pending[] = [];
 
-  async function write(batch: Pending[]): Promise<IntakeOutcome[]> {
-    const checks = redis.pipeline();
-    for (const entry of batch) checks.get(recordKey(entry.deliveryKey));
-    const seen = (await checks.exec()) ?? [];
-    const fresh = batch.filter((entry, index) => {
-      const [error, record] = seen[index] ?? [new Error('no reply')];
-      if (error) throw error;
-      noticeReuse(entry, record);
-      return record === null;
-    });
-    const jobs = fresh.flatMap((entry) =>
-      entry.jobs.map((job) => ({
-        name: job.name,
-        data: job.data,
-        opts: jobOptions(job, entry.deliveryKey, retry),
-      })),
-    );
-    if (jobs.length > 0) await queue.addBulk(jobs);
-    const records = redis.pipeline();
+  async function write(batch: Pending[]): Promise<Receipt[]> {
+    const pipeline = redis.pipeline() as unknown as WithAccept & {
+      exec(): Promise<[Error | null, unknown][]>;
+    };
     const now = Date.now();
-    for (const entry of fresh)
-      records.set(recordKey(entry.deliveryKey), recordValue(now, entry), 'EX', dedupeTtlSeconds, 'NX');
-    const claimed = fresh.length > 0 ? ((await records.exec()) ?? []) : [];
-    const outcomes = new Map<Pending, IntakeOutcome>();
-    const lostRace: Pending[] = [];
-    fresh.forEach((entry, index) => {
-      const [error, reply] = claimed[index] ?? [new Error('no reply')];
-      if (error) throw error;
-      outcomes.set(entry, reply === 'OK' ? 'accepted' : 'duplicate');
-      if (reply !== 'OK' && entry.fingerprint) lostRace.push(entry);
+    for (const { delivery } of batch) {
+      pipeline[ACCEPT_COMMAND](
+        dedupeKey(keyPrefix, delivery.deliveryKey),
+        bodyKey(keyPrefix, delivery.tracker, delivery.bodyHash),
+        stream,
+        `${now} ${delivery.bodyHash}`,
+        dedupeTtlSeconds,
+        delivery.tracker,
+        delivery.deliveryKey,
+        delivery.body,
+      );
+    }
+    // On a Cluster whose master just died, ioredis retries a pipeline until the slot has a master again; the
+    // tracker should hear 503 long before. Safe either way: if the script still runs, the retry is a duplicate
+    // and the stored delivery is relayed once.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
     });
-    // Best effort: the delivery is already safely recorded, so a failed look-up must not turn it into a 503.
-    await noticeRaceReuse(lostRace).catch(() => undefined);
-    return batch.map((entry) => outcomes.get(entry) ?? 'duplicate');
-  }
-
-  /** Copies that raced on SET NX (rare): the winner's record says whether they carried the same body. */
-  async function noticeRaceReuse(entries: Pending[]): Promise<void> {
-    if (entries.length === 0) return;
-    const reads = redis.pipeline();
-    for (const entry of entries) reads.get(recordKey(entry.deliveryKey));
-    const records = (await reads.exec()) ?? [];
-    entries.forEach((entry, index) => {
-      noticeReuse(entry, records[index]?.[1]);
+    const replies = (await Promise.race([pipeline.exec(), late]).finally(() => clearTimeout(timer))) ?? [];
+    return batch.map((_entry, index) => {
+      const [error, reply] = replies[index] ?? [new Error('no reply')];
+      if (error) throw error;
+      return toReceipt(reply);
     });
   }
 
@@ -125,9 +156,9 @@ export function createIntake(options: IntakeOptions): Intake {
     const batch = pending.splice(0, maxBatch);
     if (pending.length > 0) setImmediate(flush);
     write(batch).then(
-      (outcomes) => {
+      (receipts) => {
         batch.forEach((entry, index) => {
-          entry.resolve(outcomes[index]!);
+          entry.resolve(receipts[index]!);
         });
       },
       (error: unknown) => {
@@ -137,11 +168,14 @@ export function createIntake(options: IntakeOptions): Intake {
   }
 
   return {
-    accept(deliveryKey, jobs, fingerprint) {
-      return new Promise<IntakeOutcome>((resolve, reject) => {
+    accept(delivery) {
+      return new Promise<Receipt>((resolve, reject) => {
         if (pending.length === 0) setImmediate(flush);
-        pending.push({ deliveryKey, jobs, fingerprint, resolve, reject });
+        pending.push({ delivery, resolve, reject });
       });
+    },
+    async enqueue(requestId, jobs) {
+      if (jobs.length > 0) await queue.addBulk(bulkJobs(requestId, jobs, retry));
     },
   };
 }

@@ -62,7 +62,7 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
     };
     // Console users have no tracker account to check: the console's own roles decide, as for the admin API.
     const job = { name: 'run-commands' as const, data: { event, byOperator: true } };
-    await intake.accept(deliveryId, [job]);
+    await intake.enqueue(deliveryId, [job]);
     return { deliveryId, jobIds: [jobId(job, deliveryId)] };
   }
 

@@ -7,10 +7,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RedisCluster, startRedisCluster } from '../../scripts/lib/redis-cluster.ts';
 import { ensureRedisInstalled, type RedisProcess } from '../../scripts/lib/redis-process.ts';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { intakeStreamKey } from '../../src/queue/intake.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { allEffectsIn, makeDelivery, runLoad, type SendRecord, tally } from '../helpers/faults-load.ts';
 
-// F16: the master holding the queue's hash slot dies under load (kill -9) and its replica takes over.
+// F16: the master holding the intake's hash slot (what the API writes every delivery to) dies under load (kill -9)
+// and its replica takes over. The queue's slot may be on another master: workers go on running jobs meanwhile.
 let dir: string;
 let cluster: RedisCluster;
 let client: Cluster;
@@ -78,8 +80,8 @@ async function slotOwner(key: string): Promise<{ master: RedisProcess; replica: 
   return { master: node(master), replica: node(replica) };
 }
 
-it('F16: the master of the queue slot is SIGKILLed under load; its replica takes over and the service recovers', async () => {
-  const { master, replica } = await slotOwner(`{${stack.queuePrefix}}`);
+it('F16: the master of the intake slot is SIGKILLed under load; its replica takes over and the service recovers', async () => {
+  const { master, replica } = await slotOwner(intakeStreamKey(stack.queuePrefix));
   const watcher = new Redis(replica.port, { maxRetriesPerRequest: null });
   const issues = [...stack.jira.state.issues.values()];
   let turn = 0;
@@ -117,7 +119,9 @@ it('F16: the master of the queue slot is SIGKILLed under load; its replica takes
   const firstAck = Math.min(
     ...attempts.filter((a) => a.at > killedAt && (a.status === 202 || a.status === 200)).map(ends),
   );
-  const noMaster = attempts.filter((a) => a.at > killedAt + 200 && ends(a) < failoverAt);
+  // The watcher polls the replica's role, so it may notice the promotion after the first 202: the window ends at
+  // whichever comes first.
+  const noMaster = attempts.filter((a) => a.at > killedAt + 200 && ends(a) < Math.min(failoverAt, firstAck));
   const ackedLastSecond = records.filter((record) => {
     const last = record.attempts.at(-1)!;
     return record.acked && ends(last) > killedAt - 1_000 && last.at < killedAt;
@@ -127,14 +131,16 @@ it('F16: the master of the queue slot is SIGKILLed under load; its replica takes
     `[fault F16] sent=${result.sent} acked=${result.acked} lost=${result.lost} doubled=${result.doubled} extra=${result.extra} rerun=${result.rerun} ` +
       `unavailable=${s(firstAck - killedAt)}s failover=${s(failoverAt - killedAt)}s ` +
       `drain=${s(drainedAt - failoverAt)}s statuses=${JSON.stringify(result.statuses)} ` +
-      `slowest503=${Math.max(...noMaster.map((a) => a.ms))}ms ackedLastSecond=${ackedLastSecond} ` +
+      `slowest503=${Math.max(0, ...attempts.filter((a) => a.status === 503).map((a) => a.ms))}ms ackedLastSecond=${ackedLastSecond} ` +
       `retriedJobs=${completed.filter((job) => job.attemptsMade > 1).length}\n`,
   );
 
   expect(Object.keys(result.statuses).filter((status) => !['200', '202', '503'].includes(status))).toEqual(
     [],
   );
-  expect(noMaster.length).toBeGreaterThan(0);
+  // A request that meets the dead master waits up to intake's 2 s timeout: it ends as 503, or as 202 if the replica
+  // took over meanwhile. Every one that ended while the slot had no master was refused with 503.
+  expect(result.statuses['503']).toBeGreaterThan(0);
   expect(noMaster.every((attempt) => attempt.status === 503)).toBe(true);
   expect(result.unacked).toBe(0);
   expect(drained).toBe(true);

@@ -106,10 +106,13 @@ function complete(key: string) {
   act().transition({ as: 'ada', issue: key, to: 'Done' });
 }
 
-/** Posts a delivery again under a new identifier, as Jira does when a webhook is re-sent by hand. */
+/**
+ * Posts the event again as a new delivery: a new identifier and a new timestamp (the same bytes under a new
+ * identifier would be a replay, answered as a duplicate).
+ */
 async function redeliver(event: string): Promise<number> {
   const delivery = stack.jira.deliveries.filter((d) => d.event === event).at(-1)!;
-  const raw = JSON.stringify(delivery.payload);
+  const raw = JSON.stringify({ ...delivery.payload, timestamp: Date.now() });
   const response = await fetch(`${stack.apiUrl}${JIRA_WEBHOOK_PATH}`, {
     method: 'POST',
     headers: {

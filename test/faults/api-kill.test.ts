@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apiReady, type ServiceProcess, startServiceProcess } from '../../scripts/lib/service-process.ts';
 import { waitFor } from '../../scripts/lib/stack.ts';
-import { dedupeKey } from '../../src/queue/intake.ts';
-import { allEffectsIn, post, replyEffects, runLoad, sendLikeJira, tally } from '../helpers/faults-load.ts';
+import { intakeStreamKey } from '../../src/queue/intake.ts';
+import { allEffectsIn, replyEffects, runLoad, sendLikeJira, tally } from '../helpers/faults-load.ts';
 import { type FaultStack, startFaultStack } from '../helpers/faults-stack.ts';
 
 const LABEL = 'api-kill';
@@ -87,28 +87,36 @@ it('F11: the API SIGKILLed halfway through a bounded load and restarted: every d
   expect(Object.keys(result.statuses).filter((status) => !['0', '200', '202'].includes(status))).toEqual([]);
 }, 60_000);
 
-it('F11: a kill between writing the job and writing the dedupe record: the retry is answered, not run again', async () => {
+it("F11: a worker dying between adding a delivery's jobs and acknowledging it: relayed again, not run again", async () => {
   const { stack } = fault;
   const queue = fault.queue();
+  const stream = intakeStreamKey(stack.queuePrefix);
   const record = await sendLikeJira(stack.apiUrl, fault.nextDelivery(), Date.now() + 5_000);
   const jobId = `run-commands.jira.${record.delivery.id}`;
   const first = await waitFor(async () => {
     const job = await queue.getJob(jobId);
     return job?.finishedOn ? job : undefined;
   }, 15_000);
-  // What Redis holds when the API died after addBulk and before the record: the job, and no dedupe record.
-  await fault.client.del(dedupeKey(stack.queuePrefix, `jira.${record.delivery.id}`));
-
-  const retry = await post(stack.apiUrl, record.delivery);
+  // What Redis holds when a worker died after addBulk and before XACK: the delivery still in the intake stream.
+  await fault.client.xadd(
+    stream,
+    '*',
+    'tracker',
+    'jira',
+    'key',
+    `jira.${record.delivery.id}`,
+    'body',
+    record.delivery.body,
+  );
+  await waitFor(async () => ((await fault.client.xlen(stream)) === 0 ? true : undefined), 10_000);
   await new Promise((resolve) => setTimeout(resolve, 1_500));
 
   const after = (await queue.getJob(jobId))!;
   process.stdout.write(
-    `[fault F11 record-lost] retry=${retry.status} replies=${replyEffects(stack, record.delivery.commentId).join('+')} ` +
+    `[fault F11 relayed-twice] replies=${replyEffects(stack, record.delivery.commentId).join('+')} ` +
       `processedOn same=${after.processedOn === first.processedOn}\n`,
   );
   expect(record.acked).toBe(true);
-  expect(retry.status).toBe(202);
   expect(after.processedOn).toBe(first.processedOn);
   expect(after.finishedOn).toBe(first.finishedOn);
   expect(replyEffects(stack, record.delivery.commentId)).toEqual(['comment.created']);

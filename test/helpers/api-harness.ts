@@ -14,9 +14,11 @@ import { createMetricsRegistry } from '../../src/metrics/metrics-registry.ts';
 import { createRedisMetricsSink, type MetricsSink } from '../../src/metrics/metrics-sink.ts';
 import { createRedis, pingRedis, type RedisClient } from '../../src/queue/connection.ts';
 import { createIntake, type Intake } from '../../src/queue/intake.ts';
+import { createIntakeConsumer } from '../../src/queue/intake-consumer.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
 import type { Rules } from '../../src/rules/rules-schema.ts';
+import { type IntakeRelayDeps, relayBatch } from '../../workers/intake-relay.ts';
 import { testRedisUrl, uniquePrefix } from './redis.ts';
 import { testConfig } from './test-config.ts';
 
@@ -28,6 +30,8 @@ export interface ApiHarness {
   /** Set when the harness was started with `admin`. */
   audit?: AuditStore;
   metrics?: { registry: Registry; sink: MetricsSink };
+  /** Runs the workers' half of intake until the stream is empty: accepted deliveries become jobs. */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,15 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     retry: { attempts: 3, backoffMs: 100 },
   });
   const rules = options.rules ?? defaultRules();
+  const selfId = (tracker: TrackerName) => options.selfIds?.[tracker];
+  const relay: IntakeRelayDeps = {
+    consumer: createIntakeConsumer({ redis, keyPrefix: prefix, consumer: 'harness', minIdleMs: 1_000 }),
+    queue,
+    rules: () => rules,
+    selfId,
+    retry: { attempts: 3, backoffMs: 100 },
+    log,
+  };
   const audit = options.admin
     ? createRedisAuditStore({ redis, keyPrefix: prefix, retentionDays: config.auditRetentionDays })
     : undefined;
@@ -93,8 +106,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     config,
     log,
     intake,
-    rules: () => rules,
-    selfId: (tracker) => options.selfIds?.[tracker],
+    selfId,
     isRedisReady: () => pingRedis(redis),
     admin,
     console:
@@ -110,6 +122,9 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     prefix,
     audit,
     metrics,
+    async drain() {
+      while ((await relayBatch(relay)) > 0);
+    },
     async close() {
       await app.close();
       await queue.close();

@@ -43,8 +43,10 @@ describe('POST /webhooks/jira', () => {
     const response = await post(body, jiraHeaders(body, 'cmd-1'));
 
     expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ eventId: 'jira.cmd-1', jobs: ['run-commands'] });
+    expect(response.json()).toEqual({ eventId: 'jira.cmd-1' });
+    await api.drain();
     const [job] = await api.queue.getJobs(['waiting']);
+    expect(job?.name).toBe('run-commands');
     expect(job?.data.event).toMatchObject({
       kind: 'comment.created',
       item: { key: 'ZUL-1' },
@@ -62,6 +64,7 @@ describe('POST /webhooks/jira', () => {
     expect(first.statusCode).toBe(202);
     expect(second.statusCode).toBe(200);
     expect(second.json()).toEqual({ duplicate: true, eventId: 'jira.same-delivery' });
+    await api.drain();
     expect(await api.queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
   });
 
@@ -69,11 +72,13 @@ describe('POST /webhooks/jira', () => {
     const body = commentDelivery('/help');
     const headers = jiraHeaders(body, 'removed-later');
     await post(body, headers);
+    await api.drain();
     await api.queue.obliterate({ force: true });
 
     const again = await post(body, headers);
 
     expect(again.json()).toMatchObject({ duplicate: true });
+    await api.drain();
     expect(await api.queue.count()).toBe(0);
     expect(await api.redis.ttl(dedupeKey(api.prefix, 'jira.removed-later'))).toBeGreaterThan(1_800);
   });
@@ -86,6 +91,7 @@ describe('POST /webhooks/jira', () => {
 
     expect(responses.filter((r) => r.statusCode === 202)).toHaveLength(1);
     expect(responses.filter((r) => r.statusCode === 200)).toHaveLength(49);
+    await api.drain();
     expect(await api.queue.count()).toBe(1);
   });
 
@@ -95,6 +101,7 @@ describe('POST /webhooks/jira', () => {
     const response = await post(body, jiraHeaders(body));
 
     expect(response.json()).toEqual({ ignored: 'caused by the service itself' });
+    await api.drain();
     expect(await api.queue.count()).toBe(0);
   });
 
@@ -129,6 +136,7 @@ describe('Jira signatures', () => {
 
     expect(response.statusCode).toBe(401);
     expect(response.json()).toEqual(unauthorized);
+    await api.drain();
     expect(await api.queue.count()).toBe(0);
   });
 
@@ -145,23 +153,19 @@ describe('Jira signatures', () => {
     const rotated = await startApiHarness({
       config: testConfig({ JIRA_WEBHOOK_SECRET: 'new-secret', JIRA_WEBHOOK_SECRET_PREVIOUS: JIRA_SECRET }),
     });
-    const headers = (secret: string) => ({
-      ...jiraHeaders(body),
-      'x-hub-signature': signJiraBody(body, secret),
-    });
+    // Two deliveries: the same bytes again would be a replay (a duplicate) whatever it is signed with.
+    const signed = (text: string, secret: string) => {
+      const payload = commentDelivery(text);
+      return {
+        payload,
+        headers: { ...jiraHeaders(payload), 'x-hub-signature': signJiraBody(payload, secret) },
+      };
+    };
+    const send = (delivery: ReturnType<typeof signed>) =>
+      rotated.app.inject({ method: 'POST', url: '/webhooks/jira', ...delivery });
 
-    const withNew = await rotated.app.inject({
-      method: 'POST',
-      url: '/webhooks/jira',
-      payload: body,
-      headers: headers('new-secret'),
-    });
-    const withOld = await rotated.app.inject({
-      method: 'POST',
-      url: '/webhooks/jira',
-      payload: body,
-      headers: headers(JIRA_SECRET),
-    });
+    const withNew = await send(signed('/help new', 'new-secret'));
+    const withOld = await send(signed('/help old', JIRA_SECRET));
     await rotated.close();
 
     expect([withNew.statusCode, withOld.statusCode]).toEqual([202, 202]);

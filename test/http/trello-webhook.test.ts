@@ -66,6 +66,7 @@ describe('Trello webhooks', () => {
     const again = await post(body, trelloHeaders(body));
 
     expect(again.json()).toEqual({ duplicate: true, eventId: 'trello.5476fb9e348fd8c4eeecc905' });
+    await api.drain();
     expect(await api.queue.count()).toBe(1);
   });
 

@@ -286,7 +286,7 @@ describe('console read model, written by the real jobs', () => {
       intake,
     });
     expect((await fresh.readModel.backlog({})).total).toBe(0);
-    await intake.accept('test.rebuild', [
+    await intake.enqueue('test.rebuild', [
       rescoreScopeRequest({
         tracker: 'jira',
         scope: { kind: 'container', containerId: 'APP' },

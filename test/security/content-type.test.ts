@@ -60,6 +60,7 @@ describe('S5 content types: verified and validated, or 415', () => {
     expect([401, 415]).toContain(forged.statusCode);
     expect([400, 415]).toContain(invalid.statusCode);
     if (signed.statusCode === 415) expect(forged.statusCode).toBe(415);
+    await api.drain();
     expect(await api.queue.count()).toBe(0);
   });
 });

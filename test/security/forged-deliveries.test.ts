@@ -81,6 +81,7 @@ describe('S1 forged deliveries', () => {
     expect(response.statusCode).toBe(401);
     // Same bytes for every forgery: the answer tells a forger nothing about how close they came.
     expect(response.body).toBe(UNAUTHORIZED);
+    await api.drain();
     expect(await api.queue.count()).toBe(0);
   });
 

@@ -119,6 +119,7 @@ describe('S7 deep nesting → 400, never a crash', () => {
 
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toMatch(/deeper than 128 levels|not acceptable JSON/);
+    await api.drain();
     expect(await api.queue.count()).toBe(0);
   });
 

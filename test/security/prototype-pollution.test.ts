@@ -40,6 +40,7 @@ describe('S6 prototype pollution', () => {
     const response = await postWebhook(api.app, tracker, body, signedHeaders(tracker, body));
 
     expect(response.statusCode).toBe(400);
+    await api.drain();
     expect(await api.queue.count()).toBe(0);
   });
 

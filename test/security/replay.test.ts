@@ -48,6 +48,7 @@ describe('S8 replay of a captured delivery', () => {
 
     expect(first.statusCode).toBe(202);
     expect([...burst, ...trickle].every((r) => r.statusCode === 200 && r.json().duplicate)).toBe(true);
+    await api.harness.drain();
     expect(await api.harness.queue.count()).toBe(1);
     expect(warnings('Delivery id reused with a different body')).toEqual([]);
   });
@@ -68,14 +69,16 @@ describe('S8 replay of a captured delivery', () => {
   });
 
   it('the dedupe record keeps the body hash; an id reused with another body is logged and dropped', async () => {
-    const original = jiraComment('/help');
+    const original = jiraComment('/help (reused id)');
     const forged = jiraComment('/score impact=5');
     await postWebhook(api.app, 'jira', original, jiraHeaders(original, 'reused-id'));
 
     const again = await postWebhook(api.app, 'jira', forged, jiraHeaders(forged, 'reused-id'));
+    // Bodies not seen before: a body already accepted is a replay whatever id it carries (next test).
+    const [first, second] = [jiraComment('/help (raced)'), jiraComment('/score impact=5 (raced)')];
     const raced = await Promise.all([
-      postWebhook(api.app, 'jira', original, jiraHeaders(original, 'raced-id')),
-      postWebhook(api.app, 'jira', forged, jiraHeaders(forged, 'raced-id')),
+      postWebhook(api.app, 'jira', first, jiraHeaders(first, 'raced-id')),
+      postWebhook(api.app, 'jira', second, jiraHeaders(second, 'raced-id')),
     ]);
 
     expect(again.json()).toEqual({ duplicate: true, eventId: 'jira.reused-id' });
@@ -87,6 +90,46 @@ describe('S8 replay of a captured delivery', () => {
       'jira.reused-id',
       'jira.raced-id',
     ]);
+  });
+});
+
+describe('S8 replay of a captured delivery under new ids (issue 12)', () => {
+  it('the same bytes with ids B and C: the second is a duplicate and adds no job', async () => {
+    const body = jiraComment('/score impact=5 reach=500 effort=0.1');
+    await api.harness.drain();
+    const jobsBefore = await api.harness.queue.count();
+
+    const b = await postWebhook(api.app, 'jira', body, jiraHeaders(body, 'captured-B'));
+    const c = await postWebhook(api.app, 'jira', body, jiraHeaders(body, 'captured-C'));
+    await api.harness.drain();
+
+    expect(b.statusCode).toBe(202);
+    expect(c.statusCode).toBe(200);
+    expect(c.json()).toEqual({ duplicate: true, eventId: 'jira.captured-C' });
+    expect(await api.harness.queue.count()).toBe(jobsBefore + 1);
+    expect(
+      warnings('Delivery body already accepted under another id').map((w) => [
+        w.deliveryId,
+        w.originalDeliveryId,
+      ]),
+    ).toEqual([['jira.captured-C', 'jira.captured-B']]);
+  });
+
+  it('concurrent copies under many ids make one job', async () => {
+    const body = jiraComment('/help (burst under new ids)');
+    await api.harness.drain();
+    const jobsBefore = await api.harness.queue.count();
+
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        postWebhook(api.app, 'jira', body, jiraHeaders(body, `copy-${i}`)),
+      ),
+    );
+    await api.harness.drain();
+
+    expect(answers.filter((r) => r.statusCode === 202)).toHaveLength(1);
+    expect(answers.filter((r) => r.statusCode === 200 && r.json().duplicate)).toHaveLength(19);
+    expect(await api.harness.queue.count()).toBe(jobsBefore + 1);
   });
 });
 
@@ -104,6 +147,7 @@ describe('S9 stale replay: older than the dedupe window → 200 and ignored', ()
         ? jiraComment(`/help ${ageMs}`, sent)
         : trelloComment(`/help ${ageMs}`, new Date(sent).toISOString());
     const headers = tracker === 'jira' ? jiraHeaders(body) : trelloHeaders(body);
+    await api.harness.drain();
     const jobsBefore = await api.harness.queue.count();
 
     const response = await postWebhook(api.app, tracker, body, headers);
@@ -112,6 +156,7 @@ describe('S9 stale replay: older than the dedupe window → 200 and ignored', ()
     if (status === 200) {
       // 200, not 408/409/425/429/5xx: Jira must not retry it, and Trello must not count it as a failure.
       expect(response.json()).toEqual({ ignored: 'stale delivery, older than the dedupe window' });
+      await api.harness.drain();
       expect(await api.harness.queue.count()).toBe(jobsBefore);
     }
   });

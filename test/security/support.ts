@@ -74,7 +74,6 @@ export async function startCapturedApp(
     config,
     log,
     intake,
-    rules: () => rules,
     selfId: () => undefined,
     isRedisReady: () => pingRedis(harness.redis),
     admin,

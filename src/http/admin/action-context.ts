@@ -22,7 +22,7 @@ export function createActionContext(context: AdminContext, request: FastifyReque
     requestId,
     async enqueue(jobs) {
       try {
-        await context.intake.accept(requestId, jobs);
+        await context.intake.enqueue(requestId, jobs);
       } catch {
         throw new HttpError(503, 'Queue unavailable, retry later', { 'retry-after': '5' });
       }

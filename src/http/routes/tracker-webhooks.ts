@@ -1,16 +1,36 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { type Config, JIRA_WEBHOOK_PATH, TRELLO_WEBHOOK_PATH } from '../../config.ts';
+import { type Config, JIRA_WEBHOOK_PATH, type JiraConfig, TRELLO_WEBHOOK_PATH } from '../../config.ts';
+import { JIRA_DELIVERIES, TRELLO_DELIVERIES } from '../../trackers/deliveries.ts';
 import { isValidJiraSignature } from '../../trackers/jira/jira-signature.ts';
-import { toJiraEvent } from '../../trackers/jira/jira-webhook.ts';
-import { JiraDeliverySchema } from '../../trackers/jira/jira-webhook-schema.ts';
 import { isValidTrelloSignature } from '../../trackers/trello/trello-signature.ts';
-import { toTrelloEvent } from '../../trackers/trello/trello-webhook.ts';
-import { TrelloDeliverySchema } from '../../trackers/trello/trello-webhook-schema.ts';
-import { registerWebhookRoute, type WebhookDeps } from './webhook-route.ts';
+import { registerWebhookRoute, type WebhookDeps, type WebhookSource } from './webhook-route.ts';
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** The `token` query parameter of a request URL if there is exactly one, else '' (which no token equals). */
+function urlToken(url: string): string {
+  const tokens = new URLSearchParams(url.split('?')[1] ?? '').getAll('token');
+  return tokens.length === 1 ? (tokens[0] ?? '') : '';
+}
+
+/**
+ * Signed or refused: with a secret, the signature; without one, every delivery is refused unless the operator
+ * allowed unsigned deliveries, and then the callback URL's token is the proof (compared as digests, in constant
+ * time, so neither its length nor a prefix leaks).
+ */
+function jiraVerifier(jira: JiraConfig | undefined): WebhookSource<typeof JIRA_DELIVERIES.schema>['verify'] {
+  if (!jira) return () => false;
+  if (jira.webhookSecrets.length > 0)
+    return (raw, headers) =>
+      isValidJiraSignature(raw, header(headers['x-hub-signature']), jira.webhookSecrets);
+  if (!jira.unsignedUrlToken) return () => false;
+  const expected = digest(jira.unsignedUrlToken);
+  return (_raw, _headers, url) => timingSafeEqual(digest(urlToken(url)), expected);
 }
 
 export function registerTrackerWebhooks(app: FastifyInstance, config: Config, deps: WebhookDeps): void {
@@ -18,22 +38,15 @@ export function registerTrackerWebhooks(app: FastifyInstance, config: Config, de
   registerWebhookRoute(
     app,
     {
-      tracker: 'jira',
       path: JIRA_WEBHOOK_PATH,
       unconfigured: jira
         ? undefined
         : 'Jira is not configured on this service (set JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN)',
-      // Without a secret Jira sends no signature; the operator chose that, and the startup log says so.
-      verify: (raw, headers) =>
-        !jira ||
-        jira.webhookSecrets.length === 0 ||
-        isValidJiraSignature(raw, header(headers['x-hub-signature']), jira.webhookSecrets),
-      schema: JiraDeliverySchema,
-      // Older senders have no identifier header; the body (with its timestamp) then identifies the delivery.
-      deliveryKey: (_body, headers, raw) =>
-        `jira.${header(headers['x-atlassian-webhook-identifier']) ?? `body-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}`}`,
-      sentAt: (body) => body.timestamp,
-      normalize: (body, key) => toJiraEvent(body, key),
+      verify: jiraVerifier(jira),
+      format: JIRA_DELIVERIES,
+      signedDigest: jira?.webhookSecrets.length
+        ? (headers) => header(headers['x-hub-signature'])?.split('=')[1]
+        : undefined,
     },
     deps,
   );
@@ -44,7 +57,6 @@ export function registerTrackerWebhooks(app: FastifyInstance, config: Config, de
   registerWebhookRoute(
     app,
     {
-      tracker: 'trello',
       path: TRELLO_WEBHOOK_PATH,
       unconfigured: trello
         ? undefined
@@ -57,12 +69,7 @@ export function registerTrackerWebhooks(app: FastifyInstance, config: Config, de
           trello.webhookSecrets,
           trello.callbackUrl,
         ),
-      schema: TrelloDeliverySchema,
-      deliveryKey: (body) => `trello.${body.action.id}`,
-      // One action reaches every webhook watching its models, each body naming its own `model`: still one action.
-      content: (body) => JSON.stringify(body.action),
-      sentAt: (body) => Date.parse(body.action.date) || undefined,
-      normalize: (body) => toTrelloEvent(body),
+      format: TRELLO_DELIVERIES,
     },
     deps,
   );

@@ -1,45 +1,37 @@
-import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
-import type { Static, TSchema } from 'typebox';
+import type { TSchema } from 'typebox';
 import type { TrackerName } from '../../domain/events.ts';
-import { planJobs } from '../../domain/plan-jobs.ts';
-import type { Intake } from '../../queue/intake.ts';
-import type { Rules } from '../../rules/rules-schema.ts';
+import type { Intake, Receipt } from '../../queue/intake.ts';
 import { compileValidator } from '../../schema/validate.ts';
-import type { Normalized } from '../../trackers/normalized.ts';
+import { bodyHash, type DeliveryFormat } from '../../trackers/deliveries.ts';
 import type { OwnLinkMemo } from '../../trackers/own-links.ts';
 import { HttpError } from '../errors.ts';
 import { MAX_JSON_DEPTH, nestsDeeperThan, TOO_DEEP } from '../plugins/bounded-json.ts';
 import { useRawJsonBody } from '../plugins/raw-json-body.ts';
 
-/** What differs between trackers on the intake path; everything else is this one pipeline. */
+/** A tracker's webhook route: where it listens, how it verifies, and the format of what it receives. */
 export interface WebhookSource<S extends TSchema> {
-  tracker: TrackerName;
   path: string;
   /** Why the route answers 404, when the tracker is not configured. */
   unconfigured?: string;
-  verify(rawBody: Buffer, headers: IncomingHttpHeaders): boolean;
-  schema: S;
-  /** Stable across the sender's retries of one delivery. */
-  deliveryKey(body: Static<S>, headers: IncomingHttpHeaders, rawBody: Buffer): string;
-  /** What must be equal for two deliveries with one key to be copies (default: the raw bytes). */
-  content?(body: Static<S>): string;
-  /** When the sender says it sent the delivery (ms since epoch), if the body says. */
-  sentAt?(body: Static<S>): number | undefined;
-  normalize(body: Static<S>, deliveryKey: string): Normalized;
+  /** `url`: the request's path and query (an unsigned delivery's proof is a token in it). */
+  verify(rawBody: Buffer, headers: IncomingHttpHeaders, url: string): boolean;
+  format: DeliveryFormat<S>;
+  /**
+   * The verified signature's digest, when there is one: an HMAC of the raw body identifies the bytes as well as
+   * a hash of them, and costs nothing more (a replay carries the same signature; another needs the secret).
+   */
+  signedDigest?(headers: IncomingHttpHeaders): string | undefined;
 }
 
 export interface WebhookDeps {
   intake: Intake;
-  rules: () => Rules;
   /** The service's own account on each tracker, once learned: its events are dropped. */
   selfId: (tracker: TrackerName) => string | undefined;
   /** Links the service made lately: Jira's link events name no actor, so their echoes are known by the pair. */
   ownLinks?: OwnLinkMemo;
-  /** How comments mention the service account, so commands addressed to it are planned. */
-  selfMentions?: (tracker: TrackerName) => readonly string[];
   onOutcome?: (tracker: TrackerName, outcome: string) => void;
   /**
    * Deliveries the body dates older than this are answered 200 and ignored: past the dedupe record's lifetime a
@@ -51,8 +43,7 @@ export interface WebhookDeps {
 
 const UNAUTHORIZED = 'Signature missing or invalid';
 
-function parseJson(raw: Buffer): unknown {
-  const text = raw.toString('utf8');
+function parseJson(text: string): unknown {
   if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new HttpError(400, TOO_DEEP);
   try {
     return secureJson.parse(text, undefined, {
@@ -73,36 +64,46 @@ function staleness(sentAt: number | undefined, deps: WebhookDeps): number | unde
   return ageMs > deps.maxDeliveryAgeMs ? ageMs : undefined;
 }
 
-/** verify → parse → validate → normalize → drop own events → plan → enqueue → 202 (503 if Redis cannot take it). */
+/**
+ * The edge stage of intake: verify → parse → validate the envelope → drop stale, ignored and own events →
+ * append the raw delivery with its dedupe records (one round trip) → 202. 503 if Redis cannot take it.
+ * Normalizing the text, planning and adding jobs happen in the workers (workers/intake-relay.ts).
+ */
 export function registerWebhookRoute<S extends TSchema>(
   app: FastifyInstance,
   source: WebhookSource<S>,
   deps: WebhookDeps,
 ) {
-  const check = compileValidator(source.schema, { label: (path) => `body${path}` });
-  const count = (outcome: string) => deps.onOutcome?.(source.tracker, outcome);
+  const { format } = source;
+  const { tracker } = format;
+  const check = compileValidator(format.schema, { label: (path) => `body${path}` });
+  const count = (outcome: string) => deps.onOutcome?.(tracker, outcome);
 
   app.register(async (scope) => {
     useRawJsonBody(scope);
+    // Fastify's child logger per request (with redaction) cost more than the rest of intake; lines carry the
+    // delivery id instead.
+    scope.setChildLoggerFactory((logger) => logger);
     scope.post(source.path, async (request: FastifyRequest, reply: FastifyReply) => {
       if (source.unconfigured) {
         count('unconfigured');
         throw new HttpError(404, source.unconfigured);
       }
       const raw = request.rawBody ?? Buffer.alloc(0);
-      if (!source.verify(raw, request.headers)) {
+      if (!source.verify(raw, request.headers, request.url)) {
         count('bad_signature');
         throw new HttpError(401, UNAUTHORIZED);
       }
-      const validated = check(parseJson(raw));
+      const text = raw.toString('utf8');
+      const validated = check(parseJson(text));
       if (!validated.ok) {
         count('invalid');
-        throw new HttpError(400, `Invalid ${source.tracker} delivery: ${validated.problems.join('; ')}`);
+        throw new HttpError(400, `Invalid ${tracker} delivery: ${validated.problems.join('; ')}`);
       }
-      const deliveryKey = source.deliveryKey(validated.value, request.headers, raw);
-      // No child logger per request: creating one (with redaction) costs more than the rest of the intake.
+      const body = validated.value;
+      const deliveryKey = format.deliveryKey(body, request.headers, raw);
       const log = request.log;
-      const staleMs = staleness(source.sentAt?.(validated.value), deps);
+      const staleMs = staleness(format.sentAt?.(body), deps);
       if (staleMs !== undefined) {
         count('ignored');
         log.warn(
@@ -111,33 +112,28 @@ export function registerWebhookRoute<S extends TSchema>(
         );
         return reply.status(200).send({ ignored: 'stale delivery, older than the dedupe window' });
       }
-      const result = source.normalize(validated.value, deliveryKey);
-      if (result.kind === 'ignored') {
+      const preview = format.normalize(body, deliveryKey, { readText: false });
+      if (preview.kind === 'ignored') {
         count('ignored');
-        log.debug({ deliveryId: deliveryKey, reason: result.reason }, 'Delivery ignored');
-        return reply.status(200).send({ ignored: result.reason });
+        log.debug({ deliveryId: deliveryKey, reason: preview.reason }, 'Delivery ignored');
+        return reply.status(200).send({ ignored: preview.reason });
       }
-      const { event } = result;
+      const { event } = preview;
       const ownLink =
         (event.kind === 'link.created' || event.kind === 'link.deleted') &&
-        (await deps.ownLinks?.recent(source.tracker, event.item.id, event.target.id));
-      if (event.actor.id === deps.selfId(source.tracker) || ownLink) {
+        (await deps.ownLinks?.recent(tracker, event.item.id, event.target.id));
+      if (event.actor.id === deps.selfId(tracker) || ownLink) {
         count('own_event');
         return reply.status(200).send({ ignored: 'caused by the service itself' });
       }
-      const jobs = planJobs(event, deps.rules(), undefined, deps.selfMentions?.(source.tracker));
-      const bodyHash = createHash('sha256')
-        .update(source.content?.(validated.value) ?? raw)
-        .digest('hex');
-      let outcome: Awaited<ReturnType<Intake['accept']>>;
+      const hash = source.signedDigest?.(request.headers) ?? bodyHash(format, body, raw);
+      let receipt: Receipt;
       try {
-        outcome = await deps.intake.accept(deliveryKey, jobs, {
-          bodyHash,
-          onReuse: (storedHash) =>
-            log.warn(
-              { deliveryId: deliveryKey, bodyHash, storedHash },
-              'Delivery id reused with a different body',
-            ),
+        receipt = await deps.intake.accept({
+          tracker,
+          deliveryKey,
+          bodyHash: hash,
+          body: format.stored?.(body) ?? text,
         });
       } catch (error) {
         count('unavailable');
@@ -147,13 +143,26 @@ export function registerWebhookRoute<S extends TSchema>(
         );
         throw new HttpError(503, 'Queue unavailable, retry later', { 'retry-after': '5' });
       }
-      count(outcome);
-      if (outcome === 'duplicate') return reply.status(200).send({ duplicate: true, eventId: deliveryKey });
-      log.info(
-        { kind: event.kind, item: 'item' in event ? event.item.key : undefined, jobs: jobs.length },
-        'Delivery accepted',
-      );
-      return reply.status(202).send({ eventId: deliveryKey, jobs: jobs.map((job) => job.name) });
+      if (receipt.outcome === 'accepted') {
+        count('accepted');
+        log.info(
+          { deliveryId: deliveryKey, kind: event.kind, item: 'item' in event ? event.item.key : undefined },
+          'Delivery accepted',
+        );
+        return reply.status(202).send({ eventId: deliveryKey });
+      }
+      count('duplicate');
+      if (receipt.outcome === 'replay')
+        log.warn(
+          { deliveryId: deliveryKey, originalDeliveryId: receipt.originalKey, bodyHash: hash },
+          'Delivery body already accepted under another id',
+        );
+      else if (receipt.storedHash !== undefined && receipt.storedHash !== hash)
+        log.warn(
+          { deliveryId: deliveryKey, bodyHash: hash, storedHash: receipt.storedHash },
+          'Delivery id reused with a different body',
+        );
+      return reply.status(200).send({ duplicate: true, eventId: deliveryKey });
     });
   });
 }

@@ -41,8 +41,15 @@ function changesOf(delivery: JiraDelivery): FieldChange[] {
   }));
 }
 
-/** Turns a verified Jira Cloud delivery into our event, or says why it needs no work. */
-export function toJiraEvent(delivery: JiraDelivery, deliveryId: string): Normalized {
+/**
+ * Turns a verified Jira Cloud delivery into our event, or says why it needs no work. With `readText: false`
+ * (the request path) no tracker text is read: comment text stays empty, so a huge comment costs nothing there.
+ */
+export function toJiraEvent(
+  delivery: JiraDelivery,
+  deliveryId: string,
+  { readText = true }: { readText?: boolean } = {},
+): Normalized {
   const base = {
     deliveryId,
     tracker: 'jira' as const,
@@ -111,8 +118,9 @@ export function toJiraEvent(delivery: JiraDelivery, deliveryId: string): Normali
         // plain text, links unwrapped, code fenced and quotes marked so quoted commands do not run.
         comment: {
           id: comment.id,
-          text:
-            typeof comment.body === 'string'
+          text: !readText
+            ? ''
+            : typeof comment.body === 'string'
               ? wikiToPlainText(comment.body)
               : isAdfDoc(comment.body)
                 ? adfToPlainText(comment.body, { markCodeAndQuotes: true })

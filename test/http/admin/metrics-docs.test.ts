@@ -51,6 +51,28 @@ describe('GET /metrics', () => {
     ).toBe(1);
   });
 
+  it('shows the intake backlog: deliveries accepted and not yet relayed to jobs', async () => {
+    const bodies = ['/help one', '/help two'].map((text) => {
+      const delivery = JSON.parse(fixtureText('jira/comment_created')) as { comment: { body: string } };
+      delivery.comment.body = text;
+      return JSON.stringify(delivery);
+    });
+    for (const body of bodies)
+      await api.app.inject({
+        method: 'POST',
+        url: '/webhooks/jira',
+        payload: body,
+        headers: jiraHeaders(body),
+      });
+
+    const before = await scrape();
+    await api.drain();
+    const after = await scrape();
+
+    expect(value(before, 'refinery_intake_backlog')).toBe(2);
+    expect(value(after, 'refinery_intake_backlog')).toBe(0);
+  });
+
   it('reads queue depth and the oldest wait from the queue on scrape', async () => {
     await api.queue.add('run-commands', {}, { timestamp: Date.now() - 30_000 });
 

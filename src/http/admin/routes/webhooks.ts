@@ -67,7 +67,9 @@ export function registerWebhookRoutes(app: FastifyInstance, context: AdminContex
           `Events: ${JIRA_EVENTS.join(', ')}`,
           secretConfigured
             ? 'Secret: the value of JIRA_WEBHOOK_SECRET (deliveries are signed and checked)'
-            : 'Secret: none configured; set JIRA_WEBHOOK_SECRET here and the same secret in Jira',
+            : config.jira?.unsignedUrlToken
+              ? 'Secret: none; unsigned deliveries are allowed (JIRA_ALLOW_UNSIGNED): append ?token=<JIRA_WEBHOOK_URL_TOKEN> to the URL. Prefer a secret'
+              : 'Secret: none configured, so every delivery is refused (401); set JIRA_WEBHOOK_SECRET here and the same secret in Jira',
         ],
       };
     },

@@ -1,0 +1,106 @@
+import type { Queue } from 'bullmq';
+import type { TrackerName } from '../src/domain/events.ts';
+import { planJobs } from '../src/domain/plan-jobs.ts';
+import type { Logger } from '../src/logger.ts';
+import { bulkJobs } from '../src/queue/intake.ts';
+import type { IntakeConsumer, StoredDelivery } from '../src/queue/intake-consumer.ts';
+import type { RetryPolicy } from '../src/queue/jobs.ts';
+import type { Rules } from '../src/rules/rules-schema.ts';
+import { normalizeStored } from '../src/trackers/deliveries.ts';
+
+/**
+ * The second stage of intake, in the workers: deliveries the API stored (src/queue/intake.ts) become events
+ * (tracker text parsed here, off the request path), then jobs. One `addBulk` per batch; a delivery is
+ * acknowledged only after its jobs are in Redis, and job ids derive from the delivery, so a batch redone after a
+ * crash adds nothing twice.
+ */
+export interface IntakeRelayDeps {
+  consumer: IntakeConsumer;
+  queue: Queue;
+  rules: () => Rules;
+  selfId: (tracker: TrackerName) => string | undefined;
+  /** How comments mention the service account, so commands addressed to it are planned. */
+  selfMentions?: (tracker: TrackerName) => readonly string[];
+  retry: RetryPolicy;
+  log: Logger;
+  onOutcome?: (tracker: TrackerName, outcome: string) => void;
+}
+
+export const RELAY_BATCH = 200;
+
+type BulkJobs = ReturnType<typeof bulkJobs>;
+
+function plan(delivery: StoredDelivery, deps: IntakeRelayDeps): BulkJobs {
+  const { tracker, deliveryKey } = delivery;
+  const normalized = normalizeStored(tracker, deliveryKey, delivery.body);
+  if (normalized.kind === 'ignored') {
+    deps.log.debug({ deliveryId: deliveryKey, reason: normalized.reason }, 'Delivery ignored');
+    return [];
+  }
+  const { event } = normalized;
+  // The API drops these too, unless it had not learned the service's account yet.
+  if (event.actor.id === deps.selfId(tracker)) {
+    deps.onOutcome?.(tracker, 'own_event');
+    return [];
+  }
+  const jobs = planJobs(event, deps.rules(), undefined, deps.selfMentions?.(tracker));
+  deps.log.info(
+    {
+      deliveryId: deliveryKey,
+      kind: event.kind,
+      item: 'item' in event ? event.item.key : undefined,
+      jobs: jobs.map((job) => job.name),
+    },
+    'Delivery planned',
+  );
+  return bulkJobs(deliveryKey, jobs, deps.retry);
+}
+
+/** Takes one batch (waiting up to `blockMs` for one, if given) and turns it into jobs; returns how many it finished. */
+export async function relayBatch(deps: IntakeRelayDeps, blockMs?: number): Promise<number> {
+  const deliveries = await deps.consumer.take(RELAY_BATCH, blockMs);
+  if (deliveries.length === 0) return 0;
+  const finished: string[] = [];
+  const jobs: BulkJobs = [];
+  for (const delivery of deliveries) {
+    try {
+      jobs.push(...plan(delivery, deps));
+      finished.push(delivery.entryId);
+    } catch (error) {
+      // Left unacknowledged: it is read again on the next look back, and the backlog shows it.
+      deps.log.error(
+        { deliveryId: delivery.deliveryKey, err: { message: (error as Error).message } },
+        'Delivery could not be planned',
+      );
+    }
+  }
+  if (jobs.length > 0) await deps.queue.addBulk(jobs);
+  await deps.consumer.done(finished);
+  return finished.length;
+}
+
+export interface RunningRelay {
+  stop(): Promise<void>;
+}
+
+/** Relays batches until stopped; a Redis failure is waited out (the deliveries stay in the stream). */
+export function startIntakeRelay(deps: IntakeRelayDeps, blockMs = 1_000): RunningRelay {
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await relayBatch(deps, blockMs);
+      } catch (error) {
+        if (stopped) return;
+        deps.log.warn({ err: { message: (error as Error).message } }, 'Intake relay waits for Redis');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
