@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { TrackerName } from '../src/domain/events.ts';
+import type { JobRequest } from '../src/domain/job-requests.ts';
 import { planJobs } from '../src/domain/plan-jobs.ts';
 import type { Logger } from '../src/logger.ts';
 import { bulkJobs } from '../src/queue/intake.ts';
@@ -56,6 +57,11 @@ function plan(delivery: StoredDelivery, deps: IntakeRelayDeps): BulkJobs {
   return bulkJobs(deliveryKey, jobs, deps.retry);
 }
 
+function unplanned(delivery: StoredDelivery, reason: string): JobRequest {
+  const { tracker, deliveryKey, body } = delivery;
+  return { name: 'unplanned-delivery', data: { tracker, deliveryKey, reason, body } };
+}
+
 /** Takes one batch (waiting up to `blockMs` for one, if given) and turns it into jobs; returns how many it finished. */
 export async function relayBatch(deps: IntakeRelayDeps, blockMs?: number): Promise<number> {
   const deliveries = await deps.consumer.take(RELAY_BATCH, blockMs);
@@ -67,11 +73,16 @@ export async function relayBatch(deps: IntakeRelayDeps, blockMs?: number): Promi
       jobs.push(...plan(delivery, deps));
       finished.push(delivery.entryId);
     } catch (error) {
-      // Left unacknowledged: it is read again on the next look back, and the backlog shows it.
+      // Planning is pure, so trying again would fail again and hold up every delivery behind this one.
+      const reason = (error as Error).message;
       deps.log.error(
-        { deliveryId: delivery.deliveryKey, err: { message: (error as Error).message } },
+        { deliveryId: delivery.deliveryKey, err: { message: reason } },
         'Delivery could not be planned',
       );
+      jobs.push(
+        ...bulkJobs(delivery.deliveryKey, [unplanned(delivery, reason)], { ...deps.retry, attempts: 1 }),
+      );
+      finished.push(delivery.entryId);
     }
   }
   if (jobs.length > 0) await deps.queue.addBulk(jobs);

@@ -15,6 +15,7 @@ export const JobName = {
   CatchUp: 'catch-up',
   SnapshotSprint: 'snapshot-sprint',
   PostSprintSummary: 'post-sprint-summary',
+  UnplannedDelivery: 'unplanned-delivery',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -48,6 +49,11 @@ export interface JobDataMap {
   'snapshot-sprint': { event: SprintEvent };
   /** `event` when a tracker event caused it; schedules, commands and the admin API send only the request. */
   'post-sprint-summary': { request: SummaryRequest; event?: SprintEvent };
+  /**
+   * A stored delivery the workers could not turn into jobs (a bug, not a passing failure: planning is pure). It
+   * ends as a failed job holding the delivery and the reason, so the intake stream moves on and nothing is silent.
+   */
+  'unplanned-delivery': { tracker: TrackerName; deliveryKey: string; reason: string; body: string };
 }
 
 export type JobRequest = { [N in JobName]: { name: N; data: JobDataMap[N] } }[JobName];

@@ -11,6 +11,7 @@ import { rescoreScope } from './rescore-scope.ts';
 import { createRunCommands } from './run-commands.ts';
 import { scoreItemHandler } from './score-item.ts';
 import { snapshotSprint } from './snapshot-sprint.ts';
+import { unplannedDelivery } from './unplanned-delivery.ts';
 
 /** Every job name has its handler: the type makes a missing one a compile error. */
 export const HANDLERS: JobHandlers = {
@@ -25,4 +26,5 @@ export const HANDLERS: JobHandlers = {
   'notify-resolution': notifyResolutionHandler,
   'backfill-index': backfillIndex,
   'catch-up': createCatchUp(() => HANDLERS),
+  'unplanned-delivery': unplannedDelivery,
 };
