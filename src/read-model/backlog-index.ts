@@ -1,4 +1,5 @@
 import type { TrackerName } from '../domain/events.ts';
+import type { ReplicaTarget } from '../queue/replicated-hashes.ts';
 import type {
   AcceptanceStatus,
   BacklogQuery,
@@ -10,7 +11,6 @@ import type {
 } from './read-model.ts';
 import type { AcceptancePart, ScorePart } from './records.ts';
 import { briefOf } from './records.ts';
-import type { ReplicaTarget } from './replicated-hashes.ts';
 
 /** One item as the index holds it: the stored parts. */
 export interface Entry {

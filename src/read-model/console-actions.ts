@@ -5,6 +5,7 @@ import type { CommentEvent } from '../domain/job-requests.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import type { Intake } from '../queue/intake.ts';
 import { jobId } from '../queue/jobs.ts';
+import type { Replica } from '../queue/replicated-hashes.ts';
 import type { BacklogIndex } from './backlog-index.ts';
 import { commandTargets, containerOf } from './command-target.ts';
 import { readModelKeys } from './keys.ts';
@@ -16,7 +17,6 @@ import {
   type ItemInput,
 } from './read-model.ts';
 import { docId } from './records.ts';
-import type { Replica } from './replicated-hashes.ts';
 import type { StoredSuggestion, TicketInfo } from './writer.ts';
 
 export interface ConsoleActionsOptions {

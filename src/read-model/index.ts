@@ -2,12 +2,12 @@ import type { Queue } from 'bullmq';
 import type { AuditStore } from '../audit/audit-store.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import type { Intake } from '../queue/intake.ts';
+import { createReplica } from '../queue/replicated-hashes.ts';
 import { BacklogIndex } from './backlog-index.ts';
 import { createConsoleActions } from './console-actions.ts';
 import { ITEM_PARTS, readModelKeys } from './keys.ts';
 import type { ConsoleActions, ReadModel } from './read-model.ts';
 import { createRedisReadModel } from './redis-read-model.ts';
-import { createReplica } from './replicated-hashes.ts';
 
 export { UnknownTarget } from './console-actions.ts';
 export * from './read-model.ts';

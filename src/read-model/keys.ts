@@ -1,4 +1,4 @@
-import { type ReplicatedKeys, replicatedKeys } from './replicated-hashes.ts';
+import { type ReplicatedKeys, replicatedKeys } from '../queue/replicated-hashes.ts';
 
 /**
  * Keys of the console's read model, in three groups of one hash tag each (Redis Cluster runs a script only

@@ -9,6 +9,7 @@ import { renderScorecard } from '../domain/scoring/render.ts';
 import type { ScoreResult } from '../domain/scoring/types.ts';
 import { createLinkRecords } from '../linking/link-records.ts';
 import type { RedisClient } from '../queue/connection.ts';
+import type { Replica } from '../queue/replicated-hashes.ts';
 import { type BacklogIndex, rowOf, type Scored } from './backlog-index.ts';
 import { commandTargets } from './command-target.ts';
 import { readModelKeys } from './keys.ts';
@@ -31,7 +32,6 @@ import type {
   WeekShare,
 } from './read-model.ts';
 import { type AcceptanceDetail, briefOf, docId, safeUrl, weekOf } from './records.ts';
-import type { Replica } from './replicated-hashes.ts';
 import type { SprintStart, StoredSuggestion, TicketInfo } from './writer.ts';
 
 export interface RedisReadModelOptions {

@@ -3,6 +3,7 @@ import type { ItemRef, TrackerName } from '../domain/events.ts';
 import type { ScoreResult } from '../domain/scoring/types.ts';
 import type { Candidate } from '../linking/index-replica.ts';
 import type { RedisClient } from '../queue/connection.ts';
+import { createReplicatedWriter, type ReplicatedWriter } from '../queue/replicated-hashes.ts';
 import type { TrackerItem } from '../trackers/tracker.ts';
 import { ITEM_PARTS, type ReadModelKeys, readModelKeys } from './keys.ts';
 import type { BoardView, SprintRecord } from './read-model.ts';
@@ -16,7 +17,6 @@ import {
   scorePartOf,
   weekOf,
 } from './records.ts';
-import { createReplicatedWriter, type ReplicatedWriter } from './replicated-hashes.ts';
 
 // Keeps each container's acceptance counters and the week's share in step with the item's status, atomically.
 const ACCEPTANCE_COUNTS = `

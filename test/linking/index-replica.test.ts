@@ -118,6 +118,30 @@ describe('shared link index (Redis + per-process replicas)', () => {
     expect(await store.size()).toBe(200);
   });
 
+  it("applies changes written in the link index's older log format, as workers not yet upgraded write them", async () => {
+    const prefix = uniquePrefix('linkidx');
+    const writer = processClient();
+    const store = createLinkIndexStore(writer, prefix);
+    await addFiller(store);
+    const replica = createIndexReplica(processClient(), prefix);
+    await replica.sync();
+    const tag = `${prefix}:{${prefix}:linkindex}`;
+    // What the index's own write script appended before it shared the console's (`op`, no part).
+    const version = await writer.incr(`${tag}:version`);
+    const json = JSON.stringify(item('APP-1', 'Card declined at checkout payment'));
+    await writer.hset(`${tag}:docs`, 'jira:id-APP-1', json);
+    await writer.xadd(`${tag}:log`, `${version}-0`, 'op', 'u', 'f', 'jira:id-APP-1', 'd', json);
+    expect(keysOf(await replica.query(ticket))).toEqual(['APP-1']);
+
+    await writer.hdel(`${tag}:docs`, 'jira:id-OLD-1');
+    await writer.xadd(`${tag}:log`, `${version + 1}-0`, 'op', 'r', 'f', 'jira:id-OLD-1');
+    await writer.incr(`${tag}:version`);
+    await replica.sync();
+    expect(replica.summary('jira:id-OLD-1')).toBeUndefined();
+    expect(replica.size).toBe(FILLER.length);
+    expect(replica.rebuilds).toBe(1);
+  });
+
   it('offers only items created before the ticket', async () => {
     const prefix = uniquePrefix('linkidx');
     const store = createLinkIndexStore(processClient(), prefix);

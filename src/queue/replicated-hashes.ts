@@ -1,9 +1,10 @@
 import type { RedisClient } from '../queue/connection.ts';
 
 /**
- * Hashes in Redis that every API process mirrors in memory: each write lands in its hash and in a capped change
- * log atomically; a replica loads the hashes once, then applies the log from the last version it saw. All keys
- * carry one hash tag (the caller's), because the write script touches them together.
+ * Hashes in Redis that every process mirrors in memory (the link index, the console's read model): each write
+ * lands in its hash and in a capped change log atomically; a replica loads the hashes once, then applies the log
+ * from the last version it saw. All keys carry one hash tag (the caller's), because the write script touches
+ * them together.
  */
 export interface ReplicatedKeys {
   hash(part: string): string;
@@ -18,7 +19,7 @@ export function replicatedKeys(tag: string): ReplicatedKeys {
 }
 
 /** Readers further behind than this rebuild from the hashes instead of replaying. */
-const LOG_LENGTH = '50000';
+const DEFAULT_LOG_LENGTH = 50_000;
 
 // A write that changes nothing appends nothing: a re-run job costs the readers nothing.
 const PUT = `
@@ -42,7 +43,12 @@ export interface ReplicatedWriter {
   get(part: string, field: string): Promise<string | undefined>;
 }
 
-export function createReplicatedWriter(redis: RedisClient, keys: ReplicatedKeys): ReplicatedWriter {
+export function createReplicatedWriter(
+  redis: RedisClient,
+  keys: ReplicatedKeys,
+  options: { logLength?: number } = {},
+): ReplicatedWriter {
+  const logLength = String(options.logLength ?? DEFAULT_LOG_LENGTH);
   return {
     async put(part, field, value) {
       const changed = await redis.eval(
@@ -54,7 +60,7 @@ export function createReplicatedWriter(redis: RedisClient, keys: ReplicatedKeys)
         part,
         field,
         value,
-        LOG_LENGTH,
+        logLength,
       );
       return changed === 1;
     },
@@ -67,7 +73,7 @@ export function createReplicatedWriter(redis: RedisClient, keys: ReplicatedKeys)
         keys.log,
         part,
         field,
-        LOG_LENGTH,
+        logLength,
       );
       return changed === 1;
     },
@@ -77,10 +83,13 @@ export function createReplicatedWriter(redis: RedisClient, keys: ReplicatedKeys)
   };
 }
 
-/** What a replica fills: emptied before a full load, then given every value and every change. */
+/** What a replica fills: every value of a full load, then every change. */
 export interface ReplicaTarget {
+  /** A full load begins: what `apply` gets until `loaded` replaces what the target held. */
   reset(): void;
   apply(part: string, field: string, value: string | undefined): void;
+  /** The full load is complete; a target that kept serving its old contents meanwhile switches now. */
+  loaded?(): void;
 }
 
 export interface Replica {
@@ -129,6 +138,7 @@ export function createReplica(
         cursor = next;
       } while (cursor !== '0');
     }
+    target.loaded?.();
     version = startVersion;
     rebuilds += 1;
     generation += 1;
@@ -144,7 +154,8 @@ export function createReplica(
       if (entries.length === 0) return true;
       if (versionOf(entries[0]![0]) !== version + 1) return false;
       for (const [id, flat] of entries) {
-        const { p, f, d } = fieldsOf(flat);
+        // The link index's log once named no part (`op`, `f`, `d`): such entries are its only hash's.
+        const { p = parts.length === 1 ? parts[0] : undefined, f, d } = fieldsOf(flat);
         if (p !== undefined && f !== undefined) target.apply(p, f, d);
         version = versionOf(id);
         generation += 1;

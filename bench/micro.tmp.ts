@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import secureJson from 'secure-json-parse';
+import { JIRA_DELIVERIES } from '../src/trackers/deliveries.ts';
+import { compileValidator } from '../src/schema/validate.ts';
+import { nestsDeeperThan, MAX_JSON_DEPTH } from '../src/http/plugins/bounded-json.ts';
+import { isValidJiraSignature, signJiraBody } from '../src/trackers/jira/jira-signature.ts';
+const d = JSON.parse(readFileSync('test/fixtures/jira/comment_created.json', 'utf8'));
+d.comment.body = '/help'; d.timestamp = Date.now();
+const text = JSON.stringify(d); const raw = Buffer.from(text);
+const sig = signJiraBody(text, 'secret');
+const check = compileValidator(JIRA_DELIVERIES.schema, { label: (p) => p });
+const parsed = JSON.parse(text); const v = check(parsed); if (!v.ok) throw new Error('bad');
+const stored = JIRA_DELIVERIES.stored!(v.value);
+console.log('raw bytes', raw.length, 'stored bytes', stored.length);
+function t(name: string, f: () => unknown, n = 50000) { for (let i = 0; i < 2000; i++) f(); const s = process.hrtime.bigint(); for (let i = 0; i < n; i++) f(); console.log(name.padEnd(28), (Number(process.hrtime.bigint() - s) / n / 1000).toFixed(2), 'µs'); }
+t('hmac', () => isValidJiraSignature(raw, sig, ['secret']));
+t('toString', () => raw.toString('utf8'));
+t('depth scan', () => nestsDeeperThan(text, MAX_JSON_DEPTH));
+t('JSON.parse', () => JSON.parse(text));
+t('secure-json-parse', () => secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+t('validate', () => check(parsed));
+t('normalize preview', () => JIRA_DELIVERIES.normalize(v.value, 'k', { readText: false }));
+t('stored (project+stringify)', () => JIRA_DELIVERIES.stored!(v.value));
+t('deliveryKey', () => JIRA_DELIVERIES.deliveryKey(v.value, { 'x-atlassian-webhook-identifier': 'abc' }, raw));
+t('includes x3 + JSON.parse', () => (!text.includes('\\u') && !text.includes('__proto__') && !text.includes('constructor')) ? JSON.parse(text) : null);
+t('secure-json-parse again', () => secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+t('JSON.parse again', () => JSON.parse(text));
