@@ -27,6 +27,8 @@ export interface IntakeConsumerOptions {
   /** Unique per process, e.g. `<host>:<pid>`. */
   consumer: string;
   minIdleMs: number;
+  /** Consumers with nothing pending and silent this long are removed from the group (default 1 hour). */
+  forgetAfterMs?: number;
 }
 
 export const INTAKE_GROUP = 'relay';
@@ -48,6 +50,7 @@ function toDelivery([entryId, fields]: Entry): StoredDelivery | undefined {
 /** Reads the intake stream as one member of a consumer group: each delivery goes to one worker at a time. */
 export function createIntakeConsumer(options: IntakeConsumerOptions): IntakeConsumer {
   const { redis, consumer, minIdleMs } = options;
+  const forgetAfterMs = options.forgetAfterMs ?? 3_600_000;
   const stream = intakeStreamKey(options.keyPrefix);
   let recoverAt = 0;
   /** Taken and not yet done: left so by a failed batch, they are read again on the next take. */
@@ -97,11 +100,27 @@ export function createIntakeConsumer(options: IntakeConsumerOptions): IntakeCons
     return claimed;
   }
 
+  /**
+   * Every process start joins the group under a new name (host and pid): without this, the names of workers
+   * long gone would pile up in the group. A live consumer reads every second; one removed by mistake would be
+   * added again by its next read, having nothing pending.
+   */
+  async function forgetGone(): Promise<void> {
+    const consumers = (await redis.xinfo('CONSUMERS', stream, INTAKE_GROUP)) as (string | number)[][];
+    for (const fields of consumers) {
+      const value = (name: string) => fields[fields.indexOf(name) + 1];
+      const name = String(value('name'));
+      if (name !== consumer && Number(value('pending')) === 0 && Number(value('idle')) > forgetAfterMs)
+        await redis.xgroup('DELCONSUMER', stream, INTAKE_GROUP, name);
+    }
+  }
+
   async function take(count: number, blockMs?: number): Promise<Entry[]> {
     // Looking back costs two round trips; done every half idle period, and right after a failure.
     if (Date.now() >= recoverAt) {
       const entries = await unfinished(count);
       if (entries.length > 0) return entries;
+      await forgetGone();
       recoverAt = Date.now() + minIdleMs / 2;
     }
     return read('>', count, blockMs);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { intakeStreamKey } from '../../src/queue/intake.ts';
+import { createIntakeConsumer, INTAKE_GROUP } from '../../src/queue/intake-consumer.ts';
 import { fixture } from '../fixtures/index.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
 import { jiraHeaders } from '../helpers/sign.ts';
@@ -48,4 +49,52 @@ it('a stored delivery that cannot be planned becomes a failed-job record and doe
     body: '{"webhookEvent":',
   });
   expect(String(unplanned?.data.reason)).not.toBe('');
+});
+
+it('forgets the consumer names of workers long gone, once nothing they took is left unfinished', async () => {
+  const deliver = async (id: string) => {
+    const comment = fixture<{ comment: { id: string; body: string } }>('jira/comment_created');
+    comment.comment.body = '/help';
+    comment.comment.id = id;
+    const body = JSON.stringify(comment);
+    const answer = await api.app.inject({
+      method: 'POST',
+      url: '/webhooks/jira',
+      payload: body,
+      headers: jiraHeaders(body, id),
+    });
+    expect(answer.statusCode).toBe(202);
+  };
+  const consumer = (name: string) =>
+    createIntakeConsumer({
+      redis: api.redis,
+      keyPrefix: api.prefix,
+      consumer: name,
+      minIdleMs: 50,
+      forgetAfterMs: 50,
+    });
+  const names = async () => {
+    const consumers = (await api.redis.xinfo(
+      'CONSUMERS',
+      intakeStreamKey(api.prefix),
+      INTAKE_GROUP,
+    )) as string[][];
+    return consumers.map((fields) => fields[fields.indexOf('name') + 1]).sort();
+  };
+  await deliver('10001');
+  const finished = consumer('worker-a:1');
+  await finished.done((await finished.take(10)).map((delivery) => delivery.entryId));
+  await deliver('10002');
+  // Died holding a delivery: its name stays until another worker has claimed what it held.
+  expect(await consumer('worker-b:1').take(10)).toHaveLength(1);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+
+  const live = consumer('worker-c:1');
+  const claimed = await live.take(10);
+  expect(claimed.map((delivery) => delivery.deliveryKey)).toEqual(['jira.10002']);
+  expect(await names()).toEqual(['worker-a:1', 'worker-b:1', 'worker-c:1']);
+  await live.done(claimed.map((delivery) => delivery.entryId));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(await live.take(10)).toEqual([]);
+  expect(await names()).toEqual(['worker-c:1']);
 });
