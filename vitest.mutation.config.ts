@@ -1,11 +1,11 @@
 import { defineConfig } from 'vitest/config';
-import base from './vitest.config.ts';
+import { common } from './vitest.config.ts';
 
 // The tests that judge mutants of src/domain (stryker.config.mjs): the domain's own unit tests and the unit tests
 // of what renders its documents, none of which needs Redis. The CLI tests spawn child processes.
 export default defineConfig({
   test: {
-    ...base.test,
+    ...common,
     globalSetup: [],
     include: [
       'test/domain/**/*.test.ts',
