@@ -69,6 +69,25 @@ class PartlyApplied extends Error {
   }
 }
 
+/**
+ * Trello refuses a webhook whose callback does not answer its HEAD request with 200: on a first setup, mostly
+ * because the service is not running yet at PUBLIC_URL. Says so, instead of Trello's bare refusal.
+ */
+function unreachableCallback(error: unknown, callbackUrl: string): TrackerError | undefined {
+  if (
+    !(error instanceof TrackerError) ||
+    error.status !== 400 ||
+    !error.message.includes('did not return 200')
+  )
+    return undefined;
+  return new TrackerError(
+    error.kind,
+    'trello',
+    `${error.message}. Trello calls ${callbackUrl} with HEAD before it creates a webhook: start the service there (check PUBLIC_URL), then run --fix again`,
+    { cause: error, status: error.status },
+  );
+}
+
 async function apply(repair: Repair, setups: DoctorSetups, secret: string | undefined): Promise<unknown> {
   // Repairs come from the checks of configured trackers; this guards a plan replayed against another setup.
   const need = <T>(setup: T | undefined, tracker: 'jira' | 'trello'): T => {
@@ -113,7 +132,11 @@ async function apply(repair: Repair, setups: DoctorSetups, secret: string | unde
       await need(setups.trello, 'trello').createNumberField(repair.boardId, repair.name);
       return { field: repair.name };
     case 'trello.registerWebhook':
-      await need(setups.trello, 'trello').registerWebhook(repair.boardId, repair.callbackUrl);
+      try {
+        await need(setups.trello, 'trello').registerWebhook(repair.boardId, repair.callbackUrl);
+      } catch (error) {
+        throw unreachableCallback(error, repair.callbackUrl) ?? error;
+      }
       return { callbackUrl: repair.callbackUrl };
   }
 }

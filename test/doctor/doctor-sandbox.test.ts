@@ -13,9 +13,12 @@ import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbo
 import { createTrelloSandbox } from '../../src/sandbox/trello/trello-sandbox.ts';
 import type { TrelloMisconfiguration } from '../../src/sandbox/trello/trello-setup-routes.ts';
 import { startApiHarness } from '../helpers/api-harness.ts';
+import { startCallbackStub } from '../helpers/callback-stub.ts';
 import { testRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 
-const PUBLIC_URL = 'http://127.0.0.1:3999';
+// Trello checks a new webhook's callback with HEAD: the guides start the service before `--fix`.
+const callbacks = await startCallbackStub();
+const PUBLIC_URL = callbacks.url;
 const jira = createJiraSandbox({ webhook: { url: `${PUBLIC_URL}/webhooks/jira`, secret: 'jira-secret' } });
 const trello = createTrelloSandbox();
 let server: SandboxServer;
@@ -56,6 +59,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
+  await callbacks.close();
   redis.disconnect();
 });
 
@@ -272,6 +276,23 @@ describe('npm run doctor against the sandbox', () => {
     expect(run.text).toContain('Nothing here --fix can repair.');
     expect(run.text).toContain('--fix cannot repair these');
     expect(changes()).toEqual([]);
+  });
+});
+
+describe('a first setup', () => {
+  it('Trello refuses the webhook while nothing answers at PUBLIC_URL: --fix says to start the service first', async () => {
+    const closed = await freePort();
+    env.PUBLIC_URL = `http://127.0.0.1:${closed}`;
+
+    const run = await runDoctor('--fix', '--yes');
+
+    expect(run.code).toBe(1);
+    expect(run.text).toContain(
+      `✗ Trello: register a webhook for "Product" calling http://127.0.0.1:${closed}/webhooks/trello: Trello createWebhook failed: 400 Bad Request - URL (http://127.0.0.1:${closed}/webhooks/trello) did not return 200 status code. Trello calls http://127.0.0.1:${closed}/webhooks/trello with HEAD before it creates a webhook: start the service there (check PUBLIC_URL), then run --fix again`,
+    );
+    expect(trello.state().setup.webhooks.map((hook) => hook.callbackURL)).toEqual([
+      `${PUBLIC_URL}/webhooks/trello`,
+    ]);
   });
 });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
 import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
 import { createTrelloSandbox } from '../../src/sandbox/trello/trello-sandbox.ts';
+import { startCallbackStub } from '../helpers/callback-stub.ts';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 
 /**
@@ -44,7 +45,9 @@ function run(command: string, env: Record<string, string>): Promise<{ code: numb
   });
 }
 
-const PUBLIC_URL = 'http://127.0.0.1:3999';
+// Trello checks a new webhook's callback with HEAD: the guides start the service before `--fix`.
+const callbacks = await startCallbackStub();
+const PUBLIC_URL = callbacks.url;
 const jira = createJiraSandbox();
 const trello = createTrelloSandbox();
 let sandbox: SandboxServer;
@@ -54,6 +57,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sandbox.close();
+  await callbacks.close();
 });
 
 /** `values`: one for each variable the guide exports; `sandbox`: what points the rest at the sandbox. */

@@ -6,6 +6,25 @@ import { boardJson } from './trello-views.ts';
 
 type Params = Record<string, string>;
 
+/**
+ * Trello's check of a new webhook's callback: "We run a quick HTTP HEAD request on the URL, and if a 200 status
+ * code is not returned in the response, then the webhook will not be created." The refusal's wording is the one
+ * developers report; undefined when the callback answered 200.
+ */
+async function callbackRefusal(callbackURL: string): Promise<string | undefined> {
+  const refused = `URL (${callbackURL}) did not return 200 status code`;
+  try {
+    const answer = await fetch(callbackURL, {
+      method: 'HEAD',
+      redirect: 'manual',
+      signal: AbortSignal.timeout(5_000),
+    });
+    return answer.status === 200 ? undefined : `${refused}, got ${answer.status}`;
+  } catch {
+    return refused;
+  }
+}
+
 function webhookJson(hook: SbWebhook) {
   return { ...hook, consecutiveFailures: 0, firstConsecutiveFailDate: null };
 }
@@ -45,6 +64,8 @@ export function registerTrelloSetupApi(
     if (!setup().tokenWrite) return text(reply, 401, 'unauthorized permission requested');
     if (setup().webhooks.some((h) => h.idModel === board.id && h.callbackURL === args.callbackURL))
       return text(reply, 400, 'A webhook with that callback, model, and token already exists');
+    const refusal = await callbackRefusal(args.callbackURL);
+    if (refusal) return text(reply, 400, refusal);
     const hook: SbWebhook = {
       id: nextId(store, model.now()),
       idModel: board.id,
