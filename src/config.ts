@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import Type, { type Static } from 'typebox';
 import { ConfigError } from './errors.ts';
 import { validate } from './schema/validate.ts';
@@ -9,6 +10,12 @@ const Secret = (description: string) => Type.String({ minLength: 1, description 
 export const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'HTTP port of the API' }),
   HOST: Type.String({ default: '0.0.0.0', description: 'Interface the API listens on' }),
+  TRUST_PROXY: Type.Optional(
+    Type.String({
+      description:
+        'Addresses or CIDRs of the reverse proxies in front of the API, comma-separated (or loopback, linklocal, uniquelocal): their X-Forwarded-For names the client',
+    }),
+  ),
   REDIS_URL: Type.String({
     pattern: '^rediss?://',
     default: 'redis://127.0.0.1:6379',
@@ -145,6 +152,8 @@ export interface Config {
   queuePrefix: string;
   dedupeTtlSeconds: number;
   bodyLimitBytes: number;
+  /** The reverse proxies whose X-Forwarded-For is believed; empty: none, the socket's address is the client. */
+  trustedProxies: string[];
   workerConcurrency: number;
   jobAttempts: number;
   jobBackoffMs: number;
@@ -179,6 +188,24 @@ function requireAll(env: Env, group: string, names: (keyof Env)[]): string[] {
   return missing.length === 0 ? [] : [`${group} needs ${missing.join(', ')} (set all of them, or none)`];
 }
 
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Each entry an IP address, a CIDR or one of proxy-addr's names; anything else (`true`, `*`) is refused. */
+function proxyProblems(entries: readonly string[]): string[] {
+  const bad = entries.filter((entry) => {
+    if (PROXY_NAMES.has(entry)) return false;
+    const [address = '', bits, ...rest] = entry.split('/');
+    const version = isIP(address);
+    if (version === 0 || rest.length > 0) return true;
+    return bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+  });
+  return bad.length === 0
+    ? []
+    : [
+        `TRUST_PROXY: ${bad.join(', ')} is not an address, a CIDR or loopback/linklocal/uniquelocal (trusting every sender would let any client choose its address)`,
+      ];
+}
+
 function secrets(...values: (string | undefined)[]): string[] {
   return values.filter((value): value is string => value !== undefined);
 }
@@ -206,6 +233,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     problems.push(
       'JIRA_ALLOW_UNSIGNED needs JIRA_WEBHOOK_URL_TOKEN (at least 32 characters): unsigned deliveries must carry it',
     );
+  const trustedProxies = (env.TRUST_PROXY ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  problems.push(...proxyProblems(trustedProxies));
   if (problems.length > 0) throw new ConfigError(problems);
   const publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '');
   const config: Config = {
@@ -224,6 +256,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: env.QUEUE_PREFIX,
     dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    trustedProxies,
     workerConcurrency: env.WORKER_CONCURRENCY,
     jobAttempts: env.JOB_ATTEMPTS,
     jobBackoffMs: env.JOB_BACKOFF_MS,

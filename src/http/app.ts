@@ -44,7 +44,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // One log line per delivery comes from the webhook route itself; per-request lines would double it.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
-    trustProxy: false,
+    // Only the operator's proxies may name the client (rate limits and sign-in logs key on it).
+    trustProxy: deps.config.trustedProxies.length > 0 ? deps.config.trustedProxies : false,
   });
   useBoundedJsonParser(app);
   await registerDocs(app);

@@ -57,6 +57,22 @@ describe('loadConfig', () => {
     expect(config.trello?.callbackUrl).toBe('https://r.example.com/webhooks/trello');
   });
 
+  it('trusts X-Forwarded-For only from the proxies TRUST_PROXY names, and never from everyone', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7 ,loopback,fd00::/8' }).trustedProxies).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      'loopback',
+      'fd00::/8',
+    ]);
+    expect(problems({ TRUST_PROXY: 'true' })).toEqual([
+      'TRUST_PROXY: true is not an address, a CIDR or loopback/linklocal/uniquelocal (trusting every sender would let any client choose its address)',
+    ]);
+    expect(problems({ TRUST_PROXY: '10.0.0.0/33,*,proxy.internal' })[0]).toMatch(
+      /^TRUST_PROXY: 10\.0\.0\.0\/33, \*, proxy\.internal is not/,
+    );
+  });
+
   it('ignores variables it does not know', () => {
     expect(() => loadConfig({ HOME: '/root', SOMETHING_ELSE: 'x' })).not.toThrow();
   });

@@ -60,18 +60,18 @@ export function registerAdmin(app: FastifyInstance, config: Config, deps: AdminD
         scope.rateLimit({
           max: AUTH_FAILURES_PER_MINUTE,
           timeWindow: 60_000,
-          // Only failed authentications count; keyed on the socket address, since X-Forwarded-For is forgeable.
+          // Only failed authentications count, per client: the socket's address, or what a trusted proxy says.
           allowList: (request) => check(request) === 'ok',
-          keyGenerator: (request) => request.socket.remoteAddress ?? 'unknown',
+          keyGenerator: (request) => request.ip,
         }),
       );
       scope.addHook('onRequest', async (request) => {
         const result = check(request);
         if (result !== 'ok')
-          // The socket's address, not X-Forwarded-For: that header is whatever the client says.
+          // X-Forwarded-For only from a proxy in TRUST_PROXY: elsewhere it is whatever the client says.
           request.log.warn(
             {
-              clientAddress: request.socket.remoteAddress,
+              clientAddress: request.ip,
               method: request.method,
               path: redactUrl(request.url.split('?')[0] ?? ''),
               reason: `token ${result}`,

@@ -72,6 +72,31 @@ describe('admin authentication', () => {
     expect((await admin('GET', '/admin/jobs/counts')).statusCode).toBe(200);
   });
 
+  it('behind a proxy named in TRUST_PROXY, counts failures per client the proxy names', async () => {
+    const attempt = (app: ApiHarness['app'], client: string, i: number) =>
+      app.inject({
+        method: 'GET',
+        url: '/admin/jobs/counts',
+        headers: { authorization: `Bearer guess-${i}`, 'x-forwarded-for': client },
+      });
+    // app.inject's requests come from 127.0.0.1: the proxy here.
+    const { app } = await start(testConfig({ TRUST_PROXY: '127.0.0.1' }));
+    const fromOne = [];
+    for (let i = 0; i < 11; i++) fromOne.push((await attempt(app, '203.0.113.7', i)).statusCode);
+    const fromAnother = await attempt(app, '203.0.113.8', 11);
+
+    expect(fromOne.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(fromOne[10]).toBe(429);
+    expect(fromAnother.statusCode).toBe(401);
+
+    await api?.close();
+    // A sender that is not the named proxy cannot choose its address.
+    const elsewhere = await start(testConfig({ TRUST_PROXY: '10.0.0.1' }));
+    const spoofed = [];
+    for (let i = 0; i < 11; i++) spoofed.push((await attempt(elsewhere.app, `203.0.113.${i}`, i)).statusCode);
+    expect(spoofed[10]).toBe(429);
+  });
+
   it('says the admin API is disabled when no ADMIN_TOKEN is set', async () => {
     const { app } = await start(testConfig({ ADMIN_TOKEN: undefined }));
 

@@ -39,13 +39,13 @@ export function registerSignIn(
   scope.post(
     '/login',
     {
-      // Every attempt counts, by socket address (X-Forwarded-For is forgeable): guessing a token is hopeless
-      // anyway at 256 bits, this keeps a script from loading Redis with attempts.
+      // Every attempt counts, per client (the socket's address, or what a proxy in TRUST_PROXY says): guessing a
+      // token is hopeless anyway at 256 bits, this keeps a script from loading Redis with attempts.
       config: {
         rateLimit: {
           max: limits.perMinute,
           timeWindow: 60_000,
-          keyGenerator: (request) => request.socket.remoteAddress ?? 'unknown',
+          keyGenerator: (request) => request.ip,
         },
       },
       schema: {
