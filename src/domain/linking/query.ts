@@ -1,5 +1,4 @@
 import { type AnalyzedText, TermKind } from './analyze.ts';
-import { type Association, mineAssociations } from './expansion.ts';
 import { type IndexState, idfOf } from './index-state.ts';
 import { findPosting, SLOT_FACTOR } from './postings.ts';
 import { fieldTf, type ScoringContext, type Scratch, scoringContext } from './scratch.ts';
@@ -56,7 +55,6 @@ interface QueryTerm {
   weight: number;
   idf: number;
   inTitle: boolean;
-  kind: TermKind;
 }
 
 function kindWeight(kind: TermKind, tuning: LinkingTuning): number {
@@ -79,17 +77,13 @@ function selectQueryTerms(state: IndexState, tuning: LinkingTuning, text: Analyz
     const df = postings.length;
     if (df > tuning.maxDocumentFrequency * n && df > MIN_PRUNED_DOCUMENT_FREQUENCY) continue;
     const idf = idfOf(n, df);
-    const queryWeight =
-      ((counts.title > 0 ? tuning.queryTitleBoost : 0) + (counts.description > 0 ? 1 : 0)) *
-      (1 + tuning.queryTfLog * Math.log(Math.max(1, counts.title + counts.description)));
-    const wIdf = Math.min(idf, tuning.queryIdfCap);
+    const queryWeight = (counts.title > 0 ? tuning.queryTitleBoost : 0) + (counts.description > 0 ? 1 : 0);
     selected.push({
       term,
       postings,
-      weight: wIdf * queryWeight * kindWeight(counts.kind, tuning),
+      weight: idf * queryWeight * kindWeight(counts.kind, tuning),
       idf,
       inTitle: counts.title > 0,
-      kind: counts.kind,
     });
   }
   selected.sort((a, b) => b.weight - a.weight);
@@ -171,45 +165,27 @@ interface Scored {
 function rerankByItemTitle(
   state: IndexState,
   tuning: LinkingTuning,
-  queryTermIds: ReadonlySet<number>,
-  related: ReadonlyMap<number, number>,
+  text: AnalyzedText,
   best: Scored[],
 ): void {
+  const queryTermIds = new Set<number>();
+  for (const term of text.terms.keys()) {
+    const id = state.termIds.get(term);
+    if (id !== undefined) queryTermIds.add(id);
+  }
   const n = state.ids.length;
   for (const candidate of best) {
     let total = 0;
     let covered = 0;
-    let relatedCovered = 0;
     for (const termId of state.titleTerms[candidate.slot]!) {
       const idf = idfOf(n, state.postings[termId]!.length);
       total += idf;
       if (queryTermIds.has(termId)) covered += idf;
-      else relatedCovered += idf * (related.get(termId) ?? 0);
     }
     candidate.coverage = total > 0 ? covered / total : 0;
-    candidate.score +=
-      tuning.itemTitleCoverageWeight * candidate.coverage +
-      (total > 0 ? (tuning.associationRerankWeight * relatedCovered) / total : 0);
+    candidate.score += tuning.itemTitleCoverageWeight * candidate.coverage;
   }
   best.sort((a, b) => b.score - a.score);
-}
-
-/** Related backlog terms scored like query terms at a low weight; not shown as shared words. */
-function expansionTerms(
-  state: IndexState,
-  tuning: LinkingTuning,
-  associations: readonly Association[],
-): { postings: readonly number[]; weight: number }[] {
-  if (tuning.expansionWeight === 0) return [];
-  const n = state.ids.length;
-  const out: { postings: readonly number[]; weight: number }[] = [];
-  for (const { termId, strength } of associations) {
-    const postings = state.postings[termId]!;
-    if (postings.length > tuning.maxDocumentFrequency * n && postings.length > MIN_PRUNED_DOCUMENT_FREQUENCY)
-      continue;
-    out.push({ postings, weight: tuning.expansionWeight * strength * idfOf(n, postings.length) });
-  }
-  return out;
 }
 
 /** Term-at-a-time BM25F over the selected query terms, then time filter, prior and top-k selection. */
@@ -232,22 +208,7 @@ export function rankCandidates(
   const k1 = tuning.k1;
   let touchedCount = 0;
   const { norms } = ctx;
-  const queryTermIds = new Set<number>();
-  for (const term of request.text.terms.keys()) {
-    const id = state.termIds.get(term);
-    if (id !== undefined) queryTermIds.add(id);
-  }
-  const associations =
-    tuning.expansionWeight > 0 || tuning.associationRerankWeight > 0
-      ? mineAssociations(
-          state,
-          tuning,
-          scratch.associations,
-          terms.filter((t) => t.kind === TermKind.word),
-          queryTermIds,
-        )
-      : [];
-  for (const t of [...terms, ...expansionTerms(state, tuning, associations)]) {
+  for (const t of terms) {
     const { postings, weight } = t;
     for (let i = 0; i < postings.length; i++) {
       const p = postings[i]!;
@@ -279,10 +240,7 @@ export function rankCandidates(
     best.splice(at, 0, { slot, score, coverage: 0 });
     if (best.length > depth) best.pop();
   }
-  if (depth > request.limit) {
-    const related = new Map(associations.map((a) => [a.termId, a.strength]));
-    rerankByItemTitle(state, tuning, queryTermIds, related, best);
-  }
+  if (depth > request.limit) rerankByItemTitle(state, tuning, request.text, best);
   best.length = Math.min(best.length, request.limit);
   const ticket = ticketEvidence(state, request.text, terms);
   return best.map(({ slot, score, coverage }) => ({

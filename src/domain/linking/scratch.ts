@@ -1,4 +1,3 @@
-import { type AssociationScratch, createAssociationScratch } from './expansion.ts';
 import { type IndexState, liveCount } from './index-state.ts';
 import { SLOT_FACTOR } from './postings.ts';
 import type { LinkingTuning } from './tuning.ts';
@@ -13,18 +12,11 @@ export interface Scratch {
   /** Interleaved per slot: [title norm, description norm] (one cache line per posting). */
   norms: Float64Array;
   normKey: string;
-  associations: AssociationScratch;
 }
 
 export function createScratch(): Scratch {
   const empty = new Float64Array(0);
-  return {
-    acc: empty,
-    touched: new Int32Array(0),
-    norms: empty,
-    normKey: '',
-    associations: createAssociationScratch(),
-  };
+  return { acc: empty, touched: new Int32Array(0), norms: empty, normKey: '' };
 }
 
 export interface ScoringContext {

@@ -17,24 +17,6 @@ export interface LinkingTuning {
   itemTitleCoverageWeight: number;
   /** How many top candidates are reranked with the item-title coverage. */
   rerankDepth: number;
-  /** Query weight of a backlog term mined as related to the ticket's words (times its IDF); 0 disables. */
-  expansionWeight: number;
-  /** Weight of the related-term share of the item's title in the rerank; 0 disables. */
-  associationRerankWeight: number;
-  /** How many related terms a ticket gets at most. */
-  expansionTerms: number;
-  /** Most recent items per query word whose titles are mined. */
-  associationSample: number;
-  /** A related term must occur at least this often in the mined titles. */
-  associationMinHits: number;
-  /** How a related term is ranked: mass x IDF, mass x log(lift), or log(lift) x log(1 + hits). */
-  associationScore: 'mass' | 'pmi' | 'lift';
-  /** Mine only items whose title holds the query word (title-title co-occurrence). */
-  associationFromTitles: boolean;
-  /** Query-side IDF clipped at this value. */
-  queryIdfCap: number;
-  /** Query term weight times 1 + queryTfLog * log(tf in the ticket); 0 = a term counts once. */
-  queryTfLog: number;
   /** Terms in more than this share of items are not scored (near stop words; saves most of the latency). */
   maxDocumentFrequency: number;
   /** Only the most informative query terms are scored (latency and noise). */
@@ -57,15 +39,6 @@ export const DEFAULT_LINKING_TUNING: Readonly<LinkingTuning> = Object.freeze({
   bigramWeight: 0,
   itemTitleCoverageWeight: 0.15,
   rerankDepth: 50,
-  expansionWeight: 0,
-  associationRerankWeight: 0,
-  expansionTerms: 10,
-  associationSample: 200,
-  associationMinHits: 3,
-  associationScore: 'mass',
-  associationFromTitles: false,
-  queryIdfCap: Number.POSITIVE_INFINITY,
-  queryTfLog: 0,
   maxDocumentFrequency: 0.2,
   maxQueryTerms: 32,
   maxDescriptionTokens: 400,
