@@ -5,13 +5,16 @@ import { evaluateDevSet, formatDevReport } from '../domain/linking/dev-report.ts
 import { rankTimeAware } from '../domain/linking/evaluate.ts';
 import { createLinkIndex, type LinkDoc } from '../domain/linking/index.ts';
 import { DEFAULT_LINKING_RULES } from '../domain/linking/rules.ts';
+import { type LinkingTuning, LinkingTuningOverrideSchema } from '../domain/linking/tuning.ts';
+import { validate } from '../schema/validate.ts';
 
 const USAGE = `usage:
   npm run linking -- rank --backlog FILE --queries FILE [--top N]
       JSONL in ({"id","title","description","created"?}), one JSON line per query out:
       {"id","ranked":[ids],"scores":[calibrated confidence]}; with "created", a query ranks only older items.
-  npm run linking -- eval [--data DIR]
-      Time-aware quality on a dev set laid out like shared/data/linking-dev (backlog, queries, meta).`;
+  npm run linking -- eval [--data DIR] [--tuning JSON]
+      Time-aware quality on a dev set laid out like shared/data/linking-dev (backlog, queries, meta);
+      --tuning overrides ranking parameters to measure an idea, e.g. '{"maxDocumentFrequency":0.3}'.`;
 
 /** A bad argument or input file: reported as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -118,12 +121,31 @@ export function defaultDataDir(): string {
   );
 }
 
+function tuningOverride(json: string | undefined): Partial<LinkingTuning> | undefined {
+  if (json === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new UsageError('--tuning must be a JSON object, e.g. \'{"k1":1.5}\'');
+  }
+  const checked = validate(LinkingTuningOverrideSchema, parsed, {
+    label: (at) => `--tuning${at.replace('/', ' ')}`,
+  });
+  if (!checked.ok) throw new UsageError(checked.problems.join('; '));
+  return checked.value;
+}
+
 function evaluate(args: string[]): string[] {
-  const { values } = parseArgs({ args, options: { data: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { data: { type: 'string' }, tuning: { type: 'string' } } });
   const dir = values.data ?? defaultDataDir();
-  return [
-    formatDevReport(evaluateDevSet(loadDevSet(dir), { threshold: DEFAULT_LINKING_RULES.autoLinkThreshold })),
-  ];
+  const tuning = tuningOverride(values.tuning);
+  const report = formatDevReport(
+    evaluateDevSet(loadDevSet(dir), { tuning, threshold: DEFAULT_LINKING_RULES.autoLinkThreshold }),
+  );
+  return tuning === undefined
+    ? [report]
+    : [`Ranking parameters changed: ${JSON.stringify(tuning)}`, '', report];
 }
 
 export function runCli(argv: string[]): string[] {
