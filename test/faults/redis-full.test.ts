@@ -53,6 +53,8 @@ it('F6: Redis full (noeviction) answers 503 never 500, evicts nothing, and runs 
     // Longer than the stack's whole retry budget (6 attempts, backoff from 200 ms): a worker that failed jobs on
     // OOM instead of waiting would lose them here.
     outageMs: 10_000,
+    // Jobs whose lock ran out while Redis refused writes come back after lock + stalled check (15 s here).
+    drainTimeoutMs: 60_000,
     breakRedis: async () => {
       const setAt = Date.now();
       const limit = (await infoField('used_memory')) + HEADROOM;
@@ -100,4 +102,4 @@ it('F6: Redis full (noeviction) answers 503 never 500, evicts nothing, and runs 
   expect(failed).toBe(0);
   expect(fault.stack.workers.map((worker) => worker.child.pid)).toEqual(workerPids);
   expect(fault.stack.workers.every((worker) => worker.child.exitCode === null)).toBe(true);
-}, 60_000);
+}, 150_000);
