@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  jiraBoardOfProject,
   jiraBoardSummary,
   resolveSummaryRules,
   trelloBoardSummary,
@@ -53,5 +54,80 @@ describe('SummaryRulesSchema', () => {
     [{ trello: { boards: { b: { windowDays: 0 } } } }],
   ])('rejects %j', (input) => {
     expect(() => resolveSummaryRules(input)).toThrow();
+  });
+});
+
+describe('rules file defaults and checks', () => {
+  it('an empty or missing section lists no boards', () => {
+    expect(resolveSummaryRules()).toEqual({ jira: { boards: {} }, trello: { boards: {} } });
+    expect(resolveSummaryRules({ jira: {} })).toEqual({ jira: { boards: {} }, trello: { boards: {} } });
+  });
+
+  it('an unlisted Trello board posts a card per 14-day window in "Sprint summaries"', () => {
+    expect(trelloBoardSummary(resolveSummaryRules(), 'b9')).toEqual({
+      windowDays: 14,
+      doneLists: ['Done'],
+      inProgressLists: ['Doing', 'In Progress'],
+      target: { kind: 'list', listName: 'Sprint summaries' },
+      label: 'sprint-summary',
+      bugLabels: ['bug'],
+    });
+  });
+
+  it('a Trello board can post to a list of its own or comment on one card', () => {
+    const rules = resolveSummaryRules({
+      trello: {
+        boards: {
+          list: { target: { kind: 'list' } },
+          card: { target: { kind: 'comment', cardId: 'c1' } },
+        },
+      },
+    });
+    expect(trelloBoardSummary(rules, 'list').target).toEqual({ kind: 'list', listName: 'Sprint summaries' });
+    expect(trelloBoardSummary(rules, 'card').target).toEqual({ kind: 'comment', cardId: 'c1' });
+  });
+
+  it('a Jira board can name the project its summary issues go to', () => {
+    const rules = resolveSummaryRules({
+      jira: { boards: { '7': { target: { kind: 'issue', projectKey: 'OPS', issueType: 'Story' } } } },
+    });
+    expect(jiraBoardSummary(rules, '7').target).toEqual({
+      kind: 'issue',
+      projectKey: 'OPS',
+      issueType: 'Story',
+    });
+  });
+
+  it.each([
+    ['a label with a space', { jira: { boards: { '7': { label: 'sprint summary' } } } }],
+    ['an empty label', { trello: { boards: { b: { label: '' } } } }],
+    [
+      'a comment target without its issue',
+      { jira: { boards: { '7': { target: { kind: 'comment', issueKey: '' } } } } },
+    ],
+    ['a comment target without its card', { trello: { boards: { b: { target: { kind: 'comment' } } } } }],
+    ['an unknown Jira target', { jira: { boards: { '7': { target: { kind: 'list', listName: 'x' } } } } }],
+    ['an unknown Trello target', { trello: { boards: { b: { target: { kind: 'issue' } } } } }],
+    ['an empty Trello list name', { trello: { boards: { b: { target: { kind: 'list', listName: '' } } } } }],
+    ['an empty cron', { trello: { boards: { b: { cron: '' } } } }],
+    ['an empty project key', { jira: { boards: { '7': { projectKey: '' } } } }],
+  ])('rejects %s', (_name, input) => {
+    expect(() => resolveSummaryRules(input)).toThrow();
+  });
+});
+
+describe('jiraBoardOfProject', () => {
+  const rules = resolveSummaryRules({
+    jira: { boards: { '3': {}, '7': { projectKey: 'ops' }, '9': { projectKey: 'APP' } } },
+  });
+
+  it('finds the board whose rules name the project, in any case', () => {
+    expect(jiraBoardOfProject(rules, 'OPS')).toBe('7');
+    expect(jiraBoardOfProject(rules, 'app')).toBe('9');
+  });
+
+  it('finds none for a project no board names', () => {
+    expect(jiraBoardOfProject(rules, 'WEB')).toBeUndefined();
+    expect(jiraBoardOfProject(resolveSummaryRules(), 'OPS')).toBeUndefined();
   });
 });
