@@ -91,3 +91,61 @@ describe('planScoring', () => {
     });
   });
 });
+
+describe('planScoring: inputs named by the rules file', () => {
+  it.each([
+    ['time criticality', 'Time criticality'],
+    ['risk reduction', 'risk reduction'],
+    ['business value', 'BUSINESS VALUE'],
+    ['story points', 'STORY POINT ESTIMATE'],
+    ['a Trello checklist', 'checklist'],
+    ['Jira time tracking', 'timetracking'],
+    ['an attachment', 'attachments'],
+  ])('re-scores a backlog item when its %s changes, in any case', (_name, field) => {
+    expect(scoringJobs(updated(field))).toEqual(['score-item']);
+  });
+
+  it('never watches a field the service writes, even when the rules also name it as an input', () => {
+    const rules = rulesOf({ scoring: { storyPointField: 'Effort', triggerFields: ['reach'] } });
+    expect(scoringJobs(updated('Effort'), rules)).toEqual([]);
+    expect(scoringJobs(updated('Reach'), rules)).toEqual([]);
+    expect(scoringJobs(updated('priority'), rules)).toEqual(['score-item']);
+  });
+});
+
+describe('planScoring: support tickets', () => {
+  const support = (...fields: string[]): TrackerEvent => ({
+    ...base,
+    container: SUPPORT,
+    kind: 'item.updated',
+    changes: fields.map(change),
+  });
+
+  it('re-scores when a support ticket’s links change (they change the reach of the items)', () => {
+    expect(scoringJobs(support('Attachments'))).toEqual(['score-item']);
+    expect(scoringJobs(support('status', 'attachments'))).toEqual(['score-item']);
+  });
+
+  it('does not score a support ticket when its own fields change', () => {
+    expect(scoringJobs(support('priority', 'labels', 'summary'))).toEqual([]);
+  });
+
+  it('plans nothing for a comment', () => {
+    const comment: TrackerEvent = {
+      ...base,
+      kind: 'comment.created',
+      comment: { id: 'c1', text: 'looks urgent' },
+    };
+    expect(planScoring(comment, { rules: rulesOf(), role: 'backlog' })).toEqual([]);
+  });
+
+  it('keeps the admin API’s force flag', () => {
+    const request = rescoreScopeRequest({
+      tracker: 'trello',
+      scope: { kind: 'container', containerId: 'b1' },
+      requestedBy: { id: 'admin-api', displayName: 'Admin API' },
+      force: true,
+    });
+    expect(request.data).toMatchObject({ force: true });
+  });
+});
