@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { auroc, evaluateDevSet, formatDevReport } from '../../../src/domain/linking/dev-report.ts';
+import {
+  auroc,
+  autoLinkFigures,
+  type DevEvaluation,
+  evaluateDevSet,
+  formatDevReport,
+  sampleNoMatchTickets,
+} from '../../../src/domain/linking/dev-report.ts';
+import type { RankedQuery } from '../../../src/domain/linking/evaluate.ts';
+import type { Match } from '../../../src/domain/linking/link-index.ts';
 
 describe('auroc', () => {
   it.each([
@@ -8,6 +17,9 @@ describe('auroc', () => {
     [[0.5], [0.5], 0.5],
     [[0.9, 0.3], [0.5], 0.5],
     [[0.9, 0.5], [0.5, 0.1], 0.875],
+    [[0.2, 0.2, 0.9], [0.2, 0.1], (1 + 0.5 + 0.5 + 1 + 1 + 1) / 6],
+    [[], [0.5], 0.5],
+    [[0.5], [], 0.5],
   ])('of %j against %j is %d', (positives, negatives, expected) => {
     expect(auroc(positives, negatives)).toBeCloseTo(expected, 10);
   });
@@ -67,6 +79,167 @@ describe('evaluateDevSet', () => {
     }
     expect(formatDevReport(e, ['| extra row |'])).toMatch(
       /\| customer, all \| 1 \|[^\n]*\n[\s\S]*\| extra row \|/,
+    );
+  });
+});
+
+describe('autoLinkFigures', () => {
+  // Confidence = sigmoid(score of the top match): a score of 2 is 0.88, 0 is 0.5, -2 is 0.12.
+  const model = { intercept: 0, weights: [1] };
+  const match = (id: string, score: number) => ({ id, score }) as Match;
+  const ranked = (...matches: Match[]): RankedQuery => ({ id: 'q', matches });
+  const runs = {
+    matched: [
+      { ranked: ranked(match('A', 2)), relevant: ['A'] },
+      { ranked: ranked(match('X', 2), match('B', 0)), relevant: ['B'] },
+      { ranked: ranked(match('C', -2)), relevant: ['C'] },
+      { ranked: ranked(), relevant: ['D'] },
+    ],
+    withoutTruth: [ranked(match('X', 2)), ranked(match('Y', -2)), ranked(), ranked(match('Z', 0))],
+    unmatched: [ranked(match('X', -2)), ranked(match('Y', 0))],
+  };
+
+  it('counts the true-match tickets linked right and wrong, and the no-match tickets linked at all', () => {
+    expect(autoLinkFigures(model, 0.5, runs)).toEqual({
+      threshold: 0.5,
+      correct: 1 / 4,
+      wrong: 1 / 4,
+      falseLinkRate: 2 / 4,
+      unmatchedFalseLinkRate: 1 / 2,
+    });
+    expect(autoLinkFigures(model, 0.6, runs)).toMatchObject({
+      falseLinkRate: 1 / 4,
+      unmatchedFalseLinkRate: 0,
+    });
+  });
+
+  it('is all zeros for no tickets', () => {
+    expect(autoLinkFigures(model, 0.5, { matched: [], withoutTruth: [], unmatched: [] })).toEqual({
+      threshold: 0.5,
+      correct: 0,
+      wrong: 0,
+      falseLinkRate: 0,
+      unmatchedFalseLinkRate: 0,
+    });
+  });
+});
+
+describe('sampleNoMatchTickets', () => {
+  const at = (day: number) => new Date(Date.UTC(2020, 0, day)).toISOString();
+  const backlog = ['U1', 'U2', 'U3', 'M1', 'U4'].map((id, i) => ({
+    id,
+    title: id,
+    description: '',
+    created: at(i + 1),
+  }));
+  const set = {
+    backlog: [...backlog, { id: 'U5', title: 'no date', description: '' }],
+    queries: [],
+    unmatchedIds: new Set(['U1', 'U2', 'U3', 'U4', 'U5']),
+  };
+
+  it('draws only unmatched items with a creation date, each once, the same for the same seed', () => {
+    const sample = sampleNoMatchTickets(set, 10, 7).map((d) => d.id);
+    expect([...sample].sort()).toEqual(['U1', 'U2', 'U3', 'U4']);
+    expect(sampleNoMatchTickets(set, 2, 7).map((d) => d.id)).toEqual(sample.slice(0, 2));
+    expect(sampleNoMatchTickets(set, 10, 7).map((d) => d.id)).toEqual(sample);
+  });
+
+  it('gives every item a chance at every place (an unbiased shuffle)', () => {
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 200; seed++) {
+      sampleNoMatchTickets(set, 4, seed).forEach((d, place) => seen.add(`${d.id}@${place}`));
+    }
+    expect(seen.size).toBe(16);
+  });
+});
+
+describe('formatDevReport', () => {
+  const metrics = (
+    queries: number,
+    recallAt1: number,
+    recallAt5: number,
+    recallAt10: number,
+    mrr: number,
+  ) => ({
+    queries,
+    recallAt1,
+    recallAt5,
+    recallAt10,
+    mrr,
+  });
+  const linked = (
+    threshold: number,
+    correct: number,
+    wrong: number,
+    falseLinkRate: number,
+    unmatched: number,
+  ) => ({
+    threshold,
+    correct,
+    wrong,
+    falseLinkRate,
+    unmatchedFalseLinkRate: unmatched,
+  });
+  const evaluation: DevEvaluation = {
+    wordings: [
+      {
+        wording: 'developer',
+        all: metrics(4, 0.5, 0.75, 1, 0.625),
+        even: metrics(2, 1, 1, 1, 1),
+        odd: metrics(2, 0, 0.5, 1, 0.25),
+        auroc: { all: 0.875, odd: 0.75 },
+        aurocUnmatched: { all: 0.9, odd: 0.8 },
+        autoLink: { all: linked(0.4, 0.5, 0.25, 0.125, 0), odd: linked(0.4, 0.5, 0, 0, 0.0125) },
+      },
+      {
+        wording: 'customer',
+        all: metrics(3, 1 / 3, 2 / 3, 1, 0.5),
+        even: metrics(2, 0.5, 1, 1, 0.75),
+        odd: metrics(1, 0, 0, 1, 0.1),
+        auroc: { all: 0.6, odd: 0.5 },
+        aurocUnmatched: { all: 0.7, odd: 0.55 },
+        autoLink: { all: linked(0.4, 1 / 3, 0, 0, 0), odd: linked(0.4, 0, 0, 0, 0) },
+      },
+    ],
+    customerDropped: 1,
+    noMatchTickets: 5,
+    fitted: { intercept: -1.23456, weights: [0.5, -2] },
+    calibration: { intercept: -5.954, weights: [1.302, 0.0004] },
+    chosenThreshold: 0.35,
+  };
+
+  it('prints the ranking table, the auto-link table, the chosen threshold and both models', () => {
+    expect(formatDevReport(evaluation, ['| reference BM25 | 4 | 0.250 | 0.500 | 0.750 | 0.400 |'])).toBe(
+      [
+        '| run | queries | Recall@1 | Recall@5 | Recall@10 | MRR | no-match AUROC | AUROC vs unmatched |',
+        '|---|---|---|---|---|---|---|---|',
+        '| developer, all | 4 | 0.500 | 0.750 | 1.000 | 0.625 | 0.875 | 0.900 |',
+        '| developer, even (tuning half) | 2 | 1.000 | 1.000 | 1.000 | 1.000 |',
+        '| developer, odd (held out) | 2 | 0.000 | 0.500 | 1.000 | 0.250 | 0.750 | 0.800 |',
+        '| customer, all | 3 | 0.333 | 0.667 | 1.000 | 0.500 | 0.600 | 0.700 |',
+        '| customer, even (tuning half) | 2 | 0.500 | 1.000 | 1.000 | 0.750 |',
+        '| customer, odd (held out) | 1 | 0.000 | 0.000 | 1.000 | 0.100 | 0.500 | 0.550 |',
+        '| reference BM25 | 4 | 0.250 | 0.500 | 0.750 | 0.400 |',
+        '',
+        "customer = the customer-worded proxy of each ticket (no title; the description's first words of prose, " +
+          'without stack traces, code and log lines); 1 tickets without enough prose left out. No-match AUROC: top ' +
+          'confidence of each ticket against that of the same ticket with its true item removed from the backlog; ' +
+          'vs unmatched: against that of the unmatched items as tickets.',
+        '',
+        "Auto-link (top candidate's confidence >= threshold). No-match tickets: the same tickets without their true " +
+          'items, and 5 unmatched backlog items, each searching only older items.',
+        '',
+        '| set | threshold | true-match tickets linked correctly | linked wrongly | no-match (true item removed) linked | unmatched items linked |',
+        '|---|---|---|---|---|---|',
+        '| developer, all | 0.40 | 50.0 % | 25.0 % | 12.5 % | 0.0 % |',
+        '| developer, odd (held out) | 0.40 | 50.0 % | 0.0 % | 0.0 % | 1.3 % |',
+        '| customer, all | 0.40 | 33.3 % | 0.0 % | 0.0 % | 0.0 % |',
+        '| customer, odd (held out) | 0.40 | 0.0 % | 0.0 % | 0.0 % | 0.0 % |',
+        '',
+        'Threshold meeting <= 2.0 % false links and <= 5.0 % wrong links on the even halves of both wordings: 0.35.',
+        'Calibration refit on the even halves: intercept -1.235, weights [0.500, -2.000]; evaluated: intercept -5.954, weights [1.302, 0.000].',
+      ].join('\n'),
     );
   });
 });

@@ -75,3 +75,39 @@ describe('stem', () => {
     expect(stem(word)).toBe(expected);
   });
 });
+
+describe('stem: which spellings of a word match each other', () => {
+  it.each([
+    ['plurals in -ies of longer words', ['studies', 'study'], 'study'],
+    ['plurals in -sses', ['passes', 'pass'], 'pass'],
+    ['plurals in -xes', ['boxes', 'box'], 'box'],
+    ['plurals in -ches', ['matches', 'match'], 'match'],
+    ['plurals in -shes', ['crashes', 'crash'], 'crash'],
+    ['plurals in -zes', ['buzzes', 'buzz'], 'buzz'],
+    ['a plural in -ses of a word in -s', ['buses', 'bus'], 'bus'],
+    ['-ing with a doubled consonant', ['stopping', 'stopped', 'stop'], 'stop'],
+    ['-ing keeps a double l', ['installing', 'installed', 'install'], 'install'],
+    ['-ing keeps a double s', ['missing', 'missed', 'miss'], 'miss'],
+    ['-ed', ['needed', 'need'], 'need'],
+    ['-ly', ['slowly', 'slow'], 'slow'],
+    ['a final e', ['create', 'creates', 'created', 'creating'], 'creat'],
+  ])('%s', (_name, words, expected) => {
+    expect(words.map(stem)).toEqual(words.map(() => expected));
+  });
+
+  it.each([
+    ['a four-letter word in -ies', 'ties', 'tie'],
+    ['a short stem before -ing', 'going', 'going'],
+    ['a stem without a vowel before -ing', 'string', 'string'],
+    ['a stem without a vowel before -ed', 'shred', 'shred'],
+    ['a word in -eed', 'agreed', 'agreed'],
+    ['a three-letter stem left after -ing', 'adding', 'add'],
+    ['a short stem before -ly', 'early', 'early'],
+    ['a word in -ee', 'free', 'free'],
+    ['-s after a vowel and s', 'analysis', 'analysis'],
+    ['a word with capitals (an identifier as typed)', 'Errors', 'Errors'],
+    ['a word of three letters', 'ads', 'ads'],
+  ])('keeps %s: %s -> %s', (_name, word, expected) => {
+    expect(stem(word)).toBe(expected);
+  });
+});
