@@ -114,3 +114,47 @@ describe('calibrate', () => {
     expect(confidenceOf(model, [0])).toBeCloseTo(0.1, 2);
   });
 });
+
+describe('calibrate: regularisation and steps', () => {
+  // x = 1: 90 of 100 are matches; x = 0: 30 of 300. Overall 120 of 400 (logit -0.847).
+  const samples = [
+    ...Array.from({ length: 100 }, (_, i) => ({ features: [1], label: i < 90 })),
+    ...Array.from({ length: 300 }, (_, i) => ({ features: [0], label: i < 30 })),
+  ];
+
+  it('shrinks the weights but not the intercept towards zero', () => {
+    const free = calibrate(samples, { l2: 0 });
+    const strong = calibrate(samples, { l2: 100 });
+    expect(free.weights[0]).toBeCloseTo(Math.log(9) + Math.log(9), 2);
+    expect(Math.abs(strong.weights[0]!)).toBeLessThan(0.05);
+    expect(strong.intercept).toBeCloseTo(Math.log(120 / 280), 1);
+  });
+
+  it('regularises a little by default', () => {
+    const byDefault = calibrate(samples);
+    expect(byDefault.weights[0]).toBeLessThan(calibrate(samples, { l2: 0 }).weights[0]!);
+    expect(byDefault.weights[0]).toBeGreaterThan(calibrate(samples, { l2: 0.01 }).weights[0]!);
+  });
+
+  it('stops after the number of Newton steps asked for', () => {
+    const oneStep = calibrate(samples, { l2: 0, iterations: 1 });
+    expect(oneStep.weights[0]).not.toBeCloseTo(calibrate(samples, { l2: 0 }).weights[0]!, 1);
+  });
+
+  it('fits an intercept alone without features', () => {
+    const model = calibrate(samples.map((s) => ({ features: [], label: s.label })));
+    expect(model.weights).toEqual([]);
+    expect(confidenceOf(model, [])).toBeCloseTo(0.3, 3);
+  });
+});
+
+describe('confidenceFeatures at the edges of the list', () => {
+  it('reads the missing runner-up of the last candidate as a zero score', () => {
+    const [only] = ranked([0.8], 0.25, 0.5, 0.75, { terms: 3, knownShare: 0.5, hasTitle: false });
+    expect(confidenceFeatures([only!], 0)).toEqual([0.8, 0.8, 0, 0, 0.25, 0.5, 0.75, Math.log1p(3), 0.5, 0]);
+  });
+
+  it('is all zeros past the end of the list', () => {
+    expect(confidenceFeatures([], 0)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+});

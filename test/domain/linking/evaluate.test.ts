@@ -47,3 +47,40 @@ describe('rankTimeAware', () => {
     expect(ranked[0]!.matches.map((m) => m.id)).toEqual(['old']);
   });
 });
+
+describe('rankTimeAware: tickets without a time and unsorted input', () => {
+  it('answers a ticket without a creation time against the whole backlog, in any input order', () => {
+    const backlog = [
+      { id: 'late', title: 'cache eviction bug', description: '', created: '2022-01-01T00:00:00Z' },
+      { id: 'undated', title: 'cache eviction bug', description: '' },
+      { id: 'early', title: 'cache eviction bug', description: '', created: '2020-01-01T00:00:00Z' },
+    ];
+    const queries = [
+      { id: 'anytime', title: 'cache eviction', description: '' },
+      { id: 'mid', title: 'cache eviction', description: '', created: '2021-01-01T00:00:00Z' },
+    ];
+    const ranked = rankTimeAware(createLinkIndex(), backlog, queries, 5);
+    expect(ranked.map((r) => [r.id, r.matches.map((m) => m.id).sort()])).toEqual([
+      ['anytime', ['early', 'late', 'undated']],
+      ['mid', ['early', 'undated']],
+    ]);
+  });
+});
+
+describe('rankingMetrics of nothing', () => {
+  it('is zero over zero queries', () => {
+    expect(rankingMetrics([])).toEqual({ queries: 0, recallAt1: 0, recallAt5: 0, recallAt10: 0, mrr: 0 });
+  });
+
+  it('counts a relevant item at rank 10 for Recall@10 only, and at rank 5 for Recall@5', () => {
+    expect(rankingMetrics([{ ranked: [...'abcdefghij'], relevant: ['j'] }])).toMatchObject({
+      recallAt5: 0,
+      recallAt10: 1,
+      mrr: 0.1,
+    });
+    expect(rankingMetrics([{ ranked: [...'abcde'], relevant: ['e'] }])).toMatchObject({
+      recallAt1: 0,
+      recallAt5: 1,
+    });
+  });
+});

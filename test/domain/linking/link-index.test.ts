@@ -138,3 +138,93 @@ describe('createLinkIndex', () => {
     expect(matches[0]!.sharedTerms).toContain('connection pool');
   });
 });
+
+describe('createLinkIndex: limits, times and explanations', () => {
+  const many = (n: number, make: (i: number) => LinkDoc) => Array.from({ length: n }, (_, i) => make(i));
+
+  it('returns ten matches unless asked for another number', () => {
+    const index = indexOf(many(14, (i) => ({ id: `i${i}`, title: `cache eviction ${i}`, description: '' })));
+    expect(index.query({ title: 'cache eviction', description: '' })).toHaveLength(10);
+    expect(index.query({ title: 'cache eviction', description: '' }, { limit: 12 })).toHaveLength(12);
+  });
+
+  it('shows at most five shared words, in the ticket’s own spelling', () => {
+    const index = indexOf([
+      {
+        id: 'a',
+        title: 'Exporter crashes writing unicode columns',
+        description: 'scheduler timeouts proxy login',
+      },
+      { id: 'b', title: 'Dashboard charts', description: '' },
+    ]);
+    const [top] = index.query({
+      title: 'Exporting crashed',
+      description: 'writes Unicode column, scheduler timeout behind proxy, login',
+    });
+    expect(top!.id).toBe('a');
+    expect(top!.sharedTerms).toHaveLength(5);
+    for (const word of top!.sharedTerms)
+      expect(['crashed', 'writes', 'unicode', 'column', 'scheduler', 'timeout', 'proxy', 'login']).toContain(
+        word,
+      );
+  });
+
+  it('takes creation times as epoch milliseconds too', () => {
+    const index = indexOf([
+      { id: 'old', title: 'cache eviction bug', description: '', created: Date.UTC(2020, 0, 1) },
+      { id: 'new', title: 'cache eviction bug', description: '', created: Date.UTC(2022, 0, 1) },
+    ]);
+    const query = { title: 'cache eviction', description: '' };
+    expect(ids(index.query(query, { createdBefore: Date.UTC(2021, 0, 1) }))).toEqual(['old']);
+    expect(ids(index.query(query, { createdBefore: Date.UTC(2023, 0, 1) }))).toEqual(['new', 'old']);
+  });
+
+  it('ranks the newer of two equal items first, by a margin that fades with age', () => {
+    const at = (day: number) => Date.UTC(2024, 0, day);
+    const index = indexOf([
+      { id: 'older', title: 'cache eviction bug', description: '', created: at(1) },
+      { id: 'newer', title: 'cache eviction bug', description: '', created: at(20) },
+    ]);
+    const query = { title: 'cache eviction', description: '' };
+    const soon = index.query(query, { createdBefore: at(21) });
+    const later = index.query(query, { createdBefore: at(21) + 3 * 365 * 86_400_000 });
+    expect(ids(soon)).toEqual(['newer', 'older']);
+    expect(ids(later)).toEqual(['newer', 'older']);
+    expect(later[0]!.score - later[1]!.score).toBeLessThan(soon[0]!.score - soon[1]!.score);
+    expect(later[0]!.score).toBeLessThan(soon[0]!.score);
+  });
+
+  it('ignores the rest of a description beyond the token cap', () => {
+    const index = createLinkIndex({ tuning: { maxDescriptionTokens: 3 } });
+    index.upsert({ id: 'a', title: 'Report', description: 'alpha beta gamma delta epsilon' });
+    index.upsert({ id: 'b', title: 'Other', description: 'zeta' });
+    expect(ids(index.query({ title: '', description: 'gamma' }))).toEqual(['a']);
+    expect(ids(index.query({ title: '', description: 'epsilon' }))).toEqual([]);
+  });
+
+  it('does not score a word most of a large backlog uses', () => {
+    const index = indexOf(
+      many(150, (i) => ({ id: `w${i}`, title: `widget report ${i}`, description: i < 2 ? 'overflow' : '' })),
+    );
+    expect(ids(index.query({ title: 'widget', description: '' }))).toEqual([]);
+    expect(ids(index.query({ title: 'widget overflow', description: '' })).sort()).toEqual(['w0', 'w1']);
+  });
+
+  it('estimates its memory: nothing when empty, growing with the items, shrinking once removals compact it', () => {
+    const index = createLinkIndex();
+    expect(index.memoryEstimate()).toBe(0);
+    const docs = many(200, (i) => ({
+      id: `m${i}`,
+      title: `item ${i} title${i}`,
+      description: `words${i} more${i}`,
+    }));
+    for (const doc of docs.slice(0, 100)) index.upsert(doc);
+    const half = index.memoryEstimate();
+    for (const doc of docs.slice(100)) index.upsert(doc);
+    const full = index.memoryEstimate();
+    expect(full / half).toBeGreaterThan(1.8);
+    expect(full / half).toBeLessThan(2.2);
+    for (const doc of docs.slice(0, 150)) index.remove(doc.id);
+    expect(index.memoryEstimate()).toBeLessThan(full / 2);
+  });
+});

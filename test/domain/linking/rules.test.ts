@@ -52,3 +52,17 @@ describe('splitSuggestions', () => {
     expect(decision.suggestions.map((m) => m.id)).toEqual(['c']);
   });
 });
+
+describe('splitSuggestions at the threshold', () => {
+  const rules = { ...DEFAULT_LINKING_RULES, autoLinkThreshold: 0.6, suggestionCount: 3 };
+
+  it('auto-links a top match exactly at the threshold and suggests none at it', () => {
+    const decision = splitSuggestions([match('a', 0.6), match('b', 0.6), match('c', 0.59)], rules);
+    expect(decision.autoLink?.id).toBe('a');
+    expect(decision.suggestions.map((m) => m.id)).toEqual(['c']);
+  });
+
+  it('has nothing to link or suggest without matches', () => {
+    expect(splitSuggestions([], rules)).toEqual({ autoLink: undefined, suggestions: [] });
+  });
+});

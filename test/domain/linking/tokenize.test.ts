@@ -111,3 +111,22 @@ describe('stem: which spellings of a word match each other', () => {
     expect(stem(word)).toBe(expected);
   });
 });
+
+describe('tokenizeText: identifiers', () => {
+  it.each([
+    ['a dollar sign splits like an underscore', 'Outer$Inner', ['outer', 'inner'], ['outer$inner']],
+    ['a two-letter compound is not kept whole', 'aB', [], []],
+    ['stop words and single letters inside identifiers are dropped', 'readTheX', ['read'], ['readthex']],
+    ['digits split off', 'log4j', ['log'], ['log4j']],
+  ])('%s', (_name, text, words, wholes) => {
+    expect(tokenizeText(text)).toEqual({ words, wholes });
+  });
+
+  it('lists words before compound identifiers', () => {
+    expect(tokenize('NullPointer thrown')).toEqual(['null', 'pointer', 'thrown', 'nullpointer']);
+  });
+
+  it('remembers the first spelling of each stemmed word', () => {
+    expect(tokenizeText('Failed failing FAIL', true).surfaces).toEqual(new Map([['fail', 'failed']]));
+  });
+});
