@@ -228,3 +228,74 @@ describe('createLinkIndex: limits, times and explanations', () => {
     expect(index.memoryEstimate()).toBeLessThan(full / 2);
   });
 });
+
+describe('createLinkIndex: scores and evidence', () => {
+  const plain = { recencyWeight: 0, itemTitleCoverageWeight: 0 };
+  const words = [
+    'cache',
+    'eviction',
+    'stale',
+    'login',
+    'proxy',
+    'export',
+    'unicode',
+    'scheduler',
+    'timeout',
+    'broker',
+  ];
+  const docs: LinkDoc[] = Array.from({ length: 80 }, (_, i) => ({
+    id: `d${i}`,
+    title: `${words[i % 10]} ${words[(i * 3) % 10]} report`,
+    description: `${words[(i * 7) % 10]} ${words[(i + 4) % 10]} ${'detail '.repeat(i % 5)}`,
+    created: Date.UTC(2024, 0, 1) + i * 86_400_000,
+  }));
+  const ticket = { title: 'stale cache behind proxy', description: 'cache eviction timeout' };
+
+  it.each([
+    ['with the defaults', {}],
+    ['without priors', plain],
+  ])('gives a shorter list that is the head of a longer one, %s', (_name, tuning) => {
+    const index = createLinkIndex({ tuning });
+    for (const doc of docs) index.upsert(doc);
+    const long = index.query(ticket, { limit: 60 });
+    expect(long.length).toBeGreaterThan(40);
+    for (const limit of [1, 3, 10]) {
+      expect(ids(index.query(ticket, { limit }))).toEqual(ids(long).slice(0, limit));
+    }
+    for (let i = 1; i < long.length; i++) expect(long[i]!.score).toBeLessThanOrEqual(long[i - 1]!.score);
+  });
+
+  it('scores an item worded exactly like the ticket 1 (items of equal length), and one sharing part of it less', () => {
+    const index = createLinkIndex({ tuning: plain });
+    index.upsert({ id: 'same', title: 'Proxy drops login', description: 'session cookie lost' });
+    index.upsert({ id: 'part', title: 'Proxy config reload', description: 'upstream timeout error' });
+    const matches = index.query({ title: 'Proxy drops login', description: 'session cookie lost' });
+    expect(ids(matches)).toEqual(['same', 'part']);
+    expect(matches[0]!.score).toBeCloseTo(1, 10);
+    expect(matches[1]!.score).toBeGreaterThan(0);
+    expect(matches[1]!.score).toBeLessThan(0.5);
+  });
+
+  it('tells how much of the ticket title the item title has, and how much of the item title the ticket has', () => {
+    const index = createLinkIndex();
+    index.upsert({ id: 'full', title: 'Proxy drops login', description: '' });
+    index.upsert({ id: 'half', title: 'Proxy config', description: 'login' });
+    index.upsert({ id: 'body', title: 'Unrelated', description: 'proxy drops login' });
+    const matches = index.query({ title: 'proxy drops login', description: '' });
+    const of = (id: string) => matches.find((m) => m.id === id)!.evidence;
+    expect(of('full')).toMatchObject({ titleOverlap: 1, itemTitleCoverage: 1, ticketCoverage: 1 });
+    expect(of('body')).toMatchObject({ titleOverlap: 0, itemTitleCoverage: 0, ticketCoverage: 1 });
+    expect(of('half').titleOverlap).toBeGreaterThan(0);
+    expect(of('half').titleOverlap).toBeLessThan(1);
+    expect(of('half').itemTitleCoverage).toBeGreaterThan(0);
+    expect(of('half').itemTitleCoverage).toBeLessThan(1);
+    expect(ids(matches)[0]).toBe('full');
+  });
+
+  it('scores only the most telling query words when asked to keep few', () => {
+    const index = createLinkIndex({ tuning: { ...plain, maxQueryTerms: 1 } });
+    index.upsert({ id: 'rare', title: 'Kahadb journal', description: '' });
+    for (let i = 0; i < 5; i++) index.upsert({ id: `c${i}`, title: `Broker item ${i}`, description: '' });
+    expect(ids(index.query({ title: 'broker kahadb', description: '' }))).toEqual(['rare']);
+  });
+});
