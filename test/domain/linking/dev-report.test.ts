@@ -243,3 +243,89 @@ describe('formatDevReport', () => {
     );
   });
 });
+
+describe('evaluateDevSet: halves, sampling and the chosen threshold', () => {
+  const at = (day: number) => new Date(Date.UTC(2020, 0, day)).toISOString();
+  const topics = [
+    ['kahadb journal corrupt', 'the kahadb journal file is corrupt after restart'],
+    ['login cookie expired', 'the login cookie expired too early for every user'],
+    ['csv export unicode', 'the csv export breaks unicode names in every column'],
+    ['scheduler cron twice', 'the scheduler fires each cron job twice per night'],
+  ] as const;
+  const backlog = [
+    ...topics.map(([title, description], i) => ({ id: `B-${i}`, title, description, created: at(1 + i) })),
+    { id: 'U-1', title: 'dashboard colours', description: 'dark theme contrast', created: at(6) },
+    { id: 'U-2', title: 'printer margins', description: 'pdf margins wrong', created: at(7) },
+  ];
+  const queries = topics.map(([title, description], i) => ({
+    id: `Q-${i}`,
+    title,
+    description,
+    created: at(20 + i),
+    relevant: [`B-${i}`],
+  }));
+  const set = { backlog, queries, unmatchedIds: new Set(['U-1', 'U-2']) };
+  // Confidence = sigmoid(10 * score): about 1 for a ticket worded like its item, 0 for an empty list.
+  const sharp = { intercept: 0, weights: [10] };
+
+  it('separates tickets with a match from those without, and picks the lowest threshold that links nothing falsely', () => {
+    const e = evaluateDevSet(set, { calibration: sharp });
+    expect(e).toMatchObject({
+      chosenThreshold: 0.01,
+      noMatchTickets: 2,
+      customerDropped: 0,
+      calibration: sharp,
+    });
+    const [developer, customer] = e.wordings;
+    expect(developer).toMatchObject({
+      wording: 'developer',
+      all: { queries: 4, recallAt1: 1 },
+      even: { queries: 2 },
+      odd: { queries: 2 },
+      auroc: { all: 1, odd: 1 },
+      aurocUnmatched: { all: 1, odd: 1 },
+      autoLink: {
+        all: { threshold: 0.01, correct: 1, wrong: 0, falseLinkRate: 0, unmatchedFalseLinkRate: 0 },
+        odd: { threshold: 0.01 },
+      },
+    });
+    // The unmatched items are too short to have a customer-worded proxy.
+    expect(customer).toMatchObject({
+      wording: 'customer',
+      all: { queries: 4 },
+      aurocUnmatched: { all: 0.5 },
+    });
+  });
+
+  it('evaluates every n-th ticket and reports the threshold asked for', () => {
+    const e = evaluateDevSet(set, { calibration: sharp, every: 2, threshold: 0.5 });
+    expect(e.noMatchTickets).toBe(1);
+    expect(e.wordings[0]).toMatchObject({
+      all: { queries: 2 },
+      even: { queries: 1 },
+      odd: { queries: 1 },
+      autoLink: { all: { threshold: 0.5, correct: 1 }, odd: { threshold: 0.5 } },
+    });
+    expect(e.chosenThreshold).toBe(0.01);
+  });
+
+  it('chooses 1 (never link) when no threshold keeps wrong links rare', () => {
+    const misled = {
+      id: 'Q-x',
+      title: 'kahadb journal',
+      description: 'the kahadb journal again is corrupt today',
+      created: at(30),
+      relevant: ['U-1'],
+    };
+    const e = evaluateDevSet(
+      { ...set, queries: [...queries, misled] },
+      { calibration: { intercept: 20, weights: [] } },
+    );
+    expect(e.chosenThreshold).toBe(1);
+    expect(e.wordings[0]).toMatchObject({
+      all: { queries: 5, recallAt1: 0.8 },
+      even: { queries: 3 },
+      odd: { queries: 2 },
+    });
+  });
+});

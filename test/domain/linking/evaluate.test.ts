@@ -72,6 +72,17 @@ describe('rankingMetrics of nothing', () => {
     expect(rankingMetrics([])).toEqual({ queries: 0, recallAt1: 0, recallAt5: 0, recallAt10: 0, mrr: 0 });
   });
 
+  it('counts a relevant item at rank 2 for Recall@5, not Recall@1, and at rank 11 for none', () => {
+    expect(rankingMetrics([{ ranked: ['x', 'a'], relevant: ['a'] }])).toMatchObject({
+      recallAt1: 0,
+      recallAt5: 1,
+    });
+    expect(rankingMetrics([{ ranked: [...'bcdefghijka'], relevant: ['a'] }])).toMatchObject({
+      recallAt10: 0,
+      mrr: 1 / 11,
+    });
+  });
+
   it('counts a relevant item at rank 10 for Recall@10 only, and at rank 5 for Recall@5', () => {
     expect(rankingMetrics([{ ranked: [...'abcdefghij'], relevant: ['j'] }])).toMatchObject({
       recallAt5: 0,

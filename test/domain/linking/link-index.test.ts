@@ -299,3 +299,42 @@ describe('createLinkIndex: scores and evidence', () => {
     expect(ids(index.query({ title: 'broker kahadb', description: '' }))).toEqual(['rare']);
   });
 });
+
+describe('createLinkIndex: removals and updates', () => {
+  const topics = ['cache eviction', 'login proxy', 'csv export', 'scheduler timeout', 'broker journal'];
+  const docs: LinkDoc[] = Array.from({ length: 100 }, (_, i) => ({
+    id: `d${i}`,
+    title: `${topics[i % 5]} ${i % 7 === 0 ? 'crash' : 'issue'} ${'word '.repeat(i % 3)}`,
+    description: `${topics[(i + 2) % 5]} seen ${'again '.repeat(i % 4)}`,
+  }));
+  const ticket = { title: 'cache eviction crash', description: 'proxy timeout' };
+  const scores = (index: ReturnType<typeof createLinkIndex>) =>
+    Object.fromEntries(index.query(ticket, { limit: 100 }).map((m) => [m.id, m.score]));
+
+  it('once compacted, ranks exactly like an index built without the removed and replaced items', () => {
+    const index = indexOf(docs);
+    // 26 of 100 tombstones pass the quarter that compacts the index.
+    for (let i = 0; i < 25; i++) index.remove(`d${i * 2}`);
+    index.upsert({ ...docs[51]!, title: 'broker journal lost', description: 'nothing else' });
+    const kept = docs
+      .filter((_, i) => !(i < 50 && i % 2 === 0) && i !== 51)
+      .concat({ ...docs[51]!, title: 'broker journal lost', description: 'nothing else' });
+    expect(index.size).toBe(75);
+    const expected = scores(indexOf(kept));
+    const actual = scores(index);
+    expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+    for (const [id, score] of Object.entries(expected)) expect(actual[id]).toBeCloseTo(score, 10);
+  });
+
+  it('ranks a short title with the word above a long title with it', () => {
+    const index = createLinkIndex({ tuning: { recencyWeight: 0 } });
+    index.upsert({
+      id: 'long',
+      title: 'Eviction of entries from the shared cache layer under heavy load',
+      description: '',
+    });
+    index.upsert({ id: 'short', title: 'Cache eviction', description: '' });
+    index.upsert({ id: 'other', title: 'Login page', description: 'proxy' });
+    expect(ids(index.query({ title: 'cache eviction', description: '' }))).toEqual(['short', 'long']);
+  });
+});

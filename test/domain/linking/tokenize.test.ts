@@ -118,6 +118,10 @@ describe('tokenizeText: identifiers', () => {
     ['a two-letter compound is not kept whole', 'aB', [], []],
     ['stop words and single letters inside identifiers are dropped', 'readTheX', ['read'], ['readthex']],
     ['digits split off', 'log4j', ['log'], ['log4j']],
+    ['numbers of two digits or more are words', 'Error404', ['error', '404'], ['error404']],
+    ['a leading underscore does not make a compound', '_private', ['privat'], []],
+    ['a version is one whole, not words', 'v 10.20.30', [], ['10.20.30']],
+    ['accents are stripped from a text without any ASCII letter', 'ÉTÉ', ['ete'], []],
   ])('%s', (_name, text, words, wholes) => {
     expect(tokenizeText(text)).toEqual({ words, wholes });
   });
