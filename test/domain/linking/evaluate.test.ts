@@ -56,13 +56,13 @@ describe('rankTimeAware: tickets without a time and unsorted input', () => {
       { id: 'early', title: 'cache eviction bug', description: '', created: '2020-01-01T00:00:00Z' },
     ];
     const queries = [
-      { id: 'anytime', title: 'cache eviction', description: '' },
       { id: 'mid', title: 'cache eviction', description: '', created: '2021-01-01T00:00:00Z' },
+      { id: 'anytime', title: 'cache eviction', description: '' },
     ];
     const ranked = rankTimeAware(createLinkIndex(), backlog, queries, 5);
     expect(ranked.map((r) => [r.id, r.matches.map((m) => m.id).sort()])).toEqual([
-      ['anytime', ['early', 'late', 'undated']],
       ['mid', ['early', 'undated']],
+      ['anytime', ['early', 'late', 'undated']],
     ]);
   });
 });
