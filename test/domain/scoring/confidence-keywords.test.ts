@@ -77,6 +77,13 @@ describe('impact keywords and mapped names', () => {
       4,
       'keyword "c++" → 4',
     ],
+    [
+      'regex characters in a keyword are literal',
+      { 'c++': 4 },
+      'Parser fails in C code',
+      3,
+      'nothing mapped → 3',
+    ],
     ['a dot in a keyword is a dot', { 'node.js': 4 }, 'Upgrade nodexjs', 3, 'nothing mapped → 3'],
     [
       'a phrase across any blanks',

@@ -115,6 +115,8 @@ describe('effort inferred from the text', () => {
       '32 characters, 5 criteria',
       'M',
     ],
+    ['numbered lines past 9 count', '10. a\n11) b', 2, '11 characters, 2 criteria', 'S'],
+    ['a dash inside a line is no bullet', 'a - b\nsee 1. c', 1, '14 characters, 0 criteria', 'XS'],
     ['bullets need a blank after them', '-a\n*b\n•c\n1.d\nthenx', 1, '18 characters, 0 criteria', 'XS'],
     [
       '11 criteria are beyond the last step',

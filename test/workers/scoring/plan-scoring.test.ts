@@ -35,6 +35,8 @@ describe('planScoring', () => {
     ['labels', ['labels']],
     ['issue type', ['issuetype']],
     ['summary and description (keywords, inferred size)', ['summary', 'description']],
+    ['the summary alone', ['summary']],
+    ['the description alone', ['description']],
     ['original estimate', ['timeoriginalestimate']],
     ['Story Points (custom fields arrive by display name)', ['Story Points']],
     ['a Trello card title', ['title']],
@@ -51,6 +53,11 @@ describe('planScoring', () => {
     ['assignee only', ['assignee']],
   ])('plans nothing when only %s change', (_name, fields) => {
     expect(scoringJobs(updated(...fields))).toEqual([]);
+  });
+
+  it('hands the event to the scoring job', () => {
+    const event = updated('priority');
+    expect(planJobs(event, rulesOf(), [planScoring])).toEqual([{ name: 'score-item', data: { event } }]);
   });
 
   it('scores a created backlog item, not a created support ticket', () => {
