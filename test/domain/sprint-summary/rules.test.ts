@@ -7,32 +7,37 @@ import {
 } from '../../../src/domain/sprint-summary/rules.ts';
 
 describe('SummaryRulesSchema', () => {
-  const rules = resolveSummaryRules({
-    jira: {
-      boards: { '7': { target: { kind: 'comment', issueKey: 'OPS-1' } }, '8': { target: { kind: 'issue' } } },
-    },
-    trello: { boards: { b1: { cron: '0 9 * * 1', doneLists: ['Shipped'] } } },
-  });
+  // Resolved inside each test, so a rules change that throws fails the tests instead of loading the file.
+  const rules = () =>
+    resolveSummaryRules({
+      jira: {
+        boards: {
+          '7': { target: { kind: 'comment', issueKey: 'OPS-1' } },
+          '8': { target: { kind: 'issue' } },
+        },
+      },
+      trello: { boards: { b1: { cron: '0 9 * * 1', doneLists: ['Shipped'] } } },
+    });
 
-  it.each<[string, unknown, unknown]>([
+  it.each<[string, () => unknown, unknown]>([
     [
       'Jira comment target',
-      jiraBoardSummary(rules, '7'),
+      () => jiraBoardSummary(rules(), '7'),
       { target: { kind: 'comment', issueKey: 'OPS-1' }, label: 'sprint-summary' },
     ],
     [
       'Jira issue target gets its type',
-      jiraBoardSummary(rules, '8').target,
+      () => jiraBoardSummary(rules(), '8').target,
       { kind: 'issue', issueType: 'Task' },
     ],
     [
       'unlisted Jira board',
-      jiraBoardSummary(rules, '99'),
+      () => jiraBoardSummary(rules(), '99'),
       { target: { kind: 'issue', issueType: 'Task' }, label: 'sprint-summary', bugTypes: ['Bug'] },
     ],
     [
       'Trello board keeps its settings and gets the rest',
-      trelloBoardSummary(rules, 'b1'),
+      () => trelloBoardSummary(rules(), 'b1'),
       {
         cron: '0 9 * * 1',
         windowDays: 14,
@@ -42,11 +47,11 @@ describe('SummaryRulesSchema', () => {
       },
     ],
   ])('%s', (_name, actual, expected) => {
-    expect(actual).toMatchObject(expected as object);
+    expect(actual()).toMatchObject(expected as object);
   });
 
   it('has no cron by default', () => {
-    expect(trelloBoardSummary(rules, 'other')).not.toHaveProperty('cron');
+    expect(trelloBoardSummary(rules(), 'other')).not.toHaveProperty('cron');
   });
 
   it.each([
@@ -117,17 +122,18 @@ describe('rules file defaults and checks', () => {
 });
 
 describe('jiraBoardOfProject', () => {
-  const rules = resolveSummaryRules({
-    jira: { boards: { '3': {}, '7': { projectKey: 'ops' }, '9': { projectKey: 'APP' } } },
-  });
+  const rules = () =>
+    resolveSummaryRules({
+      jira: { boards: { '3': {}, '7': { projectKey: 'ops' }, '9': { projectKey: 'APP' } } },
+    });
 
   it('finds the board whose rules name the project, in any case', () => {
-    expect(jiraBoardOfProject(rules, 'OPS')).toBe('7');
-    expect(jiraBoardOfProject(rules, 'app')).toBe('9');
+    expect(jiraBoardOfProject(rules(), 'OPS')).toBe('7');
+    expect(jiraBoardOfProject(rules(), 'app')).toBe('9');
   });
 
   it('finds none for a project no board names', () => {
-    expect(jiraBoardOfProject(rules, 'WEB')).toBeUndefined();
+    expect(jiraBoardOfProject(rules(), 'WEB')).toBeUndefined();
     expect(jiraBoardOfProject(resolveSummaryRules(), 'OPS')).toBeUndefined();
   });
 });
