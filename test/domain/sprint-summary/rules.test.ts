@@ -115,6 +115,14 @@ describe('rules file defaults and checks', () => {
     ['an unknown Trello target', { trello: { boards: { b: { target: { kind: 'issue' } } } } }],
     ['an empty Trello list name', { trello: { boards: { b: { target: { kind: 'list', listName: '' } } } } }],
     ['an empty cron', { trello: { boards: { b: { cron: '' } } } }],
+    [
+      'an issue target in an empty project',
+      { jira: { boards: { '7': { target: { kind: 'issue', projectKey: '' } } } } },
+    ],
+    [
+      'a comment target on an empty card id',
+      { trello: { boards: { b: { target: { kind: 'comment', cardId: '' } } } } },
+    ],
     ['an empty project key', { jira: { boards: { '7': { projectKey: '' } } } }],
   ])('rejects %s', (_name, input) => {
     expect(() => resolveSummaryRules(input)).toThrow();
