@@ -52,13 +52,20 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/**
- * The whole product on loopback: sandbox trackers in this process, the real API and worker processes
- * (`node bin/service.ts`) talking to them and to Redis. End-to-end tests, the demo and benchmarks use it.
- */
-export async function startStack(options: StackOptions): Promise<Stack> {
-  const ownsRedis = options.redis === undefined;
-  const redis = options.redis ?? new Redis(options.redisUrl);
+/** The sandbox trackers on loopback, and the environment that points the service at them and at Redis. */
+export interface StackSandboxes {
+  apiUrl: string;
+  sandbox: SandboxServer;
+  jira: JiraSandbox;
+  trello: TrelloSandbox;
+  queuePrefix: string;
+  env: Record<string, string>;
+}
+
+/** The stack without its service: the sandboxes, and the service's environment (for processes or in-process). */
+export async function startStackSandboxes(
+  options: Pick<StackOptions, 'redisUrl' | 'env' | 'trelloRateLimit'>,
+): Promise<StackSandboxes> {
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const jira = createJiraSandbox({ webhook: { url: `${apiUrl}/webhooks/jira`, secret: STACK_JIRA_SECRET } });
@@ -90,6 +97,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     TRELLO_API_SECRET: STACK_TRELLO_SECRET,
     ...options.env,
   };
+  return { apiUrl, sandbox, jira, trello, queuePrefix, env };
+}
+
+/**
+ * The whole product on loopback: sandbox trackers in this process, the real API and worker processes
+ * (`node bin/service.ts`) talking to them and to Redis. End-to-end tests, the demo and benchmarks use it.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const ownsRedis = options.redis === undefined;
+  const redis = options.redis ?? new Redis(options.redisUrl);
+  const { apiUrl, sandbox, jira, trello, queuePrefix, env } = await startStackSandboxes(options);
   const start = (role: 'api' | 'worker') =>
     startServiceProcess({
       env: { ...env, ROLE: role },
