@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { commandReply } from '../helpers/jira-commands.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 /**
@@ -55,16 +56,7 @@ const linked = (a: string, b: string) =>
       (l.fromId === issue(b).id && l.toId === issue(a).id),
   );
 async function command(as: string, key: string, body: string): Promise<string> {
-  const comment = stack.jira.act.comment({ as, issue: key, body });
-  const reply = await waitFor(() =>
-    stack.jira.state.comments.find(
-      (c) =>
-        c.issueId === issue(key).id &&
-        c.authorId === stack.jira.botCredentials.accountId &&
-        text(c.body).includes(`backlog-refinery · reply-${comment.id}`),
-    ),
-  );
-  return text(reply.body);
+  return text((await commandReply(stack.jira, as, key, body)).body);
 }
 
 describe('commands respect the commenter on Jira', () => {

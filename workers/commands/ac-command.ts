@@ -67,6 +67,14 @@ export const acCommand: CommandExecutor = {
       ];
     }
     const result = await enforceAcceptance(ref, context);
+    if (result.exempt && !result.ok)
+      return [
+        paragraph(
+          bold('Skipped'),
+          `: this item is exempt from its template (it would fail: ${result.findings.join(', ')}).`,
+          ' See the acceptance-criteria comment.',
+        ),
+      ];
     return [
       result.ok
         ? paragraph(bold('Passes'), ' its acceptance-criteria template.')

@@ -1,0 +1,22 @@
+import { waitFor } from '../../scripts/lib/stack.ts';
+import type { JiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
+import type { SandboxComment } from '../../src/sandbox/jira/state.ts';
+
+/** Comments `body` on issue `key` as the person `as`, and waits for the service's reply to that comment. */
+export async function commandReply(
+  jira: JiraSandbox,
+  as: string,
+  key: string,
+  body: string,
+): Promise<SandboxComment> {
+  const comment = jira.act.comment({ as, issue: key, body });
+  const issueId = [...jira.state.issues.values()].find((i) => i.key === key)?.id;
+  return waitFor(() =>
+    jira.state.comments.find(
+      (c) =>
+        c.issueId === issueId &&
+        c.authorId === jira.botCredentials.accountId &&
+        JSON.stringify(c.body).includes(`backlog-refinery · reply-${comment.id}`),
+    ),
+  );
+}

@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
+import { commandReply } from '../../helpers/jira-commands.ts';
+
+/**
+ * Each slash command as a Jira user sees it: a comment, the service's reply, and the issue afterwards. The API and
+ * the worker run in this process (the e2e tests run the same path in child processes), so the mutation run of
+ * stryker.intake.config.mjs judges the command executors by these tests.
+ */
+let stack: InProcessStack;
+
+beforeAll(async () => {
+  stack = await startInProcessStack();
+  stack.jira.seed({
+    people: [
+      { accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' },
+      { accountId: 'carl', displayName: 'Carl Customer', email: 'carl@example.test' },
+    ],
+    projects: [
+      { key: 'APP', name: 'App', editors: ['ada'] },
+      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
+    ],
+    boards: [{ name: 'App board', projectKey: 'APP' }],
+    sprints: [
+      { name: 'App Sprint 1', board: 'App board', state: 'active', startDate: '2026-01-05T09:00:00.000Z' },
+    ],
+    issues: [
+      { projectKey: 'APP', summary: 'Export invoices as CSV', issuetype: 'Story', reporter: 'ada' },
+      { projectKey: 'APP', summary: 'Import bank statements', issuetype: 'Story', reporter: 'ada' },
+      { projectKey: 'APP', summary: 'Dark mode', issuetype: 'Story', reporter: 'ada' },
+      { projectKey: 'APP', summary: 'Keyboard shortcuts', issuetype: 'Story', reporter: 'ada' },
+      { projectKey: 'APP', summary: 'Spike: search engines', issuetype: 'Story', reporter: 'ada' },
+      { projectKey: 'APP', summary: 'Audit log export', issuetype: 'Story', reporter: 'ada' },
+      { projectKey: 'APP', summary: 'Monthly revenue report', issuetype: 'Story', reporter: 'ada' },
+      { projectKey: 'HELP', summary: 'Invoices as CSV please', issuetype: 'Task', reporter: 'carl' },
+      { projectKey: 'HELP', summary: 'Bank statements do not import', issuetype: 'Task', reporter: 'carl' },
+    ],
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const bot = () => stack.jira.botCredentials.accountId;
+const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const impact = (key: string) => issue(key).custom.customfield_10050;
+const effort = (key: string) => issue(key).custom.customfield_10051;
+
+/** The text of an ADF document as Jira shows it: paragraphs and headings on lines of their own. */
+function plain(node: unknown): string {
+  const { text, content, type } = node as { text?: string; content?: unknown[]; type?: string };
+  if (text !== undefined) return text;
+  const inner = (content ?? []).map(plain).join('');
+  return ['paragraph', 'heading'].includes(type ?? '') ? `${inner}\n` : inner;
+}
+
+/** Comments `body` as `as` on `key` and returns the text of the service's reply to that comment. */
+async function command(as: string, key: string, body: string): Promise<string> {
+  return plain((await commandReply(stack.jira, as, key, body)).body);
+}
+
+/** Permission checks the service asked Jira for (a POST that reads). */
+const permissionChecks = () =>
+  stack.jira.writes.filter(
+    (write) => write.actor === bot() && write.path.startsWith('/rest/api/3/permissions'),
+  ).length;
+
+describe('/help', () => {
+  it('lists every usage of every command, in order, each with what it does', async () => {
+    const reply = await command('ada', 'APP-1', '/help');
+    const lines = reply.split('\n').filter((line) => line !== '');
+    const cells = lines.slice(lines.indexOf('What it does') + 1, -1);
+    const rows = cells.flatMap((cell, index) => (index % 2 === 0 ? [[cell, cells[index + 1]]] : []));
+
+    expect(reply).toContain('backlog-refinery commands');
+    expect(rows.map((row) => row?.[0])).toEqual([
+      '/help',
+      '/ac',
+      '/ac template',
+      '/ac skip <reason>',
+      '/score',
+      '/score impact=4 effort=3',
+      '/score clear',
+      '/score explain',
+      '/link APP-12',
+      '/link https://trello.com/c/AbCd1234',
+      '/unlink APP-12',
+      '/nomatch',
+      '/similar',
+      '/summary',
+      '/summary post',
+      '/undo',
+    ]);
+    for (const row of rows) expect(row?.[1]?.length).toBeGreaterThan(10);
+    expect(reply).toContain(
+      'Forms that work on this site: /score impact=4, @Backlog Refinery score impact=4. Commands in code',
+    );
+  });
+});
+
+describe('/score', () => {
+  it('sets, explains and clears the inputs set by hand, and says what it did', async () => {
+    const set = await command('ada', 'APP-1', '/score impact=4 effort=3');
+    expect(set).toMatch(/Set impact=4, effort=3\. Priority score \d+(\.\d+)? \(RICE\); the scorecard/);
+    expect([impact('APP-1'), effort('APP-1')]).toEqual([4, 3]);
+
+    const explained = await command('ada', 'APP-1', '/score explain');
+    expect(explained).toContain('How the RICE score of');
+    expect(explained).toContain('Impact 4: set to 4 by Ada Lovelace');
+
+    expect(await command('ada', 'APP-1', '/score clear impact')).toMatch(
+      /^Cleared impact\. Priority score /m,
+    );
+    expect(effort('APP-1')).toBe(3);
+
+    // Jira takes about ten writes per issue in ten seconds (src/runtime/trackers.ts): another issue goes on at once.
+    expect(await command('ada', 'APP-4', '/score clear')).toMatch(
+      /^No inputs were set by hand\. Priority score /m,
+    );
+    expect(await command('ada', 'APP-4', '/score')).toMatch(/^Priority score \d+(\.\d+)? \(RICE\)/m);
+  });
+
+  it('answers an invalid use with what is wrong and how to use it, and changes nothing', async () => {
+    const reply = await command('ada', 'APP-2', '/score impact=lots');
+
+    expect(reply).toContain('Nothing changed:');
+    expect(reply).toContain('impact');
+    expect(reply).toContain('Use /score, /score impact=4 effort=3, /score clear or /score explain.');
+    expect(impact('APP-2')).not.toBe('lots');
+  });
+
+  it('scores only backlog items', async () => {
+    expect(await command('ada', 'HELP-1', '/score')).toContain('Only backlog items are scored');
+  });
+
+  it('lets anyone ask for the score but only editors change its inputs', async () => {
+    const before = permissionChecks();
+    expect(await command('carl', 'APP-2', '/score explain')).not.toContain('cannot edit');
+    expect(permissionChecks()).toBe(before);
+
+    expect(await command('carl', 'APP-2', '/score impact=5')).toContain('you cannot edit this item');
+    expect(await command('carl', 'APP-2', '/score clear')).toContain('you cannot edit this item');
+    expect(impact('APP-2')).not.toBe(5);
+    // The second refusal came from the cached answer: one check per person, item and minute.
+    expect(permissionChecks()).toBe(before + 1);
+  });
+});
+
+describe('/ac', () => {
+  it('checks, and appends the missing sections of the template once', async () => {
+    expect(await command('ada', 'APP-3', '/ac')).toMatch(/^Fails its template: .+\. See the acceptance/m);
+
+    const appended = await command('ada', 'APP-3', '/ac template');
+    expect(appended).toMatch(/^Appended .+ to the description\. Fill them in/m);
+    expect(JSON.stringify(issue('APP-3').description)).toContain('Acceptance criteria');
+    expect(await command('ada', 'APP-3', '/ac template')).toContain(
+      'Nothing to add: every section of the template is already in the description.',
+    );
+  });
+
+  it('asks why before skipping, and a skipped item says so', async () => {
+    expect(await command('ada', 'APP-5', '/ac skip')).toContain('Say why: /ac skip <reason>');
+    expect(await command('ada', 'APP-5', '/ac skip   spike, no user-facing change ')).toContain(
+      'Acceptance check skipped for this item: spike, no user-facing change.',
+    );
+    // The item has no acceptance criteria: the check would fail, but the item is exempt, as its comment says.
+    expect(await command('ada', 'APP-5', '/ac')).toMatch(
+      /^Skipped: this item is exempt from its template \(it would fail: .+\)\. See the acceptance-criteria comment\.$/m,
+    );
+    expect(await command('ada', 'APP-5', '/ac tempalte')).toContain(
+      'Unknown argument tempalte. Use /ac, /ac template or /ac skip <reason>.',
+    );
+  });
+
+  it('lets anyone run the check but only editors append or skip', async () => {
+    expect(await command('carl', 'APP-2', '/ac')).toMatch(/^(Fails|Passes) /m);
+    expect(await command('carl', 'APP-2', '/ac template')).toContain('you cannot edit this item');
+    expect(await command('carl', 'APP-2', '/ac skip because')).toContain('you cannot edit this item');
+  });
+});
+
+describe('/undo', () => {
+  it("says when there is nothing to undo, else restores the service's last change and says how to redo", async () => {
+    expect(await command('ada', 'HELP-1', '/undo')).toContain(
+      'Nothing to undo: no change of the service to this item is on record.',
+    );
+    await command('ada', 'APP-6', '/score impact=2');
+    expect(impact('APP-6')).toBe(2);
+
+    expect(await command('carl', 'APP-6', '/undo')).toContain('you cannot edit this item');
+    const undone = await command('ada', 'APP-6', '/undo');
+    expect(undone).toMatch(/^Restored the service's last change \(run-commands, .+\):$/m);
+    expect(undone).toContain('Write /undo again to redo it.');
+    expect(impact('APP-6')).not.toBe(2);
+  });
+});
+
+describe('/summary', () => {
+  it('previews the active sprint, posts it once and edits it after, and refuses other arguments', async () => {
+    expect(await command('ada', 'APP-7', '/summary')).toContain('No active sprint found for this issue');
+    const sprintId = [...stack.jira.state.sprints.values()].find((s) => s.name === 'App Sprint 1')!.id;
+    stack.jira.act.addToSprint({ as: 'ada', sprintId, issues: ['APP-7'] });
+
+    const preview = await command('ada', 'APP-7', '/summary');
+    expect(preview).toContain('Preview of App Sprint 1 so far.');
+    expect(preview).toContain('Monthly revenue report');
+    expect(preview).not.toContain('cannot see');
+
+    expect(await command('ada', 'APP-7', '/summary post')).toMatch(/^Posted the summary: APP-\d+ .+\.$/m);
+    expect(await command('ada', 'APP-7', '/Summary POST')).toMatch(/^Updated the summary: APP-\d+ .+\.$/m);
+    expect(await command('ada', 'APP-7', '/summary later')).toContain(
+      'Unknown argument later. Use /summary or /summary post.',
+    );
+  });
+});
+
+describe('linking commands', () => {
+  it('/similar, /link, /unlink and /nomatch answer on a support ticket', async () => {
+    expect(await command('ada', 'HELP-2', '/similar')).toContain('No backlog item shares enough words');
+    expect(await command('ada', 'HELP-2', '/link APP-1')).toContain('Linked');
+    expect(await command('ada', 'HELP-2', '/unlink APP-1')).toContain('Unlinked HELP-2 from APP-1.');
+    expect(await command('ada', 'HELP-2', '/nomatch')).toContain('Noted: no suggested item matches.');
+  });
+});
