@@ -39,7 +39,11 @@ const TRACKERS = new Set<string>(['jira', 'trello'] satisfies TrackerName[]);
 
 function toDelivery([entryId, fields]: Entry): StoredDelivery | undefined {
   if (!fields) return undefined;
-  const value = (name: string) => fields[fields.indexOf(name) + 1];
+  // A missing name must read as missing, not as the value after index -1 (the first field's name).
+  const value = (name: string) => {
+    const at = fields.indexOf(name);
+    return at < 0 ? undefined : fields[at + 1];
+  };
   const tracker = value('tracker');
   const deliveryKey = value('key');
   const body = value('body');

@@ -1,14 +1,56 @@
+import type { Queue } from 'bullmq';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.ts';
 import { intakeStreamKey } from '../../src/queue/intake.ts';
 import { createIntakeConsumer, INTAKE_GROUP } from '../../src/queue/intake-consumer.ts';
+import { defaultRules } from '../../src/rules/load-rules.ts';
+import { relayBatch } from '../../workers/intake-relay.ts';
 import { fixture } from '../fixtures/index.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
 import { jiraHeaders } from '../helpers/sign.ts';
 
+const SELF = 'service-account';
 let api: ApiHarness;
 beforeEach(async () => {
   api = await startApiHarness();
 });
+
+/** A real Jira comment delivery, by `author`, whose text is `text`. */
+function commentBody(text: string, author?: string): string {
+  const comment = fixture<{ comment: { body: string; author: { accountId: string } } }>(
+    'jira/comment_created',
+  );
+  comment.comment.body = text;
+  if (author) comment.comment.author.accountId = author;
+  return JSON.stringify(comment);
+}
+
+async function postComment(text: string, deliveryId: string): Promise<void> {
+  const body = commentBody(text);
+  const response = await api.app.inject({
+    method: 'POST',
+    url: '/webhooks/jira',
+    payload: body,
+    headers: jiraHeaders(body, deliveryId),
+  });
+  expect(response.statusCode).toBe(202);
+}
+
+const stream = () => intakeStreamKey(api.prefix);
+const waitingJobs = async () => (await api.queue.getJobs(['waiting'])).map((job) => job.id).sort();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A worker's relay of its own, as workers/worker.ts builds it. */
+function workerRelay(consumer: string, minIdleMs: number, queue: Queue = api.queue) {
+  return {
+    consumer: createIntakeConsumer({ redis: api.redis, keyPrefix: api.prefix, consumer, minIdleMs }),
+    queue,
+    rules: defaultRules,
+    selfId: () => SELF,
+    retry: { attempts: 3, backoffMs: 100 },
+    log: createLogger({ level: 'silent' }),
+  };
+}
 afterEach(async () => {
   await api.close();
 });
@@ -97,4 +139,72 @@ it('forgets the consumer names of workers long gone, once nothing they took is l
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(await live.take(10)).toEqual([]);
   expect(await names()).toEqual(['worker-c:1']);
+
+it('a delivery taken by a worker that died is relayed by another once it has been idle long enough, once', async () => {
+  await postComment('/help', 'taken-by-the-dead');
+  const dead = workerRelay('dead-worker', 1_000).consumer;
+  expect((await dead.take(10)).map((delivery) => delivery.deliveryKey)).toEqual(['jira.taken-by-the-dead']);
+
+  // The harness's relay (another worker, minIdleMs 1 s) leaves it alone while the first might still finish it.
+  await api.drain();
+  expect(await waitingJobs()).toEqual([]);
+  await sleep(1_100);
+  await api.drain();
+  await api.drain();
+
+  expect(await waitingJobs()).toEqual(['run-commands.jira.taken-by-the-dead']);
+  expect(await api.redis.xlen(stream())).toBe(0);
+});
+
+it('a batch whose jobs Redis refused is relayed again at the next take, not after the idle period', async () => {
+  await postComment('/help', 'refused-once');
+  const refusing = { addBulk: () => Promise.reject(new Error('Connection is closed.')) } as unknown as Queue;
+  const failing = workerRelay('worker-1', 60_000, refusing);
+  await expect(relayBatch(failing)).rejects.toThrow('Connection is closed.');
+  expect(await waitingJobs()).toEqual([]);
+
+  expect(await relayBatch({ ...failing, queue: api.queue })).toBe(1);
+
+  expect(await waitingJobs()).toEqual(['run-commands.jira.refused-once']);
+  expect(await api.redis.xlen(stream())).toBe(0);
+});
+
+it('after Redis lost the stream and its group (a restart without persistence), new deliveries are relayed', async () => {
+  await postComment('/help', 'before-the-loss');
+  await api.drain();
+  await api.redis.del(stream());
+
+  await postComment('/help again', 'after-the-loss');
+  await api.drain();
+
+  expect(await waitingJobs()).toEqual([
+    'run-commands.jira.after-the-loss',
+    'run-commands.jira.before-the-loss',
+  ]);
+  expect(await api.redis.xlen(stream())).toBe(0);
+});
+
+it('stream entries intake did not write are dropped without holding up the deliveries behind them', async () => {
+  const body = commentBody('/help');
+  await api.redis.xadd(stream(), '*', 'tracker', 'asana', 'key', 'asana.1', 'body', body);
+  await api.redis.xadd(stream(), '*', 'tracker', 'jira', 'body', body);
+  await api.redis.xadd(stream(), '*', 'tracker', 'jira', 'key', 'jira.no-body');
+  await api.redis.xadd(stream(), '*', 'key', 'jira.no-tracker', 'body', body);
+  await postComment('/help', 'behind-strangers');
+
+  await api.drain();
+
+  expect(await waitingJobs()).toEqual(['run-commands.jira.behind-strangers']);
+  expect(await api.redis.xlen(stream())).toBe(0);
+});
+
+it("the service's own comment, stored before the API knew its account, becomes no job", async () => {
+  const own = commentBody('/help', SELF);
+  await api.redis.xadd(stream(), '*', 'tracker', 'jira', 'key', 'jira.own', 'body', own);
+  await api.redis.xadd(stream(), '*', 'tracker', 'jira', 'key', 'jira.other', 'body', commentBody('/help'));
+
+  expect(await relayBatch(workerRelay('worker-1', 60_000))).toBe(2);
+
+  expect(await waitingJobs()).toEqual(['run-commands.jira.other']);
+  expect(await api.redis.xlen(stream())).toBe(0);
 });
