@@ -188,15 +188,30 @@ describe('bad input', () => {
     const response = await post(body, jiraHeaders(body));
 
     expect(response.statusCode).toBe(400);
-    expect(response.json().message).toContain('webhookEvent');
+    expect(response.json().message).toBe(
+      'Invalid jira delivery: body must have required properties webhookEvent',
+    );
   });
 
-  it('refuses __proto__ keys even with a valid signature', async () => {
-    const body = '{"webhookEvent":"comment_created","__proto__":{"polluted":true}}';
+  it('names the path of a field of the wrong type', async () => {
+    const body = JSON.stringify({ webhookEvent: 'comment_created', timestamp: 'yesterday' });
 
     const response = await post(body, jiraHeaders(body));
 
     expect(response.statusCode).toBe(400);
+    expect(response.json().message).toBe('Invalid jira delivery: body/timestamp must be number');
+  });
+
+  it.each([
+    '{"webhookEvent":"comment_created","__proto__":{"polluted":true}}',
+    '{"webhookEvent":"comment_created","constructor":{"prototype":{"polluted":true}}}',
+  ])('refuses __proto__ and constructor keys even with a valid signature: %s', async (body) => {
+    const response = await post(body, jiraHeaders(body));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toBe(
+      'Body is not acceptable JSON: Object contains forbidden prototype property',
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

@@ -9,11 +9,15 @@ import { jiraHeaders } from '../helpers/sign.ts';
 
 let redis: RedisProcess;
 let api: ApiHarness;
+const lines: string[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'refinery-503-'));
 
 beforeAll(async () => {
   redis = await startRedis({ dir });
-  api = await startApiHarness({ redisUrl: redis.url });
+  api = await startApiHarness({
+    redisUrl: redis.url,
+    logTo: { write: (line: string) => void lines.push(line) },
+  });
 });
 afterAll(async () => {
   await api.close();
@@ -34,7 +38,12 @@ it('answers 503 while Redis is down, acknowledges nothing, and accepts again onc
   const after = await api.app.inject({ method: 'POST', url: '/webhooks/jira', payload: body, headers });
 
   expect(during.statusCode).toBe(503);
+  expect(during.json().message).toBe('Queue unavailable, retry later');
   expect(during.headers['retry-after']).toBe('5');
+  const warning = lines
+    .map((line) => JSON.parse(line))
+    .find((entry) => entry.msg === 'Queue unavailable, asking the tracker to retry');
+  expect(warning?.err.message).toMatch(/\S/);
   expect(ready.statusCode).toBe(503);
   expect(after.statusCode).toBe(202);
   await api.drain();

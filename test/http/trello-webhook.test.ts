@@ -70,6 +70,21 @@ describe('Trello webhooks', () => {
     expect(await api.queue.count()).toBe(1);
   });
 
+  it('a comment with a command becomes one run-commands job carrying the comment', async () => {
+    const body = comment('/help');
+
+    expect((await post(body, trelloHeaders(body))).statusCode).toBe(202);
+    await api.drain();
+
+    const jobs = await api.queue.getJobs(['waiting']);
+    expect(jobs.map((job) => job.name)).toEqual(['run-commands']);
+    expect(jobs[0]?.data.event).toMatchObject({
+      tracker: 'trello',
+      kind: 'comment.created',
+      comment: { text: '/help' },
+    });
+  });
+
   it('drops actions of the service member', async () => {
     const body = comment('/help', 'bot-member');
 

@@ -137,6 +137,7 @@ describe('S9 stale replay: older than the dedupe window → 200 and ignored', ()
   it.each([
     ['jira', 8 * DAY, 200],
     ['jira', DAY + 1_000, 200],
+    ['jira', DAY, 202],
     ['jira', DAY - 60_000, 202],
     ['trello', 8 * DAY, 200],
     ['trello', DAY - 60_000, 202],
@@ -156,6 +157,10 @@ describe('S9 stale replay: older than the dedupe window → 200 and ignored', ()
     if (status === 200) {
       // 200, not 408/409/425/429/5xx: Jira must not retry it, and Trello must not count it as a failure.
       expect(response.json()).toEqual({ ignored: 'stale delivery, older than the dedupe window' });
+      expect(warnings('Stale delivery ignored (older than the dedupe window)').at(-1)).toMatchObject({
+        deliveryId: expect.stringMatching(`^${tracker}\\.`),
+        ageMs,
+      });
       await api.harness.drain();
       expect(await api.harness.queue.count()).toBe(jobsBefore);
     }
@@ -178,5 +183,25 @@ describe('S9 stale replay: older than the dedupe window → 200 and ignored', ()
     const response = await postWebhook(api.app, 'jira', body, jiraHeaders(body));
 
     expect(response.statusCode).toBe(202);
+  });
+});
+
+describe('what intake tells the operator', () => {
+  it('an accepted delivery is logged with its id, kind and item; an ignored one at debug with the reason', async () => {
+    const body = jiraComment('/help (logged)');
+    const ignored = JSON.stringify({ webhookEvent: 'board_created', timestamp: NOW });
+
+    await postWebhook(api.app, 'jira', body, jiraHeaders(body, 'logged-1'));
+    await postWebhook(api.app, 'jira', ignored, jiraHeaders(ignored, 'ignored-1'));
+
+    expect(warnings('Delivery accepted').at(-1)).toMatchObject({
+      deliveryId: 'jira.logged-1',
+      kind: 'comment.created',
+      item: 'ZUL-1',
+    });
+    expect(warnings('Delivery ignored').at(-1)).toMatchObject({
+      deliveryId: 'jira.ignored-1',
+      reason: expect.stringMatching(/\S/),
+    });
   });
 });

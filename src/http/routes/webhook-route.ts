@@ -51,9 +51,8 @@ function parseJson(text: string): unknown {
       constructorAction: 'error',
     });
   } catch (error) {
-    const reason =
-      error instanceof SyntaxError ? error.message : 'forbidden property name (__proto__ or constructor)';
-    throw new HttpError(400, `Body is not acceptable JSON: ${reason}`);
+    // secure-json-parse throws a SyntaxError for forbidden property names too.
+    throw new HttpError(400, `Body is not acceptable JSON: ${(error as Error).message}`);
   }
 }
 

@@ -2,14 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrackerError } from '../../../src/errors.ts';
 import { instrumentTracker } from '../../../src/metrics/instrumented-tracker.ts';
 import { createMemoryTracker, memoryItem } from '../../audit/memory-tracker.ts';
-import { fixtureText } from '../../fixtures/index.ts';
+import { fixture, fixtureText } from '../../fixtures/index.ts';
 import { type ApiHarness, startApiHarness } from '../../helpers/api-harness.ts';
 import { jiraHeaders } from '../../helpers/sign.ts';
 import { parsePrometheus } from './admin-client.ts';
 
+const SELF = 'service-account';
 let api: ApiHarness;
 beforeEach(async () => {
-  api = await startApiHarness({ admin: {} });
+  api = await startApiHarness({ admin: {}, selfIds: { jira: SELF } });
 });
 afterEach(async () => {
   await api.close();
@@ -49,6 +50,38 @@ describe('GET /metrics', () => {
     expect(
       value(samples, 'refinery_webhook_rejected_total', { tracker: 'jira', reason: 'bad_signature' }),
     ).toBe(1);
+  });
+
+  it('counts each way a delivery is turned away: invalid, ignored, the service own', async () => {
+    const post = async (body: string) =>
+      (
+        await api.app.inject({
+          method: 'POST',
+          url: '/webhooks/jira',
+          payload: body,
+          headers: jiraHeaders(body),
+        })
+      ).statusCode;
+    const own = fixture<{ comment: { author: { accountId: string } } }>('jira/comment_created');
+    own.comment.author.accountId = SELF;
+
+    const answers = [
+      await post(JSON.stringify({ timestamp: 1 })),
+      await post(JSON.stringify({ webhookEvent: 'board_created', timestamp: Date.now() })),
+      await post(JSON.stringify(own)),
+    ];
+    await settle();
+    const samples = await scrape();
+
+    expect(answers).toEqual([400, 200, 200]);
+    const outcome = (name: string) =>
+      value(samples, 'refinery_webhook_deliveries_total', { tracker: 'jira', outcome: name });
+    expect([outcome('invalid'), outcome('ignored'), outcome('own_event'), outcome('accepted')]).toEqual([
+      1,
+      1,
+      1,
+      undefined,
+    ]);
   });
 
   it('shows the intake backlog: deliveries accepted and not yet relayed to jobs', async () => {

@@ -220,5 +220,13 @@ describe('linking commands', () => {
     expect(await command('ada', 'HELP-2', '/link APP-1')).toContain('Linked');
     expect(await command('ada', 'HELP-2', '/unlink APP-1')).toContain('Unlinked HELP-2 from APP-1.');
     expect(await command('ada', 'HELP-2', '/nomatch')).toContain('Noted: no suggested item matches.');
+
+    // Jira's link events name no actor: the API knows the echoes of the service's own links by the pair.
+    await stack.jira.settled();
+    const echoes = stack.jira.deliveries.filter((delivery) => delivery.event.startsWith('issuelink_'));
+    expect(echoes.map((delivery) => [delivery.event, delivery.lastStatus])).toEqual([
+      ['issuelink_created', 200],
+      ['issuelink_deleted', 200],
+    ]);
   });
 });
