@@ -208,3 +208,33 @@ it("the service's own comment, stored before the API knew its account, becomes n
   expect(await waitingJobs()).toEqual(['run-commands.jira.other']);
   expect(await api.redis.xlen(stream())).toBe(0);
 });
+
+it('two workers starting on a fresh stream at once both relay, and each delivery becomes jobs once', async () => {
+  await postComment('/help', 'first-start');
+  const [one, two] = [workerRelay('worker-1', 60_000), workerRelay('worker-2', 60_000)];
+
+  const finished = await Promise.all([relayBatch(one), relayBatch(two)]);
+
+  expect(finished.sort()).toEqual([0, 1]);
+  expect(await waitingJobs()).toEqual(['run-commands.jira.first-start']);
+});
+
+it('a burst larger than one write batch is accepted whole, and every delivery becomes its job', async () => {
+  const ids = Array.from({ length: 600 }, (_, i) => `burst-${String(i).padStart(3, '0')}`);
+
+  const answers = await Promise.all(
+    ids.map((id) => {
+      const body = commentBody(`/help ${id}`);
+      return api.app.inject({
+        method: 'POST',
+        url: '/webhooks/jira',
+        payload: body,
+        headers: jiraHeaders(body, id),
+      });
+    }),
+  );
+  await api.drain();
+
+  expect(answers.filter((answer) => answer.statusCode === 202)).toHaveLength(600);
+  expect(await api.queue.count()).toBe(600);
+});
