@@ -1,10 +1,11 @@
 import type { Queue } from 'bullmq';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { waitFor } from '../../scripts/lib/stack.ts';
 import { createLogger } from '../../src/logger.ts';
 import { intakeStreamKey } from '../../src/queue/intake.ts';
 import { createIntakeConsumer, INTAKE_GROUP } from '../../src/queue/intake-consumer.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
-import { relayBatch } from '../../workers/intake-relay.ts';
+import { type IntakeRelayDeps, relayBatch, startIntakeRelay } from '../../workers/intake-relay.ts';
 import { fixture } from '../fixtures/index.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
 import { jiraHeaders } from '../helpers/sign.ts';
@@ -40,15 +41,26 @@ const stream = () => intakeStreamKey(api.prefix);
 const waitingJobs = async () => (await api.queue.getJobs(['waiting'])).map((job) => job.id).sort();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What the relays of a test logged (JSON lines) and counted for /metrics. */
+let logged: string[] = [];
+let outcomes: string[] = [];
+beforeEach(() => {
+  logged = [];
+  outcomes = [];
+});
+const logLines = (message: string) =>
+  logged.map((line) => JSON.parse(line)).filter((entry) => entry.msg === message);
+
 /** A worker's relay of its own, as workers/worker.ts builds it. */
-function workerRelay(consumer: string, minIdleMs: number, queue: Queue = api.queue) {
+function workerRelay(consumer: string, minIdleMs: number, queue: Queue = api.queue): IntakeRelayDeps {
   return {
     consumer: createIntakeConsumer({ redis: api.redis, keyPrefix: api.prefix, consumer, minIdleMs }),
     queue,
     rules: defaultRules,
     selfId: () => SELF,
     retry: { attempts: 3, backoffMs: 100 },
-    log: createLogger({ level: 'silent' }),
+    log: createLogger({ level: 'debug', destination: { write: (line: string) => void logged.push(line) } }),
+    onOutcome: (tracker, outcome) => void outcomes.push(`${tracker} ${outcome}`),
   };
 }
 afterEach(async () => {
@@ -206,6 +218,7 @@ it("the service's own comment, stored before the API knew its account, becomes n
   expect(await relayBatch(workerRelay('worker-1', 60_000))).toBe(2);
 
   expect(await waitingJobs()).toEqual(['run-commands.jira.other']);
+  expect(outcomes).toEqual(['jira own_event']);
   expect(await api.redis.xlen(stream())).toBe(0);
 });
 
@@ -237,4 +250,61 @@ it('a burst larger than one write batch is accepted whole, and every delivery be
 
   expect(answers.filter((answer) => answer.statusCode === 202)).toHaveLength(600);
   expect(await api.queue.count()).toBe(600);
+});
+
+it('a stored delivery of an event the service ignores becomes no job, and no failure record', async () => {
+  const ignored = JSON.stringify({ webhookEvent: 'board_created', timestamp: Date.now() });
+  await api.redis.xadd(stream(), '*', 'tracker', 'jira', 'key', 'jira.board', 'body', ignored);
+
+  expect(await relayBatch(workerRelay('worker-1', 60_000))).toBe(1);
+
+  expect(await api.queue.count()).toBe(0);
+  expect(logLines('Delivery ignored')).toMatchObject([{ deliveryId: 'jira.board' }]);
+});
+
+it('logs each planned delivery with its jobs, and each one it could not plan with the reason', async () => {
+  await postComment('/help', 'planned-1');
+  await api.redis.xadd(stream(), '*', 'tracker', 'jira', 'key', 'jira.broken-2', 'body', '{"webhookEvent":');
+
+  await relayBatch(workerRelay('worker-1', 60_000));
+
+  expect(logLines('Delivery planned')).toEqual([
+    expect.objectContaining({
+      deliveryId: 'jira.planned-1',
+      kind: 'comment.created',
+      item: 'ZUL-1',
+      jobs: ['run-commands'],
+    }),
+  ]);
+  expect(logLines('Delivery could not be planned')).toEqual([
+    expect.objectContaining({
+      deliveryId: 'jira.broken-2',
+      err: expect.objectContaining({ message: expect.stringMatching(/\S/) }),
+    }),
+  ]);
+});
+
+it('the running relay waits out a Redis failure and goes on; once stopped it takes nothing more', async () => {
+  const deps = workerRelay('worker-1', 60_000);
+  let failures = 1;
+  const flaky = {
+    take: (count: number, blockMs?: number) =>
+      failures-- > 0
+        ? Promise.reject(new Error('Connection is closed.'))
+        : deps.consumer.take(count, blockMs),
+    done: deps.consumer.done,
+  };
+  await postComment('/help', 'after-the-failure');
+
+  const relay = startIntakeRelay({ ...deps, consumer: flaky }, 50);
+  await waitFor(async () => (await waitingJobs()).length > 0, 5_000);
+  await relay.stop();
+  await postComment('/help again', 'after-the-stop');
+  await sleep(200);
+
+  expect(await waitingJobs()).toEqual(['run-commands.jira.after-the-failure']);
+  expect(await api.redis.xlen(stream())).toBe(1);
+  expect(logLines('Intake relay waits for Redis')).toEqual([
+    expect.objectContaining({ err: expect.objectContaining({ message: 'Connection is closed.' }) }),
+  ]);
 });
