@@ -21,6 +21,7 @@ export default defineConfig({
       ].map((name) => `test/security/${name}.test.ts`),
       'test/audit/**/*.test.ts',
       'test/domain/commands/**/*.test.ts',
+      'test/commands/**/*.test.ts',
     ],
   },
 });

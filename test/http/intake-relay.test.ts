@@ -151,6 +151,7 @@ it('forgets the consumer names of workers long gone, once nothing they took is l
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(await live.take(10)).toEqual([]);
   expect(await names()).toEqual(['worker-c:1']);
+});
 
 it('a delivery taken by a worker that died is relayed by another once it has been idle long enough, once', async () => {
   await postComment('/help', 'taken-by-the-dead');

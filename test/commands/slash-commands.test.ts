@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
-import { commandReply } from '../../helpers/jira-commands.ts';
+import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
+import { commandReply } from '../helpers/jira-commands.ts';
 
 /**
  * Each slash command as a Jira user sees it: a comment, the service's reply, and the issue afterwards. The API and
