@@ -86,6 +86,16 @@ describe('what a person reads', () => {
     );
   });
 
+  it("help on a site with extra prefixes and the service's mention lists every form", () => {
+    const help = docToPlainText(
+      renderHelp([spec('help')], { prefixes: ['/', '!'], mention: '@Refinery Bot' }),
+    );
+
+    expect(help).toContain(
+      'Forms that work on this site: /score impact=4, !score impact=4, @Refinery Bot score impact=4. Commands',
+    );
+  });
+
   it('an unknown command, with and without a suggestion', () => {
     const typo = resolveCommand(specs, 'socre');
     const unrelated = resolveCommand(specs, 'deploy-production');

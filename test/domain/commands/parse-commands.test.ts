@@ -31,6 +31,15 @@ describe('parseCommands', () => {
     ['a > inside a command line is no quote', '/link ABC-1 > note', ['/link ABC-1 > note']],
     ['a command line that opens a jira block', '/score {code}\n/help\n{code}', []],
     ['a command line that closes a jira block', '{code}\nx\n/help {code}\n/ac', ['/ac']],
+    ['upper-case names, A to Z', '/SUMMARIZE', ['/summarize']],
+    ['digits and dashes inside a name', '/sprint-2019\n/v9', ['/sprint-2019', '/v9']],
+    ['a tab after the name', '/score\timpact=4', ['/score impact=4']],
+    ['a lone slash is no command', '/\n/ \n/ score', []],
+    ['a C-style comment is no command', '// TODO: /score later', []],
+    ['a name must start with a letter', '/2fa enable', []],
+    ['an underscore ends no name', '/score_card\n/_private', []],
+    ['punctuation glued to the name', '/score=4\n/help?\n/link{ABC-1}', []],
+    ['letters beyond a-z are no name', '/über\n/score\u00e9', []],
   ])('%s', (_label, text, expected) => {
     expect(names(text)).toEqual(expected);
   });
@@ -49,6 +58,12 @@ describe('parseCommands', () => {
     const after = parseCommands('typo fixed\n/score\n/ac\n/link ABC-9').map((c) => c.fingerprint);
 
     expect(after.filter((f) => !before.includes(f))).toEqual(['link ABC-9#1']);
+  });
+
+  it('takes a name of up to 32 characters; a longer word is text, not an unknown command', () => {
+    const name32 = 'a'.repeat(32);
+
+    expect(names(`/${name32} x\n/${name32}b\n/${'a'.repeat(40)}`)).toEqual([`/${name32} x`]);
   });
 
   it('stops at the per-comment limit', () => {
@@ -88,6 +103,18 @@ describe('commands that survive rich editors (issue 15, item 3)', () => {
   it('a configured prefix works like "/"; without it, "!" is text', () => {
     expect(parse('!score impact=2', { prefixes: ['/', '!'], mentions: [] })).toEqual(['score impact=2']);
     expect(parse('!score impact=2')).toEqual([]);
+  });
+
+  it('a typo after a prefix is still a command, so its author gets a suggestion', () => {
+    expect(parse('/socre impact=4\n@Refinery Bot socre')).toEqual(['socre impact=4']);
+  });
+
+  it('a mention alone, or of a longer username, is no command, even where any name counts', () => {
+    const loose = { prefixes: ['/'], mentions: ['@refinery'] };
+
+    expect(parseCommands('@refinery', 10, loose)).toEqual([]);
+    expect(parseCommands('@refinerybot help\n@refinery-ops score', 10, loose)).toEqual([]);
+    expect(parseCommands('@refinery help', 10, loose).map((c) => c.name)).toEqual(['help']);
   });
 
   it('a Trello @username mention is case-insensitive', () => {
