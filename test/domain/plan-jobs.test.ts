@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { TrackerEvent } from '../../src/domain/events.ts';
+import { planJobs } from '../../src/domain/plan-jobs.ts';
+import { parseRules } from '../../src/rules/load-rules.ts';
+import type { Rules } from '../../src/rules/rules-schema.ts';
+
+function rulesOf(document: unknown = {}): Rules {
+  const result = parseRules(document);
+  if (!result.ok) throw new Error(result.problems.join('; '));
+  return result.rules;
+}
+
+const base = {
+  deliveryId: 'd1',
+  tracker: 'jira' as const,
+  actor: { id: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Ada' },
+  occurredAt: '2025-03-01T09:00:00.000Z',
+  item: { tracker: 'jira' as const, id: '10042', key: 'APP-42' },
+  container: { id: '10000', key: 'APP', projectType: 'software' },
+};
+const comment = (
+  text: string,
+  kind: 'comment.created' | 'comment.updated' = 'comment.created',
+): TrackerEvent => ({
+  ...base,
+  kind,
+  comment: { id: '20001', text },
+});
+const jobNames = (event: TrackerEvent, rules = rulesOf(), selfMentions: string[] = []) =>
+  planJobs(event, rules, undefined, selfMentions).map((job) => job.name);
+
+describe('planJobs: which comments run commands', () => {
+  it('a new or edited comment with a command runs it, carrying the comment', () => {
+    const event = comment('Thanks!\n/score impact=4');
+
+    expect(planJobs(event, rulesOf())).toEqual([{ name: 'run-commands', data: { event } }]);
+    expect(jobNames(comment('/help', 'comment.updated'))).toEqual(['run-commands']);
+  });
+
+  it('a comment without a command runs nothing', () => {
+    expect(jobNames(comment('Looks good, see /score in the docs'))).toEqual([]);
+  });
+
+  it("the rules' prefixes and the service's mention start commands", () => {
+    const bang = rulesOf({ commands: { prefixes: ['!'] } });
+
+    expect(jobNames(comment('!score'), bang)).toEqual(['run-commands']);
+    expect(jobNames(comment('/score'), bang)).toEqual([]);
+    expect(jobNames(comment('@Refinery Bot score'), rulesOf(), ['@Refinery Bot'])).toEqual(['run-commands']);
+    expect(jobNames(comment('@Refinery Bot score'))).toEqual([]);
+  });
+
+  it('with allowed actors configured, only they run commands', () => {
+    const rules = rulesOf({ commands: { allowedActors: ['5b10ac8d82e05b22cc7d4ef5'] } });
+    const stranger = { ...comment('/score'), actor: { id: '712020:other', displayName: 'Eve' } };
+
+    expect(jobNames(comment('/score'), rules)).toEqual(['run-commands']);
+    expect(jobNames(stranger, rules)).toEqual([]);
+  });
+
+  it('a comment in an ignored project runs nothing', () => {
+    const rules = rulesOf({ scope: { jira: { ignoredProjects: ['APP'] } } });
+
+    expect(jobNames(comment('/score'), rules)).toEqual([]);
+  });
+});
+
+describe('planJobs: events whose project is not known yet', () => {
+  it('a Jira link event (which names no project) is scored even when the rules list the backlog projects', () => {
+    const link: TrackerEvent = {
+      ...base,
+      kind: 'link.created',
+      container: { id: 'unknown', key: 'unknown' },
+      target: { tracker: 'jira', id: '10043', key: 'APP-43' },
+    };
+
+    expect(jobNames(link, rulesOf({ scope: { jira: { backlogProjects: ['APP'] } } }))).toEqual([
+      'score-item',
+    ]);
+  });
+});
