@@ -31,7 +31,7 @@ describe('parseCommands', () => {
     ['a > inside a command line is no quote', '/link ABC-1 > note', ['/link ABC-1 > note']],
     ['a command line that opens a jira block', '/score {code}\n/help\n{code}', []],
     ['a command line that closes a jira block', '{code}\nx\n/help {code}\n/ac', ['/ac']],
-    ['upper-case names, A to Z', '/SUMMARIZE', ['/summarize']],
+    ['letters a to z in either case', '/SUMMARIZE\n/prioritize', ['/summarize', '/prioritize']],
     ['digits and dashes inside a name', '/sprint-2019\n/v9', ['/sprint-2019', '/v9']],
     ['a tab after the name', '/score\timpact=4', ['/score impact=4']],
     ['a lone slash is no command', '/\n/ \n/ score', []],
