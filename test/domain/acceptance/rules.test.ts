@@ -122,6 +122,42 @@ describe('acceptance rules', () => {
     });
   });
 
+  it('resolves a type without a template to no requirements at all', () => {
+    expect(resolveTemplate(rules, { type: 'Epic' })).toEqual({
+      name: 'none',
+      label: 'needs-acceptance-criteria',
+      gate: ['Ready for dev'],
+      vagueWords: rules.vagueWords,
+      storySentence: false,
+      sections: [],
+    });
+  });
+
+  it('reads item types and configured type names ignoring case and surrounding blanks', () => {
+    const spaced = parseAcceptanceRules({ types: { ' Spike ': 'task' } });
+
+    expect(resolveTemplate(spaced, { type: ' Bug ' }).name).toBe('bug');
+    expect(resolveTemplate(spaced, { type: 'spike' }).name).toBe('task');
+  });
+
+  it('keeps "none" reserved: a template of that name never applies', () => {
+    const custom = parseAcceptanceRules({
+      types: { epic: 'none' },
+      templates: { none: { sections: [{ key: 'goal', heading: 'Goal' }] } },
+    });
+
+    expect(resolveTemplate(custom, { type: 'Epic' })).toMatchObject({ name: 'none', sections: [] });
+  });
+
+  it('blocks every gated status or list, whatever blanks surround the names', () => {
+    const gated = resolveTemplate(parseAcceptanceRules({ gate: ['Ready for dev ', 'In progress'] }), {
+      type: 'Story',
+    });
+    expect(gateBlocks(gated, false, 'In progress')).toBe(true);
+    expect(gateBlocks(gated, false, ' ready for dev')).toBe(true);
+    expect(gateBlocks(gated, false, 'Done')).toBe(false);
+  });
+
   it('blocks a gated status only for failing items, ignoring case', () => {
     const story = resolveTemplate(rules, { type: 'Story' });
     expect(gateBlocks(story, false, 'ready for DEV')).toBe(true);

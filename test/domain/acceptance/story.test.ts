@@ -66,6 +66,25 @@ describe('user-story sentence', () => {
     expect(names('As a buyer, I want an invoice\nso that I can claim VAT.')).toEqual([]);
   });
 
+  it.each([
+    ['a dotted name', 'As an accountant, I want invoices from billing.example.com\nso that I can claim VAT.'],
+    ['a word with a dash', 'As a publisher, I want an invoice per\ne-book sale, so that I can claim VAT.'],
+    ['a year', 'As a controller, I want the invoices of\n2024 exported, so that I can close the year.'],
+  ])('reads a story wrapped before %s', (_label, story) => {
+    expect(names(story)).toEqual([]);
+  });
+
+  it('does not join the story with the line after a blank line, nor with a list', () => {
+    expect(names('As a buyer, I want an invoice\n\nso that I can claim VAT.')).toEqual(['missing-benefit']);
+    const verdict = checkItem(
+      { title: '', description: `As a buyer, I want an invoice\n- as PDF\n- as CSV${AC}` },
+      template,
+    );
+    expect(verdict.findings.map((f) => [f.name, f.excerpt])).toEqual([
+      ['missing-benefit', 'As a buyer, I want an invoice'],
+    ]);
+  });
+
   it('asks for a story sentence when there is none, with a fix', () => {
     const verdict = checkItem({ title: 'Invoices', description: `Make invoices work.${AC}` }, template);
     expect(verdict.ok).toBe(false);
@@ -97,6 +116,19 @@ describe('user-story sentence', () => {
       'missing-role',
       'missing-goal',
       'missing-benefit',
+    ]);
+  });
+
+  it('quotes the aside that makes a story not minimal', () => {
+    const verdict = checkItem(
+      {
+        title: '',
+        description: `Intro.\nAs a user, I want to see my cart (including discounts), so that I can buy.${AC}`,
+      },
+      template,
+    );
+    expect(verdict.findings).toEqual([
+      expect.objectContaining({ name: 'not-minimal', line: 2, excerpt: '(including discounts)' }),
     ]);
   });
 
