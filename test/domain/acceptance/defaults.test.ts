@@ -39,6 +39,18 @@ describe('the shipped templates', () => {
   );
 
   it.each([
+    ['Observed results', 'actual'],
+    ['Environments', 'environment'],
+    ['Build identifiers', 'environment'],
+    ['Expected behaviours', 'expected'],
+  ])('a plural heading "%s" names the %s section', (name, key) => {
+    const bug = resolveTemplate(rules, { type: 'Bug' });
+    const verdict = checkItem({ title: 'Cart', description: `## ${name}\n${CONTENT[key]}` }, bug);
+
+    expect(verdict.missingSections).not.toContain(key);
+  });
+
+  it.each([
     ['Story', 'story'],
     ['User Story', 'story'],
     ['Feature', 'story'],

@@ -89,6 +89,12 @@ describe('headings in every markup', () => {
     expect(verdictOf('# Acceptance criteria').findings.map((f) => f.name)).toEqual(['empty-criteria']);
   });
 
+  it('markup in the middle of a line is no heading', () => {
+    expect(verdictOf('We use h2. Acceptance criteria as heading').findings.map((f) => f.name)).toEqual([
+      'missing-acceptance-criteria',
+    ]);
+  });
+
   it('a link is not a "name: value" heading', () => {
     expect(verdictOf('AC://example.com/spec').findings.map((f) => f.name)).toEqual([
       'missing-acceptance-criteria',
