@@ -22,6 +22,9 @@ describe('a plain section (neither criteria nor recognised content) in a custom 
   it('passes with any line under its heading', () => {
     expect(findings('## Design\nSee the Figma board, page 3')).toEqual([]);
     expect(findings('Mockups: in Figma')).toEqual([]);
+    expect(
+      checkItem({ title: 'Rotate keys', description: '## Design\nFigma page 3' }, task).missingSections,
+    ).toEqual([]);
   });
 
   it('is missing without its heading, even when the text talks about design', () => {
