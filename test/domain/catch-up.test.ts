@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catchUpEvent, catchUpJobs } from '../../src/domain/catch-up.ts';
+import { catchUpEvent, catchUpJobs, catchUpRequest } from '../../src/domain/catch-up.ts';
 import { parseRules } from '../../src/rules/load-rules.ts';
 import type { Rules } from '../../src/rules/rules-schema.ts';
 import { memoryItem } from '../audit/memory-tracker.ts';
@@ -44,7 +44,26 @@ describe('catch-up after lost webhooks', () => {
     );
 
     expect(event.changes).toContainEqual({ field: 'status', from: null, to: 'In Progress' });
+    expect(event.changes.map((change) => change.field)).toEqual([
+      'summary',
+      'description',
+      'issuetype',
+      'labels',
+      'priority',
+      'status',
+    ]);
     expect(event.deliveryId).toBe('catch-up:job-7:jira:id-APP-2');
     expect(event.actor).toEqual(by.requestedBy);
+  });
+
+  it('the admin request names the container, the time since when, and who asked', () => {
+    const input = {
+      tracker: 'jira' as const,
+      containerId: '10000',
+      since: '2025-03-01T00:00:00Z',
+      requestedBy: by.requestedBy,
+    };
+
+    expect(catchUpRequest(input)).toEqual({ name: 'catch-up', data: input });
   });
 });

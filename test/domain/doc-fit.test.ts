@@ -51,6 +51,12 @@ describe('fitDoc: a post longer than the tracker takes', () => {
       '- APP-2 Refunds',
       notice(8),
     ]);
+    expect(cut.blocks.map((block) => block.type)).toEqual([
+      'heading',
+      'paragraph',
+      'bulletList',
+      'paragraph',
+    ]);
     expect(cut.blocks.at(-1)).toMatchObject({
       type: 'paragraph',
       content: expect.arrayContaining([
