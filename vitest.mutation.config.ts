@@ -15,6 +15,10 @@ export default defineConfig({
       'test/trackers/jira/markdown-doc.test.ts',
       'test/trackers/trello/markdown-render.test.ts',
     ],
-    exclude: ['test/domain/linking/cli-e2e.test.ts', 'test/domain/acceptance/cli.test.ts'],
+    exclude: [
+      'test/domain/linking/cli-e2e.test.ts',
+      'test/domain/linking/cli-tuning.test.ts',
+      'test/domain/acceptance/cli.test.ts',
+    ],
   },
 });
