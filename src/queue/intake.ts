@@ -41,7 +41,7 @@ export interface IntakeOptions {
   keyPrefix: string;
   dedupeTtlSeconds: number;
   retry: RetryPolicy;
-  /** Most deliveries written to Redis in one round of commands. */
+  /** Most deliveries in one script call: Redis runs nothing else meanwhile (about 10 µs a delivery). */
   maxBatch?: number;
   /** Longest wait for Redis's answer before the caller answers 503 (the producer's command timeout). */
   timeoutMs?: number;
@@ -69,32 +69,46 @@ export function intakeStreamKey(keyPrefix: string): string {
 }
 
 /**
- * Atomic, so concurrent copies cannot both pass: a known id is a duplicate, a known body under a new id is a
- * replay, anything else is appended and recorded. Redis answers only after the write (and, with
- * `appendfsync always`, its fsync): a 202 follows a durable delivery.
+ * One call per batch of deliveries, each handled in order and atomically, so concurrent copies cannot both pass
+ * (even two in one batch): a known id is a duplicate, a known body under a new id is a replay, anything else is
+ * appended and recorded. KEYS: each delivery's id record and body record, then the stream; ARGV: the records'
+ * lifetime, then per delivery its id record's value, tracker, key and body. Answers one string per delivery:
+ * `a` accepted, `d<id record>` duplicate, `r<original key>` replay. Redis answers only after the writes (and, with
+ * `appendfsync always`, their fsync): a 202 follows a durable delivery. One call instead of one per delivery
+ * halves intake's Redis client CPU per delivery (ioredis builds one command, Redis runs one script).
  */
 const ACCEPT_SCRIPT = `
-local seen = redis.call('MGET', KEYS[1], KEYS[2])
-if seen[1] then return {'duplicate', seen[1]} end
-if seen[2] then return {'replay', seen[2]} end
-redis.call('XADD', KEYS[3], '*', 'tracker', ARGV[3], 'key', ARGV[4], 'body', ARGV[5])
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[2])
-return {'accepted'}
+local stream = KEYS[#KEYS]
+local ttl = ARGV[1]
+local answers = {}
+for i = 1, #KEYS - 1, 2 do
+  local arg = 2 + (i - 1) * 2
+  local seen = redis.call('MGET', KEYS[i], KEYS[i + 1])
+  if seen[1] then
+    answers[#answers + 1] = 'd' .. seen[1]
+  elseif seen[2] then
+    answers[#answers + 1] = 'r' .. seen[2]
+  else
+    redis.call('XADD', stream, '*', 'tracker', ARGV[arg + 1], 'key', ARGV[arg + 2], 'body', ARGV[arg + 3])
+    redis.call('SET', KEYS[i], ARGV[arg], 'EX', ttl)
+    redis.call('SET', KEYS[i + 1], ARGV[arg + 2], 'EX', ttl)
+    answers[#answers + 1] = 'a'
+  end
+end
+return answers
 `;
 
 const ACCEPT_COMMAND = 'refineryIntakeAccept';
 
-type AcceptArgs = [string, string, string, string, number, string, string, string];
 interface WithAccept {
-  [ACCEPT_COMMAND](...args: AcceptArgs): unknown;
+  [ACCEPT_COMMAND](numberOfKeys: number, ...keysThenArgs: (string | number)[]): Promise<string[]>;
 }
 
-function toReceipt(reply: unknown): Receipt {
-  const [outcome, value] = reply as [string, string?];
-  if (outcome === 'accepted') return { outcome };
-  if (outcome === 'replay') return { outcome, originalKey: value ?? '' };
-  return { outcome: 'duplicate', storedHash: value?.split(' ')[1] };
+function toReceipt(answer: string | undefined): Receipt {
+  const value = answer?.slice(1) ?? '';
+  if (answer === 'a') return { outcome: 'accepted' };
+  if (answer?.startsWith('r')) return { outcome: 'replay', originalKey: value };
+  return { outcome: 'duplicate', storedHash: value.split(' ')[1] };
 }
 
 interface Pending {
@@ -109,47 +123,39 @@ export function bulkJobs(deliveryKey: string, jobs: readonly JobRequest[], retry
 }
 
 /**
- * Deliveries arriving in the same event-loop turn share one pipeline (one write, one reply read), which is what
- * lets intake take more deliveries per second than a route doing one LPUSH each.
+ * Deliveries arriving in the same event-loop turn share one script call (one write, one reply read), which is
+ * what lets intake take more deliveries per second than a route doing one LPUSH each.
  */
 export function createIntake(options: IntakeOptions): Intake {
   const { queue, redis, keyPrefix, dedupeTtlSeconds, retry } = options;
-  const maxBatch = options.maxBatch ?? 500;
+  const maxBatch = options.maxBatch ?? 200;
   const timeoutMs = options.timeoutMs ?? 2_000;
   const stream = intakeStreamKey(keyPrefix);
-  redis.defineCommand(ACCEPT_COMMAND, { numberOfKeys: 3, lua: ACCEPT_SCRIPT });
+  redis.defineCommand(ACCEPT_COMMAND, { lua: ACCEPT_SCRIPT });
   const pending: Pending[] = [];
 
   async function write(batch: Pending[]): Promise<Receipt[]> {
-    const pipeline = redis.pipeline() as unknown as WithAccept & {
-      exec(): Promise<[Error | null, unknown][]>;
-    };
     const now = Date.now();
+    const keys: string[] = [];
+    const args: (string | number)[] = [dedupeTtlSeconds];
     for (const { delivery } of batch) {
-      pipeline[ACCEPT_COMMAND](
+      keys.push(
         dedupeKey(keyPrefix, delivery.deliveryKey),
         bodyKey(keyPrefix, delivery.tracker, delivery.bodyHash),
-        stream,
-        `${now} ${delivery.bodyHash}`,
-        dedupeTtlSeconds,
-        delivery.tracker,
-        delivery.deliveryKey,
-        delivery.body,
       );
+      args.push(`${now} ${delivery.bodyHash}`, delivery.tracker, delivery.deliveryKey, delivery.body);
     }
-    // On a Cluster whose master just died, ioredis retries a pipeline until the slot has a master again; the
+    keys.push(stream);
+    // On a Cluster whose master just died, ioredis retries a command until the slot has a master again; the
     // tracker should hear 503 long before. Safe either way: if the script still runs, the retry is a duplicate
     // and the stored delivery is relayed once.
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
     });
-    const replies = (await Promise.race([pipeline.exec(), late]).finally(() => clearTimeout(timer))) ?? [];
-    return batch.map((_entry, index) => {
-      const [error, reply] = replies[index] ?? [new Error('no reply')];
-      if (error) throw error;
-      return toReceipt(reply);
-    });
+    const accept = (redis as unknown as WithAccept)[ACCEPT_COMMAND](keys.length, ...keys, ...args);
+    const answers = await Promise.race([accept, late]).finally(() => clearTimeout(timer));
+    return batch.map((_entry, index) => toReceipt(answers[index]));
   }
 
   function flush(): void {
