@@ -18,7 +18,7 @@ export interface OutageResult extends Tally {
   records: SendRecord[];
   downAt: number;
   upAt: number;
-  /** Answers both asked and given while Redis was away: status → count. */
+  /** Answers both asked and given while Redis was away (before its heal began): status → count. */
   duringOutage: Record<string, number>;
   slowestAnswerDuringOutageMs: number;
   /** From Redis back to the first 202. */
@@ -33,12 +33,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function runOutage(fault: FaultStack, options: OutageOptions): Promise<OutageResult> {
   const { stack } = fault;
   let downAt = 0;
+  let healingAt = 0;
   let upAt = 0;
   const script = (async () => {
     await sleep(options.warmupMs ?? 1_500);
     downAt = Date.now();
     await options.breakRedis();
     await sleep(options.outageMs);
+    healingAt = Date.now();
     await options.healRedis();
     upAt = Date.now();
     await sleep(options.afterMs ?? 2_000);
@@ -56,7 +58,8 @@ export async function runOutage(fault: FaultStack, options: OutageOptions): Prom
   // Late duplicates would show up shortly after the last reply.
   await sleep(1_000);
   const attempts = records.flatMap((record) => record.attempts);
-  const during = attempts.filter((attempt) => attempt.at > downAt + 200 && attempt.at + attempt.ms < upAt);
+  // Answered before the heal began: a restarted Redis takes connections before `healRedis` returns.
+  const during = attempts.filter((attempt) => attempt.at > downAt + 200 && attempt.at + attempt.ms < healingAt);
   const overlapping = attempts.filter((attempt) => attempt.at < upAt && attempt.at + attempt.ms > downAt);
   const duringOutage: Record<string, number> = {};
   for (const attempt of during) duringOutage[attempt.status] = (duringOutage[attempt.status] ?? 0) + 1;
