@@ -59,7 +59,9 @@ export async function runOutage(fault: FaultStack, options: OutageOptions): Prom
   await sleep(1_000);
   const attempts = records.flatMap((record) => record.attempts);
   // Answered before the heal began: a restarted Redis takes connections before `healRedis` returns.
-  const during = attempts.filter((attempt) => attempt.at > downAt + 200 && attempt.at + attempt.ms < healingAt);
+  const during = attempts.filter(
+    (attempt) => attempt.at > downAt + 200 && attempt.at + attempt.ms < healingAt,
+  );
   const overlapping = attempts.filter((attempt) => attempt.at < upAt && attempt.at + attempt.ms > downAt);
   const duringOutage: Record<string, number> = {};
   for (const attempt of during) duringOutage[attempt.status] = (duringOutage[attempt.status] ?? 0) + 1;
