@@ -37,13 +37,15 @@ type Entry = [id: string, fields: string[] | null];
 
 const TRACKERS = new Set<string>(['jira', 'trello'] satisfies TrackerName[]);
 
+/** The value after `name` in a flat Redis reply; a missing name reads as missing, not as the first field's name. */
+function fieldValue<T>(fields: readonly T[], name: T): T | undefined {
+  const at = fields.indexOf(name);
+  return at < 0 ? undefined : fields[at + 1];
+}
+
 function toDelivery([entryId, fields]: Entry): StoredDelivery | undefined {
   if (!fields) return undefined;
-  // A missing name must read as missing, not as the value after index -1 (the first field's name).
-  const value = (name: string) => {
-    const at = fields.indexOf(name);
-    return at < 0 ? undefined : fields[at + 1];
-  };
+  const value = (name: string) => fieldValue(fields, name);
   const tracker = value('tracker');
   const deliveryKey = value('key');
   const body = value('body');
@@ -112,7 +114,7 @@ export function createIntakeConsumer(options: IntakeConsumerOptions): IntakeCons
   async function forgetGone(): Promise<void> {
     const consumers = (await redis.xinfo('CONSUMERS', stream, INTAKE_GROUP)) as (string | number)[][];
     for (const fields of consumers) {
-      const value = (name: string) => fields[fields.indexOf(name) + 1];
+      const value = (name: string) => fieldValue(fields, name);
       const name = String(value('name'));
       if (name !== consumer && Number(value('pending')) === 0 && Number(value('idle')) > forgetAfterMs)
         await redis.xgroup('DELCONSUMER', stream, INTAKE_GROUP, name);
