@@ -28,11 +28,13 @@ export function createDeliveryLog(
   const lastWritten = new Map<string, number>();
   return {
     record(tracker, outcome) {
-      const at = now().toISOString();
+      const date = now();
       const slot = `${tracker}|${outcome}`;
-      const second = Math.floor(Date.parse(at) / 1000);
+      const second = Math.floor(date.getTime() / 1000);
       if (lastWritten.get(slot) === second) return;
       lastWritten.set(slot, second);
+      // Formatted only when written: once a second, not on every delivery.
+      const at = date.toISOString();
       const fields = VERIFIED.has(outcome)
         ? { lastAt: at, lastOutcome: outcome, lastVerifiedAt: at }
         : { lastAt: at, lastOutcome: outcome };
