@@ -14,6 +14,8 @@ export interface ContentMatch {
 
 const NUMBERED = /^\s*(?:\(?\d{1,2}\s*[.):-]|\d{1,2}(?=\s+[A-Za-z])|step\s*\d+\b)/i;
 const BULLET = /^\s*[-*•]\s+\S/;
+/** "Step 2 add an item": a marker the shared list markers do not know (in a criteria list it would be words). */
+const STEP_MARKER = /^step\s*\d+\s*[.):-]?\s*/i;
 
 const VERB_STEMS =
   'open|click|double-click|right-click|navigate|visit|browse|load|reload|refresh|select|choose|type|enter|press|tap|run|start|launch|restart|install|uninstall|create|add|delete|remove|drag|close|change|edit|save|copy|paste|try|tri|use|execute|call|compile|download|upload|log|sign|switch|toggle|enable|disable|check|uncheck|import|export|configure|pull|push|mount|attach|invoke|submit|scroll|hover|move|resize|insert|rename|search|view|apply|connect|disconnect|exit|quit|update|upgrade|downgrade|boot|reboot|deploy|generate|expand|collapse|share|publish|comment|like|follow|play|stop|pause|zoom|print|mark|fill|login|logout|access|request|redirect|rotat|receiv|post|send|link|point|specify|modify|debug|build|make|set|put|hit|go|do|write';
@@ -164,7 +166,7 @@ function stepList(entries: Entry[]): ContentMatch | undefined {
     if (!a || !b) continue;
     const listed =
       (NUMBERED.test(a.text) || BULLET.test(a.text)) && (NUMBERED.test(b.text) || BULLET.test(b.text));
-    const action = [a, b].some((e) => ACTION_START.test(stripListMarker(e.text)));
+    const action = [a, b].some((e) => ACTION_START.test(stripListMarker(e.text).replace(STEP_MARKER, '')));
     if (listed && action) return { line: a.line, excerpt: a.text };
   }
   return undefined;
