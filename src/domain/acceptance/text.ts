@@ -65,7 +65,9 @@ export function headingCandidate(line: string): HeadingCandidate | undefined {
   }
   const colon = /^([A-Za-z][\w '()/&-]{0,48}?)\s*:(?!\/)([\s\S]*)$/.exec(trimmed);
   if (colon) return { label: (colon[1] ?? '').trim(), rest: (colon[2] ?? '').trim(), explicit: false };
-  return { label: trimTrailing(trimmed, '.:').trim(), rest: '', explicit: false };
+  const label = trimTrailing(trimmed, '.:').trim();
+  // Without markup or colon a number is data ("Version 3", "Build identifier 20240601"), not a numbered heading.
+  return /\d$/.test(label) ? undefined : { label, rest: '', explicit: false };
 }
 
 function splitColon(text: string): { label: string; rest: string } {

@@ -21,4 +21,21 @@ describe('bug reports an earlier version misread', () => {
       ),
     ).toEqual(['missing-steps-to-reproduce']);
   });
+
+  it.each([
+    ['a last line', '1. Open the cart\n2. Click Pay\nNothing happens.\nIt should show a receipt.\nVersion 3'],
+    [
+      'a line in prose',
+      '1. Open the cart\n2. Click Pay\nVersion 3\nNothing happens.\nIt should show a receipt.',
+    ],
+    [
+      'a build number',
+      '1. Open the cart\n2. Click Pay\nNothing happens.\nIt should show a receipt.\nBuild identifier 20240601',
+    ],
+  ])(
+    'a bare "Version 3" as %s is the environment, not an empty Environment heading',
+    (_label, description) => {
+      expect(names(description)).toEqual([]);
+    },
+  );
 });
