@@ -58,7 +58,8 @@ const settings = {
 export const OverrideSchema = Type.Object({
   /** Jira project key or Trello board id/key this override applies to. */
   containerKey: Type.String({ minLength: 1 }),
-  label: Type.Optional(settings.label),
+  /** No default here: an override without a label keeps the global one. */
+  label: Type.Optional(LabelName()),
   gate: Type.Optional(Type.Array(Type.String())),
   vagueWords: Type.Optional(Type.Array(Type.String())),
   /** Merged over the global templates by name. */
