@@ -69,28 +69,30 @@ describe('acceptance rules', () => {
     expect(resolveTemplate(parseAcceptanceRules({}), { type }).name).toBe(name);
   });
 
-  const rules = parseAcceptanceRules({
-    gate: ['Ready for dev'],
-    overrides: [
-      {
-        containerKey: 'OPS',
-        label: 'ops-needs-ac',
-        gate: [],
-        vagueWords: ['asap'],
-        types: { task: 'ops-task' },
-        templates: {
-          'ops-task': {
-            sections: [{ key: 'definition-of-done', heading: 'Definition of done', criteria: true }],
+  // Parsed in each test: a rules file that stops parsing fails these tests, not the loading of the file.
+  const opsRules = () =>
+    parseAcceptanceRules({
+      gate: ['Ready for dev'],
+      overrides: [
+        {
+          containerKey: 'OPS',
+          label: 'ops-needs-ac',
+          gate: [],
+          vagueWords: ['asap'],
+          types: { task: 'ops-task' },
+          templates: {
+            'ops-task': {
+              sections: [{ key: 'definition-of-done', heading: 'Definition of done', criteria: true }],
+            },
           },
         },
-      },
-    ],
-  });
+      ],
+    });
 
   it('applies a per-project override by container key', () => {
-    const ops = resolveTemplate(rules, { type: 'Task', containerKey: 'OPS' });
+    const ops = resolveTemplate(opsRules(), { type: 'Task', containerKey: 'OPS' });
     expect(ops).toMatchObject({ name: 'ops-task', label: 'ops-needs-ac', gate: [], vagueWords: ['asap'] });
-    const other = resolveTemplate(rules, { type: 'Task', containerKey: 'WEB' });
+    const other = resolveTemplate(opsRules(), { type: 'Task', containerKey: 'WEB' });
     expect(other).toMatchObject({
       name: 'task',
       label: 'needs-acceptance-criteria',
@@ -99,7 +101,7 @@ describe('acceptance rules', () => {
   });
 
   it('checks a Definition-of-done list configured for tasks', () => {
-    const ops = resolveTemplate(rules, { type: 'Task', containerKey: 'OPS' });
+    const ops = resolveTemplate(opsRules(), { type: 'Task', containerKey: 'OPS' });
     const bare = checkItem({ title: 'Rotate keys', description: 'Rotate the API keys.' }, ops);
     expect(bare.findings.map((f) => f.name)).toEqual(['missing-definition-of-done']);
     const done = checkItem(
@@ -113,7 +115,7 @@ describe('acceptance rules', () => {
   });
 
   it('passes any item whose type has no template', () => {
-    const epic = resolveTemplate(rules, { type: 'Epic' });
+    const epic = resolveTemplate(opsRules(), { type: 'Epic' });
     expect(checkItem({ title: 'x', description: '' }, epic)).toEqual({
       ok: true,
       template: 'none',
@@ -123,11 +125,11 @@ describe('acceptance rules', () => {
   });
 
   it('resolves a type without a template to no requirements at all', () => {
-    expect(resolveTemplate(rules, { type: 'Epic' })).toEqual({
+    expect(resolveTemplate(opsRules(), { type: 'Epic' })).toEqual({
       name: 'none',
       label: 'needs-acceptance-criteria',
       gate: ['Ready for dev'],
-      vagueWords: rules.vagueWords,
+      vagueWords: opsRules().vagueWords,
       storySentence: false,
       sections: [],
     });
@@ -159,7 +161,7 @@ describe('acceptance rules', () => {
   });
 
   it('blocks a gated status only for failing items, ignoring case', () => {
-    const story = resolveTemplate(rules, { type: 'Story' });
+    const story = resolveTemplate(opsRules(), { type: 'Story' });
     expect(gateBlocks(story, false, 'ready for DEV')).toBe(true);
     expect(gateBlocks(story, true, 'Ready for dev')).toBe(false);
     expect(gateBlocks(story, false, 'In progress')).toBe(false);
