@@ -102,11 +102,7 @@ export function parseAcceptanceRules(input: unknown): AcceptanceRules {
 function defaultTemplatesIn(holder: unknown): void {
   if (!isRecord(holder) || !isRecord(holder.templates)) return;
   for (const [name, template] of Object.entries(holder.templates)) {
-    const filled = Value.Default(TemplateSchema, template);
-    if (isRecord(filled)) {
-      for (const section of asArray(filled.sections)) Value.Default(SectionSchema, section);
-    }
-    holder.templates[name] = filled;
+    holder.templates[name] = Value.Default(TemplateSchema, template);
   }
 }
 
