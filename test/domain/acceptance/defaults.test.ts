@@ -65,6 +65,26 @@ describe('the shipped templates', () => {
     expect(resolveTemplate(rules, { type }).name).toBe(name);
   });
 
+  it.each([
+    ['Story', ['missing-user-story: error', 'missing-acceptance-criteria: error']],
+    [
+      'Bug',
+      [
+        'missing-steps-to-reproduce: error',
+        'missing-expected: error',
+        'missing-actual: error',
+        'missing-environment: warning',
+      ],
+    ],
+    ['Task', []],
+    ['Epic', []],
+  ])('an empty %s is told what its type requires (docs/acceptance.md)', (type, expected) => {
+    const verdict = checkItem({ title: 'Cart', description: '' }, resolveTemplate(rules, { type }));
+
+    expect(verdict.findings.map((f) => `${f.name}: ${f.severity}`)).toEqual(expected);
+    expect(verdict.ok).toBe(expected.length === 0);
+  });
+
   it('/ac template on an empty bug report writes every section with its placeholder', () => {
     const bug = resolveTemplate(rules, { type: 'Bug' });
     const verdict = checkItem({ title: 'Export', description: '' }, bug);
