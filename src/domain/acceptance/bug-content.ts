@@ -7,15 +7,10 @@ import { stripListMarker } from './text.ts';
  */
 export type ContentKind = 'steps' | 'expected' | 'actual' | 'environment';
 
-export interface ContentMatch {
-  line?: number;
-  excerpt: string;
-}
-
-const NUMBERED = /^\s*(?:\(?\d{1,2}\s*[.):-]|\d{1,2}(?=\s+[A-Za-z])|step\s*\d+\b)/i;
-const BULLET = /^\s*[-*•]\s+\S/;
-/** "Step 2 add an item": a marker the shared list markers do not know (in a criteria list it would be words). */
-const STEP_MARKER = /^step\s*\d+\s*[.):-]?\s*/i;
+const NUMBERED = /^(?:\(?\d{1,2}\s*[.):-]|\d{1,2}(?=\s+[A-Za-z])|step\s*\d+\b)/i;
+const BULLET = /^[-*•]\s+\S/;
+/** "Step 2 add an item", "2 - add an item": markers the shared list markers do not know (in criteria they are words). */
+const STEP_MARKER = /^(?:step\s*)?\d+\s*[.):-]?\s*/i;
 
 const VERB_STEMS =
   'open|click|double-click|right-click|navigate|visit|browse|load|reload|refresh|select|choose|type|enter|press|tap|run|start|launch|restart|install|uninstall|create|add|delete|remove|drag|close|change|edit|save|copy|paste|try|tri|use|execute|call|compile|download|upload|log|sign|switch|toggle|enable|disable|check|uncheck|import|export|configure|pull|push|mount|attach|invoke|submit|scroll|hover|move|resize|insert|rename|search|view|apply|connect|disconnect|exit|quit|update|upgrade|downgrade|boot|reboot|deploy|generate|expand|collapse|share|publish|comment|like|follow|play|stop|pause|zoom|print|mark|fill|login|logout|access|request|redirect|rotat|receiv|post|send|link|point|specify|modify|debug|build|make|set|put|hit|go|do|write';
@@ -31,91 +26,87 @@ const IMPERATIVE = new RegExp(`${ACTION_START.source}\\S*\\s+\\S`, 'i');
 const KEY_VALUE = /^[\w .()/-]{1,40}:\s/;
 
 const STEPS_PHRASE =
-  /\b(?:steps? to (?:reproduce|recreate)|to (?:reproduce|recreate)|how to (?:reproduce|recreate)|reproduc(?:e|ible|ed) (?:with|by|using|it|this|the)|str\s*:|repro(?:duction)?(?: steps)?\s*:|test ?case|do the following|try the following|run the following|following steps|following code|the code below|below code|sample code|example code)\b/i;
+  /\b(?:to (?:reproduce|recreate)|reproduc(?:e|ible|ed) (?:with|by|using|it|this|the)|test ?case|do the following|try the following|run the following|following steps|following code|the code below|below code|sample code|example code)\b|\b(?:str|repro(?:duction)?(?: steps)?)\s*:/i;
 /** "when I click ...", "if you then run ...": an action the reader can repeat (not "when a user ...", not "when I last ..."). */
 const STEPS_CONDITION = new RegExp(
   `\\b(?:when|whenever|if|after|once|as soon as)\\s+(?:i|you|we)\\s+(?:(?:then|first|just|also|now|try to|tried to|attempt to)\\s+)?(?:${VERB})\\b`,
   'i',
 );
 const SHELL =
-  /^\s*(?:\$|#|>|[\w.-]+@[\w.-]+[:~$#]+)\s*(?:sudo\s+)?(?:docker|git|curl|npm|make|go|cd|ls|cat|echo|mkdir|run|apt|yum|pip|java|python|node|\.\/)\b/i;
+  /^(?:\$|#|>|[\w.-]+@[\w.-]+[:~$#]+)\s*(?:sudo\s+)?(?:docker|git|curl|npm|make|go|cd|ls|cat|echo|mkdir|run|apt|yum|pip|java|python|node|\.\/)\b/i;
 const NEGATED_STEPS =
-  /\b(?:can(?:no|')?t|cannot|unable to|not able to|couldn'?t|could not|didn'?t|did not|no way to|don'?t know how to)\s+(?:re-?create|reproduce|repro|recreate)\b|\b(?:not reproducible|no steps|(?:unsure|not sure) how to (?:reproduce|repro|recreate)|(?:don'?t|do not) have (?:any )?steps)\b/i;
+  /\b(?:can(?:no|')?t|cannot|unable to|not able to|couldn'?t|could not|didn'?t|did not|no way to|don'?t know how to)\s+(?:re-?create|reproduce|repro)\b|\b(?:not reproducible|no steps|(?:unsure|not sure) how to (?:reproduce|repro|recreate)|(?:don'?t|do not) have (?:any )?steps)\b/i;
 
 /** "doesn't" also arrives as "doesn t" (some trackers' exports replace apostrophes). */
 const NT = "n['’ ]?t";
-const EXPECTED = new RegExp(
-  [
-    '(?<!(?:as|is|was|are|were|and|not) )expect(?:ed|s|ing|ation)?',
-    `should(?:${NT}| not)?`,
-    'supposed to',
-    'ought to',
-    '(?<!\\b(?:use|using|used|uses)\\b[^.]*)instead of(?! \\w+ing\\b)',
-    'rather than',
-    'suggestion',
-    `(?<!\\b(?:i|we) )must(?:${NT}| not)?(?![-\\w]|\\s+have\\b)`,
-    'would (?:expect|like|prefer|have|want)',
-    'would be (?:nice|better|good|great|preferable|ideal|expected|correct|useful|helpful)',
-    'it would be',
-    "it['’]?d be",
-    "i['’ ]?d (?:like|prefer|expect)",
-    'want(?:ed)? (?:it|to be|the)',
-    '(?:i|we) would like',
-    'desired',
-    'ideally',
-    'correct (?:behaviou?r|result|way)',
-    '(?:needs?|has|have) to be',
-    'better (?:to|if|way)',
-    "we['’ ]?d better",
-    'propos\\w*',
-    'feature request\\w*',
-    'prefer(?:red|able)?',
-    'consider \\w+ing',
-    'perhaps',
-  ].join('|'),
-  'i',
-);
-const EXPECTED_LINE = new RegExp(`\\b(?:${EXPECTED.source})\\b`, 'i');
+const EXPECTED = [
+  '(?<!(?:as|is|was|are|were|and|not) )expect(?:ed|s|ing|ation)?',
+  `should(?:${NT}| not)?`,
+  'supposed to',
+  'ought to',
+  '(?<!\\b(?:use|using|used|uses)\\b[^.]*)instead of(?! \\w+ing\\b)',
+  'rather than',
+  'suggestion',
+  `(?<!\\b(?:i|we) )must(?:${NT}| not)?(?![-\\w]|\\s+have\\b)`,
+  'would (?:expect|like|prefer|have|want)',
+  'would be (?:nice|better|good|great|preferable|ideal|expected|correct|useful|helpful)',
+  'it would be',
+  "it['’]?d be",
+  "i['’ ]?d (?:like|prefer|expect)",
+  'want(?:ed)? (?:it|to be|the)',
+  '(?:i|we) would like',
+  'desired',
+  'ideally',
+  'correct (?:behaviou?r|result|way)',
+  '(?:needs?|has|have) to be',
+  'better (?:to|if|way)',
+  "we['’ ]?d better",
+  'propos\\w*',
+  'feature request\\w*',
+  'prefer(?:red|able)?',
+  'consider \\w+ing',
+  'perhaps',
+].join('|');
+const EXPECTED_LINE = new RegExp(`\\b(?:${EXPECTED})\\b`, 'i');
 /**
  * Lines where "expected"/"should" belong to someone else's words: program output (error lines, test assertions
  * "got X, expected Y"), questions to the reader, and remarks about the report itself.
  */
 const NOT_EXPECTATION =
-  /\b(?:should|must|needs? to) be (?:fixed|refactored|rewritten|dropped|investigated|backported|reviewed)\b|\bshould (?:be (?:easy|simple|trivial|straightforward|possible|noted|enough)|probably|also note)\b|FATA\[|^\s*Message:|^\W*(?:uncaught\s+)?(?:exception|error|fatal|warning)\b[^:]{0,40}:|\binstead of (?:the )?(?:expected|correct|desired|right|proper|intended) (?:results?|outputs?|behaviou?r|values?|text|page)\b|\bgot\b[^.]*\bexpected\b|\bexpected\b[^.]*\bgot\b|\b(?:should|would|can|could) (?:i|we)\b(?:[^.]|\.(?=\S))*\?|\bis (?:this|that|it) expected\b|\b(?:would|'d) like to (?:know|report|ask|mention|point out|add|note|say)\b|\b(?:if|whether) (?:i|you|we)['’ ]?d like\b/i;
+  /\b(?:should|must|needs? to) be (?:fixed|refactored|rewritten|dropped|investigated|backported|reviewed)\b|\bshould (?:be (?:easy|simple|trivial|straightforward|possible|noted|enough)|probably|also note)\b|FATA\[|^Message:|^\W*(?:uncaught\s+)?(?:exception|error|fatal|warning)\b[^:]{0,40}:|\binstead of (?:the )?(?:expected|correct|desired|right|proper|intended) (?:results?|outputs?|behaviou?r|values?|text|page)\b|\bgot\b[^.]*\bexpected\b|\bexpected\b[^.]*\bgot\b|\b(?:should|would|can|could) (?:i|we)\b(?:[^.]|\.(?=\S))*\?|\bis (?:this|that|it) expected\b|\b(?:would|'d) like to (?:know|report|ask|mention|point out|add|note|say)\b|\b(?:if|whether) (?:i|you|we)['’ ]?d like\b/i;
 /** Names of exceptions and errors in program output ("NullPointerException", "TypeError"), not the word "error". */
 const ERROR_NAME = /\b[\w.]*[a-z](?:Exception|Error)\b/;
 
 const ACTUAL =
-  /\b(?:crash\w*|error\w*|exception\w*|fail\w*|hang\w*|freez\w*|broken|break\w*|wrong|incorrect\w*|instead|nothing happens|no longer|doesn'?t|does not|don'?t|didn'?t|did not|isn'?t|is not|aren'?t|are not|wasn'?t|was not|can'?t|cannot|could not|couldn'?t|unable|won'?t|will not|missing|blank|empty|ignor\w*|returns?|returned|shows?|showed|shown|displays?|displayed|appears?|appeared|gets?|got|happens|happened|results? in|causes?|caused|only|still|stuck|leak\w*|slow\w*|problem|issue|bug|warning|not working|lost|disappear\w*|stops?|stopped|throws?|thrown|breaks?|mismatch|unexpected\w*|invalid|timeout|timed out|denied|refus\w*|reject\w*|duplicate\w*|never|becomes?|became|reads|looks|seems?|seemed|(?:i|we|you) (?:see|saw|get|noticed?|observed?)|observe|forgets?|forgotten|allows?|allowed|lets|keeps?|kept|takes?|took|too (?:long|big|large|small|slow|much|many)|without|currently|no response|responds?|resets?|jumps?|flickers?|blocks?|blocked|ends? up|(?:is|are|was|were) (?:still |now |always |not )?(?:shown|displayed|visible|enabled|disabled|set|used|lost|gone|greyed|grayed|truncated|cut|clipped|misplaced|misaligned|overlapping|selected|ignored))\b/i;
+  /\b(?:crash\w*|error\w*|exception\w*|fail\w*|hang\w*|freez\w*|broken|break\w*|wrong|incorrect\w*|instead|nothing happens|no longer|doesn'?t|does not|don'?t|didn'?t|did not|isn'?t|is not|aren'?t|are not|wasn'?t|was not|can'?t|cannot|could not|couldn'?t|unable|won'?t|will not|missing|blank|empty|ignor\w*|returns?|returned|shows?|showed|shown|displays?|displayed|appears?|appeared|gets?|got|happens|happened|results? in|causes?|caused|only|still|stuck|leak\w*|slow\w*|problem|issue|bug|warning|not working|lost|disappear\w*|stops?|stopped|throws?|thrown|mismatch|unexpected\w*|invalid|timeout|timed out|denied|refus\w*|reject\w*|duplicate\w*|never|becomes?|became|reads|looks|seems?|seemed|(?:i|we|you) (?:see|saw|get|noticed?|observed)|observe|forgets?|forgotten|allows?|allowed|lets|keeps?|kept|takes?|took|too (?:long|big|large|small|slow|much|many)|without|currently|no response|responds?|resets?|jumps?|flickers?|blocks?|blocked|ends? up|(?:is|are|was|were) (?:still |now |always |not )?(?:shown|displayed|visible|enabled|disabled|set|used|lost|gone|greyed|grayed|truncated|cut|clipped|misplaced|misaligned|overlapping|selected|ignored))\b/i;
 
 const ENVIRONMENT =
-  /\b(?:version|build identifier|build id|user-agent|user agent|windows|mac ?os|os x|linux|ubuntu|debian|fedora|centos|android|ios|iphone|ipad|chrome|firefox|safari|edge|internet explorer|kernel|jdk|jre|java\.version|eclipse\.buildid|platform|device)\b|\bv?\d+\.\d+(?:\.\d+)*\b/i;
+  /\b(?:version|build identifier|build id|user-agent|user agent|windows|mac ?os|os x|linux|ubuntu|debian|fedora|centos|android|ios|iphone|ipad|chrome|firefox|safari|edge|internet explorer|kernel|jdk|jre|java\.version|eclipse\.buildid|platform|device)\b|\bv?\d+\.\d+\b/i;
 
 /** What people leave under a heading when they have nothing to say. */
 const STAND_IN = /^(?:n\/?a|none|unknown|tbd|always|sometimes|didn'?t try|-|\?)\.?$/i;
 
-const STACK = /^\s*(?:at\s+[\w$.<>]+\(|\.\.\.\s*\d+\s+more|[\w$]+(?:\.[\w$]+)+(?:Exception|Error)\b)/;
+const STACK = /^(?:at\s+[\w$.<>]+\(|[\w$]+(?:\.[\w$]+)+(?:Exception|Error)\b)/;
 
 /**
- * Where the description (or title) shows content of this kind; undefined when it does not. A title counts for
+ * Whether the description (or title) shows content of this kind. A title counts for
  * the actual result and the environment ("Crash on save in Firefox 127") but not for the expected result:
  * the human coders of real reports agreed with that for 76 % of titles stating a symptom and only 29 % of
  * titles saying what "should" happen, which mostly name a wish, not the behaviour the reporter expected.
  */
-export function findContent(kind: ContentKind, title: string, entries: Entry[]): ContentMatch | undefined {
+export function findContent(kind: ContentKind, title: string, entries: Entry[]): boolean {
   const prose = entries.filter((entry) => !STACK.test(entry.text));
   switch (kind) {
     case 'steps':
       return findSteps(prose);
     case 'expected':
-      return firstMatch(
-        prose.filter((entry) => !NOT_EXPECTATION.test(entry.text) && !ERROR_NAME.test(entry.text)),
-        EXPECTED_LINE,
+      return prose.some(
+        ({ text }) => !NOT_EXPECTATION.test(text) && !ERROR_NAME.test(text) && EXPECTED_LINE.test(text),
       );
     case 'actual':
-      return firstMatch(prose.filter(isObservation), ACTUAL) ?? titleMatch(title, ACTUAL);
+      return prose.some((entry) => isObservation(entry) && ACTUAL.test(entry.text)) || ACTUAL.test(title);
     case 'environment':
-      return firstMatch(prose, ENVIRONMENT) ?? titleMatch(title, ENVIRONMENT);
+      return prose.some((entry) => ENVIRONMENT.test(entry.text)) || ENVIRONMENT.test(title);
   }
 }
 
@@ -125,8 +116,7 @@ export function hasSectionContent(kind: ContentKind, items: Entry[]): boolean {
     .map((item) => stripListMarker(item.text))
     .filter((text) => /[A-Za-z]/.test(text) && !STAND_IN.test(text));
   if (kind !== 'steps') return texts.length > 0;
-  if (texts[0] !== undefined && NEGATED_STEPS.test(texts[0])) return false;
-  return texts.some((text) => text.split(/\s+/).length >= 3);
+  return !NEGATED_STEPS.test(texts[0] ?? '') && texts.some((text) => text.split(/\s+/).length >= 3);
 }
 
 /** Whether two parts say the same words (endings aside): an expected result copied from the actual one. */
@@ -143,61 +133,41 @@ export function restates(a: Entry[], b: Entry[]): boolean {
     );
   const x = words(a);
   const y = words(b);
-  return x.size > 0 && x.size === y.size && [...x].every((w) => y.has(w));
+  return x.size === y.size && [...x].every((w) => y.has(w));
 }
 
-function findSteps(entries: Entry[]): ContentMatch | undefined {
+function findSteps(entries: Entry[]): boolean {
   const negated = entries.find((entry) => NEGATED_STEPS.test(entry.text));
-  const usable = negated ? entries.filter((entry) => entry !== negated) : entries;
+  const usable = entries.filter((entry) => entry !== negated);
   return (
-    stepList(usable) ??
-    firstMatch(usable, STEPS_PHRASE) ??
-    imperatives(usable, 2) ??
-    firstMatch(usable, STEPS_CONDITION) ??
-    shellCommand(usable)
+    stepList(usable) ||
+    usable.some(({ text }) => STEPS_PHRASE.test(text) || STEPS_CONDITION.test(text) || SHELL.test(text)) ||
+    imperatives(usable, 2)
   );
 }
 
-/** Two or more list lines in a row, at least one of them an action ("1 Open the menu", "- click Save"). */
-function stepList(entries: Entry[]): ContentMatch | undefined {
-  for (let i = 0; i + 1 < entries.length; i++) {
-    const a = entries[i];
-    const b = entries[i + 1];
-    if (!a || !b) continue;
-    const listed =
-      (NUMBERED.test(a.text) || BULLET.test(a.text)) && (NUMBERED.test(b.text) || BULLET.test(b.text));
-    const action = [a, b].some((e) => ACTION_START.test(stripListMarker(e.text).replace(STEP_MARKER, '')));
-    if (listed && action) return { line: a.line, excerpt: a.text };
-  }
-  return undefined;
+/** Two list lines in a row, at least one of them an action ("1 Open the menu", "- click Save"). */
+function stepList(entries: Entry[]): boolean {
+  const listed = ({ text }: Entry) => NUMBERED.test(text) || BULLET.test(text);
+  const action = ({ text }: Entry) => ACTION_START.test(stripListMarker(text).replace(STEP_MARKER, ''));
+  return entries.some((b, i) => {
+    const a = entries[i - 1];
+    return a !== undefined && listed(a) && listed(b) && (action(a) || action(b));
+  });
 }
 
-function imperatives(entries: Entry[], min: number): ContentMatch | undefined {
+function imperatives(entries: Entry[], min: number): boolean {
   let total = 0;
   for (const entry of entries) {
     const sentences = stripListMarker(entry.text).split(/(?<=[.!?])\s+|,\s*then\s+|\s+and then\s+/i);
     if (KEY_VALUE.test(entry.text)) continue;
-    total += sentences.filter((sentence) => IMPERATIVE.test(sentence.trim())).length;
-    if (total >= min) return { line: entry.line, excerpt: entry.text };
+    total += sentences.filter((sentence) => IMPERATIVE.test(sentence)).length;
+    if (total >= min) return true;
   }
-  return undefined;
-}
-
-function shellCommand(entries: Entry[]): ContentMatch | undefined {
-  const entry = entries.find((e) => SHELL.test(e.text));
-  return entry && { line: entry.line, excerpt: entry.text };
+  return false;
 }
 
 /** A sentence that states what should happen is not a report of what happens ("you should get an error"). */
 function isObservation(entry: Entry): boolean {
   return !EXPECTED_LINE.test(entry.text) || /\b(?:but|however|instead|although|though)\b/i.test(entry.text);
-}
-
-function firstMatch(entries: Entry[], pattern: RegExp): ContentMatch | undefined {
-  const entry = entries.find((e) => pattern.test(e.text));
-  return entry && { line: entry.line, excerpt: entry.text };
-}
-
-function titleMatch(title: string, pattern: RegExp): ContentMatch | undefined {
-  return pattern.test(title) ? { excerpt: title } : undefined;
 }
