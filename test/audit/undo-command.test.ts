@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { createJobTrackers } from '../../src/audit/job-audit.ts';
-import { docToPlainText } from '../../src/domain/doc.ts';
+import { findLastChange } from '../../src/audit/undo.ts';
+import { doc, docToPlainText, paragraph } from '../../src/domain/doc.ts';
 import type { CommentEvent } from '../../src/domain/job-requests.ts';
+import { TrackerError } from '../../src/errors.ts';
 import type { CommandContext } from '../../workers/commands/command-executor.ts';
 import { undoCommand } from '../../workers/commands/undo-command.ts';
 import { testRedis, uniquePrefix } from '../helpers/redis.ts';
@@ -53,5 +55,126 @@ describe('/undo', () => {
       command: '/undo',
       actor: { displayName: 'Ana' },
     });
+  });
+});
+
+const ticket7 = { kind: 'url', url: 'https://help.example.test/t/7', title: 'Ticket 7: slow' } as const;
+
+/**
+ * One job of the service wrote every kind of change to a fresh item; `/undo` (as the job `undo-job`, in dry run
+ * when asked) answers with the reply a commenter reads. `fail` makes the tracker refuse one kind of write.
+ */
+async function undoAfterEveryKindOfChange(options: { dryRun?: boolean; fail?: 'removeLink' } = {}) {
+  const key = `UND-${options.dryRun ? 'dry' : (options.fail ?? 'all')}`;
+  const subject = memoryItem(key, {
+    fields: { Impact: 1 },
+    links: [{ target: ticket7, type: 'relates', direction: 'outward' }],
+  });
+  const memory = createMemoryTracker([subject]);
+  memory.comments.set(`${subject.ref.id}/sprint-note`, { id: 'c9', text: 'Carried over from sprint 3' });
+  const tracker = options.fail
+    ? {
+        ...memory,
+        [options.fail]: async () => {
+          throw new TrackerError('forbidden', 'jira', 'You do not have permission to link issues', {
+            status: 403,
+          });
+        },
+      }
+    : memory;
+  const audit = createRedisAuditStore({ redis, keyPrefix: uniquePrefix('undo'), retentionDays: 400 });
+  const job = createJobTrackers(
+    { id: 'job-1', name: 'triage', data: {} },
+    { audit, config: { dryRun: false } },
+  );
+  const written = job.audited(memory);
+  await written.setNumberFields(subject.ref, { Impact: 5 }, { createMissing: false });
+  await written.setLabel(subject.ref, 'needs-triage', true);
+  await written.addLink(
+    subject.ref,
+    { kind: 'url', url: 'https://help.example.test/t/42', title: 'Ticket 42: export fails' },
+    'relates',
+  );
+  await written.removeLink(subject.ref, ticket7);
+  await written.upsertComment(subject.ref, 'acceptance-status', doc(paragraph('Fails its template')));
+  await written.deleteOwnComment(subject.ref, 'sprint-note');
+  await written.moveTo(subject.ref, 'In Progress');
+  await written.setDescription(subject.ref, 'As a user I want exports');
+
+  const undoEvent = { ...event, item: subject.ref };
+  const undoJob = createJobTrackers(
+    { id: 'undo-job', name: 'run-commands', data: { event: undoEvent, dryRun: options.dryRun } },
+    { audit, config: { dryRun: false } },
+  );
+  const context = {
+    event: undoEvent,
+    audit,
+    jobId: 'undo-job',
+    dryRun: undoJob.dryRun,
+    tracker: () => undoJob.audited(tracker),
+  };
+  const reply = await undoCommand.run(
+    { name: 'undo', args: '' } as never,
+    context as unknown as CommandContext,
+  );
+  const lines = docToPlainText({ blocks: reply }).split('\n');
+  return { lines, item: memory.items.get(subject.ref.id)!, memory, audit, ref: subject.ref };
+}
+
+describe('/undo of a change of every kind', () => {
+  it('restores each write and names it as the commenter knows it', async () => {
+    const { lines, item, memory, ref } = await undoAfterEveryKindOfChange();
+
+    expect(lines[0]).toMatch(/^Restored the service's last change \(triage, \d{4}-\d\d-\d\dT[\d:.]+Z\):$/);
+    expect(lines.slice(1)).toEqual([
+      '- description',
+      '- status (back to To Do)',
+      '- comment (sprint-note)',
+      '- comment (acceptance-status)',
+      '- link to Ticket 7: slow',
+      '- link to Ticket 42: export fails',
+      '- label needs-triage',
+      '- fields Impact',
+      'Write /undo again to redo it.',
+    ]);
+    expect(item).toMatchObject({
+      fields: { Impact: 1 },
+      labels: [],
+      links: [{ target: ticket7 }],
+      status: { name: 'To Do' },
+      description: 'As a user I want things',
+    });
+    expect(memory.comments.has(`${ref.id}/acceptance-status`)).toBe(false);
+    expect(memory.comments.get(`${ref.id}/sprint-note`)?.text).toBe('Carried over from sprint 3');
+  });
+
+  it('a dry run says what it would restore and changes nothing; the change can still be undone', async () => {
+    const { lines, item, audit, ref } = await undoAfterEveryKindOfChange({ dryRun: true });
+
+    expect(lines[0]).toMatch(/^Dry run: would restore the service's last change \(triage, .+\):$/);
+    expect(lines).toContain('- label needs-triage');
+    expect(item).toMatchObject({
+      fields: { Impact: 5 },
+      labels: ['needs-triage'],
+      status: { name: 'In Progress' },
+    });
+    expect(await findLastChange(audit, ref)).toHaveLength(8);
+  });
+
+  it('a write the tracker refuses is listed with its reason; the others are restored', async () => {
+    const { lines, item } = await undoAfterEveryKindOfChange({ fail: 'removeLink' });
+
+    expect(lines).toContain('- label needs-triage');
+    expect(lines).not.toContain('- link to Ticket 42: export fails');
+    expect(lines.slice(-3)).toEqual([
+      'Could not restore:',
+      '- link to Ticket 42: export fails: You do not have permission to link issues',
+      'Write /undo again to redo it.',
+    ]);
+    expect(item.links.map((link) => link.target.title).sort()).toEqual([
+      'Ticket 42: export fails',
+      'Ticket 7: slow',
+    ]);
+    expect(item.labels).toEqual([]);
   });
 });

@@ -18,6 +18,8 @@ function describe(entry: AuditEntry): string {
       return `comment (${String(target.purpose)})`;
     case 'moveTo':
       return `status (back to ${String(before)})`;
+    case 'setDescription':
+      return 'description';
     default:
       return entry.operation;
   }
