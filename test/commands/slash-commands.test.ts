@@ -15,6 +15,7 @@ beforeAll(async () => {
     people: [
       { accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' },
       { accountId: 'carl', displayName: 'Carl Customer', email: 'carl@example.test' },
+      { accountId: 'bea', displayName: 'Bea Builder', email: 'bea@example.test' },
     ],
     projects: [
       { key: 'APP', name: 'App', editors: ['ada'] },
@@ -34,6 +35,18 @@ beforeAll(async () => {
       { projectKey: 'APP', summary: 'Monthly revenue report', issuetype: 'Story', reporter: 'ada' },
       { projectKey: 'HELP', summary: 'Invoices as CSV please', issuetype: 'Task', reporter: 'carl' },
       { projectKey: 'HELP', summary: 'Bank statements do not import', issuetype: 'Task', reporter: 'carl' },
+      // In the sprint from the start, under issue security levels: not everyone may see them.
+      ...[
+        { summary: 'Payroll export for HR', members: ['ada'] },
+        { summary: 'Salary bands page', members: ['ada', 'bea'] },
+      ].map(({ summary, members }) => ({
+        projectKey: 'APP',
+        summary,
+        issuetype: 'Story',
+        reporter: 'ada',
+        sprints: ['App Sprint 1'],
+        securityLevel: { name: 'HR only', members },
+      })),
     ],
   });
 }, 60_000);
@@ -118,6 +131,33 @@ describe('/score', () => {
       /^No inputs were set by hand\. Priority score /m,
     );
     expect(await command('ada', 'APP-4', '/score')).toMatch(/^Priority score \d+(\.\d+)? \(RICE\)/m);
+  });
+
+  it('rewrites the score field even when the score has not changed (someone typed over it)', async () => {
+    const first = await command('ada', 'APP-5', '/score');
+    const score = Number(/^Priority score (\d+(?:\.\d+)?) /m.exec(first)?.[1]);
+    expect(issue('APP-5').custom.customfield_10052).toBe(score);
+
+    stack.jira.act.editIssue({ as: 'ada', issue: 'APP-5', fields: { 'Priority score': 999 } });
+    await stack.jira.settled();
+    expect(issue('APP-5').custom.customfield_10052).toBe(999);
+
+    expect(await command('ada', 'APP-5', '/score')).toContain(`Priority score ${score} (RICE)`);
+    expect(issue('APP-5').custom.customfield_10052).toBe(score);
+
+    // The same holds for a clear with nothing to clear, and for inputs set again to the values they have.
+    const typedOver = async (body: string) => {
+      stack.jira.act.editIssue({ as: 'ada', issue: 'APP-5', fields: { 'Priority score': 999 } });
+      await stack.jira.settled();
+      const reply = await command('ada', 'APP-5', body);
+      return [
+        Number(/Priority score (\d+(?:\.\d+)?) /.exec(reply)?.[1]),
+        issue('APP-5').custom.customfield_10052,
+      ];
+    };
+    expect(await typedOver('/score clear')).toEqual([score, score]);
+    const [setScore] = await typedOver('/score impact=5');
+    expect(await typedOver('/score impact=5')).toEqual([setScore, setScore]);
   });
 
   it('answers an invalid use with what is wrong and how to use it, and changes nothing', async () => {
@@ -211,6 +251,22 @@ describe('/summary', () => {
     expect(await command('ada', 'APP-7', '/summary later')).toContain(
       'Unknown argument later. Use /summary or /summary post.',
     );
+  });
+
+  it('a preview lists only the items the commenter may see, and says how many it leaves out', async () => {
+    const everything = await command('ada', 'APP-7', '/summary');
+    expect(everything).toContain('Payroll export for HR');
+    expect(everything).toContain('Salary bands page');
+
+    const bea = await command('bea', 'APP-7', '/summary');
+    expect(bea).toContain('1 item you cannot see is left out of the lists.');
+    expect(bea).toContain('Salary bands page');
+    expect(bea).not.toContain('Payroll export for HR');
+
+    const carl = await command('carl', 'APP-7', '/summary');
+    expect(carl).toContain('2 items you cannot see are left out of the lists.');
+    expect(carl).not.toContain('Salary bands page');
+    expect(carl).not.toContain('Payroll export for HR');
   });
 });
 
