@@ -4,8 +4,8 @@ import { TrackerError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
 import type { ItemPermission, Tracker } from '../../src/trackers/tracker.ts';
-import type { JobContext } from '../../workers/job-context.ts';
 import { commenterPermissions } from '../../workers/commands/permissions.ts';
+import type { JobContext } from '../../workers/job-context.ts';
 import { testRedis, uniquePrefix } from '../helpers/redis.ts';
 
 /**
