@@ -6,6 +6,7 @@ import { type RedisProcess, startRedis } from '../../scripts/lib/redis-process.t
 import { fixtureText } from '../fixtures/index.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
 import { jiraHeaders } from '../helpers/sign.ts';
+import { parsePrometheus } from './admin/admin-client.ts';
 
 let redis: RedisProcess;
 let api: ApiHarness;
@@ -17,6 +18,7 @@ beforeAll(async () => {
   api = await startApiHarness({
     redisUrl: redis.url,
     logTo: { write: (line: string) => void lines.push(line) },
+    admin: {},
   });
 });
 afterAll(async () => {
@@ -48,4 +50,13 @@ it('answers 503 while Redis is down, acknowledges nothing, and accepts again onc
   expect(after.statusCode).toBe(202);
   await api.drain();
   expect(await api.queue.count()).toBe(1);
+  // The deliveries the queue could not take are counted (the count waited in memory for Redis).
+  const metrics = parsePrometheus((await api.app.inject({ method: 'GET', url: '/metrics' })).body);
+  const outcome = (name: string) =>
+    metrics.find((s) => s.name === 'refinery_webhook_deliveries_total' && s.labels.outcome === name)?.value;
+  expect([outcome('unavailable'), outcome('accepted')]).toEqual([1, 1]);
+  expect(
+    metrics.find((s) => s.name === 'refinery_webhook_rejected_total' && s.labels.reason === 'unavailable')
+      ?.value,
+  ).toBe(1);
 });

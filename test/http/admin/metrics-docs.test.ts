@@ -4,7 +4,8 @@ import { instrumentTracker } from '../../../src/metrics/instrumented-tracker.ts'
 import { createMemoryTracker, memoryItem } from '../../audit/memory-tracker.ts';
 import { fixture, fixtureText } from '../../fixtures/index.ts';
 import { type ApiHarness, startApiHarness } from '../../helpers/api-harness.ts';
-import { jiraHeaders } from '../../helpers/sign.ts';
+import { jiraHeaders, trelloHeaders } from '../../helpers/sign.ts';
+import { testConfig } from '../../helpers/test-config.ts';
 import { parsePrometheus } from './admin-client.ts';
 
 const SELF = 'service-account';
@@ -82,6 +83,36 @@ describe('GET /metrics', () => {
       1,
       undefined,
     ]);
+  });
+
+  it('counts deliveries to a tracker that is not configured, and the ones the queue could not take', async () => {
+    const bare = await startApiHarness({
+      admin: {},
+      config: testConfig({
+        TRELLO_API_KEY: undefined,
+        TRELLO_API_TOKEN: undefined,
+        TRELLO_API_SECRET: undefined,
+      }),
+    });
+    const body = fixtureText('trello/commentCard');
+    const answer = await bare.app.inject({
+      method: 'POST',
+      url: '/webhooks/trello',
+      payload: body,
+      headers: trelloHeaders(body),
+    });
+    await settle();
+    const response = await bare.app.inject({ method: 'GET', url: '/metrics' });
+    await bare.close();
+
+    expect(answer.statusCode).toBe(404);
+    const samples = parsePrometheus(response.body);
+    expect(
+      value(samples, 'refinery_webhook_deliveries_total', { tracker: 'trello', outcome: 'unconfigured' }),
+    ).toBe(1);
+    expect(
+      value(samples, 'refinery_webhook_rejected_total', { tracker: 'trello', reason: 'unconfigured' }),
+    ).toBe(1);
   });
 
   it('shows the intake backlog: deliveries accepted and not yet relayed to jobs', async () => {
