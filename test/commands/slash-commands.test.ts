@@ -88,6 +88,7 @@ describe('/help', () => {
     expect(reply).toContain('backlog-refinery commands');
     expect(rows.map((row) => row?.[0])).toEqual([
       '/help',
+      '/help score',
       '/ac',
       '/ac template',
       '/ac skip <reason>',
@@ -107,6 +108,38 @@ describe('/help', () => {
     for (const row of rows) expect(row?.[1]?.length).toBeGreaterThan(10);
     expect(reply).toContain(
       'Forms that work on this site: /score impact=4, @Backlog Refinery score impact=4. Commands in code',
+    );
+    expect(reply).toContain('/help score explains one command.');
+  });
+
+  it('explains one command, however its name is written', async () => {
+    for (const asked of ['/help score', '/help /Score', '@Backlog Refinery help score explain']) {
+      const reply = await command('ada', 'APP-1', asked);
+      // After the reply's header (whom it answers, the command) and before its footer.
+      expect(
+        reply
+          .split('\n')
+          .filter((line) => line !== '')
+          .slice(2, -1),
+      ).toEqual([
+        '/score: The priority score (RICE or WSJF): recompute it, set its inputs, explain it',
+        'Command',
+        'What it does',
+        '/score',
+        'Re-computes the score now and rewrites the fields and scorecard',
+        '/score impact=4 effort=3',
+        'Sets inputs by hand (reach, impact, confidence, effort); they win over inferred values',
+        '/score clear',
+        'Removes the inputs set by hand (or name some: /score clear impact)',
+        '/score explain',
+        'Answers with the formula and where each number came from',
+      ]);
+    }
+    expect(await command('ada', 'APP-1', '/help undo')).toContain(
+      "\n/undo: Undo the service's last change to this item\n",
+    );
+    expect(await command('ada', 'APP-1', '/help socre')).toContain(
+      'Unknown command /socre. Did you mean /score? Write /help for the list.',
     );
   });
 });

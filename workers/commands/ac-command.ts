@@ -5,7 +5,7 @@ import type { CommandExecutor } from './command-executor.ts';
 export const acCommand: CommandExecutor = {
   spec: {
     name: 'ac',
-    summary: 'Acceptance criteria',
+    summary: 'Check the item against its acceptance-criteria template',
     usage: [
       { example: '/ac', description: 'Checks the item against its acceptance-criteria template now' },
       {

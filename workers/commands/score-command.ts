@@ -34,7 +34,7 @@ const USAGE = paragraph(
 export const scoreCommand: CommandExecutor = {
   spec: {
     name: 'score',
-    summary: 'Priority score (RICE or WSJF)',
+    summary: 'The priority score (RICE or WSJF): recompute it, set its inputs, explain it',
     usage: [
       { example: '/score', description: 'Re-computes the score now and rewrites the fields and scorecard' },
       {

@@ -59,7 +59,7 @@ async function jira(post: boolean, context: CommandContext): Promise<Block[]> {
 export const summaryCommand: CommandExecutor = {
   spec: {
     name: 'summary',
-    summary: 'Sprint summary',
+    summary: 'Preview or post the sprint summary',
     usage: [
       {
         example: '/summary',

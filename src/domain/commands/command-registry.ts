@@ -55,8 +55,10 @@ export interface CommandForms {
   mention?: string;
 }
 
+const usageRows = (spec: CommandSpec) => spec.usage.map((usage) => [code(usage.example), usage.description]);
+
 export function renderHelp(specs: readonly CommandSpec[], forms: CommandForms = { prefixes: ['/'] }): Doc {
-  const rows = specs.flatMap((spec) => spec.usage.map((usage) => [code(usage.example), usage.description]));
+  const rows = specs.flatMap(usageRows);
   const examples = [
     ...forms.prefixes.map((prefix) => `${prefix}score impact=4`),
     ...(forms.mention ? [`${forms.mention} score impact=4`] : []),
@@ -67,9 +69,19 @@ export function renderHelp(specs: readonly CommandSpec[], forms: CommandForms = 
     paragraph(
       'Forms that work on this site: ',
       ...examples.flatMap((example, index) => [...(index > 0 ? [', '] : []), code(example)]),
-      '. Commands in code blocks and quotes do not run.',
+      '. Commands in code blocks and quotes do not run. ',
+      code('/help score'),
+      ' explains one command.',
     ),
     table(['Command', 'What it does'], rows),
+  );
+}
+
+/** `/help <command>`: what the command is for, and each way to use it. */
+export function renderCommandHelp(spec: CommandSpec): Doc {
+  return doc(
+    heading(3, `/${spec.name}: ${spec.summary}`),
+    table(['Command', 'What it does'], usageRows(spec)),
   );
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type CommandSpec,
   editDistance,
+  renderCommandHelp,
   renderHelp,
   renderUnknownCommand,
   resolveCommand,
@@ -79,7 +80,7 @@ describe('what a person reads', () => {
       [
         'backlog-refinery commands',
         'Write a command at the start of a line of a comment; several commands per comment are fine.',
-        'Forms that work on this site: /score impact=4. Commands in code blocks and quotes do not run.',
+        'Forms that work on this site: /score impact=4. Commands in code blocks and quotes do not run. /help score explains one command.',
         'Command | What it does',
         '/help | does help',
       ].join('\n'),
@@ -93,6 +94,26 @@ describe('what a person reads', () => {
 
     expect(help).toContain(
       'Forms that work on this site: /score impact=4, !score impact=4, @Refinery Bot score impact=4. Commands',
+    );
+  });
+
+  it('help on one command: what it is for, then every way to use it', () => {
+    const score = {
+      name: 'score',
+      summary: 'The priority score',
+      usage: [
+        { example: '/score', description: 'Re-computes it' },
+        { example: '/score explain', description: 'Shows the formula' },
+      ],
+    };
+
+    expect(docToPlainText(renderCommandHelp(score))).toBe(
+      [
+        '/score: The priority score',
+        'Command | What it does',
+        '/score | Re-computes it',
+        '/score explain | Shows the formula',
+      ].join('\n'),
     );
   });
 
