@@ -104,10 +104,10 @@ interface WithAccept {
   [ACCEPT_COMMAND](numberOfKeys: number, ...keysThenArgs: (string | number)[]): Promise<string[]>;
 }
 
-function toReceipt(answer: string | undefined): Receipt {
-  const value = answer?.slice(1) ?? '';
+function toReceipt(answer: string): Receipt {
+  const value = answer.slice(1);
   if (answer === 'a') return { outcome: 'accepted' };
-  if (answer?.startsWith('r')) return { outcome: 'replay', originalKey: value };
+  if (answer.startsWith('r')) return { outcome: 'replay', originalKey: value };
   return { outcome: 'duplicate', storedHash: value.split(' ')[1] };
 }
 
@@ -155,7 +155,8 @@ export function createIntake(options: IntakeOptions): Intake {
     });
     const accept = (redis as unknown as WithAccept)[ACCEPT_COMMAND](keys.length, ...keys, ...args);
     const answers = await Promise.race([accept, late]).finally(() => clearTimeout(timer));
-    return batch.map((_entry, index) => toReceipt(answers[index]));
+    // The script answers once per delivery, in order.
+    return answers.map(toReceipt);
   }
 
   function flush(): void {
