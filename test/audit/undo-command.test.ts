@@ -67,7 +67,7 @@ const ticket7 = { kind: 'url', url: 'https://help.example.test/t/7', title: 'Tic
 async function undoAfterEveryKindOfChange(options: { dryRun?: boolean; fail?: 'removeLink' } = {}) {
   const key = `UND-${options.dryRun ? 'dry' : (options.fail ?? 'all')}`;
   const subject = memoryItem(key, {
-    fields: { Impact: 1 },
+    fields: { Impact: 1, Effort: 2 },
     links: [{ target: ticket7, type: 'relates', direction: 'outward' }],
   });
   const memory = createMemoryTracker([subject]);
@@ -88,7 +88,7 @@ async function undoAfterEveryKindOfChange(options: { dryRun?: boolean; fail?: 'r
     { audit, config: { dryRun: false } },
   );
   const written = job.audited(memory);
-  await written.setNumberFields(subject.ref, { Impact: 5 }, { createMissing: false });
+  await written.setNumberFields(subject.ref, { Impact: 5, Effort: 8 }, { createMissing: false });
   await written.setLabel(subject.ref, 'needs-triage', true);
   await written.addLink(
     subject.ref,
@@ -134,11 +134,11 @@ describe('/undo of a change of every kind', () => {
       '- link to Ticket 7: slow',
       '- link to Ticket 42: export fails',
       '- label needs-triage',
-      '- fields Impact',
+      '- fields Impact, Effort',
       'Write /undo again to redo it.',
     ]);
     expect(item).toMatchObject({
-      fields: { Impact: 1 },
+      fields: { Impact: 1, Effort: 2 },
       labels: [],
       links: [{ target: ticket7 }],
       status: { name: 'To Do' },

@@ -64,13 +64,14 @@ describe("a commenter's permissions", () => {
     expect(sorted(await strict.permissions.permitted([APP1, CARD], 'browse'))).toEqual([APP1.id]);
     expect(await strict.permissions.permitted([CARD], 'browse')).toEqual(new Set());
 
-    const open = permissionsOf((refs) => new Set(refs.map((ref) => ref.id)), { crossTracker: true });
-    expect(sorted(await open.permissions.permitted([APP1, CARD], 'browse'))).toEqual(
+    // Allowing the other tracker's items does not let through an own item the tracker denies.
+    const open = permissionsOf(() => new Set([APP1.id]), { crossTracker: true });
+    expect(sorted(await open.permissions.permitted([APP1, APP2, CARD], 'browse'))).toEqual(
       [CARD.id, APP1.id].sort(),
     );
     expect(sorted(await open.permissions.permitted([CARD], 'edit'))).toEqual([CARD.id]);
     // The other tracker's item is never asked about: the commenter has no account there.
-    expect(open.asked).toEqual([['APP-1']]);
+    expect(open.asked).toEqual([['APP-1', 'APP-2']]);
   });
 
   it.each([

@@ -191,6 +191,10 @@ describe('/score', () => {
     expect(await typedOver('/score clear')).toEqual([score, score]);
     const [setScore] = await typedOver('/score impact=5');
     expect(await typedOver('/score impact=5')).toEqual([setScore, setScore]);
+    await command('ada', 'APP-5', '/score reach=300');
+    expect(await command('ada', 'APP-5', '/score clear')).toMatch(
+      /^Cleared (impact, reach|reach, impact)\. /m,
+    );
   });
 
   it('answers an invalid use with what is wrong and how to use it, and changes nothing', async () => {
@@ -221,7 +225,10 @@ describe('/score', () => {
 
 describe('/ac', () => {
   it('checks, and appends the missing sections of the template once', async () => {
-    expect(await command('ada', 'APP-3', '/ac')).toMatch(/^Fails its template: .+\. See the acceptance/m);
+    // Each finding and each section appended is named, separated by commas.
+    expect(await command('ada', 'APP-3', '/ac')).toMatch(
+      /^Fails its template: [^,]+(, [^,]+)+\. See the acceptance/m,
+    );
 
     const appended = await command('ada', 'APP-3', '/ac template');
     expect(appended).toMatch(/^Appended .+ to the description\. Fill them in/m);
@@ -232,13 +239,15 @@ describe('/ac', () => {
   });
 
   it('asks why before skipping, and a skipped item says so', async () => {
-    expect(await command('ada', 'APP-5', '/ac skip')).toContain('Say why: /ac skip <reason>');
+    expect(await command('ada', 'APP-5', '/ac skip')).toContain(
+      'Say why: /ac skip <reason>, e.g. /ac skip spike, no user-facing change.',
+    );
     expect(await command('ada', 'APP-5', '/ac skip   spike, no user-facing change ')).toContain(
       'Acceptance check skipped for this item: spike, no user-facing change.',
     );
     // The item has no acceptance criteria: the check would fail, but the item is exempt, as its comment says.
     expect(await command('ada', 'APP-5', '/ac')).toMatch(
-      /^Skipped: this item is exempt from its template \(it would fail: .+\)\. See the acceptance-criteria comment\.$/m,
+      /^Skipped: this item is exempt from its template \(it would fail: [^,]+(, [^,]+)+\)\. See the acceptance-criteria comment\.$/m,
     );
     expect(await command('ada', 'APP-5', '/ac tempalte')).toContain(
       'Unknown argument tempalte. Use /ac, /ac template or /ac skip <reason>.',
@@ -270,12 +279,16 @@ describe('/undo', () => {
 
 describe('/summary', () => {
   it('previews the active sprint, posts it once and edits it after, and refuses other arguments', async () => {
-    expect(await command('ada', 'APP-7', '/summary')).toContain('No active sprint found for this issue');
+    expect(await command('ada', 'APP-7', '/summary')).toContain(
+      'No active sprint found for this issue: add it to a sprint, or map its project to a board in the rules file (summaries.jira.boards.<boardId>.projectKey).',
+    );
     const sprintId = [...stack.jira.state.sprints.values()].find((s) => s.name === 'App Sprint 1')!.id;
     stack.jira.act.addToSprint({ as: 'ada', sprintId, issues: ['APP-7'] });
 
     const preview = await command('ada', 'APP-7', '/summary');
-    expect(preview).toContain('Preview of App Sprint 1 so far.');
+    expect(preview).toContain(
+      'Preview of App Sprint 1 so far. The summary is posted when the sprint closes; /summary post posts it now.',
+    );
     expect(preview).toContain('Monthly revenue report');
     expect(preview).not.toContain('cannot see');
 

@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../../src/audit/audit-entry.ts';
 import { findLastChange, type UndoResult, undoEntries } from '../../src/audit/undo.ts';
 import { type Block, bulletList, code, paragraph } from '../../src/domain/doc.ts';
+import type { LinkTarget } from '../../src/trackers/tracker.ts';
 import type { CommandExecutor } from './command-executor.ts';
 
 function describe(entry: AuditEntry): string {
@@ -12,7 +13,7 @@ function describe(entry: AuditEntry): string {
       return `label ${String(target.label)}`;
     case 'addLink':
     case 'removeLink':
-      return `link to ${(target.link as { title?: string; url?: string }).title ?? 'an item'}`;
+      return `link to ${(target.link as LinkTarget).title}`;
     case 'upsertComment':
     case 'deleteOwnComment':
       return `comment (${String(target.purpose)})`;
