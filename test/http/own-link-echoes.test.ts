@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOwnLinkMemo } from '../../src/trackers/own-links.ts';
+import { fixtureText } from '../fixtures/index.ts';
+import { testRedis, uniquePrefix } from '../helpers/redis.ts';
+import { jiraHeaders } from '../helpers/sign.ts';
+import { type CapturedApp, postWebhook, startCapturedApp } from '../security/support.ts';
+
+/**
+ * Jira's issuelink deliveries name no actor: the API knows the echo of a link the service made (or removed) a moment
+ * ago by the pair of issues its worker remembered, and drops it, so a `/link` never plans work on its own echo.
+ */
+const redis = testRedis();
+const memo = createOwnLinkMemo(redis, uniquePrefix('own-links'));
+let api: CapturedApp;
+beforeAll(async () => {
+  api = await startCapturedApp({ deps: { ownLinks: memo } });
+  await memo.remember('jira', '10001', '10002');
+});
+afterAll(async () => {
+  await api.close();
+  redis.disconnect();
+});
+
+function linkDelivery(event: 'issuelink_created' | 'issuelink_deleted', from: number, to: number): string {
+  return JSON.stringify({
+    timestamp: Date.now(),
+    webhookEvent: event,
+    issueLink: {
+      id: 10_000 + from + to,
+      sourceIssueId: from,
+      destinationIssueId: to,
+      issueLinkType: {
+        id: 10003,
+        name: 'Relates',
+        outwardName: 'relates to',
+        inwardName: 'relates to',
+        isSubTaskLinkType: false,
+        isSystemLinkType: false,
+      },
+      sequence: 0,
+      systemLink: false,
+    },
+  });
+}
+
+async function post(body: string, id: string) {
+  const response = await postWebhook(api.app, 'jira', body, jiraHeaders(body, id));
+  return [response.statusCode, response.json()];
+}
+
+describe('echoes of the service’s own Jira links', () => {
+  it('drops the link and unlink of a pair the service just linked, either way round', async () => {
+    expect(await post(linkDelivery('issuelink_created', 10001, 10002), 'echo-created')).toEqual([
+      200,
+      { ignored: 'caused by the service itself' },
+    ]);
+    expect(await post(linkDelivery('issuelink_deleted', 10002, 10001), 'echo-deleted')).toEqual([
+      200,
+      { ignored: 'caused by the service itself' },
+    ]);
+  });
+
+  it('accepts a link a person made, and any other event on those issues', async () => {
+    expect(await post(linkDelivery('issuelink_created', 10001, 10003), 'person-link')).toEqual([
+      202,
+      { eventId: 'jira.person-link' },
+    ]);
+    expect(await post(fixtureText('jira/comment_created'), 'comment-on-linked')).toEqual([
+      202,
+      { eventId: 'jira.comment-on-linked' },
+    ]);
+  });
+});
