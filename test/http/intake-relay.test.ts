@@ -212,6 +212,21 @@ it('stream entries intake did not write are dropped without holding up the deliv
   expect(await api.redis.xlen(stream())).toBe(0);
 });
 
+it('a delivery deleted from the stream after a worker took it is dropped, and the next ones are relayed', async () => {
+  await postComment('/help', 'deleted-meanwhile');
+  const worker = workerRelay('worker-1', 60_000);
+  const [taken] = await worker.consumer.take(10);
+  // Gone from the stream, still pending for the worker: its next look back reads the entry without fields.
+  await api.redis.xdel(stream(), taken!.entryId);
+  await postComment('/help after', 'after-the-deleted');
+
+  expect(await relayBatch(worker)).toBe(0);
+  expect(await relayBatch(worker)).toBe(1);
+
+  expect(await waitingJobs()).toEqual(['run-commands.jira.after-the-deleted']);
+  expect(await api.redis.xpending(stream(), INTAKE_GROUP)).toEqual([0, null, null, null]);
+});
+
 it("the service's own comment, stored before the API knew its account, becomes no job", async () => {
   const own = commentBody('/help', SELF);
   await api.redis.xadd(stream(), '*', 'tracker', 'jira', 'key', 'jira.own', 'body', own);
