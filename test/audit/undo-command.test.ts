@@ -56,6 +56,44 @@ describe('/undo', () => {
       actor: { displayName: 'Ana' },
     });
   });
+  it('says nothing was restored, and offers no redo, when the tracker refuses every write', async () => {
+    const audit = createRedisAuditStore({ redis, keyPrefix: uniquePrefix('undo'), retentionDays: 400 });
+    const subject = memoryItem('ABC-2', { fields: { Impact: 1 } });
+    const memory = createMemoryTracker([subject]);
+    const scoring = createJobTrackers(
+      { id: 'job-1', name: 'score-item', data: {} },
+      { audit, config: { dryRun: false } },
+    );
+    await scoring.audited(memory).setNumberFields(subject.ref, { Impact: 5 }, { createMissing: false });
+    const refusing = {
+      ...memory,
+      setNumberFields: async () => {
+        throw new TrackerError('forbidden', 'jira', 'Field Impact cannot be set', { status: 400 });
+      },
+    };
+    const undoEvent = { ...event, item: subject.ref };
+    const job = createJobTrackers(
+      { id: 'job-2', name: 'run-commands', data: { event: undoEvent } },
+      { audit, config: { dryRun: false } },
+    );
+    const context = {
+      event: undoEvent,
+      audit,
+      jobId: 'job-2',
+      dryRun: job.dryRun,
+      tracker: () => job.audited(refusing),
+    };
+
+    const reply = await undoCommand.run(
+      { name: 'undo', args: '' } as never,
+      context as unknown as CommandContext,
+    );
+
+    const lines = docToPlainText({ blocks: reply }).split('\n');
+    expect(lines[0]).toMatch(/^Could not restore the service's last change \(score-item, .+\):$/);
+    expect(lines.slice(1)).toEqual(['- fields Impact: Field Impact cannot be set']);
+    expect(memory.items.get(subject.ref.id)?.fields.Impact).toBe(5);
+  });
 });
 
 const ticket7 = { kind: 'url', url: 'https://help.example.test/t/7', title: 'Ticket 7: slow' } as const;

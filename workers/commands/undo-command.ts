@@ -31,10 +31,15 @@ function render(change: AuditEntry[], result: UndoResult, dryRun: boolean): Bloc
   const restored = result.restored.map((r) => describe(byId.get(r.id)!));
   const failed = result.failed.map((f) => `${describe(byId.get(f.id)!)}: ${f.reason}`);
   const when = change[0] ? ` (${change[0].context.capability}, ${change[0].at})` : '';
+  const lead = (verb: string) => paragraph(verb, ` the service's last change${when}:`);
+  if (dryRun) return [lead('Dry run: would restore'), bulletList(restored)];
+  // Nothing restored: nothing to redo either, and "Restored" over an empty list would say the opposite.
+  if (restored.length === 0) return [lead('Could not restore'), bulletList(failed)];
   return [
-    paragraph(dryRun ? 'Dry run: would restore' : 'Restored', ` the service's last change${when}:`),
-    ...(restored.length > 0 ? [bulletList(restored)] : []),
+    lead('Restored'),
+    bulletList(restored),
     ...(failed.length > 0 ? [paragraph('Could not restore:'), bulletList(failed)] : []),
+    paragraph('Write ', code('/undo'), ' again to redo it.'),
   ];
 }
 
@@ -64,6 +69,6 @@ export const undoCommand: CommandExecutor = {
       dryRun,
       undoneBy: context.jobId,
     });
-    return [...render(change, result, dryRun), paragraph('Write ', code('/undo'), ' again to redo it.')];
+    return render(change, result, dryRun);
   },
 };
