@@ -61,7 +61,7 @@ export function missingSection(section: Section, title?: string): Finding {
     section.severity,
     title === undefined ? {} : { excerpt: title },
     `The "${section.heading}" section is missing.`,
-    `Add a "${section.heading}" heading with its content.${CONTENT_HINT[section.content]}${fromTitle}`,
+    `Add a heading "${section.heading}" with its content.${CONTENT_HINT[section.content]}${fromTitle}`,
   );
 }
 

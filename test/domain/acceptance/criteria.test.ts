@@ -71,7 +71,7 @@ describe('acceptance-criteria checks', () => {
         name: 'missing-acceptance-criteria',
         severity: 'error',
         message: 'The "Acceptance criteria" section is missing.',
-        fix: 'Add a "Acceptance criteria" heading with its content.',
+        fix: 'Add a heading "Acceptance criteria" with its content.',
       },
     ]);
   });

@@ -115,7 +115,7 @@ describe('renderStatusComment', () => {
     expect(docToPlainText(renderStatusComment(verdict, story)).split('\n')).toEqual([
       'Acceptance check failed: 2 problems and 1 warning (story template).',
       '- missing-benefit line 1: The story does not say why the user wants it. As a buyer, I want fast and cheap invoices. Fix: End with "so that <benefit>." stating the value for the user.',
-      '- missing-acceptance-criteria The "Acceptance criteria" section is missing. Fix: Add a "Acceptance criteria" heading with its content.',
+      '- missing-acceptance-criteria The "Acceptance criteria" section is missing. Fix: Add a heading "Acceptance criteria" with its content.',
       '- warning not-atomic line 1: The goal joins several requirements with "and". As a buyer, I want fast and cheap invoices. Fix: Split it into one story per goal, each with its own acceptance criteria.',
       'Reply /ac template to append the missing sections to the description.',
       'The label needs-acceptance-criteria stays on the item until the check passes.',

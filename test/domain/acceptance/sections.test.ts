@@ -36,7 +36,7 @@ describe('a plain section (neither criteria nor recognised content) in a custom 
         name: 'missing-design',
         severity: 'error',
         message: 'The "Design" section is missing.',
-        fix: 'Add a "Design" heading with its content.',
+        fix: 'Add a heading "Design" with its content.',
       },
     ]);
   });
@@ -95,7 +95,7 @@ describe('prose content of a bug report', () => {
       ['missing-expected', 'Receipt should be emailed'],
     ]);
     expect(verdict.findings[0]?.fix).toBe(
-      'Add a "Steps to reproduce" heading with its content. Numbered actions that lead to the problem count too.',
+      'Add a heading "Steps to reproduce" with its content. Numbered actions that lead to the problem count too.',
     );
   });
 });

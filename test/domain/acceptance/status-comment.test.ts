@@ -77,7 +77,7 @@ describe('the status comment: what fails, where, and how to fix it', () => {
     expect(comment('Cart', 'Make it work')).toEqual([
       'Acceptance check failed: 2 problems (story template).',
       '- missing-user-story There is no user-story sentence. Fix: Add "As a <role>, I want <goal>, so that <benefit>." at the top of the description.',
-      '- missing-acceptance-criteria The "Acceptance criteria" section is missing. Fix: Add a "Acceptance criteria" heading with its content.',
+      '- missing-acceptance-criteria The "Acceptance criteria" section is missing. Fix: Add a heading "Acceptance criteria" with its content.',
       TEMPLATE_LINE,
       LABEL_LINE,
     ]);
@@ -86,10 +86,10 @@ describe('the status comment: what fails, where, and how to fix it', () => {
   it('bug: every part missing, each fix saying what counts besides a heading', () => {
     expect(comment('CSV export', '', bug)).toEqual([
       'Acceptance check failed: 3 problems and 1 warning (bug template).',
-      '- missing-steps-to-reproduce The "Steps to reproduce" section is missing. Fix: Add a "Steps to reproduce" heading with its content. Numbered actions that lead to the problem count too.',
-      '- missing-expected The "Expected result" section is missing. Fix: Add a "Expected result" heading with its content. A sentence with "expected" or "should" counts too.',
-      '- missing-actual The "Actual result" section is missing. Fix: Add a "Actual result" heading with its content. A sentence describing what happens (error, crash, wrong result) counts too.',
-      '- warning missing-environment The "Environment" section is missing. Fix: Add a "Environment" heading with its content.',
+      '- missing-steps-to-reproduce The "Steps to reproduce" section is missing. Fix: Add a heading "Steps to reproduce" with its content. Numbered actions that lead to the problem count too.',
+      '- missing-expected The "Expected result" section is missing. Fix: Add a heading "Expected result" with its content. A sentence with "expected" or "should" counts too.',
+      '- missing-actual The "Actual result" section is missing. Fix: Add a heading "Actual result" with its content. A sentence describing what happens (error, crash, wrong result) counts too.',
+      '- warning missing-environment The "Environment" section is missing. Fix: Add a heading "Environment" with its content.',
       TEMPLATE_LINE,
       LABEL_LINE,
     ]);
