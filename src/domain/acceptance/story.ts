@@ -79,8 +79,9 @@ export function extraText(text: string, parts: StoryParts): string | undefined {
   if (aside) return aside[0];
   const example = /\b(?:e\.\s?g\.|i\.\s?e\.|etc\.?|such as|for example|for instance|note:)/i.exec(flat);
   if (example) return example[0];
-  const sentence = /[.!?]\s+([A-Z][^.!?]*[.!?]?)\s*$/.exec(flat);
-  if (sentence?.[1] && sentence[1].split(' ').length >= 2) return sentence[1];
+  // Any later sentence of two words or more, not only the last: "Excel is out of scope. Thanks!" carries one.
+  const sentence = flat.match(/(?<=[.!?] )[A-Z][^.!?]*[.!?]?/g)?.find((s) => s.split(' ').length >= 2);
+  if (sentence) return sentence;
   const again = parts.benefit && /\b(so that|in order to|so)\b(?=\s)/i.exec(parts.benefit);
   if (again) return again[0];
   return undefined;

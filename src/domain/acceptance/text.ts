@@ -18,10 +18,6 @@ export function stripListMarker(line: string): string {
   return text.trim();
 }
 
-export function isListItem(line: string): boolean {
-  return LIST_MARKER.test(line) && stripListMarker(line) !== '';
-}
-
 /** Removes inline emphasis (`*x*`, `**x**`, `_x_`, `{{x}}`) so words can be read. */
 export function stripEmphasis(text: string): string {
   return text
