@@ -1,11 +1,16 @@
 import { type Finding, finding } from './findings.ts';
 import type { Entry } from './sections.ts';
 import { conjunctionInGoal, extraText, looksLikeStory, parseStory } from './story.ts';
-import { headingCandidate } from './text.ts';
+import { headingCandidate, stripEmphasis } from './text.ts';
 
-/** Findings about the user-story sentence, searched in the title first, then in the description's prose. */
+/**
+ * Findings about the user-story sentence, searched in the title first, then in the description's prose.
+ * Emphasis is dropped first: templates often bold the keywords ("**As a** clerk, **I want** ...").
+ */
 export function checkStorySentence(title: string, prose: Entry[]): Finding[] {
-  const story = [{ text: title }, ...paragraphs(prose)].find((entry) => looksLikeStory(entry.text));
+  const story = [{ text: title }, ...paragraphs(prose)]
+    .map((entry) => ({ ...entry, text: stripEmphasis(entry.text) }))
+    .find((entry) => looksLikeStory(entry.text));
   if (!story) {
     return [
       finding(

@@ -3,6 +3,7 @@ import type { Finding, Verdict } from './findings.ts';
 import type { ResolvedTemplate } from './resolve.ts';
 import { parseDescription } from './sections.ts';
 import { looksLikeStory } from './story.ts';
+import { stripEmphasis } from './text.ts';
 
 const STORY_PLACEHOLDER = 'As a <role>, I want <goal>, so that <benefit>.';
 
@@ -34,7 +35,7 @@ export function appendMissingSections(
   const keys = verdict.missingSections.filter((key) => !present.has(key));
   const needsStory =
     verdict.findings.some((f) => f.name === 'missing-user-story') &&
-    !description.split(/\r?\n/).some((line) => looksLikeStory(line));
+    !description.split(/\r?\n/).some((line) => looksLikeStory(stripEmphasis(line)));
   const addition = keys.length > 0 || needsStory ? renderTemplate(template, keys, needsStory) : '';
   if (addition === '') return description;
   const separator = description.trim() === '' ? '' : description.endsWith('\n') ? '\n' : '\n\n';

@@ -35,6 +35,15 @@ describe('appendMissingSections', () => {
     );
   });
 
+  it('adds no story placeholder after a story with emphasised keywords (a stale verdict)', () => {
+    const stale = checkItem({ title: '', description: '' }, story);
+    const text = '**As a** buyer, **I want** invoices, **so that** I can claim VAT.';
+    expect(appendMissingSections(text, stale, story)).toBe(
+      `${text}\n\n## Acceptance criteria\n` +
+        '- Given <context>, when <action>, then <observable result>\n- [ ] <checkable outcome>\n',
+    );
+  });
+
   it('adds only the bug sections that are missing', () => {
     const result = fill('1. Open the cart\n2. Click Pay\nNothing happens.', bug);
     expect(result).toBe(

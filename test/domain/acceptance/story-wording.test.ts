@@ -125,3 +125,23 @@ describe('asides written with stray blanks or without their dot', () => {
     expect(extra(story)?.replace(/\s+/g, ' ')).toBe(aside);
   });
 });
+
+describe('a story with its keywords emphasised', () => {
+  it.each([
+    ['Markdown bold', '**As a** clerk, **I want** to export invoices, **so that** I can file them.'],
+    ['wiki bold', '*As a* clerk, *I want* to export invoices, *so that* I can file them.'],
+    ['italics', '_As a_ clerk, _I want_ to export invoices, _so that_ I can file them.'],
+  ])('is read as a story (%s)', (_label, story) => {
+    expect(names(story)).toEqual([]);
+  });
+
+  it('is quoted without its markup', () => {
+    expect(verdictOf('**As a** clerk, **I want** to export invoices.').findings).toEqual([
+      expect.objectContaining({
+        name: 'missing-benefit',
+        line: 1,
+        excerpt: 'As a clerk, I want to export invoices.',
+      }),
+    ]);
+  });
+});
