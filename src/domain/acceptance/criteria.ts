@@ -13,9 +13,8 @@ export interface Criterion {
 
 const KEYWORD = /^(given|when|then|and|but)\b/i;
 const TITLE = /^(scenario|scenario outline|example|examples|rule|background)\b.*$/i;
-/** Our own template lines and stand-ins: a section holding only these is still empty. */
+/** Stand-ins for a criterion: a section holding only these (or our own template lines) is still empty. */
 const STAND_IN = /^(?:tbd|tbc|todo|n\/?a|none)$/i;
-/^(?:<[^>]*>(?:[\s,.;:]+(?:when|then)?\s*<[^>]*>)*\.?|tbd|tbc|todo|n\/?a|none|-+|\.\.\.|\?+)$/i;
 
 export function readCriteria(items: Entry[]): Criterion[] {
   const criteria: Criterion[] = [];
