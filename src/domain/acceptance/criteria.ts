@@ -24,7 +24,7 @@ export function readCriteria(items: Entry[]): Criterion[] {
     const text = stripEmphasis(stripListMarker(item.text)).trim();
     const gap = item.line !== undefined && lastLine !== undefined && item.line - lastLine > 1;
     lastLine = item.line;
-    if (text === '' || isPlaceholder(text)) continue;
+    if (isPlaceholder(text)) continue;
     if (TITLE.test(text) && /:/.test(text)) {
       open = undefined;
       continue;
@@ -64,10 +64,9 @@ function checkItem(text: string, line: number | undefined): Criterion {
 function markInline(criterion: Criterion, text: string): void {
   const lower = text.toLowerCase();
   if (/^given\b/.test(lower)) criterion.hasGiven = true;
-  if (/^when\b/.test(lower) || (criterion.hasGiven && /[\s,;]when\b/.test(lower))) criterion.hasWhen = true;
-  if (/^then\b/.test(lower) || ((criterion.hasGiven || criterion.hasWhen) && /[\s,;]then\b/.test(lower))) {
-    criterion.hasThen = true;
-  }
+  // Every line read here starts with Given, When or Then, so an inline "when" after a Given changes no verdict.
+  if (/^when\b/.test(lower)) criterion.hasWhen = true;
+  if (/(?:^|[\s,;])then\b/.test(lower)) criterion.hasThen = true;
 }
 
 export function isPlaceholder(text: string): boolean {

@@ -49,18 +49,17 @@ export function headingCandidate(line: string): HeadingCandidate | undefined {
   // A single "#" is a numbered list item in Jira wiki markup, so only "##" and deeper are sure headings.
   // No `\s+(.+)$`: `.` stops at U+2028 and the engine would then retry every split of the spaces.
   const markdown = /^#{2,6}\s([\s\S]+)$/.exec(trimmed) ?? /^h[1-6]\.\s([\s\S]+)$/i.exec(trimmed);
-  if (markdown) return { ...splitColon(trimTrailing(markdown[1] ?? '', '#').trim()), explicit: true };
+  if (markdown) return { ...splitColon(trimTrailing(markdown[1]!, '#').trim()), explicit: true };
   const bold = /^(\*\*|__|\*|_)(?!\s)(.+?)(?<!\s)\1([\s\S]*)$/.exec(trimmed);
   if (bold) {
-    const inner = splitColon(bold[2] ?? '');
-    const after = (bold[3] ?? '').trimStart().replace(/^:\s*/, '');
+    const inner = splitColon(bold[2]!);
+    const after = bold[3]!.trimStart().replace(/^:\s*/, '');
     const rest = [inner.rest, after].filter((part) => part !== '').join(' ');
-    const explicit =
-      rest === '' || /:\s*$/.test(bold[2] ?? '') || (bold[3] ?? '').trimStart().startsWith(':');
+    const explicit = rest === '' || /:\s*$/.test(bold[2]!) || bold[3]!.trimStart().startsWith(':');
     return { label: inner.label, rest, explicit };
   }
   const colon = /^([A-Za-z][\w '()/&-]{0,48}?)\s*:(?!\/)([\s\S]*)$/.exec(trimmed);
-  if (colon) return { label: (colon[1] ?? '').trim(), rest: (colon[2] ?? '').trim(), explicit: false };
+  if (colon) return { label: colon[1]!.trim(), rest: colon[2]!.trim(), explicit: false };
   const label = trimTrailing(trimmed, '.:').trim();
   // Without markup or colon a number is data ("Version 3", "Build identifier 20240601"), not a numbered heading.
   return /\d$/.test(label) ? undefined : { label, rest: '', explicit: false };
