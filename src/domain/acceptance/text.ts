@@ -8,14 +8,19 @@ export function normalize(text: string): string {
     .trim();
 }
 
-const LIST_MARKER =
-  /^\s*(?:[-*•+]|#+(?=\s)|\d{1,2}\s*[.)]|\d{1,2}(?=\s+[A-Za-z])|[a-z][.)](?=\s)|\(?[/x]\)|\[[ xX]?\])\s*/;
+/** A checkbox or a Jira tick/cross icon. */
+const BOX = String.raw`\(?[/x]\)|\[[ xX]?\]`;
+const LIST_MARKER = new RegExp(
+  String.raw`^\s*(?:[-*•+]|#+(?=\s)|\d{1,2}\s*[.)]|\d{1,2}(?=\s+[A-Za-z])|[a-z][.)](?=\s)|${BOX})\s*`,
+);
+const CHECKBOX = new RegExp(String.raw`^(?:${BOX})\s*`);
 
-/** The text of a list item without its marker (Markdown, wiki markup, numbered, checkbox). */
+/**
+ * The text of a list item without its marker (Markdown, wiki markup, numbered, checkbox). After a bullet only a
+ * checkbox is a second marker ("- [ ] ..."): a number there belongs to the text ("- 3 failed logins ...").
+ */
 export function stripListMarker(line: string): string {
-  let text = line.trim();
-  for (let i = 0; i < 2; i++) text = text.replace(LIST_MARKER, '');
-  return text.trim();
+  return line.trim().replace(LIST_MARKER, '').replace(CHECKBOX, '').trim();
 }
 
 /** Removes inline emphasis (`*x*`, `**x**`, `_x_`, `{{x}}`) so words can be read. */

@@ -69,6 +69,16 @@ describe('the words of a criterion as quoted', () => {
     expect(excerpts(`## Acceptance criteria\n${line}`)).toEqual([excerpt]);
   });
 
+  it('a number that opens a list item is part of the criterion', () => {
+    expect(
+      verdictOf(
+        '## Acceptance criteria\n- 3 failed logins lock the account fast\n- 5 failed logins lock the account',
+      ).findings,
+    ).toEqual([
+      expect.objectContaining({ name: 'vague-criterion', excerpt: '3 failed logins lock the account fast' }),
+    ]);
+  });
+
   it('a repeated criterion is found through dashes and commas', () => {
     expect(
       findings(
