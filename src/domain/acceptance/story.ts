@@ -8,15 +8,18 @@ export interface StoryParts {
   benefit?: string;
 }
 
-/** `(?:i|we)\b` also ends the role before "I'd", "we're": an apostrophe is a word boundary. */
-const ROLE = /^\W*as\s+(?:an?\s+|the\s+)?(.+?)(?:,\s*(?=\S)|\s+(?=(?:i|we)\b))/i;
+/*
+ * ROLE, WANT and BENEFIT read the sentence as parseStory flattens it: single spaces, no other white space.
+ * `(?:i|we)\b` also ends the role before "I'd", "we're": an apostrophe is a word boundary.
+ */
+const ROLE = /^\W*as (?:an? |the )?(.+?)(?:, ?(?=\S)| (?=(?:i|we)\b))/i;
 /**
  * "I can" also appears in benefits ("so that I can ..."), so the want is searched before any benefit marker.
  * "want" and "would like" on their own also read "I (really) want", "we would like".
  */
 const WANT =
-  /\b(?:(?:i|we)\s+(?:really\s+)?(?:wanted|would\s+love|need|wish|can|could|should\s+be\s+able|must\s+be\s+able|am\s+able|are\s+able|expect|like|prefer|will\s+be\s+able)|i'd\s+like|we'd\s+like|i’d\s+like|i'm\s+able|i’m\s+able|we're\s+able|would\s+like|want)\b(?:\s+to\b)?/i;
-const BENEFIT = /(?:,\s*|\s+)\b(so\s+that|so|in\s+order\s+to|in\s+order\s+that|such\s+that|because|since)\b/i;
+  /\b(?:(?:i|we) (?:really )?(?:wanted|would love|need|wish|can|could|should be able|must be able|am able|are able|expect|like|prefer|will be able)|i'd like|we'd like|i’d like|i'm able|i’m able|we're able|would like|want)\b(?: to\b)?/i;
+const BENEFIT = /(?:, ?| )\b(so that|so|in order to|in order that|such that|because|since)\b/i;
 
 /** Whether a text reads like a user story at all ("As a ...", "I want ..."). */
 export function looksLikeStory(text: string): boolean {
