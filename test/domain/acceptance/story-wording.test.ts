@@ -54,6 +54,11 @@ describe('a story as people type it: list markers, stray blanks, missing commas'
     ['no comma after the role', 'As clerks we want to export invoices, so that we can file them.'],
     ['no blank after the comma', 'As a clerk,I want to export invoices because auditors ask for them.'],
     [
+      'no blank after the comma before "so that"',
+      'As a clerk, I want to export invoices,so that I can file them.',
+    ],
+    ['two blanks inside "in order to"', 'As a clerk, I want to export invoices in order  to file them.'],
+    [
       '"really" before another verb',
       'As a clerk, I really need to export invoices, so that I can file them.',
     ],
