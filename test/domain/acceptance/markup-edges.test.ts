@@ -23,6 +23,8 @@ describe('criteria on a heading line, in every markup', () => {
     ['## AC: the page loads fast ##', 'the page loads fast'],
     ['**AC**:the page loads fast', 'the page loads fast'],
     ['*AC: the page* loads fast', 'the page loads fast'],
+    ['**AC** : the page loads fast', 'the page loads fast'],
+    ['**AC** total: 3 items load fast', 'total: 3 items load fast'],
   ])('%s quotes only the criterion', (line, excerpt) => {
     expect(excerpts(line)).toEqual([excerpt]);
   });
@@ -33,6 +35,7 @@ describe('what ends the criteria section and what does not', () => {
     ['an indented Markdown heading', '   ## Notes'],
     ['a bold name with a colon inside', '**Notes:** the old page was fast'],
     ['a bold name followed by a colon', '**Notes**: the old page was fast'],
+    ['a bold name, a blank and a colon', '**Notes** : the old page was fast'],
   ])('%s ends it', (_label, line) => {
     expect(
       findings(`## Acceptance criteria\n- The cart keeps its items\n${line}\n- The page loads fast`),
@@ -77,6 +80,12 @@ describe('the words of a criterion as quoted', () => {
     ).toEqual([
       expect.objectContaining({ name: 'vague-criterion', excerpt: '3 failed logins lock the account fast' }),
     ]);
+  });
+
+  it('a line with a keyword inside it is no part of the scenario before it', () => {
+    expect(verdictOf('## Acceptance criteria\nGiven a cart\nThe total is shown when I pay').findings).toEqual(
+      [expect.objectContaining({ name: 'incomplete-gwt', line: 3, excerpt: 'Given a cart' })],
+    );
   });
 
   it('a repeated criterion is found through dashes and commas', () => {
