@@ -123,6 +123,13 @@ describe('scenarios', () => {
 });
 
 describe('configured vague words', () => {
+  it('a word configured with blanks around it matches without them', () => {
+    const rules = resolveTemplate(parseAcceptanceRules({ vagueWords: [' blazing '] }), { type: 'Story' });
+    expect(verdictOf('AC: search results are blazing.', rules).findings.map((f) => f.name)).toEqual([
+      'vague-criterion',
+    ]);
+  });
+
   it('a word with dots matches as written', () => {
     const rules = resolveTemplate(parseAcceptanceRules({ vagueWords: ['a.s.a.p.'] }), { type: 'Story' });
     expect(verdictOf('AC: deploy the fix a.s.a.p.', rules).findings).toEqual([
