@@ -15,6 +15,7 @@ describe('criteria on a heading line, in every markup', () => {
     ['h3. AC: the cart keeps its items'],
     ['AC12: the cart keeps its items'],
     ['Acceptance criteria - for checkout: the cart keeps its items'],
+    ['Acceptance criteria (v2)\n- the cart keeps its items'],
   ])('%s', (line) => {
     expect(findings(line)).toEqual([]);
   });
@@ -36,6 +37,7 @@ describe('what ends the criteria section and what does not', () => {
     ['a bold name with a colon inside', '**Notes:** the old page was fast'],
     ['a bold name followed by a colon', '**Notes**: the old page was fast'],
     ['a bold name, a blank and a colon', '**Notes** : the old page was fast'],
+    ['a heading that is only a year', '## 2024'],
   ])('%s ends it', (_label, line) => {
     expect(
       findings(`## Acceptance criteria\n- The cart keeps its items\n${line}\n- The page loads fast`),
