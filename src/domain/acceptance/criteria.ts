@@ -41,8 +41,13 @@ export function readCriteria(items: Entry[]): Criterion[] {
       (keyword === 'given' && (open.hasWhen || open.hasThen)) ||
       (keyword === 'when' && open.hasThen);
     if (keyword === 'and' || keyword === 'but') {
-      if (open) open.text += `\n${text}`;
-      else criteria.push(checkItem(text, item.line));
+      if (!open) {
+        criteria.push(checkItem(text, item.line));
+        continue;
+      }
+      // "And I pay, then I get a receipt" carries the scenario's Then.
+      open.text += `\n${text}`;
+      markInline(open, text);
       continue;
     }
     if (startsNew || !open) {
@@ -64,7 +69,7 @@ function checkItem(text: string, line: number | undefined): Criterion {
 function markInline(criterion: Criterion, text: string): void {
   const lower = text.toLowerCase();
   if (/^given\b/.test(lower)) criterion.hasGiven = true;
-  // Every line read here starts with Given, When or Then, so an inline "when" after a Given changes no verdict.
+  // Every line read here starts with a keyword: an inline "when" follows a Given or an And, and changes no verdict.
   if (/^when\b/.test(lower)) criterion.hasWhen = true;
   if (/(?:^|[\s,;])then\b/.test(lower)) criterion.hasThen = true;
 }

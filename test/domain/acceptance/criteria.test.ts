@@ -114,6 +114,10 @@ describe('acceptance-criteria checks', () => {
       'checklist line starting with When',
       '## Acceptance criteria\n- When the cart is empty the badge is hidden',
     ],
+    [
+      'an And line carrying the Then',
+      '## Acceptance criteria\nGiven a saved cart\nAnd I log out, then the cart is kept',
+    ],
   ])('accepts a complete scenario: %s', (_label, text) => {
     expect(names(text)).not.toContain('incomplete-gwt');
   });
