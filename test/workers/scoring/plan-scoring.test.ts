@@ -135,8 +135,10 @@ describe('planScoring: support tickets', () => {
 
   it('scores no update of an item whose project the webhook did not name, whatever changed', () => {
     const unnamed = (...fields: string[]): TrackerEvent => ({
-      ...updated(...fields),
+      ...base,
       container: { id: 'unknown', key: 'unknown' },
+      kind: 'item.updated',
+      changes: fields.map(change),
     });
     expect(scoringJobs(unnamed('attachments'))).toEqual([]);
     expect(scoringJobs(unnamed('priority'))).toEqual([]);
