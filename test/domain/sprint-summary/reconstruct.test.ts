@@ -41,6 +41,7 @@ describe('wasInSprintAt', () => {
       true,
     ],
     ['named by its name with blanks', [change('2025-03-01', [], [' Sprint 12'])], false, true],
+    ['moved on to the next sprint before the start', [change('2025-03-01', ['42'], ['43'])], true, false],
     ['no history: caller decides (in)', [], true, true],
     ['no history: caller decides (out)', [], false, false],
   ])('%s', (_name, changes, withoutHistory, expected) => {

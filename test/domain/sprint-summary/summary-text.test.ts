@@ -192,9 +192,12 @@ describe('the sprint summary a team reads', () => {
     expect(text).toContain('≈ The sprint has no start date: every item seen in it counts as committed.');
   });
 
-  it('no completion rate when nothing was committed', () => {
-    const text = textOf({ ...common, snapshot: { ...snapshot, items: [] } });
+  it('no completion rate when nothing was committed, and no empty list under a heading', () => {
+    const text = textOf({ ...common, snapshot: { ...snapshot, items: [] }, linkedTicketsResolved: {} });
     expect(text).toContain('Committed | 0 items\nCompleted | 4 items, 8 points\nCarried over | 2 items');
+    expect(text).toContain('Re-estimated | 0 items');
+    expect(text).toContain('Support tickets resolved | 0\n');
+    expect(text).not.toMatch(/^(Re-estimated|Customer impact)$/m);
   });
 
   it('a committed scope estimated at zero points is measured by count', () => {
@@ -264,6 +267,13 @@ describe('the summary of a Trello board window', () => {
         card: { tracker: 'trello', id: 'c1', key: 'sc1' },
       },
       {
+        id: 'a4',
+        type: 'createCard',
+        date: '2025-03-05T09:00:00Z',
+        card: { tracker: 'trello', id: 'c2', key: 'sc2' },
+        listAfter: 'Doing',
+      },
+      {
         id: 'a3',
         type: 'moveCard',
         date: '2025-03-06T10:00:00Z',
@@ -288,11 +298,13 @@ describe('the summary of a Trello board window', () => {
         'Figure | Value',
         'Completed | 1 item',
         'Carried over | 0 items',
-        'Created in window | 0 items',
+        'Created in window | 1 item',
         'Bugs fixed | 1 item',
         'Support tickets resolved | 1',
         'Completed',
         '- sc1 Export to CSV',
+        'Created in window',
+        '- sc2 Dark mode',
         'Bugs fixed',
         '- sc1 Export to CSV',
         'Customer impact',
@@ -309,10 +321,12 @@ describe('the summary of a Trello board window', () => {
       'bulletList',
       'heading',
       'bulletList',
+      'heading',
+      'bulletList',
     ]);
   });
 
   it('names the items it lists for the reader check', () => {
-    expect(listedItems(stats).map((ref) => ref.key)).toEqual(['sc1']);
+    expect(listedItems(stats).map((ref) => ref.key)).toEqual(['sc1', 'sc2']);
   });
 });
