@@ -5,7 +5,7 @@ import mutation from './vitest.mutation.config.ts';
 // its own tests, and plan-jobs' and catch-up's (which ask plan-summaries for jobs). The other files (scoring,
 // acceptance, linking, label-name) reach it only by parsing the default rules, which its rules tests check (and
 // label-name.test.ts, for the label the summaries write). Most of the folder's mutants are static (the rules'
-// schemas and defaults), each of which runs the whole set: with the 40 files of the general config a run of the
+// schemas and defaults), each of which runs the whole set: with the 53 files of the general config a run of the
 // folder did not fit in a session.
 export default defineConfig({
   test: {
