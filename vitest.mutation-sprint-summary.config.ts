@@ -2,9 +2,9 @@ import { defineConfig } from 'vitest/config';
 import mutation from './vitest.mutation.config.ts';
 
 // The tests that judge mutants of src/domain/sprint-summary. Of vitest.mutation.config.ts's files, these reach it:
-// its own tests, and plan-jobs' and catch-up's (which ask plan-summaries for jobs). The other files (scoring,
-// acceptance, linking, label-name) reach it only by parsing the default rules, which its rules tests check (and
-// label-name.test.ts, for the label the summaries write). Most of the folder's mutants are static (the rules'
+// its own tests, plan-jobs' and catch-up's (which ask plan-summaries for jobs) and label-name's (the label the
+// summaries write). The other files (the scoring planner's, acceptance, linking) reach it only by parsing the
+// default rules or through planJobs, which its rules and plan-summaries tests check. Most of the folder's mutants are static (the rules'
 // schemas and defaults), each of which runs the whole set: with the 53 files of the general config a run of the
 // folder did not fit in a session.
 export default defineConfig({
