@@ -97,7 +97,6 @@ function parseAssignments(tokens: string[]): ScoreCommand {
 /** Parses what follows `/score`: nothing, `explain`, `clear [inputs…]`, or `name=value` pairs. */
 export function parseScoreCommand(args: string): ScoreCommand {
   const tokens = args
-    .trim()
     .replace(/\s*=\s*/g, '=')
     .split(/[\s,]+/)
     .filter((token) => token !== '');

@@ -77,7 +77,6 @@ export function renderScorecard(result: ScoreResult, options: { itemUrl?: string
 }
 
 function formula(result: ScoreResult): [string, string] {
-  const v = (name: string, input: ScoreInput) => formatValue(name, input);
   if (result.model === 'wsjf') {
     const { businessValue, timeCriticality, riskReduction, jobSize } = result.inputs;
     return [
@@ -88,7 +87,7 @@ function formula(result: ScoreResult): [string, string] {
   const { reach, impact, confidence, effort } = result.inputs;
   return [
     'Score = Reach × Impact × Confidence ÷ Effort',
-    `      = ${v('reach', reach)} × ${v('impact', impact)} × ${v('confidence', confidence)} ÷ ${v('effort', effort)} ≈ ${result.score}`,
+    `      = ${reach.value} × ${impact.value} × ${formatPercent(confidence.value)} ÷ ${effort.value} ≈ ${result.score}`,
   ];
 }
 

@@ -27,9 +27,9 @@ export interface BoardWindowInput {
   scores?: Readonly<Record<string, number>>;
 }
 
-function matcher(names: readonly string[]): (name: string | undefined) => boolean {
+function matcher(names: readonly string[]): (name: string) => boolean {
   const wanted = new Set(names.map((name) => name.trim().toLowerCase()));
-  return (name) => name !== undefined && wanted.has(name.trim().toLowerCase());
+  return (name) => wanted.has(name.trim().toLowerCase());
 }
 
 function inWindow(actions: readonly BoardAction[], start: string, end: string): BoardAction[] {
@@ -54,13 +54,11 @@ function cardItem(ref: ItemRef, card: CardInfo | undefined): SummaryItem {
  * Done cards are those whose last list change in the window put them in a done list, so a card moved to
  * Done and back is not counted, and a card still in an in-progress list is never both done and carried over.
  */
-function doneCards(
-  actions: readonly BoardAction[],
-  isDone: (list: string | undefined) => boolean,
-): ItemRef[] {
+function doneCards(actions: readonly BoardAction[], isDone: (list: string) => boolean): ItemRef[] {
   const lastList = new Map<string, { ref: ItemRef; list: string }>();
   for (const action of actions) {
-    if (action.type !== 'other' && action.listAfter !== undefined) {
+    // Only a creation or a move names the list a card ended up in.
+    if (action.listAfter !== undefined) {
       lastList.set(action.card.id, { ref: action.card, list: action.listAfter });
     }
   }

@@ -77,7 +77,7 @@ function figureRows(stats: SprintStats): string[][] {
   return rows;
 }
 
-function section(title: string, approximate: boolean, list: Block | undefined): Block[] {
+function section(title: string, approximate: boolean | undefined, list: Block | undefined): Block[] {
   return list ? [heading(3, `${title}${approximate ? ` ${APPROX.trim()}` : ''}`), list] : [];
 }
 
@@ -137,7 +137,7 @@ function sections(all: SprintStats, shows: Shows): Block[] {
       stats.added.approximate,
       items(stats.added),
     ),
-    ...section('Removed after start', stats.removed?.approximate ?? false, items(stats.removed)),
+    ...section('Removed after start', stats.removed?.approximate, items(stats.removed)),
     ...section(
       'Re-estimated',
       false,

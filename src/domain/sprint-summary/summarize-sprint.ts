@@ -74,27 +74,20 @@ function completionRate(
   return { value: delivered.length / committed.length, approximate, basis: 'count' };
 }
 
-function reEstimates(scope: Scope, atClose: readonly SummaryItem[]): ReEstimate[] | undefined {
-  const before = scope.startEstimates;
-  if (!before) return undefined;
+function reEstimates(
+  before: ReadonlyMap<string, number | undefined>,
+  atClose: readonly SummaryItem[],
+): ReEstimate[] {
   return atClose.flatMap((item) => {
     if (!before.has(item.ref.id)) return [];
     const from = before.get(item.ref.id);
-    return from === item.points
-      ? []
-      : [
-          {
-            item,
-            ...(from !== undefined ? { from } : {}),
-            ...(item.points !== undefined ? { to: item.points } : {}),
-          },
-        ];
+    return from === item.points ? [] : [{ item, from, to: item.points }];
   });
 }
 
 function isBug(item: TrackerItem, bugTypes: readonly string[]): boolean {
   const type = item.type?.trim().toLowerCase();
-  return type !== undefined && bugTypes.some((bug) => bug.trim().toLowerCase() === type);
+  return bugTypes.some((bug) => bug.trim().toLowerCase() === type);
 }
 
 /** Jira's sprint report, rebuilt from what the public API gives: committed, done, carried, added, removed. */
@@ -130,7 +123,7 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
         .map((item) => removedDetails.get(item.ref.id) ?? item),
       approximate,
     },
-    ...(scope.startEstimates ? { reEstimated: reEstimates(scope, atClose) } : {}),
+    ...(scope.startEstimates ? { reEstimated: reEstimates(scope.startEstimates, atClose) } : {}),
     bugsFixed: {
       items: doneItems.filter((item) => isBug(item, input.bugTypes ?? ['Bug'])).map(view),
       approximate: false,

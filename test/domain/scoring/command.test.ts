@@ -19,6 +19,16 @@ describe('parseScoreCommand', () => {
       'time-criticality=8 business_value=13',
       { kind: 'set', values: { timeCriticality: 8, businessValue: 13 } },
     ],
+    ['impact=5 confidence=1', { kind: 'set', values: { impact: 5, confidence: 1 } }],
+    ['confidence=100%', { kind: 'set', values: { confidence: 1 } }],
+    ['confidence=12.5%', { kind: 'set', values: { confidence: 0.125 } }],
+    ['confidence=.75', { kind: 'set', values: { confidence: 0.75 } }],
+    ['effort=+2 reach=0', { kind: 'set', values: { effort: 2, reach: 0 } }],
+    ['impact  =  4', { kind: 'set', values: { impact: 4 } }],
+    [
+      'businessValue=2.5 timeCriticality=0 riskReduction=1.5',
+      { kind: 'set', values: { businessValue: 2.5, timeCriticality: 0, riskReduction: 1.5 } },
+    ],
   ])('%j', (args, expected) => {
     expect(parseScoreCommand(args)).toEqual(expected);
   });
@@ -42,6 +52,18 @@ describe('parseScoreCommand', () => {
       'unknown input "urgency": use reach, impact, confidence, effort, businessValue, timeCriticality, riskReduction',
     ],
     ['impact', '"impact" is not name=value, e.g. impact=4 effort=3; or use explain, clear'],
+    ['effort==3', '"effort==3" is not name=value, e.g. impact=4 effort=3; or use explain, clear'],
+    ['reach=2.5', 'reach="2.5" is not allowed: reach must be a whole number of 0 or more'],
+    ['businessValue=4x', 'businessValue="4x" is not allowed: businessValue must be a number of 0 or more'],
+    ['businessValue=v4', 'businessValue="v4" is not allowed: businessValue must be a number of 0 or more'],
+    [
+      'time_criticality=-1',
+      'timeCriticality="-1" is not allowed: timeCriticality must be a number of 0 or more',
+    ],
+    [
+      'riskReduction=-0.5',
+      'riskReduction="-0.5" is not allowed: riskReduction must be a number of 0 or more',
+    ],
     ['impact=4 impact=5', 'impact is given twice'],
     ['explain please', 'explain takes no arguments'],
     [

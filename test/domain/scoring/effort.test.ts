@@ -87,6 +87,10 @@ describe('effort from t-shirt labels', () => {
     expect(effortOf(makeItem({ labels: ['size:huge', 'small'] }))).toMatchObject({ source: 'inferred' });
   });
 
+  it('ignores a size behind a prefix the rules do not name', () => {
+    expect(effortOf(makeItem({ labels: ['team:S', 'area-L'] }))).toMatchObject({ source: 'inferred' });
+  });
+
   it('reads a prefix the rules file adds, in any case', () => {
     const custom = resolveScoringRules({ tshirtLabelPrefixes: ['T-Shirt '] });
     expect(effortOf(makeItem({ labels: ['t-shirt m'] }), custom)).toMatchObject({

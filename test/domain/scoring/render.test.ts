@@ -55,7 +55,52 @@ describe('renderScorecard', () => {
   });
 });
 
+describe('renderScorecard of a WSJF item', () => {
+  it('names every input and says how each was found', () => {
+    const wsjf = scoreItem(
+      {
+        item: makeItem({ labels: ['deadline'], estimate: { storyPoints: 2 } }),
+        evidence: [{ ticketRef: 'SUP-3' }],
+      },
+      { ...rules, model: 'wsjf' },
+    );
+    const scorecard = renderScorecard(wsjf);
+    expect(docToPlainText(scorecard).split('\n').slice(0, 8)).toEqual([
+      'Priority score: 6 (WSJF)',
+      'Input | Value | Source | How',
+      expect.stringMatching(/^Business value \| 3 \| /),
+      expect.stringMatching(/^Time criticality \| 8 \| label \| /),
+      expect.stringMatching(/^Risk reduction \| 1 \| /),
+      expect.stringMatching(/^Job size \| 2 \| estimate \| /),
+      'Evidence',
+      '- SUP-3',
+    ]);
+    expect(scorecard.blocks.map((block) => block.type)).toEqual([
+      'heading',
+      'table',
+      'paragraph',
+      'bulletList',
+      'paragraph',
+    ]);
+  });
+});
+
 describe('renderExplanation', () => {
+  it('shows the formula with the numbers, then where each came from', () => {
+    expect(docToPlainText(renderExplanation(result))).toBe(
+      [
+        'How the RICE score of 2.1 is computed',
+        'Score = Reach × Impact × Confidence ÷ Effort',
+        '      = 2 × 4 × 80% ÷ 3 ≈ 2.1',
+        '- Reach 2: 2 linked tickets, 2 distinct customers → 2',
+        '- Impact 4: priority High → 4',
+        '- Confidence 80%: set to 80% by Ana on 2025-05-06',
+        '- Effort 3: 3 story points',
+        'The score depends only on this item and its linked tickets, rounded to one decimal.',
+      ].join('\n'),
+    );
+  });
+
   it('substitutes the numbers into the RICE formula', () => {
     const text = docToPlainText(renderExplanation(result));
     expect(text).toContain('Score = Reach × Impact × Confidence ÷ Effort\n      = 2 × 4 × 80% ÷ 3 ≈ 2.1');

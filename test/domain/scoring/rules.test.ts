@@ -26,6 +26,8 @@ describe('resolveScoringRules', () => {
       createMissingTrelloFields: false,
     });
     expect(rules.tshirtSizes).toEqual({ XS: 1, S: 2, M: 3, L: 5, XL: 8 });
+    expect(rules.triggerFields).toEqual([]);
+    expect(rules.customerFields).toEqual(['Organizations', 'Organization', 'Customer']);
   });
 
   it('keeps what the file sets and fills the rest', () => {
@@ -38,6 +40,13 @@ describe('resolveScoringRules', () => {
   it.each([
     [{ model: 'ice' }, /model/],
     [{ priorityImpact: { High: 7 } }, /priorityImpact/],
+    [{ wsjf: { timeCriticality: { labels: { deadline: -8 } } } }, /wsjf\/timeCriticality\/labels/],
+    [{ wsjf: { businessValue: { labels: { vip: -1 } } } }, /wsjf\/businessValue\/labels/],
+    [{ tshirtSizes: { XS: 0 } }, /tshirtSizes/],
+    [{ inferredSizes: [{ maxChars: -1, maxCriteria: 1, size: 'XS' }] }, /inferredSizes\/0\/maxChars/],
+    [{ inferredSizes: [{ maxChars: 100, maxCriteria: -1, size: 'XS' }] }, /inferredSizes\/0\/maxCriteria/],
+    [{ triggerFields: [''] }, /triggerFields/],
+    [{ customerFields: [''] }, /customerFields/],
   ])('rejects %j', (input, path) => {
     expect(JSON.stringify(errorOf(() => resolveScoringRules(input)).cause)).toMatch(path);
   });

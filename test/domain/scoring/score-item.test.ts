@@ -55,7 +55,37 @@ describe('reach', () => {
   });
 
   it('falls back to the rules default so an item without tickets still scores', () => {
-    expect(rice(sized).inputs.reach).toMatchObject({ value: 1, source: 'default' });
+    expect(rice(sized).inputs.reach).toEqual({
+      value: 1,
+      source: 'default',
+      detail: 'no linked tickets → 1',
+    });
+  });
+
+  it.each<[string, Evidence[], number, string]>([
+    [
+      'the same ticket linked twice, written differently',
+      [{ ticketRef: 'SUP-1' }, { ticketRef: 'sup-1 ' }],
+      1,
+      '1 linked ticket → 1',
+    ],
+    [
+      'tickets without customers',
+      [{ ticketRef: 'SUP-1' }, { ticketRef: 'SUP-2' }],
+      2,
+      '2 linked tickets → 2',
+    ],
+    [
+      'one customer however its id is written',
+      [
+        { ticketRef: 'SUP-1', customerId: 'Acme' },
+        { ticketRef: 'SUP-2', customerId: ' acme' },
+      ],
+      1,
+      '2 linked tickets, 1 distinct customer → 1',
+    ],
+  ])('%s', (_name, evidence, value, detail) => {
+    expect(rice(sized, evidence).inputs.reach).toEqual({ value, source: 'evidence', detail });
   });
 });
 
@@ -88,6 +118,20 @@ describe('impact', () => {
       4,
       'field',
       'Severity Major → 4 (also: priority High → 4)',
+    ],
+    [
+      'every other signal named',
+      makeItem({ priority: 'Medium', labels: ['security'], type: 'Bug' }),
+      5,
+      'label',
+      'label security → 5 (also: priority Medium → 3, type Bug → 3)',
+    ],
+    [
+      'a severity field that is not text is ignored',
+      makeItem({ priority: 'Low', fields: { Severity: 4 } }),
+      2,
+      'priority',
+      'priority Low → 2',
     ],
   ] as const)('%s', (_name, item, value, source, detail) => {
     expect(rice(item).inputs.impact).toEqual({ value, source, detail });

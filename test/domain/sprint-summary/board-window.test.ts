@@ -93,3 +93,70 @@ describe('summarizeBoardWindow', () => {
     });
   });
 });
+
+describe('summarizeBoardWindow: which cards count', () => {
+  const window = { start: '2025-03-03T00:00:00Z', end: '2025-03-17T00:00:00Z', name: 'Weeks 10–11' };
+  const summary = (patch: Partial<Parameters<typeof summarizeBoardWindow>[0]>) =>
+    summarizeBoardWindow({
+      window,
+      actions: [],
+      doneLists: ['Done'],
+      inProgressLists: ['Doing'],
+      cardsInProgress: [],
+      cards: new Map(),
+      ...patch,
+    });
+
+  it('a move at the very start of the window counts', () => {
+    const stats = summary({ actions: [action('moveCard', 'c1', '2025-03-03T00:00:00Z', 'Doing', 'Done')] });
+    expect(ids(stats.done)).toEqual(['c1']);
+  });
+
+  it('a card moved back to the backlog is neither done nor carried over', () => {
+    const stats = summary({
+      actions: [
+        action('moveCard', 'c1', '2025-03-04T10:00:00Z', 'Doing', 'Done'),
+        action('moveCard', 'c2', '2025-03-05T10:00:00Z', 'Doing', 'Backlog'),
+      ],
+    });
+    expect([ids(stats.done), ids(stats.carriedOver)]).toEqual([['c1'], []]);
+  });
+
+  it('a card done in the window but back in an in-progress list at close is carried over', () => {
+    const stats = summary({
+      actions: [action('moveCard', 'c1', '2025-03-04T10:00:00Z', 'Doing', 'Done')],
+      cardsInProgress: [card('c1', 'Doing')],
+    });
+    expect([ids(stats.done), ids(stats.carriedOver), stats.completed.count.value]).toEqual([[], ['c1'], 0]);
+  });
+
+  it('a card read from an in-progress list whose name is not known is carried over', () => {
+    const unnamed = { ...card('c1', 'Doing'), container: { id: 'board-1', key: 'board-1' } };
+    expect(ids(summary({ cardsInProgress: [unnamed] }).carriedOver)).toEqual(['c1']);
+  });
+
+  it('list names match whatever their case and surrounding blanks', () => {
+    const stats = summary({
+      doneLists: [' done'],
+      inProgressLists: ['In progress '],
+      actions: [action('moveCard', 'c1', '2025-03-04T10:00:00Z', 'In Progress', 'DONE ')],
+      cardsInProgress: [card('c2', ' In Progress'), card('c3', 'In review')],
+    });
+    expect([ids(stats.done), ids(stats.carriedOver)]).toEqual([['c1'], ['c2']]);
+  });
+
+  it('no points when no done card is estimated, and a card without an estimate shows none', () => {
+    const stats = summary({
+      actions: [action('moveCard', 'c1', '2025-03-04T10:00:00Z', 'Doing', 'Done')],
+      cards: new Map([['c1', { title: 'Dark mode', url: 'https://trello.com/c/sc1' }]]),
+    });
+    expect(stats.completed).toEqual({ count: { value: 1, approximate: false } });
+    expect(stats.done.items).toEqual([
+      {
+        ref: { tracker: 'trello', id: 'c1', key: 'sc1' },
+        title: 'Dark mode',
+        url: 'https://trello.com/c/sc1',
+      },
+    ]);
+  });
+});

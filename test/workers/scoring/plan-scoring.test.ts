@@ -133,6 +133,17 @@ describe('planScoring: support tickets', () => {
     expect(scoringJobs(support('status', 'attachments'))).toEqual(['score-item']);
   });
 
+  it('scores no update of an item whose project the webhook did not name, whatever changed', () => {
+    const unnamed = (...fields: string[]): TrackerEvent => ({
+      ...base,
+      container: { id: 'unknown', key: 'unknown' },
+      kind: 'item.updated',
+      changes: fields.map(change),
+    });
+    expect(scoringJobs(unnamed('attachments'))).toEqual([]);
+    expect(scoringJobs(unnamed('priority'))).toEqual([]);
+  });
+
   it('does not score a support ticket when its own fields change', () => {
     expect(scoringJobs(support('priority', 'labels', 'summary'))).toEqual([]);
   });
