@@ -25,27 +25,50 @@ const event = {
   comment: { id: 'c2', text: '/undo' },
 } satisfies CommentEvent;
 
+/**
+ * A scoring job set Impact 1 → 5 on `subject`; `/undo` then runs as the job `job-2` against a tracker that, when
+ * `refuse` is set, refuses to write fields.
+ */
+async function undoScoreChange(subject: ReturnType<typeof memoryItem>, options: { refuse?: boolean } = {}) {
+  const audit = createRedisAuditStore({ redis, keyPrefix: uniquePrefix('undo'), retentionDays: 400 });
+  const memory = createMemoryTracker([subject]);
+  const scoring = createJobTrackers(
+    { id: 'job-1', name: 'score-item', data: {} },
+    { audit, config: { dryRun: false } },
+  );
+  await scoring.audited(memory).setNumberFields(subject.ref, { Impact: 5 }, { createMissing: false });
+  const tracker = options.refuse
+    ? {
+        ...memory,
+        setNumberFields: async () => {
+          throw new TrackerError('forbidden', 'jira', 'Field Impact cannot be set', { status: 400 });
+        },
+      }
+    : memory;
+  const undoEvent = { ...event, item: subject.ref };
+  const job = createJobTrackers(
+    { id: 'job-2', name: 'run-commands', data: { event: undoEvent } },
+    { audit, config: { dryRun: false } },
+  );
+  const context = {
+    event: undoEvent,
+    audit,
+    jobId: 'job-2',
+    dryRun: job.dryRun,
+    tracker: () => job.audited(tracker),
+  };
+  const reply = await undoCommand.run(
+    { name: 'undo', args: '' } as never,
+    context as unknown as CommandContext,
+  );
+  return { reply, memory, audit };
+}
+
 describe('/undo', () => {
   it("restores the item as it was before the service's last job, audited as the /undo job", async () => {
-    const audit = createRedisAuditStore({ redis, keyPrefix: uniquePrefix('undo'), retentionDays: 400 });
-    const tracker = createMemoryTracker([item]);
-    const scoring = createJobTrackers(
-      { id: 'job-1', name: 'score-item', data: {} },
-      { audit, config: { dryRun: false } },
-    );
-    await scoring.audited(tracker).setNumberFields(item.ref, { Impact: 5 }, { createMissing: false });
-    const job = createJobTrackers(
-      { id: 'job-2', name: 'run-commands', data: { event } },
-      { audit, config: { dryRun: false } },
-    );
-    const context = { event, audit, jobId: 'job-2', dryRun: job.dryRun, tracker: () => job.audited(tracker) };
+    const { reply, memory, audit } = await undoScoreChange(item);
 
-    const reply = await undoCommand.run(
-      { name: 'undo', args: '' } as never,
-      context as unknown as CommandContext,
-    );
-
-    expect(tracker.items.get(item.ref.id)?.fields.Impact).toBe(1);
+    expect(memory.items.get(item.ref.id)?.fields.Impact).toBe(1);
     expect(docToPlainText({ blocks: reply })).toMatch(
       /Restored the service's last change \(score-item, .*\):\n.*fields Impact/,
     );
@@ -56,38 +79,10 @@ describe('/undo', () => {
       actor: { displayName: 'Ana' },
     });
   });
-  it('says nothing was restored, and offers no redo, when the tracker refuses every write', async () => {
-    const audit = createRedisAuditStore({ redis, keyPrefix: uniquePrefix('undo'), retentionDays: 400 });
-    const subject = memoryItem('ABC-2', { fields: { Impact: 1 } });
-    const memory = createMemoryTracker([subject]);
-    const scoring = createJobTrackers(
-      { id: 'job-1', name: 'score-item', data: {} },
-      { audit, config: { dryRun: false } },
-    );
-    await scoring.audited(memory).setNumberFields(subject.ref, { Impact: 5 }, { createMissing: false });
-    const refusing = {
-      ...memory,
-      setNumberFields: async () => {
-        throw new TrackerError('forbidden', 'jira', 'Field Impact cannot be set', { status: 400 });
-      },
-    };
-    const undoEvent = { ...event, item: subject.ref };
-    const job = createJobTrackers(
-      { id: 'job-2', name: 'run-commands', data: { event: undoEvent } },
-      { audit, config: { dryRun: false } },
-    );
-    const context = {
-      event: undoEvent,
-      audit,
-      jobId: 'job-2',
-      dryRun: job.dryRun,
-      tracker: () => job.audited(refusing),
-    };
 
-    const reply = await undoCommand.run(
-      { name: 'undo', args: '' } as never,
-      context as unknown as CommandContext,
-    );
+  it('says nothing was restored, and offers no redo, when the tracker refuses every write', async () => {
+    const subject = memoryItem('ABC-2', { fields: { Impact: 1 } });
+    const { reply, memory } = await undoScoreChange(subject, { refuse: true });
 
     const lines = docToPlainText({ blocks: reply }).split('\n');
     expect(lines[0]).toMatch(/^Could not restore the service's last change \(score-item, .+\):$/);
