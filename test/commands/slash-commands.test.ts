@@ -142,6 +142,15 @@ describe('/help', () => {
       'Unknown command /socre. Did you mean /score? Write /help for the list.',
     );
   });
+
+  it('answers a word that cannot be a command name with the list, without repeating the word', async () => {
+    for (const word of ['x'.repeat(200), '<img/src=x>', 'sc*re']) {
+      // The reply's header quotes the command as written; its body is the list.
+      const body = (await command('ada', 'APP-1', `/help ${word}`)).split('\n').slice(2).join('\n');
+      expect(body).toContain('/help score explains one command.');
+      expect(body).not.toContain(word);
+    }
+  });
 });
 
 describe('/score', () => {

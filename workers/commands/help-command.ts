@@ -4,6 +4,7 @@ import {
   renderUnknownCommand,
   resolveCommand,
 } from '../../src/domain/commands/command-registry.ts';
+import { commandName } from '../../src/domain/commands/parse-commands.ts';
 import type { CommandExecutor } from './command-executor.ts';
 
 export function helpCommand(all: () => readonly CommandExecutor[]): CommandExecutor {
@@ -21,8 +22,9 @@ export function helpCommand(all: () => readonly CommandExecutor[]): CommandExecu
       const { prefixes } = context.rules().commands;
       // People write the name as they would the command: `/help score`, `/help /score` or `/help !score`.
       const [word = ''] = command.args.toLowerCase().split(' ');
-      const name = word.slice(prefixes.find((prefix) => word.startsWith(prefix))?.length ?? 0);
-      if (name !== '') {
+      // Anything else than a name (too long, markup) gets the list: a reply never repeats what cannot be a command.
+      const name = commandName(word.slice(prefixes.find((prefix) => word.startsWith(prefix))?.length ?? 0));
+      if (name !== undefined) {
         const resolution = resolveCommand(specs, name);
         return resolution.kind === 'known'
           ? renderCommandHelp(resolution.spec).blocks

@@ -36,6 +36,13 @@ const SEPARATOR_AFTER_MENTION = /^[\s:,]+/;
 const isNameStart = (char: string) => (char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z');
 const isNameChar = (char: string) => isNameStart(char) || (char >= '0' && char <= '9') || char === '-';
 
+/** `word` in lower case if it is written like a command name (as the parser reads names), else undefined. */
+export function commandName(word: string): string | undefined {
+  const valid =
+    word.length > 0 && word.length <= NAME_MAX && isNameStart(word[0]!) && [...word].every(isNameChar);
+  return valid ? word.toLowerCase() : undefined;
+}
+
 function startsWithFold(text: string, prefix: string): boolean {
   return text.length >= prefix.length && text.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase();
 }
