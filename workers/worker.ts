@@ -128,7 +128,6 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
   indexReplica({ redis: client, keyPrefix: config.queuePrefix })
     .sync()
     .catch((error: Error) => log.warn({ err: { message: error.message } }, 'Link index not loaded yet'));
-  const heartbeat = startHeartbeat(client, config.queuePrefix, worker);
   // The relay's reads block, so it has a connection of its own; it waits for Redis like the worker's.
   const relayConnection = createRedis(config.redisUrl, 'worker', log, cluster);
   const queue = new Queue(QUEUE_NAME, { connection, prefix: `{${config.queuePrefix}}` });
@@ -149,6 +148,8 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
     onOutcome: metrics.delivery,
   });
   await registerSchedules(config, rules.current(), log);
+  // The heartbeat is what says "started" (the admin API, tests, deploy checks): only once schedules are in place.
+  const heartbeat = startHeartbeat(client, config.queuePrefix, worker);
   log.info({ concurrency: config.workerConcurrency }, 'Worker started');
   return {
     worker,
