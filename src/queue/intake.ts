@@ -45,23 +45,48 @@ export interface IntakeOptions {
   maxBatch?: number;
   /** Longest wait for Redis's answer before the caller answers 503 (the producer's command timeout). */
   timeoutMs?: number;
+  /** The clock the dedupe records are dated and bucketed by. */
+  now?: () => number;
 }
 
 /**
- * The intake's keys share one hash tag, so the script's keys (a delivery's two dedupe records and the stream)
- * are in one Redis Cluster slot, as are a whole batch's.
+ * The intake's keys share one hash tag, so the script's keys (the dedupe buckets and the stream) are in one Redis
+ * Cluster slot, as are a whole batch's.
  */
 const tag = (keyPrefix: string) => `{${keyPrefix}:intake}`;
 
-/** Where a delivery's dedupe record lives: `<ms since epoch> <body hash>`, for DEDUPE_TTL_SECONDS. */
-export function dedupeKey(keyPrefix: string, deliveryKey: string): string {
-  return `${tag(keyPrefix)}:dedupe:${deliveryKey}`;
+/** Buckets a record can be read from after its own: a record stays known for one dedupe window at least. */
+const BUCKETS_BACK = 2;
+
+/**
+ * The dedupe records live in hashes, one per half dedupe window (a "bucket"), instead of two keys with their own
+ * lifetime per delivery: a batch reads each bucket once and writes one, which takes about a third off Redis's
+ * work per delivery (docs/benchmarks.md). A record is known for at least one window and at most one and a half.
+ * `live`: the bucket written now, the next one (another API process's clock may run a little ahead, and a record
+ * it wrote must still be found), then the older ones; `expired`: the one past the window, which the script
+ * unlinks (freed in the background, where the expiry of a large hash would block Redis).
+ */
+export function dedupeBuckets(
+  keyPrefix: string,
+  dedupeTtlSeconds: number,
+  nowMs: number,
+): { live: string[]; expired: string } {
+  const current = Math.floor(nowMs / bucketPeriodMs(dedupeTtlSeconds));
+  const bucket = (index: number) => `${tag(keyPrefix)}:dedupe:${index}`;
+  const older = Array.from({ length: BUCKETS_BACK }, (_, back) => bucket(current - 1 - back));
+  return {
+    live: [bucket(current), bucket(current + 1), ...older],
+    expired: bucket(current - 1 - BUCKETS_BACK),
+  };
 }
 
-/** The record of a body already accepted: the key of the delivery that carried it. */
-export function bodyKey(keyPrefix: string, tracker: TrackerName, bodyHash: string): string {
-  return `${tag(keyPrefix)}:body:${tracker}.${bodyHash}`;
-}
+const bucketPeriodMs = (dedupeTtlSeconds: number) => Math.ceil((dedupeTtlSeconds * 1000) / BUCKETS_BACK);
+
+/** A delivery's id record in a bucket: `<ms since epoch> <body hash>`. */
+export const idField = (deliveryKey: string) => `id:${deliveryKey}`;
+
+/** A body already accepted: the key of the delivery that carried it. */
+const bodyField = (tracker: TrackerName, bodyHash: string) => `body:${tracker}.${bodyHash}`;
 
 /** The stream of accepted deliveries not yet turned into jobs; its length is the intake backlog. */
 export function intakeStreamKey(keyPrefix: string): string {
@@ -71,30 +96,50 @@ export function intakeStreamKey(keyPrefix: string): string {
 /**
  * One call per batch of deliveries, each handled in order and atomically, so concurrent copies cannot both pass
  * (even two in one batch): a known id is a duplicate, a known body under a new id is a replay, anything else is
- * appended and recorded. KEYS: each delivery's id record and body record, then the stream; ARGV: the records'
- * lifetime, then per delivery its id record's value, tracker, key and body. Answers one string per delivery:
- * `a` accepted, `d<id record>` duplicate, `r<original key>` replay. Redis answers only after the writes (and, with
- * `appendfsync always`, their fsync): a 202 follows a durable delivery. One call instead of one per delivery
- * halves intake's Redis client CPU per delivery (ioredis builds one command, Redis runs one script).
+ * appended and recorded. KEYS: the live dedupe buckets (the one written first), the expired one, the stream; ARGV:
+ * the written bucket's lifetime in seconds, then per delivery its id field and record, body field, tracker, key and
+ * body. Answers one string per delivery: `a` accepted, `d<id record>` duplicate, `r<original key>` replay. Redis
+ * answers only after the writes (and, with `appendfsync always`, their fsync): a 202 follows a durable delivery.
  */
 const ACCEPT_SCRIPT = `
+local live = #KEYS - 2
 local stream = KEYS[#KEYS]
-local ttl = ARGV[1]
+local fields = {}
+for i = 2, #ARGV, 6 do
+  fields[#fields + 1] = ARGV[i]
+  fields[#fields + 1] = ARGV[i + 2]
+end
+local known = {}
+for b = 1, live do
+  local values = redis.call('HMGET', KEYS[b], unpack(fields))
+  for j = 1, #fields do
+    if values[j] and not known[fields[j]] then known[fields[j]] = values[j] end
+  end
+end
 local answers = {}
-for i = 1, #KEYS - 1, 2 do
-  local arg = 2 + (i - 1) * 2
-  local seen = redis.call('MGET', KEYS[i], KEYS[i + 1])
-  if seen[1] then
-    answers[#answers + 1] = 'd' .. seen[1]
-  elseif seen[2] then
-    answers[#answers + 1] = 'r' .. seen[2]
+local records = {}
+for i = 2, #ARGV, 6 do
+  local id, body = ARGV[i], ARGV[i + 2]
+  if known[id] then
+    answers[#answers + 1] = 'd' .. known[id]
+  elseif known[body] then
+    answers[#answers + 1] = 'r' .. known[body]
   else
-    redis.call('XADD', stream, '*', 'tracker', ARGV[arg + 1], 'key', ARGV[arg + 2], 'body', ARGV[arg + 3])
-    redis.call('SET', KEYS[i], ARGV[arg], 'EX', ttl)
-    redis.call('SET', KEYS[i + 1], ARGV[arg + 2], 'EX', ttl)
+    redis.call('XADD', stream, '*', 'tracker', ARGV[i + 3], 'key', ARGV[i + 4], 'body', ARGV[i + 5])
+    known[id] = ARGV[i + 1]
+    known[body] = ARGV[i + 4]
+    records[#records + 1] = id
+    records[#records + 1] = ARGV[i + 1]
+    records[#records + 1] = body
+    records[#records + 1] = ARGV[i + 4]
     answers[#answers + 1] = 'a'
   end
 end
+if #records > 0 then
+  redis.call('HSET', KEYS[1], unpack(records))
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+redis.call('UNLINK', KEYS[live + 1])
 return answers
 `;
 
@@ -130,22 +175,28 @@ export function createIntake(options: IntakeOptions): Intake {
   const { queue, redis, keyPrefix, dedupeTtlSeconds, retry } = options;
   const maxBatch = options.maxBatch ?? 200;
   const timeoutMs = options.timeoutMs ?? 2_000;
+  const clock = options.now ?? Date.now;
   const stream = intakeStreamKey(keyPrefix);
+  // Written during one period, read for two more, unlinked by the first call after that: expiry is the fallback
+  // for a site that goes quiet, one period later still.
+  const bucketLifetimeSeconds = Math.ceil((bucketPeriodMs(dedupeTtlSeconds) * (BUCKETS_BACK + 2)) / 1000);
   redis.defineCommand(ACCEPT_COMMAND, { lua: ACCEPT_SCRIPT });
   const pending: Pending[] = [];
 
   async function write(batch: Pending[]): Promise<Receipt[]> {
-    const now = Date.now();
-    const keys: string[] = [];
-    const args: (string | number)[] = [dedupeTtlSeconds];
-    for (const { delivery } of batch) {
-      keys.push(
-        dedupeKey(keyPrefix, delivery.deliveryKey),
-        bodyKey(keyPrefix, delivery.tracker, delivery.bodyHash),
+    const now = clock();
+    const { live, expired } = dedupeBuckets(keyPrefix, dedupeTtlSeconds, now);
+    const keys = [...live, expired, stream];
+    const args: (string | number)[] = [bucketLifetimeSeconds];
+    for (const { delivery } of batch)
+      args.push(
+        idField(delivery.deliveryKey),
+        `${now} ${delivery.bodyHash}`,
+        bodyField(delivery.tracker, delivery.bodyHash),
+        delivery.tracker,
+        delivery.deliveryKey,
+        delivery.body,
       );
-      args.push(`${now} ${delivery.bodyHash}`, delivery.tracker, delivery.deliveryKey, delivery.body);
-    }
-    keys.push(stream);
     // On a Cluster whose master just died, ioredis retries a command until the slot has a master again; the
     // tracker should hear 503 long before. Safe either way: if the script still runs, the retry is a duplicate
     // and the stored delivery is relayed once.

@@ -9,11 +9,12 @@ import { ensureRedisInstalled } from '../../scripts/lib/redis-process.ts';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { createLinkRecords, linkIndexSize } from '../../src/linking/index.ts';
-import { createIntake, dedupeKey } from '../../src/queue/intake.ts';
+import { createIntake } from '../../src/queue/intake.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { createConsoleServices } from '../../src/read-model/index.ts';
 import { readHeartbeats } from '../../workers/heartbeat.ts';
 import { makeDelivery, post, replyEffects } from '../helpers/faults-load.ts';
+import { dedupeRecord } from '../helpers/redis.ts';
 
 // The service on a real 3-master Redis Cluster: the API and two workers must keep every script, MULTI and
 // pipeline within one slot, or the cluster answers CROSSSLOT (and ioredis refuses cross-slot pipelines).
@@ -156,7 +157,7 @@ it('one API and two workers on a 3-master Redis Cluster: item, link and /help en
   const commandJob = completed.find(
     (job) => job.name === 'run-commands' && job.data.event.comment.id === comment.id,
   );
-  expect(await client.get(dedupeKey(stack.queuePrefix, commandJob!.data.event.deliveryId))).not.toBeNull();
+  expect(await dedupeRecord(client, stack.queuePrefix, commandJob!.data.event.deliveryId)).toBeDefined();
   expect(await queue.getJobs(['failed'])).toEqual([]);
 
   const processedBy = new Set(completed.map((job) => job.processedBy));

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
-import { dedupeKey } from '../../src/queue/intake.ts';
 import { botEffects, post, replyEffects } from '../helpers/faults-load.ts';
 import { type FaultStack, startFaultStack } from '../helpers/faults-stack.ts';
+import { dedupeRecord } from '../helpers/redis.ts';
 
 let fault: FaultStack;
 
@@ -28,7 +28,7 @@ it('F12: one delivery sent 100 times at once, and again after its job was remove
   await finished.remove();
   const later = await post(stack.apiUrl, delivery);
   await new Promise((resolve) => setTimeout(resolve, 1_500));
-  const ttl = await fault.client.ttl(dedupeKey(stack.queuePrefix, `jira.${delivery.id}`));
+  const ttl = (await dedupeRecord(fault.client, stack.queuePrefix, `jira.${delivery.id}`))?.ttlSeconds;
 
   process.stdout.write(
     `[fault F12] burst202=${burst.filter((a) => a.status === 202).length} burst200=${burst.filter((a) => a.status === 200).length} later=${later.status} ttl=${ttl}s\n`,

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dedupeKey } from '../../src/queue/intake.ts';
 import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
 import { fixture, fixtureText } from '../fixtures/index.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
+import { dedupeRecord } from '../helpers/redis.ts';
 import { jiraHeaders } from '../helpers/sign.ts';
 import { JIRA_SECRET } from '../helpers/test-config.ts';
 
@@ -80,7 +80,9 @@ describe('POST /webhooks/jira', () => {
     expect(again.json()).toMatchObject({ duplicate: true });
     await api.drain();
     expect(await api.queue.count()).toBe(0);
-    expect(await api.redis.ttl(dedupeKey(api.prefix, 'jira.removed-later'))).toBeGreaterThan(1_800);
+    expect((await dedupeRecord(api.redis, api.prefix, 'jira.removed-later'))?.ttlSeconds).toBeGreaterThan(
+      1_800,
+    );
   });
 
   it('deduplicates 50 concurrent copies of one delivery to one job', async () => {

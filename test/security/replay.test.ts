@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dedupeKey } from '../../src/queue/intake.ts';
 import { fixture, fixtureText } from '../fixtures/index.ts';
+import { dedupeRecord } from '../helpers/redis.ts';
 import { jiraHeaders, trelloHeaders } from '../helpers/sign.ts';
 import { type CapturedApp, postWebhook, startCapturedApp } from './support.ts';
 
@@ -83,7 +83,7 @@ describe('S8 replay of a captured delivery', () => {
 
     expect(again.json()).toEqual({ duplicate: true, eventId: 'jira.reused-id' });
     expect(raced.map((r) => r.statusCode).sort()).toEqual([200, 202]);
-    expect(await api.harness.redis.get(dedupeKey(api.harness.prefix, 'jira.reused-id'))).toMatch(
+    expect((await dedupeRecord(api.harness.redis, api.harness.prefix, 'jira.reused-id'))?.value).toMatch(
       /^\d+ [0-9a-f]{64}$/,
     );
     expect(warnings('Delivery id reused with a different body').map((w) => w.deliveryId)).toEqual([

@@ -1,0 +1,100 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createIntake, dedupeBuckets, type Intake, intakeStreamKey } from '../../src/queue/intake.ts';
+import { dedupeRecord, testRedis, uniquePrefix } from '../helpers/redis.ts';
+
+/**
+ * How long intake remembers a delivery, on its own clock: the records live in buckets of half a dedupe window, so
+ * a record is seen for at least the window and at most one and a half, and a bucket past the window is unlinked
+ * by the next write instead of waiting for its expiry.
+ */
+const TTL_SECONDS = 1_800;
+const PERIOD_MS = (TTL_SECONDS * 1000) / 2;
+/** The last millisecond of a bucket: the record written then has the shortest life. */
+const END_OF_BUCKET = 1_000 * PERIOD_MS - 1;
+
+let redis: Redis;
+let queue: Queue;
+let at = 0;
+let prefix = '';
+let intake: Intake;
+
+const delivery = (id: string, bodyHash = `hash-${id}`) => ({
+  tracker: 'jira' as const,
+  deliveryKey: `jira.${id}`,
+  bodyHash,
+  body: `{"id":"${id}"}`,
+});
+
+beforeAll(() => {
+  redis = testRedis();
+  queue = new Queue('intake-dedupe', { connection: redis, prefix: `{${uniquePrefix('dedupe')}}` });
+});
+afterAll(async () => {
+  await queue.close();
+  redis.disconnect();
+});
+
+describe('dedupe window', () => {
+  beforeEach(() => {
+    prefix = uniquePrefix('dedupe');
+    intake = createIntake({
+      queue,
+      redis,
+      keyPrefix: prefix,
+      dedupeTtlSeconds: TTL_SECONDS,
+      retry: { attempts: 1, backoffMs: 100 },
+      now: () => at,
+    });
+  });
+
+  it('knows a delivery id, and its body under another id, for a whole window however late in a bucket it came', async () => {
+    at = END_OF_BUCKET;
+    expect(await intake.accept(delivery('late'))).toEqual({ outcome: 'accepted' });
+
+    at = END_OF_BUCKET + TTL_SECONDS * 1000 - 1;
+    expect(await intake.accept(delivery('late'))).toEqual({ outcome: 'duplicate', storedHash: 'hash-late' });
+    expect(await intake.accept(delivery('replayed', 'hash-late'))).toEqual({
+      outcome: 'replay',
+      originalKey: 'jira.late',
+    });
+    expect(await redis.xlen(intakeStreamKey(prefix))).toBe(1);
+  });
+
+  it('forgets a delivery after one and a half windows at most, and frees its bucket on the next write', async () => {
+    const bucketStart = END_OF_BUCKET + 1;
+    at = bucketStart;
+    await intake.accept(delivery('early'));
+    const { live } = dedupeBuckets(prefix, TTL_SECONDS, at);
+    expect(await redis.ttl(live[0]!)).toBeGreaterThanOrEqual(1.5 * TTL_SECONDS);
+
+    at = bucketStart + 1.5 * TTL_SECONDS * 1000;
+    expect(await intake.accept(delivery('other'))).toEqual({ outcome: 'accepted' });
+    expect(await redis.exists(live[0]!)).toBe(0);
+    expect(await intake.accept(delivery('early'))).toEqual({ outcome: 'accepted' });
+  });
+
+  it('finds a record written by an API process whose clock runs a little ahead', async () => {
+    const ahead = createIntake({
+      queue,
+      redis,
+      keyPrefix: prefix,
+      dedupeTtlSeconds: TTL_SECONDS,
+      retry: { attempts: 1, backoffMs: 100 },
+      now: () => END_OF_BUCKET + 2,
+    });
+    expect(await ahead.accept(delivery('skewed'))).toEqual({ outcome: 'accepted' });
+
+    at = END_OF_BUCKET;
+    expect(await intake.accept(delivery('skewed'))).toMatchObject({ outcome: 'duplicate' });
+  });
+
+  it('records what the tests and operators read back: the date and the body hash', async () => {
+    at = Date.now();
+    await intake.accept(delivery('now', 'f'.repeat(64)));
+    expect((await dedupeRecord(redis, prefix, 'jira.now', TTL_SECONDS))?.value).toBe(
+      `${at} ${'f'.repeat(64)}`,
+    );
+  });
+});
