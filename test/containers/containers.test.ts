@@ -19,11 +19,12 @@ interface ComposeService {
 describe('docker-compose.yml', () => {
   const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
 
-  it('runs Redis with AOF persistence and noeviction', () => {
+  it('runs Redis with AOF persistence, noeviction and expired keys freed in the background', () => {
     const command = compose.services.redis?.command?.join(' ');
 
     expect(command).toContain('--appendonly yes');
     expect(command).toContain('--maxmemory-policy noeviction');
+    expect(command).toContain('--lazyfree-lazy-expire yes');
   });
 
   it('runs one API and two worker replicas from the same image and env file', () => {
