@@ -60,7 +60,7 @@ const BUCKETS_BACK = 2;
 
 /**
  * The dedupe records live in hashes, one per half dedupe window (a "bucket"), instead of two keys with their own
- * lifetime per delivery: a batch reads each bucket once and writes one, which takes about a third off Redis's
+ * lifetime per delivery: a batch reads each bucket once and writes one, which takes about a quarter off Redis's
  * work per delivery (docs/benchmarks.md). A record is known for at least one window and at most one and a half.
  * `live`: the bucket written now, the next one (another API process's clock may run a little ahead, and a record
  * it wrote must still be found), then the older ones; `expired`: the one past the window, which the script
