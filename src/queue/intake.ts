@@ -59,24 +59,33 @@ const tag = (keyPrefix: string) => `{${keyPrefix}:intake}`;
 const BUCKETS_BACK = 2;
 
 /**
+ * How far behind another API process's clock may run while the bucket it still reads is kept: a process whose
+ * clock runs ahead must not unlink it under the others, or they forget records younger than the window. The
+ * doctor fails a clock this far off; a bucket (15 minutes at least) is longer.
+ */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
  * The dedupe records live in hashes, one per half dedupe window (a "bucket"), instead of two keys with their own
  * lifetime per delivery: a batch reads each bucket once and writes one, which takes about a quarter off Redis's
  * work per delivery (docs/benchmarks.md). A record is known for at least one window and at most one and a half.
  * `live`: the bucket written now, the next one (another API process's clock may run a little ahead, and a record
- * it wrote must still be found), then the older ones; `expired`: the one past the window, which the script
- * unlinks (freed in the background, where the expiry of a large hash would block Redis).
+ * it wrote must still be found), then the older ones; `expired`: the one past the window even on a clock
+ * CLOCK_SKEW_MS behind, which the script unlinks (freed in the background, where the expiry of a large hash would
+ * block Redis).
  */
 export function dedupeBuckets(
   keyPrefix: string,
   dedupeTtlSeconds: number,
   nowMs: number,
 ): { live: string[]; expired: string } {
-  const current = Math.floor(nowMs / bucketPeriodMs(dedupeTtlSeconds));
+  const period = bucketPeriodMs(dedupeTtlSeconds);
+  const current = Math.floor(nowMs / period);
   const bucket = (index: number) => `${tag(keyPrefix)}:dedupe:${index}`;
   const older = Array.from({ length: BUCKETS_BACK }, (_, back) => bucket(current - 1 - back));
   return {
     live: [bucket(current), bucket(current + 1), ...older],
-    expired: bucket(current - 1 - BUCKETS_BACK),
+    expired: bucket(Math.floor((nowMs - CLOCK_SKEW_MS) / period) - 1 - BUCKETS_BACK),
   };
 }
 
@@ -177,8 +186,8 @@ export function createIntake(options: IntakeOptions): Intake {
   const timeoutMs = options.timeoutMs ?? 2_000;
   const clock = options.now ?? Date.now;
   const stream = intakeStreamKey(keyPrefix);
-  // Written during one period, read for two more, unlinked by the first call after that: expiry is the fallback
-  // for a site that goes quiet, one period later still.
+  // Written during one period, read for two more, unlinked by the first call CLOCK_SKEW_MS after that: expiry is
+  // the fallback for a site that goes quiet, up to one period later still.
   const bucketLifetimeSeconds = Math.ceil((bucketPeriodMs(dedupeTtlSeconds) * (BUCKETS_BACK + 2)) / 1000);
   redis.defineCommand(ACCEPT_COMMAND, { lua: ACCEPT_SCRIPT });
   const pending: Pending[] = [];

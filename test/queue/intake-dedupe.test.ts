@@ -13,6 +13,8 @@ const TTL_SECONDS = 1_800;
 const PERIOD_MS = (TTL_SECONDS * 1000) / 2;
 /** The last millisecond of a bucket: the record written then has the shortest life. */
 const END_OF_BUCKET = 1_000 * PERIOD_MS - 1;
+/** The clock skew between API processes the doctor lets pass (src/doctor/check-clock.ts). */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 let redis: Redis;
 let queue: Queue;
@@ -70,9 +72,12 @@ describe('dedupe window', () => {
     expect(await redis.ttl(live[0]!)).toBeGreaterThanOrEqual(1.5 * TTL_SECONDS);
 
     at = bucketStart + 1.5 * TTL_SECONDS * 1000;
+    expect(await intake.accept(delivery('early'))).toEqual({ outcome: 'accepted' });
+
+    // Unlinked once past the window for an API process whose clock runs as far behind as the doctor lets pass.
+    at += CLOCK_SKEW_MS;
     expect(await intake.accept(delivery('other'))).toEqual({ outcome: 'accepted' });
     expect(await redis.exists(live[0]!)).toBe(0);
-    expect(await intake.accept(delivery('early'))).toEqual({ outcome: 'accepted' });
   });
 
   it('finds a record written by an API process whose clock runs a little ahead', async () => {
@@ -88,6 +93,24 @@ describe('dedupe window', () => {
 
     at = END_OF_BUCKET;
     expect(await intake.accept(delivery('skewed'))).toMatchObject({ outcome: 'duplicate' });
+  });
+
+  it('keeps a record for the whole window while another API process, its clock ahead, writes', async () => {
+    at = END_OF_BUCKET;
+    expect(await intake.accept(delivery('late'))).toEqual({ outcome: 'accepted' });
+    const ahead = createIntake({
+      queue,
+      redis,
+      keyPrefix: prefix,
+      dedupeTtlSeconds: TTL_SECONDS,
+      retry: { attempts: 1, backoffMs: 100 },
+      now: () => at + CLOCK_SKEW_MS,
+    });
+
+    at = END_OF_BUCKET + TTL_SECONDS * 1000 - 1;
+    expect(await ahead.accept(delivery('other'))).toEqual({ outcome: 'accepted' });
+    expect(await intake.accept(delivery('late'))).toEqual({ outcome: 'duplicate', storedHash: 'hash-late' });
+    expect(await redis.xlen(intakeStreamKey(prefix))).toBe(2);
   });
 
   it('records what the tests and operators read back: the date and the body hash', async () => {
