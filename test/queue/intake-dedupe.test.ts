@@ -113,6 +113,31 @@ describe('dedupe window', () => {
     expect(await redis.xlen(intakeStreamKey(prefix))).toBe(2);
   });
 
+  it('one full batch of copies, replays and an id reused with another accepted body is one delivery each', async () => {
+    at = END_OF_BUCKET;
+    const firsts = Array.from({ length: 50 }, (_, i) => delivery(`batch-${i}`));
+    const batch = [
+      ...firsts,
+      ...firsts,
+      ...firsts.map((first, i) => ({ ...first, deliveryKey: `jira.replay-${i}` })),
+      ...firsts.map((_, i) => delivery(`batch-${i}`, `hash-batch-${(i + 1) % 50}`)),
+    ];
+
+    const receipts = await Promise.all(batch.map((entry) => intake.accept(entry)));
+
+    expect(receipts.slice(0, 50).every((r) => r.outcome === 'accepted')).toBe(true);
+    expect(receipts.slice(50, 100)).toEqual(
+      firsts.map((f) => ({ outcome: 'duplicate', storedHash: f.bodyHash })),
+    );
+    expect(receipts.slice(100, 150)).toEqual(
+      firsts.map((f) => ({ outcome: 'replay', originalKey: f.deliveryKey })),
+    );
+    expect(receipts.slice(150)).toEqual(
+      firsts.map((f) => ({ outcome: 'duplicate', storedHash: f.bodyHash })),
+    );
+    expect(await redis.xlen(intakeStreamKey(prefix))).toBe(50);
+  });
+
   it('records what the tests and operators read back: the date and the body hash', async () => {
     at = Date.now();
     await intake.accept(delivery('now', 'f'.repeat(64)));
