@@ -61,7 +61,7 @@ const BUCKETS_BACK = 2;
 /**
  * How far behind another API process's clock may run while the bucket it still reads is kept: a process whose
  * clock runs ahead must not unlink it under the others, or they forget records younger than the window. The
- * doctor fails a clock this far off; a bucket (15 minutes at least) is longer.
+ * doctor fails a clock this far off the trackers'; a bucket (15 minutes at least) is longer.
  */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
