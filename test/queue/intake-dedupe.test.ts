@@ -29,6 +29,17 @@ const delivery = (id: string, bodyHash = `hash-${id}`) => ({
   body: `{"id":"${id}"}`,
 });
 
+/** An API process's intake on the current prefix, with its own clock. */
+const intakeOn = (now: () => number) =>
+  createIntake({
+    queue,
+    redis,
+    keyPrefix: prefix,
+    dedupeTtlSeconds: TTL_SECONDS,
+    retry: { attempts: 1, backoffMs: 100 },
+    now,
+  });
+
 beforeAll(() => {
   redis = testRedis();
   queue = new Queue('intake-dedupe', { connection: redis, prefix: `{${uniquePrefix('dedupe')}}` });
@@ -41,14 +52,7 @@ afterAll(async () => {
 describe('dedupe window', () => {
   beforeEach(() => {
     prefix = uniquePrefix('dedupe');
-    intake = createIntake({
-      queue,
-      redis,
-      keyPrefix: prefix,
-      dedupeTtlSeconds: TTL_SECONDS,
-      retry: { attempts: 1, backoffMs: 100 },
-      now: () => at,
-    });
+    intake = intakeOn(() => at);
   });
 
   it('knows a delivery id, and its body under another id, for a whole window however late in a bucket it came', async () => {
@@ -84,14 +88,7 @@ describe('dedupe window', () => {
   });
 
   it('finds a record written by an API process whose clock runs a little ahead', async () => {
-    const ahead = createIntake({
-      queue,
-      redis,
-      keyPrefix: prefix,
-      dedupeTtlSeconds: TTL_SECONDS,
-      retry: { attempts: 1, backoffMs: 100 },
-      now: () => END_OF_BUCKET + 2,
-    });
+    const ahead = intakeOn(() => END_OF_BUCKET + 2);
     expect(await ahead.accept(delivery('skewed'))).toEqual({ outcome: 'accepted' });
 
     at = END_OF_BUCKET;
@@ -101,14 +98,7 @@ describe('dedupe window', () => {
   it('keeps a record for the whole window while another API process, its clock ahead, writes', async () => {
     at = END_OF_BUCKET;
     expect(await intake.accept(delivery('late'))).toEqual({ outcome: 'accepted' });
-    const ahead = createIntake({
-      queue,
-      redis,
-      keyPrefix: prefix,
-      dedupeTtlSeconds: TTL_SECONDS,
-      retry: { attempts: 1, backoffMs: 100 },
-      now: () => at + CLOCK_SKEW_MS,
-    });
+    const ahead = intakeOn(() => at + CLOCK_SKEW_MS);
 
     at = END_OF_BUCKET + TTL_SECONDS * 1000 - 1;
     expect(await ahead.accept(delivery('other'))).toEqual({ outcome: 'accepted' });
