@@ -25,6 +25,28 @@ const event = {
   comment: { id: 'c2', text: '/undo' },
 } satisfies CommentEvent;
 
+/** `/undo` in a comment on `subject`, run as the job `jobId` (a dry run when `dryRun`) against `tracker`. */
+async function runUndo(
+  subject: ReturnType<typeof memoryItem>,
+  audit: ReturnType<typeof createRedisAuditStore>,
+  tracker: Parameters<ReturnType<typeof createJobTrackers>['audited']>[0],
+  options: { jobId: string; dryRun?: boolean },
+) {
+  const undoEvent = { ...event, item: subject.ref };
+  const job = createJobTrackers(
+    { id: options.jobId, name: 'run-commands', data: { event: undoEvent, dryRun: options.dryRun } },
+    { audit, config: { dryRun: false } },
+  );
+  const context = {
+    event: undoEvent,
+    audit,
+    jobId: options.jobId,
+    dryRun: job.dryRun,
+    tracker: () => job.audited(tracker),
+  };
+  return undoCommand.run({ name: 'undo', args: '' } as never, context as unknown as CommandContext);
+}
+
 /**
  * A scoring job set Impact 1 → 5 on `subject`; `/undo` then runs as the job `job-2` against a tracker that, when
  * `refuse` is set, refuses to write fields.
@@ -45,22 +67,7 @@ async function undoScoreChange(subject: ReturnType<typeof memoryItem>, options: 
         },
       }
     : memory;
-  const undoEvent = { ...event, item: subject.ref };
-  const job = createJobTrackers(
-    { id: 'job-2', name: 'run-commands', data: { event: undoEvent } },
-    { audit, config: { dryRun: false } },
-  );
-  const context = {
-    event: undoEvent,
-    audit,
-    jobId: 'job-2',
-    dryRun: job.dryRun,
-    tracker: () => job.audited(tracker),
-  };
-  const reply = await undoCommand.run(
-    { name: 'undo', args: '' } as never,
-    context as unknown as CommandContext,
-  );
+  const reply = await runUndo(subject, audit, tracker, { jobId: 'job-2' });
   return { reply, memory, audit };
 }
 
@@ -134,22 +141,7 @@ async function undoAfterEveryKindOfChange(options: { dryRun?: boolean; fail?: 'r
   await written.moveTo(subject.ref, 'In Progress');
   await written.setDescription(subject.ref, 'As a user I want exports');
 
-  const undoEvent = { ...event, item: subject.ref };
-  const undoJob = createJobTrackers(
-    { id: 'undo-job', name: 'run-commands', data: { event: undoEvent, dryRun: options.dryRun } },
-    { audit, config: { dryRun: false } },
-  );
-  const context = {
-    event: undoEvent,
-    audit,
-    jobId: 'undo-job',
-    dryRun: undoJob.dryRun,
-    tracker: () => undoJob.audited(tracker),
-  };
-  const reply = await undoCommand.run(
-    { name: 'undo', args: '' } as never,
-    context as unknown as CommandContext,
-  );
+  const reply = await runUndo(subject, audit, tracker, { jobId: 'undo-job', dryRun: options.dryRun });
   const lines = docToPlainText({ blocks: reply }).split('\n');
   return { lines, item: memory.items.get(subject.ref.id)!, memory, audit, ref: subject.ref };
 }
