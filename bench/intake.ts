@@ -21,7 +21,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 9);
 const ROUNDS = 3;
 const BURST_SECONDS = Number(process.env.BENCH_BURST_SECONDS ?? 60);
 
-function startBaseline(mode: 'lpush' | 'bullmq', port: number, redisUrl: string): Promise<ChildProcess> {
+type BaselineMode = 'lpush' | 'lpush-delivery' | 'bullmq';
+
+function startBaseline(mode: BaselineMode, port: number, redisUrl: string): Promise<ChildProcess> {
   const entry = fileURLToPath(new URL('./lib/baseline-server.ts', import.meta.url));
   const child = spawn(process.execPath, [entry, mode, String(port), redisUrl, SECRET], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -38,9 +40,15 @@ function startBaseline(mode: 'lpush' | 'bullmq', port: number, redisUrl: string)
 function combine(rounds: LoadResult[]): LoadResult {
   const sum = (pick: (round: LoadResult) => number) =>
     rounds.reduce((total, round) => total + pick(round), 0);
+  const accepted = sum((round) => round.accepted);
+  /** A per-delivery figure over all rounds, each round weighing by what it accepted. */
+  const perAccepted = (pick: (cpu: NonNullable<LoadResult['cpuMicros']>) => number | undefined) =>
+    rounds.every((round) => round.cpuMicros && pick(round.cpuMicros) !== undefined)
+      ? sum((round) => pick(round.cpuMicros!)! * round.accepted) / Math.max(accepted, 1)
+      : undefined;
   return {
     label: rounds[0]!.label,
-    accepted: sum((round) => round.accepted),
+    accepted,
     perSecond: Math.round(sum((round) => round.perSecond) / rounds.length),
     p50: Math.max(...rounds.map((round) => round.p50)),
     p99: Math.max(...rounds.map((round) => round.p99)),
@@ -48,9 +56,14 @@ function combine(rounds: LoadResult[]): LoadResult {
     other: sum((round) => round.other),
     cpuMicros: rounds.every((round) => round.cpuMicros)
       ? {
-          target: sum((round) => round.cpuMicros!.target * round.accepted) / sum((round) => round.accepted),
-          redis: sum((round) => round.cpuMicros!.redis * round.accepted) / sum((round) => round.accepted),
+          target: perAccepted((cpu) => cpu.target)!,
+          redis: perAccepted((cpu) => cpu.redis)!,
+          redisForks: perAccepted((cpu) => cpu.redisForks),
+          loadGenerator: perAccepted((cpu) => cpu.loadGenerator)!,
         }
+      : undefined,
+    idle: rounds.every((round) => round.idle !== undefined)
+      ? sum((round) => round.idle!) / rounds.length
       : undefined,
   };
 }
@@ -60,7 +73,8 @@ const micros = (value: number | undefined) => (value === undefined ? '–' : val
 function row(result: LoadResult, baseline: LoadResult): string {
   const ratio = (result.perSecond / baseline.perSecond).toFixed(2);
   const cpu = result.cpuMicros;
-  return `| ${result.label} | ${result.perSecond} | ${result.p50} | ${result.p99} | ${ratio} | ${result.errors + result.other} | ${micros(cpu?.target)} | ${micros(cpu?.redis)} |`;
+  const idle = result.idle === undefined ? '–' : `${Math.round(result.idle * 100)} %`;
+  return `| ${result.label} | ${result.perSecond} | ${result.p50} | ${result.p99} | ${ratio} | ${result.errors + result.other} | ${micros(cpu?.target)} | ${micros(cpu?.redis)} | ${micros(cpu?.redisForks)} | ${micros(cpu?.loadGenerator)} | ${idle} |`;
 }
 
 /** A real Jira `comment_created` delivery (`/help`, ~4 KB), made unique per request and signed like Jira does. */
@@ -128,11 +142,16 @@ export async function runIntakeBench(): Promise<string> {
     JIRA_API_TOKEN: 'bench-token',
     JIRA_WEBHOOK_SECRET: SECRET,
   });
-  const baselineTarget = async (mode: 'lpush' | 'bullmq') => {
+  const baselineTarget = async (mode: BaselineMode) => {
     const port = await freePort();
     const child = await startBaseline(mode, port, redis.url);
     children.push({ stop: () => child.kill('SIGTERM') });
     return { url: `http://127.0.0.1:${port}/webhooks/jira`, pid: child.pid };
+  };
+  const redisForksMs = async () => {
+    const info = await client.info('cpu');
+    const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    return (seconds('used_cpu_user_children') + seconds('used_cpu_sys_children')) * 1000;
   };
   const load = (label: string, target: Target, durationSeconds: number) =>
     runLoad({
@@ -142,11 +161,16 @@ export async function runIntakeBench(): Promise<string> {
       connections: CONNECTIONS,
       durationSeconds,
       pids: { target: target.pid, redis: redis.child.pid },
+      redisForksMs,
     });
   const lines: string[] = [];
   try {
     const targets: [string, () => Promise<Target>][] = [
-      ['baseline: Fastify + HMAC + one LPUSH', () => baselineTarget('lpush')],
+      ['bare push of the id: Fastify + HMAC + one LPUSH of the delivery id', () => baselineTarget('lpush')],
+      [
+        'bare push of the delivery: Fastify + HMAC + one LPUSH of the raw body',
+        () => baselineTarget('lpush-delivery'),
+      ],
       ['reference: Fastify + HMAC + one BullMQ add', () => baselineTarget('bullmq')],
       [
         'backlog-refinery API (verify, parse, validate, dedupe id and body, append)',
@@ -171,7 +195,7 @@ export async function runIntakeBench(): Promise<string> {
       for (const [index, [label]] of targets.entries())
         rounds[index]!.push(await load(label, started[index]!, SECONDS / ROUNDS));
     results.push(...rounds.map(combine));
-    for (const baseline of children.splice(0, 2)) await baseline.stop();
+    for (const baseline of children.splice(0, 3)) await baseline.stop();
     const api = started.at(-1)!;
     // The workers' half, with the queue paused so no job runs: what is measured is deliveries becoming jobs.
     const backlog = await client.xlen(stream);
@@ -204,19 +228,22 @@ export async function runIntakeBench(): Promise<string> {
     const acceptedInBurst = (await acceptedSoFar()) - acceptedByApi;
     const landedAfterBurst = (await jobs()) - landed;
 
-    const [baseline] = results;
+    const [baseline, deliveryPush] = results;
+    const ours = results.at(-1)!;
     lines.push(
       '### Intake',
       '',
       `${CONNECTIONS} connections, ${SECONDS} s per target in ${ROUNDS} turns after a 1 s warm-up (p50/p99: the worst turn), signed real-format Jira deliveries (a comment with \`/help\`, one job each), each with its own delivery id and body; every target on this machine in its own process, one private Redis. accepted/s counts 202 answers only; errors counts every other answer and failure.`,
       '',
-      '| target | accepted/s | p50 ms | p99 ms | ratio to baseline | errors | CPU µs per accepted: target | Redis |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| target | accepted/s | p50 ms | p99 ms | ratio to baseline | errors | CPU µs per accepted: target | Redis | Redis forks (AOF rewrites) | load generator | machine idle |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...results.map((result) => row(result, baseline!)),
+      '',
+      `backlog-refinery's API against the bare push of the delivery: ${(ours.perSecond / deliveryPush!.perSecond).toFixed(2)}× (against the push of the id: ${(ours.perSecond / baseline!.perSecond).toFixed(2)}×). The load generator shares the cores; forked AOF rewrites run beside Redis.`,
       '',
       `Workers' half (one worker process, queue paused so jobs wait): the API's ${acceptedByApi} accepted deliveries (warm-ups included) left a backlog of ${backlog} in the intake stream; it drained in ${(drainMs / 1000).toFixed(1)} s (${Math.round(backlog / Math.max(drainMs / 1000, 0.001))} deliveries/s, ${relayCpuBefore === undefined ? '–' : relayCpuMicros.toFixed(0)} µs of worker CPU each: parse, normalize, plan, add the job, acknowledge); jobs waiting: ${landed} (${landed === acceptedByApi ? 'one per accepted delivery' : `EXPECTED ${acceptedByApi}`}).`,
       '',
-      `Burst of ${BURST_SECONDS} s at ${CONNECTIONS} connections with that worker relaying: ${burst.perSecond} accepted/s, p99 ${burst.p99} ms, ${burst.errors + burst.other} errors, CPU per accepted delivery API ${micros(burst.cpuMicros?.target)} µs, Redis ${micros(burst.cpuMicros?.redis)} µs; backlog at the end ${burstBacklog} deliveries, drained ${(burstDrainMs / 1000).toFixed(1)} s later; ${landedAfterBurst} jobs for ${acceptedInBurst} accepted (${landedAfterBurst === acceptedInBurst ? 'all landed' : 'MISMATCH'}).`,
+      `Burst of ${BURST_SECONDS} s at ${CONNECTIONS} connections with that worker relaying: ${burst.perSecond} accepted/s, p99 ${burst.p99} ms, ${burst.errors + burst.other} errors, CPU per accepted delivery API ${micros(burst.cpuMicros?.target)} µs, Redis ${micros(burst.cpuMicros?.redis)} µs (its AOF rewrites ${micros(burst.cpuMicros?.redisForks)} µs), load generator ${micros(burst.cpuMicros?.loadGenerator)} µs; backlog at the end ${burstBacklog} deliveries, drained ${(burstDrainMs / 1000).toFixed(1)} s later; ${landedAfterBurst} jobs for ${acceptedInBurst} accepted (${landedAfterBurst === acceptedInBurst ? 'all landed' : 'MISMATCH'}).`,
     );
   } finally {
     for (const child of children) await child.stop();

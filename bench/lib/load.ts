@@ -11,8 +11,13 @@ export interface LoadResult {
   errors: number;
   /** Answers other than 202. */
   other: number;
-  /** CPU time per accepted delivery (µs) of the target's process and of Redis, where /proc tells. */
-  cpuMicros?: { target: number; redis: number };
+  /**
+   * CPU time per accepted delivery (µs), where /proc tells: the target's process, Redis, the AOF rewrites Redis
+   * forked meanwhile (their CPU is not Redis's own), and this load generator.
+   */
+  cpuMicros?: { target: number; redis: number; redisForks?: number; loadGenerator: number };
+  /** Share of the machine's CPU time left idle during the run (0–1), where /proc tells. */
+  idle?: number;
 }
 
 /** CPU time a process used so far (ms), from /proc; undefined where there is no /proc. */
@@ -27,6 +32,17 @@ export function cpuMs(pid: number | undefined): number | undefined {
   }
 }
 
+/** The machine's idle and total CPU time so far (clock ticks, all cores), from /proc; undefined without it. */
+function machineTicks(): { idle: number; total: number } | undefined {
+  try {
+    const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // idle + iowait: time no process wanted a core.
+    return { idle: ticks[3]! + ticks[4]!, total: ticks.reduce((sum, n) => sum + n, 0) };
+  } catch {
+    return undefined;
+  }
+}
+
 export interface LoadOptions {
   label: string;
   url: string;
@@ -36,10 +52,15 @@ export interface LoadOptions {
   durationSeconds: number;
   /** Whose CPU time to account per accepted delivery. */
   pids?: { target?: number; redis?: number };
+  /** CPU time (ms) Redis's forked children used so far: on two cores an AOF rewrite competes with the target. */
+  redisForksMs?: () => Promise<number>;
 }
 
 /** Drives one target with signed deliveries for a bounded time; loopback only. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const forksBefore = await options.redisForksMs?.();
+  const machineBefore = machineTicks();
+  const own = process.cpuUsage();
   const before = [cpuMs(options.pids?.target), cpuMs(options.pids?.redis)];
   const result = await autocannon({
     url: options.url,
@@ -56,8 +77,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     ],
   });
   const after = [cpuMs(options.pids?.target), cpuMs(options.pids?.redis)];
+  const ownMicros = process.cpuUsage(own);
+  const machineAfter = machineTicks();
+  const forksAfter = await options.redisForksMs?.();
   const accepted = result.statusCodeStats?.['202']?.count ?? 0;
-  const perDelivery = (index: number) => ((after[index]! - before[index]!) * 1000) / Math.max(accepted, 1);
+  const perAccepted = (micros: number) => micros / Math.max(accepted, 1);
+  const perDelivery = (index: number) => perAccepted((after[index]! - before[index]!) * 1000);
   const answered = Object.values(result.statusCodeStats ?? {}).reduce((sum, s) => sum + (s.count ?? 0), 0);
   return {
     label: options.label,
@@ -68,7 +93,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errors: result.errors + result.timeouts,
     other: answered - accepted,
     cpuMicros: after.every((ms) => ms !== undefined)
-      ? { target: perDelivery(0), redis: perDelivery(1) }
+      ? {
+          target: perDelivery(0),
+          redis: perDelivery(1),
+          redisForks:
+            forksBefore === undefined || forksAfter === undefined
+              ? undefined
+              : perAccepted((forksAfter - forksBefore) * 1000),
+          loadGenerator: perAccepted(ownMicros.user + ownMicros.system),
+        }
       : undefined,
+    idle:
+      machineBefore && machineAfter
+        ? (machineAfter.idle - machineBefore.idle) / Math.max(machineAfter.total - machineBefore.total, 1)
+        : undefined,
   };
 }
