@@ -56,7 +56,7 @@ export interface IntakeOptions {
  * The intake's keys share one hash tag, so the script's keys (the dedupe buckets and the stream) are in one Redis
  * Cluster slot, as are a whole batch's.
  */
-const tag = (keyPrefix: string) => `{${keyPrefix}:intake}`;
+export const intakeTag = (keyPrefix: string) => `{${keyPrefix}:intake}`;
 
 /** Buckets a record can be read from after its own: a record stays known for one dedupe window at least. */
 const BUCKETS_BACK = 2;
@@ -84,7 +84,7 @@ export function dedupeBuckets(
 ): { live: string[]; expired: string } {
   const period = bucketPeriodMs(dedupeTtlSeconds);
   const current = Math.floor(nowMs / period);
-  const bucket = (index: number) => `${tag(keyPrefix)}:dedupe:${index}`;
+  const bucket = (index: number) => `${intakeTag(keyPrefix)}:dedupe:${index}`;
   const older = Array.from({ length: BUCKETS_BACK }, (_, back) => bucket(current - 1 - back));
   return {
     live: [bucket(current), bucket(current + 1), ...older],
@@ -94,15 +94,22 @@ export function dedupeBuckets(
 
 const bucketPeriodMs = (dedupeTtlSeconds: number) => Math.ceil((dedupeTtlSeconds * 1000) / BUCKETS_BACK);
 
+/**
+ * The lifetime a bucket gets at each write. Written during one period, read for two more, unlinked by the first
+ * call CLOCK_SKEW_MS after that: expiry is the fallback for a site that goes quiet, up to one period later still.
+ */
+export const bucketLifetimeSeconds = (dedupeTtlSeconds: number) =>
+  Math.ceil((bucketPeriodMs(dedupeTtlSeconds) * (BUCKETS_BACK + 2)) / 1000);
+
 /** A delivery's id record in a bucket: `<ms since epoch> <body hash>`. */
 export const idField = (deliveryKey: string) => `id:${deliveryKey}`;
 
 /** A body already accepted: the key of the delivery that carried it. */
-const bodyField = (tracker: TrackerName, bodyHash: string) => `body:${tracker}.${bodyHash}`;
+export const bodyField = (tracker: TrackerName, bodyHash: string) => `body:${tracker}.${bodyHash}`;
 
 /** The stream of accepted deliveries not yet turned into jobs; its length is the intake backlog. */
 export function intakeStreamKey(keyPrefix: string): string {
-  return `${tag(keyPrefix)}:deliveries`;
+  return `${intakeTag(keyPrefix)}:deliveries`;
 }
 
 /**
@@ -189,9 +196,7 @@ export function createIntake(options: IntakeOptions): Intake {
   const timeoutMs = options.timeoutMs ?? 2_000;
   const clock = options.now ?? Date.now;
   const stream = intakeStreamKey(keyPrefix);
-  // Written during one period, read for two more, unlinked by the first call CLOCK_SKEW_MS after that: expiry is
-  // the fallback for a site that goes quiet, up to one period later still.
-  const bucketLifetimeSeconds = Math.ceil((bucketPeriodMs(dedupeTtlSeconds) * (BUCKETS_BACK + 2)) / 1000);
+  const lifetimeSeconds = bucketLifetimeSeconds(dedupeTtlSeconds);
   redis.defineCommand(ACCEPT_COMMAND, { lua: ACCEPT_SCRIPT });
   const pending: Pending[] = [];
 
@@ -199,7 +204,7 @@ export function createIntake(options: IntakeOptions): Intake {
     const now = clock();
     const { live, expired } = dedupeBuckets(keyPrefix, dedupeTtlSeconds, now);
     const keys = [...live, expired, stream];
-    const args: (string | number)[] = [bucketLifetimeSeconds];
+    const args: (string | number)[] = [lifetimeSeconds];
     for (const { delivery } of batch)
       args.push(
         idField(delivery.deliveryKey),

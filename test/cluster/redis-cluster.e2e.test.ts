@@ -11,10 +11,11 @@ import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { createLinkRecords, linkIndexSize } from '../../src/linking/index.ts';
 import { createIntake } from '../../src/queue/intake.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { migrateLegacyDedupeRecords } from '../../src/queue/legacy-dedupe.ts';
 import { createConsoleServices } from '../../src/read-model/index.ts';
 import { readHeartbeats } from '../../workers/heartbeat.ts';
 import { makeDelivery, post, replyEffects } from '../helpers/faults-load.ts';
-import { dedupeRecord } from '../helpers/redis.ts';
+import { dedupeRecord, uniquePrefix } from '../helpers/redis.ts';
 
 // The service on a real 3-master Redis Cluster: the API and two workers must keep every script, MULTI and
 // pipeline within one slot, or the cluster answers CROSSSLOT (and ioredis refuses cross-slot pipelines).
@@ -167,3 +168,28 @@ it('one API and two workers on a 3-master Redis Cluster: item, link and /help en
   expect(errors.filter((line) => /CROSSSLOT/i.test(line))).toEqual([]);
   expect(log.match(/.*(CROSSSLOT|same slot).*/gi) ?? []).toEqual([]);
 }, 60_000);
+
+it("the previous release's dedupe records move into the buckets on a Cluster too (SCAN on every master)", async () => {
+  const prefix = uniquePrefix('legacy');
+  await client.set(`{${prefix}:intake}:dedupe:jira.before`, `${Date.now()} hash-before`, 'EX', 3_600);
+  await client.set(`{${prefix}:intake}:body:jira.hash-before`, 'jira.before', 'EX', 3_600);
+  const intake = createIntake({
+    queue,
+    redis: client,
+    keyPrefix: prefix,
+    dedupeTtlSeconds: 3_600,
+    retry: { attempts: 1, backoffMs: 100 },
+  });
+
+  expect(
+    await migrateLegacyDedupeRecords({ redis: client, keyPrefix: prefix, dedupeTtlSeconds: 3_600 }),
+  ).toBe(2);
+  expect(
+    await intake.accept({
+      tracker: 'jira',
+      deliveryKey: 'jira.replayed',
+      bodyHash: 'hash-before',
+      body: '{}',
+    }),
+  ).toEqual({ outcome: 'replay', originalKey: 'jira.before' });
+});

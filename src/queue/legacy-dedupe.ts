@@ -1,0 +1,85 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { TrackerName } from '../domain/events.ts';
+import type { RedisClient } from './connection.ts';
+import { bodyField, bucketLifetimeSeconds, dedupeBuckets, idField, intakeTag } from './intake.ts';
+
+/**
+ * Releases before 2026-12-06 kept two keys with their own lifetime per accepted delivery:
+ * `{<prefix>:intake}:dedupe:<delivery key>` (`<ms> <body hash>`) and `{<prefix>:intake}:body:<tracker>.<hash>` (the
+ * delivery key). Intake no longer reads them, so without this an upgrade forgot for one dedupe window every body
+ * accepted before it: a captured delivery replayed under a new id would have been accepted again.
+ */
+
+/** The bucket field a legacy key's record belongs in, or undefined for any other key. */
+export function legacyField(keyPrefix: string, key: string): string | undefined {
+  const tag = intakeTag(keyPrefix);
+  if (!key.startsWith(tag)) return undefined;
+  const rest = key.slice(tag.length);
+  const idKey = /^:dedupe:((?:jira|trello)\..+)$/.exec(rest);
+  if (idKey) return idField(idKey[1]!);
+  const bodyKey = /^:body:(jira|trello)\.(.+)$/.exec(rest);
+  return bodyKey ? bodyField(bodyKey[1] as TrackerName, bodyKey[2]!) : undefined;
+}
+
+/**
+ * KEYS: the bucket, then legacy keys; ARGV: the bucket's lifetime, then each legacy key's field. Each record still
+ * there moves into the bucket and its key goes, atomically, so API processes migrating at once move it once.
+ */
+const MOVE_SCRIPT = `
+local moved = 0
+for i = 2, #KEYS do
+  local value = redis.call('GET', KEYS[i])
+  if value then
+    redis.call('HSETNX', KEYS[1], ARGV[i], value)
+    redis.call('DEL', KEYS[i])
+    moved = moved + 1
+  end
+end
+if moved > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return moved
+`;
+
+const SCAN_COUNT = 1_000;
+
+/** SCAN walks one node's keys: on a Cluster, every master's. */
+const masters = (redis: RedisClient): Redis[] =>
+  redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
+
+/**
+ * Moves every legacy record into the bucket written now: it is then known for one more window at least, longer
+ * than its own key would have lived, which costs nothing (a body is a replay whenever it comes again). Returns how
+ * many records moved. Safe to run from every API process at each start, and while older processes still write.
+ */
+export async function migrateLegacyDedupeRecords(options: {
+  redis: RedisClient;
+  keyPrefix: string;
+  dedupeTtlSeconds: number;
+  now?: () => number;
+}): Promise<number> {
+  const { redis, keyPrefix, dedupeTtlSeconds } = options;
+  const match = `${intakeTag(keyPrefix)}:*`;
+  let moved = 0;
+  for (const node of masters(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+      cursor = next;
+      const legacy = keys.flatMap((key) => {
+        const field = legacyField(keyPrefix, key);
+        return field === undefined ? [] : [{ key, field }];
+      });
+      if (legacy.length === 0) continue;
+      const bucket = dedupeBuckets(keyPrefix, dedupeTtlSeconds, (options.now ?? Date.now)()).live[0]!;
+      const count = await redis.eval(
+        MOVE_SCRIPT,
+        legacy.length + 1,
+        bucket,
+        ...legacy.map(({ key }) => key),
+        bucketLifetimeSeconds(dedupeTtlSeconds),
+        ...legacy.map(({ field }) => field),
+      );
+      moved += Number(count);
+    } while (cursor !== '0');
+  }
+  return moved;
+}

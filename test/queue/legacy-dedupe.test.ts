@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/lib/redis-process.ts';
+import { apiReady, type ServiceProcess, startServiceProcess } from '../../scripts/lib/service-process.ts';
+import { waitFor } from '../../scripts/lib/stack.ts';
+import { createIntake, type Intake, intakeStreamKey } from '../../src/queue/intake.ts';
+import { migrateLegacyDedupeRecords } from '../../src/queue/legacy-dedupe.ts';
+import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
+import { testRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+
+/**
+ * Upgrading from a release that kept two keys per delivery: what it recorded must still be known after the
+ * upgrade, or a delivery it accepted could be replayed under a new id into second effects.
+ */
+const TTL_SECONDS = 86_400;
+
+/** One accepted delivery's records as releases before 2026-12-06 wrote them: two keys with their own lifetime. */
+function legacyKeys(prefix: string, deliveryKey: string, bodyHash: string) {
+  return {
+    id: `{${prefix}:intake}:dedupe:${deliveryKey}`,
+    body: `{${prefix}:intake}:body:jira.${bodyHash}`,
+  };
+}
+
+async function writeLegacyRecords(redis: Redis, prefix: string, deliveryKey: string, bodyHash: string) {
+  const keys = legacyKeys(prefix, deliveryKey, bodyHash);
+  await redis.set(keys.id, `${Date.now() - 3_600_000} ${bodyHash}`, 'EX', TTL_SECONDS - 3_600);
+  await redis.set(keys.body, deliveryKey, 'EX', TTL_SECONDS - 3_600);
+  return keys;
+}
+
+let redis: Redis;
+let queue: Queue;
+let prefix = '';
+let intake: Intake;
+
+const migrate = () => migrateLegacyDedupeRecords({ redis, keyPrefix: prefix, dedupeTtlSeconds: TTL_SECONDS });
+const delivery = (id: string, bodyHash: string) => ({
+  tracker: 'jira' as const,
+  deliveryKey: `jira.${id}`,
+  bodyHash,
+  body: `{"id":"${id}"}`,
+});
+
+beforeAll(() => {
+  redis = testRedis();
+  queue = new Queue('legacy-dedupe', { connection: redis, prefix: `{${uniquePrefix('legacy')}}` });
+});
+afterAll(async () => {
+  await queue.close();
+  redis.disconnect();
+});
+
+describe('dedupe records of the previous release', () => {
+  beforeEach(() => {
+    prefix = uniquePrefix('legacy');
+    intake = createIntake({
+      queue,
+      redis,
+      keyPrefix: prefix,
+      dedupeTtlSeconds: TTL_SECONDS,
+      retry: { attempts: 1, backoffMs: 100 },
+    });
+  });
+
+  it('are still known after the upgrade: a retry is a duplicate, the body under a new id a replay', async () => {
+    const keys = await writeLegacyRecords(redis, prefix, 'jira.before-upgrade', 'hash-before');
+
+    expect(await migrate()).toBe(2);
+    expect(await redis.exists(keys.id, keys.body)).toBe(0);
+    expect(await intake.accept(delivery('before-upgrade', 'hash-before'))).toEqual({
+      outcome: 'duplicate',
+      storedHash: 'hash-before',
+    });
+    expect(await intake.accept(delivery('replayed', 'hash-before'))).toEqual({
+      outcome: 'replay',
+      originalKey: 'jira.before-upgrade',
+    });
+    expect(await intake.accept(delivery('new', 'hash-new'))).toEqual({ outcome: 'accepted' });
+    expect(await redis.xlen(intakeStreamKey(prefix))).toBe(1);
+  });
+
+  it('move once however many processes run it, over many SCAN pages, and leave every other key alone', async () => {
+    for (let n = 0; n < 1_500; n++) await writeLegacyRecords(redis, prefix, `jira.d${n}`, `h${n}`);
+    await intake.accept(delivery('after-upgrade', 'hash-after'));
+    const otherPrefix = uniquePrefix('legacy');
+    const elsewhere = await writeLegacyRecords(redis, otherPrefix, 'jira.elsewhere', 'hash-elsewhere');
+
+    const moved = await Promise.all([migrate(), migrate(), migrate()]);
+
+    expect(moved.reduce((sum, n) => sum + n, 0)).toBe(3_000);
+    expect(await migrate()).toBe(0);
+    expect(await redis.exists(elsewhere.id, elsewhere.body)).toBe(2);
+    expect(await redis.keys(`{${prefix}:intake}:body:*`)).toEqual([]);
+    expect(await intake.accept(delivery('d1499', 'other'))).toMatchObject({ outcome: 'duplicate' });
+    expect(await intake.accept(delivery('again', 'h0'))).toEqual({
+      outcome: 'replay',
+      originalKey: 'jira.d0',
+    });
+    expect(await intake.accept(delivery('after-upgrade', 'hash-after'))).toMatchObject({
+      outcome: 'duplicate',
+    });
+    expect(await redis.xlen(intakeStreamKey(prefix))).toBe(1);
+  });
+});
+
+describe('an API process started on the upgraded release', () => {
+  const SECRET = 'legacy-secret';
+  let api: ServiceProcess | undefined;
+  afterEach(async () => {
+    await api?.stop();
+  });
+
+  it('carries the records over by itself: a delivery accepted before the upgrade, replayed under a new id, gets 200', async () => {
+    prefix = uniquePrefix('legacy');
+    // Fresh: the API ignores a delivery older than the dedupe window whatever its records say.
+    const fixture = JSON.parse(
+      readFileSync(new URL('../fixtures/jira/comment_created.json', import.meta.url), 'utf8'),
+    ) as { timestamp: number };
+    const body = JSON.stringify({ ...fixture, timestamp: Date.now() });
+    const signature = signJiraBody(body, SECRET);
+    const keys = await writeLegacyRecords(redis, prefix, 'jira.before-upgrade', signature.split('=')[1]!);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    api = await startServiceProcess({
+      isReady: apiReady(url),
+      env: {
+        ROLE: 'api',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        REDIS_URL: testRedisUrl(),
+        QUEUE_PREFIX: prefix,
+        LOG_LEVEL: 'warn',
+        JIRA_BASE_URL: 'http://127.0.0.1:9',
+        JIRA_EMAIL: 'legacy@example.test',
+        JIRA_API_TOKEN: 'legacy-token',
+        JIRA_WEBHOOK_SECRET: SECRET,
+      },
+    });
+    await waitFor(async () => (await redis.exists(keys.id, keys.body)) === 0, 10_000);
+
+    const response = await fetch(`${url}/webhooks/jira`, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature': signature,
+        'x-atlassian-webhook-identifier': 'replayed-after-upgrade',
+      },
+    });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ duplicate: true, eventId: 'jira.replayed-after-upgrade' });
+    expect(await redis.xlen(intakeStreamKey(prefix))).toBe(0);
+  }, 30_000);
+});
