@@ -6,47 +6,15 @@ import { createAdminRuntime } from './http/admin/admin-runtime.ts';
 import { buildApp } from './http/app.ts';
 import { createRedisSessionStore } from './http/console/sessions.ts';
 import type { Logger } from './logger.ts';
-import { checkEvictionPolicy, createRedis, pingRedis, type RedisClient } from './queue/connection.ts';
+import { checkEvictionPolicy, createRedis, pingRedis } from './queue/connection.ts';
 import { createIntake } from './queue/intake.ts';
 import { QUEUE_NAME } from './queue/jobs.ts';
-import { migrateLegacyDedupeRecords } from './queue/legacy-dedupe.ts';
+import { carryLegacyDedupeRecords } from './queue/legacy-dedupe.ts';
 import { createConsoleServices } from './read-model/index.ts';
 import { learnIdentities } from './runtime/identities.ts';
 import type { RulesStore } from './runtime/rules-store.ts';
 import { createTrackers } from './runtime/trackers.ts';
 import { createOwnLinkMemo } from './trackers/own-links.ts';
-
-/** A rolling upgrade's older processes may still write legacy records after this one's first pass. */
-const LEGACY_RESCAN_MS = 10 * 60_000;
-
-/** Moves the previous release's dedupe records into the buckets, in the background: at start and once more later. */
-function carryLegacyDedupeRecords(config: Config, log: Logger, redis: RedisClient): { stop(): void } {
-  // A Cluster client knows its masters only once it is ready.
-  const ready = () =>
-    redis.status === 'ready' ? Promise.resolve() : new Promise((resolve) => redis.once('ready', resolve));
-  const pass = () =>
-    ready()
-      .then(() =>
-        migrateLegacyDedupeRecords({
-          redis,
-          keyPrefix: config.queuePrefix,
-          dedupeTtlSeconds: config.dedupeTtlSeconds,
-        }),
-      )
-      .then(
-        (moved) => {
-          if (moved > 0) log.info({ moved }, "Moved the previous release's dedupe records into the buckets");
-        },
-        (error: Error) =>
-          log.warn(
-            { err: { message: error.message } },
-            "Could not move the previous release's dedupe records; they expire on their own",
-          ),
-      );
-  void pass();
-  const later = setTimeout(() => void pass(), LEGACY_RESCAN_MS).unref();
-  return { stop: () => clearTimeout(later) };
-}
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -72,7 +40,12 @@ export async function startApi(config: Config, log: Logger, rules: RulesStore): 
     dedupeTtlSeconds: config.dedupeTtlSeconds,
     retry: { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs },
   });
-  const legacyRecords = carryLegacyDedupeRecords(config, log, client);
+  const legacyRecords = carryLegacyDedupeRecords({
+    redis: client,
+    keyPrefix: config.queuePrefix,
+    dedupeTtlSeconds: config.dedupeTtlSeconds,
+    log,
+  });
   if (config.jira && config.jira.webhookSecrets.length === 0) {
     log.warn(
       config.jira.unsignedUrlToken

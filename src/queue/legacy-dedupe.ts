@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { TrackerName } from '../domain/events.ts';
+import type { Logger } from '../logger.ts';
 import type { RedisClient } from './connection.ts';
 import { bodyField, bucketLifetimeSeconds, dedupeBuckets, idField, intakeTag } from './intake.ts';
 
@@ -50,12 +51,14 @@ const masters = (redis: RedisClient): Redis[] =>
  * than its own key would have lived, which costs nothing (a body is a replay whenever it comes again). Returns how
  * many records moved. Safe to run from every API process at each start, and while older processes still write.
  */
-export async function migrateLegacyDedupeRecords(options: {
+export interface LegacyDedupeOptions {
   redis: RedisClient;
   keyPrefix: string;
   dedupeTtlSeconds: number;
   now?: () => number;
-}): Promise<number> {
+}
+
+export async function migrateLegacyDedupeRecords(options: LegacyDedupeOptions): Promise<number> {
   const { redis, keyPrefix, dedupeTtlSeconds } = options;
   const match = `${intakeTag(keyPrefix)}:*`;
   let moved = 0;
@@ -82,4 +85,33 @@ export async function migrateLegacyDedupeRecords(options: {
     } while (cursor !== '0');
   }
   return moved;
+}
+
+/** A rolling upgrade's older processes may still write legacy records after this one's first pass. */
+const RESCAN_MS = 10 * 60_000;
+
+/** What an API process runs: a pass in the background once Redis is ready, and one more `rescanMs` later. */
+export function carryLegacyDedupeRecords(options: LegacyDedupeOptions & { log: Logger; rescanMs?: number }): {
+  stop(): void;
+} {
+  const { redis, log } = options;
+  // A Cluster client knows its masters only once it is ready.
+  const ready = () =>
+    redis.status === 'ready' ? Promise.resolve() : new Promise((resolve) => redis.once('ready', resolve));
+  const pass = () =>
+    ready()
+      .then(() => migrateLegacyDedupeRecords(options))
+      .then(
+        (moved) => {
+          if (moved > 0) log.info({ moved }, "Moved the previous release's dedupe records into the buckets");
+        },
+        (error: Error) =>
+          log.warn(
+            { err: { message: error.message } },
+            "Could not move the previous release's dedupe records; they expire on their own",
+          ),
+      );
+  void pass();
+  const later = setTimeout(() => void pass(), options.rescanMs ?? RESCAN_MS).unref();
+  return { stop: () => clearTimeout(later) };
 }

@@ -5,8 +5,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { freePort } from '../../scripts/lib/redis-process.ts';
 import { apiReady, type ServiceProcess, startServiceProcess } from '../../scripts/lib/service-process.ts';
 import { waitFor } from '../../scripts/lib/stack.ts';
+import { createLogger } from '../../src/logger.ts';
 import { createIntake, type Intake, intakeStreamKey } from '../../src/queue/intake.ts';
-import { migrateLegacyDedupeRecords } from '../../src/queue/legacy-dedupe.ts';
+import { carryLegacyDedupeRecords, migrateLegacyDedupeRecords } from '../../src/queue/legacy-dedupe.ts';
 import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
 import { testRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 
@@ -103,6 +104,39 @@ describe('dedupe records of the previous release', () => {
       outcome: 'duplicate',
     });
     expect(await redis.xlen(intakeStreamKey(prefix))).toBe(1);
+  });
+});
+
+describe('in the background of an API process', () => {
+  it('moves them once Redis is ready and again later (a rolling upgrade), and says how many it moved', async () => {
+    prefix = uniquePrefix('legacy');
+    const lines: string[] = [];
+    const log = createLogger({
+      level: 'info',
+      destination: { write: (line: string) => void lines.push(line) },
+    });
+    const first = await writeLegacyRecords(redis, prefix, 'jira.first', 'hash-first');
+    const carrying = carryLegacyDedupeRecords({
+      redis,
+      keyPrefix: prefix,
+      dedupeTtlSeconds: TTL_SECONDS,
+      log,
+      rescanMs: 2_000,
+    });
+    try {
+      await waitFor(async () => (await redis.exists(first.id, first.body)) === 0, 5_000);
+      // Written by a process of the older release still running, after the first pass (ms) and before the second.
+      const late = await writeLegacyRecords(redis, prefix, 'jira.late', 'hash-late');
+      await waitFor(async () => (await redis.exists(late.id, late.body)) === 0, 10_000);
+    } finally {
+      carrying.stop();
+    }
+
+    const moved = lines.map((line) => JSON.parse(line) as { moved?: number; msg: string });
+    expect(moved.map(({ moved, msg }) => [moved, msg])).toEqual([
+      [2, "Moved the previous release's dedupe records into the buckets"],
+      [2, "Moved the previous release's dedupe records into the buckets"],
+    ]);
   });
 });
 
