@@ -9,6 +9,7 @@ export default mutationConfig(
     'src/http/routes/webhook-route.ts',
     'src/queue/intake.ts',
     'src/queue/intake-consumer.ts',
+    'src/queue/legacy-dedupe.ts',
     'workers/intake-relay.ts',
   ],
   'vitest.mutation-edge.config.ts',

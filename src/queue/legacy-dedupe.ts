@@ -90,12 +90,17 @@ export async function migrateLegacyDedupeRecords(options: LegacyDedupeOptions): 
 /** A rolling upgrade's older processes may still write legacy records after this one's first pass. */
 const RESCAN_MS = 10 * 60_000;
 
-/** What an API process runs: a pass in the background once Redis is ready, and one more `rescanMs` later. */
+/**
+ * What an API process runs: a pass in the background once Redis is ready, and one more `rescanMs` later.
+ * `firstPass` settles when the first pass has moved what it found, or said why it could not; it never rejects.
+ */
 export function carryLegacyDedupeRecords(options: LegacyDedupeOptions & { log: Logger; rescanMs?: number }): {
+  firstPass: Promise<void>;
   stop(): void;
 } {
   const { redis, log } = options;
-  // A Cluster client knows its masters only once it is ready.
+  // A pass started while Redis is still unreachable (it may start after the API) would spend its retries and leave
+  // everything to the second pass.
   const ready = () =>
     redis.status === 'ready' ? Promise.resolve() : new Promise((resolve) => redis.once('ready', resolve));
   const pass = () =>
@@ -111,7 +116,7 @@ export function carryLegacyDedupeRecords(options: LegacyDedupeOptions & { log: L
             "Could not move the previous release's dedupe records; they expire on their own",
           ),
       );
-  void pass();
+  const firstPass = pass();
   const later = setTimeout(() => void pass(), options.rescanMs ?? RESCAN_MS).unref();
-  return { stop: () => clearTimeout(later) };
+  return { firstPass, stop: () => clearTimeout(later) };
 }

@@ -9,9 +9,10 @@ import { ensureRedisInstalled } from '../../scripts/lib/redis-process.ts';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { createLinkRecords, linkIndexSize } from '../../src/linking/index.ts';
+import { createLogger } from '../../src/logger.ts';
 import { createIntake } from '../../src/queue/intake.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
-import { migrateLegacyDedupeRecords } from '../../src/queue/legacy-dedupe.ts';
+import { carryLegacyDedupeRecords, migrateLegacyDedupeRecords } from '../../src/queue/legacy-dedupe.ts';
 import { createConsoleServices } from '../../src/read-model/index.ts';
 import { readHeartbeats } from '../../workers/heartbeat.ts';
 import { makeDelivery, post, replyEffects } from '../helpers/faults-load.ts';
@@ -192,4 +193,24 @@ it("the previous release's dedupe records move into the buckets on a Cluster too
       body: '{}',
     }),
   ).toEqual({ outcome: 'replay', originalKey: 'jira.before' });
+});
+
+it('an API process moves them on a Cluster with the client it has just created', async () => {
+  const prefix = uniquePrefix('legacy');
+  await client.set(`{${prefix}:intake}:dedupe:jira.early`, `${Date.now()} hash-early`, 'EX', 3_600);
+  const fresh = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })));
+  try {
+    const carrying = carryLegacyDedupeRecords({
+      redis: fresh,
+      keyPrefix: prefix,
+      dedupeTtlSeconds: 3_600,
+      log: createLogger({ level: 'silent' }),
+    });
+    await carrying.firstPass;
+    carrying.stop();
+  } finally {
+    fresh.disconnect();
+  }
+
+  expect(await client.exists(`{${prefix}:intake}:dedupe:jira.early`)).toBe(0);
 });

@@ -7,7 +7,11 @@ import { apiReady, type ServiceProcess, startServiceProcess } from '../../script
 import { waitFor } from '../../scripts/lib/stack.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createIntake, type Intake, intakeStreamKey } from '../../src/queue/intake.ts';
-import { carryLegacyDedupeRecords, migrateLegacyDedupeRecords } from '../../src/queue/legacy-dedupe.ts';
+import {
+  carryLegacyDedupeRecords,
+  legacyField,
+  migrateLegacyDedupeRecords,
+} from '../../src/queue/legacy-dedupe.ts';
 import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
 import { testRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 
@@ -52,6 +56,24 @@ beforeAll(() => {
 afterAll(async () => {
   await queue.close();
   redis.disconnect();
+});
+
+describe("which keys are the previous release's records", () => {
+  it.each([
+    ['{p:intake}:dedupe:jira.10001', 'id:jira.10001'],
+    ['{p:intake}:dedupe:trello.5f0a9b', 'id:trello.5f0a9b'],
+    ['{p:intake}:body:jira.9c1e', 'body:jira.9c1e'],
+    ['{p:intake}:body:trello.77aa', 'body:trello.77aa'],
+    ['{p:intake}:dedupe:42', undefined],
+    ['{p:intake}:deliveries', undefined],
+    ['{p:intake}:dedupe:github.1', undefined],
+    ['{other:intake}:dedupe:jira.1', undefined],
+    ['{q:intake}:dedupe:jira.1', undefined],
+    ['{p:intake}:old:dedupe:jira.1', undefined],
+    ['{p:intake}:old:body:jira.9c1e', undefined],
+  ])('%s → %s', (key, field) => {
+    expect(legacyField('p', key)).toBe(field);
+  });
 });
 
 describe('dedupe records of the previous release', () => {
@@ -137,6 +159,67 @@ describe('in the background of an API process', () => {
       [2, "Moved the previous release's dedupe records into the buckets"],
       [2, "Moved the previous release's dedupe records into the buckets"],
     ]);
+  });
+});
+
+describe('in the background, quietly', () => {
+  const logTo = (lines: string[]) =>
+    createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const carry = (lines: string[], rescanMs?: number, on: Redis = redis) =>
+    carryLegacyDedupeRecords({
+      redis: on,
+      keyPrefix: prefix,
+      dedupeTtlSeconds: TTL_SECONDS,
+      log: logTo(lines),
+      rescanMs,
+    });
+  beforeEach(() => {
+    prefix = uniquePrefix('legacy');
+  });
+
+  it('says nothing when there is nothing to move, and waits ten minutes before looking again', async () => {
+    const lines: string[] = [];
+    const carrying = carry(lines);
+    await carrying.firstPass;
+    const late = await writeLegacyRecords(redis, prefix, 'jira.late', 'hash-late');
+    await sleep(700);
+    carrying.stop();
+
+    expect(lines).toEqual([]);
+    expect(await redis.exists(late.id, late.body)).toBe(2);
+  });
+
+  it('once stopped (the API closes), makes no second pass', async () => {
+    const lines: string[] = [];
+    await writeLegacyRecords(redis, prefix, 'jira.first', 'hash-first');
+    const carrying = carry(lines, 300);
+    await carrying.firstPass;
+    carrying.stop();
+    const late = await writeLegacyRecords(redis, prefix, 'jira.late', 'hash-late');
+    await sleep(700);
+
+    expect(lines).toHaveLength(1);
+    expect(await redis.exists(late.id, late.body)).toBe(2);
+  });
+
+  it('when Redis fails it, logs why and leaves the records to expire on their own', async () => {
+    const lines: string[] = [];
+    const closing = testRedis();
+    await closing.ping();
+    const keys = await writeLegacyRecords(redis, prefix, 'jira.kept', 'hash-kept');
+    const carrying = carry(lines, undefined, closing);
+    closing.disconnect();
+    await carrying.firstPass;
+    carrying.stop();
+
+    expect(lines.map((line) => JSON.parse(line) as { msg: string; err?: unknown })).toEqual([
+      expect.objectContaining({
+        msg: "Could not move the previous release's dedupe records; they expire on their own",
+        err: expect.objectContaining({ message: 'Connection is closed.' }),
+      }),
+    ]);
+    expect(await redis.exists(keys.id, keys.body)).toBe(2);
   });
 });
 
