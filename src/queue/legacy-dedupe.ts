@@ -46,18 +46,17 @@ const SCAN_COUNT = 1_000;
 const masters = (redis: RedisClient): Redis[] =>
   redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
 
+export interface LegacyDedupeOptions {
+  redis: RedisClient;
+  keyPrefix: string;
+  dedupeTtlSeconds: number;
+}
+
 /**
  * Moves every legacy record into the bucket written now: it is then known for one more window at least, longer
  * than its own key would have lived, which costs nothing (a body is a replay whenever it comes again). Returns how
  * many records moved. Safe to run from every API process at each start, and while older processes still write.
  */
-export interface LegacyDedupeOptions {
-  redis: RedisClient;
-  keyPrefix: string;
-  dedupeTtlSeconds: number;
-  now?: () => number;
-}
-
 export async function migrateLegacyDedupeRecords(options: LegacyDedupeOptions): Promise<number> {
   const { redis, keyPrefix, dedupeTtlSeconds } = options;
   const match = `${intakeTag(keyPrefix)}:*`;
@@ -72,7 +71,7 @@ export async function migrateLegacyDedupeRecords(options: LegacyDedupeOptions): 
         return field === undefined ? [] : [{ key, field }];
       });
       if (legacy.length === 0) continue;
-      const bucket = dedupeBuckets(keyPrefix, dedupeTtlSeconds, (options.now ?? Date.now)()).live[0]!;
+      const bucket = dedupeBuckets(keyPrefix, dedupeTtlSeconds, Date.now()).live[0]!;
       const count = await redis.eval(
         MOVE_SCRIPT,
         legacy.length + 1,
