@@ -235,7 +235,7 @@ export async function runIntakeBench(): Promise<string> {
       '',
       `${CONNECTIONS} connections, ${SECONDS} s per target in ${ROUNDS} turns after a 1 s warm-up (p50/p99: the worst turn), signed real-format Jira deliveries (a comment with \`/help\`, one job each), each with its own delivery id and body; every target on this machine in its own process, one private Redis. accepted/s counts 202 answers only; errors counts every other answer and failure.`,
       '',
-      '| target | accepted/s | p50 ms | p99 ms | ratio to baseline | errors | CPU µs per accepted: target | Redis | Redis forks (AOF rewrites) | load generator | machine idle |',
+      '| target | accepted/s | p50 ms | p99 ms | ratio to the id push | errors | CPU µs per accepted: target | Redis | Redis forks (AOF rewrites) | load generator | machine idle |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...results.map((result) => row(result, baseline!)),
       '',
