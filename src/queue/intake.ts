@@ -101,6 +101,15 @@ const bucketPeriodMs = (dedupeTtlSeconds: number) => Math.ceil((dedupeTtlSeconds
 export const bucketLifetimeSeconds = (dedupeTtlSeconds: number) =>
   Math.ceil((bucketPeriodMs(dedupeTtlSeconds) * (BUCKETS_BACK + 2)) / 1000);
 
+/**
+ * Whether a bucket numbered `index` belongs to this window's length and may still exist now: live, or past the
+ * window and not yet unlinked or expired. Any other bucket was written under another DEDUPE_TTL_SECONDS.
+ */
+export function isBucketOfThisWindow(index: number, dedupeTtlSeconds: number, nowMs: number): boolean {
+  const current = Math.floor(nowMs / bucketPeriodMs(dedupeTtlSeconds));
+  return index >= current - BUCKETS_BACK - 2 && index <= current + 1;
+}
+
 /** A delivery's id record in a bucket: `<ms since epoch> <body hash>`. */
 export const idField = (deliveryKey: string) => `id:${deliveryKey}`;
 

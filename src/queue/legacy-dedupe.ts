@@ -2,13 +2,22 @@ import type { Cluster, Redis } from 'ioredis';
 import type { TrackerName } from '../domain/events.ts';
 import type { Logger } from '../logger.ts';
 import type { RedisClient } from './connection.ts';
-import { bodyField, bucketLifetimeSeconds, dedupeBuckets, idField, intakeTag } from './intake.ts';
+import {
+  bodyField,
+  bucketLifetimeSeconds,
+  dedupeBuckets,
+  idField,
+  intakeTag,
+  isBucketOfThisWindow,
+} from './intake.ts';
 
 /**
- * Releases before 2026-12-06 kept two keys with their own lifetime per accepted delivery:
- * `{<prefix>:intake}:dedupe:<delivery key>` (`<ms> <body hash>`) and `{<prefix>:intake}:body:<tracker>.<hash>` (the
- * delivery key). Intake no longer reads them, so without this an upgrade forgot for one dedupe window every body
- * accepted before it: a captured delivery replayed under a new id would have been accepted again.
+ * Dedupe records intake does not read, carried into the bucket it writes now. Releases before 2026-12-06 kept two
+ * keys with their own lifetime per accepted delivery: `{<prefix>:intake}:dedupe:<delivery key>` (`<ms> <body hash>`)
+ * and `{<prefix>:intake}:body:<tracker>.<hash>` (the delivery key). And buckets are numbered by the dedupe window's
+ * length, so after a change of DEDUPE_TTL_SECONDS the buckets written before are others' numbers. Without this, an
+ * upgrade or that change forgot for one window every body accepted before it: a captured delivery replayed under a
+ * new id would have been accepted again.
  */
 
 /** The bucket field a legacy key's record belongs in, or undefined for any other key. */
@@ -52,20 +61,57 @@ export interface LegacyDedupeOptions {
   dedupeTtlSeconds: number;
 }
 
+/** A dedupe bucket written under another DEDUPE_TTL_SECONDS, by its key. */
+function otherWindowsBucket(options: LegacyDedupeOptions, key: string, nowMs: number): boolean {
+  const tag = intakeTag(options.keyPrefix);
+  const bucket = key.startsWith(tag) ? /^:dedupe:(\d+)$/.exec(key.slice(tag.length)) : null;
+  return bucket !== null && !isBucketOfThisWindow(Number(bucket[1]), options.dedupeTtlSeconds, nowMs);
+}
+
+/** KEYS: the bucket written now; ARGV: its lifetime, then field, value, field, value... Answers how many were new. */
+const MERGE_SCRIPT = `
+local added = 0
+for i = 2, #ARGV, 2 do
+  added = added + redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return added
+`;
+
+/** Carries another window's bucket into the one written now, a page at a time, then unlinks it. */
+async function mergeBucket(options: LegacyDedupeOptions, from: string): Promise<number> {
+  const { redis, keyPrefix, dedupeTtlSeconds } = options;
+  let merged = 0;
+  let cursor = '0';
+  do {
+    const [next, pairs] = await redis.hscan(from, cursor, 'COUNT', SCAN_COUNT);
+    cursor = next;
+    if (pairs.length === 0) continue;
+    const into = dedupeBuckets(keyPrefix, dedupeTtlSeconds, Date.now()).live[0]!;
+    merged += Number(
+      await redis.eval(MERGE_SCRIPT, 1, into, bucketLifetimeSeconds(dedupeTtlSeconds), ...pairs),
+    );
+  } while (cursor !== '0');
+  await redis.unlink(from);
+  return merged;
+}
+
 /**
- * Moves every legacy record into the bucket written now: it is then known for one more window at least, longer
- * than its own key would have lived, which costs nothing (a body is a replay whenever it comes again). Returns how
- * many records moved. Safe to run from every API process at each start, and while older processes still write.
+ * Moves every record intake does not read into the bucket written now: it is then known for one more window at
+ * least, longer than it would have been, which costs nothing (a body is a replay whenever it comes again). Returns
+ * how many records moved. Safe to run from every API process at each start, and while older processes still write.
  */
 export async function migrateLegacyDedupeRecords(options: LegacyDedupeOptions): Promise<number> {
   const { redis, keyPrefix, dedupeTtlSeconds } = options;
   const match = `${intakeTag(keyPrefix)}:*`;
+  const otherBuckets = new Set<string>();
   let moved = 0;
   for (const node of masters(redis)) {
     let cursor = '0';
     do {
       const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
       cursor = next;
+      for (const key of keys) if (otherWindowsBucket(options, key, Date.now())) otherBuckets.add(key);
       const legacy = keys.flatMap((key) => {
         const field = legacyField(keyPrefix, key);
         return field === undefined ? [] : [{ key, field }];
@@ -83,6 +129,7 @@ export async function migrateLegacyDedupeRecords(options: LegacyDedupeOptions): 
       moved += Number(count);
     } while (cursor !== '0');
   }
+  for (const bucket of otherBuckets) moved += await mergeBucket(options, bucket);
   return moved;
 }
 
@@ -107,12 +154,13 @@ export function carryLegacyDedupeRecords(options: LegacyDedupeOptions & { log: L
       .then(() => migrateLegacyDedupeRecords(options))
       .then(
         (moved) => {
-          if (moved > 0) log.info({ moved }, "Moved the previous release's dedupe records into the buckets");
+          if (moved > 0)
+            log.info({ moved }, 'Moved dedupe records intake no longer reads into the current bucket');
         },
         (error: Error) =>
           log.warn(
             { err: { message: error.message } },
-            "Could not move the previous release's dedupe records; they expire on their own",
+            'Could not move the dedupe records intake no longer reads; they expire on their own',
           ),
       );
   const firstPass = pass();

@@ -6,7 +6,13 @@ import { freePort } from '../../scripts/lib/redis-process.ts';
 import { apiReady, type ServiceProcess, startServiceProcess } from '../../scripts/lib/service-process.ts';
 import { waitFor } from '../../scripts/lib/stack.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createIntake, type Intake, intakeStreamKey } from '../../src/queue/intake.ts';
+import {
+  createIntake,
+  dedupeBuckets,
+  type Intake,
+  intakeStreamKey,
+  isBucketOfThisWindow,
+} from '../../src/queue/intake.ts';
 import {
   carryLegacyDedupeRecords,
   legacyField,
@@ -48,6 +54,15 @@ const delivery = (id: string, bodyHash: string) => ({
   bodyHash,
   body: `{"id":"${id}"}`,
 });
+
+/** What intake must know of an accepted delivery: a retry of it is a duplicate, its body under a new id a replay. */
+async function expectKnown(on: Intake, id: string, bodyHash: string) {
+  expect(await on.accept(delivery(id, bodyHash))).toEqual({ outcome: 'duplicate', storedHash: bodyHash });
+  expect(await on.accept(delivery(`replay-of-${id}`, bodyHash))).toEqual({
+    outcome: 'replay',
+    originalKey: `jira.${id}`,
+  });
+}
 
 beforeAll(() => {
   redis = testRedis();
@@ -93,14 +108,7 @@ describe('dedupe records of the previous release', () => {
 
     expect(await migrate()).toBe(2);
     expect(await redis.exists(keys.id, keys.body)).toBe(0);
-    expect(await intake.accept(delivery('before-upgrade', 'hash-before'))).toEqual({
-      outcome: 'duplicate',
-      storedHash: 'hash-before',
-    });
-    expect(await intake.accept(delivery('replayed', 'hash-before'))).toEqual({
-      outcome: 'replay',
-      originalKey: 'jira.before-upgrade',
-    });
+    await expectKnown(intake, 'before-upgrade', 'hash-before');
     expect(await intake.accept(delivery('new', 'hash-new'))).toEqual({ outcome: 'accepted' });
     expect(await redis.xlen(intakeStreamKey(prefix))).toBe(1);
   });
@@ -126,6 +134,44 @@ describe('dedupe records of the previous release', () => {
       outcome: 'duplicate',
     });
     expect(await redis.xlen(intakeStreamKey(prefix))).toBe(1);
+  });
+});
+
+describe('dedupe records written under another DEDUPE_TTL_SECONDS', () => {
+  it("a bucket is this window's from four periods back (not yet expired) to one ahead (a clock running fast)", () => {
+    const periodMs = (1_800 * 1000) / 2;
+    const now = 1_000 * periodMs + 1;
+    const ours = [994, 995, 996, 1000, 1001, 1002].map((index) => isBucketOfThisWindow(index, 1_800, now));
+    expect(ours).toEqual([false, false, true, true, true, false]);
+  });
+
+  it('are still known after the change; the buckets of this window are left as they are', async () => {
+    prefix = uniquePrefix('legacy');
+    const intakeWith = (dedupeTtlSeconds: number, now?: () => number) =>
+      createIntake({
+        queue,
+        redis,
+        keyPrefix: prefix,
+        dedupeTtlSeconds,
+        retry: { attempts: 1, backoffMs: 100 },
+        now,
+      });
+    const twoDays = 2 * TTL_SECONDS;
+    expect(await intakeWith(twoDays).accept(delivery('before-change', 'hash-before'))).toEqual({
+      outcome: 'accepted',
+    });
+    const halfWindowAgo = Date.now() - (TTL_SECONDS * 1000) / 2;
+    await intakeWith(TTL_SECONDS, () => halfWindowAgo).accept(delivery('this-window', 'hash-this'));
+    const oldBucket = dedupeBuckets(prefix, twoDays, Date.now()).live[0]!;
+    const ownOlderBucket = dedupeBuckets(prefix, TTL_SECONDS, halfWindowAgo).live[0]!;
+
+    expect(await migrate()).toBe(2);
+
+    const changed = intakeWith(TTL_SECONDS);
+    await expectKnown(changed, 'before-change', 'hash-before');
+    expect(await redis.exists(oldBucket)).toBe(0);
+    expect(await redis.hget(ownOlderBucket, 'id:jira.this-window')).toMatch(/ hash-this$/);
+    expect(await migrate()).toBe(0);
   });
 });
 
@@ -156,8 +202,8 @@ describe('in the background of an API process', () => {
 
     const moved = lines.map((line) => JSON.parse(line) as { moved?: number; msg: string });
     expect(moved.map(({ moved, msg }) => [moved, msg])).toEqual([
-      [2, "Moved the previous release's dedupe records into the buckets"],
-      [2, "Moved the previous release's dedupe records into the buckets"],
+      [2, 'Moved dedupe records intake no longer reads into the current bucket'],
+      [2, 'Moved dedupe records intake no longer reads into the current bucket'],
     ]);
   });
 });
@@ -215,7 +261,7 @@ describe('in the background, quietly', () => {
 
     expect(lines.map((line) => JSON.parse(line) as { msg: string; err?: unknown })).toEqual([
       expect.objectContaining({
-        msg: "Could not move the previous release's dedupe records; they expire on their own",
+        msg: 'Could not move the dedupe records intake no longer reads; they expire on their own',
         err: expect.objectContaining({ message: 'Connection is closed.' }),
       }),
     ]);
