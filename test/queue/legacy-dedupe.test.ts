@@ -138,6 +138,16 @@ describe('dedupe records of the previous release', () => {
 });
 
 describe('dedupe records written under another DEDUPE_TTL_SECONDS', () => {
+  const intakeWith = (dedupeTtlSeconds: number, now?: () => number) =>
+    createIntake({
+      queue,
+      redis,
+      keyPrefix: prefix,
+      dedupeTtlSeconds,
+      retry: { attempts: 1, backoffMs: 100 },
+      now,
+    });
+
   it("a bucket is this window's from four periods back (not yet expired) to one ahead (a clock running fast)", () => {
     const periodMs = (1_800 * 1000) / 2;
     const now = 1_000 * periodMs + 1;
@@ -147,15 +157,6 @@ describe('dedupe records written under another DEDUPE_TTL_SECONDS', () => {
 
   it('are still known after the change; the buckets of this window are left as they are', async () => {
     prefix = uniquePrefix('legacy');
-    const intakeWith = (dedupeTtlSeconds: number, now?: () => number) =>
-      createIntake({
-        queue,
-        redis,
-        keyPrefix: prefix,
-        dedupeTtlSeconds,
-        retry: { attempts: 1, backoffMs: 100 },
-        now,
-      });
     const twoDays = 2 * TTL_SECONDS;
     expect(await intakeWith(twoDays).accept(delivery('before-change', 'hash-before'))).toEqual({
       outcome: 'accepted',
@@ -172,6 +173,16 @@ describe('dedupe records written under another DEDUPE_TTL_SECONDS', () => {
     expect(await redis.exists(oldBucket)).toBe(0);
     expect(await redis.hget(ownOlderBucket, 'id:jira.this-window')).toMatch(/ hash-this$/);
     expect(await migrate()).toBe(0);
+  });
+
+  it('carry a large bucket over whole, page after page', async () => {
+    prefix = uniquePrefix('legacy');
+    const before = intakeWith(2 * TTL_SECONDS);
+    await Promise.all(Array.from({ length: 1_500 }, (_, n) => before.accept(delivery(`d${n}`, `h${n}`))));
+
+    expect(await migrate()).toBe(3_000);
+    await expectKnown(intakeWith(TTL_SECONDS), 'd0', 'h0');
+    await expectKnown(intakeWith(TTL_SECONDS), 'd1499', 'h1499');
   });
 });
 
