@@ -154,9 +154,9 @@ export function carryLegacyDedupeRecords(options: LegacyDedupeOptions & { log: L
           if (copied > 0)
             log.info({ copied }, 'Copied dedupe records intake no longer reads into the current bucket');
         },
-        (error: Error) =>
+        (error: unknown) =>
           log.warn(
-            { err: { message: error.message } },
+            { err: { message: error instanceof Error ? error.message : String(error) } },
             'Could not copy the dedupe records intake no longer reads; they expire on their own',
           ),
       );

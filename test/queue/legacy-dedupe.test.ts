@@ -179,8 +179,12 @@ describe('dedupe records written under another DEDUPE_TTL_SECONDS', () => {
 
     const changed = intakeWith(TTL_SECONDS);
     await expectKnown(changed, 'before-change', 'hash-before');
-    // Left to expire: processes still running with the former setting read it.
+    // Left to expire: a process still running with the former setting (a rolling change) knows its records too.
     expect(await redis.exists(oldBucket)).toBe(1);
+    expect(await intakeWith(twoDays).accept(delivery('before-change', 'hash-before'))).toEqual({
+      outcome: 'duplicate',
+      storedHash: 'hash-before',
+    });
     expect(await redis.hget(ownOlderBucket, 'id:jira.this-window')).toMatch(/ hash-this$/);
     expect(await migrate()).toBe(0);
   });
