@@ -17,7 +17,8 @@ import {
  * and `{<prefix>:intake}:body:<tracker>.<hash>` (the delivery key). And buckets are numbered by the dedupe window's
  * length, so after a change of DEDUPE_TTL_SECONDS the buckets written before are others' numbers. Without this, an
  * upgrade or that change forgot for one window every body accepted before it: a captured delivery replayed under a
- * new id would have been accepted again.
+ * new id would have been accepted again. The records are copied, never deleted: processes of the older release or
+ * setting, still running during a rolling change, keep reading and writing them, and they expire on their own.
  */
 
 /** The bucket field a legacy key's record belongs in, or undefined for any other key. */
@@ -32,21 +33,17 @@ export function legacyField(keyPrefix: string, key: string): string | undefined 
 }
 
 /**
- * KEYS: the bucket, then legacy keys; ARGV: the bucket's lifetime, then each legacy key's field. Each record still
- * there moves into the bucket and its key goes, atomically, so API processes migrating at once move it once.
+ * KEYS: the bucket, then legacy keys; ARGV: the bucket's lifetime, then each legacy key's field. Copies each record
+ * still there the bucket does not hold yet; answers how many. API processes copying at once copy a record once.
  */
-const MOVE_SCRIPT = `
-local moved = 0
+const COPY_KEYS_SCRIPT = `
+local copied = 0
 for i = 2, #KEYS do
   local value = redis.call('GET', KEYS[i])
-  if value then
-    redis.call('HSETNX', KEYS[1], ARGV[i], value)
-    redis.call('DEL', KEYS[i])
-    moved = moved + 1
-  end
+  if value then copied = copied + redis.call('HSETNX', KEYS[1], ARGV[i], value) end
 end
-if moved > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return moved
+if copied > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return copied
 `;
 
 const SCAN_COUNT = 1_000;
@@ -69,43 +66,43 @@ function otherWindowsBucket(options: LegacyDedupeOptions, key: string, nowMs: nu
 }
 
 /** KEYS: the bucket written now; ARGV: its lifetime, then field, value, field, value... Answers how many were new. */
-const MERGE_SCRIPT = `
-local added = 0
+const COPY_FIELDS_SCRIPT = `
+local copied = 0
 for i = 2, #ARGV, 2 do
-  added = added + redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1])
+  copied = copied + redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1])
 end
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-return added
+if copied > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return copied
 `;
 
-/** Carries another window's bucket into the one written now, a page at a time, then unlinks it. */
-async function mergeBucket(options: LegacyDedupeOptions, from: string): Promise<number> {
+/** Copies another window's bucket into the one written now, a page at a time. */
+async function copyBucket(options: LegacyDedupeOptions, from: string): Promise<number> {
   const { redis, keyPrefix, dedupeTtlSeconds } = options;
-  let merged = 0;
+  let copied = 0;
   let cursor = '0';
   do {
     const [next, pairs] = await redis.hscan(from, cursor, 'COUNT', SCAN_COUNT);
     cursor = next;
     if (pairs.length === 0) continue;
     const into = dedupeBuckets(keyPrefix, dedupeTtlSeconds, Date.now()).live[0]!;
-    merged += Number(
-      await redis.eval(MERGE_SCRIPT, 1, into, bucketLifetimeSeconds(dedupeTtlSeconds), ...pairs),
+    copied += Number(
+      await redis.eval(COPY_FIELDS_SCRIPT, 1, into, bucketLifetimeSeconds(dedupeTtlSeconds), ...pairs),
     );
   } while (cursor !== '0');
-  await redis.unlink(from);
-  return merged;
+  return copied;
 }
 
 /**
- * Moves every record intake does not read into the bucket written now: it is then known for one more window at
+ * Copies every record intake does not read into the bucket written now: it is then known for one more window at
  * least, longer than it would have been, which costs nothing (a body is a replay whenever it comes again). Returns
- * how many records moved. Safe to run from every API process at each start, and while older processes still write.
+ * how many records were new there. Safe to run from every API process at each start, and while older processes
+ * still write.
  */
 export async function migrateLegacyDedupeRecords(options: LegacyDedupeOptions): Promise<number> {
   const { redis, keyPrefix, dedupeTtlSeconds } = options;
   const match = `${intakeTag(keyPrefix)}:*`;
   const otherBuckets = new Set<string>();
-  let moved = 0;
+  let copied = 0;
   for (const node of masters(redis)) {
     let cursor = '0';
     do {
@@ -119,26 +116,26 @@ export async function migrateLegacyDedupeRecords(options: LegacyDedupeOptions): 
       if (legacy.length === 0) continue;
       const bucket = dedupeBuckets(keyPrefix, dedupeTtlSeconds, Date.now()).live[0]!;
       const count = await redis.eval(
-        MOVE_SCRIPT,
+        COPY_KEYS_SCRIPT,
         legacy.length + 1,
         bucket,
         ...legacy.map(({ key }) => key),
         bucketLifetimeSeconds(dedupeTtlSeconds),
         ...legacy.map(({ field }) => field),
       );
-      moved += Number(count);
+      copied += Number(count);
     } while (cursor !== '0');
   }
-  for (const bucket of otherBuckets) moved += await mergeBucket(options, bucket);
-  return moved;
+  for (const bucket of otherBuckets) copied += await copyBucket(options, bucket);
+  return copied;
 }
 
-/** A rolling upgrade's older processes may still write legacy records after this one's first pass. */
+/** A rolling change's older processes may still write records after this one's first pass. */
 const RESCAN_MS = 10 * 60_000;
 
 /**
  * What an API process runs: a pass in the background once Redis is ready, and one more `rescanMs` later.
- * `firstPass` settles when the first pass has moved what it found, or said why it could not; it never rejects.
+ * `firstPass` settles when the first pass has copied what it found, or said why it could not; it never rejects.
  */
 export function carryLegacyDedupeRecords(options: LegacyDedupeOptions & { log: Logger; rescanMs?: number }): {
   firstPass: Promise<void>;
@@ -153,14 +150,14 @@ export function carryLegacyDedupeRecords(options: LegacyDedupeOptions & { log: L
     ready()
       .then(() => migrateLegacyDedupeRecords(options))
       .then(
-        (moved) => {
-          if (moved > 0)
-            log.info({ moved }, 'Moved dedupe records intake no longer reads into the current bucket');
+        (copied) => {
+          if (copied > 0)
+            log.info({ copied }, 'Copied dedupe records intake no longer reads into the current bucket');
         },
-        (error: Error) =>
+        (error: unknown) =>
           log.warn(
-            { err: { message: error.message } },
-            'Could not move the dedupe records intake no longer reads; they expire on their own',
+            { err: { message: error instanceof Error ? error.message : String(error) } },
+            'Could not copy the dedupe records intake no longer reads; they expire on their own',
           ),
       );
   const firstPass = pass();

@@ -212,5 +212,7 @@ it('an API process moves them on a Cluster with the client it has just created',
     fresh.disconnect();
   }
 
-  expect(await client.exists(`{${prefix}:intake}:dedupe:jira.early`)).toBe(0);
+  expect(await dedupeRecord(client, prefix, 'jira.early', 3_600)).toMatchObject({
+    value: expect.stringMatching(/ hash-early$/),
+  });
 });

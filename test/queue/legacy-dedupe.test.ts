@@ -35,11 +35,18 @@ function legacyKeys(prefix: string, deliveryKey: string, bodyHash: string) {
   };
 }
 
+/** Whether the bucket intake writes now holds a delivery's two records (copied there from elsewhere). */
+async function copied(keyPrefix: string, deliveryKey: string, bodyHash: string): Promise<boolean> {
+  const bucket = dedupeBuckets(keyPrefix, TTL_SECONDS, Date.now()).live[0]!;
+  const values = await redis.hmget(bucket, `id:${deliveryKey}`, `body:jira.${bodyHash}`);
+  return values.every((value) => value !== null);
+}
+
 async function writeLegacyRecords(redis: Redis, prefix: string, deliveryKey: string, bodyHash: string) {
   const keys = legacyKeys(prefix, deliveryKey, bodyHash);
   await redis.set(keys.id, `${Date.now() - 3_600_000} ${bodyHash}`, 'EX', TTL_SECONDS - 3_600);
   await redis.set(keys.body, deliveryKey, 'EX', TTL_SECONDS - 3_600);
-  return keys;
+  return { ...keys, deliveryKey };
 }
 
 let redis: Redis;
@@ -107,24 +114,26 @@ describe('dedupe records of the previous release', () => {
     const keys = await writeLegacyRecords(redis, prefix, 'jira.before-upgrade', 'hash-before');
 
     expect(await migrate()).toBe(2);
-    expect(await redis.exists(keys.id, keys.body)).toBe(0);
+    // Left to expire: processes of the older release, still running during a rolling upgrade, read them.
+    expect(await redis.exists(keys.id, keys.body)).toBe(2);
+    expect(await migrate()).toBe(0);
     await expectKnown(intake, 'before-upgrade', 'hash-before');
     expect(await intake.accept(delivery('new', 'hash-new'))).toEqual({ outcome: 'accepted' });
     expect(await redis.xlen(intakeStreamKey(prefix))).toBe(1);
   });
 
-  it('move once however many processes run it, over many SCAN pages, and leave every other key alone', async () => {
+  it("copy once however many processes run it, over many SCAN pages, and only this prefix's", async () => {
     for (let n = 0; n < 1_500; n++) await writeLegacyRecords(redis, prefix, `jira.d${n}`, `h${n}`);
     await intake.accept(delivery('after-upgrade', 'hash-after'));
     const otherPrefix = uniquePrefix('legacy');
     const elsewhere = await writeLegacyRecords(redis, otherPrefix, 'jira.elsewhere', 'hash-elsewhere');
 
-    const moved = await Promise.all([migrate(), migrate(), migrate()]);
+    const copies = await Promise.all([migrate(), migrate(), migrate()]);
 
-    expect(moved.reduce((sum, n) => sum + n, 0)).toBe(3_000);
+    expect(copies.reduce((sum, n) => sum + n, 0)).toBe(3_000);
     expect(await migrate()).toBe(0);
-    expect(await redis.exists(elsewhere.id, elsewhere.body)).toBe(2);
-    expect(await redis.keys(`{${prefix}:intake}:body:*`)).toEqual([]);
+    expect(await copied(prefix, elsewhere.deliveryKey, 'hash-elsewhere')).toBe(false);
+    expect(await copied(otherPrefix, elsewhere.deliveryKey, 'hash-elsewhere')).toBe(false);
     expect(await intake.accept(delivery('d1499', 'other'))).toMatchObject({ outcome: 'duplicate' });
     expect(await intake.accept(delivery('again', 'h0'))).toEqual({
       outcome: 'replay',
@@ -170,7 +179,12 @@ describe('dedupe records written under another DEDUPE_TTL_SECONDS', () => {
 
     const changed = intakeWith(TTL_SECONDS);
     await expectKnown(changed, 'before-change', 'hash-before');
-    expect(await redis.exists(oldBucket)).toBe(0);
+    // Left to expire: a process still running with the former setting (a rolling change) knows its records too.
+    expect(await redis.exists(oldBucket)).toBe(1);
+    expect(await intakeWith(twoDays).accept(delivery('before-change', 'hash-before'))).toEqual({
+      outcome: 'duplicate',
+      storedHash: 'hash-before',
+    });
     expect(await redis.hget(ownOlderBucket, 'id:jira.this-window')).toMatch(/ hash-this$/);
     expect(await migrate()).toBe(0);
   });
@@ -187,7 +201,7 @@ describe('dedupe records written under another DEDUPE_TTL_SECONDS', () => {
 });
 
 describe('in the background of an API process', () => {
-  it('moves them once Redis is ready and again later (a rolling upgrade), and says how many it moved', async () => {
+  it('copies them once Redis is ready and again later (a rolling upgrade), and says how many it copied', async () => {
     prefix = uniquePrefix('legacy');
     const lines: string[] = [];
     const log = createLogger({
@@ -203,18 +217,18 @@ describe('in the background of an API process', () => {
       rescanMs: 2_000,
     });
     try {
-      await waitFor(async () => (await redis.exists(first.id, first.body)) === 0, 5_000);
+      await waitFor(() => copied(prefix, first.deliveryKey, 'hash-first'), 5_000);
       // Written by a process of the older release still running, after the first pass (ms) and before the second.
       const late = await writeLegacyRecords(redis, prefix, 'jira.late', 'hash-late');
-      await waitFor(async () => (await redis.exists(late.id, late.body)) === 0, 10_000);
+      await waitFor(() => copied(prefix, late.deliveryKey, 'hash-late'), 10_000);
     } finally {
       carrying.stop();
     }
 
-    const moved = lines.map((line) => JSON.parse(line) as { moved?: number; msg: string });
-    expect(moved.map(({ moved, msg }) => [moved, msg])).toEqual([
-      [2, 'Moved dedupe records intake no longer reads into the current bucket'],
-      [2, 'Moved dedupe records intake no longer reads into the current bucket'],
+    const logged = lines.map((line) => JSON.parse(line) as { copied?: number; msg: string });
+    expect(logged.map(({ copied, msg }) => [copied, msg])).toEqual([
+      [2, 'Copied dedupe records intake no longer reads into the current bucket'],
+      [2, 'Copied dedupe records intake no longer reads into the current bucket'],
     ]);
   });
 });
@@ -235,7 +249,7 @@ describe('in the background, quietly', () => {
     prefix = uniquePrefix('legacy');
   });
 
-  it('says nothing when there is nothing to move, and waits ten minutes before looking again', async () => {
+  it('says nothing when there is nothing to copy, and waits ten minutes before looking again', async () => {
     const lines: string[] = [];
     const carrying = carry(lines);
     await carrying.firstPass;
@@ -244,7 +258,7 @@ describe('in the background, quietly', () => {
     carrying.stop();
 
     expect(lines).toEqual([]);
-    expect(await redis.exists(late.id, late.body)).toBe(2);
+    expect(await copied(prefix, late.deliveryKey, 'hash-late')).toBe(false);
   });
 
   it('once stopped (the API closes), makes no second pass', async () => {
@@ -257,7 +271,7 @@ describe('in the background, quietly', () => {
     await sleep(700);
 
     expect(lines).toHaveLength(1);
-    expect(await redis.exists(late.id, late.body)).toBe(2);
+    expect(await copied(prefix, late.deliveryKey, 'hash-late')).toBe(false);
   });
 
   it('when Redis fails it, logs why and leaves the records to expire on their own', async () => {
@@ -272,11 +286,11 @@ describe('in the background, quietly', () => {
 
     expect(lines.map((line) => JSON.parse(line) as { msg: string; err?: unknown })).toEqual([
       expect.objectContaining({
-        msg: 'Could not move the dedupe records intake no longer reads; they expire on their own',
+        msg: 'Could not copy the dedupe records intake no longer reads; they expire on their own',
         err: expect.objectContaining({ message: 'Connection is closed.' }),
       }),
     ]);
-    expect(await redis.exists(keys.id, keys.body)).toBe(2);
+    expect(await copied(prefix, keys.deliveryKey, 'hash-kept')).toBe(false);
   });
 });
 
@@ -313,7 +327,7 @@ describe('an API process started on the upgraded release', () => {
         JIRA_WEBHOOK_SECRET: SECRET,
       },
     });
-    await waitFor(async () => (await redis.exists(keys.id, keys.body)) === 0, 10_000);
+    await waitFor(() => copied(prefix, keys.deliveryKey, signature.split('=')[1]!), 10_000);
 
     const response = await fetch(`${url}/webhooks/jira`, {
       method: 'POST',
