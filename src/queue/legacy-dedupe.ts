@@ -32,20 +32,6 @@ export function legacyField(keyPrefix: string, key: string): string | undefined 
   return bodyKey ? bodyField(bodyKey[1] as TrackerName, bodyKey[2]!) : undefined;
 }
 
-/**
- * KEYS: the bucket, then legacy keys; ARGV: the bucket's lifetime, then each legacy key's field. Copies each record
- * still there the bucket does not hold yet; answers how many. API processes copying at once copy a record once.
- */
-const COPY_KEYS_SCRIPT = `
-local copied = 0
-for i = 2, #KEYS do
-  local value = redis.call('GET', KEYS[i])
-  if value then copied = copied + redis.call('HSETNX', KEYS[1], ARGV[i], value) end
-end
-if copied > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return copied
-`;
-
 const SCAN_COUNT = 1_000;
 
 /** SCAN walks one node's keys: on a Cluster, every master's. */
@@ -75,19 +61,24 @@ if copied > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return copied
 `;
 
+/** Copies `field, value, field, value...` into the bucket written now; answers how many were new there. */
+async function copyFields(options: LegacyDedupeOptions, pairs: string[]): Promise<number> {
+  if (pairs.length === 0) return 0;
+  const { redis, keyPrefix, dedupeTtlSeconds } = options;
+  const into = dedupeBuckets(keyPrefix, dedupeTtlSeconds, Date.now()).live[0]!;
+  return Number(
+    await redis.eval(COPY_FIELDS_SCRIPT, 1, into, bucketLifetimeSeconds(dedupeTtlSeconds), ...pairs),
+  );
+}
+
 /** Copies another window's bucket into the one written now, a page at a time. */
 async function copyBucket(options: LegacyDedupeOptions, from: string): Promise<number> {
-  const { redis, keyPrefix, dedupeTtlSeconds } = options;
   let copied = 0;
   let cursor = '0';
   do {
-    const [next, pairs] = await redis.hscan(from, cursor, 'COUNT', SCAN_COUNT);
+    const [next, pairs] = await options.redis.hscan(from, cursor, 'COUNT', SCAN_COUNT);
     cursor = next;
-    if (pairs.length === 0) continue;
-    const into = dedupeBuckets(keyPrefix, dedupeTtlSeconds, Date.now()).live[0]!;
-    copied += Number(
-      await redis.eval(COPY_FIELDS_SCRIPT, 1, into, bucketLifetimeSeconds(dedupeTtlSeconds), ...pairs),
-    );
+    copied += await copyFields(options, pairs);
   } while (cursor !== '0');
   return copied;
 }
@@ -99,7 +90,7 @@ async function copyBucket(options: LegacyDedupeOptions, from: string): Promise<n
  * still write.
  */
 export async function migrateLegacyDedupeRecords(options: LegacyDedupeOptions): Promise<number> {
-  const { redis, keyPrefix, dedupeTtlSeconds } = options;
+  const { redis, keyPrefix } = options;
   const match = `${intakeTag(keyPrefix)}:*`;
   const otherBuckets = new Set<string>();
   let copied = 0;
@@ -114,16 +105,13 @@ export async function migrateLegacyDedupeRecords(options: LegacyDedupeOptions): 
         return field === undefined ? [] : [{ key, field }];
       });
       if (legacy.length === 0) continue;
-      const bucket = dedupeBuckets(keyPrefix, dedupeTtlSeconds, Date.now()).live[0]!;
-      const count = await redis.eval(
-        COPY_KEYS_SCRIPT,
-        legacy.length + 1,
-        bucket,
-        ...legacy.map(({ key }) => key),
-        bucketLifetimeSeconds(dedupeTtlSeconds),
-        ...legacy.map(({ field }) => field),
-      );
-      copied += Number(count);
+      // Copies are idempotent (HSETNX), so a key expiring between the read and the copy does no harm.
+      const values = await redis.mget(...legacy.map(({ key }) => key));
+      const pairs = legacy.flatMap(({ field }, index) => {
+        const value = values[index];
+        return value === null || value === undefined ? [] : [field, value];
+      });
+      copied += await copyFields(options, pairs);
     } while (cursor !== '0');
   }
   for (const bucket of otherBuckets) copied += await copyBucket(options, bucket);
