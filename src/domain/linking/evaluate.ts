@@ -12,24 +12,35 @@ function byCreated<T extends LinkDoc>(docs: readonly T[], unknown: number): { do
 }
 
 /**
+ * Which item, if any, a ticket ends up linked to once its matches are known (the auto-link, or the suggestion
+ * a person confirms): its words then count for that item when later tickets are ranked.
+ */
+export type LinkOutcome<Q extends LinkQuery> = (query: Q, matches: readonly Match[]) => string | undefined;
+
+/**
  * Replays production order: backlog items enter the index in creation order and each query is answered
  * when it "arrives", so it sees only older items and document statistics of that moment. Queries
  * without `created` are answered after everything is indexed. Results come back in input order.
+ * With `linkOutcome`, each ticket's words join the item it was linked to, as the service does.
  */
-export function rankTimeAware(
+export function rankTimeAware<Q extends LinkQuery>(
   index: LinkIndex,
   backlog: readonly LinkDoc[],
-  queries: readonly LinkQuery[],
+  queries: readonly Q[],
   limit: number,
+  linkOutcome?: LinkOutcome<Q>,
 ): RankedQuery[] {
   const items = byCreated(backlog, Number.NEGATIVE_INFINITY);
   const arrivals = byCreated(queries, Number.POSITIVE_INFINITY);
-  const results = new Map<LinkQuery, Match[]>();
+  const results = new Map<Q, Match[]>();
   let next = 0;
   for (const { doc: query, at } of arrivals) {
     while (next < items.length && items[next]!.at < at) index.upsert(items[next++]!.doc);
     const createdBefore = Number.isFinite(at) ? at : undefined;
-    results.set(query, index.query(query, { createdBefore, limit, excludeId: query.id }));
+    const matches = index.query(query, { createdBefore, limit, excludeId: query.id });
+    results.set(query, matches);
+    const itemId = linkOutcome?.(query, matches);
+    if (itemId !== undefined) index.upsertLinked({ ...query, itemId });
   }
   while (next < items.length) index.upsert(items[next++]!.doc);
   return queries.map((q) => ({ id: q.id, matches: results.get(q) ?? [] }));

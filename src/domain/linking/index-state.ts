@@ -10,14 +10,18 @@ import { packPosting, postingSlot, SLOT_FACTOR } from './postings.ts';
 export interface IndexState {
   termIds: Map<string, number>;
   postings: number[][];
-  /** Per slot; null once the slot is dead. */
+  /** Per slot: the item's id, or the linked ticket's; null once the slot is dead. */
   ids: (string | null)[];
+  /** Per slot: null for an item; for a linked ticket's words, the id of the item they stand for. */
+  itemOf: (string | null)[];
   created: number[];
   titleLength: number[];
   descriptionLength: number[];
   /** Term ids of each item's title, to measure how much of the item's title a ticket covers. */
   titleTerms: number[][];
   slotOf: Map<string, number>;
+  /** Slots of linked tickets' words, by `linkKey(ticket, item)`. */
+  linkedSlotOf: Map<string, number>;
   dead: number;
   titleLengthSum: number;
   descriptionLengthSum: number;
@@ -28,19 +32,31 @@ export function createIndexState(): IndexState {
     termIds: new Map(),
     postings: [],
     ids: [],
+    itemOf: [],
     created: [],
     titleLength: [],
     descriptionLength: [],
     titleTerms: [],
     slotOf: new Map(),
+    linkedSlotOf: new Map(),
     dead: 0,
     titleLengthSum: 0,
     descriptionLengthSum: 0,
   };
 }
 
+/** Indexed items (linked tickets' words not counted). */
 export function liveCount(state: IndexState): number {
   return state.slotOf.size;
+}
+
+/** Live slots of either kind: the collection the length statistics average over. */
+export function liveSlots(state: IndexState): number {
+  return state.slotOf.size + state.linkedSlotOf.size;
+}
+
+export function linkKey(ticketId: string, itemId: string): string {
+  return `${ticketId}\u0000${itemId}`;
 }
 
 export function idfOf(slots: number, df: number): number {
@@ -49,14 +65,36 @@ export function idfOf(slots: number, df: number): number {
 
 export function addDocument(state: IndexState, id: string, created: number, text: AnalyzedText): void {
   removeDocument(state, id);
+  state.slotOf.set(id, addSlot(state, id, null, created, text));
+}
+
+/** Indexes a ticket's words as evidence for `itemId`, replacing what the same link held before. */
+export function addLinked(
+  state: IndexState,
+  ticketId: string,
+  itemId: string,
+  created: number,
+  text: AnalyzedText,
+): void {
+  removeLinked(state, ticketId, itemId);
+  state.linkedSlotOf.set(linkKey(ticketId, itemId), addSlot(state, ticketId, itemId, created, text));
+}
+
+function addSlot(
+  state: IndexState,
+  id: string,
+  itemOf: string | null,
+  created: number,
+  text: AnalyzedText,
+): number {
   const slot = state.ids.length;
   state.ids.push(id);
+  state.itemOf.push(itemOf);
   state.created.push(created);
   state.titleLength.push(text.titleLength);
   state.descriptionLength.push(text.descriptionLength);
   state.titleLengthSum += text.titleLength;
   state.descriptionLengthSum += text.descriptionLength;
-  state.slotOf.set(id, slot);
   const titleTerms: number[] = [];
   for (const [term, counts] of text.terms) {
     const posting = packPosting(slot, counts.title, counts.description);
@@ -72,18 +110,32 @@ export function addDocument(state: IndexState, id: string, created: number, text
     if (counts.title > 0) titleTerms.push(termId);
   }
   state.titleTerms.push(titleTerms.slice());
+  return slot;
 }
 
 export function removeDocument(state: IndexState, id: string): boolean {
   const slot = state.slotOf.get(id);
   if (slot === undefined) return false;
   state.slotOf.delete(id);
+  killSlot(state, slot);
+  return true;
+}
+
+export function removeLinked(state: IndexState, ticketId: string, itemId: string): boolean {
+  const key = linkKey(ticketId, itemId);
+  const slot = state.linkedSlotOf.get(key);
+  if (slot === undefined) return false;
+  state.linkedSlotOf.delete(key);
+  killSlot(state, slot);
+  return true;
+}
+
+function killSlot(state: IndexState, slot: number): void {
   state.ids[slot] = null;
   state.titleLengthSum -= state.titleLength[slot]!;
   state.descriptionLengthSum -= state.descriptionLength[slot]!;
   state.dead += 1;
   if (state.dead * 4 > state.ids.length) compact(state);
-  return true;
 }
 
 function compact(state: IndexState): void {
@@ -94,11 +146,18 @@ function compact(state: IndexState): void {
   }
   const keep = (_: unknown, s: number) => newSlot[s]! >= 0;
   state.ids = state.ids.filter(keep);
+  state.itemOf = state.itemOf.filter(keep);
   state.created = state.created.filter(keep);
   state.titleLength = state.titleLength.filter(keep);
   state.descriptionLength = state.descriptionLength.filter(keep);
   const titleTerms = state.titleTerms.filter(keep);
-  state.slotOf = new Map(state.ids.map((id, s) => [id!, s]));
+  state.slotOf = new Map();
+  state.linkedSlotOf = new Map();
+  state.ids.forEach((id, s) => {
+    const itemId = state.itemOf[s];
+    if (itemId === null || itemId === undefined) state.slotOf.set(id!, s);
+    else state.linkedSlotOf.set(linkKey(id!, itemId), s);
+  });
   const termIds = new Map<string, number>();
   const postings: number[][] = [];
   const newTermId = new Int32Array(state.postings.length).fill(-1);

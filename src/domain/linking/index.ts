@@ -26,6 +26,7 @@ export {
   type LinkIndexOptions,
   type LinkQueryOptions,
   type LinkQueryText,
+  type LinkedTicket,
   type Match,
 } from './link-index.ts';
 export type { MatchEvidence } from './query.ts';

@@ -1,7 +1,14 @@
 import { analyzeText } from './analyze.ts';
 import { DEFAULT_CALIBRATION } from './calibration-model.ts';
 import { type CalibrationModel, confidenceFeatures, confidenceOf } from './confidence.ts';
-import { addDocument, createIndexState, liveCount, removeDocument } from './index-state.ts';
+import {
+  addDocument,
+  addLinked,
+  createIndexState,
+  liveCount,
+  removeDocument,
+  removeLinked,
+} from './index-state.ts';
 import { type MatchEvidence, rankCandidates } from './query.ts';
 import { createScratch } from './scratch.ts';
 import { tokenizeText } from './tokenize.ts';
@@ -13,6 +20,16 @@ export interface LinkDoc {
   title: string;
   description: string;
   created?: string | number;
+}
+
+/**
+ * A ticket linked to a backlog item (by a person, or automatically): its words are evidence for the item,
+ * so the next ticket worded like it finds the item even where the item's own text says it differently.
+ */
+export interface LinkedTicket extends LinkDoc {
+  /** The ticket's id; `created` is the ticket's (later tickets see it, earlier ones do not). */
+  id: string;
+  itemId: string;
 }
 
 export interface LinkQueryText {
@@ -29,7 +46,10 @@ export interface LinkQueryOptions {
 }
 
 export interface Match {
+  /** The item's id. */
   id: string;
+  /** Set when the item ranks here through the words of a ticket linked to it: that ticket's id. */
+  via?: string;
   /** Normalised relevance (about 0..1, not a probability) plus recency prior. */
   score: number;
   /** Calibrated probability that this item is the ticket's match. */
@@ -43,6 +63,10 @@ export interface LinkIndex {
   /** Adds the item or replaces the item with the same id. */
   upsert(doc: LinkDoc): void;
   remove(id: string): boolean;
+  /** Adds a linked ticket's words to its item, or replaces them. */
+  upsertLinked(ticket: LinkedTicket): void;
+  /** False when that link's words were not indexed. */
+  removeLinked(ticketId: string, itemId: string): boolean;
   query(text: LinkQueryText, options?: LinkQueryOptions): Match[];
   readonly size: number;
   /** Approximate heap bytes held by the index (postings, term dictionary, per-item data). */
@@ -88,6 +112,7 @@ export function createLinkIndex(options: LinkIndexOptions = {}): LinkIndex {
     const surfaces = tokenizeText(`${text.title}\n${text.description}`, true).surfaces!;
     return ranked.slice(0, limit).map((r, rank) => ({
       id: r.id,
+      ...(r.via === undefined ? {} : { via: r.via }),
       score: r.score,
       evidence: r.evidence,
       confidence: confidenceOf(calibration, confidenceFeatures(ranked, rank)),
@@ -108,6 +133,11 @@ export function createLinkIndex(options: LinkIndexOptions = {}): LinkIndex {
       addDocument(state, doc.id, created, analyzeText(doc.title, doc.description, tuning));
     },
     remove: (id) => removeDocument(state, id),
+    upsertLinked(ticket) {
+      const created = toEpochMs(ticket.created) ?? Number.NEGATIVE_INFINITY;
+      addLinked(state, ticket.id, ticket.itemId, created, analyzeText(ticket.title, ticket.description, tuning));
+    },
+    removeLinked: (ticketId, itemId) => removeLinked(state, ticketId, itemId),
     query,
     get size() {
       return liveCount(state);

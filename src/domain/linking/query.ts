@@ -22,7 +22,10 @@ export interface ScoredTerm {
 }
 
 export interface RankedCandidate {
+  /** The item's id. */
   id: string;
+  /** Set when the item ranks here through the words of a ticket linked to it: that ticket's id. */
+  via?: string;
   /** BM25F score divided by the query's score against itself, plus the recency prior. */
   score: number;
   sharedTerms: ScoredTerm[];
@@ -156,7 +159,10 @@ function explain(
 }
 
 interface Scored {
+  /** The slot that scored: the item's own, or a linked ticket's. */
   slot: number;
+  itemId: string;
+  itemSlot: number;
   score: number;
   coverage: number;
 }
@@ -177,7 +183,7 @@ function rerankByItemTitle(
   for (const candidate of best) {
     let total = 0;
     let covered = 0;
-    for (const termId of state.titleTerms[candidate.slot]!) {
+    for (const termId of state.titleTerms[candidate.itemSlot]!) {
       const idf = idfOf(n, state.postings[termId]!.length);
       total += idf;
       if (queryTermIds.has(termId)) covered += idf;
@@ -233,18 +239,29 @@ export function rankCandidates(
     if (id === null || id === undefined || id === request.excludeId) continue;
     const created = state.created[slot]!;
     if (created >= request.createdBefore) continue;
+    const itemId = state.itemOf[slot] ?? id;
+    const itemSlot = itemId === id ? slot : state.slotOf.get(itemId);
+    // A linked ticket stands for its item only while the item is indexed and a candidate itself.
+    if (itemSlot === undefined || itemId === request.excludeId) continue;
+    if (state.created[itemSlot]! >= request.createdBefore) continue;
     const score = base + recencyPrior(tuning, request.createdBefore, created);
     if (full && score <= best[depth - 1]!.score) continue;
+    const same = best.findIndex((b) => b.itemId === itemId);
+    if (same >= 0) {
+      if (best[same]!.score >= score) continue;
+      best.splice(same, 1);
+    }
     let at = best.length;
     while (at > 0 && best[at - 1]!.score < score) at--;
-    best.splice(at, 0, { slot, score, coverage: 0 });
+    best.splice(at, 0, { slot, itemId, itemSlot, score, coverage: 0 });
     if (best.length > depth) best.pop();
   }
   if (depth > request.limit) rerankByItemTitle(state, tuning, request.text, best);
   best.length = Math.min(best.length, request.limit);
   const ticket = ticketEvidence(state, request.text, terms);
-  return best.map(({ slot, score, coverage }) => ({
-    id: state.ids[slot]!,
+  return best.map(({ slot, itemId, itemSlot, score, coverage }) => ({
+    id: itemId,
+    ...(slot === itemSlot ? {} : { via: state.ids[slot]! }),
     score,
     ...explain(ctx, slot, terms, coverage, ticket),
   }));

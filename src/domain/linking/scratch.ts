@@ -1,4 +1,4 @@
-import { type IndexState, liveCount } from './index-state.ts';
+import { type IndexState, liveSlots } from './index-state.ts';
 import { SLOT_FACTOR } from './postings.ts';
 import type { LinkingTuning } from './tuning.ts';
 
@@ -26,9 +26,9 @@ export interface ScoringContext {
 
 export function scoringContext(state: IndexState, tuning: LinkingTuning, scratch: Scratch): ScoringContext {
   const slots = state.ids.length;
-  const key = `${slots}/${state.titleLengthSum}/${state.descriptionLengthSum}/${liveCount(state)}`;
+  const key = `${slots}/${state.titleLengthSum}/${state.descriptionLengthSum}/${liveSlots(state)}`;
   if (scratch.normKey !== key) {
-    const live = Math.max(1, liveCount(state));
+    const live = Math.max(1, liveSlots(state));
     const avgTitle = state.titleLengthSum / live || 1;
     const avgDescription = state.descriptionLengthSum / live || 1;
     if (scratch.norms.length < 2 * slots)
