@@ -7,9 +7,16 @@ import {
   confidenceOf,
 } from './confidence.ts';
 import { customerTickets } from './customer-proxy.ts';
-import { type RankedQuery, type RankingMetrics, rankingMetrics, rankTimeAware } from './evaluate.ts';
+import {
+  type LinkOutcome,
+  type RankedQuery,
+  type RankingMetrics,
+  rankingMetrics,
+  rankTimeAware,
+} from './evaluate.ts';
 import { createLinkIndex, type LinkDoc } from './link-index.ts';
 import { seededRandom } from './prng.ts';
+import { DEFAULT_LINKING_RULES } from './rules.ts';
 import type { LinkingTuning } from './tuning.ts';
 
 type DevQuery = LinkDoc & { relevant: readonly string[] };
@@ -39,8 +46,7 @@ export interface AutoLinkFigures {
   unmatchedFalseLinkRate: number;
 }
 
-export interface WordingEvaluation {
-  wording: Wording;
+export interface WordingFigures {
   all: RankingMetrics;
   even: RankingMetrics;
   odd: RankingMetrics;
@@ -49,6 +55,15 @@ export interface WordingEvaluation {
   /** The same against other tickets that have no match (unmatched items as tickets). */
   aurocUnmatched: { all: number; odd: number };
   autoLink: { all: AutoLinkFigures; odd: AutoLinkFigures };
+}
+
+export interface WordingEvaluation extends WordingFigures {
+  wording: Wording;
+  /**
+   * The same tickets in one stream, each linked as the service would leave it (see `linkAsPeopleWould`), so
+   * later tickets also match the words of earlier ones.
+   */
+  withLinks: WordingFigures;
 }
 
 export interface DevEvaluation {
@@ -164,21 +179,34 @@ export interface DevEvaluationOptions {
   every?: number;
 }
 
+/**
+ * Where a ticket ends up linked with the default rules: to the top candidate when it is confident enough
+ * (right or wrong, nobody unlinks here), else to its true item if that is among the suggestions shown, which a
+ * person confirms. A true item ranked lower, which a person might still find and link by hand, is not counted.
+ */
+export const linkAsPeopleWould: LinkOutcome<LinkDoc & { relevant?: readonly string[] }> = (ticket, matches) => {
+  const { autoLinkThreshold, suggestionCount } = DEFAULT_LINKING_RULES;
+  if (matches[0] && matches[0].confidence >= autoLinkThreshold) return matches[0].id;
+  return matches.slice(0, suggestionCount).find((m) => ticket.relevant?.includes(m.id))?.id;
+};
+
 function rankWording(
   set: DevSetInput,
   queries: readonly DevQuery[],
   noMatch: readonly LinkDoc[],
   tuning: Partial<LinkingTuning> | undefined,
   calibration: CalibrationModel,
+  linkOutcome?: LinkOutcome<LinkDoc & { relevant?: readonly string[] }>,
 ): WordingRuns {
   const index = () => createLinkIndex({ tuning, calibration });
-  const ranked = rankTimeAware(index(), set.backlog, [...queries, ...noMatch], LIMIT);
+  const ranked = rankTimeAware(index(), set.backlog, [...queries, ...noMatch], LIMIT, linkOutcome);
   const truth = new Set(queries.flatMap((q) => q.relevant));
   const withoutTruth = rankTimeAware(
     index(),
     set.backlog.filter((d) => !truth.has(d.id)),
     queries,
     LIMIT,
+    linkOutcome,
   );
   return {
     matched: queries.map((q, i) => ({ ranked: ranked[i]!, relevant: q.relevant })),
@@ -199,9 +227,16 @@ export function evaluateDevSet(set: DevSetInput, options: DevEvaluationOptions =
   const noMatch = sampleNoMatchTickets(set, options.noMatchCount ?? 2000, options.seed ?? 7).filter(
     (_, i) => i % every === 0,
   );
-  const runs = WORDINGS.map((wording) =>
-    rankWording(set, inWording(wording, queries), inWording(wording, noMatch), options.tuning, calibration),
-  );
+  const rank = (wording: Wording, linkOutcome?: typeof linkAsPeopleWould) =>
+    rankWording(
+      set,
+      inWording(wording, queries),
+      inWording(wording, noMatch),
+      options.tuning,
+      calibration,
+      linkOutcome,
+    );
+  const runs = WORDINGS.map((wording) => rank(wording));
   const evens = runs.map((r) => half(r, even));
   const fitted = calibrate(
     evens.flatMap((r) => [
@@ -223,14 +258,13 @@ export function evaluateDevSet(set: DevSetInput, options: DevEvaluationOptions =
       }),
     ) ?? 1;
   const threshold = options.threshold ?? chosenThreshold;
-  const wordings = runs.map((r, w): WordingEvaluation => {
+  const figures = (r: WordingRuns): WordingFigures => {
     const rows = r.matched.map((m) => ({ ranked: m.ranked.matches.map((x) => x.id), relevant: m.relevant }));
     const tops = (rs: readonly RankedQuery[]) => rs.map((x) => topConfidence(calibration, x));
     const separation = (h: WordingRuns, from: 'withoutTruth' | 'unmatched') =>
       auroc(tops(h.matched.map((m) => m.ranked)), tops(h[from]));
     const oddRuns = half(r, odd);
     return {
-      wording: WORDINGS[w]!,
       all: rankingMetrics(rows),
       even: rankingMetrics(rows.filter(even)),
       odd: rankingMetrics(rows.filter(odd)),
@@ -241,7 +275,14 @@ export function evaluateDevSet(set: DevSetInput, options: DevEvaluationOptions =
         odd: autoLinkFigures(calibration, threshold, oddRuns),
       },
     };
-  });
+  };
+  const wordings = runs.map(
+    (r, w): WordingEvaluation => ({
+      wording: WORDINGS[w]!,
+      ...figures(r),
+      withLinks: figures(rank(WORDINGS[w]!, linkAsPeopleWould)),
+    }),
+  );
   return {
     wordings,
     customerDropped: queries.length - (runs[1]?.matched.length ?? 0),
@@ -268,12 +309,15 @@ function autoLinkRow(label: string, f: AutoLinkFigures): string {
   return `| ${label} | ${f.threshold.toFixed(2)} | ${pct(f.correct)} | ${pct(f.wrong)} | ${pct(f.falseLinkRate)} | ${pct(f.unmatchedFalseLinkRate)} |`;
 }
 
+const LEARNED = ', links learned';
+
 function metricsRows(e: DevEvaluation): string[] {
-  return e.wordings.flatMap((w) => [
-    metricsRow(`${w.wording}, all`, w.all, [w.auroc.all, w.aurocUnmatched.all]),
-    metricsRow(`${w.wording}, even (tuning half)`, w.even),
-    metricsRow(`${w.wording}, odd (held out)`, w.odd, [w.auroc.odd, w.aurocUnmatched.odd]),
-  ]);
+  const rows = (label: string, f: WordingFigures, suffix = '') => [
+    metricsRow(`${label}, all${suffix}`, f.all, [f.auroc.all, f.aurocUnmatched.all]),
+    metricsRow(`${label}, even (tuning half)${suffix}`, f.even),
+    metricsRow(`${label}, odd (held out)${suffix}`, f.odd, [f.auroc.odd, f.aurocUnmatched.odd]),
+  ];
+  return e.wordings.flatMap((w) => [...rows(w.wording, w), ...rows(w.wording, w.withLinks, LEARNED)]);
 }
 
 /**
@@ -291,7 +335,10 @@ export function formatDevReport(e: DevEvaluation, extraRows: readonly string[] =
     `customer = the customer-worded proxy of each ticket (no title; the description's first words of prose, ` +
       `without stack traces, code and log lines); ${e.customerDropped} tickets without enough prose left out. ` +
       'No-match AUROC: top confidence of each ticket against that of the same ticket with its true item removed ' +
-      'from the backlog; vs unmatched: against that of the unmatched items as tickets.',
+      'from the backlog; vs unmatched: against that of the unmatched items as tickets. ' +
+      `"${LEARNED.slice(2)}": all tickets in one stream, each linked as it would be with the default rules (the ` +
+      'confident top candidate, or the true item when it is among the suggestions shown), so its words count for ' +
+      'that item when later tickets are ranked.',
     '',
     `Auto-link (top candidate's confidence >= threshold). No-match tickets: the same tickets without their true items, ` +
       `and ${e.noMatchTickets} unmatched backlog items, each searching only older items.`,
@@ -301,6 +348,8 @@ export function formatDevReport(e: DevEvaluation, extraRows: readonly string[] =
     ...e.wordings.flatMap((w) => [
       autoLinkRow(`${w.wording}, all`, w.autoLink.all),
       autoLinkRow(`${w.wording}, odd (held out)`, w.autoLink.odd),
+      autoLinkRow(`${w.wording}, all${LEARNED}`, w.withLinks.autoLink.all),
+      autoLinkRow(`${w.wording}, odd (held out)${LEARNED}`, w.withLinks.autoLink.odd),
     ]),
     '',
     `Threshold meeting <= ${pct(MAX_FALSE_LINK_RATE)} false links and <= ${pct(MAX_WRONG_LINK_SHARE)} wrong links on the even halves of both wordings: ${e.chosenThreshold.toFixed(2)}.`,

@@ -5,10 +5,11 @@ import {
   type DevEvaluation,
   evaluateDevSet,
   formatDevReport,
+  linkAsPeopleWould,
   sampleNoMatchTickets,
 } from '../../../src/domain/linking/dev-report.ts';
 import type { RankedQuery } from '../../../src/domain/linking/evaluate.ts';
-import type { Match } from '../../../src/domain/linking/link-index.ts';
+import { createLinkIndex, type Match } from '../../../src/domain/linking/link-index.ts';
 
 describe('auroc', () => {
   it.each([
@@ -80,6 +81,57 @@ describe('evaluateDevSet', () => {
     expect(formatDevReport(e, ['| extra row |'])).toMatch(
       /\| customer, all \| 1 \|[^\n]*\n[\s\S]*\| extra row \|/,
     );
+  });
+});
+
+describe('linkAsPeopleWould', () => {
+  const match = (id: string, confidence: number) => ({ id, confidence }) as Match;
+  const ticket = { id: 'T', title: '', description: '', relevant: ['B'] };
+
+  it('links the confident top candidate, right or wrong, else the true item among the suggestions shown', () => {
+    expect(linkAsPeopleWould(ticket, [match('X', 0.9), match('B', 0.1)])).toBe('X');
+    expect(linkAsPeopleWould(ticket, [match('X', 0.2), match('Y', 0.1), match('B', 0.1)])).toBe('B');
+    expect(linkAsPeopleWould(ticket, [match('X', 0.2), match('Y', 0.1), match('Z', 0.1), match('B', 0)])).toBe(
+      undefined,
+    );
+    expect(linkAsPeopleWould({ ...ticket, relevant: undefined }, [match('X', 0.2)])).toBe(undefined);
+    expect(linkAsPeopleWould(ticket, [])).toBe(undefined);
+  });
+});
+
+describe('evaluateDevSet: links learned', () => {
+  const at = (day: number) => new Date(Date.UTC(2020, 0, day)).toISOString();
+  const backlog = [
+    { id: 'B-1', title: 'Broker journal lost', description: 'kahadb journal', created: at(1) },
+    { id: 'B-2', title: 'Login cookie', description: 'cookie expires early', created: at(2) },
+    { id: 'U-1', title: 'Printer margins', description: 'pdf margins', created: at(3) },
+  ];
+  const queries = [
+    {
+      id: 'Q-1',
+      title: 'Broker journal lost',
+      description: 'messages vanish from the queue after a restart of the server',
+      created: at(10),
+      relevant: ['B-1'],
+    },
+    {
+      id: 'Q-2',
+      title: 'Messages vanish',
+      description: 'messages vanish from the queue after a restart of the server again',
+      created: at(11),
+      relevant: ['B-1'],
+    },
+  ];
+  const set = { backlog, queries, unmatchedIds: new Set(['U-1']) };
+
+  it('ranks a later ticket through the words of an earlier one linked to the same item', () => {
+    const e = evaluateDevSet(set, { threshold: 0.4 });
+    const developer = e.wordings[0]!;
+    expect(developer.all).toMatchObject({ queries: 2, recallAt1: 0.5 });
+    expect(developer.withLinks.all).toMatchObject({ queries: 2, recallAt1: 1 });
+    const index = createLinkIndex();
+    for (const item of backlog) index.upsert(item);
+    expect(index.query(queries[1]!)).toEqual([]);
   });
 });
 
@@ -191,6 +243,14 @@ describe('formatDevReport', () => {
         auroc: { all: 0.875, odd: 0.75 },
         aurocUnmatched: { all: 0.9, odd: 0.8 },
         autoLink: { all: linked(0.4, 0.5, 0.25, 0.125, 0), odd: linked(0.4, 0.5, 0, 0, 0.0125) },
+        withLinks: {
+          all: metrics(4, 0.75, 1, 1, 0.8),
+          even: metrics(2, 1, 1, 1, 1),
+          odd: metrics(2, 0.5, 1, 1, 0.6),
+          auroc: { all: 0.95, odd: 0.9 },
+          aurocUnmatched: { all: 0.92, odd: 0.85 },
+          autoLink: { all: linked(0.4, 0.75, 0, 0.125, 0), odd: linked(0.4, 0.5, 0, 0, 0) },
+        },
       },
       {
         wording: 'customer',
@@ -200,6 +260,14 @@ describe('formatDevReport', () => {
         auroc: { all: 0.6, odd: 0.5 },
         aurocUnmatched: { all: 0.7, odd: 0.55 },
         autoLink: { all: linked(0.4, 1 / 3, 0, 0, 0), odd: linked(0.4, 0, 0, 0, 0) },
+        withLinks: {
+          all: metrics(3, 2 / 3, 2 / 3, 1, 0.7),
+          even: metrics(2, 1, 1, 1, 1),
+          odd: metrics(1, 0, 0, 1, 0.1),
+          auroc: { all: 0.65, odd: 0.5 },
+          aurocUnmatched: { all: 0.75, odd: 0.55 },
+          autoLink: { all: linked(0.4, 2 / 3, 0, 0, 0), odd: linked(0.4, 0, 0, 0, 0) },
+        },
       },
     ],
     customerDropped: 1,
@@ -217,15 +285,23 @@ describe('formatDevReport', () => {
         '| developer, all | 4 | 0.500 | 0.750 | 1.000 | 0.625 | 0.875 | 0.900 |',
         '| developer, even (tuning half) | 2 | 1.000 | 1.000 | 1.000 | 1.000 |',
         '| developer, odd (held out) | 2 | 0.000 | 0.500 | 1.000 | 0.250 | 0.750 | 0.800 |',
+        '| developer, all, links learned | 4 | 0.750 | 1.000 | 1.000 | 0.800 | 0.950 | 0.920 |',
+        '| developer, even (tuning half), links learned | 2 | 1.000 | 1.000 | 1.000 | 1.000 |',
+        '| developer, odd (held out), links learned | 2 | 0.500 | 1.000 | 1.000 | 0.600 | 0.900 | 0.850 |',
         '| customer, all | 3 | 0.333 | 0.667 | 1.000 | 0.500 | 0.600 | 0.700 |',
         '| customer, even (tuning half) | 2 | 0.500 | 1.000 | 1.000 | 0.750 |',
         '| customer, odd (held out) | 1 | 0.000 | 0.000 | 1.000 | 0.100 | 0.500 | 0.550 |',
+        '| customer, all, links learned | 3 | 0.667 | 0.667 | 1.000 | 0.700 | 0.650 | 0.750 |',
+        '| customer, even (tuning half), links learned | 2 | 1.000 | 1.000 | 1.000 | 1.000 |',
+        '| customer, odd (held out), links learned | 1 | 0.000 | 0.000 | 1.000 | 0.100 | 0.500 | 0.550 |',
         '| reference BM25 | 4 | 0.250 | 0.500 | 0.750 | 0.400 |',
         '',
         "customer = the customer-worded proxy of each ticket (no title; the description's first words of prose, " +
           'without stack traces, code and log lines); 1 tickets without enough prose left out. No-match AUROC: top ' +
           'confidence of each ticket against that of the same ticket with its true item removed from the backlog; ' +
-          'vs unmatched: against that of the unmatched items as tickets.',
+          'vs unmatched: against that of the unmatched items as tickets. "links learned": all tickets in one stream, ' +
+          'each linked as it would be with the default rules (the confident top candidate, or the true item when it ' +
+          'is among the suggestions shown), so its words count for that item when later tickets are ranked.',
         '',
         "Auto-link (top candidate's confidence >= threshold). No-match tickets: the same tickets without their true " +
           'items, and 5 unmatched backlog items, each searching only older items.',
@@ -234,8 +310,12 @@ describe('formatDevReport', () => {
         '|---|---|---|---|---|---|',
         '| developer, all | 0.40 | 50.0 % | 25.0 % | 12.5 % | 0.0 % |',
         '| developer, odd (held out) | 0.40 | 50.0 % | 0.0 % | 0.0 % | 1.3 % |',
+        '| developer, all, links learned | 0.40 | 75.0 % | 0.0 % | 12.5 % | 0.0 % |',
+        '| developer, odd (held out), links learned | 0.40 | 50.0 % | 0.0 % | 0.0 % | 0.0 % |',
         '| customer, all | 0.40 | 33.3 % | 0.0 % | 0.0 % | 0.0 % |',
         '| customer, odd (held out) | 0.40 | 0.0 % | 0.0 % | 0.0 % | 0.0 % |',
+        '| customer, all, links learned | 0.40 | 66.7 % | 0.0 % | 0.0 % | 0.0 % |',
+        '| customer, odd (held out), links learned | 0.40 | 0.0 % | 0.0 % | 0.0 % | 0.0 % |',
         '',
         'Threshold meeting <= 2.0 % false links and <= 5.0 % wrong links on the even halves of both wordings: 0.35.',
         'Calibration refit on the even halves: intercept -1.235, weights [0.500, -2.000]; evaluated: intercept -5.954, weights [1.302, 0.000].',

@@ -42,6 +42,26 @@ describe('rankTimeAware', () => {
     ]);
   });
 
+  it('with link outcomes, lets later tickets find an item through the words of tickets linked to it', () => {
+    const queries = [
+      { id: 'T2', title: '', description: 'stale entries stay forever', created: '2023-02-01T00:00:00Z' },
+      { id: 'T1', title: '', description: 'stale entries stay in memory', created: '2023-01-01T00:00:00Z' },
+    ];
+    const linkedTo: Record<string, string> = { T1: 'old' };
+    const seen: string[] = [];
+    const ranked = rankTimeAware(createLinkIndex(), backlog, queries, 5, (query, matches) => {
+      seen.push(`${query.id}:${matches.length}`);
+      return linkedTo[query.id];
+    });
+    expect(seen).toEqual(['T1:0', 'T2:1']);
+    expect(ranked.map((r) => [r.id, r.matches.map((m) => [m.id, m.via])])).toEqual([
+      ['T2', [['old', 'T1']]],
+      ['T1', []],
+    ]);
+    const alone = rankTimeAware(createLinkIndex(), backlog, queries, 5);
+    expect(alone.map((r) => r.matches.length)).toEqual([0, 0]);
+  });
+
   it('never matches a query to itself when the query is also a backlog item', () => {
     const ranked = rankTimeAware(createLinkIndex(), backlog, [backlog[1]!], 5);
     expect(ranked[0]!.matches.map((m) => m.id)).toEqual(['old']);

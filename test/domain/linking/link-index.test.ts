@@ -338,3 +338,97 @@ describe('createLinkIndex: removals and updates', () => {
     expect(ids(index.query({ title: 'cache eviction', description: '' }))).toEqual(['short', 'long']);
   });
 });
+
+describe('createLinkIndex: words of linked tickets', () => {
+  const customer = { title: '', description: 'the app freezes when I rotate my tablet' };
+  const linkedTicket = {
+    id: 'SUP-1',
+    itemId: 'd',
+    title: '',
+    description: 'whole app freezes after I rotate the tablet',
+    created: '2024-05-01T00:00:00Z',
+  };
+
+  it('finds an item through the words of a ticket linked to it, and says through which', () => {
+    const index = indexOf(BACKLOG);
+    expect(ids(index.query(customer))).toEqual([]);
+    index.upsertLinked(linkedTicket);
+    const matches = index.query(customer);
+    expect(ids(matches)).toEqual(['d']);
+    expect(matches[0]!.via).toBe('SUP-1');
+    expect(matches[0]!.sharedTerms).toEqual(expect.arrayContaining(['freezes', 'rotate', 'tablet']));
+    expect(index.size).toBe(4);
+  });
+
+  it('names each item once, through whichever of its texts matches best', () => {
+    const index = indexOf(BACKLOG);
+    index.upsertLinked(linkedTicket);
+    index.upsertLinked({ ...linkedTicket, id: 'SUP-2', description: 'tablet app slow' });
+    const matches = index.query({ title: '', description: 'dashboard slow, app freezes on rotate' });
+    expect(ids(matches).filter((id) => id === 'd')).toHaveLength(1);
+    const viaTicket = matches.find((m) => m.id === 'd')!;
+    expect(viaTicket.via).toBe('SUP-1');
+    // The item's title still counts: the ticket names all of it ("dashboard", "slow").
+    expect(viaTicket.evidence.itemTitleCoverage).toBeCloseTo(1);
+    const own = index.query({ title: 'Dashboard is slow', description: 'charts render slowly' });
+    expect(own[0]!.id).toBe('d');
+    expect(own[0]!.via).toBeUndefined();
+  });
+
+  it('forgets the words when the link goes, and ignores them while the item is not indexed', () => {
+    const index = indexOf(BACKLOG);
+    index.upsertLinked(linkedTicket);
+    index.remove('d');
+    expect(ids(index.query(customer))).toEqual([]);
+    index.upsert(BACKLOG[3]!);
+    expect(ids(index.query(customer))).toEqual(['d']);
+    expect(index.removeLinked('SUP-1', 'd')).toBe(true);
+    expect(index.removeLinked('SUP-1', 'd')).toBe(false);
+    expect(ids(index.query(customer))).toEqual([]);
+  });
+
+  it('keeps a ticket linked to two items as evidence for both, replaced per link', () => {
+    const index = indexOf(BACKLOG);
+    index.upsertLinked(linkedTicket);
+    index.upsertLinked({ ...linkedTicket, itemId: 'a' });
+    expect(ids(index.query(customer)).sort()).toEqual(['a', 'd']);
+    index.upsertLinked({ ...linkedTicket, itemId: 'a', description: 'nothing alike' });
+    expect(ids(index.query(customer))).toEqual(['d']);
+  });
+
+  it('lets a ticket find neither itself nor, through its own words, the item it is linked to', () => {
+    const index = indexOf(BACKLOG);
+    index.upsertLinked(linkedTicket);
+    expect(ids(index.query(customer, { excludeId: 'SUP-1' }))).toEqual([]);
+    expect(ids(index.query(customer, { excludeId: 'd' }))).toEqual([]);
+  });
+
+  it('uses the words only for tickets that arrive after the linked one, and only for older items', () => {
+    const index = indexOf(BACKLOG);
+    index.upsertLinked(linkedTicket);
+    expect(ids(index.query(customer, { createdBefore: '2024-04-15T00:00:00Z' }))).toEqual([]);
+    expect(ids(index.query(customer, { createdBefore: '2024-06-01T00:00:00Z' }))).toEqual(['d']);
+    index.upsertLinked({ ...linkedTicket, id: 'SUP-0', itemId: 'd', created: '2024-01-15T00:00:00Z' });
+    expect(ids(index.query(customer, { createdBefore: '2024-03-01T00:00:00Z' }))).toEqual([]);
+  });
+
+  it('once compacted, ranks exactly like an index built with only the links still standing', () => {
+    const index = indexOf(BACKLOG);
+    const tickets = Array.from({ length: 20 }, (_, i) => ({
+      ...linkedTicket,
+      id: `SUP-${i}`,
+      itemId: BACKLOG[i % 4]!.id,
+      description: `${i % 2 ? 'tablet' : 'proxy'} freezes ${'again '.repeat(i % 3)}`,
+    }));
+    for (const t of tickets) index.upsertLinked(t);
+    // 24 slots: the 7th removal compacts (7 × 4 > 24), the 12th again (5 × 4 > 17), leaving no tombstone.
+    for (const t of tickets.slice(0, 12)) index.removeLinked(t.id, t.itemId);
+    const fresh = indexOf(BACKLOG);
+    for (const t of tickets.slice(12)) fresh.upsertLinked(t);
+    const query = { title: '', description: 'tablet proxy freezes' };
+    const view = (i: ReturnType<typeof createLinkIndex>) =>
+      i.query(query).map((m) => [m.id, m.via, m.score.toFixed(10)]);
+    expect(view(index)).toEqual(view(fresh));
+    expect(view(index).length).toBeGreaterThan(0);
+  });
+});
