@@ -184,7 +184,10 @@ export interface DevEvaluationOptions {
  * (right or wrong, nobody unlinks here), else to its true item if that is among the suggestions shown, which a
  * person confirms. A true item ranked lower, which a person might still find and link by hand, is not counted.
  */
-export const linkAsPeopleWould: LinkOutcome<LinkDoc & { relevant?: readonly string[] }> = (ticket, matches) => {
+export const linkAsPeopleWould: LinkOutcome<LinkDoc & { relevant?: readonly string[] }> = (
+  ticket,
+  matches,
+) => {
   const { autoLinkThreshold, suggestionCount } = DEFAULT_LINKING_RULES;
   if (matches[0] && matches[0].confidence >= autoLinkThreshold) return matches[0].id;
   return matches.slice(0, suggestionCount).find((m) => ticket.relevant?.includes(m.id))?.id;

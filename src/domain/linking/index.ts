@@ -22,11 +22,11 @@ export { type RankedQuery, type RankingMetrics, rankingMetrics, rankTimeAware } 
 export {
   createLinkIndex,
   type LinkDoc,
+  type LinkedTicket,
   type LinkIndex,
   type LinkIndexOptions,
   type LinkQueryOptions,
   type LinkQueryText,
-  type LinkedTicket,
   type Match,
 } from './link-index.ts';
 export type { MatchEvidence } from './query.ts';

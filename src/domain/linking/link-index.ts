@@ -135,7 +135,13 @@ export function createLinkIndex(options: LinkIndexOptions = {}): LinkIndex {
     remove: (id) => removeDocument(state, id),
     upsertLinked(ticket) {
       const created = toEpochMs(ticket.created) ?? Number.NEGATIVE_INFINITY;
-      addLinked(state, ticket.id, ticket.itemId, created, analyzeText(ticket.title, ticket.description, tuning));
+      addLinked(
+        state,
+        ticket.id,
+        ticket.itemId,
+        created,
+        analyzeText(ticket.title, ticket.description, tuning),
+      );
     },
     removeLinked: (ticketId, itemId) => removeLinked(state, ticketId, itemId),
     query,

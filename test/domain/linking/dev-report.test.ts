@@ -91,9 +91,9 @@ describe('linkAsPeopleWould', () => {
   it('links the confident top candidate, right or wrong, else the true item among the suggestions shown', () => {
     expect(linkAsPeopleWould(ticket, [match('X', 0.9), match('B', 0.1)])).toBe('X');
     expect(linkAsPeopleWould(ticket, [match('X', 0.2), match('Y', 0.1), match('B', 0.1)])).toBe('B');
-    expect(linkAsPeopleWould(ticket, [match('X', 0.2), match('Y', 0.1), match('Z', 0.1), match('B', 0)])).toBe(
-      undefined,
-    );
+    expect(
+      linkAsPeopleWould(ticket, [match('X', 0.2), match('Y', 0.1), match('Z', 0.1), match('B', 0)]),
+    ).toBe(undefined);
     expect(linkAsPeopleWould({ ...ticket, relevant: undefined }, [match('X', 0.2)])).toBe(undefined);
     expect(linkAsPeopleWould(ticket, [])).toBe(undefined);
   });
