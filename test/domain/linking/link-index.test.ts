@@ -387,6 +387,20 @@ describe('createLinkIndex: words of linked tickets', () => {
     expect(ids(index.query(customer))).toEqual([]);
   });
 
+  it('removes a link’s words once: a second removal finds nothing, the item’s other links stay', () => {
+    // Enough items that neither removal compacts the index (which would hide a stale entry).
+    const index = indexOf([
+      ...BACKLOG,
+      ...Array.from({ length: 20 }, (_, i) => ({ id: `n${i}`, title: `noise ${i}`, description: '' })),
+    ]);
+    index.upsertLinked(linkedTicket);
+    index.upsertLinked({ ...linkedTicket, id: 'SUP-2', description: 'tablet rotation freezes' });
+    expect(index.removeLinked('SUP-1', 'd')).toBe(true);
+    expect(index.removeLinked('SUP-1', 'd')).toBe(false);
+    expect(index.removeLinked('SUP-2', 'a')).toBe(false);
+    expect(index.query(customer).map((m) => [m.id, m.via])).toEqual([['d', 'SUP-2']]);
+  });
+
   it('keeps a ticket linked to two items as evidence for both, replaced per link', () => {
     const index = indexOf(BACKLOG);
     index.upsertLinked(linkedTicket);
