@@ -326,6 +326,24 @@ describe('createLinkIndex: removals and updates', () => {
     for (const [id, score] of Object.entries(expected)) expect(actual[id]).toBeCloseTo(score, 10);
   });
 
+  it('once compacted, still filters by each item’s own creation time', () => {
+    const index = createLinkIndex();
+    for (let i = 0; i < 40; i++)
+      index.upsert({
+        id: `n${i}`,
+        title: `noise item ${i}`,
+        description: 'filler words '.repeat(30),
+        created: '2030-01-01T00:00:00Z',
+      });
+    for (const doc of BACKLOG) index.upsert(doc);
+    const before = index.query({ title: 'login page export', description: '' });
+    for (let i = 0; i < 40; i++) index.remove(`n${i}`);
+    const query = { title: 'login page', description: '' };
+    expect(ids(index.query(query, { createdBefore: '2024-03-15T00:00:00Z' }))).toEqual(['a', 'b']);
+    expect(ids(index.query(query, { createdBefore: '2024-01-01T00:00:00Z' }))).toEqual([]);
+    expect(ids(index.query({ title: 'login page export', description: '' }))).toEqual(ids(before));
+  });
+
   it('ranks a short title with the word above a long title with it', () => {
     const index = createLinkIndex({ tuning: { recencyWeight: 0 } });
     index.upsert({
