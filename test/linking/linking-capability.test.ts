@@ -77,11 +77,12 @@ async function customersWordItDifferently(): Promise<void> {
 }
 const linkComment = (key: string) => tracker.comments.get(`id-${key}/link`)?.text ?? '';
 /** What matching HELP-6 offers: the item linked, the first suggestion, or nothing. */
-async function matchedForHelp6(): Promise<string> {
-  const result = await matchTicket(item('HELP-6').ref, context);
-  if ('linked' in result) return result.linked;
-  if ('suggested' in result) return result.suggested[0] ?? 'nothing';
-  return result.skipped;
+async function matchedForHelp6(): Promise<string | undefined> {
+  const result: { linked?: string; suggested?: string[]; skipped?: string } = await matchTicket(
+    item('HELP-6').ref,
+    context,
+  );
+  return result.linked ?? result.skipped ?? result.suggested?.[0] ?? 'nothing';
 }
 const notices = () => [...tracker.comments.keys()].filter((key) => key.includes('/resolution')).sort();
 
