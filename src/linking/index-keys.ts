@@ -2,7 +2,7 @@ import { type ReplicatedKeys, replicatedKeys } from '../queue/replicated-hashes.
 
 /** The link index's items: `${tracker}:${id}` → IndexedItem JSON, the source of truth. */
 export const DOCS = 'docs';
-/** Words of tickets linked to items: `linkedField(ticket, item)` → StoredLinkedTicket JSON, one per link. */
+/** Words of tickets linked to items: `linkedField(ticket id, item id)` → IndexedLink JSON, one per link. */
 export const LINKED = 'linked';
 
 /**
