@@ -1,10 +1,12 @@
 import { type ReplicatedKeys, replicatedKeys } from '../queue/replicated-hashes.ts';
 
-/** The one replicated hash of the link index: `${tracker}:${id}` → IndexedItem JSON, the source of truth. */
+/** The link index's items: `${tracker}:${id}` → IndexedItem JSON, the source of truth. */
 export const DOCS = 'docs';
+/** Words of tickets linked to items: `linkedField(ticket id, item id)` → IndexedLink JSON, one per link. */
+export const LINKED = 'linked';
 
 /**
- * Keys of the shared index. One hash tag (per deployment) for all of them: the write script touches the docs
+ * Keys of the shared index. One hash tag (per deployment) for all of them: the write script touches a
  * hash, the version counter and the change log together, which Redis Cluster allows only within one slot.
  */
 export function indexKeys(keyPrefix: string): ReplicatedKeys {

@@ -1,3 +1,4 @@
+import type { ItemRef } from '../domain/events.ts';
 import {
   createLinkIndex,
   type LinkIndex,
@@ -8,11 +9,22 @@ import {
 } from '../domain/linking/index.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import { createReplica } from '../queue/replicated-hashes.ts';
-import { DOCS, indexKeys } from './index-keys.ts';
-import { type IndexedItem, type ItemSummary, summaryOf, toLinkDoc } from './indexed-item.ts';
+import { DOCS, indexKeys, LINKED } from './index-keys.ts';
+import {
+  type IndexedItem,
+  type IndexedLink,
+  type ItemSummary,
+  linkedField,
+  linkedIds,
+  summaryOf,
+  toLinkDoc,
+  toLinkedTicket,
+} from './indexed-item.ts';
 
 export interface Candidate extends Match {
   item: ItemSummary;
+  /** The linked ticket whose words the item ranked through (see `via`), to name it in a comment. */
+  viaTicket?: ItemRef;
 }
 
 export interface IndexReplica {
@@ -32,42 +44,69 @@ export interface IndexReplicaOptions extends LinkIndexOptions {
   scanCount?: number;
 }
 
+interface Contents {
+  index: LinkIndex;
+  summaries: Map<string, ItemSummary>;
+  /** Linked tickets by their linked-hash field; their words are in the index, their text is not kept. */
+  tickets: Map<string, ItemRef>;
+}
+
 /**
- * One process's copy of the shared index: built from the docs hash, then kept current by reading the change
- * log from the last version it applied. Queries never fetch postings from Redis, only the (usually empty)
- * tail of the log, so they stay in-memory fast while every process sees every other process's writes.
+ * One process's copy of the shared index: built from its hashes (items, linked tickets' words), then kept
+ * current by reading the change log from the last version it applied. Queries never fetch postings from Redis,
+ * only the (usually empty) tail of the log, so they stay in-memory fast while every process sees every other
+ * process's writes.
  */
 export function createIndexReplica(
   redis: RedisClient,
   keyPrefix: string,
   options: IndexReplicaOptions = {},
 ): IndexReplica {
-  let index: LinkIndex = createLinkIndex(options);
-  let summaries = new Map<string, ItemSummary>();
+  const empty = (): Contents => ({
+    index: createLinkIndex(options),
+    summaries: new Map(),
+    tickets: new Map(),
+  });
+  let current = empty();
   // A full load fills fresh copies while queries keep the current ones, until it is complete.
-  let loading: { index: LinkIndex; summaries: Map<string, ItemSummary> } | undefined;
+  let loading: Contents | undefined;
+
+  function applyItem(target: Contents, field: string, json: string | undefined) {
+    if (json === undefined) {
+      target.index.remove(field);
+      target.summaries.delete(field);
+      return;
+    }
+    const item = JSON.parse(json) as IndexedItem;
+    target.index.upsert(toLinkDoc(item));
+    target.summaries.set(field, summaryOf(item));
+  }
+
+  function applyLinked(target: Contents, field: string, json: string | undefined) {
+    if (json === undefined) {
+      const { ticketId, itemId } = linkedIds(field);
+      target.index.removeLinked(ticketId, itemId);
+      target.tickets.delete(field);
+      return;
+    }
+    const link = JSON.parse(json) as IndexedLink;
+    target.index.upsertLinked(toLinkedTicket(link));
+    target.tickets.set(field, link.ticket);
+  }
+
   const replica = createReplica(
     redis,
     indexKeys(keyPrefix),
-    [DOCS],
+    [DOCS, LINKED],
     {
       reset() {
-        loading = { index: createLinkIndex(options), summaries: new Map() };
+        loading = empty();
       },
-      apply(_part, field, json) {
-        const target = loading ?? { index, summaries };
-        if (json === undefined) {
-          target.index.remove(field);
-          target.summaries.delete(field);
-          return;
-        }
-        const item = JSON.parse(json) as IndexedItem;
-        const doc = toLinkDoc(item);
-        target.index.upsert(Number.isFinite(Date.parse(item.created)) ? doc : { ...doc, created: undefined });
-        target.summaries.set(field, summaryOf(item));
+      apply(part, field, json) {
+        (part === LINKED ? applyLinked : applyItem)(loading ?? current, field, json);
       },
       loaded() {
-        if (loading) ({ index, summaries } = loading);
+        if (loading) current = loading;
         loading = undefined;
       },
     },
@@ -75,18 +114,23 @@ export function createIndexReplica(
   );
   const { sync } = replica;
 
+  function candidateOf(match: Match): Candidate[] {
+    const item = current.summaries.get(match.id);
+    if (!item) return [];
+    if (match.via === undefined) return [{ ...match, item }];
+    const viaTicket = current.tickets.get(linkedField(match.via, match.id));
+    return [viaTicket ? { ...match, item, viaTicket } : { ...match, item }];
+  }
+
   return {
     async query(text, queryOptions) {
       await sync();
-      return index.query(text, queryOptions).flatMap((match) => {
-        const item = summaries.get(match.id);
-        return item ? [{ ...match, item }] : [];
-      });
+      return current.index.query(text, queryOptions).flatMap(candidateOf);
     },
     sync,
-    summary: (id) => summaries.get(id),
+    summary: (id) => current.summaries.get(id),
     get size() {
-      return index.size;
+      return current.index.size;
     },
     get rebuilds() {
       return replica.rebuilds;

@@ -1,8 +1,8 @@
 import type { ItemRef } from '../domain/events.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import { createReplicatedWriter } from '../queue/replicated-hashes.ts';
-import { DOCS, indexKeys } from './index-keys.ts';
-import { docId, type IndexedItem } from './indexed-item.ts';
+import { DOCS, indexKeys, LINKED } from './index-keys.ts';
+import { docId, type IndexedItem, type IndexedLink, linkedField } from './indexed-item.ts';
 
 /** Readers that fall further behind than this rebuild from the docs hash instead of replaying. */
 const DEFAULT_LOG_LENGTH = 200_000;
@@ -13,6 +13,13 @@ export interface LinkIndexStore {
   /** False when the item was not indexed. */
   delete(ref: Pick<ItemRef, 'tracker' | 'id'>): Promise<boolean>;
   get(ref: Pick<ItemRef, 'tracker' | 'id'>): Promise<IndexedItem | undefined>;
+  /** Adds or replaces a linked ticket's words; false when they were stored already. */
+  putLinked(link: IndexedLink): Promise<boolean>;
+  /** False when that link's words were not stored. */
+  deleteLinked(
+    ticket: Pick<ItemRef, 'tracker' | 'id'>,
+    item: Pick<ItemRef, 'tracker' | 'id'>,
+  ): Promise<boolean>;
   /** Number of indexed items (HLEN), for the metrics endpoint. */
   size(): Promise<number>;
 }
@@ -36,6 +43,9 @@ export function createLinkIndexStore(
       const json = await writer.get(DOCS, docId(ref));
       return json ? (JSON.parse(json) as IndexedItem) : undefined;
     },
+    putLinked: (link) =>
+      writer.put(LINKED, linkedField(docId(link.ticket), docId(link.item)), JSON.stringify(link)),
+    deleteLinked: (ticket, item) => writer.remove(LINKED, linkedField(docId(ticket), docId(item))),
     size: () => linkIndexSize(redis, keyPrefix),
   };
 }

@@ -5,6 +5,13 @@ export {
   type IndexReplicaOptions,
 } from './index-replica.ts';
 export { createLinkIndexStore, type LinkIndexStore, linkIndexSize } from './index-store.ts';
-export { docId, type IndexedItem, type ItemSummary, toIndexedItem } from './indexed-item.ts';
+export {
+  docId,
+  type IndexedItem,
+  type IndexedLink,
+  type ItemSummary,
+  toIndexedItem,
+  toIndexedLink,
+} from './indexed-item.ts';
 export { createLinkRecords, type LinkRecord, type LinkRecords, linkedTicketCount } from './link-records.ts';
 export { createResolutions, type Resolutions } from './resolutions.ts';

@@ -1,5 +1,5 @@
 import type { ItemRef } from '../domain/events.ts';
-import type { LinkDoc } from '../domain/linking/index.ts';
+import type { LinkDoc, LinkedTicket } from '../domain/linking/index.ts';
 import type { TrackerItem } from '../trackers/tracker.ts';
 
 /** A backlog item as the shared index stores it (the JSON value of the docs hash). */
@@ -12,12 +12,36 @@ export interface IndexedItem {
   url: string;
 }
 
+/**
+ * A support ticket linked to a backlog item, as the shared index stores it (the JSON value of the linked hash):
+ * its words stand for the item, so the next ticket worded like it finds the item. Kept while the link exists.
+ */
+export interface IndexedLink {
+  ticket: ItemRef;
+  item: ItemRef;
+  /** The ticket's title and description, as the matcher saw them when the link was made. */
+  title: string;
+  description: string;
+  /** ISO 8601 creation time of the ticket: only tickets created after it learn from it. */
+  created: string;
+}
+
 /** What a query needs to name a match in a comment; descriptions stay in Redis, not in every process. */
 export type ItemSummary = Pick<IndexedItem, 'ref' | 'title' | 'url'>;
 
 /** Field of the docs hash and id in the in-memory index: ids are unique per tracker only. */
 export function docId(ref: Pick<ItemRef, 'tracker' | 'id'>): string {
   return `${ref.tracker}:${ref.id}`;
+}
+
+/** Field of the linked hash, from the ticket's and the item's doc ids: unambiguous whatever they hold. */
+export function linkedField(ticketId: string, itemId: string): string {
+  return JSON.stringify([ticketId, itemId]);
+}
+
+export function linkedIds(field: string): { ticketId: string; itemId: string } {
+  const [ticketId, itemId] = JSON.parse(field) as [string, string];
+  return { ticketId, itemId };
 }
 
 export function toIndexedItem(item: TrackerItem): IndexedItem {
@@ -30,8 +54,33 @@ export function toIndexedItem(item: TrackerItem): IndexedItem {
   };
 }
 
+export function toIndexedLink(ticket: TrackerItem, item: ItemRef): IndexedLink {
+  return {
+    ticket: ticket.ref,
+    item,
+    title: ticket.title,
+    description: ticket.description,
+    created: ticket.createdAt,
+  };
+}
+
+/** A creation time the index cannot read counts as "always there" rather than failing the whole load. */
+const readable = (created: string) => (Number.isFinite(Date.parse(created)) ? created : undefined);
+
 export function toLinkDoc(item: IndexedItem): LinkDoc {
-  return { id: docId(item.ref), title: item.title, description: item.description, created: item.created };
+  const { title, description } = item;
+  return { id: docId(item.ref), title, description, created: readable(item.created) };
+}
+
+export function toLinkedTicket(link: IndexedLink): LinkedTicket {
+  const { title, description } = link;
+  return {
+    id: docId(link.ticket),
+    itemId: docId(link.item),
+    title,
+    description,
+    created: readable(link.created),
+  };
 }
 
 export function summaryOf(item: IndexedItem): ItemSummary {

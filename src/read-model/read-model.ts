@@ -172,6 +172,8 @@ export interface SuggestionView {
   confidence: number;
   /** Words the ticket and the item share, most decisive first. */
   sharedTerms: string[];
+  /** Key of the earlier linked ticket whose words the item matched through. */
+  via?: string;
   state: SuggestionState;
 }
 

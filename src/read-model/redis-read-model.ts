@@ -288,6 +288,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
             item: briefOf({ ...suggestion.item, url: suggestion.item.url ?? '' }),
             confidence: suggestion.confidence,
             sharedTerms: suggestion.sharedTerms,
+            ...(suggestion.via ? { via: suggestion.via } : {}),
             state: (fields[`s:${docId(suggestion.item)}`] as SuggestionState | undefined) ?? 'pending',
           })),
         });

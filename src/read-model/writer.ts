@@ -83,12 +83,14 @@ export interface TicketInfo {
 }
 
 /** What the read model keeps of a match. */
-export type Suggestion = Pick<Candidate, 'item' | 'confidence' | 'sharedTerms'>;
+export type Suggestion = Pick<Candidate, 'item' | 'confidence' | 'sharedTerms' | 'viaTicket'>;
 
 export interface StoredSuggestion {
   item: { tracker: TrackerName; id: string; key: string; title: string; url?: string };
   confidence: number;
   sharedTerms: string[];
+  /** Key of the earlier linked ticket whose words the item matched through. */
+  via?: string;
 }
 
 /**
@@ -259,6 +261,7 @@ export function createReadModelWriter(
           },
           confidence: candidate.confidence,
           sharedTerms: candidate.sharedTerms,
+          ...(candidate.viaTicket ? { via: candidate.viaTicket.key } : {}),
         };
       });
       await updateTicket(ticket.ref, {

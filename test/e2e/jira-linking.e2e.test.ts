@@ -159,4 +159,32 @@ describe('ticket linking on Jira', () => {
     expect(between('APP-5', 'APP-6')?.lastStatus).toBe(200);
     expect(between('APP-3', 'APP-4')?.lastStatus).toBe(202);
   });
+
+  it("learns customers' words from a link, forgets them on /unlink, and names the ticket it learnt from", async () => {
+    const linkComment = async (key: string) => text((await waitFor(() => botComments(key, 'link')[0]))?.body);
+    const first = ticket(
+      'Strange symbols instead of umlauts',
+      'The newsletter shows strange symbols where my name has umlauts.',
+    );
+    expect(await linkComment(first)).not.toContain('APP-9');
+    await command(first, '/link APP-9');
+    await command(first, '/unlink APP-9');
+    const second = ticket(
+      'Umlauts show as strange symbols',
+      'My name appears with strange symbols instead of umlauts in the newsletter.',
+    );
+    expect(await linkComment(second)).not.toContain('APP-9');
+
+    await command(first, '/link APP-9');
+    const third = ticket(
+      'Newsletter has strange symbols',
+      'Instead of umlauts my name shows strange symbols in every newsletter.',
+    );
+    await waitFor(async () => (await linkComment(third)).includes('APP-9'));
+    expect(await linkComment(third)).toContain(`worded like ${first}, already linked to it`);
+    expect(await linkComment(third)).not.toContain('where my name has');
+    const similar = await command(second, '/similar');
+    expect(text(similar.body)).toContain('/link APP-9');
+    expect(text(similar.body)).toContain(`worded like ${first}, already linked to it`);
+  });
 });

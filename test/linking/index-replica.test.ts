@@ -5,6 +5,7 @@ import {
   createIndexReplica,
   createLinkIndexStore,
   type IndexedItem,
+  type IndexedLink,
   type LinkIndexStore,
 } from '../../src/linking/index.ts';
 import { testRedis, uniquePrefix } from '../helpers/redis.ts';
@@ -55,6 +56,20 @@ async function addFiller(store: LinkIndexStore): Promise<void> {
   for (const [i, title] of FILLER.entries()) await store.put(item(`OLD-${i + 1}`, title));
 }
 const keysOf = (candidates: { item: { ref: ItemRef } }[]) => candidates.map((c) => c.item.ref.key);
+
+/** A customer's words for APP-1 that share nothing with its own text; the next customer says it alike. */
+const refused: IndexedLink = {
+  ticket: { tracker: 'jira', id: 'id-HELP-1', key: 'HELP-1' },
+  item: ref('APP-1'),
+  title: 'Bank refuses my purchase',
+  description: 'Every purchase I try is refused by the bank.',
+  created: '2025-02-01T00:00:00Z',
+};
+const refusedAgain = { title: 'Purchase refused', description: 'The bank refused my purchase again.' };
+const CARD_ITEM = item('APP-1', 'Card declined at checkout payment', 'Payment fails for some cards');
+/** Top candidate and the ticket it ranked through. */
+const learnt = (candidates: { item: { ref: ItemRef }; viaTicket?: ItemRef }[]) =>
+  candidates.slice(0, 1).map((c) => `${c.item.ref.key} via ${c.viaTicket?.key}`);
 
 describe('shared link index (Redis + per-process replicas)', () => {
   it('keeps two processes in sync through upserts, edits and removals', async () => {
@@ -150,5 +165,46 @@ describe('shared link index (Redis + per-process replicas)', () => {
     await store.put(item('APP-2', 'Card declined at checkout payment', '', '2025-03-01T00:00:00Z'));
     const replica = createIndexReplica(processClient(), prefix);
     expect(keysOf(await replica.query(ticket, { createdBefore: '2025-02-01T00:00:00Z' }))).toEqual(['APP-1']);
+  });
+
+  it("finds an item through a linked ticket's words, in every process, until the link's words are removed", async () => {
+    const prefix = uniquePrefix('linkidx');
+    const [a, b] = [processClient(), processClient()];
+    const storeA = createLinkIndexStore(a, prefix);
+    await addFiller(storeA);
+    await storeA.put(CARD_ITEM);
+    const replicaB = createIndexReplica(b, prefix);
+    expect(keysOf(await replicaB.query(refusedAgain))).not.toContain('APP-1');
+
+    expect(await storeA.putLinked(refused)).toBe(true);
+    expect(await storeA.putLinked(refused)).toBe(false);
+    expect(learnt(await replicaB.query(refusedAgain))).toEqual(['APP-1 via HELP-1']);
+    // Its own words do not bring the ticket back its own item, and later tickets only learn from earlier ones.
+    expect(await replicaB.query(refusedAgain, { excludeId: 'jira:id-HELP-1' })).toEqual([]);
+    expect(await replicaB.query(refusedAgain, { createdBefore: '2025-01-15T00:00:00Z' })).toEqual([]);
+
+    expect(await createLinkIndexStore(b, prefix).deleteLinked(refused.ticket, refused.item)).toBe(true);
+    expect(await storeA.deleteLinked(refused.ticket, refused.item)).toBe(false);
+    expect(keysOf(await replicaB.query(refusedAgain))).not.toContain('APP-1');
+    expect(replicaB.size).toBe(FILLER.length + 1);
+  });
+
+  it("carries linked tickets' words through a restart and through a rebuild after falling behind", async () => {
+    const prefix = uniquePrefix('linkidx');
+    const store = createLinkIndexStore(processClient(), prefix, { logLength: 10 });
+    await addFiller(store);
+    await store.put(CARD_ITEM);
+    const behind = createIndexReplica(processClient(), prefix, { batch: 5 });
+    await behind.sync();
+    await store.putLinked(refused);
+    const other = { ...refused, ticket: { tracker: 'jira' as const, id: 'id-HELP-2', key: 'HELP-2' } };
+    await store.putLinked(other);
+    await store.deleteLinked(other.ticket, other.item);
+    for (let i = 1; i <= 40; i++) await store.put(item(`NEW-${i}`, `Report number ${i} export`));
+
+    expect(learnt(await behind.query(refusedAgain))).toEqual(['APP-1 via HELP-1']);
+    expect(behind.rebuilds).toBe(2);
+    const restarted = createIndexReplica(processClient(), prefix);
+    expect(learnt(await restarted.query(refusedAgain))).toEqual(['APP-1 via HELP-1']);
   });
 });

@@ -52,6 +52,38 @@ beforeEach(() => {
 });
 
 const item = (key: string) => [...tracker.items.values()].find((candidate) => candidate.ref.key === key)!;
+
+/**
+ * APP-3 says "card declined"; customers say "the bank refuses my purchase". HELP-5 was filed first, HELP-6 is
+ * worded like it and shares no word with APP-3's text.
+ */
+async function customersWordItDifferently(): Promise<void> {
+  const add = (key: string, overrides: Parameters<typeof memoryItem>[1]) =>
+    tracker.items.set(`id-${key}`, memoryItem(key, overrides));
+  add('APP-3', { title: 'Card declined at checkout payment', description: 'Payment fails for some cards' });
+  add('HELP-5', {
+    title: 'Bank refuses my purchase',
+    description: 'Every purchase I try is refused by the bank.',
+    container: HELP,
+    createdAt: LATER,
+  });
+  add('HELP-6', {
+    title: 'Purchase refused',
+    description: 'The bank refused my purchase again.',
+    container: HELP,
+    createdAt: '2025-03-01T00:00:00.000Z',
+  });
+  for (const key of ['APP-1', 'APP-2', 'APP-3']) await indexItem(item(key).ref, context);
+}
+const linkComment = (key: string) => tracker.comments.get(`id-${key}/link`)?.text ?? '';
+/** What matching HELP-6 offers: the item linked, the first suggestion, or nothing. */
+async function matchedForHelp6(): Promise<string | undefined> {
+  const result: { linked?: string; suggested?: string[]; skipped?: string } = await matchTicket(
+    item('HELP-6').ref,
+    context,
+  );
+  return result.linked ?? result.skipped ?? result.suggested?.[0] ?? 'nothing';
+}
 const notices = () => [...tracker.comments.keys()].filter((key) => key.includes('/resolution')).sort();
 
 describe('linking use cases', () => {
@@ -140,5 +172,38 @@ describe('linking use cases', () => {
     expect(await createLinkIndexStore(redis, context.keyPrefix).get(item('APP-2').ref)).toMatchObject({
       title: 'Dark mode for the settings page',
     });
+  });
+
+  it("learns customers' words from a link: the next ticket worded alike gets the item, and is told why", async () => {
+    await customersWordItDifferently();
+    await linkTicket(item('HELP-5'), summaryOfItem(item('APP-3')), context, { how: 'command' });
+
+    expect(await matchedForHelp6()).toBe('APP-3');
+    expect(linkComment('HELP-6')).toContain('worded like HELP-5, already linked to it');
+    expect(linkComment('HELP-6')).not.toContain('Every purchase I try');
+  });
+
+  it('forgets the words once the link is undone, learns nothing in a dry run, and nothing from a deleted ticket', async () => {
+    await customersWordItDifferently();
+    const learnt = () =>
+      linkTicket(item('HELP-5'), summaryOfItem(item('APP-3')), context, { how: 'command' });
+    await learnt();
+    await unlinkTicket(item('HELP-5'), summaryOfItem(item('APP-3')), context);
+    expect(await matchedForHelp6()).toBe('nothing');
+    expect(linkComment('HELP-6')).not.toContain('worded like');
+
+    await linkTicket(
+      item('HELP-5'),
+      summaryOfItem(item('APP-3')),
+      { ...context, dryRun: true },
+      { how: 'auto' },
+    );
+    expect(await matchedForHelp6()).toBe('nothing');
+
+    await learnt();
+    const deleted = item('HELP-5').ref;
+    tracker.items.delete(deleted.id);
+    expect(await indexItem(deleted, context)).toEqual({ indexed: 'absent', wordsForgotten: 1 });
+    expect(await matchedForHelp6()).toBe('nothing');
   });
 });

@@ -40,7 +40,7 @@ describe('planLinking', () => {
     ['a support ticket is edited', updated(HELP, 'description'), ['link-ticket']],
     ['an item moves into support', updated(HELP, 'project'), ['index-item', 'link-ticket']],
     ['a support ticket changes status', updated(HELP, 'status'), []],
-    ['a support ticket is deleted', deleted(HELP), []],
+    ['a support ticket is deleted', deleted(HELP), ['index-item']],
   ])('%s → %j', (_name, event, expected) => {
     expect(linkingJobs(event)).toEqual(expected);
   });

@@ -18,9 +18,11 @@ const percent = (value: number) => `${Math.round(value * 100)}%`;
 
 const named = (item: ItemSummary): InlineInput[] => [link(item.ref.key, item.url), ` ${item.title}`];
 
+/** Names the earlier ticket by key only: its text is the customer's, not for other tickets' readers. */
 function why(candidate: Candidate): string {
   const terms = candidate.sharedTerms.length > 0 ? candidate.sharedTerms.join(', ') : 'no distinctive words';
-  return `shares ${terms}; confidence ${percent(candidate.confidence)}`;
+  const learnt = candidate.viaTicket ? `; worded like ${candidate.viaTicket.key}, already linked to it` : '';
+  return `shares ${terms}; confidence ${percent(candidate.confidence)}${learnt}`;
 }
 
 /** One line per candidate, starting with the command that confirms it, so people can copy the line. */

@@ -2,7 +2,13 @@ import type { ItemRef } from '../../src/domain/events.ts';
 import { type LinkingRules, splitSuggestions } from '../../src/domain/linking/index.ts';
 import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
 import { TrackerError } from '../../src/errors.ts';
-import { type Candidate, docId, type ItemSummary, toIndexedItem } from '../../src/linking/index.ts';
+import {
+  type Candidate,
+  docId,
+  type ItemSummary,
+  toIndexedItem,
+  toIndexedLink,
+} from '../../src/linking/index.ts';
 import type { LinkRecord } from '../../src/linking/link-records.ts';
 import { classifyContainer, type ItemRole } from '../../src/rules/scope-rules.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
@@ -28,15 +34,24 @@ export function sameItem(a: ItemRef, b: ItemRef): boolean {
   return a.tracker === b.tracker && (a.id === b.id || a.key === b.key);
 }
 
-/** Keeps the index equal to what the tracker says now: backlog items in, everything else (and the deleted) out. */
+/**
+ * Keeps the index equal to what the tracker says now: backlog items in, everything else (and the deleted) out.
+ * A deleted ticket's words leave too: they were customer-written and kept only for as long as its links.
+ */
 export async function indexItem(ref: ItemRef, context: JobContext) {
-  const { index } = linkingState(context);
+  const { index, records } = linkingState(context);
   const item = await readItem(ref, context);
   if (item && roleOf(item, context) === 'backlog') {
     return { indexed: (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged' };
   }
   await readModelOf(context).removed(ref);
-  return { indexed: (await index.delete(ref)) ? 'removed' : 'absent' };
+  const indexed = (await index.delete(ref)) ? 'removed' : 'absent';
+  if (item) return { indexed };
+  let wordsForgotten = 0;
+  for (const record of await records.itemsOf(ref)) {
+    if (await index.deleteLinked(ref, record.item)) wordsForgotten += 1;
+  }
+  return wordsForgotten > 0 ? { indexed, wordsForgotten } : { indexed };
 }
 
 /** Reach is counted from the item's links by scoring; a link the service makes raises no event it would see. */
@@ -65,14 +80,11 @@ export async function linkTicket(
       .tracker(item.ref.tracker)
       .addLink(item.ref, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title }, linkType);
   }
-  // A dry run only plans the link; remembering it would send real notices once dry-run is off.
+  // A dry run only plans the link; remembering it would send real notices (and teach the index) once it is off.
   if (!context.dryRun) {
-    await linkingState(context).records.add({
-      ticket: ticket.ref,
-      item: item.ref,
-      ...record,
-      at: context.now().toISOString(),
-    });
+    const { records, index } = linkingState(context);
+    await records.add({ ticket: ticket.ref, item: item.ref, ...record, at: context.now().toISOString() });
+    await index.putLinked(toIndexedLink(ticket, item.ref));
   }
   await readModelOf(context).ticketLinked(ticket, item.ref);
   await rescore(item.ref, context);
@@ -89,8 +101,9 @@ export async function unlinkTicket(ticket: TrackerItem, item: ItemSummary, conte
       .tracker(item.ref.tracker)
       .removeLink(item.ref, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title });
   }
-  const { records } = linkingState(context);
+  const { records, index } = linkingState(context);
   const forgotten = !context.dryRun && (await records.remove(ticket.ref, item.ref));
+  if (!context.dryRun) await index.deleteLinked(ticket.ref, item.ref);
   const stillLinked = (await records.itemsOf(ticket.ref)).length > 0;
   await readModelOf(context).ticketUnlinked(ticket, item.ref, stillLinked);
   await rescore(item.ref, context);

@@ -10,8 +10,9 @@ const PLACE_FIELDS = new Set(['project', 'key', 'list']);
 const STATUS_FIELDS = new Set(['status', 'resolution', 'list']);
 
 /**
- * Keeps the shared index current with backlog items, matches support tickets when they arrive (or move into
- * support, or are edited while unlinked: the handler checks), and tells linked tickets when an item resolves.
+ * Keeps the shared index current with backlog items (and linked tickets' words), matches support tickets when
+ * they arrive (or move into support, or are edited while unlinked: the handler checks), and tells linked
+ * tickets when an item resolves.
  * Handlers re-read the item, so "remove from the index" is decided from where the item lives now.
  */
 export const planLinking: Planner = (event, { role }) => {
@@ -22,7 +23,8 @@ export const planLinking: Planner = (event, { role }) => {
         ? [{ name: 'index-item', data: { event } }]
         : [{ name: 'link-ticket', data: { event } }];
     case 'item.deleted':
-      return role === 'backlog' ? [{ name: 'index-item', data: { event } }] : [];
+      // A deleted ticket's words, learnt from its links, leave the index as well as a deleted item.
+      return [{ name: 'index-item', data: { event } }];
     case 'item.updated': {
       const fields = new Set(event.changes.map((change) => change.field.toLowerCase()));
       const touches = (watched: ReadonlySet<string>) => [...fields].some((field) => watched.has(field));

@@ -28,7 +28,7 @@ describe('planLinking, whole job requests', () => {
     ['a backlog item created', created, 'backlog', ['index-item']],
     ['a support ticket created', created, 'support', ['link-ticket']],
     ['a backlog item deleted', deleted, 'backlog', ['index-item']],
-    ['a support ticket deleted', deleted, 'support', []],
+    ['a support ticket deleted', deleted, 'support', ['index-item']],
     ['a backlog description edited', updated('Description'), 'backlog', ['index-item']],
     ['a Trello card renamed', updated('title'), 'backlog', ['index-item']],
     ['a support ticket moved to another list', updated('list'), 'support', ['index-item', 'link-ticket']],

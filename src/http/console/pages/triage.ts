@@ -33,7 +33,8 @@ function ticketHtml(frame: PageFrame, ticket: TriageTicket): Html {
     (s, index) => html`<li class="suggestion"${index === 0 ? html` data-top="true"` : ''}>
 <div class="what"><a href="${itemPath(s.item)}">${s.item.key}</a> ${s.item.title}
 <span class="confidence">${Math.round(s.confidence * 100)} %</span>
-${s.sharedTerms.length > 0 ? html`<span class="terms">matched: ${s.sharedTerms.map((term, i) => html`${i > 0 ? ', ' : ''}<mark>${term}</mark>`)}</span>` : ''}</div>
+${s.sharedTerms.length > 0 ? html`<span class="terms">matched: ${s.sharedTerms.map((term, i) => html`${i > 0 ? ', ' : ''}<mark>${term}</mark>`)}</span>` : ''}
+${s.via ? html`<span class="via">worded like ${s.via}, already linked to it</span>` : ''}</div>
 ${
   editor
     ? html`<div class="buttons">${actionForm(
