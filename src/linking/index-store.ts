@@ -20,6 +20,8 @@ export interface LinkIndexStore {
     ticket: Pick<ItemRef, 'tracker' | 'id'>,
     item: Pick<ItemRef, 'tracker' | 'id'>,
   ): Promise<boolean>;
+  /** Removes the words of every link of the ticket (made by the service or learnt by a backfill); how many. */
+  deleteLinkedOf(ticket: Pick<ItemRef, 'tracker' | 'id'>): Promise<number>;
   /** Number of indexed items (HLEN), for the metrics endpoint. */
   size(): Promise<number>;
 }
@@ -46,8 +48,26 @@ export function createLinkIndexStore(
     putLinked: (link) =>
       writer.put(LINKED, linkedField(docId(link.ticket), docId(link.item)), JSON.stringify(link)),
     deleteLinked: (ticket, item) => writer.remove(LINKED, linkedField(docId(ticket), docId(item))),
+    async deleteLinkedOf(ticket) {
+      // Fields start with the ticket's id (linkedField); a backfill learns links no link record names.
+      const pattern = `${globEscape(linkedField(docId(ticket), '').slice(0, -3))}*`;
+      const fields: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, flat] = await redis.hscan(keys.hash(LINKED), cursor, 'MATCH', pattern, 'COUNT', 1000);
+        for (let i = 0; i < flat.length; i += 2) fields.push(flat[i]!);
+        cursor = next;
+      } while (cursor !== '0');
+      let removed = 0;
+      for (const field of new Set(fields)) if (await writer.remove(LINKED, field)) removed += 1;
+      return removed;
+    },
     size: () => linkIndexSize(redis, keyPrefix),
   };
+}
+
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** Index size without building a store, for code that only reports it. */

@@ -167,8 +167,10 @@ describe('linking use cases', () => {
       { targets: [{ tracker: 'jira', containerId: 'APP' }], requestedBy: { id: 'ada', displayName: 'Ada' } },
       context,
     );
-    expect(result).toEqual({ seen: 4, indexed: 2, size: 2 });
-    expect(progress).toEqual([{ target: 'jira:APP', targetsDone: 0, targets: 1, seen: 4, indexed: 2 }]);
+    expect(result).toEqual({ seen: 4, indexed: 2, learned: 0, size: 2 });
+    expect(progress).toEqual([
+      { target: 'jira:APP', targetsDone: 0, targets: 1, seen: 4, indexed: 2, learned: 0 },
+    ]);
     expect(await createLinkIndexStore(redis, context.keyPrefix).get(item('APP-2').ref)).toMatchObject({
       title: 'Dark mode for the settings page',
     });
@@ -201,6 +203,39 @@ describe('linking use cases', () => {
     expect(await matchedForHelp6()).toBe('nothing');
 
     await learnt();
+    const deleted = item('HELP-5').ref;
+    tracker.items.delete(deleted.id);
+    expect(await indexItem(deleted, context)).toEqual({ indexed: 'absent', wordsForgotten: 1 });
+    expect(await matchedForHelp6()).toBe('nothing');
+  });
+
+  it('backfills the words of tickets people linked in the tracker before, and forgets them when one is deleted', async () => {
+    await customersWordItDifferently();
+    const linkTo = (key: string, target: string) =>
+      item(key).links.push({
+        target: { kind: 'item', ref: item(target).ref, url: `https://x/${target}`, title: target },
+        type: 'Relates',
+        direction: 'outward',
+      });
+    linkTo('HELP-5', 'APP-3');
+    // A link to another ticket (not indexed) teaches nothing.
+    linkTo('HELP-1', 'HELP-2');
+    const backfill = () =>
+      backfillIndex(
+        {
+          targets: [{ tracker: 'jira', containerId: 'APP' }],
+          requestedBy: { id: 'ada', displayName: 'Ada' },
+        },
+        context,
+      );
+
+    expect(await backfill()).toMatchObject({ indexed: 3, learned: 1 });
+    // In a dry run the service remembers no link; with the tracker's undone, HELP-6 can be matched again.
+    context = { ...context, dryRun: true };
+    expect(await matchedForHelp6()).toBe('APP-3');
+    expect(linkComment('HELP-6')).toContain('worded like HELP-5, already linked to it');
+    item('HELP-6').links = [];
+
     const deleted = item('HELP-5').ref;
     tracker.items.delete(deleted.id);
     expect(await indexItem(deleted, context)).toEqual({ indexed: 'absent', wordsForgotten: 1 });

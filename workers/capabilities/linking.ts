@@ -39,7 +39,7 @@ export function sameItem(a: ItemRef, b: ItemRef): boolean {
  * A deleted ticket's words leave too: they were customer-written and kept only for as long as its links.
  */
 export async function indexItem(ref: ItemRef, context: JobContext) {
-  const { index, records } = linkingState(context);
+  const { index } = linkingState(context);
   const item = await readItem(ref, context);
   if (item && roleOf(item, context) === 'backlog') {
     return { indexed: (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged' };
@@ -47,10 +47,7 @@ export async function indexItem(ref: ItemRef, context: JobContext) {
   await readModelOf(context).removed(ref);
   const indexed = (await index.delete(ref)) ? 'removed' : 'absent';
   if (item) return { indexed };
-  let wordsForgotten = 0;
-  for (const record of await records.itemsOf(ref)) {
-    if (await index.deleteLinked(ref, record.item)) wordsForgotten += 1;
-  }
+  const wordsForgotten = await index.deleteLinkedOf(ref);
   return wordsForgotten > 0 ? { indexed, wordsForgotten } : { indexed };
 }
 

@@ -1,5 +1,11 @@
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
-import { createLinkIndexStore, toIndexedItem } from '../../src/linking/index.ts';
+import {
+  createLinkIndexStore,
+  type LinkIndexStore,
+  toIndexedItem,
+  toIndexedLink,
+} from '../../src/linking/index.ts';
+import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import { roleOf } from '../capabilities/linking.ts';
 import type { JobContext } from '../job-context.ts';
 
@@ -8,20 +14,47 @@ interface Position {
   cursor?: string;
   seen: number;
   indexed: number;
+  /** Links from support tickets to indexed items whose words the index now keeps. */
+  learned: number;
+}
+
+/**
+ * The links people made in the tracker before the service ran: each one from a support ticket to an indexed
+ * item teaches the index the ticket's words, as a link the service makes does. Targets not indexed (yet) are
+ * skipped: a backfill should read the backlog before the support projects.
+ */
+async function learnLinks(ticket: TrackerItem, index: LinkIndexStore): Promise<number> {
+  let learned = 0;
+  for (const link of ticket.links) {
+    if (link.target.kind !== 'item') continue;
+    const item = await index.get(link.target.ref);
+    if (!item) continue;
+    await index.putLinked(toIndexedLink(ticket, item.ref));
+    learned += 1;
+  }
+  return learned;
 }
 
 const POSITION_TTL_SECONDS = 7 * 86_400;
 
 /**
  * Reads every item of the targets page by page and indexes the backlog ones (a support card on a backlog
- * board is dropped from the index). The position is saved after each page, so a retried job resumes
- * where the last attempt stopped instead of reading a large project again.
+ * board is dropped from the index), and learns the words of support tickets already linked to indexed items.
+ * The position is saved after each page, so a retried job resumes where the last attempt stopped instead of
+ * reading a large project again.
  */
 export async function backfillIndex({ targets }: JobDataMap['backfill-index'], context: JobContext) {
   const index = createLinkIndexStore(context.redis, context.keyPrefix);
   const positionKey = `${context.keyPrefix}:linkindex:backfill:${context.jobId}`;
   const saved = await context.redis.get(positionKey);
-  const position: Position = saved ? (JSON.parse(saved) as Position) : { target: 0, seen: 0, indexed: 0 };
+  // A position saved by a release that did not learn links has no `learned`.
+  const position: Position = {
+    target: 0,
+    seen: 0,
+    indexed: 0,
+    learned: 0,
+    ...(saved ? JSON.parse(saved) : {}),
+  };
   for (; position.target < targets.length; position.target++, position.cursor = undefined) {
     const { tracker: name, containerId } = targets[position.target]!;
     const tracker = context.tracker(name);
@@ -29,10 +62,14 @@ export async function backfillIndex({ targets }: JobDataMap['backfill-index'], c
       const page = await tracker.listItems({ kind: 'container', containerId }, position.cursor);
       for (const item of page.items) {
         position.seen += 1;
-        if (roleOf(item, context) === 'backlog') {
+        const role = roleOf(item, context);
+        if (role === 'backlog') {
           await index.put(toIndexedItem(item));
           position.indexed += 1;
-        } else await index.delete(item.ref);
+          continue;
+        }
+        await index.delete(item.ref);
+        if (role === 'support') position.learned += await learnLinks(item, index);
       }
       position.cursor = page.next;
       await context.redis.set(positionKey, JSON.stringify(position), 'EX', POSITION_TTL_SECONDS);
@@ -42,11 +79,13 @@ export async function backfillIndex({ targets }: JobDataMap['backfill-index'], c
         targets: targets.length,
         seen: position.seen,
         indexed: position.indexed,
+        learned: position.learned,
       });
     } while (position.cursor);
   }
   await context.redis.del(positionKey);
   const size = await index.size();
-  context.log.info({ seen: position.seen, indexed: position.indexed, size }, 'Link index backfilled');
-  return { seen: position.seen, indexed: position.indexed, size };
+  const { seen, indexed, learned } = position;
+  context.log.info({ seen, indexed, learned, size }, 'Link index backfilled');
+  return { seen, indexed, learned, size };
 }
