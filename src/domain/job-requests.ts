@@ -11,6 +11,7 @@ export const JobName = {
   IndexItem: 'index-item',
   LinkTicket: 'link-ticket',
   NotifyResolution: 'notify-resolution',
+  LearnLink: 'learn-link',
   BackfillIndex: 'backfill-index',
   CatchUp: 'catch-up',
   SnapshotSprint: 'snapshot-sprint',
@@ -25,6 +26,7 @@ export type ScoreEvent = Extract<
   TrackerEvent,
   { kind: 'item.created' | 'item.updated' | 'link.created' | 'link.deleted' }
 >;
+export type LinkEvent = Extract<TrackerEvent, { kind: 'link.created' | 'link.deleted' }>;
 export type SprintEvent = Extract<TrackerEvent, { kind: 'sprint.started' | 'sprint.closed' }>;
 
 export type IndexEvent = Extract<TrackerEvent, { kind: 'item.created' | 'item.updated' | 'item.deleted' }>;
@@ -42,6 +44,8 @@ export interface JobDataMap {
   'index-item': { event: IndexEvent };
   'link-ticket': { event: ItemEvent };
   'notify-resolution': { event: ItemEvent };
+  /** A person linked (or unlinked) two issues in the tracker: a support ticket's words follow its links. */
+  'learn-link': { event: LinkEvent };
   /** Fills the link index from Jira projects / Trello boards (admin API). */
   'backfill-index': { targets: { tracker: TrackerName; containerId: string }[]; requestedBy: Actor };
   /** Re-runs what webhooks would have for the items changed since `since` (ISO), after lost deliveries. */

@@ -66,7 +66,7 @@ describe('planJobs: which comments run commands', () => {
 });
 
 describe('planJobs: events whose project is not known yet', () => {
-  it('a Jira link event (which names no project) is scored even when the rules list the backlog projects', () => {
+  it('a Jira link event (which names no project) is scored and learnt from even when the rules list the backlog projects', () => {
     const link: TrackerEvent = {
       ...base,
       kind: 'link.created',
@@ -76,6 +76,7 @@ describe('planJobs: events whose project is not known yet', () => {
 
     expect(jobNames(link, rulesOf({ scope: { jira: { backlogProjects: ['APP'] } } }))).toEqual([
       'score-item',
+      'learn-link',
     ]);
   });
 });

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logger.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
 import {
   indexItem,
+  learnLink,
   linkTicket,
   matchTicket,
   notifyResolution,
@@ -264,5 +265,43 @@ describe('linking use cases', () => {
     const other = item('HELP-1').ref;
     tracker.items.delete(other.id);
     expect(await indexItem(other, context)).toEqual({ indexed: 'absent', wordsForgotten: 1 });
+  });
+
+  it('learns from a link a person makes in the tracker, either way round, and forgets when they remove it', async () => {
+    await customersWordItDifferently();
+    context = { ...context, dryRun: true };
+    const link = (kind: 'link.created' | 'link.deleted', from: string, to: string) =>
+      learnLink(
+        {
+          deliveryId: 'd1',
+          tracker: 'jira',
+          actor: { id: 'ada', displayName: 'Ada' },
+          occurredAt: LATER,
+          kind,
+          item: { tracker: 'jira', id: item(from).ref.id, key: item(from).ref.id },
+          container: { id: 'unknown', key: 'unknown' },
+          target: { tracker: 'jira', id: item(to).ref.id, key: item(to).ref.id },
+        },
+        { ...context, dryRun: false },
+      );
+    expect(await link('link.created', 'APP-3', 'HELP-5')).toEqual({
+      skipped: 'HELP-5 → APP-3 is not linked any more',
+    });
+    item('HELP-5').links.push({
+      target: { kind: 'item', ref: item('APP-3').ref, url: 'https://x/APP-3', title: 'APP-3' },
+      type: 'Relates',
+      direction: 'outward',
+    });
+    expect(await link('link.created', 'APP-3', 'HELP-5')).toEqual({ learned: 'HELP-5 → APP-3' });
+    expect(await matchedForHelp6()).toBe('APP-3');
+    expect(linkComment('HELP-6')).toContain('worded like HELP-5, already linked to it');
+    item('HELP-6').links = [];
+
+    item('HELP-5').links = [];
+    expect(await link('link.deleted', 'HELP-5', 'APP-3')).toEqual({ forgotten: 'HELP-5 → APP-3' });
+    expect(await matchedForHelp6()).toBe('nothing');
+    expect(await link('link.created', 'APP-1', 'APP-2')).toEqual({
+      skipped: 'not a support ticket linked to a backlog item',
+    });
   });
 });

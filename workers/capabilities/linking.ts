@@ -1,4 +1,5 @@
 import type { ItemRef } from '../../src/domain/events.ts';
+import type { LinkEvent } from '../../src/domain/job-requests.ts';
 import { type LinkingRules, splitSuggestions } from '../../src/domain/linking/index.ts';
 import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
 import { TrackerError } from '../../src/errors.ts';
@@ -49,6 +50,37 @@ export async function indexItem(ref: ItemRef, context: JobContext) {
   if (item) return { indexed };
   const wordsForgotten = await index.deleteLinkedOf(ref);
   return wordsForgotten > 0 ? { indexed, wordsForgotten } : { indexed };
+}
+
+/**
+ * A link a person made or removed in the tracker: when one end is a support ticket and the other an indexed
+ * item, the ticket's words join the item or leave it, as with the service's own links. Either end may be the
+ * ticket (Jira names the link's source and destination, not which is which).
+ */
+export async function learnLink(event: LinkEvent, context: JobContext) {
+  const { index } = linkingState(context);
+  const [source, target] = await Promise.all([
+    readItem(event.item, context),
+    readItem(event.target, context),
+  ]);
+  for (const [ticket, other] of [
+    [source, target],
+    [target, source],
+  ] as const) {
+    if (!ticket || !other || roleOf(ticket, context) !== 'support') continue;
+    const item = await index.get(other.ref);
+    if (!item) continue;
+    const pair = `${ticket.ref.key} → ${item.ref.key}`;
+    if (event.kind === 'link.deleted') {
+      return { forgotten: (await index.deleteLinked(ticket.ref, item.ref)) ? pair : 'nothing' };
+    }
+    // The link may be gone already when the job runs late: learn only what the tracker still shows.
+    if (!ticket.links.some((link) => link.target.kind === 'item' && sameItem(link.target.ref, item.ref)))
+      return { skipped: `${pair} is not linked any more` };
+    if (!context.dryRun) await index.putLinked(toIndexedLink(ticket, item.ref));
+    return { learned: pair };
+  }
+  return { skipped: 'not a support ticket linked to a backlog item' };
 }
 
 /** Reach is counted from the item's links by scoring; a link the service makes raises no event it would see. */

@@ -4,6 +4,7 @@ import { backfillIndex } from './backfill-index.ts';
 import { createCatchUp } from './catch-up.ts';
 import { checkAcceptance } from './check-acceptance.ts';
 import { indexItemHandler } from './index-item.ts';
+import { learnLinkHandler } from './learn-link.ts';
 import { linkTicketHandler } from './link-ticket.ts';
 import { notifyResolutionHandler } from './notify-resolution.ts';
 import { postSprintSummary } from './post-sprint-summary.ts';
@@ -24,6 +25,7 @@ export const HANDLERS: JobHandlers = {
   'index-item': indexItemHandler,
   'link-ticket': linkTicketHandler,
   'notify-resolution': notifyResolutionHandler,
+  'learn-link': learnLinkHandler,
   'backfill-index': backfillIndex,
   'catch-up': createCatchUp(() => HANDLERS),
   'unplanned-delivery': unplannedDelivery,

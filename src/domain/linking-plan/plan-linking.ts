@@ -16,6 +16,9 @@ const STATUS_FIELDS = new Set(['status', 'resolution', 'list']);
  * Handlers re-read the item, so "remove from the index" is decided from where the item lives now.
  */
 export const planLinking: Planner = (event, { role }) => {
+  // Jira's link events name no project: the handler reads both ends to find a ticket and an item.
+  if (event.kind === 'link.created' || event.kind === 'link.deleted')
+    return [{ name: 'learn-link', data: { event } }];
   if (role !== 'backlog' && role !== 'support') return [];
   switch (event.kind) {
     case 'item.created':

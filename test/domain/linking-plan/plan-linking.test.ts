@@ -15,6 +15,12 @@ const base = {
 };
 const created: TrackerEvent = { ...base, kind: 'item.created' };
 const deleted: TrackerEvent = { ...base, kind: 'item.deleted' };
+const linked = (kind: 'link.created' | 'link.deleted'): TrackerEvent => ({
+  ...base,
+  kind,
+  container: { id: 'unknown', key: 'unknown' },
+  target: { tracker: 'jira', id: '2', key: '2' },
+});
 const updated = (...fields: string[]): TrackerEvent => ({
   ...base,
   kind: 'item.updated',
@@ -36,6 +42,13 @@ describe('planLinking, whole job requests', () => {
     ['a backlog item re-keyed and re-labelled', updated('labels', 'key'), 'backlog', ['index-item']],
     ['a sprint change', updated('sprint'), 'backlog', []],
     ['an item of no known role', created, undefined, []],
+    [
+      'a Jira link made by a person (no project, so no role)',
+      linked('link.created'),
+      undefined,
+      ['learn-link'],
+    ],
+    ['a Jira link removed by a person', linked('link.deleted'), undefined, ['learn-link']],
   ] as const)('%s → %j, each carrying the event', (_label, event, role, names) => {
     expect(plan(event, role)).toEqual(names.map((name) => ({ name, data: { event } })));
   });
