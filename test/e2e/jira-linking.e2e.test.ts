@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
+import { indexKeys, LINKED } from '../../src/linking/index-keys.ts';
 import { issueByKey, linkedInJira } from '../helpers/jira-sandbox-state.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
@@ -186,5 +187,36 @@ describe('ticket linking on Jira', () => {
     const similar = await command(second, '/similar');
     expect(text(similar.body)).toContain('/link APP-9');
     expect(text(similar.body)).toContain(`worded like ${first}, already linked to it`);
+  });
+
+  it('learns from a link an agent makes in Jira itself, and forgets when the agent removes it', async () => {
+    const linkComment = async (key: string) => text((await waitFor(() => botComments(key, 'link')[0]))?.body);
+    const first = ticket(
+      'Appointments vanish',
+      'The appointments I planned are gone from my work diary every morning.',
+    );
+    expect(await linkComment(first)).not.toContain('APP-8');
+    // Jira's link event runs as a job of its own: wait until the index holds the words (or lost them).
+    const learnt = () => stack.redis.hlen(indexKeys(stack.queuePrefix).hash(LINKED));
+    const before = await learnt();
+    stack.jira.act.link({ as: 'ada', from: first, to: 'APP-8' });
+    await waitFor(async () => (await learnt()) > before);
+    const second = ticket(
+      'Planned appointments gone',
+      'Every morning my planned appointments are gone from the diary.',
+    );
+    await waitFor(async () => (await linkComment(second)).includes('APP-8'));
+    expect(await linkComment(second)).toContain(`worded like ${first}, already linked to it`);
+    // The second may have been linked automatically, and would then teach the words too: undo that.
+    await command(second, '/unlink APP-8');
+
+    stack.jira.act.unlink({ as: 'ada', from: first, to: 'APP-8' });
+    await waitFor(async () => (await learnt()) === before);
+    const third = ticket(
+      'Diary appointments gone',
+      'My planned appointments are gone from the work diary again.',
+    );
+    const comment = await linkComment(third);
+    expect(comment).not.toContain('APP-8');
   });
 });

@@ -10,7 +10,14 @@ import {
   transitionIssue,
 } from './issue-changes.ts';
 import { hasIssuePermission } from './permissions.ts';
-import { addComment, closeSprint, linkIssues, startSprint, updateComment } from './social-changes.ts';
+import {
+  addComment,
+  closeSprint,
+  linkIssues,
+  startSprint,
+  unlinkIssues,
+  updateComment,
+} from './social-changes.ts';
 import {
   findIssue,
   type SandboxComment,
@@ -49,6 +56,8 @@ export interface PersonActions {
   transition(input: { as: string; issue: string; to: string }): SandboxIssue;
   /** `system`: a link Jira makes itself (sub-task, epic), e.g. type `jira_subtask_link`. */
   link(input: { as: string; from: string; to: string; type?: string; system?: boolean }): void;
+  /** Deletes the links from `from` to `to` (either direction), as the issue view's "Remove link" does. */
+  unlink(input: { as: string; from: string; to: string }): void;
   startSprint(input: { sprintId: number; endDate?: string }): SandboxSprint;
   closeSprint(input: { as: string; sprintId: number; moveOpenTo?: number }): SandboxSprint;
   addToSprint(input: { as: string; sprintId: number; issues: string[] }): void;
@@ -125,6 +134,14 @@ export function createPersonActions(world: JiraWorld): PersonActions {
         input.type ?? 'Relates',
         input.system,
       );
+    },
+    unlink(input) {
+      const ends = new Set([issueOf(input.from).id, issueOf(input.to).id]);
+      const between = state.links.filter(
+        (l) => ends.has(l.fromId) && ends.has(l.toId) && l.fromId !== l.toId,
+      );
+      if (between.length === 0) throw new SandboxInputError(`${input.from} and ${input.to} are not linked`);
+      for (const link of between) unlinkIssues(world, actor(input.as), link);
     },
     startSprint(input) {
       const sprint = sprintOf(input.sprintId);
