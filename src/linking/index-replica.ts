@@ -9,13 +9,13 @@ import {
 } from '../domain/linking/index.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import { createReplica } from '../queue/replicated-hashes.ts';
-import { DOCS, indexKeys, LINKED } from './index-keys.ts';
+import { DOCS, indexKeys, LINKED, linkedKeys } from './index-keys.ts';
 import {
+  docId,
   type IndexedItem,
   type IndexedLink,
   type ItemSummary,
   linkedField,
-  linkedIds,
   summaryOf,
   toLinkDoc,
   toLinkedTicket,
@@ -34,7 +34,7 @@ export interface IndexReplica {
   sync(): Promise<void>;
   summary(id: string): ItemSummary | undefined;
   readonly size: number;
-  /** Full rebuilds so far: 1 after the first load; more mean the reader fell behind the capped log. */
+  /** Full rebuilds of the items so far: 1 after the first load; more mean the reader fell behind their capped log. */
   readonly rebuilds: number;
 }
 
@@ -44,34 +44,31 @@ export interface IndexReplicaOptions extends LinkIndexOptions {
   scanCount?: number;
 }
 
-interface Contents {
+interface Items {
   index: LinkIndex;
   summaries: Map<string, ItemSummary>;
-  /** Linked tickets by their linked-hash field; their words are in the index, their text is not kept. */
-  tickets: Map<string, ItemRef>;
 }
 
 /**
- * One process's copy of the shared index: built from its hashes (items, linked tickets' words), then kept
- * current by reading the change log from the last version it applied. Queries never fetch postings from Redis,
- * only the (usually empty) tail of the log, so they stay in-memory fast while every process sees every other
- * process's writes.
+ * One process's copy of the shared index: built from its hashes (items; linked tickets' words), then kept
+ * current by reading each one's change log from the last version it applied. Queries never fetch postings from
+ * Redis, only the (usually empty) tails of the logs, so they stay in-memory fast while every process sees every
+ * other process's writes.
  */
 export function createIndexReplica(
   redis: RedisClient,
   keyPrefix: string,
   options: IndexReplicaOptions = {},
 ): IndexReplica {
-  const empty = (): Contents => ({
-    index: createLinkIndex(options),
-    summaries: new Map(),
-    tickets: new Map(),
-  });
+  const empty = (): Items => ({ index: createLinkIndex(options), summaries: new Map() });
   let current = empty();
   // A full load fills fresh copies while queries keep the current ones, until it is complete.
-  let loading: Contents | undefined;
+  let loading: Items | undefined;
+  // Linked tickets by their field, text included: an index rebuilt from the items gets their words again.
+  const links = new Map<string, IndexedLink>();
+  let linksLoading: Map<string, IndexedLink> | undefined;
 
-  function applyItem(target: Contents, field: string, json: string | undefined) {
+  function applyItem(target: Items, field: string, json: string | undefined) {
     if (json === undefined) {
       target.index.remove(field);
       target.summaries.delete(field);
@@ -82,43 +79,68 @@ export function createIndexReplica(
     target.summaries.set(field, summaryOf(item));
   }
 
-  function applyLinked(target: Contents, field: string, json: string | undefined) {
-    if (json === undefined) {
-      const { ticketId, itemId } = linkedIds(field);
-      target.index.removeLinked(ticketId, itemId);
-      target.tickets.delete(field);
+  function setLink(field: string, link: IndexedLink | undefined) {
+    const before = links.get(field);
+    if (before) current.index.removeLinked(docId(before.ticket), docId(before.item));
+    if (!link) {
+      links.delete(field);
       return;
     }
-    const link = JSON.parse(json) as IndexedLink;
-    target.index.upsertLinked(toLinkedTicket(link));
-    target.tickets.set(field, link.ticket);
+    links.set(field, link);
+    current.index.upsertLinked(toLinkedTicket(link));
   }
 
-  const replica = createReplica(
+  const items = createReplica(
     redis,
     indexKeys(keyPrefix),
-    [DOCS, LINKED],
+    [DOCS],
     {
       reset() {
         loading = empty();
       },
-      apply(part, field, json) {
-        (part === LINKED ? applyLinked : applyItem)(loading ?? current, field, json);
+      apply(_part, field, json) {
+        applyItem(loading ?? current, field, json);
       },
       loaded() {
-        if (loading) current = loading;
+        if (!loading) return;
+        for (const link of links.values()) loading.index.upsertLinked(toLinkedTicket(link));
+        current = loading;
         loading = undefined;
       },
     },
     options,
   );
-  const { sync } = replica;
+  const linked = createReplica(
+    redis,
+    linkedKeys(keyPrefix),
+    [LINKED],
+    {
+      reset() {
+        linksLoading = new Map();
+      },
+      apply(_part, field, json) {
+        const link = json === undefined ? undefined : (JSON.parse(json) as IndexedLink);
+        if (!linksLoading) setLink(field, link);
+        else if (link) linksLoading.set(field, link);
+      },
+      loaded() {
+        const loaded = linksLoading ?? new Map<string, IndexedLink>();
+        linksLoading = undefined;
+        for (const field of [...links.keys()]) if (!loaded.has(field)) setLink(field, undefined);
+        for (const [field, link] of loaded) setLink(field, link);
+      },
+    },
+    options,
+  );
+  const sync = async () => {
+    await Promise.all([items.sync(), linked.sync()]);
+  };
 
   function candidateOf(match: Match): Candidate[] {
     const item = current.summaries.get(match.id);
     if (!item) return [];
     if (match.via === undefined) return [{ ...match, item }];
-    const viaTicket = current.tickets.get(linkedField(match.via, match.id));
+    const viaTicket = links.get(linkedField(match.via, match.id))?.ticket;
     return [viaTicket ? { ...match, item, viaTicket } : { ...match, item }];
   }
 
@@ -133,7 +155,7 @@ export function createIndexReplica(
       return current.index.size;
     },
     get rebuilds() {
-      return replica.rebuilds;
+      return items.rebuilds;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { ItemRef } from '../domain/events.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import { createReplicatedWriter } from '../queue/replicated-hashes.ts';
-import { DOCS, indexKeys, LINKED } from './index-keys.ts';
+import { DOCS, indexKeys, LINKED, linkedKeys } from './index-keys.ts';
 import { docId, type IndexedItem, type IndexedLink, linkedField } from './indexed-item.ts';
 
 /** Readers that fall further behind than this rebuild from the docs hash instead of replaying. */
@@ -30,14 +30,16 @@ export interface LinkIndexStoreOptions {
   logLength?: number;
 }
 
-/** The writing side of the shared index: every change goes to the docs hash and the change log atomically. */
+/** The writing side of the shared index: every change goes to its hash and that hash's change log atomically. */
 export function createLinkIndexStore(
   redis: RedisClient,
   keyPrefix: string,
   options: LinkIndexStoreOptions = {},
 ): LinkIndexStore {
-  const keys = indexKeys(keyPrefix);
-  const writer = createReplicatedWriter(redis, keys, { logLength: options.logLength ?? DEFAULT_LOG_LENGTH });
+  const logLength = options.logLength ?? DEFAULT_LOG_LENGTH;
+  const writer = createReplicatedWriter(redis, indexKeys(keyPrefix), { logLength });
+  const linkedKeysOf = linkedKeys(keyPrefix);
+  const linked = createReplicatedWriter(redis, linkedKeysOf, { logLength });
   return {
     put: (item) => writer.put(DOCS, docId(item.ref), JSON.stringify(item)),
     delete: (ref) => writer.remove(DOCS, docId(ref)),
@@ -46,20 +48,27 @@ export function createLinkIndexStore(
       return json ? (JSON.parse(json) as IndexedItem) : undefined;
     },
     putLinked: (link) =>
-      writer.put(LINKED, linkedField(docId(link.ticket), docId(link.item)), JSON.stringify(link)),
-    deleteLinked: (ticket, item) => writer.remove(LINKED, linkedField(docId(ticket), docId(item))),
+      linked.put(LINKED, linkedField(docId(link.ticket), docId(link.item)), JSON.stringify(link)),
+    deleteLinked: (ticket, item) => linked.remove(LINKED, linkedField(docId(ticket), docId(item))),
     async deleteLinkedOf(ticket) {
       // Fields start with the ticket's id (linkedField); a backfill learns links no link record names.
       const pattern = `${globEscape(linkedField(docId(ticket), '').slice(0, -3))}*`;
       const fields: string[] = [];
       let cursor = '0';
       do {
-        const [next, flat] = await redis.hscan(keys.hash(LINKED), cursor, 'MATCH', pattern, 'COUNT', 1000);
+        const [next, flat] = await redis.hscan(
+          linkedKeysOf.hash(LINKED),
+          cursor,
+          'MATCH',
+          pattern,
+          'COUNT',
+          1000,
+        );
         for (let i = 0; i < flat.length; i += 2) fields.push(flat[i]!);
         cursor = next;
       } while (cursor !== '0');
       let removed = 0;
-      for (const field of new Set(fields)) if (await writer.remove(LINKED, field)) removed += 1;
+      for (const field of new Set(fields)) if (await linked.remove(LINKED, field)) removed += 1;
       return removed;
     },
     size: () => linkIndexSize(redis, keyPrefix),

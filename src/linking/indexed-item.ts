@@ -39,11 +39,6 @@ export function linkedField(ticketId: string, itemId: string): string {
   return JSON.stringify([ticketId, itemId]);
 }
 
-export function linkedIds(field: string): { ticketId: string; itemId: string } {
-  const [ticketId, itemId] = JSON.parse(field) as [string, string];
-  return { ticketId, itemId };
-}
-
 export function toIndexedItem(item: TrackerItem): IndexedItem {
   return {
     ref: item.ref,

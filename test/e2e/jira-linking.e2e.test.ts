@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
-import { indexKeys, LINKED } from '../../src/linking/index-keys.ts';
+import { LINKED, linkedKeys } from '../../src/linking/index-keys.ts';
 import { issueByKey, linkedInJira } from '../helpers/jira-sandbox-state.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
@@ -197,7 +197,7 @@ describe('ticket linking on Jira', () => {
     );
     expect(await linkComment(first)).not.toContain('APP-8');
     // Jira's link event runs as a job of its own: wait until the index holds the words (or lost them).
-    const learnt = () => stack.redis.hlen(indexKeys(stack.queuePrefix).hash(LINKED));
+    const learnt = () => stack.redis.hlen(linkedKeys(stack.queuePrefix).hash(LINKED));
     const before = await learnt();
     stack.jira.act.link({ as: 'ada', from: first, to: 'APP-8' });
     await waitFor(async () => (await learnt()) > before);

@@ -8,6 +8,8 @@ import {
   type IndexedLink,
   type LinkIndexStore,
 } from '../../src/linking/index.ts';
+import { DOCS, indexKeys } from '../../src/linking/index-keys.ts';
+import { createReplica } from '../../src/queue/replicated-hashes.ts';
 import { testRedis, uniquePrefix } from '../helpers/redis.ts';
 
 const clients: Redis[] = [];
@@ -204,7 +206,39 @@ describe('shared link index (Redis + per-process replicas)', () => {
 
     expect(learnt(await behind.query(refusedAgain))).toEqual(['APP-1 via HELP-1']);
     expect(behind.rebuilds).toBe(2);
+    // The linked words' own log overflows too: their reload drops what went and keeps what stays.
+    for (let i = 3; i <= 20; i++) {
+      const churn = {
+        ...refused,
+        ticket: { tracker: 'jira' as const, id: `id-HELP-${i}`, key: `HELP-${i}` },
+      };
+      await store.putLinked(churn);
+      if (i < 20) await store.deleteLinked(churn.ticket, churn.item);
+    }
+    await store.deleteLinked(refused.ticket, refused.item);
+    expect(learnt(await behind.query(refusedAgain))).toEqual(['APP-1 via HELP-20']);
     const restarted = createIndexReplica(processClient(), prefix);
-    expect(learnt(await restarted.query(refusedAgain))).toEqual(['APP-1 via HELP-1']);
+    expect(learnt(await restarted.query(refusedAgain))).toEqual(['APP-1 via HELP-20']);
+  });
+
+  it('keeps the linked words out of the items log, which a process of the release before reads whole', async () => {
+    const prefix = uniquePrefix('linkidx');
+    const store = createLinkIndexStore(processClient(), prefix);
+    await store.put(CARD_ITEM);
+    // What a worker of the release before runs: the items' hash and log only, every entry taken for an item.
+    const seen: string[] = [];
+    const older = createReplica(processClient(), indexKeys(prefix), [DOCS], {
+      reset: () => undefined,
+      apply: (_part, field, json) => {
+        seen.push(`${field} ${JSON.parse(json ?? '{}').title ?? 'removed'}`);
+      },
+    });
+    await older.sync();
+    await store.putLinked(refused);
+    await store.deleteLinked(refused.ticket, refused.item);
+    await store.putLinked(refused);
+    await store.put({ ...CARD_ITEM, title: 'Card declined' });
+    await older.sync();
+    expect(seen).toEqual([`jira:id-APP-1 ${CARD_ITEM.title}`, 'jira:id-APP-1 Card declined']);
   });
 });
