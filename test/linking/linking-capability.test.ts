@@ -204,22 +204,10 @@ describe('linking use cases', () => {
     expect(await matchedForHelp6()).toBe('nothing');
 
     await learnt();
-    await linkTicket(
-      item('HELP-1'),
-      summaryOfItem(item('APP-1')),
-      { ...context, dryRun: false },
-      {
-        how: 'command',
-      },
-    );
     const deleted = item('HELP-5').ref;
     tracker.items.delete(deleted.id);
     expect(await indexItem(deleted, context)).toEqual({ indexed: 'absent', wordsForgotten: 1 });
     expect(await matchedForHelp6()).toBe('nothing');
-    // Only the deleted ticket's words went.
-    const other = item('HELP-1').ref;
-    tracker.items.delete(other.id);
-    expect(await indexItem(other, context)).toEqual({ indexed: 'absent', wordsForgotten: 1 });
   });
 
   it('backfills the words of tickets people linked in the tracker before, and forgets them when one is deleted', async () => {
