@@ -292,4 +292,24 @@ describe('linking use cases', () => {
       skipped: 'not a support ticket linked to a backlog item',
     });
   });
+
+  it("keeps a linked ticket's words current when it is edited, and stores them when a link was recorded without", async () => {
+    await customersWordItDifferently();
+    const help5 = item('HELP-5');
+    await linkTicket(help5, summaryOfItem(item('APP-3')), context, { how: 'command' });
+    const store = createLinkIndexStore(redis, context.keyPrefix);
+    // A crash between the link record and the words: the next run of the ticket's job stores them.
+    await store.deleteLinked(help5.ref, item('APP-3').ref);
+    expect(await matchTicket(help5.ref, context)).toEqual({ skipped: 'already linked', wordsRefreshed: 1 });
+    expect(await matchTicket(help5.ref, context)).toEqual({ skipped: 'already linked' });
+
+    help5.title = 'Shop rejects my voucher';
+    help5.description = 'Every voucher I enter is rejected by the shop.';
+    expect(await matchTicket(help5.ref, context)).toEqual({ skipped: 'already linked', wordsRefreshed: 1 });
+    context = { ...context, dryRun: true };
+    expect(await matchedForHelp6()).toBe('nothing');
+    item('HELP-6').description = 'The shop rejected my voucher again.';
+    item('HELP-6').title = 'Voucher rejected';
+    expect(await matchedForHelp6()).toBe('APP-3');
+  });
 });

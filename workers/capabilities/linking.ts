@@ -166,13 +166,30 @@ export function candidatesFor(
   );
 }
 
+/**
+ * A linked ticket was edited (or its job retried): its links keep teaching the index what it says now, and a
+ * link recorded before its words were stored (a crash between the two writes) gets them. Unchanged words cost
+ * no write to any reader.
+ */
+async function refreshWords(ticket: TrackerItem, items: readonly ItemRef[], context: JobContext) {
+  if (context.dryRun) return 0;
+  const { index } = linkingState(context);
+  let refreshed = 0;
+  for (const item of items) if (await index.putLinked(toIndexedLink(ticket, item))) refreshed += 1;
+  return refreshed;
+}
+
 /** A new (or edited, still unlinked) support ticket: link the confident match, else offer candidates. */
 export async function matchTicket(ref: ItemRef, context: JobContext) {
   const ticket = await readItem(ref, context);
   if (!ticket || roleOf(ticket, context) !== 'support') return { skipped: 'not a support ticket' };
-  if ((await linkedItems(ticket, context)).length > 0) {
+  const linked = await linkedItems(ticket, context);
+  if (linked.length > 0) {
     await readModelOf(context).ticketLinked(ticket);
-    return { skipped: 'already linked' };
+    const refreshed = await refreshWords(ticket, linked, context);
+    return refreshed > 0
+      ? { skipped: 'already linked', wordsRefreshed: refreshed }
+      : { skipped: 'already linked' };
   }
   const rules = context.rules().linking;
   const rejected = await linkingState(context).records.rejectedFor(ticket.ref);
