@@ -36,6 +36,7 @@ describe('console triage end to end', () => {
   let browser: Browser;
   let page: Page;
   let token = '';
+  let confirmed = { ticket: '', item: '' };
 
   const issue = (key: string) => issueByKey(stack.jira, key);
   const linked = (a: string, b: string) => linkedInJira(stack.jira, a, b);
@@ -110,6 +111,7 @@ describe('console triage end to end', () => {
     await top.locator('[data-action="confirm-link"]').click();
     await page.waitForURL(/done=confirmed/);
     await waitFor(() => linked(vague, itemKey));
+    confirmed = { ticket: vague, item: itemKey };
     await waitFor(async () => {
       await page.goto(`${stack.apiUrl}/console/activity?tracker=jira&item=${vague}`);
       return (await page.locator('tr', { hasText: 'console: ada' }).count()) > 0;
@@ -129,6 +131,12 @@ describe('console triage end to end', () => {
     const card = await inboxWith(other);
     const top = card.locator('.suggestion').first();
     const itemKey = (await top.locator('.what a').first().textContent()) ?? '';
+    // The confirmed link taught the index the first ticket's words, and the page says so.
+    expect(itemKey).toBe(confirmed.item);
+    expect(await top.locator('.via').textContent()).toBe(
+      `worded like ${confirmed.ticket}, already linked to it`,
+    );
+    await screenshot(page, dir, 'triage-learnt');
     await top.locator('[data-action="reject-link"]').click();
     await page.waitForURL(/done=rejected/);
     await waitFor(async () => {
