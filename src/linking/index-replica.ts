@@ -32,7 +32,13 @@ export interface IndexReplica {
   query(text: LinkQueryText, options?: LinkQueryOptions): Promise<Candidate[]>;
   /** Applies every change written so far (one XREAD when there is nothing new). */
   sync(): Promise<void>;
-  summary(id: string): ItemSummary | undefined;
+  /**
+   * The indexed item a link names: by id, else by key (a Trello attachment names a card by its short link, a
+   * Jira issue by its key), so links written by people resolve like the service's own.
+   */
+  find(ref: ItemRef): ItemSummary | undefined;
+  /** Items whose evidence holds this ticket's words (its links when they were learnt), by the ticket's id. */
+  wordsOf(ticket: Pick<ItemRef, 'tracker' | 'id'>): ItemRef[];
   readonly size: number;
   /** Full rebuilds of the items so far: 1 after the first load; more mean the reader fell behind their capped log. */
   readonly rebuilds: number;
@@ -47,7 +53,11 @@ export interface IndexReplicaOptions extends LinkIndexOptions {
 interface Items {
   index: LinkIndex;
   summaries: Map<string, ItemSummary>;
+  /** `${tracker}:${key}` → the item's field (its id's), for links that name items by key. */
+  byKey: Map<string, string>;
 }
+
+const keyOf = (ref: Pick<ItemRef, 'tracker' | 'key'>) => `${ref.tracker}:${ref.key}`;
 
 /**
  * One process's copy of the shared index: built from its hashes (items; linked tickets' words), then kept
@@ -60,7 +70,7 @@ export function createIndexReplica(
   keyPrefix: string,
   options: IndexReplicaOptions = {},
 ): IndexReplica {
-  const empty = (): Items => ({ index: createLinkIndex(options), summaries: new Map() });
+  const empty = (): Items => ({ index: createLinkIndex(options), summaries: new Map(), byKey: new Map() });
   let current = empty();
   // A full load fills fresh copies while queries keep the current ones, until it is complete.
   let loading: Items | undefined;
@@ -69,6 +79,8 @@ export function createIndexReplica(
   let linksLoading: Map<string, IndexedLink> | undefined;
 
   function applyItem(target: Items, field: string, json: string | undefined) {
+    const before = target.summaries.get(field);
+    if (before && target.byKey.get(keyOf(before.ref)) === field) target.byKey.delete(keyOf(before.ref));
     if (json === undefined) {
       target.index.remove(field);
       target.summaries.delete(field);
@@ -77,6 +89,7 @@ export function createIndexReplica(
     const item = JSON.parse(json) as IndexedItem;
     target.index.upsert(toLinkDoc(item));
     target.summaries.set(field, summaryOf(item));
+    target.byKey.set(keyOf(item.ref), field);
   }
 
   function setLink(field: string, link: IndexedLink | undefined) {
@@ -150,7 +163,14 @@ export function createIndexReplica(
       return current.index.query(text, queryOptions).flatMap(candidateOf);
     },
     sync,
-    summary: (id) => current.summaries.get(id),
+    find(ref) {
+      const { summaries, byKey } = current;
+      return summaries.get(docId(ref)) ?? summaries.get(byKey.get(keyOf(ref)) ?? '');
+    },
+    wordsOf(ticket) {
+      const id = docId(ticket);
+      return [...links.values()].flatMap((link) => (docId(link.ticket) === id ? [link.item] : []));
+    },
     get size() {
       return current.index.size;
     },

@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
+import { LINKED, linkedKeys } from '../../src/linking/index-keys.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
@@ -60,12 +61,14 @@ const card = async (list: string, name: string, desc: string) => {
 };
 
 describe('ticket linking on Trello', () => {
+  let backlogCards: { id: string; shortLink: string }[] = [];
   let item = { id: '', shortLink: '' };
   let ticket = { id: '', shortLink: '' };
 
   it('links a support-list card to the backlog card it is about: attachments both ways, one comment', async () => {
     const cards = [];
     for (const [name, desc] of BACKLOG) cards.push(await card('Backlog', name, desc));
+    backlogCards = cards;
     item = cards[0]!;
     await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === BACKLOG.length);
     // Trello creation times have whole seconds; a ticket is matched only with items created before it.
@@ -132,6 +135,34 @@ describe('ticket linking on Trello', () => {
     expect(comments(ticket.id, `resolution 2 of ${item.shortLink}`)).toHaveLength(1);
     expect(comments(ticket.id, 'resolution')).toHaveLength(2);
   });
+
+  it('learns from a card link a person attaches to a support card: the next card worded alike finds the item', async () => {
+    const pdf = backlogCards[2]!;
+    const learnt = () => stack.redis.hlen(linkedKeys(stack.queuePrefix).hash(LINKED));
+    const before = await learnt();
+    const first = await card(
+      'Tickets',
+      'Bills for my bookkeeper',
+      'My bookkeeper wants every bill as a download she can store.',
+    );
+    await waitFor(() => comments(first.id, 'link')[0]);
+    expect(String(comments(first.id, 'link')[0]!.data.text)).not.toContain(pdf.shortLink);
+    await stack.trelloAct('add-attachment', {
+      cardId: first.id,
+      url: `https://trello.com/c/${pdf.shortLink}`,
+    });
+    await waitFor(async () => (await learnt()) > before, 20_000);
+
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const second = await card(
+      'Tickets',
+      'Download of my bills',
+      'The bookkeeper needs each bill as a download to store.',
+    );
+    const [comment] = await waitFor(() => comments(second.id, 'link')[0] && comments(second.id, 'link'));
+    expect(String(comment!.data.text)).toContain(pdf.shortLink);
+    expect(String(comment!.data.text)).toContain(`worded like ${first.shortLink}, already linked to it`);
+  }, 45_000);
 });
 
 /** Waits until `count` notify-resolution jobs have finished: each list move of the backlog card causes one. */

@@ -90,7 +90,7 @@ describe('shared link index (Redis + per-process replicas)', () => {
     await createLinkIndexStore(b, prefix).put(item('APP-1', 'Export invoices as PDF'));
     const afterEdit = await replicaA.query(ticket);
     expect(keysOf(afterEdit)).not.toContain('APP-1');
-    expect(replicaA.summary('jira:id-APP-1')?.title).toBe('Export invoices as PDF');
+    expect(replicaA.find(ref('APP-1'))?.title).toBe('Export invoices as PDF');
 
     expect(await storeA.delete(ref('APP-2'))).toBe(true);
     await replicaB.sync();
@@ -154,7 +154,7 @@ describe('shared link index (Redis + per-process replicas)', () => {
     await writer.xadd(`${tag}:log`, `${version + 1}-0`, 'op', 'r', 'f', 'jira:id-OLD-1');
     await writer.incr(`${tag}:version`);
     await replica.sync();
-    expect(replica.summary('jira:id-OLD-1')).toBeUndefined();
+    expect(replica.find(ref('OLD-1'))).toBeUndefined();
     expect(replica.size).toBe(FILLER.length);
     expect(replica.rebuilds).toBe(1);
   });

@@ -272,24 +272,27 @@ describe('linking use cases', () => {
         },
         { ...context, dryRun: false },
       );
-    expect(await link('link.created', 'APP-3', 'HELP-5')).toEqual({
-      skipped: 'HELP-5 → APP-3 is not linked any more',
-    });
+    // The link is gone already when the job runs: nothing to learn.
+    expect(await link('link.created', 'APP-3', 'HELP-5')).toEqual({ 'HELP-5': { linkedTo: [] } });
     item('HELP-5').links.push({
       target: { kind: 'item', ref: item('APP-3').ref, url: 'https://x/APP-3', title: 'APP-3' },
       type: 'Relates',
       direction: 'outward',
     });
-    expect(await link('link.created', 'APP-3', 'HELP-5')).toEqual({ learned: 'HELP-5 → APP-3' });
+    expect(await link('link.created', 'APP-3', 'HELP-5')).toEqual({
+      'HELP-5': { linkedTo: ['APP-3'], wordsRefreshed: 1 },
+    });
     expect(await matchedForHelp6()).toBe('APP-3');
     expect(linkComment('HELP-6')).toContain('worded like HELP-5, already linked to it');
     item('HELP-6').links = [];
 
     item('HELP-5').links = [];
-    expect(await link('link.deleted', 'HELP-5', 'APP-3')).toEqual({ forgotten: 'HELP-5 → APP-3' });
+    expect(await link('link.deleted', 'HELP-5', 'APP-3')).toEqual({
+      'HELP-5': { linkedTo: [], wordsForgotten: 1 },
+    });
     expect(await matchedForHelp6()).toBe('nothing');
     expect(await link('link.created', 'APP-1', 'APP-2')).toEqual({
-      skipped: 'not a support ticket linked to a backlog item',
+      skipped: 'no support ticket at either end',
     });
   });
 
@@ -311,5 +314,30 @@ describe('linking use cases', () => {
     item('HELP-6').description = 'The shop rejected my voucher again.';
     item('HELP-6').title = 'Voucher rejected';
     expect(await matchedForHelp6()).toBe('APP-3');
+  });
+
+  it('follows the links a person adds or removes in the tracker, even one naming the item by key', async () => {
+    await customersWordItDifferently();
+    const help5 = item('HELP-5');
+    // As a Trello attachment names a Jira issue: by its key, not its id.
+    help5.links.push({
+      target: {
+        kind: 'item',
+        ref: { tracker: 'jira', id: 'APP-3', key: 'APP-3' },
+        url: 'https://acme.atlassian.net/browse/APP-3',
+        title: 'APP-3',
+      },
+      type: 'attachment',
+      direction: 'outward',
+    });
+    expect(await matchTicket(help5.ref, context)).toEqual({ skipped: 'already linked', wordsRefreshed: 1 });
+    const live = context;
+    context = { ...live, dryRun: true };
+    expect(await matchedForHelp6()).toBe('APP-3');
+    item('HELP-6').links = [];
+
+    help5.links = [];
+    expect(await matchTicket(help5.ref, live)).toMatchObject({ wordsForgotten: 1 });
+    expect(await matchedForHelp6()).toBe('nothing');
   });
 });

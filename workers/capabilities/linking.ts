@@ -53,34 +53,21 @@ export async function indexItem(ref: ItemRef, context: JobContext) {
 }
 
 /**
- * A link a person made or removed in the tracker: when one end is a support ticket and the other an indexed
- * item, the ticket's words join the item or leave it, as with the service's own links. Either end may be the
- * ticket (Jira names the link's source and destination, not which is which).
+ * A link a person made or removed in Jira: the support ticket at either end (Jira names the link's source and
+ * destination, not which is the ticket) has its words follow its links as they are now.
  */
 export async function learnLink(event: LinkEvent, context: JobContext) {
-  const { index } = linkingState(context);
-  const [source, target] = await Promise.all([
-    readItem(event.item, context),
-    readItem(event.target, context),
-  ]);
-  for (const [ticket, other] of [
-    [source, target],
-    [target, source],
-  ] as const) {
-    if (!ticket || !other || roleOf(ticket, context) !== 'support') continue;
-    const item = await index.get(other.ref);
-    if (!item) continue;
-    const pair = `${ticket.ref.key} → ${item.ref.key}`;
-    if (event.kind === 'link.deleted') {
-      return { forgotten: (await index.deleteLinked(ticket.ref, item.ref)) ? pair : 'nothing' };
-    }
-    // The link may be gone already when the job runs late: learn only what the tracker still shows.
-    if (!ticket.links.some((link) => link.target.kind === 'item' && sameItem(link.target.ref, item.ref)))
-      return { skipped: `${pair} is not linked any more` };
-    if (!context.dryRun) await index.putLinked(toIndexedLink(ticket, item.ref));
-    return { learned: pair };
+  const ends = await Promise.all([readItem(event.item, context), readItem(event.target, context)]);
+  const tickets = ends.filter(
+    (end): end is TrackerItem => end !== undefined && roleOf(end, context) === 'support',
+  );
+  if (tickets.length === 0) return { skipped: 'no support ticket at either end' };
+  const followed: Record<string, Record<string, unknown>> = {};
+  for (const ticket of tickets) {
+    const { linked, ...words } = await followLinks(ticket, context);
+    followed[ticket.ref.key] = { linkedTo: linked.map((item) => item.key), ...words };
   }
-  return { skipped: 'not a support ticket linked to a backlog item' };
+  return followed;
 }
 
 /** Reach is counted from the item's links by scoring; a link the service makes raises no event it would see. */
@@ -144,9 +131,10 @@ export async function linkedItems(ticket: TrackerItem, context: JobContext): Pro
   const replica = indexReplica(context);
   await replica.sync();
   const recorded = (await linkingState(context).records.itemsOf(ticket.ref)).map((record) => record.item);
-  const inTracker = ticket.links.flatMap((link) =>
-    link.target.kind === 'item' && replica.summary(docId(link.target.ref)) ? [link.target.ref] : [],
-  );
+  const inTracker = ticket.links.flatMap((link) => {
+    const item = link.target.kind === 'item' ? replica.find(link.target.ref) : undefined;
+    return item ? [item.ref] : [];
+  });
   return [...recorded, ...inTracker.filter((ref) => !recorded.some((known) => sameItem(known, ref)))];
 }
 
@@ -167,29 +155,37 @@ export function candidatesFor(
 }
 
 /**
- * A linked ticket was edited (or its job retried): its links keep teaching the index what it says now, and a
- * link recorded before its words were stored (a crash between the two writes) gets them. Unchanged words cost
- * no write to any reader.
+ * Whenever a ticket's job runs (or a backfill reads it), its words stand for exactly the items it is linked to
+ * now: an edit teaches what it says now, a link a person added in the tracker teaches, one they removed stops
+ * teaching, and a link recorded before its words were stored (a crash between the two writes) gets them.
+ * Unchanged words cost no write to any reader; a ticket without links or words costs no write at all.
  */
-async function refreshWords(ticket: TrackerItem, items: readonly ItemRef[], context: JobContext) {
-  if (context.dryRun) return 0;
+export async function followLinks(ticket: TrackerItem, context: JobContext) {
+  const linked = await linkedItems(ticket, context);
+  if (context.dryRun) return { linked };
   const { index } = linkingState(context);
   let refreshed = 0;
-  for (const item of items) if (await index.putLinked(toIndexedLink(ticket, item))) refreshed += 1;
-  return refreshed;
+  for (const item of linked) if (await index.putLinked(toIndexedLink(ticket, item))) refreshed += 1;
+  let forgotten = 0;
+  for (const item of indexReplica(context).wordsOf(ticket.ref)) {
+    if (linked.some((known) => docId(known) === docId(item))) continue;
+    if (await index.deleteLinked(ticket.ref, item)) forgotten += 1;
+  }
+  return {
+    linked,
+    ...(refreshed > 0 && { wordsRefreshed: refreshed }),
+    ...(forgotten > 0 && { wordsForgotten: forgotten }),
+  };
 }
 
 /** A new (or edited, still unlinked) support ticket: link the confident match, else offer candidates. */
 export async function matchTicket(ref: ItemRef, context: JobContext) {
   const ticket = await readItem(ref, context);
   if (!ticket || roleOf(ticket, context) !== 'support') return { skipped: 'not a support ticket' };
-  const linked = await linkedItems(ticket, context);
+  const { linked, ...words } = await followLinks(ticket, context);
   if (linked.length > 0) {
     await readModelOf(context).ticketLinked(ticket);
-    const refreshed = await refreshWords(ticket, linked, context);
-    return refreshed > 0
-      ? { skipped: 'already linked', wordsRefreshed: refreshed }
-      : { skipped: 'already linked' };
+    return { skipped: 'already linked', ...words };
   }
   const rules = context.rules().linking;
   const rejected = await linkingState(context).records.rejectedFor(ticket.ref);
@@ -208,7 +204,11 @@ export async function matchTicket(ref: ItemRef, context: JobContext) {
   const suggestions = decision.suggestions.flatMap((match) => byId.get(match.id) ?? []);
   const comment = await tracker.upsertComment(ticket.ref, LINK_COMMENT, suggestionsComment(suggestions));
   await readModelOf(context).suggested(ticket, customer, suggestions);
-  return { suggested: suggestions.map((candidate) => candidate.item.ref.key), comment: comment.action };
+  return {
+    suggested: suggestions.map((candidate) => candidate.item.ref.key),
+    comment: comment.action,
+    ...words,
+  };
 }
 
 async function supportTicketsOf(item: TrackerItem, context: JobContext): Promise<ItemRef[]> {

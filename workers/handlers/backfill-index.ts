@@ -1,12 +1,6 @@
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
-import {
-  createLinkIndexStore,
-  type LinkIndexStore,
-  toIndexedItem,
-  toIndexedLink,
-} from '../../src/linking/index.ts';
-import type { TrackerItem } from '../../src/trackers/tracker.ts';
-import { roleOf } from '../capabilities/linking.ts';
+import { createLinkIndexStore, toIndexedItem } from '../../src/linking/index.ts';
+import { followLinks, roleOf } from '../capabilities/linking.ts';
 import type { JobContext } from '../job-context.ts';
 
 interface Position {
@@ -16,23 +10,6 @@ interface Position {
   indexed: number;
   /** Links from support tickets to indexed items whose words the index now keeps. */
   learned: number;
-}
-
-/**
- * The links people made in the tracker before the service ran: each one from a support ticket to an indexed
- * item teaches the index the ticket's words, as a link the service makes does. Targets not indexed (yet) are
- * skipped: a backfill should read the backlog before the support projects.
- */
-async function learnLinks(ticket: TrackerItem, index: LinkIndexStore): Promise<number> {
-  let learned = 0;
-  for (const link of ticket.links) {
-    if (link.target.kind !== 'item') continue;
-    const item = await index.get(link.target.ref);
-    if (!item) continue;
-    await index.putLinked(toIndexedLink(ticket, item.ref));
-    learned += 1;
-  }
-  return learned;
 }
 
 const POSITION_TTL_SECONDS = 7 * 86_400;
@@ -69,7 +46,9 @@ export async function backfillIndex({ targets }: JobDataMap['backfill-index'], c
           continue;
         }
         await index.delete(item.ref);
-        if (role === 'support') position.learned += await learnLinks(item, index);
+        // The links people made before the service ran teach the index as the service's own do. A link to
+        // an item not indexed yet is skipped: a backfill should read the backlog before the support projects.
+        if (role === 'support') position.learned += (await followLinks(item, context)).linked.length;
       }
       position.cursor = page.next;
       await context.redis.set(positionKey, JSON.stringify(position), 'EX', POSITION_TTL_SECONDS);

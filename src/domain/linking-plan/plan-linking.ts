@@ -6,6 +6,8 @@ import type { Planner } from '../plan-jobs.ts';
 const TEXT_FIELDS = new Set(['summary', 'description', 'title']);
 /** Changes of where an item lives, which can change its role (backlog ↔ support). */
 const PLACE_FIELDS = new Set(['project', 'key', 'list']);
+/** A Trello card's links are its attachments: a ticket's words follow them (Jira's links come as link events). */
+const LINK_FIELDS = new Set(['attachments']);
 /** Changes that can resolve or reopen an item: a Jira status (or resolution), a Trello list. */
 const STATUS_FIELDS = new Set(['status', 'resolution', 'list']);
 
@@ -35,7 +37,7 @@ export const planLinking: Planner = (event, { role }) => {
       const jobs: JobRequest[] = [];
       if (moved || (role === 'backlog' && touches(TEXT_FIELDS)))
         jobs.push({ name: 'index-item', data: { event } });
-      if (role === 'support' && (moved || touches(TEXT_FIELDS)))
+      if (role === 'support' && (moved || touches(TEXT_FIELDS) || touches(LINK_FIELDS)))
         jobs.push({ name: 'link-ticket', data: { event } });
       if (role === 'backlog' && touches(STATUS_FIELDS))
         jobs.push({ name: 'notify-resolution', data: { event } });

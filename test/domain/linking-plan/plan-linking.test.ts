@@ -41,6 +41,8 @@ describe('planLinking, whole job requests', () => {
     ['a backlog item resolved', updated('resolution'), 'backlog', ['notify-resolution']],
     ['a backlog item re-keyed and re-labelled', updated('labels', 'key'), 'backlog', ['index-item']],
     ['a sprint change', updated('sprint'), 'backlog', []],
+    ['an attachment added to a Trello support card', updated('attachments'), 'support', ['link-ticket']],
+    ['an attachment added to a Trello backlog card', updated('attachments'), 'backlog', []],
     ['an item of no known role', created, undefined, []],
     [
       'a Jira link made by a person (no project, so no role)',
