@@ -92,15 +92,25 @@ export function createIndexReplica(
     target.byKey.set(keyOf(item.ref), field);
   }
 
+  // The fields of each ticket's links, so a ticket's job finds its words without scanning every link.
+  const fieldsOfTicket = new Map<string, Set<string>>();
+
   function setLink(field: string, link: IndexedLink | undefined) {
     const before = links.get(field);
-    if (before) current.index.removeLinked(docId(before.ticket), docId(before.item));
+    if (before) {
+      current.index.removeLinked(docId(before.ticket), docId(before.item));
+      const fields = fieldsOfTicket.get(docId(before.ticket));
+      fields?.delete(field);
+      if (fields?.size === 0) fieldsOfTicket.delete(docId(before.ticket));
+    }
     if (!link) {
       links.delete(field);
       return;
     }
     links.set(field, link);
     current.index.upsertLinked(toLinkedTicket(link));
+    const ticketId = docId(link.ticket);
+    fieldsOfTicket.set(ticketId, (fieldsOfTicket.get(ticketId) ?? new Set()).add(field));
   }
 
   const items = createReplica(
@@ -168,8 +178,8 @@ export function createIndexReplica(
       return summaries.get(docId(ref)) ?? summaries.get(byKey.get(keyOf(ref)) ?? '');
     },
     wordsOf(ticket) {
-      const id = docId(ticket);
-      return [...links.values()].flatMap((link) => (docId(link.ticket) === id ? [link.item] : []));
+      const fields = fieldsOfTicket.get(docId(ticket)) ?? [];
+      return [...fields].flatMap((field) => links.get(field)?.item ?? []);
     },
     get size() {
       return current.index.size;

@@ -217,6 +217,8 @@ describe('shared link index (Redis + per-process replicas)', () => {
     }
     await store.deleteLinked(refused.ticket, refused.item);
     expect(learnt(await behind.query(refusedAgain))).toEqual(['APP-1 via HELP-20']);
+    expect(behind.wordsOf({ tracker: 'jira', id: 'id-HELP-20' })).toEqual([refused.item]);
+    expect(behind.wordsOf(refused.ticket)).toEqual([]);
     const restarted = createIndexReplica(processClient(), prefix);
     expect(learnt(await restarted.query(refusedAgain))).toEqual(['APP-1 via HELP-20']);
   });
