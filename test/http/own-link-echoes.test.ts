@@ -14,7 +14,8 @@ const memo = createOwnLinkMemo(redis, uniquePrefix('own-links'));
 let api: CapturedApp;
 beforeAll(async () => {
   api = await startCapturedApp({ deps: { ownLinks: memo } });
-  await memo.remember('jira', '10001', '10002');
+  await memo.remember('jira', '10001', '10002', 'link.created');
+  await memo.remember('jira', '10004', '10005', 'link.deleted');
 });
 afterAll(async () => {
   await api.close();
@@ -49,14 +50,25 @@ async function post(body: string, id: string) {
 }
 
 describe('echoes of the service’s own Jira links', () => {
-  it('drops the link and unlink of a pair the service just linked, either way round', async () => {
-    expect(await post(linkDelivery('issuelink_created', 10001, 10002), 'echo-created')).toEqual([
+  it('drops the echo of a link the service just made, and of an unlink it just did, either way round', async () => {
+    expect(await post(linkDelivery('issuelink_created', 10002, 10001), 'echo-created')).toEqual([
       200,
       { ignored: 'caused by the service itself' },
     ]);
-    expect(await post(linkDelivery('issuelink_deleted', 10002, 10001), 'echo-deleted')).toEqual([
+    expect(await post(linkDelivery('issuelink_deleted', 10005, 10004), 'echo-deleted')).toEqual([
       200,
       { ignored: 'caused by the service itself' },
+    ]);
+  });
+
+  it('accepts a person removing a link the service just made: a correction, not an echo', async () => {
+    expect(await post(linkDelivery('issuelink_deleted', 10001, 10002), 'person-unlink')).toEqual([
+      202,
+      { eventId: 'jira.person-unlink' },
+    ]);
+    expect(await post(linkDelivery('issuelink_created', 10004, 10005), 'person-relink')).toEqual([
+      202,
+      { eventId: 'jira.person-relink' },
     ]);
   });
 

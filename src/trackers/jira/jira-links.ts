@@ -36,7 +36,7 @@ export async function addLink(
     const existing = await linksBetween(ctx, from, to.ref);
     if (existing.some((link) => link.type?.name?.toLowerCase() === typeName.toLowerCase())) return false;
     // Before the write: Jira's echo, which names no actor, may arrive before the call returns.
-    await ctx.ownLinks?.remember('jira', from.id, to.ref.id);
+    await ctx.ownLinks?.remember('jira', from.id, to.ref.id, 'link.created');
     // Jira reads the request the other way round from its field names: the issue sent as `inwardIssue` is the
     // one the link type's outward phrase belongs to ("FROM blocks TO").
     await ctx.call('linkIssues', () =>
@@ -72,7 +72,7 @@ export async function addLink(
 export async function removeLink(ctx: JiraContext, from: ItemRef, to: LinkTarget): Promise<boolean> {
   if (isJiraItem(to)) {
     const existing = await linksBetween(ctx, from, to.ref);
-    if (existing.length > 0) await ctx.ownLinks?.remember('jira', from.id, to.ref.id);
+    if (existing.length > 0) await ctx.ownLinks?.remember('jira', from.id, to.ref.id, 'link.deleted');
     for (const link of existing) {
       const linkId = link.id;
       if (linkId) await ctx.call('deleteIssueLink', () => ctx.cloud.issueLinks.deleteIssueLink({ linkId }));
