@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Container } from '../../src/domain/events.ts';
-import { createLinkIndexStore } from '../../src/linking/index.ts';
+import { createIndexReplica, createLinkIndexStore } from '../../src/linking/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
 import {
@@ -85,6 +85,12 @@ async function matchedForHelp6(): Promise<string | undefined> {
   );
   return result.linked ?? result.skipped ?? result.suggested?.[0] ?? 'nothing';
 }
+/** The items the ticket's words stand for, as a fresh worker process reads them from Redis. */
+async function wordsOf(key: string): Promise<string[]> {
+  const replica = createIndexReplica(redis, context.keyPrefix);
+  await replica.sync();
+  return replica.wordsOf(item(key).ref).map((ref) => ref.key);
+}
 const notices = () => [...tracker.comments.keys()].filter((key) => key.includes('/resolution')).sort();
 
 describe('linking use cases', () => {
@@ -156,6 +162,8 @@ describe('linking use cases', () => {
 
     expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ linked: 'APP-1' });
     expect(await matchTicket(item('HELP-1').ref, context)).toEqual({ skipped: 'already linked' });
+    // An automatic link teaches nothing: the service's guesses would feed on themselves.
+    expect(await wordsOf('HELP-1')).toEqual([]);
     await unlinkTicket(item('HELP-1'), summaryOfItem(item('APP-1')), context);
 
     expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ suggested: ['APP-2'] });
@@ -339,5 +347,26 @@ describe('linking use cases', () => {
     help5.links = [];
     expect(await matchTicket(help5.ref, live)).toMatchObject({ wordsForgotten: 1 });
     expect(await matchedForHelp6()).toBe('nothing');
+  });
+
+  it("stops teaching a /link's words once a person removes the link in the tracker, unless the tracker cannot show it", async () => {
+    await customersWordItDifferently();
+    const help5 = item('HELP-5');
+    await linkTicket(help5, summaryOfItem(item('APP-3')), context, { how: 'command' });
+    const board: Container = { id: 'board-1', key: 'board-1' };
+    const card = memoryItem('card', {
+      ref: { tracker: 'trello', id: 'card-1', key: 'Ab12Cd34' },
+      container: board,
+    });
+    tracker.items.set('card-1', card);
+    await indexItem(card.ref, context);
+    await linkTicket(help5, summaryOfItem(card), context, { how: 'command' });
+    expect((await wordsOf('HELP-5')).sort()).toEqual(['APP-3', 'Ab12Cd34']);
+
+    // Jira shows neither link any more: the issue link was removed by a person; a Trello card is a remote link,
+    // which a Jira issue's links do not show, so only the service's record says it stands.
+    help5.links = [];
+    expect(await matchTicket(help5.ref, context)).toEqual({ skipped: 'already linked', wordsForgotten: 1 });
+    expect(await wordsOf('HELP-5')).toEqual(['Ab12Cd34']);
   });
 });

@@ -100,7 +100,8 @@ export async function linkTicket(
   if (!context.dryRun) {
     const { records, index } = linkingState(context);
     await records.add({ ticket: ticket.ref, item: item.ref, ...record, at: context.now().toISOString() });
-    await index.putLinked(toIndexedLink(ticket, item.ref));
+    // Only links a person made or confirmed teach: the service's own guesses would feed on themselves.
+    if (record.how !== 'auto') await index.putLinked(toIndexedLink(ticket, item.ref));
   }
   await readModelOf(context).ticketLinked(ticket, item.ref);
   await rescore(item.ref, context);
@@ -126,16 +127,40 @@ export async function unlinkTicket(ticket: TrackerItem, item: ItemSummary, conte
   return removed || removedBack || forgotten;
 }
 
-/** Backlog items the ticket is linked to: by the service, or by a person in the tracker. */
-export async function linkedItems(ticket: TrackerItem, context: JobContext): Promise<ItemRef[]> {
+/** The ticket's links: those the service recorded, and the indexed items its links in the tracker name. */
+async function linksOf(ticket: TrackerItem, context: JobContext) {
   const replica = indexReplica(context);
   await replica.sync();
-  const recorded = (await linkingState(context).records.itemsOf(ticket.ref)).map((record) => record.item);
+  const recorded = await linkingState(context).records.itemsOf(ticket.ref);
   const inTracker = ticket.links.flatMap((link) => {
     const item = link.target.kind === 'item' ? replica.find(link.target.ref) : undefined;
     return item ? [item.ref] : [];
   });
-  return [...recorded, ...inTracker.filter((ref) => !recorded.some((known) => sameItem(known, ref)))];
+  return { recorded, inTracker };
+}
+
+function union(recorded: readonly LinkRecord[], inTracker: readonly ItemRef[]): ItemRef[] {
+  const known = recorded.map((record) => record.item);
+  return [...known, ...inTracker.filter((ref) => !known.some((item) => sameItem(item, ref)))];
+}
+
+/** Backlog items the ticket is linked to: by the service, or by a person in the tracker. */
+export async function linkedItems(ticket: TrackerItem, context: JobContext): Promise<ItemRef[]> {
+  const { recorded, inTracker } = await linksOf(ticket, context);
+  return union(recorded, inTracker);
+}
+
+/**
+ * Items whose evidence the ticket's words should be: its links in the tracker, which a person may have added or
+ * removed whoever made them, and the service's `/link`s the ticket's tracker cannot show (a Jira ticket's link
+ * to a Trello card is a remote link); never the service's automatic links, which would feed on themselves.
+ */
+function teachingLinks(ticket: TrackerItem, recorded: readonly LinkRecord[], inTracker: readonly ItemRef[]) {
+  const automatic = recorded.filter((record) => record.how === 'auto').map((record) => record.item);
+  const unseen = recorded.filter(
+    (record) => record.how !== 'auto' && ticket.ref.tracker === 'jira' && record.item.tracker !== 'jira',
+  );
+  return union(unseen, inTracker).filter((ref) => !automatic.some((item) => sameItem(item, ref)));
 }
 
 export function candidatesFor(
@@ -161,14 +186,16 @@ export function candidatesFor(
  * Unchanged words cost no write to any reader; a ticket without links or words costs no write at all.
  */
 export async function followLinks(ticket: TrackerItem, context: JobContext) {
-  const linked = await linkedItems(ticket, context);
+  const { recorded, inTracker } = await linksOf(ticket, context);
+  const linked = union(recorded, inTracker);
   if (context.dryRun) return { linked };
   const { index } = linkingState(context);
+  const teaching = teachingLinks(ticket, recorded, inTracker);
   let refreshed = 0;
-  for (const item of linked) if (await index.putLinked(toIndexedLink(ticket, item))) refreshed += 1;
+  for (const item of teaching) if (await index.putLinked(toIndexedLink(ticket, item))) refreshed += 1;
   let forgotten = 0;
   for (const item of indexReplica(context).wordsOf(ticket.ref)) {
-    if (linked.some((known) => docId(known) === docId(item))) continue;
+    if (teaching.some((known) => docId(known) === docId(item))) continue;
     if (await index.deleteLinked(ticket.ref, item)) forgotten += 1;
   }
   return {
