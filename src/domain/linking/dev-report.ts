@@ -180,16 +180,16 @@ export interface DevEvaluationOptions {
 }
 
 /**
- * Where a ticket ends up linked with the default rules: to the top candidate when it is confident enough
- * (right or wrong, nobody unlinks here), else to its true item if that is among the suggestions shown, which a
- * person confirms. A true item ranked lower, which a person might still find and link by hand, is not counted.
+ * Which link teaches, with the default rules: the true item when it is among the suggestions shown, which a
+ * person confirms. A confident top candidate is linked automatically, which teaches nothing (as in the service);
+ * a true item ranked lower, which a person might still find and link by hand, is not counted either.
  */
 export const linkAsPeopleWould: LinkOutcome<LinkDoc & { relevant?: readonly string[] }> = (
   ticket,
   matches,
 ) => {
   const { autoLinkThreshold, suggestionCount } = DEFAULT_LINKING_RULES;
-  if (matches[0] && matches[0].confidence >= autoLinkThreshold) return matches[0].id;
+  if (matches[0] && matches[0].confidence >= autoLinkThreshold) return undefined;
   return matches.slice(0, suggestionCount).find((m) => ticket.relevant?.includes(m.id))?.id;
 };
 
@@ -339,9 +339,9 @@ export function formatDevReport(e: DevEvaluation, extraRows: readonly string[] =
       `without stack traces, code and log lines); ${e.customerDropped} tickets without enough prose left out. ` +
       'No-match AUROC: top confidence of each ticket against that of the same ticket with its true item removed ' +
       'from the backlog; vs unmatched: against that of the unmatched items as tickets. ' +
-      `"${LEARNED.slice(2)}": all tickets in one stream, each linked as it would be with the default rules (the ` +
-      'confident top candidate, or the true item when it is among the suggestions shown), so its words count for ' +
-      'that item when later tickets are ranked.',
+      `"${LEARNED.slice(2)}": all tickets in one stream; a ticket whose true item is among the suggestions shown ` +
+      '(and not linked automatically) is confirmed by a person, so its words count for that item when later ' +
+      'tickets are ranked.',
     '',
     `Auto-link (top candidate's confidence >= threshold). No-match tickets: the same tickets without their true items, ` +
       `and ${e.noMatchTickets} unmatched backlog items, each searching only older items.`,

@@ -88,8 +88,9 @@ describe('linkAsPeopleWould', () => {
   const match = (id: string, confidence: number) => ({ id, confidence }) as Match;
   const ticket = { id: 'T', title: '', description: '', relevant: ['B'] };
 
-  it('links the confident top candidate, right or wrong, else the true item among the suggestions shown', () => {
-    expect(linkAsPeopleWould(ticket, [match('X', 0.9), match('B', 0.1)])).toBe('X');
+  it('teaches through the true item among the suggestions shown, never through an automatic link', () => {
+    expect(linkAsPeopleWould(ticket, [match('X', 0.9), match('B', 0.1)])).toBe(undefined);
+    expect(linkAsPeopleWould(ticket, [match('B', 0.9)])).toBe(undefined);
     expect(linkAsPeopleWould(ticket, [match('X', 0.2), match('Y', 0.1), match('B', 0.1)])).toBe('B');
     expect(
       linkAsPeopleWould(ticket, [match('X', 0.2), match('Y', 0.1), match('Z', 0.1), match('B', 0)]),
@@ -125,13 +126,18 @@ describe('evaluateDevSet: links learned', () => {
   const set = { backlog, queries, unmatchedIds: new Set(['U-1']) };
 
   it('ranks a later ticket through the words of an earlier one linked to the same item', () => {
-    const e = evaluateDevSet(set, { threshold: 0.4 });
+    // Confidence about 0: nothing is linked automatically, so people confirm the suggestions.
+    const unsure = { intercept: -10, weights: [1] };
+    const e = evaluateDevSet(set, { threshold: 0.4, calibration: unsure });
     const developer = e.wordings[0]!;
     expect(developer.all).toMatchObject({ queries: 2, recallAt1: 0.5 });
     expect(developer.withLinks.all).toMatchObject({ queries: 2, recallAt1: 1 });
     const index = createLinkIndex();
     for (const item of backlog) index.upsert(item);
     expect(index.query(queries[1]!)).toEqual([]);
+    // Confident enough to be linked automatically, the first ticket teaches nothing.
+    const sure = evaluateDevSet(set, { threshold: 0.4, calibration: { intercept: 10, weights: [1] } });
+    expect(sure.wordings[0]!.withLinks.all).toMatchObject({ recallAt1: 0.5 });
   });
 });
 
@@ -299,9 +305,9 @@ describe('formatDevReport', () => {
         "customer = the customer-worded proxy of each ticket (no title; the description's first words of prose, " +
           'without stack traces, code and log lines); 1 tickets without enough prose left out. No-match AUROC: top ' +
           'confidence of each ticket against that of the same ticket with its true item removed from the backlog; ' +
-          'vs unmatched: against that of the unmatched items as tickets. "links learned": all tickets in one stream, ' +
-          'each linked as it would be with the default rules (the confident top candidate, or the true item when it ' +
-          'is among the suggestions shown), so its words count for that item when later tickets are ranked.',
+          'vs unmatched: against that of the unmatched items as tickets. "links learned": all tickets in one stream; ' +
+          'a ticket whose true item is among the suggestions shown (and not linked automatically) is confirmed by a ' +
+          'person, so its words count for that item when later tickets are ranked.',
         '',
         "Auto-link (top candidate's confidence >= threshold). No-match tickets: the same tickets without their true " +
           'items, and 5 unmatched backlog items, each searching only older items.',
