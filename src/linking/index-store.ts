@@ -20,8 +20,12 @@ export interface LinkIndexStore {
     ticket: Pick<ItemRef, 'tracker' | 'id'>,
     item: Pick<ItemRef, 'tracker' | 'id'>,
   ): Promise<boolean>;
-  /** Removes the words of every link of the ticket (made by the service or learnt by a backfill); how many. */
-  deleteLinkedOf(ticket: Pick<ItemRef, 'tracker' | 'id'>): Promise<number>;
+  /**
+   * Removes the words of every link of `ref` as the ticket (`'ticket'`), or as the ticket or the item (`'either'`:
+   * a deleted issue takes along what it taught and what it was taught); how many. Reads the whole hash: for rare
+   * events (deletions, a ticket leaving support), not for every job.
+   */
+  deleteLinkedOf(ref: Pick<ItemRef, 'tracker' | 'id'>, side: 'ticket' | 'either'): Promise<number>;
   /** Number of indexed items (HLEN), for the metrics endpoint. */
   size(): Promise<number>;
 }
@@ -50,9 +54,10 @@ export function createLinkIndexStore(
     putLinked: (link) =>
       linked.put(LINKED, linkedField(docId(link.ticket), docId(link.item)), JSON.stringify(link)),
     deleteLinked: (ticket, item) => linked.remove(LINKED, linkedField(docId(ticket), docId(item))),
-    async deleteLinkedOf(ticket) {
-      // Fields start with the ticket's id (linkedField); a backfill learns links no link record names.
-      const pattern = `${globEscape(linkedField(docId(ticket), '').slice(0, -3))}*`;
+    async deleteLinkedOf(ref, side) {
+      // A field is the JSON of [ticket id, item id] (linkedField): the quoted id is found whole.
+      const quoted = globEscape(JSON.stringify(docId(ref)));
+      const pattern = side === 'ticket' ? `${globEscape('[')}${quoted},*` : `*${quoted}*`;
       const fields: string[] = [];
       let cursor = '0';
       do {

@@ -369,4 +369,22 @@ describe('linking use cases', () => {
     expect(await matchTicket(help5.ref, context)).toEqual({ skipped: 'already linked', wordsForgotten: 1 });
     expect(await wordsOf('HELP-5')).toEqual(['Ab12Cd34']);
   });
+
+  it('forgets the words a deleted item was taught, and those a ticket taught once it leaves support', async () => {
+    await customersWordItDifferently();
+    await linkTicket(item('HELP-5'), summaryOfItem(item('APP-3')), context, { how: 'command' });
+    await linkTicket(item('HELP-1'), summaryOfItem(item('APP-1')), context, { how: 'command' });
+    expect(await wordsOf('HELP-5')).toEqual(['APP-3']);
+
+    const deleted = item('APP-3').ref;
+    tracker.items.delete(deleted.id);
+    expect(await indexItem(deleted, context)).toEqual({ indexed: 'removed', wordsForgotten: 1 });
+    expect(await wordsOf('HELP-5')).toEqual([]);
+
+    // HELP-1 is moved into the backlog project: it is an item now, and teaches nothing.
+    item('HELP-1').container = { id: '10000', key: 'APP' };
+    expect(await indexItem(item('HELP-1').ref, context)).toEqual({ indexed: 'written', wordsForgotten: 1 });
+    expect(await wordsOf('HELP-1')).toEqual([]);
+    expect(await indexItem(item('HELP-1').ref, context)).toEqual({ indexed: 'unchanged' });
+  });
 });

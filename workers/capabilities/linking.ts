@@ -42,14 +42,29 @@ export function sameItem(a: ItemRef, b: ItemRef): boolean {
 export async function indexItem(ref: ItemRef, context: JobContext) {
   const { index } = linkingState(context);
   const item = await readItem(ref, context);
-  if (item && roleOf(item, context) === 'backlog') {
-    return { indexed: (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged' };
+  const role = item && roleOf(item, context);
+  const words = await forgetWordsOf(ref, role, context);
+  if (item && role === 'backlog') {
+    return { indexed: (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged', ...words };
   }
   await readModelOf(context).removed(ref);
-  const indexed = (await index.delete(ref)) ? 'removed' : 'absent';
-  if (item) return { indexed };
-  const wordsForgotten = await index.deleteLinkedOf(ref);
-  return wordsForgotten > 0 ? { indexed, wordsForgotten } : { indexed };
+  return { indexed: (await index.delete(ref)) ? 'removed' : 'absent', ...words };
+}
+
+/**
+ * Customers' words are kept only while they stand for a link: a deleted issue takes along those it taught and
+ * those it was taught, and a ticket moved out of support (now backlog, or out of scope) those it taught.
+ */
+async function forgetWordsOf(ref: ItemRef, role: ItemRole | undefined, context: JobContext) {
+  const { index } = linkingState(context);
+  let forgotten = 0;
+  if (role === undefined) forgotten = await index.deleteLinkedOf(ref, 'either');
+  else if (role !== 'support') {
+    const replica = indexReplica(context);
+    await replica.sync();
+    if (replica.wordsOf(ref).length > 0) forgotten = await index.deleteLinkedOf(ref, 'ticket');
+  }
+  return forgotten > 0 ? { wordsForgotten: forgotten } : {};
 }
 
 /**
