@@ -79,7 +79,7 @@ export async function learnLink(event: LinkEvent, context: JobContext) {
   if (tickets.length === 0) return { skipped: 'no support ticket at either end' };
   const followed: Record<string, Record<string, unknown>> = {};
   for (const ticket of tickets) {
-    const { linked, ...words } = await followLinks(ticket, context);
+    const { linked, words } = await followLinks(ticket, context);
     followed[ticket.ref.key] = { linkedTo: linked.map((item) => item.key), ...words };
   }
   return followed;
@@ -203,9 +203,9 @@ export function candidatesFor(
 export async function followLinks(ticket: TrackerItem, context: JobContext) {
   const { recorded, inTracker } = await linksOf(ticket, context);
   const linked = union(recorded, inTracker);
-  if (context.dryRun) return { linked };
-  const { index } = linkingState(context);
   const teaching = teachingLinks(ticket, recorded, inTracker);
+  if (context.dryRun) return { linked, teaching, words: {} };
+  const { index } = linkingState(context);
   let refreshed = 0;
   for (const item of teaching) if (await index.putLinked(toIndexedLink(ticket, item))) refreshed += 1;
   let forgotten = 0;
@@ -213,18 +213,18 @@ export async function followLinks(ticket: TrackerItem, context: JobContext) {
     if (teaching.some((known) => docId(known) === docId(item))) continue;
     if (await index.deleteLinked(ticket.ref, item)) forgotten += 1;
   }
-  return {
-    linked,
+  const words = {
     ...(refreshed > 0 && { wordsRefreshed: refreshed }),
     ...(forgotten > 0 && { wordsForgotten: forgotten }),
   };
+  return { linked, teaching, words };
 }
 
 /** A new (or edited, still unlinked) support ticket: link the confident match, else offer candidates. */
 export async function matchTicket(ref: ItemRef, context: JobContext) {
   const ticket = await readItem(ref, context);
   if (!ticket || roleOf(ticket, context) !== 'support') return { skipped: 'not a support ticket' };
-  const { linked, ...words } = await followLinks(ticket, context);
+  const { linked, words } = await followLinks(ticket, context);
   if (linked.length > 0) {
     await readModelOf(context).ticketLinked(ticket);
     return { skipped: 'already linked', ...words };

@@ -48,7 +48,7 @@ export async function backfillIndex({ targets }: JobDataMap['backfill-index'], c
         await index.delete(item.ref);
         // The links people made before the service ran teach the index as the service's own do. A link to
         // an item not indexed yet is skipped: a backfill should read the backlog before the support projects.
-        if (role === 'support') position.learned += (await followLinks(item, context)).linked.length;
+        if (role === 'support') position.learned += (await followLinks(item, context)).teaching.length;
       }
       position.cursor = page.next;
       await context.redis.set(positionKey, JSON.stringify(position), 'EX', POSITION_TTL_SECONDS);
