@@ -4,7 +4,7 @@ import { planAcceptance } from './acceptance/plan-acceptance.ts';
 import { parseCommands } from './commands/parse-commands.ts';
 import type { TrackerEvent } from './events.ts';
 import type { JobRequest } from './job-requests.ts';
-import { planLinking } from './linking-plan/plan-linking.ts';
+import { planIgnoredContainer, planLinking } from './linking-plan/plan-linking.ts';
 import { planScoring } from './scoring/plan-scoring.ts';
 import { planSummaries } from './sprint-summary/plan-summaries.ts';
 
@@ -36,7 +36,7 @@ export const PLANNERS: readonly Planner[] = [
   planSummaries,
 ];
 
-/** Which jobs an event triggers; an ignored container triggers none. */
+/** Which jobs an event triggers; an ignored container only the clean-up of an item that left or was deleted. */
 export function planJobs(
   event: TrackerEvent,
   rules: Rules,
@@ -46,6 +46,6 @@ export function planJobs(
   // Jira link events name no project: their role is unknown until a handler reads the items.
   const known = 'item' in event && event.container.key !== 'unknown';
   const role = known ? classifyContainer(event.tracker, event.container, rules.scope) : undefined;
-  if (role === 'ignored') return [];
+  if (role === 'ignored') return planIgnoredContainer(event);
   return planners.flatMap((planner) => planner(event, { rules, role, selfMentions }));
 }

@@ -2,6 +2,7 @@ import type { TrackerName } from '../domain/events.ts';
 
 /** What the service did to the pair: only the echo of that is its own; the opposite is a person's correction. */
 export type OwnLinkChange = 'link.created' | 'link.deleted';
+
 import type { RedisClient } from '../queue/connection.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Actor } from '../events.ts';
+import type { Actor, TrackerEvent } from '../events.ts';
 import type { JobDataMap, JobRequest } from '../job-requests.ts';
 import type { Planner } from '../plan-jobs.ts';
 
@@ -47,6 +47,16 @@ export const planLinking: Planner = (event, { role }) => {
       return [];
   }
 };
+
+/**
+ * An item deleted, or moved, in a container the rules ignore may have been indexed or have taught the index its
+ * words before: the handler re-reads it and removes what no longer belongs. Nothing else is planned there.
+ */
+export function planIgnoredContainer(event: TrackerEvent): JobRequest[] {
+  const moved =
+    event.kind === 'item.updated' && event.changes.some((c) => PLACE_FIELDS.has(c.field.toLowerCase()));
+  return event.kind === 'item.deleted' || moved ? [{ name: 'index-item', data: { event } }] : [];
+}
 
 /** A Jira project key or Trello board id (or shortLink) whose items the backfill reads. */
 export type BackfillTarget = JobDataMap['backfill-index']['targets'][number];
