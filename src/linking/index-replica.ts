@@ -39,6 +39,8 @@ export interface IndexReplica {
   find(ref: ItemRef): ItemSummary | undefined;
   /** Items whose evidence holds this ticket's words (its links when they were learnt), by the ticket's id. */
   wordsOf(ticket: Pick<ItemRef, 'tracker' | 'id'>): ItemRef[];
+  /** Tickets whose words stand for this item, by the item's id. */
+  teachersOf(item: Pick<ItemRef, 'tracker' | 'id'>): ItemRef[];
   readonly size: number;
   /** Full rebuilds of the items so far: 1 after the first load; more mean the reader fell behind their capped log. */
   readonly rebuilds: number;
@@ -92,16 +94,23 @@ export function createIndexReplica(
     target.byKey.set(keyOf(item.ref), field);
   }
 
-  // The fields of each ticket's links, so a ticket's job finds its words without scanning every link.
+  // The fields of each ticket's and each item's links, so a job finds them without scanning every link.
   const fieldsOfTicket = new Map<string, Set<string>>();
+  const fieldsOfItem = new Map<string, Set<string>>();
+  const index = (fields: Map<string, Set<string>>, id: string, field: string, add: boolean) => {
+    const set = fields.get(id) ?? new Set<string>();
+    if (add) set.add(field);
+    else set.delete(field);
+    if (set.size > 0) fields.set(id, set);
+    else fields.delete(id);
+  };
 
   function setLink(field: string, link: IndexedLink | undefined) {
     const before = links.get(field);
     if (before) {
       current.index.removeLinked(docId(before.ticket), docId(before.item));
-      const fields = fieldsOfTicket.get(docId(before.ticket));
-      fields?.delete(field);
-      if (fields?.size === 0) fieldsOfTicket.delete(docId(before.ticket));
+      index(fieldsOfTicket, docId(before.ticket), field, false);
+      index(fieldsOfItem, docId(before.item), field, false);
     }
     if (!link) {
       links.delete(field);
@@ -109,8 +118,8 @@ export function createIndexReplica(
     }
     links.set(field, link);
     current.index.upsertLinked(toLinkedTicket(link));
-    const ticketId = docId(link.ticket);
-    fieldsOfTicket.set(ticketId, (fieldsOfTicket.get(ticketId) ?? new Set()).add(field));
+    index(fieldsOfTicket, docId(link.ticket), field, true);
+    index(fieldsOfItem, docId(link.item), field, true);
   }
 
   const items = createReplica(
@@ -180,6 +189,10 @@ export function createIndexReplica(
     wordsOf(ticket) {
       const fields = fieldsOfTicket.get(docId(ticket)) ?? [];
       return [...fields].flatMap((field) => links.get(field)?.item ?? []);
+    },
+    teachersOf(item) {
+      const fields = fieldsOfItem.get(docId(item)) ?? [];
+      return [...fields].flatMap((field) => links.get(field)?.ticket ?? []);
     },
     get size() {
       return current.index.size;

@@ -20,12 +20,6 @@ export interface LinkIndexStore {
     ticket: Pick<ItemRef, 'tracker' | 'id'>,
     item: Pick<ItemRef, 'tracker' | 'id'>,
   ): Promise<boolean>;
-  /**
-   * Removes the words of every link of `ref` as the ticket (`'ticket'`), or as the ticket or the item (`'either'`:
-   * a deleted issue takes along what it taught and what it was taught); how many. Reads the whole hash: for rare
-   * events (deletions, a ticket leaving support), not for every job.
-   */
-  deleteLinkedOf(ref: Pick<ItemRef, 'tracker' | 'id'>, side: 'ticket' | 'either'): Promise<number>;
   /** Number of indexed items (HLEN), for the metrics endpoint. */
   size(): Promise<number>;
 }
@@ -42,8 +36,7 @@ export function createLinkIndexStore(
 ): LinkIndexStore {
   const logLength = options.logLength ?? DEFAULT_LOG_LENGTH;
   const writer = createReplicatedWriter(redis, indexKeys(keyPrefix), { logLength });
-  const linkedKeysOf = linkedKeys(keyPrefix);
-  const linked = createReplicatedWriter(redis, linkedKeysOf, { logLength });
+  const linked = createReplicatedWriter(redis, linkedKeys(keyPrefix), { logLength });
   return {
     put: (item) => writer.put(DOCS, docId(item.ref), JSON.stringify(item)),
     delete: (ref) => writer.remove(DOCS, docId(ref)),
@@ -54,34 +47,8 @@ export function createLinkIndexStore(
     putLinked: (link) =>
       linked.put(LINKED, linkedField(docId(link.ticket), docId(link.item)), JSON.stringify(link)),
     deleteLinked: (ticket, item) => linked.remove(LINKED, linkedField(docId(ticket), docId(item))),
-    async deleteLinkedOf(ref, side) {
-      // A field is the JSON of [ticket id, item id] (linkedField): the quoted id is found whole.
-      const quoted = globEscape(JSON.stringify(docId(ref)));
-      const pattern = side === 'ticket' ? `${globEscape('[')}${quoted},*` : `*${quoted}*`;
-      const fields: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, flat] = await redis.hscan(
-          linkedKeysOf.hash(LINKED),
-          cursor,
-          'MATCH',
-          pattern,
-          'COUNT',
-          1000,
-        );
-        for (let i = 0; i < flat.length; i += 2) fields.push(flat[i]!);
-        cursor = next;
-      } while (cursor !== '0');
-      let removed = 0;
-      for (const field of new Set(fields)) if (await linked.remove(LINKED, field)) removed += 1;
-      return removed;
-    },
     size: () => linkIndexSize(redis, keyPrefix),
   };
-}
-
-function globEscape(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** Index size without building a store, for code that only reports it. */

@@ -11,26 +11,38 @@ import type { RedisClient } from '../queue/connection.ts';
  * the worker that links and the API process that receives the echo are different processes.
  */
 export interface OwnLinkMemo {
-  remember(tracker: TrackerName, a: string, b: string, change: OwnLinkChange): Promise<void>;
+  /** The service is about to make `count` such changes (Jira sends one delivery per issue link). */
+  remember(tracker: TrackerName, a: string, b: string, change: OwnLinkChange, count?: number): Promise<void>;
   /**
-   * Whether the service made this change to these two items (either way round) in the last few minutes: a person
-   * removing a link the service just made is not its echo.
+   * Whether a delivery is the echo of a change the service made to these two items (either way round) in the
+   * last few minutes. Each echo uses one up: a person making the same change again later is not taken for the
+   * service, nor is a person removing a link the service just made.
    */
-  recent(tracker: TrackerName, a: string, b: string, change: OwnLinkChange): Promise<boolean>;
+  takeEcho(tracker: TrackerName, a: string, b: string, change: OwnLinkChange): Promise<boolean>;
 }
 
 /** Long enough for Jira's delivery and its retries of the first minutes; short enough that a person's later edit counts. */
 const MEMO_TTL_MS = 10 * 60_000;
 
+const TAKE = `
+local left = tonumber(redis.call('GET', KEYS[1]) or '0')
+if left <= 0 then return 0 end
+if left == 1 then redis.call('DEL', KEYS[1]) else redis.call('DECR', KEYS[1]) end
+return 1`;
+
 export function createOwnLinkMemo(redis: RedisClient, keyPrefix: string, ttlMs = MEMO_TTL_MS): OwnLinkMemo {
   const key = (tracker: TrackerName, a: string, b: string, change: OwnLinkChange) =>
     `${keyPrefix}:own-link:${tracker}:${[a, b].sort().join(':')}:${change}`;
   return {
-    async remember(tracker, a, b, change) {
-      await redis.set(key(tracker, a, b, change), '1', 'PX', ttlMs);
+    async remember(tracker, a, b, change, count = 1) {
+      await redis
+        .multi()
+        .incrby(key(tracker, a, b, change), count)
+        .pexpire(key(tracker, a, b, change), ttlMs)
+        .exec();
     },
-    async recent(tracker, a, b, change) {
-      return (await redis.exists(key(tracker, a, b, change))) === 1;
+    async takeEcho(tracker, a, b, change) {
+      return (await redis.eval(TAKE, 1, key(tracker, a, b, change))) === 1;
     },
   };
 }

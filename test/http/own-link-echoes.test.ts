@@ -82,4 +82,20 @@ describe('echoes of the service’s own Jira links', () => {
       { eventId: 'jira.comment-on-linked' },
     ]);
   });
+
+  it('uses each remembered change up once: the same change again is a person’s', async () => {
+    await memo.remember('jira', '20001', '20002', 'link.deleted');
+    expect((await post(linkDelivery('issuelink_deleted', 20001, 20002), 'unlink-echo'))[0]).toBe(200);
+    expect((await post(linkDelivery('issuelink_created', 20001, 20002), 'person-relinks'))[0]).toBe(202);
+    // The person removes their link again within the ten minutes: not the service's echo any more.
+    expect(await post(linkDelivery('issuelink_deleted', 20001, 20002), 'person-removes-again')).toEqual([
+      202,
+      { eventId: 'jira.person-removes-again' },
+    ]);
+    // Removing two links between a pair sends two echoes.
+    await memo.remember('jira', '20011', '20012', 'link.deleted', 2);
+    expect((await post(linkDelivery('issuelink_deleted', 20011, 20012), 'echo-a'))[0]).toBe(200);
+    expect((await post(linkDelivery('issuelink_deleted', 20012, 20011), 'echo-b'))[0]).toBe(200);
+    expect((await post(linkDelivery('issuelink_deleted', 20011, 20012), 'echo-c'))[0]).toBe(202);
+  });
 });

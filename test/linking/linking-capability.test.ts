@@ -13,6 +13,7 @@ import {
   summaryOfItem,
   unlinkTicket,
 } from '../../workers/capabilities/linking.ts';
+import { unlinkByHand } from '../../workers/capabilities/linking-manual.ts';
 import { backfillIndex } from '../../workers/handlers/backfill-index.ts';
 import type { JobContext } from '../../workers/job-context.ts';
 import { createMemoryTracker, type MemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
@@ -386,5 +387,47 @@ describe('linking use cases', () => {
     expect(await indexItem(item('HELP-1').ref, context)).toEqual({ indexed: 'written', wordsForgotten: 1 });
     expect(await wordsOf('HELP-1')).toEqual([]);
     expect(await indexItem(item('HELP-1').ref, context)).toEqual({ indexed: 'unchanged' });
+  });
+
+  it('lets /unlink remove what a ticket taught an item that has left the backlog since', async () => {
+    await customersWordItDifferently();
+    await linkTicket(item('HELP-5'), summaryOfItem(item('APP-3')), context, { how: 'command' });
+    item('APP-3').container = HELP;
+    expect(await indexItem(item('APP-3').ref, context)).toEqual({ indexed: 'removed' });
+    const acting = {
+      ...context,
+      permissions: { permitted: async (refs: readonly { id: string }[]) => new Set(refs.map((r) => r.id)) },
+    };
+    const reply = JSON.stringify(
+      await unlinkByHand(item('HELP-5').ref, 'APP-3', { id: 'ada', displayName: 'Ada' }, acting),
+    );
+    expect(reply).toContain('Unlinked');
+    expect(await wordsOf('HELP-5')).toEqual([]);
+  });
+
+  it('stops teaching a card that left the index, and a backfill forgets what a former ticket taught', async () => {
+    await customersWordItDifferently();
+    const card = memoryItem('card', {
+      ref: { tracker: 'trello', id: 'card-1', key: 'Ab12Cd34' },
+      container: { id: 'board-1', key: 'board-1' },
+    });
+    tracker.items.set('card-1', card);
+    await indexItem(card.ref, context);
+    await linkTicket(item('HELP-5'), summaryOfItem(card), context, { how: 'command' });
+    await linkTicket(item('HELP-1'), summaryOfItem(item('APP-1')), context, { how: 'command' });
+    tracker.items.delete('card-1');
+    await indexItem(card.ref, context);
+    // Jira shows the link to the card only as a remote link: the record stands, but the card is not indexed.
+    expect(await matchTicket(item('HELP-5').ref, context)).toEqual({ skipped: 'already linked' });
+    expect(await wordsOf('HELP-5')).toEqual([]);
+
+    // HELP-1 moved into the backlog while webhooks were lost: the backfill finds it there.
+    item('HELP-1').container = { id: '10000', key: 'APP' };
+    const result = await backfillIndex(
+      { targets: [{ tracker: 'jira', containerId: 'APP' }], requestedBy: { id: 'ada', displayName: 'Ada' } },
+      context,
+    );
+    expect(result).toMatchObject({ learned: 0 });
+    expect(await wordsOf('HELP-1')).toEqual([]);
   });
 });

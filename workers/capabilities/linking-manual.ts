@@ -44,9 +44,15 @@ interface Pair {
 
 /**
  * The command may be typed on the ticket (naming the item) or on the item (naming the ticket); either way the
- * support ticket is the one that links to the backlog item.
+ * support ticket is the one that links to the backlog item. Only a link needs the item in the backlog: an item
+ * that left it since can still be unlinked, which also removes what the ticket taught it.
  */
-async function resolvePair(here: ItemRef, argument: string, context: ActingContext): Promise<Pair | Block[]> {
+async function resolvePair(
+  here: ItemRef,
+  argument: string,
+  context: ActingContext,
+  purpose: 'link' | 'unlink',
+): Promise<Pair | Block[]> {
   const wanted = argument.split(' ')[0] ?? '';
   if (!wanted) return [paragraph('Say which item: ', code('/link APP-12'), ' or a Trello card URL.')];
   const [current, found] = await Promise.all([
@@ -62,7 +68,7 @@ async function resolvePair(here: ItemRef, argument: string, context: ActingConte
     roleOf(current, context) === 'backlog' && roleOf(other, context) === 'support'
       ? { ticket: other, item: current }
       : { ticket: current, item: other };
-  if (roleOf(pair.item, context) !== 'backlog') {
+  if (purpose === 'link' && roleOf(pair.item, context) !== 'backlog') {
     return [
       paragraph(
         code(pair.item.ref.key),
@@ -74,7 +80,7 @@ async function resolvePair(here: ItemRef, argument: string, context: ActingConte
 }
 
 export async function linkByHand(here: ItemRef, argument: string, by: Actor, context: ActingContext) {
-  const pair = await resolvePair(here, argument, context);
+  const pair = await resolvePair(here, argument, context, 'link');
   if (Array.isArray(pair)) return pair;
   const item = summaryOfItem(pair.item);
   const added = await linkTicket(pair.ticket, item, context, { how: 'command' });
@@ -93,7 +99,7 @@ export async function linkByHand(here: ItemRef, argument: string, by: Actor, con
 }
 
 export async function unlinkByHand(here: ItemRef, argument: string, by: Actor, context: ActingContext) {
-  const pair = await resolvePair(here, argument, context);
+  const pair = await resolvePair(here, argument, context, 'unlink');
   if (Array.isArray(pair)) return pair;
   const item = summaryOfItem(pair.item);
   if (!(await unlinkTicket(pair.ticket, item, context))) {

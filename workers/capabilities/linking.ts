@@ -6,6 +6,7 @@ import { TrackerError } from '../../src/errors.ts';
 import {
   type Candidate,
   docId,
+  type IndexReplica,
   type ItemSummary,
   toIndexedItem,
   toIndexedLink,
@@ -55,14 +56,15 @@ export async function indexItem(ref: ItemRef, context: JobContext) {
  * Customers' words are kept only while they stand for a link: a deleted issue takes along those it taught and
  * those it was taught, and a ticket moved out of support (now backlog, or out of scope) those it taught.
  */
-async function forgetWordsOf(ref: ItemRef, role: ItemRole | undefined, context: JobContext) {
+export async function forgetWordsOf(ref: ItemRef, role: ItemRole | undefined, context: JobContext) {
+  if (role === 'support') return {};
   const { index } = linkingState(context);
+  const replica = indexReplica(context);
+  await replica.sync();
   let forgotten = 0;
-  if (role === undefined) forgotten = await index.deleteLinkedOf(ref, 'either');
-  else if (role !== 'support') {
-    const replica = indexReplica(context);
-    await replica.sync();
-    if (replica.wordsOf(ref).length > 0) forgotten = await index.deleteLinkedOf(ref, 'ticket');
+  for (const item of replica.wordsOf(ref)) if (await index.deleteLinked(ref, item)) forgotten += 1;
+  if (role === undefined) {
+    for (const ticket of replica.teachersOf(ref)) if (await index.deleteLinked(ticket, ref)) forgotten += 1;
   }
   return forgotten > 0 ? { wordsForgotten: forgotten } : {};
 }
@@ -170,10 +172,19 @@ export async function linkedItems(ticket: TrackerItem, context: JobContext): Pro
  * removed whoever made them, and the service's `/link`s the ticket's tracker cannot show (a Jira ticket's link
  * to a Trello card is a remote link); never the service's automatic links, which would feed on themselves.
  */
-function teachingLinks(ticket: TrackerItem, recorded: readonly LinkRecord[], inTracker: readonly ItemRef[]) {
+function teachingLinks(
+  ticket: TrackerItem,
+  recorded: readonly LinkRecord[],
+  inTracker: readonly ItemRef[],
+  replica: IndexReplica,
+) {
   const automatic = recorded.filter((record) => record.how === 'auto').map((record) => record.item);
   const unseen = recorded.filter(
-    (record) => record.how !== 'auto' && ticket.ref.tracker === 'jira' && record.item.tracker !== 'jira',
+    (record) =>
+      record.how !== 'auto' &&
+      ticket.ref.tracker === 'jira' &&
+      record.item.tracker !== 'jira' &&
+      replica.find(record.item) !== undefined,
   );
   return union(unseen, inTracker).filter((ref) => !automatic.some((item) => sameItem(item, ref)));
 }
@@ -203,7 +214,7 @@ export function candidatesFor(
 export async function followLinks(ticket: TrackerItem, context: JobContext) {
   const { recorded, inTracker } = await linksOf(ticket, context);
   const linked = union(recorded, inTracker);
-  const teaching = teachingLinks(ticket, recorded, inTracker);
+  const teaching = teachingLinks(ticket, recorded, inTracker, indexReplica(context));
   if (context.dryRun) return { linked, teaching, words: {} };
   const { index } = linkingState(context);
   let refreshed = 0;

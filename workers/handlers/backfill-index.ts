@@ -1,6 +1,6 @@
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
 import { createLinkIndexStore, toIndexedItem } from '../../src/linking/index.ts';
-import { followLinks, roleOf } from '../capabilities/linking.ts';
+import { followLinks, forgetWordsOf, roleOf } from '../capabilities/linking.ts';
 import type { JobContext } from '../job-context.ts';
 
 interface Position {
@@ -43,12 +43,12 @@ export async function backfillIndex({ targets }: JobDataMap['backfill-index'], c
         if (role === 'backlog') {
           await index.put(toIndexedItem(item));
           position.indexed += 1;
-          continue;
-        }
-        await index.delete(item.ref);
-        // The links people made before the service ran teach the index as the service's own do. A link to
-        // an item not indexed yet is skipped: a backfill should read the backlog before the support projects.
+        } else await index.delete(item.ref);
+        // The links people made before the service ran teach the index as the service's own do (a link to an
+        // item not indexed yet is skipped: a backfill should read the backlog before the support projects); a
+        // former ticket, after webhooks were lost, no longer teaches.
         if (role === 'support') position.learned += (await followLinks(item, context)).teaching.length;
+        else await forgetWordsOf(item.ref, role, context);
       }
       position.cursor = page.next;
       await context.redis.set(positionKey, JSON.stringify(position), 'EX', POSITION_TTL_SECONDS);

@@ -120,7 +120,7 @@ export function registerWebhookRoute<S extends TSchema>(
       const { event } = preview;
       const ownLink =
         (event.kind === 'link.created' || event.kind === 'link.deleted') &&
-        (await deps.ownLinks?.recent(tracker, event.item.id, event.target.id, event.kind));
+        (await deps.ownLinks?.takeEcho(tracker, event.item.id, event.target.id, event.kind));
       if (event.actor.id === deps.selfId(tracker) || ownLink) {
         count('own_event');
         return reply.status(200).send({ ignored: 'caused by the service itself' });

@@ -72,7 +72,8 @@ export async function addLink(
 export async function removeLink(ctx: JiraContext, from: ItemRef, to: LinkTarget): Promise<boolean> {
   if (isJiraItem(to)) {
     const existing = await linksBetween(ctx, from, to.ref);
-    if (existing.length > 0) await ctx.ownLinks?.remember('jira', from.id, to.ref.id, 'link.deleted');
+    if (existing.length > 0)
+      await ctx.ownLinks?.remember('jira', from.id, to.ref.id, 'link.deleted', existing.length);
     for (const link of existing) {
       const linkId = link.id;
       if (linkId) await ctx.call('deleteIssueLink', () => ctx.cloud.issueLinks.deleteIssueLink({ linkId }));
