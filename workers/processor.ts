@@ -16,10 +16,17 @@ export interface ProcessorOptions {
   writeGuard: (job: Job) => WriteGuard;
 }
 
-/** The item a job is about, when it is about one: jobs carry the event that caused them. */
-function itemOf(data: unknown): string | undefined {
-  const item = (data as { event?: { item?: { tracker: string; id: string } } } | undefined)?.event?.item;
-  return item ? `${item.tracker}:${item.id}` : undefined;
+type Ref = { tracker: string; id: string };
+
+/**
+ * The items a job is about: jobs carry the event that caused them; a link event is about both ends (the handler
+ * learns which is the ticket only by reading them, and must not race the ticket's own jobs). Sorted, so two jobs
+ * that lock the same two items lock them in one order and cannot wait for each other.
+ */
+export function lockedItems(data: unknown): string[] {
+  const event = (data as { event?: { item?: Ref; target?: Ref } } | undefined)?.event;
+  const refs = [event?.item, event?.target].flatMap((ref) => (ref ? [`${ref.tracker}:${ref.id}`] : []));
+  return [...new Set(refs)].sort();
 }
 
 /**
@@ -33,9 +40,12 @@ export function createProcessor({ handlers, context, worker, withItemLock, write
     const handler = handlerOf(handlers, job.name);
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
     try {
-      const item = itemOf(job.data);
       const run = () => withWriteGuard(writeGuard(job), () => handler(job.data, ctx));
-      return await (item ? withItemLock(item, run) : run());
+      const locked = lockedItems(job.data).reduceRight<() => Promise<Record<string, unknown>>>(
+        (inner, item) => () => withItemLock(item, inner),
+        run,
+      );
+      return await locked();
     } catch (error) {
       if (error instanceof LockLostError) {
         ctx.log.warn(
