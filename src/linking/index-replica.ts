@@ -97,7 +97,7 @@ export function createIndexReplica(
   // The fields of each ticket's and each item's links, so a job finds them without scanning every link.
   const fieldsOfTicket = new Map<string, Set<string>>();
   const fieldsOfItem = new Map<string, Set<string>>();
-  const index = (fields: Map<string, Set<string>>, id: string, field: string, add: boolean) => {
+  const track = (fields: Map<string, Set<string>>, id: string, field: string, add: boolean) => {
     const set = fields.get(id) ?? new Set<string>();
     if (add) set.add(field);
     else set.delete(field);
@@ -109,8 +109,8 @@ export function createIndexReplica(
     const before = links.get(field);
     if (before) {
       current.index.removeLinked(docId(before.ticket), docId(before.item));
-      index(fieldsOfTicket, docId(before.ticket), field, false);
-      index(fieldsOfItem, docId(before.item), field, false);
+      track(fieldsOfTicket, docId(before.ticket), field, false);
+      track(fieldsOfItem, docId(before.item), field, false);
     }
     if (!link) {
       links.delete(field);
@@ -118,8 +118,8 @@ export function createIndexReplica(
     }
     links.set(field, link);
     current.index.upsertLinked(toLinkedTicket(link));
-    index(fieldsOfTicket, docId(link.ticket), field, true);
-    index(fieldsOfItem, docId(link.item), field, true);
+    track(fieldsOfTicket, docId(link.ticket), field, true);
+    track(fieldsOfItem, docId(link.item), field, true);
   }
 
   const items = createReplica(

@@ -154,8 +154,8 @@ export function createReplica(
       if (entries.length === 0) return true;
       if (versionOf(entries[0]![0]) !== version + 1) return false;
       for (const [id, flat] of entries) {
-        // The link index's log once named no part (`op`, `f`, `d`): such entries are its docs hash's, its first.
-        const { p = parts[0], f, d } = fieldsOf(flat);
+        // The link index's log once named no part (`op`, `f`, `d`): such entries are its only hash's.
+        const { p = parts.length === 1 ? parts[0] : undefined, f, d } = fieldsOf(flat);
         if (p !== undefined && f !== undefined) target.apply(p, f, d);
         version = versionOf(id);
         generation += 1;

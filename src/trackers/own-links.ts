@@ -1,9 +1,8 @@
 import type { TrackerName } from '../domain/events.ts';
+import type { RedisClient } from '../queue/connection.ts';
 
 /** What the service did to the pair: only the echo of that is its own; the opposite is a person's correction. */
 export type OwnLinkChange = 'link.created' | 'link.deleted';
-
-import type { RedisClient } from '../queue/connection.ts';
 
 /**
  * Links the service just made or removed. Jira's `issuelink_*` deliveries name no actor, so the service cannot tell

@@ -37,8 +37,8 @@ export function sameItem(a: ItemRef, b: ItemRef): boolean {
 }
 
 /**
- * Keeps the index equal to what the tracker says now: backlog items in, everything else (and the deleted) out.
- * A deleted ticket's words leave too: they were customer-written and kept only for as long as its links.
+ * Keeps the index equal to what the tracker says now: backlog items in, everything else (and the deleted) out,
+ * with the customers' words that no longer stand for a link (`forgetWordsOf`).
  */
 export async function indexItem(ref: ItemRef, context: JobContext) {
   const { index } = linkingState(context);
