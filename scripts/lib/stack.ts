@@ -39,6 +39,7 @@ export interface Stack {
       | 'move-card'
       | 'edit-desc'
       | 'add-attachment'
+      | 'delete-attachment'
       | 'add-checklist'
       | 'add-check-item'
       | 'check-item',

@@ -13,5 +13,5 @@ export {
   toIndexedItem,
   toIndexedLink,
 } from './indexed-item.ts';
-export { createLinkRecords, type LinkRecord, type LinkRecords, linkedTicketCount } from './link-records.ts';
+export { createLinkRecords, type LinkRecord, type LinkRecords } from './link-records.ts';
 export { createResolutions, type Resolutions } from './resolutions.ts';

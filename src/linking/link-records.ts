@@ -2,19 +2,22 @@ import type { ItemRef } from '../domain/events.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import { docId } from './indexed-item.ts';
 
-/** How a link the service knows of came about: shown in comments and kept for the audit of a link. */
+/**
+ * How a link the service knows of came about: made automatically, by a command (`/link`, the console), or by a
+ * person in the tracker (found when the ticket's job ran). Shown in the console, kept for the audit of a link.
+ */
 export interface LinkRecord {
   ticket: ItemRef;
   item: ItemRef;
-  how: 'auto' | 'command';
+  how: 'auto' | 'command' | 'tracker';
   confidence?: number;
   at: string;
 }
 
 /**
- * The links the service made (or was told of by `/link`), both ways: item → tickets answers "whom to tell when
- * this ships" (also across trackers, where the item itself holds no link back) and is the reach count scoring
- * reads; ticket → items answers "is this ticket linked already".
+ * The links the service knows of, both ways: item → tickets answers "whom to tell when this ships" (also across
+ * trackers, where the item itself holds no link back); ticket → items answers "is this ticket linked already",
+ * and which links a person has removed in the tracker since.
  */
 export interface LinkRecords {
   add(record: LinkRecord): Promise<void>;
@@ -66,13 +69,4 @@ export function createLinkRecords(redis: RedisClient, keyPrefix: string): LinkRe
     itemsOf: (ticket) => read(itemsKey(ticket)),
     rejectedFor: async (ticket) => new Set(await redis.smembers(rejectedKey(ticket))),
   };
-}
-
-/** Tickets linked to an item through the service: the reach signal for scoring. */
-export async function linkedTicketCount(
-  redis: RedisClient,
-  keyPrefix: string,
-  item: Pick<ItemRef, 'tracker' | 'id'>,
-): Promise<number> {
-  return redis.hlen(linkKey(keyPrefix, 'tickets', item));
 }

@@ -219,4 +219,27 @@ describe('ticket linking on Jira', () => {
     const comment = await linkComment(third);
     expect(comment).not.toContain('APP-8');
   });
+
+  it('takes the removal of its automatic link in Jira as an unlink: says so, and no longer tells that ticket', async () => {
+    const linkComment = (key: string) => text(botComments(key, 'link')[0]?.body ?? '');
+    const wrong = ticket(
+      'Invoices cannot be exported as PDF',
+      'I need my invoices as PDF files for the accountant but the invoices PDF export does nothing.',
+    );
+    await waitFor(() => linked(wrong, 'APP-4'));
+    stack.jira.act.unlink({ as: 'ada', from: wrong, to: 'APP-4' });
+    await waitFor(() => linkComment(wrong).includes('was removed in the tracker'));
+    expect(linkComment(wrong)).not.toContain('/link APP-4');
+
+    const right = ticket('PDF export', 'Please let me download my invoices as PDF.');
+    await command(right, '/link APP-4');
+    const notices = (key: string) =>
+      stack.jira.state.comments.filter(
+        (c) => c.issueId === issue(key).id && text(c.body).includes('of APP-4'),
+      );
+    stack.jira.act.transition({ as: 'ada', issue: 'APP-4', to: 'In Progress' });
+    stack.jira.act.transition({ as: 'ada', issue: 'APP-4', to: 'Done' });
+    await waitFor(() => notices(right).length === 1);
+    expect(notices(wrong)).toEqual([]);
+  });
 });

@@ -163,6 +163,28 @@ describe('ticket linking on Trello', () => {
     expect(String(comment!.data.text)).toContain(pdf.shortLink);
     expect(String(comment!.data.text)).toContain(`worded like ${first.shortLink}, already linked to it`);
   }, 45_000);
+
+  it('takes a link a person removes from a support card as an unlink: the backlog card loses its link back', async () => {
+    const darkMode = backlogCards[1]!;
+    const wrong = await card(
+      'Tickets',
+      'Dark mode on the settings page',
+      'Please offer a dark theme toggle on the settings page.',
+    );
+    const linkOn = (cardId: string, shortLink: string) =>
+      attachments(cardId).find((a) => a.url.includes(shortLink));
+    await waitFor(() => linkOn(wrong.id, darkMode.shortLink) && linkOn(darkMode.id, wrong.shortLink), 30_000);
+
+    await stack.trelloAct('delete-attachment', {
+      cardId: wrong.id,
+      attachmentId: linkOn(wrong.id, darkMode.shortLink)!.id,
+    });
+    await waitFor(() => linkOn(darkMode.id, wrong.shortLink) === undefined, 20_000);
+    const text = () => String(comments(wrong.id, 'link')[0]?.data.text);
+    await waitFor(() => text().includes('was removed in the tracker'));
+    expect(text()).not.toContain(`/link ${darkMode.shortLink}`);
+    expect(linkOn(wrong.id, darkMode.shortLink)).toBeUndefined();
+  }, 45_000);
 });
 
 /** Waits until `count` notify-resolution jobs have finished: each list move of the backlog card causes one. */

@@ -297,8 +297,9 @@ describe('linking use cases', () => {
 
     item('HELP-5').links = [];
     expect(await link('link.deleted', 'HELP-5', 'APP-3')).toEqual({
-      'HELP-5': { linkedTo: [], wordsForgotten: 1 },
+      'HELP-5': { suggested: [], comment: 'created', unlinkedInTracker: ['APP-3'] },
     });
+    expect(linkComment('HELP-5')).toContain('The link to APP-3 was removed in the tracker');
     expect(await matchedForHelp6()).toBe('nothing');
     expect(await link('link.created', 'APP-1', 'APP-2')).toEqual({
       skipped: 'no support ticket at either end',
@@ -346,11 +347,11 @@ describe('linking use cases', () => {
     item('HELP-6').links = [];
 
     help5.links = [];
-    expect(await matchTicket(help5.ref, live)).toMatchObject({ wordsForgotten: 1 });
+    expect(await matchTicket(help5.ref, live)).toMatchObject({ unlinkedInTracker: ['APP-3'] });
     expect(await matchedForHelp6()).toBe('nothing');
   });
 
-  it("stops teaching a /link's words once a person removes the link in the tracker, unless the tracker cannot show it", async () => {
+  it('forgets a /link a person removes in the tracker, with the link back from a card; the ticket keeps the rest', async () => {
     await customersWordItDifferently();
     const help5 = item('HELP-5');
     await linkTicket(help5, summaryOfItem(item('APP-3')), context, { how: 'command' });
@@ -359,16 +360,89 @@ describe('linking use cases', () => {
       ref: { tracker: 'trello', id: 'card-1', key: 'Ab12Cd34' },
       container: board,
     });
+    const other = memoryItem('other', {
+      ref: { tracker: 'trello', id: 'card-2', key: 'Ef56Gh78' },
+      container: board,
+    });
     tracker.items.set('card-1', card);
-    await indexItem(card.ref, context);
-    await linkTicket(help5, summaryOfItem(card), context, { how: 'command' });
-    expect((await wordsOf('HELP-5')).sort()).toEqual(['APP-3', 'Ab12Cd34']);
+    tracker.items.set('card-2', other);
+    for (const indexed of [card, other]) {
+      await indexItem(indexed.ref, context);
+      await linkTicket(help5, summaryOfItem(indexed), context, { how: 'command' });
+    }
+    expect((await wordsOf('HELP-5')).sort()).toEqual(['APP-3', 'Ab12Cd34', 'Ef56Gh78']);
+    expect(card.links.map((link) => link.target.kind === 'item' && link.target.ref.key)).toEqual(['HELP-5']);
 
-    // Jira shows neither link any more: the issue link was removed by a person; a Trello card is a remote link,
-    // which a Jira issue's links do not show, so only the service's record says it stands.
+    // A person removes the issue link to APP-3 and the remote link to the first card; the second stays.
+    help5.links = help5.links.filter(
+      (link) => link.target.kind === 'item' && link.target.ref.key === 'Ef56Gh78',
+    );
+    expect(await matchTicket(help5.ref, context)).toEqual({
+      skipped: 'already linked',
+      unlinkedInTracker: ['APP-3', 'Ab12Cd34'],
+    });
+    expect(await wordsOf('HELP-5')).toEqual(['Ef56Gh78']);
+    expect(card.links).toEqual([]);
+    expect(other.links).toHaveLength(1);
+    expect(linkComment('HELP-5')).toBe(
+      'The link to APP-3 and Ab12Cd34 was removed in the tracker; the service no longer links this ticket automatically.\nStill linked to Ef56Gh78; support hears here when it is resolved.',
+    );
+    expect(await matchTicket(help5.ref, context)).toEqual({ skipped: 'already linked' });
+  });
+
+  it('takes an automatic link a person removes in the tracker as an /unlink: no notice, no new guess; re-made by hand it teaches', async () => {
+    await customersWordItDifferently();
+    const help5 = item('HELP-5');
+    await linkTicket(help5, summaryOfItem(item('APP-3')), context, { how: 'auto', confidence: 0.8 });
+    expect(await wordsOf('HELP-5')).toEqual([]);
+
     help5.links = [];
-    expect(await matchTicket(help5.ref, context)).toEqual({ skipped: 'already linked', wordsForgotten: 1 });
-    expect(await wordsOf('HELP-5')).toEqual(['Ab12Cd34']);
+    expect(await matchTicket(help5.ref, context)).toMatchObject({ unlinkedInTracker: ['APP-3'] });
+    expect(linkComment('HELP-5')).toContain('The link to APP-3 was removed in the tracker');
+    item('APP-3').status = { name: 'Done', category: 'done' };
+    expect(await notifyResolution(item('APP-3').ref, context)).toEqual({ resolution: 1, notified: [] });
+    item('APP-3').status = { name: 'To Do', category: 'todo' };
+    await notifyResolution(item('APP-3').ref, context);
+
+    // The person links the same item again by hand: now it is theirs, and it teaches.
+    help5.links.push({
+      target: { kind: 'item', ref: item('APP-3').ref, url: item('APP-3').url, title: 'APP-3' },
+      type: 'Relates',
+      direction: 'outward',
+    });
+    expect(await matchTicket(help5.ref, context)).toEqual({ skipped: 'already linked', wordsRefreshed: 1 });
+    expect(await wordsOf('HELP-5')).toEqual(['APP-3']);
+    item('APP-3').status = { name: 'Done', category: 'done' };
+    expect(await notifyResolution(item('APP-3').ref, context)).toEqual({
+      resolution: 2,
+      notified: ['HELP-5'],
+    });
+  });
+
+  it('does not take a link recorded while the ticket was read for one a person removed', async () => {
+    await customersWordItDifferently();
+    const help5 = item('HELP-5');
+    const read = tracker.getItem.bind(tracker);
+    // The tracker answers with the ticket as it was, while a /link on the item lands meanwhile.
+    tracker.getItem = async (ref) => {
+      const before = await read(ref);
+      tracker.getItem = read;
+      await linkTicket(await read(ref), summaryOfItem(item('APP-3')), context, { how: 'command' });
+      return before;
+    };
+    expect(await matchTicket(help5.ref, context)).toEqual({ skipped: 'already linked' });
+    expect(await matchTicket(help5.ref, context)).toEqual({ skipped: 'already linked' });
+    expect(help5.links.map((link) => link.target.kind === 'item' && link.target.ref.key)).toEqual(['APP-3']);
+    expect(await wordsOf('HELP-5')).toEqual(['APP-3']);
+  });
+
+  it('after a person unlinked a ticket, suggests even a confident match instead of linking it', async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    await linkTicket(item('HELP-1'), summaryOfItem(item('APP-2')), context, { how: 'command' });
+    await unlinkTicket(item('HELP-1'), summaryOfItem(item('APP-2')), context);
+
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ suggested: ['APP-1'] });
+    expect(item('HELP-1').links).toEqual([]);
   });
 
   it('forgets the words a deleted item was taught, and those a ticket taught once it leaves support', async () => {

@@ -46,18 +46,40 @@ export function autoLinkComment(candidate: Candidate, rules: LinkingRules): Doc 
       `Why: the ticket ${why(candidate)} (links are made automatically from ${percent(rules.autoLinkThreshold)}).`,
     ),
     paragraph(
-      'Wrong item? Comment ',
+      'Wrong item? Remove the link, or comment ',
       code(`/unlink ${candidate.item.ref.key}`),
-      ', then ',
+      '; then ',
       code('/link KEY'),
-      '.',
+      ' the right one.',
     ),
   );
 }
 
-export function suggestionsComment(candidates: readonly Candidate[]): Doc {
+/** `APP-1`, `APP-1 and APP-2`, `APP-1, APP-2 and APP-3`, each as code. */
+function keys(list: readonly string[]): InlineInput[] {
+  return list.flatMap((key, index) => [
+    ...(index === 0 ? [] : [index === list.length - 1 ? ' and ' : ', ']),
+    code(key),
+  ]);
+}
+
+/** Says which links a person removed in the tracker, so the comment no longer calls them linked. */
+function removedNote(removed: readonly string[]): Block[] {
+  if (removed.length === 0) return [];
+  return [
+    paragraph(
+      'The link to ',
+      ...keys(removed),
+      ' was removed in the tracker; the service no longer links this ticket automatically.',
+    ),
+  ];
+}
+
+/** `removed`: keys of the items whose link a person just removed in the tracker. */
+export function suggestionsComment(candidates: readonly Candidate[], removed: readonly string[] = []): Doc {
   if (candidates.length === 0) {
     return doc(
+      ...removedNote(removed),
       paragraph(
         'No backlog item matches this ticket yet. Link one by hand: ',
         code('/link KEY-or-card-URL'),
@@ -66,9 +88,17 @@ export function suggestionsComment(candidates: readonly Candidate[]): Doc {
     );
   }
   return doc(
-    paragraph('This ticket may be about one of these backlog items; none is a confident match.'),
+    ...removedNote(removed),
+    paragraph('This ticket may be about one of these backlog items; a person decides.'),
     paragraph('To link one, comment its ', code('/link'), ' line:'),
     candidateLines(candidates),
+  );
+}
+
+export function linkRemovedComment(removed: readonly string[], linked: readonly string[]): Doc {
+  return doc(
+    ...removedNote(removed),
+    paragraph('Still linked to ', ...keys(linked), '; support hears here when it is resolved.'),
   );
 }
 

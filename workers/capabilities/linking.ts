@@ -15,7 +15,13 @@ import type { LinkRecord } from '../../src/linking/link-records.ts';
 import { classifyContainer, type ItemRole } from '../../src/rules/scope-rules.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
-import { autoLinkComment, customerNotice, resolvedNotice, suggestionsComment } from './linking-comments.ts';
+import {
+  autoLinkComment,
+  customerNotice,
+  linkRemovedComment,
+  resolvedNotice,
+  suggestionsComment,
+} from './linking-comments.ts';
 import { indexReplica, linkingState } from './linking-index.ts';
 import { readModelOf } from './read-model.ts';
 import { applyScore, isBacklog, readItem } from './scoring.ts';
@@ -74,17 +80,23 @@ export async function forgetWordsOf(ref: ItemRef, role: ItemRole | undefined, co
  * destination, not which is the ticket) has its words follow its links as they are now.
  */
 export async function learnLink(event: LinkEvent, context: JobContext) {
-  const ends = await Promise.all([readItem(event.item, context), readItem(event.target, context)]);
+  const ends = await Promise.all([readTicket(event.item, context), readTicket(event.target, context)]);
   const tickets = ends.filter(
-    (end): end is TrackerItem => end !== undefined && roleOf(end, context) === 'support',
+    (end): end is TicketRead => end !== undefined && roleOf(end.ticket, context) === 'support',
   );
   if (tickets.length === 0) return { skipped: 'no support ticket at either end' };
-  const followed: Record<string, Record<string, unknown>> = {};
-  for (const ticket of tickets) {
-    const { linked, words } = await followLinks(ticket, context);
-    followed[ticket.ref.key] = { linkedTo: linked.map((item) => item.key), ...words };
+  const results: Record<string, Record<string, unknown>> = {};
+  for (const { ticket, recordedBefore } of tickets) {
+    const followed = await followLinks(ticket, context, recordedBefore);
+    const linkedTo = followed.linked.map((item) => item.key);
+    results[ticket.ref.key] =
+      followed.unlinkedInTracker.length === 0
+        ? { linkedTo, ...followed.words }
+        : followed.linked.length > 0
+          ? { linkedTo, ...(await stillLinked(ticket, followed, context)) }
+          : await offerMatches(ticket, followed, context);
   }
-  return followed;
+  return results;
 }
 
 /** Reach is counted from the item's links by scoring; a link the service makes raises no event it would see. */
@@ -129,19 +141,69 @@ export async function unlinkTicket(ticket: TrackerItem, item: ItemSummary, conte
   const removed = await context
     .tracker(ticket.ref.tracker)
     .removeLink(ticket.ref, { kind: 'item', ref: item.ref, url: item.url, title: item.title });
+  return (await forgetLink(ticket, item.ref, context)) || removed;
+}
+
+/**
+ * All that a link meant besides the ticket's own link in the tracker: the item's link back (across trackers and
+ * between cards), the record (the item is not offered to the ticket again), the words it taught, the console's
+ * inbox and the item's score.
+ */
+async function forgetLink(ticket: TrackerItem, item: ItemRef, context: JobContext): Promise<boolean> {
   let removedBack = false;
-  if (ticket.ref.tracker !== 'jira' || item.ref.tracker !== 'jira') {
-    removedBack = await context
-      .tracker(item.ref.tracker)
-      .removeLink(item.ref, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title });
+  if (ticket.ref.tracker !== 'jira' || item.tracker !== 'jira') {
+    try {
+      removedBack = await context
+        .tracker(item.tracker)
+        .removeLink(item, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title });
+    } catch (error) {
+      // A deleted item took its link back along; the rest must still be forgotten.
+      if (!(error instanceof TrackerError && error.kind === 'notFound')) throw error;
+    }
   }
   const { records, index } = linkingState(context);
-  const forgotten = !context.dryRun && (await records.remove(ticket.ref, item.ref));
-  if (!context.dryRun) await index.deleteLinked(ticket.ref, item.ref);
+  const forgotten = !context.dryRun && (await records.remove(ticket.ref, item));
+  if (!context.dryRun) await index.deleteLinked(ticket.ref, item);
   const stillLinked = (await records.itemsOf(ticket.ref)).length > 0;
-  await readModelOf(context).ticketUnlinked(ticket, item.ref, stillLinked);
-  await rescore(item.ref, context);
-  return removed || removedBack || forgotten;
+  await readModelOf(context).ticketUnlinked(ticket, item, stillLinked);
+  await rescore(item, context);
+  return removedBack || forgotten;
+}
+
+/** A ticket as its tracker shows it now, with the links the service had recorded for it before that read. */
+interface TicketRead {
+  ticket: TrackerItem;
+  recordedBefore: readonly LinkRecord[];
+}
+
+/**
+ * Records first: the service makes a link in the tracker before it records it, so a link recorded before the read
+ * is one the read must show, unless someone removed it since (see `removedInTracker`).
+ */
+async function readTicket(ref: ItemRef, context: JobContext): Promise<TicketRead | undefined> {
+  const recordedBefore = await linkingState(context).records.itemsOf(ref);
+  const ticket = await readItem(ref, context);
+  return ticket && { ticket, recordedBefore };
+}
+
+/** Whether the ticket holds a link to the item in its tracker (a Jira issue or remote link, a Trello attachment). */
+const holdsLinkTo = (ticket: TrackerItem, item: ItemRef) =>
+  ticket.links.some((link) => link.target.kind === 'item' && sameItem(link.target.ref, item));
+
+/**
+ * Recorded links a person removed in the tracker: recorded before the ticket was read (and still recorded), yet
+ * the ticket no longer holds them. A link recorded during the read is left for the ticket's next job to judge.
+ */
+function removedInTracker(
+  ticket: TrackerItem,
+  recordedBefore: readonly LinkRecord[],
+  recordedNow: readonly LinkRecord[],
+): LinkRecord[] {
+  return recordedNow.filter(
+    (record) =>
+      recordedBefore.some((before) => sameItem(before.item, record.item)) &&
+      !holdsLinkTo(ticket, record.item),
+  );
 }
 
 /** The ticket's links: those the service recorded, and the indexed items its links in the tracker name. */
@@ -169,22 +231,25 @@ export async function linkedItems(ticket: TrackerItem, context: JobContext): Pro
 
 /**
  * Items whose evidence the ticket's words should be: its links in the tracker, which a person may have added or
- * removed whoever made them, and the service's `/link`s the ticket's tracker cannot show (a Jira ticket's link
- * to a Trello card is a remote link); never the service's automatic links, which would feed on themselves.
+ * removed whoever made them, and the service's `/link`s the read of the ticket cannot show: those a listing
+ * misses (a Jira search returns no remote links, which is how a Jira ticket links to a Trello card) and those
+ * recorded while the ticket was read. Never the service's automatic links, which would feed on themselves.
  */
 function teachingLinks(
   ticket: TrackerItem,
   recorded: readonly LinkRecord[],
   inTracker: readonly ItemRef[],
   replica: IndexReplica,
+  recordedBefore: readonly LinkRecord[] | undefined,
 ) {
   const automatic = recorded.filter((record) => record.how === 'auto').map((record) => record.item);
   const unseen = recorded.filter(
     (record) =>
       record.how !== 'auto' &&
-      ticket.ref.tracker === 'jira' &&
-      record.item.tracker !== 'jira' &&
-      replica.find(record.item) !== undefined,
+      replica.find(record.item) !== undefined &&
+      (recordedBefore
+        ? !recordedBefore.some((before) => sameItem(before.item, record.item))
+        : ticket.ref.tracker === 'jira' && record.item.tracker !== 'jira'),
   );
   return union(unseen, inTracker).filter((ref) => !automatic.some((item) => sameItem(item, ref)));
 }
@@ -206,16 +271,32 @@ export function candidatesFor(
 }
 
 /**
- * Whenever a ticket's job runs (or a backfill reads it), its words stand for exactly the items it is linked to
- * now: an edit teaches what it says now, a link a person added in the tracker teaches, one they removed stops
- * teaching, and a link recorded before its words were stored (a crash between the two writes) gets them.
- * Unchanged words cost no write to any reader; a ticket without links or words costs no write at all.
+ * Whenever a ticket's job runs (or a backfill reads it), the service's view of its links becomes what the tracker
+ * shows: a link a person made there is recorded (`how: 'tracker'`), one a person removed there is forgotten as an
+ * `/unlink` would (given the records read before the ticket: `readTicket`), and its words stand for exactly the
+ * items it is linked to now: an edit teaches what it says now, and a link recorded before its words were stored
+ * (a crash between the two writes) gets them. Unchanged links and words cost no write.
  */
-export async function followLinks(ticket: TrackerItem, context: JobContext) {
-  const { recorded, inTracker } = await linksOf(ticket, context);
+export async function followLinks(
+  ticket: TrackerItem,
+  context: JobContext,
+  recordedBefore?: readonly LinkRecord[],
+) {
+  const { recorded: recordedNow, inTracker } = await linksOf(ticket, context);
+  const removed = recordedBefore ? removedInTracker(ticket, recordedBefore, recordedNow) : [];
+  const recorded = recordedNow.filter((record) => !removed.includes(record));
   const linked = union(recorded, inTracker);
-  const teaching = teachingLinks(ticket, recorded, inTracker, indexReplica(context));
-  if (context.dryRun) return { linked, teaching, words: {} };
+  const teaching = teachingLinks(ticket, recorded, inTracker, indexReplica(context), recordedBefore);
+  const unlinkedInTracker = removed.map((record) => record.item.key).sort();
+  if (!context.dryRun) {
+    const { records } = linkingState(context);
+    const at = context.now().toISOString();
+    for (const item of inTracker)
+      if (!recorded.some((record) => sameItem(record.item, item)))
+        await records.add({ ticket: ticket.ref, item, how: 'tracker', at });
+  }
+  for (const record of removed) await forgetLink(ticket, record.item, context);
+  if (context.dryRun) return { linked, teaching, unlinkedInTracker, words: {} };
   const { index } = linkingState(context);
   let refreshed = 0;
   for (const item of teaching) if (await index.putLinked(toIndexedLink(ticket, item))) refreshed += 1;
@@ -225,26 +306,50 @@ export async function followLinks(ticket: TrackerItem, context: JobContext) {
     if (await index.deleteLinked(ticket.ref, item)) forgotten += 1;
   }
   const words = {
+    ...(unlinkedInTracker.length > 0 && { unlinkedInTracker }),
     ...(refreshed > 0 && { wordsRefreshed: refreshed }),
     ...(forgotten > 0 && { wordsForgotten: forgotten }),
   };
-  return { linked, teaching, words };
+  return { linked, teaching, unlinkedInTracker, words };
 }
+
+type Followed = Awaited<ReturnType<typeof followLinks>>;
 
 /** A new (or edited, still unlinked) support ticket: link the confident match, else offer candidates. */
 export async function matchTicket(ref: ItemRef, context: JobContext) {
-  const ticket = await readItem(ref, context);
-  if (!ticket || roleOf(ticket, context) !== 'support') return { skipped: 'not a support ticket' };
-  const { linked, words } = await followLinks(ticket, context);
-  if (linked.length > 0) {
-    await readModelOf(context).ticketLinked(ticket);
-    return { skipped: 'already linked', ...words };
-  }
+  const read = await readTicket(ref, context);
+  if (!read || roleOf(read.ticket, context) !== 'support') return { skipped: 'not a support ticket' };
+  const followed = await followLinks(read.ticket, context, read.recordedBefore);
+  return followed.linked.length > 0
+    ? stillLinked(read.ticket, followed, context)
+    : offerMatches(read.ticket, followed, context);
+}
+
+/** A linked ticket; if a person removed one of its links, its link comment no longer names that one as linked. */
+async function stillLinked(ticket: TrackerItem, followed: Followed, context: JobContext) {
+  await readModelOf(context).ticketLinked(ticket);
+  if (followed.unlinkedInTracker.length > 0)
+    await context.tracker(ticket.ref.tracker).upsertComment(
+      ticket.ref,
+      LINK_COMMENT,
+      linkRemovedComment(
+        followed.unlinkedInTracker,
+        followed.linked.map((item) => item.key),
+      ),
+    );
+  return { skipped: 'already linked', ...followed.words };
+}
+
+/**
+ * Links the confident match, else offers candidates; never an item a person unlinked from the ticket, and only
+ * suggestions once a person has unlinked any: the service does not overrule them with its next guess.
+ */
+async function offerMatches(ticket: TrackerItem, followed: Followed, context: JobContext) {
   const rules = context.rules().linking;
   const rejected = await linkingState(context).records.rejectedFor(ticket.ref);
   const candidates = (await candidatesFor(ticket, rules, context)).filter((c) => !rejected.has(c.id));
   const byId = new Map<string, Candidate>(candidates.map((candidate) => [candidate.id, candidate]));
-  const decision = splitSuggestions(candidates, rules);
+  const decision = splitSuggestions(candidates, rules, { autoLink: rejected.size === 0 });
   const tracker = context.tracker(ticket.ref.tracker);
   const best = decision.autoLink && byId.get(decision.autoLink.id);
   const customer = ticketEvidence(ticket, context.rules().scoring).customerId;
@@ -255,12 +360,16 @@ export async function matchTicket(ref: ItemRef, context: JobContext) {
     return { linked: best.item.ref.key, confidence: best.confidence, comment: comment.action };
   }
   const suggestions = decision.suggestions.flatMap((match) => byId.get(match.id) ?? []);
-  const comment = await tracker.upsertComment(ticket.ref, LINK_COMMENT, suggestionsComment(suggestions));
+  const comment = await tracker.upsertComment(
+    ticket.ref,
+    LINK_COMMENT,
+    suggestionsComment(suggestions, followed.unlinkedInTracker),
+  );
   await readModelOf(context).suggested(ticket, customer, suggestions);
   return {
     suggested: suggestions.map((candidate) => candidate.item.ref.key),
     comment: comment.action,
-    ...words,
+    ...followed.words,
   };
 }
 

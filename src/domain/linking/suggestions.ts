@@ -8,8 +8,17 @@ export interface LinkDecision {
   suggestions: Match[];
 }
 
-/** Applies the rules to ranked matches: auto-link the top one above threshold, suggest the rest. */
-export function splitSuggestions(matches: readonly Match[], rules: LinkingRules): LinkDecision {
+/**
+ * Applies the rules to ranked matches: auto-link the top one above threshold, suggest the rest. With
+ * `autoLink: false` (a person removed a link of the ticket before: the service no longer decides for them) the
+ * best matches are all suggestions, the confident ones first.
+ */
+export function splitSuggestions(
+  matches: readonly Match[],
+  rules: LinkingRules,
+  options: { autoLink: boolean } = { autoLink: true },
+): LinkDecision {
+  if (!options.autoLink) return { autoLink: undefined, suggestions: matches.slice(0, rules.suggestionCount) };
   const [top] = matches;
   const autoLink = top !== undefined && top.confidence >= rules.autoLinkThreshold ? top : undefined;
   const rest = autoLink === undefined ? matches : matches.slice(1);

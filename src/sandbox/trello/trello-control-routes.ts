@@ -205,4 +205,11 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
       ),
     };
   });
+  app.post<{ Body: Body }>('/act/delete-attachment', async (request, reply) => {
+    const card = cardOf(request.body);
+    const attachment = store.attachments.get(request.body.attachmentId ?? '');
+    if (!card || attachment?.idCard !== card.id) return bad(reply, 'unknown card or attachment');
+    model.deleteAttachment(actor(request.body), card, attachment.id);
+    return { ok: true };
+  });
 }

@@ -51,6 +51,14 @@ describe('splitSuggestions', () => {
     const decision = splitSuggestions([match('a', 0.9), match('b', 0.8), match('c', 0.1)], rules);
     expect(decision.suggestions.map((m) => m.id)).toEqual(['c']);
   });
+
+  it('only suggests, confident matches first, once a person has removed a link of the ticket', () => {
+    const decision = splitSuggestions([match('a', 0.9), match('b', 0.8), match('c', 0.1)], rules, {
+      autoLink: false,
+    });
+    expect(decision.autoLink).toBeUndefined();
+    expect(decision.suggestions.map((m) => m.id)).toEqual(['a', 'b']);
+  });
 });
 
 describe('splitSuggestions at the threshold', () => {
