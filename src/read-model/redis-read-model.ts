@@ -28,6 +28,7 @@ import type {
   ReadModel,
   SprintRecord,
   SuggestionState,
+  SuggestionView,
   TriageTicket,
   WeekShare,
 } from './read-model.ts';
@@ -75,6 +76,13 @@ function safeDoc(document: Doc): Doc {
       }
     }),
   };
+}
+
+/** A suggestion's `via` as stored: earlier releases kept the key alone, which stays text without an address. */
+function viaOf(stored: NonNullable<StoredSuggestion['via']>): NonNullable<SuggestionView['via']> {
+  if (typeof stored === 'string') return { key: stored };
+  const url = safeUrl(stored.url);
+  return { key: stored.key, ...(url ? { url } : {}) };
 }
 
 function mondaysBack(now: Date, count: number): string[] {
@@ -288,7 +296,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
             item: briefOf({ ...suggestion.item, url: suggestion.item.url ?? '' }),
             confidence: suggestion.confidence,
             sharedTerms: suggestion.sharedTerms,
-            ...(suggestion.via ? { via: suggestion.via } : {}),
+            ...(suggestion.via ? { via: viaOf(suggestion.via) } : {}),
             state: (fields[`s:${docId(suggestion.item)}`] as SuggestionState | undefined) ?? 'pending',
           })),
         });

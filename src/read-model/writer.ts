@@ -6,7 +6,7 @@ import type { RedisClient } from '../queue/connection.ts';
 import { createReplicatedWriter, type ReplicatedWriter } from '../queue/replicated-hashes.ts';
 import type { TrackerItem } from '../trackers/tracker.ts';
 import { ITEM_PARTS, type ReadModelKeys, readModelKeys } from './keys.ts';
-import type { BoardView, SprintRecord } from './read-model.ts';
+import type { BoardView, SprintRecord, SuggestionView } from './read-model.ts';
 import {
   type AcceptanceDetail,
   type AcceptancePart,
@@ -89,8 +89,8 @@ export interface StoredSuggestion {
   item: { tracker: TrackerName; id: string; key: string; title: string; url?: string };
   confidence: number;
   sharedTerms: string[];
-  /** Key of the earlier linked ticket whose words the item matched through. */
-  via?: string;
+  /** The earlier linked ticket whose words the item matched through; its key alone when stored by earlier releases. */
+  via?: SuggestionView['via'] | string;
 }
 
 /**
@@ -251,6 +251,8 @@ export function createReadModelWriter(
     async suggested(ticket, customer, candidates) {
       const suggestions: StoredSuggestion[] = candidates.map((candidate) => {
         const url = safeUrl(candidate.item.url);
+        const via = candidate.viaTicket;
+        const viaUrl = safeUrl(via?.url);
         return {
           item: {
             tracker: candidate.item.ref.tracker,
@@ -261,7 +263,7 @@ export function createReadModelWriter(
           },
           confidence: candidate.confidence,
           sharedTerms: candidate.sharedTerms,
-          ...(candidate.viaTicket ? { via: candidate.viaTicket.key } : {}),
+          ...(via ? { via: { key: via.key, ...(viaUrl ? { url: viaUrl } : {}) } } : {}),
         };
       });
       await updateTicket(ticket.ref, {
