@@ -32,7 +32,7 @@ import type {
   TriageTicket,
   WeekShare,
 } from './read-model.ts';
-import { type AcceptanceDetail, briefOf, docId, safeUrl, weekOf } from './records.ts';
+import { type AcceptanceDetail, briefOf, docId, keyLink, safeUrl, weekOf } from './records.ts';
 import type { SprintStart, StoredSuggestion, TicketInfo } from './writer.ts';
 
 export interface RedisReadModelOptions {
@@ -80,9 +80,7 @@ function safeDoc(document: Doc): Doc {
 
 /** A suggestion's `via` as stored: earlier releases kept the key alone, which stays text without an address. */
 function viaOf(stored: NonNullable<StoredSuggestion['via']>): NonNullable<SuggestionView['via']> {
-  if (typeof stored === 'string') return { key: stored };
-  const url = safeUrl(stored.url);
-  return { key: stored.key, ...(url ? { url } : {}) };
+  return typeof stored === 'string' ? { key: stored } : keyLink(stored);
 }
 
 function mondaysBack(now: Date, count: number): string[] {

@@ -12,6 +12,7 @@ import {
   type AcceptancePart,
   containerIdOf,
   docId,
+  keyLink,
   type ScorePart,
   safeUrl,
   scorePartOf,
@@ -251,8 +252,6 @@ export function createReadModelWriter(
     async suggested(ticket, customer, candidates) {
       const suggestions: StoredSuggestion[] = candidates.map((candidate) => {
         const url = safeUrl(candidate.item.url);
-        const via = candidate.viaTicket;
-        const viaUrl = safeUrl(via?.url);
         return {
           item: {
             tracker: candidate.item.ref.tracker,
@@ -263,7 +262,7 @@ export function createReadModelWriter(
           },
           confidence: candidate.confidence,
           sharedTerms: candidate.sharedTerms,
-          ...(via ? { via: { key: via.key, ...(viaUrl ? { url: viaUrl } : {}) } } : {}),
+          ...(candidate.viaTicket ? { via: keyLink(candidate.viaTicket) } : {}),
         };
       });
       await updateTicket(ticket.ref, {
