@@ -17,14 +17,15 @@ import {
   type ItemSummary,
   linkedField,
   summaryOf,
+  type TeachingTicket,
   toLinkDoc,
   toLinkedTicket,
 } from './indexed-item.ts';
 
 export interface Candidate extends Match {
   item: ItemSummary;
-  /** The linked ticket whose words the item ranked through (see `via`), to name it in a comment. */
-  viaTicket?: ItemRef;
+  /** The linked ticket whose words the item ranked through (see `via`), to name it in a comment or a page. */
+  viaTicket?: TeachingTicket;
 }
 
 export interface IndexReplica {
@@ -172,8 +173,10 @@ export function createIndexReplica(
     const item = current.summaries.get(match.id);
     if (!item) return [];
     if (match.via === undefined) return [{ ...match, item }];
-    const viaTicket = links.get(linkedField(match.via, match.id))?.ticket;
-    return [viaTicket ? { ...match, item, viaTicket } : { ...match, item }];
+    const link = links.get(linkedField(match.via, match.id));
+    if (!link) return [{ ...match, item }];
+    const viaTicket: TeachingTicket = { ...link.ticket, ...(link.url ? { url: link.url } : {}) };
+    return [{ ...match, item, viaTicket }];
   }
 
   return {

@@ -19,12 +19,17 @@ export interface IndexedItem {
 export interface IndexedLink {
   ticket: ItemRef;
   item: ItemRef;
+  /** The ticket's address in its tracker, as its adapter gave it; absent in links stored by earlier releases. */
+  url?: string;
   /** The ticket's title and description, as the matcher saw them when the link was made. */
   title: string;
   description: string;
   /** ISO 8601 creation time of the ticket: only tickets created after it learn from it. */
   created: string;
 }
+
+/** A linked ticket a match ranked through: its key for a comment, its address (when stored) for a page. */
+export type TeachingTicket = ItemRef & Pick<IndexedLink, 'url'>;
 
 /** What a query needs to name a match in a comment; descriptions stay in Redis, not in every process. */
 export type ItemSummary = Pick<IndexedItem, 'ref' | 'title' | 'url'>;
@@ -53,6 +58,7 @@ export function toIndexedLink(ticket: TrackerItem, item: ItemRef): IndexedLink {
   return {
     ticket: ticket.ref,
     item,
+    url: ticket.url,
     title: ticket.title,
     description: ticket.description,
     created: ticket.createdAt,

@@ -172,8 +172,8 @@ export interface SuggestionView {
   confidence: number;
   /** Words the ticket and the item share, most decisive first. */
   sharedTerms: string[];
-  /** Key of the earlier linked ticket whose words the item matched through. */
-  via?: string;
+  /** The earlier linked ticket whose words the item matched through; `url` is http(s) only (absent otherwise). */
+  via?: Pick<ItemBrief, 'key' | 'url'>;
   state: SuggestionState;
 }
 

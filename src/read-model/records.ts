@@ -103,6 +103,12 @@ export function briefOf(part: Pick<ScorePart, 'tracker' | 'id' | 'key' | 'title'
   };
 }
 
+/** A tracker key and its address there, kept only when it is http(s). */
+export function keyLink(part: { key: string; url?: string }): Pick<ItemBrief, 'key' | 'url'> {
+  const url = safeUrl(part.url);
+  return { key: part.key, ...(url ? { url } : {}) };
+}
+
 /** ISO date (UTC) of the Monday of the week `at` falls in. */
 export function weekOf(at: Date): string {
   const day = (at.getUTCDay() + 6) % 7;

@@ -28,10 +28,11 @@ import type {
   ReadModel,
   SprintRecord,
   SuggestionState,
+  SuggestionView,
   TriageTicket,
   WeekShare,
 } from './read-model.ts';
-import { type AcceptanceDetail, briefOf, docId, safeUrl, weekOf } from './records.ts';
+import { type AcceptanceDetail, briefOf, docId, keyLink, safeUrl, weekOf } from './records.ts';
 import type { SprintStart, StoredSuggestion, TicketInfo } from './writer.ts';
 
 export interface RedisReadModelOptions {
@@ -75,6 +76,11 @@ function safeDoc(document: Doc): Doc {
       }
     }),
   };
+}
+
+/** A suggestion's `via` as stored: earlier releases kept the key alone, which stays text without an address. */
+function viaOf(stored: NonNullable<StoredSuggestion['via']>): NonNullable<SuggestionView['via']> {
+  return typeof stored === 'string' ? { key: stored } : keyLink(stored);
 }
 
 function mondaysBack(now: Date, count: number): string[] {
@@ -288,7 +294,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
             item: briefOf({ ...suggestion.item, url: suggestion.item.url ?? '' }),
             confidence: suggestion.confidence,
             sharedTerms: suggestion.sharedTerms,
-            ...(suggestion.via ? { via: suggestion.via } : {}),
+            ...(suggestion.via ? { via: viaOf(suggestion.via) } : {}),
             state: (fields[`s:${docId(suggestion.item)}`] as SuggestionState | undefined) ?? 'pending',
           })),
         });

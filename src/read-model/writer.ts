@@ -6,12 +6,13 @@ import type { RedisClient } from '../queue/connection.ts';
 import { createReplicatedWriter, type ReplicatedWriter } from '../queue/replicated-hashes.ts';
 import type { TrackerItem } from '../trackers/tracker.ts';
 import { ITEM_PARTS, type ReadModelKeys, readModelKeys } from './keys.ts';
-import type { BoardView, SprintRecord } from './read-model.ts';
+import type { BoardView, SprintRecord, SuggestionView } from './read-model.ts';
 import {
   type AcceptanceDetail,
   type AcceptancePart,
   containerIdOf,
   docId,
+  keyLink,
   type ScorePart,
   safeUrl,
   scorePartOf,
@@ -89,8 +90,8 @@ export interface StoredSuggestion {
   item: { tracker: TrackerName; id: string; key: string; title: string; url?: string };
   confidence: number;
   sharedTerms: string[];
-  /** Key of the earlier linked ticket whose words the item matched through. */
-  via?: string;
+  /** The earlier linked ticket whose words the item matched through; its key alone when stored by earlier releases. */
+  via?: SuggestionView['via'] | string;
 }
 
 /**
@@ -261,7 +262,7 @@ export function createReadModelWriter(
           },
           confidence: candidate.confidence,
           sharedTerms: candidate.sharedTerms,
-          ...(candidate.viaTicket ? { via: candidate.viaTicket.key } : {}),
+          ...(candidate.viaTicket ? { via: keyLink(candidate.viaTicket) } : {}),
         };
       });
       await updateTicket(ticket.ref, {

@@ -136,7 +136,12 @@ describe('console triage end to end', () => {
     expect(await top.locator('.via').textContent()).toBe(
       `worded like ${confirmed.ticket}, already linked to it`,
     );
+    // The earlier ticket's key opens it in Jira, to compare its wording.
+    expect(await top.locator('.via a').getAttribute('href')).toBe(
+      `${stack.env.JIRA_BASE_URL}/browse/${confirmed.ticket}`,
+    );
     await screenshot(page, dir, 'triage-learnt');
+    await expectAccessible(page, 'triage-learnt');
     await top.locator('[data-action="reject-link"]').click();
     await page.waitForURL(/done=rejected/);
     await waitFor(async () => {

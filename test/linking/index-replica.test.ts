@@ -181,6 +181,11 @@ describe('shared link index (Redis + per-process replicas)', () => {
     expect(await storeA.putLinked(refused)).toBe(true);
     expect(await storeA.putLinked(refused)).toBe(false);
     expect(learnt(await replicaB.query(refusedAgain))).toEqual(['APP-1 via HELP-1']);
+    // A link stored by the release before has no address: the match names the ticket without one.
+    expect((await replicaB.query(refusedAgain))[0]?.viaTicket).toEqual(refused.ticket);
+    const url = 'https://acme.atlassian.net/browse/HELP-1';
+    expect(await storeA.putLinked({ ...refused, url })).toBe(true);
+    expect((await replicaB.query(refusedAgain))[0]?.viaTicket).toEqual({ ...refused.ticket, url });
     // Its own words do not bring the ticket back its own item, and later tickets only learn from earlier ones.
     expect(await replicaB.query(refusedAgain, { excludeId: 'jira:id-HELP-1' })).toEqual([]);
     expect(await replicaB.query(refusedAgain, { createdBefore: '2025-01-15T00:00:00Z' })).toEqual([]);

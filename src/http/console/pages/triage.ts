@@ -8,7 +8,7 @@ import {
   type TriageTicket,
 } from '../../../read-model/read-model.ts';
 import type { ConsoleContext } from '../console-plugin.ts';
-import { type Html, html } from '../html.ts';
+import { externalLink, type Html, html } from '../html.ts';
 import { actionForm, CONSOLE_PREFIX, type PageFrame } from '../layout.ts';
 import { itemPath, notice, pager, trackerLink, when, withQuery } from './common.ts';
 
@@ -34,7 +34,7 @@ function ticketHtml(frame: PageFrame, ticket: TriageTicket): Html {
 <div class="what"><a href="${itemPath(s.item)}">${s.item.key}</a> ${s.item.title}
 <span class="confidence">${Math.round(s.confidence * 100)} %</span>
 ${s.sharedTerms.length > 0 ? html`<span class="terms">matched: ${s.sharedTerms.map((term, i) => html`${i > 0 ? ', ' : ''}<mark>${term}</mark>`)}</span>` : ''}
-${s.via ? html`<span class="via">worded like ${s.via}, already linked to it</span>` : ''}</div>
+${s.via ? html`<span class="via">worded like ${externalLink(s.via.url, s.via.key)}, already linked to it</span>` : ''}</div>
 ${
   editor
     ? html`<div class="buttons">${actionForm(
