@@ -28,7 +28,6 @@ import type {
   ReadModel,
   SprintRecord,
   SuggestionState,
-  SuggestionView,
   TriageTicket,
   WeekShare,
 } from './read-model.ts';
@@ -76,11 +75,6 @@ function safeDoc(document: Doc): Doc {
       }
     }),
   };
-}
-
-/** A suggestion's `via` as stored: earlier releases kept the key alone, which stays text without an address. */
-function viaOf(stored: NonNullable<StoredSuggestion['via']>): NonNullable<SuggestionView['via']> {
-  return typeof stored === 'string' ? { key: stored } : keyLink(stored);
 }
 
 function mondaysBack(now: Date, count: number): string[] {
@@ -294,7 +288,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
             item: briefOf({ ...suggestion.item, url: suggestion.item.url ?? '' }),
             confidence: suggestion.confidence,
             sharedTerms: suggestion.sharedTerms,
-            ...(suggestion.via ? { via: viaOf(suggestion.via) } : {}),
+            ...(suggestion.via ? { via: keyLink({ key: suggestion.via, url: suggestion.viaUrl }) } : {}),
             state: (fields[`s:${docId(suggestion.item)}`] as SuggestionState | undefined) ?? 'pending',
           })),
         });

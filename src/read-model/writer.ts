@@ -6,7 +6,7 @@ import type { RedisClient } from '../queue/connection.ts';
 import { createReplicatedWriter, type ReplicatedWriter } from '../queue/replicated-hashes.ts';
 import type { TrackerItem } from '../trackers/tracker.ts';
 import { ITEM_PARTS, type ReadModelKeys, readModelKeys } from './keys.ts';
-import type { BoardView, SprintRecord, SuggestionView } from './read-model.ts';
+import type { BoardView, SprintRecord } from './read-model.ts';
 import {
   type AcceptanceDetail,
   type AcceptancePart,
@@ -90,8 +90,15 @@ export interface StoredSuggestion {
   item: { tracker: TrackerName; id: string; key: string; title: string; url?: string };
   confidence: number;
   sharedTerms: string[];
-  /** The earlier linked ticket whose words the item matched through; its key alone when stored by earlier releases. */
-  via?: SuggestionView['via'] | string;
+  /** Key of the earlier linked ticket whose words the item matched through. */
+  via?: string;
+  /** Its address (http(s) only), in a field of its own: a process of the release before reads `via` as text. */
+  viaUrl?: string;
+}
+
+function viaFields(ticket: NonNullable<Suggestion['viaTicket']>): Pick<StoredSuggestion, 'via' | 'viaUrl'> {
+  const { key, url } = keyLink(ticket);
+  return { via: key, ...(url ? { viaUrl: url } : {}) };
 }
 
 /**
@@ -262,7 +269,7 @@ export function createReadModelWriter(
           },
           confidence: candidate.confidence,
           sharedTerms: candidate.sharedTerms,
-          ...(candidate.viaTicket ? { via: keyLink(candidate.viaTicket) } : {}),
+          ...(candidate.viaTicket ? viaFields(candidate.viaTicket) : {}),
         };
       });
       await updateTicket(ticket.ref, {
