@@ -1,0 +1,178 @@
+/**
+ * Review of 5fc5a01, with the real Trello (and Jira) adapters on the sandboxes where the memory tracker would hide
+ * what the trackers do: each test shows a defect and FAILS on main at the time of writing (left failing on
+ * purpose, branch review-unlink).
+ */
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Container, ItemRef } from '../../src/domain/events.ts';
+import { createLinkRecords } from '../../src/linking/index.ts';
+import { createLogger } from '../../src/logger.ts';
+import { defaultRules } from '../../src/rules/load-rules.ts';
+import type { Rules } from '../../src/rules/rules-schema.ts';
+import { createJiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
+import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
+import { createTrelloSandbox } from '../../src/sandbox/trello/trello-sandbox.ts';
+import { createJiraTracker } from '../../src/trackers/jira/jira-tracker.ts';
+import type { Tracker } from '../../src/trackers/tracker.ts';
+import { createTrelloTracker } from '../../src/trackers/trello/trello-tracker.ts';
+import {
+  indexItem,
+  linkTicket,
+  matchTicket,
+  notifyResolution,
+  summaryOfItem,
+} from '../../workers/capabilities/linking.ts';
+import type { JobContext } from '../../workers/job-context.ts';
+import { createMemoryTracker, type MemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
+import { testRedis, uniquePrefix } from '../helpers/redis.ts';
+import { testConfig } from '../helpers/test-config.ts';
+
+const redis: Redis = testRedis();
+const log = createLogger({ level: 'silent' });
+const jiraSandbox = createJiraSandbox();
+const trelloSandbox = createTrelloSandbox();
+let server: SandboxServer;
+let trello: Tracker;
+let jira: Tracker;
+let boardId: string;
+
+beforeAll(async () => {
+  server = await startSandboxServer([jiraSandbox, trelloSandbox]);
+  jiraSandbox.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [{ key: 'APP', name: 'App' }],
+  });
+  boardId = trelloSandbox.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets', 'Done'] }).id;
+  trello = createTrelloTracker({
+    apiUrl: `${server.url}${trelloSandbox.prefix}`,
+    apiKey: 'sandbox-key',
+    apiToken: 'sandbox-token',
+    log,
+    limiter: { acquire: async () => {} },
+  });
+  jira = createJiraTracker({
+    baseUrl: `${server.url}${jiraSandbox.prefix}`,
+    email: jiraSandbox.botCredentials.email,
+    apiToken: jiraSandbox.botCredentials.apiToken,
+    log,
+    onSchemaMismatch: 'throw',
+  });
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server?.close();
+});
+
+const rules = (): Rules => {
+  const base = defaultRules();
+  return { ...base, scope: { ...base.scope, trello: { ...base.scope.trello, supportLists: ['Tickets'] } } };
+};
+let context: JobContext;
+let memoryJira: MemoryTracker | undefined;
+beforeEach(() => {
+  memoryJira = undefined;
+  context = {
+    log,
+    jobId: 'job-1',
+    config: testConfig(),
+    rules,
+    tracker: (name) => (name === 'trello' ? trello : (memoryJira ?? jira)),
+    selfId: () => 'bot',
+    redis,
+    keyPrefix: uniquePrefix('unlink-review'),
+    now: () => new Date(),
+  };
+});
+
+async function act(action: string, body: Record<string, string>): Promise<Record<string, unknown>> {
+  const response = await fetch(`${server.url}/_sandbox/trello/act/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${action}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+async function card(list: string, name: string, desc: string): Promise<ItemRef> {
+  const created = await act('create-card', { boardId, list, name, desc });
+  return { tracker: 'trello', id: String(created.id), key: String(created.shortLink) };
+}
+const attachmentsOf = (cardId: string) =>
+  [...trelloSandbox.state().attachments.values()].filter((attachment) => attachment.idCard === cardId);
+
+describe('review of 5fc5a01 with the real adapters', () => {
+  it('keeps a Trello ticket’s /link to a Jira item at the ticket’s next job, whatever path the Jira site URL has', async () => {
+    // The adapter documents a site URL with a path ("http://127.0.0.1:4000/jira works too"); the stack uses one.
+    const issue = jiraSandbox.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Bulk edit of user roles',
+      issuetype: 'Story',
+    });
+    const item = await jira.getItem({ tracker: 'jira', id: issue.id, key: issue.key });
+    await indexItem(item.ref, context);
+    const ticketRef = await card(
+      'Tickets',
+      'Need to change many roles',
+      'Changing roles one by one takes ages.',
+    );
+    // `/link APP-1` typed on the card.
+    await linkTicket(await trello.getItem(ticketRef), summaryOfItem(item), context, { how: 'command' });
+    expect(attachmentsOf(ticketRef.id).map((a) => a.url)).toEqual([item.url]);
+
+    // A person edits the card's description: its link-ticket job runs.
+    await act('edit-desc', {
+      cardId: ticketRef.id,
+      desc: 'Changing roles one by one takes ages, please help.',
+    });
+    const result = await matchTicket(ticketRef, context);
+
+    expect(result).not.toHaveProperty('unlinkedInTracker');
+    const records = await createLinkRecords(redis, context.keyPrefix).itemsOf(ticketRef);
+    expect(records.map((record) => record.item.key)).toEqual([issue.key]);
+    expect(jiraSandbox.state.remoteLinks.filter((link) => link.issueId === issue.id)).toHaveLength(1);
+  });
+
+  it('removes the link back from the Trello card when a person removes the link of a Jira ticket that moved project', async () => {
+    const HELP: Container = { id: '20000', key: 'HELP', projectType: 'service_desk' };
+    const SUP: Container = { id: '30000', key: 'SUP', projectType: 'service_desk' };
+    const memory = createMemoryTracker([
+      memoryItem('HELP-5', {
+        title: 'Bills for my bookkeeper',
+        container: HELP,
+        createdAt: '2030-01-01T00:00:00Z',
+      }),
+    ]);
+    // Jira answers an issue's old key after a move, as its REST API does.
+    const read = memory.getItem.bind(memory);
+    memory.getItem = (ref) => read(ref.id === 'HELP-5' ? { ...ref, id: 'id-HELP-5' } : ref);
+    memoryJira = memory;
+    const ticket = () => memory.items.get('id-HELP-5')!;
+
+    const itemRef = await card(
+      'Backlog',
+      'Export invoices as PDF',
+      'Accountants need invoices as PDF files.',
+    );
+    await indexItem(itemRef, context);
+    const item = await trello.getItem(itemRef);
+    // `/link https://trello.com/c/…` typed on HELP-5: a remote link on the ticket, an attachment back on the card.
+    await linkTicket(ticket(), summaryOfItem(item), context, { how: 'command' });
+    expect(attachmentsOf(itemRef.id).map((a) => a.url)).toEqual([ticket().url]);
+
+    // The ticket is moved to another service desk (HELP-5 → SUP-1), then a person removes its link to the card.
+    Object.assign(ticket(), {
+      ref: { ...ticket().ref, key: 'SUP-1' },
+      url: 'https://acme.atlassian.net/browse/SUP-1',
+      container: SUP,
+      links: [],
+    });
+    expect(await matchTicket(ticket().ref, context)).toMatchObject({ unlinkedInTracker: [item.ref.key] });
+
+    // The card's resolution must not reach the ticket, and the card must no longer name it.
+    await act('move-card', { cardId: itemRef.id, list: 'Done' });
+    expect(await notifyResolution(itemRef, context)).toEqual({ resolution: 1, notified: [] });
+    expect(attachmentsOf(itemRef.id)).toEqual([]);
+  });
+});
