@@ -158,4 +158,20 @@ describe('review of 5fc5a01: links people remove in the tracker', () => {
     expect(records.map((record) => [record.item.key, record.how])).toEqual([['APP-2', 'command']]);
     expect(linkComment('HELP-1')).not.toContain('was removed in the tracker');
   });
+  it('a dry run plans what the real run does after a link removed in the tracker: suggestions, no next guess linked', async () => {
+    tracker.items.set('id-APP-9', memoryItem('APP-9', { title: 'Reset email not arriving' }));
+    for (const key of ['APP-1', 'APP-2', 'APP-9']) await indexItem(item(key).ref, context);
+    await linkTicket(item('HELP-1'), summaryOfItem(item('APP-1')), context, { how: 'auto', confidence: 0.5 });
+    item('HELP-1').links = [];
+
+    const planned = await learnLink(linkEvent('link.deleted', 'HELP-1', 'APP-1'), {
+      ...context,
+      dryRun: true,
+    });
+    const applied = await learnLink(linkEvent('link.deleted', 'HELP-1', 'APP-1'), context);
+    expect(applied).toMatchObject({ 'HELP-1': { suggested: ['APP-9', 'APP-2'] } });
+    expect(planned).toEqual({
+      'HELP-1': { suggested: ['APP-9', 'APP-2'], comment: 'created', unlinkedInTracker: ['APP-1'] },
+    });
+  });
 });
