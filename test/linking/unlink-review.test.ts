@@ -174,4 +174,32 @@ describe('review of 5fc5a01: links people remove in the tracker', () => {
       'HELP-1': { suggested: ['APP-9', 'APP-2'], comment: 'created', unlinkedInTracker: ['APP-1'] },
     });
   });
+  it("a link removed in the tracker whose item's link back cannot be removed any more does not fail every job of the ticket", async () => {
+    const card = memoryItem('card', {
+      ref: { tracker: 'trello', id: 'card-1', key: 'Ab12Cd34' },
+      url: 'https://trello.com/c/Ab12Cd34',
+      title: 'Password reset email never arrives',
+      container: BOARD,
+    });
+    tracker.items.set('card-1', card);
+    await indexItem(card.ref, context);
+    await linkTicket(item('HELP-1'), summaryOfItem(card), context, { how: 'command' });
+    // The service lost its rights on the card's board; a person removes the Jira ticket's remote link to it.
+    const remove = tracker.removeLink.bind(tracker);
+    tracker.removeLink = async (from, to) => {
+      if (from.id === card.ref.id)
+        throw new TrackerError('forbidden', 'trello', 'unauthorized card permission requested', {
+          status: 401,
+        });
+      return remove(from, to);
+    };
+    item('HELP-1').links = [];
+
+    // Every later job of the ticket (each edit) runs into the card; a failure is permanent (not retryable).
+    for (let edit = 1; edit <= 2; edit++)
+      await expect(matchTicket(item('HELP-1').ref, context)).resolves.toMatchObject({
+        unlinkedInTracker: ['Ab12Cd34'],
+      });
+    expect(linkComment('HELP-1')).toContain('The link to Ab12Cd34 was removed in the tracker');
+  });
 });
