@@ -188,7 +188,7 @@ describe('review of 5fc5a01: links people remove in the tracker', () => {
     const remove = tracker.removeLink.bind(tracker);
     tracker.removeLink = async (from, to) => {
       if (from.id === card.ref.id)
-        throw new TrackerError('forbidden', 'trello', 'unauthorized card permission requested', {
+        throw new TrackerError('auth', 'trello', 'unauthorized card permission requested', {
           status: 401,
         });
       return remove(from, to);
