@@ -14,8 +14,10 @@ import {
   learnLink,
   linkTicket,
   matchTicket,
+  notifyResolution,
   summaryOfItem,
 } from '../../workers/capabilities/linking.ts';
+import { backfillIndex } from '../../workers/handlers/backfill-index.ts';
 import type { JobContext } from '../../workers/job-context.ts';
 import { createMemoryTracker, type MemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
 import { testRedis, uniquePrefix } from '../helpers/redis.ts';
@@ -201,5 +203,24 @@ describe('review of 5fc5a01: links people remove in the tracker', () => {
         unlinkedInTracker: ['Ab12Cd34'],
       });
     expect(linkComment('HELP-1')).toContain('The link to Ab12Cd34 was removed in the tracker');
+  });
+  it('a Jira issue link a person made and removed while webhooks were lost stops the notices after a backfill', async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    // A person links HELP-1 to APP-2 in Jira; the ticket's job records it (how: 'tracker').
+    item('HELP-1').links.push({
+      target: { kind: 'item', ref: item('APP-2').ref, url: item('APP-2').url, title: 'APP-2' },
+      type: 'Relates',
+      direction: 'outward',
+    });
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ skipped: 'already linked' });
+
+    // They remove it while the service misses Jira's webhooks; the operator runs the backfill, as docs/operations.md says.
+    item('HELP-1').links = [];
+    await backfillIndex(
+      { targets: [{ tracker: 'jira', containerId: 'HELP' }], requestedBy: { id: 'ops', displayName: 'Ops' } },
+      context,
+    );
+    item('APP-2').status = { name: 'Done', category: 'done' };
+    expect(await notifyResolution(item('APP-2').ref, context)).toEqual({ resolution: 1, notified: [] });
   });
 });
