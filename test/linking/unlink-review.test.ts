@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Container } from '../../src/domain/events.ts';
+import type { Container, ItemRef } from '../../src/domain/events.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { createIndexReplica, createLinkRecords } from '../../src/linking/index.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -65,14 +65,13 @@ const linkEvent = (kind: 'link.created' | 'link.deleted', from: string, to: stri
 });
 /** Makes the tracker's next call of `method` fail as a flaky tracker would (the job is then retried). */
 function failOnce(method: 'upsertComment' | 'addLink', when: (key: string) => boolean) {
-  const original = tracker[method].bind(tracker) as (...args: never[]) => Promise<unknown>;
-  (tracker as unknown as Record<string, unknown>)[method] = async (...args: never[]) => {
-    const ref = args[0] as { key: string };
+  const original = tracker[method].bind(tracker) as (ref: ItemRef, ...rest: unknown[]) => Promise<unknown>;
+  (tracker as unknown as Record<string, unknown>)[method] = async (ref: ItemRef, ...rest: unknown[]) => {
     if (when(ref.key)) {
       (tracker as unknown as Record<string, unknown>)[method] = original;
       throw new TrackerError('server', 'jira', 'Service unavailable', { status: 503 });
     }
-    return original(...args);
+    return original(ref, ...rest);
   };
 }
 
