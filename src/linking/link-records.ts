@@ -12,6 +12,8 @@ export interface LinkRecord {
   how: 'auto' | 'command' | 'tracker';
   confidence?: number;
   at: string;
+  /** The job that made the link: its retry, after a failure half way, makes it again instead of taking it as made. */
+  job?: string;
 }
 
 /**
@@ -21,7 +23,10 @@ export interface LinkRecord {
  */
 export interface LinkRecords {
   add(record: LinkRecord): Promise<void>;
+  /** A person unlinked them: the item is never offered to the ticket again (`rejectedFor`). */
   remove(ticket: ItemRef, item: ItemRef): Promise<boolean>;
+  /** The item is gone (deleted with its links): the record goes, nobody rejected anything. */
+  forget(ticket: ItemRef, item: ItemRef): Promise<void>;
   ticketsOf(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<LinkRecord[]>;
   itemsOf(ticket: Pick<ItemRef, 'tracker' | 'id'>): Promise<LinkRecord[]>;
   /** Items a person unlinked from the ticket (index ids): never linked to it automatically again. */
@@ -64,6 +69,9 @@ export function createLinkRecords(redis: RedisClient, keyPrefix: string): LinkRe
         .sadd(rejectedKey(ticket), docId(item))
         .exec();
       return (replies ?? []).slice(0, 2).some(([, removed]) => removed === 1);
+    },
+    async forget(ticket, item) {
+      await redis.multi().hdel(ticketsKey(item), docId(ticket)).hdel(itemsKey(ticket), docId(item)).exec();
     },
     ticketsOf: (item) => read(ticketsKey(item)),
     itemsOf: (ticket) => read(itemsKey(ticket)),

@@ -68,9 +68,9 @@ function removedNote(removed: readonly string[]): Block[] {
   if (removed.length === 0) return [];
   return [
     paragraph(
-      'The link to ',
+      removed.length > 1 ? 'The links to ' : 'The link to ',
       ...keys(removed),
-      ' was removed in the tracker; the service no longer links this ticket automatically.',
+      `${removed.length > 1 ? ' were' : ' was'} removed in the tracker; the service no longer links this ticket automatically.`,
     ),
   ];
 }

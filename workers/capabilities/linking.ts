@@ -2,7 +2,7 @@ import type { ItemRef } from '../../src/domain/events.ts';
 import type { LinkEvent } from '../../src/domain/job-requests.ts';
 import { type LinkingRules, splitSuggestions } from '../../src/domain/linking/index.ts';
 import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
-import { TrackerError } from '../../src/errors.ts';
+import { isRetryable, TrackerError } from '../../src/errors.ts';
 import {
   type Candidate,
   docId,
@@ -86,17 +86,29 @@ export async function learnLink(event: LinkEvent, context: JobContext) {
   );
   if (tickets.length === 0) return { skipped: 'no support ticket at either end' };
   const results: Record<string, Record<string, unknown>> = {};
-  for (const { ticket, recordedBefore } of tickets) {
-    const followed = await followLinks(ticket, context, recordedBefore);
-    const linkedTo = followed.linked.map((item) => item.key);
-    results[ticket.ref.key] =
-      followed.unlinkedInTracker.length === 0
-        ? { linkedTo, ...followed.words }
-        : followed.linked.length > 0
-          ? { linkedTo, ...(await stillLinked(ticket, followed, context)) }
-          : await offerMatches(ticket, followed, context);
-  }
+  for (const { ticket, recordedBefore } of tickets)
+    results[ticket.ref.key] = (await settleLinks(ticket, recordedBefore, context)).result;
   return results;
+}
+
+/**
+ * Follows the ticket's links, outside its own linking job (a link event, a backfill): a link a person removed is
+ * then told in the ticket's comment, and a ticket left without links is offered matches again.
+ */
+export async function settleLinks(
+  ticket: TrackerItem,
+  recordedBefore: readonly LinkRecord[],
+  context: JobContext,
+): Promise<{ result: Record<string, unknown>; teaching: number }> {
+  const followed = await followLinks(ticket, context, recordedBefore);
+  const linkedTo = followed.linked.map((item) => item.key);
+  const result =
+    followed.removed.length === 0
+      ? { linkedTo, ...followed.words }
+      : followed.linked.length > 0
+        ? { linkedTo, ...(await stillLinked(ticket, followed, context)) }
+        : await offerMatches(ticket, followed, context);
+  return { result, teaching: followed.teaching.length };
 }
 
 /** Reach is counted from the item's links by scoring; a link the service makes raises no event it would see. */
@@ -120,18 +132,25 @@ export async function linkTicket(
   const added = await context
     .tracker(ticket.ref.tracker)
     .addLink(ticket.ref, { kind: 'item', ref: item.ref, url: item.url, title: item.title }, linkType);
+  // A dry run only plans the link; remembering it would send real notices (and teach the index) once it is off.
+  // Recorded as soon as the ticket holds the link, naming this job: if the link back fails, the job's retry finds
+  // its own link, not one a person made.
+  const { records, index } = linkingState(context);
+  if (!context.dryRun)
+    await records.add({
+      ticket: ticket.ref,
+      item: item.ref,
+      ...record,
+      at: context.now().toISOString(),
+      job: context.jobId,
+    });
   if (ticket.ref.tracker !== 'jira' || item.ref.tracker !== 'jira') {
     await context
       .tracker(item.ref.tracker)
       .addLink(item.ref, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title }, linkType);
   }
-  // A dry run only plans the link; remembering it would send real notices (and teach the index) once it is off.
-  if (!context.dryRun) {
-    const { records, index } = linkingState(context);
-    await records.add({ ticket: ticket.ref, item: item.ref, ...record, at: context.now().toISOString() });
-    // Only links a person made or confirmed teach: the service's own guesses would feed on themselves.
-    if (record.how !== 'auto') await index.putLinked(toIndexedLink(ticket, item.ref));
-  }
+  // Only links a person made or confirmed teach: the service's own guesses would feed on themselves.
+  if (!context.dryRun && record.how !== 'auto') await index.putLinked(toIndexedLink(ticket, item.ref));
   await readModelOf(context).ticketLinked(ticket, item.ref);
   await rescore(item.ref, context);
   return added;
@@ -141,33 +160,47 @@ export async function unlinkTicket(ticket: TrackerItem, item: ItemSummary, conte
   const removed = await context
     .tracker(ticket.ref.tracker)
     .removeLink(ticket.ref, { kind: 'item', ref: item.ref, url: item.url, title: item.title });
-  return (await forgetLink(ticket, item.ref, context)) || removed;
+  const { records } = linkingState(context);
+  const record = (await records.itemsOf(ticket.ref)).find((known) => sameItem(known.item, item.ref));
+  const forgotten = !context.dryRun && (await records.remove(ticket.ref, item.ref));
+  const stillLinked = (await records.itemsOf(ticket.ref)).length > 0;
+  const removedBack = await forgetLink(ticket, item.ref, { linkedAs: record?.ticket, stillLinked }, context);
+  return removed || forgotten || removedBack;
 }
 
 /**
- * All that a link meant besides the ticket's own link in the tracker: the item's link back (across trackers and
- * between cards), the record (the item is not offered to the ticket again), the words it taught, the console's
- * inbox and the item's score.
+ * What a link meant besides the ticket's own link and the service's record of it: the item's link back (across
+ * trackers and between cards; also one naming the ticket by the key it had when linked, before a move), the words
+ * it taught, the console's inbox and the item's score. Every step can run again (a retried job).
  */
-async function forgetLink(ticket: TrackerItem, item: ItemRef, context: JobContext): Promise<boolean> {
+async function forgetLink(
+  ticket: TrackerItem,
+  item: ItemRef,
+  { linkedAs, stillLinked }: { linkedAs: ItemRef | undefined; stillLinked: boolean },
+  context: JobContext,
+): Promise<boolean> {
   let removedBack = false;
   if (ticket.ref.tracker !== 'jira' || item.tracker !== 'jira') {
-    try {
-      removedBack = await context
-        .tracker(item.tracker)
-        .removeLink(item, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title });
-    } catch (error) {
-      // A deleted item took its link back along; the rest must still be forgotten.
-      if (!(error instanceof TrackerError && error.kind === 'notFound')) throw error;
+    const names = linkedAs && linkedAs.key !== ticket.ref.key ? [ticket.ref, linkedAs] : [ticket.ref];
+    for (const ref of names) {
+      try {
+        const target = { kind: 'item' as const, ref, url: ticket.url, title: ticket.title };
+        removedBack = (await context.tracker(item.tracker).removeLink(item, target)) || removedBack;
+      } catch (error) {
+        // A deleted item took its link back along; one the service may no longer change must not fail every job
+        // of the ticket. Either way the rest is forgotten.
+        if (!(error instanceof TrackerError) || isRetryable(error.kind)) throw error;
+        context.log.warn(
+          { item: item.key, ticket: ticket.ref.key, kind: error.kind, err: { message: error.message } },
+          "Could not remove the item's link back to the ticket",
+        );
+      }
     }
   }
-  const { records, index } = linkingState(context);
-  const forgotten = !context.dryRun && (await records.remove(ticket.ref, item));
-  if (!context.dryRun) await index.deleteLinked(ticket.ref, item);
-  const stillLinked = (await records.itemsOf(ticket.ref)).length > 0;
+  if (!context.dryRun) await linkingState(context).index.deleteLinked(ticket.ref, item);
   await readModelOf(context).ticketUnlinked(ticket, item, stillLinked);
   await rescore(item, context);
-  return removedBack || forgotten;
+  return removedBack;
 }
 
 /** A ticket as its tracker shows it now, with the links the service had recorded for it before that read. */
@@ -191,17 +224,17 @@ const holdsLinkTo = (ticket: TrackerItem, item: ItemRef) =>
   ticket.links.some((link) => link.target.kind === 'item' && sameItem(link.target.ref, item));
 
 /**
- * Recorded links a person removed in the tracker: recorded before the ticket was read (and still recorded), yet
- * the ticket no longer holds them. A link recorded during the read is left for the ticket's next job to judge.
+ * Recorded links the ticket no longer holds: the very records read before the ticket was (the same link made
+ * again meanwhile is a new record, left for the ticket's next job to judge), still recorded now.
  */
-function removedInTracker(
+function missingInTracker(
   ticket: TrackerItem,
   recordedBefore: readonly LinkRecord[],
   recordedNow: readonly LinkRecord[],
 ): LinkRecord[] {
   return recordedNow.filter(
     (record) =>
-      recordedBefore.some((before) => sameItem(before.item, record.item)) &&
+      recordedBefore.some((before) => sameItem(before.item, record.item) && before.at === record.at) &&
       !holdsLinkTo(ticket, record.item),
   );
 }
@@ -231,25 +264,23 @@ export async function linkedItems(ticket: TrackerItem, context: JobContext): Pro
 
 /**
  * Items whose evidence the ticket's words should be: its links in the tracker, which a person may have added or
- * removed whoever made them, and the service's `/link`s the read of the ticket cannot show: those a listing
- * misses (a Jira search returns no remote links, which is how a Jira ticket links to a Trello card) and those
- * recorded while the ticket was read. Never the service's automatic links, which would feed on themselves.
+ * removed whoever made them, and the service's `/link`s the read of the ticket cannot show: those recorded while
+ * it was read, and those a listing leaves out (`recordedBefore` holds only what the read shows: a Jira search
+ * returns no remote links, which is how a Jira ticket links to a Trello card). Never the service's automatic
+ * links, which would feed on themselves.
  */
 function teachingLinks(
-  ticket: TrackerItem,
   recorded: readonly LinkRecord[],
   inTracker: readonly ItemRef[],
   replica: IndexReplica,
-  recordedBefore: readonly LinkRecord[] | undefined,
+  recordedBefore: readonly LinkRecord[],
 ) {
   const automatic = recorded.filter((record) => record.how === 'auto').map((record) => record.item);
   const unseen = recorded.filter(
     (record) =>
       record.how !== 'auto' &&
       replica.find(record.item) !== undefined &&
-      (recordedBefore
-        ? !recordedBefore.some((before) => sameItem(before.item, record.item))
-        : ticket.ref.tracker === 'jira' && record.item.tracker !== 'jira'),
+      !recordedBefore.some((before) => sameItem(before.item, record.item)),
   );
   return union(unseen, inTracker).filter((ref) => !automatic.some((item) => sameItem(item, ref)));
 }
@@ -272,48 +303,70 @@ export function candidatesFor(
 
 /**
  * Whenever a ticket's job runs (or a backfill reads it), the service's view of its links becomes what the tracker
- * shows: a link a person made there is recorded (`how: 'tracker'`), one a person removed there is forgotten as an
- * `/unlink` would (given the records read before the ticket: `readTicket`), and its words stand for exactly the
- * items it is linked to now: an edit teaches what it says now, and a link recorded before its words were stored
- * (a crash between the two writes) gets them. Unchanged links and words cost no write.
+ * shows: a link a person made there is recorded (`how: 'tracker'`); one the ticket no longer holds (of the
+ * records read before the ticket, `readTicket`, or that a backfill's listing must show) is forgotten: as a person's unlink (`removed`, whose records the
+ * caller ends with `endRemoved` once the ticket was told), or silently when its item was deleted (which takes its
+ * links along). The ticket's words stand for exactly the items it is linked to now: an edit teaches what it says
+ * now, and a link recorded before its words were stored (a crash between the two writes) gets them.
  */
-export async function followLinks(
-  ticket: TrackerItem,
-  context: JobContext,
-  recordedBefore?: readonly LinkRecord[],
-) {
-  const { recorded: recordedNow, inTracker } = await linksOf(ticket, context);
-  const removed = recordedBefore ? removedInTracker(ticket, recordedBefore, recordedNow) : [];
-  const recorded = recordedNow.filter((record) => !removed.includes(record));
+async function followLinks(ticket: TrackerItem, context: JobContext, recordedBefore: readonly LinkRecord[]) {
+  const { records, index } = linkingState(context);
+  const { recorded: recordedNow, inTracker: shown } = await linksOf(ticket, context);
+  const missing = missingInTracker(ticket, recordedBefore, recordedNow);
+  const removed: LinkRecord[] = [];
+  for (const record of missing) {
+    if (await readItem(record.item, context)) removed.push(record);
+    else if (!context.dryRun) await records.forget(ticket.ref, record.item);
+  }
+  // An automatic link this very job made before it failed (its retry runs now): not linked yet, it is made again.
+  const unfinished = recordedNow.filter((record) => record.how === 'auto' && record.job === context.jobId);
+  const pending = (ref: ItemRef) => unfinished.some((record) => sameItem(record.item, ref));
+  const recorded = recordedNow.filter((record) => !missing.includes(record) && !pending(record.item));
+  const inTracker = shown.filter((ref) => !pending(ref));
   const linked = union(recorded, inTracker);
-  const teaching = teachingLinks(ticket, recorded, inTracker, indexReplica(context), recordedBefore);
-  const unlinkedInTracker = removed.map((record) => record.item.key).sort();
+  const teaching = teachingLinks(recordedNow, shown, indexReplica(context), recordedBefore);
   if (!context.dryRun) {
-    const { records } = linkingState(context);
     const at = context.now().toISOString();
     for (const item of inTracker)
       if (!recorded.some((record) => sameItem(record.item, item)))
         await records.add({ ticket: ticket.ref, item, how: 'tracker', at });
   }
-  for (const record of removed) await forgetLink(ticket, record.item, context);
-  if (context.dryRun) return { linked, teaching, unlinkedInTracker, words: {} };
-  const { index } = linkingState(context);
+  for (const record of missing)
+    await forgetLink(
+      ticket,
+      record.item,
+      { linkedAs: record.ticket, stillLinked: linked.length > 0 },
+      context,
+    );
+  const unlinkedInTracker = removed.map((record) => record.item.key).sort();
   let refreshed = 0;
-  for (const item of teaching) if (await index.putLinked(toIndexedLink(ticket, item))) refreshed += 1;
   let forgotten = 0;
-  for (const item of indexReplica(context).wordsOf(ticket.ref)) {
-    if (teaching.some((known) => docId(known) === docId(item))) continue;
-    if (await index.deleteLinked(ticket.ref, item)) forgotten += 1;
+  if (!context.dryRun) {
+    for (const item of teaching) if (await index.putLinked(toIndexedLink(ticket, item))) refreshed += 1;
+    for (const item of indexReplica(context).wordsOf(ticket.ref)) {
+      if (teaching.some((known) => docId(known) === docId(item))) continue;
+      if (await index.deleteLinked(ticket.ref, item)) forgotten += 1;
+    }
   }
   const words = {
     ...(unlinkedInTracker.length > 0 && { unlinkedInTracker }),
     ...(refreshed > 0 && { wordsRefreshed: refreshed }),
     ...(forgotten > 0 && { wordsForgotten: forgotten }),
   };
-  return { linked, teaching, unlinkedInTracker, words };
+  return { linked, teaching, removed, unlinkedInTracker, words };
 }
 
 type Followed = Awaited<ReturnType<typeof followLinks>>;
+
+/**
+ * The records of links a person removed go last, with the item rejected for the ticket as by `/unlink`: until then
+ * a retried job (after its comment failed) still finds them missing, and tells the ticket.
+ */
+async function endRemoved(ticket: TrackerItem, followed: Followed, context: JobContext) {
+  if (context.dryRun) return;
+  const { records } = linkingState(context);
+  for (const record of followed.removed) await records.remove(ticket.ref, record.item);
+}
 
 /** A new (or edited, still unlinked) support ticket: link the confident match, else offer candidates. */
 export async function matchTicket(ref: ItemRef, context: JobContext) {
@@ -328,15 +381,13 @@ export async function matchTicket(ref: ItemRef, context: JobContext) {
 /** A linked ticket; if a person removed one of its links, its link comment no longer names that one as linked. */
 async function stillLinked(ticket: TrackerItem, followed: Followed, context: JobContext) {
   await readModelOf(context).ticketLinked(ticket);
-  if (followed.unlinkedInTracker.length > 0)
-    await context.tracker(ticket.ref.tracker).upsertComment(
-      ticket.ref,
-      LINK_COMMENT,
-      linkRemovedComment(
-        followed.unlinkedInTracker,
-        followed.linked.map((item) => item.key),
-      ),
-    );
+  if (followed.removed.length > 0) {
+    const linked = followed.linked.map((item) => item.key);
+    await context
+      .tracker(ticket.ref.tracker)
+      .upsertComment(ticket.ref, LINK_COMMENT, linkRemovedComment(followed.unlinkedInTracker, linked));
+    await endRemoved(ticket, followed, context);
+  }
   return { skipped: 'already linked', ...followed.words };
 }
 
@@ -347,6 +398,7 @@ async function stillLinked(ticket: TrackerItem, followed: Followed, context: Job
 async function offerMatches(ticket: TrackerItem, followed: Followed, context: JobContext) {
   const rules = context.rules().linking;
   const rejected = await linkingState(context).records.rejectedFor(ticket.ref);
+  for (const record of followed.removed) rejected.add(docId(record.item));
   const candidates = (await candidatesFor(ticket, rules, context)).filter((c) => !rejected.has(c.id));
   const byId = new Map<string, Candidate>(candidates.map((candidate) => [candidate.id, candidate]));
   const decision = splitSuggestions(candidates, rules, { autoLink: rejected.size === 0 });
@@ -365,6 +417,7 @@ async function offerMatches(ticket: TrackerItem, followed: Followed, context: Jo
     LINK_COMMENT,
     suggestionsComment(suggestions, followed.unlinkedInTracker),
   );
+  await endRemoved(ticket, followed, context);
   await readModelOf(context).suggested(ticket, customer, suggestions);
   return {
     suggested: suggestions.map((candidate) => candidate.item.ref.key),

@@ -1,7 +1,8 @@
 import type { ItemRef } from '../../domain/events.ts';
 
 const CARD_URL = /^https?:\/\/(?:www\.)?trello\.com\/c\/([A-Za-z0-9]{8})(?:[/?#].*)?$/;
-const JIRA_BROWSE_URL = /^https?:\/\/[^/\s]+\/browse\/([A-Z][A-Z0-9_]*-\d+)(?:[/?#].*)?$/;
+// A Jira site may live under a path (`https://host/jira`), so any path may come before /browse/.
+const JIRA_BROWSE_URL = /^https?:\/\/[^/\s]+(?:\/[^/\s?#]+)*\/browse\/([A-Z][A-Z0-9_]*-\d+)(?:[/?#].*)?$/;
 const SHORT_LINK = /^[A-Za-z0-9]{8}$/;
 const CARD_ID = /^[0-9a-f]{24}$/;
 

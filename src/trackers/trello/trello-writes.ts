@@ -5,7 +5,7 @@ import { ErrorKind, TrackerError } from '../../errors.ts';
 import type { CreateTarget, LinkTarget, NewItem } from '../tracker.ts';
 import { renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
 import type { TrelloDeps } from './trello-deps.ts';
-import { cardUrl, sameLinkTarget } from './trello-urls.ts';
+import { cardUrl, itemRefForUrl, sameLinkTarget } from './trello-urls.ts';
 
 // Labels we create get one quiet colour: an uncoloured label does not show on the card front.
 const NEW_LABEL_COLOR = 'sky';
@@ -56,10 +56,18 @@ export async function addLink(deps: TrelloDeps, from: ItemRef, to: LinkTarget): 
   return true;
 }
 
+/** Whether an attachment links to the target: by its URL, or (an item) by its key, which a move changes. */
+function linksTo(attachmentUrl: string, to: LinkTarget): boolean {
+  if (sameLinkTarget(attachmentUrl, targetUrl(to))) return true;
+  const named = to.kind === 'item' ? itemRefForUrl(attachmentUrl) : undefined;
+  return (
+    named !== undefined && to.kind === 'item' && named.tracker === to.ref.tracker && named.key === to.ref.key
+  );
+}
+
 export async function removeLink(deps: TrelloDeps, from: ItemRef, to: LinkTarget): Promise<boolean> {
-  const url = targetUrl(to);
   const attachments = await deps.api.cards.getCardAttachments({ id: from.id, fields: 'id,url' });
-  const matching = attachments.filter((attachment) => attachment.url && sameLinkTarget(attachment.url, url));
+  const matching = attachments.filter((attachment) => attachment.url && linksTo(attachment.url, to));
   for (const attachment of matching) {
     await deps.api.cards.deleteCardAttachment({ id: from.id, idAttachment: attachment.id });
   }

@@ -1,7 +1,7 @@
 /**
- * Review of 5fc5a01, with the real Trello (and Jira) adapters on the sandboxes where the memory tracker would hide
- * what the trackers do: each test shows a defect and FAILS on main at the time of writing (left failing on
- * purpose, branch review-unlink).
+ * Links removed in the tracker, with the real Trello (and Jira) adapters on the sandboxes where the memory tracker
+ * would hide what the trackers do (attachments matched by URL, a Jira site under a path, a ticket's key changed by
+ * a move). Each test was written in review against the first version and failed there.
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -80,7 +80,7 @@ beforeEach(() => {
     tracker: (name) => (name === 'trello' ? trello : (memoryJira ?? jira)),
     selfId: () => 'bot',
     redis,
-    keyPrefix: uniquePrefix('unlink-review'),
+    keyPrefix: uniquePrefix('links-removed'),
     now: () => new Date(),
   };
 });
@@ -101,7 +101,7 @@ async function card(list: string, name: string, desc: string): Promise<ItemRef> 
 const attachmentsOf = (cardId: string) =>
   [...trelloSandbox.state().attachments.values()].filter((attachment) => attachment.idCard === cardId);
 
-describe('review of 5fc5a01 with the real adapters', () => {
+describe('links people remove in the tracker, with the real adapters', () => {
   it('keeps a Trello ticket’s /link to a Jira item at the ticket’s next job, whatever path the Jira site URL has', async () => {
     // The adapter documents a site URL with a path ("http://127.0.0.1:4000/jira works too"); the stack uses one.
     const issue = jiraSandbox.act.createIssue({
