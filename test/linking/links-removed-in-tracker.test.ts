@@ -147,7 +147,13 @@ describe('links people remove in the tracker', () => {
     const app2 = summaryOfItem(item('APP-2'));
     // A clock that moves, as a real one does: the /link made again is a record of another moment.
     let tick = Date.parse('2025-06-01T00:00:00Z');
-    context = { ...context, now: () => new Date((tick += 1)) };
+    context = {
+      ...context,
+      now: () => {
+        tick += 1;
+        return new Date(tick);
+      },
+    };
     await linkTicket(help1, app2, context, { how: 'command' });
     const read = tracker.getItem.bind(tracker);
     // Typed on APP-2 (its job locks APP-2 only): `/unlink HELP-1` lands while HELP-1's job reads HELP-1, and the
