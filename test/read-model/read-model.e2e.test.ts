@@ -321,4 +321,27 @@ describe('console read model, written by the real jobs', () => {
     expect(after.entries.some((e) => e.entry.operation === 'removeLink')).toBe(true);
     expect(after.entries[0]!.entry.context.actor.displayName).toBe('console: ada');
   });
+
+  it("puts a ticket whose automatic link a person removed in Jira back in triage, without that item, and off the item's page", async () => {
+    const roles = ticket(
+      'Bulk edit of user roles',
+      'As an admin I need to bulk edit the roles of many users at once instead of one by one.',
+    );
+    await waitFor(() => linked(roles, 'APP-6'));
+    const onItemPage = async () =>
+      (await console_.readModel.item({ tracker: 'jira', idOrKey: 'APP-6' }))?.tickets.some(
+        (t) => t.key === roles,
+      );
+    await waitFor(onItemPage);
+    expect((await console_.readModel.triage({})).tickets.map((t) => t.key)).not.toContain(roles);
+
+    stack.jira.act.unlink({ as: 'ada', from: roles, to: 'APP-6' });
+    const back = await waitFor(async () =>
+      (await console_.readModel.triage({})).tickets.find((t) => t.key === roles),
+    );
+    expect(back.suggestions.filter((s) => s.state === 'pending').map((s) => s.item.key)).not.toContain(
+      'APP-6',
+    );
+    await waitFor(async () => !(await onItemPage()));
+  });
 });
