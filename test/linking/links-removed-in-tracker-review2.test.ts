@@ -9,7 +9,13 @@ import { TrackerError } from '../../src/errors.ts';
 import { createLinkRecords } from '../../src/linking/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
-import { indexItem, matchTicket } from '../../workers/capabilities/linking.ts';
+import {
+  indexItem,
+  linkTicket,
+  matchTicket,
+  notifyResolution,
+  summaryOfItem,
+} from '../../workers/capabilities/linking.ts';
 import { createCatchUp } from '../../workers/handlers/catch-up.ts';
 import { HANDLERS } from '../../workers/handlers/index.ts';
 import type { JobContext } from '../../workers/job-context.ts';
@@ -139,5 +145,62 @@ describe('the job rule of a half-made automatic link', () => {
     expect(linkedKeys('HELP-1')).toEqual(['APP-1']);
     expect(await recordedKeys('HELP-1')).toEqual(['APP-1']);
     expect(linkComment('HELP-1')).toContain('Linked to APP-1');
+  });
+});
+
+/** A Trello backlog card about what HELP-1 says, indexed, and linked to HELP-1 by `/link` (a link back on the card). */
+async function linkedCard() {
+  const card = memoryItem('card', {
+    ref: { tracker: 'trello', id: 'card-1', key: 'Ab12Cd34' },
+    url: 'https://trello.com/c/Ab12Cd34',
+    title: 'Password reset email never arrives',
+    container: { id: 'board-1', key: 'board-1' },
+  });
+  tracker.items.set('card-1', card);
+  await indexItem(card.ref, context);
+  await linkTicket(item('HELP-1'), summaryOfItem(card), context, { how: 'command' });
+  expect(linkedKeys('Ab12Cd34')).toEqual(['HELP-1']);
+  return card;
+}
+
+/** Trello refuses the service on the card's board: `reads` too when the token lost the board. */
+function refuseCard(card: { ref: ItemRef }, methods: readonly ('getItem' | 'removeLink' | 'addLink')[]) {
+  for (const method of methods) {
+    const original = tracker[method].bind(tracker) as (ref: ItemRef, ...rest: unknown[]) => Promise<unknown>;
+    (tracker as unknown as Record<string, unknown>)[method] = async (ref: ItemRef, ...rest: unknown[]) => {
+      if (ref.id === card.ref.id)
+        throw new TrackerError('auth', 'trello', 'unauthorized permission requested', { status: 401 });
+      return original(ref, ...rest);
+    };
+  }
+}
+
+describe('a link back the service may no longer change', () => {
+  it("a ticket's link to a card on a board the token lost, removed by a person, does not fail every job of the ticket", async () => {
+    const card = await linkedCard();
+    // The service's Trello token loses the board (the bot is removed from it): Trello refuses reads and writes.
+    refuseCard(card, ['getItem', 'removeLink', 'addLink']);
+    // An agent removes HELP-1's remote link to the card in Jira; the ticket's next job is an edit.
+    item('HELP-1').links = [];
+
+    // docs/linking.md: "left with a warning in the log, and the rest is forgotten, so the ticket's jobs do not fail on it".
+    await expect(matchTicket(item('HELP-1').ref, context)).resolves.toMatchObject({
+      unlinkedInTracker: ['Ab12Cd34'],
+    });
+    expect(linkComment('HELP-1')).toContain('The link to Ab12Cd34 was removed in the tracker');
+  });
+
+  it('a card whose link back the service may not remove (read-only on its board) no longer tells the ticket a person unlinked', async () => {
+    const card = await linkedCard();
+    // The bot was made an observer of the board: it still reads the card, Trello refuses its writes there.
+    refuseCard(card, ['removeLink', 'addLink']);
+    item('HELP-1').links = [];
+    await expect(matchTicket(item('HELP-1').ref, context)).resolves.toMatchObject({
+      unlinkedInTracker: ['Ab12Cd34'],
+    });
+
+    // "the item ... no longer tells the ticket when it is resolved"
+    card.status = { name: 'Done', category: 'done' };
+    expect(await notifyResolution(card.ref, context)).toEqual({ resolution: 1, notified: [] });
   });
 });
