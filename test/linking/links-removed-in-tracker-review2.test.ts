@@ -16,6 +16,7 @@ import {
   notifyResolution,
   summaryOfItem,
 } from '../../workers/capabilities/linking.ts';
+import { backfillIndex } from '../../workers/handlers/backfill-index.ts';
 import { createCatchUp } from '../../workers/handlers/catch-up.ts';
 import { HANDLERS } from '../../workers/handlers/index.ts';
 import type { JobContext } from '../../workers/job-context.ts';
@@ -202,5 +203,27 @@ describe('a link back the service may no longer change', () => {
     // "the item ... no longer tells the ticket when it is resolved"
     card.status = { name: 'Done', category: 'done' };
     expect(await notifyResolution(card.ref, context)).toEqual({ resolution: 1, notified: [] });
+  });
+});
+
+describe("the backfill's reconcile", () => {
+  it('does not take a link a lagging Jira search leaves out for a removal: the ticket holds it', async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ linked: 'APP-1' });
+    // docs/tracker-facts.md 2.5: /search/jql is eventually consistent ("Recent updates might not be immediately
+    // visible"); the listing shows HELP-1 as it was before its link, the issue itself holds the link.
+    const stale = structuredClone(item('HELP-1'));
+    stale.links = [];
+    tracker.listItems = async () => ({ items: [stale] });
+
+    await backfillIndex(
+      { targets: [{ tracker: 'jira', containerId: 'HELP' }], requestedBy: { id: 'ops', displayName: 'Ops' } },
+      // Two minutes after the link was recorded: past the backfill's one-minute margin for clocks.
+      { ...context, now: () => new Date('2025-06-01T00:02:00Z') },
+    );
+
+    expect(linkedKeys('HELP-1')).toEqual(['APP-1']);
+    expect(await recordedKeys('HELP-1')).toEqual(['APP-1']);
+    expect(linkComment('HELP-1')).not.toContain('was removed in the tracker');
   });
 });
