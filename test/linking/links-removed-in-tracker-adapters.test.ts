@@ -1,7 +1,7 @@
 /**
  * Links removed in the tracker, with the real Trello (and Jira) adapters on the sandboxes where the memory tracker
- * would hide what the trackers do (attachments matched by URL, a Jira site under a path, a ticket's key changed by
- * a move). Each test was written in review against the first version and failed there.
+ * would hide what the trackers do (attachments matched by URL and key, a Jira site under a path, a ticket's or an
+ * item's key changed by a move). Each test was written in review and failed on the version before.
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import {
   matchTicket,
   notifyResolution,
   summaryOfItem,
+  unlinkTicket,
 } from '../../workers/capabilities/linking.ts';
 import type { JobContext } from '../../workers/job-context.ts';
 import { createMemoryTracker, type MemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
@@ -174,5 +175,34 @@ describe('links people remove in the tracker, with the real adapters', () => {
     await act('move-card', { cardId: itemRef.id, list: 'Done' });
     expect(await notifyResolution(itemRef, context)).toEqual({ resolution: 1, notified: [] });
     expect(attachmentsOf(itemRef.id)).toEqual([]);
+  });
+
+  it('/unlink with the item’s new key removes the ticket’s attachment, which names the item by its old key', async () => {
+    const memory = createMemoryTracker([memoryItem('APP-12', { title: 'Export invoices as PDF' })]);
+    memoryJira = memory;
+    const item = () => memory.items.get('id-APP-12')!;
+    await indexItem(item().ref, context);
+    const ticketRef = await card(
+      'Tickets',
+      'Invoices as PDF please',
+      'My accountant needs the invoices as PDF.',
+    );
+    // `/link APP-12` typed on the card: an attachment on the card, a remote link back on the issue.
+    await linkTicket(await trello.getItem(ticketRef), summaryOfItem(item()), context, { how: 'command' });
+    expect(attachmentsOf(ticketRef.id).map((a) => a.url)).toEqual([item().url]);
+
+    // The issue is moved to another project (APP-12 → NEW-3); its move re-indexes it under its new key.
+    Object.assign(item(), {
+      ref: { ...item().ref, key: 'NEW-3' },
+      url: 'https://acme.atlassian.net/browse/NEW-3',
+      container: { id: '10001', key: 'NEW' },
+    });
+    await indexItem(item().ref, context);
+    await expect(matchTicket(ticketRef, context)).resolves.toMatchObject({ skipped: 'already linked' });
+
+    // A person types `/unlink NEW-3` on the card (the key Jira shows now); the command finds the item as it is now.
+    expect(await unlinkTicket(await trello.getItem(ticketRef), summaryOfItem(item()), context)).toBe(true);
+    // "/unlink APP-12 — removes the link (both ends)": the card no longer shows a link to the issue.
+    expect(attachmentsOf(ticketRef.id)).toEqual([]);
   });
 });

@@ -3,10 +3,9 @@ import { growth } from '../../bench/lib/hostile-text.ts';
 import { itemRefForUrl } from '../../src/trackers/trello/trello-urls.ts';
 
 /**
- * Review2 of 8cc621b: a Trello attachment's URL is tracker text read on every card read (trello-item.ts), so it
- * must take linear time too (same measure as hostile-text.test.ts). The Jira URL pattern widened to sites under a
- * path tries every `/browse/KEY` segment as the one, and scans the rest of the URL again for each: quadratic when
- * a line break ends it.
+ * A Trello attachment's URL is tracker text read on every card read (trello-item.ts), so it must take linear time
+ * too (same measure as hostile-text.test.ts). A pattern for "any path, then /browse/KEY" tried every `/browse/KEY`
+ * segment as the one and scanned the rest of the URL again for each: quadratic when a line break ended it.
  */
 const N = 8_192;
 const MAX_RATIO = 9;

@@ -16,10 +16,13 @@ import type { Candidate, ItemSummary } from '../../src/linking/index.ts';
 
 const percent = (value: number) => `${Math.round(value * 100)}%`;
 
+/** What a comment says of a match: the item, the confidence, the shared words, the ticket it was worded like. */
+export type MatchShown = Pick<Candidate, 'item' | 'confidence' | 'sharedTerms' | 'viaTicket'>;
+
 const named = (item: ItemSummary): InlineInput[] => [link(item.ref.key, item.url), ` ${item.title}`];
 
 /** Names the earlier ticket by key only: its text is the customer's, not for other tickets' readers. */
-function why(candidate: Candidate): string {
+function why(candidate: MatchShown): string {
   const terms = candidate.sharedTerms.length > 0 ? candidate.sharedTerms.join(', ') : 'no distinctive words';
   const learnt = candidate.viaTicket ? `; worded like ${candidate.viaTicket.key}, already linked to it` : '';
   return `shares ${terms}; confidence ${percent(candidate.confidence)}${learnt}`;
@@ -39,7 +42,7 @@ export function candidateLines(candidates: readonly Candidate[], linked: Readonl
   );
 }
 
-export function autoLinkComment(candidate: Candidate, rules: LinkingRules): Doc {
+export function autoLinkComment(candidate: MatchShown, rules: LinkingRules): Doc {
   return doc(
     paragraph('Linked to ', ...named(candidate.item), '.'),
     paragraph(

@@ -19,6 +19,7 @@ import {
   autoLinkComment,
   customerNotice,
   linkRemovedComment,
+  type MatchShown,
   resolvedNotice,
   suggestionsComment,
 } from './linking-comments.ts';
@@ -111,6 +112,19 @@ export async function settleLinks(
   return { result, teaching: followed.teaching.length };
 }
 
+/**
+ * A support ticket as a listing shows it (a backfill). A link the service knows of that the listing does not show
+ * may still be there (a Jira search returns no remote links, and may lag behind the issue), so then the ticket is
+ * read again, as its own job reads it, before anything is taken for removed.
+ */
+export async function settleListed(listed: TrackerItem, context: JobContext) {
+  const recorded = await linkingState(context).records.itemsOf(listed.ref);
+  if (recorded.every((record) => holdsLinkTo(listed, record.item)))
+    return settleLinks(listed, recorded, context);
+  const read = await readTicket(listed.ref, context);
+  return read ? settleLinks(read.ticket, read.recordedBefore, context) : { result: {}, teaching: 0 };
+}
+
 /** Reach is counted from the item's links by scoring; a link the service makes raises no event it would see. */
 async function rescore(ref: ItemRef, context: JobContext): Promise<void> {
   const item = await readItem(ref, context);
@@ -133,8 +147,9 @@ export async function linkTicket(
     .tracker(ticket.ref.tracker)
     .addLink(ticket.ref, { kind: 'item', ref: item.ref, url: item.url, title: item.title }, linkType);
   // A dry run only plans the link; remembering it would send real notices (and teach the index) once it is off.
-  // Recorded as soon as the ticket holds the link, naming this job: if the link back fails, the job's retry finds
-  // its own link, not one a person made.
+  // Recorded as soon as the ticket holds the link; an automatic one names this job until its comment is written
+  // (`finishAutoLink`): if anything fails before, the job's retry finishes it instead of taking it for a person's
+  // link or guessing again.
   const { records, index } = linkingState(context);
   if (!context.dryRun)
     await records.add({
@@ -142,7 +157,7 @@ export async function linkTicket(
       item: item.ref,
       ...record,
       at: context.now().toISOString(),
-      job: context.jobId,
+      ...(record.how === 'auto' && { job: context.jobId }),
     });
   if (ticket.ref.tracker !== 'jira' || item.ref.tracker !== 'jira') {
     await context
@@ -157,11 +172,16 @@ export async function linkTicket(
 }
 
 export async function unlinkTicket(ticket: TrackerItem, item: ItemSummary, context: JobContext) {
-  const removed = await context
-    .tracker(ticket.ref.tracker)
-    .removeLink(ticket.ref, { kind: 'item', ref: item.ref, url: item.url, title: item.title });
   const { records } = linkingState(context);
   const record = (await records.itemsOf(ticket.ref)).find((known) => sameItem(known.item, item.ref));
+  // The ticket's link may name the item by the key it had when linked, before a move.
+  const names = record && record.item.key !== item.ref.key ? [item.ref, record.item] : [item.ref];
+  let removed = false;
+  for (const ref of names)
+    removed =
+      (await context
+        .tracker(ticket.ref.tracker)
+        .removeLink(ticket.ref, { kind: 'item', ref, url: item.url, title: item.title })) || removed;
   const forgotten = !context.dryRun && (await records.remove(ticket.ref, item.ref));
   const stillLinked = (await records.itemsOf(ticket.ref)).length > 0;
   const removedBack = await forgetLink(ticket, item.ref, { linkedAs: record?.ticket, stillLinked }, context);
@@ -189,18 +209,31 @@ async function forgetLink(
       } catch (error) {
         // A deleted item took its link back along; one the service may no longer change must not fail every job
         // of the ticket. Either way the rest is forgotten.
-        if (!(error instanceof TrackerError) || isRetryable(error.kind)) throw error;
+        if (!refused(error)) throw error;
         context.log.warn(
           { item: item.key, ticket: ticket.ref.key, kind: error.kind, err: { message: error.message } },
-          "Could not remove the item's link back to the ticket",
+          "Could not remove the item's link back to the ticket: it no longer tells the ticket all the same",
         );
       }
     }
   }
   if (!context.dryRun) await linkingState(context).index.deleteLinked(ticket.ref, item);
   await readModelOf(context).ticketUnlinked(ticket, item, stillLinked);
-  await rescore(item, context);
+  try {
+    await rescore(item, context);
+  } catch (error) {
+    if (!refused(error)) throw error;
+    context.log.warn(
+      { item: item.key, kind: error.kind },
+      'Could not re-score the item: the service may not read it',
+    );
+  }
   return removedBack;
+}
+
+/** A tracker's lasting no (the item deleted, or out of the service's rights): retrying would not change it. */
+function refused(error: unknown): error is TrackerError {
+  return error instanceof TrackerError && !isRetryable(error.kind);
 }
 
 /** A ticket as its tracker shows it now, with the links the service had recorded for it before that read. */
@@ -315,11 +348,14 @@ async function followLinks(ticket: TrackerItem, context: JobContext, recordedBef
   const missing = missingInTracker(ticket, recordedBefore, recordedNow);
   const removed: LinkRecord[] = [];
   for (const record of missing) {
-    if (await readItem(record.item, context)) removed.push(record);
+    if (await itemStands(record.item, context)) removed.push(record);
     else if (!context.dryRun) await records.forget(ticket.ref, record.item);
   }
-  // An automatic link this very job made before it failed (its retry runs now): not linked yet, it is made again.
-  const unfinished = recordedNow.filter((record) => record.how === 'auto' && record.job === context.jobId);
+  // An automatic link this very job began before it failed (its retry runs now), which the ticket still holds:
+  // not linked yet, it is finished.
+  const unfinished = recordedNow.filter(
+    (record) => record.how === 'auto' && record.job === context.jobId && !missing.includes(record),
+  );
   const pending = (ref: ItemRef) => unfinished.some((record) => sameItem(record.item, ref));
   const recorded = recordedNow.filter((record) => !missing.includes(record) && !pending(record.item));
   const inTracker = shown.filter((ref) => !pending(ref));
@@ -353,7 +389,17 @@ async function followLinks(ticket: TrackerItem, context: JobContext, recordedBef
     ...(refreshed > 0 && { wordsRefreshed: refreshed }),
     ...(forgotten > 0 && { wordsForgotten: forgotten }),
   };
-  return { linked, teaching, removed, unlinkedInTracker, words };
+  return { linked, teaching, removed, unfinished: unfinished[0], unlinkedInTracker, words };
+}
+
+/** Whether the item is still there; one the service may no longer read is (its link was removed by a person). */
+async function itemStands(ref: ItemRef, context: JobContext): Promise<boolean> {
+  try {
+    return (await readItem(ref, context)) !== undefined;
+  } catch (error) {
+    if (refused(error)) return true;
+    throw error;
+  }
 }
 
 type Followed = Awaited<ReturnType<typeof followLinks>>;
@@ -403,12 +449,22 @@ async function offerMatches(ticket: TrackerItem, followed: Followed, context: Jo
   const byId = new Map<string, Candidate>(candidates.map((candidate) => [candidate.id, candidate]));
   const decision = splitSuggestions(candidates, rules, { autoLink: rejected.size === 0 });
   const tracker = context.tracker(ticket.ref.tracker);
-  const best = decision.autoLink && byId.get(decision.autoLink.id);
+  const best = followed.unfinished
+    ? unfinishedLink(followed.unfinished, candidates, context)
+    : decision.autoLink && byId.get(decision.autoLink.id);
   const customer = ticketEvidence(ticket, context.rules().scoring).customerId;
   if (best) {
     await readModelOf(context).suggested(ticket, customer, [best]);
-    await linkTicket(ticket, best.item, context, { how: 'auto', confidence: best.confidence });
+    const record = { how: 'auto' as const, confidence: best.confidence };
+    await linkTicket(ticket, best.item, context, record);
     const comment = await tracker.upsertComment(ticket.ref, LINK_COMMENT, autoLinkComment(best, rules));
+    if (!context.dryRun)
+      await linkingState(context).records.add({
+        ticket: ticket.ref,
+        item: best.item.ref,
+        ...record,
+        at: context.now().toISOString(),
+      });
     return { linked: best.item.ref.key, confidence: best.confidence, comment: comment.action };
   }
   const suggestions = decision.suggestions.flatMap((match) => byId.get(match.id) ?? []);
@@ -426,14 +482,35 @@ async function offerMatches(ticket: TrackerItem, followed: Followed, context: Jo
   };
 }
 
+/**
+ * The automatic link a failed attempt of this job began, to finish (link back, comment): as ranked now when it
+ * still is a candidate (the comment says why), else as recorded; a retry never guesses a second item.
+ */
+function unfinishedLink(
+  record: LinkRecord,
+  candidates: readonly Candidate[],
+  context: JobContext,
+): MatchShown | undefined {
+  const ranked = candidates.find((candidate) => sameItem(candidate.item.ref, record.item));
+  if (ranked) return ranked;
+  const item = indexReplica(context).find(record.item);
+  return item && { item, confidence: record.confidence ?? 0, sharedTerms: [] };
+}
+
+/**
+ * The tickets linked to the item: recorded, or named by the item's links, except a ticket a person unlinked from
+ * it whose link back the service could not remove (a board it may only read).
+ */
 async function supportTicketsOf(item: TrackerItem, context: JobContext): Promise<ItemRef[]> {
-  const tickets = (await linkingState(context).records.ticketsOf(item.ref)).map((record) => record.ticket);
+  const { records } = linkingState(context);
+  const tickets = (await records.ticketsOf(item.ref)).map((record) => record.ticket);
   for (const link of item.links) {
     if (link.target.kind !== 'item') continue;
     const { ref } = link.target;
     if (tickets.some((known) => sameItem(known, ref))) continue;
     const other = await readItem(ref, context);
-    if (other && roleOf(other, context) === 'support') tickets.push(other.ref);
+    if (!other || roleOf(other, context) !== 'support') continue;
+    if (!(await records.rejectedFor(other.ref)).has(docId(item.ref))) tickets.push(other.ref);
   }
   return tickets;
 }

@@ -1,8 +1,23 @@
 import type { ItemRef } from '../../domain/events.ts';
 
 const CARD_URL = /^https?:\/\/(?:www\.)?trello\.com\/c\/([A-Za-z0-9]{8})(?:[/?#].*)?$/;
-// A Jira site may live under a path (`https://host/jira`), so any path may come before /browse/.
-const JIRA_BROWSE_URL = /^https?:\/\/[^/\s]+(?:\/[^/\s?#]+)*\/browse\/([A-Z][A-Z0-9_]*-\d+)(?:[/?#].*)?$/;
+const BROWSE_PATH = /^\/browse\/([A-Z][A-Z0-9_]*-\d+)(?:\/|$)/;
+
+/**
+ * The issue key of a Jira issue URL: `…/browse/KEY`, after any path (a site may live under one, `https://host/jira`).
+ * Parsed, not matched whole: a pattern for "any path, then /browse/" backtracks over every /browse/ in a hostile URL.
+ */
+function jiraIssueKey(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+  const at = parsed.pathname.indexOf('/browse/');
+  return at === -1 ? undefined : BROWSE_PATH.exec(parsed.pathname.slice(at))?.[1];
+}
 const SHORT_LINK = /^[A-Za-z0-9]{8}$/;
 const CARD_ID = /^[0-9a-f]{24}$/;
 
@@ -25,7 +40,7 @@ export function parseCardReference(text: string): string | undefined {
 export function itemRefForUrl(url: string): ItemRef | undefined {
   const shortLink = CARD_URL.exec(url)?.[1];
   if (shortLink) return { tracker: 'trello', id: shortLink, key: shortLink };
-  const issueKey = JIRA_BROWSE_URL.exec(url)?.[1];
+  const issueKey = jiraIssueKey(url);
   if (issueKey) return { tracker: 'jira', id: issueKey, key: issueKey };
   return undefined;
 }
