@@ -100,6 +100,27 @@ describe('catch-up after lost webhooks (POST /admin/actions/catch-up)', () => {
     expect(future.json.message).toMatch(/future/);
   });
 
+  it('visits every changed item once across pages, although its own writes make them the latest changed', async () => {
+    const since = new Date(Date.now() - 1_000).toISOString();
+    // More than one page of the Jira search (50): the catch-up's writes on the first page must not push the
+    // rest out of the pages it has yet to read.
+    stack.jira.seed({
+      projects: [{ key: 'BIG', name: 'Big backlog' }],
+      issues: Array.from({ length: 55 }, (_, n) => ({
+        projectKey: 'BIG',
+        summary: `Export report ${n + 1} as PDF`,
+        issuetype: 'Story',
+        description: 'As an accountant I want the report as PDF.',
+        reporter: 'ada',
+      })),
+    });
+    expect(await catchUp('BIG', since)).toMatchObject({ items: 55, failed: 0 });
+    const scored = Array.from({ length: 55 }, (_, n) => `BIG-${n + 1}`).filter((key) =>
+      botComments(key).some((c) => JSON.stringify(c.body).includes('Priority score: ')),
+    );
+    expect(scored).toHaveLength(55);
+  }, 60_000);
+
   it('works the same on a Trello board', async () => {
     const board = stack.trello.seedBoard({
       name: 'Mobile',

@@ -48,6 +48,11 @@ function jqlDate(iso: string): string {
   return new Date(Date.parse(iso) - ZONE_MARGIN_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/**
+ * Pages follow the creation order, which nothing changes: ordered by `updated`, the writes of a job that reads the
+ * pages (a catch-up scores each item) move the items it has seen behind those it has not, and a page token that
+ * stands for a position would skip as many (the sandbox's does; Jira does not say whether its tokens do).
+ */
 export function jqlForScope(scope: ItemScope): string {
   switch (scope.kind) {
     case 'container':
@@ -55,7 +60,7 @@ export function jqlForScope(scope: ItemScope): string {
     case 'query':
       return scope.query;
     case 'updatedSince':
-      return `project = ${quote(scope.containerId)} AND updated >= ${quote(jqlDate(scope.since))} ORDER BY updated ASC`;
+      return `project = ${quote(scope.containerId)} AND updated >= ${quote(jqlDate(scope.since))} ORDER BY created ASC`;
   }
 }
 

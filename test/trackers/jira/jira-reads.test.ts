@@ -157,7 +157,7 @@ describe('Jira adapter reads', () => {
     ],
     [
       { kind: 'updatedSince' as const, containerId: 'BR', since: '2026-03-01T08:30:00Z' },
-      'project = "BR" AND updated >= "2026-02-28 18:30" ORDER BY updated ASC',
+      'project = "BR" AND updated >= "2026-02-28 18:30" ORDER BY created ASC',
     ],
   ])('listItems sends the JQL of scope %o', async (scope, jql) => {
     api()
