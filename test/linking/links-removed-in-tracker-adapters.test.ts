@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Container, ItemRef } from '../../src/domain/events.ts';
+import { TrackerError } from '../../src/errors.ts';
 import { createLinkRecords } from '../../src/linking/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
@@ -203,6 +204,53 @@ describe('links people remove in the tracker, with the real adapters', () => {
     // A person types `/unlink NEW-3` on the card (the key Jira shows now); the command finds the item as it is now.
     expect(await unlinkTicket(await trello.getItem(ticketRef), summaryOfItem(item()), context)).toBe(true);
     // "/unlink APP-12 — removes the link (both ends)": the card no longer shows a link to the issue.
+    expect(attachmentsOf(ticketRef.id)).toEqual([]);
+  });
+});
+
+describe('review3: a Jira item the service may no longer see', () => {
+  it('does not link a Trello ticket again to the Jira item a person removed, when Jira hides that item from the service (404)', async () => {
+    const memory = createMemoryTracker([
+      memoryItem('APP-12', {
+        title: 'Export invoices as PDF',
+        description: 'Accountants need the invoices as PDF files.',
+      }),
+    ]);
+    memoryJira = memory;
+    const itemRef = memory.items.get('id-APP-12')!.ref;
+    await indexItem(itemRef, context);
+    const ticketRef = await card(
+      'Tickets',
+      'Export invoices as PDF',
+      'My accountant needs the invoices as PDF files.',
+    );
+    expect(await matchTicket(ticketRef, context)).toMatchObject({ linked: 'APP-12' });
+    expect(attachmentsOf(ticketRef.id)).toHaveLength(1);
+
+    // The service's Jira account loses Browse on APP (a permission scheme change, an issue security level). Jira
+    // answers an issue the caller may not see with a 404, "Issue does not exist or you do not have permission to
+    // see it." (the sandbox's own issueNotFound): the service cannot tell it from a deleted issue. The issue is
+    // not deleted, so no webhook takes it out of the index.
+    const hidden = (ref: ItemRef) => ref.id === itemRef.id || ref.key === itemRef.key;
+    const notFound = () =>
+      new TrackerError('notFound', 'jira', 'Issue does not exist or you do not have permission to see it.', {
+        status: 404,
+      });
+    for (const method of ['getItem', 'addLink', 'removeLink'] as const) {
+      const original = memory[method].bind(memory) as (ref: ItemRef, ...rest: unknown[]) => Promise<unknown>;
+      (memory as unknown as Record<string, unknown>)[method] = async (ref: ItemRef, ...rest: unknown[]) => {
+        if (hidden(ref)) throw notFound();
+        return original(ref, ...rest);
+      };
+    }
+
+    // An agent removes the wrong automatic link: the card's attachment to APP-12. The card's next job runs.
+    for (const attachment of attachmentsOf(ticketRef.id))
+      trelloSandbox.state().attachments.delete(attachment.id);
+    // (The job then fails on the link back: Jira's 404 again, not retryable.)
+    await matchTicket(ticketRef, context).catch(() => undefined);
+
+    // docs/linking.md "A person's word stands": the service no longer links that ticket automatically.
     expect(attachmentsOf(ticketRef.id)).toEqual([]);
   });
 });
