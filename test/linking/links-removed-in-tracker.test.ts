@@ -405,3 +405,28 @@ describe("the backfill's reconcile", () => {
     expect(linkComment('HELP-1')).not.toContain('was removed in the tracker');
   });
 });
+
+describe('review3: the unfinished automatic link', () => {
+  it('a retried link-ticket job finishes its automatic link although a person linked the ticket to another item meanwhile', async () => {
+    const card = backlogCard();
+    for (const ref of [card.ref, item('APP-2').ref]) await indexItem(ref, context);
+    // The ticket's remote link to the card is made; the card's link back meets a Trello 503: the job fails.
+    failOnce('addLink', (key) => key === 'Ab12Cd34');
+    await expect(matchTicket(item('HELP-1').ref, context)).rejects.toThrow();
+    expect(linkedKeys('HELP-1')).toEqual(['Ab12Cd34']);
+
+    // Before BullMQ's retry, an agent also links HELP-1 to APP-2 in Jira.
+    item('HELP-1').links.push({
+      target: { kind: 'item', ref: item('APP-2').ref, url: item('APP-2').url, title: 'APP-2' },
+      type: 'Relates',
+      direction: 'outward',
+    });
+    await matchTicket(item('HELP-1').ref, context);
+
+    // docs/linking.md: "that job's retry ... finishes that link, with its link back and comment".
+    expect(linkedKeys('Ab12Cd34')).toEqual(['HELP-1']);
+    expect(linkComment('HELP-1')).toContain('Linked to Ab12Cd34');
+    const records = await createLinkRecords(redis, context.keyPrefix).itemsOf(item('HELP-1').ref);
+    expect(records.find((record) => record.item.key === 'Ab12Cd34')).not.toHaveProperty('job');
+  });
+});
