@@ -254,3 +254,27 @@ describe('review3: a Jira item the service may no longer see', () => {
     expect(attachmentsOf(ticketRef.id)).toEqual([]);
   });
 });
+
+describe('review3: attachments matched by key', () => {
+  it('/unlink APP-12 on a Trello ticket leaves the attachment a person made to another Jira site’s APP-12', async () => {
+    const memory = createMemoryTracker([memoryItem('APP-12', { title: 'Export invoices as PDF' })]);
+    memoryJira = memory;
+    const item = memory.items.get('id-APP-12')!;
+    await indexItem(item.ref, context);
+    const ticketRef = await card(
+      'Tickets',
+      'Invoices as PDF please',
+      'My accountant needs the invoices as PDF.',
+    );
+    // `/link APP-12` typed on the card; then the agent attaches the PDF vendor's upstream issue, on the vendor's
+    // own Jira site, which happens to have the same key.
+    await linkTicket(await trello.getItem(ticketRef), summaryOfItem(item), context, { how: 'command' });
+    const vendor = 'https://pdfvendor.atlassian.net/browse/APP-12';
+    await act('add-attachment', { cardId: ticketRef.id, url: vendor, name: 'Upstream: PDF export bug' });
+    expect(attachmentsOf(ticketRef.id).map((a) => a.url)).toEqual([item.url, vendor]);
+
+    // `/unlink APP-12`: removes the service's link to its APP-12, not a person's attachment to another site.
+    await unlinkTicket(await trello.getItem(ticketRef), summaryOfItem(item), context);
+    expect(attachmentsOf(ticketRef.id).map((a) => a.url)).toEqual([vendor]);
+  });
+});
