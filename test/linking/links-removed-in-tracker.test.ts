@@ -430,3 +430,23 @@ describe('review3: the unfinished automatic link', () => {
     expect(records.find((record) => record.item.key === 'Ab12Cd34')).not.toHaveProperty('job');
   });
 });
+
+describe('review3: the rejected-set check of the notices', () => {
+  it('a ticket linked again by a person to a card whose link back stayed is told when the card is resolved', async () => {
+    const card = await linkedCard();
+    // Read-only on the card's board: the link back stays when a person removes HELP-1's remote link to the card.
+    refuseCard(card, ['removeLink', 'addLink']);
+    const link = item('HELP-1').links[0]!;
+    item('HELP-1').links = [];
+    await expect(matchTicket(item('HELP-1').ref, context)).resolves.toMatchObject({
+      unlinkedInTracker: ['Ab12Cd34'],
+    });
+
+    // The agent changes their mind and links HELP-1 to the card again in Jira (a remote link: no ticket job has run
+    // since); the card is done right after.
+    item('HELP-1').links = [link];
+    card.status = { name: 'Done', category: 'done' };
+    // The ticket holds the link (and the card its link back): it is linked, so it hears of the resolution.
+    expect(await notifyResolution(card.ref, context)).toEqual({ resolution: 1, notified: ['HELP-1'] });
+  });
+});
