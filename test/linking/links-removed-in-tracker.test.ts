@@ -450,3 +450,19 @@ describe('review3: the rejected-set check of the notices', () => {
     expect(await notifyResolution(card.ref, context)).toEqual({ resolution: 1, notified: ['HELP-1'] });
   });
 });
+
+describe('review3: an automatic link whose link back the service may not make', () => {
+  it('an automatic link to a card on a read-only board is explained on the ticket, not left half made', async () => {
+    const card = backlogCard();
+    for (const ref of [card.ref, item('APP-2').ref]) await indexItem(ref, context);
+    // The bot is an observer of the card's board: it reads the card, Trello refuses its attachment there.
+    refuseCard(card, ['addLink', 'removeLink']);
+    // A refusal is not retryable (workers/processor.ts: UnrecoverableError): this attempt is the only one.
+    await matchTicket(item('HELP-1').ref, context).catch(() => undefined);
+    expect(linkedKeys('HELP-1')).toEqual(['Ab12Cd34']);
+
+    // The ticket's next job (an edit) finds it linked; the ticket holds a link nothing ever explained.
+    await matchTicket(item('HELP-1').ref, { ...context, jobId: 'link-ticket.delivery-2' });
+    expect(linkComment('HELP-1')).toContain('Linked to Ab12Cd34');
+  });
+});
