@@ -2,7 +2,7 @@
  * Links removed in the tracker (docs/linking.md, "Links people change in the tracker count as theirs"): retries
  * and catch-ups that finish the automatic link they began, half-made links, deleted items, races, dry runs, links
  * back the service may no longer change or read, backfills (a lagging Jira search). Each test was written in one
- * of two reviews and failed on the version before.
+ * of three reviews and failed on the version before.
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

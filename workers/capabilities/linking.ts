@@ -160,9 +160,18 @@ export async function linkTicket(
       ...(record.how === 'auto' && { job: context.jobId }),
     });
   if (ticket.ref.tracker !== 'jira' || item.ref.tracker !== 'jira') {
-    await context
-      .tracker(item.ref.tracker)
-      .addLink(item.ref, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title }, linkType);
+    try {
+      await context
+        .tracker(item.ref.tracker)
+        .addLink(item.ref, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title }, linkType);
+    } catch (error) {
+      // A board the service may only read: the ticket holds the link and the record tells the item's resolution.
+      if (!refused(error)) throw error;
+      context.log.warn(
+        { item: item.ref.key, ticket: ticket.ref.key, kind: error.kind, err: { message: error.message } },
+        'Could not add the link back on the item: the ticket is linked all the same',
+      );
+    }
   }
   // Only links a person made or confirmed teach: the service's own guesses would feed on themselves.
   if (!context.dryRun && record.how !== 'auto') await index.putLinked(toIndexedLink(ticket, item.ref));
@@ -392,14 +401,21 @@ async function followLinks(ticket: TrackerItem, context: JobContext, recordedBef
   return { linked, teaching, removed, unfinished: unfinished[0], unlinkedInTracker, words };
 }
 
-/** Whether the item is still there; one the service may no longer read is (its link was removed by a person). */
+/**
+ * Whether the item is still there. Jira answers 404 for an issue the service may no longer see, as for a deleted
+ * one; a deleted item has left the index (its deletion event), a hidden one has not. One the service may no
+ * longer read is there too: either way, its link was removed by a person.
+ */
 async function itemStands(ref: ItemRef, context: JobContext): Promise<boolean> {
   try {
-    return (await readItem(ref, context)) !== undefined;
+    if ((await readItem(ref, context)) !== undefined) return true;
   } catch (error) {
     if (refused(error)) return true;
     throw error;
   }
+  const replica = indexReplica(context);
+  await replica.sync();
+  return replica.find(ref) !== undefined;
 }
 
 type Followed = Awaited<ReturnType<typeof followLinks>>;
@@ -419,7 +435,8 @@ export async function matchTicket(ref: ItemRef, context: JobContext) {
   const read = await readTicket(ref, context);
   if (!read || roleOf(read.ticket, context) !== 'support') return { skipped: 'not a support ticket' };
   const followed = await followLinks(read.ticket, context, read.recordedBefore);
-  return followed.linked.length > 0
+  // An automatic link this job began is finished first, whatever else links the ticket meanwhile.
+  return followed.linked.length > 0 && !followed.unfinished
     ? stillLinked(read.ticket, followed, context)
     : offerMatches(read.ticket, followed, context);
 }
@@ -510,7 +527,8 @@ async function supportTicketsOf(item: TrackerItem, context: JobContext): Promise
     if (tickets.some((known) => sameItem(known, ref))) continue;
     const other = await readItem(ref, context);
     if (!other || roleOf(other, context) !== 'support') continue;
-    if (!(await records.rejectedFor(other.ref)).has(docId(item.ref))) tickets.push(other.ref);
+    const unlinked = (await records.rejectedFor(other.ref)).has(docId(item.ref));
+    if (!unlinked || holdsLinkTo(other, item.ref)) tickets.push(other.ref);
   }
   return tickets;
 }

@@ -53,6 +53,15 @@ export function sameLinkTarget(a: string, b: string): boolean {
   return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }
 
+/** Whether two URLs are on one site (scheme, host and port); unparsable ones are not. */
+export function sameSite(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
 /** Trello ids are Mongo ObjectIds: the first 4 bytes are the creation time in seconds. */
 export function createdAtFromId(id: string): string | undefined {
   if (!CARD_ID.test(id)) return undefined;

@@ -5,7 +5,7 @@ import { ErrorKind, TrackerError } from '../../errors.ts';
 import type { CreateTarget, LinkTarget, NewItem } from '../tracker.ts';
 import { renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
 import type { TrelloDeps } from './trello-deps.ts';
-import { cardUrl, itemRefForUrl, sameLinkTarget } from './trello-urls.ts';
+import { cardUrl, itemRefForUrl, sameLinkTarget, sameSite } from './trello-urls.ts';
 
 // Labels we create get one quiet colour: an uncoloured label does not show on the card front.
 const NEW_LABEL_COLOR = 'sky';
@@ -56,9 +56,15 @@ export async function addLink(deps: TrelloDeps, from: ItemRef, to: LinkTarget): 
   return true;
 }
 
-/** Whether an attachment links to the target: by its URL, or (an item) by its key, which a move changes. */
+/**
+ * Whether an attachment links to the target: by its URL, or (an item) by its key, which a move changes. A Jira
+ * issue only on the target's own site: another Jira site has issues with the same keys (Trello's short links are
+ * one namespace).
+ */
 function linksTo(attachmentUrl: string, to: LinkTarget): boolean {
-  if (sameLinkTarget(attachmentUrl, targetUrl(to))) return true;
+  const url = targetUrl(to);
+  if (to.kind === 'item' && to.ref.tracker === 'jira' && !sameSite(attachmentUrl, url)) return false;
+  if (sameLinkTarget(attachmentUrl, url)) return true;
   const named = to.kind === 'item' ? itemRefForUrl(attachmentUrl) : undefined;
   return (
     named !== undefined && to.kind === 'item' && named.tracker === to.ref.tracker && named.key === to.ref.key
