@@ -466,3 +466,105 @@ describe('review3: an automatic link whose link back the service may not make', 
     expect(linkComment('HELP-1')).toContain('Linked to Ab12Cd34');
   });
 });
+
+/** HELP-1's Jira issue link to APP-2, as a person makes it. */
+const personLinkTo = (key: string) =>
+  ({
+    target: { kind: 'item', ref: item(key).ref, url: item(key).url, title: key },
+    type: 'Relates',
+    direction: 'outward',
+  }) as const;
+const backfillHelp = (jobContext: JobContext = context) =>
+  backfillIndex(
+    { targets: [{ tracker: 'jira', containerId: 'HELP' }], requestedBy: { id: 'ops', displayName: 'Ops' } },
+    jobContext,
+  );
+
+describe('review4: the backfill listing', () => {
+  it('does not record again a link a person removed, which a lagging Jira search still shows: its notices stay stopped', async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    item('HELP-1').links.push(personLinkTo('APP-2'));
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ skipped: 'already linked' });
+    const stale = structuredClone(item('HELP-1'));
+
+    // A person removes the link; Jira's link event's job follows it (record ended, APP-2 rejected for HELP-1).
+    item('HELP-1').links = [];
+    expect(await learnLink(linkEvent('link.deleted', 'HELP-1', 'APP-2'), context)).toMatchObject({
+      'HELP-1': { unlinkedInTracker: ['APP-2'] },
+    });
+    expect(await recordedKeys('HELP-1')).toEqual([]);
+
+    // Minutes later a backfill runs; the eventually consistent /search/jql (tracker-facts 2.5) still lists HELP-1
+    // with its link, the case the reconcile guards against in the other direction.
+    tracker.listItems = async () => ({ items: [stale] });
+    await backfillHelp();
+
+    expect(await recordedKeys('HELP-1')).toEqual([]);
+    item('APP-2').status = { name: 'Done', category: 'done' };
+    expect(await notifyResolution(item('APP-2').ref, context)).toEqual({ resolution: 1, notified: [] });
+  });
+
+  it('a ticket whose only linked item was deleted is not left with a comment naming that item as its link', async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ linked: 'APP-1' });
+
+    // APP-1 is deleted (its links along) while the service misses HELP-1's events; APP-9 says what HELP-1 says.
+    const deleted = item('APP-1').ref;
+    tracker.items.delete(deleted.id);
+    await indexItem(deleted, context);
+    item('HELP-1').links = [];
+    await betterMatchArrives();
+
+    // docs/linking.md: dropped quietly, "so the ticket is matched as before"; "a backfill ... does the same".
+    await backfillHelp();
+    expect(linkComment('HELP-1')).not.toContain('Linked to APP-1');
+  });
+});
+
+describe('review4: the unfinished automatic link and a link removed meanwhile', () => {
+  it('a retried link-ticket job that finishes its automatic link also ends the record of a link a person removed meanwhile', async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    // The automatic link to APP-1 is made and recorded with this job's id; the ticket's comment meets a 503.
+    failOnce('upsertComment', (key) => key === 'HELP-1');
+    await expect(matchTicket(item('HELP-1').ref, context)).rejects.toThrow();
+
+    // Before the retry: `/link APP-2` (its own job), then a person removes that link again in the tracker, and the
+    // event of the removal is lost (or it was a remote link: Jira sends none).
+    await linkTicket(
+      item('HELP-1'),
+      summaryOfItem(item('APP-2')),
+      { ...context, jobId: 'run-commands.d2' },
+      {
+        how: 'command',
+      },
+    );
+    item('HELP-1').links = item('HELP-1').links.filter(
+      (link) => !(link.target.kind === 'item' && link.target.ref.key === 'APP-2'),
+    );
+    await matchTicket(item('HELP-1').ref, context);
+
+    expect(linkComment('HELP-1')).toContain('Linked to APP-1');
+    // The person's removal was followed (link back, words, read model 'rejected') but its record stays: APP-2's
+    // resolution still reaches HELP-1.
+    expect(await recordedKeys('HELP-1')).toEqual(['APP-1']);
+    item('APP-2').status = { name: 'Done', category: 'done' };
+    expect(await notifyResolution(item('APP-2').ref, context)).toEqual({ resolution: 1, notified: [] });
+  });
+});
+
+describe('review4: dry runs', () => {
+  it("a dry run of a deleted ticket's index-item job does not forget the words it taught", async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    await linkTicket(item('HELP-1'), summaryOfItem(item('APP-1')), context, { how: 'command' });
+    const replica = createIndexReplica(redis, context.keyPrefix);
+    await replica.sync();
+    expect(replica.wordsOf(item('HELP-1').ref).map((ref) => ref.key)).toEqual(['APP-1']);
+
+    const deleted = item('HELP-1').ref;
+    tracker.items.delete(deleted.id);
+    // docs/linking.md on the words: "Not in a dry run."; docs/admin-api.md: a dry run "sends no writes".
+    await indexItem(deleted, { ...context, dryRun: true });
+    await replica.sync();
+    expect(replica.wordsOf(deleted).map((ref) => ref.key)).toEqual(['APP-1']);
+  });
+});
