@@ -278,3 +278,55 @@ describe('review3: attachments matched by key', () => {
     expect(attachmentsOf(ticketRef.id).map((a) => a.url)).toEqual([vendor]);
   });
 });
+
+describe('review4: a retried /unlink', () => {
+  it('removes the link back naming a moved ticket by its old key, when the first attempt failed on the link back', async () => {
+    const HELP: Container = { id: '20000', key: 'HELP', projectType: 'service_desk' };
+    const SUP: Container = { id: '30000', key: 'SUP', projectType: 'service_desk' };
+    const memory = createMemoryTracker([
+      memoryItem('HELP-5', {
+        title: 'Bills for my bookkeeper',
+        container: HELP,
+        createdAt: '2030-01-01T00:00:00Z',
+      }),
+    ]);
+    memoryJira = memory;
+    const ticket = () => memory.items.get('id-HELP-5')!;
+    const itemRef = await card(
+      'Backlog',
+      'Export invoices as PDF',
+      'Accountants need invoices as PDF files.',
+    );
+    await indexItem(itemRef, context);
+    const item = await trello.getItem(itemRef);
+    // `/link https://trello.com/c/…` on HELP-5: a remote link on the ticket, an attachment back on the card.
+    await linkTicket(ticket(), summaryOfItem(item), context, { how: 'command' });
+    expect(attachmentsOf(itemRef.id).map((a) => a.url)).toEqual([ticket().url]);
+    // The ticket moves to another service desk (HELP-5 → SUP-1).
+    Object.assign(ticket(), {
+      ref: { ...ticket().ref, key: 'SUP-1' },
+      url: 'https://acme.atlassian.net/browse/SUP-1',
+      container: SUP,
+    });
+
+    // `/unlink`: Trello answers the first removal on the card with a 503; BullMQ retries the job.
+    let failed = false;
+    const flaky: Tracker = {
+      ...trello,
+      removeLink: async (from, to) => {
+        if (!failed && from.id === itemRef.id) {
+          failed = true;
+          throw new TrackerError('server', 'trello', 'Service unavailable', { status: 503 });
+        }
+        return trello.removeLink(from, to);
+      },
+    };
+    const unlinkContext: JobContext = { ...context, tracker: (name) => (name === 'trello' ? flaky : memory) };
+    await expect(unlinkTicket(ticket(), summaryOfItem(item), unlinkContext)).rejects.toThrow();
+    // The retry: "/unlink ... removes the link (both ends)", also a link back naming the ticket's old key.
+    const unlinked = await unlinkTicket(ticket(), summaryOfItem(item), unlinkContext);
+    expect(attachmentsOf(itemRef.id)).toEqual([]);
+    // `unlinkByHand` answers "SUP-1 was not linked to …" when this is false.
+    expect(unlinked).toBe(true);
+  });
+});

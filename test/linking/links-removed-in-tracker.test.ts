@@ -19,6 +19,7 @@ import {
   notifyResolution,
   summaryOfItem,
 } from '../../workers/capabilities/linking.ts';
+import { unlinkByHand } from '../../workers/capabilities/linking-manual.ts';
 import { backfillIndex } from '../../workers/handlers/backfill-index.ts';
 import { createCatchUp } from '../../workers/handlers/catch-up.ts';
 import { HANDLERS } from '../../workers/handlers/index.ts';
@@ -566,5 +567,33 @@ describe('review4: dry runs', () => {
     await indexItem(deleted, { ...context, dryRun: true });
     await replica.sync();
     expect(replica.wordsOf(deleted).map((ref) => ref.key)).toEqual(['APP-1']);
+  });
+});
+
+describe('review4: a retried /unlink', () => {
+  it('tells the person and the ticket that the link was removed, when the first attempt failed re-scoring the item', async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ linked: 'APP-1' });
+    const acting = {
+      ...context,
+      jobId: 'run-commands.d3',
+      permissions: { permitted: async (refs: readonly ItemRef[]) => new Set(refs.map((ref) => ref.id)) },
+    };
+    const ada = { id: 'ada', displayName: 'Ada' };
+    // `/unlink APP-1` on HELP-1: the link and its record are removed, then reading APP-1 to re-score it meets a 503.
+    const read = tracker.getItem.bind(tracker);
+    let reads = 0;
+    tracker.getItem = async (ref) => {
+      if (ref.key === 'APP-1' && ++reads === 1)
+        throw new TrackerError('server', 'jira', 'Service unavailable', { status: 503 });
+      return read(ref);
+    };
+    await expect(unlinkByHand(item('HELP-1').ref, 'APP-1', ada, acting)).rejects.toThrow();
+    expect(linkedKeys('HELP-1')).toEqual([]);
+
+    // BullMQ retries the command's job.
+    const reply = await unlinkByHand(item('HELP-1').ref, 'APP-1', ada, acting);
+    expect(JSON.stringify(reply)).toContain('Unlinked');
+    expect(linkComment('HELP-1')).not.toContain('Linked to APP-1');
   });
 });
