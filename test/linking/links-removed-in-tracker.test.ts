@@ -10,6 +10,7 @@ import type { Container, ItemRef } from '../../src/domain/events.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { createIndexReplica, createLinkRecords } from '../../src/linking/index.ts';
 import { createLogger } from '../../src/logger.ts';
+import { readModelKeys } from '../../src/read-model/keys.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
 import {
   indexItem,
@@ -595,5 +596,28 @@ describe('review4: a retried /unlink', () => {
     const reply = await unlinkByHand(item('HELP-1').ref, 'APP-1', ada, acting);
     expect(JSON.stringify(reply)).toContain('Unlinked');
     expect(linkComment('HELP-1')).not.toContain('Linked to APP-1');
+  });
+});
+
+describe("review4: the console's triage inbox", () => {
+  it("a ticket a person links to a backlog item in Jira leaves the inbox (Jira's link event)", async () => {
+    const rules = defaultRules();
+    // No confident match: HELP-1 gets suggestions and waits in the inbox for a person.
+    context = {
+      ...context,
+      rules: () => ({ ...rules, linking: { ...rules.linking, autoLinkThreshold: 0.99 } }),
+    };
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    expect(await matchTicket(item('HELP-1').ref, context)).toHaveProperty('suggested');
+    const inbox = readModelKeys(context.keyPrefix).triage.inbox;
+    expect(await redis.zcard(inbox)).toBe(1);
+
+    // The agent links HELP-1 to APP-1 in Jira: issuelink_created is the only event (plan-linking: a learn-link job).
+    item('HELP-1').links.push(personLinkTo('APP-1'));
+    expect(await learnLink(linkEvent('link.created', 'HELP-1', 'APP-1'), context)).toMatchObject({
+      'HELP-1': { linkedTo: ['APP-1'] },
+    });
+    // writer.ts: "The ticket is linked already (by a person in the tracker, or earlier): not for the inbox."
+    expect(await redis.zcard(inbox)).toBe(0);
   });
 });
