@@ -621,3 +621,42 @@ describe("review4: the console's triage inbox", () => {
     expect(await redis.zcard(inbox)).toBe(0);
   });
 });
+
+describe('review4: an automatic link made in the tracker but not recorded yet', () => {
+  it("a retry after a failure between the ticket's link and its record keeps the link the service's (explained, teaching nothing)", async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    // Redis drops the connection (or the worker is killed) right after the tracker made HELP-1's link.
+    let armed = false;
+    const addLink = tracker.addLink.bind(tracker);
+    tracker.addLink = async (from, to, type) => {
+      const added = await addLink(from, to, type);
+      if (from.key === 'HELP-1') armed = true;
+      return added;
+    };
+    const flaky = new Proxy(redis, {
+      get(target, name) {
+        if (name === 'multi' && armed) {
+          armed = false;
+          return () => {
+            throw new Error('Connection is closed.');
+          };
+        }
+        const value = Reflect.get(target, name, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const jobContext = { ...context, redis: flaky };
+    await expect(matchTicket(item('HELP-1').ref, jobContext)).rejects.toThrow('Connection is closed.');
+    expect(linkedKeys('HELP-1')).toEqual(['APP-1']);
+
+    // BullMQ retries the job (or re-runs it as stalled).
+    await matchTicket(item('HELP-1').ref, jobContext);
+    expect(linkComment('HELP-1')).toContain('Linked to APP-1');
+    const records = await createLinkRecords(redis, context.keyPrefix).itemsOf(item('HELP-1').ref);
+    // docs/linking.md: "it stays the service's, so it neither teaches nor shows as 'linked in the tracker'".
+    expect(records.map((record) => record.how)).toEqual(['auto']);
+    const replica = createIndexReplica(redis, context.keyPrefix);
+    await replica.sync();
+    expect(replica.wordsOf(item('HELP-1').ref)).toEqual([]);
+  });
+});
