@@ -660,3 +660,29 @@ describe('review4: an automatic link made in the tracker but not recorded yet', 
     expect(replica.wordsOf(item('HELP-1').ref)).toEqual([]);
   });
 });
+
+describe('review4: an item deleted while webhooks were lost', () => {
+  it('is not taken for a person removing the link once the backfill the docs prescribe has run', async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ linked: 'APP-1' });
+
+    // APP-1 is deleted (with its links) during an outage: its deletion event never arrives.
+    tracker.items.delete(item('APP-1').ref.id);
+    item('HELP-1').links = [];
+    // docs/linking.md: "For a first install, or after webhooks were lost: POST /admin/actions/backfill-index",
+    // backlog first, then the support projects.
+    await backfillIndex(
+      {
+        targets: [
+          { tracker: 'jira', containerId: 'APP' },
+          { tracker: 'jira', containerId: 'HELP' },
+        ],
+        requestedBy: { id: 'ops', displayName: 'Ops' },
+      },
+      context,
+    );
+
+    // "a link whose item was deleted ... is dropped quietly: nobody unlinked anything".
+    expect(linkComment('HELP-1')).not.toContain('was removed in the tracker');
+  });
+});
