@@ -686,3 +686,63 @@ describe('review4: an item deleted while webhooks were lost', () => {
     expect(linkComment('HELP-1')).not.toContain('was removed in the tracker');
   });
 });
+
+describe('review4: the words of a /link re-made while the ticket was read', () => {
+  it('keeps the words the re-made /link taught (the same race the records survive)', async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    const help1 = item('HELP-1');
+    const app2 = summaryOfItem(item('APP-2'));
+    let tick = Date.parse('2025-06-01T00:00:00Z');
+    context = {
+      ...context,
+      now: () => {
+        tick += 1;
+        return new Date(tick);
+      },
+    };
+    await linkTicket(help1, app2, context, { how: 'command' });
+    const read = tracker.getItem.bind(tracker);
+    // As in "keeps a /link re-made while the ticket was read after an /unlink on the item": typed on APP-2.
+    tracker.getItem = async (ref) => {
+      if (ref.id !== help1.ref.id) return read(ref);
+      tracker.getItem = read;
+      help1.links = [];
+      const gone = await read(ref);
+      await createLinkRecords(redis, context.keyPrefix).remove(help1.ref, app2.ref);
+      await linkTicket(await read(ref), app2, context, { how: 'command' });
+      return gone;
+    };
+    await matchTicket(help1.ref, context);
+    expect(await recordedKeys('HELP-1')).toEqual(['APP-2']);
+
+    // docs/linking.md: words are kept "for as long as the link exists"; `/link` teaches.
+    const replica = createIndexReplica(redis, context.keyPrefix);
+    await replica.sync();
+    expect(replica.wordsOf(help1.ref).map((ref) => ref.key)).toEqual(['APP-2']);
+  });
+});
+
+describe('review4: resolution notices', () => {
+  it('a ticket the service may no longer comment on does not keep the other linked tickets from hearing of the fix', async () => {
+    tracker.items.set(
+      'id-HELP-2',
+      memoryItem('HELP-2', { title: 'Cannot log in', container: HELP, createdAt: LATER, updatedAt: LATER }),
+    );
+    await indexItem(item('APP-1').ref, context);
+    for (const key of ['HELP-1', 'HELP-2'])
+      await linkTicket(item(key), summaryOfItem(item('APP-1')), context, { how: 'command' });
+    // The service lost Add Comments on HELP-1 (a permission scheme change): Jira answers 403, not retryable.
+    const upsert = tracker.upsertComment.bind(tracker);
+    tracker.upsertComment = async (ref, ...rest) => {
+      if (ref.key === 'HELP-1')
+        throw new TrackerError('auth', 'jira', 'You do not have permission to comment', { status: 403 });
+      return upsert(ref, ...rest);
+    };
+    item('APP-1').status = { name: 'Done', category: 'done' };
+
+    // "every linked ticket gets one comment": a refusal is a lasting no (`refused`), as for links back.
+    await expect(notifyResolution(item('APP-1').ref, context)).resolves.toMatchObject({
+      notified: ['HELP-2'],
+    });
+  });
+});
