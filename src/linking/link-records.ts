@@ -12,7 +12,7 @@ export interface LinkRecord {
   how: 'auto' | 'command' | 'tracker';
   confidence?: number;
   at: string;
-  /** The job that made the link: its retry, after a failure half way, makes it again instead of taking it as made. */
+  /** The job making an automatic link, until its comment is written: a retry of that job finishes this link. */
   job?: string;
 }
 

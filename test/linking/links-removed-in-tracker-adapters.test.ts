@@ -279,7 +279,7 @@ describe('review3: attachments matched by key', () => {
   });
 });
 
-describe('review4: a retried /unlink', () => {
+describe('a retried /unlink', () => {
   it('removes the link back naming a moved ticket by its old key, when the first attempt failed on the link back', async () => {
     const HELP: Container = { id: '20000', key: 'HELP', projectType: 'service_desk' };
     const SUP: Container = { id: '30000', key: 'SUP', projectType: 'service_desk' };

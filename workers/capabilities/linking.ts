@@ -64,7 +64,7 @@ export async function indexItem(ref: ItemRef, context: JobContext) {
  * those it was taught, and a ticket moved out of support (now backlog, or out of scope) those it taught.
  */
 export async function forgetWordsOf(ref: ItemRef, role: ItemRole | undefined, context: JobContext) {
-  if (role === 'support') return {};
+  if (role === 'support' || context.dryRun) return {};
   const { index } = linkingState(context);
   const replica = indexReplica(context);
   await replica.sync();
@@ -93,8 +93,10 @@ export async function learnLink(event: LinkEvent, context: JobContext) {
 }
 
 /**
- * Follows the ticket's links, outside its own linking job (a link event, a backfill): a link a person removed is
- * then told in the ticket's comment, and a ticket left without links is offered matches again.
+ * Follows the ticket's links, outside its own linking job (a link event, a backfill): the console learns that a
+ * linked ticket is linked; a link a person removed is told in the ticket's comment; and a ticket that lost its
+ * last link (removed, or its item deleted) is offered matches again. Tickets whose links did not change are left
+ * as they are: a backfill must not comment on every ticket of a support project.
  */
 export async function settleLinks(
   ticket: TrackerItem,
@@ -103,24 +105,28 @@ export async function settleLinks(
 ): Promise<{ result: Record<string, unknown>; teaching: number }> {
   const followed = await followLinks(ticket, context, recordedBefore);
   const linkedTo = followed.linked.map((item) => item.key);
-  const result =
-    followed.removed.length === 0
-      ? { linkedTo, ...followed.words }
-      : followed.linked.length > 0
-        ? { linkedTo, ...(await stillLinked(ticket, followed, context)) }
-        : await offerMatches(ticket, followed, context);
-  return { result, teaching: followed.teaching.length };
+  const teaching = followed.teaching.length;
+  const lost = followed.removed.length + followed.vanished.length > 0;
+  if (followed.unfinished || (lost && followed.linked.length === 0))
+    return { result: await offerMatches(ticket, followed, context), teaching };
+  if (followed.linked.length > 0) await stillLinked(ticket, followed, context);
+  return { result: { linkedTo, ...followed.words }, teaching };
 }
 
 /**
- * A support ticket as a listing shows it (a backfill). A link the service knows of that the listing does not show
- * may still be there (a Jira search returns no remote links, and may lag behind the issue), so then the ticket is
- * read again, as its own job reads it, before anything is taken for removed.
+ * A support ticket as a listing shows it (a backfill). A listing may differ from the ticket: a Jira search returns
+ * no remote links, and may lag behind the issue (a link removed still shown, a new one not yet). Only when it shows
+ * exactly the links to indexed items the service knows of is it taken as it is (those records were read after
+ * the listing, but none of them is missing from it, so none is taken for removed); else the ticket is read again,
+ * as its own job reads it.
  */
 export async function settleListed(listed: TrackerItem, context: JobContext) {
   const recorded = await linkingState(context).records.itemsOf(listed.ref);
-  if (recorded.every((record) => holdsLinkTo(listed, record.item)))
-    return settleLinks(listed, recorded, context);
+  const { inTracker } = await linksOf(listed, context);
+  const agrees =
+    recorded.every((record) => holdsLinkTo(listed, record.item)) &&
+    inTracker.every((ref) => recorded.some((record) => sameItem(record.item, ref)));
+  if (agrees) return settleLinks(listed, recorded, context);
   const read = await readTicket(listed.ref, context);
   return read ? settleLinks(read.ticket, read.recordedBefore, context) : { result: {}, teaching: 0 };
 }
@@ -147,9 +153,8 @@ export async function linkTicket(
     .tracker(ticket.ref.tracker)
     .addLink(ticket.ref, { kind: 'item', ref: item.ref, url: item.url, title: item.title }, linkType);
   // A dry run only plans the link; remembering it would send real notices (and teach the index) once it is off.
-  // Recorded as soon as the ticket holds the link; an automatic one names this job until its comment is written
-  // (`finishAutoLink`): if anything fails before, the job's retry finishes it instead of taking it for a person's
-  // link or guessing again.
+  // Recorded as soon as the ticket holds the link; an automatic one names this job until `offerMatches` has written
+  // its comment: if anything fails before, the job's retry finishes it instead of guessing again.
   const { records, index } = linkingState(context);
   if (!context.dryRun)
     await records.add({
@@ -159,20 +164,24 @@ export async function linkTicket(
       at: context.now().toISOString(),
       ...(record.how === 'auto' && { job: context.jobId }),
     });
-  if (ticket.ref.tracker !== 'jira' || item.ref.tracker !== 'jira') {
-    try {
-      await context
-        .tracker(item.ref.tracker)
-        .addLink(item.ref, { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title }, linkType);
-    } catch (error) {
-      // A board the service may only read: the ticket holds the link and the record tells the item's resolution.
-      if (!refused(error)) throw error;
-      context.log.warn(
-        { item: item.ref.key, ticket: ticket.ref.key, kind: error.kind, err: { message: error.message } },
-        'Could not add the link back on the item: the ticket is linked all the same',
-      );
-    }
-  }
+  // A board the service may only read refuses the link back: the ticket holds the link all the same, and the
+  // record tells the item's resolution.
+  if (ticket.ref.tracker !== 'jira' || item.ref.tracker !== 'jira')
+    await unlessRefused(
+      context,
+      {
+        message: 'Could not add the link back on the item: the ticket is linked all the same',
+        fields: { item: item.ref.key, ticket: ticket.ref.key },
+      },
+      () =>
+        context
+          .tracker(item.ref.tracker)
+          .addLink(
+            item.ref,
+            { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title },
+            linkType,
+          ),
+    );
   // Only links a person made or confirmed teach: the service's own guesses would feed on themselves.
   if (!context.dryRun && record.how !== 'auto') await index.putLinked(toIndexedLink(ticket, item.ref));
   await readModelOf(context).ticketLinked(ticket, item.ref);
@@ -180,20 +189,21 @@ export async function linkTicket(
   return added;
 }
 
+/** `/unlink`: every step can run again, and the record goes last, so a retried command still finds the link. */
 export async function unlinkTicket(ticket: TrackerItem, item: ItemSummary, context: JobContext) {
   const { records } = linkingState(context);
-  const record = (await records.itemsOf(ticket.ref)).find((known) => sameItem(known.item, item.ref));
-  // The ticket's link may name the item by the key it had when linked, before a move.
-  const names = record && record.item.key !== item.ref.key ? [item.ref, record.item] : [item.ref];
+  const recorded = await records.itemsOf(ticket.ref);
+  const record = recorded.find((known) => sameItem(known.item, item.ref));
   let removed = false;
-  for (const ref of names)
+  // The ticket's link may name the item by the key it had when linked, before a move.
+  for (const ref of namesOf(item.ref, record?.item))
     removed =
       (await context
         .tracker(ticket.ref.tracker)
         .removeLink(ticket.ref, { kind: 'item', ref, url: item.url, title: item.title })) || removed;
-  const forgotten = !context.dryRun && (await records.remove(ticket.ref, item.ref));
-  const stillLinked = (await records.itemsOf(ticket.ref)).length > 0;
+  const stillLinked = recorded.some((known) => !sameItem(known.item, item.ref));
   const removedBack = await forgetLink(ticket, item.ref, { linkedAs: record?.ticket, stillLinked }, context);
+  const forgotten = !context.dryRun && (await records.remove(ticket.ref, item.ref));
   return removed || forgotten || removedBack;
 }
 
@@ -209,34 +219,29 @@ async function forgetLink(
   context: JobContext,
 ): Promise<boolean> {
   let removedBack = false;
-  if (ticket.ref.tracker !== 'jira' || item.tracker !== 'jira') {
-    const names = linkedAs && linkedAs.key !== ticket.ref.key ? [ticket.ref, linkedAs] : [ticket.ref];
-    for (const ref of names) {
-      try {
-        const target = { kind: 'item' as const, ref, url: ticket.url, title: ticket.title };
-        removedBack = (await context.tracker(item.tracker).removeLink(item, target)) || removedBack;
-      } catch (error) {
-        // A deleted item took its link back along; one the service may no longer change must not fail every job
-        // of the ticket. Either way the rest is forgotten.
-        if (!refused(error)) throw error;
-        context.log.warn(
-          { item: item.key, ticket: ticket.ref.key, kind: error.kind, err: { message: error.message } },
-          "Could not remove the item's link back to the ticket: it no longer tells the ticket all the same",
-        );
-      }
+  // A deleted item took its link back along; one the service may no longer change must not fail every job of the
+  // ticket. Either way the rest is forgotten.
+  if (ticket.ref.tracker !== 'jira' || item.tracker !== 'jira')
+    for (const ref of namesOf(ticket.ref, linkedAs)) {
+      const target = { kind: 'item' as const, ref, url: ticket.url, title: ticket.title };
+      const removed = await unlessRefused(
+        context,
+        {
+          message:
+            "Could not remove the item's link back to the ticket: it no longer tells the ticket all the same",
+          fields: { item: item.key, ticket: ticket.ref.key },
+        },
+        () => context.tracker(item.tracker).removeLink(item, target),
+      );
+      removedBack = removed === true || removedBack;
     }
-  }
   if (!context.dryRun) await linkingState(context).index.deleteLinked(ticket.ref, item);
   await readModelOf(context).ticketUnlinked(ticket, item, stillLinked);
-  try {
-    await rescore(item, context);
-  } catch (error) {
-    if (!refused(error)) throw error;
-    context.log.warn(
-      { item: item.key, kind: error.kind },
-      'Could not re-score the item: the service may not read it',
-    );
-  }
+  await unlessRefused(
+    context,
+    { message: 'Could not re-score the item: the service may not read it', fields: { item: item.key } },
+    () => rescore(item, context),
+  );
   return removedBack;
 }
 
@@ -244,6 +249,28 @@ async function forgetLink(
 function refused(error: unknown): error is TrackerError {
   return error instanceof TrackerError && !isRetryable(error.kind);
 }
+
+/** A step on an item that a lasting refusal must not fail: the refusal is logged, the job goes on. */
+async function unlessRefused<T>(
+  context: JobContext,
+  warning: { message: string; fields: Record<string, unknown> },
+  step: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!refused(error)) throw error;
+    context.log.warn(
+      { ...warning.fields, kind: error.kind, err: { message: error.message } },
+      warning.message,
+    );
+    return undefined;
+  }
+}
+
+/** An item's refs to try: as it is now, and as it was recorded when linked (a move changes its key). */
+const namesOf = (now: ItemRef, then: ItemRef | undefined): ItemRef[] =>
+  then && then.key !== now.key ? [now, then] : [now];
 
 /** A ticket as its tracker shows it now, with the links the service had recorded for it before that read. */
 interface TicketRead {
@@ -253,13 +280,16 @@ interface TicketRead {
 
 /**
  * Records first: the service makes a link in the tracker before it records it, so a link recorded before the read
- * is one the read must show, unless someone removed it since (see `removedInTracker`).
+ * is one the read must show, unless someone removed it since (see `missingInTracker`).
  */
 async function readTicket(ref: ItemRef, context: JobContext): Promise<TicketRead | undefined> {
   const recordedBefore = await linkingState(context).records.itemsOf(ref);
   const ticket = await readItem(ref, context);
   return ticket && { ticket, recordedBefore };
 }
+
+/** The same record, not only the same item: a link made again is a record of another moment. */
+const sameRecord = (a: LinkRecord, b: LinkRecord) => sameItem(a.item, b.item) && a.at === b.at;
 
 /** Whether the ticket holds a link to the item in its tracker (a Jira issue or remote link, a Trello attachment). */
 const holdsLinkTo = (ticket: TrackerItem, item: ItemRef) =>
@@ -276,8 +306,7 @@ function missingInTracker(
 ): LinkRecord[] {
   return recordedNow.filter(
     (record) =>
-      recordedBefore.some((before) => sameItem(before.item, record.item) && before.at === record.at) &&
-      !holdsLinkTo(ticket, record.item),
+      recordedBefore.some((before) => sameRecord(before, record)) && !holdsLinkTo(ticket, record.item),
   );
 }
 
@@ -306,23 +335,21 @@ export async function linkedItems(ticket: TrackerItem, context: JobContext): Pro
 
 /**
  * Items whose evidence the ticket's words should be: its links in the tracker, which a person may have added or
- * removed whoever made them, and the service's `/link`s the read of the ticket cannot show: those recorded while
- * it was read, and those a listing leaves out (`recordedBefore` holds only what the read shows: a Jira search
- * returns no remote links, which is how a Jira ticket links to a Trello card). Never the service's automatic
- * links, which would feed on themselves.
+ * removed, whoever made them but the service's automatic links (which would feed on themselves), and the
+ * `/link`s recorded while the ticket was read, which the read cannot show yet.
  */
 function teachingLinks(
   recorded: readonly LinkRecord[],
+  recordedBefore: readonly LinkRecord[],
   inTracker: readonly ItemRef[],
   replica: IndexReplica,
-  recordedBefore: readonly LinkRecord[],
 ) {
   const automatic = recorded.filter((record) => record.how === 'auto').map((record) => record.item);
   const unseen = recorded.filter(
     (record) =>
       record.how !== 'auto' &&
       replica.find(record.item) !== undefined &&
-      !recordedBefore.some((before) => sameItem(before.item, record.item)),
+      !recordedBefore.some((before) => sameRecord(before, record)),
   );
   return union(unseen, inTracker).filter((ref) => !automatic.some((item) => sameItem(item, ref)));
 }
@@ -345,20 +372,24 @@ export function candidatesFor(
 
 /**
  * Whenever a ticket's job runs (or a backfill reads it), the service's view of its links becomes what the tracker
- * shows: a link a person made there is recorded (`how: 'tracker'`); one the ticket no longer holds (of the
- * records read before the ticket, `readTicket`, or that a backfill's listing must show) is forgotten: as a person's unlink (`removed`, whose records the
- * caller ends with `endRemoved` once the ticket was told), or silently when its item was deleted (which takes its
- * links along). The ticket's words stand for exactly the items it is linked to now: an edit teaches what it says
- * now, and a link recorded before its words were stored (a crash between the two writes) gets them.
+ * shows: a link a person made there is recorded (`how: 'tracker'`); one the ticket no longer holds, of the records
+ * read before the ticket (`readTicket`), is forgotten: as a person's unlink (`removed`, whose records the caller
+ * ends with `endRemoved` once the ticket was told), or quietly when its item was deleted (`vanished`). The
+ * ticket's words stand for exactly the items it is linked to now: an edit teaches what it says now, and a link
+ * recorded before its words were stored (a crash between the two writes) gets them.
  */
 async function followLinks(ticket: TrackerItem, context: JobContext, recordedBefore: readonly LinkRecord[]) {
   const { records, index } = linkingState(context);
   const { recorded: recordedNow, inTracker: shown } = await linksOf(ticket, context);
   const missing = missingInTracker(ticket, recordedBefore, recordedNow);
   const removed: LinkRecord[] = [];
+  const vanished: LinkRecord[] = [];
   for (const record of missing) {
     if (await itemStands(record.item, context)) removed.push(record);
-    else if (!context.dryRun) await records.forget(ticket.ref, record.item);
+    else {
+      vanished.push(record);
+      if (!context.dryRun) await records.forget(ticket.ref, record.item);
+    }
   }
   // An automatic link this very job began before it failed (its retry runs now), which the ticket still holds:
   // not linked yet, it is finished.
@@ -369,7 +400,7 @@ async function followLinks(ticket: TrackerItem, context: JobContext, recordedBef
   const recorded = recordedNow.filter((record) => !missing.includes(record) && !pending(record.item));
   const inTracker = shown.filter((ref) => !pending(ref));
   const linked = union(recorded, inTracker);
-  const teaching = teachingLinks(recordedNow, shown, indexReplica(context), recordedBefore);
+  const teaching = teachingLinks(recordedNow, recordedBefore, shown, indexReplica(context));
   if (!context.dryRun) {
     const at = context.now().toISOString();
     for (const item of inTracker)
@@ -398,7 +429,7 @@ async function followLinks(ticket: TrackerItem, context: JobContext, recordedBef
     ...(refreshed > 0 && { wordsRefreshed: refreshed }),
     ...(forgotten > 0 && { wordsForgotten: forgotten }),
   };
-  return { linked, teaching, removed, unfinished: unfinished[0], unlinkedInTracker, words };
+  return { linked, teaching, removed, vanished, unfinished: unfinished[0], unlinkedInTracker, words };
 }
 
 /**
@@ -436,22 +467,21 @@ export async function matchTicket(ref: ItemRef, context: JobContext) {
   if (!read || roleOf(read.ticket, context) !== 'support') return { skipped: 'not a support ticket' };
   const followed = await followLinks(read.ticket, context, read.recordedBefore);
   // An automatic link this job began is finished first, whatever else links the ticket meanwhile.
-  return followed.linked.length > 0 && !followed.unfinished
-    ? stillLinked(read.ticket, followed, context)
-    : offerMatches(read.ticket, followed, context);
+  if (followed.unfinished || followed.linked.length === 0)
+    return offerMatches(read.ticket, followed, context);
+  await stillLinked(read.ticket, followed, context);
+  return { skipped: 'already linked', ...followed.words };
 }
 
 /** A linked ticket; if a person removed one of its links, its link comment no longer names that one as linked. */
 async function stillLinked(ticket: TrackerItem, followed: Followed, context: JobContext) {
   await readModelOf(context).ticketLinked(ticket);
-  if (followed.removed.length > 0) {
-    const linked = followed.linked.map((item) => item.key);
-    await context
-      .tracker(ticket.ref.tracker)
-      .upsertComment(ticket.ref, LINK_COMMENT, linkRemovedComment(followed.unlinkedInTracker, linked));
-    await endRemoved(ticket, followed, context);
-  }
-  return { skipped: 'already linked', ...followed.words };
+  if (followed.removed.length === 0) return;
+  const linked = followed.linked.map((item) => item.key);
+  await context
+    .tracker(ticket.ref.tracker)
+    .upsertComment(ticket.ref, LINK_COMMENT, linkRemovedComment(followed.unlinkedInTracker, linked));
+  await endRemoved(ticket, followed, context);
 }
 
 /**
@@ -475,6 +505,7 @@ async function offerMatches(ticket: TrackerItem, followed: Followed, context: Jo
     const record = { how: 'auto' as const, confidence: best.confidence };
     await linkTicket(ticket, best.item, context, record);
     const comment = await tracker.upsertComment(ticket.ref, LINK_COMMENT, autoLinkComment(best, rules));
+    await endRemoved(ticket, followed, context);
     if (!context.dryRun)
       await linkingState(context).records.add({
         ticket: ticket.ref,
@@ -570,8 +601,12 @@ export async function notifyResolution(ref: ItemRef, context: JobContext) {
         if (told.action === 'created') customersTold.push(ticket.key);
       }
     } catch (error) {
-      // A deleted ticket must not keep the others from hearing about the fix.
-      if (!(error instanceof TrackerError && error.kind === 'notFound')) throw error;
+      // A deleted ticket, or one the service may no longer comment on, must not keep the others from hearing.
+      if (!refused(error)) throw error;
+      context.log.warn(
+        { ticket: ticket.key, item: item.ref.key, kind: error.kind, err: { message: error.message } },
+        'Could not tell a linked ticket of the resolution',
+      );
     }
   }
   return customersToo
