@@ -14,6 +14,8 @@ export interface LinkRecord {
   at: string;
   /** The job making an automatic link, until its comment is written: a retry of that job finishes this link. */
   job?: string;
+  /** False while that job has not made the link in the tracker yet. */
+  made?: boolean;
 }
 
 /**

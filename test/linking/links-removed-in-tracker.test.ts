@@ -679,3 +679,63 @@ describe('resolution notices', () => {
     });
   });
 });
+
+describe('an automatic link made in the tracker but not recorded yet', () => {
+  it('a link whose job gave up before the tracker made it was never there: not taken for a person removing it', async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    // Jira refuses the link once, for good (a 400: not retried); the job fails with its record written first.
+    const addLink = tracker.addLink.bind(tracker);
+    tracker.addLink = async () => {
+      tracker.addLink = addLink;
+      throw new TrackerError('validation', 'jira', 'Link type not allowed', { status: 400 });
+    };
+    await expect(matchTicket(item('HELP-1').ref, context)).rejects.toThrow('Link type not allowed');
+    expect(linkedKeys('HELP-1')).toEqual([]);
+
+    // The ticket's next job (an edit) matches it as before, automatic link included.
+    const next = await matchTicket(item('HELP-1').ref, { ...context, jobId: 'link-ticket.delivery-2' });
+    expect(next).toMatchObject({ linked: 'APP-1' });
+    expect(linkComment('HELP-1')).not.toContain('removed in the tracker');
+  });
+
+  it("a retry after a failure between the ticket's link and its record keeps the link the service's (explained, teaching nothing)", async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    // Redis drops the connection (or the worker is killed) right after the tracker made HELP-1's link, once.
+    let armed = false;
+    let struck = false;
+    const addLink = tracker.addLink.bind(tracker);
+    tracker.addLink = async (from, to, type) => {
+      const added = await addLink(from, to, type);
+      if (from.key === 'HELP-1' && !struck) {
+        armed = true;
+        struck = true;
+      }
+      return added;
+    };
+    const flaky = new Proxy(redis, {
+      get(target, name) {
+        if (name === 'multi' && armed) {
+          armed = false;
+          return () => {
+            throw new Error('Connection is closed.');
+          };
+        }
+        const value = Reflect.get(target, name, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const jobContext = { ...context, redis: flaky };
+    await expect(matchTicket(item('HELP-1').ref, jobContext)).rejects.toThrow('Connection is closed.');
+    expect(linkedKeys('HELP-1')).toEqual(['APP-1']);
+
+    // BullMQ retries the job (or re-runs it as stalled).
+    await matchTicket(item('HELP-1').ref, jobContext);
+    expect(linkComment('HELP-1')).toContain('Linked to APP-1');
+    const records = await createLinkRecords(redis, context.keyPrefix).itemsOf(item('HELP-1').ref);
+    // docs/linking.md: "it stays the service's, so it neither teaches nor shows as 'linked in the tracker'".
+    expect(records.map((record) => record.how)).toEqual(['auto']);
+    const replica = createIndexReplica(redis, context.keyPrefix);
+    await replica.sync();
+    expect(replica.wordsOf(item('HELP-1').ref)).toEqual([]);
+  });
+});

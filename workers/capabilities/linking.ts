@@ -149,21 +149,26 @@ export async function linkTicket(
   record: Pick<LinkRecord, 'how' | 'confidence'>,
 ): Promise<boolean> {
   const { linkType } = context.rules().linking;
+  const { records, index } = linkingState(context);
+  // A dry run only plans the link; remembering it would send real notices (and teach the index) once it is off.
+  // An automatic link is recorded before the tracker holds it and names this job until `offerMatches` has written
+  // its comment: if anything fails before, the job's retry finishes it instead of guessing again or taking it for a
+  // person's. Other links are recorded once the ticket holds them.
+  const write = (made: boolean) =>
+    context.dryRun
+      ? Promise.resolve()
+      : records.add({
+          ticket: ticket.ref,
+          item: item.ref,
+          ...record,
+          at: context.now().toISOString(),
+          ...(record.how === 'auto' && { job: context.jobId, made }),
+        });
+  if (record.how === 'auto') await write(false);
   const added = await context
     .tracker(ticket.ref.tracker)
     .addLink(ticket.ref, { kind: 'item', ref: item.ref, url: item.url, title: item.title }, linkType);
-  // A dry run only plans the link; remembering it would send real notices (and teach the index) once it is off.
-  // Recorded as soon as the ticket holds the link; an automatic one names this job until `offerMatches` has written
-  // its comment: if anything fails before, the job's retry finishes it instead of guessing again.
-  const { records, index } = linkingState(context);
-  if (!context.dryRun)
-    await records.add({
-      ticket: ticket.ref,
-      item: item.ref,
-      ...record,
-      at: context.now().toISOString(),
-      ...(record.how === 'auto' && { job: context.jobId }),
-    });
+  await write(true);
   // A board the service may only read refuses the link back: the ticket holds the link all the same, and the
   // record tells the item's resolution.
   if (ticket.ref.tracker !== 'jira' || item.ref.tracker !== 'jira')
@@ -381,21 +386,23 @@ export function candidatesFor(
 async function followLinks(ticket: TrackerItem, context: JobContext, recordedBefore: readonly LinkRecord[]) {
   const { records, index } = linkingState(context);
   const { recorded: recordedNow, inTracker: shown } = await linksOf(ticket, context);
-  const missing = missingInTracker(ticket, recordedBefore, recordedNow);
+  // An automatic link this very job began before it failed (its retry runs now): one not made in the tracker yet
+  // is not missing, it is made; one made that the ticket no longer holds was removed by a person.
+  const ours = (record: LinkRecord) => record.how === 'auto' && record.job === context.jobId;
+  const missing = missingInTracker(ticket, recordedBefore, recordedNow).filter(
+    (record) => !(ours(record) && record.made === false),
+  );
   const removed: LinkRecord[] = [];
   const vanished: LinkRecord[] = [];
   for (const record of missing) {
-    if (await itemStands(record.item, context)) removed.push(record);
+    // Another job's link that never reached the tracker (that job gave up) was never there to remove.
+    if (record.made !== false && (await itemStands(record.item, context))) removed.push(record);
     else {
       vanished.push(record);
       if (!context.dryRun) await records.forget(ticket.ref, record.item);
     }
   }
-  // An automatic link this very job began before it failed (its retry runs now), which the ticket still holds:
-  // not linked yet, it is finished.
-  const unfinished = recordedNow.filter(
-    (record) => record.how === 'auto' && record.job === context.jobId && !missing.includes(record),
-  );
+  const unfinished = recordedNow.filter((record) => ours(record) && !missing.includes(record));
   const pending = (ref: ItemRef) => unfinished.some((record) => sameItem(record.item, ref));
   const recorded = recordedNow.filter((record) => !missing.includes(record) && !pending(record.item));
   const inTracker = shown.filter((ref) => !pending(ref));
