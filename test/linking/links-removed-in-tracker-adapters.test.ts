@@ -15,7 +15,7 @@ import { createJiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
 import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
 import { createTrelloSandbox } from '../../src/sandbox/trello/trello-sandbox.ts';
 import { createJiraTracker } from '../../src/trackers/jira/jira-tracker.ts';
-import type { Tracker } from '../../src/trackers/tracker.ts';
+import type { Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
 import { createTrelloTracker } from '../../src/trackers/trello/trello-tracker.ts';
 import {
   indexItem,
@@ -103,6 +103,38 @@ async function card(list: string, name: string, desc: string): Promise<ItemRef> 
 const attachmentsOf = (cardId: string) =>
   [...trelloSandbox.state().attachments.values()].filter((attachment) => attachment.idCard === cardId);
 
+/**
+ * HELP-5, a Jira service-desk ticket (in memory), `/link`ed to a Trello backlog card: a remote link on the ticket,
+ * an attachment back on the card.
+ */
+async function ticketLinkedToCard() {
+  const HELP: Container = { id: '20000', key: 'HELP', projectType: 'service_desk' };
+  const memory = createMemoryTracker([
+    memoryItem('HELP-5', {
+      title: 'Bills for my bookkeeper',
+      container: HELP,
+      createdAt: '2030-01-01T00:00:00Z',
+    }),
+  ]);
+  memoryJira = memory;
+  const ticket = () => memory.items.get('id-HELP-5')!;
+  const itemRef = await card('Backlog', 'Export invoices as PDF', 'Accountants need invoices as PDF files.');
+  await indexItem(itemRef, context);
+  const item = await trello.getItem(itemRef);
+  await linkTicket(ticket(), summaryOfItem(item), context, { how: 'command' });
+  expect(attachmentsOf(itemRef.id).map((a) => a.url)).toEqual([ticket().url]);
+  return { memory, ticket, itemRef, item };
+}
+
+/** The ticket moved to another service desk: HELP-5 → SUP-1. */
+function moveToSup(ticket: TrackerItem) {
+  Object.assign(ticket, {
+    ref: { ...ticket.ref, key: 'SUP-1' },
+    url: 'https://acme.atlassian.net/browse/SUP-1',
+    container: { id: '30000', key: 'SUP', projectType: 'service_desk' },
+  });
+}
+
 describe('links people remove in the tracker, with the real adapters', () => {
   it('keeps a Trello ticket’s /link to a Jira item at the ticket’s next job, whatever path the Jira site URL has', async () => {
     // The adapter documents a site URL with a path ("http://127.0.0.1:4000/jira works too"); the stack uses one.
@@ -137,39 +169,14 @@ describe('links people remove in the tracker, with the real adapters', () => {
   });
 
   it('removes the link back from the Trello card when a person removes the link of a Jira ticket that moved project', async () => {
-    const HELP: Container = { id: '20000', key: 'HELP', projectType: 'service_desk' };
-    const SUP: Container = { id: '30000', key: 'SUP', projectType: 'service_desk' };
-    const memory = createMemoryTracker([
-      memoryItem('HELP-5', {
-        title: 'Bills for my bookkeeper',
-        container: HELP,
-        createdAt: '2030-01-01T00:00:00Z',
-      }),
-    ]);
+    const { memory, ticket, itemRef, item } = await ticketLinkedToCard();
     // Jira answers an issue's old key after a move, as its REST API does.
     const read = memory.getItem.bind(memory);
     memory.getItem = (ref) => read(ref.id === 'HELP-5' ? { ...ref, id: 'id-HELP-5' } : ref);
-    memoryJira = memory;
-    const ticket = () => memory.items.get('id-HELP-5')!;
-
-    const itemRef = await card(
-      'Backlog',
-      'Export invoices as PDF',
-      'Accountants need invoices as PDF files.',
-    );
-    await indexItem(itemRef, context);
-    const item = await trello.getItem(itemRef);
-    // `/link https://trello.com/c/…` typed on HELP-5: a remote link on the ticket, an attachment back on the card.
-    await linkTicket(ticket(), summaryOfItem(item), context, { how: 'command' });
-    expect(attachmentsOf(itemRef.id).map((a) => a.url)).toEqual([ticket().url]);
 
     // The ticket is moved to another service desk (HELP-5 → SUP-1), then a person removes its link to the card.
-    Object.assign(ticket(), {
-      ref: { ...ticket().ref, key: 'SUP-1' },
-      url: 'https://acme.atlassian.net/browse/SUP-1',
-      container: SUP,
-      links: [],
-    });
+    moveToSup(ticket());
+    ticket().links = [];
     expect(await matchTicket(ticket().ref, context)).toMatchObject({ unlinkedInTracker: [item.ref.key] });
 
     // The card's resolution must not reach the ticket, and the card must no longer name it.
@@ -281,33 +288,9 @@ describe('review3: attachments matched by key', () => {
 
 describe('a retried /unlink', () => {
   it('removes the link back naming a moved ticket by its old key, when the first attempt failed on the link back', async () => {
-    const HELP: Container = { id: '20000', key: 'HELP', projectType: 'service_desk' };
-    const SUP: Container = { id: '30000', key: 'SUP', projectType: 'service_desk' };
-    const memory = createMemoryTracker([
-      memoryItem('HELP-5', {
-        title: 'Bills for my bookkeeper',
-        container: HELP,
-        createdAt: '2030-01-01T00:00:00Z',
-      }),
-    ]);
-    memoryJira = memory;
-    const ticket = () => memory.items.get('id-HELP-5')!;
-    const itemRef = await card(
-      'Backlog',
-      'Export invoices as PDF',
-      'Accountants need invoices as PDF files.',
-    );
-    await indexItem(itemRef, context);
-    const item = await trello.getItem(itemRef);
-    // `/link https://trello.com/c/…` on HELP-5: a remote link on the ticket, an attachment back on the card.
-    await linkTicket(ticket(), summaryOfItem(item), context, { how: 'command' });
-    expect(attachmentsOf(itemRef.id).map((a) => a.url)).toEqual([ticket().url]);
+    const { memory, ticket, itemRef, item } = await ticketLinkedToCard();
     // The ticket moves to another service desk (HELP-5 → SUP-1).
-    Object.assign(ticket(), {
-      ref: { ...ticket().ref, key: 'SUP-1' },
-      url: 'https://acme.atlassian.net/browse/SUP-1',
-      container: SUP,
-    });
+    moveToSup(ticket());
 
     // `/unlink`: Trello answers the first removal on the card with a 503; BullMQ retries the job.
     let failed = false;

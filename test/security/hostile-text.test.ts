@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { growth, HOSTILE_TEXTS, TEXT_PATHS } from '../../bench/lib/hostile-text.ts';
+import { itemRefForUrl } from '../../src/trackers/trello/trello-urls.ts';
 
 /**
  * Issue 12, item 2: every function tracker text flows through takes time linear in its length. Quadratic code
@@ -61,5 +62,19 @@ describe('hostile tracker text is handled in linear time', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+/**
+ * A Trello attachment's URL is tracker text read on every card read (trello-item.ts). A pattern for "any path,
+ * then /browse/KEY" tried every `/browse/KEY` segment as the one and scanned the rest of the URL again for each:
+ * quadratic when a line break ended it.
+ */
+describe('hostile attachment URLs are read in linear time', () => {
+  it.each([
+    ['/browse/A-1 × n, then a line break', (n: number) => `https://h${'/browse/A-1'.repeat(n / 11)}\n`],
+    ['/browse/A-1 × n, then U+2028', (n: number) => `https://h${'/browse/A-1'.repeat(n / 11)}\u2028`],
+  ])('%s', (_name, make) => {
+    expect(linear(itemRefForUrl, make)).toBe(true);
   });
 });
