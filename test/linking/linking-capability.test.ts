@@ -4,16 +4,10 @@ import type { Container } from '../../src/domain/events.ts';
 import { createIndexReplica, createLinkIndexStore } from '../../src/linking/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
-import {
-  indexItem,
-  learnLink,
-  linkTicket,
-  matchTicket,
-  notifyResolution,
-  summaryOfItem,
-  unlinkTicket,
-} from '../../workers/capabilities/linking.ts';
+import { indexItem, linkTicket, summaryOfItem, unlinkTicket } from '../../workers/capabilities/linking.ts';
 import { unlinkByHand } from '../../workers/capabilities/linking-manual.ts';
+import { learnLink, matchTicket } from '../../workers/capabilities/linking-match.ts';
+import { notifyResolution } from '../../workers/capabilities/linking-resolution.ts';
 import { backfillIndex } from '../../workers/handlers/backfill-index.ts';
 import type { JobContext } from '../../workers/job-context.ts';
 import { createMemoryTracker, type MemoryTracker, memoryItem } from '../audit/memory-tracker.ts';

@@ -17,14 +17,9 @@ import { createTrelloSandbox } from '../../src/sandbox/trello/trello-sandbox.ts'
 import { createJiraTracker } from '../../src/trackers/jira/jira-tracker.ts';
 import type { Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
 import { createTrelloTracker } from '../../src/trackers/trello/trello-tracker.ts';
-import {
-  indexItem,
-  linkTicket,
-  matchTicket,
-  notifyResolution,
-  summaryOfItem,
-  unlinkTicket,
-} from '../../workers/capabilities/linking.ts';
+import { indexItem, linkTicket, summaryOfItem, unlinkTicket } from '../../workers/capabilities/linking.ts';
+import { matchTicket } from '../../workers/capabilities/linking-match.ts';
+import { notifyResolution } from '../../workers/capabilities/linking-resolution.ts';
 import type { JobContext } from '../../workers/job-context.ts';
 import { createMemoryTracker, type MemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
 import { testRedis, uniquePrefix } from '../helpers/redis.ts';

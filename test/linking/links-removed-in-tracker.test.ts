@@ -12,15 +12,10 @@ import { createIndexReplica, createLinkRecords } from '../../src/linking/index.t
 import { createLogger } from '../../src/logger.ts';
 import { readModelKeys } from '../../src/read-model/keys.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
-import {
-  indexItem,
-  learnLink,
-  linkTicket,
-  matchTicket,
-  notifyResolution,
-  summaryOfItem,
-} from '../../workers/capabilities/linking.ts';
+import { indexItem, linkTicket, summaryOfItem } from '../../workers/capabilities/linking.ts';
 import { unlinkByHand } from '../../workers/capabilities/linking-manual.ts';
+import { learnLink, matchTicket } from '../../workers/capabilities/linking-match.ts';
+import { notifyResolution } from '../../workers/capabilities/linking-resolution.ts';
 import { backfillIndex } from '../../workers/handlers/backfill-index.ts';
 import { createCatchUp } from '../../workers/handlers/catch-up.ts';
 import { HANDLERS } from '../../workers/handlers/index.ts';

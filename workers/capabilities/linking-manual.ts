@@ -5,16 +5,9 @@ import { docId } from '../../src/linking/index.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { Permissions } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
-import {
-  candidatesFor,
-  LINK_COMMENT,
-  linkedItems,
-  linkTicket,
-  roleOf,
-  summaryOfItem,
-  unlinkTicket,
-} from './linking.ts';
+import { candidatesFor, LINK_COMMENT, linkTicket, roleOf, summaryOfItem, unlinkTicket } from './linking.ts';
 import { linkedByHandComment, noMatchComment, similarReply, unlinkedComment } from './linking-comments.ts';
+import { linkedItems } from './linking-follow.ts';
 import { readModelOf } from './read-model.ts';
 
 const TRACKERS: readonly TrackerName[] = ['jira', 'trello'];

@@ -1,6 +1,7 @@
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
 import { createLinkIndexStore, toIndexedItem } from '../../src/linking/index.ts';
-import { forgetWordsOf, roleOf, settleListed } from '../capabilities/linking.ts';
+import { forgetWordsOf, roleOf } from '../capabilities/linking.ts';
+import { settleListed } from '../capabilities/linking-match.ts';
 import type { JobContext } from '../job-context.ts';
 
 interface Position {

@@ -1,5 +1,5 @@
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
-import { learnLink } from '../capabilities/linking.ts';
+import { learnLink } from '../capabilities/linking-match.ts';
 import type { JobContext } from '../job-context.ts';
 
 export async function learnLinkHandler({ event }: JobDataMap['learn-link'], context: JobContext) {

@@ -1,5 +1,5 @@
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
-import { matchTicket } from '../capabilities/linking.ts';
+import { matchTicket } from '../capabilities/linking-match.ts';
 import type { JobContext } from '../job-context.ts';
 
 export async function linkTicketHandler({ event }: JobDataMap['link-ticket'], context: JobContext) {

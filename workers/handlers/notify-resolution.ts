@@ -1,5 +1,5 @@
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
-import { notifyResolution } from '../capabilities/linking.ts';
+import { notifyResolution } from '../capabilities/linking-resolution.ts';
 import type { JobContext } from '../job-context.ts';
 
 export async function notifyResolutionHandler(

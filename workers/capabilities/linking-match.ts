@@ -1,0 +1,169 @@
+/** Matching a support ticket to backlog items: the confident match linked, else suggestions offered. */
+
+import type { ItemRef } from '../../src/domain/events.ts';
+import type { LinkEvent } from '../../src/domain/job-requests.ts';
+import { splitSuggestions } from '../../src/domain/linking/index.ts';
+import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
+import { type Candidate, docId } from '../../src/linking/index.ts';
+import type { LinkRecord } from '../../src/linking/link-records.ts';
+import type { TrackerItem } from '../../src/trackers/tracker.ts';
+import type { JobContext } from '../job-context.ts';
+import { candidatesFor, holdsLinkTo, LINK_COMMENT, linkTicket, roleOf, sameItem } from './linking.ts';
+import {
+  autoLinkComment,
+  linkRemovedComment,
+  type MatchShown,
+  suggestionsComment,
+} from './linking-comments.ts';
+import { type Followed, followLinks, linksOf, readTicket, type TicketRead } from './linking-follow.ts';
+import { indexReplica, linkingState } from './linking-index.ts';
+import { readModelOf } from './read-model.ts';
+
+/**
+ * A link a person made or removed in Jira: the support ticket at either end (Jira names the link's source and
+ * destination, not which is the ticket) has its words follow its links as they are now.
+ */
+export async function learnLink(event: LinkEvent, context: JobContext) {
+  const ends = await Promise.all([readTicket(event.item, context), readTicket(event.target, context)]);
+  const tickets = ends.filter(
+    (end): end is TicketRead => end !== undefined && roleOf(end.ticket, context) === 'support',
+  );
+  if (tickets.length === 0) return { skipped: 'no support ticket at either end' };
+  const results: Record<string, Record<string, unknown>> = {};
+  for (const { ticket, recordedBefore } of tickets)
+    results[ticket.ref.key] = (await settleLinks(ticket, recordedBefore, context)).result;
+  return results;
+}
+
+/**
+ * Follows the ticket's links, outside its own linking job (a link event, a backfill): the console learns that a
+ * linked ticket is linked; a link a person removed is told in the ticket's comment; and a ticket that lost its
+ * last link (removed, or its item deleted) is offered matches again. Tickets whose links did not change are left
+ * as they are: a backfill must not comment on every ticket of a support project.
+ */
+export async function settleLinks(
+  ticket: TrackerItem,
+  recordedBefore: readonly LinkRecord[],
+  context: JobContext,
+): Promise<{ result: Record<string, unknown>; teaching: number }> {
+  const followed = await followLinks(ticket, context, recordedBefore);
+  const linkedTo = followed.linked.map((item) => item.key);
+  const teaching = followed.teaching.length;
+  const lost = followed.removed.length + followed.vanished.length > 0;
+  if (followed.unfinished || (lost && followed.linked.length === 0))
+    return { result: await offerMatches(ticket, followed, context), teaching };
+  if (followed.linked.length > 0) await stillLinked(ticket, followed, context);
+  return { result: { linkedTo, ...followed.words }, teaching };
+}
+
+/**
+ * A support ticket as a listing shows it (a backfill). A listing may differ from the ticket: a Jira search returns
+ * no remote links, and may lag behind the issue (a link removed still shown, a new one not yet). Only when it shows
+ * exactly the links to indexed items the service knows of is it taken as it is (those records were read after
+ * the listing, but none of them is missing from it, so none is taken for removed); else the ticket is read again,
+ * as its own job reads it.
+ */
+export async function settleListed(listed: TrackerItem, context: JobContext) {
+  const recorded = await linkingState(context).records.itemsOf(listed.ref);
+  const { inTracker } = await linksOf(listed, context);
+  const agrees =
+    recorded.every((record) => holdsLinkTo(listed, record.item)) &&
+    inTracker.every((ref) => recorded.some((record) => sameItem(record.item, ref)));
+  if (agrees) return settleLinks(listed, recorded, context);
+  const read = await readTicket(listed.ref, context);
+  return read ? settleLinks(read.ticket, read.recordedBefore, context) : { result: {}, teaching: 0 };
+}
+
+/**
+ * The records of links a person removed go last, with the item rejected for the ticket as by `/unlink`: until then
+ * a retried job (after its comment failed) still finds them missing, and tells the ticket.
+ */
+async function endRemoved(ticket: TrackerItem, followed: Followed, context: JobContext) {
+  if (context.dryRun) return;
+  const { records } = linkingState(context);
+  for (const record of followed.removed) await records.remove(ticket.ref, record.item);
+}
+
+/** A new (or edited, still unlinked) support ticket: link the confident match, else offer candidates. */
+export async function matchTicket(ref: ItemRef, context: JobContext) {
+  const read = await readTicket(ref, context);
+  if (!read || roleOf(read.ticket, context) !== 'support') return { skipped: 'not a support ticket' };
+  const followed = await followLinks(read.ticket, context, read.recordedBefore);
+  // An automatic link this job began is finished first, whatever else links the ticket meanwhile.
+  if (followed.unfinished || followed.linked.length === 0)
+    return offerMatches(read.ticket, followed, context);
+  await stillLinked(read.ticket, followed, context);
+  return { skipped: 'already linked', ...followed.words };
+}
+
+/** A linked ticket; if a person removed one of its links, its link comment no longer names that one as linked. */
+async function stillLinked(ticket: TrackerItem, followed: Followed, context: JobContext) {
+  await readModelOf(context).ticketLinked(ticket);
+  if (followed.removed.length === 0) return;
+  const linked = followed.linked.map((item) => item.key);
+  await context
+    .tracker(ticket.ref.tracker)
+    .upsertComment(ticket.ref, LINK_COMMENT, linkRemovedComment(followed.unlinkedInTracker, linked));
+  await endRemoved(ticket, followed, context);
+}
+
+/**
+ * Links the confident match, else offers candidates; never an item a person unlinked from the ticket, and only
+ * suggestions once a person has unlinked any: the service does not overrule them with its next guess.
+ */
+async function offerMatches(ticket: TrackerItem, followed: Followed, context: JobContext) {
+  const rules = context.rules().linking;
+  const rejected = await linkingState(context).records.rejectedFor(ticket.ref);
+  for (const record of followed.removed) rejected.add(docId(record.item));
+  const candidates = (await candidatesFor(ticket, rules, context)).filter((c) => !rejected.has(c.id));
+  const byId = new Map<string, Candidate>(candidates.map((candidate) => [candidate.id, candidate]));
+  const decision = splitSuggestions(candidates, rules, { autoLink: rejected.size === 0 });
+  const tracker = context.tracker(ticket.ref.tracker);
+  const best = followed.unfinished
+    ? unfinishedLink(followed.unfinished, candidates, context)
+    : decision.autoLink && byId.get(decision.autoLink.id);
+  const customer = ticketEvidence(ticket, context.rules().scoring).customerId;
+  if (best) {
+    await readModelOf(context).suggested(ticket, customer, [best]);
+    const record = { how: 'auto' as const, confidence: best.confidence };
+    await linkTicket(ticket, best.item, context, record);
+    const comment = await tracker.upsertComment(ticket.ref, LINK_COMMENT, autoLinkComment(best, rules));
+    await endRemoved(ticket, followed, context);
+    if (!context.dryRun)
+      await linkingState(context).records.add({
+        ticket: ticket.ref,
+        item: best.item.ref,
+        ...record,
+        at: context.now().toISOString(),
+      });
+    return { linked: best.item.ref.key, confidence: best.confidence, comment: comment.action };
+  }
+  const suggestions = decision.suggestions.flatMap((match) => byId.get(match.id) ?? []);
+  const comment = await tracker.upsertComment(
+    ticket.ref,
+    LINK_COMMENT,
+    suggestionsComment(suggestions, followed.unlinkedInTracker),
+  );
+  await endRemoved(ticket, followed, context);
+  await readModelOf(context).suggested(ticket, customer, suggestions);
+  return {
+    suggested: suggestions.map((candidate) => candidate.item.ref.key),
+    comment: comment.action,
+    ...followed.words,
+  };
+}
+
+/**
+ * The automatic link a failed attempt of this job began, to finish (link back, comment): as ranked now when it
+ * still is a candidate (the comment says why), else as recorded; a retry never guesses a second item.
+ */
+function unfinishedLink(
+  record: LinkRecord,
+  candidates: readonly Candidate[],
+  context: JobContext,
+): MatchShown | undefined {
+  const ranked = candidates.find((candidate) => sameItem(candidate.item.ref, record.item));
+  if (ranked) return ranked;
+  const item = indexReplica(context).find(record.item);
+  return item && { item, confidence: record.confidence ?? 0, sharedTerms: [] };
+}

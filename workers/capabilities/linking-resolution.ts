@@ -1,0 +1,78 @@
+/** Telling the support tickets linked to a backlog item that it was resolved. */
+import type { ItemRef } from '../../src/domain/events.ts';
+import { docId } from '../../src/linking/index.ts';
+import type { TrackerItem } from '../../src/trackers/tracker.ts';
+import type { JobContext } from '../job-context.ts';
+import { holdsLinkTo, refused, roleOf, sameItem, summaryOfItem } from './linking.ts';
+import { customerNotice, resolvedNotice } from './linking-comments.ts';
+import { linkingState } from './linking-index.ts';
+import { readItem } from './scoring.ts';
+
+/**
+ * The tickets linked to the item: recorded, or named by the item's links, except a ticket a person unlinked from
+ * it whose link back the service could not remove (a board it may only read).
+ */
+async function supportTicketsOf(item: TrackerItem, context: JobContext): Promise<ItemRef[]> {
+  const { records } = linkingState(context);
+  const tickets = (await records.ticketsOf(item.ref)).map((record) => record.ticket);
+  for (const link of item.links) {
+    if (link.target.kind !== 'item') continue;
+    const { ref } = link.target;
+    if (tickets.some((known) => sameItem(known, ref))) continue;
+    const other = await readItem(ref, context);
+    if (!other || roleOf(other, context) !== 'support') continue;
+    const unlinked = (await records.rejectedFor(other.ref)).has(docId(item.ref));
+    if (!unlinked || holdsLinkTo(other, item.ref)) tickets.push(other.ref);
+  }
+  return tickets;
+}
+
+/**
+ * Tells every linked ticket once per resolution. The comment's purpose names the resolution, so a retried or
+ * duplicated job edits nothing, while a reopen followed by a new resolution is news again.
+ */
+export async function notifyResolution(ref: ItemRef, context: JobContext) {
+  const item = await readItem(ref, context);
+  if (!item || roleOf(item, context) !== 'backlog') return { skipped: 'not a backlog item' };
+  const { resolutions } = linkingState(context);
+  if (item.status.category !== 'done') {
+    await resolutions.reopened(item.ref);
+    return { skipped: `status ${item.status.name}` };
+  }
+  const resolution = await resolutions.resolved(item.ref);
+  const notice = resolvedNotice(summaryOfItem(item), item.status.name, resolution);
+  const notified: string[] = [];
+  const customersToo = context.rules().linking.notifyCustomers;
+  const customersTold: string[] = [];
+  for (const ticket of await supportTicketsOf(item, context)) {
+    try {
+      const tracker = context.tracker(ticket.tracker);
+      const outcome = await tracker.upsertComment(
+        ticket,
+        `resolution ${resolution} of ${item.ref.key}`,
+        notice,
+      );
+      if (outcome.action === 'created') notified.push(ticket.key);
+      // Only Service Management tickets have customers who could read a public comment.
+      if (customersToo && (await readItem(ticket, context))?.container.projectType === 'service_desk') {
+        const told = await tracker.upsertComment(
+          ticket,
+          `customer notice ${resolution} of ${item.ref.key}`,
+          customerNotice(resolution),
+          { audience: 'customers' },
+        );
+        if (told.action === 'created') customersTold.push(ticket.key);
+      }
+    } catch (error) {
+      // A deleted ticket, or one the service may no longer comment on, must not keep the others from hearing.
+      if (!refused(error)) throw error;
+      context.log.warn(
+        { ticket: ticket.key, item: item.ref.key, kind: error.kind, err: { message: error.message } },
+        'Could not tell a linked ticket of the resolution',
+      );
+    }
+  }
+  return customersToo
+    ? { resolution, notified: notified.sort(), customersTold: customersTold.sort() }
+    : { resolution, notified: notified.sort() };
+}
