@@ -103,10 +103,13 @@ describe('catch-up after lost webhooks (POST /admin/actions/catch-up)', () => {
   it('visits every changed item once across pages, although its own writes make them the latest changed', async () => {
     const since = new Date(Date.now() - 1_000).toISOString();
     // More than one page of the Jira search (50): the catch-up's writes on the first page must not push the
-    // rest out of the pages it has yet to read.
+    // rest out of the pages it has yet to read. Imported with one creation time, which leaves their order to
+    // Jira unless the search names a tie-breaker.
+    const imported = new Date(Date.now() - 86_400_000).toISOString().replace('Z', '+0000');
     stack.jira.seed({
       projects: [{ key: 'BIG', name: 'Big backlog' }],
       issues: Array.from({ length: 55 }, (_, n) => ({
+        created: imported,
         projectKey: 'BIG',
         summary: `Export report ${n + 1} as PDF`,
         issuetype: 'Story',

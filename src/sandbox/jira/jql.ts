@@ -44,26 +44,46 @@ function clause(state: JiraState, text: string): Clause {
   throw new SandboxInputError(`Error in the JQL Query: the sandbox does not support '${text.trim()}'.`);
 }
 
+type Order = (a: SandboxIssue, b: SandboxIssue) => number;
+
+function orderBy(text: string): Order {
+  const [field = '', direction = 'ASC'] = text.trim().split(/\s+/);
+  const sign = direction.toUpperCase() === 'DESC' ? -1 : 1;
+  const key = (issue: SandboxIssue) => Number(issue.key.split('-')[1]);
+  switch (field.toLowerCase()) {
+    case 'created':
+      return (a, b) => sign * (Date.parse(a.created) - Date.parse(b.created));
+    case 'updated':
+      return (a, b) => sign * (Date.parse(a.updated) - Date.parse(b.updated));
+    case 'key':
+      return (a, b) =>
+        sign * (a.key.split('-')[0] ?? '').localeCompare(b.key.split('-')[0] ?? '') ||
+        sign * (key(a) - key(b));
+    default:
+      throw new SandboxInputError(`Error in the JQL Query: the sandbox cannot order by '${field}'.`);
+  }
+}
+
 /**
- * The JQL the adapter and tests send: `field op value` clauses joined by AND, then ORDER BY created|updated|key.
- * Unbounded queries are rejected like Jira's enhanced search does.
+ * Jira states no order for issues the ORDER BY leaves equal (issues imported with one creation time). The sandbox
+ * puts the least recently changed first: a reader's own writes then move the issues it has seen behind those it
+ * has not, and a caller that pages through without a tie-breaker of its own skips as many.
+ */
+const unstatedOrder: Order = (a, b) =>
+  Date.parse(a.updated) - Date.parse(b.updated) || Number(a.id) - Number(b.id);
+
+/**
+ * The JQL the adapter and tests send: `field op value` clauses joined by AND, then ORDER BY a list of
+ * created|updated|key with ASC|DESC. Unbounded queries are rejected like Jira's enhanced search does.
  */
 export function runJql(state: JiraState, jql: string): SandboxIssue[] {
-  const [where = '', order = ''] = jql.split(/\s+ORDER\s+BY\s+/i);
+  const [where = '', order = 'created ASC'] = jql.split(/\s+ORDER\s+BY\s+/i);
   if (!where.trim())
     throw new SandboxInputError(
       'Unbounded JQL queries are not allowed here. Please add a search restriction.',
     );
   const clauses = where.split(/\s+AND\s+/i).map((text) => clause(state, text));
-  const [sortField = 'created', direction = 'ASC'] = order.trim().split(/\s+/);
-  const sign = direction.toUpperCase() === 'DESC' ? -1 : 1;
-  const sortKey = (issue: SandboxIssue): number =>
-    sortField.toLowerCase() === 'updated'
-      ? Date.parse(issue.updated)
-      : sortField.toLowerCase() === 'key'
-        ? Number(issue.key.split('-')[1])
-        : Number(issue.id);
-  return [...state.issues.values()]
-    .filter((issue) => clauses.every((test) => test(issue)))
-    .sort((a, b) => sign * (sortKey(a) - sortKey(b)) || Number(a.id) - Number(b.id));
+  const orders = [...order.split(',').map(orderBy), unstatedOrder];
+  const compare: Order = (a, b) => orders.reduce((result, next) => result || next(a, b), 0);
+  return [...state.issues.values()].filter((issue) => clauses.every((test) => test(issue))).sort(compare);
 }

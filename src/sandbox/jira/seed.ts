@@ -49,6 +49,8 @@ export interface JiraSeed {
     sprints?: string[];
     /** An issue security level: only these account ids see the issue. */
     securityLevel?: { name: string; members: string[] };
+    /** Its creation time, as an import keeps the source's (Jira's `+0000` form); now if absent. */
+    created?: string;
   })[];
 }
 
@@ -115,6 +117,7 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
     const sprintIds = (input.sprints ?? []).map((name) => result.sprints[name] ?? Number(name));
     if (sprintIds.length > 0) setSprints(world, issue.reporterId, issue, sprintIds);
     if (input.securityLevel) issue.securityLevel = input.securityLevel;
+    if (input.created) issue.created = input.created;
     issue.changelog.length = 0;
     result.issues.push({ id: issue.id, key: issue.key, summary: issue.summary });
   }

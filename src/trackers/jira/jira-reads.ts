@@ -51,16 +51,19 @@ function jqlDate(iso: string): string {
 /**
  * Pages follow the creation order, which nothing changes: ordered by `updated`, the writes of a job that reads the
  * pages (a catch-up scores each item) move the items it has seen behind those it has not, and a page token that
- * stands for a position would skip as many (the sandbox's does; Jira does not say whether its tokens do).
+ * stands for a position would skip as many (the sandbox's does; Jira does not say whether its tokens do). The key
+ * orders issues created in the same second (a bulk create, an import), which Jira leaves in no stated order.
  */
+const CREATION_ORDER = 'ORDER BY created ASC, key ASC';
+
 export function jqlForScope(scope: ItemScope): string {
   switch (scope.kind) {
     case 'container':
-      return `project = ${quote(scope.containerId)} ORDER BY created ASC`;
+      return `project = ${quote(scope.containerId)} ${CREATION_ORDER}`;
     case 'query':
       return scope.query;
     case 'updatedSince':
-      return `project = ${quote(scope.containerId)} AND updated >= ${quote(jqlDate(scope.since))} ORDER BY created ASC`;
+      return `project = ${quote(scope.containerId)} AND updated >= ${quote(jqlDate(scope.since))} ${CREATION_ORDER}`;
   }
 }
 

@@ -130,7 +130,7 @@ describe('Jira adapter reads', () => {
   it('listItems pages a project by nextPageToken in creation order', async () => {
     api()
       .post('/rest/api/3/search/jql', {
-        jql: 'project = "BR" ORDER BY created ASC',
+        jql: 'project = "BR" ORDER BY created ASC, key ASC',
         maxResults: 50,
         fields: ['*all'],
       })
@@ -157,7 +157,7 @@ describe('Jira adapter reads', () => {
     ],
     [
       { kind: 'updatedSince' as const, containerId: 'BR', since: '2026-03-01T08:30:00Z' },
-      'project = "BR" AND updated >= "2026-02-28 18:30" ORDER BY created ASC',
+      'project = "BR" AND updated >= "2026-02-28 18:30" ORDER BY created ASC, key ASC',
     ],
   ])('listItems sends the JQL of scope %o', async (scope, jql) => {
     api()
