@@ -65,6 +65,7 @@ export function trelloOptions(
     log,
     limiter,
     timeoutMs: config.trackerTimeoutMs,
+    jiraSiteUrl: config.jira?.baseUrl,
   };
 }
 

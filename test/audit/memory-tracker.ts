@@ -14,11 +14,14 @@ export interface MemoryTracker extends Tracker {
 const sameTarget = (a: LinkTarget, b: LinkTarget) =>
   a.kind === 'item' && b.kind === 'item' ? a.ref.id === b.ref.id : a.url === b.url;
 
+/** The Jira site of the memory tracker's issues. */
+export const MEMORY_JIRA_SITE = 'https://acme.atlassian.net';
+
 export function memoryItem(key: string, overrides: Partial<TrackerItem> = {}): TrackerItem {
   const ref: ItemRef = { tracker: 'jira', id: `id-${key}`, key };
   return {
     ref,
-    url: `https://acme.atlassian.net/browse/${key}`,
+    url: `${MEMORY_JIRA_SITE}/browse/${key}`,
     title: `Item ${key}`,
     description: 'As a user I want things',
     status: { name: 'To Do', category: 'todo' },

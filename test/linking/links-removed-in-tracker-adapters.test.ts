@@ -21,7 +21,12 @@ import { indexItem, linkTicket, summaryOfItem, unlinkTicket } from '../../worker
 import { matchTicket } from '../../workers/capabilities/linking-match.ts';
 import { notifyResolution } from '../../workers/capabilities/linking-resolution.ts';
 import type { JobContext } from '../../workers/job-context.ts';
-import { createMemoryTracker, type MemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
+import {
+  createMemoryTracker,
+  MEMORY_JIRA_SITE,
+  type MemoryTracker,
+  memoryItem,
+} from '../audit/memory-tracker.ts';
 import { testRedis, uniquePrefix } from '../helpers/redis.ts';
 import { testConfig } from '../helpers/test-config.ts';
 
@@ -31,6 +36,8 @@ const jiraSandbox = createJiraSandbox();
 const trelloSandbox = createTrelloSandbox();
 let server: SandboxServer;
 let trello: Tracker;
+/** The Trello adapter as configured beside a Jira site: attachments to that site's issues are links to items. */
+let trelloBeside: (jiraSiteUrl: string) => Tracker;
 let jira: Tracker;
 let boardId: string;
 
@@ -41,13 +48,15 @@ beforeAll(async () => {
     projects: [{ key: 'APP', name: 'App' }],
   });
   boardId = trelloSandbox.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets', 'Done'] }).id;
-  trello = createTrelloTracker({
-    apiUrl: `${server.url}${trelloSandbox.prefix}`,
-    apiKey: 'sandbox-key',
-    apiToken: 'sandbox-token',
-    log,
-    limiter: { acquire: async () => {} },
-  });
+  trelloBeside = (jiraSiteUrl) =>
+    createTrelloTracker({
+      apiUrl: `${server.url}${trelloSandbox.prefix}`,
+      apiKey: 'sandbox-key',
+      apiToken: 'sandbox-token',
+      log,
+      limiter: { acquire: async () => {} },
+      jiraSiteUrl,
+    });
   jira = createJiraTracker({
     baseUrl: `${server.url}${jiraSandbox.prefix}`,
     email: jiraSandbox.botCredentials.email,
@@ -69,6 +78,7 @@ let context: JobContext;
 let memoryJira: MemoryTracker | undefined;
 beforeEach(() => {
   memoryJira = undefined;
+  trello = trelloBeside(`${server.url}${jiraSandbox.prefix}`);
   context = {
     log,
     jobId: 'job-1',
@@ -81,6 +91,12 @@ beforeEach(() => {
     now: () => new Date(),
   };
 });
+
+/** Jira in memory instead of the sandbox: its issues live on the memory tracker's site. */
+function useMemoryJira(memory: MemoryTracker) {
+  memoryJira = memory;
+  trello = trelloBeside(MEMORY_JIRA_SITE);
+}
 
 async function act(action: string, body: Record<string, string>): Promise<Record<string, unknown>> {
   const response = await fetch(`${server.url}/_sandbox/trello/act/${action}`, {
@@ -111,7 +127,7 @@ async function ticketLinkedToCard() {
       createdAt: '2030-01-01T00:00:00Z',
     }),
   ]);
-  memoryJira = memory;
+  useMemoryJira(memory);
   const ticket = () => memory.items.get('id-HELP-5')!;
   const itemRef = await card('Backlog', 'Export invoices as PDF', 'Accountants need invoices as PDF files.');
   await indexItem(itemRef, context);
@@ -182,7 +198,7 @@ describe('links people remove in the tracker, with the real adapters', () => {
 
   it('/unlink with the item’s new key removes the ticket’s attachment, which names the item by its old key', async () => {
     const memory = createMemoryTracker([memoryItem('APP-12', { title: 'Export invoices as PDF' })]);
-    memoryJira = memory;
+    useMemoryJira(memory);
     const item = () => memory.items.get('id-APP-12')!;
     await indexItem(item().ref, context);
     const ticketRef = await card(
@@ -218,7 +234,7 @@ describe('review3: a Jira item the service may no longer see', () => {
         description: 'Accountants need the invoices as PDF files.',
       }),
     ]);
-    memoryJira = memory;
+    useMemoryJira(memory);
     const itemRef = memory.items.get('id-APP-12')!.ref;
     await indexItem(itemRef, context);
     const ticketRef = await card(
@@ -257,27 +273,46 @@ describe('review3: a Jira item the service may no longer see', () => {
   });
 });
 
-describe('review3: attachments matched by key', () => {
-  it('/unlink APP-12 on a Trello ticket leaves the attachment a person made to another Jira site’s APP-12', async () => {
-    const memory = createMemoryTracker([memoryItem('APP-12', { title: 'Export invoices as PDF' })]);
-    memoryJira = memory;
+describe('attachments to another Jira site’s issue with one of our keys', () => {
+  const vendor = 'https://pdfvendor.atlassian.net/browse/APP-12';
+  /** Our APP-12, indexed, and a Trello ticket about the same problem. */
+  async function ourItemAndTicket() {
+    const memory = createMemoryTracker([
+      memoryItem('APP-12', { title: 'Export invoices as PDF', createdAt: '2020-01-01T00:00:00Z' }),
+    ]);
+    useMemoryJira(memory);
     const item = memory.items.get('id-APP-12')!;
     await indexItem(item.ref, context);
     const ticketRef = await card(
       'Tickets',
       'Invoices as PDF please',
-      'My accountant needs the invoices as PDF.',
+      'My accountant needs the invoices exported as PDF.',
     );
-    // `/link APP-12` typed on the card; then the agent attaches the PDF vendor's upstream issue, on the vendor's
-    // own Jira site, which happens to have the same key.
+    return { memory, item, ticketRef };
+  }
+  // The agent attaches the PDF vendor's upstream issue, on the vendor's own Jira site, which has the same key.
+  const attachVendorIssue = (ticketRef: ItemRef) =>
+    act('add-attachment', { cardId: ticketRef.id, url: vendor, name: 'Upstream: PDF export bug' });
+
+  it('/unlink APP-12 on a Trello ticket leaves the attachment a person made to the other site’s APP-12', async () => {
+    const { item, ticketRef } = await ourItemAndTicket();
     await linkTicket(await trello.getItem(ticketRef), summaryOfItem(item), context, { how: 'command' });
-    const vendor = 'https://pdfvendor.atlassian.net/browse/APP-12';
-    await act('add-attachment', { cardId: ticketRef.id, url: vendor, name: 'Upstream: PDF export bug' });
+    await attachVendorIssue(ticketRef);
     expect(attachmentsOf(ticketRef.id).map((a) => a.url)).toEqual([item.url, vendor]);
 
     // `/unlink APP-12`: removes the service's link to its APP-12, not a person's attachment to another site.
     await unlinkTicket(await trello.getItem(ticketRef), summaryOfItem(item), context);
     expect(attachmentsOf(ticketRef.id).map((a) => a.url)).toEqual([vendor]);
+  });
+
+  it('a Trello ticket holding only that attachment is not taken as linked to ours: it is matched (here linked), and told once when APP-12 is resolved', async () => {
+    const { memory, item, ticketRef } = await ourItemAndTicket();
+    await attachVendorIssue(ticketRef);
+
+    expect(await matchTicket(ticketRef, context)).toMatchObject({ linked: 'APP-12' });
+    expect(attachmentsOf(ticketRef.id).map((a) => a.url)).toEqual([vendor, item.url]);
+    memory.items.set(item.ref.id, { ...item, status: { name: 'Done', category: 'done' } });
+    expect(await notifyResolution(item.ref, context)).toEqual({ resolution: 1, notified: [ticketRef.key] });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
+import { parseIssueKey } from '../jira-issue-url.ts';
 import type { ItemPage, ItemScope, TrackerItem } from '../tracker.ts';
-import { parseIssueKey } from './item-key.ts';
 import type { JiraContext } from './jira-context.ts';
 import { jiraRef, type RawIssue, toTrackerItem } from './jira-item.ts';
 import { type RawRemoteLink, remoteToItemLink } from './remote-links.ts';
@@ -27,7 +27,7 @@ export async function getItem(ctx: JiraContext, ref: ItemRef): Promise<TrackerIt
 }
 
 export async function findItem(ctx: JiraContext, keyOrUrl: string): Promise<TrackerItem | undefined> {
-  const key = parseIssueKey(keyOrUrl);
+  const key = parseIssueKey(ctx.siteUrl, keyOrUrl);
   if (!key) return undefined;
   try {
     return await getItem(ctx, jiraRef(key, key));

@@ -11,6 +11,8 @@ export interface TrelloDeps {
   api: TrelloApi;
   client: Client;
   categorize: ListCategorizer;
+  /** The Jira site whose issues are the service's items: an attachment to another site's issue is a plain link. */
+  jiraSiteUrl: string | undefined;
   /** The token's member, fetched once: it does not change while the process runs. */
   me(): Promise<ServiceAccount>;
   /** Per-board data (lists, custom fields) kept briefly, so each card read costs one request, not four. */
@@ -45,13 +47,18 @@ export function createBoardCache(ttlMs = BOARD_CACHE_TTL_MS, now: () => number =
   };
 }
 
-export function createTrelloDeps(client: Client, categorize: ListCategorizer): TrelloDeps {
+export function createTrelloDeps(
+  client: Client,
+  categorize: ListCategorizer,
+  jiraSiteUrl?: string,
+): TrelloDeps {
   const api = createTrelloClient(client);
   let me: Promise<ServiceAccount> | undefined;
   return {
     api,
     client,
     categorize,
+    jiraSiteUrl,
     boardCache: createBoardCache(),
     capabilities: createBoardCapabilities(api),
     me() {

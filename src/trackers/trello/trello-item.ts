@@ -1,7 +1,7 @@
 import type { Container } from '../../domain/events.ts';
 import type { ItemLink, TrackerItem } from '../tracker.ts';
 import type { BoardField, DetailedCard, FieldItem } from './trello-api.ts';
-import type { ListCategorizer } from './trello-status.ts';
+import type { TrelloDeps } from './trello-deps.ts';
 import { cardUrl, createdAtFromId, itemRefForUrl } from './trello-urls.ts';
 
 /** What every card of one board shares: fetched once per operation, not per card. */
@@ -38,11 +38,11 @@ export function cardFields(context: BoardContext, items: FieldItem[]): TrackerIt
   return fields;
 }
 
-function toLinks(detail: DetailedCard): ItemLink[] {
+function toLinks(detail: DetailedCard, jiraSiteUrl: string | undefined): ItemLink[] {
   return detail.attachments.flatMap((attachment): ItemLink[] => {
     if (attachment.isUpload || !attachment.url) return [];
     const title = attachment.name ?? attachment.url;
-    const ref = itemRefForUrl(attachment.url);
+    const ref = itemRefForUrl(attachment.url, jiraSiteUrl);
     const target = ref
       ? { kind: 'item' as const, ref, url: attachment.url, title }
       : { kind: 'url' as const, url: attachment.url, title };
@@ -53,7 +53,7 @@ function toLinks(detail: DetailedCard): ItemLink[] {
 export function toTrackerItem(
   detail: DetailedCard,
   context: BoardContext,
-  categorize: ListCategorizer,
+  { categorize, jiraSiteUrl }: Pick<TrelloDeps, 'categorize' | 'jiraSiteUrl'>,
 ): TrackerItem {
   const { card } = detail;
   const key = card.shortLink ?? card.id;
@@ -76,7 +76,7 @@ export function toTrackerItem(
     labels: (card.labels ?? []).map((label) => label.name || label.color || label.id),
     fields,
     estimate: points ? { storyPoints: points[1] as number } : {},
-    links: toLinks(detail),
+    links: toLinks(detail, jiraSiteUrl),
     checklists: detail.checklists.map((checklist) => ({
       name: checklist.name ?? '',
       items: (checklist.checkItems ?? []).map((item) => ({

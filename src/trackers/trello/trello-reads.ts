@@ -37,7 +37,7 @@ export async function toItems(deps: TrelloDeps, details: DetailedCard[]): Promis
         context = loadBoardContext(deps, boardId);
         contexts.set(boardId, context);
       }
-      return toTrackerItem(detail, await context, deps.categorize);
+      return toTrackerItem(detail, await context, deps);
     }),
   );
 }

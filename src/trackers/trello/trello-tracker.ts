@@ -23,6 +23,8 @@ export interface TrelloTrackerOptions {
   timeoutMs?: number;
   /** How list names map to status categories; by default a name heuristic (Done, Doing, Review...). */
   categorizeList?: ListCategorizer;
+  /** The configured Jira site (JIRA_BASE_URL): attachments to its issues are links to items. */
+  jiraSiteUrl?: string;
 }
 
 export const DEFAULT_TRELLO_API_URL = 'https://api.trello.com/1';
@@ -30,7 +32,7 @@ export const DEFAULT_TRELLO_API_URL = 'https://api.trello.com/1';
 /** The Trello adapter of the Tracker port, on trello.js with its response schemas enforced. */
 export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
   const client = createTrelloTransport({ ...options, apiUrl: options.apiUrl ?? DEFAULT_TRELLO_API_URL });
-  const deps = createTrelloDeps(client, options.categorizeList ?? categorizeListName);
+  const deps = createTrelloDeps(client, options.categorizeList ?? categorizeListName, options.jiraSiteUrl);
   const run = trelloCall;
 
   return {

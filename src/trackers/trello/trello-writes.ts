@@ -5,7 +5,7 @@ import { ErrorKind, TrackerError } from '../../errors.ts';
 import type { CreateTarget, LinkTarget, NewItem } from '../tracker.ts';
 import { renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
 import type { TrelloDeps } from './trello-deps.ts';
-import { cardUrl, itemRefForUrl, sameLinkTarget, sameSite } from './trello-urls.ts';
+import { cardUrl, itemRefForUrl } from './trello-urls.ts';
 
 // Labels we create get one quiet colour: an uncoloured label does not show on the card front.
 const NEW_LABEL_COLOR = 'sky';
@@ -47,7 +47,7 @@ function targetUrl(target: LinkTarget): string {
 export async function addLink(deps: TrelloDeps, from: ItemRef, to: LinkTarget): Promise<boolean> {
   const url = targetUrl(to);
   const attachments = await deps.api.cards.getCardAttachments({ id: from.id, fields: 'id,url' });
-  if (attachments.some((attachment) => attachment.url && sameLinkTarget(attachment.url, url))) return false;
+  if (attachments.some((attachment) => attachment.url && linksTo(deps, attachment.url, to))) return false;
   await deps.api.cards.createCardAttachment({
     id: from.id,
     url,
@@ -57,15 +57,13 @@ export async function addLink(deps: TrelloDeps, from: ItemRef, to: LinkTarget): 
 }
 
 /**
- * Whether an attachment links to the target: by its URL, or (an item) by its key, which a move changes. A Jira
- * issue only on the target's own site: another Jira site has issues with the same keys (Trello's short links are
- * one namespace).
+ * Whether an attachment links to the target: by its URL, or (an item) by the item it names, whose key a move
+ * changes and whose card URL may carry a slug. A Jira issue only on the configured site: another site has issues
+ * with the same keys.
  */
-function linksTo(attachmentUrl: string, to: LinkTarget): boolean {
-  const url = targetUrl(to);
-  if (to.kind === 'item' && to.ref.tracker === 'jira' && !sameSite(attachmentUrl, url)) return false;
-  if (sameLinkTarget(attachmentUrl, url)) return true;
-  const named = to.kind === 'item' ? itemRefForUrl(attachmentUrl) : undefined;
+function linksTo(deps: TrelloDeps, attachmentUrl: string, to: LinkTarget): boolean {
+  if (attachmentUrl.replace(/\/+$/, '') === targetUrl(to).replace(/\/+$/, '')) return true;
+  const named = to.kind === 'item' ? itemRefForUrl(attachmentUrl, deps.jiraSiteUrl) : undefined;
   return (
     named !== undefined && to.kind === 'item' && named.tracker === to.ref.tracker && named.key === to.ref.key
   );
@@ -73,7 +71,7 @@ function linksTo(attachmentUrl: string, to: LinkTarget): boolean {
 
 export async function removeLink(deps: TrelloDeps, from: ItemRef, to: LinkTarget): Promise<boolean> {
   const attachments = await deps.api.cards.getCardAttachments({ id: from.id, fields: 'id,url' });
-  const matching = attachments.filter((attachment) => attachment.url && linksTo(attachment.url, to));
+  const matching = attachments.filter((attachment) => attachment.url && linksTo(deps, attachment.url, to));
   for (const attachment of matching) {
     await deps.api.cards.deleteCardAttachment({ id: from.id, idAttachment: attachment.id });
   }

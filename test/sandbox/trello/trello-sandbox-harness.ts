@@ -24,6 +24,8 @@ export async function startSandbox(options: TrelloSandboxOptions = {}) {
       apiToken: 'sandbox-token',
       log: pino({ level: 'silent' }),
       limiter,
+      // The Jira site configured beside Trello, whose issues the cards' attachments name.
+      jiraSiteUrl: 'https://acme.atlassian.net',
     });
   return { sandbox, app, origin, tracker };
 }

@@ -127,6 +127,10 @@ describe('Jira adapter reads', () => {
     expect(await jira.findItem('see the invoice thing')).toBeUndefined();
   });
 
+  it('findItem answers undefined, asking Jira nothing, for the URL of another site’s issue with one of our keys', async () => {
+    expect(await tracker().findItem('https://vendor.atlassian.net/browse/BR-42')).toBeUndefined();
+  });
+
   it('listItems pages a project by nextPageToken in creation order', async () => {
     api()
       .post('/rest/api/3/search/jql', {

@@ -10,6 +10,8 @@ export const CARD = '5476fb7437746ac807afe2a5';
 export const ME = '5f0c1b2a3d4e5f6a7b8c9d0e';
 export const POINTS = '60a1b2c3d4e5f6a7b8c9d0e1';
 export const KEY = 'key-123';
+/** The Jira site configured beside Trello (JIRA_BASE_URL). */
+export const JIRA_SITE = 'https://acme.atlassian.net';
 export const TOKEN = 'token-secret-456';
 
 export function cardJson(overrides: Record<string, unknown> = {}) {
@@ -135,6 +137,7 @@ export function createTestTracker(apiUrl?: string) {
     apiKey: KEY,
     apiToken: TOKEN,
     log: pino({ level: 'silent' }),
+    jiraSiteUrl: JIRA_SITE,
     limiter: {
       acquire: async (keys) => {
         acquired.push([...keys]);

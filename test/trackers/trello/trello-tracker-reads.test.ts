@@ -94,6 +94,25 @@ describe('Trello tracker reads', () => {
     ]);
   });
 
+  it('reads an attachment to another Jira site’s issue as a plain link, whatever its key', async () => {
+    const { tracker } = createTestTracker();
+    const vendor = 'https://vendor.atlassian.net/browse/ABC-12';
+    nock(API)
+      .get(`/1/cards/${CARD}`)
+      .query(true)
+      .reply(
+        200,
+        cardJson({
+          attachments: [{ id: '6000000000000000000000b3', name: 'Upstream', url: vendor, isUpload: false }],
+        }),
+      );
+    mockBoard();
+
+    const item = await tracker.getItem(ref);
+
+    expect(item.links.map((l) => l.target)).toEqual([{ kind: 'url', url: vendor, title: 'Upstream' }]);
+  });
+
   it('findItem resolves a card URL, and answers undefined for unknown cards and non-Trello keys', async () => {
     const { tracker } = createTestTracker();
     nock(API)
