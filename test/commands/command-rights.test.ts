@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
+import { commandReply } from '../helpers/jira-commands.ts';
+
+/**
+ * Who may change what through a command, as people on a real Service Management site meet it: agents edit the
+ * requests, a customer only comments on their own (the portal lets them browse the request, not edit it).
+ */
+let stack: InProcessStack;
+
+beforeAll(async () => {
+  stack = await startInProcessStack();
+  stack.jira.seed({
+    people: [
+      { accountId: 'ada', displayName: 'Ada Agent', email: 'ada@example.test' },
+      {
+        accountId: 'carl',
+        displayName: 'Carl Customer',
+        email: 'carl@example.test',
+        accountType: 'customer',
+      },
+    ],
+    projects: [
+      { key: 'APP', name: 'App', editors: ['ada'] },
+      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk', editors: ['ada'] },
+    ],
+    issues: [
+      { projectKey: 'APP', summary: 'Export invoices as CSV', issuetype: 'Story', reporter: 'ada' },
+      { projectKey: 'APP', summary: 'Import bank statements', issuetype: 'Story', reporter: 'ada' },
+      { projectKey: 'HELP', summary: 'Invoices as CSV please', issuetype: 'Task', reporter: 'carl' },
+      { projectKey: 'HELP', summary: 'Statements will not import', issuetype: 'Task', reporter: 'carl' },
+    ],
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const linked = (a: string, b: string) =>
+  stack.jira.state.links.some(
+    (l) =>
+      (l.fromId === issue(a).id && l.toId === issue(b).id) ||
+      (l.fromId === issue(b).id && l.toId === issue(a).id),
+  );
+/** The text of the service's ADF reply, one line per paragraph or heading. */
+function plain(node: unknown): string {
+  const { text, content, type } = node as { text?: string; content?: unknown[]; type?: string };
+  if (text !== undefined) return text;
+  const inner = (content ?? []).map(plain).join('');
+  return ['paragraph', 'heading'].includes(type ?? '') ? `${inner}\n` : inner;
+}
+async function command(as: string, key: string, body: string): Promise<string> {
+  return plain((await commandReply(stack.jira, as, key, body)).body);
+}
+
+describe('commands that change links need edit permission on the item commented on', () => {
+  it('a customer commenting on their request cannot link, unlink or dismiss its suggestions', async () => {
+    const linkedByCustomer = await command('carl', 'HELP-1', '/link APP-2');
+    expect(linkedByCustomer).toContain('you cannot edit this item');
+    expect(linked('HELP-1', 'APP-2')).toBe(false);
+
+    expect(await command('ada', 'HELP-1', '/link APP-1')).toContain('Linked');
+    const unlinkedByCustomer = await command('carl', 'HELP-1', '/unlink APP-1');
+    expect(unlinkedByCustomer).toContain('you cannot edit this item');
+    expect(linked('HELP-1', 'APP-1')).toBe(true);
+
+    const dismissedByCustomer = await command('carl', 'HELP-1', '/nomatch');
+    expect(dismissedByCustomer).toContain('you cannot edit this item');
+    expect(dismissedByCustomer).not.toContain('Noted');
+  });
+
+  it('the agent links, unlinks and dismisses', async () => {
+    expect(await command('ada', 'HELP-2', '/link APP-2')).toContain('Linked');
+    expect(await command('ada', 'HELP-2', '/unlink APP-2')).toContain('Unlinked HELP-2 from APP-2.');
+    expect(linked('HELP-2', 'APP-2')).toBe(false);
+    expect(await command('ada', 'HELP-2', '/nomatch')).toContain('Noted: no suggested item matches.');
+  });
+});
