@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../scripts/lib/stack.ts';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
 import { commandReply } from '../helpers/jira-commands.ts';
 
@@ -75,5 +76,35 @@ describe('commands that change links need edit permission on the item commented 
     expect(await command('ada', 'HELP-2', '/unlink APP-2')).toContain('Unlinked HELP-2 from APP-2.');
     expect(linked('HELP-2', 'APP-2')).toBe(false);
     expect(await command('ada', 'HELP-2', '/nomatch')).toContain('Noted: no suggested item matches.');
+  });
+});
+
+describe('an edited comment', () => {
+  const impact = (key: string) => issue(key).custom.customfield_10050;
+  const replyTo = (commentId: string, text: string) =>
+    waitFor(() => {
+      const reply = stack.jira.state.comments.find(
+        (c) =>
+          c.authorId === stack.jira.botCredentials.accountId &&
+          JSON.stringify(c.body).includes(`backlog-refinery · reply-${commentId}`),
+      );
+      return reply && plain(reply.body).includes(text) ? plain(reply.body) : undefined;
+    });
+
+  it('runs a command again when an edit brings back what an earlier edit replaced', async () => {
+    const comment = stack.jira.act.comment({ as: 'ada', issue: 'APP-1', body: '/score impact=4' });
+    await replyTo(comment.id, 'Set impact=4.');
+    expect(impact('APP-1')).toBe(4);
+
+    stack.jira.act.editComment({ as: 'ada', issue: 'APP-1', commentId: comment.id, body: '/score impact=5' });
+    await replyTo(comment.id, 'Set impact=5.');
+    expect(impact('APP-1')).toBe(5);
+
+    stack.jira.act.editComment({ as: 'ada', issue: 'APP-1', commentId: comment.id, body: '/score impact=4' });
+    const reply = await replyTo(comment.id, 'Set impact=4.');
+    // The reply says impact is 4: Jira must hold 4, not the 5 of the version the edit replaced.
+    expect(reply).not.toContain('impact=5');
+    await stack.jira.settled();
+    expect(impact('APP-1')).toBe(4);
   });
 });
