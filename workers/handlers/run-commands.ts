@@ -43,6 +43,10 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
     });
     const resultsKey = `${context.keyPrefix}:commands:${event.tracker}:${event.item.id}:${event.comment.id}`;
     const stored = await context.redis.hgetall(resultsKey);
+    // A result stands for the comment's current text only: a command an edit removed and a later edit brings back
+    // ("impact=4", then 5, then 4 again) is new again, else the reply would repeat a change the item no longer has.
+    const removed = Object.keys(stored).filter((key) => !parsed.some((c) => c.fingerprint === key));
+    if (removed.length > 0) await context.redis.hdel(resultsKey, ...removed);
     const commandContext: CommandContext = {
       ...context,
       event,
