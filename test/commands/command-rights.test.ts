@@ -30,6 +30,7 @@ beforeAll(async () => {
       { projectKey: 'APP', summary: 'Import bank statements', issuetype: 'Story', reporter: 'ada' },
       { projectKey: 'HELP', summary: 'Invoices as CSV please', issuetype: 'Task', reporter: 'carl' },
       { projectKey: 'HELP', summary: 'Statements will not import', issuetype: 'Task', reporter: 'carl' },
+      { projectKey: 'HELP', summary: 'CSV export is empty', issuetype: 'Task', reporter: 'carl' },
     ],
   });
 }, 60_000);
@@ -106,5 +107,19 @@ describe('an edited comment', () => {
     expect(reply).not.toContain('impact=5');
     await stack.jira.settled();
     expect(impact('APP-1')).toBe(4);
+  });
+});
+
+describe('a command the tracker refuses', () => {
+  it('is answered with the refusal, and the other commands of the comment still run', async () => {
+    // What a site answers when the service account may not link issues in the project.
+    stack.jira.injectFault({ pathPrefix: '/rest/api/3/issueLink', method: 'POST', status: 403, count: 1 });
+
+    const reply = await command('ada', 'HELP-3', '/link APP-1\n/help link');
+
+    expect(reply).toContain('Jira refused it (403)');
+    expect(reply).not.toContain('Linked');
+    expect(reply).toContain('/link: Link a support ticket to a backlog item');
+    expect(linked('HELP-3', 'APP-1')).toBe(false);
   });
 });
