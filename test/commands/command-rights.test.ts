@@ -117,7 +117,7 @@ describe('a command the tracker refuses', () => {
 
     const reply = await command('ada', 'HELP-3', '/link APP-1\n/help link');
 
-    expect(reply).toContain('Jira refused it (403)');
+    expect(reply).toContain('Not done: the tracker refused it. Jira linkIssues failed with 403');
     expect(reply).not.toContain('Linked');
     expect(reply).toContain('/link: Link a support ticket to a backlog item');
     expect(linked('HELP-3', 'APP-1')).toBe(false);

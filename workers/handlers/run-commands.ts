@@ -1,7 +1,8 @@
 import { renderUnknownCommand, resolveCommand } from '../../src/domain/commands/command-registry.ts';
 import { type ParsedCommand, parseCommands } from '../../src/domain/commands/parse-commands.ts';
-import { type Block, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
+import { type Block, bold, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
+import { type ErrorKind, TrackerError } from '../../src/errors.ts';
 import type { CommandContext, CommandExecutor } from '../commands/command-executor.ts';
 import { commenterPermissions, OPERATOR } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
@@ -12,6 +13,12 @@ const CANNOT_EDIT = paragraph(
   'Nothing changed: you cannot edit this item, so the service does not change it for you.',
 );
 
+/**
+ * What a tracker answers when it will not do what was asked, however often asked: the service account's rights, a
+ * field off the screen, an item deleted meanwhile. Outages and rate limits are retried instead.
+ */
+const REFUSALS: ReadonlySet<ErrorKind> = new Set(['forbidden', 'notFound', 'validation', 'conflict']);
+
 async function runOne(
   executor: CommandExecutor,
   command: ParsedCommand,
@@ -21,7 +28,17 @@ async function runOne(
     const { item } = context.event;
     if (!(await context.permissions.permitted([item], 'edit')).has(item.id)) return [CANNOT_EDIT];
   }
-  return executor.run(command, context);
+  try {
+    return await executor.run(command, context);
+  } catch (error) {
+    // Failing the job would leave the person with no reply at all, and drop the comment's other commands.
+    if (!(error instanceof TrackerError) || !REFUSALS.has(error.kind)) throw error;
+    context.log.warn(
+      { command: command.name, tracker: error.tracker, kind: error.kind, err: { message: error.message } },
+      'Command refused by the tracker',
+    );
+    return [paragraph(bold('Not done:'), ` the tracker refused it. ${error.message}.`)];
+  }
 }
 
 /**
