@@ -123,3 +123,17 @@ describe('a command the tracker refuses', () => {
     expect(linked('HELP-3', 'APP-1')).toBe(false);
   });
 });
+
+describe('a comment with more commands than a comment may hold', () => {
+  it('says which ones did not run instead of dropping them silently', async () => {
+    const body = [...Array.from({ length: 10 }, () => '/help score'), '/help link', '/help undo'].join('\n');
+
+    const reply = await command('ada', 'APP-2', body);
+
+    expect(reply.match(/^\/help score$/gm)).toHaveLength(10);
+    expect(reply).not.toContain('/link: Link a support ticket');
+    expect(reply).toContain(
+      'Only the first 10 commands of a comment run (commands.maxPerComment in the rules): write the others in another comment.',
+    );
+  });
+});
