@@ -53,11 +53,13 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
   ): Promise<Record<string, unknown>> => {
     if (event.actor.id === context.selfId(event.tracker)) return { skipped: 'own comment' };
     const { maxPerComment, prefixes } = context.rules().commands;
-    const parsed = parseCommands(event.comment.text, maxPerComment, {
+    // One more than may run, so the reply can say that the rest did not.
+    const found = parseCommands(event.comment.text, maxPerComment + 1, {
       prefixes,
       mentions: context.selfMentions?.(event.tracker) ?? [],
       names: commands.map((c) => c.spec.name),
     });
+    const parsed = found.slice(0, maxPerComment);
     const resultsKey = `${context.keyPrefix}:commands:${event.tracker}:${event.item.id}:${event.comment.id}`;
     const stored = await context.redis.hgetall(resultsKey);
     // A result stands for the comment's current text only: a command an edit removed and a later edit brings back
@@ -96,6 +98,13 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
       sections.push(heading(3, code(`/${command.name}${command.args ? ` ${command.args}` : ''}`)), ...blocks);
     }
     if (sections.length === 0) return { ran };
+    if (found.length > parsed.length)
+      sections.push(
+        paragraph(
+          `Only the first ${maxPerComment} commands of a comment run (commands.maxPerComment in the rules): `,
+          'write the others in another comment.',
+        ),
+      );
     const reply = doc(paragraph(`Reply to ${event.actor.displayName}:`), ...sections);
     const outcome = await context
       .tracker(event.tracker)
