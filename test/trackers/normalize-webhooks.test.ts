@@ -331,3 +331,35 @@ describe('commands addressed to the service by mention (issue 15, item 3)', () =
     ).toEqual([]);
   });
 });
+
+describe('inline code in a Jira comment is no command, whatever the body format', () => {
+  const commandsIn = (body: unknown) => {
+    const delivery = fixture<{ comment: { body: unknown } }>('jira/comment_created');
+    delivery.comment.body = body;
+    const result = validate(JiraDeliverySchema, delivery);
+    const event = result.ok ? toJiraEvent(result.value, 'd13') : undefined;
+    const text =
+      event?.kind === 'event' && event.event.kind === 'comment.created' ? event.event.comment.text : '';
+    return parseCommands(text).map((c) => `/${c.name} ${c.args}`.trim());
+  };
+  const code = (text: string) => ({ type: 'text', text, marks: [{ type: 'code' }] });
+
+  it('an explanation starting with `/undo`, or the heading of a pasted reply, runs nothing; the command does', () => {
+    const wiki = "{{/undo}} takes the service's last change back\nh3. {{/score impact=4}}\n/score explain";
+    const adf = {
+      type: 'doc',
+      version: 1,
+      content: [
+        {
+          type: 'paragraph',
+          content: [code('/undo'), { type: 'text', text: " takes the service's last change back" }],
+        },
+        { type: 'heading', attrs: { level: 3 }, content: [code('/score impact=4')] },
+        { type: 'paragraph', content: [{ type: 'text', text: '/score explain' }] },
+      ],
+    };
+
+    expect(commandsIn(wiki)).toEqual(['/score explain']);
+    expect(commandsIn(adf)).toEqual(['/score explain']);
+  });
+});

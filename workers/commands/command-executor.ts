@@ -16,7 +16,11 @@ export interface CommandContext extends JobContext {
 /** A slash command: its help, and what it does. Its reply is a few blocks of the comment the service answers with. */
 export interface CommandExecutor {
   spec: CommandSpec;
-  /** Whether this use changes the item commented on, so the commenter needs edit permission on it. */
+  /**
+   * Whether this use changes the item commented on (its fields, description, links, or what is suggested for it),
+   * so the commenter needs edit permission on it: someone who may only comment (a Service Management customer, a
+   * Trello observer) asks, and does not change.
+   */
   edits?(command: ParsedCommand): boolean;
   run(command: ParsedCommand, context: CommandContext): Promise<Block[]>;
 }

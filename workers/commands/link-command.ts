@@ -13,5 +13,6 @@ export const linkCommand: CommandExecutor = {
       { example: '/link https://trello.com/c/AbCd1234', description: 'The same with a Trello card' },
     ],
   },
+  edits: () => true,
   run: (command, context) => linkByHand(context.event.item, command.args, context.event.actor, context),
 };

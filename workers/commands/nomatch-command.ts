@@ -12,5 +12,6 @@ export const noMatchCommand: CommandExecutor = {
       },
     ],
   },
+  edits: () => true,
   run: (_command, context) => noMatchByHand(context.event.item, context.event.actor, context),
 };

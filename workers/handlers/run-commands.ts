@@ -1,7 +1,8 @@
 import { renderUnknownCommand, resolveCommand } from '../../src/domain/commands/command-registry.ts';
 import { type ParsedCommand, parseCommands } from '../../src/domain/commands/parse-commands.ts';
-import { type Block, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
+import { type Block, bold, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
+import { type ErrorKind, TrackerError } from '../../src/errors.ts';
 import type { CommandContext, CommandExecutor } from '../commands/command-executor.ts';
 import { commenterPermissions, OPERATOR } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
@@ -12,6 +13,12 @@ const CANNOT_EDIT = paragraph(
   'Nothing changed: you cannot edit this item, so the service does not change it for you.',
 );
 
+/**
+ * What a tracker answers when it will not do what was asked, however often asked: the service account's rights, a
+ * field off the screen, an item deleted meanwhile. Outages and rate limits are retried instead.
+ */
+const REFUSALS: ReadonlySet<ErrorKind> = new Set(['forbidden', 'notFound', 'validation', 'conflict']);
+
 async function runOne(
   executor: CommandExecutor,
   command: ParsedCommand,
@@ -21,7 +28,17 @@ async function runOne(
     const { item } = context.event;
     if (!(await context.permissions.permitted([item], 'edit')).has(item.id)) return [CANNOT_EDIT];
   }
-  return executor.run(command, context);
+  try {
+    return await executor.run(command, context);
+  } catch (error) {
+    // Failing the job would leave the person with no reply at all, and drop the comment's other commands.
+    if (!(error instanceof TrackerError) || !REFUSALS.has(error.kind)) throw error;
+    context.log.warn(
+      { command: command.name, tracker: error.tracker, kind: error.kind, err: { message: error.message } },
+      'Command refused by the tracker',
+    );
+    return [paragraph(bold('Not done:'), ` the tracker refused it. ${error.message}.`)];
+  }
 }
 
 /**
@@ -36,13 +53,19 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
   ): Promise<Record<string, unknown>> => {
     if (event.actor.id === context.selfId(event.tracker)) return { skipped: 'own comment' };
     const { maxPerComment, prefixes } = context.rules().commands;
-    const parsed = parseCommands(event.comment.text, maxPerComment, {
+    // One more than may run, so the reply can say that the rest did not.
+    const found = parseCommands(event.comment.text, maxPerComment + 1, {
       prefixes,
       mentions: context.selfMentions?.(event.tracker) ?? [],
       names: commands.map((c) => c.spec.name),
     });
+    const parsed = found.slice(0, maxPerComment);
     const resultsKey = `${context.keyPrefix}:commands:${event.tracker}:${event.item.id}:${event.comment.id}`;
     const stored = await context.redis.hgetall(resultsKey);
+    // A result stands for the comment's current text only: a command an edit removed and a later edit brings back
+    // ("impact=4", then 5, then 4 again) is new again, else the reply would repeat a change the item no longer has.
+    const removed = Object.keys(stored).filter((key) => !parsed.some((c) => c.fingerprint === key));
+    if (removed.length > 0) await context.redis.hdel(resultsKey, ...removed);
     const commandContext: CommandContext = {
       ...context,
       event,
@@ -75,6 +98,13 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
       sections.push(heading(3, code(`/${command.name}${command.args ? ` ${command.args}` : ''}`)), ...blocks);
     }
     if (sections.length === 0) return { ran };
+    if (found.length > parsed.length)
+      sections.push(
+        paragraph(
+          `Only the first ${maxPerComment} commands of a comment run (commands.maxPerComment in the rules): `,
+          'write the others in another comment.',
+        ),
+      );
     const reply = doc(paragraph(`Reply to ${event.actor.displayName}:`), ...sections);
     const outcome = await context
       .tracker(event.tracker)

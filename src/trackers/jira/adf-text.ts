@@ -1,6 +1,6 @@
 import type { AdfNode } from './adf-types.ts';
 
-/** How comment text is read for commands: code fenced and quotes marked, so neither runs (see parseCommands). */
+/** How comment text is read for commands: code (blocks, inline) and quotes marked, so none runs (parseCommands). */
 export interface AdfTextOptions {
   markCodeAndQuotes?: boolean;
 }
@@ -25,12 +25,19 @@ function dateText(timestamp: unknown): string {
   return Number.isNaN(date.getTime()) ? String(timestamp) : date.toISOString().slice(0, 10);
 }
 
-function inlineText(nodes: unknown): string {
+const isCode = (node: AdfNode): boolean =>
+  Array.isArray(node.marks) && node.marks.some((mark) => mark?.type === 'code');
+
+function inlineText(nodes: unknown, options: AdfTextOptions = {}): string {
   return children(nodes)
     .map((node) => {
       switch (node.type) {
-        case 'text':
-          return typeof node.text === 'string' ? node.text : '';
+        case 'text': {
+          const text = typeof node.text === 'string' ? node.text : '';
+          // Inline code stays marked as code, as Jira's wiki form `{{/score}}` does: a command quoted in a sentence
+          // or in the heading of a pasted reply is no command.
+          return options.markCodeAndQuotes && text && isCode(node) ? `\`${text}\`` : text;
+        }
         case 'hardBreak':
           return '\n';
         case 'mention':
@@ -46,7 +53,7 @@ function inlineText(nodes: unknown): string {
         case 'date':
           return dateText(attr(node, 'timestamp'));
         default:
-          return inlineText(node.content);
+          return inlineText(node.content, options);
       }
     })
     .join('');
@@ -71,7 +78,7 @@ function blockLines(node: AdfNode, indent: string, options: AdfTextOptions): str
   switch (node.type) {
     case 'paragraph':
     case 'heading':
-      return inlineText(node.content).split('\n');
+      return inlineText(node.content, options).split('\n');
     case 'bulletList':
     case 'orderedList':
       return listLines(node, indent, options);
@@ -94,7 +101,7 @@ function blockLines(node: AdfNode, indent: string, options: AdfTextOptions): str
     default:
       return Array.isArray(node.content)
         ? childLines(node, indent, options)
-        : [inlineText([node])].filter((t) => t.length > 0);
+        : [inlineText([node], options)].filter((t) => t.length > 0);
   }
 }
 

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../scripts/lib/stack.ts';
+import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
+import { commandReply } from '../helpers/jira-commands.ts';
+
+/**
+ * Who may change what through a command, as people on a real Service Management site meet it: agents edit the
+ * requests, a customer only comments on their own (the portal lets them browse the request, not edit it).
+ */
+let stack: InProcessStack;
+
+beforeAll(async () => {
+  stack = await startInProcessStack();
+  stack.jira.seed({
+    people: [
+      { accountId: 'ada', displayName: 'Ada Agent', email: 'ada@example.test' },
+      {
+        accountId: 'carl',
+        displayName: 'Carl Customer',
+        email: 'carl@example.test',
+        accountType: 'customer',
+      },
+    ],
+    projects: [
+      { key: 'APP', name: 'App', editors: ['ada'] },
+      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk', editors: ['ada'] },
+    ],
+    issues: [
+      { projectKey: 'APP', summary: 'Export invoices as CSV', issuetype: 'Story', reporter: 'ada' },
+      { projectKey: 'APP', summary: 'Import bank statements', issuetype: 'Story', reporter: 'ada' },
+      { projectKey: 'HELP', summary: 'Invoices as CSV please', issuetype: 'Task', reporter: 'carl' },
+      { projectKey: 'HELP', summary: 'Statements will not import', issuetype: 'Task', reporter: 'carl' },
+      { projectKey: 'HELP', summary: 'CSV export is empty', issuetype: 'Task', reporter: 'carl' },
+    ],
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const linked = (a: string, b: string) =>
+  stack.jira.state.links.some(
+    (l) =>
+      (l.fromId === issue(a).id && l.toId === issue(b).id) ||
+      (l.fromId === issue(b).id && l.toId === issue(a).id),
+  );
+/** The text of the service's ADF reply, one line per paragraph or heading. */
+function plain(node: unknown): string {
+  const { text, content, type } = node as { text?: string; content?: unknown[]; type?: string };
+  if (text !== undefined) return text;
+  const inner = (content ?? []).map(plain).join('');
+  return ['paragraph', 'heading'].includes(type ?? '') ? `${inner}\n` : inner;
+}
+async function command(as: string, key: string, body: string): Promise<string> {
+  return plain((await commandReply(stack.jira, as, key, body)).body);
+}
+
+describe('commands that change links need edit permission on the item commented on', () => {
+  it('a customer commenting on their request cannot link, unlink or dismiss its suggestions', async () => {
+    const linkedByCustomer = await command('carl', 'HELP-1', '/link APP-2');
+    expect(linkedByCustomer).toContain('you cannot edit this item');
+    expect(linked('HELP-1', 'APP-2')).toBe(false);
+
+    expect(await command('ada', 'HELP-1', '/link APP-1')).toContain('Linked');
+    const unlinkedByCustomer = await command('carl', 'HELP-1', '/unlink APP-1');
+    expect(unlinkedByCustomer).toContain('you cannot edit this item');
+    expect(linked('HELP-1', 'APP-1')).toBe(true);
+
+    const dismissedByCustomer = await command('carl', 'HELP-1', '/nomatch');
+    expect(dismissedByCustomer).toContain('you cannot edit this item');
+    expect(dismissedByCustomer).not.toContain('Noted');
+  });
+
+  it('the agent links, unlinks and dismisses', async () => {
+    expect(await command('ada', 'HELP-2', '/link APP-2')).toContain('Linked');
+    expect(await command('ada', 'HELP-2', '/unlink APP-2')).toContain('Unlinked HELP-2 from APP-2.');
+    expect(linked('HELP-2', 'APP-2')).toBe(false);
+    expect(await command('ada', 'HELP-2', '/nomatch')).toContain('Noted: no suggested item matches.');
+  });
+});
+
+describe('an edited comment', () => {
+  const impact = (key: string) => issue(key).custom.customfield_10050;
+  const replyTo = (commentId: string, text: string) =>
+    waitFor(() => {
+      const reply = stack.jira.state.comments.find(
+        (c) =>
+          c.authorId === stack.jira.botCredentials.accountId &&
+          JSON.stringify(c.body).includes(`backlog-refinery · reply-${commentId}`),
+      );
+      return reply && plain(reply.body).includes(text) ? plain(reply.body) : undefined;
+    });
+
+  it('runs a command again when an edit brings back what an earlier edit replaced', async () => {
+    const comment = stack.jira.act.comment({ as: 'ada', issue: 'APP-1', body: '/score impact=4' });
+    await replyTo(comment.id, 'Set impact=4.');
+    expect(impact('APP-1')).toBe(4);
+
+    stack.jira.act.editComment({ as: 'ada', issue: 'APP-1', commentId: comment.id, body: '/score impact=5' });
+    await replyTo(comment.id, 'Set impact=5.');
+    expect(impact('APP-1')).toBe(5);
+
+    stack.jira.act.editComment({ as: 'ada', issue: 'APP-1', commentId: comment.id, body: '/score impact=4' });
+    const reply = await replyTo(comment.id, 'Set impact=4.');
+    // The reply says impact is 4: Jira must hold 4, not the 5 of the version the edit replaced.
+    expect(reply).not.toContain('impact=5');
+    await stack.jira.settled();
+    expect(impact('APP-1')).toBe(4);
+  });
+});
+
+describe('a command the tracker refuses', () => {
+  it('is answered with the refusal, and the other commands of the comment still run', async () => {
+    // What a site answers when the service account may not link issues in the project.
+    stack.jira.injectFault({ pathPrefix: '/rest/api/3/issueLink', method: 'POST', status: 403, count: 1 });
+
+    const reply = await command('ada', 'HELP-3', '/link APP-1\n/help link');
+
+    expect(reply).toContain('Not done: the tracker refused it. Jira linkIssues failed with 403');
+    expect(reply).not.toContain('Linked');
+    expect(reply).toContain('/link: Link a support ticket to a backlog item');
+    expect(linked('HELP-3', 'APP-1')).toBe(false);
+  });
+});
+
+describe('a comment with more commands than a comment may hold', () => {
+  it('says which ones did not run instead of dropping them silently', async () => {
+    const body = [...Array.from({ length: 10 }, () => '/help score'), '/help link', '/help undo'].join('\n');
+
+    const reply = await command('ada', 'APP-2', body);
+
+    expect(reply.match(/^\/help score$/gm)).toHaveLength(10);
+    expect(reply).not.toContain('/link: Link a support ticket');
+    expect(reply).toContain(
+      'Only the first 10 commands of a comment run (commands.maxPerComment in the rules): write the others in another comment.',
+    );
+  });
+});
