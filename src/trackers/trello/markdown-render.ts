@@ -13,6 +13,17 @@ function escapeText(text: string): string {
   return text.replace(MARKDOWN_SPECIALS, '\\$&').replace(LINE_START_MARKER, '$1$2\\$3');
 }
 
+/**
+ * Trello notifies people named by `@username`, and everyone on the board or card for `@board` and `@card`: text the
+ * bot repeats (a card's title, a customer's words) must not page a board. A zero-width space after the `@` leaves
+ * the text as it reads; an address (`ada@example.com`) is no mention and stays as it is.
+ */
+const MENTION = /(^|[^\w.])@(?=\w)/g;
+
+function quietMentions(text: string): string {
+  return text.replace(MENTION, '$1@\u200B');
+}
+
 /** The longest run of backticks in a text: a fence must be longer than any run inside to hold it. */
 function longestBacktickRun(text: string): number {
   let longest = 0;
@@ -41,7 +52,8 @@ function escapeUrl(url: string): string {
 
 function renderRun(run: TextRun): string {
   if (run.text === '') return '';
-  let out = run.code ? renderCode(run.text) : escapeText(run.text);
+  const text = quietMentions(run.text);
+  let out = run.code ? renderCode(text) : escapeText(text);
   if (run.italic) out = `_${out}_`;
   if (run.bold) out = `**${out}**`;
   if (run.href && isSafeHref(run.href)) out = `[${out}](${escapeUrl(run.href.trim())})`;
@@ -85,7 +97,7 @@ function renderBlock(block: Block): string {
     case 'table':
       return renderTable(block.header, block.rows);
     case 'code':
-      return renderFence(block.text);
+      return renderFence(quietMentions(block.text));
     case 'rule':
       return '---';
   }

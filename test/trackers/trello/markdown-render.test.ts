@@ -87,6 +87,15 @@ describe('renderMarkdown on hostile text (issue 12, item 6)', () => {
     );
   });
 
+  it('text the bot repeats pages nobody: @board, @card and @username are no mentions, addresses stay as they are', () => {
+    const title = '@board URGENT: export broken (cc @ada, (@card)) — mail bob@customer.test';
+    const markdown = renderMarkdown(doc(paragraph(title), paragraph(code(title)), codeBlock(title)));
+
+    expect(markdown.match(/(^|[^\w.])@\w/gm)).toBeNull();
+    expect(markdown.replaceAll('\u200B', '')).toContain('@board URGENT');
+    expect(markdown).toContain('bob@customer.test');
+  });
+
   it('a javascript: link target stays text', () => {
     expect(renderMarkdown(doc(paragraph(link('open', 'javascript:alert(1)'))))).toBe('open');
   });
