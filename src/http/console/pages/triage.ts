@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { type TrackerName, TrackerNameSchema } from '../../../domain/events.ts';
 import {
+  type SuggestionView,
   type TriagePage,
   type TriageQuery,
   TriageQuerySchema,
@@ -24,6 +25,9 @@ const DONE = {
 } as const;
 type Done = keyof typeof DONE;
 
+/** A suggested item may live in the other tracker (a Trello card for a Jira ticket): its form names both. */
+const itemFields = (item: SuggestionView['item']) => ({ item: item.id, itemTracker: item.tracker });
+
 function ticketHtml(frame: PageFrame, ticket: TriageTicket): Html {
   const editor = frame.user.role === 'editor';
   const ticketFields = { tracker: ticket.tracker, ticket: ticket.id };
@@ -40,12 +44,12 @@ ${
     ? html`<div class="buttons">${actionForm(
         frame,
         `${PATH}/confirm`,
-        { ...ticketFields, item: s.item.id },
+        { ...ticketFields, ...itemFields(s.item) },
         html`<button type="submit" class="primary" data-action="confirm-link">Confirm<span class="sr-only"> ${s.item.key} for ${ticket.key}</span></button>`,
       )}${actionForm(
         frame,
         `${PATH}/reject`,
-        { ...ticketFields, item: s.item.id },
+        { ...ticketFields, ...itemFields(s.item) },
         html`<button type="submit" data-action="reject-link">Not this one<span class="sr-only">: ${s.item.key} for ${ticket.key}</span></button>`,
       )}</div>`
     : ''
@@ -90,6 +94,8 @@ const LinkBody = Type.Object({
   tracker: TrackerNameSchema,
   ticket: Type.String({ minLength: 1, maxLength: 200 }),
   item: Type.String({ minLength: 1, maxLength: 200 }),
+  /** The item's tracker; a form rendered before it was sent names an item of the ticket's tracker. */
+  itemTracker: Type.Optional(TrackerNameSchema),
 });
 const TicketBody = Type.Object({
   tracker: TrackerNameSchema,
@@ -126,10 +132,10 @@ export function registerTriage(scope: FastifyInstance, context: ConsoleContext):
   for (const { path, act, done } of linkActions) {
     scope.post(path, { schema: { body: LinkBody } }, async (request, reply) => {
       context.requireEditor(request);
-      const body = request.body as { tracker: TrackerName; ticket: string; item: string };
+      const body = request.body as Static<typeof LinkBody>;
       await act(
         { tracker: body.tracker, id: body.ticket },
-        { tracker: body.tracker, id: body.item },
+        { tracker: body.itemTracker ?? body.tracker, id: body.item },
         context.person(request),
       );
       return reply.redirect(back(done), 303);
