@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { ItemRef } from '../domain/events.ts';
 import type { CommentEvent } from '../domain/job-requests.ts';
@@ -32,6 +32,9 @@ export interface ConsoleActionsOptions {
 /** Thrown for an action on something the read model does not know (the page answers 404). */
 export class UnknownTarget extends Error {}
 
+/** Thrown for an action its page offered that no longer fits: someone answered since (the page answers 409). */
+export class StaleAction extends Error {}
+
 /**
  * Console actions are slash commands commented by the person: a `run-commands` job on a synthetic comment, as
  * the admin API's command action does, so effects, replies and the audit trail (`console: ada`) are the ones
@@ -43,13 +46,15 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
   const keys = readModelKeys(options.keyPrefix);
   const targetOf = commandTargets(redis, keys, index);
 
+  /** `once`: the delivery's key, so that the same action sent twice (a double click) queues one job. */
   async function command(
     item: ItemRef,
     container: { id: string; key: string },
     text: string,
     by: ConsolePerson,
+    once?: string,
   ): Promise<ActionReceipt> {
-    const deliveryId = `console.${randomUUID()}`;
+    const deliveryId = `console.${once ?? randomUUID()}`;
     const event: CommentEvent = {
       kind: 'comment.created',
       deliveryId,
@@ -66,12 +71,27 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
     return { deliveryId, jobIds: [jobId(job, deliveryId)] };
   }
 
-  async function ticketOf(ticket: ItemInput) {
-    const [info, suggestions] = await redis.hmget(keys.triage.ticket(docId(ticket)), 'info', 'suggestions');
-    if (!info) throw new UnknownTarget(`No support ticket ${ticket.tracker}:${ticket.id} in the read model`);
+  /**
+   * A ticket the inbox still offers, and a key for one answer to it: the same action on the ticket as it stands
+   * now. A page may be stale: another person answered the ticket since, or the job of the same form ran already.
+   */
+  async function waitingTicket(ticket: ItemInput, action: string) {
+    const member = docId(ticket);
+    const [fields, waiting] = await Promise.all([
+      redis.hgetall(keys.triage.ticket(member)),
+      redis.zscore(keys.triage.inbox, member),
+    ]);
+    if (!fields.info)
+      throw new UnknownTarget(`No support ticket ${ticket.tracker}:${ticket.id} in the read model`);
+    const info = JSON.parse(fields.info) as TicketInfo;
+    if (waiting === null)
+      throw new StaleAction(`${info.key} was handled meanwhile: reload the inbox to see where it stands.`);
+    const state = JSON.stringify([action, member, Object.entries(fields).sort()]);
     return {
-      info: JSON.parse(info) as TicketInfo,
-      suggestions: JSON.parse(suggestions ?? '[]') as StoredSuggestion[],
+      info,
+      fields,
+      suggestions: JSON.parse(fields.suggestions ?? '[]') as StoredSuggestion[],
+      once: createHash('sha256').update(state).digest('base64url'),
     };
   }
 
@@ -86,19 +106,24 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
   }
 
   async function onTicket(ticket: ItemInput, item: ItemInput, verb: 'link' | 'unlink', by: ConsolePerson) {
-    const { info, suggestions } = await ticketOf(ticket);
+    const { info, fields, suggestions, once } = await waitingTicket(ticket, `${verb} ${docId(item)}`);
     const key = await keyOf(item, suggestions);
+    const answered = fields[`s:${docId(item)}`];
+    if (answered)
+      throw new StaleAction(
+        `${key} was ${answered} for ${info.key} meanwhile: reload the inbox to see it now.`,
+      );
     const ref = { tracker: info.tracker, id: info.id, key: info.key };
-    return command(ref, containerOf(info.container, info.containerKey), `/${verb} ${key}`, by);
+    return command(ref, containerOf(info.container, info.containerKey), `/${verb} ${key}`, by, once);
   }
 
   return {
     confirmLink: (ticket, item, by) => onTicket(ticket, item, 'link', by),
     rejectLink: (ticket, item, by) => onTicket(ticket, item, 'unlink', by),
     async noMatch(ticket, by) {
-      const { info } = await ticketOf(ticket);
+      const { info, once } = await waitingTicket(ticket, 'nomatch');
       const ref = { tracker: info.tracker, id: info.id, key: info.key };
-      return command(ref, containerOf(info.container, info.containerKey), '/nomatch', by);
+      return command(ref, containerOf(info.container, info.containerKey), '/nomatch', by, once);
     },
     async undo(item, by) {
       await replica.sync();

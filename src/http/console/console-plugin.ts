@@ -12,6 +12,7 @@ import {
   type ConsoleActions,
   type ConsolePerson,
   type ReadModel,
+  StaleAction,
   UnknownTarget,
 } from '../../read-model/index.ts';
 import { HttpError } from '../errors.ts';
@@ -234,7 +235,12 @@ export function registerConsole(
 
       scope.setErrorHandler(
         async (error: FastifyError & { headers?: Record<string, string> }, request, reply) => {
-          let status = error instanceof UnknownTarget ? 404 : (error.statusCode ?? 500);
+          let status =
+            error instanceof UnknownTarget
+              ? 404
+              : error instanceof StaleAction
+                ? 409
+                : (error.statusCode ?? 500);
           if (status < 400 || status > 599) status = 500;
           // Every page reads Redis: while it is down, say so and when to come back instead of a bare 500.
           if (status === 500 && !(await isRedisReady())) {
