@@ -1,5 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
+import { changeKey } from '../audit/audit-entry.ts';
+import type { AuditStore } from '../audit/audit-store.ts';
+import { findLastChange } from '../audit/undo.ts';
 import type { ItemRef } from '../domain/events.ts';
 import type { CommentEvent } from '../domain/job-requests.ts';
 import type { RedisClient } from '../queue/connection.ts';
@@ -23,6 +26,7 @@ export interface ConsoleActionsOptions {
   redis: RedisClient;
   keyPrefix: string;
   intake: Intake;
+  audit: Pick<AuditStore, 'list'>;
   queue: Queue;
   index: BacklogIndex;
   replica: Replica;
@@ -35,18 +39,21 @@ export class UnknownTarget extends Error {}
 /** Thrown for an action its page offered that no longer fits: someone answered since (the page answers 409). */
 export class StaleAction extends Error {}
 
+/** The same action on the same state, as a delivery id's part. */
+const onceKey = (parts: unknown) => createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+
 /**
  * Console actions are slash commands commented by the person: a `run-commands` job on a synthetic comment, as
  * the admin API's command action does, so effects, replies and the audit trail (`console: ada`) are the ones
  * a command in the tracker gets.
  */
 export function createConsoleActions(options: ConsoleActionsOptions): ConsoleActions {
-  const { redis, intake, queue, index, replica } = options;
+  const { redis, intake, audit, queue, index, replica } = options;
   const now = options.now ?? (() => new Date());
   const keys = readModelKeys(options.keyPrefix);
   const targetOf = commandTargets(redis, keys, index);
 
-  /** `once`: the delivery's key, so that the same action sent twice (a double click) queues one job. */
+  /** `once`: the delivery's key (`onceKey`), so that the same action sent twice (a double click) queues one job. */
   async function command(
     item: ItemRef,
     container: { id: string; key: string },
@@ -86,12 +93,11 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
     const info = JSON.parse(fields.info) as TicketInfo;
     if (waiting === null)
       throw new StaleAction(`${info.key} was handled meanwhile: reload the inbox to see where it stands.`);
-    const state = JSON.stringify([action, member, Object.entries(fields).sort()]);
     return {
       info,
       fields,
       suggestions: JSON.parse(fields.suggestions ?? '[]') as StoredSuggestion[],
-      once: createHash('sha256').update(state).digest('base64url'),
+      once: onceKey([action, member, Object.entries(fields).sort()]),
     };
   }
 
@@ -125,14 +131,20 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
       const ref = { tracker: info.tracker, id: info.id, key: info.key };
       return command(ref, containerOf(info.container, info.containerKey), '/nomatch', by, once);
     },
-    async undo(item, by) {
+    async undo(item, change, by) {
       await replica.sync();
       const target = await targetOf(item);
       if (!target)
         throw new UnknownTarget(
           `No backlog item or support ticket ${item.tracker}:${item.id} in the read model`,
         );
-      return command(target.ref, target.container, '/undo', by);
+      // `/undo` takes back whatever change is the latest when its job runs (and a second one redoes it).
+      const [latest] = await findLastChange(audit, target.ref);
+      if (!latest || changeKey(latest) !== change)
+        throw new StaleAction(
+          `${target.ref.key} changed since the page was shown: reload it to see what its last change is now.`,
+        );
+      return command(target.ref, target.container, '/undo', by, onceKey(['undo', docId(item), change]));
     },
     async retryJob(id) {
       const job = await queue.getJob(id);

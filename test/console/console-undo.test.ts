@@ -71,11 +71,13 @@ describe('console undo beyond backlog items', () => {
     expect(page.statusCode).toBe(200);
     expect(row(page.body, auditIds.ticket!)).toContain('data-action="undo"');
     expect(row(page.body, auditIds.ticket!)).toContain('<input type="hidden" name="id" value="10107">');
+    expect(row(page.body, auditIds.ticket!)).toContain('<input type="hidden" name="change" value="j1">');
 
     const undone = await ada.post('/console/undo', {
       _csrf: ada.csrf(page.body),
       tracker: 'jira',
       id: '10107',
+      change: 'j1',
       back: '/console/activity',
     });
     expect(undone.statusCode).toBe(303);
@@ -139,6 +141,7 @@ describe('console undo beyond backlog items', () => {
       _csrf: ada.csrf(page.body),
       tracker: 'jira',
       id: '10201',
+      change: 'j2',
     });
     expect(refused.statusCode).toBe(404);
     expect(refused.body).toContain('No backlog item or support ticket jira:10201');
