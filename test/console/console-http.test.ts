@@ -310,6 +310,20 @@ describe('console over HTTP', () => {
     expect((await person.get('/console/activity')).statusCode).toBe(303);
   });
 
+  it('ends the sessions signed in with a token that add-user replaced (a lost or leaked token)', async () => {
+    const { token } = await users.add('lee', 'editor');
+    const leaked = consoleClient(harness.app);
+    await leaked.signIn(token);
+    expect((await leaked.get('/console/activity')).statusCode).toBe(200);
+    const fresh = (await runConsoleCommand(['add-user', 'lee', '--role', 'editor'], users)).at(-1)!;
+    const after = await leaked.get('/console/activity');
+    expect(after.statusCode).toBe(303);
+    expect(after.headers.location).toBe('/console/login?next=%2Fconsole%2Factivity');
+    const lee = consoleClient(harness.app);
+    await lee.signIn(fresh);
+    expect((await lee.get('/console/activity')).statusCode).toBe(200);
+  });
+
   it('rate-limits sign-in attempts', async () => {
     const person = consoleClient(harness.app);
     const statuses: number[] = [];
