@@ -214,7 +214,8 @@ export function registerConsole(
         const session =
           unsigned?.valid && unsigned.value ? await deps.sessions.get(unsigned.value) : undefined;
         const user = session ? await deps.users.get(session.name) : undefined;
-        if (user) {
+        // A person removed, or given a new token (a lost or leaked one), is signed out everywhere.
+        if (user && user.tokenId === session?.tokenId) {
           signedIn.set(request, user);
           return;
         }
