@@ -57,9 +57,9 @@ describe('console pages with right-to-left tracker text', () => {
       .locator(`[data-ticket-key="${ticket}"] ${selector}`)
       .first()
       .evaluate((element) => {
-        const text = element.firstChild as Text;
+        const text = element.firstChild!;
         const chars = [...(text.textContent ?? '')].map((char, i) => {
-          const range = document.createRange();
+          const range = element.ownerDocument.createRange();
           range.setStart(text, i);
           range.setEnd(text, i + 1);
           return { char, x: range.getBoundingClientRect().left };

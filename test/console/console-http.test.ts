@@ -181,7 +181,7 @@ describe('console over HTTP', () => {
     expect(backlog).toContain('&quot;&gt;&lt;img src=x onerror=&quot;window.__pwned = 2&quot;&gt;Login slow');
     // The javascript: URL of KAN-3 is shown as text, without a link.
     expect(backlog).toMatch(
-      /Details<\/a> <span class="key">KAN-3<\/span> Invoice PDF shows wrong VAT rate<span class="container">/,
+      /Details<\/a> <span class="key">KAN-3<\/span> <bdi>Invoice PDF shows wrong VAT rate<\/bdi><span class="container">/,
     );
     expect(backlog).not.toContain('href="javascript');
     expect(HOSTILE.jsUrl).toMatch(/^javascript:/);

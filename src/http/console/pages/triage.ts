@@ -9,7 +9,7 @@ import {
   type TriageTicket,
 } from '../../../read-model/read-model.ts';
 import type { ConsoleContext } from '../console-plugin.ts';
-import { externalLink, type Html, html } from '../html.ts';
+import { externalLink, type Html, html, isolate } from '../html.ts';
 import { actionForm, CONSOLE_PREFIX, type PageFrame } from '../layout.ts';
 import { itemPath, notice, pager, trackerLink, when, withQuery } from './common.ts';
 
@@ -35,7 +35,7 @@ function ticketHtml(frame: PageFrame, ticket: TriageTicket): Html {
   const pending = ticket.suggestions.filter((s) => s.state === 'pending');
   const suggestions = pending.slice(0, TOP).map(
     (s, index) => html`<li class="suggestion"${index === 0 ? html` data-top="true"` : ''}>
-<div class="what"><a href="${itemPath(s.item)}">${s.item.key}</a> ${s.item.title}
+<div class="what"><a href="${itemPath(s.item)}">${s.item.key}</a> ${isolate(s.item.title)}
 <span class="confidence">${Math.round(s.confidence * 100)} %</span>
 ${s.sharedTerms.length > 0 ? html`<span class="terms">matched: ${s.sharedTerms.map((term, i) => html`${i > 0 ? ', ' : ''}<mark>${term}</mark>`)}</span>` : ''}
 ${s.via ? html`<span class="via">worded like ${externalLink(s.via.url, s.via.key)}, already linked to it</span>` : ''}</div>
@@ -58,7 +58,7 @@ ${
   );
   return html`<article class="ticket" data-ticket-key="${ticket.key}" aria-labelledby="t-${ticket.tracker}-${ticket.id}">
 <h2 id="t-${ticket.tracker}-${ticket.id}">${trackerLink(ticket)}</h2>
-<p class="meta">${ticket.containerKey}${ticket.customer ? html` · customer ${ticket.customer}` : ''} · filed ${when(ticket.createdAt)}</p>
+<p class="meta">${ticket.containerKey}${ticket.customer ? html` · customer ${isolate(ticket.customer)}` : ''} · filed ${when(ticket.createdAt)}</p>
 ${pending.length > 0 ? html`<ol class="suggestions">${suggestions}</ol>` : html`<p class="empty">Every suggestion was rejected.</p>`}
 ${
   editor
