@@ -3,13 +3,8 @@ import { createRedisUserStore } from '../../src/console/users.ts';
 import type { Container } from '../../src/domain/events.ts';
 import { createLogger } from '../../src/logger.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
-import {
-  indexItem,
-  linkTicket,
-  matchTicket,
-  summaryOfItem,
-  unlinkTicket,
-} from '../../workers/capabilities/linking.ts';
+import { indexItem, linkTicket, summaryOfItem, unlinkTicket } from '../../workers/capabilities/linking.ts';
+import { matchTicket } from '../../workers/capabilities/linking-match.ts';
 import type { JobContext } from '../../workers/job-context.ts';
 import { createMemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
