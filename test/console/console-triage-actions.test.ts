@@ -1,13 +1,17 @@
+import { UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisUserStore } from '../../src/console/users.ts';
 import type { Container } from '../../src/domain/events.ts';
 import { createLogger } from '../../src/logger.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
 import { indexItem, linkTicket, summaryOfItem, unlinkTicket } from '../../workers/capabilities/linking.ts';
 import { matchTicket } from '../../workers/capabilities/linking-match.ts';
 import type { JobContext } from '../../workers/job-context.ts';
 import { createMemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
 import { testConfig } from '../helpers/test-config.ts';
 import { consoleClient } from './console-client.ts';
 import { realConsole } from './real-console.ts';
@@ -130,6 +134,26 @@ describe('console triage actions', () => {
       ada.client.post('/console/triage/confirm', confirm),
     ]);
     expect(sent.map((response) => response.statusCode)).toEqual([303, 303]);
+    expect(await commands()).toEqual([`/link ${CARD.key}`]);
+  });
+
+  it('runs the job again when the same Confirm is sent after its job failed', async () => {
+    const { ada } = await inbox();
+    const confirm = form(ada.page, '/console/triage/confirm', CARD.id);
+    await ada.client.post('/console/triage/confirm', confirm);
+    // A worker takes the job and it fails for good (say Jira was down through every attempt).
+    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const worker = new Worker(QUEUE_NAME, null, { connection, prefix: `{${harness.prefix}}` });
+    try {
+      const job = await worker.getNextJob('test-token');
+      await job!.moveToFailed(new UnrecoverableError('Jira did not answer'), 'test-token');
+    } finally {
+      await worker.close();
+      connection.disconnect();
+    }
+    expect(await commands()).toEqual([]);
+    const again = await ada.client.post('/console/triage/confirm', confirm);
+    expect(again.statusCode).toBe(303);
     expect(await commands()).toEqual([`/link ${CARD.key}`]);
   });
 
