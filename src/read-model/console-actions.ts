@@ -75,7 +75,11 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
     // Console users have no tracker account to check: the console's own roles decide, as for the admin API.
     const job = { name: 'run-commands' as const, data: { event, byOperator: true } };
     await intake.enqueue(deliveryId, [job]);
-    return { deliveryId, jobIds: [jobId(job, deliveryId)] };
+    const id = jobId(job, deliveryId);
+    // The same answer sent again after its job failed: pressing the button again means running it again.
+    const earlier = once ? await queue.getJob(id) : undefined;
+    if (earlier && (await earlier.getState()) === 'failed') await earlier.retry('failed');
+    return { deliveryId, jobIds: [id] };
   }
 
   /**
