@@ -10,6 +10,8 @@ export interface ConsoleUser {
   name: string;
   role: Role;
   addedAt: string;
+  /** Names the person's current token (it is neither the token nor its stored hash): add-user replaces it. */
+  tokenId: string;
 }
 
 export interface UserStore {
@@ -38,7 +40,7 @@ function sameDigest(stored: string, presented: string): boolean {
 }
 const newToken = () => `rfc_${randomBytes(32).toString('base64url')}`;
 
-interface StoredUser extends ConsoleUser {
+interface StoredUser extends Omit<ConsoleUser, 'tokenId'> {
   tokenHash: string;
 }
 
@@ -58,7 +60,12 @@ export function createRedisUserStore(
     const value = await redis.hget(keys.users, name);
     return value ? (JSON.parse(value) as StoredUser) : undefined;
   };
-  const publicView = ({ name, role, addedAt }: StoredUser): ConsoleUser => ({ name, role, addedAt });
+  const publicView = ({ name, role, addedAt, tokenHash }: StoredUser): ConsoleUser => ({
+    name,
+    role,
+    addedAt,
+    tokenId: hashToken(tokenHash).slice(0, 32),
+  });
 
   return {
     async add(name, role) {

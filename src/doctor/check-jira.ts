@@ -11,11 +11,16 @@ import type {
   JiraTypeScreen,
 } from './ports.ts';
 
-/** The project permissions the service uses: read, score (edit), comment, link, file tickets, move. */
+/**
+ * The project permissions the service uses: read, score (edit), comment (one per purpose, edited in place and
+ * deleted once moot), link, file tickets, move.
+ */
 export const JIRA_PERMISSIONS: Record<string, string> = {
   BROWSE_PROJECTS: 'Browse Projects',
   EDIT_ISSUES: 'Edit Issues',
   ADD_COMMENTS: 'Add Comments',
+  EDIT_OWN_COMMENTS: 'Edit Own Comments',
+  DELETE_OWN_COMMENTS: 'Delete Own Comments',
   LINK_ISSUES: 'Link Issues',
   CREATE_ISSUES: 'Create Issues',
   TRANSITION_ISSUES: 'Transition Issues',

@@ -9,7 +9,7 @@ import { ITEM_PARTS, readModelKeys } from './keys.ts';
 import type { ConsoleActions, ReadModel } from './read-model.ts';
 import { createRedisReadModel } from './redis-read-model.ts';
 
-export { UnknownTarget } from './console-actions.ts';
+export { StaleAction, UnknownTarget } from './console-actions.ts';
 export * from './read-model.ts';
 export { createReadModelWriter, type ReadModelWriter } from './writer.ts';
 

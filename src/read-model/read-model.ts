@@ -381,8 +381,8 @@ export interface ConsoleActions {
   rejectLink(ticket: ItemInput, item: ItemInput, by: ConsolePerson): Promise<ActionReceipt>;
   /** None of the suggestions: the ticket leaves the inbox until it is edited. */
   noMatch(ticket: ItemInput, by: ConsolePerson): Promise<ActionReceipt>;
-  /** Same as `/undo` on the item. */
-  undo(item: ItemInput, by: ConsolePerson): Promise<ActionReceipt>;
+  /** Same as `/undo` on the item, while `change` (an `ActivityEntry.change`) is still its latest change. */
+  undo(item: ItemInput, change: string, by: ConsolePerson): Promise<ActionReceipt>;
   retryJob(id: string): Promise<boolean>;
   /** Returns how many failed jobs were retried. */
   retryAllFailed(): Promise<number>;

@@ -181,7 +181,7 @@ describe('console over HTTP', () => {
     expect(backlog).toContain('&quot;&gt;&lt;img src=x onerror=&quot;window.__pwned = 2&quot;&gt;Login slow');
     // The javascript: URL of KAN-3 is shown as text, without a link.
     expect(backlog).toMatch(
-      /Details<\/a> <span class="key">KAN-3<\/span> Invoice PDF shows wrong VAT rate<span class="container">/,
+      /Details<\/a> <span class="key">KAN-3<\/span> <bdi>Invoice PDF shows wrong VAT rate<\/bdi><span class="container">/,
     );
     expect(backlog).not.toContain('href="javascript');
     expect(HOSTILE.jsUrl).toMatch(/^javascript:/);
@@ -308,6 +308,20 @@ describe('console over HTTP', () => {
     expect((await person.get('/console/activity')).statusCode).toBe(200);
     await users.remove('temp');
     expect((await person.get('/console/activity')).statusCode).toBe(303);
+  });
+
+  it('ends the sessions signed in with a token that add-user replaced (a lost or leaked token)', async () => {
+    const { token } = await users.add('lee', 'editor');
+    const leaked = consoleClient(harness.app);
+    await leaked.signIn(token);
+    expect((await leaked.get('/console/activity')).statusCode).toBe(200);
+    const fresh = (await runConsoleCommand(['add-user', 'lee', '--role', 'editor'], users)).at(-1)!;
+    const after = await leaked.get('/console/activity');
+    expect(after.statusCode).toBe(303);
+    expect(after.headers.location).toBe('/console/login?next=%2Fconsole%2Factivity');
+    const lee = consoleClient(harness.app);
+    await lee.signIn(fresh);
+    expect((await lee.get('/console/activity')).statusCode).toBe(200);
   });
 
   it('rate-limits sign-in attempts', async () => {

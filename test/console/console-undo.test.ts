@@ -71,11 +71,13 @@ describe('console undo beyond backlog items', () => {
     expect(page.statusCode).toBe(200);
     expect(row(page.body, auditIds.ticket!)).toContain('data-action="undo"');
     expect(row(page.body, auditIds.ticket!)).toContain('<input type="hidden" name="id" value="10107">');
+    expect(row(page.body, auditIds.ticket!)).toContain('<input type="hidden" name="change" value="j1">');
 
     const undone = await ada.post('/console/undo', {
       _csrf: ada.csrf(page.body),
       tracker: 'jira',
       id: '10107',
+      change: 'j1',
       back: '/console/activity',
     });
     expect(undone.statusCode).toBe(303);
@@ -90,6 +92,47 @@ describe('console undo beyond backlog items', () => {
     });
   });
 
+  /** HELP-8, a ticket the read model holds with one change of the service: its activity page, as ada opened it. */
+  async function openHelp8() {
+    const help8 = makeItem({ key: 'HELP-8', id: '10108', container: { id: '10001', key: 'HELP' } });
+    await createReadModelWriter(harness.redis, harness.prefix).ticketLinked(help8);
+    const audit = createRedisAuditStore({
+      redis: harness.redis,
+      keyPrefix: harness.prefix,
+      retentionDays: 30,
+    });
+    await audit.record(written(help8, 'addLink', 'j8'));
+    const page = await ada.get('/console/activity?tracker=jira&item=HELP-8');
+    const form = /<form class="action" method="post" action="\/console\/undo">([\s\S]*?)<\/form>/.exec(
+      page.body,
+    );
+    if (!form?.[1]) throw new Error('no undo button for HELP-8');
+    const fields = Object.fromEntries(
+      [...form[1].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((f) => [f[1], f[2]]),
+    ) as Record<string, string>;
+    const undos = async () =>
+      (await harness.queue.getWaiting()).filter((job) => job.data.event.item.key === 'HELP-8').length;
+    return { help8, audit, fields, undos };
+  }
+
+  it('queues one /undo when the same Undo is sent twice (a double click would undo, then redo)', async () => {
+    const { fields, undos } = await openHelp8();
+    const sent = await Promise.all([ada.post('/console/undo', fields), ada.post('/console/undo', fields)]);
+    expect(sent.map((response) => response.statusCode)).toEqual([303, 303]);
+    expect(await undos()).toBe(1);
+  });
+
+  it("refuses a stale page's Undo once the item has a newer change than the one the page showed", async () => {
+    const { help8, audit, fields, undos } = await openHelp8();
+    const before = await undos();
+    // A job changes HELP-8 again after ada opened the page: /undo would now take back that change, not the link.
+    await audit.record(written(help8, 'setDescription', 'j9'));
+    const stale = await ada.post('/console/undo', fields);
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('HELP-8 changed since');
+    expect(await undos()).toBe(before);
+  });
+
   it('offers no undo on an item the console cannot comment on, and refuses one with 404', async () => {
     const page = await ada.get('/console/activity');
     expect(row(page.body, auditIds.summary!)).not.toContain('data-action="undo"');
@@ -98,6 +141,7 @@ describe('console undo beyond backlog items', () => {
       _csrf: ada.csrf(page.body),
       tracker: 'jira',
       id: '10201',
+      change: 'j2',
     });
     expect(refused.statusCode).toBe(404);
     expect(refused.body).toContain('No backlog item or support ticket jira:10201');

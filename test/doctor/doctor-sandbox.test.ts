@@ -279,6 +279,19 @@ describe('npm run doctor against the sandbox', () => {
   });
 });
 
+describe('comment permissions', () => {
+  it('fails a project where the account may not edit or delete its own comments: it keeps one comment per purpose', async () => {
+    await control('jira', { denyPermission: { project: 'BR', permission: 'EDIT_OWN_COMMENTS' } });
+    await control('jira', { denyPermission: { project: 'HELP', permission: 'DELETE_OWN_COMMENTS' } });
+
+    const run = await runDoctor();
+
+    expect(run.code).toBe(1);
+    expect(run.text).toContain('✗ Project BR (backlog): the account lacks Edit Own Comments');
+    expect(run.text).toContain('✗ Project HELP (support): the account lacks Delete Own Comments');
+  });
+});
+
 describe('a first setup', () => {
   it('Trello refuses the webhook while nothing answers at PUBLIC_URL: --fix says to start the service first', async () => {
     const closed = await freePort();

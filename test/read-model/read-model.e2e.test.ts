@@ -187,7 +187,7 @@ describe('console read model, written by the real jobs', () => {
     });
     const latest = before.history.filter((h) => h.undoable);
     expect(new Set(latest.map((h) => h.change)).size).toBe(1);
-    await console_.actions.undo(ref(key), ada);
+    await console_.actions.undo(ref(key), latest[0]!.change, ada);
     const after = await waitFor(async () => {
       const found = await console_.readModel.item({ tracker: 'jira', idOrKey: key });
       const undone = found?.history.filter((h) => latest.some((l) => l.entry.id === h.entry.id));
@@ -311,7 +311,7 @@ describe('console read model, written by the real jobs', () => {
     expect(link?.entry.context.actor.displayName).toBe('console: ada');
     const item = (link!.entry.target.link as { ref: { key: string } }).ref.key;
     expect(linked(vague, item)).toBe(true);
-    await console_.actions.undo(ref(vague), ada);
+    await console_.actions.undo(ref(vague), link!.change, ada);
     await waitFor(() => !linked(vague, item));
     const after = await waitFor(async () => {
       const found = await console_.readModel.activity({ tracker: 'jira', item: vague });

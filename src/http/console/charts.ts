@@ -35,6 +35,11 @@ const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 const TICKS = 4;
 /** At most this many x labels are written; the others are in the table. */
 const MAX_X_LABELS = 12;
+/** A longer x label (a sprint's own name) is cut with an ellipsis; its full text is in its tooltip and the table. */
+const MAX_LABEL_CHARS = 14;
+/** A character of the 12 px labels is at most this wide (generous, so a label never runs into the next). */
+const LABEL_CHAR_W = 7.5;
+const LABEL_GAP = 8;
 
 const plain = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1));
 const round1 = (value: number) => Math.round(value * 10) / 10;
@@ -62,10 +67,16 @@ function axes(spec: ChartSpec, { top, step }: Axis, xAt: (index: number) => numb
     const y = round1(MARGIN.top + PLOT_H - (PLOT_H * value) / top);
     return html`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}" stroke="#d0d7de"/><text x="${MARGIN.left - 6}" y="${y + 4}" text-anchor="end" font-size="12" fill="#24292f">${format(value)}</text>`;
   });
-  const every = Math.ceil(spec.categories.length / MAX_X_LABELS);
+  const shown = spec.categories.map((label) =>
+    label.length > MAX_LABEL_CHARS ? `${label.slice(0, MAX_LABEL_CHARS - 1).trimEnd()}…` : label,
+  );
+  // Every `every`-th label is written, as many as fit side by side without touching.
+  const widest = Math.max(0, ...shown.map((label) => label.length)) * LABEL_CHAR_W + LABEL_GAP;
+  const spacing = spec.categories.length > 1 ? xAt(1) - xAt(0) : PLOT_W;
+  const every = Math.max(Math.ceil(spec.categories.length / MAX_X_LABELS), Math.ceil(widest / spacing));
   const labels = spec.categories.map((label, index) =>
     index % every === 0
-      ? html`<text x="${round1(xAt(index))}" y="${MARGIN.top + PLOT_H + 18}" text-anchor="middle" font-size="12" fill="#24292f">${label}</text>`
+      ? html`<text x="${round1(xAt(index))}" y="${MARGIN.top + PLOT_H + 18}" text-anchor="middle" font-size="12" fill="#24292f">${shown[index] === label ? label : html`<title>${label}</title>${shown[index]}`}</text>`
       : '',
   );
   const bottom = MARGIN.top + PLOT_H;

@@ -12,6 +12,7 @@ import {
   type ConsoleActions,
   type ConsolePerson,
   type ReadModel,
+  StaleAction,
   UnknownTarget,
 } from '../../read-model/index.ts';
 import { HttpError } from '../errors.ts';
@@ -213,7 +214,8 @@ export function registerConsole(
         const session =
           unsigned?.valid && unsigned.value ? await deps.sessions.get(unsigned.value) : undefined;
         const user = session ? await deps.users.get(session.name) : undefined;
-        if (user) {
+        // A person removed, or given a new token (a lost or leaked one), is signed out everywhere.
+        if (user && user.tokenId === session?.tokenId) {
           signedIn.set(request, user);
           return;
         }
@@ -234,7 +236,12 @@ export function registerConsole(
 
       scope.setErrorHandler(
         async (error: FastifyError & { headers?: Record<string, string> }, request, reply) => {
-          let status = error instanceof UnknownTarget ? 404 : (error.statusCode ?? 500);
+          let status =
+            error instanceof UnknownTarget
+              ? 404
+              : error instanceof StaleAction
+                ? 409
+                : (error.statusCode ?? 500);
           if (status < 400 || status > 599) status = 500;
           // Every page reads Redis: while it is down, say so and when to come back instead of a bare 500.
           if (status === 500 && !(await isRedisReady())) {

@@ -42,6 +42,14 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
   return new Html(out);
 }
 
+/**
+ * Tracker text beside the console's own: whatever direction it runs in (a right-to-left title, an override character
+ * someone pasted) ends with it, so the figures and dates written next to it keep their order.
+ */
+export function isolate(text: Part): Html {
+  return html`<bdi>${text}</bdi>`;
+}
+
 /** `text` as a link to `href` when that is an http(s) URL, as plain text otherwise. */
 export function externalLink(href: string | undefined, text: Part): Html {
   const url = safeUrl(href);

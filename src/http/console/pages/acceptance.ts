@@ -8,7 +8,7 @@ import {
 } from '../../../read-model/read-model.ts';
 import { lineChart, percent } from '../charts.ts';
 import type { ConsoleContext } from '../console-plugin.ts';
-import { type Html, html } from '../html.ts';
+import { type Html, html, isolate } from '../html.ts';
 import { CONSOLE_PREFIX } from '../layout.ts';
 import { itemPath, selectOptions } from './common.ts';
 
@@ -45,7 +45,7 @@ function acceptanceView(health: AcceptanceHealth): Html {
       : html`${health.byFinding.map(
           (group, index) => html`<section class="finding" aria-labelledby="finding-${index}">
 <h3 id="finding-${index}">${group.finding} <span class="count">${group.count}</span></h3>
-<ul>${group.items.map((item) => html`<li><a href="${itemPath(item)}">${item.key}</a> ${item.title}</li>`)}</ul>
+<ul>${group.items.map((item) => html`<li><a href="${itemPath(item)}">${item.key}</a> ${isolate(item.title)}</li>`)}</ul>
 </section>`,
         )}`;
   return html`<p class="summary">${health.failing} of ${health.checked} checked items fail (${percent(share)}).</p>

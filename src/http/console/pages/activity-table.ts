@@ -25,7 +25,7 @@ export function activityTable(frame: PageFrame, entries: readonly ActivityEntry[
   const offered = new Set<string>();
   return html`<div class="scroll"><table class="activity"><caption class="sr-only">Audit trail, newest first</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Item</th><th scope="col">Who</th><th scope="col">Capability</th><th scope="col">Change</th><th scope="col">State</th></tr></thead>
-<tbody>${entries.map(({ entry, undoable }) => {
+<tbody>${entries.map(({ entry, change, undoable }) => {
     const state = entry.undoneBy
       ? html`<span class="muted">undone</span>`
       : entry.mode === 'dry-run'
@@ -34,7 +34,7 @@ export function activityTable(frame: PageFrame, entries: readonly ActivityEntry[
           ? actionForm(
               frame,
               UNDO_PATH,
-              { tracker: entry.item.tracker, id: entry.item.id, back },
+              { tracker: entry.item.tracker, id: entry.item.id, change, back },
               html`<button type="submit" data-action="undo">Undo ${entry.item.key}'s last change</button>`,
             )
           : html`${undoable ? 'applied, in the last change' : 'applied'}`;

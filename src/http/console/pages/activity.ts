@@ -65,14 +65,20 @@ ${pager(first, next)}`,
         body: Type.Object({
           tracker: TrackerNameSchema,
           id: Type.String({ minLength: 1, maxLength: 200 }),
+          /** The change the page offered to undo: a newer one is not undone in its place. */
+          change: Type.String({ minLength: 1, maxLength: 200 }),
           back: Type.Optional(Type.String({ maxLength: 2000 })),
         }),
       },
     },
     async (request, reply) => {
       context.requireEditor(request);
-      const body = request.body as { tracker: 'jira' | 'trello'; id: string; back?: string };
-      await context.actions.undo({ tracker: body.tracker, id: body.id }, context.person(request));
+      const body = request.body as { tracker: 'jira' | 'trello'; id: string; change: string; back?: string };
+      await context.actions.undo(
+        { tracker: body.tracker, id: body.id },
+        body.change,
+        context.person(request),
+      );
       const back = consolePath(body.back, PATH);
       return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}undone=1`, 303);
     },

@@ -1,5 +1,5 @@
 import type { ItemBrief } from '../../../read-model/read-model.ts';
-import { externalLink, type Html, html } from '../html.ts';
+import { externalLink, type Html, html, isolate } from '../html.ts';
 import { CONSOLE_PREFIX } from '../layout.ts';
 
 /**
@@ -36,7 +36,7 @@ export const itemPath = (item: Pick<ItemBrief, 'tracker' | 'key'>) =>
 
 /** Key and title, linking to the item in its tracker (http(s) only; plain text otherwise). */
 export function trackerLink(item: Pick<ItemBrief, 'key' | 'title' | 'url'>): Html {
-  return externalLink(item.url, html`<span class="key">${item.key}</span> ${item.title}`);
+  return externalLink(item.url, html`<span class="key">${item.key}</span> ${isolate(item.title)}`);
 }
 
 export function when(iso: string | undefined): Html {

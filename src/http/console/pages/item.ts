@@ -5,7 +5,7 @@ import type { ItemDetail, LinkedTicket } from '../../../read-model/read-model.ts
 import { HttpError } from '../../errors.ts';
 import type { ConsoleContext } from '../console-plugin.ts';
 import { docToHtml } from '../doc-html.ts';
-import { externalLink, type Html, html } from '../html.ts';
+import { externalLink, type Html, html, isolate } from '../html.ts';
 import type { PageFrame } from '../layout.ts';
 import { activityTable, UNDONE_NOTICE } from './activity-table.ts';
 import { itemPath, notice, trackerLink, when } from './common.ts';
@@ -14,14 +14,15 @@ function tickets(list: readonly LinkedTicket[]): Html {
   if (list.length === 0) return html`<p class="empty">No linked support tickets.</p>`;
   return html`<ul class="tickets">${list.map(
     (ticket) =>
-      html`<li>${trackerLink(ticket)}${ticket.customer ? html` <span class="customer">${ticket.customer}</span>` : ''} <span class="muted">${ticket.how === 'auto' ? 'linked automatically' : ticket.how === 'command' ? 'linked by a person' : 'linked in the tracker'}${ticket.confidence !== undefined ? html`, ${Math.round(ticket.confidence * 100)} %` : ''}</span></li>`,
+      html`<li>${trackerLink(ticket)}${ticket.customer ? html` <span class="customer">${isolate(ticket.customer)}</span>` : ''} <span class="muted">${ticket.how === 'auto' ? 'linked automatically' : ticket.how === 'command' ? 'linked by a person' : 'linked in the tracker'}${ticket.confidence !== undefined ? html`, ${Math.round(ticket.confidence * 100)} %` : ''}</span></li>`,
   )}</ul>`;
 }
 
 function acceptance(detail: ItemDetail): Html {
   const { status, template, findings, skipped, checkedAt } = detail.acceptance;
   const head = html`<p>Status: <strong>${status}</strong>${template ? html` · template ${template}` : ''}${checkedAt ? html` · checked ${when(checkedAt)}` : ''}</p>`;
-  if (skipped) return html`${head}<p>Skipped by ${skipped.by} on ${when(skipped.at)}: ${skipped.reason}</p>`;
+  if (skipped)
+    return html`${head}<p>Skipped by ${isolate(skipped.by)} on ${when(skipped.at)}: ${isolate(skipped.reason)}</p>`;
   if (findings.length === 0) return head;
   return html`${head}<table><caption class="sr-only">Acceptance findings</caption><thead><tr><th scope="col">Finding</th><th scope="col">Severity</th><th scope="col">What is wrong</th><th scope="col">How to fix it</th></tr></thead><tbody>${findings.map(
     (f) =>

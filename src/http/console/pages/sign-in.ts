@@ -74,7 +74,7 @@ export function registerSignIn(
       const previous = request.cookies[SESSION_COOKIE];
       const unsigned = previous ? request.unsignCookie(previous) : undefined;
       if (unsigned?.valid && unsigned.value) await context.sessions.destroy(unsigned.value);
-      const session = await context.sessions.create(user.name);
+      const session = await context.sessions.create(user);
       request.log.info({ person: user.name }, 'Console sign-in');
       reply.setCookie(SESSION_COOKIE, session.id, {
         ...context.cookieOptions,

@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { type TrackerName, TrackerNameSchema } from '../../../domain/events.ts';
 import {
+  type SuggestionView,
   type TriagePage,
   type TriageQuery,
   TriageQuerySchema,
   type TriageTicket,
 } from '../../../read-model/read-model.ts';
 import type { ConsoleContext } from '../console-plugin.ts';
-import { externalLink, type Html, html } from '../html.ts';
+import { externalLink, type Html, html, isolate } from '../html.ts';
 import { actionForm, CONSOLE_PREFIX, type PageFrame } from '../layout.ts';
 import { itemPath, notice, pager, trackerLink, when, withQuery } from './common.ts';
 
@@ -24,6 +25,9 @@ const DONE = {
 } as const;
 type Done = keyof typeof DONE;
 
+/** A suggested item may live in the other tracker (a Trello card for a Jira ticket): its form names both. */
+const itemFields = (item: SuggestionView['item']) => ({ item: item.id, itemTracker: item.tracker });
+
 function ticketHtml(frame: PageFrame, ticket: TriageTicket): Html {
   const editor = frame.user.role === 'editor';
   const ticketFields = { tracker: ticket.tracker, ticket: ticket.id };
@@ -31,7 +35,7 @@ function ticketHtml(frame: PageFrame, ticket: TriageTicket): Html {
   const pending = ticket.suggestions.filter((s) => s.state === 'pending');
   const suggestions = pending.slice(0, TOP).map(
     (s, index) => html`<li class="suggestion"${index === 0 ? html` data-top="true"` : ''}>
-<div class="what"><a href="${itemPath(s.item)}">${s.item.key}</a> ${s.item.title}
+<div class="what"><a href="${itemPath(s.item)}">${s.item.key}</a> ${isolate(s.item.title)}
 <span class="confidence">${Math.round(s.confidence * 100)} %</span>
 ${s.sharedTerms.length > 0 ? html`<span class="terms">matched: ${s.sharedTerms.map((term, i) => html`${i > 0 ? ', ' : ''}<mark>${term}</mark>`)}</span>` : ''}
 ${s.via ? html`<span class="via">worded like ${externalLink(s.via.url, s.via.key)}, already linked to it</span>` : ''}</div>
@@ -40,12 +44,12 @@ ${
     ? html`<div class="buttons">${actionForm(
         frame,
         `${PATH}/confirm`,
-        { ...ticketFields, item: s.item.id },
+        { ...ticketFields, ...itemFields(s.item) },
         html`<button type="submit" class="primary" data-action="confirm-link">Confirm<span class="sr-only"> ${s.item.key} for ${ticket.key}</span></button>`,
       )}${actionForm(
         frame,
         `${PATH}/reject`,
-        { ...ticketFields, item: s.item.id },
+        { ...ticketFields, ...itemFields(s.item) },
         html`<button type="submit" data-action="reject-link">Not this one<span class="sr-only">: ${s.item.key} for ${ticket.key}</span></button>`,
       )}</div>`
     : ''
@@ -54,7 +58,7 @@ ${
   );
   return html`<article class="ticket" data-ticket-key="${ticket.key}" aria-labelledby="t-${ticket.tracker}-${ticket.id}">
 <h2 id="t-${ticket.tracker}-${ticket.id}">${trackerLink(ticket)}</h2>
-<p class="meta">${ticket.containerKey}${ticket.customer ? html` · customer ${ticket.customer}` : ''} · filed ${when(ticket.createdAt)}</p>
+<p class="meta">${ticket.containerKey}${ticket.customer ? html` · customer ${isolate(ticket.customer)}` : ''} · filed ${when(ticket.createdAt)}</p>
 ${pending.length > 0 ? html`<ol class="suggestions">${suggestions}</ol>` : html`<p class="empty">Every suggestion was rejected.</p>`}
 ${
   editor
@@ -90,6 +94,8 @@ const LinkBody = Type.Object({
   tracker: TrackerNameSchema,
   ticket: Type.String({ minLength: 1, maxLength: 200 }),
   item: Type.String({ minLength: 1, maxLength: 200 }),
+  /** The item's tracker; a form rendered before it was sent names an item of the ticket's tracker. */
+  itemTracker: Type.Optional(TrackerNameSchema),
 });
 const TicketBody = Type.Object({
   tracker: TrackerNameSchema,
@@ -126,10 +132,10 @@ export function registerTriage(scope: FastifyInstance, context: ConsoleContext):
   for (const { path, act, done } of linkActions) {
     scope.post(path, { schema: { body: LinkBody } }, async (request, reply) => {
       context.requireEditor(request);
-      const body = request.body as { tracker: TrackerName; ticket: string; item: string };
+      const body = request.body as Static<typeof LinkBody>;
       await act(
         { tracker: body.tracker, id: body.ticket },
-        { tracker: body.tracker, id: body.item },
+        { tracker: body.itemTracker ?? body.tracker, id: body.item },
         context.person(request),
       );
       return reply.redirect(back(done), 303);

@@ -1,0 +1,209 @@
+import { UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRedisUserStore } from '../../src/console/users.ts';
+import type { Container } from '../../src/domain/events.ts';
+import { createLogger } from '../../src/logger.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { defaultRules } from '../../src/rules/load-rules.ts';
+import { indexItem, linkTicket, summaryOfItem, unlinkTicket } from '../../workers/capabilities/linking.ts';
+import { matchTicket } from '../../workers/capabilities/linking-match.ts';
+import type { JobContext } from '../../workers/job-context.ts';
+import { createMemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
+import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+import { testConfig } from '../helpers/test-config.ts';
+import { consoleClient } from './console-client.ts';
+import { realConsole } from './real-console.ts';
+
+const HELP: Container = { id: '20000', key: 'HELP', projectType: 'service_desk' };
+const CARD = { tracker: 'trello', id: '5f1c00000000000000000abc', key: 'Ab3dEf9h' } as const;
+
+/** What a person's buttons in the triage inbox queue: the command they name, once, and only while it still fits. */
+describe('console triage actions', () => {
+  let harness: ApiHarness;
+  beforeEach(async () => {
+    harness = await startApiHarness({ console: realConsole });
+  });
+  afterEach(async () => harness?.close());
+
+  /**
+   * HELP-6 waits in the inbox with the Trello card (a site with Jira and Trello) and APP-3 suggested; two editors,
+   * ada and bob, have the inbox open. `link` and `unlink` do what the `/link` and `/unlink` jobs do in the trackers and the read model.
+   */
+  async function inbox() {
+    const tracker = createMemoryTracker([
+      memoryItem('APP-1', { title: 'Password reset email never arrives' }),
+      memoryItem('APP-3', { title: 'Checkout payment page declines the card' }),
+      memoryItem(CARD.key, {
+        ref: CARD,
+        url: `https://trello.com/c/${CARD.key}`,
+        title: 'Card declined at checkout payment',
+        container: { id: '5f1c000000000000000b0a4d', key: 'Roadmap' },
+      }),
+      memoryItem('HELP-6', {
+        title: 'Card declined at checkout',
+        description: 'My card is declined at the checkout payment step.',
+        container: HELP,
+        createdAt: '2025-03-01T00:00:00.000Z',
+      }),
+    ]);
+    const rules = defaultRules();
+    const context: JobContext = {
+      log: createLogger({ level: 'silent' }),
+      jobId: 'job-1',
+      config: testConfig(),
+      // Nothing links by itself: HELP-6 waits in the inbox with its suggestions.
+      rules: () => ({ ...rules, linking: { ...rules.linking, autoLinkThreshold: 0.99 } }),
+      tracker: () => tracker,
+      selfId: () => 'bot',
+      redis: harness.redis,
+      keyPrefix: harness.prefix,
+      now: () => new Date('2025-06-01T00:00:00Z'),
+      progress: async () => {},
+    };
+    const item = (key: string) => [...tracker.items.values()].find((found) => found.ref.key === key)!;
+    for (const key of ['APP-1', 'APP-3', CARD.key]) await indexItem(item(key).ref, context);
+    const matched = await matchTicket(item('HELP-6').ref, context);
+    expect(matched).toMatchObject({ suggested: expect.arrayContaining([CARD.key, 'APP-3']) });
+    const users = createRedisUserStore(harness.redis, harness.prefix);
+    const editor = async (name: string) => {
+      const client = consoleClient(harness.app);
+      await client.signIn((await users.add(name, 'editor')).token);
+      return { client, page: (await client.get('/console/triage')).body };
+    };
+    const link = (key: string) =>
+      linkTicket(item('HELP-6'), summaryOfItem(item(key)), context, { how: 'command' });
+    const unlink = (key: string) => unlinkTicket(item('HELP-6'), summaryOfItem(item(key)), context);
+    return { ada: await editor('ada'), bob: await editor('bob'), link, unlink };
+  }
+
+  /** The fields of the page's form posting to `action` (for the suggestion `item`), as a browser sends them. */
+  function form(page: string, action: string, item?: string): Record<string, string> {
+    for (const match of page.matchAll(
+      /<form class="action" method="post" action="([^"]+)">([\s\S]*?)<\/form>/g,
+    )) {
+      if (match[1] !== action) continue;
+      const fields = Object.fromEntries(
+        [...(match[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((f) => [
+          f[1],
+          f[2],
+        ]),
+      );
+      if (item === undefined || fields.item === item) return fields as Record<string, string>;
+    }
+    throw new Error(`no form ${action} for ${item} on the page`);
+  }
+
+  const commands = async () =>
+    (await harness.queue.getWaiting()).map(
+      (job) => (job.data.event as { comment: { text: string } }).comment.text,
+    );
+
+  it('confirms a Trello card suggested for a Jira ticket: /link names the card on the ticket', async () => {
+    const { ada } = await inbox();
+    const confirmed = await ada.client.post(
+      '/console/triage/confirm',
+      form(ada.page, '/console/triage/confirm', CARD.id),
+    );
+    expect(confirmed.statusCode).toBe(303);
+    expect(confirmed.headers.location).toBe('/console/triage?done=confirmed');
+    const [job] = await harness.queue.getWaiting();
+    expect(job?.data.event).toMatchObject({
+      item: { tracker: 'jira', id: 'id-HELP-6', key: 'HELP-6' },
+      actor: { displayName: 'console: ada' },
+      comment: { text: `/link ${CARD.key}` },
+    });
+  });
+
+  it('rejects a Trello card suggested for a Jira ticket: /unlink names the card on the ticket', async () => {
+    const { ada } = await inbox();
+    const rejected = await ada.client.post(
+      '/console/triage/reject',
+      form(ada.page, '/console/triage/reject', CARD.id),
+    );
+    expect(rejected.statusCode).toBe(303);
+    expect(await commands()).toEqual([`/unlink ${CARD.key}`]);
+  });
+
+  it('queues one /link when the same Confirm is sent twice (a double click)', async () => {
+    const { ada } = await inbox();
+    const confirm = form(ada.page, '/console/triage/confirm', CARD.id);
+    const sent = await Promise.all([
+      ada.client.post('/console/triage/confirm', confirm),
+      ada.client.post('/console/triage/confirm', confirm),
+    ]);
+    expect(sent.map((response) => response.statusCode)).toEqual([303, 303]);
+    expect(await commands()).toEqual([`/link ${CARD.key}`]);
+  });
+
+  it('runs the job again when the same Confirm is sent after its job failed', async () => {
+    const { ada } = await inbox();
+    const confirm = form(ada.page, '/console/triage/confirm', CARD.id);
+    await ada.client.post('/console/triage/confirm', confirm);
+    // A worker takes the job and it fails for good (say Jira was down through every attempt).
+    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const worker = new Worker(QUEUE_NAME, null, { connection, prefix: `{${harness.prefix}}` });
+    try {
+      const job = await worker.getNextJob('test-token');
+      await job!.moveToFailed(new UnrecoverableError('Jira did not answer'), 'test-token');
+    } finally {
+      await worker.close();
+      connection.disconnect();
+    }
+    expect(await commands()).toEqual([]);
+    const again = await ada.client.post('/console/triage/confirm', confirm);
+    expect(again.statusCode).toBe(303);
+    expect(await commands()).toEqual([`/link ${CARD.key}`]);
+  });
+
+  it("refuses a stale page's Not this one on the item another person confirmed: the link stays", async () => {
+    const { ada, bob, link } = await inbox();
+    await ada.client.post('/console/triage/confirm', form(ada.page, '/console/triage/confirm', CARD.id));
+    await link(CARD.key);
+    const before = await commands();
+    const stale = await bob.client.post(
+      '/console/triage/reject',
+      form(bob.page, '/console/triage/reject', CARD.id),
+    );
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('HELP-6 was handled meanwhile');
+    expect(await commands()).toEqual(before);
+  });
+
+  it("refuses a stale page's Confirm and No match once the ticket was linked meanwhile", async () => {
+    const { bob, link } = await inbox();
+    await link(CARD.key);
+    const confirm = await bob.client.post(
+      '/console/triage/confirm',
+      form(bob.page, '/console/triage/confirm', 'id-APP-3'),
+    );
+    expect(confirm.statusCode).toBe(409);
+    const noMatch = await bob.client.post(
+      '/console/triage/no-match',
+      form(bob.page, '/console/triage/no-match'),
+    );
+    expect(noMatch.statusCode).toBe(409);
+    expect(await commands()).toEqual([]);
+  });
+
+  it("refuses a stale page's Confirm of an item another person rejected meanwhile", async () => {
+    const { ada, bob, unlink } = await inbox();
+    await ada.client.post('/console/triage/reject', form(ada.page, '/console/triage/reject', 'id-APP-3'));
+    await unlink('APP-3');
+    const before = await commands();
+    const stale = await bob.client.post(
+      '/console/triage/confirm',
+      form(bob.page, '/console/triage/confirm', 'id-APP-3'),
+    );
+    expect(stale.statusCode).toBe(409);
+    expect(await commands()).toEqual(before);
+    // The card, still pending, can be confirmed from the same page.
+    const card = await bob.client.post(
+      '/console/triage/confirm',
+      form(bob.page, '/console/triage/confirm', CARD.id),
+    );
+    expect(card.statusCode).toBe(303);
+    expect(await commands()).toEqual([...before, `/link ${CARD.key}`]);
+  });
+});
