@@ -133,6 +133,16 @@ describe('console undo beyond backlog items', () => {
     expect(await undos()).toBe(before);
   });
 
+  it('answers an Undo from a page of the release before, which names no change, as a stale page', async () => {
+    const { fields, undos } = await openHelp8();
+    const before = await undos();
+    const { change: _shown, ...older } = fields;
+    const stale = await ada.post('/console/undo', older);
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('HELP-8 changed since the page was shown: reload it');
+    expect(await undos()).toBe(before);
+  });
+
   it('offers no undo on an item the console cannot comment on, and refuses one with 404', async () => {
     const page = await ada.get('/console/activity');
     expect(row(page.body, auditIds.summary!)).not.toContain('data-action="undo"');

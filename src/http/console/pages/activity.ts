@@ -65,18 +65,21 @@ ${pager(first, next)}`,
         body: Type.Object({
           tracker: TrackerNameSchema,
           id: Type.String({ minLength: 1, maxLength: 200 }),
-          /** The change the page offered to undo: a newer one is not undone in its place. */
-          change: Type.String({ minLength: 1, maxLength: 200 }),
+          /**
+           * The change the page offered to undo: a newer one is not undone in its place. A page of the release
+           * before names none, and is answered as a stale page (reload it).
+           */
+          change: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
           back: Type.Optional(Type.String({ maxLength: 2000 })),
         }),
       },
     },
     async (request, reply) => {
       context.requireEditor(request);
-      const body = request.body as { tracker: 'jira' | 'trello'; id: string; change: string; back?: string };
+      const body = request.body as { tracker: 'jira' | 'trello'; id: string; change?: string; back?: string };
       await context.actions.undo(
         { tracker: body.tracker, id: body.id },
-        body.change,
+        body.change ?? '',
         context.person(request),
       );
       const back = consolePath(body.back, PATH);
