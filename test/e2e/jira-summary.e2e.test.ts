@@ -39,16 +39,19 @@ beforeAll(async () => {
       { key: 'OPS', name: 'Ops' },
       { key: 'SUP', name: 'Support', projectTypeKey: 'service_desk' },
       { key: 'WEB', name: 'Web' },
+      { key: 'MOB', name: 'Mobile' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
       { name: 'Ops board', projectKey: 'OPS', estimationField: 'Story Points' },
       { name: 'Web board', projectKey: 'WEB', estimationField: 'Story Points' },
+      { name: 'Mobile board', projectKey: 'MOB', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
       { name: 'Ops Sprint 1', board: 'Ops board' },
       { name: 'Web Sprint 1', board: 'Web board' },
+      { name: 'Mobile Sprint 1', board: 'Mobile board' },
     ],
     issues: [
       {
@@ -86,6 +89,27 @@ beforeAll(async () => {
         sprints: ['Web Sprint 1'],
       },
       { projectKey: 'WEB', summary: 'Dark mode', fields: { 'Story Points': 3 }, sprints: ['Web Sprint 1'] },
+      {
+        projectKey: 'MOB',
+        summary: 'Offline mode',
+        fields: { 'Story Points': 5 },
+        sprints: ['Mobile Sprint 1'],
+      },
+      // Jira lists a story's sub-tasks among the sprint's issues; teams put points on them too.
+      {
+        projectKey: 'MOB',
+        summary: 'Cache the feed',
+        issuetype: 'Sub-task',
+        fields: { 'Story Points': 2 },
+        sprints: ['Mobile Sprint 1'],
+      },
+      { projectKey: 'MOB', summary: 'Sync on reconnect', issuetype: 'Subtask', sprints: ['Mobile Sprint 1'] },
+      {
+        projectKey: 'MOB',
+        summary: 'Push badges',
+        fields: { 'Story Points': 3 },
+        sprints: ['Mobile Sprint 1'],
+      },
     ],
   });
 }, 60_000);
@@ -274,5 +298,32 @@ describe('sprint summaries on Jira', () => {
       await queue.close();
     }
     expect(summaryComments()).toHaveLength(1);
+  });
+
+  it('counts stories, not their sub-tasks, as Jira’s sprint report does', async () => {
+    const id = sprintId('Mobile Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    complete('MOB-1');
+    complete('MOB-2');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Mobile Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    const body = text(summary!);
+    expect(body).toContain(
+      [
+        'Committed | 2 items, 8 points',
+        'Completed | 1 item, 5 points',
+        'Completion rate | 63% of committed points',
+        'Carried over | 1 item',
+      ].join('\n'),
+    );
+    expect(body).not.toContain('Cache the feed');
+    expect(body).not.toContain('Sync on reconnect');
   });
 });
