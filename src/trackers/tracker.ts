@@ -173,6 +173,7 @@ export interface Sprint {
 export interface SprintReader {
   getSprint(sprintId: string): Promise<Sprint>;
   getActiveSprint(boardId: string): Promise<Sprint | undefined>;
+  /** The items a sprint commits to; sub-tasks are part of their parent, so they are not among them. */
   getSprintItems(sprintId: string): Promise<TrackerItem[]>;
   /** The story-points field of a board's estimation configuration, if the board estimates by a field. */
   getEstimationField(boardId: string): Promise<{ id: string; name: string } | undefined>;

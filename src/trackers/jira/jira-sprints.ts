@@ -48,6 +48,15 @@ function toSprint(raw: RawSprint): Sprint {
   };
 }
 
+/**
+ * The sprint's issues include the sub-tasks of its stories, but Jira's sprint report, velocity and burndown count
+ * neither them nor points set on them: a sub-task is part of its parent's commitment.
+ */
+function isSubtask(issue: RawIssue): boolean {
+  const type = issue.fields?.issuetype;
+  return typeof type === 'object' && type !== null && (type as { subtask?: unknown }).subtask === true;
+}
+
 const idList = (value: string | null | undefined): string[] =>
   (value ?? '')
     .split(',')
@@ -85,7 +94,9 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
           schema: SprintIssuesSchema,
         }),
       );
-      for (const issue of page.issues) items.push(toTrackerItem(issue, index, ctx.siteUrl, estimation?.id));
+      for (const issue of page.issues) {
+        if (!isSubtask(issue)) items.push(toTrackerItem(issue, index, ctx.siteUrl, estimation?.id));
+      }
       position = nextPage(page);
     }
     return items;
