@@ -33,25 +33,32 @@ writeFileSync(
 beforeAll(async () => {
   stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
   stack.jira.seed({
-    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    people: [
+      { accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' },
+      { accountId: 'cora', displayName: 'Cora Buyer', email: 'cora@example.test', accountType: 'customer' },
+      { accountId: 'dan', displayName: 'Dan Buyer', email: 'dan@example.test', accountType: 'customer' },
+    ],
     projects: [
       { key: 'APP', name: 'App' },
       { key: 'OPS', name: 'Ops' },
       { key: 'SUP', name: 'Support', projectTypeKey: 'service_desk' },
       { key: 'WEB', name: 'Web' },
       { key: 'MOB', name: 'Mobile' },
+      { key: 'PAY', name: 'Payments' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
       { name: 'Ops board', projectKey: 'OPS', estimationField: 'Story Points' },
       { name: 'Web board', projectKey: 'WEB', estimationField: 'Story Points' },
       { name: 'Mobile board', projectKey: 'MOB', estimationField: 'Story Points' },
+      { name: 'Payments board', projectKey: 'PAY', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
       { name: 'Ops Sprint 1', board: 'Ops board' },
       { name: 'Web Sprint 1', board: 'Web board' },
       { name: 'Mobile Sprint 1', board: 'Mobile board' },
+      { name: 'Payments Sprint 1', board: 'Payments board' },
     ],
     issues: [
       {
@@ -110,6 +117,22 @@ beforeAll(async () => {
         fields: { 'Story Points': 3 },
         sprints: ['Mobile Sprint 1'],
       },
+      {
+        projectKey: 'PAY',
+        summary: 'Refunds',
+        fields: { 'Story Points': 2 },
+        sprints: ['Payments Sprint 1'],
+      },
+      {
+        projectKey: 'PAY',
+        summary: 'Invoices',
+        fields: { 'Story Points': 3 },
+        sprints: ['Payments Sprint 1'],
+      },
+      // Portal customers without an organization: each ticket's reporter is its customer, as scoring counts them.
+      { projectKey: 'SUP', summary: 'Refund never arrived', statusName: 'Done', reporter: 'cora' },
+      { projectKey: 'SUP', summary: 'Invoice has no VAT number', statusName: 'Done', reporter: 'cora' },
+      { projectKey: 'SUP', summary: 'Cannot download invoice', statusName: 'Done', reporter: 'dan' },
     ],
   });
 }, 60_000);
@@ -325,5 +348,26 @@ describe('sprint summaries on Jira', () => {
     );
     expect(body).not.toContain('Cache the feed');
     expect(body).not.toContain('Sync on reconnect');
+  });
+
+  it('counts the customers of the resolved support tickets as scoring does (reporter without organization)', async () => {
+    const id = sprintId('Payments Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    const ticket = (title: string) => issues().find((i) => i.summary === title)!.key;
+    act().link({ as: 'ada', from: 'PAY-1', to: ticket('Refund never arrived') });
+    act().link({ as: 'ada', from: 'PAY-2', to: ticket('Invoice has no VAT number') });
+    act().link({ as: 'ada', from: 'PAY-2', to: ticket('Cannot download invoice') });
+    complete('PAY-1');
+    complete('PAY-2');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Payments Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(text(summary!)).toContain('Support tickets resolved | 3 (2 customers)');
   });
 });
