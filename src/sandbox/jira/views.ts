@@ -191,6 +191,7 @@ export function issueFields(ctx: ViewContext, issue: SandboxIssue): Record<strin
     issuetype: issueTypeView(ctx, issue.issuetype),
     project: project && projectView(ctx, project),
     status: statusView(ctx, issue.statusId as StatusId),
+    statuscategorychangedate: issue.statusCategoryChanged,
     priority: priorityView(ctx, issue.priority),
     labels: issue.labels,
     issuelinks: issueLinksView(ctx, issue),
