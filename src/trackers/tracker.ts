@@ -76,7 +76,8 @@ export interface TrackerItem {
   description: string;
   /** Jira issue type name; Trello: undefined (rules may map a label to a type). */
   type?: string;
-  status: { name: string; category: StatusCategory };
+  /** `categorySince`: when the status last moved to another category (Jira's statuscategorychangedate). */
+  status: { name: string; category: StatusCategory; categorySince?: string };
   container: Container;
   labels: string[];
   priority?: string;
