@@ -12,6 +12,9 @@ import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
+// Issue titles and sprint goals are anyone's text: Markdown in them must stay text in the bot's summary.
+const HOSTILE_TITLE = 'Fix [login](https://evil.example/phish) for **all** _admin_ users | now';
+const HOSTILE_GOAL = 'Read [the plan](https://evil.example/plan) first';
 // Boards are numbered in seed order: APP's board is 1, OPS's is 2, WEB's is 3.
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'summary-rules-')), 'rules.yaml');
 writeFileSync(
@@ -45,6 +48,7 @@ beforeAll(async () => {
       { key: 'WEB', name: 'Web' },
       { key: 'MOB', name: 'Mobile' },
       { key: 'PAY', name: 'Payments' },
+      { key: 'HOS', name: 'Hostile' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
@@ -52,6 +56,7 @@ beforeAll(async () => {
       { name: 'Web board', projectKey: 'WEB', estimationField: 'Story Points' },
       { name: 'Mobile board', projectKey: 'MOB', estimationField: 'Story Points' },
       { name: 'Payments board', projectKey: 'PAY', estimationField: 'Story Points' },
+      { name: 'Hostile board', projectKey: 'HOS', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -59,6 +64,7 @@ beforeAll(async () => {
       { name: 'Web Sprint 1', board: 'Web board' },
       { name: 'Mobile Sprint 1', board: 'Mobile board' },
       { name: 'Payments Sprint 1', board: 'Payments board' },
+      { name: 'Hostile Sprint 1', board: 'Hostile board', goal: HOSTILE_GOAL },
     ],
     issues: [
       {
@@ -133,6 +139,7 @@ beforeAll(async () => {
       { projectKey: 'SUP', summary: 'Refund never arrived', statusName: 'Done', reporter: 'cora' },
       { projectKey: 'SUP', summary: 'Invoice has no VAT number', statusName: 'Done', reporter: 'cora' },
       { projectKey: 'SUP', summary: 'Cannot download invoice', statusName: 'Done', reporter: 'dan' },
+      { projectKey: 'HOS', summary: HOSTILE_TITLE, sprints: ['Hostile Sprint 1'] },
     ],
   });
 }, 60_000);
@@ -170,6 +177,23 @@ async function redeliver(event: string): Promise<number> {
     body: raw,
   });
   return response.status;
+}
+
+/** Waits until the summary job of a redelivered sprint_closed has finished. */
+async function redeliveredSummaryDone(id: number): Promise<void> {
+  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  try {
+    await waitFor(async () =>
+      (await queue.getCompleted()).some(
+        (job) =>
+          job.id?.includes('redelivery-') &&
+          job.name === 'post-sprint-summary' &&
+          (job.data as { request?: { sprintId?: string } }).request?.sprintId === String(id),
+      ),
+    );
+  } finally {
+    await queue.close();
+  }
 }
 
 describe('sprint summaries on Jira', () => {
@@ -308,19 +332,7 @@ describe('sprint summaries on Jira', () => {
     expect(summaries('Web Sprint 1 summary')).toHaveLength(0);
 
     expect(await redeliver('sprint_closed')).toBe(202);
-    const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
-    try {
-      await waitFor(async () =>
-        (await queue.getCompleted()).some(
-          (job) =>
-            job.id?.includes('redelivery-') &&
-            job.name === 'post-sprint-summary' &&
-            (job.data as { request?: { sprintId?: string } }).request?.sprintId === String(id),
-        ),
-      );
-    } finally {
-      await queue.close();
-    }
+    await redeliveredSummaryDone(id);
     expect(summaryComments()).toHaveLength(1);
   });
 
@@ -370,5 +382,23 @@ describe('sprint summaries on Jira', () => {
       return found.length > 0 ? found : undefined;
     });
     expect(text(summary!)).toContain('Support tickets resolved | 3 (2 customers)');
+  });
+
+  it('keeps Markdown in titles and goals as text when it edits a summary', async () => {
+    const id = sprintId('Hostile Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    act().closeSprint({ as: 'ada', sprintId: id });
+    await waitFor(() => summaries('Hostile Sprint 1 summary')[0]);
+
+    expect(await redeliver('sprint_closed')).toBe(202);
+    await redeliveredSummaryDone(id);
+
+    const [summary] = summaries('Hostile Sprint 1 summary');
+    expect(JSON.stringify(summary!.description)).not.toContain('"href":"https://evil.example');
+    expect(text(summary!)).toContain(`Goal: ${HOSTILE_GOAL}`);
+    expect(text(summary!)).toContain(`Carried over\n- HOS-1 ${HOSTILE_TITLE}`);
   });
 });
