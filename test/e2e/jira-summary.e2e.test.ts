@@ -49,6 +49,7 @@ beforeAll(async () => {
       { key: 'MOB', name: 'Mobile' },
       { key: 'PAY', name: 'Payments' },
       { key: 'HOS', name: 'Hostile' },
+      { key: 'TIM', name: 'Timed' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
@@ -57,6 +58,8 @@ beforeAll(async () => {
       { name: 'Mobile board', projectKey: 'MOB', estimationField: 'Story Points' },
       { name: 'Payments board', projectKey: 'PAY', estimationField: 'Story Points' },
       { name: 'Hostile board', projectKey: 'HOS', estimationField: 'Story Points' },
+      // Jira boards may estimate by Original Time Estimate instead of story points.
+      { name: 'Timed board', projectKey: 'TIM', estimationField: 'Original estimate' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -65,6 +68,7 @@ beforeAll(async () => {
       { name: 'Mobile Sprint 1', board: 'Mobile board' },
       { name: 'Payments Sprint 1', board: 'Payments board' },
       { name: 'Hostile Sprint 1', board: 'Hostile board', goal: HOSTILE_GOAL },
+      { name: 'Timed Sprint 1', board: 'Timed board' },
     ],
     issues: [
       {
@@ -140,6 +144,8 @@ beforeAll(async () => {
       { projectKey: 'SUP', summary: 'Invoice has no VAT number', statusName: 'Done', reporter: 'cora' },
       { projectKey: 'SUP', summary: 'Cannot download invoice', statusName: 'Done', reporter: 'dan' },
       { projectKey: 'HOS', summary: HOSTILE_TITLE, sprints: ['Hostile Sprint 1'] },
+      { projectKey: 'TIM', summary: 'Audit log', timeoriginalestimate: 28_800, sprints: ['Timed Sprint 1'] },
+      { projectKey: 'TIM', summary: 'Retention', timeoriginalestimate: 14_400, sprints: ['Timed Sprint 1'] },
     ],
   });
 }, 60_000);
@@ -400,5 +406,24 @@ describe('sprint summaries on Jira', () => {
     expect(JSON.stringify(summary!.description)).not.toContain('"href":"https://evil.example');
     expect(text(summary!)).toContain(`Goal: ${HOSTILE_GOAL}`);
     expect(text(summary!)).toContain(`Carried over\n- HOS-1 ${HOSTILE_TITLE}`);
+  });
+
+  it('reads no story points into a board that estimates by time', async () => {
+    const id = sprintId('Timed Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    complete('TIM-1');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Timed Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(text(summary!)).toContain(
+      ['Committed | 2 items', 'Completed | 1 item', 'Completion rate | 50% of committed count'].join('\n'),
+    );
+    expect(text(summary!)).not.toContain('point');
   });
 });

@@ -96,7 +96,13 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
   }
   for (const board of seed.boards ?? []) {
     const id = state.nextId.board++;
-    const estimation = board.estimationField ? customField(state, board.estimationField)?.id : undefined;
+    // A board may also estimate by a system field (Original estimate, i.e. time).
+    const estimation = board.estimationField
+      ? (
+          customField(state, board.estimationField) ??
+          state.fields.find((f) => f.name === board.estimationField)
+        )?.id
+      : undefined;
     state.boards.set(id, {
       id,
       name: board.name,
