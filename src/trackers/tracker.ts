@@ -176,7 +176,7 @@ export interface SprintReader {
   getActiveSprint(boardId: string): Promise<Sprint | undefined>;
   /** The items a sprint commits to; sub-tasks are part of their parent, so they are not among them. */
   getSprintItems(sprintId: string): Promise<TrackerItem[]>;
-  /** The story-points field of a board's estimation configuration, if the board estimates by a field. */
+  /** The story-points field of a board's estimation configuration, if the board estimates by one (not by time). */
   getEstimationField(boardId: string): Promise<{ id: string; name: string } | undefined>;
   /** Changes of the Sprint field of an item, oldest first, for reconstructing a sprint without snapshot. */
   getSprintHistory(ref: ItemRef): Promise<{ at: string; from: string[]; to: string[] }[]>;

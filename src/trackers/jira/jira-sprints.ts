@@ -16,6 +16,7 @@ interface RawSprint {
 }
 
 const SPRINT_STATES = new Set(['future', 'active', 'closed']);
+const TIME_ESTIMATE = 'timeoriginalestimate';
 const PAGE_SIZE = 50;
 // The Agile API pages this endpoint by startAt/total; newer specs describe nextPageToken/isLast. Either is accepted.
 const SprintIssuesSchema = SearchResultsSchema.or(SoftwareIssueResultsSchema);
@@ -74,7 +75,10 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
       ctx.agile.board.getConfiguration({ boardId: Number(boardId) }),
     );
     const field = config.estimation?.type === 'field' ? config.estimation.field : undefined;
-    return field?.fieldId ? { id: field.fieldId, name: field.displayName ?? field.fieldId } : undefined;
+    // A board estimating by Original Time Estimate counts seconds, not points: it has no story-points field.
+    return field?.fieldId && field.fieldId !== TIME_ESTIMATE
+      ? { id: field.fieldId, name: field.displayName ?? field.fieldId }
+      : undefined;
   }
 
   async function getSprintItems(sprintId: string): Promise<TrackerItem[]> {
