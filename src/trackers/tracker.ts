@@ -76,7 +76,8 @@ export interface TrackerItem {
   description: string;
   /** Jira issue type name; Trello: undefined (rules may map a label to a type). */
   type?: string;
-  status: { name: string; category: StatusCategory };
+  /** `categorySince`: when the status last moved to another category (Jira's statuscategorychangedate). */
+  status: { name: string; category: StatusCategory; categorySince?: string };
   container: Container;
   labels: string[];
   priority?: string;
@@ -173,8 +174,9 @@ export interface Sprint {
 export interface SprintReader {
   getSprint(sprintId: string): Promise<Sprint>;
   getActiveSprint(boardId: string): Promise<Sprint | undefined>;
+  /** The items a sprint commits to; sub-tasks are part of their parent, so they are not among them. */
   getSprintItems(sprintId: string): Promise<TrackerItem[]>;
-  /** The story-points field of a board's estimation configuration, if the board estimates by a field. */
+  /** The story-points field of a board's estimation configuration, if the board estimates by one (not by time). */
   getEstimationField(boardId: string): Promise<{ id: string; name: string } | undefined>;
   /** Changes of the Sprint field of an item, oldest first, for reconstructing a sprint without snapshot. */
   getSprintHistory(ref: ItemRef): Promise<{ at: string; from: string[]; to: string[] }[]>;

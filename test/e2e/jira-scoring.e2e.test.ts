@@ -16,6 +16,8 @@ beforeAll(async () => {
   stack = await startStack({ redisUrl: testRedisUrl() });
   queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
   stack.jira.seed({
+    // One of the default customerFields: who a support ticket's customer is, once triage sets it.
+    fields: [{ id: 'customfield_10070', name: 'Organization', text: true }],
     people: [
       { accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' },
       { accountId: 'bob', displayName: 'Bob Buyer', email: 'bob@customer.test' },
@@ -203,6 +205,26 @@ describe('scoring on Jira', () => {
     expect(body).toContain('3 linked tickets, 2 distinct customers → 2');
     expect(body).toContain('customer Bob Buyer');
     expect(scorecards(created.key)).toHaveLength(1);
+  });
+
+  it('re-scores the linked items when triage sets a support ticket’s customer', async () => {
+    const created = createStory('Export to PDF');
+    await waitFor(() => scorecards(created.key).length > 0);
+    stack.jira.act.link({ as: 'ada', from: created.key, to: 'HELP-1' });
+    stack.jira.act.link({ as: 'ada', from: created.key, to: 'HELP-3' });
+    await waitFor(() => numbers(created.key).reach === 2);
+    await quiet();
+
+    // Bob and Cy turn out to work for the same company: one customer.
+    for (const ticket of ['HELP-1', 'HELP-3'])
+      stack.jira.act.editIssue({ as: 'ada', issue: ticket, fields: { Organization: 'Initech' } });
+
+    await waitFor(() => numbers(created.key).reach === 1);
+    const body = await waitFor(() => {
+      const card = text(scorecards(created.key)[0]?.body);
+      return card.includes('customer Initech') ? card : undefined;
+    });
+    expect(body).toContain('2 linked tickets, 1 distinct customer → 1');
   });
 
   it('/score explain answers with the formula; /score impact=9 says what is allowed', async () => {

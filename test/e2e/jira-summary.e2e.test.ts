@@ -12,6 +12,9 @@ import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
+// Issue titles and sprint goals are anyone's text: Markdown in them must stay text in the bot's summary.
+const HOSTILE_TITLE = 'Fix [login](https://evil.example/phish) for **all** _admin_ users | now';
+const HOSTILE_GOAL = 'Read [the plan](https://evil.example/plan) first';
 // Boards are numbered in seed order: APP's board is 1, OPS's is 2, WEB's is 3.
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'summary-rules-')), 'rules.yaml');
 writeFileSync(
@@ -33,22 +36,39 @@ writeFileSync(
 beforeAll(async () => {
   stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
   stack.jira.seed({
-    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    people: [
+      { accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' },
+      { accountId: 'cora', displayName: 'Cora Buyer', email: 'cora@example.test', accountType: 'customer' },
+      { accountId: 'dan', displayName: 'Dan Buyer', email: 'dan@example.test', accountType: 'customer' },
+    ],
     projects: [
       { key: 'APP', name: 'App' },
       { key: 'OPS', name: 'Ops' },
       { key: 'SUP', name: 'Support', projectTypeKey: 'service_desk' },
       { key: 'WEB', name: 'Web' },
+      { key: 'MOB', name: 'Mobile' },
+      { key: 'PAY', name: 'Payments' },
+      { key: 'HOS', name: 'Hostile' },
+      { key: 'TIM', name: 'Timed' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
       { name: 'Ops board', projectKey: 'OPS', estimationField: 'Story Points' },
       { name: 'Web board', projectKey: 'WEB', estimationField: 'Story Points' },
+      { name: 'Mobile board', projectKey: 'MOB', estimationField: 'Story Points' },
+      { name: 'Payments board', projectKey: 'PAY', estimationField: 'Story Points' },
+      { name: 'Hostile board', projectKey: 'HOS', estimationField: 'Story Points' },
+      // Jira boards may estimate by Original Time Estimate instead of story points.
+      { name: 'Timed board', projectKey: 'TIM', estimationField: 'Original estimate' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
       { name: 'Ops Sprint 1', board: 'Ops board' },
       { name: 'Web Sprint 1', board: 'Web board' },
+      { name: 'Mobile Sprint 1', board: 'Mobile board' },
+      { name: 'Payments Sprint 1', board: 'Payments board' },
+      { name: 'Hostile Sprint 1', board: 'Hostile board', goal: HOSTILE_GOAL },
+      { name: 'Timed Sprint 1', board: 'Timed board' },
     ],
     issues: [
       {
@@ -86,6 +106,46 @@ beforeAll(async () => {
         sprints: ['Web Sprint 1'],
       },
       { projectKey: 'WEB', summary: 'Dark mode', fields: { 'Story Points': 3 }, sprints: ['Web Sprint 1'] },
+      {
+        projectKey: 'MOB',
+        summary: 'Offline mode',
+        fields: { 'Story Points': 5 },
+        sprints: ['Mobile Sprint 1'],
+      },
+      // Jira lists a story's sub-tasks among the sprint's issues; teams put points on them too.
+      {
+        projectKey: 'MOB',
+        summary: 'Cache the feed',
+        issuetype: 'Sub-task',
+        fields: { 'Story Points': 2 },
+        sprints: ['Mobile Sprint 1'],
+      },
+      { projectKey: 'MOB', summary: 'Sync on reconnect', issuetype: 'Subtask', sprints: ['Mobile Sprint 1'] },
+      {
+        projectKey: 'MOB',
+        summary: 'Push badges',
+        fields: { 'Story Points': 3 },
+        sprints: ['Mobile Sprint 1'],
+      },
+      {
+        projectKey: 'PAY',
+        summary: 'Refunds',
+        fields: { 'Story Points': 2 },
+        sprints: ['Payments Sprint 1'],
+      },
+      {
+        projectKey: 'PAY',
+        summary: 'Invoices',
+        fields: { 'Story Points': 3 },
+        sprints: ['Payments Sprint 1'],
+      },
+      // Portal customers without an organization: each ticket's reporter is its customer, as scoring counts them.
+      { projectKey: 'SUP', summary: 'Refund never arrived', statusName: 'Done', reporter: 'cora' },
+      { projectKey: 'SUP', summary: 'Invoice has no VAT number', statusName: 'Done', reporter: 'cora' },
+      { projectKey: 'SUP', summary: 'Cannot download invoice', statusName: 'Done', reporter: 'dan' },
+      { projectKey: 'HOS', summary: HOSTILE_TITLE, sprints: ['Hostile Sprint 1'] },
+      { projectKey: 'TIM', summary: 'Audit log', timeoriginalestimate: 28_800, sprints: ['Timed Sprint 1'] },
+      { projectKey: 'TIM', summary: 'Retention', timeoriginalestimate: 14_400, sprints: ['Timed Sprint 1'] },
     ],
   });
 }, 60_000);
@@ -123,6 +183,23 @@ async function redeliver(event: string): Promise<number> {
     body: raw,
   });
   return response.status;
+}
+
+/** Waits until the summary job of a redelivered sprint_closed has finished. */
+async function redeliveredSummaryDone(id: number): Promise<void> {
+  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  try {
+    await waitFor(async () =>
+      (await queue.getCompleted()).some(
+        (job) =>
+          job.id?.includes('redelivery-') &&
+          job.name === 'post-sprint-summary' &&
+          (job.data as { request?: { sprintId?: string } }).request?.sprintId === String(id),
+      ),
+    );
+  } finally {
+    await queue.close();
+  }
 }
 
 describe('sprint summaries on Jira', () => {
@@ -173,20 +250,21 @@ describe('sprint summaries on Jira', () => {
     expect(body).not.toContain('≈');
   });
 
-  it('edits the same summary when sprint_closed is delivered again', async () => {
+  it('edits the same summary when sprint_closed is delivered again, still with the figures at the close', async () => {
     const before = summaries('App Sprint 1 summary');
     expect(before).toHaveLength(1);
+    // Carried over, then finished after the close (in the next sprint): the closed sprint did not deliver it.
+    act().editIssue({ as: 'ada', issue: 'APP-2', summary: 'Saved search filters' });
     complete('APP-2');
 
     expect(await redeliver('sprint_closed')).toBe(202);
 
-    await waitFor(() =>
-      text(summaries('App Sprint 1 summary')[0]!).includes('Completed | 3 items, 13 points'),
-    );
+    await waitFor(() => text(summaries('App Sprint 1 summary')[0]!).includes('Saved search filters: 5 → 8'));
     expect(summaries('App Sprint 1 summary').map((i) => i.key)).toEqual(before.map((i) => i.key));
-    expect(text(summaries('App Sprint 1 summary')[0]!)).toContain(
-      'Re-estimated\n- APP-2 Saved filters: 5 → 8',
-    );
+    const body = text(summaries('App Sprint 1 summary')[0]!);
+    expect(body).toContain('Completed | 2 items, 5 points');
+    expect(body).toContain('Carried over | 2 items');
+    expect(body).toContain('Carried over\n- APP-2 Saved search filters (8 points)');
   });
 
   it('previews the active sprint with /summary, and marks figures approximate without a snapshot', async () => {
@@ -260,19 +338,92 @@ describe('sprint summaries on Jira', () => {
     expect(summaries('Web Sprint 1 summary')).toHaveLength(0);
 
     expect(await redeliver('sprint_closed')).toBe(202);
-    const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
-    try {
-      await waitFor(async () =>
-        (await queue.getCompleted()).some(
-          (job) =>
-            job.id?.includes('redelivery-') &&
-            job.name === 'post-sprint-summary' &&
-            (job.data as { request?: { sprintId?: string } }).request?.sprintId === String(id),
-        ),
-      );
-    } finally {
-      await queue.close();
-    }
+    await redeliveredSummaryDone(id);
     expect(summaryComments()).toHaveLength(1);
+  });
+
+  it('counts stories, not their sub-tasks, as Jira’s sprint report does', async () => {
+    const id = sprintId('Mobile Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    complete('MOB-1');
+    complete('MOB-2');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Mobile Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    const body = text(summary!);
+    expect(body).toContain(
+      [
+        'Committed | 2 items, 8 points',
+        'Completed | 1 item, 5 points',
+        'Completion rate | 63% of committed points',
+        'Carried over | 1 item',
+      ].join('\n'),
+    );
+    expect(body).not.toContain('Cache the feed');
+    expect(body).not.toContain('Sync on reconnect');
+  });
+
+  it('counts the customers of the resolved support tickets as scoring does (reporter without organization)', async () => {
+    const id = sprintId('Payments Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    const ticket = (title: string) => issues().find((i) => i.summary === title)!.key;
+    act().link({ as: 'ada', from: 'PAY-1', to: ticket('Refund never arrived') });
+    act().link({ as: 'ada', from: 'PAY-2', to: ticket('Invoice has no VAT number') });
+    act().link({ as: 'ada', from: 'PAY-2', to: ticket('Cannot download invoice') });
+    complete('PAY-1');
+    complete('PAY-2');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Payments Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(text(summary!)).toContain('Support tickets resolved | 3 (2 customers)');
+  });
+
+  it('keeps Markdown in titles and goals as text when it edits a summary', async () => {
+    const id = sprintId('Hostile Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    act().closeSprint({ as: 'ada', sprintId: id });
+    await waitFor(() => summaries('Hostile Sprint 1 summary')[0]);
+
+    expect(await redeliver('sprint_closed')).toBe(202);
+    await redeliveredSummaryDone(id);
+
+    const [summary] = summaries('Hostile Sprint 1 summary');
+    expect(JSON.stringify(summary!.description)).not.toContain('"href":"https://evil.example');
+    expect(text(summary!)).toContain(`Goal: ${HOSTILE_GOAL}`);
+    expect(text(summary!)).toContain(`Carried over\n- HOS-1 ${HOSTILE_TITLE}`);
+  });
+
+  it('reads no story points into a board that estimates by time', async () => {
+    const id = sprintId('Timed Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    complete('TIM-1');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Timed Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(text(summary!)).toContain(
+      ['Committed | 2 items', 'Completed | 1 item', 'Completion rate | 50% of committed count'].join('\n'),
+    );
+    expect(text(summary!)).not.toContain('point');
   });
 });

@@ -1,5 +1,6 @@
 import type { Doc } from '../../src/domain/doc.ts';
 import {
+  completedIn,
   jiraBoardSummary,
   renderSprintSummary,
   type SprintFieldChange,
@@ -125,7 +126,7 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
     ...(history ? { history } : {}),
     removed,
     linkedTicketsResolved: await resolvedTickets(
-      items.filter((item) => item.status.category === 'done'),
+      items.filter((item) => completedIn(sprint, item)),
       context,
     ),
     scores: priorityScores(items, context),

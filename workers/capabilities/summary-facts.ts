@@ -1,26 +1,20 @@
+import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
 import type { Evidence } from '../../src/domain/scoring/types.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { classifyContainer } from '../../src/rules/scope-rules.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 
-/** Field names that name a support ticket's customer, so two tickets of one customer count once. */
-const CUSTOMER_FIELDS = ['Customer', 'Organizations', 'Organization'];
-
-function customerOf(ticket: TrackerItem): string | undefined {
-  const value = CUSTOMER_FIELDS.map((name) => ticket.fields[name]).find((v) => typeof v === 'string' && v);
-  return typeof value === 'string' ? value : undefined;
-}
-
 /**
  * Support tickets resolved through the delivered items: linked items that live in a support container and
- * are done. A linked item that is gone, or on a tracker this service does not talk to, is left out.
+ * are done, each with the customer scoring counts it for. A linked item that is gone, or on a tracker this
+ * service does not talk to, is left out.
  */
 export async function resolvedTickets(
   delivered: readonly TrackerItem[],
   context: JobContext,
 ): Promise<Record<string, Evidence[]>> {
-  const scope = context.rules().scope;
+  const { scope, scoring } = context.rules();
   const seen = new Map<string, TrackerItem | undefined>();
   const read = async (ref: TrackerItem['ref']) => {
     const id = `${ref.tracker}:${ref.id}`;
@@ -42,16 +36,7 @@ export async function resolvedTickets(
       const ticket = await read(link.target.ref);
       if (ticket?.status.category !== 'done') continue;
       if (classifyContainer(ticket.ref.tracker, ticket.container, scope) !== 'support') continue;
-      const customerId = customerOf(ticket);
-      result[item.ref.id] = [
-        ...(result[item.ref.id] ?? []),
-        {
-          ticketRef: ticket.ref.key,
-          url: ticket.url,
-          title: ticket.title,
-          ...(customerId ? { customerId } : {}),
-        },
-      ];
+      result[item.ref.id] = [...(result[item.ref.id] ?? []), ticketEvidence(ticket, scoring)];
     }
   }
   return result;

@@ -40,7 +40,7 @@ export async function publishSummary(context: JobContext, post: SummaryPost): Pr
     const known = await postedRef(context, post.summaryKey);
     if (known) {
       try {
-        await tracker.setDescription(known, descriptionText(post.tracker, post.body));
+        await tracker.setDescription(known, descriptionText(post.body));
         return { ref: known, action: 'updated' };
       } catch (error) {
         // Someone deleted the summary item: post a fresh one rather than fail forever.

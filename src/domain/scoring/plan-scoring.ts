@@ -46,7 +46,13 @@ export function feedsScore(changes: readonly FieldChange[], rules: ScoringRules)
 }
 
 /** Link changes on a support ticket change the reach of the backlog items it is linked to. */
-const LINK_FIELDS = new Set(['attachments']);
+const LINK_FIELDS = ['attachments'];
+
+/** A support ticket's links and its customer (the rules' customer fields, else its reporter) make up reach. */
+function changesReach(changes: readonly FieldChange[], rules: ScoringRules): boolean {
+  const watched = new Set([...LINK_FIELDS, 'reporter', ...rules.customerFields].map((f) => f.toLowerCase()));
+  return changes.some((change) => watched.has(change.field.toLowerCase()));
+}
 
 /**
  * Scores a backlog item when it is created, when a field that feeds the score changes, and when a link is made
@@ -59,9 +65,7 @@ export const planScoring: Planner = (event, { rules, role }) => {
       return role === 'backlog' ? job(event) : [];
     case 'item.updated':
       if (role === 'backlog') return feedsScore(event.changes, rules.scoring) ? job(event) : [];
-      return role === 'support' && event.changes.some((c) => LINK_FIELDS.has(c.field.toLowerCase()))
-        ? job(event)
-        : [];
+      return role === 'support' && changesReach(event.changes, rules.scoring) ? job(event) : [];
     case 'link.created':
     case 'link.deleted':
       return job(event);

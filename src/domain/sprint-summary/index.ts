@@ -13,5 +13,5 @@ export {
   trelloBoardSummary,
 } from './rules.ts';
 export { type ScopeSnapshot, ScopeSnapshotSchema, snapshotScope } from './snapshot.ts';
-export { type SprintSummaryInput, summarizeSprint } from './summarize-sprint.ts';
+export { completedIn, type SprintSummaryInput, summarizeSprint } from './summarize-sprint.ts';
 export type * from './types.ts';

@@ -27,8 +27,10 @@ export function wasInSprintAt(
 
 /**
  * Committed scope without a snapshot: items whose Sprint-field history puts them in the sprint at its start.
- * An item now in the sprint with no history was created into it, so its creation date decides; an item the
- * caller reports as removed is trusted to have been in scope unless its history says otherwise.
+ * An item created after the start was not in it, whatever its history: creating an issue into a sprint writes
+ * no Sprint-field change, so its first change (e.g. carried over at the close) still names the sprint as "from".
+ * An item with no history was created into the sprint; one the caller reports as removed is trusted to have
+ * been in scope unless its history says otherwise.
  */
 export function reconstructCommitted(
   sprint: Sprint,
@@ -39,10 +41,8 @@ export function reconstructCommitted(
   const start = sprint.startDate;
   if (!start) return [...atClose, ...removed];
   const startTime = Date.parse(start);
-  const inScope = (item: TrackerItem, fallback: boolean) =>
-    wasInSprintAt(history[item.ref.id] ?? [], sprint, start, fallback);
-  return [
-    ...atClose.filter((item) => inScope(item, Date.parse(item.createdAt) <= startTime)),
-    ...removed.filter((item) => inScope(item, true)),
-  ];
+  const inScope = (item: TrackerItem) =>
+    !(Date.parse(item.createdAt) > startTime) &&
+    wasInSprintAt(history[item.ref.id] ?? [], sprint, start, true);
+  return [...atClose, ...removed].filter(inScope);
 }

@@ -85,6 +85,18 @@ function reEstimates(
   });
 }
 
+/**
+ * Whether the sprint delivered the item: done, and for a closed sprint done by its close, as Jira's sprint report
+ * counts. An issue carried over and finished later belongs to the sprint it was finished in, even when this
+ * summary is re-run after that. Without the date of the last category change, done now counts.
+ */
+export function completedIn(sprint: Sprint, item: TrackerItem): boolean {
+  if (item.status.category !== 'done') return false;
+  const close = sprint.state === 'closed' ? sprint.completeDate : undefined;
+  const since = item.status.categorySince;
+  return !close || !since || Date.parse(since) <= Date.parse(close);
+}
+
 function isBug(item: TrackerItem, bugTypes: readonly string[]): boolean {
   const type = item.type?.trim().toLowerCase();
   return bugTypes.some((bug) => bug.trim().toLowerCase() === type);
@@ -98,7 +110,7 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
   const atCloseIds = new Set(input.items.map((item) => item.ref.id));
   const view = (item: TrackerItem) => summaryItem(item, estimateOf(item));
   const atClose = input.items.map(view);
-  const doneItems = input.items.filter((item) => item.status.category === 'done');
+  const doneItems = input.items.filter((item) => completedIn(sprint, item));
   const done = doneItems.map(view);
   const doneIds = new Set(done.map((item) => item.ref.id));
   const removedDetails = new Map((input.removed ?? []).map((item) => [item.ref.id, view(item)]));

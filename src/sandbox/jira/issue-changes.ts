@@ -86,6 +86,7 @@ export function createIssue(world: JiraWorld, actorId: string, input: NewIssueIn
     description: input.description ?? null,
     issuetype: input.issuetype ?? 'Story',
     statusId: status?.id ?? '10000',
+    statusCategoryChanged: now,
     priority: input.priority ?? 'Medium',
     labels: [...(input.labels ?? [])],
     reporterId: actorId,
@@ -191,6 +192,7 @@ export function transitionIssue(
   const from = STATUSES[issue.statusId as StatusId];
   const to = STATUSES[transition.to];
   issue.statusId = to.id;
+  if (from.category.key !== to.category.key) issue.statusCategoryChanged = jiraDate(world.now());
   // Done carries a resolution (the one given, else Jira's default post-function sets Done); leaving Done clears it.
   issue.resolution = to.id === '10001' ? (resolution ?? 'Done') : null;
   const item: ChangeItem = {

@@ -3,6 +3,8 @@ import { createIssue, type NewIssueInput, setSprints } from './issue-changes.ts'
 import { customField, FLOAT, type SandboxSprint, type SandboxUser } from './state.ts';
 import type { JiraWorld } from './world.ts';
 
+const TEXT_FIELD = 'com.atlassian.jira.plugin.system.customfieldtypes:textfield';
+
 export interface JiraSeed {
   people?: {
     accountId: string;
@@ -10,8 +12,8 @@ export interface JiraSeed {
     email: string;
     accountType?: 'atlassian' | 'customer';
   }[];
-  /** Extra custom number fields; team-managed projects make fields whose names repeat another's. */
-  fields?: { id: string; name: string }[];
+  /** Extra custom fields, numbers unless `text`; team-managed projects make fields whose names repeat another's. */
+  fields?: { id: string; name: string; text?: boolean }[];
   projects?: {
     key: string;
     name?: string;
@@ -72,7 +74,11 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
     const user: SandboxUser = { ...person, accountType: person.accountType ?? 'atlassian' };
     state.users.set(person.accountId, user);
   }
-  const extra = (seed.fields ?? []).map((f) => ({ ...f, custom: true, type: 'number', customType: FLOAT }));
+  const extra = (seed.fields ?? []).map(({ text, ...f }) =>
+    text
+      ? { ...f, custom: true, type: 'string', customType: TEXT_FIELD }
+      : { ...f, custom: true, type: 'number', customType: FLOAT },
+  );
   if (extra.length > 0) state.fields = [...state.fields, ...extra];
   for (const project of seed.projects ?? []) {
     const id = String(10000 + state.projects.size);
@@ -96,7 +102,13 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
   }
   for (const board of seed.boards ?? []) {
     const id = state.nextId.board++;
-    const estimation = board.estimationField ? customField(state, board.estimationField)?.id : undefined;
+    // A board may also estimate by a system field (Original estimate, i.e. time).
+    const estimation = board.estimationField
+      ? (
+          customField(state, board.estimationField) ??
+          state.fields.find((f) => f.name === board.estimationField)
+        )?.id
+      : undefined;
     state.boards.set(id, {
       id,
       name: board.name,

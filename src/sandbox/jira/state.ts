@@ -93,6 +93,8 @@ export interface SandboxIssue {
   description: AdfDoc | null;
   issuetype: string;
   statusId: string;
+  /** When the status last moved to another category (Jira's `statuscategorychangedate`). */
+  statusCategoryChanged: string;
   priority: string;
   labels: string[];
   reporterId: string;

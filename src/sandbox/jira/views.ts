@@ -74,17 +74,21 @@ export function projectView(ctx: ViewContext, project: SandboxProject) {
   };
 }
 
+/** Jira's own sub-task types: company-managed projects name theirs "Sub-task", team-managed ones "Subtask". */
+const SUBTASK_TYPES = new Set(['Sub-task', 'Subtask']);
+
 export function issueTypeView(ctx: ViewContext, name: string) {
-  const id = name === 'Bug' ? '10004' : name === 'Task' ? '10003' : '10001';
+  const subtask = SUBTASK_TYPES.has(name);
+  const id = name === 'Bug' ? '10004' : name === 'Task' ? '10003' : subtask ? '10005' : '10001';
   return {
     self: api(ctx, `issuetype/${id}`),
     id,
     description: '',
     iconUrl: `${ctx.site}/rest/api/2/universal_avatar/view/type/issuetype/avatar/10315?size=medium`,
     name,
-    subtask: false,
+    subtask,
     avatarId: 10315,
-    hierarchyLevel: 0,
+    hierarchyLevel: subtask ? -1 : 0,
   };
 }
 
@@ -187,6 +191,7 @@ export function issueFields(ctx: ViewContext, issue: SandboxIssue): Record<strin
     issuetype: issueTypeView(ctx, issue.issuetype),
     project: project && projectView(ctx, project),
     status: statusView(ctx, issue.statusId as StatusId),
+    statuscategorychangedate: issue.statusCategoryChanged,
     priority: priorityView(ctx, issue.priority),
     labels: issue.labels,
     issuelinks: issueLinksView(ctx, issue),

@@ -116,6 +116,7 @@ export function toTrackerItem(
     .find((v): v is number => typeof v === 'number');
   const originalSeconds = f.timeoriginalestimate;
   const reporter = obj(f.reporter);
+  const categorySince = str(f.statuscategorychangedate);
   return {
     ref: jiraRef(id, key),
     url: `${siteUrl}/browse/${key}`,
@@ -125,6 +126,7 @@ export function toTrackerItem(
     status: {
       name: str(status.name) ?? '',
       category: CATEGORY[str(obj(status.statusCategory).key) ?? ''] ?? 'todo',
+      ...(categorySince && { categorySince: isoDate(categorySince) }),
     },
     container: {
       id: str(project.id) ?? '',

@@ -16,6 +16,7 @@ interface RawSprint {
 }
 
 const SPRINT_STATES = new Set(['future', 'active', 'closed']);
+const TIME_ESTIMATE = 'timeoriginalestimate';
 const PAGE_SIZE = 50;
 // The Agile API pages this endpoint by startAt/total; newer specs describe nextPageToken/isLast. Either is accepted.
 const SprintIssuesSchema = SearchResultsSchema.or(SoftwareIssueResultsSchema);
@@ -48,6 +49,15 @@ function toSprint(raw: RawSprint): Sprint {
   };
 }
 
+/**
+ * The sprint's issues include the sub-tasks of its stories, but Jira's sprint report, velocity and burndown count
+ * neither them nor points set on them: a sub-task is part of its parent's commitment.
+ */
+function isSubtask(issue: RawIssue): boolean {
+  const type = issue.fields?.issuetype;
+  return typeof type === 'object' && type !== null && (type as { subtask?: unknown }).subtask === true;
+}
+
 const idList = (value: string | null | undefined): string[] =>
   (value ?? '')
     .split(',')
@@ -65,7 +75,10 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
       ctx.agile.board.getConfiguration({ boardId: Number(boardId) }),
     );
     const field = config.estimation?.type === 'field' ? config.estimation.field : undefined;
-    return field?.fieldId ? { id: field.fieldId, name: field.displayName ?? field.fieldId } : undefined;
+    // A board estimating by Original Time Estimate counts seconds, not points: it has no story-points field.
+    return field?.fieldId && field.fieldId !== TIME_ESTIMATE
+      ? { id: field.fieldId, name: field.displayName ?? field.fieldId }
+      : undefined;
   }
 
   async function getSprintItems(sprintId: string): Promise<TrackerItem[]> {
@@ -85,7 +98,9 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
           schema: SprintIssuesSchema,
         }),
       );
-      for (const issue of page.issues) items.push(toTrackerItem(issue, index, ctx.siteUrl, estimation?.id));
+      for (const issue of page.issues) {
+        if (!isSubtask(issue)) items.push(toTrackerItem(issue, index, ctx.siteUrl, estimation?.id));
+      }
       position = nextPage(page);
     }
     return items;

@@ -3,20 +3,38 @@ import type { Block, Doc, Inline, TextRun } from '../../domain/doc.ts';
 // Each inner class excludes its opening delimiter, so a failed match stops at the next one: linear on hostile text.
 const INLINE = /\*\*([^*]+)\*\*|`([^`]+)`|\[([^[\]]+)\]\(([^()\s]+)\)|(?<![\w*])[*_]([^*_]+)[*_](?![\w*])/g;
 
-/** `**bold**`, `*it*`/`_it_`, `` `code` `` and `[text](url)`; everything else stays literal. */
-export function parseInline(text: string): Inline {
+/**
+ * Backslash escapes as in CommonMark (`\*` is a literal `*`), which is how the service writes tracker text into
+ * Markdown. Escaped characters are swapped for private-use stand-ins before any pattern runs, so none reads them
+ * as markup or as a table's cell border, and swapped back in the Doc.
+ */
+const ESCAPED = /\\([!-/:-@[-`{-~])/g;
+const STAND_IN = /[\u{F0021}-\u{F007E}]/gu;
+const STAND_IN_OFFSET = 0xf0000;
+const hideEscapes = (text: string) =>
+  text.replace(ESCAPED, (_, char: string) => String.fromCodePoint(STAND_IN_OFFSET + char.charCodeAt(0)));
+const literal = (text: string) =>
+  text.replace(STAND_IN, (char) => String.fromCharCode((char.codePointAt(0) ?? 0) - STAND_IN_OFFSET));
+/** Code shows its backslashes, as in CommonMark. */
+const verbatim = (text: string) => text.replace(STAND_IN, (char) => `\\${literal(char)}`);
+
+/** `**bold**`, `*it*`/`_it_`, `` `code` ``, `[text](url)` and backslash escapes; everything else stays literal. */
+export function parseInline(markdown: string): Inline {
+  const text = hideEscapes(markdown);
   const runs: TextRun[] = [];
+  const plain = (part: string) => runs.push({ text: literal(part) });
   let last = 0;
   for (const match of text.matchAll(INLINE)) {
-    if (match.index > last) runs.push({ text: text.slice(last, match.index) });
+    if (match.index > last) plain(text.slice(last, match.index));
     const [, strong, code, linkText, href, em] = match;
-    if (strong !== undefined) runs.push({ text: strong, bold: true });
-    else if (code !== undefined) runs.push({ text: code, code: true });
-    else if (linkText !== undefined && href !== undefined) runs.push({ text: linkText, href });
-    else if (em !== undefined) runs.push({ text: em, italic: true });
+    if (strong !== undefined) runs.push({ text: literal(strong), bold: true });
+    else if (code !== undefined) runs.push({ text: verbatim(code), code: true });
+    else if (linkText !== undefined && href !== undefined)
+      runs.push({ text: literal(linkText), href: literal(href) });
+    else if (em !== undefined) runs.push({ text: literal(em), italic: true });
     last = match.index + match[0].length;
   }
-  if (last < text.length) runs.push({ text: text.slice(last) });
+  if (last < text.length) plain(text.slice(last));
   return runs;
 }
 
@@ -40,7 +58,7 @@ function tableCells(line: string): Inline[] {
  * own paragraph so line-oriented content such as "Given / When / Then" keeps its lines.
  */
 export function markdownToDoc(text: string): Doc {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const lines = hideEscapes(text.replace(/\r\n?/g, '\n')).split('\n');
   const blocks: Block[] = [];
   let index = 0;
   const collect = (pattern: RegExp): Inline[] => {
@@ -62,7 +80,7 @@ export function markdownToDoc(text: string): Doc {
         body.push(lines[index] ?? '');
       }
       index += 1;
-      blocks.push({ type: 'code', text: body.join('\n') });
+      blocks.push({ type: 'code', text: verbatim(body.join('\n')) });
     } else if (heading) {
       const level = Math.min(3, heading[1]?.length ?? 1) as 1 | 2 | 3;
       blocks.push({ type: 'heading', level, content: parseInline((heading[2] ?? '').trimStart()) });

@@ -113,6 +113,14 @@ describe('summarizeSprint without a snapshot', () => {
     expect(keys(result.removed)).toEqual(['ABC-5']);
   });
 
+  it('counts an issue created into the sprint after its start as added, though the close moved it on', () => {
+    // Creating an issue into a sprint writes no Sprint-field change; carrying it over at the close does.
+    const carried = { at: sprint.completeDate!, from: ['42'], to: ['42', '43'] };
+    const result = summarizeSprint({ ...common, history: { ...history, '7': [carried] } });
+    expect(keys(result.added)).toEqual(['ABC-6', 'ABC-7']);
+    expect(result.committed?.count).toEqual({ value: 5, approximate: true });
+  });
+
   it('counts everything seen as committed when the sprint has no start date', () => {
     const { startDate: _, ...undated } = sprint;
     const result = summarizeSprint({ ...common, sprint: undated });

@@ -39,6 +39,18 @@ describe('markdownToDoc', () => {
         ],
       },
     ],
+    [
+      'backslash escapes stay text (how the service writes tracker text)',
+      '\\[l\\](https://x.test) \\*\\*b\\*\\* \\_i\\_ C:\\Users',
+      doc(paragraph('[l](https://x.test) **b** _i_ C:\\Users')),
+    ],
+    ['an escaped line start is no heading', '\\# not a heading', doc(paragraph('# not a heading'))],
+    ['code keeps its backslashes', '`a\\*b`', doc(paragraph(code('a\\*b')))],
+    [
+      'an escaped pipe stays in its cell',
+      '| A \\| B | C |\n|---|---|',
+      { blocks: [{ type: 'table', header: [[{ text: 'A | B' }], [{ text: 'C' }]], rows: [] }] },
+    ],
   ])('%s', (_, input, expected) => {
     expect(markdownToDoc(input)).toEqual(expected);
   });

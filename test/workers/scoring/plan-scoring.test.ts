@@ -144,6 +144,11 @@ describe('planScoring: support tickets', () => {
     expect(scoringJobs(unnamed('priority'))).toEqual([]);
   });
 
+  it('re-scores when a support ticket’s customer changes (a customer field or its reporter)', () => {
+    expect(scoringJobs(support('Organizations'))).toEqual(['score-item']);
+    expect(scoringJobs(support('reporter'))).toEqual(['score-item']);
+  });
+
   it('does not score a support ticket when its own fields change', () => {
     expect(scoringJobs(support('priority', 'labels', 'summary'))).toEqual([]);
   });
