@@ -1,4 +1,4 @@
-import type { Container } from '../../src/domain/events.ts';
+import type { Container, ItemRef } from '../../src/domain/events.ts';
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
 import { createLinkIndexStore, docId, isIn, toIndexedItem } from '../../src/linking/index.ts';
 import { forgetWordsOf, indexItem, roleOf } from '../capabilities/linking.ts';
@@ -129,13 +129,14 @@ async function sweep(
 ) {
   const replica = indexReplica(context);
   await replica.sync();
-  const { id, key } = position.container ?? {};
-  const names = [target.containerId, ...(id === undefined ? [] : [id]), ...(key === undefined ? [] : [key])];
-  const indexed = [...replica.locations()].filter((item) => isIn(item, target.tracker, names));
+  const { container } = position;
+  const names = [target.containerId, ...(container ? [container.id, container.key] : [])];
+  const indexed: ItemRef[] = [];
+  for (const item of replica.locations()) if (isIn(item, target.tracker, names)) indexed.push(item.ref);
   for (let start = 0; start < indexed.length; start += SWEEP_BATCH) {
     const batch = indexed.slice(start, start + SWEEP_BATCH);
-    const listed = await context.redis.smismember(seenKey, ...batch.map((item) => docId(item.ref)));
-    for (const [i, { ref }] of batch.entries()) {
+    const listed = await context.redis.smismember(seenKey, ...batch.map(docId));
+    for (const [i, ref] of batch.entries()) {
       if (listed[i]) continue;
       const result = await indexItem(ref, context);
       context.log.info({ item: ref.key, ...result }, 'Indexed item the backfill did not list');
