@@ -14,6 +14,7 @@ import {
   docId,
   type IndexedItem,
   type IndexedLink,
+  type ItemLocation,
   type ItemSummary,
   linkedField,
   summaryOf,
@@ -40,6 +41,11 @@ export interface IndexReplica {
   find(ref: ItemRef): ItemSummary | undefined;
   /** Items whose evidence holds this ticket's words (its links when they were learnt), by the ticket's id. */
   wordsOf(ticket: Pick<ItemRef, 'tracker' | 'id'>): ItemRef[];
+  /**
+   * Every indexed item's ref and container (absent for items stored by earlier releases), from memory: a backfill
+   * finds the items its listing did not show without reading the docs hash and its descriptions.
+   */
+  locations(): IterableIterator<ItemLocation>;
   /** Tickets whose words stand for this item, by the item's id. */
   teachersOf(item: Pick<ItemRef, 'tracker' | 'id'>): ItemRef[];
   readonly size: number;
@@ -58,6 +64,8 @@ interface Items {
   summaries: Map<string, ItemSummary>;
   /** `${tracker}:${key}` → the item's field (its id's), for links that name items by key. */
   byKey: Map<string, string>;
+  /** Item's field → its container, for the items that name one. */
+  containers: Map<string, NonNullable<IndexedItem['container']>>;
 }
 
 const keyOf = (ref: Pick<ItemRef, 'tracker' | 'key'>) => `${ref.tracker}:${ref.key}`;
@@ -73,7 +81,12 @@ export function createIndexReplica(
   keyPrefix: string,
   options: IndexReplicaOptions = {},
 ): IndexReplica {
-  const empty = (): Items => ({ index: createLinkIndex(options), summaries: new Map(), byKey: new Map() });
+  const empty = (): Items => ({
+    index: createLinkIndex(options),
+    summaries: new Map(),
+    byKey: new Map(),
+    containers: new Map(),
+  });
   let current = empty();
   // A full load fills fresh copies while queries keep the current ones, until it is complete.
   let loading: Items | undefined;
@@ -87,12 +100,15 @@ export function createIndexReplica(
     if (json === undefined) {
       target.index.remove(field);
       target.summaries.delete(field);
+      target.containers.delete(field);
       return;
     }
     const item = JSON.parse(json) as IndexedItem;
     target.index.upsert(toLinkDoc(item));
     target.summaries.set(field, summaryOf(item));
     target.byKey.set(keyOf(item.ref), field);
+    if (item.container) target.containers.set(field, item.container);
+    else target.containers.delete(field);
   }
 
   // The fields of each ticket's and each item's links, so a job finds them without scanning every link.
@@ -192,6 +208,10 @@ export function createIndexReplica(
     wordsOf(ticket) {
       const fields = fieldsOfTicket.get(docId(ticket)) ?? [];
       return [...fields].flatMap((field) => links.get(field)?.item ?? []);
+    },
+    *locations() {
+      const { summaries, containers } = current;
+      for (const [field, { ref }] of summaries) yield { ref, container: containers.get(field) };
     },
     teachersOf(item) {
       const fields = fieldsOfItem.get(docId(item)) ?? [];

@@ -9,7 +9,9 @@ export {
   docId,
   type IndexedItem,
   type IndexedLink,
+  type ItemLocation,
   type ItemSummary,
+  isIn,
   toIndexedItem,
   toIndexedLink,
 } from './indexed-item.ts';

@@ -1,4 +1,4 @@
-import type { ItemRef } from '../domain/events.ts';
+import type { Container, ItemRef, TrackerName } from '../domain/events.ts';
 import type { LinkDoc, LinkedTicket } from '../domain/linking/index.ts';
 import type { TrackerItem } from '../trackers/tracker.ts';
 
@@ -10,6 +10,11 @@ export interface IndexedItem {
   /** ISO 8601 creation time: tickets match only items created before them. */
   created: string;
   url: string;
+  /**
+   * The Jira project or Trello board it was in when indexed, so a backfill can tell which indexed items its
+   * listing should have shown. Absent in items stored by earlier releases.
+   */
+  container?: Pick<Container, 'id' | 'key'>;
 }
 
 /**
@@ -34,6 +39,22 @@ export type TeachingTicket = ItemRef & Pick<IndexedLink, 'url'>;
 /** What a query needs to name a match in a comment; descriptions stay in Redis, not in every process. */
 export type ItemSummary = Pick<IndexedItem, 'ref' | 'title' | 'url'>;
 
+/** Where an indexed item is, as the index knows it. */
+export type ItemLocation = Pick<IndexedItem, 'ref' | 'container'>;
+
+/**
+ * Whether the index places the item in a container, named by any of its ids or keys (a Jira project by id or
+ * key, a Trello board by id or short link). An item stored by an earlier release names no container: a Jira key
+ * still names its project (APP-12 is in APP, or was when indexed); a Trello card's ref names no board, so such a
+ * card is in none.
+ */
+export function isIn(item: ItemLocation, tracker: TrackerName, names: readonly string[]): boolean {
+  if (item.ref.tracker !== tracker) return false;
+  const { container } = item;
+  if (container) return names.includes(container.id) || names.includes(container.key);
+  return tracker === 'jira' && names.some((name) => item.ref.key.startsWith(`${name}-`));
+}
+
 /** Field of the docs hash and id in the in-memory index: ids are unique per tracker only. */
 export function docId(ref: Pick<ItemRef, 'tracker' | 'id'>): string {
   return `${ref.tracker}:${ref.id}`;
@@ -51,6 +72,7 @@ export function toIndexedItem(item: TrackerItem): IndexedItem {
     description: item.description,
     created: item.createdAt,
     url: item.url,
+    container: { id: item.container.id, key: item.container.key },
   };
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { type Stack, startStack } from '../../scripts/lib/stack.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { stackAdmin } from '../helpers/stack-admin.ts';
 
 const ADMIN_TOKEN = 'e2e-admin-token-catch-up-0123456789';
 let stack: Stack;
@@ -48,23 +49,9 @@ const botComments = (key: string) =>
 const botChanges = () =>
   stack.jira.writes.filter((write) => write.actor === bot() && !write.path.startsWith('/rest/api/3/search'));
 
-async function admin(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
-
-async function catchUp(container: string, since: string, tracker = 'jira') {
-  const started = await admin('POST', '/admin/actions/catch-up', { tracker, container, since });
-  expect(started.status).toBe(202);
-  return waitFor(async () => {
-    const { json } = await admin('GET', `/admin/jobs/${started.json.jobId as string}`);
-    return json.state === 'completed' ? (json.returnValue as Record<string, number>) : undefined;
-  }, 30_000);
-}
+const { admin, runAction } = stackAdmin(() => stack, ADMIN_TOKEN);
+const catchUp = (container: string, since: string, tracker = 'jira') =>
+  runAction('catch-up', { tracker, container, since });
 
 describe('catch-up after lost webhooks (POST /admin/actions/catch-up)', () => {
   it('checks and scores the backlog items changed since the outage began, once', async () => {

@@ -4,7 +4,9 @@ import { linkIndexSize } from '../../src/linking/index.ts';
 import { LINKED, linkedKeys } from '../../src/linking/index-keys.ts';
 import { issueByKey, linkedInJira } from '../helpers/jira-sandbox-state.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { stackAdmin } from '../helpers/stack-admin.ts';
 
+const ADMIN_TOKEN = 'e2e-admin-token-jira-linking-0123456789';
 let stack: Stack;
 
 const BACKLOG: [string, string][] = [
@@ -26,7 +28,7 @@ const BACKLOG: [string, string][] = [
 ];
 
 beforeAll(async () => {
-  stack = await startStack({ redisUrl: testRedisUrl() });
+  stack = await startStack({ redisUrl: testRedisUrl(), env: { ADMIN_TOKEN } });
   stack.jira.seed({
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
     projects: [
@@ -40,6 +42,7 @@ afterAll(async () => {
 });
 
 const issue = (key: string) => issueByKey(stack.jira, key);
+const { runAction } = stackAdmin(() => stack, ADMIN_TOKEN);
 const text = (value: unknown) => JSON.stringify(value);
 const botComments = (key: string, marker: string) =>
   stack.jira.state.comments.filter(
@@ -241,5 +244,19 @@ describe('ticket linking on Jira', () => {
     stack.jira.act.transition({ as: 'ada', issue: 'APP-4', to: 'Done' });
     await waitFor(() => notices(right).length === 1);
     expect(notices(wrong)).toEqual([]);
+  });
+
+  it('forgets an item deleted while its webhooks were lost once a backfill has listed its project', async () => {
+    const german = issue('APP-9');
+    expect(german.summary).toBe('Localise notification emails into German');
+    // Deleted in Jira during an outage: the issue_deleted webhook never reaches the service.
+    stack.jira.state.issues.delete(german.id);
+
+    const result = await runAction('backfill-index', { targets: [{ tracker: 'jira', containerId: 'APP' }] });
+
+    expect(result).toMatchObject({ removed: 1 });
+    const asking = ticket('German notification emails', 'Our notification emails should be in German.');
+    const reply = await command(asking, '/similar');
+    expect(text(reply.body)).not.toContain('APP-9');
   });
 });

@@ -9,7 +9,9 @@ import { LINKED, linkedKeys } from '../../src/linking/index-keys.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { stackAdmin } from '../helpers/stack-admin.ts';
 
+const ADMIN_TOKEN = 'e2e-admin-token-trello-linking-0123456789';
 let stack: Stack;
 let boardId: string;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'linking-rules-')), 'rules.yaml');
@@ -29,7 +31,7 @@ beforeAll(async () => {
   // Trello's limits over a 2 s window instead of 10 s: the same pacing, five times the budget for a quick test.
   stack = await startStack({
     redisUrl: testRedisUrl(),
-    env: { REFINERY_CONFIG: rulesFile, TRELLO_RATE_WINDOW_MS: '2000' },
+    env: { REFINERY_CONFIG: rulesFile, TRELLO_RATE_WINDOW_MS: '2000', ADMIN_TOKEN },
     trelloRateLimit: { perToken: 100, perKey: 300, windowMs: 2_000 },
   });
   boardId = stack.trello.seedBoard({
@@ -46,6 +48,7 @@ afterAll(async () => {
 });
 
 const store = () => stack.trello.state();
+const { runAction } = stackAdmin(() => stack, ADMIN_TOKEN);
 const comments = (cardId: string, marker: string) =>
   store().actions.filter(
     (a) =>
@@ -185,6 +188,32 @@ describe('ticket linking on Trello', () => {
     expect(text()).not.toContain(`/link ${darkMode.shortLink}`);
     expect(linkOn(wrong.id, darkMode.shortLink)).toBeUndefined();
   }, 45_000);
+
+  it('forgets a card deleted while its webhooks were lost once a backfill has listed its board', async () => {
+    const size = () => linkIndexSize(stack.redis, stack.queuePrefix);
+    const before = await size();
+    const calendar = await card(
+      'Backlog',
+      'Calendar sync with Outlook',
+      'Sync meetings with Outlook calendars.',
+    );
+    await waitFor(async () => (await size()) === before + 1);
+    // Deleted on Trello during an outage: the deleteCard action's webhook never reaches the service.
+    store().cards.delete(calendar.id);
+
+    expect(
+      await runAction('backfill-index', { targets: [{ tracker: 'trello', containerId: boardId }] }),
+    ).toMatchObject({ removed: 1 });
+
+    expect(await size()).toBe(before);
+    const asking = await card('Tickets', 'Outlook calendar sync', 'My meetings do not sync with Outlook.');
+    const { id } = await stack.trelloAct('comment', { cardId: asking.id, text: '/similar' });
+    const [reply] = await waitFor(
+      () => comments(asking.id, `reply-${String(id)}`)[0] && comments(asking.id, `reply-${String(id)}`),
+      30_000,
+    );
+    expect(String(reply!.data.text)).not.toContain(calendar.shortLink);
+  }, 60_000);
 });
 
 /** Waits until `count` notify-resolution jobs have finished: each list move of the backlog card causes one. */

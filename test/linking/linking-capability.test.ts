@@ -174,9 +174,11 @@ describe('linking use cases', () => {
       { targets: [{ tracker: 'jira', containerId: 'APP' }], requestedBy: { id: 'ada', displayName: 'Ada' } },
       context,
     );
-    expect(result).toEqual({ seen: 4, indexed: 2, learned: 0, size: 2 });
+    expect(result).toEqual({ seen: 4, indexed: 2, learned: 0, removed: 0, size: 2 });
+    const counts = { targets: 1, seen: 4, indexed: 2, learned: 0, removed: 0 };
     expect(progress).toEqual([
-      { target: 'jira:APP', targetsDone: 0, targets: 1, seen: 4, indexed: 2, learned: 0 },
+      { target: 'jira:APP', targetsDone: 0, ...counts },
+      { target: 'jira:APP', targetsDone: 1, ...counts },
     ]);
     expect(await createLinkIndexStore(redis, context.keyPrefix).get(item('APP-2').ref)).toMatchObject({
       title: 'Dark mode for the settings page',

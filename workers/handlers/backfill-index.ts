@@ -1,45 +1,79 @@
+import type { Container, ItemRef } from '../../src/domain/events.ts';
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
-import { createLinkIndexStore, toIndexedItem } from '../../src/linking/index.ts';
-import { forgetWordsOf, roleOf } from '../capabilities/linking.ts';
+import { createLinkIndexStore, docId, isIn, toIndexedItem } from '../../src/linking/index.ts';
+import { forgetWordsOf, indexItem, roleOf } from '../capabilities/linking.ts';
+import { indexReplica } from '../capabilities/linking-index.ts';
 import { settleListed } from '../capabilities/linking-match.ts';
 import type { JobContext } from '../job-context.ts';
 
 interface Position {
   target: number;
   cursor?: string;
+  /** The target's listing is complete: its sweep is next. */
+  listed?: boolean;
+  /** The target's id and key, as its listed items name it (the target may name it either way). */
+  container?: Pick<Container, 'id' | 'key'>;
   seen: number;
   indexed: number;
   /** Links from support tickets to indexed items whose words the index now keeps. */
   learned: number;
+  /** Indexed items of the targets the listings did not show, gone or out of the backlog now. */
+  removed: number;
 }
 
+type Target = JobDataMap['backfill-index']['targets'][number];
+
 const POSITION_TTL_SECONDS = 7 * 86_400;
+/** Refs asked about per SMISMEMBER in a sweep. */
+const SWEEP_BATCH = 1_000;
 
 /**
  * Reads every item of the targets page by page and indexes the backlog ones (a support card on a backlog
  * board is dropped from the index), and learns the words of support tickets already linked to indexed items.
+ * Once a target is listed, the indexed items of that target that its listing did not show (deleted, or moved,
+ * while webhooks were lost) are read once each and kept or removed as a deletion's webhook would.
  * The position is saved after each page, so a retried job resumes where the last attempt stopped instead of
- * reading a large project again.
+ * reading a large project again; the ids listed so far are kept beside it, so the sweep after a retry knows them.
  */
 export async function backfillIndex({ targets }: JobDataMap['backfill-index'], context: JobContext) {
   const index = createLinkIndexStore(context.redis, context.keyPrefix);
   const positionKey = `${context.keyPrefix}:linkindex:backfill:${context.jobId}`;
+  const seenKey = (target: number) => `${positionKey}:seen:${target}`;
   const saved = await context.redis.get(positionKey);
-  // A position saved by a release that did not learn links has no `learned`.
+  // A position saved by an earlier release has no `learned` or `removed`.
   const position: Position = {
     target: 0,
     seen: 0,
     indexed: 0,
     learned: 0,
+    removed: 0,
     ...(saved ? JSON.parse(saved) : {}),
   };
-  for (; position.target < targets.length; position.target++, position.cursor = undefined) {
-    const { tracker: name, containerId } = targets[position.target]!;
-    const tracker = context.tracker(name);
-    do {
-      const page = await tracker.listItems({ kind: 'container', containerId }, position.cursor);
+  const save = () => context.redis.set(positionKey, JSON.stringify(position), 'EX', POSITION_TTL_SECONDS);
+  const report = ({ tracker, containerId }: Target, targetsDone: number) => {
+    const { seen, indexed, learned, removed } = position;
+    return context.progress?.({
+      target: `${tracker}:${containerId}`,
+      targetsDone,
+      targets: targets.length,
+      seen,
+      indexed,
+      learned,
+      removed,
+    });
+  };
+  while (position.target < targets.length) {
+    const target = targets[position.target]!;
+    const tracker = context.tracker(target.tracker);
+    while (!position.listed) {
+      const page = await tracker.listItems(
+        { kind: 'container', containerId: target.containerId },
+        position.cursor,
+      );
       for (const item of page.items) {
         position.seen += 1;
+        const { id, key } = item.container;
+        if (id === target.containerId || key === target.containerId) position.container ??= { id, key };
         const role = roleOf(item, context);
         if (role === 'backlog') {
           await index.put(toIndexedItem(item));
@@ -51,21 +85,64 @@ export async function backfillIndex({ targets }: JobDataMap['backfill-index'], c
         if (role === 'support') position.learned += (await settleListed(item, context)).teaching;
         else await forgetWordsOf(item.ref, role, context);
       }
+      // The page's ids before the position that skips the page: a retry may list a page twice, never miss one.
+      if (page.items.length > 0) {
+        await context.redis.sadd(seenKey(position.target), ...page.items.map((item) => docId(item.ref)));
+        await context.redis.expire(seenKey(position.target), POSITION_TTL_SECONDS);
+      }
       position.cursor = page.next;
-      await context.redis.set(positionKey, JSON.stringify(position), 'EX', POSITION_TTL_SECONDS);
-      await context.progress?.({
-        target: `${name}:${containerId}`,
-        targetsDone: position.target,
-        targets: targets.length,
-        seen: position.seen,
-        indexed: position.indexed,
-        learned: position.learned,
-      });
-    } while (position.cursor);
+      position.listed = !page.next;
+      await save();
+      await report(target, position.target);
+    }
+    const swept = position.target;
+    await sweep(target, position, seenKey(swept), save, context);
+    Object.assign(position, {
+      target: swept + 1,
+      cursor: undefined,
+      listed: undefined,
+      container: undefined,
+    });
+    await save();
+    await context.redis.del(seenKey(swept));
+    await report(target, position.target);
   }
   await context.redis.del(positionKey);
   const size = await index.size();
-  const { seen, indexed, learned } = position;
-  context.log.info({ seen, indexed, learned, size }, 'Link index backfilled');
-  return { seen, indexed, learned, size };
+  const { seen, indexed, learned, removed } = position;
+  context.log.info({ seen, indexed, learned, removed, size }, 'Link index backfilled');
+  return { seen, indexed, learned, removed, size };
+}
+
+/**
+ * The indexed items of a listed target that the listing did not show: each is read, and removed as a deletion's
+ * webhook would remove it when it is gone or out of the backlog; one moved to a backlog elsewhere stays (with its
+ * new container). The unseen are found in the worker's in-memory replica and the target's seen set, so a sweep of a
+ * large index reads only them from the tracker. A retried sweep finds those it removed gone from the index.
+ */
+async function sweep(
+  target: Target,
+  position: Position,
+  seenKey: string,
+  save: () => Promise<unknown>,
+  context: JobContext,
+) {
+  const replica = indexReplica(context);
+  await replica.sync();
+  const { container } = position;
+  const names = [target.containerId, ...(container ? [container.id, container.key] : [])];
+  const indexed: ItemRef[] = [];
+  for (const item of replica.locations()) if (isIn(item, target.tracker, names)) indexed.push(item.ref);
+  for (let start = 0; start < indexed.length; start += SWEEP_BATCH) {
+    const batch = indexed.slice(start, start + SWEEP_BATCH);
+    const listed = await context.redis.smismember(seenKey, ...batch.map(docId));
+    for (const [i, ref] of batch.entries()) {
+      if (listed[i]) continue;
+      const result = await indexItem(ref, context);
+      context.log.info({ item: ref.key, ...result }, 'Indexed item the backfill did not list');
+      if (result.indexed !== 'removed') continue;
+      position.removed += 1;
+      await save();
+    }
+  }
 }
