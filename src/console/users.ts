@@ -38,6 +38,10 @@ function sameDigest(stored: string, presented: string): boolean {
   const received = Buffer.from(presented, 'hex');
   return expected.length === received.length && timingSafeEqual(expected, received);
 }
+/** Whether a session was signed in with the person's current token (constant time, as every token check). */
+export function signedInWithCurrentToken(user: ConsoleUser, sessionTokenId = ''): boolean {
+  return sameDigest(user.tokenId, sessionTokenId);
+}
 const newToken = () => `rfc_${randomBytes(32).toString('base64url')}`;
 
 interface StoredUser extends Omit<ConsoleUser, 'tokenId'> {

@@ -7,7 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
-import type { ConsoleUser, UserStore } from '../../console/users.ts';
+import { type ConsoleUser, signedInWithCurrentToken, type UserStore } from '../../console/users.ts';
 import {
   type ConsoleActions,
   type ConsolePerson,
@@ -215,7 +215,7 @@ export function registerConsole(
           unsigned?.valid && unsigned.value ? await deps.sessions.get(unsigned.value) : undefined;
         const user = session ? await deps.users.get(session.name) : undefined;
         // A person removed, or given a new token (a lost or leaked one), is signed out everywhere.
-        if (user && user.tokenId === session?.tokenId) {
+        if (user && signedInWithCurrentToken(user, session?.tokenId)) {
           signedIn.set(request, user);
           return;
         }
