@@ -221,6 +221,8 @@ describe('in the background of an API process', () => {
       // Written by a process of the older release still running, after the first pass (ms) and before the second.
       const late = await writeLegacyRecords(redis, prefix, 'jira.late', 'hash-late');
       await waitFor(() => copied(prefix, late.deliveryKey, 'hash-late'), 10_000);
+      // A pass says how many it copied once it has copied them all: its records may show before its log line.
+      await waitFor(() => lines.length >= 2, 5_000);
     } finally {
       carrying.stop();
     }
