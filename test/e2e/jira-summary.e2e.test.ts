@@ -426,4 +426,37 @@ describe('sprint summaries on Jira', () => {
     );
     expect(text(summary!)).not.toContain('point');
   });
+  it('takes its own summary issue for none of the backlog: a person’s edit scores it not, and /similar does not offer it', async () => {
+    const [summary] = summaries('App Sprint 1 summary');
+    const bot = stack.jira.botCredentials.accountId;
+    const botComments = (key: string) =>
+      stack.jira.state.comments.filter((c) => c.issueId === issue(key).id && c.authorId === bot);
+    // The same edit on the summary and on a backlog story: the story's scorecard shows the edit's jobs ran.
+    const story = act().createIssue({ as: 'ada', project: 'APP', summary: 'Print the sprint report' });
+    for (const key of [summary!.key, story.key])
+      act().editIssue({
+        as: 'ada',
+        issue: key,
+        description: 'Export to CSV, saved filters and sharing a filter, as the sprint summary lists them.',
+        fields: { 'Story Points': 3 },
+      });
+    await waitFor(() =>
+      botComments(story.key).find((c) => JSON.stringify(c.body).includes('Priority score: ')),
+    );
+    const ticket = act().createIssue({
+      as: 'cora',
+      project: 'SUP',
+      summary: 'App sprint summary: export to CSV, saved filters, share a filter',
+    });
+    act().comment({ as: 'ada', issue: ticket.key, body: '/similar' });
+    const reply = await waitFor(() =>
+      botComments(ticket.key).find((c) => JSON.stringify(c.body).includes('Reply to Ada Lovelace')),
+    );
+
+    expect(JSON.stringify(reply.body)).toContain('/link APP-');
+    expect(JSON.stringify(reply.body)).not.toContain(summary!.key);
+    expect(
+      botComments(summary!.key).filter((c) => JSON.stringify(c.body).includes('Priority score: ')),
+    ).toEqual([]);
+  });
 });

@@ -8,7 +8,8 @@ import type { LinkingRules } from '../../src/domain/linking/index.ts';
 import { isRetryable, TrackerError } from '../../src/errors.ts';
 import { docId, type ItemSummary, toIndexedItem, toIndexedLink } from '../../src/linking/index.ts';
 import type { LinkRecord } from '../../src/linking/link-records.ts';
-import { classifyContainer, type ItemRole } from '../../src/rules/scope-rules.ts';
+import { itemRole } from '../../src/rules/item-role.ts';
+import type { ItemRole } from '../../src/rules/scope-rules.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { indexReplica, linkingState } from './linking-index.ts';
@@ -19,7 +20,7 @@ import { applyScore, isBacklog, readItem } from './scoring.ts';
 export const LINK_COMMENT = 'link';
 
 export function roleOf(item: TrackerItem, context: JobContext): ItemRole {
-  return classifyContainer(item.ref.tracker, item.container, context.rules().scope);
+  return itemRole(item, context.rules());
 }
 
 export function summaryOfItem(item: TrackerItem): ItemSummary {

@@ -13,6 +13,7 @@ import {
 } from '../../src/domain/scoring/index.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { createItemLock } from '../../src/queue/item-lock.ts';
+import { itemRole } from '../../src/rules/item-role.ts';
 import { classifyContainer } from '../../src/rules/scope-rules.ts';
 import type { CommentOutcome, FieldWriteOutcome, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
@@ -29,7 +30,7 @@ const stateKey = (context: JobContext, kind: string, ref: ItemRef) =>
 export type TicketCache = Map<string, Promise<TrackerItem | undefined>>;
 
 export function isBacklog(item: TrackerItem, context: JobContext): boolean {
-  return classifyContainer(item.ref.tracker, item.container, context.rules().scope) === 'backlog';
+  return itemRole(item, context.rules()) === 'backlog';
 }
 
 /** An item that was deleted, or lives on a tracker this service is not configured for, is simply absent. */

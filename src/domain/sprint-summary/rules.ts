@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import type { TrackerName } from '../events.ts';
 import { LabelName } from '../label-name.ts';
 import { withDefaults } from '../scoring/with-defaults.ts';
 
@@ -90,4 +91,14 @@ export function jiraBoardOfProject(rules: SummaryRules, projectKey: string): str
 
 export function trelloBoardSummary(rules: SummaryRules, boardId: string): TrelloBoardSummary {
   return rules.trello.boards[boardId] ?? withDefaults(TrelloBoardSummarySchema, {});
+}
+
+/** The labels summary items carry on a tracker, lower-cased: every board's, and the default of boards not listed. */
+export function summaryLabels(rules: SummaryRules, tracker: TrackerName): Set<string> {
+  const boards: { label: string }[] = Object.values(rules[tracker].boards);
+  const unlisted =
+    tracker === 'jira'
+      ? withDefaults(JiraBoardSummarySchema, {})
+      : withDefaults(TrelloBoardSummarySchema, {});
+  return new Set([unlisted, ...boards].map((board) => board.label.toLowerCase()));
 }

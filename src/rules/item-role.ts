@@ -1,0 +1,15 @@
+import { summaryLabels } from '../domain/sprint-summary/rules.ts';
+import type { TrackerItem } from '../trackers/tracker.ts';
+import type { Rules } from './rules-schema.ts';
+import { classifyContainer, type ItemRole } from './scope-rules.ts';
+
+/**
+ * What an item is: where it lives decides, except for the service's own sprint summaries. They live beside the
+ * backlog (a summary issue in the board's project, a card in a list of the board) and list dozens of titles, so
+ * taken for backlog items they would be scored, and suggested to every support ticket that shares a word.
+ */
+export function itemRole(item: Pick<TrackerItem, 'ref' | 'container' | 'labels'>, rules: Rules): ItemRole {
+  const own = summaryLabels(rules.summaries, item.ref.tracker);
+  if (item.labels.some((label) => own.has(label.toLowerCase()))) return 'ignored';
+  return classifyContainer(item.ref.tracker, item.container, rules.scope);
+}
