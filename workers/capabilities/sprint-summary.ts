@@ -109,12 +109,13 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
     loadSnapshot(context, sprintId),
   ]);
   const atClose = new Set(items.map((item) => item.ref.id));
+  // Without a snapshot nothing names what left the sprint: those figures are unknown, not zero.
   const removed = snapshot
     ? await removedItems(
         tracker,
         snapshot.items.filter((entry) => !atClose.has(entry.ref.id)).map((entry) => entry.ref),
       )
-    : [];
+    : undefined;
   const history: Record<string, SprintFieldChange[]> | undefined = snapshot
     ? undefined
     : await readAll(items, (item) => reader.getSprintHistory(item.ref));
@@ -124,7 +125,7 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
     ...(snapshot ? { snapshot } : {}),
     items,
     ...(history ? { history } : {}),
-    removed,
+    ...(removed && { removed }),
     linkedTicketsResolved: await resolvedTickets(
       items.filter((item) => completedIn(sprint, item)),
       context,

@@ -66,7 +66,8 @@ function figureRows(stats: SprintStats): string[][] {
     ]);
   rows.push(['Carried over', listCount(stats.carriedOver)]);
   rows.push([stats.committed ? 'Added after start' : 'Created in window', listCount(stats.added)]);
-  if (stats.removed) rows.push(['Removed after start', listCount(stats.removed)]);
+  if (stats.committed)
+    rows.push(['Removed after start', stats.removed ? listCount(stats.removed) : 'unknown']);
   if (stats.committed) {
     rows.push(['Re-estimated', stats.reEstimated ? plural(stats.reEstimated.length, 'item') : 'unknown']);
   }

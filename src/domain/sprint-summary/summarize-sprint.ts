@@ -13,7 +13,10 @@ export interface SprintSummaryInput {
   items: readonly TrackerItem[];
   /** Sprint-field changes by item id (ref.id), oldest first. */
   history?: Readonly<Record<string, readonly SprintFieldChange[]>>;
-  /** Items committed at start that are no longer in the sprint, fetched by the caller. */
+  /**
+   * Items committed at start that are no longer in the sprint, fetched by the caller. Without a snapshot and
+   * without them, what left the sprint is unknown: Jira lists a sprint's issues as they are now.
+   */
   removed?: readonly TrackerItem[];
   /** Support tickets linked to each item (by ref.id) that are resolved. */
   linkedTicketsResolved: Readonly<Record<string, readonly Evidence[]>>;
@@ -129,12 +132,14 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
     done: { items: done, approximate: false },
     carriedOver: { items: atClose.filter((item) => !doneIds.has(item.ref.id)), approximate: false },
     added: { items: atClose.filter((item) => !committedIds.has(item.ref.id)), approximate },
-    removed: {
-      items: scope.committed
-        .filter((item) => !atCloseIds.has(item.ref.id))
-        .map((item) => removedDetails.get(item.ref.id) ?? item),
-      approximate,
-    },
+    ...((input.snapshot || input.removed) && {
+      removed: {
+        items: scope.committed
+          .filter((item) => !atCloseIds.has(item.ref.id))
+          .map((item) => removedDetails.get(item.ref.id) ?? item),
+        approximate,
+      },
+    }),
     ...(scope.startEstimates ? { reEstimated: reEstimates(scope.startEstimates, atClose) } : {}),
     bugsFixed: {
       items: doneItems.filter((item) => isBug(item, input.bugTypes ?? ['Bug'])).map(view),

@@ -48,6 +48,7 @@ export interface SprintStats {
   done: ItemList;
   carriedOver: ItemList;
   added: ItemList;
+  /** Absent for Trello windows, and when unknown (no snapshot, none named by the caller). */
   removed?: ItemList;
   /** Absent when estimates at start are unknown (no snapshot). */
   reEstimated?: ReEstimate[];
