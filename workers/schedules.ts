@@ -49,7 +49,7 @@ export async function registerSchedules(
       try {
         await queue.upsertJobScheduler(
           schedule.schedulerId,
-          { pattern: schedule.cron, tz: 'UTC' },
+          { pattern: schedule.cron, tz: rules.summaries.timeZone },
           { name: job.name, data: job.data, opts: templateOptions(config) },
         );
         wanted.push(schedule);

@@ -62,6 +62,19 @@ describe('loadRulesFile', () => {
     expect(result).toEqual({ ok: false, problems: ['/acceptance/label must be one word, without spaces'] });
   });
 
+  it('refuses a time zone the service does not know, saying what it wants', async () => {
+    const path = file('zone.yaml', 'summaries:\n  timeZone: Europe/Berln\n');
+
+    const result = await loadRulesFile(path);
+
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        '/summaries/timeZone is not a time zone the service knows: Europe/Berln (an IANA name, such as Europe/Berlin or UTC)',
+      ],
+    });
+  });
+
   it.each([
     ['missing.json', 'cannot read'],
     ['broken.yaml', 'is not valid yaml'],

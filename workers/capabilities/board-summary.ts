@@ -1,5 +1,6 @@
 import type { Doc } from '../../src/domain/doc.ts';
 import {
+  dateIn,
   renderSprintSummary,
   type SprintStats,
   summarizeBoardWindow,
@@ -75,10 +76,11 @@ export async function summarizeTrelloWindow(
   const activity = activityOf(tracker);
   const rules = boardRules(context, { id: boardId });
   const start = new Date(end.getTime() - rules.windowDays * DAY_MS);
+  const { timeZone } = context.rules().summaries;
   const window = {
     start: start.toISOString(),
     end: end.toISOString(),
-    name: `Sprint ${start.toISOString().slice(0, 10)} – ${end.toISOString().slice(0, 10)}`,
+    name: `Sprint ${dateIn(timeZone, start.toISOString())} – ${dateIn(timeZone, end.toISOString())}`,
   };
   const summaryList = rules.target.kind === 'list' ? rules.target.listName.trim().toLowerCase() : undefined;
   // The summary cards of earlier windows are the service's own, not work the team added.
@@ -110,7 +112,11 @@ export async function summarizeTrelloWindow(
     linkedTicketsResolved: await resolvedTickets(delivered, context),
     scores: priorityScores(delivered, context),
   });
-  return { window, stats, body: renderSprintSummary(stats, { title: summaryTitle(window.name) }) };
+  return {
+    window,
+    stats,
+    body: renderSprintSummary(stats, { title: summaryTitle(window.name), timeZone }),
+  };
 }
 
 async function destinationOf(
@@ -140,7 +146,7 @@ export async function postTrelloSummary(
   const summary = await summarizeTrelloWindow(boardId, end, context);
   const published = await publishSummary(context, {
     tracker: 'trello',
-    summaryKey: `trello-${boardId}-${summary.window.end.slice(0, 10)}`,
+    summaryKey: `trello-${boardId}-${dateIn(context.rules().summaries.timeZone, summary.window.end)}`,
     title: summaryTitle(summary.window.name),
     body: summary.body,
     destination: await destinationOf(boardId, boardRules(context, { id: boardId }), context),

@@ -139,7 +139,10 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
   return {
     sprint,
     stats,
-    body: renderSprintSummary(stats, { title: summaryTitle(sprint.name) }),
+    body: renderSprintSummary(stats, {
+      title: summaryTitle(sprint.name),
+      timeZone: context.rules().summaries.timeZone,
+    }),
     ...(projectKey ? { projectKey } : {}),
   };
 }

@@ -38,6 +38,7 @@ async function jira(post: boolean, context: CommandContext): Promise<Block[]> {
   const [, ...blocks] = renderSprintSummary(stats, {
     title: summaryTitle(sprint.name),
     shows: (item) => visible.has(item.ref.id),
+    timeZone: context.rules().summaries.timeZone,
   }).blocks;
   return [
     paragraph(

@@ -3,6 +3,7 @@ export { planSummaries, type SummaryRequest, type SummaryTrigger, summaryJob } f
 export { type SprintFieldChange, wasInSprintAt } from './reconstruct.ts';
 export { listedItems, renderSprintSummary, summaryTitle } from './render.ts';
 export {
+  dateIn,
   type JiraBoardSummary,
   jiraBoardOfProject,
   jiraBoardSummary,

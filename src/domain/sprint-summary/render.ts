@@ -16,6 +16,7 @@ import {
 import type { ItemRef } from '../events.ts';
 import { plural } from '../scoring/format.ts';
 import type { Evidence } from '../scoring/types.ts';
+import { dateIn } from './rules.ts';
 import type { Figure, ItemList, ReEstimate, SprintStats, SummaryItem } from './types.ts';
 
 export function summaryTitle(sprintName: string): string {
@@ -163,21 +164,24 @@ function sections(all: SprintStats, shows: Shows): Block[] {
   ];
 }
 
-function period(stats: SprintStats): Block[] {
-  const dates = [stats.start, stats.end].map((date) => date?.slice(0, 10) ?? '?').join(' – ');
+function period(stats: SprintStats, timeZone: string): Block[] {
+  const dates = [stats.start, stats.end].map((date) => (date ? dateIn(timeZone, date) : '?')).join(' – ');
   const goal = stats.goal ? [paragraph('Goal: ', stats.goal)] : [];
   return [paragraph(stats.start || stats.end ? dates : 'Dates unknown'), ...goal];
 }
 
 /**
  * The sprint summary as a Doc; approximate figures carry "≈" and the notes say why. `shows` keeps the lines of
- * items a reader may not see out of the lists (default: every item).
+ * items a reader may not see out of the lists (default: every item); dates are the team's (`timeZone`, UTC).
  */
-export function renderSprintSummary(stats: SprintStats, options: { title: string; shows?: Shows }): Doc {
+export function renderSprintSummary(
+  stats: SprintStats,
+  options: { title: string; shows?: Shows; timeZone?: string },
+): Doc {
   const notes = stats.notes.map((note) => paragraph(italic(`${APPROX}${note}`)));
   return doc(
     heading(2, options.title),
-    ...period(stats),
+    ...period(stats, options.timeZone ?? 'UTC'),
     table(['Figure', 'Value'], figureRows(stats)),
     ...notes,
     ...sections(stats, options.shows ?? (() => true)),

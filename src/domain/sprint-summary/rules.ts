@@ -46,7 +46,7 @@ const TrelloTargetSchema = Type.Union(
 /** Trello has no sprints: a "sprint" is a fixed-length window that ends when the cron fires. */
 export const TrelloBoardSummarySchema = Type.Object(
   {
-    /** Five-field cron in UTC; without it the summary is only posted on request. */
+    /** Five-field cron in the summaries' `timeZone`; without it the summary is only posted on request. */
     cron: Type.Optional(Type.String({ minLength: 1 })),
     windowDays: Type.Integer({ minimum: 1, default: 14 }),
     doneLists: Type.Array(Type.String(), { default: ['Done'] }),
@@ -59,8 +59,37 @@ export const TrelloBoardSummarySchema = Type.Object(
 );
 export type TrelloBoardSummary = Static<typeof TrelloBoardSummarySchema>;
 
+/** Whether the runtime knows the IANA time zone (`Europe/Berlin`, `UTC`). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar date of an instant in a time zone, as `yyyy-mm-dd`. */
+export function dateIn(timeZone: string, iso: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(iso));
+}
+
 /** Sprint-summary rules, per board id; a board not listed gets every default. */
 export const SummaryRulesSchema = Type.Object({
+  /**
+   * The team's time zone: the dates a summary shows and the Trello crons are read in it, so a team far from UTC
+   * does not see its sprint start the day before.
+   */
+  timeZone: Type.Refine(
+    Type.String({ default: 'UTC' }),
+    isTimeZone,
+    (name) => `is not a time zone the service knows: ${name} (an IANA name, such as Europe/Berlin or UTC)`,
+  ),
   jira: Type.Object(
     { boards: Type.Record(Type.String(), JiraBoardSummarySchema, { default: {} }) },
     { default: {} },

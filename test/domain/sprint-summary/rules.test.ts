@@ -64,8 +64,9 @@ describe('SummaryRulesSchema', () => {
 
 describe('rules file defaults and checks', () => {
   it('an empty or missing section lists no boards', () => {
-    expect(resolveSummaryRules()).toEqual({ jira: { boards: {} }, trello: { boards: {} } });
-    expect(resolveSummaryRules({ jira: {} })).toEqual({ jira: { boards: {} }, trello: { boards: {} } });
+    const empty = { timeZone: 'UTC', jira: { boards: {} }, trello: { boards: {} } };
+    expect(resolveSummaryRules()).toEqual(empty);
+    expect(resolveSummaryRules({ jira: {} })).toEqual(empty);
   });
 
   it('an unlisted Trello board posts a card per 14-day window in "Sprint summaries"', () => {

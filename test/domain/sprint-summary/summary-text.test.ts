@@ -186,6 +186,17 @@ describe('the sprint summary a team reads', () => {
     expect(text.split('\n').slice(1, 3)).toEqual([dates, 'Figure | Value']);
   });
 
+  it.each([
+    ['Australia/Sydney', '2025-03-04 – 2025-03-15'],
+    ['America/Los_Angeles', '2025-03-03 – 2025-03-14'],
+  ])('dates a sprint in the team’s time zone (%s)', (timeZone, dates) => {
+    // Started Tuesday 9:00 in Sydney (Monday 22:00 UTC), closed Friday 17:00 in Los Angeles (Saturday 0:00 UTC).
+    const patch = { startDate: '2025-03-03T22:00:00.000Z', completeDate: '2025-03-15T00:00:00.000Z' };
+    const stats = summarizeSprint({ ...common, snapshot, sprint: { ...sprint, ...patch, goal: undefined } });
+    const text = docToPlainText(renderSprintSummary(stats, { title: 'Sprint summary', timeZone }));
+    expect(text.split('\n')[1]).toBe(dates);
+  });
+
   it('without a start date every item seen counts as committed, and the note says so', () => {
     const text = textOf({ ...common, history, sprint: { ...sprint, startDate: undefined } });
     expect(text).toContain('Committed | ≈ 7 items, 19 points');
