@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import type { AdfDoc, AdfNode } from '../../src/trackers/jira/adf-types.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
@@ -97,5 +98,65 @@ describe('acceptance criteria on Jira', () => {
       return body.includes('Acceptance criteria') ? body : undefined;
     });
     expect(description).toContain('As a shopper, I want a wishlist, so that I can buy later.');
+  });
+});
+
+describe('acceptance criteria written as Jira action items', () => {
+  const t = (text: string, marks?: { type: string }[]) => ({ type: 'text', text, ...(marks && { marks }) });
+  const item = (localId: string, ...content: AdfNode[]) => ({
+    type: 'taskItem',
+    attrs: { localId, state: 'TODO' },
+    content,
+  });
+  /** What Jira's editor stores for "[] " action items: one inline run per mark, mention or emoji. */
+  const actionItems: AdfDoc = {
+    type: 'doc',
+    version: 1,
+    content: [
+      {
+        type: 'paragraph',
+        content: [t('As a shopper, I want to save my card, so that I can pay in one click.')],
+      },
+      { type: 'heading', attrs: { level: 2 }, content: [t('Acceptance criteria')] },
+      {
+        type: 'taskList',
+        attrs: { localId: 'list-1' },
+        content: [
+          item(
+            'i-1',
+            t('Given a saved card, '),
+            t('when', [{ type: 'strong' }]),
+            t(' I pay, then no card form is shown'),
+          ),
+          item(
+            'i-2',
+            t('Given no saved card, when I pay, then '),
+            { type: 'mention', attrs: { id: 'ada', text: '@Ada Lovelace' } },
+            t(' sees the form offer to save the card'),
+          ),
+        ],
+      },
+    ],
+  };
+
+  it('reads each action item as one criterion, whatever marks or mentions it holds', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Saved cards',
+      issuetype: 'Story',
+      description: 'As a shopper, I want to save my card, so that I can pay in one click.',
+    });
+    await waitFor(() => text(botComments(created.key)[0]?.body).includes('missing-acceptance-criteria'));
+
+    stack.jira.act.editIssue({ as: 'ada', issue: created.key, description: actionItems });
+
+    const body = await waitFor(() => {
+      const current = text(botComments(created.key)[0]?.body);
+      return current.includes('missing-acceptance-criteria') ? undefined : current;
+    });
+    expect(body).toContain('Acceptance check passed');
+    expect(body).not.toContain('incomplete-gwt');
+    await waitFor(() => !issue(created.key).labels.includes('needs-acceptance-criteria'));
   });
 });
