@@ -78,6 +78,9 @@ function blockLines(node: AdfNode, indent: string, options: AdfTextOptions): str
   switch (node.type) {
     case 'paragraph':
     case 'heading':
+    // Action items and decisions hold their inline runs directly, not in a paragraph: one item is one line.
+    case 'taskItem':
+    case 'decisionItem':
       return inlineText(node.content, options).split('\n');
     case 'bulletList':
     case 'orderedList':

@@ -22,6 +22,28 @@ describe('adfToPlainText', () => {
     ['mention', d(p({ type: 'mention', attrs: { id: 'abc', text: '@Dana' } }, t(' hi'))), '@Dana hi'],
     ['inline card', d(p({ type: 'inlineCard', attrs: { url: 'https://x.test/1' } })), 'https://x.test/1'],
     ['panel content', d({ type: 'panel', attrs: { panelType: 'info' }, content: [p(t('note'))] }), 'note'],
+    [
+      'action items, one line each whatever runs they hold',
+      d({
+        type: 'taskList',
+        content: [
+          {
+            type: 'taskItem',
+            content: [t('Given a '), { ...t('cart'), marks: [{ type: 'strong' }] }, t(', then')],
+          },
+          {
+            type: 'taskItem',
+            content: [{ type: 'emoji', attrs: { shortName: ':tada:', text: '🎉' } }, t(' done')],
+          },
+        ],
+      }),
+      'Given a cart, then\n🎉 done',
+    ],
+    [
+      'decisions',
+      d({ type: 'decisionList', content: [{ type: 'decisionItem', content: [t('Use '), t('Stripe')] }] }),
+      'Use Stripe',
+    ],
     ['code block', d({ type: 'codeBlock', content: [t('a\nb')] }), 'a\nb'],
     ['rule', d({ type: 'rule' }), '---'],
     ['empty doc', d(), ''],
