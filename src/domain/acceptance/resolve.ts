@@ -25,7 +25,13 @@ export function resolveTemplate(rules: AcceptanceRules, context: ResolveContext)
     ...rules.templates,
     ...override?.templates,
   };
-  const types = lowerKeys({ ...DEFAULT_TYPE_MAP, ...rules.types, ...override?.types });
+  // Each layer lowered before merging: spread first, `Task` of the file and `task` of an override would both
+  // survive and the later key in insertion order, not the override, would win.
+  const types = {
+    ...lowerKeys(DEFAULT_TYPE_MAP),
+    ...lowerKeys(rules.types),
+    ...lowerKeys(override?.types ?? {}),
+  };
   const name =
     context.type === undefined
       ? (override?.untypedTemplate ?? rules.untypedTemplate)
