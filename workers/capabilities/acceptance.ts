@@ -40,7 +40,11 @@ export async function setExemption(
 }
 
 function templateFor(item: TrackerItem, context: JobContext): ResolvedTemplate {
-  return resolveTemplate(context.rules().acceptance, { type: item.type, containerKey: item.container.key });
+  return resolveTemplate(context.rules().acceptance, {
+    type: item.type,
+    containerKey: item.container.key,
+    containerId: item.container.id,
+  });
 }
 
 export function verdictFor(

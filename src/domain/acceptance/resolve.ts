@@ -15,10 +15,14 @@ export interface ResolvedTemplate {
 export interface ResolveContext {
   type?: string;
   containerKey?: string;
+  /** An override may name the container by id too (a Trello board's id rather than its shortLink). */
+  containerId?: string;
 }
 
 export function resolveTemplate(rules: AcceptanceRules, context: ResolveContext): ResolvedTemplate {
-  const override = rules.overrides.find((o) => o.containerKey === context.containerKey);
+  const override = rules.overrides.find(
+    (o) => o.containerKey === context.containerKey || o.containerKey === context.containerId,
+  );
   // Merged by name over the shipped defaults: adding a Task template must not take away the story and bug ones.
   const templates: AcceptanceRules['templates'] = {
     ...DEFAULT_TEMPLATES,
