@@ -160,3 +160,41 @@ describe('acceptance criteria written as Jira action items', () => {
     await waitFor(() => !issue(created.key).labels.includes('needs-acceptance-criteria'));
   });
 });
+
+describe('acceptance criteria written as Gherkin scenarios without a heading', () => {
+  it('counts "Scenario 1: ..." with its Given/When/Then as the criteria', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Guest checkout',
+      issuetype: 'Story',
+      description: 'As a shopper, I want to pay as a guest, so that I need no account.',
+    });
+    await waitFor(() => text(botComments(created.key)[0]?.body).includes('missing-acceptance-criteria'));
+
+    stack.jira.act.editIssue({
+      as: 'ada',
+      issue: created.key,
+      description: [
+        'As a shopper, I want to pay as a guest, so that I need no account.',
+        '',
+        'Scenario 1: paying as a guest',
+        'Given a cart and no account',
+        'When I pay as a guest',
+        'Then I get the receipt by email',
+        '',
+        'Scenario 2: a returning guest',
+        'Given a guest who paid before',
+        'When I pay again with the same email',
+        'Then I am offered to create an account',
+      ].join('\n'),
+    });
+
+    const body = await waitFor(() => {
+      const current = text(botComments(created.key)[0]?.body);
+      return current.includes('missing-acceptance-criteria') ? undefined : current;
+    });
+    expect(body).toContain('Acceptance check passed');
+    await waitFor(() => !issue(created.key).labels.includes('needs-acceptance-criteria'));
+  });
+});
