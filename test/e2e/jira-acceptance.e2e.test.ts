@@ -198,3 +198,55 @@ describe('acceptance criteria written as Gherkin scenarios without a heading', (
     await waitFor(() => !issue(created.key).labels.includes('needs-acceptance-criteria'));
   });
 });
+
+describe('acceptance criteria inside a Jira expand block', () => {
+  it('reads the expand title as the section heading', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Gift cards',
+      issuetype: 'Story',
+      description: 'As a shopper, I want to pay with a gift card, so that I can use a present.',
+    });
+    await waitFor(() => text(botComments(created.key)[0]?.body).includes('missing-acceptance-criteria'));
+
+    const paragraph = (value: string): AdfNode => ({
+      type: 'paragraph',
+      content: [{ type: 'text', text: value }],
+    });
+    stack.jira.act.editIssue({
+      as: 'ada',
+      issue: created.key,
+      description: {
+        type: 'doc',
+        version: 1,
+        content: [
+          paragraph('As a shopper, I want to pay with a gift card, so that I can use a present.'),
+          {
+            type: 'expand',
+            attrs: { title: 'Acceptance criteria' },
+            content: [
+              {
+                type: 'bulletList',
+                content: [
+                  {
+                    type: 'listItem',
+                    content: [
+                      paragraph('Given a gift card of 20 EUR, when I pay 15 EUR, then 5 EUR remain on it'),
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+
+    const body = await waitFor(() => {
+      const current = text(botComments(created.key)[0]?.body);
+      return current.includes('missing-acceptance-criteria') ? undefined : current;
+    });
+    expect(body).toContain('Acceptance check passed');
+  });
+});
