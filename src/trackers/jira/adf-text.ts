@@ -101,6 +101,13 @@ function blockLines(node: AdfNode, indent: string, options: AdfTextOptions): str
     }
     case 'rule':
       return ['---'];
+    // An expand's title is its heading ("Acceptance criteria"); it lives in attrs, not in the content.
+    case 'expand':
+    case 'nestedExpand': {
+      const title = attr(node, 'title');
+      const lines = childLines(node, indent, options);
+      return typeof title === 'string' && title.trim() !== '' ? [title, ...lines] : lines;
+    }
     default:
       return Array.isArray(node.content)
         ? childLines(node, indent, options)

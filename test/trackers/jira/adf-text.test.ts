@@ -44,6 +44,12 @@ describe('adfToPlainText', () => {
       d({ type: 'decisionList', content: [{ type: 'decisionItem', content: [t('Use '), t('Stripe')] }] }),
       'Use Stripe',
     ],
+    [
+      'expand with its title as a heading line',
+      d({ type: 'expand', attrs: { title: 'Steps to reproduce' }, content: [p(t('Open the cart'))] }),
+      'Steps to reproduce\nOpen the cart',
+    ],
+    ['expand without a title', d({ type: 'nestedExpand', attrs: { title: '' }, content: [p(t('x'))] }), 'x'],
     ['code block', d({ type: 'codeBlock', content: [t('a\nb')] }), 'a\nb'],
     ['rule', d({ type: 'rule' }), '---'],
     ['empty doc', d(), ''],
