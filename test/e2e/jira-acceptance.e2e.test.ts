@@ -250,3 +250,50 @@ describe('acceptance criteria inside a Jira expand block', () => {
     expect(body).toContain('Acceptance check passed');
   });
 });
+
+describe('Jira headings after the criteria', () => {
+  it('end the criteria section: notes under "Design" or "Out of scope" are not criteria', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Saved addresses',
+      issuetype: 'Story',
+      description: 'As a shopper, I want to save my address, so that checkout is shorter.',
+    });
+    await waitFor(() => text(botComments(created.key)[0]?.body).includes('missing-acceptance-criteria'));
+
+    const paragraph = (value: string): AdfNode => ({
+      type: 'paragraph',
+      content: [{ type: 'text', text: value }],
+    });
+    const heading = (value: string): AdfNode => ({
+      type: 'heading',
+      attrs: { level: 2 },
+      content: [{ type: 'text', text: value }],
+    });
+    stack.jira.act.editIssue({
+      as: 'ada',
+      issue: created.key,
+      description: {
+        type: 'doc',
+        version: 1,
+        content: [
+          paragraph('As a shopper, I want to save my address, so that checkout is shorter.'),
+          heading('Acceptance criteria'),
+          heading('Design'),
+          paragraph('See the Figma file'),
+          heading('Out of scope'),
+          paragraph('Addresses abroad'),
+        ],
+      },
+    });
+
+    const body = await waitFor(() => {
+      const current = text(botComments(created.key)[0]?.body);
+      return current.includes('missing-acceptance-criteria') ? undefined : current;
+    });
+    expect(body).toContain('empty-criteria');
+    expect(body).toContain('Acceptance check failed');
+    expect(issue(created.key).labels).toContain('needs-acceptance-criteria');
+  });
+});
