@@ -34,9 +34,9 @@ const SUBHEADING =
 const SCENARIO_TITLE = /^scenario(?: outline)?(?: \d+)?$/;
 
 /**
- * Splits a description into the template's sections. Headings are recognised in Markdown, Jira wiki markup,
- * bold lines, "Name:" lines and bare lines (ADF headings arrive as their own line); a heading with unknown name
- * only ends the current section when it is explicit markup.
+ * Splits a description into the template's sections. Headings are recognised in Markdown (ADF headings arrive
+ * as `## ` lines), Jira wiki markup, bold lines, "Name:" lines and bare lines; a heading with unknown name only
+ * ends the current section when it is explicit markup.
  */
 export function parseDescription(
   description: string,

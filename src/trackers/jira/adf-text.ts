@@ -3,6 +3,8 @@ import type { AdfNode } from './adf-types.ts';
 /** How comment text is read for commands: code (blocks, inline) and quotes marked, so none runs (parseCommands). */
 export interface AdfTextOptions {
   markCodeAndQuotes?: boolean;
+  /** Headings as Markdown `## ` lines: a heading of any name then ends a section, as it does in Markdown. */
+  markHeadings?: boolean;
 }
 
 /**
@@ -76,8 +78,11 @@ function listLines(node: AdfNode, indent: string, options: AdfTextOptions): stri
 
 function blockLines(node: AdfNode, indent: string, options: AdfTextOptions): string[] {
   switch (node.type) {
+    case 'heading': {
+      const lines = inlineText(node.content, options).split('\n');
+      return options.markHeadings ? lines.map((line) => (line.trim() === '' ? line : `## ${line}`)) : lines;
+    }
     case 'paragraph':
-    case 'heading':
     // Action items and decisions hold their inline runs directly, not in a paragraph: one item is one line.
     case 'taskItem':
     case 'decisionItem':
@@ -117,6 +122,14 @@ function blockLines(node: AdfNode, indent: string, options: AdfTextOptions): str
 
 function childLines(node: AdfNode, indent: string, options: AdfTextOptions): string[] {
   return children(node.content).flatMap((child) => blockLines(child, indent, options));
+}
+
+/**
+ * How an issue description reads: headings marked, so the acceptance check sees where a section ends. Writing a
+ * description back compares against the same text, so both sides use this.
+ */
+export function adfDescriptionText(document: AdfNode | null | undefined): string {
+  return adfToPlainText(document, { markHeadings: true });
 }
 
 /** Plain text of an ADF document with its structure kept as lines (the same lines `docToPlainText` gives). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adfToPlainText } from '../../../src/trackers/jira/adf-text.ts';
+import { adfDescriptionText, adfToPlainText } from '../../../src/trackers/jira/adf-text.ts';
 import type { AdfNode } from '../../../src/trackers/jira/adf-types.ts';
 
 const t = (text: string) => ({ type: 'text', text });
@@ -59,6 +59,15 @@ describe('adfToPlainText', () => {
 
   it('answers empty text for a missing description', () => {
     expect(adfToPlainText(null)).toBe('');
+  });
+
+  it('marks the headings of a description, so any heading ends a section', () => {
+    const heading = (text: string) => ({ type: 'heading', attrs: { level: 1 }, content: [t(text)] });
+
+    expect(adfDescriptionText(d(heading('Acceptance criteria'), p(t('Given x')), heading('Notes')))).toBe(
+      '## Acceptance criteria\nGiven x\n## Notes',
+    );
+    expect(adfDescriptionText(d({ type: 'heading', attrs: { level: 2 } }))).toBe('');
   });
 });
 
