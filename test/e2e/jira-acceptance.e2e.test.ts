@@ -297,3 +297,55 @@ describe('Jira headings after the criteria', () => {
     expect(issue(created.key).labels).toContain('needs-acceptance-criteria');
   });
 });
+
+describe('Jira sub-headings inside the criteria', () => {
+  it('group criteria under a deeper heading without ending the section', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Saved cards, grouped',
+      issuetype: 'Story',
+      description: 'As a shopper, I want to save my card, so that I can pay in one click.',
+    });
+    await waitFor(() => text(botComments(created.key)[0]?.body).includes('missing-acceptance-criteria'));
+
+    const heading = (level: number, value: string): AdfNode => ({
+      type: 'heading',
+      attrs: { level },
+      content: [{ type: 'text', text: value }],
+    });
+    const bullet = (value: string): AdfNode => ({
+      type: 'bulletList',
+      content: [
+        { type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: value }] }] },
+      ],
+    });
+    stack.jira.act.editIssue({
+      as: 'ada',
+      issue: created.key,
+      description: {
+        type: 'doc',
+        version: 1,
+        content: [
+          {
+            type: 'paragraph',
+            content: [
+              { type: 'text', text: 'As a shopper, I want to save my card, so that I can pay in one click.' },
+            ],
+          },
+          heading(2, 'Acceptance criteria'),
+          heading(3, 'Happy path'),
+          bullet('Given a saved card, when I pay, then no card form is shown'),
+          heading(3, 'Errors'),
+          bullet('Given an expired card, when I pay, then I am asked for another card'),
+        ],
+      },
+    });
+
+    const body = await waitFor(() => {
+      const current = text(botComments(created.key)[0]?.body);
+      return current.includes('missing-acceptance-criteria') ? undefined : current;
+    });
+    expect(body).toContain('Acceptance check passed');
+  });
+});
