@@ -35,8 +35,8 @@ const SCENARIO_TITLE = /^scenario(?: outline)?(?: \d+)?$/;
 
 /**
  * Splits a description into the template's sections. Headings are recognised in Markdown (ADF headings arrive
- * as `## ` lines), Jira wiki markup, bold lines, "Name:" lines and bare lines; a heading with unknown name only
- * ends the current section when it is explicit markup.
+ * as Markdown ones), Jira wiki markup, bold lines, "Name:" lines and bare lines; a heading with unknown name only
+ * ends the current section when it is explicit markup and not deeper than the section's own heading.
  */
 export function parseDescription(
   description: string,
@@ -46,6 +46,8 @@ export function parseDescription(
   const found = new Map<string, ParsedSection>();
   const other: Entry[] = [];
   let current: ParsedSection | undefined;
+  /** Level of the heading that opened `current`: a deeper heading only groups its lines ("### Happy path"). */
+  let currentLevel: number | undefined;
   const criteria = sections.find((s) => s.criteria);
   const open = (key: string, line: number): ParsedSection => {
     const section = found.get(key) ?? { key, line, source: 'heading', items: [] };
@@ -59,13 +61,17 @@ export function parseDescription(
       candidate && sections.find((s) => matchesAlias(candidate.label, [s.heading, ...s.aliases]));
     if (candidate && section) {
       current = open(section.key, line);
+      currentLevel = candidate.level;
       if (candidate.rest !== '') current.items.push({ text: candidate.rest, line });
       return;
     }
-    if (candidate?.explicit && !SUBHEADING.test(candidate.label)) current = undefined;
+    const deeper =
+      candidate?.level !== undefined && currentLevel !== undefined && candidate.level > currentLevel;
+    if (candidate?.explicit && !deeper && !SUBHEADING.test(candidate.label)) current = undefined;
     if (!current && criteria && candidate && SCENARIO_TITLE.test(normalize(candidate.label))) {
       // The title line itself goes in as an item: criteria reading skips titles, and a title alone is empty.
       current = open(criteria.key, line);
+      currentLevel = candidate.level;
     }
     const text = raw.trim();
     if (text === '') return;

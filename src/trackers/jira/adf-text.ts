@@ -3,7 +3,7 @@ import type { AdfNode } from './adf-types.ts';
 /** How comment text is read for commands: code (blocks, inline) and quotes marked, so none runs (parseCommands). */
 export interface AdfTextOptions {
   markCodeAndQuotes?: boolean;
-  /** Headings as Markdown `## ` lines: a heading of any name then ends a section, as it does in Markdown. */
+  /** Headings as Markdown `#` lines: a heading then ends a section, or groups its lines, as in Markdown. */
   markHeadings?: boolean;
 }
 
@@ -80,7 +80,11 @@ function blockLines(node: AdfNode, indent: string, options: AdfTextOptions): str
   switch (node.type) {
     case 'heading': {
       const lines = inlineText(node.content, options).split('\n');
-      return options.markHeadings ? lines.map((line) => (line.trim() === '' ? line : `## ${line}`)) : lines;
+      if (!options.markHeadings) return lines;
+      // One `#` more than the level: a lone `#` is a numbered line in Jira wiki markup, not a heading.
+      const level = attr(node, 'level');
+      const marks = '#'.repeat(Math.min(6, (typeof level === 'number' ? level : 1) + 1));
+      return lines.map((line) => (line.trim() === '' ? line : `${marks} ${line}`));
     }
     case 'paragraph':
     // Action items and decisions hold their inline runs directly, not in a paragraph: one item is one line.

@@ -61,11 +61,14 @@ describe('adfToPlainText', () => {
     expect(adfToPlainText(null)).toBe('');
   });
 
-  it('marks the headings of a description, so any heading ends a section', () => {
+  it('marks the headings of a description with their level, one # deeper than Markdown', () => {
     const heading = (text: string) => ({ type: 'heading', attrs: { level: 1 }, content: [t(text)] });
 
     expect(adfDescriptionText(d(heading('Acceptance criteria'), p(t('Given x')), heading('Notes')))).toBe(
       '## Acceptance criteria\nGiven x\n## Notes',
+    );
+    expect(adfDescriptionText(d({ type: 'heading', attrs: { level: 3 }, content: [t('Happy path')] }))).toBe(
+      '#### Happy path',
     );
     expect(adfDescriptionText(d({ type: 'heading', attrs: { level: 2 } }))).toBe('');
   });
