@@ -53,8 +53,12 @@ export function resolveTemplate(rules: AcceptanceRules, context: ResolveContext)
 
 /** Whether moving an item into `statusOrList` must be refused (or reverted) because it does not pass. */
 export function gateBlocks(template: ResolvedTemplate, ok: boolean, statusOrList: string): boolean {
-  const target = statusOrList.trim().toLowerCase();
-  return !ok && template.gate.some((status) => status.trim().toLowerCase() === target);
+  return !ok && template.gate.some((status) => sameStatus(status, statusOrList));
+}
+
+/** Status and list names as people type them in rules: case and surrounding blanks do not count. */
+export function sameStatus(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 function lowerKeys(record: Record<string, string>): Record<string, string> {
