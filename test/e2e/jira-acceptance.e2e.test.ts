@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import type { AdfDoc, AdfNode } from '../../src/trackers/jira/adf-types.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
@@ -97,5 +98,254 @@ describe('acceptance criteria on Jira', () => {
       return body.includes('Acceptance criteria') ? body : undefined;
     });
     expect(description).toContain('As a shopper, I want a wishlist, so that I can buy later.');
+  });
+});
+
+describe('acceptance criteria written as Jira action items', () => {
+  const t = (text: string, marks?: { type: string }[]) => ({ type: 'text', text, ...(marks && { marks }) });
+  const item = (localId: string, ...content: AdfNode[]) => ({
+    type: 'taskItem',
+    attrs: { localId, state: 'TODO' },
+    content,
+  });
+  /** What Jira's editor stores for "[] " action items: one inline run per mark, mention or emoji. */
+  const actionItems: AdfDoc = {
+    type: 'doc',
+    version: 1,
+    content: [
+      {
+        type: 'paragraph',
+        content: [t('As a shopper, I want to save my card, so that I can pay in one click.')],
+      },
+      { type: 'heading', attrs: { level: 2 }, content: [t('Acceptance criteria')] },
+      {
+        type: 'taskList',
+        attrs: { localId: 'list-1' },
+        content: [
+          item(
+            'i-1',
+            t('Given a saved card, '),
+            t('when', [{ type: 'strong' }]),
+            t(' I pay, then no card form is shown'),
+          ),
+          item(
+            'i-2',
+            t('Given no saved card, when I pay, then '),
+            { type: 'mention', attrs: { id: 'ada', text: '@Ada Lovelace' } },
+            t(' sees the form offer to save the card'),
+          ),
+        ],
+      },
+    ],
+  };
+
+  it('reads each action item as one criterion, whatever marks or mentions it holds', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Saved cards',
+      issuetype: 'Story',
+      description: 'As a shopper, I want to save my card, so that I can pay in one click.',
+    });
+    await waitFor(() => text(botComments(created.key)[0]?.body).includes('missing-acceptance-criteria'));
+
+    stack.jira.act.editIssue({ as: 'ada', issue: created.key, description: actionItems });
+
+    const body = await waitFor(() => {
+      const current = text(botComments(created.key)[0]?.body);
+      return current.includes('missing-acceptance-criteria') ? undefined : current;
+    });
+    expect(body).toContain('Acceptance check passed');
+    expect(body).not.toContain('incomplete-gwt');
+    await waitFor(() => !issue(created.key).labels.includes('needs-acceptance-criteria'));
+  });
+});
+
+describe('acceptance criteria written as Gherkin scenarios without a heading', () => {
+  it('counts "Scenario 1: ..." with its Given/When/Then as the criteria', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Guest checkout',
+      issuetype: 'Story',
+      description: 'As a shopper, I want to pay as a guest, so that I need no account.',
+    });
+    await waitFor(() => text(botComments(created.key)[0]?.body).includes('missing-acceptance-criteria'));
+
+    stack.jira.act.editIssue({
+      as: 'ada',
+      issue: created.key,
+      description: [
+        'As a shopper, I want to pay as a guest, so that I need no account.',
+        '',
+        'Scenario 1: paying as a guest',
+        'Given a cart and no account',
+        'When I pay as a guest',
+        'Then I get the receipt by email',
+        '',
+        'Scenario 2: a returning guest',
+        'Given a guest who paid before',
+        'When I pay again with the same email',
+        'Then I am offered to create an account',
+      ].join('\n'),
+    });
+
+    const body = await waitFor(() => {
+      const current = text(botComments(created.key)[0]?.body);
+      return current.includes('missing-acceptance-criteria') ? undefined : current;
+    });
+    expect(body).toContain('Acceptance check passed');
+    await waitFor(() => !issue(created.key).labels.includes('needs-acceptance-criteria'));
+  });
+});
+
+describe('acceptance criteria inside a Jira expand block', () => {
+  it('reads the expand title as the section heading', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Gift cards',
+      issuetype: 'Story',
+      description: 'As a shopper, I want to pay with a gift card, so that I can use a present.',
+    });
+    await waitFor(() => text(botComments(created.key)[0]?.body).includes('missing-acceptance-criteria'));
+
+    const paragraph = (value: string): AdfNode => ({
+      type: 'paragraph',
+      content: [{ type: 'text', text: value }],
+    });
+    stack.jira.act.editIssue({
+      as: 'ada',
+      issue: created.key,
+      description: {
+        type: 'doc',
+        version: 1,
+        content: [
+          paragraph('As a shopper, I want to pay with a gift card, so that I can use a present.'),
+          {
+            type: 'expand',
+            attrs: { title: 'Acceptance criteria' },
+            content: [
+              {
+                type: 'bulletList',
+                content: [
+                  {
+                    type: 'listItem',
+                    content: [
+                      paragraph('Given a gift card of 20 EUR, when I pay 15 EUR, then 5 EUR remain on it'),
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+
+    const body = await waitFor(() => {
+      const current = text(botComments(created.key)[0]?.body);
+      return current.includes('missing-acceptance-criteria') ? undefined : current;
+    });
+    expect(body).toContain('Acceptance check passed');
+  });
+});
+
+describe('Jira headings after the criteria', () => {
+  it('end the criteria section: notes under "Design" or "Out of scope" are not criteria', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Saved addresses',
+      issuetype: 'Story',
+      description: 'As a shopper, I want to save my address, so that checkout is shorter.',
+    });
+    await waitFor(() => text(botComments(created.key)[0]?.body).includes('missing-acceptance-criteria'));
+
+    const paragraph = (value: string): AdfNode => ({
+      type: 'paragraph',
+      content: [{ type: 'text', text: value }],
+    });
+    const heading = (value: string): AdfNode => ({
+      type: 'heading',
+      attrs: { level: 2 },
+      content: [{ type: 'text', text: value }],
+    });
+    stack.jira.act.editIssue({
+      as: 'ada',
+      issue: created.key,
+      description: {
+        type: 'doc',
+        version: 1,
+        content: [
+          paragraph('As a shopper, I want to save my address, so that checkout is shorter.'),
+          heading('Acceptance criteria'),
+          heading('Design'),
+          paragraph('See the Figma file'),
+          heading('Out of scope'),
+          paragraph('Addresses abroad'),
+        ],
+      },
+    });
+
+    const body = await waitFor(() => {
+      const current = text(botComments(created.key)[0]?.body);
+      return current.includes('missing-acceptance-criteria') ? undefined : current;
+    });
+    expect(body).toContain('empty-criteria');
+    expect(body).toContain('Acceptance check failed');
+    expect(issue(created.key).labels).toContain('needs-acceptance-criteria');
+  });
+});
+
+describe('Jira sub-headings inside the criteria', () => {
+  it('group criteria under a deeper heading without ending the section', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Saved cards, grouped',
+      issuetype: 'Story',
+      description: 'As a shopper, I want to save my card, so that I can pay in one click.',
+    });
+    await waitFor(() => text(botComments(created.key)[0]?.body).includes('missing-acceptance-criteria'));
+
+    const heading = (level: number, value: string): AdfNode => ({
+      type: 'heading',
+      attrs: { level },
+      content: [{ type: 'text', text: value }],
+    });
+    const bullet = (value: string): AdfNode => ({
+      type: 'bulletList',
+      content: [
+        { type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: value }] }] },
+      ],
+    });
+    stack.jira.act.editIssue({
+      as: 'ada',
+      issue: created.key,
+      description: {
+        type: 'doc',
+        version: 1,
+        content: [
+          {
+            type: 'paragraph',
+            content: [
+              { type: 'text', text: 'As a shopper, I want to save my card, so that I can pay in one click.' },
+            ],
+          },
+          heading(2, 'Acceptance criteria'),
+          heading(3, 'Happy path'),
+          bullet('Given a saved card, when I pay, then no card form is shown'),
+          heading(3, 'Errors'),
+          bullet('Given an expired card, when I pay, then I am asked for another card'),
+        ],
+      },
+    });
+
+    const body = await waitFor(() => {
+      const current = text(botComments(created.key)[0]?.body);
+      return current.includes('missing-acceptance-criteria') ? undefined : current;
+    });
+    expect(body).toContain('Acceptance check passed');
   });
 });

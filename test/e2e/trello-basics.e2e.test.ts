@@ -123,3 +123,36 @@ describe('Trello end to end', () => {
     expect(store().cards.get(id)?.idList).toBe(backlog?.id);
   });
 });
+
+describe('the gate, read late', () => {
+  it('leaves a card where a person has moved it since it entered the gated list', async () => {
+    const card = await stack.trelloAct('create-card', {
+      boardId,
+      list: 'Backlog',
+      name: 'Wrapping paper',
+      desc: 'As a buyer I want wrapping paper.',
+    });
+    const id = String(card.id);
+    await waitFor(() => labelsOf(id).includes('needs-acceptance-criteria'));
+    await waitFor(() => botComments(id, 'acceptance-criteria').length > 0);
+
+    // The service is behind (workers down for a deploy, a queue backlog): by the time it reads the move into
+    // Doing, the person has moved the card on to Done, which has no gate.
+    await Promise.all(stack.workers.map((worker) => worker.stop()));
+    await stack.trelloAct('move-card', { cardId: id, list: 'Doing' });
+    await stack.trelloAct('move-card', { cardId: id, list: 'Done' });
+    // A later edit whose check shows in the comment: the checks before it are done.
+    await stack.trelloAct('edit-desc', {
+      cardId: id,
+      desc: 'As a buyer, I want wrapping paper, so that gifts look nice.',
+    });
+    await stack.startWorker();
+    await waitFor(
+      () => !String(botComments(id, 'acceptance-criteria')[0]?.data.text).includes('missing-benefit'),
+    );
+
+    const done = [...store().lists.values()].find((list) => list.idBoard === boardId && list.name === 'Done');
+    expect(store().cards.get(id)?.idList).toBe(done?.id);
+    expect(String(botComments(id, 'acceptance-criteria')[0]?.data.text)).not.toContain('Moved back to');
+  });
+});

@@ -14,8 +14,13 @@ export interface InProcessStack extends StackSandboxes {
  * The stack with the API and one worker in the test's own process rather than in child processes: slower code
  * paths are the same, and a mutation test's active mutant is the one they run.
  */
-export async function startInProcessStack(env: Record<string, string> = {}): Promise<InProcessStack> {
+export async function startInProcessStack(
+  env: Record<string, string> = {},
+  /** Runs before the service starts: seeds what its rules file must name (a Trello board's id). */
+  prepare?: (sandboxes: StackSandboxes) => void | Promise<void>,
+): Promise<InProcessStack> {
   const sandboxes = await startStackSandboxes({ redisUrl: testRedisUrl(), env });
+  await prepare?.(sandboxes);
   const config = loadConfig(sandboxes.env);
   const log = createLogger({ level: 'silent' });
   const rules = await createRulesStore(config.rulesPath, log);

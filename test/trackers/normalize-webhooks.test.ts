@@ -185,6 +185,22 @@ describe('Trello deliveries', () => {
     });
   });
 
+  it('a card converted from a checklist item is a created card (Trello sends no createCard for it)', () => {
+    const delivery = trello('trello/createCard', (body) => {
+      body.action.type = 'convertToCardFromCheckItem';
+      Object.assign(body.action.data, {
+        cardSource: { id: '5476fb7437746ac807afe2a0', shortLink: 'Src12345', name: 'Checkout' },
+        checklist: { id: 'cl1', name: 'Acceptance criteria' },
+        checkItem: { id: 'ci1', name: 'Test card', state: 'incomplete' },
+      });
+    });
+
+    expect(toTrelloEvent(delivery)).toMatchObject({
+      kind: 'event',
+      event: { kind: 'item.created', item: { id: '5476fb7437746ac807afe2a5', key: '4K7LwAKx' } },
+    });
+  });
+
   it('normalizes the real createCard sample', () => {
     expect(toTrelloEvent(trello('trello/createCard'))).toMatchObject({
       kind: 'event',

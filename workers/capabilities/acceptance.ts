@@ -5,6 +5,7 @@ import {
   type ResolvedTemplate,
   renderStatusComment,
   resolveTemplate,
+  sameStatus,
   type Verdict,
 } from '../../src/domain/acceptance/index.ts';
 import { code, doc, paragraph } from '../../src/domain/doc.ts';
@@ -40,7 +41,11 @@ export async function setExemption(
 }
 
 function templateFor(item: TrackerItem, context: JobContext): ResolvedTemplate {
-  return resolveTemplate(context.rules().acceptance, { type: item.type, containerKey: item.container.key });
+  return resolveTemplate(context.rules().acceptance, {
+    type: item.type,
+    containerKey: item.container.key,
+    containerId: item.container.id,
+  });
 }
 
 export function verdictFor(
@@ -82,8 +87,11 @@ export async function enforceAcceptance(
   const labelChanged = await tracker.setLabel(ref, template.label, failing);
   const previous = await tracker.getOwnComment(ref, ACCEPTANCE_COMMENT);
   const target = statusChange?.to ?? undefined;
+  // The event may be read late (a retry, a queue backlog): only an item still in the gated status goes back,
+  // not one a person has moved on since.
+  const stillThere = target !== undefined && sameStatus(item.status.name, target);
   const movedBackTo =
-    failing && target && statusChange?.from && gateBlocks(template, verdict.ok, target)
+    failing && target && stillThere && statusChange?.from && gateBlocks(template, verdict.ok, target)
       ? statusChange.from
       : undefined;
   if (movedBackTo) await tracker.moveTo(ref, movedBackTo);

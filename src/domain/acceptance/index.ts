@@ -1,7 +1,13 @@
 export { checkItem, type ItemInput } from './check.ts';
 export type { Finding, Severity, Verdict } from './findings.ts';
 export { appendMissingSections, renderStatusComment, renderTemplate } from './render.ts';
-export { gateBlocks, type ResolveContext, type ResolvedTemplate, resolveTemplate } from './resolve.ts';
+export {
+  gateBlocks,
+  type ResolveContext,
+  type ResolvedTemplate,
+  resolveTemplate,
+  sameStatus,
+} from './resolve.ts';
 export {
   type AcceptanceRules,
   AcceptanceRulesSchema,

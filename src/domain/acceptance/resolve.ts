@@ -15,17 +15,27 @@ export interface ResolvedTemplate {
 export interface ResolveContext {
   type?: string;
   containerKey?: string;
+  /** An override may name the container by id too (a Trello board's id rather than its shortLink). */
+  containerId?: string;
 }
 
 export function resolveTemplate(rules: AcceptanceRules, context: ResolveContext): ResolvedTemplate {
-  const override = rules.overrides.find((o) => o.containerKey === context.containerKey);
+  const override = rules.overrides.find(
+    (o) => o.containerKey === context.containerKey || o.containerKey === context.containerId,
+  );
   // Merged by name over the shipped defaults: adding a Task template must not take away the story and bug ones.
   const templates: AcceptanceRules['templates'] = {
     ...DEFAULT_TEMPLATES,
     ...rules.templates,
     ...override?.templates,
   };
-  const types = lowerKeys({ ...DEFAULT_TYPE_MAP, ...rules.types, ...override?.types });
+  // Each layer lowered before merging: spread first, `Task` of the file and `task` of an override would both
+  // survive and the later key in insertion order, not the override, would win.
+  const types = {
+    ...lowerKeys(DEFAULT_TYPE_MAP),
+    ...lowerKeys(rules.types),
+    ...lowerKeys(override?.types ?? {}),
+  };
   const name =
     context.type === undefined
       ? (override?.untypedTemplate ?? rules.untypedTemplate)
@@ -43,8 +53,12 @@ export function resolveTemplate(rules: AcceptanceRules, context: ResolveContext)
 
 /** Whether moving an item into `statusOrList` must be refused (or reverted) because it does not pass. */
 export function gateBlocks(template: ResolvedTemplate, ok: boolean, statusOrList: string): boolean {
-  const target = statusOrList.trim().toLowerCase();
-  return !ok && template.gate.some((status) => status.trim().toLowerCase() === target);
+  return !ok && template.gate.some((status) => sameStatus(status, statusOrList));
+}
+
+/** Status and list names as people type them in rules: case and surrounding blanks do not count. */
+export function sameStatus(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 function lowerKeys(record: Record<string, string>): Record<string, string> {

@@ -1,5 +1,5 @@
 import type { Section } from './rules.ts';
-import { headingCandidate, matchesAlias } from './text.ts';
+import { headingCandidate, matchesAlias, normalize } from './text.ts';
 
 /** A line of the item: `line` is its 1-based line number in the description; absent for checklist items. */
 export interface Entry {
@@ -30,11 +30,13 @@ export interface ChecklistInput {
 /** Headings that structure a criteria section rather than end it ("### Scenario: guest checkout"). */
 const SUBHEADING =
   /^\s*(scenario|scenario outline|example|examples|rule|background|given|when|then|and|but)\b/i;
+/** A Gherkin scenario title ("Scenario 1: guest checkout") outside any section opens the criteria section. */
+const SCENARIO_TITLE = /^scenario(?: outline)?(?: \d+)?$/;
 
 /**
- * Splits a description into the template's sections. Headings are recognised in Markdown, Jira wiki markup,
- * bold lines, "Name:" lines and bare lines (ADF headings arrive as their own line); a heading with unknown name
- * only ends the current section when it is explicit markup.
+ * Splits a description into the template's sections. Headings are recognised in Markdown (ADF headings arrive
+ * as Markdown ones), Jira wiki markup, bold lines, "Name:" lines and bare lines; a heading with unknown name only
+ * ends the current section when it is explicit markup and not deeper than the section's own heading.
  */
 export function parseDescription(
   description: string,
@@ -44,18 +46,33 @@ export function parseDescription(
   const found = new Map<string, ParsedSection>();
   const other: Entry[] = [];
   let current: ParsedSection | undefined;
+  /** Level of the heading that opened `current`: a deeper heading only groups its lines ("### Happy path"). */
+  let currentLevel: number | undefined;
+  const criteria = sections.find((s) => s.criteria);
+  const open = (key: string, line: number): ParsedSection => {
+    const section = found.get(key) ?? { key, line, source: 'heading', items: [] };
+    found.set(key, section);
+    return section;
+  };
   description.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
     const candidate = headingCandidate(raw);
     const section =
       candidate && sections.find((s) => matchesAlias(candidate.label, [s.heading, ...s.aliases]));
     if (candidate && section) {
-      current = found.get(section.key) ?? { key: section.key, line, source: 'heading', items: [] };
-      found.set(section.key, current);
+      current = open(section.key, line);
+      currentLevel = candidate.level;
       if (candidate.rest !== '') current.items.push({ text: candidate.rest, line });
       return;
     }
-    if (candidate?.explicit && !SUBHEADING.test(candidate.label)) current = undefined;
+    const deeper =
+      candidate?.level !== undefined && currentLevel !== undefined && candidate.level > currentLevel;
+    if (candidate?.explicit && !deeper && !SUBHEADING.test(candidate.label)) current = undefined;
+    if (!current && criteria && candidate && SCENARIO_TITLE.test(normalize(candidate.label))) {
+      // The title line itself goes in as an item: criteria reading skips titles, and a title alone is empty.
+      current = open(criteria.key, line);
+      currentLevel = candidate.level;
+    }
     const text = raw.trim();
     if (text === '') return;
     (current ? current.items : other).push({ text, line });

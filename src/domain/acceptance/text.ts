@@ -45,6 +45,8 @@ export interface HeadingCandidate {
   rest: string;
   /** Markdown `#`, wiki `hN.` or a whole bold line: always a heading, even when its name is unknown. */
   explicit: boolean;
+  /** Outline level of a Markdown or wiki heading (`###` and `h3.` are 3); other headings have none. */
+  level?: number;
 }
 
 /** Reads a line as a possible heading; the caller decides whether a non-explicit one names a known section. */
@@ -53,8 +55,12 @@ export function headingCandidate(line: string): HeadingCandidate | undefined {
   if (trimmed === '') return undefined;
   // A single "#" is a numbered list item in Jira wiki markup, so only "##" and deeper are sure headings.
   // No `\s+(.+)$`: `.` stops at U+2028 and the engine would then retry every split of the spaces.
-  const markdown = /^#{2,6}\s([\s\S]+)$/.exec(trimmed) ?? /^h[1-6]\.\s([\s\S]+)$/i.exec(trimmed);
-  if (markdown) return { ...splitColon(trimTrailing(markdown[1]!, '#').trim()), explicit: true };
+  const markdown = /^(#{2,6})\s([\s\S]+)$/.exec(trimmed) ?? /^h([1-6])\.\s([\s\S]+)$/i.exec(trimmed);
+  if (markdown) {
+    const marks = markdown[1]!;
+    const level = marks.startsWith('#') ? marks.length : Number(marks);
+    return { ...splitColon(trimTrailing(markdown[2]!, '#').trim()), explicit: true, level };
+  }
   const bold = /^(\*\*|__|\*|_)(?!\s)(.+?)(?<!\s)\1([\s\S]*)$/.exec(trimmed);
   if (bold) {
     const inner = splitColon(bold[2]!);

@@ -3,6 +3,8 @@ import type { AdfNode } from './adf-types.ts';
 /** How comment text is read for commands: code (blocks, inline) and quotes marked, so none runs (parseCommands). */
 export interface AdfTextOptions {
   markCodeAndQuotes?: boolean;
+  /** Headings as Markdown `#` lines: a heading then ends a section, or groups its lines, as in Markdown. */
+  markHeadings?: boolean;
 }
 
 /**
@@ -76,8 +78,18 @@ function listLines(node: AdfNode, indent: string, options: AdfTextOptions): stri
 
 function blockLines(node: AdfNode, indent: string, options: AdfTextOptions): string[] {
   switch (node.type) {
+    case 'heading': {
+      const lines = inlineText(node.content, options).split('\n');
+      if (!options.markHeadings) return lines;
+      // One `#` more than the level: a lone `#` is a numbered line in Jira wiki markup, not a heading.
+      const level = attr(node, 'level');
+      const marks = '#'.repeat(Math.min(6, (typeof level === 'number' ? level : 1) + 1));
+      return lines.map((line) => (line.trim() === '' ? line : `${marks} ${line}`));
+    }
     case 'paragraph':
-    case 'heading':
+    // Action items and decisions hold their inline runs directly, not in a paragraph: one item is one line.
+    case 'taskItem':
+    case 'decisionItem':
       return inlineText(node.content, options).split('\n');
     case 'bulletList':
     case 'orderedList':
@@ -98,6 +110,13 @@ function blockLines(node: AdfNode, indent: string, options: AdfTextOptions): str
     }
     case 'rule':
       return ['---'];
+    // An expand's title is its heading ("Acceptance criteria"); it lives in attrs, not in the content.
+    case 'expand':
+    case 'nestedExpand': {
+      const title = attr(node, 'title');
+      const lines = childLines(node, indent, options);
+      return typeof title === 'string' && title.trim() !== '' ? [title, ...lines] : lines;
+    }
     default:
       return Array.isArray(node.content)
         ? childLines(node, indent, options)
@@ -107,6 +126,14 @@ function blockLines(node: AdfNode, indent: string, options: AdfTextOptions): str
 
 function childLines(node: AdfNode, indent: string, options: AdfTextOptions): string[] {
   return children(node.content).flatMap((child) => blockLines(child, indent, options));
+}
+
+/**
+ * How an issue description reads: headings marked, so the acceptance check sees where a section ends. Writing a
+ * description back compares against the same text, so both sides use this.
+ */
+export function adfDescriptionText(document: AdfNode | null | undefined): string {
+  return adfToPlainText(document, { markHeadings: true });
 }
 
 /** Plain text of an ADF document with its structure kept as lines (the same lines `docToPlainText` gives). */

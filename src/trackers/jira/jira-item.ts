@@ -1,6 +1,6 @@
 import type { ItemRef } from '../../domain/events.ts';
 import type { ItemLink, StatusCategory, TrackerItem } from '../tracker.ts';
-import { adfToPlainText } from './adf-text.ts';
+import { adfDescriptionText, adfToPlainText } from './adf-text.ts';
 import { isAdfDoc } from './adf-types.ts';
 import type { FieldIndex } from './jira-fields.ts';
 
@@ -121,7 +121,7 @@ export function toTrackerItem(
     ref: jiraRef(id, key),
     url: `${siteUrl}/browse/${key}`,
     title: str(f.summary) ?? '',
-    description: isAdfDoc(f.description) ? adfToPlainText(f.description) : (str(f.description) ?? ''),
+    description: isAdfDoc(f.description) ? adfDescriptionText(f.description) : (str(f.description) ?? ''),
     type: str(obj(f.issuetype).name),
     status: {
       name: str(status.name) ?? '',

@@ -4,7 +4,7 @@ import type { ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import type { CreateTarget, FieldWriteOutcome, NewItem } from '../tracker.ts';
 import { docToAdf, JIRA_TEXT_LIMIT } from './adf-render.ts';
-import { adfToPlainText } from './adf-text.ts';
+import { adfDescriptionText } from './adf-text.ts';
 import { type AdfDoc, type AdfNode, isAdfDoc } from './adf-types.ts';
 import { sameAdf } from './comment-marker.ts';
 import type { JiraContext } from './jira-context.ts';
@@ -203,7 +203,7 @@ function keptPrefix(current: unknown, text: string): { kept: AdfNode[]; rest: st
   const nodes = isAdfDoc(current) ? current.content : [];
   for (let count = nodes.length; count > 0; count--) {
     const kept = nodes.slice(0, count);
-    const prefix = adfToPlainText({ type: 'doc', content: kept });
+    const prefix = adfDescriptionText({ type: 'doc', content: kept });
     const rest = text.slice(prefix.length);
     if (text.startsWith(prefix) && (rest === '' || rest.startsWith('\n'))) return { kept, rest };
   }

@@ -49,6 +49,8 @@ export function toTrelloEvent(delivery: TrelloDelivery): Normalized {
     case 'createCard':
     case 'copyCard':
     case 'moveCardToBoard':
+    // "Convert to card" on a checklist item: the new card's only action; `card` is the new one.
+    case 'convertToCardFromCheckItem':
       return normalized({ ...base, kind: 'item.created' });
     case 'deleteCard':
     case 'moveCardFromBoard':

@@ -21,6 +21,36 @@ describe('per-project overrides', () => {
   });
 });
 
+describe('type names across the file and its overrides', () => {
+  const dod = { task: { sections: [{ key: 'definition-of-done', heading: 'Definition of done' }] } };
+  const findings = (rules: ReturnType<typeof load>, type: string, containerKey: string) =>
+    checkItem(
+      { title: 'Rotate keys', description: 'Rotate the signing keys.', type },
+      resolveTemplate(rules, { type, containerKey }),
+    ).findings.map((f) => f.name);
+
+  it('a project override maps a type however the file above spelled it', () => {
+    const rules = load({
+      types: { Task: 'none' },
+      templates: dod,
+      overrides: [{ containerKey: 'OPS', types: { task: 'task' } }],
+    });
+
+    expect(findings(rules, 'Task', 'OPS')).toEqual(['missing-definition-of-done']);
+    expect(findings(rules, 'Task', 'WEB')).toEqual([]);
+  });
+
+  it('a project override turns a type off however the file above spelled it', () => {
+    const rules = load({
+      types: { Story: 'story' },
+      overrides: [{ containerKey: 'OPS', types: { story: 'none' } }],
+    });
+
+    expect(findings(rules, 'Story', 'OPS')).toEqual([]);
+    expect(findings(rules, 'Story', 'WEB')).toContain('missing-user-story');
+  });
+});
+
 describe('custom templates', () => {
   it("fills section defaults inside an override's templates, keeping what the file sets", () => {
     const rules = load({

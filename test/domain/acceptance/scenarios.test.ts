@@ -63,6 +63,33 @@ describe('Given/When/Then scenarios', () => {
   });
 });
 
+describe('Gherkin scenarios without a criteria heading', () => {
+  const verdict = (description: string) =>
+    checkItem({ title: '', description: `${STORY}\n\n${description}` }, template).findings.map((f) =>
+      f.line === undefined ? f.name : `${f.name}@${f.line}`,
+    );
+
+  it.each([
+    ['a scenario title', 'Scenario: paying\nGiven a cart\nWhen I pay\nThen I get a receipt'],
+    ['numbered scenario titles', 'Scenario 1: paying\nGiven a cart\nWhen I pay\nThen I get a receipt'],
+    ['a Markdown scenario heading', '### Scenario: paying\nGiven a cart\nWhen I pay\nThen I get a receipt'],
+    [
+      'a scenario outline with its examples',
+      'Scenario Outline: paying\nGiven <n> items\nWhen I pay\nThen I get a receipt\nExamples:\n| n |\n| 1 |',
+    ],
+  ])('are the criteria: %s', (_label, description) => {
+    expect(verdict(description)).toEqual([]);
+  });
+
+  it('are checked like any criteria', () => {
+    expect(verdict('Scenario: paying\nGiven a cart\nWhen I pay')).toEqual(['incomplete-gwt@4']);
+  });
+
+  it('a title alone is still no criterion', () => {
+    expect(verdict('Scenario: paying')).toEqual(['empty-criteria@3']);
+  });
+});
+
 describe('what does not count as a criterion', () => {
   it.each([
     [

@@ -76,6 +76,31 @@ describe('sections of a story', () => {
   });
 });
 
+describe('sub-headings inside the criteria', () => {
+  const STORY = 'As a shopper, I want to save my card, so that I can pay in one click.';
+
+  it.each([
+    [
+      'Markdown',
+      '## Acceptance criteria\n### Happy path\n- Given a saved card, when I pay, then no form is shown\n### Errors\n- Given an expired card, when I pay, then I am asked for another',
+    ],
+    [
+      'Jira wiki',
+      'h2. Acceptance criteria\nh3. Happy path\n* Given a saved card, when I pay, then no form is shown',
+    ],
+  ])('a deeper heading groups criteria and does not end the section (%s)', (_label, criteria) => {
+    expect(checkItem({ title: '', description: `${STORY}\n${criteria}` }, story).findings).toEqual([]);
+  });
+
+  it('a heading as high as the section ends it', () => {
+    const description = `${STORY}\n### Acceptance criteria\n## Notes\n- See the Figma file`;
+
+    expect(checkItem({ title: '', description }, story).findings.map((f) => f.name)).toEqual([
+      'empty-criteria',
+    ]);
+  });
+});
+
 describe('prose content of a bug report', () => {
   it('counts an expected result written under another heading', () => {
     const description =

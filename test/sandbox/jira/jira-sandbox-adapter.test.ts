@@ -27,7 +27,7 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
       ref: ref(1),
       url: `${h.baseUrl}/browse/BR-1`,
       title: 'Export invoices as CSV',
-      description: 'Story\nAs a bookkeeper I want a CSV export\n- Given an invoice',
+      description: '### Story\nAs a bookkeeper I want a CSV export\n- Given an invoice',
       type: 'Story',
       status: { name: 'To Do', category: 'todo' },
       container: { key: 'BR', projectType: 'software' },
@@ -95,7 +95,7 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
       labels: ['needs-ac'],
       status: { name: 'In Progress', category: 'in_progress' },
     });
-    expect(item.description).toBe('AC\n1. Given a file\n2. Then rows appear');
+    expect(item.description).toBe('### AC\n1. Given a file\n2. Then rows appear');
     await expect(h.jira.moveTo(ref(1), 'Done')).rejects.toMatchObject({ kind: ErrorKind.Validation });
   });
 

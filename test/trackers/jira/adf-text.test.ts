@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adfToPlainText } from '../../../src/trackers/jira/adf-text.ts';
+import { adfDescriptionText, adfToPlainText } from '../../../src/trackers/jira/adf-text.ts';
 import type { AdfNode } from '../../../src/trackers/jira/adf-types.ts';
 
 const t = (text: string) => ({ type: 'text', text });
@@ -22,6 +22,34 @@ describe('adfToPlainText', () => {
     ['mention', d(p({ type: 'mention', attrs: { id: 'abc', text: '@Dana' } }, t(' hi'))), '@Dana hi'],
     ['inline card', d(p({ type: 'inlineCard', attrs: { url: 'https://x.test/1' } })), 'https://x.test/1'],
     ['panel content', d({ type: 'panel', attrs: { panelType: 'info' }, content: [p(t('note'))] }), 'note'],
+    [
+      'action items, one line each whatever runs they hold',
+      d({
+        type: 'taskList',
+        content: [
+          {
+            type: 'taskItem',
+            content: [t('Given a '), { ...t('cart'), marks: [{ type: 'strong' }] }, t(', then')],
+          },
+          {
+            type: 'taskItem',
+            content: [{ type: 'emoji', attrs: { shortName: ':tada:', text: '🎉' } }, t(' done')],
+          },
+        ],
+      }),
+      'Given a cart, then\n🎉 done',
+    ],
+    [
+      'decisions',
+      d({ type: 'decisionList', content: [{ type: 'decisionItem', content: [t('Use '), t('Stripe')] }] }),
+      'Use Stripe',
+    ],
+    [
+      'expand with its title as a heading line',
+      d({ type: 'expand', attrs: { title: 'Steps to reproduce' }, content: [p(t('Open the cart'))] }),
+      'Steps to reproduce\nOpen the cart',
+    ],
+    ['expand without a title', d({ type: 'nestedExpand', attrs: { title: '' }, content: [p(t('x'))] }), 'x'],
     ['code block', d({ type: 'codeBlock', content: [t('a\nb')] }), 'a\nb'],
     ['rule', d({ type: 'rule' }), '---'],
     ['empty doc', d(), ''],
@@ -31,6 +59,18 @@ describe('adfToPlainText', () => {
 
   it('answers empty text for a missing description', () => {
     expect(adfToPlainText(null)).toBe('');
+  });
+
+  it('marks the headings of a description with their level, one # deeper than Markdown', () => {
+    const heading = (text: string) => ({ type: 'heading', attrs: { level: 1 }, content: [t(text)] });
+
+    expect(adfDescriptionText(d(heading('Acceptance criteria'), p(t('Given x')), heading('Notes')))).toBe(
+      '## Acceptance criteria\nGiven x\n## Notes',
+    );
+    expect(adfDescriptionText(d({ type: 'heading', attrs: { level: 3 }, content: [t('Happy path')] }))).toBe(
+      '#### Happy path',
+    );
+    expect(adfDescriptionText(d({ type: 'heading', attrs: { level: 2 } }))).toBe('');
   });
 });
 
