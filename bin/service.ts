@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { loadConfig } from '../src/config.ts';
 import { ConfigError, RulesFileError } from '../src/errors.ts';
 import { createLogger } from '../src/logger.ts';
+import { followRulesReloads } from '../src/runtime/rules-reload.ts';
 import { createRulesStore } from '../src/runtime/rules-store.ts';
 import { startApi } from '../src/server.ts';
 import { startWorker } from '../workers/worker.ts';
@@ -29,7 +30,7 @@ export async function runService(env: NodeJS.ProcessEnv = process.env): Promise<
     format: config.logFormat,
   });
   const rules = await createRulesStore(config.rulesPath, log).catch(stopOnSetupError);
-  const closers: (() => Promise<void>)[] = [];
+  const closers: (() => Promise<void>)[] = [followRulesReloads(config, rules, log).stop];
   if (config.role !== 'worker') closers.push((await startApi(config, log, rules)).close);
   if (config.role !== 'api') closers.push((await startWorker(config, log, rules)).close);
   closeWithGrace(

@@ -148,6 +148,8 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
     onOutcome: metrics.delivery,
   });
   await registerSchedules(config, rules.current(), log);
+  // A reload may add, change or drop a board's cron.
+  rules.onReload(async (reloaded) => void (await registerSchedules(config, reloaded, log)));
   // The heartbeat is what says "started" (the admin API, tests, deploy checks): only once schedules are in place.
   const heartbeat = startHeartbeat(client, config.queuePrefix, worker);
   log.info({ concurrency: config.workerConcurrency }, 'Worker started');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import type { AdfDoc, AdfNode } from '../../src/trackers/jira/adf-types.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { ADA_AND_APP } from '../helpers/seeds.ts';
 
 let stack: Stack;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'ac-rules-')), 'rules.yaml');
@@ -21,10 +22,7 @@ const goodStory = [
 
 beforeAll(async () => {
   stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
-  stack.jira.seed({
-    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
-    projects: [{ key: 'APP', name: 'App' }],
-  });
+  stack.jira.seed(ADA_AND_APP);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();

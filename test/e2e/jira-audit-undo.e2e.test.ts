@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { ADA_AND_APP } from '../helpers/seeds.ts';
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 let live: Stack;
 let dry: Stack;
 
-const seed = (stack: Stack) =>
-  stack.jira.seed({
-    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
-    projects: [{ key: 'APP', name: 'App' }],
-  });
+const seed = (stack: Stack) => stack.jira.seed(ADA_AND_APP);
 
 beforeAll(async () => {
   [live, dry] = await Promise.all([

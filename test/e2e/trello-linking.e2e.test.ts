@@ -9,6 +9,7 @@ import { LINKED, linkedKeys } from '../../src/linking/index-keys.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { ADA_AND_APP } from '../helpers/seeds.ts';
 import { stackAdmin } from '../helpers/stack-admin.ts';
 
 const ADMIN_TOKEN = 'e2e-admin-token-trello-linking-0123456789';
@@ -38,10 +39,7 @@ beforeAll(async () => {
     name: 'Product',
     lists: ['Backlog', 'Tickets', 'Doing', 'Done', 'Released'],
   }).id;
-  stack.jira.seed({
-    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
-    projects: [{ key: 'APP', name: 'App' }],
-  });
+  stack.jira.seed(ADA_AND_APP);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();

@@ -19,7 +19,8 @@ export interface AdminDeps {
   /** Adapters of the configured trackers: items are resolved and undone through them (audited). */
   trackers: ReadonlyMap<TrackerName, Tracker>;
   rules: () => Rules;
-  reloadRules: () => Promise<RulesResult>;
+  /** The rules file's verdict, and when it took, how many processes (APIs, workers, this one too) were told. */
+  reloadRules: () => Promise<RulesResult & { told?: number }>;
   deliveries: DeliveryLog;
   webhookAdmin: Partial<Record<TrackerName, WebhookAdmin>>;
   /** Runs the setup checklist (`npm run doctor`) against this process's configuration. */

@@ -10,6 +10,7 @@ import { createMetricsRegistry } from '../../metrics/metrics-registry.ts';
 import { createRedisMetricsSink, type MetricsSink } from '../../metrics/metrics-sink.ts';
 import type { RedisClient } from '../../queue/connection.ts';
 import type { Intake } from '../../queue/intake.ts';
+import { announceRulesReload } from '../../runtime/rules-reload.ts';
 import type { RulesStore } from '../../runtime/rules-store.ts';
 import { createTrelloLimiter, trelloOptions } from '../../runtime/trackers.ts';
 import type { Tracker } from '../../trackers/tracker.ts';
@@ -48,7 +49,10 @@ export function createAdminRuntime(options: AdminRuntimeOptions): {
     }),
     trackers,
     rules: () => rules.current(),
-    reloadRules: () => rules.reload(),
+    reloadRules: async () => {
+      const result = await rules.reload();
+      return result.ok ? { ...result, told: await announceRulesReload(redis, config.queuePrefix) } : result;
+    },
     deliveries: createDeliveryLog(redis, config.queuePrefix),
     webhookAdmin: trello ? { trello: createTrelloWebhookAdmin(trello) } : {},
     doctor: createProcessDoctor({ config, log, redis, limiter, rules: () => rules.current() }),

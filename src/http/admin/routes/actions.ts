@@ -40,7 +40,11 @@ export function registerActionRoutes(
         security: SECURED,
         summary: 'Re-read and validate the rules file; invalid rules are refused and the old ones kept',
         response: responses({
-          200: Type.Object({ reloaded: Type.Literal(true) }),
+          200: Type.Object({
+            reloaded: Type.Literal(true),
+            /** Processes told of the reload: every API and worker, this one included (it reloaded already). */
+            processesTold: Type.Integer({ minimum: 0 }),
+          }),
           400: Type.Object({
             error: Type.String(),
             message: Type.String(),
@@ -52,7 +56,7 @@ export function registerActionRoutes(
     },
     async (request, reply) => {
       const result = await context.reloadRules();
-      if (result.ok) return { reloaded: true as const };
+      if (result.ok) return { reloaded: true as const, processesTold: result.told ?? 0 };
       request.log.info({ problems: result.problems.length }, 'Rules reload refused');
       return reply.status(400).send({
         error: 'Bad Request',
