@@ -458,5 +458,12 @@ describe('sprint summaries on Jira', () => {
     expect(
       botComments(summary!.key).filter((c) => JSON.stringify(c.body).includes('Priority score: ')),
     ).toEqual([]);
+    // Nor is it held to an acceptance-criteria template.
+    act().comment({ as: 'ada', issue: summary!.key, body: '/ac template' });
+    const answer = await waitFor(() =>
+      botComments(summary!.key).find((c) => JSON.stringify(c.body).includes('Reply to Ada Lovelace')),
+    );
+    expect(JSON.stringify(answer.body)).toContain('Not checked');
+    expect(text(issue(summary!.key))).not.toContain('Acceptance criteria');
   });
 });

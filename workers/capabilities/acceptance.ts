@@ -10,6 +10,7 @@ import {
 } from '../../src/domain/acceptance/index.ts';
 import { code, doc, paragraph } from '../../src/domain/doc.ts';
 import type { Actor, FieldChange, ItemRef } from '../../src/domain/events.ts';
+import { itemRole } from '../../src/rules/item-role.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { readModelOf } from './read-model.ts';
@@ -67,7 +68,17 @@ export interface EnforcementResult {
   comment: 'created' | 'updated' | 'unchanged' | 'none';
   movedBackTo?: string;
   exempt?: boolean;
+  /** Why the item was not checked: templates are for backlog items (not a ticket, nor the service's summaries). */
+  skipped?: string;
 }
+
+const NOT_BACKLOG: EnforcementResult = {
+  ok: true,
+  findings: [],
+  label: 'unchanged',
+  comment: 'none',
+  skipped: 'not a backlog item',
+};
 
 /**
  * Checks an item against its template and makes the tracker say so: the label while it fails, one status
@@ -81,6 +92,7 @@ export async function enforceAcceptance(
 ): Promise<EnforcementResult> {
   const tracker = context.tracker(ref.tracker);
   const item = await tracker.getItem(ref);
+  if (itemRole(item, context.rules()) !== 'backlog') return NOT_BACKLOG;
   const { verdict, template } = verdictFor(item, context);
   const exemption = await getExemption(context, ref);
   const failing = !verdict.ok && !exemption;
@@ -135,10 +147,14 @@ export async function recordAcceptance(item: TrackerItem, context: JobContext): 
   await readModelOf(context).checked(item, verdict, await getExemption(context, item.ref));
 }
 
-/** `/ac template`: appends fill-in sections for what is missing; existing text is never changed. */
-export async function appendTemplate(ref: ItemRef, context: JobContext): Promise<string[]> {
+/**
+ * `/ac template`: appends fill-in sections for what is missing; existing text is never changed. Undefined for an
+ * item that is not a backlog item.
+ */
+export async function appendTemplate(ref: ItemRef, context: JobContext): Promise<string[] | undefined> {
   const tracker = context.tracker(ref.tracker);
   const item = await tracker.getItem(ref);
+  if (itemRole(item, context.rules()) !== 'backlog') return undefined;
   const { verdict, template } = verdictFor(item, context);
   const description = appendMissingSections(item.description, verdict, template);
   if (description === item.description) return [];

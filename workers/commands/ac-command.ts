@@ -2,6 +2,12 @@ import { bold, code, paragraph } from '../../src/domain/doc.ts';
 import { appendTemplate, enforceAcceptance, setExemption } from '../capabilities/acceptance.ts';
 import type { CommandExecutor } from './command-executor.ts';
 
+const NOT_BACKLOG = paragraph(
+  bold('Not checked'),
+  ': acceptance-criteria templates are for backlog items, and this is none (a support ticket, a sprint summary,',
+  ' or an item outside the backlog projects).',
+);
+
 export const acCommand: CommandExecutor = {
   spec: {
     name: 'ac',
@@ -24,6 +30,7 @@ export const acCommand: CommandExecutor = {
     const [sub = '', ...rest] = command.args.split(' ');
     if (sub === 'template') {
       const added = await appendTemplate(ref, context);
+      if (added === undefined) return [NOT_BACKLOG];
       if (added.length === 0)
         return [paragraph('Nothing to add: every section of the template is already in the description.')];
       await enforceAcceptance(ref, context);
@@ -48,7 +55,7 @@ export const acCommand: CommandExecutor = {
           ),
         ];
       await setExemption(context, ref, reason, context.event.actor);
-      await enforceAcceptance(ref, context);
+      if ((await enforceAcceptance(ref, context)).skipped) return [NOT_BACKLOG];
       return [paragraph(`Acceptance check skipped for this item: ${reason}.`)];
     }
     if (sub !== '') {
@@ -67,6 +74,7 @@ export const acCommand: CommandExecutor = {
       ];
     }
     const result = await enforceAcceptance(ref, context);
+    if (result.skipped) return [NOT_BACKLOG];
     if (result.exempt && !result.ok)
       return [
         paragraph(
