@@ -51,10 +51,14 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
   });
 
-  it('starts the service the way `npm start` does', () => {
-    const start = JSON.parse(read('package.json')).scripts.start as string;
+  // `npm start` is the launcher of a development machine: without tracker credentials it runs the sandbox demo,
+  // which reads test/fixtures (not in the image), and without REDIS_URL it apt-get installs Redis (as root). A
+  // container without credentials then crashed in a restart loop instead of running the role compose gave it.
+  it('starts the service itself, in the role ROLE gives, never the demo launcher', () => {
+    const [node, entry] = jsonArgs('CMD');
 
-    expect(jsonArgs('CMD').join(' ')).toBe(start);
+    expect([node, entry]).toEqual(['node', 'bin/service.ts']);
+    expect(read(entry!)).toMatch(/^if \(import\.meta\.main\) await runService\(\);$/m);
   });
 
   it('has a HEALTHCHECK whose script exists, and copies every folder the entry points import', () => {
