@@ -14,6 +14,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   env_file?: string;
   deploy?: { replicas?: number };
+  stop_grace_period?: string;
 }
 
 describe('docker-compose.yml', () => {
@@ -35,6 +36,19 @@ describe('docker-compose.yml', () => {
     expect(worker?.deploy?.replicas).toBe(2);
     expect([api?.build, worker?.build]).toEqual(['.', '.']);
     expect([api?.env_file, worker?.env_file]).toEqual(['.env', '.env']);
+  });
+
+  // Docker kills a container 10 s after SIGTERM unless stop_grace_period says otherwise: a process given
+  // SHUTDOWN_GRACE_MS (25 s) to finish its requests and jobs would be killed halfway through its own shutdown.
+  it('gives every service process longer to stop than the shutdown grace .env.example sets', () => {
+    const grace = Number(/^SHUTDOWN_GRACE_MS=(\d+)$/m.exec(read('.env.example'))?.[1]);
+    const seconds = (period = '10s') => Number(/^(\d+)s$/.exec(period)?.[1]);
+    const stopsTooSoon = Object.entries(compose.services)
+      .filter(([, service]) => service.build === '.' && !(seconds(service.stop_grace_period) * 1000 > grace))
+      .map(([name]) => name);
+
+    expect(grace).toBeGreaterThan(0);
+    expect(stopsTooSoon).toEqual([]);
   });
 });
 
