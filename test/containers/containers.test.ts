@@ -15,6 +15,7 @@ interface ComposeService {
   env_file?: string;
   deploy?: { replicas?: number };
   stop_grace_period?: string;
+  volumes?: string[];
 }
 
 describe('docker-compose.yml', () => {
@@ -49,6 +50,19 @@ describe('docker-compose.yml', () => {
 
     expect(grace).toBeGreaterThan(0);
     expect(stopsTooSoon).toEqual([]);
+  });
+
+  // REFINERY_CONFIG is read from .env like every variable, but the image holds no rules file: without a mount,
+  // setting it stopped every process (exit 78, the file cannot be read), and an admin reload needs every process
+  // to read the same edited file.
+  it('mounts one rules folder, read-only, into every service process, where .env.example points REFINERY_CONFIG', () => {
+    const built = Object.entries(compose.services).filter(([, service]) => service.build === '.');
+    const rulesExample = /^# REFINERY_CONFIG=(\S+)$/m.exec(read('.env.example'))?.[1];
+
+    expect(built.map(([name, service]) => [name, service.volumes])).toEqual(
+      built.map(([name]) => [name, ['./rules:/app/rules:ro']]),
+    );
+    expect(rulesExample).toMatch(/^rules\//);
   });
 });
 
