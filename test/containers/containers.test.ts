@@ -100,6 +100,19 @@ describe('Dockerfile', () => {
   });
 });
 
+// The build context goes to the builder, possibly a remote one: the operator's secrets and local state stay home.
+describe('.dockerignore', () => {
+  it('keeps .env, the private Redis data, node_modules and git history out of the build context', () => {
+    const ignored = existsSync(new URL('.dockerignore', root))
+      ? read('.dockerignore')
+          .split('\n')
+          .map((line) => line.trim())
+      : [];
+
+    for (const path of ['.env', '.data', 'node_modules', '.git']) expect(ignored).toContain(path);
+  });
+});
+
 describe('.env.example', () => {
   it('lists every environment variable the service reads', async () => {
     const { EnvSchema } = await import('../../src/config.ts');
