@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image, two roles: ROLE=api or ROLE=worker (compose runs both). Sources run directly on Node 24
-# (type stripping), so the image needs no build step, only production dependencies.
+# (type stripping), so the image needs no build step, only production dependencies. It runs the service itself:
+# `npm start` (scripts/start.ts) is the development launcher, whose demo needs test fixtures the image leaves out.
 FROM node:24-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -19,4 +20,4 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "bin/healthcheck.ts"]
-CMD ["node", "scripts/start.ts"]
+CMD ["node", "bin/service.ts"]

@@ -14,6 +14,8 @@ interface ComposeService {
   environment?: Record<string, string>;
   env_file?: string;
   deploy?: { replicas?: number };
+  stop_grace_period?: string;
+  volumes?: string[];
 }
 
 describe('docker-compose.yml', () => {
@@ -36,6 +38,32 @@ describe('docker-compose.yml', () => {
     expect([api?.build, worker?.build]).toEqual(['.', '.']);
     expect([api?.env_file, worker?.env_file]).toEqual(['.env', '.env']);
   });
+
+  // Docker kills a container 10 s after SIGTERM unless stop_grace_period says otherwise: a process given
+  // SHUTDOWN_GRACE_MS (25 s) to finish its requests and jobs would be killed halfway through its own shutdown.
+  it('gives every service process longer to stop than the shutdown grace .env.example sets', () => {
+    const grace = Number(/^SHUTDOWN_GRACE_MS=(\d+)$/m.exec(read('.env.example'))?.[1]);
+    const seconds = (period = '10s') => Number(/^(\d+)s$/.exec(period)?.[1]);
+    const stopsTooSoon = Object.entries(compose.services)
+      .filter(([, service]) => service.build === '.' && !(seconds(service.stop_grace_period) * 1000 > grace))
+      .map(([name]) => name);
+
+    expect(grace).toBeGreaterThan(0);
+    expect(stopsTooSoon).toEqual([]);
+  });
+
+  // REFINERY_CONFIG is read from .env like every variable, but the image holds no rules file: without a mount,
+  // setting it stopped every process (exit 78, the file cannot be read), and an admin reload needs every process
+  // to read the same edited file.
+  it('mounts one rules folder, read-only, into every service process, where .env.example points REFINERY_CONFIG', () => {
+    const built = Object.entries(compose.services).filter(([, service]) => service.build === '.');
+    const rulesExample = /^# REFINERY_CONFIG=(\S+)$/m.exec(read('.env.example'))?.[1];
+
+    expect(built.map(([name, service]) => [name, service.volumes])).toEqual(
+      built.map(([name]) => [name, ['./rules:/app/rules:ro']]),
+    );
+    expect(rulesExample).toMatch(/^rules\//);
+  });
 });
 
 describe('Dockerfile', () => {
@@ -51,10 +79,14 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
   });
 
-  it('starts the service the way `npm start` does', () => {
-    const start = JSON.parse(read('package.json')).scripts.start as string;
+  // `npm start` is the launcher of a development machine: without tracker credentials it runs the sandbox demo,
+  // which reads test/fixtures (not in the image), and without REDIS_URL it apt-get installs Redis (as root). A
+  // container without credentials then crashed in a restart loop instead of running the role compose gave it.
+  it('starts the service itself, in the role ROLE gives, never the demo launcher', () => {
+    const [node, entry] = jsonArgs('CMD');
 
-    expect(jsonArgs('CMD').join(' ')).toBe(start);
+    expect([node, entry]).toEqual(['node', 'bin/service.ts']);
+    expect(read(entry!)).toMatch(/^if \(import\.meta\.main\) await runService\(\);$/m);
   });
 
   it('has a HEALTHCHECK whose script exists, and copies every folder the entry points import', () => {
@@ -65,6 +97,19 @@ describe('Dockerfile', () => {
     expect(existsSync(new URL(health[1]!, root))).toBe(true);
     for (const folder of ['src', 'workers', 'bin', 'scripts'])
       expect(dockerfile).toContain(`COPY --chown=node:node ${folder} ./${folder}`);
+  });
+});
+
+// The build context goes to the builder, possibly a remote one: the operator's secrets and local state stay home.
+describe('.dockerignore', () => {
+  it('keeps .env, the private Redis data, node_modules and git history out of the build context', () => {
+    const ignored = existsSync(new URL('.dockerignore', root))
+      ? read('.dockerignore')
+          .split('\n')
+          .map((line) => line.trim())
+      : [];
+
+    for (const path of ['.env', '.data', 'node_modules', '.git']) expect(ignored).toContain(path);
   });
 });
 
