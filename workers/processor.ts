@@ -5,6 +5,11 @@ import { handlerOf, type JobContext, type JobHandlers } from './job-context.ts';
 
 /** A 429 without Retry-After still pauses the queue for a while rather than burning attempts. */
 const DEFAULT_RATE_LIMIT_PAUSE_MS = 30_000;
+/**
+ * A Retry-After already passed (0, or an HTTP date behind our clock) still pauses: a pause of 0 ms (or a fraction)
+ * is no expiry Redis accepts, and a tracker that keeps asking must not be asked again at once, forever.
+ */
+const MIN_RATE_LIMIT_PAUSE_MS = 1_000;
 
 export interface ProcessorOptions {
   handlers: JobHandlers;
@@ -58,7 +63,10 @@ export function createProcessor({ handlers, context, worker, withItemLock, write
       const waitAsked =
         error instanceof TrackerError && error.kind === 'server' && error.retryAfterMs !== undefined;
       if (error instanceof TrackerError && (error.kind === 'rateLimit' || waitAsked)) {
-        const pauseMs = error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS;
+        const pauseMs = Math.max(
+          MIN_RATE_LIMIT_PAUSE_MS,
+          Math.ceil(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS),
+        );
         ctx.log.warn(
           { tracker: error.tracker, pauseMs, status: error.status },
           'Tracker asked to wait: pausing the queue',

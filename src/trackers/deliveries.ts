@@ -66,11 +66,11 @@ export function bodyHash<S extends TSchema>(format: DeliveryFormat<S>, body: Sta
 function storedReader<S extends TSchema>(format: DeliveryFormat<S>) {
   const check = compileValidator(format.schema, { label: (path) => `body${path}` });
   return (deliveryKey: string, raw: string): Normalized => {
-    // Verified and checked at the edge before it was stored; validated again for its types.
+    // Verified and checked at the edge before it was stored; validated again for its types. One that no longer
+    // validates (an API of another version stored it) was acknowledged: it must fail visibly, not be ignored.
     const validated = check(JSON.parse(raw));
-    return validated.ok
-      ? format.normalize(validated.value, deliveryKey, { readText: true })
-      : { kind: 'ignored', reason: `stored delivery no longer valid: ${validated.problems.join('; ')}` };
+    if (!validated.ok) throw new Error(`stored delivery no longer valid: ${validated.problems.join('; ')}`);
+    return format.normalize(validated.value, deliveryKey, { readText: true });
   };
 }
 

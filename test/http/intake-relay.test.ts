@@ -269,6 +269,20 @@ it('a burst larger than one write batch is accepted whole, and every delivery be
   expect(await api.queue.count()).toBe(600);
 });
 
+it('a stored delivery the workers find invalid (stored by an API of another version) becomes a failed-job record, not a silent drop', async () => {
+  // JSON, but not a delivery this version's schema accepts: the API that acknowledged it read it otherwise.
+  const stored = JSON.stringify({ webhookEvent: 42, timestamp: Date.now() });
+  await api.redis.xadd(stream(), '*', 'tracker', 'jira', 'key', 'jira.older-1', 'body', stored);
+
+  expect(await relayBatch(workerRelay('worker-1', 60_000))).toBe(1);
+
+  const jobs = await api.queue.getJobs(['waiting']);
+  expect(jobs.map((job) => job.name)).toEqual(['unplanned-delivery']);
+  expect(jobs[0]?.data).toMatchObject({ tracker: 'jira', deliveryKey: 'jira.older-1', body: stored });
+  expect(String(jobs[0]?.data.reason)).toContain('webhookEvent');
+  expect(logLines('Delivery could not be planned')).toMatchObject([{ deliveryId: 'jira.older-1' }]);
+});
+
 it('a stored delivery of an event the service ignores becomes no job, and no failure record', async () => {
   const ignored = JSON.stringify({ webhookEvent: 'board_created', timestamp: Date.now() });
   await api.redis.xadd(stream(), '*', 'tracker', 'jira', 'key', 'jira.board', 'body', ignored);

@@ -159,15 +159,19 @@ export interface ScoreOutcome {
 }
 
 /**
- * Scores an item and writes the result back: number fields where they exist, and one scorecard comment edited in
- * place. Skipped when the score and everything the scorecard shows equal what was last written, unless `force`.
+ * Scores an item as the tracker shows it once the item's scoring lock is held, and writes the result back: number
+ * fields where they exist, and one scorecard comment edited in place. Skipped when the score and everything the
+ * scorecard shows equal what was last written, unless `force`.
  */
 export async function applyScore(
-  item: TrackerItem,
+  readBefore: TrackerItem,
   context: JobContext,
   options: { force?: boolean; cache?: TicketCache } = {},
 ): Promise<ScoreOutcome> {
-  return withScoringLock(context, item.ref, async () => {
+  return withScoringLock(context, readBefore.ref, async () => {
+    // Read again under the lock: the caller's copy may predate a job that held it (a ticket linked, a field
+    // written), and scoring that copy would write the older scorecard and fields over the newer ones.
+    const item = await context.tracker(readBefore.ref.tracker).getItem(readBefore.ref);
     const rules = context.rules().scoring;
     const result = await computeScore(item, context, options.cache);
     const values = scoreFieldValues(result, rules);

@@ -1,0 +1,62 @@
+import { Queue, QueueEvents, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TrackerError } from '../../src/errors.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { JobContext, JobHandlers } from '../../workers/job-context.ts';
+import { createProcessor } from '../../workers/processor.ts';
+import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+
+const closers: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+/** One worker like the service's (a limiter, so a pause holds), running `handlers` through the processor. */
+function startWorker(handlers: JobHandlers) {
+  const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  const prefix = `{${uniquePrefix('ratelimit')}}`;
+  const queue = new Queue('jobs', { connection, prefix });
+  const events = new QueueEvents('jobs', { connection: connection.duplicate(), prefix });
+  let worker: Worker | undefined;
+  worker = new Worker(
+    'jobs',
+    createProcessor({
+      handlers,
+      context: () => ({ log: createLogger({ level: 'silent' }) }) as unknown as JobContext,
+      worker: () => worker!,
+      writeGuard: () => async () => undefined,
+      withItemLock: (_item, run) => run(),
+    }),
+    { connection, prefix, limiter: { max: 1_000_000, duration: 1_000 } },
+  );
+  closers.push(
+    () => connection.quit(),
+    () => queue.close(),
+    () => events.close(),
+    () => worker!.close(),
+  );
+  return { queue, events };
+}
+
+describe('a tracker asking to wait', () => {
+  it('a 429 whose Retry-After has already passed (0, or a date behind our clock) is waited out, not a failed attempt', async () => {
+    let calls = 0;
+    const handlers = {
+      'score-item': async () => {
+        calls += 1;
+        if (calls === 1)
+          throw new TrackerError('rateLimit', 'jira', 'Request failed: 429', { retryAfterMs: 0 });
+        return { scored: 'yes' };
+      },
+    } as unknown as JobHandlers;
+    const { queue, events } = startWorker(handlers);
+    await events.waitUntilReady();
+
+    const job = await queue.add('score-item', {}, { attempts: 1 });
+    const result = await job.waitUntilFinished(events, 15_000).catch((error: Error) => error.message);
+
+    expect(result).toEqual({ scored: 'yes' });
+    expect(calls).toBe(2);
+  });
+});
