@@ -182,7 +182,7 @@ describe('Trello tracker reads', () => {
     nock(API)
       .get(`/1/boards/${BOARD}/actions`)
       .query({
-        filter: 'createCard,updateCard:idList',
+        filter: 'createCard,copyCard,moveCardToBoard,convertToCardFromCheckItem,updateCard:idList',
         since: '2026-03-01',
         before: '2026-03-15',
         limit: '1000',
