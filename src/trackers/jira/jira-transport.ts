@@ -9,6 +9,7 @@ import {
   SchemaMismatchError,
   ServerError,
 } from 'jira.js/core';
+import { parseRetryAfter } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { hashSubject, type OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
 
@@ -28,20 +29,24 @@ export interface JiraTransportOptions {
  */
 export const serverRetryHints = new WeakMap<object, number>();
 
-/** `Retry-After` in ms: delta-seconds or an HTTP date. */
-function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+/**
+ * How long Jira asks to wait. `Retry-After` is not always on a 429 (JRACLOUD-82801); `X-RateLimit-Reset`, the
+ * minute the budget comes back ("yyyy-MM-ddTHH:mmZ"), then says it, e.g. an hour away for a quota limit, where a
+ * guessed pause would only ask again and again.
+ */
+function waitAsked(response: Response): number | undefined {
+  const { headers } = response;
+  const retryAfter = parseRetryAfter(headers.get('retry-after'));
+  if (retryAfter !== undefined || response.status !== 429) return retryAfter;
+  const reset = Date.parse(headers.get('x-ratelimit-reset') ?? '');
+  return Number.isNaN(reset) ? undefined : Math.max(0, reset - Date.now());
 }
 
 /** The error classes jira.js throws, so the adapter's error boundary stays the same. */
 function apiError(response: Response, text: string, body: unknown): ApiError {
   const { status, statusText } = response;
   const message = `Request failed: ${status} ${statusText}${text ? ` - ${text}` : ''}`;
-  const hint = retryAfterMs(response.headers.get('retry-after'));
+  const hint = waitAsked(response);
   if (status === 401) return new AuthError(message, statusText, body);
   if (status === 403) return new ForbiddenError(message, statusText, body);
   if (status === 404) return new NotFoundError(message, statusText, body);

@@ -3,6 +3,7 @@ import type { BoardAction, BoardActivityReader, TrackerItem } from '../tracker.t
 import { getDetailedCards } from './trello-api.ts';
 import type { TrelloDeps } from './trello-deps.ts';
 import { loadBoardContext, toItems } from './trello-reads.ts';
+import { CARD_ARRIVALS } from './trello-webhook.ts';
 
 const ACTION_PAGE = 1000;
 const LIST_PAGE = 1000;
@@ -24,7 +25,7 @@ export function toBoardAction(action: Action): BoardAction | undefined {
     date: action.date.toISOString(),
     card: { tracker: 'trello' as const, id, key: named(card, 'shortLink') ?? id },
   };
-  if (action.type === 'createCard') {
+  if (CARD_ARRIVALS.has(action.type)) {
     const list = named(action.data.list, 'name');
     return list ? { ...base, type: 'createCard', listAfter: list } : { ...base, type: 'createCard' };
   }
@@ -34,7 +35,7 @@ export function toBoardAction(action: Action): BoardAction | undefined {
   return { ...base, type: 'other' };
 }
 
-/** The list moves and creations of a board: what a time-boxed Trello "sprint" is rebuilt from. */
+/** The list moves and arrivals of cards on a board: what a time-boxed Trello "sprint" is rebuilt from. */
 export function createBoardActivity(
   deps: TrelloDeps,
   run: <T>(op: string, f: () => Promise<T>) => Promise<T>,
@@ -45,7 +46,7 @@ export function createBoardActivity(
     for (;;) {
       const page = await deps.api.boards.getBoardActions({
         boardId,
-        filter: 'createCard,updateCard:idList',
+        filter: [...CARD_ARRIVALS, 'updateCard:idList'].join(','),
         since,
         before: cursor,
         limit: ACTION_PAGE,

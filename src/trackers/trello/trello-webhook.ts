@@ -28,6 +28,18 @@ function changesOf(data: Data): FieldChange[] {
   });
 }
 
+/**
+ * The actions by which a card arrives on a board (`data.list` names the list it lands in): created, copied, moved
+ * in from another board, or made by "Convert to card" on a checklist item. Trello sends no createCard for the last
+ * three, so intake and a board's activity must each know all four.
+ */
+export const CARD_ARRIVALS: ReadonlySet<string> = new Set([
+  'createCard',
+  'copyCard',
+  'moveCardToBoard',
+  'convertToCardFromCheckItem',
+]);
+
 /** Turns a verified Trello delivery into our event, or says why it needs no work. */
 export function toTrelloEvent(delivery: TrelloDelivery): Normalized {
   const { action } = delivery;
@@ -45,13 +57,8 @@ export function toTrelloEvent(delivery: TrelloDelivery): Normalized {
     item,
     container: containerOf(data),
   };
+  if (CARD_ARRIVALS.has(action.type)) return normalized({ ...base, kind: 'item.created' });
   switch (action.type) {
-    case 'createCard':
-    case 'copyCard':
-    case 'moveCardToBoard':
-    // "Convert to card" on a checklist item: the new card's only action; `card` is the new one.
-    case 'convertToCardFromCheckItem':
-      return normalized({ ...base, kind: 'item.created' });
     case 'deleteCard':
     case 'moveCardFromBoard':
       return normalized({ ...base, kind: 'item.deleted' });

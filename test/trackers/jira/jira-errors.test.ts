@@ -64,3 +64,25 @@ describe('Jira adapter error mapping', () => {
     });
   });
 });
+
+describe('Jira 429 without Retry-After', () => {
+  it('waits until the X-RateLimit-Reset Jira names, not a guessed pause', async () => {
+    // Jira's format: "yyyy-MM-ddTHH:mmZ", the minute the budget comes back (here about an hour away).
+    const reset = `${new Date(Date.now() + 61 * 60_000).toISOString().slice(0, 16)}Z`;
+    api()
+      .get('/rest/api/3/issue/10042')
+      .query({ fields: 'labels' })
+      .reply(429, body('Rate limit exceeded.'), {
+        'X-RateLimit-Reset': reset,
+        'RateLimit-Reason': 'jira-quota-tenant-based',
+      });
+
+    const error = (await tracker()
+      .setLabel(ref, 'x', true)
+      .catch((e: unknown) => e)) as TrackerError;
+
+    expect(error).toMatchObject({ kind: ErrorKind.RateLimit, status: 429 });
+    expect(error.retryAfterMs).toBeGreaterThan(59 * 60_000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(61 * 60_000);
+  });
+});

@@ -182,7 +182,7 @@ describe('Trello tracker reads', () => {
     nock(API)
       .get(`/1/boards/${BOARD}/actions`)
       .query({
-        filter: 'createCard,updateCard:idList',
+        filter: 'createCard,copyCard,moveCardToBoard,convertToCardFromCheckItem,updateCard:idList',
         since: '2026-03-01',
         before: '2026-03-15',
         limit: '1000',
@@ -230,6 +230,70 @@ describe('Trello tracker reads', () => {
         listBefore: 'To Do',
         listAfter: 'Done',
       },
+    ]);
+  });
+});
+
+describe('Trello board activity: cards that arrive other than by createCard', () => {
+  it('a card copied, converted from a checklist item or moved in from another board counts as created in its list', async () => {
+    const { tracker } = createTestTracker();
+    const card = (id: string, shortLink: string, name: string) => ({ id, shortLink, name, idShort: 7 });
+    const source = { id: '5476fb7437746ac807afe2a0', shortLink: 'Src12345', name: 'Template', idShort: 1 };
+    // Shapes of Trello's actions: each names the list the new card landed in (`list`) and where it came from.
+    const actions = [
+      {
+        id: 'a3',
+        idMemberCreator: 'm1',
+        type: 'moveCardToBoard',
+        date: '2026-03-04T00:00:00.000Z',
+        data: {
+          card: card('c3', 'Mvd33333', 'Fix export'),
+          list: { id: 'l2', name: 'Done' },
+          board: boardJson,
+          boardSource: { id: '5476fab52086e26047fa3200' },
+        },
+      },
+      {
+        id: 'a2',
+        idMemberCreator: 'm1',
+        type: 'convertToCardFromCheckItem',
+        date: '2026-03-03T00:00:00.000Z',
+        data: {
+          card: card('c2', 'Cnv22222', 'Audit log'),
+          cardSource: source,
+          checklist: { id: 'cl1', name: 'Steps' },
+          list: { id: 'l1', name: 'To Do' },
+          board: boardJson,
+        },
+      },
+      {
+        id: 'a1',
+        idMemberCreator: 'm1',
+        type: 'copyCard',
+        date: '2026-03-02T00:00:00.000Z',
+        data: {
+          card: card('c1', 'Cpy11111', 'Bug report'),
+          cardSource: source,
+          list: { id: 'l1', name: 'To Do' },
+          board: boardJson,
+        },
+      },
+    ];
+    // Trello filters by type on its side: only the asked types come back.
+    nock(API)
+      .get(`/1/boards/${BOARD}/actions`)
+      .query(true)
+      .reply((request: Request) => {
+        const asked = (new URL(request.url).searchParams.get('filter') ?? '').split(',');
+        return [200, actions.filter((action) => asked.includes(action.type))];
+      });
+
+    const found = await tracker.boardActivity!.getBoardActions(BOARD, '2026-03-01', '2026-03-15');
+
+    expect(found.map((action) => [action.card.key, action.type, action.listAfter])).toEqual([
+      ['Cpy11111', 'createCard', 'To Do'],
+      ['Cnv22222', 'createCard', 'To Do'],
+      ['Mvd33333', 'createCard', 'Done'],
     ]);
   });
 });
