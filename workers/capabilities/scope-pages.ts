@@ -21,7 +21,8 @@ export async function visitScope<C extends { pages: number; failed: number }>(
     tracker: Tracker;
     scope: ItemScope;
     counts: C;
-    visit: (item: TrackerItem, counts: C) => Promise<void>;
+    /** `readAt`: when the item's page was asked for; the copy may be older than what a job read since. */
+    visit: (item: TrackerItem, counts: C, readAt: Date) => Promise<void>;
     /** Logged for a refused item, e.g. "Not scored". */
     refused: string;
   },
@@ -31,10 +32,11 @@ export async function visitScope<C extends { pages: number; failed: number }>(
   const { counts } = saved;
   let { cursor } = saved;
   do {
+    const readAt = context.now();
     const page = await options.tracker.listItems(options.scope, cursor);
     for (const item of page.items) {
       try {
-        await options.visit(item, counts);
+        await options.visit(item, counts, readAt);
       } catch (error) {
         if (!(error instanceof TrackerError) || isRetryable(error.kind)) throw error;
         counts.failed += 1;

@@ -159,19 +159,30 @@ export interface ScoreOutcome {
 }
 
 /**
- * Scores an item as the tracker shows it once the item's scoring lock is held, and writes the result back: number
- * fields where they exist, and one scorecard comment edited in place. Skipped when the score and everything the
- * scorecard shows equal what was last written, unless `force`.
+ * Scores an item and writes the result back: number fields where they exist, and one scorecard comment edited in
+ * place. Skipped when the score and everything the scorecard shows equal what was last written, unless `force`.
+ * `readAt` is when the caller read its copy (default: now, for a copy read just before). A copy older than the one
+ * scored last is read again once the item's lock is held: scoring it would write the older scorecard and fields
+ * over the newer ones (a bulk re-score's page read before a ticket was linked, a job that waited for the lock).
  */
 export async function applyScore(
   readBefore: TrackerItem,
   context: JobContext,
-  options: { force?: boolean; cache?: TicketCache } = {},
+  options: { force?: boolean; cache?: TicketCache; readAt?: Date } = {},
 ): Promise<ScoreOutcome> {
+  const readAt = (options.readAt ?? context.now()).getTime();
   return withScoringLock(context, readBefore.ref, async () => {
-    // Read again under the lock: the caller's copy may predate a job that held it (a ticket linked, a field
-    // written), and scoring that copy would write the older scorecard and fields over the newer ones.
-    const item = await context.tracker(readBefore.ref.tracker).getItem(readBefore.ref);
+    const readKey = stateKey(context, 'read', readBefore.ref);
+    const lastRead = Number((await context.redis.get(readKey)) ?? 0);
+    const stale = lastRead > readAt;
+    const item = stale ? await context.tracker(readBefore.ref.tracker).getItem(readBefore.ref) : readBefore;
+    // Workers' clocks may differ by a little: the time kept is the newest copy's, whoever scored it.
+    await context.redis.set(
+      readKey,
+      String(Math.max(lastRead, stale ? context.now().getTime() : readAt)),
+      'EX',
+      FINGERPRINT_TTL_SECONDS,
+    );
     const rules = context.rules().scoring;
     const result = await computeScore(item, context, options.cache);
     const values = scoreFieldValues(result, rules);

@@ -26,13 +26,13 @@ export async function rescoreScope(data: JobDataMap['rescore-scope'], context: J
     scope: data.scope,
     counts: { pages: 0, seen: 0, written: 0, unchanged: 0, skipped: 0, failed: 0 } satisfies RescoreCounts,
     refused: 'Not scored',
-    async visit(item, counts) {
+    async visit(item, counts, readAt) {
       counts.seen += 1;
       if (!isBacklog(item, context)) {
         counts.skipped += 1;
         return;
       }
-      const outcome = await applyScore(item, context, { force: data.force, cache });
+      const outcome = await applyScore(item, context, { force: data.force, cache, readAt });
       await recordAcceptance(item, context);
       counts[outcome.write] += 1;
     },
