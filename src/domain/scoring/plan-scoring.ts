@@ -24,6 +24,26 @@ const INPUT_FIELDS = [
   'story point estimate',
 ];
 
+/**
+ * Jira's own fields arrive in a changelog by id, not by the name people see (and give the rules file): a field
+ * named here by its display name is watched by its id too. Custom fields arrive by display name.
+ */
+const JIRA_FIELD_IDS: Readonly<Record<string, string>> = {
+  'due date': 'duedate',
+  'fix versions': 'fixVersions',
+  'fix version/s': 'fixVersions',
+  'affects versions': 'versions',
+  'affects version/s': 'versions',
+  components: 'components',
+  'component/s': 'components',
+  assignee: 'assignee',
+  environment: 'environment',
+  'original estimate': 'timeoriginalestimate',
+  'remaining estimate': 'timeestimate',
+  'time tracking': 'timetracking',
+  'issue type': 'issuetype',
+};
+
 function inputFields(rules: ScoringRules): Set<string> {
   const { wsjf } = rules;
   const configured = [
@@ -35,8 +55,9 @@ function inputFields(rules: ScoringRules): Set<string> {
     ...rules.triggerFields,
   ];
   const own = new Set(Object.values(rules.fields).map((name) => name.toLowerCase()));
+  const names = configured.flatMap((name) => [name, JIRA_FIELD_IDS[name.toLowerCase()] ?? []].flat());
   return new Set(
-    [...INPUT_FIELDS, ...configured].map((name) => name.toLowerCase()).filter((name) => !own.has(name)),
+    [...INPUT_FIELDS, ...names].map((name) => name.toLowerCase()).filter((name) => !own.has(name)),
   );
 }
 

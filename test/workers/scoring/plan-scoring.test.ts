@@ -112,6 +112,16 @@ describe('planScoring: inputs named by the rules file', () => {
     expect(scoringJobs(updated(field))).toEqual(['score-item']);
   });
 
+  it.each([
+    ['Due date', 'duedate'],
+    ['Fix versions', 'fixVersions'],
+    ['Components', 'components'],
+  ])('watches the Jira field people call %s by the id its changelog gives (%s)', (name, id) => {
+    const rules = rulesOf({ scoring: { triggerFields: [name] } });
+    expect(scoringJobs(updated(id), rules)).toEqual(['score-item']);
+    expect(scoringJobs(updated(id))).toEqual([]);
+  });
+
   it('never watches a field the service writes, even when the rules also name it as an input', () => {
     const rules = rulesOf({ scoring: { storyPointField: 'Effort', triggerFields: ['reach'] } });
     expect(scoringJobs(updated('Effort'), rules)).toEqual([]);
