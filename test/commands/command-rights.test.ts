@@ -80,6 +80,15 @@ describe('commands that change links need edit permission on the item commented 
   });
 });
 
+describe('a summary posted in the team’s name needs edit permission too', () => {
+  it('a customer may preview, not post', async () => {
+    expect(await command('carl', 'HELP-3', '/summary post')).toContain('you cannot edit this item');
+    const preview = await command('carl', 'HELP-3', '/summary');
+    expect(preview).not.toContain('you cannot edit this item');
+    expect(preview).toContain('No active sprint found');
+  });
+});
+
 describe('an edited comment', () => {
   const impact = (key: string) => issue(key).custom.customfield_10050;
   const replyTo = (commentId: string, text: string) =>

@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../../src/domain/commands/command-registry.ts';
 import type { ParsedCommand } from '../../src/domain/commands/parse-commands.ts';
 import type { Block } from '../../src/domain/doc.ts';
+import type { TrackerName } from '../../src/domain/events.ts';
 import type { CommentEvent } from '../../src/domain/job-requests.ts';
 import type { Tracker } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
@@ -17,10 +18,10 @@ export interface CommandContext extends JobContext {
 export interface CommandExecutor {
   spec: CommandSpec;
   /**
-   * Whether this use changes the item commented on (its fields, description, links, or what is suggested for it),
-   * so the commenter needs edit permission on it: someone who may only comment (a Service Management customer, a
-   * Trello observer) asks, and does not change.
+   * Whether this use changes the item commented on (its fields, description, links, or what is suggested for it)
+   * or writes to the tracker in the team's name (a summary posted), so the commenter needs edit permission on it:
+   * someone who may only comment (a Service Management customer, a Trello observer) asks, and does not change.
    */
-  edits?(command: ParsedCommand): boolean;
+  edits?(command: ParsedCommand, tracker: TrackerName): boolean;
   run(command: ParsedCommand, context: CommandContext): Promise<Block[]>;
 }

@@ -73,6 +73,8 @@ export const summaryCommand: CommandExecutor = {
       },
     ],
   },
+  // Posting writes the team's summary (Trello's `/summary` posts too): a preview only reads.
+  edits: (command, tracker) => command.args.trim().toLowerCase() === 'post' || tracker === 'trello',
   async run(command, context) {
     const sub = command.args.trim().toLowerCase();
     if (sub !== '' && sub !== 'post') {

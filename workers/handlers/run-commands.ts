@@ -24,7 +24,7 @@ async function runOne(
   command: ParsedCommand,
   context: CommandContext,
 ): Promise<Block[]> {
-  if (executor.edits?.(command)) {
+  if (executor.edits?.(command, context.event.tracker)) {
     const { item } = context.event;
     if (!(await context.permissions.permitted([item], 'edit')).has(item.id)) return [CANNOT_EDIT];
   }
