@@ -206,6 +206,10 @@ describe('console over HTTP', () => {
     const second = await person.get('/console/backlog?sort=key&dir=asc&offset=50');
     expect(keysOf(second.body)[0]).toBe('KAN-51');
     expect(second.body).toContain('rel="prev"');
+    // A page past the end of the view (its items were fewer when the link was made) shows the view's last page.
+    const past = await person.get('/console/backlog?sort=key&dir=asc&offset=1000');
+    expect(past.statusCode).toBe(303);
+    expect(past.headers.location).toBe('/console/backlog?sort=key&dir=asc&limit=50&offset=100');
 
     const failing = await person.get('/console/backlog?failing=true&q=&type=&container=');
     expect(failing.statusCode).toBe(200);

@@ -165,6 +165,11 @@ export function registerBacklog(scope: FastifyInstance, context: ConsoleContext)
       context.readModel.containers(),
     ]);
     const params = { ...viewParams(query), limit: query.limit };
+    // A page past the end (a bookmark, a Next link of a longer view): the view's last page, not "Items 1001–1000".
+    if (page.rows.length === 0 && page.offset > 0 && page.total > 0) {
+      const lastOffset = Math.floor((page.total - 1) / limit) * limit;
+      return reply.redirect(withQuery(PATH, { ...params, offset: lastOffset || undefined }), 303);
+    }
     const first = page.total === 0 ? 0 : page.offset + 1;
     const last = page.offset + page.rows.length;
     const previous =
