@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../scripts/lib/chromium.ts';
-import { barChart, lineChart } from '../../src/http/console/charts.ts';
+import { barChart, lineChart, shortLabels } from '../../src/http/console/charts.ts';
 import type { Html } from '../../src/http/console/html.ts';
 
 /** The charts' x axis as Chromium lays it out: labels a person can read, never written over each other. */
@@ -23,7 +23,9 @@ describe('console charts in Chromium', () => {
       .evaluateAll((nodes) =>
         nodes.map((node) => {
           const box = node.getBoundingClientRect();
-          return { text: node.textContent ?? '', left: box.left, right: box.right };
+          // What the label shows: a cut one also holds its full name, as a tooltip (<title>).
+          const shown = [...node.childNodes].filter((child) => child.nodeName !== 'title');
+          return { text: shown.map((child) => child.textContent).join(''), left: box.left, right: box.right };
         }),
       );
     return { svg: svg!, labels };
@@ -76,6 +78,18 @@ describe('console charts in Chromium', () => {
         }),
       ),
     );
+  });
+
+  it('tells sprints named alike apart: the words they share are left out, a long name keeps its end', async () => {
+    const alike = ['Platform Sprint 8', 'Platform Sprint 9', 'Platform Sprint 10', 'Platform Sprint 11'];
+    const { labels } = await xLabels(
+      barChart({ id: 'alike', title: 'Trend', xLabel: 'Sprint', yLabel: 'Items', categories: alike, series }),
+    );
+    expect(labels.map((label) => label.text)).toEqual(['8', '9', '10', '11']);
+    expect(shortLabels(['KAN Sprint 21', 'Payments and checkout revamp, part two'])).toEqual([
+      'KAN Sprint 21',
+      '…amp, part two',
+    ]);
   });
 
   it('keeps every full name in the table that follows the chart', async () => {

@@ -37,6 +37,26 @@ const TICKS = 4;
 const MAX_X_LABELS = 12;
 /** A longer x label (a sprint's own name) is cut with an ellipsis; its full text is in its tooltip and the table. */
 const MAX_LABEL_CHARS = 14;
+
+/**
+ * X labels that tell the categories apart in little room. Sprints are named alike ("Platform Sprint 4"): the words
+ * every label starts with are left out (the axis title says what they are; not a shared date, which holds digits),
+ * and a label still too long keeps its end, where names differ, after an ellipsis.
+ */
+export function shortLabels(categories: readonly string[]): string[] {
+  const words = categories.map((label) => label.split(' '));
+  let shared = 0;
+  while (
+    categories.length > 1 &&
+    !/\d/.test(words[0]![shared] ?? '') &&
+    words.every((w) => w.length > shared + 1 && w[shared] === words[0]![shared])
+  )
+    shared += 1;
+  return words.map((w) => {
+    const label = w.slice(shared).join(' ');
+    return label.length > MAX_LABEL_CHARS ? `…${label.slice(-(MAX_LABEL_CHARS - 1)).trimStart()}` : label;
+  });
+}
 /** A character of the 12 px labels is at most this wide (generous, so a label never runs into the next). */
 const LABEL_CHAR_W = 7.5;
 const LABEL_GAP = 8;
@@ -67,9 +87,7 @@ function axes(spec: ChartSpec, { top, step }: Axis, xAt: (index: number) => numb
     const y = round1(MARGIN.top + PLOT_H - (PLOT_H * value) / top);
     return html`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}" stroke="#d0d7de"/><text x="${MARGIN.left - 6}" y="${y + 4}" text-anchor="end" font-size="12" fill="#24292f">${format(value)}</text>`;
   });
-  const shown = spec.categories.map((label) =>
-    label.length > MAX_LABEL_CHARS ? `${label.slice(0, MAX_LABEL_CHARS - 1).trimEnd()}…` : label,
-  );
+  const shown = shortLabels(spec.categories);
   // Every `every`-th label is written, as many as fit side by side without touching.
   const widest = Math.max(0, ...shown.map((label) => label.length)) * LABEL_CHAR_W + LABEL_GAP;
   const spacing = spec.categories.length > 1 ? xAt(1) - xAt(0) : PLOT_W;
