@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
+import { parseRules } from '../../../src/rules/load-rules.ts';
 import { createTrelloWebhookAdmin } from '../../../src/trackers/trello/trello-webhook-admin.ts';
 import type { RegisteredWebhook, WebhookAdmin } from '../../../src/trackers/webhook-admin.ts';
 import { fixtureText } from '../../fixtures/index.ts';
@@ -146,6 +147,32 @@ describe('Trello webhook admin on the REST API', () => {
 
     expect(created).toMatchObject({ id: 'w1', modelId: 'b1', callbackUrl: CALLBACK, active: true });
     expect(listed).toHaveLength(1);
+  });
+
+  it('finds the webhook of a board the rules name by its shortLink instead of registering it again', async () => {
+    // Trello lists a webhook under its board's id; the rules may name the board by its shortLink.
+    const boardId = '5f1c0e47748e770ed11f338c';
+    const parsed = parseRules({ scope: { trello: { backlogBoards: ['AbCd1234'] } } });
+    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+    api = await startApiHarness({ rules: parsed.rules, admin: { webhookAdmin: { trello: webhooks } } });
+    nock(API)
+      .get('/1/tokens/tok/webhooks')
+      .query(true)
+      .reply(200, [{ ...hook, idModel: boardId }])
+      .get('/1/boards/AbCd1234')
+      .query(true)
+      .reply(200, { id: boardId, name: 'Backlog', shortLink: 'AbCd1234' });
+
+    const response = await admin('POST', '/admin/webhooks/trello');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json().boards).toEqual([
+      {
+        board: 'AbCd1234',
+        result: 'exists',
+        webhook: expect.objectContaining({ id: 'w1', modelId: boardId }),
+      },
+    ]);
   });
 
   it('turns a refusal into a TrackerError the admin API shows', async () => {
