@@ -22,6 +22,7 @@ function fakeWebhookAdmin(existing: RegisteredWebhook[] = []): WebhookAdmin & { 
   const hooks = [...existing];
   return {
     hooks,
+    modelId: async (name) => name,
     list: async () => [...hooks],
     async register(modelId, callbackUrl, description) {
       const hook = { id: `wh-${hooks.length}`, modelId, callbackUrl, active: true, description };
@@ -178,7 +179,13 @@ describe('Trello webhook admin on the REST API', () => {
   it('turns a refusal into a TrackerError the admin API shows', async () => {
     nock(API).post('/1/webhooks/').query(true).reply(400, 'URL (https://x) did not return 200 status code');
     api = await startApiHarness({ admin: { webhookAdmin: { trello: webhooks } } });
-    nock(API).get('/1/tokens/tok/webhooks').query(true).reply(200, []);
+    nock(API)
+      .get('/1/tokens/tok/webhooks')
+      .query(true)
+      .reply(200, [])
+      .get('/1/boards/b1')
+      .query(true)
+      .reply(200, { id: 'b1' });
 
     const response = await admin('POST', '/admin/webhooks/trello', { boards: ['b1'] });
 
