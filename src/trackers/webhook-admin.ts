@@ -14,6 +14,8 @@ export interface RegisteredWebhook {
  * are made by a site admin in Jira's settings, so Jira has none and the admin API prints the setup instead.
  */
 export interface WebhookAdmin {
+  /** The id webhooks are listed under, of a model named as the rules may name it (a Trello board's shortLink). */
+  modelId(name: string): Promise<string>;
   list(): Promise<RegisteredWebhook[]>;
   register(modelId: string, callbackUrl: string, description: string): Promise<RegisteredWebhook>;
   remove(id: string): Promise<void>;

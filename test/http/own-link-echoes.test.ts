@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.ts';
+import { createRedis } from '../../src/queue/connection.ts';
 import { createOwnLinkMemo } from '../../src/trackers/own-links.ts';
 import { fixtureText } from '../fixtures/index.ts';
 import { testRedis, uniquePrefix } from '../helpers/redis.ts';
@@ -97,5 +99,24 @@ describe('echoes of the service’s own Jira links', () => {
     expect((await post(linkDelivery('issuelink_deleted', 20011, 20012), 'echo-a'))[0]).toBe(200);
     expect((await post(linkDelivery('issuelink_deleted', 20012, 20011), 'echo-b'))[0]).toBe(200);
     expect((await post(linkDelivery('issuelink_deleted', 20011, 20012), 'echo-c'))[0]).toBe(202);
+  });
+});
+
+describe('a link delivery while Redis cannot answer', () => {
+  it('answers 503 with Retry-After, as any delivery Redis cannot take, not a 500', async () => {
+    // The API's memo connection (role 'client', as src/server.ts makes it) to a Redis that is not there.
+    const down = createRedis('redis://127.0.0.1:1', 'client', createLogger({ level: 'silent' }));
+    const app = await startCapturedApp({ deps: { ownLinks: createOwnLinkMemo(down, uniquePrefix('down')) } });
+    try {
+      const body = linkDelivery('issuelink_created', 30001, 30002);
+      const response = await postWebhook(app.app, 'jira', body, jiraHeaders(body, 'link-during-outage'));
+
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json().message).toBe('Queue unavailable, retry later');
+    } finally {
+      await app.close();
+      down.disconnect();
+    }
   });
 });

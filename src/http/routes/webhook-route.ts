@@ -118,9 +118,22 @@ export function registerWebhookRoute<S extends TSchema>(
         return reply.status(200).send({ ignored: preview.reason });
       }
       const { event } = preview;
+      // Both Redis reads of the request path: one Redis cannot answer gets the tracker's retry, not a 500.
+      const unavailable = (error: unknown) => {
+        count('unavailable');
+        log.warn(
+          { err: { message: (error as Error).message } },
+          'Queue unavailable, asking the tracker to retry',
+        );
+        return new HttpError(503, 'Queue unavailable, retry later', { 'retry-after': '5' });
+      };
       const ownLink =
         (event.kind === 'link.created' || event.kind === 'link.deleted') &&
-        (await deps.ownLinks?.takeEcho(tracker, event.item.id, event.target.id, event.kind));
+        (await deps.ownLinks
+          ?.takeEcho(tracker, event.item.id, event.target.id, event.kind)
+          .catch((error: unknown) => {
+            throw unavailable(error);
+          }));
       if (event.actor.id === deps.selfId(tracker) || ownLink) {
         count('own_event');
         return reply.status(200).send({ ignored: 'caused by the service itself' });
@@ -135,12 +148,7 @@ export function registerWebhookRoute<S extends TSchema>(
           body: format.stored?.(body) ?? text,
         });
       } catch (error) {
-        count('unavailable');
-        log.warn(
-          { err: { message: (error as Error).message } },
-          'Queue unavailable, asking the tracker to retry',
-        );
-        throw new HttpError(503, 'Queue unavailable, retry later', { 'retry-after': '5' });
+        throw unavailable(error);
       }
       if (receipt.outcome === 'accepted') {
         count('accepted');

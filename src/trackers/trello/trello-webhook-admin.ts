@@ -17,14 +17,17 @@ function toRegistered(webhook: Webhook): RegisteredWebhook {
 }
 
 /**
- * Trello webhooks belong to the token that made them: they are listed through GET /1/tokens/{token}/webhooks,
- * created with POST /1/webhooks (Trello first probes the callback URL with HEAD) and removed by id. Takes the
+ * Trello webhooks belong to the token that made them: they are listed through GET /1/tokens/{token}/webhooks
+ * (each under its board's id, whatever name it was created with), created with POST /1/webhooks (Trello first
+ * probes the callback URL with HEAD) and removed by id. Takes the
  * adapter's options, so it shares the paced transport and rate-limit budget.
  */
 export function createTrelloWebhookAdmin(options: TrelloTrackerOptions): WebhookAdmin {
   const client = createTrelloTransport({ ...options, apiUrl: options.apiUrl ?? DEFAULT_TRELLO_API_URL });
   const api = createTrelloClient(client);
   return {
+    modelId: (board) =>
+      trelloCall('getBoard', async () => (await api.boards.getBoard({ id: board, fields: 'id' })).id),
     list: () =>
       trelloCall('listWebhooks', async () =>
         (await api.tokens.getTokenWebhooks({ token: options.apiToken })).map(toRegistered),

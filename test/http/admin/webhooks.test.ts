@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
+import { parseRules } from '../../../src/rules/load-rules.ts';
 import { createTrelloWebhookAdmin } from '../../../src/trackers/trello/trello-webhook-admin.ts';
 import type { RegisteredWebhook, WebhookAdmin } from '../../../src/trackers/webhook-admin.ts';
 import { fixtureText } from '../../fixtures/index.ts';
@@ -21,6 +22,7 @@ function fakeWebhookAdmin(existing: RegisteredWebhook[] = []): WebhookAdmin & { 
   const hooks = [...existing];
   return {
     hooks,
+    modelId: async (name) => name,
     list: async () => [...hooks],
     async register(modelId, callbackUrl, description) {
       const hook = { id: `wh-${hooks.length}`, modelId, callbackUrl, active: true, description };
@@ -148,10 +150,42 @@ describe('Trello webhook admin on the REST API', () => {
     expect(listed).toHaveLength(1);
   });
 
+  it('finds the webhook of a board the rules name by its shortLink instead of registering it again', async () => {
+    // Trello lists a webhook under its board's id; the rules may name the board by its shortLink.
+    const boardId = '5f1c0e47748e770ed11f338c';
+    const parsed = parseRules({ scope: { trello: { backlogBoards: ['AbCd1234'] } } });
+    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+    api = await startApiHarness({ rules: parsed.rules, admin: { webhookAdmin: { trello: webhooks } } });
+    nock(API)
+      .get('/1/tokens/tok/webhooks')
+      .query(true)
+      .reply(200, [{ ...hook, idModel: boardId }])
+      .get('/1/boards/AbCd1234')
+      .query(true)
+      .reply(200, { id: boardId, name: 'Backlog', shortLink: 'AbCd1234' });
+
+    const response = await admin('POST', '/admin/webhooks/trello');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json().boards).toEqual([
+      {
+        board: 'AbCd1234',
+        result: 'exists',
+        webhook: expect.objectContaining({ id: 'w1', modelId: boardId }),
+      },
+    ]);
+  });
+
   it('turns a refusal into a TrackerError the admin API shows', async () => {
     nock(API).post('/1/webhooks/').query(true).reply(400, 'URL (https://x) did not return 200 status code');
     api = await startApiHarness({ admin: { webhookAdmin: { trello: webhooks } } });
-    nock(API).get('/1/tokens/tok/webhooks').query(true).reply(200, []);
+    nock(API)
+      .get('/1/tokens/tok/webhooks')
+      .query(true)
+      .reply(200, [])
+      .get('/1/boards/b1')
+      .query(true)
+      .reply(200, { id: 'b1' });
 
     const response = await admin('POST', '/admin/webhooks/trello', { boards: ['b1'] });
 

@@ -138,8 +138,9 @@ export function registerWebhookRoutes(app: FastifyInstance, context: AdminContex
       const existing = await webhooks.list();
       const results = [];
       for (const board of boards) {
-        const found = existing.find((hook) => hook.modelId === board && hook.callbackUrl === callbackUrl);
-        const webhook = found ?? (await webhooks.register(board, callbackUrl, `backlog-refinery ${board}`));
+        const modelId = await webhooks.modelId(board);
+        const found = existing.find((hook) => hook.modelId === modelId && hook.callbackUrl === callbackUrl);
+        const webhook = found ?? (await webhooks.register(modelId, callbackUrl, `backlog-refinery ${board}`));
         results.push({ board, result: found ? ('exists' as const) : ('created' as const), webhook });
       }
       return { callbackUrl, boards: results };
