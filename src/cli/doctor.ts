@@ -111,6 +111,7 @@ export async function doctor(argv: string[], io: DoctorIo): Promise<number> {
           actor: { id: `os:${user}`, displayName: `${user} (npm run doctor -- --fix)` },
           runId: `doctor-${randomUUID()}`,
           jiraWebhookSecret: config.jira?.webhookSecrets[0],
+          jiraWebhookUrlToken: config.jira?.unsignedUrlToken,
         });
         say('\nRepairs (each written to the audit trail, capability "doctor"):\n');
         for (const outcome of out.repairs) say(`  ${outcome.ok ? '✓' : '✗'} ${outcome.message}\n`);

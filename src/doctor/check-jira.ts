@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { ErrorKind, TrackerError } from '../errors.ts';
 import { classifyContainer, type ScopeRules } from '../rules/scope-rules.ts';
 import { type Check, fail, type ProjectScreens, pass, warn } from './checklist.ts';
@@ -58,6 +59,11 @@ export interface JiraExpectations {
   numberFields: string[];
   /** PUBLIC_URL + /webhooks/jira, when PUBLIC_URL is set. */
   webhookUrl?: string;
+  /**
+   * With JIRA_ALLOW_UNSIGNED: the token the webhook's URL must carry (`?token=`). Compared, never shown: output,
+   * repairs and the audit trail name it `<JIRA_WEBHOOK_URL_TOKEN>`.
+   */
+  urlToken?: string;
   events: readonly string[];
 }
 
@@ -112,6 +118,23 @@ export async function gatherJira(setup: JiraSetup, expect: JiraExpectations): Pr
 
 const quoted = (names: string[]) => names.map((name) => `"${name}"`).join(', ');
 const sameUrl = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Whether a webhook calls the service: its URL, and in unsigned mode the token that URL must carry. */
+function callsService(hookUrl: string, url: string, urlToken: string | undefined): boolean {
+  let hook: URL;
+  try {
+    hook = new URL(hookUrl);
+  } catch {
+    return false;
+  }
+  const carried = hook.searchParams.get('token') ?? '';
+  hook.search = '';
+  return (
+    sameUrl(hook.href, url) && (urlToken === undefined || timingSafeEqual(digest(carried), digest(urlToken)))
+  );
+}
 
 function fieldChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect: JiraExpectations): Check[] {
   const checks: Check[] = [];
@@ -205,8 +228,10 @@ function fieldChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect: J
 }
 
 function webhookChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect: JiraExpectations): Check[] {
-  const url = expect.webhookUrl;
-  if (!url) return [];
+  const serviceUrl = expect.webhookUrl;
+  if (!serviceUrl) return [];
+  const { urlToken } = expect;
+  const url = urlToken === undefined ? serviceUrl : `${serviceUrl}?token=<JIRA_WEBHOOK_URL_TOKEN>`;
   const page = `${expect.siteUrl}/plugins/servlet/webhooks`;
   const wanted = expect.events.join(', ');
   if ('unavailable' in facts.webhooks)
@@ -217,15 +242,20 @@ function webhookChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect:
         `A Jira admin opens ${page} and checks for a webhook with URL ${url}, enabled, with the events ${wanted}`,
       ),
     ];
-  const ours = facts.webhooks.filter((hook) => sameUrl(hook.url, url) && hook.enabled);
+  const ours = facts.webhooks.filter((hook) => hook.enabled && callsService(hook.url, serviceUrl, urlToken));
   if (ours.length === 0)
     return [
       fail(
         'jira',
         `No enabled Jira webhook points at ${url}: the service hears nothing from Jira`,
-        `Jira settings > System > WebHooks > Create a WebHook (${page}): URL ${url}, events ${wanted}, secret = JIRA_WEBHOOK_SECRET`,
+        `Jira settings > System > WebHooks > Create a WebHook (${page}): URL ${url}, events ${wanted}${urlToken === undefined ? ', secret = JIRA_WEBHOOK_SECRET' : ''}`,
         facts.account.siteAdmin
-          ? { kind: 'jira.registerWebhook', url, events: [...expect.events] }
+          ? {
+              kind: 'jira.registerWebhook',
+              url: serviceUrl,
+              events: [...expect.events],
+              ...(urlToken !== undefined && { withUrlToken: true }),
+            }
           : undefined,
       ),
     ];

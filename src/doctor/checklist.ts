@@ -33,6 +33,8 @@ export const RepairSchema = Type.Union([
     kind: Type.Literal('jira.registerWebhook'),
     url: Type.String(),
     events: Type.Array(Type.String()),
+    /** Unsigned mode: the URL gets JIRA_WEBHOOK_URL_TOKEN when registered; the repair itself never holds it. */
+    withUrlToken: Type.Optional(Type.Boolean()),
   }),
   Type.Object({
     kind: Type.Literal('trello.enableCustomFields'),

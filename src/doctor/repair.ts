@@ -21,7 +21,7 @@ export function describeRepair(repair: Repair): string {
     case 'jira.addToScreens':
       return `Jira: add "${repair.field}" (${repair.fieldId}) to the edit screens of ${repair.project.issueTypes.join(', ')} in ${repair.project.key}`;
     case 'jira.registerWebhook':
-      return `Jira: register an admin webhook to ${repair.url} for ${repair.events.join(', ')}`;
+      return `Jira: register an admin webhook to ${repair.url}${repair.withUrlToken ? '?token=<JIRA_WEBHOOK_URL_TOKEN>' : ''} for ${repair.events.join(', ')}`;
     case 'trello.enableCustomFields':
       return `Trello: enable the Custom Fields power-up on "${repair.board}"`;
     case 'trello.createField':
@@ -88,7 +88,14 @@ function unreachableCallback(error: unknown, callbackUrl: string): TrackerError 
   );
 }
 
-async function apply(repair: Repair, setups: DoctorSetups, secret: string | undefined): Promise<unknown> {
+async function apply(
+  repair: Repair,
+  setups: DoctorSetups,
+  {
+    jiraWebhookSecret: secret,
+    jiraWebhookUrlToken: urlToken,
+  }: Pick<RepairOptions, 'jiraWebhookSecret' | 'jiraWebhookUrlToken'>,
+): Promise<unknown> {
   // Repairs come from the checks of configured trackers; this guards a plan replayed against another setup.
   const need = <T>(setup: T | undefined, tracker: 'jira' | 'trello'): T => {
     if (!setup) throw new TrackerError('validation', tracker, `${tracker} is not configured`);
@@ -120,7 +127,10 @@ async function apply(repair: Repair, setups: DoctorSetups, secret: string | unde
     case 'jira.registerWebhook':
       await need(setups.jira, 'jira').registerWebhook({
         name: 'backlog-refinery',
-        url: repair.url,
+        url:
+          repair.withUrlToken && urlToken
+            ? `${repair.url}?token=${encodeURIComponent(urlToken)}`
+            : repair.url,
         events: repair.events,
         ...(secret && { secret }),
       });
@@ -169,6 +179,8 @@ export interface RepairOptions {
   actor: Actor;
   runId: string;
   jiraWebhookSecret?: string;
+  /** Unsigned mode: the token a registered webhook's URL carries. */
+  jiraWebhookUrlToken?: string;
 }
 
 /** Applies each repair, one at a time; each applied one goes to the audit trail, a failed one is reported. */
@@ -179,7 +191,7 @@ export async function applyRepairs(
   const outcomes: RepairOutcome[] = [];
   for (const repair of repairs) {
     try {
-      const after = await apply(repair, options.setups, options.jiraWebhookSecret);
+      const after = await apply(repair, options.setups, options);
       await options.audit.record(auditEntry(repair, options.runId, options.actor, after));
       outcomes.push({ repair, ok: true, message: describeRepair(repair) });
     } catch (error) {

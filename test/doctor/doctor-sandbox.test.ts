@@ -408,6 +408,36 @@ describe('asking before repairing', () => {
     });
     expect(run.code).toBe(0);
   });
+
+  it('unsigned mode: the webhook must carry the URL token; --fix registers it so, and no output names the token', async () => {
+    const token = 'url-token-0123456789abcdef0123456789';
+    const { JIRA_WEBHOOK_SECRET: _secret, ...signed } = env;
+    env = { ...signed, JIRA_ALLOW_UNSIGNED: 'true', JIRA_WEBHOOK_URL_TOKEN: token };
+    const shown = `${PUBLIC_URL}/webhooks/jira?token=<JIRA_WEBHOOK_URL_TOKEN>`;
+
+    // The webhook a signed setup had: without the token, every delivery it sends would be refused.
+    const before = await runDoctor();
+    expect(before.text).toContain(`✗ No enabled Jira webhook points at ${shown}`);
+
+    const fixed = await runDoctor('--fix', '--yes', '--json');
+    expect(fixed.json?.repairs?.map((r) => [r.ok, r.message.split(' for ')[0]])).toEqual([
+      [true, `Jira: register an admin webhook to ${shown}`],
+    ]);
+    const registered = jira.state.setup.adminWebhooks.at(-1)!;
+    expect(registered.url).toBe(`${PUBLIC_URL}/webhooks/jira?token=${token}`);
+    expect(failing(fixed.json?.after)).toEqual([]);
+    const again = await runDoctor();
+    expect(again.code).toBe(0);
+    expect(again.text).toContain(`Webhook to ${shown} covers every event the service uses`);
+    const audit = createRedisAuditStore({ redis, keyPrefix: env.QUEUE_PREFIX ?? '', retentionDays: 1 });
+    for (const output of [
+      before.text,
+      JSON.stringify(fixed.json),
+      again.text,
+      JSON.stringify(await audit.list({ limit: 50 })),
+    ])
+      expect(output).not.toContain(token);
+  });
 });
 
 describe('GET /admin/doctor', () => {
