@@ -131,9 +131,7 @@ function callsService(hookUrl: string, url: string, urlToken: string | undefined
   }
   const carried = hook.searchParams.get('token') ?? '';
   hook.search = '';
-  return (
-    sameUrl(hook.href, url) && (urlToken === undefined || timingSafeEqual(digest(carried), digest(urlToken)))
-  );
+  return sameUrl(hook.href, url) && (!urlToken || timingSafeEqual(digest(carried), digest(urlToken)));
 }
 
 function fieldChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect: JiraExpectations): Check[] {
@@ -231,7 +229,7 @@ function webhookChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect:
   const serviceUrl = expect.webhookUrl;
   if (!serviceUrl) return [];
   const { urlToken } = expect;
-  const url = urlToken === undefined ? serviceUrl : `${serviceUrl}?token=<JIRA_WEBHOOK_URL_TOKEN>`;
+  const url = urlToken ? `${serviceUrl}?token=<JIRA_WEBHOOK_URL_TOKEN>` : serviceUrl;
   const page = `${expect.siteUrl}/plugins/servlet/webhooks`;
   const wanted = expect.events.join(', ');
   if ('unavailable' in facts.webhooks)
@@ -248,13 +246,13 @@ function webhookChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect:
       fail(
         'jira',
         `No enabled Jira webhook points at ${url}: the service hears nothing from Jira`,
-        `Jira settings > System > WebHooks > Create a WebHook (${page}): URL ${url}, events ${wanted}${urlToken === undefined ? ', secret = JIRA_WEBHOOK_SECRET' : ''}`,
+        `Jira settings > System > WebHooks > Create a WebHook (${page}): URL ${url}, events ${wanted}${urlToken ? '' : ', secret = JIRA_WEBHOOK_SECRET'}`,
         facts.account.siteAdmin
           ? {
               kind: 'jira.registerWebhook',
               url: serviceUrl,
               events: [...expect.events],
-              ...(urlToken !== undefined && { withUrlToken: true }),
+              ...(urlToken ? { withUrlToken: true } : {}),
             }
           : undefined,
       ),

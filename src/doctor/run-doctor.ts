@@ -48,7 +48,7 @@ export function jiraExpectations(config: Config, rules: Rules): JiraExpectations
     scope: rules.scope,
     numberFields: scoreFieldNames(rules),
     webhookUrl: config.publicUrl ? `${config.publicUrl}${JIRA_WEBHOOK_PATH}` : undefined,
-    ...(config.jira?.unsignedUrlToken !== undefined && { urlToken: config.jira.unsignedUrlToken }),
+    ...(config.jira?.unsignedUrlToken ? { urlToken: config.jira.unsignedUrlToken } : {}),
     events: JIRA_EVENTS,
   };
 }
