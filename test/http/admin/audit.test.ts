@@ -90,6 +90,20 @@ describe('admin audit trail', () => {
     expect(again.statusCode).toBe(409);
   });
 
+  it('leaves a value someone changed after the write, and says why it was not restored', async () => {
+    const entry = await scored('ABC-1');
+    tracker.items.get(item.ref.id)!.fields.Impact = 8;
+
+    const response = await admin('POST', `/admin/audit/${entry.id}/undo`);
+
+    expect(response.json()).toMatchObject({
+      restored: [],
+      failed: [{ id: entry.id, reason: 'changed since: Impact is now 8' }],
+    });
+    expect(tracker.items.get(item.ref.id)?.fields.Impact).toBe(8);
+    expect((await admin('GET', `/admin/audit/${entry.id}`)).json().undoneBy).toBeUndefined();
+  });
+
   it('plans an undo in dry-run without writing', async () => {
     const entry = await scored('ABC-1');
     tracker.writes.length = 0;
