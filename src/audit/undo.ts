@@ -8,11 +8,20 @@ import { pickNumbers } from './audited-tracker.ts';
 /** Replies to commands are the conversation, not a change: `/undo` must not delete the answer it undoes. */
 const REPLY_PURPOSE = /^reply-/;
 
-/** Applied, not undone yet, and something the port can reverse (created items cannot be deleted through it). */
+/** Why an entry cannot be undone; undefined when it was applied, not undone yet, and the port can reverse it. */
+export function notUndoable(entry: AuditEntry): string | undefined {
+  if (entry.mode !== 'applied') return `Entry ${entry.id} is a dry-run plan: nothing was written`;
+  if (entry.undoneBy !== undefined) return `Entry ${entry.id} was already undone by ${entry.undoneBy}`;
+  if (entry.operation === 'createItem') return 'Items the service created are not deleted';
+  if (entry.operation === 'repairSetup')
+    return 'A setup repair of the doctor is undone by an admin in the tracker';
+  if (entry.operation === 'upsertComment' && REPLY_PURPOSE.test(String(entry.target.purpose)))
+    return `Entry ${entry.id} is a reply to a command: the conversation stays`;
+  return undefined;
+}
+
 export function isUndoable(entry: AuditEntry): boolean {
-  if (entry.mode !== 'applied' || entry.undoneBy !== undefined) return false;
-  if (entry.operation === 'createItem' || entry.operation === 'repairSetup') return false;
-  return !(entry.operation === 'upsertComment' && REPLY_PURPOSE.test(String(entry.target.purpose)));
+  return notUndoable(entry) === undefined;
 }
 
 /** The undoable writes of the newest change (one job or admin request) among entries listed newest first. */
