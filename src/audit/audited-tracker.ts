@@ -13,7 +13,11 @@ export interface AuditedTrackerOptions {
 
 type FieldValue = number | null;
 
-function pickNumbers(fields: Record<string, unknown>, names: readonly string[]): Record<string, FieldValue> {
+/** The named fields as numbers (a number in a string counts; anything else is empty), as audit entries hold them. */
+export function pickNumbers(
+  fields: Record<string, unknown>,
+  names: readonly string[],
+): Record<string, FieldValue> {
   const picked: Record<string, FieldValue> = {};
   for (const name of names) {
     const value = fields[name];

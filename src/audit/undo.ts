@@ -3,15 +3,25 @@ import type { ItemRef } from '../domain/events.ts';
 import type { LinkTarget, Tracker } from '../trackers/tracker.ts';
 import { type AuditEntry, changeKey } from './audit-entry.ts';
 import type { AuditStore } from './audit-store.ts';
+import { pickNumbers } from './audited-tracker.ts';
 
 /** Replies to commands are the conversation, not a change: `/undo` must not delete the answer it undoes. */
 const REPLY_PURPOSE = /^reply-/;
 
-/** Applied, not undone yet, and something the port can reverse (created items cannot be deleted through it). */
+/** Why an entry cannot be undone; undefined when it was applied, not undone yet, and the port can reverse it. */
+export function notUndoable(entry: AuditEntry): string | undefined {
+  if (entry.mode !== 'applied') return `Entry ${entry.id} is a dry-run plan: nothing was written`;
+  if (entry.undoneBy !== undefined) return `Entry ${entry.id} was already undone by ${entry.undoneBy}`;
+  if (entry.operation === 'createItem') return 'Items the service created are not deleted';
+  if (entry.operation === 'repairSetup')
+    return 'A setup repair of the doctor is undone by an admin in the tracker';
+  if (entry.operation === 'upsertComment' && REPLY_PURPOSE.test(String(entry.target.purpose)))
+    return `Entry ${entry.id} is a reply to a command: the conversation stays`;
+  return undefined;
+}
+
 export function isUndoable(entry: AuditEntry): boolean {
-  if (entry.mode !== 'applied' || entry.undoneBy !== undefined) return false;
-  if (entry.operation === 'createItem' || entry.operation === 'repairSetup') return false;
-  return !(entry.operation === 'upsertComment' && REPLY_PURPOSE.test(String(entry.target.purpose)));
+  return notUndoable(entry) === undefined;
 }
 
 /** The undoable writes of the newest change (one job or admin request) among entries listed newest first. */
@@ -26,8 +36,36 @@ export function textToDoc(text: string): Doc {
   return doc(...text.split('\n').map((line) => paragraph(line)));
 }
 
+/**
+ * What someone changed after the entry's write, in words; undefined when the item still shows what the service
+ * wrote. Undo must not put an old value back over a person's later edit. Labels and links need no check: putting
+ * one back as it was changes nothing a person did since.
+ */
+async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string | undefined> {
+  switch (entry.operation) {
+    case 'setNumberFields': {
+      const written = entry.after as Record<string, number | null>;
+      const now = pickNumbers((await tracker.getItem(entry.item)).fields, Object.keys(written));
+      const changed = Object.keys(written).filter((name) => now[name] !== written[name]);
+      return changed.length > 0
+        ? `changed since: ${changed.map((name) => `${name} is now ${now[name] ?? 'empty'}`).join(', ')}`
+        : undefined;
+    }
+    case 'moveTo': {
+      const status = (await tracker.getItem(entry.item)).status.name;
+      return status.toLowerCase() === String(entry.after).toLowerCase()
+        ? undefined
+        : `changed since: moved to ${status}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
 async function reverse(tracker: Tracker, entry: AuditEntry): Promise<void> {
   const item: ItemRef = entry.item;
+  const conflict = await changedSince(tracker, entry);
+  if (conflict) throw new Error(conflict);
   const { target, before } = entry;
   const purpose = String(target.purpose);
   switch (entry.operation) {

@@ -87,6 +87,37 @@ describe('/undo', () => {
     });
   });
 
+  it('leaves what a person changed after the last change, and says so', async () => {
+    const subject = memoryItem('ABC-3', { fields: { Impact: 1, Effort: 2 } });
+    const audit = createRedisAuditStore({ redis, keyPrefix: uniquePrefix('undo'), retentionDays: 400 });
+    const memory = createMemoryTracker([subject]);
+    const triage = createJobTrackers(
+      { id: 'job-1', name: 'triage', data: {} },
+      { audit, config: { dryRun: false } },
+    );
+    await triage.audited(memory).setNumberFields(subject.ref, { Impact: 5 }, { createMissing: false });
+    await triage.audited(memory).setNumberFields(subject.ref, { Effort: 3 }, { createMissing: false });
+    await triage.audited(memory).moveTo(subject.ref, 'In Progress');
+    // A person then edits Impact and moves the item on, by hand.
+    const edited = memory.items.get(subject.ref.id)!;
+    edited.fields.Impact = 8;
+    edited.status = { name: 'Done', category: 'done' };
+
+    const reply = await runUndo(subject, audit, memory, { jobId: 'job-2' });
+
+    expect(docToPlainText({ blocks: reply }).split('\n').slice(1)).toEqual([
+      '- fields Effort',
+      'Could not restore:',
+      '- status (back to To Do): changed since: moved to Done',
+      '- fields Impact: changed since: Impact is now 8',
+      'Write /undo again to redo it.',
+    ]);
+    expect(memory.items.get(subject.ref.id)).toMatchObject({
+      fields: { Impact: 8, Effort: 2 },
+      status: { name: 'Done' },
+    });
+  });
+
   it('says nothing was restored, and offers no redo, when the tracker refuses every write', async () => {
     const subject = memoryItem('ABC-2', { fields: { Impact: 1 } });
     const { reply, memory } = await undoScoreChange(subject, { refuse: true });

@@ -1,7 +1,8 @@
 import type { Action } from 'trello.js/models';
-import type { Doc } from '../../domain/doc.ts';
+import { type Doc, docToPlainText } from '../../domain/doc.ts';
 import { fitDoc } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
+import { markdownToDoc } from '../jira/markdown-doc.ts';
 import type { CommentOutcome, OwnComment } from '../tracker.ts';
 import { renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
 import { hasMarker, withMarker, withoutMarker } from './trello-comment-marker.ts';
@@ -54,7 +55,10 @@ export async function getOwnComment(
   purpose: string,
 ): Promise<OwnComment | undefined> {
   const [current] = await ownComments(deps, ref, purpose);
-  return current ? { id: current.id, text: withoutMarker(commentText(current), purpose) } : undefined;
+  if (!current) return undefined;
+  // Trello keeps the Markdown the service wrote; the port promises plain text, which undo writes back as text.
+  const markdown = withoutMarker(commentText(current), purpose);
+  return { id: current.id, text: docToPlainText(markdownToDoc(markdown)) };
 }
 
 export async function deleteOwnComment(deps: TrelloDeps, ref: ItemRef, purpose: string): Promise<boolean> {

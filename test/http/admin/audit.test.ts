@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditedTracker } from '../../../src/audit/audited-tracker.ts';
+import { doc, paragraph } from '../../../src/domain/doc.ts';
 import { createMemoryTracker, type MemoryTracker, memoryItem } from '../../audit/memory-tracker.ts';
 import { type ApiHarness, startApiHarness } from '../../helpers/api-harness.ts';
 import { adminClient } from './admin-client.ts';
@@ -88,6 +89,42 @@ describe('admin audit trail', () => {
       after: { Impact: 1 },
     });
     expect(again.statusCode).toBe(409);
+  });
+
+  it('leaves a value someone changed after the write, and says why it was not restored', async () => {
+    const entry = await scored('ABC-1');
+    tracker.items.get(item.ref.id)!.fields.Impact = 8;
+
+    const response = await admin('POST', `/admin/audit/${entry.id}/undo`);
+
+    expect(response.json()).toMatchObject({
+      restored: [],
+      failed: [{ id: entry.id, reason: 'changed since: Impact is now 8' }],
+    });
+    expect(tracker.items.get(item.ref.id)?.fields.Impact).toBe(8);
+    expect((await admin('GET', `/admin/audit/${entry.id}`)).json().undoneBy).toBeUndefined();
+  });
+
+  it('refuses with 409 to undo a reply to a command, and leaves the reply', async () => {
+    const ref = (await tracker.findItem('ABC-1'))!.ref;
+    const commands = createAuditedTracker(tracker, {
+      audit: api.audit!,
+      dryRun: false,
+      context: {
+        capability: 'run-commands',
+        jobId: 'job-c7',
+        deliveryId: 'd7',
+        actor: { id: 'u1', displayName: 'Ana' },
+      },
+    });
+    await commands.upsertComment(ref, 'reply-c7', doc(paragraph('Linked ABC-2.')));
+    const [reply] = (await admin('GET', '/admin/audit?tracker=jira&item=ABC-1')).json().entries;
+
+    const response = await admin('POST', `/admin/audit/${reply.id}/undo`);
+
+    expect(response.statusCode).toBe(409);
+    expect(response.json().message).toMatch(/reply/);
+    expect(tracker.comments.get(`${ref.id}/reply-c7`)?.text).toBe('Linked ABC-2.');
   });
 
   it('plans an undo in dry-run without writing', async () => {

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AuditEntrySchema } from '../../../audit/audit-entry.ts';
-import { undoEntries } from '../../../audit/undo.ts';
+import { notUndoable, undoEntries } from '../../../audit/undo.ts';
 import { TrackerNameSchema } from '../../../domain/events.ts';
 import { HttpError } from '../../errors.ts';
 import type { AdminActionContext } from '../actions/admin-action.ts';
@@ -91,11 +91,8 @@ export function registerAuditRoutes(
       const { id } = request.params;
       const entry = await ctx.audit.get(id);
       if (!entry) throw new HttpError(404, `No audit entry ${id}`);
-      if (entry.mode !== 'applied')
-        throw new HttpError(409, `Entry ${id} is a dry-run plan: nothing was written`);
-      if (entry.undoneBy) throw new HttpError(409, `Entry ${id} was already undone by ${entry.undoneBy}`);
-      if (entry.operation === 'createItem')
-        throw new HttpError(409, 'Items the service created are not deleted');
+      const refused = notUndoable(entry);
+      if (refused) throw new HttpError(409, refused);
       const dryRun = request.body?.dryRun === true || ctx.config.dryRun;
       const tracker = ctx.auditedTracker(entry.item.tracker, { dryRun, command: `undo ${id}` });
       const result = await undoEntries([entry], {
