@@ -68,6 +68,12 @@ end
 redis.call('ZREM', KEYS[2], ARGV[1])
 return 0`;
 
+// A summary of a sprint that is no longer active ends its burn-up, unless another sprint started meanwhile.
+const SPRINT_ENDED = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+redis.call('DEL', KEYS[2])
+return 1`;
+
 /** Keep the last sprints of a board (the page shows 10). */
 const SPRINTS_KEPT = 20;
 
@@ -130,7 +136,7 @@ export interface ReadModelWriter {
   noMatch(ticket: Pick<ItemRef, 'tracker' | 'id'>, by: string): Promise<void>;
   /** A sprint's start snapshot: the burn-up's first point and the items it follows. */
   sprintStarted(board: BoardView, start: SprintStart): Promise<void>;
-  /** A summary was posted; one of an active sprint adds a point to its burn-up. */
+  /** A summary was posted; one of an active sprint adds a point to its burn-up, one of a closed sprint ends it. */
   sprintPosted(board: BoardView, record: SprintRecord, active: boolean): Promise<void>;
 }
 
@@ -335,6 +341,8 @@ export function createReadModelWriter(
             ? `${committedPoints} ${completedPoints ?? 0}`
             : `${(committed ?? 0) + added - (removed ?? 0)} ${completed}`;
         await redis.hset(burnUp, `at:${now().getTime()}`, sample);
+      } else if (!active) {
+        await redis.eval(SPRINT_ENDED, 2, keys.sprints.active, burnUp, board.id, record.id);
       }
       if (dropped.length > 0)
         await redis
