@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
+import { linkIndexSize } from '../../src/linking/index.ts';
+import { createIntake } from '../../src/queue/intake.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { type ConsoleServices, createConsoleServices } from '../../src/read-model/index.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+let stack: Stack;
+let queue: Queue;
+let console_: ConsoleServices;
+let boardId: string;
+const rulesFile = join(mkdtempSync(join(tmpdir(), 'triage-moved-rules-')), 'rules.yaml');
+writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\n');
+
+const BACKLOG: [string, string][] = [
+  [
+    'Password reset email never arrives',
+    'Users request a password reset link but the email is not delivered. The reset template fails to render.',
+  ],
+  ['Search results pagination is slow', 'Paging through search results takes seconds on large accounts.'],
+  ['Localise notification emails into German', 'Translate the notification email templates.'],
+];
+
+beforeAll(async () => {
+  stack = await startStack({
+    redisUrl: testRedisUrl(),
+    env: { REFINERY_CONFIG: rulesFile, TRELLO_RATE_WINDOW_MS: '2000' },
+    trelloRateLimit: { perToken: 100, perKey: 300, windowMs: 2_000 },
+  });
+  boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets', 'Done'] }).id;
+  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  console_ = createConsoleServices({
+    redis: stack.redis,
+    keyPrefix: stack.queuePrefix,
+    audit: createRedisAuditStore({ redis: stack.redis, keyPrefix: stack.queuePrefix, retentionDays: 30 }),
+    queue,
+    intake: createIntake({
+      queue,
+      redis: stack.redis,
+      keyPrefix: stack.queuePrefix,
+      dedupeTtlSeconds: 3600,
+      retry: { attempts: 3, backoffMs: 200 },
+    }),
+  });
+}, 60_000);
+afterAll(async () => {
+  await queue?.close();
+  await stack?.stop();
+});
+
+const card = async (list: string, name: string, desc: string) => {
+  const created = await stack.trelloAct('create-card', { boardId, list, name, desc });
+  return { id: String(created.id), shortLink: String(created.shortLink) };
+};
+
+describe('console triage, written by the real jobs', () => {
+  it('drops a waiting ticket that a person moved out of the support lists into the backlog', async () => {
+    for (const [name, desc] of BACKLOG) await card('Backlog', name, desc);
+    await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === BACKLOG.length);
+    // Trello creation times have whole seconds; a ticket is matched only with items created before it.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const ticket = await card(
+      'Tickets',
+      'Something is wrong with my account',
+      'Things do not work as expected since yesterday, the page is slow and emails look odd.',
+    );
+    const waiting = await waitFor(async () =>
+      (await console_.readModel.triage({})).tickets.find((t) => t.id === ticket.id),
+    );
+    expect(waiting.suggestions.length).toBeGreaterThan(0);
+    expect(await console_.readModel.triageCount()).toBe(1);
+
+    // It is a feature request after all: now a backlog item, no longer a ticket waiting for its item.
+    await stack.trelloAct('move-card', { cardId: ticket.id, list: 'Backlog' });
+    await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === BACKLOG.length + 1);
+    const inbox = await waitFor(async () => {
+      const found = await console_.readModel.triage({});
+      return found.total === 0 ? found : undefined;
+    }, 5_000).catch(() => console_.readModel.triage({}));
+    expect(inbox.tickets.map((t) => t.id)).not.toContain(ticket.id);
+    expect(await console_.readModel.triageCount()).toBe(0);
+  }, 45_000);
+});
