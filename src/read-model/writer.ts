@@ -132,6 +132,8 @@ export interface ReadModelWriter {
     item: Pick<ItemRef, 'tracker' | 'id'>,
     stillLinked: boolean,
   ): Promise<void>;
+  /** The ticket was deleted or is no longer a support ticket (moved to the backlog or out of scope). */
+  ticketLeft(ticket: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
   /** A person said none of the suggestions is the ticket's item. */
   noMatch(ticket: Pick<ItemRef, 'tracker' | 'id'>, by: string): Promise<void>;
   /** A sprint's start snapshot: the burn-up's first point and the items it follows. */
@@ -300,6 +302,11 @@ export function createReadModelWriter(
         linked: stillLinked ? '1' : '0',
         [`s:${docId(item)}`]: 'rejected',
       });
+    },
+
+    async ticketLeft(ticket) {
+      // Not open any more, so out of the inbox; its suggestions' states stay for when it comes back to support.
+      await updateTicket(ticket, {}, ['open']);
     },
 
     async noMatch(ticket, by) {

@@ -41,6 +41,7 @@ export async function indexItem(ref: ItemRef, context: JobContext) {
   const item = await readItem(ref, context);
   const role = item && roleOf(item, context);
   const words = await forgetWordsOf(ref, role, context);
+  if (role !== 'support') await readModelOf(context).ticketLeft(ref);
   if (item && role === 'backlog') {
     return { indexed: (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged', ...words };
   }
