@@ -33,6 +33,13 @@ beforeAll(async () => {
     env: { REFINERY_CONFIG: rulesFile, TRELLO_RATE_WINDOW_MS: '2000' },
     trelloRateLimit: { perToken: 100, perKey: 300, windowMs: 2_000 },
   });
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [
+      { key: 'APP', name: 'App' },
+      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
+    ],
+  });
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets', 'Done'] }).id;
   queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
   console_ = createConsoleServices({
@@ -85,5 +92,35 @@ describe('console triage, written by the real jobs', () => {
     }, 5_000).catch(() => console_.readModel.triage({}));
     expect(inbox.tickets.map((t) => t.id)).not.toContain(ticket.id);
     expect(await console_.readModel.triageCount()).toBe(0);
+  }, 45_000);
+
+  it('drops a waiting Jira ticket once it is resolved, and offers it again when it is reopened', async () => {
+    const act = stack.jira.act;
+    const indexed = await linkIndexSize(stack.redis, stack.queuePrefix);
+    for (const [summary, description] of BACKLOG)
+      act.createIssue({ as: 'ada', project: 'APP', summary, description, issuetype: 'Story' });
+    await waitFor(
+      async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === indexed + BACKLOG.length,
+    );
+    const ticket = act.createIssue({
+      as: 'ada',
+      project: 'HELP',
+      summary: 'My account acts up',
+      description: 'Since this morning every page is slow and the emails I get look odd.',
+      issuetype: 'Task',
+    });
+    const waiting = async () =>
+      (await console_.readModel.triage({})).tickets.some((t) => t.key === ticket.key);
+    await waitFor(waiting);
+
+    act.transition({ as: 'ada', issue: ticket.key, to: 'In Progress' });
+    act.transition({ as: 'ada', issue: ticket.key, to: 'Done' });
+    await waitFor(async () => !(await waiting()), 5_000).catch(() => undefined);
+    expect(await waiting()).toBe(false);
+    expect(await console_.readModel.triageCount()).toBe(0);
+
+    act.transition({ as: 'ada', issue: ticket.key, to: 'In Progress' });
+    await waitFor(waiting, 5_000).catch(() => undefined);
+    expect(await waiting()).toBe(true);
   }, 45_000);
 });
