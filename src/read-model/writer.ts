@@ -132,8 +132,11 @@ export interface ReadModelWriter {
     item: Pick<ItemRef, 'tracker' | 'id'>,
     stillLinked: boolean,
   ): Promise<void>;
-  /** The ticket was deleted or is no longer a support ticket (moved to the backlog or out of scope). */
-  ticketLeft(ticket: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
+  /**
+   * Whether the ticket is an open support ticket: one deleted, resolved or moved out of support (to the backlog,
+   * out of scope) leaves the inbox; one reopened may wait there again.
+   */
+  ticketOpen(ticket: Pick<ItemRef, 'tracker' | 'id'>, open: boolean): Promise<void>;
   /** A person said none of the suggestions is the ticket's item. */
   noMatch(ticket: Pick<ItemRef, 'tracker' | 'id'>, by: string): Promise<void>;
   /** A sprint's start snapshot: the burn-up's first point and the items it follows. */
@@ -304,9 +307,11 @@ export function createReadModelWriter(
       });
     },
 
-    async ticketLeft(ticket) {
-      // Not open any more, so out of the inbox; its suggestions' states stay for when it comes back to support.
-      await updateTicket(ticket, {}, ['open']);
+    async ticketOpen(ticket, open) {
+      // Its suggestions' states stay for when it comes back; a ticket never matched gets no record here.
+      if (!open) await updateTicket(ticket, {}, ['open']);
+      else if (await redis.hexists(keys.triage.ticket(docId(ticket)), 'info'))
+        await updateTicket(ticket, { open: '1' });
     },
 
     async noMatch(ticket, by) {
