@@ -123,4 +123,20 @@ describe('console triage, written by the real jobs', () => {
     await waitFor(waiting, 5_000).catch(() => undefined);
     expect(await waiting()).toBe(true);
   }, 45_000);
+
+  it('shows a backlog item where it is now and in its status now, after a move or a transition', async () => {
+    const moved = (await console_.readModel.backlog({ limit: 100 })).rows.find(
+      (r) => r.tracker === 'trello' && r.title === BACKLOG[0]![0],
+    )!;
+    const row = async (id: string) =>
+      (await console_.readModel.backlog({ limit: 100 })).rows.find((r) => r.id === id);
+    await stack.trelloAct('move-card', { cardId: moved.id, list: 'Done' });
+    await waitFor(async () => (await row(moved.id))?.status === 'Done', 5_000).catch(() => undefined);
+    expect((await row(moved.id))?.status).toBe('Done');
+
+    const issue = [...stack.jira.state.issues.values()].find((i) => i.key === 'APP-1')!;
+    stack.jira.act.transition({ as: 'ada', issue: 'APP-1', to: 'In Progress' });
+    await waitFor(async () => (await row(issue.id))?.status === 'In Progress', 5_000).catch(() => undefined);
+    expect((await row(issue.id))?.status).toBe('In Progress');
+  });
 });
