@@ -68,6 +68,12 @@ end
 redis.call('ZREM', KEYS[2], ARGV[1])
 return 0`;
 
+// A summary of a sprint that is no longer active ends its burn-up, unless another sprint started meanwhile.
+const SPRINT_ENDED = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+redis.call('DEL', KEYS[2])
+return 1`;
+
 /** Keep the last sprints of a board (the page shows 10). */
 const SPRINTS_KEPT = 20;
 
@@ -126,11 +132,16 @@ export interface ReadModelWriter {
     item: Pick<ItemRef, 'tracker' | 'id'>,
     stillLinked: boolean,
   ): Promise<void>;
+  /**
+   * Whether the ticket is an open support ticket: one deleted, resolved or moved out of support (to the backlog,
+   * out of scope) leaves the inbox; one reopened may wait there again.
+   */
+  ticketOpen(ticket: Pick<ItemRef, 'tracker' | 'id'>, open: boolean): Promise<void>;
   /** A person said none of the suggestions is the ticket's item. */
   noMatch(ticket: Pick<ItemRef, 'tracker' | 'id'>, by: string): Promise<void>;
   /** A sprint's start snapshot: the burn-up's first point and the items it follows. */
   sprintStarted(board: BoardView, start: SprintStart): Promise<void>;
-  /** A summary was posted; one of an active sprint adds a point to its burn-up. */
+  /** A summary was posted; one of an active sprint adds a point to its burn-up, one of a closed sprint ends it. */
   sprintPosted(board: BoardView, record: SprintRecord, active: boolean): Promise<void>;
 }
 
@@ -296,6 +307,13 @@ export function createReadModelWriter(
       });
     },
 
+    async ticketOpen(ticket, open) {
+      // Its suggestions' states stay for when it comes back; a ticket never matched gets no record here.
+      if (!open) await updateTicket(ticket, {}, ['open']);
+      else if (await redis.hexists(keys.triage.ticket(docId(ticket)), 'info'))
+        await updateTicket(ticket, { open: '1' });
+    },
+
     async noMatch(ticket, by) {
       await updateTicket(ticket, { nomatch: JSON.stringify({ by, at: now().toISOString() }) });
     },
@@ -335,6 +353,8 @@ export function createReadModelWriter(
             ? `${committedPoints} ${completedPoints ?? 0}`
             : `${(committed ?? 0) + added - (removed ?? 0)} ${completed}`;
         await redis.hset(burnUp, `at:${now().getTime()}`, sample);
+      } else if (!active) {
+        await redis.eval(SPRINT_ENDED, 2, keys.sprints.active, burnUp, board.id, record.id);
       }
       if (dropped.length > 0)
         await redis

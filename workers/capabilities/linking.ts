@@ -34,13 +34,15 @@ export function sameItem(a: ItemRef, b: ItemRef): boolean {
 
 /**
  * Keeps the index equal to what the tracker says now: backlog items in, everything else (and the deleted) out,
- * with the customers' words that no longer stand for a link (`forgetWordsOf`).
+ * with the customers' words that no longer stand for a link (`forgetWordsOf`); only open support tickets wait in
+ * the console's triage.
  */
 export async function indexItem(ref: ItemRef, context: JobContext) {
   const { index } = linkingState(context);
   const item = await readItem(ref, context);
   const role = item && roleOf(item, context);
   const words = await forgetWordsOf(ref, role, context);
+  await readModelOf(context).ticketOpen(ref, role === 'support' && item?.status.category !== 'done');
   if (item && role === 'backlog') {
     return { indexed: (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged', ...words };
   }

@@ -16,6 +16,7 @@ const NOTHING: ReadModelWriter = {
   suggested: async () => {},
   ticketLinked: async () => {},
   ticketUnlinked: async () => {},
+  ticketOpen: async () => {},
   noMatch: async () => {},
   sprintStarted: async () => {},
   sprintPosted: async () => {},

@@ -35,7 +35,12 @@ export const planLinking: Planner = (event, { role }) => {
       const touches = (watched: ReadonlySet<string>) => [...fields].some((field) => watched.has(field));
       const moved = touches(PLACE_FIELDS);
       const jobs: JobRequest[] = [];
-      if (moved || (role === 'backlog' && touches(TEXT_FIELDS)))
+      // A support ticket resolved or reopened leaves or re-enters the console's triage.
+      if (
+        moved ||
+        (role === 'backlog' && touches(TEXT_FIELDS)) ||
+        (role === 'support' && touches(STATUS_FIELDS))
+      )
         jobs.push({ name: 'index-item', data: { event } });
       if (role === 'support' && (moved || touches(TEXT_FIELDS) || touches(LINK_FIELDS)))
         jobs.push({ name: 'link-ticket', data: { event } });

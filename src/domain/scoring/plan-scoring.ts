@@ -66,6 +66,9 @@ export function feedsScore(changes: readonly FieldChange[], rules: ScoringRules)
   return changes.some((change) => watched.has(change.field.toLowerCase()));
 }
 
+/** What the console's backlog row shows besides the score: where the item lives and its status. */
+const ROW_FIELDS = new Set(['project', 'key', 'list', 'status']);
+
 /** Link changes on a support ticket change the reach of the backlog items it is linked to. */
 const LINK_FIELDS = ['attachments'];
 
@@ -76,8 +79,9 @@ function changesReach(changes: readonly FieldChange[], rules: ScoringRules): boo
 }
 
 /**
- * Scores a backlog item when it is created, when a field that feeds the score changes, and when a link is made
- * or removed (either end may be the backlog item; the handler reads both and scores those in the backlog).
+ * Scores a backlog item when it is created, when a field that feeds the score (or its console row) changes, and
+ * when a link is made or removed (either end may be the backlog item; the handler reads both and scores those in
+ * the backlog).
  */
 export const planScoring: Planner = (event, { rules, role }) => {
   const job = (data: ScoreEvent): JobRequest[] => [{ name: 'score-item', data: { event: data } }];
@@ -85,7 +89,11 @@ export const planScoring: Planner = (event, { rules, role }) => {
     case 'item.created':
       return role === 'backlog' ? job(event) : [];
     case 'item.updated':
-      if (role === 'backlog') return feedsScore(event.changes, rules.scoring) ? job(event) : [];
+      if (role === 'backlog') {
+        // The score job also writes the console's row, which would keep an old place or status without it.
+        const shown = event.changes.some((change) => ROW_FIELDS.has(change.field.toLowerCase()));
+        return shown || feedsScore(event.changes, rules.scoring) ? job(event) : [];
+      }
       return role === 'support' && changesReach(event.changes, rules.scoring) ? job(event) : [];
     case 'link.created':
     case 'link.deleted':

@@ -43,13 +43,14 @@ describe('planScoring', () => {
     ['a Trello "Story points" custom field', ['Story points']],
     ['the Severity field', ['Severity']],
     ['an own field together with an input', ['Impact', 'labels']],
+    ['the status (the console row shows it; the burn-up counts the item done)', ['status']],
+    ['its place (a Jira move, a Trello list)', ['project', 'Key']],
   ])('re-scores a backlog item when %s changes', (_name, fields) => {
     expect(scoringJobs(updated(...fields))).toEqual(['score-item']);
   });
 
   it.each([
     ['the fields the service writes, by name', ['Impact', 'Effort', 'Priority score', 'Reach', 'Confidence']],
-    ['status only', ['status']],
     ['assignee only', ['assignee']],
   ])('plans nothing when only %s change', (_name, fields) => {
     expect(scoringJobs(updated(...fields))).toEqual([]);

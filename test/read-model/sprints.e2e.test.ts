@@ -1,0 +1,75 @@
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
+import { createIntake } from '../../src/queue/intake.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { type ConsoleServices, createConsoleServices } from '../../src/read-model/index.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+let stack: Stack;
+let queue: Queue;
+let console_: ConsoleServices;
+// Boards are numbered in seed order.
+const BOARD = 'jira:1';
+
+beforeAll(async () => {
+  stack = await startStack({ redisUrl: testRedisUrl() });
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [{ key: 'APP', name: 'App' }],
+    boards: [{ name: 'App board', projectKey: 'APP', estimationField: 'Story Points' }],
+    sprints: [{ name: 'App Sprint 1', board: 'App board' }],
+    issues: [
+      {
+        projectKey: 'APP',
+        summary: 'Export to CSV',
+        fields: { 'Story Points': 3 },
+        sprints: ['App Sprint 1'],
+      },
+      {
+        projectKey: 'APP',
+        summary: 'Saved filters',
+        fields: { 'Story Points': 5 },
+        sprints: ['App Sprint 1'],
+      },
+    ],
+  });
+  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  console_ = createConsoleServices({
+    redis: stack.redis,
+    keyPrefix: stack.queuePrefix,
+    audit: createRedisAuditStore({ redis: stack.redis, keyPrefix: stack.queuePrefix, retentionDays: 30 }),
+    queue,
+    intake: createIntake({
+      queue,
+      redis: stack.redis,
+      keyPrefix: stack.queuePrefix,
+      dedupeTtlSeconds: 3600,
+      retry: { attempts: 3, backoffMs: 200 },
+    }),
+  });
+}, 60_000);
+afterAll(async () => {
+  await queue?.close();
+  await stack?.stop();
+});
+
+const sprintId = (name: string) => [...stack.jira.state.sprints.values()].find((s) => s.name === name)!.id;
+
+describe('console sprints page, written by the real jobs', () => {
+  it('shows the burn-up of the active sprint while it runs, and no active sprint once it is closed', async () => {
+    const id = sprintId('App Sprint 1');
+    stack.jira.act.startSprint({ sprintId: id });
+    const running = await waitFor(async () => (await console_.readModel.sprints(BOARD))?.active);
+    expect(running).toMatchObject({ name: 'App Sprint 1', unit: 'points' });
+
+    stack.jira.act.closeSprint({ as: 'ada', sprintId: id });
+    const closed = await waitFor(async () => {
+      const view = await console_.readModel.sprints(BOARD);
+      return view?.sprints.some((sprint) => sprint.name === 'App Sprint 1') ? view : undefined;
+    });
+    expect(closed.sprints.map((sprint) => sprint.name)).toEqual(['App Sprint 1']);
+    expect(closed.active).toBeUndefined();
+  });
+});
