@@ -12,7 +12,7 @@ export default defineConfig({
       'test/workers/**/*.test.ts',
       'test/linking/plan-linking.test.ts',
       'test/trackers/jira/adf-render.test.ts',
-      'test/trackers/jira/markdown-doc.test.ts',
+      'test/trackers/markdown-doc.test.ts',
       'test/trackers/trello/markdown-render.test.ts',
     ],
     exclude: [

@@ -1,8 +1,8 @@
 import { checkItem, parseAcceptanceRules, resolveTemplate } from '../../src/domain/acceptance/index.ts';
 import { parseCommands } from '../../src/domain/commands/parse-commands.ts';
 import { tokenize } from '../../src/domain/linking/tokenize.ts';
-import { markdownToDoc } from '../../src/trackers/jira/markdown-doc.ts';
 import { wikiToPlainText } from '../../src/trackers/jira/wiki-text.ts';
+import { markdownToDoc } from '../../src/trackers/markdown-doc.ts';
 import { renderMarkdown } from '../../src/trackers/trello/markdown-render.ts';
 
 /**

@@ -3,7 +3,7 @@ import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { createJobTrackers } from '../../src/audit/job-audit.ts';
 import { findLastChange, undoEntries } from '../../src/audit/undo.ts';
 import { bold, bulletList, doc, docToPlainText, paragraph } from '../../src/domain/doc.ts';
-import { markdownToDoc } from '../../src/trackers/jira/markdown-doc.ts';
+import { markdownToDoc } from '../../src/trackers/markdown-doc.ts';
 import { testRedis, uniquePrefix } from '../helpers/redis.ts';
 import { startSandbox } from '../sandbox/trello/trello-sandbox-harness.ts';
 

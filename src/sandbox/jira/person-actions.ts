@@ -1,6 +1,6 @@
 import { docToAdf } from '../../trackers/jira/adf-render.ts';
 import { type AdfDoc, isAdfDoc } from '../../trackers/jira/adf-types.ts';
-import { markdownToDoc } from '../../trackers/jira/markdown-doc.ts';
+import { markdownToDoc } from '../../trackers/markdown-doc.ts';
 import {
   createIssue,
   editIssue,

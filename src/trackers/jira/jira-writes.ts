@@ -2,6 +2,7 @@ import type { Doc } from '../../domain/doc.ts';
 import { fitDoc } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
+import { markdownToDoc } from '../markdown-doc.ts';
 import type { CreateTarget, FieldWriteOutcome, NewItem } from '../tracker.ts';
 import { docToAdf, JIRA_TEXT_LIMIT } from './adf-render.ts';
 import { adfDescriptionText } from './adf-text.ts';
@@ -9,7 +10,6 @@ import { type AdfDoc, type AdfNode, isAdfDoc } from './adf-types.ts';
 import { sameAdf } from './comment-marker.ts';
 import type { JiraContext } from './jira-context.ts';
 import { jiraRef } from './jira-item.ts';
-import { markdownToDoc } from './markdown-doc.ts';
 import { projectKeyOf } from './site-capabilities.ts';
 
 interface EditMetaField {

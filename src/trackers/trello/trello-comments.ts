@@ -2,7 +2,7 @@ import type { Action } from 'trello.js/models';
 import { type Doc, docToPlainText } from '../../domain/doc.ts';
 import { fitDoc } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
-import { markdownToDoc } from '../jira/markdown-doc.ts';
+import { markdownToDoc } from '../markdown-doc.ts';
 import type { CommentOutcome, OwnComment } from '../tracker.ts';
 import { renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
 import { hasMarker, withMarker, withoutMarker } from './trello-comment-marker.ts';

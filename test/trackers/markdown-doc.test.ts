@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bold, code, doc, heading, italic, link, paragraph } from '../../../src/domain/doc.ts';
-import { markdownToDoc } from '../../../src/trackers/jira/markdown-doc.ts';
+import { bold, code, doc, heading, italic, link, paragraph } from '../../src/domain/doc.ts';
+import { markdownToDoc } from '../../src/trackers/markdown-doc.ts';
 
 describe('markdownToDoc', () => {
   it.each([

@@ -1,4 +1,4 @@
-import type { Block, Doc, Inline, TextRun } from '../../domain/doc.ts';
+import type { Block, Doc, Inline, TextRun } from '../domain/doc.ts';
 
 // Each inner class excludes its opening delimiter, so a failed match stops at the next one: linear on hostile text.
 const INLINE = /\*\*([^*]+)\*\*|`([^`]+)`|\[([^[\]]+)\]\(([^()\s]+)\)|(?<![\w*])[*_]([^*_]+)[*_](?![\w*])/g;
