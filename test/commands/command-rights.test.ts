@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
-import { commandReply } from '../helpers/jira-commands.ts';
+import { commandText, plain } from '../helpers/jira-commands.ts';
 
 /**
  * Who may change what through a command, as people on a real Service Management site meet it: agents edit the
@@ -45,16 +45,7 @@ const linked = (a: string, b: string) =>
       (l.fromId === issue(a).id && l.toId === issue(b).id) ||
       (l.fromId === issue(b).id && l.toId === issue(a).id),
   );
-/** The text of the service's ADF reply, one line per paragraph or heading. */
-function plain(node: unknown): string {
-  const { text, content, type } = node as { text?: string; content?: unknown[]; type?: string };
-  if (text !== undefined) return text;
-  const inner = (content ?? []).map(plain).join('');
-  return ['paragraph', 'heading'].includes(type ?? '') ? `${inner}\n` : inner;
-}
-async function command(as: string, key: string, body: string): Promise<string> {
-  return plain((await commandReply(stack.jira, as, key, body)).body);
-}
+const command = (as: string, key: string, body: string) => commandText(stack.jira, as, key, body);
 
 describe('commands that change links need edit permission on the item commented on', () => {
   it('a customer commenting on their request cannot link, unlink or dismiss its suggestions', async () => {

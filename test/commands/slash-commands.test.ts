@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
-import { commandReply } from '../helpers/jira-commands.ts';
+import { commandText } from '../helpers/jira-commands.ts';
 
 /**
  * Each slash command as a Jira user sees it: a comment, the service's reply, and the issue afterwards. The API and
@@ -59,18 +59,7 @@ const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) =>
 const impact = (key: string) => issue(key).custom.customfield_10050;
 const effort = (key: string) => issue(key).custom.customfield_10051;
 
-/** The text of an ADF document as Jira shows it: paragraphs and headings on lines of their own. */
-function plain(node: unknown): string {
-  const { text, content, type } = node as { text?: string; content?: unknown[]; type?: string };
-  if (text !== undefined) return text;
-  const inner = (content ?? []).map(plain).join('');
-  return ['paragraph', 'heading'].includes(type ?? '') ? `${inner}\n` : inner;
-}
-
-/** Comments `body` as `as` on `key` and returns the text of the service's reply to that comment. */
-async function command(as: string, key: string, body: string): Promise<string> {
-  return plain((await commandReply(stack.jira, as, key, body)).body);
-}
+const command = (as: string, key: string, body: string) => commandText(stack.jira, as, key, body);
 
 /** Permission checks the service asked Jira for (a POST that reads). */
 const permissionChecks = () =>

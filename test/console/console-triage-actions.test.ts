@@ -3,18 +3,15 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisUserStore } from '../../src/console/users.ts';
 import type { Container } from '../../src/domain/events.ts';
-import { createLogger } from '../../src/logger.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
-import { defaultRules } from '../../src/rules/load-rules.ts';
 import { indexItem, linkTicket, summaryOfItem, unlinkTicket } from '../../workers/capabilities/linking.ts';
 import { matchTicket } from '../../workers/capabilities/linking-match.ts';
-import type { JobContext } from '../../workers/job-context.ts';
 import { createMemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
-import { testConfig } from '../helpers/test-config.ts';
 import { consoleClient } from './console-client.ts';
 import { realConsole } from './real-console.ts';
+import { triageContext } from './triage-context.ts';
 
 const HELP: Container = { id: '20000', key: 'HELP', projectType: 'service_desk' };
 const CARD = { tracker: 'trello', id: '5f1c00000000000000000abc', key: 'Ab3dEf9h' } as const;
@@ -48,20 +45,7 @@ describe('console triage actions', () => {
         createdAt: '2025-03-01T00:00:00.000Z',
       }),
     ]);
-    const rules = defaultRules();
-    const context: JobContext = {
-      log: createLogger({ level: 'silent' }),
-      jobId: 'job-1',
-      config: testConfig(),
-      // Nothing links by itself: HELP-6 waits in the inbox with its suggestions.
-      rules: () => ({ ...rules, linking: { ...rules.linking, autoLinkThreshold: 0.99 } }),
-      tracker: () => tracker,
-      selfId: () => 'bot',
-      redis: harness.redis,
-      keyPrefix: harness.prefix,
-      now: () => new Date('2025-06-01T00:00:00Z'),
-      progress: async () => {},
-    };
+    const context = triageContext(harness, tracker);
     const item = (key: string) => [...tracker.items.values()].find((found) => found.ref.key === key)!;
     for (const key of ['APP-1', 'APP-3', CARD.key]) await indexItem(item(key).ref, context);
     const matched = await matchTicket(item('HELP-6').ref, context);

@@ -1,18 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisUserStore } from '../../src/console/users.ts';
 import type { Container } from '../../src/domain/events.ts';
-import { createLogger } from '../../src/logger.ts';
 import { readModelKeys } from '../../src/read-model/keys.ts';
-import { defaultRules } from '../../src/rules/load-rules.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import { indexItem, linkTicket, summaryOfItem } from '../../workers/capabilities/linking.ts';
 import { matchTicket } from '../../workers/capabilities/linking-match.ts';
-import type { JobContext } from '../../workers/job-context.ts';
 import { createMemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
-import { testConfig } from '../helpers/test-config.ts';
 import { consoleClient } from './console-client.ts';
 import { realConsole } from './real-console.ts';
+import { triageContext } from './triage-context.ts';
 
 const HELP: Container = { id: '20000', key: 'HELP', projectType: 'service_desk' };
 
@@ -49,20 +46,7 @@ describe('console triage: suggestions learnt from linked tickets', () => {
         createdAt: '2025-03-01T00:00:00.000Z',
       }),
     ]);
-    const rules = defaultRules();
-    const context: JobContext = {
-      log: createLogger({ level: 'silent' }),
-      jobId: 'job-1',
-      config: testConfig(),
-      // Nothing is confident enough to link by itself: HELP-6 waits in the inbox with its suggestions.
-      rules: () => ({ ...rules, linking: { ...rules.linking, autoLinkThreshold: 0.99 } }),
-      tracker: () => tracker,
-      selfId: () => 'bot',
-      redis: harness.redis,
-      keyPrefix: harness.prefix,
-      now: () => new Date('2025-06-01T00:00:00Z'),
-      progress: async () => {},
-    };
+    const context = triageContext(harness, tracker);
     const item = (key: string) => [...tracker.items.values()].find((found) => found.ref.key === key)!;
     for (const key of ['APP-1', 'APP-2', 'APP-3']) await indexItem(item(key).ref, context);
     await linkTicket(item(earlier.ref.key), summaryOfItem(item('APP-3')), context, { how: 'command' });

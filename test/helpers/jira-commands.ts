@@ -20,3 +20,16 @@ export async function commandReply(
     ),
   );
 }
+
+/** The text of an ADF document as Jira shows it: paragraphs and headings on lines of their own. */
+export function plain(node: unknown): string {
+  const { text, content, type } = node as { text?: string; content?: unknown[]; type?: string };
+  if (text !== undefined) return text;
+  const inner = (content ?? []).map(plain).join('');
+  return ['paragraph', 'heading'].includes(type ?? '') ? `${inner}\n` : inner;
+}
+
+/** Comments `body` as `as` on `key` and returns the text of the service's reply to that comment. */
+export async function commandText(jira: JiraSandbox, as: string, key: string, body: string): Promise<string> {
+  return plain((await commandReply(jira, as, key, body)).body);
+}
