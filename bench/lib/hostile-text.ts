@@ -1,3 +1,4 @@
+import { checkStorySentence } from '../../src/domain/acceptance/check-story.ts';
 import { checkItem, parseAcceptanceRules, resolveTemplate } from '../../src/domain/acceptance/index.ts';
 import { parseCommands } from '../../src/domain/commands/parse-commands.ts';
 import { tokenize } from '../../src/domain/linking/tokenize.ts';
@@ -40,6 +41,8 @@ export const HOSTILE_TEXTS: { name: string; make(n: number): string }[] = [
   { name: 'a. × n', make: (n) => 'a.'.repeat(n / 2) },
   { name: 'should i × n', make: (n) => 'should i '.repeat(n / 9) },
   { name: 'use instead of × n', make: (n) => 'use instead of '.repeat(n / 15) },
+  // Short lines that never end a sentence: the story check joins them into one paragraph, a line at a time.
+  { name: 'a.b lines', make: (n) => 'a.b\n'.repeat(n / 4) },
 ];
 
 const rules = parseAcceptanceRules({});
@@ -56,6 +59,15 @@ export const TEXT_PATHS: { name: string; run(text: string): unknown }[] = [
     run: (text) => renderMarkdown({ blocks: [{ type: 'paragraph', content: [{ text, code: true }] }] }),
   },
   { name: 'acceptance check', run: (text) => checkItem({ title: text, description: text }, template) },
+  // The story check alone: a Story's whole check also reads every line's heading, which hides its growth.
+  {
+    name: 'story sentence',
+    run: (text) =>
+      checkStorySentence(
+        '',
+        text.split('\n').map((line, i) => ({ text: line, line: i + 1 })),
+      ),
+  },
   {
     name: 'acceptance check (bug)',
     run: (text) => checkItem({ title: text, description: text, type: 'Bug' }, bugTemplate),
