@@ -43,6 +43,8 @@ export const HOSTILE_TEXTS: { name: string; make(n: number): string }[] = [
   { name: 'use instead of × n', make: (n) => 'use instead of '.repeat(n / 15) },
   // Short lines that never end a sentence: the story check joins them into one paragraph, a line at a time.
   { name: 'a.b lines', make: (n) => 'a.b\n'.repeat(n / 4) },
+  // A line read as a possible heading whose name ends in a number ("AC1"): a long run of digits, then a letter.
+  { name: 'digits then x', make: (n) => `${'1'.repeat(n - 1)}x` },
 ];
 
 const rules = parseAcceptanceRules({});
