@@ -82,9 +82,18 @@ function splitColon(text: string): { label: string; rest: string } {
   return { label: text.slice(0, index).trim(), rest: text.slice(index + 1).trim() };
 }
 
+/**
+ * "AC1" and "AC 2" name the section "AC": the trailing number and the space before it go. Read from the end:
+ * `/\s*\d+$/` tried every digit of a long run as the start, quadratic on a line of 32 K digits.
+ */
+function withoutTrailingNumber(words: string): string {
+  const kept = trimTrailing(words, '0123456789');
+  return kept.length === words.length ? words : kept.trimEnd();
+}
+
 /** Whether a heading label names a section: equal to an alias, maybe numbered ("AC1") or with a short tail. */
 export function matchesAlias(label: string, aliases: string[]): boolean {
-  const words = normalize(label).replace(/\s*\d+$/, '');
+  const words = withoutTrailingNumber(normalize(label));
   if (words === '') return false;
   return aliases.some((alias) => {
     const a = normalize(alias);
