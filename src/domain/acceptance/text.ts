@@ -91,14 +91,24 @@ function withoutTrailingNumber(words: string): string {
   return kept.length === words.length ? words : kept.trimEnd();
 }
 
-/** Whether a heading label names a section: equal to an alias, maybe numbered ("AC1") or with a short tail. */
-export function matchesAlias(label: string, aliases: string[]): boolean {
-  const words = withoutTrailingNumber(normalize(label));
-  if (words === '') return false;
-  return aliases.some((alias) => {
-    const a = normalize(alias);
-    if (words === a || words === `${a}s`) return true;
-    const aliasWords = a.split(' ').length;
-    return aliasWords > 1 && words.startsWith(`${a} `) && words.split(' ').length - aliasWords <= 2;
+/**
+ * Whether a heading label names a section: equal to one of its names, maybe numbered ("AC1") or with a short tail.
+ * The names are normalized once per description, not once per line (a Bug has 68: thousands of short lines cost
+ * most of a second).
+ */
+export function sectionNameMatcher(names: readonly string[]): (label: string) => boolean {
+  const normalized = names.map((name) => {
+    const a = normalize(name);
+    return { a, count: a.split(' ').length };
   });
+  return (label) => {
+    const words = withoutTrailingNumber(normalize(label));
+    if (words === '') return false;
+    return normalized.some(
+      ({ a, count }) =>
+        words === a ||
+        words === `${a}s` ||
+        (count > 1 && words.startsWith(`${a} `) && words.split(' ').length - count <= 2),
+    );
+  };
 }
