@@ -1,3 +1,4 @@
+import { checkStorySentence } from '../../src/domain/acceptance/check-story.ts';
 import { checkItem, parseAcceptanceRules, resolveTemplate } from '../../src/domain/acceptance/index.ts';
 import { parseCommands } from '../../src/domain/commands/parse-commands.ts';
 import { tokenize } from '../../src/domain/linking/tokenize.ts';
@@ -35,9 +36,20 @@ export const HOSTILE_TEXTS: { name: string; make(n: number): string }[] = [
   { name: 'tabs and words', make: (n) => 'a\t'.repeat(n / 2) },
   // Found by the fast-check property: an unclosed aside in a story sentence.
   { name: 'As a {{ × n', make: (n) => `As a ${'{{'.repeat(n / 2 - 3)}` },
+  // A bug report's checks: a dotted name that never ends in Exception/Error, a question that never ends, an
+  // "instead of" after "use" (each tried from every start, or looked behind from every occurrence).
+  { name: 'a. × n', make: (n) => 'a.'.repeat(n / 2) },
+  { name: 'should i × n', make: (n) => 'should i '.repeat(n / 9) },
+  { name: 'use instead of × n', make: (n) => 'use instead of '.repeat(n / 15) },
+  // Short lines that never end a sentence: the story check joins them into one paragraph, a line at a time.
+  { name: 'a.b lines', make: (n) => 'a.b\n'.repeat(n / 4) },
+  // A line read as a possible heading whose name ends in a number ("AC1"): a long run of digits, then a letter.
+  { name: 'digits then x', make: (n) => `${'1'.repeat(n - 1)}x` },
 ];
 
-const template = resolveTemplate(parseAcceptanceRules({}), { type: 'Story' });
+const rules = parseAcceptanceRules({});
+const template = resolveTemplate(rules, { type: 'Story' });
+const bugTemplate = resolveTemplate(rules, { type: 'Bug' });
 
 /** The functions tracker text flows through, from the webhook request to the worker's reply. */
 export const TEXT_PATHS: { name: string; run(text: string): unknown }[] = [
@@ -49,6 +61,19 @@ export const TEXT_PATHS: { name: string; run(text: string): unknown }[] = [
     run: (text) => renderMarkdown({ blocks: [{ type: 'paragraph', content: [{ text, code: true }] }] }),
   },
   { name: 'acceptance check', run: (text) => checkItem({ title: text, description: text }, template) },
+  // The story check alone: a Story's whole check also reads every line's heading, which hides its growth.
+  {
+    name: 'story sentence',
+    run: (text) =>
+      checkStorySentence(
+        '',
+        text.split('\n').map((line, i) => ({ text: line, line: i + 1 })),
+      ),
+  },
+  {
+    name: 'acceptance check (bug)',
+    run: (text) => checkItem({ title: text, description: text, type: 'Bug' }, bugTemplate),
+  },
   { name: 'linking tokens', run: (text) => tokenize(text) },
 ];
 

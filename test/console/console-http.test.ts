@@ -328,6 +328,20 @@ describe('console over HTTP', () => {
     expect((await lee.get('/console/activity')).statusCode).toBe(200);
   });
 
+  it('lets no cache keep a signed-in page or export: Back after sign-out and a shared proxy show nothing', async () => {
+    const person = consoleClient(harness.app);
+    await person.signIn(viewerToken);
+    for (const url of ['/console/backlog', '/console/backlog.csv', '/console/triage', '/console/activity']) {
+      const response = await person.get(url);
+      expect([url, response.statusCode, response.headers['cache-control']]).toEqual([url, 200, 'no-store']);
+    }
+    const signIn = await consoleClient(harness.app).get('/console/login');
+    expect(signIn.headers['cache-control']).toBe('no-store');
+    // The console's own stylesheet and script hold nothing of anyone's: they stay cacheable.
+    const asset = await person.get('/console/assets/console.css');
+    expect(asset.headers['cache-control']).toMatch(/max-age=\d+/);
+  });
+
   it('rate-limits sign-in attempts', async () => {
     const person = consoleClient(harness.app);
     const statuses: number[] = [];

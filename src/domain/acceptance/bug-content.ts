@@ -44,7 +44,6 @@ const EXPECTED = [
   `should(?:${NT}| not)?`,
   'supposed to',
   'ought to',
-  '(?<!\\b(?:use|using|used|uses)\\b[^.]*)instead of(?! \\w+ing\\b)',
   'rather than',
   'suggestion',
   `(?<!\\b(?:i|we) )must(?:${NT}| not)?(?![-\\w]|\\s+have\\b)`,
@@ -68,14 +67,57 @@ const EXPECTED = [
   'perhaps',
 ].join('|');
 const EXPECTED_LINE = new RegExp(`\\b(?:${EXPECTED})\\b`, 'i');
+const INSTEAD_OF = /\binstead of(?! \w+ing\b)\b/i;
+const USE_WORD = /\b(?:use|using|used|uses)\b/i;
+
+/**
+ * Whether some sentence of `text` (pieces between `end`s) holds `first` and, after it, `then`. Only the first `first`
+ * of a sentence is tried: a regular expression `first[^.]*then` tries each one and reads the rest of the sentence
+ * from each, quadratic in a long sentence repeating it (a description that says "should I" 3,000 times).
+ */
+function inOneSentence(text: string, end: RegExp | string, first: RegExp, then: RegExp): boolean {
+  return text.split(end).some((sentence) => {
+    const found = first.exec(sentence);
+    return found !== null && then.test(sentence.slice(found.index + found[0].length));
+  });
+}
+
+/** "instead of" states the wish, unless a sentence says what to use ("use X instead of Y") before it. */
+function insteadOf(text: string): boolean {
+  return text.split('.').some((sentence) => {
+    const instead = INSTEAD_OF.exec(sentence);
+    if (!instead) return false;
+    const use = USE_WORD.exec(sentence);
+    return !use || use.index + use[0].length > instead.index;
+  });
+}
+
+function statesExpectation(text: string): boolean {
+  return EXPECTED_LINE.test(text) || insteadOf(text);
+}
 /**
  * Lines where "expected"/"should" belong to someone else's words: program output (error lines, test assertions
  * "got X, expected Y"), questions to the reader, and remarks about the report itself.
  */
 const NOT_EXPECTATION =
-  /\b(?:should|must|needs? to) be (?:fixed|refactored|rewritten|dropped|investigated|backported|reviewed)\b|\bshould (?:be (?:easy|simple|trivial|straightforward|possible|noted|enough)|probably|also note)\b|FATA\[|^Message:|^\W*(?:uncaught\s+)?(?:exception|error|fatal|warning)\b[^:]{0,40}:|\binstead of (?:the )?(?:expected|correct|desired|right|proper|intended) (?:results?|outputs?|behaviou?r|values?|text|page)\b|\bgot\b[^.]*\bexpected\b|\bexpected\b[^.]*\bgot\b|\b(?:should|would|can|could) (?:i|we)\b(?:[^.]|\.(?=\S))*\?|\bis (?:this|that|it) expected\b|\b(?:would|'d) like to (?:know|report|ask|mention|point out|add|note|say)\b|\b(?:if|whether) (?:i|you|we)['’ ]?d like\b/i;
+  /\b(?:should|must|needs? to) be (?:fixed|refactored|rewritten|dropped|investigated|backported|reviewed)\b|\bshould (?:be (?:easy|simple|trivial|straightforward|possible|noted|enough)|probably|also note)\b|FATA\[|^Message:|^\W*(?:uncaught\s+)?(?:exception|error|fatal|warning)\b[^:]{0,40}:|\binstead of (?:the )?(?:expected|correct|desired|right|proper|intended) (?:results?|outputs?|behaviou?r|values?|text|page)\b|\bis (?:this|that|it) expected\b|\b(?:would|'d) like to (?:know|report|ask|mention|point out|add|note|say)\b|\b(?:if|whether) (?:i|you|we)['’ ]?d like\b/i;
 /** Names of exceptions and errors in program output ("NullPointerException", "TypeError"), not the word "error". */
-const ERROR_NAME = /\b[\w.]*[a-z](?:Exception|Error)\b/;
+const ERROR_NAME = /(?<![\w.])[\w.]*[a-z](?:Exception|Error)\b/;
+/** The rest of NOT_EXPECTATION, read a sentence at a time: "got X, expected Y", and questions ("should I …?"). */
+const GOT = /\bgot\b/i;
+const EXPECTED_WORD = /\bexpected\b/i;
+const ASKING = /\b(?:should|would|can|could) (?:i|we)\b/i;
+/** A question's sentence ends at a full stop followed by a space or the end ("v1.2" goes on). */
+const SENTENCE_END = /\.(?!\S)/;
+
+function notExpectation(text: string): boolean {
+  return (
+    NOT_EXPECTATION.test(text) ||
+    inOneSentence(text, '.', GOT, EXPECTED_WORD) ||
+    inOneSentence(text, '.', EXPECTED_WORD, GOT) ||
+    inOneSentence(text, SENTENCE_END, ASKING, /\?/)
+  );
+}
 
 const ACTUAL =
   /\b(?:crash\w*|error\w*|exception\w*|fail\w*|hang\w*|freez\w*|broken|break\w*|wrong|incorrect\w*|instead|nothing happens|no longer|doesn'?t|does not|don'?t|didn'?t|did not|isn'?t|is not|aren'?t|are not|wasn'?t|was not|can'?t|cannot|could not|couldn'?t|unable|won'?t|will not|missing|blank|empty|ignor\w*|returns?|returned|shows?|showed|shown|displays?|displayed|appears?|appeared|gets?|got|happens|happened|results? in|causes?|caused|only|still|stuck|leak\w*|slow\w*|problem|issue|bug|warning|not working|lost|disappear\w*|stops?|stopped|throws?|thrown|mismatch|unexpected\w*|invalid|timeout|timed out|denied|refus\w*|reject\w*|duplicate\w*|never|becomes?|became|reads|looks|seems?|seemed|(?:i|we|you) (?:see|saw|get|noticed?|observed)|observe|forgets?|forgotten|allows?|allowed|lets|keeps?|kept|takes?|took|too (?:long|big|large|small|slow|much|many)|without|currently|no response|responds?|resets?|jumps?|flickers?|blocks?|blocked|ends? up|(?:is|are|was|were) (?:still |now |always |not )?(?:shown|displayed|visible|enabled|disabled|set|used|lost|gone|greyed|grayed|truncated|cut|clipped|misplaced|misaligned|overlapping|selected|ignored))\b/i;
@@ -101,7 +143,7 @@ export function findContent(kind: ContentKind, title: string, entries: Entry[]):
       return findSteps(prose);
     case 'expected':
       return prose.some(
-        ({ text }) => !NOT_EXPECTATION.test(text) && !ERROR_NAME.test(text) && EXPECTED_LINE.test(text),
+        ({ text }) => !notExpectation(text) && !ERROR_NAME.test(text) && statesExpectation(text),
       );
     case 'actual':
       return prose.some((entry) => isObservation(entry) && ACTUAL.test(entry.text)) || ACTUAL.test(title);
@@ -159,7 +201,8 @@ function stepList(entries: Entry[]): boolean {
 function imperatives(entries: Entry[], min: number): boolean {
   let total = 0;
   for (const entry of entries) {
-    const sentences = stripListMarker(entry.text).split(/(?<=[.!?])\s+|,\s*then\s+|\s+and then\s+/i);
+    // `(?<!\s)`: "and then" is looked for from the start of a run of spaces only, not again from each space in it.
+    const sentences = stripListMarker(entry.text).split(/(?<=[.!?])\s+|,\s*then\s+|(?<!\s)\s+and then\s+/i);
     if (KEY_VALUE.test(entry.text)) continue;
     total += sentences.filter((sentence) => IMPERATIVE.test(sentence)).length;
     if (total >= min) return true;
@@ -169,5 +212,5 @@ function imperatives(entries: Entry[], min: number): boolean {
 
 /** A sentence that states what should happen is not a report of what happens ("you should get an error"). */
 function isObservation(entry: Entry): boolean {
-  return !EXPECTED_LINE.test(entry.text) || /\b(?:but|however|instead|although|though)\b/i.test(entry.text);
+  return !statesExpectation(entry.text) || /\b(?:but|however|instead|although|though)\b/i.test(entry.text);
 }

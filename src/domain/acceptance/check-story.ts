@@ -85,22 +85,29 @@ export function checkStorySentence(title: string, prose: Entry[]): Finding[] {
   return findings;
 }
 
+const SENTENCE_END = /[.!?]\s*$/;
+
 /** Lines of an unfinished sentence joined, so a story wrapped over several lines is read whole. */
 function paragraphs(entries: Entry[]): Entry[] {
   const result: Entry[] = [];
   let previous: Entry | undefined;
+  // Whether the paragraph so far ends a sentence, known from the line last added to it: asking the joined text
+  // reads it whole once per line, quadratic on a long description of short lines.
+  let ended = false;
   for (const entry of entries) {
     const last = result.at(-1);
     const continues =
       last !== undefined &&
       previous?.line !== undefined &&
       entry.line === previous.line + 1 &&
-      !/[.!?]\s*$/.test(last.text) &&
+      !ended &&
       !headingCandidate(previous.text)?.explicit &&
       !looksLikeStory(entry.text) &&
       !/^\s*([-*#]|\d+[.)])/.test(entry.text);
     if (last && continues) last.text = `${last.text} ${entry.text}`;
     else result.push({ ...entry });
+    // A blank line added to a paragraph leaves its end as it was.
+    if (!continues || entry.text.trim() !== '') ended = SENTENCE_END.test(entry.text);
     previous = entry;
   }
   return result;

@@ -1,5 +1,5 @@
 import type { Section } from './rules.ts';
-import { headingCandidate, matchesAlias, normalize } from './text.ts';
+import { headingCandidate, normalize, sectionNameMatcher } from './text.ts';
 
 /** A line of the item: `line` is its 1-based line number in the description; absent for checklist items. */
 export interface Entry {
@@ -49,6 +49,8 @@ export function parseDescription(
   /** Level of the heading that opened `current`: a deeper heading only groups its lines ("### Happy path"). */
   let currentLevel: number | undefined;
   const criteria = sections.find((s) => s.criteria);
+  const named = sections.map((s) => ({ section: s, names: sectionNameMatcher([s.heading, ...s.aliases]) }));
+  const sectionNamed = (label: string) => named.find(({ names }) => names(label))?.section;
   const open = (key: string, line: number): ParsedSection => {
     const section = found.get(key) ?? { key, line, source: 'heading', items: [] };
     found.set(key, section);
@@ -57,8 +59,7 @@ export function parseDescription(
   description.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
     const candidate = headingCandidate(raw);
-    const section =
-      candidate && sections.find((s) => matchesAlias(candidate.label, [s.heading, ...s.aliases]));
+    const section = candidate && sectionNamed(candidate.label);
     if (candidate && section) {
       current = open(section.key, line);
       currentLevel = candidate.level;
@@ -78,7 +79,7 @@ export function parseDescription(
     (current ? current.items : other).push({ text, line });
   });
   for (const checklist of checklists) {
-    const section = sections.find((s) => matchesAlias(checklist.name, [s.heading, ...s.aliases]));
+    const section = sectionNamed(checklist.name);
     if (!section) continue;
     const target = found.get(section.key) ?? { key: section.key, source: 'checklist', items: [] };
     target.items.push(

@@ -82,14 +82,33 @@ function splitColon(text: string): { label: string; rest: string } {
   return { label: text.slice(0, index).trim(), rest: text.slice(index + 1).trim() };
 }
 
-/** Whether a heading label names a section: equal to an alias, maybe numbered ("AC1") or with a short tail. */
-export function matchesAlias(label: string, aliases: string[]): boolean {
-  const words = normalize(label).replace(/\s*\d+$/, '');
-  if (words === '') return false;
-  return aliases.some((alias) => {
-    const a = normalize(alias);
-    if (words === a || words === `${a}s`) return true;
-    const aliasWords = a.split(' ').length;
-    return aliasWords > 1 && words.startsWith(`${a} `) && words.split(' ').length - aliasWords <= 2;
+/**
+ * "AC1" and "AC 2" name the section "AC": the trailing number and the space before it go. Read from the end:
+ * `/\s*\d+$/` tried every digit of a long run as the start, quadratic on a line of 32 K digits.
+ */
+function withoutTrailingNumber(words: string): string {
+  const kept = trimTrailing(words, '0123456789');
+  return kept.length === words.length ? words : kept.trimEnd();
+}
+
+/**
+ * Whether a heading label names a section: equal to one of its names, maybe numbered ("AC1") or with a short tail.
+ * The names are normalized once per description, not once per line (a Bug has 68: thousands of short lines cost
+ * most of a second).
+ */
+export function sectionNameMatcher(names: readonly string[]): (label: string) => boolean {
+  const normalized = names.map((name) => {
+    const a = normalize(name);
+    return { a, count: a.split(' ').length };
   });
+  return (label) => {
+    const words = withoutTrailingNumber(normalize(label));
+    if (words === '') return false;
+    return normalized.some(
+      ({ a, count }) =>
+        words === a ||
+        words === `${a}s` ||
+        (count > 1 && words.startsWith(`${a} `) && words.split(' ').length - count <= 2),
+    );
+  };
 }

@@ -197,6 +197,12 @@ export function registerConsole(
         maxAge: 3_600_000,
       });
 
+      // Pages show the backlog, customers and tokens of forms: no cache may keep one (after sign-out, Back would
+      // show it again; a shared proxy could hand it to someone else). The assets set their own, cacheable, header.
+      scope.addHook('onSend', async (_request, reply) => {
+        if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+      });
+
       scope.addHook('preValidation', async (request) => {
         // An empty field of a GET form (no filter chosen) means "not set", not an invalid empty value.
         const query = request.query as Record<string, unknown> | undefined;
