@@ -4,11 +4,11 @@ import type { ItemRef } from '../../src/domain/events.ts';
 import type { LinkEvent } from '../../src/domain/job-requests.ts';
 import { splitSuggestions } from '../../src/domain/linking/index.ts';
 import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
-import { type Candidate, docId } from '../../src/linking/index.ts';
+import { type Candidate, docId, holdsLinkTo, sameItem } from '../../src/linking/index.ts';
 import type { LinkRecord } from '../../src/linking/link-records.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
-import { candidatesFor, holdsLinkTo, LINK_COMMENT, linkTicket, roleOf, sameItem } from './linking.ts';
+import { candidatesFor, LINK_COMMENT, linkTicket, roleOf } from './linking.ts';
 import {
   autoLinkComment,
   linkRemovedComment,

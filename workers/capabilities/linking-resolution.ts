@@ -1,24 +1,34 @@
 /** Telling the support tickets linked to a backlog item that it was resolved. */
 import type { ItemRef } from '../../src/domain/events.ts';
-import { docId } from '../../src/linking/index.ts';
+import { docId, holdsLinkTo, sameItem, unlinkedInTicket } from '../../src/linking/index.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
-import { holdsLinkTo, refused, roleOf, sameItem, summaryOfItem } from './linking.ts';
+import { refused, roleOf, summaryOfItem } from './linking.ts';
 import { customerNotice, resolvedNotice } from './linking-comments.ts';
 import { linkingState } from './linking-index.ts';
 import { readItem } from './scoring.ts';
 
 /**
  * The tickets linked to the item: recorded, or named by the item's links, except a ticket a person unlinked from
- * it whose link back the service could not remove (a board it may only read).
+ * it whose link back the service could not remove (a board it may only read), and a recorded ticket that no longer
+ * holds its link (a Jira remote link removed: no event tells the service, the ticket's next job would).
  */
 async function supportTicketsOf(item: TrackerItem, context: JobContext): Promise<ItemRef[]> {
   const { records } = linkingState(context);
-  const tickets = (await records.ticketsOf(item.ref)).map((record) => record.ticket);
+  const recorded = await records.ticketsOf(item.ref);
+  const tickets: ItemRef[] = [];
+  for (const record of recorded) {
+    // A ticket the service may no longer read is still told if it can be: its comment's failure is logged.
+    const ticket = await readItem(record.ticket, context).catch((error: unknown) => {
+      if (refused(error)) return undefined;
+      throw error;
+    });
+    if (!ticket || !unlinkedInTicket(ticket, item.ref, [record])) tickets.push(record.ticket);
+  }
   for (const link of item.links) {
     if (link.target.kind !== 'item') continue;
     const { ref } = link.target;
-    if (tickets.some((known) => sameItem(known, ref))) continue;
+    if (recorded.some((known) => sameItem(known.ticket, ref))) continue;
     const other = await readItem(ref, context);
     if (!other || roleOf(other, context) !== 'support') continue;
     const unlinked = (await records.rejectedFor(other.ref)).has(docId(item.ref));

@@ -6,7 +6,13 @@
 import type { ItemRef } from '../../src/domain/events.ts';
 import type { LinkingRules } from '../../src/domain/linking/index.ts';
 import { isRetryable, TrackerError } from '../../src/errors.ts';
-import { docId, type ItemSummary, toIndexedItem, toIndexedLink } from '../../src/linking/index.ts';
+import {
+  docId,
+  type ItemSummary,
+  sameItem,
+  toIndexedItem,
+  toIndexedLink,
+} from '../../src/linking/index.ts';
 import type { LinkRecord } from '../../src/linking/link-records.ts';
 import { itemRole } from '../../src/rules/item-role.ts';
 import type { ItemRole } from '../../src/rules/scope-rules.ts';
@@ -25,11 +31,6 @@ export function roleOf(item: TrackerItem, context: JobContext): ItemRole {
 
 export function summaryOfItem(item: TrackerItem): ItemSummary {
   return { ref: item.ref, title: item.title, url: item.url };
-}
-
-/** Keys survive where ids do not: a Trello attachment names a Jira issue by key, a card by shortLink. */
-export function sameItem(a: ItemRef, b: ItemRef): boolean {
-  return a.tracker === b.tracker && (a.id === b.id || a.key === b.key);
 }
 
 /**
@@ -212,10 +213,6 @@ export async function unlessRefused<T>(
 /** An item's refs to try: as it is now, and as it was recorded when linked (a move changes its key). */
 const namesOf = (now: ItemRef, then: ItemRef | undefined): ItemRef[] =>
   then && then.key !== now.key ? [now, then] : [now];
-
-/** Whether the ticket holds a link to the item in its tracker (a Jira issue or remote link, a Trello attachment). */
-export const holdsLinkTo = (ticket: TrackerItem, item: ItemRef) =>
-  ticket.links.some((link) => link.target.kind === 'item' && sameItem(link.target.ref, item));
 
 export function candidatesFor(
   ticket: TrackerItem,
