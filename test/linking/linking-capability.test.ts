@@ -127,6 +127,27 @@ describe('linking use cases', () => {
     ]);
   });
 
+  it('tells the tickets it told of a resolution, once, that the item was reopened', async () => {
+    const resolved = summaryOfItem(item('APP-1'));
+    await linkTicket(item('HELP-1'), resolved, context, { how: 'command' });
+    item('APP-1').status = { name: 'Done', category: 'done' };
+    await notifyResolution(resolved.ref, context);
+
+    // The fix did not hold: APP-1 is reopened, then moves on while open.
+    item('APP-1').status = { name: 'In Progress', category: 'in_progress' };
+    expect(await notifyResolution(resolved.ref, context)).toEqual({ reopened: 1, notified: ['HELP-1'] });
+    item('APP-1').status = { name: 'In Review', category: 'in_progress' };
+    expect(await notifyResolution(resolved.ref, context)).toEqual({ skipped: 'status In Review' });
+
+    const told = [...tracker.comments.entries()].filter(([key]) => key.startsWith('id-HELP-1/reopen'));
+    expect(told).toHaveLength(1);
+    expect(told[0]![1].text).toContain('APP-1 Password reset email never arrives is In Progress again');
+    // An item never resolved tells nobody when its status changes.
+    item('APP-2').status = { name: 'In Progress', category: 'in_progress' };
+    await linkTicket(item('HELP-2'), summaryOfItem(item('APP-2')), context, { how: 'command' });
+    expect(await notifyResolution(item('APP-2').ref, context)).toEqual({ skipped: 'status In Progress' });
+  });
+
   it('with notifyCustomers, also tells the customer of a service-desk ticket, publicly and once', async () => {
     const rules = defaultRules();
     context = {
