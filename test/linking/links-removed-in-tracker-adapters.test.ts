@@ -35,7 +35,9 @@ const redis: Redis = testRedis();
 const log = createLogger({ level: 'silent' });
 const jiraSandbox = createJiraSandbox();
 // Trello's own limits (100 requests per token in 10 s) are not what these tests are about: the file's cards share them.
-const trelloSandbox = createTrelloSandbox({ rateLimit: { perToken: 1_000, perKey: 3_000, windowMs: 10_000 } });
+const trelloSandbox = createTrelloSandbox({
+  rateLimit: { perToken: 1_000, perKey: 3_000, windowMs: 10_000 },
+});
 let server: SandboxServer;
 let trello: Tracker;
 /** The Trello adapter as configured beside a Jira site: attachments to that site's issues are links to items. */

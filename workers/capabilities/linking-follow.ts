@@ -3,13 +3,7 @@
  * the tracker, and those count as theirs.
  */
 import type { ItemRef } from '../../src/domain/events.ts';
-import {
-  docId,
-  holdsLinkTo,
-  type IndexReplica,
-  sameItem,
-  toIndexedLink,
-} from '../../src/linking/index.ts';
+import { docId, holdsLinkTo, type IndexReplica, sameItem, toIndexedLink } from '../../src/linking/index.ts';
 import type { LinkRecord } from '../../src/linking/link-records.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';

@@ -6,13 +6,7 @@
 import type { ItemRef } from '../../src/domain/events.ts';
 import type { LinkingRules } from '../../src/domain/linking/index.ts';
 import { isRetryable, TrackerError } from '../../src/errors.ts';
-import {
-  docId,
-  type ItemSummary,
-  sameItem,
-  toIndexedItem,
-  toIndexedLink,
-} from '../../src/linking/index.ts';
+import { docId, type ItemSummary, sameItem, toIndexedItem, toIndexedLink } from '../../src/linking/index.ts';
 import type { LinkRecord } from '../../src/linking/link-records.ts';
 import { itemRole } from '../../src/rules/item-role.ts';
 import type { ItemRole } from '../../src/rules/scope-rules.ts';

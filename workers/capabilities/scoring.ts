@@ -12,7 +12,12 @@ import {
   scoreItem,
 } from '../../src/domain/scoring/index.ts';
 import { TrackerError } from '../../src/errors.ts';
-import { createLinkRecords, holdsLinkTo, type LinkRecord, unlinkedInTicket } from '../../src/linking/index.ts';
+import {
+  createLinkRecords,
+  holdsLinkTo,
+  type LinkRecord,
+  unlinkedInTicket,
+} from '../../src/linking/index.ts';
 import { createItemLock } from '../../src/queue/item-lock.ts';
 import { itemRole } from '../../src/rules/item-role.ts';
 import { classifyContainer } from '../../src/rules/scope-rules.ts';
@@ -31,7 +36,10 @@ const stateKey = (context: JobContext, kind: string, ref: ItemRef) =>
  * Support tickets read while scoring, shared across the items of one job (a bulk re-score reads each once), each
  * with the links the service had recorded for it before it was read.
  */
-export type TicketCache = Map<string, Promise<{ ticket?: TrackerItem; recordedBefore: readonly LinkRecord[] }>>;
+export type TicketCache = Map<
+  string,
+  Promise<{ ticket?: TrackerItem; recordedBefore: readonly LinkRecord[] }>
+>;
 
 export function isBacklog(item: TrackerItem, context: JobContext): boolean {
   return itemRole(item, context.rules()) === 'backlog';
@@ -117,9 +125,11 @@ export async function collectEvidence(
       cache.set(cacheKey, pending);
     }
     const { ticket, recordedBefore } = await pending;
-    if (!ticket || classifyContainer(ticket.ref.tracker, ticket.container, rules.scope) !== 'support') continue;
+    if (!ticket || classifyContainer(ticket.ref.tracker, ticket.container, rules.scope) !== 'support')
+      continue;
     // The item's link back outlives the ticket's link a person removed until the ticket's next job: not evidence.
-    if (!unlinkedInTicket(ticket, item.ref, recordedBefore)) evidence.push(ticketEvidence(ticket, rules.scoring));
+    if (!unlinkedInTicket(ticket, item.ref, recordedBefore))
+      evidence.push(ticketEvidence(ticket, rules.scoring));
   }
   return evidence;
 }
