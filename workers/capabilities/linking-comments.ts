@@ -131,6 +131,17 @@ export function resolvedNotice(item: ItemSummary, status: string, resolution: nu
   );
 }
 
+export function reopenedNotice(item: ItemSummary, status: string): Doc {
+  return doc(
+    paragraph(
+      bold('Reopened: '),
+      ...named(item),
+      ` is ${status} again; the fix announced here did not hold.`,
+    ),
+    paragraph('This ticket is still linked to it; support hears here when it is resolved.'),
+  );
+}
+
 /**
  * The one comment the customer sees: plain words, nothing internal (no keys, no links into the backlog, which the
  * customer cannot open), and it says it was posted automatically.

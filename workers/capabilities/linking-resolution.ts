@@ -3,8 +3,8 @@ import type { ItemRef } from '../../src/domain/events.ts';
 import { docId, holdsLinkTo, sameItem, unlinkedInTicket } from '../../src/linking/index.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
-import { refused, roleOf, summaryOfItem } from './linking.ts';
-import { customerNotice, resolvedNotice } from './linking-comments.ts';
+import { refused, roleOf, summaryOfItem, unlessRefused } from './linking.ts';
+import { customerNotice, reopenedNotice, resolvedNotice } from './linking-comments.ts';
 import { linkingState } from './linking-index.ts';
 import { readItem } from './scoring.ts';
 
@@ -38,6 +38,29 @@ async function supportTicketsOf(item: TrackerItem, context: JobContext): Promise
 }
 
 /**
+ * The tickets told of a resolution hear once that it did not hold (only agents: a customer told of the fix hears
+ * from them, if at all).
+ */
+async function notifyReopen(item: TrackerItem, ended: number, context: JobContext) {
+  const notice = reopenedNotice(summaryOfItem(item), item.status.name);
+  const notified: string[] = [];
+  for (const ticket of await supportTicketsOf(item, context)) {
+    const told = await unlessRefused(
+      context,
+      {
+        message: 'Could not tell a linked ticket of the reopen',
+        fields: { ticket: ticket.key, item: item.ref.key },
+      },
+      () =>
+        context.tracker(ticket.tracker).upsertComment(ticket, `reopen ${ended} of ${item.ref.key}`, notice),
+    );
+    if (told?.action === 'created') notified.push(ticket.key);
+  }
+  await linkingState(context).resolutions.told(item.ref);
+  return { reopened: ended, notified: notified.sort() };
+}
+
+/**
  * Tells every linked ticket once per resolution. The comment's purpose names the resolution, so a retried or
  * duplicated job edits nothing, while a reopen followed by a new resolution is news again.
  */
@@ -46,8 +69,9 @@ export async function notifyResolution(ref: ItemRef, context: JobContext) {
   if (!item || roleOf(item, context) !== 'backlog') return { skipped: 'not a backlog item' };
   const { resolutions } = linkingState(context);
   if (item.status.category !== 'done') {
-    await resolutions.reopened(item.ref);
-    return { skipped: `status ${item.status.name}` };
+    const ended = await resolutions.reopened(item.ref);
+    if (ended === 0) return { skipped: `status ${item.status.name}` };
+    return notifyReopen(item, ended, context);
   }
   const resolution = await resolutions.resolved(item.ref);
   const notice = resolvedNotice(summaryOfItem(item), item.status.name, resolution);
