@@ -173,6 +173,32 @@ describe('linking use cases', () => {
     );
   });
 
+  it('with notifyCustomers, tells the customer only once every item the ticket is linked to is resolved', async () => {
+    const rules = defaultRules();
+    context = {
+      ...context,
+      rules: () => ({ ...rules, linking: { ...rules.linking, notifyCustomers: true } }),
+    };
+    // The request has two causes: agents link it to both items.
+    await linkTicket(item('HELP-1'), summaryOfItem(item('APP-1')), context, { how: 'command' });
+    await linkTicket(item('HELP-1'), summaryOfItem(item('APP-2')), context, { how: 'command' });
+
+    item('APP-1').status = { name: 'Done', category: 'done' };
+    expect(await notifyResolution(item('APP-1').ref, context)).toEqual({
+      resolution: 1,
+      notified: ['HELP-1'],
+      customersTold: [],
+    });
+    item('APP-2').status = { name: 'Done', category: 'done' };
+    expect(await notifyResolution(item('APP-2').ref, context)).toEqual({
+      resolution: 1,
+      notified: ['HELP-1'],
+      customersTold: ['HELP-1'],
+    });
+    const publicComments = [...tracker.comments.keys()].filter((key) => key.includes('customer notice'));
+    expect(publicComments).toEqual(['id-HELP-1/customer notice 1 of APP-2']);
+  });
+
   it('links a confident match once, and never again automatically after a person unlinked it', async () => {
     for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
 
