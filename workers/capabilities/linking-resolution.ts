@@ -5,6 +5,7 @@ import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { refused, roleOf, summaryOfItem, unlessRefused } from './linking.ts';
 import { customerNotice, reopenedNotice, resolvedNotice } from './linking-comments.ts';
+import { linkedItems } from './linking-follow.ts';
 import { linkingState } from './linking-index.ts';
 import { readItem } from './scoring.ts';
 
@@ -61,6 +62,29 @@ async function notifyReopen(item: TrackerItem, ended: number, context: JobContex
 }
 
 /**
+ * Whether the ticket has a customer to tell that the problem behind it is fixed: only Service Management tickets
+ * have customers who could read a public comment, and a request linked to several items (two causes) is fixed
+ * once the last of them is resolved. An item the service may no longer read does not hold the notice back.
+ */
+async function customerAwaits(ref: ItemRef, resolved: TrackerItem, context: JobContext): Promise<boolean> {
+  const ticket = await readItem(ref, context);
+  if (ticket?.container.projectType !== 'service_desk') return false;
+  for (const other of await linkedItems(ticket, context)) {
+    if (sameItem(other, resolved.ref)) continue;
+    const item = await unlessRefused(
+      context,
+      {
+        message: 'Could not read a linked item: the customer is told all the same',
+        fields: { item: other.key },
+      },
+      () => readItem(other, context),
+    );
+    if (item && roleOf(item, context) === 'backlog' && item.status.category !== 'done') return false;
+  }
+  return true;
+}
+
+/**
  * Tells every linked ticket once per resolution. The comment's purpose names the resolution, so a retried or
  * duplicated job edits nothing, while a reopen followed by a new resolution is news again.
  */
@@ -87,8 +111,7 @@ export async function notifyResolution(ref: ItemRef, context: JobContext) {
         notice,
       );
       if (outcome.action === 'created') notified.push(ticket.key);
-      // Only Service Management tickets have customers who could read a public comment.
-      if (customersToo && (await readItem(ticket, context))?.container.projectType === 'service_desk') {
+      if (customersToo && (await customerAwaits(ticket, item, context))) {
         const told = await tracker.upsertComment(
           ticket,
           `customer notice ${resolution} of ${item.ref.key}`,
