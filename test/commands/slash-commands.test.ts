@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
-import { commandText } from '../helpers/jira-commands.ts';
+import { commandText, plain } from '../helpers/jira-commands.ts';
 
 /**
  * Each slash command as a Jira user sees it: a comment, the service's reply, and the issue afterwards. The API and
@@ -315,6 +315,22 @@ describe('/summary', () => {
 });
 
 describe('linking commands', () => {
+  it('/link to an item already resolved says so, instead of promising news when it is resolved', async () => {
+    stack.jira.act.transition({ as: 'ada', issue: 'APP-5', to: 'In Progress' });
+    stack.jira.act.transition({ as: 'ada', issue: 'APP-5', to: 'Done' });
+    const reply = await command('ada', 'HELP-1', '/link APP-5');
+    expect(reply).toContain('APP-5 is already Done');
+    expect(reply).not.toContain('hears when the item is resolved');
+    const linkComment = stack.jira.state.comments.find(
+      (c) =>
+        c.issueId === issue('HELP-1').id &&
+        c.authorId === bot() &&
+        JSON.stringify(c.body).includes('backlog-refinery · link'),
+    );
+    expect(plain(linkComment?.body)).toContain('APP-5 is already Done');
+    expect(plain(linkComment?.body)).not.toContain('Support hears here when it is resolved');
+  });
+
   it('/similar, /link, /unlink and /nomatch answer on a support ticket', async () => {
     expect(await command('ada', 'HELP-2', '/similar')).toContain('No backlog item shares enough words');
     expect(await command('ada', 'HELP-2', '/link APP-1')).toContain('Linked');

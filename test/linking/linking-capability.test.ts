@@ -199,6 +199,15 @@ describe('linking use cases', () => {
     expect(publicComments).toEqual(['id-HELP-1/customer notice 1 of APP-2']);
   });
 
+  it('an automatic link to an item already resolved says so in the ticket’s comment', async () => {
+    item('APP-1').status = { name: 'Done', category: 'done' };
+    await indexItem(item('APP-1').ref, context);
+    await indexItem(item('APP-2').ref, context);
+
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ linked: 'APP-1' });
+    expect(linkComment('HELP-1')).toContain('APP-1 is already Done');
+  });
+
   it('links a confident match once, and never again automatically after a person unlinked it', async () => {
     for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
 
