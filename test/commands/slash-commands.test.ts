@@ -315,6 +315,21 @@ describe('/summary', () => {
 });
 
 describe('linking commands', () => {
+  it('/similar, /link, /unlink and /nomatch answer on a support ticket', async () => {
+    expect(await command('ada', 'HELP-2', '/similar')).toContain('No backlog item shares enough words');
+    expect(await command('ada', 'HELP-2', '/link APP-1')).toContain('Linked');
+    expect(await command('ada', 'HELP-2', '/unlink APP-1')).toContain('Unlinked HELP-2 from APP-1.');
+    expect(await command('ada', 'HELP-2', '/nomatch')).toContain('Noted: no suggested item matches.');
+
+    // Jira's link events name no actor: the API knows the echoes of the service's own links by the pair.
+    await stack.jira.settled();
+    const echoes = stack.jira.deliveries.filter((delivery) => delivery.event.startsWith('issuelink_'));
+    expect(echoes.map((delivery) => [delivery.event, delivery.lastStatus])).toEqual([
+      ['issuelink_created', 200],
+      ['issuelink_deleted', 200],
+    ]);
+  });
+
   it('/link to an item already resolved says so, instead of promising news when it is resolved', async () => {
     stack.jira.act.transition({ as: 'ada', issue: 'APP-5', to: 'In Progress' });
     stack.jira.act.transition({ as: 'ada', issue: 'APP-5', to: 'Done' });
@@ -329,20 +344,5 @@ describe('linking commands', () => {
     );
     expect(plain(linkComment?.body)).toContain('APP-5 is already Done');
     expect(plain(linkComment?.body)).not.toContain('Support hears here when it is resolved');
-  });
-
-  it('/similar, /link, /unlink and /nomatch answer on a support ticket', async () => {
-    expect(await command('ada', 'HELP-2', '/similar')).toContain('No backlog item shares enough words');
-    expect(await command('ada', 'HELP-2', '/link APP-1')).toContain('Linked');
-    expect(await command('ada', 'HELP-2', '/unlink APP-1')).toContain('Unlinked HELP-2 from APP-1.');
-    expect(await command('ada', 'HELP-2', '/nomatch')).toContain('Noted: no suggested item matches.');
-
-    // Jira's link events name no actor: the API knows the echoes of the service's own links by the pair.
-    await stack.jira.settled();
-    const echoes = stack.jira.deliveries.filter((delivery) => delivery.event.startsWith('issuelink_'));
-    expect(echoes.map((delivery) => [delivery.event, delivery.lastStatus])).toEqual([
-      ['issuelink_created', 200],
-      ['issuelink_deleted', 200],
-    ]);
   });
 });

@@ -42,9 +42,19 @@ export function candidateLines(candidates: readonly Candidate[], linked: Readonl
   );
 }
 
-export function autoLinkComment(candidate: MatchShown, rules: LinkingRules): Doc {
+/** The item's status name when it is resolved already (no resolution notice will come for this link). */
+export type ResolvedAs = string | undefined;
+
+function alreadyResolved(item: ItemSummary, resolvedAs: ResolvedAs): Block[] {
+  return resolvedAs
+    ? [paragraph(`${item.ref.key} is already ${resolvedAs}: the fix is out; let the customer know.`)]
+    : [];
+}
+
+export function autoLinkComment(candidate: MatchShown, rules: LinkingRules, resolvedAs?: ResolvedAs): Doc {
   return doc(
     paragraph('Linked to ', ...named(candidate.item), '.'),
+    ...alreadyResolved(candidate.item, resolvedAs),
     paragraph(
       `Why: the ticket ${why(candidate)} (links are made automatically from ${percent(rules.autoLinkThreshold)}).`,
     ),
@@ -105,10 +115,12 @@ export function linkRemovedComment(removed: readonly string[], linked: readonly 
   );
 }
 
-export function linkedByHandComment(item: ItemSummary, by: Actor): Doc {
+export function linkedByHandComment(item: ItemSummary, by: Actor, resolvedAs?: ResolvedAs): Doc {
   return doc(
     paragraph('Linked to ', ...named(item), ` by ${by.displayName}.`),
-    paragraph('Support hears here when it is resolved.'),
+    ...(resolvedAs
+      ? alreadyResolved(item, resolvedAs)
+      : [paragraph('Support hears here when it is resolved.')]),
   );
 }
 

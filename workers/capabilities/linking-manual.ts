@@ -5,7 +5,15 @@ import { docId } from '../../src/linking/index.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { Permissions } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
-import { candidatesFor, LINK_COMMENT, linkTicket, roleOf, summaryOfItem, unlinkTicket } from './linking.ts';
+import {
+  candidatesFor,
+  LINK_COMMENT,
+  linkTicket,
+  resolvedStatus,
+  roleOf,
+  summaryOfItem,
+  unlinkTicket,
+} from './linking.ts';
 import { linkedByHandComment, noMatchComment, similarReply, unlinkedComment } from './linking-comments.ts';
 import { linkedItems } from './linking-follow.ts';
 import { readModelOf } from './read-model.ts';
@@ -77,16 +85,20 @@ export async function linkByHand(here: ItemRef, argument: string, by: Actor, con
   if (Array.isArray(pair)) return pair;
   const item = summaryOfItem(pair.item);
   const added = await linkTicket(pair.ticket, item, context, { how: 'command' });
+  const resolvedAs = resolvedStatus(pair.item);
   await context
     .tracker(pair.ticket.ref.tracker)
-    .upsertComment(pair.ticket.ref, LINK_COMMENT, linkedByHandComment(item, by));
+    .upsertComment(pair.ticket.ref, LINK_COMMENT, linkedByHandComment(item, by, resolvedAs));
   return [
     paragraph(
       added ? 'Linked ' : 'Already linked: ',
       code(pair.ticket.ref.key),
       ' → ',
       code(item.ref.key),
-      ` ${item.title}. The ticket hears when the item is resolved.`,
+      ` ${item.title}. `,
+      resolvedAs
+        ? `${item.ref.key} is already ${resolvedAs}.`
+        : 'The ticket hears when the item is resolved.',
     ),
   ];
 }

@@ -23,6 +23,10 @@ export function roleOf(item: TrackerItem, context: JobContext): ItemRole {
   return itemRole(item, context.rules());
 }
 
+/** The item's status name when it is resolved already (a link made now will hear of no resolution). */
+export const resolvedStatus = (item: TrackerItem | undefined) =>
+  item?.status.category === 'done' ? item.status.name : undefined;
+
 export function summaryOfItem(item: TrackerItem): ItemSummary {
   return { ref: item.ref, title: item.title, url: item.url };
 }
