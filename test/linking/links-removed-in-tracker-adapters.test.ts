@@ -147,6 +147,17 @@ function answersByKey(memory: MemoryTracker) {
   memory.getItem = (ref) => read(ref.id === 'HELP-5' ? { ...ref, id: 'id-HELP-5' } : ref);
 }
 
+/** The card's scorecard as it reads now (the service edits its one scorecard in place). */
+const scorecardOf = (cardId: string) =>
+  [...trelloSandbox.state().actions]
+    .reverse()
+    .find(
+      (action) =>
+        action.type === 'commentCard' &&
+        (action.data.card as { id: string }).id === cardId &&
+        String(action.data.text).includes('Priority score: '),
+    )?.data.text;
+
 /** The ticket moved to another service desk: HELP-5 → SUP-1. */
 function moveToSup(ticket: TrackerItem) {
   Object.assign(ticket, {
@@ -326,16 +337,6 @@ describe('attachments to another Jira site’s issue with one of our keys', () =
 });
 
 describe('a Jira ticket’s remote link removed by a person (Jira sends no event for it)', () => {
-  const scorecardOf = (cardId: string) =>
-    [...trelloSandbox.state().actions]
-      .reverse()
-      .find(
-        (action) =>
-          action.type === 'commentCard' &&
-          (action.data.card as { id: string }).id === cardId &&
-          String(action.data.text).includes('Priority score: '),
-      )?.data.text;
-
   it('the card stops counting the ticket as soon as it is scored or resolved, before the ticket’s next job', async () => {
     const { memory, ticket, itemRef } = await ticketLinkedToCard();
     answersByKey(memory);
@@ -352,6 +353,23 @@ describe('a Jira ticket’s remote link removed by a person (Jira sends no event
     // The card ships: the ticket, unlinked by a person, is not told.
     await act('move-card', { cardId: itemRef.id, list: 'Done' });
     expect(await notifyResolution(itemRef, context)).toEqual({ resolution: 1, notified: [] });
+  });
+});
+
+describe('a Jira ticket deleted (a duplicate, spam)', () => {
+  it('stops counting on the card it was linked to as soon as its deletion is handled', async () => {
+    const { memory, ticket, itemRef } = await ticketLinkedToCard();
+    answersByKey(memory);
+    await applyScore(await trello.getItem(itemRef), context);
+    expect(String(scorecardOf(itemRef.id))).toContain('HELP-5');
+
+    // An agent deletes the ticket: Jira's jira:issue_deleted runs its index-item job; nothing happens on the card.
+    const { ref } = ticket();
+    memory.items.delete(ref.id);
+    await indexItem(ref, context);
+
+    expect(String(scorecardOf(itemRef.id))).not.toContain('HELP-5');
+    expect(await createLinkRecords(redis, context.keyPrefix).ticketsOf(itemRef)).toEqual([]);
   });
 });
 
