@@ -46,7 +46,22 @@ export async function indexItem(ref: ItemRef, context: JobContext) {
     return { indexed: (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged', ...words };
   }
   await readModelOf(context).removed(ref);
+  if (!item) await forgetDeletedTicket(ref, context);
   return { indexed: (await index.delete(ref)) ? 'removed' : 'absent', ...words };
+}
+
+/**
+ * A deleted ticket no longer counts for the items it was linked to: Jira deletes an issue's own links, but a Trello
+ * card's link back stays and hears nothing. Each item is scored again before its record goes quietly (nobody
+ * unlinked anything), so a retried job still finds the items to score.
+ */
+async function forgetDeletedTicket(ref: ItemRef, context: JobContext) {
+  if (context.dryRun) return;
+  const { records } = linkingState(context);
+  for (const record of await records.itemsOf(ref)) {
+    await rescoreIfReadable(record.item, context);
+    await records.forget(ref, record.item);
+  }
 }
 
 /**
@@ -71,6 +86,14 @@ async function rescore(ref: ItemRef, context: JobContext): Promise<void> {
   const item = await readItem(ref, context);
   if (item && isBacklog(item, context)) await applyScore(item, context);
 }
+
+/** A re-score after a link went: an item the service may no longer read must not fail the ticket's job. */
+const rescoreIfReadable = (item: ItemRef, context: JobContext) =>
+  unlessRefused(
+    context,
+    { message: 'Could not re-score the item: the service may not read it', fields: { item: item.key } },
+    () => rescore(item, context),
+  );
 
 /**
  * Links a ticket to a backlog item. The ticket always holds the link (Jira issue link, remote link, or a
@@ -177,11 +200,7 @@ export async function forgetLink(
     }
   if (!context.dryRun) await linkingState(context).index.deleteLinked(ticket.ref, item);
   await readModelOf(context).ticketUnlinked(ticket, item, stillLinked);
-  await unlessRefused(
-    context,
-    { message: 'Could not re-score the item: the service may not read it', fields: { item: item.key } },
-    () => rescore(item, context),
-  );
+  await rescoreIfReadable(item, context);
   return removedBack;
 }
 
