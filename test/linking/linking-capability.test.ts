@@ -5,7 +5,7 @@ import { createIndexReplica, createLinkIndexStore } from '../../src/linking/inde
 import { createLogger } from '../../src/logger.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
 import { indexItem, linkTicket, summaryOfItem, unlinkTicket } from '../../workers/capabilities/linking.ts';
-import { unlinkByHand } from '../../workers/capabilities/linking-manual.ts';
+import { linkByHand, unlinkByHand } from '../../workers/capabilities/linking-manual.ts';
 import { learnLink, matchTicket } from '../../workers/capabilities/linking-match.ts';
 import { notifyResolution } from '../../workers/capabilities/linking-resolution.ts';
 import { backfillIndex } from '../../workers/handlers/backfill-index.ts';
@@ -518,6 +518,26 @@ describe('linking use cases', () => {
     expect(await indexItem(item('HELP-1').ref, context)).toEqual({ indexed: 'written', wordsForgotten: 1 });
     expect(await wordsOf('HELP-1')).toEqual([]);
     expect(await indexItem(item('HELP-1').ref, context)).toEqual({ indexed: 'unchanged' });
+  });
+
+  it('a ticket’s link comment names every link that stands after a /link or /unlink of another item', async () => {
+    await indexItem(item('APP-1').ref, context);
+    await indexItem(item('APP-2').ref, context);
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ linked: 'APP-1' });
+    const acting = {
+      ...context,
+      permissions: { permitted: async (refs: readonly { id: string }[]) => new Set(refs.map((r) => r.id)) },
+    };
+    const ada = { id: 'ada', displayName: 'Ada' };
+
+    // The agent links the ticket to a second item; the automatic link stays, and the comment must say so.
+    await linkByHand(item('HELP-1').ref, 'APP-2', ada, acting);
+    expect(linkComment('HELP-1')).toContain('APP-2');
+    expect(linkComment('HELP-1')).toContain('APP-1');
+    // Then removes the automatic one: APP-2 still stands.
+    await unlinkByHand(item('HELP-1').ref, 'APP-1', ada, acting);
+    expect(linkComment('HELP-1')).toContain('Unlinked from APP-1');
+    expect(linkComment('HELP-1')).toContain('Still linked to APP-2');
   });
 
   it('lets /unlink remove what a ticket taught an item that has left the backlog since', async () => {
