@@ -108,24 +108,37 @@ export function suggestionsComment(candidates: readonly Candidate[], removed: re
   );
 }
 
-export function linkRemovedComment(removed: readonly string[], linked: readonly string[]): Doc {
-  return doc(
-    ...removedNote(removed),
-    paragraph('Still linked to ', ...keys(linked), '; support hears here when it is resolved.'),
-  );
+/** The ticket's other links that stand: a comment about one link must not read as if it were the only one. */
+function stillLinked(linked: readonly string[]): Block[] {
+  if (linked.length === 0) return [];
+  return [paragraph('Still linked to ', ...keys(linked), '; support hears here when it is resolved.')];
 }
 
-export function linkedByHandComment(item: ItemSummary, by: Actor, resolvedAs?: ResolvedAs): Doc {
+export function linkRemovedComment(removed: readonly string[], linked: readonly string[]): Doc {
+  return doc(...removedNote(removed), ...stillLinked(linked));
+}
+
+/** `others`: keys of the other items the ticket stays linked to. */
+export function linkedByHandComment(
+  item: ItemSummary,
+  by: Actor,
+  others: readonly string[],
+  resolvedAs?: ResolvedAs,
+): Doc {
   return doc(
     paragraph('Linked to ', ...named(item), ` by ${by.displayName}.`),
     ...(resolvedAs
       ? alreadyResolved(item, resolvedAs)
       : [paragraph('Support hears here when it is resolved.')]),
+    ...(others.length > 0
+      ? [paragraph('Also linked to ', ...keys(others), '; ', code('/unlink KEY'), ' removes a wrong one.')]
+      : []),
   );
 }
 
-export function unlinkedComment(item: ItemSummary, by: Actor): Doc {
-  return doc(paragraph('Unlinked from ', ...named(item), ` by ${by.displayName}.`));
+/** `others`: keys of the items the ticket stays linked to. */
+export function unlinkedComment(item: ItemSummary, by: Actor, others: readonly string[]): Doc {
+  return doc(paragraph('Unlinked from ', ...named(item), ` by ${by.displayName}.`), ...stillLinked(others));
 }
 
 export function noMatchComment(by: Actor): Doc {

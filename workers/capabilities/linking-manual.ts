@@ -1,7 +1,7 @@
 import { type Block, code, paragraph } from '../../src/domain/doc.ts';
 import type { Actor, ItemRef, TrackerName } from '../../src/domain/events.ts';
 import { TrackerError } from '../../src/errors.ts';
-import { docId } from '../../src/linking/index.ts';
+import { docId, sameItem } from '../../src/linking/index.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { Permissions } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
@@ -80,15 +80,22 @@ async function resolvePair(
   return pair;
 }
 
+/** Keys of the items the ticket is linked to besides the pair's (the ticket was read before the command's change). */
+async function otherLinks({ ticket, item }: Pair, context: JobContext): Promise<string[]> {
+  const linked = await linkedItems(ticket, context);
+  return linked.filter((ref) => !sameItem(ref, item.ref)).map((ref) => ref.key);
+}
+
 export async function linkByHand(here: ItemRef, argument: string, by: Actor, context: ActingContext) {
   const pair = await resolvePair(here, argument, context, 'link');
   if (Array.isArray(pair)) return pair;
   const item = summaryOfItem(pair.item);
   const added = await linkTicket(pair.ticket, item, context, { how: 'command' });
   const resolvedAs = resolvedStatus(pair.item);
+  const others = await otherLinks(pair, context);
   await context
     .tracker(pair.ticket.ref.tracker)
-    .upsertComment(pair.ticket.ref, LINK_COMMENT, linkedByHandComment(item, by, resolvedAs));
+    .upsertComment(pair.ticket.ref, LINK_COMMENT, linkedByHandComment(item, by, others, resolvedAs));
   return [
     paragraph(
       added ? 'Linked ' : 'Already linked: ',
@@ -117,9 +124,10 @@ export async function unlinkByHand(here: ItemRef, argument: string, by: Actor, c
       ),
     ];
   }
+  const others = await otherLinks(pair, context);
   await context
     .tracker(pair.ticket.ref.tracker)
-    .upsertComment(pair.ticket.ref, LINK_COMMENT, unlinkedComment(item, by));
+    .upsertComment(pair.ticket.ref, LINK_COMMENT, unlinkedComment(item, by, others));
   return [paragraph('Unlinked ', code(pair.ticket.ref.key), ' from ', code(item.ref.key), '.')];
 }
 
