@@ -1,5 +1,6 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { isRetryable, TrackerError } from '../src/errors.ts';
+import { lockName } from '../src/queue/item-lock.ts';
 import { LockLostError, type WriteGuard, withWriteGuard } from '../src/trackers/write-guard.ts';
 import { handlerOf, type JobContext, type JobHandlers } from './job-context.ts';
 
@@ -30,7 +31,7 @@ type Ref = { tracker: string; id: string };
  */
 export function lockedItems(data: unknown): string[] {
   const event = (data as { event?: { item?: Ref; target?: Ref } } | undefined)?.event;
-  const refs = [event?.item, event?.target].flatMap((ref) => (ref ? [`${ref.tracker}:${ref.id}`] : []));
+  const refs = [event?.item, event?.target].flatMap((ref) => (ref ? [lockName(ref)] : []));
   return [...new Set(refs)].sort();
 }
 

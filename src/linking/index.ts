@@ -15,5 +15,12 @@ export {
   toIndexedItem,
   toIndexedLink,
 } from './indexed-item.ts';
-export { createLinkRecords, type LinkRecord, type LinkRecords } from './link-records.ts';
+export {
+  createLinkRecords,
+  holdsLinkTo,
+  type LinkRecord,
+  type LinkRecords,
+  sameItem,
+  unlinkedInTicket,
+} from './link-records.ts';
 export { createResolutions, type Resolutions } from './resolutions.ts';

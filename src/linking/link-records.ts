@@ -1,5 +1,6 @@
 import type { ItemRef } from '../domain/events.ts';
 import type { RedisClient } from '../queue/connection.ts';
+import type { TrackerItem } from '../trackers/tracker.ts';
 import { docId } from './indexed-item.ts';
 
 /**
@@ -33,6 +34,30 @@ export interface LinkRecords {
   itemsOf(ticket: Pick<ItemRef, 'tracker' | 'id'>): Promise<LinkRecord[]>;
   /** Items a person unlinked from the ticket (index ids): never linked to it automatically again. */
   rejectedFor(ticket: Pick<ItemRef, 'tracker' | 'id'>): Promise<Set<string>>;
+}
+
+/** Keys survive where ids do not: a Trello attachment names a Jira issue by key, a card by shortLink. */
+export function sameItem(a: ItemRef, b: ItemRef): boolean {
+  return a.tracker === b.tracker && (a.id === b.id || a.key === b.key);
+}
+
+/** Whether the ticket holds a link to the item in its tracker (a Jira issue or remote link, a Trello attachment). */
+export const holdsLinkTo = (ticket: TrackerItem, item: ItemRef) =>
+  ticket.links.some((link) => link.target.kind === 'item' && sameItem(link.target.ref, item));
+
+/**
+ * Whether a person removed the ticket's link to the item in the tracker: the service knew of the link (its records,
+ * read before the ticket was), and the ticket no longer holds it. An automatic link its job has not made yet is not
+ * missing. The item's link back (a Trello card's attachment) stays until the ticket's next job removes it, and Jira
+ * sends no event when a remote link is removed: the item asks this whenever it reads its tickets.
+ */
+export function unlinkedInTicket(
+  ticket: TrackerItem,
+  item: ItemRef,
+  recordedBefore: readonly LinkRecord[],
+): boolean {
+  const recorded = recordedBefore.some((record) => sameItem(record.item, item) && record.made !== false);
+  return recorded && !holdsLinkTo(ticket, item);
 }
 
 /**

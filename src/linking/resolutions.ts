@@ -8,13 +8,25 @@ const RESOLVED = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'done' then
   redis.call('HINCRBY', KEYS[1], 'n', 1)
   redis.call('HSET', KEYS[1], 'state', 'done')
+  redis.call('HDEL', KEYS[1], 'reopen')
 end
 return tonumber(redis.call('HGET', KEYS[1], 'n'))`;
+
+// Leaving done marks resolution n as reopened until its tickets were told (`told`): a retried job tells the rest,
+// a later status change of the open item tells nobody again.
+const REOPENED = `
+if redis.call('HGET', KEYS[1], 'state') == 'done' then
+  redis.call('HSET', KEYS[1], 'state', 'open', 'reopen', redis.call('HGET', KEYS[1], 'n'))
+end
+return tonumber(redis.call('HGET', KEYS[1], 'reopen') or '0')`;
 
 export interface Resolutions {
   /** The number of the resolution the item is in now (1 for the first time it was done). */
   resolved(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<number>;
-  reopened(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
+  /** The resolution a reopen ended whose tickets are still to be told; 0 when there is none. */
+  reopened(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<number>;
+  /** The tickets were told of the reopen. */
+  told(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
 }
 
 export function createResolutions(redis: RedisClient, keyPrefix: string): Resolutions {
@@ -24,7 +36,10 @@ export function createResolutions(redis: RedisClient, keyPrefix: string): Resolu
       return Number(await redis.eval(RESOLVED, 1, key(item)));
     },
     async reopened(item) {
-      await redis.hset(key(item), 'state', 'open');
+      return Number(await redis.eval(REOPENED, 1, key(item)));
+    },
+    async told(item) {
+      await redis.hdel(key(item), 'reopen');
     },
   };
 }

@@ -14,12 +14,38 @@ export async function holdsLock(
   return Boolean(token) && (await redis.get(key)) === token;
 }
 
+/**
+ * How long an item remembers the turn it was last locked at: longer than any job, or any backfill page, takes
+ * between asking `lockTurn` and locking the item.
+ */
+const LOCKED_AT_TTL_SECONDS = 3_600;
+
+const turnKey = (keyPrefix: string) => `${keyPrefix}:lock-turn`;
+
+/**
+ * Every lock taken counts a turn; what a caller read before asking this is older than what a job that locked an
+ * item at a later turn read (`lockedBefore`).
+ */
+export async function lockTurn(redis: RedisClient, keyPrefix: string): Promise<number> {
+  return Number((await redis.get(turnKey(keyPrefix))) ?? 0);
+}
+
+export interface LockHeld {
+  /** The turn the item was last locked at before this lock (0: not within the last hour). */
+  lockedBefore: number;
+}
+
+/** The name of an item's lock: the processor's (see `lockedItems`), and the jobs that lock items they list. */
+export const lockName = (ref: { tracker: string; id: string }) => `${ref.tracker}:${ref.id}`;
+
 export class ItemBusyError extends Error {
   constructor(key: string) {
     super(`Another job is still working on ${key}`);
     this.name = 'ItemBusyError';
   }
 }
+
+export type ItemLock = <T>(item: string, run: (held: LockHeld) => Promise<T>) => Promise<T>;
 
 export interface ItemLockOptions {
   redis: RedisClient;
@@ -33,7 +59,12 @@ export interface ItemLockOptions {
  * Serializes the jobs that touch one item across every worker process: two jobs for the same card (its
  * creation and a command on it) must not both find "no comment yet" and both create one.
  */
-export function createItemLock({ redis, keyPrefix, ttlMs = 15_000, waitMs = 20_000 }: ItemLockOptions) {
+export function createItemLock({
+  redis,
+  keyPrefix,
+  ttlMs = 15_000,
+  waitMs = 20_000,
+}: ItemLockOptions): ItemLock {
   /** Chained rather than an interval: during a Redis outage renewals wait in line instead of piling up. */
   function keepAlive(key: string, token: string): () => void {
     let stopped = false;
@@ -55,7 +86,7 @@ export function createItemLock({ redis, keyPrefix, ttlMs = 15_000, waitMs = 20_0
     };
   }
 
-  return async function withItemLock<T>(item: string, run: () => Promise<T>): Promise<T> {
+  return async function withItemLock<T>(item: string, run: (held: LockHeld) => Promise<T>): Promise<T> {
     const key = `${keyPrefix}:lock:${item}`;
     const token = randomUUID();
     const deadline = Date.now() + waitMs;
@@ -67,7 +98,9 @@ export function createItemLock({ redis, keyPrefix, ttlMs = 15_000, waitMs = 20_0
     }
     const stopRenewing = keepAlive(key, token);
     try {
-      return await run();
+      const turn = await redis.incr(turnKey(keyPrefix));
+      const before = await redis.set(`${key}:at`, turn, 'EX', LOCKED_AT_TTL_SECONDS, 'GET');
+      return await run({ lockedBefore: Number(before ?? 0) });
     } finally {
       stopRenewing();
       await redis.eval(RELEASE, 1, key, token).catch(() => 0);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
-import { commandText } from '../helpers/jira-commands.ts';
+import { commandText, plain } from '../helpers/jira-commands.ts';
 
 /**
  * Each slash command as a Jira user sees it: a comment, the service's reply, and the issue afterwards. The API and
@@ -328,5 +328,21 @@ describe('linking commands', () => {
       ['issuelink_created', 200],
       ['issuelink_deleted', 200],
     ]);
+  });
+
+  it('/link to an item already resolved says so, instead of promising news when it is resolved', async () => {
+    stack.jira.act.transition({ as: 'ada', issue: 'APP-5', to: 'In Progress' });
+    stack.jira.act.transition({ as: 'ada', issue: 'APP-5', to: 'Done' });
+    const reply = await command('ada', 'HELP-1', '/link APP-5');
+    expect(reply).toContain('APP-5 is already Done');
+    expect(reply).not.toContain('hears when the item is resolved');
+    const linkComment = stack.jira.state.comments.find(
+      (c) =>
+        c.issueId === issue('HELP-1').id &&
+        c.authorId === bot() &&
+        JSON.stringify(c.body).includes('backlog-refinery · link'),
+    );
+    expect(plain(linkComment?.body)).toContain('APP-5 is already Done');
+    expect(plain(linkComment?.body)).not.toContain('Support hears here when it is resolved');
   });
 });

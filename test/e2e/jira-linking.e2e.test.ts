@@ -118,7 +118,7 @@ describe('ticket linking on Jira', () => {
     expect(botComments(vagueTicket, 'link')).toHaveLength(1);
   });
 
-  it('tells each linked ticket once per resolution of the item', async () => {
+  it('tells each linked ticket once per resolution of the item, and once when it is reopened', async () => {
     const notices = (key: string) =>
       stack.jira.state.comments.filter(
         (c) => c.issueId === issue(key).id && text(c.body).includes('of APP-2'),
@@ -132,17 +132,19 @@ describe('ticket linking on Jira', () => {
 
     const state = `${stack.queuePrefix}:linking:resolution:jira:${issue('APP-2').id}`;
     stack.jira.act.transition({ as: 'ada', issue: 'APP-2', to: 'In Progress' });
-    await waitFor(async () => (await stack.redis.hget(state, 'state')) === 'open');
-    stack.jira.act.transition({ as: 'ada', issue: 'APP-2', to: 'Done' });
     await waitFor(() => notices(resetTicket).length === 2 && notices(vagueTicket).length === 2);
-    expect(text(notices(resetTicket)[1]!.body)).toContain('again');
+    expect(text(notices(resetTicket)[1]!.body)).toContain('Reopened');
+    expect(await stack.redis.hget(state, 'state')).toBe('open');
+    stack.jira.act.transition({ as: 'ada', issue: 'APP-2', to: 'Done' });
+    await waitFor(() => notices(resetTicket).length === 3 && notices(vagueTicket).length === 3);
+    expect(text(notices(resetTicket)[2]!.body)).toContain('again');
 
     await stack.jira.settled();
     await waitFor(async () => (await stack.redis.hget(state, 'n')) === '2');
-    expect(notices(resetTicket).map((c) => text(c.body).match(/resolution \d of APP-2/)?.[0])).toEqual([
-      'resolution 1 of APP-2',
-      'resolution 2 of APP-2',
-    ]);
+    expect(
+      notices(resetTicket).map((c) => text(c.body).match(/(resolution|reopen) \d of APP-2/)?.[0]),
+    ).toEqual(['resolution 1 of APP-2', 'reopen 1 of APP-2', 'resolution 2 of APP-2']);
+    expect(botComments(resetTicket, '').every((c) => c.internal)).toBe(true);
   });
 
   it('knows the echoes of its own links and skips Jira’s system links; a person’s link still counts', async () => {

@@ -126,9 +126,10 @@ describe('ticket linking on Trello', () => {
     expect(comments(ticket.id, 'resolution')).toHaveLength(1);
     expect(String(comments(ticket.id, 'resolution')[0]!.data.text)).toContain('is Released');
 
-    // Reopened (Doing) and done again: news for the ticket, told once.
+    // Reopened (Doing) and done again: news for the ticket, told once each.
     await stack.trelloAct('move-card', { cardId: item.id, list: 'Doing' });
     await resolutionJobs(3);
+    expect(comments(ticket.id, `reopen 1 of ${item.shortLink}`)).toHaveLength(1);
     mark = ledgerMark(stack.trello.ledger);
     await stack.trelloAct('move-card', { cardId: item.id, list: 'Done' });
     await resolutionJobs(4);

@@ -5,7 +5,7 @@ import { createIndexReplica, createLinkIndexStore } from '../../src/linking/inde
 import { createLogger } from '../../src/logger.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
 import { indexItem, linkTicket, summaryOfItem, unlinkTicket } from '../../workers/capabilities/linking.ts';
-import { unlinkByHand } from '../../workers/capabilities/linking-manual.ts';
+import { linkByHand, unlinkByHand } from '../../workers/capabilities/linking-manual.ts';
 import { learnLink, matchTicket } from '../../workers/capabilities/linking-match.ts';
 import { notifyResolution } from '../../workers/capabilities/linking-resolution.ts';
 import { backfillIndex } from '../../workers/handlers/backfill-index.ts';
@@ -127,6 +127,27 @@ describe('linking use cases', () => {
     ]);
   });
 
+  it('tells the tickets it told of a resolution, once, that the item was reopened', async () => {
+    const resolved = summaryOfItem(item('APP-1'));
+    await linkTicket(item('HELP-1'), resolved, context, { how: 'command' });
+    item('APP-1').status = { name: 'Done', category: 'done' };
+    await notifyResolution(resolved.ref, context);
+
+    // The fix did not hold: APP-1 is reopened, then moves on while open.
+    item('APP-1').status = { name: 'In Progress', category: 'in_progress' };
+    expect(await notifyResolution(resolved.ref, context)).toEqual({ reopened: 1, notified: ['HELP-1'] });
+    item('APP-1').status = { name: 'In Review', category: 'in_progress' };
+    expect(await notifyResolution(resolved.ref, context)).toEqual({ skipped: 'status In Review' });
+
+    const told = [...tracker.comments.entries()].filter(([key]) => key.startsWith('id-HELP-1/reopen'));
+    expect(told).toHaveLength(1);
+    expect(told[0]![1].text).toContain('APP-1 Password reset email never arrives is In Progress again');
+    // An item never resolved tells nobody when its status changes.
+    item('APP-2').status = { name: 'In Progress', category: 'in_progress' };
+    await linkTicket(item('HELP-2'), summaryOfItem(item('APP-2')), context, { how: 'command' });
+    expect(await notifyResolution(item('APP-2').ref, context)).toEqual({ skipped: 'status In Progress' });
+  });
+
   it('with notifyCustomers, also tells the customer of a service-desk ticket, publicly and once', async () => {
     const rules = defaultRules();
     context = {
@@ -150,6 +171,41 @@ describe('linking use cases', () => {
     expect(tracker.comments.get(`${item('HELP-1').ref.id}/customer notice 1 of APP-1`)?.text).toBe(
       'Update on your request: the problem behind it has been fixed.\nThis message was posted automatically; the team will follow up if anything else is needed.',
     );
+  });
+
+  it('with notifyCustomers, tells the customer only once every item the ticket is linked to is resolved', async () => {
+    const rules = defaultRules();
+    context = {
+      ...context,
+      rules: () => ({ ...rules, linking: { ...rules.linking, notifyCustomers: true } }),
+    };
+    // The request has two causes: agents link it to both items.
+    await linkTicket(item('HELP-1'), summaryOfItem(item('APP-1')), context, { how: 'command' });
+    await linkTicket(item('HELP-1'), summaryOfItem(item('APP-2')), context, { how: 'command' });
+
+    item('APP-1').status = { name: 'Done', category: 'done' };
+    expect(await notifyResolution(item('APP-1').ref, context)).toEqual({
+      resolution: 1,
+      notified: ['HELP-1'],
+      customersTold: [],
+    });
+    item('APP-2').status = { name: 'Done', category: 'done' };
+    expect(await notifyResolution(item('APP-2').ref, context)).toEqual({
+      resolution: 1,
+      notified: ['HELP-1'],
+      customersTold: ['HELP-1'],
+    });
+    const publicComments = [...tracker.comments.keys()].filter((key) => key.includes('customer notice'));
+    expect(publicComments).toEqual(['id-HELP-1/customer notice 1 of APP-2']);
+  });
+
+  it('an automatic link to an item already resolved says so in the ticket’s comment', async () => {
+    item('APP-1').status = { name: 'Done', category: 'done' };
+    await indexItem(item('APP-1').ref, context);
+    await indexItem(item('APP-2').ref, context);
+
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ linked: 'APP-1' });
+    expect(linkComment('HELP-1')).toContain('APP-1 is already Done');
   });
 
   it('links a confident match once, and never again automatically after a person unlinked it', async () => {
@@ -462,6 +518,26 @@ describe('linking use cases', () => {
     expect(await indexItem(item('HELP-1').ref, context)).toEqual({ indexed: 'written', wordsForgotten: 1 });
     expect(await wordsOf('HELP-1')).toEqual([]);
     expect(await indexItem(item('HELP-1').ref, context)).toEqual({ indexed: 'unchanged' });
+  });
+
+  it('a ticket’s link comment names every link that stands after a /link or /unlink of another item', async () => {
+    await indexItem(item('APP-1').ref, context);
+    await indexItem(item('APP-2').ref, context);
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ linked: 'APP-1' });
+    const acting = {
+      ...context,
+      permissions: { permitted: async (refs: readonly { id: string }[]) => new Set(refs.map((r) => r.id)) },
+    };
+    const ada = { id: 'ada', displayName: 'Ada' };
+
+    // The agent links the ticket to a second item; the automatic link stays, and the comment must say so.
+    await linkByHand(item('HELP-1').ref, 'APP-2', ada, acting);
+    expect(linkComment('HELP-1')).toContain('APP-2');
+    expect(linkComment('HELP-1')).toContain('APP-1');
+    // Then removes the automatic one: APP-2 still stands.
+    await unlinkByHand(item('HELP-1').ref, 'APP-1', ada, acting);
+    expect(linkComment('HELP-1')).toContain('Unlinked from APP-1');
+    expect(linkComment('HELP-1')).toContain('Still linked to APP-2');
   });
 
   it('lets /unlink remove what a ticket taught an item that has left the backlog since', async () => {

@@ -20,6 +20,7 @@ import { createTrelloTracker } from '../../src/trackers/trello/trello-tracker.ts
 import { indexItem, linkTicket, summaryOfItem, unlinkTicket } from '../../workers/capabilities/linking.ts';
 import { matchTicket } from '../../workers/capabilities/linking-match.ts';
 import { notifyResolution } from '../../workers/capabilities/linking-resolution.ts';
+import { applyScore } from '../../workers/capabilities/scoring.ts';
 import type { JobContext } from '../../workers/job-context.ts';
 import {
   createMemoryTracker,
@@ -33,7 +34,10 @@ import { testConfig } from '../helpers/test-config.ts';
 const redis: Redis = testRedis();
 const log = createLogger({ level: 'silent' });
 const jiraSandbox = createJiraSandbox();
-const trelloSandbox = createTrelloSandbox();
+// Trello's own limits (100 requests per token in 10 s) are not what these tests are about: the file's cards share them.
+const trelloSandbox = createTrelloSandbox({
+  rateLimit: { perToken: 1_000, perKey: 3_000, windowMs: 10_000 },
+});
 let server: SandboxServer;
 let trello: Tracker;
 /** The Trello adapter as configured beside a Jira site: attachments to that site's issues are links to items. */
@@ -137,6 +141,23 @@ async function ticketLinkedToCard() {
   return { memory, ticket, itemRef, item };
 }
 
+/** Jira answers an issue by its key (the card's attachment back names HELP-5 by key), as its REST API does. */
+function answersByKey(memory: MemoryTracker) {
+  const read = memory.getItem.bind(memory);
+  memory.getItem = (ref) => read(ref.id === 'HELP-5' ? { ...ref, id: 'id-HELP-5' } : ref);
+}
+
+/** The card's scorecard as it reads now (the service edits its one scorecard in place). */
+const scorecardOf = (cardId: string) =>
+  [...trelloSandbox.state().actions]
+    .reverse()
+    .find(
+      (action) =>
+        action.type === 'commentCard' &&
+        (action.data.card as { id: string }).id === cardId &&
+        String(action.data.text).includes('Priority score: '),
+    )?.data.text;
+
 /** The ticket moved to another service desk: HELP-5 → SUP-1. */
 function moveToSup(ticket: TrackerItem) {
   Object.assign(ticket, {
@@ -182,8 +203,7 @@ describe('links people remove in the tracker, with the real adapters', () => {
   it('removes the link back from the Trello card when a person removes the link of a Jira ticket that moved project', async () => {
     const { memory, ticket, itemRef, item } = await ticketLinkedToCard();
     // Jira answers an issue's old key after a move, as its REST API does.
-    const read = memory.getItem.bind(memory);
-    memory.getItem = (ref) => read(ref.id === 'HELP-5' ? { ...ref, id: 'id-HELP-5' } : ref);
+    answersByKey(memory);
 
     // The ticket is moved to another service desk (HELP-5 → SUP-1), then a person removes its link to the card.
     moveToSup(ticket());
@@ -313,6 +333,43 @@ describe('attachments to another Jira site’s issue with one of our keys', () =
     expect(attachmentsOf(ticketRef.id).map((a) => a.url)).toEqual([vendor, item.url]);
     memory.items.set(item.ref.id, { ...item, status: { name: 'Done', category: 'done' } });
     expect(await notifyResolution(item.ref, context)).toEqual({ resolution: 1, notified: [ticketRef.key] });
+  });
+});
+
+describe('a Jira ticket’s remote link removed by a person (Jira sends no event for it)', () => {
+  it('the card stops counting the ticket as soon as it is scored or resolved, before the ticket’s next job', async () => {
+    const { memory, ticket, itemRef } = await ticketLinkedToCard();
+    answersByKey(memory);
+    await applyScore(await trello.getItem(itemRef), context);
+    expect(String(scorecardOf(itemRef.id))).toContain('HELP-5');
+    // An agent removes the ticket's remote link to the card in Jira's issue view: no webhook, no job of the ticket.
+    ticket().links = [];
+
+    // A person edits the card: its score is written again, without the ticket's reach.
+    await act('edit-desc', { cardId: itemRef.id, desc: 'Accountants need invoices as PDF files, monthly.' });
+    await applyScore(await trello.getItem(itemRef), context);
+    expect(String(scorecardOf(itemRef.id))).not.toContain('HELP-5');
+    expect(String(scorecardOf(itemRef.id))).toContain('No linked support tickets yet');
+    // The card ships: the ticket, unlinked by a person, is not told.
+    await act('move-card', { cardId: itemRef.id, list: 'Done' });
+    expect(await notifyResolution(itemRef, context)).toEqual({ resolution: 1, notified: [] });
+  });
+});
+
+describe('a Jira ticket deleted (a duplicate, spam)', () => {
+  it('stops counting on the card it was linked to as soon as its deletion is handled', async () => {
+    const { memory, ticket, itemRef } = await ticketLinkedToCard();
+    answersByKey(memory);
+    await applyScore(await trello.getItem(itemRef), context);
+    expect(String(scorecardOf(itemRef.id))).toContain('HELP-5');
+
+    // An agent deletes the ticket: Jira's jira:issue_deleted runs its index-item job; nothing happens on the card.
+    const { ref } = ticket();
+    memory.items.delete(ref.id);
+    await indexItem(ref, context);
+
+    expect(String(scorecardOf(itemRef.id))).not.toContain('HELP-5');
+    expect(await createLinkRecords(redis, context.keyPrefix).ticketsOf(itemRef)).toEqual([]);
   });
 });
 

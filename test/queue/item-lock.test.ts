@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createItemLock, ItemBusyError } from '../../src/queue/item-lock.ts';
+import { createItemLock, ItemBusyError, lockTurn } from '../../src/queue/item-lock.ts';
 import { testRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 
 const TTL_MS = 500;
@@ -65,5 +65,20 @@ describe('per-item lock', () => {
 
     expect(freedAfterMs).toBeGreaterThan(TTL_MS / 2);
     expect(freedAfterMs).toBeLessThan(TTL_MS * 4);
+  });
+
+  it('tells each holder whether the item was locked after a turn it noted (a backfill after its listing)', async () => {
+    const prefix = uniquePrefix('lock');
+    const withLock = lockOn(redis, prefix);
+    await withLock('jira:4', async () => undefined);
+    const listedAfter = await lockTurn(redis, prefix);
+    await withLock('jira:5', async () => undefined);
+    // A webhook job on jira:4 after the listing.
+    await withLock('jira:4', async () => undefined);
+
+    expect(await withLock('jira:4', async ({ lockedBefore }) => lockedBefore > listedAfter)).toBe(true);
+    expect(await withLock('jira:6', async ({ lockedBefore }) => lockedBefore)).toBe(0);
+    const later = await lockTurn(redis, prefix);
+    expect(await withLock('jira:5', async ({ lockedBefore }) => lockedBefore > later)).toBe(false);
   });
 });

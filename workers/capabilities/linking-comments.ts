@@ -42,9 +42,19 @@ export function candidateLines(candidates: readonly Candidate[], linked: Readonl
   );
 }
 
-export function autoLinkComment(candidate: MatchShown, rules: LinkingRules): Doc {
+/** The item's status name when it is resolved already (no resolution notice will come for this link). */
+export type ResolvedAs = string | undefined;
+
+function alreadyResolved(item: ItemSummary, resolvedAs: ResolvedAs): Block[] {
+  return resolvedAs
+    ? [paragraph(`${item.ref.key} is already ${resolvedAs}: the fix is out; let the customer know.`)]
+    : [];
+}
+
+export function autoLinkComment(candidate: MatchShown, rules: LinkingRules, resolvedAs?: ResolvedAs): Doc {
   return doc(
     paragraph('Linked to ', ...named(candidate.item), '.'),
+    ...alreadyResolved(candidate.item, resolvedAs),
     paragraph(
       `Why: the ticket ${why(candidate)} (links are made automatically from ${percent(rules.autoLinkThreshold)}).`,
     ),
@@ -98,22 +108,37 @@ export function suggestionsComment(candidates: readonly Candidate[], removed: re
   );
 }
 
-export function linkRemovedComment(removed: readonly string[], linked: readonly string[]): Doc {
-  return doc(
-    ...removedNote(removed),
-    paragraph('Still linked to ', ...keys(linked), '; support hears here when it is resolved.'),
-  );
+/** The ticket's other links that stand: a comment about one link must not read as if it were the only one. */
+function stillLinked(linked: readonly string[]): Block[] {
+  if (linked.length === 0) return [];
+  return [paragraph('Still linked to ', ...keys(linked), '; support hears here when it is resolved.')];
 }
 
-export function linkedByHandComment(item: ItemSummary, by: Actor): Doc {
+export function linkRemovedComment(removed: readonly string[], linked: readonly string[]): Doc {
+  return doc(...removedNote(removed), ...stillLinked(linked));
+}
+
+/** `others`: keys of the other items the ticket stays linked to. */
+export function linkedByHandComment(
+  item: ItemSummary,
+  by: Actor,
+  others: readonly string[],
+  resolvedAs?: ResolvedAs,
+): Doc {
   return doc(
     paragraph('Linked to ', ...named(item), ` by ${by.displayName}.`),
-    paragraph('Support hears here when it is resolved.'),
+    ...(resolvedAs
+      ? alreadyResolved(item, resolvedAs)
+      : [paragraph('Support hears here when it is resolved.')]),
+    ...(others.length > 0
+      ? [paragraph('Also linked to ', ...keys(others), '; ', code('/unlink KEY'), ' removes a wrong one.')]
+      : []),
   );
 }
 
-export function unlinkedComment(item: ItemSummary, by: Actor): Doc {
-  return doc(paragraph('Unlinked from ', ...named(item), ` by ${by.displayName}.`));
+/** `others`: keys of the items the ticket stays linked to. */
+export function unlinkedComment(item: ItemSummary, by: Actor, others: readonly string[]): Doc {
+  return doc(paragraph('Unlinked from ', ...named(item), ` by ${by.displayName}.`), ...stillLinked(others));
 }
 
 export function noMatchComment(by: Actor): Doc {
@@ -128,6 +153,17 @@ export function resolvedNotice(item: ItemSummary, status: string, resolution: nu
   return doc(
     paragraph(bold('Resolved: '), ...named(item), ` is ${status}${again}.`),
     paragraph('This ticket is linked to it; let the customer know the fix is on its way.'),
+  );
+}
+
+export function reopenedNotice(item: ItemSummary, status: string): Doc {
+  return doc(
+    paragraph(
+      bold('Reopened: '),
+      ...named(item),
+      ` is ${status} again; the fix announced here did not hold.`,
+    ),
+    paragraph('This ticket is still linked to it; support hears here when it is resolved.'),
   );
 }
 

@@ -3,13 +3,13 @@
  * the tracker, and those count as theirs.
  */
 import type { ItemRef } from '../../src/domain/events.ts';
-import { docId, type IndexReplica, toIndexedLink } from '../../src/linking/index.ts';
+import { docId, holdsLinkTo, type IndexReplica, sameItem, toIndexedLink } from '../../src/linking/index.ts';
 import type { LinkRecord } from '../../src/linking/link-records.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
-import { forgetLink, holdsLinkTo, refused, sameItem } from './linking.ts';
+import { forgetLink, refused } from './linking.ts';
 import { indexReplica, linkingState } from './linking-index.ts';
-import { readItem } from './scoring.ts';
+import { readItem, readWithRecords } from './scoring.ts';
 
 /** A ticket as its tracker shows it now, with the links the service had recorded for it before that read. */
 export interface TicketRead {
@@ -22,8 +22,7 @@ export interface TicketRead {
  * is one the read must show, unless someone removed it since (see `missingInTracker`).
  */
 export async function readTicket(ref: ItemRef, context: JobContext): Promise<TicketRead | undefined> {
-  const recordedBefore = await linkingState(context).records.itemsOf(ref);
-  const ticket = await readItem(ref, context);
+  const { ticket, recordedBefore } = await readWithRecords(ref, context);
   return ticket && { ticket, recordedBefore };
 }
 

@@ -1,11 +1,19 @@
 import { type Block, code, paragraph } from '../../src/domain/doc.ts';
 import type { Actor, ItemRef, TrackerName } from '../../src/domain/events.ts';
 import { TrackerError } from '../../src/errors.ts';
-import { docId } from '../../src/linking/index.ts';
+import { docId, sameItem } from '../../src/linking/index.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { Permissions } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
-import { candidatesFor, LINK_COMMENT, linkTicket, roleOf, summaryOfItem, unlinkTicket } from './linking.ts';
+import {
+  candidatesFor,
+  LINK_COMMENT,
+  linkTicket,
+  resolvedStatus,
+  roleOf,
+  summaryOfItem,
+  unlinkTicket,
+} from './linking.ts';
 import { linkedByHandComment, noMatchComment, similarReply, unlinkedComment } from './linking-comments.ts';
 import { linkedItems } from './linking-follow.ts';
 import { readModelOf } from './read-model.ts';
@@ -72,21 +80,32 @@ async function resolvePair(
   return pair;
 }
 
+/** Keys of the items the ticket is linked to besides the pair's (the ticket was read before the command's change). */
+async function otherLinks({ ticket, item }: Pair, context: JobContext): Promise<string[]> {
+  const linked = await linkedItems(ticket, context);
+  return linked.filter((ref) => !sameItem(ref, item.ref)).map((ref) => ref.key);
+}
+
 export async function linkByHand(here: ItemRef, argument: string, by: Actor, context: ActingContext) {
   const pair = await resolvePair(here, argument, context, 'link');
   if (Array.isArray(pair)) return pair;
   const item = summaryOfItem(pair.item);
   const added = await linkTicket(pair.ticket, item, context, { how: 'command' });
+  const resolvedAs = resolvedStatus(pair.item);
+  const others = await otherLinks(pair, context);
   await context
     .tracker(pair.ticket.ref.tracker)
-    .upsertComment(pair.ticket.ref, LINK_COMMENT, linkedByHandComment(item, by));
+    .upsertComment(pair.ticket.ref, LINK_COMMENT, linkedByHandComment(item, by, others, resolvedAs));
   return [
     paragraph(
       added ? 'Linked ' : 'Already linked: ',
       code(pair.ticket.ref.key),
       ' → ',
       code(item.ref.key),
-      ` ${item.title}. The ticket hears when the item is resolved.`,
+      ` ${item.title}. `,
+      resolvedAs
+        ? `${item.ref.key} is already ${resolvedAs}.`
+        : 'The ticket hears when the item is resolved.',
     ),
   ];
 }
@@ -105,9 +124,10 @@ export async function unlinkByHand(here: ItemRef, argument: string, by: Actor, c
       ),
     ];
   }
+  const others = await otherLinks(pair, context);
   await context
     .tracker(pair.ticket.ref.tracker)
-    .upsertComment(pair.ticket.ref, LINK_COMMENT, unlinkedComment(item, by));
+    .upsertComment(pair.ticket.ref, LINK_COMMENT, unlinkedComment(item, by, others));
   return [paragraph('Unlinked ', code(pair.ticket.ref.key), ' from ', code(item.ref.key), '.')];
 }
 

@@ -4,11 +4,11 @@ import type { ItemRef } from '../../src/domain/events.ts';
 import type { LinkEvent } from '../../src/domain/job-requests.ts';
 import { splitSuggestions } from '../../src/domain/linking/index.ts';
 import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
-import { type Candidate, docId } from '../../src/linking/index.ts';
+import { type Candidate, docId, holdsLinkTo, sameItem } from '../../src/linking/index.ts';
 import type { LinkRecord } from '../../src/linking/link-records.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
-import { candidatesFor, holdsLinkTo, LINK_COMMENT, linkTicket, roleOf, sameItem } from './linking.ts';
+import { candidatesFor, LINK_COMMENT, linkTicket, resolvedStatus, roleOf } from './linking.ts';
 import {
   autoLinkComment,
   linkRemovedComment,
@@ -18,6 +18,7 @@ import {
 import { type Followed, followLinks, linksOf, readTicket, type TicketRead } from './linking-follow.ts';
 import { indexReplica, linkingState } from './linking-index.ts';
 import { readModelOf } from './read-model.ts';
+import { readItem } from './scoring.ts';
 
 /**
  * A link a person made or removed in Jira: the support ticket at either end (Jira names the link's source and
@@ -127,7 +128,12 @@ async function offerMatches(ticket: TrackerItem, followed: Followed, context: Jo
     await readModelOf(context).suggested(ticket, customer, [best]);
     const record = { how: 'auto' as const, confidence: best.confidence };
     await linkTicket(ticket, best.item, context, record);
-    const comment = await tracker.upsertComment(ticket.ref, LINK_COMMENT, autoLinkComment(best, rules));
+    const resolvedAs = resolvedStatus(await readItem(best.item.ref, context));
+    const comment = await tracker.upsertComment(
+      ticket.ref,
+      LINK_COMMENT,
+      autoLinkComment(best, rules, resolvedAs),
+    );
     await endRemoved(ticket, followed, context);
     if (!context.dryRun)
       await linkingState(context).records.add({

@@ -6,7 +6,7 @@
 import type { ItemRef } from '../../src/domain/events.ts';
 import type { LinkingRules } from '../../src/domain/linking/index.ts';
 import { isRetryable, TrackerError } from '../../src/errors.ts';
-import { docId, type ItemSummary, toIndexedItem, toIndexedLink } from '../../src/linking/index.ts';
+import { docId, type ItemSummary, sameItem, toIndexedItem, toIndexedLink } from '../../src/linking/index.ts';
 import type { LinkRecord } from '../../src/linking/link-records.ts';
 import { itemRole } from '../../src/rules/item-role.ts';
 import type { ItemRole } from '../../src/rules/scope-rules.ts';
@@ -23,13 +23,12 @@ export function roleOf(item: TrackerItem, context: JobContext): ItemRole {
   return itemRole(item, context.rules());
 }
 
+/** The item's status name when it is resolved already (a link made now will hear of no resolution). */
+export const resolvedStatus = (item: TrackerItem | undefined) =>
+  item?.status.category === 'done' ? item.status.name : undefined;
+
 export function summaryOfItem(item: TrackerItem): ItemSummary {
   return { ref: item.ref, title: item.title, url: item.url };
-}
-
-/** Keys survive where ids do not: a Trello attachment names a Jira issue by key, a card by shortLink. */
-export function sameItem(a: ItemRef, b: ItemRef): boolean {
-  return a.tracker === b.tracker && (a.id === b.id || a.key === b.key);
 }
 
 /**
@@ -47,7 +46,22 @@ export async function indexItem(ref: ItemRef, context: JobContext) {
     return { indexed: (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged', ...words };
   }
   await readModelOf(context).removed(ref);
+  if (!item) await forgetDeletedTicket(ref, context);
   return { indexed: (await index.delete(ref)) ? 'removed' : 'absent', ...words };
+}
+
+/**
+ * A deleted ticket no longer counts for the items it was linked to: Jira deletes an issue's own links, but a Trello
+ * card's link back stays and hears nothing. Each item is scored again before its record goes quietly (nobody
+ * unlinked anything), so a retried job still finds the items to score.
+ */
+async function forgetDeletedTicket(ref: ItemRef, context: JobContext) {
+  if (context.dryRun) return;
+  const { records } = linkingState(context);
+  for (const record of await records.itemsOf(ref)) {
+    await rescoreIfReadable(record.item, context);
+    await records.forget(ref, record.item);
+  }
 }
 
 /**
@@ -72,6 +86,14 @@ async function rescore(ref: ItemRef, context: JobContext): Promise<void> {
   const item = await readItem(ref, context);
   if (item && isBacklog(item, context)) await applyScore(item, context);
 }
+
+/** A re-score after a link went: an item the service may no longer read must not fail the ticket's job. */
+const rescoreIfReadable = (item: ItemRef, context: JobContext) =>
+  unlessRefused(
+    context,
+    { message: 'Could not re-score the item: the service may not read it', fields: { item: item.key } },
+    () => rescore(item, context),
+  );
 
 /**
  * Links a ticket to a backlog item. The ticket always holds the link (Jira issue link, remote link, or a
@@ -178,11 +200,7 @@ export async function forgetLink(
     }
   if (!context.dryRun) await linkingState(context).index.deleteLinked(ticket.ref, item);
   await readModelOf(context).ticketUnlinked(ticket, item, stillLinked);
-  await unlessRefused(
-    context,
-    { message: 'Could not re-score the item: the service may not read it', fields: { item: item.key } },
-    () => rescore(item, context),
-  );
+  await rescoreIfReadable(item, context);
   return removedBack;
 }
 
@@ -212,10 +230,6 @@ export async function unlessRefused<T>(
 /** An item's refs to try: as it is now, and as it was recorded when linked (a move changes its key). */
 const namesOf = (now: ItemRef, then: ItemRef | undefined): ItemRef[] =>
   then && then.key !== now.key ? [now, then] : [now];
-
-/** Whether the ticket holds a link to the item in its tracker (a Jira issue or remote link, a Trello attachment). */
-export const holdsLinkTo = (ticket: TrackerItem, item: ItemRef) =>
-  ticket.links.some((link) => link.target.kind === 'item' && sameItem(link.target.ref, item));
 
 export function candidatesFor(
   ticket: TrackerItem,

@@ -12,6 +12,12 @@ import {
   scoreItem,
 } from '../../src/domain/scoring/index.ts';
 import { TrackerError } from '../../src/errors.ts';
+import {
+  createLinkRecords,
+  holdsLinkTo,
+  type LinkRecord,
+  unlinkedInTicket,
+} from '../../src/linking/index.ts';
 import { createItemLock } from '../../src/queue/item-lock.ts';
 import { itemRole } from '../../src/rules/item-role.ts';
 import { classifyContainer } from '../../src/rules/scope-rules.ts';
@@ -26,8 +32,14 @@ const FINGERPRINT_TTL_SECONDS = 180 * 86_400;
 const stateKey = (context: JobContext, kind: string, ref: ItemRef) =>
   `${context.keyPrefix}:score:${kind}:${ref.tracker}:${ref.id}`;
 
-/** Support tickets read while scoring, shared across the items of one job (a bulk re-score reads each once). */
-export type TicketCache = Map<string, Promise<TrackerItem | undefined>>;
+/**
+ * Support tickets read while scoring, shared across the items of one job (a bulk re-score reads each once), each
+ * with the links the service had recorded for it before it was read.
+ */
+export type TicketCache = Map<
+  string,
+  Promise<{ ticket?: TrackerItem; recordedBefore: readonly LinkRecord[] }>
+>;
 
 export function isBacklog(item: TrackerItem, context: JobContext): boolean {
   return itemRole(item, context.rules()) === 'backlog';
@@ -79,6 +91,22 @@ export async function clearOverrides(
   return cleared;
 }
 
+/**
+ * An item with the links the service had recorded for it, records first: a link the service records is in the
+ * tracker already (an automatic one once `made`), so a read after the records shows it unless a person removed it.
+ */
+export async function readWithRecords(ref: ItemRef, context: JobContext) {
+  const records = createLinkRecords(context.redis, context.keyPrefix);
+  const recordedBefore = await records.itemsOf(ref);
+  const ticket = await readItem(ref, context);
+  if (!ticket || ticket.ref.id === ref.id) return { ticket, recordedBefore };
+  // Named by its key only (a Trello attachment naming a Jira issue): its records are kept under its id. Read after
+  // the ticket, they may name a link made since; the ticket is read again only when one seems missing (rare).
+  const recorded = await records.itemsOf(ticket.ref);
+  const allShown = recorded.every((record) => record.made === false || holdsLinkTo(ticket, record.item));
+  return { ticket: allShown ? ticket : await readItem(ticket.ref, context), recordedBefore: recorded };
+}
+
 /** The item's links to support tickets (by where the ticket lives), with the customer each one counts for. */
 export async function collectEvidence(
   item: TrackerItem,
@@ -93,11 +121,14 @@ export async function collectEvidence(
     const cacheKey = `${ref.tracker}:${ref.id}`;
     let pending = cache.get(cacheKey);
     if (!pending) {
-      pending = readItem(ref, context);
+      pending = readWithRecords(ref, context);
       cache.set(cacheKey, pending);
     }
-    const ticket = await pending;
-    if (ticket && classifyContainer(ticket.ref.tracker, ticket.container, rules.scope) === 'support')
+    const { ticket, recordedBefore } = await pending;
+    if (!ticket || classifyContainer(ticket.ref.tracker, ticket.container, rules.scope) !== 'support')
+      continue;
+    // The item's link back outlives the ticket's link a person removed until the ticket's next job: not evidence.
+    if (!unlinkedInTicket(ticket, item.ref, recordedBefore))
       evidence.push(ticketEvidence(ticket, rules.scoring));
   }
   return evidence;

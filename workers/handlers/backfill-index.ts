@@ -1,9 +1,11 @@
 import type { Container, ItemRef } from '../../src/domain/events.ts';
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
 import { createLinkIndexStore, docId, isIn, toIndexedItem } from '../../src/linking/index.ts';
+import { createItemLock, type ItemLock, lockName, lockTurn } from '../../src/queue/item-lock.ts';
 import { forgetWordsOf, indexItem, roleOf } from '../capabilities/linking.ts';
 import { indexReplica } from '../capabilities/linking-index.ts';
 import { settleListed } from '../capabilities/linking-match.ts';
+import { readItem } from '../capabilities/scoring.ts';
 import type { JobContext } from '../job-context.ts';
 
 interface Position {
@@ -37,6 +39,12 @@ const SWEEP_BATCH = 1_000;
  */
 export async function backfillIndex({ targets }: JobDataMap['backfill-index'], context: JobContext) {
   const index = createLinkIndexStore(context.redis, context.keyPrefix);
+  // The lock the processor takes for an item's jobs (see `lockedItems`).
+  const withItemLock = createItemLock({
+    redis: context.redis,
+    keyPrefix: context.keyPrefix,
+    ttlMs: context.config.itemLockTtlMs,
+  });
   const positionKey = `${context.keyPrefix}:linkindex:backfill:${context.jobId}`;
   const seenKey = (target: number) => `${positionKey}:seen:${target}`;
   const saved = await context.redis.get(positionKey);
@@ -66,24 +74,30 @@ export async function backfillIndex({ targets }: JobDataMap['backfill-index'], c
     const target = targets[position.target]!;
     const tracker = context.tracker(target.tracker);
     while (!position.listed) {
+      const listedAfter = await lockTurn(context.redis, context.keyPrefix);
       const page = await tracker.listItems(
         { kind: 'container', containerId: target.containerId },
         position.cursor,
       );
-      for (const item of page.items) {
+      for (const listed of page.items) {
         position.seen += 1;
-        const { id, key } = item.container;
+        const { id, key } = listed.container;
         if (id === target.containerId || key === target.containerId) position.container ??= { id, key };
-        const role = roleOf(item, context);
-        if (role === 'backlog') {
-          await index.put(toIndexedItem(item));
-          position.indexed += 1;
-        } else await index.delete(item.ref);
-        // The links people made before the service ran teach the index as the service's own do (a link to an
-        // item not indexed yet is skipped: a backfill should read the backlog before the support projects); a
-        // former ticket, after webhooks were lost, no longer teaches.
-        if (role === 'support') position.learned += (await settleListed(item, context)).teaching;
-        else await forgetWordsOf(item.ref, role, context);
+        // Under the item's lock, as its webhooks' jobs: one of them that ran since the listing read the item later,
+        // so the item is read again rather than indexed as listed (an edit, a move, a deletion would be undone).
+        await withItemLock(lockName(listed.ref), async ({ lockedBefore }) => {
+          const item = lockedBefore > listedAfter ? await readItem(listed.ref, context) : listed;
+          const role = item && roleOf(item, context);
+          if (item && role === 'backlog') {
+            await index.put(toIndexedItem(item));
+            position.indexed += 1;
+          } else await index.delete(listed.ref);
+          // The links people made before the service ran teach the index as the service's own do (a link to an
+          // item not indexed yet is skipped: a backfill should read the backlog before the support projects); a
+          // former ticket, after webhooks were lost, no longer teaches.
+          if (item && role === 'support') position.learned += (await settleListed(item, context)).teaching;
+          else await forgetWordsOf(listed.ref, role, context);
+        });
       }
       // The page's ids before the position that skips the page: a retry may list a page twice, never miss one.
       if (page.items.length > 0) {
@@ -96,7 +110,7 @@ export async function backfillIndex({ targets }: JobDataMap['backfill-index'], c
       await report(target, position.target);
     }
     const swept = position.target;
-    await sweep(target, position, seenKey(swept), save, context);
+    await sweep(target, position, seenKey(swept), save, withItemLock, context);
     Object.assign(position, {
       target: swept + 1,
       cursor: undefined,
@@ -125,6 +139,7 @@ async function sweep(
   position: Position,
   seenKey: string,
   save: () => Promise<unknown>,
+  withItemLock: ItemLock,
   context: JobContext,
 ) {
   const replica = indexReplica(context);
@@ -138,7 +153,7 @@ async function sweep(
     const listed = await context.redis.smismember(seenKey, ...batch.map(docId));
     for (const [i, ref] of batch.entries()) {
       if (listed[i]) continue;
-      const result = await indexItem(ref, context);
+      const result = await withItemLock(lockName(ref), () => indexItem(ref, context));
       context.log.info({ item: ref.key, ...result }, 'Indexed item the backfill did not list');
       if (result.indexed !== 'removed') continue;
       position.removed += 1;

@@ -1,6 +1,6 @@
 import { catchUpJobs } from '../../src/domain/catch-up.ts';
 import type { JobDataMap, JobRequest } from '../../src/domain/job-requests.ts';
-import { createItemLock } from '../../src/queue/item-lock.ts';
+import { createItemLock, lockName } from '../../src/queue/item-lock.ts';
 import { visitScope } from '../capabilities/scope-pages.ts';
 import { handlerOf, type JobContext, type JobHandlers } from '../job-context.ts';
 
@@ -40,7 +40,7 @@ export function createCatchUp(handlers: () => JobHandlers) {
           jobId: context.jobId,
           requestedBy: data.requestedBy,
         });
-        await withItemLock(`${item.ref.tracker}:${item.ref.id}`, async () => {
+        await withItemLock(lockName(item.ref), async () => {
           for (const job of jobs) await run(job);
         });
         counts.jobs += jobs.length;
