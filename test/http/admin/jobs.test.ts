@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq';
+import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QUEUE_NAME } from '../../../src/queue/jobs.ts';
@@ -36,6 +36,37 @@ async function seed() {
   await worker.close();
   connection.disconnect();
   await api.queue.add('later', { event }, { jobId: 'waiting-1', delay: 60_000 });
+}
+
+/** Runs a worker on the harness's queue until `done` jobs finished (completed or failed). */
+async function work(processor: (job: Job) => Promise<unknown>, done: number) {
+  const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  const worker = new Worker(QUEUE_NAME, processor, { connection, prefix: `{${api.prefix}}` });
+  await new Promise<void>((resolve) => {
+    let count = 0;
+    const finished = () => ++count === done && resolve();
+    worker.on('completed', finished);
+    worker.on('failed', (job) => job && job.attemptsMade >= (job.opts.attempts ?? 1) && finished());
+  });
+  await worker.close();
+  connection.disconnect();
+}
+
+/** A job that used up its attempts during an outage, then a tracker that fails once more before it answers. */
+async function outageThenHiccup(retry: () => Promise<unknown>) {
+  const retryPolicy = { attempts: 3, backoff: { type: 'fixed', delay: 10 } };
+  await api.queue.add('score-item', { event: { item: { key: 'ABC-7' } } }, { jobId: 'outage-1', ...retryPolicy });
+  await work(async () => {
+    throw new Error('Jira server 503');
+  }, 1);
+  await retry();
+  const tries: number[] = [];
+  await work(async (job) => {
+    tries.push(job.attemptsMade);
+    if (tries.length === 1) throw new Error('socket hang up');
+    return { scored: true };
+  }, 1);
+  return tries;
 }
 
 describe('admin jobs', () => {
@@ -93,6 +124,20 @@ describe('admin jobs', () => {
 
     expect(response.json()).toEqual({ retried: 2 });
     expect(await api.queue.getJobCounts('failed', 'waiting')).toEqual({ failed: 0, waiting: 2 });
+  });
+
+  it('gives a retried job its attempts again, so one more hiccup is retried with backoff', async () => {
+    const tries = await outageThenHiccup(() => admin('POST', '/admin/jobs/outage-1/retry'));
+
+    expect(await (await api.queue.getJob('outage-1'))?.getState()).toBe('completed');
+    expect(tries).toEqual([0, 1]);
+  });
+
+  it('gives every job of a bulk retry its attempts again', async () => {
+    const tries = await outageThenHiccup(() => admin('POST', '/admin/jobs/failed/retry'));
+
+    expect(await (await api.queue.getJob('outage-1'))?.getState()).toBe('completed');
+    expect(tries).toEqual([0, 1]);
   });
 
   it('removes a job', async () => {
