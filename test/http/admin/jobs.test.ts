@@ -140,6 +140,26 @@ describe('admin jobs', () => {
     expect(tries).toEqual([0, 1]);
   });
 
+  it('retries a job once when two operators retry it at the same moment', async () => {
+    await seed();
+
+    const answers = await Promise.all([
+      admin('POST', '/admin/jobs/failing-1/retry'),
+      admin('POST', '/admin/jobs/failing-1/retry'),
+      admin('POST', '/admin/jobs/failed/retry'),
+      admin('POST', '/admin/jobs/failed/retry'),
+    ]);
+
+    const [one, two, all, again] = answers;
+    expect([one?.statusCode, two?.statusCode].sort()).toEqual(
+      one?.statusCode === two?.statusCode ? [409, 409] : [200, 409],
+    );
+    expect([all?.statusCode, again?.statusCode]).toEqual([200, 200]);
+    const singles = [one, two].filter((answer) => answer?.statusCode === 200).length;
+    expect(singles + all?.json().retried + again?.json().retried).toBe(2);
+    expect(await api.queue.getJobCounts('failed', 'waiting')).toEqual({ failed: 0, waiting: 2 });
+  });
+
   it('removes a job', async () => {
     await seed();
 
