@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
+import { retryAllFailedJobs, retryFailedJob } from '../../../queue/jobs.ts';
 import { HttpError } from '../../errors.ts';
 import type { AdminContext } from '../admin-deps.ts';
 import { IdParams, responses, SECURED } from '../schemas.ts';
@@ -102,15 +103,11 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
       schema: {
         tags,
         security: SECURED,
-        summary: 'Retry every failed job',
+        summary: 'Retry every failed job, each with its attempts again',
         response: responses({ 200: Type.Object({ retried: Type.Integer() }) }),
       },
     },
-    async () => {
-      const retried = await queue.getFailedCount();
-      await queue.retryJobs({ state: 'failed' });
-      return { retried };
-    },
+    async () => ({ retried: await retryAllFailedJobs(queue) }),
   );
 
   admin.get(
@@ -133,17 +130,15 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
       schema: {
         tags,
         security: SECURED,
-        summary: 'Retry one failed job',
+        summary: 'Retry one failed job, with its attempts again',
         params: IdParams,
         response: responses({ 200: JobSchema }),
       },
     },
     async (request) => {
       const job = await getJob(request.params.id);
-      const state = await job.getState();
-      if (state !== 'failed')
-        throw new HttpError(409, `Job ${job.id} is ${state}, only failed jobs are retried`);
-      await job.retry('failed');
+      if (!(await retryFailedJob(job)))
+        throw new HttpError(409, `Job ${job.id} is ${await job.getState()}, only failed jobs are retried`);
       return toJobView(job);
     },
   );
