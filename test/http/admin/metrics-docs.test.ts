@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrackerError } from '../../../src/errors.ts';
+import { createLinkIndexStore } from '../../../src/linking/index.ts';
 import { instrumentTracker } from '../../../src/metrics/instrumented-tracker.ts';
 import { createMemoryTracker, memoryItem } from '../../audit/memory-tracker.ts';
 import { fixture, fixtureText } from '../../fixtures/index.ts';
@@ -135,6 +136,27 @@ describe('GET /metrics', () => {
 
     expect(value(before, 'refinery_intake_backlog')).toBe(2);
     expect(value(after, 'refinery_intake_backlog')).toBe(0);
+  });
+
+  it('shows how many items the link index holds, as indexing jobs and backfills leave it', async () => {
+    const index = createLinkIndexStore(api.redis, api.prefix);
+    const item = (key: string) => ({
+      ref: { tracker: 'jira' as const, id: key, key },
+      title: `Item ${key}`,
+      description: '',
+      created: '2026-12-01T00:00:00.000Z',
+      url: `https://acme.atlassian.net/browse/${key}`,
+    });
+    await index.put(item('APP-1'));
+    await index.put(item('APP-2'));
+    const before = await scrape();
+    await index.delete(item('APP-1').ref);
+    const after = await scrape();
+
+    expect([
+      value(before, 'refinery_link_index_documents'),
+      value(after, 'refinery_link_index_documents'),
+    ]).toEqual([2, 1]);
   });
 
   it('reads queue depth and the oldest wait from the queue on scrape', async () => {
