@@ -55,7 +55,11 @@ async function work(processor: (job: Job) => Promise<unknown>, done: number) {
 /** A job that used up its attempts during an outage, then a tracker that fails once more before it answers. */
 async function outageThenHiccup(retry: () => Promise<unknown>) {
   const retryPolicy = { attempts: 3, backoff: { type: 'fixed', delay: 10 } };
-  await api.queue.add('score-item', { event: { item: { key: 'ABC-7' } } }, { jobId: 'outage-1', ...retryPolicy });
+  await api.queue.add(
+    'score-item',
+    { event: { item: { key: 'ABC-7' } } },
+    { jobId: 'outage-1', ...retryPolicy },
+  );
   await work(async () => {
     throw new Error('Jira server 503');
   }, 1);

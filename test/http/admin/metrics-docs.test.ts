@@ -176,7 +176,6 @@ describe('GET /metrics', () => {
     await tracker.getItem(memoryItem('ABC-1').ref);
     await expect(tracker.getItem(memoryItem('ABC-9').ref)).rejects.toBeInstanceOf(TrackerError);
     sink.rateLimited('trello', 10_000);
-    sink.setLinkIndexSize(1234);
     await settle();
 
     const samples = await scrape();
@@ -191,7 +190,6 @@ describe('GET /metrics', () => {
       1,
     );
     expect(value(samples, 'refinery_tracker_rate_limit_wait_seconds_total', { tracker: 'trello' })).toBe(10);
-    expect(value(samples, 'refinery_link_index_documents')).toBe(1234);
   });
 });
 
