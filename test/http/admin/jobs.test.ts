@@ -99,6 +99,33 @@ describe('admin jobs', () => {
     ]);
   });
 
+  it('lists the jobs of one state or of all, with the same paging', async () => {
+    await seed();
+
+    const delayed = await admin('GET', '/admin/jobs?state=delayed');
+    const failed = await admin('GET', '/admin/jobs?state=failed&offset=1&limit=1');
+    const all = await admin('GET', '/admin/jobs');
+    const bogus = await admin('GET', '/admin/jobs?state=broken');
+
+    expect(delayed.json()).toEqual({
+      total: 1,
+      jobs: [expect.objectContaining({ id: 'waiting-1', name: 'later', state: 'delayed', item: 'ABC-1' })],
+    });
+    expect(failed.json().total).toBe(2);
+    expect(failed.json().jobs).toEqual([
+      expect.objectContaining({ state: 'failed', failedReason: 'Jira server 503' }),
+    ]);
+    expect(all.json().total).toBe(3);
+    expect(
+      all
+        .json()
+        .jobs.map((job: { id: string }) => job.id)
+        .sort(),
+    ).toEqual(['failing-1', 'failing-2', 'waiting-1']);
+    expect(bogus.statusCode).toBe(400);
+    expect(bogus.json().message).toMatch(/^querystring\/state /);
+  });
+
   it('gets one job, and 404 for an unknown one', async () => {
     await seed();
 
