@@ -31,6 +31,15 @@ const JobSchema = Type.Object({
   returnValue: Type.Optional(Type.Unknown()),
 });
 
+type JobState = (typeof JOB_STATES)[number];
+
+const JobListSchema = Type.Object({ total: Type.Integer(), jobs: Type.Array(JobSchema) });
+
+const Paging = {
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+};
+
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : undefined);
 
 async function toJobView(job: Job, state?: string) {
@@ -73,6 +82,38 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
     async () => queue.getJobCounts(...JOB_STATES),
   );
 
+  const list = async (states: readonly JobState[], offset: number, limit: number) => {
+    const [counts, jobs] = await Promise.all([
+      queue.getJobCounts(...states),
+      queue.getJobs([...states], offset, offset + limit - 1),
+    ]);
+    const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+    return {
+      total,
+      jobs: await Promise.all(jobs.map((job) => toJobView(job, states.length === 1 ? states[0] : undefined))),
+    };
+  };
+
+  admin.get(
+    '/jobs',
+    {
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Jobs of one state (all states without it), newest first within a state',
+        querystring: Type.Object({
+          state: Type.Optional(Type.Union(JOB_STATES.map((state) => Type.Literal(state)))),
+          ...Paging,
+        }),
+        response: responses({ 200: JobListSchema }),
+      },
+    },
+    async (request) => {
+      const { state, offset, limit } = request.query;
+      return list(state ? [state] : JOB_STATES, offset, limit);
+    },
+  );
+
   admin.get(
     '/jobs/failed',
     {
@@ -80,21 +121,11 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
         tags,
         security: SECURED,
         summary: 'Failed jobs with their error, newest first',
-        querystring: Type.Object({
-          offset: Type.Integer({ minimum: 0, default: 0 }),
-          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-        }),
-        response: responses({ 200: Type.Object({ total: Type.Integer(), jobs: Type.Array(JobSchema) }) }),
+        querystring: Type.Object(Paging),
+        response: responses({ 200: JobListSchema }),
       },
     },
-    async (request) => {
-      const { offset, limit } = request.query;
-      const [total, jobs] = await Promise.all([
-        queue.getFailedCount(),
-        queue.getFailed(offset, offset + limit - 1),
-      ]);
-      return { total, jobs: await Promise.all(jobs.map((job) => toJobView(job, 'failed'))) };
-    },
+    async (request) => list(['failed'], request.query.offset, request.query.limit),
   );
 
   admin.post(
