@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrackerError } from '../../../src/errors.ts';
 import { createLinkIndexStore } from '../../../src/linking/index.ts';
@@ -190,6 +191,20 @@ describe('GET /metrics', () => {
       1,
     );
     expect(value(samples, 'refinery_tracker_rate_limit_wait_seconds_total', { tracker: 'trello' })).toBe(10);
+  });
+});
+
+describe('docs/admin-api.md metrics table', () => {
+  it('names every metric /metrics serves, and only those', async () => {
+    const doc = readFileSync(new URL('../../../docs/admin-api.md', import.meta.url), 'utf8');
+    const table = doc.slice(doc.indexOf('| metric | labels |'));
+    const documented = [...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap(([, cell = '']) =>
+      [...cell.matchAll(/`(refinery_\w+)`/g)].map((match) => match[1]),
+    );
+    const response = await api.app.inject({ method: 'GET', url: '/metrics' });
+    const served = [...response.body.matchAll(/^# TYPE (\w+) /gm)].map((match) => match[1]);
+
+    expect(documented.sort()).toEqual(served.sort());
   });
 });
 
