@@ -126,6 +126,22 @@ describe('admin jobs', () => {
     expect(bogus.json().message).toMatch(/^querystring\/state /);
   });
 
+  it('shows the progress of a running capability job, as a re-score reports it', async () => {
+    const job = await api.queue.add(
+      'rescore-scope',
+      { tracker: 'jira', container: 'APP' },
+      { jobId: 'rescore-1' },
+    );
+    await job.updateProgress({ pages: 2, seen: 100, written: 40, unchanged: 58, skipped: 2, failed: 0 });
+
+    const response = await admin('GET', '/admin/jobs/rescore-1');
+
+    expect(response.json()).toMatchObject({
+      id: 'rescore-1',
+      progress: { pages: 2, seen: 100, written: 40, unchanged: 58, skipped: 2, failed: 0 },
+    });
+  });
+
   it('gets one job, and 404 for an unknown one', async () => {
     await seed();
 
