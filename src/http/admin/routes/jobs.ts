@@ -28,6 +28,11 @@ const JobSchema = Type.Object({
   createdAt: Type.String(),
   finishedAt: Type.Optional(Type.String()),
   data: Type.Unknown(),
+  progress: Type.Optional(
+    Type.Unknown({
+      description: "What a long job reported so far, e.g. a re-score's { pages, seen, written, ... }",
+    }),
+  ),
   returnValue: Type.Optional(Type.Unknown()),
 });
 
@@ -55,6 +60,8 @@ async function toJobView(job: Job, state?: string) {
     createdAt: iso(job.timestamp) ?? '',
     finishedAt: iso(job.finishedOn),
     data: job.data,
+    // BullMQ starts every job at progress 0: only what a job reported is shown.
+    progress: job.progress === 0 ? undefined : job.progress,
     returnValue: job.returnvalue ?? undefined,
   };
 }
