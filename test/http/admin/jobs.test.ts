@@ -207,6 +207,32 @@ describe('admin jobs', () => {
     expect(await api.queue.getJobCounts('failed', 'waiting')).toEqual({ failed: 0, waiting: 2 });
   });
 
+  it('pauses the queue, so workers take no job and spend no attempt, and resumes it', async () => {
+    await api.queue.add('score-item', { event: { item: { key: 'ABC-3' } } }, { jobId: 'held-1' });
+
+    const paused = await admin('POST', '/admin/queue/pause');
+    const whilePaused = await admin('GET', '/admin/queue');
+    const ran: string[] = [];
+    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const worker = new Worker(QUEUE_NAME, async (job) => void ran.push(job.id ?? ''), {
+      connection,
+      prefix: `{${api.prefix}}`,
+    });
+    const completed = new Promise<void>((resolve) => worker.once('completed', () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const heldBack = [...ran];
+    const resumed = await admin('POST', '/admin/queue/resume');
+    await completed;
+    await worker.close();
+    connection.disconnect();
+
+    expect(paused.json()).toEqual({ paused: true });
+    expect(whilePaused.json()).toMatchObject({ paused: true, counts: { waiting: 1, active: 0 } });
+    expect(heldBack).toEqual([]);
+    expect(resumed.json()).toEqual({ paused: false });
+    expect(ran).toEqual(['held-1']);
+  });
+
   it('removes a job', async () => {
     await seed();
 
