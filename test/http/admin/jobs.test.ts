@@ -7,8 +7,13 @@ import { testRedisUrl } from '../../helpers/redis.ts';
 import { adminClient } from './admin-client.ts';
 
 let api: ApiHarness;
+let logged: Record<string, unknown>[] = [];
 beforeEach(async () => {
-  api = await startApiHarness({ admin: {} });
+  logged = [];
+  api = await startApiHarness({
+    admin: {},
+    logTo: { write: (line: string) => void logged.push(JSON.parse(line)) },
+  });
 });
 afterEach(async () => {
   await api.close();
@@ -231,6 +236,23 @@ describe('admin jobs', () => {
     expect(heldBack).toEqual([]);
     expect(resumed.json()).toEqual({ paused: false });
     expect(ran).toEqual(['held-1']);
+  });
+
+  it('logs each retry and removal an operator makes, with the job and the caller', async () => {
+    await seed();
+
+    await admin('POST', '/admin/jobs/failing-1/retry');
+    await admin('POST', '/admin/jobs/failed/retry');
+    await admin('DELETE', '/admin/jobs/waiting-1');
+
+    const lines = logged
+      .filter((line) => typeof line.msg === 'string' && /^(Job|Failed jobs)/.test(line.msg))
+      .map(({ msg, jobId, retried, clientAddress }) => ({ msg, jobId, retried, clientAddress }));
+    expect(lines).toEqual([
+      { msg: 'Job retried', jobId: 'failing-1', retried: undefined, clientAddress: '127.0.0.1' },
+      { msg: 'Failed jobs retried', jobId: undefined, retried: 1, clientAddress: '127.0.0.1' },
+      { msg: 'Job removed', jobId: 'waiting-1', retried: undefined, clientAddress: '127.0.0.1' },
+    ]);
   });
 
   it('removes a job', async () => {
