@@ -69,6 +69,13 @@ async function toJobView(job: Job, state?: string) {
   };
 }
 
+/** An operator's change to a job, in the log with the ids that find the job's own lines. */
+const jobLogFields = (job: Job, clientAddress: string) => ({
+  jobId: job.id,
+  deliveryId: (job.data as { event?: { deliveryId?: string } } | undefined)?.event?.deliveryId,
+  clientAddress,
+});
+
 export function registerJobRoutes(app: FastifyInstance, context: AdminContext): void {
   const admin = app.withTypeProvider<TypeBoxTypeProvider>();
   const { queue } = context;
@@ -194,7 +201,11 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
         response: responses({ 200: Type.Object({ retried: Type.Integer() }) }),
       },
     },
-    async () => ({ retried: await retryAllFailedJobs(queue) }),
+    async (request) => {
+      const retried = await retryAllFailedJobs(queue);
+      request.log.info({ retried, clientAddress: request.ip }, 'Failed jobs retried');
+      return { retried };
+    },
   );
 
   admin.get(
@@ -226,6 +237,7 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
       const job = await getJob(request.params.id);
       if (!(await retryFailedJob(job)))
         throw new HttpError(409, `Job ${job.id} is ${await job.getState()}, only failed jobs are retried`);
+      request.log.info(jobLogFields(job, request.ip), 'Job retried');
       return toJobView(job);
     },
   );
@@ -245,6 +257,7 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
       const job = await getJob(request.params.id);
       if ((await job.getState()) === 'active') throw new HttpError(409, `Job ${job.id} is running`);
       await job.remove();
+      request.log.info(jobLogFields(job, request.ip), 'Job removed');
       return { removed: job.id ?? request.params.id };
     },
   );
