@@ -127,6 +127,12 @@ describe('admin jobs', () => {
         .jobs.map((job: { id: string }) => job.id)
         .sort(),
     ).toEqual(['failing-1', 'failing-2', 'waiting-1']);
+    const pages = [
+      await admin('GET', '/admin/jobs?limit=2'),
+      await admin('GET', '/admin/jobs?offset=2&limit=2'),
+    ].map((page) => page.json().jobs.map((job: { id: string }) => job.id));
+    expect(pages.map((page) => page.length)).toEqual([2, 1]);
+    expect(pages.flat().sort()).toEqual(['failing-1', 'failing-2', 'waiting-1']);
     expect(bogus.statusCode).toBe(400);
     expect(bogus.json().message).toMatch(/^querystring\/state /);
   });
