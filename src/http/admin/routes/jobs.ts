@@ -145,16 +145,25 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
     counts,
   );
 
+  /** One page over the states in their order (BullMQ would page each state on its own), newest first in each. */
   const list = async (states: readonly JobState[], offset: number, limit: number) => {
-    const [perState, jobs] = await Promise.all([
-      queue.getJobCounts(...states),
-      queue.getJobs([...states], offset, offset + limit - 1),
-    ]);
+    const perState = await queue.getJobCounts(...states);
+    const page: ReturnType<typeof toJobView>[] = [];
+    let skip = offset;
+    let wanted = limit;
+    for (const state of states) {
+      const count = perState[state] ?? 0;
+      const take = Math.min(wanted, Math.max(0, count - skip));
+      if (take > 0) {
+        const jobs = await queue.getJobs([state], skip, skip + take - 1);
+        page.push(...jobs.map((job) => toJobView(job, state)));
+        wanted -= jobs.length;
+      }
+      skip = Math.max(0, skip - count);
+      if (wanted === 0) break;
+    }
     const total = Object.values(perState).reduce((sum, count) => sum + count, 0);
-    return {
-      total,
-      jobs: await Promise.all(jobs.map((job) => toJobView(job, states.length === 1 ? states[0] : undefined))),
-    };
+    return { total, jobs: await Promise.all(page) };
   };
 
   admin.get(
