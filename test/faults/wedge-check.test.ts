@@ -47,7 +47,7 @@ function healthcheck(prefix: string): Promise<number | null> {
 }
 
 describe('worker healthcheck', () => {
-  it('keeps a worker healthy while an operator has paused the queue, and fails it when it takes nothing unpaused', async () => {
+  it('keeps a worker healthy while the queue is paused or waits out a Retry-After, and fails it when it takes nothing otherwise', async () => {
     const prefix = uniquePrefix('wedge');
     const redis = testRedis();
     const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: `{${prefix}}` });
@@ -59,11 +59,15 @@ describe('worker healthcheck', () => {
     await queue.pause();
     const paused = await healthcheck(prefix);
     await queue.resume();
+    // What a tracker's 429 with a Retry-After of five minutes does (the processor's worker.rateLimit).
+    await queue.rateLimit(300_000);
+    const waitingOutRetryAfter = await healthcheck(prefix);
+    await queue.removeRateLimitKey();
     const unpaused = await healthcheck(prefix);
     await queue.obliterate({ force: true });
     await queue.close();
     redis.disconnect();
 
-    expect([paused, unpaused]).toEqual([0, 1]);
+    expect([paused, waitingOutRetryAfter, unpaused]).toEqual([0, 0, 1]);
   });
 });
