@@ -31,6 +31,9 @@ async function wedgedHere(redis: RedisClient, prefix: string): Promise<boolean> 
   const { Queue } = await import('bullmq');
   const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: `{${prefix}}` });
   try {
+    // A paused queue (the admin pause), or one waiting out a tracker's Retry-After, holds its jobs back on
+    // purpose: workers that take none meanwhile are not wedged.
+    if ((await queue.isPaused()) || (await queue.getRateLimitTtl()) > 0) return false;
     const waiting = await queue.getWaitingCount();
     const now = Date.now();
     return (await readHeartbeats(redis, prefix)).some(

@@ -1,29 +1,14 @@
 import closeWithGrace from 'close-with-grace';
-import { loadConfig } from '../src/config.ts';
-import { ConfigError, RulesFileError } from '../src/errors.ts';
 import { createLogger } from '../src/logger.ts';
 import { followRulesReloads } from '../src/runtime/rules-reload.ts';
 import { createRulesStore } from '../src/runtime/rules-store.ts';
+import { loadConfigOrStop, stopOnSetupError } from '../src/runtime/setup-error.ts';
 import { startApi } from '../src/server.ts';
 import { startWorker } from '../workers/worker.ts';
 
-/** A bad environment or rules file stops the process with its list of problems, and no stack trace. */
-function stopOnSetupError(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof RulesFileError) {
-    process.stderr.write(`${error.message}\nRun \`npm run doctor\` for the whole checklist.\n`);
-    process.exit(78);
-  }
-  throw error;
-}
-
 /** Runs the roles ROLE asks for (api, worker or all) until SIGTERM/SIGINT, then shuts down gracefully. */
 export async function runService(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    stopOnSetupError(error);
-  }
+  const config = loadConfigOrStop(env);
   const log = createLogger({
     level: config.logLevel,
     name: `refinery-${config.role}`,

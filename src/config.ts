@@ -233,6 +233,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     problems.push(
       'JIRA_ALLOW_UNSIGNED needs JIRA_WEBHOOK_URL_TOKEN (at least 32 characters): unsigned deliveries must carry it',
     );
+  // Sent as `Authorization: Bearer <token>`: a token with a space could never be matched, every call a 401.
+  if (/\s/.test(env.ADMIN_TOKEN ?? ''))
+    problems.push(
+      'ADMIN_TOKEN must be one word, without spaces: it is sent as `Authorization: Bearer <token>`',
+    );
   const trustedProxies = (env.TRUST_PROXY ?? '')
     .split(',')
     .map((entry) => entry.trim())

@@ -88,6 +88,8 @@ export async function startApi(config: Config, log: Logger, rules: RulesStore): 
       legacyRecords.stop();
       identities.stop();
       await app.close();
+      // Counts wait in memory up to half a second before they are written: the last deliveries' too.
+      await runtime.metrics.sink.flush();
       await queue.close();
       producer.disconnect();
       client.disconnect();

@@ -51,16 +51,14 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
   );
   const identities = learnIdentities(trackers, log);
   let worker: Worker | undefined;
+  // Every line about a job names it and the delivery that caused it, so one grep finds its whole story.
+  const jobLog = (job: Job) =>
+    log.child({ jobId: job.id, job: job.name, deliveryId: job.data?.event?.deliveryId });
 
   const context = (job: Job): JobContext => {
     const jobTrackers = createJobTrackers(job, { audit, config });
     return {
-      log: log.child({
-        jobId: job.id,
-        job: job.name,
-        deliveryId: job.data?.event?.deliveryId,
-        attempt: job.attemptsMade + 1,
-      }),
+      log: jobLog(job).child({ attempt: job.attemptsMade + 1 }),
       jobId: job.id ?? '',
       config,
       rules: () => rules.current(),
@@ -118,8 +116,8 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
   worker.on('error', (error) => log.warn({ err: { message: error.message } }, 'Worker error'));
   worker.on('failed', (job, error) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      log.error(
-        { jobId: job.id, job: job.name, err: { message: error.message } },
+      jobLog(job).error(
+        { attempts: job.attemptsMade, err: { message: error.message } },
         'Job failed after its last attempt',
       );
     }

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
 import { createRedisUserStore, type Role, USER_NAME, type UserStore } from '../console/users.ts';
 import { createLogger } from '../logger.ts';
 import { createRedis } from '../queue/connection.ts';
+import { loadConfigOrStop } from '../runtime/setup-error.ts';
 
 /**
  * `npm run console -- add-user NAME --role viewer|editor | remove-user NAME | list-users`: the people who may
@@ -57,7 +57,7 @@ export async function runConsoleCommand(argv: string[], users: UserStore): Promi
 }
 
 if (import.meta.main) {
-  const config = loadConfig();
+  const config = loadConfigOrStop();
   const redis = createRedis(config.redisUrl, 'client', createLogger({ level: 'silent' }), {
     cluster: config.redisCluster,
   });

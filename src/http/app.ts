@@ -49,7 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   useBoundedJsonParser(app);
   await registerDocs(app);
-  useErrorHandler(app);
+  useErrorHandler(app, deps.isRedisReady);
   registerHealthRoutes(app, deps);
   const observers = [deps.onOutcome, deps.metrics?.sink.delivery, deps.admin?.deliveries.record];
   registerTrackerWebhooks(app, deps.config, {

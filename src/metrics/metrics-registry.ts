@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, type Metric, Registry } from 'prom-client';
+import { linkIndexSize } from '../linking/index.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import { intakeStreamKey } from '../queue/intake.ts';
 import { JOB_BUCKETS, metricsKey } from './metrics-sink.ts';
@@ -183,11 +184,10 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): Registry
   registry.registerMetric(jobDurationHistogram(read));
   new Gauge({
     name: 'refinery_link_index_documents',
-    help: 'Items in the link index (set by whoever builds it)',
+    help: 'Backlog items in the link index (read on each scrape)',
     registers: [registry],
     async collect() {
-      const value = (await read()).get('gauge|link_index_documents');
-      if (value !== undefined) this.set(value);
+      this.set(await linkIndexSize(redis, options.keyPrefix));
     },
   });
   new Gauge<'state'>({

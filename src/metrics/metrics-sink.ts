@@ -14,7 +14,6 @@ export interface MetricsSink {
   job(capability: string, outcome: 'completed' | 'failed' | 'rate_limited', durationMs: number): void;
   trackerCall(tracker: TrackerName, operation: string, status: string): void;
   rateLimited(tracker: TrackerName, waitMs: number): void;
-  setLinkIndexSize(documents: number): void;
   /** Writes what is still held in memory (the /metrics route does before reading; shutdown does too). */
   flush(): Promise<void>;
 }
@@ -50,7 +49,6 @@ export function createRedisMetricsSink(
 ): MetricsSink {
   const key = metricsKey(keyPrefix);
   const counts = new Map<string, number>();
-  const gauges = new Map<string, number>();
   /** Hour start (ms) → outcome → count. */
   const hourly = new Map<number, Map<string, number>>();
   const pauses: string[] = [];
@@ -62,10 +60,9 @@ export function createRedisMetricsSink(
   async function flush(): Promise<void> {
     clearTimeout(timer);
     timer = undefined;
-    if (counts.size === 0 && gauges.size === 0) return;
+    if (counts.size === 0) return;
     const multi = redis.multi();
     for (const [name, by] of counts) multi.hincrby(key, name, by);
-    for (const [name, value] of gauges) multi.hset(key, name, value);
     for (const [hour, outcomes] of hourly) {
       const hourKey = deliveryHourKey(keyPrefix, hour);
       for (const [outcome, by] of outcomes) multi.hincrby(hourKey, outcome, by);
@@ -74,7 +71,6 @@ export function createRedisMetricsSink(
     if (pauses.length > 0)
       multi.lpush(pausesKey(keyPrefix), ...pauses).ltrim(pausesKey(keyPrefix), 0, PAUSES_KEPT - 1);
     counts.clear();
-    gauges.clear();
     hourly.clear();
     pauses.length = 0;
     await multi.exec().catch(() => undefined);
@@ -99,10 +95,6 @@ export function createRedisMetricsSink(
       pauses.unshift(JSON.stringify({ tracker, at: new Date().toISOString(), pauseMs: Math.round(waitMs) }));
       add(field('ratelimit', tracker), 1);
       add(field('ratelimit_ms', tracker), Math.round(waitMs));
-    },
-    setLinkIndexSize(documents) {
-      gauges.set(field('gauge', 'link_index_documents'), documents);
-      timer ??= setTimeout(() => void flush(), flushMs).unref();
     },
     flush,
   };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { JobsOptions } from 'bullmq';
+import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { JobRequest } from '../domain/job-requests.ts';
 
 export const QUEUE_NAME = 'tracker-jobs';
@@ -31,4 +31,31 @@ export function jobOptions(request: JobRequest, deliveryKey: string, policy: Ret
     removeOnComplete: { age: 3_600, count: 10_000 },
     removeOnFail: { age: 14 * 86_400 },
   };
+}
+
+/**
+ * Puts a failed job back in line with its attempts and backoff restored: kept, they are spent already, and one
+ * more hiccup after the outage the operator waited out would fail it again at once. False when it was not
+ * failed (any more: a retry of the same job by someone else, at the same moment, got there first).
+ */
+export async function retryFailedJob(job: Job): Promise<boolean> {
+  try {
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return true;
+  } catch (error) {
+    if ((await job.getState()) !== 'failed') return false;
+    throw error;
+  }
+}
+
+/** Retries every job failed now (each once, whoever else retries them too); returns how many it retried. */
+export async function retryAllFailedJobs(queue: Queue): Promise<number> {
+  const ids = await queue.getRanges(['failed'], 0, -1, true);
+  let retried = 0;
+  for (let start = 0; start < ids.length; start += 100) {
+    const jobs = await Promise.all(ids.slice(start, start + 100).map((id) => queue.getJob(id)));
+    const done = await Promise.all(jobs.map((job) => (job ? retryFailedJob(job) : false)));
+    retried += done.filter(Boolean).length;
+  }
+  return retried;
 }

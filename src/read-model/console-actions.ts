@@ -7,7 +7,7 @@ import type { ItemRef } from '../domain/events.ts';
 import type { CommentEvent } from '../domain/job-requests.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import type { Intake } from '../queue/intake.ts';
-import { jobId } from '../queue/jobs.ts';
+import { jobId, retryAllFailedJobs, retryFailedJob } from '../queue/jobs.ts';
 import type { Replica } from '../queue/replicated-hashes.ts';
 import type { BacklogIndex } from './backlog-index.ts';
 import { commandTargets, containerOf } from './command-target.ts';
@@ -78,7 +78,7 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
     const id = jobId(job, deliveryId);
     // The same answer sent again after its job failed: pressing the button again means running it again.
     const earlier = once ? await queue.getJob(id) : undefined;
-    if (earlier && (await earlier.getState()) === 'failed') await earlier.retry('failed');
+    if (earlier && (await earlier.getState()) === 'failed') await retryFailedJob(earlier);
     return { deliveryId, jobIds: [id] };
   }
 
@@ -152,14 +152,8 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
     },
     async retryJob(id) {
       const job = await queue.getJob(id);
-      if (!job || (await job.getState()) !== 'failed') return false;
-      await job.retry('failed');
-      return true;
+      return job ? retryFailedJob(job) : false;
     },
-    async retryAllFailed() {
-      const failed = await queue.getFailedCount();
-      await queue.retryJobs({ state: 'failed' });
-      return failed;
-    },
+    retryAllFailed: () => retryAllFailedJobs(queue),
   };
 }

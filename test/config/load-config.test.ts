@@ -41,6 +41,8 @@ describe('loadConfig', () => {
     ],
     [{ TRELLO_API_KEY: 'k', TRELLO_API_TOKEN: 't', TRELLO_API_SECRET: 's' }, 'Trello needs PUBLIC_URL'],
     [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN must not have fewer than 16 characters'],
+    // Sent as `Authorization: Bearer <token>`, a token with a space could never match: every call would get 401.
+    [{ ADMIN_TOKEN: 'correct horse battery staple' }, 'ADMIN_TOKEN must be one word, without spaces'],
     [{ JIRA_EMAIL: 'bot@localhost' }, 'JIRA_EMAIL must match pattern'],
   ])('names the bad variable: %j', (env, expected) => {
     expect(problems(env).join('\n')).toContain(expected);

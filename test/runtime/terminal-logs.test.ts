@@ -93,9 +93,12 @@ describe('log lines', () => {
   });
 });
 
-function runService(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+function runService(
+  env: Record<string, string>,
+  command = ['bin/service.ts'],
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/service.ts'], {
+    const child = spawn(process.execPath, command, {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -121,5 +124,17 @@ describe('start-up', () => {
     expect(stderr).toMatch(/commands\/maxPerComment/);
     expect(stderr).toContain('npm run doctor');
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a bad environment stops the service and the console CLI with the setting named, and no stack trace', async () => {
+    const env = { PORT: 'eighty', REDIS_URL: 'redis://127.0.0.1:1' };
+
+    const outcomes = [await runService(env), await runService(env, ['src/cli/console.ts', 'list-users'])];
+
+    for (const { code, stderr } of outcomes) {
+      expect(code).toBe(78);
+      expect(stderr).toContain('PORT must be integer');
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
   });
 });

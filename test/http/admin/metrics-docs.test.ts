@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrackerError } from '../../../src/errors.ts';
+import { createLinkIndexStore } from '../../../src/linking/index.ts';
 import { instrumentTracker } from '../../../src/metrics/instrumented-tracker.ts';
 import { createMemoryTracker, memoryItem } from '../../audit/memory-tracker.ts';
 import { fixture, fixtureText } from '../../fixtures/index.ts';
@@ -137,6 +139,27 @@ describe('GET /metrics', () => {
     expect(value(after, 'refinery_intake_backlog')).toBe(0);
   });
 
+  it('shows how many items the link index holds, as indexing jobs and backfills leave it', async () => {
+    const index = createLinkIndexStore(api.redis, api.prefix);
+    const item = (key: string) => ({
+      ref: { tracker: 'jira' as const, id: key, key },
+      title: `Item ${key}`,
+      description: '',
+      created: '2026-12-01T00:00:00.000Z',
+      url: `https://acme.atlassian.net/browse/${key}`,
+    });
+    await index.put(item('APP-1'));
+    await index.put(item('APP-2'));
+    const before = await scrape();
+    await index.delete(item('APP-1').ref);
+    const after = await scrape();
+
+    expect([
+      value(before, 'refinery_link_index_documents'),
+      value(after, 'refinery_link_index_documents'),
+    ]).toEqual([2, 1]);
+  });
+
   it('reads queue depth and the oldest wait from the queue on scrape', async () => {
     await api.queue.add('run-commands', {}, { timestamp: Date.now() - 30_000 });
 
@@ -154,7 +177,6 @@ describe('GET /metrics', () => {
     await tracker.getItem(memoryItem('ABC-1').ref);
     await expect(tracker.getItem(memoryItem('ABC-9').ref)).rejects.toBeInstanceOf(TrackerError);
     sink.rateLimited('trello', 10_000);
-    sink.setLinkIndexSize(1234);
     await settle();
 
     const samples = await scrape();
@@ -169,7 +191,20 @@ describe('GET /metrics', () => {
       1,
     );
     expect(value(samples, 'refinery_tracker_rate_limit_wait_seconds_total', { tracker: 'trello' })).toBe(10);
-    expect(value(samples, 'refinery_link_index_documents')).toBe(1234);
+  });
+});
+
+describe('docs/admin-api.md metrics table', () => {
+  it('names every metric /metrics serves, and only those', async () => {
+    const doc = readFileSync(new URL('../../../docs/admin-api.md', import.meta.url), 'utf8');
+    const table = doc.slice(doc.indexOf('| metric | labels |'));
+    const documented = [...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap(([, cell = '']) =>
+      [...cell.matchAll(/`(refinery_\w+)`/g)].map((match) => match[1]),
+    );
+    const response = await api.app.inject({ method: 'GET', url: '/metrics' });
+    const served = [...response.body.matchAll(/^# TYPE (\w+) /gm)].map((match) => match[1]);
+
+    expect(documented.sort()).toEqual(served.sort());
   });
 });
 

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
+import { retryAllFailedJobs, retryFailedJob } from '../../../queue/jobs.ts';
 import { HttpError } from '../../errors.ts';
 import type { AdminContext } from '../admin-deps.ts';
 import { IdParams, responses, SECURED } from '../schemas.ts';
@@ -27,8 +28,25 @@ const JobSchema = Type.Object({
   createdAt: Type.String(),
   finishedAt: Type.Optional(Type.String()),
   data: Type.Unknown(),
+  progress: Type.Optional(
+    Type.Unknown({
+      description: "What a long job reported so far, e.g. a re-score's { pages, seen, written, ... }",
+    }),
+  ),
   returnValue: Type.Optional(Type.Unknown()),
 });
+
+type JobState = (typeof JOB_STATES)[number];
+
+const QueueStateSchema = Type.Object({ paused: Type.Boolean() });
+const CountsSchema = Type.Record(Type.String(), Type.Integer());
+
+const JobListSchema = Type.Object({ total: Type.Integer(), jobs: Type.Array(JobSchema) });
+
+const Paging = {
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+};
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : undefined);
 
@@ -45,19 +63,74 @@ async function toJobView(job: Job, state?: string) {
     createdAt: iso(job.timestamp) ?? '',
     finishedAt: iso(job.finishedOn),
     data: job.data,
+    // BullMQ starts every job at progress 0: only what a job reported is shown.
+    progress: job.progress === 0 ? undefined : job.progress,
     returnValue: job.returnvalue ?? undefined,
   };
 }
+
+/** An operator's change to a job, in the log with the ids that find the job's own lines. */
+const jobLogFields = (job: Job, clientAddress: string) => ({
+  jobId: job.id,
+  deliveryId: (job.data as { event?: { deliveryId?: string } } | undefined)?.event?.deliveryId,
+  clientAddress,
+});
 
 export function registerJobRoutes(app: FastifyInstance, context: AdminContext): void {
   const admin = app.withTypeProvider<TypeBoxTypeProvider>();
   const { queue } = context;
   const tags = ['jobs'];
+  const counts = () => queue.getJobCounts(...JOB_STATES);
   const getJob = async (id: string) => {
     const job = await queue.getJob(id);
     if (!job) throw new HttpError(404, `No job ${id}`);
     return job;
   };
+
+  for (const [action, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const)
+    admin.post(
+      `/queue/${action}`,
+      {
+        schema: {
+          tags,
+          security: SECURED,
+          summary: paused
+            ? 'Hold every job back (deliveries are still accepted and queued); idempotent'
+            : 'Let workers take jobs again; idempotent',
+          response: responses({ 200: QueueStateSchema }),
+        },
+      },
+      async (request) => {
+        await (paused ? queue.pause() : queue.resume());
+        // Logged loudly: a pause forgotten is every capability stopped, with nothing failing to say so.
+        request.log.warn({ clientAddress: request.ip }, paused ? 'Queue paused' : 'Queue resumed');
+        return { paused };
+      },
+    );
+
+  admin.get(
+    '/queue',
+    {
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Whether the queue is paused, and its jobs per state',
+        response: responses({
+          200: Type.Object({
+            ...QueueStateSchema.properties,
+            counts: CountsSchema,
+          }),
+        }),
+      },
+    },
+    async () => {
+      const [paused, perState] = await Promise.all([queue.isPaused(), counts()]);
+      return { paused, counts: perState };
+    },
+  );
 
   admin.get(
     '/jobs/counts',
@@ -66,10 +139,51 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
         tags,
         security: SECURED,
         summary: 'Jobs per state',
-        response: responses({ 200: Type.Record(Type.String(), Type.Integer()) }),
+        response: responses({ 200: CountsSchema }),
       },
     },
-    async () => queue.getJobCounts(...JOB_STATES),
+    counts,
+  );
+
+  /** One page over the states in their order (BullMQ would page each state on its own), newest first in each. */
+  const list = async (states: readonly JobState[], offset: number, limit: number) => {
+    const perState = await queue.getJobCounts(...states);
+    const page: ReturnType<typeof toJobView>[] = [];
+    let skip = offset;
+    let wanted = limit;
+    for (const state of states) {
+      const count = perState[state] ?? 0;
+      const take = Math.min(wanted, Math.max(0, count - skip));
+      if (take > 0) {
+        const jobs = await queue.getJobs([state], skip, skip + take - 1);
+        page.push(...jobs.map((job) => toJobView(job, state)));
+        wanted -= jobs.length;
+      }
+      skip = Math.max(0, skip - count);
+      if (wanted === 0) break;
+    }
+    const total = Object.values(perState).reduce((sum, count) => sum + count, 0);
+    return { total, jobs: await Promise.all(page) };
+  };
+
+  admin.get(
+    '/jobs',
+    {
+      schema: {
+        tags,
+        security: SECURED,
+        summary: 'Jobs of one state (all states without it), newest first within a state',
+        querystring: Type.Object({
+          state: Type.Optional(Type.Union(JOB_STATES.map((state) => Type.Literal(state)))),
+          ...Paging,
+        }),
+        response: responses({ 200: JobListSchema }),
+      },
+    },
+    async (request) => {
+      const { state, offset, limit } = request.query;
+      return list(state ? [state] : JOB_STATES, offset, limit);
+    },
   );
 
   admin.get(
@@ -79,21 +193,11 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
         tags,
         security: SECURED,
         summary: 'Failed jobs with their error, newest first',
-        querystring: Type.Object({
-          offset: Type.Integer({ minimum: 0, default: 0 }),
-          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-        }),
-        response: responses({ 200: Type.Object({ total: Type.Integer(), jobs: Type.Array(JobSchema) }) }),
+        querystring: Type.Object(Paging),
+        response: responses({ 200: JobListSchema }),
       },
     },
-    async (request) => {
-      const { offset, limit } = request.query;
-      const [total, jobs] = await Promise.all([
-        queue.getFailedCount(),
-        queue.getFailed(offset, offset + limit - 1),
-      ]);
-      return { total, jobs: await Promise.all(jobs.map((job) => toJobView(job, 'failed'))) };
-    },
+    async (request) => list(['failed'], request.query.offset, request.query.limit),
   );
 
   admin.post(
@@ -102,13 +206,13 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
       schema: {
         tags,
         security: SECURED,
-        summary: 'Retry every failed job',
+        summary: 'Retry every failed job, each with its attempts again',
         response: responses({ 200: Type.Object({ retried: Type.Integer() }) }),
       },
     },
-    async () => {
-      const retried = await queue.getFailedCount();
-      await queue.retryJobs({ state: 'failed' });
+    async (request) => {
+      const retried = await retryAllFailedJobs(queue);
+      request.log.info({ retried, clientAddress: request.ip }, 'Failed jobs retried');
       return { retried };
     },
   );
@@ -133,17 +237,16 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
       schema: {
         tags,
         security: SECURED,
-        summary: 'Retry one failed job',
+        summary: 'Retry one failed job, with its attempts again',
         params: IdParams,
         response: responses({ 200: JobSchema }),
       },
     },
     async (request) => {
       const job = await getJob(request.params.id);
-      const state = await job.getState();
-      if (state !== 'failed')
-        throw new HttpError(409, `Job ${job.id} is ${state}, only failed jobs are retried`);
-      await job.retry('failed');
+      if (!(await retryFailedJob(job)))
+        throw new HttpError(409, `Job ${job.id} is ${await job.getState()}, only failed jobs are retried`);
+      request.log.info(jobLogFields(job, request.ip), 'Job retried');
       return toJobView(job);
     },
   );
@@ -163,6 +266,7 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
       const job = await getJob(request.params.id);
       if ((await job.getState()) === 'active') throw new HttpError(409, `Job ${job.id} is running`);
       await job.remove();
+      request.log.info(jobLogFields(job, request.ip), 'Job removed');
       return { removed: job.id ?? request.params.id };
     },
   );
