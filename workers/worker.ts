@@ -92,6 +92,7 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
           keyPrefix: config.queuePrefix,
           ttlMs: config.itemLockTtlMs,
         }),
+        rateLimits: { redis: client, keyPrefix: config.queuePrefix, giveUpMs: config.rateLimitGiveUpMs },
         writeGuard: (job) => async () => {
           // BullMQ's own lock key: the worker that re-ran a stalled job holds it under another token.
           const owned = await holdsLock(client, `${job.queueQualifiedName}:${job.id}:lock`, job.token);
