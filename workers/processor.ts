@@ -1,5 +1,5 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import { isRetryable, TrackerError } from '../src/errors.ts';
+import { asksToWait, isRetryable, TrackerError } from '../src/errors.ts';
 import type { RedisClient } from '../src/queue/connection.ts';
 import { lockName } from '../src/queue/item-lock.ts';
 import { RateLimitGaveUpError } from '../src/queue/rate-limit-give-up.ts';
@@ -84,10 +84,7 @@ export function createProcessor({
         );
         throw error;
       }
-      // A 503 with Retry-After asks the same as a 429: come back after that long, not at the next backoff step.
-      const waitAsked =
-        error instanceof TrackerError && error.kind === 'server' && error.retryAfterMs !== undefined;
-      if (error instanceof TrackerError && (error.kind === 'rateLimit' || waitAsked)) {
+      if (asksToWait(error)) {
         const pauseMs = Math.max(
           MIN_RATE_LIMIT_PAUSE_MS,
           Math.ceil(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS),

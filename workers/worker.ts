@@ -75,6 +75,7 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
       progress: (value) => job.updateProgress(value),
       audit,
       dryRun: jobTrackers.dryRun,
+      attempt: { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 },
     };
   };
 

@@ -3,7 +3,7 @@ import { type ParsedCommand, parseCommands } from '../../src/domain/commands/par
 import { type Block, bold, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
 import { type ErrorKind, TrackerError } from '../../src/errors.ts';
-import type { CommandContext, CommandExecutor } from '../commands/command-executor.ts';
+import { AnsweredFailure, type CommandContext, type CommandExecutor } from '../commands/command-executor.ts';
 import { commenterPermissions, OPERATOR } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
 
@@ -74,6 +74,12 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
     };
     const ran: string[] = [];
     const sections: Block[] = [];
+    let failure: AnsweredFailure | undefined;
+    const answered = (error: unknown): Block[] => {
+      if (!(error instanceof AnsweredFailure)) throw error;
+      failure = error;
+      return error.blocks;
+    };
     for (const command of parsed) {
       let blocks = stored[command.fingerprint]
         ? (JSON.parse(stored[command.fingerprint]!) as Block[])
@@ -86,7 +92,7 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
         const executor =
           resolution.kind === 'known' ? commands.find((c) => c.spec.name === command.name) : undefined;
         blocks = executor
-          ? await runOne(executor, command, commandContext)
+          ? await runOne(executor, command, commandContext).catch(answered)
           : renderUnknownCommand(
               command.name,
               resolution.kind === 'unknown' ? resolution : { kind: 'unknown' },
@@ -110,6 +116,8 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
       .tracker(event.tracker)
       .upsertComment(event.item, `reply-${event.comment.id}`, reply);
     context.log.info({ item: event.item.key, ran, reply: outcome.action }, 'Commands answered');
+    // Answered, and still a failed job: what the person was told did not all happen.
+    if (failure) throw failure.cause;
     return { ran, reply: outcome.action };
   };
 }
