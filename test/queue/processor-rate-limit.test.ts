@@ -88,5 +88,10 @@ describe('a tracker asking to wait', () => {
     // The 429s before were waited out without spending attempts; the third pause went past the limit and failed it.
     expect(calls).toBe(3);
     expect(failed?.attemptsMade).toBe(1);
+
+    // Retried by a person (the console, Bull Board): a fresh limit, not a failure at the first 429.
+    await failed?.retry('failed');
+    await job.waitUntilFinished(events, 10_000).catch(() => undefined);
+    expect(calls).toBe(6);
   });
 });
