@@ -14,7 +14,10 @@ const DEFAULT_RATE_LIMIT_PAUSE_MS = 30_000;
  */
 const MIN_RATE_LIMIT_PAUSE_MS = 1_000;
 
-/** The running total outlives the pause between two 429s of one job by far; a job that went quiet lets it expire. */
+/**
+ * The running total outlives the pause between two 429s of one job by far (and the limit itself); a job that went
+ * quiet, or finished, lets it expire.
+ */
 const HELD_BACK_TTL_MS = 3_600_000;
 
 export interface ProcessorOptions {
@@ -58,10 +61,15 @@ export function createProcessor({
   rateLimits,
 }: ProcessorOptions) {
   /** The job's total of rate-limit pauses so far, this one included (kept in Redis: any worker may run it next). */
+  const heldBackKey = (job: Job) => `${rateLimits.keyPrefix}:ratelimited:${job.id}`;
   async function heldBack(job: Job, pauseMs: number): Promise<number> {
-    const key = `${rateLimits.keyPrefix}:ratelimited:${job.id}`;
+    const key = heldBackKey(job);
     const [[, total] = []] =
-      (await rateLimits.redis.multi().incrby(key, pauseMs).pexpire(key, HELD_BACK_TTL_MS).exec()) ?? [];
+      (await rateLimits.redis
+        .multi()
+        .incrby(key, pauseMs)
+        .pexpire(key, Math.max(HELD_BACK_TTL_MS, rateLimits.giveUpMs))
+        .exec()) ?? [];
     return Number(total);
   }
 
@@ -105,6 +113,8 @@ export function createProcessor({
             },
             'Job held back by rate limits for too long: failed',
           );
+          // A person who retries the failed job later gives it a fresh limit.
+          await rateLimits.redis.del(heldBackKey(job));
           throw new RateLimitGaveUpError(error, total);
         }
         throw Worker.RateLimitError();
