@@ -1,17 +1,25 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { ErrorKind, isRetryable, TrackerError } from '../../../src/errors.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createJiraTracker } from '../../../src/trackers/jira/jira-tracker.ts';
-import { api, myself, SITE } from './jira-fixtures.ts';
+import type { OutboundLimiter } from '../../../src/trackers/rate-limit/outbound-limiter.ts';
+import { api, issue, myself, projectCapabilities, SITE } from './jira-fixtures.ts';
 
-function trackerWithTimeout(requestTimeoutMs: number) {
+function trackerWithTimeout(
+  requestTimeoutMs: number,
+  options: { baseUrl?: string; limiter?: OutboundLimiter } = {},
+) {
   return createJiraTracker({
-    baseUrl: SITE,
+    baseUrl: options.baseUrl ?? SITE,
     email: 'bot@acme.test',
     apiToken: 'secret-token',
     log: createLogger({ level: 'silent' }),
     onSchemaMismatch: 'throw',
     requestTimeoutMs,
+    limiter: options.limiter,
   });
 }
 
@@ -39,5 +47,54 @@ describe('Jira request timeout', () => {
       displayName: myself.displayName,
       mentions: [`@${myself.displayName}`, `@${myself.accountId}`],
     });
+  });
+
+  it('a Jira that never answers gets its connection closed at the timeout, so a late write cannot land after the retry', async () => {
+    const held: IncomingMessage[] = [];
+    let connectionClosed = () => {};
+    const closed = new Promise<string>((resolve) => (connectionClosed = () => resolve('closed')));
+    const server = createServer((request) => {
+      held.push(request);
+      request.socket.on('close', () => connectionClosed());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+
+    const error = await trackerWithTimeout(150, { baseUrl: `http://127.0.0.1:${port}` })
+      .whoAmI()
+      .catch((e: unknown) => e);
+    const outcome = await Promise.race([closed, sleep(2_000).then(() => 'still open')]);
+    server.closeAllConnections();
+    server.close();
+
+    expect(error).toMatchObject({ kind: ErrorKind.Network });
+    expect(held).toHaveLength(1);
+    expect(outcome).toBe('closed');
+  });
+
+  it('a write waiting its turn in the rate limiter is not given up while it waits, then sent once', async () => {
+    api()
+      .get('/rest/api/3/issue/10042')
+      .query({ fields: 'labels' })
+      .reply(200, issue('10042', 'BR-42', { labels: ['billing'] }));
+    projectCapabilities('BR', false);
+    let sent = 0;
+    api()
+      .put('/rest/api/3/issue/10042')
+      .reply(() => {
+        sent += 1;
+        return [204];
+      });
+    // Jira's per-issue window is full for longer than one request may take.
+    const limiter: OutboundLimiter = { acquire: () => sleep(400) };
+
+    const outcome = await trackerWithTimeout(150, { limiter })
+      .setLabel({ tracker: 'jira', id: '10042', key: 'BR-42' }, 'needs-ac', true)
+      .catch((error: Error) => error.message);
+    await sleep(400);
+
+    // Before: the call failed as "timed out" (an attempt spent), and its write went out later anyway.
+    expect(outcome).toBe(true);
+    expect(sent).toBe(1);
   });
 });
