@@ -6,7 +6,6 @@ import type { Logger } from '../../logger.ts';
 import { redactUrl } from '../../logger.ts';
 import type { OwnLinkMemo } from '../own-links.ts';
 import type { OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
-import { guardWrite } from '../write-guard.ts';
 import { toTrackerError } from './jira-errors.ts';
 import { createFieldCatalog, type FieldCatalog } from './jira-fields.ts';
 import { createJiraTransport } from './jira-transport.ts';
@@ -54,8 +53,6 @@ export interface JiraContext {
 }
 
 const FIELD_CACHE_TTL_MS = 10 * 60_000;
-/** Operation names are jira.js method names: everything else changes the site. */
-const READ_OPERATION = /^(?:get|search|myself)/;
 
 export function createJiraContext(options: JiraTrackerOptions): JiraContext {
   const siteUrl = options.baseUrl.replace(/\/+$/, '');
@@ -71,7 +68,6 @@ export function createJiraContext(options: JiraTrackerOptions): JiraContext {
   });
   const cloud = createCloudClient(client);
   async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    if (!READ_OPERATION.test(operation)) await guardWrite();
     try {
       return await run();
     } catch (error) {

@@ -12,6 +12,7 @@ import {
 import { parseRetryAfter } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { hashSubject, type OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
+import { guardWrite } from '../write-guard.ts';
 
 export interface JiraTransportOptions {
   siteUrl: string;
@@ -101,6 +102,8 @@ export function createJiraTransport(options: JiraTransportOptions): Client {
       const path = request.url.startsWith('/') ? request.url : `/${request.url}`;
       const keys = jiraWriteKeys(site, method, path);
       if (options.limiter && keys.length > 0) await options.limiter.acquire(keys);
+      // After the limiter's wait (up to a minute), right before the request: the job may have lost its lock meanwhile.
+      if (method !== 'GET') await guardWrite();
       const url = `${options.siteUrl}${path}${searchString(request.searchParams)}`;
       const hasBody = request.body !== undefined && request.body !== null;
       const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
