@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
-import { commandText } from '../helpers/jira-commands.ts';
+import { commandReply, commandText, plain } from '../helpers/jira-commands.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 /**
@@ -41,7 +41,7 @@ const scorecards = (key: string) =>
     (c) => c.issueId === issue(key).id && JSON.stringify(c.body).includes('backlog-refinery · scorecard'),
   );
 
-/** `/score impact=4 effort=3` on `key`, then Jira answers 503 to the next `failures` field writes on it. */
+/** `/score impact=4 effort=3` on `key`, then Jira answers 503 to the next `failures` writes to the issue's fields. */
 async function scoredThenFlaky(key: string, failures: number) {
   await command(key, '/score impact=4 effort=3');
   expect(scorecards(key)).toHaveLength(1);
@@ -71,9 +71,10 @@ describe('/undo when Jira fails for a while', () => {
   });
 
   it('when Jira fails on every attempt, says what was restored and what not, and the job fails visibly', async () => {
-    await scoredThenFlaky('APP-2', 10);
+    await scoredThenFlaky('APP-2', 3);
 
-    const reply = await command('APP-2', '/undo');
+    const answer = await commandReply(stack.jira, 'ada', 'APP-2', '/undo');
+    const reply = plain(answer.body);
 
     expect(reply).toMatch(
       /Restored the service's last change \(run-commands, .+\):\ncomment \(scorecard\)\n/,
@@ -90,5 +91,18 @@ describe('/undo when Jira fails for a while', () => {
     );
     expect(failed.failedReason).toMatch(/503/);
     expect(failed.attemptsMade).toBe(3);
+
+    // Jira is back; an operator retries the failed job (the console's Retry): the undo goes on where it stopped.
+    await failed.retry('failed');
+    const finished = await waitFor(() => {
+      const now = stack.jira.state.comments.find((c) => c.id === answer.id);
+      const text = now ? plain(now.body) : '';
+      return text.includes('Could not restore') ? undefined : text;
+    }, 5_000).catch((error: Error) => error.message);
+    expect(finished).toMatch(
+      /Restored the service's last change \(run-commands, .+\):\ncomment \(scorecard\)\nfields Priority score, Reach, Impact, Confidence, Effort\n/,
+    );
+    expect(issue('APP-2').custom.customfield_10050 ?? null).toBeNull();
+    expect(scorecards('APP-2')).toEqual([]);
   });
 });
