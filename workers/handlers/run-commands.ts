@@ -75,10 +75,9 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
     const ran: string[] = [];
     const sections: Block[] = [];
     let failure: AnsweredFailure | undefined;
-    const answered = (error: unknown): Block[] => {
-      if (!(error instanceof AnsweredFailure)) throw error;
-      failure = error;
-      return error.blocks;
+    const answered = (error: unknown): AnsweredFailure => {
+      if (error instanceof AnsweredFailure) return error;
+      throw error;
     };
     for (const command of parsed) {
       let blocks = stored[command.fingerprint]
@@ -91,14 +90,21 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
         );
         const executor =
           resolution.kind === 'known' ? commands.find((c) => c.spec.name === command.name) : undefined;
-        blocks = executor
+        const answer = executor
           ? await runOne(executor, command, commandContext).catch(answered)
           : renderUnknownCommand(
               command.name,
               resolution.kind === 'unknown' ? resolution : { kind: 'unknown' },
             ).blocks;
-        await context.redis.hset(resultsKey, command.fingerprint, JSON.stringify(blocks));
-        await context.redis.expire(resultsKey, RESULTS_TTL_SECONDS);
+        if (answer instanceof AnsweredFailure) {
+          // Not kept as the command's result: a retry of the failed job runs it again, and the reply follows.
+          failure = answer;
+          blocks = answer.blocks;
+        } else {
+          blocks = answer;
+          await context.redis.hset(resultsKey, command.fingerprint, JSON.stringify(blocks));
+          await context.redis.expire(resultsKey, RESULTS_TTL_SECONDS);
+        }
         ran.push(command.fingerprint);
       }
       sections.push(heading(3, code(`/${command.name}${command.args ? ` ${command.args}` : ''}`)), ...blocks);
