@@ -37,5 +37,7 @@ export function withFence<T>(fence: WriteGuard, run: () => Promise<T>): Promise<
  * item lock's error when an item lock the write runs under has run out.
  */
 export async function guardWrite(): Promise<void> {
-  await Promise.all([current.getStore()?.(), ...(fences.getStore() ?? []).map((fence) => fence())]);
+  // The job's own lock first: a job another worker took over says so, whatever became of its item locks.
+  await current.getStore()?.();
+  await Promise.all((fences.getStore() ?? []).map((fence) => fence()));
 }
