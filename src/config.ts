@@ -94,6 +94,12 @@ export const EnvSchema = Type.Object({
     default: 15_000,
     description: 'Expiry of the per-item lock, renewed while its job runs: frees an item whose worker died',
   }),
+  RATE_LIMIT_GIVE_UP_MS: Type.Integer({
+    minimum: 1_000,
+    default: 900_000,
+    description:
+      "Once the pauses a job's own 429s asked for add up past this, the job fails (visibly) instead of waiting again",
+  }),
   SHUTDOWN_GRACE_MS: Type.Integer({
     minimum: 1_000,
     default: 25_000,
@@ -160,6 +166,7 @@ export interface Config {
   workerLockDurationMs: number;
   workerStalledIntervalMs: number;
   itemLockTtlMs: number;
+  rateLimitGiveUpMs: number;
   shutdownGraceMs: number;
   trackerTimeoutMs: number;
   strictTrackerSchemas: boolean;
@@ -268,6 +275,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     workerLockDurationMs: env.WORKER_LOCK_DURATION_MS,
     workerStalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
     itemLockTtlMs: env.ITEM_LOCK_TTL_MS,
+    rateLimitGiveUpMs: env.RATE_LIMIT_GIVE_UP_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     trackerTimeoutMs: env.TRACKER_TIMEOUT_MS,
     strictTrackerSchemas: env.TRACKER_STRICT_SCHEMAS,

@@ -42,6 +42,15 @@ export function isRetryable(kind: ErrorKind): boolean {
   return kind === ErrorKind.Server || kind === ErrorKind.Network || kind === ErrorKind.RateLimit;
 }
 
+/** A 429, or a 503 with Retry-After (it asks the same): come back after that long, not at the next backoff step. */
+export function asksToWait(error: unknown): error is TrackerError {
+  return (
+    error instanceof TrackerError &&
+    (error.kind === ErrorKind.RateLimit ||
+      (error.kind === ErrorKind.Server && error.retryAfterMs !== undefined))
+  );
+}
+
 /** Maps an HTTP status to an error kind, the same way for every tracker. */
 export function errorKindForStatus(status: number): ErrorKind {
   if (status === 401) return ErrorKind.Auth;

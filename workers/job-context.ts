@@ -27,6 +27,8 @@ export interface JobContext {
   audit?: AuditStore;
   /** True when the job's writes are only planned and audited (DRY_RUN, or `dryRun` in the job data). */
   dryRun?: boolean;
+  /** Which attempt this is, of how many (JOB_ATTEMPTS): on the last one a failure is final. */
+  attempt?: { number: number; max: number };
 }
 
 /** A handler returns a short summary of what it did; BullMQ keeps it as the job's return value. */

@@ -1,6 +1,8 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import { isRetryable, TrackerError } from '../src/errors.ts';
+import { asksToWait, isRetryable, TrackerError } from '../src/errors.ts';
+import type { RedisClient } from '../src/queue/connection.ts';
 import { lockName } from '../src/queue/item-lock.ts';
+import { RateLimitGaveUpError } from '../src/queue/rate-limit-give-up.ts';
 import { LockLostError, type WriteGuard, withWriteGuard } from '../src/trackers/write-guard.ts';
 import { handlerOf, type JobContext, type JobHandlers } from './job-context.ts';
 
@@ -12,6 +14,12 @@ const DEFAULT_RATE_LIMIT_PAUSE_MS = 30_000;
  */
 const MIN_RATE_LIMIT_PAUSE_MS = 1_000;
 
+/**
+ * The running total outlives the pause between two 429s of one job by far (and the limit itself); a job that went
+ * quiet, or finished, lets it expire.
+ */
+const HELD_BACK_TTL_MS = 3_600_000;
+
 export interface ProcessorOptions {
   handlers: JobHandlers;
   context: (job: Job) => JobContext;
@@ -20,6 +28,8 @@ export interface ProcessorOptions {
   withItemLock: <T>(item: string, run: () => Promise<T>) => Promise<T>;
   /** Awaited before each tracker write of the job: throws LockLostError once another worker owns the job. */
   writeGuard: (job: Job) => WriteGuard;
+  /** Where each job's pauses are added up, and the total past which the job fails (RATE_LIMIT_GIVE_UP_MS). */
+  rateLimits: { redis: RedisClient; keyPrefix: string; giveUpMs: number };
 }
 
 type Ref = { tracker: string; id: string };
@@ -37,10 +47,32 @@ export function lockedItems(data: unknown): string[] {
 
 /**
  * Where errors become queue semantics: a tracker's 429 (or 503 with Retry-After) pauses the whole queue (every
- * worker process) for Retry-After instead of spending attempts; permanent errors stop retrying; everything else is retried with
- * exponential backoff and ends as a visible failed job.
+ * worker process) for Retry-After instead of spending attempts, until the pauses one job's own answers asked for
+ * add up past the limit: a tracker that never stops refusing must end in a failed job someone sees, not in a queue
+ * that pauses forever. Permanent errors stop retrying; everything else is retried with exponential backoff and ends
+ * as a visible failed job.
  */
-export function createProcessor({ handlers, context, worker, withItemLock, writeGuard }: ProcessorOptions) {
+export function createProcessor({
+  handlers,
+  context,
+  worker,
+  withItemLock,
+  writeGuard,
+  rateLimits,
+}: ProcessorOptions) {
+  /** The job's total of rate-limit pauses so far, this one included (kept in Redis: any worker may run it next). */
+  const heldBackKey = (job: Job) => `${rateLimits.keyPrefix}:ratelimited:${job.id}`;
+  async function heldBack(job: Job, pauseMs: number): Promise<number> {
+    const key = heldBackKey(job);
+    const [[, total] = []] =
+      (await rateLimits.redis
+        .multi()
+        .incrby(key, pauseMs)
+        .pexpire(key, Math.max(HELD_BACK_TTL_MS, rateLimits.giveUpMs))
+        .exec()) ?? [];
+    return Number(total);
+  }
+
   return async (job: Job): Promise<Record<string, unknown>> => {
     const ctx = context(job);
     const handler = handlerOf(handlers, job.name);
@@ -60,10 +92,7 @@ export function createProcessor({ handlers, context, worker, withItemLock, write
         );
         throw error;
       }
-      // A 503 with Retry-After asks the same as a 429: come back after that long, not at the next backoff step.
-      const waitAsked =
-        error instanceof TrackerError && error.kind === 'server' && error.retryAfterMs !== undefined;
-      if (error instanceof TrackerError && (error.kind === 'rateLimit' || waitAsked)) {
+      if (asksToWait(error)) {
         const pauseMs = Math.max(
           MIN_RATE_LIMIT_PAUSE_MS,
           Math.ceil(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS),
@@ -73,6 +102,21 @@ export function createProcessor({ handlers, context, worker, withItemLock, write
           'Tracker asked to wait: pausing the queue',
         );
         await worker().rateLimit(pauseMs);
+        const total = await heldBack(job, pauseMs);
+        if (total > rateLimits.giveUpMs) {
+          ctx.log.error(
+            {
+              tracker: error.tracker,
+              status: error.status,
+              heldBackMs: total,
+              giveUpMs: rateLimits.giveUpMs,
+            },
+            'Job held back by rate limits for too long: failed',
+          );
+          // A person who retries the failed job later gives it a fresh limit.
+          await rateLimits.redis.del(heldBackKey(job));
+          throw new RateLimitGaveUpError(error, total);
+        }
         throw Worker.RateLimitError();
       }
       if (error instanceof TrackerError && !isRetryable(error.kind)) {

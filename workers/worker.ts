@@ -75,6 +75,7 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
       progress: (value) => job.updateProgress(value),
       audit,
       dryRun: jobTrackers.dryRun,
+      attempt: { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 },
     };
   };
 
@@ -92,6 +93,9 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
           keyPrefix: config.queuePrefix,
           ttlMs: config.itemLockTtlMs,
         }),
+        // On the connection that waits out an outage or a full Redis, like the pause itself: counting a 429 must not
+        // fail the attempt the 429 was meant to spare.
+        rateLimits: { redis: connection, keyPrefix: config.queuePrefix, giveUpMs: config.rateLimitGiveUpMs },
         writeGuard: (job) => async () => {
           // BullMQ's own lock key: the worker that re-ran a stalled job holds it under another token.
           const owned = await holdsLock(client, `${job.queueQualifiedName}:${job.id}:lock`, job.token);

@@ -1,5 +1,6 @@
 import { type Doc, doc, paragraph } from '../domain/doc.ts';
 import type { ItemRef } from '../domain/events.ts';
+import { isRetryable, TrackerError } from '../errors.ts';
 import type { LinkTarget, Tracker } from '../trackers/tracker.ts';
 import { type AuditEntry, changeKey } from './audit-entry.ts';
 import type { AuditStore } from './audit-store.ts';
@@ -36,36 +37,44 @@ export function textToDoc(text: string): Doc {
   return doc(...text.split('\n').map((line) => paragraph(line)));
 }
 
+/** The item already shows what undo would put back: a try whose answer was lost wrote it, or a person did. */
+const ALREADY_RESTORED = 'already restored';
+
 /**
  * What someone changed after the entry's write, in words; undefined when the item still shows what the service
- * wrote. Undo must not put an old value back over a person's later edit. Labels and links need no check: putting
- * one back as it was changes nothing a person did since.
+ * wrote, ALREADY_RESTORED when it shows the before-value. Undo must not put an old value back over a person's later
+ * edit. Labels, links, comments and descriptions need no check: putting one back as it was changes nothing a person
+ * did since, and writing it twice changes nothing more.
  */
 async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string | undefined> {
   switch (entry.operation) {
     case 'setNumberFields': {
       const written = entry.after as Record<string, number | null>;
-      const now = pickNumbers((await tracker.getItem(entry.item)).fields, Object.keys(written));
-      const changed = Object.keys(written).filter((name) => now[name] !== written[name]);
-      return changed.length > 0
-        ? `changed since: ${changed.map((name) => `${name} is now ${now[name] ?? 'empty'}`).join(', ')}`
-        : undefined;
+      const before = entry.before as Record<string, number | null>;
+      const names = Object.keys(written);
+      const now = pickNumbers((await tracker.getItem(entry.item)).fields, names);
+      const changed = names.filter((name) => now[name] !== written[name] && now[name] !== before[name]);
+      if (changed.length > 0)
+        return `changed since: ${changed.map((name) => `${name} is now ${now[name] ?? 'empty'}`).join(', ')}`;
+      return names.every((name) => now[name] === before[name]) ? ALREADY_RESTORED : undefined;
     }
     case 'moveTo': {
       const status = (await tracker.getItem(entry.item)).status.name;
-      return status.toLowerCase() === String(entry.after).toLowerCase()
-        ? undefined
-        : `changed since: moved to ${status}`;
+      const is = (name: unknown) => status.toLowerCase() === String(name).toLowerCase();
+      if (is(entry.after)) return undefined;
+      return is(entry.before) ? ALREADY_RESTORED : `changed since: moved to ${status}`;
     }
     default:
       return undefined;
   }
 }
 
-async function reverse(tracker: Tracker, entry: AuditEntry): Promise<void> {
+/** Puts the entry's before-value back; answers why not when someone changed it since. */
+async function reverse(tracker: Tracker, entry: AuditEntry): Promise<string | undefined> {
   const item: ItemRef = entry.item;
   const conflict = await changedSince(tracker, entry);
-  if (conflict) throw new Error(conflict);
+  if (conflict === ALREADY_RESTORED) return undefined;
+  if (conflict) return conflict;
   const { target, before } = entry;
   const purpose = String(target.purpose);
   switch (entry.operation) {
@@ -93,11 +102,9 @@ async function reverse(tracker: Tracker, entry: AuditEntry): Promise<void> {
       await tracker.setDescription(item, String(before));
       return;
     case 'createItem':
-      throw new Error('an item the service created cannot be deleted through the tracker port');
+      return 'an item the service created cannot be deleted through the tracker port';
     case 'repairSetup':
-      throw new Error(
-        'a setup repair of the doctor is undone by an admin in the tracker, not through the port',
-      );
+      return 'a setup repair of the doctor is undone by an admin in the tracker, not through the port';
   }
 }
 
@@ -115,26 +122,71 @@ export interface UndoOptions {
   undoneBy: string;
 }
 
-/** Puts back the before-values, newest write first; one failing write does not stop the others. */
+/**
+ * The tracker failed for now (an outage, a rate limit) partway: `result` is what was done, `pending` the writes not
+ * restored yet. Each restored write is already marked undone by the undoer, so a retry by the same undoer goes on
+ * from there instead of starting over.
+ */
+export class UndoInterrupted extends Error {
+  readonly result: UndoResult;
+  readonly pending: AuditEntry[];
+  constructor(result: UndoResult, pending: AuditEntry[], cause: Error) {
+    super(cause.message, { cause });
+    this.name = 'UndoInterrupted';
+    this.result = result;
+    this.pending = pending;
+  }
+}
+
+/**
+ * Puts back the before-values, newest write first. A write the tracker refuses, or someone changed since, is listed
+ * and does not stop the others; one the tracker could not take now (5xx, 429, no answer) stops the undo with
+ * UndoInterrupted, to be retried. Entries this undoer marked undone before (an earlier attempt) count as restored.
+ */
 export async function undoEntries(entries: readonly AuditEntry[], options: UndoOptions): Promise<UndoResult> {
   const result: UndoResult = { restored: [], failed: [] };
-  for (const entry of entries) {
-    try {
-      await reverse(options.tracker, entry);
-      result.restored.push({ id: entry.id, operation: entry.operation });
-    } catch (error) {
-      result.failed.push({ id: entry.id, operation: entry.operation, reason: (error as Error).message });
+  for (const [index, entry] of entries.entries()) {
+    const done = { id: entry.id, operation: entry.operation };
+    if (entry.undoneBy === options.undoneBy) {
+      result.restored.push(done);
+      continue;
     }
+    try {
+      const conflict = await reverse(options.tracker, entry);
+      if (conflict) {
+        result.failed.push({ ...done, reason: conflict });
+        continue;
+      }
+    } catch (error) {
+      if (error instanceof TrackerError && !isRetryable(error.kind))
+        result.failed.push({ ...done, reason: error.message });
+      else if (error instanceof Error) throw new UndoInterrupted(result, entries.slice(index), error);
+      else throw error;
+      continue;
+    }
+    // Per write, so a retry after a failure further on does not restore it again.
+    if (!options.dryRun) await options.audit.markUndone([entry.id], options.undoneBy);
+    result.restored.push(done);
   }
-  if (!options.dryRun && result.restored.length > 0)
-    await options.audit.markUndone(
-      result.restored.map((restored) => restored.id),
-      options.undoneBy,
-    );
   return result;
 }
 
-/** The service's last change to an item, as `/undo` and the admin API find it. */
-export async function findLastChange(audit: Pick<AuditStore, 'list'>, item: ItemRef): Promise<AuditEntry[]> {
-  return lastChange(await audit.list({ item: { tracker: item.tracker, idOrKey: item.id }, limit: 200 }));
+/**
+ * The service's last change to an item, as `/undo` and the admin API find it. With `undoer` (the job running an
+ * undo): its own writes are not a change to undo, and a change it already began to undo (an earlier attempt that
+ * failed partway) is the one it finishes, the writes it restored included.
+ */
+export async function findLastChange(
+  audit: Pick<AuditStore, 'list'>,
+  item: ItemRef,
+  undoer?: string,
+): Promise<AuditEntry[]> {
+  const entries = (
+    await audit.list({ item: { tracker: item.tracker, idOrKey: item.id }, limit: 200 })
+  ).filter((entry) => undoer === undefined || changeKey(entry) !== undoer);
+  const begun = entries.find((entry) => undoer !== undefined && entry.undoneBy === undoer);
+  if (!begun) return lastChange(entries);
+  return entries.filter(
+    (entry) => changeKey(entry) === changeKey(begun) && (isUndoable(entry) || entry.undoneBy === undoer),
+  );
 }

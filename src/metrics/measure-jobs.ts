@@ -1,4 +1,5 @@
 import { type Job, RateLimitError } from 'bullmq';
+import { RateLimitGaveUpError } from '../queue/rate-limit-give-up.ts';
 import type { MetricsSink } from './metrics-sink.ts';
 
 /** Times every attempt of a processor and counts its outcome per capability (the job name). */
@@ -14,7 +15,13 @@ export function measureJobs<R>(
       metrics.job(job.name, 'completed', now() - started);
       return result;
     } catch (error) {
-      metrics.job(job.name, error instanceof RateLimitError ? 'rate_limited' : 'failed', now() - started);
+      const outcome =
+        error instanceof RateLimitError
+          ? 'rate_limited'
+          : error instanceof RateLimitGaveUpError
+            ? 'rate_limit_gave_up'
+            : 'failed';
+      metrics.job(job.name, outcome, now() - started);
       throw error;
     }
   };

@@ -11,7 +11,11 @@ export const JOB_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 180] as const
  */
 export interface MetricsSink {
   delivery(tracker: TrackerName, outcome: string): void;
-  job(capability: string, outcome: 'completed' | 'failed' | 'rate_limited', durationMs: number): void;
+  job(
+    capability: string,
+    outcome: 'completed' | 'failed' | 'rate_limited' | 'rate_limit_gave_up',
+    durationMs: number,
+  ): void;
   trackerCall(tracker: TrackerName, operation: string, status: string): void;
   rateLimited(tracker: TrackerName, waitMs: number): void;
   /** Writes what is still held in memory (the /metrics route does before reading; shutdown does too). */

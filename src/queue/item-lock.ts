@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { withFence } from '../trackers/write-guard.ts';
 import type { RedisClient } from './connection.ts';
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -47,6 +48,15 @@ export class ItemBusyError extends Error {
 
 export type ItemLock = <T>(item: string, run: (held: LockHeld) => Promise<T>) => Promise<T>;
 
+export class ItemLockLostError extends Error {
+  constructor(item: string) {
+    super(
+      `This job lost its lock on ${item} (it ran out while the job ran); its remaining writes are skipped`,
+    );
+    this.name = 'ItemLockLostError';
+  }
+}
+
 export interface ItemLockOptions {
   redis: RedisClient;
   keyPrefix: string;
@@ -65,9 +75,13 @@ export function createItemLock({
   ttlMs = 15_000,
   waitMs = 20_000,
 }: ItemLockOptions): ItemLock {
-  /** Chained rather than an interval: during a Redis outage renewals wait in line instead of piling up. */
-  function keepAlive(key: string, token: string): () => void {
+  /**
+   * Chained rather than an interval: during a Redis outage renewals wait in line instead of piling up. `lost` turns
+   * true once a renewal finds the lock gone.
+   */
+  function keepAlive(key: string, token: string): { stop: () => void; lost: () => boolean } {
     let stopped = false;
+    let lost = false;
     let timer: NodeJS.Timeout | undefined;
     const schedule = () => {
       timer = setTimeout(renew, Math.max(1, Math.floor(ttlMs / 3)));
@@ -75,14 +89,20 @@ export function createItemLock({
     const renew = () => {
       redis.eval(RENEW, 1, key, token, ttlMs).then(
         // 0: the lock expired and someone else may hold it now; renewing would not give it back.
-        (renewed) => !stopped && renewed === 1 && schedule(),
+        (renewed) => {
+          lost = renewed !== 1;
+          if (!stopped && !lost) schedule();
+        },
         () => !stopped && schedule(),
       );
     };
     schedule();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
+    return {
+      stop: () => {
+        stopped = true;
+        clearTimeout(timer);
+      },
+      lost: () => lost,
     };
   }
 
@@ -96,13 +116,17 @@ export function createItemLock({
       await sleep(delay);
       delay = Math.min(delay * 2, 500);
     }
-    const stopRenewing = keepAlive(key, token);
+    const renewal = keepAlive(key, token);
+    // Renewal alone cannot keep a lock through a hung Redis link: each write checks the lock is still ours.
+    const fence = async () => {
+      if (renewal.lost() || !(await holdsLock(redis, key, token))) throw new ItemLockLostError(item);
+    };
     try {
       const turn = await redis.incr(turnKey(keyPrefix));
       const before = await redis.set(`${key}:at`, turn, 'EX', LOCKED_AT_TTL_SECONDS, 'GET');
-      return await run({ lockedBefore: Number(before ?? 0) });
+      return await withFence(fence, () => run({ lockedBefore: Number(before ?? 0) }));
     } finally {
-      stopRenewing();
+      renewal.stop();
       await redis.eval(RELEASE, 1, key, token).catch(() => 0);
     }
   };

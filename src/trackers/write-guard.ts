@@ -9,6 +9,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export type WriteGuard = () => Promise<void>;
 
 const current = new AsyncLocalStorage<WriteGuard>();
+/** The item locks held around the code running now, innermost last: each throws once its lock is someone else's. */
+const fences = new AsyncLocalStorage<readonly WriteGuard[]>();
 
 export class LockLostError extends Error {
   constructor(jobId: string) {
@@ -22,7 +24,20 @@ export function withWriteGuard<T>(guard: WriteGuard, run: () => Promise<T>): Pro
   return current.run(guard, run);
 }
 
-/** Adapters call this right before a write request; it throws LockLostError when the job is no longer ours. */
+/**
+ * Runs `run` holding one more lock whose loss must stop its writes: a lock that ran out (its holder's Redis link hung,
+ * its renewals failed) may already be held by the next job of the item, which writes too.
+ */
+export function withFence<T>(fence: WriteGuard, run: () => Promise<T>): Promise<T> {
+  return fences.run([...(fences.getStore() ?? []), fence], run);
+}
+
+/**
+ * Adapters call this right before a write request; it throws LockLostError when the job is no longer ours, or an
+ * item lock's error when an item lock the write runs under has run out.
+ */
 export async function guardWrite(): Promise<void> {
+  // The job's own lock first: a job another worker took over says so, whatever became of its item locks.
   await current.getStore()?.();
+  await Promise.all((fences.getStore() ?? []).map((fence) => fence()));
 }

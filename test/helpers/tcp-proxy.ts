@@ -20,18 +20,29 @@ export interface TcpProxy {
   stats: { connections: number; resets: number };
   flake(options: FlakeOptions): void;
   steady(): void;
+  /** The link hangs: nothing passes either way, connections stay open, until `flow()` sends what waited. */
+  hang(): void;
+  flow(): void;
   close(): Promise<void>;
 }
 
+/** Holds what would cross a hung link, in order. */
+interface Valve {
+  hung: boolean;
+  waiting: (() => void)[];
+}
+
 /** Forwards in order: timers of one duration fire in the order they were set. */
-function forward(from: Socket, to: Socket, delayMs: number): void {
-  from.on('data', (chunk) => setTimeout(() => to.writable && to.write(chunk), delayMs));
-  from.on('end', () => setTimeout(() => to.end(), delayMs));
+function forward(from: Socket, to: Socket, delayMs: number, valve: Valve): void {
+  const pass = (send: () => void) => (valve.hung ? valve.waiting.push(send) : setTimeout(send, delayMs));
+  from.on('data', (chunk) => pass(() => to.writable && to.write(chunk)));
+  from.on('end', () => pass(() => to.end()));
 }
 
 /** A loopback TCP proxy to Redis that adds latency and, while flaking, resets connections (Toxiproxy-like). */
 export function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy> {
   const stats = { connections: 0, resets: 0 };
+  const valve: Valve = { hung: false, waiting: [] };
   const live = new Set<[Socket, Socket]>();
   let flaking: FlakeOptions | undefined;
   let dropper: NodeJS.Timeout | undefined;
@@ -51,8 +62,8 @@ export function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy> {
       upstream.destroy();
     };
     for (const socket of pair) socket.on('error', close).on('close', close);
-    forward(client, upstream, options.delayMs);
-    forward(upstream, client, options.delayMs);
+    forward(client, upstream, options.delayMs, valve);
+    forward(upstream, client, options.delayMs, valve);
     if (flaking && stats.connections % flaking.resetEvery === 0)
       setTimeout(() => reset(pair), flaking.resetAfterMs).unref();
   });
@@ -73,6 +84,13 @@ export function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy> {
         steady() {
           flaking = undefined;
           clearInterval(dropper);
+        },
+        hang() {
+          valve.hung = true;
+        },
+        flow() {
+          valve.hung = false;
+          for (const send of valve.waiting.splice(0)) send();
         },
         close: () =>
           new Promise((done) => {

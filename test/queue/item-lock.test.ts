@@ -2,7 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createItemLock, ItemBusyError, lockTurn } from '../../src/queue/item-lock.ts';
+import { guardWrite } from '../../src/trackers/write-guard.ts';
 import { testRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 
 const TTL_MS = 500;
 const redis = testRedis();
@@ -80,5 +82,40 @@ describe('per-item lock', () => {
     expect(await withLock('jira:6', async ({ lockedBefore }) => lockedBefore)).toBe(0);
     const later = await lockTurn(redis, prefix);
     expect(await withLock('jira:5', async ({ lockedBefore }) => lockedBefore > later)).toBe(false);
+  });
+
+  it('a job that outlived its lock (its Redis link hung past the TTL) writes nothing once another job took the item', async () => {
+    const prefix = uniquePrefix('lock');
+    const port = Number(new URL(testRedisUrl()).port);
+    const proxy = await startTcpProxy({ targetPort: port, delayMs: 0 });
+    const hungWorker = new Redis(proxy.url, { maxRetriesPerRequest: null });
+    const writes: string[] = [];
+    let trackerAnswers = () => {};
+    const slow = lockOn(hungWorker, prefix)('jira:4', async () => {
+      // A slow tracker read; meanwhile this worker's link to Redis hangs, so its renewals do not get through.
+      await new Promise<void>((resolve) => (trackerAnswers = resolve));
+      await guardWrite();
+      writes.push('slow job');
+    });
+    const outcome = slow.then(
+      () => 'wrote',
+      (error: Error) => error.message,
+    );
+    await sleep(50);
+    proxy.hang();
+    await sleep(TTL_MS * 2);
+
+    // The lock ran out: the next job of the item takes it, writes, and is done.
+    await lockOn(redis, prefix)('jira:4', async () => {
+      await guardWrite();
+      writes.push('next job');
+    });
+    proxy.flow();
+    trackerAnswers();
+
+    expect(await outcome).toMatch(/lost its lock on jira:4/);
+    expect(writes).toEqual(['next job']);
+    hungWorker.disconnect();
+    await proxy.close();
   });
 });

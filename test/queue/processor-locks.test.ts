@@ -1,6 +1,7 @@
 import type { Job, Worker } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
+import type { RedisClient } from '../../src/queue/connection.ts';
 import type { JobContext, JobHandlers } from '../../workers/job-context.ts';
 import { createProcessor, lockedItems } from '../../workers/processor.ts';
 
@@ -29,6 +30,7 @@ describe('which items a job locks', () => {
       context: () => ({ log: createLogger({ level: 'silent' }) }) as unknown as JobContext,
       worker: () => ({}) as Worker,
       writeGuard: () => async () => undefined,
+      rateLimits: { redis: {} as RedisClient, keyPrefix: 'unused', giveUpMs: 60_000 },
       withItemLock: async (item, run) => {
         held.push(item);
         try {

@@ -13,9 +13,10 @@ afterEach(async () => {
 });
 
 /** One worker like the service's (a limiter, so a pause holds), running `handlers` through the processor. */
-function startWorker(handlers: JobHandlers) {
+function startWorker(handlers: JobHandlers, rateLimitGiveUpMs = 60_000) {
   const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-  const prefix = `{${uniquePrefix('ratelimit')}}`;
+  const keyPrefix = uniquePrefix('ratelimit');
+  const prefix = `{${keyPrefix}}`;
   const queue = new Queue('jobs', { connection, prefix });
   const events = new QueueEvents('jobs', { connection: connection.duplicate(), prefix });
   let worker: Worker | undefined;
@@ -27,6 +28,7 @@ function startWorker(handlers: JobHandlers) {
       worker: () => worker!,
       writeGuard: () => async () => undefined,
       withItemLock: (_item, run) => run(),
+      rateLimits: { redis: connection, keyPrefix, giveUpMs: rateLimitGiveUpMs },
     }),
     { connection, prefix, limiter: { max: 1_000_000, duration: 1_000 } },
   );
@@ -58,5 +60,38 @@ describe('a tracker asking to wait', () => {
 
     expect(result).toEqual({ scored: 'yes' });
     expect(calls).toBe(2);
+  });
+
+  it('a tracker answering 429 forever ends the job as failed, with the reason, once its pauses add up past the limit', async () => {
+    let calls = 0;
+    const handlers = {
+      'score-item': async () => {
+        calls += 1;
+        throw new TrackerError('rateLimit', 'jira', 'Request failed with status code 429', {
+          status: 429,
+          retryAfterMs: 1_000,
+        });
+      },
+    } as unknown as JobHandlers;
+    const { queue, events } = startWorker(handlers, 2_500);
+    await events.waitUntilReady();
+
+    const job = await queue.add('score-item', {}, { attempts: 3 });
+    const outcome = await job.waitUntilFinished(events, 10_000).then(
+      () => 'completed',
+      (error: Error) => error.message,
+    );
+
+    expect(outcome).toMatch(/jira kept answering 429 \(rate limited\): held back 3\.0 s in all/);
+    const failed = await queue.getJob(job.id!);
+    expect(await failed?.getState()).toBe('failed');
+    // The 429s before were waited out without spending attempts; the third pause went past the limit and failed it.
+    expect(calls).toBe(3);
+    expect(failed?.attemptsMade).toBe(1);
+
+    // Retried by a person (the console, Bull Board): a fresh limit, not a failure at the first 429.
+    await failed?.retry('failed');
+    await job.waitUntilFinished(events, 10_000).catch(() => undefined);
+    expect(calls).toBe(6);
   });
 });

@@ -1,7 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.ts';
+import { createJiraTracker } from '../../src/trackers/jira/jira-tracker.ts';
 import { LockLostError, withWriteGuard } from '../../src/trackers/write-guard.ts';
-import { api, issue, tracker as jiraTracker } from './jira/jira-fixtures.ts';
+import { api, issue, tracker as jiraTracker, projectCapabilities, SITE } from './jira/jira-fixtures.ts';
 import { API, CARD, cardJson, createTestTracker } from './trello/trello-fixtures.ts';
 
 const lost = async () => {
@@ -35,6 +38,39 @@ describe('write guard', () => {
 
     expect(await withWriteGuard(owned, () => jiraTracker().setLabel(ref, 'needs-ac', true))).toBe(true);
     expect(write.isDone()).toBe(true);
+  });
+
+  it('Jira: a write that waited its turn in the rate limiter is not sent when the job lost its lock meanwhile', async () => {
+    api()
+      .get('/rest/api/3/issue/10042')
+      .query({ fields: 'labels' })
+      .reply(200, issue('10042', 'BR-42', { labels: [] }));
+    projectCapabilities('BR', false);
+    let ours = true;
+    // The per-issue window is full; meanwhile the worker stalls and another one takes the job over.
+    const limiter = {
+      acquire: async () => {
+        await sleep(100);
+        ours = false;
+      },
+    };
+    const tracker = createJiraTracker({
+      baseUrl: SITE,
+      email: 'bot@acme.test',
+      apiToken: 'secret-token',
+      log: createLogger({ level: 'silent' }),
+      onSchemaMismatch: 'throw',
+      limiter,
+    });
+    const ref = { tracker: 'jira' as const, id: '10042', key: 'BR-42' };
+    const guard = async () => {
+      if (!ours) throw new LockLostError('job-1');
+    };
+
+    // No PUT is mocked: had the write gone out, nock would refuse it with another error.
+    await expect(withWriteGuard(guard, () => tracker.setLabel(ref, 'needs-ac', true))).rejects.toThrow(
+      LockLostError,
+    );
   });
 
   it('Trello: a write request is never sent once the job lost its lock; outside a job nothing is checked', async () => {

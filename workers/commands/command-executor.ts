@@ -14,6 +14,19 @@ export interface CommandContext extends JobContext {
   permissions: Permissions;
 }
 
+/**
+ * A command's last attempt failed, and its reply says so (what it did, what it could not): the reply is posted, then
+ * the job fails with `cause`, so an operator sees it too.
+ */
+export class AnsweredFailure extends Error {
+  readonly blocks: Block[];
+  constructor(blocks: Block[], cause: Error) {
+    super(cause.message, { cause });
+    this.name = 'AnsweredFailure';
+    this.blocks = blocks;
+  }
+}
+
 /** A slash command: its help, and what it does. Its reply is a few blocks of the comment the service answers with. */
 export interface CommandExecutor {
   spec: CommandSpec;

@@ -3,7 +3,7 @@ import { type ParsedCommand, parseCommands } from '../../src/domain/commands/par
 import { type Block, bold, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
 import { type ErrorKind, TrackerError } from '../../src/errors.ts';
-import type { CommandContext, CommandExecutor } from '../commands/command-executor.ts';
+import { AnsweredFailure, type CommandContext, type CommandExecutor } from '../commands/command-executor.ts';
 import { commenterPermissions, OPERATOR } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
 
@@ -74,6 +74,11 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
     };
     const ran: string[] = [];
     const sections: Block[] = [];
+    let failure: AnsweredFailure | undefined;
+    const answered = (error: unknown): AnsweredFailure => {
+      if (error instanceof AnsweredFailure) return error;
+      throw error;
+    };
     for (const command of parsed) {
       let blocks = stored[command.fingerprint]
         ? (JSON.parse(stored[command.fingerprint]!) as Block[])
@@ -85,14 +90,21 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
         );
         const executor =
           resolution.kind === 'known' ? commands.find((c) => c.spec.name === command.name) : undefined;
-        blocks = executor
-          ? await runOne(executor, command, commandContext)
+        const answer = executor
+          ? await runOne(executor, command, commandContext).catch(answered)
           : renderUnknownCommand(
               command.name,
               resolution.kind === 'unknown' ? resolution : { kind: 'unknown' },
             ).blocks;
-        await context.redis.hset(resultsKey, command.fingerprint, JSON.stringify(blocks));
-        await context.redis.expire(resultsKey, RESULTS_TTL_SECONDS);
+        if (answer instanceof AnsweredFailure) {
+          // Not kept as the command's result: a retry of the failed job runs it again, and the reply follows.
+          failure = answer;
+          blocks = answer.blocks;
+        } else {
+          blocks = answer;
+          await context.redis.hset(resultsKey, command.fingerprint, JSON.stringify(blocks));
+          await context.redis.expire(resultsKey, RESULTS_TTL_SECONDS);
+        }
         ran.push(command.fingerprint);
       }
       sections.push(heading(3, code(`/${command.name}${command.args ? ` ${command.args}` : ''}`)), ...blocks);
@@ -110,6 +122,8 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
       .tracker(event.tracker)
       .upsertComment(event.item, `reply-${event.comment.id}`, reply);
     context.log.info({ item: event.item.key, ran, reply: outcome.action }, 'Commands answered');
+    // Answered, and still a failed job: what the person was told did not all happen.
+    if (failure) throw failure.cause;
     return { ran, reply: outcome.action };
   };
 }

@@ -2,12 +2,10 @@ import { createAgileClient, createCloudClient } from 'jira.js';
 import type { Client } from 'jira.js/core';
 import type { Overflow } from '../../domain/doc-fit.ts';
 import type { Actor, ItemRef } from '../../domain/events.ts';
-import { ErrorKind, TrackerError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { redactUrl } from '../../logger.ts';
 import type { OwnLinkMemo } from '../own-links.ts';
 import type { OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
-import { guardWrite } from '../write-guard.ts';
 import { toTrackerError } from './jira-errors.ts';
 import { createFieldCatalog, type FieldCatalog } from './jira-fields.ts';
 import { createJiraTransport } from './jira-transport.ts';
@@ -55,31 +53,6 @@ export interface JiraContext {
 }
 
 const FIELD_CACHE_TTL_MS = 10 * 60_000;
-/** Operation names are jira.js method names: everything else changes the site. */
-const READ_OPERATION = /^(?:get|search|myself)/;
-const REQUEST_TIMEOUT_MS = 30_000;
-
-/**
- * jira.js 6 takes neither an AbortSignal nor a fetch of ours, so a hung request cannot be aborted: the call
- * gives up waiting instead, which frees the worker slot, and the retry goes out on a fresh request.
- */
-async function withTimeout<T>(operation: string, timeoutMs: number, run: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new TrackerError(ErrorKind.Network, 'jira', `Jira ${operation} timed out after ${timeoutMs} ms`),
-        ),
-      timeoutMs,
-    );
-  });
-  try {
-    return await Promise.race([run(), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export function createJiraContext(options: JiraTrackerOptions): JiraContext {
   const siteUrl = options.baseUrl.replace(/\/+$/, '');
@@ -91,13 +64,12 @@ export function createJiraContext(options: JiraTrackerOptions): JiraContext {
     onSchemaMismatch: options.onSchemaMismatch ?? 'warn',
     log,
     limiter: options.limiter,
+    timeoutMs: options.requestTimeoutMs,
   });
   const cloud = createCloudClient(client);
-  const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    if (!READ_OPERATION.test(operation)) await guardWrite();
     try {
-      return await withTimeout(operation, timeoutMs, run);
+      return await run();
     } catch (error) {
       const mapped = toTrackerError(error, operation);
       // Debug only: the job or start-up step that made the call reports the failure once, with its context.

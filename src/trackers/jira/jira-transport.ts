@@ -12,6 +12,7 @@ import {
 import { parseRetryAfter } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { hashSubject, type OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
+import { guardWrite } from '../write-guard.ts';
 
 export interface JiraTransportOptions {
   siteUrl: string;
@@ -21,7 +22,11 @@ export interface JiraTransportOptions {
   log: Logger;
   /** Paces writes: Jira's burst limit (per endpoint and method) and its per-issue write limit. */
   limiter?: OutboundLimiter;
+  /** Longest wait for Jira's answer, body included (TRACKER_TIMEOUT_MS); the wait for the limiter is bounded by it. */
+  timeoutMs?: number;
 }
+
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * `Retry-After` of 5xx answers. jira.js keeps the header only on 429s, yet Jira sends it on some 503s too ("can be
@@ -97,11 +102,26 @@ export function createJiraTransport(options: JiraTransportOptions): Client {
       const path = request.url.startsWith('/') ? request.url : `/${request.url}`;
       const keys = jiraWriteKeys(site, method, path);
       if (options.limiter && keys.length > 0) await options.limiter.acquire(keys);
+      // After the limiter's wait (up to a minute), right before the request: the job may have lost its lock meanwhile.
+      if (method !== 'GET') await guardWrite();
       const url = `${options.siteUrl}${path}${searchString(request.searchParams)}`;
       const hasBody = request.body !== undefined && request.body !== null;
+      const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      // Aborts the request itself: a request only given up on stays open, and a write in it may land after the retry.
+      const signal = AbortSignal.timeout(timeoutMs);
+      const failed = (error: unknown) => {
+        const timedOut = (error as Error).name === 'TimeoutError';
+        const code = timedOut ? 'ETIMEDOUT' : (error as { cause?: { code?: string } }).cause?.code;
+        const message = timedOut
+          ? `timed out after ${timeoutMs} ms`
+          : `Request to ${url} failed: ${(error as Error).message}`;
+        return new NetworkError(message, { cause: error, code, transient: true });
+      };
       let response: Response;
+      let text: string;
       try {
         response = await fetch(url, {
+          signal,
           method,
           headers: {
             Accept: 'application/json',
@@ -114,15 +134,10 @@ export function createJiraTransport(options: JiraTransportOptions): Client {
           },
           body: hasBody ? JSON.stringify(request.body) : undefined,
         });
+        text = await response.text();
       } catch (error) {
-        const code = (error as { cause?: { code?: string } }).cause?.code;
-        throw new NetworkError(`Request to ${url} failed: ${(error as Error).message}`, {
-          cause: error,
-          code,
-          transient: true,
-        });
+        throw failed(error);
       }
-      const text = await response.text();
       let data: unknown = text || undefined;
       try {
         data = text ? JSON.parse(text) : undefined;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditedTracker } from '../../../src/audit/audited-tracker.ts';
 import { doc, paragraph } from '../../../src/domain/doc.ts';
+import { TrackerError } from '../../../src/errors.ts';
 import { createMemoryTracker, type MemoryTracker, memoryItem } from '../../audit/memory-tracker.ts';
 import { type ApiHarness, startApiHarness } from '../../helpers/api-harness.ts';
 import { adminClient } from './admin-client.ts';
@@ -103,6 +104,38 @@ describe('admin audit trail', () => {
     });
     expect(tracker.items.get(item.ref.id)?.fields.Impact).toBe(8);
     expect((await admin('GET', `/admin/audit/${entry.id}`)).json().undoneBy).toBeUndefined();
+  });
+
+  it('answers 503 with Retry-After while the tracker cannot take the write, and a retry then restores the value once', async () => {
+    const entry = await scored('ABC-1');
+    const setNumberFields = tracker.setNumberFields;
+    let calls = 0;
+    tracker.setNumberFields = async (...args) => {
+      calls += 1;
+      if (calls === 1)
+        throw new TrackerError('rateLimit', 'jira', 'Jira editIssue postponed: 429', {
+          status: 429,
+          retryAfterMs: 7_000,
+        });
+      const outcome = await setNumberFields(...args);
+      // The write lands, and its answer is lost (a timeout): the retry finds the value already back.
+      if (calls === 2) throw new TrackerError('network', 'jira', 'Jira editIssue: no answer within 30000 ms');
+      return outcome;
+    };
+
+    const limited = await admin('POST', `/admin/audit/${entry.id}/undo`);
+    const timedOut = await admin('POST', `/admin/audit/${entry.id}/undo`);
+    const retried = await admin('POST', `/admin/audit/${entry.id}/undo`);
+
+    expect(limited.statusCode).toBe(503);
+    expect(limited.headers['retry-after']).toBe('7');
+    expect(limited.json().message).toMatch(/nothing was restored.*429/);
+    expect(timedOut.statusCode).toBe(503);
+    expect(timedOut.headers['retry-after']).toBe('5');
+    expect(retried.json()).toMatchObject({ restored: [{ id: entry.id }], failed: [] });
+    expect(tracker.items.get(item.ref.id)?.fields.Impact).toBe(1);
+    expect(calls).toBe(2);
+    expect((await admin('GET', `/admin/audit/${entry.id}`)).json().undoneBy).toBeDefined();
   });
 
   it('refuses with 409 to undo a reply to a command, and leaves the reply', async () => {

@@ -2,8 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AuditEntrySchema } from '../../../audit/audit-entry.ts';
-import { notUndoable, undoEntries } from '../../../audit/undo.ts';
+import { notUndoable, UndoInterrupted, undoEntries } from '../../../audit/undo.ts';
 import { TrackerNameSchema } from '../../../domain/events.ts';
+import { TrackerError } from '../../../errors.ts';
 import { HttpError } from '../../errors.ts';
 import type { AdminActionContext } from '../actions/admin-action.ts';
 import { IdParams, responses, SECURED } from '../schemas.ts';
@@ -95,13 +96,26 @@ export function registerAuditRoutes(
       if (refused) throw new HttpError(409, refused);
       const dryRun = request.body?.dryRun === true || ctx.config.dryRun;
       const tracker = ctx.auditedTracker(entry.item.tracker, { dryRun, command: `undo ${id}` });
-      const result = await undoEntries([entry], {
-        tracker,
-        audit: ctx.audit,
-        dryRun,
-        undoneBy: ctx.requestId,
-      });
-      return { undone: id, dryRun, ...result };
+      try {
+        const result = await undoEntries([entry], {
+          tracker,
+          audit: ctx.audit,
+          dryRun,
+          undoneBy: ctx.requestId,
+        });
+        return { undone: id, dryRun, ...result };
+      } catch (error) {
+        if (!(error instanceof UndoInterrupted)) throw error;
+        // One write, not restored: asking again is safe (a value already back is left as it is, and counts).
+        const cause = error.cause as Error;
+        const waitMs = cause instanceof TrackerError ? cause.retryAfterMs : undefined;
+        const seconds = waitMs === undefined ? 5 : Math.max(1, Math.ceil(waitMs / 1000));
+        throw new HttpError(
+          503,
+          `The tracker cannot take the write now, nothing was restored: retry in ${seconds} s (${cause.message})`,
+          { 'retry-after': String(seconds) },
+        );
+      }
     },
   );
 }

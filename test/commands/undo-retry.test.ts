@@ -1,0 +1,108 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../scripts/lib/stack.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
+import { commandReply, commandText, plain } from '../helpers/jira-commands.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+/**
+ * `/undo` against a Jira that fails for a while (503) in the middle of the undo: what the commenter reads, what the
+ * issue shows, and what an operator sees in the queue. Three attempts, a short backoff.
+ */
+let stack: InProcessStack;
+let connection: Redis;
+let queue: Queue;
+
+beforeAll(async () => {
+  stack = await startInProcessStack({ JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' });
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [{ key: 'APP', name: 'App', editors: ['ada'] }],
+    issues: [
+      { projectKey: 'APP', summary: 'Export invoices as CSV', issuetype: 'Story', reporter: 'ada' },
+      { projectKey: 'APP', summary: 'Import bank statements', issuetype: 'Story', reporter: 'ada' },
+    ],
+  });
+  connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  queue = new Queue(QUEUE_NAME, { connection, prefix: `{${stack.queuePrefix}}` });
+}, 60_000);
+afterAll(async () => {
+  await queue?.close();
+  connection?.disconnect();
+  await stack?.stop();
+});
+
+const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const command = (key: string, body: string) => commandText(stack.jira, 'ada', key, body);
+const scorecards = (key: string) =>
+  stack.jira.state.comments.filter(
+    (c) => c.issueId === issue(key).id && JSON.stringify(c.body).includes('backlog-refinery · scorecard'),
+  );
+
+/** `/score impact=4 effort=3` on `key`, then Jira answers 503 to the next `failures` writes to the issue's fields. */
+async function scoredThenFlaky(key: string, failures: number) {
+  await command(key, '/score impact=4 effort=3');
+  expect(scorecards(key)).toHaveLength(1);
+  // The undo deletes the scorecard comment first, then puts the fields back (one PUT on the issue).
+  stack.jira.injectFault({
+    pathPrefix: `/rest/api/3/issue/${issue(key).id}`,
+    method: 'PUT',
+    status: 503,
+    count: failures,
+  });
+}
+
+describe('/undo when Jira fails for a while', () => {
+  it('is retried, and finishes the undo without taking back what it already restored', async () => {
+    await scoredThenFlaky('APP-1', 1);
+
+    const reply = await command('APP-1', '/undo');
+
+    expect(reply).toMatch(
+      /Restored the service's last change \(run-commands, .+\):\ncomment \(scorecard\)\nfields Priority score, Reach, Impact, Confidence, Effort\nWrite \/undo again to redo it\./,
+    );
+    expect(reply).not.toContain('Could not restore');
+    expect(issue('APP-1').custom.customfield_10050 ?? null).toBeNull();
+    expect(issue('APP-1').custom.customfield_10051 ?? null).toBeNull();
+    // A retry that undid the undo's own first step would have put the scorecard back.
+    expect(scorecards('APP-1')).toEqual([]);
+  });
+
+  it('when Jira fails on every attempt, says what was restored and what not, and the job fails visibly', async () => {
+    await scoredThenFlaky('APP-2', 3);
+
+    const answer = await commandReply(stack.jira, 'ada', 'APP-2', '/undo');
+    const reply = plain(answer.body);
+
+    expect(reply).toMatch(
+      /Restored the service's last change \(run-commands, .+\):\ncomment \(scorecard\)\n/,
+    );
+    expect(reply).toMatch(
+      /Could not restore:\nfields Priority score, Reach, Impact, Confidence, Effort: .*503.*\(tried 3 times\)/,
+    );
+    expect(issue('APP-2').custom.customfield_10050).toBe(4);
+    expect(scorecards('APP-2')).toEqual([]);
+    const failed = await waitFor(async () =>
+      (await queue.getFailed()).find(
+        (job) => job.name === 'run-commands' && job.data.event.item.key === 'APP-2',
+      ),
+    );
+    expect(failed.failedReason).toMatch(/503/);
+    expect(failed.attemptsMade).toBe(3);
+
+    // Jira is back; an operator retries the failed job (the console's Retry): the undo goes on where it stopped.
+    await failed.retry('failed');
+    const finished = await waitFor(() => {
+      const now = stack.jira.state.comments.find((c) => c.id === answer.id);
+      const text = now ? plain(now.body) : '';
+      return text.includes('Could not restore') ? undefined : text;
+    }, 5_000).catch((error: Error) => error.message);
+    expect(finished).toMatch(
+      /Restored the service's last change \(run-commands, .+\):\ncomment \(scorecard\)\nfields Priority score, Reach, Impact, Confidence, Effort\n/,
+    );
+    expect(issue('APP-2').custom.customfield_10050 ?? null).toBeNull();
+    expect(scorecards('APP-2')).toEqual([]);
+  });
+});
