@@ -164,7 +164,8 @@ export const TriageQuerySchema = Type.Object(
 );
 export type TriageQuery = Static<typeof TriageQuerySchema>;
 
-export type SuggestionState = 'pending' | 'confirmed' | 'rejected';
+/** `gone`: the item was deleted in its tracker since it was suggested. */
+export type SuggestionState = 'pending' | 'confirmed' | 'rejected' | 'gone';
 
 export interface SuggestionView {
   item: ItemBrief;

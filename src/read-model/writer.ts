@@ -161,6 +161,11 @@ export interface ReadModelWriter {
    * out of scope) leaves the inbox; one reopened may wait there again.
    */
   ticketOpen(ticket: Pick<ItemRef, 'tracker' | 'id'>, open: boolean): Promise<void>;
+  /**
+   * The item no longer exists in its tracker: waiting tickets stop offering it (state `gone`), and one with no
+   * other suggestion left leaves the inbox.
+   */
+  itemGone(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
   /** A person said none of the suggestions is the ticket's item. */
   noMatch(ticket: Pick<ItemRef, 'tracker' | 'id'>, by: string): Promise<void>;
   /** A sprint's start snapshot: the burn-up's first point and the items it follows. */
@@ -212,11 +217,11 @@ export function createReadModelWriter(
   const items: ReplicatedWriter = createReplicatedWriter(redis, keys.items);
 
   async function updateTicket(
-    ticket: Pick<ItemRef, 'tracker' | 'id'>,
+    ticket: Pick<ItemRef, 'tracker' | 'id'> | string,
     set: Record<string, string>,
     remove: readonly string[] = [],
   ) {
-    const member = docId(ticket);
+    const member = typeof ticket === 'string' ? ticket : docId(ticket);
     const pairs = Object.entries(set).flat();
     await redis.eval(
       TRIAGE_UPDATE,
@@ -350,6 +355,20 @@ export function createReadModelWriter(
       if (!open) await updateTicket(ticket, {}, ['open']);
       else if (await redis.hexists(keys.triage.ticket(docId(ticket)), 'info'))
         await updateTicket(ticket, { open: '1' });
+    },
+
+    async itemGone(item) {
+      const suggested = docId(item);
+      const waiting = await redis.zrange(keys.triage.inbox, '0', '-1');
+      if (waiting.length === 0) return;
+      const pipeline = redis.pipeline();
+      for (const member of waiting) pipeline.hget(keys.triage.ticket(member), 'ids');
+      const ids = (await pipeline.exec()) ?? [];
+      for (const [i, member] of waiting.entries()) {
+        const [, value] = ids[i] ?? [];
+        if (typeof value !== 'string' || !value.split(' ').includes(suggested)) continue;
+        await updateTicket(member, { [`s:${suggested}`]: 'gone' });
+      }
     },
 
     async noMatch(ticket, by) {
