@@ -42,7 +42,10 @@ export interface Stack {
       | 'delete-attachment'
       | 'add-checklist'
       | 'add-check-item'
-      | 'check-item',
+      | 'check-item'
+      | 'rename-checklist'
+      | 'rename-check-item'
+      | 'delete-checklist',
     body: Record<string, string>,
   ): Promise<Record<string, unknown>>;
   queuePrefix: string;

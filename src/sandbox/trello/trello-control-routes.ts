@@ -193,6 +193,30 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
     model.setCheckItemState(actor(request.body), card, item, request.body.checked !== 'false');
     return { ok: true };
   });
+  app.post<{ Body: Body }>('/act/rename-checklist', async (request, reply) => {
+    const card = cardOf(request.body);
+    const checklist = store.checklists.get(request.body.checklistId ?? '');
+    if (!card || checklist?.idCard !== card.id) return bad(reply, 'unknown card or checklist');
+    model.renameChecklist(actor(request.body), card, checklist, request.body.name ?? '');
+    return { ok: true };
+  });
+  app.post<{ Body: Body }>('/act/rename-check-item', async (request, reply) => {
+    const card = cardOf(request.body);
+    const item = [...store.checklists.values()]
+      .filter((c) => c.idCard === card?.id)
+      .flatMap((c) => c.checkItems)
+      .find((i) => i.id === request.body.checkItemId);
+    if (!card || !item) return bad(reply, 'unknown card or check item');
+    model.renameCheckItem(actor(request.body), card, item, request.body.name ?? '');
+    return { ok: true };
+  });
+  app.post<{ Body: Body }>('/act/delete-checklist', async (request, reply) => {
+    const card = cardOf(request.body);
+    const checklist = store.checklists.get(request.body.checklistId ?? '');
+    if (!card || checklist?.idCard !== card.id) return bad(reply, 'unknown card or checklist');
+    model.deleteChecklist(actor(request.body), card, checklist);
+    return { ok: true };
+  });
   app.post<{ Body: Body }>('/act/add-attachment', async (request, reply) => {
     const card = cardOf(request.body);
     if (!card || !request.body.url) return bad(reply, 'unknown card or missing url');
