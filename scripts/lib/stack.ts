@@ -37,6 +37,7 @@ export interface Stack {
       | 'comment'
       | 'edit-comment'
       | 'move-card'
+      | 'archive-card'
       | 'edit-desc'
       | 'add-attachment'
       | 'delete-attachment'

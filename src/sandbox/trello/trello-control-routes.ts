@@ -166,6 +166,12 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
     model.updateCard(actor(request.body), card, { idList: list.id });
     return { ok: true };
   });
+  app.post<{ Body: Body }>('/act/archive-card', async (request, reply) => {
+    const card = cardOf(request.body);
+    if (!card) return bad(reply, 'unknown card');
+    model.updateCard(actor(request.body), card, { closed: request.body.closed !== 'false' });
+    return { ok: true };
+  });
   app.post<{ Body: Body }>('/act/edit-desc', async (request, reply) => {
     const card = cardOf(request.body);
     if (!card) return bad(reply, 'unknown card');
