@@ -121,7 +121,7 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
     const answered = fields[`s:${docId(item)}`];
     if (answered === 'gone')
       throw new StaleAction(
-        `${key} was deleted in its tracker since it was suggested for ${info.key}: reload the inbox to see what is left.`,
+        `${key} was deleted, archived or moved out of the backlog since it was suggested for ${info.key}: reload the inbox to see what is left.`,
       );
     if (answered)
       throw new StaleAction(

@@ -164,7 +164,7 @@ export const TriageQuerySchema = Type.Object(
 );
 export type TriageQuery = Static<typeof TriageQuerySchema>;
 
-/** `gone`: the item was deleted in its tracker since it was suggested. */
+/** `gone`: the item left the backlog since it was suggested (deleted, archived, moved out of it). */
 export type SuggestionState = 'pending' | 'confirmed' | 'rejected' | 'gone';
 
 export interface SuggestionView {

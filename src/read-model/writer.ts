@@ -162,8 +162,9 @@ export interface ReadModelWriter {
    */
   ticketOpen(ticket: Pick<ItemRef, 'tracker' | 'id'>, open: boolean): Promise<void>;
   /**
-   * The item no longer exists in its tracker: waiting tickets stop offering it (state `gone`), and one with no
-   * other suggestion left leaves the inbox.
+   * The item is no backlog item any more (deleted, archived, moved out of the backlog): waiting tickets stop
+   * offering it (state `gone`), and one with no other suggestion left leaves the inbox. Suggested again once it is
+   * back, it is offered again.
    */
   itemGone(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
   /** A person said none of the suggestions is the ticket's item. */
@@ -326,12 +327,23 @@ export function createReadModelWriter(
           ...(candidate.viaTicket ? viaFields(candidate.viaTicket) : {}),
         };
       });
-      await updateTicket(ticket.ref, {
-        ...ticketFields(ticket, customer),
-        ids: candidates.map((candidate) => docId(candidate.item.ref)).join(' '),
-        suggestions: JSON.stringify(suggestions),
-        linked: '0',
-      });
+      const ids = candidates.map((candidate) => docId(candidate.item.ref));
+      // Matched now, so in the backlog now: one that had left it (and come back) is offered again.
+      const states =
+        ids.length > 0
+          ? await redis.hmget(keys.triage.ticket(docId(ticket.ref)), ...ids.map((id) => `s:${id}`))
+          : [];
+      const back = ids.filter((_, i) => states[i] === 'gone').map((id) => `s:${id}`);
+      await updateTicket(
+        ticket.ref,
+        {
+          ...ticketFields(ticket, customer),
+          ids: ids.join(' '),
+          suggestions: JSON.stringify(suggestions),
+          linked: '0',
+        },
+        back,
+      );
     },
 
     async ticketLinked(ticket, item) {

@@ -89,6 +89,8 @@ export interface TrackerItem {
   links: ItemLink[];
   checklists: Checklist[];
   reporter?: Actor;
+  /** Trello: the card is archived, taken off its board until someone restores it (its status category is done). */
+  archived?: true;
   createdAt: string;
   updatedAt: string;
 }

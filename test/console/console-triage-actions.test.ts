@@ -65,7 +65,15 @@ describe('console triage actions', () => {
       tracker.items.delete(ref.id);
       await indexItem(ref, context);
     };
-    return { ada: await editor('ada'), bob: await editor('bob'), link, unlink, deleteItem };
+    /** The item leaves the backlog (`archived`) or comes back, and the service sees it; `rematch`: the ticket's next match. */
+    const archive = async (key: string, archived: boolean) => {
+      const found = item(key);
+      if (archived) found.archived = true;
+      else delete found.archived;
+      await indexItem(found.ref, context);
+    };
+    const rematch = () => matchTicket(item('HELP-6').ref, context);
+    return { ada: await editor('ada'), bob: await editor('bob'), link, unlink, deleteItem, archive, rematch };
   }
 
   /** The fields of the page's form posting to `action` (for the suggestion `item`), as a browser sends them. */
@@ -219,5 +227,18 @@ describe('console triage actions', () => {
     const emptied = (await ada.client.get('/console/triage')).body;
     expect(emptied).not.toContain('HELP-6');
     expect(emptied).toContain('0 support tickets');
+  });
+
+  it('offers an item again once it is back in the backlog and suggested again', async () => {
+    const { ada, archive, rematch } = await inbox();
+    await archive('APP-3', true);
+    const without = (await ada.client.get('/console/triage')).body;
+    expect(() => form(without, '/console/triage/confirm', 'id-APP-3')).toThrow();
+
+    await archive('APP-3', false);
+    await rematch();
+
+    const page = (await ada.client.get('/console/triage')).body;
+    expect(form(page, '/console/triage/confirm', 'id-APP-3')).toBeDefined();
   });
 });

@@ -46,10 +46,8 @@ export async function indexItem(ref: ItemRef, context: JobContext) {
     return { indexed: (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged', ...words };
   }
   await readModelOf(context).removed(ref);
-  if (!item) {
-    await forgetDeletedTicket(ref, context);
-    await readModelOf(context).itemGone(ref);
-  }
+  if (!item) await forgetDeletedTicket(ref, context);
+  await readModelOf(context).itemGone(ref);
   return { indexed: (await index.delete(ref)) ? 'removed' : 'absent', ...words };
 }
 

@@ -150,6 +150,22 @@ describe('Trello tracker reads', () => {
     expect(await tracker.itemOfChecklist?.('5f0000000000000000000c12')).toBeUndefined();
   });
 
+  it('getItem says a card is archived (only then), and closed', async () => {
+    const { tracker } = createTestTracker();
+    nock(API)
+      .get(`/1/cards/${CARD}`)
+      .query(true)
+      .reply(200, cardJson({ closed: true }));
+    nock(API)
+      .get(`/1/cards/${CARD}`)
+      .query(true)
+      .reply(200, cardJson({ closed: false }));
+    mockBoard();
+
+    expect(await tracker.getItem(ref)).toMatchObject({ archived: true, status: { category: 'done' } });
+    expect((await tracker.getItem(ref)).archived).toBeUndefined();
+  });
+
   it('listItems pages through board cards with before=<oldest id>', async () => {
     const { tracker } = createTestTracker();
     const ids = Array.from({ length: 100 }, (_, i) => `5476fb7437746ac807af${String(1000 + i)}`);
