@@ -37,12 +37,16 @@ export interface Stack {
       | 'comment'
       | 'edit-comment'
       | 'move-card'
+      | 'archive-card'
       | 'edit-desc'
       | 'add-attachment'
       | 'delete-attachment'
       | 'add-checklist'
       | 'add-check-item'
-      | 'check-item',
+      | 'check-item'
+      | 'rename-checklist'
+      | 'rename-check-item'
+      | 'delete-checklist',
     body: Record<string, string>,
   ): Promise<Record<string, unknown>>;
   queuePrefix: string;

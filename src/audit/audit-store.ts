@@ -31,12 +31,22 @@ export interface AuditStoreOptions {
 const DAY_MS = 86_400_000;
 const TRIM_BATCH = 500;
 const PAGE = 200;
+/**
+ * Sorted sets order members of one score (writes in the same millisecond) as text, so ids go into them
+ * zero-padded: "10" must sort after "9". Entries keep their plain ids; members written before the padding have
+ * older scores, so the two never tie.
+ */
+const ID_WIDTH = 16;
+const memberOf = (id: string) => id.padStart(ID_WIDTH, '0');
+const idOf = (member: string) => member.replace(/^0+(?=.)/, '');
 
 // Atomic, and cluster-safe because every key it touches shares the `{prefix:audit}` hash tag.
 const TRIM_SCRIPT = `
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 if #ids > 0 then
-  redis.call('HDEL', KEYS[2], unpack(ids))
+  local plain = {}
+  for i, member in ipairs(ids) do plain[i] = string.gsub(member, '^0+(.)', '%1') end
+  redis.call('HDEL', KEYS[2], unpack(plain))
   redis.call('ZREM', KEYS[1], unpack(ids))
 end
 return #ids`;
@@ -81,9 +91,16 @@ export function createRedisAuditStore(options: AuditStoreOptions): AuditStore {
         keys.item(entry.item.tracker, entry.item.key),
         keys.capability(entry.context.capability),
       ];
-      const multi = redis.multi().hset(keys.entries, id, JSON.stringify(entry)).zadd(keys.time, score, id);
+      const member = memberOf(id);
+      const multi = redis
+        .multi()
+        .hset(keys.entries, id, JSON.stringify(entry))
+        .zadd(keys.time, score, member);
       for (const index of new Set(indexes)) {
-        multi.zadd(index, score, id).zremrangebyscore(index, '-inf', cutoff()).pexpire(index, retentionMs);
+        multi
+          .zadd(index, score, member)
+          .zremrangebyscore(index, '-inf', cutoff())
+          .pexpire(index, retentionMs);
       }
       await multi.exec();
       await trim();
@@ -105,10 +122,10 @@ export function createRedisAuditStore(options: AuditStoreOptions): AuditStore {
       const min = Math.max(cutoff(), query.since?.getTime() ?? 0);
       const found: AuditEntry[] = [];
       for (let offset = 0; found.length < query.limit; offset += PAGE) {
-        const ids = await redis.zrevrangebyscore(key, max, min, 'LIMIT', offset, PAGE);
-        const entries = await readEntries(ids);
+        const members = await redis.zrevrangebyscore(key, max, min, 'LIMIT', offset, PAGE);
+        const entries = await readEntries(members.map(idOf));
         found.push(...entries.filter((e) => !query.capability || e.context.capability === query.capability));
-        if (ids.length < PAGE) break;
+        if (members.length < PAGE) break;
       }
       return found.slice(0, query.limit);
     },

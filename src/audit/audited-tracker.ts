@@ -58,6 +58,7 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     name: tracker.name,
     sprints: tracker.sprints,
     boardActivity: tracker.boardActivity,
+    itemOfChecklist: tracker.itemOfChecklist,
     whoAmI: () => tracker.whoAmI(),
     getItem: (ref) => tracker.getItem(ref),
     findItem: (keyOrUrl) => tracker.findItem(keyOrUrl),

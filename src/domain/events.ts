@@ -65,6 +65,16 @@ export const TrackerEventSchema = Type.Union([
     kind: Type.Union([Type.Literal('link.created'), Type.Literal('link.deleted')]),
     target: ItemRefSchema,
   }),
+  /**
+   * A checklist changed and the delivery names no card (Trello's `updateChecklist`, a rename): a handler reads
+   * which card it is on.
+   */
+  Type.Object({
+    ...base,
+    container: ContainerSchema,
+    kind: Type.Literal('checklist.updated'),
+    checklist: Type.Object({ id: Type.String({ minLength: 1 }), name: Type.String() }),
+  }),
   Type.Object({
     ...base,
     kind: Type.Union([Type.Literal('sprint.started'), Type.Literal('sprint.closed')]),

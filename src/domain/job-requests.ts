@@ -6,6 +6,7 @@ import type { SummaryRequest } from './sprint-summary/plan-summaries.ts';
 export const JobName = {
   RunCommands: 'run-commands',
   CheckAcceptance: 'check-acceptance',
+  CheckChecklist: 'check-checklist',
   ScoreItem: 'score-item',
   RescoreScope: 'rescore-scope',
   IndexItem: 'index-item',
@@ -27,6 +28,7 @@ export type ScoreEvent = Extract<
   { kind: 'item.created' | 'item.updated' | 'link.created' | 'link.deleted' }
 >;
 export type LinkEvent = Extract<TrackerEvent, { kind: 'link.created' | 'link.deleted' }>;
+export type ChecklistEvent = Extract<TrackerEvent, { kind: 'checklist.updated' }>;
 export type SprintEvent = Extract<TrackerEvent, { kind: 'sprint.started' | 'sprint.closed' }>;
 
 export type IndexEvent = Extract<TrackerEvent, { kind: 'item.created' | 'item.updated' | 'item.deleted' }>;
@@ -38,6 +40,8 @@ export interface JobDataMap {
    */
   'run-commands': { event: CommentEvent; dryRun?: boolean; byOperator?: boolean };
   'check-acceptance': { event: ItemEvent };
+  /** A checklist changed in a delivery that names no card: its card is checked again. */
+  'check-checklist': { event: ChecklistEvent };
   'score-item': { event: ScoreEvent };
   /** Re-scores every item of a project, board or query; `force` rewrites even unchanged scores. */
   'rescore-scope': { tracker: TrackerName; scope: ItemScope; requestedBy: Actor; force: boolean };

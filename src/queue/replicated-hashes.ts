@@ -19,21 +19,35 @@ export function replicatedKeys(tag: string): ReplicatedKeys {
 }
 
 /** Readers further behind than this rebuild from the hashes instead of replaying. */
-const DEFAULT_LOG_LENGTH = 50_000;
+export const DEFAULT_LOG_LENGTH = 50_000;
 
-// A write that changes nothing appends nothing: a re-run job costs the readers nothing.
-const PUT = `
-if redis.call('HGET', KEYS[1], ARGV[2]) == ARGV[3] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
-local version = redis.call('INCR', KEYS[2])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], version .. '-0', 'p', ARGV[1], 'f', ARGV[2], 'd', ARGV[3])
-return 1`;
+/**
+ * Lua functions `replicatedPut(hash, version, log, part, field, value, maxlen)` and
+ * `replicatedRemove(hash, version, log, part, field, maxlen)`, for scripts that write a replicated hash together
+ * with other keys of the same hash tag in one atomic step. A write that changes nothing appends nothing: a re-run
+ * job costs the readers nothing.
+ */
+export const REPLICATED_LUA = `
+local function replicatedPut(hash, version, log, part, field, value, maxlen)
+  if redis.call('HGET', hash, field) == value then return 0 end
+  redis.call('HSET', hash, field, value)
+  local v = redis.call('INCR', version)
+  redis.call('XADD', log, 'MAXLEN', '~', maxlen, v .. '-0', 'p', part, 'f', field, 'd', value)
+  return 1
+end
+local function replicatedRemove(hash, version, log, part, field, maxlen)
+  if redis.call('HDEL', hash, field) == 0 then return 0 end
+  local v = redis.call('INCR', version)
+  redis.call('XADD', log, 'MAXLEN', '~', maxlen, v .. '-0', 'p', part, 'f', field)
+  return 1
+end
+`;
 
-const REMOVE = `
-if redis.call('HDEL', KEYS[1], ARGV[2]) == 0 then return 0 end
-local version = redis.call('INCR', KEYS[2])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], version .. '-0', 'p', ARGV[1], 'f', ARGV[2])
-return 1`;
+const PUT = `${REPLICATED_LUA}
+return replicatedPut(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4])`;
+
+const REMOVE = `${REPLICATED_LUA}
+return replicatedRemove(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3])`;
 
 export interface ReplicatedWriter {
   /** False when the stored value was already identical. */

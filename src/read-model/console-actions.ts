@@ -119,6 +119,10 @@ export function createConsoleActions(options: ConsoleActionsOptions): ConsoleAct
     const { info, fields, suggestions, once } = await waitingTicket(ticket, `${verb} ${docId(item)}`);
     const key = await keyOf(item, suggestions);
     const answered = fields[`s:${docId(item)}`];
+    if (answered === 'gone')
+      throw new StaleAction(
+        `${key} was deleted, archived or moved out of the backlog since it was suggested for ${info.key}: reload the inbox to see what is left.`,
+      );
     if (answered)
       throw new StaleAction(
         `${key} was ${answered} for ${info.key} meanwhile: reload the inbox to see it now.`,

@@ -164,7 +164,8 @@ export const TriageQuerySchema = Type.Object(
 );
 export type TriageQuery = Static<typeof TriageQuerySchema>;
 
-export type SuggestionState = 'pending' | 'confirmed' | 'rejected';
+/** `gone`: the item left the backlog since it was suggested (deleted, archived, moved out of it). */
+export type SuggestionState = 'pending' | 'confirmed' | 'rejected' | 'gone';
 
 export interface SuggestionView {
   item: ItemBrief;

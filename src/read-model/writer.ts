@@ -3,7 +3,12 @@ import type { ItemRef, TrackerName } from '../domain/events.ts';
 import type { ScoreResult } from '../domain/scoring/types.ts';
 import type { Candidate } from '../linking/index-replica.ts';
 import type { RedisClient } from '../queue/connection.ts';
-import { createReplicatedWriter, type ReplicatedWriter } from '../queue/replicated-hashes.ts';
+import {
+  createReplicatedWriter,
+  DEFAULT_LOG_LENGTH,
+  REPLICATED_LUA,
+  type ReplicatedWriter,
+} from '../queue/replicated-hashes.ts';
 import type { TrackerItem } from '../trackers/tracker.ts';
 import { ITEM_PARTS, type ReadModelKeys, readModelKeys } from './keys.ts';
 import type { BoardView, SprintRecord } from './read-model.ts';
@@ -19,30 +24,49 @@ import {
   weekOf,
 } from './records.ts';
 
-// Keeps each container's acceptance counters and the week's share in step with the item's status, atomically.
+// Keeps each container's acceptance counters and the week's share in step with the item's status (an empty
+// container: the item is gone). Called by the scripts that write the status, so both change in one step.
 const ACCEPTANCE_COUNTS = `
-local touched = {}
-local function adjust(entry, by)
-  local cut = string.find(entry, '|[^|]*$')
-  local container, status = string.sub(entry, 1, cut - 1), string.sub(entry, cut + 1)
-  redis.call('HINCRBY', KEYS[2], container .. '|checked', by)
-  if status == 'fails' then redis.call('HINCRBY', KEYS[2], container .. '|failing', by) end
-  touched[container] = true
+local function counts(statusKey, countsKey, weeklyKey, field, container, status, week)
+  local touched = {}
+  local function adjust(entry, by)
+    local cut = string.find(entry, '|[^|]*$')
+    local name, state = string.sub(entry, 1, cut - 1), string.sub(entry, cut + 1)
+    redis.call('HINCRBY', countsKey, name .. '|checked', by)
+    if state == 'fails' then redis.call('HINCRBY', countsKey, name .. '|failing', by) end
+    touched[name] = true
+  end
+  local old = redis.call('HGET', statusKey, field)
+  if old then adjust(old, -1) end
+  if container ~= '' then
+    local entry = container .. '|' .. status
+    redis.call('HSET', statusKey, field, entry)
+    adjust(entry, 1)
+  else
+    redis.call('HDEL', statusKey, field)
+  end
+  for name in pairs(touched) do
+    local checked = redis.call('HGET', countsKey, name .. '|checked') or '0'
+    local failing = redis.call('HGET', countsKey, name .. '|failing') or '0'
+    redis.call('HSET', weeklyKey, name .. '|' .. week, checked .. ' ' .. failing)
+  end
 end
-local old = redis.call('HGET', KEYS[1], ARGV[1])
-if old then adjust(old, -1) end
-if ARGV[2] ~= '' then
-  local entry = ARGV[2] .. '|' .. ARGV[3]
-  redis.call('HSET', KEYS[1], ARGV[1], entry)
-  adjust(entry, 1)
-else
-  redis.call('HDEL', KEYS[1], ARGV[1])
-end
-for container in pairs(touched) do
-  local checked = redis.call('HGET', KEYS[2], container .. '|checked') or '0'
-  local failing = redis.call('HGET', KEYS[2], container .. '|failing') or '0'
-  redis.call('HSET', KEYS[3], container .. '|' .. ARGV[4], checked .. ' ' .. failing)
-end
+`;
+
+// An item's acceptance status, its verdict and the counters, in one step: a worker dying between them would leave
+// the console's counts disagreeing with the item.
+const ACCEPTANCE_CHECKED = `${REPLICATED_LUA}${ACCEPTANCE_COUNTS}
+replicatedPut(KEYS[1], KEYS[2], KEYS[3], 'acceptance', ARGV[1], ARGV[2], ARGV[6])
+redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
+counts(KEYS[5], KEYS[6], KEYS[7], ARGV[1], ARGV[4], ARGV[5], ARGV[7])
+return 1`;
+
+// An item gone from the backlog: its parts, scorecard, verdict and its place in the counters, in one step.
+const ITEM_REMOVED = `${REPLICATED_LUA}${ACCEPTANCE_COUNTS}
+for i = 8, #KEYS do replicatedRemove(KEYS[i], KEYS[1], KEYS[2], ARGV[i - 4], ARGV[1], ARGV[2]) end
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[4], ARGV[1])
+counts(KEYS[5], KEYS[6], KEYS[7], ARGV[1], '', '', ARGV[3])
 return 1`;
 
 // Sets and deletes fields of a ticket, then decides whether it waits in the inbox: open, not linked, not
@@ -137,6 +161,12 @@ export interface ReadModelWriter {
    * out of scope) leaves the inbox; one reopened may wait there again.
    */
   ticketOpen(ticket: Pick<ItemRef, 'tracker' | 'id'>, open: boolean): Promise<void>;
+  /**
+   * The item is no backlog item any more (deleted, archived, moved out of the backlog): waiting tickets stop
+   * offering it (state `gone`), and one with no other suggestion left leaves the inbox. Suggested again once it is
+   * back, it is offered again.
+   */
+  itemGone(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
   /** A person said none of the suggestions is the ticket's item. */
   noMatch(ticket: Pick<ItemRef, 'tracker' | 'id'>, by: string): Promise<void>;
   /** A sprint's start snapshot: the burn-up's first point and the items it follows. */
@@ -187,26 +217,12 @@ export function createReadModelWriter(
   const keys: ReadModelKeys = readModelKeys(keyPrefix);
   const items: ReplicatedWriter = createReplicatedWriter(redis, keys.items);
 
-  async function counts(field: string, container: string, status: string) {
-    await redis.eval(
-      ACCEPTANCE_COUNTS,
-      3,
-      keys.items.status,
-      keys.items.counts,
-      keys.items.weekly,
-      field,
-      container,
-      status,
-      weekOf(now()),
-    );
-  }
-
   async function updateTicket(
-    ticket: Pick<ItemRef, 'tracker' | 'id'>,
+    ticket: Pick<ItemRef, 'tracker' | 'id'> | string,
     set: Record<string, string>,
     remove: readonly string[] = [],
   ) {
-    const member = docId(ticket);
+    const member = typeof ticket === 'string' ? ticket : docId(ticket);
     const pairs = Object.entries(set).flat();
     await redis.eval(
       TRIAGE_UPDATE,
@@ -248,23 +264,51 @@ export function createReadModelWriter(
         at,
       };
       const part = sameApartFromTime(await items.get('acceptance', field), next);
-      await items.put('acceptance', field, JSON.stringify(part));
       const detail: AcceptanceDetail = {
         template: verdict.template,
         findings: verdict.findings,
         ...(skipped ? { skipped } : {}),
         at,
       };
-      await redis.hset(keys.items.verdicts, field, JSON.stringify(detail));
-      await counts(field, part.container, status);
+      const { hash, version, log, verdicts, status: statuses, counts, weekly } = keys.items;
+      await redis.eval(
+        ACCEPTANCE_CHECKED,
+        7,
+        hash('acceptance'),
+        version,
+        log,
+        verdicts,
+        statuses,
+        counts,
+        weekly,
+        field,
+        JSON.stringify(part),
+        JSON.stringify(detail),
+        part.container,
+        status,
+        String(DEFAULT_LOG_LENGTH),
+        weekOf(now()),
+      );
     },
 
     async removed(ref) {
-      const field = docId(ref);
-      for (const part of ITEM_PARTS) await items.remove(part, field);
-      await redis.hdel(keys.items.scorecards, field);
-      await redis.hdel(keys.items.verdicts, field);
-      await counts(field, '', '');
+      const { hash, version, log, scorecards, verdicts, status, counts, weekly } = keys.items;
+      await redis.eval(
+        ITEM_REMOVED,
+        7 + ITEM_PARTS.length,
+        version,
+        log,
+        scorecards,
+        verdicts,
+        status,
+        counts,
+        weekly,
+        ...ITEM_PARTS.map(hash),
+        docId(ref),
+        String(DEFAULT_LOG_LENGTH),
+        weekOf(now()),
+        ...ITEM_PARTS,
+      );
     },
 
     async suggested(ticket, customer, candidates) {
@@ -283,12 +327,23 @@ export function createReadModelWriter(
           ...(candidate.viaTicket ? viaFields(candidate.viaTicket) : {}),
         };
       });
-      await updateTicket(ticket.ref, {
-        ...ticketFields(ticket, customer),
-        ids: candidates.map((candidate) => docId(candidate.item.ref)).join(' '),
-        suggestions: JSON.stringify(suggestions),
-        linked: '0',
-      });
+      const ids = candidates.map((candidate) => docId(candidate.item.ref));
+      // Matched now, so in the backlog now: one that had left it (and come back) is offered again.
+      const states =
+        ids.length > 0
+          ? await redis.hmget(keys.triage.ticket(docId(ticket.ref)), ...ids.map((id) => `s:${id}`))
+          : [];
+      const back = ids.filter((_, i) => states[i] === 'gone').map((id) => `s:${id}`);
+      await updateTicket(
+        ticket.ref,
+        {
+          ...ticketFields(ticket, customer),
+          ids: ids.join(' '),
+          suggestions: JSON.stringify(suggestions),
+          linked: '0',
+        },
+        back,
+      );
     },
 
     async ticketLinked(ticket, item) {
@@ -312,6 +367,20 @@ export function createReadModelWriter(
       if (!open) await updateTicket(ticket, {}, ['open']);
       else if (await redis.hexists(keys.triage.ticket(docId(ticket)), 'info'))
         await updateTicket(ticket, { open: '1' });
+    },
+
+    async itemGone(item) {
+      const suggested = docId(item);
+      const waiting = await redis.zrange(keys.triage.inbox, '0', '-1');
+      if (waiting.length === 0) return;
+      const pipeline = redis.pipeline();
+      for (const member of waiting) pipeline.hget(keys.triage.ticket(member), 'ids');
+      const ids = (await pipeline.exec()) ?? [];
+      for (const [i, member] of waiting.entries()) {
+        const [, value] = ids[i] ?? [];
+        if (typeof value !== 'string' || !value.split(' ').includes(suggested)) continue;
+        await updateTicket(member, { [`s:${suggested}`]: 'gone' });
+      }
     },
 
     async noMatch(ticket, by) {

@@ -55,6 +55,8 @@ export interface Tracker {
   readonly sprints?: SprintReader;
   /** Trello only: the board's actions in a window (list moves, creations) to reconstruct a time-boxed "sprint". */
   readonly boardActivity?: BoardActivityReader;
+  /** Trello only: the card a checklist is on; undefined once the checklist is gone. */
+  readonly itemOfChecklist?: (checklistId: string) => Promise<ItemRef | undefined>;
 }
 
 /** The service's account, with how a mention of it reads in a comment's plain text (most readable first). */
@@ -87,6 +89,8 @@ export interface TrackerItem {
   links: ItemLink[];
   checklists: Checklist[];
   reporter?: Actor;
+  /** Trello: the card is archived, taken off its board until someone restores it (its status category is done). */
+  archived?: true;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NewAuditEntry } from '../../src/audit/audit-entry.ts';
 import { type AuditStore, createRedisAuditStore } from '../../src/audit/audit-store.ts';
+import { lastChange } from '../../src/audit/undo.ts';
 import { testRedis, uniquePrefix } from '../helpers/redis.ts';
 
 const redis = testRedis();
@@ -72,5 +73,26 @@ describe('audit store', () => {
 
     expect(keys.length).toBeGreaterThan(3);
     expect(keys.every((key) => key.startsWith(`{${prefix}:audit}:`))).toBe(true);
+  });
+
+  it('lists entries written in the same millisecond newest first, past the ninth (ids are numbers, not text)', async () => {
+    const written = [];
+    for (let n = 0; n < 12; n++) {
+      written.push(
+        await store.record({
+          ...entry('A-1', 'scoring'),
+          context: { ...entry('A-1', 'scoring').context, jobId: `job-${n}` },
+        }),
+      );
+    }
+    const newestFirst = written.map((e) => e.id).reverse();
+
+    expect((await store.list({ limit: 20 })).map((e) => e.id)).toEqual(newestFirst);
+    expect(
+      (await store.list({ item: { tracker: 'jira', idOrKey: 'A-1' }, limit: 3 })).map((e) => e.id),
+    ).toEqual(newestFirst.slice(0, 3));
+    // /undo takes back the newest change, not the ninth.
+    const entries = await store.list({ item: { tracker: 'jira', idOrKey: 'A-1' }, limit: 200 });
+    expect(lastChange(entries).map((e) => e.context.jobId)).toEqual(['job-11']);
   });
 });

@@ -59,7 +59,21 @@ describe('console triage actions', () => {
     const link = (key: string) =>
       linkTicket(item('HELP-6'), summaryOfItem(item(key)), context, { how: 'command' });
     const unlink = (key: string) => unlinkTicket(item('HELP-6'), summaryOfItem(item(key)), context);
-    return { ada: await editor('ada'), bob: await editor('bob'), link, unlink };
+    /** A person deletes the item in its tracker, and the service sees it (the webhook's or a backfill's index-item). */
+    const deleteItem = async (key: string) => {
+      const { ref } = item(key);
+      tracker.items.delete(ref.id);
+      await indexItem(ref, context);
+    };
+    /** The item leaves the backlog (`archived`) or comes back, and the service sees it; `rematch`: the ticket's next match. */
+    const archive = async (key: string, archived: boolean) => {
+      const found = item(key);
+      if (archived) found.archived = true;
+      else delete found.archived;
+      await indexItem(found.ref, context);
+    };
+    const rematch = () => matchTicket(item('HELP-6').ref, context);
+    return { ada: await editor('ada'), bob: await editor('bob'), link, unlink, deleteItem, archive, rematch };
   }
 
   /** The fields of the page's form posting to `action` (for the suggestion `item`), as a browser sends them. */
@@ -189,5 +203,42 @@ describe('console triage actions', () => {
     );
     expect(card.statusCode).toBe(303);
     expect(await commands()).toEqual([...before, `/link ${CARD.key}`]);
+  });
+
+  it('stops offering an item deleted in its tracker, refuses a stale Confirm of it, and lets the ticket go when none is left', async () => {
+    const { ada, bob, deleteItem } = await inbox();
+
+    await deleteItem('APP-3');
+
+    const page = (await ada.client.get('/console/triage')).body;
+    expect(page).toContain('HELP-6');
+    expect(() => form(page, '/console/triage/confirm', 'id-APP-3')).toThrow();
+    expect(form(page, '/console/triage/confirm', CARD.id)).toBeDefined();
+    const stale = await bob.client.post(
+      '/console/triage/confirm',
+      form(bob.page, '/console/triage/confirm', 'id-APP-3'),
+    );
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('APP-3 was deleted');
+    expect(await commands()).toEqual([]);
+
+    await deleteItem(CARD.key);
+
+    const emptied = (await ada.client.get('/console/triage')).body;
+    expect(emptied).not.toContain('HELP-6');
+    expect(emptied).toContain('0 support tickets');
+  });
+
+  it('offers an item again once it is back in the backlog and suggested again', async () => {
+    const { ada, archive, rematch } = await inbox();
+    await archive('APP-3', true);
+    const without = (await ada.client.get('/console/triage')).body;
+    expect(() => form(without, '/console/triage/confirm', 'id-APP-3')).toThrow();
+
+    await archive('APP-3', false);
+    await rematch();
+
+    const page = (await ada.client.get('/console/triage')).body;
+    expect(form(page, '/console/triage/confirm', 'id-APP-3')).toBeDefined();
   });
 });

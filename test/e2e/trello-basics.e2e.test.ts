@@ -102,6 +102,67 @@ describe('Trello end to end', () => {
     expect(botComments(id, 'acceptance-criteria')).toHaveLength(1);
   });
 
+  /** A card that passes by its checklist, seeded (no webhook, so no check yet): the person's next edit is the test. */
+  function passingCard(name: string) {
+    const board = stack.trello.seedBoard({
+      name: `Checklists ${name}`,
+      lists: ['Backlog'],
+      cards: [
+        {
+          list: 'Backlog',
+          name,
+          desc: `As a shopper, I want ${name.toLowerCase()}, so that presents are easy.`,
+          checklists: [
+            {
+              name: 'Acceptance criteria',
+              items: [{ text: 'Given an order, when I choose it, then the parcel says so' }],
+            },
+          ],
+        },
+      ],
+    });
+    const id = board.cards[0]!.id;
+    const checklist = [...store().checklists.values()].find((c) => c.idCard === id)!;
+    return { id, checklistId: checklist.id, itemId: checklist.checkItems[0]!.id };
+  }
+
+  it('checks a card again when its criteria checklist is renamed (Trello names no card for it)', async () => {
+    const { id, checklistId } = passingCard('Gift lists');
+
+    await stack.trelloAct('rename-checklist', { cardId: id, checklistId, name: 'Notes' });
+
+    await waitFor(() => labelsOf(id).includes('needs-acceptance-criteria'));
+    await waitFor(() => botComments(id, 'acceptance-criteria').length > 0);
+
+    await stack.trelloAct('rename-checklist', { cardId: id, checklistId, name: 'Acceptance criteria' });
+
+    await waitFor(() => !labelsOf(id).includes('needs-acceptance-criteria'));
+    await waitFor(() =>
+      String(botComments(id, 'acceptance-criteria')[0]?.data.text).includes('Acceptance check passed'),
+    );
+  });
+
+  it('checks a card again when its criteria checklist is deleted', async () => {
+    const { id, checklistId } = passingCard('Gift wrap');
+
+    await stack.trelloAct('delete-checklist', { cardId: id, checklistId });
+
+    await waitFor(() => labelsOf(id).includes('needs-acceptance-criteria'));
+  });
+
+  it('checks a card again when a criterion in its checklist is reworded', async () => {
+    const { id, itemId } = passingCard('Gift cards');
+
+    await stack.trelloAct('rename-check-item', {
+      cardId: id,
+      checkItemId: itemId,
+      name: 'Given an order, when I choose it',
+    });
+
+    await waitFor(() => labelsOf(id).includes('needs-acceptance-criteria'));
+    await waitFor(() => String(botComments(id, 'acceptance-criteria')[0]?.data.text).includes('no Then'));
+  });
+
   it('moves a failing card back out of a gated list and says why', async () => {
     const card = await stack.trelloAct('create-card', {
       boardId,

@@ -16,7 +16,11 @@ let queue: Queue;
 let console_: ConsoleServices;
 let boardId: string;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'triage-moved-rules-')), 'rules.yaml');
-writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\n');
+// Nothing links by itself: tickets wait in the inbox with their suggestions.
+writeFileSync(
+  rulesFile,
+  'scope:\n  trello:\n    supportLists: [Tickets]\nlinking:\n  autoLinkThreshold: 0.99\n',
+);
 
 const BACKLOG: [string, string][] = [
   [
@@ -122,6 +126,41 @@ describe('console triage, written by the real jobs', () => {
     act.transition({ as: 'ada', issue: ticket.key, to: 'In Progress' });
     await waitFor(waiting, 5_000).catch(() => undefined);
     expect(await waiting()).toBe(true);
+  }, 45_000);
+
+  it('stops offering a backlog card once it is archived, and lets a ticket archived while waiting go', async () => {
+    const invoices = await card(
+      'Backlog',
+      'Export invoices as PDF files',
+      'Accountants download every invoice as a PDF file for their records.',
+    );
+    const inBacklog = async () =>
+      (await console_.readModel.backlog({ limit: 200 })).rows.some((r) => r.id === invoices.id);
+    await waitFor(inBacklog);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const ticket = await card(
+      'Tickets',
+      'Invoice PDF export fails',
+      'I cannot download my invoices as PDF files any more, the export gives nothing.',
+    );
+    const waiting = async () =>
+      (await console_.readModel.triage({ limit: 200 })).tickets.find((t) => t.id === ticket.id);
+    const offered = async () =>
+      (await waiting())?.suggestions.some((s) => s.item.id === invoices.id && s.state === 'pending') ?? false;
+    await waitFor(offered);
+
+    // Archived: Trello's usual way to take a card off the board.
+    await stack.trelloAct('archive-card', { cardId: invoices.id });
+
+    await waitFor(async () => !(await offered()), 5_000).catch(() => undefined);
+    expect(await offered()).toBe(false);
+    expect(await inBacklog()).toBe(false);
+
+    await waitFor(async () => (await waiting()) !== undefined, 1_000).catch(() => undefined);
+    await stack.trelloAct('archive-card', { cardId: ticket.id });
+
+    await waitFor(async () => (await waiting()) === undefined, 5_000).catch(() => undefined);
+    expect(await waiting()).toBeUndefined();
   }, 45_000);
 
   it('shows a backlog item where it is now and in its status now, after a move or a transition', async () => {

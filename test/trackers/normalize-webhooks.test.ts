@@ -185,6 +185,56 @@ describe('Trello deliveries', () => {
     });
   });
 
+  it.each([
+    [
+      'updateCheckItem',
+      {
+        checklist: { id: 'cl1', name: 'Acceptance criteria' },
+        checkItem: { id: 'ci1', name: 'Given a user, then', state: 'incomplete' },
+        old: { name: 'Given a user' },
+      },
+    ],
+    [
+      'deleteCheckItem',
+      {
+        checklist: { id: 'cl1', name: 'Acceptance criteria' },
+        checkItem: { id: 'ci1', name: 'Given a user', state: 'incomplete' },
+      },
+    ],
+    ['removeChecklistFromCard', { checklist: { id: 'cl1', name: 'Acceptance criteria' } }],
+    ['updateChecklist', { checklist: { id: 'cl1', name: 'Acceptance criteria' }, old: { name: 'Notes' } }],
+  ])('%s naming the card is a change of its checklist', (type, data) => {
+    const delivery = trello('trello/createCard', (body) => {
+      body.action.type = type;
+      Object.assign(body.action.data, data);
+    });
+
+    expect(toTrelloEvent(delivery)).toMatchObject({
+      event: { kind: 'item.updated', changes: [{ field: 'checklist', from: null }] },
+    });
+  });
+
+  it('a checklist renamed is a checklist change to look up (Trello names the checklist and the board, no card)', () => {
+    // The data of a real updateChecklist (fiatjaf/trello-webhooks checklist-edit.json), in the sample's envelope.
+    const delivery = trello('trello/createCard', (body) => {
+      body.action.type = 'updateChecklist';
+      body.action.data = {
+        checklist: { id: '55d21885981e997f08681e4c', name: 'java' },
+        old: { name: 'Checklist' },
+        board: { shortLink: '7hs3uLZE', id: '54c2f73c734b5b084777d1aa', name: 'This is a Site' },
+      };
+    });
+
+    expect(toTrelloEvent(delivery)).toMatchObject({
+      kind: 'event',
+      event: {
+        kind: 'checklist.updated',
+        checklist: { id: '55d21885981e997f08681e4c', name: 'java' },
+        container: { id: '54c2f73c734b5b084777d1aa', key: '7hs3uLZE' },
+      },
+    });
+  });
+
   it('a card converted from a checklist item is a created card (Trello sends no createCard for it)', () => {
     const delivery = trello('trello/createCard', (body) => {
       body.action.type = 'convertToCardFromCheckItem';

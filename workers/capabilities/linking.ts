@@ -47,6 +47,7 @@ export async function indexItem(ref: ItemRef, context: JobContext) {
   }
   await readModelOf(context).removed(ref);
   if (!item) await forgetDeletedTicket(ref, context);
+  await readModelOf(context).itemGone(ref);
   return { indexed: (await index.delete(ref)) ? 'removed' : 'absent', ...words };
 }
 

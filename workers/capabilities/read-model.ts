@@ -17,6 +17,7 @@ const NOTHING: ReadModelWriter = {
   ticketLinked: async () => {},
   ticketUnlinked: async () => {},
   ticketOpen: async () => {},
+  itemGone: async () => {},
   noMatch: async () => {},
   sprintStarted: async () => {},
   sprintPosted: async () => {},

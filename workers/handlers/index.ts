@@ -2,7 +2,7 @@ import { COMMANDS } from '../commands/index.ts';
 import type { JobHandlers } from '../job-context.ts';
 import { backfillIndex } from './backfill-index.ts';
 import { createCatchUp } from './catch-up.ts';
-import { checkAcceptance } from './check-acceptance.ts';
+import { checkAcceptance, checkChecklist } from './check-acceptance.ts';
 import { indexItemHandler } from './index-item.ts';
 import { learnLinkHandler } from './learn-link.ts';
 import { linkTicketHandler } from './link-ticket.ts';
@@ -18,6 +18,7 @@ import { unplannedDelivery } from './unplanned-delivery.ts';
 export const HANDLERS: JobHandlers = {
   'run-commands': createRunCommands(COMMANDS),
   'check-acceptance': checkAcceptance,
+  'check-checklist': checkChecklist,
   'snapshot-sprint': snapshotSprint,
   'post-sprint-summary': postSprintSummary,
   'score-item': scoreItemHandler,

@@ -245,6 +245,17 @@ export function registerTrelloApi(
     return card ? [...store.checklists.values()].filter((c) => c.idCard === card.id) : notFound(reply);
   });
 
+  app.get<{ Params: Params }>('/checklists/:id', async (request, reply) => {
+    const checklist = store.checklists.get(request.params.id ?? '');
+    if (!checklist) return notFound(reply);
+    const fields = argsOf(request).fields;
+    const json: Record<string, unknown> = { ...checklist };
+    if (!fields || fields === 'all') return json;
+    return Object.fromEntries(
+      Object.entries(json).filter(([key]) => key === 'id' || fields.split(',').includes(key)),
+    );
+  });
+
   app.get<{ Params: Params }>('/boards/:id', async (request, reply) => {
     const board = boardOr404(request);
     if (!board) return notFound(reply);

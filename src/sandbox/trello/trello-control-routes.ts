@@ -166,6 +166,12 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
     model.updateCard(actor(request.body), card, { idList: list.id });
     return { ok: true };
   });
+  app.post<{ Body: Body }>('/act/archive-card', async (request, reply) => {
+    const card = cardOf(request.body);
+    if (!card) return bad(reply, 'unknown card');
+    model.updateCard(actor(request.body), card, { closed: request.body.closed !== 'false' });
+    return { ok: true };
+  });
   app.post<{ Body: Body }>('/act/edit-desc', async (request, reply) => {
     const card = cardOf(request.body);
     if (!card) return bad(reply, 'unknown card');
@@ -191,6 +197,30 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
       .find((i) => i.id === request.body.checkItemId);
     if (!card || !item) return bad(reply, 'unknown card or check item');
     model.setCheckItemState(actor(request.body), card, item, request.body.checked !== 'false');
+    return { ok: true };
+  });
+  app.post<{ Body: Body }>('/act/rename-checklist', async (request, reply) => {
+    const card = cardOf(request.body);
+    const checklist = store.checklists.get(request.body.checklistId ?? '');
+    if (!card || checklist?.idCard !== card.id) return bad(reply, 'unknown card or checklist');
+    model.renameChecklist(actor(request.body), card, checklist, request.body.name ?? '');
+    return { ok: true };
+  });
+  app.post<{ Body: Body }>('/act/rename-check-item', async (request, reply) => {
+    const card = cardOf(request.body);
+    const item = [...store.checklists.values()]
+      .filter((c) => c.idCard === card?.id)
+      .flatMap((c) => c.checkItems)
+      .find((i) => i.id === request.body.checkItemId);
+    if (!card || !item) return bad(reply, 'unknown card or check item');
+    model.renameCheckItem(actor(request.body), card, item, request.body.name ?? '');
+    return { ok: true };
+  });
+  app.post<{ Body: Body }>('/act/delete-checklist', async (request, reply) => {
+    const card = cardOf(request.body);
+    const checklist = store.checklists.get(request.body.checklistId ?? '');
+    if (!card || checklist?.idCard !== card.id) return bad(reply, 'unknown card or checklist');
+    model.deleteChecklist(actor(request.body), card, checklist);
     return { ok: true };
   });
   app.post<{ Body: Body }>('/act/add-attachment', async (request, reply) => {

@@ -44,6 +44,9 @@ export interface TrelloModel {
   addChecklist(actor: string, card: SbCard, name: string): SbChecklist;
   addCheckItem(actor: string, card: SbCard, checklist: SbChecklist, name: string): SbCheckItem;
   setCheckItemState(actor: string, card: SbCard, item: SbCheckItem, checked: boolean): void;
+  renameChecklist(actor: string, card: SbCard, checklist: SbChecklist, name: string): void;
+  renameCheckItem(actor: string, card: SbCard, item: SbCheckItem, name: string): void;
+  deleteChecklist(actor: string, card: SbCard, checklist: SbChecklist): void;
   deleteAttachment(actor: string, card: SbCard, idAttachment: string): void;
 }
 
@@ -78,14 +81,22 @@ export function createTrelloModel(
     };
   }
 
-  function emit(actor: string, type: string, card: SbCard, data: Record<string, unknown>): SbAction {
+  /** `cardless`: Trello names no card in some actions about one (a checklist renamed: `updateChecklist`). */
+  function emit(
+    actor: string,
+    type: string,
+    card: SbCard,
+    data: Record<string, unknown>,
+    options: { cardless?: boolean } = {},
+  ): SbAction {
     const date = now().toISOString();
+    const { card: named, list, board: where } = context(card);
     const action: SbAction = {
       id: nextId(store, now()),
       idMemberCreator: actor,
       type,
       date,
-      data: { ...context(card), ...data },
+      data: { ...(options.cardless ? { board: where } : { card: named, list, board: where }), ...data },
     };
     store.actions.push(action);
     card.dateLastActivity = date;
@@ -263,6 +274,36 @@ export function createTrelloModel(
         checkItem: { id: item.id, name: item.name, state, textData: { emoji: {} } },
         checklist: { id: item.idChecklist, name: checklist?.name ?? '' },
       });
+    },
+    renameChecklist(actor, card, checklist, name) {
+      const old = checklist.name;
+      checklist.name = name;
+      effect(actor, card, 'checklist.renamed', old, name);
+      emit(
+        actor,
+        'updateChecklist',
+        card,
+        { checklist: { id: checklist.id, name }, old: { name: old } },
+        {
+          cardless: true,
+        },
+      );
+    },
+    renameCheckItem(actor, card, item, name) {
+      const old = item.name;
+      item.name = name;
+      effect(actor, card, 'checkitem.renamed', old, name);
+      const checklist = store.checklists.get(item.idChecklist);
+      emit(actor, 'updateCheckItem', card, {
+        checklist: { id: item.idChecklist, name: checklist?.name ?? '' },
+        checkItem: { id: item.id, name, state: item.state, textData: { emoji: {} } },
+        old: { name: old },
+      });
+    },
+    deleteChecklist(actor, card, checklist) {
+      store.checklists.delete(checklist.id);
+      effect(actor, card, 'checklist.deleted', checklist.name);
+      emit(actor, 'removeChecklistFromCard', card, { checklist: { id: checklist.id, name: checklist.name } });
     },
     deleteAttachment(actor, card, idAttachment) {
       const attachment = store.attachments.get(idAttachment);

@@ -71,7 +71,8 @@ export function toTrackerItem(
     url: card.url ?? cardUrl(key),
     title: card.name ?? '',
     description: card.desc ?? '',
-    status: { name: listName, category: categorize(listName) },
+    // Archived is Trello's way to close a card, wherever it was.
+    status: { name: listName, category: card.closed ? 'done' : categorize(listName) },
     container,
     labels: (card.labels ?? []).map((label) => label.name || label.color || label.id),
     fields,
@@ -84,6 +85,7 @@ export function toTrackerItem(
         checked: item.state === 'complete',
       })),
     })),
+    ...(card.closed ? { archived: true as const } : {}),
     createdAt: createdAtFromId(card.id) ?? updatedAt,
     updatedAt,
   };

@@ -47,6 +47,18 @@ export async function getItem(deps: TrelloDeps, ref: ItemRef): Promise<TrackerIt
   return item!;
 }
 
+/** The card a checklist is on (Trello's `updateChecklist` names no card); undefined when either is gone. */
+export async function itemOfChecklist(deps: TrelloDeps, checklistId: string): Promise<ItemRef | undefined> {
+  try {
+    const { idCard } = await deps.api.checklists.getChecklist({ id: checklistId, fields: 'idCard' });
+    if (!idCard) return undefined;
+    return (await getItem(deps, { tracker: 'trello', id: idCard, key: idCard })).ref;
+  } catch (error) {
+    if (error instanceof TrelloHttpError && (error.status === 400 || error.status === 404)) return undefined;
+    throw error;
+  }
+}
+
 export async function findItem(deps: TrelloDeps, keyOrUrl: string): Promise<TrackerItem | undefined> {
   const reference = parseCardReference(keyOrUrl);
   if (!reference) return undefined;

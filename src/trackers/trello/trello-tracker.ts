@@ -7,7 +7,7 @@ import { createTrelloDeps } from './trello-deps.ts';
 import { trelloCall } from './trello-errors.ts';
 import { setNumberFields } from './trello-fields.ts';
 import { permittedItems } from './trello-permissions.ts';
-import { findItem, getItem, listItems } from './trello-reads.ts';
+import { findItem, getItem, itemOfChecklist, listItems } from './trello-reads.ts';
 import { categorizeListName, type ListCategorizer } from './trello-status.ts';
 import { createTrelloTransport } from './trello-transport.ts';
 import { addLink, createItem, moveTo, removeLink, setDescription, setLabel } from './trello-writes.ts';
@@ -56,5 +56,6 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
     setDescription: (ref, text) => run('setDescription', () => setDescription(deps, ref, text)),
     createItem: (target, item) => run('createItem', () => createItem(deps, target, item)),
     boardActivity: createBoardActivity(deps, run),
+    itemOfChecklist: (checklistId) => run('itemOfChecklist', () => itemOfChecklist(deps, checklistId)),
   };
 }

@@ -40,10 +40,30 @@ export const CARD_ARRIVALS: ReadonlySet<string> = new Set([
   'convertToCardFromCheckItem',
 ]);
 
+/**
+ * Checklist actions whose data may name no card: a rename (`updateChecklist`) and a copy (`copyChecklist`) carry
+ * the checklist and the board only. The card the template reads is looked up by the checklist.
+ */
+const CARDLESS_CHECKLIST_CHANGES: ReadonlySet<string> = new Set(['updateChecklist', 'copyChecklist']);
+
 /** Turns a verified Trello delivery into our event, or says why it needs no work. */
 export function toTrelloEvent(delivery: TrelloDelivery): Normalized {
   const { action } = delivery;
   const { data } = action;
+  if (!data.card && CARDLESS_CHECKLIST_CHANGES.has(action.type) && data.checklist) {
+    return normalized({
+      kind: 'checklist.updated',
+      deliveryId: action.id,
+      tracker: 'trello',
+      occurredAt: action.date,
+      actor: {
+        id: action.idMemberCreator,
+        displayName: action.memberCreator?.fullName ?? action.idMemberCreator,
+      },
+      container: containerOf(data),
+      checklist: { id: data.checklist.id, name: data.checklist.name ?? '' },
+    });
+  }
   if (!data.card) return ignored(`unsupported action ${action.type}`);
   const item: ItemRef = { tracker: 'trello', id: data.card.id, key: data.card.shortLink ?? data.card.id };
   const base = {
@@ -90,6 +110,8 @@ export function toTrelloEvent(delivery: TrelloDelivery): Normalized {
     // Acceptance checks read checklists: each change of one is a change of the card's `checklist`.
     case 'addChecklistToCard':
     case 'removeChecklistFromCard':
+    case 'updateChecklist':
+    case 'copyChecklist':
     case 'createCheckItem':
     case 'updateCheckItem':
     case 'deleteCheckItem':

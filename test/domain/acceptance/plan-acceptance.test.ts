@@ -45,6 +45,17 @@ describe('planAcceptance: when an item is checked against its template', () => {
     expect(plan(event, 'backlog')).toEqual([]);
   });
 
+  it('a Trello checklist renamed in a delivery naming no card: its card is looked up and checked by the job', () => {
+    const { item: _item, ...rest } = base;
+    const event: TrackerEvent = {
+      ...rest,
+      tracker: 'trello',
+      kind: 'checklist.updated',
+      checklist: { id: 'cl1', name: 'Acceptance criteria' },
+    };
+    expect(plan(event, undefined)).toEqual([{ name: 'check-checklist', data: { event } }]);
+  });
+
   it('only backlog items: not support tickets, nor items of no known role', () => {
     expect(plan(created, 'support')).toEqual([]);
     expect(plan(updated('description'), 'support')).toEqual([]);

@@ -38,6 +38,13 @@ describe('planLinking, whole job requests', () => {
     ['a backlog description edited', updated('Description'), 'backlog', ['index-item']],
     ['a Trello card renamed', updated('title'), 'backlog', ['index-item']],
     ['a support ticket moved to another list', updated('list'), 'support', ['index-item', 'link-ticket']],
+    ['a Trello backlog card archived or restored', updated('closed'), 'backlog', ['index-item']],
+    [
+      'a Trello support card archived or restored',
+      updated('closed'),
+      'support',
+      ['index-item', 'link-ticket'],
+    ],
     ['a backlog item resolved', updated('resolution'), 'backlog', ['notify-resolution']],
     ['a backlog item re-keyed and re-labelled', updated('labels', 'key'), 'backlog', ['index-item']],
     ['a sprint change', updated('sprint'), 'backlog', []],

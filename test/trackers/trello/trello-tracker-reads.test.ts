@@ -131,6 +131,41 @@ describe('Trello tracker reads', () => {
     expect(jiraKey).toBeUndefined();
   });
 
+  it('itemOfChecklist reads the card a checklist is on, and answers undefined once the checklist is gone', async () => {
+    const { tracker } = createTestTracker();
+    nock(API)
+      .get('/1/checklists/5f0000000000000000000c11')
+      .query({ fields: 'idCard', key: 'key-123', token: TOKEN })
+      .reply(200, { id: '5f0000000000000000000c11', idCard: CARD })
+      .get(`/1/cards/${CARD}`)
+      .query(true)
+      .reply(200, cardJson());
+    mockBoard();
+    nock(API)
+      .get('/1/checklists/5f0000000000000000000c12')
+      .query(true)
+      .reply(404, 'The requested resource was not found.');
+
+    expect(await tracker.itemOfChecklist?.('5f0000000000000000000c11')).toEqual(ref);
+    expect(await tracker.itemOfChecklist?.('5f0000000000000000000c12')).toBeUndefined();
+  });
+
+  it('getItem says a card is archived (only then), and closed', async () => {
+    const { tracker } = createTestTracker();
+    nock(API)
+      .get(`/1/cards/${CARD}`)
+      .query(true)
+      .reply(200, cardJson({ closed: true }));
+    nock(API)
+      .get(`/1/cards/${CARD}`)
+      .query(true)
+      .reply(200, cardJson({ closed: false }));
+    mockBoard();
+
+    expect(await tracker.getItem(ref)).toMatchObject({ archived: true, status: { category: 'done' } });
+    expect((await tracker.getItem(ref)).archived).toBeUndefined();
+  });
+
   it('listItems pages through board cards with before=<oldest id>', async () => {
     const { tracker } = createTestTracker();
     const ids = Array.from({ length: 100 }, (_, i) => `5476fb7437746ac807af${String(1000 + i)}`);
