@@ -124,6 +124,30 @@ describe('the sandbox behaves like Jira Cloud', () => {
     expect(((await comment.json()) as { errors: Record<string, string> }).errors.comment).toMatch(/32,767/);
   });
 
+  it('answers 400 to a summary over 255 characters or with a line break, on create and on edit', async () => {
+    const create = (summary: string) =>
+      rest('/rest/api/3/issue', {
+        method: 'POST',
+        body: JSON.stringify({ fields: { project: { key: 'BR' }, issuetype: { name: 'Task' }, summary } }),
+      });
+    const long = await create('x'.repeat(256));
+    expect(long.status).toBe(400);
+    expect(await long.json()).toEqual({
+      errorMessages: [],
+      errors: { summary: "Summary can't exceed 255 characters." },
+    });
+    const broken = await rest('/rest/api/3/issue/BR-2', {
+      method: 'PUT',
+      body: JSON.stringify({ fields: { summary: 'Sprint 12\nsummary' } }),
+    });
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toEqual({
+      errorMessages: [],
+      errors: { summary: 'The summary is invalid because it contains newline characters.' },
+    });
+    expect((await create('x'.repeat(255))).status).toBe(201);
+  });
+
   it('requires a resolution on a screened transition and the create screen’s required fields', async () => {
     const transitions = (await (
       await rest('/rest/api/3/issue/OPS-1/transitions?expand=transitions.fields')
@@ -251,6 +275,21 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
     expect(description.length).toBeLessThanOrEqual(TEXT_LIMIT);
     expect(description).toContain('ABC-1');
     expect(description).toMatch(/more lines not shown/);
+  });
+
+  it('creates an issue whose title is longer than a Jira summary, on one line, cut with an ellipsis', async () => {
+    const title = `${'Quarterly platform reliability and customer onboarding improvements '.repeat(5)}\nsummary`;
+
+    const created = await h.jira.createItem(
+      { containerId: 'BR', typeOrList: 'Task' },
+      { title, body: doc(paragraph('Body')), labels: [] },
+    );
+
+    const summary = issueOf(created.key).summary;
+    expect(summary.length).toBe(255);
+    expect(summary).not.toMatch(/\n/);
+    expect(summary).toMatch(/^Quarterly platform reliability and customer onboarding improvements Quarterly/);
+    expect(summary.endsWith('…')).toBe(true);
   });
 
   it('writes the same-named number field that is on the issue’s edit screen', async () => {
