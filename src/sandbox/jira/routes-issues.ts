@@ -13,6 +13,7 @@ import {
   type SandboxIssue,
   type SandboxProject,
   type StatusId,
+  summaryError,
   TOO_LONG,
   TRANSITIONS,
   tooLong,
@@ -72,6 +73,7 @@ function toEdit(state: JiraState, issue: SandboxIssue, body: EditBody) {
       ...(body.update?.labels ?? []).flatMap((op) => [op?.add, op?.remove, ...(op?.set ?? [])]),
     ]),
     ...(tooLong(body.fields?.description) && { description: TOO_LONG }),
+    ...summaryError(body.fields?.summary),
   };
   const custom: Record<string, number | string | null> = {};
   const { summary, description, labels, priority: _priority, ...rest } = body.fields ?? {};
@@ -236,6 +238,7 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
     const errors: Record<string, string> = {
       ...(!projectKey && { project: 'Specify a valid project ID or key' }),
       ...(typeof summary !== 'string' && { summary: 'You must specify a summary of the issue.' }),
+      ...summaryError(summary),
       ...labelErrors(Array.isArray(labels) ? labels : []),
       ...(tooLong(description) && { description: TOO_LONG }),
     };
