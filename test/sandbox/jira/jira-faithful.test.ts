@@ -124,6 +124,21 @@ describe('the sandbox behaves like Jira Cloud', () => {
     expect(((await comment.json()) as { errors: Record<string, string> }).errors.comment).toMatch(/32,767/);
   });
 
+  it('answers 400 to a label over 255 characters', async () => {
+    const label = 'x'.repeat(256);
+    const answer = await rest('/rest/api/3/issue/BR-2', {
+      method: 'PUT',
+      body: JSON.stringify({ update: { labels: [{ add: label }] } }),
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toEqual({
+      errorMessages: [],
+      errors: {
+        labels: `The label '${label}' exceeds the maximum length for a single label of 255 characters.`,
+      },
+    });
+  });
+
   it('answers 400 to a summary over 255 characters or with a line break, on create and on edit', async () => {
     const create = (summary: string) =>
       rest('/rest/api/3/issue', {
