@@ -57,12 +57,15 @@ interface EditBody {
   update?: { labels?: ({ add?: string; remove?: string; set?: string[] } | undefined)[] };
 }
 
-/** Jira keeps labels as single words; one with whitespace is a 400, whether set or added. */
+/** Jira keeps labels as single words of up to 255 characters; any other is a 400, whether set or added. */
 function labelErrors(labels: unknown[]): Record<string, string> {
-  const spaced = labels.find((label) => typeof label === 'string' && /\s/.test(label));
-  return spaced === undefined
+  const words = labels.filter((label): label is string => typeof label === 'string');
+  const spaced = words.find((label) => /\s/.test(label));
+  if (spaced !== undefined) return { labels: `The label '${spaced}' contains spaces which is invalid.` };
+  const long = words.find((label) => label.length > 255);
+  return long === undefined
     ? {}
-    : { labels: `The label '${String(spaced)}' contains spaces which is invalid.` };
+    : { labels: `The label '${long}' exceeds the maximum length for a single label of 255 characters.` };
 }
 
 function toEdit(state: JiraState, issue: SandboxIssue, body: EditBody) {
