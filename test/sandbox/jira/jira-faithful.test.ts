@@ -124,6 +124,31 @@ describe('the sandbox behaves like Jira Cloud', () => {
     expect(((await comment.json()) as { errors: Record<string, string> }).errors.comment).toMatch(/32,767/);
   });
 
+  it('answers 400 INVALID_INPUT to a document Jira cannot store: an empty text node, a list without items', async () => {
+    const adf = (...content: unknown[]) => ({ version: 1, type: 'doc', content });
+    const emptyText = await rest('/rest/api/3/issue/BR-2/comment', {
+      method: 'POST',
+      body: JSON.stringify({ body: adf({ type: 'paragraph', content: [{ type: 'text', text: '' }] }) }),
+    });
+    const emptyList = await rest('/rest/api/3/issue/BR-2', {
+      method: 'PUT',
+      body: JSON.stringify({ fields: { description: adf({ type: 'bulletList', content: [] }) } }),
+    });
+    const codeAndBold = await rest('/rest/api/3/issue/BR-2/comment', {
+      method: 'POST',
+      body: JSON.stringify({
+        body: adf({
+          type: 'paragraph',
+          content: [{ type: 'text', text: 'npm test', marks: [{ type: 'code' }, { type: 'strong' }] }],
+        }),
+      }),
+    });
+    for (const answer of [emptyText, emptyList, codeAndBold]) {
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toEqual({ errorMessages: ['INVALID_INPUT'], errors: {} });
+    }
+  });
+
   it('answers 400 to a label over 255 characters', async () => {
     const label = 'x'.repeat(256);
     const answer = await rest('/rest/api/3/issue/BR-2', {
