@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
+import { invalidAdf } from './adf-rules.ts';
 import type { ApiDeps, IdParams } from './api-deps.ts';
 import { guarded, issueNotFound, jiraError, queryList } from './http.ts';
 import { createIssue, editIssue, transitionIssue } from './issue-changes.ts';
@@ -185,6 +186,7 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
           'To discard the user notification either admin or project admin permissions are required.',
         ]);
       }
+      if (invalidAdf(request.body?.fields?.description)) return jiraError(reply, 400, ['INVALID_INPUT']);
       const parsed = toEdit(state, issue, request.body ?? {});
       if (parsed.errors) return jiraError(reply, 400, [], parsed.errors);
       return guarded(reply, () => {
@@ -238,6 +240,7 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       state.projects.get(String((project as { id?: string })?.id))?.key;
     const target = [...state.projects.values()].find((p) => p.key === projectKey?.toUpperCase());
     const given = request.body?.fields ?? {};
+    if (invalidAdf(description)) return jiraError(reply, 400, ['INVALID_INPUT']);
     const errors: Record<string, string> = {
       ...(!projectKey && { project: 'Specify a valid project ID or key' }),
       ...(typeof summary !== 'string' && { summary: 'You must specify a summary of the issue.' }),

@@ -311,7 +311,8 @@ export const tooLong = (doc: unknown): boolean =>
 export function summaryError(summary: unknown): { summary: string } | undefined {
   if (typeof summary !== 'string') return undefined;
   if (summary.length > 255) return { summary: "Summary can't exceed 255 characters." };
-  if (/[\r\n]/.test(summary)) return { summary: 'The summary is invalid because it contains newline characters.' };
+  if (/[\r\n]/.test(summary))
+    return { summary: 'The summary is invalid because it contains newline characters.' };
   return undefined;
 }
 
