@@ -149,6 +149,14 @@ describe('the sandbox behaves like Jira Cloud', () => {
     }
   });
 
+  it('pages comments by at most 100, whatever maxResults asks for', async () => {
+    for (const query of ['', '?maxResults=5000']) {
+      const answer = await rest(`/rest/api/3/issue/BR-2/comment${query}`);
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ startAt: 0, maxResults: 100 });
+    }
+  });
+
   it('answers 400 to a label over 255 characters', async () => {
     const label = 'x'.repeat(256);
     const answer = await rest('/rest/api/3/issue/BR-2', {
