@@ -42,7 +42,8 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
       if (!issue) return issueNotFound(reply);
       const all = state.comments.filter((c) => c.issueId === issue.id);
       const startAt = Number(request.query.startAt ?? 0);
-      const maxResults = Number(request.query.maxResults ?? 5000);
+      // Jira Cloud's default and cap: a client asking for more gets 100 and must page on.
+      const maxResults = Math.min(Math.max(Number(request.query.maxResults ?? 100), 1), 100);
       const comments = all.slice(startAt, startAt + maxResults).map((c) => commentView(restView(world), c));
       return { startAt, maxResults, total: all.length, comments };
     },
