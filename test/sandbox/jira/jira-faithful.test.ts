@@ -157,6 +157,29 @@ describe('the sandbox behaves like Jira Cloud', () => {
     }
   });
 
+  it('answers 400 to a number field given a string or a number of 10^14 or more', async () => {
+    const edit = (value: unknown) =>
+      rest('/rest/api/3/issue/BR-2', {
+        method: 'PUT',
+        body: JSON.stringify({ fields: { customfield_10016: value } }),
+      });
+    const before = issueOf('BR-2').custom.customfield_10016 ?? null;
+    const text = await edit('3');
+    expect(text.status).toBe(400);
+    expect(await text.json()).toEqual({
+      errorMessages: [],
+      errors: { customfield_10016: 'Operation value must be a number' },
+    });
+    const huge = await edit(1e14);
+    expect(huge.status).toBe(400);
+    expect(await huge.json()).toEqual({
+      errorMessages: [],
+      errors: { customfield_10016: 'Specify a number for the custom field (below 100,000,000,000,000)' },
+    });
+    expect((await edit(99_999_999_999_999)).status).toBe(204);
+    expect((await edit(before)).status).toBe(204);
+  });
+
   it('answers 400 to a label over 255 characters', async () => {
     const label = 'x'.repeat(256);
     const answer = await rest('/rest/api/3/issue/BR-2', {
