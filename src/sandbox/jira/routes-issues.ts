@@ -69,6 +69,18 @@ function labelErrors(labels: unknown[]): Record<string, string> {
     : { labels: `The label '${long}' exceeds the maximum length for a single label of 255 characters.` };
 }
 
+const isNumberField = (meta: unknown): boolean =>
+  (meta as { schema?: { type?: string } } | undefined)?.schema?.type === 'number';
+
+/** Jira's answers to a number field given anything but a JSON number (or null) below 10^14. */
+function numberFieldError(value: unknown): string | undefined {
+  if (value === null) return undefined;
+  if (typeof value !== 'number') return 'Operation value must be a number';
+  return Math.abs(value) >= 1e14
+    ? 'Specify a number for the custom field (below 100,000,000,000,000)'
+    : undefined;
+}
+
 function toEdit(state: JiraState, issue: SandboxIssue, body: EditBody) {
   const meta = editMeta(state, issue);
   const errors: Record<string, string> = {
@@ -82,8 +94,10 @@ function toEdit(state: JiraState, issue: SandboxIssue, body: EditBody) {
   const custom: Record<string, number | string | null> = {};
   const { summary, description, labels, priority: _priority, ...rest } = body.fields ?? {};
   for (const [id, value] of Object.entries(rest)) {
+    const numberError = isNumberField(meta[id]) ? numberFieldError(value) : undefined;
     if (!meta[id])
       errors[id] = `Field '${id}' cannot be set. It is not on the appropriate screen, or unknown.`;
+    else if (numberError) errors[id] = numberError;
     else
       custom[id] =
         value === null || typeof value === 'number'
@@ -248,6 +262,11 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       ...labelErrors(Array.isArray(labels) ? labels : []),
       ...(tooLong(description) && { description: TOO_LONG }),
     };
+    const onScreen = target ? screenFields(state, target) : {};
+    for (const [id, value] of Object.entries(custom)) {
+      const numberError = isNumberField(onScreen[id]) ? numberFieldError(value) : undefined;
+      if (numberError) errors[id] = numberError;
+    }
     for (const id of target?.requiredOnCreate ?? []) {
       const value = given[id];
       if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) {
