@@ -363,6 +363,21 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
     expect(summary.endsWith('…')).toBe(true);
   });
 
+  it('links a Trello card without a name, titling the remote link by the card (Jira requires a title)', async () => {
+    const card = {
+      kind: 'item' as const,
+      ref: { tracker: 'trello' as const, id: '64f0c0ffee0000000000abcd', key: 'AbCd1234' },
+      url: 'https://trello.com/c/AbCd1234',
+      title: '',
+    };
+
+    expect(await h.jira.addLink(ref('BR-2'), card, 'relates to')).toBe(true);
+
+    const link = h.sandbox.state.remoteLinks.find((l) => l.object.url === card.url)!;
+    expect(link.object.title).toBe('AbCd1234');
+    expect(await h.jira.addLink(ref('BR-2'), card, 'relates to')).toBe(false);
+  });
+
   it('writes the same-named number field that is on the issue’s edit screen', async () => {
     const outcome = await h.jira.setNumberFields(ref('TEAM-1'), { Impact: 4 }, { createMissing: false });
 
