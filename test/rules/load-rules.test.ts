@@ -62,6 +62,17 @@ describe('loadRulesFile', () => {
     expect(result).toEqual({ ok: false, problems: ['/acceptance/label must be one word, without spaces'] });
   });
 
+  it('refuses a label longer than the 255 characters Jira keeps in one label', async () => {
+    const path = file('long-label.yaml', `acceptance:\n  label: ${'x'.repeat(256)}\n`);
+
+    const result = await loadRulesFile(path);
+
+    expect(result).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^\/acceptance\/label .*255/)],
+    });
+  });
+
   it('refuses a time zone the service does not know, saying what it wants', async () => {
     const path = file('zone.yaml', 'summaries:\n  timeZone: Europe/Berln\n');
 

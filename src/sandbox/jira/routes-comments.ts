@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type AdfDoc, isAdfDoc } from '../../trackers/jira/adf-types.ts';
+import { invalidAdf } from './adf-rules.ts';
 import type { ApiDeps, IdParams } from './api-deps.ts';
 import { issueNotFound, jiraError } from './http.ts';
 import { addComment, deleteComment, updateComment } from './social-changes.ts';
@@ -26,11 +27,13 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
   };
   const notFound = (reply: Parameters<typeof jiraError>[0]) =>
     jiraError(reply, 404, ['Can not find a comment for the id.']);
-  const badBody = (reply: Parameters<typeof jiraError>[0], body: unknown) =>
-    isAdfDoc(body)
-      ? jiraError(reply, 400, [], { comment: TOO_LONG })
-      : jiraError(reply, 400, [], { comment: 'Comment body can not be empty!' });
-  const acceptable = (body: unknown): body is AdfDoc => isAdfDoc(body) && !tooLong(body);
+  const badBody = (reply: Parameters<typeof jiraError>[0], body: unknown) => {
+    if (!isAdfDoc(body)) return jiraError(reply, 400, [], { comment: 'Comment body can not be empty!' });
+    return invalidAdf(body)
+      ? jiraError(reply, 400, ['INVALID_INPUT'])
+      : jiraError(reply, 400, [], { comment: TOO_LONG });
+  };
+  const acceptable = (body: unknown): body is AdfDoc => isAdfDoc(body) && !invalidAdf(body) && !tooLong(body);
 
   app.get<IdParams & { Querystring: { startAt?: string; maxResults?: string } }>(
     '/rest/api/3/issue/:idOrKey/comment',
@@ -39,7 +42,8 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
       if (!issue) return issueNotFound(reply);
       const all = state.comments.filter((c) => c.issueId === issue.id);
       const startAt = Number(request.query.startAt ?? 0);
-      const maxResults = Number(request.query.maxResults ?? 5000);
+      // Jira Cloud's default and cap: a client asking for more gets 100 and must page on.
+      const maxResults = Math.min(Math.max(Number(request.query.maxResults ?? 100), 1), 100);
       const comments = all.slice(startAt, startAt + maxResults).map((c) => commentView(restView(world), c));
       return { startAt, maxResults, total: all.length, comments };
     },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
+import { invalidAdf } from './adf-rules.ts';
 import type { ApiDeps, IdParams } from './api-deps.ts';
 import { guarded, issueNotFound, jiraError, queryList } from './http.ts';
 import { createIssue, editIssue, transitionIssue } from './issue-changes.ts';
@@ -13,6 +14,7 @@ import {
   type SandboxIssue,
   type SandboxProject,
   type StatusId,
+  summaryError,
   TOO_LONG,
   TRANSITIONS,
   tooLong,
@@ -56,12 +58,27 @@ interface EditBody {
   update?: { labels?: ({ add?: string; remove?: string; set?: string[] } | undefined)[] };
 }
 
-/** Jira keeps labels as single words; one with whitespace is a 400, whether set or added. */
+/** Jira keeps labels as single words of up to 255 characters; any other is a 400, whether set or added. */
 function labelErrors(labels: unknown[]): Record<string, string> {
-  const spaced = labels.find((label) => typeof label === 'string' && /\s/.test(label));
-  return spaced === undefined
+  const words = labels.filter((label): label is string => typeof label === 'string');
+  const spaced = words.find((label) => /\s/.test(label));
+  if (spaced !== undefined) return { labels: `The label '${spaced}' contains spaces which is invalid.` };
+  const long = words.find((label) => label.length > 255);
+  return long === undefined
     ? {}
-    : { labels: `The label '${String(spaced)}' contains spaces which is invalid.` };
+    : { labels: `The label '${long}' exceeds the maximum length for a single label of 255 characters.` };
+}
+
+const isNumberField = (meta: unknown): boolean =>
+  (meta as { schema?: { type?: string } } | undefined)?.schema?.type === 'number';
+
+/** Jira's answers to a number field given anything but a JSON number (or null) below 10^14. */
+function numberFieldError(value: unknown): string | undefined {
+  if (value === null) return undefined;
+  if (typeof value !== 'number') return 'Operation value must be a number';
+  return Math.abs(value) >= 1e14
+    ? 'Specify a number for the custom field (below 100,000,000,000,000)'
+    : undefined;
 }
 
 function toEdit(state: JiraState, issue: SandboxIssue, body: EditBody) {
@@ -72,12 +89,15 @@ function toEdit(state: JiraState, issue: SandboxIssue, body: EditBody) {
       ...(body.update?.labels ?? []).flatMap((op) => [op?.add, op?.remove, ...(op?.set ?? [])]),
     ]),
     ...(tooLong(body.fields?.description) && { description: TOO_LONG }),
+    ...summaryError(body.fields?.summary),
   };
   const custom: Record<string, number | string | null> = {};
   const { summary, description, labels, priority: _priority, ...rest } = body.fields ?? {};
   for (const [id, value] of Object.entries(rest)) {
+    const numberError = isNumberField(meta[id]) ? numberFieldError(value) : undefined;
     if (!meta[id])
       errors[id] = `Field '${id}' cannot be set. It is not on the appropriate screen, or unknown.`;
+    else if (numberError) errors[id] = numberError;
     else
       custom[id] =
         value === null || typeof value === 'number'
@@ -180,6 +200,7 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
           'To discard the user notification either admin or project admin permissions are required.',
         ]);
       }
+      if (invalidAdf(request.body?.fields?.description)) return jiraError(reply, 400, ['INVALID_INPUT']);
       const parsed = toEdit(state, issue, request.body ?? {});
       if (parsed.errors) return jiraError(reply, 400, [], parsed.errors);
       return guarded(reply, () => {
@@ -233,12 +254,19 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       state.projects.get(String((project as { id?: string })?.id))?.key;
     const target = [...state.projects.values()].find((p) => p.key === projectKey?.toUpperCase());
     const given = request.body?.fields ?? {};
+    if (invalidAdf(description)) return jiraError(reply, 400, ['INVALID_INPUT']);
     const errors: Record<string, string> = {
       ...(!projectKey && { project: 'Specify a valid project ID or key' }),
       ...(typeof summary !== 'string' && { summary: 'You must specify a summary of the issue.' }),
+      ...summaryError(summary),
       ...labelErrors(Array.isArray(labels) ? labels : []),
       ...(tooLong(description) && { description: TOO_LONG }),
     };
+    const onScreen = target ? screenFields(state, target) : {};
+    for (const [id, value] of Object.entries(custom)) {
+      const numberError = isNumberField(onScreen[id]) ? numberFieldError(value) : undefined;
+      if (numberError) errors[id] = numberError;
+    }
     for (const id of target?.requiredOnCreate ?? []) {
       const value = given[id];
       if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) {

@@ -307,6 +307,15 @@ export const TOO_LONG = 'The entered text is too long. It exceeds the allowed li
 export const tooLong = (doc: unknown): boolean =>
   doc !== undefined && doc !== null && JSON.stringify(doc).length > TEXT_LIMIT;
 
+/** Jira's answer to a summary it cannot store: one line of at most 255 characters. */
+export function summaryError(summary: unknown): { summary: string } | undefined {
+  if (typeof summary !== 'string') return undefined;
+  if (summary.length > 255) return { summary: "Summary can't exceed 255 characters." };
+  if (/[\r\n]/.test(summary))
+    return { summary: 'The summary is invalid because it contains newline characters.' };
+  return undefined;
+}
+
 export function customField(state: JiraState, nameOrId: string): FieldDef | undefined {
   const lower = nameOrId.toLowerCase();
   return state.fields.find((f) => f.custom && (f.id === nameOrId || f.name.toLowerCase() === lower));

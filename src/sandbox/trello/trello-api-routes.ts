@@ -6,6 +6,7 @@ import {
   findCard,
   type SbBoard,
   type SbCard,
+  TRELLO_ATTACHMENT_NAME_LIMIT,
   TRELLO_TEXT_LIMIT,
 } from './trello-store.ts';
 import {
@@ -228,6 +229,8 @@ export function registerTrelloApi(
     const { url, name } = argsOf(request);
     if (!url || !/^https?:\/\//.test(url))
       return reply.code(400).type('text/plain').send('invalid value for url');
+    if ((name?.length ?? 0) > TRELLO_ATTACHMENT_NAME_LIMIT)
+      return reply.code(400).type('text/plain').send('invalid value for name');
     const id = model.addAttachment(actorOf(request), card, url, name ?? url);
     return attachmentJson(store.attachments.get(id)!);
   });

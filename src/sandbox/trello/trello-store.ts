@@ -95,6 +95,8 @@ export const CUSTOM_FIELDS_PLUGIN = '56d5e249a98895a9797bebb9';
 
 /** Trello's limit on card descriptions and comments. */
 export const TRELLO_TEXT_LIMIT = 16_384;
+/** `name` of `POST /1/cards/{id}/attachments`: "max 256 characters". */
+export const TRELLO_ATTACHMENT_NAME_LIMIT = 256;
 
 export interface SbWebhook {
   id: string;

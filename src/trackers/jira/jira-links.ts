@@ -31,6 +31,8 @@ export async function addLink(
   to: LinkTarget,
   type: string,
 ): Promise<boolean> {
+  // A remote link needs a title (Jira answers 400 without one); a Trello card may have an empty name.
+  const title = to.title.trim() || (to.kind === 'item' ? to.ref.key : to.url);
   if (isJiraItem(to)) {
     const typeName = type || ctx.linkType;
     const existing = await linksBetween(ctx, from, to.ref);
@@ -53,7 +55,7 @@ export async function addLink(
   const current = (await readRemoteLinks(ctx, from.id)).find((link) => link.globalId === globalId);
   if (
     current?.object?.url === to.url &&
-    current.object.title === to.title &&
+    current.object.title === title &&
     current.relationship === relationship
   ) {
     return false;
@@ -63,7 +65,7 @@ export async function addLink(
       issueIdOrKey: from.id,
       globalId,
       relationship,
-      object: { url: to.url, title: to.title },
+      object: { url: to.url, title },
     }),
   );
   return true;

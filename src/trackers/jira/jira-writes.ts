@@ -49,6 +49,18 @@ function assertLabel(label: string): void {
   }
 }
 
+/** Jira refuses a summary over 255 characters or with a line break (400), and the whole issue with it. */
+const MAX_SUMMARY = 255;
+
+/** A title as a Jira summary: one line, cut with an ellipsis where it is too long. */
+function jiraSummary(title: string): string {
+  const line = title.replace(/\s+/g, ' ').trim();
+  if (line.length <= MAX_SUMMARY) return line;
+  // Cut before a lone high surrogate, so an emoji is never split in half.
+  const head = line.slice(0, MAX_SUMMARY - 1).replace(/[\uD800-\uDBFF]$/, '');
+  return `${head.trimEnd()}…`;
+}
+
 export async function setNumberFields(
   ctx: JiraContext,
   ref: ItemRef,
@@ -263,7 +275,7 @@ export async function createItem(ctx: JiraContext, target: CreateTarget, item: N
       fields: {
         project: { key: target.containerId },
         issuetype: { name: target.typeOrList },
-        summary: item.title,
+        summary: jiraSummary(item.title),
         description: fittedAdf(ctx, item.body, where),
         labels: item.labels,
       },

@@ -124,6 +124,101 @@ describe('the sandbox behaves like Jira Cloud', () => {
     expect(((await comment.json()) as { errors: Record<string, string> }).errors.comment).toMatch(/32,767/);
   });
 
+  it('answers 400 INVALID_INPUT to a document Jira cannot store: an empty text node, a list without items', async () => {
+    const adf = (...content: unknown[]) => ({ version: 1, type: 'doc', content });
+    const emptyText = await rest('/rest/api/3/issue/BR-2/comment', {
+      method: 'POST',
+      body: JSON.stringify({ body: adf({ type: 'paragraph', content: [{ type: 'text', text: '' }] }) }),
+    });
+    const emptyList = await rest('/rest/api/3/issue/BR-2', {
+      method: 'PUT',
+      body: JSON.stringify({ fields: { description: adf({ type: 'bulletList', content: [] }) } }),
+    });
+    const codeAndBold = await rest('/rest/api/3/issue/BR-2/comment', {
+      method: 'POST',
+      body: JSON.stringify({
+        body: adf({
+          type: 'paragraph',
+          content: [{ type: 'text', text: 'npm test', marks: [{ type: 'code' }, { type: 'strong' }] }],
+        }),
+      }),
+    });
+    for (const answer of [emptyText, emptyList, codeAndBold]) {
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toEqual({ errorMessages: ['INVALID_INPUT'], errors: {} });
+    }
+  });
+
+  it('pages comments by at most 100, whatever maxResults asks for', async () => {
+    for (const query of ['', '?maxResults=5000']) {
+      const answer = await rest(`/rest/api/3/issue/BR-2/comment${query}`);
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ startAt: 0, maxResults: 100 });
+    }
+  });
+
+  it('answers 400 to a number field given a string or a number of 10^14 or more', async () => {
+    const edit = (value: unknown) =>
+      rest('/rest/api/3/issue/BR-2', {
+        method: 'PUT',
+        body: JSON.stringify({ fields: { customfield_10016: value } }),
+      });
+    const before = issueOf('BR-2').custom.customfield_10016 ?? null;
+    const text = await edit('3');
+    expect(text.status).toBe(400);
+    expect(await text.json()).toEqual({
+      errorMessages: [],
+      errors: { customfield_10016: 'Operation value must be a number' },
+    });
+    const huge = await edit(1e14);
+    expect(huge.status).toBe(400);
+    expect(await huge.json()).toEqual({
+      errorMessages: [],
+      errors: { customfield_10016: 'Specify a number for the custom field (below 100,000,000,000,000)' },
+    });
+    expect((await edit(99_999_999_999_999)).status).toBe(204);
+    expect((await edit(before)).status).toBe(204);
+  });
+
+  it('answers 400 to a label over 255 characters', async () => {
+    const label = 'x'.repeat(256);
+    const answer = await rest('/rest/api/3/issue/BR-2', {
+      method: 'PUT',
+      body: JSON.stringify({ update: { labels: [{ add: label }] } }),
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toEqual({
+      errorMessages: [],
+      errors: {
+        labels: `The label '${label}' exceeds the maximum length for a single label of 255 characters.`,
+      },
+    });
+  });
+
+  it('answers 400 to a summary over 255 characters or with a line break, on create and on edit', async () => {
+    const create = (summary: string) =>
+      rest('/rest/api/3/issue', {
+        method: 'POST',
+        body: JSON.stringify({ fields: { project: { key: 'BR' }, issuetype: { name: 'Task' }, summary } }),
+      });
+    const long = await create('x'.repeat(256));
+    expect(long.status).toBe(400);
+    expect(await long.json()).toEqual({
+      errorMessages: [],
+      errors: { summary: "Summary can't exceed 255 characters." },
+    });
+    const broken = await rest('/rest/api/3/issue/BR-2', {
+      method: 'PUT',
+      body: JSON.stringify({ fields: { summary: 'Sprint 12\nsummary' } }),
+    });
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toEqual({
+      errorMessages: [],
+      errors: { summary: 'The summary is invalid because it contains newline characters.' },
+    });
+    expect((await create('x'.repeat(255))).status).toBe(201);
+  });
+
   it('requires a resolution on a screened transition and the create screen’s required fields', async () => {
     const transitions = (await (
       await rest('/rest/api/3/issue/OPS-1/transitions?expand=transitions.fields')
@@ -251,6 +346,36 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
     expect(description.length).toBeLessThanOrEqual(TEXT_LIMIT);
     expect(description).toContain('ABC-1');
     expect(description).toMatch(/more lines not shown/);
+  });
+
+  it('creates an issue whose title is longer than a Jira summary, on one line, cut with an ellipsis', async () => {
+    const title = `${'Quarterly platform reliability and customer onboarding improvements '.repeat(5)}\nsummary`;
+
+    const created = await h.jira.createItem(
+      { containerId: 'BR', typeOrList: 'Task' },
+      { title, body: doc(paragraph('Body')), labels: [] },
+    );
+
+    const summary = issueOf(created.key).summary;
+    expect(summary.length).toBe(255);
+    expect(summary).not.toMatch(/\n/);
+    expect(summary).toMatch(/^Quarterly platform reliability and customer onboarding improvements Quarterly/);
+    expect(summary.endsWith('…')).toBe(true);
+  });
+
+  it('links a Trello card without a name, titling the remote link by the card (Jira requires a title)', async () => {
+    const card = {
+      kind: 'item' as const,
+      ref: { tracker: 'trello' as const, id: '64f0c0ffee0000000000abcd', key: 'AbCd1234' },
+      url: 'https://trello.com/c/AbCd1234',
+      title: '',
+    };
+
+    expect(await h.jira.addLink(ref('BR-2'), card, 'relates to')).toBe(true);
+
+    const link = h.sandbox.state.remoteLinks.find((l) => l.object.url === card.url)!;
+    expect(link.object.title).toBe('AbCd1234');
+    expect(await h.jira.addLink(ref('BR-2'), card, 'relates to')).toBe(false);
   });
 
   it('writes the same-named number field that is on the issue’s edit screen', async () => {

@@ -69,6 +69,20 @@ describe('the Trello sandbox behaves like Trello', () => {
     expect([comment.status, await comment.text()]).toEqual([400, 'invalid value for text']);
   });
 
+  it('refuses an attachment name over 256 characters with a plain-text 400', async () => {
+    const card = withFields.cards[0]!.id;
+    const attach = (name: string) =>
+      api(`/cards/${card}/attachments`, {
+        method: 'POST',
+        body: JSON.stringify({ url: 'https://example.test/ticket/1', name }),
+      });
+
+    const long = await attach('x'.repeat(257));
+
+    expect([long.status, await long.text()]).toEqual([400, 'invalid value for name']);
+    expect((await attach('x'.repeat(256))).status).toBe(200);
+  });
+
   it('lists the Custom Fields Power-Up where it is on, and refuses field writes where it is off', async () => {
     const on = (await (await api(`/boards/${withFields.id}/boardPlugins`)).json()) as { idPlugin: string }[];
     const off = (await (await api(`/boards/${withoutFields.id}/boardPlugins`)).json()) as unknown[];
