@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from '../../scripts/lib/stack.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+import { stackAdmin } from '../helpers/stack-admin.ts';
+
+const ADMIN_TOKEN = 'e2e-admin-token-first-day-0123456789';
+/** More than one page of the Jira search (50). */
+const ISSUES = 60;
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ redisUrl: testRedisUrl(), env: { ADMIN_TOKEN } });
+  // A project that existed long before the service: seeding sends no webhooks.
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [{ key: 'OLD', name: 'Old backlog' }],
+    issues: Array.from({ length: ISSUES }, (_, n) => ({
+      projectKey: 'OLD',
+      summary: `Export report ${n + 1} as PDF`,
+      issuetype: 'Story',
+      description: 'As an accountant I want the report as PDF.',
+      reporter: 'ada',
+    })),
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const bot = () => stack.jira.botCredentials.accountId;
+const botWrites = () =>
+  stack.jira.writes.filter((write) => write.actor === bot() && !write.path.startsWith('/rest/api/3/search'));
+const scorecards = () =>
+  stack.jira.state.comments.filter(
+    (comment) => comment.authorId === bot() && JSON.stringify(comment.body).includes('Priority score: '),
+  );
+
+const { admin, runAction } = stackAdmin(() => stack, ADMIN_TOKEN);
+
+describe('the first bulk re-score of an existing project', () => {
+  it('can be previewed: a dry run writes nothing, mails nobody, and tells how many items it would change', async () => {
+    const preview = await runAction('rescore', { tracker: 'jira', container: 'OLD', dryRun: true });
+
+    expect(preview).toMatchObject({ pages: 2, seen: ISSUES, written: ISSUES, failed: 0 });
+    expect(botWrites()).toEqual([]);
+    expect(stack.jira.state.emails).toEqual([]);
+    const audit = await admin('GET', '/admin/audit?capability=rescore-scope&limit=5');
+    expect((audit.json.entries as { mode: string }[]).map((entry) => entry.mode)).toContain('dry-run');
+  }, 60_000);
+
+  it('then runs for real and writes every scorecard the preview counted', async () => {
+    const real = await runAction('rescore', { tracker: 'jira', container: 'OLD' });
+
+    expect(real).toMatchObject({ seen: ISSUES, written: ISSUES, failed: 0 });
+    expect(scorecards()).toHaveLength(ISSUES);
+  }, 60_000);
+});
