@@ -39,8 +39,17 @@ export interface JobDataMap {
   'run-commands': { event: CommentEvent; dryRun?: boolean; byOperator?: boolean };
   'check-acceptance': { event: ItemEvent };
   'score-item': { event: ScoreEvent };
-  /** Re-scores every item of a project, board or query; `force` rewrites even unchanged scores. */
-  'rescore-scope': { tracker: TrackerName; scope: ItemScope; requestedBy: Actor; force: boolean };
+  /**
+   * Re-scores every item of a project, board or query; `force` rewrites even unchanged scores; `dryRun` previews
+   * (counts and audits the writes, sends none).
+   */
+  'rescore-scope': {
+    tracker: TrackerName;
+    scope: ItemScope;
+    requestedBy: Actor;
+    force: boolean;
+    dryRun?: boolean;
+  };
   'index-item': { event: IndexEvent };
   'link-ticket': { event: ItemEvent };
   'notify-resolution': { event: ItemEvent };

@@ -29,6 +29,9 @@ export const rescoreAction = defineAdminAction({
       ),
       jql: Type.Optional(Type.String({ minLength: 1, maxLength: 2_000, description: 'Jira only' })),
       force: Type.Optional(Type.Boolean({ description: 'Rewrite even where the score did not change' })),
+      dryRun: Type.Optional(
+        Type.Boolean({ description: 'Preview: count and audit what would be written, write nothing' }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -42,7 +45,13 @@ export const rescoreAction = defineAdminAction({
     if (!scope) throw new HttpError(400, 'body needs container (project key or board id) or jql');
     return enqueueOne(
       context,
-      rescoreScopeRequest({ tracker: body.tracker, scope, requestedBy: ADMIN_ACTOR, force: body.force }),
+      rescoreScopeRequest({
+        tracker: body.tracker,
+        scope,
+        requestedBy: ADMIN_ACTOR,
+        force: body.force,
+        dryRun: body.dryRun,
+      }),
     );
   },
 });
