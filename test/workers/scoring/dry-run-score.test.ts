@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRedisAuditStore } from '../../../src/audit/audit-store.ts';
 import { createAuditedTracker } from '../../../src/audit/audited-tracker.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { defaultRules } from '../../../src/rules/load-rules.ts';
@@ -23,7 +24,7 @@ beforeEach(() => {
 /** A scoring job's context as the worker builds it: one prefix for every job, dry-run or not. */
 function jobContext(dryRun: boolean): JobContext {
   const audited = createAuditedTracker(tracker, {
-    audit: { record: async () => {} },
+    audit: createRedisAuditStore({ redis, keyPrefix, retentionDays: 1 }),
     dryRun,
     context: {
       capability: 'score-item',
