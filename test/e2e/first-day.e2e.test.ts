@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../../scripts/lib/stack.ts';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { stackAdmin } from '../helpers/stack-admin.ts';
 
@@ -53,5 +53,16 @@ describe('the first bulk re-score of an existing project', () => {
 
     expect(real).toMatchObject({ seen: ISSUES, written: ISSUES, failed: 0 });
     expect(scorecards()).toHaveLength(ISSUES);
+  }, 60_000);
+
+  it('shows how far it got while it runs: GET /admin/jobs/<id> carries the progress it reports', async () => {
+    const started = await admin('POST', '/admin/actions/rescore', { tracker: 'jira', container: 'OLD' });
+    const jobId = started.json.jobId as string;
+    const done = await waitFor(async () => {
+      const { json } = await admin('GET', `/admin/jobs/${jobId}`);
+      return json.state === 'completed' ? json : undefined;
+    }, 30_000);
+
+    expect(done.progress).toMatchObject({ pages: 2, seen: ISSUES, unchanged: ISSUES });
   }, 60_000);
 });
