@@ -238,8 +238,7 @@ export async function applyScore(
     body.blocks.push(...missingFieldsNote(fields.missing));
     const comment = await tracker.upsertComment(item.ref, SCORECARD_COMMENT, body);
     // A dry run wrote nothing: remembering its score would make the real run after it find nothing to write.
-    if (!context.dryRun)
-      await context.redis.set(fingerprintKey, fingerprint, 'EX', FINGERPRINT_TTL_SECONDS);
+    if (!context.dryRun) await context.redis.set(fingerprintKey, fingerprint, 'EX', FINGERPRINT_TTL_SECONDS);
     await readModelOf(context).scored(item, result);
     return { ...base, write: 'written', fields, comment: comment.action };
   });
