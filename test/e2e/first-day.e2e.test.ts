@@ -35,6 +35,8 @@ const scorecards = () =>
     (comment) => comment.authorId === bot() && JSON.stringify(comment.body).includes('Priority score: '),
   );
 
+const issueId = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)?.id;
+
 const { admin, runAction } = stackAdmin(() => stack, ADMIN_TOKEN);
 
 describe('the first bulk re-score of an existing project', () => {
@@ -66,5 +68,29 @@ describe('the first bulk re-score of an existing project', () => {
     expect(done.progress).toMatchObject({ pages: 2, seen: ISSUES, unchanged: ISSUES });
     // Out of how many: Jira's search has no total, its approximate count does.
     expect(done.progress).toMatchObject({ listed: ISSUES, total: ISSUES });
+  }, 60_000);
+});
+
+describe('trying a command with the admin API dry run first (docs/admin-api.md)', () => {
+  it('leaves no input set by hand behind: the real score after it is computed as before', async () => {
+    stack.jira.seed({
+      projects: [{ key: 'TRY', name: 'Try-out' }],
+      issues: [{ projectKey: 'TRY', summary: 'Print the invoice', issuetype: 'Story', reporter: 'ada' }],
+    });
+    const command = (text: string, dryRun: boolean) =>
+      admin('POST', '/admin/actions/command', { tracker: 'jira', item: 'TRY-1', command: text, dryRun });
+    const finished = (jobId: string) =>
+      waitFor(async () => {
+        const { json } = await admin('GET', `/admin/jobs/${jobId}`);
+        return json.state === 'completed' ? json : undefined;
+      }, 30_000);
+
+    await finished((await command('/score impact=5', true)).json.jobId as string);
+    expect(botWrites().filter((write) => write.path.includes('TRY'))).toEqual([]);
+    await finished((await command('/score', false)).json.jobId as string);
+
+    const card = scorecards().find((comment) => comment.issueId === issueId('TRY-1'));
+    expect(JSON.stringify(card?.body)).toContain('Priority score: ');
+    expect(JSON.stringify(card?.body)).not.toContain('set to 5 by');
   }, 60_000);
 });
