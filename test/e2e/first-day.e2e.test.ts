@@ -71,6 +71,30 @@ describe('the first bulk re-score of an existing project', () => {
   }, 60_000);
 });
 
+describe('catching up after downtime (POST /admin/actions/catch-up)', () => {
+  it('can be previewed: a dry run reads every changed item, runs its checks and writes nothing', async () => {
+    stack.jira.seed({
+      projects: [{ key: 'DOWN', name: 'Changed while down' }],
+      issues: Array.from({ length: 3 }, (_, n) => ({
+        projectKey: 'DOWN',
+        summary: `Archive invoice ${n + 1}`,
+        issuetype: 'Story',
+        reporter: 'ada',
+      })),
+    });
+    const since = new Date(Date.now() - 60_000).toISOString();
+
+    const preview = await runAction('catch-up', { tracker: 'jira', container: 'DOWN', since, dryRun: true });
+
+    expect(preview).toMatchObject({ items: 3, failed: 0 });
+    expect(botWrites().filter((write) => write.path.includes('DOWN'))).toEqual([]);
+    const audit = await admin('GET', '/admin/audit?item=DOWN-1&tracker=jira');
+    const modes = (audit.json.entries as { mode: string }[]).map((entry) => entry.mode);
+    expect(modes.length).toBeGreaterThan(0);
+    expect(new Set(modes)).toEqual(new Set(['dry-run']));
+  }, 60_000);
+});
+
 describe('trying a command with the admin API dry run first (docs/admin-api.md)', () => {
   it('leaves no input set by hand behind: the real score after it is computed as before', async () => {
     stack.jira.seed({
