@@ -57,8 +57,17 @@ export interface JobDataMap {
   'learn-link': { event: LinkEvent };
   /** Fills the link index from Jira projects / Trello boards (admin API). */
   'backfill-index': { targets: { tracker: TrackerName; containerId: string }[]; requestedBy: Actor };
-  /** Re-runs what webhooks would have for the items changed since `since` (ISO), after lost deliveries. */
-  'catch-up': { tracker: TrackerName; containerId: string; since: string; requestedBy: Actor };
+  /**
+   * Re-runs what webhooks would have for the items changed since `since` (ISO), after lost deliveries; `dryRun`
+   * previews (audits the writes, sends none).
+   */
+  'catch-up': {
+    tracker: TrackerName;
+    containerId: string;
+    since: string;
+    requestedBy: Actor;
+    dryRun?: boolean;
+  };
   'snapshot-sprint': { event: SprintEvent };
   /** `event` when a tracker event caused it; schedules, commands and the admin API send only the request. */
   'post-sprint-summary': { request: SummaryRequest; event?: SprintEvent };

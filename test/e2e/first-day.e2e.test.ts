@@ -92,6 +92,12 @@ describe('catching up after downtime (POST /admin/actions/catch-up)', () => {
     const modes = (audit.json.entries as { mode: string }[]).map((entry) => entry.mode);
     expect(modes.length).toBeGreaterThan(0);
     expect(new Set(modes)).toEqual(new Set(['dry-run']));
+
+    // The real run after the preview still does all of it.
+    expect(await runAction('catch-up', { tracker: 'jira', container: 'DOWN', since })).toMatchObject({
+      items: 3,
+    });
+    expect(scorecards().filter((comment) => comment.issueId === issueId('DOWN-1'))).toHaveLength(1);
   }, 60_000);
 });
 
