@@ -63,6 +63,7 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     getItem: (ref) => tracker.getItem(ref),
     findItem: (keyOrUrl) => tracker.findItem(keyOrUrl),
     listItems: (scope, cursor) => tracker.listItems(scope, cursor),
+    ...(tracker.countItems && { countItems: tracker.countItems.bind(tracker) }),
     permittedItems: (accountId, refs, permission) => tracker.permittedItems(accountId, refs, permission),
 
     async setNumberFields(ref, values, fieldOptions) {

@@ -44,6 +44,9 @@ export function catchUpRequest(input: {
   containerId: string;
   since: string;
   requestedBy: Actor;
+  /** Only run the checks and audit what they would write (the job data carries `dryRun` only when set). */
+  dryRun?: boolean;
 }): JobRequest {
-  return { name: 'catch-up', data: input };
+  const { dryRun, ...data } = input;
+  return { name: 'catch-up', data: dryRun ? { ...data, dryRun: true } : data };
 }

@@ -43,8 +43,17 @@ export interface JobDataMap {
   /** A checklist changed in a delivery that names no card: its card is checked again. */
   'check-checklist': { event: ChecklistEvent };
   'score-item': { event: ScoreEvent };
-  /** Re-scores every item of a project, board or query; `force` rewrites even unchanged scores. */
-  'rescore-scope': { tracker: TrackerName; scope: ItemScope; requestedBy: Actor; force: boolean };
+  /**
+   * Re-scores every item of a project, board or query; `force` rewrites even unchanged scores; `dryRun` previews
+   * (counts and audits the writes, sends none).
+   */
+  'rescore-scope': {
+    tracker: TrackerName;
+    scope: ItemScope;
+    requestedBy: Actor;
+    force: boolean;
+    dryRun?: boolean;
+  };
   'index-item': { event: IndexEvent };
   'link-ticket': { event: ItemEvent };
   'notify-resolution': { event: ItemEvent };
@@ -52,8 +61,17 @@ export interface JobDataMap {
   'learn-link': { event: LinkEvent };
   /** Fills the link index from Jira projects / Trello boards (admin API). */
   'backfill-index': { targets: { tracker: TrackerName; containerId: string }[]; requestedBy: Actor };
-  /** Re-runs what webhooks would have for the items changed since `since` (ISO), after lost deliveries. */
-  'catch-up': { tracker: TrackerName; containerId: string; since: string; requestedBy: Actor };
+  /**
+   * Re-runs what webhooks would have for the items changed since `since` (ISO), after lost deliveries; `dryRun`
+   * previews (audits the writes, sends none).
+   */
+  'catch-up': {
+    tracker: TrackerName;
+    containerId: string;
+    since: string;
+    requestedBy: Actor;
+    dryRun?: boolean;
+  };
   'snapshot-sprint': { event: SprintEvent };
   /** `event` when a tracker event caused it; schedules, commands and the admin API send only the request. */
   'post-sprint-summary': { request: SummaryRequest; event?: SprintEvent };

@@ -16,6 +16,11 @@ export interface Tracker {
   /** One page of the items in a scope, for backfills and bulk re-scoring. */
   listItems(scope: ItemScope, cursor?: string): Promise<ItemPage>;
   /**
+   * About how many items `listItems` will list for the scope, so a long job's progress says out of how many.
+   * Absent where the tracker cannot tell without listing them (Trello); an estimate, never a bound.
+   */
+  countItems?(scope: ItemScope): Promise<number>;
+  /**
    * The ids of the items among `refs` that an account (Jira account id, Trello member id) may browse or edit.
    * Commands act for the person who wrote them, and the service's own rights say nothing about theirs.
    * Jira: the bulk permission check for that account; Trello: the member's membership of each item's board.

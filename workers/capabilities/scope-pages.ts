@@ -7,12 +7,39 @@ const PROGRESS_TTL_SECONDS = 7 * 86_400;
 interface Saved<C> {
   cursor?: string;
   counts: C;
+  /** Items the pages held so far, and about how many the scope holds (absent where the tracker cannot tell). */
+  listed?: number;
+  total?: number;
+  /** When the first attempt began (ms): the pace so far, pauses for rate limits included, gives the ETA. */
+  startedAt?: number;
+}
+
+/** The tracker's estimate of the scope's size; a job does not fail, nor wait, for want of it. */
+async function countScope(context: JobContext, tracker: Tracker, scope: ItemScope) {
+  try {
+    return await tracker.countItems?.(scope);
+  } catch (error) {
+    context.log.info(
+      { err: { message: (error as Error).message } },
+      'Scope not counted; progress shows no total',
+    );
+    return undefined;
+  }
+}
+
+/** Seconds left at the pace so far; only once a page is done and there is a total to go by. */
+function secondsLeft(saved: Saved<unknown>, now: number): number | undefined {
+  const { listed = 0, total, startedAt = now } = saved;
+  if (total === undefined || listed === 0 || now <= startedAt) return undefined;
+  return Math.max(0, Math.round(((total - listed) * (now - startedAt)) / listed / 1000));
 }
 
 /**
  * Visits every item of a scope, page by page. The cursor and counts are saved after each page (and reported as
  * job progress), so a retried job (rate limit, crash) resumes where it stopped instead of starting over. An item
- * the tracker refuses (permissions, deleted meanwhile) is counted as failed and logged; the others go on.
+ * the tracker refuses (permissions, deleted meanwhile) is counted as failed and logged; the others go on. The
+ * progress also says how many items the pages held (`listed`), out of about how many (`total`, the tracker's
+ * estimate made when the job began) and the seconds left at the pace so far (`etaSeconds`).
  */
 export async function visitScope<C extends { pages: number; failed: number }>(
   context: JobContext,
@@ -28,7 +55,13 @@ export async function visitScope<C extends { pages: number; failed: number }>(
   },
 ): Promise<C> {
   const stored = await context.redis.get(options.progressKey);
-  const saved: Saved<C> = stored ? (JSON.parse(stored) as Saved<C>) : { counts: options.counts };
+  const saved: Saved<C> = stored
+    ? (JSON.parse(stored) as Saved<C>)
+    : {
+        counts: options.counts,
+        startedAt: context.now().getTime(),
+        total: await countScope(context, options.tracker, options.scope),
+      };
   const { counts } = saved;
   let { cursor } = saved;
   do {
@@ -48,13 +81,12 @@ export async function visitScope<C extends { pages: number; failed: number }>(
     }
     counts.pages += 1;
     cursor = page.next;
-    await context.redis.set(
-      options.progressKey,
-      JSON.stringify({ cursor, counts }),
-      'EX',
-      PROGRESS_TTL_SECONDS,
-    );
-    await context.progress?.({ ...counts });
+    saved.cursor = cursor;
+    saved.listed = (saved.listed ?? 0) + page.items.length;
+    await context.redis.set(options.progressKey, JSON.stringify(saved), 'EX', PROGRESS_TTL_SECONDS);
+    const { listed, total } = saved;
+    const etaSeconds = secondsLeft(saved, context.now().getTime());
+    await context.progress?.({ ...counts, listed, ...(total !== undefined && { total, etaSeconds }) });
   } while (cursor);
   return counts;
 }

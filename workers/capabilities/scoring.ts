@@ -56,9 +56,25 @@ export async function readItem(ref: ItemRef, context: JobContext): Promise<Track
   }
 }
 
+/** A dry run's overrides live only for its job: its preview shows them, and no later score sees them. */
+const DRY_RUN_OVERRIDES_TTL_SECONDS = 3_600;
+
+const overridesKey = (context: JobContext, ref: ItemRef) =>
+  stateKey(context, context.dryRun ? `overrides:dry-run:${context.jobId}` : 'overrides', ref);
+
 export async function getOverrides(context: JobContext, ref: ItemRef): Promise<Overrides> {
-  const stored = await context.redis.get(stateKey(context, 'overrides', ref));
-  return stored ? (JSON.parse(stored) as Overrides) : {};
+  // One key per command: on a Redis Cluster the two keys may live on different masters.
+  const own = context.dryRun ? await context.redis.get(overridesKey(context, ref)) : null;
+  const found = own ?? (await context.redis.get(stateKey(context, 'overrides', ref)));
+  return found ? (JSON.parse(found) as Overrides) : {};
+}
+
+async function storeOverrides(context: JobContext, ref: ItemRef, overrides: Overrides) {
+  const key = overridesKey(context, ref);
+  const value = JSON.stringify(overrides);
+  if (context.dryRun) await context.redis.set(key, value, 'EX', DRY_RUN_OVERRIDES_TTL_SECONDS);
+  else if (Object.keys(overrides).length === 0) await context.redis.del(key);
+  else await context.redis.set(key, value);
 }
 
 export async function setOverrides(
@@ -72,7 +88,7 @@ export async function setOverrides(
   for (const [name, value] of Object.entries(values) as [OverrideName, number][]) {
     overrides[name] = { value, by: by.displayName, at };
   }
-  await context.redis.set(stateKey(context, 'overrides', ref), JSON.stringify(overrides));
+  await storeOverrides(context, ref, overrides);
 }
 
 /** Removes the named overrides (all when none are named); returns the names that were set. */
@@ -85,9 +101,7 @@ export async function clearOverrides(
   const names = Object.keys(overrides) as OverrideName[];
   const cleared = inputs.length === 0 ? names : names.filter((name) => inputs.includes(name));
   for (const name of cleared) delete overrides[name];
-  const key = stateKey(context, 'overrides', ref);
-  if (Object.keys(overrides).length === 0) await context.redis.del(key);
-  else await context.redis.set(key, JSON.stringify(overrides));
+  await storeOverrides(context, ref, overrides);
   return cleared;
 }
 
@@ -237,7 +251,8 @@ export async function applyScore(
     const body = renderScorecard(result);
     body.blocks.push(...missingFieldsNote(fields.missing));
     const comment = await tracker.upsertComment(item.ref, SCORECARD_COMMENT, body);
-    await context.redis.set(fingerprintKey, fingerprint, 'EX', FINGERPRINT_TTL_SECONDS);
+    // A dry run wrote nothing: remembering its score would make the real run after it find nothing to write.
+    if (!context.dryRun) await context.redis.set(fingerprintKey, fingerprint, 'EX', FINGERPRINT_TTL_SECONDS);
     await readModelOf(context).scored(item, result);
     return { ...base, write: 'written', fields, comment: comment.action };
   });

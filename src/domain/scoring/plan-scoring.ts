@@ -110,6 +110,10 @@ export function rescoreScopeRequest(input: {
   requestedBy: Actor;
   /** Rewrite fields and comments even where the last written score is unchanged. */
   force?: boolean;
+  /** Only count and audit what would be written (the job data carries `dryRun` only when set). */
+  dryRun?: boolean;
 }): JobRequest {
-  return { name: 'rescore-scope', data: { ...input, force: input.force ?? false } };
+  const { dryRun, ...request } = input;
+  const data = { ...request, force: input.force ?? false };
+  return { name: 'rescore-scope', data: dryRun ? { ...data, dryRun: true } : data };
 }

@@ -31,6 +31,10 @@ export function searchRoutes(app: FastifyInstance, { world }: ApiDeps): void {
     const more = offset + size < all.length;
     return { issues, isLast: !more, ...(more && { nextPageToken: encodeToken(offset + size) }) };
   };
+  // Jira's count is approximate ("recent updates might not be immediately visible"); the sandbox's is exact.
+  app.post<{ Body: { jql?: string } }>('/rest/api/3/search/approximate-count', (request, reply) =>
+    guarded(reply, () => ({ count: runJql(world.state, request.body?.jql ?? '').length })),
+  );
   app.get<{ Querystring: SearchInput }>('/rest/api/3/search/jql', (request, reply) =>
     guarded(reply, () => search(request.query)),
   );

@@ -67,6 +67,16 @@ export function jqlForScope(scope: ItemScope): string {
   }
 }
 
+/**
+ * Jira's approximate count of the scope's issues (/search/approximate-count: "Recent updates might not be immediately
+ * visible"). It counts, so it takes the query without its order.
+ */
+export async function countItems(ctx: JiraContext, scope: ItemScope): Promise<number> {
+  const jql = jqlForScope(scope).replace(/\s*\bORDER\s+BY\b[^"']*$/i, '');
+  const result = await ctx.call('countIssues', () => ctx.cloud.issueSearch.countIssues({ jql }));
+  return result.count ?? 0;
+}
+
 /** One page of /search/jql; the cursor is Jira's nextPageToken (the enhanced search has no offsets or total). */
 export async function listItems(ctx: JiraContext, scope: ItemScope, cursor?: string): Promise<ItemPage> {
   const [page, index] = await Promise.all([

@@ -3,7 +3,7 @@ import { deleteOwnComment, getOwnComment, upsertComment } from './jira-comments.
 import { createJiraContext, type JiraTrackerOptions } from './jira-context.ts';
 import { addLink, removeLink } from './jira-links.ts';
 import { permittedItems } from './jira-permissions.ts';
-import { findItem, getItem, listItems } from './jira-reads.ts';
+import { countItems, findItem, getItem, listItems } from './jira-reads.ts';
 import { createSprintReader } from './jira-sprints.ts';
 import { createItem, moveTo, setDescription, setLabel, setNumberFields } from './jira-writes.ts';
 
@@ -21,6 +21,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     getItem: (ref) => getItem(ctx, ref),
     findItem: (keyOrUrl) => findItem(ctx, keyOrUrl),
     listItems: (scope, cursor) => listItems(ctx, scope, cursor),
+    countItems: (scope) => countItems(ctx, scope),
     permittedItems: (accountId, refs, permission) => permittedItems(ctx, accountId, refs, permission),
     setNumberFields: (ref, values) => setNumberFields(ctx, ref, values),
     upsertComment: (ref, purpose, body, options) => upsertComment(ctx, ref, purpose, body, options),

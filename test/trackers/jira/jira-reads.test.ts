@@ -174,6 +174,16 @@ describe('Jira adapter reads', () => {
     expect(page).toEqual({ items: [] });
   });
 
+  it.each([
+    [{ kind: 'container' as const, containerId: 'BR' }, 'project = "BR"'],
+    [{ kind: 'query' as const, query: 'project = BR order by rank' }, 'project = BR'],
+    [{ kind: 'query' as const, query: 'summary ~ "sort order by date"' }, 'summary ~ "sort order by date"'],
+  ])('countItems asks the approximate count of scope %o without its order', async (scope, jql) => {
+    api().post('/rest/api/3/search/approximate-count', { jql }).reply(200, { count: 10_412 });
+
+    expect(await tracker().countItems?.(scope)).toBe(10_412);
+  });
+
   it('rejects a response of the wrong shape as a schema error', async () => {
     api().get('/rest/api/3/myself').reply(200, { accountId: 42 });
 

@@ -9,6 +9,9 @@ import { HttpError } from '../../errors.ts';
 import { ADMIN_ACTOR, type AdminActionContext, defineAdminAction } from './admin-action.ts';
 
 const Enqueued = Type.Object({ deliveryId: Type.String(), jobId: Type.String() });
+const DryRun = Type.Optional(
+  Type.Boolean({ description: 'Preview: count and audit what would be written, write nothing' }),
+);
 
 /** Each capability action is one job; the answer names it, so its progress can be followed. */
 async function enqueueOne(context: AdminActionContext, request: JobRequest) {
@@ -29,6 +32,7 @@ export const rescoreAction = defineAdminAction({
       ),
       jql: Type.Optional(Type.String({ minLength: 1, maxLength: 2_000, description: 'Jira only' })),
       force: Type.Optional(Type.Boolean({ description: 'Rewrite even where the score did not change' })),
+      dryRun: DryRun,
     },
     { additionalProperties: false },
   ),
@@ -42,7 +46,13 @@ export const rescoreAction = defineAdminAction({
     if (!scope) throw new HttpError(400, 'body needs container (project key or board id) or jql');
     return enqueueOne(
       context,
-      rescoreScopeRequest({ tracker: body.tracker, scope, requestedBy: ADMIN_ACTOR, force: body.force }),
+      rescoreScopeRequest({
+        tracker: body.tracker,
+        scope,
+        requestedBy: ADMIN_ACTOR,
+        force: body.force,
+        dryRun: body.dryRun,
+      }),
     );
   },
 });
@@ -111,6 +121,7 @@ export const catchUpAction = defineAdminAction({
       tracker: TrackerNameSchema,
       container: Type.String({ minLength: 1, description: 'Jira project key or Trello board id' }),
       since: Type.String({ format: 'date-time', description: 'Start of the outage (ISO 8601)' }),
+      dryRun: DryRun,
     },
     { additionalProperties: false },
   ),
@@ -124,6 +135,7 @@ export const catchUpAction = defineAdminAction({
         containerId: body.container,
         since: new Date(body.since).toISOString(),
         requestedBy: ADMIN_ACTOR,
+        dryRun: body.dryRun,
       }),
     );
   },
