@@ -34,12 +34,12 @@ describe('API healthcheck', () => {
     }
   });
 
-  it('asks loopback when the API listens on every interface', async () => {
+  it.each(['0.0.0.0', '::', '::1'])('asks the API listening on HOST=%s', async (host) => {
     const harness = await startApiHarness();
     try {
-      await harness.app.listen({ host: '0.0.0.0', port: 0 });
+      await harness.app.listen({ host, port: 0 });
       const { port } = harness.app.server.address() as AddressInfo;
-      expect(await healthcheck('0.0.0.0', port)).toBe(0);
+      expect(await healthcheck(host, port)).toBe(0);
     } finally {
       await harness.close();
     }
