@@ -19,8 +19,9 @@ export interface AuditCursor {
   id: string;
 }
 
-/** The cursor after an entry, as the admin API hands it out: `<epoch ms>.<id>`. */
-export const formatAuditCursor = (entry: AuditEntry): string => `${Date.parse(entry.at)}.${entry.id}`;
+export const cursorAfter = (entry: AuditEntry): AuditCursor => ({ atMs: Date.parse(entry.at), id: entry.id });
+/** A cursor as the admin API hands it out: `<epoch ms>.<id>`. */
+export const formatAuditCursor = (cursor: AuditCursor): string => `${cursor.atMs}.${cursor.id}`;
 export const AUDIT_CURSOR_PATTERN = '^[0-9]{1,15}\\.[0-9]{1,15}$';
 export function parseAuditCursor(text: string): AuditCursor {
   const [atMs, id] = text.split('.');

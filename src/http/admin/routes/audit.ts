@@ -2,7 +2,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AuditEntrySchema } from '../../../audit/audit-entry.ts';
-import { AUDIT_CURSOR_PATTERN, formatAuditCursor, parseAuditCursor } from '../../../audit/audit-store.ts';
+import {
+  AUDIT_CURSOR_PATTERN,
+  cursorAfter,
+  formatAuditCursor,
+  parseAuditCursor,
+} from '../../../audit/audit-store.ts';
 import { notUndoable, UndoInterrupted, undoEntries } from '../../../audit/undo.ts';
 import { TrackerNameSchema } from '../../../domain/events.ts';
 import { TrackerError } from '../../../errors.ts';
@@ -68,7 +73,10 @@ export function registerAuditRoutes(
       });
       const page = entries.slice(0, limit);
       const last = page.at(-1);
-      return { entries: page, next: entries.length > limit && last ? formatAuditCursor(last) : undefined };
+      return {
+        entries: page,
+        next: entries.length > limit && last ? formatAuditCursor(cursorAfter(last)) : undefined,
+      };
     },
   );
 
