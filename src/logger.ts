@@ -72,20 +72,14 @@ export function serializeError(value: unknown, depth = 0): unknown {
   if (typeof value !== 'object' || value === null)
     return typeof value === 'string' ? redactUrl(value) : value;
   const error = value as ErrorLike;
-  const out: Record<string, unknown> = {
-    type:
-      value instanceof Error
-        ? value.constructor.name
-        : typeof error.type === 'string'
-          ? error.type
-          : 'Object',
-  };
+  // A plain `{ message }` (a reason, not a thrown Error) gets no invented type or empty stack to grep past.
+  const out: Record<string, unknown> = value instanceof Error ? { type: value.constructor.name } : {};
   for (const [key, field] of Object.entries(error)) {
     if (typeof field === 'string') out[key] = redactUrl(field);
     else if (typeof field === 'number' || typeof field === 'boolean') out[key] = field;
   }
   out.message = typeof error.message === 'string' ? redactUrl(error.message) : '';
-  out.stack = typeof error.stack === 'string' ? redactUrl(error.stack) : '';
+  if (typeof error.stack === 'string') out.stack = redactUrl(error.stack);
   if (error.cause !== undefined && depth < 3) out.cause = serializeError(error.cause, depth + 1);
   return out;
 }

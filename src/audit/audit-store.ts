@@ -8,7 +8,24 @@ export interface AuditQuery {
   capability?: string;
   since?: Date;
   until?: Date;
+  /** Only entries listed after this one: the `next` of the page before, exact within a millisecond. */
+  after?: AuditCursor;
   limit: number;
+}
+
+/** Where a page ended: the time and id of its last entry, the order lists follow. */
+export interface AuditCursor {
+  atMs: number;
+  id: string;
+}
+
+export const cursorAfter = (entry: AuditEntry): AuditCursor => ({ atMs: Date.parse(entry.at), id: entry.id });
+/** A cursor as the admin API hands it out: `<epoch ms>.<id>`. */
+export const formatAuditCursor = (cursor: AuditCursor): string => `${cursor.atMs}.${cursor.id}`;
+export const AUDIT_CURSOR_PATTERN = '^[0-9]{1,15}\\.[0-9]{1,15}$';
+export function parseAuditCursor(text: string): AuditCursor {
+  const [atMs, id] = text.split('.');
+  return { atMs: Number(atMs), id: id ?? '' };
 }
 
 export interface AuditStore {
@@ -118,14 +135,34 @@ export function createRedisAuditStore(options: AuditStoreOptions): AuditStore {
         : query.capability
           ? keys.capability(query.capability)
           : keys.time;
-      const max = query.until ? query.until.getTime() : '+inf';
+      const { after } = query;
+      const max = Math.min(
+        query.until?.getTime() ?? Number.POSITIVE_INFINITY,
+        after?.atMs ?? Number.POSITIVE_INFINITY,
+      );
       const min = Math.max(cutoff(), query.since?.getTime() ?? 0);
+      // Within one millisecond members sort by padded id, so the cursor's own member bounds that millisecond.
+      const listedBefore = (member: string, score: number) =>
+        after !== undefined && score === after.atMs && member >= memberOf(after.id);
       const found: AuditEntry[] = [];
       for (let offset = 0; found.length < query.limit; offset += PAGE) {
-        const members = await redis.zrevrangebyscore(key, max, min, 'LIMIT', offset, PAGE);
+        const scored = await redis.zrevrangebyscore(
+          key,
+          max === Number.POSITIVE_INFINITY ? '+inf' : max,
+          min,
+          'WITHSCORES',
+          'LIMIT',
+          offset,
+          PAGE,
+        );
+        const members: string[] = [];
+        for (let i = 0; i < scored.length; i += 2) {
+          const member = scored[i] ?? '';
+          if (!listedBefore(member, Number(scored[i + 1]))) members.push(member);
+        }
         const entries = await readEntries(members.map(idOf));
         found.push(...entries.filter((e) => !query.capability || e.context.capability === query.capability));
-        if (members.length < PAGE) break;
+        if (scored.length < 2 * PAGE) break;
       }
       return found.slice(0, query.limit);
     },

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { AuditEntry } from '../audit/audit-entry.ts';
 import { changeKey } from '../audit/audit-entry.ts';
-import type { AuditStore } from '../audit/audit-store.ts';
+import { type AuditStore, cursorAfter } from '../audit/audit-store.ts';
 import { lastChange } from '../audit/undo.ts';
 import type { Doc, Inline } from '../domain/doc.ts';
 import type { TrackerName } from '../domain/events.ts';
@@ -379,30 +379,27 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
     async activity(query) {
       const limit = query.limit ?? 50;
       const person = query.person?.toLowerCase();
-      const before = query.before ? Number(query.before) : undefined;
       const item = query.item && query.tracker ? { tracker: query.tracker, idOrKey: query.item } : undefined;
-      const startAt = query.before ? (await audit.get(query.before))?.at : undefined;
-      let until = startAt ? new Date(startAt) : undefined;
+      // Pages follow the audit order (time, then id) through its cursor: ids alone do not follow the time when
+      // the writers' clocks differ. An entry gone from the trail took every older one with it.
+      const from = query.before ? await audit.get(query.before) : undefined;
+      if (query.before && !from) return { entries: [] };
+      let after = from ? cursorAfter(from) : undefined;
       const found: AuditEntry[] = [];
-      const seen = new Set<string>();
       const batch = 200;
       for (let round = 0; round < 20 && found.length <= limit; round++) {
         const entries = await audit.list({
           ...(item ? { item } : {}),
           ...(query.capability ? { capability: query.capability } : {}),
-          ...(until ? { until } : {}),
+          ...(after ? { after } : {}),
           limit: batch,
         });
-        for (const entry of entries) {
-          if (seen.has(entry.id)) continue;
-          seen.add(entry.id);
-          if (before !== undefined && Number(entry.id) >= before) continue;
-          if (person && entry.context.actor.displayName.toLowerCase() !== person) continue;
-          found.push(entry);
-        }
+        found.push(
+          ...entries.filter((entry) => !person || entry.context.actor.displayName.toLowerCase() === person),
+        );
         const oldest = entries.at(-1);
         if (entries.length < batch || !oldest) break;
-        until = new Date(oldest.at);
+        after = cursorAfter(oldest);
       }
       const page = found.slice(0, limit);
       return {

@@ -16,6 +16,7 @@ interface ComposeService {
   deploy?: { replicas?: number };
   stop_grace_period?: string;
   volumes?: string[];
+  ports?: string[];
 }
 
 describe('docker-compose.yml', () => {
@@ -63,6 +64,20 @@ describe('docker-compose.yml', () => {
       built.map(([name]) => [name, ['./rules:/app/rules:ro']]),
     );
     expect(rulesExample).toMatch(/^rules\//);
+  });
+});
+
+describe('docker-compose.yml with PORT changed in .env', () => {
+  // Compose fills `${NAME:-default}` from the shell or .env before it reads the file, as here.
+  const interpolate = (text: string, env: Record<string, string>) =>
+    text.replace(/\$\{(\w+):-([^}]*)\}/g, (_all, name: string, fallback: string) => env[name] ?? fallback);
+
+  it('publishes the port the API listens on, so the API stays reachable', () => {
+    const compose = parse(interpolate(read('docker-compose.yml'), { PORT: '8080' })) as {
+      services: Record<string, ComposeService>;
+    };
+
+    expect(compose.services.api?.ports).toEqual(['8080:8080']);
   });
 });
 

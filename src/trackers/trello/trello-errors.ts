@@ -28,7 +28,8 @@ function isZodError(error: unknown): error is Error & { issues: { path: Property
 function isNetworkError(error: unknown): error is Error {
   if (!(error instanceof Error)) return false;
   if (error.name === 'AbortError' || error.name === 'TimeoutError') return true;
-  return error instanceof TypeError && error.message === 'fetch failed';
+  // Node's fetch says `fetch failed` when no answer came, `terminated` when the link dropped while reading one.
+  return error instanceof TypeError && (error.message === 'fetch failed' || error.message === 'terminated');
 }
 
 function networkDetail(error: Error): string {

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewAuditEntry } from '../../../src/audit/audit-entry.ts';
+import { createRedisAuditStore } from '../../../src/audit/audit-store.ts';
 import { createAuditedTracker } from '../../../src/audit/audited-tracker.ts';
 import { doc, paragraph } from '../../../src/domain/doc.ts';
 import { TrackerError } from '../../../src/errors.ts';
@@ -35,6 +37,24 @@ async function scored(key: string, dryRun = false) {
   return (await api.audit!.list({ item: { tracker: 'jira', idOrKey: key }, limit: 1 }))[0]!;
 }
 
+/** An entry as any write records it. */
+function unscored(key: string): NewAuditEntry {
+  return {
+    item: { tracker: 'jira', id: `id-${key}`, key },
+    operation: 'setLabel',
+    mode: 'applied',
+    context: {
+      capability: 'scoring',
+      jobId: `job-${key}`,
+      deliveryId: 'd',
+      actor: { id: 'u', displayName: 'U' },
+    },
+    target: { label: 'x' },
+    before: false,
+    after: true,
+  };
+}
+
 describe('admin audit trail', () => {
   it('lists entries by item, by capability and by time', async () => {
     await scored('ABC-1');
@@ -66,6 +86,42 @@ describe('admin audit trail', () => {
 
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toMatch(message);
+  });
+
+  it('pages through entries of the same millisecond with the cursor it hands out, each entry once', async () => {
+    const at = Date.now() - 60_000;
+    let clock = at - 1;
+    const sameMs = createRedisAuditStore({
+      redis: api.redis,
+      keyPrefix: api.prefix,
+      retentionDays: 30,
+      now: () => new Date(clock),
+    });
+    const written: string[] = [];
+    for (let n = 0; n < 7; n++) {
+      if (n === 3) clock = at;
+      written.unshift((await sameMs.record(unscored(`ABC-${n}`))).id);
+    }
+
+    const seen: string[] = [];
+    let cursor = '';
+    for (let page = 0; page < 5; page++) {
+      const response = await admin('GET', `/admin/audit?limit=3${cursor && `&cursor=${cursor}`}`);
+      expect(response.statusCode).toBe(200);
+      const body = response.json();
+      seen.push(...body.entries.map((e: { id: string }) => e.id));
+      if (!body.next) break;
+      cursor = encodeURIComponent(body.next);
+    }
+
+    expect(seen).toEqual(written);
+  });
+
+  it('refuses a cursor it did not hand out with 400', async () => {
+    const response = await admin('GET', '/admin/audit?cursor=yesterday');
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(/cursor/);
   });
 
   it('gets one entry, and 404 for an unknown id', async () => {

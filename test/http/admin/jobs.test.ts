@@ -270,6 +270,18 @@ describe('admin jobs', () => {
     expect(await api.queue.getJob('waiting-1')).toBeUndefined();
   });
 
+  it('refuses with 409 to remove a job a worker takes between the state check and the removal', async () => {
+    await seed();
+    // What a worker leaves the moment it takes the job: its lock. The job still reads as delayed/waiting.
+    await api.redis.set(`${api.queue.toKey('waiting-1')}:lock`, 'worker-token', 'PX', 30_000);
+
+    const response = await admin('DELETE', '/admin/jobs/waiting-1');
+
+    expect(response.statusCode).toBe(409);
+    expect(response.json().message).toMatch(/waiting-1.*(running|locked)/);
+    expect(await api.queue.getJob('waiting-1')).toBeDefined();
+  });
+
   it('refuses a query out of range with 400', async () => {
     const response = await admin('GET', '/admin/jobs/failed?limit=5000');
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { TrackerError } from '../../../src/errors.ts';
@@ -394,5 +396,22 @@ describe('Trello error mapping', () => {
 
     expect(error.kind).toBe('network');
     expect(error.message).toMatch(/^Trello getItem failed: fetch failed \(.+\)$/);
+  });
+
+  it('maps a connection reset while the answer is read to network', async () => {
+    // Headers and half a body, then the socket closes: what a proxy or Trello's edge dropping the link does.
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '5000' });
+      response.write('{"id":"');
+      setTimeout(() => response.socket?.destroy(), 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const { tracker } = createTestTracker(`http://127.0.0.1:${port}/1`);
+
+    const error = await failure(tracker.getItem(ref)).finally(() => server.close());
+
+    expect(error.kind).toBe('network');
+    expect(error.message).toMatch(/^Trello getItem failed: terminated \(.+\)$/);
   });
 });

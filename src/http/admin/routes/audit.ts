@@ -2,6 +2,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AuditEntrySchema } from '../../../audit/audit-entry.ts';
+import {
+  AUDIT_CURSOR_PATTERN,
+  cursorAfter,
+  formatAuditCursor,
+  parseAuditCursor,
+} from '../../../audit/audit-store.ts';
 import { notUndoable, UndoInterrupted, undoEntries } from '../../../audit/undo.ts';
 import { TrackerNameSchema } from '../../../domain/events.ts';
 import { TrackerError } from '../../../errors.ts';
@@ -37,21 +43,40 @@ export function registerAuditRoutes(
           since: Type.Optional(Type.String({ format: 'date-time' })),
           until: Type.Optional(Type.String({ format: 'date-time' })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+          cursor: Type.Optional(
+            Type.String({
+              pattern: AUDIT_CURSOR_PATTERN,
+              description: 'The `next` of the page before: the entries after it, none skipped or repeated',
+            }),
+          ),
         }),
-        response: responses({ 200: Type.Object({ entries: Type.Array(AuditEntrySchema) }) }),
+        response: responses({
+          200: Type.Object({
+            entries: Type.Array(AuditEntrySchema),
+            next: Type.Optional(
+              Type.String({ description: 'Pass as `cursor` for the next page; absent on the last page' }),
+            ),
+          }),
+        }),
       },
     },
     async (request) => {
-      const { tracker, item, capability, since, until, limit } = request.query;
+      const { tracker, item, capability, since, until, limit, cursor } = request.query;
       if (item && !tracker) throw new HttpError(400, 'querystring/item needs querystring/tracker');
       const entries = await context(request).audit.list({
         item: item && tracker ? { tracker, idOrKey: item } : undefined,
         capability,
         since: since ? new Date(since) : undefined,
         until: until ? new Date(until) : undefined,
-        limit,
+        after: cursor ? parseAuditCursor(cursor) : undefined,
+        limit: limit + 1,
       });
-      return { entries };
+      const page = entries.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        entries: page,
+        next: entries.length > limit && last ? formatAuditCursor(cursorAfter(last)) : undefined,
+      };
     },
   );
 

@@ -265,7 +265,12 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
     async (request) => {
       const job = await getJob(request.params.id);
       if ((await job.getState()) === 'active') throw new HttpError(409, `Job ${job.id} is running`);
-      await job.remove();
+      await job.remove().catch((error: unknown) => {
+        // A worker took the job after the check: BullMQ refuses to remove a locked job.
+        if (error instanceof Error && /locked/.test(error.message))
+          throw new HttpError(409, `Job ${job.id} is running (a worker took it); remove it once it ends`);
+        throw error;
+      });
       request.log.info(jobLogFields(job, request.ip), 'Job removed');
       return { removed: job.id ?? request.params.id };
     },
