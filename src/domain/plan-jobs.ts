@@ -36,7 +36,10 @@ export const PLANNERS: readonly Planner[] = [
   planSummaries,
 ];
 
-/** Which jobs an event triggers; an ignored container only the clean-up of an item that left or was deleted. */
+/**
+ * Which jobs an event triggers; an ignored container only the clean-up of an item that left or was deleted (from
+ * the index and of the service's acceptance flag).
+ */
 export function planJobs(
   event: TrackerEvent,
   rules: Rules,
@@ -46,6 +49,7 @@ export function planJobs(
   // Jira link events name no project: their role is unknown until a handler reads the items.
   const known = 'item' in event && event.container.key !== 'unknown';
   const role = known ? classifyContainer(event.tracker, event.container, rules.scope) : undefined;
-  if (role === 'ignored') return planIgnoredContainer(event);
+  if (role === 'ignored')
+    return [...planIgnoredContainer(event), ...planAcceptance(event, { rules, role, selfMentions })];
   return planners.flatMap((planner) => planner(event, { rules, role, selfMentions }));
 }

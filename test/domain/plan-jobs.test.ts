@@ -64,12 +64,13 @@ describe('planJobs: which comments run commands', () => {
     expect(jobNames(comment('/score'), rules)).toEqual([]);
   });
 
-  it('an item deleted in, or moved into, an ignored project only cleans up after it', () => {
+  it('an item deleted in, or moved into, an ignored project only cleans up after it (index and acceptance flag)', () => {
     const rules = rulesOf({ scope: { jira: { ignoredProjects: ['APP'] } } });
     const change = (field: string) => [{ field, from: 'HELP', to: 'APP' }];
     expect(jobNames({ ...base, kind: 'item.deleted' }, rules)).toEqual(['index-item']);
     expect(jobNames({ ...base, kind: 'item.updated', changes: change('project') }, rules)).toEqual([
       'index-item',
+      'check-acceptance',
     ]);
     expect(jobNames({ ...base, kind: 'item.updated', changes: change('summary') }, rules)).toEqual([]);
     expect(jobNames({ ...base, kind: 'item.created' }, rules)).toEqual([]);
