@@ -54,7 +54,11 @@ const post: SummaryPost = {
   summaryKey: 'jira:sprint:7',
   title: 'Sprint 7 summary',
   body: doc(paragraph('Completed 5 of 6 items.')),
-  destination: { kind: 'item', container: { containerId: 'APP' }, labels: ['sprint-summary'] },
+  destination: {
+    kind: 'item',
+    container: { containerId: 'APP', typeOrList: 'Task' },
+    labels: ['sprint-summary'],
+  },
 };
 
 describe('a sprint summary previewed in dry-run', () => {
