@@ -46,6 +46,7 @@ export interface Stack {
       | 'check-item'
       | 'rename-checklist'
       | 'rename-check-item'
+      | 'convert-check-item'
       | 'delete-checklist',
     body: Record<string, string>,
   ): Promise<Record<string, unknown>>;

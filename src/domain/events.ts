@@ -52,7 +52,16 @@ const base = {
 const itemBase = { ...base, item: ItemRefSchema, container: ContainerSchema };
 
 export const TrackerEventSchema = Type.Union([
-  Type.Object({ ...itemBase, kind: Type.Literal('item.created'), issueType: Type.Optional(Type.String()) }),
+  Type.Object({
+    ...itemBase,
+    kind: Type.Literal('item.created'),
+    issueType: Type.Optional(Type.String()),
+    /**
+     * Trello's "Convert to card": the card the checklist item came from. One action for two changes: this card
+     * arrives, and that one loses a checklist item (planned as a change of its own).
+     */
+    source: Type.Optional(ItemRefSchema),
+  }),
   Type.Object({ ...itemBase, kind: Type.Literal('item.updated'), changes: Type.Array(FieldChangeSchema) }),
   Type.Object({ ...itemBase, kind: Type.Literal('item.deleted') }),
   Type.Object({

@@ -82,4 +82,8 @@ export interface JobDataMap {
   'unplanned-delivery': { tracker: TrackerName; deliveryKey: string; reason: string; body: string };
 }
 
-export type JobRequest = { [N in JobName]: { name: N; data: JobDataMap[N] } }[JobName];
+/**
+ * `subject`: the item a job is about when one delivery plans the same job for two items (Trello's "Convert to
+ * card"); part of the job id, so neither job takes the other's place.
+ */
+export type JobRequest = { [N in JobName]: { name: N; data: JobDataMap[N]; subject?: string } }[JobName];

@@ -36,16 +36,52 @@ export const PLANNERS: readonly Planner[] = [
   planSummaries,
 ];
 
-/** Which jobs an event triggers; an ignored container only the clean-up of an item that left or was deleted. */
+/**
+ * The change a card arriving by "Convert to card" made to the card it came from: it lost a checklist item, maybe
+ * its only criterion. Its list is not known: the handlers read the card.
+ */
+function sourceChange(event: TrackerEvent): TrackerEvent | undefined {
+  if (event.kind !== 'item.created' || !event.source) return undefined;
+  const { deliveryId, tracker, actor, occurredAt, container } = event;
+  return {
+    kind: 'item.updated',
+    deliveryId,
+    tracker,
+    actor,
+    occurredAt,
+    item: event.source,
+    container: { id: container.id, key: container.key },
+    changes: [{ field: 'checklist', from: null, to: null }],
+  };
+}
+
+/**
+ * Which jobs an event triggers (and the change it made to another item, as its own jobs); an ignored container only the clean-up of an item that left or was deleted (from
+ * the index and of the service's acceptance flag).
+ */
 export function planJobs(
   event: TrackerEvent,
   rules: Rules,
   planners: readonly Planner[] = PLANNERS,
   selfMentions: readonly string[] = [],
 ): JobRequest[] {
+  const jobs = planEvent(event, rules, planners, selfMentions);
+  const source = sourceChange(event);
+  if (!source || !('item' in source)) return jobs;
+  const subject = source.item.id;
+  return [...jobs, ...planEvent(source, rules, planners, selfMentions).map((job) => ({ ...job, subject }))];
+}
+
+function planEvent(
+  event: TrackerEvent,
+  rules: Rules,
+  planners: readonly Planner[],
+  selfMentions: readonly string[],
+): JobRequest[] {
   // Jira link events name no project: their role is unknown until a handler reads the items.
   const known = 'item' in event && event.container.key !== 'unknown';
   const role = known ? classifyContainer(event.tracker, event.container, rules.scope) : undefined;
-  if (role === 'ignored') return planIgnoredContainer(event);
+  if (role === 'ignored')
+    return [...planIgnoredContainer(event), ...planAcceptance(event, { rules, role, selfMentions })];
   return planners.flatMap((planner) => planner(event, { rules, role, selfMentions }));
 }

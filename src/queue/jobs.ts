@@ -19,7 +19,8 @@ function safeIdPart(value: string): string {
  * the lasting dedupe record (src/queue/intake.ts) covers the time after the job is removed.
  */
 export function jobId(request: JobRequest, deliveryKey: string): string {
-  return `${request.name}.${safeIdPart(deliveryKey)}`;
+  const id = `${request.name}.${safeIdPart(deliveryKey)}`;
+  return request.subject ? `${id}.${safeIdPart(request.subject)}` : id;
 }
 
 /** The one place for retries and retention. */

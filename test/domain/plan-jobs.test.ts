@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrackerEvent } from '../../src/domain/events.ts';
 import { planJobs } from '../../src/domain/plan-jobs.ts';
+import { jobId } from '../../src/queue/jobs.ts';
 import { parseRules } from '../../src/rules/load-rules.ts';
 import type { Rules } from '../../src/rules/rules-schema.ts';
 
@@ -64,12 +65,13 @@ describe('planJobs: which comments run commands', () => {
     expect(jobNames(comment('/score'), rules)).toEqual([]);
   });
 
-  it('an item deleted in, or moved into, an ignored project only cleans up after it', () => {
+  it('an item deleted in, or moved into, an ignored project only cleans up after it (index and acceptance flag)', () => {
     const rules = rulesOf({ scope: { jira: { ignoredProjects: ['APP'] } } });
     const change = (field: string) => [{ field, from: 'HELP', to: 'APP' }];
     expect(jobNames({ ...base, kind: 'item.deleted' }, rules)).toEqual(['index-item']);
     expect(jobNames({ ...base, kind: 'item.updated', changes: change('project') }, rules)).toEqual([
       'index-item',
+      'check-acceptance',
     ]);
     expect(jobNames({ ...base, kind: 'item.updated', changes: change('summary') }, rules)).toEqual([]);
     expect(jobNames({ ...base, kind: 'item.created' }, rules)).toEqual([]);
@@ -89,5 +91,42 @@ describe('planJobs: events whose project is not known yet', () => {
       'score-item',
       'learn-link',
     ]);
+  });
+});
+
+describe('planJobs: an item that changes role', () => {
+  it('a Jira issue moved into a service desk project has its acceptance flag checked (to be taken off)', () => {
+    const moved: TrackerEvent = {
+      ...base,
+      kind: 'item.updated',
+      container: { id: '10001', key: 'HELP', projectType: 'service_desk' },
+      changes: [
+        { field: 'project', from: 'App', to: 'Help desk' },
+        { field: 'Key', from: 'APP-42', to: 'HELP-7' },
+      ],
+    };
+    expect(jobNames(moved)).toContain('check-acceptance');
+    // A ticket edited where it is gets no acceptance job: it never was a backlog item there.
+    expect(jobNames({ ...moved, changes: [{ field: 'summary', from: 'a', to: 'b' }] })).not.toContain(
+      'check-acceptance',
+    );
+  });
+
+  it('a Trello card converted from a checklist item plans its source card apart, under ids of its own', () => {
+    const converted: TrackerEvent = {
+      ...base,
+      tracker: 'trello',
+      kind: 'item.created',
+      item: { tracker: 'trello', id: 'c2', key: 'New22222' },
+      container: { id: 'b1', key: 'Board123', listName: 'Backlog' },
+      source: { tracker: 'trello', id: 'c1', key: 'Src11111' },
+    };
+    const jobs = planJobs(converted, rulesOf());
+    const checks = jobs.filter((job) => job.name === 'check-acceptance');
+    expect(checks.map((job) => (job.data as { event: { item: { id: string } } }).event.item.id)).toEqual([
+      'c2',
+      'c1',
+    ]);
+    expect(new Set(jobs.map((job) => jobId(job, 'trello.a1'))).size).toBe(jobs.length);
   });
 });

@@ -150,6 +150,17 @@ describe('Trello end to end', () => {
     await waitFor(() => labelsOf(id).includes('needs-acceptance-criteria'));
   });
 
+  it('checks both cards when a checklist item is converted to a card: the source may have lost its only criterion', async () => {
+    const { id, itemId } = passingCard('Gift boxes');
+
+    const converted = await stack.trelloAct('convert-check-item', { cardId: id, checkItemId: itemId });
+
+    // One delivery, two cards to check: neither job may take the other's place.
+    await waitFor(() => labelsOf(String(converted.id)).includes('needs-acceptance-criteria'));
+    await waitFor(() => labelsOf(id).includes('needs-acceptance-criteria'), 10_000);
+    await waitFor(() => String(botComments(id, 'acceptance-criteria')[0]?.data.text).includes('Acceptance'));
+  });
+
   it('checks a card again when a criterion in its checklist is reworded', async () => {
     const { id, itemId } = passingCard('Gift cards');
 

@@ -247,7 +247,12 @@ describe('Trello deliveries', () => {
 
     expect(toTrelloEvent(delivery)).toMatchObject({
       kind: 'event',
-      event: { kind: 'item.created', item: { id: '5476fb7437746ac807afe2a5', key: '4K7LwAKx' } },
+      event: {
+        kind: 'item.created',
+        item: { id: '5476fb7437746ac807afe2a5', key: '4K7LwAKx' },
+        // The card the item came from lost it: it is checked again too.
+        source: { tracker: 'trello', id: '5476fb7437746ac807afe2a0', key: 'Src12345' },
+      },
     });
   });
 

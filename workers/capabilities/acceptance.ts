@@ -11,6 +11,7 @@ import {
 import { code, doc, paragraph } from '../../src/domain/doc.ts';
 import type { Actor, FieldChange, ItemRef } from '../../src/domain/events.ts';
 import { itemRole } from '../../src/rules/item-role.ts';
+import type { ItemRole } from '../../src/rules/scope-rules.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { readModelOf } from './read-model.ts';
@@ -72,13 +73,54 @@ export interface EnforcementResult {
   skipped?: string;
 }
 
-const NOT_BACKLOG: EnforcementResult = {
-  ok: true,
-  findings: [],
-  label: 'unchanged',
-  comment: 'none',
-  skipped: 'not a backlog item',
-};
+/** Every label the rules may have put on an item: the item may have left the project whose override set it. */
+function acceptanceLabels(context: JobContext): Set<string> {
+  const { label, overrides } = context.rules().acceptance;
+  return new Set([label, ...overrides.flatMap((override) => override.label ?? [])]);
+}
+
+function whyNotChecked(item: TrackerItem, role: ItemRole): string {
+  if (item.archived) return 'it is archived';
+  return role === 'support'
+    ? 'it is now a support ticket'
+    : 'it is no longer in a project or board the service checks';
+}
+
+/**
+ * An item that stopped being a backlog item (moved into support or out of scope, archived) loses the service's
+ * flag: the label goes and the status comment, kept for its history, says the item is no longer checked. Only an
+ * item still labelled is touched, so a ticket that never was a backlog item costs one read. Back in the backlog,
+ * it is checked again like any other.
+ */
+async function withdrawAcceptance(
+  item: TrackerItem,
+  role: ItemRole,
+  context: JobContext,
+): Promise<EnforcementResult> {
+  const tracker = context.tracker(item.ref.tracker);
+  const labels = acceptanceLabels(context);
+  const flagged = item.labels.filter((label) => labels.has(label));
+  const result: EnforcementResult = {
+    ok: true,
+    findings: [],
+    label: 'unchanged',
+    comment: 'none',
+    skipped: 'not a backlog item',
+  };
+  if (flagged.length === 0) return result;
+  for (const label of flagged) if (await tracker.setLabel(item.ref, label, false)) result.label = 'removed';
+  if (await tracker.getOwnComment(item.ref, ACCEPTANCE_COMMENT)) {
+    const body = doc(
+      paragraph(
+        `This item is no longer checked for acceptance criteria: ${whyNotChecked(item, role)}. It is checked `,
+        'again if it comes back to the backlog.',
+      ),
+    );
+    result.comment = (await tracker.upsertComment(item.ref, ACCEPTANCE_COMMENT, body)).action;
+  }
+  await readModelOf(context).removed(item.ref);
+  return result;
+}
 
 /**
  * Checks an item against its template and makes the tracker say so: the label while it fails, one status
@@ -92,7 +134,8 @@ export async function enforceAcceptance(
 ): Promise<EnforcementResult> {
   const tracker = context.tracker(ref.tracker);
   const item = await tracker.getItem(ref);
-  if (itemRole(item, context.rules()) !== 'backlog') return NOT_BACKLOG;
+  const role = itemRole(item, context.rules());
+  if (role !== 'backlog') return withdrawAcceptance(item, role, context);
   const { verdict, template } = verdictFor(item, context);
   const exemption = await getExemption(context, ref);
   const failing = !verdict.ok && !exemption;

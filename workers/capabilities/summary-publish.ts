@@ -52,7 +52,8 @@ export async function publishSummary(context: JobContext, post: SummaryPost): Pr
       body: post.body,
       labels: destination.labels,
     });
-    await rememberPosted(context, post.summaryKey, ref);
+    // A dry run's item is a made-up id: remembered, the real run would look for it to edit.
+    if (!context.dryRun) await rememberPosted(context, post.summaryKey, ref);
     return { ref, action: 'created' };
   });
 }

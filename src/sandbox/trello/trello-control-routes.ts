@@ -216,6 +216,16 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
     model.renameCheckItem(actor(request.body), card, item, request.body.name ?? '');
     return { ok: true };
   });
+  app.post<{ Body: Body }>('/act/convert-check-item', async (request, reply) => {
+    const card = cardOf(request.body);
+    const item = [...store.checklists.values()]
+      .filter((c) => c.idCard === card?.id)
+      .flatMap((c) => c.checkItems)
+      .find((i) => i.id === request.body.checkItemId);
+    if (!card || !item) return bad(reply, 'unknown card or check item');
+    const created = model.convertCheckItem(actor(request.body), card, item);
+    return { id: created.id, shortLink: created.shortLink };
+  });
   app.post<{ Body: Body }>('/act/delete-checklist', async (request, reply) => {
     const card = cardOf(request.body);
     const checklist = store.checklists.get(request.body.checklistId ?? '');

@@ -46,6 +46,8 @@ export interface TrelloModel {
   setCheckItemState(actor: string, card: SbCard, item: SbCheckItem, checked: boolean): void;
   renameChecklist(actor: string, card: SbCard, checklist: SbChecklist, name: string): void;
   renameCheckItem(actor: string, card: SbCard, item: SbCheckItem, name: string): void;
+  /** "Convert to card": the item leaves its checklist and becomes a card in the same list. */
+  convertCheckItem(actor: string, card: SbCard, item: SbCheckItem): SbCard;
   deleteChecklist(actor: string, card: SbCard, checklist: SbChecklist): void;
   deleteAttachment(actor: string, card: SbCard, idAttachment: string): void;
 }
@@ -104,6 +106,25 @@ export function createTrelloModel(
     return action;
   }
 
+  function newCard(list: SbList, fields: { name: string; desc?: string; idLabels?: string[] }): SbCard {
+    const onBoard = [...store.cards.values()].filter((c) => c.idBoard === list.idBoard);
+    const card: SbCard = {
+      id: nextId(store, now()),
+      idBoard: list.idBoard,
+      idList: list.id,
+      idShort: onBoard.length + 1,
+      shortLink: nextShortLink(store),
+      name: fields.name,
+      desc: fields.desc ?? '',
+      idLabels: fields.idLabels ?? [],
+      closed: false,
+      pos: 16384 * (onBoard.length + 1),
+      dateLastActivity: now().toISOString(),
+    };
+    store.cards.set(card.id, card);
+    return card;
+  }
+
   return {
     store,
     now,
@@ -124,23 +145,25 @@ export function createTrelloModel(
       return field;
     },
     createCard(actor, list, fields) {
-      const onBoard = [...store.cards.values()].filter((c) => c.idBoard === list.idBoard);
-      const card: SbCard = {
-        id: nextId(store, now()),
-        idBoard: list.idBoard,
-        idList: list.id,
-        idShort: onBoard.length + 1,
-        shortLink: nextShortLink(store),
-        name: fields.name,
-        desc: fields.desc ?? '',
-        idLabels: fields.idLabels ?? [],
-        closed: false,
-        pos: 16384 * (onBoard.length + 1),
-        dateLastActivity: now().toISOString(),
-      };
-      store.cards.set(card.id, card);
+      const card = newCard(list, fields);
       effect(actor, card, 'item.created');
       emit(actor, 'createCard', card, {});
+      return card;
+    },
+    convertCheckItem(actor, source, item) {
+      const checklist = store.checklists.get(item.idChecklist);
+      const list = store.lists.get(source.idList);
+      if (!checklist || !list) throw new Error('check item without checklist or list');
+      checklist.checkItems.splice(checklist.checkItems.indexOf(item), 1);
+      const card = newCard(list, { name: item.name });
+      effect(actor, card, 'item.created');
+      const { card: cardSource } = context(source);
+      // Trello sends this action alone: no createCard for the new card, no deleteCheckItem for the source.
+      emit(actor, 'convertToCardFromCheckItem', card, {
+        cardSource,
+        checklist: { id: checklist.id, name: checklist.name },
+        checkItem: { id: item.id, name: item.name, state: item.state },
+      });
       return card;
     },
     updateCard(actor, card, changes) {

@@ -18,6 +18,8 @@ export const TrelloDeliverySchema = Type.Object({
           name: Type.Optional(Type.String()),
         }),
       ),
+      /** `convertToCardFromCheckItem`: the card whose checklist item became `card`. */
+      cardSource: Type.Optional(Type.Object({ id: Type.String(), shortLink: Type.Optional(Type.String()) })),
       board: Type.Optional(Type.Object({ id: Type.String(), shortLink: Type.Optional(Type.String()) })),
       list: Type.Optional(Named),
       listBefore: Type.Optional(Named),

@@ -77,7 +77,15 @@ export function toTrelloEvent(delivery: TrelloDelivery): Normalized {
     item,
     container: containerOf(data),
   };
-  if (CARD_ARRIVALS.has(action.type)) return normalized({ ...base, kind: 'item.created' });
+  if (CARD_ARRIVALS.has(action.type)) {
+    const from = data.cardSource;
+    const source: ItemRef | undefined = from && {
+      tracker: 'trello',
+      id: from.id,
+      key: from.shortLink ?? from.id,
+    };
+    return normalized({ ...base, kind: 'item.created', ...(source ? { source } : {}) });
+  }
   switch (action.type) {
     case 'deleteCard':
     case 'moveCardFromBoard':

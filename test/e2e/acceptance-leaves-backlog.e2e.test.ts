@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
+import { createIntake } from '../../src/queue/intake.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { type ConsoleServices, createConsoleServices } from '../../src/read-model/index.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+let stack: Stack;
+let boardId: string;
+let queue: Queue;
+let console_: ConsoleServices;
+const rulesFile = join(mkdtempSync(join(tmpdir(), 'accept-leaves-')), 'rules.yaml');
+writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\n');
+
+beforeAll(async () => {
+  stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
+  boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets'] }).id;
+  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  console_ = createConsoleServices({
+    redis: stack.redis,
+    keyPrefix: stack.queuePrefix,
+    audit: createRedisAuditStore({ redis: stack.redis, keyPrefix: stack.queuePrefix, retentionDays: 30 }),
+    queue,
+    intake: createIntake({
+      queue,
+      redis: stack.redis,
+      keyPrefix: stack.queuePrefix,
+      dedupeTtlSeconds: 3600,
+      retry: { attempts: 3, backoffMs: 200 },
+    }),
+  });
+}, 60_000);
+afterAll(async () => {
+  await queue?.close();
+  await stack?.stop();
+});
+
+const LABEL = 'needs-acceptance-criteria';
+const store = () => stack.trello.state();
+const statusComment = (cardId: string) =>
+  store().actions.find(
+    (a) =>
+      a.type === 'commentCard' &&
+      a.idMemberCreator === stack.trello.botMemberId &&
+      (a.data.card as { id: string }).id === cardId &&
+      String(a.data.text).includes('backlog-refinery · acceptance-criteria'),
+  );
+const labelsOf = (cardId: string) =>
+  (store().cards.get(cardId)?.idLabels ?? []).map((id) => store().labels.get(id)?.name);
+const failingOnBoard = async () =>
+  (await console_.readModel.acceptanceHealth(`trello:${boardId}`))?.failing ?? 0;
+
+async function failingCard(name: string) {
+  const card = await stack.trelloAct('create-card', { boardId, list: 'Backlog', name, desc: 'Do it.' });
+  const id = String(card.id);
+  await waitFor(() => labelsOf(id).includes(LABEL) && statusComment(id) !== undefined);
+  return id;
+}
+
+describe('a failing card that stops being a backlog item', () => {
+  it('loses its label and its "missing" comment when moved into a support list, and is checked again when back', async () => {
+    const id = await failingCard('Refund request');
+    await waitFor(async () => (await failingOnBoard()) > 0);
+    const failingBefore = await failingOnBoard();
+
+    await stack.trelloAct('move-card', { cardId: id, list: 'Tickets' });
+
+    await waitFor(() => !labelsOf(id).includes(LABEL));
+    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'));
+    expect(String(statusComment(id)?.data.text)).not.toContain('Acceptance criteria');
+    await waitFor(async () => (await failingOnBoard()) === failingBefore - 1);
+
+    await stack.trelloAct('move-card', { cardId: id, list: 'Backlog' });
+
+    await waitFor(() => labelsOf(id).includes(LABEL));
+    await waitFor(() => !String(statusComment(id)?.data.text).includes('no longer checked'));
+    await waitFor(async () => (await failingOnBoard()) === failingBefore);
+  }, 45_000);
+
+  it('loses its label and its "missing" comment when archived, and is checked again when restored', async () => {
+    const id = await failingCard('Old idea');
+
+    await stack.trelloAct('archive-card', { cardId: id });
+
+    await waitFor(() => !labelsOf(id).includes(LABEL));
+    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'));
+
+    await stack.trelloAct('archive-card', { cardId: id, closed: 'false' });
+
+    await waitFor(() => labelsOf(id).includes(LABEL));
+    await waitFor(() => !String(statusComment(id)?.data.text).includes('no longer checked'));
+  }, 45_000);
+});
