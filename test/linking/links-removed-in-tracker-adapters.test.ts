@@ -400,3 +400,33 @@ describe('a retried /unlink', () => {
     expect(unlinked).toBe(true);
   });
 });
+
+describe('a web link a person adds in Jira by pasting a Trello card URL', () => {
+  it('counts on the card like the service’s own link, and `/unlink` removes it', async () => {
+    jiraSandbox.seed({ projects: [{ key: 'DESK', name: 'Desk', projectTypeKey: 'service_desk' }] });
+    const itemRef = await card('Backlog', 'Export invoices as PDF', 'Accountants need invoices as PDF files.');
+    await indexItem(itemRef, context);
+    const issue = jiraSandbox.act.createIssue({
+      as: 'ada',
+      project: 'DESK',
+      summary: 'Bills for my bookkeeper',
+      issuetype: 'Task',
+    });
+    const ticketRef: ItemRef = { tracker: 'jira', id: issue.id, key: issue.key };
+    // An agent pastes the card's address under "Link web page" in the issue view (no globalId, no application).
+    const url = `https://trello.com/c/${itemRef.key}/12-export-invoices-as-pdf`;
+    jiraSandbox.act.webLink({ as: 'ada', issue: issue.key, url, title: 'Export invoices as PDF' });
+
+    // The ticket's next job (an edit) takes the link as the person's.
+    await matchTicket(ticketRef, context);
+    const records = await createLinkRecords(redis, context.keyPrefix).itemsOf(ticketRef);
+    expect(records.map((record) => [record.item.key, record.how])).toEqual([[itemRef.key, 'tracker']]);
+    await applyScore(await trello.getItem(itemRef), context);
+    expect(String(scorecardOf(itemRef.id))).toContain(issue.key);
+
+    // `/unlink` on the ticket removes the link the person made.
+    const item = summaryOfItem(await trello.getItem(itemRef));
+    expect(await unlinkTicket(await jira.getItem(ticketRef), item, context)).toBe(true);
+    expect(jiraSandbox.state.remoteLinks.filter((link) => link.issueId === issue.id)).toEqual([]);
+  });
+});
