@@ -404,7 +404,11 @@ describe('a retried /unlink', () => {
 describe('a web link a person adds in Jira by pasting a Trello card URL', () => {
   it('counts on the card like the service’s own link, and `/unlink` removes it', async () => {
     jiraSandbox.seed({ projects: [{ key: 'DESK', name: 'Desk', projectTypeKey: 'service_desk' }] });
-    const itemRef = await card('Backlog', 'Export invoices as PDF', 'Accountants need invoices as PDF files.');
+    const itemRef = await card(
+      'Backlog',
+      'Export invoices as PDF',
+      'Accountants need invoices as PDF files.',
+    );
     await indexItem(itemRef, context);
     const issue = jiraSandbox.act.createIssue({
       as: 'ada',

@@ -153,17 +153,33 @@ export function createPersonActions(world: JiraWorld): PersonActions {
     webLink(input) {
       const issue = issueOf(input.issue);
       const id = state.nextId.remote++;
-      state.remoteLinks.push({ id, issueId: issue.id, object: { url: input.url, title: input.title ?? input.url } });
-      world.ledger.record({ item: issue.key, actor: actor(input.as), kind: 'remotelink.set', value: input.url });
+      state.remoteLinks.push({
+        id,
+        issueId: issue.id,
+        object: { url: input.url, title: input.title ?? input.url },
+      });
+      world.ledger.record({
+        item: issue.key,
+        actor: actor(input.as),
+        kind: 'remotelink.set',
+        value: input.url,
+      });
       return id;
     },
     removeWebLink(input) {
       const issue = issueOf(input.issue);
       const before = state.remoteLinks.length;
-      state.remoteLinks = state.remoteLinks.filter((l) => !(l.issueId === issue.id && l.object.url === input.url));
+      state.remoteLinks = state.remoteLinks.filter(
+        (l) => !(l.issueId === issue.id && l.object.url === input.url),
+      );
       if (state.remoteLinks.length === before)
         throw new SandboxInputError(`${input.issue} has no web link to ${input.url}`);
-      world.ledger.record({ item: issue.key, actor: actor(input.as), kind: 'remotelink.deleted', value: input.url });
+      world.ledger.record({
+        item: issue.key,
+        actor: actor(input.as),
+        kind: 'remotelink.deleted',
+        value: input.url,
+      });
     },
     startSprint(input) {
       const sprint = sprintOf(input.sprintId);
