@@ -231,7 +231,7 @@ describe('linking use cases', () => {
       context,
     );
     expect(result).toEqual({ seen: 4, indexed: 2, learned: 0, removed: 0, size: 2 });
-    const counts = { targets: 1, seen: 4, indexed: 2, learned: 0, removed: 0 };
+    const counts = { targets: 1, seen: 4, indexed: 2, learned: 0, removed: 0, listed: 4 };
     expect(progress).toEqual([
       { target: 'jira:APP', targetsDone: 0, ...counts },
       { target: 'jira:APP', targetsDone: 1, ...counts },
