@@ -253,7 +253,10 @@ describe('linking use cases', () => {
       };
     };
     let clock = Date.parse('2025-06-01T00:00:00Z');
-    context.now = () => new Date((clock += 5_000));
+    context.now = () => {
+      clock += 5_000;
+      return new Date(clock);
+    };
 
     await backfillIndex(
       { targets: [{ tracker: 'jira', containerId: 'APP' }], requestedBy: { id: 'ada', displayName: 'Ada' } },
