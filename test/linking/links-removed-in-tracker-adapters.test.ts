@@ -21,7 +21,9 @@ import { indexItem, linkTicket, summaryOfItem, unlinkTicket } from '../../worker
 import { matchTicket } from '../../workers/capabilities/linking-match.ts';
 import { notifyResolution } from '../../workers/capabilities/linking-resolution.ts';
 import { applyScore } from '../../workers/capabilities/scoring.ts';
+import { reconcileRemoteLinks } from '../../workers/handlers/reconcile-remote-links.ts';
 import type { JobContext } from '../../workers/job-context.ts';
+import { linkReconcileSchedule } from '../../workers/schedules.ts';
 import {
   createMemoryTracker,
   MEMORY_JIRA_SITE,
@@ -432,5 +434,29 @@ describe('a web link a person adds in Jira by pasting a Trello card URL', () => 
     const item = summaryOfItem(await trello.getItem(itemRef));
     expect(await unlinkTicket(await jira.getItem(ticketRef), item, context)).toBe(true);
     expect(jiraSandbox.state.remoteLinks.filter((link) => link.issueId === issue.id)).toEqual([]);
+  });
+});
+
+describe('the scheduled reconcile of remote links (Jira sends no event when one is removed)', () => {
+  it('settles a closed ticket’s remote link a person removed: the card loses its link back and the ticket’s reach', async () => {
+    const { memory, ticket, itemRef } = await ticketLinkedToCard();
+    answersByKey(memory);
+    // The ticket is closed, then an agent removes its remote link to the card: no webhook, no job of the ticket.
+    ticket().links = [];
+
+    const result = await reconcileRemoteLinks({ trigger: 'schedule' }, context);
+
+    expect(result).toMatchObject({ tickets: 1, removed: 1 });
+    expect(attachmentsOf(itemRef.id)).toEqual([]);
+    expect(await createLinkRecords(redis, context.keyPrefix).itemsOf(ticket().ref)).toEqual([]);
+    expect(String(scorecardOf(itemRef.id))).not.toContain('HELP-5');
+  });
+
+  it('is scheduled every LINK_RECONCILE_INTERVAL_MS (6 hours unless set; 0 turns it off)', () => {
+    expect(testConfig().linkReconcileIntervalMs).toBe(21_600_000);
+    expect(linkReconcileSchedule(testConfig({ LINK_RECONCILE_INTERVAL_MS: '600000' }))).toMatchObject({
+      every: 600_000,
+    });
+    expect(linkReconcileSchedule(testConfig({ LINK_RECONCILE_INTERVAL_MS: '0' }))).toBeUndefined();
   });
 });
