@@ -44,11 +44,18 @@ async function registerLinkReconcile(queue: Queue, config: Config, log: Logger) 
     await queue.removeJobScheduler(RECONCILE_ID);
     return;
   }
-  await queue.upsertJobScheduler(RECONCILE_ID, repeat, {
-    name: 'reconcile-remote-links',
-    data: { trigger: 'schedule' } satisfies JobDataMap['reconcile-remote-links'],
-    opts: templateOptions(config),
-  });
+  // The first run one interval on: a new scheduler with `every` would otherwise run at once (BullMQ), and a
+  // registered one keeps its next run whatever the start date (a restart or a rules reload changes nothing).
+  const startDate = new Date(Date.now() + repeat.every);
+  await queue.upsertJobScheduler(
+    RECONCILE_ID,
+    { ...repeat, startDate },
+    {
+      name: 'reconcile-remote-links',
+      data: { trigger: 'schedule' } satisfies JobDataMap['reconcile-remote-links'],
+      opts: templateOptions(config),
+    },
+  );
   log.info({ every: repeat.every }, 'Remote link reconcile scheduled');
 }
 

@@ -77,7 +77,7 @@ export interface JobDataMap {
    * Re-reads the Jira tickets the service holds links to Trello cards for (remote links), a page of records at a
    * time, and settles the links people removed: Jira sends no event for that.
    */
-  'reconcile-remote-links': { trigger: 'schedule' | 'admin' };
+  'reconcile-remote-links': { trigger: 'schedule' };
   'snapshot-sprint': { event: SprintEvent };
   /** `event` when a tracker event caused it; schedules, commands and the admin API send only the request. */
   'post-sprint-summary': { request: SummaryRequest; event?: SprintEvent };

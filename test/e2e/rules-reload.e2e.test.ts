@@ -63,6 +63,12 @@ describe('POST /admin/actions/reload-rules', () => {
         return found.length > 0 ? found : undefined;
       });
       expect(schedulers).toMatchObject([{ key: 'sprint-summary.trello.b1', pattern: '0 9 * * 1' }]);
+      // Jira sends no event when a remote link is removed: the workers reconcile them every 6 hours by default.
+      const reconcile = (await queue.getJobSchedulers()).find(
+        (one) => one.key === 'linking.reconcile-remote-links',
+      );
+      expect(reconcile).toMatchObject({ name: 'reconcile-remote-links', every: 21_600_000 });
+      expect(Number(reconcile?.next)).toBeGreaterThan(Date.now() + 21_000_000);
     } finally {
       await queue.close();
     }
