@@ -94,6 +94,12 @@ export const EnvSchema = Type.Object({
     default: 15_000,
     description: 'Expiry of the per-item lock, renewed while its job runs: frees an item whose worker died',
   }),
+  LINK_RECONCILE_INTERVAL_MS: Type.Integer({
+    minimum: 0,
+    default: 21_600_000,
+    description:
+      'How often the workers re-read the Jira tickets holding remote links to Trello cards (Jira sends no event when one is removed); 0: never',
+  }),
   RATE_LIMIT_GIVE_UP_MS: Type.Integer({
     minimum: 1_000,
     default: 900_000,
@@ -166,6 +172,8 @@ export interface Config {
   workerLockDurationMs: number;
   workerStalledIntervalMs: number;
   itemLockTtlMs: number;
+  /** Interval of the scheduled reconcile of remote links (ms); 0 turns it off. */
+  linkReconcileIntervalMs: number;
   rateLimitGiveUpMs: number;
   shutdownGraceMs: number;
   trackerTimeoutMs: number;
@@ -275,6 +283,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     workerLockDurationMs: env.WORKER_LOCK_DURATION_MS,
     workerStalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
     itemLockTtlMs: env.ITEM_LOCK_TTL_MS,
+    linkReconcileIntervalMs: env.LINK_RECONCILE_INTERVAL_MS,
     rateLimitGiveUpMs: env.RATE_LIMIT_GIVE_UP_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     trackerTimeoutMs: env.TRACKER_TIMEOUT_MS,

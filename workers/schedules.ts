@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Config } from '../src/config.ts';
+import type { JobDataMap } from '../src/domain/job-requests.ts';
 import { summaryJob } from '../src/domain/sprint-summary/index.ts';
 import type { Logger } from '../src/logger.ts';
 import { createRedis } from '../src/queue/connection.ts';
@@ -7,6 +8,7 @@ import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import type { Rules } from '../src/rules/rules-schema.ts';
 
 const PREFIX = 'sprint-summary.trello.';
+const RECONCILE_ID = 'linking.reconcile-remote-links';
 
 export interface ScheduledSummary {
   schedulerId: string;
@@ -30,6 +32,33 @@ export function summarySchedules(rules: Rules): ScheduledSummary[] {
   );
 }
 
+/** The reconcile of remote links every `LINK_RECONCILE_INTERVAL_MS`; none when it is 0. */
+export function linkReconcileSchedule(config: Config): { every: number } | undefined {
+  return config.linkReconcileIntervalMs > 0 ? { every: config.linkReconcileIntervalMs } : undefined;
+}
+
+/** One scheduler, upserted (or removed when turned off) by every worker at start, as the summaries' are. */
+async function registerLinkReconcile(queue: Queue, config: Config, log: Logger) {
+  const repeat = linkReconcileSchedule(config);
+  if (!repeat) {
+    await queue.removeJobScheduler(RECONCILE_ID);
+    return;
+  }
+  // The first run one interval on: a new scheduler with `every` would otherwise run at once (BullMQ), and a
+  // registered one keeps its next run whatever the start date (a restart or a rules reload changes nothing).
+  const startDate = new Date(Date.now() + repeat.every);
+  await queue.upsertJobScheduler(
+    RECONCILE_ID,
+    { ...repeat, startDate },
+    {
+      name: 'reconcile-remote-links',
+      data: { trigger: 'schedule' } satisfies JobDataMap['reconcile-remote-links'],
+      opts: templateOptions(config),
+    },
+  );
+  log.info({ every: repeat.every }, 'Remote link reconcile scheduled');
+}
+
 /**
  * Makes the queue's summary schedulers match the rules: adds or updates one per board with a cron and removes
  * those of boards that lost theirs. Schedulers live in Redis, so every worker may run this at start: upserts
@@ -43,6 +72,7 @@ export async function registerSchedules(
   const connection = createRedis(config.redisUrl, 'client', log, { cluster: config.redisCluster });
   const queue = new Queue(QUEUE_NAME, { connection, prefix: `{${config.queuePrefix}}` });
   try {
+    await registerLinkReconcile(queue, config, log);
     const wanted: ScheduledSummary[] = [];
     for (const schedule of summarySchedules(rules)) {
       const job = summaryJob({ tracker: 'trello', boardId: schedule.boardId, trigger: 'schedule' });

@@ -15,6 +15,7 @@ export const JobName = {
   LearnLink: 'learn-link',
   BackfillIndex: 'backfill-index',
   CatchUp: 'catch-up',
+  ReconcileRemoteLinks: 'reconcile-remote-links',
   SnapshotSprint: 'snapshot-sprint',
   PostSprintSummary: 'post-sprint-summary',
   UnplannedDelivery: 'unplanned-delivery',
@@ -72,6 +73,11 @@ export interface JobDataMap {
     requestedBy: Actor;
     dryRun?: boolean;
   };
+  /**
+   * Re-reads the Jira tickets the service holds links to Trello cards for (remote links), a page of records at a
+   * time, and settles the links people removed: Jira sends no event for that.
+   */
+  'reconcile-remote-links': { trigger: 'schedule' };
   'snapshot-sprint': { event: SprintEvent };
   /** `event` when a tracker event caused it; schedules, commands and the admin API send only the request. */
   'post-sprint-summary': { request: SummaryRequest; event?: SprintEvent };

@@ -1,5 +1,5 @@
-import type { ItemRef } from '../domain/events.ts';
-import type { RedisClient } from '../queue/connection.ts';
+import type { ItemRef, TrackerName } from '../domain/events.ts';
+import { masters, type RedisClient } from '../queue/connection.ts';
 import type { TrackerItem } from '../trackers/tracker.ts';
 import { docId } from './indexed-item.ts';
 
@@ -34,7 +34,15 @@ export interface LinkRecords {
   itemsOf(ticket: Pick<ItemRef, 'tracker' | 'id'>): Promise<LinkRecord[]>;
   /** Items a person unlinked from the ticket (index ids): never linked to it automatically again. */
   rejectedFor(ticket: Pick<ItemRef, 'tracker' | 'id'>): Promise<Set<string>>;
+  /**
+   * One page of the tickets of a tracker the service holds records for, each with its records; `next` (absent
+   * after the last page) resumes the walk, also in another process. A ticket may show on two pages (SCAN).
+   */
+  ticketsPage(tracker: TrackerName, cursor?: string): Promise<{ tickets: LinkRecord[][]; next?: string }>;
 }
+
+/** Keys asked for per SCAN step: a page holds about as many tickets. */
+const PAGE_SCAN_COUNT = 200;
 
 /** Keys survive where ids do not: a Trello attachment names a Jira issue by key, a card by shortLink. */
 export function sameItem(a: ItemRef, b: ItemRef): boolean {
@@ -103,5 +111,18 @@ export function createLinkRecords(redis: RedisClient, keyPrefix: string): LinkRe
     ticketsOf: (item) => read(ticketsKey(item)),
     itemsOf: (ticket) => read(itemsKey(ticket)),
     rejectedFor: async (ticket) => new Set(await redis.smembers(rejectedKey(ticket))),
+    async ticketsPage(tracker, cursor = '0:0') {
+      // The records share one hash tag, so one node holds them all; the cursor names the node and its SCAN cursor.
+      const nodes = masters(redis);
+      const [at = '0', scan = '0'] = cursor.split(':');
+      const node = Number(at);
+      const server = nodes[node];
+      if (!server) return { tickets: [] };
+      const match = `${linkKey(keyPrefix, 'items', { tracker, id: '' })}*`;
+      const [next, keys] = await server.scan(scan, 'MATCH', match, 'COUNT', PAGE_SCAN_COUNT);
+      const tickets = (await Promise.all(keys.map(read))).filter((records) => records.length > 0);
+      const more = next !== '0' ? `${node}:${next}` : node + 1 < nodes.length ? `${node + 1}:0` : undefined;
+      return { tickets, ...(more && { next: more }) };
+    },
   };
 }

@@ -7,6 +7,10 @@ import type { Logger } from '../logger.ts';
  */
 export type RedisClient = Redis | Cluster;
 
+/** SCAN walks one node's keys: on a Cluster, every master's. */
+export const masters = (redis: RedisClient): Redis[] =>
+  redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
+
 /**
  * Connections have roles (BullMQ production guide): the API's producer fails fast so a webhook gets a 503
  * and the tracker retries; a worker's connection waits for Redis forever and resumes by itself.

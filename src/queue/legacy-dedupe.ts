@@ -1,7 +1,6 @@
-import type { Cluster, Redis } from 'ioredis';
 import type { TrackerName } from '../domain/events.ts';
 import type { Logger } from '../logger.ts';
-import type { RedisClient } from './connection.ts';
+import { masters, type RedisClient } from './connection.ts';
 import {
   bodyField,
   bucketLifetimeSeconds,
@@ -33,10 +32,6 @@ export function legacyField(keyPrefix: string, key: string): string | undefined 
 }
 
 const SCAN_COUNT = 1_000;
-
-/** SCAN walks one node's keys: on a Cluster, every master's. */
-const masters = (redis: RedisClient): Redis[] =>
-  redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
 
 export interface LegacyDedupeOptions {
   redis: RedisClient;

@@ -58,10 +58,17 @@ describe('POST /admin/actions/reload-rules', () => {
     const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
     try {
       const schedulers = await waitFor(async () => {
-        const found = await queue.getJobSchedulers();
+        // The remote-link reconcile has a scheduler of its own (docs/linking.md).
+        const found = (await queue.getJobSchedulers()).filter((one) => one.key.startsWith('sprint-summary.'));
         return found.length > 0 ? found : undefined;
       });
       expect(schedulers).toMatchObject([{ key: 'sprint-summary.trello.b1', pattern: '0 9 * * 1' }]);
+      // Jira sends no event when a remote link is removed: the workers reconcile them every 6 hours by default.
+      const reconcile = (await queue.getJobSchedulers()).find(
+        (one) => one.key === 'linking.reconcile-remote-links',
+      );
+      expect(reconcile).toMatchObject({ name: 'reconcile-remote-links', every: 21_600_000 });
+      expect(Number(reconcile?.next)).toBeGreaterThan(Date.now() + 21_000_000);
     } finally {
       await queue.close();
     }

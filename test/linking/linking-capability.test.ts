@@ -231,7 +231,7 @@ describe('linking use cases', () => {
       context,
     );
     expect(result).toEqual({ seen: 4, indexed: 2, learned: 0, removed: 0, size: 2 });
-    const counts = { targets: 1, seen: 4, indexed: 2, learned: 0, removed: 0 };
+    const counts = { targets: 1, seen: 4, indexed: 2, learned: 0, removed: 0, listed: 4 };
     expect(progress).toEqual([
       { target: 'jira:APP', targetsDone: 0, ...counts },
       { target: 'jira:APP', targetsDone: 1, ...counts },
@@ -239,6 +239,41 @@ describe('linking use cases', () => {
     expect(await createLinkIndexStore(redis, context.keyPrefix).get(item('APP-2').ref)).toMatchObject({
       title: 'Dark mode for the settings page',
     });
+  });
+
+  it('reports out of how many items and the seconds left, as the re-score does, where the tracker counts them', async () => {
+    // Jira counts the project (approximately) when the job begins; its pages hold two issues each; a page takes 10 s.
+    tracker.countItems = async () => 4;
+    tracker.listItems = async (_scope, cursor) => {
+      const all = [...tracker.items.values()];
+      const start = Number(cursor ?? 0);
+      return {
+        items: all.slice(start, start + 2),
+        next: start + 2 < all.length ? String(start + 2) : undefined,
+      };
+    };
+    let clock = Date.parse('2025-06-01T00:00:00Z');
+    context.now = () => {
+      clock += 5_000;
+      return new Date(clock);
+    };
+
+    await backfillIndex(
+      { targets: [{ tracker: 'jira', containerId: 'APP' }], requestedBy: { id: 'ada', displayName: 'Ada' } },
+      context,
+    );
+    expect(progress[0]).toMatchObject({ listed: 2, total: 4 });
+    expect((progress[0] as { etaSeconds: number }).etaSeconds).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatchObject({ listed: 4, total: 4, etaSeconds: 0 });
+  });
+
+  it('reports how many items it listed where the tracker cannot count them (as on Trello)', async () => {
+    await backfillIndex(
+      { targets: [{ tracker: 'jira', containerId: 'APP' }], requestedBy: { id: 'ada', displayName: 'Ada' } },
+      context,
+    );
+    expect(progress.at(-1)).toMatchObject({ listed: 4 });
+    expect(progress.at(-1)).not.toHaveProperty('total');
   });
 
   it("learns customers' words from a link: the next ticket worded alike gets the item, and is told why", async () => {

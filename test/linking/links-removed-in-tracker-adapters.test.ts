@@ -21,7 +21,9 @@ import { indexItem, linkTicket, summaryOfItem, unlinkTicket } from '../../worker
 import { matchTicket } from '../../workers/capabilities/linking-match.ts';
 import { notifyResolution } from '../../workers/capabilities/linking-resolution.ts';
 import { applyScore } from '../../workers/capabilities/scoring.ts';
+import { reconcileRemoteLinks } from '../../workers/handlers/reconcile-remote-links.ts';
 import type { JobContext } from '../../workers/job-context.ts';
+import { linkReconcileSchedule } from '../../workers/schedules.ts';
 import {
   createMemoryTracker,
   MEMORY_JIRA_SITE,
@@ -398,5 +400,63 @@ describe('a retried /unlink', () => {
     expect(attachmentsOf(itemRef.id)).toEqual([]);
     // `unlinkByHand` answers "SUP-1 was not linked to …" when this is false.
     expect(unlinked).toBe(true);
+  });
+});
+
+describe('a web link a person adds in Jira by pasting a Trello card URL', () => {
+  it('counts on the card like the service’s own link, and `/unlink` removes it', async () => {
+    jiraSandbox.seed({ projects: [{ key: 'DESK', name: 'Desk', projectTypeKey: 'service_desk' }] });
+    const itemRef = await card(
+      'Backlog',
+      'Export invoices as PDF',
+      'Accountants need invoices as PDF files.',
+    );
+    await indexItem(itemRef, context);
+    const issue = jiraSandbox.act.createIssue({
+      as: 'ada',
+      project: 'DESK',
+      summary: 'Bills for my bookkeeper',
+      issuetype: 'Task',
+    });
+    const ticketRef: ItemRef = { tracker: 'jira', id: issue.id, key: issue.key };
+    // An agent pastes the card's address under "Link web page" in the issue view (no globalId, no application).
+    const url = `https://trello.com/c/${itemRef.key}/12-export-invoices-as-pdf`;
+    jiraSandbox.act.webLink({ as: 'ada', issue: issue.key, url, title: 'Export invoices as PDF' });
+
+    // The ticket's next job (an edit) takes the link as the person's.
+    await matchTicket(ticketRef, context);
+    const records = await createLinkRecords(redis, context.keyPrefix).itemsOf(ticketRef);
+    expect(records.map((record) => [record.item.key, record.how])).toEqual([[itemRef.key, 'tracker']]);
+    await applyScore(await trello.getItem(itemRef), context);
+    expect(String(scorecardOf(itemRef.id))).toContain(issue.key);
+
+    // `/unlink` on the ticket removes the link the person made.
+    const item = summaryOfItem(await trello.getItem(itemRef));
+    expect(await unlinkTicket(await jira.getItem(ticketRef), item, context)).toBe(true);
+    expect(jiraSandbox.state.remoteLinks.filter((link) => link.issueId === issue.id)).toEqual([]);
+  });
+});
+
+describe('the scheduled reconcile of remote links (Jira sends no event when one is removed)', () => {
+  it('settles a closed ticket’s remote link a person removed: the card loses its link back and the ticket’s reach', async () => {
+    const { memory, ticket, itemRef } = await ticketLinkedToCard();
+    answersByKey(memory);
+    // The ticket is closed, then an agent removes its remote link to the card: no webhook, no job of the ticket.
+    ticket().links = [];
+
+    const result = await reconcileRemoteLinks({ trigger: 'schedule' }, context);
+
+    expect(result).toMatchObject({ tickets: 1, removed: 1 });
+    expect(attachmentsOf(itemRef.id)).toEqual([]);
+    expect(await createLinkRecords(redis, context.keyPrefix).itemsOf(ticket().ref)).toEqual([]);
+    expect(String(scorecardOf(itemRef.id))).not.toContain('HELP-5');
+  });
+
+  it('is scheduled every LINK_RECONCILE_INTERVAL_MS (6 hours unless set; 0 turns it off)', () => {
+    expect(testConfig().linkReconcileIntervalMs).toBe(21_600_000);
+    expect(linkReconcileSchedule(testConfig({ LINK_RECONCILE_INTERVAL_MS: '600000' }))).toMatchObject({
+      every: 600_000,
+    });
+    expect(linkReconcileSchedule(testConfig({ LINK_RECONCILE_INTERVAL_MS: '0' }))).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@ import { docId, holdsLinkTo, type IndexReplica, sameItem, toIndexedLink } from '
 import type { LinkRecord } from '../../src/linking/link-records.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
-import { forgetLink, refused } from './linking.ts';
+import { adoptTrackerLink, forgetLink, refused } from './linking.ts';
 import { indexReplica, linkingState } from './linking-index.ts';
 import { readItem, readWithRecords } from './scoring.ts';
 
@@ -125,12 +125,12 @@ export async function followLinks(
   const inTracker = shown.filter((ref) => !pending(ref));
   const linked = union(recorded, inTracker);
   const teaching = teachingLinks(recordedNow, recordedBefore, shown, indexReplica(context));
+  const adopted = inTracker.filter((item) => !recorded.some((record) => sameItem(record.item, item)));
   if (!context.dryRun) {
     const at = context.now().toISOString();
-    for (const item of inTracker)
-      if (!recorded.some((record) => sameItem(record.item, item)))
-        await records.add({ ticket: ticket.ref, item, how: 'tracker', at });
+    for (const item of adopted) await records.add({ ticket: ticket.ref, item, how: 'tracker', at });
   }
+  for (const item of adopted) await adoptTrackerLink(ticket, item, context);
   for (const record of missing)
     await forgetLink(
       ticket,

@@ -128,29 +128,45 @@ export async function linkTicket(
     .tracker(ticket.ref.tracker)
     .addLink(ticket.ref, { kind: 'item', ref: item.ref, url: item.url, title: item.title }, linkType);
   await write(true);
-  // A board the service may only read refuses the link back: the ticket holds the link all the same, and the
-  // record tells the item's resolution.
-  if (ticket.ref.tracker !== 'jira' || item.ref.tracker !== 'jira')
-    await unlessRefused(
-      context,
-      {
-        message: 'Could not add the link back on the item: the ticket is linked all the same',
-        fields: { item: item.ref.key, ticket: ticket.ref.key },
-      },
-      () =>
-        context
-          .tracker(item.ref.tracker)
-          .addLink(
-            item.ref,
-            { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title },
-            linkType,
-          ),
-    );
+  await linkBack(ticket, item.ref, context);
   // Only links a person made or confirmed teach: the service's own guesses would feed on themselves.
   if (!context.dryRun && record.how !== 'auto') await index.putLinked(toIndexedLink(ticket, item.ref));
   await readModelOf(context).ticketLinked(ticket, item.ref);
   await rescore(item.ref, context);
   return added;
+}
+
+/**
+ * The item's link back to the ticket, across trackers and between Trello cards (Jira shows an issue link at both
+ * ends): the item shows its tickets and scoring counts them. A board the service may only read refuses it: the
+ * ticket holds the link all the same, and the record tells the item's resolution.
+ */
+async function linkBack(ticket: TrackerItem, item: ItemRef, context: JobContext) {
+  if (ticket.ref.tracker === 'jira' && item.tracker === 'jira') return;
+  await unlessRefused(
+    context,
+    {
+      message: 'Could not add the link back on the item: the ticket is linked all the same',
+      fields: { item: item.key, ticket: ticket.ref.key },
+    },
+    () =>
+      context
+        .tracker(item.tracker)
+        .addLink(
+          item,
+          { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title },
+          context.rules().linking.linkType,
+        ),
+  );
+}
+
+/**
+ * A link a person made in the tracker, newly recorded: it counts like the service's own, so the item gets its link
+ * back (a Jira web link pasted with a card's URL, a Trello attachment naming an issue or a card) and is re-scored.
+ */
+export async function adoptTrackerLink(ticket: TrackerItem, item: ItemRef, context: JobContext) {
+  await linkBack(ticket, item, context);
+  await rescoreIfReadable(item, context);
 }
 
 /** `/unlink`: every step can run again, and the record goes last, so a retried command still finds the link. */

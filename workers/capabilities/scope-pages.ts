@@ -4,10 +4,13 @@ import type { JobContext } from '../job-context.ts';
 
 const PROGRESS_TTL_SECONDS = 7 * 86_400;
 
-interface Saved<C> {
+interface Saved<C> extends Pace {
   cursor?: string;
   counts: C;
-  /** Items the pages held so far, and about how many the scope holds (absent where the tracker cannot tell). */
+}
+
+/** How far a long job got: items listed so far, of about how many, since when. */
+export interface Pace {
   listed?: number;
   total?: number;
   /** When the first attempt began (ms): the pace so far, pauses for rate limits included, gives the ETA. */
@@ -15,7 +18,7 @@ interface Saved<C> {
 }
 
 /** The tracker's estimate of the scope's size; a job does not fail, nor wait, for want of it. */
-async function countScope(context: JobContext, tracker: Tracker, scope: ItemScope) {
+export async function countScope(context: JobContext, tracker: Tracker, scope: ItemScope) {
   try {
     return await tracker.countItems?.(scope);
   } catch (error) {
@@ -28,10 +31,17 @@ async function countScope(context: JobContext, tracker: Tracker, scope: ItemScop
 }
 
 /** Seconds left at the pace so far; only once a page is done and there is a total to go by. */
-function secondsLeft(saved: Saved<unknown>, now: number): number | undefined {
-  const { listed = 0, total, startedAt = now } = saved;
+function secondsLeft(pace: Pace, now: number): number | undefined {
+  const { listed = 0, total, startedAt = now } = pace;
   if (total === undefined || listed === 0 || now <= startedAt) return undefined;
   return Math.max(0, Math.round(((total - listed) * (now - startedAt)) / listed / 1000));
+}
+
+/** The progress figures of a pace: `listed`, and where there is a total, `total` and `etaSeconds`. */
+export function progressOf(pace: Pace, now: Date) {
+  const { listed = 0, total } = pace;
+  const etaSeconds = secondsLeft(pace, now.getTime());
+  return { listed, ...(total !== undefined && { total, etaSeconds }) };
 }
 
 /**
@@ -84,9 +94,7 @@ export async function visitScope<C extends { pages: number; failed: number }>(
     saved.cursor = cursor;
     saved.listed = (saved.listed ?? 0) + page.items.length;
     await context.redis.set(options.progressKey, JSON.stringify(saved), 'EX', PROGRESS_TTL_SECONDS);
-    const { listed, total } = saved;
-    const etaSeconds = secondsLeft(saved, context.now().getTime());
-    await context.progress?.({ ...counts, listed, ...(total !== undefined && { total, etaSeconds }) });
+    await context.progress?.({ ...counts, ...progressOf(saved, context.now()) });
   } while (cursor);
   return counts;
 }

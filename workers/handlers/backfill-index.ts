@@ -5,11 +5,14 @@ import { createItemLock, type ItemLock, lockName, lockTurn } from '../../src/que
 import { forgetWordsOf, indexItem, roleOf } from '../capabilities/linking.ts';
 import { indexReplica } from '../capabilities/linking-index.ts';
 import { settleListed } from '../capabilities/linking-match.ts';
+import { countScope, type Pace, progressOf } from '../capabilities/scope-pages.ts';
 import { readItem } from '../capabilities/scoring.ts';
 import type { JobContext } from '../job-context.ts';
 
 interface Position {
   target: number;
+  /** Items the listings held so far in all targets, of about how many, since when (absent from earlier releases). */
+  pace?: Pace;
   cursor?: string;
   /** The target's listing is complete: its sweep is next. */
   listed?: boolean;
@@ -57,6 +60,9 @@ export async function backfillIndex({ targets }: JobDataMap['backfill-index'], c
     removed: 0,
     ...(saved ? JSON.parse(saved) : {}),
   };
+  // The targets are counted once, when the job begins: a total only where every target's tracker can count it.
+  if (!saved)
+    position.pace = { startedAt: context.now().getTime(), total: await countTargets(targets, context) };
   const save = () => context.redis.set(positionKey, JSON.stringify(position), 'EX', POSITION_TTL_SECONDS);
   const report = ({ tracker, containerId }: Target, targetsDone: number) => {
     const { seen, indexed, learned, removed } = position;
@@ -68,6 +74,7 @@ export async function backfillIndex({ targets }: JobDataMap['backfill-index'], c
       indexed,
       learned,
       removed,
+      ...(position.pace && progressOf(position.pace, context.now())),
     });
   };
   while (position.target < targets.length) {
@@ -79,6 +86,7 @@ export async function backfillIndex({ targets }: JobDataMap['backfill-index'], c
         { kind: 'container', containerId: target.containerId },
         position.cursor,
       );
+      if (position.pace) position.pace.listed = (position.pace.listed ?? 0) + page.items.length;
       for (const listed of page.items) {
         position.seen += 1;
         const { id, key } = listed.container;
@@ -126,6 +134,16 @@ export async function backfillIndex({ targets }: JobDataMap['backfill-index'], c
   const { seen, indexed, learned, removed } = position;
   context.log.info({ seen, indexed, learned, removed, size }, 'Link index backfilled');
   return { seen, indexed, learned, removed, size };
+}
+
+async function countTargets(targets: readonly Target[], context: JobContext): Promise<number | undefined> {
+  let total = 0;
+  for (const { tracker, containerId } of targets) {
+    const count = await countScope(context, context.tracker(tracker), { kind: 'container', containerId });
+    if (count === undefined) return undefined;
+    total += count;
+  }
+  return total;
 }
 
 /**

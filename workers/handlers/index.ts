@@ -8,6 +8,7 @@ import { learnLinkHandler } from './learn-link.ts';
 import { linkTicketHandler } from './link-ticket.ts';
 import { notifyResolutionHandler } from './notify-resolution.ts';
 import { postSprintSummary } from './post-sprint-summary.ts';
+import { reconcileRemoteLinks } from './reconcile-remote-links.ts';
 import { rescoreScope } from './rescore-scope.ts';
 import { createRunCommands } from './run-commands.ts';
 import { scoreItemHandler } from './score-item.ts';
@@ -29,5 +30,6 @@ export const HANDLERS: JobHandlers = {
   'learn-link': learnLinkHandler,
   'backfill-index': backfillIndex,
   'catch-up': createCatchUp(() => HANDLERS),
+  'reconcile-remote-links': reconcileRemoteLinks,
   'unplanned-delivery': unplannedDelivery,
 };

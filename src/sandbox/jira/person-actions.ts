@@ -58,6 +58,13 @@ export interface PersonActions {
   link(input: { as: string; from: string; to: string; type?: string; system?: boolean }): void;
   /** Deletes the links from `from` to `to` (either direction), as the issue view's "Remove link" does. */
   unlink(input: { as: string; from: string; to: string }): void;
+  /**
+   * A web link added in the issue view (a URL pasted under "Link web page"): a remote link without a globalId or
+   * an application, which Jira answers as `{ id, self, object: { url, title } }`. No webhook tells of it.
+   */
+  webLink(input: { as: string; issue: string; url: string; title?: string }): number;
+  /** Removes the issue's remote links to that URL, as the issue view's "Remove link" does; no webhook either. */
+  removeWebLink(input: { as: string; issue: string; url: string }): void;
   startSprint(input: { sprintId: number; endDate?: string }): SandboxSprint;
   closeSprint(input: { as: string; sprintId: number; moveOpenTo?: number }): SandboxSprint;
   addToSprint(input: { as: string; sprintId: number; issues: string[] }): void;
@@ -142,6 +149,37 @@ export function createPersonActions(world: JiraWorld): PersonActions {
       );
       if (between.length === 0) throw new SandboxInputError(`${input.from} and ${input.to} are not linked`);
       for (const link of between) unlinkIssues(world, actor(input.as), link);
+    },
+    webLink(input) {
+      const issue = issueOf(input.issue);
+      const id = state.nextId.remote++;
+      state.remoteLinks.push({
+        id,
+        issueId: issue.id,
+        object: { url: input.url, title: input.title ?? input.url },
+      });
+      world.ledger.record({
+        item: issue.key,
+        actor: actor(input.as),
+        kind: 'remotelink.set',
+        value: input.url,
+      });
+      return id;
+    },
+    removeWebLink(input) {
+      const issue = issueOf(input.issue);
+      const before = state.remoteLinks.length;
+      state.remoteLinks = state.remoteLinks.filter(
+        (l) => !(l.issueId === issue.id && l.object.url === input.url),
+      );
+      if (state.remoteLinks.length === before)
+        throw new SandboxInputError(`${input.issue} has no web link to ${input.url}`);
+      world.ledger.record({
+        item: issue.key,
+        actor: actor(input.as),
+        kind: 'remotelink.deleted',
+        value: input.url,
+      });
     },
     startSprint(input) {
       const sprint = sprintOf(input.sprintId);

@@ -116,4 +116,25 @@ export function linkRoutes(app: FastifyInstance, { world, actor }: ApiDeps): voi
       return reply.code(204).send();
     },
   );
+
+  app.delete<IdParams & { Params: { linkId: string } }>(
+    '/rest/api/3/issue/:idOrKey/remotelink/:linkId',
+    (request, reply) => {
+      const issue = findIssue(state, request.params.idOrKey);
+      if (!issue) return issueNotFound(reply);
+      const link = state.remoteLinks.find(
+        (l) => l.issueId === issue.id && String(l.id) === request.params.linkId,
+      );
+      if (!link) return jiraError(reply, 404, ['No remote link with the given ID exists.']);
+      state.remoteLinks = state.remoteLinks.filter((l) => l !== link);
+      world.ledger.record({
+        item: issue.key,
+        actor: actor(request),
+        kind: 'remotelink.deleted',
+        target: link.globalId,
+        value: link.object.url,
+      });
+      return reply.code(204).send();
+    },
+  );
 }

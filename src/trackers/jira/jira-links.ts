@@ -2,7 +2,7 @@ import type { ItemRef } from '../../domain/events.ts';
 import type { LinkTarget } from '../tracker.ts';
 import type { JiraContext } from './jira-context.ts';
 import { readRemoteLinks } from './jira-reads.ts';
-import { remoteGlobalId } from './remote-links.ts';
+import { remoteGlobalId, remoteLinkNames } from './remote-links.ts';
 
 interface RawIssueLink {
   id?: string;
@@ -72,6 +72,7 @@ export async function addLink(
 }
 
 export async function removeLink(ctx: JiraContext, from: ItemRef, to: LinkTarget): Promise<boolean> {
+  const item = to.kind === 'item' ? to.ref : undefined;
   if (isJiraItem(to)) {
     const existing = await linksBetween(ctx, from, to.ref);
     if (existing.length > 0)
@@ -83,10 +84,23 @@ export async function removeLink(ctx: JiraContext, from: ItemRef, to: LinkTarget
     return existing.length > 0;
   }
   const globalId = remoteGlobalId(to);
-  const current = (await readRemoteLinks(ctx, from.id)).find((link) => link.globalId === globalId);
-  if (!current) return false;
-  await ctx.call('deleteRemoteLink', () =>
-    ctx.cloud.issueRemoteLinks.deleteRemoteIssueLinkByGlobalId({ issueIdOrKey: from.id, globalId }),
+  // A person's link to the same card (its URL pasted in the issue view) has no globalId: it goes by its id.
+  const current = (await readRemoteLinks(ctx, from.id)).filter(
+    (link) => link.globalId === globalId || (item !== undefined && remoteLinkNames(link, item)),
   );
-  return true;
+  for (const link of current) {
+    const linkId = link.id;
+    if (link.globalId === globalId)
+      await ctx.call('deleteRemoteLink', () =>
+        ctx.cloud.issueRemoteLinks.deleteRemoteIssueLinkByGlobalId({ issueIdOrKey: from.id, globalId }),
+      );
+    else if (linkId !== undefined)
+      await ctx.call('deleteRemoteLink', () =>
+        ctx.cloud.issueRemoteLinks.deleteRemoteIssueLinkById({
+          issueIdOrKey: from.id,
+          linkId: String(linkId),
+        }),
+      );
+  }
+  return current.length > 0;
 }

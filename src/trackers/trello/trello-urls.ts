@@ -17,13 +17,19 @@ export function parseCardReference(text: string): string | undefined {
   return SHORT_LINK.test(trimmed) || CARD_ID.test(trimmed) ? trimmed : undefined;
 }
 
+/** The card a card URL names (`https://trello.com/c/<shortLink>/…`), by its shortLink. */
+export function cardRefForUrl(url: string): ItemRef | undefined {
+  const shortLink = CARD_URL.exec(url.trim())?.[1];
+  return shortLink ? { tracker: 'trello', id: shortLink, key: shortLink } : undefined;
+}
+
 /**
  * The item a link URL points at: a card, or an issue of the configured Jira site. Trello answers to a shortLink
  * wherever it takes a card id, and Jira to an issue key wherever it takes an id, so the key serves as both.
  */
 export function itemRefForUrl(url: string, jiraSiteUrl: string | undefined): ItemRef | undefined {
-  const shortLink = CARD_URL.exec(url)?.[1];
-  if (shortLink) return { tracker: 'trello', id: shortLink, key: shortLink };
+  const card = cardRefForUrl(url);
+  if (card) return card;
   const issueKey = jiraSiteUrl === undefined ? undefined : issueKeyOnSite(jiraSiteUrl, url);
   if (issueKey) return { tracker: 'jira', id: issueKey, key: issueKey };
   return undefined;
