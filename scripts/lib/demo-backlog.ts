@@ -5,7 +5,7 @@ import { seededRandom } from '../../src/domain/linking/prng.ts';
 import { rescoreScopeRequest } from '../../src/domain/scoring/plan-scoring.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
 import { createIntake } from '../../src/queue/intake.ts';
-import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { QUEUE_NAME, unfinishedJobs } from '../../src/queue/jobs.ts';
 import type { Stack } from './stack.ts';
 import { waitFor } from './stack.ts';
 
@@ -280,8 +280,5 @@ function hasProject(stack: Stack, key: string): boolean {
 
 async function waitForIdle(queue: Queue): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 500));
-  await waitFor(async () => {
-    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return Object.values(counts).every((n) => n === 0);
-  }, 600_000);
+  await waitFor(async () => (await unfinishedJobs(queue)) === 0, 600_000);
 }

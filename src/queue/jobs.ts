@@ -60,3 +60,14 @@ export async function retryAllFailedJobs(queue: Queue): Promise<number> {
   }
   return retried;
 }
+
+/**
+ * Jobs still to run: waiting, running, prioritized or delayed (a retry's backoff), not counting the next runs that
+ * job schedulers keep delayed for good (the remote-link reconcile's), which would keep a queue from ever being idle.
+ */
+export async function unfinishedJobs(queue: Queue): Promise<number> {
+  const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+  const delayed = await queue.getJobs(['delayed']);
+  const running = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  return running + delayed.filter((job) => !job.repeatJobKey).length;
+}
