@@ -112,18 +112,21 @@ async function jobsOf(eventId: string | undefined): Promise<string[]> {
 
 /**
  * The bot's write count once the service has nothing left to do (other capabilities finished): every webhook
- * delivered and relayed, no job waiting, delayed or running (what the admin API's job counts show), and no write
+ * delivered and relayed, no job waiting, retrying or running (what the admin API's job counts show), and no write
  * or webhook meanwhile. A pause in the writes proves nothing on a busy machine, where the next job may start late.
  */
 async function quiet(): Promise<number> {
   return waitFor(async () => {
     const [writes, sent] = [botWrites(), stack.jira.deliveries.length];
     await stack.jira.settled();
-    const [relaying, counts] = await Promise.all([
+    const [relaying, counts, delayed] = await Promise.all([
       stack.redis.xlen(intakeStreamKey(stack.queuePrefix)),
-      queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children'),
+      queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children'),
+      queue.getJobs(['delayed']),
     ]);
-    const busy = relaying + Object.values(counts).reduce((sum, count) => sum + count, 0);
+    // A scheduler's next run (the remote-link reconcile) always waits in delayed; retries there are work left.
+    const retrying = delayed.filter((job) => !job.repeatJobKey).length;
+    const busy = relaying + retrying + Object.values(counts).reduce((sum, count) => sum + count, 0);
     return busy === 0 && botWrites() === writes && stack.jira.deliveries.length === sent ? writes : undefined;
   });
 }
