@@ -212,13 +212,18 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
 
     async item({ tracker, idOrKey }) {
       await replica.sync();
-      const entry = index.find(tracker, idOrKey);
-      if (!entry?.score) return undefined;
-      const field = docId(entry.score);
+      const found = index.find(tracker, idOrKey)?.score;
+      if (!found) return undefined;
+      const field = docId(found);
       const [scorecard, verdict] = await Promise.all([
         redis.hget(keys.items.scorecards, field),
         redis.hget(keys.items.verdicts, field),
       ]);
+      // A job writes the item's row before its scorecard: the row caught up after the scorecard was read is never
+      // older than it, so the page does not list a ticket its customer count and score leave out.
+      await replica.sync();
+      const entry = index.find(tracker, found.id);
+      if (!entry?.score) return undefined;
       const result = scorecard ? (JSON.parse(scorecard) as ScoreResult) : undefined;
       const detail = verdict ? (JSON.parse(verdict) as AcceptanceDetail) : undefined;
       const row = rowOf(entry as Scored);

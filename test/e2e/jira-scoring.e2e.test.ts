@@ -110,23 +110,32 @@ async function jobsOf(eventId: string | undefined): Promise<string[]> {
   return jobs.filter((job) => job.id?.endsWith(`.${eventId}`)).map((job) => job.name);
 }
 
-/** The bot's write count once it has stayed the same for half a second (other capabilities finished). */
+/**
+ * The bot's write count once the service has nothing left to do (other capabilities finished): every webhook
+ * delivered and relayed, no job waiting, retrying or running (what the admin API's job counts show), and no write
+ * or webhook meanwhile. A pause in the writes proves nothing on a busy machine, where the next job may start late.
+ */
 async function quiet(): Promise<number> {
-  let last = -1;
   return waitFor(async () => {
-    const now = botWrites();
-    if (now === last) return now;
-    last = now;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    return undefined;
+    const [writes, sent] = [botWrites(), stack.jira.deliveries.length];
+    await stack.jira.settled();
+    const [relaying, counts, delayed] = await Promise.all([
+      stack.redis.xlen(intakeStreamKey(stack.queuePrefix)),
+      queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children'),
+      queue.getJobs(['delayed']),
+    ]);
+    // A scheduler's next run (the remote-link reconcile) always waits in delayed; retries there are work left.
+    const retrying = delayed.filter((job) => !job.repeatJobKey).length;
+    const busy = relaying + retrying + Object.values(counts).reduce((sum, count) => sum + count, 0);
+    return busy === 0 && botWrites() === writes && stack.jira.deliveries.length === sent ? writes : undefined;
   });
 }
 
+/** The job as it stands once completed: one read while it still ran carries neither return value nor progress. */
 async function finishedJob(id: string) {
-  return waitFor(async () => {
-    const job = await queue.getJob(id);
-    return job && (await job.isCompleted()) ? job : undefined;
-  });
+  return waitFor(async () =>
+    (await (await queue.getJob(id))?.isCompleted()) ? queue.getJob(id) : undefined,
+  );
 }
 
 describe('scoring on Jira', () => {

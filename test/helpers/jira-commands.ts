@@ -10,13 +10,21 @@ export async function commandReply(
   body: string,
 ): Promise<SandboxComment> {
   const comment = jira.act.comment({ as, issue: key, body });
+  return replyTo(jira, key, comment.id);
+}
+
+/**
+ * Waits for the service's reply on issue `key` to the comment `commentId` (a console action's comment id is its
+ * delivery id with a dash: `console-…`). The reply is a command job's last write: once it shows, the job is done.
+ */
+export function replyTo(jira: JiraSandbox, key: string, commentId: string): Promise<SandboxComment> {
   const issueId = [...jira.state.issues.values()].find((i) => i.key === key)?.id;
   return waitFor(() =>
     jira.state.comments.find(
       (c) =>
         c.issueId === issueId &&
         c.authorId === jira.botCredentials.accountId &&
-        JSON.stringify(c.body).includes(`backlog-refinery · reply-${comment.id}`),
+        JSON.stringify(c.body).includes(`backlog-refinery · reply-${commentId}`),
     ),
   );
 }

@@ -6,6 +6,8 @@ import { rescoreScopeRequest } from '../../src/domain/scoring/plan-scoring.ts';
 import { createIntake, type Intake } from '../../src/queue/intake.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { type ConsoleServices, createConsoleServices } from '../../src/read-model/index.ts';
+import type { ActionReceipt } from '../../src/read-model/read-model.ts';
+import { replyTo } from '../helpers/jira-commands.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
@@ -87,6 +89,9 @@ const linked = (a: string, b: string) =>
 const ticket = (summary: string, description: string) =>
   stack.jira.act.createIssue({ as: 'ada', project: 'HELP', summary, description, issuetype: 'Task' }).key;
 const ref = (key: string) => ({ tracker: 'jira' as const, id: issue(key).id });
+/** The reply to a console action's command on the ticket, as Ada sees it in Jira: its job's last write. */
+const replied = (key: string, receipt: ActionReceipt) =>
+  replyTo(stack.jira, key, receipt.deliveryId.replace('.', '-'));
 
 describe('console read model, written by the real jobs', () => {
   it('holds every scored backlog item with its inputs, acceptance status and container', async () => {
@@ -207,7 +212,7 @@ describe('console read model, written by the real jobs', () => {
     });
     expect(waiting.suggestions.length).toBeGreaterThan(1);
     const rejected = waiting.suggestions[0]!.item;
-    await console_.actions.rejectLink(ref(other), rejected, ada);
+    const receipt = await console_.actions.rejectLink(ref(other), rejected, ada);
     const after = await waitFor(async () => {
       const found = (await console_.readModel.triage({})).tickets.find((t) => t.key === other);
       return found?.suggestions.find((s) => s.item.key === rejected.key)?.state === 'rejected' && found;
@@ -215,6 +220,9 @@ describe('console read model, written by the real jobs', () => {
     expect(after.suggestions.filter((s) => s.state === 'pending').length).toBe(
       waiting.suggestions.length - 1,
     );
+    // The inbox shows the rejection while the job still runs; the record that keeps the item from being suggested
+    // again is written after it (a retried job must still find the link), and the reply to the command after that.
+    await replied(other, receipt);
     const rejectedSet = await stack.redis.smembers(
       `{${stack.queuePrefix}:links}:rejected:jira:${issue(other).id}`,
     );
