@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STACK_JIRA_SECRET, type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { rescoreScopeRequest } from '../../src/domain/scoring/plan-scoring.ts';
 import { intakeStreamKey } from '../../src/queue/intake.ts';
-import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { QUEUE_NAME, unfinishedJobs } from '../../src/queue/jobs.ts';
 import type { Delivery } from '../../src/sandbox/jira/webhooks.ts';
 import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
@@ -119,14 +119,11 @@ async function quiet(): Promise<number> {
   return waitFor(async () => {
     const [writes, sent] = [botWrites(), stack.jira.deliveries.length];
     await stack.jira.settled();
-    const [relaying, counts, delayed] = await Promise.all([
+    const [relaying, unfinished] = await Promise.all([
       stack.redis.xlen(intakeStreamKey(stack.queuePrefix)),
-      queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children'),
-      queue.getJobs(['delayed']),
+      unfinishedJobs(queue),
     ]);
-    // A scheduler's next run (the remote-link reconcile) always waits in delayed; retries there are work left.
-    const retrying = delayed.filter((job) => !job.repeatJobKey).length;
-    const busy = relaying + retrying + Object.values(counts).reduce((sum, count) => sum + count, 0);
+    const busy = relaying + unfinished;
     return busy === 0 && botWrites() === writes && stack.jira.deliveries.length === sent ? writes : undefined;
   });
 }
