@@ -123,6 +123,21 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
   const bad = (reply: FastifyReply, message: string) => reply.code(400).send({ error: message });
   const actor = (body: Body) => body.memberId ?? hooks.personId;
   const cardOf = (body: Body) => findCard(store, body.cardId ?? '');
+  /** The card named by `cardId` and its checklist named by `checklistId` (none when it is another card's). */
+  const checklistOf = (body: Body) => {
+    const card = cardOf(body);
+    const checklist = store.checklists.get(body.checklistId ?? '');
+    return { card, checklist: card && checklist?.idCard === card.id ? checklist : undefined };
+  };
+  /** The card named by `cardId` and the item `checkItemId` of one of its checklists. */
+  const checkItemOf = (body: Body) => {
+    const card = cardOf(body);
+    const item = [...store.checklists.values()]
+      .filter((c) => c.idCard === card?.id)
+      .flatMap((c) => c.checkItems)
+      .find((i) => i.id === body.checkItemId);
+    return { card, item };
+  };
   const listOn = (idBoard: string, name: string | undefined) =>
     [...store.lists.values()].find((l) => l.idBoard === idBoard && l.name === name);
 
@@ -184,52 +199,37 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
     return { id: model.addChecklist(actor(request.body), card, request.body.name ?? 'Checklist').id };
   });
   app.post<{ Body: Body }>('/act/add-check-item', async (request, reply) => {
-    const card = cardOf(request.body);
-    const checklist = store.checklists.get(request.body.checklistId ?? '');
-    if (!card || checklist?.idCard !== card.id) return bad(reply, 'unknown card or checklist');
+    const { card, checklist } = checklistOf(request.body);
+    if (!card || !checklist) return bad(reply, 'unknown card or checklist');
     return { id: model.addCheckItem(actor(request.body), card, checklist, request.body.name ?? '').id };
   });
   app.post<{ Body: Body }>('/act/check-item', async (request, reply) => {
-    const card = cardOf(request.body);
-    const item = [...store.checklists.values()]
-      .filter((c) => c.idCard === card?.id)
-      .flatMap((c) => c.checkItems)
-      .find((i) => i.id === request.body.checkItemId);
+    const { card, item } = checkItemOf(request.body);
     if (!card || !item) return bad(reply, 'unknown card or check item');
     model.setCheckItemState(actor(request.body), card, item, request.body.checked !== 'false');
     return { ok: true };
   });
   app.post<{ Body: Body }>('/act/rename-checklist', async (request, reply) => {
-    const card = cardOf(request.body);
-    const checklist = store.checklists.get(request.body.checklistId ?? '');
-    if (!card || checklist?.idCard !== card.id) return bad(reply, 'unknown card or checklist');
+    const { card, checklist } = checklistOf(request.body);
+    if (!card || !checklist) return bad(reply, 'unknown card or checklist');
     model.renameChecklist(actor(request.body), card, checklist, request.body.name ?? '');
     return { ok: true };
   });
   app.post<{ Body: Body }>('/act/rename-check-item', async (request, reply) => {
-    const card = cardOf(request.body);
-    const item = [...store.checklists.values()]
-      .filter((c) => c.idCard === card?.id)
-      .flatMap((c) => c.checkItems)
-      .find((i) => i.id === request.body.checkItemId);
+    const { card, item } = checkItemOf(request.body);
     if (!card || !item) return bad(reply, 'unknown card or check item');
     model.renameCheckItem(actor(request.body), card, item, request.body.name ?? '');
     return { ok: true };
   });
   app.post<{ Body: Body }>('/act/convert-check-item', async (request, reply) => {
-    const card = cardOf(request.body);
-    const item = [...store.checklists.values()]
-      .filter((c) => c.idCard === card?.id)
-      .flatMap((c) => c.checkItems)
-      .find((i) => i.id === request.body.checkItemId);
+    const { card, item } = checkItemOf(request.body);
     if (!card || !item) return bad(reply, 'unknown card or check item');
     const created = model.convertCheckItem(actor(request.body), card, item);
     return { id: created.id, shortLink: created.shortLink };
   });
   app.post<{ Body: Body }>('/act/delete-checklist', async (request, reply) => {
-    const card = cardOf(request.body);
-    const checklist = store.checklists.get(request.body.checklistId ?? '');
-    if (!card || checklist?.idCard !== card.id) return bad(reply, 'unknown card or checklist');
+    const { card, checklist } = checklistOf(request.body);
+    if (!card || !checklist) return bad(reply, 'unknown card or checklist');
     model.deleteChecklist(actor(request.body), card, checklist);
     return { ok: true };
   });
