@@ -1,14 +1,10 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRedisAuditStore } from '../../../src/audit/audit-store.ts';
-import { createAuditedTracker } from '../../../src/audit/audited-tracker.ts';
-import { createLogger } from '../../../src/logger.ts';
-import { defaultRules } from '../../../src/rules/load-rules.ts';
 import { applyScore } from '../../../workers/capabilities/scoring.ts';
 import type { JobContext } from '../../../workers/job-context.ts';
 import { createMemoryTracker, type MemoryTracker, memoryItem } from '../../audit/memory-tracker.ts';
+import { auditedJobContext } from '../../helpers/audited-job-context.ts';
 import { testRedis, uniquePrefix } from '../../helpers/redis.ts';
-import { testConfig } from '../../helpers/test-config.ts';
 
 const redis: Redis = testRedis();
 afterAll(() => redis.disconnect());
@@ -21,30 +17,8 @@ beforeEach(() => {
   keyPrefix = uniquePrefix('dry-run-score');
 });
 
-/** A scoring job's context as the worker builds it: one prefix for every job, dry-run or not. */
 function jobContext(dryRun: boolean): JobContext {
-  const audited = createAuditedTracker(tracker, {
-    audit: createRedisAuditStore({ redis, keyPrefix, retentionDays: 1 }),
-    dryRun,
-    context: {
-      capability: 'score-item',
-      jobId: 'job-1',
-      deliveryId: 'd1',
-      actor: { id: 'u', displayName: 'U' },
-    },
-  });
-  return {
-    log: createLogger({ level: 'silent' }),
-    jobId: 'job-1',
-    config: testConfig(),
-    rules: defaultRules,
-    tracker: () => audited,
-    selfId: () => 'bot',
-    redis,
-    keyPrefix,
-    now: () => new Date(),
-    dryRun,
-  };
+  return auditedJobContext({ tracker, redis, keyPrefix, capability: 'score-item', dryRun });
 }
 
 describe('scoring previewed in dry-run', () => {
