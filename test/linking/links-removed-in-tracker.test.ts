@@ -703,3 +703,44 @@ describe('an automatic link made in the tracker but not recorded yet', () => {
     expect(replica.wordsOf(item('HELP-1').ref)).toEqual([]);
   });
 });
+
+describe('resolved tickets', () => {
+  const DONE = { name: 'Done', category: 'done' as const };
+
+  it('a resolved ticket whose last link a person removes is told so, and offered no suggestions (nobody triages it)', async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ linked: 'APP-1' });
+
+    // The agent closed the ticket long ago; cleaning up, someone removes its link in Jira.
+    item('HELP-1').status = DONE;
+    item('HELP-1').links = [];
+    await learnLink(linkEvent('link.deleted', 'HELP-1', 'APP-1'), context);
+
+    expect(linkComment('HELP-1')).toContain('The link to APP-1 was removed in the tracker');
+    expect(linkComment('HELP-1')).not.toContain('/link');
+    expect(linkComment('HELP-1')).not.toContain('APP-2');
+    expect(await recordedKeys('HELP-1')).toEqual([]);
+  });
+
+  it('a resolved ticket edited while unlinked gets no suggestions comment; a confident match is still linked (evidence)', async () => {
+    for (const key of ['APP-1', 'APP-2']) await indexItem(item(key).ref, context);
+    tracker.items.set(
+      'id-HELP-2',
+      memoryItem('HELP-2', {
+        title: 'Invoices show the wrong currency',
+        description: 'Since last week every invoice shows dollars.',
+        container: HELP,
+        createdAt: LATER,
+        updatedAt: LATER,
+        status: DONE,
+      }),
+    );
+    expect(await matchTicket(item('HELP-2').ref, context)).toMatchObject({
+      skipped: expect.stringContaining('resolved'),
+    });
+    expect(linkComment('HELP-2')).toBe('');
+
+    item('HELP-1').status = DONE;
+    expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ linked: 'APP-1' });
+  });
+});
