@@ -144,6 +144,8 @@ async function offerMatches(ticket: TrackerItem, followed: Followed, context: Jo
       });
     return { linked: best.item.ref.key, confidence: best.confidence, comment: comment.action };
   }
+  if (resolvedStatus(ticket) !== undefined || ticket.archived)
+    return leaveResolved(ticket, followed, context);
   const suggestions = decision.suggestions.flatMap((match) => byId.get(match.id) ?? []);
   const comment = await tracker.upsertComment(
     ticket.ref,
@@ -157,6 +159,19 @@ async function offerMatches(ticket: TrackerItem, followed: Followed, context: Jo
     comment: comment.action,
     ...followed.words,
   };
+}
+
+/**
+ * A resolved ticket gets no suggestions: nobody triages it (the console's inbox leaves it out too). A confident
+ * match is still linked, since it is evidence for the item's score; a link a person removed is still told.
+ */
+async function leaveResolved(ticket: TrackerItem, followed: Followed, context: JobContext) {
+  if (followed.removed.length === 0) return { skipped: 'resolved ticket: no suggestions', ...followed.words };
+  const comment = await context
+    .tracker(ticket.ref.tracker)
+    .upsertComment(ticket.ref, LINK_COMMENT, linkRemovedComment(followed.unlinkedInTracker, []));
+  await endRemoved(ticket, followed, context);
+  return { skipped: 'resolved ticket: no suggestions', comment: comment.action, ...followed.words };
 }
 
 /**
