@@ -32,6 +32,24 @@ afterEach(() => {
   nock.cleanAll();
 });
 
+/** A Jira whose who-am-I fails `failures` times, then answers. */
+function jiraDownFor(failures: number) {
+  let calls = 0;
+  return {
+    name: 'jira' as const,
+    whoAmI: async () => {
+      calls += 1;
+      if (calls <= failures) throw new Error('connect ECONNREFUSED 127.0.0.1:1');
+      return { id: 'bot', displayName: 'Bot' };
+    },
+  };
+}
+
+const levelOf = (lines: string[], level: number) =>
+  lines
+    .map((line) => JSON.parse(line) as { level: number; msg: string })
+    .filter((line) => line.level === level);
+
 describe('log lines', () => {
   it('a failed Jira request logs each key once ("tracker" was written twice)', async () => {
     nock('https://acme.atlassian.net')
@@ -90,6 +108,21 @@ describe('log lines', () => {
       'Service account identified',
       'Service account identified',
     ]);
+  });
+  it('two services in one process each warn once that a tracker cannot be reached (the first silenced the second)', async () => {
+    const first = capture('info');
+    const second = capture('info');
+
+    const one = learnIdentities(new Map([['jira', jiraDownFor(1) as never]]), first.log);
+    await one.learned;
+    const two = learnIdentities(new Map([['jira', jiraDownFor(1) as never]]), second.log);
+    await two.learned;
+
+    for (const { lines } of [first, second]) {
+      expect(levelOf(lines, 40).map((line) => line.msg)).toEqual([
+        'Jira cannot be reached: run `npm run doctor` to see why (retrying)',
+      ]);
+    }
   });
 });
 
