@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, type LogFormat } from '../../src/logger.ts';
-import { learnIdentities } from '../../src/runtime/identities.ts';
+import { learnIdentities, type UnreachableWarnings } from '../../src/runtime/identities.ts';
 import { createTrackers } from '../../src/runtime/trackers.ts';
 import { testConfig } from '../helpers/test-config.ts';
 
@@ -81,34 +81,27 @@ describe('log lines', () => {
 
   it('a tracker unreachable at start gets one clear warning naming it and the doctor, then quiet retries', async () => {
     const { lines, log } = capture('debug');
-    let calls = 0;
-    const jira = {
-      name: 'jira' as const,
-      whoAmI: async () => {
-        calls += 1;
-        if (calls < 4) throw new Error('connect ECONNREFUSED 127.0.0.1:1');
-        return { id: 'bot', displayName: 'Bot' };
-      },
-    };
-    // ROLE=all: the API and the worker of one process both learn the service's identity.
-    const api = learnIdentities(new Map([['jira', jira as never]]), log);
-    const worker = learnIdentities(new Map([['jira', jira as never]]), log);
+    const jira = jiraDownFor(3);
+    // ROLE=all: the API and the worker of one service both learn its identity, and share what it warned about.
+    const warned: UnreachableWarnings = new Set();
+    const api = learnIdentities(new Map([['jira', jira as never]]), log, warned);
+    const worker = learnIdentities(new Map([['jira', jira as never]]), log, warned);
     await Promise.all([api.learned, worker.learned]);
 
-    const parsed = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
-    expect(parsed.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([
+    expect(levelOf(lines, 40).map((line) => line.msg)).toEqual([
       'Jira cannot be reached: run `npm run doctor` to see why (retrying)',
     ]);
     // Three failed asks in all: one warning, then debug lines.
-    expect(parsed.filter((line) => line.level === 20).map((line) => line.msg)).toEqual([
+    expect(levelOf(lines, 20).map((line) => line.msg)).toEqual([
       'Jira still cannot be reached',
       'Jira still cannot be reached',
     ]);
-    expect(parsed.filter((line) => line.level === 30).map((line) => line.msg)).toEqual([
+    expect(levelOf(lines, 30).map((line) => line.msg)).toEqual([
       'Service account identified',
       'Service account identified',
     ]);
   });
+
   it('two services in one process each warn once that a tracker cannot be reached (the first silenced the second)', async () => {
     const first = capture('info');
     const second = capture('info');
