@@ -58,28 +58,28 @@ const failingOnBoard = async () =>
 async function failingCard(name: string) {
   const card = await stack.trelloAct('create-card', { boardId, list: 'Backlog', name, desc: 'Do it.' });
   const id = String(card.id);
-  await waitFor(() => labelsOf(id).includes(LABEL) && statusComment(id) !== undefined);
+  await waitFor(() => labelsOf(id).includes(LABEL) && statusComment(id) !== undefined, 30_000);
   return id;
 }
 
 describe('a failing card that stops being a backlog item', () => {
   it('loses its label and its "missing" comment when moved into a support list, and is checked again when back', async () => {
     const id = await failingCard('Refund request');
-    await waitFor(async () => (await failingOnBoard()) > 0);
+    await waitFor(async () => (await failingOnBoard()) > 0, 30_000);
     const failingBefore = await failingOnBoard();
 
     await stack.trelloAct('move-card', { cardId: id, list: 'Tickets' });
 
-    await waitFor(() => !labelsOf(id).includes(LABEL));
-    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'));
+    await waitFor(() => !labelsOf(id).includes(LABEL), 30_000);
+    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'), 30_000);
     expect(String(statusComment(id)?.data.text)).not.toContain('Acceptance criteria');
-    await waitFor(async () => (await failingOnBoard()) === failingBefore - 1);
+    await waitFor(async () => (await failingOnBoard()) === failingBefore - 1, 30_000);
 
     await stack.trelloAct('move-card', { cardId: id, list: 'Backlog' });
 
-    await waitFor(() => labelsOf(id).includes(LABEL));
-    await waitFor(() => !String(statusComment(id)?.data.text).includes('no longer checked'));
-    await waitFor(async () => (await failingOnBoard()) === failingBefore);
+    await waitFor(() => labelsOf(id).includes(LABEL), 30_000);
+    await waitFor(() => !String(statusComment(id)?.data.text).includes('no longer checked'), 30_000);
+    await waitFor(async () => (await failingOnBoard()) === failingBefore, 30_000);
   }, 45_000);
 
   it('loses its label and its "missing" comment when archived, and is checked again when restored', async () => {
@@ -87,12 +87,12 @@ describe('a failing card that stops being a backlog item', () => {
 
     await stack.trelloAct('archive-card', { cardId: id });
 
-    await waitFor(() => !labelsOf(id).includes(LABEL));
-    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'));
+    await waitFor(() => !labelsOf(id).includes(LABEL), 30_000);
+    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'), 30_000);
 
     await stack.trelloAct('archive-card', { cardId: id, closed: 'false' });
 
-    await waitFor(() => labelsOf(id).includes(LABEL));
-    await waitFor(() => !String(statusComment(id)?.data.text).includes('no longer checked'));
+    await waitFor(() => labelsOf(id).includes(LABEL), 30_000);
+    await waitFor(() => !String(statusComment(id)?.data.text).includes('no longer checked'), 30_000);
   }, 45_000);
 });
