@@ -1,42 +1,24 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
-import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
-import { createIntake } from '../../src/queue/intake.ts';
-import { QUEUE_NAME } from '../../src/queue/jobs.ts';
-import { type ConsoleServices, createConsoleServices } from '../../src/read-model/index.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
 let stack: Stack;
 let boardId: string;
-let queue: Queue;
-let console_: ConsoleServices;
+let console_: StackConsole;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'accept-leaves-')), 'rules.yaml');
 writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\n');
 
 beforeAll(async () => {
   stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets'] }).id;
-  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
-  console_ = createConsoleServices({
-    redis: stack.redis,
-    keyPrefix: stack.queuePrefix,
-    audit: createRedisAuditStore({ redis: stack.redis, keyPrefix: stack.queuePrefix, retentionDays: 30 }),
-    queue,
-    intake: createIntake({
-      queue,
-      redis: stack.redis,
-      keyPrefix: stack.queuePrefix,
-      dedupeTtlSeconds: 3600,
-      retry: { attempts: 3, backoffMs: 200 },
-    }),
-  });
+  console_ = stackConsole(stack);
 }, 60_000);
 afterAll(async () => {
-  await queue?.close();
+  await console_?.close();
   await stack?.stop();
 });
 

@@ -1,19 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
-import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
-import { createIntake } from '../../src/queue/intake.ts';
-import { QUEUE_NAME } from '../../src/queue/jobs.ts';
-import { type ConsoleServices, createConsoleServices } from '../../src/read-model/index.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
 let stack: Stack;
-let queue: Queue;
-let console_: ConsoleServices;
+let console_: StackConsole;
 let boardId: string;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'triage-moved-rules-')), 'rules.yaml');
 // Nothing links by itself: tickets wait in the inbox with their suggestions.
@@ -45,23 +40,10 @@ beforeAll(async () => {
     ],
   });
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets', 'Done'] }).id;
-  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
-  console_ = createConsoleServices({
-    redis: stack.redis,
-    keyPrefix: stack.queuePrefix,
-    audit: createRedisAuditStore({ redis: stack.redis, keyPrefix: stack.queuePrefix, retentionDays: 30 }),
-    queue,
-    intake: createIntake({
-      queue,
-      redis: stack.redis,
-      keyPrefix: stack.queuePrefix,
-      dedupeTtlSeconds: 3600,
-      retry: { attempts: 3, backoffMs: 200 },
-    }),
-  });
+  console_ = stackConsole(stack);
 }, 60_000);
 afterAll(async () => {
-  await queue?.close();
+  await console_?.close();
   await stack?.stop();
 });
 
