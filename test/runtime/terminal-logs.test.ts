@@ -6,9 +6,11 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../scripts/lib/stack.ts';
 import { createLogger, type LogFormat } from '../../src/logger.ts';
 import { learnIdentities, type UnreachableWarnings } from '../../src/runtime/identities.ts';
 import { createTrackers } from '../../src/runtime/trackers.ts';
+import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 import { testConfig } from '../helpers/test-config.ts';
 
 function capture(level = 'debug', format?: LogFormat) {
@@ -150,6 +152,47 @@ describe('start-up', () => {
     expect(stderr).toMatch(/commands\/maxPerComment/);
     expect(stderr).toContain('npm run doctor');
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('ROLE=all warns once per tracker that cannot be reached, although its API and worker both ask', async () => {
+    const child = spawn(process.execPath, ['bin/service.ts'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ROLE: 'all',
+        REDIS_URL: testRedisUrl(),
+        QUEUE_PREFIX: uniquePrefix('role-all'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'debug',
+        LOG_FORMAT: 'json',
+        JIRA_BASE_URL: 'http://127.0.0.1:1',
+        JIRA_EMAIL: 'bot@acme.test',
+        JIRA_API_TOKEN: 'jira-api-token-for-tests',
+        JIRA_WEBHOOK_SECRET: 'secret',
+        LINK_RECONCILE_INTERVAL_MS: '0',
+      },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const lines: { level: number; msg: string; attempt?: number; tracker?: string }[] = [];
+    let rest = '';
+    child.stdout.on('data', (chunk) => {
+      const text = rest + String(chunk);
+      const parts = text.split('\n');
+      rest = parts.pop() ?? '';
+      for (const part of parts) if (part.startsWith('{')) lines.push(JSON.parse(part));
+    });
+    try {
+      // Both roles' first ask failed: one warning, and the other role's first failure at debug level.
+      const firstFailures = () =>
+        lines.filter((line) => line.tracker === 'jira' && line.attempt === 0 && line.level >= 20);
+      await waitFor(() => firstFailures().length >= 2, undefined, "both roles' first failed ask of Jira");
+
+      expect(
+        lines.filter((line) => line.level === 40 && line.msg.includes('cannot be reached')),
+      ).toHaveLength(1);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('a bad environment stops the service and the console CLI with the setting named, and no stack trace', async () => {
