@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { createLogger } from '../src/logger.ts';
+import type { UnreachableWarnings } from '../src/runtime/identities.ts';
 import { followRulesReloads } from '../src/runtime/rules-reload.ts';
 import { createRulesStore } from '../src/runtime/rules-store.ts';
 import { loadConfigOrStop, stopOnSetupError } from '../src/runtime/setup-error.ts';
@@ -16,8 +17,9 @@ export async function runService(env: NodeJS.ProcessEnv = process.env): Promise<
   });
   const rules = await createRulesStore(config.rulesPath, log).catch(stopOnSetupError);
   const closers: (() => Promise<void>)[] = [followRulesReloads(config, rules, log).stop];
-  if (config.role !== 'worker') closers.push((await startApi(config, log, rules)).close);
-  if (config.role !== 'api') closers.push((await startWorker(config, log, rules)).close);
+  const warned: UnreachableWarnings = new Set();
+  if (config.role !== 'worker') closers.push((await startApi(config, log, rules, warned)).close);
+  if (config.role !== 'api') closers.push((await startWorker(config, log, rules, warned)).close);
   closeWithGrace(
     { delay: config.shutdownGraceMs, logger: { error: (message: unknown) => log.error(String(message)) } },
     async ({ signal, err }) => {

@@ -11,7 +11,7 @@ import { createIntake } from './queue/intake.ts';
 import { QUEUE_NAME } from './queue/jobs.ts';
 import { carryLegacyDedupeRecords } from './queue/legacy-dedupe.ts';
 import { createConsoleServices } from './read-model/index.ts';
-import { learnIdentities } from './runtime/identities.ts';
+import { learnIdentities, type UnreachableWarnings } from './runtime/identities.ts';
 import type { RulesStore } from './runtime/rules-store.ts';
 import { createTrackers } from './runtime/trackers.ts';
 import { createOwnLinkMemo } from './trackers/own-links.ts';
@@ -22,8 +22,16 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** The API role: webhook intake, health, admin. Stateless; every shared fact lives in Redis. */
-export async function startApi(config: Config, log: Logger, rules: RulesStore): Promise<RunningApi> {
+/**
+ * The API role: webhook intake, health, admin. Stateless; every shared fact lives in Redis. `warned` is shared with
+ * the worker of the same service (ROLE=all).
+ */
+export async function startApi(
+  config: Config,
+  log: Logger,
+  rules: RulesStore,
+  warned: UnreachableWarnings = new Set(),
+): Promise<RunningApi> {
   const cluster = { cluster: config.redisCluster };
   const producer = createRedis(config.redisUrl, 'producer', log, cluster);
   const client = createRedis(config.redisUrl, 'client', log, cluster);
@@ -32,7 +40,7 @@ export async function startApi(config: Config, log: Logger, rules: RulesStore): 
   queue.on('error', (error) => log.warn({ err: { message: error.message } }, 'Queue error'));
   const ownLinks = createOwnLinkMemo(client, config.queuePrefix);
   const trackers = createTrackers({ config, log, redis: client });
-  const identities = learnIdentities(trackers, log);
+  const identities = learnIdentities(trackers, log, warned);
   const intake = createIntake({
     queue,
     redis: producer,

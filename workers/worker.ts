@@ -13,7 +13,7 @@ import { checkEvictionPolicy, createRedis } from '../src/queue/connection.ts';
 import { createIntakeConsumer } from '../src/queue/intake-consumer.ts';
 import { createItemLock, holdsLock } from '../src/queue/item-lock.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
-import { learnIdentities } from '../src/runtime/identities.ts';
+import { learnIdentities, type UnreachableWarnings } from '../src/runtime/identities.ts';
 import type { RulesStore } from '../src/runtime/rules-store.ts';
 import { createTrackers } from '../src/runtime/trackers.ts';
 import { LockLostError } from '../src/trackers/write-guard.ts';
@@ -30,8 +30,13 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-/** The worker role: consumes jobs and runs each through its handler. */
-export async function startWorker(config: Config, log: Logger, rules: RulesStore): Promise<RunningWorker> {
+/** The worker role: consumes jobs and runs each through its handler. `warned`: see startApi. */
+export async function startWorker(
+  config: Config,
+  log: Logger,
+  rules: RulesStore,
+  warned: UnreachableWarnings = new Set(),
+): Promise<RunningWorker> {
   const cluster = { cluster: config.redisCluster };
   const connection = createRedis(config.redisUrl, 'worker', log, cluster);
   const client = createRedis(config.redisUrl, 'client', log, cluster);
@@ -49,7 +54,7 @@ export async function startWorker(config: Config, log: Logger, rules: RulesStore
       instrumentTracker(t, metrics),
     ]),
   );
-  const identities = learnIdentities(trackers, log);
+  const identities = learnIdentities(trackers, log, warned);
   let worker: Worker | undefined;
   // Every line about a job names it and the delivery that caused it, so one grep finds its whole story.
   const jobLog = (job: Job) =>

@@ -156,16 +156,27 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 }
 
-/** Polls until `check` returns a value (not undefined/false), or fails with what it last saw. */
+/**
+ * How long `waitFor` waits unless told: less than vitest's 20 s test timeout (vitest.config.ts), so a test whose
+ * wait is in vain fails with what it awaited, not a bare "Test timed out". A test with a longer timeout of its own
+ * passes a longer wait.
+ */
+export const DEFAULT_WAIT_MS = 15_000;
+
+/**
+ * Polls until `check` returns a value (not undefined/false), or fails naming what it awaited: `what`, or else the
+ * check's own source.
+ */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 30_000,
+  timeoutMs = DEFAULT_WAIT_MS,
+  what = String(check).replace(/\s+/g, ' ').slice(0, 300),
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for a condition`);
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

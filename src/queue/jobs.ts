@@ -61,13 +61,28 @@ export async function retryAllFailedJobs(queue: Queue): Promise<number> {
   return retried;
 }
 
+/** A job scheduler's next run (the link reconcile's, a Trello board's summary), due at `at` (ISO). */
+export interface ScheduledRun {
+  name: string;
+  at: string;
+}
+
 /**
- * Jobs still to run: waiting, running, prioritized or delayed (a retry's backoff), not counting the next runs that
- * job schedulers keep delayed for good (the remote-link reconcile's), which would keep a queue from ever being idle.
+ * BullMQ's delayed list told apart: jobs waiting out a retry's backoff (or a delay of their own), and the next runs
+ * job schedulers keep delayed for good, which are no work left and no job stuck.
  */
+export async function delayedJobs(queue: Queue): Promise<{ retries: number; scheduled: ScheduledRun[] }> {
+  const delayed = await queue.getJobs(['delayed']);
+  const scheduled = delayed
+    .filter((job) => job.repeatJobKey)
+    .map((job) => ({ name: job.name, at: new Date(job.timestamp + job.delay).toISOString() }))
+    .sort((a, b) => a.at.localeCompare(b.at));
+  return { retries: delayed.length - scheduled.length, scheduled };
+}
+
+/** Jobs still to run: waiting, running, prioritized or delayed, not counting job schedulers' next runs. */
 export async function unfinishedJobs(queue: Queue): Promise<number> {
   const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
-  const delayed = await queue.getJobs(['delayed']);
   const running = Object.values(counts).reduce((sum, count) => sum + count, 0);
-  return running + delayed.filter((job) => !job.repeatJobKey).length;
+  return running + (await delayedJobs(queue)).retries;
 }

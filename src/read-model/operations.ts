@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { TrackerName } from '../domain/events.ts';
 import { deliveryHourKey, metricsKey, pausesKey } from '../metrics/metrics-sink.ts';
 import type { RedisClient } from '../queue/connection.ts';
+import { delayedJobs } from '../queue/jobs.ts';
 import type { DeliveryHour, OperationsView, RateLimitPause } from './read-model.ts';
 
 const HOURS = 24;
@@ -25,9 +26,10 @@ export async function readOperations(
     ...TRACKERS.flatMap((tracker) => [`ratelimit|${tracker}`, `ratelimit_ms|${tracker}`]),
   );
   pipeline.lrange(pausesKey(keyPrefix), 0, PAUSES_SHOWN - 1);
-  const [replies, counts, paused, failed] = await Promise.all([
+  const [replies, counts, delayed, paused, failed] = await Promise.all([
     pipeline.exec(),
-    queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'),
+    queue.getJobCounts('waiting', 'active', 'prioritized', 'failed', 'completed'),
+    delayedJobs(queue),
     queue.isPaused(),
     queue.getFailed(0, FAILED_SHOWN - 1),
   ]);
@@ -47,12 +49,13 @@ export async function readOperations(
     queue: {
       waiting: counts.waiting ?? 0,
       active: counts.active ?? 0,
-      delayed: counts.delayed ?? 0,
+      delayed: delayed.retries,
       prioritized: counts.prioritized ?? 0,
       failed: counts.failed ?? 0,
       completed: counts.completed ?? 0,
       paused,
     },
+    scheduled: delayed.scheduled,
     failedJobs: failed.map((job) => {
       const item = (job.data as { event?: { item?: { key?: string } } } | undefined)?.event?.item?.key;
       return {

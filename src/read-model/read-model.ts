@@ -3,6 +3,7 @@ import type { AuditEntry } from '../audit/audit-entry.ts';
 import type { Doc } from '../domain/doc.ts';
 import { type ItemRef, type TrackerName, TrackerNameSchema } from '../domain/events.ts';
 import type { InputSource } from '../domain/scoring/types.ts';
+import type { ScheduledRun } from '../queue/jobs.ts';
 
 /**
  * What the console pages read and do. Pages never call Jira or Trello: every query answers from the read model
@@ -304,6 +305,7 @@ export interface ActivityPage {
 export interface QueueDepths {
   waiting: number;
   active: number;
+  /** Waiting out a retry's backoff; job schedulers' next runs are `OperationsView.scheduled`. */
   delayed: number;
   prioritized: number;
   failed: number;
@@ -335,6 +337,8 @@ export interface RateLimitPause {
 
 export interface OperationsView {
   queue: QueueDepths;
+  /** Job schedulers' next runs, soonest first. */
+  scheduled: ScheduledRun[];
   /** Newest first, at most 50. */
   failedJobs: FailedJobView[];
   /** The last 24 hours, oldest first. */

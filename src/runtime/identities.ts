@@ -3,8 +3,12 @@ import type { Logger } from '../logger.ts';
 import type { Tracker } from '../trackers/tracker.ts';
 
 const TRACKER_LABEL: Record<TrackerName, string> = { jira: 'Jira', trello: 'Trello' };
-/** With ROLE=all the API and the worker both ask: the operator still gets one line per tracker, not two. */
-const warnedUnreachable = new Set<TrackerName>();
+
+/**
+ * The trackers one service already warned cannot be reached. With ROLE=all its API and worker both ask and share
+ * one, so the operator gets one line per tracker, not two; another service in the same process has its own.
+ */
+export type UnreachableWarnings = Set<TrackerName>;
 
 export interface Identities {
   /** The service's own account id on a tracker, once learned. */
@@ -20,7 +24,11 @@ export interface Identities {
  * Learns the service's accounts at start (Jira GET /myself, Trello GET /members/me) so events it caused are
  * dropped. A tracker that is down at start does not stop the process: it is asked again with backoff.
  */
-export function learnIdentities(trackers: ReadonlyMap<TrackerName, Tracker>, log: Logger): Identities {
+export function learnIdentities(
+  trackers: ReadonlyMap<TrackerName, Tracker>,
+  log: Logger,
+  warned: UnreachableWarnings = new Set(),
+): Identities {
   const ids = new Map<TrackerName, string>();
   const mentions = new Map<TrackerName, readonly string[]>();
   let stopped = false;
@@ -45,8 +53,8 @@ export function learnIdentities(trackers: ReadonlyMap<TrackerName, Tracker>, log
       } catch (error) {
         const fields = { tracker: name, attempt, err: { message: (error as Error).message } };
         // One clear line for the operator; the retries that follow only matter when debugging.
-        if (attempt === 0 && !warnedUnreachable.has(name)) {
-          warnedUnreachable.add(name);
+        if (attempt === 0 && !warned.has(name)) {
+          warned.add(name);
           log.warn(
             fields,
             `${TRACKER_LABEL[name]} cannot be reached: run \`npm run doctor\` to see why (retrying)`,

@@ -50,14 +50,14 @@ describe('console triage end to end', () => {
       return stack.jira.state.comments.some(
         (c) => c.issueId === issue(key).id && JSON.stringify(c.body).includes('/link'),
       );
-    });
+    }, 30_000);
     return waitFor(async () => {
       await page.goto(`${stack.apiUrl}/console/triage`);
       return (
         (await page.locator(`[data-ticket-key="${key}"]`).count()) > 0 &&
         page.locator(`[data-ticket-key="${key}"]`)
       );
-    });
+    }, 30_000);
   }
 
   beforeAll(async () => {
@@ -93,7 +93,7 @@ describe('console triage end to end', () => {
     await waitFor(async () => {
       await page.reload();
       return (await page.locator('tr[data-item-key]').count()) === BACKLOG.length;
-    });
+    }, 30_000);
   });
 
   it('confirms a suggestion: the tracker gets the link, the audit trail names the person', {
@@ -110,17 +110,17 @@ describe('console triage end to end', () => {
     await expectAccessible(page, 'triage');
     await top.locator('[data-action="confirm-link"]').click();
     await page.waitForURL(/done=confirmed/);
-    await waitFor(() => linked(vague, itemKey));
+    await waitFor(() => linked(vague, itemKey), 30_000);
     confirmed = { ticket: vague, item: itemKey };
     await waitFor(async () => {
       await page.goto(`${stack.apiUrl}/console/activity?tracker=jira&item=${vague}`);
       return (await page.locator('tr', { hasText: 'console: ada' }).count()) > 0;
-    });
+    }, 30_000);
     await screenshot(page, dir, 'activity');
     await waitFor(async () => {
       await page.goto(`${stack.apiUrl}/console/triage`);
       return (await page.locator(`[data-ticket-key="${vague}"]`).count()) === 0;
-    });
+    }, 30_000);
   });
 
   it('rejects a suggestion: it is never suggested again for that ticket', { timeout: 60_000 }, async () => {
@@ -148,7 +148,7 @@ describe('console triage end to end', () => {
       await page.goto(`${stack.apiUrl}/console/triage`);
       const still = page.locator(`[data-ticket-key="${other}"] .suggestion .what a`, { hasText: itemKey });
       return (await still.count()) === 0;
-    });
+    }, 30_000);
     expect(linked(other, itemKey)).toBe(false);
   });
 });

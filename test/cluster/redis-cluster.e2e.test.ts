@@ -86,14 +86,14 @@ it('one API and two workers on a 3-master Redis Cluster: item, link and /help en
     description: 'Offer a dark theme toggle on the settings page.',
     issuetype: 'Story',
   });
-  await waitFor(async () => (await linkIndexSize(client, stack.queuePrefix)) === 2);
+  await waitFor(async () => (await linkIndexSize(client, stack.queuePrefix)) === 2, 30_000);
   const itemJobs = ['check-acceptance', 'score-item', 'index-item'];
   await waitFor(async () => {
     const done = await queue.getJobs(['completed']);
     return itemJobs.every((name) =>
       done.some((job) => job.name === name && job.data.event.item.key === item.key),
     );
-  });
+  }, 30_000);
 
   const ticket = stack.jira.act.createIssue({
     as: 'ada',
@@ -106,15 +106,15 @@ it('one API and two workers on a 3-master Redis Cluster: item, link and /help en
   const [link] = await waitFor(async () => {
     const found = await links.itemsOf({ tracker: 'jira', id: issueId(ticket.key) });
     return found.length > 0 ? found : undefined;
-  });
+  }, 30_000);
   expect(link!.item.key).toBe(item.key);
 
   const comment = stack.jira.act.comment({ as: 'ada', issue: item.key, body: 'How does this work?\n/help' });
   const replies = () =>
     botComments(item.key).filter((c) => JSON.stringify(c.body).includes('backlog-refinery commands'));
-  await waitFor(() => replies().length > 0);
+  await waitFor(() => replies().length > 0, 30_000);
   await stack.jira.settled();
-  await waitFor(async () => (await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0);
+  await waitFor(async () => (await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0, 30_000);
   expect(replies()).toHaveLength(1);
 
   // Deliveries arriving together share intake's pipelines: only one hash tag for their dedupe keys lets a
@@ -129,7 +129,7 @@ it('one API and two workers on a 3-master Redis Cluster: item, link and /help en
   expect(answers.filter((answer) => answer.status === 202)).toHaveLength(burst.length);
   expect(answers.filter((answer) => answer.status === 200)).toHaveLength(burst.length);
   await waitFor(() => burst.every((delivery) => replyEffects(stack, delivery.commentId).length > 0), 30_000);
-  await waitFor(async () => (await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0);
+  await waitFor(async () => (await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0, 30_000);
   expect(burst.map((delivery) => replyEffects(stack, delivery.commentId))).toEqual(
     burst.map(() => ['comment.created']),
   );
@@ -148,7 +148,10 @@ it('one API and two workers on a 3-master Redis Cluster: item, link and /help en
       retry: { attempts: 1, backoffMs: 100 },
     }),
   });
-  const row = await waitFor(async () => (await console_.readModel.backlog({ q: 'password' })).rows[0]);
+  const row = await waitFor(
+    async () => (await console_.readModel.backlog({ q: 'password' })).rows[0],
+    30_000,
+  );
   expect(row.key).toBe(item.key);
   expect(row.customers).toBe(1);
   expect((await console_.readModel.item({ tracker: 'jira', idOrKey: item.key }))?.tickets).toHaveLength(1);

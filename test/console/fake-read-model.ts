@@ -275,6 +275,7 @@ export function createFakeReadModel(size = 120) {
     async operations(): Promise<OperationsView> {
       return {
         queue: { waiting: 1, active: 0, delayed: 2, prioritized: 0, failed: 1, completed: 40, paused: false },
+        scheduled: [{ name: 'reconcile-remote-links', at: '2026-12-05T18:00:00.000Z' }],
         failedJobs: [
           { id: 'job-9', name: 'score-item', item: 'KAN-3', failedReason: HOSTILE.script, attemptsMade: 6 },
         ],

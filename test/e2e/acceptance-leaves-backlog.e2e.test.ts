@@ -1,42 +1,24 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
-import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
-import { createIntake } from '../../src/queue/intake.ts';
-import { QUEUE_NAME } from '../../src/queue/jobs.ts';
-import { type ConsoleServices, createConsoleServices } from '../../src/read-model/index.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
 let stack: Stack;
 let boardId: string;
-let queue: Queue;
-let console_: ConsoleServices;
+let console_: StackConsole;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'accept-leaves-')), 'rules.yaml');
 writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\n');
 
 beforeAll(async () => {
   stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets'] }).id;
-  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
-  console_ = createConsoleServices({
-    redis: stack.redis,
-    keyPrefix: stack.queuePrefix,
-    audit: createRedisAuditStore({ redis: stack.redis, keyPrefix: stack.queuePrefix, retentionDays: 30 }),
-    queue,
-    intake: createIntake({
-      queue,
-      redis: stack.redis,
-      keyPrefix: stack.queuePrefix,
-      dedupeTtlSeconds: 3600,
-      retry: { attempts: 3, backoffMs: 200 },
-    }),
-  });
+  console_ = stackConsole(stack);
 }, 60_000);
 afterAll(async () => {
-  await queue?.close();
+  await console_?.close();
   await stack?.stop();
 });
 
@@ -58,28 +40,28 @@ const failingOnBoard = async () =>
 async function failingCard(name: string) {
   const card = await stack.trelloAct('create-card', { boardId, list: 'Backlog', name, desc: 'Do it.' });
   const id = String(card.id);
-  await waitFor(() => labelsOf(id).includes(LABEL) && statusComment(id) !== undefined);
+  await waitFor(() => labelsOf(id).includes(LABEL) && statusComment(id) !== undefined, 30_000);
   return id;
 }
 
 describe('a failing card that stops being a backlog item', () => {
   it('loses its label and its "missing" comment when moved into a support list, and is checked again when back', async () => {
     const id = await failingCard('Refund request');
-    await waitFor(async () => (await failingOnBoard()) > 0);
+    await waitFor(async () => (await failingOnBoard()) > 0, 30_000);
     const failingBefore = await failingOnBoard();
 
     await stack.trelloAct('move-card', { cardId: id, list: 'Tickets' });
 
-    await waitFor(() => !labelsOf(id).includes(LABEL));
-    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'));
+    await waitFor(() => !labelsOf(id).includes(LABEL), 30_000);
+    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'), 30_000);
     expect(String(statusComment(id)?.data.text)).not.toContain('Acceptance criteria');
-    await waitFor(async () => (await failingOnBoard()) === failingBefore - 1);
+    await waitFor(async () => (await failingOnBoard()) === failingBefore - 1, 30_000);
 
     await stack.trelloAct('move-card', { cardId: id, list: 'Backlog' });
 
-    await waitFor(() => labelsOf(id).includes(LABEL));
-    await waitFor(() => !String(statusComment(id)?.data.text).includes('no longer checked'));
-    await waitFor(async () => (await failingOnBoard()) === failingBefore);
+    await waitFor(() => labelsOf(id).includes(LABEL), 30_000);
+    await waitFor(() => !String(statusComment(id)?.data.text).includes('no longer checked'), 30_000);
+    await waitFor(async () => (await failingOnBoard()) === failingBefore, 30_000);
   }, 45_000);
 
   it('loses its label and its "missing" comment when archived, and is checked again when restored', async () => {
@@ -87,12 +69,12 @@ describe('a failing card that stops being a backlog item', () => {
 
     await stack.trelloAct('archive-card', { cardId: id });
 
-    await waitFor(() => !labelsOf(id).includes(LABEL));
-    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'));
+    await waitFor(() => !labelsOf(id).includes(LABEL), 30_000);
+    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'), 30_000);
 
     await stack.trelloAct('archive-card', { cardId: id, closed: 'false' });
 
-    await waitFor(() => labelsOf(id).includes(LABEL));
-    await waitFor(() => !String(statusComment(id)?.data.text).includes('no longer checked'));
+    await waitFor(() => labelsOf(id).includes(LABEL), 30_000);
+    await waitFor(() => !String(statusComment(id)?.data.text).includes('no longer checked'), 30_000);
   }, 45_000);
 });

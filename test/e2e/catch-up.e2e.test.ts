@@ -50,8 +50,8 @@ const botChanges = () =>
   stack.jira.writes.filter((write) => write.actor === bot() && !write.path.startsWith('/rest/api/3/search'));
 
 const { admin, runAction } = stackAdmin(() => stack, ADMIN_TOKEN);
-const catchUp = (container: string, since: string, tracker = 'jira') =>
-  runAction('catch-up', { tracker, container, since });
+const catchUp = (container: string, since: string, tracker = 'jira', timeoutMs?: number) =>
+  runAction('catch-up', { tracker, container, since }, timeoutMs);
 
 describe('catch-up after lost webhooks (POST /admin/actions/catch-up)', () => {
   it('checks and scores the backlog items changed since the outage began, once', async () => {
@@ -104,7 +104,7 @@ describe('catch-up after lost webhooks (POST /admin/actions/catch-up)', () => {
         reporter: 'ada',
       })),
     });
-    expect(await catchUp('BIG', since)).toMatchObject({ items: 55, failed: 0 });
+    expect(await catchUp('BIG', since, 'jira', 30_000)).toMatchObject({ items: 55, failed: 0 });
     const scored = Array.from({ length: 55 }, (_, n) => `BIG-${n + 1}`).filter((key) =>
       botComments(key).some((c) => JSON.stringify(c.body).includes('Priority score: ')),
     );

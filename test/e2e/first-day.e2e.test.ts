@@ -41,7 +41,7 @@ const { admin, runAction } = stackAdmin(() => stack, ADMIN_TOKEN);
 
 describe('the first bulk re-score of an existing project', () => {
   it('can be previewed: a dry run writes nothing, mails nobody, and tells how many items it would change', async () => {
-    const preview = await runAction('rescore', { tracker: 'jira', container: 'OLD', dryRun: true });
+    const preview = await runAction('rescore', { tracker: 'jira', container: 'OLD', dryRun: true }, 30_000);
 
     expect(preview).toMatchObject({ pages: 2, seen: ISSUES, written: ISSUES, failed: 0 });
     expect(botWrites()).toEqual([]);
@@ -51,7 +51,7 @@ describe('the first bulk re-score of an existing project', () => {
   }, 60_000);
 
   it('then runs for real and writes every scorecard the preview counted', async () => {
-    const real = await runAction('rescore', { tracker: 'jira', container: 'OLD' });
+    const real = await runAction('rescore', { tracker: 'jira', container: 'OLD' }, 30_000);
 
     expect(real).toMatchObject({ seen: ISSUES, written: ISSUES, failed: 0 });
     expect(scorecards()).toHaveLength(ISSUES);
@@ -84,7 +84,11 @@ describe('catching up after downtime (POST /admin/actions/catch-up)', () => {
     });
     const since = new Date(Date.now() - 60_000).toISOString();
 
-    const preview = await runAction('catch-up', { tracker: 'jira', container: 'DOWN', since, dryRun: true });
+    const preview = await runAction(
+      'catch-up',
+      { tracker: 'jira', container: 'DOWN', since, dryRun: true },
+      30_000,
+    );
 
     expect(preview).toMatchObject({ items: 3, failed: 0 });
     expect(botWrites().filter((write) => write.path.includes('DOWN'))).toEqual([]);
@@ -94,7 +98,7 @@ describe('catching up after downtime (POST /admin/actions/catch-up)', () => {
     expect(new Set(modes)).toEqual(new Set(['dry-run']));
 
     // The real run after the preview still does all of it.
-    expect(await runAction('catch-up', { tracker: 'jira', container: 'DOWN', since })).toMatchObject({
+    expect(await runAction('catch-up', { tracker: 'jira', container: 'DOWN', since }, 30_000)).toMatchObject({
       items: 3,
     });
     expect(scorecards().filter((comment) => comment.issueId === issueId('DOWN-1'))).toHaveLength(1);

@@ -35,7 +35,7 @@ const vagueStory = (summary: string) =>
 describe('POST /admin/actions/reload-rules', () => {
   it('reaches the workers too: the next check uses the reloaded rules', async () => {
     const before = vagueStory('Pay faster');
-    await waitFor(() => labelsOf(before.key).includes('needs-criteria'));
+    await waitFor(() => labelsOf(before.key).includes('needs-criteria'), 30_000);
 
     withLabel('acceptance-missing');
     const reloaded = await admin('POST', '/admin/actions/reload-rules', {});
@@ -45,7 +45,7 @@ describe('POST /admin/actions/reload-rules', () => {
     // The worker reads its file again when told; a story created now is flagged with the new label.
     const after = await waitFor(async () => {
       const story = vagueStory('Pay with one click');
-      await waitFor(() => labelsOf(story.key).length > 0 || undefined);
+      await waitFor(() => labelsOf(story.key).length > 0 || undefined, 30_000);
       return labelsOf(story.key).includes('acceptance-missing') ? story : undefined;
     }, 20_000);
     expect(labelsOf(after.key)).toEqual(['acceptance-missing']);

@@ -71,7 +71,10 @@ describe('ticket linking on Trello', () => {
     for (const [name, desc] of BACKLOG) cards.push(await card('Backlog', name, desc));
     backlogCards = cards;
     item = cards[0]!;
-    await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === BACKLOG.length);
+    await waitFor(
+      async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === BACKLOG.length,
+      30_000,
+    );
     // Trello creation times have whole seconds; a ticket is matched only with items created before it.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
 
@@ -79,8 +82,11 @@ describe('ticket linking on Trello', () => {
 
     // A burst of card writes can meet Trello's rate limit; the queue then pauses for Retry-After (10 s).
     await waitFor(() => attachments(ticket.id).some((a) => a.url.includes(item.shortLink)), 30_000);
-    await waitFor(() => attachments(item.id).some((a) => a.url.includes(ticket.shortLink)));
-    const [comment] = await waitFor(() => comments(ticket.id, 'link')[0] && comments(ticket.id, 'link'));
+    await waitFor(() => attachments(item.id).some((a) => a.url.includes(ticket.shortLink)), 30_000);
+    const [comment] = await waitFor(
+      () => comments(ticket.id, 'link')[0] && comments(ticket.id, 'link'),
+      30_000,
+    );
     expect(String(comment!.data.text)).toContain('Linked to');
     expect(String(comment!.data.text)).toMatch(/visa/i);
     expect(comments(ticket.id, 'link')).toHaveLength(1);
@@ -147,7 +153,7 @@ describe('ticket linking on Trello', () => {
       'Bills for my bookkeeper',
       'My bookkeeper wants every bill as a download she can store.',
     );
-    await waitFor(() => comments(first.id, 'link')[0]);
+    await waitFor(() => comments(first.id, 'link')[0], 30_000);
     expect(String(comments(first.id, 'link')[0]!.data.text)).not.toContain(pdf.shortLink);
     await stack.trelloAct('add-attachment', {
       cardId: first.id,
@@ -161,7 +167,10 @@ describe('ticket linking on Trello', () => {
       'Download of my bills',
       'The bookkeeper needs each bill as a download to store.',
     );
-    const [comment] = await waitFor(() => comments(second.id, 'link')[0] && comments(second.id, 'link'));
+    const [comment] = await waitFor(
+      () => comments(second.id, 'link')[0] && comments(second.id, 'link'),
+      30_000,
+    );
     expect(String(comment!.data.text)).toContain(pdf.shortLink);
     expect(String(comment!.data.text)).toContain(`worded like ${first.shortLink}, already linked to it`);
   }, 45_000);
@@ -183,7 +192,7 @@ describe('ticket linking on Trello', () => {
     });
     await waitFor(() => linkOn(darkMode.id, wrong.shortLink) === undefined, 20_000);
     const text = () => String(comments(wrong.id, 'link')[0]?.data.text);
-    await waitFor(() => text().includes('was removed in the tracker'));
+    await waitFor(() => text().includes('was removed in the tracker'), 30_000);
     expect(text()).not.toContain(`/link ${darkMode.shortLink}`);
     expect(linkOn(wrong.id, darkMode.shortLink)).toBeUndefined();
   }, 45_000);
@@ -196,12 +205,12 @@ describe('ticket linking on Trello', () => {
       'Calendar sync with Outlook',
       'Sync meetings with Outlook calendars.',
     );
-    await waitFor(async () => (await size()) === before + 1);
+    await waitFor(async () => (await size()) === before + 1, 30_000);
     // Deleted on Trello during an outage: the deleteCard action's webhook never reaches the service.
     store().cards.delete(calendar.id);
 
     expect(
-      await runAction('backfill-index', { targets: [{ tracker: 'trello', containerId: boardId }] }),
+      await runAction('backfill-index', { targets: [{ tracker: 'trello', containerId: boardId }] }, 30_000),
     ).toMatchObject({ removed: 1 });
 
     expect(await size()).toBe(before);

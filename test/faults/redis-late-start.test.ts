@@ -39,7 +39,10 @@ it('F5: API and worker started before Redis: no crash loop, /readyz 503 until Re
   await sleep(3_000);
   await fault.restartRedis();
   const upAt = Date.now();
-  const readyAt = await waitFor(() => readyz.find((probe) => probe.at >= upAt && probe.status === 200)?.at);
+  const readyAt = await waitFor(
+    () => readyz.find((probe) => probe.at >= upAt && probe.status === 200)?.at,
+    30_000,
+  );
   clearInterval(probe);
   const records = await Promise.all(
     Array.from({ length: 10 }, () => sendLikeJira(stack.apiUrl, fault.nextDelivery(), Date.now() + 10_000)),

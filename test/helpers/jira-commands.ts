@@ -19,13 +19,16 @@ export async function commandReply(
  */
 export function replyTo(jira: JiraSandbox, key: string, commentId: string): Promise<SandboxComment> {
   const issueId = [...jira.state.issues.values()].find((i) => i.key === key)?.id;
-  return waitFor(() =>
-    jira.state.comments.find(
-      (c) =>
-        c.issueId === issueId &&
-        c.authorId === jira.botCredentials.accountId &&
-        JSON.stringify(c.body).includes(`backlog-refinery · reply-${commentId}`),
-    ),
+  return waitFor(
+    () =>
+      jira.state.comments.find(
+        (c) =>
+          c.issueId === issueId &&
+          c.authorId === jira.botCredentials.accountId &&
+          JSON.stringify(c.body).includes(`backlog-refinery · reply-${commentId}`),
+      ),
+    undefined,
+    `the service's reply to comment ${commentId} on ${key}`,
   );
 }
 

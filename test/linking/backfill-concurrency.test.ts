@@ -52,7 +52,7 @@ describe('a backfill beside the webhooks’ jobs', () => {
       issuetype: 'Story',
     });
     const ref = { tracker: 'jira' as const, id: created.id };
-    await waitFor(async () => (await index.get(ref))?.title === 'Password reset email never arrives');
+    await waitFor(async () => (await index.get(ref))?.title === 'Password reset email never arrives', 30_000);
     // The search is answered late: what it lists is the project before the edit below.
     stack.jira.injectFault({
       pathPrefix: '/rest/api/3/search/jql',
@@ -63,13 +63,17 @@ describe('a backfill beside the webhooks’ jobs', () => {
     });
     const writesBefore = stack.jira.writes.length;
     const jobId = await startBackfill('APP');
-    await waitFor(() =>
-      stack.jira.writes.slice(writesBefore).some((write) => write.path.startsWith('/rest/api/3/search/jql')),
+    await waitFor(
+      () =>
+        stack.jira.writes
+          .slice(writesBefore)
+          .some((write) => write.path.startsWith('/rest/api/3/search/jql')),
+      30_000,
     );
     stack.jira.act.editIssue({ as: 'ada', issue: created.key, summary: 'Password reset SMS never arrives' });
-    await waitFor(async () => (await index.get(ref))?.title === 'Password reset SMS never arrives');
+    await waitFor(async () => (await index.get(ref))?.title === 'Password reset SMS never arrives', 30_000);
 
-    await waitFor(async () => (await jobState(jobId)) === 'completed');
+    await waitFor(async () => (await jobState(jobId)) === 'completed', 30_000);
 
     expect((await index.get(ref))?.title).toBe('Password reset SMS never arrives');
   }, 60_000);

@@ -1,19 +1,13 @@
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
-import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { rescoreScopeRequest } from '../../src/domain/scoring/plan-scoring.ts';
-import { createIntake, type Intake } from '../../src/queue/intake.ts';
-import { QUEUE_NAME } from '../../src/queue/jobs.ts';
-import { type ConsoleServices, createConsoleServices } from '../../src/read-model/index.ts';
 import type { ActionReceipt } from '../../src/read-model/read-model.ts';
 import { replyTo } from '../helpers/jira-commands.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
 let stack: Stack;
-let queue: Queue;
-let intake: Intake;
-let console_: ConsoleServices;
+let console_: StackConsole;
 const ada = { name: 'ada' };
 
 const STORY_OK = [
@@ -53,29 +47,10 @@ beforeAll(async () => {
       { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
     ],
   });
-  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
-  intake = createIntake({
-    queue,
-    redis: stack.redis,
-    keyPrefix: stack.queuePrefix,
-    dedupeTtlSeconds: 3600,
-    retry: { attempts: 3, backoffMs: 200 },
-  });
-  const audit = createRedisAuditStore({
-    redis: stack.redis,
-    keyPrefix: stack.queuePrefix,
-    retentionDays: 30,
-  });
-  console_ = createConsoleServices({
-    redis: stack.redis,
-    keyPrefix: stack.queuePrefix,
-    audit,
-    queue,
-    intake,
-  });
+  console_ = stackConsole(stack);
 }, 60_000);
 afterAll(async () => {
-  await queue?.close();
+  await console_?.close();
   await stack?.stop();
 });
 
@@ -286,15 +261,9 @@ describe('console read model, written by the real jobs', () => {
     const before = await console_.readModel.backlog({ sort: 'key', dir: 'asc', limit: 100 });
     const keys = await stack.redis.keys(`{${stack.queuePrefix}:console:items}*`);
     await stack.redis.del(...keys);
-    const fresh = createConsoleServices({
-      redis: stack.redis,
-      keyPrefix: stack.queuePrefix,
-      audit: createRedisAuditStore({ redis: stack.redis, keyPrefix: stack.queuePrefix, retentionDays: 30 }),
-      queue,
-      intake,
-    });
+    const fresh = console_.another();
     expect((await fresh.readModel.backlog({})).total).toBe(0);
-    await intake.enqueue('test.rebuild', [
+    await console_.intake.enqueue('test.rebuild', [
       rescoreScopeRequest({
         tracker: 'jira',
         scope: { kind: 'container', containerId: 'APP' },

@@ -1,15 +1,10 @@
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
-import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
-import { createIntake } from '../../src/queue/intake.ts';
-import { QUEUE_NAME } from '../../src/queue/jobs.ts';
-import { type ConsoleServices, createConsoleServices } from '../../src/read-model/index.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
 let stack: Stack;
-let queue: Queue;
-let console_: ConsoleServices;
+let console_: StackConsole;
 // Boards are numbered in seed order.
 const BOARD = 'jira:1';
 
@@ -35,23 +30,10 @@ beforeAll(async () => {
       },
     ],
   });
-  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
-  console_ = createConsoleServices({
-    redis: stack.redis,
-    keyPrefix: stack.queuePrefix,
-    audit: createRedisAuditStore({ redis: stack.redis, keyPrefix: stack.queuePrefix, retentionDays: 30 }),
-    queue,
-    intake: createIntake({
-      queue,
-      redis: stack.redis,
-      keyPrefix: stack.queuePrefix,
-      dedupeTtlSeconds: 3600,
-      retry: { attempts: 3, backoffMs: 200 },
-    }),
-  });
+  console_ = stackConsole(stack);
 }, 60_000);
 afterAll(async () => {
-  await queue?.close();
+  await console_?.close();
   await stack?.stop();
 });
 

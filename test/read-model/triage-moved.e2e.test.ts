@@ -1,19 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
-import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
-import { createIntake } from '../../src/queue/intake.ts';
-import { QUEUE_NAME } from '../../src/queue/jobs.ts';
-import { type ConsoleServices, createConsoleServices } from '../../src/read-model/index.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
 let stack: Stack;
-let queue: Queue;
-let console_: ConsoleServices;
+let console_: StackConsole;
 let boardId: string;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'triage-moved-rules-')), 'rules.yaml');
 // Nothing links by itself: tickets wait in the inbox with their suggestions.
@@ -45,23 +40,10 @@ beforeAll(async () => {
     ],
   });
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets', 'Done'] }).id;
-  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
-  console_ = createConsoleServices({
-    redis: stack.redis,
-    keyPrefix: stack.queuePrefix,
-    audit: createRedisAuditStore({ redis: stack.redis, keyPrefix: stack.queuePrefix, retentionDays: 30 }),
-    queue,
-    intake: createIntake({
-      queue,
-      redis: stack.redis,
-      keyPrefix: stack.queuePrefix,
-      dedupeTtlSeconds: 3600,
-      retry: { attempts: 3, backoffMs: 200 },
-    }),
-  });
+  console_ = stackConsole(stack);
 }, 60_000);
 afterAll(async () => {
-  await queue?.close();
+  await console_?.close();
   await stack?.stop();
 });
 
@@ -73,7 +55,10 @@ const card = async (list: string, name: string, desc: string) => {
 describe('console triage, written by the real jobs', () => {
   it('drops a waiting ticket that a person moved out of the support lists into the backlog', async () => {
     for (const [name, desc] of BACKLOG) await card('Backlog', name, desc);
-    await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === BACKLOG.length);
+    await waitFor(
+      async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === BACKLOG.length,
+      30_000,
+    );
     // Trello creation times have whole seconds; a ticket is matched only with items created before it.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const ticket = await card(
@@ -81,15 +66,19 @@ describe('console triage, written by the real jobs', () => {
       'Something is wrong with my account',
       'Things do not work as expected since yesterday, the page is slow and emails look odd.',
     );
-    const waiting = await waitFor(async () =>
-      (await console_.readModel.triage({})).tickets.find((t) => t.id === ticket.id),
+    const waiting = await waitFor(
+      async () => (await console_.readModel.triage({})).tickets.find((t) => t.id === ticket.id),
+      30_000,
     );
     expect(waiting.suggestions.length).toBeGreaterThan(0);
     expect(await console_.readModel.triageCount()).toBe(1);
 
     // It is a feature request after all: now a backlog item, no longer a ticket waiting for its item.
     await stack.trelloAct('move-card', { cardId: ticket.id, list: 'Backlog' });
-    await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === BACKLOG.length + 1);
+    await waitFor(
+      async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === BACKLOG.length + 1,
+      30_000,
+    );
     const inbox = await waitFor(async () => {
       const found = await console_.readModel.triage({});
       return found.total === 0 ? found : undefined;
@@ -105,6 +94,7 @@ describe('console triage, written by the real jobs', () => {
       act.createIssue({ as: 'ada', project: 'APP', summary, description, issuetype: 'Story' });
     await waitFor(
       async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === indexed + BACKLOG.length,
+      30_000,
     );
     const ticket = act.createIssue({
       as: 'ada',
@@ -115,7 +105,7 @@ describe('console triage, written by the real jobs', () => {
     });
     const waiting = async () =>
       (await console_.readModel.triage({})).tickets.some((t) => t.key === ticket.key);
-    await waitFor(waiting);
+    await waitFor(waiting, 30_000);
 
     act.transition({ as: 'ada', issue: ticket.key, to: 'In Progress' });
     act.transition({ as: 'ada', issue: ticket.key, to: 'Done' });
@@ -136,7 +126,7 @@ describe('console triage, written by the real jobs', () => {
     );
     const inBacklog = async () =>
       (await console_.readModel.backlog({ limit: 200 })).rows.some((r) => r.id === invoices.id);
-    await waitFor(inBacklog);
+    await waitFor(inBacklog, 30_000);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const ticket = await card(
       'Tickets',
@@ -147,7 +137,7 @@ describe('console triage, written by the real jobs', () => {
       (await console_.readModel.triage({ limit: 200 })).tickets.find((t) => t.id === ticket.id);
     const offered = async () =>
       (await waiting())?.suggestions.some((s) => s.item.id === invoices.id && s.state === 'pending') ?? false;
-    await waitFor(offered);
+    await waitFor(offered, 30_000);
 
     // Archived: Trello's usual way to take a card off the board.
     await stack.trelloAct('archive-card', { cardId: invoices.id });

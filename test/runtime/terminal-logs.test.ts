@@ -6,9 +6,11 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../scripts/lib/stack.ts';
 import { createLogger, type LogFormat } from '../../src/logger.ts';
-import { learnIdentities } from '../../src/runtime/identities.ts';
+import { learnIdentities, type UnreachableWarnings } from '../../src/runtime/identities.ts';
 import { createTrackers } from '../../src/runtime/trackers.ts';
+import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 import { testConfig } from '../helpers/test-config.ts';
 
 function capture(level = 'debug', format?: LogFormat) {
@@ -31,6 +33,24 @@ function repeatedKeys(line: string): string[] {
 afterEach(() => {
   nock.cleanAll();
 });
+
+/** A Jira whose who-am-I fails `failures` times, then answers. */
+function jiraDownFor(failures: number) {
+  let calls = 0;
+  return {
+    name: 'jira' as const,
+    whoAmI: async () => {
+      calls += 1;
+      if (calls <= failures) throw new Error('connect ECONNREFUSED 127.0.0.1:1');
+      return { id: 'bot', displayName: 'Bot' };
+    },
+  };
+}
+
+const levelOf = (lines: string[], level: number) =>
+  lines
+    .map((line) => JSON.parse(line) as { level: number; msg: string })
+    .filter((line) => line.level === level);
 
 describe('log lines', () => {
   it('a failed Jira request logs each key once ("tracker" was written twice)', async () => {
@@ -63,33 +83,41 @@ describe('log lines', () => {
 
   it('a tracker unreachable at start gets one clear warning naming it and the doctor, then quiet retries', async () => {
     const { lines, log } = capture('debug');
-    let calls = 0;
-    const jira = {
-      name: 'jira' as const,
-      whoAmI: async () => {
-        calls += 1;
-        if (calls < 4) throw new Error('connect ECONNREFUSED 127.0.0.1:1');
-        return { id: 'bot', displayName: 'Bot' };
-      },
-    };
-    // ROLE=all: the API and the worker of one process both learn the service's identity.
-    const api = learnIdentities(new Map([['jira', jira as never]]), log);
-    const worker = learnIdentities(new Map([['jira', jira as never]]), log);
+    const jira = jiraDownFor(3);
+    // ROLE=all: the API and the worker of one service both learn its identity, and share what it warned about.
+    const warned: UnreachableWarnings = new Set();
+    const api = learnIdentities(new Map([['jira', jira as never]]), log, warned);
+    const worker = learnIdentities(new Map([['jira', jira as never]]), log, warned);
     await Promise.all([api.learned, worker.learned]);
 
-    const parsed = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
-    expect(parsed.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([
+    expect(levelOf(lines, 40).map((line) => line.msg)).toEqual([
       'Jira cannot be reached: run `npm run doctor` to see why (retrying)',
     ]);
     // Three failed asks in all: one warning, then debug lines.
-    expect(parsed.filter((line) => line.level === 20).map((line) => line.msg)).toEqual([
+    expect(levelOf(lines, 20).map((line) => line.msg)).toEqual([
       'Jira still cannot be reached',
       'Jira still cannot be reached',
     ]);
-    expect(parsed.filter((line) => line.level === 30).map((line) => line.msg)).toEqual([
+    expect(levelOf(lines, 30).map((line) => line.msg)).toEqual([
       'Service account identified',
       'Service account identified',
     ]);
+  });
+
+  it('two services in one process each warn once that a tracker cannot be reached (the first silenced the second)', async () => {
+    const first = capture('info');
+    const second = capture('info');
+
+    const one = learnIdentities(new Map([['jira', jiraDownFor(1) as never]]), first.log);
+    await one.learned;
+    const two = learnIdentities(new Map([['jira', jiraDownFor(1) as never]]), second.log);
+    await two.learned;
+
+    for (const { lines } of [first, second]) {
+      expect(levelOf(lines, 40).map((line) => line.msg)).toEqual([
+        'Jira cannot be reached: run `npm run doctor` to see why (retrying)',
+      ]);
+    }
   });
 });
 
@@ -124,6 +152,47 @@ describe('start-up', () => {
     expect(stderr).toMatch(/commands\/maxPerComment/);
     expect(stderr).toContain('npm run doctor');
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('ROLE=all warns once per tracker that cannot be reached, although its API and worker both ask', async () => {
+    const child = spawn(process.execPath, ['bin/service.ts'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ROLE: 'all',
+        REDIS_URL: testRedisUrl(),
+        QUEUE_PREFIX: uniquePrefix('role-all'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'debug',
+        LOG_FORMAT: 'json',
+        JIRA_BASE_URL: 'http://127.0.0.1:1',
+        JIRA_EMAIL: 'bot@acme.test',
+        JIRA_API_TOKEN: 'jira-api-token-for-tests',
+        JIRA_WEBHOOK_SECRET: 'secret',
+        LINK_RECONCILE_INTERVAL_MS: '0',
+      },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const lines: { level: number; msg: string; attempt?: number; tracker?: string }[] = [];
+    let rest = '';
+    child.stdout.on('data', (chunk) => {
+      const text = rest + String(chunk);
+      const parts = text.split('\n');
+      rest = parts.pop() ?? '';
+      for (const part of parts) if (part.startsWith('{')) lines.push(JSON.parse(part));
+    });
+    try {
+      // Both roles' first ask failed: one warning, and the other role's first failure at debug level.
+      const firstFailures = () =>
+        lines.filter((line) => line.tracker === 'jira' && line.attempt === 0 && line.level >= 20);
+      await waitFor(() => firstFailures().length >= 2, undefined, "both roles' first failed ask of Jira");
+
+      expect(
+        lines.filter((line) => line.level === 40 && line.msg.includes('cannot be reached')),
+      ).toHaveLength(1);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('a bad environment stops the service and the console CLI with the setting named, and no stack trace', async () => {

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { retryAllFailedJobs, retryFailedJob } from '../../../queue/jobs.ts';
+import { delayedJobs, retryAllFailedJobs, retryFailedJob } from '../../../queue/jobs.ts';
 import { HttpError } from '../../errors.ts';
 import type { AdminContext } from '../admin-deps.ts';
 import { IdParams, responses, SECURED } from '../schemas.ts';
@@ -80,7 +80,11 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
   const admin = app.withTypeProvider<TypeBoxTypeProvider>();
   const { queue } = context;
   const tags = ['jobs'];
-  const counts = () => queue.getJobCounts(...JOB_STATES);
+  /** Jobs per state, `delayed` without job schedulers' next runs: those are `scheduled`. */
+  const counts = async () => {
+    const [perState, delayed] = await Promise.all([queue.getJobCounts(...JOB_STATES), delayedJobs(queue)]);
+    return { ...perState, delayed: delayed.retries, scheduled: delayed.scheduled.length };
+  };
   const getJob = async (id: string) => {
     const job = await queue.getJob(id);
     if (!job) throw new HttpError(404, `No job ${id}`);
@@ -138,7 +142,8 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
       schema: {
         tags,
         security: SECURED,
-        summary: 'Jobs per state',
+        summary:
+          "Jobs per state; `delayed` counts jobs waiting out a retry's backoff, `scheduled` job schedulers' next runs (listed under state=delayed)",
         response: responses({ 200: CountsSchema }),
       },
     },

@@ -49,9 +49,17 @@ function operationsView(frame: PageFrame, view: OperationsView, done: string | u
             html`<tr><td>${r.tracker}</td><td class="num">${r.pauses}</td><td class="num">${seconds(r.waitedMs)}</td></tr>`,
         )}</tbody></table>
 ${view.recentPauses.length > 0 ? html`<h3>Latest pauses</h3><ul>${view.recentPauses.map((p) => html`<li>${when(p.at)}: ${p.tracker}, ${seconds(p.pauseMs)}</li>`)}</ul>` : ''}`;
+  // BullMQ keeps a scheduler's next run among its delayed jobs: shown apart, so "delayed" counts only retries.
+  const scheduled =
+    view.scheduled.length === 0
+      ? ''
+      : html`<p class="scheduled">Scheduled (not counted as delayed): ${view.scheduled.map(
+          (run, i) => html`${i > 0 ? '; ' : ''}${run.name}, next run at ${when(run.at)}`,
+        )}.</p>`;
   return html`${notice(done)}
 <section aria-labelledby="queue"><h2 id="queue">Queue${view.queue.paused ? ' (paused)' : ''}</h2>
 <table class="depths"><caption class="sr-only">Jobs per state</caption><thead><tr>${STATES.map((s) => html`<th scope="col">${s}</th>`)}</tr></thead><tbody><tr>${STATES.map((s) => html`<td class="num">${view.queue[s]}</td>`)}</tr></tbody></table>
+${scheduled}
 </section>
 <section aria-labelledby="failed"><h2 id="failed">Failed jobs</h2>${failed}</section>
 <section aria-labelledby="deliveries-h"><h2 id="deliveries-h">Webhook deliveries</h2>${deliveries}</section>
