@@ -54,6 +54,10 @@ describe('console operations: scheduled runs are not delayed jobs', () => {
     expect(text(page.body)).toContain(`reconcile-remote-links, next run at ${await nextReconcile()} UTC`);
     const counts = await admin('GET', '/admin/jobs/counts');
     expect(counts.json()).toMatchObject({ delayed: 0, scheduled: 1 });
+    // An alert on delayed jobs must not fire for good on a quiet site.
+    const metrics = (await harness.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('refinery_queue_jobs{state="delayed"} 0');
+    expect(metrics).toContain('refinery_queue_jobs{state="scheduled"} 1');
   });
 
   it('counts a job waiting out a retry as delayed, beside the scheduled run', async () => {
@@ -65,5 +69,7 @@ describe('console operations: scheduled runs are not delayed jobs', () => {
     expect(text(page.body)).toContain(`reconcile-remote-links, next run at ${await nextReconcile()} UTC`);
     const counts = await admin('GET', '/admin/jobs/counts');
     expect(counts.json()).toMatchObject({ delayed: 1, scheduled: 1 });
+    const metrics = (await harness.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('refinery_queue_jobs{state="delayed"} 1');
   });
 });
