@@ -3,6 +3,7 @@ import { Counter, Gauge, type Metric, Registry } from 'prom-client';
 import { linkIndexSize } from '../linking/index.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import { intakeStreamKey } from '../queue/intake.ts';
+import { delayedJobs } from '../queue/jobs.ts';
 import { JOB_BUCKETS, metricsKey } from './metrics-sink.ts';
 
 export interface MetricsRegistryOptions {
@@ -14,7 +15,7 @@ export interface MetricsRegistryOptions {
 
 type Snapshot = Map<string, number>;
 const REJECTED = new Set(['unconfigured', 'bad_signature', 'invalid', 'unavailable']);
-const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
+const QUEUE_STATES = ['waiting', 'active', 'prioritized', 'failed', 'completed'] as const;
 
 /** Rows of the snapshot whose field starts with `kind`, as [labels, value]. */
 function rows(snapshot: Snapshot, kind: string): [string[], number][] {
@@ -196,8 +197,11 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): Registry
     labelNames: ['state'],
     registers: [registry],
     async collect() {
-      const counts = await queue.getJobCounts(...QUEUE_STATES);
+      const [counts, delayed] = await Promise.all([queue.getJobCounts(...QUEUE_STATES), delayedJobs(queue)]);
       for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
+      // Retries and delays only: a job scheduler's next run is always in BullMQ's delayed list.
+      this.set({ state: 'delayed' }, delayed.retries);
+      this.set({ state: 'scheduled' }, delayed.scheduled.length);
     },
   });
   new Gauge({

@@ -69,15 +69,22 @@ export interface ScheduledRun {
 
 /**
  * BullMQ's delayed list told apart: jobs waiting out a retry's backoff (or a delay of their own), and the next runs
- * job schedulers keep delayed for good, which are no work left and no job stuck.
+ * job schedulers keep delayed for good, which are no work left and no job stuck. Reads the schedulers (a few) and
+ * the list's length, not the delayed jobs: during an outage thousands of retries wait there, and /metrics asks on
+ * every scrape.
  */
 export async function delayedJobs(queue: Queue): Promise<{ retries: number; scheduled: ScheduledRun[] }> {
-  const delayed = await queue.getJobs(['delayed']);
-  const scheduled = delayed
-    .filter((job) => job.repeatJobKey)
-    .map((job) => ({ name: job.name, at: new Date(job.timestamp + job.delay).toISOString() }))
-    .sort((a, b) => a.at.localeCompare(b.at));
-  return { retries: delayed.length - scheduled.length, scheduled };
+  const [delayed, schedulers] = await Promise.all([queue.getDelayedCount(), queue.getJobSchedulers()]);
+  const runs = await Promise.all(
+    schedulers.map(async ({ key, name, next }) => {
+      if (next === undefined) return [];
+      // BullMQ names a scheduler's next run `repeat:<scheduler>:<next>`; once due it leaves the delayed list.
+      const state = await queue.getJobState(`repeat:${key}:${next}`);
+      return state === 'delayed' ? [{ name, at: new Date(next).toISOString() }] : [];
+    }),
+  );
+  const scheduled = runs.flat().sort((a, b) => a.at.localeCompare(b.at));
+  return { retries: Math.max(0, delayed - scheduled.length), scheduled };
 }
 
 /** Jobs still to run: waiting, running, prioritized or delayed, not counting job schedulers' next runs. */
