@@ -1,0 +1,129 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../scripts/lib/stack.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import type { AdfDoc } from '../../src/trackers/jira/adf-types.ts';
+import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
+import { commandText, plain } from '../helpers/jira-commands.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+
+/**
+ * `/undo` and the admin undo after something changed what the undone write wrote: a person's edit, a newer job's
+ * write. What the undone write replaced must not come back over it; the reply says what was not restored and why.
+ */
+const ADMIN_TOKEN = 'undo-changed-since-admin-token-0123';
+let stack: InProcessStack;
+let connection: Redis;
+let queue: Queue;
+
+const STORY = 'As a shopper I want to pay faster.';
+beforeAll(async () => {
+  // A backoff long enough for another command to finish while an interrupted undo waits for its retry.
+  stack = await startInProcessStack({ ADMIN_TOKEN, JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '4000' });
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [{ key: 'APP', name: 'App', editors: ['ada'] }],
+    issues: ['Pay faster', 'Export invoices', 'Import statements', 'Refunds'].map((summary) => ({
+      projectKey: 'APP',
+      summary,
+      issuetype: 'Story',
+      reporter: 'ada',
+      description: STORY,
+    })),
+  });
+  connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  queue = new Queue(QUEUE_NAME, { connection, prefix: `{${stack.queuePrefix}}` });
+}, 60_000);
+afterAll(async () => {
+  await queue?.close();
+  connection?.disconnect();
+  await stack?.stop();
+});
+
+const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const command = (key: string, body: string) => commandText(stack.jira, 'ada', key, body);
+const scorecard = (key: string) =>
+  stack.jira.state.comments.find(
+    (c) => c.issueId === issue(key).id && JSON.stringify(c.body).includes('backlog-refinery · scorecard'),
+  );
+/** Impact and Effort of the sandbox's score fields. */
+const impactEffort = (key: string) => [
+  issue(key).custom.customfield_10050 ?? null,
+  issue(key).custom.customfield_10051 ?? null,
+];
+
+interface Entry {
+  id: string;
+  operation: string;
+  target: { purpose?: string };
+}
+async function admin(method: string, path: string) {
+  const response = await fetch(`${stack.apiUrl}/admin${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: method === 'POST' ? '{}' : undefined,
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+const entries = async (key: string) =>
+  (await admin('GET', `/audit?tracker=jira&item=${key}`)).json.entries as Entry[];
+
+describe('undo after what it would restore changed since', () => {
+  it('/undo of /ac template keeps the description a person edited after it', async () => {
+    await command('APP-1', '/ac template');
+    const templated = plain(issue('APP-1').description);
+    expect(templated).toContain('Acceptance criteria');
+    const edited = `${templated}Given a saved card, when I pay, then no card form is shown\n`;
+    stack.jira.act.editIssue({ as: 'ada', issue: 'APP-1', description: edited });
+    // The edit is an event the service sees (acceptance, scoring); let those jobs finish first.
+    await waitFor(async () => ((await queue.getJobCounts('active', 'waiting', 'delayed')).active ?? 1) === 0);
+    const write = (await entries('APP-1')).find((e) => e.operation === 'setDescription')!;
+
+    const answer = await admin('POST', `/audit/${write.id}/undo`);
+
+    expect(answer.status).toBe(200);
+    expect(answer.json.restored).toEqual([]);
+    expect(answer.json.failed).toEqual([
+      { id: write.id, operation: 'setDescription', reason: expect.stringMatching(/^changed since: /) },
+    ]);
+    expect(plain(issue('APP-1').description)).toBe(edited);
+  });
+
+  it("/undo keeps the service's comment a person edited after the write, and says so", async () => {
+    await command('APP-2', '/score impact=4 effort=3');
+    const card = scorecard('APP-2')!;
+    const body = card.body as AdfDoc;
+    const personal: AdfDoc = {
+      ...body,
+      content: [
+        { type: 'paragraph', content: [{ type: 'text', text: 'Agreed in planning.' }] },
+        ...body.content,
+      ],
+    };
+    stack.jira.act.editComment({ as: 'ada', issue: 'APP-2', commentId: card.id, body: personal });
+
+    const reply = await command('APP-2', '/undo');
+
+    expect(reply).toMatch(/comment \(scorecard\): changed since: /);
+    expect(scorecard('APP-2')?.body).toEqual(personal);
+    // The fields nobody touched since come back.
+    expect(reply).toMatch(/Restored the service's last change .*:\nfields /);
+    expect(impactEffort('APP-2')).toEqual([null, null]);
+  });
+
+  it('the admin undo of an older scorecard write keeps the scorecard a newer job rewrote', async () => {
+    await command('APP-3', '/score impact=4 effort=3');
+    const older = (await entries('APP-3')).find((e) => e.target.purpose === 'scorecard')!;
+    await command('APP-3', '/score effort=5');
+    const rewritten = scorecard('APP-3')!.body;
+    expect(rewritten).not.toEqual(undefined);
+
+    const answer = await admin('POST', `/audit/${older.id}/undo`);
+
+    expect(answer.json.failed).toEqual([
+      { id: older.id, operation: 'upsertComment', reason: expect.stringMatching(/^changed since: /) },
+    ]);
+    expect(scorecard('APP-3')?.body).toEqual(rewritten);
+  });
+});
