@@ -134,8 +134,14 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
 
     async setDescription(ref, text) {
       const before = (await tracker.getItem(ref)).description;
-      if (!dryRun) await tracker.setDescription(ref, text);
-      if (before !== text) await record(ref, 'setDescription', {}, before, text);
+      if (dryRun) {
+        if (before !== text) await record(ref, 'setDescription', {}, before, text);
+        return;
+      }
+      await tracker.setDescription(ref, text);
+      // As the tracker reads it back (Jira turns the Markdown into ADF), so undo can tell a later edit from it.
+      const after = (await tracker.getItem(ref)).description;
+      if (before !== after) await record(ref, 'setDescription', {}, before, after);
     },
 
     async createItem(container, item) {

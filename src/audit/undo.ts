@@ -40,11 +40,26 @@ export function textToDoc(text: string): Doc {
 /** The item already shows what undo would put back: a try whose answer was lost wrote it, or a person did. */
 const ALREADY_RESTORED = 'already restored';
 
+/** Texts as the tracker gives them back: line ends and runs of spaces may differ from what was sent. */
+const sameText = (a: unknown, b: unknown) =>
+  typeof a === 'string' && typeof b === 'string'
+    ? a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim()
+    : a === b;
+
+/**
+ * How the item's `now` stands to the entry: undefined while it still shows what the service wrote,
+ * ALREADY_RESTORED when it shows the before-value, else what someone made of it since, in words.
+ */
+function compare(entry: AuditEntry, now: unknown, since: string): string | undefined {
+  if (sameText(now, entry.after)) return undefined;
+  return sameText(now, entry.before) ? ALREADY_RESTORED : `changed since: ${since}`;
+}
+
 /**
  * What someone changed after the entry's write, in words; undefined when the item still shows what the service
- * wrote, ALREADY_RESTORED when it shows the before-value. Undo must not put an old value back over a person's later
- * edit. Labels, links, comments and descriptions need no check: putting one back as it was changes nothing a person
- * did since, and writing it twice changes nothing more.
+ * wrote, ALREADY_RESTORED when it shows the before-value. Undo must not put an old value back over a later edit,
+ * a person's or a newer job's. A label or link is there or not: the port cannot tell one a person removed and put
+ * back from the service's, so those are reversed as they stand (writing one twice changes nothing more).
  */
 async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string | undefined> {
   switch (entry.operation) {
@@ -63,6 +78,15 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       const is = (name: unknown) => status.toLowerCase() === String(name).toLowerCase();
       if (is(entry.after)) return undefined;
       return is(entry.before) ? ALREADY_RESTORED : `changed since: moved to ${status}`;
+    }
+    case 'upsertComment':
+    case 'deleteOwnComment': {
+      const now = (await tracker.getOwnComment(entry.item, String(entry.target.purpose)))?.text ?? null;
+      return compare(entry, now, now === null ? 'the comment was deleted' : 'the comment was edited');
+    }
+    case 'setDescription': {
+      const now = (await tracker.getItem(entry.item)).description;
+      return compare(entry, now, 'the description was edited');
     }
     default:
       return undefined;

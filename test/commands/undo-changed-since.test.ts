@@ -24,7 +24,7 @@ beforeAll(async () => {
   stack.jira.seed({
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
     projects: [{ key: 'APP', name: 'App', editors: ['ada'] }],
-    issues: ['Pay faster', 'Export invoices', 'Import statements', 'Refunds'].map((summary) => ({
+    issues: ['Pay faster', 'Export invoices', 'Import statements', 'Refunds', 'Wishlist'].map((summary) => ({
       projectKey: 'APP',
       summary,
       issuetype: 'Story',
@@ -70,6 +70,32 @@ const entries = async (key: string) =>
   (await admin('GET', `/audit?tracker=jira&item=${key}`)).json.entries as Entry[];
 
 describe('undo after what it would restore changed since', () => {
+  it('with nothing changed since, /undo restores the description and the scorecard, and again redoes', async () => {
+    /** `/undo` on APP-5, whose reply must restore every write of the last change. */
+    const undoAll = async () => {
+      const reply = await command('APP-5', '/undo');
+      expect(reply).toMatch(/\nRestored the service's last change /);
+      expect(reply).not.toContain('Could not restore');
+      return reply;
+    };
+    await command('APP-5', '/score impact=4 effort=3');
+    await command('APP-5', '/ac template');
+    const templated = plain(issue('APP-5').description);
+
+    expect(await undoAll()).toContain('\ndescription\n');
+    expect(plain(issue('APP-5').description)).toBe(`${STORY}\n`);
+    expect(await undoAll()).toContain('\ndescription\n');
+    expect(plain(issue('APP-5').description)).toBe(templated);
+
+    await command('APP-5', '/score impact=5');
+    expect(await undoAll()).toContain('\ncomment (scorecard)\n');
+    expect(impactEffort('APP-5')).toEqual([4, 3]);
+    expect(await undoAll()).toContain('\ncomment (scorecard)\n');
+    expect(impactEffort('APP-5')).toEqual([5, 3]);
+    // Back as the text it read (a table's cells on one line each): formatting is not kept.
+    expect(plain(scorecard('APP-5')!.body)).toMatch(/^Priority score: /);
+  }, 60_000);
+
   it('/undo of /ac template keeps the description a person edited after it', async () => {
     await command('APP-1', '/ac template');
     const templated = plain(issue('APP-1').description);
