@@ -24,13 +24,15 @@ beforeAll(async () => {
   stack.jira.seed({
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
     projects: [{ key: 'APP', name: 'App', editors: ['ada'] }],
-    issues: ['Pay faster', 'Export invoices', 'Import statements', 'Refunds', 'Wishlist'].map((summary) => ({
-      projectKey: 'APP',
-      summary,
-      issuetype: 'Story',
-      reporter: 'ada',
-      description: STORY,
-    })),
+    issues: ['Pay faster', 'Export invoices', 'Import statements', 'Refunds', 'Wishlist'].map(
+      (summary) => ({
+        projectKey: 'APP',
+        summary,
+        issuetype: 'Story',
+        reporter: 'ada',
+        description: STORY,
+      }),
+    ),
   });
   connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
   queue = new Queue(QUEUE_NAME, { connection, prefix: `{${stack.queuePrefix}}` });
@@ -151,5 +153,44 @@ describe('undo after what it would restore changed since', () => {
       { id: older.id, operation: 'upsertComment', reason: expect.stringMatching(/^changed since: /) },
     ]);
     expect(scorecard('APP-3')?.body).toEqual(rewritten);
+  });
+
+  it('an /undo retried after another command changed the item leaves that newer change', async () => {
+    await command('APP-4', '/score impact=4 effort=3');
+    // The undo's first write (deleting the scorecard) fails once: its job waits for a retry.
+    stack.jira.injectFault({
+      pathPrefix: `/rest/api/3/issue/${issue('APP-4').id}/comment`,
+      method: 'DELETE',
+      status: 503,
+      count: 1,
+    });
+    const undo = stack.jira.act.comment({ as: 'ada', issue: 'APP-4', body: '/undo' });
+    const undoJob = await waitFor(async () =>
+      (await queue.getDelayed()).find(
+        (job) => job.name === 'run-commands' && job.data.event.comment?.id === undo.id,
+      ),
+    );
+    expect(undoJob.attemptsMade).toBe(1);
+
+    await command('APP-4', '/score effort=5');
+    const newer = { fields: impactEffort('APP-4'), scorecard: scorecard('APP-4')!.body };
+    expect(newer.fields).toEqual([4, 5]);
+    // The newer command finished before the undo's retry ran, or this test shows nothing.
+    expect(await undoJob.getState()).toBe('delayed');
+
+    const reply = plain(
+      (
+        await waitFor(() =>
+          stack.jira.state.comments.find((c) =>
+            JSON.stringify(c.body).includes(`backlog-refinery · reply-${undo.id}`),
+          ),
+        )
+      ).body,
+    );
+
+    expect(reply).toMatch(/\nCould not restore the service's last change/);
+    expect(reply).toMatch(/comment \(scorecard\): changed since: /);
+    expect(reply).toMatch(/fields .*: changed since: .*Effort is now 5/);
+    expect({ fields: impactEffort('APP-4'), scorecard: scorecard('APP-4')!.body }).toEqual(newer);
   });
 });
