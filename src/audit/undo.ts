@@ -195,22 +195,31 @@ export async function undoEntries(entries: readonly AuditEntry[], options: UndoO
   return result;
 }
 
+/** The service's last change to an item, as the console's Undo button and `/undo` find it. */
+export async function findLastChange(audit: Pick<AuditStore, 'list'>, item: ItemRef): Promise<AuditEntry[]> {
+  return lastChange(await listForItem(audit, item));
+}
+
 /**
- * The service's last change to an item, as `/undo` and the admin API find it. With `undoer` (the job running an
- * undo): its own writes are not a change to undo, and a change it already began to undo (an earlier attempt that
- * failed partway) is the one it finishes, the writes it restored included.
+ * The change the undo job `undoer` takes back: the service's last change when it first looked, pinned, so a retry
+ * (after a 5xx or 429) finishes that one, the writes it restored included, and never takes a newer job's change
+ * for it. Its own writes are not a change to undo.
  */
-export async function findLastChange(
-  audit: Pick<AuditStore, 'list'>,
+export async function changeToUndo(
+  audit: Pick<AuditStore, 'list' | 'pinChange'>,
   item: ItemRef,
-  undoer?: string,
+  undoer: string,
 ): Promise<AuditEntry[]> {
-  const entries = (
-    await audit.list({ item: { tracker: item.tracker, idOrKey: item.id }, limit: 200 })
-  ).filter((entry) => undoer === undefined || changeKey(entry) !== undoer);
-  const begun = entries.find((entry) => undoer !== undefined && entry.undoneBy === undoer);
-  if (!begun) return lastChange(entries);
+  const entries = (await listForItem(audit, item)).filter((entry) => changeKey(entry) !== undoer);
+  // An attempt that restored some writes before the pin was kept began on its change.
+  const first = entries.find((entry) => entry.undoneBy === undoer) ?? lastChange(entries)[0];
+  if (!first) return [];
+  const pinned = await audit.pinChange(undoer, changeKey(first));
   return entries.filter(
-    (entry) => changeKey(entry) === changeKey(begun) && (isUndoable(entry) || entry.undoneBy === undoer),
+    (entry) => changeKey(entry) === pinned && (isUndoable(entry) || entry.undoneBy === undoer),
   );
+}
+
+function listForItem(audit: Pick<AuditStore, 'list'>, item: ItemRef): Promise<AuditEntry[]> {
+  return audit.list({ item: { tracker: item.tracker, idOrKey: item.id }, limit: 200 });
 }

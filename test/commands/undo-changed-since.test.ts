@@ -24,15 +24,13 @@ beforeAll(async () => {
   stack.jira.seed({
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
     projects: [{ key: 'APP', name: 'App', editors: ['ada'] }],
-    issues: ['Pay faster', 'Export invoices', 'Import statements', 'Refunds', 'Wishlist'].map(
-      (summary) => ({
-        projectKey: 'APP',
-        summary,
-        issuetype: 'Story',
-        reporter: 'ada',
-        description: STORY,
-      }),
-    ),
+    issues: ['Pay faster', 'Export invoices', 'Import statements', 'Refunds', 'Wishlist'].map((summary) => ({
+      projectKey: 'APP',
+      summary,
+      issuetype: 'Story',
+      reporter: 'ada',
+      description: STORY,
+    })),
   });
   connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
   queue = new Queue(QUEUE_NAME, { connection, prefix: `{${stack.queuePrefix}}` });
