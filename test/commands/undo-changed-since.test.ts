@@ -24,13 +24,15 @@ beforeAll(async () => {
   stack.jira.seed({
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
     projects: [{ key: 'APP', name: 'App', editors: ['ada'] }],
-    issues: ['Pay faster', 'Export invoices', 'Import statements', 'Refunds', 'Wishlist'].map((summary) => ({
-      projectKey: 'APP',
-      summary,
-      issuetype: 'Story',
-      reporter: 'ada',
-      description: STORY,
-    })),
+    issues: ['Pay faster', 'Export invoices', 'Import statements', 'Refunds', 'Wishlist', 'Gift cards'].map(
+      (summary) => ({
+        projectKey: 'APP',
+        summary,
+        issuetype: 'Story',
+        reporter: 'ada',
+        description: STORY,
+      }),
+    ),
   });
   connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
   queue = new Queue(QUEUE_NAME, { connection, prefix: `{${stack.queuePrefix}}` });
@@ -190,5 +192,31 @@ describe('undo after what it would restore changed since', () => {
     expect(reply).toMatch(/comment \(scorecard\): changed since: /);
     expect(reply).toMatch(/fields .*: changed since: .*Effort is now 5/);
     expect({ fields: impactEffort('APP-4'), scorecard: scorecard('APP-4')!.body }).toEqual(newer);
+  });
+
+  it('the admin undo of a label the service added keeps it when a person took it off and put it back', async () => {
+    const labelled = () => issue('APP-6').labels.includes('needs-acceptance-criteria');
+    // A person's edit makes the service check the story: it fails, and gets the label.
+    stack.jira.act.editIssue({ as: 'ada', issue: 'APP-6', description: 'As a shopper I want gift cards.' });
+    await waitFor(() => labelled() || undefined);
+    const settled = async () => {
+      const counts = await queue.getJobCounts('active', 'waiting');
+      return (counts.active ?? 0) + (counts.waiting ?? 0) === 0 || undefined;
+    };
+    await waitFor(settled);
+    const write = (await entries('APP-6')).find((e) => e.operation === 'setLabel')!;
+    stack.jira.act.editIssue({ as: 'ada', issue: 'APP-6', removeLabels: ['needs-acceptance-criteria'] });
+    await waitFor(settled);
+    // The service may have put it back on its own; else the person does.
+    if (!labelled())
+      stack.jira.act.editIssue({ as: 'ada', issue: 'APP-6', addLabels: ['needs-acceptance-criteria'] });
+    await waitFor(settled);
+
+    const answer = await admin('POST', `/audit/${write.id}/undo`);
+
+    expect(answer.json.failed).toEqual([
+      { id: write.id, operation: 'setLabel', reason: expect.stringMatching(/^changed since: /) },
+    ]);
+    expect(labelled()).toBe(true);
   });
 });
