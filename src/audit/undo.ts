@@ -58,8 +58,8 @@ function compare(entry: AuditEntry, now: unknown, since: string): string | undef
 /**
  * What someone changed after the entry's write, in words; undefined when the item still shows what the service
  * wrote, ALREADY_RESTORED when it shows the before-value. Undo must not put an old value back over a later edit,
- * a person's or a newer job's. A label or link is there or not: the port cannot tell one a person removed and put
- * back from the service's, so those are reversed as they stand (writing one twice changes nothing more).
+ * a person's or a newer job's. A label is there or not: only the tracker's history (Jira's changelog) tells a person
+ * took it off and put it back. A link is reversed as it stands (writing one twice changes nothing more).
  */
 async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string | undefined> {
   switch (entry.operation) {
@@ -87,6 +87,14 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
     case 'setDescription': {
       const now = (await tracker.getItem(entry.item)).description;
       return compare(entry, now, 'the description was edited');
+    }
+    case 'setLabel': {
+      const label = String(entry.target.label);
+      if ((await tracker.getItem(entry.item)).labels.includes(label) !== entry.after) return ALREADY_RESTORED;
+      const touched = await tracker.labelTouchedSince?.(entry.item, label, entry.at);
+      return touched
+        ? `changed since: someone ${entry.after ? 'removed and added' : 'added and removed'} ${label}`
+        : undefined;
     }
     default:
       return undefined;
