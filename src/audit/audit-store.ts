@@ -34,6 +34,8 @@ export interface AuditStore {
   /** Newest first. */
   list(query: AuditQuery): Promise<AuditEntry[]>;
   markUndone(ids: readonly string[], undoneBy: string): Promise<void>;
+  /** The change (`changeKey`) the undoer works on: the first one it named, kept for the retention. */
+  pinChange(undoer: string, change: string): Promise<string>;
   /** Drops entries older than the retention; returns how many went. */
   trim(): Promise<number>;
 }
@@ -83,6 +85,7 @@ export function createRedisAuditStore(options: AuditStoreOptions): AuditStore {
     time: `${tag}:time`,
     item: (tracker: string, idOrKey: string) => `${tag}:item:${tracker}:${idOrKey}`,
     capability: (name: string) => `${tag}:cap:${name}`,
+    pin: (undoer: string) => `${tag}:undo:${undoer}`,
   };
   const retentionMs = retentionDays * DAY_MS;
   const cutoff = () => now().getTime() - retentionMs;
@@ -172,6 +175,12 @@ export function createRedisAuditStore(options: AuditStoreOptions): AuditStore {
       if (entries.length === 0) return;
       const fields = entries.flatMap((entry) => [entry.id, JSON.stringify({ ...entry, undoneBy })]);
       await redis.hset(keys.entries, ...fields);
+    },
+
+    async pinChange(undoer, change) {
+      const key = keys.pin(undoer);
+      await redis.set(key, change, 'PX', retentionMs, 'NX');
+      return (await redis.get(key)) ?? change;
     },
 
     trim,

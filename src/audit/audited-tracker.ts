@@ -64,6 +64,7 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     findItem: (keyOrUrl) => tracker.findItem(keyOrUrl),
     listItems: (scope, cursor) => tracker.listItems(scope, cursor),
     ...(tracker.countItems && { countItems: tracker.countItems.bind(tracker) }),
+    ...(tracker.labelTouchedSince && { labelTouchedSince: tracker.labelTouchedSince.bind(tracker) }),
     permittedItems: (accountId, refs, permission) => tracker.permittedItems(accountId, refs, permission),
 
     async setNumberFields(ref, values, fieldOptions) {
@@ -134,8 +135,14 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
 
     async setDescription(ref, text) {
       const before = (await tracker.getItem(ref)).description;
-      if (!dryRun) await tracker.setDescription(ref, text);
-      if (before !== text) await record(ref, 'setDescription', {}, before, text);
+      if (dryRun) {
+        if (before !== text) await record(ref, 'setDescription', {}, before, text);
+        return;
+      }
+      await tracker.setDescription(ref, text);
+      // As the tracker reads it back (Jira turns the Markdown into ADF), so undo can tell a later edit from it.
+      const after = (await tracker.getItem(ref)).description;
+      if (before !== after) await record(ref, 'setDescription', {}, before, after);
     },
 
     async createItem(container, item) {

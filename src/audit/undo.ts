@@ -40,11 +40,26 @@ export function textToDoc(text: string): Doc {
 /** The item already shows what undo would put back: a try whose answer was lost wrote it, or a person did. */
 const ALREADY_RESTORED = 'already restored';
 
+/** Texts as the tracker gives them back: line ends and runs of spaces may differ from what was sent. */
+const sameText = (a: unknown, b: unknown) =>
+  typeof a === 'string' && typeof b === 'string'
+    ? a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim()
+    : a === b;
+
+/**
+ * How the item's `now` stands to the entry: undefined while it still shows what the service wrote,
+ * ALREADY_RESTORED when it shows the before-value, else what someone made of it since, in words.
+ */
+function compare(entry: AuditEntry, now: unknown, since: string): string | undefined {
+  if (sameText(now, entry.after)) return undefined;
+  return sameText(now, entry.before) ? ALREADY_RESTORED : `changed since: ${since}`;
+}
+
 /**
  * What someone changed after the entry's write, in words; undefined when the item still shows what the service
- * wrote, ALREADY_RESTORED when it shows the before-value. Undo must not put an old value back over a person's later
- * edit. Labels, links, comments and descriptions need no check: putting one back as it was changes nothing a person
- * did since, and writing it twice changes nothing more.
+ * wrote, ALREADY_RESTORED when it shows the before-value. Undo must not put an old value back over a later edit,
+ * a person's or a newer job's. A label is there or not: only the tracker's history (Jira's changelog) tells a person
+ * took it off and put it back. A link is reversed as it stands (writing one twice changes nothing more).
  */
 async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string | undefined> {
   switch (entry.operation) {
@@ -63,6 +78,23 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       const is = (name: unknown) => status.toLowerCase() === String(name).toLowerCase();
       if (is(entry.after)) return undefined;
       return is(entry.before) ? ALREADY_RESTORED : `changed since: moved to ${status}`;
+    }
+    case 'upsertComment':
+    case 'deleteOwnComment': {
+      const now = (await tracker.getOwnComment(entry.item, String(entry.target.purpose)))?.text ?? null;
+      return compare(entry, now, now === null ? 'the comment was deleted' : 'the comment was edited');
+    }
+    case 'setDescription': {
+      const now = (await tracker.getItem(entry.item)).description;
+      return compare(entry, now, 'the description was edited');
+    }
+    case 'setLabel': {
+      const label = String(entry.target.label);
+      if ((await tracker.getItem(entry.item)).labels.includes(label) !== entry.after) return ALREADY_RESTORED;
+      const touched = await tracker.labelTouchedSince?.(entry.item, label, entry.at);
+      return touched
+        ? `changed since: someone ${entry.after ? 'removed and added' : 'added and removed'} ${label}`
+        : undefined;
     }
     default:
       return undefined;
@@ -171,22 +203,31 @@ export async function undoEntries(entries: readonly AuditEntry[], options: UndoO
   return result;
 }
 
+/** The service's last change to an item, as the console's Undo button and `/undo` find it. */
+export async function findLastChange(audit: Pick<AuditStore, 'list'>, item: ItemRef): Promise<AuditEntry[]> {
+  return lastChange(await listForItem(audit, item));
+}
+
 /**
- * The service's last change to an item, as `/undo` and the admin API find it. With `undoer` (the job running an
- * undo): its own writes are not a change to undo, and a change it already began to undo (an earlier attempt that
- * failed partway) is the one it finishes, the writes it restored included.
+ * The change the undo job `undoer` takes back: the service's last change when it first looked, pinned, so a retry
+ * (after a 5xx or 429) finishes that one, the writes it restored included, and never takes a newer job's change
+ * for it. Its own writes are not a change to undo.
  */
-export async function findLastChange(
-  audit: Pick<AuditStore, 'list'>,
+export async function changeToUndo(
+  audit: Pick<AuditStore, 'list' | 'pinChange'>,
   item: ItemRef,
-  undoer?: string,
+  undoer: string,
 ): Promise<AuditEntry[]> {
-  const entries = (
-    await audit.list({ item: { tracker: item.tracker, idOrKey: item.id }, limit: 200 })
-  ).filter((entry) => undoer === undefined || changeKey(entry) !== undoer);
-  const begun = entries.find((entry) => undoer !== undefined && entry.undoneBy === undoer);
-  if (!begun) return lastChange(entries);
+  const entries = (await listForItem(audit, item)).filter((entry) => changeKey(entry) !== undoer);
+  // An attempt that restored some writes before the pin was kept began on its change.
+  const first = entries.find((entry) => entry.undoneBy === undoer) ?? lastChange(entries)[0];
+  if (!first) return [];
+  const pinned = await audit.pinChange(undoer, changeKey(first));
   return entries.filter(
-    (entry) => changeKey(entry) === changeKey(begun) && (isUndoable(entry) || entry.undoneBy === undoer),
+    (entry) => changeKey(entry) === pinned && (isUndoable(entry) || entry.undoneBy === undoer),
   );
+}
+
+function listForItem(audit: Pick<AuditStore, 'list'>, item: ItemRef): Promise<AuditEntry[]> {
+  return audit.list({ item: { tracker: item.tracker, idOrKey: item.id }, limit: 200 });
 }

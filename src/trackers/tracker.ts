@@ -47,6 +47,11 @@ export interface Tracker {
   deleteOwnComment(ref: ItemRef, purpose: string): Promise<boolean>;
   /** Adds or removes a label; returns whether anything changed. */
   setLabel(ref: ItemRef, label: string, present: boolean): Promise<boolean>;
+  /**
+   * Jira only (its changelog): whether someone other than the service added or removed the label after `since`
+   * (ISO). A label's presence cannot tell undo that a person took it off and put it back.
+   */
+  labelTouchedSince?(ref: ItemRef, label: string, since: string): Promise<boolean>;
   /** Links `from` to a target (same tracker: native link; other tracker: remote link / attachment). */
   addLink(from: ItemRef, to: LinkTarget, type: string): Promise<boolean>;
   removeLink(from: ItemRef, to: LinkTarget): Promise<boolean>;

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../src/audit/audit-entry.ts';
-import { findLastChange, UndoInterrupted, type UndoResult, undoEntries } from '../../src/audit/undo.ts';
+import { changeToUndo, UndoInterrupted, type UndoResult, undoEntries } from '../../src/audit/undo.ts';
 import { type Block, bulletList, code, paragraph } from '../../src/domain/doc.ts';
 import { asksToWait } from '../../src/errors.ts';
 import type { LinkTarget } from '../../src/trackers/tracker.ts';
@@ -85,7 +85,7 @@ export const undoCommand: CommandExecutor = {
   edits: () => true,
   async run(_command, context) {
     if (!context.audit) return [paragraph('Undo is not available: this worker keeps no audit trail.')];
-    const change = await findLastChange(context.audit, context.event.item, context.jobId);
+    const change = await changeToUndo(context.audit, context.event.item, context.jobId);
     if (change.length === 0)
       return [paragraph('Nothing to undo: no change of the service to this item is on record.')];
     const dryRun = context.dryRun === true;

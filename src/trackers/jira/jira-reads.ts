@@ -93,3 +93,27 @@ export async function listItems(ctx: JiraContext, scope: ItemScope, cursor?: str
   const items = (page.issues ?? []).map((issue: RawIssue) => toTrackerItem(issue, index, ctx.siteUrl));
   return page.nextPageToken && page.isLast !== true ? { items, next: page.nextPageToken } : { items };
 }
+
+/** Whether someone other than the service added or removed `label` after `since`, by the issue's changelog. */
+export async function labelTouchedSince(
+  ctx: JiraContext,
+  ref: ItemRef,
+  label: string,
+  since: string,
+): Promise<boolean> {
+  const me = await ctx.myself();
+  const after = Date.parse(since);
+  const has = (words: string | null | undefined) => (words ?? '').split(' ').includes(label);
+  for (let startAt = 0; ; ) {
+    const page = await ctx.call('getChangelogs', () =>
+      ctx.cloud.issues.getChangeLogs({ issueIdOrKey: ref.id, startAt, maxResults: 100 }),
+    );
+    for (const entry of page.values) {
+      if (entry.author?.accountId === me.id || (entry.created?.getTime() ?? 0) <= after) continue;
+      if (entry.items?.some((item) => item.field === 'labels' && has(item.fromString) !== has(item.toString)))
+        return true;
+    }
+    startAt += page.values.length;
+    if (page.isLast || page.values.length === 0) return false;
+  }
+}

@@ -3,7 +3,7 @@ import { deleteOwnComment, getOwnComment, upsertComment } from './jira-comments.
 import { createJiraContext, type JiraTrackerOptions } from './jira-context.ts';
 import { addLink, removeLink } from './jira-links.ts';
 import { permittedItems } from './jira-permissions.ts';
-import { countItems, findItem, getItem, listItems } from './jira-reads.ts';
+import { countItems, findItem, getItem, labelTouchedSince, listItems } from './jira-reads.ts';
 import { createSprintReader } from './jira-sprints.ts';
 import { createItem, moveTo, setDescription, setLabel, setNumberFields } from './jira-writes.ts';
 
@@ -28,6 +28,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     getOwnComment: (ref, purpose) => getOwnComment(ctx, ref, purpose),
     deleteOwnComment: (ref, purpose) => deleteOwnComment(ctx, ref, purpose),
     setLabel: (ref, label, present) => setLabel(ctx, ref, label, present),
+    labelTouchedSince: (ref, label, since) => labelTouchedSince(ctx, ref, label, since),
     addLink: (from, to, type) => addLink(ctx, from, to, type),
     removeLink: (from, to) => removeLink(ctx, from, to),
     moveTo: (ref, status) => moveTo(ctx, ref, status),
