@@ -19,8 +19,9 @@ let queue: Queue;
 
 const STORY = 'As a shopper I want to pay faster.';
 beforeAll(async () => {
-  // A backoff long enough for another command to finish while an interrupted undo waits for its retry.
-  stack = await startInProcessStack({ ADMIN_TOKEN, JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '4000' });
+  // A backoff no command outlasts, however loaded the machine: the test promotes the interrupted undo's retry
+  // once another command has finished.
+  stack = await startInProcessStack({ ADMIN_TOKEN, JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '600000' });
   stack.jira.seed({
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
     projects: [{ key: 'APP', name: 'App', editors: ['ada'] }],
@@ -177,6 +178,7 @@ describe('undo after what it would restore changed since', () => {
     expect(newer.fields).toEqual([4, 5]);
     // The newer command finished before the undo's retry ran, or this test shows nothing.
     expect(await undoJob.getState()).toBe('delayed');
+    await undoJob.promote();
 
     const reply = plain(
       (
