@@ -209,7 +209,13 @@ describe('scoring on Jira', () => {
     expect(card).toContain('Priority score: 150000000000000 (RICE)');
     expect(card).toContain('Not written to fields');
     expect(card).toContain('Jira stores numbers below 100,000,000,000,000');
-    expect(numbers(created.key)).toMatchObject({ score: 0.8, reach: 1, impact: 3, effort: 2, confidence: 100 });
+    expect(numbers(created.key)).toMatchObject({
+      score: 0.8,
+      reach: 1,
+      impact: 3,
+      effort: 2,
+      confidence: 100,
+    });
 
     stack.jira.act.editIssue({ as: 'ada', issue: created.key, fields: { 'Story Points': 5 } });
     // The scorecard is edited after the fields are written.

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { CUSTOM_FIELDS_PLUGIN } from '../../src/trackers/trello/board-capabilities.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
@@ -150,6 +151,42 @@ describe('scoring on Trello', { timeout: 45_000 }, () => {
     await stack.trelloAct('comment', { cardId: id, text: '/score impact=9' });
     expect(cardText(await replyTo(id, 'impact=9'))).toContain('impact must be a whole number from 1 to 5');
     expect(numbers(id).Impact).toBe('3');
+  });
+
+  it('keeps scoring when the Custom Fields Power-Up is turned off, and writes the fields again once it is back', async () => {
+    const roadmap = stack.trello.seedBoard({
+      name: 'Roadmap',
+      lists: ['Backlog'],
+      customFields: SCORE_FIELDS.map((name) => ({ name, type: 'number' as const })),
+    }).id;
+    const id = await createCard(roadmap, 'Backlog', 'Export as ODS');
+    await paced(() => numbers(id).Impact === '3' && scorecards(id).length > 0);
+
+    await fetch(`${stack.sandbox.url}/_sandbox/trello/misconfigure`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customFieldsOff: roadmap }),
+    });
+    await stack.trelloAct('comment', { cardId: id, text: '/score impact=5' });
+    expect(cardText(await replyTo(id, 'impact=5'))).toContain('Set impact=5.');
+    const off = await paced(() => {
+      const text = cardText(scorecards(id)[0]!);
+      return text.includes('Priority score: 2.5') ? text : undefined;
+    });
+    expect(off).toContain("the board's Custom Fields Power-Up is off");
+    expect(numbers(id)).toMatchObject({ Impact: '3', 'Priority score': '1.5' });
+
+    // A board member turns the Power-Up back on.
+    const enabled = await fetch(
+      `${stack.env.TRELLO_API_URL}/boards/${roadmap}/boardPlugins?idPlugin=${CUSTOM_FIELDS_PLUGIN}&key=${stack.env.TRELLO_API_KEY}&token=${stack.env.TRELLO_API_TOKEN}`,
+      { method: 'POST' },
+    );
+    expect(enabled.status).toBe(200);
+    await stack.trelloAct('comment', { cardId: id, text: '/score' });
+    // The scorecard is edited after the fields are written.
+    await paced(() => !cardText(scorecards(id)[0]!).includes('Power-Up is off'));
+    expect(numbers(id)).toMatchObject({ Impact: '5', 'Priority score': '2.5' });
+    expect(scorecards(id)).toHaveLength(1);
   });
 
   it('creates the missing Number fields on a board when the rules file allows it', async () => {
