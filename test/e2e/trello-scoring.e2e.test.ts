@@ -1,8 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { intakeStreamKey } from '../../src/queue/intake.ts';
+import { QUEUE_NAME, unfinishedJobs } from '../../src/queue/jobs.ts';
 import { CUSTOM_FIELDS_PLUGIN } from '../../src/trackers/trello/board-capabilities.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
@@ -74,6 +77,20 @@ const replyTo = (cardId: string, marker: string) =>
   paced(() =>
     botComments(cardId).find((a) => cardText(a).includes('Reply to') && cardText(a).includes(marker)),
   );
+
+/** Every webhook delivered and relayed, no job waiting, retrying or running: what is written is all there is. */
+async function idle(): Promise<void> {
+  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  try {
+    await paced(async () => {
+      await stack.trello.webhooksIdle();
+      const relaying = await stack.redis.xlen(intakeStreamKey(stack.queuePrefix));
+      return relaying + (await unfinishedJobs(queue)) === 0;
+    });
+  } finally {
+    await queue.close();
+  }
+}
 
 /** Passes the acceptance check, so the only writes the service makes are the score's. */
 const story = (what: string) =>
@@ -186,6 +203,38 @@ describe('scoring on Trello', { timeout: 45_000 }, () => {
     // The scorecard is edited after the fields are written.
     await paced(() => !cardText(scorecards(id)[0]!).includes('Power-Up is off'));
     expect(numbers(id)).toMatchObject({ Impact: '5', 'Priority score': '2.5' });
+    expect(scorecards(id)).toHaveLength(1);
+  });
+
+  it('re-scores the card a ticket is linked to when the ticket leaves the support list, and when it comes back', async () => {
+    const id = await createCard(product, 'Backlog', 'Export as YAML');
+    await paced(() => scorecards(id).length > 0);
+    // Links are learnt only to indexed items.
+    await idle();
+    // Triage attaches each ticket to the card it is about; the service gives the card its link back.
+    for (const ticket of tickets) {
+      await stack.trelloAct('add-attachment', {
+        cardId: ticket.id,
+        url: `https://trello.com/c/${store().cards.get(id)!.shortLink}`,
+        name: 'backlog card',
+      });
+    }
+    await paced(() => cardText(scorecards(id)[0]!).includes('2 linked tickets → 2'));
+    await idle();
+
+    // Triage finds the second ticket is a feature request: it joins the backlog and is no customer ticket now.
+    const moved = tickets[1]!;
+    await stack.trelloAct('move-card', { cardId: moved.id, list: 'Backlog' });
+    const fewer = await paced(() => {
+      const text = cardText(scorecards(id)[0]!);
+      return text.includes('1 linked ticket → 1') ? text : undefined;
+    });
+    expect(fewer).not.toContain(moved.shortLink);
+    expect(numbers(id).Reach).toBe('1');
+
+    await stack.trelloAct('move-card', { cardId: moved.id, list: 'Tickets' });
+    await paced(() => cardText(scorecards(id)[0]!).includes('2 linked tickets → 2'));
+    expect(numbers(id).Reach).toBe('2');
     expect(scorecards(id)).toHaveLength(1);
   });
 
