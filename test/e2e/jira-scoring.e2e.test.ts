@@ -291,6 +291,26 @@ describe('scoring on Jira', () => {
     expect(card).toContain(`not on the edit screen of ${created.key}`);
   });
 
+  it('writes a field an admin has since put on the edit screen at the next change, and drops the note', async () => {
+    const created = createStory('Export customs forms', 'WEB');
+    await waitFor(() => text(scorecards(created.key)[0]?.body ?? '').includes('Not written to fields'));
+    await quiet();
+
+    // An admin puts Reach on the project's edit screen (no event reaches the service).
+    const web = [...stack.jira.state.projects.values()].find((project) => project.key === 'WEB')!;
+    web.hiddenFieldIds = web.hiddenFieldIds.filter((id) => id !== 'customfield_10053');
+    // An edit that leaves the score as it is.
+    stack.jira.act.editIssue({
+      as: 'ada',
+      issue: created.key,
+      description: 'As a buyer, I want customs forms exported, so that I can ship abroad.',
+    });
+
+    await waitFor(() => !text(scorecards(created.key)[0]?.body).includes('Not written to fields'));
+    expect(numbers(created.key)).toMatchObject({ score: 0.8, reach: 1, impact: 3 });
+    expect(scorecards(created.key)).toHaveLength(1);
+  });
+
   it('a bulk re-score of a project scores each backlog item once and reports counts', async () => {
     const created = createStory('Export VAT report');
     await waitFor(() => scorecards(created.key).length > 0);
