@@ -194,6 +194,37 @@ describe('scoring on Jira', () => {
     expect(text(card!.body)).toContain('set to 5 by Ada Lovelace');
   });
 
+  it('a number too large for a Jira number field is left to the scorecard; the item is still scored after', async () => {
+    const created = createStory('Export general ledger');
+    await waitFor(() => scorecards(created.key).length > 0);
+
+    // Jira stores numbers below 10^14 only: reach and the score (10^14 × 3 × 100% ÷ 2) cannot be written.
+    stack.jira.act.comment({ as: 'ada', issue: created.key, body: '/score reach=100000000000000' });
+    const reply = await replyTo(created.key, 'reach=');
+    expect(text(reply.body)).toContain('Set reach=100000000000000.');
+    const card = await waitFor(() => {
+      const body = text(scorecards(created.key)[0]?.body);
+      return body.includes('set to 100000000000000 by Ada Lovelace') ? body : undefined;
+    });
+    expect(card).toContain('Priority score: 150000000000000 (RICE)');
+    expect(card).toContain('Not written to fields');
+    expect(card).toContain('Jira stores numbers below 100,000,000,000,000');
+    expect(numbers(created.key)).toMatchObject({
+      score: 0.8,
+      reach: 1,
+      impact: 3,
+      effort: 2,
+      confidence: 100,
+    });
+
+    stack.jira.act.editIssue({ as: 'ada', issue: created.key, fields: { 'Story Points': 5 } });
+    // The scorecard is edited after the fields are written.
+    await waitFor(() =>
+      text(scorecards(created.key)[0]?.body).includes('Priority score: 60000000000000 (RICE)'),
+    );
+    expect(numbers(created.key)).toMatchObject({ score: 60000000000000, effort: 5, reach: 1 });
+  });
+
   it('linked support tickets raise reach, each customer counted once, with links as evidence', async () => {
     const created = createStory('Export to Excel');
     await waitFor(() => scorecards(created.key).length > 0);
@@ -258,6 +289,26 @@ describe('scoring on Jira', () => {
     const card = text(scorecards(created.key)[0]!.body);
     expect(card).toContain('Not written to fields');
     expect(card).toContain(`not on the edit screen of ${created.key}`);
+  });
+
+  it('writes a field an admin has since put on the edit screen at the next change, and drops the note', async () => {
+    const created = createStory('Export customs forms', 'WEB');
+    await waitFor(() => text(scorecards(created.key)[0]?.body ?? '').includes('Not written to fields'));
+    await quiet();
+
+    // An admin puts Reach on the project's edit screen (no event reaches the service).
+    const web = [...stack.jira.state.projects.values()].find((project) => project.key === 'WEB')!;
+    web.hiddenFieldIds = web.hiddenFieldIds.filter((id) => id !== 'customfield_10053');
+    // An edit that leaves the score as it is.
+    stack.jira.act.editIssue({
+      as: 'ada',
+      issue: created.key,
+      description: 'As a buyer, I want customs forms exported, so that I can ship abroad.',
+    });
+
+    await waitFor(() => !text(scorecards(created.key)[0]?.body).includes('Not written to fields'));
+    expect(numbers(created.key)).toMatchObject({ score: 0.8, reach: 1, impact: 3 });
+    expect(scorecards(created.key)).toHaveLength(1);
   });
 
   it('a bulk re-score of a project scores each backlog item once and reports counts', async () => {

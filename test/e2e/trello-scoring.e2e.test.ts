@@ -1,8 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { intakeStreamKey } from '../../src/queue/intake.ts';
+import { QUEUE_NAME, unfinishedJobs } from '../../src/queue/jobs.ts';
+import { CUSTOM_FIELDS_PLUGIN } from '../../src/trackers/trello/board-capabilities.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
@@ -73,6 +77,20 @@ const replyTo = (cardId: string, marker: string) =>
   paced(() =>
     botComments(cardId).find((a) => cardText(a).includes('Reply to') && cardText(a).includes(marker)),
   );
+
+/** Every webhook delivered and relayed, no job waiting, retrying or running: what is written is all there is. */
+async function idle(): Promise<void> {
+  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  try {
+    await paced(async () => {
+      await stack.trello.webhooksIdle();
+      const relaying = await stack.redis.xlen(intakeStreamKey(stack.queuePrefix));
+      return relaying + (await unfinishedJobs(queue)) === 0;
+    });
+  } finally {
+    await queue.close();
+  }
+}
 
 /** Passes the acceptance check, so the only writes the service makes are the score's. */
 const story = (what: string) =>
@@ -150,6 +168,74 @@ describe('scoring on Trello', { timeout: 45_000 }, () => {
     await stack.trelloAct('comment', { cardId: id, text: '/score impact=9' });
     expect(cardText(await replyTo(id, 'impact=9'))).toContain('impact must be a whole number from 1 to 5');
     expect(numbers(id).Impact).toBe('3');
+  });
+
+  it('keeps scoring when the Custom Fields Power-Up is turned off, and writes the fields again once it is back', async () => {
+    const roadmap = stack.trello.seedBoard({
+      name: 'Roadmap',
+      lists: ['Backlog'],
+      customFields: SCORE_FIELDS.map((name) => ({ name, type: 'number' as const })),
+    }).id;
+    const id = await createCard(roadmap, 'Backlog', 'Export as ODS');
+    await paced(() => numbers(id).Impact === '3' && scorecards(id).length > 0);
+
+    await fetch(`${stack.sandbox.url}/_sandbox/trello/misconfigure`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customFieldsOff: roadmap }),
+    });
+    await stack.trelloAct('comment', { cardId: id, text: '/score impact=5' });
+    expect(cardText(await replyTo(id, 'impact=5'))).toContain('Set impact=5.');
+    const off = await paced(() => {
+      const text = cardText(scorecards(id)[0]!);
+      return text.includes('Priority score: 2.5') ? text : undefined;
+    });
+    expect(off).toContain("the board's Custom Fields Power-Up is off");
+    expect(numbers(id)).toMatchObject({ Impact: '3', 'Priority score': '1.5' });
+
+    // A board member turns the Power-Up back on.
+    const enabled = await fetch(
+      `${stack.env.TRELLO_API_URL}/boards/${roadmap}/boardPlugins?idPlugin=${CUSTOM_FIELDS_PLUGIN}&key=${stack.env.TRELLO_API_KEY}&token=${stack.env.TRELLO_API_TOKEN}`,
+      { method: 'POST' },
+    );
+    expect(enabled.status).toBe(200);
+    await stack.trelloAct('comment', { cardId: id, text: '/score' });
+    // The scorecard is edited after the fields are written.
+    await paced(() => !cardText(scorecards(id)[0]!).includes('Power-Up is off'));
+    expect(numbers(id)).toMatchObject({ Impact: '5', 'Priority score': '2.5' });
+    expect(scorecards(id)).toHaveLength(1);
+  });
+
+  it('re-scores the card a ticket is linked to when the ticket leaves the support list, and when it comes back', async () => {
+    const id = await createCard(product, 'Backlog', 'Export as YAML');
+    await paced(() => scorecards(id).length > 0);
+    // Links are learnt only to indexed items.
+    await idle();
+    // Triage attaches each ticket to the card it is about; the service gives the card its link back.
+    for (const ticket of tickets) {
+      await stack.trelloAct('add-attachment', {
+        cardId: ticket.id,
+        url: `https://trello.com/c/${store().cards.get(id)!.shortLink}`,
+        name: 'backlog card',
+      });
+    }
+    await paced(() => cardText(scorecards(id)[0]!).includes('2 linked tickets → 2'));
+    await idle();
+
+    // Triage finds the second ticket is a feature request: it joins the backlog and is no customer ticket now.
+    const moved = tickets[1]!;
+    await stack.trelloAct('move-card', { cardId: moved.id, list: 'Backlog' });
+    const fewer = await paced(() => {
+      const text = cardText(scorecards(id)[0]!);
+      return text.includes('1 linked ticket → 1') ? text : undefined;
+    });
+    expect(fewer).not.toContain(moved.shortLink);
+    expect(numbers(id).Reach).toBe('1');
+
+    await stack.trelloAct('move-card', { cardId: moved.id, list: 'Tickets' });
+    await paced(() => cardText(scorecards(id)[0]!).includes('2 linked tickets → 2'));
+    expect(numbers(id).Reach).toBe('2');
+    expect(scorecards(id)).toHaveLength(1);
   });
 
   it('creates the missing Number fields on a board when the rules file allows it', async () => {

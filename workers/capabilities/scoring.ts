@@ -28,6 +28,8 @@ import { readModelOf } from './read-model.ts';
 export const SCORECARD_COMMENT = 'scorecard';
 
 const FINGERPRINT_TTL_SECONDS = 180 * 86_400;
+/** Follows a stored fingerprint when some fields were not written: the next score tries them again. */
+const MISSING = '|missing:';
 
 const stateKey = (context: JobContext, kind: string, ref: ItemRef) =>
   `${context.keyPrefix}:score:${kind}:${ref.tracker}:${ref.id}`;
@@ -234,14 +236,20 @@ export async function applyScore(
     const fingerprint = `${scoreFingerprint(result)}|${JSON.stringify(values)}`;
     const fingerprintKey = stateKey(context, 'fingerprint', item.ref);
     const base = { item: item.ref.key, score: result.score, model: result.model };
-    if (!options.force && (await context.redis.get(fingerprintKey)) === fingerprint) {
+    const last = options.force ? null : await context.redis.get(fingerprintKey);
+    // Fields the tracker could not take last time may take them now (an admin put one on the screen, a board got
+    // its Custom Fields Power-Up back): only a field written changes what the scorecard says.
+    const retried = last?.startsWith(`${fingerprint}${MISSING}`)
+      ? await writeFields(item, values, context)
+      : undefined;
+    if (last === fingerprint || (retried && retried.written.length === 0)) {
       // The row also shows title, type and status, which change without the score changing.
       await readModelOf(context).scored(item, result);
       return { ...base, write: 'unchanged' };
     }
 
     const tracker = context.tracker(item.ref.tracker);
-    const fields = await writeFields(item, values, context);
+    const fields = retried ?? (await writeFields(item, values, context));
     if (fields.missing.length > 0) {
       context.log.warn(
         { item: item.ref.key, missing: fields.missing },
@@ -252,7 +260,11 @@ export async function applyScore(
     body.blocks.push(...missingFieldsNote(fields.missing));
     const comment = await tracker.upsertComment(item.ref, SCORECARD_COMMENT, body);
     // A dry run wrote nothing: remembering its score would make the real run after it find nothing to write.
-    if (!context.dryRun) await context.redis.set(fingerprintKey, fingerprint, 'EX', FINGERPRINT_TTL_SECONDS);
+    if (!context.dryRun) {
+      const missing = fields.missing.map(({ name }) => name);
+      const stored = missing.length > 0 ? `${fingerprint}${MISSING}${JSON.stringify(missing)}` : fingerprint;
+      await context.redis.set(fingerprintKey, stored, 'EX', FINGERPRINT_TTL_SECONDS);
+    }
     await readModelOf(context).scored(item, result);
     return { ...base, write: 'written', fields, comment: comment.action };
   });

@@ -1,5 +1,6 @@
 import type { ItemRef } from '../../src/domain/events.ts';
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
+import { mayHaveLeftSupport } from '../../src/domain/scoring/plan-scoring.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import { applyScore, isBacklog, readItem, type ScoreOutcome } from '../capabilities/scoring.ts';
 import type { JobContext } from '../job-context.ts';
@@ -25,11 +26,17 @@ export async function scoreItemHandler({ event }: JobDataMap['score-item'], cont
     if (item && isBacklog(item, context)) scored.push(await applyScore(item, context));
     else skipped.push(ref.key);
   };
+  const scoreLinked = async (item: TrackerItem) => {
+    for (const linked of linkedItems(item)) await scoreBacklog(linked, await readItem(linked, context));
+  };
   for (const ref of refs) {
     const item = await readItem(ref, context);
-    if (event.kind === 'item.updated' && item && !isBacklog(item, context)) {
-      for (const linked of linkedItems(item)) await scoreBacklog(linked, await readItem(linked, context));
-    } else await scoreBacklog(ref, item);
+    if (event.kind === 'item.updated' && item && !isBacklog(item, context)) await scoreLinked(item);
+    else {
+      await scoreBacklog(ref, item);
+      // A ticket moved into the backlog stops counting for the items it is linked to.
+      if (item && mayHaveLeftSupport(event, context.rules().scope)) await scoreLinked(item);
+    }
   }
   context.log.info({ kind: event.kind, scored, skipped }, 'Scored');
   return { scored, skipped };

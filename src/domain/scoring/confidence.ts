@@ -18,7 +18,10 @@ export function resolveConfidence(
   for (const [name, input] of Object.entries(inputs)) {
     const level = input.source === 'override' ? 'high' : rules.sourceConfidence[input.source];
     const value = levels[level];
-    if (!weakest || value < weakest.value) weakest = { name, input, value };
+    // On a tie an inferred input is named: one a person set says nothing about where the doubt comes from.
+    const named = weakest?.input.source === 'override' && input.source !== 'override';
+    if (!weakest || value < weakest.value || (value === weakest.value && named))
+      weakest = { name, input, value };
   }
   if (!weakest)
     return {

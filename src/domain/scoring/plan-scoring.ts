@@ -1,6 +1,8 @@
+import { classifyContainer, type ScopeRules } from '../../rules/scope-rules.ts';
 import type { ItemScope } from '../../trackers/tracker.ts';
-import type { Actor, FieldChange, TrackerName } from '../events.ts';
+import type { Actor, FieldChange, TrackerEvent, TrackerName } from '../events.ts';
 import type { JobRequest, ScoreEvent } from '../job-requests.ts';
+import { PLACE_FIELDS } from '../linking-plan/plan-linking.ts';
 import type { Planner } from '../plan-jobs.ts';
 import type { ScoringRules } from './rules.ts';
 
@@ -72,10 +74,31 @@ const ROW_FIELDS = new Set(['project', 'key', 'list', 'status']);
 /** Link changes on a support ticket change the reach of the backlog items it is linked to. */
 const LINK_FIELDS = ['attachments'];
 
-/** A support ticket's links and its customer (the rules' customer fields, else its reporter) make up reach. */
+/**
+ * A support ticket's links, its customer (the rules' customer fields, else its reporter) and where it lives make up
+ * reach: a ticket moved into support (a Trello list, a Jira move) starts counting.
+ */
 function changesReach(changes: readonly FieldChange[], rules: ScoringRules): boolean {
   const watched = new Set([...LINK_FIELDS, 'reporter', ...rules.customerFields].map((f) => f.toLowerCase()));
-  return changes.some((change) => watched.has(change.field.toLowerCase()));
+  return changes.some(
+    (change) => watched.has(change.field.toLowerCase()) || PLACE_FIELDS.has(change.field.toLowerCase()),
+  );
+}
+
+/**
+ * Whether a move may have taken a support ticket out of support, so the backlog items it is linked to no longer
+ * count it. A Trello card's old list says; a Jira move does not say what kind of project the issue left.
+ */
+export function mayHaveLeftSupport(event: TrackerEvent, scope: ScopeRules): boolean {
+  if (event.kind !== 'item.updated') return false;
+  return event.changes.some((change) => {
+    const field = change.field.toLowerCase();
+    if (field === 'list' && change.from !== null) {
+      const before = { ...event.container, listName: change.from };
+      return classifyContainer(event.tracker, before, scope) === 'support';
+    }
+    return field === 'project' || field === 'key';
+  });
 }
 
 /**

@@ -61,6 +61,9 @@ function jiraSummary(title: string): string {
   return `${head.trimEnd()}…`;
 }
 
+/** Jira's number fields refuse (400, and the whole edit with them) a number of 10^14 or more. */
+const JIRA_NUMBER_LIMIT = 1e14;
+
 export async function setNumberFields(
   ctx: JiraContext,
   ref: ItemRef,
@@ -93,6 +96,8 @@ export async function setNumberFields(
     if (!id || !meta) outcome.missing.push({ name, reason: `not on the edit screen of ${ref.key}` });
     else if (meta.schema?.type !== 'number') {
       outcome.missing.push({ name, reason: `field type is ${meta.schema?.type ?? 'unknown'}, not number` });
+    } else if (wanted !== null && Math.abs(wanted) >= JIRA_NUMBER_LIMIT) {
+      outcome.missing.push({ name, reason: 'Jira stores numbers below 100,000,000,000,000 only' });
     } else if ((issue.fields?.[id] ?? null) === wanted) outcome.unchanged.push(name);
     else {
       changes[id] = wanted;

@@ -9,12 +9,18 @@ export interface BoardCapabilities {
 
 export interface BoardCapabilitiesReader {
   board(boardId: string): Promise<BoardCapabilities>;
+  /** Asks Trello again next time: a field write was refused although the Power-Up was on. */
+  forget(boardId: string): void;
 }
 
 /** The Custom Fields Power-Up's plugin id, the same on every board. */
 export const CUSTOM_FIELDS_PLUGIN = '56d5e249a98895a9797bebb9';
 
-/** Learns each board's Power-Ups on first use and keeps them for the life of the adapter; failures are retried. */
+/**
+ * Learns each board's Power-Ups. A board member may turn one on or off at any time: an enabled Power-Up is kept
+ * until Trello refuses a field write (then `forget`), a missing one is asked again at the next use, so turning it
+ * on needs no restart. Failures are retried.
+ */
 export function createBoardCapabilities(api: TrelloApi): BoardCapabilitiesReader {
   const known = new Map<string, Promise<BoardCapabilities>>();
   return {
@@ -26,9 +32,15 @@ export function createBoardCapabilities(api: TrelloApi): BoardCapabilitiesReader
           customFieldsPowerUp: plugins.some((plugin) => plugin.idPlugin === CUSTOM_FIELDS_PLUGIN),
         }));
         known.set(boardId, found);
-        found.catch(() => known.delete(boardId));
+        found.then(
+          (capabilities) => capabilities.customFieldsPowerUp || known.delete(boardId),
+          () => known.delete(boardId),
+        );
       }
       return found;
+    },
+    forget(boardId) {
+      known.delete(boardId);
     },
   };
 }

@@ -1,7 +1,14 @@
 import type { ItemRef } from '../../domain/events.ts';
 import type { FieldWriteOutcome, SetFieldsOptions } from '../tracker.ts';
-import { type BoardField, clearCardField, getBoardFields, getDetailedCard } from './trello-api.ts';
+import {
+  type BoardField,
+  clearCardField,
+  type DetailedCard,
+  getBoardFields,
+  getDetailedCard,
+} from './trello-api.ts';
 import type { TrelloDeps } from './trello-deps.ts';
+import { TrelloHttpError } from './trello-errors.ts';
 
 function sameName(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -24,6 +31,15 @@ export async function createNumberField(
   return { id: created.id, name, type: 'number', options: [] };
 }
 
+const POWER_UP_OFF = "the board's Custom Fields Power-Up is off: enable it to keep these numbers on the card";
+
+/** A 403 to a field write on a board whose Power-Up was on: a member may have turned it off since. */
+async function powerUpTurnedOff(deps: TrelloDeps, boardId: string, error: unknown): Promise<boolean> {
+  if (!(error instanceof TrelloHttpError) || error.status !== 403) return false;
+  deps.capabilities.forget(boardId);
+  return !(await deps.capabilities.board(boardId)).customFieldsPowerUp;
+}
+
 /** Writes Number custom fields by name; values travel as strings, as Trello stores them. */
 export async function setNumberFields(
   deps: TrelloDeps,
@@ -34,11 +50,34 @@ export async function setNumberFields(
   const detail = await getDetailedCard(deps.client, ref.id);
   const boardId = detail.card.idBoard ?? '';
   const outcome: FieldWriteOutcome = { written: [], unchanged: [], missing: [] };
-  if (!(await deps.capabilities.board(boardId)).customFieldsPowerUp) {
-    const reason = "the board's Custom Fields Power-Up is off: enable it to keep these numbers on the card";
-    outcome.missing.push(...Object.keys(values).map((name) => ({ name, reason })));
+  const powerUpOff = () => {
+    const settled = new Set([
+      ...outcome.written,
+      ...outcome.unchanged,
+      ...outcome.missing.map((m) => m.name),
+    ]);
+    const left = Object.keys(values).filter((name) => !settled.has(name));
+    outcome.missing.push(...left.map((name) => ({ name, reason: POWER_UP_OFF })));
     return outcome;
+  };
+  if (!(await deps.capabilities.board(boardId)).customFieldsPowerUp) return powerUpOff();
+  try {
+    await writeFields(deps, detail, boardId, values, options, outcome);
+  } catch (error) {
+    if (!(await powerUpTurnedOff(deps, boardId, error))) throw error;
+    return powerUpOff();
   }
+  return outcome;
+}
+
+async function writeFields(
+  deps: TrelloDeps,
+  detail: DetailedCard,
+  boardId: string,
+  values: Record<string, number | null>,
+  options: SetFieldsOptions,
+  outcome: FieldWriteOutcome,
+): Promise<void> {
   const fields = await getBoardFields(deps.client, boardId);
   for (const [name, value] of Object.entries(values)) {
     let field = fields.find((candidate) => sameName(candidate.name, name));
@@ -76,5 +115,4 @@ export async function setNumberFields(
     }
     outcome.written.push(name);
   }
-  return outcome;
 }

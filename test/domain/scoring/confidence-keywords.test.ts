@@ -46,6 +46,16 @@ describe('confidence', () => {
     });
   });
 
+  it('names a real source, not a default, when an input set by hand ties with the least certain one', () => {
+    // Reach set by hand, impact from priority and effort from an estimate: all fully trusted.
+    const item = makeItem({ priority: 'High', estimate: { storyPoints: 3 } });
+    expect(inputsOf(item, { reach: { value: 4, ...by } }).confidence).toEqual({
+      value: 1,
+      source: 'priority',
+      detail: 'least certain input: impact from priority → 100%',
+    });
+  });
+
   it('is fully trusted, from no inferred source, when a person set every input', () => {
     const overrides = {
       reach: { value: 2, ...by },

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldChange, TrackerEvent } from '../../../src/domain/events.ts';
 import { planJobs } from '../../../src/domain/plan-jobs.ts';
-import { planScoring, rescoreScopeRequest } from '../../../src/domain/scoring/plan-scoring.ts';
+import {
+  mayHaveLeftSupport,
+  planScoring,
+  rescoreScopeRequest,
+} from '../../../src/domain/scoring/plan-scoring.ts';
 import { parseRules } from '../../../src/rules/load-rules.ts';
 import type { Rules } from '../../../src/rules/rules-schema.ts';
 
@@ -158,6 +162,26 @@ describe('planScoring: support tickets', () => {
   it('re-scores when a support ticket’s customer changes (a customer field or its reporter)', () => {
     expect(scoringJobs(support('Organizations'))).toEqual(['score-item']);
     expect(scoringJobs(support('reporter'))).toEqual(['score-item']);
+  });
+
+  it('re-scores when an issue is moved into support (the items it is linked to count it now)', () => {
+    expect(scoringJobs(support('project', 'Key'))).toEqual(['score-item']);
+  });
+
+  it('says a move may have taken an issue out of support: a Jira move always, a Trello card by its old list', () => {
+    const rules = rulesOf({ scope: { trello: { supportLists: ['Tickets'] } } }).scope;
+    expect(mayHaveLeftSupport(updated('project', 'Key'), rules)).toBe(true);
+    expect(mayHaveLeftSupport(updated('priority'), rules)).toBe(false);
+    const card = (from: string): TrackerEvent => ({
+      ...base,
+      tracker: 'trello',
+      item: { tracker: 'trello', id: 'c1', key: 'c1' },
+      container: { id: 'b1', key: 'b1', listName: 'Backlog' },
+      kind: 'item.updated',
+      changes: [{ field: 'list', from, to: 'Backlog' }],
+    });
+    expect(mayHaveLeftSupport(card('Tickets'), rules)).toBe(true);
+    expect(mayHaveLeftSupport(card('Doing'), rules)).toBe(false);
   });
 
   it('does not score a support ticket when its own fields change', () => {
