@@ -88,13 +88,23 @@ describe('a quiet first re-score (quiet: true)', () => {
 
     expect(quiet).toMatchObject({ seen: 3, written: 3, failed: 0 });
     const scored = [...stack.jira.state.issues.values()].filter((issue) => calm(issue.key));
-    expect(scored.map((issue) => typeof issue.fields.customfield_10052)).toEqual(['number', 'number', 'number']);
-    expect(scorecards().filter((comment) => scored.some((issue) => issue.id === comment.issueId))).toEqual([]);
+    expect(scored.map((issue) => typeof issue.custom.customfield_10052)).toEqual([
+      'number',
+      'number',
+      'number',
+    ]);
+    expect(scorecards().filter((comment) => scored.some((issue) => issue.id === comment.issueId))).toEqual(
+      [],
+    );
     expect(stack.jira.state.emails.filter((email) => calm(email.issueKey))).toEqual([]);
 
     // Nothing changed since: a re-score after it finds every score written and adds no comment either.
-    expect(await runAction('rescore', { tracker: 'jira', container: 'CALM' })).toMatchObject({ unchanged: 3 });
-    expect(scorecards().filter((comment) => scored.some((issue) => issue.id === comment.issueId))).toEqual([]);
+    expect(await runAction('rescore', { tracker: 'jira', container: 'CALM' })).toMatchObject({
+      unchanged: 3,
+    });
+    expect(scorecards().filter((comment) => scored.some((issue) => issue.id === comment.issueId))).toEqual(
+      [],
+    );
   }, 60_000);
 });
 
