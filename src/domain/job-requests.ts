@@ -46,7 +46,7 @@ export interface JobDataMap {
   'score-item': { event: ScoreEvent };
   /**
    * Re-scores every item of a project, board or query; `force` rewrites even unchanged scores; `dryRun` previews
-   * (counts and audits the writes, sends none).
+   * (counts and audits the writes, sends none); `quiet` writes the score fields only, no scorecard comment.
    */
   'rescore-scope': {
     tracker: TrackerName;
@@ -54,6 +54,7 @@ export interface JobDataMap {
     requestedBy: Actor;
     force: boolean;
     dryRun?: boolean;
+    quiet?: boolean;
   };
   'index-item': { event: IndexEvent };
   'link-ticket': { event: ItemEvent };

@@ -71,6 +71,43 @@ describe('the first bulk re-score of an existing project', () => {
   }, 60_000);
 });
 
+describe('a quiet first re-score (quiet: true)', () => {
+  it('writes the score fields and no scorecard comment: where the service administers the project, nobody is mailed', async () => {
+    stack.jira.seed({
+      projects: [{ key: 'CALM', name: 'Long-standing backlog', botAdministers: true }],
+      issues: Array.from({ length: 3 }, (_, n) => ({
+        projectKey: 'CALM',
+        summary: `Import contacts ${n + 1} from CSV`,
+        issuetype: 'Story',
+        reporter: 'ada',
+      })),
+    });
+    const calm = (key: string) => key.startsWith('CALM-');
+
+    const quiet = await runAction('rescore', { tracker: 'jira', container: 'CALM', quiet: true });
+
+    expect(quiet).toMatchObject({ seen: 3, written: 3, failed: 0 });
+    const scored = [...stack.jira.state.issues.values()].filter((issue) => calm(issue.key));
+    expect(scored.map((issue) => typeof issue.custom.customfield_10052)).toEqual([
+      'number',
+      'number',
+      'number',
+    ]);
+    expect(scorecards().filter((comment) => scored.some((issue) => issue.id === comment.issueId))).toEqual(
+      [],
+    );
+    expect(stack.jira.state.emails.filter((email) => calm(email.issueKey))).toEqual([]);
+
+    // Nothing changed since: a re-score after it finds every score written and adds no comment either.
+    expect(await runAction('rescore', { tracker: 'jira', container: 'CALM' })).toMatchObject({
+      unchanged: 3,
+    });
+    expect(scorecards().filter((comment) => scored.some((issue) => issue.id === comment.issueId))).toEqual(
+      [],
+    );
+  }, 60_000);
+});
+
 describe('catching up after downtime (POST /admin/actions/catch-up)', () => {
   it('can be previewed: a dry run reads every changed item, runs its checks and writes nothing', async () => {
     stack.jira.seed({

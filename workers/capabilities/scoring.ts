@@ -211,11 +211,13 @@ export interface ScoreOutcome {
  * `readAt` is when the caller read its copy (default: now, for a copy read just before). A copy older than the one
  * scored last is read again once the item's lock is held: scoring it would write the older scorecard and fields
  * over the newer ones (a bulk re-score's page read before a ticket was linked, a job that waited for the lock).
+ * `scorecard: false` (a quiet bulk re-score) writes the fields only; the score counts as written, so the comment
+ * comes with the next change of the score (or `/score`).
  */
 export async function applyScore(
   readBefore: TrackerItem,
   context: JobContext,
-  options: { force?: boolean; cache?: TicketCache; readAt?: Date } = {},
+  options: { force?: boolean; cache?: TicketCache; readAt?: Date; scorecard?: boolean } = {},
 ): Promise<ScoreOutcome> {
   const readAt = (options.readAt ?? context.now()).getTime();
   return withScoringLock(context, readBefore.ref, async () => {
@@ -250,15 +252,21 @@ export async function applyScore(
 
     const tracker = context.tracker(item.ref.tracker);
     const fields = retried ?? (await writeFields(item, values, context));
+    const scorecard = options.scorecard !== false;
     if (fields.missing.length > 0) {
       context.log.warn(
         { item: item.ref.key, missing: fields.missing },
-        'Score fields not written; the scorecard comment carries the values',
+        scorecard
+          ? 'Score fields not written; the scorecard comment carries the values'
+          : 'Score fields not written; quiet re-score, so only the console shows the values',
       );
     }
-    const body = renderScorecard(result);
-    body.blocks.push(...missingFieldsNote(fields.missing));
-    const comment = await tracker.upsertComment(item.ref, SCORECARD_COMMENT, body);
+    let comment: CommentOutcome | undefined;
+    if (scorecard) {
+      const body = renderScorecard(result);
+      body.blocks.push(...missingFieldsNote(fields.missing));
+      comment = await tracker.upsertComment(item.ref, SCORECARD_COMMENT, body);
+    }
     // A dry run wrote nothing: remembering its score would make the real run after it find nothing to write.
     if (!context.dryRun) {
       const missing = fields.missing.map(({ name }) => name);
@@ -266,6 +274,6 @@ export async function applyScore(
       await context.redis.set(fingerprintKey, stored, 'EX', FINGERPRINT_TTL_SECONDS);
     }
     await readModelOf(context).scored(item, result);
-    return { ...base, write: 'written', fields, comment: comment.action };
+    return { ...base, write: 'written', fields, ...(comment ? { comment: comment.action } : {}) };
   });
 }

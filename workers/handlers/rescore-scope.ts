@@ -32,7 +32,12 @@ export async function rescoreScope(data: JobDataMap['rescore-scope'], context: J
         counts.skipped += 1;
         return;
       }
-      const outcome = await applyScore(item, context, { force: data.force, cache, readAt });
+      const outcome = await applyScore(item, context, {
+        force: data.force,
+        cache,
+        readAt,
+        scorecard: !data.quiet,
+      });
       await recordAcceptance(item, context);
       counts[outcome.write] += 1;
     },

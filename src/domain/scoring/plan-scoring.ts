@@ -133,10 +133,12 @@ export function rescoreScopeRequest(input: {
   requestedBy: Actor;
   /** Rewrite fields and comments even where the last written score is unchanged. */
   force?: boolean;
-  /** Only count and audit what would be written (the job data carries `dryRun` only when set). */
+  /** Only count and audit what would be written (the job data carries `dryRun` and `quiet` only when set). */
   dryRun?: boolean;
+  /** Write the score fields only: no scorecard comment, which Jira mails to every watcher. */
+  quiet?: boolean;
 }): JobRequest {
-  const { dryRun, ...request } = input;
-  const data = { ...request, force: input.force ?? false };
+  const { dryRun, quiet, ...request } = input;
+  const data = { ...request, force: input.force ?? false, ...(quiet ? { quiet: true } : {}) };
   return { name: 'rescore-scope', data: dryRun ? { ...data, dryRun: true } : data };
 }

@@ -32,6 +32,12 @@ export const rescoreAction = defineAdminAction({
       ),
       jql: Type.Optional(Type.String({ minLength: 1, maxLength: 2_000, description: 'Jira only' })),
       force: Type.Optional(Type.Boolean({ description: 'Rewrite even where the score did not change' })),
+      quiet: Type.Optional(
+        Type.Boolean({
+          description:
+            'Write the score fields only, no scorecard comment (Jira mails every watcher about a comment)',
+        }),
+      ),
       dryRun: DryRun,
     },
     { additionalProperties: false },
@@ -51,6 +57,7 @@ export const rescoreAction = defineAdminAction({
         scope,
         requestedBy: ADMIN_ACTOR,
         force: body.force,
+        quiet: body.quiet,
         dryRun: body.dryRun,
       }),
     );
