@@ -50,6 +50,7 @@ beforeAll(async () => {
       { key: 'PAY', name: 'Payments' },
       { key: 'HOS', name: 'Hostile' },
       { key: 'TIM', name: 'Timed' },
+      { key: 'DON', name: 'Done early' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
@@ -60,6 +61,7 @@ beforeAll(async () => {
       { name: 'Hostile board', projectKey: 'HOS', estimationField: 'Story Points' },
       // Jira boards may estimate by Original Time Estimate instead of story points.
       { name: 'Timed board', projectKey: 'TIM', estimationField: 'Original estimate' },
+      { name: 'Done early board', projectKey: 'DON', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -69,6 +71,7 @@ beforeAll(async () => {
       { name: 'Payments Sprint 1', board: 'Payments board' },
       { name: 'Hostile Sprint 1', board: 'Hostile board', goal: HOSTILE_GOAL },
       { name: 'Timed Sprint 1', board: 'Timed board' },
+      { name: 'Done early Sprint 1', board: 'Done early board' },
     ],
     issues: [
       {
@@ -146,6 +149,20 @@ beforeAll(async () => {
       { projectKey: 'HOS', summary: HOSTILE_TITLE, sprints: ['Hostile Sprint 1'] },
       { projectKey: 'TIM', summary: 'Audit log', timeoriginalestimate: 28_800, sprints: ['Timed Sprint 1'] },
       { projectKey: 'TIM', summary: 'Retention', timeoriginalestimate: 14_400, sprints: ['Timed Sprint 1'] },
+      // Finished before the sprint started, yet planned into it: Jira's sprint report lists it apart.
+      {
+        projectKey: 'DON',
+        summary: 'Already shipped',
+        statusName: 'Done',
+        fields: { 'Story Points': 2 },
+        sprints: ['Done early Sprint 1'],
+      },
+      {
+        projectKey: 'DON',
+        summary: 'Real work',
+        fields: { 'Story Points': 3 },
+        sprints: ['Done early Sprint 1'],
+      },
     ],
   });
 }, 60_000);
@@ -465,5 +482,32 @@ describe('sprint summaries on Jira', () => {
     );
     expect(JSON.stringify(answer.body)).toContain('Not checked');
     expect(text(issue(summary!.key))).not.toContain('Acceptance criteria');
+  });
+
+  it('counts an issue done before the start neither as committed nor as completed, as Jira’s sprint report', async () => {
+    const id = sprintId('Done early Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    complete('DON-2');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Done early Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    const body = text(summary!);
+    expect(body).toContain(
+      [
+        'Committed | 1 item, 3 points',
+        'Completed | 1 item, 3 points',
+        'Completion rate | 100% of committed points',
+        'Completed outside the sprint | 1 item',
+        'Carried over | 0 items',
+      ].join('\n'),
+    );
+    expect(body).toContain('Completed\n- DON-2 Real work (3 points)\n');
+    expect(body).toContain('Completed outside the sprint\n- DON-1 Already shipped (2 points)');
   });
 });
