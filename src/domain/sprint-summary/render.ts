@@ -65,6 +65,8 @@ function figureRows(stats: SprintStats): string[][] {
       'Completion rate',
       figure(rate, `${Math.round(rate.value * 100)}% of committed ${rate.basis}`),
     ]);
+  if (stats.completedOutside?.items.length)
+    rows.push(['Completed outside the sprint', listCount(stats.completedOutside)]);
   rows.push(['Carried over', listCount(stats.carriedOver)]);
   rows.push([stats.committed ? 'Added after start' : 'Created in window', listCount(stats.added)]);
   if (stats.committed)
@@ -96,6 +98,7 @@ function listsShown(stats: SprintStats, shows: Shows): SprintStats {
   return {
     ...stats,
     done: kept(stats.done),
+    ...(stats.completedOutside ? { completedOutside: kept(stats.completedOutside) } : {}),
     carriedOver: kept(stats.carriedOver),
     added: kept(stats.added),
     ...(stats.removed ? { removed: kept(stats.removed) } : {}),
@@ -111,7 +114,14 @@ function listsShown(stats: SprintStats, shows: Shows): SprintStats {
 
 /** Every item whose title the summary lists, once each: what a reader must be allowed to see. */
 export function listedItems(stats: SprintStats): ItemRef[] {
-  const lists = [stats.done, stats.carriedOver, stats.added, stats.removed, stats.bugsFixed];
+  const lists = [
+    stats.done,
+    stats.completedOutside,
+    stats.carriedOver,
+    stats.added,
+    stats.removed,
+    stats.bugsFixed,
+  ];
   const listed = [
     ...stats.topDelivered,
     ...lists.flatMap((list) => list?.items ?? []),
@@ -133,6 +143,7 @@ function sections(all: SprintStats, shows: Shows): Block[] {
         : undefined,
     ),
     ...section('Completed', stats.done.approximate, items(stats.done)),
+    ...section('Completed outside the sprint', false, items(stats.completedOutside)),
     ...section('Carried over', stats.carriedOver.approximate, items(stats.carriedOver)),
     ...section(
       stats.committed ? 'Added after start' : 'Created in window',

@@ -46,6 +46,8 @@ export interface SprintStats {
   /** Share of the committed scope completed (0–1), by points when the scope had estimates. */
   completionRate?: Figure & { basis: 'points' | 'count' };
   done: ItemList;
+  /** Jira: done before the sprint started, so neither committed nor completed in it. Absent for Trello windows. */
+  completedOutside?: ItemList;
   carriedOver: ItemList;
   added: ItemList;
   /** Absent for Trello windows, and when unknown (no snapshot, none named by the caller). */
