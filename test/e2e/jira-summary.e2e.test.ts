@@ -72,6 +72,7 @@ beforeAll(async () => {
       { name: 'Hostile Sprint 1', board: 'Hostile board', goal: HOSTILE_GOAL },
       { name: 'Timed Sprint 1', board: 'Timed board' },
       { name: 'Done early Sprint 1', board: 'Done early board' },
+      { name: 'Done early Sprint 2', board: 'Done early board' },
     ],
     issues: [
       {
@@ -509,5 +510,22 @@ describe('sprint summaries on Jira', () => {
     );
     expect(body).toContain('Completed\n- DON-2 Real work (3 points)\n');
     expect(body).toContain('Completed outside the sprint\n- DON-1 Already shipped (2 points)');
+  });
+
+  it('previews the sprint an issue was created into, which no Sprint-field change names', async () => {
+    // DON is mapped to no board in the rules: only the issue itself tells its sprint.
+    const id = sprintId('Done early Sprint 2');
+    act().startSprint({ sprintId: id });
+    const created = act().createIssue({ as: 'ada', project: 'DON', summary: 'Inline task', sprintId: id });
+
+    act().comment({ as: 'ada', issue: created.key, body: '/summary' });
+    const reply = await waitFor(() =>
+      stack.jira.state.comments
+        .filter((c) => c.issueId === created.id && c.authorId === stack.jira.botCredentials.accountId)
+        .map((c) => adfToPlainText(c.body))
+        .find((body) => body.includes('Reply to Ada Lovelace') || body.includes('Preview of')),
+    );
+    expect(reply).toContain('Preview of Done early Sprint 2 so far');
+    expect(reply).toContain(`${created.key} Inline task`);
   });
 });
