@@ -99,6 +99,8 @@ export interface TrackerItem {
   links: ItemLink[];
   checklists: Checklist[];
   reporter?: Actor;
+  /** Jira: the sprints its Sprint field lists, closed ones included (Jira keeps them as history); Trello: none. */
+  sprints?: Pick<Sprint, 'id' | 'name' | 'state'>[];
   /** Trello: the card is archived, taken off its board until someone restores it (its status category is done). */
   archived?: true;
   createdAt: string;

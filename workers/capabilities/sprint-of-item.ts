@@ -5,8 +5,9 @@ import type { JobContext } from '../job-context.ts';
 import { sprintReader } from './sprint-summary.ts';
 
 /**
- * The active sprint an issue belongs to: the sprints its Sprint-field history names (newest first), else the
- * active sprint of the board the rules map its project to. The port reads no board of a project directly.
+ * The active sprint an issue belongs to: the one its Sprint field lists (an issue is in one open sprint at a time;
+ * one created into a sprint has no Sprint-field change to name it), else the active sprint of the board the rules
+ * map its project to. The port reads no board of a project directly.
  */
 export async function activeSprintOf(
   ref: ItemRef,
@@ -14,12 +15,9 @@ export async function activeSprintOf(
   context: JobContext,
 ): Promise<Sprint | undefined> {
   const reader = sprintReader(context.tracker('jira'));
-  const history = await reader.getSprintHistory(ref);
-  const named = [...new Set(history.flatMap((change) => change.to).reverse())];
-  for (const id of named.filter((value) => /^\d+$/.test(value))) {
-    const sprint = await reader.getSprint(id);
-    if (sprint.state === 'active') return sprint;
-  }
+  const item = await context.tracker('jira').getItem(ref);
+  const active = item.sprints?.find((sprint) => sprint.state === 'active');
+  if (active) return reader.getSprint(active.id);
   const boardId = jiraBoardOfProject(context.rules().summaries, projectKey);
   return boardId ? reader.getActiveSprint(boardId) : undefined;
 }

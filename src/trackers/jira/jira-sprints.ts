@@ -2,7 +2,7 @@ import { SearchResultsSchema, SoftwareIssueResultsSchema } from 'jira.js/agile';
 import type { ItemRef } from '../../domain/events.ts';
 import type { Sprint, SprintReader, TrackerItem } from '../tracker.ts';
 import type { JiraContext } from './jira-context.ts';
-import { type RawIssue, toTrackerItem } from './jira-item.ts';
+import { type RawIssue, SPRINT_STATES, toTrackerItem } from './jira-item.ts';
 
 interface RawSprint {
   id?: number;
@@ -15,7 +15,6 @@ interface RawSprint {
   goal?: string;
 }
 
-const SPRINT_STATES = new Set(['future', 'active', 'closed']);
 const TIME_ESTIMATE = 'timeoriginalestimate';
 const PAGE_SIZE = 50;
 // The Agile API pages this endpoint by startAt/total; newer specs describe nextPageToken/isLast. Either is accepted.
