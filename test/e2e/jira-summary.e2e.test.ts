@@ -51,6 +51,7 @@ beforeAll(async () => {
       { key: 'HOS', name: 'Hostile' },
       { key: 'TIM', name: 'Timed' },
       { key: 'DON', name: 'Done early' },
+      { key: 'CAR', name: 'Carry' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
@@ -62,6 +63,7 @@ beforeAll(async () => {
       // Jira boards may estimate by Original Time Estimate instead of story points.
       { name: 'Timed board', projectKey: 'TIM', estimationField: 'Original estimate' },
       { name: 'Done early board', projectKey: 'DON', estimationField: 'Story Points' },
+      { name: 'Carry board', projectKey: 'CAR', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -73,6 +75,8 @@ beforeAll(async () => {
       { name: 'Timed Sprint 1', board: 'Timed board' },
       { name: 'Done early Sprint 1', board: 'Done early board' },
       { name: 'Done early Sprint 2', board: 'Done early board' },
+      { name: 'Carry Sprint 1', board: 'Carry board' },
+      { name: 'Carry Sprint 2', board: 'Carry board' },
     ],
     issues: [
       {
@@ -164,6 +168,8 @@ beforeAll(async () => {
         fields: { 'Story Points': 3 },
         sprints: ['Done early Sprint 1'],
       },
+      { projectKey: 'CAR', summary: 'Ship it', fields: { 'Story Points': 2 }, sprints: ['Carry Sprint 1'] },
+      { projectKey: 'CAR', summary: 'Move me', fields: { 'Story Points': 3 }, sprints: ['Carry Sprint 1'] },
     ],
   });
 }, 60_000);
@@ -423,7 +429,9 @@ describe('sprint summaries on Jira', () => {
     const [summary] = summaries('Hostile Sprint 1 summary');
     expect(JSON.stringify(summary!.description)).not.toContain('"href":"https://evil.example');
     expect(text(summary!)).toContain(`Goal: ${HOSTILE_GOAL}`);
-    expect(text(summary!)).toContain(`Carried over\n- HOS-1 ${HOSTILE_TITLE}`);
+    // Closed without a next sprint: Jira returns the open issues to the backlog.
+    expect(text(summary!)).toContain('Carried over | 1 item (to the backlog)');
+    expect(text(summary!)).toContain(`Carried over\n- HOS-1 ${HOSTILE_TITLE} → backlog`);
   });
 
   it('reads no story points into a board that estimates by time', async () => {
@@ -527,5 +535,22 @@ describe('sprint summaries on Jira', () => {
     );
     expect(reply).toContain('Preview of Done early Sprint 2 so far');
     expect(reply).toContain(`${created.key} Inline task`);
+  });
+
+  it('says where the open issues went when the sprint closed: the next sprint', async () => {
+    const id = sprintId('Carry Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    complete('CAR-1');
+    act().closeSprint({ as: 'ada', sprintId: id, moveOpenTo: sprintId('Carry Sprint 2') });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Carry Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(text(summary!)).toContain('Carried over | 1 item (to Carry Sprint 2)');
+    expect(text(summary!)).toContain('Carried over\n- CAR-2 Move me (3 points) → Carry Sprint 2');
   });
 });
