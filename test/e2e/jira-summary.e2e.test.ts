@@ -260,7 +260,7 @@ describe('sprint summaries on Jira', () => {
         'Committed | 3 items, 10 points',
         'Completed | 2 items, 5 points',
         'Completion rate | 50% of committed points',
-        'Carried over | 2 items',
+        'Carried over | 2 items (to the backlog)',
         'Added after start | 1 item',
         'Removed after start | 0 items',
         'Re-estimated | 1 item',

@@ -17,7 +17,7 @@ import type { ItemRef } from '../events.ts';
 import { plural } from '../scoring/format.ts';
 import type { Evidence } from '../scoring/types.ts';
 import { dateIn } from './rules.ts';
-import type { Figure, ItemList, ReEstimate, SprintStats, SummaryItem } from './types.ts';
+import type { Destination, Figure, ItemList, ReEstimate, SprintStats, SummaryItem } from './types.ts';
 
 export function summaryTitle(sprintName: string): string {
   return `${sprintName} summary`;
@@ -41,9 +41,25 @@ function listCount(list: ItemList): string {
   );
 }
 
+const where = (to: Destination) => (to.kind === 'sprint' ? to.name : 'backlog');
+
 function itemLine(item: SummaryItem, suffix = ''): Inline {
   const points = item.points === undefined ? '' : ` (${plural(item.points, 'point')})`;
-  return inline(link(item.ref.key, item.url), ` ${item.title}${points}${suffix}`);
+  const moved = item.movedTo ? ` → ${where(item.movedTo)}` : '';
+  return inline(link(item.ref.key, item.url), ` ${item.title}${points}${moved}${suffix}`);
+}
+
+/** "(to Sprint 13)", or "(1 to Sprint 13, 2 to the backlog)" when the open items went different ways. */
+function destinations(list: ItemList): string {
+  const counts = new Map<string, number>();
+  for (const { movedTo } of list.items) {
+    if (!movedTo) continue;
+    const label = movedTo.kind === 'sprint' ? movedTo.name : 'the backlog';
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  if (counts.size === 0) return '';
+  if (counts.size === 1) return ` (to ${[...counts.keys()][0]})`;
+  return ` (${[...counts].map(([label, count]) => `${count} to ${label}`).join(', ')})`;
 }
 
 function ticketRef(ticket: Evidence): Inline {
@@ -67,7 +83,7 @@ function figureRows(stats: SprintStats): string[][] {
     ]);
   if (stats.completedOutside?.items.length)
     rows.push(['Completed outside the sprint', listCount(stats.completedOutside)]);
-  rows.push(['Carried over', listCount(stats.carriedOver)]);
+  rows.push(['Carried over', `${listCount(stats.carriedOver)}${destinations(stats.carriedOver)}`]);
   rows.push([stats.committed ? 'Added after start' : 'Created in window', listCount(stats.added)]);
   if (stats.committed)
     rows.push(['Removed after start', stats.removed ? listCount(stats.removed) : 'unknown']);

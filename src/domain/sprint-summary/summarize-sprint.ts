@@ -3,7 +3,7 @@ import type { Evidence } from '../scoring/types.ts';
 import { customerImpact, exact, summaryItem, sumPoints, topDelivered } from './delivered.ts';
 import { reconstructCommitted, type SprintFieldChange } from './reconstruct.ts';
 import type { ScopeSnapshot, SnapshotItem } from './snapshot.ts';
-import type { Figure, ReEstimate, SprintStats, SummaryItem } from './types.ts';
+import type { Destination, Figure, ReEstimate, SprintStats, SummaryItem } from './types.ts';
 
 export interface SprintSummaryInput {
   sprint: Sprint;
@@ -111,6 +111,17 @@ function doneBeforeStart(sprint: Sprint, item: TrackerItem, atStart: SnapshotIte
   return since ? Date.parse(since) <= Date.parse(sprint.startDate) : atStart?.statusCategory === 'done';
 }
 
+/**
+ * Where an open item went when the sprint closed: Jira keeps the closed sprint in its Sprint field and lists the
+ * sprint it moved to after it; none means the backlog.
+ */
+function destination(sprint: Sprint, item: TrackerItem): Destination | undefined {
+  if (sprint.state !== 'closed' || !item.sprints) return undefined;
+  const at = item.sprints.findIndex((listed) => listed.id === sprint.id);
+  const next = at < 0 ? undefined : item.sprints[at + 1];
+  return next ? { kind: 'sprint', name: next.name } : { kind: 'backlog' };
+}
+
 function isBug(item: TrackerItem, bugTypes: readonly string[]): boolean {
   const type = item.type?.trim().toLowerCase();
   return bugTypes.some((bug) => bug.trim().toLowerCase() === type);
@@ -147,7 +158,15 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
     completionRate: completionRate(scope.committed, doneIds, approximate),
     done: { items: done, approximate: false },
     completedOutside: { items: outsideItems.map(view), approximate: false },
-    carriedOver: { items: atClose.filter((item) => !doneIds.has(item.ref.id)), approximate: false },
+    carriedOver: {
+      items: input.items
+        .filter((item) => inSprint(item) && !doneIds.has(item.ref.id))
+        .map((item) => {
+          const movedTo = destination(sprint, item);
+          return { ...view(item), ...(movedTo && { movedTo }) };
+        }),
+      approximate: false,
+    },
     added: { items: atClose.filter((item) => !committedIds.has(item.ref.id)), approximate },
     ...((input.snapshot || input.removed) && {
       removed: {

@@ -7,11 +7,16 @@ export interface Figure {
   approximate: boolean;
 }
 
+/** Where an open item went when its sprint closed. */
+export type Destination = { kind: 'sprint'; name: string } | { kind: 'backlog' };
+
 export interface SummaryItem {
   ref: ItemRef;
   title: string;
   url: string;
   points?: number;
+  /** Carried over from a closed Jira sprint: where it went; absent while the sprint is open, and on Trello. */
+  movedTo?: Destination;
 }
 
 export interface ItemList {
