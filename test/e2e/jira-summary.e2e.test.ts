@@ -15,7 +15,7 @@ let stack: Stack;
 // Issue titles and sprint goals are anyone's text: Markdown in them must stay text in the bot's summary.
 const HOSTILE_TITLE = 'Fix [login](https://evil.example/phish) for **all** _admin_ users | now';
 const HOSTILE_GOAL = 'Read [the plan](https://evil.example/plan) first';
-// Boards are numbered in seed order: APP's board is 1, OPS's is 2, WEB's is 3.
+// Boards are numbered in seed order: APP's board is 1, OPS's is 2, WEB's is 3, KAN's is 10, PAR's is 11.
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'summary-rules-')), 'rules.yaml');
 writeFileSync(
   rulesFile,
@@ -30,6 +30,10 @@ writeFileSync(
     '        projectKey: OPS',
     "      '3':",
     '        target: { kind: comment, issueKey: WEB-1 }',
+    "      '10':",
+    '        projectKey: KAN',
+    "      '11':",
+    '        projectKey: PAR',
   ].join('\n'),
 );
 
@@ -52,6 +56,8 @@ beforeAll(async () => {
       { key: 'TIM', name: 'Timed' },
       { key: 'DON', name: 'Done early' },
       { key: 'CAR', name: 'Carry' },
+      { key: 'KAN', name: 'Flow' },
+      { key: 'PAR', name: 'Parallel' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
@@ -64,6 +70,9 @@ beforeAll(async () => {
       { name: 'Timed board', projectKey: 'TIM', estimationField: 'Original estimate' },
       { name: 'Done early board', projectKey: 'DON', estimationField: 'Story Points' },
       { name: 'Carry board', projectKey: 'CAR', estimationField: 'Story Points' },
+      { name: 'Flow board', projectKey: 'KAN', type: 'kanban' },
+      // Parallel sprints: a board may run several active sprints at once.
+      { name: 'Parallel board', projectKey: 'PAR', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -77,6 +86,8 @@ beforeAll(async () => {
       { name: 'Done early Sprint 2', board: 'Done early board' },
       { name: 'Carry Sprint 1', board: 'Carry board' },
       { name: 'Carry Sprint 2', board: 'Carry board' },
+      { name: 'Parallel Web', board: 'Parallel board' },
+      { name: 'Parallel Mobile', board: 'Parallel board' },
     ],
     issues: [
       {
@@ -169,6 +180,8 @@ beforeAll(async () => {
         sprints: ['Done early Sprint 1'],
       },
       { projectKey: 'CAR', summary: 'Ship it', fields: { 'Story Points': 2 }, sprints: ['Carry Sprint 1'] },
+      { projectKey: 'KAN', summary: 'Flowing work' },
+      { projectKey: 'PAR', summary: 'Not planned yet' },
       { projectKey: 'CAR', summary: 'Move me', fields: { 'Story Points': 3 }, sprints: ['Carry Sprint 1'] },
     ],
   });
@@ -552,5 +565,35 @@ describe('sprint summaries on Jira', () => {
     });
     expect(text(summary!)).toContain('Carried over | 1 item (to Carry Sprint 2)');
     expect(text(summary!)).toContain('Carried over\n- CAR-2 Move me (3 points) → Carry Sprint 2');
+  });
+
+  /** The bot's reply to a comment on the issue. */
+  const replyOn = (key: string) =>
+    waitFor(() =>
+      stack.jira.state.comments
+        .filter((c) => c.issueId === issue(key).id && c.authorId === stack.jira.botCredentials.accountId)
+        .map((c) => adfToPlainText(c.body))
+        .find((body) => body.includes('Reply to Ada Lovelace')),
+    );
+
+  it('/summary on a project whose board is a kanban board says the board has no sprints', async () => {
+    act().comment({ as: 'ada', issue: 'KAN-1', body: '/summary' });
+    const reply = await replyOn('KAN-1');
+    expect(reply).toContain(
+      'Board 10 (summaries.jira.boards.10 in the rules file) is a kanban board: it has no sprints',
+    );
+    expect(reply).not.toContain('Not done');
+  });
+
+  it('/summary asks which sprint when the board runs several and the issue is in neither', async () => {
+    act().startSprint({ sprintId: sprintId('Parallel Web') });
+    act().startSprint({ sprintId: sprintId('Parallel Mobile') });
+    act().comment({ as: 'ada', issue: 'PAR-1', body: '/summary post' });
+    const reply = await replyOn('PAR-1');
+    expect(reply).toContain(
+      'Board 11 has 2 active sprints (Parallel Web, Parallel Mobile): comment /summary on an issue of the one you mean',
+    );
+    expect(summaries('Parallel Web summary')).toHaveLength(0);
+    expect(summaries('Parallel Mobile summary')).toHaveLength(0);
   });
 });
