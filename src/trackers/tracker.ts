@@ -189,7 +189,11 @@ export interface Sprint {
 
 export interface SprintReader {
   getSprint(sprintId: string): Promise<Sprint>;
-  getActiveSprint(boardId: string): Promise<Sprint | undefined>;
+  /**
+   * The board's active sprints: none, one, or several (parallel sprints). Undefined when the board has no sprints
+   * (a kanban board, to which Jira answers 400).
+   */
+  getActiveSprints(boardId: string): Promise<Sprint[] | undefined>;
   /** The items a sprint commits to; sub-tasks are part of their parent, so they are not among them. */
   getSprintItems(sprintId: string): Promise<TrackerItem[]>;
   /** The story-points field of a board's estimation configuration, if the board estimates by one (not by time). */

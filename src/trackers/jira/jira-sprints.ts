@@ -1,5 +1,6 @@
 import { SearchResultsSchema, SoftwareIssueResultsSchema } from 'jira.js/agile';
 import type { ItemRef } from '../../domain/events.ts';
+import { TrackerError } from '../../errors.ts';
 import type { Sprint, SprintReader, TrackerItem } from '../tracker.ts';
 import type { JiraContext } from './jira-context.ts';
 import { type RawIssue, SPRINT_STATES, toTrackerItem } from './jira-item.ts';
@@ -109,12 +110,17 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
     getSprint,
     getEstimationField,
     getSprintItems,
-    async getActiveSprint(boardId) {
-      const page = await ctx.call('getBoardSprints', () =>
-        ctx.agile.board.getAllSprints({ boardId: Number(boardId), state: 'active' }),
-      );
-      const active = page.values?.find((sprint) => sprint.state === 'active');
-      return active && toSprint(active);
+    async getActiveSprints(boardId) {
+      try {
+        const page = await ctx.call('getBoardSprints', () =>
+          ctx.agile.board.getAllSprints({ boardId: Number(boardId), state: 'active' }),
+        );
+        return (page.values ?? []).filter((sprint) => sprint.state === 'active').map(toSprint);
+      } catch (error) {
+        // "The board does not support sprints": the one 400 this read has, a board missing is a 404.
+        if (error instanceof TrackerError && error.status === 400) return undefined;
+        throw error;
+      }
     },
     async getSprintHistory(ref: ItemRef) {
       const history: { at: string; from: string[]; to: string[] }[] = [];
