@@ -58,6 +58,7 @@ beforeAll(async () => {
       { key: 'CAR', name: 'Carry' },
       { key: 'KAN', name: 'Flow' },
       { key: 'PAR', name: 'Parallel' },
+      { key: 'EST', name: 'Estimates' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
@@ -73,6 +74,7 @@ beforeAll(async () => {
       { name: 'Flow board', projectKey: 'KAN', type: 'kanban' },
       // Parallel sprints: a board may run several active sprints at once.
       { name: 'Parallel board', projectKey: 'PAR', estimationField: 'Story Points' },
+      { name: 'Estimates board', projectKey: 'EST', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -88,6 +90,7 @@ beforeAll(async () => {
       { name: 'Carry Sprint 2', board: 'Carry board' },
       { name: 'Parallel Web', board: 'Parallel board' },
       { name: 'Parallel Mobile', board: 'Parallel board' },
+      { name: 'Estimates Sprint 1', board: 'Estimates board' },
     ],
     issues: [
       {
@@ -182,6 +185,9 @@ beforeAll(async () => {
       { projectKey: 'CAR', summary: 'Ship it', fields: { 'Story Points': 2 }, sprints: ['Carry Sprint 1'] },
       { projectKey: 'KAN', summary: 'Flowing work' },
       { projectKey: 'PAR', summary: 'Not planned yet' },
+      { projectKey: 'EST', summary: 'Sized', fields: { 'Story Points': 5 }, sprints: ['Estimates Sprint 1'] },
+      { projectKey: 'EST', summary: 'Unsized spike', sprints: ['Estimates Sprint 1'] },
+      { projectKey: 'EST', summary: 'Unsized chore', sprints: ['Estimates Sprint 1'] },
       { projectKey: 'CAR', summary: 'Move me', fields: { 'Story Points': 3 }, sprints: ['Carry Sprint 1'] },
     ],
   });
@@ -595,5 +601,28 @@ describe('sprint summaries on Jira', () => {
     );
     expect(summaries('Parallel Web summary')).toHaveLength(0);
     expect(summaries('Parallel Mobile summary')).toHaveLength(0);
+  });
+
+  it('says how many items have no estimate beside the points it sums', async () => {
+    const id = sprintId('Estimates Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    complete('EST-1');
+    complete('EST-2');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Estimates Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(text(summary!)).toContain(
+      [
+        'Committed | 3 items, 5 points (2 unestimated)',
+        'Completed | 2 items, 5 points (1 unestimated)',
+        'Completion rate | 100% of committed points',
+      ].join('\n'),
+    );
   });
 });
