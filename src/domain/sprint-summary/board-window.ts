@@ -1,7 +1,7 @@
 import type { BoardAction, TrackerItem } from '../../trackers/tracker.ts';
 import type { ItemRef } from '../events.ts';
 import type { Evidence } from '../scoring/types.ts';
-import { customerImpact, exact, summaryItem, sumPoints, topDelivered } from './delivered.ts';
+import { customerImpact, scopeOf, summaryItem, topDelivered } from './delivered.ts';
 import type { SprintStats, SummaryItem } from './types.ts';
 
 /** What the summary needs of a card; a TrackerItem fits. */
@@ -79,12 +79,11 @@ export function summarizeBoardWindow(input: BoardWindowInput): SprintStats {
     .map((ref) => cardItem(ref, cards.get(ref.id)));
   const created = new Map(actions.filter((a) => a.type === 'createCard').map((a) => [a.card.id, a.card]));
   const isBug = matcher(input.bugLabels ?? ['bug']);
-  const points = sumPoints(done);
   return {
     name: window.name,
     start: window.start,
     end: window.end,
-    completed: { count: exact(done.length), ...(points !== undefined ? { points: exact(points) } : {}) },
+    completed: scopeOf(done, false),
     done: { items: done, approximate: false },
     carriedOver: {
       items: carried.map((card) => summaryItem(card, card.estimate.storyPoints)),

@@ -17,7 +17,7 @@ import type { ItemRef } from '../events.ts';
 import { plural } from '../scoring/format.ts';
 import type { Evidence } from '../scoring/types.ts';
 import { dateIn } from './rules.ts';
-import type { Destination, Figure, ItemList, ReEstimate, SprintStats, SummaryItem } from './types.ts';
+import type { Destination, Figure, ItemList, ReEstimate, Scope, SprintStats, SummaryItem } from './types.ts';
 
 export function summaryTitle(sprintName: string): string {
   return `${sprintName} summary`;
@@ -29,8 +29,9 @@ function figure(f: Figure, text: string): string {
   return `${f.approximate ? APPROX : ''}${text}`;
 }
 
-function scope(s: { count: Figure; points?: Figure }): string {
-  const points = s.points ? `, ${plural(s.points.value, 'point')}` : '';
+function scope(s: Scope): string {
+  const unestimated = s.unestimated ? ` (${s.unestimated} unestimated)` : '';
+  const points = s.points ? `, ${plural(s.points.value, 'point')}${unestimated}` : '';
   return figure(s.count, `${plural(s.count.value, 'item')}${points}`);
 }
 

@@ -1,9 +1,9 @@
 import type { Sprint, TrackerItem } from '../../trackers/tracker.ts';
 import type { Evidence } from '../scoring/types.ts';
-import { customerImpact, exact, summaryItem, sumPoints, topDelivered } from './delivered.ts';
+import { customerImpact, scopeOf, summaryItem, sumPoints, topDelivered } from './delivered.ts';
 import { reconstructCommitted, type SprintFieldChange } from './reconstruct.ts';
 import type { ScopeSnapshot, SnapshotItem } from './snapshot.ts';
-import type { Destination, Figure, ReEstimate, SprintStats, SummaryItem } from './types.ts';
+import type { Destination, ReEstimate, SprintStats, SummaryItem } from './types.ts';
 
 export interface SprintSummaryInput {
   sprint: Sprint;
@@ -56,11 +56,6 @@ function committedScope(input: SprintSummaryInput): Scope {
     approximate: true,
     notes: [sprint.startDate ? RECONSTRUCTED : NO_START],
   };
-}
-
-function points(items: readonly SummaryItem[], approximate: boolean): { points?: Figure } {
-  const value = sumPoints(items);
-  return value === undefined ? {} : { points: { value, approximate } };
 }
 
 function completionRate(
@@ -150,11 +145,8 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
     ...(sprint.startDate ? { start: sprint.startDate } : {}),
     ...((sprint.completeDate ?? sprint.endDate) ? { end: sprint.completeDate ?? sprint.endDate } : {}),
     ...(sprint.goal ? { goal: sprint.goal } : {}),
-    committed: {
-      count: { value: scope.committed.length, approximate },
-      ...points(scope.committed, approximate),
-    },
-    completed: { count: exact(done.length), ...points(done, false) },
+    committed: scopeOf(scope.committed, approximate),
+    completed: scopeOf(done, false),
     completionRate: completionRate(scope.committed, doneIds, approximate),
     done: { items: done, approximate: false },
     completedOutside: { items: outsideItems.map(view), approximate: false },

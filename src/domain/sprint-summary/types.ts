@@ -39,6 +39,13 @@ export interface ScoredItem extends SummaryItem {
   score: number;
 }
 
+/** A count of items with their points; `unestimated`: how many of them the points leave out (none: absent). */
+export interface Scope {
+  count: Figure;
+  points?: Figure;
+  unestimated?: number;
+}
+
 /** What one Jira sprint or one Trello board window delivered; both render through renderSprintSummary. */
 export interface SprintStats {
   name: string;
@@ -46,8 +53,8 @@ export interface SprintStats {
   end?: string;
   goal?: string;
   /** Absent for Trello windows: nothing is committed to up front. */
-  committed?: { count: Figure; points?: Figure };
-  completed: { count: Figure; points?: Figure };
+  committed?: Scope;
+  completed: Scope;
   /** Share of the committed scope completed (0–1), by points when the scope had estimates. */
   completionRate?: Figure & { basis: 'points' | 'count' };
   done: ItemList;

@@ -69,7 +69,7 @@ describe('summarizeBoardWindow', () => {
     [
       'completed figure',
       () => stats.completed,
-      { count: { value: 3, approximate: false }, points: { value: 4, approximate: false } },
+      { count: { value: 3, approximate: false }, points: { value: 4, approximate: false }, unestimated: 1 },
     ],
     ['carried over: still in an in-progress list', () => ids(stats.carriedOver), ['c2', 'c7']],
     ['added: created in the window', () => ids(stats.added), ['c1']],
