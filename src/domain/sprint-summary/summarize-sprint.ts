@@ -127,7 +127,13 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
   const { sprint, estimateOf } = input;
   const atStart = new Map((input.snapshot?.items ?? []).map((entry) => [entry.ref.id, entry]));
   const outsideItems = input.items.filter((item) => doneBeforeStart(sprint, item, atStart.get(item.ref.id)));
-  const outsideIds = new Set(outsideItems.map((item) => item.ref.id));
+  // One that left the sprint since was not committed either; one deleted since is judged by the snapshot alone.
+  const fetched = new Set([...input.items, ...(input.removed ?? [])].map((item) => item.ref.id));
+  const leftDoneAtStart = [
+    ...(input.removed ?? []).filter((item) => doneBeforeStart(sprint, item, atStart.get(item.ref.id))),
+    ...[...atStart.values()].filter((e) => !fetched.has(e.ref.id) && e.statusCategory === 'done'),
+  ];
+  const outsideIds = new Set([...outsideItems, ...leftDoneAtStart].map((item) => item.ref.id));
   const inSprint = (item: { ref: { id: string } }) => !outsideIds.has(item.ref.id);
   const fullScope = committedScope(input);
   const scope = { ...fullScope, committed: fullScope.committed.filter(inSprint) };
