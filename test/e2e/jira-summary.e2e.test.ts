@@ -625,4 +625,12 @@ describe('sprint summaries on Jira', () => {
       ].join('\n'),
     );
   });
+
+  it('/summary on an issue planned into a sprint not started yet says so, rather than "add it to a sprint"', async () => {
+    // CAR-2 went to Carry Sprint 2 when Carry Sprint 1 closed; that sprint has not started.
+    act().comment({ as: 'ada', issue: 'CAR-2', body: '/summary' });
+    const reply = await replyOn('CAR-2');
+    expect(reply).toContain('CAR-2 is in Carry Sprint 2, which has not started');
+    expect(reply).not.toContain('add it to a sprint');
+  });
 });
