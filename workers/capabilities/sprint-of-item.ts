@@ -7,6 +7,7 @@ import { sprintReader } from './sprint-summary.ts';
 /** Why an issue has no one active sprint to summarize, for the reply to say. */
 export type NoActiveSprint =
   | { reason: 'none' }
+  | { reason: 'future'; sprintName: string }
   | { reason: 'kanban'; boardId: string }
   | { reason: 'several'; boardId: string; sprints: Sprint[] };
 
@@ -25,10 +26,12 @@ export async function activeSprintOf(
   const item = await context.tracker('jira').getItem(ref);
   const active = item.sprints?.find((sprint) => sprint.state === 'active');
   if (active) return reader.getSprint(active.id);
+  const future = item.sprints?.find((sprint) => sprint.state === 'future');
+  const none: NoActiveSprint = future ? { reason: 'future', sprintName: future.name } : { reason: 'none' };
   const boardId = jiraBoardOfProject(context.rules().summaries, projectKey);
-  if (!boardId) return { reason: 'none' };
+  if (!boardId) return none;
   const sprints = await reader.getActiveSprints(boardId);
   if (!sprints) return { reason: 'kanban', boardId };
   if (sprints.length > 1) return { reason: 'several', boardId, sprints };
-  return sprints[0] ?? { reason: 'none' };
+  return sprints[0] ?? none;
 }

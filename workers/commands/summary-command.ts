@@ -13,7 +13,16 @@ async function posted(context: CommandContext, ref: ItemRef, action: string): Pr
   return [paragraph(`${verb} the summary: `, link(`${item.ref.key} ${item.title}`, item.url), '.')];
 }
 
-function noActiveSprint(why: NoActiveSprint): Block[] {
+function noActiveSprint(why: NoActiveSprint, item: ItemRef): Block[] {
+  if (why.reason === 'future') {
+    return [
+      paragraph(
+        `${item.key} is in ${why.sprintName}, which has not started: `,
+        code('/summary'),
+        ' previews an active sprint.',
+      ),
+    ];
+  }
   if (why.reason === 'kanban') {
     return [
       paragraph(
@@ -44,7 +53,7 @@ function noActiveSprint(why: NoActiveSprint): Block[] {
 
 async function jira(post: boolean, context: CommandContext): Promise<Block[]> {
   const sprint = await activeSprintOf(context.event.item, context.event.container.key, context);
-  if ('reason' in sprint) return noActiveSprint(sprint);
+  if ('reason' in sprint) return noActiveSprint(sprint, context.event.item);
   if (post) {
     const result = await postJiraSummary(sprint.id, context);
     return posted(context, result.ref, result.action);
