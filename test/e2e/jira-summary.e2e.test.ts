@@ -91,6 +91,7 @@ beforeAll(async () => {
       { name: 'Parallel Web', board: 'Parallel board' },
       { name: 'Parallel Mobile', board: 'Parallel board' },
       { name: 'Estimates Sprint 1', board: 'Estimates board' },
+      { name: 'Estimates Sprint 2', board: 'Estimates board' },
     ],
     issues: [
       {
@@ -632,5 +633,24 @@ describe('sprint summaries on Jira', () => {
     const reply = await replyOn('CAR-2');
     expect(reply).toContain('CAR-2 is in Carry Sprint 2, which has not started');
     expect(reply).not.toContain('add it to a sprint');
+  });
+
+  it('renames the summary it edits when the sprint was renamed since it was posted', async () => {
+    const id = sprintId('Estimates Sprint 2');
+    act().startSprint({ sprintId: id });
+    const task = act().createIssue({ as: 'ada', project: 'EST', summary: 'Export footer', sprintId: id });
+    act().comment({ as: 'ada', issue: task.key, body: '/summary post' });
+    const [posted] = await waitFor(() => {
+      const found = summaries('Estimates Sprint 2 summary');
+      return found.length > 0 ? found : undefined;
+    });
+
+    // Jira's "Edit sprint" renames an active sprint; no summary job follows until the close.
+    Object.assign(stack.jira.state.sprints.get(id)!, { name: 'Estimates Sprint 2 – Exports' });
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    await waitFor(() => text(issue(posted!.key)).includes('Estimates Sprint 2 – Exports summary'));
+    expect(issue(posted!.key).summary).toBe('Estimates Sprint 2 – Exports summary');
+    expect(issues().filter((i) => i.summary.startsWith('Estimates Sprint 2'))).toHaveLength(1);
   });
 });
