@@ -59,6 +59,8 @@ export interface Tracker {
   moveTo(ref: ItemRef, statusOrList: string): Promise<void>;
   /** Replaces the description with Markdown-ish text (Jira: converted to ADF). */
   setDescription(ref: ItemRef, text: string): Promise<void>;
+  /** Renames the item (Jira summary, Trello card name); the same title again changes nothing. */
+  setTitle(ref: ItemRef, title: string): Promise<void>;
   createItem(container: CreateTarget, item: NewItem): Promise<ItemRef>;
 
   /** Jira Agile only. */
