@@ -11,6 +11,7 @@ export const AuditOperationSchema = Type.Union([
   Type.Literal('removeLink'),
   Type.Literal('moveTo'),
   Type.Literal('setDescription'),
+  Type.Literal('setTitle'),
   Type.Literal('createItem'),
   /** `npm run doctor -- --fix` changed the tracker's setup (a field, a screen, a power-up, a webhook). */
   Type.Literal('repairSetup'),

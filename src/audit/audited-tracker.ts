@@ -145,6 +145,12 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
       if (before !== after) await record(ref, 'setDescription', {}, before, after);
     },
 
+    async setTitle(ref, title) {
+      const before = (await tracker.getItem(ref)).title;
+      if (!dryRun) await tracker.setTitle(ref, title);
+      if (before !== title) await record(ref, 'setTitle', {}, before, title);
+    },
+
     async createItem(container, item) {
       const ref = dryRun
         ? { tracker: tracker.name, id: `dry-run-${++dryRunItems}`, key: `dry-run-${dryRunItems}` }

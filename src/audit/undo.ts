@@ -133,6 +133,9 @@ async function reverse(tracker: Tracker, entry: AuditEntry): Promise<string | un
     case 'setDescription':
       await tracker.setDescription(item, String(before));
       return;
+    case 'setTitle':
+      await tracker.setTitle(item, String(before));
+      return;
     case 'createItem':
       return 'an item the service created cannot be deleted through the tracker port';
     case 'repairSetup':

@@ -17,6 +17,7 @@ const METHODS = [
   'removeLink',
   'moveTo',
   'setDescription',
+  'setTitle',
   'createItem',
 ] as const satisfies readonly (keyof Tracker)[];
 

@@ -59,6 +59,8 @@ export interface Tracker {
   moveTo(ref: ItemRef, statusOrList: string): Promise<void>;
   /** Replaces the description with Markdown-ish text (Jira: converted to ADF). */
   setDescription(ref: ItemRef, text: string): Promise<void>;
+  /** Renames the item (Jira summary, Trello card name); the same title again changes nothing. */
+  setTitle(ref: ItemRef, title: string): Promise<void>;
   createItem(container: CreateTarget, item: NewItem): Promise<ItemRef>;
 
   /** Jira Agile only. */
@@ -99,6 +101,8 @@ export interface TrackerItem {
   links: ItemLink[];
   checklists: Checklist[];
   reporter?: Actor;
+  /** Jira: the sprints its Sprint field lists, closed ones included (Jira keeps them as history); Trello: none. */
+  sprints?: Pick<Sprint, 'id' | 'name' | 'state'>[];
   /** Trello: the card is archived, taken off its board until someone restores it (its status category is done). */
   archived?: true;
   createdAt: string;
@@ -187,7 +191,11 @@ export interface Sprint {
 
 export interface SprintReader {
   getSprint(sprintId: string): Promise<Sprint>;
-  getActiveSprint(boardId: string): Promise<Sprint | undefined>;
+  /**
+   * The board's active sprints: none, one, or several (parallel sprints). Undefined when the board has no sprints
+   * (a kanban board, to which Jira answers 400).
+   */
+  getActiveSprints(boardId: string): Promise<Sprint[] | undefined>;
   /** The items a sprint commits to; sub-tasks are part of their parent, so they are not among them. */
   getSprintItems(sprintId: string): Promise<TrackerItem[]>;
   /** The story-points field of a board's estimation configuration, if the board estimates by one (not by time). */

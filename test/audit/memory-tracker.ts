@@ -117,6 +117,10 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
       writes.push(`setDescription ${ref.key}`);
       item(ref).description = text;
     },
+    async setTitle(ref, title) {
+      writes.push(`setTitle ${ref.key}`);
+      item(ref).title = title;
+    },
     async createItem(container, newItem) {
       writes.push(`createItem ${container.containerId}`);
       const created = memoryItem(`${container.containerId}-${byId.size + 1}`, { title: newItem.title });

@@ -15,7 +15,7 @@ let stack: Stack;
 // Issue titles and sprint goals are anyone's text: Markdown in them must stay text in the bot's summary.
 const HOSTILE_TITLE = 'Fix [login](https://evil.example/phish) for **all** _admin_ users | now';
 const HOSTILE_GOAL = 'Read [the plan](https://evil.example/plan) first';
-// Boards are numbered in seed order: APP's board is 1, OPS's is 2, WEB's is 3.
+// Boards are numbered in seed order: APP's board is 1, OPS's is 2, WEB's is 3, KAN's is 10, PAR's is 11.
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'summary-rules-')), 'rules.yaml');
 writeFileSync(
   rulesFile,
@@ -30,6 +30,10 @@ writeFileSync(
     '        projectKey: OPS',
     "      '3':",
     '        target: { kind: comment, issueKey: WEB-1 }',
+    "      '10':",
+    '        projectKey: KAN',
+    "      '11':",
+    '        projectKey: PAR',
   ].join('\n'),
 );
 
@@ -50,6 +54,11 @@ beforeAll(async () => {
       { key: 'PAY', name: 'Payments' },
       { key: 'HOS', name: 'Hostile' },
       { key: 'TIM', name: 'Timed' },
+      { key: 'DON', name: 'Done early' },
+      { key: 'CAR', name: 'Carry' },
+      { key: 'KAN', name: 'Flow' },
+      { key: 'PAR', name: 'Parallel' },
+      { key: 'EST', name: 'Estimates' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
@@ -60,6 +69,12 @@ beforeAll(async () => {
       { name: 'Hostile board', projectKey: 'HOS', estimationField: 'Story Points' },
       // Jira boards may estimate by Original Time Estimate instead of story points.
       { name: 'Timed board', projectKey: 'TIM', estimationField: 'Original estimate' },
+      { name: 'Done early board', projectKey: 'DON', estimationField: 'Story Points' },
+      { name: 'Carry board', projectKey: 'CAR', estimationField: 'Story Points' },
+      { name: 'Flow board', projectKey: 'KAN', type: 'kanban' },
+      // Parallel sprints: a board may run several active sprints at once.
+      { name: 'Parallel board', projectKey: 'PAR', estimationField: 'Story Points' },
+      { name: 'Estimates board', projectKey: 'EST', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -69,6 +84,14 @@ beforeAll(async () => {
       { name: 'Payments Sprint 1', board: 'Payments board' },
       { name: 'Hostile Sprint 1', board: 'Hostile board', goal: HOSTILE_GOAL },
       { name: 'Timed Sprint 1', board: 'Timed board' },
+      { name: 'Done early Sprint 1', board: 'Done early board' },
+      { name: 'Done early Sprint 2', board: 'Done early board' },
+      { name: 'Carry Sprint 1', board: 'Carry board' },
+      { name: 'Carry Sprint 2', board: 'Carry board' },
+      { name: 'Parallel Web', board: 'Parallel board' },
+      { name: 'Parallel Mobile', board: 'Parallel board' },
+      { name: 'Estimates Sprint 1', board: 'Estimates board' },
+      { name: 'Estimates Sprint 2', board: 'Estimates board' },
     ],
     issues: [
       {
@@ -146,6 +169,27 @@ beforeAll(async () => {
       { projectKey: 'HOS', summary: HOSTILE_TITLE, sprints: ['Hostile Sprint 1'] },
       { projectKey: 'TIM', summary: 'Audit log', timeoriginalestimate: 28_800, sprints: ['Timed Sprint 1'] },
       { projectKey: 'TIM', summary: 'Retention', timeoriginalestimate: 14_400, sprints: ['Timed Sprint 1'] },
+      // Finished before the sprint started, yet planned into it: Jira's sprint report lists it apart.
+      {
+        projectKey: 'DON',
+        summary: 'Already shipped',
+        statusName: 'Done',
+        fields: { 'Story Points': 2 },
+        sprints: ['Done early Sprint 1'],
+      },
+      {
+        projectKey: 'DON',
+        summary: 'Real work',
+        fields: { 'Story Points': 3 },
+        sprints: ['Done early Sprint 1'],
+      },
+      { projectKey: 'CAR', summary: 'Ship it', fields: { 'Story Points': 2 }, sprints: ['Carry Sprint 1'] },
+      { projectKey: 'KAN', summary: 'Flowing work' },
+      { projectKey: 'PAR', summary: 'Not planned yet' },
+      { projectKey: 'EST', summary: 'Sized', fields: { 'Story Points': 5 }, sprints: ['Estimates Sprint 1'] },
+      { projectKey: 'EST', summary: 'Unsized spike', sprints: ['Estimates Sprint 1'] },
+      { projectKey: 'EST', summary: 'Unsized chore', sprints: ['Estimates Sprint 1'] },
+      { projectKey: 'CAR', summary: 'Move me', fields: { 'Story Points': 3 }, sprints: ['Carry Sprint 1'] },
     ],
   });
 }, 60_000);
@@ -236,7 +280,7 @@ describe('sprint summaries on Jira', () => {
         'Committed | 3 items, 10 points',
         'Completed | 2 items, 5 points',
         'Completion rate | 50% of committed points',
-        'Carried over | 2 items',
+        'Carried over | 2 items (to the backlog)',
         'Added after start | 1 item',
         'Removed after start | 0 items',
         'Re-estimated | 1 item',
@@ -405,7 +449,9 @@ describe('sprint summaries on Jira', () => {
     const [summary] = summaries('Hostile Sprint 1 summary');
     expect(JSON.stringify(summary!.description)).not.toContain('"href":"https://evil.example');
     expect(text(summary!)).toContain(`Goal: ${HOSTILE_GOAL}`);
-    expect(text(summary!)).toContain(`Carried over\n- HOS-1 ${HOSTILE_TITLE}`);
+    // Closed without a next sprint: Jira returns the open issues to the backlog.
+    expect(text(summary!)).toContain('Carried over | 1 item (to the backlog)');
+    expect(text(summary!)).toContain(`Carried over\n- HOS-1 ${HOSTILE_TITLE} → backlog`);
   });
 
   it('reads no story points into a board that estimates by time', async () => {
@@ -465,5 +511,146 @@ describe('sprint summaries on Jira', () => {
     );
     expect(JSON.stringify(answer.body)).toContain('Not checked');
     expect(text(issue(summary!.key))).not.toContain('Acceptance criteria');
+  });
+
+  it('counts an issue done before the start neither as committed nor as completed, as Jira’s sprint report', async () => {
+    const id = sprintId('Done early Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    complete('DON-2');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Done early Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    const body = text(summary!);
+    expect(body).toContain(
+      [
+        'Committed | 1 item, 3 points',
+        'Completed | 1 item, 3 points',
+        'Completion rate | 100% of committed points',
+        'Completed outside the sprint | 1 item',
+        'Carried over | 0 items',
+      ].join('\n'),
+    );
+    expect(body).toContain('Completed\n- DON-2 Real work (3 points)\n');
+    expect(body).toContain('Completed outside the sprint\n- DON-1 Already shipped (2 points)');
+  });
+
+  it('previews the sprint an issue was created into, which no Sprint-field change names', async () => {
+    // DON is mapped to no board in the rules: only the issue itself tells its sprint.
+    const id = sprintId('Done early Sprint 2');
+    act().startSprint({ sprintId: id });
+    const created = act().createIssue({ as: 'ada', project: 'DON', summary: 'Inline task', sprintId: id });
+
+    act().comment({ as: 'ada', issue: created.key, body: '/summary' });
+    const reply = await waitFor(() =>
+      stack.jira.state.comments
+        .filter((c) => c.issueId === created.id && c.authorId === stack.jira.botCredentials.accountId)
+        .map((c) => adfToPlainText(c.body))
+        .find((body) => body.includes('Reply to Ada Lovelace') || body.includes('Preview of')),
+    );
+    expect(reply).toContain('Preview of Done early Sprint 2 so far');
+    expect(reply).toContain(`${created.key} Inline task`);
+  });
+
+  it('says where the open issues went when the sprint closed: the next sprint', async () => {
+    const id = sprintId('Carry Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    complete('CAR-1');
+    act().closeSprint({ as: 'ada', sprintId: id, moveOpenTo: sprintId('Carry Sprint 2') });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Carry Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(text(summary!)).toContain('Carried over | 1 item (to Carry Sprint 2)');
+    expect(text(summary!)).toContain('Carried over\n- CAR-2 Move me (3 points) → Carry Sprint 2');
+  });
+
+  /** The bot's reply to a comment on the issue. */
+  const replyOn = (key: string) =>
+    waitFor(() =>
+      stack.jira.state.comments
+        .filter((c) => c.issueId === issue(key).id && c.authorId === stack.jira.botCredentials.accountId)
+        .map((c) => adfToPlainText(c.body))
+        .find((body) => body.includes('Reply to Ada Lovelace')),
+    );
+
+  it('/summary on a project whose board is a kanban board says the board has no sprints', async () => {
+    act().comment({ as: 'ada', issue: 'KAN-1', body: '/summary' });
+    const reply = await replyOn('KAN-1');
+    expect(reply).toContain(
+      'Board 10 (summaries.jira.boards.10 in the rules file) is a kanban board: it has no sprints',
+    );
+    expect(reply).not.toContain('Not done');
+  });
+
+  it('/summary asks which sprint when the board runs several and the issue is in neither', async () => {
+    act().startSprint({ sprintId: sprintId('Parallel Web') });
+    act().startSprint({ sprintId: sprintId('Parallel Mobile') });
+    act().comment({ as: 'ada', issue: 'PAR-1', body: '/summary post' });
+    const reply = await replyOn('PAR-1');
+    expect(reply).toContain(
+      'Board 11 has 2 active sprints (Parallel Web, Parallel Mobile): comment /summary on an issue of the one you mean',
+    );
+    expect(summaries('Parallel Web summary')).toHaveLength(0);
+    expect(summaries('Parallel Mobile summary')).toHaveLength(0);
+  });
+
+  it('says how many items have no estimate beside the points it sums', async () => {
+    const id = sprintId('Estimates Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    complete('EST-1');
+    complete('EST-2');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Estimates Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(text(summary!)).toContain(
+      [
+        'Committed | 3 items, 5 points (2 unestimated)',
+        'Completed | 2 items, 5 points (1 unestimated)',
+        'Completion rate | 100% of committed points',
+      ].join('\n'),
+    );
+  });
+
+  it('/summary on an issue planned into a sprint not started yet says so, rather than "add it to a sprint"', async () => {
+    // CAR-2 went to Carry Sprint 2 when Carry Sprint 1 closed; that sprint has not started.
+    act().comment({ as: 'ada', issue: 'CAR-2', body: '/summary' });
+    const reply = await replyOn('CAR-2');
+    expect(reply).toContain('CAR-2 is in Carry Sprint 2, which has not started');
+    expect(reply).not.toContain('add it to a sprint');
+  });
+
+  it('renames the summary it edits when the sprint was renamed since it was posted', async () => {
+    const id = sprintId('Estimates Sprint 2');
+    act().startSprint({ sprintId: id });
+    const task = act().createIssue({ as: 'ada', project: 'EST', summary: 'Export footer', sprintId: id });
+    act().comment({ as: 'ada', issue: task.key, body: '/summary post' });
+    const [posted] = await waitFor(() => {
+      const found = summaries('Estimates Sprint 2 summary');
+      return found.length > 0 ? found : undefined;
+    });
+
+    // Jira's "Edit sprint" renames an active sprint; no summary job follows until the close.
+    Object.assign(stack.jira.state.sprints.get(id)!, { name: 'Estimates Sprint 2 – Exports' });
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    await waitFor(() => text(issue(posted!.key)).includes('Estimates Sprint 2 – Exports summary'));
+    expect(issue(posted!.key).summary).toBe('Estimates Sprint 2 – Exports summary');
+    expect(issues().filter((i) => i.summary.startsWith('Estimates Sprint 2'))).toHaveLength(1);
   });
 });

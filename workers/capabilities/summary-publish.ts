@@ -40,6 +40,8 @@ export async function publishSummary(context: JobContext, post: SummaryPost): Pr
     const known = await postedRef(context, post.summaryKey);
     if (known) {
       try {
+        // The sprint may have been renamed since the summary was posted: its title follows, as its heading does.
+        await tracker.setTitle(known, post.title);
         await tracker.setDescription(known, descriptionText(post.body));
         return { ref: known, action: 'updated' };
       } catch (error) {

@@ -3,7 +3,7 @@ import type { ItemRef } from '../../src/domain/events.ts';
 import { plural } from '../../src/domain/scoring/format.ts';
 import { listedItems, renderSprintSummary, summaryTitle } from '../../src/domain/sprint-summary/index.ts';
 import { postTrelloSummary } from '../capabilities/board-summary.ts';
-import { activeSprintOf } from '../capabilities/sprint-of-item.ts';
+import { activeSprintOf, type NoActiveSprint } from '../capabilities/sprint-of-item.ts';
 import { postJiraSummary, summarizeJiraSprint } from '../capabilities/sprint-summary.ts';
 import type { CommandContext, CommandExecutor } from './command-executor.ts';
 
@@ -13,18 +13,47 @@ async function posted(context: CommandContext, ref: ItemRef, action: string): Pr
   return [paragraph(`${verb} the summary: `, link(`${item.ref.key} ${item.title}`, item.url), '.')];
 }
 
-async function jira(post: boolean, context: CommandContext): Promise<Block[]> {
-  const sprint = await activeSprintOf(context.event.item, context.event.container.key, context);
-  if (!sprint) {
+function noActiveSprint(why: NoActiveSprint, item: ItemRef): Block[] {
+  if (why.reason === 'future') {
     return [
       paragraph(
-        'No active sprint found for this issue: add it to a sprint, or map its project to a board in the ',
-        'rules file (',
-        code('summaries.jira.boards.<boardId>.projectKey'),
-        ').',
+        `${item.key} is in ${why.sprintName}, which has not started: `,
+        code('/summary'),
+        ' previews an active sprint.',
       ),
     ];
   }
+  if (why.reason === 'kanban') {
+    return [
+      paragraph(
+        `Board ${why.boardId} (`,
+        code(`summaries.jira.boards.${why.boardId}`),
+        ' in the rules file) is a kanban board: it has no sprints to summarize. Map the project to its scrum board.',
+      ),
+    ];
+  }
+  if (why.reason === 'several') {
+    return [
+      paragraph(
+        `Board ${why.boardId} has ${why.sprints.length} active sprints (${why.sprints.map((s) => s.name).join(', ')}): comment `,
+        code('/summary'),
+        ' on an issue of the one you mean.',
+      ),
+    ];
+  }
+  return [
+    paragraph(
+      'No active sprint found for this issue: add it to a sprint, or map its project to a board in the ',
+      'rules file (',
+      code('summaries.jira.boards.<boardId>.projectKey'),
+      ').',
+    ),
+  ];
+}
+
+async function jira(post: boolean, context: CommandContext): Promise<Block[]> {
+  const sprint = await activeSprintOf(context.event.item, context.event.container.key, context);
+  if ('reason' in sprint) return noActiveSprint(sprint, context.event.item);
   if (post) {
     const result = await postJiraSummary(sprint.id, context);
     return posted(context, result.ref, result.action);

@@ -22,6 +22,8 @@ function describe(entry: AuditEntry): string {
       return `status (back to ${String(before)})`;
     case 'setDescription':
       return 'description';
+    case 'setTitle':
+      return `title (back to ${String(before)})`;
     default:
       return entry.operation;
   }

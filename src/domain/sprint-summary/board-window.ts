@@ -1,7 +1,7 @@
 import type { BoardAction, TrackerItem } from '../../trackers/tracker.ts';
 import type { ItemRef } from '../events.ts';
 import type { Evidence } from '../scoring/types.ts';
-import { customerImpact, exact, summaryItem, sumPoints, topDelivered } from './delivered.ts';
+import { customerImpact, scopeOf, summaryItem, topDelivered } from './delivered.ts';
 import type { SprintStats, SummaryItem } from './types.ts';
 
 /** What the summary needs of a card; a TrackerItem fits. */
@@ -53,16 +53,22 @@ function cardItem(ref: ItemRef, card: CardInfo | undefined): SummaryItem {
 /**
  * Done cards are those whose last list change in the window put them in a done list, so a card moved to
  * Done and back is not counted, and a card still in an in-progress list is never both done and carried over.
+ * A card must also have entered the done lists in the window: one moved on from Done to Released was finished
+ * in an earlier window.
  */
 function doneCards(actions: readonly BoardAction[], isDone: (list: string) => boolean): ItemRef[] {
   const lastList = new Map<string, { ref: ItemRef; list: string }>();
+  const entered = new Set<string>();
   for (const action of actions) {
     // Only a creation or a move names the list a card ended up in.
-    if (action.listAfter !== undefined) {
-      lastList.set(action.card.id, { ref: action.card, list: action.listAfter });
-    }
+    if (action.listAfter === undefined) continue;
+    lastList.set(action.card.id, { ref: action.card, list: action.listAfter });
+    if (isDone(action.listAfter) && !(action.listBefore !== undefined && isDone(action.listBefore)))
+      entered.add(action.card.id);
   }
-  return [...lastList.values()].filter((entry) => isDone(entry.list)).map((entry) => entry.ref);
+  return [...lastList.values()]
+    .filter((entry) => isDone(entry.list) && entered.has(entry.ref.id))
+    .map((entry) => entry.ref);
 }
 
 /** A Trello "sprint": what a board delivered in a time window, read from its actions. */
@@ -79,12 +85,11 @@ export function summarizeBoardWindow(input: BoardWindowInput): SprintStats {
     .map((ref) => cardItem(ref, cards.get(ref.id)));
   const created = new Map(actions.filter((a) => a.type === 'createCard').map((a) => [a.card.id, a.card]));
   const isBug = matcher(input.bugLabels ?? ['bug']);
-  const points = sumPoints(done);
   return {
     name: window.name,
     start: window.start,
     end: window.end,
-    completed: { count: exact(done.length), ...(points !== undefined ? { points: exact(points) } : {}) },
+    completed: scopeOf(done, false),
     done: { items: done, approximate: false },
     carriedOver: {
       items: carried.map((card) => summaryItem(card, card.estimate.storyPoints)),

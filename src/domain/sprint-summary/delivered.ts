@@ -1,7 +1,7 @@
 import type { ItemRef } from '../events.ts';
 import { distinctEvidence } from '../scoring/reach.ts';
 import type { Evidence } from '../scoring/types.ts';
-import type { CustomerImpact, Figure, ScoredItem, SprintStats, SummaryItem } from './types.ts';
+import type { CustomerImpact, Figure, Scope, ScoredItem, SprintStats, SummaryItem } from './types.ts';
 
 const TOP_DELIVERED = 5;
 
@@ -18,6 +18,20 @@ export function summaryItem(
 export function sumPoints(items: readonly SummaryItem[]): number | undefined {
   const known = items.flatMap((item) => (item.points === undefined ? [] : [item.points]));
   return known.length === 0 ? undefined : known.reduce((sum, points) => sum + points, 0);
+}
+
+/**
+ * Items and their points. Points exist once one item has an estimate; the items without one are then counted
+ * apart, as Jira's sprint report shows them with "-" rather than folding them into the total.
+ */
+export function scopeOf(items: readonly SummaryItem[], approximate: boolean): Scope {
+  const points = sumPoints(items);
+  const unestimated = items.filter((item) => item.points === undefined).length;
+  return {
+    count: { value: items.length, approximate },
+    ...(points !== undefined && { points: { value: points, approximate } }),
+    ...(points !== undefined && unestimated > 0 && { unestimated }),
+  };
 }
 
 /** Support tickets resolved through delivered items; a ticket linked to two items counts once. */

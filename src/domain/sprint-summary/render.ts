@@ -17,7 +17,7 @@ import type { ItemRef } from '../events.ts';
 import { plural } from '../scoring/format.ts';
 import type { Evidence } from '../scoring/types.ts';
 import { dateIn } from './rules.ts';
-import type { Figure, ItemList, ReEstimate, SprintStats, SummaryItem } from './types.ts';
+import type { Destination, Figure, ItemList, ReEstimate, Scope, SprintStats, SummaryItem } from './types.ts';
 
 export function summaryTitle(sprintName: string): string {
   return `${sprintName} summary`;
@@ -29,8 +29,9 @@ function figure(f: Figure, text: string): string {
   return `${f.approximate ? APPROX : ''}${text}`;
 }
 
-function scope(s: { count: Figure; points?: Figure }): string {
-  const points = s.points ? `, ${plural(s.points.value, 'point')}` : '';
+function scope(s: Scope): string {
+  const unestimated = s.unestimated ? ` (${s.unestimated} unestimated)` : '';
+  const points = s.points ? `, ${plural(s.points.value, 'point')}${unestimated}` : '';
   return figure(s.count, `${plural(s.count.value, 'item')}${points}`);
 }
 
@@ -41,9 +42,25 @@ function listCount(list: ItemList): string {
   );
 }
 
+const where = (to: Destination) => (to.kind === 'sprint' ? to.name : 'backlog');
+
 function itemLine(item: SummaryItem, suffix = ''): Inline {
   const points = item.points === undefined ? '' : ` (${plural(item.points, 'point')})`;
-  return inline(link(item.ref.key, item.url), ` ${item.title}${points}${suffix}`);
+  const moved = item.movedTo ? ` → ${where(item.movedTo)}` : '';
+  return inline(link(item.ref.key, item.url), ` ${item.title}${points}${moved}${suffix}`);
+}
+
+/** "(to Sprint 13)", or "(1 to Sprint 13, 2 to the backlog)" when the open items went different ways. */
+function destinations(list: ItemList): string {
+  const counts = new Map<string, number>();
+  for (const { movedTo } of list.items) {
+    if (!movedTo) continue;
+    const label = movedTo.kind === 'sprint' ? movedTo.name : 'the backlog';
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  if (counts.size === 0) return '';
+  if (counts.size === 1) return ` (to ${[...counts.keys()][0]})`;
+  return ` (${[...counts].map(([label, count]) => `${count} to ${label}`).join(', ')})`;
 }
 
 function ticketRef(ticket: Evidence): Inline {
@@ -65,7 +82,9 @@ function figureRows(stats: SprintStats): string[][] {
       'Completion rate',
       figure(rate, `${Math.round(rate.value * 100)}% of committed ${rate.basis}`),
     ]);
-  rows.push(['Carried over', listCount(stats.carriedOver)]);
+  if (stats.completedOutside?.items.length)
+    rows.push(['Completed outside the sprint', listCount(stats.completedOutside)]);
+  rows.push(['Carried over', `${listCount(stats.carriedOver)}${destinations(stats.carriedOver)}`]);
   rows.push([stats.committed ? 'Added after start' : 'Created in window', listCount(stats.added)]);
   if (stats.committed)
     rows.push(['Removed after start', stats.removed ? listCount(stats.removed) : 'unknown']);
@@ -96,6 +115,7 @@ function listsShown(stats: SprintStats, shows: Shows): SprintStats {
   return {
     ...stats,
     done: kept(stats.done),
+    ...(stats.completedOutside ? { completedOutside: kept(stats.completedOutside) } : {}),
     carriedOver: kept(stats.carriedOver),
     added: kept(stats.added),
     ...(stats.removed ? { removed: kept(stats.removed) } : {}),
@@ -111,7 +131,14 @@ function listsShown(stats: SprintStats, shows: Shows): SprintStats {
 
 /** Every item whose title the summary lists, once each: what a reader must be allowed to see. */
 export function listedItems(stats: SprintStats): ItemRef[] {
-  const lists = [stats.done, stats.carriedOver, stats.added, stats.removed, stats.bugsFixed];
+  const lists = [
+    stats.done,
+    stats.completedOutside,
+    stats.carriedOver,
+    stats.added,
+    stats.removed,
+    stats.bugsFixed,
+  ];
   const listed = [
     ...stats.topDelivered,
     ...lists.flatMap((list) => list?.items ?? []),
@@ -133,6 +160,7 @@ function sections(all: SprintStats, shows: Shows): Block[] {
         : undefined,
     ),
     ...section('Completed', stats.done.approximate, items(stats.done)),
+    ...section('Completed outside the sprint', false, items(stats.completedOutside)),
     ...section('Carried over', stats.carriedOver.approximate, items(stats.carriedOver)),
     ...section(
       stats.committed ? 'Added after start' : 'Created in window',

@@ -1,9 +1,9 @@
 import type { Sprint, TrackerItem } from '../../trackers/tracker.ts';
 import type { Evidence } from '../scoring/types.ts';
-import { customerImpact, exact, summaryItem, sumPoints, topDelivered } from './delivered.ts';
+import { customerImpact, scopeOf, summaryItem, sumPoints, topDelivered } from './delivered.ts';
 import { reconstructCommitted, type SprintFieldChange } from './reconstruct.ts';
-import type { ScopeSnapshot } from './snapshot.ts';
-import type { Figure, ReEstimate, SprintStats, SummaryItem } from './types.ts';
+import type { ScopeSnapshot, SnapshotItem } from './snapshot.ts';
+import type { Destination, ReEstimate, SprintStats, SummaryItem } from './types.ts';
 
 export interface SprintSummaryInput {
   sprint: Sprint;
@@ -58,11 +58,6 @@ function committedScope(input: SprintSummaryInput): Scope {
   };
 }
 
-function points(items: readonly SummaryItem[], approximate: boolean): { points?: Figure } {
-  const value = sumPoints(items);
-  return value === undefined ? {} : { points: { value, approximate } };
-}
-
 function completionRate(
   committed: readonly SummaryItem[],
   completedIds: ReadonlySet<string>,
@@ -100,6 +95,28 @@ export function completedIn(sprint: Sprint, item: TrackerItem): boolean {
   return !close || !since || Date.parse(since) <= Date.parse(close);
 }
 
+/**
+ * Done before the sprint started: Jira's velocity leaves it out of the commitment and its sprint report lists it
+ * as completed outside the sprint, never as completed in it. The category date decides; without it, the snapshot
+ * taken at the start.
+ */
+function doneBeforeStart(sprint: Sprint, item: TrackerItem, atStart: SnapshotItem | undefined): boolean {
+  if (item.status.category !== 'done' || !sprint.startDate) return false;
+  const since = item.status.categorySince;
+  return since ? Date.parse(since) <= Date.parse(sprint.startDate) : atStart?.statusCategory === 'done';
+}
+
+/**
+ * Where an open item went when the sprint closed: Jira keeps the closed sprint in its Sprint field and lists the
+ * sprint it moved to after it; none means the backlog.
+ */
+function destination(sprint: Sprint, item: TrackerItem): Destination | undefined {
+  if (sprint.state !== 'closed' || !item.sprints) return undefined;
+  const at = item.sprints.findIndex((listed) => listed.id === sprint.id);
+  const next = at < 0 ? undefined : item.sprints[at + 1];
+  return next ? { kind: 'sprint', name: next.name } : { kind: 'backlog' };
+}
+
 function isBug(item: TrackerItem, bugTypes: readonly string[]): boolean {
   const type = item.type?.trim().toLowerCase();
   return bugTypes.some((bug) => bug.trim().toLowerCase() === type);
@@ -108,12 +125,23 @@ function isBug(item: TrackerItem, bugTypes: readonly string[]): boolean {
 /** Jira's sprint report, rebuilt from what the public API gives: committed, done, carried, added, removed. */
 export function summarizeSprint(input: SprintSummaryInput): SprintStats {
   const { sprint, estimateOf } = input;
-  const scope = committedScope(input);
+  const atStart = new Map((input.snapshot?.items ?? []).map((entry) => [entry.ref.id, entry]));
+  const outsideItems = input.items.filter((item) => doneBeforeStart(sprint, item, atStart.get(item.ref.id)));
+  // One that left the sprint since was not committed either; one deleted since is judged by the snapshot alone.
+  const fetched = new Set([...input.items, ...(input.removed ?? [])].map((item) => item.ref.id));
+  const leftDoneAtStart = [
+    ...(input.removed ?? []).filter((item) => doneBeforeStart(sprint, item, atStart.get(item.ref.id))),
+    ...[...atStart.values()].filter((e) => !fetched.has(e.ref.id) && e.statusCategory === 'done'),
+  ];
+  const outsideIds = new Set([...outsideItems, ...leftDoneAtStart].map((item) => item.ref.id));
+  const inSprint = (item: { ref: { id: string } }) => !outsideIds.has(item.ref.id);
+  const fullScope = committedScope(input);
+  const scope = { ...fullScope, committed: fullScope.committed.filter(inSprint) };
   const committedIds = new Set(scope.committed.map((item) => item.ref.id));
   const atCloseIds = new Set(input.items.map((item) => item.ref.id));
   const view = (item: TrackerItem) => summaryItem(item, estimateOf(item));
-  const atClose = input.items.map(view);
-  const doneItems = input.items.filter((item) => completedIn(sprint, item));
+  const atClose = input.items.filter(inSprint).map(view);
+  const doneItems = input.items.filter((item) => inSprint(item) && completedIn(sprint, item));
   const done = doneItems.map(view);
   const doneIds = new Set(done.map((item) => item.ref.id));
   const removedDetails = new Map((input.removed ?? []).map((item) => [item.ref.id, view(item)]));
@@ -123,14 +151,20 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
     ...(sprint.startDate ? { start: sprint.startDate } : {}),
     ...((sprint.completeDate ?? sprint.endDate) ? { end: sprint.completeDate ?? sprint.endDate } : {}),
     ...(sprint.goal ? { goal: sprint.goal } : {}),
-    committed: {
-      count: { value: scope.committed.length, approximate },
-      ...points(scope.committed, approximate),
-    },
-    completed: { count: exact(done.length), ...points(done, false) },
+    committed: scopeOf(scope.committed, approximate),
+    completed: scopeOf(done, false),
     completionRate: completionRate(scope.committed, doneIds, approximate),
     done: { items: done, approximate: false },
-    carriedOver: { items: atClose.filter((item) => !doneIds.has(item.ref.id)), approximate: false },
+    completedOutside: { items: outsideItems.map(view), approximate: false },
+    carriedOver: {
+      items: input.items
+        .filter((item) => inSprint(item) && !doneIds.has(item.ref.id))
+        .map((item) => {
+          const movedTo = destination(sprint, item);
+          return { ...view(item), ...(movedTo && { movedTo }) };
+        }),
+      approximate: false,
+    },
     added: { items: atClose.filter((item) => !committedIds.has(item.ref.id)), approximate },
     ...((input.snapshot || input.removed) && {
       removed: {

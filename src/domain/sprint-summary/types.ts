@@ -7,11 +7,16 @@ export interface Figure {
   approximate: boolean;
 }
 
+/** Where an open item went when its sprint closed. */
+export type Destination = { kind: 'sprint'; name: string } | { kind: 'backlog' };
+
 export interface SummaryItem {
   ref: ItemRef;
   title: string;
   url: string;
   points?: number;
+  /** Carried over from a closed Jira sprint: where it went; absent while the sprint is open, and on Trello. */
+  movedTo?: Destination;
 }
 
 export interface ItemList {
@@ -34,6 +39,13 @@ export interface ScoredItem extends SummaryItem {
   score: number;
 }
 
+/** A count of items with their points; `unestimated`: how many of them the points leave out (none: absent). */
+export interface Scope {
+  count: Figure;
+  points?: Figure;
+  unestimated?: number;
+}
+
 /** What one Jira sprint or one Trello board window delivered; both render through renderSprintSummary. */
 export interface SprintStats {
   name: string;
@@ -41,11 +53,13 @@ export interface SprintStats {
   end?: string;
   goal?: string;
   /** Absent for Trello windows: nothing is committed to up front. */
-  committed?: { count: Figure; points?: Figure };
-  completed: { count: Figure; points?: Figure };
+  committed?: Scope;
+  completed: Scope;
   /** Share of the committed scope completed (0–1), by points when the scope had estimates. */
   completionRate?: Figure & { basis: 'points' | 'count' };
   done: ItemList;
+  /** Jira: done before the sprint started, so neither committed nor completed in it. Absent for Trello windows. */
+  completedOutside?: ItemList;
   carriedOver: ItemList;
   added: ItemList;
   /** Absent for Trello windows, and when unknown (no snapshot, none named by the caller). */

@@ -25,6 +25,8 @@ export interface NewIssueInput {
   statusName?: string;
   timeoriginalestimate?: number | null;
   components?: string[];
+  /** Created into this sprint, as the board's inline create does: the Sprint field is set, no changelog says so. */
+  sprintId?: number;
 }
 
 export class SandboxInputError extends Error {}
@@ -74,6 +76,8 @@ export function createIssue(world: JiraWorld, actorId: string, input: NewIssueIn
   const status = Object.values(STATUSES).find(
     (s) => s.name.toLowerCase() === (input.statusName ?? 'To Do').toLowerCase(),
   );
+  if (input.sprintId !== undefined && world.state.sprints.get(input.sprintId)?.state === undefined)
+    throw new SandboxInputError(`Sprint ${input.sprintId} does not exist`);
   const id = String(world.state.nextId.issue++);
   const now = jiraDate(world.now());
   const custom: SandboxIssue['custom'] = {};
@@ -94,7 +98,7 @@ export function createIssue(world: JiraWorld, actorId: string, input: NewIssueIn
     updated: now,
     timeoriginalestimate: input.timeoriginalestimate ?? null,
     custom,
-    sprintIds: [],
+    sprintIds: input.sprintId === undefined ? [] : [input.sprintId],
     changelog: [],
     resolution: null,
     components: [...(input.components ?? [])],

@@ -44,6 +44,8 @@ export interface PersonActions {
     issuetype?: string;
     labels?: string[];
     fields?: Record<string, number | string | null>;
+    /** Created into a sprint (the board's inline create), which writes no Sprint-field changelog. */
+    sprintId?: number;
   }): SandboxIssue;
   editIssue(
     input: { as: string; issue: string; summary?: string; description?: BodyInput } & Omit<
@@ -100,6 +102,7 @@ export function createPersonActions(world: JiraWorld): PersonActions {
         issuetype: input.issuetype,
         labels: input.labels,
         fields: input.fields,
+        sprintId: input.sprintId,
       }),
     editIssue(input) {
       const issue = issueOf(input.issue);

@@ -45,7 +45,7 @@ export function agileRoutes(app: FastifyInstance, { world }: ApiDeps): void {
     return {
       id: board.id,
       name: board.name,
-      type: 'scrum',
+      type: board.type,
       self: `${world.site()}/rest/agile/1.0/board/${board.id}/configuration`,
       location: { type: 'project', key: board.projectKey, id: project?.id, name: project?.name },
       filter: { id: String(10000 + board.id), self: `${world.site()}/rest/api/2/filter/${10000 + board.id}` },
@@ -61,7 +61,9 @@ export function agileRoutes(app: FastifyInstance, { world }: ApiDeps): void {
     '/rest/agile/1.0/board/:boardId/sprint',
     (request, reply) => {
       const boardId = Number(request.params.boardId);
-      if (!state.boards.has(boardId)) return boardNotFound(reply, request.params.boardId);
+      const board = state.boards.get(boardId);
+      if (!board) return boardNotFound(reply, request.params.boardId);
+      if (board.type === 'kanban') return jiraError(reply, 400, ['The board does not support sprints']);
       const states = (request.query.state ?? '').split(',').filter(Boolean);
       const all = [...state.sprints.values()].filter(
         (s) => s.boardId === boardId && (states.length === 0 || states.includes(s.state)),

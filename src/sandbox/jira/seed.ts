@@ -36,7 +36,7 @@ export interface JiraSeed {
     /** A team-managed project (`style: next-gen`), which the site's screen APIs do not reach. */
     teamManaged?: boolean;
   }[];
-  boards?: { name: string; projectKey: string; estimationField?: string }[];
+  boards?: { name: string; projectKey: string; estimationField?: string; type?: 'scrum' | 'kanban' }[];
   sprints?: {
     name: string;
     board: string;
@@ -114,6 +114,7 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
       name: board.name,
       projectKey: board.projectKey.toUpperCase(),
       estimationFieldId: estimation,
+      type: board.type ?? 'scrum',
     });
     result.boards[board.name] = id;
   }

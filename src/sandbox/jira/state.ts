@@ -146,6 +146,8 @@ export interface SandboxBoard {
   name: string;
   projectKey: string;
   estimationFieldId?: string;
+  /** A kanban board has no sprints: the Agile API answers 400 to a question about them. */
+  type: 'scrum' | 'kanban';
 }
 
 export interface SandboxSprint {

@@ -1,5 +1,5 @@
 import type { ItemRef } from '../../domain/events.ts';
-import type { ItemLink, StatusCategory, TrackerItem } from '../tracker.ts';
+import type { ItemLink, Sprint, StatusCategory, TrackerItem } from '../tracker.ts';
 import { adfDescriptionText, adfToPlainText } from './adf-text.ts';
 import { isAdfDoc } from './adf-types.ts';
 import type { FieldIndex } from './jira-fields.ts';
@@ -82,6 +82,20 @@ function toLinks(raw: unknown, siteUrl: string): ItemLink[] {
   });
 }
 
+export const SPRINT_STATES: ReadonlySet<string> = new Set(['future', 'active', 'closed']);
+
+/** The Sprint field's value: one object per sprint (id, name, state…), closed sprints included. */
+function toSprints(raw: unknown): NonNullable<TrackerItem['sprints']> {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((entry) => {
+    const sprint = obj(entry);
+    const id = sprint.id;
+    const state = str(sprint.state)?.toLowerCase();
+    if ((typeof id !== 'number' && typeof id !== 'string') || !state || !SPRINT_STATES.has(state)) return [];
+    return [{ id: String(id), name: str(sprint.name) ?? String(id), state: state as Sprint['state'] }];
+  });
+}
+
 function isoDate(value: unknown): string {
   const text = str(value) ?? '';
   const parsed = Date.parse(text);
@@ -117,6 +131,8 @@ export function toTrackerItem(
   const originalSeconds = f.timeoriginalestimate;
   const reporter = obj(f.reporter);
   const categorySince = str(f.statuscategorychangedate);
+  const sprintField = index.byName.get('sprint')?.id;
+  const sprints = sprintField ? toSprints(f[sprintField]) : [];
   return {
     ref: jiraRef(id, key),
     url: `${siteUrl}/browse/${key}`,
@@ -141,6 +157,7 @@ export function toTrackerItem(
       ...(typeof originalSeconds === 'number' && { originalEstimateHours: originalSeconds / 3600 }),
     },
     links: toLinks(f.issuelinks, siteUrl),
+    ...(sprints.length > 0 && { sprints }),
     checklists: [],
     reporter: str(reporter.accountId)
       ? { id: str(reporter.accountId) ?? '', displayName: str(reporter.displayName) ?? '' }

@@ -1,8 +1,9 @@
 import { SearchResultsSchema, SoftwareIssueResultsSchema } from 'jira.js/agile';
 import type { ItemRef } from '../../domain/events.ts';
+import { TrackerError } from '../../errors.ts';
 import type { Sprint, SprintReader, TrackerItem } from '../tracker.ts';
 import type { JiraContext } from './jira-context.ts';
-import { type RawIssue, toTrackerItem } from './jira-item.ts';
+import { type RawIssue, SPRINT_STATES, toTrackerItem } from './jira-item.ts';
 
 interface RawSprint {
   id?: number;
@@ -15,7 +16,6 @@ interface RawSprint {
   goal?: string;
 }
 
-const SPRINT_STATES = new Set(['future', 'active', 'closed']);
 const TIME_ESTIMATE = 'timeoriginalestimate';
 const PAGE_SIZE = 50;
 // The Agile API pages this endpoint by startAt/total; newer specs describe nextPageToken/isLast. Either is accepted.
@@ -110,12 +110,17 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
     getSprint,
     getEstimationField,
     getSprintItems,
-    async getActiveSprint(boardId) {
-      const page = await ctx.call('getBoardSprints', () =>
-        ctx.agile.board.getAllSprints({ boardId: Number(boardId), state: 'active' }),
-      );
-      const active = page.values?.find((sprint) => sprint.state === 'active');
-      return active && toSprint(active);
+    async getActiveSprints(boardId) {
+      try {
+        const page = await ctx.call('getBoardSprints', () =>
+          ctx.agile.board.getAllSprints({ boardId: Number(boardId), state: 'active' }),
+        );
+        return (page.values ?? []).filter((sprint) => sprint.state === 'active').map(toSprint);
+      } catch (error) {
+        // "The board does not support sprints": the one 400 this read has, a board missing is a 404.
+        if (error instanceof TrackerError && error.status === 400) return undefined;
+        throw error;
+      }
     },
     async getSprintHistory(ref: ItemRef) {
       const history: { at: string; from: string[]; to: string[] }[] = [];

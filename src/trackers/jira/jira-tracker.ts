@@ -5,7 +5,7 @@ import { addLink, removeLink } from './jira-links.ts';
 import { permittedItems } from './jira-permissions.ts';
 import { countItems, findItem, getItem, labelTouchedSince, listItems } from './jira-reads.ts';
 import { createSprintReader } from './jira-sprints.ts';
-import { createItem, moveTo, setDescription, setLabel, setNumberFields } from './jira-writes.ts';
+import { createItem, moveTo, setDescription, setLabel, setNumberFields, setTitle } from './jira-writes.ts';
 
 export type { JiraTrackerOptions } from './jira-context.ts';
 
@@ -33,6 +33,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     removeLink: (from, to) => removeLink(ctx, from, to),
     moveTo: (ref, status) => moveTo(ctx, ref, status),
     setDescription: (ref, text) => setDescription(ctx, ref, text),
+    setTitle: (ref, title) => setTitle(ctx, ref, title),
     createItem: (target, item) => createItem(ctx, target, item),
     sprints: createSprintReader(ctx),
   };

@@ -240,6 +240,18 @@ export async function setDescription(ctx: JiraContext, ref: ItemRef, text: strin
   );
 }
 
+export async function setTitle(ctx: JiraContext, ref: ItemRef, title: string): Promise<void> {
+  const issue = await ctx.call('getIssue', () =>
+    ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id, fields: ['summary'] }),
+  );
+  const summary = jiraSummary(title);
+  if (issue.fields?.summary === summary) return;
+  const quiet = await quietly(ctx, ref);
+  await ctx.call('editIssue', () =>
+    ctx.cloud.issues.editIssue({ issueIdOrKey: ref.id, fields: { summary }, ...quiet }),
+  );
+}
+
 /** What createItem sends itself; any other required field without a default needs a person's choice. */
 const CREATE_FILLS = new Set(['summary', 'project', 'issuetype', 'description', 'labels', 'reporter']);
 

@@ -10,7 +10,15 @@ import { permittedItems } from './trello-permissions.ts';
 import { findItem, getItem, itemOfChecklist, listItems } from './trello-reads.ts';
 import { categorizeListName, type ListCategorizer } from './trello-status.ts';
 import { createTrelloTransport } from './trello-transport.ts';
-import { addLink, createItem, moveTo, removeLink, setDescription, setLabel } from './trello-writes.ts';
+import {
+  addLink,
+  createItem,
+  moveTo,
+  removeLink,
+  setDescription,
+  setLabel,
+  setTitle,
+} from './trello-writes.ts';
 
 export interface TrelloTrackerOptions {
   /** Default https://api.trello.com/1; the sandbox's prefix in tests and demos. */
@@ -54,6 +62,7 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
     removeLink: (from, to) => run('removeLink', () => removeLink(deps, from, to)),
     moveTo: (ref, listName) => run('moveTo', () => moveTo(deps, ref, listName)),
     setDescription: (ref, text) => run('setDescription', () => setDescription(deps, ref, text)),
+    setTitle: (ref, title) => run('setTitle', () => setTitle(deps, ref, title)),
     createItem: (target, item) => run('createItem', () => createItem(deps, target, item)),
     boardActivity: createBoardActivity(deps, run),
     itemOfChecklist: (checklistId) => run('itemOfChecklist', () => itemOfChecklist(deps, checklistId)),

@@ -99,6 +99,11 @@ export async function setDescription(deps: TrelloDeps, ref: ItemRef, text: strin
   if ((card.desc ?? '') !== desc) await deps.api.cards.updateCard({ id: card.id, desc });
 }
 
+export async function setTitle(deps: TrelloDeps, ref: ItemRef, title: string): Promise<void> {
+  const card = await deps.api.cards.getCard({ id: ref.id, fields: 'id,name' });
+  if (card.name !== title) await deps.api.cards.updateCard({ id: card.id, name: title });
+}
+
 export async function createItem(deps: TrelloDeps, target: CreateTarget, item: NewItem): Promise<ItemRef> {
   const boardId = target.containerId;
   const list =

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { docToPlainText } from '../../../src/domain/doc.ts';
 import { type CardInfo, summarizeBoardWindow } from '../../../src/domain/sprint-summary/board-window.ts';
+import { renderSprintSummary } from '../../../src/domain/sprint-summary/render.ts';
 import type { BoardAction, TrackerItem } from '../../../src/trackers/tracker.ts';
 import { makeItem } from '../scoring/make-item.ts';
 
@@ -69,7 +71,7 @@ describe('summarizeBoardWindow', () => {
     [
       'completed figure',
       () => stats.completed,
-      { count: { value: 3, approximate: false }, points: { value: 4, approximate: false } },
+      { count: { value: 3, approximate: false }, points: { value: 4, approximate: false }, unestimated: 1 },
     ],
     ['carried over: still in an in-progress list', () => ids(stats.carriedOver), ['c2', 'c7']],
     ['added: created in the window', () => ids(stats.added), ['c1']],
@@ -128,6 +130,21 @@ describe('summarizeBoardWindow: which cards count', () => {
       cardsInProgress: [card('c1', 'Doing')],
     });
     expect([ids(stats.done), ids(stats.carriedOver), stats.completed.count.value]).toEqual([[], ['c1'], 0]);
+  });
+
+  it('a card moved on between two done lists was done before the window, not in it', () => {
+    const stats = summary({
+      doneLists: ['Done', 'Released'],
+      actions: [
+        action('moveCard', 'c1', '2025-03-04T10:00:00Z', 'Done', 'Released'),
+        action('moveCard', 'c2', '2025-03-05T10:00:00Z', 'Doing', 'Done'),
+        action('moveCard', 'c2', '2025-03-06T10:00:00Z', 'Done', 'Released'),
+      ],
+    });
+    const text = docToPlainText(renderSprintSummary(stats, { title: 'Weeks 10–11 summary' }));
+    expect(text).toContain('Completed | 1 item\n');
+    expect(text).toContain('Completed\n- sc2 sc2');
+    expect(text).not.toContain('sc1');
   });
 
   it('a card read from an in-progress list whose name is not known is carried over', () => {

@@ -203,6 +203,25 @@ describe('the sprint summary a team reads', () => {
     expect(text).toContain('≈ The sprint has no start date: every item seen in it counts as committed.');
   });
 
+  it('an issue done when the sprint started and removed from it since was neither committed nor removed', () => {
+    const doneAtStart = [...atStart.slice(0, 4), issue(5, 'done', 3)];
+    const text = textOf({
+      ...common,
+      snapshot: snapshotScope(sprint, doneAtStart, estimateOf),
+      removed: [issue(5, 'done', 3)],
+    });
+    expect(text).toContain('Committed | 4 items, 11 points\n');
+    expect(text).toContain('Removed after start | 0 items\n');
+    expect(text).not.toContain('ABC-5');
+  });
+
+  it('an issue done when the sprint started and deleted since was not committed, by the snapshot', () => {
+    const doneAtStart = [...atStart.slice(0, 4), issue(5, 'done', 3)];
+    const text = textOf({ ...common, snapshot: snapshotScope(sprint, doneAtStart, estimateOf), removed: [] });
+    expect(text).toContain('Committed | 4 items, 11 points\n');
+    expect(text).toContain('Removed after start | 0 items\n');
+  });
+
   it('no completion rate when nothing was committed, and no empty list under a heading', () => {
     const text = textOf({ ...common, snapshot: { ...snapshot, items: [] }, linkedTicketsResolved: {} });
     expect(text).toContain('Committed | 0 items\nCompleted | 4 items, 8 points\nCarried over | 2 items');

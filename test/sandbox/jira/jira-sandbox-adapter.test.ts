@@ -157,7 +157,7 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
     const sprints = h.jira.sprints;
 
     expect(created.key).toBe('BR-3');
-    expect(await sprints?.getActiveSprint('1')).toMatchObject({
+    expect((await sprints?.getActiveSprints('1'))?.[0]).toMatchObject({
       id: '1',
       name: 'Sprint 1',
       state: 'active',

@@ -50,7 +50,16 @@ describe('Jira adapter sprints', () => {
     const sprints = tracker().sprints;
 
     expect(await sprints?.getSprint('37')).toEqual(expectedSprint);
-    expect(await sprints?.getActiveSprint('1')).toEqual(expectedSprint);
+    expect(await sprints?.getActiveSprints('1')).toEqual([expectedSprint]);
+  });
+
+  it('reads no sprints of a kanban board, which Jira answers with 400', async () => {
+    api()
+      .get('/rest/agile/1.0/board/2/sprint')
+      .query({ state: 'active' })
+      .reply(400, { errorMessages: ['The board does not support sprints'], errors: {} });
+
+    expect(await tracker().sprints?.getActiveSprints('2')).toBeUndefined();
   });
 
   it('reads the estimation field of a board', async () => {
