@@ -255,7 +255,8 @@ describe('ticket linking on Jira', () => {
   it('matches a reopened ticket again (suggestions, triage); an ordinary status change of an open one writes nothing', async () => {
     const linkComment = (key: string) => text(botComments(key, 'link')[0]?.body ?? '');
     const waiting = async (key: string) =>
-      (await stack.redis.zscore(readModelKeys(stack.queuePrefix).triage.inbox, `jira:${issue(key).id}`)) !== null;
+      (await stack.redis.zscore(readModelKeys(stack.queuePrefix).triage.inbox, `jira:${issue(key).id}`)) !==
+      null;
     const other = stack.jira.act.createIssue({
       as: 'ada',
       project: 'APP',
@@ -290,7 +291,12 @@ describe('ticket linking on Jira', () => {
     expect(botComments(closed, 'link')).toHaveLength(1);
 
     // An ordinary transition of the open ticket matches nothing again, though its match would differ now.
-    stack.jira.act.editIssue({ as: 'ada', issue: other, summary: 'Team calendar colours', description: 'Colours.' });
+    stack.jira.act.editIssue({
+      as: 'ada',
+      issue: other,
+      summary: 'Team calendar colours',
+      description: 'Colours.',
+    });
     await jobsDone();
     const mark = ledgerMark(stack.jira.ledger);
     stack.jira.act.transition({ as: 'ada', issue: closed, to: 'To Do' });

@@ -3,7 +3,7 @@ import { deleteOwnComment, getOwnComment, upsertComment } from './jira-comments.
 import { createJiraContext, type JiraTrackerOptions } from './jira-context.ts';
 import { addLink, removeLink } from './jira-links.ts';
 import { permittedItems } from './jira-permissions.ts';
-import { countItems, findItem, getItem, listItems } from './jira-reads.ts';
+import { countItems, findItem, getItem, listItems, statusCategory } from './jira-reads.ts';
 import { createSprintReader } from './jira-sprints.ts';
 import { createItem, moveTo, setDescription, setLabel, setNumberFields } from './jira-writes.ts';
 
@@ -33,6 +33,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     moveTo: (ref, status) => moveTo(ctx, ref, status),
     setDescription: (ref, text) => setDescription(ctx, ref, text),
     createItem: (target, item) => createItem(ctx, target, item),
+    statusCategory: (statusId) => statusCategory(ctx, statusId),
     sprints: createSprintReader(ctx),
   };
 }
