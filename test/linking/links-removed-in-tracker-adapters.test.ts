@@ -487,6 +487,7 @@ describe('a web link a person adds in Jira by pasting an issue URL of the servic
         .filter((link) => link.issueId === issue.id)
         .map((link) => link.object.url),
     ).toEqual([elsewhere]);
+    expect(jiraSandbox.state.remoteLinks.filter((link) => link.issueId === backlog.id)).toEqual([]);
   });
 });
 

@@ -22,7 +22,7 @@ export async function getItem(ctx: JiraContext, ref: ItemRef): Promise<TrackerIt
     readRemoteLinks(ctx, ref.id),
   ]);
   const item = toTrackerItem(issue, index, ctx.siteUrl);
-  const remoteLinks = remote.flatMap((link) => remoteToItemLink(link) ?? []);
+  const remoteLinks = remote.flatMap((link) => remoteToItemLink(link, ctx.siteUrl) ?? []);
   return { ...item, links: [...item.links, ...remoteLinks] };
 }
 
