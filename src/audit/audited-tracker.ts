@@ -65,6 +65,7 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     listItems: (scope, cursor) => tracker.listItems(scope, cursor),
     ...(tracker.countItems && { countItems: tracker.countItems.bind(tracker) }),
     ...(tracker.labelTouchedSince && { labelTouchedSince: tracker.labelTouchedSince.bind(tracker) }),
+    ...(tracker.statusCategory && { statusCategory: tracker.statusCategory.bind(tracker) }),
     permittedItems: (accountId, refs, permission) => tracker.permittedItems(accountId, refs, permission),
 
     async setNumberFields(ref, values, fieldOptions) {

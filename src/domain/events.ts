@@ -38,6 +38,11 @@ export const FieldChangeSchema = Type.Object({
   field: Type.String(),
   from: Type.Union([Type.String(), Type.Null()]),
   to: Type.Union([Type.String(), Type.Null()]),
+  /**
+   * Jira only: the id of the value left, where its changelog names one (a status id). A status name is neither
+   * unique on a site nor says whether the status was resolved; its id does, through the status's category.
+   */
+  fromId: Type.Optional(Type.String()),
 });
 export type FieldChange = Static<typeof FieldChangeSchema>;
 

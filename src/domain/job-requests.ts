@@ -57,7 +57,11 @@ export interface JobDataMap {
     quiet?: boolean;
   };
   'index-item': { event: IndexEvent };
-  'link-ticket': { event: ItemEvent };
+  /**
+   * `ifReopened`: planned for a status change alone, which is news for matching only when it reopened the ticket
+   * (an ordinary transition of an open ticket changes nothing the service wrote).
+   */
+  'link-ticket': { event: ItemEvent; ifReopened?: true };
   'notify-resolution': { event: ItemEvent };
   /** A person linked (or unlinked) two issues in the tracker: a support ticket's words follow its links. */
   'learn-link': { event: LinkEvent };

@@ -63,6 +63,11 @@ export interface Tracker {
   setTitle(ref: ItemRef, title: string): Promise<void>;
   createItem(container: CreateTarget, item: NewItem): Promise<ItemRef>;
 
+  /**
+   * Jira only: the category of a status, by the id its changelog names (undefined for a status of no active
+   * workflow). Trello's lists say theirs by name, in the change itself.
+   */
+  statusCategory?(statusId: string): Promise<StatusCategory | undefined>;
   /** Jira Agile only. */
   readonly sprints?: SprintReader;
   /** Trello only: the board's actions in a window (list moves, creations) to reconstruct a time-boxed "sprint". */

@@ -1,8 +1,12 @@
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
 import { LINKED, linkedKeys } from '../../src/linking/index-keys.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { readModelKeys } from '../../src/read-model/keys.ts';
 import { issueByKey, linkedInJira } from '../helpers/jira-sandbox-state.ts';
+import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { stackAdmin } from '../helpers/stack-admin.ts';
 
@@ -248,6 +252,58 @@ describe('ticket linking on Jira', () => {
     expect(notices(wrong)).toEqual([]);
   });
 
+  it('matches a reopened ticket again (suggestions, triage); an ordinary status change of an open one writes nothing', async () => {
+    const linkComment = (key: string) => text(botComments(key, 'link')[0]?.body ?? '');
+    const waiting = async (key: string) =>
+      (await stack.redis.zscore(readModelKeys(stack.queuePrefix).triage.inbox, `jira:${issue(key).id}`)) !==
+      null;
+    const other = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Checkout page loads slowly on phones',
+      description: 'The checkout takes seconds to load on mobile.',
+      issuetype: 'Story',
+    }).key;
+    await jobsDone();
+    const closed = ticket(
+      'Visa card declined at checkout',
+      'My Visa card is declined at checkout although the card is valid.',
+    );
+    await waitFor(() => linked(closed, 'APP-1'));
+    stack.jira.act.transition({ as: 'ada', issue: closed, to: 'In Progress' });
+    stack.jira.act.transition({ as: 'ada', issue: closed, to: 'Done' });
+    await jobsDone();
+    // Cleaning up the closed ticket, an agent removes its link: it is told so, and offered nothing (nobody triages).
+    stack.jira.act.unlink({ as: 'ada', from: closed, to: 'APP-1' });
+    await waitFor(() => linkComment(closed).includes('was removed in the tracker'));
+    expect(linkComment(closed)).not.toContain('/link');
+    await jobsDone();
+    expect(await waiting(closed)).toBe(false);
+
+    // The customer writes back: the ticket is reopened. It is matched again, without the item a person unlinked,
+    // and suggested only (a person's word stands).
+    stack.jira.act.transition({ as: 'ada', issue: closed, to: 'In Progress' });
+    await waitFor(() => linkComment(closed).includes(`/link ${other}`));
+    expect(linkComment(closed)).not.toMatch(/\/link APP-1\b/);
+    await jobsDone();
+    expect(linked(closed, 'APP-1') || linked(closed, other)).toBe(false);
+    expect(await waiting(closed)).toBe(true);
+    expect(botComments(closed, 'link')).toHaveLength(1);
+
+    // An ordinary transition of the open ticket matches nothing again, though its match would differ now.
+    stack.jira.act.editIssue({
+      as: 'ada',
+      issue: other,
+      summary: 'Team calendar colours',
+      description: 'Colours.',
+    });
+    await jobsDone();
+    const mark = ledgerMark(stack.jira.ledger);
+    stack.jira.act.transition({ as: 'ada', issue: closed, to: 'To Do' });
+    await jobsDone();
+    expect(effectsBy(stack.jira.ledger, stack.jira.botCredentials.accountId, mark)).toEqual({});
+  }, 60_000);
+
   it('forgets an item deleted while its webhooks were lost once a backfill has listed its project', async () => {
     const german = issue('APP-9');
     expect(german.summary).toBe('Localise notification emails into German');
@@ -262,3 +318,20 @@ describe('ticket linking on Jira', () => {
     expect(text(reply.body)).not.toContain('APP-9');
   });
 });
+
+/**
+ * Waits until Jira has sent its webhooks and the workers have finished every job they caused (the schedules'
+ * delayed jobs are not due).
+ */
+async function jobsDone(): Promise<void> {
+  await stack.jira.settled();
+  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  try {
+    await waitFor(async () => {
+      const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+      return Object.values(counts).every((count) => count === 0);
+    }, 20_000);
+  } finally {
+    await queue.close();
+  }
+}

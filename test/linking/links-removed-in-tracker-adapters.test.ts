@@ -437,6 +437,60 @@ describe('a web link a person adds in Jira by pasting a Trello card URL', () => 
   });
 });
 
+describe('a web link a person adds in Jira by pasting an issue URL of the service’s own site', () => {
+  it('counts for the issue like the service’s own link (reach, resolution), and `/unlink` removes it; another site’s does not', async () => {
+    jiraSandbox.seed({ projects: [{ key: 'SERV', name: 'Service', projectTypeKey: 'service_desk' }] });
+    // The site lives under a path here (`…/jira`), as the Trello attachments' parsing allows.
+    const site = `${server.url}${jiraSandbox.prefix}`;
+    const backlog = jiraSandbox.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Bulk edit of user roles',
+      description: 'Admins want to change the role of many users at once.',
+      issuetype: 'Story',
+    });
+    const itemRef: ItemRef = { tracker: 'jira', id: backlog.id, key: backlog.key };
+    await indexItem(itemRef, context);
+    const issue = jiraSandbox.act.createIssue({
+      as: 'ada',
+      project: 'SERV',
+      summary: 'Changing roles takes ages',
+      issuetype: 'Task',
+    });
+    const ticketRef: ItemRef = { tracker: 'jira', id: issue.id, key: issue.key };
+    // An agent pastes the issue's address under "Link web page"; another site has an issue of that key too.
+    const elsewhere = `https://elsewhere.atlassian.net/browse/${backlog.key}`;
+    jiraSandbox.act.webLink({ as: 'ada', issue: issue.key, url: elsewhere, title: 'Not ours' });
+    jiraSandbox.act.webLink({
+      as: 'ada',
+      issue: issue.key,
+      url: `${site}/browse/${backlog.key}`,
+      title: 'Roles',
+    });
+
+    await matchTicket(ticketRef, context);
+    const records = await createLinkRecords(redis, context.keyPrefix).itemsOf(ticketRef);
+    expect(records.map((record) => [record.item.key, record.how])).toEqual([[backlog.key, 'tracker']]);
+    await applyScore(await jira.getItem(itemRef), context);
+    const scorecard = () =>
+      JSON.stringify(jiraSandbox.state.comments.filter((comment) => comment.issueId === backlog.id));
+    expect(scorecard()).toContain(issue.key);
+
+    jiraSandbox.act.transition({ as: 'ada', issue: backlog.key, to: 'In Progress' });
+    jiraSandbox.act.transition({ as: 'ada', issue: backlog.key, to: 'Done' });
+    expect(await notifyResolution(itemRef, context)).toMatchObject({ notified: [issue.key] });
+
+    const item = summaryOfItem(await jira.getItem(itemRef));
+    expect(await unlinkTicket(await jira.getItem(ticketRef), item, context)).toBe(true);
+    expect(
+      jiraSandbox.state.remoteLinks
+        .filter((link) => link.issueId === issue.id)
+        .map((link) => link.object.url),
+    ).toEqual([elsewhere]);
+    expect(jiraSandbox.state.remoteLinks.filter((link) => link.issueId === backlog.id)).toEqual([]);
+  });
+});
+
 describe('the scheduled reconcile of remote links (Jira sends no event when one is removed)', () => {
   it('settles a closed ticket’s remote link a person removed: the card loses its link back and the ticket’s reach', async () => {
     const { memory, ticket, itemRef } = await ticketLinkedToCard();

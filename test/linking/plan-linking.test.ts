@@ -39,7 +39,11 @@ describe('planLinking', () => {
     ['a support ticket is created', created(HELP), ['link-ticket']],
     ['a support ticket is edited', updated(HELP, 'description'), ['link-ticket']],
     ['an item moves into support', updated(HELP, 'project'), ['index-item', 'link-ticket']],
-    ['a support ticket is resolved or reopened (triage)', updated(HELP, 'status'), ['index-item']],
+    [
+      'a support ticket is resolved or reopened (triage; matched again if reopened)',
+      updated(HELP, 'status'),
+      ['index-item', 'link-ticket'],
+    ],
     ['a support ticket is deleted', deleted(HELP), ['index-item']],
   ])('%s → %j', (_name, event, expected) => {
     expect(linkingJobs(event)).toEqual(expected);

@@ -1,6 +1,6 @@
 /** Matching a support ticket to backlog items: the confident match linked, else suggestions offered. */
 
-import type { ItemRef } from '../../src/domain/events.ts';
+import type { FieldChange, ItemRef } from '../../src/domain/events.ts';
 import type { LinkEvent } from '../../src/domain/job-requests.ts';
 import { splitSuggestions } from '../../src/domain/linking/index.ts';
 import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
@@ -85,16 +85,34 @@ async function endRemoved(ticket: TrackerItem, followed: Followed, context: JobC
   for (const record of followed.removed) await records.remove(ticket.ref, record.item);
 }
 
-/** A new (or edited, still unlinked) support ticket: link the confident match, else offer candidates. */
-export async function matchTicket(ref: ItemRef, context: JobContext) {
+/**
+ * A new (or edited, or reopened, still unlinked) support ticket: link the confident match, else offer candidates.
+ * `reopenedBy`: the status changes of an event that changed nothing else, news only when they reopened it.
+ */
+export async function matchTicket(ref: ItemRef, context: JobContext, reopenedBy?: readonly FieldChange[]) {
   const read = await readTicket(ref, context);
   if (!read || roleOf(read.ticket, context) !== 'support') return { skipped: 'not a support ticket' };
+  if (reopenedBy && !(await reopened(read.ticket, reopenedBy, context)))
+    return { skipped: 'status change: not a reopen' };
   const followed = await followLinks(read.ticket, context, read.recordedBefore);
   // An automatic link this job began is finished first, whatever else links the ticket meanwhile.
   if (followed.unfinished || followed.linked.length === 0)
     return offerMatches(read.ticket, followed, context);
   await stillLinked(read.ticket, followed, context);
   return { skipped: 'already linked', ...followed.words };
+}
+
+/**
+ * Whether the ticket, open now, left a resolved status: Jira's changelog names the status left by id, and its
+ * category says whether it was resolved (a ticket's workflow may well have several open and several done statuses).
+ */
+async function reopened(ticket: TrackerItem, changes: readonly FieldChange[], context: JobContext) {
+  if (resolvedStatus(ticket) !== undefined || ticket.archived) return false;
+  const tracker = context.tracker(ticket.ref.tracker);
+  for (const change of changes)
+    if (change.field.toLowerCase() === 'status' && change.fromId !== undefined)
+      if ((await tracker.statusCategory?.(change.fromId)) === 'done') return true;
+  return false;
 }
 
 /** A linked ticket; if a person removed one of its links, its link comment no longer names that one as linked. */

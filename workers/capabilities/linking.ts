@@ -6,11 +6,18 @@
 import type { ItemRef } from '../../src/domain/events.ts';
 import type { LinkingRules } from '../../src/domain/linking/index.ts';
 import { isRetryable, TrackerError } from '../../src/errors.ts';
-import { docId, type ItemSummary, sameItem, toIndexedItem, toIndexedLink } from '../../src/linking/index.ts';
+import {
+  docId,
+  holdsLinkTo,
+  type ItemSummary,
+  sameItem,
+  toIndexedItem,
+  toIndexedLink,
+} from '../../src/linking/index.ts';
 import type { LinkRecord } from '../../src/linking/link-records.ts';
 import { itemRole } from '../../src/rules/item-role.ts';
 import type { ItemRole } from '../../src/rules/scope-rules.ts';
-import type { TrackerItem } from '../../src/trackers/tracker.ts';
+import type { LinkTarget, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { indexReplica, linkingState } from './linking-index.ts';
 import { readModelOf } from './read-model.ts';
@@ -143,31 +150,45 @@ export async function linkTicket(
  */
 async function linkBack(ticket: TrackerItem, item: ItemRef, context: JobContext) {
   if (ticket.ref.tracker === 'jira' && item.tracker === 'jira') return;
-  await unlessRefused(
-    context,
-    {
-      message: 'Could not add the link back on the item: the ticket is linked all the same',
-      fields: { item: item.key, ticket: ticket.ref.key },
-    },
-    () =>
-      context
-        .tracker(item.tracker)
-        .addLink(
-          item,
-          { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title },
-          context.rules().linking.linkType,
-        ),
+  await unlessRefused(context, linkBackRefused(ticket, item), () =>
+    context
+      .tracker(item.tracker)
+      .addLink(
+        item,
+        { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title },
+        context.rules().linking.linkType,
+      ),
   );
 }
+
+const linkBackRefused = (ticket: TrackerItem, item: ItemRef) => ({
+  message: 'Could not add the link back on the item: the ticket is linked all the same',
+  fields: { item: item.key, ticket: ticket.ref.key },
+});
 
 /**
  * A link a person made in the tracker, newly recorded: it counts like the service's own, so the item gets its link
  * back (a Jira web link pasted with a card's URL, a Trello attachment naming an issue or a card) and is re-scored.
+ * A Jira web link to an issue of the site shows at the ticket only (an issue link shows at both ends): the issue
+ * gets a web link back to the ticket, so its score counts the ticket.
  */
 export async function adoptTrackerLink(ticket: TrackerItem, item: ItemRef, context: JobContext) {
-  await linkBack(ticket, item, context);
+  if (ticket.ref.tracker === 'jira' && item.tracker === 'jira')
+    await unlessRefused(context, linkBackRefused(ticket, item), async () => {
+      const read = await readItem(item, context);
+      if (read && !holdsLinkTo(read, ticket.ref))
+        await context.tracker('jira').addLink(read.ref, webLinkTo(ticket), context.rules().linking.linkType);
+    });
+  else await linkBack(ticket, item, context);
   await rescoreIfReadable(item, context);
 }
+
+/** A Jira issue's web link back to a Jira ticket, for a person's web link from the ticket to the issue. */
+const webLinkTo = (ticket: TrackerItem): LinkTarget => ({
+  kind: 'url',
+  url: ticket.url,
+  title: ticket.title,
+});
 
 /** `/unlink`: every step can run again, and the record goes last, so a retried command still finds the link. */
 export async function unlinkTicket(ticket: TrackerItem, item: ItemSummary, context: JobContext) {
@@ -200,21 +221,24 @@ export async function forgetLink(
 ): Promise<boolean> {
   let removedBack = false;
   // A deleted item took its link back along; one the service may no longer change must not fail every job of the
-  // ticket. Either way the rest is forgotten.
-  if (ticket.ref.tracker !== 'jira' || item.tracker !== 'jira')
-    for (const ref of namesOf(ticket.ref, linkedAs)) {
-      const target = { kind: 'item' as const, ref, url: ticket.url, title: ticket.title };
-      const removed = await unlessRefused(
-        context,
-        {
-          message:
-            "Could not remove the item's link back to the ticket: it no longer tells the ticket all the same",
-          fields: { item: item.key, ticket: ticket.ref.key },
-        },
-        () => context.tracker(item.tracker).removeLink(item, target),
-      );
-      removedBack = removed === true || removedBack;
-    }
+  // ticket. Either way the rest is forgotten. Between Jira issues the link back is a web link (see
+  // `adoptTrackerLink`), if any.
+  const jiraOnly = ticket.ref.tracker === 'jira' && item.tracker === 'jira';
+  for (const ref of namesOf(ticket.ref, linkedAs)) {
+    const target: LinkTarget = jiraOnly
+      ? webLinkTo(ticket)
+      : { kind: 'item' as const, ref, url: ticket.url, title: ticket.title };
+    const removed = await unlessRefused(
+      context,
+      {
+        message:
+          "Could not remove the item's link back to the ticket: it no longer tells the ticket all the same",
+        fields: { item: item.key, ticket: ticket.ref.key },
+      },
+      () => context.tracker(item.tracker).removeLink(item, target),
+    );
+    removedBack = removed === true || removedBack;
+  }
   if (!context.dryRun) await linkingState(context).index.deleteLinked(ticket.ref, item);
   await readModelOf(context).ticketUnlinked(ticket, item, stillLinked);
   await rescoreIfReadable(item, context);

@@ -44,6 +44,8 @@ export const planLinking: Planner = (event, { role }) => {
         jobs.push({ name: 'index-item', data: { event } });
       if (role === 'support' && (moved || touches(TEXT_FIELDS) || touches(LINK_FIELDS)))
         jobs.push({ name: 'link-ticket', data: { event } });
+      else if (role === 'support' && touches(STATUS_FIELDS))
+        jobs.push({ name: 'link-ticket', data: { event, ifReopened: true } });
       if (role === 'backlog' && touches(STATUS_FIELDS))
         jobs.push({ name: 'notify-resolution', data: { event } });
       return jobs;

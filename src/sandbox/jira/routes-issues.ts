@@ -13,6 +13,7 @@ import {
   RESOLUTIONS,
   type SandboxIssue,
   type SandboxProject,
+  STATUSES,
   type StatusId,
   summaryError,
   TOO_LONG,
@@ -340,6 +341,17 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       notifyWatchers(world, issue, actor(request), 'updated');
       return reply.code(204).send();
     });
+  });
+
+  // Jira answers by id, or by name (the first status of that name); a status of no active workflow is not found.
+  app.get<{ Params: { idOrName: string } }>('/rest/api/3/status/:idOrName', (request, reply) => {
+    const wanted = request.params.idOrName;
+    const status = Object.values(STATUSES).find(
+      (known) => known.id === wanted || known.name.toLowerCase() === wanted.toLowerCase(),
+    );
+    return status
+      ? { ...statusView(restView(world), status.id), untranslatedName: status.name }
+      : jiraError(reply, 404, [`The status with ID ${wanted} does not exist.`]);
   });
 
   app.get<{ Params: { project: string } }>('/rest/api/3/project/:project', (request, reply) => {

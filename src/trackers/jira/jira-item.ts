@@ -41,6 +41,10 @@ const STORY_POINT_NAMES = ['story points', 'story point estimate'];
 
 const CATEGORY: Record<string, StatusCategory> = { new: 'todo', indeterminate: 'in_progress', done: 'done' };
 
+/** A Jira status category key as ours; undefined for one Jira has no meaning for (`undefined`). */
+export const categoryOf = (key: string | undefined): StatusCategory | undefined =>
+  key === undefined ? undefined : CATEGORY[key];
+
 export function jiraRef(id: string, key: string): ItemRef {
   return { tracker: 'jira', id, key };
 }
@@ -141,7 +145,7 @@ export function toTrackerItem(
     type: str(obj(f.issuetype).name),
     status: {
       name: str(status.name) ?? '',
-      category: CATEGORY[str(obj(status.statusCategory).key) ?? ''] ?? 'todo',
+      category: categoryOf(str(obj(status.statusCategory).key)) ?? 'todo',
       ...(categorySince && { categorySince: isoDate(categorySince) }),
     },
     container: {

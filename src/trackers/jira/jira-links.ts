@@ -73,6 +73,7 @@ export async function addLink(
 
 export async function removeLink(ctx: JiraContext, from: ItemRef, to: LinkTarget): Promise<boolean> {
   const item = to.kind === 'item' ? to.ref : undefined;
+  let removed = false;
   if (isJiraItem(to)) {
     const existing = await linksBetween(ctx, from, to.ref);
     if (existing.length > 0)
@@ -81,12 +82,24 @@ export async function removeLink(ctx: JiraContext, from: ItemRef, to: LinkTarget
       const linkId = link.id;
       if (linkId) await ctx.call('deleteIssueLink', () => ctx.cloud.issueLinks.deleteIssueLink({ linkId }));
     }
-    return existing.length > 0;
+    removed = existing.length > 0;
   }
+  return (await removeRemoteLinks(ctx, from, to, item)) || removed;
+}
+
+/**
+ * The issue's remote links to the target: the service's by its globalId, and a person's to the same card or issue
+ * of the site (its URL pasted in the issue view: no globalId) by its id.
+ */
+async function removeRemoteLinks(
+  ctx: JiraContext,
+  from: ItemRef,
+  to: LinkTarget,
+  item: ItemRef | undefined,
+): Promise<boolean> {
   const globalId = remoteGlobalId(to);
-  // A person's link to the same card (its URL pasted in the issue view) has no globalId: it goes by its id.
   const current = (await readRemoteLinks(ctx, from.id)).filter(
-    (link) => link.globalId === globalId || (item !== undefined && remoteLinkNames(link, item)),
+    (link) => link.globalId === globalId || (item !== undefined && remoteLinkNames(link, item, ctx.siteUrl)),
   );
   for (const link of current) {
     const linkId = link.id;

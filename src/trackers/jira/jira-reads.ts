@@ -1,9 +1,9 @@
 import type { ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import { parseIssueKey } from '../jira-issue-url.ts';
-import type { ItemPage, ItemScope, TrackerItem } from '../tracker.ts';
+import type { ItemPage, ItemScope, StatusCategory, TrackerItem } from '../tracker.ts';
 import type { JiraContext } from './jira-context.ts';
-import { jiraRef, type RawIssue, toTrackerItem } from './jira-item.ts';
+import { categoryOf, jiraRef, type RawIssue, toTrackerItem } from './jira-item.ts';
 import { type RawRemoteLink, remoteToItemLink } from './remote-links.ts';
 
 const PAGE_SIZE = 50;
@@ -22,7 +22,7 @@ export async function getItem(ctx: JiraContext, ref: ItemRef): Promise<TrackerIt
     readRemoteLinks(ctx, ref.id),
   ]);
   const item = toTrackerItem(issue, index, ctx.siteUrl);
-  const remoteLinks = remote.flatMap((link) => remoteToItemLink(link) ?? []);
+  const remoteLinks = remote.flatMap((link) => remoteToItemLink(link, ctx.siteUrl) ?? []);
   return { ...item, links: [...item.links, ...remoteLinks] };
 }
 
@@ -31,6 +31,21 @@ export async function findItem(ctx: JiraContext, keyOrUrl: string): Promise<Trac
   if (!key) return undefined;
   try {
     return await getItem(ctx, jiraRef(key, key));
+  } catch (error) {
+    if (error instanceof TrackerError && error.kind === ErrorKind.NotFound) return undefined;
+    throw error;
+  }
+}
+
+export async function statusCategory(
+  ctx: JiraContext,
+  statusId: string,
+): Promise<StatusCategory | undefined> {
+  try {
+    const status = await ctx.call('getStatus', () =>
+      ctx.cloud.workflowStatuses.getStatus({ idOrName: statusId }),
+    );
+    return categoryOf(status.statusCategory?.key);
   } catch (error) {
     if (error instanceof TrackerError && error.kind === ErrorKind.NotFound) return undefined;
     throw error;

@@ -3,7 +3,7 @@ import { deleteOwnComment, getOwnComment, upsertComment } from './jira-comments.
 import { createJiraContext, type JiraTrackerOptions } from './jira-context.ts';
 import { addLink, removeLink } from './jira-links.ts';
 import { permittedItems } from './jira-permissions.ts';
-import { countItems, findItem, getItem, labelTouchedSince, listItems } from './jira-reads.ts';
+import { countItems, findItem, getItem, labelTouchedSince, listItems, statusCategory } from './jira-reads.ts';
 import { createSprintReader } from './jira-sprints.ts';
 import { createItem, moveTo, setDescription, setLabel, setNumberFields, setTitle } from './jira-writes.ts';
 
@@ -35,6 +35,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     setDescription: (ref, text) => setDescription(ctx, ref, text),
     setTitle: (ref, title) => setTitle(ctx, ref, title),
     createItem: (target, item) => createItem(ctx, target, item),
+    statusCategory: (statusId) => statusCategory(ctx, statusId),
     sprints: createSprintReader(ctx),
   };
 }

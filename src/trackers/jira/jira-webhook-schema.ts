@@ -31,6 +31,7 @@ export const JiraDeliverySchema = Type.Object({
         Type.Object({
           field: Type.String(),
           fieldId: Type.Optional(Type.String()),
+          from: Type.Optional(NullableString),
           fromString: Type.Optional(NullableString),
           toString: Type.Optional(NullableString),
         }),

@@ -38,6 +38,7 @@ function changesOf(delivery: JiraDelivery): FieldChange[] {
     field: item.fieldId && !item.fieldId.startsWith('customfield_') ? item.fieldId : item.field,
     from: item.fromString ?? null,
     to: item.toString ?? null,
+    ...(item.from ? { fromId: item.from } : {}),
   }));
 }
 

@@ -1,6 +1,6 @@
 import type { ItemRef, TrackerName } from '../../domain/events.ts';
 import type { ItemLink, LinkTarget } from '../tracker.ts';
-import { cardRefForUrl } from '../trello/trello-urls.ts';
+import { itemRefForUrl } from '../trello/trello-urls.ts';
 
 /*
  * Remote links are upserted by globalId ("If a globalId is provided and a remote issue link with that global ID is
@@ -28,25 +28,26 @@ export interface RawRemoteLink {
 const ITEM_ID = /^backlog-refinery:item:(jira|trello):([^:]+):(.+)$/;
 
 /**
- * The item a remote link names: ours by its globalId; one a person made (a card URL pasted under "Link web page":
- * no globalId, no application) or another app by its URL, when that is a Trello card's.
+ * The item a remote link names: ours by its globalId; one a person made (a URL pasted under "Link web page": no
+ * globalId, no application) or another app by its URL, when that is a Trello card's or an issue's of the site
+ * (`siteUrl`, also under a path; another site's issue of the same key is not ours), as Trello attachments are read.
  */
-function itemOf(link: RawRemoteLink): ItemRef | undefined {
+function itemOf(link: RawRemoteLink, siteUrl: string): ItemRef | undefined {
   const match = ITEM_ID.exec(link.globalId ?? '');
   if (match) return { tracker: match[1] as TrackerName, id: match[2] ?? '', key: match[3] ?? '' };
-  return link.object && cardRefForUrl(link.object.url);
+  return link.object && itemRefForUrl(link.object.url, siteUrl);
 }
 
-export function remoteToItemLink(link: RawRemoteLink): ItemLink | undefined {
+export function remoteToItemLink(link: RawRemoteLink, siteUrl: string): ItemLink | undefined {
   if (!link.object) return undefined;
   const { url, title } = link.object;
-  const ref = itemOf(link);
+  const ref = itemOf(link, siteUrl);
   const target: LinkTarget = ref ? { kind: 'item', ref, url, title } : { kind: 'url', url, title };
   return { target, type: link.relationship ?? 'links to', direction: 'outward' };
 }
 
 /** Whether the remote link names that item, whoever made it. */
-export function remoteLinkNames(link: RawRemoteLink, item: ItemRef): boolean {
-  const ref = itemOf(link);
+export function remoteLinkNames(link: RawRemoteLink, item: ItemRef, siteUrl: string): boolean {
+  const ref = itemOf(link, siteUrl);
   return ref?.tracker === item.tracker && (ref.id === item.id || ref.key === item.key);
 }

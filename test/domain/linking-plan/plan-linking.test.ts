@@ -62,6 +62,14 @@ describe('planLinking, whole job requests', () => {
     expect(plan(event, role)).toEqual(names.map((name) => ({ name, data: { event } })));
   });
 
+  it("a support ticket's status change alone is matched only if it reopened the ticket (the handler reads which)", () => {
+    const event = updated('status', 'resolution');
+    expect(plan(event, 'support')).toEqual([
+      { name: 'index-item', data: { event } },
+      { name: 'link-ticket', data: { event, ifReopened: true } },
+    ]);
+  });
+
   it('other events plan nothing', () => {
     const comment = {
       ...base,

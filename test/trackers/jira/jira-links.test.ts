@@ -62,15 +62,28 @@ describe('Jira adapter links', () => {
     expect([added, again]).toEqual([true, false]);
   });
 
-  it('removes native links to the target', async () => {
+  it('removes native links to the target, and web links a person pasted with its URL on this site (by id)', async () => {
     api()
       .get('/rest/api/3/issue/10042')
       .query({ fields: 'issuelinks' })
       .reply(200, issue('10042', 'BR-42', { issuelinks: [relates] }));
     const del = api().delete('/rest/api/3/issueLink/10100').reply(204);
+    const pasted = (id: number, url: string) => ({
+      id,
+      self: `${SITE}/rest/api/3/issue/10042/remotelink/${id}`,
+      object: { url, title: url },
+    });
+    api()
+      .get('/rest/api/3/issue/10042/remotelink')
+      .reply(200, [
+        pasted(10001, `${SITE}/browse/BR-7`),
+        pasted(10002, 'https://elsewhere.atlassian.net/browse/BR-7'),
+      ]);
+    const delWeb = api().delete('/rest/api/3/issue/10042/remotelink/10001').reply(204);
 
     expect(await tracker().removeLink(from, backlogItem)).toBe(true);
     expect(del.isDone()).toBe(true);
+    expect(delWeb.isDone()).toBe(true);
   });
 
   it('links another tracker through a remote link with a stable globalId, once', async () => {
