@@ -3,19 +3,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { createLinkIndexStore } from '../../src/linking/index.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { stackAdmin } from '../helpers/stack-admin.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
+const ADMIN_TOKEN = 'e2e-admin-token-acceptance-leaves-0123456789';
 let stack: Stack;
 let boardId: string;
 let console_: StackConsole;
+/** A board the rules leave alone, without the service's webhook: Trello tells the service nothing of it. */
+let elsewhereId: string;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'accept-leaves-')), 'rules.yaml');
-writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\n');
+const rules = (ignoredBoards: string[] = []) =>
+  writeFileSync(
+    rulesFile,
+    `scope:\n  trello:\n    supportLists: [Tickets]\n    ignoredBoards: [${ignoredBoards.join(', ')}]\n`,
+  );
+rules();
+const { admin } = stackAdmin(() => stack, ADMIN_TOKEN);
 
 beforeAll(async () => {
-  stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
+  stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile, ADMIN_TOKEN } });
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets'] }).id;
   console_ = stackConsole(stack);
+  elsewhereId = stack.trello.seedBoard({ name: 'Elsewhere', lists: ['Inbox'], webhook: false }).id;
+  rules([elsewhereId]);
+  const reloaded = await admin('POST', '/admin/actions/reload-rules', {});
+  if (reloaded.status !== 200) throw new Error(`reload-rules: ${reloaded.status}`);
 }, 60_000);
 afterAll(async () => {
   await console_?.close();
@@ -34,6 +49,17 @@ const statusComment = (cardId: string) =>
   );
 const labelsOf = (cardId: string) =>
   (store().cards.get(cardId)?.idLabels ?? []).map((id) => store().labels.get(id)?.name);
+const indexed = async (cardId: string) =>
+  (await createLinkIndexStore(stack.redis, stack.queuePrefix).get({ tracker: 'trello', id: cardId })) !==
+  undefined;
+const scorecard = (cardId: string) =>
+  store().actions.find(
+    (a) =>
+      a.type === 'commentCard' &&
+      a.idMemberCreator === stack.trello.botMemberId &&
+      (a.data.card as { id: string }).id === cardId &&
+      String(a.data.text).includes('Priority score: '),
+  );
 const failingOnBoard = async () =>
   (await console_.readModel.acceptanceHealth(`trello:${boardId}`))?.failing ?? 0;
 
@@ -76,5 +102,43 @@ describe('a failing card that stops being a backlog item', () => {
 
     await waitFor(() => labelsOf(id).includes(LABEL), 30_000);
     await waitFor(() => !String(statusComment(id)?.data.text).includes('no longer checked'), 30_000);
+  }, 45_000);
+});
+
+describe('a card moved between boards', () => {
+  it('moved to a board out of scope loses its label, its comment says why, and it leaves the console and the index', async () => {
+    const id = await failingCard('Export to PDF');
+    await waitFor(async () => (await failingOnBoard()) > 0 && (await indexed(id)));
+    const failingBefore = await failingOnBoard();
+
+    // The service hears only moveCardFromBoard: it has no webhook on the board the card joins.
+    await stack.trelloAct('move-card', { cardId: id, boardId: elsewhereId, list: 'Inbox' });
+
+    await waitFor(() => !labelsOf(id).includes(LABEL));
+    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'));
+    expect(String(statusComment(id)?.data.text)).toContain(
+      'it is no longer in a project or board the service checks',
+    );
+    await waitFor(async () => (await failingOnBoard()) === failingBefore - 1);
+    await waitFor(async () => !(await indexed(id)));
+  }, 45_000);
+
+  it('moved into a backlog board from a board out of scope is checked, scored and indexed like a new card', async () => {
+    const card = await stack.trelloAct('create-card', {
+      boardId: elsewhereId,
+      list: 'Inbox',
+      name: 'Bulk import',
+      desc: 'Do it.',
+    });
+    const id = String(card.id);
+
+    await stack.trelloAct('move-card', { cardId: id, boardId, list: 'Backlog' });
+
+    await waitFor(() => labelsOf(id).includes(LABEL) && statusComment(id) !== undefined);
+    await waitFor(() => scorecard(id));
+    await waitFor(() => indexed(id));
+    const detail = await waitFor(() => console_.readModel.item({ tracker: 'trello', idOrKey: id }));
+    expect(detail.acceptance.status).toBe('fails');
+    expect(detail.row.container).toBe(`trello:${boardId}`);
   }, 45_000);
 });
