@@ -103,6 +103,18 @@ describe('a failing card that stops being a backlog item', () => {
     await waitFor(() => labelsOf(id).includes(LABEL), 30_000);
     await waitFor(() => !String(statusComment(id)?.data.text).includes('no longer checked'), 30_000);
   }, 45_000);
+
+  it('gets its comment edited to say why even when a person had already taken the label off', async () => {
+    const id = await failingCard('Dark mode');
+    await stack.trelloAct('set-label', { cardId: id, label: LABEL, present: 'false' });
+    await waitFor(() => !labelsOf(id).includes(LABEL));
+
+    await stack.trelloAct('move-card', { cardId: id, list: 'Tickets' });
+
+    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'));
+    expect(String(statusComment(id)?.data.text)).toContain('it is now a support ticket');
+    expect(labelsOf(id)).not.toContain(LABEL);
+  }, 45_000);
 });
 
 describe('a card moved between boards', () => {

@@ -192,6 +192,16 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
     else model.updateCard(actor(request.body), card, { idList: list.id });
     return { ok: true };
   });
+  /** `label` by name, on the card's board; `present: 'false'` takes it off. */
+  app.post<{ Body: Body }>('/act/set-label', async (request, reply) => {
+    const card = cardOf(request.body);
+    const label =
+      card &&
+      [...store.labels.values()].find((l) => l.idBoard === card.idBoard && l.name === request.body.label);
+    if (!card || !label) return bad(reply, 'unknown card or label');
+    model.setLabel(actor(request.body), card, label, request.body.present !== 'false');
+    return { ok: true };
+  });
   app.post<{ Body: Body }>('/act/archive-card', async (request, reply) => {
     const card = cardOf(request.body);
     if (!card) return bad(reply, 'unknown card');
