@@ -1,9 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { createLinkIndexStore } from '../../src/linking/index.ts';
+import { QUEUE_NAME, unfinishedJobs } from '../../src/queue/jobs.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { stackAdmin } from '../helpers/stack-admin.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
@@ -14,6 +16,9 @@ let boardId: string;
 let console_: StackConsole;
 /** A board the rules leave alone, without the service's webhook: Trello tells the service nothing of it. */
 let elsewhereId: string;
+/** A board only a person is on: the service may not read its cards. */
+let privateId: string;
+let queue: Queue;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'accept-leaves-')), 'rules.yaml');
 const rules = (ignoredBoards: string[] = []) =>
   writeFileSync(
@@ -27,12 +32,20 @@ beforeAll(async () => {
   stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile, ADMIN_TOKEN } });
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets'] }).id;
   console_ = stackConsole(stack);
+  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
   elsewhereId = stack.trello.seedBoard({ name: 'Elsewhere', lists: ['Inbox'], webhook: false }).id;
+  privateId = stack.trello.seedBoard({
+    name: 'Private',
+    lists: ['Inbox'],
+    webhook: false,
+    members: { [stack.trello.personMemberId]: 'admin' },
+  }).id;
   rules([elsewhereId]);
   const reloaded = await admin('POST', '/admin/actions/reload-rules', {});
   if (reloaded.status !== 200) throw new Error(`reload-rules: ${reloaded.status}`);
 }, 60_000);
 afterAll(async () => {
+  await queue?.close();
   await console_?.close();
   await stack?.stop();
 });
@@ -133,6 +146,19 @@ describe('a card moved between boards', () => {
     );
     await waitFor(async () => (await failingOnBoard()) === failingBefore - 1);
     await waitFor(async () => !(await indexed(id)));
+  }, 45_000);
+
+  it('moved to a board the service may not read leaves the console and the index, and fails no job', async () => {
+    const id = await failingCard('Legal review');
+    await waitFor(async () => (await failingOnBoard()) > 0 && (await indexed(id)));
+    const failingBefore = await failingOnBoard();
+    const failedBefore = (await queue.getJobCounts('failed')).failed;
+
+    await stack.trelloAct('move-card', { cardId: id, boardId: privateId, list: 'Inbox' });
+
+    await waitFor(async () => (await failingOnBoard()) === failingBefore - 1 && !(await indexed(id)));
+    await waitFor(async () => (await unfinishedJobs(queue)) === 0);
+    expect((await queue.getJobCounts('failed')).failed).toBe(failedBefore);
   }, 45_000);
 
   it('moved into a backlog board from a board out of scope is checked, scored and indexed like a new card', async () => {

@@ -94,6 +94,16 @@ export function registerTrelloApi(
       .map((c) => cardJson(store, c, includes(args)));
   }
 
+  // A card on a board the member is not on (one moved there by someone who is) answers 401, as Trello does for
+  // a card the token may not see; the wording is modelled, not captured.
+  app.addHook('preHandler', async (request: FastifyRequest<{ Params: Params }>, reply) => {
+    if (!/\/cards\/:id(\/|$)/.test(request.routeOptions.url ?? '')) return;
+    const card = cardOr404(request);
+    const members = card && store.boards.get(card.idBoard)?.members;
+    if (members && !members.some((m) => m.idMember === actorOf(request)))
+      return reply.code(401).type('text/plain').send('unauthorized card permission requested');
+  });
+
   app.get<{ Params: Params }>('/members/:id', async (request, reply) => {
     const id = request.params.id === 'me' ? actorOf(request) : request.params.id;
     const member = store.members.get(id ?? '');
