@@ -15,6 +15,7 @@ import type { ItemRole } from '../../src/rules/scope-rules.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { readModelOf } from './read-model.ts';
+import { readItem } from './scoring.ts';
 
 export const ACCEPTANCE_COMMENT = 'acceptance-criteria';
 
@@ -134,7 +135,16 @@ export async function enforceAcceptance(
   statusChange?: FieldChange,
 ): Promise<EnforcementResult> {
   const tracker = context.tracker(ref.tracker);
-  const item = await tracker.getItem(ref);
+  const item = await readItem(ref, context);
+  // Gone, or out of the service's sight: nothing of its own there that it could still take off.
+  if (!item)
+    return {
+      ok: true,
+      findings: [],
+      label: 'unchanged',
+      comment: 'none',
+      skipped: 'the item cannot be read',
+    };
   const role = itemRole(item, context.rules());
   if (role !== 'backlog') return withdrawAcceptance(item, role, context);
   const { verdict, template } = verdictFor(item, context);
