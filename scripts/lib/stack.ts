@@ -47,7 +47,8 @@ export interface Stack {
       | 'rename-checklist'
       | 'rename-check-item'
       | 'convert-check-item'
-      | 'delete-checklist',
+      | 'delete-checklist'
+      | 'set-label',
     body: Record<string, string>,
   ): Promise<Record<string, unknown>>;
   queuePrefix: string;

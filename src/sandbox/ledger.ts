@@ -14,6 +14,8 @@ export type EffectKind =
   | 'status.set'
   /** A Trello card moved to another list. */
   | 'list.set'
+  /** A Trello card moved to another board (target: the board's id; value: the list it landed in). */
+  | 'board.set'
   | 'closed.set'
   | 'sprint.set'
   | 'link.created'

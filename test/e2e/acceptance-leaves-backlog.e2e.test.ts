@@ -1,23 +1,51 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { createLinkIndexStore } from '../../src/linking/index.ts';
+import { QUEUE_NAME, unfinishedJobs } from '../../src/queue/jobs.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { stackAdmin } from '../helpers/stack-admin.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
+const ADMIN_TOKEN = 'e2e-admin-token-acceptance-leaves-0123456789';
 let stack: Stack;
 let boardId: string;
 let console_: StackConsole;
+/** A board the rules leave alone, without the service's webhook: Trello tells the service nothing of it. */
+let elsewhereId: string;
+/** A board only a person is on: the service may not read its cards. */
+let privateId: string;
+let queue: Queue;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'accept-leaves-')), 'rules.yaml');
-writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\n');
+const rules = (ignoredBoards: string[] = []) =>
+  writeFileSync(
+    rulesFile,
+    `scope:\n  trello:\n    supportLists: [Tickets]\n    ignoredBoards: [${ignoredBoards.join(', ')}]\n`,
+  );
+rules();
+const { admin } = stackAdmin(() => stack, ADMIN_TOKEN);
 
 beforeAll(async () => {
-  stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
+  stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile, ADMIN_TOKEN } });
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets'] }).id;
   console_ = stackConsole(stack);
+  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  elsewhereId = stack.trello.seedBoard({ name: 'Elsewhere', lists: ['Inbox'], webhook: false }).id;
+  privateId = stack.trello.seedBoard({
+    name: 'Private',
+    lists: ['Inbox'],
+    webhook: false,
+    members: { [stack.trello.personMemberId]: 'admin' },
+  }).id;
+  rules([elsewhereId]);
+  const reloaded = await admin('POST', '/admin/actions/reload-rules', {});
+  if (reloaded.status !== 200) throw new Error(`reload-rules: ${reloaded.status}`);
 }, 60_000);
 afterAll(async () => {
+  await queue?.close();
   await console_?.close();
   await stack?.stop();
 });
@@ -34,6 +62,17 @@ const statusComment = (cardId: string) =>
   );
 const labelsOf = (cardId: string) =>
   (store().cards.get(cardId)?.idLabels ?? []).map((id) => store().labels.get(id)?.name);
+const indexed = async (cardId: string) =>
+  (await createLinkIndexStore(stack.redis, stack.queuePrefix).get({ tracker: 'trello', id: cardId })) !==
+  undefined;
+const scorecard = (cardId: string) =>
+  store().actions.find(
+    (a) =>
+      a.type === 'commentCard' &&
+      a.idMemberCreator === stack.trello.botMemberId &&
+      (a.data.card as { id: string }).id === cardId &&
+      String(a.data.text).includes('Priority score: '),
+  );
 const failingOnBoard = async () =>
   (await console_.readModel.acceptanceHealth(`trello:${boardId}`))?.failing ?? 0;
 
@@ -76,5 +115,68 @@ describe('a failing card that stops being a backlog item', () => {
 
     await waitFor(() => labelsOf(id).includes(LABEL), 30_000);
     await waitFor(() => !String(statusComment(id)?.data.text).includes('no longer checked'), 30_000);
+  }, 45_000);
+
+  it('gets its comment edited to say why even when a person had already taken the label off', async () => {
+    const id = await failingCard('Dark mode');
+    await stack.trelloAct('set-label', { cardId: id, label: LABEL, present: 'false' });
+    await waitFor(() => !labelsOf(id).includes(LABEL));
+
+    await stack.trelloAct('move-card', { cardId: id, list: 'Tickets' });
+
+    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'));
+    expect(String(statusComment(id)?.data.text)).toContain('it is now a support ticket');
+    expect(labelsOf(id)).not.toContain(LABEL);
+  }, 45_000);
+});
+
+describe('a card moved between boards', () => {
+  it('moved to a board out of scope loses its label, its comment says why, and it leaves the console and the index', async () => {
+    const id = await failingCard('Export to PDF');
+    await waitFor(async () => (await failingOnBoard()) > 0 && (await indexed(id)));
+    const failingBefore = await failingOnBoard();
+
+    // The service hears only moveCardFromBoard: it has no webhook on the board the card joins.
+    await stack.trelloAct('move-card', { cardId: id, boardId: elsewhereId, list: 'Inbox' });
+
+    await waitFor(() => !labelsOf(id).includes(LABEL));
+    await waitFor(() => String(statusComment(id)?.data.text).includes('no longer checked'));
+    expect(String(statusComment(id)?.data.text)).toContain(
+      'it is no longer in a project or board the service checks',
+    );
+    await waitFor(async () => (await failingOnBoard()) === failingBefore - 1);
+    await waitFor(async () => !(await indexed(id)));
+  }, 45_000);
+
+  it('moved to a board the service may not read leaves the console and the index, and fails no job', async () => {
+    const id = await failingCard('Legal review');
+    await waitFor(async () => (await failingOnBoard()) > 0 && (await indexed(id)));
+    const failingBefore = await failingOnBoard();
+    const failedBefore = (await queue.getJobCounts('failed')).failed;
+
+    await stack.trelloAct('move-card', { cardId: id, boardId: privateId, list: 'Inbox' });
+
+    await waitFor(async () => (await failingOnBoard()) === failingBefore - 1 && !(await indexed(id)));
+    await waitFor(async () => (await unfinishedJobs(queue)) === 0);
+    expect((await queue.getJobCounts('failed')).failed).toBe(failedBefore);
+  }, 45_000);
+
+  it('moved into a backlog board from a board out of scope is checked, scored and indexed like a new card', async () => {
+    const card = await stack.trelloAct('create-card', {
+      boardId: elsewhereId,
+      list: 'Inbox',
+      name: 'Bulk import',
+      desc: 'Do it.',
+    });
+    const id = String(card.id);
+
+    await stack.trelloAct('move-card', { cardId: id, boardId, list: 'Backlog' });
+
+    await waitFor(() => labelsOf(id).includes(LABEL) && statusComment(id) !== undefined);
+    await waitFor(() => scorecard(id));
+    await waitFor(() => indexed(id));
+    const detail = await waitFor(() => console_.readModel.item({ tracker: 'trello', idOrKey: id }));
+    expect(detail.acceptance.status).toBe('fails');
+    expect(detail.row.container).toBe(`trello:${boardId}`);
   }, 45_000);
 });

@@ -15,6 +15,7 @@ import type { ItemRole } from '../../src/rules/scope-rules.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { readModelOf } from './read-model.ts';
+import { readItem } from './scoring.ts';
 
 export const ACCEPTANCE_COMMENT = 'acceptance-criteria';
 
@@ -88,9 +89,10 @@ function whyNotChecked(item: TrackerItem, role: ItemRole): string {
 
 /**
  * An item that stopped being a backlog item (moved into support or out of scope, archived) loses the service's
- * flag: the label goes and the status comment, kept for its history, says the item is no longer checked. Only an
- * item still labelled is touched, so a ticket that never was a backlog item costs one read. Back in the backlog,
- * it is checked again like any other.
+ * flag: the label goes and the status comment, kept for its history, says the item is no longer checked. The
+ * comment is looked for even without the label, which a person may have taken off while the comment still lists
+ * what is missing; a ticket that never was a backlog item costs two reads and no write. Back in the backlog, it is
+ * checked again like any other.
  */
 async function withdrawAcceptance(
   item: TrackerItem,
@@ -107,9 +109,9 @@ async function withdrawAcceptance(
     comment: 'none',
     skipped: 'not a backlog item',
   };
-  if (flagged.length === 0) return result;
   for (const label of flagged) if (await tracker.setLabel(item.ref, label, false)) result.label = 'removed';
-  if (await tracker.getOwnComment(item.ref, ACCEPTANCE_COMMENT)) {
+  const commented = await tracker.getOwnComment(item.ref, ACCEPTANCE_COMMENT);
+  if (commented) {
     const body = doc(
       paragraph(
         `This item is no longer checked for acceptance criteria: ${whyNotChecked(item, role)}. It is checked `,
@@ -118,7 +120,7 @@ async function withdrawAcceptance(
     );
     result.comment = (await tracker.upsertComment(item.ref, ACCEPTANCE_COMMENT, body)).action;
   }
-  await readModelOf(context).removed(item.ref);
+  if (flagged.length > 0 || commented) await readModelOf(context).removed(item.ref);
   return result;
 }
 
@@ -133,7 +135,16 @@ export async function enforceAcceptance(
   statusChange?: FieldChange,
 ): Promise<EnforcementResult> {
   const tracker = context.tracker(ref.tracker);
-  const item = await tracker.getItem(ref);
+  const item = await readItem(ref, context);
+  // Gone, or out of the service's sight: nothing of its own there that it could still take off.
+  if (!item)
+    return {
+      ok: true,
+      findings: [],
+      label: 'unchanged',
+      comment: 'none',
+      skipped: 'the item cannot be read',
+    };
   const role = itemRole(item, context.rules());
   if (role !== 'backlog') return withdrawAcceptance(item, role, context);
   const { verdict, template } = verdictFor(item, context);

@@ -47,12 +47,15 @@ export function isBacklog(item: TrackerItem, context: JobContext): boolean {
   return itemRole(item, context.rules()) === 'backlog';
 }
 
-/** An item that was deleted, or lives on a tracker this service is not configured for, is simply absent. */
+/**
+ * An item that was deleted, lives where the service may not read it (a Trello card moved to a board its member is
+ * not on), or on a tracker this service is not configured for, is simply absent.
+ */
 export async function readItem(ref: ItemRef, context: JobContext): Promise<TrackerItem | undefined> {
   try {
     return await context.tracker(ref.tracker).getItem(ref);
   } catch (error) {
-    if (error instanceof TrackerError && (error.kind === 'notFound' || error.kind === 'validation'))
+    if (error instanceof TrackerError && ['notFound', 'forbidden', 'validation'].includes(error.kind))
       return undefined;
     throw error;
   }

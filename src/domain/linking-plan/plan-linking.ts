@@ -4,8 +4,11 @@ import type { Planner } from '../plan-jobs.ts';
 
 /** Changes of what the index matches on (Jira field ids and Trello names alike, compared lower-case). */
 const TEXT_FIELDS = new Set(['summary', 'description', 'title']);
-/** Changes of where an item lives, which can change its role (backlog ↔ support; a Trello card archived or restored). */
-export const PLACE_FIELDS: ReadonlySet<string> = new Set(['project', 'key', 'list', 'closed']);
+/**
+ * Changes of where an item lives, which can change its role (backlog ↔ support; a Trello card archived or restored,
+ * or moved to another board).
+ */
+export const PLACE_FIELDS: ReadonlySet<string> = new Set(['project', 'key', 'list', 'closed', 'board']);
 /** A Trello card's links are its attachments: a ticket's words follow them (Jira's links come as link events). */
 const LINK_FIELDS = new Set(['attachments']);
 /** Changes that can resolve or reopen an item: a Jira status (or resolution), a Trello list. */

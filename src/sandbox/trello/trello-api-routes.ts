@@ -77,6 +77,11 @@ export function registerTrelloApi(
   // Modelled, not captured: without the Power-Up the board's fields cannot be written.
   const powerUpOff = (reply: FastifyReply) =>
     reply.code(403).type('text/plain').send('Custom Fields Power-Up is not enabled on this board');
+  // Modelled, not captured: a move naming a board but no list lands in the board's first open list.
+  const firstList = (idBoard: string) =>
+    [...store.lists.values()]
+      .filter((l) => l.idBoard === idBoard && !l.closed)
+      .sort((a, b) => a.pos - b.pos)[0];
   const boardCards = (board: SbBoard) =>
     [...store.cards.values()].filter((c) => c.idBoard === board.id && !c.closed);
 
@@ -88,6 +93,16 @@ export function registerTrelloApi(
       .slice(0, limit)
       .map((c) => cardJson(store, c, includes(args)));
   }
+
+  // A card on a board the member is not on (one moved there by someone who is) answers 401, as Trello does for
+  // a card the token may not see; the wording is modelled, not captured.
+  app.addHook('preHandler', async (request: FastifyRequest<{ Params: Params }>, reply) => {
+    if (!/\/cards\/:id(\/|$)/.test(request.routeOptions.url ?? '')) return;
+    const card = cardOr404(request);
+    const members = card && store.boards.get(card.idBoard)?.members;
+    if (members && !members.some((m) => m.idMember === actorOf(request)))
+      return reply.code(401).type('text/plain').send('unauthorized card permission requested');
+  });
 
   app.get<{ Params: Params }>('/members/:id', async (request, reply) => {
     const id = request.params.id === 'me' ? actorOf(request) : request.params.id;
@@ -119,16 +134,23 @@ export function registerTrelloApi(
     const card = cardOr404(request);
     if (!card) return notFound(reply);
     const args = argsOf(request);
-    if (args.idList !== undefined && !store.lists.has(args.idList))
+    const target = args.idBoard !== undefined ? findBoard(store, args.idBoard) : undefined;
+    if (args.idBoard !== undefined && !target) return reply.code(400).send('invalid value for idBoard');
+    const list = args.idList !== undefined ? store.lists.get(args.idList) : target && firstList(target.id);
+    if ((args.idList !== undefined || target) && (!list || (target && list.idBoard !== target.id)))
       return reply.code(400).send('invalid value for idList');
     const rejected = tooLong(reply, args, 'desc');
     if (rejected) return rejected;
-    model.updateCard(actorOf(request), card, {
-      ...(args.idList !== undefined ? { idList: args.idList } : {}),
+    const changes = {
       ...(args.desc !== undefined ? { desc: args.desc } : {}),
       ...(args.name !== undefined ? { name: args.name } : {}),
       ...(args.closed !== undefined ? { closed: args.closed === 'true' } : {}),
-    });
+    };
+    // A list of another board takes the card to that board (a move between boards, not between lists).
+    if (list && list.idBoard !== card.idBoard) {
+      model.moveCardToBoard(actorOf(request), card, list);
+      if (Object.keys(changes).length > 0) model.updateCard(actorOf(request), card, changes);
+    } else model.updateCard(actorOf(request), card, { ...(list ? { idList: list.id } : {}), ...changes });
     return cardJson(store, card);
   });
 

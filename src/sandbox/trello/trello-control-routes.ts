@@ -30,6 +30,8 @@ export interface SeedBoard {
   cards?: SeedCard[];
   /** Board members (member id → type); absent: everyone is a member. */
   members?: Record<string, 'admin' | 'normal' | 'observer'>;
+  /** `false`: no webhook of the service on this board (one out of its scope), so none of its actions is delivered. */
+  webhook?: boolean;
 }
 
 export interface SeededBoard {
@@ -46,7 +48,13 @@ export function seedBoard(model: TrelloModel, input: SeedBoard): SeededBoard {
   const members = input.members
     ? Object.entries(input.members).map(([idMember, memberType]) => ({ idMember, memberType }))
     : undefined;
-  const board = { id: nextId(store, now), name: input.name, shortLink: nextShortLink(store), members };
+  const board = {
+    id: nextId(store, now),
+    name: input.name,
+    shortLink: nextShortLink(store),
+    members,
+    ...(input.webhook === false ? { unwatched: true } : {}),
+  };
   store.boards.set(board.id, board);
   if (input.customFieldsPowerUp !== false) {
     store.boardPlugins.push({
@@ -174,11 +182,24 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
     if (!card || !comment) return bad(reply, 'unknown card or comment');
     return { id: model.editComment(actor(request.body), card, comment, request.body.text ?? '').id };
   });
+  /** `boardId` (id or shortLink) moves the card to that board's list, as "Move" in a card's menu does. */
   app.post<{ Body: Body }>('/act/move-card', async (request, reply) => {
     const card = cardOf(request.body);
-    const list = card && listOn(card.idBoard, request.body.list);
-    if (!card || !list) return bad(reply, 'unknown card or list');
-    model.updateCard(actor(request.body), card, { idList: list.id });
+    const idBoard = request.body.boardId ? findBoard(store, request.body.boardId)?.id : card?.idBoard;
+    const list = idBoard && listOn(idBoard, request.body.list);
+    if (!card || !list) return bad(reply, 'unknown card, board or list');
+    if (list.idBoard !== card.idBoard) model.moveCardToBoard(actor(request.body), card, list);
+    else model.updateCard(actor(request.body), card, { idList: list.id });
+    return { ok: true };
+  });
+  /** `label` by name, on the card's board; `present: 'false'` takes it off. */
+  app.post<{ Body: Body }>('/act/set-label', async (request, reply) => {
+    const card = cardOf(request.body);
+    const label =
+      card &&
+      [...store.labels.values()].find((l) => l.idBoard === card.idBoard && l.name === request.body.label);
+    if (!card || !label) return bad(reply, 'unknown card or label');
+    model.setLabel(actor(request.body), card, label, request.body.present !== 'false');
     return { ok: true };
   });
   app.post<{ Body: Body }>('/act/archive-card', async (request, reply) => {

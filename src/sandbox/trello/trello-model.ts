@@ -35,6 +35,11 @@ export interface TrelloModel {
     card: SbCard,
     changes: { idList?: string; desc?: string; name?: string; closed?: boolean },
   ): void;
+  /**
+   * A card moved to a list of another board. Trello records two actions: `moveCardFromBoard` on the board it left,
+   * `moveCardToBoard` on the one it joined; each board's webhooks hear only their own.
+   */
+  moveCardToBoard(actor: string, card: SbCard, list: SbList): void;
   comment(actor: string, card: SbCard, text: string): SbAction;
   editComment(actor: string, card: SbCard, comment: SbAction, text: string): SbAction;
   deleteComment(actor: string, card: SbCard, comment: SbAction): void;
@@ -83,6 +88,20 @@ export function createTrelloModel(
     };
   }
 
+  /** The destination board's label of the same name and colour, created there when it has none. */
+  function labelOn(idBoard: string, label: SbLabel): SbLabel {
+    const same = [...store.labels.values()].find(
+      (l) => l.idBoard === idBoard && l.name === label.name && l.color === label.color,
+    );
+    return same ?? createLabel(idBoard, label.name, label.color);
+  }
+
+  function createLabel(idBoard: string, name: string, color: string | null): SbLabel {
+    const label: SbLabel = { id: nextId(store, now()), idBoard, name, color };
+    store.labels.set(label.id, label);
+    return label;
+  }
+
   /** `cardless`: Trello names no card in some actions about one (a checklist renamed: `updateChecklist`). */
   function emit(
     actor: string,
@@ -102,7 +121,8 @@ export function createTrelloModel(
     };
     store.actions.push(action);
     card.dateLastActivity = date;
-    webhooks.send({ action: actionJson(store, action), model: boardJson(board(card)) });
+    const watched = board(card);
+    if (!watched.unwatched) webhooks.send({ action: actionJson(store, action), model: boardJson(watched) });
     return action;
   }
 
@@ -134,11 +154,7 @@ export function createTrelloModel(
       store.lists.set(list.id, list);
       return list;
     },
-    createLabel(idBoard, name, color) {
-      const label: SbLabel = { id: nextId(store, now()), idBoard, name, color };
-      store.labels.set(label.id, label);
-      return label;
-    },
+    createLabel,
     createField(idBoard, name, type, cardFront) {
       const field: SbField = { id: nextId(store, now()), idModel: idBoard, name, type, cardFront };
       store.fields.set(field.id, field);
@@ -193,6 +209,21 @@ export function createTrelloModel(
         });
       }
       if (!changed) effect(actor, card, 'unchanged');
+    },
+    moveCardToBoard(actor, card, list) {
+      const source = board(card);
+      const target = store.boards.get(list.idBoard)!;
+      emit(actor, 'moveCardFromBoard', card, { boardTarget: { id: target.id } });
+      card.idBoard = target.id;
+      card.idList = list.id;
+      card.idLabels = card.idLabels.flatMap((id) => {
+        const label = store.labels.get(id);
+        return label ? [labelOn(target.id, label).id] : [];
+      });
+      for (const checklist of store.checklists.values())
+        if (checklist.idCard === card.id) checklist.idBoard = target.id;
+      effect(actor, card, 'board.set', target.id, list.name);
+      emit(actor, 'moveCardToBoard', card, { boardSource: { id: source.id } });
     },
     comment(actor, card, text) {
       const action = emit(actor, 'commentCard', card, { text });

@@ -11,6 +11,8 @@ export interface SbBoard {
   shortLink: string;
   /** Who is on the board and how; absent: every known member is a normal member (the bot an admin). */
   members?: { idMember: string; memberType: 'admin' | 'normal' | 'observer' }[];
+  /** No webhook of the service watches it (a board out of its scope): Trello tells the service nothing of it. */
+  unwatched?: boolean;
 }
 export interface SbList {
   id: string;

@@ -46,7 +46,12 @@ function networkDetail(error: Error): string {
 export function toTrackerError(error: unknown, operation: string): TrackerError {
   if (error instanceof TrackerError) return error;
   if (error instanceof TrelloHttpError) {
-    const kind = errorKindForStatus(error.status);
+    // Trello answers 401 for a bad token and for a card on a board the token's member is not on ("unauthorized
+    // card permission requested"): only the first is a credentials problem; the second is a refusal of that card.
+    const kind =
+      error.status === 401 && /permission requested/i.test(error.body)
+        ? ErrorKind.Forbidden
+        : errorKindForStatus(error.status);
     const body = redactUrl(error.body.slice(0, MAX_BODY_IN_MESSAGE)).trim();
     const retryAfterMs =
       kind === ErrorKind.RateLimit

@@ -21,6 +21,8 @@ export const TrelloDeliverySchema = Type.Object({
       /** `convertToCardFromCheckItem`: the card whose checklist item became `card`. */
       cardSource: Type.Optional(Type.Object({ id: Type.String(), shortLink: Type.Optional(Type.String()) })),
       board: Type.Optional(Type.Object({ id: Type.String(), shortLink: Type.Optional(Type.String()) })),
+      /** `moveCardFromBoard`: the board the card went to (`board` is the one it left). */
+      boardTarget: Type.Optional(Type.Object({ id: Type.String() })),
       list: Type.Optional(Named),
       listBefore: Type.Optional(Named),
       listAfter: Type.Optional(Named),

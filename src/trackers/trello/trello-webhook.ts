@@ -88,8 +88,15 @@ export function toTrelloEvent(delivery: TrelloDelivery): Normalized {
   }
   switch (action.type) {
     case 'deleteCard':
-    case 'moveCardFromBoard':
       return normalized({ ...base, kind: 'item.deleted' });
+    // The card lives on, on a board the service may not watch (then this is all it hears): a change of place, so
+    // the handlers read where it is now and take it out of the backlog, and off the service's flag, if it left.
+    case 'moveCardFromBoard':
+      return normalized({
+        ...base,
+        kind: 'item.updated',
+        changes: [{ field: 'board', from: base.container.id, to: data.boardTarget?.id ?? null }],
+      });
     case 'updateCard': {
       const changes = changesOf(data);
       return changes.length > 0

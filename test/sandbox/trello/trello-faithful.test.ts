@@ -130,6 +130,58 @@ describe('the Trello sandbox behaves like Trello', () => {
       board: { id: withFields.id },
     });
   });
+
+  it('moves a card to another board: moveCardFromBoard to the board it left, moveCardToBoard to the one it joined, labels carried by name and colour', async () => {
+    const team = s.sandbox.seedBoard({
+      name: 'Team',
+      lists: ['Backlog'],
+      labels: ['urgent'],
+      cards: [{ list: 'Backlog', name: 'Move me', labels: ['urgent'] }],
+    });
+    // No webhook of the receiver on this board: Trello tells only the boards a webhook watches.
+    const elsewhere = s.sandbox.seedBoard({ name: 'Elsewhere', lists: ['Inbox', 'Later'], webhook: false });
+    const card = team.cards[0]!.id;
+    const before = receiver.deliveries.length;
+
+    const away = await api(`/cards/${card}`, {
+      method: 'PUT',
+      body: JSON.stringify({ idBoard: elsewhere.id, idList: elsewhere.lists.Later }),
+    });
+    const moved = (await away.json()) as { idBoard: string; idList: string; labels: { id: string }[] };
+    await act('move-card', { cardId: card, boardId: team.id, list: 'Backlog' });
+    await s.sandbox.webhooksIdle();
+
+    expect(away.status).toBe(200);
+    expect(moved).toMatchObject({
+      idBoard: elsewhere.id,
+      idList: elsewhere.lists.Later,
+      labels: [{ idBoard: elsewhere.id, name: 'urgent', color: 'green' }],
+    });
+    const sent = receiver.deliveries.slice(before).map((d) => JSON.parse(d.raw.toString('utf8')));
+    expect(sent.map((d) => [d.action.type, d.model.id])).toEqual([
+      ['moveCardFromBoard', team.id],
+      ['moveCardToBoard', team.id],
+    ]);
+    expect(sent[0].action.data).toMatchObject({
+      board: { id: team.id, shortLink: team.shortLink },
+      boardTarget: { id: elsewhere.id },
+      list: { id: team.lists.Backlog, name: 'Backlog' },
+      card: { id: card },
+    });
+    expect(sent[1].action.data).toMatchObject({
+      board: { id: team.id },
+      boardSource: { id: elsewhere.id },
+      list: { id: team.lists.Backlog, name: 'Backlog' },
+      card: { id: card },
+    });
+    // Back home, the card wears the board's own label of that name and colour, not a second one.
+    const back = (await (await api(`/cards/${card}`)).json()) as { labels: unknown[] };
+    const teamLabels = (await (await api(`/boards/${team.id}/labels`)).json()) as { id: string }[];
+    expect(back.labels).toEqual([
+      { id: teamLabels[0]!.id, idBoard: team.id, name: 'urgent', color: 'green' },
+    ]);
+    expect(teamLabels).toHaveLength(1);
+  });
 });
 
 describe('the Trello adapter copes with what Trello does', () => {
