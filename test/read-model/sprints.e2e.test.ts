@@ -12,9 +12,18 @@ beforeAll(async () => {
   stack = await startStack({ redisUrl: testRedisUrl() });
   stack.jira.seed({
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
-    projects: [{ key: 'APP', name: 'App' }],
-    boards: [{ name: 'App board', projectKey: 'APP', estimationField: 'Story Points' }],
-    sprints: [{ name: 'App Sprint 1', board: 'App board' }],
+    projects: [
+      { key: 'APP', name: 'App' },
+      { key: 'EAR', name: 'Early' },
+    ],
+    boards: [
+      { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
+      { name: 'Early board', projectKey: 'EAR', estimationField: 'Story Points' },
+    ],
+    sprints: [
+      { name: 'App Sprint 1', board: 'App board' },
+      { name: 'Early Sprint 1', board: 'Early board' },
+    ],
     issues: [
       {
         projectKey: 'APP',
@@ -28,6 +37,14 @@ beforeAll(async () => {
         fields: { 'Story Points': 5 },
         sprints: ['App Sprint 1'],
       },
+      {
+        projectKey: 'EAR',
+        summary: 'Already shipped',
+        fields: { 'Story Points': 2 },
+        statusName: 'Done',
+        sprints: ['Early Sprint 1'],
+      },
+      { projectKey: 'EAR', summary: 'Real work', fields: { 'Story Points': 3 }, sprints: ['Early Sprint 1'] },
     ],
   });
   console_ = stackConsole(stack);
@@ -53,5 +70,17 @@ describe('console sprints page, written by the real jobs', () => {
     });
     expect(closed.sprints.map((sprint) => sprint.name)).toEqual(['App Sprint 1']);
     expect(closed.active).toBeUndefined();
+  });
+
+  it("leaves an issue done before the start out of the burn-up's scope, as the sprint summary and Jira's report do", async () => {
+    stack.jira.act.startSprint({ sprintId: sprintId('Early Sprint 1') });
+    const running = await waitFor(async () => (await console_.readModel.sprints('jira:2'))?.active);
+
+    expect(running.unit).toBe('points');
+    // Committed: "Real work" (3 points); "Already shipped" was done when the sprint started.
+    expect(running.points.map(({ scope, done }) => ({ scope, done }))).toEqual([
+      { scope: 3, done: 0 },
+      { scope: 3, done: 0 },
+    ]);
   });
 });
