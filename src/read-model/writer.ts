@@ -388,10 +388,12 @@ export function createReadModelWriter(
     },
 
     async sprintStarted(board, start) {
-      const unit = burnUpUnit(start.items);
+      // Work already done when the sprint started is no part of its commitment (Jira's Sprint Report, and the
+      // summaries): counted in, it would show as done on day one and drop out at the first summary.
+      const committed = start.items.filter((item) => !item.done);
+      const unit = burnUpUnit(committed);
       const weight = (item: SprintStart['items'][number]) => (unit === 'points' ? (item.points ?? 0) : 1);
-      const scope = start.items.reduce((sum, item) => sum + weight(item), 0);
-      const done = start.items.reduce((sum, item) => sum + (item.done ? weight(item) : 0), 0);
+      const scope = committed.reduce((sum, item) => sum + weight(item), 0);
       const at = Date.parse(start.start ?? '') || now().getTime();
       const meta = { sprintId: start.sprintId, name: start.name, start: start.start, end: start.end, unit };
       await redis.hset(keys.sprints.boards, board.id, JSON.stringify(board));
@@ -399,8 +401,8 @@ export function createReadModelWriter(
         .multi()
         .hset(keys.sprints.burnUp(board.id, start.sprintId), {
           meta: JSON.stringify(meta),
-          items: JSON.stringify(start.items),
-          [`at:${at}`]: `${scope} ${done}`,
+          items: JSON.stringify(committed),
+          [`at:${at}`]: `${scope} 0`,
         })
         .hset(keys.sprints.active, board.id, start.sprintId)
         .exec();
