@@ -16,6 +16,21 @@ describe('Jira adapter reads', () => {
     expect(second).toEqual(first);
   });
 
+  it("statusCategory asks Jira once per status: a support project's every transition needs it", async () => {
+    api().get('/rest/api/3/status/10001').reply(200, status('done'));
+    api().get('/rest/api/3/status/3').reply(200, status('progress'));
+    const jira = tracker();
+
+    const answers = [
+      await jira.statusCategory!('10001'),
+      await jira.statusCategory!('3'),
+      await jira.statusCategory!('10001'),
+      await jira.statusCategory!('3'),
+    ];
+
+    expect(answers).toEqual(['done', 'in_progress', 'done', 'in_progress']);
+  });
+
   it('getItem maps fields by display name, status category, estimates and links', async () => {
     const linked = {
       id: '10100',
