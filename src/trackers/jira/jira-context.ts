@@ -6,6 +6,7 @@ import type { Logger } from '../../logger.ts';
 import { redactUrl } from '../../logger.ts';
 import type { OwnLinkMemo } from '../own-links.ts';
 import type { OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
+import type { StatusCategory } from '../tracker.ts';
 import { toTrackerError } from './jira-errors.ts';
 import { createFieldCatalog, type FieldCatalog } from './jira-fields.ts';
 import { createJiraTransport } from './jira-transport.ts';
@@ -50,6 +51,12 @@ export interface JiraContext {
   /** Runs one API call; any failure leaves as a TrackerError. */
   call<T>(operation: string, run: () => Promise<T>): Promise<T>;
   myself(): Promise<Actor>;
+  /**
+   * Status categories by status id, kept like the field catalog: a support project's every transition asks for
+   * the one it left, and an admin moves a status to another category rarely.
+   */
+  statusCategories: Map<string, { category: StatusCategory | undefined; at: number }>;
+  fieldCacheTtlMs: number;
 }
 
 const FIELD_CACHE_TTL_MS = 10 * 60_000;
@@ -97,6 +104,8 @@ export function createJiraContext(options: JiraTrackerOptions): JiraContext {
       now: Date.now,
     }),
     call,
+    statusCategories: new Map(),
+    fieldCacheTtlMs: options.fieldCacheTtlMs ?? FIELD_CACHE_TTL_MS,
     myself() {
       me ??= call('myself', () => cloud.myself.getCurrentUser()).then(
         (user) => ({ id: user.accountId ?? '', displayName: user.displayName ?? '' }),

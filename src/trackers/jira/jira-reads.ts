@@ -41,15 +41,19 @@ export async function statusCategory(
   ctx: JiraContext,
   statusId: string,
 ): Promise<StatusCategory | undefined> {
+  const known = ctx.statusCategories.get(statusId);
+  if (known && Date.now() - known.at < ctx.fieldCacheTtlMs) return known.category;
+  let category: StatusCategory | undefined;
   try {
     const status = await ctx.call('getStatus', () =>
       ctx.cloud.workflowStatuses.getStatus({ idOrName: statusId }),
     );
-    return categoryOf(status.statusCategory?.key);
+    category = categoryOf(status.statusCategory?.key);
   } catch (error) {
-    if (error instanceof TrackerError && error.kind === ErrorKind.NotFound) return undefined;
-    throw error;
+    if (!(error instanceof TrackerError && error.kind === ErrorKind.NotFound)) throw error;
   }
+  ctx.statusCategories.set(statusId, { category, at: Date.now() });
+  return category;
 }
 
 const quote = (value: string): string => `"${value.replace(/["\\]/g, '\\$&')}"`;
