@@ -72,4 +72,32 @@ describe('console operations: scheduled runs are not delayed jobs', () => {
     const metrics = (await harness.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toContain('refinery_queue_jobs{state="delayed"} 1');
   });
+
+  it('lists the retry under state=delayed and the scheduled run under state=scheduled, as the counts say', async () => {
+    const delayed = (await admin('GET', '/admin/jobs?state=delayed')).json();
+    const scheduled = (await admin('GET', '/admin/jobs?state=scheduled')).json();
+    const all = (await admin('GET', '/admin/jobs?limit=200')).json();
+
+    expect(delayed).toMatchObject({ total: 1, jobs: [{ name: 'score-item', state: 'delayed' }] });
+    expect(scheduled).toMatchObject({
+      total: 1,
+      jobs: [{ name: 'linking.reconcile-remote-links', state: 'scheduled' }],
+    });
+    const states = all.jobs.map((job: { name: string; state: string }) => `${job.name} ${job.state}`);
+    expect(states).toEqual(['score-item delayed', 'linking.reconcile-remote-links scheduled']);
+    expect(all.total).toBe(2);
+  });
+
+  it('pages the delayed jobs around the scheduled runs, each job once', async () => {
+    // Due before and after the reconcile's next run, so the scheduled run sits between them in the delayed list.
+    for (const delay of [60_000, 120_000, 7 * 3_600_000, 8 * 3_600_000])
+      await harness.queue.add('score-item', { delay }, { delay });
+
+    const pages = [];
+    for (let offset = 0; offset < 6; offset += 2)
+      pages.push(...(await admin('GET', `/admin/jobs?state=delayed&offset=${offset}&limit=2`)).json().jobs);
+
+    expect(pages.map((job: { state: string }) => job.state)).toEqual(Array(5).fill('delayed'));
+    expect(new Set(pages.map((job: { id: string }) => job.id)).size).toBe(5);
+  });
 });
