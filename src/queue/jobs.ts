@@ -67,6 +67,25 @@ export interface ScheduledRun {
   at: string;
 }
 
+/** A scheduler's next run with the id of the job BullMQ keeps for it in the delayed list. */
+interface NextRun extends ScheduledRun {
+  jobId: string;
+}
+
+/** Job schedulers' next runs still waiting in the delayed list, soonest first. */
+async function nextRuns(queue: Queue): Promise<NextRun[]> {
+  const runs = await Promise.all(
+    (await queue.getJobSchedulers()).map(async ({ key, name, next }) => {
+      if (next === undefined) return [];
+      // BullMQ names a scheduler's next run `repeat:<scheduler>:<next>`; once due it leaves the delayed list.
+      const jobId = `repeat:${key}:${next}`;
+      const state = await queue.getJobState(jobId);
+      return state === 'delayed' ? [{ name, at: new Date(next).toISOString(), jobId }] : [];
+    }),
+  );
+  return runs.flat().sort((a, b) => a.at.localeCompare(b.at));
+}
+
 /**
  * BullMQ's delayed list told apart: jobs waiting out a retry's backoff (or a delay of their own), and the next runs
  * job schedulers keep delayed for good, which are no work left and no job stuck. Reads the schedulers (a few) and
@@ -74,17 +93,28 @@ export interface ScheduledRun {
  * every scrape.
  */
 export async function delayedJobs(queue: Queue): Promise<{ retries: number; scheduled: ScheduledRun[] }> {
-  const [delayed, schedulers] = await Promise.all([queue.getDelayedCount(), queue.getJobSchedulers()]);
-  const runs = await Promise.all(
-    schedulers.map(async ({ key, name, next }) => {
-      if (next === undefined) return [];
-      // BullMQ names a scheduler's next run `repeat:<scheduler>:<next>`; once due it leaves the delayed list.
-      const state = await queue.getJobState(`repeat:${key}:${next}`);
-      return state === 'delayed' ? [{ name, at: new Date(next).toISOString() }] : [];
-    }),
-  );
-  const scheduled = runs.flat().sort((a, b) => a.at.localeCompare(b.at));
+  const [delayed, runs] = await Promise.all([queue.getDelayedCount(), nextRuns(queue)]);
+  const scheduled = runs.map(({ name, at }) => ({ name, at }));
   return { retries: Math.max(0, delayed - scheduled.length), scheduled };
+}
+
+/**
+ * `limit` delayed jobs from the `offset`-th, newest first as BullMQ lists them, without the schedulers' next runs
+ * wherever they sit in the list. Reads ids up to the page's end, and only the page's jobs.
+ */
+export async function delayedRetries(queue: Queue, offset: number, limit: number): Promise<Job[]> {
+  const runIds = new Set((await nextRuns(queue)).map(({ jobId }) => jobId));
+  const ids = await queue.getRanges(['delayed'], 0, offset + limit + runIds.size - 1);
+  const page = ids.filter((id) => !runIds.has(id)).slice(offset, offset + limit);
+  return present(await Promise.all(page.map((id) => queue.getJob(id))));
+}
+
+/** Jobs read by id, without those removed meanwhile. */
+const present = (jobs: (Job | undefined)[]): Job[] => jobs.filter((job) => job !== undefined);
+
+/** The jobs BullMQ keeps for the schedulers' next runs, soonest first. */
+export async function scheduledRunJobs(queue: Queue): Promise<Job[]> {
+  return present(await Promise.all((await nextRuns(queue)).map(({ jobId }) => queue.getJob(jobId))));
 }
 
 /** Jobs still to run: waiting, running, prioritized or delayed, not counting job schedulers' next runs. */

@@ -81,10 +81,10 @@ describe('console operations: scheduled runs are not delayed jobs', () => {
     expect(delayed).toMatchObject({ total: 1, jobs: [{ name: 'score-item', state: 'delayed' }] });
     expect(scheduled).toMatchObject({
       total: 1,
-      jobs: [{ name: 'linking.reconcile-remote-links', state: 'scheduled' }],
+      jobs: [{ name: 'reconcile-remote-links', state: 'scheduled' }],
     });
     const states = all.jobs.map((job: { name: string; state: string }) => `${job.name} ${job.state}`);
-    expect(states).toEqual(['score-item delayed', 'linking.reconcile-remote-links scheduled']);
+    expect(states).toEqual(['score-item delayed', 'reconcile-remote-links scheduled']);
     expect(all.total).toBe(2);
   });
 

@@ -2,7 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { delayedJobs, retryAllFailedJobs, retryFailedJob } from '../../../queue/jobs.ts';
+import {
+  delayedJobs,
+  delayedRetries,
+  retryAllFailedJobs,
+  retryFailedJob,
+  scheduledRunJobs,
+} from '../../../queue/jobs.ts';
 import { HttpError } from '../../errors.ts';
 import type { AdminContext } from '../admin-deps.ts';
 import { IdParams, responses, SECURED } from '../schemas.ts';
@@ -11,6 +17,18 @@ const JOB_STATES = [
   'waiting',
   'active',
   'delayed',
+  'prioritized',
+  'waiting-children',
+  'failed',
+  'completed',
+] as const;
+
+/** The states jobs are listed and counted in: BullMQ's, with schedulers' next runs apart from the delayed jobs. */
+const LISTED_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'scheduled',
   'prioritized',
   'waiting-children',
   'failed',
@@ -36,7 +54,7 @@ const JobSchema = Type.Object({
   returnValue: Type.Optional(Type.Unknown()),
 });
 
-type JobState = (typeof JOB_STATES)[number];
+type JobState = (typeof LISTED_STATES)[number];
 
 const QueueStateSchema = Type.Object({ paused: Type.Boolean() });
 const CountsSchema = Type.Record(Type.String(), Type.Integer());
@@ -81,7 +99,7 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
   const { queue } = context;
   const tags = ['jobs'];
   /** Jobs per state, `delayed` without job schedulers' next runs: those are `scheduled`. */
-  const counts = async () => {
+  const counts = async (): Promise<Record<string, number>> => {
     const [perState, delayed] = await Promise.all([queue.getJobCounts(...JOB_STATES), delayedJobs(queue)]);
     return { ...perState, delayed: delayed.retries, scheduled: delayed.scheduled.length };
   };
@@ -143,16 +161,23 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
         tags,
         security: SECURED,
         summary:
-          "Jobs per state; `delayed` counts jobs waiting out a retry's backoff, `scheduled` job schedulers' next runs (listed under state=delayed)",
+          "Jobs per state; `delayed` counts jobs waiting out a retry's backoff, `scheduled` job schedulers' next runs",
         response: responses({ 200: CountsSchema }),
       },
     },
     counts,
   );
 
+  const jobsOf = async (state: JobState, skip: number, take: number): Promise<Job[]> => {
+    if (state === 'delayed') return delayedRetries(queue, skip, take);
+    if (state === 'scheduled') return (await scheduledRunJobs(queue)).slice(skip, skip + take);
+    return queue.getJobs([state], skip, skip + take - 1);
+  };
+
   /** One page over the states in their order (BullMQ would page each state on its own), newest first in each. */
   const list = async (states: readonly JobState[], offset: number, limit: number) => {
-    const perState = await queue.getJobCounts(...states);
+    const allCounts = await counts();
+    const perState = Object.fromEntries(states.map((state) => [state, allCounts[state] ?? 0]));
     const page: ReturnType<typeof toJobView>[] = [];
     let skip = offset;
     let wanted = limit;
@@ -160,7 +185,7 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
       const count = perState[state] ?? 0;
       const take = Math.min(wanted, Math.max(0, count - skip));
       if (take > 0) {
-        const jobs = await queue.getJobs([state], skip, skip + take - 1);
+        const jobs = await jobsOf(state, skip, take);
         page.push(...jobs.map((job) => toJobView(job, state)));
         wanted -= jobs.length;
       }
@@ -179,7 +204,7 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
         security: SECURED,
         summary: 'Jobs of one state (all states without it), newest first within a state',
         querystring: Type.Object({
-          state: Type.Optional(Type.Union(JOB_STATES.map((state) => Type.Literal(state)))),
+          state: Type.Optional(Type.Union(LISTED_STATES.map((state) => Type.Literal(state)))),
           ...Paging,
         }),
         response: responses({ 200: JobListSchema }),
@@ -187,7 +212,7 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
     },
     async (request) => {
       const { state, offset, limit } = request.query;
-      return list(state ? [state] : JOB_STATES, offset, limit);
+      return list(state ? [state] : LISTED_STATES, offset, limit);
     },
   );
 
