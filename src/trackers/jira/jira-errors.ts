@@ -8,10 +8,19 @@ import {
   isRateLimitError,
   isSchemaMismatchError,
 } from 'jira.js';
-import { ErrorKind, errorKindForStatus, TrackerError } from '../../errors.ts';
+import { ErrorKind, errorKindForStatus, type RateLimitScope, TrackerError } from '../../errors.ts';
 import { redactUrl } from '../../logger.ts';
 import { OutboundLimitTimeoutError } from '../rate-limit/outbound-limiter.ts';
-import { serverRetryHints } from './jira-transport.ts';
+import { rateLimitReasons, serverRetryHints } from './jira-transport.ts';
+
+/**
+ * What each `RateLimit-Reason` holds back (Atlassian, "Rate limiting"): a burst 429 one endpoint and method, a
+ * per-issue one the writes to that issue; a quota, or a 429 naming no reason we know, the whole site.
+ */
+const SCOPE_OF_REASON: Record<string, RateLimitScope> = {
+  'jira-burst-based': 'endpoint',
+  'jira-per-issue-on-write': 'item',
+};
 
 /** Jira's 4xx body: `{ errorMessages: string[], errors: { field: message } }`. */
 function describeBody(body: unknown): string {
@@ -55,12 +64,16 @@ export function toTrackerError(error: unknown, operation: string): TrackerError 
       : isForbiddenError(error)
         ? ErrorKind.Forbidden
         : errorKindForStatus(status);
-    return new TrackerError(kind, 'jira', message, { cause: error, status, retryAfterMs });
+    const rateLimitScope = SCOPE_OF_REASON[rateLimitReasons.get(error) ?? ''];
+    return new TrackerError(kind, 'jira', message, { cause: error, status, retryAfterMs, rateLimitScope });
   }
   if (error instanceof OutboundLimitTimeoutError) {
+    // Jira's windows in our limiter are an endpoint's and an issue's: a full one holds back no other work.
+    const aboutIssue = error.keys.some((key) => key.startsWith('jira-issue:'));
     return new TrackerError(ErrorKind.RateLimit, 'jira', `Jira ${operation} postponed: ${error.message}`, {
       cause: error,
       retryAfterMs: error.retryAfterMs,
+      rateLimitScope: aboutIssue ? 'item' : 'endpoint',
     });
   }
   if (isOAuthError(error) || isConfigError(error)) {

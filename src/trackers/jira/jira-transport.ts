@@ -1,3 +1,4 @@
+import { isRateLimitError } from 'jira.js';
 import type { Client, SendRequestOptions } from 'jira.js/core';
 import {
   ApiError,
@@ -35,6 +36,12 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export const serverRetryHints = new WeakMap<object, number>();
 
 /**
+ * `RateLimit-Reason` of 429 answers: which of Jira's independent limits refused (`jira-burst-based`: one endpoint and
+ * method; `jira-per-issue-on-write`: one issue; `jira-quota-global-based` / `jira-quota-tenant-based`: everything).
+ */
+export const rateLimitReasons = new WeakMap<object, string>();
+
+/**
  * How long Jira asks to wait. `Retry-After` is not always on a 429 (JRACLOUD-82801); `X-RateLimit-Reset`, the
  * minute the budget comes back ("yyyy-MM-ddTHH:mmZ"), then says it, e.g. an hour away for a quota limit, where a
  * guessed pause would only ask again and again.
@@ -55,7 +62,12 @@ function apiError(response: Response, text: string, body: unknown): ApiError {
   if (status === 401) return new AuthError(message, statusText, body);
   if (status === 403) return new ForbiddenError(message, statusText, body);
   if (status === 404) return new NotFoundError(message, statusText, body);
-  if (status === 429) return new RateLimitError(message, statusText, body, { retryAfterMs: hint });
+  if (status === 429) {
+    const error = new RateLimitError(message, statusText, body, { retryAfterMs: hint });
+    const reason = response.headers.get('ratelimit-reason');
+    if (reason) rateLimitReasons.set(error, reason);
+    return error;
+  }
   if (status < 500) return new ApiError(message, status, statusText, body);
   const error = new ServerError(message, status, statusText, body);
   if (hint !== undefined) serverRetryHints.set(error, hint);
@@ -63,6 +75,12 @@ function apiError(response: Response, text: string, body: unknown): ApiError {
 }
 
 const ISSUE_PATH = /^\/rest\/api\/[23]\/issue\/([^/?]+)/;
+
+/** The limiter window a 429 of this reason closes: the endpoint's (burst) or the issue's (per-issue writes). */
+const WINDOW_OF_REASON: Record<string, string> = {
+  'jira-burst-based': 'jira-burst:',
+  'jira-per-issue-on-write': 'jira-issue:',
+};
 
 /** Limiter keys of one request: none for reads; for writes the endpoint's burst window and the issue's own. */
 export function jiraWriteKeys(site: string, method: string, url: string): string[] {
@@ -96,6 +114,13 @@ export function createJiraTransport(options: JiraTransportOptions): Client {
   const authorization = `Basic ${Buffer.from(`${options.email}:${options.apiToken}`).toString('base64')}`;
   const site = hashSubject(options.siteUrl).slice(0, 16);
   const warned = new Set<string>();
+  /** Asking again before Retry-After only earns a longer one: every process's next request of that window waits. */
+  async function holdRefusedWindow(error: ApiError, keys: readonly string[]): Promise<void> {
+    if (!isRateLimitError(error) || !error.retryAfterMs || !options.limiter?.hold) return;
+    const window = WINDOW_OF_REASON[rateLimitReasons.get(error) ?? ''];
+    const key = window && keys.find((candidate) => candidate.startsWith(window));
+    if (key) await options.limiter.hold(key, error.retryAfterMs);
+  }
   return {
     async sendRequest<T>(request: SendRequestOptions<T>): Promise<T> {
       const method = request.method ?? 'GET';
@@ -142,7 +167,11 @@ export function createJiraTransport(options: JiraTransportOptions): Client {
       try {
         data = text ? JSON.parse(text) : undefined;
       } catch {}
-      if (!response.ok) throw apiError(response, text, data);
+      if (!response.ok) {
+        const error = apiError(response, text, data);
+        await holdRefusedWindow(error, keys);
+        throw error;
+      }
       if (response.status === 204 || data === undefined || !request.schema) return data as T;
       const parsed = request.schema.safeParse(data);
       if (parsed.success) return parsed.data;
