@@ -4,6 +4,7 @@ import { ErrorKind } from '../../../src/errors.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { jiraRateRules } from '../../../src/runtime/trackers.ts';
 import { createJiraTracker } from '../../../src/trackers/jira/jira-tracker.ts';
+import { jiraWriteKeys } from '../../../src/trackers/jira/jira-transport.ts';
 import { createOutboundLimiter } from '../../../src/trackers/rate-limit/outbound-limiter.ts';
 import type { Tracker } from '../../../src/trackers/tracker.ts';
 import { uniquePrefix } from '../../helpers/redis.ts';
@@ -118,5 +119,49 @@ describe("Jira's 429s, told apart by RateLimit-Reason", () => {
       retryAfterMs: 1_800_000,
       rateLimitScope: 'tracker',
     });
+  });
+});
+
+describe("Jira's per-issue write limit, as Atlassian publishes it (20 writes per 2 s, 100 per 30 s)", () => {
+  it('a command right after others on the same issue is not held back: 20 writes go out at once, the 21st waits; at most 100 in 30 s', async () => {
+    let now = Date.now();
+    const started = now;
+    const limiter = createOutboundLimiter({
+      redis,
+      keyPrefix: uniquePrefix('jira-issue'),
+      rules: jiraRateRules(),
+      maxWaitMs: 0,
+      now: () => now,
+    });
+    // The writes a few commands make to one issue, spread over endpoints as they are (no endpoint's burst is met).
+    const writes = [
+      ['PUT', '/rest/api/3/issue/10001'],
+      ['POST', '/rest/api/3/issue/10001/comment'],
+      ['PUT', '/rest/api/3/issue/10001/comment/10200'],
+      ['POST', '/rest/api/3/issue/10001/remotelink'],
+    ] as const;
+    const write = (i: number) => {
+      const [method, path] = writes[i % writes.length]!;
+      return limiter.acquire(jiraWriteKeys('site', method, path)).then(
+        () => 'sent',
+        () => 'waits',
+      );
+    };
+    const round = async (count: number) => {
+      const outcomes: string[] = [];
+      for (let i = 0; i < count; i++) outcomes.push(await write(i));
+      return outcomes;
+    };
+
+    expect(await round(21)).toEqual([...Array(20).fill('sent'), 'waits']);
+    // Every 2 s the short window has room for 20 more, until 100 went out within 30 s.
+    for (const second of [2, 4, 6, 8]) {
+      now = started + second * 1_000;
+      expect(await round(20)).toEqual(Array(20).fill('sent'));
+    }
+    now = started + 10_000;
+    expect(await round(1)).toEqual(['waits']);
+    now = started + 30_000;
+    expect(await round(20)).toEqual(Array(20).fill('sent'));
   });
 });
