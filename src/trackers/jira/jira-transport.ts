@@ -82,7 +82,7 @@ const WINDOW_OF_REASON: Record<string, string> = {
   'jira-per-issue-on-write': 'jira-issue:',
 };
 
-/** Limiter keys of one request: none for reads; for writes the endpoint's burst window and the issue's own. */
+/** Limiter keys of one request: none for reads; for writes the endpoint's burst window and the issue's two. */
 export function jiraWriteKeys(site: string, method: string, url: string): string[] {
   if (method === 'GET') return [];
   const path = url.split('?')[0] ?? '';
@@ -90,7 +90,8 @@ export function jiraWriteKeys(site: string, method: string, url: string): string
   const endpoint = path.replace(/(?<!\/api)\/(?:\d+|[A-Z][A-Z0-9_]*-\d+)(?=\/|$)/g, '/{id}');
   const keys = [`jira-burst:${site}:${method} ${endpoint}`];
   const issue = ISSUE_PATH.exec(path)?.[1];
-  if (issue && issue !== 'createmeta') keys.push(`jira-issue:${site}:${issue}`);
+  if (issue && issue !== 'createmeta')
+    keys.push(`jira-issue:${site}:${issue}`, `jira-issue-30s:${site}:${issue}`);
   return keys;
 }
 

@@ -483,6 +483,7 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
     expect(acquired[0]).toEqual([
       expect.stringMatching(/^jira-burst:[0-9a-f]{16}:PUT \/rest\/api\/3\/issue\/\{id\}$/),
       expect.stringMatching(new RegExp(`^jira-issue:[0-9a-f]{16}:${ref('BR-1').id}$`)),
+      expect.stringMatching(new RegExp(`^jira-issue-30s:[0-9a-f]{16}:${ref('BR-1').id}$`)),
     ]);
   });
 });
