@@ -82,6 +82,36 @@ describe("Jira's 429s, told apart by RateLimit-Reason", () => {
     expect(await jira.setLabel(ref('BR-2'), 'other', true)).toBe(true);
   });
 
+  it('a 429 whose window cannot be held (Redis failing) still reaches the caller as the 429', async () => {
+    const jira = createJiraTracker({
+      baseUrl: h.baseUrl,
+      email: h.sandbox.botCredentials.email,
+      apiToken: h.sandbox.botCredentials.apiToken,
+      log: createLogger({ level: 'silent' }),
+      onSchemaMismatch: 'throw',
+      limiter: {
+        acquire: async () => undefined,
+        hold: async () => {
+          throw new Error('Connection is closed.');
+        },
+      },
+    });
+    h.sandbox.injectFault({
+      pathPrefix: `/rest/api/3/issue/${ref('SUP-1').id}`,
+      method: 'PUT',
+      status: 429,
+      count: 1,
+      retryAfterSeconds: 5,
+      rateLimitReason: 'jira-per-issue-on-write',
+    });
+
+    expect(await failure(jira.setLabel(ref('SUP-1'), 'held', true))).toMatchObject({
+      kind: ErrorKind.RateLimit,
+      retryAfterMs: 5_000,
+      rateLimitScope: 'item',
+    });
+  });
+
   it('a burst 429 holds that endpoint and method only; a quota 429 holds the whole site', async () => {
     const jira = pacedJira();
     h.sandbox.injectFault({
