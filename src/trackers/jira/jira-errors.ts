@@ -8,19 +8,10 @@ import {
   isRateLimitError,
   isSchemaMismatchError,
 } from 'jira.js';
-import { ErrorKind, errorKindForStatus, type RateLimitScope, TrackerError } from '../../errors.ts';
+import { ErrorKind, errorKindForStatus, TrackerError } from '../../errors.ts';
 import { redactUrl } from '../../logger.ts';
 import { OutboundLimitTimeoutError } from '../rate-limit/outbound-limiter.ts';
-import { rateLimitReasons, serverRetryHints } from './jira-transport.ts';
-
-/**
- * What each `RateLimit-Reason` holds back (Atlassian, "Rate limiting"): a burst 429 one endpoint and method, a
- * per-issue one the writes to that issue; a quota, or a 429 naming no reason we know, the whole site.
- */
-const SCOPE_OF_REASON: Record<string, RateLimitScope> = {
-  'jira-burst-based': 'endpoint',
-  'jira-per-issue-on-write': 'item',
-};
+import { rateLimitScopes, serverRetryHints } from './jira-transport.ts';
 
 /** Jira's 4xx body: `{ errorMessages: string[], errors: { field: message } }`. */
 function describeBody(body: unknown): string {
@@ -64,7 +55,7 @@ export function toTrackerError(error: unknown, operation: string): TrackerError 
       : isForbiddenError(error)
         ? ErrorKind.Forbidden
         : errorKindForStatus(status);
-    const rateLimitScope = SCOPE_OF_REASON[rateLimitReasons.get(error) ?? ''];
+    const rateLimitScope = rateLimitScopes.get(error);
     return new TrackerError(kind, 'jira', message, { cause: error, status, retryAfterMs, rateLimitScope });
   }
   if (error instanceof OutboundLimitTimeoutError) {

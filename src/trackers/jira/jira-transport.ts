@@ -10,7 +10,7 @@ import {
   SchemaMismatchError,
   ServerError,
 } from 'jira.js/core';
-import { parseRetryAfter } from '../../errors.ts';
+import { parseRetryAfter, type RateLimitScope } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { hashSubject, type OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
 import { guardWrite } from '../write-guard.ts';
@@ -36,10 +36,17 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export const serverRetryHints = new WeakMap<object, number>();
 
 /**
- * `RateLimit-Reason` of 429 answers: which of Jira's independent limits refused (`jira-burst-based`: one endpoint and
- * method; `jira-per-issue-on-write`: one issue; `jira-quota-global-based` / `jira-quota-tenant-based`: everything).
+ * What each `RateLimit-Reason` of a 429 holds back (Atlassian, "Rate limiting"): a burst 429 one endpoint and method
+ * ("Requests to other endpoints are unaffected"), a per-issue one the writes to that issue; a quota
+ * (`jira-quota-global-based`, `jira-quota-tenant-based`), or a reason we do not know, the whole site.
  */
-export const rateLimitReasons = new WeakMap<object, string>();
+const SCOPE_OF_REASON: Record<string, RateLimitScope> = {
+  'jira-burst-based': 'endpoint',
+  'jira-per-issue-on-write': 'item',
+};
+
+/** The scope of 429 answers that hold back less than the whole site; the error boundary reads it from here. */
+export const rateLimitScopes = new WeakMap<object, RateLimitScope>();
 
 /**
  * How long Jira asks to wait. `Retry-After` is not always on a 429 (JRACLOUD-82801); `X-RateLimit-Reset`, the
@@ -64,8 +71,8 @@ function apiError(response: Response, text: string, body: unknown): ApiError {
   if (status === 404) return new NotFoundError(message, statusText, body);
   if (status === 429) {
     const error = new RateLimitError(message, statusText, body, { retryAfterMs: hint });
-    const reason = response.headers.get('ratelimit-reason');
-    if (reason) rateLimitReasons.set(error, reason);
+    const scope = SCOPE_OF_REASON[response.headers.get('ratelimit-reason') ?? ''];
+    if (scope) rateLimitScopes.set(error, scope);
     return error;
   }
   if (status < 500) return new ApiError(message, status, statusText, body);
@@ -76,10 +83,10 @@ function apiError(response: Response, text: string, body: unknown): ApiError {
 
 const ISSUE_PATH = /^\/rest\/api\/[23]\/issue\/([^/?]+)/;
 
-/** The limiter window a 429 of this reason closes: the endpoint's (burst) or the issue's (per-issue writes). */
-const WINDOW_OF_REASON: Record<string, string> = {
-  'jira-burst-based': 'jira-burst:',
-  'jira-per-issue-on-write': 'jira-issue:',
+/** The limiter window a 429 of that scope closes: the endpoint's burst window, or the issue's short one. */
+const WINDOW_OF_SCOPE: Partial<Record<RateLimitScope, string>> = {
+  endpoint: 'jira-burst:',
+  item: 'jira-issue:',
 };
 
 /** Limiter keys of one request: none for reads; for writes the endpoint's burst window and the issue's two. */
@@ -115,12 +122,19 @@ export function createJiraTransport(options: JiraTransportOptions): Client {
   const authorization = `Basic ${Buffer.from(`${options.email}:${options.apiToken}`).toString('base64')}`;
   const site = hashSubject(options.siteUrl).slice(0, 16);
   const warned = new Set<string>();
-  /** Asking again before Retry-After only earns a longer one: every process's next request of that window waits. */
+  /**
+   * Asking again before Retry-After only earns a longer one: every process's next request of that window waits.
+   * Only a help: if Redis fails here, the 429 is still what the caller learns.
+   */
   async function holdRefusedWindow(error: ApiError, keys: readonly string[]): Promise<void> {
     if (!isRateLimitError(error) || !error.retryAfterMs || !options.limiter?.hold) return;
-    const window = WINDOW_OF_REASON[rateLimitReasons.get(error) ?? ''];
+    const scope = rateLimitScopes.get(error);
+    const window = scope && WINDOW_OF_SCOPE[scope];
     const key = window && keys.find((candidate) => candidate.startsWith(window));
-    if (key) await options.limiter.hold(key, error.retryAfterMs);
+    if (!key) return;
+    await options.limiter.hold(key, error.retryAfterMs).catch((failure: Error) => {
+      options.log.warn({ err: { message: failure.message } }, 'Jira rate-limit window not held');
+    });
   }
   return {
     async sendRequest<T>(request: SendRequestOptions<T>): Promise<T> {
