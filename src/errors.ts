@@ -15,10 +15,17 @@ export const ErrorKind = {
 } as const;
 export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];
 
+/**
+ * What a rate limit holds back: the whole tracker (a quota, or a limit we cannot tell), or one endpoint and method,
+ * or one item, where work on the others goes on (Jira names the limit in `RateLimit-Reason`).
+ */
+export type RateLimitScope = 'tracker' | 'endpoint' | 'item';
+
 export interface TrackerErrorOptions {
   cause?: unknown;
   status?: number;
   retryAfterMs?: number;
+  rateLimitScope?: RateLimitScope;
 }
 
 /** The only error adapters throw; nothing above them sees jira.js or trello.js errors. */
@@ -27,6 +34,7 @@ export class TrackerError extends Error {
   readonly tracker: TrackerName;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly rateLimitScope: RateLimitScope;
 
   constructor(kind: ErrorKind, tracker: TrackerName, message: string, options: TrackerErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -35,6 +43,7 @@ export class TrackerError extends Error {
     this.tracker = tracker;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.rateLimitScope = options.rateLimitScope ?? 'tracker';
   }
 }
 

@@ -1,4 +1,4 @@
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { asksToWait, isRetryable, TrackerError } from '../src/errors.ts';
 import type { RedisClient } from '../src/queue/connection.ts';
 import { lockName } from '../src/queue/item-lock.ts';
@@ -47,10 +47,11 @@ export function lockedItems(data: unknown): string[] {
 
 /**
  * Where errors become queue semantics: a tracker's 429 (or 503 with Retry-After) pauses the whole queue (every
- * worker process) for Retry-After instead of spending attempts, until the pauses one job's own answers asked for
- * add up past the limit: a tracker that never stops refusing must end in a failed job someone sees, not in a queue
- * that pauses forever. Permanent errors stop retrying; everything else is retried with exponential backoff and ends
- * as a visible failed job.
+ * worker process) for Retry-After instead of spending attempts; a 429 that holds back one item or one endpoint only
+ * (Jira's per-issue and burst limits) delays that job alone, and the others go on. Either way, until the waits one
+ * job's own answers asked for add up past the limit: a tracker that never stops refusing must end in a failed job
+ * someone sees, not in a queue that pauses forever. Permanent errors stop retrying; everything else is retried with
+ * exponential backoff and ends as a visible failed job.
  */
 export function createProcessor({
   handlers,
@@ -97,11 +98,14 @@ export function createProcessor({
           MIN_RATE_LIMIT_PAUSE_MS,
           Math.ceil(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS),
         );
+        const wholeQueue = error.rateLimitScope === 'tracker';
         ctx.log.warn(
-          { tracker: error.tracker, pauseMs, status: error.status },
-          'Tracker asked to wait: pausing the queue',
+          { tracker: error.tracker, pauseMs, status: error.status, scope: error.rateLimitScope },
+          wholeQueue
+            ? 'Tracker asked to wait: pausing the queue'
+            : `Tracker asked to wait for one ${error.rateLimitScope}: delaying this job only`,
         );
-        await worker().rateLimit(pauseMs);
+        if (wholeQueue) await worker().rateLimit(pauseMs);
         const total = await heldBack(job, pauseMs);
         if (total > rateLimits.giveUpMs) {
           ctx.log.error(
@@ -117,7 +121,10 @@ export function createProcessor({
           await rateLimits.redis.del(heldBackKey(job));
           throw new RateLimitGaveUpError(error, total);
         }
-        throw Worker.RateLimitError();
+        if (wholeQueue) throw Worker.RateLimitError();
+        // Back to the delayed set without spending an attempt, like a paused job; its item lock is released now.
+        await job.moveToDelayed(Date.now() + pauseMs, job.token);
+        throw new DelayedError();
       }
       if (error instanceof TrackerError && !isRetryable(error.kind)) {
         ctx.log.warn(

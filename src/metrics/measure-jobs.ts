@@ -1,4 +1,4 @@
-import { type Job, RateLimitError } from 'bullmq';
+import { DelayedError, type Job, RateLimitError } from 'bullmq';
 import { RateLimitGaveUpError } from '../queue/rate-limit-give-up.ts';
 import type { MetricsSink } from './metrics-sink.ts';
 
@@ -16,7 +16,8 @@ export function measureJobs<R>(
       return result;
     } catch (error) {
       const outcome =
-        error instanceof RateLimitError
+        // A job delayed alone by a 429 of one item or endpoint was held back like one the whole queue's pause took.
+        error instanceof RateLimitError || error instanceof DelayedError
           ? 'rate_limited'
           : error instanceof RateLimitGaveUpError
             ? 'rate_limit_gave_up'

@@ -22,13 +22,17 @@ export function trelloRateRules(windowMs = 10_000) {
 }
 
 /**
- * Jira's burst limit counts per endpoint and method, its per-issue write limit per issue; Atlassian publishes no
- * numbers for either, so these are cautious guesses (a scoring job writes an issue about three times).
+ * Jira Cloud's published limits (developer.atlassian.com/cloud/jira/platform/rate-limiting): writes to one issue, 20
+ * per 2 s and 100 per 30 s; per endpoint and method, 50 (PUT, DELETE) or 100 (GET, POST) requests a second, a budget
+ * the site's other apps and tokens share, so ours stays well below it. Jira counts a write when it arrives, a little
+ * after our limiter let it go and not always equally late: the issue windows are a little longer than Jira's, as
+ * Trello's are.
  */
 export function jiraRateRules() {
   return [
     { name: 'jira-burst', limit: 20, windowMs: 1_000 },
-    { name: 'jira-issue', limit: 10, windowMs: 10_000 },
+    { name: 'jira-issue', limit: 20, windowMs: 2_100 },
+    { name: 'jira-issue-30s', limit: 100, windowMs: 30_600 },
   ];
 }
 

@@ -34,6 +34,11 @@ export interface SandboxFault {
   delayAfterMs?: number;
   /** Matching requests let through untouched before the fault applies (the second GET, not the first). Jira only. */
   skip?: number;
+  /**
+   * A 429's `RateLimit-Reason`: `jira-burst-based` (the default), `jira-per-issue-on-write`, `jira-quota-global-based`
+   * or `jira-quota-tenant-based`. Jira only.
+   */
+  rateLimitReason?: string;
 }
 
 /**

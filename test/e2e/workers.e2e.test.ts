@@ -52,7 +52,7 @@ describe('worker processes', () => {
     );
   });
 
-  it('a 429 from the tracker pauses the queue for Retry-After, then the job succeeds once', async () => {
+  it("a 429 from the tracker (the comment endpoint's burst limit) is waited out for Retry-After, then the job succeeds once", async () => {
     const target = [...stack.jira.state.issues.values()].find((i) => i.key === `OPS-${ISSUES + 1}`)!;
     // Only the reply to this issue is refused, so no other traffic can use up the two 429s.
     stack.jira.injectFault({
@@ -61,6 +61,7 @@ describe('worker processes', () => {
       status: 429,
       count: 2,
       retryAfterSeconds: 1,
+      rateLimitReason: 'jira-burst-based',
     });
     const started = Date.now();
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
@@ -67,8 +68,14 @@ it('F13: a tracker failing every attempt leaves a visible failed job; new work s
   expect(replyEffects(fault.stack, healed!.delivery.commentId)).toEqual(['comment.created']);
 }, 40_000);
 
-it('F13: a burst of 429s with Retry-After pauses the queue, then every reply is written once', async () => {
-  fault.stack.jira.injectFault({ ...COMMENT_POST, status: 429, count: 6, retryAfterSeconds: 1 });
+it("F13: a burst of 429s with Retry-After (the comment endpoint's burst limit) is waited out, then every reply is written once", async () => {
+  fault.stack.jira.injectFault({
+    ...COMMENT_POST,
+    status: 429,
+    count: 6,
+    retryAfterSeconds: 1,
+    rateLimitReason: 'jira-burst-based',
+  });
   const started = Date.now();
 
   const records = await send(6);
@@ -83,7 +90,7 @@ it('F13: a burst of 429s with Retry-After pauses the queue, then every reply is 
   expect(drainS).toBeGreaterThanOrEqual(1);
 }, 40_000);
 
-it('F13: a 429 holds every job for Retry-After and spends no attempt of the refused job', async () => {
+it('F13: a quota 429 holds every job for Retry-After and spends no attempt of the refused job', async () => {
   const queue = fault.queue();
   const limiterKey = `{${fault.stack.queuePrefix}}:${QUEUE_NAME}:limiter`;
   const refused = fault.nextDelivery();
@@ -94,6 +101,7 @@ it('F13: a 429 holds every job for Retry-After and spends no attempt of the refu
     status: 429,
     count: 1,
     retryAfterSeconds: 2,
+    rateLimitReason: 'jira-quota-tenant-based',
   });
 
   const [first] = await Promise.all([sendLikeJira(fault.stack.apiUrl, refused, Date.now() + 5_000)]);
@@ -131,6 +139,42 @@ it('F13: a 429 holds every job for Retry-After and spends no attempt of the refu
   // The refused job went back to the queue as it was: it made as many attempts as a job never refused.
   expect(jobs.map((job) => job?.attemptsMade)).toEqual(jobs.map(() => jobs[1]?.attemptsMade));
   expect(jobs[0]?.failedReason ?? '').toBe('');
+}, 40_000);
+
+it('F13: a per-issue 429 holds the replies on that issue only; the other issues get theirs meanwhile', async () => {
+  const queue = fault.queue();
+  const refused = fault.nextDelivery();
+  const issueId = (JSON.parse(refused.body) as { issue: { id: string } }).issue.id;
+  fault.stack.jira.injectFault({
+    pathPrefix: `/rest/api/3/issue/${issueId}/comment`,
+    method: 'POST',
+    status: 429,
+    count: 1,
+    retryAfterSeconds: 6,
+    rateLimitReason: 'jira-per-issue-on-write',
+  });
+
+  // The others are sent once the 429 was answered: a pause of every job would hold them all.
+  const waitsAsked = () => readFileSync(fault.logFile, 'utf8').split('Tracker asked to wait').length;
+  const asked = waitsAsked();
+  const first = await sendLikeJira(fault.stack.apiUrl, refused, Date.now() + 5_000);
+  await waitFor(() => waitsAsked() > asked, 10_000);
+  const others = await send(4);
+  await waitFor(() => allEffectsIn(fault.stack, others), 20_000);
+  const refusedWhenOthersDone = replyEffects(fault.stack, refused.commentId);
+  const records = [first, ...others];
+  await waitFor(() => allEffectsIn(fault.stack, records), 20_000);
+  await sleep(300);
+
+  const jobs = await Promise.all(
+    records.map((record) => queue.getJob(`run-commands.jira.${record.delivery.id}`)),
+  );
+  // Every other issue got its reply while the refused one still waited out Retry-After (no pause of all jobs).
+  expect(refusedWhenOthersDone).toEqual([]);
+  expect(effectsPer(fault.stack, records)).toEqual(records.map(() => ONE_REPLY));
+  expect(botEffects(fault.stack).stray).toEqual([]);
+  expect(await rerunJobs(fault.stack, records)).toEqual([]);
+  expect(jobs.map((job) => job?.attemptsMade)).toEqual(jobs.map(() => jobs[1]?.attemptsMade));
 }, 40_000);
 
 // 6 s is below TRACKER_TIMEOUT_MS (30 s by default): the slow answers arrive and each reply is written once. What

@@ -1,6 +1,7 @@
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../scripts/lib/stack.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { JobContext, JobHandlers } from '../../workers/job-context.ts';
@@ -60,6 +61,35 @@ describe('a tracker asking to wait', () => {
 
     expect(result).toEqual({ scored: 'yes' });
     expect(calls).toBe(2);
+  });
+
+  it("a 429 about one item (Jira's per-issue write limit) delays that job only: a job about another item runs meanwhile", async () => {
+    let refusals = 0;
+    const handlers = {
+      'score-item': async (data: { item: string }) => {
+        if (data.item === 'BR-1' && refusals++ === 0) {
+          throw new TrackerError('rateLimit', 'jira', 'Jira editIssue failed with 429', {
+            status: 429,
+            retryAfterMs: 3_000,
+            rateLimitScope: 'item',
+          });
+        }
+        return { scored: data.item };
+      },
+    } as unknown as JobHandlers;
+    const { queue, events } = startWorker(handlers);
+    await events.waitUntilReady();
+
+    const refused = await queue.add('score-item', { item: 'BR-1' }, { attempts: 1 });
+    await waitFor(() => refusals > 0, 10_000);
+    const other = await queue.add('score-item', { item: 'BR-2' }, { attempts: 1 });
+
+    expect(await other.waitUntilFinished(events, 10_000)).toEqual({ scored: 'BR-2' });
+    // Done while the refused job still waited out its Retry-After, not after a pause of the whole queue.
+    expect(await refused.getState()).toBe('delayed');
+    expect(await refused.waitUntilFinished(events, 10_000)).toEqual({ scored: 'BR-1' });
+    // The wait spent no attempt: the job had one, and it succeeded.
+    expect((await queue.getJob(refused.id!))?.attemptsMade).toBe(1);
   });
 
   it('a tracker answering 429 forever ends the job as failed, with the reason, once its pauses add up past the limit', async () => {

@@ -36,6 +36,33 @@ export function guarded<T>(reply: FastifyReply, run: () => T): T | FastifyReply 
   }
 }
 
+/**
+ * The headers Jira Cloud puts on a 429 (developer.atlassian.com/cloud/jira/platform/rate-limiting): which limit was
+ * hit (`RateLimit-Reason`), its size (`X-RateLimit-Limit`: the burst limit's requests a second for the method, the
+ * per-issue short window's 20 writes, the global pool's 65,000 points an hour), nothing left, and when it resets.
+ */
+export function rateLimitHeaders(fault: SandboxFault, method: string, now: Date): Record<string, string> {
+  const reason = fault.rateLimitReason ?? 'jira-burst-based';
+  const limit =
+    reason === 'jira-burst-based'
+      ? method === 'PUT' || method === 'DELETE'
+        ? 50
+        : 100
+      : reason === 'jira-per-issue-on-write'
+        ? 20
+        : 65_000;
+  const headers: Record<string, string> = {
+    'RateLimit-Reason': reason,
+    'X-RateLimit-Limit': String(limit),
+    'X-RateLimit-Remaining': '0',
+  };
+  if (fault.retryAfterSeconds !== undefined) {
+    const reset = new Date(now.getTime() + fault.retryAfterSeconds * 1_000);
+    headers['X-RateLimit-Reset'] = `${reset.toISOString().slice(0, 19)}Z`;
+  }
+  return headers;
+}
+
 export function takeFault(faults: SandboxFault[], method: string, path: string): SandboxFault | undefined {
   const index = faults.findIndex(
     (fault) => path.startsWith(fault.pathPrefix) && (!fault.method || fault.method.toUpperCase() === method),

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createLedger, type Effect, silentLedger } from '../ledger.ts';
 import type { RecordedWrite, SandboxFault, SandboxPart, SandboxWebhookTarget } from '../sandbox-part.ts';
 import type { ApiDeps } from './api-deps.ts';
-import { actorOf, jiraError, takeFault } from './http.ts';
+import { actorOf, jiraError, rateLimitHeaders, takeFault } from './http.ts';
 import { createPersonActions, type PersonActions, toAdf } from './person-actions.ts';
 import { agileRoutes } from './routes-agile.ts';
 import { commentRoutes } from './routes-comments.ts';
@@ -120,6 +120,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
       if (fault && fault.status > 0) {
         if (fault.retryAfterSeconds !== undefined)
           reply.header('Retry-After', String(fault.retryAfterSeconds));
+        if (fault.status === 429) reply.headers(rateLimitHeaders(fault, request.method, world.now()));
         return jiraError(reply, fault.status, [`Sandbox fault: ${fault.status}`]);
       }
       const actor = actorOf(world.state, request);

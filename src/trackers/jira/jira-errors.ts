@@ -11,7 +11,7 @@ import {
 import { ErrorKind, errorKindForStatus, TrackerError } from '../../errors.ts';
 import { redactUrl } from '../../logger.ts';
 import { OutboundLimitTimeoutError } from '../rate-limit/outbound-limiter.ts';
-import { serverRetryHints } from './jira-transport.ts';
+import { rateLimitScopes, serverRetryHints } from './jira-transport.ts';
 
 /** Jira's 4xx body: `{ errorMessages: string[], errors: { field: message } }`. */
 function describeBody(body: unknown): string {
@@ -55,12 +55,16 @@ export function toTrackerError(error: unknown, operation: string): TrackerError 
       : isForbiddenError(error)
         ? ErrorKind.Forbidden
         : errorKindForStatus(status);
-    return new TrackerError(kind, 'jira', message, { cause: error, status, retryAfterMs });
+    const rateLimitScope = rateLimitScopes.get(error);
+    return new TrackerError(kind, 'jira', message, { cause: error, status, retryAfterMs, rateLimitScope });
   }
   if (error instanceof OutboundLimitTimeoutError) {
+    // Jira's windows in our limiter are an endpoint's and an issue's: a full one holds back no other work.
+    const aboutIssue = error.keys.some((key) => key.startsWith('jira-issue:'));
     return new TrackerError(ErrorKind.RateLimit, 'jira', `Jira ${operation} postponed: ${error.message}`, {
       cause: error,
       retryAfterMs: error.retryAfterMs,
+      rateLimitScope: aboutIssue ? 'item' : 'endpoint',
     });
   }
   if (isOAuthError(error) || isConfigError(error)) {

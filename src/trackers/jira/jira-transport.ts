@@ -1,3 +1,4 @@
+import { isRateLimitError } from 'jira.js';
 import type { Client, SendRequestOptions } from 'jira.js/core';
 import {
   ApiError,
@@ -9,7 +10,7 @@ import {
   SchemaMismatchError,
   ServerError,
 } from 'jira.js/core';
-import { parseRetryAfter } from '../../errors.ts';
+import { parseRetryAfter, type RateLimitScope } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { hashSubject, type OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
 import { guardWrite } from '../write-guard.ts';
@@ -35,6 +36,19 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export const serverRetryHints = new WeakMap<object, number>();
 
 /**
+ * What each `RateLimit-Reason` of a 429 holds back (Atlassian, "Rate limiting"): a burst 429 one endpoint and method
+ * ("Requests to other endpoints are unaffected"), a per-issue one the writes to that issue; a quota
+ * (`jira-quota-global-based`, `jira-quota-tenant-based`), or a reason we do not know, the whole site.
+ */
+const SCOPE_OF_REASON: Record<string, RateLimitScope> = {
+  'jira-burst-based': 'endpoint',
+  'jira-per-issue-on-write': 'item',
+};
+
+/** The scope of 429 answers that hold back less than the whole site; the error boundary reads it from here. */
+export const rateLimitScopes = new WeakMap<object, RateLimitScope>();
+
+/**
  * How long Jira asks to wait. `Retry-After` is not always on a 429 (JRACLOUD-82801); `X-RateLimit-Reset`, the
  * minute the budget comes back ("yyyy-MM-ddTHH:mmZ"), then says it, e.g. an hour away for a quota limit, where a
  * guessed pause would only ask again and again.
@@ -55,7 +69,12 @@ function apiError(response: Response, text: string, body: unknown): ApiError {
   if (status === 401) return new AuthError(message, statusText, body);
   if (status === 403) return new ForbiddenError(message, statusText, body);
   if (status === 404) return new NotFoundError(message, statusText, body);
-  if (status === 429) return new RateLimitError(message, statusText, body, { retryAfterMs: hint });
+  if (status === 429) {
+    const error = new RateLimitError(message, statusText, body, { retryAfterMs: hint });
+    const scope = SCOPE_OF_REASON[response.headers.get('ratelimit-reason') ?? ''];
+    if (scope) rateLimitScopes.set(error, scope);
+    return error;
+  }
   if (status < 500) return new ApiError(message, status, statusText, body);
   const error = new ServerError(message, status, statusText, body);
   if (hint !== undefined) serverRetryHints.set(error, hint);
@@ -64,7 +83,13 @@ function apiError(response: Response, text: string, body: unknown): ApiError {
 
 const ISSUE_PATH = /^\/rest\/api\/[23]\/issue\/([^/?]+)/;
 
-/** Limiter keys of one request: none for reads; for writes the endpoint's burst window and the issue's own. */
+/** The limiter window a 429 of that scope closes: the endpoint's burst window, or the issue's short one. */
+const WINDOW_OF_SCOPE: Partial<Record<RateLimitScope, string>> = {
+  endpoint: 'jira-burst:',
+  item: 'jira-issue:',
+};
+
+/** Limiter keys of one request: none for reads; for writes the endpoint's burst window and the issue's two. */
 export function jiraWriteKeys(site: string, method: string, url: string): string[] {
   if (method === 'GET') return [];
   const path = url.split('?')[0] ?? '';
@@ -72,7 +97,8 @@ export function jiraWriteKeys(site: string, method: string, url: string): string
   const endpoint = path.replace(/(?<!\/api)\/(?:\d+|[A-Z][A-Z0-9_]*-\d+)(?=\/|$)/g, '/{id}');
   const keys = [`jira-burst:${site}:${method} ${endpoint}`];
   const issue = ISSUE_PATH.exec(path)?.[1];
-  if (issue && issue !== 'createmeta') keys.push(`jira-issue:${site}:${issue}`);
+  if (issue && issue !== 'createmeta')
+    keys.push(`jira-issue:${site}:${issue}`, `jira-issue-30s:${site}:${issue}`);
   return keys;
 }
 
@@ -96,6 +122,20 @@ export function createJiraTransport(options: JiraTransportOptions): Client {
   const authorization = `Basic ${Buffer.from(`${options.email}:${options.apiToken}`).toString('base64')}`;
   const site = hashSubject(options.siteUrl).slice(0, 16);
   const warned = new Set<string>();
+  /**
+   * Asking again before Retry-After only earns a longer one: every process's next request of that window waits.
+   * Only a help: if Redis fails here, the 429 is still what the caller learns.
+   */
+  async function holdRefusedWindow(error: ApiError, keys: readonly string[]): Promise<void> {
+    if (!isRateLimitError(error) || !error.retryAfterMs || !options.limiter?.hold) return;
+    const scope = rateLimitScopes.get(error);
+    const window = scope && WINDOW_OF_SCOPE[scope];
+    const key = window && keys.find((candidate) => candidate.startsWith(window));
+    if (!key) return;
+    await options.limiter.hold(key, error.retryAfterMs).catch((failure: Error) => {
+      options.log.warn({ err: { message: failure.message } }, 'Jira rate-limit window not held');
+    });
+  }
   return {
     async sendRequest<T>(request: SendRequestOptions<T>): Promise<T> {
       const method = request.method ?? 'GET';
@@ -142,7 +182,11 @@ export function createJiraTransport(options: JiraTransportOptions): Client {
       try {
         data = text ? JSON.parse(text) : undefined;
       } catch {}
-      if (!response.ok) throw apiError(response, text, data);
+      if (!response.ok) {
+        const error = apiError(response, text, data);
+        await holdRefusedWindow(error, keys);
+        throw error;
+      }
       if (response.status === 204 || data === undefined || !request.schema) return data as T;
       const parsed = request.schema.safeParse(data);
       if (parsed.success) return parsed.data;

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient } from '../../queue/connection.ts';
-import { SLIDING_WINDOW_SCRIPT } from './sliding-window-script.ts';
+import { HOLD_WINDOW_SCRIPT, SLIDING_WINDOW_SCRIPT } from './sliding-window-script.ts';
 
 /** One budget: at most `limit` requests in any `windowMs` for each subject the rule is applied to. */
 export interface RateRule {
@@ -17,6 +17,11 @@ export interface OutboundLimiter {
    * e.g. `token:<sha256 of the token>`; the subject must never be a credential itself (see `hashSubject`).
    */
   acquire(keys: readonly string[]): Promise<void>;
+  /**
+   * Fills one window for `ms`, so every process's next request of it waits that long: the tracker refused a request
+   * of that window and said when to come back.
+   */
+  hold?(key: string, ms: number): Promise<void>;
 }
 
 export interface OutboundLimiterOptions {
@@ -33,11 +38,14 @@ export interface OutboundLimiterOptions {
 /** Thrown when the budget stays exhausted longer than `maxWaitMs`; adapters turn it into a rate-limit error. */
 export class OutboundLimitTimeoutError extends Error {
   readonly retryAfterMs: number;
+  /** The windows the request waited on, one of them full. */
+  readonly keys: readonly string[];
 
-  constructor(retryAfterMs: number) {
+  constructor(retryAfterMs: number, keys: readonly string[] = []) {
     super(`Outbound rate limit still exhausted; next slot in ${retryAfterMs} ms`);
     this.name = 'OutboundLimitTimeoutError';
     this.retryAfterMs = retryAfterMs;
+    this.keys = keys;
   }
 }
 
@@ -79,10 +87,23 @@ export function createOutboundLimiter(options: OutboundLimiterOptions): Outbound
         const waitMs = await tryTake(keys);
         if (waitMs <= 0) return;
         const waited = Date.now() - started;
-        if (waited + waitMs > maxWaitMs) throw new OutboundLimitTimeoutError(waitMs);
+        if (waited + waitMs > maxWaitMs) throw new OutboundLimitTimeoutError(waitMs, keys);
         // A little jitter so processes woken by the same expiry do not all retry in the same millisecond.
         await sleep(waitMs + Math.floor(Math.random() * 5));
       }
+    },
+    async hold(key, ms) {
+      const rule = ruleFor(key);
+      await redis.eval(
+        HOLD_WINDOW_SCRIPT,
+        1,
+        `${prefix}:${key}`,
+        options.now ? options.now() : -1,
+        `${instance}:${sequence++}`,
+        rule.limit,
+        rule.windowMs,
+        Math.ceil(ms),
+      );
     },
   };
 }

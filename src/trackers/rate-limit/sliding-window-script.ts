@@ -1,3 +1,12 @@
+/** `now` from ARGV[1], or the Redis server's clock when it is -1 (hosts with skewed clocks still agree). */
+const WINDOW_CLOCK = `
+local now = tonumber(ARGV[1])
+if now < 0 then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+`;
+
 /**
  * Sliding-window log over several keys at once, atomic in Redis so every worker process shares one budget.
  * KEYS: one sorted set per rule. ARGV: now (ms, or -1 to use the Redis clock so hosts with skewed clocks
@@ -5,13 +14,7 @@
  * Returns 0 when a slot was taken in every window, else the milliseconds until the fullest window has room;
  * nothing is recorded unless all windows have room, so a waiting caller does not eat budget.
  */
-export const SLIDING_WINDOW_SCRIPT = `
-local now = tonumber(ARGV[1])
-if now < 0 then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local member = ARGV[2]
+export const SLIDING_WINDOW_SCRIPT = `${WINDOW_CLOCK}local member = ARGV[2]
 local wait = 0
 for i, key in ipairs(KEYS) do
   local limit = tonumber(ARGV[1 + i * 2])
@@ -29,5 +32,20 @@ for i, key in ipairs(KEYS) do
   redis.call('ZADD', key, now, member)
   redis.call('PEXPIRE', key, tonumber(ARGV[2 + i * 2]))
 end
+return 0
+`;
+
+/**
+ * Fills one window until a given time: `limit` entries that leave it `hold` ms from now, so the sliding window
+ * script answers "wait" until then, to every process. KEYS: the window. ARGV: now (ms, or -1 for the Redis clock),
+ * member id, limit, window (ms), hold (ms).
+ */
+export const HOLD_WINDOW_SCRIPT = `${WINDOW_CLOCK}local limit = tonumber(ARGV[3])
+local window = tonumber(ARGV[4])
+local hold = tonumber(ARGV[5])
+for i = 1, limit do
+  redis.call('ZADD', KEYS[1], now + hold - window, ARGV[2] .. ':' .. i)
+end
+if redis.call('PTTL', KEYS[1]) < hold then redis.call('PEXPIRE', KEYS[1], hold) end
 return 0
 `;

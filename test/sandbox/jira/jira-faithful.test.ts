@@ -419,6 +419,44 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
     );
   });
 
+  it('answers a 429 as Jira does: Retry-After, X-RateLimit-* and a RateLimit-Reason naming the limit hit', async () => {
+    h.sandbox.injectFault({
+      pathPrefix: '/rest/api/3/issue/BR-2/comment',
+      method: 'POST',
+      status: 429,
+      count: 1,
+      retryAfterSeconds: 3,
+      rateLimitReason: 'jira-per-issue-on-write',
+    });
+    const before = Date.now();
+    const perIssue = await rest('/rest/api/3/issue/BR-2/comment', {
+      method: 'POST',
+      body: JSON.stringify({ body: doc(paragraph('too soon')) }),
+    });
+    const after = Date.now();
+
+    expect(perIssue.status).toBe(429);
+    expect(perIssue.headers.get('ratelimit-reason')).toBe('jira-per-issue-on-write');
+    expect(perIssue.headers.get('retry-after')).toBe('3');
+    expect(perIssue.headers.get('x-ratelimit-limit')).toBe('20');
+    expect(perIssue.headers.get('x-ratelimit-remaining')).toBe('0');
+    const reset = perIssue.headers.get('x-ratelimit-reset') ?? '';
+    expect(reset).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(Date.parse(reset)).toBeGreaterThanOrEqual(Math.floor(before / 1_000) * 1_000 + 3_000);
+    expect(Date.parse(reset)).toBeLessThanOrEqual(after + 3_000);
+
+    // Without a reason given, a 429 is the burst limit of that endpoint and method (50 a second for PUT).
+    h.sandbox.injectFault({ pathPrefix: '/rest/api/3/issue/BR-2', method: 'PUT', status: 429, count: 1 });
+    const burst = await rest('/rest/api/3/issue/BR-2', {
+      method: 'PUT',
+      body: JSON.stringify({ fields: { labels: ['x'] } }),
+    });
+    expect(burst.status).toBe(429);
+    expect(burst.headers.get('ratelimit-reason')).toBe('jira-burst-based');
+    expect(burst.headers.get('x-ratelimit-limit')).toBe('50');
+    expect(burst.headers.get('retry-after')).toBeNull();
+  });
+
   it('keeps the Retry-After of a 503 and paces writes per endpoint and per issue', async () => {
     h.sandbox.injectFault({
       pathPrefix: '/rest/api/3/issue/BR-1',
@@ -445,6 +483,7 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
     expect(acquired[0]).toEqual([
       expect.stringMatching(/^jira-burst:[0-9a-f]{16}:PUT \/rest\/api\/3\/issue\/\{id\}$/),
       expect.stringMatching(new RegExp(`^jira-issue:[0-9a-f]{16}:${ref('BR-1').id}$`)),
+      expect.stringMatching(new RegExp(`^jira-issue-30s:[0-9a-f]{16}:${ref('BR-1').id}$`)),
     ]);
   });
 });
