@@ -38,6 +38,22 @@ export const italic = (text: string): TextRun => ({ text, italic: true });
 export const code = (text: string): TextRun => ({ text, code: true });
 export const link = (text: string, href: string): TextRun => ({ text, href });
 
+/** The longest run of backticks in a text: a code span or fence must be longer than any run inside to hold it. */
+export function longestBacktickRun(text: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const char of text) {
+    run = char === '`' ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
+}
+
+/** The backtick fence that holds `text` as one code block: no line inside can close it. */
+export function fenceFor(text: string): string {
+  return '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
+}
+
 /** Web and mail links only: a `javascript:` or `data:` target from tracker content is rendered as plain text. */
 export function isSafeHref(href: string): boolean {
   return /^(?:https?:|mailto:)/i.test(href.trim());

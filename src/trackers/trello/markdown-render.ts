@@ -1,4 +1,12 @@
-import { type Block, type Doc, type Inline, isSafeHref, type TextRun } from '../../domain/doc.ts';
+import {
+  type Block,
+  type Doc,
+  fenceFor,
+  type Inline,
+  isSafeHref,
+  longestBacktickRun,
+  type TextRun,
+} from '../../domain/doc.ts';
 import type { Overflow } from '../../domain/doc-fit.ts';
 
 /**
@@ -22,17 +30,6 @@ const MENTION = /(^|[^\w.])@(?=\w)/g;
 
 function quietMentions(text: string): string {
   return text.replace(MENTION, '$1@\u200B');
-}
-
-/** The longest run of backticks in a text: a fence must be longer than any run inside to hold it. */
-function longestBacktickRun(text: string): number {
-  let longest = 0;
-  let run = 0;
-  for (const char of text) {
-    run = char === '`' ? run + 1 : 0;
-    longest = Math.max(longest, run);
-  }
-  return longest;
 }
 
 function renderCode(text: string): string {
@@ -80,7 +77,7 @@ function renderTable(header: Inline[], rows: Inline[][]): string {
 }
 
 function renderFence(text: string): string {
-  const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
+  const fence = fenceFor(text);
   return `${fence}\n${text}\n${fence}`;
 }
 
