@@ -1,5 +1,6 @@
 import {
   type Block,
+  closeDirection,
   type Doc,
   fenceFor,
   type Inline,
@@ -49,7 +50,7 @@ function escapeUrl(url: string): string {
 
 function renderRun(run: TextRun): string {
   if (run.text === '') return '';
-  const text = quietMentions(run.text);
+  const text = quietMentions(closeDirection(run.text));
   let out = run.code ? renderCode(text) : escapeText(text);
   if (run.italic) out = `_${out}_`;
   if (run.bold) out = `**${out}**`;
