@@ -45,6 +45,13 @@ export const HOSTILE_TEXTS: { name: string; make(n: number): string }[] = [
   { name: 'a.b lines', make: (n) => 'a.b\n'.repeat(n / 4) },
   // A line read as a possible heading whose name ends in a number ("AC1"): a long run of digits, then a letter.
   { name: 'digits then x', make: (n) => `${'1'.repeat(n - 1)}x` },
+  // A long fence, then lines of shorter ones that must not close it.
+  { name: 'long fence, short fences', make: (n) => `${'`'.repeat(n / 2)}\n${'```\n'.repeat(n / 8)}` },
+  // Bidi embeddings left open, one isolate, then pops of isolates: each pop must not search the open ones.
+  {
+    name: 'bidi opens and pops',
+    make: (n) => `${'\u202A'.repeat(n / 2 - 1)}\u2067${'\u2069'.repeat(n / 2)}`,
+  },
 ];
 
 const rules = parseAcceptanceRules({});

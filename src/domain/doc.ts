@@ -38,6 +38,51 @@ export const italic = (text: string): TextRun => ({ text, italic: true });
 export const code = (text: string): TextRun => ({ text, code: true });
 export const link = (text: string, href: string): TextRun => ({ text, href });
 
+const EMBEDDINGS = new Set(['\u202A', '\u202B', '\u202D', '\u202E']);
+const POP_EMBEDDING = '\u202C';
+const ISOLATES = new Set(['\u2066', '\u2067', '\u2068']);
+const POP_ISOLATE = '\u2069';
+
+/**
+ * `text` with every bidi embedding, override or isolate it leaves open closed at its end. Tracker text is written
+ * into the service's sentences ("Linked APP-2 <title> by Ada."): a title ending in a right-to-left override would
+ * otherwise show the service's words after it mirrored (".adA yb"). Text that closes its own is left as it is.
+ */
+export function closeDirection(text: string): string {
+  const open: string[] = [];
+  // Counted apart, so a hostile run of pops costs no scan of the stack each (linear in the text).
+  let isolates = 0;
+  for (const char of text) {
+    if (EMBEDDINGS.has(char)) open.push(POP_EMBEDDING);
+    else if (ISOLATES.has(char)) {
+      open.push(POP_ISOLATE);
+      isolates += 1;
+    } else if (char === POP_EMBEDDING && open.at(-1) === POP_EMBEDDING) open.pop();
+    // A pop of an isolate also ends the embeddings opened inside it (Unicode Bidirectional Algorithm, X6a).
+    else if (char === POP_ISOLATE && isolates > 0) {
+      open.length = open.lastIndexOf(POP_ISOLATE);
+      isolates -= 1;
+    }
+  }
+  return open.length === 0 ? text : text + open.reverse().join('');
+}
+
+/** The longest run of backticks in a text: a code span or fence must be longer than any run inside to hold it. */
+export function longestBacktickRun(text: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const char of text) {
+    run = char === '`' ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
+}
+
+/** The backtick fence that holds `text` as one code block: no line inside can close it. */
+export function fenceFor(text: string): string {
+  return '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
+}
+
 /** Web and mail links only: a `javascript:` or `data:` target from tracker content is rendered as plain text. */
 export function isSafeHref(href: string): boolean {
   return /^(?:https?:|mailto:)/i.test(href.trim());

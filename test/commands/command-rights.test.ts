@@ -1,7 +1,9 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
-import { commandText, plain } from '../helpers/jira-commands.ts';
+import { commandText, plain, replyTo } from '../helpers/jira-commands.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
 
 /**
  * Who may change what through a command, as people on a real Service Management site meet it: agents edit the
@@ -31,6 +33,7 @@ beforeAll(async () => {
       { projectKey: 'HELP', summary: 'Invoices as CSV please', issuetype: 'Task', reporter: 'carl' },
       { projectKey: 'HELP', summary: 'Statements will not import', issuetype: 'Task', reporter: 'carl' },
       { projectKey: 'HELP', summary: 'CSV export is empty', issuetype: 'Task', reporter: 'carl' },
+      { projectKey: 'HELP', summary: 'Call me about invoices', issuetype: 'Task', reporter: 'carl' },
     ],
   });
 }, 60_000);
@@ -107,6 +110,34 @@ describe('an edited comment', () => {
     expect(reply).not.toContain('impact=5');
     await stack.jira.settled();
     expect(impact('APP-1')).toBe(4);
+  });
+});
+
+describe('a comment someone else edits', () => {
+  it('runs none of its author’s commands with the rights of whoever edited it', async () => {
+    const comment = stack.jira.act.comment({
+      as: 'carl',
+      issue: 'HELP-4',
+      body: 'Call me on +1 555 0100\n/link APP-2',
+    });
+    expect(plain((await replyTo(stack.jira, 'HELP-4', comment.id)).body)).toContain(
+      'you cannot edit this item',
+    );
+    // Months later (the remembered results are gone), an agent takes the phone number out of the comment.
+    const redis = new Redis(testRedisUrl());
+    await redis.del(`${stack.queuePrefix}:commands:jira:${issue('HELP-4').id}:${comment.id}`);
+    redis.disconnect();
+    stack.jira.act.editComment({
+      as: 'ada',
+      issue: 'HELP-4',
+      commentId: comment.id,
+      body: 'Call me on [redacted]\n/link APP-2',
+    });
+    await stack.jira.settled();
+    // A command of ada's own on the same ticket: by its reply, the queue has reached the edit.
+    expect(await command('ada', 'HELP-4', '/help link')).toContain('/link');
+
+    expect(linked('HELP-4', 'APP-2')).toBe(false);
   });
 });
 

@@ -27,7 +27,11 @@ export interface CommandSyntax {
 export const DEFAULT_SYNTAX: CommandSyntax = { prefixes: ['/'], mentions: [] };
 
 const NAME_MAX = 32;
-const FENCE = /^ {0,3}(```|~~~)/;
+// CommonMark: a fence opens with 3+ backticks or tildes (a backtick fence's info string holds no backtick, else
+// the line is inline code) and closes only with a bare run of the same character at least as long. Read any
+// looser, a block would end earlier than the tracker shows it, and a line shown as code would run.
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
+const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
 // The options class excludes braces, so a failed match stops at the next brace: linear on "{code:{code:...".
 const JIRA_BLOCK = /\{(code|noformat|quote)(?::[^{}]*)?\}/gi;
 const QUOTE_LINE = /^ {0,3}(>|bq\.\s)/;
@@ -94,13 +98,14 @@ export function parseCommands(
   let jiraBlock: string | undefined;
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   for (const [index, line] of lines.entries()) {
-    const fenceMatch = FENCE.exec(line);
     if (fence) {
-      if (fenceMatch?.[1] === fence) fence = undefined;
+      const close = FENCE_CLOSE.exec(line)?.[1];
+      if (close !== undefined && close[0] === fence[0] && close.length >= fence.length) fence = undefined;
       continue;
     }
-    if (fenceMatch) {
-      fence = fenceMatch[1];
+    const open = FENCE_OPEN.exec(line);
+    if (open && !(open[1]!.startsWith('`') && line.slice(open[0].length).includes('`'))) {
+      fence = open[1];
       continue;
     }
     const blockWasOpen = jiraBlock !== undefined;

@@ -1,4 +1,11 @@
-import { type Block, type Doc, type Inline, isSafeHref, type TextRun } from '../../domain/doc.ts';
+import {
+  type Block,
+  closeDirection,
+  type Doc,
+  type Inline,
+  isSafeHref,
+  type TextRun,
+} from '../../domain/doc.ts';
 import type { AdfDoc, AdfMark, AdfNode } from './adf-types.ts';
 
 function marksFor(run: TextRun): AdfMark[] {
@@ -18,7 +25,8 @@ export function inlineToAdf(content: Inline): AdfNode[] {
     .filter((run) => run.text.length > 0)
     .map((run) => {
       const marks = marksFor(run);
-      return marks.length > 0 ? { type: 'text', text: run.text, marks } : { type: 'text', text: run.text };
+      const text = closeDirection(run.text);
+      return marks.length > 0 ? { type: 'text', text, marks } : { type: 'text', text };
     });
 }
 

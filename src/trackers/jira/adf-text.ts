@@ -1,3 +1,4 @@
+import { fenceFor } from '../../domain/doc.ts';
 import type { AdfNode } from './adf-types.ts';
 
 /** How comment text is read for commands: code (blocks, inline) and quotes marked, so none runs (parseCommands). */
@@ -101,8 +102,10 @@ function blockLines(node: AdfNode, indent: string, options: AdfTextOptions): str
           .join(' | '),
       );
     case 'codeBlock': {
-      const lines = inlineText(node.content).split('\n');
-      return options.markCodeAndQuotes ? ['```', ...lines, '```'] : lines;
+      const text = inlineText(node.content);
+      if (!options.markCodeAndQuotes) return text.split('\n');
+      const fence = fenceFor(text);
+      return [fence, ...text.split('\n'), fence];
     }
     case 'blockquote': {
       const lines = childLines(node, indent, options);

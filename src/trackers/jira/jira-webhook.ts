@@ -109,11 +109,14 @@ export function toJiraEvent(
     case 'comment_updated': {
       const comment = delivery.comment;
       if (!comment) return ignored(`${webhookEvent} without a comment`);
+      const editor = webhookEvent === 'comment_updated' ? comment.updateAuthor : undefined;
+      // Commands act with the rights of who wrote them: an agent redacting a customer's comment (Edit All
+      // Comments) is not writing its commands, and must not run them with the agent's rights.
+      if (editor && comment.author && editor.accountId !== comment.author.accountId)
+        return ignored('comment edited by someone other than its author: its commands stay the author’s');
       return normalized({
         ...itemBase,
-        actor: actorOf(
-          webhookEvent === 'comment_updated' ? (comment.updateAuthor ?? comment.author) : comment.author,
-        ),
+        actor: actorOf(editor ?? comment.author),
         kind: webhookEvent === 'comment_created' ? 'comment.created' : 'comment.updated',
         // Webhook comment bodies are wiki markup (ADF where a site or app sends it): commands are read from the
         // plain text, links unwrapped, code fenced and quotes marked so quoted commands do not run.

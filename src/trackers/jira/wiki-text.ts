@@ -1,3 +1,5 @@
+import { fenceFor } from '../../domain/doc.ts';
+
 // No `.` and no quantifier next to one over the same characters: `.` stops at U+2028, and `\s*(.*)$` then
 // backtracks through every space, quadratic on a hostile 32 KB comment. Classes exclude their opening
 // delimiter, so a failed match stops at the next one (linear on `[` × 32,767).
@@ -114,7 +116,8 @@ export function wikiToPlainText(wiki: string): string {
         if (index >= lines.length) break;
         rest = lines[index] ?? '';
       }
-      out.push('```', ...body, '```');
+      const fence = fenceFor(body.join('\n'));
+      out.push(fence, ...body, fence);
       counters.length = 0;
       continue;
     }

@@ -1,4 +1,13 @@
-import { type Block, type Doc, type Inline, isSafeHref, type TextRun } from '../../domain/doc.ts';
+import {
+  type Block,
+  closeDirection,
+  type Doc,
+  fenceFor,
+  type Inline,
+  isSafeHref,
+  longestBacktickRun,
+  type TextRun,
+} from '../../domain/doc.ts';
 import type { Overflow } from '../../domain/doc-fit.ts';
 
 /**
@@ -24,17 +33,6 @@ function quietMentions(text: string): string {
   return text.replace(MENTION, '$1@\u200B');
 }
 
-/** The longest run of backticks in a text: a fence must be longer than any run inside to hold it. */
-function longestBacktickRun(text: string): number {
-  let longest = 0;
-  let run = 0;
-  for (const char of text) {
-    run = char === '`' ? run + 1 : 0;
-    longest = Math.max(longest, run);
-  }
-  return longest;
-}
-
 function renderCode(text: string): string {
   const fence = '`'.repeat(longestBacktickRun(text) + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
@@ -52,7 +50,7 @@ function escapeUrl(url: string): string {
 
 function renderRun(run: TextRun): string {
   if (run.text === '') return '';
-  const text = quietMentions(run.text);
+  const text = quietMentions(closeDirection(run.text));
   let out = run.code ? renderCode(text) : escapeText(text);
   if (run.italic) out = `_${out}_`;
   if (run.bold) out = `**${out}**`;
@@ -80,7 +78,7 @@ function renderTable(header: Inline[], rows: Inline[][]): string {
 }
 
 function renderFence(text: string): string {
-  const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
+  const fence = fenceFor(text);
   return `${fence}\n${text}\n${fence}`;
 }
 

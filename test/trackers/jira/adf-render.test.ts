@@ -117,3 +117,20 @@ describe('docToAdf on hostile links (issue 12, item 6)', () => {
     });
   });
 });
+
+describe('docToAdf on text that turns the direction of what follows', () => {
+  // "Linked HELP-1 → APP-2 <title> by Ada." with a title ending in a right-to-left override (U+202E) or isolate
+  // (U+2067) left open: Jira would show the service's own " by Ada." mirrored, ".adA yb".
+  it.each([
+    ['an override', 'Refund\u202E', 'Refund\u202E\u202C'],
+    ['an isolate', 'Refund\u2067', 'Refund\u2067\u2069'],
+    ['an override inside an isolate', '\u2067a\u202Eb', '\u2067a\u202Eb\u202C\u2069'],
+    ['a closed one', 'a\u202Eb\u202Cc', 'a\u202Eb\u202Cc'],
+  ])('%s left open ends with the text it came with', (_label, title, closed) => {
+    const adf = docToAdf(doc(paragraph('Linked ', code('APP-2'), ' ', title, ' by Ada.')));
+
+    expect(adf.content[0]).toEqual(
+      para(text('Linked '), text('APP-2', { type: 'code' }), text(' '), text(closed), text(' by Ada.')),
+    );
+  });
+});

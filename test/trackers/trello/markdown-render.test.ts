@@ -96,6 +96,14 @@ describe('renderMarkdown on hostile text (issue 12, item 6)', () => {
     expect(markdown).toContain('bob@customer.test');
   });
 
+  it('a right-to-left override or isolate left open in text ends with it, so the words after read as written', () => {
+    const markdown = renderMarkdown(
+      doc(paragraph('Linked ', code('Refund\u2067'), ' ', bold('Refund\u202E'), ' by Ada.')),
+    );
+
+    expect(markdown).toBe('Linked `Refund\u2067\u2069` **Refund\u202E\u202C** by Ada.');
+  });
+
   it('a javascript: link target stays text', () => {
     expect(renderMarkdown(doc(paragraph(link('open', 'javascript:alert(1)'))))).toBe('open');
   });
