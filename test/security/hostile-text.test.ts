@@ -13,8 +13,8 @@ const MAX_RATIO = 9;
 const SLOW_MS = 15;
 
 function linear(run: (text: string) => unknown, make: (n: number) => string): boolean {
-  // A second measure before failing: one descheduled run must not fail the suite.
-  for (let attempt = 0; attempt < 2; attempt++) {
+  // More measures before failing: a descheduled run or two (two test files share the cores) must not fail the suite.
+  for (let attempt = 0; attempt < 3; attempt++) {
     const { ratio, largeMs } = growth(run, make, N);
     if (ratio < MAX_RATIO || largeMs < SLOW_MS) return true;
   }
