@@ -59,6 +59,7 @@ beforeAll(async () => {
       { key: 'KAN', name: 'Flow' },
       { key: 'PAR', name: 'Parallel' },
       { key: 'EST', name: 'Estimates' },
+      { key: 'CHU', name: 'Churn' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
@@ -75,6 +76,7 @@ beforeAll(async () => {
       // Parallel sprints: a board may run several active sprints at once.
       { name: 'Parallel board', projectKey: 'PAR', estimationField: 'Story Points' },
       { name: 'Estimates board', projectKey: 'EST', estimationField: 'Story Points' },
+      { name: 'Churn board', projectKey: 'CHU', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -92,6 +94,7 @@ beforeAll(async () => {
       { name: 'Parallel Mobile', board: 'Parallel board' },
       { name: 'Estimates Sprint 1', board: 'Estimates board' },
       { name: 'Estimates Sprint 2', board: 'Estimates board' },
+      { name: 'Churn Sprint 1', board: 'Churn board' },
     ],
     issues: [
       {
@@ -190,6 +193,12 @@ beforeAll(async () => {
       { projectKey: 'EST', summary: 'Unsized spike', sprints: ['Estimates Sprint 1'] },
       { projectKey: 'EST', summary: 'Unsized chore', sprints: ['Estimates Sprint 1'] },
       { projectKey: 'CAR', summary: 'Move me', fields: { 'Story Points': 3 }, sprints: ['Carry Sprint 1'] },
+      {
+        projectKey: 'CHU',
+        summary: 'Steady work',
+        fields: { 'Story Points': 3 },
+        sprints: ['Churn Sprint 1'],
+      },
     ],
   });
 }, 60_000);
@@ -572,6 +581,45 @@ describe('sprint summaries on Jira', () => {
     });
     expect(text(summary!)).toContain('Carried over | 1 item (to Carry Sprint 2)');
     expect(text(summary!)).toContain('Carried over\n- CAR-2 Move me (3 points) → Carry Sprint 2');
+  });
+
+  it('lists an issue added after the start and removed before the close as removed, as Jira’s sprint report does', async () => {
+    const id = sprintId('Churn Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    const hotfix = act().createIssue({
+      as: 'ada',
+      project: 'CHU',
+      summary: 'Banner hotfix',
+      fields: { 'Story Points': 2 },
+    });
+    act().addToSprint({ as: 'ada', sprintId: id, issues: [hotfix.key] });
+    act().removeFromSprint({ as: 'ada', issues: [hotfix.key] });
+    complete('CHU-1');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Churn Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    const body = text(summary!);
+    // Jira's report: under "Issues removed from sprint", marked as added after the start; both count in the scope change.
+    expect(body).toContain(
+      [
+        'Committed | 1 item, 3 points',
+        'Completed | 1 item, 3 points',
+        'Completion rate | 100% of committed points',
+        'Carried over | 0 items',
+        'Added after start | 1 item',
+        'Removed after start | 1 item',
+      ].join('\n'),
+    );
+    expect(body).toContain(`Added after start\n- ${hotfix.key} Banner hotfix (2 points)\n`);
+    expect(body).toContain(
+      `Removed after start\n- ${hotfix.key} Banner hotfix (2 points) — added after start`,
+    );
   });
 
   /** The bot's reply to a comment on the issue. */
