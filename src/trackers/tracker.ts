@@ -206,7 +206,23 @@ export interface SprintReader {
   /** The story-points field of a board's estimation configuration, if the board estimates by one (not by time). */
   getEstimationField(boardId: string): Promise<{ id: string; name: string } | undefined>;
   /** Changes of the Sprint field of an item, oldest first, for reconstructing a sprint without snapshot. */
-  getSprintHistory(ref: ItemRef): Promise<{ at: string; from: string[]; to: string[] }[]>;
+  getSprintHistory(ref: ItemRef): Promise<SprintFieldChange[]>;
+  /**
+   * Items the sprint held at some time since its start and holds no more (removed, or moved to another open
+   * sprint), each with its Sprint-field changes. Jira lists a sprint's issues as they are now and JQL cannot ask what
+   * a sprint held, so the issues of `projectKeys` changed since the start are read with their changelogs.
+   */
+  getItemsLeft(
+    sprint: Sprint,
+    projectKeys: readonly string[],
+  ): Promise<{ item: TrackerItem; history: SprintFieldChange[] }[]>;
+}
+
+/** One change of an item's Sprint field: the sprints it listed before and after, by id (or name). */
+export interface SprintFieldChange {
+  at: string;
+  from: string[];
+  to: string[];
 }
 
 export interface BoardAction {

@@ -89,10 +89,12 @@ export interface JiraSprintSummary {
 }
 
 /** Jira keys start with their project key, which outlives moves of the container. */
+const projectOf = ({ key }: TrackerItem['ref']) => key.replace(/-\d+$/, '');
+
 function mainProject(refs: readonly TrackerItem['ref'][]): string | undefined {
   const counts = new Map<string, number>();
-  for (const { key } of refs) {
-    const project = key.replace(/-\d+$/, '');
+  for (const ref of refs) {
+    const project = projectOf(ref);
     counts.set(project, (counts.get(project) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
@@ -108,18 +110,28 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
     estimationOf(reader, sprint),
     loadSnapshot(context, sprintId),
   ]);
-  const atClose = new Set(items.map((item) => item.ref.id));
-  // Without a snapshot nothing names what left the sprint: those figures are unknown, not zero.
-  const removed = snapshot
+  const board = jiraBoardSummary(context.rules().summaries, sprint.boardId);
+  const known = [...items, ...(snapshot?.items ?? [])].map((item) => item.ref);
+  const left = await reader.getItemsLeft(sprint, [
+    ...(board.projectKey ? [board.projectKey] : []),
+    ...known.map(projectOf),
+  ]);
+  const found = new Set([...items, ...left.map(({ item }) => item)].map((item) => item.ref.id));
+  const committedGone = snapshot
     ? await removedItems(
         tracker,
-        snapshot.items.filter((entry) => !atClose.has(entry.ref.id)).map((entry) => entry.ref),
+        snapshot.items.filter((entry) => !found.has(entry.ref.id)).map((entry) => entry.ref),
       )
-    : undefined;
+    : [];
+  // Without a snapshot or a start, nothing names what left the sprint: those figures are unknown, not zero.
+  const removed =
+    snapshot || sprint.startDate ? [...committedGone, ...left.map(({ item }) => item)] : undefined;
   const history: Record<string, SprintFieldChange[]> | undefined = snapshot
     ? undefined
-    : await readAll(items, (item) => reader.getSprintHistory(item.ref));
-  const board = jiraBoardSummary(context.rules().summaries, sprint.boardId);
+    : {
+        ...(await readAll(items, (item) => reader.getSprintHistory(item.ref))),
+        ...Object.fromEntries(left.map(({ item, history }) => [item.ref.id, history])),
+      };
   const stats = summarizeSprint({
     sprint,
     ...(snapshot ? { snapshot } : {}),
@@ -134,8 +146,7 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
     estimateOf,
     bugTypes: board.bugTypes,
   });
-  const projectKey =
-    board.projectKey ?? mainProject([...items, ...(snapshot?.items ?? [])].map((item) => item.ref));
+  const projectKey = board.projectKey ?? mainProject(known);
   return {
     sprint,
     stats,

@@ -1,6 +1,6 @@
-import type { Sprint, SprintReader, TrackerItem } from '../../trackers/tracker.ts';
+import type { Sprint, SprintFieldChange, TrackerItem } from '../../trackers/tracker.ts';
 
-export type SprintFieldChange = Awaited<ReturnType<SprintReader['getSprintHistory']>>[number];
+export type { SprintFieldChange };
 
 /** Jira's changelog names sprints by id in `from`/`to` and by name in the strings; accept either. */
 function names(values: readonly string[], sprint: Sprint): boolean {

@@ -14,8 +14,9 @@ export interface SprintSummaryInput {
   /** Sprint-field changes by item id (ref.id), oldest first. */
   history?: Readonly<Record<string, readonly SprintFieldChange[]>>;
   /**
-   * Items committed at start that are no longer in the sprint, fetched by the caller. Without a snapshot and
-   * without them, what left the sprint is unknown: Jira lists a sprint's issues as they are now.
+   * Items the sprint held at some time since its start and holds no more, fetched by the caller: those committed
+   * and those added after the start, which Jira's sprint report lists as removed too, marked so. Without a
+   * snapshot and without them, what left the sprint is unknown: Jira lists a sprint's issues as they are now.
    */
   removed?: readonly TrackerItem[];
   /** Support tickets linked to each item (by ref.id) that are resolved. */
@@ -145,6 +146,10 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
   const done = doneItems.map(view);
   const doneIds = new Set(done.map((item) => item.ref.id));
   const removedDetails = new Map((input.removed ?? []).map((item) => [item.ref.id, view(item)]));
+  // In and out again after the start: part of the scope change both ways, as Jira's sprint report counts it.
+  const passedThrough = (input.removed ?? [])
+    .filter((item) => inSprint(item) && !committedIds.has(item.ref.id) && !atCloseIds.has(item.ref.id))
+    .map(view);
   const approximate = scope.approximate;
   return {
     name: sprint.name,
@@ -165,12 +170,18 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
         }),
       approximate: false,
     },
-    added: { items: atClose.filter((item) => !committedIds.has(item.ref.id)), approximate },
+    added: {
+      items: [...atClose.filter((item) => !committedIds.has(item.ref.id)), ...passedThrough],
+      approximate,
+    },
     ...((input.snapshot || input.removed) && {
       removed: {
-        items: scope.committed
-          .filter((item) => !atCloseIds.has(item.ref.id))
-          .map((item) => removedDetails.get(item.ref.id) ?? item),
+        items: [
+          ...scope.committed
+            .filter((item) => !atCloseIds.has(item.ref.id))
+            .map((item) => removedDetails.get(item.ref.id) ?? item),
+          ...passedThrough.map((item): SummaryItem => ({ ...item, addedAfterStart: true })),
+        ],
         approximate,
       },
     }),

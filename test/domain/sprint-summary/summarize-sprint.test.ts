@@ -97,7 +97,7 @@ describe('summarizeSprint without a snapshot', () => {
     expect(stats.notes).toEqual([expect.stringContaining('No scope snapshot was taken')]);
   });
 
-  it('drops a removed candidate whose history shows it joined after the start', () => {
+  it('counts a removed item whose history shows it joined after the start as added and removed, marked so', () => {
     const lateJoiner = issue(8, 'todo', 5);
     const result = summarizeSprint({
       ...common,
@@ -110,7 +110,10 @@ describe('summarizeSprint without a snapshot', () => {
         ],
       },
     });
-    expect(keys(result.removed)).toEqual(['ABC-5']);
+    expect(keys(result.removed)).toEqual(['ABC-5', 'ABC-8']);
+    expect(result.removed?.items.map((item) => item.addedAfterStart)).toEqual([undefined, true]);
+    expect(keys(result.added)).toEqual(['ABC-6', 'ABC-7', 'ABC-8']);
+    expect(result.committed?.count).toEqual({ value: 5, approximate: true });
   });
 
   it('counts an issue created into the sprint after its start as added, though the close moved it on', () => {
