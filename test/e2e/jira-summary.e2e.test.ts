@@ -60,6 +60,7 @@ beforeAll(async () => {
       { key: 'PAR', name: 'Parallel' },
       { key: 'EST', name: 'Estimates' },
       { key: 'CHU', name: 'Churn' },
+      { key: 'LAT', name: 'Late' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
@@ -77,6 +78,7 @@ beforeAll(async () => {
       { name: 'Parallel board', projectKey: 'PAR', estimationField: 'Story Points' },
       { name: 'Estimates board', projectKey: 'EST', estimationField: 'Story Points' },
       { name: 'Churn board', projectKey: 'CHU', estimationField: 'Story Points' },
+      { name: 'Late board', projectKey: 'LAT', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -95,6 +97,7 @@ beforeAll(async () => {
       { name: 'Estimates Sprint 1', board: 'Estimates board' },
       { name: 'Estimates Sprint 2', board: 'Estimates board' },
       { name: 'Churn Sprint 1', board: 'Churn board' },
+      { name: 'Late Sprint 1', board: 'Late board' },
     ],
     issues: [
       {
@@ -199,6 +202,9 @@ beforeAll(async () => {
         fields: { 'Story Points': 3 },
         sprints: ['Churn Sprint 1'],
       },
+      { projectKey: 'LAT', summary: 'Planned', fields: { 'Story Points': 3 }, sprints: ['Late Sprint 1'] },
+      { projectKey: 'LAT', summary: 'Dropped', fields: { 'Story Points': 2 }, sprints: ['Late Sprint 1'] },
+      { projectKey: 'LAT', summary: 'Resized', fields: { 'Story Points': 5 }, sprints: ['Late Sprint 1'] },
     ],
   });
 }, 60_000);
@@ -620,6 +626,58 @@ describe('sprint summaries on Jira', () => {
     expect(body).toContain(
       `Removed after start\n- ${hotfix.key} Banner hotfix (2 points) — added after start`,
     );
+  });
+
+  it('commits what the sprint held at its start date when the start is processed late', async () => {
+    const id = sprintId('Late Sprint 1');
+    // The workers are down when the sprint starts (an outage, a deploy): the start waits in the queue while the
+    // team goes on changing the sprint.
+    await Promise.all(stack.workers.map((worker) => worker.stop()));
+    act().startSprint({ sprintId: id });
+    await waitFor(() =>
+      stack.jira.deliveries.find(
+        (d) =>
+          d.event === 'sprint_started' &&
+          (d.payload.sprint as { id: number }).id === id &&
+          d.status === 'delivered',
+      ),
+    );
+    const urgent = act().createIssue({
+      as: 'ada',
+      project: 'LAT',
+      summary: 'Urgent fix',
+      fields: { 'Story Points': 1 },
+    });
+    act().addToSprint({ as: 'ada', sprintId: id, issues: [urgent.key] });
+    act().removeFromSprint({ as: 'ada', issues: ['LAT-2'] });
+    act().editIssue({ as: 'ada', issue: 'LAT-3', fields: { 'Story Points': 8 } });
+    await stack.startWorker();
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    complete('LAT-1');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Late Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    const body = text(summary!);
+    expect(body).toContain(
+      [
+        'Committed | 3 items, 10 points',
+        'Completed | 1 item, 3 points',
+        'Completion rate | 30% of committed points',
+        'Carried over | 2 items (to the backlog)',
+        'Added after start | 1 item',
+        'Removed after start | 1 item',
+        'Re-estimated | 1 item',
+      ].join('\n'),
+    );
+    expect(body).toContain(`Added after start\n- ${urgent.key} Urgent fix (1 point)\n`);
+    expect(body).toContain('Removed after start\n- LAT-2 Dropped (2 points)\n');
+    expect(body).toContain('Re-estimated\n- LAT-3 Resized: 5 → 8');
+    expect(body).not.toContain('≈');
   });
 
   /** The bot's reply to a comment on the issue. */
