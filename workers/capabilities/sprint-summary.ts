@@ -10,7 +10,7 @@ import {
   summaryTitle,
 } from '../../src/domain/sprint-summary/index.ts';
 import { TrackerError } from '../../src/errors.ts';
-import type { Sprint, SprintReader, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
+import type { ItemHistory, Sprint, SprintReader, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { jiraBoardView, readModelOf } from './read-model.ts';
 import { priorityScores, resolvedTickets } from './summary-facts.ts';
@@ -31,18 +31,58 @@ function estimator(field: { name: string } | undefined): (item: TrackerItem) => 
 }
 
 async function estimationOf(reader: SprintReader, sprint: Sprint) {
-  return estimator(sprint.boardId ? await reader.getEstimationField(sprint.boardId) : undefined);
+  const field = sprint.boardId ? await reader.getEstimationField(sprint.boardId) : undefined;
+  return { fieldId: field?.id, estimateOf: estimator(field) };
 }
+
+/** Jira keys start with their project key, which outlives moves of the issue's container. */
+const projectOf = ({ key }: TrackerItem['ref']) => key.replace(/-\d+$/, '');
+
+/** Where issues that left the sprint may be: the board's project in the rules, and those of the issues it held. */
+function leftSprint(
+  reader: SprintReader,
+  sprint: Sprint,
+  context: JobContext,
+  refs: readonly TrackerItem['ref'][],
+) {
+  const { projectKey } = jiraBoardSummary(context.rules().summaries, sprint.boardId);
+  return reader.getItemsLeft(sprint, [...(projectKey ? [projectKey] : []), ...refs.map(projectOf)]);
+}
+
+async function readAll<T>(items: readonly TrackerItem[], read: (item: TrackerItem) => Promise<T>) {
+  const results: Record<string, T> = {};
+  for (const item of items) results[item.ref.id] = await read(item);
+  return results;
+}
+
+const mapValues = <T, U>(record: Readonly<Record<string, T>>, map: (value: T) => U): Record<string, U> =>
+  Object.fromEntries(Object.entries(record).map(([id, value]) => [id, map(value)]));
 
 /** Records the committed scope of a sprint that just started; a snapshot already taken is kept. */
 export async function snapshotSprint(sprintId: string, context: JobContext) {
   const reader = sprintReader(context.tracker('jira'));
   const sprint = await reader.getSprint(sprintId);
-  const [items, estimateOf] = await Promise.all([
+  const [items, estimation] = await Promise.all([
     reader.getSprintItems(sprintId),
     estimationOf(reader, sprint),
   ]);
-  const snapshot = snapshotScope(sprint, items, estimateOf);
+  // The start may be processed late (an outage, a retry): what changed since is read back to the start date.
+  const left = await leftSprint(
+    reader,
+    sprint,
+    context,
+    items.map((item) => item.ref),
+  );
+  const since = Date.parse(sprint.startDate ?? '');
+  const changed = items.filter((item) => Date.parse(item.updatedAt) > since);
+  const history: Record<string, ItemHistory> = {
+    ...(await readAll(changed, (item) => reader.getHistory(item.ref, estimation.fieldId))),
+    ...Object.fromEntries(left.map(({ item, history }) => [item.ref.id, history])),
+  };
+  const snapshot = snapshotScope(sprint, [...items, ...left.map(({ item }) => item)], estimation.estimateOf, {
+    sprint: mapValues(history, (changes) => changes.sprint),
+    estimates: mapValues(history, (changes) => changes.estimate),
+  });
   const stored = await saveSnapshot(context, snapshot);
   if (stored) {
     await readModelOf(context).sprintStarted(jiraBoardView(sprint.boardId), {
@@ -58,13 +98,7 @@ export async function snapshotSprint(sprintId: string, context: JobContext) {
       })),
     });
   }
-  return { sprint: sprint.name, items: items.length, stored };
-}
-
-async function readAll<T>(items: readonly TrackerItem[], read: (item: TrackerItem) => Promise<T>) {
-  const results: Record<string, T> = {};
-  for (const item of items) results[item.ref.id] = await read(item);
-  return results;
+  return { sprint: sprint.name, items: snapshot.items.length, stored };
 }
 
 /** Items committed at start and gone from the sprint since; one deleted since then keeps its snapshot entry. */
@@ -88,9 +122,6 @@ export interface JiraSprintSummary {
   projectKey?: string;
 }
 
-/** Jira keys start with their project key, which outlives moves of the issue's container. */
-const projectOf = ({ key }: TrackerItem['ref']) => key.replace(/-\d+$/, '');
-
 function mainProject(refs: readonly TrackerItem['ref'][]): string | undefined {
   const counts = new Map<string, number>();
   for (const ref of refs) {
@@ -105,17 +136,14 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
   const tracker = context.tracker('jira');
   const reader = sprintReader(tracker);
   const sprint = await reader.getSprint(sprintId);
-  const [items, estimateOf, snapshot] = await Promise.all([
+  const [items, estimation, snapshot] = await Promise.all([
     reader.getSprintItems(sprintId),
     estimationOf(reader, sprint),
     loadSnapshot(context, sprintId),
   ]);
   const board = jiraBoardSummary(context.rules().summaries, sprint.boardId);
   const known = [...items, ...(snapshot?.items ?? [])].map((item) => item.ref);
-  const left = await reader.getItemsLeft(sprint, [
-    ...(board.projectKey ? [board.projectKey] : []),
-    ...known.map(projectOf),
-  ]);
+  const left = await leftSprint(reader, sprint, context, known);
   const found = new Set([...items, ...left.map(({ item }) => item)].map((item) => item.ref.id));
   const committedGone = snapshot
     ? await removedItems(
@@ -129,8 +157,8 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
   const history: Record<string, SprintFieldChange[]> | undefined = snapshot
     ? undefined
     : {
-        ...(await readAll(items, (item) => reader.getSprintHistory(item.ref))),
-        ...Object.fromEntries(left.map(({ item, history }) => [item.ref.id, history])),
+        ...(await readAll(items, async (item) => (await reader.getHistory(item.ref)).sprint)),
+        ...Object.fromEntries(left.map(({ item, history }) => [item.ref.id, history.sprint])),
       };
   const stats = summarizeSprint({
     sprint,
@@ -143,7 +171,7 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
       context,
     ),
     scores: priorityScores(items, context),
-    estimateOf,
+    estimateOf: estimation.estimateOf,
     bugTypes: board.bugTypes,
   });
   const projectKey = board.projectKey ?? mainProject(known);
