@@ -61,6 +61,7 @@ beforeAll(async () => {
       { key: 'EST', name: 'Estimates' },
       { key: 'CHU', name: 'Churn' },
       { key: 'LAT', name: 'Late' },
+      { key: 'PTS', name: 'Points' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
@@ -79,6 +80,7 @@ beforeAll(async () => {
       { name: 'Estimates board', projectKey: 'EST', estimationField: 'Story Points' },
       { name: 'Churn board', projectKey: 'CHU', estimationField: 'Story Points' },
       { name: 'Late board', projectKey: 'LAT', estimationField: 'Story Points' },
+      { name: 'Points board', projectKey: 'PTS', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -98,6 +100,8 @@ beforeAll(async () => {
       { name: 'Estimates Sprint 2', board: 'Estimates board' },
       { name: 'Churn Sprint 1', board: 'Churn board' },
       { name: 'Late Sprint 1', board: 'Late board' },
+      { name: 'Points Sprint 1', board: 'Points board' },
+      { name: 'Points Sprint 2', board: 'Points board' },
     ],
     issues: [
       {
@@ -205,6 +209,19 @@ beforeAll(async () => {
       { projectKey: 'LAT', summary: 'Planned', fields: { 'Story Points': 3 }, sprints: ['Late Sprint 1'] },
       { projectKey: 'LAT', summary: 'Dropped', fields: { 'Story Points': 2 }, sprints: ['Late Sprint 1'] },
       { projectKey: 'LAT', summary: 'Resized', fields: { 'Story Points': 5 }, sprints: ['Late Sprint 1'] },
+      { projectKey: 'PTS', summary: 'Finished', fields: { 'Story Points': 3 }, sprints: ['Points Sprint 1'] },
+      {
+        projectKey: 'PTS',
+        summary: 'Unfinished',
+        fields: { 'Story Points': 5 },
+        sprints: ['Points Sprint 1'],
+      },
+      {
+        projectKey: 'PTS',
+        summary: 'Sized late',
+        fields: { 'Story Points': 2 },
+        sprints: ['Points Sprint 2'],
+      },
     ],
   });
 }, 60_000);
@@ -370,7 +387,7 @@ describe('sprint summaries on Jira', () => {
     const body = text(summaries('Ops Sprint 1 summary')[0]!);
     expect(body).toContain('Committed | ≈ 2 items, 5 points');
     expect(body).toContain('Added after start | ≈ 1 item');
-    expect(body).toContain('Re-estimated | unknown');
+    expect(body).toContain('Re-estimated | 0 items');
     expect(body).toMatch(/≈ No scope snapshot was taken when the sprint started/);
   });
 
@@ -678,6 +695,65 @@ describe('sprint summaries on Jira', () => {
     expect(body).toContain('Removed after start\n- LAT-2 Dropped (2 points)\n');
     expect(body).toContain('Re-estimated\n- LAT-3 Resized: 5 → 8');
     expect(body).not.toContain('≈');
+  });
+
+  it('re-run long after the close, counts the story points as they were at the close', async () => {
+    const id = sprintId('Points Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    act().editIssue({ as: 'ada', issue: 'PTS-2', fields: { 'Story Points': 8 } });
+    complete('PTS-1');
+    act().closeSprint({ as: 'ada', sprintId: id });
+    await waitFor(() => summaries('Points Sprint 1 summary')[0]);
+
+    // Sized again for the next sprint, then the summary is posted again (a retro, /summary post, a redelivery).
+    act().editIssue({ as: 'ada', issue: 'PTS-1', fields: { 'Story Points': 13 } });
+    act().editIssue({ as: 'ada', issue: 'PTS-2', fields: { 'Story Points': 2 } });
+    expect(await redeliver('sprint_closed')).toBe(202);
+    await redeliveredSummaryDone(id);
+
+    const body = text(summaries('Points Sprint 1 summary')[0]!);
+    expect(body).toContain(
+      [
+        'Committed | 2 items, 8 points',
+        'Completed | 1 item, 3 points',
+        'Completion rate | 38% of committed points',
+        'Carried over | 1 item (to the backlog)',
+        'Added after start | 0 items',
+        'Removed after start | 0 items',
+        'Re-estimated | 1 item',
+      ].join('\n'),
+    );
+    expect(body).toContain('Completed\n- PTS-1 Finished (3 points)\n');
+    expect(body).toContain('Carried over\n- PTS-2 Unfinished (8 points) → backlog\n');
+    expect(body).toContain('Re-estimated\n- PTS-2 Unfinished: 5 → 8');
+  });
+
+  it('without a snapshot, counts committed points as at the start and completed ones as at the close', async () => {
+    // The sprint_started delivery was lost: no snapshot.
+    const id = sprintId('Points Sprint 2');
+    Object.assign(stack.jira.state.sprints.get(id)!, {
+      state: 'active',
+      startDate: new Date().toISOString(),
+    });
+    // Jira timestamps are in milliseconds: what happens in the same one as the start counts as before it.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    act().editIssue({ as: 'ada', issue: 'PTS-3', fields: { 'Story Points': 5 } });
+    complete('PTS-3');
+    act().closeSprint({ as: 'ada', sprintId: id });
+    await waitFor(() => summaries('Points Sprint 2 summary')[0]);
+    act().editIssue({ as: 'ada', issue: 'PTS-3', fields: { 'Story Points': 1 } });
+    expect(await redeliver('sprint_closed')).toBe(202);
+    await redeliveredSummaryDone(id);
+
+    const body = text(summaries('Points Sprint 2 summary')[0]!);
+    expect(body).toContain(['Committed | ≈ 1 item, 2 points', 'Completed | 1 item, 5 points'].join('\n'));
+    expect(body).toContain('Re-estimated\n- PTS-3 Sized late: 2 → 5');
+    expect(body).toContain(
+      '≈ No scope snapshot was taken when the sprint started: committed scope is reconstructed from the issues’ changelogs.',
+    );
   });
 
   /** The bot's reply to a comment on the issue. */
