@@ -3,7 +3,6 @@ import {
   completedIn,
   jiraBoardSummary,
   renderSprintSummary,
-  type SprintFieldChange,
   type SprintStats,
   snapshotScope,
   summarizeSprint,
@@ -154,17 +153,19 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
   // Without a snapshot or a start, nothing names what left the sprint: those figures are unknown, not zero.
   const removed =
     snapshot || sprint.startDate ? [...committedGone, ...left.map(({ item }) => item)] : undefined;
-  const history: Record<string, SprintFieldChange[]> | undefined = snapshot
-    ? undefined
-    : {
-        ...(await readAll(items, async (item) => (await reader.getHistory(item.ref)).sprint)),
-        ...Object.fromEntries(left.map(({ item, history }) => [item.ref.id, history.sprint])),
-      };
+  // Without a snapshot the scope is rebuilt from every item's history; with one, only an item changed since the
+  // close may have been re-sized since (an open sprint counts today's estimates).
+  const close = Date.parse(sprint.completeDate ?? '');
+  const read = [...items, ...committedGone].filter((item) => !snapshot || Date.parse(item.updatedAt) > close);
+  const history: Record<string, ItemHistory> = {
+    ...(await readAll(read, (item) => reader.getHistory(item.ref, estimation.fieldId))),
+    ...Object.fromEntries(left.map(({ item, history }) => [item.ref.id, history])),
+  };
   const stats = summarizeSprint({
     sprint,
-    ...(snapshot ? { snapshot } : {}),
+    ...(snapshot ? { snapshot } : { history: mapValues(history, (changes) => changes.sprint) }),
+    estimates: mapValues(history, (changes) => changes.estimate),
     items,
-    ...(history ? { history } : {}),
     ...(removed && { removed }),
     linkedTicketsResolved: await resolvedTickets(
       items.filter((item) => completedIn(sprint, item)),
