@@ -48,10 +48,17 @@ function leftSprint(
   return reader.getItemsLeft(sprint, [...(projectKey ? [projectKey] : []), ...refs.map(projectOf)]);
 }
 
-async function readAll<T>(items: readonly TrackerItem[], read: (item: TrackerItem) => Promise<T>) {
-  const results: Record<string, T> = {};
-  for (const item of items) results[item.ref.id] = await read(item);
-  return results;
+/** The histories of `items`, and of the items that left the sprint (read with them), by item id. */
+async function historiesOf(
+  reader: SprintReader,
+  items: readonly TrackerItem[],
+  left: Awaited<ReturnType<SprintReader['getItemsLeft']>>,
+  estimateFieldId: string | undefined,
+): Promise<Record<string, ItemHistory>> {
+  const histories: Record<string, ItemHistory> = {};
+  for (const item of items) histories[item.ref.id] = await reader.getHistory(item.ref, estimateFieldId);
+  for (const { item, history } of left) histories[item.ref.id] = history;
+  return histories;
 }
 
 const mapValues = <T, U>(record: Readonly<Record<string, T>>, map: (value: T) => U): Record<string, U> =>
@@ -74,10 +81,7 @@ export async function snapshotSprint(sprintId: string, context: JobContext) {
   );
   const since = Date.parse(sprint.startDate ?? '');
   const changed = items.filter((item) => Date.parse(item.updatedAt) > since);
-  const history: Record<string, ItemHistory> = {
-    ...(await readAll(changed, (item) => reader.getHistory(item.ref, estimation.fieldId))),
-    ...Object.fromEntries(left.map(({ item, history }) => [item.ref.id, history])),
-  };
+  const history = await historiesOf(reader, changed, left, estimation.fieldId);
   const snapshot = snapshotScope(sprint, [...items, ...left.map(({ item }) => item)], estimation.estimateOf, {
     sprint: mapValues(history, (changes) => changes.sprint),
     estimates: mapValues(history, (changes) => changes.estimate),
@@ -157,10 +161,7 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
   // close may have been re-sized since (an open sprint counts today's estimates).
   const close = Date.parse(sprint.completeDate ?? '');
   const read = [...items, ...committedGone].filter((item) => !snapshot || Date.parse(item.updatedAt) > close);
-  const history: Record<string, ItemHistory> = {
-    ...(await readAll(read, (item) => reader.getHistory(item.ref, estimation.fieldId))),
-    ...Object.fromEntries(left.map(({ item, history }) => [item.ref.id, history])),
-  };
+  const history = await historiesOf(reader, read, left, estimation.fieldId);
   const stats = summarizeSprint({
     sprint,
     ...(snapshot ? { snapshot } : { history: mapValues(history, (changes) => changes.sprint) }),
