@@ -205,8 +205,40 @@ export interface SprintReader {
   getSprintItems(sprintId: string): Promise<TrackerItem[]>;
   /** The story-points field of a board's estimation configuration, if the board estimates by one (not by time). */
   getEstimationField(boardId: string): Promise<{ id: string; name: string } | undefined>;
-  /** Changes of the Sprint field of an item, oldest first, for reconstructing a sprint without snapshot. */
-  getSprintHistory(ref: ItemRef): Promise<{ at: string; from: string[]; to: string[] }[]>;
+  /**
+   * An item's changes of its Sprint field and of its story points (`estimateFieldId`, else the usual story-points
+   * field), each oldest first: what it was in and how it was sized at a past date (a sprint's start, its close).
+   */
+  getHistory(ref: ItemRef, estimateFieldId?: string): Promise<ItemHistory>;
+  /**
+   * Items the sprint held at some time since its start and holds no more (removed, or moved to another open
+   * sprint), each with its history (story points: the board's estimation field). Jira lists a sprint's issues as
+   * they are now and JQL cannot ask what a sprint held, so the issues of `projectKeys` changed since the start are
+   * read with their changelogs.
+   */
+  getItemsLeft(
+    sprint: Sprint,
+    projectKeys: readonly string[],
+  ): Promise<{ item: TrackerItem; history: ItemHistory }[]>;
+}
+
+/** One change of an item's Sprint field: the sprints it listed before and after, by id (or name). */
+export interface SprintFieldChange {
+  at: string;
+  from: string[];
+  to: string[];
+}
+
+/** One change of an item's story points; a side without a number was unestimated. */
+export interface EstimateChange {
+  at: string;
+  from?: number;
+  to?: number;
+}
+
+export interface ItemHistory {
+  sprint: SprintFieldChange[];
+  estimate: EstimateChange[];
 }
 
 export interface BoardAction {

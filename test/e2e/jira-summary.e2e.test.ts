@@ -59,6 +59,9 @@ beforeAll(async () => {
       { key: 'KAN', name: 'Flow' },
       { key: 'PAR', name: 'Parallel' },
       { key: 'EST', name: 'Estimates' },
+      { key: 'CHU', name: 'Churn' },
+      { key: 'LAT', name: 'Late' },
+      { key: 'PTS', name: 'Points' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
@@ -75,6 +78,9 @@ beforeAll(async () => {
       // Parallel sprints: a board may run several active sprints at once.
       { name: 'Parallel board', projectKey: 'PAR', estimationField: 'Story Points' },
       { name: 'Estimates board', projectKey: 'EST', estimationField: 'Story Points' },
+      { name: 'Churn board', projectKey: 'CHU', estimationField: 'Story Points' },
+      { name: 'Late board', projectKey: 'LAT', estimationField: 'Story Points' },
+      { name: 'Points board', projectKey: 'PTS', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -92,6 +98,10 @@ beforeAll(async () => {
       { name: 'Parallel Mobile', board: 'Parallel board' },
       { name: 'Estimates Sprint 1', board: 'Estimates board' },
       { name: 'Estimates Sprint 2', board: 'Estimates board' },
+      { name: 'Churn Sprint 1', board: 'Churn board' },
+      { name: 'Late Sprint 1', board: 'Late board' },
+      { name: 'Points Sprint 1', board: 'Points board' },
+      { name: 'Points Sprint 2', board: 'Points board' },
     ],
     issues: [
       {
@@ -190,6 +200,28 @@ beforeAll(async () => {
       { projectKey: 'EST', summary: 'Unsized spike', sprints: ['Estimates Sprint 1'] },
       { projectKey: 'EST', summary: 'Unsized chore', sprints: ['Estimates Sprint 1'] },
       { projectKey: 'CAR', summary: 'Move me', fields: { 'Story Points': 3 }, sprints: ['Carry Sprint 1'] },
+      {
+        projectKey: 'CHU',
+        summary: 'Steady work',
+        fields: { 'Story Points': 3 },
+        sprints: ['Churn Sprint 1'],
+      },
+      { projectKey: 'LAT', summary: 'Planned', fields: { 'Story Points': 3 }, sprints: ['Late Sprint 1'] },
+      { projectKey: 'LAT', summary: 'Dropped', fields: { 'Story Points': 2 }, sprints: ['Late Sprint 1'] },
+      { projectKey: 'LAT', summary: 'Resized', fields: { 'Story Points': 5 }, sprints: ['Late Sprint 1'] },
+      { projectKey: 'PTS', summary: 'Finished', fields: { 'Story Points': 3 }, sprints: ['Points Sprint 1'] },
+      {
+        projectKey: 'PTS',
+        summary: 'Unfinished',
+        fields: { 'Story Points': 5 },
+        sprints: ['Points Sprint 1'],
+      },
+      {
+        projectKey: 'PTS',
+        summary: 'Sized late',
+        fields: { 'Story Points': 2 },
+        sprints: ['Points Sprint 2'],
+      },
     ],
   });
 }, 60_000);
@@ -355,7 +387,7 @@ describe('sprint summaries on Jira', () => {
     const body = text(summaries('Ops Sprint 1 summary')[0]!);
     expect(body).toContain('Committed | ≈ 2 items, 5 points');
     expect(body).toContain('Added after start | ≈ 1 item');
-    expect(body).toContain('Re-estimated | unknown');
+    expect(body).toContain('Re-estimated | 0 items');
     expect(body).toMatch(/≈ No scope snapshot was taken when the sprint started/);
   });
 
@@ -572,6 +604,156 @@ describe('sprint summaries on Jira', () => {
     });
     expect(text(summary!)).toContain('Carried over | 1 item (to Carry Sprint 2)');
     expect(text(summary!)).toContain('Carried over\n- CAR-2 Move me (3 points) → Carry Sprint 2');
+  });
+
+  it('lists an issue added after the start and removed before the close as removed, as Jira’s sprint report does', async () => {
+    const id = sprintId('Churn Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    const hotfix = act().createIssue({
+      as: 'ada',
+      project: 'CHU',
+      summary: 'Banner hotfix',
+      fields: { 'Story Points': 2 },
+    });
+    act().addToSprint({ as: 'ada', sprintId: id, issues: [hotfix.key] });
+    act().removeFromSprint({ as: 'ada', issues: [hotfix.key] });
+    complete('CHU-1');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Churn Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    const body = text(summary!);
+    // Jira's report: under "Issues removed from sprint", marked as added after the start; both count in the scope change.
+    expect(body).toContain(
+      [
+        'Committed | 1 item, 3 points',
+        'Completed | 1 item, 3 points',
+        'Completion rate | 100% of committed points',
+        'Carried over | 0 items',
+        'Added after start | 1 item',
+        'Removed after start | 1 item',
+      ].join('\n'),
+    );
+    expect(body).toContain(`Added after start\n- ${hotfix.key} Banner hotfix (2 points)\n`);
+    expect(body).toContain(
+      `Removed after start\n- ${hotfix.key} Banner hotfix (2 points) — added after start`,
+    );
+  });
+
+  it('commits what the sprint held at its start date when the start is processed late', async () => {
+    const id = sprintId('Late Sprint 1');
+    // The workers are down when the sprint starts (an outage, a deploy): the start waits in the queue while the
+    // team goes on changing the sprint.
+    await Promise.all(stack.workers.map((worker) => worker.stop()));
+    act().startSprint({ sprintId: id });
+    await waitFor(() =>
+      stack.jira.deliveries.find(
+        (d) =>
+          d.event === 'sprint_started' &&
+          (d.payload.sprint as { id: number }).id === id &&
+          d.status === 'delivered',
+      ),
+    );
+    const urgent = act().createIssue({
+      as: 'ada',
+      project: 'LAT',
+      summary: 'Urgent fix',
+      fields: { 'Story Points': 1 },
+    });
+    act().addToSprint({ as: 'ada', sprintId: id, issues: [urgent.key] });
+    act().removeFromSprint({ as: 'ada', issues: ['LAT-2'] });
+    act().editIssue({ as: 'ada', issue: 'LAT-3', fields: { 'Story Points': 8 } });
+    await stack.startWorker();
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    complete('LAT-1');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const [summary] = await waitFor(() => {
+      const found = summaries('Late Sprint 1 summary');
+      return found.length > 0 ? found : undefined;
+    });
+    const body = text(summary!);
+    expect(body).toContain(
+      [
+        'Committed | 3 items, 10 points',
+        'Completed | 1 item, 3 points',
+        'Completion rate | 30% of committed points',
+        'Carried over | 2 items (to the backlog)',
+        'Added after start | 1 item',
+        'Removed after start | 1 item',
+        'Re-estimated | 1 item',
+      ].join('\n'),
+    );
+    expect(body).toContain(`Added after start\n- ${urgent.key} Urgent fix (1 point)\n`);
+    expect(body).toContain('Removed after start\n- LAT-2 Dropped (2 points)\n');
+    expect(body).toContain('Re-estimated\n- LAT-3 Resized: 5 → 8');
+    expect(body).not.toContain('≈');
+  });
+
+  it('re-run long after the close, counts the story points as they were at the close', async () => {
+    const id = sprintId('Points Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitFor(
+      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
+    );
+    act().editIssue({ as: 'ada', issue: 'PTS-2', fields: { 'Story Points': 8 } });
+    complete('PTS-1');
+    act().closeSprint({ as: 'ada', sprintId: id });
+    await waitFor(() => summaries('Points Sprint 1 summary')[0]);
+
+    // Sized again for the next sprint, then the summary is posted again (a retro, /summary post, a redelivery).
+    act().editIssue({ as: 'ada', issue: 'PTS-1', fields: { 'Story Points': 13 } });
+    act().editIssue({ as: 'ada', issue: 'PTS-2', fields: { 'Story Points': 2 } });
+    expect(await redeliver('sprint_closed')).toBe(202);
+    await redeliveredSummaryDone(id);
+
+    const body = text(summaries('Points Sprint 1 summary')[0]!);
+    expect(body).toContain(
+      [
+        'Committed | 2 items, 8 points',
+        'Completed | 1 item, 3 points',
+        'Completion rate | 38% of committed points',
+        'Carried over | 1 item (to the backlog)',
+        'Added after start | 0 items',
+        'Removed after start | 0 items',
+        'Re-estimated | 1 item',
+      ].join('\n'),
+    );
+    expect(body).toContain('Completed\n- PTS-1 Finished (3 points)\n');
+    expect(body).toContain('Carried over\n- PTS-2 Unfinished (8 points) → backlog\n');
+    expect(body).toContain('Re-estimated\n- PTS-2 Unfinished: 5 → 8');
+  });
+
+  it('without a snapshot, counts committed points as at the start and completed ones as at the close', async () => {
+    // The sprint_started delivery was lost: no snapshot.
+    const id = sprintId('Points Sprint 2');
+    Object.assign(stack.jira.state.sprints.get(id)!, {
+      state: 'active',
+      startDate: new Date().toISOString(),
+    });
+    // Jira timestamps are in milliseconds: what happens in the same one as the start counts as before it.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    act().editIssue({ as: 'ada', issue: 'PTS-3', fields: { 'Story Points': 5 } });
+    complete('PTS-3');
+    act().closeSprint({ as: 'ada', sprintId: id });
+    await waitFor(() => summaries('Points Sprint 2 summary')[0]);
+    act().editIssue({ as: 'ada', issue: 'PTS-3', fields: { 'Story Points': 1 } });
+    expect(await redeliver('sprint_closed')).toBe(202);
+    await redeliveredSummaryDone(id);
+
+    const body = text(summaries('Points Sprint 2 summary')[0]!);
+    expect(body).toContain(['Committed | ≈ 1 item, 2 points', 'Completed | 1 item, 5 points'].join('\n'));
+    expect(body).toContain('Re-estimated\n- PTS-3 Sized late: 2 → 5');
+    expect(body).toContain(
+      '≈ No scope snapshot was taken when the sprint started: committed scope is reconstructed from the issues’ changelogs.',
+    );
   });
 
   /** The bot's reply to a comment on the issue. */

@@ -15,14 +15,17 @@ beforeAll(async () => {
     projects: [
       { key: 'APP', name: 'App' },
       { key: 'EAR', name: 'Early' },
+      { key: 'CHU', name: 'Churn' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
       { name: 'Early board', projectKey: 'EAR', estimationField: 'Story Points' },
+      { name: 'Churn board', projectKey: 'CHU', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
       { name: 'Early Sprint 1', board: 'Early board' },
+      { name: 'Churn Sprint 1', board: 'Churn board' },
     ],
     issues: [
       {
@@ -45,6 +48,12 @@ beforeAll(async () => {
         sprints: ['Early Sprint 1'],
       },
       { projectKey: 'EAR', summary: 'Real work', fields: { 'Story Points': 3 }, sprints: ['Early Sprint 1'] },
+      {
+        projectKey: 'CHU',
+        summary: 'Steady work',
+        fields: { 'Story Points': 3 },
+        sprints: ['Churn Sprint 1'],
+      },
     ],
   });
   console_ = stackConsole(stack);
@@ -82,5 +91,28 @@ describe('console sprints page, written by the real jobs', () => {
       { scope: 3, done: 0 },
       { scope: 3, done: 0 },
     ]);
+  });
+
+  it('counts an issue added after the start and removed before the close among the added and the removed', async () => {
+    const id = sprintId('Churn Sprint 1');
+    stack.jira.act.startSprint({ sprintId: id });
+    await waitFor(async () => (await console_.readModel.sprints('jira:3'))?.active);
+    const hotfix = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'CHU',
+      summary: 'Banner hotfix',
+      fields: { 'Story Points': 2 },
+    });
+    stack.jira.act.addToSprint({ as: 'ada', sprintId: id, issues: [hotfix.key] });
+    stack.jira.act.removeFromSprint({ as: 'ada', issues: [hotfix.key] });
+    stack.jira.act.closeSprint({ as: 'ada', sprintId: id });
+
+    const record = await waitFor(async () =>
+      (await console_.readModel.sprints('jira:3'))?.sprints.find(
+        (sprint) => sprint.name === 'Churn Sprint 1',
+      ),
+    );
+    expect(record.figures).toMatchObject({ committed: 1, added: 1, removed: 1, carriedOver: 1 });
+    expect(record.summaryText).toContain(`${hotfix.key} Banner hotfix (2 points) — added after start`);
   });
 });

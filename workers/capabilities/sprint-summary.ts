@@ -3,14 +3,13 @@ import {
   completedIn,
   jiraBoardSummary,
   renderSprintSummary,
-  type SprintFieldChange,
   type SprintStats,
   snapshotScope,
   summarizeSprint,
   summaryTitle,
 } from '../../src/domain/sprint-summary/index.ts';
 import { TrackerError } from '../../src/errors.ts';
-import type { Sprint, SprintReader, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
+import type { ItemHistory, Sprint, SprintReader, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { jiraBoardView, readModelOf } from './read-model.ts';
 import { priorityScores, resolvedTickets } from './summary-facts.ts';
@@ -31,18 +30,62 @@ function estimator(field: { name: string } | undefined): (item: TrackerItem) => 
 }
 
 async function estimationOf(reader: SprintReader, sprint: Sprint) {
-  return estimator(sprint.boardId ? await reader.getEstimationField(sprint.boardId) : undefined);
+  const field = sprint.boardId ? await reader.getEstimationField(sprint.boardId) : undefined;
+  return { fieldId: field?.id, estimateOf: estimator(field) };
 }
+
+/** Jira keys start with their project key, which outlives moves of the issue's container. */
+const projectOf = ({ key }: TrackerItem['ref']) => key.replace(/-\d+$/, '');
+
+/** Where issues that left the sprint may be: the board's project in the rules, and those of the issues it held. */
+function leftSprint(
+  reader: SprintReader,
+  sprint: Sprint,
+  context: JobContext,
+  refs: readonly TrackerItem['ref'][],
+) {
+  const { projectKey } = jiraBoardSummary(context.rules().summaries, sprint.boardId);
+  return reader.getItemsLeft(sprint, [...(projectKey ? [projectKey] : []), ...refs.map(projectOf)]);
+}
+
+/** The histories of `items`, and of the items that left the sprint (read with them), by item id. */
+async function historiesOf(
+  reader: SprintReader,
+  items: readonly TrackerItem[],
+  left: Awaited<ReturnType<SprintReader['getItemsLeft']>>,
+  estimateFieldId: string | undefined,
+): Promise<Record<string, ItemHistory>> {
+  const histories: Record<string, ItemHistory> = {};
+  for (const item of items) histories[item.ref.id] = await reader.getHistory(item.ref, estimateFieldId);
+  for (const { item, history } of left) histories[item.ref.id] = history;
+  return histories;
+}
+
+const mapValues = <T, U>(record: Readonly<Record<string, T>>, map: (value: T) => U): Record<string, U> =>
+  Object.fromEntries(Object.entries(record).map(([id, value]) => [id, map(value)]));
 
 /** Records the committed scope of a sprint that just started; a snapshot already taken is kept. */
 export async function snapshotSprint(sprintId: string, context: JobContext) {
   const reader = sprintReader(context.tracker('jira'));
   const sprint = await reader.getSprint(sprintId);
-  const [items, estimateOf] = await Promise.all([
+  const [items, estimation] = await Promise.all([
     reader.getSprintItems(sprintId),
     estimationOf(reader, sprint),
   ]);
-  const snapshot = snapshotScope(sprint, items, estimateOf);
+  // The start may be processed late (an outage, a retry): what changed since is read back to the start date.
+  const left = await leftSprint(
+    reader,
+    sprint,
+    context,
+    items.map((item) => item.ref),
+  );
+  const since = Date.parse(sprint.startDate ?? '');
+  const changed = items.filter((item) => Date.parse(item.updatedAt) > since);
+  const history = await historiesOf(reader, changed, left, estimation.fieldId);
+  const snapshot = snapshotScope(sprint, [...items, ...left.map(({ item }) => item)], estimation.estimateOf, {
+    sprint: mapValues(history, (changes) => changes.sprint),
+    estimates: mapValues(history, (changes) => changes.estimate),
+  });
   const stored = await saveSnapshot(context, snapshot);
   if (stored) {
     await readModelOf(context).sprintStarted(jiraBoardView(sprint.boardId), {
@@ -58,13 +101,7 @@ export async function snapshotSprint(sprintId: string, context: JobContext) {
       })),
     });
   }
-  return { sprint: sprint.name, items: items.length, stored };
-}
-
-async function readAll<T>(items: readonly TrackerItem[], read: (item: TrackerItem) => Promise<T>) {
-  const results: Record<string, T> = {};
-  for (const item of items) results[item.ref.id] = await read(item);
-  return results;
+  return { sprint: sprint.name, items: snapshot.items.length, stored };
 }
 
 /** Items committed at start and gone from the sprint since; one deleted since then keeps its snapshot entry. */
@@ -88,11 +125,10 @@ export interface JiraSprintSummary {
   projectKey?: string;
 }
 
-/** Jira keys start with their project key, which outlives moves of the issue's container. */
 function mainProject(refs: readonly TrackerItem['ref'][]): string | undefined {
   const counts = new Map<string, number>();
-  for (const { key } of refs) {
-    const project = key.replace(/-\d+$/, '');
+  for (const ref of refs) {
+    const project = projectOf(ref);
     counts.set(project, (counts.get(project) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
@@ -103,39 +139,44 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
   const tracker = context.tracker('jira');
   const reader = sprintReader(tracker);
   const sprint = await reader.getSprint(sprintId);
-  const [items, estimateOf, snapshot] = await Promise.all([
+  const [items, estimation, snapshot] = await Promise.all([
     reader.getSprintItems(sprintId),
     estimationOf(reader, sprint),
     loadSnapshot(context, sprintId),
   ]);
-  const atClose = new Set(items.map((item) => item.ref.id));
-  // Without a snapshot nothing names what left the sprint: those figures are unknown, not zero.
-  const removed = snapshot
+  const board = jiraBoardSummary(context.rules().summaries, sprint.boardId);
+  const known = [...items, ...(snapshot?.items ?? [])].map((item) => item.ref);
+  const left = await leftSprint(reader, sprint, context, known);
+  const found = new Set([...items, ...left.map(({ item }) => item)].map((item) => item.ref.id));
+  const committedGone = snapshot
     ? await removedItems(
         tracker,
-        snapshot.items.filter((entry) => !atClose.has(entry.ref.id)).map((entry) => entry.ref),
+        snapshot.items.filter((entry) => !found.has(entry.ref.id)).map((entry) => entry.ref),
       )
-    : undefined;
-  const history: Record<string, SprintFieldChange[]> | undefined = snapshot
-    ? undefined
-    : await readAll(items, (item) => reader.getSprintHistory(item.ref));
-  const board = jiraBoardSummary(context.rules().summaries, sprint.boardId);
+    : [];
+  // Without a snapshot or a start, nothing names what left the sprint: those figures are unknown, not zero.
+  const removed =
+    snapshot || sprint.startDate ? [...committedGone, ...left.map(({ item }) => item)] : undefined;
+  // Without a snapshot the scope is rebuilt from every item's history; with one, only an item changed since the
+  // close may have been re-sized since (an open sprint counts today's estimates).
+  const close = Date.parse(sprint.completeDate ?? '');
+  const read = [...items, ...committedGone].filter((item) => !snapshot || Date.parse(item.updatedAt) > close);
+  const history = await historiesOf(reader, read, left, estimation.fieldId);
   const stats = summarizeSprint({
     sprint,
-    ...(snapshot ? { snapshot } : {}),
+    ...(snapshot ? { snapshot } : { history: mapValues(history, (changes) => changes.sprint) }),
+    estimates: mapValues(history, (changes) => changes.estimate),
     items,
-    ...(history ? { history } : {}),
     ...(removed && { removed }),
     linkedTicketsResolved: await resolvedTickets(
       items.filter((item) => completedIn(sprint, item)),
       context,
     ),
     scores: priorityScores(items, context),
-    estimateOf,
+    estimateOf: estimation.estimateOf,
     bugTypes: board.bugTypes,
   });
-  const projectKey =
-    board.projectKey ?? mainProject([...items, ...(snapshot?.items ?? [])].map((item) => item.ref));
+  const projectKey = board.projectKey ?? mainProject(known);
   return {
     sprint,
     stats,

@@ -1,6 +1,6 @@
-import type { Sprint, SprintReader, TrackerItem } from '../../trackers/tracker.ts';
+import type { EstimateChange, Sprint, SprintFieldChange, TrackerItem } from '../../trackers/tracker.ts';
 
-export type SprintFieldChange = Awaited<ReturnType<SprintReader['getSprintHistory']>>[number];
+export type { EstimateChange, SprintFieldChange };
 
 /** Jira's changelog names sprints by id in `from`/`to` and by name in the strings; accept either. */
 function names(values: readonly string[], sprint: Sprint): boolean {
@@ -26,11 +26,36 @@ export function wasInSprintAt(
 }
 
 /**
+ * Whether the item was in the sprint at its start date (`start`), by its Sprint-field history. An item created
+ * after the start was not in it, whatever its history: creating an issue into a sprint writes no Sprint-field
+ * change, so its first change (e.g. carried over at the close) still names the sprint as "from". An item with no
+ * history was created into the sprint, or is as it was then: the caller knows it was in the sprint since.
+ */
+export function inSprintAtStart(
+  sprint: Sprint,
+  start: string,
+  item: TrackerItem,
+  changes: readonly SprintFieldChange[] = [],
+): boolean {
+  return !(Date.parse(item.createdAt) > Date.parse(start)) && wasInSprintAt(changes, sprint, start, true);
+}
+
+/** The estimate at `at`: what the first change after it changed from, else the estimate now. */
+export function estimateAt(
+  changes: readonly EstimateChange[],
+  at: string,
+  now: number | undefined,
+): number | undefined {
+  const cutoff = Date.parse(at);
+  const next = [...changes]
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+    .find((change) => Date.parse(change.at) > cutoff);
+  return next ? next.from : now;
+}
+
+/**
  * Committed scope without a snapshot: items whose Sprint-field history puts them in the sprint at its start.
- * An item created after the start was not in it, whatever its history: creating an issue into a sprint writes
- * no Sprint-field change, so its first change (e.g. carried over at the close) still names the sprint as "from".
- * An item with no history was created into the sprint; one the caller reports as removed is trusted to have
- * been in scope unless its history says otherwise.
+ * One the caller reports as removed is trusted to have been in scope unless its history says otherwise.
  */
 export function reconstructCommitted(
   sprint: Sprint,
@@ -40,9 +65,7 @@ export function reconstructCommitted(
 ): TrackerItem[] {
   const start = sprint.startDate;
   if (!start) return [...atClose, ...removed];
-  const startTime = Date.parse(start);
-  const inScope = (item: TrackerItem) =>
-    !(Date.parse(item.createdAt) > startTime) &&
-    wasInSprintAt(history[item.ref.id] ?? [], sprint, start, true);
-  return [...atClose, ...removed].filter(inScope);
+  return [...atClose, ...removed].filter((item) =>
+    inSprintAtStart(sprint, start, item, history[item.ref.id]),
+  );
 }

@@ -47,7 +47,8 @@ const where = (to: Destination) => (to.kind === 'sprint' ? to.name : 'backlog');
 function itemLine(item: SummaryItem, suffix = ''): Inline {
   const points = item.points === undefined ? '' : ` (${plural(item.points, 'point')})`;
   const moved = item.movedTo ? ` → ${where(item.movedTo)}` : '';
-  return inline(link(item.ref.key, item.url), ` ${item.title}${points}${moved}${suffix}`);
+  const late = item.addedAfterStart ? ' — added after start' : '';
+  return inline(link(item.ref.key, item.url), ` ${item.title}${points}${moved}${late}${suffix}`);
 }
 
 /** "(to Sprint 13)", or "(1 to Sprint 13, 2 to the backlog)" when the open items went different ways. */

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import type { Sprint, TrackerItem } from '../../trackers/tracker.ts';
 import { ItemRefSchema } from '../events.ts';
+import { type EstimateChange, estimateAt, inSprintAtStart, type SprintFieldChange } from './reconstruct.ts';
 
 export const SnapshotItemSchema = Type.Object({
   ref: ItemRefSchema,
@@ -21,20 +22,40 @@ export const ScopeSnapshotSchema = Type.Object({
 });
 export type ScopeSnapshot = Static<typeof ScopeSnapshotSchema>;
 
+/** Changes by item id (ref.id) since the sprint's start, oldest first. */
+export interface ChangesSinceStart {
+  sprint?: Readonly<Record<string, readonly SprintFieldChange[]>>;
+  estimates?: Readonly<Record<string, readonly EstimateChange[]>>;
+}
+
+/**
+ * The committed scope as it stood at the sprint's start date, however late it is taken (a start processed after an
+ * outage), as Jira's sprint report commits it: `items` are those in the sprint now and those that left it since
+ * the start; an item is kept when its Sprint-field history puts it in the sprint then, with its estimate then. An
+ * item without changes is as it was at the start.
+ */
 export function snapshotScope(
   sprint: Sprint,
   items: readonly TrackerItem[],
   storyPointsOf: (item: TrackerItem) => number | undefined,
+  changes: ChangesSinceStart = {},
 ): ScopeSnapshot {
+  const { startDate } = sprint;
+  const atStart = (item: TrackerItem) =>
+    startDate ? inSprintAtStart(sprint, startDate, item, changes.sprint?.[item.ref.id]) : true;
+  const estimate = (item: TrackerItem) =>
+    startDate
+      ? estimateAt(changes.estimates?.[item.ref.id] ?? [], startDate, storyPointsOf(item))
+      : storyPointsOf(item);
   return {
     sprintId: sprint.id,
     sprintName: sprint.name,
-    ...(sprint.startDate ? { startDate: sprint.startDate } : {}),
-    items: items.map((item) => ({
+    ...(startDate ? { startDate } : {}),
+    items: items.filter(atStart).map((item) => ({
       ref: { ...item.ref },
       title: item.title,
       url: item.url,
-      estimate: storyPointsOf(item) ?? null,
+      estimate: estimate(item) ?? null,
       status: item.status.name,
       statusCategory: item.status.category,
     })),

@@ -1,7 +1,12 @@
 import type { Sprint, TrackerItem } from '../../trackers/tracker.ts';
 import type { Evidence } from '../scoring/types.ts';
 import { customerImpact, scopeOf, summaryItem, sumPoints, topDelivered } from './delivered.ts';
-import { reconstructCommitted, type SprintFieldChange } from './reconstruct.ts';
+import {
+  type EstimateChange,
+  estimateAt,
+  reconstructCommitted,
+  type SprintFieldChange,
+} from './reconstruct.ts';
 import type { ScopeSnapshot, SnapshotItem } from './snapshot.ts';
 import type { Destination, ReEstimate, SprintStats, SummaryItem } from './types.ts';
 
@@ -14,8 +19,15 @@ export interface SprintSummaryInput {
   /** Sprint-field changes by item id (ref.id), oldest first. */
   history?: Readonly<Record<string, readonly SprintFieldChange[]>>;
   /**
-   * Items committed at start that are no longer in the sprint, fetched by the caller. Without a snapshot and
-   * without them, what left the sprint is unknown: Jira lists a sprint's issues as they are now.
+   * Story-point changes by item id, oldest first, of the items changed since the close (without a snapshot: since
+   * the start). A closed sprint counts the estimates at its close and, without a snapshot, commits those at its
+   * start, as Jira's sprint report does; an item without changes is sized as it was then.
+   */
+  estimates?: Readonly<Record<string, readonly EstimateChange[]>>;
+  /**
+   * Items the sprint held at some time since its start and holds no more, fetched by the caller: those committed
+   * and those added after the start, which Jira's sprint report lists as removed too, marked so. Without a
+   * snapshot and without them, what left the sprint is unknown: Jira lists a sprint's issues as they are now.
    */
   removed?: readonly TrackerItem[];
   /** Support tickets linked to each item (by ref.id) that are resolved. */
@@ -36,8 +48,7 @@ interface Scope {
 }
 
 const RECONSTRUCTED =
-  'No scope snapshot was taken when the sprint started: committed scope is reconstructed from Sprint-field ' +
-  'history, committed points use today’s estimates, and re-estimates are unknown.';
+  'No scope snapshot was taken when the sprint started: committed scope is reconstructed from the issues’ changelogs.';
 const NO_START = 'The sprint has no start date: every item seen in it counts as committed.';
 
 function committedScope(input: SprintSummaryInput): Scope {
@@ -51,10 +62,25 @@ function committedScope(input: SprintSummaryInput): Scope {
     };
   }
   const items = reconstructCommitted(sprint, input.items, input.removed ?? [], input.history ?? {});
+  const start = sprint.startDate;
+  if (!start) {
+    return {
+      committed: items.map((item) => summaryItem(item, estimateOf(item))),
+      approximate: true,
+      notes: [NO_START],
+    };
+  }
+  const atStart = new Map(
+    items.map((item) => [
+      item.ref.id,
+      estimateAt(input.estimates?.[item.ref.id] ?? [], start, estimateOf(item)),
+    ]),
+  );
   return {
-    committed: items.map((item) => summaryItem(item, estimateOf(item))),
+    committed: items.map((item) => summaryItem(item, atStart.get(item.ref.id))),
+    startEstimates: atStart,
     approximate: true,
-    notes: [sprint.startDate ? RECONSTRUCTED : NO_START],
+    notes: [RECONSTRUCTED],
   };
 }
 
@@ -139,12 +165,20 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
   const scope = { ...fullScope, committed: fullScope.committed.filter(inSprint) };
   const committedIds = new Set(scope.committed.map((item) => item.ref.id));
   const atCloseIds = new Set(input.items.map((item) => item.ref.id));
-  const view = (item: TrackerItem) => summaryItem(item, estimateOf(item));
+  // Re-sized since the close (for the next sprint): the closed sprint counted the estimates it had then.
+  const close = sprint.state === 'closed' ? sprint.completeDate : undefined;
+  const pointsOf = (item: TrackerItem) =>
+    close ? estimateAt(input.estimates?.[item.ref.id] ?? [], close, estimateOf(item)) : estimateOf(item);
+  const view = (item: TrackerItem) => summaryItem(item, pointsOf(item));
   const atClose = input.items.filter(inSprint).map(view);
   const doneItems = input.items.filter((item) => inSprint(item) && completedIn(sprint, item));
   const done = doneItems.map(view);
   const doneIds = new Set(done.map((item) => item.ref.id));
   const removedDetails = new Map((input.removed ?? []).map((item) => [item.ref.id, view(item)]));
+  // In and out again after the start: part of the scope change both ways, as Jira's sprint report counts it.
+  const passedThrough = (input.removed ?? [])
+    .filter((item) => inSprint(item) && !committedIds.has(item.ref.id) && !atCloseIds.has(item.ref.id))
+    .map(view);
   const approximate = scope.approximate;
   return {
     name: sprint.name,
@@ -165,12 +199,18 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
         }),
       approximate: false,
     },
-    added: { items: atClose.filter((item) => !committedIds.has(item.ref.id)), approximate },
+    added: {
+      items: [...atClose.filter((item) => !committedIds.has(item.ref.id)), ...passedThrough],
+      approximate,
+    },
     ...((input.snapshot || input.removed) && {
       removed: {
-        items: scope.committed
-          .filter((item) => !atCloseIds.has(item.ref.id))
-          .map((item) => removedDetails.get(item.ref.id) ?? item),
+        items: [
+          ...scope.committed
+            .filter((item) => !atCloseIds.has(item.ref.id))
+            .map((item) => removedDetails.get(item.ref.id) ?? item),
+          ...passedThrough.map((item): SummaryItem => ({ ...item, addedAfterStart: true })),
+        ],
         approximate,
       },
     }),

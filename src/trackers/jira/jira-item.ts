@@ -37,7 +37,7 @@ const MAPPED = new Set([
   'statusCategory',
 ]);
 
-const STORY_POINT_NAMES = ['story points', 'story point estimate'];
+export const STORY_POINT_NAMES = ['story points', 'story point estimate'];
 
 const CATEGORY: Record<string, StatusCategory> = { new: 'todo', indeterminate: 'in_progress', done: 'done' };
 

@@ -96,21 +96,28 @@ export async function countItems(ctx: JiraContext, scope: ItemScope): Promise<nu
   return result.count ?? 0;
 }
 
-/** One page of /search/jql; the cursor is Jira's nextPageToken (the enhanced search has no offsets or total). */
+/** One page of /search/jql, all fields; the cursor is Jira's nextPageToken (the enhanced search has no offsets). */
+export async function searchPage(
+  ctx: JiraContext,
+  jql: string,
+  cursor?: string,
+): Promise<{ issues: RawIssue[]; next?: string }> {
+  const page = await ctx.call('searchIssues', () =>
+    ctx.cloud.issueSearch.searchAndReconsileIssuesUsingJqlPost({
+      jql,
+      nextPageToken: cursor,
+      maxResults: PAGE_SIZE,
+      fields: ['*all'],
+    }),
+  );
+  const issues: RawIssue[] = page.issues ?? [];
+  return page.nextPageToken && page.isLast !== true ? { issues, next: page.nextPageToken } : { issues };
+}
+
 export async function listItems(ctx: JiraContext, scope: ItemScope, cursor?: string): Promise<ItemPage> {
-  const [page, index] = await Promise.all([
-    ctx.call('searchIssues', () =>
-      ctx.cloud.issueSearch.searchAndReconsileIssuesUsingJqlPost({
-        jql: jqlForScope(scope),
-        nextPageToken: cursor,
-        maxResults: PAGE_SIZE,
-        fields: ['*all'],
-      }),
-    ),
-    ctx.fields.get(),
-  ]);
-  const items = (page.issues ?? []).map((issue: RawIssue) => toTrackerItem(issue, index, ctx.siteUrl));
-  return page.nextPageToken && page.isLast !== true ? { items, next: page.nextPageToken } : { items };
+  const [page, index] = await Promise.all([searchPage(ctx, jqlForScope(scope), cursor), ctx.fields.get()]);
+  const items = page.issues.map((issue) => toTrackerItem(issue, index, ctx.siteUrl));
+  return page.next ? { items, next: page.next } : { items };
 }
 
 /** Whether someone other than the service added or removed `label` after `since`, by the issue's changelog. */

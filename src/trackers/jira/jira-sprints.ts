@@ -1,9 +1,17 @@
 import { SearchResultsSchema, SoftwareIssueResultsSchema } from 'jira.js/agile';
 import type { ItemRef } from '../../domain/events.ts';
 import { TrackerError } from '../../errors.ts';
-import type { Sprint, SprintReader, TrackerItem } from '../tracker.ts';
+import type {
+  EstimateChange,
+  ItemHistory,
+  Sprint,
+  SprintFieldChange,
+  SprintReader,
+  TrackerItem,
+} from '../tracker.ts';
 import type { JiraContext } from './jira-context.ts';
-import { type RawIssue, SPRINT_STATES, toTrackerItem } from './jira-item.ts';
+import { type RawIssue, SPRINT_STATES, STORY_POINT_NAMES, toTrackerItem } from './jira-item.ts';
+import { jqlForScope, searchPage } from './jira-reads.ts';
 
 interface RawSprint {
   id?: number;
@@ -64,6 +72,12 @@ const idList = (value: string | null | undefined): string[] =>
     .map((part) => part.trim())
     .filter((part) => part.length > 0);
 
+/** Story points as the changelog writes them ("5", "2.5"); an empty side was unestimated. */
+function points(side: 'from' | 'to', text: string | null | undefined): Partial<EstimateChange> {
+  const value = text?.trim() ? Number(text) : Number.NaN;
+  return Number.isFinite(value) ? { [side]: value } : {};
+}
+
 export function createSprintReader(ctx: JiraContext): SprintReader {
   async function getSprint(sprintId: string): Promise<Sprint> {
     const raw = await ctx.call('getSprint', () => ctx.agile.sprint.getSprint({ sprintId: Number(sprintId) }));
@@ -106,10 +120,72 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
     return items;
   }
 
+  async function getHistory(ref: ItemRef, estimateFieldId?: string): Promise<ItemHistory> {
+    const isEstimate = (item: { field?: string; fieldId?: string }) =>
+      estimateFieldId
+        ? item.fieldId === estimateFieldId
+        : STORY_POINT_NAMES.includes(item.field?.toLowerCase() ?? '');
+    const history: ItemHistory = { sprint: [], estimate: [] };
+    for (let startAt = 0; ; ) {
+      const page = await ctx.call('getChangelogs', () =>
+        ctx.cloud.issues.getChangeLogs({ issueIdOrKey: ref.id, startAt, maxResults: 100 }),
+      );
+      for (const entry of page.values) {
+        const at = entry.created?.toISOString() ?? '';
+        for (const item of entry.items ?? []) {
+          if (item.field?.toLowerCase() === 'sprint') {
+            history.sprint.push({ at, from: idList(item.from), to: idList(item.to) });
+          } else if (isEstimate(item)) {
+            history.estimate.push({ at, ...points('from', item.fromString), ...points('to', item.toString) });
+          }
+        }
+      }
+      startAt += page.values.length;
+      if (page.isLast || page.values.length === 0) break;
+    }
+    const byDate = (a: { at: string }, b: { at: string }) => a.at.localeCompare(b.at);
+    return { sprint: history.sprint.sort(byDate), estimate: history.estimate.sort(byDate) };
+  }
+
+  async function getItemsLeft(sprint: Sprint, projectKeys: readonly string[]) {
+    if (!sprint.startDate) return [];
+    const start = Date.parse(sprint.startDate);
+    const end = sprint.completeDate ? Date.parse(sprint.completeDate) : Number.POSITIVE_INFINITY;
+    // Leaving a sprint changes the issue, so it is among those updated since the start.
+    const named = (change: SprintFieldChange) => {
+      const at = Date.parse(change.at);
+      return at >= start && at <= end && [...change.from, ...change.to].includes(sprint.id);
+    };
+    const [index, estimation] = await Promise.all([
+      ctx.fields.get(),
+      sprint.boardId ? getEstimationField(sprint.boardId) : Promise.resolve(undefined),
+    ]);
+    const left: { item: TrackerItem; history: ItemHistory }[] = [];
+    for (const projectKey of new Set(projectKeys)) {
+      const jql = jqlForScope({ kind: 'updatedSince', containerId: projectKey, since: sprint.startDate });
+      let cursor: string | undefined;
+      do {
+        const page = await searchPage(ctx, jql, cursor);
+        for (const issue of page.issues) {
+          if (isSubtask(issue)) continue;
+          const item = toTrackerItem(issue, index, ctx.siteUrl, estimation?.id);
+          const stillIn = item.sprints?.some((listed) => listed.id === sprint.id);
+          if (stillIn || Date.parse(item.updatedAt) < start || Date.parse(item.createdAt) > end) continue;
+          const history = await getHistory(item.ref, estimation?.id);
+          if (history.sprint.some(named)) left.push({ item, history });
+        }
+        cursor = page.next;
+      } while (cursor);
+    }
+    return left;
+  }
+
   return {
     getSprint,
     getEstimationField,
     getSprintItems,
+    getHistory,
+    getItemsLeft,
     async getActiveSprints(boardId) {
       try {
         const page = await ctx.call('getBoardSprints', () =>
@@ -121,27 +197,6 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
         if (error instanceof TrackerError && error.status === 400) return undefined;
         throw error;
       }
-    },
-    async getSprintHistory(ref: ItemRef) {
-      const history: { at: string; from: string[]; to: string[] }[] = [];
-      for (let startAt = 0; ; ) {
-        const page = await ctx.call('getChangelogs', () =>
-          ctx.cloud.issues.getChangeLogs({ issueIdOrKey: ref.id, startAt, maxResults: 100 }),
-        );
-        for (const entry of page.values) {
-          for (const item of entry.items ?? []) {
-            if (item.field?.toLowerCase() !== 'sprint') continue;
-            history.push({
-              at: entry.created?.toISOString() ?? '',
-              from: idList(item.from),
-              to: idList(item.to),
-            });
-          }
-        }
-        startAt += page.values.length;
-        if (page.isLast || page.values.length === 0) break;
-      }
-      return history.sort((a, b) => a.at.localeCompare(b.at));
     },
   };
 }

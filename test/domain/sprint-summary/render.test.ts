@@ -3,7 +3,7 @@ import { type Block, docToPlainText } from '../../../src/domain/doc.ts';
 import { listedItems, renderSprintSummary, summaryTitle } from '../../../src/domain/sprint-summary/render.ts';
 import { snapshotScope } from '../../../src/domain/sprint-summary/snapshot.ts';
 import { summarizeSprint } from '../../../src/domain/sprint-summary/summarize-sprint.ts';
-import { atStart, common, estimateOf, history, sprint } from './sprint-fixture.ts';
+import { atStart, common, estimateOf, estimates, history, sprint } from './sprint-fixture.ts';
 
 const title = summaryTitle(sprint.name);
 const exact = renderSprintSummary(
@@ -12,7 +12,7 @@ const exact = renderSprintSummary(
     title,
   },
 );
-const approximate = renderSprintSummary(summarizeSprint({ ...common, history }), { title });
+const approximate = renderSprintSummary(summarizeSprint({ ...common, history, estimates }), { title });
 
 describe('renderSprintSummary', () => {
   it('titles the summary after the sprint', () => {
@@ -74,11 +74,11 @@ describe('renderSprintSummary', () => {
 
   it('marks reconstructed figures with ≈ and says why', () => {
     const text = docToPlainText(approximate);
-    expect(text).toContain('Committed | ≈ 5 items, 17 points');
-    expect(text).toContain('Completion rate | ≈ 35% of committed points');
+    expect(text).toContain('Committed | ≈ 5 items, 14 points');
+    expect(text).toContain('Completion rate | ≈ 43% of committed points');
     expect(text).toContain('Added after start | ≈ 2 items');
     expect(text).toContain('Completed | 4 items, 8 points');
-    expect(text).toContain('Re-estimated | unknown');
+    expect(text).toContain('Re-estimated | 1 item');
     expect(text).toContain('Added after start ≈\n- ABC-6');
     expect(text).toMatch(/≈ No scope snapshot was taken when the sprint started/);
   });

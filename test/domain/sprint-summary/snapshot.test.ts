@@ -32,6 +32,38 @@ describe('snapshotScope: the committed scope taken when a sprint starts', () => 
     });
   });
 
+  it('taken late, holds what the sprint held at its start date, with the estimates then', () => {
+    const snapshot = snapshotScope(
+      sprint,
+      [
+        issue(1, 'todo', 8),
+        issue(2, 'todo', 1, { createdAt: '2025-03-04T00:00:00.000Z' }),
+        issue(3, 'todo', 1),
+        issue(4, 'todo', 2),
+      ],
+      estimateOf,
+      {
+        sprint: {
+          '3': [{ at: '2025-03-05T00:00:00.000Z', from: [], to: ['42'] }],
+          '4': [{ at: '2025-03-05T00:00:00.000Z', from: ['42'], to: [] }],
+        },
+        estimates: {
+          '1': [
+            { at: '2025-03-01T00:00:00.000Z', to: 3 },
+            { at: '2025-03-04T00:00:00.000Z', from: 3, to: 5 },
+            { at: '2025-03-05T00:00:00.000Z', from: 5, to: 8 },
+          ],
+          '4': [{ at: '2025-03-04T00:00:00.000Z', to: 2 }],
+        },
+      },
+    );
+    // 2 was created after the start, 3 added after it; 4 was in the sprint then, unestimated, and left since.
+    expect(snapshot.items.map((entry) => [entry.ref.key, entry.estimate])).toEqual([
+      ['ABC-1', 3],
+      ['ABC-4', null],
+    ]);
+  });
+
   it('leaves out a start date the sprint does not have', () => {
     const { startDate: _, ...unstarted } = sprint;
     expect(snapshotScope(unstarted, atStart, estimateOf)).not.toHaveProperty('startDate');

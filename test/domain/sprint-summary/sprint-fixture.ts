@@ -77,3 +77,6 @@ export const history = {
   '5': [added('2025-02-27T12:00:00.000Z'), { at: '2025-03-06T12:00:00.000Z', from: ['42'], to: [] }],
   '6': [added('2025-03-05T12:00:00.000Z')],
 };
+
+/** Story-point changes since the start: 2 was re-estimated from 5 to 8 during the sprint. */
+export const estimates = { '2': [{ at: '2025-03-06T12:00:00.000Z', from: 5, to: 8 }] };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { snapshotScope } from '../../../src/domain/sprint-summary/snapshot.ts';
 import { summarizeSprint } from '../../../src/domain/sprint-summary/summarize-sprint.ts';
 import type { ItemList, SprintStats } from '../../../src/domain/sprint-summary/types.ts';
-import { atStart, common, estimateOf, history, issue, sprint } from './sprint-fixture.ts';
+import { atStart, common, estimateOf, estimates, history, issue, sprint } from './sprint-fixture.ts';
 
 const keys = (list: ItemList | undefined) => list?.items.map((item) => item.ref.key);
 
@@ -72,18 +72,59 @@ describe('summarizeSprint with a snapshot', () => {
   });
 });
 
-describe('summarizeSprint without a snapshot', () => {
-  const stats = summarizeSprint({ ...common, history });
+describe('summarizeSprint re-run after the close', () => {
+  const snapshot = snapshotScope(sprint, atStart, estimateOf);
+  const later = '2025-04-01T12:00:00.000Z';
+  // Sized again since the close: 1 (done) 3 → 13, 2 (carried over) 8 → 2.
+  const resized = common.items.map((item) =>
+    item.ref.id === '1' ? issue(1, 'done', 13) : item.ref.id === '2' ? issue(2, 'in_progress', 2) : item,
+  );
+  const stats = summarizeSprint({
+    ...common,
+    items: resized,
+    snapshot,
+    estimates: {
+      '1': [{ at: later, from: 3, to: 13 }],
+      '2': [
+        { at: '2025-03-06T12:00:00.000Z', from: 5, to: 8 },
+        { at: later, from: 8, to: 2 },
+      ],
+    },
+  });
 
-  it('reconstructs committed scope from Sprint-field history and marks it approximate', () => {
+  it('counts the estimates as they were at the close, as Jira’s sprint report does', () => {
+    expect(stats.completed.points).toEqual({ value: 8, approximate: false });
+    expect(stats.carriedOver.items.map((item) => [item.ref.key, item.points])).toEqual([
+      ['ABC-2', 8],
+      ['ABC-7', undefined],
+    ]);
+    expect(stats.reEstimated?.map((r) => [r.item.ref.key, r.from, r.to])).toEqual([['ABC-2', 5, 8]]);
+  });
+
+  it('counts today’s estimates while the sprint is open', () => {
+    const open = summarizeSprint({
+      ...common,
+      sprint: { ...sprint, state: 'active' },
+      items: resized,
+      snapshot,
+      estimates: { '1': [{ at: later, from: 3, to: 13 }] },
+    });
+    expect(open.completed.points).toEqual({ value: 18, approximate: false });
+  });
+});
+
+describe('summarizeSprint without a snapshot', () => {
+  const stats = summarizeSprint({ ...common, history, estimates });
+
+  it('reconstructs committed scope and its points at the start from the changelogs, marked approximate', () => {
     expect(stats.committed).toEqual({
       count: { value: 5, approximate: true },
-      points: { value: 17, approximate: true },
+      points: { value: 14, approximate: true },
     });
     expect(keys(stats.added)).toEqual(['ABC-6', 'ABC-7']);
     expect(stats.added.approximate).toBe(true);
     expect(keys(stats.removed)).toEqual(['ABC-5']);
-    expect(stats.completionRate).toEqual({ value: 6 / 17, approximate: true, basis: 'points' });
+    expect(stats.completionRate).toEqual({ value: 6 / 14, approximate: true, basis: 'points' });
   });
 
   it('keeps what was observed at close exact', () => {
@@ -92,12 +133,12 @@ describe('summarizeSprint without a snapshot', () => {
     expect(stats.bugsFixed.approximate).toBe(false);
   });
 
-  it('does not guess re-estimates and says why', () => {
-    expect(stats.reEstimated).toBeUndefined();
+  it('reads the re-estimates from the story-points history, and says what was reconstructed', () => {
+    expect(stats.reEstimated?.map((r) => [r.item.ref.key, r.from, r.to])).toEqual([['ABC-2', 5, 8]]);
     expect(stats.notes).toEqual([expect.stringContaining('No scope snapshot was taken')]);
   });
 
-  it('drops a removed candidate whose history shows it joined after the start', () => {
+  it('counts a removed item whose history shows it joined after the start as added and removed, marked so', () => {
     const lateJoiner = issue(8, 'todo', 5);
     const result = summarizeSprint({
       ...common,
@@ -110,7 +151,10 @@ describe('summarizeSprint without a snapshot', () => {
         ],
       },
     });
-    expect(keys(result.removed)).toEqual(['ABC-5']);
+    expect(keys(result.removed)).toEqual(['ABC-5', 'ABC-8']);
+    expect(result.removed?.items.map((item) => item.addedAfterStart)).toEqual([undefined, true]);
+    expect(keys(result.added)).toEqual(['ABC-6', 'ABC-7', 'ABC-8']);
+    expect(result.committed?.count).toEqual({ value: 5, approximate: true });
   });
 
   it('counts an issue created into the sprint after its start as added, though the close moved it on', () => {

@@ -8,7 +8,7 @@ import {
   summarizeSprint,
 } from '../../../src/domain/sprint-summary/summarize-sprint.ts';
 import type { Sprint } from '../../../src/trackers/tracker.ts';
-import { atStart, common, estimateOf, history, issue, sprint } from './sprint-fixture.ts';
+import { atStart, common, estimateOf, estimates, history, issue, sprint } from './sprint-fixture.ts';
 
 /** The whole summary as a reader sees it: every line, so nothing extra slips in. */
 const textOf = (input: SprintSummaryInput, shows?: Parameters<typeof renderSprintSummary>[1]['shows']) =>
@@ -68,25 +68,26 @@ describe('the sprint summary a team reads', () => {
 
   it('without a snapshot: reconstructed figures marked ≈, with the note saying why', () => {
     const { removed: _removed, ...withoutRemoved } = common;
-    const text = textOf({ ...withoutRemoved, history });
+    const text = textOf({ ...withoutRemoved, history, estimates });
     expect(text).toContain(
       [
-        'Committed | ≈ 4 items, 14 points',
+        'Committed | ≈ 4 items, 11 points',
         'Completed | 4 items, 8 points',
-        'Completion rate | ≈ 43% of committed points',
+        'Completion rate | ≈ 55% of committed points',
         'Carried over | 2 items',
         'Added after start | ≈ 2 items',
         'Removed after start | unknown',
-        'Re-estimated | unknown',
+        'Re-estimated | 1 item',
         'Bugs fixed | 1 item',
         'Support tickets resolved | 2 (2 customers)',
-        '≈ No scope snapshot was taken when the sprint started: committed scope is reconstructed from ' +
-          'Sprint-field history, committed points use today’s estimates, and re-estimates are unknown.',
+        '≈ No scope snapshot was taken when the sprint started: committed scope is reconstructed from the ' +
+          'issues’ changelogs.',
         'Top delivered by priority score',
       ].join('\n'),
     );
     expect(text).toContain('Completed\n- ABC-1');
-    expect(text).not.toMatch(/Completed ≈|Removed after start\n|Re-estimated\n/);
+    expect(text).toContain('Re-estimated\n- ABC-2 Story 2: 5 → 8');
+    expect(text).not.toMatch(/Completed ≈|Removed after start\n/);
   });
 
   it('marks the removed items ≈ when they are reconstructed', () => {

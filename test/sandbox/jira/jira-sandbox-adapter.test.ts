@@ -167,9 +167,37 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
     expect((await sprints?.getSprintItems('1'))?.map((i) => [i.ref.key, i.estimate.storyPoints])).toEqual([
       ['BR-1', 5],
     ]);
-    expect((await sprints?.getSprintHistory(ref(2)))?.map(({ from, to }) => ({ from, to }))).toEqual([
+    expect((await sprints?.getHistory(ref(2)))?.sprint.map(({ from, to }) => ({ from, to }))).toEqual([
       { from: ['1'], to: ['2'] },
     ]);
+  });
+
+  it('finds the issues that left a sprint since its start, with their history; not sub-tasks, not those still in', async () => {
+    // BR-2 moved on to Sprint 2 in the test before; a sub-task went in and out; BR-1 and "Back again" are in.
+    const subtask = h.sandbox.act.createIssue({
+      as: PERSON,
+      project: 'BR',
+      summary: 'Check the totals',
+      issuetype: 'Sub-task',
+    });
+    h.sandbox.act.addToSprint({ as: PERSON, sprintId: 1, issues: [subtask.key] });
+    h.sandbox.act.removeFromSprint({ as: PERSON, issues: [subtask.key] });
+    const back = h.sandbox.act.createIssue({ as: PERSON, project: 'BR', summary: 'Back again' });
+    h.sandbox.act.addToSprint({ as: PERSON, sprintId: 1, issues: [back.key] });
+    h.sandbox.act.removeFromSprint({ as: PERSON, issues: [back.key] });
+    h.sandbox.act.addToSprint({ as: PERSON, sprintId: 1, issues: [back.key] });
+    h.sandbox.act.editIssue({ as: PERSON, issue: 'BR-2', fields: { 'Story Points': 3 } });
+    const sprints = h.jira.sprints!;
+
+    const left = await sprints.getItemsLeft(await sprints.getSprint('1'), ['BR', 'BR']);
+
+    expect(
+      left.map(({ item, history }) => ({
+        key: item.ref.key,
+        sprint: history.sprint.map(({ from, to }) => [from, to]),
+        estimate: history.estimate.map(({ from, to }) => [from, to]),
+      })),
+    ).toEqual([{ key: 'BR-2', sprint: [[['1'], ['2']]], estimate: [[undefined, 3]] }]);
   });
 
   it('answers injected faults: 429 with Retry-After, then normally; 500 as a server error', async () => {

@@ -105,7 +105,7 @@ describe('Jira adapter sprints', () => {
     },
   );
 
-  it('reconstructs sprint membership changes from the changelog', async () => {
+  it('reconstructs sprint membership and story-point changes from the changelog', async () => {
     const entry = (id: string, created: string, items: unknown[]) => ({
       id,
       author: user(BOT, 'Refinery Bot'),
@@ -146,6 +146,15 @@ describe('Jira adapter sprints', () => {
           ]),
           entry('2', '2026-03-05T10:00:00.000+0000', [
             {
+              field: 'Story Points',
+              fieldtype: 'custom',
+              fieldId: 'customfield_10016',
+              from: null,
+              fromString: '3',
+              to: null,
+              toString: '5',
+            },
+            {
               field: 'status',
               fieldtype: 'jira',
               fieldId: 'status',
@@ -158,11 +167,17 @@ describe('Jira adapter sprints', () => {
         ],
       });
 
-    const history = await tracker().sprints?.getSprintHistory({ tracker: 'jira', id: '10042', key: 'BR-42' });
+    const history = await tracker().sprints?.getHistory(
+      { tracker: 'jira', id: '10042', key: 'BR-42' },
+      'customfield_10016',
+    );
 
-    expect(history).toEqual([
-      { at: '2026-03-01T10:00:00.000Z', from: [], to: ['37'] },
-      { at: '2026-03-09T10:00:00.000Z', from: ['37'], to: ['37', '38'] },
-    ]);
+    expect(history).toEqual({
+      sprint: [
+        { at: '2026-03-01T10:00:00.000Z', from: [], to: ['37'] },
+        { at: '2026-03-09T10:00:00.000Z', from: ['37'], to: ['37', '38'] },
+      ],
+      estimate: [{ at: '2026-03-05T10:00:00.000Z', from: 3, to: 5 }],
+    });
   });
 });
