@@ -413,9 +413,13 @@ export function createReadModelWriter(
       const records = keys.sprints.records(board.id);
       const end = Date.parse(record.end ?? record.postedAt) || now().getTime();
       await redis.hset(keys.sprints.boards, board.id, JSON.stringify(board));
-      await redis.multi().hset(records, record.id, JSON.stringify(record)).zadd(order, end, record.id).exec();
-      const dropped = await redis.zrange(order, 0, String(-(SPRINTS_KEPT + 1)));
       const burnUp = keys.sprints.burnUp(board.id, record.id);
+      const posted = redis.multi().hset(records, record.id, JSON.stringify(record)).zadd(order, end, record.id);
+      // A closed sprint's record and the end of its burn-up land together: read between them, the console would
+      // list the sprint as closed and show it running.
+      if (!active) posted.eval(SPRINT_ENDED, 2, keys.sprints.active, burnUp, board.id, record.id);
+      await posted.exec();
+      const dropped = await redis.zrange(order, 0, String(-(SPRINTS_KEPT + 1)));
       if (active && (await redis.hexists(burnUp, 'meta'))) {
         const { committed, completed, added, removed, committedPoints, completedPoints } = record.figures;
         const unit = JSON.parse((await redis.hget(burnUp, 'meta')) ?? '{}').unit;
@@ -424,8 +428,6 @@ export function createReadModelWriter(
             ? `${committedPoints} ${completedPoints ?? 0}`
             : `${(committed ?? 0) + added - (removed ?? 0)} ${completed}`;
         await redis.hset(burnUp, `at:${now().getTime()}`, sample);
-      } else if (!active) {
-        await redis.eval(SPRINT_ENDED, 2, keys.sprints.active, burnUp, board.id, record.id);
       }
       if (dropped.length > 0)
         await redis
