@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 // they run exist, and the image's entry points are the README's.
 const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+/** The Node flag every launcher of the service gives it (docs/operations.md: memory). */
+const YOUNG_GENERATION = '--max-semi-space-size=16';
 
 interface ComposeService {
   image?: string;
@@ -98,10 +100,17 @@ describe('Dockerfile', () => {
   // which reads test/fixtures (not in the image), and without REDIS_URL it apt-get installs Redis (as root). A
   // container without credentials then crashed in a restart loop instead of running the role compose gave it.
   it('starts the service itself, in the role ROLE gives, never the demo launcher', () => {
-    const [node, entry] = jsonArgs('CMD');
+    const args = jsonArgs('CMD');
+    const entry = args.at(-1);
 
-    expect([node, entry]).toEqual(['node', 'bin/service.ts']);
+    expect([args[0], entry]).toEqual(['node', 'bin/service.ts']);
     expect(read(entry!)).toMatch(/^if \(import\.meta\.main\) await runService\(\);$/m);
+  });
+
+  // V8 grows its young generation to its largest while the service loads its modules and keeps it: by default an
+  // idle API held about 60 MB of it empty, 105 MB under load (docs/benchmarks.md#memory-of-the-api-and-a-worker).
+  it('runs the service with a young generation sized for it, like every other launcher', () => {
+    expect(jsonArgs('CMD')).toEqual(['node', YOUNG_GENERATION, 'bin/service.ts']);
   });
 
   it('has a HEALTHCHECK whose script exists, and copies every folder the entry points import', () => {
@@ -112,6 +121,21 @@ describe('Dockerfile', () => {
     expect(existsSync(new URL(health[1]!, root))).toBe(true);
     for (const folder of ['src', 'workers', 'bin', 'scripts'])
       expect(dockerfile).toContain(`COPY --chown=node:node ${folder} ./${folder}`);
+  });
+});
+
+// The scripts a developer or a process manager runs outside a container start what the image starts.
+describe('npm scripts that start the service', () => {
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+
+  it('start:api and start:worker run the service in their role, with the same young generation', () => {
+    expect(scripts['start:api']).toBe(`ROLE=api node ${YOUNG_GENERATION} bin/service.ts`);
+    expect(scripts['start:worker']).toBe(`ROLE=worker node ${YOUNG_GENERATION} bin/service.ts`);
+  });
+
+  it('npm start, and the demo, end-to-end tests and benchmarks it shares its launcher with, give it too', () => {
+    expect(scripts.start).toBe(`node ${YOUNG_GENERATION} scripts/start.ts`);
+    expect(read('scripts/lib/service-process.ts')).toContain(`'${YOUNG_GENERATION}'`);
   });
 });
 
