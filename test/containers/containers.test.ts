@@ -15,7 +15,7 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string>;
   env_file?: string;
-  deploy?: { replicas?: number };
+  deploy?: { replicas?: number; resources?: { limits?: { memory?: string } } };
   stop_grace_period?: string;
   volumes?: string[];
   ports?: string[];
@@ -66,6 +66,40 @@ describe('docker-compose.yml', () => {
       built.map(([name]) => [name, ['./rules:/app/rules:ro']]),
     );
     expect(rulesExample).toMatch(/^rules\//);
+  });
+});
+
+// Measured by `npm run bench -- memory` (docs/benchmarks.md): a process's resident memory at most under load with an
+// empty backlog, its heap after a full collection, and what it holds besides its old space (code, young generation,
+// native memory). A backlog of 100,000 items adds about 120 MB of heap: the console's copy in the API, the link
+// index in a worker.
+const MEASURED_PEAK_MB = 250;
+const MEASURED_KEPT_HEAP_MB = 66;
+const OUTSIDE_OLD_SPACE_MB = 150;
+const BACKLOG_100K_MB = 120;
+
+describe('docker-compose.yml memory', () => {
+  const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
+  const megabytes = (size = '') => {
+    const [, number, unit] = /^(\d+)([MG])$/.exec(size) ?? [];
+    return Number(number) * (unit === 'G' ? 1024 : 1);
+  };
+
+  // Without a limit a leak takes the host; with a limit alone V8 sizes its heap from the container's memory and
+  // may let it reach the limit (the kernel kills the process) or stop far below (the console's copy of a large
+  // backlog fails). A limit that leaves room for a backlog of 100,000 items, and V8 told to collect inside it.
+  it('limits the API and each worker, with room for a 100,000-item backlog, and V8 collects inside the limit', () => {
+    for (const name of ['api', 'worker']) {
+      const service = compose.services[name];
+      const limit = megabytes(service?.deploy?.resources?.limits?.memory);
+      const oldSpace = Number(
+        /--max-old-space-size=(\d+)/.exec(service?.environment?.NODE_OPTIONS ?? '')?.[1],
+      );
+
+      expect(limit, name).toBeGreaterThanOrEqual(MEASURED_PEAK_MB + BACKLOG_100K_MB);
+      expect(oldSpace, name).toBeGreaterThanOrEqual(MEASURED_KEPT_HEAP_MB + BACKLOG_100K_MB);
+      expect(oldSpace + OUTSIDE_OLD_SPACE_MB, name).toBeLessThanOrEqual(limit);
+    }
   });
 });
 
