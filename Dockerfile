@@ -20,4 +20,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "bin/healthcheck.ts"]
-CMD ["node", "bin/service.ts"]
+# A young generation of 32 MB at most, not V8's 64: see docs/operations.md#memory.
+CMD ["node", "--max-semi-space-size=16", "bin/service.ts"]

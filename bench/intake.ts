@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +10,8 @@ import { apiReady, startServiceProcess, workerReady } from '../scripts/lib/servi
 import { field, metricsKey } from '../src/metrics/metrics-sink.ts';
 import { intakeStreamKey } from '../src/queue/intake.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
-import { signJiraBody } from '../src/trackers/jira/jira-signature.ts';
-import { cpuMs, type LoadResult, runLoad } from './lib/load.ts';
+import { jiraCommentDeliveries } from './lib/jira-deliveries.ts';
+import { cpuMs, type LoadResult, peakDuring, residentMb, runLoad } from './lib/load.ts';
 
 const SECRET = 'bench-webhook-secret';
 const PREFIX = 'refinery';
@@ -77,32 +77,6 @@ function row(result: LoadResult, baseline: LoadResult): string {
   return `| ${result.label} | ${result.perSecond} | ${result.p50} | ${result.p99} | ${ratio} | ${result.errors + result.other} | ${micros(cpu?.target)} | ${micros(cpu?.redis)} | ${micros(cpu?.redisForks)} | ${micros(cpu?.loadGenerator)} | ${idle} |`;
 }
 
-/** A real Jira `comment_created` delivery (`/help`, ~4 KB), made unique per request and signed like Jira does. */
-function deliveries(): () => { body: string; headers: Record<string, string> } {
-  const delivery = JSON.parse(
-    readFileSync(new URL('../test/fixtures/jira/comment_created.json', import.meta.url), 'utf8'),
-  ) as { timestamp: number; comment: { id: string; body: string } };
-  delivery.timestamp = Date.now();
-  delivery.comment.body = '/help';
-  delivery.comment.id = '@SEQ@';
-  const [before, after] = JSON.stringify(delivery).split('@SEQ@') as [string, string];
-  const run = Math.random().toString(36).slice(2, 8);
-  let sequence = 0;
-  return () => {
-    sequence += 1;
-    // Distinct bodies: intake takes the same bytes under a second id for a replay.
-    const body = `${before}${run}-${sequence}${after}`;
-    return {
-      body,
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature': signJiraBody(body, SECRET),
-        'x-atlassian-webhook-identifier': `${run}-${sequence}`,
-      },
-    };
-  };
-}
-
 interface Target {
   url: string;
   pid?: number;
@@ -127,7 +101,7 @@ export async function runIntakeBench(): Promise<string> {
   const client = new Redis(redis.url);
   const queue = new Queue(QUEUE_NAME, { connection: client, prefix: `{${PREFIX}}` });
   const stream = intakeStreamKey(PREFIX);
-  const request = deliveries();
+  const request = jiraCommentDeliveries({ secret: SECRET });
   const results: LoadResult[] = [];
   const children: { stop(): unknown }[] = [];
   const env = (port: number, role: string) => ({
@@ -186,15 +160,21 @@ export async function runIntakeBench(): Promise<string> {
       ],
     ];
     const started: Target[] = [];
-    for (const [label, start] of targets) {
-      started.push(await start());
-      await load(label, started.at(-1)!, 1);
-    }
-    const rounds: LoadResult[][] = targets.map(() => []);
-    for (let round = 0; round < ROUNDS; round++)
-      for (const [index, [label]] of targets.entries())
-        rounds[index]!.push(await load(label, started[index]!, SECONDS / ROUNDS));
-    results.push(...rounds.map(combine));
+    for (const [, start] of targets) started.push(await start());
+    const apiPid = started.at(-1)!.pid!;
+    // The API's resident memory once started (before any delivery) and at its highest under the load.
+    const apiIdleMb = residentMb(apiPid);
+    const { peaks: apiPeaks } = await peakDuring(
+      [apiPid],
+      (async () => {
+        for (const [index, [label]] of targets.entries()) await load(label, started[index]!, 1);
+        const rounds: LoadResult[][] = targets.map(() => []);
+        for (let round = 0; round < ROUNDS; round++)
+          for (const [index, [label]] of targets.entries())
+            rounds[index]!.push(await load(label, started[index]!, SECONDS / ROUNDS));
+        results.push(...rounds.map(combine));
+      })(),
+    );
     for (const baseline of children.splice(0, 3)) await baseline.stop();
     const api = started.at(-1)!;
     // The workers' half, with the queue paused so no job runs: what is measured is deliveries becoming jobs.
@@ -222,7 +202,11 @@ export async function runIntakeBench(): Promise<string> {
       (((cpuMs(worker.child.pid) ?? 0) - (relayCpuBefore ?? 0)) * 1000) / Math.max(backlog, 1);
     const landed = await jobs();
 
-    const burst = await load('burst with one worker relaying', api, BURST_SECONDS);
+    const workerIdleMb = residentMb(worker.child.pid!);
+    const { value: burst, peaks: burstPeaks } = await peakDuring(
+      [apiPid, worker.child.pid!],
+      load('burst with one worker relaying', api, BURST_SECONDS),
+    );
     const burstBacklog = await client.xlen(stream);
     const burstDrainMs = await waitUntil(async () => (await client.xlen(stream)) === 0, 600_000);
     const acceptedInBurst = (await acceptedSoFar()) - acceptedByApi;
@@ -242,6 +226,8 @@ export async function runIntakeBench(): Promise<string> {
       `backlog-refinery's API against the bare push of the delivery: ${(ours.perSecond / deliveryPush!.perSecond).toFixed(2)}× (against the push of the id: ${(ours.perSecond / baseline!.perSecond).toFixed(2)}×). The load generator shares the cores; forked AOF rewrites run beside Redis.`,
       '',
       `Workers' half (one worker process, queue paused so jobs wait): the API's ${acceptedByApi} accepted deliveries (warm-ups included) left a backlog of ${backlog} in the intake stream; it drained in ${(drainMs / 1000).toFixed(1)} s (${Math.round(backlog / Math.max(drainMs / 1000, 0.001))} deliveries/s, ${relayCpuBefore === undefined ? '–' : relayCpuMicros.toFixed(0)} µs of worker CPU each: parse, normalize, plan, add the job, acknowledge); jobs waiting: ${landed} (${landed === acceptedByApi ? 'one per accepted delivery' : `EXPECTED ${acceptedByApi}`}).`,
+      '',
+      `Resident memory (/proc, peak sampled every 100 ms): the API ${apiIdleMb.toFixed(0)} MB started, ${Math.max(apiPeaks[0]!, burstPeaks[0]!).toFixed(0)} MB at most under this load; the worker ${workerIdleMb.toFixed(0)} MB after draining the backlog, ${burstPeaks[1]!.toFixed(0)} MB at most relaying the burst (the jobs wait). Idle and loaded figures of both with jobs running: \`npm run bench -- memory\`.`,
       '',
       `Burst of ${BURST_SECONDS} s at ${CONNECTIONS} connections with that worker relaying: ${burst.perSecond} accepted/s, p99 ${burst.p99} ms, ${burst.errors + burst.other} errors, CPU per accepted delivery API ${micros(burst.cpuMicros?.target)} µs, Redis ${micros(burst.cpuMicros?.redis)} µs (its AOF rewrites ${micros(burst.cpuMicros?.redisForks)} µs), load generator ${micros(burst.cpuMicros?.loadGenerator)} µs; backlog at the end ${burstBacklog} deliveries, drained ${(burstDrainMs / 1000).toFixed(1)} s later; ${landedAfterBurst} jobs for ${acceptedInBurst} accepted (${landedAfterBurst === acceptedInBurst ? 'all landed' : 'MISMATCH'}).`,
     );

@@ -2,6 +2,7 @@ import { cpus, totalmem } from 'node:os';
 import { runConsoleBench } from './console.ts';
 import { runIntakeBench } from './intake.ts';
 import { runLinkingBench } from './linking.ts';
+import { runMemoryBench } from './memory.ts';
 import { runPipelineBench } from './pipeline.ts';
 import { runQualityBench } from './quality.ts';
 import { runRateLimitBench } from './rate-limit.ts';
@@ -13,6 +14,7 @@ import { runTextBench } from './text.ts';
  */
 const PARTS: Record<string, () => Promise<string>> = {
   intake: runIntakeBench,
+  memory: runMemoryBench,
   pipeline: runPipelineBench,
   'rate-limit': runRateLimitBench,
   linking: runLinkingBench,

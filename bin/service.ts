@@ -4,8 +4,6 @@ import type { UnreachableWarnings } from '../src/runtime/identities.ts';
 import { followRulesReloads } from '../src/runtime/rules-reload.ts';
 import { createRulesStore } from '../src/runtime/rules-store.ts';
 import { loadConfigOrStop, stopOnSetupError } from '../src/runtime/setup-error.ts';
-import { startApi } from '../src/server.ts';
-import { startWorker } from '../workers/worker.ts';
 
 /** Runs the roles ROLE asks for (api, worker or all) until SIGTERM/SIGINT, then shuts down gracefully. */
 export async function runService(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -18,8 +16,16 @@ export async function runService(env: NodeJS.ProcessEnv = process.env): Promise<
   const rules = await createRulesStore(config.rulesPath, log).catch(stopOnSetupError);
   const closers: (() => Promise<void>)[] = [followRulesReloads(config, rules, log).stop];
   const warned: UnreachableWarnings = new Set();
-  if (config.role !== 'worker') closers.push((await startApi(config, log, rules, warned)).close);
-  if (config.role !== 'api') closers.push((await startWorker(config, log, rules, warned)).close);
+  // Each role imports only its own code: an API process holding the job handlers, or a worker holding Fastify, the
+  // console and the admin API's docs, would keep megabytes it never runs (test/runtime/role-modules.test.ts).
+  if (config.role !== 'worker') {
+    const { startApi } = await import('../src/server.ts');
+    closers.push((await startApi(config, log, rules, warned)).close);
+  }
+  if (config.role !== 'api') {
+    const { startWorker } = await import('../workers/worker.ts');
+    closers.push((await startWorker(config, log, rules, warned)).close);
+  }
   closeWithGrace(
     { delay: config.shutdownGraceMs, logger: { error: (message: unknown) => log.error(String(message)) } },
     async ({ signal, err }) => {

@@ -32,6 +32,28 @@ export function cpuMs(pid: number | undefined): number | undefined {
   }
 }
 
+/** Resident memory (MB) of a process now, from /proc. */
+export function residentMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+/** Highest resident memory (MB) of each process while `during` runs, sampled every 100 ms. */
+export async function peakDuring<T>(
+  pids: number[],
+  during: Promise<T>,
+): Promise<{ value: T; peaks: number[] }> {
+  const peaks = pids.map(residentMb);
+  const timer = setInterval(() => {
+    for (const [index, pid] of pids.entries()) peaks[index] = Math.max(peaks[index]!, residentMb(pid));
+  }, 100);
+  try {
+    return { value: await during, peaks };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** The machine's idle and total CPU time so far (clock ticks, all cores), from /proc; undefined without it. */
 function machineTicks(): { idle: number; total: number } | undefined {
   try {

@@ -5,6 +5,13 @@ import type { RedisClient } from '../../src/queue/connection.ts';
 import { readHeartbeats } from '../../workers/heartbeat.ts';
 
 const SERVICE_ENTRY = fileURLToPath(new URL('../../bin/service.ts', import.meta.url));
+/**
+ * The Node flags the image and the npm scripts give the service too. V8 lets the young generation grow to 64 MB
+ * here (twice the usual: Node runs without pointer compression), and it grows to that while the service loads its
+ * modules and stays: 60 MB resident idle, 105 under load. Half holds what a request or a job allocates between
+ * collections at no measurable cost in CPU (docs/operations.md#memory).
+ */
+const SERVICE_NODE_FLAGS = ['--max-semi-space-size=16'];
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -28,7 +35,7 @@ export function startServiceProcess(options: ServiceProcessOptions): Promise<Ser
   const log: WriteStream | undefined = options.logFile
     ? createWriteStream(options.logFile, { flags: 'a' })
     : undefined;
-  const child = spawn(process.execPath, [SERVICE_ENTRY], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, SERVICE_ENTRY], {
     env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

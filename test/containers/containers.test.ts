@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 // they run exist, and the image's entry points are the README's.
 const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+/** The Node flag every launcher of the service gives it (docs/operations.md: memory). */
+const YOUNG_GENERATION = '--max-semi-space-size=16';
 
 interface ComposeService {
   image?: string;
@@ -13,7 +15,7 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string>;
   env_file?: string;
-  deploy?: { replicas?: number };
+  deploy?: { replicas?: number; resources?: { limits?: { memory?: string } } };
   stop_grace_period?: string;
   volumes?: string[];
   ports?: string[];
@@ -67,6 +69,40 @@ describe('docker-compose.yml', () => {
   });
 });
 
+// Measured by `npm run bench -- memory` (docs/benchmarks.md): a process's resident memory at most under load with an
+// empty backlog, its heap after a full collection, and what it holds besides its old space (code, young generation,
+// native memory). A backlog of 100,000 items adds about 120 MB of heap: the console's copy in the API, the link
+// index in a worker.
+const MEASURED_PEAK_MB = 320;
+const MEASURED_KEPT_HEAP_MB = 66;
+const OUTSIDE_OLD_SPACE_MB = 150;
+const BACKLOG_100K_MB = 120;
+
+describe('docker-compose.yml memory', () => {
+  const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
+  const megabytes = (size = '') => {
+    const [, number, unit] = /^(\d+)([MG])$/.exec(size) ?? [];
+    return Number(number) * (unit === 'G' ? 1024 : 1);
+  };
+
+  // Without a limit a leak takes the host; with a limit alone V8 sizes its heap from the container's memory and
+  // may let it reach the limit (the kernel kills the process) or stop far below (the console's copy of a large
+  // backlog fails). A limit that leaves room for a backlog of 100,000 items, and V8 told to collect inside it.
+  it('limits the API and each worker, with room for a 100,000-item backlog, and V8 collects inside the limit', () => {
+    for (const name of ['api', 'worker']) {
+      const service = compose.services[name];
+      const limit = megabytes(service?.deploy?.resources?.limits?.memory);
+      const oldSpace = Number(
+        /--max-old-space-size=(\d+)/.exec(service?.environment?.NODE_OPTIONS ?? '')?.[1],
+      );
+
+      expect(limit, name).toBeGreaterThanOrEqual(MEASURED_PEAK_MB + BACKLOG_100K_MB);
+      expect(oldSpace, name).toBeGreaterThanOrEqual(MEASURED_KEPT_HEAP_MB + BACKLOG_100K_MB);
+      expect(oldSpace + OUTSIDE_OLD_SPACE_MB, name).toBeLessThanOrEqual(limit);
+    }
+  });
+});
+
 describe('docker-compose.yml with PORT changed in .env', () => {
   // Compose fills `${NAME:-default}` from the shell or .env before it reads the file, as here.
   const interpolate = (text: string, env: Record<string, string>) =>
@@ -98,10 +134,17 @@ describe('Dockerfile', () => {
   // which reads test/fixtures (not in the image), and without REDIS_URL it apt-get installs Redis (as root). A
   // container without credentials then crashed in a restart loop instead of running the role compose gave it.
   it('starts the service itself, in the role ROLE gives, never the demo launcher', () => {
-    const [node, entry] = jsonArgs('CMD');
+    const args = jsonArgs('CMD');
+    const entry = args.at(-1);
 
-    expect([node, entry]).toEqual(['node', 'bin/service.ts']);
+    expect([args[0], entry]).toEqual(['node', 'bin/service.ts']);
     expect(read(entry!)).toMatch(/^if \(import\.meta\.main\) await runService\(\);$/m);
+  });
+
+  // V8 grows its young generation to its largest while the service loads its modules and keeps it: by default an
+  // idle API held about 60 MB of it empty, 105 MB under load (docs/benchmarks.md#memory-of-the-api-and-a-worker).
+  it('runs the service with a young generation sized for it, like every other launcher', () => {
+    expect(jsonArgs('CMD')).toEqual(['node', YOUNG_GENERATION, 'bin/service.ts']);
   });
 
   it('has a HEALTHCHECK whose script exists, and copies every folder the entry points import', () => {
@@ -112,6 +155,21 @@ describe('Dockerfile', () => {
     expect(existsSync(new URL(health[1]!, root))).toBe(true);
     for (const folder of ['src', 'workers', 'bin', 'scripts'])
       expect(dockerfile).toContain(`COPY --chown=node:node ${folder} ./${folder}`);
+  });
+});
+
+// The scripts a developer or a process manager runs outside a container start what the image starts.
+describe('npm scripts that start the service', () => {
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+
+  it('start:api and start:worker run the service in their role, with the same young generation', () => {
+    expect(scripts['start:api']).toBe(`ROLE=api node ${YOUNG_GENERATION} bin/service.ts`);
+    expect(scripts['start:worker']).toBe(`ROLE=worker node ${YOUNG_GENERATION} bin/service.ts`);
+  });
+
+  it('npm start, and the demo, end-to-end tests and benchmarks it shares its launcher with, give it too', () => {
+    expect(scripts.start).toBe(`node ${YOUNG_GENERATION} scripts/start.ts`);
+    expect(read('scripts/lib/service-process.ts')).toContain(`'${YOUNG_GENERATION}'`);
   });
 });
 
