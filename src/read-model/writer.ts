@@ -414,7 +414,10 @@ export function createReadModelWriter(
       const end = Date.parse(record.end ?? record.postedAt) || now().getTime();
       await redis.hset(keys.sprints.boards, board.id, JSON.stringify(board));
       const burnUp = keys.sprints.burnUp(board.id, record.id);
-      const posted = redis.multi().hset(records, record.id, JSON.stringify(record)).zadd(order, end, record.id);
+      const posted = redis
+        .multi()
+        .hset(records, record.id, JSON.stringify(record))
+        .zadd(order, end, record.id);
       // A closed sprint's record and the end of its burn-up land together: read between them, the console would
       // list the sprint as closed and show it running.
       if (!active) posted.eval(SPRINT_ENDED, 2, keys.sprints.active, burnUp, board.id, record.id);
