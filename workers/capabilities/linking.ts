@@ -161,6 +161,31 @@ async function linkBack(ticket: TrackerItem, item: ItemRef, context: JobContext)
   );
 }
 
+/**
+ * A Jira ticket moved to another project since it was linked has a new key (SUP-12 → HELP-3). Jira redirects the
+ * old address, but the item's link back still shows it, and the console finds the ticket's record by its key. The
+ * item gets its link back to the new address before the one to the old address goes (it is never without one),
+ * and the record takes the new key last, so a retried job still finds the move to follow.
+ */
+export async function followTicketKey(ticket: TrackerItem, record: LinkRecord, context: JobContext) {
+  const { key: oldKey } = record.ticket;
+  await unlessRefused(context, linkBackRefused(ticket, record.item), async () => {
+    const item = await readItem(record.item, context);
+    const stale = (item?.links ?? []).filter(
+      ({ target }) =>
+        target.kind === 'item' && target.ref.tracker === ticket.ref.tracker && target.ref.key === oldKey,
+    );
+    if (!item || stale.length === 0) return;
+    const tracker = context.tracker(item.ref.tracker);
+    const jiraOnly = ticket.ref.tracker === 'jira' && item.ref.tracker === 'jira';
+    if (jiraOnly) await tracker.addLink(item.ref, webLinkTo(ticket), context.rules().linking.linkType);
+    else await linkBack(ticket, item.ref, context);
+    for (const { target } of stale)
+      await tracker.removeLink(item.ref, { kind: 'url', url: target.url, title: ticket.title });
+  });
+  if (!context.dryRun) await linkingState(context).records.add({ ...record, ticket: ticket.ref });
+}
+
 const linkBackRefused = (ticket: TrackerItem, item: ItemRef) => ({
   message: 'Could not add the link back on the item: the ticket is linked all the same',
   fields: { item: item.key, ticket: ticket.ref.key },
