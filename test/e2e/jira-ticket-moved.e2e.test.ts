@@ -15,8 +15,8 @@ let console_: StackConsole;
 let queue: Queue;
 let boardId: string;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'ticket-moved-rules-')), 'rules.yaml');
-// A Jira ticket is linked to a Trello card by hand: cross-tracker commands are opt-in.
-writeFileSync(rulesFile, 'commands:\n  crossTracker: true\n');
+// Tickets and items are linked by hand across trackers: cross-tracker commands are opt-in.
+writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\ncommands:\n  crossTracker: true\n');
 
 beforeAll(async () => {
   stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
@@ -25,9 +25,11 @@ beforeAll(async () => {
     projects: [
       { key: 'SUP', name: 'Support', projectTypeKey: 'service_desk' },
       { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
+      { key: 'APP', name: 'App' },
+      { key: 'WEB', name: 'Web' },
     ],
   });
-  boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog'] }).id;
+  boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets'] }).id;
   console_ = stackConsole(stack);
   queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
 }, 60_000);
@@ -101,5 +103,37 @@ describe('a Jira support ticket moved to another project (its key changes)', () 
     expect(after?.tickets[0]?.url).toMatch(/\/browse\/HELP-1$/);
     expect(scorecard(cardId)).toContain('HELP-1');
     expect(scorecard(cardId)).not.toContain('SUP-1');
+  }, 60_000);
+});
+
+describe('a Jira backlog item moved to another project (its key changes)', () => {
+  it('is named by its new key in the link its Trello ticket holds', async () => {
+    const item = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Export invoices as PDF',
+      issuetype: 'Story',
+    });
+    const card = await stack.trelloAct('create-card', {
+      boardId,
+      list: 'Tickets',
+      name: 'Need invoices as PDF',
+      desc: 'Our accountant wants PDF invoices.',
+    });
+    const cardId = String(card.id);
+    await settled();
+    await stack.trelloAct('comment', { cardId, text: `/link ${item.key}` });
+    await waitFor(() => attachmentUrls(cardId).some((url) => url.endsWith(`/browse/${item.key}`)));
+    await settled();
+
+    stack.jira.act.move({ as: 'ada', issue: item.key, project: 'WEB' });
+    expect(item.key).toBe('WEB-1');
+    await settled();
+
+    expect(attachmentUrls(cardId).filter((url) => url.includes('/browse/'))).toEqual([
+      expect.stringMatching(/\/browse\/WEB-1$/),
+    ]);
+    const detail = await console_.readModel.item({ tracker: 'jira', idOrKey: 'WEB-1' });
+    expect(detail?.tickets).toMatchObject([{ key: card.shortLink, how: 'command' }]);
   }, 60_000);
 });
