@@ -64,8 +64,12 @@ export function unlinkedInTicket(
   item: ItemRef,
   recordedBefore: readonly LinkRecord[],
 ): boolean {
-  const recorded = recordedBefore.some((record) => sameItem(record.item, item) && record.made !== false);
-  return recorded && !holdsLinkTo(ticket, item);
+  const recorded = recordedBefore.filter((record) => sameItem(record.item, item) && record.made !== false);
+  // The ticket's link may name the item by the key it had when linked, before a move (Jira redirects it).
+  return (
+    recorded.length > 0 &&
+    ![item, ...recorded.map((record) => record.item)].some((ref) => holdsLinkTo(ticket, ref))
+  );
 }
 
 /**

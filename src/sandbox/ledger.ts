@@ -17,6 +17,8 @@ export type EffectKind =
   /** A Trello card moved to another board (target: the board's id; value: the list it landed in). */
   | 'board.set'
   | 'closed.set'
+  /** A Jira issue moved to another project (target: its old key; value: the project's key; item: its new key). */
+  | 'project.set'
   | 'sprint.set'
   | 'link.created'
   | 'link.deleted'

@@ -7,7 +7,7 @@ import { docId, holdsLinkTo, type IndexReplica, sameItem, toIndexedLink } from '
 import type { LinkRecord } from '../../src/linking/link-records.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
-import { adoptTrackerLink, forgetLink, refused } from './linking.ts';
+import { adoptTrackerLink, followTicketKey, forgetLink, refused } from './linking.ts';
 import { indexReplica, linkingState } from './linking-index.ts';
 import { readItem, readWithRecords } from './scoring.ts';
 
@@ -131,6 +131,9 @@ export async function followLinks(
     for (const item of adopted) await records.add({ ticket: ticket.ref, item, how: 'tracker', at });
   }
   for (const item of adopted) await adoptTrackerLink(ticket, item, context);
+  // A Jira ticket moved to another project since it was linked: what names it by its old key follows.
+  for (const record of recorded)
+    if (record.ticket.key !== ticket.ref.key) await followTicketKey(ticket, record, context);
   for (const record of missing)
     await forgetLink(
       ticket,

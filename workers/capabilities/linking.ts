@@ -50,7 +50,9 @@ export async function indexItem(ref: ItemRef, context: JobContext) {
   const words = await forgetWordsOf(ref, role, context);
   await readModelOf(context).ticketOpen(ref, role === 'support' && item?.status.category !== 'done');
   if (item && role === 'backlog') {
-    return { indexed: (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged', ...words };
+    const indexed = (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged';
+    await followItemKey(item, context);
+    return { indexed, ...words };
   }
   await readModelOf(context).removed(ref);
   if (!item) await forgetDeletedTicket(ref, context);
@@ -159,6 +161,86 @@ async function linkBack(ticket: TrackerItem, item: ItemRef, context: JobContext)
         context.rules().linking.linkType,
       ),
   );
+}
+
+/**
+ * Re-points the links `holder` has to `moved` under the key it had before a Jira move (SUP-12 → HELP-3): Jira
+ * redirects the old address, but the link still shows it. The link to the new address comes first (the holder is
+ * never without one), then the old one goes.
+ */
+async function repointLinks(
+  holder: ItemRef,
+  oldKey: string,
+  moved: TrackerItem,
+  link: (holder: ItemRef) => Promise<unknown>,
+  context: JobContext,
+) {
+  const read = await readItem(holder, context);
+  const stale = (read?.links ?? []).filter(
+    ({ target }) =>
+      target.kind === 'item' && target.ref.tracker === moved.ref.tracker && target.ref.key === oldKey,
+  );
+  if (!read || stale.length === 0) return;
+  await link(read.ref);
+  for (const { target } of stale)
+    await context
+      .tracker(read.ref.tracker)
+      .removeLink(read.ref, { kind: 'url', url: target.url, title: moved.title });
+}
+
+/**
+ * A Jira ticket moved to another project since it was linked: the item's link back names its new key, and the
+ * record takes it last (the console finds how a ticket was linked by its key), so a retried job still finds the
+ * move to follow.
+ */
+export async function followTicketKey(ticket: TrackerItem, record: LinkRecord, context: JobContext) {
+  const { linkType } = context.rules().linking;
+  await unlessRefused(context, linkBackRefused(ticket, record.item), () =>
+    repointLinks(
+      record.item,
+      record.ticket.key,
+      ticket,
+      (item) =>
+        ticket.ref.tracker === 'jira' && item.tracker === 'jira'
+          ? context.tracker('jira').addLink(item, webLinkTo(ticket), linkType)
+          : linkBack(ticket, item, context),
+      context,
+    ),
+  );
+  if (!context.dryRun) await linkingState(context).records.add({ ...record, ticket: ticket.ref });
+}
+
+/**
+ * A backlog item moved to another Jira project: the links the service made on its tickets name its new key, and
+ * the records take it last. A person's own link (recorded as `tracker`) is theirs to keep as it is; so is a Jira
+ * issue link, which follows the move by itself.
+ */
+async function followItemKey(item: TrackerItem, context: JobContext) {
+  const { records } = linkingState(context);
+  const { linkType } = context.rules().linking;
+  for (const record of await records.ticketsOf(item.ref)) {
+    if (record.item.key === item.ref.key) continue;
+    if (record.how !== 'tracker' && record.ticket.tracker !== 'jira')
+      await unlessRefused(
+        context,
+        {
+          message: "Could not point the ticket's link at the moved item: it is linked all the same",
+          fields: { item: item.ref.key, ticket: record.ticket.key },
+        },
+        () =>
+          repointLinks(
+            record.ticket,
+            record.item.key,
+            item,
+            (ticket) =>
+              context
+                .tracker(ticket.tracker)
+                .addLink(ticket, { kind: 'item', ref: item.ref, url: item.url, title: item.title }, linkType),
+            context,
+          ),
+      );
+    if (!context.dryRun) await records.add({ ...record, item: item.ref });
+  }
 }
 
 const linkBackRefused = (ticket: TrackerItem, item: ItemRef) => ({

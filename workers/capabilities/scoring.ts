@@ -238,7 +238,9 @@ export async function applyScore(
     const rules = context.rules().scoring;
     const result = await computeScore(item, context, options.cache);
     const values = scoreFieldValues(result, rules);
-    const fingerprint = `${scoreFingerprint(result)}|${JSON.stringify(values)}`;
+    // Fields are the place's (a Trello board's custom fields, a Jira project's): an item moved shows what its new
+    // place holds, so the same score is written again there (only the fields that show another value).
+    const fingerprint = `${scoreFingerprint(result)}|${JSON.stringify(values)}|${item.container.id}`;
     const fingerprintKey = stateKey(context, 'fingerprint', item.ref);
     const base = { item: item.ref.key, score: result.score, model: result.model };
     const last = options.force ? null : await context.redis.get(fingerprintKey);

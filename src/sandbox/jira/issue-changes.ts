@@ -5,6 +5,7 @@ import {
   type ChangeItem,
   customField,
   jiraDate,
+  nextIssueNumber,
   type SandboxIssue,
   SPRINT_FIELD_ID,
   STATUSES,
@@ -72,7 +73,7 @@ export function resolveCustom(world: JiraWorld, values: Record<string, number | 
 export function createIssue(world: JiraWorld, actorId: string, input: NewIssueInput): SandboxIssue {
   const project = [...world.state.projects.values()].find((p) => p.key === input.projectKey.toUpperCase());
   if (!project) throw new SandboxInputError(`Project '${input.projectKey}' does not exist`);
-  const number = [...world.state.issues.values()].filter((i) => i.projectId === project.id).length + 1;
+  const number = nextIssueNumber(world.state, project);
   const status = Object.values(STATUSES).find(
     (s) => s.name.toLowerCase() === (input.statusName ?? 'To Do').toLowerCase(),
   );
@@ -210,6 +211,42 @@ export function transitionIssue(
   };
   world.ledger.record({ item: issue.key, actor: actorId, kind: 'status.set', value: to.name });
   record(world, actorId, issue, [item], 'issue_generic');
+}
+
+/**
+ * "Move" to another project: a new key there (the old one keeps answering), and one `issue_moved` update whose
+ * changelog has Jira's `Key` item (no field id) and its `project` item (ids and names).
+ */
+export function moveIssue(world: JiraWorld, actorId: string, issue: SandboxIssue, projectKey: string): void {
+  const { state } = world;
+  const to = [...state.projects.values()].find((p) => p.key === projectKey.toUpperCase());
+  if (!to) throw new SandboxInputError(`Project '${projectKey}' does not exist`);
+  const from = state.projects.get(issue.projectId);
+  if (!from || from.id === to.id) throw new SandboxInputError(`${issue.key} is in ${to.key} already`);
+  const oldKey = issue.key;
+  issue.key = `${to.key}-${nextIssueNumber(state, to)}`;
+  issue.formerKeys = [...(issue.formerKeys ?? []), oldKey];
+  issue.projectId = to.id;
+  const items: ChangeItem[] = [
+    { field: 'Key', fieldtype: 'jira', from: null, fromString: oldKey, to: null, toString: issue.key },
+    {
+      field: 'project',
+      fieldtype: 'jira',
+      fieldId: 'project',
+      from: from.id,
+      fromString: from.name,
+      to: to.id,
+      toString: to.name,
+    },
+  ];
+  world.ledger.record({
+    item: issue.key,
+    actor: actorId,
+    kind: 'project.set',
+    target: oldKey,
+    value: to.key,
+  });
+  record(world, actorId, issue, items, 'issue_moved');
 }
 
 /** Sets the Sprint field; the changelog keeps ids and names the way Jira writes them ("37, 38"). */

@@ -1,5 +1,5 @@
 import { SandboxInputError } from './issue-changes.ts';
-import { type JiraState, projectOf, type SandboxIssue } from './state.ts';
+import { hasKey, type JiraState, projectOf, type SandboxIssue } from './state.ts';
 
 const unquote = (value: string) => value.trim().replace(/^"(.*)"$/, '$1');
 
@@ -30,10 +30,10 @@ function clause(state: JiraState, text: string): Clause {
       .replace(/[()]/g, '')
       .split(',')
       .map((k) => unquote(k).toUpperCase());
-    return (issue) => keys.includes(issue.key);
+    return (issue) => keys.some((key) => hasKey(issue, key));
   }
   if ((field === 'key' || field === 'issuekey') && op === '=')
-    return (issue) => issue.key === unquote(value).toUpperCase();
+    return (issue) => hasKey(issue, unquote(value).toUpperCase());
   if ((field === 'updated' || field === 'created') && (op === '>=' || op === '>')) {
     const since = parseJqlDate(value);
     return (issue) => {

@@ -5,6 +5,7 @@ import {
   createIssue,
   editIssue,
   type IssueEdit,
+  moveIssue,
   SandboxInputError,
   setSprints,
   transitionIssue,
@@ -56,6 +57,8 @@ export interface PersonActions {
   comment(input: { as: string; issue: string; body: BodyInput }): SandboxComment;
   editComment(input: { as: string; issue: string; commentId: string; body: BodyInput }): SandboxComment;
   transition(input: { as: string; issue: string; to: string }): SandboxIssue;
+  /** "Move" in the issue view: to another project, under a new key there. */
+  move(input: { as: string; issue: string; project: string }): SandboxIssue;
   /** `system`: a link Jira makes itself (sub-task, epic), e.g. type `jira_subtask_link`. */
   link(input: { as: string; from: string; to: string; type?: string; system?: boolean }): void;
   /** Deletes the links from `from` to `to` (either direction), as the issue view's "Remove link" does. */
@@ -133,6 +136,11 @@ export function createPersonActions(world: JiraWorld): PersonActions {
       );
       if (!transition) throw new SandboxInputError(`${issue.key} has no transition to '${input.to}'`);
       transitionIssue(world, actor(input.as), issue, transition.id);
+      return issue;
+    },
+    move(input) {
+      const issue = issueOf(input.issue);
+      moveIssue(world, actor(input.as), issue, input.project);
       return issue;
     },
     link(input) {

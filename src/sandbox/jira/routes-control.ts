@@ -62,6 +62,10 @@ export function controlRoutes(app: FastifyInstance, deps: ControlDeps): void {
     '/act/issues/:key/transition',
     (request, reply) => act(reply, () => actions.transition({ ...request.body, issue: request.params.key })),
   );
+  app.post<{ Params: { key: string }; Body: Omit<Act<'move'>, 'issue'> }>(
+    '/act/issues/:key/move',
+    (request, reply) => act(reply, () => actions.move({ ...request.body, issue: request.params.key })),
+  );
   app.post<{ Body: Act<'link'> }>('/act/links', (request, reply) =>
     act(reply, () => actions.link(request.body)),
   );

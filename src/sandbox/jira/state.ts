@@ -71,7 +71,8 @@ export interface FieldDef {
 export interface ChangeItem {
   field: string;
   fieldtype: 'jira' | 'custom';
-  fieldId: string;
+  /** Absent on some of Jira's own items: a move's `Key` names no field id. */
+  fieldId?: string;
   from: string | null;
   fromString: string | null;
   to: string | null;
@@ -88,6 +89,8 @@ export interface ChangelogEntry {
 export interface SandboxIssue {
   id: string;
   key: string;
+  /** Keys it had in projects it was moved out of: Jira still answers them (REST, JQL, browse) with this issue. */
+  formerKeys?: string[];
   projectId: string;
   summary: string;
   description: AdfDoc | null;
@@ -292,7 +295,22 @@ export function findIssue(state: JiraState, idOrKey: string): SandboxIssue | und
   if (byId) return byId;
   const upper = idOrKey.toUpperCase();
   for (const issue of state.issues.values()) if (issue.key === upper) return issue;
+  for (const issue of state.issues.values()) if (issue.formerKeys?.includes(upper)) return issue;
   return undefined;
+}
+
+/** Whether the issue has, or had before a move, this key. */
+export const hasKey = (issue: SandboxIssue, key: string): boolean =>
+  issue.key === key || (issue.formerKeys?.includes(key) ?? false);
+
+/** A project's next issue number: Jira never gives a key twice, also one an issue took with it when moved out. */
+export function nextIssueNumber(state: JiraState, project: SandboxProject): number {
+  const prefix = `${project.key}-`;
+  let last = 0;
+  for (const issue of state.issues.values())
+    for (const key of [issue.key, ...(issue.formerKeys ?? [])])
+      if (key.startsWith(prefix)) last = Math.max(last, Number(key.slice(prefix.length)));
+  return last + 1;
 }
 
 export const RESOLUTIONS = [

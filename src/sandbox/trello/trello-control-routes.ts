@@ -182,13 +182,19 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
     if (!card || !comment) return bad(reply, 'unknown card or comment');
     return { id: model.editComment(actor(request.body), card, comment, request.body.text ?? '').id };
   });
-  /** `boardId` (id or shortLink) moves the card to that board's list, as "Move" in a card's menu does. */
+  /**
+   * `boardId` (id or shortLink) moves the card to that board's list, as "Move" in a card's menu does;
+   * `order: 'joined-first'` delivers the joined board's `moveCardToBoard` before the left board's action.
+   */
   app.post<{ Body: Body }>('/act/move-card', async (request, reply) => {
     const card = cardOf(request.body);
     const idBoard = request.body.boardId ? findBoard(store, request.body.boardId)?.id : card?.idBoard;
     const list = idBoard && listOn(idBoard, request.body.list);
     if (!card || !list) return bad(reply, 'unknown card, board or list');
-    if (list.idBoard !== card.idBoard) model.moveCardToBoard(actor(request.body), card, list);
+    if (list.idBoard !== card.idBoard)
+      model.moveCardToBoard(actor(request.body), card, list, {
+        joinedHearsFirst: request.body.order === 'joined-first',
+      });
     else model.updateCard(actor(request.body), card, { idList: list.id });
     return { ok: true };
   });

@@ -37,9 +37,10 @@ export interface TrelloModel {
   ): void;
   /**
    * A card moved to a list of another board. Trello records two actions: `moveCardFromBoard` on the board it left,
-   * `moveCardToBoard` on the one it joined; each board's webhooks hear only their own.
+   * `moveCardToBoard` on the one it joined; each board's webhooks hear only their own. They are two deliveries to
+   * two webhooks, in no promised order: `joinedHearsFirst` delivers the joined board's first.
    */
-  moveCardToBoard(actor: string, card: SbCard, list: SbList): void;
+  moveCardToBoard(actor: string, card: SbCard, list: SbList, options?: { joinedHearsFirst?: boolean }): void;
   comment(actor: string, card: SbCard, text: string): SbAction;
   editComment(actor: string, card: SbCard, comment: SbAction, text: string): SbAction;
   deleteComment(actor: string, card: SbCard, comment: SbAction): void;
@@ -102,13 +103,21 @@ export function createTrelloModel(
     return label;
   }
 
-  /** `cardless`: Trello names no card in some actions about one (a checklist renamed: `updateChecklist`). */
+  /** Sends the action to the webhooks of the board it happened on, if the board has them. */
+  function deliver(action: SbAction, on: SbBoard): void {
+    if (!on.unwatched) webhooks.send({ action: actionJson(store, action), model: boardJson(on) });
+  }
+
+  /**
+   * `cardless`: Trello names no card in some actions about one (a checklist renamed: `updateChecklist`).
+   * `held`: recorded now, delivered by the caller.
+   */
   function emit(
     actor: string,
     type: string,
     card: SbCard,
     data: Record<string, unknown>,
-    options: { cardless?: boolean } = {},
+    options: { cardless?: boolean; held?: boolean } = {},
   ): SbAction {
     const date = now().toISOString();
     const { card: named, list, board: where } = context(card);
@@ -121,8 +130,7 @@ export function createTrelloModel(
     };
     store.actions.push(action);
     card.dateLastActivity = date;
-    const watched = board(card);
-    if (!watched.unwatched) webhooks.send({ action: actionJson(store, action), model: boardJson(watched) });
+    if (!options.held) deliver(action, board(card));
     return action;
   }
 
@@ -210,10 +218,10 @@ export function createTrelloModel(
       }
       if (!changed) effect(actor, card, 'unchanged');
     },
-    moveCardToBoard(actor, card, list) {
+    moveCardToBoard(actor, card, list, { joinedHearsFirst = false } = {}) {
       const source = board(card);
       const target = store.boards.get(list.idBoard)!;
-      emit(actor, 'moveCardFromBoard', card, { boardTarget: { id: target.id } });
+      const left = emit(actor, 'moveCardFromBoard', card, { boardTarget: { id: target.id } }, { held: true });
       card.idBoard = target.id;
       card.idList = list.id;
       card.idLabels = card.idLabels.flatMap((id) => {
@@ -223,7 +231,12 @@ export function createTrelloModel(
       for (const checklist of store.checklists.values())
         if (checklist.idCard === card.id) checklist.idBoard = target.id;
       effect(actor, card, 'board.set', target.id, list.name);
-      emit(actor, 'moveCardToBoard', card, { boardSource: { id: source.id } });
+      const joined = emit(actor, 'moveCardToBoard', card, { boardSource: { id: source.id } }, { held: true });
+      const deliveries: [SbAction, SbBoard][] = [
+        [left, source],
+        [joined, target],
+      ];
+      for (const [action, on] of joinedHearsFirst ? deliveries.reverse() : deliveries) deliver(action, on);
     },
     comment(actor, card, text) {
       const action = emit(actor, 'commentCard', card, { text });

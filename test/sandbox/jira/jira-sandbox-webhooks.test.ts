@@ -197,4 +197,33 @@ describe('Jira sandbox webhooks', () => {
     expect(bad.json()).toEqual({ errorMessages: ["Issue 'SUP-99' does not exist"], errors: {} });
     expect(state.json().issues.map((i: { key: string }) => i.key)).toContain('SUP-2');
   });
+
+  it('a move to another project gives a new key, says so in one issue_moved update, and the old key still answers', async () => {
+    const ticket = h.sandbox.act.createIssue({ as: PERSON, project: 'SUP', summary: 'Moved along' });
+    const oldKey = ticket.key;
+    await h.sandbox.settled();
+    received = [];
+
+    h.sandbox.act.move({ as: PERSON, issue: oldKey, project: 'BR' });
+    await h.sandbox.settled();
+
+    expect(ticket.key).toMatch(/^BR-\d+$/);
+    expect(received.map((r) => r.body)).toMatchObject([
+      {
+        webhookEvent: 'jira:issue_updated',
+        issue_event_type_name: 'issue_moved',
+        issue: { id: ticket.id, key: ticket.key, fields: { project: { key: 'BR' } } },
+        changelog: {
+          items: [
+            { field: 'Key', fieldtype: 'jira', fromString: oldKey, toString: ticket.key },
+            { field: 'project', fieldId: 'project', fromString: 'Support', toString: 'Backlog' },
+          ],
+        },
+      },
+    ]);
+    expect((received[0]!.body.changelog as { items: object[] }).items[0]).not.toHaveProperty('fieldId');
+    expect((await h.jira.findItem(oldKey))?.ref).toEqual({ tracker: 'jira', id: ticket.id, key: ticket.key });
+    // Jira never gives a key twice: the next issue of the project it left gets a new number.
+    expect(h.sandbox.act.createIssue({ as: PERSON, project: 'SUP', summary: 'Next' }).key).not.toBe(oldKey);
+  });
 });

@@ -182,6 +182,29 @@ describe('the Trello sandbox behaves like Trello', () => {
     ]);
     expect(teamLabels).toHaveLength(1);
   });
+
+  it('delivers the two actions of a move between watched boards in either order: two webhooks promise none', async () => {
+    const from = s.sandbox.seedBoard({
+      name: 'From',
+      lists: ['Backlog'],
+      cards: [{ list: 'Backlog', name: 'Go' }],
+    });
+    const to = s.sandbox.seedBoard({ name: 'To', lists: ['Backlog'] });
+    const card = from.cards[0]!.id;
+    const before = receiver.deliveries.length;
+
+    await act('move-card', { cardId: card, boardId: to.id, list: 'Backlog', order: 'joined-first' });
+    await act('move-card', { cardId: card, boardId: from.id, list: 'Backlog' });
+    await s.sandbox.webhooksIdle();
+
+    const sent = receiver.deliveries.slice(before).map((d) => JSON.parse(d.raw.toString('utf8')));
+    expect(sent.map((d) => [d.action.type, d.model.id])).toEqual([
+      ['moveCardToBoard', to.id],
+      ['moveCardFromBoard', from.id],
+      ['moveCardFromBoard', to.id],
+      ['moveCardToBoard', from.id],
+    ]);
+  });
 });
 
 describe('the Trello adapter copes with what Trello does', () => {
