@@ -5,6 +5,7 @@ import type { ApiDeps } from './api-deps.ts';
 import { actorOf, jiraError, rateLimitHeaders, takeFault } from './http.ts';
 import { createPersonActions, type PersonActions, toAdf } from './person-actions.ts';
 import { agileRoutes } from './routes-agile.ts';
+import { changelogRoutes } from './routes-changelogs.ts';
 import { commentRoutes } from './routes-comments.ts';
 import { controlRoutes } from './routes-control.ts';
 import { issueRoutes } from './routes-issues.ts';
@@ -158,6 +159,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     });
     for (const routes of [
       issueRoutes,
+      changelogRoutes,
       searchRoutes,
       commentRoutes,
       linkRoutes,
