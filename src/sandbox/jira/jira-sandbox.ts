@@ -38,6 +38,8 @@ export interface JiraSandbox extends SandboxPart {
   readonly act: PersonActions;
   /** Every effect a write had, per item, in order (seeding is not recorded). */
   readonly ledger: readonly Effect[];
+  /** Every API request answered, reads too, in order (`GET /rest/api/3/field`, no query): what a job costs. */
+  readonly requests: readonly string[];
   seed(seed: JiraSeed): SeedResult;
   /** Resolves when every webhook queued so far was delivered or given up on. */
   settled(): Promise<void>;
@@ -57,6 +59,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
   };
   const webhooks = createWebhookSender(options.webhook);
   const writes: RecordedWrite[] = [];
+  const requests: string[] = [];
   const faults: SandboxFault[] = [];
   const actors = new WeakMap<FastifyRequest, string>();
   const lateAnswers = new WeakMap<FastifyRequest, number>();
@@ -92,6 +95,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     // In place: route modules hold on to the state object.
     Object.assign(world.state, freshState());
     writes.length = 0;
+    requests.length = 0;
     ledger.clear();
     faults.length = 0;
     webhooks.reset();
@@ -155,6 +159,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
       return payload;
     });
     api.addHook('onResponse', async (request, reply) => {
+      requests.push(`${request.method} ${request.url.slice(PREFIX.length).split('?')[0]}`);
       if (!lateAnswers.has(request)) record(request, reply.statusCode);
     });
     for (const routes of [
@@ -175,6 +180,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     name: 'jira',
     prefix: PREFIX,
     writes,
+    requests,
     ledger: ledger.effects,
     botCredentials: { email: BOT_EMAIL, apiToken: 'sandbox-token', accountId: botAccountId },
     get state() {
