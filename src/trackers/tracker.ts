@@ -206,10 +206,11 @@ export interface SprintReader {
   /** The story-points field of a board's estimation configuration, if the board estimates by one (not by time). */
   getEstimationField(boardId: string): Promise<{ id: string; name: string } | undefined>;
   /**
-   * An item's changes of its Sprint field and of its story points (`estimateFieldId`, else the usual story-points
-   * field), each oldest first: what it was in and how it was sized at a past date (a sprint's start, its close).
+   * Items' changes of their Sprint field and of their story points (`estimateFieldId`, else the usual
+   * story-points field), each oldest first, by item id (every ref has one): what each was in and how it was sized
+   * at a past date (a sprint's start, its close). Read for many items at once: one item's read costs as many.
    */
-  getHistory(ref: ItemRef, estimateFieldId?: string): Promise<ItemHistory>;
+  getHistories(refs: readonly ItemRef[], estimateFieldId?: string): Promise<Record<string, ItemHistory>>;
   /**
    * Items the sprint held at some time since its start and holds no more (removed, or moved to another open
    * sprint), each with its history (story points: the board's estimation field). Jira lists a sprint's issues as

@@ -55,8 +55,10 @@ async function historiesOf(
   left: Awaited<ReturnType<SprintReader['getItemsLeft']>>,
   estimateFieldId: string | undefined,
 ): Promise<Record<string, ItemHistory>> {
-  const histories: Record<string, ItemHistory> = {};
-  for (const item of items) histories[item.ref.id] = await reader.getHistory(item.ref, estimateFieldId);
+  const histories = await reader.getHistories(
+    items.map((item) => item.ref),
+    estimateFieldId,
+  );
   for (const { item, history } of left) histories[item.ref.id] = history;
   return histories;
 }

@@ -17,6 +17,11 @@ export function issueNotFound(reply: FastifyReply) {
   return jiraError(reply, 404, ['Issue does not exist or you do not have permission to see it.']);
 }
 
+/** Jira's `nextPageToken` is opaque; the sandbox's carries the offset of the next page. */
+export const encodePageToken = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
+export const decodePageToken = (token: string | undefined) =>
+  token ? Number(Buffer.from(token, 'base64url').toString('utf8').replace('offset:', '')) || 0 : 0;
+
 /** Basic auth decides the actor: the bot's email or a seeded person's; anything else is a 401 like Jira's. */
 export function actorOf(state: JiraState, request: FastifyRequest): string | undefined {
   const header = request.headers.authorization ?? '';

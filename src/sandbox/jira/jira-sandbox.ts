@@ -5,6 +5,7 @@ import type { ApiDeps } from './api-deps.ts';
 import { actorOf, jiraError, rateLimitHeaders, takeFault } from './http.ts';
 import { createPersonActions, type PersonActions, toAdf } from './person-actions.ts';
 import { agileRoutes } from './routes-agile.ts';
+import { changelogRoutes } from './routes-changelogs.ts';
 import { commentRoutes } from './routes-comments.ts';
 import { controlRoutes } from './routes-control.ts';
 import { issueRoutes } from './routes-issues.ts';
@@ -37,6 +38,8 @@ export interface JiraSandbox extends SandboxPart {
   readonly act: PersonActions;
   /** Every effect a write had, per item, in order (seeding is not recorded). */
   readonly ledger: readonly Effect[];
+  /** Every API request answered, reads too, in order (`GET /rest/api/3/field`, no query): what a job costs. */
+  readonly requests: readonly string[];
   seed(seed: JiraSeed): SeedResult;
   /** Resolves when every webhook queued so far was delivered or given up on. */
   settled(): Promise<void>;
@@ -56,6 +59,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
   };
   const webhooks = createWebhookSender(options.webhook);
   const writes: RecordedWrite[] = [];
+  const requests: string[] = [];
   const faults: SandboxFault[] = [];
   const actors = new WeakMap<FastifyRequest, string>();
   const lateAnswers = new WeakMap<FastifyRequest, number>();
@@ -91,6 +95,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     // In place: route modules hold on to the state object.
     Object.assign(world.state, freshState());
     writes.length = 0;
+    requests.length = 0;
     ledger.clear();
     faults.length = 0;
     webhooks.reset();
@@ -154,10 +159,12 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
       return payload;
     });
     api.addHook('onResponse', async (request, reply) => {
+      requests.push(`${request.method} ${request.url.slice(PREFIX.length).split('?')[0]}`);
       if (!lateAnswers.has(request)) record(request, reply.statusCode);
     });
     for (const routes of [
       issueRoutes,
+      changelogRoutes,
       searchRoutes,
       commentRoutes,
       linkRoutes,
@@ -173,6 +180,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     name: 'jira',
     prefix: PREFIX,
     writes,
+    requests,
     ledger: ledger.effects,
     botCredentials: { email: BOT_EMAIL, apiToken: 'sandbox-token', accountId: botAccountId },
     get state() {

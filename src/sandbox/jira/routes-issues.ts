@@ -411,28 +411,4 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       return { fields, maxResults: 50, startAt: 0, total: fields.length };
     },
   );
-
-  app.get<IdParams & { Querystring: { startAt?: string; maxResults?: string } }>(
-    '/rest/api/3/issue/:idOrKey/changelog',
-    (request, reply) => {
-      const issue = findIssue(state, request.params.idOrKey);
-      if (!issue) return issueNotFound(reply);
-      const startAt = Number(request.query.startAt ?? 0);
-      const maxResults = Number(request.query.maxResults ?? 100);
-      const values = issue.changelog.slice(startAt, startAt + maxResults).map((entry) => ({
-        id: entry.id,
-        author: userView(restView(world), entry.authorId),
-        created: entry.created,
-        items: entry.items,
-      }));
-      return {
-        self: `${world.site()}/rest/api/3/issue/${issue.key}/changelog?maxResults=${maxResults}&startAt=${startAt}`,
-        maxResults,
-        startAt,
-        total: issue.changelog.length,
-        isLast: startAt + values.length >= issue.changelog.length,
-        values,
-      };
-    },
-  );
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.ts';
-import { guarded, queryList } from './http.ts';
+import { decodePageToken, encodePageToken, guarded, queryList } from './http.ts';
 import { runJql } from './jql.ts';
 import { issueView } from './views.ts';
 import { restView } from './world.ts';
@@ -12,15 +12,11 @@ interface SearchInput {
   fields?: string | string[];
 }
 
-const encodeToken = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
-const decodeToken = (token: string | undefined) =>
-  token ? Number(Buffer.from(token, 'base64url').toString('utf8').replace('offset:', '')) || 0 : 0;
-
 /** GET/POST /search/jql: token paging, no total, and only `id` unless fields are asked for (as Jira does). */
 export function searchRoutes(app: FastifyInstance, { world }: ApiDeps): void {
   const search = (input: SearchInput) => {
     const all = runJql(world.state, input.jql ?? '');
-    const offset = decodeToken(input.nextPageToken);
+    const offset = decodePageToken(input.nextPageToken);
     const size = Math.min(Number(input.maxResults ?? 50) || 50, 5000);
     const page = all.slice(offset, offset + size);
     const fields = queryList(input.fields);
@@ -29,7 +25,7 @@ export function searchRoutes(app: FastifyInstance, { world }: ApiDeps): void {
       fields.length === 0 ? { id: issue.id } : issueView(restView(world), issue, only),
     );
     const more = offset + size < all.length;
-    return { issues, isLast: !more, ...(more && { nextPageToken: encodeToken(offset + size) }) };
+    return { issues, isLast: !more, ...(more && { nextPageToken: encodePageToken(offset + size) }) };
   };
   // Jira's count is approximate ("recent updates might not be immediately visible"); the sandbox's is exact.
   app.post<{ Body: { jql?: string } }>('/rest/api/3/search/approximate-count', (request, reply) =>

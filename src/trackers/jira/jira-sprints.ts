@@ -26,6 +26,10 @@ interface RawSprint {
 
 const TIME_ESTIMATE = 'timeoriginalestimate';
 const PAGE_SIZE = 50;
+// Bulk fetch changelogs: "You can request the changelogs of up to 1000 issues and can filter them by up to 10
+// field IDs".
+const BULK_CHANGELOG_ISSUES = 1000;
+const BULK_CHANGELOG_FIELDS = 10;
 // The Agile API pages this endpoint by startAt/total; newer specs describe nextPageToken/isLast. Either is accepted.
 const SprintIssuesSchema = SearchResultsSchema.or(SoftwareIssueResultsSchema);
 
@@ -120,31 +124,66 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
     return items;
   }
 
-  async function getHistory(ref: ItemRef, estimateFieldId?: string): Promise<ItemHistory> {
+  /**
+   * The Sprint and story-point changes of many issues: Jira's bulk changelog read, up to 1,000 issues a request,
+   * filtered to those fields by id when the Sprint field's is known (else every field, matched by name).
+   */
+  async function getHistories(refs: readonly ItemRef[], estimateFieldId?: string) {
+    const index = await ctx.fields.get();
+    // Without the board's field, every field of a story-points name (team-managed projects repeat names).
+    const pointFields = estimateFieldId
+      ? [estimateFieldId]
+      : STORY_POINT_NAMES.flatMap((name) => (index.allByName.get(name) ?? []).map((field) => field.id));
+    const sprintFieldId = index.byName.get('sprint')?.id;
+    const fieldIds = sprintFieldId
+      ? [sprintFieldId, ...new Set(pointFields)].slice(0, BULK_CHANGELOG_FIELDS)
+      : undefined;
     const isEstimate = (item: { field?: string; fieldId?: string }) =>
       estimateFieldId
         ? item.fieldId === estimateFieldId
         : STORY_POINT_NAMES.includes(item.field?.toLowerCase() ?? '');
-    const history: ItemHistory = { sprint: [], estimate: [] };
-    for (let startAt = 0; ; ) {
-      const page = await ctx.call('getChangelogs', () =>
-        ctx.cloud.issues.getChangeLogs({ issueIdOrKey: ref.id, startAt, maxResults: 100 }),
-      );
-      for (const entry of page.values) {
-        const at = entry.created?.toISOString() ?? '';
-        for (const item of entry.items ?? []) {
-          if (item.field?.toLowerCase() === 'sprint') {
-            history.sprint.push({ at, from: idList(item.from), to: idList(item.to) });
-          } else if (isEstimate(item)) {
-            history.estimate.push({ at, ...points('from', item.fromString), ...points('to', item.toString) });
+    const histories: Record<string, ItemHistory> = {};
+    for (const ref of refs) histories[ref.id] = { sprint: [], estimate: [] };
+    const ids = Object.keys(histories);
+    for (let chunk = 0; chunk < ids.length; chunk += BULK_CHANGELOG_ISSUES) {
+      const issueIdsOrKeys = ids.slice(chunk, chunk + BULK_CHANGELOG_ISSUES);
+      let nextPageToken: string | undefined;
+      do {
+        const token = nextPageToken;
+        const page = await ctx.call('getBulkChangelogs', () =>
+          ctx.cloud.issues.getBulkChangelogs({
+            issueIdsOrKeys,
+            ...(fieldIds && { fieldIds }),
+            ...(token && { nextPageToken: token }),
+          }),
+        );
+        for (const { issueId, changeHistories } of page.issueChangeLogs ?? []) {
+          const history = issueId ? histories[issueId] : undefined;
+          if (!history) continue;
+          for (const entry of changeHistories ?? []) {
+            const at = entry.created?.toISOString() ?? '';
+            for (const item of entry.items ?? []) {
+              if (item.field?.toLowerCase() === 'sprint') {
+                history.sprint.push({ at, from: idList(item.from), to: idList(item.to) });
+              } else if (isEstimate(item)) {
+                history.estimate.push({
+                  at,
+                  ...points('from', item.fromString),
+                  ...points('to', item.toString),
+                });
+              }
+            }
           }
         }
-      }
-      startAt += page.values.length;
-      if (page.isLast || page.values.length === 0) break;
+        nextPageToken = page.nextPageToken ?? undefined;
+      } while (nextPageToken);
     }
     const byDate = (a: { at: string }, b: { at: string }) => a.at.localeCompare(b.at);
-    return { sprint: history.sprint.sort(byDate), estimate: history.estimate.sort(byDate) };
+    for (const history of Object.values(histories)) {
+      history.sprint.sort(byDate);
+      history.estimate.sort(byDate);
+    }
+    return histories;
   }
 
   async function getItemsLeft(sprint: Sprint, projectKeys: readonly string[]) {
@@ -160,7 +199,7 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
       ctx.fields.get(),
       sprint.boardId ? getEstimationField(sprint.boardId) : Promise.resolve(undefined),
     ]);
-    const left: { item: TrackerItem; history: ItemHistory }[] = [];
+    const candidates: TrackerItem[] = [];
     for (const projectKey of new Set(projectKeys)) {
       const jql = jqlForScope({ kind: 'updatedSince', containerId: projectKey, since: sprint.startDate });
       let cursor: string | undefined;
@@ -171,20 +210,26 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
           const item = toTrackerItem(issue, index, ctx.siteUrl, estimation?.id);
           const stillIn = item.sprints?.some((listed) => listed.id === sprint.id);
           if (stillIn || Date.parse(item.updatedAt) < start || Date.parse(item.createdAt) > end) continue;
-          const history = await getHistory(item.ref, estimation?.id);
-          if (history.sprint.some(named)) left.push({ item, history });
+          candidates.push(item);
         }
         cursor = page.next;
       } while (cursor);
     }
-    return left;
+    const histories = await getHistories(
+      candidates.map((item) => item.ref),
+      estimation?.id,
+    );
+    return candidates.flatMap((item) => {
+      const history = histories[item.ref.id];
+      return history?.sprint.some(named) ? [{ item, history }] : [];
+    });
   }
 
   return {
     getSprint,
     getEstimationField,
     getSprintItems,
-    getHistory,
+    getHistories,
     getItemsLeft,
     async getActiveSprints(boardId) {
       try {

@@ -167,7 +167,8 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
     expect((await sprints?.getSprintItems('1'))?.map((i) => [i.ref.key, i.estimate.storyPoints])).toEqual([
       ['BR-1', 5],
     ]);
-    expect((await sprints?.getHistory(ref(2)))?.sprint.map(({ from, to }) => ({ from, to }))).toEqual([
+    const histories = await sprints?.getHistories([ref(2)]);
+    expect(histories?.[ref(2).id]?.sprint.map(({ from, to }) => ({ from, to }))).toEqual([
       { from: ['1'], to: ['2'] },
     ]);
   });

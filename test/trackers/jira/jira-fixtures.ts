@@ -48,7 +48,7 @@ export const myself = {
   expand: 'groups,applicationRoles',
 };
 
-function field(id: string, name: string, type: string, custom: string | undefined) {
+export function field(id: string, name: string, type: string, custom: string | undefined) {
   return {
     id,
     key: id,

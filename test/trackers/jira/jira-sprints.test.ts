@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, BOT, fields, issue, SITE, tracker, user } from './jira-fixtures.ts';
+import { api, BOT, field, fields, issue, SITE, tracker, user } from './jira-fixtures.ts';
 
 const sprint = {
   id: 37,
@@ -105,79 +105,103 @@ describe('Jira adapter sprints', () => {
     },
   );
 
-  it('reconstructs sprint membership and story-point changes from the changelog', async () => {
+  it('reads the Sprint and story-point changes of many issues in one bulk changelog request, over its pages', async () => {
     const entry = (id: string, created: string, items: unknown[]) => ({
       id,
       author: user(BOT, 'Refinery Bot'),
       created,
       items,
     });
+    const sprintChange = (from: string, to: string) => ({
+      field: 'Sprint',
+      fieldtype: 'custom',
+      fieldId: 'customfield_10020',
+      from,
+      fromString: from && 'BR Sprint 12',
+      to,
+      toString: 'BR Sprint 12, BR Sprint 13',
+    });
+    const pointsChange = { field: 'Story point estimate', fieldtype: 'custom', fieldId: 'customfield_10016' };
     api()
-      .get('/rest/api/3/issue/10042/changelog')
-      .query({ startAt: '0', maxResults: '100' })
+      .get('/rest/api/3/field')
+      .reply(200, [
+        ...fields,
+        field('customfield_10020', 'Sprint', 'array', 'com.pyxis.greenhopper.jira:gh-sprint'),
+      ]);
+    const request = {
+      issueIdsOrKeys: ['10042', '10043', '10044'],
+      fieldIds: ['customfield_10020', 'customfield_10016'],
+    };
+    api()
+      .post('/rest/api/3/changelog/bulkfetch', request)
       .reply(200, {
-        self: `${SITE}/rest/api/3/issue/10042/changelog?maxResults=100&startAt=0`,
-        maxResults: 100,
-        startAt: 0,
-        total: 3,
-        isLast: true,
-        values: [
-          entry('3', '2026-03-09T10:00:00.000+0000', [
-            {
-              field: 'Sprint',
-              fieldtype: 'custom',
-              fieldId: 'customfield_10020',
-              from: '37',
-              fromString: 'BR Sprint 12',
-              to: '37, 38',
-              toString: 'BR Sprint 12, BR Sprint 13',
-            },
-          ]),
-          entry('1', '2026-03-01T10:00:00.000+0000', [
-            {
-              field: 'Sprint',
-              fieldtype: 'custom',
-              fieldId: 'customfield_10020',
-              from: '',
-              fromString: '',
-              to: '37',
-              toString: 'BR Sprint 12',
-            },
-          ]),
-          entry('2', '2026-03-05T10:00:00.000+0000', [
-            {
-              field: 'Story Points',
-              fieldtype: 'custom',
-              fieldId: 'customfield_10016',
-              from: null,
-              fromString: '3',
-              to: null,
-              toString: '5',
-            },
-            {
-              field: 'status',
-              fieldtype: 'jira',
-              fieldId: 'status',
-              from: '10000',
-              fromString: 'To Do',
-              to: '3',
-              toString: 'In Progress',
-            },
-          ]),
+        issueChangeLogs: [
+          {
+            issueId: '10042',
+            changeHistories: [entry('1', '2026-03-01T10:00:00.000+0000', [sprintChange('', '37')])],
+          },
+          {
+            issueId: '10043',
+            changeHistories: [
+              entry('2', '2026-03-05T10:00:00.000+0000', [
+                { ...pointsChange, from: null, fromString: '3', to: null, toString: '5' },
+              ]),
+            ],
+          },
+        ],
+        nextPageToken: 'page-2',
+      });
+    api()
+      .post('/rest/api/3/changelog/bulkfetch', { ...request, nextPageToken: 'page-2' })
+      .reply(200, {
+        issueChangeLogs: [
+          {
+            issueId: '10042',
+            changeHistories: [
+              entry('3', '2026-03-09T10:00:00.000+0000', [
+                sprintChange('37', '37, 38'),
+                { ...pointsChange, from: null, fromString: '', to: null, toString: '2.5' },
+              ]),
+            ],
+          },
         ],
       });
+    const ref = (n: number) => ({ tracker: 'jira' as const, id: String(10000 + n), key: `BR-${n}` });
 
-    const history = await tracker().sprints?.getHistory(
-      { tracker: 'jira', id: '10042', key: 'BR-42' },
-      'customfield_10016',
-    );
+    const histories = await tracker().sprints?.getHistories([ref(42), ref(43), ref(44)], 'customfield_10016');
 
-    expect(history).toEqual({
-      sprint: [
-        { at: '2026-03-01T10:00:00.000Z', from: [], to: ['37'] },
-        { at: '2026-03-09T10:00:00.000Z', from: ['37'], to: ['37', '38'] },
-      ],
-      estimate: [{ at: '2026-03-05T10:00:00.000Z', from: 3, to: 5 }],
+    expect(histories).toEqual({
+      '10042': {
+        sprint: [
+          { at: '2026-03-01T10:00:00.000Z', from: [], to: ['37'] },
+          { at: '2026-03-09T10:00:00.000Z', from: ['37'], to: ['37', '38'] },
+        ],
+        estimate: [{ at: '2026-03-09T10:00:00.000Z', to: 2.5 }],
+      },
+      '10043': { sprint: [], estimate: [{ at: '2026-03-05T10:00:00.000Z', from: 3, to: 5 }] },
+      '10044': { sprint: [], estimate: [] },
     });
+  });
+
+  it('asks for the changelogs of at most 1,000 issues a request', async () => {
+    api().get('/rest/api/3/field').reply(200, fields);
+    const refs = Array.from({ length: 1001 }, (_, i) => ({
+      tracker: 'jira' as const,
+      id: String(20000 + i),
+      key: `BR-${i + 1}`,
+    }));
+    const asked: number[] = [];
+    api()
+      .post('/rest/api/3/changelog/bulkfetch', (body: { issueIdsOrKeys: string[] }) => {
+        asked.push(body.issueIdsOrKeys.length);
+        return true;
+      })
+      .times(2)
+      .reply(200, { issueChangeLogs: [] });
+
+    const histories = await tracker().sprints?.getHistories(refs);
+
+    expect(asked).toEqual([1000, 1]);
+    expect(Object.keys(histories ?? {})).toHaveLength(1001);
   });
 });

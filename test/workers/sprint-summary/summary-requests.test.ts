@@ -1,0 +1,68 @@
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarizeJiraSprint } from '../../../workers/capabilities/sprint-summary.ts';
+import { auditedJobContext } from '../../helpers/audited-job-context.ts';
+import { testRedis, uniquePrefix } from '../../helpers/redis.ts';
+import { type Harness, PERSON, startHarness } from '../../sandbox/jira/sandbox-harness.ts';
+
+const redis: Redis = testRedis();
+let h: Harness;
+let sprintId: string;
+
+// A busy project: 60 more issues in the running sprint, 90 in the backlog, all 150 changed since the start.
+beforeAll(async () => {
+  h = await startHarness();
+  const sprint = [...h.sandbox.state.sprints.values()].find((s) => s.name === 'Sprint 1')!;
+  sprintId = String(sprint.id);
+  const created = '2026-02-20T10:00:00.000+0000';
+  const { issues } = h.sandbox.seed({
+    issues: Array.from({ length: 150 }, (_, i) => ({
+      projectKey: 'BR',
+      summary: `Busy item ${i + 1}`,
+      created,
+      fields: { 'Story Points': i < 60 ? 3 : 2 },
+      ...(i < 60 && { sprints: [sprintId] }),
+    })),
+  });
+  for (const { key } of issues) h.sandbox.act.editIssue({ as: PERSON, issue: key, addLabels: ['busy'] });
+  const keys = issues.map(({ key }) => key);
+  h.sandbox.act.removeFromSprint({ as: PERSON, issues: keys.slice(0, 10) });
+  h.sandbox.act.addToSprint({ as: PERSON, sprintId: sprint.id, issues: keys.slice(60, 65) });
+  h.sandbox.act.editIssue({ as: PERSON, issue: keys[20]!, fields: { 'Story Points': 8 } });
+});
+afterAll(async () => {
+  await h.close();
+  redis.disconnect();
+});
+
+describe('the Jira requests of a sprint summary', () => {
+  it('reads the histories of 150 issues changed since the start in a handful of requests', async () => {
+    const context = auditedJobContext({
+      tracker: h.jira,
+      redis,
+      keyPrefix: uniquePrefix('summary-requests'),
+      capability: 'post-sprint-summary',
+      dryRun: true,
+    });
+    const before = h.sandbox.requests.length;
+
+    const { stats } = await summarizeJiraSprint(sprintId, context);
+
+    const requests = h.sandbox.requests.slice(before);
+    expect(requests.filter((request) => request.endsWith('/changelog'))).toEqual([]);
+    expect(requests.filter((request) => request === 'POST /rest/api/3/changelog/bulkfetch')).toHaveLength(2);
+    expect(requests.length).toBeLessThanOrEqual(15);
+    // The same figures as one changelog request per issue gave.
+    expect({
+      committed: stats.committed,
+      added: stats.added.items.length,
+      removed: stats.removed?.items.length,
+      carriedOver: stats.carriedOver.items.length,
+    }).toEqual({
+      committed: { count: { value: 60, approximate: true }, points: { value: 180, approximate: true } },
+      added: 7,
+      removed: 10,
+      carriedOver: 57,
+    });
+  });
+});
