@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startRedis } from '../scripts/lib/redis-process.ts';
-import { STACK_JIRA_SECRET, type Stack, startStack, waitFor } from '../scripts/lib/stack.ts';
-import { QUEUE_NAME, unfinishedJobs } from '../src/queue/jobs.ts';
+import { STACK_JIRA_SECRET, type Stack, startStack, waitFor, waitUntilIdle } from '../scripts/lib/stack.ts';
+import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import { signJiraBody } from '../src/trackers/jira/jira-signature.ts';
 import { percentile } from './lib/stats.ts';
 
@@ -102,10 +102,9 @@ async function measure(redisUrl: string, redis: Redis, workers: number): Promise
       return byIssue;
     };
     await waitFor(() => effects().size >= acceptedAt.size, 120_000);
-    // A job run twice would write again after its first reply: wait for the queue to settle before counting.
+    // A job run twice would write again after its first reply: wait until nothing is left to run before counting.
+    await waitUntilIdle(stack, { delayed: true, timeoutMs: 60_000 });
     const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: `{${stack.queuePrefix}}` });
-    await waitFor(async () => (await unfinishedJobs(queue)) === 0, 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
     // A job that ran its handler twice writes nothing the second time (its reply is in place) and says so.
     const rerun = (await queue.getJobs(['completed'])).filter(
       (job) =>

@@ -6,7 +6,7 @@ import { createRedisUserStore } from '../src/console/users.ts';
 import type { RecordedWrite } from '../src/sandbox/sandbox-part.ts';
 import { seedDemoBacklog } from './lib/demo-backlog.ts';
 import { ensureRedisInstalled, startRedis } from './lib/redis-process.ts';
-import { type Stack, startStack, waitFor } from './lib/stack.ts';
+import { type Stack, startStack, waitUntilIdle } from './lib/stack.ts';
 
 /**
  * `npm start`: the service as the environment says. What is missing on a new machine is provided: a private
@@ -95,18 +95,14 @@ async function replaySamples(stack: Stack): Promise<void> {
   await stack.trelloAct('comment', { cardId: String(trelloCard.id), text: '/ac' });
 }
 
-/** Waits until the service has written something and then stayed quiet for two seconds (30 s at most). */
+/**
+ * Waits until the service has done all the replayed samples asked for, so the lists below are whole: a pause in
+ * its writes proved nothing on a busy machine. It goes on after a minute, saying so, rather than hang the demo.
+ */
 async function settle(stack: Stack): Promise<void> {
-  const count = () => stack.jira.writes.length + stack.trello.writes.length;
-  let last = -1;
-  let quietSince = Date.now();
-  await waitFor(() => {
-    if (count() !== last) {
-      last = count();
-      quietSince = Date.now();
-    }
-    return last > 0 && Date.now() - quietSince > 2_000;
-  }, 30_000).catch(() => undefined);
+  await waitUntilIdle(stack, { delayed: true, timeoutMs: 60_000 }).catch((error: Error) =>
+    process.stdout.write(`The service is still busy; what it wrote so far follows. (${error.message})\n`),
+  );
 }
 
 async function runDemo(redisUrl: string | undefined): Promise<void> {

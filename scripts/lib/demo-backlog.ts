@@ -1,13 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Queue } from 'bullmq';
 import { seededRandom } from '../../src/domain/linking/prng.ts';
 import { rescoreScopeRequest } from '../../src/domain/scoring/plan-scoring.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
 import { createIntake } from '../../src/queue/intake.ts';
-import { QUEUE_NAME, unfinishedJobs } from '../../src/queue/jobs.ts';
-import type { Stack } from './stack.ts';
-import { waitFor } from './stack.ts';
+import { type Stack, stackQueue, waitFor, waitUntilIdle } from './stack.ts';
 
 /**
  * A backlog a new user can look at in the console, processed by the real service: real bug reports from the
@@ -191,7 +188,7 @@ export async function seedDemoBacklog(stack: Stack, log: (line: string) => void)
     `Seeded ${items} backlog items in Jira project APP and ${STORIES.length} cards on the Trello board "Mobile app".`,
   );
 
-  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  const queue = stackQueue(stack);
   try {
     const intake = createIntake({
       queue,
@@ -228,7 +225,7 @@ export async function seedDemoBacklog(stack: Stack, log: (line: string) => void)
     // One delivery per job: job ids derive from the delivery and the job name.
     for (const [i, request] of requests.entries()) await intake.enqueue(`demo.seed.${i}`, [request]);
     await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) >= items, 600_000);
-    await waitForIdle(queue);
+    await waitForIdle(stack);
 
     log(`Customers file ${tickets.length} support tickets (each matched against the backlog)...`);
     tickets.forEach((ticket, i) => {
@@ -254,7 +251,7 @@ export async function seedDemoBacklog(stack: Stack, log: (line: string) => void)
       next += 8;
       stack.jira.act.addToSprint({ as: 'pm', sprintId, issues: scope });
       stack.jira.act.startSprint({ sprintId });
-      await waitForIdle(queue);
+      await waitForIdle(stack);
       const finished = scope.filter(() => random() < (s === SPRINTS - 1 ? 0.3 : 0.75));
       for (const key of finished) {
         stack.jira.act.transition({ as: 'pm', issue: key, to: 'In Progress' });
@@ -266,7 +263,7 @@ export async function seedDemoBacklog(stack: Stack, log: (line: string) => void)
         stack.jira.act.addToSprint({ as: 'pm', sprintId, issues: added });
         stack.jira.act.closeSprint({ as: 'pm', sprintId, moveOpenTo: sprintIds[s + 1] });
       }
-      await waitForIdle(queue);
+      await waitForIdle(stack);
     }
     return { items: items + STORIES.length, tickets: tickets.length, sprints: SPRINTS };
   } finally {
@@ -278,7 +275,7 @@ function hasProject(stack: Stack, key: string): boolean {
   return [...stack.jira.state.projects.values()].some((project) => project.key === key);
 }
 
-async function waitForIdle(queue: Queue): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  await waitFor(async () => (await unfinishedJobs(queue)) === 0, 600_000);
+/** Every webhook of what people did relayed and every job it caused run, retries included. */
+function waitForIdle(stack: Stack): Promise<void> {
+  return waitUntilIdle(stack, { delayed: true, timeoutMs: 600_000 });
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RedisClient } from '../../src/queue/connection.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { unfinishedWork } from '../../src/queue/unfinished-work.ts';
 import { createJiraSandbox, type JiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
 import type { SandboxPart } from '../../src/sandbox/sandbox-part.ts';
 import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
@@ -179,5 +182,45 @@ export async function waitFor<T>(
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The stack's job queue, for tests and the demo that look at jobs; close it when done. */
+export function stackQueue(stack: Pick<Stack, 'redis' | 'queuePrefix'>): Queue {
+  return new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+}
+
+/**
+ * Waits until the service has nothing left to do: every webhook the sandboxes sent delivered, every delivery
+ * relayed and no job waiting or running (`delayed`: nor waiting out a retry's backoff; `unfinishedWork`). A job
+ * that wrote and finished while this looked sent a webhook the look did not cover, so the webhooks the sandboxes
+ * sent are counted before and after, and a change means another look.
+ */
+export async function waitUntilIdle(
+  stack: Pick<Stack, 'jira' | 'trello' | 'queuePrefix' | 'redis'>,
+  options: { delayed: boolean; timeoutMs?: number },
+): Promise<void> {
+  const sent = () => stack.jira.deliveries.length + stack.trello.state().actions.length;
+  const queue = stackQueue(stack);
+  let left = '';
+  try {
+    await waitFor(
+      async () => {
+        const before = sent();
+        await Promise.all([stack.jira.settled(), stack.trello.webhooksIdle()]);
+        const { deliveries, jobs } = await unfinishedWork(
+          { queue, redis: stack.redis, keyPrefix: stack.queuePrefix },
+          options,
+        );
+        left = `${deliveries} deliveries to relay, ${jobs} jobs to run, ${sent() - before} webhooks sent meanwhile`;
+        return deliveries + jobs === 0 && sent() === before;
+      },
+      options.timeoutMs,
+      'the service to have nothing left to do',
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (last look: ${left})`);
+  } finally {
+    await queue.close();
   }
 }

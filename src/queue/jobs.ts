@@ -73,7 +73,7 @@ interface NextRun extends ScheduledRun {
 }
 
 /** Job schedulers' next runs still waiting in the delayed list, soonest first. */
-async function nextRuns(queue: Queue): Promise<NextRun[]> {
+export async function nextRuns(queue: Queue): Promise<NextRun[]> {
   const runs = await Promise.all(
     (await queue.getJobSchedulers()).map(async ({ key, name, next }) => {
       if (next === undefined) return [];
@@ -115,11 +115,4 @@ const present = (jobs: (Job | undefined)[]): Job[] => jobs.filter((job) => job !
 /** The jobs BullMQ keeps for the schedulers' next runs, soonest first. */
 export async function scheduledRunJobs(queue: Queue): Promise<Job[]> {
   return present(await Promise.all((await nextRuns(queue)).map(({ jobId }) => queue.getJob(jobId))));
-}
-
-/** Jobs still to run: waiting, running, prioritized or delayed, not counting job schedulers' next runs. */
-export async function unfinishedJobs(queue: Queue): Promise<number> {
-  const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
-  const running = Object.values(counts).reduce((sum, count) => sum + count, 0);
-  return running + (await delayedJobs(queue)).retries;
 }

@@ -1,13 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
+import type { AuditStore } from '../../src/audit/audit-store.ts';
 import { createJobTrackers } from '../../src/audit/job-audit.ts';
 import { findLastChange } from '../../src/audit/undo.ts';
 import { doc, docToPlainText, paragraph } from '../../src/domain/doc.ts';
 import type { CommentEvent } from '../../src/domain/job-requests.ts';
 import { TrackerError } from '../../src/errors.ts';
+import type { Tracker } from '../../src/trackers/tracker.ts';
 import type { CommandContext } from '../../workers/commands/command-executor.ts';
 import { undoCommand } from '../../workers/commands/undo-command.ts';
-import { testRedis, uniquePrefix } from '../helpers/redis.ts';
+import { testRedis } from '../helpers/redis.ts';
+import { auditedJobs } from './audited-jobs.ts';
 import { createMemoryTracker, memoryItem } from './memory-tracker.ts';
 
 const redis = testRedis();
@@ -28,8 +30,8 @@ const event = {
 /** `/undo` in a comment on `subject`, run as the job `jobId` (a dry run when `dryRun`) against `tracker`. */
 async function runUndo(
   subject: ReturnType<typeof memoryItem>,
-  audit: ReturnType<typeof createRedisAuditStore>,
-  tracker: Parameters<ReturnType<typeof createJobTrackers>['audited']>[0],
+  audit: AuditStore,
+  tracker: Tracker,
   options: { jobId: string; dryRun?: boolean },
 ) {
   const undoEvent = { ...event, item: subject.ref };
@@ -52,13 +54,13 @@ async function runUndo(
  * `refuse` is set, refuses to write fields.
  */
 async function undoScoreChange(subject: ReturnType<typeof memoryItem>, options: { refuse?: boolean } = {}) {
-  const audit = createRedisAuditStore({ redis, keyPrefix: uniquePrefix('undo'), retentionDays: 400 });
+  const { audit, writes } = auditedJobs(redis);
   const memory = createMemoryTracker([subject]);
-  const scoring = createJobTrackers(
-    { id: 'job-1', name: 'score-item', data: {} },
-    { audit, config: { dryRun: false } },
+  await writes('job-1', 'score-item', memory).setNumberFields(
+    subject.ref,
+    { Impact: 5 },
+    { createMissing: false },
   );
-  await scoring.audited(memory).setNumberFields(subject.ref, { Impact: 5 }, { createMissing: false });
   const tracker = options.refuse
     ? {
         ...memory,
@@ -89,15 +91,12 @@ describe('/undo', () => {
 
   it('leaves what a person changed after the last change, and says so', async () => {
     const subject = memoryItem('ABC-3', { fields: { Impact: 1, Effort: 2 } });
-    const audit = createRedisAuditStore({ redis, keyPrefix: uniquePrefix('undo'), retentionDays: 400 });
+    const { audit, writes } = auditedJobs(redis);
     const memory = createMemoryTracker([subject]);
-    const triage = createJobTrackers(
-      { id: 'job-1', name: 'triage', data: {} },
-      { audit, config: { dryRun: false } },
-    );
-    await triage.audited(memory).setNumberFields(subject.ref, { Impact: 5 }, { createMissing: false });
-    await triage.audited(memory).setNumberFields(subject.ref, { Effort: 3 }, { createMissing: false });
-    await triage.audited(memory).moveTo(subject.ref, 'In Progress');
+    const triage = writes('job-1', 'triage', memory);
+    await triage.setNumberFields(subject.ref, { Impact: 5 }, { createMissing: false });
+    await triage.setNumberFields(subject.ref, { Effort: 3 }, { createMissing: false });
+    await triage.moveTo(subject.ref, 'In Progress');
     // A person then edits Impact and moves the item on, by hand.
     const edited = memory.items.get(subject.ref.id)!;
     edited.fields.Impact = 8;
@@ -153,12 +152,8 @@ async function undoAfterEveryKindOfChange(options: { dryRun?: boolean; fail?: 'r
         },
       }
     : memory;
-  const audit = createRedisAuditStore({ redis, keyPrefix: uniquePrefix('undo'), retentionDays: 400 });
-  const job = createJobTrackers(
-    { id: 'job-1', name: 'triage', data: {} },
-    { audit, config: { dryRun: false } },
-  );
-  const written = job.audited(memory);
+  const { audit, writes } = auditedJobs(redis);
+  const written = writes('job-1', 'triage', memory);
   await written.setNumberFields(subject.ref, { Impact: 5, Effort: 8 }, { createMissing: false });
   await written.setLabel(subject.ref, 'needs-triage', true);
   await written.addLink(

@@ -1,11 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
-import { createJobTrackers } from '../../src/audit/job-audit.ts';
 import { findLastChange, undoEntries } from '../../src/audit/undo.ts';
 import { bold, bulletList, doc, docToPlainText, paragraph } from '../../src/domain/doc.ts';
 import { markdownToDoc } from '../../src/trackers/markdown-doc.ts';
-import { testRedis, uniquePrefix } from '../helpers/redis.ts';
+import { testRedis } from '../helpers/redis.ts';
 import { startSandbox } from '../sandbox/trello/trello-sandbox-harness.ts';
+import { auditedJobs } from './audited-jobs.ts';
 
 const redis = testRedis();
 /** What a person reads in a Trello comment: its Markdown rendered, as plain text. */
@@ -27,15 +26,8 @@ describe('undo on Trello', () => {
     }).cards[0]!;
     const ref = { tracker: 'trello' as const, id: card.id, key: card.shortLink };
     const trello = makeTracker();
-    const audit = createRedisAuditStore({
-      redis,
-      keyPrefix: uniquePrefix('undo-trello'),
-      retentionDays: 400,
-    });
-    const job = (id: string) =>
-      createJobTrackers({ id, name: 'score-item', data: {} }, { audit, config: { dryRun: false } }).audited(
-        trello,
-      );
+    const { audit, writes } = auditedJobs(redis);
+    const job = (id: string) => writes(id, 'score-item', trello);
     const scorecard = (score: number) =>
       doc(
         paragraph(bold(`Priority score: ${score}`)),

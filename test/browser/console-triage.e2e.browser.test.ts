@@ -6,6 +6,7 @@ import { launchChromium } from '../../scripts/lib/chromium.ts';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { issueByKey, linkedInJira } from '../helpers/jira-sandbox-state.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { ADA_APP_AND_HELP_DESK } from '../helpers/seeds.ts';
 import { expectAccessible, screenshot, screenshotDir } from './browser-support.ts';
 
 const run = promisify(execFile);
@@ -62,13 +63,7 @@ describe('console triage end to end', () => {
 
   beforeAll(async () => {
     stack = await startStack({ redisUrl: testRedisUrl() });
-    stack.jira.seed({
-      people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
-      projects: [
-        { key: 'APP', name: 'App' },
-        { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
-      ],
-    });
+    stack.jira.seed(ADA_APP_AND_HELP_DESK);
     for (const [summary, description] of BACKLOG)
       stack.jira.act.createIssue({ as: 'ada', project: 'APP', summary, description, issuetype: 'Story' });
     const cli = await run('node', ['src/cli/console.ts', 'add-user', 'ada', '--role', 'editor'], {

@@ -8,7 +8,8 @@ import { type RedisCluster, startRedisCluster } from '../../scripts/lib/redis-cl
 import { ensureRedisInstalled, type RedisProcess } from '../../scripts/lib/redis-process.ts';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { intakeStreamKey } from '../../src/queue/intake.ts';
-import { QUEUE_NAME, unfinishedJobs } from '../../src/queue/jobs.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { unfinishedWork } from '../../src/queue/unfinished-work.ts';
 import { allEffectsIn, makeDelivery, runLoad, type SendRecord, tally } from '../helpers/faults-load.ts';
 
 // F16: the master holding the intake's hash slot (what the API writes every delivery to) dies under load (kill -9)
@@ -111,8 +112,9 @@ it('F16: the master of the intake slot is SIGKILLed under load; its replica take
   // stream and no job in the queue. Jobs whose lock died with the master run again only after lock + stalled check,
   // so settling takes 15-28 s here: the window leaves room for a slower machine.
   const settled = async () => {
-    const pendingJobs = await unfinishedJobs(queue);
-    return pendingJobs === 0 && (await client.xlen(intakeStreamKey(stack.queuePrefix))) === 0;
+    const service = { queue, redis: client, keyPrefix: stack.queuePrefix };
+    const { deliveries, jobs } = await unfinishedWork(service, { delayed: true });
+    return deliveries + jobs === 0;
   };
   const drained = await waitFor(async () => allEffectsIn(stack, records) || (await settled()), 50_000).catch(
     () => false,

@@ -17,6 +17,7 @@ import { createConsoleServices } from '../../src/read-model/index.ts';
 import { readHeartbeats } from '../../workers/heartbeat.ts';
 import { makeDelivery, post, replyEffects } from '../helpers/faults-load.ts';
 import { dedupeRecord, uniquePrefix } from '../helpers/redis.ts';
+import { ADA_APP_AND_HELP_DESK } from '../helpers/seeds.ts';
 
 // The service on a real 3-master Redis Cluster: the API and two workers must keep every script, MULTI and
 // pipeline within one slot, or the cluster answers CROSSSLOT (and ioredis refuses cross-slot pipelines).
@@ -44,13 +45,7 @@ beforeAll(async () => {
     logFile: logFile(),
   });
   queue = new Queue(QUEUE_NAME, { connection: client, prefix: `{${stack.queuePrefix}}` });
-  stack.jira.seed({
-    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
-    projects: [
-      { key: 'APP', name: 'App' },
-      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
-    ],
-  });
+  stack.jira.seed(ADA_APP_AND_HELP_DESK);
 }, 60_000);
 afterAll(async () => {
   await queue?.close();

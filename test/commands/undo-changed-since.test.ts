@@ -1,12 +1,9 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../scripts/lib/stack.ts';
-import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { waitFor, waitUntilIdle } from '../../scripts/lib/stack.ts';
 import type { AdfDoc } from '../../src/trackers/jira/adf-types.ts';
-import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
+import { type InProcessStack, startStoriesStack } from '../helpers/in-process-stack.ts';
 import { commandText, plain } from '../helpers/jira-commands.ts';
-import { testRedisUrl } from '../helpers/redis.ts';
+import { issueByKey, markedComments } from '../helpers/jira-sandbox-state.ts';
 
 /**
  * `/undo` and the admin undo after something changed what the undone write wrote: a person's edit, a newer job's
@@ -14,42 +11,30 @@ import { testRedisUrl } from '../helpers/redis.ts';
  */
 const ADMIN_TOKEN = 'undo-changed-since-admin-token-0123';
 let stack: InProcessStack;
-let connection: Redis;
-let queue: Queue;
 
 const STORY = 'As a shopper I want to pay faster.';
 beforeAll(async () => {
   // A backoff no command outlasts, however loaded the machine: the test promotes the interrupted undo's retry
   // once another command has finished.
-  stack = await startInProcessStack({ ADMIN_TOKEN, JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '600000' });
-  stack.jira.seed({
-    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
-    projects: [{ key: 'APP', name: 'App', editors: ['ada'] }],
-    issues: ['Pay faster', 'Export invoices', 'Import statements', 'Refunds', 'Wishlist', 'Gift cards'].map(
+  stack = await startStoriesStack(
+    { ADMIN_TOKEN, JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '600000' },
+    ['Pay faster', 'Export invoices', 'Import statements', 'Refunds', 'Wishlist', 'Gift cards'].map(
       (summary) => ({
-        projectKey: 'APP',
         summary,
-        issuetype: 'Story',
-        reporter: 'ada',
         description: STORY,
       }),
     ),
-  });
-  connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-  queue = new Queue(QUEUE_NAME, { connection, prefix: `{${stack.queuePrefix}}` });
+  );
 }, 60_000);
 afterAll(async () => {
-  await queue?.close();
-  connection?.disconnect();
   await stack?.stop();
 });
 
-const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const issue = (key: string) => issueByKey(stack.jira, key);
 const command = (key: string, body: string) => commandText(stack.jira, 'ada', key, body);
-const scorecard = (key: string) =>
-  stack.jira.state.comments.find(
-    (c) => c.issueId === issue(key).id && JSON.stringify(c.body).includes('backlog-refinery · scorecard'),
-  );
+const scorecard = (key: string) => markedComments(stack.jira, key, 'scorecard')[0];
+/** Every job the last events caused has finished; a retry waits out the file's long backoff, not counted. */
+const idle = () => waitUntilIdle(stack, { delayed: false });
 /** Impact and Effort of the sandbox's score fields. */
 const impactEffort = (key: string) => [
   issue(key).custom.customfield_10050 ?? null,
@@ -106,7 +91,7 @@ describe('undo after what it would restore changed since', () => {
     const edited = `${templated}Given a saved card, when I pay, then no card form is shown\n`;
     stack.jira.act.editIssue({ as: 'ada', issue: 'APP-1', description: edited });
     // The edit is an event the service sees (acceptance, scoring); let those jobs finish first.
-    await waitFor(async () => ((await queue.getJobCounts('active', 'waiting', 'delayed')).active ?? 1) === 0);
+    await idle();
     const write = (await entries('APP-1')).find((e) => e.operation === 'setDescription')!;
 
     const answer = await admin('POST', `/audit/${write.id}/undo`);
@@ -167,7 +152,7 @@ describe('undo after what it would restore changed since', () => {
     });
     const undo = stack.jira.act.comment({ as: 'ada', issue: 'APP-4', body: '/undo' });
     const undoJob = await waitFor(async () =>
-      (await queue.getDelayed()).find(
+      (await stack.queue.getDelayed()).find(
         (job) => job.name === 'run-commands' && job.data.event.comment?.id === undo.id,
       ),
     );
@@ -201,18 +186,14 @@ describe('undo after what it would restore changed since', () => {
     // A person's edit makes the service check the story: it fails, and gets the label.
     stack.jira.act.editIssue({ as: 'ada', issue: 'APP-6', description: 'As a shopper I want gift cards.' });
     await waitFor(() => labelled() || undefined);
-    const settled = async () => {
-      const counts = await queue.getJobCounts('active', 'waiting');
-      return (counts.active ?? 0) + (counts.waiting ?? 0) === 0 || undefined;
-    };
-    await waitFor(settled);
+    await idle();
     const write = (await entries('APP-6')).find((e) => e.operation === 'setLabel')!;
     stack.jira.act.editIssue({ as: 'ada', issue: 'APP-6', removeLabels: ['needs-acceptance-criteria'] });
-    await waitFor(settled);
+    await idle();
     // The service may have put it back on its own; else the person does.
     if (!labelled())
       stack.jira.act.editIssue({ as: 'ada', issue: 'APP-6', addLabels: ['needs-acceptance-criteria'] });
-    await waitFor(settled);
+    await idle();
 
     const answer = await admin('POST', `/audit/${write.id}/undo`);
 

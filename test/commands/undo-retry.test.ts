@@ -1,45 +1,28 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
-import { QUEUE_NAME } from '../../src/queue/jobs.ts';
-import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
+import { type InProcessStack, startStoriesStack } from '../helpers/in-process-stack.ts';
 import { commandReply, commandText, plain } from '../helpers/jira-commands.ts';
-import { testRedisUrl } from '../helpers/redis.ts';
+import { issueByKey, markedComments } from '../helpers/jira-sandbox-state.ts';
 
 /**
  * `/undo` against a Jira that fails for a while (503) in the middle of the undo: what the commenter reads, what the
  * issue shows, and what an operator sees in the queue. Three attempts, a short backoff.
  */
 let stack: InProcessStack;
-let connection: Redis;
-let queue: Queue;
 
 beforeAll(async () => {
-  stack = await startInProcessStack({ JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' });
-  stack.jira.seed({
-    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
-    projects: [{ key: 'APP', name: 'App', editors: ['ada'] }],
-    issues: [
-      { projectKey: 'APP', summary: 'Export invoices as CSV', issuetype: 'Story', reporter: 'ada' },
-      { projectKey: 'APP', summary: 'Import bank statements', issuetype: 'Story', reporter: 'ada' },
-    ],
-  });
-  connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-  queue = new Queue(QUEUE_NAME, { connection, prefix: `{${stack.queuePrefix}}` });
+  stack = await startStoriesStack({ JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' }, [
+    { summary: 'Export invoices as CSV' },
+    { summary: 'Import bank statements' },
+  ]);
 }, 60_000);
 afterAll(async () => {
-  await queue?.close();
-  connection?.disconnect();
   await stack?.stop();
 });
 
-const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const issue = (key: string) => issueByKey(stack.jira, key);
 const command = (key: string, body: string) => commandText(stack.jira, 'ada', key, body);
-const scorecards = (key: string) =>
-  stack.jira.state.comments.filter(
-    (c) => c.issueId === issue(key).id && JSON.stringify(c.body).includes('backlog-refinery · scorecard'),
-  );
+const scorecards = (key: string) => markedComments(stack.jira, key, 'scorecard');
 
 /** `/score impact=4 effort=3` on `key`, then Jira answers 503 to the next `failures` writes to the issue's fields. */
 async function scoredThenFlaky(key: string, failures: number) {
@@ -85,7 +68,7 @@ describe('/undo when Jira fails for a while', () => {
     expect(issue('APP-2').custom.customfield_10050).toBe(4);
     expect(scorecards('APP-2')).toEqual([]);
     const failed = await waitFor(async () =>
-      (await queue.getFailed()).find(
+      (await stack.queue.getFailed()).find(
         (job) => job.name === 'run-commands' && job.data.event.item.key === 'APP-2',
       ),
     );
@@ -98,7 +81,7 @@ describe('/undo when Jira fails for a while', () => {
       const now = stack.jira.state.comments.find((c) => c.id === answer.id);
       const text = now ? plain(now.body) : '';
       return text.includes('Could not restore') ? undefined : text;
-    }, 5_000).catch((error: Error) => error.message);
+    }).catch((error: Error) => error.message);
     expect(finished).toMatch(
       /Restored the service's last change \(run-commands, .+\):\ncomment \(scorecard\)\nfields Priority score, Reach, Impact, Confidence, Effort\n/,
     );

@@ -1,11 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { type Stack, stackQueue, startStack, waitFor, waitUntilIdle } from '../../scripts/lib/stack.ts';
 import { createLinkIndexStore } from '../../src/linking/index.ts';
-import { QUEUE_NAME, unfinishedJobs } from '../../src/queue/jobs.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { stackAdmin } from '../helpers/stack-admin.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
@@ -32,7 +31,7 @@ beforeAll(async () => {
   stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile, ADMIN_TOKEN } });
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets'] }).id;
   console_ = stackConsole(stack);
-  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  queue = stackQueue(stack);
   elsewhereId = stack.trello.seedBoard({ name: 'Elsewhere', lists: ['Inbox'], webhook: false }).id;
   privateId = stack.trello.seedBoard({
     name: 'Private',
@@ -157,7 +156,7 @@ describe('a card moved between boards', () => {
     await stack.trelloAct('move-card', { cardId: id, boardId: privateId, list: 'Inbox' });
 
     await waitFor(async () => (await failingOnBoard()) === failingBefore - 1 && !(await indexed(id)));
-    await waitFor(async () => (await unfinishedJobs(queue)) === 0);
+    await waitUntilIdle(stack, { delayed: true });
     expect((await queue.getJobCounts('failed')).failed).toBe(failedBefore);
   }, 45_000);
 

@@ -1,7 +1,6 @@
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
-import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { type Stack, stackQueue, startStack, waitFor, waitUntilIdle } from '../../scripts/lib/stack.ts';
+import { replyTo } from '../helpers/jira-commands.ts';
 import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
@@ -42,6 +41,8 @@ it('an edited comment runs only the commands it added, and the one reply is edit
     return found.length > 0 ? found : undefined;
   });
 
+  // What is written from here on is the edit's alone.
+  await waitUntilIdle(stack, { delayed: true });
   const mark = ledgerMark(stack.jira.ledger);
   stack.jira.act.editComment({ as: 'ada', issue: 'APP-1', commentId: comment.id, body: '/socre\n/help' });
 
@@ -49,12 +50,14 @@ it('an edited comment runs only the commands it added, and the one reply is edit
     const edited = stack.jira.state.comments.find((c) => c.id === reply!.id);
     return JSON.stringify(edited?.body).includes('backlog-refinery commands');
   });
+  // The edit is the job's last write, not its end: its return value and any write after come once it is done.
+  await waitUntilIdle(stack, { delayed: true });
   const edited = JSON.stringify(stack.jira.state.comments.find((c) => c.id === reply!.id)?.body);
   expect(edited).toContain('/score');
   expect(replies()).toHaveLength(2);
   expect(effectsBy(stack.jira.ledger, bot, mark)).toEqual({ 'APP-1': ['comment.edited'] });
   // The edit's job ran /help only; /socre's answer came from the first run's stored results.
-  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  const queue = stackQueue(stack);
   const jobs = (await queue.getJobs(['completed']))
     .filter(
       (job) => (job.data as { event?: { comment?: { id?: string } } }).event?.comment?.id === comment.id,
@@ -69,12 +72,6 @@ it('an edited comment runs only the commands it added, and the one reply is edit
 
 it('a command addressed to the service by mention runs; /help shows the forms that work here', async () => {
   const bot = stack.jira.botCredentials.accountId;
-  const replyTo = (commentId: string) =>
-    waitFor(() =>
-      stack.jira.state.comments.find(
-        (c) => c.authorId === bot && JSON.stringify(c.body).includes(`backlog-refinery · reply-${commentId}`),
-      ),
-    );
   // What Jira's editor stores when someone picks the service account after typing "@".
   const mention = { type: 'mention', attrs: { id: bot, text: '@Backlog Refinery', accessLevel: '' } };
   const comment = stack.jira.act.comment({
@@ -87,7 +84,7 @@ it('a command addressed to the service by mention runs; /help shows the forms th
     },
   });
 
-  const reply = JSON.stringify((await replyTo(comment.id)).body);
+  const reply = JSON.stringify((await replyTo(stack.jira, 'APP-1', comment.id)).body);
 
   expect(reply).toContain('backlog-refinery commands');
   expect(reply).toContain('Forms that work on this site');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
-import { commandReply } from '../helpers/jira-commands.ts';
+import { commandReply, replyTo } from '../helpers/jira-commands.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 /**
@@ -165,13 +165,7 @@ describe('commands respect the commenter on Jira', () => {
         ],
       },
     });
-    const reply = await waitFor(() =>
-      stack.jira.state.comments.find(
-        (c) =>
-          c.authorId === stack.jira.botCredentials.accountId &&
-          JSON.stringify(c.body).includes(`backlog-refinery · reply-${comment.id}`),
-      ),
-    );
+    const reply = await replyTo(stack.jira, 'APP-1', comment.id);
 
     expect(JSON.stringify(reply.body)).toContain('Linked');
     expect(JSON.stringify(reply.body)).not.toContain('/undo');

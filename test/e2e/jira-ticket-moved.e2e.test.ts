@@ -1,18 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { type Stack, startStack, waitFor, waitUntilIdle } from '../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
-import { intakeStreamKey } from '../../src/queue/intake.ts';
-import { QUEUE_NAME, unfinishedJobs } from '../../src/queue/jobs.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
 let stack: Stack;
 let console_: StackConsole;
-let queue: Queue;
 let boardId: string;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'ticket-moved-rules-')), 'rules.yaml');
 // Tickets and items are linked by hand across trackers: cross-tracker commands are opt-in.
@@ -31,10 +27,8 @@ beforeAll(async () => {
   });
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets'] }).id;
   console_ = stackConsole(stack);
-  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
 }, 60_000);
 afterAll(async () => {
-  await queue?.close();
   await console_?.close();
   await stack?.stop();
 });
@@ -54,15 +48,7 @@ const scorecard = (cardId: string) =>
       )?.data.text,
   );
 /** Both trackers have sent their webhooks, and the workers have finished every job they caused. */
-async function settled() {
-  await stack.jira.settled();
-  await stack.trello.webhooksIdle();
-  await waitFor(
-    async () =>
-      (await stack.redis.xlen(intakeStreamKey(stack.queuePrefix))) === 0 &&
-      (await unfinishedJobs(queue)) === 0,
-  );
-}
+const settled = () => waitUntilIdle(stack, { delayed: true });
 
 describe('a Jira support ticket moved to another project (its key changes)', () => {
   it('is shown under its new key: the link back on the item, the console, the scorecard', async () => {

@@ -1,9 +1,7 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { type Stack, stackQueue, startStack, waitFor, waitUntilIdle } from '../../scripts/lib/stack.ts';
 import { createLinkIndexStore } from '../../src/linking/index.ts';
-import { intakeStreamKey } from '../../src/queue/intake.ts';
-import { QUEUE_NAME, unfinishedJobs } from '../../src/queue/jobs.ts';
 import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
@@ -23,7 +21,7 @@ beforeAll(async () => {
   teamA = stack.trello.seedBoard({ name: 'Team A', lists: ['Backlog'], customFields }).id;
   teamB = stack.trello.seedBoard({ name: 'Team B', lists: ['Backlog'], customFields }).id;
   console_ = stackConsole(stack);
-  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  queue = stackQueue(stack);
 }, 60_000);
 afterAll(async () => {
   await queue?.close();
@@ -59,14 +57,7 @@ const failing = async (board: string) =>
   (await console_.readModel.acceptanceHealth(`trello:${board}`))?.failing ?? 0;
 
 /** Trello has sent its webhooks, and the workers have finished every job they caused. */
-async function settled() {
-  await stack.trello.webhooksIdle();
-  await waitFor(
-    async () =>
-      (await stack.redis.xlen(intakeStreamKey(stack.queuePrefix))) === 0 &&
-      (await unfinishedJobs(queue)) === 0,
-  );
-}
+const settled = () => waitUntilIdle(stack, { delayed: true });
 
 describe('a card moved between two boards the service watches', () => {
   // Trello delivers moveCardFromBoard and moveCardToBoard to two webhooks, in no promised order.

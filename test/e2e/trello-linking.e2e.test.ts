@@ -1,12 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { type Stack, stackQueue, startStack, waitFor, waitUntilIdle } from '../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
 import { LINKED, linkedKeys } from '../../src/linking/index-keys.ts';
-import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { ADA_AND_APP } from '../helpers/seeds.ts';
@@ -142,7 +140,7 @@ describe('ticket linking on Trello', () => {
     expect(effectsBy(stack.trello.ledger, bot, mark)).toEqual({ [ticket.id]: ['comment.created'] });
     expect(comments(ticket.id, `resolution 2 of ${item.shortLink}`)).toHaveLength(1);
     expect(comments(ticket.id, 'resolution')).toHaveLength(2);
-  });
+  }, 90_000);
 
   it('learns from a card link a person attaches to a support card: the next card worded alike finds the item', async () => {
     const pdf = backlogCards[2]!;
@@ -224,9 +222,12 @@ describe('ticket linking on Trello', () => {
   }, 60_000);
 });
 
-/** Waits until `count` notify-resolution jobs have finished: each list move of the backlog card causes one. */
+/**
+ * Waits until `count` notify-resolution jobs have finished (each list move of the backlog card causes one), and
+ * every other job the move caused: what it wrote is then all it writes.
+ */
 async function resolutionJobs(count: number): Promise<void> {
-  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+  const queue = stackQueue(stack);
   try {
     await waitFor(async () => {
       const jobs = await queue.getJobs(['completed', 'failed']);
@@ -235,4 +236,5 @@ async function resolutionJobs(count: number): Promise<void> {
   } finally {
     await queue.close();
   }
+  await waitUntilIdle(stack, { delayed: true, timeoutMs: 20_000 });
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apiReady, type ServiceProcess, startServiceProcess } from '../../scripts/lib/service-process.ts';
 import { waitFor } from '../../scripts/lib/stack.ts';
 import { intakeStreamKey } from '../../src/queue/intake.ts';
+import { unfinishedWork } from '../../src/queue/unfinished-work.ts';
 import { allEffectsIn, replyEffects, runLoad, sendLikeJira, tally } from '../helpers/faults-load.ts';
 import { type FaultStack, startFaultStack } from '../helpers/faults-stack.ts';
 
@@ -108,8 +109,13 @@ it("F11: a worker dying between adding a delivery's jobs and acknowledging it: r
     'body',
     record.delivery.body,
   );
-  await waitFor(async () => ((await fault.client.xlen(stream)) === 0 ? true : undefined), 10_000);
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  // Relayed again, the delivery leaves the stream only after its jobs were added: a job run again would be
+  // waiting or running until it had finished, so once nothing is left its run shows in the job.
+  const service = { queue, redis: fault.client, keyPrefix: stack.queuePrefix };
+  await waitFor(async () => {
+    const { deliveries, jobs } = await unfinishedWork(service, { delayed: true });
+    return deliveries + jobs === 0;
+  }, 10_000);
 
   const after = (await queue.getJob(jobId))!;
   process.stdout.write(

@@ -1,12 +1,19 @@
-import { type StackSandboxes, startStackSandboxes } from '../../scripts/lib/stack.ts';
+import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { type StackSandboxes, stackQueue, startStackSandboxes } from '../../scripts/lib/stack.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { RedisClient } from '../../src/queue/connection.ts';
 import { createRulesStore } from '../../src/runtime/rules-store.ts';
 import { startApi } from '../../src/server.ts';
 import { startWorker } from '../../workers/worker.ts';
 import { testRedisUrl } from './redis.ts';
 
 export interface InProcessStack extends StackSandboxes {
+  /** The test's own client, for what the service keeps in Redis. */
+  redis: RedisClient;
+  /** The service's job queue, as an operator sees it. */
+  queue: Queue;
   stop(): Promise<void>;
 }
 
@@ -26,12 +33,32 @@ export async function startInProcessStack(
   const rules = await createRulesStore(config.rulesPath, log);
   const api = await startApi(config, log, rules);
   const worker = await startWorker(config, log, rules);
+  const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  const queue = stackQueue({ redis, queuePrefix: sandboxes.queuePrefix });
   return {
     ...sandboxes,
+    redis,
+    queue,
     async stop() {
+      await queue.close();
+      redis.disconnect();
       await worker.close();
       await api.close();
       await sandboxes.sandbox.close();
     },
   };
+}
+
+/** The in-process stack with Ada, who may edit the project APP, and her stories there (APP-1, APP-2, … in order). */
+export async function startStoriesStack(
+  env: Record<string, string>,
+  stories: readonly { summary: string; description?: string }[],
+): Promise<InProcessStack> {
+  const stack = await startInProcessStack(env);
+  stack.jira.seed({
+    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
+    projects: [{ key: 'APP', name: 'App', editors: ['ada'] }],
+    issues: stories.map((story) => ({ projectKey: 'APP', issuetype: 'Story', reporter: 'ada', ...story })),
+  });
+  return stack;
 }

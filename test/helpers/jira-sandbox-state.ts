@@ -15,3 +15,12 @@ export function linkedInJira(jira: JiraSandbox, a: string, b: string): boolean {
       (link.fromId === first && link.toId === second) || (link.fromId === second && link.toId === first),
   );
 }
+
+/** The comments on the issue that carry the service's marker `backlog-refinery · <marker>` (its scorecard, …). */
+export function markedComments(jira: JiraSandbox, key: string, marker: string) {
+  const { id } = issueByKey(jira, key);
+  return jira.state.comments.filter(
+    (comment) =>
+      comment.issueId === id && JSON.stringify(comment.body).includes(`backlog-refinery · ${marker}`),
+  );
+}

@@ -5,3 +5,12 @@ export const ADA_AND_APP: JiraSeed = {
   people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
   projects: [{ key: 'APP', name: 'App' }],
 };
+
+/** Ada's site with a service desk: the backlog project APP, and HELP, whose tickets the service links to it. */
+export const ADA_APP_AND_HELP_DESK: JiraSeed = {
+  people: ADA_AND_APP.people,
+  projects: [
+    ...(ADA_AND_APP.projects ?? []),
+    { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
+  ],
+};

@@ -4,6 +4,7 @@ import { rescoreScopeRequest } from '../../src/domain/scoring/plan-scoring.ts';
 import type { ActionReceipt } from '../../src/read-model/read-model.ts';
 import { replyTo } from '../helpers/jira-commands.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { ADA_APP_AND_HELP_DESK } from '../helpers/seeds.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
 let stack: Stack;
@@ -40,13 +41,7 @@ const BACKLOG: [string, string, string][] = [
 
 beforeAll(async () => {
   stack = await startStack({ redisUrl: testRedisUrl() });
-  stack.jira.seed({
-    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
-    projects: [
-      { key: 'APP', name: 'App' },
-      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
-    ],
-  });
+  stack.jira.seed(ADA_APP_AND_HELP_DESK);
   console_ = stackConsole(stack);
 }, 60_000);
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { ADA_APP_AND_HELP_DESK } from '../helpers/seeds.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
 let stack: Stack;
@@ -32,13 +33,7 @@ beforeAll(async () => {
     env: { REFINERY_CONFIG: rulesFile, TRELLO_RATE_WINDOW_MS: '2000' },
     trelloRateLimit: { perToken: 100, perKey: 300, windowMs: 2_000 },
   });
-  stack.jira.seed({
-    people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
-    projects: [
-      { key: 'APP', name: 'App' },
-      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
-    ],
-  });
+  stack.jira.seed(ADA_APP_AND_HELP_DESK);
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets', 'Done'] }).id;
   console_ = stackConsole(stack);
 }, 60_000);
