@@ -5,7 +5,8 @@ export const common: TestUserConfig = {
   globalSetup: ['test/setup/global-redis.ts'],
   setupFiles: ['test/setup/strict-http.ts'],
   testTimeout: 20_000,
-  hookTimeout: 30_000,
+  // Set-ups start whole stacks (API, worker, sandboxes); each process may take up to 40 s on a loaded machine.
+  hookTimeout: 60_000,
   pool: 'forks',
 };
 

@@ -60,7 +60,8 @@ export function startServiceProcess(options: ServiceProcessOptions): Promise<Ser
     },
   };
   return (async () => {
-    const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+    // Generous: on a loaded 2-core machine (two test files at a time beside other work) a start took up to 21 s.
+    const deadline = Date.now() + (options.timeoutMs ?? 40_000);
     while (!(await options.isReady(child.pid ?? -1).catch(() => false))) {
       if (child.exitCode !== null)
         throw new Error(`${role} process exited with ${child.exitCode}:\n${output.slice(-2_000)}`);
