@@ -96,6 +96,15 @@ describe('renderMarkdown on hostile text (issue 12, item 6)', () => {
     expect(markdown).toContain('bob@customer.test');
   });
 
+  it('a mention right after a full stop pages nobody either: no address has a dot before its @', () => {
+    const markdown = renderMarkdown(
+      doc(paragraph('Broken again.@board please look.@card'), codeBlock('end.@board')),
+    );
+
+    expect(markdown.match(/@(board|card)\b/g)).toBeNull();
+    expect(markdown.replaceAll('\u200B', '')).toContain('again.@board please look.@card');
+  });
+
   it('a right-to-left override or isolate left open in text ends with it, so the words after read as written', () => {
     const markdown = renderMarkdown(
       doc(paragraph('Linked ', code('Refund\u2067'), ' ', bold('Refund\u202E'), ' by Ada.')),
