@@ -25,9 +25,10 @@ function escapeText(text: string): string {
 /**
  * Trello notifies people named by `@username`, and everyone on the board or card for `@board` and `@card`: text the
  * bot repeats (a card's title, a customer's words) must not page a board. A zero-width space after the `@` leaves
- * the text as it reads; an address (`ada@example.com`) is no mention and stays as it is.
+ * the text as it reads; an address (`ada@example.com`) is no mention and stays as it is. An @ after a dot is quieted
+ * too: no address has a dot right before its @, and Trello does not document whether `again.@board` pages a board.
  */
-const MENTION = /(^|[^\w.])@(?=\w)/g;
+const MENTION = /(^|\W)@(?=\w)/g;
 
 function quietMentions(text: string): string {
   return text.replace(MENTION, '$1@\u200B');
