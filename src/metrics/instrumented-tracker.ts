@@ -37,7 +37,7 @@ export function instrumentTracker(tracker: Tracker, metrics: MetricsSink): Track
         const kind = error instanceof TrackerError ? error.kind : 'error';
         metrics.trackerCall(tracker.name, method, kind);
         if (error instanceof TrackerError && error.kind === 'rateLimit')
-          metrics.rateLimited(tracker.name, error.retryAfterMs ?? 0);
+          metrics.rateLimited(tracker.name, error.retryAfterMs ?? 0, error.rateLimitScope);
         throw error;
       }
     };

@@ -1,4 +1,5 @@
 import type { TrackerName } from '../domain/events.ts';
+import type { RateLimitScope } from '../errors.ts';
 import type { RedisClient } from '../queue/connection.ts';
 
 /** Job duration buckets in seconds: tracker-bound jobs take from a fraction of a second to a few minutes. */
@@ -17,7 +18,8 @@ export interface MetricsSink {
     durationMs: number,
   ): void;
   trackerCall(tracker: TrackerName, operation: string, status: string): void;
-  rateLimited(tracker: TrackerName, waitMs: number): void;
+  /** A tracker asked us to wait: the whole queue paused (`tracker`), or one item or endpoint held. */
+  rateLimited(tracker: TrackerName, waitMs: number, scope: RateLimitScope): void;
   /** Writes what is still held in memory (the /metrics route does before reading; shutdown does too). */
   flush(): Promise<void>;
 }
@@ -95,8 +97,10 @@ export function createRedisMetricsSink(
       add(field('job_bucket', capability, outcome, bucket), 1);
     },
     trackerCall: (tracker, operation, status) => add(field('tracker', tracker, operation, status), 1),
-    rateLimited(tracker, waitMs) {
-      pauses.unshift(JSON.stringify({ tracker, at: new Date().toISOString(), pauseMs: Math.round(waitMs) }));
+    rateLimited(tracker, waitMs, scope) {
+      pauses.unshift(
+        JSON.stringify({ tracker, at: new Date().toISOString(), pauseMs: Math.round(waitMs), scope }),
+      );
       add(field('ratelimit', tracker), 1);
       add(field('ratelimit_ms', tracker), Math.round(waitMs));
     },

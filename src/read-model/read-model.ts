@@ -3,6 +3,7 @@ import type { AuditEntry } from '../audit/audit-entry.ts';
 import type { Doc } from '../domain/doc.ts';
 import { type ItemRef, type TrackerName, TrackerNameSchema } from '../domain/events.ts';
 import type { InputSource } from '../domain/scoring/types.ts';
+import type { RateLimitScope } from '../errors.ts';
 import type { ScheduledRun } from '../queue/jobs.ts';
 
 /**
@@ -333,6 +334,8 @@ export interface RateLimitPause {
   tracker: TrackerName;
   at: string;
   pauseMs: number;
+  /** What waited: the whole queue, or one item or endpoint (absent in entries written before it was kept). */
+  scope?: RateLimitScope;
 }
 
 export interface OperationsView {

@@ -173,7 +173,7 @@ describe('GET /metrics', () => {
     const tracker = instrumentTracker(createMemoryTracker([memoryItem('ABC-1')]), sink);
     await tracker.getItem(memoryItem('ABC-1').ref);
     await expect(tracker.getItem(memoryItem('ABC-9').ref)).rejects.toBeInstanceOf(TrackerError);
-    sink.rateLimited('trello', 10_000);
+    sink.rateLimited('trello', 10_000, 'tracker');
 
     const samples = await scrape();
 

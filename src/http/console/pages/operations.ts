@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import type { OperationsView } from '../../../read-model/read-model.ts';
+import type { OperationsView, RateLimitPause } from '../../../read-model/read-model.ts';
 import { HttpError } from '../../errors.ts';
 import { barChart } from '../charts.ts';
 import type { ConsoleContext } from '../console-plugin.ts';
@@ -12,6 +12,16 @@ const PATH = `${CONSOLE_PREFIX}/operations`;
 const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * A Jira 429 for one issue or one endpoint holds only that (docs/tracker-behaviour.md): read as a pause of
+ * everything, one hot issue would look like the site stopped.
+ */
+function whatWaited({ tracker, scope }: RateLimitPause): string {
+  if (scope === 'item') return tracker === 'trello' ? 'one card held' : 'one issue held';
+  if (scope === 'endpoint') return 'one endpoint held';
+  return 'the whole queue paused';
+}
 
 function operationsView(frame: PageFrame, view: OperationsView, done: string | undefined): Html {
   const editor = frame.user.role === 'editor';
@@ -43,12 +53,12 @@ function operationsView(frame: PageFrame, view: OperationsView, done: string | u
         )}</tbody></table></div>`;
   const limits =
     view.rateLimits.length === 0
-      ? html`<p class="empty">No tracker has paused us.</p>`
-      : html`<table><caption class="sr-only">Rate-limit pauses per tracker</caption><thead><tr><th scope="col">Tracker</th><th scope="col">Pauses</th><th scope="col">Time waited</th></tr></thead><tbody>${view.rateLimits.map(
+      ? html`<p class="empty">No tracker has asked us to wait.</p>`
+      : html`<table><caption class="sr-only">Times each tracker asked us to wait</caption><thead><tr><th scope="col">Tracker</th><th scope="col">Asked to wait</th><th scope="col">Time waited</th></tr></thead><tbody>${view.rateLimits.map(
           (r) =>
             html`<tr><td>${r.tracker}</td><td class="num">${r.pauses}</td><td class="num">${seconds(r.waitedMs)}</td></tr>`,
         )}</tbody></table>
-${view.recentPauses.length > 0 ? html`<h3>Latest pauses</h3><ul>${view.recentPauses.map((p) => html`<li>${when(p.at)}: ${p.tracker}, ${seconds(p.pauseMs)}</li>`)}</ul>` : ''}`;
+${view.recentPauses.length > 0 ? html`<h3>Latest waits</h3><ul>${view.recentPauses.map((p) => html`<li>${when(p.at)}: ${p.tracker}, ${whatWaited(p)} for ${seconds(p.pauseMs)}</li>`)}</ul>` : ''}`;
   // BullMQ keeps a scheduler's next run among its delayed jobs: shown apart, so "delayed" counts only retries.
   const scheduled =
     view.scheduled.length === 0
