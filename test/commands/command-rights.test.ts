@@ -172,17 +172,27 @@ describe('a comment with more commands than a comment may hold', () => {
 });
 
 describe('a command by an author Jira cannot name', () => {
+  type Authors = { author?: Record<string, unknown>; editor?: Record<string, unknown> };
   type Delivery = {
     timestamp: number;
+    webhookEvent: string;
     comment: { id: string; body: string; author?: Record<string, unknown>; updateAuthor?: unknown };
     issue: { id: string; key: string; fields: { project: Record<string, unknown> } };
   };
-  /** The real comment_created delivery, about APP-2, with its author replaced by `author` (absent: anonymous). */
-  const deliver = async (commentId: string, body: string, author?: Record<string, unknown>) => {
+  /**
+   * The real comment_created delivery, about APP-2, with its author replaced by `author` (absent: anonymous) and
+   * its last editor by `editor` (absent: the author).
+   */
+  const post = async (
+    commentId: string,
+    body: string,
+    { author, editor = author, event = 'comment_created' }: Authors & { event?: string } = {},
+  ) => {
     const payload = fixture<Delivery>('jira/comment_created');
     const target = issue('APP-2');
     const project = [...stack.jira.state.projects.values()].find((p) => p.key === 'APP')!;
     payload.timestamp = Date.now();
+    payload.webhookEvent = event;
     payload.issue = {
       ...payload.issue,
       id: target.id,
@@ -197,18 +207,22 @@ describe('a command by an author Jira cannot name', () => {
       ...comment,
       id: commentId,
       body,
-      ...(author ? { author, updateAuthor: author } : {}),
+      ...(author ? { author } : {}),
+      ...(editor ? { updateAuthor: editor } : {}),
     };
     const raw = JSON.stringify(payload);
-    const response = await fetch(`${stack.apiUrl}/webhooks/jira`, {
+    return fetch(`${stack.apiUrl}/webhooks/jira`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'x-hub-signature': signJiraBody(raw, STACK_JIRA_SECRET),
-        'x-atlassian-webhook-identifier': `author-rights-${commentId}`,
+        'x-atlassian-webhook-identifier': `author-rights-${commentId}-${event}`,
       },
       body: raw,
     });
+  };
+  const deliver = async (commentId: string, body: string, author?: Record<string, unknown>) => {
+    const response = await post(commentId, body, { author });
     expect(response.status).toBeLessThan(300);
     return plain((await replyTo(stack.jira, 'APP-2', commentId)).body);
   };
@@ -236,5 +250,14 @@ describe('a command by an author Jira cannot name', () => {
     expect(reply).not.toContain('Set impact=2.');
     expect(issue('APP-2').custom.customfield_10050).toBe(before);
     expect(await failedJobsOf(commentId)).toEqual([]);
+  });
+
+  it('an anonymous comment an agent edits runs none of its commands with the agent’s rights', async () => {
+    const ada = { accountId: 'ada', displayName: 'Ada Agent', active: true, accountType: 'atlassian' };
+    const response = await post('90003', '/score impact=3', { editor: ada, event: 'comment_updated' });
+
+    expect(await response.json()).toEqual({
+      ignored: 'comment edited by someone other than its author: its commands stay the author’s',
+    });
   });
 });
