@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../scripts/lib/stack.ts';
+import { STACK_JIRA_SECRET, waitFor } from '../../scripts/lib/stack.ts';
+import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
+import { fixture } from '../fixtures/index.ts';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
 import { commandText, plain, replyTo } from '../helpers/jira-commands.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
@@ -166,5 +168,96 @@ describe('a comment with more commands than a comment may hold', () => {
     expect(reply).toContain(
       'Only the first 10 commands of a comment run (commands.maxPerComment in the rules): write the others in another comment.',
     );
+  });
+});
+
+describe('a command by an author Jira cannot name', () => {
+  type Authors = { author?: Record<string, unknown>; editor?: Record<string, unknown> };
+  type Delivery = {
+    timestamp: number;
+    webhookEvent: string;
+    comment: { id: string; body: string; author?: Record<string, unknown>; updateAuthor?: unknown };
+    issue: { id: string; key: string; fields: { project: Record<string, unknown> } };
+  };
+  /**
+   * The real comment_created delivery, about APP-2, with its author replaced by `author` (absent: anonymous) and
+   * its last editor by `editor` (absent: the author).
+   */
+  const post = async (
+    commentId: string,
+    body: string,
+    { author, editor = author, event = 'comment_created' }: Authors & { event?: string } = {},
+  ) => {
+    const payload = fixture<Delivery>('jira/comment_created');
+    const target = issue('APP-2');
+    const project = [...stack.jira.state.projects.values()].find((p) => p.key === 'APP')!;
+    payload.timestamp = Date.now();
+    payload.webhookEvent = event;
+    payload.issue = {
+      ...payload.issue,
+      id: target.id,
+      key: target.key,
+      fields: {
+        ...payload.issue.fields,
+        project: { ...payload.issue.fields.project, id: project.id, key: 'APP' },
+      },
+    };
+    const { author: _author, updateAuthor: _updateAuthor, ...comment } = payload.comment;
+    payload.comment = {
+      ...comment,
+      id: commentId,
+      body,
+      ...(author ? { author } : {}),
+      ...(editor ? { updateAuthor: editor } : {}),
+    };
+    const raw = JSON.stringify(payload);
+    return fetch(`${stack.apiUrl}/webhooks/jira`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature': signJiraBody(raw, STACK_JIRA_SECRET),
+        'x-atlassian-webhook-identifier': `author-rights-${commentId}-${event}`,
+      },
+      body: raw,
+    });
+  };
+  const deliver = async (commentId: string, body: string, author?: Record<string, unknown>) => {
+    const response = await post(commentId, body, { author });
+    expect(response.status).toBeLessThan(300);
+    return plain((await replyTo(stack.jira, 'APP-2', commentId)).body);
+  };
+  const failedJobsOf = async (commentId: string) =>
+    (await stack.queue.getFailed()).filter((job) => JSON.stringify(job.data).includes(`"${commentId}"`));
+
+  it.each([
+    ['an anonymous comment (no author)', '90001', undefined],
+    [
+      'a deleted account (“Former user”)',
+      '90002',
+      {
+        accountId: '557058:0d4b-deleted',
+        displayName: 'Former user',
+        active: false,
+        accountType: 'atlassian',
+      },
+    ],
+  ])('%s changes nothing and is told so, with no failed job', async (_case, commentId, author) => {
+    const before = issue('APP-2').custom.customfield_10050;
+
+    const reply = await deliver(commentId, '/score impact=2', author);
+
+    expect(reply).toContain('you cannot edit this item');
+    expect(reply).not.toContain('Set impact=2.');
+    expect(issue('APP-2').custom.customfield_10050).toBe(before);
+    expect(await failedJobsOf(commentId)).toEqual([]);
+  });
+
+  it('an anonymous comment an agent edits runs none of its commands with the agent’s rights', async () => {
+    const ada = { accountId: 'ada', displayName: 'Ada Agent', active: true, accountType: 'atlassian' };
+    const response = await post('90003', '/score impact=3', { editor: ada, event: 'comment_updated' });
+
+    expect(await response.json()).toEqual({
+      ignored: 'comment edited by someone other than its author: its commands stay the author’s',
+    });
   });
 });

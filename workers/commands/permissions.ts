@@ -1,5 +1,5 @@
 import type { Actor, ItemRef, TrackerName } from '../../src/domain/events.ts';
-import { TrackerError } from '../../src/errors.ts';
+import { type ErrorKind, TrackerError } from '../../src/errors.ts';
 import type { ItemPermission } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 
@@ -12,13 +12,20 @@ export interface Permissions {
 /** People's rights change rarely; a minute of caching makes a burst of commands cost one check. */
 const CACHE_SECONDS = 60;
 
+/**
+ * How a tracker refuses to check someone's rights, however often asked: the service account may not ask (Jira: it
+ * lacks Administer Jira), or the tracker knows no such account (Jira answers 400 for a deleted account, and for the
+ * placeholder of a comment with no author). Such a person is refused like anyone without the right.
+ */
+const UNCHECKABLE: ReadonlySet<ErrorKind> = new Set(['forbidden', 'auth', 'validation', 'notFound']);
+
 /** The operator through the admin API acts with the service's rights. */
 export const OPERATOR: Permissions = { permitted: async (refs) => new Set(refs.map((ref) => ref.id)) };
 
 /**
  * The commenter's rights, asked of their tracker for that account and cached in Redis. An item on the other
  * tracker cannot be checked (the person has no known account there): it is out unless the rules allow
- * cross-tracker commands. A check the tracker refuses (Jira: the service account lacks Administer Jira) denies.
+ * cross-tracker commands. A check the tracker refuses denies (see UNCHECKABLE).
  */
 export function commenterPermissions(context: JobContext, tracker: TrackerName, actor: Actor): Permissions {
   const key = (permission: ItemPermission, ref: ItemRef) =>
@@ -40,8 +47,7 @@ export function commenterPermissions(context: JobContext, tracker: TrackerName, 
       try {
         granted = await context.tracker(tracker).permittedItems(actor.id, unknown, permission);
       } catch (error) {
-        if (!(error instanceof TrackerError) || (error.kind !== 'forbidden' && error.kind !== 'auth'))
-          throw error;
+        if (!(error instanceof TrackerError) || !UNCHECKABLE.has(error.kind)) throw error;
         context.log.warn(
           { tracker, permission, err: { message: error.message } },
           'Cannot check the commenter’s permissions; the command is refused',

@@ -15,11 +15,14 @@ interface BulkPermissionsBody {
  */
 export function permissionRoutes(app: FastifyInstance, { world, actor }: ApiDeps): void {
   app.post<{ Body: BulkPermissionsBody }>('/rest/api/3/permissions/check', (request, reply) => {
+    const { state } = world;
     const caller = actor(request);
     const accountId = request.body?.accountId ?? caller;
     if (accountId !== caller && caller !== world.botAccountId)
       return jiraError(reply, 403, ['You do not have permission to check the permissions of other users.']);
-    const { state } = world;
+    // Jira answers 400 for an invalid account id: one it never had, or a deleted account's.
+    if (!state.users.has(accountId))
+      return jiraError(reply, 400, [`The account ID ${accountId} is invalid.`]);
     const byPermission = new Map<string, { issues: Set<number>; projects: Set<number> }>();
     for (const asked of request.body?.projectPermissions ?? []) {
       for (const permission of asked.permissions) {

@@ -111,8 +111,9 @@ export function toJiraEvent(
       if (!comment) return ignored(`${webhookEvent} without a comment`);
       const editor = webhookEvent === 'comment_updated' ? comment.updateAuthor : undefined;
       // Commands act with the rights of who wrote them: an agent redacting a customer's comment (Edit All
-      // Comments) is not writing its commands, and must not run them with the agent's rights.
-      if (editor && comment.author && editor.accountId !== comment.author.accountId)
+      // Comments) is not writing its commands, and must not run them with the agent's rights; nor is one editing an
+      // anonymous comment (no author).
+      if (editor && editor.accountId !== comment.author?.accountId)
         return ignored('comment edited by someone other than its author: its commands stay the author’s');
       return normalized({
         ...itemBase,
