@@ -57,7 +57,7 @@ describe('the Jira requests of a sprint summary', () => {
 
     expect(requests.filter((request) => request.endsWith('/changelog'))).toEqual([]);
     expect(requests.filter((request) => request === 'POST /rest/api/3/changelog/bulkfetch')).toHaveLength(2);
-    expect(requests.length).toBeLessThanOrEqual(15);
+    expect(requests.length).toBeLessThanOrEqual(11);
     // The same figures as one changelog request per issue gave.
     expect({
       committed: stats.committed,
