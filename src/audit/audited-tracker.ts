@@ -61,6 +61,7 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     itemOfChecklist: tracker.itemOfChecklist,
     whoAmI: () => tracker.whoAmI(),
     getItem: (ref) => tracker.getItem(ref),
+    ...(tracker.getItems && { getItems: tracker.getItems.bind(tracker) }),
     findItem: (keyOrUrl) => tracker.findItem(keyOrUrl),
     listItems: (scope, cursor) => tracker.listItems(scope, cursor),
     ...(tracker.countItems && { countItems: tracker.countItems.bind(tracker) }),

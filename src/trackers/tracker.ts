@@ -11,6 +11,11 @@ export interface Tracker {
   /** The service's own account, so events it caused can be dropped and comments addressed to it read. */
   whoAmI(): Promise<ServiceAccount>;
   getItem(ref: ItemRef): Promise<TrackerItem>;
+  /**
+   * Many items at once (Jira: the bulk issue read, 100 a request), in no stated order; those that are gone or
+   * that the service may not see are left out. Without the remote links `getItem` adds to an item's links.
+   */
+  getItems?(refs: readonly ItemRef[]): Promise<TrackerItem[]>;
   /** Resolves what a person typed (`ABC-12`, a card URL or shortLink) to an item; undefined when none. */
   findItem(keyOrUrl: string): Promise<TrackerItem | undefined>;
   /** One page of the items in a scope, for backfills and bulk re-scoring. */
@@ -201,8 +206,11 @@ export interface SprintReader {
    * (a kanban board, to which Jira answers 400).
    */
   getActiveSprints(boardId: string): Promise<Sprint[] | undefined>;
-  /** The items a sprint commits to; sub-tasks are part of their parent, so they are not among them. */
-  getSprintItems(sprintId: string): Promise<TrackerItem[]>;
+  /**
+   * The items a sprint commits to; sub-tasks are part of their parent, so they are not among them. Story points:
+   * the board's estimation field (`getEstimationField`, read once by the caller), else the usual field.
+   */
+  getSprintItems(sprintId: string, estimateFieldId?: string): Promise<TrackerItem[]>;
   /** The story-points field of a board's estimation configuration, if the board estimates by one (not by time). */
   getEstimationField(boardId: string): Promise<{ id: string; name: string } | undefined>;
   /**
@@ -213,13 +221,14 @@ export interface SprintReader {
   getHistories(refs: readonly ItemRef[], estimateFieldId?: string): Promise<Record<string, ItemHistory>>;
   /**
    * Items the sprint held at some time since its start and holds no more (removed, or moved to another open
-   * sprint), each with its history (story points: the board's estimation field). Jira lists a sprint's issues as
+   * sprint), each with its history (story points: `estimateFieldId`, the board's estimation field). Jira lists a sprint's issues as
    * they are now and JQL cannot ask what a sprint held, so the issues of `projectKeys` changed since the start are
    * read with their changelogs.
    */
   getItemsLeft(
     sprint: Sprint,
     projectKeys: readonly string[],
+    estimateFieldId?: string,
   ): Promise<{ item: TrackerItem; history: ItemHistory }[]>;
 }
 

@@ -43,9 +43,25 @@ function leftSprint(
   sprint: Sprint,
   context: JobContext,
   refs: readonly TrackerItem['ref'][],
+  estimateFieldId: string | undefined,
 ) {
   const { projectKey } = jiraBoardSummary(context.rules().summaries, sprint.boardId);
-  return reader.getItemsLeft(sprint, [...(projectKey ? [projectKey] : []), ...refs.map(projectOf)]);
+  return reader.getItemsLeft(
+    sprint,
+    [...(projectKey ? [projectKey] : []), ...refs.map(projectOf)],
+    estimateFieldId,
+  );
+}
+
+/**
+ * The sprint, its board's estimation and the sprint's items, each read once for the job: the sprint changes
+ * (its issues, its state), so nothing of it is kept for another job.
+ */
+async function readSprint(reader: SprintReader, sprintId: string) {
+  const sprint = await reader.getSprint(sprintId);
+  const estimation = await estimationOf(reader, sprint);
+  const items = await reader.getSprintItems(sprintId, estimation.fieldId);
+  return { sprint, estimation, items };
 }
 
 /** The histories of `items`, and of the items that left the sprint (read with them), by item id. */
@@ -69,17 +85,14 @@ const mapValues = <T, U>(record: Readonly<Record<string, T>>, map: (value: T) =>
 /** Records the committed scope of a sprint that just started; a snapshot already taken is kept. */
 export async function snapshotSprint(sprintId: string, context: JobContext) {
   const reader = sprintReader(context.tracker('jira'));
-  const sprint = await reader.getSprint(sprintId);
-  const [items, estimation] = await Promise.all([
-    reader.getSprintItems(sprintId),
-    estimationOf(reader, sprint),
-  ]);
+  const { sprint, estimation, items } = await readSprint(reader, sprintId);
   // The start may be processed late (an outage, a retry): what changed since is read back to the start date.
   const left = await leftSprint(
     reader,
     sprint,
     context,
     items.map((item) => item.ref),
+    estimation.fieldId,
   );
   const since = Date.parse(sprint.startDate ?? '');
   const changed = items.filter((item) => Date.parse(item.updatedAt) > since);
@@ -140,15 +153,13 @@ function mainProject(refs: readonly TrackerItem['ref'][]): string | undefined {
 export async function summarizeJiraSprint(sprintId: string, context: JobContext): Promise<JiraSprintSummary> {
   const tracker = context.tracker('jira');
   const reader = sprintReader(tracker);
-  const sprint = await reader.getSprint(sprintId);
-  const [items, estimation, snapshot] = await Promise.all([
-    reader.getSprintItems(sprintId),
-    estimationOf(reader, sprint),
+  const [{ sprint, estimation, items }, snapshot] = await Promise.all([
+    readSprint(reader, sprintId),
     loadSnapshot(context, sprintId),
   ]);
   const board = jiraBoardSummary(context.rules().summaries, sprint.boardId);
   const known = [...items, ...(snapshot?.items ?? [])].map((item) => item.ref);
-  const left = await leftSprint(reader, sprint, context, known);
+  const left = await leftSprint(reader, sprint, context, known, estimation.fieldId);
   const found = new Set([...items, ...left.map(({ item }) => item)].map((item) => item.ref.id));
   const committedGone = snapshot
     ? await removedItems(

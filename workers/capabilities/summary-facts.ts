@@ -1,9 +1,59 @@
+import type { TrackerName } from '../../src/domain/events.ts';
 import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
 import type { Evidence } from '../../src/domain/scoring/types.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { classifyContainer } from '../../src/rules/scope-rules.ts';
-import type { TrackerItem } from '../../src/trackers/tracker.ts';
+import type { Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
+
+/** Errors that say a linked item cannot be read (gone, hidden, on a tracker not configured): it is left out. */
+const unreadable = (error: unknown) =>
+  error instanceof TrackerError && ['notFound', 'forbidden', 'validation'].includes(error.kind);
+
+const refId = (ref: TrackerItem['ref']) => `${ref.tracker}:${ref.id}`;
+
+/** One item, or undefined when it cannot be read. */
+async function readItem(tracker: Tracker, ref: TrackerItem['ref']): Promise<TrackerItem | undefined> {
+  try {
+    return await tracker.getItem(ref);
+  } catch (error) {
+    if (!unreadable(error)) throw error;
+    return undefined;
+  }
+}
+
+/**
+ * The items `refs` name, each read once and many at a time where the tracker can, by tracker and id or key (a
+ * link may name either); those that cannot be read are not there.
+ */
+async function readLinked(
+  refs: readonly TrackerItem['ref'][],
+  context: JobContext,
+): Promise<Map<string, TrackerItem>> {
+  const byTracker = new Map<TrackerName, TrackerItem['ref'][]>();
+  for (const ref of new Map(refs.map((ref) => [refId(ref), ref])).values()) {
+    byTracker.set(ref.tracker, [...(byTracker.get(ref.tracker) ?? []), ref]);
+  }
+  const found = new Map<string, TrackerItem>();
+  for (const [name, wanted] of byTracker) {
+    let tracker: Tracker;
+    try {
+      tracker = context.tracker(name);
+    } catch (error) {
+      if (!unreadable(error)) throw error;
+      continue;
+    }
+    const items = tracker.getItems
+      ? await tracker.getItems(wanted)
+      : await Promise.all(wanted.map((ref) => readItem(tracker, ref)));
+    for (const item of items) {
+      if (!item) continue;
+      found.set(refId(item.ref), item);
+      found.set(`${item.ref.tracker}:${item.ref.key}`, item);
+    }
+  }
+  return found;
+}
 
 /**
  * Support tickets resolved through the delivered items: linked items that live in a support container and
@@ -15,25 +65,13 @@ export async function resolvedTickets(
   context: JobContext,
 ): Promise<Record<string, Evidence[]>> {
   const { scope, scoring } = context.rules();
-  const seen = new Map<string, TrackerItem | undefined>();
-  const read = async (ref: TrackerItem['ref']) => {
-    const id = `${ref.tracker}:${ref.id}`;
-    if (!seen.has(id)) {
-      try {
-        seen.set(id, await context.tracker(ref.tracker).getItem(ref));
-      } catch (error) {
-        if (!(error instanceof TrackerError) || !['notFound', 'forbidden', 'validation'].includes(error.kind))
-          throw error;
-        seen.set(id, undefined);
-      }
-    }
-    return seen.get(id);
-  };
+  const linked = (item: TrackerItem) =>
+    item.links.flatMap((link) => (link.target.kind === 'item' ? [link.target.ref] : []));
+  const tickets = await readLinked(delivered.flatMap(linked), context);
   const result: Record<string, Evidence[]> = {};
   for (const item of delivered) {
-    for (const link of item.links) {
-      if (link.target.kind !== 'item') continue;
-      const ticket = await read(link.target.ref);
+    for (const ref of linked(item)) {
+      const ticket = tickets.get(refId(ref));
       if (ticket?.status.category !== 'done') continue;
       if (classifyContainer(ticket.ref.tracker, ticket.container, scope) !== 'support') continue;
       result[item.ref.id] = [...(result[item.ref.id] ?? []), ticketEvidence(ticket, scoring)];

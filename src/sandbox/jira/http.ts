@@ -90,3 +90,7 @@ export function queryList(value: unknown): string[] {
     .map((v) => v.trim())
     .filter(Boolean);
 }
+
+/** A JSON body's list of ids or keys. */
+export const strings = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((entry) => typeof entry === 'string');

@@ -1,4 +1,4 @@
-import type { JiraState, SandboxIssue } from './state.ts';
+import { findIssue, type JiraState, type SandboxIssue } from './state.ts';
 
 export type ProjectPermissionKey = 'BROWSE_PROJECTS' | 'EDIT_ISSUES';
 
@@ -19,4 +19,21 @@ export function hasIssuePermission(
   if (permission === 'BROWSE_PROJECTS') return browse;
   if (permission === 'EDIT_ISSUES') return browse && (project.editors?.includes(accountId) ?? true);
   return false;
+}
+
+/** The issues of a bulk read the account may browse, once each: those gone or hidden are simply not there. */
+export function browsableIssues(
+  state: JiraState,
+  botAccountId: string,
+  accountId: string,
+  idsOrKeys: readonly string[],
+): SandboxIssue[] {
+  const issues = new Map<string, SandboxIssue>();
+  for (const idOrKey of idsOrKeys) {
+    const issue = findIssue(state, idOrKey);
+    if (issue && hasIssuePermission(state, botAccountId, accountId, issue, 'BROWSE_PROJECTS')) {
+      issues.set(issue.id, issue);
+    }
+  }
+  return [...issues.values()];
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps, IdParams } from './api-deps.ts';
-import { decodePageToken, encodePageToken, guarded, issueNotFound } from './http.ts';
+import { decodePageToken, encodePageToken, guarded, issueNotFound, strings } from './http.ts';
 import { SandboxInputError } from './issue-changes.ts';
-import { hasIssuePermission } from './permissions.ts';
-import { type ChangelogEntry, findIssue, type SandboxIssue } from './state.ts';
+import { browsableIssues } from './permissions.ts';
+import { type ChangelogEntry, findIssue } from './state.ts';
 import { userView } from './views.ts';
 import { type JiraWorld, restView } from './world.ts';
 
@@ -26,9 +26,6 @@ const historyView = (world: JiraWorld, entry: ChangelogEntry) => ({
   created: entry.created,
   items: entry.items,
 });
-
-const strings = (value: unknown): value is string[] =>
-  Array.isArray(value) && value.every((entry) => typeof entry === 'string');
 
 /** An issue's changelog, paged by startAt; and the changelogs of many issues at once, paged by token. */
 export function changelogRoutes(app: FastifyInstance, { world, actor }: ApiDeps): void {
@@ -76,15 +73,7 @@ export function changelogRoutes(app: FastifyInstance, { world, actor }: ApiDeps)
       const size = Math.min(Math.max(Number(body.maxResults ?? BULK_PAGE_DEFAULT) || 1, 1), BULK_PAGE_MAX);
       const offset = decodePageToken(typeof body.nextPageToken === 'string' ? body.nextPageToken : undefined);
       const fields = body.fieldIds && body.fieldIds.length > 0 ? new Set(body.fieldIds) : undefined;
-      const account = actor(request);
-      const issues = new Map<string, SandboxIssue>();
-      for (const idOrKey of body.issueIdsOrKeys) {
-        const issue = findIssue(state, idOrKey);
-        if (issue && hasIssuePermission(state, world.botAccountId, account, issue, 'BROWSE_PROJECTS')) {
-          issues.set(issue.id, issue);
-        }
-      }
-      const all = [...issues.values()]
+      const all = browsableIssues(state, world.botAccountId, actor(request), body.issueIdsOrKeys)
         .flatMap((issue) =>
           issue.changelog.map((entry) => ({
             issue,

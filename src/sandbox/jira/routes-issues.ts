@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
 import { invalidAdf } from './adf-rules.ts';
 import type { ApiDeps, IdParams } from './api-deps.ts';
-import { guarded, issueNotFound, jiraError, queryList } from './http.ts';
-import { createIssue, editIssue, transitionIssue } from './issue-changes.ts';
+import { guarded, issueNotFound, jiraError, queryList, strings } from './http.ts';
+import { createIssue, editIssue, SandboxInputError, transitionIssue } from './issue-changes.ts';
 import { notifyWatchers } from './notifications.ts';
+import { browsableIssues } from './permissions.ts';
 import { isSiteAdmin } from './routes-setup.ts';
 import {
   findIssue,
@@ -24,6 +25,7 @@ import { issueTypeView, issueView, projectStyle, projectView, statusView, userVi
 import { type JiraWorld, restView } from './world.ts';
 
 const EDITABLE_SYSTEM = ['summary', 'description', 'labels', 'priority'];
+const BULK_FETCH_ISSUES = 100;
 
 function editMeta(state: JiraState, issue: SandboxIssue): Record<string, unknown> {
   return screenFields(state, projectOf(state, issue));
@@ -182,6 +184,33 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
         ? { ...view, editmeta: { fields: editMeta(state, issue) } }
         : view;
     },
+  );
+
+  // BulkFetchIssueRequestBean: "You can request up to 100 issues"; issues come in ascending id order, and those
+  // that do not exist or that the caller may not browse are left out (issueErrors is for retriable failures).
+  app.post<{ Body: { issueIdsOrKeys?: unknown; fields?: unknown } }>(
+    '/rest/api/3/issue/bulkfetch',
+    (request, reply) =>
+      guarded(reply, () => {
+        const { issueIdsOrKeys, fields } = request.body ?? {};
+        if (!strings(issueIdsOrKeys) || issueIdsOrKeys.length === 0) {
+          throw new SandboxInputError('issueIdsOrKeys must contain at least one issue ID or key.');
+        }
+        if (issueIdsOrKeys.length > BULK_FETCH_ISSUES) {
+          throw new SandboxInputError(`The number of issues must not exceed ${BULK_FETCH_ISSUES}.`);
+        }
+        const wanted = strings(fields) ? fields : [];
+        const only =
+          wanted.length === 0 || wanted.some((f) => f.startsWith('*')) ? undefined : new Set(wanted);
+        const view = restView(world);
+        return {
+          expand: 'schema,names',
+          issues: browsableIssues(state, world.botAccountId, actor(request), issueIdsOrKeys)
+            .sort((a, b) => Number(a.id) - Number(b.id))
+            .map((issue) => issueView(view, issue, only)),
+          issueErrors: [],
+        };
+      }),
   );
 
   app.get<IdParams>('/rest/api/3/issue/:idOrKey/editmeta', (request, reply) => {

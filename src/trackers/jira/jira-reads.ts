@@ -26,6 +26,34 @@ export async function getItem(ctx: JiraContext, ref: ItemRef): Promise<TrackerIt
   return { ...item, links: [...item.links, ...remoteLinks] };
 }
 
+// BulkFetchIssueRequestBean: "You can request up to 100 issues."
+const BULK_FETCH_ISSUES = 100;
+
+/** Many issues by id or key, 100 a request; Jira leaves out those that are gone or hidden from the service. */
+export async function getItems(ctx: JiraContext, refs: readonly ItemRef[]): Promise<TrackerItem[]> {
+  const ids = [...new Set(refs.map((ref) => ref.id))];
+  if (ids.length === 0) return [];
+  const index = await ctx.fields.get();
+  const items: TrackerItem[] = [];
+  for (let chunk = 0; chunk < ids.length; chunk += BULK_FETCH_ISSUES) {
+    const issueIdsOrKeys = ids.slice(chunk, chunk + BULK_FETCH_ISSUES);
+    const page = await ctx.call('bulkFetchIssues', () =>
+      ctx.cloud.issues.bulkFetchIssues({ issueIdsOrKeys, fields: ['*all'] }),
+    );
+    // Errors are only for issues Jira could not read this time ("a retriable error"): the job is retried.
+    const failed = page.issueErrors ?? [];
+    if (failed.length > 0) {
+      throw new TrackerError(
+        ErrorKind.Server,
+        'jira',
+        `Jira could not read ${failed.map(({ id, errorMessage }) => `${id}: ${errorMessage}`).join('; ')}`,
+      );
+    }
+    items.push(...(page.issues ?? []).map((issue) => toTrackerItem(issue, index, ctx.siteUrl)));
+  }
+  return items;
+}
+
 export async function findItem(ctx: JiraContext, keyOrUrl: string): Promise<TrackerItem | undefined> {
   const key = parseIssueKey(ctx.siteUrl, keyOrUrl);
   if (!key) return undefined;

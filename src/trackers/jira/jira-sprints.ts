@@ -99,12 +99,8 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
       : undefined;
   }
 
-  async function getSprintItems(sprintId: string): Promise<TrackerItem[]> {
-    const sprint = await getSprint(sprintId);
-    const [index, estimation] = await Promise.all([
-      ctx.fields.get(),
-      sprint.boardId ? getEstimationField(sprint.boardId) : Promise.resolve(undefined),
-    ]);
+  async function getSprintItems(sprintId: string, estimateFieldId?: string): Promise<TrackerItem[]> {
+    const index = await ctx.fields.get();
     const items: TrackerItem[] = [];
     for (let position: ReturnType<typeof nextPage> = { startAt: 0 }; position; ) {
       const searchParams = { ...position, maxResults: PAGE_SIZE };
@@ -117,7 +113,7 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
         }),
       );
       for (const issue of page.issues) {
-        if (!isSubtask(issue)) items.push(toTrackerItem(issue, index, ctx.siteUrl, estimation?.id));
+        if (!isSubtask(issue)) items.push(toTrackerItem(issue, index, ctx.siteUrl, estimateFieldId));
       }
       position = nextPage(page);
     }
@@ -186,7 +182,7 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
     return histories;
   }
 
-  async function getItemsLeft(sprint: Sprint, projectKeys: readonly string[]) {
+  async function getItemsLeft(sprint: Sprint, projectKeys: readonly string[], estimateFieldId?: string) {
     if (!sprint.startDate) return [];
     const start = Date.parse(sprint.startDate);
     const end = sprint.completeDate ? Date.parse(sprint.completeDate) : Number.POSITIVE_INFINITY;
@@ -195,10 +191,7 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
       const at = Date.parse(change.at);
       return at >= start && at <= end && [...change.from, ...change.to].includes(sprint.id);
     };
-    const [index, estimation] = await Promise.all([
-      ctx.fields.get(),
-      sprint.boardId ? getEstimationField(sprint.boardId) : Promise.resolve(undefined),
-    ]);
+    const index = await ctx.fields.get();
     const candidates: TrackerItem[] = [];
     for (const projectKey of new Set(projectKeys)) {
       const jql = jqlForScope({ kind: 'updatedSince', containerId: projectKey, since: sprint.startDate });
@@ -207,7 +200,7 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
         const page = await searchPage(ctx, jql, cursor);
         for (const issue of page.issues) {
           if (isSubtask(issue)) continue;
-          const item = toTrackerItem(issue, index, ctx.siteUrl, estimation?.id);
+          const item = toTrackerItem(issue, index, ctx.siteUrl, estimateFieldId);
           const stillIn = item.sprints?.some((listed) => listed.id === sprint.id);
           if (stillIn || Date.parse(item.updatedAt) < start || Date.parse(item.createdAt) > end) continue;
           candidates.push(item);
@@ -217,7 +210,7 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
     }
     const histories = await getHistories(
       candidates.map((item) => item.ref),
-      estimation?.id,
+      estimateFieldId,
     );
     return candidates.flatMap((item) => {
       const history = histories[item.ref.id];

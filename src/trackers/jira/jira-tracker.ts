@@ -3,7 +3,15 @@ import { deleteOwnComment, getOwnComment, upsertComment } from './jira-comments.
 import { createJiraContext, type JiraTrackerOptions } from './jira-context.ts';
 import { addLink, removeLink } from './jira-links.ts';
 import { permittedItems } from './jira-permissions.ts';
-import { countItems, findItem, getItem, labelTouchedSince, listItems, statusCategory } from './jira-reads.ts';
+import {
+  countItems,
+  findItem,
+  getItem,
+  getItems,
+  labelTouchedSince,
+  listItems,
+  statusCategory,
+} from './jira-reads.ts';
 import { createSprintReader } from './jira-sprints.ts';
 import { createItem, moveTo, setDescription, setLabel, setNumberFields, setTitle } from './jira-writes.ts';
 
@@ -19,6 +27,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
       return { ...me, mentions: [`@${me.displayName}`, `@${me.id}`] };
     },
     getItem: (ref) => getItem(ctx, ref),
+    getItems: (refs) => getItems(ctx, refs),
     findItem: (keyOrUrl) => findItem(ctx, keyOrUrl),
     listItems: (scope, cursor) => listItems(ctx, scope, cursor),
     countItems: (scope) => countItems(ctx, scope),

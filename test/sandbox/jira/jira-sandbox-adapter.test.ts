@@ -48,6 +48,24 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
     expect(page.next).toBeUndefined();
   });
 
+  it('reads many issues in one request, leaving out those that do not exist', async () => {
+    const before = h.sandbox.requests.length;
+
+    const items = await h.jira.getItems?.([
+      ref(2),
+      ref(99),
+      { tracker: 'jira', id: 'SUP-1', key: 'SUP-1' },
+      ref(1),
+    ]);
+
+    expect(items?.map((item) => [item.ref.key, item.status.category, item.container.projectType])).toEqual([
+      ['BR-1', 'todo', 'software'],
+      ['BR-2', 'todo', 'software'],
+      ['SUP-1', 'todo', 'service_desk'],
+    ]);
+    expect(h.sandbox.requests.slice(before)).toEqual(['POST /rest/api/3/issue/bulkfetch']);
+  });
+
   it('writes number fields, skips unchanged ones and reports fields off the edit screen', async () => {
     const values = { Impact: 8, Effort: 3, 'Priority score': 2.67, Confidence: 0.8, Nope: 1 };
 
@@ -164,9 +182,12 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
       boardId: '1',
     });
     expect(await sprints?.getEstimationField('1')).toEqual({ id: 'customfield_10016', name: 'Story Points' });
-    expect((await sprints?.getSprintItems('1'))?.map((i) => [i.ref.key, i.estimate.storyPoints])).toEqual([
-      ['BR-1', 5],
-    ]);
+    expect(
+      (await sprints?.getSprintItems('1', 'customfield_10016'))?.map((i) => [
+        i.ref.key,
+        i.estimate.storyPoints,
+      ]),
+    ).toEqual([['BR-1', 5]]);
     const histories = await sprints?.getHistories([ref(2)]);
     expect(histories?.[ref(2).id]?.sprint.map(({ from, to }) => ({ from, to }))).toEqual([
       { from: ['1'], to: ['2'] },
@@ -190,7 +211,7 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
     h.sandbox.act.editIssue({ as: PERSON, issue: 'BR-2', fields: { 'Story Points': 3 } });
     const sprints = h.jira.sprints!;
 
-    const left = await sprints.getItemsLeft(await sprints.getSprint('1'), ['BR', 'BR']);
+    const left = await sprints.getItemsLeft(await sprints.getSprint('1'), ['BR', 'BR'], 'customfield_10016');
 
     expect(
       left.map(({ item, history }) => ({

@@ -231,4 +231,33 @@ describe('Jira adapter reads malformed rich text', () => {
 
     expect(item.description).toBe('Ship by next friday');
   });
+
+  it('getItems reads issues 100 a request, each id once; what Jira leaves out is not there', async () => {
+    const refs = Array.from({ length: 150 }, (_, i) => ({
+      tracker: 'jira' as const,
+      id: String(10001 + i),
+      key: `BR-${i + 1}`,
+    }));
+    const ids = refs.map((r) => r.id);
+    api().get('/rest/api/3/field').reply(200, fields);
+    api()
+      .post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: ids.slice(0, 100), fields: ['*all'] })
+      .reply(200, { expand: 'schema,names', issues: [issue('10001', 'BR-1')], issueErrors: [] });
+    api()
+      .post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: ids.slice(100), fields: ['*all'] })
+      .reply(200, { expand: 'schema,names', issues: [issue('10150', 'BR-150')], issueErrors: [] });
+
+    const items = await tracker().getItems!([...refs, refs[0]!]);
+
+    expect(items.map((item) => item.ref.key)).toEqual(['BR-1', 'BR-150']);
+  });
+
+  it('getItems fails, to be retried, when Jira could not read an issue this time', async () => {
+    api().get('/rest/api/3/field').reply(200, fields);
+    api()
+      .post('/rest/api/3/issue/bulkfetch')
+      .reply(200, { issues: [], issueErrors: [{ id: '10042', errorMessage: 'Try again later' }] });
+
+    await expect(tracker().getItems!([ref])).rejects.toMatchObject({ kind: ErrorKind.Server });
+  });
 });

@@ -87,8 +87,6 @@ describe('Jira adapter sprints', () => {
   ])(
     'pages sprint issues by %s, with story points from the board estimation field',
     async (_, first, query, second) => {
-      api().get('/rest/agile/1.0/sprint/37').reply(200, sprint);
-      api().get('/rest/agile/1.0/board/1/configuration').reply(200, boardConfig);
       api().get('/rest/api/3/field').reply(200, fields);
       api()
         .get('/rest/agile/1.0/sprint/37/issue')
@@ -96,7 +94,7 @@ describe('Jira adapter sprints', () => {
         .reply(200, first);
       api().get('/rest/agile/1.0/sprint/37/issue').query(query).reply(200, second);
 
-      const items = (await tracker().sprints?.getSprintItems('37')) ?? [];
+      const items = (await tracker().sprints?.getSprintItems('37', 'customfield_10016')) ?? [];
 
       expect(items.map((i) => [i.ref.key, i.estimate.storyPoints])).toEqual([
         ['BR-1', 5],
