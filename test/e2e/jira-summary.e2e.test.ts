@@ -235,6 +235,22 @@ const sprintId = (name: string) => [...stack.jira.state.sprints.values()].find((
 const summaries = (title: string) =>
   issues().filter((i) => i.summary === title && i.labels.includes('sprint-summary'));
 const text = (found: SandboxIssue) => adfToPlainText(found.description);
+
+/** Once the worker has kept the sprint's start snapshot. */
+const snapshotTaken = (sprint: number | string) =>
+  waitFor(
+    async () =>
+      (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${sprint}`)) === 1,
+  );
+
+/** The first summary posted under `title`, once there is one. */
+async function postedSummary(title: string): Promise<SandboxIssue> {
+  const [summary] = await waitFor(() => {
+    const found = summaries(title);
+    return found.length > 0 ? found : undefined;
+  });
+  return summary!;
+}
 const act = () => stack.jira.act;
 
 function complete(key: string) {
@@ -282,9 +298,7 @@ describe('sprint summaries on Jira', () => {
   it('posts one exact summary issue on close, from the scope snapshot taken at start', async () => {
     const id = sprintId('App Sprint 1');
     act().startSprint({ sprintId: id });
-    await waitFor(
-      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
-    );
+    await snapshotTaken(id);
 
     const added = act().createIssue({
       as: 'ada',
@@ -299,10 +313,7 @@ describe('sprint summaries on Jira', () => {
     complete('APP-3');
     act().closeSprint({ as: 'ada', sprintId: id });
 
-    const [summary] = await waitFor(() => {
-      const found = summaries('App Sprint 1 summary');
-      return found.length > 0 ? found : undefined;
-    });
+    const summary = await postedSummary('App Sprint 1 summary');
     expect(summary!.key).toMatch(/^APP-/);
     expect(summary!.description?.type).toBe('doc');
     const body = text(summary!);
@@ -372,10 +383,7 @@ describe('sprint summaries on Jira', () => {
     expect(summaries('Ops Sprint 1 summary')).toHaveLength(0);
 
     act().comment({ as: 'ada', issue: 'OPS-3', body: '/summary post' });
-    const [posted] = await waitFor(() => {
-      const found = summaries('Ops Sprint 1 summary');
-      return found.length > 0 ? found : undefined;
-    });
+    const posted = await postedSummary('Ops Sprint 1 summary');
     expect(text(posted!)).toContain('Completed | 1 item, 2 points');
 
     complete('OPS-2');
@@ -394,9 +402,7 @@ describe('sprint summaries on Jira', () => {
   it('posts to a comment target, once, with the items removed after the start', async () => {
     const id = sprintId('Web Sprint 1');
     act().startSprint({ sprintId: id });
-    await waitFor(
-      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
-    );
+    await snapshotTaken(id);
     act().removeFromSprint({ as: 'ada', issues: ['WEB-3'] });
     complete('WEB-2');
     act().closeSprint({ as: 'ada', sprintId: id });
@@ -421,17 +427,12 @@ describe('sprint summaries on Jira', () => {
   it('counts stories, not their sub-tasks, as Jira’s sprint report does', async () => {
     const id = sprintId('Mobile Sprint 1');
     act().startSprint({ sprintId: id });
-    await waitFor(
-      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
-    );
+    await snapshotTaken(id);
     complete('MOB-1');
     complete('MOB-2');
     act().closeSprint({ as: 'ada', sprintId: id });
 
-    const [summary] = await waitFor(() => {
-      const found = summaries('Mobile Sprint 1 summary');
-      return found.length > 0 ? found : undefined;
-    });
+    const summary = await postedSummary('Mobile Sprint 1 summary');
     const body = text(summary!);
     expect(body).toContain(
       [
@@ -448,9 +449,7 @@ describe('sprint summaries on Jira', () => {
   it('counts the customers of the resolved support tickets as scoring does (reporter without organization)', async () => {
     const id = sprintId('Payments Sprint 1');
     act().startSprint({ sprintId: id });
-    await waitFor(
-      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
-    );
+    await snapshotTaken(id);
     const ticket = (title: string) => issues().find((i) => i.summary === title)!.key;
     act().link({ as: 'ada', from: 'PAY-1', to: ticket('Refund never arrived') });
     act().link({ as: 'ada', from: 'PAY-2', to: ticket('Invoice has no VAT number') });
@@ -459,19 +458,14 @@ describe('sprint summaries on Jira', () => {
     complete('PAY-2');
     act().closeSprint({ as: 'ada', sprintId: id });
 
-    const [summary] = await waitFor(() => {
-      const found = summaries('Payments Sprint 1 summary');
-      return found.length > 0 ? found : undefined;
-    });
+    const summary = await postedSummary('Payments Sprint 1 summary');
     expect(text(summary!)).toContain('Support tickets resolved | 3 (2 customers)');
   });
 
   it('keeps Markdown in titles and goals as text when it edits a summary', async () => {
     const id = sprintId('Hostile Sprint 1');
     act().startSprint({ sprintId: id });
-    await waitFor(
-      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
-    );
+    await snapshotTaken(id);
     act().closeSprint({ as: 'ada', sprintId: id });
     await waitFor(() => summaries('Hostile Sprint 1 summary')[0]);
 
@@ -489,16 +483,11 @@ describe('sprint summaries on Jira', () => {
   it('reads no story points into a board that estimates by time', async () => {
     const id = sprintId('Timed Sprint 1');
     act().startSprint({ sprintId: id });
-    await waitFor(
-      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
-    );
+    await snapshotTaken(id);
     complete('TIM-1');
     act().closeSprint({ as: 'ada', sprintId: id });
 
-    const [summary] = await waitFor(() => {
-      const found = summaries('Timed Sprint 1 summary');
-      return found.length > 0 ? found : undefined;
-    });
+    const summary = await postedSummary('Timed Sprint 1 summary');
     expect(text(summary!)).toContain(
       ['Committed | 2 items', 'Completed | 1 item', 'Completion rate | 50% of committed count'].join('\n'),
     );
@@ -548,16 +537,11 @@ describe('sprint summaries on Jira', () => {
   it('counts an issue done before the start neither as committed nor as completed, as Jira’s sprint report', async () => {
     const id = sprintId('Done early Sprint 1');
     act().startSprint({ sprintId: id });
-    await waitFor(
-      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
-    );
+    await snapshotTaken(id);
     complete('DON-2');
     act().closeSprint({ as: 'ada', sprintId: id });
 
-    const [summary] = await waitFor(() => {
-      const found = summaries('Done early Sprint 1 summary');
-      return found.length > 0 ? found : undefined;
-    });
+    const summary = await postedSummary('Done early Sprint 1 summary');
     const body = text(summary!);
     expect(body).toContain(
       [
@@ -592,16 +576,11 @@ describe('sprint summaries on Jira', () => {
   it('says where the open issues went when the sprint closed: the next sprint', async () => {
     const id = sprintId('Carry Sprint 1');
     act().startSprint({ sprintId: id });
-    await waitFor(
-      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
-    );
+    await snapshotTaken(id);
     complete('CAR-1');
     act().closeSprint({ as: 'ada', sprintId: id, moveOpenTo: sprintId('Carry Sprint 2') });
 
-    const [summary] = await waitFor(() => {
-      const found = summaries('Carry Sprint 1 summary');
-      return found.length > 0 ? found : undefined;
-    });
+    const summary = await postedSummary('Carry Sprint 1 summary');
     expect(text(summary!)).toContain('Carried over | 1 item (to Carry Sprint 2)');
     expect(text(summary!)).toContain('Carried over\n- CAR-2 Move me (3 points) → Carry Sprint 2');
   });
@@ -609,9 +588,7 @@ describe('sprint summaries on Jira', () => {
   it('lists an issue added after the start and removed before the close as removed, as Jira’s sprint report does', async () => {
     const id = sprintId('Churn Sprint 1');
     act().startSprint({ sprintId: id });
-    await waitFor(
-      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
-    );
+    await snapshotTaken(id);
     const hotfix = act().createIssue({
       as: 'ada',
       project: 'CHU',
@@ -623,10 +600,7 @@ describe('sprint summaries on Jira', () => {
     complete('CHU-1');
     act().closeSprint({ as: 'ada', sprintId: id });
 
-    const [summary] = await waitFor(() => {
-      const found = summaries('Churn Sprint 1 summary');
-      return found.length > 0 ? found : undefined;
-    });
+    const summary = await postedSummary('Churn Sprint 1 summary');
     const body = text(summary!);
     // Jira's report: under "Issues removed from sprint", marked as added after the start; both count in the scope change.
     expect(body).toContain(
@@ -669,16 +643,11 @@ describe('sprint summaries on Jira', () => {
     act().removeFromSprint({ as: 'ada', issues: ['LAT-2'] });
     act().editIssue({ as: 'ada', issue: 'LAT-3', fields: { 'Story Points': 8 } });
     await stack.startWorker();
-    await waitFor(
-      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
-    );
+    await snapshotTaken(id);
     complete('LAT-1');
     act().closeSprint({ as: 'ada', sprintId: id });
 
-    const [summary] = await waitFor(() => {
-      const found = summaries('Late Sprint 1 summary');
-      return found.length > 0 ? found : undefined;
-    });
+    const summary = await postedSummary('Late Sprint 1 summary');
     const body = text(summary!);
     expect(body).toContain(
       [
@@ -700,9 +669,7 @@ describe('sprint summaries on Jira', () => {
   it('re-run long after the close, counts the story points as they were at the close', async () => {
     const id = sprintId('Points Sprint 1');
     act().startSprint({ sprintId: id });
-    await waitFor(
-      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
-    );
+    await snapshotTaken(id);
     act().editIssue({ as: 'ada', issue: 'PTS-2', fields: { 'Story Points': 8 } });
     complete('PTS-1');
     act().closeSprint({ as: 'ada', sprintId: id });
@@ -789,17 +756,12 @@ describe('sprint summaries on Jira', () => {
   it('says how many items have no estimate beside the points it sums', async () => {
     const id = sprintId('Estimates Sprint 1');
     act().startSprint({ sprintId: id });
-    await waitFor(
-      async () => (await stack.redis.exists(`${stack.queuePrefix}:sprint-summary:snapshot:jira:${id}`)) === 1,
-    );
+    await snapshotTaken(id);
     complete('EST-1');
     complete('EST-2');
     act().closeSprint({ as: 'ada', sprintId: id });
 
-    const [summary] = await waitFor(() => {
-      const found = summaries('Estimates Sprint 1 summary');
-      return found.length > 0 ? found : undefined;
-    });
+    const summary = await postedSummary('Estimates Sprint 1 summary');
     expect(text(summary!)).toContain(
       [
         'Committed | 3 items, 5 points (2 unestimated)',
@@ -822,10 +784,7 @@ describe('sprint summaries on Jira', () => {
     act().startSprint({ sprintId: id });
     const task = act().createIssue({ as: 'ada', project: 'EST', summary: 'Export footer', sprintId: id });
     act().comment({ as: 'ada', issue: task.key, body: '/summary post' });
-    const [posted] = await waitFor(() => {
-      const found = summaries('Estimates Sprint 2 summary');
-      return found.length > 0 ? found : undefined;
-    });
+    const posted = await postedSummary('Estimates Sprint 2 summary');
 
     // Jira's "Edit sprint" renames an active sprint; no summary job follows until the close.
     Object.assign(stack.jira.state.sprints.get(id)!, { name: 'Estimates Sprint 2 – Exports' });
