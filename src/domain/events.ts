@@ -20,6 +20,11 @@ export type ItemRef = Static<typeof ItemRefSchema>;
 export const ActorSchema = Type.Object({
   id: Type.String(),
   displayName: Type.String(),
+  /**
+   * An app's account rather than a person's (Jira `accountType: app`: Automation for Jira, Connect and Forge apps).
+   * What it writes is often someone else's text, copied by a rule; Trello marks no such author.
+   */
+  app: Type.Optional(Type.Boolean()),
 });
 export type Actor = Static<typeof ActorSchema>;
 

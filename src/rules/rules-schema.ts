@@ -56,6 +56,11 @@ export const RulesSchema = refuseUnknownSettings(
         {
           /** Account ids / member ids allowed to run commands; empty = everyone who can comment. */
           allowedActors: Type.Array(Type.String(), { default: [] }),
+          /**
+           * App accounts (Jira account ids of Automation for Jira, a Connect or Forge app) whose commands run, with
+           * the app's own rights. Other apps' commands do not: their comments often carry text a customer wrote.
+           */
+          allowedApps: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
           maxPerComment: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
           /**
            * What starts a command at a line start. Jira's editor opens its quick-insert menu on "/", so a site

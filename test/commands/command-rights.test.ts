@@ -68,6 +68,21 @@ describe('commands that change links need edit permission on the item commented 
     expect(dismissedByCustomer).not.toContain('Noted');
   });
 
+  it('a customer’s score override, /ac skip and /undo on their request change nothing, and say so', async () => {
+    const before = structuredClone(issue('HELP-3').custom);
+
+    const reply = await command('carl', 'HELP-3', '/score impact=5 reach=500\n/ac skip urgent\n/undo');
+
+    // Jira names the portal customer's account as such in the delivery: the permission check, not the type, refuses.
+    const authors = stack.jira.deliveries
+      .filter((d) => d.event === 'comment_created')
+      .map((d) => (d.payload.comment as { author: { accountId: string; accountType: string } }).author);
+    expect(authors.findLast((author) => author.accountId === 'carl')?.accountType).toBe('customer');
+    expect(reply.match(/you cannot edit this item/g)).toHaveLength(3);
+    expect(reply).not.toContain('Set impact=5');
+    expect(issue('HELP-3').custom).toEqual(before);
+  });
+
   it('the agent links, unlinks and dismisses', async () => {
     expect(await command('ada', 'HELP-2', '/link APP-2')).toContain('Linked');
     expect(await command('ada', 'HELP-2', '/unlink APP-2')).toContain('Unlinked HELP-2 from APP-2.');

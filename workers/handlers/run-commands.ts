@@ -1,3 +1,4 @@
+import { refusedAuthor } from '../../src/domain/commands/command-authors.ts';
 import { renderUnknownCommand, resolveCommand } from '../../src/domain/commands/command-registry.ts';
 import { type ParsedCommand, parseCommands } from '../../src/domain/commands/parse-commands.ts';
 import { type Block, bold, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
@@ -52,7 +53,13 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
     context: JobContext,
   ): Promise<Record<string, unknown>> => {
     if (event.actor.id === context.selfId(event.tracker)) return { skipped: 'own comment' };
-    const { maxPerComment, prefixes } = context.rules().commands;
+    const rules = context.rules().commands;
+    const refused = refusedAuthor(event.actor, rules);
+    if (refused) {
+      context.log.info({ item: event.item.key, comment: event.comment.id, actor: event.actor.id }, refused);
+      return { skipped: refused };
+    }
+    const { maxPerComment, prefixes } = rules;
     // One more than may run, so the reply can say that the rest did not.
     const found = parseCommands(event.comment.text, maxPerComment + 1, {
       prefixes,

@@ -10,7 +10,8 @@ export interface JiraSeed {
     accountId: string;
     displayName: string;
     email: string;
-    accountType?: 'atlassian' | 'customer';
+    /** `app`: the account of Automation for Jira or a Connect/Forge app, which writes in its own name. */
+    accountType?: SandboxUser['accountType'];
   }[];
   /** Extra custom fields, numbers unless `text`; team-managed projects make fields whose names repeat another's. */
   fields?: { id: string; name: string; text?: boolean }[];

@@ -1,7 +1,12 @@
 import Type, { type Static } from 'typebox';
 
 /** Only the fields of a Jira Cloud delivery the service reads; deliveries carry many more, which are allowed. */
-const JiraUser = Type.Object({ accountId: Type.String(), displayName: Type.Optional(Type.String()) });
+const JiraUser = Type.Object({
+  accountId: Type.String(),
+  displayName: Type.Optional(Type.String()),
+  /** `atlassian` (a person), `app` (Automation for Jira, a Connect or Forge app) or `customer` (Service Management). */
+  accountType: Type.Optional(Type.String()),
+});
 
 const JiraIssue = Type.Object({
   id: Type.String({ minLength: 1 }),

@@ -20,8 +20,10 @@ export const JIRA_EVENTS = [
 
 const SYSTEM_ACTOR: Actor = { id: 'jira', displayName: 'Jira' };
 
-function actorOf(user: { accountId: string; displayName?: string } | undefined): Actor {
-  return user ? { id: user.accountId, displayName: user.displayName ?? user.accountId } : SYSTEM_ACTOR;
+function actorOf(user: JiraDelivery['user']): Actor {
+  if (!user) return SYSTEM_ACTOR;
+  const actor = { id: user.accountId, displayName: user.displayName ?? user.accountId };
+  return user.accountType === 'app' ? { ...actor, app: true } : actor;
 }
 
 function containerOf(delivery: JiraDelivery): Container {
