@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -192,6 +193,29 @@ describe('start-up', () => {
       ).toHaveLength(1);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it('a PORT another process holds stops the API with the address named and what to do, and no stack trace', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const { code, stderr } = await runService({
+        ROLE: 'api',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        REDIS_URL: testRedisUrl(),
+        QUEUE_PREFIX: uniquePrefix('port-taken'),
+      });
+
+      expect(code).toBe(78);
+      expect(stderr).toContain(
+        `The API cannot listen on 127.0.0.1:${port}: another process already listens there. Stop it, or set PORT (and HOST) to a free address.`,
+      );
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      holder.close();
     }
   });
 
