@@ -219,6 +219,23 @@ describe('start-up', () => {
     }
   });
 
+  it('a HOST that is not an address of this machine stops the API saying so, and no stack trace', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): no machine has it.
+    const { code, stderr } = await runService({
+      ROLE: 'api',
+      HOST: '192.0.2.1',
+      PORT: '0',
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: uniquePrefix('host-absent'),
+    });
+
+    expect(code).toBe(78);
+    expect(stderr).toContain(
+      'The API cannot listen on 192.0.2.1:0: HOST is not an address of this machine. Set HOST to one of its addresses, or 0.0.0.0 for every interface.',
+    );
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('a bad environment stops the service and the console CLI with the setting named, and no stack trace', async () => {
     const env = { PORT: 'eighty', REDIS_URL: 'redis://127.0.0.1:1' };
 
