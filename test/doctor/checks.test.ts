@@ -119,6 +119,16 @@ describe('redis', () => {
       }),
     ]);
   });
+
+  // The line reaches the terminal, --json output and GET /admin/doctor: the Redis password must not.
+  it('names an unreachable Redis without its password', () => {
+    const [line] = checkRedis(
+      { error: 'connect ECONNREFUSED' },
+      'rediss://refinery:hunter2-pw@r.acme.test:6380/2',
+    );
+
+    expect(line?.title).toBe('Redis at rediss://r.acme.test:6380/2 cannot be reached: connect ECONNREFUSED');
+  });
 });
 
 describe('clock', () => {

@@ -236,6 +236,19 @@ describe('start-up', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('the console CLI says which Redis it could not reach and what to do, without its password', async () => {
+    const { code, stderr } = await runService({ REDIS_URL: 'redis://:hunter2-pw@127.0.0.1:1' }, [
+      'src/cli/console.ts',
+      'list-users',
+    ]);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      "Redis at redis://127.0.0.1:1 cannot be reached (connect ECONNREFUSED 127.0.0.1:1): start it, or run the command with the service's REDIS_URL and QUEUE_PREFIX",
+    );
+    expect(stderr).not.toContain('hunter2-pw');
+  });
+
   it('a bad environment stops the service and the console CLI with the setting named, and no stack trace', async () => {
     const env = { PORT: 'eighty', REDIS_URL: 'redis://127.0.0.1:1' };
 
