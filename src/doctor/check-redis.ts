@@ -1,3 +1,4 @@
+import { redisAddress } from '../queue/connection.ts';
 import { type Check, fail, pass, warn } from './checklist.ts';
 
 /** What the doctor reads from Redis (INFO server, persistence, memory and CONFIG GET maxmemory-policy). */
@@ -37,7 +38,7 @@ export function checkRedis(facts: RedisFacts | { error: string }, url: string): 
     return [
       fail(
         'redis',
-        `Redis at ${url} cannot be reached: ${facts.error}`,
+        `Redis at ${redisAddress(url)} cannot be reached: ${facts.error}`,
         'Start Redis, or set REDIS_URL to a reachable one (redis://host:6379, rediss:// for TLS)',
       ),
     ];
