@@ -155,6 +155,20 @@ describe('start-up', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  // In a container a relative REFINERY_CONFIG is read from /app: the full path shows whether the rules folder is
+  // mounted where the variable points (docs/operations.md).
+  it('a rules file that is not there is named with the full path looked at, in words', async () => {
+    const { code, stderr } = await runService({
+      REFINERY_CONFIG: 'rules/absent.yaml',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+
+    expect(code).toBe(78);
+    expect(stderr).toContain(
+      `cannot read rules/absent.yaml: there is no such file (looked for ${join(process.cwd(), 'rules/absent.yaml')})`,
+    );
+  });
+
   it('ROLE=all warns once per tracker that cannot be reached, although its API and worker both ask', async () => {
     const child = spawn(process.execPath, ['bin/service.ts'], {
       env: {
