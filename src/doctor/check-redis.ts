@@ -67,7 +67,7 @@ export function checkRedis(facts: RedisFacts | { error: string }, url: string): 
         : fail(
             'redis',
             `Eviction policy is ${facts.evictionPolicy}: Redis may drop queued jobs and dedupe records when full`,
-            'Run `redis-cli CONFIG SET maxmemory-policy noeviction` and set `maxmemory-policy noeviction` in redis.conf',
+            'Run `redis-cli -u "$REDIS_URL" CONFIG SET maxmemory-policy noeviction` and set `maxmemory-policy noeviction` in redis.conf',
           ),
     );
   checks.push(
@@ -76,7 +76,7 @@ export function checkRedis(facts: RedisFacts | { error: string }, url: string): 
       : warn(
           'redis',
           'AOF persistence is off: a Redis restart loses the jobs of the last minutes',
-          'Run `redis-cli CONFIG SET appendonly yes` and set `appendonly yes` (appendfsync everysec) in redis.conf',
+          'Run `redis-cli -u "$REDIS_URL" CONFIG SET appendonly yes` and set `appendonly yes` (appendfsync everysec) in redis.conf',
         ),
   );
   if (facts.maxMemory === 0)
