@@ -20,7 +20,7 @@ export async function runService(env: NodeJS.ProcessEnv = process.env): Promise<
   // console and the admin API's docs, would keep megabytes it never runs (test/runtime/role-modules.test.ts).
   if (config.role !== 'worker') {
     const { startApi } = await import('../src/server.ts');
-    closers.push((await startApi(config, log, rules, warned)).close);
+    closers.push((await startApi(config, log, rules, warned).catch(stopOnSetupError)).close);
   }
   if (config.role !== 'api') {
     const { startWorker } = await import('../workers/worker.ts');

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createRedisUserStore, type Role, USER_NAME, type UserStore } from '../console/users.ts';
-import { createLogger } from '../logger.ts';
-import { createRedis } from '../queue/connection.ts';
+import { connectProbeRedis, redisAddress } from '../queue/connection.ts';
 import { loadConfigOrStop } from '../runtime/setup-error.ts';
 
 /**
@@ -58,9 +57,14 @@ export async function runConsoleCommand(argv: string[], users: UserStore): Promi
 
 if (import.meta.main) {
   const config = loadConfigOrStop();
-  const redis = createRedis(config.redisUrl, 'client', createLogger({ level: 'silent' }), {
-    cluster: config.redisCluster,
-  });
+  const redis = await connectProbeRedis(config.redisUrl, { cluster: config.redisCluster }).catch(
+    (error: Error) => {
+      process.stderr.write(
+        `Redis at ${redisAddress(config.redisUrl)} cannot be reached (${error.message}): start it, or run the command with the service's REDIS_URL and QUEUE_PREFIX\n`,
+      );
+      process.exit(1);
+    },
+  );
   try {
     const lines = await runConsoleCommand(
       process.argv.slice(2),

@@ -14,7 +14,7 @@ import {
 import { runDoctor } from '../doctor/run-doctor.ts';
 import { createDoctorSetups } from '../doctor/setups.ts';
 import { createLogger } from '../logger.ts';
-import { createProbeRedis, type RedisClient } from '../queue/connection.ts';
+import { connectProbeRedis, type RedisClient } from '../queue/connection.ts';
 import { readRedisFacts } from '../queue/redis-facts.ts';
 import { loadRulesFile } from '../rules/load-rules.ts';
 
@@ -64,18 +64,7 @@ export async function doctor(argv: string[], io: DoctorIo): Promise<number> {
       env: io.env,
       rules,
       async readRedis(config) {
-        if (!redis) {
-          const probe = createProbeRedis(config.redisUrl, { cluster: config.redisCluster });
-          // The socket error says why (ECONNREFUSED, a TLS problem); connect() only says the connection closed.
-          let socketError: Error | undefined;
-          probe.on('error', (error: Error) => {
-            socketError = error;
-          });
-          redis = probe;
-          await probe.connect().catch((error: Error) => {
-            throw socketError ?? error;
-          });
-        }
+        redis ??= await connectProbeRedis(config.redisUrl, { cluster: config.redisCluster });
         return readRedisFacts(redis);
       },
       setups: (config) => createDoctorSetups(config, log, unpaced),

@@ -67,14 +67,23 @@ export function checkEnvironment(
       ),
     );
   checks.push(...publicUrlChecks(config));
-  if (config.jira && config.jira.webhookSecrets.length === 0)
+  if (config.jira && config.jira.webhookSecrets.length === 0) {
+    const fix = `Generate a secret (\`openssl rand -hex 32\`), set JIRA_WEBHOOK_SECRET to it and enter the same secret in the Jira webhook of ${JIRA_WEBHOOK_PATH} (docs/security.md)`;
+    // Without a secret the receiver refuses every Jira delivery unless the operator opted into URL tokens.
     checks.push(
-      warn(
-        'environment',
-        'JIRA_WEBHOOK_SECRET is not set: anyone who knows the webhook URL can post Jira events',
-        `Choose a long random secret, set JIRA_WEBHOOK_SECRET to it and enter the same secret in the Jira webhook of ${JIRA_WEBHOOK_PATH}`,
-      ),
+      config.jira.unsignedUrlToken
+        ? warn(
+            'environment',
+            'JIRA_WEBHOOK_SECRET is not set: Jira deliveries are accepted unsigned, on the token in their URL; anyone who sees the URL can post Jira events',
+            fix,
+          )
+        : fail(
+            'environment',
+            'JIRA_WEBHOOK_SECRET is not set: the service refuses every Jira delivery (401)',
+            fix,
+          ),
     );
+  }
   if (!config.adminToken)
     checks.push(
       warn(

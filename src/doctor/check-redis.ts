@@ -1,3 +1,4 @@
+import { redisAddress } from '../queue/connection.ts';
 import { type Check, fail, pass, warn } from './checklist.ts';
 
 /** What the doctor reads from Redis (INFO server, persistence, memory and CONFIG GET maxmemory-policy). */
@@ -37,7 +38,7 @@ export function checkRedis(facts: RedisFacts | { error: string }, url: string): 
     return [
       fail(
         'redis',
-        `Redis at ${url} cannot be reached: ${facts.error}`,
+        `Redis at ${redisAddress(url)} cannot be reached: ${facts.error}`,
         'Start Redis, or set REDIS_URL to a reachable one (redis://host:6379, rediss:// for TLS)',
       ),
     ];
@@ -66,7 +67,7 @@ export function checkRedis(facts: RedisFacts | { error: string }, url: string): 
         : fail(
             'redis',
             `Eviction policy is ${facts.evictionPolicy}: Redis may drop queued jobs and dedupe records when full`,
-            'Run `redis-cli CONFIG SET maxmemory-policy noeviction` and set `maxmemory-policy noeviction` in redis.conf',
+            'Run `redis-cli -u "$REDIS_URL" CONFIG SET maxmemory-policy noeviction` and set `maxmemory-policy noeviction` in redis.conf',
           ),
     );
   checks.push(
@@ -75,7 +76,7 @@ export function checkRedis(facts: RedisFacts | { error: string }, url: string): 
       : warn(
           'redis',
           'AOF persistence is off: a Redis restart loses the jobs of the last minutes',
-          'Run `redis-cli CONFIG SET appendonly yes` and set `appendonly yes` (appendfsync everysec) in redis.conf',
+          'Run `redis-cli -u "$REDIS_URL" CONFIG SET appendonly yes` and set `appendonly yes` (appendfsync everysec) in redis.conf',
         ),
   );
   if (facts.maxMemory === 0)

@@ -151,7 +151,8 @@ function boardChecks(
       fail(
         'trello',
         `${name}: no webhook calls ${expect.callbackUrl}, so the service hears nothing from it`,
-        `Run \`curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" $PUBLIC_URL/admin/webhooks/trello\` (registers one per board in scope)`,
+        // Named: the route's default is the boards the rules name, and without rules every board is in scope here.
+        `Run \`curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"boards":["${board.id}"]}' $PUBLIC_URL/admin/webhooks/trello\` (registers this board's)`,
         {
           kind: 'trello.registerWebhook',
           boardId: board.id,

@@ -122,6 +122,30 @@ export function createProbeRedis(url: string, { cluster = false }: CreateRedisOp
   });
 }
 
+/**
+ * A probe connection, connected; or the socket's own reason (ECONNREFUSED, a TLS problem), which says more than the
+ * "Connection is closed" of connect().
+ */
+export async function connectProbeRedis(url: string, options: CreateRedisOptions = {}): Promise<RedisClient> {
+  const probe = createProbeRedis(url, options);
+  let socketError: Error | undefined;
+  probe.on('error', (error: Error) => {
+    socketError = error;
+  });
+  try {
+    await probe.connect();
+    return probe;
+  } catch (error) {
+    probe.disconnect();
+    throw socketError ?? error;
+  }
+}
+
+/** REDIS_URL as people may read it (terminal, doctor, admin API): each node's address without user and password. */
+export function redisAddress(url: string): string {
+  return url.replace(/(rediss?:\/\/)[^@/\s,]*@/g, '$1');
+}
+
 /** True when Redis answers a PING within the timeout: what readiness probes report. */
 export async function pingRedis(redis: RedisClient, timeoutMs = 1_000): Promise<boolean> {
   if (redis.status !== 'ready') return false;

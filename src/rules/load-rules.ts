@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { withTemplateDefaults } from '../domain/acceptance/rules.ts';
 import { validate } from '../schema/validate.ts';
@@ -28,6 +28,11 @@ export function defaultRules(): Rules {
   return result.rules;
 }
 
+/** A missing file in words, with the full path: a relative REFINERY_CONFIG is read from where the process runs. */
+function whyUnreadable(code: string | undefined, path: string): string {
+  return code === 'ENOENT' ? `there is no such file (looked for ${resolve(path)})` : (code ?? 'error');
+}
+
 /** Reads a rules file (JSON, or YAML by extension); a missing path means the defaults. */
 export async function loadRulesFile(path: string | undefined): Promise<RulesResult> {
   if (!path) return { ok: true, rules: defaultRules() };
@@ -37,7 +42,7 @@ export async function loadRulesFile(path: string | undefined): Promise<RulesResu
   } catch (error) {
     return {
       ok: false,
-      problems: [`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`],
+      problems: [`cannot read ${path}: ${whyUnreadable((error as NodeJS.ErrnoException).code, path)}`],
     };
   }
   try {

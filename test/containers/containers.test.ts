@@ -193,4 +193,23 @@ describe('.env.example', () => {
 
     expect(Object.keys(EnvSchema.properties).filter((name) => !listed.has(name))).toEqual([]);
   });
+
+  // operations.md: `cp .env.example .env`, fill in, `docker compose up`. What is not filled in must stay off, not
+  // run on an example's value: a published admin token, webhooks registered to an example address, or half a
+  // Jira that stops every container.
+  it('copied with nothing filled in, configures no tracker, no PUBLIC_URL and no admin token of its own', async () => {
+    const { loadConfig } = await import('../../src/config.ts');
+    const copied = Object.fromEntries(
+      [...read('.env.example').matchAll(/^([A-Z_]+)=(.*)$/gm)].map(([, name, value]) => [name, value]),
+    );
+
+    const config = loadConfig(copied);
+
+    expect([config.jira, config.trello, config.publicUrl, config.adminToken]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
 });

@@ -45,6 +45,29 @@ describe('environment', () => {
     expect(result.checks[0]?.fix).toContain('docs/configuration.md');
   });
 
+  // The receiver refuses every Jira delivery without a secret (docs/security.md#signed-or-refused): a doctor that
+  // only warned let an install pass while it heard nothing from Jira.
+  it('Jira without JIRA_WEBHOOK_SECRET fails: every delivery would be refused', () => {
+    const { JIRA_WEBHOOK_SECRET: _secret, ...unsigned } = { ...base, PUBLIC_URL: 'https://r.acme.test' };
+
+    expect(statusOf(unsigned, 'JIRA_WEBHOOK_SECRET')).toMatchObject({
+      status: 'fail',
+      title: 'JIRA_WEBHOOK_SECRET is not set: the service refuses every Jira delivery (401)',
+    });
+    expect(statusOf(unsigned, 'JIRA_WEBHOOK_SECRET')?.fix).toContain('openssl rand -hex 32');
+    const urlToken = {
+      ...unsigned,
+      JIRA_ALLOW_UNSIGNED: 'true',
+      JIRA_WEBHOOK_URL_TOKEN: 'u'.repeat(32),
+    };
+    expect(statusOf(urlToken, 'JIRA_WEBHOOK_SECRET')).toMatchObject({
+      status: 'warn',
+      title:
+        'JIRA_WEBHOOK_SECRET is not set: Jira deliveries are accepted unsigned, on the token in their URL; anyone who sees the URL can post Jira events',
+    });
+    expect(statusOf(base, 'JIRA_WEBHOOK_SECRET')).toBeUndefined();
+  });
+
   it('a bad rules file fails with each of its problems', () => {
     const checks = checkEnvironment(
       { ...base, PUBLIC_URL: 'https://r.acme.test', REFINERY_CONFIG: 'rules.yaml' },
@@ -82,8 +105,12 @@ describe('redis', () => {
     );
     expect(bad.map((c) => [c.status, c.fix])).toEqual([
       ['fail', 'Upgrade Redis to 6.2 or newer (7.x recommended)'],
-      ['fail', expect.stringContaining('CONFIG SET maxmemory-policy noeviction')],
-      ['warn', expect.stringContaining('CONFIG SET appendonly yes')],
+      // The Redis of REDIS_URL, not whichever answers on this machine's 6379.
+      [
+        'fail',
+        expect.stringContaining('Run `redis-cli -u "$REDIS_URL" CONFIG SET maxmemory-policy noeviction`'),
+      ],
+      ['warn', expect.stringContaining('Run `redis-cli -u "$REDIS_URL" CONFIG SET appendonly yes`')],
       ['fail', expect.stringContaining('Raise maxmemory')],
     ]);
   });
@@ -95,6 +122,16 @@ describe('redis', () => {
         title: 'Redis at redis://r cannot be reached: connect ECONNREFUSED',
       }),
     ]);
+  });
+
+  // The line reaches the terminal, --json output and GET /admin/doctor: the Redis password must not.
+  it('names an unreachable Redis without its password', () => {
+    const [line] = checkRedis(
+      { error: 'connect ECONNREFUSED' },
+      'rediss://refinery:hunter2-pw@r.acme.test:6380/2',
+    );
+
+    expect(line?.title).toBe('Redis at rediss://r.acme.test:6380/2 cannot be reached: connect ECONNREFUSED');
   });
 });
 

@@ -7,11 +7,13 @@ import type { DoctorReport } from '../../src/doctor/checklist.ts';
 import { createProcessDoctor } from '../../src/doctor/setups.ts';
 import { createLogger } from '../../src/logger.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
+import { trelloOptions } from '../../src/runtime/trackers.ts';
 import { createJiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
 import type { JiraMisconfiguration } from '../../src/sandbox/jira/routes-setup.ts';
 import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
 import { createTrelloSandbox } from '../../src/sandbox/trello/trello-sandbox.ts';
 import type { TrelloMisconfiguration } from '../../src/sandbox/trello/trello-setup-routes.ts';
+import { createTrelloWebhookAdmin } from '../../src/trackers/trello/trello-webhook-admin.ts';
 import { startApiHarness } from '../helpers/api-harness.ts';
 import { startCallbackStub } from '../helpers/callback-stub.ts';
 import { testRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
@@ -306,6 +308,46 @@ describe('a first setup', () => {
     expect(trello.state().setup.webhooks.map((hook) => hook.callbackURL)).toEqual([
       `${PUBLIC_URL}/webhooks/trello`,
     ]);
+  });
+
+  // With no rules file every board the member sees is in scope (docs/connect-trello.md): the command the line
+  // gives must register the board's webhook then too, not answer 400 'No boards'.
+  it("a board without its webhook: the fix line's command registers it", async () => {
+    await control('trello', { removeWebhooks: true });
+    const config = loadConfig(env);
+    const options = trelloOptions(config, createLogger({ level: 'silent' }), { acquire: async () => {} });
+    const api = await startApiHarness({
+      config,
+      admin: { webhookAdmin: options ? { trello: createTrelloWebhookAdmin(options) } : {} },
+    });
+    try {
+      const line = failing((await runDoctor('--json')).json?.report).find((check) =>
+        check.title.includes('no webhook calls'),
+      );
+      const command = /^Run `curl (.*)` \(/.exec(line?.fix ?? '')?.[1] ?? '';
+      const headers = Object.fromEntries(
+        [...command.matchAll(/-H (["'])([^:]+): ([^"']+)\1/g)].map(([, , name = '', value = '']) => [
+          name.toLowerCase(),
+          value.replace('$ADMIN_TOKEN', env.ADMIN_TOKEN ?? ''),
+        ]),
+      );
+
+      const response = await api.app.inject({
+        method: 'POST',
+        url: /\$PUBLIC_URL(\S+)/.exec(command)?.[1] ?? '',
+        headers,
+        payload: /-d '([^']*)'/.exec(command)?.[1],
+      });
+
+      expect(command).toMatch(/^-X POST /);
+      expect([response.statusCode, response.json()]).toMatchObject([
+        200,
+        { boards: [{ result: 'created' }] },
+      ]);
+      expect(failing((await runDoctor('--json')).json?.report)).toEqual([]);
+    } finally {
+      await api.close();
+    }
   });
 });
 

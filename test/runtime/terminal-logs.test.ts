@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -154,6 +155,20 @@ describe('start-up', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  // In a container a relative REFINERY_CONFIG is read from /app: the full path shows whether the rules folder is
+  // mounted where the variable points (docs/operations.md).
+  it('a rules file that is not there is named with the full path looked at, in words', async () => {
+    const { code, stderr } = await runService({
+      REFINERY_CONFIG: 'rules/absent.yaml',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+
+    expect(code).toBe(78);
+    expect(stderr).toContain(
+      `cannot read rules/absent.yaml: there is no such file (looked for ${join(process.cwd(), 'rules/absent.yaml')})`,
+    );
+  });
+
   it('ROLE=all warns once per tracker that cannot be reached, although its API and worker both ask', async () => {
     const child = spawn(process.execPath, ['bin/service.ts'], {
       env: {
@@ -193,6 +208,59 @@ describe('start-up', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  it('a PORT another process holds stops the API with the address named and what to do, and no stack trace', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const { code, stderr } = await runService({
+        ROLE: 'api',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        REDIS_URL: testRedisUrl(),
+        QUEUE_PREFIX: uniquePrefix('port-taken'),
+      });
+
+      expect(code).toBe(78);
+      expect(stderr).toContain(
+        `The API cannot listen on 127.0.0.1:${port}: another process already listens there. Stop it, or set PORT (and HOST) to a free address.`,
+      );
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('a HOST that is not an address of this machine stops the API saying so, and no stack trace', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): no machine has it.
+    const { code, stderr } = await runService({
+      ROLE: 'api',
+      HOST: '192.0.2.1',
+      PORT: '0',
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: uniquePrefix('host-absent'),
+    });
+
+    expect(code).toBe(78);
+    expect(stderr).toContain(
+      'The API cannot listen on 192.0.2.1:0: HOST is not an address of this machine. Set HOST to one of its addresses, or 0.0.0.0 for every interface.',
+    );
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('the console CLI says which Redis it could not reach and what to do, without its password', async () => {
+    const { code, stderr } = await runService({ REDIS_URL: 'redis://:hunter2-pw@127.0.0.1:1' }, [
+      'src/cli/console.ts',
+      'list-users',
+    ]);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      "Redis at redis://127.0.0.1:1 cannot be reached (connect ECONNREFUSED 127.0.0.1:1): start it, or run the command with the service's REDIS_URL and QUEUE_PREFIX",
+    );
+    expect(stderr).not.toContain('hunter2-pw');
   });
 
   it('a bad environment stops the service and the console CLI with the setting named, and no stack trace', async () => {
