@@ -1,5 +1,6 @@
 import { docToPlainText } from '../domain/doc.ts';
 import type { ItemRef } from '../domain/events.ts';
+import { renameKey } from '../trackers/renamed-key.ts';
 import type { ItemLink, LinkTarget, Tracker } from '../trackers/tracker.ts';
 import type { AuditContext, AuditOperation } from './audit-entry.ts';
 import type { AuditStore } from './audit-store.ts';
@@ -94,6 +95,20 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
       const outcome = await tracker.upsertComment(ref, purpose, body, commentOptions);
       if (outcome.action !== 'unchanged')
         await record(ref, 'upsertComment', { purpose }, before?.text ?? null, text);
+      return outcome;
+    },
+
+    async renameInOwnComment(ref, purpose, from, to) {
+      const before = await tracker.getOwnComment(ref, purpose);
+      if (!before) return undefined;
+      const text = renameKey(before.text, from, to);
+      if (dryRun) {
+        if (before.text === text) return { id: before.id, action: 'unchanged' };
+        await record(ref, 'upsertComment', { purpose }, before.text, text);
+        return { id: before.id, action: 'updated' };
+      }
+      const outcome = await tracker.renameInOwnComment(ref, purpose, from, to);
+      if (outcome?.action === 'updated') await record(ref, 'upsertComment', { purpose }, before.text, text);
       return outcome;
     },
 

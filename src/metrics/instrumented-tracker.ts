@@ -10,6 +10,7 @@ const METHODS = [
   'permittedItems',
   'setNumberFields',
   'upsertComment',
+  'renameInOwnComment',
   'getOwnComment',
   'deleteOwnComment',
   'setLabel',

@@ -92,6 +92,13 @@ end
 redis.call('ZREM', KEYS[2], ARGV[1])
 return 0`;
 
+// A ticket's suggestions renamed, only if they are still those read: a match that wrote others meanwhile stands.
+// Which tickets wait does not depend on the names, so the inbox stays as it is.
+const SUGGESTIONS_RENAMED = `
+if redis.call('HGET', KEYS[1], 'suggestions') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'suggestions', ARGV[2])
+return 1`;
+
 // A summary of a sprint that is no longer active ends its burn-up, unless another sprint started meanwhile.
 const SPRINT_ENDED = `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
@@ -167,6 +174,11 @@ export interface ReadModelWriter {
    * back, it is offered again.
    */
   itemGone(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
+  /**
+   * The item is named otherwise now (a Jira move gave it a new key and address): waiting tickets offer it by its
+   * new name at once, not only when they are matched again. Returns those tickets, whose comments name it too.
+   */
+  itemRenamed(item: Pick<TrackerItem, 'ref' | 'title' | 'url'>): Promise<ItemRef[]>;
   /** A person said none of the suggestions is the ticket's item. */
   noMatch(ticket: Pick<ItemRef, 'tracker' | 'id'>, by: string): Promise<void>;
   /** A sprint's start snapshot: the burn-up's first point and the items it follows. */
@@ -241,6 +253,19 @@ export function createReadModelWriter(
     open: ticket.status.category === 'done' ? '0' : '1',
     created: String(Date.parse(ticket.createdAt) || 0),
   });
+
+  /** The tickets waiting in the inbox whose suggestions offer the item, with the named fields of each. */
+  async function waitingOffering(suggested: string, fields: readonly string[]) {
+    const waiting = await redis.zrange(keys.triage.inbox, '0', '-1');
+    if (waiting.length === 0) return [];
+    const pipeline = redis.pipeline();
+    for (const member of waiting) pipeline.hmget(keys.triage.ticket(member), 'ids', ...fields);
+    const replies = (await pipeline.exec()) ?? [];
+    return waiting.flatMap((member, i) => {
+      const [ids, ...values] = (replies[i]?.[1] ?? []) as (string | null)[];
+      return ids?.split(' ').includes(suggested) ? [{ member, values }] : [];
+    });
+  }
 
   return {
     async scored(item, result) {
@@ -371,16 +396,42 @@ export function createReadModelWriter(
 
     async itemGone(item) {
       const suggested = docId(item);
-      const waiting = await redis.zrange(keys.triage.inbox, '0', '-1');
-      if (waiting.length === 0) return;
-      const pipeline = redis.pipeline();
-      for (const member of waiting) pipeline.hget(keys.triage.ticket(member), 'ids');
-      const ids = (await pipeline.exec()) ?? [];
-      for (const [i, member] of waiting.entries()) {
-        const [, value] = ids[i] ?? [];
-        if (typeof value !== 'string' || !value.split(' ').includes(suggested)) continue;
+      for (const { member } of await waitingOffering(suggested, []))
         await updateTicket(member, { [`s:${suggested}`]: 'gone' });
+    },
+
+    async itemRenamed(item) {
+      const renamed = docId(item.ref);
+      const url = safeUrl(item.url);
+      const tickets: ItemRef[] = [];
+      for (const { member, values } of await waitingOffering(renamed, ['info', 'suggestions'])) {
+        const [info, stored] = values;
+        if (!info || !stored) continue;
+        const suggestions = (JSON.parse(stored) as StoredSuggestion[]).map((suggestion) =>
+          docId(suggestion.item) === renamed
+            ? {
+                ...suggestion,
+                item: {
+                  tracker: item.ref.tracker,
+                  id: item.ref.id,
+                  key: item.ref.key,
+                  title: item.title,
+                  ...(url ? { url } : {}),
+                },
+              }
+            : suggestion,
+        );
+        await redis.eval(
+          SUGGESTIONS_RENAMED,
+          1,
+          keys.triage.ticket(member),
+          stored,
+          JSON.stringify(suggestions),
+        );
+        const { tracker, id, key } = JSON.parse(info) as TicketInfo;
+        tickets.push({ tracker, id, key });
       }
+      return tickets;
     },
 
     async noMatch(ticket, by) {

@@ -47,6 +47,17 @@ export interface Tracker {
    * longer than the tracker takes is cut, with a line saying so and where to read the rest.
    */
   upsertComment(ref: ItemRef, purpose: string, body: Doc, options?: CommentOptions): Promise<CommentOutcome>;
+  /**
+   * Renames an item in the service's own comment for a purpose: its key (`renameKey`), in the text and in link
+   * addresses, after a move gave it a new one. People's comments are never touched; undefined when the service has
+   * no such comment, `unchanged` when it names no `from`.
+   */
+  renameInOwnComment(
+    ref: ItemRef,
+    purpose: string,
+    from: string,
+    to: string,
+  ): Promise<CommentOutcome | undefined>;
   /** The service's own comment for a purpose, if any (plain text), e.g. to restore it on undo. */
   getOwnComment(ref: ItemRef, purpose: string): Promise<OwnComment | undefined>;
   deleteOwnComment(ref: ItemRef, purpose: string): Promise<boolean>;

@@ -1,6 +1,7 @@
 import { docToPlainText } from '../../src/domain/doc.ts';
 import type { ItemRef } from '../../src/domain/events.ts';
 import { TrackerError } from '../../src/errors.ts';
+import { renameKey } from '../../src/trackers/renamed-key.ts';
 import type { ItemLink, LinkTarget, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
 
 export interface MemoryTracker extends Tracker {
@@ -81,6 +82,15 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
       const id = existing?.id ?? `c${nextComment++}`;
       comments.set(key, { id, text });
       return { id, action: existing ? 'updated' : 'created' };
+    },
+    async renameInOwnComment(ref, purpose, from, to) {
+      writes.push(`renameInOwnComment ${ref.key} ${purpose}`);
+      const existing = comments.get(`${ref.id}/${purpose}`);
+      if (!existing) return undefined;
+      const text = renameKey(existing.text, from, to);
+      if (text === existing.text) return { id: existing.id, action: 'unchanged' };
+      comments.set(`${ref.id}/${purpose}`, { ...existing, text });
+      return { id: existing.id, action: 'updated' };
     },
     getOwnComment: async (ref, purpose) => comments.get(`${ref.id}/${purpose}`),
     async deleteOwnComment(ref, purpose) {

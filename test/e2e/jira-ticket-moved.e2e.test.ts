@@ -2,17 +2,32 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, waitFor, waitUntilIdle } from '../../scripts/lib/stack.ts';
+import {
+  STACK_JIRA_SECRET,
+  type Stack,
+  startStack,
+  waitFor,
+  waitUntilIdle,
+} from '../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../src/linking/index.ts';
+import { adfToPlainText } from '../../src/trackers/jira/adf-text.ts';
+import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
+import { issueByKey } from '../helpers/jira-sandbox-state.ts';
+import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
 let stack: Stack;
 let console_: StackConsole;
 let boardId: string;
+let roadmapId: string;
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'ticket-moved-rules-')), 'rules.yaml');
-// Tickets and items are linked by hand across trackers: cross-tracker commands are opt-in.
-writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\ncommands:\n  crossTracker: true\n');
+// Tickets and items are linked by hand across trackers: cross-tracker commands are opt-in. No match is sure enough
+// to link by itself: every ticket gets suggestions, and people link.
+writeFileSync(
+  rulesFile,
+  'scope:\n  trello:\n    supportLists: [Tickets]\ncommands:\n  crossTracker: true\nlinking:\n  autoLinkThreshold: 1\n',
+);
 
 beforeAll(async () => {
   stack = await startStack({ redisUrl: testRedisUrl(), env: { REFINERY_CONFIG: rulesFile } });
@@ -26,6 +41,7 @@ beforeAll(async () => {
     ],
   });
   boardId = stack.trello.seedBoard({ name: 'Product', lists: ['Backlog', 'Tickets'] }).id;
+  roadmapId = stack.trello.seedBoard({ name: 'Roadmap', lists: ['Backlog'] }).id;
   console_ = stackConsole(stack);
 }, 60_000);
 afterAll(async () => {
@@ -49,6 +65,60 @@ const scorecard = (cardId: string) =>
   );
 /** Both trackers have sent their webhooks, and the workers have finished every job they caused. */
 const settled = () => waitUntilIdle(stack, { delayed: true });
+/** The text of the service's one linking comment on a Jira ticket (its explanation of a link, or suggestions). */
+const jiraLinkComment = (key: string) => {
+  const { id } = issueByKey(stack.jira, key);
+  const found = stack.jira.state.comments.find(
+    (c) =>
+      c.issueId === id &&
+      c.authorId === stack.jira.botCredentials.accountId &&
+      JSON.stringify(c.body).includes('backlog-refinery · link'),
+  );
+  return found && adfToPlainText(found.body);
+};
+const trelloLinkComment = (cardId: string) =>
+  stack.trello
+    .state()
+    .actions.find(
+      (a) =>
+        a.type === 'commentCard' &&
+        a.idMemberCreator === stack.trello.botMemberId &&
+        (a.data.card as { id: string }).id === cardId &&
+        String(a.data.text).includes('backlog-refinery · link'),
+    )?.data.text as string | undefined;
+/** Trello deliveries the API took as work (not the service's own actions, not duplicates). */
+async function trelloAccepted(): Promise<number> {
+  const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+  return metrics
+    .split('\n')
+    .filter(
+      (line) =>
+        line.startsWith('refinery_webhook_deliveries_total{') &&
+        line.includes('tracker="trello"') &&
+        line.includes('outcome="accepted"'),
+    )
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+/** Jira's delivery of a move (its changelog's `Key` item), sent since the `since`th delivery. */
+const moveDelivery = (since: number) =>
+  stack.jira.deliveries
+    .slice(since)
+    .find((d) => d.event === 'jira:issue_updated' && JSON.stringify(d.payload).includes('"field":"Key"'));
+/** The same delivery again, as a new one (another id, sent now): the intake's dedupe does not stop it. */
+async function redeliver(payload: Record<string, unknown>): Promise<number> {
+  const raw = JSON.stringify({ ...payload, timestamp: Date.now() });
+  const response = await fetch(`${stack.apiUrl}/webhooks/jira`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature': signJiraBody(raw, STACK_JIRA_SECRET),
+      'x-atlassian-webhook-identifier': `redelivered-${Date.now()}`,
+      'x-atlassian-webhook-flow': 'Primary',
+    },
+    body: raw,
+  });
+  return response.status;
+}
 
 describe('a Jira support ticket moved to another project (its key changes)', () => {
   it('is shown under its new key: the link back on the item, the console, the scorecard', async () => {
@@ -111,6 +181,8 @@ describe('a Jira backlog item moved to another project (its key changes)', () =>
     await stack.trelloAct('comment', { cardId, text: `/link ${item.key}` });
     await waitFor(() => attachmentUrls(cardId).some((url) => url.endsWith(`/browse/${item.key}`)));
     await settled();
+    expect(trelloLinkComment(cardId)).toContain('Linked to [APP-1](');
+    const accepted = await trelloAccepted();
 
     stack.jira.act.move({ as: 'ada', issue: item.key, project: 'WEB' });
     expect(item.key).toBe('WEB-1');
@@ -119,7 +191,166 @@ describe('a Jira backlog item moved to another project (its key changes)', () =>
     expect(attachmentUrls(cardId).filter((url) => url.includes('/browse/'))).toEqual([
       expect.stringMatching(/\/browse\/WEB-1$/),
     ]);
+    // The service's comment on the card names the item as it is now, its address too; the person's command stays.
+    expect(trelloLinkComment(cardId)).toMatch(/Linked to \[WEB-1\]\(\S*\/browse\/WEB-1\)/);
+    expect(trelloLinkComment(cardId)).not.toContain('APP-1');
+    expect(
+      stack.trello
+        .state()
+        .actions.filter(
+          (a) =>
+            a.type === 'commentCard' &&
+            (a.data.card as { id: string }).id === cardId &&
+            a.idMemberCreator !== stack.trello.botMemberId,
+        )
+        .map((a) => a.data.text),
+    ).toEqual(['/link APP-1']);
+    // Its own edits (the comment, the attachments) reached Trello's webhook and were dropped: nothing to do.
+    expect(await trelloAccepted()).toBe(accepted);
     const detail = await console_.readModel.item({ tracker: 'jira', idOrKey: 'WEB-1' });
     expect(detail?.tickets).toMatchObject([{ key: card.shortLink, how: 'command' }]);
+  }, 60_000);
+});
+
+describe("the service's comments naming a moved item", () => {
+  const bot = () => stack.jira.botCredentials.accountId;
+
+  it("name a Jira item's new key on its Jira ticket, in one edit; people's words and the edit's own webhook are left alone", async () => {
+    const item = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Archive many projects at once',
+      issuetype: 'Story',
+    });
+    const oldKey = item.key;
+    const ticket = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'SUP',
+      summary: 'Archiving projects one by one takes hours',
+      issuetype: 'Task',
+    });
+    await settled();
+    const asked = stack.jira.act.comment({ as: 'ada', issue: ticket.key, body: `/link ${oldKey}` });
+    await waitFor(() => jiraLinkComment(ticket.key)?.includes(`Linked to ${oldKey}`));
+    await settled();
+    const mark = ledgerMark(stack.jira.ledger);
+    const sent = stack.jira.deliveries.length;
+
+    stack.jira.act.move({ as: 'ada', issue: oldKey, project: 'WEB' });
+    const newKey = item.key;
+    expect(newKey).not.toBe(oldKey);
+    await settled();
+
+    expect(jiraLinkComment(ticket.key)).toContain(`Linked to ${newKey} Archive many projects at once`);
+    expect(jiraLinkComment(ticket.key)).not.toContain(oldKey);
+    const edited = stack.jira.state.comments.find((c) => c.authorId === bot() && c.issueId === ticket.id);
+    expect(JSON.stringify(edited?.body)).toContain(`/browse/${newKey}"`);
+    expect(JSON.stringify(edited?.body)).not.toContain(`/browse/${oldKey}"`);
+    expect(adfToPlainText(stack.jira.state.comments.find((c) => c.id === asked.id)?.body)).toBe(
+      `/link ${oldKey}`,
+    );
+    expect(effectsBy(stack.jira.ledger, bot(), mark)[ticket.key]).toEqual(['comment.edited']);
+    // Jira tells of the service's own edit like of any other: that delivery is dropped (200), it plans nothing.
+    const echoes = stack.jira.deliveries.slice(sent).filter((d) => d.event === 'comment_updated');
+    expect(echoes.map((d) => d.lastStatus)).toEqual([200]);
+
+    // The move told again (a delivery Jira sends twice under two ids): nothing is edited a second time.
+    const move = moveDelivery(sent);
+    expect(move).toBeDefined();
+    const again = ledgerMark(stack.jira.ledger);
+    expect(await redeliver(move!.payload)).toBe(202);
+    await settled();
+    expect(effectsBy(stack.jira.ledger, bot(), again)[ticket.key]).toBeUndefined();
+    expect(jiraLinkComment(ticket.key)).toContain(`Linked to ${newKey}`);
+  }, 60_000);
+
+  it('leave a comment naming a Trello card moved to another board as it is: its short link still names it', async () => {
+    const card = await stack.trelloAct('create-card', {
+      boardId,
+      list: 'Backlog',
+      name: 'Offline mode for the mobile app',
+      desc: 'Use the app without a connection.',
+    });
+    const shortLink = String(card.shortLink);
+    const ticket = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'SUP',
+      summary: 'The app is useless on the train',
+      issuetype: 'Task',
+    });
+    await settled();
+    stack.jira.act.comment({ as: 'ada', issue: ticket.key, body: `/link https://trello.com/c/${shortLink}` });
+    await waitFor(() => jiraLinkComment(ticket.key)?.includes(`Linked to ${shortLink}`));
+    await settled();
+    const before = jiraLinkComment(ticket.key);
+    const mark = ledgerMark(stack.jira.ledger);
+
+    await stack.trelloAct('move-card', { cardId: String(card.id), boardId: roadmapId, list: 'Backlog' });
+    await settled();
+
+    expect(jiraLinkComment(ticket.key)).toBe(before);
+    expect(effectsBy(stack.jira.ledger, bot(), mark)[ticket.key]).toBeUndefined();
+  }, 60_000);
+});
+
+describe("the console's triage inbox naming a moved item", () => {
+  it('shows the new key at once; confirming the suggestion, or a /link with the old key, links the item as it is now', async () => {
+    const item = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Calendar sync with Outlook',
+      description: 'Sync calendar events both ways with Outlook.',
+      issuetype: 'Story',
+    });
+    const oldKey = item.key;
+    await settled();
+    const ticket = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'SUP',
+      summary: 'Outlook calendar does not sync',
+      description: 'My Outlook calendar events never show up.',
+      issuetype: 'Task',
+    });
+    await settled();
+    const waiting = async () =>
+      (await console_.readModel.triage({ limit: 200 })).tickets.find((t) => t.key === ticket.key);
+    const offered = async () => (await waiting())?.suggestions.find((s) => s.item.id === item.id);
+    expect((await offered())?.item.key).toBe(oldKey);
+    expect(jiraLinkComment(ticket.key)).toContain(`/link ${oldKey}`);
+
+    stack.jira.act.move({ as: 'ada', issue: oldKey, project: 'WEB' });
+    const newKey = item.key;
+    await settled();
+
+    // Nothing matched the ticket again: the move itself renamed the suggestion, its address, and the comment's line.
+    expect((await offered())?.item).toMatchObject({
+      key: newKey,
+      url: expect.stringMatching(new RegExp(`/browse/${newKey}$`)),
+    });
+    expect(jiraLinkComment(ticket.key)).toContain(`/link ${newKey}`);
+    expect(jiraLinkComment(ticket.key)).not.toContain(oldKey);
+
+    await console_.actions.confirmLink(
+      { tracker: 'jira', id: ticket.id },
+      { tracker: 'jira', id: item.id },
+      { name: 'ada' },
+    );
+    await settled();
+    expect(stack.jira.state.links.some((l) => l.fromId === ticket.id || l.toId === ticket.id)).toBe(true);
+    expect(jiraLinkComment(ticket.key)).toContain(`Linked to ${newKey}`);
+    expect(await waiting()).toBeUndefined();
+
+    // A /link copied from before the move still finds the item, and names it as it is now.
+    const other = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'SUP',
+      summary: 'Outlook events missing',
+      issuetype: 'Task',
+    });
+    await settled();
+    stack.jira.act.comment({ as: 'ada', issue: other.key, body: `/link ${oldKey}` });
+    await waitFor(() => jiraLinkComment(other.key)?.includes('Linked to '));
+    await settled();
+    expect(jiraLinkComment(other.key)).toContain(`Linked to ${newKey}`);
   }, 60_000);
 });

@@ -50,6 +50,7 @@ export async function indexItem(ref: ItemRef, context: JobContext) {
   const words = await forgetWordsOf(ref, role, context);
   await readModelOf(context).ticketOpen(ref, role === 'support' && item?.status.category !== 'done');
   if (item && role === 'backlog') {
+    await followSuggestedKey(item, context);
     const indexed = (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged';
     await followItemKey(item, context);
     return { indexed, ...words };
@@ -239,9 +240,39 @@ async function followItemKey(item: TrackerItem, context: JobContext) {
             context,
           ),
       );
+    await renameInLinkComment(record.ticket, record.item.key, item, context);
     if (!context.dryRun) await records.add({ ...record, item: item.ref });
   }
 }
+
+/**
+ * A backlog item moved to another Jira project since it was indexed: the suggestions waiting in the console's inbox,
+ * and the service's comments offering it (`/link APP-1`), name its new key now, not at each ticket's next match.
+ * Before the index takes the new key, so a retried job still sees the move.
+ */
+async function followSuggestedKey(item: TrackerItem, context: JobContext) {
+  const replica = indexReplica(context);
+  await replica.sync();
+  const known = replica.find(item.ref);
+  if (!known || known.ref.key === item.ref.key) return;
+  for (const ticket of await readModelOf(context).itemRenamed(summaryOfItem(item)))
+    await renameInLinkComment(ticket, known.ref.key, item, context);
+}
+
+/**
+ * The service's linking comment on a ticket names a moved item by its new key (text and address), as a person
+ * quoting it or a notice repeating it should. Only the service's own comment, and only what names the old key: a
+ * comment already renamed (a retried job, the move told twice) is not edited again.
+ */
+const renameInLinkComment = (ticket: ItemRef, oldKey: string, item: TrackerItem, context: JobContext) =>
+  unlessRefused(
+    context,
+    {
+      message: "Could not name the moved item by its new key in the ticket's comment",
+      fields: { item: item.ref.key, ticket: ticket.key },
+    },
+    () => context.tracker(ticket.tracker).renameInOwnComment(ticket, LINK_COMMENT, oldKey, item.ref.key),
+  );
 
 const linkBackRefused = (ticket: TrackerItem, item: ItemRef) => ({
   message: 'Could not add the link back on the item: the ticket is linked all the same',

@@ -18,6 +18,7 @@ const NOTHING: ReadModelWriter = {
   ticketUnlinked: async () => {},
   ticketOpen: async () => {},
   itemGone: async () => {},
+  itemRenamed: async () => [],
   noMatch: async () => {},
   sprintStarted: async () => {},
   sprintPosted: async () => {},

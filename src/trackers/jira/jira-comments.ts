@@ -1,9 +1,10 @@
 import type { Doc } from '../../domain/doc.ts';
 import { fitDoc } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
+import { renameKey } from '../renamed-key.ts';
 import type { CommentOptions, CommentOutcome, OwnComment } from '../tracker.ts';
 import { JIRA_TEXT_LIMIT } from './adf-render.ts';
-import type { AdfNode } from './adf-types.ts';
+import type { AdfDoc, AdfNode } from './adf-types.ts';
 import { hasMarker, ownCommentText, renderOwnComment, sameAdf } from './comment-marker.ts';
 import type { JiraContext } from './jira-context.ts';
 
@@ -72,6 +73,37 @@ export async function upsertComment(
       id: existing.id,
       // Said again on every edit, so a comment posted public before (an older version) turns internal.
       body: { body: rendered, ...visibility },
+    }),
+  );
+  return { id: existing.id, action: 'updated' };
+}
+
+/** Every string of an ADF document (texts, link addresses) renamed; its structure and other values stay. */
+function renamedAdf(node: unknown, from: string, to: string): unknown {
+  if (typeof node === 'string') return renameKey(node, from, to);
+  if (Array.isArray(node)) return node.map((child) => renamedAdf(child, from, to));
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, renamedAdf(value, from, to)]));
+}
+
+export async function renameInOwnComment(
+  ctx: JiraContext,
+  ref: ItemRef,
+  purpose: string,
+  from: string,
+  to: string,
+): Promise<CommentOutcome | undefined> {
+  const [existing] = await findOwnComments(ctx, ref, purpose);
+  if (!existing) return undefined;
+  // A comment's body is a whole document: renaming its strings keeps it one.
+  const renamed = renamedAdf(existing.body, from, to) as AdfDoc;
+  if (sameAdf(existing.body, renamed)) return { id: existing.id, action: 'unchanged' };
+  // No visibility said: the edit keeps the one the comment has (an internal note stays internal).
+  await ctx.call('updateComment', () =>
+    ctx.cloud.issueComments.updateComment({
+      issueIdOrKey: ref.id,
+      id: existing.id,
+      body: { body: renamed },
     }),
   );
   return { id: existing.id, action: 'updated' };

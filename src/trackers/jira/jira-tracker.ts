@@ -1,5 +1,5 @@
 import type { Tracker } from '../tracker.ts';
-import { deleteOwnComment, getOwnComment, upsertComment } from './jira-comments.ts';
+import { deleteOwnComment, getOwnComment, renameInOwnComment, upsertComment } from './jira-comments.ts';
 import { createJiraContext, type JiraTrackerOptions } from './jira-context.ts';
 import { addLink, removeLink } from './jira-links.ts';
 import { permittedItems } from './jira-permissions.ts';
@@ -34,6 +34,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     permittedItems: (accountId, refs, permission) => permittedItems(ctx, accountId, refs, permission),
     setNumberFields: (ref, values) => setNumberFields(ctx, ref, values),
     upsertComment: (ref, purpose, body, options) => upsertComment(ctx, ref, purpose, body, options),
+    renameInOwnComment: (ref, purpose, from, to) => renameInOwnComment(ctx, ref, purpose, from, to),
     getOwnComment: (ref, purpose) => getOwnComment(ctx, ref, purpose),
     deleteOwnComment: (ref, purpose) => deleteOwnComment(ctx, ref, purpose),
     setLabel: (ref, label, present) => setLabel(ctx, ref, label, present),

@@ -3,6 +3,7 @@ import { type Doc, docToPlainText } from '../../domain/doc.ts';
 import { fitDoc } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
 import { markdownToDoc } from '../markdown-doc.ts';
+import { renameKey } from '../renamed-key.ts';
 import type { CommentOutcome, OwnComment } from '../tracker.ts';
 import { renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
 import { hasMarker, withMarker, withoutMarker } from './trello-comment-marker.ts';
@@ -44,6 +45,21 @@ export async function upsertComment(
     const created = await deps.api.cards.createCardComment({ id: ref.id, text });
     return { id: created.id, action: 'created' };
   }
+  if (commentText(current) === text) return { id: current.id, action: 'unchanged' };
+  await deps.api.cards.updateCardComment({ id: ref.id, idAction: current.id, text });
+  return { id: current.id, action: 'updated' };
+}
+
+export async function renameInOwnComment(
+  deps: TrelloDeps,
+  ref: ItemRef,
+  purpose: string,
+  from: string,
+  to: string,
+): Promise<CommentOutcome | undefined> {
+  const [current] = await ownComments(deps, ref, purpose);
+  if (!current) return undefined;
+  const text = renameKey(commentText(current), from, to);
   if (commentText(current) === text) return { id: current.id, action: 'unchanged' };
   await deps.api.cards.updateCardComment({ id: ref.id, idAction: current.id, text });
   return { id: current.id, action: 'updated' };

@@ -2,7 +2,7 @@ import type { Logger } from '../../logger.ts';
 import type { OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
 import type { Tracker } from '../tracker.ts';
 import { createBoardActivity } from './trello-board-activity.ts';
-import { deleteOwnComment, getOwnComment, upsertComment } from './trello-comments.ts';
+import { deleteOwnComment, getOwnComment, renameInOwnComment, upsertComment } from './trello-comments.ts';
 import { createTrelloDeps } from './trello-deps.ts';
 import { trelloCall } from './trello-errors.ts';
 import { setNumberFields } from './trello-fields.ts';
@@ -55,6 +55,8 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
       run('setNumberFields', () => setNumberFields(deps, ref, values, fieldOptions)),
     upsertComment: (ref, purpose, body) =>
       run('upsertComment', () => upsertComment(deps, ref, purpose, body)),
+    renameInOwnComment: (ref, purpose, from, to) =>
+      run('renameInOwnComment', () => renameInOwnComment(deps, ref, purpose, from, to)),
     getOwnComment: (ref, purpose) => run('getOwnComment', () => getOwnComment(deps, ref, purpose)),
     deleteOwnComment: (ref, purpose) => run('deleteOwnComment', () => deleteOwnComment(deps, ref, purpose)),
     setLabel: (ref, label, present) => run('setLabel', () => setLabel(deps, ref, label, present)),

@@ -88,4 +88,30 @@ describe('Jira adapter comments', () => {
     expect(del.isDone()).toBe(true);
     expect(none).toBe(false);
   });
+
+  it("renames a moved item's key in its own comment only, whole keys only, once", async () => {
+    const linkBody = (key: string) =>
+      adf(`Linked to ${key}; also linked to APP-12 and XAPP-1.`, 'backlog-refinery · link');
+    api().get('/rest/api/3/myself').reply(200, myself);
+    api()
+      .get('/rest/api/3/issue/10042/comment')
+      .query(true)
+      .reply(200, page(comment('1', PERSON, linkBody('APP-1')), comment('2', BOT, linkBody('APP-1'))));
+    // No visibility said: the comment keeps the one it has.
+    const put = api()
+      .put('/rest/api/3/issue/10042/comment/2', { body: linkBody('WEB-7') })
+      .reply(200, comment('2', BOT, linkBody('WEB-7')));
+    api()
+      .get('/rest/api/3/issue/10042/comment')
+      .query(true)
+      .reply(200, page(comment('1', PERSON, linkBody('APP-1')), comment('2', BOT, linkBody('WEB-7'))));
+    const jira = tracker();
+
+    const first = await jira.renameInOwnComment(ref, 'link', 'APP-1', 'WEB-7');
+    const again = await jira.renameInOwnComment(ref, 'link', 'APP-1', 'WEB-7');
+
+    expect(first).toEqual({ id: '2', action: 'updated' });
+    expect(put.isDone()).toBe(true);
+    expect(again).toEqual({ id: '2', action: 'unchanged' });
+  });
 });
