@@ -187,10 +187,10 @@ describe("Jira's per-issue write limit, as Atlassian publishes it (20 writes per
     expect(await round(21)).toEqual([...Array(20).fill('sent'), 'waits']);
     // Every 2 s (and a margin) the short window has room for 20 more, until 100 went out within 30 s (and a margin).
     for (const step of [1, 2, 3, 4]) {
-      now = started + step * 2_100;
+      now = started + step * 2_500;
       expect(await round(20)).toEqual(Array(20).fill('sent'));
     }
-    now = started + 5 * 2_100;
+    now = started + 5 * 2_500;
     expect(await round(1)).toEqual(['waits']);
     now = started + 30_600;
     expect(await round(20)).toEqual(Array(20).fill('sent'));
