@@ -122,6 +122,11 @@ export const EnvSchema = Type.Object({
   AUDIT_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 400 }),
   /** Trello's rate-limit window (10 s). Only benchmarks shorten it, together with the sandbox's. */
   TRELLO_RATE_WINDOW_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  /**
+   * Writes to one Jira issue per 2 s (five times as many per 30 s): Jira Cloud's published 20. Only tests lower it,
+   * together with the sandbox's.
+   */
+  JIRA_ISSUE_WRITE_LIMIT: Type.Integer({ minimum: 1, default: 20 }),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -180,6 +185,7 @@ export interface Config {
   strictTrackerSchemas: boolean;
   auditRetentionDays: number;
   trelloRateWindowMs: number;
+  jiraIssueWriteLimit: number;
   jira?: JiraConfig;
   trello?: TrelloConfig;
 }
@@ -290,6 +296,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     strictTrackerSchemas: env.TRACKER_STRICT_SCHEMAS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     trelloRateWindowMs: env.TRELLO_RATE_WINDOW_MS,
+    jiraIssueWriteLimit: env.JIRA_ISSUE_WRITE_LIMIT,
     jira:
       jiraWanted && env.JIRA_BASE_URL && env.JIRA_EMAIL && env.JIRA_API_TOKEN
         ? {

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { RedisClient } from '../../src/queue/connection.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { unfinishedWork } from '../../src/queue/unfinished-work.ts';
+import { type IssueWriteWindow, issueWriteWindows } from '../../src/sandbox/jira/issue-write-limit.ts';
 import { createJiraSandbox, type JiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
 import type { SandboxPart } from '../../src/sandbox/sandbox-part.ts';
 import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
@@ -24,6 +25,11 @@ export interface StackOptions {
   logFile?: string;
   /** The Trello sandbox's enforced limits (default Trello's: 100 per token, 300 per key, per 10 s). */
   trelloRateLimit?: { perToken: number; perKey: number; windowMs: number };
+  /**
+   * The Jira sandbox's enforced per-issue write windows (default Jira's: 20 per 2 s and 100 per 30 s, or the count
+   * `JIRA_ISSUE_WRITE_LIMIT` tells the service).
+   */
+  jiraIssueWriteLimit?: readonly IssueWriteWindow[];
 }
 
 export interface Stack {
@@ -74,11 +80,16 @@ export interface StackSandboxes {
 
 /** The stack without its service: the sandboxes, and the service's environment (for processes or in-process). */
 export async function startStackSandboxes(
-  options: Pick<StackOptions, 'redisUrl' | 'env' | 'trelloRateLimit'>,
+  options: Pick<StackOptions, 'redisUrl' | 'env' | 'trelloRateLimit' | 'jiraIssueWriteLimit'>,
 ): Promise<StackSandboxes> {
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const jira = createJiraSandbox({ webhook: { url: `${apiUrl}/webhooks/jira`, secret: STACK_JIRA_SECRET } });
+  // As with Trello's window below, the sandbox enforces the per-issue count the service paces itself to.
+  const jira = createJiraSandbox({
+    webhook: { url: `${apiUrl}/webhooks/jira`, secret: STACK_JIRA_SECRET },
+    issueWriteLimit:
+      options.jiraIssueWriteLimit ?? issueWriteWindows(Number(options.env?.JIRA_ISSUE_WRITE_LIMIT ?? 20)),
+  });
   // The sandbox enforces the same window the service's limiter is told about (tests shorten it).
   const windowMs = options.env?.TRELLO_RATE_WINDOW_MS ? Number(options.env.TRELLO_RATE_WINDOW_MS) : undefined;
   const trello = createTrelloSandbox({

@@ -41,31 +41,44 @@ export function guarded<T>(reply: FastifyReply, run: () => T): T | FastifyReply 
   }
 }
 
+/** Which limit a 429 names, how big it is when known, and how long to wait when Jira says it. */
+export interface RateLimitAnswer {
+  /** `jira-burst-based` unless given. */
+  reason?: string;
+  limit?: number;
+  retryAfterSeconds?: number;
+}
+
 /**
- * The headers Jira Cloud puts on a 429 (developer.atlassian.com/cloud/jira/platform/rate-limiting): which limit was
- * hit (`RateLimit-Reason`), its size (`X-RateLimit-Limit`: the burst limit's requests a second for the method, the
- * per-issue short window's 20 writes, the global pool's 65,000 points an hour), nothing left, and when it resets.
+ * Jira Cloud's 429 (developer.atlassian.com/cloud/jira/platform/rate-limiting), whether a fault injects it or the
+ * sandbox's own per-issue write limit refuses a write: which limit was hit (`RateLimit-Reason`), its size
+ * (`X-RateLimit-Limit`: the burst limit's requests a second for the method, the per-issue short window's 20 writes,
+ * the global pool's 65,000 points an hour), nothing left, and when it resets.
  */
-export function rateLimitHeaders(fault: SandboxFault, method: string, now: Date): Record<string, string> {
-  const reason = fault.rateLimitReason ?? 'jira-burst-based';
+export function tooManyRequests(reply: FastifyReply, answer: RateLimitAnswer, method: string, now: Date) {
+  const reason = answer.reason ?? 'jira-burst-based';
   const limit =
-    reason === 'jira-burst-based'
+    answer.limit ??
+    (reason === 'jira-burst-based'
       ? method === 'PUT' || method === 'DELETE'
         ? 50
         : 100
       : reason === 'jira-per-issue-on-write'
         ? 20
-        : 65_000;
-  const headers: Record<string, string> = {
+        : 65_000);
+  reply.headers({
     'RateLimit-Reason': reason,
     'X-RateLimit-Limit': String(limit),
     'X-RateLimit-Remaining': '0',
-  };
-  if (fault.retryAfterSeconds !== undefined) {
-    const reset = new Date(now.getTime() + fault.retryAfterSeconds * 1_000);
-    headers['X-RateLimit-Reset'] = `${reset.toISOString().slice(0, 19)}Z`;
+  });
+  if (answer.retryAfterSeconds !== undefined) {
+    const reset = new Date(now.getTime() + answer.retryAfterSeconds * 1_000);
+    reply.headers({
+      'Retry-After': String(answer.retryAfterSeconds),
+      'X-RateLimit-Reset': `${reset.toISOString().slice(0, 19)}Z`,
+    });
   }
-  return headers;
+  return jiraError(reply, 429, ['Rate limit exceeded.']);
 }
 
 export function takeFault(faults: SandboxFault[], method: string, path: string): SandboxFault | undefined {

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createLedger, type Effect, silentLedger } from '../ledger.ts';
 import type { RecordedWrite, SandboxFault, SandboxPart, SandboxWebhookTarget } from '../sandbox-part.ts';
 import type { ApiDeps } from './api-deps.ts';
-import { actorOf, jiraError, rateLimitHeaders, takeFault } from './http.ts';
+import { actorOf, jiraError, type RateLimitAnswer, takeFault, tooManyRequests } from './http.ts';
+import { createIssueWriteLimit, type IssueWriteWindow } from './issue-write-limit.ts';
 import { createPersonActions, type PersonActions, toAdf } from './person-actions.ts';
 import { agileRoutes } from './routes-agile.ts';
 import { changelogRoutes } from './routes-changelogs.ts';
@@ -28,6 +29,19 @@ export interface JiraSandboxOptions {
   webhook?: SandboxWebhookTarget;
   botAccountId?: string;
   now?: () => Date;
+  /**
+   * Enforce Jira's per-issue write limit with these windows (`JIRA_ISSUE_WRITE_WINDOWS`, as Jira Cloud does; the
+   * stacks do). Absent: not enforced, so a test may write to one issue as fast as it likes.
+   */
+  issueWriteLimit?: readonly IssueWriteWindow[];
+}
+
+/** A request answered 429, injected or refused by the per-issue write limit. */
+export interface RateLimitedRequest {
+  at: string;
+  method: string;
+  path: string;
+  reason: string;
 }
 
 export interface JiraSandbox extends SandboxPart {
@@ -40,6 +54,8 @@ export interface JiraSandbox extends SandboxPart {
   readonly ledger: readonly Effect[];
   /** Every API request answered, reads too, in order (`GET /rest/api/3/field`, no query): what a job costs. */
   readonly requests: readonly string[];
+  /** Every 429 answered, in order: a service that paces itself gets none. */
+  readonly rateLimited: readonly RateLimitedRequest[];
   seed(seed: JiraSeed): SeedResult;
   /** Resolves when every webhook queued so far was delivered or given up on. */
   settled(): Promise<void>;
@@ -60,11 +76,13 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
   const webhooks = createWebhookSender(options.webhook);
   const writes: RecordedWrite[] = [];
   const requests: string[] = [];
+  const rateLimited: RateLimitedRequest[] = [];
   const faults: SandboxFault[] = [];
   const actors = new WeakMap<FastifyRequest, string>();
   const lateAnswers = new WeakMap<FastifyRequest, number>();
   const now = options.now ?? (() => new Date());
   const ledger = createLedger(now);
+  const issueWrites = options.issueWriteLimit && createIssueWriteLimit(options.issueWriteLimit, now);
   let site = `http://127.0.0.1${PREFIX}`;
   // The site's admin webhook points where the sandbox delivers, as an admin would have set it up.
   const freshState = () => {
@@ -96,6 +114,8 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     Object.assign(world.state, freshState());
     writes.length = 0;
     requests.length = 0;
+    rateLimited.length = 0;
+    issueWrites?.reset();
     ledger.clear();
     faults.length = 0;
     webhooks.reset();
@@ -122,10 +142,20 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
       const path = request.url.slice(PREFIX.length).split('?')[0] ?? '';
       const fault = takeFault(faults, request.method, path);
       if (fault?.delayMs) await sleep(fault.delayMs);
+      const refuse = (answer: RateLimitAnswer) => {
+        rateLimited.push({
+          at: world.now().toISOString(),
+          method: request.method,
+          path,
+          reason: answer.reason ?? 'jira-burst-based',
+        });
+        return tooManyRequests(reply, answer, request.method, world.now());
+      };
+      if (fault?.status === 429)
+        return refuse({ reason: fault.rateLimitReason, retryAfterSeconds: fault.retryAfterSeconds });
       if (fault && fault.status > 0) {
         if (fault.retryAfterSeconds !== undefined)
           reply.header('Retry-After', String(fault.retryAfterSeconds));
-        if (fault.status === 429) reply.headers(rateLimitHeaders(fault, request.method, world.now()));
         return jiraError(reply, fault.status, [`Sandbox fault: ${fault.status}`]);
       }
       const actor = actorOf(world.state, request);
@@ -134,6 +164,8 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
           'You are not authenticated. Authentication required to perform this operation.',
         ]);
       }
+      const refused = issueWrites?.take(world.state, request.method, path);
+      if (refused) return refuse({ reason: 'jira-per-issue-on-write', ...refused });
       actors.set(request, actor);
       if (fault?.delayAfterMs) lateAnswers.set(request, fault.delayAfterMs);
       return undefined;
@@ -181,6 +213,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     prefix: PREFIX,
     writes,
     requests,
+    rateLimited,
     ledger: ledger.effects,
     botCredentials: { email: BOT_EMAIL, apiToken: 'sandbox-token', accountId: botAccountId },
     get state() {
