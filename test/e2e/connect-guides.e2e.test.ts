@@ -113,7 +113,8 @@ describe('the connect guides, followed against the sandbox', () => {
     expect(results[1]?.output).toContain('Apply these 6 repairs? [y/N] y');
     expect(results[2]?.output).toContain('0 failing: nothing blocks the service.');
     expect(jira.state.setup.adminWebhooks.map((hook) => hook.url)).toEqual([`${PUBLIC_URL}/webhooks/jira`]);
-  });
+    // Three doctor processes, each starting Node: 10 s on a quiet machine, twice that under a loaded run.
+  }, 60_000);
 
   it('docs/connect-trello.md: a new board ends with npm run doctor passing', async () => {
     const board = trello.seedBoard({ name: 'Roadmap', lists: ['Ideas', 'Doing', 'Done'] });
@@ -144,5 +145,5 @@ describe('the connect guides, followed against the sandbox', () => {
     expect(results[0]?.output).toContain('the Custom Fields power-up is off');
     expect(results[2]?.output).toContain('0 failing: nothing blocks the service.');
     expect(trello.state().setup.webhooks.map((hook) => hook.idModel)).toEqual([board.id]);
-  });
+  }, 60_000);
 });
