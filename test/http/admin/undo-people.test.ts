@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJobTrackers } from '../../../src/audit/job-audit.ts';
+import type { ItemRef } from '../../../src/domain/events.ts';
+import type { LinkTarget, Tracker } from '../../../src/trackers/tracker.ts';
+import { type ApiHarness, startApiHarness } from '../../helpers/api-harness.ts';
+import { PERSON, startHarness as startJira } from '../../sandbox/jira/sandbox-harness.ts';
+import { startSandbox as startTrello } from '../../sandbox/trello/trello-sandbox-harness.ts';
+import { adminClient } from './admin-client.ts';
+
+/**
+ * The admin undo of a write of the service that a person redid after it: the label or link there now is the
+ * person's, though it looks the same as what the service wrote. Undo leaves it and says who.
+ */
+let api: ApiHarness;
+let jira: Awaited<ReturnType<typeof startJira>>;
+let trello: Awaited<ReturnType<typeof startTrello>>;
+let trelloTracker: Tracker;
+beforeAll(async () => {
+  jira = await startJira();
+  trello = await startTrello();
+  trelloTracker = trello.tracker();
+  api = await startApiHarness({
+    admin: {
+      trackers: new Map<'jira' | 'trello', Tracker>([
+        ['jira', jira.jira],
+        ['trello', trelloTracker],
+      ]),
+    },
+  });
+});
+afterAll(async () => {
+  await api?.close();
+  await jira?.close();
+  await trello?.app.close();
+});
+const admin = adminClient(() => api.app);
+
+/** The tracker as a job of the service writes through it, every write in the admin API's audit trail. */
+const job = (jobId: string, tracker: Tracker) =>
+  createJobTrackers(
+    { id: jobId, name: 'link-ticket', data: {} },
+    { audit: api.audit!, config: { dryRun: false } },
+  ).audited(tracker);
+
+async function lastEntry(item: ItemRef) {
+  const [entry] = await api.audit!.list({ item: { tracker: item.tracker, idOrKey: item.id }, limit: 1 });
+  return entry!;
+}
+
+/** A person acting in Trello's UI (Pat Person, the sandbox's person). */
+async function trelloAct(action: string, body: Record<string, string>) {
+  const response = await trello.app.inject({
+    method: 'POST',
+    url: `/_sandbox/trello/act/${action}`,
+    payload: body,
+  });
+  expect(response.statusCode).toBe(200);
+  return response.json() as { id?: string };
+}
+
+function trelloCard(name: string, labels: string[] = []) {
+  const seeded = trello.sandbox.seedBoard({
+    name: `Board of ${name}`,
+    lists: ['Backlog'],
+    labels,
+    cards: [{ list: 'Backlog', name }],
+  });
+  const card = seeded.cards[0]!;
+  return { tracker: 'trello' as const, id: card.id, key: card.shortLink };
+}
+
+const cardLabels = async (ref: ItemRef) => (await trelloTracker.getItem(ref)).labels;
+/** What the item links to: the keys of items, the URLs of web pages. */
+const links = async (tracker: Tracker, ref: ItemRef) =>
+  (await tracker.getItem(ref)).links.map(({ target }) =>
+    target.kind === 'item' ? target.ref.key : target.url,
+  );
+
+describe('admin undo of a write a person redid after the service', () => {
+  it('keeps a Trello label a person took off and put back, and names the person; undoes one nobody touched', async () => {
+    const card = trelloCard('Checkout with saved cards', ['needs-acceptance-criteria']);
+    await job('job-label', trelloTracker).setLabel(card, 'needs-acceptance-criteria', true);
+    const write = await lastEntry(card);
+    await trelloAct('set-label', { cardId: card.id, label: 'needs-acceptance-criteria', present: 'false' });
+    await trelloAct('set-label', { cardId: card.id, label: 'needs-acceptance-criteria', present: 'true' });
+
+    const answer = await admin('POST', `/admin/audit/${write.id}/undo`);
+    const again = await admin('POST', `/admin/audit/${write.id}/undo`);
+
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json()).toMatchObject({
+      restored: [],
+      failed: [
+        {
+          id: write.id,
+          operation: 'setLabel',
+          reason:
+            'changed since: Pat Person added label needs-acceptance-criteria again after the service; kept',
+        },
+      ],
+    });
+    // Nothing was undone, so asking again answers the same.
+    expect(again.json()).toEqual(answer.json());
+    expect(await cardLabels(card)).toContain('needs-acceptance-criteria');
+
+    // A person took the label off before the service put it back: the service's write is the last, and is undone.
+    const other = trelloCard('Gift cards', ['needs-acceptance-criteria']);
+    await trelloAct('set-label', { cardId: other.id, label: 'needs-acceptance-criteria', present: 'true' });
+    await trelloAct('set-label', { cardId: other.id, label: 'needs-acceptance-criteria', present: 'false' });
+    await job('job-label-2', trelloTracker).setLabel(other, 'needs-acceptance-criteria', true);
+    const own = await lastEntry(other);
+
+    const undone = await admin('POST', `/admin/audit/${own.id}/undo`);
+
+    expect(undone.json()).toMatchObject({ restored: [{ id: own.id }], failed: [] });
+    expect(await cardLabels(other)).not.toContain('needs-acceptance-criteria');
+  });
+
+  it('keeps a Trello attachment a person deleted and attached again, and names the person', async () => {
+    const card = trelloCard('Refunds');
+    const issue: LinkTarget = {
+      kind: 'item',
+      ref: { tracker: 'jira', id: '10001', key: 'BR-1' },
+      url: 'https://acme.atlassian.net/browse/BR-1',
+      title: 'BR-1: Export invoices as CSV',
+    };
+    await job('job-attach', trelloTracker).addLink(card, issue, 'relates to');
+    const write = await lastEntry(card);
+    const [attachment] = trello.sandbox.state().attachments.values();
+    expect(attachment?.url).toBe(issue.url);
+    await trelloAct('delete-attachment', { cardId: card.id, attachmentId: attachment!.id });
+    await trelloAct('add-attachment', { cardId: card.id, url: issue.url, name: 'BR-1' });
+
+    const answer = await admin('POST', `/admin/audit/${write.id}/undo`);
+
+    expect(answer.json()).toMatchObject({
+      restored: [],
+      failed: [
+        {
+          id: write.id,
+          operation: 'addLink',
+          reason:
+            'changed since: the link to BR-1: Export invoices as CSV was removed and added again by Pat Person after the service; kept',
+        },
+      ],
+    });
+    expect(await links(trelloTracker, card)).toEqual(['BR-1']);
+  });
+
+  it('keeps a Jira issue link a person removed and linked again, and undoes one still the service’s', async () => {
+    const [support, story, other] = ['SUP-1', 'BR-1', 'BR-2'].map((key) => {
+      const found = [...jira.sandbox.state.issues.values()].find((i) => i.key === key)!;
+      return { tracker: 'jira' as const, id: found.id, key };
+    }) as [ItemRef, ItemRef, ItemRef];
+    const target = (ref: ItemRef): LinkTarget => ({
+      kind: 'item',
+      ref,
+      url: `${jira.baseUrl}/browse/${ref.key}`,
+      title: ref.key,
+    });
+    await job('job-link', jira.jira).addLink(support, target(story), 'Relates');
+    const write = await lastEntry(support);
+    jira.sandbox.act.unlink({ as: PERSON, from: 'SUP-1', to: 'BR-1' });
+    jira.sandbox.act.link({ as: PERSON, from: 'SUP-1', to: 'BR-1', type: 'Relates' });
+
+    const answer = await admin('POST', `/admin/audit/${write.id}/undo`);
+
+    expect(answer.json()).toMatchObject({
+      restored: [],
+      failed: [
+        {
+          id: write.id,
+          operation: 'addLink',
+          reason: 'changed since: the link to BR-1 was removed and added again after the service; kept',
+        },
+      ],
+    });
+    expect(await links(jira.jira, support)).toEqual(['BR-1']);
+
+    await job('job-link-2', jira.jira).addLink(support, target(other), 'Relates');
+    const untouched = await lastEntry(support);
+    const undone = await admin('POST', `/admin/audit/${untouched.id}/undo`);
+    expect(undone.json()).toMatchObject({ restored: [{ id: untouched.id }], failed: [] });
+    expect(await links(jira.jira, support)).toEqual(['BR-1']);
+  });
+});
