@@ -4,7 +4,7 @@ import { isRetryable, TrackerError } from '../errors.ts';
 import type { LinkTarget, Tracker } from '../trackers/tracker.ts';
 import { type AuditEntry, changeKey } from './audit-entry.ts';
 import type { AuditStore } from './audit-store.ts';
-import { pickNumbers } from './audited-tracker.ts';
+import { pickNumbers, sameLinkTarget } from './audited-tracker.ts';
 
 /** Replies to commands are the conversation, not a change: `/undo` must not delete the answer it undoes. */
 const REPLY_PURPOSE = /^reply-/;
@@ -58,8 +58,9 @@ function compare(entry: AuditEntry, now: unknown, since: string): string | undef
 /**
  * What someone changed after the entry's write, in words; undefined when the item still shows what the service
  * wrote, ALREADY_RESTORED when it shows the before-value. Undo must not put an old value back over a later edit,
- * a person's or a newer job's. A label is there or not: only the tracker's history (Jira's changelog) tells a person
- * took it off and put it back. A link is reversed as it stands (writing one twice changes nothing more).
+ * a person's or a newer job's. A label or a link may look as the service left it and be someone else's: one taken
+ * off and put back. For a label only the tracker's history tells (Jira's changelog, Trello's card actions); a link
+ * removed and added again has a new id.
  */
 async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string | undefined> {
   switch (entry.operation) {
@@ -91,10 +92,26 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
     case 'setLabel': {
       const label = String(entry.target.label);
       if ((await tracker.getItem(entry.item)).labels.includes(label) !== entry.after) return ALREADY_RESTORED;
-      const touched = await tracker.labelTouchedSince?.(entry.item, label, entry.at);
-      return touched
-        ? `changed since: someone ${entry.after ? 'removed and added' : 'added and removed'} ${label}`
-        : undefined;
+      const by = await tracker.labelChangedBy?.(entry.item, label, entry.at);
+      if (!by) return undefined;
+      const what = `${entry.after ? 'added' : 'removed'} label ${label} again`;
+      return by.service
+        ? `changed since: a later change of the service ${what}; kept`
+        : `changed since: ${by.name} ${what} after the service; kept`;
+    }
+    case 'addLink': {
+      const link = entry.target.link as LinkTarget;
+      const now = (await tracker.getItem(entry.item)).links.filter((l) => sameLinkTarget(l.target, link));
+      const written = (entry.after as { id?: string } | null)?.id;
+      if (now.length === 0) return ALREADY_RESTORED;
+      // Entries recorded before links had ids cannot tell; they are reversed as the link stands.
+      if (written === undefined || now.some((l) => l.id === written)) return undefined;
+      const [other] = now;
+      const by = other && (await tracker.linkAddedBy?.(entry.item, other));
+      const who = by?.service
+        ? 'by a later change of the service'
+        : `${by ? `by ${by.name} ` : ''}after the service`;
+      return `changed since: the link to ${link.title} was removed and added again ${who}; kept`;
     }
     default:
       return undefined;

@@ -64,10 +64,13 @@ export interface Tracker {
   /** Adds or removes a label; returns whether anything changed. */
   setLabel(ref: ItemRef, label: string, present: boolean): Promise<boolean>;
   /**
-   * Jira only (its changelog): whether someone other than the service added or removed the label after `since`
-   * (ISO). A label's presence cannot tell undo that a person took it off and put it back.
+   * Who made the last change to the label after `since` (ISO), by the tracker's history (Jira: the changelog;
+   * Trello: the card's label actions); undefined when nobody did. A label's presence cannot tell undo that a
+   * person took it off and put it back. The service's own write at `since` itself does not count.
    */
-  labelTouchedSince?(ref: ItemRef, label: string, since: string): Promise<boolean>;
+  labelChangedBy?(ref: ItemRef, label: string, since: string): Promise<ChangedBy | undefined>;
+  /** Trello only (the card's actions): who attached the link (`link.id`, an attachment); undefined if unknown. */
+  linkAddedBy?(ref: ItemRef, link: ItemLink): Promise<ChangedBy | undefined>;
   /** Links `from` to a target (same tracker: native link; other tracker: remote link / attachment). */
   addLink(from: ItemRef, to: LinkTarget, type: string): Promise<boolean>;
   removeLink(from: ItemRef, to: LinkTarget): Promise<boolean>;
@@ -130,7 +133,18 @@ export interface TrackerItem {
   updatedAt: string;
 }
 
+/** Who changed something: a person's display name, or the service itself (a later write of its own). */
+export interface ChangedBy {
+  name: string;
+  service: boolean;
+}
+
 export interface ItemLink {
+  /**
+   * The tracker's id of the link (Jira issue link or remote link, Trello attachment): one removed and added again
+   * has a new one, so it tells whose link is there now.
+   */
+  id?: string;
   target: LinkTarget;
   type: string;
   direction: 'inward' | 'outward';

@@ -1,7 +1,7 @@
 import type { ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import { parseIssueKey } from '../jira-issue-url.ts';
-import type { ItemPage, ItemScope, StatusCategory, TrackerItem } from '../tracker.ts';
+import type { ChangedBy, ItemPage, ItemScope, StatusCategory, TrackerItem } from '../tracker.ts';
 import type { JiraContext } from './jira-context.ts';
 import { categoryOf, jiraRef, type RawIssue, toTrackerItem } from './jira-item.ts';
 import { type RawRemoteLink, remoteToItemLink } from './remote-links.ts';
@@ -148,26 +148,32 @@ export async function listItems(ctx: JiraContext, scope: ItemScope, cursor?: str
   return page.next ? { items, next: page.next } : { items };
 }
 
-/** Whether someone other than the service added or removed `label` after `since`, by the issue's changelog. */
-export async function labelTouchedSince(
+/**
+ * Who made the last change to `label` after `since`, by the issue's changelog (oldest first). The service's own
+ * write may carry the time of `since` itself: it counts only after it.
+ */
+export async function labelChangedBy(
   ctx: JiraContext,
   ref: ItemRef,
   label: string,
   since: string,
-): Promise<boolean> {
+): Promise<ChangedBy | undefined> {
   const me = await ctx.myself();
   const after = Date.parse(since);
   const has = (words: string | null | undefined) => (words ?? '').split(' ').includes(label);
+  let last: ChangedBy | undefined;
   for (let startAt = 0; ; ) {
     const page = await ctx.call('getChangelogs', () =>
       ctx.cloud.issues.getChangeLogs({ issueIdOrKey: ref.id, startAt, maxResults: 100 }),
     );
     for (const entry of page.values) {
-      if (entry.author?.accountId === me.id || (entry.created?.getTime() ?? 0) <= after) continue;
+      const service = entry.author?.accountId === me.id;
+      const at = entry.created?.getTime() ?? 0;
+      if (at < after || (service && at === after)) continue;
       if (entry.items?.some((item) => item.field === 'labels' && has(item.fromString) !== has(item.toString)))
-        return true;
+        last = { name: entry.author?.displayName ?? 'someone', service };
     }
     startAt += page.values.length;
-    if (page.isLast || page.values.length === 0) return false;
+    if (page.isLast || page.values.length === 0) return last;
   }
 }

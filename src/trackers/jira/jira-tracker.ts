@@ -8,7 +8,7 @@ import {
   findItem,
   getItem,
   getItems,
-  labelTouchedSince,
+  labelChangedBy,
   listItems,
   statusCategory,
 } from './jira-reads.ts';
@@ -38,7 +38,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     getOwnComment: (ref, purpose) => getOwnComment(ctx, ref, purpose),
     deleteOwnComment: (ref, purpose) => deleteOwnComment(ctx, ref, purpose),
     setLabel: (ref, label, present) => setLabel(ctx, ref, label, present),
-    labelTouchedSince: (ref, label, since) => labelTouchedSince(ctx, ref, label, since),
+    labelChangedBy: (ref, label, since) => labelChangedBy(ctx, ref, label, since),
     addLink: (from, to, type) => addLink(ctx, from, to, type),
     removeLink: (from, to) => removeLink(ctx, from, to),
     moveTo: (ref, status) => moveTo(ctx, ref, status),

@@ -43,7 +43,8 @@ export function remoteToItemLink(link: RawRemoteLink, siteUrl: string): ItemLink
   const { url, title } = link.object;
   const ref = itemOf(link, siteUrl);
   const target: LinkTarget = ref ? { kind: 'item', ref, url, title } : { kind: 'url', url, title };
-  return { target, type: link.relationship ?? 'links to', direction: 'outward' };
+  const type = link.relationship ?? 'links to';
+  return { ...(link.id !== undefined && { id: String(link.id) }), target, type, direction: 'outward' };
 }
 
 /** Whether the remote link names that item, whoever made it. */

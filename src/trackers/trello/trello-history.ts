@@ -1,0 +1,50 @@
+import type { Action } from 'trello.js/models';
+import type { ItemRef } from '../../domain/events.ts';
+import type { ChangedBy, ItemLink } from '../tracker.ts';
+import { named } from './trello-board-activity.ts';
+import type { TrelloDeps } from './trello-deps.ts';
+
+/** Trello's most; a card's label and attachment actions rarely come near it. */
+const ACTION_PAGE = 1000;
+
+/** The card's actions of those types, newest first (as Trello lists them), each with who made it. */
+async function cardActions(deps: TrelloDeps, ref: ItemRef, types: string[]) {
+  const [me, actions] = await Promise.all([
+    deps.me(),
+    deps.api.cards.getCardActions({ id: ref.id, filter: types.join(','), limit: ACTION_PAGE }),
+  ]);
+  const by = (action: Action): ChangedBy => ({
+    name: action.memberCreator?.fullName || action.memberCreator?.username || 'someone',
+    service: action.idMemberCreator === me.id,
+  });
+  return actions.map((action) => ({ action, by: by(action) }));
+}
+
+/** Who last added or removed the label after `since`: the service's own write of that instant does not count. */
+export async function labelChangedBy(
+  deps: TrelloDeps,
+  ref: ItemRef,
+  label: string,
+  since: string,
+): Promise<ChangedBy | undefined> {
+  const after = Date.parse(since);
+  const wanted = label.trim().toLowerCase();
+  const actions = await cardActions(deps, ref, ['addLabelToCard', 'removeLabelFromCard']);
+  return actions.find(({ action, by }) => {
+    const at = action.date.getTime();
+    const name = named(action.data.label, 'name') ?? '';
+    return name.trim().toLowerCase() === wanted && (at > after || (at === after && !by.service));
+  })?.by;
+}
+
+/** Who attached the link: the action that added that attachment (by its id). */
+export async function linkAddedBy(
+  deps: TrelloDeps,
+  ref: ItemRef,
+  link: ItemLink,
+): Promise<ChangedBy | undefined> {
+  const actions = await cardActions(deps, ref, ['addAttachmentToCard']);
+  return actions.find(
+    ({ action }) => link.id !== undefined && named(action.data.attachment, 'id') === link.id,
+  )?.by;
+}
