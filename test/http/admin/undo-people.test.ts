@@ -184,3 +184,42 @@ describe('admin undo of a write a person redid after the service', () => {
     expect(await links(jira.jira, support)).toEqual(['BR-1']);
   });
 });
+
+describe("admin undo of a link the service made beside a person's to the same item", () => {
+  it("removes the service's Trello attachment and leaves the one a person attached after it", async () => {
+    const card = trelloCard('Invoices in PDF');
+    const url = 'https://acme.atlassian.net/browse/BR-2';
+    const issue: LinkTarget = {
+      kind: 'item',
+      ref: { tracker: 'jira', id: '10002', key: 'BR-2' },
+      url,
+      title: 'BR-2: Import CSV',
+    };
+    await job('job-attach-2', trelloTracker).addLink(card, issue, 'relates to');
+    const write = await lastEntry(card);
+    const { id: persons } = await trelloAct('add-attachment', { cardId: card.id, url, name: 'see BR-2' });
+
+    const answer = await admin('POST', `/admin/audit/${write.id}/undo`);
+
+    expect(answer.json()).toMatchObject({ restored: [{ id: write.id }], failed: [] });
+    const left = [...trello.sandbox.state().attachments.values()].filter((a) => a.idCard === card.id);
+    expect(left.map((attachment) => attachment.id)).toEqual([persons]);
+  });
+
+  it("removes the service's Jira issue link and leaves the one a person made of another type", async () => {
+    const [from, to] = ['BR-2', 'BR-1'].map((key) => {
+      const found = [...jira.sandbox.state.issues.values()].find((i) => i.key === key)!;
+      return { tracker: 'jira' as const, id: found.id, key };
+    }) as [ItemRef, ItemRef];
+    const target: LinkTarget = { kind: 'item', ref: to, url: `${jira.baseUrl}/browse/BR-1`, title: 'BR-1' };
+    await job('job-link-3', jira.jira).addLink(from, target, 'Relates');
+    const write = await lastEntry(from);
+    jira.sandbox.act.link({ as: PERSON, from: 'BR-2', to: 'BR-1', type: 'Blocks' });
+
+    const answer = await admin('POST', `/admin/audit/${write.id}/undo`);
+
+    expect(answer.json()).toMatchObject({ restored: [{ id: write.id }], failed: [] });
+    const left = (await jira.jira.getItem(from)).links.map((link) => [link.type, link.target.title]);
+    expect(left).toEqual([['Blocks', 'Export invoices as CSV']]);
+  });
+});
