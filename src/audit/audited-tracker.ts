@@ -145,9 +145,10 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
       return changed;
     },
 
-    async removeLink(from, to) {
-      const existing = findLink((await tracker.getItem(from)).links, to);
-      const changed = dryRun ? existing !== undefined : await tracker.removeLink(from, to);
+    async removeLink(from, to, linkId) {
+      const links = (await tracker.getItem(from)).links;
+      const existing = linkId === undefined ? findLink(links, to) : links.find((link) => link.id === linkId);
+      const changed = dryRun ? existing !== undefined : await tracker.removeLink(from, to, linkId);
       if (changed)
         await record(from, 'removeLink', { link: to }, existing ? { type: existing.type } : null, null);
       return changed;

@@ -40,6 +40,9 @@ export function textToDoc(text: string): Doc {
 /** The item already shows what undo would put back: a try whose answer was lost wrote it, or a person did. */
 const ALREADY_RESTORED = 'already restored';
 
+/** The id of the link an addLink entry made, as the tracker read it back; older entries have none. */
+const linkIdOf = (entry: AuditEntry) => (entry.after as { id?: string } | null)?.id;
+
 /** Texts as the tracker gives them back: line ends and runs of spaces may differ from what was sent. */
 const sameText = (a: unknown, b: unknown) =>
   typeof a === 'string' && typeof b === 'string'
@@ -102,7 +105,7 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
     case 'addLink': {
       const link = entry.target.link as LinkTarget;
       const now = (await tracker.getItem(entry.item)).links.filter((l) => sameLinkTarget(l.target, link));
-      const written = (entry.after as { id?: string } | null)?.id;
+      const written = linkIdOf(entry);
       if (now.length === 0) return ALREADY_RESTORED;
       // Entries recorded before links had ids cannot tell; they are reversed as the link stands.
       if (written === undefined || now.some((l) => l.id === written)) return undefined;
@@ -139,7 +142,7 @@ async function reverse(tracker: Tracker, entry: AuditEntry): Promise<string | un
       await tracker.setLabel(item, String(target.label), before === true);
       return;
     case 'addLink':
-      await tracker.removeLink(item, target.link as LinkTarget);
+      await tracker.removeLink(item, target.link as LinkTarget, linkIdOf(entry));
       return;
     case 'removeLink':
       if (before) await tracker.addLink(item, target.link as LinkTarget, (before as { type: string }).type);

@@ -73,7 +73,11 @@ export interface Tracker {
   linkAddedBy?(ref: ItemRef, link: ItemLink): Promise<ChangedBy | undefined>;
   /** Links `from` to a target (same tracker: native link; other tracker: remote link / attachment). */
   addLink(from: ItemRef, to: LinkTarget, type: string): Promise<boolean>;
-  removeLink(from: ItemRef, to: LinkTarget): Promise<boolean>;
+  /**
+   * Removes the links from `from` to the target; with `linkId` (an `ItemLink.id`) only that one, so undo takes back
+   * the service's own link and leaves a person's to the same target.
+   */
+  removeLink(from: ItemRef, to: LinkTarget, linkId?: string): Promise<boolean>;
   /** Jira: applies the transition that leads to the named status. Trello: moves the card to the named list. */
   moveTo(ref: ItemRef, statusOrList: string): Promise<void>;
   /** Replaces the description with Markdown-ish text (Jira: converted to ADF). */
@@ -141,8 +145,8 @@ export interface ChangedBy {
 
 export interface ItemLink {
   /**
-   * The tracker's id of the link (Jira issue link or remote link, Trello attachment): one removed and added again
-   * has a new one, so it tells whose link is there now.
+   * The tracker's id of the link (Jira issue link, `remote-<id>` for a Jira remote link, Trello attachment): one
+   * removed and added again has a new one, so it tells whose link is there now.
    */
   id?: string;
   target: LinkTarget;

@@ -40,7 +40,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     setLabel: (ref, label, present) => setLabel(ctx, ref, label, present),
     labelChangedBy: (ref, label, since) => labelChangedBy(ctx, ref, label, since),
     addLink: (from, to, type) => addLink(ctx, from, to, type),
-    removeLink: (from, to) => removeLink(ctx, from, to),
+    removeLink: (from, to, linkId) => removeLink(ctx, from, to, linkId),
     moveTo: (ref, status) => moveTo(ctx, ref, status),
     setDescription: (ref, text) => setDescription(ctx, ref, text),
     setTitle: (ref, title) => setTitle(ctx, ref, title),

@@ -65,7 +65,7 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
       run('labelChangedBy', () => labelChangedBy(deps, ref, label, since)),
     linkAddedBy: (ref, link) => run('linkAddedBy', () => linkAddedBy(deps, ref, link)),
     addLink: (from, to) => run('addLink', () => addLink(deps, from, to)),
-    removeLink: (from, to) => run('removeLink', () => removeLink(deps, from, to)),
+    removeLink: (from, to, linkId) => run('removeLink', () => removeLink(deps, from, to, linkId)),
     moveTo: (ref, listName) => run('moveTo', () => moveTo(deps, ref, listName)),
     setDescription: (ref, text) => run('setDescription', () => setDescription(deps, ref, text)),
     setTitle: (ref, title) => run('setTitle', () => setTitle(deps, ref, title)),

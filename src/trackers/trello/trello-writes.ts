@@ -69,9 +69,19 @@ function linksTo(deps: TrelloDeps, attachmentUrl: string, to: LinkTarget): boole
   );
 }
 
-export async function removeLink(deps: TrelloDeps, from: ItemRef, to: LinkTarget): Promise<boolean> {
+export async function removeLink(
+  deps: TrelloDeps,
+  from: ItemRef,
+  to: LinkTarget,
+  linkId?: string,
+): Promise<boolean> {
   const attachments = await deps.api.cards.getCardAttachments({ id: from.id, fields: 'id,url' });
-  const matching = attachments.filter((attachment) => attachment.url && linksTo(deps, attachment.url, to));
+  const matching = attachments.filter(
+    (attachment) =>
+      (linkId === undefined || attachment.id === linkId) &&
+      attachment.url &&
+      linksTo(deps, attachment.url, to),
+  );
   for (const attachment of matching) {
     await deps.api.cards.deleteCardAttachment({ id: from.id, idAttachment: attachment.id });
   }

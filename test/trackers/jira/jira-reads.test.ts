@@ -100,7 +100,7 @@ describe('Jira adapter reads', () => {
         },
       },
       {
-        id: '10000',
+        id: 'remote-10000',
         type: 'relates to',
         direction: 'outward',
         target: {
