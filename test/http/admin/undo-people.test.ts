@@ -223,3 +223,31 @@ describe("admin undo of a link the service made beside a person's to the same it
     expect(left).toEqual([['Blocks', 'Export invoices as CSV']]);
   });
 });
+
+describe('admin undo of a title the service wrote', () => {
+  it('keeps the title a person edited after the service, and undoes one nobody edited', async () => {
+    const found = [...jira.sandbox.state.issues.values()].find((i) => i.key === 'SUP-1')!;
+    const ticket: ItemRef = { tracker: 'jira', id: found.id, key: 'SUP-1' };
+    const before = found.summary;
+    await job('job-title', jira.jira).setTitle(ticket, 'Sprint 1: summary');
+    const write = await lastEntry(ticket);
+    jira.sandbox.act.editIssue({ as: PERSON, issue: 'SUP-1', summary: 'Sprint 1: summary (reviewed)' });
+
+    const answer = await admin('POST', `/admin/audit/${write.id}/undo`);
+
+    expect(answer.json()).toMatchObject({
+      restored: [],
+      failed: [{ id: write.id, operation: 'setTitle', reason: 'changed since: the title was edited' }],
+    });
+    expect((await jira.jira.getItem(ticket)).title).toBe('Sprint 1: summary (reviewed)');
+
+    await job('job-title-2', jira.jira).setTitle(ticket, 'Sprint 2: summary');
+    const own = await lastEntry(ticket);
+    expect((await admin('POST', `/admin/audit/${own.id}/undo`)).json()).toMatchObject({
+      restored: [{ id: own.id }],
+      failed: [],
+    });
+    expect((await jira.jira.getItem(ticket)).title).toBe('Sprint 1: summary (reviewed)');
+    expect(before).not.toBe('Sprint 1: summary (reviewed)');
+  });
+});
