@@ -92,6 +92,10 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       const now = (await tracker.getItem(entry.item)).description;
       return compare(entry, now, 'the description was edited');
     }
+    case 'setTitle': {
+      const now = (await tracker.getItem(entry.item)).title;
+      return compare(entry, now, 'the title was edited');
+    }
     case 'setLabel': {
       const label = String(entry.target.label);
       if ((await tracker.getItem(entry.item)).labels.includes(label) !== entry.after) return ALREADY_RESTORED;
