@@ -61,7 +61,7 @@ async function trelloAct(action: string, body: Record<string, string>) {
 function trelloCard(name: string, labels: string[] = []) {
   const seeded = trello.sandbox.seedBoard({
     name: `Board of ${name}`,
-    lists: ['Backlog'],
+    lists: ['Backlog', 'Ready', 'Doing'],
     labels,
     cards: [{ list: 'Backlog', name }],
   });
@@ -249,5 +249,52 @@ describe('admin undo of a title the service wrote', () => {
     });
     expect((await jira.jira.getItem(ticket)).title).toBe('Sprint 1: summary (reviewed)');
     expect(before).not.toBe('Sprint 1: summary (reviewed)');
+  });
+});
+
+describe('admin undo of a move a person made again after the service', () => {
+  it('keeps a Trello card a person moved away and back to the list the service moved it to', async () => {
+    const card = trelloCard('Saved addresses');
+    await job('job-move', trelloTracker).moveTo(card, 'Ready');
+    const write = await lastEntry(card);
+    await trelloAct('move-card', { cardId: card.id, list: 'Doing' });
+    await trelloAct('move-card', { cardId: card.id, list: 'Ready' });
+
+    const answer = await admin('POST', `/admin/audit/${write.id}/undo`);
+
+    expect(answer.json()).toMatchObject({
+      restored: [],
+      failed: [
+        {
+          id: write.id,
+          operation: 'moveTo',
+          reason: 'changed since: Pat Person moved it to Ready again after the service; kept',
+        },
+      ],
+    });
+    expect((await trelloTracker.getItem(card)).status.name).toBe('Ready');
+  });
+
+  it('keeps a Jira issue a person moved away and back to the status the service moved it to', async () => {
+    const found = [...jira.sandbox.state.issues.values()].find((i) => i.key === 'BR-2')!;
+    const story: ItemRef = { tracker: 'jira', id: found.id, key: 'BR-2' };
+    await job('job-transition', jira.jira).moveTo(story, 'In Progress');
+    const write = await lastEntry(story);
+    jira.sandbox.act.transition({ as: PERSON, issue: 'BR-2', to: 'Done' });
+    jira.sandbox.act.transition({ as: PERSON, issue: 'BR-2', to: 'In Progress' });
+
+    const answer = await admin('POST', `/admin/audit/${write.id}/undo`);
+
+    expect(answer.json()).toMatchObject({
+      restored: [],
+      failed: [
+        {
+          id: write.id,
+          operation: 'moveTo',
+          reason: 'changed since: Dana Person moved it to In Progress again after the service; kept',
+        },
+      ],
+    });
+    expect((await jira.jira.getItem(story)).status.name).toBe('In Progress');
   });
 });
