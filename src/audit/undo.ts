@@ -1,7 +1,7 @@
 import { type Doc, doc, paragraph } from '../domain/doc.ts';
 import type { ItemRef } from '../domain/events.ts';
 import { isRetryable, TrackerError } from '../errors.ts';
-import type { LinkTarget, Tracker } from '../trackers/tracker.ts';
+import type { ChangedBy, LinkTarget, Tracker } from '../trackers/tracker.ts';
 import { type AuditEntry, changeKey } from './audit-entry.ts';
 import type { AuditStore } from './audit-store.ts';
 import { pickNumbers, sameLinkTarget } from './audited-tracker.ts';
@@ -49,6 +49,14 @@ const sameText = (a: unknown, b: unknown) =>
     ? a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim()
     : a === b;
 
+/** Why a label or status that shows what the service wrote stays: someone did it again after the write. */
+function redone(by: ChangedBy | undefined, what: string): string | undefined {
+  if (!by) return undefined;
+  return by.service
+    ? `changed since: a later change of the service ${what} again; kept`
+    : `changed since: ${by.name} ${what} again after the service; kept`;
+}
+
 /**
  * How the item's `now` stands to the entry: undefined while it still shows what the service wrote,
  * ALREADY_RESTORED when it shows the before-value, else what someone made of it since, in words.
@@ -80,8 +88,11 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
     case 'moveTo': {
       const status = (await tracker.getItem(entry.item)).status.name;
       const is = (name: unknown) => status.toLowerCase() === String(name).toLowerCase();
-      if (is(entry.after)) return undefined;
-      return is(entry.before) ? ALREADY_RESTORED : `changed since: moved to ${status}`;
+      if (!is(entry.after)) return is(entry.before) ? ALREADY_RESTORED : `changed since: moved to ${status}`;
+      return redone(
+        await tracker.changedBy?.(entry.item, { status: true }, entry.at),
+        `moved it to ${status}`,
+      );
     }
     case 'upsertComment':
     case 'deleteOwnComment': {
@@ -99,12 +110,8 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
     case 'setLabel': {
       const label = String(entry.target.label);
       if ((await tracker.getItem(entry.item)).labels.includes(label) !== entry.after) return ALREADY_RESTORED;
-      const by = await tracker.labelChangedBy?.(entry.item, label, entry.at);
-      if (!by) return undefined;
-      const what = `${entry.after ? 'added' : 'removed'} label ${label} again`;
-      return by.service
-        ? `changed since: a later change of the service ${what}; kept`
-        : `changed since: ${by.name} ${what} after the service; kept`;
+      const by = await tracker.changedBy?.(entry.item, { label }, entry.at);
+      return redone(by, `${entry.after ? 'added' : 'removed'} label ${label}`);
     }
     case 'addLink': {
       const link = entry.target.link as LinkTarget;

@@ -64,11 +64,12 @@ export interface Tracker {
   /** Adds or removes a label; returns whether anything changed. */
   setLabel(ref: ItemRef, label: string, present: boolean): Promise<boolean>;
   /**
-   * Who made the last change to the label after `since` (ISO), by the tracker's history (Jira: the changelog;
-   * Trello: the card's label actions); undefined when nobody did. A label's presence cannot tell undo that a
-   * person took it off and put it back. The service's own write at `since` itself does not count.
+   * Who made the last change to a label or to the status after `since` (ISO), by the tracker's history (Jira: the
+   * changelog; Trello: the card's label actions and list moves); undefined when nobody did. A label there or a
+   * status cannot tell undo that a person took it off and put it back, or moved the item away and back. The
+   * service's own write at `since` itself does not count.
    */
-  labelChangedBy?(ref: ItemRef, label: string, since: string): Promise<ChangedBy | undefined>;
+  changedBy?(ref: ItemRef, what: ChangeSubject, since: string): Promise<ChangedBy | undefined>;
   /** Trello only (the card's actions): who attached the link (`link.id`, an attachment); undefined if unknown. */
   linkAddedBy?(ref: ItemRef, link: ItemLink): Promise<ChangedBy | undefined>;
   /** Links `from` to a target (same tracker: native link; other tracker: remote link / attachment). */
@@ -136,6 +137,9 @@ export interface TrackerItem {
   createdAt: string;
   updatedAt: string;
 }
+
+/** What `changedBy` asks about: one label, or the status (Trello: the card's list). */
+export type ChangeSubject = { label: string } | { status: true };
 
 /** Who changed something: a person's display name, or the service itself (a later write of its own). */
 export interface ChangedBy {

@@ -4,11 +4,11 @@ import { createJiraContext, type JiraTrackerOptions } from './jira-context.ts';
 import { addLink, removeLink } from './jira-links.ts';
 import { permittedItems } from './jira-permissions.ts';
 import {
+  changedBy,
   countItems,
   findItem,
   getItem,
   getItems,
-  labelChangedBy,
   listItems,
   statusCategory,
 } from './jira-reads.ts';
@@ -38,7 +38,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     getOwnComment: (ref, purpose) => getOwnComment(ctx, ref, purpose),
     deleteOwnComment: (ref, purpose) => deleteOwnComment(ctx, ref, purpose),
     setLabel: (ref, label, present) => setLabel(ctx, ref, label, present),
-    labelChangedBy: (ref, label, since) => labelChangedBy(ctx, ref, label, since),
+    changedBy: (ref, what, since) => changedBy(ctx, ref, what, since),
     addLink: (from, to, type) => addLink(ctx, from, to, type),
     removeLink: (from, to, linkId) => removeLink(ctx, from, to, linkId),
     moveTo: (ref, status) => moveTo(ctx, ref, status),

@@ -1,6 +1,6 @@
 import type { Action } from 'trello.js/models';
 import type { ItemRef } from '../../domain/events.ts';
-import type { ChangedBy, ItemLink } from '../tracker.ts';
+import type { ChangedBy, ChangeSubject, ItemLink } from '../tracker.ts';
 import { named } from './trello-board-activity.ts';
 import type { TrelloDeps } from './trello-deps.ts';
 
@@ -20,20 +20,30 @@ async function cardActions(deps: TrelloDeps, ref: ItemRef, types: string[]) {
   return actions.map((action) => ({ action, by: by(action) }));
 }
 
-/** Who last added or removed the label after `since`: the service's own write of that instant does not count. */
-export async function labelChangedBy(
+/**
+ * Who last added or removed the label, or moved the card to another list, after `since`: the service's own write
+ * of that instant does not count.
+ */
+export async function changedBy(
   deps: TrelloDeps,
   ref: ItemRef,
-  label: string,
+  what: ChangeSubject,
   since: string,
 ): Promise<ChangedBy | undefined> {
   const after = Date.parse(since);
-  const wanted = label.trim().toLowerCase();
-  const actions = await cardActions(deps, ref, ['addLabelToCard', 'removeLabelFromCard']);
+  const wanted = 'label' in what ? what.label.trim().toLowerCase() : undefined;
+  const actions = await cardActions(
+    deps,
+    ref,
+    wanted === undefined ? ['updateCard:idList'] : ['addLabelToCard', 'removeLabelFromCard'],
+  );
+  const touches = (action: Action) =>
+    wanted === undefined
+      ? action.data.listAfter !== undefined
+      : (named(action.data.label, 'name') ?? '').trim().toLowerCase() === wanted;
   return actions.find(({ action, by }) => {
     const at = action.date.getTime();
-    const name = named(action.data.label, 'name') ?? '';
-    return name.trim().toLowerCase() === wanted && (at > after || (at === after && !by.service));
+    return touches(action) && (at > after || (at === after && !by.service));
   })?.by;
 }
 
