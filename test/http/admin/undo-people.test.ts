@@ -63,6 +63,7 @@ function trelloCard(name: string, labels: string[] = []) {
     name: `Board of ${name}`,
     lists: ['Backlog', 'Ready', 'Doing'],
     labels,
+    customFields: [{ name: 'Impact', type: 'number' }],
     cards: [{ list: 'Backlog', name }],
   });
   const card = seeded.cards[0]!;
@@ -296,5 +297,52 @@ describe('admin undo of a move a person made again after the service', () => {
       ],
     });
     expect((await jira.jira.getItem(story)).status.name).toBe('In Progress');
+  });
+});
+
+describe('admin undo of a field a person set again after the service', () => {
+  it('keeps an Impact a person changed and set back to what the service wrote, on Trello', async () => {
+    const card = trelloCard('Wallet top-up');
+    await job('job-score', trelloTracker).setNumberFields(card, { Impact: 5 }, { createMissing: false });
+    const write = await lastEntry(card);
+    await trelloAct('set-field', { cardId: card.id, field: 'Impact', value: '3' });
+    await trelloAct('set-field', { cardId: card.id, field: 'Impact', value: '5' });
+
+    const answer = await admin('POST', `/admin/audit/${write.id}/undo`);
+
+    expect(answer.json()).toMatchObject({
+      restored: [],
+      failed: [
+        {
+          id: write.id,
+          operation: 'setNumberFields',
+          reason: 'changed since: Pat Person set Impact again after the service; kept',
+        },
+      ],
+    });
+    expect((await trelloTracker.getItem(card)).fields.Impact).toBe(5);
+  });
+
+  it('keeps an Impact a person changed and set back to what the service wrote, on Jira', async () => {
+    const found = [...jira.sandbox.state.issues.values()].find((i) => i.key === 'BR-1')!;
+    const story: ItemRef = { tracker: 'jira', id: found.id, key: 'BR-1' };
+    await job('job-score-2', jira.jira).setNumberFields(story, { Impact: 5 }, { createMissing: false });
+    const write = await lastEntry(story);
+    jira.sandbox.act.editIssue({ as: PERSON, issue: 'BR-1', fields: { Impact: 3 } });
+    jira.sandbox.act.editIssue({ as: PERSON, issue: 'BR-1', fields: { Impact: 5 } });
+
+    const answer = await admin('POST', `/admin/audit/${write.id}/undo`);
+
+    expect(answer.json()).toMatchObject({
+      restored: [],
+      failed: [
+        {
+          id: write.id,
+          operation: 'setNumberFields',
+          reason: 'changed since: Dana Person set Impact again after the service; kept',
+        },
+      ],
+    });
+    expect((await jira.jira.getItem(story)).fields.Impact).toBe(5);
   });
 });
