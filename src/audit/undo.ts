@@ -83,7 +83,18 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       const changed = names.filter((name) => now[name] !== written[name] && now[name] !== before[name]);
       if (changed.length > 0)
         return `changed since: ${changed.map((name) => `${name} is now ${now[name] ?? 'empty'}`).join(', ')}`;
-      return names.every((name) => now[name] === before[name]) ? ALREADY_RESTORED : undefined;
+      if (names.every((name) => now[name] === before[name])) return ALREADY_RESTORED;
+      // Showing the number the service wrote, a field may still be a person's: changed and set back.
+      for (const name of names.filter(
+        (field) => now[field] === written[field] && now[field] !== before[field],
+      )) {
+        const redoneBy = redone(
+          await tracker.changedBy?.(entry.item, { field: name }, entry.at),
+          `set ${name}`,
+        );
+        if (redoneBy) return redoneBy;
+      }
+      return undefined;
     }
     case 'moveTo': {
       const status = (await tracker.getItem(entry.item)).status.name;

@@ -64,10 +64,10 @@ export interface Tracker {
   /** Adds or removes a label; returns whether anything changed. */
   setLabel(ref: ItemRef, label: string, present: boolean): Promise<boolean>;
   /**
-   * Who made the last change to a label or to the status after `since` (ISO), by the tracker's history (Jira: the
-   * changelog; Trello: the card's label actions and list moves); undefined when nobody did. A label there or a
-   * status cannot tell undo that a person took it off and put it back, or moved the item away and back. The
-   * service's own write at `since` itself does not count.
+   * Who made the last change to a label, a field or the status after `since` (ISO), by the tracker's history (Jira:
+   * the changelog; Trello: the card's label, custom field and list actions); undefined when nobody did. What an
+   * item shows cannot tell undo that a person took a label off and put it back, set a field back to the same
+   * number, or moved the item away and back. The service's own write at `since` itself does not count.
    */
   changedBy?(ref: ItemRef, what: ChangeSubject, since: string): Promise<ChangedBy | undefined>;
   /** Trello only (the card's actions): who attached the link (`link.id`, an attachment); undefined if unknown. */
@@ -138,8 +138,8 @@ export interface TrackerItem {
   updatedAt: string;
 }
 
-/** What `changedBy` asks about: one label, or the status (Trello: the card's list). */
-export type ChangeSubject = { label: string } | { status: true };
+/** What `changedBy` asks about: one label, one field (by display name), or the status (Trello: the card's list). */
+export type ChangeSubject = { label: string } | { field: string } | { status: true };
 
 /** Who changed something: a person's display name, or the service itself (a later write of its own). */
 export interface ChangedBy {

@@ -156,7 +156,7 @@ export async function listItems(ctx: JiraContext, scope: ItemScope, cursor?: str
 }
 
 /**
- * Who made the last change to a label or the status after `since`, by the issue's changelog (oldest first). The
+ * Who made the last change to a label, a field or the status after `since`, by the issue's changelog (oldest first). The
  * service's own write may carry the time of `since` itself: it counts only after it.
  */
 export async function changedBy(
@@ -168,10 +168,13 @@ export async function changedBy(
   const me = await ctx.myself();
   const after = Date.parse(since);
   const has = (words: string | null | undefined, label: string) => (words ?? '').split(' ').includes(label);
-  const touches = (item: { field?: string; fromString?: string | null; toString?: string | null }) =>
-    'label' in what
-      ? item.field === 'labels' && has(item.fromString, what.label) !== has(item.toString, what.label)
-      : item.field === 'status';
+  const touches = (item: { field?: string; fromString?: string | null; toString?: string | null }) => {
+    if ('label' in what)
+      return item.field === 'labels' && has(item.fromString, what.label) !== has(item.toString, what.label);
+    // Custom fields are named in the changelog as they are displayed.
+    if ('field' in what) return item.field?.toLowerCase() === what.field.toLowerCase();
+    return item.field === 'status';
+  };
   let last: ChangedBy | undefined;
   for (let startAt = 0; ; ) {
     const page = await ctx.call('getChangelogs', () =>

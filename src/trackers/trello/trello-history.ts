@@ -3,6 +3,7 @@ import type { ItemRef } from '../../domain/events.ts';
 import type { ChangedBy, ChangeSubject, ItemLink } from '../tracker.ts';
 import { named } from './trello-board-activity.ts';
 import type { TrelloDeps } from './trello-deps.ts';
+import { sameName } from './trello-writes.ts';
 
 /** Trello's most; a card's label and attachment actions rarely come near it. */
 const ACTION_PAGE = 1000;
@@ -20,8 +21,23 @@ async function cardActions(deps: TrelloDeps, ref: ItemRef, types: string[]) {
   return actions.map((action) => ({ action, by: by(action) }));
 }
 
+/** The card action types that change the subject, and whether one of them changed it. */
+function subjectActions(what: ChangeSubject): [string[], (action: Action) => boolean] {
+  if ('label' in what)
+    return [
+      ['addLabelToCard', 'removeLabelFromCard'],
+      (action) => sameName(named(action.data.label, 'name'), what.label),
+    ];
+  if ('field' in what)
+    return [
+      ['updateCustomFieldItem'],
+      (action) => sameName(named(action.data.customField, 'name'), what.field),
+    ];
+  return [['updateCard:idList'], (action) => action.data.listAfter !== undefined];
+}
+
 /**
- * Who last added or removed the label, or moved the card to another list, after `since`: the service's own write
+ * Who last added or removed the label, set the custom field, or moved the card to another list, after `since`: the service's own write
  * of that instant does not count.
  */
 export async function changedBy(
@@ -31,16 +47,8 @@ export async function changedBy(
   since: string,
 ): Promise<ChangedBy | undefined> {
   const after = Date.parse(since);
-  const wanted = 'label' in what ? what.label.trim().toLowerCase() : undefined;
-  const actions = await cardActions(
-    deps,
-    ref,
-    wanted === undefined ? ['updateCard:idList'] : ['addLabelToCard', 'removeLabelFromCard'],
-  );
-  const touches = (action: Action) =>
-    wanted === undefined
-      ? action.data.listAfter !== undefined
-      : (named(action.data.label, 'name') ?? '').trim().toLowerCase() === wanted;
+  const [types, touches] = subjectActions(what);
+  const actions = await cardActions(deps, ref, types);
   return actions.find(({ action, by }) => {
     const at = action.date.getTime();
     return touches(action) && (at > after || (at === after && !by.service));

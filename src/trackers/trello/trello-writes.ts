@@ -11,7 +11,8 @@ import { cardUrl, itemRefForUrl } from './trello-urls.ts';
 const NEW_LABEL_COLOR = 'sky';
 const MAX_ATTACHMENT_NAME = 256;
 
-function sameName(a: string | null | undefined, b: string): boolean {
+/** Trello names as people read them: case and surrounding spaces aside. */
+export function sameName(a: string | null | undefined, b: string): boolean {
   return (a ?? '').trim().toLowerCase() === b.trim().toLowerCase();
 }
 
