@@ -8,8 +8,9 @@ import { startSandbox as startTrello } from '../../sandbox/trello/trello-sandbox
 import { adminClient } from './admin-client.ts';
 
 /**
- * The admin undo of a write of the service that a person redid after it: the label or link there now is the
- * person's, though it looks the same as what the service wrote. Undo leaves it and says who.
+ * The admin undo of a write of the service that a person redid or changed after it: the label, link, status or
+ * field there now is the person's, though it may look the same as what the service wrote. Undo leaves it and says
+ * who; it takes back the service's own writes only.
  */
 let api: ApiHarness;
 let jira: Awaited<ReturnType<typeof startJira>>;
