@@ -28,8 +28,10 @@ export function pickNumbers(
   return picked;
 }
 
+/** By id or key: a Trello attachment names a Jira issue by the key in its URL. */
 export function sameLinkTarget(a: LinkTarget, b: LinkTarget): boolean {
-  if (a.kind === 'item' && b.kind === 'item') return a.ref.tracker === b.ref.tracker && a.ref.id === b.ref.id;
+  if (a.kind === 'item' && b.kind === 'item')
+    return a.ref.tracker === b.ref.tracker && (a.ref.id === b.ref.id || a.ref.key === b.ref.key);
   return a.url === b.url;
 }
 
@@ -66,7 +68,8 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     findItem: (keyOrUrl) => tracker.findItem(keyOrUrl),
     listItems: (scope, cursor) => tracker.listItems(scope, cursor),
     ...(tracker.countItems && { countItems: tracker.countItems.bind(tracker) }),
-    ...(tracker.labelTouchedSince && { labelTouchedSince: tracker.labelTouchedSince.bind(tracker) }),
+    ...(tracker.changedBy && { changedBy: tracker.changedBy.bind(tracker) }),
+    ...(tracker.linkAddedBy && { linkAddedBy: tracker.linkAddedBy.bind(tracker) }),
     ...(tracker.statusCategory && { statusCategory: tracker.statusCategory.bind(tracker) }),
     permittedItems: (accountId, refs, permission) => tracker.permittedItems(accountId, refs, permission),
 
@@ -129,15 +132,23 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     },
 
     async addLink(from, to, type) {
-      const existing = findLink((await tracker.getItem(from)).links, to);
-      const changed = dryRun ? existing === undefined : await tracker.addLink(from, to, type);
-      if (changed) await record(from, 'addLink', { link: to, type }, null, { type });
+      const before = (await tracker.getItem(from)).links;
+      const changed = dryRun ? findLink(before, to) === undefined : await tracker.addLink(from, to, type);
+      if (!changed) return changed;
+      // The link's id, as the tracker reads it back: undo tells by it that a link there now is still this one.
+      const known = new Set(before.map((link) => link.id));
+      const links = dryRun
+        ? []
+        : (await tracker.getItem(from)).links.filter((l) => sameLinkTarget(l.target, to));
+      const id = (links.find((link) => !known.has(link.id)) ?? links[0])?.id;
+      await record(from, 'addLink', { link: to, type }, null, { type, ...(id !== undefined && { id }) });
       return changed;
     },
 
-    async removeLink(from, to) {
-      const existing = findLink((await tracker.getItem(from)).links, to);
-      const changed = dryRun ? existing !== undefined : await tracker.removeLink(from, to);
+    async removeLink(from, to, linkId) {
+      const links = (await tracker.getItem(from)).links;
+      const existing = linkId === undefined ? findLink(links, to) : links.find((link) => link.id === linkId);
+      const changed = dryRun ? existing !== undefined : await tracker.removeLink(from, to, linkId);
       if (changed)
         await record(from, 'removeLink', { link: to }, existing ? { type: existing.type } : null, null);
       return changed;

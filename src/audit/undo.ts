@@ -1,10 +1,10 @@
 import { type Doc, doc, paragraph } from '../domain/doc.ts';
 import type { ItemRef } from '../domain/events.ts';
 import { isRetryable, TrackerError } from '../errors.ts';
-import type { LinkTarget, Tracker } from '../trackers/tracker.ts';
+import type { ChangedBy, LinkTarget, Tracker } from '../trackers/tracker.ts';
 import { type AuditEntry, changeKey } from './audit-entry.ts';
 import type { AuditStore } from './audit-store.ts';
-import { pickNumbers } from './audited-tracker.ts';
+import { pickNumbers, sameLinkTarget } from './audited-tracker.ts';
 
 /** Replies to commands are the conversation, not a change: `/undo` must not delete the answer it undoes. */
 const REPLY_PURPOSE = /^reply-/;
@@ -40,11 +40,22 @@ export function textToDoc(text: string): Doc {
 /** The item already shows what undo would put back: a try whose answer was lost wrote it, or a person did. */
 const ALREADY_RESTORED = 'already restored';
 
+/** The id of the link an addLink entry made, as the tracker read it back; older entries have none. */
+const linkIdOf = (entry: AuditEntry) => (entry.after as { id?: string } | null)?.id;
+
 /** Texts as the tracker gives them back: line ends and runs of spaces may differ from what was sent. */
 const sameText = (a: unknown, b: unknown) =>
   typeof a === 'string' && typeof b === 'string'
     ? a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim()
     : a === b;
+
+/** Why a label or status that shows what the service wrote stays: someone did it again after the write. */
+function redone(by: ChangedBy | undefined, what: string): string | undefined {
+  if (!by) return undefined;
+  return by.service
+    ? `changed since: a later change of the service ${what} again; kept`
+    : `changed since: ${by.name} ${what} again after the service; kept`;
+}
 
 /**
  * How the item's `now` stands to the entry: undefined while it still shows what the service wrote,
@@ -58,8 +69,9 @@ function compare(entry: AuditEntry, now: unknown, since: string): string | undef
 /**
  * What someone changed after the entry's write, in words; undefined when the item still shows what the service
  * wrote, ALREADY_RESTORED when it shows the before-value. Undo must not put an old value back over a later edit,
- * a person's or a newer job's. A label is there or not: only the tracker's history (Jira's changelog) tells a person
- * took it off and put it back. A link is reversed as it stands (writing one twice changes nothing more).
+ * a person's or a newer job's. A label or a link may look as the service left it and be someone else's: one taken
+ * off and put back. For a label only the tracker's history tells (Jira's changelog, Trello's card actions); a link
+ * removed and added again has a new id.
  */
 async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string | undefined> {
   switch (entry.operation) {
@@ -71,13 +83,27 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       const changed = names.filter((name) => now[name] !== written[name] && now[name] !== before[name]);
       if (changed.length > 0)
         return `changed since: ${changed.map((name) => `${name} is now ${now[name] ?? 'empty'}`).join(', ')}`;
-      return names.every((name) => now[name] === before[name]) ? ALREADY_RESTORED : undefined;
+      if (names.every((name) => now[name] === before[name])) return ALREADY_RESTORED;
+      // Showing the number the service wrote, a field may still be a person's: changed and set back.
+      for (const name of names.filter(
+        (field) => now[field] === written[field] && now[field] !== before[field],
+      )) {
+        const redoneBy = redone(
+          await tracker.changedBy?.(entry.item, { field: name }, entry.at),
+          `set ${name}`,
+        );
+        if (redoneBy) return redoneBy;
+      }
+      return undefined;
     }
     case 'moveTo': {
       const status = (await tracker.getItem(entry.item)).status.name;
       const is = (name: unknown) => status.toLowerCase() === String(name).toLowerCase();
-      if (is(entry.after)) return undefined;
-      return is(entry.before) ? ALREADY_RESTORED : `changed since: moved to ${status}`;
+      if (!is(entry.after)) return is(entry.before) ? ALREADY_RESTORED : `changed since: moved to ${status}`;
+      return redone(
+        await tracker.changedBy?.(entry.item, { status: true }, entry.at),
+        `moved it to ${status}`,
+      );
     }
     case 'upsertComment':
     case 'deleteOwnComment': {
@@ -88,13 +114,29 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       const now = (await tracker.getItem(entry.item)).description;
       return compare(entry, now, 'the description was edited');
     }
+    case 'setTitle': {
+      const now = (await tracker.getItem(entry.item)).title;
+      return compare(entry, now, 'the title was edited');
+    }
     case 'setLabel': {
       const label = String(entry.target.label);
       if ((await tracker.getItem(entry.item)).labels.includes(label) !== entry.after) return ALREADY_RESTORED;
-      const touched = await tracker.labelTouchedSince?.(entry.item, label, entry.at);
-      return touched
-        ? `changed since: someone ${entry.after ? 'removed and added' : 'added and removed'} ${label}`
-        : undefined;
+      const by = await tracker.changedBy?.(entry.item, { label }, entry.at);
+      return redone(by, `${entry.after ? 'added' : 'removed'} label ${label}`);
+    }
+    case 'addLink': {
+      const link = entry.target.link as LinkTarget;
+      const now = (await tracker.getItem(entry.item)).links.filter((l) => sameLinkTarget(l.target, link));
+      const written = linkIdOf(entry);
+      if (now.length === 0) return ALREADY_RESTORED;
+      // Entries recorded before links had ids cannot tell; they are reversed as the link stands.
+      if (written === undefined || now.some((l) => l.id === written)) return undefined;
+      const [other] = now;
+      const by = other && (await tracker.linkAddedBy?.(entry.item, other));
+      const who = by?.service
+        ? 'by a later change of the service'
+        : `${by ? `by ${by.name} ` : ''}after the service`;
+      return `changed since: the link to ${link.title} was removed and added again ${who}; kept`;
     }
     default:
       return undefined;
@@ -122,7 +164,7 @@ async function reverse(tracker: Tracker, entry: AuditEntry): Promise<string | un
       await tracker.setLabel(item, String(target.label), before === true);
       return;
     case 'addLink':
-      await tracker.removeLink(item, target.link as LinkTarget);
+      await tracker.removeLink(item, target.link as LinkTarget, linkIdOf(entry));
       return;
     case 'removeLink':
       if (before) await tracker.addLink(item, target.link as LinkTarget, (before as { type: string }).type);

@@ -64,13 +64,21 @@ export interface Tracker {
   /** Adds or removes a label; returns whether anything changed. */
   setLabel(ref: ItemRef, label: string, present: boolean): Promise<boolean>;
   /**
-   * Jira only (its changelog): whether someone other than the service added or removed the label after `since`
-   * (ISO). A label's presence cannot tell undo that a person took it off and put it back.
+   * Who made the last change to a label, a field or the status after `since` (ISO), by the tracker's history (Jira:
+   * the changelog; Trello: the card's label, custom field and list actions); undefined when nobody did. What an
+   * item shows cannot tell undo that a person took a label off and put it back, set a field back to the same
+   * number, or moved the item away and back. The service's own write at `since` itself does not count.
    */
-  labelTouchedSince?(ref: ItemRef, label: string, since: string): Promise<boolean>;
+  changedBy?(ref: ItemRef, what: ChangeSubject, since: string): Promise<ChangedBy | undefined>;
+  /** Trello only (the card's actions): who attached the link (`link.id`, an attachment); undefined if unknown. */
+  linkAddedBy?(ref: ItemRef, link: ItemLink): Promise<ChangedBy | undefined>;
   /** Links `from` to a target (same tracker: native link; other tracker: remote link / attachment). */
   addLink(from: ItemRef, to: LinkTarget, type: string): Promise<boolean>;
-  removeLink(from: ItemRef, to: LinkTarget): Promise<boolean>;
+  /**
+   * Removes the links from `from` to the target; with `linkId` (an `ItemLink.id`) only that one, so undo takes back
+   * the service's own link and leaves a person's to the same target.
+   */
+  removeLink(from: ItemRef, to: LinkTarget, linkId?: string): Promise<boolean>;
   /** Jira: applies the transition that leads to the named status. Trello: moves the card to the named list. */
   moveTo(ref: ItemRef, statusOrList: string): Promise<void>;
   /** Replaces the description with Markdown-ish text (Jira: converted to ADF). */
@@ -130,7 +138,21 @@ export interface TrackerItem {
   updatedAt: string;
 }
 
+/** What `changedBy` asks about: one label, one field (by display name), or the status (Trello: the card's list). */
+export type ChangeSubject = { label: string } | { field: string } | { status: true };
+
+/** Who changed something: a person's display name, or the service itself (a later write of its own). */
+export interface ChangedBy {
+  name: string;
+  service: boolean;
+}
+
 export interface ItemLink {
+  /**
+   * The tracker's id of the link (Jira issue link, `remote-<id>` for a Jira remote link, Trello attachment): one
+   * removed and added again has a new one, so it tells whose link is there now.
+   */
+  id?: string;
   target: LinkTarget;
   type: string;
   direction: 'inward' | 'outward';

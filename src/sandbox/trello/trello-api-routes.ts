@@ -4,6 +4,7 @@ import {
   CUSTOM_FIELDS_PLUGIN,
   findBoard,
   findCard,
+  type SbAction,
   type SbBoard,
   type SbCard,
   TRELLO_ATTACHMENT_NAME_LIMIT,
@@ -61,6 +62,17 @@ function includes(args: Params) {
     checklists: args.checklists === 'all',
     customFieldItems: args.customFieldItems === 'true',
   };
+}
+
+/** Trello's action `filter`: types, `all`, and `updateCard:idList` for the updates that moved a card to a list. */
+function actionFiltered(filters: readonly string[], action: SbAction): boolean {
+  return (
+    filters.includes('all') ||
+    filters.includes(action.type) ||
+    (action.type === 'updateCard' &&
+      filters.includes('updateCard:idList') &&
+      action.data.listAfter !== undefined)
+  );
 }
 
 export function registerTrelloApi(
@@ -157,9 +169,9 @@ export function registerTrelloApi(
   app.get<{ Params: Params }>('/cards/:id/actions', async (request, reply) => {
     const card = cardOr404(request);
     if (!card) return notFound(reply);
-    const types = (argsOf(request).filter ?? 'commentCard,updateCard:idList').split(',');
+    const filters = (argsOf(request).filter ?? 'commentCard,updateCard:idList').split(',');
     return store.actions
-      .filter((a) => actionCardId(a) === card.id && types.includes(a.type))
+      .filter((a) => actionCardId(a) === card.id && actionFiltered(filters, a))
       .reverse()
       .slice(0, Number(argsOf(request).limit ?? 50))
       .map((a) => actionJson(store, a));
@@ -386,10 +398,6 @@ export function registerTrelloApi(
     if (!board) return notFound(reply);
     const args = argsOf(request);
     const filters = (args.filter ?? 'all').split(',');
-    const matches = (type: string, data: Record<string, unknown>) =>
-      filters.includes('all') ||
-      filters.includes(type) ||
-      (type === 'updateCard' && filters.includes('updateCard:idList') && data.listAfter !== undefined);
     const bound = (value: string | undefined) => (value ? Date.parse(value) || undefined : undefined);
     const since = bound(args.since);
     // The adapter pages with `before=<oldest action id>`; ids sort by creation like Trello's.
@@ -397,7 +405,7 @@ export function registerTrelloApi(
     const before = beforeId ? undefined : bound(args.before);
     return store.actions
       .filter(
-        (a) => (a.data.board as { id?: string } | undefined)?.id === board.id && matches(a.type, a.data),
+        (a) => (a.data.board as { id?: string } | undefined)?.id === board.id && actionFiltered(filters, a),
       )
       .filter((a) => since === undefined || Date.parse(a.date) > since)
       .filter((a) => (before === undefined || Date.parse(a.date) < before) && (!beforeId || a.id < beforeId))

@@ -208,6 +208,17 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
     model.setLabel(actor(request.body), card, label, request.body.present !== 'false');
     return { ok: true };
   });
+  /** A custom field by name, on the card's board; an empty `value` clears it. */
+  app.post<{ Body: Body }>('/act/set-field', async (request, reply) => {
+    const card = cardOf(request.body);
+    const field =
+      card &&
+      [...store.fields.values()].find((f) => f.idModel === card.idBoard && f.name === request.body.field);
+    if (!card || !field) return bad(reply, 'unknown card or field');
+    const value = request.body.value ?? '';
+    model.setFieldItem(actor(request.body), card, field, value === '' ? undefined : { [field.type]: value });
+    return { ok: true };
+  });
   app.post<{ Body: Body }>('/act/archive-card', async (request, reply) => {
     const card = cardOf(request.body);
     if (!card) return bad(reply, 'unknown card');

@@ -71,8 +71,10 @@ function toLinks(raw: unknown, siteUrl: string): ItemLink[] {
     const id = str(other.id);
     const key = str(other.key);
     if (!id || !key) return [];
+    const linkId = str(link.id);
     return [
       {
+        ...(linkId && { id: linkId }),
         type,
         direction: outward ? 'outward' : 'inward',
         target: {

@@ -2,7 +2,7 @@ import type { ItemRef } from '../../domain/events.ts';
 import type { LinkTarget } from '../tracker.ts';
 import type { JiraContext } from './jira-context.ts';
 import { readRemoteLinks } from './jira-reads.ts';
-import { remoteGlobalId, remoteLinkNames } from './remote-links.ts';
+import { remoteGlobalId, remoteLinkId, remoteLinkNames } from './remote-links.ts';
 
 interface RawIssueLink {
   id?: string;
@@ -71,11 +71,18 @@ export async function addLink(
   return true;
 }
 
-export async function removeLink(ctx: JiraContext, from: ItemRef, to: LinkTarget): Promise<boolean> {
+export async function removeLink(
+  ctx: JiraContext,
+  from: ItemRef,
+  to: LinkTarget,
+  linkId?: string,
+): Promise<boolean> {
   const item = to.kind === 'item' ? to.ref : undefined;
   let removed = false;
   if (isJiraItem(to)) {
-    const existing = await linksBetween(ctx, from, to.ref);
+    const existing = (await linksBetween(ctx, from, to.ref)).filter(
+      (link) => linkId === undefined || link.id === linkId,
+    );
     if (existing.length > 0)
       await ctx.ownLinks?.remember('jira', from.id, to.ref.id, 'link.deleted', existing.length);
     for (const link of existing) {
@@ -84,22 +91,25 @@ export async function removeLink(ctx: JiraContext, from: ItemRef, to: LinkTarget
     }
     removed = existing.length > 0;
   }
-  return (await removeRemoteLinks(ctx, from, to, item)) || removed;
+  return (await removeRemoteLinks(ctx, from, to, item, linkId)) || removed;
 }
 
 /**
- * The issue's remote links to the target: the service's by its globalId, and a person's to the same card or issue
- * of the site (its URL pasted in the issue view: no globalId) by its id.
+ * The issue's remote links to the target (only the one of `linkId` when given): the service's by its globalId, and
+ * a person's to the same card or issue of the site (its URL pasted in the issue view: no globalId) by its id.
  */
 async function removeRemoteLinks(
   ctx: JiraContext,
   from: ItemRef,
   to: LinkTarget,
   item: ItemRef | undefined,
+  linkId: string | undefined,
 ): Promise<boolean> {
   const globalId = remoteGlobalId(to);
   const current = (await readRemoteLinks(ctx, from.id)).filter(
-    (link) => link.globalId === globalId || (item !== undefined && remoteLinkNames(link, item, ctx.siteUrl)),
+    (link) =>
+      (linkId === undefined || (link.id !== undefined && remoteLinkId(link.id) === linkId)) &&
+      (link.globalId === globalId || (item !== undefined && remoteLinkNames(link, item, ctx.siteUrl))),
   );
   for (const link of current) {
     const linkId = link.id;

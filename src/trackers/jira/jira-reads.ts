@@ -1,7 +1,14 @@
 import type { ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import { parseIssueKey } from '../jira-issue-url.ts';
-import type { ItemPage, ItemScope, StatusCategory, TrackerItem } from '../tracker.ts';
+import type {
+  ChangedBy,
+  ChangeSubject,
+  ItemPage,
+  ItemScope,
+  StatusCategory,
+  TrackerItem,
+} from '../tracker.ts';
 import type { JiraContext } from './jira-context.ts';
 import { categoryOf, jiraRef, type RawIssue, toTrackerItem } from './jira-item.ts';
 import { type RawRemoteLink, remoteToItemLink } from './remote-links.ts';
@@ -148,26 +155,38 @@ export async function listItems(ctx: JiraContext, scope: ItemScope, cursor?: str
   return page.next ? { items, next: page.next } : { items };
 }
 
-/** Whether someone other than the service added or removed `label` after `since`, by the issue's changelog. */
-export async function labelTouchedSince(
+/**
+ * Who made the last change to a label, a field or the status after `since`, by the issue's changelog (oldest first). The
+ * service's own write may carry the time of `since` itself: it counts only after it.
+ */
+export async function changedBy(
   ctx: JiraContext,
   ref: ItemRef,
-  label: string,
+  what: ChangeSubject,
   since: string,
-): Promise<boolean> {
+): Promise<ChangedBy | undefined> {
   const me = await ctx.myself();
   const after = Date.parse(since);
-  const has = (words: string | null | undefined) => (words ?? '').split(' ').includes(label);
+  const has = (words: string | null | undefined, label: string) => (words ?? '').split(' ').includes(label);
+  const touches = (item: { field?: string; fromString?: string | null; toString?: string | null }) => {
+    if ('label' in what)
+      return item.field === 'labels' && has(item.fromString, what.label) !== has(item.toString, what.label);
+    // Custom fields are named in the changelog as they are displayed.
+    if ('field' in what) return item.field?.toLowerCase() === what.field.toLowerCase();
+    return item.field === 'status';
+  };
+  let last: ChangedBy | undefined;
   for (let startAt = 0; ; ) {
     const page = await ctx.call('getChangelogs', () =>
       ctx.cloud.issues.getChangeLogs({ issueIdOrKey: ref.id, startAt, maxResults: 100 }),
     );
     for (const entry of page.values) {
-      if (entry.author?.accountId === me.id || (entry.created?.getTime() ?? 0) <= after) continue;
-      if (entry.items?.some((item) => item.field === 'labels' && has(item.fromString) !== has(item.toString)))
-        return true;
+      const service = entry.author?.accountId === me.id;
+      const at = entry.created?.getTime() ?? 0;
+      if (at < after || (service && at === after)) continue;
+      if (entry.items?.some(touches)) last = { name: entry.author?.displayName ?? 'someone', service };
     }
     startAt += page.values.length;
-    if (page.isLast || page.values.length === 0) return false;
+    if (page.isLast || page.values.length === 0) return last;
   }
 }

@@ -4,11 +4,11 @@ import { createJiraContext, type JiraTrackerOptions } from './jira-context.ts';
 import { addLink, removeLink } from './jira-links.ts';
 import { permittedItems } from './jira-permissions.ts';
 import {
+  changedBy,
   countItems,
   findItem,
   getItem,
   getItems,
-  labelTouchedSince,
   listItems,
   statusCategory,
 } from './jira-reads.ts';
@@ -38,9 +38,9 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     getOwnComment: (ref, purpose) => getOwnComment(ctx, ref, purpose),
     deleteOwnComment: (ref, purpose) => deleteOwnComment(ctx, ref, purpose),
     setLabel: (ref, label, present) => setLabel(ctx, ref, label, present),
-    labelTouchedSince: (ref, label, since) => labelTouchedSince(ctx, ref, label, since),
+    changedBy: (ref, what, since) => changedBy(ctx, ref, what, since),
     addLink: (from, to, type) => addLink(ctx, from, to, type),
-    removeLink: (from, to) => removeLink(ctx, from, to),
+    removeLink: (from, to, linkId) => removeLink(ctx, from, to, linkId),
     moveTo: (ref, status) => moveTo(ctx, ref, status),
     setDescription: (ref, text) => setDescription(ctx, ref, text),
     setTitle: (ref, title) => setTitle(ctx, ref, title),

@@ -38,12 +38,16 @@ function itemOf(link: RawRemoteLink, siteUrl: string): ItemRef | undefined {
   return link.object && itemRefForUrl(link.object.url, siteUrl);
 }
 
+/** Apart from issue link ids, which count on their own: the same number may name one of each. */
+export const remoteLinkId = (id: number) => `remote-${id}`;
+
 export function remoteToItemLink(link: RawRemoteLink, siteUrl: string): ItemLink | undefined {
   if (!link.object) return undefined;
   const { url, title } = link.object;
   const ref = itemOf(link, siteUrl);
   const target: LinkTarget = ref ? { kind: 'item', ref, url, title } : { kind: 'url', url, title };
-  return { target, type: link.relationship ?? 'links to', direction: 'outward' };
+  const type = link.relationship ?? 'links to';
+  return { ...(link.id !== undefined && { id: remoteLinkId(link.id) }), target, type, direction: 'outward' };
 }
 
 /** Whether the remote link names that item, whoever made it. */

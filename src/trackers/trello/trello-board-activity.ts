@@ -8,7 +8,8 @@ import { CARD_ARRIVALS } from './trello-webhook.ts';
 const ACTION_PAGE = 1000;
 const LIST_PAGE = 1000;
 
-function named(value: unknown, key: string): string | undefined {
+/** A string property of an action's data object (card, list, label...), if it has one. */
+export function named(value: unknown, key: string): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const field: unknown = Reflect.get(value, key);
   return typeof field === 'string' ? field : undefined;

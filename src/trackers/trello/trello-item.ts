@@ -46,7 +46,7 @@ function toLinks(detail: DetailedCard, jiraSiteUrl: string | undefined): ItemLin
     const target = ref
       ? { kind: 'item' as const, ref, url: attachment.url, title }
       : { kind: 'url' as const, url: attachment.url, title };
-    return [{ target, type: 'attachment', direction: 'outward' }];
+    return [{ id: attachment.id, target, type: 'attachment', direction: 'outward' }];
   });
 }
 

@@ -11,7 +11,8 @@ import { cardUrl, itemRefForUrl } from './trello-urls.ts';
 const NEW_LABEL_COLOR = 'sky';
 const MAX_ATTACHMENT_NAME = 256;
 
-function sameName(a: string | null | undefined, b: string): boolean {
+/** Trello names as people read them: case and surrounding spaces aside. */
+export function sameName(a: string | null | undefined, b: string): boolean {
   return (a ?? '').trim().toLowerCase() === b.trim().toLowerCase();
 }
 
@@ -69,9 +70,19 @@ function linksTo(deps: TrelloDeps, attachmentUrl: string, to: LinkTarget): boole
   );
 }
 
-export async function removeLink(deps: TrelloDeps, from: ItemRef, to: LinkTarget): Promise<boolean> {
+export async function removeLink(
+  deps: TrelloDeps,
+  from: ItemRef,
+  to: LinkTarget,
+  linkId?: string,
+): Promise<boolean> {
   const attachments = await deps.api.cards.getCardAttachments({ id: from.id, fields: 'id,url' });
-  const matching = attachments.filter((attachment) => attachment.url && linksTo(deps, attachment.url, to));
+  const matching = attachments.filter(
+    (attachment) =>
+      (linkId === undefined || attachment.id === linkId) &&
+      attachment.url &&
+      linksTo(deps, attachment.url, to),
+  );
   for (const attachment of matching) {
     await deps.api.cards.deleteCardAttachment({ id: from.id, idAttachment: attachment.id });
   }

@@ -89,6 +89,7 @@ describe('Jira adapter reads', () => {
     });
     expect(item.links).toEqual([
       {
+        id: '10100',
         type: 'Relates',
         direction: 'outward',
         target: {
@@ -99,6 +100,7 @@ describe('Jira adapter reads', () => {
         },
       },
       {
+        id: 'remote-10000',
         type: 'relates to',
         direction: 'outward',
         target: {
