@@ -62,6 +62,7 @@ beforeAll(async () => {
       { key: 'CHU', name: 'Churn' },
       { key: 'LAT', name: 'Late' },
       { key: 'PTS', name: 'Points' },
+      { key: 'REL', name: 'Releases' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
@@ -81,6 +82,18 @@ beforeAll(async () => {
       { name: 'Churn board', projectKey: 'CHU', estimationField: 'Story Points' },
       { name: 'Late board', projectKey: 'LAT', estimationField: 'Story Points' },
       { name: 'Points board', projectKey: 'PTS', estimationField: 'Story Points' },
+      // Done waits for a deploy left of the last column, which also holds Verified (in progress by category).
+      {
+        name: 'Release board',
+        projectKey: 'REL',
+        estimationField: 'Story Points',
+        columns: [
+          { name: 'To Do', statuses: ['To Do'] },
+          { name: 'In Progress', statuses: ['In Progress'] },
+          { name: 'Awaiting deploy', statuses: ['Done'] },
+          { name: 'Shipped', statuses: ['Verified', 'Released'] },
+        ],
+      },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -102,6 +115,8 @@ beforeAll(async () => {
       { name: 'Late Sprint 1', board: 'Late board' },
       { name: 'Points Sprint 1', board: 'Points board' },
       { name: 'Points Sprint 2', board: 'Points board' },
+      { name: 'Release Sprint 1', board: 'Release board' },
+      { name: 'Release Sprint 2', board: 'Release board' },
     ],
     issues: [
       {
@@ -222,6 +237,22 @@ beforeAll(async () => {
         fields: { 'Story Points': 2 },
         sprints: ['Points Sprint 2'],
       },
+      ...(
+        [
+          ['Release notes', 3],
+          ['Deploy script', 5],
+          ['QA checklist', 2],
+          ['Changelog page', 1],
+          ['Shipped long ago', 2, 'Released'],
+          ['Merged, not deployed', 3, 'Done'],
+        ] as const
+      ).map(([summary, points, statusName]) => ({
+        projectKey: 'REL',
+        summary,
+        fields: { 'Story Points': points },
+        ...(statusName && { statusName }),
+        sprints: ['Release Sprint 1'],
+      })),
     ],
   });
 }, 60_000);
@@ -721,6 +752,54 @@ describe('sprint summaries on Jira', () => {
     expect(body).toContain(
       '≈ No scope snapshot was taken when the sprint started: committed scope is reconstructed from the issues’ changelogs.',
     );
+  });
+
+  it('counts complete what sits in the board’s last column at the close, as Jira’s sprint report does, whatever the status category', async () => {
+    const id = sprintId('Release Sprint 1');
+    act().startSprint({ sprintId: id });
+    await snapshotTaken(id);
+    const to = (issue: string, ...statuses: string[]) => {
+      for (const status of statuses) act().transition({ as: 'ada', issue, to: status });
+    };
+    to('REL-1', 'In Progress', 'Done', 'Released');
+    to('REL-2', 'In Progress', 'Done');
+    to('REL-3', 'In Progress', 'Verified');
+    to('REL-6', 'Released');
+    act().closeSprint({ as: 'ada', sprintId: id, moveOpenTo: sprintId('Release Sprint 2') });
+    const figures = [
+      'Committed | 5 items, 14 points',
+      'Completed | 3 items, 8 points',
+      'Completion rate | 57% of committed points',
+      'Completed outside the sprint | 1 item',
+      'Carried over | 2 items (to Release Sprint 2)',
+    ].join('\n');
+    await waitFor(() => summaries('Release Sprint 1 summary').find((found) => text(found).includes(figures)));
+
+    // Deployed and reopened in the next sprint, then the summary is posted again: the close decided.
+    to('REL-2', 'Released');
+    to('REL-3', 'In Progress');
+    expect(await redeliver('sprint_closed')).toBe(202);
+    await redeliveredSummaryDone(id);
+
+    const body = text(summaries('Release Sprint 1 summary')[0]!);
+    expect(body).toContain(figures);
+    expect(body).toContain(
+      [
+        'Completed',
+        '- REL-1 Release notes (3 points)',
+        '- REL-3 QA checklist (2 points)',
+        '- REL-6 Merged, not deployed (3 points)',
+      ].join('\n'),
+    );
+    expect(body).toContain('Completed outside the sprint\n- REL-5 Shipped long ago (2 points)');
+    expect(body).toContain(
+      [
+        'Carried over',
+        '- REL-2 Deploy script (5 points) → Release Sprint 2',
+        '- REL-4 Changelog page (1 point) → Release Sprint 2',
+      ].join('\n'),
+    );
+    expect(body).not.toContain('≈');
   });
 
   /** The bot's reply to a comment on the issue. */
