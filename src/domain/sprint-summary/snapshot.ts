@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import type { Sprint, TrackerItem } from '../../trackers/tracker.ts';
 import { ItemRefSchema } from '../events.ts';
-import { type EstimateChange, estimateAt, inSprintAtStart, type SprintFieldChange } from './reconstruct.ts';
+import { type EstimateChange, inSprintAtStart, type SprintFieldChange, valueAt } from './reconstruct.ts';
 
 export const SnapshotItemSchema = Type.Object({
   ref: ItemRefSchema,
@@ -9,6 +9,8 @@ export const SnapshotItemSchema = Type.Object({
   url: Type.String(),
   estimate: Type.Union([Type.Number(), Type.Null()]),
   status: Type.String(),
+  /** Absent in snapshots taken before status ids were kept. */
+  statusId: Type.Optional(Type.String()),
   statusCategory: Type.Union([Type.Literal('todo'), Type.Literal('in_progress'), Type.Literal('done')]),
 });
 export type SnapshotItem = Static<typeof SnapshotItemSchema>;
@@ -45,7 +47,7 @@ export function snapshotScope(
     startDate ? inSprintAtStart(sprint, startDate, item, changes.sprint?.[item.ref.id]) : true;
   const estimate = (item: TrackerItem) =>
     startDate
-      ? estimateAt(changes.estimates?.[item.ref.id] ?? [], startDate, storyPointsOf(item))
+      ? valueAt(changes.estimates?.[item.ref.id] ?? [], startDate, storyPointsOf(item))
       : storyPointsOf(item);
   return {
     sprintId: sprint.id,
@@ -57,6 +59,7 @@ export function snapshotScope(
       url: item.url,
       estimate: estimate(item) ?? null,
       status: item.status.name,
+      ...(item.status.id !== undefined && { statusId: item.status.id }),
       statusCategory: item.status.category,
     })),
   };

@@ -24,6 +24,7 @@ describe('snapshotScope: the committed scope taken when a sprint starts', () => 
           url: 'https://example.atlassian.net/browse/ABC-1',
           estimate: 3,
           status: 'To Do',
+          statusId: '10000',
           statusCategory: 'todo',
         },
         expect.objectContaining({ estimate: null, status: 'In Progress', statusCategory: 'in_progress' }),
