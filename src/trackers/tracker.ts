@@ -293,11 +293,11 @@ export interface EstimateChange {
   to?: number;
 }
 
-/** One change of an item's status, by status id; a side is absent when the changelog names none. */
+/** One change of an item's status (ids as board columns name them); a side is absent when the changelog names none. */
 export interface StatusChange {
   at: string;
-  from?: string;
-  to?: string;
+  from?: { id: string; name: string };
+  to?: { id: string; name: string };
 }
 
 export interface ItemHistory {

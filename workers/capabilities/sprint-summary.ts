@@ -10,7 +10,14 @@ import {
   summaryTitle,
 } from '../../src/domain/sprint-summary/index.ts';
 import { TrackerError } from '../../src/errors.ts';
-import type { ItemHistory, Sprint, SprintReader, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
+import type {
+  ItemHistory,
+  Sprint,
+  SprintReader,
+  StatusCategory,
+  Tracker,
+  TrackerItem,
+} from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { jiraBoardView, readModelOf } from './read-model.ts';
 import { priorityScores, resolvedTickets } from './summary-facts.ts';
@@ -88,9 +95,30 @@ async function historiesOf(
 const mapValues = <T, U>(record: Readonly<Record<string, T>>, map: (value: T) => U): Record<string, U> =>
   Object.fromEntries(Object.entries(record).map(([id, value]) => [id, map(value)]));
 
+/**
+ * The categories of the statuses items left after `since`: where a late snapshot's items stood at the start. Jira
+ * is asked once per status (the adapter keeps the answers a while).
+ */
+async function formerCategories(tracker: Tracker, history: Record<string, ItemHistory>, since: number) {
+  const left = new Set(
+    Object.values(history).flatMap((changes) =>
+      changes.status.flatMap((change) =>
+        change.from && Date.parse(change.at) > since ? [change.from.id] : [],
+      ),
+    ),
+  );
+  const categories = new Map<string, StatusCategory>();
+  for (const id of left) {
+    const category = await tracker.statusCategory?.(id);
+    if (category) categories.set(id, category);
+  }
+  return categories;
+}
+
 /** Records the committed scope of a sprint that just started; a snapshot already taken is kept. */
 export async function snapshotSprint(sprintId: string, context: JobContext) {
-  const reader = sprintReader(context.tracker('jira'));
+  const tracker = context.tracker('jira');
+  const reader = sprintReader(tracker);
   const { sprint, board, items } = await readSprint(reader, sprintId);
   // The start may be processed late (an outage, a retry): what changed since is read back to the start date.
   const left = await leftSprint(
@@ -106,6 +134,8 @@ export async function snapshotSprint(sprintId: string, context: JobContext) {
   const snapshot = snapshotScope(sprint, [...items, ...left.map(({ item }) => item)], board.estimateOf, {
     sprint: mapValues(history, (changes) => changes.sprint),
     estimates: mapValues(history, (changes) => changes.estimate),
+    statuses: mapValues(history, (changes) => changes.status),
+    categories: await formerCategories(tracker, history, since),
   });
   const stored = await saveSnapshot(context, snapshot);
   if (stored) {

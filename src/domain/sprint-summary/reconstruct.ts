@@ -59,6 +59,15 @@ export function valueAt<T>(
   return next ? next.from : now;
 }
 
+/** Where the item stood at `at`: the status the first change after it left, else its status now. */
+export function statusAt(
+  item: TrackerItem,
+  changes: readonly StatusChange[],
+  at: string,
+): { id?: string; name: string } {
+  return valueAt<{ id?: string; name: string }>(changes, at, item.status) ?? item.status;
+}
+
 /**
  * Committed scope without a snapshot: items whose Sprint-field history puts them in the sprint at its start.
  * One the caller reports as removed is trusted to have been in scope unless its history says otherwise.

@@ -6,6 +6,7 @@ import {
   reconstructCommitted,
   type SprintFieldChange,
   type StatusChange,
+  statusAt,
   valueAt,
 } from './reconstruct.ts';
 import type { ScopeSnapshot, SnapshotItem } from './snapshot.ts';
@@ -132,7 +133,7 @@ const doneColumn = ({ doneStatuses }: Completion) =>
 
 /** Whether the item's status at `at` (now when undefined) is one of the Done column's. */
 function inColumn(column: ReadonlySet<string>, input: Completion, item: TrackerItem, at?: string): boolean {
-  const status = at ? valueAt(input.statuses?.[item.ref.id] ?? [], at, item.status.id) : item.status.id;
+  const status = at ? statusAt(item, input.statuses?.[item.ref.id] ?? [], at).id : item.status.id;
   return status !== undefined && column.has(status);
 }
 

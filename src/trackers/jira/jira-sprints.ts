@@ -78,9 +78,9 @@ const idList = (value: string | null | undefined): string[] =>
     .map((part) => part.trim())
     .filter((part) => part.length > 0);
 
-/** A status as the changelog names it, by id; an empty side names none. */
-function statusSide(side: 'from' | 'to', id: string | null | undefined): { from?: string } | { to?: string } {
-  return id?.trim() ? { [side]: id.trim() } : {};
+/** A status as the changelog names it; an empty side names none. */
+function statusSide(side: 'from' | 'to', id: string | null | undefined, name: string | null | undefined) {
+  return id?.trim() ? { [side]: { id: id.trim(), name: name ?? '' } } : {};
 }
 
 /** Story points as the changelog writes them ("5", "2.5"); an empty side was unestimated. */
@@ -183,7 +183,11 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
               if (item.field?.toLowerCase() === 'sprint') {
                 history.sprint.push({ at, from: idList(item.from), to: idList(item.to) });
               } else if ((item.fieldId ?? item.field) === STATUS) {
-                history.status.push({ at, ...statusSide('from', item.from), ...statusSide('to', item.to) });
+                history.status.push({
+                  at,
+                  ...statusSide('from', item.from, item.fromString),
+                  ...statusSide('to', item.to, item.toString),
+                });
               } else if (isEstimate(item)) {
                 history.estimate.push({
                   at,

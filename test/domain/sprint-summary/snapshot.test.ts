@@ -65,6 +65,35 @@ describe('snapshotScope: the committed scope taken when a sprint starts', () => 
     ]);
   });
 
+  it('taken late, holds where each item stood at the start: the status it left since, its category then', () => {
+    const inProgress = { id: '3', name: 'In Progress' };
+    const done = { id: '10001', name: 'Done' };
+    const snapshot = snapshotScope(
+      sprint,
+      [issue(1, 'done', 3), issue(2, 'in_progress', 2), issue(3, 'done', 1)],
+      estimateOf,
+      {
+        statuses: {
+          // 1 was finished after the start; 2 reopened after it; 3 was done before it.
+          '1': [{ at: '2025-03-05T00:00:00.000Z', from: inProgress, to: done }],
+          '2': [{ at: '2025-03-05T00:00:00.000Z', from: done, to: inProgress }],
+          '3': [{ at: '2025-03-01T00:00:00.000Z', from: inProgress, to: done }],
+        },
+        categories: new Map([
+          ['3', 'in_progress'],
+          ['10001', 'done'],
+        ]),
+      },
+    );
+    expect(
+      snapshot.items.map(({ status, statusId, statusCategory }) => [status, statusId, statusCategory]),
+    ).toEqual([
+      ['In Progress', '3', 'in_progress'],
+      ['Done', '10001', 'done'],
+      ['Done', '10001', 'done'],
+    ]);
+  });
+
   it('leaves out a start date the sprint does not have', () => {
     const { startDate: _, ...unstarted } = sprint;
     expect(snapshotScope(unstarted, atStart, estimateOf)).not.toHaveProperty('startDate');

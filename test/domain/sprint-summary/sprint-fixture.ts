@@ -56,7 +56,11 @@ export const atClose = [
 export const removed = [issue(5, 'todo', 3)];
 
 /** Moved into the board's Done column during the sprint. */
-export const finished = { at: '2025-03-12T12:00:00.000Z', from: '3', to: '10001' };
+export const finished = {
+  at: '2025-03-12T12:00:00.000Z',
+  from: { id: '3', name: 'In Progress' },
+  to: { id: '10001', name: 'Done' },
+};
 
 export const common: Omit<SprintSummaryInput, 'snapshot' | 'history'> = {
   sprint,

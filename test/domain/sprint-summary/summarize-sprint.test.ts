@@ -182,10 +182,10 @@ describe('summarizeSprint by the board’s Done column, as Jira’s sprint repor
     released: { id: '10003', name: 'Released', category: 'done' },
     inProgress: { id: '3', name: 'In Progress', category: 'in_progress' },
   } as const;
-  const at = (n: number, where: (typeof status)[keyof typeof status], points = 1) =>
-    issue(n, where.category, points, { status: where });
+  type Status = (typeof status)[keyof typeof status];
+  const at = (n: number, where: Status, points = 1) => issue(n, where.category, points, { status: where });
   const later = '2025-04-01T12:00:00.000Z';
-  const moved = (from: string, to: string) => ({ at: '2025-03-10T12:00:00.000Z', from, to });
+  const moved = (from: Status, to: Status, when = '2025-03-10T12:00:00.000Z') => ({ at: when, from, to });
 
   it('counts what sits in that column at the close complete, whatever its category, also when re-run later', () => {
     const snapshot = snapshotScope(
@@ -200,9 +200,9 @@ describe('summarizeSprint by the board’s Done column, as Jira’s sprint repor
       doneStatuses,
       items: [at(1, status.done), at(2, status.verified), at(3, status.released)],
       statuses: {
-        '1': [moved('3', '10001')],
-        '2': [moved('3', '10002')],
-        '3': [moved('10001', '10003')],
+        '1': [moved(status.inProgress, status.done)],
+        '2': [moved(status.inProgress, status.verified)],
+        '3': [moved(status.done, status.released)],
       },
     };
     // Since the close: 1 released, 2 reopened.
@@ -210,8 +210,8 @@ describe('summarizeSprint by the board’s Done column, as Jira’s sprint repor
       ...input,
       items: [at(1, status.released), at(2, status.inProgress), at(3, status.released)],
       statuses: {
-        '1': [moved('3', '10001'), { at: later, from: '10001', to: '10003' }],
-        '2': [moved('3', '10002'), { at: later, from: '10002', to: '3' }],
+        '1': [moved(status.inProgress, status.done), moved(status.done, status.released, later)],
+        '2': [moved(status.inProgress, status.verified), moved(status.verified, status.inProgress, later)],
         '3': input.statuses['3'],
       },
     };
@@ -233,7 +233,7 @@ describe('summarizeSprint by the board’s Done column, as Jira’s sprint repor
       history: {},
       doneStatuses,
       items: [at(4, status.released, 2), at(5, status.released, 3)],
-      statuses: { '5': [moved('10001', '10003')] },
+      statuses: { '5': [moved(status.done, status.released)] },
     });
 
     expect(keys(stats.completedOutside)).toEqual(['ABC-4']);

@@ -214,7 +214,13 @@ describe('Jira adapter sprints', () => {
       },
       '10043': {
         sprint: [],
-        status: [{ at: '2026-03-05T10:00:00.000Z', from: '3', to: '10001' }],
+        status: [
+          {
+            at: '2026-03-05T10:00:00.000Z',
+            from: { id: '3', name: 'In Progress' },
+            to: { id: '10001', name: 'Done' },
+          },
+        ],
         estimate: [{ at: '2026-03-05T10:00:00.000Z', from: 3, to: 5 }],
       },
       '10044': { sprint: [], status: [], estimate: [] },
