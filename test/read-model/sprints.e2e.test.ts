@@ -143,6 +143,19 @@ describe('console sprints page, written by the real jobs', () => {
     expect(running.points[0]).toMatchObject({ scope: 6, done: 0 });
   });
 
+  it("counts done in the running burn-up what sits in the board's Done column, as the summary does", async () => {
+    // "Quick fix" was released; "Big job" is verified (In Progress category, in the last column); "Merged, not
+    // deployed" waits in Done, left of it.
+    for (const to of ['In Progress', 'Verified'])
+      stack.jira.act.transition({ as: 'ada', issue: 'LTE-2', to });
+
+    const now = await waitFor(async () => {
+      const point = (await console_.readModel.sprints('jira:4'))?.active?.points.at(-1);
+      return point?.done === 5 ? point : undefined;
+    });
+    expect(now).toMatchObject({ scope: 6, done: 5 });
+  });
+
   it('counts an issue added after the start and removed before the close among the added and the removed', async () => {
     const id = sprintId('Churn Sprint 1');
     stack.jira.act.startSprint({ sprintId: id });
