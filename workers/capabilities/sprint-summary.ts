@@ -150,6 +150,7 @@ export async function snapshotSprint(sprintId: string, context: JobContext) {
         points: entry.estimate,
         done: completeAtStart(entry, board.doneStatuses),
       })),
+      doneStatuses: board.doneStatuses,
     });
   }
   return { sprint: sprint.name, items: snapshot.items.length, stored };
