@@ -57,6 +57,11 @@ export interface SiteSetup {
   adminWebhooks: SandboxAdminWebhook[];
   /** Added to the HTTP Date header of every answer. */
   clockSkewMs: number;
+  /**
+   * How the bulk changelog read dates its histories: Jira's ISO string, or a number (epoch milliseconds) as in
+   * Atlassian's example for that endpoint (`"created":1492070429`).
+   */
+  bulkChangelogCreated: 'iso' | 'epochMillis';
 }
 
 export interface FieldDef {
@@ -324,7 +329,13 @@ export function createState(bot: SandboxUser): JiraState {
     boards: new Map(),
     sprints: new Map(),
     emails: [],
-    setup: { deniedPermissions: {}, botIsAdmin: false, adminWebhooks: [], clockSkewMs: 0 },
+    setup: {
+      deniedPermissions: {},
+      botIsAdmin: false,
+      adminWebhooks: [],
+      clockSkewMs: 0,
+      bulkChangelogCreated: 'iso',
+    },
     nextId: {
       issue: 10001,
       comment: 10001,
