@@ -9,7 +9,9 @@ import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import type { SandboxIssue } from '../../src/sandbox/jira/state.ts';
 import { adfToPlainText } from '../../src/trackers/jira/adf-text.ts';
 import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
+import { startSprintWhileWorkersDown } from '../helpers/late-sprint-start.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { RELEASE_COLUMNS } from '../helpers/seeds.ts';
 
 let stack: Stack;
 // Issue titles and sprint goals are anyone's text: Markdown in them must stay text in the bot's summary.
@@ -82,18 +84,7 @@ beforeAll(async () => {
       { name: 'Churn board', projectKey: 'CHU', estimationField: 'Story Points' },
       { name: 'Late board', projectKey: 'LAT', estimationField: 'Story Points' },
       { name: 'Points board', projectKey: 'PTS', estimationField: 'Story Points' },
-      // Done waits for a deploy left of the last column, which also holds Verified (in progress by category).
-      {
-        name: 'Release board',
-        projectKey: 'REL',
-        estimationField: 'Story Points',
-        columns: [
-          { name: 'To Do', statuses: ['To Do'] },
-          { name: 'In Progress', statuses: ['In Progress'] },
-          { name: 'Awaiting deploy', statuses: ['Done'] },
-          { name: 'Shipped', statuses: ['Verified', 'Released'] },
-        ],
-      },
+      { name: 'Release board', projectKey: 'REL', estimationField: 'Story Points', columns: RELEASE_COLUMNS },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -652,18 +643,8 @@ describe('sprint summaries on Jira', () => {
 
   it('commits what the sprint held at its start date when the start is processed late', async () => {
     const id = sprintId('Late Sprint 1');
-    // The workers are down when the sprint starts (an outage, a deploy): the start waits in the queue while the
-    // team goes on changing the sprint.
-    await Promise.all(stack.workers.map((worker) => worker.stop()));
-    act().startSprint({ sprintId: id });
-    await waitFor(() =>
-      stack.jira.deliveries.find(
-        (d) =>
-          d.event === 'sprint_started' &&
-          (d.payload.sprint as { id: number }).id === id &&
-          d.status === 'delivered',
-      ),
-    );
+    // The workers are down when the sprint starts: the start waits while the team goes on changing the sprint.
+    await startSprintWhileWorkersDown(stack, id);
     const urgent = act().createIssue({
       as: 'ada',
       project: 'LAT',

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { startSprintWhileWorkersDown } from '../helpers/late-sprint-start.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { RELEASE_COLUMNS } from '../helpers/seeds.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
 let stack: Stack;
@@ -22,17 +24,7 @@ beforeAll(async () => {
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
       { name: 'Early board', projectKey: 'EAR', estimationField: 'Story Points' },
       { name: 'Churn board', projectKey: 'CHU', estimationField: 'Story Points' },
-      {
-        name: 'Late board',
-        projectKey: 'LTE',
-        estimationField: 'Story Points',
-        columns: [
-          { name: 'To Do', statuses: ['To Do'] },
-          { name: 'In Progress', statuses: ['In Progress'] },
-          { name: 'Awaiting deploy', statuses: ['Done'] },
-          { name: 'Shipped', statuses: ['Verified', 'Released'] },
-        ],
-      },
+      { name: 'Late board', projectKey: 'LTE', estimationField: 'Story Points', columns: RELEASE_COLUMNS },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -123,16 +115,7 @@ describe('console sprints page, written by the real jobs', () => {
   it('starts the burn-up from where the issues stood at the start date when the start is processed late', async () => {
     const id = sprintId('Late Sprint 1');
     // The workers are down when the sprint starts; the team finishes an issue before its start is processed.
-    await Promise.all(stack.workers.map((worker) => worker.stop()));
-    stack.jira.act.startSprint({ sprintId: id });
-    await waitFor(() =>
-      stack.jira.deliveries.find(
-        (d) =>
-          d.event === 'sprint_started' &&
-          (d.payload.sprint as { id: number }).id === id &&
-          d.status === 'delivered',
-      ),
-    );
+    await startSprintWhileWorkersDown(stack, id);
     for (const to of ['In Progress', 'Done', 'Released'])
       stack.jira.act.transition({ as: 'ada', issue: 'LTE-1', to });
     await stack.startWorker();

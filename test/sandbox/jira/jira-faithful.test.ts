@@ -9,6 +9,7 @@ import type { SeedResult } from '../../../src/sandbox/jira/seed.ts';
 import { TEXT_LIMIT } from '../../../src/sandbox/jira/state.ts';
 import { createJiraTracker } from '../../../src/trackers/jira/jira-tracker.ts';
 import { common, issue } from '../../domain/sprint-summary/sprint-fixture.ts';
+import { RELEASE_COLUMNS } from '../../helpers/seeds.ts';
 import { type Harness, PERSON, startHarness } from './sandbox-harness.ts';
 
 const CUSTOMER = 'qm:5b10ac8d82e05b22cc7d4ef5:customer';
@@ -265,14 +266,8 @@ describe('the sandbox behaves like Jira Cloud', () => {
         {
           name: 'Release board',
           projectKey: 'REL',
-          // Done waits for a deploy left of the last column, which also holds Verified (in progress by category).
-          columns: [
-            { name: 'To Do', statuses: ['To Do'] },
-            { name: 'In Progress', statuses: ['In Progress'] },
-            { name: 'Awaiting deploy', statuses: ['Done'] },
-            { name: 'Shipped', statuses: ['Verified', 'Released'] },
-            { name: 'Archive', statuses: [] },
-          ],
+          // An empty column right of the last one with statuses.
+          columns: [...RELEASE_COLUMNS, { name: 'Archive', statuses: [] }],
         },
       ],
       sprints: [
