@@ -14,7 +14,9 @@ export interface ScorePart {
   url: string;
   type?: string;
   status?: string;
-  /** The status's category: the active sprint's burn-up counts `done` items. */
+  /** Jira: the status's id, which the active sprint's burn-up looks for in the board's Done column. */
+  statusId?: string;
+  /** The status's category: the active sprint's burn-up counts `done` items where it knows no Done column. */
   done?: boolean;
   container: ContainerId;
   containerKey: string;
@@ -81,6 +83,7 @@ export function scorePartOf(item: TrackerItem, result: ScoreResult, at: string):
     url: item.url,
     ...(item.type === undefined ? {} : { type: item.type }),
     status: item.status.name,
+    ...(item.status.id === undefined ? {} : { statusId: item.status.id }),
     done: item.status.category === 'done',
     container: containerIdOf(item),
     containerKey: item.container.key,

@@ -31,7 +31,15 @@ import type {
   TriageTicket,
   WeekShare,
 } from './read-model.ts';
-import { type AcceptanceDetail, briefOf, docId, keyLink, safeUrl, weekOf } from './records.ts';
+import {
+  type AcceptanceDetail,
+  briefOf,
+  docId,
+  keyLink,
+  type ScorePart,
+  safeUrl,
+  weekOf,
+} from './records.ts';
 import type { SprintStart, StoredSuggestion, TicketInfo } from './writer.ts';
 
 export interface RedisReadModelOptions {
@@ -146,7 +154,10 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
     return linked;
   }
 
-  /** The samples taken at the start and by each summary, then now: the start's items done by their last scoring. */
+  /**
+   * The samples taken at the start and by each summary, then now: the start's items in the board's Done column by
+   * their last scoring.
+   */
   async function activeBurnUp(board: ContainerId): Promise<BurnUp | undefined> {
     const sprintId = await redis.hget(keys.sprints.active, board);
     if (!sprintId) return undefined;
@@ -165,8 +176,12 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
     if (last) {
       await replica.sync();
       const items = JSON.parse(fields.items ?? '[]') as SprintStart['items'];
+      const column = JSON.parse(fields.done ?? '[]') as SprintStart['doneStatuses'];
+      // In the board's Done column by the item's last scoring, as the summaries count; else done by category.
+      const doneNow = (score: ScorePart | undefined) =>
+        column.length > 0 && score?.statusId !== undefined ? column.includes(score.statusId) : score?.done;
       const done = items.reduce((sum, item) => {
-        const isDone = index.find(item.tracker, item.id)?.score?.done ?? item.done;
+        const isDone = doneNow(index.find(item.tracker, item.id)?.score) ?? item.done;
         return sum + (isDone ? (meta.unit === 'points' ? (item.points ?? 0) : 1) : 0);
       }, 0);
       // Items added after the start are counted only by summaries: never show less done than the last one did.

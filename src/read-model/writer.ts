@@ -194,6 +194,8 @@ export interface SprintStart {
   end?: string;
   /** The committed items; `points` null when unestimated. */
   items: { tracker: TrackerName; id: string; points: number | null; done: boolean }[];
+  /** The statuses of the board's Done column: what the burn-up counts done (none: the Done category). */
+  doneStatuses: string[];
 }
 
 /** Items, or story points when every committed item is estimated. */
@@ -453,6 +455,7 @@ export function createReadModelWriter(
         .hset(keys.sprints.burnUp(board.id, start.sprintId), {
           meta: JSON.stringify(meta),
           items: JSON.stringify(committed),
+          done: JSON.stringify(start.doneStatuses),
           [`at:${at}`]: `${scope} 0`,
         })
         .hset(keys.sprints.active, board.id, start.sprintId)

@@ -119,8 +119,11 @@ export interface TrackerItem {
   description: string;
   /** Jira issue type name; Trello: undefined (rules may map a label to a type). */
   type?: string;
-  /** `categorySince`: when the status last moved to another category (Jira's statuscategorychangedate). */
-  status: { name: string; category: StatusCategory; categorySince?: string };
+  /**
+   * `id`: Jira's status id, which changelogs and board columns name. `categorySince`: when the status last moved to
+   * another category (Jira's statuscategorychangedate).
+   */
+  status: { id?: string; name: string; category: StatusCategory; categorySince?: string };
   container: Container;
   labels: string[];
   priority?: string;
@@ -241,15 +244,16 @@ export interface SprintReader {
   getActiveSprints(boardId: string): Promise<Sprint[] | undefined>;
   /**
    * The items a sprint commits to; sub-tasks are part of their parent, so they are not among them. Story points:
-   * the board's estimation field (`getEstimationField`, read once by the caller), else the usual field.
+   * the board's estimation field (`getBoardConfiguration`, read once by the caller), else the usual field.
    */
   getSprintItems(sprintId: string, estimateFieldId?: string): Promise<TrackerItem[]>;
-  /** The story-points field of a board's estimation configuration, if the board estimates by one (not by time). */
-  getEstimationField(boardId: string): Promise<{ id: string; name: string } | undefined>;
+  /** What a board's configuration says of its sprints; undefined when the board is gone or hidden (Jira: 404). */
+  getBoardConfiguration(boardId: string): Promise<BoardConfiguration | undefined>;
   /**
-   * Items' changes of their Sprint field and of their story points (`estimateFieldId`, else the usual
-   * story-points field), each oldest first, by item id (every ref has one): what each was in and how it was sized
-   * at a past date (a sprint's start, its close). Read for many items at once: one item's read costs as many.
+   * Items' changes of their Sprint field, their status and their story points (`estimateFieldId`, else the usual
+   * story-points field), each oldest first, by item id (every ref has one): what each was in, where it stood and
+   * how it was sized at a past date (a sprint's start, its close). Read for many items at once: one item's read
+   * costs as many.
    */
   getHistories(refs: readonly ItemRef[], estimateFieldId?: string): Promise<Record<string, ItemHistory>>;
   /**
@@ -263,6 +267,16 @@ export interface SprintReader {
     projectKeys: readonly string[],
     estimateFieldId?: string,
   ): Promise<{ item: TrackerItem; history: ItemHistory }[]>;
+}
+
+export interface BoardConfiguration {
+  /** The story-points field of the board's estimation, if the board estimates by one (not by time). */
+  estimationField?: { id: string; name: string };
+  /**
+   * The statuses of the board's Done column, the right-most one with statuses mapped to it: Jira's sprint report,
+   * velocity and burndown count an issue there complete, whatever its status category. Empty: none is mapped.
+   */
+  doneStatuses: string[];
 }
 
 /** One change of an item's Sprint field: the sprints it listed before and after, by id (or name). */
@@ -279,8 +293,16 @@ export interface EstimateChange {
   to?: number;
 }
 
+/** One change of an item's status (ids as board columns name them); a side is absent when the changelog names none. */
+export interface StatusChange {
+  at: string;
+  from?: { id: string; name: string };
+  to?: { id: string; name: string };
+}
+
 export interface ItemHistory {
   sprint: SprintFieldChange[];
+  status: StatusChange[];
   estimate: EstimateChange[];
 }
 

@@ -9,7 +9,9 @@ import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import type { SandboxIssue } from '../../src/sandbox/jira/state.ts';
 import { adfToPlainText } from '../../src/trackers/jira/adf-text.ts';
 import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
+import { startSprintWhileWorkersDown } from '../helpers/late-sprint-start.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { RELEASE_COLUMNS } from '../helpers/seeds.ts';
 
 let stack: Stack;
 // Issue titles and sprint goals are anyone's text: Markdown in them must stay text in the bot's summary.
@@ -62,6 +64,7 @@ beforeAll(async () => {
       { key: 'CHU', name: 'Churn' },
       { key: 'LAT', name: 'Late' },
       { key: 'PTS', name: 'Points' },
+      { key: 'REL', name: 'Releases' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
@@ -81,6 +84,7 @@ beforeAll(async () => {
       { name: 'Churn board', projectKey: 'CHU', estimationField: 'Story Points' },
       { name: 'Late board', projectKey: 'LAT', estimationField: 'Story Points' },
       { name: 'Points board', projectKey: 'PTS', estimationField: 'Story Points' },
+      { name: 'Release board', projectKey: 'REL', estimationField: 'Story Points', columns: RELEASE_COLUMNS },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
@@ -102,6 +106,8 @@ beforeAll(async () => {
       { name: 'Late Sprint 1', board: 'Late board' },
       { name: 'Points Sprint 1', board: 'Points board' },
       { name: 'Points Sprint 2', board: 'Points board' },
+      { name: 'Release Sprint 1', board: 'Release board' },
+      { name: 'Release Sprint 2', board: 'Release board' },
     ],
     issues: [
       {
@@ -222,6 +228,22 @@ beforeAll(async () => {
         fields: { 'Story Points': 2 },
         sprints: ['Points Sprint 2'],
       },
+      ...(
+        [
+          ['Release notes', 3],
+          ['Deploy script', 5],
+          ['QA checklist', 2],
+          ['Changelog page', 1],
+          ['Shipped long ago', 2, 'Released'],
+          ['Merged, not deployed', 3, 'Done'],
+        ] as const
+      ).map(([summary, points, statusName]) => ({
+        projectKey: 'REL',
+        summary,
+        fields: { 'Story Points': points },
+        ...(statusName && { statusName }),
+        sprints: ['Release Sprint 1'],
+      })),
     ],
   });
 }, 60_000);
@@ -621,18 +643,8 @@ describe('sprint summaries on Jira', () => {
 
   it('commits what the sprint held at its start date when the start is processed late', async () => {
     const id = sprintId('Late Sprint 1');
-    // The workers are down when the sprint starts (an outage, a deploy): the start waits in the queue while the
-    // team goes on changing the sprint.
-    await Promise.all(stack.workers.map((worker) => worker.stop()));
-    act().startSprint({ sprintId: id });
-    await waitFor(() =>
-      stack.jira.deliveries.find(
-        (d) =>
-          d.event === 'sprint_started' &&
-          (d.payload.sprint as { id: number }).id === id &&
-          d.status === 'delivered',
-      ),
-    );
+    // The workers are down when the sprint starts: the start waits while the team goes on changing the sprint.
+    await startSprintWhileWorkersDown(stack, id);
     const urgent = act().createIssue({
       as: 'ada',
       project: 'LAT',
@@ -721,6 +733,54 @@ describe('sprint summaries on Jira', () => {
     expect(body).toContain(
       '≈ No scope snapshot was taken when the sprint started: committed scope is reconstructed from the issues’ changelogs.',
     );
+  });
+
+  it('counts complete what sits in the board’s last column at the close, as Jira’s sprint report does, whatever the status category', async () => {
+    const id = sprintId('Release Sprint 1');
+    act().startSprint({ sprintId: id });
+    await snapshotTaken(id);
+    const to = (issue: string, ...statuses: string[]) => {
+      for (const status of statuses) act().transition({ as: 'ada', issue, to: status });
+    };
+    to('REL-1', 'In Progress', 'Done', 'Released');
+    to('REL-2', 'In Progress', 'Done');
+    to('REL-3', 'In Progress', 'Verified');
+    to('REL-6', 'Released');
+    act().closeSprint({ as: 'ada', sprintId: id, moveOpenTo: sprintId('Release Sprint 2') });
+    const figures = [
+      'Committed | 5 items, 14 points',
+      'Completed | 3 items, 8 points',
+      'Completion rate | 57% of committed points',
+      'Completed outside the sprint | 1 item',
+      'Carried over | 2 items (to Release Sprint 2)',
+    ].join('\n');
+    await waitFor(() => summaries('Release Sprint 1 summary').find((found) => text(found).includes(figures)));
+
+    // Deployed and reopened in the next sprint, then the summary is posted again: the close decided.
+    to('REL-2', 'Released');
+    to('REL-3', 'In Progress');
+    expect(await redeliver('sprint_closed')).toBe(202);
+    await redeliveredSummaryDone(id);
+
+    const body = text(summaries('Release Sprint 1 summary')[0]!);
+    expect(body).toContain(figures);
+    expect(body).toContain(
+      [
+        'Completed',
+        '- REL-1 Release notes (3 points)',
+        '- REL-3 QA checklist (2 points)',
+        '- REL-6 Merged, not deployed (3 points)',
+      ].join('\n'),
+    );
+    expect(body).toContain('Completed outside the sprint\n- REL-5 Shipped long ago (2 points)');
+    expect(body).toContain(
+      [
+        'Carried over',
+        '- REL-2 Deploy script (5 points) → Release Sprint 2',
+        '- REL-4 Changelog page (1 point) → Release Sprint 2',
+      ].join('\n'),
+    );
+    expect(body).not.toContain('≈');
   });
 
   /** The bot's reply to a comment on the issue. */

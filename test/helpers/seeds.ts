@@ -14,3 +14,14 @@ export const ADA_APP_AND_HELP_DESK: JiraSeed = {
     { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
   ],
 };
+
+/**
+ * A release board's columns: Done waits for a deploy left of the last column, which also holds Verified (In
+ * Progress by category). Jira counts complete what sits in the last column.
+ */
+export const RELEASE_COLUMNS = [
+  { name: 'To Do', statuses: ['To Do'] },
+  { name: 'In Progress', statuses: ['In Progress'] },
+  { name: 'Awaiting deploy', statuses: ['Done'] },
+  { name: 'Shipped', statuses: ['Verified', 'Released'] },
+];

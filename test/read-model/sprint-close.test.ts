@@ -61,6 +61,7 @@ describe('a closed sprint in the console', () => {
       start: '2026-12-01T09:00:00.000Z',
       end: '2026-12-14T17:00:00.000Z',
       items: [{ tracker: 'jira', id: '10001', points: 3, done: false }],
+      doneStatuses: ['10001'],
     });
 
     await writer.sprintPosted(

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { startSprintWhileWorkersDown } from '../helpers/late-sprint-start.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
+import { RELEASE_COLUMNS } from '../helpers/seeds.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
 let stack: Stack;
@@ -16,16 +18,19 @@ beforeAll(async () => {
       { key: 'APP', name: 'App' },
       { key: 'EAR', name: 'Early' },
       { key: 'CHU', name: 'Churn' },
+      { key: 'LTE', name: 'Late' },
     ],
     boards: [
       { name: 'App board', projectKey: 'APP', estimationField: 'Story Points' },
       { name: 'Early board', projectKey: 'EAR', estimationField: 'Story Points' },
       { name: 'Churn board', projectKey: 'CHU', estimationField: 'Story Points' },
+      { name: 'Late board', projectKey: 'LTE', estimationField: 'Story Points', columns: RELEASE_COLUMNS },
     ],
     sprints: [
       { name: 'App Sprint 1', board: 'App board' },
       { name: 'Early Sprint 1', board: 'Early board' },
       { name: 'Churn Sprint 1', board: 'Churn board' },
+      { name: 'Late Sprint 1', board: 'Late board' },
     ],
     issues: [
       {
@@ -54,6 +59,20 @@ beforeAll(async () => {
         fields: { 'Story Points': 3 },
         sprints: ['Churn Sprint 1'],
       },
+      ...(
+        [
+          ['Quick fix', 2, 'To Do'],
+          ['Big job', 3, 'To Do'],
+          ['Merged, not deployed', 1, 'Done'],
+          ['Shipped before', 4, 'Released'],
+        ] as const
+      ).map(([summary, points, statusName]) => ({
+        projectKey: 'LTE',
+        summary,
+        statusName,
+        fields: { 'Story Points': points },
+        sprints: ['Late Sprint 1'],
+      })),
     ],
   });
   console_ = stackConsole(stack);
@@ -91,6 +110,33 @@ describe('console sprints page, written by the real jobs', () => {
       { scope: 3, done: 0 },
       { scope: 3, done: 0 },
     ]);
+  });
+
+  it('starts the burn-up from where the issues stood at the start date when the start is processed late', async () => {
+    const id = sprintId('Late Sprint 1');
+    // The workers are down when the sprint starts; the team finishes an issue before its start is processed.
+    await startSprintWhileWorkersDown(stack, id);
+    for (const to of ['In Progress', 'Done', 'Released'])
+      stack.jira.act.transition({ as: 'ada', issue: 'LTE-1', to });
+    await stack.startWorker();
+
+    const running = await waitFor(async () => (await console_.readModel.sprints('jira:4'))?.active);
+    // Committed: all but "Shipped before", in the board's last column at the start; "Merged, not deployed" was in
+    // Done then, left of it; "Quick fix" was in To Do.
+    expect(running.points[0]).toMatchObject({ scope: 6, done: 0 });
+  });
+
+  it("counts done in the running burn-up what sits in the board's Done column, as the summary does", async () => {
+    // "Quick fix" was released; "Big job" is verified (In Progress category, in the last column); "Merged, not
+    // deployed" waits in Done, left of it.
+    for (const to of ['In Progress', 'Verified'])
+      stack.jira.act.transition({ as: 'ada', issue: 'LTE-2', to });
+
+    const now = await waitFor(async () => {
+      const point = (await console_.readModel.sprints('jira:4'))?.active?.points.at(-1);
+      return point?.done === 5 ? point : undefined;
+    });
+    expect(now).toMatchObject({ scope: 6, done: 5 });
   });
 
   it('counts an issue added after the start and removed before the close among the added and the removed', async () => {

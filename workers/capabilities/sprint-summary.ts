@@ -1,5 +1,6 @@
 import type { Doc } from '../../src/domain/doc.ts';
 import {
+  completeAtStart,
   completedIn,
   jiraBoardSummary,
   renderSprintSummary,
@@ -9,7 +10,14 @@ import {
   summaryTitle,
 } from '../../src/domain/sprint-summary/index.ts';
 import { TrackerError } from '../../src/errors.ts';
-import type { ItemHistory, Sprint, SprintReader, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
+import type {
+  ItemHistory,
+  Sprint,
+  SprintReader,
+  StatusCategory,
+  Tracker,
+  TrackerItem,
+} from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { jiraBoardView, readModelOf } from './read-model.ts';
 import { priorityScores, resolvedTickets } from './summary-facts.ts';
@@ -29,9 +37,14 @@ function estimator(field: { name: string } | undefined): (item: TrackerItem) => 
   };
 }
 
-async function estimationOf(reader: SprintReader, sprint: Sprint) {
-  const field = sprint.boardId ? await reader.getEstimationField(sprint.boardId) : undefined;
-  return { fieldId: field?.id, estimateOf: estimator(field) };
+/** The board's estimation and its Done column; neither is known for a sprint without a board or a board gone. */
+async function boardOf(reader: SprintReader, sprint: Sprint) {
+  const config = sprint.boardId ? await reader.getBoardConfiguration(sprint.boardId) : undefined;
+  return {
+    fieldId: config?.estimationField?.id,
+    estimateOf: estimator(config?.estimationField),
+    doneStatuses: config?.doneStatuses ?? [],
+  };
 }
 
 /** Jira keys start with their project key, which outlives moves of the issue's container. */
@@ -54,14 +67,14 @@ function leftSprint(
 }
 
 /**
- * The sprint, its board's estimation and the sprint's items, each read once for the job: the sprint changes
- * (its issues, its state), so nothing of it is kept for another job.
+ * The sprint, its board's configuration and the sprint's items, each read once for the job: the sprint changes
+ * (its issues, its state), and so may the board's columns, so nothing of it is kept for another job.
  */
 async function readSprint(reader: SprintReader, sprintId: string) {
   const sprint = await reader.getSprint(sprintId);
-  const estimation = await estimationOf(reader, sprint);
-  const items = await reader.getSprintItems(sprintId, estimation.fieldId);
-  return { sprint, estimation, items };
+  const board = await boardOf(reader, sprint);
+  const items = await reader.getSprintItems(sprintId, board.fieldId);
+  return { sprint, board, items };
 }
 
 /** The histories of `items`, and of the items that left the sprint (read with them), by item id. */
@@ -82,24 +95,47 @@ async function historiesOf(
 const mapValues = <T, U>(record: Readonly<Record<string, T>>, map: (value: T) => U): Record<string, U> =>
   Object.fromEntries(Object.entries(record).map(([id, value]) => [id, map(value)]));
 
+/**
+ * The categories of the statuses items left after `since`: where a late snapshot's items stood at the start. Jira
+ * is asked once per status (the adapter keeps the answers a while).
+ */
+async function formerCategories(tracker: Tracker, history: Record<string, ItemHistory>, since: number) {
+  const left = new Set(
+    Object.values(history).flatMap((changes) =>
+      changes.status.flatMap((change) =>
+        change.from && Date.parse(change.at) > since ? [change.from.id] : [],
+      ),
+    ),
+  );
+  const categories = new Map<string, StatusCategory>();
+  for (const id of left) {
+    const category = await tracker.statusCategory?.(id);
+    if (category) categories.set(id, category);
+  }
+  return categories;
+}
+
 /** Records the committed scope of a sprint that just started; a snapshot already taken is kept. */
 export async function snapshotSprint(sprintId: string, context: JobContext) {
-  const reader = sprintReader(context.tracker('jira'));
-  const { sprint, estimation, items } = await readSprint(reader, sprintId);
+  const tracker = context.tracker('jira');
+  const reader = sprintReader(tracker);
+  const { sprint, board, items } = await readSprint(reader, sprintId);
   // The start may be processed late (an outage, a retry): what changed since is read back to the start date.
   const left = await leftSprint(
     reader,
     sprint,
     context,
     items.map((item) => item.ref),
-    estimation.fieldId,
+    board.fieldId,
   );
   const since = Date.parse(sprint.startDate ?? '');
   const changed = items.filter((item) => Date.parse(item.updatedAt) > since);
-  const history = await historiesOf(reader, changed, left, estimation.fieldId);
-  const snapshot = snapshotScope(sprint, [...items, ...left.map(({ item }) => item)], estimation.estimateOf, {
+  const history = await historiesOf(reader, changed, left, board.fieldId);
+  const snapshot = snapshotScope(sprint, [...items, ...left.map(({ item }) => item)], board.estimateOf, {
     sprint: mapValues(history, (changes) => changes.sprint),
     estimates: mapValues(history, (changes) => changes.estimate),
+    statuses: mapValues(history, (changes) => changes.status),
+    categories: await formerCategories(tracker, history, since),
   });
   const stored = await saveSnapshot(context, snapshot);
   if (stored) {
@@ -112,8 +148,9 @@ export async function snapshotSprint(sprintId: string, context: JobContext) {
         tracker: entry.ref.tracker,
         id: entry.ref.id,
         points: entry.estimate,
-        done: entry.statusCategory === 'done',
+        done: completeAtStart(entry, board.doneStatuses),
       })),
+      doneStatuses: board.doneStatuses,
     });
   }
   return { sprint: sprint.name, items: snapshot.items.length, stored };
@@ -153,13 +190,13 @@ function mainProject(refs: readonly TrackerItem['ref'][]): string | undefined {
 export async function summarizeJiraSprint(sprintId: string, context: JobContext): Promise<JiraSprintSummary> {
   const tracker = context.tracker('jira');
   const reader = sprintReader(tracker);
-  const [{ sprint, estimation, items }, snapshot] = await Promise.all([
+  const [{ sprint, board, items }, snapshot] = await Promise.all([
     readSprint(reader, sprintId),
     loadSnapshot(context, sprintId),
   ]);
-  const board = jiraBoardSummary(context.rules().summaries, sprint.boardId);
+  const rules = jiraBoardSummary(context.rules().summaries, sprint.boardId);
   const known = [...items, ...(snapshot?.items ?? [])].map((item) => item.ref);
-  const left = await leftSprint(reader, sprint, context, known, estimation.fieldId);
+  const left = await leftSprint(reader, sprint, context, known, board.fieldId);
   const found = new Set([...items, ...left.map(({ item }) => item)].map((item) => item.ref.id));
   const committedGone = snapshot
     ? await removedItems(
@@ -171,25 +208,34 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
   const removed =
     snapshot || sprint.startDate ? [...committedGone, ...left.map(({ item }) => item)] : undefined;
   // Without a snapshot the scope is rebuilt from every item's history; with one, only an item changed since the
-  // close may have been re-sized since (an open sprint counts today's estimates).
+  // close may have been re-sized or moved since (an open sprint counts today's), and one added after the start
+  // may have been complete before it.
   const close = Date.parse(sprint.completeDate ?? '');
-  const read = [...items, ...committedGone].filter((item) => !snapshot || Date.parse(item.updatedAt) > close);
-  const history = await historiesOf(reader, read, left, estimation.fieldId);
-  const stats = summarizeSprint({
+  const committed = new Set(snapshot?.items.map((entry) => entry.ref.id));
+  const read = [...items, ...committedGone].filter(
+    (item) => !snapshot || Date.parse(item.updatedAt) > close || !committed.has(item.ref.id),
+  );
+  const history = await historiesOf(reader, read, left, board.fieldId);
+  const completion = {
     sprint,
+    doneStatuses: board.doneStatuses,
+    statuses: mapValues(history, (changes) => changes.status),
+  };
+  const stats = summarizeSprint({
+    ...completion,
     ...(snapshot ? { snapshot } : { history: mapValues(history, (changes) => changes.sprint) }),
     estimates: mapValues(history, (changes) => changes.estimate),
     items,
     ...(removed && { removed }),
     linkedTicketsResolved: await resolvedTickets(
-      items.filter((item) => completedIn(sprint, item)),
+      items.filter((item) => completedIn(completion, item)),
       context,
     ),
     scores: priorityScores(items, context),
-    estimateOf: estimation.estimateOf,
-    bugTypes: board.bugTypes,
+    estimateOf: board.estimateOf,
+    bugTypes: rules.bugTypes,
   });
-  const projectKey = board.projectKey ?? mainProject(known);
+  const projectKey = rules.projectKey ?? mainProject(known);
   return {
     sprint,
     stats,

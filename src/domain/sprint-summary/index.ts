@@ -14,5 +14,10 @@ export {
   trelloBoardSummary,
 } from './rules.ts';
 export { type ScopeSnapshot, ScopeSnapshotSchema, snapshotScope } from './snapshot.ts';
-export { completedIn, type SprintSummaryInput, summarizeSprint } from './summarize-sprint.ts';
+export {
+  completeAtStart,
+  completedIn,
+  type SprintSummaryInput,
+  summarizeSprint,
+} from './summarize-sprint.ts';
 export type * from './types.ts';

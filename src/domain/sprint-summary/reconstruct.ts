@@ -1,6 +1,12 @@
-import type { EstimateChange, Sprint, SprintFieldChange, TrackerItem } from '../../trackers/tracker.ts';
+import type {
+  EstimateChange,
+  Sprint,
+  SprintFieldChange,
+  StatusChange,
+  TrackerItem,
+} from '../../trackers/tracker.ts';
 
-export type { EstimateChange, SprintFieldChange };
+export type { EstimateChange, SprintFieldChange, StatusChange };
 
 /** Jira's changelog names sprints by id in `from`/`to` and by name in the strings; accept either. */
 function names(values: readonly string[], sprint: Sprint): boolean {
@@ -40,17 +46,26 @@ export function inSprintAtStart(
   return !(Date.parse(item.createdAt) > Date.parse(start)) && wasInSprintAt(changes, sprint, start, true);
 }
 
-/** The estimate at `at`: what the first change after it changed from, else the estimate now. */
-export function estimateAt(
-  changes: readonly EstimateChange[],
+/** A value (an estimate, a status) at `at`: what the first change after it changed from, else the value now. */
+export function valueAt<T>(
+  changes: readonly { at: string; from?: T }[],
   at: string,
-  now: number | undefined,
-): number | undefined {
+  now: T | undefined,
+): T | undefined {
   const cutoff = Date.parse(at);
   const next = [...changes]
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
     .find((change) => Date.parse(change.at) > cutoff);
   return next ? next.from : now;
+}
+
+/** Where the item stood at `at`: the status the first change after it left, else its status now. */
+export function statusAt(
+  item: TrackerItem,
+  changes: readonly StatusChange[],
+  at: string,
+): { id?: string; name: string } {
+  return valueAt<{ id?: string; name: string }>(changes, at, item.status) ?? item.status;
 }
 
 /**

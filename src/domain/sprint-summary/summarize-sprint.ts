@@ -3,9 +3,11 @@ import type { Evidence } from '../scoring/types.ts';
 import { customerImpact, scopeOf, summaryItem, sumPoints, topDelivered } from './delivered.ts';
 import {
   type EstimateChange,
-  estimateAt,
   reconstructCommitted,
   type SprintFieldChange,
+  type StatusChange,
+  statusAt,
+  valueAt,
 } from './reconstruct.ts';
 import type { ScopeSnapshot, SnapshotItem } from './snapshot.ts';
 import type { Destination, ReEstimate, SprintStats, SummaryItem } from './types.ts';
@@ -24,6 +26,18 @@ export interface SprintSummaryInput {
    * start, as Jira's sprint report does; an item without changes is sized as it was then.
    */
   estimates?: Readonly<Record<string, readonly EstimateChange[]>>;
+  /**
+   * The statuses of the board's Done column, its right-most with statuses mapped: an item there at the close is
+   * complete, as Jira's sprint report, velocity and burndown count, whatever its status category. Absent or empty:
+   * the board's columns could not be read, and the Done status category decides (a note says so, and the figures
+   * it decides are marked approximate).
+   */
+  doneStatuses?: readonly string[];
+  /**
+   * Status changes by item id, oldest first, of the items whose history was read (as `estimates`, and the items
+   * added after a snapshot's start); an item without changes stood where it stands now.
+   */
+  statuses?: Readonly<Record<string, readonly StatusChange[]>>;
   /**
    * Items the sprint held at some time since its start and holds no more, fetched by the caller: those committed
    * and those added after the start, which Jira's sprint report lists as removed too, marked so. Without a
@@ -50,6 +64,8 @@ interface Scope {
 const RECONSTRUCTED =
   'No scope snapshot was taken when the sprint started: committed scope is reconstructed from the issues’ changelogs.';
 const NO_START = 'The sprint has no start date: every item seen in it counts as committed.';
+const BY_CATEGORY =
+  'The board’s columns could not be read: completed counts the items in a Done-category status, where Jira’s sprint report counts those in the board’s right-most column.';
 
 function committedScope(input: SprintSummaryInput): Scope {
   const { snapshot, sprint, estimateOf } = input;
@@ -73,7 +89,7 @@ function committedScope(input: SprintSummaryInput): Scope {
   const atStart = new Map(
     items.map((item) => [
       item.ref.id,
-      estimateAt(input.estimates?.[item.ref.id] ?? [], start, estimateOf(item)),
+      valueAt(input.estimates?.[item.ref.id] ?? [], start, estimateOf(item)),
     ]),
   );
   return {
@@ -109,27 +125,60 @@ function reEstimates(
   });
 }
 
+/** What decides whether an item is complete: the sprint, the board's Done column and the items' status changes. */
+export type Completion = Pick<SprintSummaryInput, 'sprint' | 'doneStatuses' | 'statuses'>;
+
+const doneColumn = ({ doneStatuses }: Completion) =>
+  doneStatuses && doneStatuses.length > 0 ? new Set(doneStatuses) : undefined;
+
+/** Whether the item's status at `at` (now when undefined) is one of the Done column's. */
+function inColumn(column: ReadonlySet<string>, input: Completion, item: TrackerItem, at?: string): boolean {
+  const status = at ? statusAt(item, input.statuses?.[item.ref.id] ?? [], at).id : item.status.id;
+  return status !== undefined && column.has(status);
+}
+
 /**
- * Whether the sprint delivered the item: done, and for a closed sprint done by its close, as Jira's sprint report
- * counts. An issue carried over and finished later belongs to the sprint it was finished in, even when this
- * summary is re-run after that. Without the date of the last category change, done now counts.
+ * Whether the sprint delivered the item: in the board's Done column at the close (now, while the sprint is open),
+ * as Jira's sprint report counts. An issue carried over and finished later belongs to the sprint it was finished
+ * in, even when this summary is re-run after that. Without the board's columns, the Done category by the close
+ * decides (without the date of the last category change, done now counts).
  */
-export function completedIn(sprint: Sprint, item: TrackerItem): boolean {
+export function completedIn(input: Completion, item: TrackerItem): boolean {
+  const close = input.sprint.state === 'closed' ? input.sprint.completeDate : undefined;
+  const column = doneColumn(input);
+  if (column) return inColumn(column, input, item, close);
   if (item.status.category !== 'done') return false;
-  const close = sprint.state === 'closed' ? sprint.completeDate : undefined;
   const since = item.status.categorySince;
   return !close || !since || Date.parse(since) <= Date.parse(close);
 }
 
 /**
- * Done before the sprint started: Jira's velocity leaves it out of the commitment and its sprint report lists it
- * as completed outside the sprint, never as completed in it. The category date decides; without it, the snapshot
- * taken at the start.
+ * Whether a snapshot entry was complete at the start: in the board's Done column then; without the columns (or a
+ * snapshot kept before status ids were), in the Done category.
  */
-function doneBeforeStart(sprint: Sprint, item: TrackerItem, atStart: SnapshotItem | undefined): boolean {
-  if (item.status.category !== 'done' || !sprint.startDate) return false;
+export function completeAtStart(entry: SnapshotItem, doneStatuses: readonly string[] = []): boolean {
+  return doneStatuses.length > 0 && entry.statusId !== undefined
+    ? doneStatuses.includes(entry.statusId)
+    : entry.statusCategory === 'done';
+}
+
+/**
+ * Complete before the sprint started: Jira's velocity leaves it out of the commitment and its sprint report lists
+ * it as completed outside the sprint, never as completed in it. The status at the start decides, from the snapshot
+ * or the status changes (an item created since was not complete then); without the board's columns, the category
+ * date, else the snapshot.
+ */
+function doneBeforeStart(input: Completion, item: TrackerItem, atStart: SnapshotItem | undefined): boolean {
+  const start = input.sprint.startDate;
+  if (!start) return false;
+  const column = doneColumn(input);
+  if (column && atStart?.statusId !== undefined) return completeAtStart(atStart, input.doneStatuses);
+  if (column && !atStart) {
+    return !(Date.parse(item.createdAt) > Date.parse(start)) && inColumn(column, input, item, start);
+  }
+  if (item.status.category !== 'done') return false;
   const since = item.status.categorySince;
-  return since ? Date.parse(since) <= Date.parse(sprint.startDate) : atStart?.statusCategory === 'done';
+  return since ? Date.parse(since) <= Date.parse(start) : atStart?.statusCategory === 'done';
 }
 
 /**
@@ -152,12 +201,12 @@ function isBug(item: TrackerItem, bugTypes: readonly string[]): boolean {
 export function summarizeSprint(input: SprintSummaryInput): SprintStats {
   const { sprint, estimateOf } = input;
   const atStart = new Map((input.snapshot?.items ?? []).map((entry) => [entry.ref.id, entry]));
-  const outsideItems = input.items.filter((item) => doneBeforeStart(sprint, item, atStart.get(item.ref.id)));
+  const outsideItems = input.items.filter((item) => doneBeforeStart(input, item, atStart.get(item.ref.id)));
   // One that left the sprint since was not committed either; one deleted since is judged by the snapshot alone.
   const fetched = new Set([...input.items, ...(input.removed ?? [])].map((item) => item.ref.id));
   const leftDoneAtStart = [
-    ...(input.removed ?? []).filter((item) => doneBeforeStart(sprint, item, atStart.get(item.ref.id))),
-    ...[...atStart.values()].filter((e) => !fetched.has(e.ref.id) && e.statusCategory === 'done'),
+    ...(input.removed ?? []).filter((item) => doneBeforeStart(input, item, atStart.get(item.ref.id))),
+    ...[...atStart.values()].filter((e) => !fetched.has(e.ref.id) && completeAtStart(e, input.doneStatuses)),
   ];
   const outsideIds = new Set([...outsideItems, ...leftDoneAtStart].map((item) => item.ref.id));
   const inSprint = (item: { ref: { id: string } }) => !outsideIds.has(item.ref.id);
@@ -168,10 +217,10 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
   // Re-sized since the close (for the next sprint): the closed sprint counted the estimates it had then.
   const close = sprint.state === 'closed' ? sprint.completeDate : undefined;
   const pointsOf = (item: TrackerItem) =>
-    close ? estimateAt(input.estimates?.[item.ref.id] ?? [], close, estimateOf(item)) : estimateOf(item);
+    close ? valueAt(input.estimates?.[item.ref.id] ?? [], close, estimateOf(item)) : estimateOf(item);
   const view = (item: TrackerItem) => summaryItem(item, pointsOf(item));
   const atClose = input.items.filter(inSprint).map(view);
-  const doneItems = input.items.filter((item) => inSprint(item) && completedIn(sprint, item));
+  const doneItems = input.items.filter((item) => inSprint(item) && completedIn(input, item));
   const done = doneItems.map(view);
   const doneIds = new Set(done.map((item) => item.ref.id));
   const removedDetails = new Map((input.removed ?? []).map((item) => [item.ref.id, view(item)]));
@@ -180,16 +229,18 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
     .filter((item) => inSprint(item) && !committedIds.has(item.ref.id) && !atCloseIds.has(item.ref.id))
     .map(view);
   const approximate = scope.approximate;
+  // Without the board's columns, what counts as complete may differ from Jira's report.
+  const byCategory = !doneColumn(input);
   return {
     name: sprint.name,
     ...(sprint.startDate ? { start: sprint.startDate } : {}),
     ...((sprint.completeDate ?? sprint.endDate) ? { end: sprint.completeDate ?? sprint.endDate } : {}),
     ...(sprint.goal ? { goal: sprint.goal } : {}),
     committed: scopeOf(scope.committed, approximate),
-    completed: scopeOf(done, false),
-    completionRate: completionRate(scope.committed, doneIds, approximate),
-    done: { items: done, approximate: false },
-    completedOutside: { items: outsideItems.map(view), approximate: false },
+    completed: scopeOf(done, byCategory),
+    completionRate: completionRate(scope.committed, doneIds, approximate || byCategory),
+    done: { items: done, approximate: byCategory },
+    completedOutside: { items: outsideItems.map(view), approximate: byCategory },
     carriedOver: {
       items: input.items
         .filter((item) => inSprint(item) && !doneIds.has(item.ref.id))
@@ -197,7 +248,7 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
           const movedTo = destination(sprint, item);
           return { ...view(item), ...(movedTo && { movedTo }) };
         }),
-      approximate: false,
+      approximate: byCategory,
     },
     added: {
       items: [...atClose.filter((item) => !committedIds.has(item.ref.id)), ...passedThrough],
@@ -217,10 +268,10 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
     ...(scope.startEstimates ? { reEstimated: reEstimates(scope.startEstimates, atClose) } : {}),
     bugsFixed: {
       items: doneItems.filter((item) => isBug(item, input.bugTypes ?? ['Bug'])).map(view),
-      approximate: false,
+      approximate: byCategory,
     },
     customerImpact: customerImpact(done, input.linkedTicketsResolved),
     topDelivered: topDelivered(done, input.scores ?? {}),
-    notes: scope.notes,
+    notes: [...scope.notes, ...(byCategory ? [BY_CATEGORY] : [])],
   };
 }

@@ -198,8 +198,9 @@ export function transitionIssue(
   const to = STATUSES[transition.to];
   issue.statusId = to.id;
   if (from.category.key !== to.category.key) issue.statusCategoryChanged = jiraDate(world.now());
-  // Done carries a resolution (the one given, else Jira's default post-function sets Done); leaving Done clears it.
-  issue.resolution = to.id === '10001' ? (resolution ?? 'Done') : null;
+  // Done carries a resolution (the one given, else Jira's default post-function sets Done), kept on the way to
+  // Released; leaving the Done category clears it.
+  issue.resolution = to.category.key === 'done' ? (resolution ?? issue.resolution ?? 'Done') : null;
   const item: ChangeItem = {
     field: 'status',
     fieldtype: 'jira',

@@ -49,7 +49,14 @@ export function agileRoutes(app: FastifyInstance, { world }: ApiDeps): void {
       self: `${world.site()}/rest/agile/1.0/board/${board.id}/configuration`,
       location: { type: 'project', key: board.projectKey, id: project?.id, name: project?.name },
       filter: { id: String(10000 + board.id), self: `${world.site()}/rest/api/2/filter/${10000 + board.id}` },
-      columnConfig: { columns: [], constraintType: 'none' },
+      // Statuses by reference, as Jira answers them (an API v2 `self`); min/max only on a constrained column.
+      columnConfig: {
+        columns: board.columns.map((column) => ({
+          name: column.name,
+          statuses: column.statusIds.map((id) => ({ id, self: `${world.site()}/rest/api/2/status/${id}` })),
+        })),
+        constraintType: 'none',
+      },
       estimation: field
         ? { type: 'field', field: { fieldId: field.id, displayName: field.name } }
         : { type: 'issueCount' },

@@ -20,10 +20,10 @@ interface BulkChangelogBody {
   nextPageToken?: unknown;
 }
 
-const historyView = (world: JiraWorld, entry: ChangelogEntry) => ({
+const historyView = (world: JiraWorld, entry: ChangelogEntry, created: 'iso' | 'epochMillis' = 'iso') => ({
   id: entry.id,
   author: userView(restView(world), entry.authorId),
-  created: entry.created,
+  created: created === 'epochMillis' ? Date.parse(entry.created) : entry.created,
   items: entry.items,
 });
 
@@ -91,7 +91,8 @@ export function changelogRoutes(app: FastifyInstance, { world, actor }: ApiDeps)
         );
       const grouped = new Map<string, ReturnType<typeof historyView>[]>();
       for (const { issue, entry } of all.slice(offset, offset + size)) {
-        grouped.set(issue.id, [...(grouped.get(issue.id) ?? []), historyView(world, entry)]);
+        const history = historyView(world, entry, state.setup.bulkChangelogCreated);
+        grouped.set(issue.id, [...(grouped.get(issue.id) ?? []), history]);
       }
       const more = offset + size < all.length;
       return {

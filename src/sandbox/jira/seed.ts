@@ -1,6 +1,14 @@
 import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
-import { createIssue, type NewIssueInput, setSprints } from './issue-changes.ts';
-import { customField, FLOAT, type SandboxSprint, type SandboxUser } from './state.ts';
+import { createIssue, type NewIssueInput, SandboxInputError, setSprints } from './issue-changes.ts';
+import {
+  customField,
+  defaultColumns,
+  FLOAT,
+  type SandboxSprint,
+  type SandboxUser,
+  STATUSES,
+  type StatusId,
+} from './state.ts';
 import type { JiraWorld } from './world.ts';
 
 const TEXT_FIELD = 'com.atlassian.jira.plugin.system.customfieldtypes:textfield';
@@ -37,7 +45,14 @@ export interface JiraSeed {
     /** A team-managed project (`style: next-gen`), which the site's screen APIs do not reach. */
     teamManaged?: boolean;
   }[];
-  boards?: { name: string; projectKey: string; estimationField?: string; type?: 'scrum' | 'kanban' }[];
+  boards?: {
+    name: string;
+    projectKey: string;
+    estimationField?: string;
+    type?: 'scrum' | 'kanban';
+    /** Left to right, statuses by name; default: To Do, In Progress, Done, each status by its category. */
+    columns?: { name: string; statuses: string[] }[];
+  }[];
   sprints?: {
     name: string;
     board: string;
@@ -55,6 +70,12 @@ export interface JiraSeed {
     /** Its creation time, as an import keeps the source's (Jira's `+0000` form); now if absent. */
     created?: string;
   })[];
+}
+
+function statusIdOf(name: string): StatusId {
+  const status = Object.values(STATUSES).find((known) => known.name.toLowerCase() === name.toLowerCase());
+  if (!status) throw new SandboxInputError(`Status '${name}' does not exist`);
+  return status.id;
 }
 
 export interface SeedResult {
@@ -116,6 +137,9 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
       projectKey: board.projectKey.toUpperCase(),
       estimationFieldId: estimation,
       type: board.type ?? 'scrum',
+      columns: board.columns
+        ? board.columns.map((column) => ({ name: column.name, statusIds: column.statuses.map(statusIdOf) }))
+        : defaultColumns(),
     });
     result.boards[board.name] = id;
   }

@@ -3,6 +3,7 @@ import { emitCommentEvent, emitIssueEvent, emitLinkEvent, emitSprintEvent } from
 import { SandboxInputError, setSprints } from './issue-changes.ts';
 import { notifyWatchers } from './notifications.ts';
 import {
+  doneColumnStatuses,
   jiraDate,
   projectOf,
   type SandboxComment,
@@ -156,10 +157,12 @@ export function closeSprint(
   sprint.state = 'closed';
   sprint.completeDate = world.now().toISOString();
   if (moveOpenTo !== undefined) {
+    // Open is anything outside the board's "Done" column, whatever its status category says.
+    const done: readonly string[] = doneColumnStatuses(world.state.boards.get(sprint.boardId));
     for (const issue of world.state.issues.values()) {
       if (
         issue.sprintIds.includes(sprint.id) &&
-        issue.statusId !== '10001' &&
+        !done.includes(issue.statusId) &&
         !issue.sprintIds.includes(moveOpenTo)
       ) {
         setSprints(world, actorId, issue, [...issue.sprintIds, moveOpenTo]);

@@ -57,6 +57,11 @@ export interface SiteSetup {
   adminWebhooks: SandboxAdminWebhook[];
   /** Added to the HTTP Date header of every answer. */
   clockSkewMs: number;
+  /**
+   * How the bulk changelog read dates its histories: Jira's ISO string, or a number (epoch milliseconds) as in
+   * Atlassian's example for that endpoint (`"created":1492070429`).
+   */
+  bulkChangelogCreated: 'iso' | 'epochMillis';
 }
 
 export interface FieldDef {
@@ -144,6 +149,12 @@ export interface SandboxRemoteLink {
   object: { url: string; title: string };
 }
 
+/** A column of a board and the statuses mapped to it (an unmapped status shows in no column). */
+export interface BoardColumn {
+  name: string;
+  statusIds: StatusId[];
+}
+
 export interface SandboxBoard {
   id: number;
   name: string;
@@ -151,6 +162,8 @@ export interface SandboxBoard {
   estimationFieldId?: string;
   /** A kanban board has no sprints: the Agile API answers 400 to a question about them. */
   type: 'scrum' | 'kanban';
+  /** Left to right. Jira's "Done" column is the last one with statuses mapped to it, whatever their category. */
+  columns: BoardColumn[];
 }
 
 export interface SandboxSprint {
@@ -209,18 +222,59 @@ export const STATUSES = {
     category: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' },
   },
   '10001': { id: '10001', name: 'Done', category: { id: 3, key: 'done', colorName: 'green', name: 'Done' } },
+  // Steps teams add around Done: checked by QA (still in progress by category), and shipped (done, after Done).
+  '10002': {
+    id: '10002',
+    name: 'Verified',
+    category: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' },
+  },
+  '10003': {
+    id: '10003',
+    name: 'Released',
+    category: { id: 3, key: 'done', colorName: 'green', name: 'Done' },
+  },
 } as const;
 export type StatusId = keyof typeof STATUSES;
 
-/** The workflow: To Do → In Progress → Done, and back one step at a time. */
+/**
+ * The workflow: To Do → In Progress → Done, and back one step at a time; In Progress → Verified → Done on the way,
+ * Done → Released after it.
+ */
 export const TRANSITIONS: Record<StatusId, { id: string; name: string; to: StatusId }[]> = {
   '10000': [{ id: '21', name: 'Start progress', to: '3' }],
   '3': [
     { id: '11', name: 'Stop progress', to: '10000' },
     { id: '31', name: 'Done', to: '10001' },
+    { id: '51', name: 'Verify', to: '10002' },
   ],
-  '10001': [{ id: '41', name: 'Reopen', to: '3' }],
+  '10001': [
+    { id: '41', name: 'Reopen', to: '3' },
+    { id: '71', name: 'Release', to: '10003' },
+  ],
+  '10002': [
+    { id: '61', name: 'Done', to: '10001' },
+    { id: '81', name: 'Reject', to: '3' },
+  ],
+  '10003': [{ id: '91', name: 'Reopen', to: '3' }],
 };
+
+/** A new board's columns: each status in the column of its category, as Jira maps a project's statuses. */
+export function defaultColumns(): BoardColumn[] {
+  const of = (key: string) =>
+    Object.values(STATUSES)
+      .filter((status) => status.category.key === key)
+      .map((status) => status.id);
+  return [
+    { name: 'To Do', statusIds: of('new') },
+    { name: 'In Progress', statusIds: of('indeterminate') },
+    { name: 'Done', statusIds: of('done') },
+  ];
+}
+
+/** The statuses of the board's "Done" column: the last one with statuses mapped to it. */
+export function doneColumnStatuses(board: SandboxBoard | undefined): readonly StatusId[] {
+  return board?.columns.findLast((column) => column.statusIds.length > 0)?.statusIds ?? [];
+}
 
 export const SPRINT_FIELD_ID = 'customfield_10020';
 export const FLOAT = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
@@ -275,7 +329,13 @@ export function createState(bot: SandboxUser): JiraState {
     boards: new Map(),
     sprints: new Map(),
     emails: [],
-    setup: { deniedPermissions: {}, botIsAdmin: false, adminWebhooks: [], clockSkewMs: 0 },
+    setup: {
+      deniedPermissions: {},
+      botIsAdmin: false,
+      adminWebhooks: [],
+      clockSkewMs: 0,
+      bulkChangelogCreated: 'iso',
+    },
     nextId: {
       issue: 10001,
       comment: 10001,

@@ -146,6 +146,7 @@ export function toTrackerItem(
     description: isAdfDoc(f.description) ? adfDescriptionText(f.description) : (str(f.description) ?? ''),
     type: str(obj(f.issuetype).name),
     status: {
+      ...(str(status.id) && { id: str(status.id) }),
       name: str(status.name) ?? '',
       category: categoryOf(str(obj(status.statusCategory).key)) ?? 'todo',
       ...(categorySince && { categorySince: isoDate(categorySince) }),

@@ -236,7 +236,7 @@ export function createJiraSetup(options: JiraTrackerOptions): JiraSetup {
       );
       const boards = [];
       for (const board of page.values ?? []) {
-        const estimationField = await sprints.getEstimationField(String(board.id));
+        const { estimationField } = (await sprints.getBoardConfiguration(String(board.id))) ?? {};
         boards.push({ id: String(board.id), name: board.name ?? String(board.id), estimationField });
       }
       return boards;

@@ -1,7 +1,8 @@
 import { SearchResultsSchema, SoftwareIssueResultsSchema } from 'jira.js/agile';
 import type { ItemRef } from '../../domain/events.ts';
-import { TrackerError } from '../../errors.ts';
+import { ErrorKind, TrackerError } from '../../errors.ts';
 import type {
+  BoardConfiguration,
   EstimateChange,
   ItemHistory,
   Sprint,
@@ -25,6 +26,7 @@ interface RawSprint {
 }
 
 const TIME_ESTIMATE = 'timeoriginalestimate';
+const STATUS = 'status';
 const PAGE_SIZE = 50;
 // Bulk fetch changelogs: "You can request the changelogs of up to 1000 issues and can filter them by up to 10
 // field IDs".
@@ -76,6 +78,11 @@ const idList = (value: string | null | undefined): string[] =>
     .map((part) => part.trim())
     .filter((part) => part.length > 0);
 
+/** A status as the changelog names it; an empty side names none. */
+function statusSide(side: 'from' | 'to', id: string | null | undefined, name: string | null | undefined) {
+  return id?.trim() ? { [side]: { id: id.trim(), name: name ?? '' } } : {};
+}
+
 /** Story points as the changelog writes them ("5", "2.5"); an empty side was unestimated. */
 function points(side: 'from' | 'to', text: string | null | undefined): Partial<EstimateChange> {
   const value = text?.trim() ? Number(text) : Number.NaN;
@@ -88,15 +95,29 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
     return toSprint(raw);
   }
 
-  async function getEstimationField(boardId: string): Promise<{ id: string; name: string } | undefined> {
-    const config = await ctx.call('getBoardConfiguration', () =>
-      ctx.agile.board.getConfiguration({ boardId: Number(boardId) }),
-    );
+  async function getBoardConfiguration(boardId: string): Promise<BoardConfiguration | undefined> {
+    let config: Awaited<ReturnType<typeof ctx.agile.board.getConfiguration>>;
+    try {
+      config = await ctx.call('getBoardConfiguration', () =>
+        ctx.agile.board.getConfiguration({ boardId: Number(boardId) }),
+      );
+    } catch (error) {
+      if (error instanceof TrackerError && error.kind === ErrorKind.NotFound) return undefined;
+      throw error;
+    }
     const field = config.estimation?.type === 'field' ? config.estimation.field : undefined;
-    // A board estimating by Original Time Estimate counts seconds, not points: it has no story-points field.
-    return field?.fieldId && field.fieldId !== TIME_ESTIMATE
-      ? { id: field.fieldId, name: field.displayName ?? field.fieldId }
-      : undefined;
+    // "The last column with statuses mapped to it is treated as the Done column" (Get board configuration).
+    const doneColumn = (config.columnConfig?.columns ?? []).findLast((column) =>
+      column.statuses?.some((status) => status.id),
+    );
+    return {
+      // A board estimating by Original Time Estimate counts seconds, not points: it has no story-points field.
+      ...(field?.fieldId &&
+        field.fieldId !== TIME_ESTIMATE && {
+          estimationField: { id: field.fieldId, name: field.displayName ?? field.fieldId },
+        }),
+      doneStatuses: (doneColumn?.statuses ?? []).flatMap((status) => (status.id ? [status.id] : [])),
+    };
   }
 
   async function getSprintItems(sprintId: string, estimateFieldId?: string): Promise<TrackerItem[]> {
@@ -121,8 +142,8 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
   }
 
   /**
-   * The Sprint and story-point changes of many issues: Jira's bulk changelog read, up to 1,000 issues a request,
-   * filtered to those fields by id when the Sprint field's is known (else every field, matched by name).
+   * The Sprint, status and story-point changes of many issues: Jira's bulk changelog read, up to 1,000 issues a
+   * request, filtered to those fields by id when the Sprint field's is known (else every field, matched by name).
    */
   async function getHistories(refs: readonly ItemRef[], estimateFieldId?: string) {
     const index = await ctx.fields.get();
@@ -132,14 +153,14 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
       : STORY_POINT_NAMES.flatMap((name) => (index.allByName.get(name) ?? []).map((field) => field.id));
     const sprintFieldId = index.byName.get('sprint')?.id;
     const fieldIds = sprintFieldId
-      ? [sprintFieldId, ...new Set(pointFields)].slice(0, BULK_CHANGELOG_FIELDS)
+      ? [sprintFieldId, STATUS, ...new Set(pointFields)].slice(0, BULK_CHANGELOG_FIELDS)
       : undefined;
     const isEstimate = (item: { field?: string; fieldId?: string }) =>
       estimateFieldId
         ? item.fieldId === estimateFieldId
         : STORY_POINT_NAMES.includes(item.field?.toLowerCase() ?? '');
     const histories: Record<string, ItemHistory> = {};
-    for (const ref of refs) histories[ref.id] = { sprint: [], estimate: [] };
+    for (const ref of refs) histories[ref.id] = { sprint: [], status: [], estimate: [] };
     const ids = Object.keys(histories);
     for (let chunk = 0; chunk < ids.length; chunk += BULK_CHANGELOG_ISSUES) {
       const issueIdsOrKeys = ids.slice(chunk, chunk + BULK_CHANGELOG_ISSUES);
@@ -161,6 +182,12 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
             for (const item of entry.items ?? []) {
               if (item.field?.toLowerCase() === 'sprint') {
                 history.sprint.push({ at, from: idList(item.from), to: idList(item.to) });
+              } else if ((item.fieldId ?? item.field) === STATUS) {
+                history.status.push({
+                  at,
+                  ...statusSide('from', item.from, item.fromString),
+                  ...statusSide('to', item.to, item.toString),
+                });
               } else if (isEstimate(item)) {
                 history.estimate.push({
                   at,
@@ -177,6 +204,7 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
     const byDate = (a: { at: string }, b: { at: string }) => a.at.localeCompare(b.at);
     for (const history of Object.values(histories)) {
       history.sprint.sort(byDate);
+      history.status.sort(byDate);
       history.estimate.sort(byDate);
     }
     return histories;
@@ -220,7 +248,7 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
 
   return {
     getSprint,
-    getEstimationField,
+    getBoardConfiguration,
     getSprintItems,
     getHistories,
     getItemsLeft,

@@ -24,6 +24,7 @@ describe('snapshotScope: the committed scope taken when a sprint starts', () => 
           url: 'https://example.atlassian.net/browse/ABC-1',
           estimate: 3,
           status: 'To Do',
+          statusId: '10000',
           statusCategory: 'todo',
         },
         expect.objectContaining({ estimate: null, status: 'In Progress', statusCategory: 'in_progress' }),
@@ -61,6 +62,35 @@ describe('snapshotScope: the committed scope taken when a sprint starts', () => 
     expect(snapshot.items.map((entry) => [entry.ref.key, entry.estimate])).toEqual([
       ['ABC-1', 3],
       ['ABC-4', null],
+    ]);
+  });
+
+  it('taken late, holds where each item stood at the start: the status it left since, its category then', () => {
+    const inProgress = { id: '3', name: 'In Progress' };
+    const done = { id: '10001', name: 'Done' };
+    const snapshot = snapshotScope(
+      sprint,
+      [issue(1, 'done', 3), issue(2, 'in_progress', 2), issue(3, 'done', 1)],
+      estimateOf,
+      {
+        statuses: {
+          // 1 was finished after the start; 2 reopened after it; 3 was done before it.
+          '1': [{ at: '2025-03-05T00:00:00.000Z', from: inProgress, to: done }],
+          '2': [{ at: '2025-03-05T00:00:00.000Z', from: done, to: inProgress }],
+          '3': [{ at: '2025-03-01T00:00:00.000Z', from: inProgress, to: done }],
+        },
+        categories: new Map([
+          ['3', 'in_progress'],
+          ['10001', 'done'],
+        ]),
+      },
+    );
+    expect(
+      snapshot.items.map(({ status, statusId, statusCategory }) => [status, statusId, statusCategory]),
+    ).toEqual([
+      ['In Progress', '3', 'in_progress'],
+      ['Done', '10001', 'done'],
+      ['Done', '10001', 'done'],
     ]);
   });
 

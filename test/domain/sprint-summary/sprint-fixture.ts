@@ -13,7 +13,11 @@ export const sprint: Sprint = {
   goal: 'Ship exports',
 };
 
-const STATUS: Record<StatusCategory, string> = { todo: 'To Do', in_progress: 'In Progress', done: 'Done' };
+const STATUS: Record<StatusCategory, { id: string; name: string }> = {
+  todo: { id: '10000', name: 'To Do' },
+  in_progress: { id: '3', name: 'In Progress' },
+  done: { id: '10001', name: 'Done' },
+};
 
 export function issue(
   n: number,
@@ -24,7 +28,7 @@ export function issue(
   return makeItem({
     key: `ABC-${n}`,
     title: `Story ${n}`,
-    status: { name: STATUS[category], category },
+    status: { ...STATUS[category], category },
     estimate: points === undefined ? {} : { storyPoints: points },
     ...patch,
   });
@@ -51,11 +55,21 @@ export const atClose = [
 ];
 export const removed = [issue(5, 'todo', 3)];
 
+/** Moved into the board's Done column during the sprint. */
+export const finished = {
+  at: '2025-03-12T12:00:00.000Z',
+  from: { id: '3', name: 'In Progress' },
+  to: { id: '10001', name: 'Done' },
+};
+
 export const common: Omit<SprintSummaryInput, 'snapshot' | 'history'> = {
   sprint,
   items: atClose,
   removed,
   estimateOf,
+  // The board's Done column holds Done; 1, 3 and 4 got there during the sprint (6 was created after the start).
+  doneStatuses: ['10001'],
+  statuses: { '1': [finished], '3': [finished], '4': [finished] },
   linkedTicketsResolved: {
     '1': [
       { ticketRef: 'SUP-1', url: 'https://help.example.com/1', customerId: 'acme' },

@@ -172,3 +172,95 @@ describe('summarizeSprint without a snapshot', () => {
     expect(result.notes).toEqual([expect.stringContaining('no start date')]);
   });
 });
+
+describe('summarizeSprint by the board’s Done column, as Jira’s sprint report counts', () => {
+  // The Done column holds Verified (in progress by category) and Released; Done waits for a deploy left of it.
+  const doneStatuses = ['10002', '10003'];
+  const status = {
+    done: { id: '10001', name: 'Done', category: 'done' },
+    verified: { id: '10002', name: 'Verified', category: 'in_progress' },
+    released: { id: '10003', name: 'Released', category: 'done' },
+    inProgress: { id: '3', name: 'In Progress', category: 'in_progress' },
+  } as const;
+  type Status = (typeof status)[keyof typeof status];
+  const at = (n: number, where: Status, points = 1) => issue(n, where.category, points, { status: where });
+  const later = '2025-04-01T12:00:00.000Z';
+  const moved = (from: Status, to: Status, when = '2025-03-10T12:00:00.000Z') => ({ at: when, from, to });
+
+  it('counts what sits in that column at the close complete, whatever its category, also when re-run later', () => {
+    const snapshot = snapshotScope(
+      sprint,
+      [issue(1, 'todo'), issue(2, 'todo'), issue(3, 'todo')],
+      estimateOf,
+    );
+    const input = {
+      ...common,
+      snapshot,
+      removed: [],
+      doneStatuses,
+      items: [at(1, status.done), at(2, status.verified), at(3, status.released)],
+      statuses: {
+        '1': [moved(status.inProgress, status.done)],
+        '2': [moved(status.inProgress, status.verified)],
+        '3': [moved(status.done, status.released)],
+      },
+    };
+    // Since the close: 1 released, 2 reopened.
+    const rerun = {
+      ...input,
+      items: [at(1, status.released), at(2, status.inProgress), at(3, status.released)],
+      statuses: {
+        '1': [moved(status.inProgress, status.done), moved(status.done, status.released, later)],
+        '2': [moved(status.inProgress, status.verified), moved(status.verified, status.inProgress, later)],
+        '3': input.statuses['3'],
+      },
+    };
+
+    for (const stats of [summarizeSprint(input), summarizeSprint(rerun)]) {
+      expect(keys(stats.done)).toEqual(['ABC-2', 'ABC-3']);
+      expect(keys(stats.carriedOver)).toEqual(['ABC-1']);
+      expect(stats.completed.count).toEqual({ value: 2, approximate: false });
+      expect(stats.notes).toEqual([]);
+    }
+    expect(summarizeSprint({ ...input, sprint: { ...sprint, state: 'active' } }).done.items).toHaveLength(2);
+  });
+
+  it('leaves out of the commitment what was in that column at the start, not what was merely Done', () => {
+    // Without a snapshot: 4 was released before the start; 5 was Done then and released during the sprint.
+    const stats = summarizeSprint({
+      ...common,
+      removed: [],
+      history: {},
+      doneStatuses,
+      items: [at(4, status.released, 2), at(5, status.released, 3)],
+      statuses: { '5': [moved(status.done, status.released)] },
+    });
+
+    expect(keys(stats.completedOutside)).toEqual(['ABC-4']);
+    expect(keys(stats.done)).toEqual(['ABC-5']);
+    expect(stats.committed?.points).toEqual({ value: 3, approximate: true });
+    // From a snapshot, by the status it kept: Done then is no completion then.
+    const released = [at(4, status.released, 2), at(5, status.released, 3)];
+    const snapshot = snapshotScope(sprint, [at(4, status.released, 2), at(5, status.done, 3)], estimateOf);
+    const fromSnapshot = summarizeSprint({ ...common, snapshot, items: released, removed: [], doneStatuses });
+    expect(keys(fromSnapshot.completedOutside)).toEqual(['ABC-4']);
+    expect(keys(fromSnapshot.done)).toEqual(['ABC-5']);
+  });
+
+  it('without the column, counts the Done category, marks what it decides ≈ and says why', () => {
+    const stats = summarizeSprint({
+      ...common,
+      snapshot: snapshotScope(sprint, atStart, estimateOf),
+      doneStatuses: [],
+    });
+
+    expect(stats.completed.count).toEqual({ value: 4, approximate: true });
+    expect(stats.completionRate?.approximate).toBe(true);
+    expect(
+      [stats.done, stats.carriedOver, stats.completedOutside, stats.bugsFixed].map((l) => l?.approximate),
+    ).toEqual([true, true, true, true]);
+    expect(stats.notes).toEqual([
+      expect.stringContaining('completed counts the items in a Done-category status'),
+    ]);
+  });
+});

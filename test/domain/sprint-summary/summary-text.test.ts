@@ -8,7 +8,16 @@ import {
   summarizeSprint,
 } from '../../../src/domain/sprint-summary/summarize-sprint.ts';
 import type { Sprint } from '../../../src/trackers/tracker.ts';
-import { atStart, common, estimateOf, estimates, history, issue, sprint } from './sprint-fixture.ts';
+import {
+  atStart,
+  common,
+  estimateOf,
+  estimates,
+  finished,
+  history,
+  issue,
+  sprint,
+} from './sprint-fixture.ts';
 
 /** The whole summary as a reader sees it: every line, so nothing extra slips in. */
 const textOf = (input: SprintSummaryInput, shows?: Parameters<typeof renderSprintSummary>[1]['shows']) =>
@@ -119,9 +128,10 @@ describe('the sprint summary a team reads', () => {
       items: [
         issue(11, 'done', undefined, { type: 'Defect', title: 'Login loops' }),
         issue(12, 'in_progress', 3, { type: 'Story' }),
-        issue(13, 'done', undefined, { type: 'Story' }),
+        issue(13, 'done', undefined, { type: 'Story', createdAt: '2025-04-02T09:00:00.000Z' }),
       ],
       estimateOf,
+      doneStatuses: ['10001'],
       bugTypes: ['Bug', ' defect '],
       linkedTicketsResolved: { '11': [{ ticketRef: 'SUP-7' }, { ticketRef: 'sup-7' }], '13': [] },
     });
@@ -241,7 +251,8 @@ describe('the sprint summary a team reads', () => {
   it('shows the five best-scored delivered items', () => {
     const done = [1, 2, 3, 4, 5, 6, 7].map((n) => issue(n, 'done', 1));
     const scores = Object.fromEntries(done.map((item, i) => [item.ref.id, 10 + i]));
-    const text = textOf({ ...common, snapshot, items: done, scores });
+    const statuses = Object.fromEntries(done.map((item) => [item.ref.id, [finished]]));
+    const text = textOf({ ...common, snapshot, items: done, scores, statuses });
     expect(text).toContain(
       [
         'Top delivered by priority score',

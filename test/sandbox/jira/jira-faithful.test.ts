@@ -1,3 +1,4 @@
+import { GetConfigurationSchema } from 'jira.js/agile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulletList, doc, paragraph } from '../../../src/domain/doc.ts';
 import { renderSprintSummary } from '../../../src/domain/sprint-summary/render.ts';
@@ -8,6 +9,7 @@ import type { SeedResult } from '../../../src/sandbox/jira/seed.ts';
 import { TEXT_LIMIT } from '../../../src/sandbox/jira/state.ts';
 import { createJiraTracker } from '../../../src/trackers/jira/jira-tracker.ts';
 import { common, issue } from '../../domain/sprint-summary/sprint-fixture.ts';
+import { RELEASE_COLUMNS } from '../../helpers/seeds.ts';
 import { type Harness, PERSON, startHarness } from './sandbox-harness.ts';
 
 const CUSTOMER = 'qm:5b10ac8d82e05b22cc7d4ef5:customer';
@@ -255,6 +257,64 @@ describe('the sandbox behaves like Jira Cloud', () => {
     expect(delivery.event).toBe('issuelink_created');
     expect(delivery.payload.user).toBeUndefined();
     expect(delivery.payload.issueLink).toMatchObject({ systemLink: true });
+  });
+
+  it("answers a board's columns with their statuses as Jira does, and closes a sprint by its last mapped column", async () => {
+    const { boards, sprints } = h.sandbox.seed({
+      projects: [{ key: 'REL', name: 'Releases' }],
+      boards: [
+        {
+          name: 'Release board',
+          projectKey: 'REL',
+          // An empty column right of the last one with statuses.
+          columns: [...RELEASE_COLUMNS, { name: 'Archive', statuses: [] }],
+        },
+      ],
+      sprints: [
+        { name: 'Release 1', board: 'Release board', state: 'active', startDate: '2026-03-02T09:00:00.000Z' },
+        { name: 'Release 2', board: 'Release board' },
+      ],
+      issues: ['To Do', 'Done', 'Verified', 'Released'].map((statusName) => ({
+        projectKey: 'REL',
+        summary: `${statusName} work`,
+        statusName,
+        sprints: ['Release 1'],
+      })),
+    });
+    const status = (id: string) => ({ id, self: `${h.baseUrl}/rest/api/2/status/${id}` });
+    const configuration = async (board: number) =>
+      (await (await rest(`/rest/agile/1.0/board/${board}/configuration`)).json()) as {
+        columnConfig: { columns: unknown[] };
+      };
+
+    const release = await configuration(boards['Release board']!);
+    expect(release.columnConfig).toEqual({
+      columns: [
+        { name: 'To Do', statuses: [status('10000')] },
+        { name: 'In Progress', statuses: [status('3')] },
+        { name: 'Awaiting deploy', statuses: [status('10001')] },
+        { name: 'Shipped', statuses: [status('10002'), status('10003')] },
+        { name: 'Archive', statuses: [] },
+      ],
+      constraintType: 'none',
+    });
+    expect(GetConfigurationSchema.safeParse(release).success).toBe(true);
+    // A board seeded without columns has Jira's three, each status in the column of its category.
+    expect((await configuration(1)).columnConfig.columns).toEqual([
+      { name: 'To Do', statuses: [status('10000')] },
+      { name: 'In Progress', statuses: [status('3'), status('10002')] },
+      { name: 'Done', statuses: [status('10001'), status('10003')] },
+    ]);
+
+    h.sandbox.act.closeSprint({
+      as: PERSON,
+      sprintId: sprints['Release 1']!,
+      moveOpenTo: sprints['Release 2']!,
+    });
+    const next = [...h.sandbox.state.issues.values()]
+      .filter((issue) => issue.sprintIds.includes(sprints['Release 2']!))
+      .map((issue) => issue.summary);
+    expect(next).toEqual(['To Do work', 'Done work']);
   });
 });
 

@@ -29,7 +29,7 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
       title: 'Export invoices as CSV',
       description: '### Story\nAs a bookkeeper I want a CSV export\n- Given an invoice',
       type: 'Story',
-      status: { name: 'To Do', category: 'todo' },
+      status: { id: '10000', name: 'To Do', category: 'todo' },
       container: { key: 'BR', projectType: 'software' },
       labels: ['billing'],
       estimate: { storyPoints: 5 },
@@ -181,7 +181,10 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
       state: 'active',
       boardId: '1',
     });
-    expect(await sprints?.getEstimationField('1')).toEqual({ id: 'customfield_10016', name: 'Story Points' });
+    expect(await sprints?.getBoardConfiguration('1')).toEqual({
+      estimationField: { id: 'customfield_10016', name: 'Story Points' },
+      doneStatuses: ['10001', '10003'],
+    });
     expect(
       (await sprints?.getSprintItems('1', 'customfield_10016'))?.map((i) => [
         i.ref.key,

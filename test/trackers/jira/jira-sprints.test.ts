@@ -13,6 +13,8 @@ const sprint = {
   goal: 'Invoices',
 };
 
+const status = (id: string) => ({ id, self: `${SITE}/rest/api/2/status/${id}` });
+
 const boardConfig = {
   id: 1,
   name: 'BR board',
@@ -25,7 +27,16 @@ const boardConfig = {
     name: 'Backlog',
   },
   filter: { id: '10000', self: `${SITE}/rest/api/2/filter/10000` },
-  columnConfig: { columns: [], constraintType: 'none' },
+  columnConfig: {
+    columns: [
+      { name: 'To Do', statuses: [status('10000')] },
+      { name: 'In Progress', statuses: [status('3')] },
+      { name: 'Awaiting deploy', statuses: [status('10001')] },
+      { name: 'Shipped', statuses: [status('10002'), status('10003')], max: 8 },
+      { name: 'Archive', statuses: [] },
+    ],
+    constraintType: 'issueCount',
+  },
   estimation: { type: 'field', field: { fieldId: 'customfield_10016', displayName: 'Story point estimate' } },
   ranking: { rankCustomFieldId: 10019 },
 };
@@ -62,13 +73,27 @@ describe('Jira adapter sprints', () => {
     expect(await tracker().sprints?.getActiveSprints('2')).toBeUndefined();
   });
 
-  it('reads the estimation field of a board', async () => {
+  it("reads a board's estimation field and its Done column: the last one with statuses mapped", async () => {
     api().get('/rest/agile/1.0/board/1/configuration').reply(200, boardConfig);
 
-    expect(await tracker().sprints?.getEstimationField('1')).toEqual({
-      id: 'customfield_10016',
-      name: 'Story point estimate',
+    expect(await tracker().sprints?.getBoardConfiguration('1')).toEqual({
+      estimationField: { id: 'customfield_10016', name: 'Story point estimate' },
+      doneStatuses: ['10002', '10003'],
     });
+  });
+
+  it('reads no configuration of a board Jira does not show (404), and none of a board without columns', async () => {
+    api()
+      .get('/rest/agile/1.0/board/3/configuration')
+      .reply(404, {
+        errorMessages: ['Board does not exist or you do not have permission to see it.'],
+        errors: {},
+      });
+    const { columnConfig: _, estimation: __, ...bare } = boardConfig;
+    api().get('/rest/agile/1.0/board/4/configuration').reply(200, bare);
+
+    expect(await tracker().sprints?.getBoardConfiguration('3')).toBeUndefined();
+    expect(await tracker().sprints?.getBoardConfiguration('4')).toEqual({ doneStatuses: [] });
   });
 
   it.each([
@@ -103,7 +128,7 @@ describe('Jira adapter sprints', () => {
     },
   );
 
-  it('reads the Sprint and story-point changes of many issues in one bulk changelog request, over its pages', async () => {
+  it('reads the Sprint, status and story-point changes of many issues in one bulk changelog request, over its pages', async () => {
     const entry = (id: string, created: string, items: unknown[]) => ({
       id,
       author: user(BOT, 'Refinery Bot'),
@@ -120,6 +145,15 @@ describe('Jira adapter sprints', () => {
       toString: 'BR Sprint 12, BR Sprint 13',
     });
     const pointsChange = { field: 'Story point estimate', fieldtype: 'custom', fieldId: 'customfield_10016' };
+    const statusChange = (from: string, to: string) => ({
+      field: 'status',
+      fieldtype: 'jira',
+      fieldId: 'status',
+      from,
+      fromString: 'In Progress',
+      to,
+      toString: 'Done',
+    });
     api()
       .get('/rest/api/3/field')
       .reply(200, [
@@ -128,7 +162,7 @@ describe('Jira adapter sprints', () => {
       ]);
     const request = {
       issueIdsOrKeys: ['10042', '10043', '10044'],
-      fieldIds: ['customfield_10020', 'customfield_10016'],
+      fieldIds: ['customfield_10020', 'status', 'customfield_10016'],
     };
     api()
       .post('/rest/api/3/changelog/bulkfetch', request)
@@ -143,6 +177,7 @@ describe('Jira adapter sprints', () => {
             changeHistories: [
               entry('2', '2026-03-05T10:00:00.000+0000', [
                 { ...pointsChange, from: null, fromString: '3', to: null, toString: '5' },
+                statusChange('3', '10001'),
               ]),
             ],
           },
@@ -174,10 +209,21 @@ describe('Jira adapter sprints', () => {
           { at: '2026-03-01T10:00:00.000Z', from: [], to: ['37'] },
           { at: '2026-03-09T10:00:00.000Z', from: ['37'], to: ['37', '38'] },
         ],
+        status: [],
         estimate: [{ at: '2026-03-09T10:00:00.000Z', to: 2.5 }],
       },
-      '10043': { sprint: [], estimate: [{ at: '2026-03-05T10:00:00.000Z', from: 3, to: 5 }] },
-      '10044': { sprint: [], estimate: [] },
+      '10043': {
+        sprint: [],
+        status: [
+          {
+            at: '2026-03-05T10:00:00.000Z',
+            from: { id: '3', name: 'In Progress' },
+            to: { id: '10001', name: 'Done' },
+          },
+        ],
+        estimate: [{ at: '2026-03-05T10:00:00.000Z', from: 3, to: 5 }],
+      },
+      '10044': { sprint: [], status: [], estimate: [] },
     });
   });
 
