@@ -21,6 +21,30 @@ function linear(run: (text: string) => unknown, make: (n: number) => string): bo
   return false;
 }
 
+/** Tries every start and scans the rest of the text from each: what the fixed patterns did, n²/16 steps. */
+function fromEveryStart(text: string): number {
+  let sum = 0;
+  for (let start = 0; start < text.length; start += 16)
+    for (let i = start; i < text.length; i++) sum += text.charCodeAt(i);
+  return sum;
+}
+
+describe('the linear-time check', () => {
+  // Measured three times at 32 K characters, quadratic code takes about 10 s on a loaded machine.
+  it('tells quadratic code', { timeout: 60_000 }, () => {
+    expect(linear(fromEveryStart, (n) => `${'.'.repeat(n - 1)}x`)).toBe(false);
+  });
+
+  it('passes the same loop ended after a fixed stretch', () => {
+    expect(
+      linear(
+        (text) => fromEveryStart(text.slice(0, 1_024)),
+        (n) => '.'.repeat(n),
+      ),
+    ).toBe(true);
+  });
+});
+
 describe('hostile tracker text is handled in linear time', () => {
   for (const path of TEXT_PATHS) {
     it.each(HOSTILE_TEXTS.map((text) => [text.name, text] as const))(`${path.name}: %s`, (_name, text) => {
