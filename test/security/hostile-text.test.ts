@@ -7,13 +7,14 @@ import { itemRefForUrl } from '../../src/trackers/trello/trello-urls.ts';
  * Issue 12, item 2: every function tracker text flows through takes time linear in its length. Quadratic code
  * grows ~16× from 8 K to 32 K characters and takes hundreds of ms at 32 K; linear code ~4× and a few ms. A
  * ratio alone is noisy on a shared machine at sub-millisecond times, so growth fails only when it is also slow.
+ * Times are the process's CPU time (growth), so the other processes on the cores do not count.
  */
 const N = 8_192;
 const MAX_RATIO = 9;
 const SLOW_MS = 15;
 
 function linear(run: (text: string) => unknown, make: (n: number) => string): boolean {
-  // More measures before failing: a descheduled run or two (two test files share the cores) must not fail the suite.
+  // More measures before failing: a GC or a burst of another thread's work in a run must not fail the suite.
   for (let attempt = 0; attempt < 3; attempt++) {
     const { ratio, largeMs } = growth(run, make, N);
     if (ratio < MAX_RATIO || largeMs < SLOW_MS) return true;
