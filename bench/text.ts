@@ -22,7 +22,7 @@ export async function runTextBench(): Promise<string> {
   return [
     '### Hostile text (issue 12)',
     '',
-    `${HOSTILE_TEXTS.length} hostile inputs per path; the slowest at 32,767 characters is shown (best of 3, ms).`,
+    `${HOSTILE_TEXTS.length} hostile inputs per path; the slowest at 32,767 characters is shown (best of 3, ms of CPU).`,
     '',
     '| Path | Slowest input | 2,048 | 8,192 | 32,767 | 8 K → 32 K |',
     '| --- | --- | ---: | ---: | ---: | ---: |',

@@ -90,8 +90,11 @@ describe('per-item lock', () => {
     const proxy = await startTcpProxy({ targetPort: port, delayMs: 0 });
     const hungWorker = new Redis(proxy.url, { maxRetriesPerRequest: null });
     const writes: string[] = [];
+    let holding = () => {};
+    const holds = new Promise<void>((resolve) => (holding = resolve));
     let trackerAnswers = () => {};
     const slow = lockOn(hungWorker, prefix)('jira:4', async () => {
+      holding();
       // A slow tracker read; meanwhile this worker's link to Redis hangs, so its renewals do not get through.
       await new Promise<void>((resolve) => (trackerAnswers = resolve));
       await guardWrite();
@@ -101,21 +104,29 @@ describe('per-item lock', () => {
       () => 'wrote',
       (error: Error) => error.message,
     );
-    await sleep(50);
-    proxy.hang();
-    await sleep(TTL_MS * 2);
+    try {
+      // Not a fixed pause: on a loaded machine taking the lock through the proxy can outlast one, and a link hung
+      // before the job holds the item hangs the job's start instead of its renewals.
+      await holds;
+      proxy.hang();
 
-    // The lock ran out: the next job of the item takes it, writes, and is done.
-    await lockOn(redis, prefix)('jira:4', async () => {
-      await guardWrite();
-      writes.push('next job');
-    });
-    proxy.flow();
-    trackerAnswers();
+      // The lock runs out: the next job of the item waits for that, takes it, writes, and is done.
+      await lockOn(
+        redis,
+        prefix,
+        TTL_MS * 20,
+      )('jira:4', async () => {
+        await guardWrite();
+        writes.push('next job');
+      });
+      proxy.flow();
+      trackerAnswers();
 
-    expect(await outcome).toMatch(/lost its lock on jira:4/);
-    expect(writes).toEqual(['next job']);
-    hungWorker.disconnect();
-    await proxy.close();
+      expect(await outcome).toMatch(/lost its lock on jira:4/);
+      expect(writes).toEqual(['next job']);
+    } finally {
+      hungWorker.disconnect();
+      await proxy.close();
+    }
   });
 });
