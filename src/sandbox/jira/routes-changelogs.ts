@@ -3,7 +3,7 @@ import type { ApiDeps, IdParams } from './api-deps.ts';
 import { decodePageToken, encodePageToken, guarded, issueNotFound, strings } from './http.ts';
 import { SandboxInputError } from './issue-changes.ts';
 import { browsableIssues } from './permissions.ts';
-import { type ChangelogEntry, findIssue } from './state.ts';
+import { type ChangelogEntry, findIssue, type SiteSetup } from './state.ts';
 import { userView } from './views.ts';
 import { type JiraWorld, restView } from './world.ts';
 
@@ -20,10 +20,20 @@ interface BulkChangelogBody {
   nextPageToken?: unknown;
 }
 
-const historyView = (world: JiraWorld, entry: ChangelogEntry, created: 'iso' | 'epochMillis' = 'iso') => ({
+const CREATED_VIEWS: Record<SiteSetup['bulkChangelogCreated'], (iso: string) => string | number> = {
+  iso: (iso) => iso,
+  epochMillis: (iso) => Date.parse(iso),
+  epochSeconds: (iso) => Math.floor(Date.parse(iso) / 1000),
+};
+
+const historyView = (
+  world: JiraWorld,
+  entry: ChangelogEntry,
+  created: SiteSetup['bulkChangelogCreated'] = 'iso',
+) => ({
   id: entry.id,
   author: userView(restView(world), entry.authorId),
-  created: created === 'epochMillis' ? Date.parse(entry.created) : entry.created,
+  created: CREATED_VIEWS[created](entry.created),
   items: entry.items,
 });
 

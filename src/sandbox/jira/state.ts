@@ -58,10 +58,10 @@ export interface SiteSetup {
   /** Added to the HTTP Date header of every answer. */
   clockSkewMs: number;
   /**
-   * How the bulk changelog read dates its histories: Jira's ISO string, or a number (epoch milliseconds) as in
-   * Atlassian's example for that endpoint (`"created":1492070429`).
+   * How the bulk changelog read dates its histories: Jira's ISO string, or a number as in Atlassian's example for
+   * that endpoint (`"created":1492070429`, ten digits: epoch seconds, or a placeholder for milliseconds).
    */
-  bulkChangelogCreated: 'iso' | 'epochMillis';
+  bulkChangelogCreated: 'iso' | 'epochMillis' | 'epochSeconds';
 }
 
 export interface FieldDef {

@@ -72,32 +72,35 @@ describe('the Jira requests of a sprint summary', () => {
     });
   });
 
-  it('gives the same summary when the bulk changelog dates its histories in epoch milliseconds', async () => {
-    const iso = await summarize();
-    h.sandbox.state.setup.bulkChangelogCreated = 'epochMillis';
-    try {
-      const answer = await fetch(`${h.baseUrl}/rest/api/3/changelog/bulkfetch`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`${h.sandbox.botCredentials.email}:sandbox-token`).toString('base64')}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ issueIdsOrKeys: ['BR-4'] }),
-      });
-      const { issueChangeLogs } = (await answer.json()) as {
-        issueChangeLogs: { changeHistories: { created: unknown }[] }[];
-      };
-      expect(typeof issueChangeLogs[0]?.changeHistories[0]?.created).toBe('number');
+  it.each(['epochMillis', 'epochSeconds'] as const)(
+    'gives the same summary when the bulk changelog dates its histories as numbers (%s)',
+    async (created) => {
+      const iso = await summarize();
+      h.sandbox.state.setup.bulkChangelogCreated = created;
+      try {
+        const answer = await fetch(`${h.baseUrl}/rest/api/3/changelog/bulkfetch`, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${h.sandbox.botCredentials.email}:sandbox-token`).toString('base64')}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ issueIdsOrKeys: ['BR-4'] }),
+        });
+        const { issueChangeLogs } = (await answer.json()) as {
+          issueChangeLogs: { changeHistories: { created: unknown }[] }[];
+        };
+        expect(typeof issueChangeLogs[0]?.changeHistories[0]?.created).toBe('number');
 
-      const millis = await summarize();
+        const millis = await summarize();
 
-      expect(millis.stats).toEqual(iso.stats);
-      // The dates decide: the ten issues removed after the start were committed.
-      expect(millis.stats.removed?.items).toHaveLength(10);
-    } finally {
-      h.sandbox.state.setup.bulkChangelogCreated = 'iso';
-    }
-  });
+        expect(millis.stats).toEqual(iso.stats);
+        // The dates decide: the ten issues removed after the start were committed.
+        expect(millis.stats.removed?.items).toHaveLength(10);
+      } finally {
+        h.sandbox.state.setup.bulkChangelogCreated = 'iso';
+      }
+    },
+  );
 
   it('reads the sprint and the board once, and the support tickets of its done issues in bulk', async () => {
     const done = [...h.sandbox.state.issues.values()]
