@@ -67,6 +67,17 @@ function toSprint(raw: RawSprint): Sprint {
  * The sprint's issues include the sub-tasks of its stories, but Jira's sprint report, velocity and burndown count
  * neither them nor points set on them: a sub-task is part of its parent's commitment.
  */
+/**
+ * When a bulk-changelog history happened. jira.js reads a number as epoch milliseconds; Atlassian's example for
+ * this endpoint is ten digits (`1492070429`), which as milliseconds is January 1970, before any Jira history: such a
+ * date is taken as seconds.
+ */
+function historyDate(created: Date | undefined): string {
+  if (!created) return '';
+  const ms = created.getTime();
+  return new Date(ms < 1e11 ? ms * 1000 : ms).toISOString();
+}
+
 function isSubtask(issue: RawIssue): boolean {
   const type = issue.fields?.issuetype;
   return typeof type === 'object' && type !== null && (type as { subtask?: unknown }).subtask === true;
@@ -178,7 +189,7 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
           const history = issueId ? histories[issueId] : undefined;
           if (!history) continue;
           for (const entry of changeHistories ?? []) {
-            const at = entry.created?.toISOString() ?? '';
+            const at = historyDate(entry.created);
             for (const item of entry.items ?? []) {
               if (item.field?.toLowerCase() === 'sprint') {
                 history.sprint.push({ at, from: idList(item.from), to: idList(item.to) });
