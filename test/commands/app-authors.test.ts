@@ -6,6 +6,7 @@ import { waitFor, waitUntilIdle } from '../../scripts/lib/stack.ts';
 import type { SandboxComment } from '../../src/sandbox/jira/state.ts';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
 import { plain, replyTo } from '../helpers/jira-commands.ts';
+import { issueByKey, linkedInJira } from '../helpers/jira-sandbox-state.ts';
 import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 
 /**
@@ -55,13 +56,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
-const linked = (a: string, b: string) =>
-  stack.jira.state.links.some(
-    (l) =>
-      (l.fromId === issue(a).id && l.toId === issue(b).id) ||
-      (l.fromId === issue(b).id && l.toId === issue(a).id),
-  );
+const issue = (key: string) => issueByKey(stack.jira, key);
+const linked = (a: string, b: string) => linkedInJira(stack.jira, a, b);
 const bot = () => stack.jira.botCredentials.accountId;
 
 /** The command job of `comment` once it completed, as an operator finds it in the queue: its return value. */

@@ -5,6 +5,7 @@ import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
 import { fixture } from '../fixtures/index.ts';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
 import { commandText, plain, replyTo } from '../helpers/jira-commands.ts';
+import { issueByKey, linkedInJira } from '../helpers/jira-sandbox-state.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 /**
@@ -43,13 +44,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
-const linked = (a: string, b: string) =>
-  stack.jira.state.links.some(
-    (l) =>
-      (l.fromId === issue(a).id && l.toId === issue(b).id) ||
-      (l.fromId === issue(b).id && l.toId === issue(a).id),
-  );
+const issue = (key: string) => issueByKey(stack.jira, key);
+const linked = (a: string, b: string) => linkedInJira(stack.jira, a, b);
 const command = (as: string, key: string, body: string) => commandText(stack.jira, as, key, body);
 
 describe('commands that change links need edit permission on the item commented on', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { commandReply, replyTo } from '../helpers/jira-commands.ts';
+import { issueByKey, linkedInJira } from '../helpers/jira-sandbox-state.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 /**
@@ -47,14 +48,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
+const issue = (key: string) => issueByKey(stack.jira, key);
 const text = (value: unknown) => JSON.stringify(value);
-const linked = (a: string, b: string) =>
-  stack.jira.state.links.some(
-    (l) =>
-      (l.fromId === issue(a).id && l.toId === issue(b).id) ||
-      (l.fromId === issue(b).id && l.toId === issue(a).id),
-  );
+const linked = (a: string, b: string) => linkedInJira(stack.jira, a, b);
 async function command(as: string, key: string, body: string): Promise<string> {
   return text((await commandReply(stack.jira, as, key, body)).body);
 }

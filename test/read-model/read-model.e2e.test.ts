@@ -3,6 +3,7 @@ import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
 import { rescoreScopeRequest } from '../../src/domain/scoring/plan-scoring.ts';
 import type { ActionReceipt } from '../../src/read-model/read-model.ts';
 import { replyTo } from '../helpers/jira-commands.ts';
+import { issueByKey, linkedInJira } from '../helpers/jira-sandbox-state.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { ADA_APP_AND_HELP_DESK } from '../helpers/seeds.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
@@ -49,13 +50,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const issue = (key: string) => [...stack.jira.state.issues.values()].find((i) => i.key === key)!;
-const linked = (a: string, b: string) =>
-  stack.jira.state.links.some(
-    (l) =>
-      (l.fromId === issue(a).id && l.toId === issue(b).id) ||
-      (l.fromId === issue(b).id && l.toId === issue(a).id),
-  );
+const issue = (key: string) => issueByKey(stack.jira, key);
+const linked = (a: string, b: string) => linkedInJira(stack.jira, a, b);
 const ticket = (summary: string, description: string) =>
   stack.jira.act.createIssue({ as: 'ada', project: 'HELP', summary, description, issuetype: 'Task' }).key;
 const ref = (key: string) => ({ tracker: 'jira' as const, id: issue(key).id });
