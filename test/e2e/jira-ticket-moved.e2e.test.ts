@@ -12,7 +12,7 @@ import {
 import { linkIndexSize } from '../../src/linking/index.ts';
 import { adfToPlainText } from '../../src/trackers/jira/adf-text.ts';
 import { signJiraBody } from '../../src/trackers/jira/jira-signature.ts';
-import { issueByKey } from '../helpers/jira-sandbox-state.ts';
+import { markedComments } from '../helpers/jira-sandbox-state.ts';
 import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
@@ -51,32 +51,8 @@ afterAll(async () => {
 
 const attachmentUrls = (cardId: string) =>
   [...stack.trello.state().attachments.values()].filter((a) => a.idCard === cardId).map((a) => a.url);
-const scorecard = (cardId: string) =>
-  String(
-    stack.trello
-      .state()
-      .actions.find(
-        (a) =>
-          a.type === 'commentCard' &&
-          a.idMemberCreator === stack.trello.botMemberId &&
-          (a.data.card as { id: string }).id === cardId &&
-          String(a.data.text).includes('Priority score: '),
-      )?.data.text,
-  );
-/** Both trackers have sent their webhooks, and the workers have finished every job they caused. */
-const settled = () => waitUntilIdle(stack, { delayed: true });
-/** The text of the service's one linking comment on a Jira ticket (its explanation of a link, or suggestions). */
-const jiraLinkComment = (key: string) => {
-  const { id } = issueByKey(stack.jira, key);
-  const found = stack.jira.state.comments.find(
-    (c) =>
-      c.issueId === id &&
-      c.authorId === stack.jira.botCredentials.accountId &&
-      JSON.stringify(c.body).includes('backlog-refinery · link'),
-  );
-  return found && adfToPlainText(found.body);
-};
-const trelloLinkComment = (cardId: string) =>
+/** The text of the service's comment on the card that holds `part`. */
+const serviceCardComment = (cardId: string, part: string) =>
   stack.trello
     .state()
     .actions.find(
@@ -84,8 +60,19 @@ const trelloLinkComment = (cardId: string) =>
         a.type === 'commentCard' &&
         a.idMemberCreator === stack.trello.botMemberId &&
         (a.data.card as { id: string }).id === cardId &&
-        String(a.data.text).includes('backlog-refinery · link'),
+        String(a.data.text).includes(part),
     )?.data.text as string | undefined;
+const scorecard = (cardId: string) => String(serviceCardComment(cardId, 'Priority score: '));
+/** Both trackers have sent their webhooks, and the workers have finished every job they caused. */
+const settled = () => waitUntilIdle(stack, { delayed: true });
+/** The text of the service's one linking comment on a Jira ticket (its explanation of a link, or suggestions). */
+const jiraLinkComment = (key: string) => {
+  const found = markedComments(stack.jira, key, 'link').find(
+    (c) => c.authorId === stack.jira.botCredentials.accountId,
+  );
+  return found && adfToPlainText(found.body);
+};
+const trelloLinkComment = (cardId: string) => serviceCardComment(cardId, 'backlog-refinery · link');
 /** Trello deliveries the API took as work (not the service's own actions, not duplicates). */
 async function trelloAccepted(): Promise<number> {
   const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
