@@ -2,7 +2,7 @@ import { defineConfig, type TestUserConfig } from 'vitest/config';
 
 /** What every test run shares, the mutation runs' configs included. */
 export const common: TestUserConfig = {
-  globalSetup: ['test/setup/global-redis.ts'],
+  globalSetup: ['test/setup/temp-dir.ts', 'test/setup/global-redis.ts'],
   setupFiles: ['test/setup/strict-http.ts'],
   testTimeout: 20_000,
   // Set-ups start whole stacks (API, worker, sandboxes); each process may take up to 40 s on a loaded machine.
