@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
+import { createAuditedTracker } from '../../src/audit/audited-tracker.ts';
+import { createRedisUserStore } from '../../src/console/users.ts';
+import { doc, paragraph } from '../../src/domain/doc.ts';
+import type { LinkTarget } from '../../src/trackers/tracker.ts';
+import { createMemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
+import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
+import { consoleClient } from './console-client.ts';
+import { realConsole } from './real-console.ts';
+
+/** The console's history says what each write of the service did, in words, not the port's method names. */
+describe('console activity: what each change did', () => {
+  let harness: ApiHarness;
+  let body = '';
+  const item = memoryItem('ABC-1', {
+    title: 'Checkout <b>fails</b>',
+    fields: { Impact: 2, Effort: null, Confidence: 0.5 },
+  });
+  const ticket: LinkTarget = {
+    kind: 'item',
+    ref: { tracker: 'jira', id: 'id-HELP-4', key: 'HELP-4' },
+    url: 'https://acme.atlassian.net/browse/HELP-4',
+    title: 'App closes when I <script>open</script> a photo',
+  };
+
+  beforeAll(async () => {
+    harness = await startApiHarness({ console: realConsole });
+    const users = createRedisUserStore(harness.redis, harness.prefix);
+    const ada = consoleClient(harness.app);
+    expect((await ada.signIn((await users.add('ada', 'viewer')).token)).statusCode).toBe(303);
+    const audit = createRedisAuditStore({
+      redis: harness.redis,
+      keyPrefix: harness.prefix,
+      retentionDays: 30,
+    });
+    const tracker = createAuditedTracker(createMemoryTracker([item, memoryItem('HELP-4')]), {
+      audit,
+      dryRun: false,
+      context: {
+        capability: 'score-item',
+        jobId: 'j1',
+        deliveryId: 'd1',
+        actor: { id: 'u1', displayName: 'Pat' },
+      },
+    });
+    await tracker.setNumberFields(
+      item.ref,
+      { Impact: 4, Effort: 3, Confidence: null },
+      { createMissing: false },
+    );
+    await tracker.setLabel(item.ref, 'needs-acceptance-criteria', true);
+    await tracker.addLink(item.ref, ticket, 'Relates');
+    await tracker.upsertComment(item.ref, 'scorecard', doc(paragraph('RICE 12')));
+    await tracker.upsertComment(item.ref, 'scorecard', doc(paragraph('RICE 13')));
+    await tracker.upsertComment(item.ref, 'reply-10042', doc(paragraph('Done.')));
+    await tracker.moveTo(item.ref, 'In Progress');
+    await tracker.setTitle(item.ref, 'Checkout fails on Safari');
+    await tracker.setLabel(item.ref, 'needs-acceptance-criteria', false);
+    await tracker.removeLink(item.ref, ticket);
+    await tracker.deleteOwnComment(item.ref, 'scorecard');
+    body = (await ada.get('/console/activity?tracker=jira&item=ABC-1')).body;
+  });
+  afterAll(async () => harness?.close());
+
+  /** The Change cells of the page, newest first, as a reader sees them (tags stripped, entities decoded). */
+  const changes = () =>
+    [...body.matchAll(/<tr data-audit-id="[^"]+">(?:\s*<td>[\s\S]*?<\/td>){4}\s*<td>([\s\S]*?)<\/td>/g)].map(
+      (m) =>
+        (m[1] ?? '')
+          .replace(/<[^>]+>/g, '')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;|&#34;/g, '"')
+          .replace(/&amp;/g, '&')
+          .trim(),
+    );
+
+  it('names every write in words, with the values it wrote and replaced', () => {
+    expect(changes()).toEqual([
+      'deleted its "scorecard" comment',
+      'removed the link to HELP-4 (App closes when I <script>open</script> a photo)',
+      'removed label needs-acceptance-criteria',
+      'renamed from "Checkout <b>fails</b>" to "Checkout fails on Safari"',
+      'moved from To Do to In Progress',
+      'posted its reply to a command',
+      'updated its "scorecard" comment',
+      'posted its "scorecard" comment',
+      'linked HELP-4 (App closes when I <script>open</script> a photo)',
+      'added label needs-acceptance-criteria',
+      'set Impact 4 (was 2), Effort 3, Confidence cleared (was 0.5)',
+    ]);
+  });
+
+  it('escapes the tracker text it quotes', () => {
+    expect(body).not.toContain('<script>open</script>');
+    expect(body).not.toContain('<b>fails</b>');
+    expect(body).toContain('&lt;script&gt;open&lt;/script&gt;');
+  });
+});
