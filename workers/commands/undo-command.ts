@@ -1,38 +1,14 @@
 import type { AuditEntry } from '../../src/audit/audit-entry.ts';
+import { writtenThing } from '../../src/audit/describe-write.ts';
 import { changeToUndo, UndoInterrupted, type UndoResult, undoEntries } from '../../src/audit/undo.ts';
 import { type Block, bulletList, code, paragraph } from '../../src/domain/doc.ts';
 import { asksToWait } from '../../src/errors.ts';
-import type { LinkTarget } from '../../src/trackers/tracker.ts';
 import { AnsweredFailure, type CommandContext, type CommandExecutor } from './command-executor.ts';
-
-function describe(entry: AuditEntry): string {
-  const { target, before } = entry;
-  switch (entry.operation) {
-    case 'setNumberFields':
-      return `fields ${Object.keys(before as Record<string, unknown>).join(', ')}`;
-    case 'setLabel':
-      return `label ${String(target.label)}`;
-    case 'addLink':
-    case 'removeLink':
-      return `link to ${(target.link as LinkTarget).title}`;
-    case 'upsertComment':
-    case 'deleteOwnComment':
-      return `comment (${String(target.purpose)})`;
-    case 'moveTo':
-      return `status (back to ${String(before)})`;
-    case 'setDescription':
-      return 'description';
-    case 'setTitle':
-      return `title (back to ${String(before)})`;
-    default:
-      return entry.operation;
-  }
-}
 
 function render(change: AuditEntry[], result: UndoResult, dryRun: boolean): Block[] {
   const byId = new Map(change.map((entry) => [entry.id, entry]));
-  const restored = result.restored.map((r) => describe(byId.get(r.id)!));
-  const failed = result.failed.map((f) => `${describe(byId.get(f.id)!)}: ${f.reason}`);
+  const restored = result.restored.map((r) => writtenThing(byId.get(r.id)!));
+  const failed = result.failed.map((f) => `${writtenThing(byId.get(f.id)!)}: ${f.reason}`);
   const when = change[0] ? ` (${change[0].context.capability}, ${change[0].at})` : '';
   const lead = (verb: string) => paragraph(verb, ` the service's last change${when}:`);
   if (dryRun) return [lead('Dry run: would restore'), bulletList(restored)];

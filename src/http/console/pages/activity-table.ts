@@ -1,3 +1,4 @@
+import { describeWrite } from '../../../audit/describe-write.ts';
 import type { ActivityEntry } from '../../../read-model/read-model.ts';
 import { type Html, html } from '../html.ts';
 import { actionForm, CONSOLE_PREFIX, type PageFrame } from '../layout.ts';
@@ -5,17 +6,6 @@ import { when, withQuery } from './common.ts';
 
 export const UNDO_PATH = `${CONSOLE_PREFIX}/undo`;
 export const UNDONE_NOTICE = 'Undo queued: the item gets its previous values back once the job ran.';
-
-function describe(entry: ActivityEntry['entry']): Html {
-  const target = entry.target;
-  const detail =
-    typeof target.purpose === 'string'
-      ? ` (${target.purpose})`
-      : typeof target.label === 'string'
-        ? ` (${target.label})`
-        : '';
-  return html`${entry.operation}${detail}`;
-}
 
 /** Audit entries with an undo button on each item's latest change (editors only); `back` is where undo returns. */
 export function activityTable(frame: PageFrame, entries: readonly ActivityEntry[], back: string): Html {
@@ -44,7 +34,7 @@ export function activityTable(frame: PageFrame, entries: readonly ActivityEntry[
 <td><a href="${withQuery(`${CONSOLE_PREFIX}/activity`, { tracker: entry.item.tracker, item: entry.item.key })}" title="Everything done to ${entry.item.key}">${entry.item.key}</a></td>
 <td>${entry.context.actor.displayName}</td>
 <td>${entry.context.capability}</td>
-<td>${describe(entry)}${entry.context.command ? html`<div class="command"><code>${entry.context.command}</code></div>` : ''}</td>
+<td>${describeWrite(entry)}${entry.context.command ? html`<div class="command"><code>${entry.context.command}</code></div>` : ''}</td>
 <td>${state}</td>
 </tr>`;
   })}</tbody></table></div>`;

@@ -1,0 +1,87 @@
+import type { LinkTarget } from '../trackers/tracker.ts';
+import type { AuditEntry } from './audit-entry.ts';
+
+type Write = Pick<AuditEntry, 'operation' | 'target' | 'before' | 'after'>;
+
+/** Replies to commands carry the comment's id in their purpose; people know them as replies. */
+function commentName(purpose: unknown): string {
+  const name = String(purpose);
+  return name.startsWith('reply-') ? 'reply to a command' : `"${name}" comment`;
+}
+
+function linkName(target: Record<string, unknown>): string {
+  const link = target.link as LinkTarget | undefined;
+  if (!link) return 'a link';
+  if (link.kind === 'url') return link.title || link.url;
+  return link.title && link.title !== link.ref.key ? `${link.ref.key} (${link.title})` : link.ref.key;
+}
+
+const fieldValue = (value: unknown) => (value === null || value === undefined ? 'empty' : String(value));
+
+/** What a write touched, as undo's answer names what it restored: "label needs-acceptance-criteria". */
+export function writtenThing(entry: Write): string {
+  const { target, before } = entry;
+  switch (entry.operation) {
+    case 'setNumberFields':
+      return `fields ${Object.keys(before as Record<string, unknown>).join(', ')}`;
+    case 'setLabel':
+      return `label ${String(target.label)}`;
+    case 'addLink':
+    case 'removeLink':
+      return `link to ${(target.link as LinkTarget).title}`;
+    case 'upsertComment':
+    case 'deleteOwnComment':
+      return `comment (${String(target.purpose)})`;
+    case 'moveTo':
+      return `status (back to ${String(before)})`;
+    case 'setDescription':
+      return 'description';
+    case 'setTitle':
+      return `title (back to ${String(before)})`;
+    default:
+      return entry.operation;
+  }
+}
+
+/**
+ * What a write did, in the words of the console's history: "set Impact 5 (was 3)", "added label …", "linked HELP-18
+ * (…)". Values come from the audit entry as recorded; tracker text in them is the caller's to escape.
+ */
+export function describeWrite(entry: Write): string {
+  const { target, before, after } = entry;
+  switch (entry.operation) {
+    case 'setNumberFields': {
+      const was = (before ?? {}) as Record<string, unknown>;
+      const fields = Object.entries((after ?? {}) as Record<string, unknown>).map(([name, value]) =>
+        value === null
+          ? `${name} cleared (was ${fieldValue(was[name])})`
+          : was[name] === null || was[name] === undefined
+            ? `${name} ${value}`
+            : `${name} ${value} (was ${fieldValue(was[name])})`,
+      );
+      return `set ${fields.join(', ')}`;
+    }
+    case 'upsertComment':
+      return `${before === null ? 'posted' : 'updated'} its ${commentName(target.purpose)}`;
+    case 'deleteOwnComment':
+      return `deleted its ${commentName(target.purpose)}`;
+    case 'setLabel':
+      return `${after === true ? 'added' : 'removed'} label ${String(target.label)}`;
+    case 'addLink':
+      return `linked ${linkName(target)}`;
+    case 'removeLink':
+      return `removed the link to ${linkName(target)}`;
+    case 'moveTo':
+      return `moved from ${String(before)} to ${String(after)}`;
+    case 'setDescription':
+      return 'edited the description';
+    case 'setTitle':
+      return `renamed from "${String(before)}" to "${String(after)}"`;
+    case 'createItem': {
+      const title = (after as { title?: unknown } | null)?.title;
+      return typeof title === 'string' ? `created "${title}"` : 'created the item';
+    }
+    case 'repairSetup':
+      return `repaired the tracker's setup (${String(target.kind)})`;
+  }
+}
