@@ -290,7 +290,7 @@ describe('npm run doctor against the sandbox', () => {
       '✗ Project BR: no context of "Effort" applies to Story, Task: Jira hides the field there and refuses its scores',
     );
     expect(run.text).toContain(
-      'Jira settings > Issues > Custom fields > "Effort" > Contexts and default value > add Story, Task to the context "BR bugs", or give BR a context of its own for them. --fix cannot: BR is in the context "BR bugs" already, and its issue types are those of every project it names',
+      'Jira settings > Issues > Custom fields > "Effort" > Contexts and default value > the context "BR bugs" > add the issue types Story, Task (a project is in one context of a field at most). --fix cannot: the context\'s issue types are those of every project it names',
     );
     expect(run.text).not.toContain('"Effort" is not on the edit screen');
     expect(run.text).toContain('Nothing here --fix can repair.');
