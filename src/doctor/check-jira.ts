@@ -6,6 +6,7 @@ import type {
   JiraAccount,
   JiraAdminWebhook,
   JiraBoardInfo,
+  JiraFieldContext,
   JiraFieldInfo,
   JiraProjectInfo,
   JiraSetup,
@@ -49,6 +50,8 @@ export type JiraFacts =
       /** Project keys the rules name that the account cannot see. */
       unknownProjects: string[];
       fields: JiraFieldInfo[];
+      /** The contexts of each Number field scoring writes, by field id (read only with backlog projects). */
+      contexts: Map<string, JiraFieldContext[]> | { unavailable: string };
       webhooks: JiraAdminWebhook[] | { unavailable: string };
     };
 
@@ -106,6 +109,10 @@ export async function gatherJira(setup: JiraSetup, expect: JiraExpectations): Pr
       boards: backlog ? await setup.boards(info.key) : [],
     });
   }
+  const contexts = await fieldContexts(
+    setup,
+    projects.some((p) => p.role === 'backlog') ? numberFields(fields, expect.numberFields) : [],
+  );
   let webhooks: JiraAdminWebhook[] | { unavailable: string };
   try {
     webhooks = await setup.adminWebhooks();
@@ -113,7 +120,94 @@ export async function gatherJira(setup: JiraSetup, expect: JiraExpectations): Pr
     if (!(error instanceof TrackerError)) throw error;
     webhooks = { unavailable: error.message };
   }
-  return { reached: true, serverDate, account, projects, unknownProjects, fields, webhooks };
+  return { reached: true, serverDate, account, projects, unknownProjects, fields, contexts, webhooks };
+}
+
+const fieldsByName = (fields: JiraFieldInfo[]) =>
+  new Map(fields.map((field) => [field.name.toLowerCase(), field]));
+
+/** The fields of these names that are Number fields, as scoring finds them. */
+function numberFields(fields: JiraFieldInfo[], names: string[]): JiraFieldInfo[] {
+  const byName = fieldsByName(fields);
+  return names.flatMap((name) => {
+    const field = byName.get(name.toLowerCase());
+    return field?.type === 'number' ? [field] : [];
+  });
+}
+
+async function fieldContexts(
+  setup: JiraSetup,
+  fields: JiraFieldInfo[],
+): Promise<Extract<JiraFacts, { contexts: unknown }>['contexts']> {
+  const contexts = new Map<string, JiraFieldContext[]>();
+  try {
+    for (const field of fields) contexts.set(field.id, await setup.fieldContexts(field.id));
+  } catch (error) {
+    if (!(error instanceof TrackerError)) throw error;
+    return {
+      unavailable:
+        error.kind === ErrorKind.Forbidden
+          ? 'this account may not read contexts: it does not administer Jira'
+          : `its contexts could not be read: ${error.message}`,
+    };
+  }
+  return contexts;
+}
+
+/** Whether a context makes the field exist in issues of this project and type. */
+const applies = (context: JiraFieldContext, projectId: string, issueTypeId: string) =>
+  (context.projectIds.length === 0 || context.projectIds.includes(projectId)) &&
+  (context.issueTypeIds.length === 0 || context.issueTypeIds.includes(issueTypeId));
+
+/**
+ * A backlog project's issue types no context of the field applies to: Jira leaves the field out of their editmeta
+ * and refuses it in edits, on the screen or not. `--fix` adds the project to the field's one context that names
+ * projects and covers those types, when the project is in no context of the field (Jira allows one per project);
+ * anything else changes what other projects see or needs a choice.
+ */
+function contextCheck(
+  field: JiraFieldInfo,
+  project: JiraProjectInfo,
+  types: JiraTypeScreen[],
+  contexts: JiraFieldContext[],
+): Check {
+  const names = types.map((s) => s.issueType).join(', ');
+  const page = `Jira settings > Issues > Custom fields > "${field.name}" > Contexts and default value`;
+  const title = `Project ${project.key}: no context of "${field.name}" applies to ${names}: Jira hides the field there and refuses its scores`;
+  const own = contexts.find((context) => context.projectIds.includes(project.id));
+  if (own)
+    return fail(
+      'jira',
+      title,
+      `${page} > the context "${own.name}" > add the issue types ${names} (a project is in one context of a field at most). --fix cannot: the context's issue types are those of every project it names`,
+    );
+  const covering = contexts.filter(
+    (context) =>
+      context.projectIds.length > 0 &&
+      types.every((s) => context.issueTypeIds.length === 0 || context.issueTypeIds.includes(s.issueTypeId)),
+  );
+  const [only] = covering;
+  if (only && covering.length === 1)
+    return fail(
+      'jira',
+      title,
+      `${page} > the context "${only.name}" > add project ${project.key}; or npm run doctor -- --fix`,
+      {
+        kind: 'jira.addProjectToContext',
+        field: field.name,
+        fieldId: field.id,
+        contextId: only.id,
+        context: only.name,
+        project: { key: project.key, id: project.id },
+      },
+    );
+  return fail(
+    'jira',
+    title,
+    covering.length > 1
+      ? `${page} > add project ${project.key} to one of the contexts ${quoted(covering.map((c) => c.name))}. --fix cannot: which one is a choice (each has its own default value)`
+      : `${page} > Add context, for project ${project.key} and the issue types ${names}. --fix cannot: no context of the field that names projects applies to all of ${names}`,
+  );
 }
 
 const quoted = (names: string[]) => names.map((name) => `"${name}"`).join(', ');
@@ -136,7 +230,7 @@ function callsService(hookUrl: string, url: string, urlToken: string | undefined
 
 function fieldChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect: JiraExpectations): Check[] {
   const checks: Check[] = [];
-  const byName = new Map(facts.fields.map((field) => [field.name.toLowerCase(), field]));
+  const byName = fieldsByName(facts.fields);
   const backlog = facts.projects.filter((p) => p.role === 'backlog');
   if (backlog.length === 0) return checks;
   // Where --fix may put a field: company-managed projects, through their screen schemes.
@@ -173,25 +267,37 @@ function fieldChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect: J
       );
     else present.push(field);
   }
+  const known = facts.contexts instanceof Map ? facts.contexts : undefined;
+  // Without the contexts, a field missing from editmeta may be off the screen or outside its contexts.
+  const orContext = known ? '' : ', or no context of the field applies there';
+  const contextHint = (field: JiraFieldInfo, key: string) =>
+    'unavailable' in facts.contexts
+      ? `; if it is on that screen: Jira settings > Issues > Custom fields > "${field.name}" > Contexts and default value > add project ${key} to a context (${facts.contexts.unavailable})`
+      : '';
   for (const project of backlog) {
-    const missing = present.flatMap((field) => {
-      const types = project.screens.filter((s) => !s.fieldIds.includes(field.id));
-      return types.length > 0 ? [{ field, types }] : [];
-    });
     const { key } = project.info;
-    for (const { field, types } of missing) {
+    let failed = false;
+    for (const field of present) {
+      const contexts = known?.get(field.id);
+      const outside = contexts
+        ? project.screens.filter((s) => !contexts.some((c) => applies(c, project.info.id, s.issueTypeId)))
+        : [];
+      if (outside.length > 0) checks.push(contextCheck(field, project.info, outside, contexts ?? []));
+      const types = project.screens.filter((s) => !s.fieldIds.includes(field.id) && !outside.includes(s));
+      failed ||= outside.length > 0 || types.length > 0;
+      if (types.length === 0) continue;
       const names = types.map((s) => s.issueType).join(', ');
       checks.push(
         project.info.teamManaged
           ? fail(
               'jira',
-              `Project ${key} (team-managed): "${field.name}" is not on the edit screen of ${names}`,
-              `Project settings > Issue types > ${types[0]?.issueType} > drag "${field.name}" in, for ${names}. --fix cannot: a team-managed project keeps its fields in the project, where Jira's screen APIs do not reach`,
+              `Project ${key} (team-managed): "${field.name}" is not on the edit screen of ${names}${orContext}`,
+              `Project settings > Issue types > ${types[0]?.issueType} > drag "${field.name}" in, for ${names}. --fix cannot: a team-managed project keeps its fields in the project, where Jira's screen APIs do not reach${contextHint(field, key)}`,
             )
           : fail(
               'jira',
-              `Project ${key}: "${field.name}" is not on the edit screen of ${names}`,
-              `Jira settings > Issues > Screens > the edit screen of ${names} in ${key} (Project settings > Screens shows which) > add "${field.name}"; or npm run doctor -- --fix`,
+              `Project ${key}: "${field.name}" is not on the edit screen of ${names}${orContext}`,
+              `Jira settings > Issues > Screens > the edit screen of ${names} in ${key} (Project settings > Screens shows which) > add "${field.name}"; or npm run doctor -- --fix${contextHint(field, key)}`,
               {
                 kind: 'jira.addToScreens',
                 field: field.name,
@@ -201,7 +307,7 @@ function fieldChecks(facts: Extract<JiraFacts, { projects: unknown }>, expect: J
             ),
       );
     }
-    if (missing.length === 0 && present.length > 0)
+    if (!failed && present.length > 0)
       checks.push(
         pass(
           'jira',

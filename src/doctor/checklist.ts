@@ -30,6 +30,15 @@ export const RepairSchema = Type.Union([
     project: ProjectScreensSchema,
   }),
   Type.Object({
+    kind: Type.Literal('jira.addProjectToContext'),
+    field: Type.String(),
+    fieldId: Type.String(),
+    contextId: Type.String(),
+    /** The context's name, as Jira's Contexts and default value page shows it. */
+    context: Type.String(),
+    project: Type.Object({ key: Type.String(), id: Type.String() }),
+  }),
+  Type.Object({
     kind: Type.Literal('jira.registerWebhook'),
     url: Type.String(),
     events: Type.Array(Type.String()),

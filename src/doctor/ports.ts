@@ -50,6 +50,14 @@ export interface JiraFieldInfo {
   type?: string;
 }
 
+/** Where a custom field exists (its contexts): no project ids means every project, no issue type ids every type. */
+export interface JiraFieldContext {
+  id: string;
+  name: string;
+  projectIds: string[];
+  issueTypeIds: string[];
+}
+
 export interface JiraSetup {
   /** The HTTP `Date` of the site's answer to an unauthenticated-safe read (serverInfo). */
   serverDate(): Promise<string | undefined>;
@@ -70,6 +78,10 @@ export interface JiraSetup {
    */
   addToEditScreens(projectId: string, issueTypeIds: readonly string[], fieldId: string): Promise<number[]>;
   registerWebhook(hook: { name: string; url: string; events: string[]; secret?: string }): Promise<void>;
+  /** A custom field's contexts; throws a Forbidden TrackerError when the account does not administer Jira. */
+  fieldContexts(fieldId: string): Promise<JiraFieldContext[]>;
+  /** Adds a project to a field's context that names projects (Jira refuses it for a global one). */
+  addProjectToContext(fieldId: string, contextId: string, projectId: string): Promise<void>;
 }
 
 export interface TrelloBoardInfo {

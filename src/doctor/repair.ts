@@ -20,6 +20,8 @@ export function describeRepair(repair: Repair): string {
         : `Jira: create the Number field "${repair.name}"`;
     case 'jira.addToScreens':
       return `Jira: add "${repair.field}" (${repair.fieldId}) to the edit screens of ${repair.project.issueTypes.join(', ')} in ${repair.project.key}`;
+    case 'jira.addProjectToContext':
+      return `Jira: add ${repair.project.key} to the context "${repair.context}" of "${repair.field}" (${repair.fieldId})`;
     case 'jira.registerWebhook':
       return `Jira: register an admin webhook to ${repair.url}${repair.withUrlToken ? '?token=<JIRA_WEBHOOK_URL_TOKEN>' : ''} for ${repair.events.join(', ')}`;
     case 'trello.enableCustomFields':
@@ -35,6 +37,7 @@ export function describeRepair(repair: Repair): string {
 const ORDER: Repair['kind'][] = [
   'jira.createField',
   'jira.addToScreens',
+  'jira.addProjectToContext',
   'jira.registerWebhook',
   'trello.enableCustomFields',
   'trello.createField',
@@ -123,6 +126,11 @@ async function apply(
         fieldId,
       );
       return { fieldId, screens: { [project.key]: screens } };
+    }
+    case 'jira.addProjectToContext': {
+      const { fieldId, contextId, project } = repair;
+      await need(setups.jira, 'jira').addProjectToContext(fieldId, contextId, project.id);
+      return { fieldId, contextId, projectIds: [project.id] };
     }
     case 'jira.registerWebhook':
       await need(setups.jira, 'jira').registerWebhook({

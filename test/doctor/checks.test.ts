@@ -159,6 +159,7 @@ describe('jira account', () => {
         projects: [],
         unknownProjects: [],
         fields: [],
+        contexts: new Map(),
         webhooks: [],
       },
       { siteUrl: 'https://acme.atlassian.net', scope: defaultRules().scope, numberFields: [], events: [] },

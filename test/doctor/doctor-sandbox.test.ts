@@ -240,6 +240,81 @@ describe('npm run doctor against the sandbox', () => {
     expect(changes()).toEqual([]);
   });
 
+  it('a field whose context leaves out a backlog project: named, with where to fix it, and --fix adds the project', async () => {
+    jira.seed({
+      projects: [{ key: 'OPS', name: 'Operations' }],
+      fieldContexts: [{ field: 'Impact', name: 'Ops impact', projects: ['OPS'] }],
+    });
+    jira.writes.length = 0;
+
+    const before = await runDoctor();
+    expect(before.code).toBe(1);
+    expect(before.text).toContain(
+      '✗ Project BR: no context of "Impact" applies to Story, Task, Bug: Jira hides the field there and refuses its scores',
+    );
+    expect(before.text).toContain(
+      'Jira settings > Issues > Custom fields > "Impact" > Contexts and default value > the context "Ops impact" > add project BR; or npm run doctor -- --fix',
+    );
+    // It is on BR's screen: the screen is not what to change.
+    expect(before.text).not.toContain('"Impact" is not on the edit screen');
+    expect(before.text).not.toContain('✗ Project OPS');
+    expect(changes()).toEqual([]);
+
+    const fixed = await runDoctor('--fix', '--yes', '--json');
+    expect(fixed.json?.repairs?.map((r) => [r.ok, r.message])).toEqual([
+      [true, 'Jira: add BR to the context "Ops impact" of "Impact" (customfield_10050)'],
+    ]);
+    expect(changes().map((w) => [w.method, w.path])).toEqual([
+      ['PUT', '/rest/api/3/field/customfield_10050/context/10200/project'],
+    ]);
+    expect(failing(fixed.json?.after)).toEqual([]);
+    const audit = createRedisAuditStore({ redis, keyPrefix: env.QUEUE_PREFIX ?? '', retentionDays: 1 });
+    const [entry] = await audit.list({ capability: 'doctor', limit: 1 });
+    expect(entry).toMatchObject({
+      operation: 'repairSetup',
+      item: { tracker: 'jira', id: 'customfield_10050', key: 'Impact' },
+      target: { kind: 'jira.addProjectToContext', contextId: '10200', project: { key: 'BR' } },
+    });
+  });
+
+  it('a context that names the project but not all its issue types stays by hand, and says why', async () => {
+    jira.seed({
+      fieldContexts: [{ field: 'Effort', name: 'BR bugs', projects: ['BR'], issueTypes: ['Bug'] }],
+    });
+    jira.writes.length = 0;
+
+    const run = await runDoctor('--fix', '--yes');
+
+    expect(run.code).toBe(1);
+    expect(run.text).toContain(
+      '✗ Project BR: no context of "Effort" applies to Story, Task: Jira hides the field there and refuses its scores',
+    );
+    expect(run.text).toContain(
+      'Jira settings > Issues > Custom fields > "Effort" > Contexts and default value > the context "BR bugs" > add the issue types Story, Task (a project is in one context of a field at most). --fix cannot: the context\'s issue types are those of every project it names',
+    );
+    expect(run.text).not.toContain('"Effort" is not on the edit screen');
+    expect(run.text).toContain('Nothing here --fix can repair.');
+    expect(changes()).toEqual([]);
+  });
+
+  it('an account that may not read contexts: a field missing from editmeta may be off the screen or out of context', async () => {
+    jira.seed({
+      projects: [{ key: 'OPS', name: 'Operations' }],
+      fieldContexts: [{ field: 'Impact', name: 'Ops impact', projects: ['OPS'] }],
+    });
+    jira.state.setup.botIsAdmin = false;
+
+    const run = await runDoctor();
+
+    expect(run.code).toBe(1);
+    expect(run.text).toContain(
+      '✗ Project BR: "Impact" is not on the edit screen of Story, Task, Bug, or no context of the field applies there',
+    );
+    expect(run.text).toContain(
+      'if it is on that screen: Jira settings > Issues > Custom fields > "Impact" > Contexts and default value > add project BR to a context (this account may not read contexts: it does not administer Jira)',
+    );
+  });
+
   it('a missing Trello number field is created by --fix', async () => {
     const board = trello.state().boards.get([...trello.state().boards.keys()][0] ?? '');
     for (const [id, field] of trello.state().fields)

@@ -32,8 +32,11 @@ beforeAll(async () => {
     projects: [
       { key: 'APP', name: 'App' },
       { key: 'WEB', name: 'Web', hiddenFields: ['Reach'] },
+      { key: 'OPS', name: 'Operations' },
       { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
     ],
+    // Confidence is on every screen, but its one context leaves OPS out: Jira hides it there.
+    fieldContexts: [{ field: 'Confidence', name: 'Product teams', projects: ['APP', 'WEB', 'HELP'] }],
     issues: [
       { projectKey: 'HELP', summary: 'Export fails for us', issuetype: 'Task', reporter: 'bob' },
       { projectKey: 'HELP', summary: 'Export still broken', issuetype: 'Task', reporter: 'bob' },
@@ -286,7 +289,21 @@ describe('scoring on Jira', () => {
     expect(numbers(created.key)).toMatchObject({ score: 0.8, impact: 3, reach: undefined });
     const card = text(scorecards(created.key)[0]!.body);
     expect(card).toContain('Not written to fields');
-    expect(card).toContain(`not on the edit screen of ${created.key}`);
+    expect(card).toContain(
+      `not on the edit screen of ${created.key} or outside the field's context for ${created.key}'s project and issue type`,
+    );
+  });
+
+  it('a field on the screen but outside its context for the project is left to the scorecard, which names both causes', async () => {
+    const created = createStory('Export payroll', 'OPS');
+
+    await waitFor(() => scorecards(created.key).length > 0);
+    expect(numbers(created.key)).toMatchObject({ score: 0.8, impact: 3, confidence: undefined });
+    const card = text(scorecards(created.key)[0]!.body);
+    expect(card).toContain('Not written to fields');
+    expect(card).toContain(
+      `: not on the edit screen of ${created.key} or outside the field's context for ${created.key}'s project and issue type`,
+    );
   });
 
   it('writes a field an admin has since put on the edit screen at the next change, and drops the note', async () => {

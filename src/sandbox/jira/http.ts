@@ -17,6 +17,23 @@ export function issueNotFound(reply: FastifyReply) {
   return jiraError(reply, 404, ['Issue does not exist or you do not have permission to see it.']);
 }
 
+export type Paged = { startAt?: string; maxResults?: string };
+
+/** Jira's offset page (`startAt`, `maxResults`, `total`, `isLast`, `values`), as its admin lists answer. */
+export function offsetPage<T>(site: string, path: string, query: Paged, all: T[]) {
+  const startAt = Number(query.startAt ?? 0);
+  const maxResults = Number(query.maxResults ?? 50);
+  const values = all.slice(startAt, startAt + maxResults);
+  return {
+    self: `${site}/rest/api/3/${path}?startAt=${startAt}&maxResults=${maxResults}`,
+    maxResults,
+    startAt,
+    total: all.length,
+    isLast: startAt + values.length >= all.length,
+    values,
+  };
+}
+
 /** Jira's `nextPageToken` is opaque; the sandbox's carries the offset of the next page. */
 export const encodePageToken = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
 export const decodePageToken = (token: string | undefined) =>

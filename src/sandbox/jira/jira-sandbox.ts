@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createLedger, type Effect, silentLedger } from '../ledger.ts';
 import type { RecordedWrite, SandboxFault, SandboxPart, SandboxWebhookTarget } from '../sandbox-part.ts';
 import type { ApiDeps } from './api-deps.ts';
+import { fieldContextRoutes } from './field-contexts.ts';
 import { actorOf, jiraError, type RateLimitAnswer, takeFault, tooManyRequests } from './http.ts';
 import { createIssueWriteLimit, type IssueWriteWindow } from './issue-write-limit.ts';
 import { createPersonActions, type PersonActions, toAdf } from './person-actions.ts';
@@ -204,6 +205,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
       permissionRoutes,
       setupRoutes,
       screenRoutes,
+      fieldContextRoutes,
     ])
       routes(api, deps);
   }

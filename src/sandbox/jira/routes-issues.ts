@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
 import { invalidAdf } from './adf-rules.ts';
 import type { ApiDeps, IdParams } from './api-deps.ts';
+import { withinContexts } from './field-contexts.ts';
 import { guarded, issueNotFound, jiraError, queryList, strings } from './http.ts';
 import { createIssue, editIssue, SandboxInputError, transitionIssue } from './issue-changes.ts';
 import { notifyWatchers } from './notifications.ts';
@@ -21,14 +22,24 @@ import {
   TRANSITIONS,
   tooLong,
 } from './state.ts';
-import { issueTypeView, issueView, projectStyle, projectView, statusView, userView } from './views.ts';
+import {
+  issueTypeId,
+  issueTypeView,
+  issueView,
+  projectStyle,
+  projectView,
+  statusView,
+  userView,
+} from './views.ts';
 import { type JiraWorld, restView } from './world.ts';
 
 const EDITABLE_SYSTEM = ['summary', 'description', 'labels', 'priority'];
 const BULK_FETCH_ISSUES = 100;
 
+/** The fields on the issue's edit screen that one of their contexts shows for its project and issue type. */
 function editMeta(state: JiraState, issue: SandboxIssue): Record<string, unknown> {
-  return screenFields(state, projectOf(state, issue));
+  const project = projectOf(state, issue);
+  return withinContexts(state, screenFields(state, project), project.id, issueTypeId(issue.issuetype));
 }
 
 /** The fields on a project's screen (one screen for create and edit), in editmeta's shape, by field id. */
@@ -423,8 +434,10 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
         operations: ['set'],
         ...extra,
       });
-      // Custom fields on the project's screen, as editmeta shows them (the sandbox has one screen per project).
-      const custom = Object.values(screenFields(state, project)).flatMap((field) => {
+      // Custom fields on the project's screen in a context of the type, as editmeta shows them (the sandbox has
+      // one screen per project).
+      const shown = withinContexts(state, screenFields(state, project), project.id, request.params.typeId);
+      const custom = Object.values(shown).flatMap((field) => {
         const shown = field as { key: string; schema: { custom?: string } };
         return shown.schema.custom ? [{ ...shown, fieldId: shown.key, hasDefaultValue: false }] : [];
       });

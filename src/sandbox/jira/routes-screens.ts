@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.ts';
-import { jiraError, queryList } from './http.ts';
+import { jiraError, type Paged, offsetPage as page, queryList } from './http.ts';
 import { screenFields } from './routes-issues.ts';
 import { isSiteAdmin } from './routes-setup.ts';
 import { customField, type JiraState, type SandboxProject } from './state.ts';
@@ -37,22 +37,6 @@ function fieldsOn(state: JiraState, owners: SandboxProject[]) {
   const shown = owners.map((project) => screenFields(state, project));
   return state.fields.filter((field) => shown.every((fields) => field.id in fields));
 }
-
-function page<T>(site: string, path: string, query: { startAt?: string; maxResults?: string }, all: T[]) {
-  const startAt = Number(query.startAt ?? 0);
-  const maxResults = Number(query.maxResults ?? 50);
-  const values = all.slice(startAt, startAt + maxResults);
-  return {
-    self: `${site}/rest/api/3/${path}?startAt=${startAt}&maxResults=${maxResults}`,
-    maxResults,
-    startAt,
-    total: all.length,
-    isLast: startAt + values.length >= all.length,
-    values,
-  };
-}
-
-type Paged = { startAt?: string; maxResults?: string };
 
 export function screenRoutes(app: FastifyInstance, { world, actor }: ApiDeps): void {
   const { state } = world;

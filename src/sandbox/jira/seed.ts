@@ -1,4 +1,5 @@
 import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
+import { addContext } from './field-contexts.ts';
 import { createIssue, type NewIssueInput, SandboxInputError, setSprints } from './issue-changes.ts';
 import {
   customField,
@@ -9,6 +10,7 @@ import {
   STATUSES,
   type StatusId,
 } from './state.ts';
+import { issueTypeId } from './views.ts';
 import type { JiraWorld } from './world.ts';
 
 const TEXT_FIELD = 'com.atlassian.jira.plugin.system.customfieldtypes:textfield';
@@ -45,6 +47,11 @@ export interface JiraSeed {
     /** A team-managed project (`style: next-gen`), which the site's screen APIs do not reach. */
     teamManaged?: boolean;
   }[];
+  /**
+   * Contexts of custom fields (by name or id), each limited to these project keys (absent: global) and issue type
+   * names (absent: every type). A field's first context here replaces the global one Jira gave it.
+   */
+  fieldContexts?: { field: string; name?: string; projects?: string[]; issueTypes?: string[] }[];
   boards?: {
     name: string;
     projectKey: string;
@@ -121,6 +128,20 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
       teamManaged: project.teamManaged ?? false,
     });
     result.projects[project.key] = id;
+  }
+  for (const context of seed.fieldContexts ?? []) {
+    const field = customField(state, context.field);
+    if (!field) throw new SandboxInputError(`Field '${context.field}' does not exist`);
+    const projectIds = (context.projects ?? []).map((key) => {
+      const project = [...state.projects.values()].find((p) => p.key === key.toUpperCase());
+      if (!project) throw new SandboxInputError(`Project '${key}' does not exist`);
+      return project.id;
+    });
+    addContext(state, field.id, {
+      name: context.name ?? `${field.name} context`,
+      projectIds,
+      issueTypeIds: (context.issueTypes ?? []).map(issueTypeId),
+    });
   }
   for (const board of seed.boards ?? []) {
     const id = state.nextId.board++;

@@ -73,6 +73,18 @@ export interface FieldDef {
   options?: string[];
 }
 
+/**
+ * A custom field context: where the field exists (Jira settings > Issues > Custom fields > Contexts and default
+ * value). No projects: global; no issue types: every type.
+ */
+export interface SandboxFieldContext {
+  id: string;
+  name: string;
+  description: string;
+  projectIds: string[];
+  issueTypeIds: string[];
+}
+
 export interface ChangeItem {
   field: string;
   fieldtype: 'jira' | 'custom';
@@ -189,6 +201,8 @@ export interface JiraState {
   users: Map<string, SandboxUser>;
   projects: Map<string, SandboxProject>;
   fields: FieldDef[];
+  /** Contexts by field id, for fields someone set them on; any other custom field has Jira's default one. */
+  fieldContexts: Map<string, SandboxFieldContext[]>;
   issues: Map<string, SandboxIssue>;
   comments: SandboxComment[];
   links: SandboxLink[];
@@ -206,6 +220,7 @@ export interface JiraState {
     sprint: number;
     board: number;
     field: number;
+    context: number;
     webhook: number;
   };
 }
@@ -322,6 +337,7 @@ export function createState(bot: SandboxUser): JiraState {
     users: new Map([[bot.accountId, bot]]),
     projects: new Map(),
     fields: [...DEFAULT_FIELDS],
+    fieldContexts: new Map(),
     issues: new Map(),
     comments: [],
     links: [],
@@ -345,6 +361,7 @@ export function createState(bot: SandboxUser): JiraState {
       sprint: 1,
       board: 1,
       field: 10100,
+      context: 10200,
       webhook: 1,
     },
   };

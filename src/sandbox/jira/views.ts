@@ -77,9 +77,12 @@ export function projectView(ctx: ViewContext, project: SandboxProject) {
 /** Jira's own sub-task types: company-managed projects name theirs "Sub-task", team-managed ones "Subtask". */
 const SUBTASK_TYPES = new Set(['Sub-task', 'Subtask']);
 
+export const issueTypeId = (name: string): string =>
+  name === 'Bug' ? '10004' : name === 'Task' ? '10003' : SUBTASK_TYPES.has(name) ? '10005' : '10001';
+
 export function issueTypeView(ctx: ViewContext, name: string) {
   const subtask = SUBTASK_TYPES.has(name);
-  const id = name === 'Bug' ? '10004' : name === 'Task' ? '10003' : subtask ? '10005' : '10001';
+  const id = issueTypeId(name);
   return {
     self: api(ctx, `issuetype/${id}`),
     id,

@@ -273,6 +273,47 @@ export function createJiraSetup(options: JiraTrackerOptions): JiraSetup {
       return changed;
     },
 
+    async fieldContexts(fieldId) {
+      const api = ctx.cloud.issueCustomFieldContexts;
+      const [contexts, projects, issueTypes] = await Promise.all([
+        allPages((startAt) =>
+          ctx.call('getContextsForField', () =>
+            api.getContextsForField({ fieldId, startAt, maxResults: PAGE }),
+          ),
+        ),
+        allPages((startAt) =>
+          ctx.call('getProjectContextMapping', () =>
+            api.getProjectContextMapping({ fieldId, startAt, maxResults: PAGE }),
+          ),
+        ),
+        allPages((startAt) =>
+          ctx.call('getIssueTypeMappingsForContexts', () =>
+            api.getIssueTypeMappingsForContexts({ fieldId, startAt, maxResults: PAGE }),
+          ),
+        ),
+      ]);
+      return contexts.map((context) => ({
+        id: context.id,
+        name: context.name,
+        projectIds: context.isGlobalContext
+          ? []
+          : unique(projects.filter((m) => m.contextId === context.id).map((m) => m.projectId)),
+        issueTypeIds: context.isAnyIssueType
+          ? []
+          : unique(issueTypes.filter((m) => m.contextId === context.id).map((m) => m.issueTypeId)),
+      }));
+    },
+
+    async addProjectToContext(fieldId, contextId, projectId) {
+      await ctx.call('assignProjectsToCustomFieldContext', () =>
+        ctx.cloud.issueCustomFieldContexts.assignProjectsToCustomFieldContext({
+          fieldId,
+          contextId: Number(contextId),
+          projectIds: [projectId],
+        }),
+      );
+    },
+
     async registerWebhook(hook) {
       await ctx.call('registerAdminWebhook', () =>
         ctx.client.sendRequest<unknown>({

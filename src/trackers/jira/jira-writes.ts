@@ -93,7 +93,13 @@ export async function setNumberFields(
     const id = onScreen.find((candidate) => editable[candidate]?.schema?.type === 'number') ?? onScreen[0];
     const meta = id ? editable[id] : undefined;
     const wanted = values[name] ?? null;
-    if (!id || !meta) outcome.missing.push({ name, reason: `not on the edit screen of ${ref.key}` });
+    // Editmeta leaves out a field on the screen whose contexts miss the issue's project or type too; telling
+    // the two apart takes admin reads per write, so the reason names both (the doctor tells them apart).
+    if (!id || !meta)
+      outcome.missing.push({
+        name,
+        reason: `not on the edit screen of ${ref.key} or outside the field's context for ${ref.key}'s project and issue type`,
+      });
     else if (meta.schema?.type !== 'number') {
       outcome.missing.push({ name, reason: `field type is ${meta.schema?.type ?? 'unknown'}, not number` });
     } else if (wanted !== null && Math.abs(wanted) >= JIRA_NUMBER_LIMIT) {

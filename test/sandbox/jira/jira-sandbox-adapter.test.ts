@@ -77,11 +77,34 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
       unchanged: ['Impact'],
       missing: [
         { name: 'Nope', reason: 'no Jira field has this name' },
-        { name: 'Confidence', reason: 'not on the edit screen of BR-1' },
+        {
+          name: 'Confidence',
+          reason:
+            "not on the edit screen of BR-1 or outside the field's context for BR-1's project and issue type",
+        },
       ],
     });
     expect(second.written).toEqual([]);
     expect((await h.jira.getItem(ref(1))).fields['Priority score']).toBe(2.67);
+  });
+
+  it('reports a field on the edit screen whose context leaves out the project, with both possible causes', async () => {
+    h.sandbox.seed({ fieldContexts: [{ field: 'Reach', name: 'Support only', projects: ['SUP'] }] });
+
+    const outcome = await h.jira.setNumberFields(ref(2), { Reach: 5, Effort: 2 }, { createMissing: false });
+
+    expect(outcome).toEqual({
+      written: ['Effort'],
+      unchanged: [],
+      missing: [
+        {
+          name: 'Reach',
+          reason:
+            "not on the edit screen of BR-2 or outside the field's context for BR-2's project and issue type",
+        },
+      ],
+    });
+    expect(h.sandbox.state.issues.get(ref(2).id)?.custom.customfield_10053).toBeUndefined();
   });
 
   it('keeps one comment per purpose, editing it in place', async () => {

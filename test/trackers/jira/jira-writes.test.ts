@@ -84,7 +84,11 @@ describe('Jira adapter writes', () => {
       unchanged: ['Impact'],
       missing: [
         { name: 'Reach', reason: 'no Jira field has this name' },
-        { name: 'Priority score', reason: 'not on the edit screen of BR-42' },
+        {
+          name: 'Priority score',
+          reason:
+            "not on the edit screen of BR-42 or outside the field's context for BR-42's project and issue type",
+        },
         { name: 'Severity', reason: 'field type is option, not number' },
       ],
     });
