@@ -106,11 +106,6 @@ export const LISTEN_PROBLEMS: Readonly<Record<string, { problem: string; fix: st
   },
 };
 
-/** HOST:PORT as a person types it, an IPv6 host in brackets. */
-export function listenAddress(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
 /**
  * The API cannot take its address at start. The configuration is valid; something on this machine is in the way,
  * so the message says that rather than "Invalid configuration", and the process stops like on a bad one.

@@ -1,4 +1,5 @@
-import { LISTEN_PROBLEMS, listenAddress } from '../errors.ts';
+import { LISTEN_PROBLEMS } from '../errors.ts';
+import { listenAddress } from '../runtime/address.ts';
 import { type Check, fail, pass } from './checklist.ts';
 
 /** What listening on the API's address met: nothing, this service already there, or why it could not. */

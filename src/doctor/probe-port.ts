@@ -1,14 +1,11 @@
 import { createServer } from 'node:net';
 import Value from 'typebox/value';
-import { listenAddress } from '../errors.ts';
 import { LivenessSchema } from '../http/routes/health.ts';
+import { localAddress } from '../runtime/address.ts';
 import type { PortFacts } from './check-port.ts';
 
-/** Where an API listening on every interface answers. */
-const LOOPBACK_OF: Record<string, string> = { '0.0.0.0': '127.0.0.1', '::': '::1' };
-
 async function answersAsThisService(host: string, port: number): Promise<boolean> {
-  const url = `http://${listenAddress(LOOPBACK_OF[host] ?? host, port)}/healthz`;
+  const url = `http://${localAddress(host, port)}/healthz`;
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
     return response.ok && Value.Check(LivenessSchema, await response.json());
