@@ -1,8 +1,8 @@
-import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { loadConfig } from '../src/config.ts';
 import type { RedisClient } from '../src/queue/connection.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
+import { localAddress } from '../src/runtime/address.ts';
 import { isWorkerWedged, readHeartbeats } from '../workers/heartbeat.ts';
 
 /**
@@ -13,7 +13,7 @@ async function check(): Promise<boolean> {
   const config = loadConfig();
   const signal = AbortSignal.timeout(2_500);
   if (config.role !== 'worker') {
-    const response = await fetch(`http://${probeHost(config.host)}:${config.port}/readyz`, { signal });
+    const response = await fetch(`http://${localAddress(config.host, config.port)}/readyz`, { signal });
     return response.ok;
   }
   const { createProbeRedis } = await import('../src/queue/connection.ts');
@@ -25,13 +25,6 @@ async function check(): Promise<boolean> {
   } finally {
     redis.disconnect();
   }
-}
-
-/** Where the API answers: HOST itself, or loopback when HOST is a wildcard (every interface). */
-function probeHost(host: string): string {
-  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return isIP(host) === 6 ? `[${host}]` : host;
 }
 
 /** A worker process on this host that beats but takes no job while jobs wait is unhealthy: restart it. */

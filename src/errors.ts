@@ -94,6 +94,29 @@ export class ConfigError extends Error {
   }
 }
 
+/** Why an address cannot be listened on, as something the operator changes (HOST, PORT, the other process). */
+export const LISTEN_PROBLEMS: Readonly<Record<string, { problem: string; fix: string }>> = {
+  EADDRINUSE: {
+    problem: 'the port is taken by another process',
+    fix: 'Stop it, or set PORT (and HOST) to a free address.',
+  },
+  EADDRNOTAVAIL: {
+    problem: 'HOST is not an address of this machine',
+    fix: 'Set HOST to one of its addresses, or 0.0.0.0 for every interface.',
+  },
+};
+
+/**
+ * The API cannot take its address at start. The configuration is valid; something on this machine is in the way,
+ * so the message says that rather than "Invalid configuration", and the process stops like on a bad one.
+ */
+export class ListenError extends Error {
+  constructor(address: string, why: { problem: string; fix: string }) {
+    super(`Cannot listen on ${address}: ${why.problem}. ${why.fix}`);
+    this.name = 'ListenError';
+  }
+}
+
 /** A rules file that does not validate at start: the process stops with the list, like a bad environment. */
 export class RulesFileError extends Error {
   readonly problems: string[];

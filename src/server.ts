@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { createRedisUserStore } from './console/users.ts';
-import { ConfigError } from './errors.ts';
+import { LISTEN_PROBLEMS, ListenError } from './errors.ts';
 import { createAdminRuntime } from './http/admin/admin-runtime.ts';
 import { buildApp } from './http/app.ts';
 import { createRedisSessionStore } from './http/console/sessions.ts';
@@ -12,17 +12,11 @@ import { createIntake } from './queue/intake.ts';
 import { QUEUE_NAME } from './queue/jobs.ts';
 import { carryLegacyDedupeRecords } from './queue/legacy-dedupe.ts';
 import { createConsoleServices } from './read-model/index.ts';
+import { listenAddress } from './runtime/address.ts';
 import { learnIdentities, type UnreachableWarnings } from './runtime/identities.ts';
 import type { RulesStore } from './runtime/rules-store.ts';
 import { createTrackers } from './runtime/trackers.ts';
 import { createOwnLinkMemo } from './trackers/own-links.ts';
-
-/** Why the API could not take its address, as something the operator changes (HOST, PORT, the other process). */
-const LISTEN_PROBLEMS: Record<string, string> = {
-  EADDRINUSE: 'another process already listens there. Stop it, or set PORT (and HOST) to a free address.',
-  EADDRNOTAVAIL:
-    'HOST is not an address of this machine. Set HOST to one of its addresses, or 0.0.0.0 for every interface.',
-};
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -99,10 +93,7 @@ export async function startApi(
     .listen({ port: config.port, host: config.host })
     .catch((error: NodeJS.ErrnoException) => {
       const why = LISTEN_PROBLEMS[error.code ?? ''];
-      const address = config.host.includes(':')
-        ? `[${config.host}]:${config.port}`
-        : `${config.host}:${config.port}`;
-      throw why ? new ConfigError([`The API cannot listen on ${address}: ${why}`]) : error;
+      throw why ? new ListenError(listenAddress(config.host, config.port), why) : error;
     });
   log.info({ url }, 'API listening');
   return {

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { createRedisAuditStore } from '../audit/audit-store.ts';
 import { type Check, type DoctorReport, type Repair, renderReport } from '../doctor/checklist.ts';
+import { probeListenAddress } from '../doctor/probe-port.ts';
 import {
   applyRepairs,
   describeRepair,
@@ -63,6 +64,7 @@ export async function doctor(argv: string[], io: DoctorIo): Promise<number> {
     runDoctor({
       env: io.env,
       rules,
+      probePort: (config) => probeListenAddress(config.host, config.port),
       async readRedis(config) {
         redis ??= await connectProbeRedis(config.redisUrl, { cluster: config.redisCluster });
         return readRedisFacts(redis);

@@ -68,6 +68,7 @@ export type Repair = Static<typeof RepairSchema>;
 export const CheckSchema = Type.Object({
   area: Type.Union([
     Type.Literal('environment'),
+    Type.Literal('port'),
     Type.Literal('redis'),
     Type.Literal('jira'),
     Type.Literal('trello'),

@@ -6,6 +6,7 @@ import { JIRA_EVENTS } from '../trackers/jira/jira-webhook.ts';
 import { checkClock } from './check-clock.ts';
 import { checkEnvironment } from './check-environment.ts';
 import { evaluateJira, gatherJira, type JiraExpectations } from './check-jira.ts';
+import { checkPort, type PortFacts } from './check-port.ts';
 import { checkRedis, type RedisFacts } from './check-redis.ts';
 import { evaluateTrello, gatherTrello, type TrelloExpectations } from './check-trello.ts';
 import { type Check, type DoctorReport, fail, toReport } from './checklist.ts';
@@ -19,6 +20,8 @@ export interface DoctorSetups {
 export interface DoctorDeps {
   env: NodeJS.ProcessEnv;
   rules: RulesResult;
+  /** What listening on the API's HOST:PORT meets; the probe must not keep the address. */
+  probePort(config: Config): Promise<PortFacts>;
   readRedis(config: Config): Promise<RedisFacts>;
   /** The setup ports of the configured trackers. */
   setups(config: Config): DoctorSetups;
@@ -82,6 +85,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<{ report: DoctorRepor
   const checks: Check[] = [...environment.checks];
   const { config } = environment;
   if (!config) return { report: toReport(checks) };
+  checks.push(checkPort(await deps.probePort(config), config.host, config.port));
   const redis = await deps.readRedis(config).catch((error: Error) => ({ error: error.message }));
   checks.push(...checkRedis(redis, config.redisUrl));
   const rules = deps.rules.ok ? deps.rules.rules : undefined;

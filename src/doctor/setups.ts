@@ -36,6 +36,8 @@ export function createProcessDoctor(options: ProcessDoctorOptions): () => Promis
       await runDoctor({
         env: environmentOf(config),
         rules: { ok: true, rules: options.rules() },
+        // The API process asking holds the address itself.
+        probePort: async () => 'ours',
         readRedis: () => readRedisFacts(redis),
         setups: () => createDoctorSetups(config, log, limiter),
         now: () => new Date(),

@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/redis-process.ts';
+import { apiReady, startServiceProcess } from '../../scripts/lib/service-process.ts';
 import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { doctor } from '../../src/cli/doctor.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -87,6 +89,9 @@ beforeEach(async () => {
   });
   boardShortLink = board.shortLink;
   env = {
+    // A free address for the API, whatever else this machine runs on the default 3000.
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
     REDIS_URL: testRedisUrl(),
     QUEUE_PREFIX: uniquePrefix('doctor'),
     PUBLIC_URL,
@@ -426,6 +431,77 @@ describe('a first setup', () => {
   });
 });
 
+const portLines = (report: DoctorReport | undefined) =>
+  (report?.checks ?? []).filter((check) => check.area === 'port');
+
+describe("the API's address", () => {
+  it('a free HOST:PORT passes, and the doctor leaves it free for the service', async () => {
+    const run = await runDoctor('--json');
+
+    expect(portLines(run.json?.report)).toEqual([
+      { area: 'port', status: 'pass', title: `The API can listen on 127.0.0.1:${env.PORT}` },
+    ]);
+    const after = createServer();
+    await new Promise<void>((resolve, reject) => {
+      after.once('error', reject);
+      after.listen(Number(env.PORT), '127.0.0.1', resolve);
+    });
+    after.close();
+  });
+
+  it('the service already listening there passes: it answers as this service', async () => {
+    const service = await startServiceProcess({
+      env: { ...env, ROLE: 'api', LOG_LEVEL: 'warn' },
+      isReady: apiReady(`http://127.0.0.1:${env.PORT}`),
+    });
+    try {
+      const run = await runDoctor('--json');
+
+      expect(portLines(run.json?.report)).toEqual([
+        { area: 'port', status: 'pass', title: `The service answers on 127.0.0.1:${env.PORT}` },
+      ]);
+      expect(run.code).toBe(0);
+    } finally {
+      await service.stop();
+    }
+  }, 60_000);
+
+  it('another process on the port fails, naming the address and what to do', async () => {
+    // Many services answer /healthz with {"status":"ok"}: that alone does not make it this one.
+    const other = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    });
+    await new Promise<void>((resolve) => other.listen(Number(env.PORT), '127.0.0.1', resolve));
+    try {
+      const run = await runDoctor();
+
+      expect(run.code).toBe(1);
+      expect(run.text).toContain(
+        `✗ Cannot listen on 127.0.0.1:${env.PORT}: the port is taken by another process, not this service\n` +
+          '      fix: Stop it, or set PORT (and HOST) to a free address.',
+      );
+    } finally {
+      other.close();
+    }
+  });
+
+  it('a HOST that is not an address of this machine fails, saying so', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): no machine has it.
+    env.HOST = '192.0.2.1';
+
+    const run = await runDoctor('--json');
+
+    expect(failing(run.json?.report)).toEqual([
+      {
+        area: 'port',
+        status: 'fail',
+        title: `Cannot listen on 192.0.2.1:${env.PORT}: HOST is not an address of this machine`,
+        fix: 'Set HOST to one of its addresses, or 0.0.0.0 for every interface.',
+      },
+    ]);
+  });
+});
+
 describe('reaching the trackers', () => {
   it('refused credentials and a site that does not answer are one failing line each, with the fix', async () => {
     env.JIRA_EMAIL = 'someone-else@sandbox.test';
@@ -585,6 +661,10 @@ describe('GET /admin/doctor', () => {
       expect(response.statusCode).toBe(200);
       expect(report.ok).toBe(false);
       expect(report.counts.fail).toBe(2);
+      // The API process asking is the one holding its address.
+      expect(portLines(report)).toEqual([
+        { area: 'port', status: 'pass', title: `The service answers on 127.0.0.1:${env.PORT}` },
+      ]);
       expect(failing(report)).toEqual([
         {
           area: 'jira',

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/lib/redis-process.ts';
 import { createJiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
 import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
 import { createTrelloSandbox } from '../../src/sandbox/trello/trello-sandbox.ts';
@@ -68,7 +69,14 @@ async function followGuide(
 ) {
   expect(guide.exported.sort()).toEqual(Object.keys(values).sort());
   expect(guide.commands.every((command) => /^npm run doctor(?: -- [-a-z ]+)?$/.test(command))).toBe(true);
-  const env = { ...values, ...sandbox, QUEUE_PREFIX: uniquePrefix('guide'), TRACKER_STRICT_SCHEMAS: 'true' };
+  const env = {
+    ...values,
+    ...sandbox,
+    QUEUE_PREFIX: uniquePrefix('guide'),
+    TRACKER_STRICT_SCHEMAS: 'true',
+    // The doctor checks the API's port: a free one, whatever else this machine runs on the default 3000.
+    PORT: String(await freePort()),
+  };
   const results = [];
   for (const command of guide.commands) results.push({ command, ...(await run(command, env)) });
   return results;

@@ -210,6 +210,7 @@ describe('start-up', () => {
     }
   });
 
+  // The configuration is valid: the address is in use or absent on this machine, not "Invalid configuration".
   it('a PORT another process holds stops the API with the address named and what to do, and no stack trace', async () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
@@ -225,8 +226,9 @@ describe('start-up', () => {
 
       expect(code).toBe(78);
       expect(stderr).toContain(
-        `The API cannot listen on 127.0.0.1:${port}: another process already listens there. Stop it, or set PORT (and HOST) to a free address.`,
+        `Cannot listen on 127.0.0.1:${port}: the port is taken by another process. Stop it, or set PORT (and HOST) to a free address.`,
       );
+      expect(stderr).not.toContain('Invalid configuration');
       expect(stderr).not.toMatch(/\n\s+at /);
     } finally {
       holder.close();
@@ -245,8 +247,9 @@ describe('start-up', () => {
 
     expect(code).toBe(78);
     expect(stderr).toContain(
-      'The API cannot listen on 192.0.2.1:0: HOST is not an address of this machine. Set HOST to one of its addresses, or 0.0.0.0 for every interface.',
+      'Cannot listen on 192.0.2.1:0: HOST is not an address of this machine. Set HOST to one of its addresses, or 0.0.0.0 for every interface.',
     );
+    expect(stderr).not.toContain('Invalid configuration');
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
