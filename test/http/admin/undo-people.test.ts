@@ -141,7 +141,7 @@ describe('admin undo of a write a person redid after the service', () => {
     expect(await links(trelloTracker, card)).toEqual(['BR-1']);
   });
 
-  it('keeps a Jira issue link a person removed and linked again, and undoes one still the service’s', async () => {
+  it('keeps a Jira issue link a person removed and linked again, names the person, and undoes one still the service’s', async () => {
     const [support, story, other] = ['SUP-1', 'BR-1', 'BR-2'].map((key) => {
       const found = [...jira.sandbox.state.issues.values()].find((i) => i.key === key)!;
       return { tracker: 'jira' as const, id: found.id, key };
@@ -160,7 +160,7 @@ describe('admin undo of a write a person redid after the service', () => {
     await expectKept(
       write,
       'addLink',
-      'changed since: the link to BR-1 was removed and added again after the service; kept',
+      'changed since: the link to BR-1 was removed and added again by Dana Person after the service; kept',
     );
     expect(await links(jira.jira, support)).toEqual(['BR-1']);
 
