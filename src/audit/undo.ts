@@ -71,7 +71,7 @@ function compare(entry: AuditEntry, now: unknown, since: string): string | undef
  * wrote, ALREADY_RESTORED when it shows the before-value. Undo must not put an old value back over a later edit,
  * a person's or a newer job's. A label or a link may look as the service left it and be someone else's: one taken
  * off and put back. For a label only the tracker's history tells (Jira's changelog, Trello's card actions); a link
- * removed and added again has a new id.
+ * removed and added again has a new id, and the history tells who.
  */
 async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string | undefined> {
   switch (entry.operation) {
@@ -131,8 +131,7 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       if (now.length === 0) return ALREADY_RESTORED;
       // Entries recorded before links had ids cannot tell; they are reversed as the link stands.
       if (written === undefined || now.some((l) => l.id === written)) return undefined;
-      const [other] = now;
-      const by = other && (await tracker.linkAddedBy?.(entry.item, other));
+      const by = await tracker.changedBy?.(entry.item, { link }, entry.at);
       const who = by?.service
         ? 'by a later change of the service'
         : `${by ? `by ${by.name} ` : ''}after the service`;
