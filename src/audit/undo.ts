@@ -57,6 +57,10 @@ function redone(by: ChangedBy | undefined, what: string): string | undefined {
     : `changed since: ${by.name} ${what} again after the service; kept`;
 }
 
+/** Who linked or unlinked a target after the service's write, in words; a tracker without that history names nobody. */
+const linkedBy = (by: ChangedBy | undefined) =>
+  by?.service ? 'by a later change of the service' : `${by ? `by ${by.name} ` : ''}after the service`;
+
 /**
  * How the item's `now` stands to the entry: undefined while it still shows what the service wrote,
  * ALREADY_RESTORED when it shows the before-value, else what someone made of it since, in words.
@@ -132,10 +136,17 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       // Entries recorded before links had ids cannot tell; they are reversed as the link stands.
       if (written === undefined || now.some((l) => l.id === written)) return undefined;
       const by = await tracker.changedBy?.(entry.item, { link }, entry.at);
-      const who = by?.service
-        ? 'by a later change of the service'
-        : `${by ? `by ${by.name} ` : ''}after the service`;
-      return `changed since: the link to ${link.title} was removed and added again ${who}; kept`;
+      return `changed since: the link to ${link.title} was removed and added again ${linkedBy(by)}; kept`;
+    }
+    case 'removeLink': {
+      const link = entry.target.link as LinkTarget;
+      // A link to the target there now: putting the service's back adds at most its type (the port's addLink).
+      const now = (await tracker.getItem(entry.item)).links;
+      if (now.some((l) => sameLinkTarget(l.target, link))) return undefined;
+      const by = await tracker.changedBy?.(entry.item, { link }, entry.at);
+      return (
+        by && `changed since: the link to ${link.title} was added and removed again ${linkedBy(by)}; kept`
+      );
     }
     default:
       return undefined;
