@@ -69,7 +69,6 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     listItems: (scope, cursor) => tracker.listItems(scope, cursor),
     ...(tracker.countItems && { countItems: tracker.countItems.bind(tracker) }),
     ...(tracker.changedBy && { changedBy: tracker.changedBy.bind(tracker) }),
-    ...(tracker.linkAddedBy && { linkAddedBy: tracker.linkAddedBy.bind(tracker) }),
     ...(tracker.statusCategory && { statusCategory: tracker.statusCategory.bind(tracker) }),
     permittedItems: (accountId, refs, permission) => tracker.permittedItems(accountId, refs, permission),
 

@@ -57,6 +57,10 @@ function redone(by: ChangedBy | undefined, what: string): string | undefined {
     : `changed since: ${by.name} ${what} again after the service; kept`;
 }
 
+/** Who linked or unlinked a target after the service's write, in words; a tracker without that history names nobody. */
+const linkedBy = (by: ChangedBy | undefined) =>
+  by?.service ? 'by a later change of the service' : `${by ? `by ${by.name} ` : ''}after the service`;
+
 /**
  * How the item's `now` stands to the entry: undefined while it still shows what the service wrote,
  * ALREADY_RESTORED when it shows the before-value, else what someone made of it since, in words.
@@ -71,7 +75,7 @@ function compare(entry: AuditEntry, now: unknown, since: string): string | undef
  * wrote, ALREADY_RESTORED when it shows the before-value. Undo must not put an old value back over a later edit,
  * a person's or a newer job's. A label or a link may look as the service left it and be someone else's: one taken
  * off and put back. For a label only the tracker's history tells (Jira's changelog, Trello's card actions); a link
- * removed and added again has a new id.
+ * removed and added again has a new id, and the history tells who.
  */
 async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string | undefined> {
   switch (entry.operation) {
@@ -131,12 +135,18 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       if (now.length === 0) return ALREADY_RESTORED;
       // Entries recorded before links had ids cannot tell; they are reversed as the link stands.
       if (written === undefined || now.some((l) => l.id === written)) return undefined;
-      const [other] = now;
-      const by = other && (await tracker.linkAddedBy?.(entry.item, other));
-      const who = by?.service
-        ? 'by a later change of the service'
-        : `${by ? `by ${by.name} ` : ''}after the service`;
-      return `changed since: the link to ${link.title} was removed and added again ${who}; kept`;
+      const by = await tracker.changedBy?.(entry.item, { link }, entry.at);
+      return `changed since: the link to ${link.title} was removed and added again ${linkedBy(by)}; kept`;
+    }
+    case 'removeLink': {
+      const link = entry.target.link as LinkTarget;
+      // A link to the target there now: putting the service's back adds at most its type (the port's addLink).
+      const now = (await tracker.getItem(entry.item)).links;
+      if (now.some((l) => sameLinkTarget(l.target, link))) return undefined;
+      const by = await tracker.changedBy?.(entry.item, { link }, entry.at);
+      return (
+        by && `changed since: the link to ${link.title} was added and removed again ${linkedBy(by)}; kept`
+      );
     }
     default:
       return undefined;

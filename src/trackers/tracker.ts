@@ -64,14 +64,13 @@ export interface Tracker {
   /** Adds or removes a label; returns whether anything changed. */
   setLabel(ref: ItemRef, label: string, present: boolean): Promise<boolean>;
   /**
-   * Who made the last change to a label, a field or the status after `since` (ISO), by the tracker's history (Jira:
-   * the changelog; Trello: the card's label, custom field and list actions); undefined when nobody did. What an
-   * item shows cannot tell undo that a person took a label off and put it back, set a field back to the same
-   * number, or moved the item away and back. The service's own write at `since` itself does not count.
+   * Who made the last change to a label, a field, the status or the links to a target after `since` (ISO), by the
+   * tracker's history (Jira: the changelog; Trello: the card's label, custom field, list and attachment actions);
+   * undefined when nobody did. What an item shows cannot tell undo that a person took a label off and put it back,
+   * set a field back to the same number, moved the item away and back, or linked and unlinked the same item. The
+   * service's own write at `since` itself does not count.
    */
   changedBy?(ref: ItemRef, what: ChangeSubject, since: string): Promise<ChangedBy | undefined>;
-  /** Trello only (the card's actions): who attached the link (`link.id`, an attachment); undefined if unknown. */
-  linkAddedBy?(ref: ItemRef, link: ItemLink): Promise<ChangedBy | undefined>;
   /** Links `from` to a target (same tracker: native link; other tracker: remote link / attachment). */
   addLink(from: ItemRef, to: LinkTarget, type: string): Promise<boolean>;
   /**
@@ -141,8 +140,11 @@ export interface TrackerItem {
   updatedAt: string;
 }
 
-/** What `changedBy` asks about: one label, one field (by display name), or the status (Trello: the card's list). */
-export type ChangeSubject = { label: string } | { field: string } | { status: true };
+/**
+ * What `changedBy` asks about: one label, one field (by display name), the status (Trello: the card's list), or the
+ * links to one target (Jira: issue links, which its changelog records; Trello: attachments, by URL).
+ */
+export type ChangeSubject = { label: string } | { field: string } | { status: true } | { link: LinkTarget };
 
 /** Who changed something: a person's display name, or the service itself (a later write of its own). */
 export interface ChangedBy {

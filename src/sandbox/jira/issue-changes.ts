@@ -3,6 +3,7 @@ import { adfToWiki } from './adf-wiki.ts';
 import { emitIssueEvent } from './events.ts';
 import {
   type ChangeItem,
+  type ChangelogEntry,
   customField,
   jiraDate,
   nextIssueNumber,
@@ -32,6 +33,23 @@ export interface NewIssueInput {
 
 export class SandboxInputError extends Error {}
 
+/** One history of the issue's changelog, by the account that made the change. */
+export function appendHistory(
+  world: JiraWorld,
+  actorId: string,
+  issue: SandboxIssue,
+  items: ChangeItem[],
+): ChangelogEntry {
+  const entry = {
+    id: String(world.state.nextId.changelog++),
+    authorId: actorId,
+    created: jiraDate(world.now()),
+    items,
+  };
+  issue.changelog.push(entry);
+  return entry;
+}
+
 function record(
   world: JiraWorld,
   actorId: string,
@@ -40,13 +58,7 @@ function record(
   typeName: string,
 ) {
   if (items.length === 0) return;
-  const entry = {
-    id: String(world.state.nextId.changelog++),
-    authorId: actorId,
-    created: jiraDate(world.now()),
-    items,
-  };
-  issue.changelog.push(entry);
+  const entry = appendHistory(world, actorId, issue, items);
   issue.updated = entry.created;
   emitIssueEvent(world, 'jira:issue_updated', typeName, actorId, issue, {
     changelog: { id: entry.id, items },

@@ -1,10 +1,11 @@
 import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
 import { emitCommentEvent, emitIssueEvent, emitLinkEvent, emitSprintEvent } from './events.ts';
-import { SandboxInputError, setSprints } from './issue-changes.ts';
+import { appendHistory, SandboxInputError, setSprints } from './issue-changes.ts';
 import { notifyWatchers } from './notifications.ts';
 import {
   doneColumnStatuses,
   jiraDate,
+  linkPhrases,
   projectOf,
   type SandboxComment,
   type SandboxIssue,
@@ -120,7 +121,13 @@ export function unlinkIssues(world: JiraWorld, actorId: string, link: SandboxLin
   emitLinkEvent(world, 'issuelink_deleted', link);
 }
 
-/** A link changes both issues: each one's ledger names the other end. */
+/**
+ * A link changes both issues: each one's ledger names the other end, and so does each one's changelog, by the
+ * account that linked or unlinked, as Jira writes it: a `Link` item whose `to` (made) or `from` (removed) is the
+ * other issue's key, worded by this end's phrase ("This issue blocks BR-2"). Links Jira makes itself (sub-tasks,
+ * epics) get no such item: what Jira's changelog says of those is not modelled. The issue's `updated` is left as it
+ * was, as no source we read says whether a link moves it.
+ */
 function recordLinkEnds(
   world: JiraWorld,
   actor: string,
@@ -131,8 +138,26 @@ function recordLinkEnds(
   const to = world.state.issues.get(link.toId);
   if (!from || !to) return;
   const value = link.typeName;
-  world.ledger.record({ item: from.key, actor, kind, target: to.key, value });
-  world.ledger.record({ item: to.key, actor, kind, target: from.key, value });
+  const phrases = linkPhrases(link.typeName);
+  for (const [issue, other, phrase] of [
+    [from, to, phrases.outward],
+    [to, from, phrases.inward],
+  ] as const) {
+    world.ledger.record({ item: issue.key, actor, kind, target: other.key, value });
+    if (link.system) continue;
+    const words = `This issue ${phrase} ${other.key}`;
+    const made = kind === 'link.created';
+    appendHistory(world, actor, issue, [
+      {
+        field: 'Link',
+        fieldtype: 'jira',
+        from: made ? null : other.key,
+        fromString: made ? null : words,
+        to: made ? other.key : null,
+        toString: made ? words : null,
+      },
+    ]);
+  }
 }
 
 export function startSprint(world: JiraWorld, sprint: SandboxSprint, endDate?: string): void {

@@ -153,6 +153,13 @@ export interface SandboxLink {
   toId: string;
 }
 
+/** How each end of a link of the type reads ("This issue blocks BR-2"): the inward and the outward phrase. */
+export function linkPhrases(typeName: string): { inward: string; outward: string } {
+  return typeName === 'Blocks'
+    ? { inward: 'is blocked by', outward: 'blocks' }
+    : { inward: 'relates to', outward: 'relates to' };
+}
+
 export interface SandboxRemoteLink {
   id: number;
   issueId: string;

@@ -1,6 +1,7 @@
 import { adfToWiki } from './adf-wiki.ts';
 import {
   type JiraState,
+  linkPhrases,
   RESOLUTIONS,
   type SandboxComment,
   type SandboxIssue,
@@ -144,12 +145,10 @@ function issueLinksView(ctx: ViewContext, issue: SandboxIssue) {
     if (!outward && link.toId !== issue.id) return [];
     const other = ctx.state.issues.get(outward ? link.toId : link.fromId);
     if (!other) return [];
-    const phrase = link.typeName === 'Blocks' ? ['is blocked by', 'blocks'] : ['relates to', 'relates to'];
     const type = {
       id: '10003',
       name: link.typeName,
-      inward: phrase[0],
-      outward: phrase[1],
+      ...linkPhrases(link.typeName),
       self: api(ctx, 'issueLinkType/10003'),
     };
     const view = linkedIssueView(ctx, other);

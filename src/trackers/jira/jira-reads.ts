@@ -156,8 +156,10 @@ export async function listItems(ctx: JiraContext, scope: ItemScope, cursor?: str
 }
 
 /**
- * Who made the last change to a label, a field or the status after `since`, by the issue's changelog (oldest first). The
- * service's own write may carry the time of `since` itself: it counts only after it.
+ * Who made the last change to a label, a field, the status or the issue links to a target after `since`, by the
+ * issue's changelog (oldest first). Jira records a link made or removed in the changelog of both issues, as a `Link`
+ * item naming the other issue by key in `to` (made) or `from` (removed); remote links are not in it. The service's
+ * own write may carry the time of `since` itself: it counts only after it.
  */
 export async function changedBy(
   ctx: JiraContext,
@@ -168,7 +170,19 @@ export async function changedBy(
   const me = await ctx.myself();
   const after = Date.parse(since);
   const has = (words: string | null | undefined, label: string) => (words ?? '').split(' ').includes(label);
-  const touches = (item: { field?: string; fromString?: string | null; toString?: string | null }) => {
+  const linkKey =
+    'link' in what && what.link.kind === 'item' && what.link.ref.tracker === 'jira'
+      ? what.link.ref.key
+      : undefined;
+  const touches = (item: {
+    field?: string;
+    from?: string | null;
+    fromString?: string | null;
+    to?: string | null;
+    toString?: string | null;
+  }) => {
+    if ('link' in what)
+      return linkKey !== undefined && item.field === 'Link' && (item.to === linkKey || item.from === linkKey);
     if ('label' in what)
       return item.field === 'labels' && has(item.fromString, what.label) !== has(item.toString, what.label);
     // Custom fields are named in the changelog as they are displayed.

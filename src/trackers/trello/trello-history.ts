@@ -1,6 +1,6 @@
 import type { Action } from 'trello.js/models';
 import type { ItemRef } from '../../domain/events.ts';
-import type { ChangedBy, ChangeSubject, ItemLink } from '../tracker.ts';
+import type { ChangedBy, ChangeSubject } from '../tracker.ts';
 import { named } from './trello-board-activity.ts';
 import type { TrelloDeps } from './trello-deps.ts';
 import { sameName } from './trello-writes.ts';
@@ -21,8 +21,12 @@ async function cardActions(deps: TrelloDeps, ref: ItemRef, types: string[]) {
   return actions.map((action) => ({ action, by: by(action) }));
 }
 
-/** The card action types that change the subject, and whether one of them changed it. */
-function subjectActions(what: ChangeSubject): [string[], (action: Action) => boolean] {
+/**
+ * The card action types that change the subject, and whether one of them (among the card's actions of those
+ * types) changed it. Trello's removal of an attachment names no URL: it is the target's when the attachment of
+ * that id was added with the target's URL.
+ */
+function subjectActions(what: ChangeSubject): [string[], (action: Action, all: Action[]) => boolean] {
   if ('label' in what)
     return [
       ['addLabelToCard', 'removeLabelFromCard'],
@@ -33,12 +37,27 @@ function subjectActions(what: ChangeSubject): [string[], (action: Action) => boo
       ['updateCustomFieldItem'],
       (action) => sameName(named(action.data.customField, 'name'), what.field),
     ];
+  if ('link' in what) {
+    const { url } = what.link;
+    return [
+      ['addAttachmentToCard', 'deleteAttachmentFromCard'],
+      (action, all) => {
+        const id = named(action.data.attachment, 'id');
+        return all.some(
+          (added) =>
+            added.type === 'addAttachmentToCard' &&
+            named(added.data.attachment, 'id') === id &&
+            named(added.data.attachment, 'url') === url,
+        );
+      },
+    ];
+  }
   return [['updateCard:idList'], (action) => action.data.listAfter !== undefined];
 }
 
 /**
- * Who last added or removed the label, set the custom field, or moved the card to another list, after `since`: the service's own write
- * of that instant does not count.
+ * Who last added or removed the label, set the custom field, moved the card to another list, or attached or
+ * removed an attachment of the target's URL, after `since`: the service's own write of that instant does not count.
  */
 export async function changedBy(
   deps: TrelloDeps,
@@ -49,20 +68,9 @@ export async function changedBy(
   const after = Date.parse(since);
   const [types, touches] = subjectActions(what);
   const actions = await cardActions(deps, ref, types);
+  const all = actions.map(({ action }) => action);
   return actions.find(({ action, by }) => {
     const at = action.date.getTime();
-    return touches(action) && (at > after || (at === after && !by.service));
+    return touches(action, all) && (at > after || (at === after && !by.service));
   })?.by;
-}
-
-/** Who attached the link: the action that added that attachment (by its id). */
-export async function linkAddedBy(
-  deps: TrelloDeps,
-  ref: ItemRef,
-  link: ItemLink,
-): Promise<ChangedBy | undefined> {
-  const actions = await cardActions(deps, ref, ['addAttachmentToCard']);
-  return actions.find(
-    ({ action }) => link.id !== undefined && named(action.data.attachment, 'id') === link.id,
-  )?.by;
 }

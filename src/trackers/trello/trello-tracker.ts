@@ -6,7 +6,7 @@ import { deleteOwnComment, getOwnComment, renameInOwnComment, upsertComment } fr
 import { createTrelloDeps } from './trello-deps.ts';
 import { trelloCall } from './trello-errors.ts';
 import { setNumberFields } from './trello-fields.ts';
-import { changedBy, linkAddedBy } from './trello-history.ts';
+import { changedBy } from './trello-history.ts';
 import { permittedItems } from './trello-permissions.ts';
 import { findItem, getItem, itemOfChecklist, listItems } from './trello-reads.ts';
 import { categorizeListName, type ListCategorizer } from './trello-status.ts';
@@ -62,7 +62,6 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
     deleteOwnComment: (ref, purpose) => run('deleteOwnComment', () => deleteOwnComment(deps, ref, purpose)),
     setLabel: (ref, label, present) => run('setLabel', () => setLabel(deps, ref, label, present)),
     changedBy: (ref, what, since) => run('changedBy', () => changedBy(deps, ref, what, since)),
-    linkAddedBy: (ref, link) => run('linkAddedBy', () => linkAddedBy(deps, ref, link)),
     addLink: (from, to) => run('addLink', () => addLink(deps, from, to)),
     removeLink: (from, to, linkId) => run('removeLink', () => removeLink(deps, from, to, linkId)),
     moveTo: (ref, listName) => run('moveTo', () => moveTo(deps, ref, listName)),

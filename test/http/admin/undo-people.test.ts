@@ -141,7 +141,7 @@ describe('admin undo of a write a person redid after the service', () => {
     expect(await links(trelloTracker, card)).toEqual(['BR-1']);
   });
 
-  it('keeps a Jira issue link a person removed and linked again, and undoes one still the service’s', async () => {
+  it('keeps a Jira issue link a person removed and linked again, names the person, and undoes one still the service’s', async () => {
     const [support, story, other] = ['SUP-1', 'BR-1', 'BR-2'].map((key) => {
       const found = [...jira.sandbox.state.issues.values()].find((i) => i.key === key)!;
       return { tracker: 'jira' as const, id: found.id, key };
@@ -160,7 +160,7 @@ describe('admin undo of a write a person redid after the service', () => {
     await expectKept(
       write,
       'addLink',
-      'changed since: the link to BR-1 was removed and added again after the service; kept',
+      'changed since: the link to BR-1 was removed and added again by Dana Person after the service; kept',
     );
     expect(await links(jira.jira, support)).toEqual(['BR-1']);
 
@@ -208,6 +208,65 @@ describe("admin undo of a link the service made beside a person's to the same it
     expect(answer.json()).toMatchObject({ restored: [{ id: write.id }], failed: [] });
     const left = (await jira.jira.getItem(from)).links.map((link) => [link.type, link.target.title]);
     expect(left).toEqual([['Blocks', 'Export invoices as CSV']]);
+  });
+});
+
+describe('admin undo of a link the service removed', () => {
+  /** A new issue of the BR project, a person's, as a link target the way the service names one. */
+  function newIssue(summary: string): { ref: ItemRef; target: LinkTarget } {
+    const { id, key } = jira.sandbox.act.createIssue({ as: PERSON, project: 'BR', summary });
+    const ref = { tracker: 'jira' as const, id, key };
+    return { ref, target: { kind: 'item', ref, url: `${jira.baseUrl}/browse/${key}`, title: key } };
+  }
+
+  it('keeps a Jira issue link a person linked and removed again after the service, naming the person; puts back one nobody touched', async () => {
+    const [support, story, other] = ['Refund stuck', 'Refund flow', 'Refund mails'].map(newIssue) as [
+      ReturnType<typeof newIssue>,
+      ReturnType<typeof newIssue>,
+      ReturnType<typeof newIssue>,
+    ];
+    jira.sandbox.act.link({ as: PERSON, from: support.ref.key, to: story.ref.key, type: 'Relates' });
+    await job('job-unlink', jira.jira).removeLink(support.ref, story.target);
+    const write = await lastEntry(support.ref);
+    jira.sandbox.act.link({ as: PERSON, from: support.ref.key, to: story.ref.key, type: 'Relates' });
+    jira.sandbox.act.unlink({ as: PERSON, from: support.ref.key, to: story.ref.key });
+
+    await expectKept(
+      write,
+      'removeLink',
+      `changed since: the link to ${story.ref.key} was added and removed again by Dana Person after the service; kept`,
+    );
+    expect(await links(jira.jira, support.ref)).toEqual([]);
+
+    jira.sandbox.act.link({ as: PERSON, from: support.ref.key, to: other.ref.key, type: 'Relates' });
+    await job('job-unlink-2', jira.jira).removeLink(support.ref, other.target);
+    const untouched = await lastEntry(support.ref);
+    const undone = await admin('POST', `/admin/audit/${untouched.id}/undo`);
+    expect(undone.json()).toMatchObject({ restored: [{ id: untouched.id }], failed: [] });
+    expect(await links(jira.jira, support.ref)).toEqual([other.ref.key]);
+  });
+
+  it('keeps a Trello attachment a person attached and deleted again after the service, and names the person', async () => {
+    const card = trelloCard('Refund policy');
+    const url = 'https://acme.atlassian.net/browse/BR-1';
+    const issue: LinkTarget = {
+      kind: 'item',
+      ref: { tracker: 'jira', id: '10001', key: 'BR-1' },
+      url,
+      title: 'BR-1: Export invoices as CSV',
+    };
+    await trelloAct('add-attachment', { cardId: card.id, url, name: 'BR-1' });
+    await job('job-detach', trelloTracker).removeLink(card, issue);
+    const write = await lastEntry(card);
+    const { id: again } = await trelloAct('add-attachment', { cardId: card.id, url, name: 'BR-1' });
+    await trelloAct('delete-attachment', { cardId: card.id, attachmentId: again! });
+
+    await expectKept(
+      write,
+      'removeLink',
+      'changed since: the link to BR-1: Export invoices as CSV was added and removed again by Pat Person after the service; kept',
+    );
+    expect(await links(trelloTracker, card)).toEqual([]);
   });
 });
 

@@ -259,6 +259,44 @@ describe('the sandbox behaves like Jira Cloud', () => {
     expect(delivery.payload.issueLink).toMatchObject({ systemLink: true });
   });
 
+  it('records a link and its removal in the changelog of both issues, by the account that made them', async () => {
+    const linked = await rest('/rest/api/3/issueLink', {
+      method: 'POST',
+      body: JSON.stringify({
+        type: { name: 'Blocks' },
+        inwardIssue: { key: 'OPS-1' },
+        outwardIssue: { key: 'OPS-2' },
+      }),
+    });
+    expect(linked.status).toBe(201);
+    h.sandbox.act.unlink({ as: PERSON, from: 'OPS-1', to: 'OPS-2' });
+
+    const history = async (key: string) => {
+      const page = (await (await rest(`/rest/api/3/issue/${key}/changelog`)).json()) as {
+        values: { author: { displayName: string }; items: Record<string, unknown>[] }[];
+      };
+      return page.values
+        .filter((entry) => entry.items.some((item) => item.field === 'Link'))
+        .map((entry) => [entry.author.displayName, entry.items]);
+    };
+    const link = (side: 'from' | 'to', key: string, words: string) => ({
+      field: 'Link',
+      fieldtype: 'jira',
+      from: side === 'from' ? key : null,
+      fromString: side === 'from' ? words : null,
+      to: side === 'to' ? key : null,
+      toString: side === 'to' ? words : null,
+    });
+    expect(await history('OPS-1')).toEqual([
+      ['Backlog Refinery', [link('to', 'OPS-2', 'This issue blocks OPS-2')]],
+      ['Dana Person', [link('from', 'OPS-2', 'This issue blocks OPS-2')]],
+    ]);
+    expect(await history('OPS-2')).toEqual([
+      ['Backlog Refinery', [link('to', 'OPS-1', 'This issue is blocked by OPS-1')]],
+      ['Dana Person', [link('from', 'OPS-1', 'This issue is blocked by OPS-1')]],
+    ]);
+  });
+
   it("answers a board's columns with their statuses as Jira does, and closes a sprint by its last mapped column", async () => {
     const { boards, sprints } = h.sandbox.seed({
       projects: [{ key: 'REL', name: 'Releases' }],
