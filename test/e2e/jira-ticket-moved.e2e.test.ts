@@ -340,4 +340,67 @@ describe("the console's triage inbox naming a moved item", () => {
     await settled();
     expect(jiraLinkComment(other.key)).toContain(`Linked to ${newKey}`);
   }, 60_000);
+
+  it('names the new key for tickets out of the inbox too: one resolved, one linked elsewhere that comes back', async () => {
+    const item = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Dark theme for the dashboard',
+      description: 'A dark colour theme for the dashboard, easier on the eyes at night.',
+      issuetype: 'Story',
+    });
+    const elsewhere = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Print the dashboard',
+      issuetype: 'Story',
+    });
+    const oldKey = item.key;
+    await settled();
+    const resolved = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'SUP',
+      summary: 'Dashboard far too bright at night',
+      description: 'Please give the dashboard a dark colour theme, it hurts my eyes at night.',
+      issuetype: 'Task',
+    });
+    const comesBack = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'SUP',
+      summary: 'Dark theme for the dashboard please',
+      description: 'A dark colour theme for the dashboard would help us at night.',
+      issuetype: 'Task',
+    });
+    await settled();
+    const waiting = async (key: string) =>
+      (await console_.readModel.triage({ limit: 200 })).tickets.find((t) => t.key === key);
+    const offered = async (key: string) =>
+      (await waiting(key))?.suggestions.find((s) => s.item.id === item.id);
+    expect((await offered(resolved.key))?.item.key).toBe(oldKey);
+    expect((await offered(comesBack.key))?.item.key).toBe(oldKey);
+    // Neither waits in the inbox when the item moves: one is resolved, the other linked to another item.
+    stack.jira.act.transition({ as: 'ada', issue: resolved.key, to: 'In Progress' });
+    stack.jira.act.transition({ as: 'ada', issue: resolved.key, to: 'Done' });
+    stack.jira.act.comment({ as: 'ada', issue: comesBack.key, body: `/link ${elsewhere.key}` });
+    await waitFor(() => jiraLinkComment(comesBack.key)?.includes(`Linked to ${elsewhere.key}`));
+    await settled();
+    expect(await waiting(resolved.key)).toBeUndefined();
+    expect(await waiting(comesBack.key)).toBeUndefined();
+
+    stack.jira.act.move({ as: 'ada', issue: oldKey, project: 'WEB' });
+    const newKey = item.key;
+    await settled();
+    // Unlinked, the ticket waits again, nothing matched it since: it offers the item by its new name and address
+    // (the inbox links to the item's console page by key: under the old key there is none).
+    stack.jira.act.comment({ as: 'ada', issue: comesBack.key, body: `/unlink ${elsewhere.key}` });
+    await waitFor(() => jiraLinkComment(comesBack.key)?.includes('Unlinked'));
+    await settled();
+    expect((await offered(comesBack.key))?.item).toMatchObject({
+      key: newKey,
+      url: expect.stringMatching(new RegExp(`/browse/${newKey}$`)),
+    });
+    // The resolved ticket's comment offering the item names it as it is now.
+    expect(jiraLinkComment(resolved.key)).toContain(`/link ${newKey}`);
+    expect(jiraLinkComment(resolved.key)).not.toContain(oldKey);
+  }, 60_000);
 });
