@@ -281,23 +281,19 @@ describe("the service's comments naming a moved item", () => {
 });
 
 describe("the console's triage inbox naming a moved item", () => {
+  const story = (summary: string, description?: string) =>
+    stack.jira.act.createIssue({ as: 'ada', project: 'APP', summary, description, issuetype: 'Story' });
+  const supportTicket = (summary: string, description: string) =>
+    stack.jira.act.createIssue({ as: 'ada', project: 'SUP', summary, description, issuetype: 'Task' });
+
   it('shows the new key at once; confirming the suggestion, or a /link with the old key, links the item as it is now', async () => {
-    const item = stack.jira.act.createIssue({
-      as: 'ada',
-      project: 'APP',
-      summary: 'Calendar sync with Outlook',
-      description: 'Sync calendar events both ways with Outlook.',
-      issuetype: 'Story',
-    });
+    const item = story('Calendar sync with Outlook', 'Sync calendar events both ways with Outlook.');
     const oldKey = item.key;
     await settled();
-    const ticket = stack.jira.act.createIssue({
-      as: 'ada',
-      project: 'SUP',
-      summary: 'Outlook calendar does not sync',
-      description: 'My Outlook calendar events never show up.',
-      issuetype: 'Task',
-    });
+    const ticket = supportTicket(
+      'Outlook calendar does not sync',
+      'My Outlook calendar events never show up.',
+    );
     await settled();
     const waiting = async () =>
       (await console_.readModel.triage({ limit: 200 })).tickets.find((t) => t.key === ticket.key);
@@ -342,35 +338,21 @@ describe("the console's triage inbox naming a moved item", () => {
   }, 60_000);
 
   it('names the new key for tickets out of the inbox too: one resolved, one linked elsewhere that comes back', async () => {
-    const item = stack.jira.act.createIssue({
-      as: 'ada',
-      project: 'APP',
-      summary: 'Dark theme for the dashboard',
-      description: 'A dark colour theme for the dashboard, easier on the eyes at night.',
-      issuetype: 'Story',
-    });
-    const elsewhere = stack.jira.act.createIssue({
-      as: 'ada',
-      project: 'APP',
-      summary: 'Print the dashboard',
-      issuetype: 'Story',
-    });
+    const item = story(
+      'Dark theme for the dashboard',
+      'A dark colour theme for the dashboard, easier on the eyes at night.',
+    );
+    const elsewhere = story('Print the dashboard');
     const oldKey = item.key;
     await settled();
-    const resolved = stack.jira.act.createIssue({
-      as: 'ada',
-      project: 'SUP',
-      summary: 'Dashboard far too bright at night',
-      description: 'Please give the dashboard a dark colour theme, it hurts my eyes at night.',
-      issuetype: 'Task',
-    });
-    const comesBack = stack.jira.act.createIssue({
-      as: 'ada',
-      project: 'SUP',
-      summary: 'Dark theme for the dashboard please',
-      description: 'A dark colour theme for the dashboard would help us at night.',
-      issuetype: 'Task',
-    });
+    const resolved = supportTicket(
+      'Dashboard far too bright at night',
+      'Please give the dashboard a dark colour theme, it hurts my eyes at night.',
+    );
+    const comesBack = supportTicket(
+      'Dark theme for the dashboard please',
+      'A dark colour theme for the dashboard would help us at night.',
+    );
     await settled();
     const waiting = async (key: string) =>
       (await console_.readModel.triage({ limit: 200 })).tickets.find((t) => t.key === key);
