@@ -7,27 +7,61 @@ export interface Overflow {
   limit: string;
 }
 
-/** A document's lines: each list item and table row counts alone, every other block is one. */
-function unitCount(block: Block): number {
-  if (block.type === 'bulletList' || block.type === 'orderedList') return block.items.length;
-  if (block.type === 'table') return block.rows.length;
-  return 1;
+/** How a tracker's blocks count as lines, and how one is cut to its first lines (fewer than it has). */
+export interface Lines<B> {
+  count(block: B): number;
+  head(block: B, keep: number): B;
 }
 
-function firstUnits(document: Doc, keep: number): Block[] {
-  const blocks: Block[] = [];
+/** A document's lines: each list item and table row counts alone, every other block is one. */
+const DOC_LINES: Lines<Block> = {
+  count: (block) =>
+    block.type === 'bulletList' || block.type === 'orderedList'
+      ? block.items.length
+      : block.type === 'table'
+        ? block.rows.length
+        : 1,
+  head: (block, keep) =>
+    block.type === 'table'
+      ? { ...block, rows: block.rows.slice(0, keep) }
+      : block.type === 'bulletList' || block.type === 'orderedList'
+        ? { ...block, items: block.items.slice(0, keep) }
+        : block,
+};
+
+function firstLines<B>(blocks: readonly B[], keep: number, lines: Lines<B>): B[] {
+  const head: B[] = [];
   let left = keep;
-  for (const block of document.blocks) {
+  for (const block of blocks) {
     if (left <= 0) break;
-    const count = unitCount(block);
-    if (count <= left) blocks.push(block);
-    else if (block.type === 'table') blocks.push({ ...block, rows: block.rows.slice(0, left) });
-    else if (block.type === 'bulletList' || block.type === 'orderedList') {
-      blocks.push({ ...block, items: block.items.slice(0, left) });
-    }
+    const count = lines.count(block);
+    head.push(count <= left ? block : lines.head(block, left));
     left -= count;
   }
-  return blocks;
+  return head;
+}
+
+/**
+ * The longest head of lines that `fits` once `build` adds what follows it (a notice of how many lines it leaves
+ * out); the shortest when none does. Binary search: each measurement renders the whole candidate, and a sprint
+ * summary can have thousands of lines.
+ */
+export function fitHead<B, T>(
+  blocks: readonly B[],
+  lines: Lines<B>,
+  build: (head: B[], hidden: number) => T,
+  fits: (candidate: T) => boolean,
+): T {
+  const total = blocks.reduce((sum, block) => sum + lines.count(block), 0);
+  const candidate = (keep: number) => build(firstLines(blocks, keep, lines), total - keep);
+  let low = 0;
+  let high = total - 1;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(candidate(middle))) low = middle;
+    else high = middle - 1;
+  }
+  return candidate(low);
 }
 
 export function overflowNotice(hidden: number, overflow: Overflow): Block {
@@ -40,23 +74,19 @@ export function overflowNotice(hidden: number, overflow: Overflow): Block {
 
 /**
  * The longest head of a document that the tracker takes, followed by a notice of how much was left out and where
- * to read it; the document itself when it fits. `fits` measures what the adapter would send. Binary search: each
- * measurement renders the whole candidate, and a sprint summary can have thousands of lines.
+ * to read it; the document itself when it fits. `fits` measures what the adapter would send.
  */
 export function fitDoc(document: Doc, fits: (candidate: Doc) => boolean, overflow: Overflow): Doc {
   if (fits(document)) return document;
-  const total = document.blocks.reduce((sum, block) => sum + unitCount(block), 0);
-  const candidate = (keep: number) =>
-    doc(...firstUnits(document, keep), overflowNotice(total - keep, overflow));
-  let low = 0;
-  let high = total - 1;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (fits(candidate(middle))) low = middle;
-    else high = middle - 1;
-  }
-  return candidate(low);
+  return fitHead(
+    document.blocks,
+    DOC_LINES,
+    (head, hidden) => doc(...head, overflowNotice(hidden, overflow)),
+    fits,
+  );
 }
+
+const TEXT_LINES: Lines<string> = { count: () => 1, head: (line) => line };
 
 /** The same for plain text kept line by line (a Markdown description): the longest head of lines that fits. */
 export function fitLines(
@@ -65,14 +95,10 @@ export function fitLines(
   notice: (hidden: number) => string,
 ) {
   if (fits(text)) return text;
-  const lines = text.split('\n');
-  const candidate = (keep: number) => [...lines.slice(0, keep), '', notice(lines.length - keep)].join('\n');
-  let low = 0;
-  let high = lines.length - 1;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (fits(candidate(middle))) low = middle;
-    else high = middle - 1;
-  }
-  return candidate(low);
+  return fitHead(
+    text.split('\n'),
+    TEXT_LINES,
+    (head, hidden) => [...head, '', notice(hidden)].join('\n'),
+    fits,
+  );
 }

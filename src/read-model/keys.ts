@@ -25,6 +25,8 @@ export interface ReadModelKeys {
     ticket: (docId: string) => string;
     /** Sorted set: tickets waiting, by creation time (ms). */
     inbox: string;
+    /** Set per item: the tickets whose suggestions named it, waiting or not (a move renames it in each). */
+    offered: (docId: string) => string;
   };
   sprints: {
     /** Hash: board → BoardView JSON. */
@@ -53,7 +55,11 @@ export function readModelKeys(keyPrefix: string): ReadModelKeys {
       counts: `${items}:acceptance-counts`,
       weekly: `${items}:acceptance-weekly`,
     },
-    triage: { ticket: (docId) => `${triage}:ticket:${docId}`, inbox: `${triage}:inbox` },
+    triage: {
+      ticket: (docId) => `${triage}:ticket:${docId}`,
+      inbox: `${triage}:inbox`,
+      offered: (docId) => `${triage}:offered:${docId}`,
+    },
     sprints: {
       boards: `${sprints}:boards`,
       records: (board) => `${sprints}:records:${board}`,

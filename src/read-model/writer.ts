@@ -70,11 +70,13 @@ counts(KEYS[5], KEYS[6], KEYS[7], ARGV[1], '', '', ARGV[3])
 return 1`;
 
 // Sets and deletes fields of a ticket, then decides whether it waits in the inbox: open, not linked, not
-// dismissed, and at least one suggestion nobody has confirmed or rejected.
+// dismissed, and at least one suggestion nobody has confirmed or rejected. KEYS[3..]: the sets of the items its
+// suggestions name, which take the ticket in the same step.
 const TRIAGE_UPDATE = `
 local n = tonumber(ARGV[2])
 for i = 0, n - 1 do redis.call('HSET', KEYS[1], ARGV[3 + 2 * i], ARGV[4 + 2 * i]) end
 for i = 3 + 2 * n, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
+for i = 3, #KEYS do redis.call('SADD', KEYS[i], ARGV[1]) end
 local f = redis.call('HMGET', KEYS[1], 'open', 'linked', 'nomatch', 'ids', 'created')
 local waiting = false
 if f[1] == '1' and f[2] ~= '1' and not f[3] and f[4] then
@@ -175,8 +177,9 @@ export interface ReadModelWriter {
    */
   itemGone(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
   /**
-   * The item is named otherwise now (a Jira move gave it a new key and address): waiting tickets offer it by its
-   * new name at once, not only when they are matched again. Returns those tickets, whose comments name it too.
+   * The item is named otherwise now (a Jira move gave it a new key and address): every ticket whose suggestions
+   * name it (waiting, resolved, dismissed or linked: one may wait again without being matched again) names it anew
+   * at once, not only when matched again. Returns those tickets, whose comments may name it too.
    */
   itemRenamed(item: Pick<TrackerItem, 'ref' | 'title' | 'url'>): Promise<ItemRef[]>;
   /** A person said none of the suggestions is the ticket's item. */
@@ -235,14 +238,16 @@ export function createReadModelWriter(
     ticket: Pick<ItemRef, 'tracker' | 'id'> | string,
     set: Record<string, string>,
     remove: readonly string[] = [],
+    offered: readonly string[] = [],
   ) {
     const member = typeof ticket === 'string' ? ticket : docId(ticket);
     const pairs = Object.entries(set).flat();
     await redis.eval(
       TRIAGE_UPDATE,
-      2,
+      2 + offered.length,
       keys.triage.ticket(member),
       keys.triage.inbox,
+      ...offered.map(keys.triage.offered),
       member,
       String(pairs.length / 2),
       ...pairs,
@@ -256,14 +261,22 @@ export function createReadModelWriter(
     created: String(Date.parse(ticket.createdAt) || 0),
   });
 
-  /** The tickets waiting in the inbox whose suggestions offer the item, with the named fields of each. */
-  async function waitingOffering(suggested: string, fields: readonly string[]) {
-    const waiting = await redis.zrange(keys.triage.inbox, '0', '-1');
-    if (waiting.length === 0) return [];
+  /**
+   * The tickets whose suggestions offer the item, with the named fields of each: those waiting in the inbox, or
+   * with `everywhere` also those out of it (the item's set; tickets suggested before it was kept wait in the inbox
+   * or are renamed at their next match).
+   */
+  async function offering(suggested: string, fields: readonly string[], everywhere = false) {
+    const [waiting, offered] = await Promise.all([
+      redis.zrange(keys.triage.inbox, '0', '-1'),
+      everywhere ? redis.smembers(keys.triage.offered(suggested)) : [],
+    ]);
+    const members = [...new Set([...waiting, ...offered])];
+    if (members.length === 0) return [];
     const pipeline = redis.pipeline();
-    for (const member of waiting) pipeline.hmget(keys.triage.ticket(member), 'ids', ...fields);
+    for (const member of members) pipeline.hmget(keys.triage.ticket(member), 'ids', ...fields);
     const replies = (await pipeline.exec()) ?? [];
-    return waiting.flatMap((member, i) => {
+    return members.flatMap((member, i) => {
       const [ids, ...values] = (replies[i]?.[1] ?? []) as (string | null)[];
       return ids?.split(' ').includes(suggested) ? [{ member, values }] : [];
     });
@@ -370,6 +383,7 @@ export function createReadModelWriter(
           linked: '0',
         },
         back,
+        ids,
       );
     },
 
@@ -398,7 +412,7 @@ export function createReadModelWriter(
 
     async itemGone(item) {
       const suggested = docId(item);
-      for (const { member } of await waitingOffering(suggested, []))
+      for (const { member } of await offering(suggested, []))
         await updateTicket(member, { [`s:${suggested}`]: 'gone' });
     },
 
@@ -406,7 +420,7 @@ export function createReadModelWriter(
       const renamed = docId(item.ref);
       const url = safeUrl(item.url);
       const tickets: ItemRef[] = [];
-      for (const { member, values } of await waitingOffering(renamed, ['info', 'suggestions'])) {
+      for (const { member, values } of await offering(renamed, ['info', 'suggestions'], true)) {
         const [info, stored] = values;
         if (!info || !stored) continue;
         const suggestions = (JSON.parse(stored) as StoredSuggestion[]).map((suggestion) =>

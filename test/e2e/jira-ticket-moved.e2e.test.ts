@@ -281,23 +281,19 @@ describe("the service's comments naming a moved item", () => {
 });
 
 describe("the console's triage inbox naming a moved item", () => {
+  const story = (summary: string, description?: string) =>
+    stack.jira.act.createIssue({ as: 'ada', project: 'APP', summary, description, issuetype: 'Story' });
+  const supportTicket = (summary: string, description: string) =>
+    stack.jira.act.createIssue({ as: 'ada', project: 'SUP', summary, description, issuetype: 'Task' });
+
   it('shows the new key at once; confirming the suggestion, or a /link with the old key, links the item as it is now', async () => {
-    const item = stack.jira.act.createIssue({
-      as: 'ada',
-      project: 'APP',
-      summary: 'Calendar sync with Outlook',
-      description: 'Sync calendar events both ways with Outlook.',
-      issuetype: 'Story',
-    });
+    const item = story('Calendar sync with Outlook', 'Sync calendar events both ways with Outlook.');
     const oldKey = item.key;
     await settled();
-    const ticket = stack.jira.act.createIssue({
-      as: 'ada',
-      project: 'SUP',
-      summary: 'Outlook calendar does not sync',
-      description: 'My Outlook calendar events never show up.',
-      issuetype: 'Task',
-    });
+    const ticket = supportTicket(
+      'Outlook calendar does not sync',
+      'My Outlook calendar events never show up.',
+    );
     await settled();
     const waiting = async () =>
       (await console_.readModel.triage({ limit: 200 })).tickets.find((t) => t.key === ticket.key);
@@ -339,5 +335,54 @@ describe("the console's triage inbox naming a moved item", () => {
     await waitFor(() => jiraLinkComment(other.key)?.includes('Linked to '));
     await settled();
     expect(jiraLinkComment(other.key)).toContain(`Linked to ${newKey}`);
+  }, 60_000);
+
+  it('names the new key for tickets out of the inbox too: one resolved, one linked elsewhere that comes back', async () => {
+    const item = story(
+      'Dark theme for the dashboard',
+      'A dark colour theme for the dashboard, easier on the eyes at night.',
+    );
+    const elsewhere = story('Print the dashboard');
+    const oldKey = item.key;
+    await settled();
+    const resolved = supportTicket(
+      'Dashboard far too bright at night',
+      'Please give the dashboard a dark colour theme, it hurts my eyes at night.',
+    );
+    const comesBack = supportTicket(
+      'Dark theme for the dashboard please',
+      'A dark colour theme for the dashboard would help us at night.',
+    );
+    await settled();
+    const waiting = async (key: string) =>
+      (await console_.readModel.triage({ limit: 200 })).tickets.find((t) => t.key === key);
+    const offered = async (key: string) =>
+      (await waiting(key))?.suggestions.find((s) => s.item.id === item.id);
+    expect((await offered(resolved.key))?.item.key).toBe(oldKey);
+    expect((await offered(comesBack.key))?.item.key).toBe(oldKey);
+    // Neither waits in the inbox when the item moves: one is resolved, the other linked to another item.
+    stack.jira.act.transition({ as: 'ada', issue: resolved.key, to: 'In Progress' });
+    stack.jira.act.transition({ as: 'ada', issue: resolved.key, to: 'Done' });
+    stack.jira.act.comment({ as: 'ada', issue: comesBack.key, body: `/link ${elsewhere.key}` });
+    await waitFor(() => jiraLinkComment(comesBack.key)?.includes(`Linked to ${elsewhere.key}`));
+    await settled();
+    expect(await waiting(resolved.key)).toBeUndefined();
+    expect(await waiting(comesBack.key)).toBeUndefined();
+
+    stack.jira.act.move({ as: 'ada', issue: oldKey, project: 'WEB' });
+    const newKey = item.key;
+    await settled();
+    // Unlinked, the ticket waits again, nothing matched it since: it offers the item by its new name and address
+    // (the inbox links to the item's console page by key: under the old key there is none).
+    stack.jira.act.comment({ as: 'ada', issue: comesBack.key, body: `/unlink ${elsewhere.key}` });
+    await waitFor(() => jiraLinkComment(comesBack.key)?.includes('Unlinked'));
+    await settled();
+    expect((await offered(comesBack.key))?.item).toMatchObject({
+      key: newKey,
+      url: expect.stringMatching(new RegExp(`/browse/${newKey}$`)),
+    });
+    // The resolved ticket's comment offering the item names it as it is now.
+    expect(jiraLinkComment(resolved.key)).toContain(`/link ${newKey}`);
+    expect(jiraLinkComment(resolved.key)).not.toContain(oldKey);
   }, 60_000);
 });

@@ -81,3 +81,7 @@ export function docToAdf(document: Doc): AdfDoc {
  * never shorter than the text Jira counts, so a post cut to this size is always accepted.
  */
 export const JIRA_TEXT_LIMIT = 32_767;
+
+/** Whether Jira takes the document as a comment or rich-text field. */
+export const withinJiraLimit = (document: AdfDoc): boolean =>
+  JSON.stringify(document).length <= JIRA_TEXT_LIMIT;

@@ -1,9 +1,9 @@
-import type { Doc } from '../../domain/doc.ts';
-import { fitDoc } from '../../domain/doc-fit.ts';
+import { type Doc, doc } from '../../domain/doc.ts';
+import { fitDoc, fitHead, type Lines, type Overflow, overflowNotice } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
 import { renameKey } from '../renamed-key.ts';
 import type { CommentOptions, CommentOutcome, OwnComment } from '../tracker.ts';
-import { JIRA_TEXT_LIMIT } from './adf-render.ts';
+import { docToAdf, withinJiraLimit } from './adf-render.ts';
 import type { AdfDoc, AdfNode } from './adf-types.ts';
 import { hasMarker, ownCommentText, renderOwnComment, sameAdf } from './comment-marker.ts';
 import type { JiraContext } from './jira-context.ts';
@@ -45,8 +45,7 @@ export async function upsertComment(
   body: Doc,
   options: CommentOptions = {},
 ): Promise<CommentOutcome> {
-  const fits = (candidate: Doc) =>
-    JSON.stringify(renderOwnComment(purpose, candidate)).length <= JIRA_TEXT_LIMIT;
+  const fits = (candidate: Doc) => withinJiraLimit(renderOwnComment(purpose, candidate));
   const rendered = renderOwnComment(purpose, fitDoc(body, fits, ctx.overflow(ref)));
   // Service Management makes API comments public (mailed to the customer) unless this property says internal;
   // other projects store it and show nothing different.
@@ -86,6 +85,29 @@ function renamedAdf(node: unknown, from: string, to: string): unknown {
   return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, renamedAdf(value, from, to)]));
 }
 
+/** An ADF document's lines, as a Doc's: each list item and table row alone, every other node one. */
+const ADF_LINES: Lines<AdfNode> = {
+  count: (node) =>
+    ['bulletList', 'orderedList', 'table'].includes(node.type) ? node.content?.length || 1 : 1,
+  head: (node, keep) => ({ ...node, content: node.content?.slice(0, keep) }),
+};
+
+/**
+ * A comment a longer key took over Jira's limit, cut as a long post is: its first lines that fit, a notice of how
+ * many were left out and where to read them, then its marker, still last.
+ */
+function fitOwnComment(body: AdfDoc, overflow: Overflow): AdfDoc {
+  if (withinJiraLimit(body)) return body;
+  const marker = body.content.slice(-1);
+  const notice = (hidden: number) => docToAdf(doc(overflowNotice(hidden, overflow))).content;
+  return fitHead(
+    body.content.slice(0, -1),
+    ADF_LINES,
+    (head, hidden) => ({ ...body, content: [...head, ...notice(hidden), ...marker] }),
+    withinJiraLimit,
+  );
+}
+
 export async function renameInOwnComment(
   ctx: JiraContext,
   ref: ItemRef,
@@ -103,7 +125,7 @@ export async function renameInOwnComment(
     ctx.cloud.issueComments.updateComment({
       issueIdOrKey: ref.id,
       id: existing.id,
-      body: { body: renamed },
+      body: { body: fitOwnComment(renamed, ctx.overflow(ref)) },
     }),
   );
   return { id: existing.id, action: 'updated' };

@@ -4,7 +4,7 @@ import type { ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import { markdownToDoc } from '../markdown-doc.ts';
 import type { CreateTarget, FieldWriteOutcome, NewItem } from '../tracker.ts';
-import { docToAdf, JIRA_TEXT_LIMIT } from './adf-render.ts';
+import { docToAdf, withinJiraLimit } from './adf-render.ts';
 import { adfDescriptionText } from './adf-text.ts';
 import { type AdfDoc, type AdfNode, isAdfDoc } from './adf-types.ts';
 import { sameAdf } from './comment-marker.ts';
@@ -20,7 +20,7 @@ interface EditMetaField {
 /** Rich text cut to what Jira stores, with a line pointing to the rest; `kept` nodes go first, untouched. */
 function fittedAdf(ctx: JiraContext, document: Doc, where: ItemRef, kept: readonly AdfNode[] = []): AdfDoc {
   const after = (adf: AdfDoc): AdfDoc => ({ ...adf, content: [...kept, ...adf.content] });
-  const fits = (candidate: Doc) => JSON.stringify(after(docToAdf(candidate))).length <= JIRA_TEXT_LIMIT;
+  const fits = (candidate: Doc) => withinJiraLimit(after(docToAdf(candidate)));
   return after(docToAdf(fitDoc(document, fits, ctx.overflow(where))));
 }
 

@@ -2,13 +2,14 @@ import {
   type Block,
   closeDirection,
   type Doc,
+  doc,
   fenceFor,
   type Inline,
   isSafeHref,
   longestBacktickRun,
   type TextRun,
 } from '../../domain/doc.ts';
-import type { Overflow } from '../../domain/doc-fit.ts';
+import { fitLines, type Overflow, overflowNotice } from '../../domain/doc-fit.ts';
 
 /**
  * Tracker text is hostile: every character Markdown gives a meaning inside a line is escaped, and so is what
@@ -113,4 +114,16 @@ export const TRELLO_TEXT_LIMIT = 16_384;
 /** A post cut to Trello's limit points to where the rest can be found (the card, the board). */
 export function trelloOverflow(url: string): Overflow {
   return { url, limit: 'Trello stops at 16,384 characters' };
+}
+
+/**
+ * Markdown the service keeps as text (a description, a comment renamed in place) cut line by line to what Trello
+ * takes, with a line saying how much was left out and that the rest is at `url`. `fits`: what the whole post sends.
+ */
+export function fitMarkdown(
+  text: string,
+  url: string,
+  fits: (candidate: string) => boolean = (candidate) => candidate.length <= TRELLO_TEXT_LIMIT,
+): string {
+  return fitLines(text, fits, (hidden) => renderMarkdown(doc(overflowNotice(hidden, trelloOverflow(url)))));
 }

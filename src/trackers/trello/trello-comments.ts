@@ -5,7 +5,7 @@ import type { ItemRef } from '../../domain/events.ts';
 import { markdownToDoc } from '../markdown-doc.ts';
 import { renameKey } from '../renamed-key.ts';
 import type { CommentOutcome, OwnComment } from '../tracker.ts';
-import { renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
+import { fitMarkdown, renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
 import { hasMarker, withMarker, withoutMarker } from './trello-comment-marker.ts';
 import type { TrelloDeps } from './trello-deps.ts';
 import { cardUrl } from './trello-urls.ts';
@@ -59,8 +59,14 @@ export async function renameInOwnComment(
 ): Promise<CommentOutcome | undefined> {
   const [current] = await ownComments(deps, ref, purpose);
   if (!current) return undefined;
-  const text = renameKey(commentText(current), from, to);
-  if (commentText(current) === text) return { id: current.id, action: 'unchanged' };
+  const renamed = renameKey(commentText(current), from, to);
+  if (commentText(current) === renamed) return { id: current.id, action: 'unchanged' };
+  // A longer key can take a comment cut to the limit over it: cut again, as a long post is, the marker kept last.
+  const fits = (candidate: string) => withMarker(candidate, purpose).length <= TRELLO_TEXT_LIMIT;
+  const text =
+    renamed.length <= TRELLO_TEXT_LIMIT
+      ? renamed
+      : withMarker(fitMarkdown(withoutMarker(renamed, purpose), cardUrl(ref.key), fits), purpose);
   await deps.api.cards.updateCardComment({ id: ref.id, idAction: current.id, text });
   return { id: current.id, action: 'updated' };
 }

@@ -1,9 +1,8 @@
-import { doc } from '../../domain/doc.ts';
-import { fitDoc, fitLines, overflowNotice } from '../../domain/doc-fit.ts';
+import { fitDoc } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import type { CreateTarget, LinkTarget, NewItem } from '../tracker.ts';
-import { renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
+import { fitMarkdown, renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
 import type { TrelloDeps } from './trello-deps.ts';
 import { cardUrl, itemRefForUrl } from './trello-urls.ts';
 
@@ -104,9 +103,7 @@ export async function moveTo(deps: TrelloDeps, ref: ItemRef, listName: string): 
 
 export async function setDescription(deps: TrelloDeps, ref: ItemRef, text: string): Promise<void> {
   const card = await deps.api.cards.getCard({ id: ref.id, fields: 'id,desc' });
-  const notice = (hidden: number) =>
-    renderMarkdown(doc(overflowNotice(hidden, trelloOverflow(cardUrl(ref.key)))));
-  const desc = fitLines(text, (candidate) => candidate.length <= TRELLO_TEXT_LIMIT, notice);
+  const desc = fitMarkdown(text, cardUrl(ref.key));
   if ((card.desc ?? '') !== desc) await deps.api.cards.updateCard({ id: card.id, desc });
 }
 

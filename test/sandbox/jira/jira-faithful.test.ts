@@ -1,6 +1,6 @@
 import { GetConfigurationSchema } from 'jira.js/agile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulletList, doc, paragraph } from '../../../src/domain/doc.ts';
+import { bulletList, doc, inline, link, paragraph } from '../../../src/domain/doc.ts';
 import { renderSprintSummary } from '../../../src/domain/sprint-summary/render.ts';
 import { summarizeSprint } from '../../../src/domain/sprint-summary/summarize-sprint.ts';
 import { ErrorKind, TrackerError } from '../../../src/errors.ts';
@@ -422,6 +422,36 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
       expect(json).toMatch(/more lines not shown \(Jira stops at 32,767 characters\)/);
     }
     expect(JSON.stringify(comment.body)).toContain(`${h.baseUrl}/browse/BR-2`);
+  });
+
+  it("renames a moved item's key in its comment within Jira's limit: a comment the longer key would overflow is cut, pointing to the rest", async () => {
+    const url = (key: string) => `${h.baseUrl}/browse/${key}`;
+    const naming = (key: string) =>
+      doc(
+        paragraph('Linked to ', link(key, url(key)), ' Export invoices as CSV.'),
+        bulletList(
+          Array.from({ length: 2_000 }, (_, i) =>
+            inline('Also worded like ', link(key, url(key)), ` (${i})`),
+          ),
+        ),
+      );
+    const posted = await h.jira.upsertComment(ref('BR-2'), 'link', naming('APP-1'));
+    const stored = () => JSON.stringify(h.sandbox.state.comments.find((c) => c.id === posted.id)?.body);
+    // Cut to what Jira takes when posted: nearly full, so every longer key in it makes it too long.
+    expect(stored().length).toBeGreaterThan(TEXT_LIMIT - 200);
+
+    const renamed = await h.jira.renameInOwnComment(ref('BR-2'), 'link', 'APP-1', 'LONGPROJECT-1');
+
+    expect(renamed).toEqual({ id: posted.id, action: 'updated' });
+    expect(stored().length).toBeLessThanOrEqual(TEXT_LIMIT);
+    expect(stored()).toContain(`"href":"${url('LONGPROJECT-1')}"`);
+    expect(stored()).not.toMatch(/\bAPP-1\b/);
+    expect(stored()).toMatch(/more lines not shown \(Jira stops at 32,767 characters\)/);
+    expect((await h.jira.getOwnComment(ref('BR-2'), 'link'))?.text).toMatch(/^Linked to LONGPROJECT-1 /);
+    expect(await h.jira.renameInOwnComment(ref('BR-2'), 'link', 'APP-1', 'LONGPROJECT-1')).toEqual({
+      id: posted.id,
+      action: 'unchanged',
+    });
   });
 
   it('posts the summary of a 600-item sprint, cut to what Jira takes', async () => {

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulletList, doc, paragraph } from '../../../src/domain/doc.ts';
+import { bulletList, doc, inline, link, paragraph } from '../../../src/domain/doc.ts';
 import { TRELLO_TEXT_LIMIT } from '../../../src/sandbox/trello/trello-store.ts';
 import type { Tracker } from '../../../src/trackers/tracker.ts';
 import { createBoardCapabilities } from '../../../src/trackers/trello/board-capabilities.ts';
@@ -225,6 +225,38 @@ describe('the Trello adapter copes with what Trello does', () => {
       expect(text).toContain('more lines not shown (Trello stops at 16,384 characters)');
       expect(text).toContain(`https://trello.com/c/${ref.key}`);
     }
+  });
+
+  it("renames a moved item's key in its comment within Trello's limit: a comment the longer key would overflow is cut, pointing to the card", async () => {
+    const ref = cardRef(withoutFields);
+    const url = (key: string) => `https://example.atlassian.net/browse/${key}`;
+    const naming = (key: string) =>
+      doc(
+        paragraph('Linked to ', link(key, url(key)), ' Export invoices as CSV.'),
+        bulletList(
+          Array.from({ length: 1_000 }, (_, i) =>
+            inline('Also worded like ', link(key, url(key)), ` (${i})`),
+          ),
+        ),
+      );
+    const posted = await trello.upsertComment(ref, 'link', naming('APP-1'));
+    const stored = () => String(s.sandbox.state().actions.find((a) => a.id === posted.id)?.data.text);
+    // Cut to what Trello takes when posted: nearly full, so every longer key in it makes it too long.
+    expect(stored().length).toBeGreaterThan(TRELLO_TEXT_LIMIT - 200);
+
+    const renamed = await trello.renameInOwnComment(ref, 'link', 'APP-1', 'LONGPROJECT-1');
+
+    expect(renamed).toEqual({ id: posted.id, action: 'updated' });
+    expect(stored().length).toBeLessThanOrEqual(TRELLO_TEXT_LIMIT);
+    expect(stored()).toContain(`Linked to [LONGPROJECT-1](${url('LONGPROJECT-1')})`);
+    expect(stored()).not.toMatch(/\bAPP-1\b/);
+    expect(stored()).toContain('more lines not shown (Trello stops at 16,384 characters)');
+    expect(stored()).toContain(`https://trello.com/c/${ref.key}`);
+    expect(await trello.getOwnComment(ref, 'link')).toBeDefined();
+    expect(await trello.renameInOwnComment(ref, 'link', 'APP-1', 'LONGPROJECT-1')).toEqual({
+      id: posted.id,
+      action: 'unchanged',
+    });
   });
 
   it('without the Custom Fields Power-Up reports every field as missing, saying why, and writes nothing', async () => {
