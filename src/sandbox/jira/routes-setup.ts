@@ -121,7 +121,8 @@ export function setupRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       const name = request.body?.name;
       if (name !== undefined && !name.trim())
         return jiraError(reply, 400, [], { name: 'The custom field name must not be empty.' });
-      if (name !== undefined) field.name = name;
+      // A copy: the seed's field definitions are shared by every sandbox in the process.
+      if (name !== undefined) state.fields = state.fields.map((f) => (f === field ? { ...f, name } : f));
       return reply.code(204).send();
     },
   );

@@ -141,7 +141,7 @@ describe('custom field contexts in the sandbox, as Jira Cloud answers them', () 
 });
 
 describe('renaming a custom field in the sandbox, as Jira Cloud does it', () => {
-  it('answers the new name in the field list and in editmeta, under the same id', async () => {
+  it("answers the new name in the field list, editmeta and an issue's names, under the same id", async () => {
     const rename = (fieldId: string, name: string) =>
       ctx.call('updateCustomField', () => ctx.cloud.issueFields.updateCustomField({ fieldId, name }));
     await rename('customfield_10050', 'Impact (old)');
@@ -150,6 +150,8 @@ describe('renaming a custom field in the sandbox, as Jira Cloud does it', () => 
     expect(listed).toMatchObject([{ name: 'Impact (old)', untranslatedName: 'Impact (old)' }]);
     const meta = await ctx.cloud.issues.getEditIssueMeta({ issueIdOrKey: 'BR-1' });
     expect(meta.fields?.customfield_10050).toMatchObject({ name: 'Impact (old)' });
+    const named = await ctx.cloud.issues.getIssue({ issueIdOrKey: 'BR-1', expand: 'names' });
+    expect(named.names).toMatchObject({ customfield_10050: 'Impact (old)', summary: 'Summary' });
 
     await expect(rename('customfield_99999', 'Nope')).rejects.toMatchObject({ status: 404 });
     await expect(rename('summary', 'Title')).rejects.toMatchObject({ status: 404 });
