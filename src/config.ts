@@ -127,6 +127,11 @@ export const EnvSchema = Type.Object({
    * together with the sandbox's.
    */
   JIRA_ISSUE_WRITE_LIMIT: Type.Integer({ minimum: 1, default: 20 }),
+  /**
+   * How often at most a Jira field name the cached field list lacks (or Jira names otherwise) re-reads the list.
+   * Tests set 0, so a field an admin makes between two commands is read at the second.
+   */
+  JIRA_FIELD_REFRESH_MS: Type.Integer({ minimum: 0, default: 30_000 }),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -186,6 +191,7 @@ export interface Config {
   auditRetentionDays: number;
   trelloRateWindowMs: number;
   jiraIssueWriteLimit: number;
+  jiraFieldRefreshMs: number;
   jira?: JiraConfig;
   trello?: TrelloConfig;
 }
@@ -297,6 +303,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     trelloRateWindowMs: env.TRELLO_RATE_WINDOW_MS,
     jiraIssueWriteLimit: env.JIRA_ISSUE_WRITE_LIMIT,
+    jiraFieldRefreshMs: env.JIRA_FIELD_REFRESH_MS,
     jira:
       jiraWanted && env.JIRA_BASE_URL && env.JIRA_EMAIL && env.JIRA_API_TOKEN
         ? {

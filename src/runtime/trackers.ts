@@ -56,6 +56,7 @@ export function jiraOptions(config: Config, log: Logger): JiraTrackerOptions | u
     log,
     onSchemaMismatch: config.strictTrackerSchemas ? 'throw' : 'warn',
     requestTimeoutMs: config.trackerTimeoutMs,
+    fieldRefreshMs: config.jiraFieldRefreshMs,
   };
 }
 

@@ -42,6 +42,15 @@ function editMeta(state: JiraState, issue: SandboxIssue): Record<string, unknown
   return withinContexts(state, screenFields(state, project), project.id, issueTypeId(issue.issuetype));
 }
 
+function fieldNames(state: JiraState, ids: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    ids.flatMap((id) => {
+      const field = state.fields.find((f) => f.id === id);
+      return field ? [[id, field.name]] : [];
+    }),
+  );
+}
+
 /** The fields on a project's screen (one screen for create and edit), in editmeta's shape, by field id. */
 export function screenFields(state: JiraState, project: SandboxProject): Record<string, unknown> {
   const hidden = new Set(project.hiddenFieldIds);
@@ -191,9 +200,13 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       const wanted = queryList(request.query.fields);
       const only = wanted.length === 0 || wanted.some((f) => f.startsWith('*')) ? undefined : new Set(wanted);
       const view = issueView(restView(world), issue, only);
-      return queryList(request.query.expand).includes('editmeta')
-        ? { ...view, editmeta: { fields: editMeta(state, issue) } }
-        : view;
+      const expand = queryList(request.query.expand);
+      return {
+        ...view,
+        // Each returned field's display name as it is now, by id.
+        ...(expand.includes('names') && { names: fieldNames(state, Object.keys(view.fields)) }),
+        ...(expand.includes('editmeta') && { editmeta: { fields: editMeta(state, issue) } }),
+      };
     },
   );
 

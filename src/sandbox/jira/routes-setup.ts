@@ -111,6 +111,22 @@ export function setupRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
     },
   );
 
+  // "Update custom field": a rename keeps the id, so values, screens and contexts stay with the field.
+  app.put<{ Params: { fieldId: string }; Body: { name?: string; description?: string } }>(
+    '/rest/api/3/field/:fieldId',
+    (request, reply) => {
+      if (!isAdmin(actor(request))) return adminOnly(reply);
+      const field = state.fields.find((f) => f.custom && f.id === request.params.fieldId);
+      if (!field) return jiraError(reply, 404, ['The custom field was not found.']);
+      const name = request.body?.name;
+      if (name !== undefined && !name.trim())
+        return jiraError(reply, 400, [], { name: 'The custom field name must not be empty.' });
+      // A copy: the seed's field definitions are shared by every sandbox in the process.
+      if (name !== undefined) state.fields = state.fields.map((f) => (f === field ? { ...f, name } : f));
+      return reply.code(204).send();
+    },
+  );
+
   app.post<{ Params: { fieldId: string } }>('/rest/api/3/screens/addToDefault/:fieldId', (request, reply) => {
     if (!isAdmin(actor(request))) return adminOnly(reply);
     const { fieldId } = request.params;

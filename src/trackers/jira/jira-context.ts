@@ -23,6 +23,8 @@ export interface JiraTrackerOptions {
   /** Issue link type name for same-tracker links when the caller passes none (default "Relates"). */
   linkType?: string;
   fieldCacheTtlMs?: number;
+  /** How often at most a name missing from the field list, or named otherwise by Jira, re-reads it (default 30 s). */
+  fieldRefreshMs?: number;
   /** Longest wait for one call (default 30 s): jira.js sets none, and fetch waits up to 300 s for headers. */
   requestTimeoutMs?: number;
   /** Shared pacing of writes (Jira's burst and per-issue write limits); none in unit tests. */
@@ -60,6 +62,7 @@ export interface JiraContext {
 }
 
 const FIELD_CACHE_TTL_MS = 10 * 60_000;
+const FIELD_REFRESH_MS = 30_000;
 
 export function createJiraContext(options: JiraTrackerOptions): JiraContext {
   const siteUrl = options.baseUrl.replace(/\/+$/, '');
@@ -101,7 +104,8 @@ export function createJiraContext(options: JiraTrackerOptions): JiraContext {
     fields: createFieldCatalog({
       load: () => call('getFields', () => cloud.issueFields.getFields()),
       ttlMs: options.fieldCacheTtlMs ?? FIELD_CACHE_TTL_MS,
-      now: Date.now,
+      refreshAfterMs: options.fieldRefreshMs ?? FIELD_REFRESH_MS,
+      now: () => Date.now(),
     }),
     call,
     statusCategories: new Map(),

@@ -24,11 +24,18 @@ export interface RawField {
 export interface FieldCatalogOptions {
   load: () => Promise<RawField[]>;
   ttlMs: number;
+  /** How old the list must be before a miss reads it again: a field that stays missing costs one read per interval. */
+  refreshAfterMs: number;
   now: () => number;
 }
 
 export interface FieldCatalog {
   get(): Promise<FieldIndex>;
+  /**
+   * The list read again, for a caller that found it out of date (a name it lacks, an id Jira names otherwise),
+   * unless the copy is younger than `refreshAfterMs`.
+   */
+  refresh(): Promise<FieldIndex>;
 }
 
 export function indexFields(raw: RawField[]): FieldIndex {
@@ -58,25 +65,33 @@ export function indexFields(raw: RawField[]): FieldIndex {
 }
 
 /**
- * Field ids differ per site, so names are resolved through GET /field. The list changes only when an admin adds a
- * field, so it is cached per adapter instance and reloaded after `ttlMs`; concurrent callers share one load.
+ * Field ids differ per site, so names are resolved through GET /field. The list changes only when an admin adds,
+ * renames or deletes a field, so it is cached per adapter instance and reloaded after `ttlMs`, or sooner through
+ * `refresh` when a caller meets such a change; concurrent callers share one load.
  */
 export function createFieldCatalog(options: FieldCatalogOptions): FieldCatalog {
   let cached: { index: FieldIndex; at: number } | undefined;
   let loading: Promise<FieldIndex> | undefined;
+  const youngerThan = (ms: number) => cached !== undefined && options.now() - cached.at < ms;
+  function load(): Promise<FieldIndex> {
+    loading ??= options
+      .load()
+      .then((raw) => {
+        cached = { index: indexFields(raw), at: options.now() };
+        return cached.index;
+      })
+      .finally(() => {
+        loading = undefined;
+      });
+    return loading;
+  }
   return {
     get() {
-      if (cached && options.now() - cached.at < options.ttlMs) return Promise.resolve(cached.index);
-      loading ??= options
-        .load()
-        .then((raw) => {
-          cached = { index: indexFields(raw), at: options.now() };
-          return cached.index;
-        })
-        .finally(() => {
-          loading = undefined;
-        });
-      return loading;
+      return cached && youngerThan(options.ttlMs) ? Promise.resolve(cached.index) : load();
+    },
+    refresh() {
+      if (loading) return loading;
+      return cached && youngerThan(options.refreshAfterMs) ? Promise.resolve(cached.index) : load();
     },
   };
 }

@@ -10,6 +10,7 @@ import type {
   TrackerItem,
 } from '../tracker.ts';
 import type { JiraContext } from './jira-context.ts';
+import type { FieldIndex } from './jira-fields.ts';
 import { categoryOf, jiraRef, type RawIssue, toTrackerItem } from './jira-item.ts';
 import { type RawRemoteLink, remoteToItemLink } from './remote-links.ts';
 
@@ -22,12 +23,21 @@ export async function readRemoteLinks(ctx: JiraContext, issueIdOrKey: string): P
   return Array.isArray(links) ? links : [links];
 }
 
+/** Whether Jira names a custom field of an issue otherwise than the field list: made or renamed since it was read. */
+function renamedSince(index: FieldIndex, names: Record<string, string> | undefined): boolean {
+  return Object.entries(names ?? {}).some(
+    ([id, name]) => id.startsWith('customfield_') && index.byId.get(id)?.name !== name,
+  );
+}
+
 export async function getItem(ctx: JiraContext, ref: ItemRef): Promise<TrackerItem> {
-  const [issue, index, remote] = await Promise.all([
-    ctx.call('getIssue', () => ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id })),
+  const [issue, cached, remote] = await Promise.all([
+    // `names` (each field's name now) costs nothing more, and tells when the cached field list is out of date.
+    ctx.call('getIssue', () => ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id, expand: 'names' })),
     ctx.fields.get(),
     readRemoteLinks(ctx, ref.id),
   ]);
+  const index = renamedSince(cached, issue.names) ? await ctx.fields.refresh() : cached;
   const item = toTrackerItem(issue, index, ctx.siteUrl);
   const remoteLinks = remote.flatMap((link) => remoteToItemLink(link, ctx.siteUrl) ?? []);
   return { ...item, links: [...item.links, ...remoteLinks] };

@@ -9,6 +9,7 @@ import { adfDescriptionText } from './adf-text.ts';
 import { type AdfDoc, type AdfNode, isAdfDoc } from './adf-types.ts';
 import { sameAdf } from './comment-marker.ts';
 import type { JiraContext } from './jira-context.ts';
+import type { FieldIndex } from './jira-fields.ts';
 import { jiraRef } from './jira-item.ts';
 import { projectKeyOf } from './site-capabilities.ts';
 
@@ -64,38 +65,82 @@ function jiraSummary(title: string): string {
 /** Jira's number fields refuse (400, and the whole edit with them) a number of 10^14 or more. */
 const JIRA_NUMBER_LIMIT = 1e14;
 
-export async function setNumberFields(
-  ctx: JiraContext,
-  ref: ItemRef,
-  values: Record<string, number | null>,
-): Promise<FieldWriteOutcome> {
-  const outcome: FieldWriteOutcome = { written: [], unchanged: [], missing: [] };
-  const index = await ctx.fields.get();
-  // Team-managed projects make fields whose names repeat: every field of a name is a candidate, and the issue's
-  // edit screen says which one it uses.
+/** Every field of each name (team-managed projects repeat names); names the list lacks are left out. */
+function candidatesOf(index: FieldIndex, names: readonly string[]): Map<string, string[]> {
   const candidates = new Map<string, string[]>();
-  for (const name of Object.keys(values)) {
+  for (const name of names) {
     const ids = index.allByName.get(name.toLowerCase())?.map((field) => field.id) ?? [];
     if (ids.length > 0) candidates.set(name, ids);
-    else outcome.missing.push({ name, reason: 'no Jira field has this name' });
   }
-  if (candidates.size === 0) return outcome;
+  return candidates;
+}
+
+/** The issue's values of the candidates, and its edit screen, which names every field on it as Jira does now. */
+async function readCandidates(ctx: JiraContext, ref: ItemRef, candidates: Map<string, string[]>) {
   // expand=editmeta answers "which fields are on the edit screen" in the same request as the current values;
   // one comma-separated `fields` value is the documented form (jira.js would repeat the parameter per element).
   const fields = [[...new Set([...candidates.values()].flat())].join(',')];
   const issue = await ctx.call('getIssue', () =>
     ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id, fields, expand: 'editmeta' }),
   );
-  const editable = (issue.editmeta?.fields ?? {}) as Record<string, EditMetaField>;
+  return {
+    values: issue.fields ?? {},
+    editable: (issue.editmeta?.fields ?? {}) as Record<string, EditMetaField>,
+  };
+}
+
+const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** Whether the edit screen contradicts the field list: a field of the name under another id, or an id renamed. */
+function outdated(candidates: Map<string, string[]>, editable: Record<string, EditMetaField>): boolean {
+  return [...candidates].some(([name, ids]) =>
+    Object.entries(editable).some(
+      ([id, meta]) => meta.name !== undefined && ids.includes(id) !== sameName(meta.name, name),
+    ),
+  );
+}
+
+const sameCandidates = (a: Map<string, string[]>, b: Map<string, string[]>) =>
+  a.size === b.size && [...a].every(([name, ids]) => b.get(name)?.join() === ids.join());
+
+export async function setNumberFields(
+  ctx: JiraContext,
+  ref: ItemRef,
+  values: Record<string, number | null>,
+): Promise<FieldWriteOutcome> {
+  const outcome: FieldWriteOutcome = { written: [], unchanged: [], missing: [] };
+  const names = Object.keys(values);
+  let candidates = candidatesOf(await ctx.fields.get(), names);
+  let read = candidates.size > 0 ? await readCandidates(ctx, ref, candidates) : undefined;
+  // An admin may have made, renamed or deleted a field since the list was read: a name it lacks, or an edit screen
+  // that names its fields otherwise, reads it again (at most once per `fieldRefreshMs`, so a field that stays
+  // missing does not cost a read per write).
+  if (candidates.size < names.length || (read && outdated(candidates, read.editable))) {
+    const fresh = candidatesOf(await ctx.fields.refresh(), names);
+    if (!sameCandidates(fresh, candidates)) {
+      candidates = fresh;
+      read = candidates.size > 0 ? await readCandidates(ctx, ref, candidates) : undefined;
+    }
+  }
+  for (const name of names) {
+    if (!candidates.has(name)) outcome.missing.push({ name, reason: 'no Jira field has this name' });
+  }
+  if (!read) return outcome;
+  const { values: current, editable } = read;
   const changes: Record<string, number | null> = {};
   for (const [name, ids] of candidates) {
-    const onScreen = ids.filter((candidate) => editable[candidate]);
+    // A field the edit screen names otherwise was renamed since the list was read: it is no longer this one.
+    const named = ids.filter(
+      (candidate) => !editable[candidate] || sameName(editable[candidate].name ?? name, name),
+    );
+    const onScreen = named.filter((candidate) => editable[candidate]);
     const id = onScreen.find((candidate) => editable[candidate]?.schema?.type === 'number') ?? onScreen[0];
     const meta = id ? editable[id] : undefined;
     const wanted = values[name] ?? null;
+    if (named.length === 0) outcome.missing.push({ name, reason: 'no Jira field has this name' });
     // Editmeta leaves out a field on the screen whose contexts miss the issue's project or type too; telling
     // the two apart takes admin reads per write, so the reason names both (the doctor tells them apart).
-    if (!id || !meta)
+    else if (!id || !meta)
       outcome.missing.push({
         name,
         reason: `not on the edit screen of ${ref.key} or outside the field's context for ${ref.key}'s project and issue type`,
@@ -104,7 +149,7 @@ export async function setNumberFields(
       outcome.missing.push({ name, reason: `field type is ${meta.schema?.type ?? 'unknown'}, not number` });
     } else if (wanted !== null && Math.abs(wanted) >= JIRA_NUMBER_LIMIT) {
       outcome.missing.push({ name, reason: 'Jira stores numbers below 100,000,000,000,000 only' });
-    } else if ((issue.fields?.[id] ?? null) === wanted) outcome.unchanged.push(name);
+    } else if ((current[id] ?? null) === wanted) outcome.unchanged.push(name);
     else {
       changes[id] = wanted;
       outcome.written.push(name);

@@ -139,3 +139,31 @@ describe('custom field contexts in the sandbox, as Jira Cloud answers them', () 
     }
   });
 });
+
+describe('renaming a custom field in the sandbox, as Jira Cloud does it', () => {
+  it("answers the new name in the field list, editmeta and an issue's names, under the same id", async () => {
+    const rename = (fieldId: string, name: string) =>
+      ctx.call('updateCustomField', () => ctx.cloud.issueFields.updateCustomField({ fieldId, name }));
+    await rename('customfield_10050', 'Impact (old)');
+
+    const listed = (await ctx.cloud.issueFields.getFields()).filter((f) => f.id === 'customfield_10050');
+    expect(listed).toMatchObject([{ name: 'Impact (old)', untranslatedName: 'Impact (old)' }]);
+    const meta = await ctx.cloud.issues.getEditIssueMeta({ issueIdOrKey: 'BR-1' });
+    expect(meta.fields?.customfield_10050).toMatchObject({ name: 'Impact (old)' });
+    const named = await ctx.cloud.issues.getIssue({ issueIdOrKey: 'BR-1', expand: 'names' });
+    expect(named.names).toMatchObject({ customfield_10050: 'Impact (old)', summary: 'Summary' });
+
+    await expect(rename('customfield_99999', 'Nope')).rejects.toMatchObject({ status: 404 });
+    await expect(rename('summary', 'Title')).rejects.toMatchObject({ status: 404 });
+    h.sandbox.state.setup.botIsAdmin = false;
+    try {
+      await expect(rename('customfield_10050', 'Impact')).rejects.toMatchObject({ status: 403 });
+    } finally {
+      h.sandbox.state.setup.botIsAdmin = true;
+    }
+    await rename('customfield_10050', 'Impact');
+    expect((await ctx.cloud.issueFields.getFields()).find((f) => f.id === 'customfield_10050')?.name).toBe(
+      'Impact',
+    );
+  });
+});

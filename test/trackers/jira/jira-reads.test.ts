@@ -51,6 +51,7 @@ describe('Jira adapter reads', () => {
     };
     api()
       .get('/rest/api/3/issue/10042')
+      .query({ expand: 'names' })
       .reply(200, issue('10042', 'BR-42', { status: status('progress'), issuelinks: [linked] }));
     api().get('/rest/api/3/field').reply(200, fields);
     api()
@@ -118,7 +119,7 @@ describe('Jira adapter reads', () => {
     ['a browse URL', `${SITE}/browse/BR-42`],
     ['a board URL', `${SITE}/jira/software/projects/BR/boards/1?selectedIssue=BR-42`],
   ])('findItem resolves %s', async (_, input) => {
-    api().get('/rest/api/3/issue/BR-42').reply(200, issue('10042', 'BR-42'));
+    api().get('/rest/api/3/issue/BR-42').query({ expand: 'names' }).reply(200, issue('10042', 'BR-42'));
     api().get('/rest/api/3/field').reply(200, fields);
     api().get('/rest/api/3/issue/BR-42/remotelink').reply(200, []);
 
@@ -130,6 +131,7 @@ describe('Jira adapter reads', () => {
   it('findItem answers undefined for unknown issues and for text that names none', async () => {
     api()
       .get('/rest/api/3/issue/BR-999')
+      .query({ expand: 'names' })
       .reply(404, {
         errorMessages: ['Issue does not exist or you do not have permission to see it.'],
         errors: {},
@@ -225,6 +227,7 @@ describe('Jira adapter reads malformed rich text', () => {
     };
     api()
       .get('/rest/api/3/issue/10042')
+      .query({ expand: 'names' })
       .reply(200, issue('10042', 'BR-42', { description }));
     api().get('/rest/api/3/field').reply(200, fields);
     api().get('/rest/api/3/issue/10042/remotelink').reply(200, []);

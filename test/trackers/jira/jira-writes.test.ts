@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { doc, paragraph } from '../../../src/domain/doc.ts';
 import { ErrorKind } from '../../../src/errors.ts';
 import {
   adf,
   api,
+  field,
   fields,
   issue,
   numberMeta,
@@ -262,5 +263,154 @@ describe('Jira adapter writes', () => {
     );
 
     expect(created).toEqual({ tracker: 'jira', id: '10050', key: 'BR-50' });
+  });
+});
+
+describe('Jira adapter writes: a field list older than an admin change', () => {
+  const FLOAT = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
+  const reach = field('customfield_10053', 'Reach', 'number', FLOAT);
+  const issueWith = (values: Record<string, number | null>, meta: Record<string, string>) => ({
+    ...issue('10042', 'BR-42'),
+    fields: values,
+    editmeta: {
+      fields: Object.fromEntries(Object.entries(meta).map(([id, name]) => [id, numberMeta(id, name)])),
+    },
+  });
+
+  /** Runs `steps` with Date at `start`, each step moving it on by its own `after` ms first. */
+  async function onClock(steps: { after: number; run: () => Promise<void> }[]) {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (const step of steps) {
+        vi.setSystemTime(Date.now() + step.after);
+        await step.run();
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  it('re-reads the field list for a name it lacks, once per 30 s, one read shared by concurrent writes', async () => {
+    const jira = tracker();
+    const missing = {
+      written: [],
+      unchanged: [],
+      missing: [{ name: 'Reach', reason: 'no Jira field has this name' }],
+    };
+    await onClock([
+      {
+        // The list was just read: a second read would find nothing new.
+        after: 0,
+        run: async () => {
+          api().get('/rest/api/3/field').reply(200, fields);
+          expect(await jira.setNumberFields(ref, { Reach: 100 }, options)).toEqual(missing);
+        },
+      },
+      {
+        after: 20_000,
+        run: async () => {
+          expect(await jira.setNumberFields(ref, { Reach: 100 }, options)).toEqual(missing);
+        },
+      },
+      {
+        // An admin made Reach meanwhile: one read of the list serves both writes.
+        after: 15_000,
+        run: async () => {
+          api()
+            .get('/rest/api/3/field')
+            .reply(200, [...fields, reach]);
+          api()
+            .get('/rest/api/3/issue/10042')
+            .query({ fields: 'customfield_10053', expand: 'editmeta' })
+            .times(2)
+            .reply(200, issueWith({ customfield_10053: 100 }, { customfield_10053: 'Reach' }));
+          const both = await Promise.all([
+            jira.setNumberFields(ref, { Reach: 100 }, options),
+            jira.setNumberFields(ref, { Reach: 100 }, options),
+          ]);
+          expect(both).toEqual([
+            { written: [], unchanged: ['Reach'], missing: [] },
+            { written: [], unchanged: ['Reach'], missing: [] },
+          ]);
+        },
+      },
+    ]);
+  });
+
+  it('never writes a field the edit screen names otherwise, and finds the field that has the name now', async () => {
+    const jira = tracker();
+    const renamed = [
+      ...fields.filter((f) => f.id !== 'customfield_10050'),
+      field('customfield_10050', 'Impact (old)', 'number', FLOAT),
+      field('customfield_10070', 'Impact', 'number', FLOAT),
+    ];
+    await onClock([
+      {
+        after: 0,
+        run: async () => {
+          api().get('/rest/api/3/field').reply(200, fields);
+          api()
+            .get('/rest/api/3/issue/10042')
+            .query({ fields: 'customfield_10050', expand: 'editmeta' })
+            .reply(200, issueWith({ customfield_10050: 2 }, { customfield_10050: 'Impact' }));
+          projectCapabilities('BR', false);
+          api()
+            .put('/rest/api/3/issue/10042', { fields: { customfield_10050: 4 } })
+            .reply(204);
+          expect(await jira.setNumberFields(ref, { Impact: 4 }, options)).toMatchObject({
+            written: ['Impact'],
+          });
+        },
+      },
+      {
+        // Renamed within 30 s of the last read: the list is not read again, and the renamed field is left alone.
+        after: 5_000,
+        run: async () => {
+          api()
+            .get('/rest/api/3/issue/10042')
+            .query({ fields: 'customfield_10050', expand: 'editmeta' })
+            .reply(200, issueWith({ customfield_10050: 4 }, { customfield_10050: 'Impact (old)' }));
+          expect(await jira.setNumberFields(ref, { Impact: 5 }, options)).toEqual({
+            written: [],
+            unchanged: [],
+            missing: [{ name: 'Impact', reason: 'no Jira field has this name' }],
+          });
+        },
+      },
+      {
+        after: 30_000,
+        run: async () => {
+          api()
+            .get('/rest/api/3/issue/10042')
+            .query({ fields: 'customfield_10050', expand: 'editmeta' })
+            .reply(
+              200,
+              issueWith(
+                { customfield_10050: 4 },
+                { customfield_10050: 'Impact (old)', customfield_10070: 'Impact' },
+              ),
+            );
+          api().get('/rest/api/3/field').reply(200, renamed);
+          api()
+            .get('/rest/api/3/issue/10042')
+            .query({ fields: 'customfield_10070', expand: 'editmeta' })
+            .reply(
+              200,
+              issueWith(
+                { customfield_10070: null },
+                { customfield_10050: 'Impact (old)', customfield_10070: 'Impact' },
+              ),
+            );
+          api()
+            .put('/rest/api/3/issue/10042', { fields: { customfield_10070: 5 } })
+            .reply(204);
+          expect(await jira.setNumberFields(ref, { Impact: 5 }, options)).toEqual({
+            written: ['Impact'],
+            unchanged: [],
+            missing: [],
+          });
+        },
+      },
+    ]);
   });
 });
