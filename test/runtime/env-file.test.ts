@@ -56,9 +56,8 @@ describe('npm scripts and the env file', () => {
       PUBLIC_URL: 'http://from-the-environment.example',
       PORT: '0',
     });
-    const titles = (JSON.parse(run.stdout) as { report: DoctorReport }).report.checks.map(
-      (check) => check.title,
-    );
+    const output = JSON.parse(run.stdout) as { envFiles: string[]; report: DoctorReport };
+    const titles = output.report.checks.map((check) => check.title);
 
     expect(titles).toContainEqual(
       expect.stringMatching(/^Redis at redis:\/\/127\.0\.0\.1:1 cannot be reached/),
@@ -67,6 +66,7 @@ describe('npm scripts and the env file', () => {
       expect.stringMatching(/^PUBLIC_URL http:\/\/from-the-environment\.example /),
     );
     expect(titles.join('\n')).not.toContain('from-the-file');
+    expect(output.envFiles).toEqual([file]);
   });
 
   it('npm run console lists the people of the Redis and prefix the file names', async () => {
