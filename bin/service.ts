@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { createLogger } from '../src/logger.ts';
+import { envFilesRead } from '../src/runtime/env-file.ts';
 import type { UnreachableWarnings } from '../src/runtime/identities.ts';
 import { followRulesReloads } from '../src/runtime/rules-reload.ts';
 import { createRulesStore } from '../src/runtime/rules-store.ts';
@@ -13,6 +14,9 @@ export async function runService(env: NodeJS.ProcessEnv = process.env): Promise<
     name: `refinery-${config.role}`,
     format: config.logFormat,
   });
+  const envFiles = envFilesRead();
+  if (envFiles.length > 0)
+    log.info({ envFiles }, `Read ${envFiles.join(', ')}; variables set in the environment win over it`);
   const rules = await createRulesStore(config.rulesPath, log).catch(stopOnSetupError);
   const closers: (() => Promise<void>)[] = [followRulesReloads(config, rules, log).stop];
   const warned: UnreachableWarnings = new Set();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { runService } from '../bin/service.ts';
 import { createRedisUserStore } from '../src/console/users.ts';
+import { envFilesRead } from '../src/runtime/env-file.ts';
 import type { RecordedWrite } from '../src/sandbox/sandbox-part.ts';
 import { seedDemoBacklog } from './lib/demo-backlog.ts';
 import { ensureRedisInstalled, startRedis } from './lib/redis-process.ts';
@@ -110,7 +111,10 @@ async function runDemo(redisUrl: string | undefined): Promise<void> {
   const redis = new Redis(redisUrl);
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(dataDir, 'demo.log');
-  process.stdout.write('No Jira or Trello credentials: running against the sandbox trackers.\n');
+  const files = envFilesRead().map((file) => ` or ${file}`);
+  process.stdout.write(
+    `No Jira or Trello credentials in the environment${files.join('')}: running against the sandbox trackers.\n`,
+  );
   const stack = await startStack({ redisUrl, redis, logFile, env: { LOG_LEVEL: env.LOG_LEVEL ?? 'info' } });
   const stop = async () => {
     await stack.stop();

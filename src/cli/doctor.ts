@@ -18,6 +18,7 @@ import { createLogger } from '../logger.ts';
 import { connectProbeRedis, type RedisClient } from '../queue/connection.ts';
 import { readRedisFacts } from '../queue/redis-facts.ts';
 import { loadRulesFile } from '../rules/load-rules.ts';
+import { envFilesRead } from '../runtime/env-file.ts';
 
 /**
  * `npm run doctor [-- --json] [-- --fix [--yes]]`: checks the configuration against Redis and the real trackers
@@ -25,6 +26,8 @@ import { loadRulesFile } from '../rules/load-rules.ts';
  */
 export interface DoctorIo {
   env: NodeJS.ProcessEnv;
+  /** The env files `env` was read from besides the environment (`npm run doctor` reads .env). */
+  envFiles?: readonly string[];
   write(text: string): void;
   /** Asks a yes/no question; without it, --fix changes nothing unless --yes is given. */
   confirm?(question: string): Promise<boolean>;
@@ -34,6 +37,7 @@ export interface DoctorIo {
 const unpaced = { acquire: async () => {} };
 
 interface DoctorOutput {
+  envFiles: readonly string[];
   report: DoctorReport;
   /** Why the planned repairs were not applied. */
   notApplied?: string;
@@ -74,10 +78,13 @@ export async function doctor(argv: string[], io: DoctorIo): Promise<number> {
     });
   try {
     const first = await run();
-    const out: DoctorOutput = { report: first.report };
+    const envFiles = io.envFiles ?? [];
+    const out: DoctorOutput = { envFiles, report: first.report };
     const say = (text: string) => {
       if (!values.json) io.write(text);
     };
+    if (envFiles.length > 0)
+      say(`Read ${envFiles.join(', ')}; variables set in the environment win over it.\n`);
     say(`${renderReport(first.report)}\n`);
     const repairs = values.fix ? planRepairs(first.report.checks) : [];
     if (values.fix) say(describePlan(repairs, manualFixes(first.report.checks)));
@@ -137,6 +144,7 @@ async function askStdin(question: string): Promise<boolean> {
 if (import.meta.main) {
   process.exitCode = await doctor(process.argv.slice(2), {
     env: process.env,
+    envFiles: envFilesRead(),
     write: (text) => process.stdout.write(text),
     confirm: askStdin,
   });

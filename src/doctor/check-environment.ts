@@ -54,7 +54,7 @@ export function checkEnvironment(
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const fix =
-      'Correct the variable in the environment (or .env) of the service; docs/configuration.md lists them';
+      'Correct the variable in .env or in the environment of the service (where both set it, the environment wins); docs/configuration.md lists them';
     return { checks: error.problems.map((problem) => fail('environment', problem, fix)) };
   }
   checks.push(pass('environment', 'Every environment variable is valid'));

@@ -76,6 +76,8 @@ async function followGuide(
     TRACKER_STRICT_SCHEMAS: 'true',
     // The doctor checks the API's port: a free one, whatever else this machine runs on the default 3000.
     PORT: String(await freePort()),
+    // npm run reads .env: the guide's variables only, whatever a developer's own .env holds.
+    REFINERY_ENV_FILE: '/dev/null',
   };
   const results = [];
   for (const command of guide.commands) results.push({ command, ...(await run(command, env)) });
