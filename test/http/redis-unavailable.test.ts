@@ -34,6 +34,9 @@ it('answers 503 while Redis is down, acknowledges nothing, and accepts again onc
 
   const during = await api.app.inject({ method: 'POST', url: '/webhooks/jira', payload: body, headers });
   const ready = await api.app.inject({ method: 'GET', url: '/readyz' });
+  // Prometheus scrapes on its own schedule, outages included: a scrape then must neither lose the outage's counts
+  // nor leave /metrics failing once Redis is back.
+  const scrape = await api.app.inject({ method: 'GET', url: '/metrics' });
   redis = await startRedis({ dir, port: redis.port });
   // It may have reconnected while startRedis was still polling.
   if (api.redis.status !== 'ready') await new Promise((resolve) => api.redis.once('ready', resolve));
@@ -48,6 +51,7 @@ it('answers 503 while Redis is down, acknowledges nothing, and accepts again onc
   // The reason alone: no empty "stack" nor "type":"Object" for an operator to grep past.
   expect(warning?.err).toEqual({ message: expect.stringMatching(/\S/) });
   expect(ready.statusCode).toBe(503);
+  expect(scrape.statusCode).toBe(503);
   expect(after.statusCode).toBe(202);
   await api.drain();
   expect(await api.queue.count()).toBe(1);
