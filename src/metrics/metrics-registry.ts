@@ -84,13 +84,20 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): Registry
   const registry = new Registry();
   let pending: Promise<Snapshot> | undefined;
   // One HGETALL per scrape, shared by every metric that reads it.
+  // A failed read is forgotten at once: kept, it would fail every scrape after a Redis outage.
   const read = () => {
-    pending ??= redis.hgetall(metricsKey(options.keyPrefix)).then((hash) => {
-      setTimeout(() => {
+    pending ??= redis.hgetall(metricsKey(options.keyPrefix)).then(
+      (hash) => {
+        setTimeout(() => {
+          pending = undefined;
+        }, 250).unref();
+        return new Map(Object.entries(hash).map(([key, value]) => [key, Number(value)]));
+      },
+      (error: unknown) => {
         pending = undefined;
-      }, 250).unref();
-      return new Map(Object.entries(hash).map(([key, value]) => [key, Number(value)]));
-    });
+        throw error;
+      },
+    );
     return pending;
   };
 

@@ -67,19 +67,29 @@ export function createRedisMetricsSink(
     clearTimeout(timer);
     timer = undefined;
     if (counts.size === 0) return;
+    const taken = { counts: new Map(counts), hourly: new Map(hourly), pauses: [...pauses] };
+    counts.clear();
+    hourly.clear();
+    pauses.length = 0;
     const multi = redis.multi();
-    for (const [name, by] of counts) multi.hincrby(key, name, by);
-    for (const [hour, outcomes] of hourly) {
+    for (const [name, by] of taken.counts) multi.hincrby(key, name, by);
+    for (const [hour, outcomes] of taken.hourly) {
       const hourKey = deliveryHourKey(keyPrefix, hour);
       for (const [outcome, by] of outcomes) multi.hincrby(hourKey, outcome, by);
       multi.expire(hourKey, HOUR_TTL_SECONDS);
     }
-    if (pauses.length > 0)
-      multi.lpush(pausesKey(keyPrefix), ...pauses).ltrim(pausesKey(keyPrefix), 0, PAUSES_KEPT - 1);
-    counts.clear();
-    hourly.clear();
-    pauses.length = 0;
-    await multi.exec().catch(() => undefined);
+    if (taken.pauses.length > 0)
+      multi.lpush(pausesKey(keyPrefix), ...taken.pauses).ltrim(pausesKey(keyPrefix), 0, PAUSES_KEPT - 1);
+    // Redis down: the counts wait for the next flush. The counts of an outage are the ones an operator looks for;
+    // a write that landed but lost its answer counts twice, the smaller error.
+    if ((await multi.exec().catch(() => null)) !== null) return;
+    for (const [name, by] of taken.counts) add(name, by);
+    for (const [hour, outcomes] of taken.hourly) {
+      const merged = hourly.get(hour) ?? new Map<string, number>();
+      for (const [outcome, by] of outcomes) merged.set(outcome, (merged.get(outcome) ?? 0) + by);
+      hourly.set(hour, merged);
+    }
+    pauses.push(...taken.pauses.slice(0, Math.max(0, PAUSES_KEPT - pauses.length)));
   }
   return {
     delivery(tracker, outcome) {
