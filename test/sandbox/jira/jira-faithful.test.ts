@@ -398,6 +398,28 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
     expect(issueOf('BR-2').labels).toContain('scored');
   });
 
+  it('writes scores quietly as a site admin (Administer Jira) in a project it is no project admin of', async () => {
+    h.sandbox.state.setup.botIsAdmin = true;
+    try {
+      // A new adapter: it learns the account's permissions per project once, and OPS must be learned as admin.
+      const siteAdmin = createJiraTracker({
+        baseUrl: h.baseUrl,
+        email: h.sandbox.botCredentials.email,
+        apiToken: h.sandbox.botCredentials.apiToken,
+        log: createLogger({ level: 'silent' }),
+        onSchemaMismatch: 'throw',
+      });
+
+      const outcome = await siteAdmin.setNumberFields(ref('OPS-2'), { Effort: 5 }, { createMissing: false });
+
+      expect(outcome.written).toEqual(['Effort']);
+      expect(issueOf('OPS-2').custom.customfield_10051).toBe(5);
+      expect(emails('OPS-2')).toEqual([]);
+    } finally {
+      h.sandbox.state.setup.botIsAdmin = false;
+    }
+  });
+
   it('trims a comment, a description and a new issue longer than Jira takes, pointing to the rest', async () => {
     const huge = longList(3_000);
 
