@@ -87,7 +87,7 @@ describe('the sandbox behaves like Jira Cloud', () => {
     expect(emails('DESK-1')).toContainEqual({ to: CUSTOMER, issueKey: 'DESK-1', kind: 'customer-comment' });
   });
 
-  it('refuses notifyUsers=false from an account that may not administer the project', async () => {
+  it('refuses notifyUsers=false from an account that is neither site admin nor project admin', async () => {
     const response = await rest('/rest/api/3/issue/BR-2?notifyUsers=false', {
       method: 'PUT',
       body: JSON.stringify({ update: { labels: [{ add: 'quiet' }] } }),
