@@ -32,7 +32,7 @@ export interface JiraProjectFacts {
   info: JiraProjectInfo;
   role: 'backlog' | 'support';
   permissions: Record<string, boolean>;
-  /** The account's edits skip the watchers' emails (it may administer the project). */
+  /** The account's edits skip the watchers' emails (it has Administer Jira or Administer Projects there). */
   quietEdits: boolean;
   /** Backlog projects only: where scores are written. */
   screens: JiraTypeScreen[];
@@ -446,7 +446,7 @@ export function evaluateJira(facts: JiraFacts, expect: JiraExpectations): Check[
     checks.push(
       warn(
         'jira',
-        `In ${noisy.join(', ')} every score and label the service writes emails the item's watchers (the account may not administer the project)`,
+        `In ${noisy.join(', ')} every score and label the service writes emails the item's watchers (the account has neither Administer Jira nor Administer Projects there)`,
         `Add ${account.displayName} to the Administrators role of ${noisy.join(', ')} (Project settings > People or Access), or accept the emails`,
       ),
     );

@@ -589,7 +589,7 @@ describe('asking before repairing', () => {
       area: 'jira',
       status: 'warn',
       title:
-        "In BR, HELP every score and label the service writes emails the item's watchers (the account may not administer the project)",
+        "In BR, HELP every score and label the service writes emails the item's watchers (the account has neither Administer Jira nor Administer Projects there)",
       fix: 'Add Backlog Refinery to the Administrators role of BR, HELP (Project settings > People or Access), or accept the emails',
     });
 

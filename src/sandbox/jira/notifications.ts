@@ -4,7 +4,7 @@ import type { JiraWorld } from './world.ts';
 /**
  * The emails Jira sends about a change. Watchers are the reporter (Jira adds the reporter as a watcher). A
  * Service Management customer hears only about public comments, through the portal's email; agents hear about
- * every change, unless an account that may administer the project asked for `notifyUsers=false`.
+ * every change, unless an account with Administer Jira or Administer Projects asked for `notifyUsers=false`.
  */
 export function notifyWatchers(
   world: JiraWorld,

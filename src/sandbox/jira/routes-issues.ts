@@ -249,7 +249,8 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       if (!issue) return issueNotFound(reply);
       const who = actor(request);
       const silent = request.query.notifyUsers === 'false';
-      if (silent && !projectOf(state, issue).adminIds.includes(who)) {
+      // Jira's rule: Administer Jira (site-wide) or Administer Projects (here) may skip the notification.
+      if (silent && !isSiteAdmin(world, who) && !projectOf(state, issue).adminIds.includes(who)) {
         return jiraError(reply, 403, [
           'To discard the user notification either admin or project admin permissions are required.',
         ]);

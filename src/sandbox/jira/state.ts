@@ -15,7 +15,7 @@ export interface SandboxProject {
   projectTypeKey: 'software' | 'service_desk';
   /** Field ids left off the edit screen (editmeta omits them; PUT rejects them). */
   hiddenFieldIds: string[];
-  /** Accounts with Administer Projects here: only they may send `notifyUsers=false`. */
+  /** Accounts with Administer Projects here: they (and site admins) may send `notifyUsers=false`. */
   adminIds: string[];
   /** Field ids the create screen requires beyond summary (e.g. `components`). */
   requiredOnCreate: string[];

@@ -26,8 +26,8 @@ function fittedAdf(ctx: JiraContext, document: Doc, where: ItemRef, kept: readon
 }
 
 /**
- * `notifyUsers=false` where the account may administer the project, so the service's edits do not mail every
- * watcher. Elsewhere Jira refuses the flag (the whole edit), so it is only sent where it is known to be allowed.
+ * `notifyUsers=false` where the account has Administer Jira or Administer Projects, so the service's edits do not
+ * mail every watcher. Elsewhere Jira refuses the flag (the whole edit), so it is only sent where it is known to be allowed.
  */
 async function quietly(ctx: JiraContext, ref: ItemRef): Promise<{ notifyUsers?: false }> {
   const project = projectKeyOf(ref.key);

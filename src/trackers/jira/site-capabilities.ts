@@ -6,7 +6,7 @@ export interface ProjectCapabilities {
   projectKey: string;
   /** A Service Management project: its comments reach customers unless marked internal (the service marks its own). */
   serviceDesk: boolean;
-  /** The account may administer the project, so its edits can skip the watchers' emails (`notifyUsers=false`). */
+  /** The account has Administer Jira or Administer Projects here, so its edits can skip the watchers' emails. */
   canSuppressNotifications: boolean;
 }
 

@@ -87,7 +87,7 @@ describe('the sandbox behaves like Jira Cloud', () => {
     expect(emails('DESK-1')).toContainEqual({ to: CUSTOMER, issueKey: 'DESK-1', kind: 'customer-comment' });
   });
 
-  it('refuses notifyUsers=false from an account that may not administer the project', async () => {
+  it('refuses notifyUsers=false from an account that is neither site admin nor project admin', async () => {
     const response = await rest('/rest/api/3/issue/BR-2?notifyUsers=false', {
       method: 'PUT',
       body: JSON.stringify({ update: { labels: [{ add: 'quiet' }] } }),
@@ -396,6 +396,28 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
     expect(issueOf('ADM-1').labels).toContain('scored');
     expect(emails('BR-2')).toContainEqual({ to: PERSON, issueKey: 'BR-2', kind: 'updated' });
     expect(issueOf('BR-2').labels).toContain('scored');
+  });
+
+  it('writes scores quietly as a site admin (Administer Jira) in a project it is no project admin of', async () => {
+    h.sandbox.state.setup.botIsAdmin = true;
+    try {
+      // A new adapter: it learns the account's permissions per project once, and OPS must be learned as admin.
+      const siteAdmin = createJiraTracker({
+        baseUrl: h.baseUrl,
+        email: h.sandbox.botCredentials.email,
+        apiToken: h.sandbox.botCredentials.apiToken,
+        log: createLogger({ level: 'silent' }),
+        onSchemaMismatch: 'throw',
+      });
+
+      const outcome = await siteAdmin.setNumberFields(ref('OPS-2'), { Effort: 5 }, { createMissing: false });
+
+      expect(outcome.written).toEqual(['Effort']);
+      expect(issueOf('OPS-2').custom.customfield_10051).toBe(5);
+      expect(emails('OPS-2')).toEqual([]);
+    } finally {
+      h.sandbox.state.setup.botIsAdmin = false;
+    }
   });
 
   it('trims a comment, a description and a new issue longer than Jira takes, pointing to the rest', async () => {
