@@ -19,6 +19,7 @@ import { createTrelloWebhookAdmin } from '../../src/trackers/trello/trello-webho
 import { startApiHarness } from '../helpers/api-harness.ts';
 import { startCallbackStub } from '../helpers/callback-stub.ts';
 import { testRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { PRIVILEGED_PORT, portIsPrivileged, runUnprivileged } from '../helpers/unprivileged.ts';
 
 // Trello checks a new webhook's callback with HEAD: the guides start the service before `--fix`.
 const callbacks = await startCallbackStub();
@@ -500,6 +501,27 @@ describe("the API's address", () => {
       },
     ]);
   });
+
+  it.skipIf(!portIsPrivileged)(
+    'a PORT below 1024 as a normal user fails, saying it needs root',
+    async () => {
+      const run = await runUnprivileged(['src/cli/doctor.ts', '--json'], {
+        ...env,
+        PORT: String(PRIVILEGED_PORT),
+      });
+      const { report } = JSON.parse(run.stdout) as { report: DoctorReport };
+
+      expect(portLines(report)).toEqual([
+        {
+          area: 'port',
+          status: 'fail',
+          title: `Cannot listen on 127.0.0.1:${PRIVILEGED_PORT}: ports below 1024 need root or CAP_NET_BIND_SERVICE`,
+          fix: 'Set PORT=3000 (the default) and put a reverse proxy in front for 80 or 443.',
+        },
+      ]);
+    },
+    60_000,
+  );
 });
 
 describe('reaching the trackers', () => {
