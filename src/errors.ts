@@ -104,6 +104,11 @@ export const LISTEN_PROBLEMS: Readonly<Record<string, { problem: string; fix: st
     problem: 'HOST is not an address of this machine',
     fix: 'Set HOST to one of its addresses, or 0.0.0.0 for every interface.',
   },
+  // Linux keeps ports below net.ipv4.ip_unprivileged_port_start (1024 unless lowered) for privileged processes.
+  EACCES: {
+    problem: 'ports below 1024 need root or CAP_NET_BIND_SERVICE',
+    fix: 'Set PORT=3000 (the default) and put a reverse proxy in front for 80 or 443.',
+  },
 };
 
 /**

@@ -33,6 +33,17 @@ export function parseInfo(text: string): Record<string, string> {
   return out;
 }
 
+/**
+ * redis-cli for the Redis of REDIS_URL, to paste into any shell (REDIS_URL may be in .env, not in the shell): the
+ * first node's address without secrets, and --askpass to type the password rather than see it printed.
+ */
+function redisCli(url: string): string {
+  const [node = url] = url.split(',');
+  const [, user = '', password = ''] = /^rediss?:\/\/([^:@/]*):?([^@/]*)@/.exec(node) ?? [];
+  const auth = `${user && ` --user ${user}`}${password && ' --askpass'}`;
+  return `redis-cli -u ${redisAddress(node)}${auth}`;
+}
+
 export function checkRedis(facts: RedisFacts | { error: string }, url: string): Check[] {
   if ('error' in facts)
     return [
@@ -67,7 +78,7 @@ export function checkRedis(facts: RedisFacts | { error: string }, url: string): 
         : fail(
             'redis',
             `Eviction policy is ${facts.evictionPolicy}: Redis may drop queued jobs and dedupe records when full`,
-            'Run `redis-cli -u "$REDIS_URL" CONFIG SET maxmemory-policy noeviction` and set `maxmemory-policy noeviction` in redis.conf',
+            `Run \`${redisCli(url)} CONFIG SET maxmemory-policy noeviction\` and set \`maxmemory-policy noeviction\` in redis.conf`,
           ),
     );
   checks.push(
@@ -76,7 +87,7 @@ export function checkRedis(facts: RedisFacts | { error: string }, url: string): 
       : warn(
           'redis',
           'AOF persistence is off: a Redis restart loses the jobs of the last minutes',
-          'Run `redis-cli -u "$REDIS_URL" CONFIG SET appendonly yes` and set `appendonly yes` (appendfsync everysec) in redis.conf',
+          `Run \`${redisCli(url)} CONFIG SET appendonly yes\` and set \`appendonly yes\` (appendfsync everysec) in redis.conf`,
         ),
   );
   if (facts.maxMemory === 0)

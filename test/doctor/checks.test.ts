@@ -108,11 +108,23 @@ describe('redis', () => {
       // The Redis of REDIS_URL, not whichever answers on this machine's 6379.
       [
         'fail',
-        expect.stringContaining('Run `redis-cli -u "$REDIS_URL" CONFIG SET maxmemory-policy noeviction`'),
+        expect.stringContaining('Run `redis-cli -u redis://r CONFIG SET maxmemory-policy noeviction`'),
       ],
-      ['warn', expect.stringContaining('Run `redis-cli -u "$REDIS_URL" CONFIG SET appendonly yes`')],
+      ['warn', expect.stringContaining('Run `redis-cli -u redis://r CONFIG SET appendonly yes`')],
       ['fail', expect.stringContaining('Raise maxmemory')],
     ]);
+  });
+
+  // An ACL user's password: redis-cli asks for it, so the line (terminal, --json, /admin/doctor) never shows it.
+  it("names the command for REDIS_URL's first node and user, and asks for the password", () => {
+    const aof = checkRedis(
+      { ...healthy, aofEnabled: false },
+      'rediss://refinery:hunter2-pw@r1.acme.test:6380,rediss://r2.acme.test:6380',
+    ).find((check) => check.status === 'warn');
+
+    expect(aof?.fix).toBe(
+      'Run `redis-cli -u rediss://r1.acme.test:6380 --user refinery --askpass CONFIG SET appendonly yes` and set `appendonly yes` (appendfsync everysec) in redis.conf',
+    );
   });
 
   it('an unreachable Redis is one failing line', () => {

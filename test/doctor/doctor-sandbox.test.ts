@@ -1,6 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/lib/redis-process.ts';
+import { freePort, startRedis } from '../../scripts/lib/redis-process.ts';
 import { apiReady, startServiceProcess } from '../../scripts/lib/service-process.ts';
 import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { doctor } from '../../src/cli/doctor.ts';
@@ -19,6 +24,7 @@ import { createTrelloWebhookAdmin } from '../../src/trackers/trello/trello-webho
 import { startApiHarness } from '../helpers/api-harness.ts';
 import { startCallbackStub } from '../helpers/callback-stub.ts';
 import { testRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { PRIVILEGED_PORT, portIsPrivileged, runUnprivileged } from '../helpers/unprivileged.ts';
 
 // Trello checks a new webhook's callback with HEAD: the guides start the service before `--fix`.
 const callbacks = await startCallbackStub();
@@ -500,6 +506,65 @@ describe("the API's address", () => {
       },
     ]);
   });
+
+  it.skipIf(!portIsPrivileged)(
+    'a PORT below 1024 as a normal user fails, saying it needs root',
+    async () => {
+      const run = await runUnprivileged(['src/cli/doctor.ts', '--json'], {
+        ...env,
+        PORT: String(PRIVILEGED_PORT),
+      });
+      const { report } = JSON.parse(run.stdout) as { report: DoctorReport };
+
+      expect(portLines(report)).toEqual([
+        {
+          area: 'port',
+          status: 'fail',
+          title: `Cannot listen on 127.0.0.1:${PRIVILEGED_PORT}: ports below 1024 need root or CAP_NET_BIND_SERVICE`,
+          fix: 'Set PORT=3000 (the default) and put a reverse proxy in front for 80 or 443.',
+        },
+      ]);
+    },
+    60_000,
+  );
+});
+
+describe('Redis', () => {
+  // A reader who put REDIS_URL in .env has none in the shell: the printed commands must carry the address.
+  it("the fix lines' redis-cli commands repair a password-protected Redis from a shell without REDIS_URL", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-redis-'));
+    const server = await startRedis({
+      dir,
+      args: ['--maxmemory-policy', 'allkeys-lru', '--appendonly', 'no'],
+    });
+    const admin = new Redis(server.url);
+    try {
+      await admin.config('SET', 'requirepass', 'hunter2-pw');
+      env.REDIS_URL = `redis://:hunter2-pw@127.0.0.1:${server.port}`;
+      const before = await runDoctor('--json');
+      const fixes = (before.json?.report.checks ?? [])
+        .filter((check) => check.area === 'redis' && check.status !== 'pass')
+        .map((check) => check.fix ?? '');
+      const commands = fixes.map((fix) => /`(redis-cli [^`]*)`/.exec(fix)?.[1] ?? '');
+
+      for (const command of commands)
+        execFileSync('sh', ['-c', command], { env: { PATH: process.env.PATH ?? '' }, input: 'hunter2-pw\n' });
+
+      expect(commands).toEqual([
+        `redis-cli -u redis://127.0.0.1:${server.port} --askpass CONFIG SET maxmemory-policy noeviction`,
+        `redis-cli -u redis://127.0.0.1:${server.port} --askpass CONFIG SET appendonly yes`,
+      ]);
+      expect(JSON.stringify(before.json)).not.toContain('hunter2-pw');
+      const after = await runDoctor('--json');
+      expect(
+        (after.json?.report.checks ?? []).filter((check) => check.area === 'redis').map((c) => c.status),
+      ).toEqual(['pass', 'pass', 'pass', 'pass']);
+    } finally {
+      admin.disconnect();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('reaching the trackers', () => {

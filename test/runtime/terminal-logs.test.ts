@@ -13,6 +13,7 @@ import { learnIdentities, type UnreachableWarnings } from '../../src/runtime/ide
 import { createTrackers } from '../../src/runtime/trackers.ts';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 import { testConfig } from '../helpers/test-config.ts';
+import { PRIVILEGED_PORT, portIsPrivileged, runUnprivileged } from '../helpers/unprivileged.ts';
 
 function capture(level = 'debug', format?: LogFormat) {
   const lines: string[] = [];
@@ -252,6 +253,25 @@ describe('start-up', () => {
     expect(stderr).not.toContain('Invalid configuration');
     expect(stderr).not.toMatch(/\n\s+at /);
   });
+
+  it.skipIf(!portIsPrivileged)(
+    'a PORT below 1024 as a normal user stops the API saying it needs root, and no stack trace',
+    async () => {
+      const { code, stderr } = await runUnprivileged(['bin/service.ts'], {
+        ROLE: 'api',
+        HOST: '127.0.0.1',
+        PORT: String(PRIVILEGED_PORT),
+        REDIS_URL: testRedisUrl(),
+        QUEUE_PREFIX: uniquePrefix('port-privileged'),
+      });
+
+      expect(code).toBe(78);
+      expect(stderr).toContain(
+        `Cannot listen on 127.0.0.1:${PRIVILEGED_PORT}: ports below 1024 need root or CAP_NET_BIND_SERVICE. Set PORT=3000 (the default) and put a reverse proxy in front for 80 or 443.`,
+      );
+      expect(stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it('the console CLI says which Redis it could not reach and what to do, without its password', async () => {
     const { code, stderr } = await runService({ REDIS_URL: 'redis://:hunter2-pw@127.0.0.1:1' }, [
