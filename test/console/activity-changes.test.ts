@@ -59,6 +59,7 @@ describe('console activity: what each change did', () => {
     await tracker.setLabel(item.ref, 'needs-acceptance-criteria', false);
     await tracker.removeLink(item.ref, ticket);
     await tracker.deleteOwnComment(item.ref, 'scorecard');
+    await tracker.setTitle(item.ref, `Checkout ${'very '.repeat(3_000)}slow`);
     body = (await ada.get('/console/activity?tracker=jira&item=ABC-1')).body;
   });
   afterAll(async () => harness?.close());
@@ -78,6 +79,7 @@ describe('console activity: what each change did', () => {
 
   it('names every write in words, with the values it wrote and replaced', () => {
     expect(changes()).toEqual([
+      `renamed from "Checkout fails on Safari" to "Checkout ${'very '.repeat(22).trimEnd()}…"`,
       'deleted its "scorecard" comment',
       'removed the link to HELP-4 (App closes when I <script>open</script> a photo)',
       'removed label needs-acceptance-criteria',
