@@ -1,7 +1,12 @@
+import { oneLine } from '../domain/one-line.ts';
 import type { LinkTarget } from '../trackers/tracker.ts';
 import type { AuditEntry } from './audit-entry.ts';
 
 type Write = Pick<AuditEntry, 'operation' | 'target' | 'before' | 'after'>;
+
+/** Titles quoted in a history row: tracker text of any length, kept to what a table cell can show. */
+const MAX_QUOTED = 120;
+const quoted = (text: unknown) => oneLine(String(text), MAX_QUOTED);
 
 /** Replies to commands carry the comment's id in their purpose; people know them as replies. */
 function commentName(purpose: unknown): string {
@@ -12,8 +17,8 @@ function commentName(purpose: unknown): string {
 function linkName(target: Record<string, unknown>): string {
   const link = target.link as LinkTarget | undefined;
   if (!link) return 'a link';
-  if (link.kind === 'url') return link.title || link.url;
-  return link.title && link.title !== link.ref.key ? `${link.ref.key} (${link.title})` : link.ref.key;
+  if (link.kind === 'url') return quoted(link.title || link.url);
+  return link.title && link.title !== link.ref.key ? `${link.ref.key} (${quoted(link.title)})` : link.ref.key;
 }
 
 const fieldValue = (value: unknown) => (value === null || value === undefined ? 'empty' : String(value));
@@ -76,10 +81,10 @@ export function describeWrite(entry: Write): string {
     case 'setDescription':
       return 'edited the description';
     case 'setTitle':
-      return `renamed from "${String(before)}" to "${String(after)}"`;
+      return `renamed from "${quoted(before)}" to "${quoted(after)}"`;
     case 'createItem': {
       const title = (after as { title?: unknown } | null)?.title;
-      return typeof title === 'string' ? `created "${title}"` : 'created the item';
+      return typeof title === 'string' ? `created "${quoted(title)}"` : 'created the item';
     }
     case 'repairSetup':
       return `repaired the tracker's setup (${String(target.kind)})`;

@@ -1,6 +1,7 @@
 import type { Doc } from '../../domain/doc.ts';
 import { fitDoc } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
+import { oneLine } from '../../domain/one-line.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import { markdownToDoc } from '../markdown-doc.ts';
 import type { CreateTarget, FieldWriteOutcome, NewItem } from '../tracker.ts';
@@ -52,15 +53,6 @@ function assertLabel(label: string): void {
 
 /** Jira refuses a summary over 255 characters or with a line break (400), and the whole issue with it. */
 const MAX_SUMMARY = 255;
-
-/** A title as a Jira summary: one line, cut with an ellipsis where it is too long. */
-function jiraSummary(title: string): string {
-  const line = title.replace(/\s+/g, ' ').trim();
-  if (line.length <= MAX_SUMMARY) return line;
-  // Cut before a lone high surrogate, so an emoji is never split in half.
-  const head = line.slice(0, MAX_SUMMARY - 1).replace(/[\uD800-\uDBFF]$/, '');
-  return `${head.trimEnd()}…`;
-}
 
 /** Jira's number fields refuse (400, and the whole edit with them) a number of 10^14 or more. */
 const JIRA_NUMBER_LIMIT = 1e14;
@@ -295,7 +287,7 @@ export async function setTitle(ctx: JiraContext, ref: ItemRef, title: string): P
   const issue = await ctx.call('getIssue', () =>
     ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id, fields: ['summary'] }),
   );
-  const summary = jiraSummary(title);
+  const summary = oneLine(title, MAX_SUMMARY);
   if (issue.fields?.summary === summary) return;
   const quiet = await quietly(ctx, ref);
   await ctx.call('editIssue', () =>
@@ -343,7 +335,7 @@ export async function createItem(ctx: JiraContext, target: CreateTarget, item: N
       fields: {
         project: { key: target.containerId },
         issuetype: { name: target.typeOrList },
-        summary: jiraSummary(item.title),
+        summary: oneLine(item.title, MAX_SUMMARY),
         description: fittedAdf(ctx, item.body, where),
         labels: item.labels,
       },
