@@ -45,6 +45,22 @@ describe('Trello webhooks', () => {
     },
   );
 
+  it('takes a card update whose previous values are objects, whatever keys they hold', async () => {
+    // Trello's `old` holds what the update replaced: a cover or badges are objects, read as JSON (the fuzz test
+    // found a 500 for one whose `toString` key was not a function).
+    const body = fixture<{ action: { id: string; type: string; data: Record<string, unknown> } }>(
+      'trello/createCard',
+    );
+    body.action.id = 'update-with-object-old';
+    body.action.type = 'updateCard';
+    body.action.data.old = { cover: { color: 'green', toString: 0 }, pos: 16384 };
+    const payload = JSON.stringify(body);
+
+    const response = await post(payload, trelloHeaders(payload));
+
+    expect(response.statusCode).toBe(202);
+  });
+
   it('verifies HMAC-SHA1 over the body plus the exact callback URL', async () => {
     const body = comment('/help');
     const signedForOtherUrl = signTrelloBody(body, TRELLO_SECRET, `${PUBLIC_URL}/webhooks/trello/`);
