@@ -14,8 +14,11 @@ function containerOf(data: Data): Container {
   };
 }
 
-const text = (value: unknown): string | null =>
-  value === undefined || value === null ? null : String(value);
+/** A changed field's value as text: `old` may hold objects (a cover, badges), read as their JSON, never String()'s. */
+const text = (value: unknown): string | null => {
+  if (value === undefined || value === null) return null;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+};
 
 const OLD_FIELD_NAMES: Record<string, string> = { name: 'title', desc: 'description', idList: 'list' };
 
