@@ -426,6 +426,7 @@ describe('a first setup', () => {
       check.title.includes('no webhook calls'),
     );
     const command = /`([^`]*)`/.exec(line?.fix ?? '')?.[1] ?? '';
+    const terminal = await runDoctor();
 
     // REFINERY_ENV_FILE stands for the project's .env: the tests never read a developer's. Not execFileSync: the
     // sandbox trackers answer from this process.
@@ -437,6 +438,10 @@ describe('a first setup', () => {
 
     expect(run.code, run.output).toBe(0);
     expect(JSON.stringify(line)).not.toContain(env.ADMIN_TOKEN);
+    // The terminal shows the command once, not again as "(or: npm run doctor -- --fix)".
+    expect(terminal.text).toContain(
+      `      fix: Run \`npm run doctor -- --fix\` while the service answers at ${PUBLIC_URL}/webhooks/trello: it registers this board's webhook (Trello checks that address with a HEAD request first)\n`,
+    );
     expect(trello.state().setup.webhooks.map((hook) => hook.callbackURL)).toEqual([
       `${PUBLIC_URL}/webhooks/trello`,
     ]);
