@@ -33,18 +33,30 @@ export function parseInfo(text: string): Record<string, string> {
   return out;
 }
 
-/**
- * redis-cli for the Redis of REDIS_URL, to paste into any shell (REDIS_URL may be in .env, not in the shell): the
- * first node's address without secrets, and --askpass to type the password rather than see it printed.
- */
-function redisCli(url: string): string {
-  const [node = url] = url.split(',');
+/** The user and password REDIS_URL gives (a cluster's come from its first node). */
+function credentials(node: string): { user: string; password: string } {
   const [, user = '', password = ''] = /^rediss?:\/\/([^:@/]*):?([^@/]*)@/.exec(node) ?? [];
-  const auth = `${user && ` --user ${user}`}${password && ' --askpass'}`;
-  return `redis-cli -u ${redisAddress(node)}${auth}`;
+  return { user, password };
 }
 
-export function checkRedis(facts: RedisFacts | { error: string }, url: string): Check[] {
+/**
+ * A fix that runs a CONFIG SET, to paste into any shell (REDIS_URL may be in .env, not in the shell): addresses
+ * without secrets, and --askpass to type the password rather than see it printed. CONFIG SET changes only the
+ * node it reaches, so on a cluster `--cluster call` runs it on every node, REDIS_URL's nodes being only seeds.
+ */
+function configSetFix(url: string, cluster: boolean, setting: string, note = ''): string {
+  const nodes = url.split(',');
+  const [first = url] = nodes;
+  const { user, password } = credentials(first);
+  const auth = `${user && ` --user ${user}`}${password && ' --askpass'}`;
+  if (!cluster)
+    return `Run \`redis-cli -u ${redisAddress(first)}${auth} CONFIG SET ${setting}\` and set \`${setting}\`${note} in redis.conf`;
+  const { hostname, port } = new URL(redisAddress(first));
+  const tls = first.startsWith('rediss://') ? ' --tls' : '';
+  return `CONFIG SET changes only the node it reaches: run \`redis-cli${auth}${tls} --cluster call ${hostname}:${port || 6379} CONFIG SET ${setting}\`, which runs it on every node of the cluster of ${nodes.map(redisAddress).join(', ')}, and set \`${setting}\`${note} in the redis.conf of each node`;
+}
+
+export function checkRedis(facts: RedisFacts | { error: string }, url: string, cluster = false): Check[] {
   if ('error' in facts)
     return [
       fail(
@@ -78,7 +90,7 @@ export function checkRedis(facts: RedisFacts | { error: string }, url: string): 
         : fail(
             'redis',
             `Eviction policy is ${facts.evictionPolicy}: Redis may drop queued jobs and dedupe records when full`,
-            `Run \`${redisCli(url)} CONFIG SET maxmemory-policy noeviction\` and set \`maxmemory-policy noeviction\` in redis.conf`,
+            configSetFix(url, cluster, 'maxmemory-policy noeviction'),
           ),
     );
   checks.push(
@@ -87,7 +99,7 @@ export function checkRedis(facts: RedisFacts | { error: string }, url: string): 
       : warn(
           'redis',
           'AOF persistence is off: a Redis restart loses the jobs of the last minutes',
-          `Run \`${redisCli(url)} CONFIG SET appendonly yes\` and set \`appendonly yes\` (appendfsync everysec) in redis.conf`,
+          configSetFix(url, cluster, 'appendonly yes', ' (appendfsync everysec)'),
         ),
   );
   if (facts.maxMemory === 0)

@@ -112,6 +112,8 @@ export function toReport(checks: Check[]): DoctorReport {
   return { ok: counts.fail === 0, counts, checks };
 }
 
+const FIX_COMMAND = 'npm run doctor -- --fix';
+
 const MARK: Record<CheckStatus, string> = { pass: '✓', warn: '!', fail: '✗' };
 
 /** The checklist a person reads at a terminal: one line per check, its fix indented under it. */
@@ -124,8 +126,10 @@ export function renderReport(report: DoctorReport): string {
       lines.push('', area[0]?.toUpperCase() + area.slice(1));
     }
     lines.push(`  ${MARK[check.status]} ${check.title}`);
-    if (check.fix)
-      lines.push(`      fix: ${check.fix}${check.repair ? ' (or: npm run doctor -- --fix)' : ''}`);
+    if (check.fix) {
+      const orFix = check.repair && !check.fix.includes(FIX_COMMAND) ? ` (or: ${FIX_COMMAND})` : '';
+      lines.push(`      fix: ${check.fix}${orFix}`);
+    }
   }
   const { pass: passed, warn: warned, fail: failed } = report.counts;
   lines.push(

@@ -87,7 +87,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<{ report: DoctorRepor
   if (!config) return { report: toReport(checks) };
   checks.push(checkPort(await deps.probePort(config), config.host, config.port));
   const redis = await deps.readRedis(config).catch((error: Error) => ({ error: error.message }));
-  checks.push(...checkRedis(redis, config.redisUrl));
+  checks.push(...checkRedis(redis, config.redisUrl, config.redisCluster));
   const rules = deps.rules.ok ? deps.rules.rules : undefined;
   if (!rules) return { report: toReport(checks), config };
   const setups = deps.setups(config);

@@ -127,6 +127,20 @@ describe('redis', () => {
     );
   });
 
+  // CONFIG SET changes the node it reaches; REDIS_URL's nodes are only seeds, so the line names them as such.
+  it('on a Redis Cluster, the command runs on every node, and the line names the nodes of REDIS_URL', () => {
+    const fixes = checkRedis(
+      { ...healthy, evictionPolicy: 'allkeys-lru', aofEnabled: false },
+      'rediss://refinery:hunter2-pw@r1.acme.test:6380,rediss://r2.acme.test:6380',
+      true,
+    ).flatMap((check) => (check.fix ? [check.fix] : []));
+
+    expect(fixes).toEqual([
+      'CONFIG SET changes only the node it reaches: run `redis-cli --user refinery --askpass --tls --cluster call r1.acme.test:6380 CONFIG SET maxmemory-policy noeviction`, which runs it on every node of the cluster of rediss://r1.acme.test:6380, rediss://r2.acme.test:6380, and set `maxmemory-policy noeviction` in the redis.conf of each node',
+      'CONFIG SET changes only the node it reaches: run `redis-cli --user refinery --askpass --tls --cluster call r1.acme.test:6380 CONFIG SET appendonly yes`, which runs it on every node of the cluster of rediss://r1.acme.test:6380, rediss://r2.acme.test:6380, and set `appendonly yes` (appendfsync everysec) in the redis.conf of each node',
+    ]);
+  });
+
   it('an unreachable Redis is one failing line', () => {
     expect(checkRedis({ error: 'connect ECONNREFUSED' }, 'redis://r')).toEqual([
       expect.objectContaining({

@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startRedisCluster } from '../../scripts/lib/redis-cluster.ts';
 import { freePort, startRedis } from '../../scripts/lib/redis-process.ts';
 import { apiReady, startServiceProcess } from '../../scripts/lib/service-process.ts';
 import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
@@ -14,13 +15,11 @@ import type { DoctorReport } from '../../src/doctor/checklist.ts';
 import { createProcessDoctor } from '../../src/doctor/setups.ts';
 import { createLogger } from '../../src/logger.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
-import { trelloOptions } from '../../src/runtime/trackers.ts';
 import { createJiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
 import type { JiraMisconfiguration } from '../../src/sandbox/jira/routes-setup.ts';
 import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
 import { createTrelloSandbox } from '../../src/sandbox/trello/trello-sandbox.ts';
 import type { TrelloMisconfiguration } from '../../src/sandbox/trello/trello-setup-routes.ts';
-import { createTrelloWebhookAdmin } from '../../src/trackers/trello/trello-webhook-admin.ts';
 import { startApiHarness } from '../helpers/api-harness.ts';
 import { startCallbackStub } from '../helpers/callback-stub.ts';
 import { testRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
@@ -54,6 +53,21 @@ const changes = () =>
 
 const failing = (report: DoctorReport | undefined) =>
   (report?.checks ?? []).filter((check) => check.status === 'fail');
+
+/** A command pasted into a shell holding only PATH and `env`, answering `input` to what it asks. */
+function inShell(command: string, env: Record<string, string>, input: string) {
+  return new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn('sh', ['-c', command], {
+      cwd: new URL('../../', import.meta.url).pathname,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => resolve({ code, output }));
+    child.stdin.end(input);
+  });
+}
 
 async function control(tracker: 'jira' | 'trello', change: JiraMisconfiguration | TrelloMisconfiguration) {
   const response = await fetch(`${server.url}/_sandbox/${tracker}/misconfigure`, {
@@ -397,44 +411,42 @@ describe('a first setup', () => {
   });
 
   // With no rules file every board the member sees is in scope (docs/connect-trello.md): the command the line
-  // gives must register the board's webhook then too, not answer 400 'No boards'.
-  it("a board without its webhook: the fix line's command registers it", async () => {
+  // gives must register the board's webhook then too. A reader who keeps ADMIN_TOKEN and PUBLIC_URL in .env has
+  // neither in the shell, and the line must not print the token.
+  it("a board without its webhook: the fix line's command registers it from a shell holding none of .env", async () => {
     await control('trello', { removeWebhooks: true });
-    const config = loadConfig(env);
-    const options = trelloOptions(config, createLogger({ level: 'silent' }), { acquire: async () => {} });
-    const api = await startApiHarness({
-      config,
-      admin: { webhookAdmin: options ? { trello: createTrelloWebhookAdmin(options) } : {} },
-    });
-    try {
-      const line = failing((await runDoctor('--json')).json?.report).find((check) =>
-        check.title.includes('no webhook calls'),
-      );
-      const command = /^Run `curl (.*)` \(/.exec(line?.fix ?? '')?.[1] ?? '';
-      const headers = Object.fromEntries(
-        [...command.matchAll(/-H (["'])([^:]+): ([^"']+)\1/g)].map(([, , name = '', value = '']) => [
-          name.toLowerCase(),
-          value.replace('$ADMIN_TOKEN', env.ADMIN_TOKEN ?? ''),
-        ]),
-      );
+    const dotEnv = join(mkdtempSync(join(tmpdir(), 'doctor-env-')), '.env');
+    writeFileSync(
+      dotEnv,
+      `${Object.entries(env)
+        .map(([name, value]) => `${name}=${value}`)
+        .join('\n')}\n`,
+    );
+    const line = failing((await runDoctor('--json')).json?.report).find((check) =>
+      check.title.includes('no webhook calls'),
+    );
+    const command = /`([^`]*)`/.exec(line?.fix ?? '')?.[1] ?? '';
+    const terminal = await runDoctor();
 
-      const response = await api.app.inject({
-        method: 'POST',
-        url: /\$PUBLIC_URL(\S+)/.exec(command)?.[1] ?? '',
-        headers,
-        payload: /-d '([^']*)'/.exec(command)?.[1],
-      });
+    // REFINERY_ENV_FILE stands for the project's .env: the tests never read a developer's. Not execFileSync: the
+    // sandbox trackers answer from this process.
+    const run = await inShell(
+      command,
+      { HOME: process.env.HOME ?? '/root', REFINERY_ENV_FILE: dotEnv },
+      'y\n',
+    );
 
-      expect(command).toMatch(/^-X POST /);
-      expect([response.statusCode, response.json()]).toMatchObject([
-        200,
-        { boards: [{ result: 'created' }] },
-      ]);
-      expect(failing((await runDoctor('--json')).json?.report)).toEqual([]);
-    } finally {
-      await api.close();
-    }
-  });
+    expect(run.code, run.output).toBe(0);
+    expect(JSON.stringify(line)).not.toContain(env.ADMIN_TOKEN);
+    // The terminal shows the command once, not again as "(or: npm run doctor -- --fix)".
+    expect(terminal.text).toContain(
+      `      fix: Run \`npm run doctor -- --fix\` while the service answers at ${PUBLIC_URL}/webhooks/trello: it registers this board's webhook (Trello checks that address with a HEAD request first)\n`,
+    );
+    expect(trello.state().setup.webhooks.map((hook) => hook.callbackURL)).toEqual([
+      `${PUBLIC_URL}/webhooks/trello`,
+    ]);
+    expect(failing((await runDoctor('--json')).json?.report)).toEqual([]);
+  }, 60_000);
 });
 
 const portLines = (report: DoctorReport | undefined) =>
@@ -562,6 +574,46 @@ describe('Redis', () => {
     } finally {
       admin.disconnect();
       await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  // CONFIG SET changes only the node it reaches: a command for the first node of REDIS_URL left the others evicting.
+  it("on a Redis Cluster, the fix lines' commands change every node, from a shell without REDIS_URL", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-cluster-'));
+    const cluster = await startRedisCluster({ dir });
+    const nodes = cluster.ports.map((port) => new Redis(port, '127.0.0.1'));
+    const setting = (name: string) =>
+      Promise.all(nodes.map(async (node) => ((await node.config('GET', name)) as string[])[1]));
+    try {
+      for (const node of nodes) {
+        await node.config('SET', 'maxmemory-policy', 'allkeys-lru');
+        await node.config('SET', 'requirepass', 'hunter2-pw');
+        await node.auth('hunter2-pw');
+      }
+      env.REDIS_CLUSTER = 'true';
+      // One seed: the cluster's other nodes are found, not named.
+      env.REDIS_URL = `redis://:hunter2-pw@127.0.0.1:${cluster.ports[0]}`;
+      const before = await runDoctor('--json');
+      const fixes = (before.json?.report.checks ?? [])
+        .filter((check) => check.area === 'redis' && check.status !== 'pass')
+        .map((check) => check.fix ?? '');
+      const commands = fixes.map((fix) => /`(redis-cli [^`]*)`/.exec(fix)?.[1] ?? '');
+
+      for (const command of commands)
+        execFileSync('sh', ['-c', command], { env: { PATH: process.env.PATH ?? '' }, input: 'hunter2-pw\n' });
+
+      expect(fixes).toEqual([
+        expect.stringContaining(`on every node of the cluster of redis://127.0.0.1:${cluster.ports[0]},`),
+        expect.stringContaining(`on every node of the cluster of redis://127.0.0.1:${cluster.ports[0]},`),
+      ]);
+      expect(JSON.stringify(before.json)).not.toContain('hunter2-pw');
+      expect(await setting('maxmemory-policy')).toEqual(['noeviction', 'noeviction', 'noeviction']);
+      expect(await setting('appendonly')).toEqual(['yes', 'yes', 'yes']);
+    } finally {
+      for (const node of nodes) node.disconnect();
+      // A node still writing the AOF it was just told to keep ignores SIGTERM; the cluster holds nothing to keep.
+      await Promise.all(cluster.nodes.map((node) => node.stop('SIGKILL')));
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
