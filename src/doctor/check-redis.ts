@@ -39,7 +39,7 @@ export function parseInfo(text: string): Record<string, string> {
  */
 function redisCli(url: string): string {
   const [node = url] = url.split(',');
-  const [, user = '', password = ''] = /^rediss?:\/\/([^:@/]*):?([^@/]*)@/.exec(node) ?? [];
+  const [, user = '', password = ''] = /^rediss?:\/\/([^:@/?#]*):?([^/?#]*)@/.exec(node) ?? [];
   const auth = `${user && ` --user ${user}`}${password && ' --askpass'}`;
   return `redis-cli -u ${redisAddress(node)}${auth}`;
 }
