@@ -60,6 +60,8 @@ describe('console activity: what each change did', () => {
     await tracker.removeLink(item.ref, ticket);
     await tracker.deleteOwnComment(item.ref, 'scorecard');
     await tracker.setTitle(item.ref, `Checkout ${'very '.repeat(3_000)}slow`);
+    // A Trello list's name, which any board member writes, may be 16,384 characters, as a card's.
+    await tracker.moveTo(item.ref, `Waiting ${'on the customer '.repeat(1_000)}`);
     body = (await ada.get('/console/activity?tracker=jira&item=ABC-1')).body;
   });
   afterAll(async () => harness?.close());
@@ -79,6 +81,7 @@ describe('console activity: what each change did', () => {
 
   it('names every write in words, with the values it wrote and replaced', () => {
     expect(changes()).toEqual([
+      `moved from In Progress to Waiting ${'on the customer '.repeat(7).trimEnd()}…`,
       `renamed from "Checkout fails on Safari" to "Checkout ${'very '.repeat(22).trimEnd()}…"`,
       'deleted its "scorecard" comment',
       'removed the link to HELP-4 (App closes when I <script>open</script> a photo)',
