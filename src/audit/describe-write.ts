@@ -4,7 +4,7 @@ import type { AuditEntry } from './audit-entry.ts';
 
 type Write = Pick<AuditEntry, 'operation' | 'target' | 'before' | 'after'>;
 
-/** Titles quoted in a history row: tracker text of any length, kept to what a table cell can show. */
+/** Titles, statuses and lists quoted in a history row: tracker text of any length, kept to what a table cell can show. */
 const MAX_QUOTED = 120;
 const quoted = (text: unknown) => oneLine(String(text), MAX_QUOTED);
 
@@ -77,7 +77,7 @@ export function describeWrite(entry: Write): string {
     case 'removeLink':
       return `removed the link to ${linkName(target)}`;
     case 'moveTo':
-      return `moved from ${String(before)} to ${String(after)}`;
+      return `moved from ${quoted(before)} to ${quoted(after)}`;
     case 'setDescription':
       return 'edited the description';
     case 'setTitle':
