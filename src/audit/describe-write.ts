@@ -1,12 +1,16 @@
+import { closeDirection } from '../domain/doc.ts';
 import { oneLine } from '../domain/one-line.ts';
 import type { LinkTarget } from '../trackers/tracker.ts';
 import type { AuditEntry } from './audit-entry.ts';
 
 type Write = Pick<AuditEntry, 'operation' | 'target' | 'before' | 'after'>;
 
-/** Titles quoted in a history row: tracker text of any length, kept to what a table cell can show. */
+/**
+ * Titles, statuses and lists quoted in a history row: tracker text of any length, kept to what a table cell can
+ * show, and any writing direction it opens (or whose close the cut drops) closed at its end, before the row's words.
+ */
 const MAX_QUOTED = 120;
-const quoted = (text: unknown) => oneLine(String(text), MAX_QUOTED);
+const quoted = (text: unknown) => closeDirection(oneLine(String(text), MAX_QUOTED));
 
 /** Replies to commands carry the comment's id in their purpose; people know them as replies. */
 function commentName(purpose: unknown): string {
@@ -77,7 +81,7 @@ export function describeWrite(entry: Write): string {
     case 'removeLink':
       return `removed the link to ${linkName(target)}`;
     case 'moveTo':
-      return `moved from ${String(before)} to ${String(after)}`;
+      return `moved from ${quoted(before)} to ${quoted(after)}`;
     case 'setDescription':
       return 'edited the description';
     case 'setTitle':

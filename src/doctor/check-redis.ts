@@ -33,9 +33,12 @@ export function parseInfo(text: string): Record<string, string> {
   return out;
 }
 
-/** The user and password REDIS_URL gives (a cluster's come from its first node). */
+/**
+ * The user and password REDIS_URL gives (a cluster's come from its first node). The password ends at the last "@"
+ * before the host, as URL parsers (and ioredis) read it: it may hold an "@" itself.
+ */
 function credentials(node: string): { user: string; password: string } {
-  const [, user = '', password = ''] = /^rediss?:\/\/([^:@/]*):?([^@/]*)@/.exec(node) ?? [];
+  const [, user = '', password = ''] = /^rediss?:\/\/([^:@/?#]*):?([^/?#]*)@/.exec(node) ?? [];
   return { user, password };
 }
 

@@ -85,7 +85,9 @@ export async function runDoctor(deps: DoctorDeps): Promise<{ report: DoctorRepor
   const checks: Check[] = [...environment.checks];
   const { config } = environment;
   if (!config) return { report: toReport(checks) };
-  checks.push(checkPort(await deps.probePort(config), config.host, config.port));
+  // A worker listens on no port: what holds PORT on its host is none of its business.
+  if (config.role !== 'worker')
+    checks.push(checkPort(await deps.probePort(config), config.host, config.port));
   const redis = await deps.readRedis(config).catch((error: Error) => ({ error: error.message }));
   checks.push(...checkRedis(redis, config.redisUrl, config.redisCluster));
   const rules = deps.rules.ok ? deps.rules.rules : undefined;

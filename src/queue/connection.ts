@@ -141,9 +141,12 @@ export async function connectProbeRedis(url: string, options: CreateRedisOptions
   }
 }
 
-/** REDIS_URL as people may read it (terminal, doctor, admin API): each node's address without user and password. */
+/**
+ * REDIS_URL as people may read it (terminal, doctor, admin API): each node's address without user and password. The
+ * user info ends at the authority's last "@", as URL parsers (and so ioredis) read it: a password may hold one.
+ */
 export function redisAddress(url: string): string {
-  return url.replace(/(rediss?:\/\/)[^@/\s,]*@/g, '$1');
+  return url.replace(/(rediss?:\/\/)[^/?#\s,]*@/g, '$1');
 }
 
 /** True when Redis answers a PING within the timeout: what readiness probes report. */

@@ -89,4 +89,20 @@ describe('score fields an admin changes while the service runs', () => {
     expect(issue('APP-2').custom[renamed]).toBe(3);
     expect(scorecard('APP-2')).toContain('Effort: no Jira field has this name');
   });
+
+  // The field list read before still names it; only Jira's edit screen, which leaves it out, says something changed.
+  it('says a field deleted since the last score no longer exists, not that it is off the edit screen', async () => {
+    // Every score field there again, and the list read with them all (the rename above took Effort away).
+    await asAdmin((admin) =>
+      admin.cloud.issueFields.updateCustomField({ fieldId: fieldId('Effort (old)'), name: 'Effort' }),
+    );
+    await command('APP-1', '/score confidence=0.8');
+    expect(scorecard('APP-1')).not.toMatch(/(Effort|Confidence): /);
+
+    misconfigure(stack.jira.state, { removeField: 'Confidence' });
+    await command('APP-1', '/score');
+
+    expect(scorecard('APP-1')).toContain('Confidence: no Jira field has this name');
+    expect(scorecard('APP-1')).not.toContain('Confidence: not on the edit screen');
+  });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { createAuditedTracker } from '../../src/audit/audited-tracker.ts';
 import { createRedisUserStore } from '../../src/console/users.ts';
-import { doc, paragraph } from '../../src/domain/doc.ts';
+import { closeDirection, doc, paragraph } from '../../src/domain/doc.ts';
 import type { LinkTarget } from '../../src/trackers/tracker.ts';
 import { createMemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
@@ -13,6 +13,8 @@ import { realConsole } from './real-console.ts';
 describe('console activity: what each change did', () => {
   let harness: ApiHarness;
   let body = '';
+  /** The history of an item whose titles run right to left with overrides: one left open, one closed after 120. */
+  let rtlBody = '';
   const item = memoryItem('ABC-1', {
     title: 'Checkout <b>fails</b>',
     fields: { Impact: 2, Effort: null, Confidence: 0.5 },
@@ -34,7 +36,8 @@ describe('console activity: what each change did', () => {
       keyPrefix: harness.prefix,
       retentionDays: 30,
     });
-    const tracker = createAuditedTracker(createMemoryTracker([item, memoryItem('HELP-4')]), {
+    const rtl = memoryItem('ABC-2');
+    const tracker = createAuditedTracker(createMemoryTracker([item, memoryItem('HELP-4'), rtl]), {
       audit,
       dryRun: false,
       context: {
@@ -60,13 +63,18 @@ describe('console activity: what each change did', () => {
     await tracker.removeLink(item.ref, ticket);
     await tracker.deleteOwnComment(item.ref, 'scorecard');
     await tracker.setTitle(item.ref, `Checkout ${'very '.repeat(3_000)}slow`);
+    // A Trello list's name, which any board member writes, may be 16,384 characters, as a card's.
+    await tracker.moveTo(item.ref, `Waiting ${'on the customer '.repeat(1_000)}`);
     body = (await ada.get('/console/activity?tracker=jira&item=ABC-1')).body;
+    await tracker.setTitle(rtl.ref, 'Refund \u202Eflow');
+    await tracker.setTitle(rtl.ref, `Refund \u202E${'slow '.repeat(30)}\u202C page`);
+    rtlBody = (await ada.get('/console/activity?tracker=jira&item=ABC-2')).body;
   });
   afterAll(async () => harness?.close());
 
   /** The Change cells of the page, newest first, as a reader sees them (tags stripped, entities decoded). */
-  const changes = () =>
-    [...body.matchAll(/<tr data-audit-id="[^"]+">(?:\s*<td>[\s\S]*?<\/td>){4}\s*<td>([\s\S]*?)<\/td>/g)].map(
+  const changes = (page = body) =>
+    [...page.matchAll(/<tr data-audit-id="[^"]+">(?:\s*<td>[\s\S]*?<\/td>){4}\s*<td>([\s\S]*?)<\/td>/g)].map(
       (m) =>
         (m[1] ?? '')
           .replace(/<[^>]+>/g, '')
@@ -79,6 +87,7 @@ describe('console activity: what each change did', () => {
 
   it('names every write in words, with the values it wrote and replaced', () => {
     expect(changes()).toEqual([
+      `moved from In Progress to Waiting ${'on the customer '.repeat(7).trimEnd()}…`,
       `renamed from "Checkout fails on Safari" to "Checkout ${'very '.repeat(22).trimEnd()}…"`,
       'deleted its "scorecard" comment',
       'removed the link to HELP-4 (App closes when I <script>open</script> a photo)',
@@ -92,6 +101,15 @@ describe('console activity: what each change did', () => {
       'added label needs-acceptance-criteria',
       'set Impact 4 (was 2), Effort 3, Confidence cleared (was 0.5)',
     ]);
+  });
+
+  // A right-to-left override left open in a title (or whose close the cut to 120 characters dropped) would show
+  // the console's words after it mirrored: 'renamed from "…" to "…"' read backwards.
+  it('ends the writing direction of a title it quotes with the title', () => {
+    const cells = changes(rtlBody);
+
+    expect(cells).toHaveLength(2);
+    for (const cell of cells) expect(closeDirection(cell)).toBe(cell);
   });
 
   it('escapes the tracker text it quotes', () => {

@@ -159,6 +159,20 @@ describe('redis', () => {
 
     expect(line?.title).toBe('Redis at rediss://r.acme.test:6380/2 cannot be reached: connect ECONNREFUSED');
   });
+
+  // URL parsers (WHATWG's, so ioredis's) end the user info at its last "@": a password may hold one unencoded.
+  it('shows no part of a password that holds an "@"', () => {
+    const url = 'redis://refinery:hunter2@pw@r.acme.test:6380/2';
+    const [unreachable] = checkRedis({ error: 'connect ECONNREFUSED' }, url);
+    const aof = checkRedis({ ...healthy, aofEnabled: false }, url).find((check) => check.status === 'warn');
+
+    expect(unreachable?.title).toBe(
+      'Redis at redis://r.acme.test:6380/2 cannot be reached: connect ECONNREFUSED',
+    );
+    expect(aof?.fix).toBe(
+      'Run `redis-cli -u redis://r.acme.test:6380/2 --user refinery --askpass CONFIG SET appendonly yes` and set `appendonly yes` (appendfsync everysec) in redis.conf',
+    );
+  });
 });
 
 describe('clock', () => {

@@ -503,6 +503,23 @@ describe("the API's address", () => {
     }
   });
 
+  // A worker host often runs something else on 3000 (Grafana's default): the worker never listens on PORT.
+  it('a worker (ROLE=worker) has no address to check: another process on PORT is none of its business', async () => {
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(Number(env.PORT), '127.0.0.1', resolve));
+    try {
+      env.ROLE = 'worker';
+
+      const run = await runDoctor('--json');
+
+      expect(portLines(run.json?.report)).toEqual([]);
+      expect(failing(run.json?.report)).toEqual([]);
+      expect(run.code).toBe(0);
+    } finally {
+      other.close();
+    }
+  });
+
   it('a HOST that is not an address of this machine fails, saying so', async () => {
     // 192.0.2.1 is TEST-NET-1 (RFC 5737): no machine has it.
     env.HOST = '192.0.2.1';

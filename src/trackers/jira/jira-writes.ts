@@ -83,12 +83,17 @@ async function readCandidates(ctx: JiraContext, ref: ItemRef, candidates: Map<st
 
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
-/** Whether the edit screen contradicts the field list: a field of the name under another id, or an id renamed. */
+/**
+ * Whether the edit screen contradicts the field list, or may: a field of the name under another id, an id renamed,
+ * or a name none of whose ids is on it (deleted since, or only off the screen: the list tells which).
+ */
 function outdated(candidates: Map<string, string[]>, editable: Record<string, EditMetaField>): boolean {
-  return [...candidates].some(([name, ids]) =>
-    Object.entries(editable).some(
-      ([id, meta]) => meta.name !== undefined && ids.includes(id) !== sameName(meta.name, name),
-    ),
+  return [...candidates].some(
+    ([name, ids]) =>
+      !ids.some((id) => editable[id]) ||
+      Object.entries(editable).some(
+        ([id, meta]) => meta.name !== undefined && ids.includes(id) !== sameName(meta.name, name),
+      ),
   );
 }
 
@@ -105,7 +110,7 @@ export async function setNumberFields(
   let candidates = candidatesOf(await ctx.fields.get(), names);
   let read = candidates.size > 0 ? await readCandidates(ctx, ref, candidates) : undefined;
   // An admin may have made, renamed or deleted a field since the list was read: a name it lacks, or an edit screen
-  // that names its fields otherwise, reads it again (at most once per `fieldRefreshMs`, so a field that stays
+  // that names its fields otherwise or lacks one, reads it again (at most once per `fieldRefreshMs`, so a field that stays
   // missing does not cost a read per write).
   if (candidates.size < names.length || (read && outdated(candidates, read.editable))) {
     const fresh = candidatesOf(await ctx.fields.refresh(), names);
