@@ -31,7 +31,7 @@ export function activityTable(frame: PageFrame, entries: readonly ActivityEntry[
     if (undoable) offered.add(`${entry.item.tracker}:${entry.item.id}`);
     return html`<tr data-audit-id="${entry.id}">
 <td>${when(entry.at)}</td>
-<td><a href="${withQuery(`${CONSOLE_PREFIX}/activity`, { tracker: entry.item.tracker, item: entry.item.key })}" title="Everything done to ${entry.item.key}">${entry.item.key}</a></td>
+<td class="key"><a href="${withQuery(`${CONSOLE_PREFIX}/activity`, { tracker: entry.item.tracker, item: entry.item.key })}" title="Everything done to ${entry.item.key}">${entry.item.key}</a></td>
 <td>${entry.context.actor.displayName}</td>
 <td>${entry.context.capability}</td>
 <td>${describeWrite(entry)}${entry.context.command ? html`<div class="command"><code>${entry.context.command}</code></div>` : ''}</td>
