@@ -74,15 +74,16 @@ describe('console activity: what each change did', () => {
 
   /** The Change cells of the page, newest first, as a reader sees them (tags stripped, entities decoded). */
   const changes = (page = body) =>
-    [...page.matchAll(/<tr data-audit-id="[^"]+">(?:\s*<td[^>]*>[\s\S]*?<\/td>){4}\s*<td>([\s\S]*?)<\/td>/g)].map(
-      (m) =>
-        (m[1] ?? '')
-          .replace(/<[^>]+>/g, '')
-          .replace(/&lt;/g, '<')
-          .replace(/&gt;/g, '>')
-          .replace(/&quot;|&#34;/g, '"')
-          .replace(/&amp;/g, '&')
-          .trim(),
+    [
+      ...page.matchAll(/<tr data-audit-id="[^"]+">(?:\s*<td[^>]*>[\s\S]*?<\/td>){4}\s*<td>([\s\S]*?)<\/td>/g),
+    ].map((m) =>
+      (m[1] ?? '')
+        .replace(/<[^>]+>/g, '')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;|&#34;/g, '"')
+        .replace(/&amp;/g, '&')
+        .trim(),
     );
 
   it('names every write in words, with the values it wrote and replaced', () => {
