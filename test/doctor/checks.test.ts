@@ -161,6 +161,23 @@ describe('redis', () => {
   });
 
   // URL parsers (WHATWG's, so ioredis's) end the user info at its last "@": a password may hold one unencoded.
+  it('shows no password or user given in the query, which ioredis reads too', () => {
+    const url = 'redis://r.acme.test:6380/2?username=refinery&password=hunter2&family=6';
+    const checks = [
+      ...checkRedis({ error: 'connect ECONNREFUSED' }, url),
+      ...checkRedis({ ...healthy, aofEnabled: false }, url),
+    ];
+    const aof = checks.find((check) => check.status === 'warn');
+
+    expect(checks[0]?.title).toBe(
+      'Redis at redis://r.acme.test:6380/2?family=6 cannot be reached: connect ECONNREFUSED',
+    );
+    expect(aof?.fix).toBe(
+      'Run `redis-cli -u redis://r.acme.test:6380/2?family=6 --user refinery --askpass CONFIG SET appendonly yes` and set `appendonly yes` (appendfsync everysec) in redis.conf',
+    );
+    expect(JSON.stringify(checks)).not.toContain('hunter2');
+  });
+
   it('shows no part of a password that holds an "@"', () => {
     const url = 'redis://refinery:hunter2@pw@r.acme.test:6380/2';
     const [unreachable] = checkRedis({ error: 'connect ECONNREFUSED' }, url);
