@@ -34,12 +34,13 @@ export function parseInfo(text: string): Record<string, string> {
 }
 
 /**
- * The user and password REDIS_URL gives (a cluster's come from its first node). The password ends at the last "@"
- * before the host, as URL parsers (and ioredis) read it: it may hold an "@" itself.
+ * The user and password REDIS_URL gives (a cluster's come from its first node), in its user info or its query, as
+ * ioredis reads both. The password ends at the last "@" before the host, as URL parsers read it: it may hold one.
  */
 function credentials(node: string): { user: string; password: string } {
   const [, user = '', password = ''] = /^rediss?:\/\/([^:@/?#]*):?([^/?#]*)@/.exec(node) ?? [];
-  return { user, password };
+  const query = new URLSearchParams(node.split('?')[1] ?? '');
+  return { user: user || (query.get('username') ?? ''), password: password || (query.get('password') ?? '') };
 }
 
 /**

@@ -141,12 +141,27 @@ export async function connectProbeRedis(url: string, options: CreateRedisOptions
   }
 }
 
+/** Query parameters ioredis takes as connection options that name the account. */
+const ACCOUNT_PARAMS = ['username', 'password'];
+
 /**
  * REDIS_URL as people may read it (terminal, doctor, admin API): each node's address without user and password. The
  * user info ends at the authority's last "@", as URL parsers (and so ioredis) read it: a password may hold one.
+ * ioredis also reads `?username=` and `?password=` as options: those go too.
  */
 export function redisAddress(url: string): string {
-  return url.replace(/(rediss?:\/\/)[^/?#\s,]*@/g, '$1');
+  return url
+    .split(',')
+    .map((node) => {
+      const bare = node.replace(/(rediss?:\/\/)[^/?#\s]*@/, '$1');
+      const query = bare.indexOf('?');
+      if (query === -1) return bare;
+      const params = new URLSearchParams(bare.slice(query + 1));
+      for (const name of ACCOUNT_PARAMS) params.delete(name);
+      const kept = params.toString();
+      return kept ? `${bare.slice(0, query)}?${kept}` : bare.slice(0, query);
+    })
+    .join(',');
 }
 
 /** True when Redis answers a PING within the timeout: what readiness probes report. */
