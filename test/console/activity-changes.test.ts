@@ -113,6 +113,11 @@ describe('console activity: what each change did', () => {
     for (const cell of cells) expect(closeDirection(cell)).toBe(cell);
   });
 
+  it('names whose comment, ticket or edit caused each write, not as if that person made it', () => {
+    expect(body).toContain('<th scope="col">Caused by</th>');
+    expect(body).not.toContain('<th scope="col">Who</th>');
+  });
+
   it('escapes the tracker text it quotes', () => {
     expect(body).not.toContain('<script>open</script>');
     expect(body).not.toContain('<b>fails</b>');
