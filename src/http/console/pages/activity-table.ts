@@ -14,7 +14,7 @@ export function activityTable(frame: PageFrame, entries: readonly ActivityEntry[
   // One button per item: the entries of its latest change are undone together.
   const offered = new Set<string>();
   return html`<div class="scroll"><table class="activity"><caption class="sr-only">Audit trail, newest first</caption>
-<thead><tr><th scope="col">When</th><th scope="col">Item</th><th scope="col">Who</th><th scope="col">Capability</th><th scope="col">Change</th><th scope="col">State</th></tr></thead>
+<thead><tr><th scope="col">When</th><th scope="col">Item</th><th scope="col">Caused by</th><th scope="col">Capability</th><th scope="col">Change</th><th scope="col">State</th></tr></thead>
 <tbody>${entries.map(({ entry, change, undoable }) => {
     const state = entry.undoneBy
       ? html`<span class="muted">undone</span>`
