@@ -229,3 +229,26 @@ describe('/undo of a change of every kind', () => {
     expect(item.labels).toEqual([]);
   });
 });
+
+describe("/undo's answer quotes tracker text", () => {
+  // A customer's ticket title may run to thousands of characters and several lines: the reply quoted it whole.
+  it('cuts a restored link title to one line of 120 characters, as the console does', async () => {
+    const subject = memoryItem('UND-long', { fields: { Impact: 1 } });
+    const memory = createMemoryTracker([subject]);
+    const title = `Export fails\n\n${'when the file is large '.repeat(200)}`;
+    const { audit, writes } = auditedJobs(redis);
+    await writes('job-1', 'triage', memory).addLink(
+      subject.ref,
+      { kind: 'url', url: 'https://help.example.test/t/99', title },
+      'relates',
+    );
+
+    const reply = await runUndo(subject, audit, memory, { jobId: 'undo-long' });
+    const lines = docToPlainText({ blocks: reply }).split('\n');
+
+    expect(lines.slice(1)).toEqual([
+      `- link to ${`Export fails ${'when the file is large '.repeat(200)}`.slice(0, 119).trimEnd()}…`,
+      'Write /undo again to redo it.',
+    ]);
+  });
+});
