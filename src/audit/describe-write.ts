@@ -37,16 +37,16 @@ export function writtenThing(entry: Write): string {
       return `label ${String(target.label)}`;
     case 'addLink':
     case 'removeLink':
-      return `link to ${(target.link as LinkTarget).title}`;
+      return `link to ${quoted((target.link as LinkTarget).title)}`;
     case 'upsertComment':
     case 'deleteOwnComment':
       return `comment (${String(target.purpose)})`;
     case 'moveTo':
-      return `status (back to ${String(before)})`;
+      return `status (back to ${quoted(before)})`;
     case 'setDescription':
       return 'description';
     case 'setTitle':
-      return `title (back to ${String(before)})`;
+      return `title (back to "${quoted(before)}")`;
     default:
       return entry.operation;
   }
