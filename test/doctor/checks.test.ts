@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkClock } from '../../src/doctor/check-clock.ts';
 import { checkEnvironment } from '../../src/doctor/check-environment.ts';
 import { evaluateJira } from '../../src/doctor/check-jira.ts';
+import { checkPort } from '../../src/doctor/check-port.ts';
 import { checkRedis } from '../../src/doctor/check-redis.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
 
@@ -188,6 +189,22 @@ describe('redis', () => {
     );
     expect(aof?.fix).toBe(
       'Run `redis-cli -u redis://r.acme.test:6380/2 --user refinery --askpass CONFIG SET appendonly yes` and set `appendonly yes` (appendfsync everysec) in redis.conf',
+    );
+  });
+});
+
+describe('port', () => {
+  // Linux answers EACCES for a port of 1024 or more only when a security module (SELinux, AppArmor) refuses it.
+  it('a refused port of 1024 or more is blamed on the security policy, not on the port number', () => {
+    expect(checkPort({ code: 'EACCES', message: 'listen EACCES' }, '0.0.0.0', 8080)).toEqual({
+      area: 'port',
+      status: 'fail',
+      title:
+        "Cannot listen on 0.0.0.0:8080: this machine's security policy (SELinux, AppArmor) refuses the port",
+      fix: 'Allow the service this port in the policy (on SELinux: `semanage port -a -t http_port_t -p tcp 8080`), or set PORT to one it allows.',
+    });
+    expect(checkPort({ code: 'EACCES', message: 'listen EACCES' }, '0.0.0.0', 443).title).toBe(
+      'Cannot listen on 0.0.0.0:443: ports below 1024 need root or CAP_NET_BIND_SERVICE',
     );
   });
 });
