@@ -95,7 +95,12 @@ export class ConfigError extends Error {
 }
 
 /** Why an address cannot be listened on, as something the operator changes (HOST, PORT, the other process). */
-export const LISTEN_PROBLEMS: Readonly<Record<string, { problem: string; fix: string }>> = {
+interface ListenProblem {
+  problem: string;
+  fix: string;
+}
+
+const LISTEN_PROBLEMS: Readonly<Record<string, ListenProblem>> = {
   EADDRINUSE: {
     problem: 'the port is taken by another process',
     fix: 'Stop it, or set PORT (and HOST) to a free address.',
@@ -104,19 +109,32 @@ export const LISTEN_PROBLEMS: Readonly<Record<string, { problem: string; fix: st
     problem: 'HOST is not an address of this machine',
     fix: 'Set HOST to one of its addresses, or 0.0.0.0 for every interface.',
   },
-  // Linux keeps ports below net.ipv4.ip_unprivileged_port_start (1024 unless lowered) for privileged processes.
-  EACCES: {
-    problem: 'ports below 1024 need root or CAP_NET_BIND_SERVICE',
-    fix: 'Set PORT=3000 (the default) and put a reverse proxy in front for 80 or 443.',
-  },
 };
+
+/**
+ * Why listening on `port` failed with `code`, in words with the fix, when it is something a person can act on.
+ * Linux refuses ports below net.ipv4.ip_unprivileged_port_start (1024 unless lowered) to unprivileged processes;
+ * above it, EACCES comes from a security module.
+ */
+export function listenProblem(code: string | undefined, port: number): ListenProblem | undefined {
+  if (code !== 'EACCES') return LISTEN_PROBLEMS[code ?? ''];
+  return port < 1024
+    ? {
+        problem: 'ports below 1024 need root or CAP_NET_BIND_SERVICE',
+        fix: 'Set PORT=3000 (the default) and put a reverse proxy in front for 80 or 443.',
+      }
+    : {
+        problem: "this machine's security policy (SELinux, AppArmor) refuses the port",
+        fix: `Allow the service this port in the policy (on SELinux: \`semanage port -a -t http_port_t -p tcp ${port}\`), or set PORT to one it allows.`,
+      };
+}
 
 /**
  * The API cannot take its address at start. The configuration is valid; something on this machine is in the way,
  * so the message says that rather than "Invalid configuration", and the process stops like on a bad one.
  */
 export class ListenError extends Error {
-  constructor(address: string, why: { problem: string; fix: string }) {
+  constructor(address: string, why: ListenProblem) {
     super(`Cannot listen on ${address}: ${why.problem}. ${why.fix}`);
     this.name = 'ListenError';
   }

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { createRedisUserStore } from './console/users.ts';
-import { LISTEN_PROBLEMS, ListenError } from './errors.ts';
+import { ListenError, listenProblem } from './errors.ts';
 import { createAdminRuntime } from './http/admin/admin-runtime.ts';
 import { buildApp } from './http/app.ts';
 import { createRedisSessionStore } from './http/console/sessions.ts';
@@ -92,7 +92,7 @@ export async function startApi(
   const url = await app
     .listen({ port: config.port, host: config.host })
     .catch((error: NodeJS.ErrnoException) => {
-      const why = LISTEN_PROBLEMS[error.code ?? ''];
+      const why = listenProblem(error.code, config.port);
       throw why ? new ListenError(listenAddress(config.host, config.port), why) : error;
     });
   log.info({ url }, 'API listening');

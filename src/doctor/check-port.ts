@@ -1,4 +1,4 @@
-import { LISTEN_PROBLEMS } from '../errors.ts';
+import { listenProblem } from '../errors.ts';
 import { listenAddress } from '../runtime/address.ts';
 import { type Check, fail, pass } from './checklist.ts';
 
@@ -10,7 +10,7 @@ export function checkPort(facts: PortFacts, host: string, port: number): Check {
   const address = listenAddress(host, port);
   if (facts === 'free') return pass('port', `The API can listen on ${address}`);
   if (facts === 'ours') return pass('port', `The service answers on ${address}`);
-  const why = LISTEN_PROBLEMS[facts.code];
+  const why = listenProblem(facts.code, port);
   if (!why)
     return fail(
       'port',
