@@ -1,4 +1,4 @@
-import { type Block, type Doc, doc, link, paragraph } from './doc.ts';
+import { type Block, type Doc, doc, docToPlainText, link, paragraph } from './doc.ts';
 
 /** Where the whole text can be read when a post had to be cut, and the tracker's limit for the wording. */
 export interface Overflow {
@@ -7,10 +7,11 @@ export interface Overflow {
   limit: string;
 }
 
-/** How a tracker's blocks count as lines, and how one is cut to its first lines (fewer than it has). */
+/** How a tracker's blocks count as lines, how one is cut to its first lines (fewer than it has), and its text. */
 export interface Lines<B> {
   count(block: B): number;
   head(block: B, keep: number): B;
+  text(block: B): string;
 }
 
 /** A document's lines: each list item and table row counts alone, every other block is one. */
@@ -27,6 +28,7 @@ const DOC_LINES: Lines<Block> = {
       : block.type === 'bulletList' || block.type === 'orderedList'
         ? { ...block, items: block.items.slice(0, keep) }
         : block,
+  text: (block) => docToPlainText(doc(block)),
 };
 
 function firstLines<B>(blocks: readonly B[], keep: number, lines: Lines<B>): B[] {
@@ -52,8 +54,14 @@ export function fitHead<B, T>(
   build: (head: B[], hidden: number) => T,
   fits: (candidate: T) => boolean,
 ): T {
-  const total = blocks.reduce((sum, block) => sum + lines.count(block), 0);
-  const candidate = (keep: number) => build(firstLines(blocks, keep, lines), total - keep);
+  // A post cut before (a comment renamed in place) ends with its notice: no line of the post, and the lines it
+  // counts stay hidden, so the one notice the reader sees counts them too.
+  const last = blocks.at(-1);
+  const earlier = last === undefined ? undefined : HIDDEN.exec(lines.text(last));
+  const body = earlier ? blocks.slice(0, -1) : blocks;
+  const hiddenBefore = earlier ? Number(earlier[1]) : 0;
+  const total = body.reduce((sum, block) => sum + lines.count(block), 0);
+  const candidate = (keep: number) => build(firstLines(body, keep, lines), hiddenBefore + total - keep);
   let low = 0;
   let high = total - 1;
   while (low < high) {
@@ -63,6 +71,9 @@ export function fitHead<B, T>(
   }
   return candidate(low);
 }
+
+/** The count of an `overflowNotice` in its text, whatever the tracker rendered it as. */
+const HIDDEN = /^… (\d+) more lines? not shown \(/;
 
 export function overflowNotice(hidden: number, overflow: Overflow): Block {
   return paragraph(
@@ -86,7 +97,12 @@ export function fitDoc(document: Doc, fits: (candidate: Doc) => boolean, overflo
   );
 }
 
-const TEXT_LINES: Lines<string> = { count: () => 1, head: (line) => line };
+/** A blank line is no line a reader misses: Markdown puts one between blocks, and before a notice. */
+const TEXT_LINES: Lines<string> = {
+  count: (line) => (line.trim() === '' ? 0 : 1),
+  head: (line) => line,
+  text: (line) => line,
+};
 
 /** The same for plain text kept line by line (a Markdown description): the longest head of lines that fits. */
 export function fitLines(

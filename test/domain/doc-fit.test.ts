@@ -119,6 +119,17 @@ describe('fitDoc: a post longer than the tracker takes', () => {
     ).toEqual(['2. Split APP-9', notice(1)]);
   });
 
+  it('cut again (a comment renamed in place), says in one notice how many lines both cuts hid', () => {
+    const once = fitDoc(summary, maxLines(7), overflow);
+
+    expect(docToPlainText(fitDoc(once, maxLines(4), overflow)).split('\n')).toEqual([
+      'Sprint 14',
+      'Delivered 5 of 7 items.',
+      '- APP-1 Checkout',
+      notice(9),
+    ]);
+  });
+
   it('when nothing but the notice fits, the notice alone', () => {
     expect(fitted(1)).toEqual([notice(12)]);
     expect(docToPlainText(fitDoc(summary, () => false, overflow))).toBe(notice(12));
@@ -141,6 +152,20 @@ describe('fitLines: a Markdown description cut line by line', () => {
     expect(fitLines(text, within(60), hiddenNotice)).toBe(
       '## Acceptance criteria\n- Given a cart\n- When I pay\n\n+1',
     );
+  });
+
+  it('counts no blank line as hidden; cut again, says in one notice how many lines both cuts hid', () => {
+    const notes = `${text}\n\n## Notes\n- Ship it`;
+    const lines = (limit: number) => (candidate: string) => candidate.split('\n').length <= limit;
+    const once = fitLines(notes, lines(6), notice);
+
+    expect(once.split('\n')).toEqual([...text.split('\n'), '', notice(2)]);
+    expect(fitLines(once, lines(4), notice).split('\n')).toEqual([
+      '## Acceptance criteria',
+      '- Given a cart',
+      '',
+      notice(4),
+    ]);
   });
 
   it('when no line fits, the notice alone', () => {

@@ -4,6 +4,7 @@ import type { ItemRef } from '../../domain/events.ts';
 import { renameKey } from '../renamed-key.ts';
 import type { CommentOptions, CommentOutcome, OwnComment } from '../tracker.ts';
 import { docToAdf, withinJiraLimit } from './adf-render.ts';
+import { adfToPlainText } from './adf-text.ts';
 import type { AdfDoc, AdfNode } from './adf-types.ts';
 import { hasMarker, ownCommentText, renderOwnComment, sameAdf } from './comment-marker.ts';
 import type { JiraContext } from './jira-context.ts';
@@ -90,6 +91,7 @@ const ADF_LINES: Lines<AdfNode> = {
   count: (node) =>
     ['bulletList', 'orderedList', 'table'].includes(node.type) ? node.content?.length || 1 : 1,
   head: (node, keep) => ({ ...node, content: node.content?.slice(0, keep) }),
+  text: (node) => adfToPlainText({ type: 'doc', content: [node] }),
 };
 
 /**

@@ -9,6 +9,7 @@ import type { SeedResult } from '../../../src/sandbox/jira/seed.ts';
 import { TEXT_LIMIT } from '../../../src/sandbox/jira/state.ts';
 import { createJiraTracker } from '../../../src/trackers/jira/jira-tracker.ts';
 import { common, issue } from '../../domain/sprint-summary/sprint-fixture.ts';
+import { cutPost } from '../../helpers/cut-post.ts';
 import { RELEASE_COLUMNS } from '../../helpers/seeds.ts';
 import { type Harness, PERSON, startHarness } from './sandbox-harness.ts';
 
@@ -446,7 +447,7 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
     expect(JSON.stringify(comment.body)).toContain(`${h.baseUrl}/browse/BR-2`);
   });
 
-  it("renames a moved item's key in its comment within Jira's limit: a comment the longer key would overflow is cut, pointing to the rest", async () => {
+  it("renames a moved item's key in its comment within Jira's limit: a comment the longer key would overflow is cut again, one notice counting every hidden line", async () => {
     const url = (key: string) => `${h.baseUrl}/browse/${key}`;
     const naming = (key: string) =>
       doc(
@@ -469,7 +470,12 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
     expect(stored()).toContain(`"href":"${url('LONGPROJECT-1')}"`);
     expect(stored()).not.toMatch(/\bAPP-1\b/);
     expect(stored()).toMatch(/more lines not shown \(Jira stops at 32,767 characters\)/);
-    expect((await h.jira.getOwnComment(ref('BR-2'), 'link'))?.text).toMatch(/^Linked to LONGPROJECT-1 /);
+    expect(stored()).toContain(`"href":"${url('BR-2')}"`);
+    const text = (await h.jira.getOwnComment(ref('BR-2'), 'link'))?.text ?? '';
+    expect(text).toMatch(/^Linked to LONGPROJECT-1 /);
+    // One notice, counting every line of the 2,001 not shown: those the first cut hid too.
+    const { shown, hidden } = cutPost(text);
+    expect(hidden).toEqual([2_001 - shown]);
     expect(await h.jira.renameInOwnComment(ref('BR-2'), 'link', 'APP-1', 'LONGPROJECT-1')).toEqual({
       id: posted.id,
       action: 'unchanged',

@@ -8,6 +8,7 @@ import { createTrelloDeps } from '../../../src/trackers/trello/trello-deps.ts';
 import { isValidTrelloSignature } from '../../../src/trackers/trello/trello-signature.ts';
 import { categorizeListName } from '../../../src/trackers/trello/trello-status.ts';
 import { createTrelloTransport } from '../../../src/trackers/trello/trello-transport.ts';
+import { cutPost } from '../../helpers/cut-post.ts';
 import { noLimit, startReceiver, startSandbox } from './trello-sandbox-harness.ts';
 
 type Started = Awaited<ReturnType<typeof startSandbox>>;
@@ -227,7 +228,7 @@ describe('the Trello adapter copes with what Trello does', () => {
     }
   });
 
-  it("renames a moved item's key in its comment within Trello's limit: a comment the longer key would overflow is cut, pointing to the card", async () => {
+  it("renames a moved item's key in its comment within Trello's limit: a comment the longer key would overflow is cut again, one notice counting every hidden line", async () => {
     const ref = cardRef(withoutFields);
     const url = (key: string) => `https://example.atlassian.net/browse/${key}`;
     const naming = (key: string) =>
@@ -252,7 +253,9 @@ describe('the Trello adapter copes with what Trello does', () => {
     expect(stored()).not.toMatch(/\bAPP-1\b/);
     expect(stored()).toContain('more lines not shown (Trello stops at 16,384 characters)');
     expect(stored()).toContain(`https://trello.com/c/${ref.key}`);
-    expect(await trello.getOwnComment(ref, 'link')).toBeDefined();
+    // One notice, counting every line of the 1,001 not shown: those the first cut hid too.
+    const { shown, hidden } = cutPost((await trello.getOwnComment(ref, 'link'))?.text ?? '');
+    expect(hidden).toEqual([1_001 - shown]);
     expect(await trello.renameInOwnComment(ref, 'link', 'APP-1', 'LONGPROJECT-1')).toEqual({
       id: posted.id,
       action: 'unchanged',
