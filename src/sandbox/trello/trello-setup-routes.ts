@@ -113,6 +113,8 @@ export interface TrelloMisconfiguration {
   readOnlyToken?: boolean;
   tokenExpires?: string | null;
   removeWebhooks?: boolean;
+  /** Trello gave up on every webhook after failed deliveries: they stay, inactive. */
+  inactiveWebhooks?: boolean;
   clockSkewMs?: number;
 }
 
@@ -126,5 +128,6 @@ export function misconfigureTrello(model: TrelloModel, change: TrelloMisconfigur
   if (change.readOnlyToken !== undefined) setup.tokenWrite = !change.readOnlyToken;
   if (change.tokenExpires !== undefined) setup.tokenExpires = change.tokenExpires;
   if (change.removeWebhooks) setup.webhooks = [];
+  if (change.inactiveWebhooks) for (const hook of setup.webhooks) hook.active = false;
   if (change.clockSkewMs !== undefined) setup.clockSkewMs = change.clockSkewMs;
 }
