@@ -1,7 +1,7 @@
 import { TrackerError } from '../errors.ts';
 import type { ScopeRules } from '../rules/scope-rules.ts';
 import { type Check, fail, pass, warn } from './checklist.ts';
-import type { TrelloBoardInfo, TrelloSetup, TrelloTokenInfo } from './ports.ts';
+import type { TrelloBoardInfo, TrelloSetup, TrelloTokenInfo, TrelloWebhookInfo } from './ports.ts';
 
 export interface TrelloBoardFacts {
   /** As the rules name it (id or shortLink), or the board's id when the scope is every board. */
@@ -22,7 +22,7 @@ export type TrelloFacts =
       member: { id: string; username: string };
       token: TrelloTokenInfo;
       boards: TrelloBoardFacts[];
-      webhooks: { modelId: string; callbackUrl: string; active: boolean }[];
+      webhooks: TrelloWebhookInfo[];
     };
 
 export interface TrelloExpectations {
@@ -92,7 +92,7 @@ export async function gatherTrello(setup: TrelloSetup, expect: TrelloExpectation
 function boardChecks(
   facts: TrelloBoardFacts,
   expect: TrelloExpectations,
-  webhooks: { modelId: string; callbackUrl: string; active: boolean }[],
+  webhooks: TrelloWebhookInfo[],
 ): Check[] {
   const { board } = facts;
   if (!board)
@@ -168,7 +168,14 @@ function boardChecks(
         : fail(
             'trello',
             `${name}: the webhook to ${expect.callbackUrl} is inactive (Trello gave up after failed deliveries)`,
-            `Delete it (DELETE /admin/webhooks/trello/<id>) and register it again once ${expect.callbackUrl} answers`,
+            `Run \`npm run doctor -- --fix\` while the service answers at ${expect.callbackUrl}: it reactivates this webhook (Trello does not check that address then: if nothing answers, it gives up again)`,
+            {
+              kind: 'trello.reactivateWebhook',
+              webhookId: hook.id,
+              boardId: board.id,
+              board: board.name,
+              callbackUrl: expect.callbackUrl,
+            },
           ),
     );
   return checks;

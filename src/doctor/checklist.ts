@@ -62,6 +62,13 @@ export const RepairSchema = Type.Union([
     board: Type.String(),
     callbackUrl: Type.String(),
   }),
+  Type.Object({
+    kind: Type.Literal('trello.reactivateWebhook'),
+    webhookId: Type.String(),
+    boardId: Type.String(),
+    board: Type.String(),
+    callbackUrl: Type.String(),
+  }),
 ]);
 export type Repair = Static<typeof RepairSchema>;
 

@@ -96,6 +96,13 @@ export interface TrelloTokenInfo {
   expires?: string;
 }
 
+export interface TrelloWebhookInfo {
+  id: string;
+  modelId: string;
+  callbackUrl: string;
+  active: boolean;
+}
+
 export interface TrelloSetup {
   serverDate(): Promise<string | undefined>;
   member(): Promise<{ id: string; username: string }>;
@@ -105,8 +112,10 @@ export interface TrelloSetup {
   board(idOrShortLink: string): Promise<TrelloBoardInfo>;
   customFieldsEnabled(boardId: string): Promise<boolean>;
   fields(boardId: string): Promise<{ name: string; type: string }[]>;
-  webhooks(): Promise<{ modelId: string; callbackUrl: string; active: boolean }[]>;
+  webhooks(): Promise<TrelloWebhookInfo[]>;
   enableCustomFields(boardId: string): Promise<void>;
   createNumberField(boardId: string, name: string): Promise<void>;
   registerWebhook(boardId: string, callbackUrl: string): Promise<void>;
+  /** Switches back on a webhook Trello deactivated after failed deliveries. */
+  reactivateWebhook(webhookId: string): Promise<void>;
 }

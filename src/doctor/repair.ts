@@ -30,6 +30,8 @@ export function describeRepair(repair: Repair): string {
       return `Trello: create the Number custom field "${repair.name}" on "${repair.board}"`;
     case 'trello.registerWebhook':
       return `Trello: register a webhook for "${repair.board}" calling ${repair.callbackUrl}`;
+    case 'trello.reactivateWebhook':
+      return `Trello: reactivate the webhook for "${repair.board}" calling ${repair.callbackUrl}`;
   }
 }
 
@@ -42,6 +44,7 @@ const ORDER: Repair['kind'][] = [
   'trello.enableCustomFields',
   'trello.createField',
   'trello.registerWebhook',
+  'trello.reactivateWebhook',
 ];
 
 /** The distinct repairs the failing lines offer, in a safe order. */
@@ -156,6 +159,9 @@ async function apply(
         throw unreachableCallback(error, repair.callbackUrl) ?? error;
       }
       return { callbackUrl: repair.callbackUrl };
+    case 'trello.reactivateWebhook':
+      await need(setups.trello, 'trello').reactivateWebhook(repair.webhookId);
+      return { webhookId: repair.webhookId, active: true };
   }
 }
 

@@ -449,6 +449,73 @@ describe('a first setup', () => {
   }, 60_000);
 });
 
+describe('an inactive Trello webhook', () => {
+  const callbackUrl = () => `${PUBLIC_URL}/webhooks/trello`;
+
+  it('the line says to run --fix, which shows it in the plan, reactivates that webhook and writes the audit trail', async () => {
+    await control('trello', { inactiveWebhooks: true });
+    const hook = { ...trello.state().setup.webhooks[0]! };
+    const board = trello.state().boards.get(hook.idModel);
+
+    const before = await runDoctor();
+    expect(before.code).toBe(1);
+    expect(before.text).toContain(
+      `✗ Board "Product" (${boardShortLink}): the webhook to ${callbackUrl()} is inactive (Trello gave up after failed deliveries)\n` +
+        `      fix: Run \`npm run doctor -- --fix\` while the service answers at ${callbackUrl()}: it reactivates this webhook (Trello does not check that address then: if nothing answers, it gives up again)\n`,
+    );
+    let plan = '';
+    await doctor(['--fix'], { env, write: (chunk) => (plan += chunk), confirm: async () => false });
+    expect(plan).toContain(
+      `--fix would:\n  - Trello: reactivate the webhook for "Product" calling ${callbackUrl()}\n`,
+    );
+    expect(changes()).toEqual([]);
+
+    const fixed = await runDoctor('--fix', '--yes', '--json');
+
+    expect(fixed.json?.repairs?.map((r) => [r.ok, r.message])).toEqual([
+      [true, `Trello: reactivate the webhook for "Product" calling ${callbackUrl()}`],
+    ]);
+    // The same webhook, switched back on: no second one.
+    expect(changes().map((w) => [w.method, w.path, w.body])).toEqual([
+      ['PUT', `/webhooks/${hook.id}`, { active: 'true' }],
+    ]);
+    expect(trello.state().setup.webhooks).toEqual([{ ...hook, active: true }]);
+    expect(failing(fixed.json?.after)).toEqual([]);
+    expect(fixed.code).toBe(0);
+    const audit = createRedisAuditStore({ redis, keyPrefix: env.QUEUE_PREFIX ?? '', retentionDays: 1 });
+    const [entry] = await audit.list({ capability: 'doctor', limit: 1 });
+    expect(entry).toMatchObject({
+      operation: 'repairSetup',
+      item: { tracker: 'trello', id: board?.id, key: 'Product' },
+      target: { kind: 'trello.reactivateWebhook', webhookId: hook.id, callbackUrl: callbackUrl() },
+      after: { webhookId: hook.id, active: true },
+    });
+  });
+
+  it("Trello's refusal is reported, and nothing goes to the audit trail", async () => {
+    await control('trello', { inactiveWebhooks: true });
+    let text = '';
+
+    const code = await doctor(['--fix'], {
+      env,
+      write: (chunk) => (text += chunk),
+      // Between the plan and the repair someone deletes the webhook.
+      confirm: async () => {
+        await control('trello', { removeWebhooks: true });
+        return true;
+      },
+    });
+
+    expect(code).toBe(1);
+    expect(text).toContain(
+      `✗ Trello: reactivate the webhook for "Product" calling ${callbackUrl()}: Trello updateWebhook failed: 404 Not Found - webhook not found`,
+    );
+    const audit = createRedisAuditStore({ redis, keyPrefix: env.QUEUE_PREFIX ?? '', retentionDays: 1 });
+    const entries = await audit.list({ capability: 'doctor', limit: 20 });
+    expect(entries.map((e) => e.target.kind)).toEqual(['trello.registerWebhook']);
+  });
+});
+
 const portLines = (report: DoctorReport | undefined) =>
   (report?.checks ?? []).filter((check) => check.area === 'port');
 

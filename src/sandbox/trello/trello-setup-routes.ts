@@ -77,6 +77,26 @@ export function registerTrelloSetupApi(
     return webhookJson(hook);
   });
 
+  // Trello checks a callbackURL it is given, as on creation; switching `active` back on checks nothing. What the
+  // service changes (callbackURL, active) is modelled; idModel and description are not.
+  app.put<{ Params: Params }>('/webhooks/:id', async (request, reply) => {
+    const hook = setup().webhooks.find((h) => h.id === request.params.id);
+    if (!hook) return text(reply, 404, 'webhook not found');
+    const args = argsOf(request);
+    if (args.active !== undefined && args.active !== 'true' && args.active !== 'false')
+      return text(reply, 400, 'invalid value for active');
+    if (!setup().tokenWrite) return text(reply, 401, 'unauthorized permission requested');
+    if (args.callbackURL !== undefined && args.callbackURL !== hook.callbackURL) {
+      const refusal = await callbackRefusal(args.callbackURL);
+      if (refusal) return text(reply, 400, refusal);
+    }
+    Object.assign(hook, {
+      ...(args.callbackURL !== undefined && { callbackURL: args.callbackURL }),
+      ...(args.active !== undefined && { active: args.active === 'true' }),
+    });
+    return webhookJson(hook);
+  });
+
   app.delete<{ Params: Params }>('/webhooks/:id', async (request, reply) => {
     const before = setup().webhooks.length;
     setup().webhooks = setup().webhooks.filter((h) => h.id !== request.params.id);
@@ -113,6 +133,8 @@ export interface TrelloMisconfiguration {
   readOnlyToken?: boolean;
   tokenExpires?: string | null;
   removeWebhooks?: boolean;
+  /** Trello gave up on every webhook after failed deliveries: they stay, inactive. */
+  inactiveWebhooks?: boolean;
   clockSkewMs?: number;
 }
 
@@ -126,5 +148,6 @@ export function misconfigureTrello(model: TrelloModel, change: TrelloMisconfigur
   if (change.readOnlyToken !== undefined) setup.tokenWrite = !change.readOnlyToken;
   if (change.tokenExpires !== undefined) setup.tokenExpires = change.tokenExpires;
   if (change.removeWebhooks) setup.webhooks = [];
+  if (change.inactiveWebhooks) for (const hook of setup.webhooks) hook.active = false;
   if (change.clockSkewMs !== undefined) setup.clockSkewMs = change.clockSkewMs;
 }

@@ -73,6 +73,7 @@ export function createTrelloSetup(options: TrelloTrackerOptions): TrelloSetup {
     webhooks: () =>
       trelloCall('listWebhooks', async () =>
         (await api.tokens.getTokenWebhooks({ token: options.apiToken })).map((hook) => ({
+          id: hook.id,
           modelId: hook.idModel ?? '',
           callbackUrl: hook.callbackURL ?? '',
           active: hook.active ?? true,
@@ -93,6 +94,10 @@ export function createTrelloSetup(options: TrelloTrackerOptions): TrelloSetup {
           callbackURL: callbackUrl,
           description: `backlog-refinery ${boardId}`,
         });
+      }),
+    reactivateWebhook: (webhookId) =>
+      trelloCall('updateWebhook', async () => {
+        await api.webhooks.updateWebhook({ id: webhookId, active: true });
       }),
   };
 }

@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../scripts/lib/redis-process.ts';
 import { bulletList, doc, inline, link, paragraph } from '../../../src/domain/doc.ts';
 import { TRELLO_TEXT_LIMIT } from '../../../src/sandbox/trello/trello-store.ts';
 import type { Tracker } from '../../../src/trackers/tracker.ts';
@@ -205,6 +208,47 @@ describe('the Trello sandbox behaves like Trello', () => {
       ['moveCardFromBoard', to.id],
       ['moveCardToBoard', from.id],
     ]);
+  });
+
+  // Trello's docs name the HEAD check for a webhook's creation and for the callbackURL it is given, not for `active`.
+  it('reactivates an inactive webhook without a HEAD to its callback; a new callbackURL gets one', async () => {
+    const heads: string[] = [];
+    const callback = createServer((request, response) => {
+      if (request.method === 'HEAD') heads.push(request.url ?? '');
+      response.writeHead(200).end();
+    });
+    await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/hook`;
+    const closed = `http://127.0.0.1:${await freePort()}/hook`;
+    const call = (method: string, path: string) =>
+      fetch(`${s.origin}${s.sandbox.prefix}${path}${path.includes('?') ? '&' : '?'}key=k&token=t`, {
+        method,
+      });
+    const created = (await (
+      await call('POST', `/webhooks/?idModel=${withFields.id}&callbackURL=${encodeURIComponent(url)}`)
+    ).json()) as { id: string };
+    try {
+      expect(heads).toEqual(['/hook']);
+      await fetch(`${s.origin}/_sandbox/trello/misconfigure`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inactiveWebhooks: true }),
+      });
+
+      const reactivated = await call('PUT', `/webhooks/${created.id}?active=true`);
+
+      expect(reactivated.status).toBe(200);
+      expect(await reactivated.json()).toEqual({ ...created, active: true });
+      expect(heads).toEqual(['/hook']);
+      const moved = await call('PUT', `/webhooks/${created.id}?callbackURL=${encodeURIComponent(closed)}`);
+      expect(moved.status).toBe(400);
+      expect(await moved.text()).toBe(`URL (${closed}) did not return 200 status code`);
+      expect((await call('PUT', `/webhooks/${created.id}?active=yes`)).status).toBe(400);
+      expect(await (await call('GET', '/tokens/t/webhooks')).json()).toEqual([{ ...created, active: true }]);
+    } finally {
+      await call('DELETE', `/webhooks/${created.id}`);
+      callback.close();
+    }
   });
 });
 
