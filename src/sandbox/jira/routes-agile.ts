@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.ts';
-import { jiraError } from './http.ts';
-import { issueView, sprintView } from './views.ts';
+import { jiraError, queryList } from './http.ts';
+import { fieldNames, issueView, sprintView } from './views.ts';
 import { restView } from './world.ts';
 
 type SprintParams = { Params: { sprintId: string } };
@@ -20,7 +20,7 @@ export function agileRoutes(app: FastifyInstance, { world }: ApiDeps): void {
   });
 
   // Like JQL `sprint = id`: every issue whose Sprint field lists the sprint. Agile 1.0 paging: startAt/total.
-  app.get<SprintParams & { Querystring: { startAt?: string; maxResults?: string } }>(
+  app.get<SprintParams & { Querystring: { startAt?: string; maxResults?: string; expand?: string } }>(
     '/rest/agile/1.0/sprint/:sprintId/issue',
     (request, reply) => {
       const id = Number(request.params.sprintId);
@@ -31,7 +31,14 @@ export function agileRoutes(app: FastifyInstance, { world }: ApiDeps): void {
       const issues = all
         .slice(startAt, startAt + maxResults)
         .map((issue) => issueView(restView(world), issue));
-      return { expand: 'schema,names', startAt, maxResults, total: all.length, issues };
+      return {
+        expand: 'schema,names',
+        startAt,
+        maxResults,
+        total: all.length,
+        issues,
+        ...(queryList(request.query.expand).includes('names') && { names: fieldNames(state, issues) }),
+      };
     },
   );
 

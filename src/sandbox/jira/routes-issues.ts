@@ -23,6 +23,7 @@ import {
   tooLong,
 } from './state.ts';
 import {
+  fieldNames,
   issueTypeId,
   issueTypeView,
   issueView,
@@ -40,15 +41,6 @@ const BULK_FETCH_ISSUES = 100;
 function editMeta(state: JiraState, issue: SandboxIssue): Record<string, unknown> {
   const project = projectOf(state, issue);
   return withinContexts(state, screenFields(state, project), project.id, issueTypeId(issue.issuetype));
-}
-
-function fieldNames(state: JiraState, ids: readonly string[]): Record<string, string> {
-  return Object.fromEntries(
-    ids.flatMap((id) => {
-      const field = state.fields.find((f) => f.id === id);
-      return field ? [[id, field.name]] : [];
-    }),
-  );
 }
 
 /** The fields on a project's screen (one screen for create and edit), in editmeta's shape, by field id. */
@@ -204,7 +196,7 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       return {
         ...view,
         // Each returned field's display name as it is now, by id.
-        ...(expand.includes('names') && { names: fieldNames(state, Object.keys(view.fields)) }),
+        ...(expand.includes('names') && { names: fieldNames(state, [view]) }),
         ...(expand.includes('editmeta') && { editmeta: { fields: editMeta(state, issue) } }),
       };
     },
@@ -212,11 +204,11 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
 
   // BulkFetchIssueRequestBean: "You can request up to 100 issues"; issues come in ascending id order, and those
   // that do not exist or that the caller may not browse are left out (issueErrors is for retriable failures).
-  app.post<{ Body: { issueIdsOrKeys?: unknown; fields?: unknown } }>(
+  app.post<{ Body: { issueIdsOrKeys?: unknown; fields?: unknown; expand?: unknown } }>(
     '/rest/api/3/issue/bulkfetch',
     (request, reply) =>
       guarded(reply, () => {
-        const { issueIdsOrKeys, fields } = request.body ?? {};
+        const { issueIdsOrKeys, fields, expand } = request.body ?? {};
         if (!strings(issueIdsOrKeys) || issueIdsOrKeys.length === 0) {
           throw new SandboxInputError('issueIdsOrKeys must contain at least one issue ID or key.');
         }
@@ -231,7 +223,13 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
           expand: 'schema,names',
           issues: browsableIssues(state, world.botAccountId, actor(request), issueIdsOrKeys)
             .sort((a, b) => Number(a.id) - Number(b.id))
-            .map((issue) => issueView(view, issue, only)),
+            .map((issue) => issueView(view, issue, only))
+            // `expand` is a list here, and `names` comes with each issue.
+            .map((issued) =>
+              queryList(expand).includes('names')
+                ? { ...issued, names: fieldNames(state, [issued]) }
+                : issued,
+            ),
           issueErrors: [],
         };
       }),

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.ts';
 import { decodePageToken, encodePageToken, guarded, queryList } from './http.ts';
 import { runJql } from './jql.ts';
-import { issueView } from './views.ts';
+import { fieldNames, issueView } from './views.ts';
 import { restView } from './world.ts';
 
 interface SearchInput {
@@ -10,6 +10,7 @@ interface SearchInput {
   nextPageToken?: string;
   maxResults?: number | string;
   fields?: string | string[];
+  expand?: string;
 }
 
 /** GET/POST /search/jql: token paging, no total, and only `id` unless fields are asked for (as Jira does). */
@@ -25,7 +26,12 @@ export function searchRoutes(app: FastifyInstance, { world }: ApiDeps): void {
       fields.length === 0 ? { id: issue.id } : issueView(restView(world), issue, only),
     );
     const more = offset + size < all.length;
-    return { issues, isLast: !more, ...(more && { nextPageToken: encodePageToken(offset + size) }) };
+    return {
+      issues,
+      ...(queryList(input.expand).includes('names') && { names: fieldNames(world.state, issues) }),
+      isLast: !more,
+      ...(more && { nextPageToken: encodePageToken(offset + size) }),
+    };
   };
   // Jira's count is approximate ("recent updates might not be immediately visible"); the sandbox's is exact.
   app.post<{ Body: { jql?: string } }>('/rest/api/3/search/approximate-count', (request, reply) =>

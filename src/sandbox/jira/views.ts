@@ -215,6 +215,17 @@ export function issueFields(ctx: ViewContext, issue: SandboxIssue): Record<strin
   };
 }
 
+/** `expand=names`: the display name now of each field the answered issues carry, by id. */
+export function fieldNames(
+  state: JiraState,
+  issues: readonly { id: string; fields?: object }[],
+): Record<string, string> {
+  const ids = new Set(issues.flatMap((issue) => Object.keys(issue.fields ?? {})));
+  return Object.fromEntries(
+    state.fields.flatMap((field) => (ids.has(field.id) ? [[field.id, field.name]] : [])),
+  );
+}
+
 export function issueView(ctx: ViewContext, issue: SandboxIssue, only?: Set<string>) {
   const all = issueFields(ctx, issue);
   const fields = only ? Object.fromEntries(Object.entries(all).filter(([id]) => only.has(id))) : all;

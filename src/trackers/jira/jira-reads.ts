@@ -23,22 +23,28 @@ export async function readRemoteLinks(ctx: JiraContext, issueIdOrKey: string): P
   return Array.isArray(links) ? links : [links];
 }
 
-/** Whether Jira names a custom field of an issue otherwise than the field list: made or renamed since it was read. */
-function renamedSince(index: FieldIndex, names: Record<string, string> | undefined): boolean {
-  return Object.entries(names ?? {}).some(
-    ([id, name]) => id.startsWith('customfield_') && index.byId.get(id)?.name !== name,
+/**
+ * The field list to map issues by, given `names`, Jira's name now of each field it answered (`expand=names`, which
+ * costs nothing more): read again when it names a custom field otherwise or one the list lacks (made or renamed
+ * since it was read), at most once per `fieldRefreshMs`, as writes do.
+ */
+export async function fieldsNamed(
+  ctx: JiraContext,
+  names: Readonly<Record<string, unknown>> | undefined,
+): Promise<FieldIndex> {
+  const cached = await ctx.fields.get();
+  const renamed = Object.entries(names ?? {}).some(
+    ([id, name]) => id.startsWith('customfield_') && cached.byId.get(id)?.name !== name,
   );
+  return renamed ? ctx.fields.refresh() : cached;
 }
 
 export async function getItem(ctx: JiraContext, ref: ItemRef): Promise<TrackerItem> {
-  const [issue, cached, remote] = await Promise.all([
-    // `names` (each field's name now) costs nothing more, and tells when the cached field list is out of date.
+  const [issue, remote] = await Promise.all([
     ctx.call('getIssue', () => ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id, expand: 'names' })),
-    ctx.fields.get(),
     readRemoteLinks(ctx, ref.id),
   ]);
-  const index = renamedSince(cached, issue.names) ? await ctx.fields.refresh() : cached;
-  const item = toTrackerItem(issue, index, ctx.siteUrl);
+  const item = toTrackerItem(issue, await fieldsNamed(ctx, issue.names), ctx.siteUrl);
   const remoteLinks = remote.flatMap((link) => remoteToItemLink(link, ctx.siteUrl) ?? []);
   return { ...item, links: [...item.links, ...remoteLinks] };
 }
@@ -50,12 +56,11 @@ const BULK_FETCH_ISSUES = 100;
 export async function getItems(ctx: JiraContext, refs: readonly ItemRef[]): Promise<TrackerItem[]> {
   const ids = [...new Set(refs.map((ref) => ref.id))];
   if (ids.length === 0) return [];
-  const index = await ctx.fields.get();
   const items: TrackerItem[] = [];
   for (let chunk = 0; chunk < ids.length; chunk += BULK_FETCH_ISSUES) {
     const issueIdsOrKeys = ids.slice(chunk, chunk + BULK_FETCH_ISSUES);
     const page = await ctx.call('bulkFetchIssues', () =>
-      ctx.cloud.issues.bulkFetchIssues({ issueIdsOrKeys, fields: ['*all'] }),
+      ctx.cloud.issues.bulkFetchIssues({ issueIdsOrKeys, fields: ['*all'], expand: ['names'] }),
     );
     // Errors are only for issues Jira could not read this time ("a retriable error"): the job is retried.
     const failed = page.issueErrors ?? [];
@@ -66,7 +71,10 @@ export async function getItems(ctx: JiraContext, refs: readonly ItemRef[]): Prom
         `Jira could not read ${failed.map(({ id, errorMessage }) => `${id}: ${errorMessage}`).join('; ')}`,
       );
     }
-    items.push(...(page.issues ?? []).map((issue) => toTrackerItem(issue, index, ctx.siteUrl)));
+    const issues = page.issues ?? [];
+    // Bulk fetch answers `names` per issue.
+    const index = await fieldsNamed(ctx, Object.assign({}, ...issues.map((issue) => issue.names)));
+    items.push(...issues.map((issue) => toTrackerItem(issue, index, ctx.siteUrl)));
   }
   return items;
 }
@@ -141,27 +149,34 @@ export async function countItems(ctx: JiraContext, scope: ItemScope): Promise<nu
   return result.count ?? 0;
 }
 
-/** One page of /search/jql, all fields; the cursor is Jira's nextPageToken (the enhanced search has no offsets). */
+/**
+ * One page of /search/jql, all fields, and the field list to map them by; the cursor is Jira's nextPageToken (the
+ * enhanced search has no offsets).
+ */
 export async function searchPage(
   ctx: JiraContext,
   jql: string,
   cursor?: string,
-): Promise<{ issues: RawIssue[]; next?: string }> {
+): Promise<{ issues: RawIssue[]; index: FieldIndex; next?: string }> {
   const page = await ctx.call('searchIssues', () =>
     ctx.cloud.issueSearch.searchAndReconsileIssuesUsingJqlPost({
       jql,
       nextPageToken: cursor,
       maxResults: PAGE_SIZE,
       fields: ['*all'],
+      expand: 'names',
     }),
   );
   const issues: RawIssue[] = page.issues ?? [];
-  return page.nextPageToken && page.isLast !== true ? { issues, next: page.nextPageToken } : { issues };
+  const index = await fieldsNamed(ctx, page.names);
+  return page.nextPageToken && page.isLast !== true
+    ? { issues, index, next: page.nextPageToken }
+    : { issues, index };
 }
 
 export async function listItems(ctx: JiraContext, scope: ItemScope, cursor?: string): Promise<ItemPage> {
-  const [page, index] = await Promise.all([searchPage(ctx, jqlForScope(scope), cursor), ctx.fields.get()]);
-  const items = page.issues.map((issue) => toTrackerItem(issue, index, ctx.siteUrl));
+  const page = await searchPage(ctx, jqlForScope(scope), cursor);
+  const items = page.issues.map((issue) => toTrackerItem(issue, page.index, ctx.siteUrl));
   return page.next ? { items, next: page.next } : { items };
 }
 

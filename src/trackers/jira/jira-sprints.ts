@@ -12,7 +12,7 @@ import type {
 } from '../tracker.ts';
 import type { JiraContext } from './jira-context.ts';
 import { type RawIssue, SPRINT_STATES, STORY_POINT_NAMES, toTrackerItem } from './jira-item.ts';
-import { jqlForScope, searchPage } from './jira-reads.ts';
+import { fieldsNamed, jqlForScope, searchPage } from './jira-reads.ts';
 
 interface RawSprint {
   id?: number;
@@ -37,6 +37,7 @@ const SprintIssuesSchema = SearchResultsSchema.or(SoftwareIssueResultsSchema);
 
 interface SprintIssuesPage {
   issues: RawIssue[];
+  names?: Record<string, unknown>;
   startAt?: number;
   total?: number;
   nextPageToken?: string;
@@ -132,10 +133,9 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
   }
 
   async function getSprintItems(sprintId: string, estimateFieldId?: string): Promise<TrackerItem[]> {
-    const index = await ctx.fields.get();
     const items: TrackerItem[] = [];
     for (let position: ReturnType<typeof nextPage> = { startAt: 0 }; position; ) {
-      const searchParams = { ...position, maxResults: PAGE_SIZE };
+      const searchParams = { ...position, maxResults: PAGE_SIZE, expand: 'names' };
       const page: SprintIssuesPage = await ctx.call('getSprintIssues', () =>
         ctx.client.sendRequest({
           url: `/rest/agile/1.0/sprint/${encodeURIComponent(sprintId)}/issue`,
@@ -144,6 +144,7 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
           schema: SprintIssuesSchema,
         }),
       );
+      const index = await fieldsNamed(ctx, page.names);
       for (const issue of page.issues) {
         if (!isSubtask(issue)) items.push(toTrackerItem(issue, index, ctx.siteUrl, estimateFieldId));
       }
@@ -230,7 +231,6 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
       const at = Date.parse(change.at);
       return at >= start && at <= end && [...change.from, ...change.to].includes(sprint.id);
     };
-    const index = await ctx.fields.get();
     const candidates: TrackerItem[] = [];
     for (const projectKey of new Set(projectKeys)) {
       const jql = jqlForScope({ kind: 'updatedSince', containerId: projectKey, since: sprint.startDate });
@@ -239,7 +239,7 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
         const page = await searchPage(ctx, jql, cursor);
         for (const issue of page.issues) {
           if (isSubtask(issue)) continue;
-          const item = toTrackerItem(issue, index, ctx.siteUrl, estimateFieldId);
+          const item = toTrackerItem(issue, page.index, ctx.siteUrl, estimateFieldId);
           const stillIn = item.sprints?.some((listed) => listed.id === sprint.id);
           if (stillIn || Date.parse(item.updatedAt) < start || Date.parse(item.createdAt) > end) continue;
           candidates.push(item);

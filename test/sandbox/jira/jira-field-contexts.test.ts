@@ -1,3 +1,4 @@
+import { SearchResultsSchema } from 'jira.js/agile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorKind } from '../../../src/errors.ts';
 import { createLogger } from '../../../src/logger.ts';
@@ -141,7 +142,7 @@ describe('custom field contexts in the sandbox, as Jira Cloud answers them', () 
 });
 
 describe('renaming a custom field in the sandbox, as Jira Cloud does it', () => {
-  it("answers the new name in the field list, editmeta and an issue's names, under the same id", async () => {
+  it("answers the new name in the field list, editmeta and the names of an issue, a search, a bulk fetch and a sprint's issues, under the same id", async () => {
     const rename = (fieldId: string, name: string) =>
       ctx.call('updateCustomField', () => ctx.cloud.issueFields.updateCustomField({ fieldId, name }));
     await rename('customfield_10050', 'Impact (old)');
@@ -152,6 +153,27 @@ describe('renaming a custom field in the sandbox, as Jira Cloud does it', () => 
     expect(meta.fields?.customfield_10050).toMatchObject({ name: 'Impact (old)' });
     const named = await ctx.cloud.issues.getIssue({ issueIdOrKey: 'BR-1', expand: 'names' });
     expect(named.names).toMatchObject({ customfield_10050: 'Impact (old)', summary: 'Summary' });
+    // Reads of many issues name the fields too: a search and a sprint's issues for the page, bulk fetch per issue.
+    const searched = await ctx.cloud.issueSearch.searchAndReconsileIssuesUsingJqlPost({
+      jql: 'project = BR',
+      fields: ['*all'],
+      expand: 'names',
+    });
+    expect(searched.names).toMatchObject({ customfield_10050: 'Impact (old)', summary: 'Summary' });
+    const fetched = await ctx.cloud.issues.bulkFetchIssues({
+      issueIdsOrKeys: ['BR-1'],
+      fields: ['*all'],
+      expand: ['names'],
+    });
+    expect(fetched.issues?.[0]?.names).toMatchObject({ customfield_10050: 'Impact (old)' });
+    const sprintId = [...h.sandbox.state.sprints.values()].find((s) => s.name === 'Sprint 1')?.id ?? 0;
+    const sprint = await ctx.client.sendRequest({
+      url: `/rest/agile/1.0/sprint/${sprintId}/issue`,
+      method: 'GET',
+      searchParams: { expand: 'names' },
+      schema: SearchResultsSchema,
+    });
+    expect(sprint.names).toMatchObject({ customfield_10050: 'Impact (old)' });
 
     await expect(rename('customfield_99999', 'Nope')).rejects.toMatchObject({ status: 404 });
     await expect(rename('summary', 'Title')).rejects.toMatchObject({ status: 404 });

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { vi } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
 import { createJiraTracker } from '../../../src/trackers/jira/jira-tracker.ts';
 
@@ -15,6 +16,19 @@ export function tracker(baseUrl = SITE) {
     log: createLogger({ level: 'silent' }),
     onSchemaMismatch: 'throw',
   });
+}
+
+/** Runs `steps` on a fake Date, each step moving it on by its own `after` ms first. */
+export async function onClock(steps: { after: number; run: () => Promise<void> }[]) {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  try {
+    for (const step of steps) {
+      vi.setSystemTime(Date.now() + step.after);
+      await step.run();
+    }
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 export function api() {
@@ -63,7 +77,7 @@ export function field(id: string, name: string, type: string, custom: string | u
   };
 }
 
-const FLOAT = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
+export const FLOAT = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
 export const fields = [
   field('summary', 'Summary', 'string', undefined),
   field('description', 'Description', 'string', undefined),

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorKind } from '../../../src/errors.ts';
-import { api, BOT, fields, issue, myself, PERSON, SITE, status, tracker } from './jira-fixtures.ts';
+import {
+  api,
+  BOT,
+  FLOAT,
+  field,
+  fields,
+  issue,
+  myself,
+  onClock,
+  PERSON,
+  SITE,
+  status,
+  tracker,
+} from './jira-fixtures.ts';
 
 const ref = { tracker: 'jira' as const, id: '10042', key: 'BR-42' };
 
@@ -136,7 +149,6 @@ describe('Jira adapter reads', () => {
         errorMessages: ['Issue does not exist or you do not have permission to see it.'],
         errors: {},
       });
-    api().get('/rest/api/3/field').reply(200, fields);
     api()
       .get('/rest/api/3/issue/BR-999/remotelink')
       .reply(404, { errorMessages: ['Issue does not exist'], errors: {} });
@@ -156,6 +168,7 @@ describe('Jira adapter reads', () => {
         jql: 'project = "BR" ORDER BY created ASC, key ASC',
         maxResults: 50,
         fields: ['*all'],
+        expand: 'names',
       })
       .reply(200, { issues: [issue('10001', 'BR-1')], nextPageToken: 'tok-2', isLast: false });
     api()
@@ -171,6 +184,53 @@ describe('Jira adapter reads', () => {
     expect(first.next).toBe('tok-2');
     expect(second).toMatchObject({ items: [{ ref: { key: 'BR-2' } }] });
     expect(second.next).toBeUndefined();
+  });
+
+  it("follows a score field renamed since the field list was read, by the search's names, reading it once per 30 s", async () => {
+    const jira = tracker();
+    const rice = [
+      ...fields.filter((f) => f.id !== 'customfield_10052'),
+      field('customfield_10052', 'RICE score', 'number', FLOAT),
+    ];
+    /** A search answering BR-1 with its score, and the name Jira gives the score field now. */
+    const search = (name: string) =>
+      api()
+        .post('/rest/api/3/search/jql', (body) => body.expand === 'names')
+        .reply(200, {
+          issues: [issue('10001', 'BR-1', { customfield_10052: 42 })],
+          names: { summary: 'Summary', customfield_10052: name },
+          isLast: true,
+        });
+    const scoreOf = async () => {
+      const [item] = (await jira.listItems({ kind: 'container', containerId: 'BR' })).items;
+      return item?.fields['Priority score'];
+    };
+    await onClock([
+      {
+        after: 0,
+        run: async () => {
+          api().get('/rest/api/3/field').reply(200, rice);
+          search('RICE score');
+          expect(await scoreOf()).toBeUndefined();
+        },
+      },
+      {
+        // Renamed within 30 s of the last read: the list is not read again (nock answers no second read).
+        after: 5_000,
+        run: async () => {
+          search('Priority score');
+          expect(await scoreOf()).toBeUndefined();
+        },
+      },
+      {
+        after: 30_000,
+        run: async () => {
+          api().get('/rest/api/3/field').reply(200, fields);
+          search('Priority score');
+          expect(await scoreOf()).toBe(42);
+        },
+      },
+    ]);
   });
 
   it.each([
@@ -246,10 +306,18 @@ describe('Jira adapter reads malformed rich text', () => {
     const ids = refs.map((r) => r.id);
     api().get('/rest/api/3/field').reply(200, fields);
     api()
-      .post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: ids.slice(0, 100), fields: ['*all'] })
+      .post('/rest/api/3/issue/bulkfetch', {
+        issueIdsOrKeys: ids.slice(0, 100),
+        fields: ['*all'],
+        expand: ['names'],
+      })
       .reply(200, { expand: 'schema,names', issues: [issue('10001', 'BR-1')], issueErrors: [] });
     api()
-      .post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: ids.slice(100), fields: ['*all'] })
+      .post('/rest/api/3/issue/bulkfetch', {
+        issueIdsOrKeys: ids.slice(100),
+        fields: ['*all'],
+        expand: ['names'],
+      })
       .reply(200, { expand: 'schema,names', issues: [issue('10150', 'BR-150')], issueErrors: [] });
 
     const items = await tracker().getItems!([...refs, refs[0]!]);
@@ -258,7 +326,6 @@ describe('Jira adapter reads malformed rich text', () => {
   });
 
   it('getItems fails, to be retried, when Jira could not read an issue this time', async () => {
-    api().get('/rest/api/3/field').reply(200, fields);
     api()
       .post('/rest/api/3/issue/bulkfetch')
       .reply(200, { issues: [], issueErrors: [{ id: '10042', errorMessage: 'Try again later' }] });

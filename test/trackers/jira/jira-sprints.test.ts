@@ -100,13 +100,13 @@ describe('Jira adapter sprints', () => {
     [
       'startAt/total',
       { startAt: 0, maxResults: 1, total: 2, issues: [issue('10001', 'BR-1')] },
-      { startAt: '1', maxResults: '50' },
+      { startAt: '1', maxResults: '50', expand: 'names' },
       { startAt: 1, maxResults: 1, total: 2, issues: [issue('10002', 'BR-2', { customfield_10016: 3 })] },
     ],
     [
       'nextPageToken',
       { isLast: false, nextPageToken: 'p2', issues: [issue('10001', 'BR-1')] },
-      { nextPageToken: 'p2', maxResults: '50' },
+      { nextPageToken: 'p2', maxResults: '50', expand: 'names' },
       { isLast: true, issues: [issue('10002', 'BR-2', { customfield_10016: 3 })] },
     ],
   ])(
@@ -115,7 +115,7 @@ describe('Jira adapter sprints', () => {
       api().get('/rest/api/3/field').reply(200, fields);
       api()
         .get('/rest/agile/1.0/sprint/37/issue')
-        .query({ startAt: '0', maxResults: '50' })
+        .query({ startAt: '0', maxResults: '50', expand: 'names' })
         .reply(200, first);
       api().get('/rest/agile/1.0/sprint/37/issue').query(query).reply(200, second);
 

@@ -1,13 +1,15 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { doc, paragraph } from '../../../src/domain/doc.ts';
 import { ErrorKind } from '../../../src/errors.ts';
 import {
   adf,
   api,
+  FLOAT,
   field,
   fields,
   issue,
   numberMeta,
+  onClock,
   projectCapabilities,
   SITE,
   status,
@@ -267,7 +269,6 @@ describe('Jira adapter writes', () => {
 });
 
 describe('Jira adapter writes: a field list older than an admin change', () => {
-  const FLOAT = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
   const reach = field('customfield_10053', 'Reach', 'number', FLOAT);
   const issueWith = (values: Record<string, number | null>, meta: Record<string, string>) => ({
     ...issue('10042', 'BR-42'),
@@ -276,19 +277,6 @@ describe('Jira adapter writes: a field list older than an admin change', () => {
       fields: Object.fromEntries(Object.entries(meta).map(([id, name]) => [id, numberMeta(id, name)])),
     },
   });
-
-  /** Runs `steps` with Date at `start`, each step moving it on by its own `after` ms first. */
-  async function onClock(steps: { after: number; run: () => Promise<void> }[]) {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      for (const step of steps) {
-        vi.setSystemTime(Date.now() + step.after);
-        await step.run();
-      }
-    } finally {
-      vi.useRealTimers();
-    }
-  }
 
   it('re-reads the field list for a name it lacks, once per 30 s, one read shared by concurrent writes', async () => {
     const jira = tracker();
