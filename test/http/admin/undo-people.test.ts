@@ -141,6 +141,29 @@ describe('admin undo of a write a person redid after the service', () => {
     expect(await links(trelloTracker, card)).toEqual(['BR-1']);
   });
 
+  // A Trello card's name may run to 16,384 characters over several lines: the answer quoted it whole.
+  it('names a re-linked target by its title cut to one line of 120 characters', async () => {
+    const card = trelloCard('Refund rules');
+    const title = `BR-1: Export invoices\n${'as CSV with every column '.repeat(40)}`;
+    const issue: LinkTarget = {
+      kind: 'item',
+      ref: { tracker: 'jira', id: '10001', key: 'BR-1' },
+      url: 'https://acme.atlassian.net/browse/BR-1?long',
+      title,
+    };
+    await job('job-attach-long', trelloTracker).addLink(card, issue, 'relates to');
+    const write = await lastEntry(card);
+    const attachment = [...trello.sandbox.state().attachments.values()].find((a) => a.url === issue.url);
+    await trelloAct('delete-attachment', { cardId: card.id, attachmentId: attachment!.id });
+    await trelloAct('add-attachment', { cardId: card.id, url: issue.url, name: 'BR-1' });
+
+    await expectKept(
+      write,
+      'addLink',
+      `changed since: the link to ${`BR-1: Export invoices ${'as CSV with every column '.repeat(40)}`.slice(0, 119).trimEnd()}… was removed and added again by Pat Person after the service; kept`,
+    );
+  });
+
   it('keeps a Jira issue link a person removed and linked again, names the person, and undoes one still the service’s', async () => {
     const [support, story, other] = ['SUP-1', 'BR-1', 'BR-2'].map((key) => {
       const found = [...jira.sandbox.state.issues.values()].find((i) => i.key === key)!;
