@@ -5,6 +5,7 @@ import type { ChangedBy, LinkTarget, Tracker } from '../trackers/tracker.ts';
 import { type AuditEntry, changeKey } from './audit-entry.ts';
 import type { AuditStore } from './audit-store.ts';
 import { pickNumbers, sameLinkTarget } from './audited-tracker.ts';
+import { quoted } from './describe-write.ts';
 
 /** Replies to commands are the conversation, not a change: `/undo` must not delete the answer it undoes. */
 const REPLY_PURPOSE = /^reply-/;
@@ -103,7 +104,8 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
     case 'moveTo': {
       const status = (await tracker.getItem(entry.item)).status.name;
       const is = (name: unknown) => status.toLowerCase() === String(name).toLowerCase();
-      if (!is(entry.after)) return is(entry.before) ? ALREADY_RESTORED : `changed since: moved to ${status}`;
+      if (!is(entry.after))
+        return is(entry.before) ? ALREADY_RESTORED : `changed since: moved to ${quoted(status)}`;
       return redone(
         await tracker.changedBy?.(entry.item, { status: true }, entry.at),
         `moved it to ${status}`,
@@ -136,7 +138,7 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       // Entries recorded before links had ids cannot tell; they are reversed as the link stands.
       if (written === undefined || now.some((l) => l.id === written)) return undefined;
       const by = await tracker.changedBy?.(entry.item, { link }, entry.at);
-      return `changed since: the link to ${link.title} was removed and added again ${linkedBy(by)}; kept`;
+      return `changed since: the link to ${quoted(link.title)} was removed and added again ${linkedBy(by)}; kept`;
     }
     case 'removeLink': {
       const link = entry.target.link as LinkTarget;
@@ -145,7 +147,8 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       if (now.some((l) => sameLinkTarget(l.target, link))) return undefined;
       const by = await tracker.changedBy?.(entry.item, { link }, entry.at);
       return (
-        by && `changed since: the link to ${link.title} was added and removed again ${linkedBy(by)}; kept`
+        by &&
+        `changed since: the link to ${quoted(link.title)} was added and removed again ${linkedBy(by)}; kept`
       );
     }
     default:
