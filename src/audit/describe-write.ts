@@ -6,8 +6,9 @@ import type { AuditEntry } from './audit-entry.ts';
 type Write = Pick<AuditEntry, 'operation' | 'target' | 'before' | 'after'>;
 
 /**
- * Titles, statuses and lists quoted in a history row or an undo answer: tracker text of any length, kept to what a table cell can
- * show, and any writing direction it opens (or whose close the cut drops) closed at its end, before the row's words.
+ * Titles, statuses and lists quoted in a history row or an undo answer: tracker text of any length, kept to what a
+ * table cell can show, and any writing direction it opens (or whose close the cut drops) closed at its end, before
+ * the row's words.
  */
 const MAX_QUOTED = 120;
 export const quoted = (text: unknown) => closeDirection(oneLine(String(text), MAX_QUOTED));
