@@ -68,7 +68,7 @@ export interface Tracker {
    * tracker's history (Jira: the changelog; Trello: the card's label, custom field, list and attachment actions);
    * undefined when nobody did. What an item shows cannot tell undo that a person took a label off and put it back,
    * set a field back to the same number, moved the item away and back, or linked and unlinked the same item. The
-   * service's own write at `since` itself does not count.
+   * service's own write dated `since` (by this machine's clock) does not count, wherever the tracker's clock puts it.
    */
   changedBy?(ref: ItemRef, what: ChangeSubject, since: string): Promise<ChangedBy | undefined>;
   /** Links `from` to a target (same tracker: native link; other tracker: remote link / attachment). */

@@ -1,6 +1,7 @@
 import type { ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import { parseIssueKey } from '../jira-issue-url.ts';
+import { changedAfterOwnWrite, type HistoryChange } from '../own-write-history.ts';
 import type {
   ChangedBy,
   ChangeSubject,
@@ -193,7 +194,6 @@ export async function changedBy(
   since: string,
 ): Promise<ChangedBy | undefined> {
   const me = await ctx.myself();
-  const after = Date.parse(since);
   const has = (words: string | null | undefined, label: string) => (words ?? '').split(' ').includes(label);
   const linkKey =
     'link' in what && what.link.kind === 'item' && what.link.ref.tracker === 'jira'
@@ -214,18 +214,18 @@ export async function changedBy(
     if ('field' in what) return item.field?.toLowerCase() === what.field.toLowerCase();
     return item.field === 'status';
   };
-  let last: ChangedBy | undefined;
+  // Jira lists an issue's changelog oldest first.
+  const changes: HistoryChange[] = [];
   for (let startAt = 0; ; ) {
     const page = await ctx.call('getChangelogs', () =>
       ctx.cloud.issues.getChangeLogs({ issueIdOrKey: ref.id, startAt, maxResults: 100 }),
     );
     for (const entry of page.values) {
-      const service = entry.author?.accountId === me.id;
-      const at = entry.created?.getTime() ?? 0;
-      if (at < after || (service && at === after)) continue;
-      if (entry.items?.some(touches)) last = { name: entry.author?.displayName ?? 'someone', service };
+      if (!entry.items?.some(touches)) continue;
+      const by = { name: entry.author?.displayName ?? 'someone', service: entry.author?.accountId === me.id };
+      changes.push({ at: entry.created?.getTime() ?? 0, by });
     }
     startAt += page.values.length;
-    if (page.isLast || page.values.length === 0) return last;
+    if (page.isLast || page.values.length === 0) return changedAfterOwnWrite(changes, since);
   }
 }

@@ -1,5 +1,6 @@
 import type { Action } from 'trello.js/models';
 import type { ItemRef } from '../../domain/events.ts';
+import { changedAfterOwnWrite } from '../own-write-history.ts';
 import type { ChangedBy, ChangeSubject } from '../tracker.ts';
 import { named } from './trello-board-activity.ts';
 import type { TrelloDeps } from './trello-deps.ts';
@@ -57,7 +58,7 @@ function subjectActions(what: ChangeSubject): [string[], (action: Action, all: A
 
 /**
  * Who last added or removed the label, set the custom field, moved the card to another list, or attached or
- * removed an attachment of the target's URL, after `since`: the service's own write of that instant does not count.
+ * removed an attachment of the target's URL, after the service's write dated `since` (`changedAfterOwnWrite`).
  */
 export async function changedBy(
   deps: TrelloDeps,
@@ -65,12 +66,12 @@ export async function changedBy(
   what: ChangeSubject,
   since: string,
 ): Promise<ChangedBy | undefined> {
-  const after = Date.parse(since);
   const [types, touches] = subjectActions(what);
   const actions = await cardActions(deps, ref, types);
   const all = actions.map(({ action }) => action);
-  return actions.find(({ action, by }) => {
-    const at = action.date.getTime();
-    return touches(action, all) && (at > after || (at === after && !by.service));
-  })?.by;
+  const changes = actions
+    .filter(({ action }) => touches(action, all))
+    .map(({ action, by }) => ({ at: action.date.getTime(), by }))
+    .reverse();
+  return changedAfterOwnWrite(changes, since);
 }
