@@ -1,7 +1,7 @@
-import { docToPlainText } from '../domain/doc.ts';
+import { type Doc, docToPlainText } from '../domain/doc.ts';
 import type { ItemRef } from '../domain/events.ts';
 import { renameKey } from '../trackers/renamed-key.ts';
-import type { ItemLink, LinkTarget, Tracker } from '../trackers/tracker.ts';
+import type { ItemLink, LinkTarget, OwnComment, Tracker } from '../trackers/tracker.ts';
 import type { AuditContext, AuditOperation } from './audit-entry.ts';
 import type { AuditStore } from './audit-store.ts';
 
@@ -33,6 +33,17 @@ export function sameLinkTarget(a: LinkTarget, b: LinkTarget): boolean {
   if (a.kind === 'item' && b.kind === 'item')
     return a.ref.tracker === b.ref.tracker && (a.ref.id === b.ref.id || a.ref.key === b.ref.key);
   return a.url === b.url;
+}
+
+/**
+ * The earlier version of a comment, as undo writes it back: its Doc, links, lists and emphasis kept. Entries stay
+ * as small as when they kept the text (a comment's is at most Jira's 32,767 characters): a Doc longer as JSON
+ * (a Trello comment of many short Markdown lines) is kept as its plain text, which undo writes a paragraph a line.
+ */
+const MAX_KEPT_DOC = 32_767;
+function keptComment(comment: OwnComment | undefined): Doc | string | null {
+  if (!comment) return null;
+  return JSON.stringify(comment.doc).length <= MAX_KEPT_DOC ? comment.doc : comment.text;
 }
 
 function findLink(links: readonly ItemLink[], target: LinkTarget): ItemLink | undefined {
@@ -91,12 +102,12 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
       const text = docToPlainText(body);
       if (dryRun) {
         if (before?.text === text) return { id: before.id, action: 'unchanged' };
-        await record(ref, 'upsertComment', { purpose }, before?.text ?? null, text);
+        await record(ref, 'upsertComment', { purpose }, keptComment(before), text);
         return { id: before?.id ?? `dry-run:${purpose}`, action: before ? 'updated' : 'created' };
       }
       const outcome = await tracker.upsertComment(ref, purpose, body, commentOptions);
       if (outcome.action !== 'unchanged')
-        await record(ref, 'upsertComment', { purpose }, before?.text ?? null, text);
+        await record(ref, 'upsertComment', { purpose }, keptComment(before), text);
       return outcome;
     },
 
@@ -106,11 +117,12 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
       const text = renameKey(before.text, from, to);
       if (dryRun) {
         if (before.text === text) return { id: before.id, action: 'unchanged' };
-        await record(ref, 'upsertComment', { purpose }, before.text, text);
+        await record(ref, 'upsertComment', { purpose }, keptComment(before), text);
         return { id: before.id, action: 'updated' };
       }
       const outcome = await tracker.renameInOwnComment(ref, purpose, from, to);
-      if (outcome?.action === 'updated') await record(ref, 'upsertComment', { purpose }, before.text, text);
+      if (outcome?.action === 'updated')
+        await record(ref, 'upsertComment', { purpose }, keptComment(before), text);
       return outcome;
     },
 
@@ -119,7 +131,7 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     async deleteOwnComment(ref, purpose) {
       const before = await tracker.getOwnComment(ref, purpose);
       const deleted = dryRun ? before !== undefined : await tracker.deleteOwnComment(ref, purpose);
-      if (deleted) await record(ref, 'deleteOwnComment', { purpose }, before?.text ?? null, null);
+      if (deleted) await record(ref, 'deleteOwnComment', { purpose }, keptComment(before), null);
       return deleted;
     },
 

@@ -1,4 +1,4 @@
-import { type Doc, doc, paragraph } from '../domain/doc.ts';
+import { type Doc, doc, docToPlainText, paragraph } from '../domain/doc.ts';
 import type { ItemRef } from '../domain/events.ts';
 import { isRetryable, TrackerError } from '../errors.ts';
 import type { ChangedBy, LinkTarget, Tracker } from '../trackers/tracker.ts';
@@ -33,9 +33,12 @@ export function lastChange(entries: readonly AuditEntry[]): AuditEntry[] {
   return newest ? undoable.filter((entry) => changeKey(entry) === changeKey(newest)) : [];
 }
 
-/** Comments come back as the plain text the audit kept, one paragraph per line. */
-export function textToDoc(text: string): Doc {
-  return doc(...text.split('\n').map((line) => paragraph(line)));
+const isDoc = (value: unknown): value is Doc =>
+  typeof value === 'object' && value !== null && Array.isArray((value as { blocks?: unknown }).blocks);
+
+/** A comment's earlier version as the entry keeps it: its Doc, or plain text (older entries, or a long one). */
+function commentDoc(kept: Doc | string): Doc {
+  return isDoc(kept) ? kept : doc(...kept.split('\n').map((line) => paragraph(line)));
 }
 
 /** The item already shows what undo would put back: a try whose answer was lost wrote it, or a person did. */
@@ -68,7 +71,8 @@ const linkedBy = (by: ChangedBy | undefined) =>
  */
 function compare(entry: AuditEntry, now: unknown, since: string): string | undefined {
   if (sameText(now, entry.after)) return undefined;
-  return sameText(now, entry.before) ? ALREADY_RESTORED : `changed since: ${since}`;
+  const before = isDoc(entry.before) ? docToPlainText(entry.before) : entry.before;
+  return sameText(now, before) ? ALREADY_RESTORED : `changed since: ${since}`;
 }
 
 /**
@@ -170,7 +174,8 @@ async function reverse(tracker: Tracker, entry: AuditEntry): Promise<string | un
       return;
     case 'upsertComment':
     case 'deleteOwnComment':
-      if (typeof before === 'string') await tracker.upsertComment(item, purpose, textToDoc(before));
+      if (typeof before === 'string' || isDoc(before))
+        await tracker.upsertComment(item, purpose, commentDoc(before));
       else await tracker.deleteOwnComment(item, purpose);
       return;
     case 'setLabel':

@@ -58,7 +58,7 @@ export interface Tracker {
     from: string,
     to: string,
   ): Promise<CommentOutcome | undefined>;
-  /** The service's own comment for a purpose, if any (plain text), e.g. to restore it on undo. */
+  /** The service's own comment for a purpose, if any, without its marker: to compare it, or restore it on undo. */
   getOwnComment(ref: ItemRef, purpose: string): Promise<OwnComment | undefined>;
   deleteOwnComment(ref: ItemRef, purpose: string): Promise<boolean>;
   /** Adds or removes a label; returns whether anything changed. */
@@ -211,6 +211,8 @@ export interface CommentOutcome {
 export interface OwnComment {
   id: string;
   text: string;
+  /** The comment as a document, its links, lists and emphasis kept: what undo writes back. */
+  doc: Doc;
 }
 
 export interface CreateTarget {

@@ -1,4 +1,4 @@
-import { docToPlainText } from '../../src/domain/doc.ts';
+import { type Doc, doc, docToPlainText, paragraph } from '../../src/domain/doc.ts';
 import type { ItemRef } from '../../src/domain/events.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { renameKey } from '../../src/trackers/renamed-key.ts';
@@ -6,8 +6,8 @@ import type { ItemLink, LinkTarget, Tracker, TrackerItem } from '../../src/track
 
 export interface MemoryTracker extends Tracker {
   items: Map<string, TrackerItem>;
-  /** Own comments by `${itemId}/${purpose}`. */
-  comments: Map<string, { id: string; text: string }>;
+  /** Own comments by `${itemId}/${purpose}`; one set by hand or renamed has no `doc`: it reads as its lines. */
+  comments: Map<string, { id: string; text: string; doc?: Doc }>;
   /** Every write call, in order, to assert that dry-run sends none. */
   writes: string[];
 }
@@ -41,7 +41,7 @@ export function memoryItem(key: string, overrides: Partial<TrackerItem> = {}): T
 /** An in-memory Jira-like tracker: strict (unknown item → notFound), records every write. */
 export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
   const byId = new Map(items.map((item) => [item.ref.id, structuredClone(item)]));
-  const comments = new Map<string, { id: string; text: string }>();
+  const comments = new Map<string, { id: string; text: string; doc?: Doc }>();
   const writes: string[] = [];
   let nextComment = 1;
   const item = (ref: ItemRef) => {
@@ -80,7 +80,7 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
       const existing = comments.get(key);
       if (existing?.text === text) return { id: existing.id, action: 'unchanged' };
       const id = existing?.id ?? `c${nextComment++}`;
-      comments.set(key, { id, text });
+      comments.set(key, { id, text, doc: body });
       return { id, action: existing ? 'updated' : 'created' };
     },
     async renameInOwnComment(ref, purpose, from, to) {
@@ -89,10 +89,13 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
       if (!existing) return undefined;
       const text = renameKey(existing.text, from, to);
       if (text === existing.text) return { id: existing.id, action: 'unchanged' };
-      comments.set(`${ref.id}/${purpose}`, { ...existing, text });
+      comments.set(`${ref.id}/${purpose}`, { id: existing.id, text });
       return { id: existing.id, action: 'updated' };
     },
-    getOwnComment: async (ref, purpose) => comments.get(`${ref.id}/${purpose}`),
+    async getOwnComment(ref, purpose) {
+      const own = comments.get(`${ref.id}/${purpose}`);
+      return own && { ...own, doc: own.doc ?? doc(...own.text.split('\n').map((line) => paragraph(line))) };
+    },
     async deleteOwnComment(ref, purpose) {
       writes.push(`deleteOwnComment ${ref.key} ${purpose}`);
       return comments.delete(`${ref.id}/${purpose}`);

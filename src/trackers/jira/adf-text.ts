@@ -12,7 +12,7 @@ export interface AdfTextOptions {
  * Tracker content is not trusted to follow the ADF schema: a node that is not an object, or `content` that is
  * not an array, reads as nothing rather than throwing, so one malformed node never fails every job of an item.
  */
-function children(value: unknown): AdfNode[] {
+export function children(value: unknown): AdfNode[] {
   return Array.isArray(value)
     ? value.filter((node): node is AdfNode => typeof node === 'object' && node !== null)
     : [];

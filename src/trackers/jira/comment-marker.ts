@@ -31,9 +31,9 @@ export function hasMarker(document: AdfNode | undefined, purpose: string): boole
   return document !== undefined && lastParagraphText(document) === commentMarker(purpose);
 }
 
-/** Plain text of an own comment without its marker line. */
-export function ownCommentText(document: AdfNode): string {
-  return adfToPlainText({ type: 'doc', content: (document.content ?? []).slice(0, -1) });
+/** An own comment without its marker line. */
+export function withoutMarker(document: AdfNode): AdfNode {
+  return { type: 'doc', content: (document.content ?? []).slice(0, -1) };
 }
 
 /** Jira may add attributes such as `localId` when it stores ADF; those must not count as a change. */

@@ -3,10 +3,11 @@ import { fitDoc, fitHead, type Lines, type Overflow, overflowNotice } from '../.
 import type { ItemRef } from '../../domain/events.ts';
 import { renameKey } from '../renamed-key.ts';
 import type { CommentOptions, CommentOutcome, OwnComment } from '../tracker.ts';
+import { adfToDoc } from './adf-doc.ts';
 import { docToAdf, withinJiraLimit } from './adf-render.ts';
 import { adfToPlainText } from './adf-text.ts';
 import type { AdfDoc, AdfNode } from './adf-types.ts';
-import { hasMarker, ownCommentText, renderOwnComment, sameAdf } from './comment-marker.ts';
+import { hasMarker, renderOwnComment, sameAdf, withoutMarker } from './comment-marker.ts';
 import type { JiraContext } from './jira-context.ts';
 
 interface OwnCommentRecord {
@@ -139,7 +140,9 @@ export async function getOwnComment(
   purpose: string,
 ): Promise<OwnComment | undefined> {
   const [existing] = await findOwnComments(ctx, ref, purpose);
-  return existing && { id: existing.id, text: ownCommentText(existing.body) };
+  if (!existing) return undefined;
+  const body = withoutMarker(existing.body);
+  return { id: existing.id, text: adfToPlainText(body), doc: adfToDoc(body) };
 }
 
 function deleteComment(ctx: JiraContext, ref: ItemRef, id: string): Promise<void> {

@@ -78,9 +78,9 @@ export async function getOwnComment(
 ): Promise<OwnComment | undefined> {
   const [current] = await ownComments(deps, ref, purpose);
   if (!current) return undefined;
-  // Trello keeps the Markdown the service wrote; the port promises plain text, which undo writes back as text.
-  const markdown = withoutMarker(commentText(current), purpose);
-  return { id: current.id, text: docToPlainText(markdownToDoc(markdown)) };
+  // Trello keeps the Markdown the service wrote: read back, it is the document rendered.
+  const body = markdownToDoc(withoutMarker(commentText(current), purpose));
+  return { id: current.id, text: docToPlainText(body), doc: body };
 }
 
 export async function deleteOwnComment(deps: TrelloDeps, ref: ItemRef, purpose: string): Promise<boolean> {

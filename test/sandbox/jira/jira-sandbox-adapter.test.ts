@@ -1,5 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { doc, paragraph, table } from '../../../src/domain/doc.ts';
+import {
+  bold,
+  code,
+  codeBlock,
+  doc,
+  heading,
+  inline,
+  italic,
+  link,
+  orderedList,
+  paragraph,
+  rule,
+  table,
+} from '../../../src/domain/doc.ts';
 import { ErrorKind } from '../../../src/errors.ts';
 import { type Harness, PERSON, startHarness } from './sandbox-harness.ts';
 
@@ -119,9 +132,23 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
     expect(await h.jira.getOwnComment(ref(2), 'score')).toEqual({
       id: created.id,
       text: 'Score 5\nImpact | Effort\n8 | 5',
+      doc: body('5'),
     });
     expect(await h.jira.deleteOwnComment(ref(2), 'score')).toBe(true);
     expect(await h.jira.getOwnComment(ref(2), 'score')).toBeUndefined();
+  });
+
+  it('reads its own comment back as the document it wrote, for undo to write it again', async () => {
+    const body = doc(
+      heading(2, 'Sprint 1 ', italic('summary')),
+      orderedList([inline(bold('Done'), ': ', link('BR-1', 'https://example.atlassian.net/browse/BR-1'))]),
+      paragraph('Run ', code('npm run doctor'), ' first.'),
+      codeBlock('line 1\nline 2'),
+      rule(),
+    );
+    await h.jira.upsertComment(ref(3), 'summary', body);
+
+    expect((await h.jira.getOwnComment(ref(3), 'summary'))?.doc).toEqual(body);
   });
 
   it('sets labels, moves through the workflow and rewrites the description', async () => {

@@ -167,7 +167,7 @@ describe('upsertComment', () => {
     const own = await tracker.getOwnComment(ref, 'acceptance');
     const deleted = await tracker.deleteOwnComment(ref, 'acceptance');
 
-    expect(own).toEqual({ id: 'c1', text: 'body' });
+    expect(own).toEqual({ id: 'c1', text: 'body', doc: doc(paragraph('body')) });
     expect(deleted).toBe(true);
   });
 });
