@@ -1,7 +1,7 @@
 import { type AnalyzedText, TermKind } from './analyze.ts';
-import { type IndexState, idfOf, liveCount } from './index-state.ts';
+import { type IndexState, idfOf } from './index-state.ts';
 import { findPosting, SLOT_FACTOR } from './postings.ts';
-import { fieldTf, type ScoringContext, type Scratch, scoringContext, titleChannelNorms } from './scratch.ts';
+import { fieldTf, type ScoringContext, type Scratch, scoringContext } from './scratch.ts';
 import type { LinkingTuning } from './tuning.ts';
 
 const DAY_MS = 86_400_000;
@@ -167,141 +167,31 @@ interface Scored {
   coverage: number;
 }
 
-function queryTermIdsOf(state: IndexState, text: AnalyzedText): Set<number> {
-  const ids = new Set<number>();
-  for (const term of text.terms.keys()) {
-    const id = state.termIds.get(term);
-    if (id !== undefined) ids.add(id);
-  }
-  return ids;
-}
-
-/** IDF share of the item's title terms that the ticket contains. */
-function itemTitleCoverage(state: IndexState, queryTermIds: ReadonlySet<number>, itemSlot: number): number {
-  const n = state.ids.length;
-  let total = 0;
-  let covered = 0;
-  for (const termId of state.titleTerms[itemSlot]!) {
-    const idf = idfOf(n, state.postings[termId]!.length);
-    total += idf;
-    if (queryTermIds.has(termId)) covered += idf;
-  }
-  return total > 0 ? covered / total : 0;
-}
-
 /** Adds the IDF share of each candidate's title terms that the ticket contains, then re-sorts. */
 function rerankByItemTitle(
   state: IndexState,
   tuning: LinkingTuning,
-  queryTermIds: ReadonlySet<number>,
+  text: AnalyzedText,
   best: Scored[],
 ): void {
+  const queryTermIds = new Set<number>();
+  for (const term of text.terms.keys()) {
+    const id = state.termIds.get(term);
+    if (id !== undefined) queryTermIds.add(id);
+  }
+  const n = state.ids.length;
   for (const candidate of best) {
-    candidate.coverage = itemTitleCoverage(state, queryTermIds, candidate.itemSlot);
+    let total = 0;
+    let covered = 0;
+    for (const termId of state.titleTerms[candidate.itemSlot]!) {
+      const idf = idfOf(n, state.postings[termId]!.length);
+      total += idf;
+      if (queryTermIds.has(termId)) covered += idf;
+    }
+    candidate.coverage = total > 0 ? covered / total : 0;
     candidate.score += tuning.itemTitleCoverageWeight * candidate.coverage;
   }
   best.sort((a, b) => b.score - a.score);
-}
-
-interface TitleHit {
-  itemSlot: number;
-  score: number;
-}
-
-/**
- * The title channel: BM25 over the items' titles alone, each ticket term weighted by its IDF among item titles
- * (how many titles hold it), titles length-normalised against the average title. Leaves every touched item's
- * score in `scratch.titleAcc` (the caller clears it with `clearTitleChannel`) and returns the best `depth`
- * items that are candidates for this request.
- */
-function rankTitles(
-  state: IndexState,
-  tuning: LinkingTuning,
-  scratch: Scratch,
-  terms: readonly QueryTerm[],
-  request: RankRequest,
-  depth: number,
-): { hits: TitleHit[]; touched: number } {
-  const slots = state.ids.length;
-  if (scratch.titleAcc.length < slots) {
-    scratch.titleAcc = new Float64Array(Math.max(slots, scratch.titleAcc.length * 2));
-    scratch.titleTouched = new Int32Array(scratch.titleAcc.length);
-  }
-  const norms = titleChannelNorms(state, scratch);
-  const { titleAcc, titleTouched } = scratch;
-  const items = liveCount(state);
-  const k1 = tuning.k1;
-  let touched = 0;
-  for (const t of terms) {
-    let df = 0;
-    for (const p of t.postings) {
-      const slot = Math.floor(p / SLOT_FACTOR);
-      if (norms[slot]! > 0 && p - slot * SLOT_FACTOR >= 64) df++;
-    }
-    if (df === 0) continue;
-    const weight = (t.weight / t.idf) * idfOf(items, df);
-    for (const p of t.postings) {
-      const slot = Math.floor(p / SLOT_FACTOR);
-      const tf = ((p - slot * SLOT_FACTOR) >> 6) * norms[slot]!;
-      if (tf === 0) continue;
-      const before = titleAcc[slot]!;
-      if (before === 0) titleTouched[touched++] = slot;
-      titleAcc[slot] = before + (weight * tf) / (k1 + tf);
-    }
-  }
-  const hits: TitleHit[] = [];
-  for (let i = 0; i < touched; i++) {
-    const itemSlot = titleTouched[i]!;
-    const score = titleAcc[itemSlot]!;
-    if (hits.length === depth && score <= hits[depth - 1]!.score) continue;
-    if (state.ids[itemSlot] === request.excludeId || state.created[itemSlot]! >= request.createdBefore)
-      continue;
-    let at = hits.length;
-    while (at > 0 && hits[at - 1]!.score < score) at--;
-    hits.splice(at, 0, { itemSlot, score });
-    if (hits.length > depth) hits.pop();
-  }
-  return { hits, touched };
-}
-
-function clearTitleChannel(scratch: Scratch, touched: number): void {
-  for (let i = 0; i < touched; i++) scratch.titleAcc[scratch.titleTouched[i]!] = 0;
-}
-
-/**
- * Fuses the shipped ranking (`best`, sorted) with the title channel's over the union of both lists, in place.
- * `linear`: (1 - λ) × score / top score + λ × title score / top title score; `rrf`: (1 - λ) / (k + rank) +
- * λ / (k + title rank), scaled so that first in both is 1. Either is multiplied by the top score, so scores
- * stay on the scale the confidence model knows and agreement of the two channels keeps the top score whole.
- */
-function fuseTitleChannel(
-  tuning: LinkingTuning,
-  scratch: Scratch,
-  best: Scored[],
-  titleHits: readonly TitleHit[],
-  extra: readonly Scored[],
-): void {
-  const union = [...best, ...extra];
-  const shippedTop = Math.max(0, ...union.map((c) => c.score));
-  const titleTop = titleHits[0]?.score ?? 0;
-  const titleRank = new Map(titleHits.map((h, rank) => [h.itemSlot, rank]));
-  const lambda = tuning.titleChannelWeight;
-  const k = tuning.titleChannelRrfK;
-  const fused = union.map((c, i) => {
-    if (tuning.titleChannel === 'linear') {
-      const title = titleTop > 0 ? scratch.titleAcc[c.itemSlot]! / titleTop : 0;
-      return (1 - lambda) * (shippedTop > 0 ? c.score / shippedTop : 0) + lambda * title;
-    }
-    const rank = titleRank.get(c.itemSlot);
-    const shipped = i < best.length ? (1 - lambda) / (k + i + 1) : 0;
-    return (shipped + (rank === undefined ? 0 : lambda / (k + rank + 1))) * (k + 1);
-  });
-  union.forEach((c, i) => {
-    c.score = shippedTop * fused[i]!;
-  });
-  union.sort((a, b) => b.score - a.score);
-  best.length = 0;
-  best.push(...union);
 }
 
 /** Term-at-a-time BM25F over the selected query terms, then time filter, prior and top-k selection. */
@@ -336,17 +226,8 @@ export function rankCandidates(
       acc[slot] = before + (weight * tf) / (k1 + tf);
     }
   }
-  const titleChannel =
-    tuning.titleChannel !== 'off' && (request.text.titleLength === 0 || tuning.titleChannelForTitled);
   const depth =
-    tuning.itemTitleCoverageWeight > 0 || titleChannel
-      ? Math.max(request.limit, tuning.rerankDepth)
-      : request.limit;
-  // The title channel reads the shipped scores of its own candidates before the selection below clears them.
-  const titles = titleChannel
-    ? rankTitles(state, tuning, scratch, terms, request, depth)
-    : { hits: [], touched: 0 };
-  const titleBase = titles.hits.map((h) => acc[h.itemSlot]! / self);
+    tuning.itemTitleCoverageWeight > 0 ? Math.max(request.limit, tuning.rerankDepth) : request.limit;
   const best: Scored[] = [];
   for (let i = 0; i < touchedCount; i++) {
     const slot = touched[i]!;
@@ -375,23 +256,7 @@ export function rankCandidates(
     best.splice(at, 0, { slot, itemId, itemSlot, score, coverage: 0 });
     if (best.length > depth) best.pop();
   }
-  const queryTermIds = depth > request.limit ? queryTermIdsOf(state, request.text) : new Set<number>();
-  if (depth > request.limit) rerankByItemTitle(state, tuning, queryTermIds, best);
-  if (titleChannel) {
-    const inBest = new Set(best.map((b) => b.itemSlot));
-    const extra: Scored[] = [];
-    titles.hits.forEach(({ itemSlot }, i) => {
-      if (inBest.has(itemSlot)) return;
-      const coverage = itemTitleCoverage(state, queryTermIds, itemSlot);
-      const score =
-        titleBase[i]! +
-        recencyPrior(tuning, request.createdBefore, state.created[itemSlot]!) +
-        tuning.itemTitleCoverageWeight * coverage;
-      extra.push({ slot: itemSlot, itemId: state.ids[itemSlot]!, itemSlot, score, coverage });
-    });
-    fuseTitleChannel(tuning, scratch, best, titles.hits, extra);
-    clearTitleChannel(scratch, titles.touched);
-  }
+  if (depth > request.limit) rerankByItemTitle(state, tuning, request.text, best);
   best.length = Math.min(best.length, request.limit);
   const ticket = ticketEvidence(state, request.text, terms);
   return best.map(({ slot, itemId, itemSlot, score, coverage }) => ({

@@ -12,56 +12,11 @@ export interface Scratch {
   /** Interleaved per slot: [title norm, description norm] (one cache line per posting). */
   norms: Float64Array;
   normKey: string;
-  /** The title channel's accumulator, touched slots and per-slot title norms (0 for linked tickets' slots). */
-  titleAcc: Float64Array;
-  titleTouched: Int32Array;
-  titleNorms: Float64Array;
-  titleNormKey: string;
 }
 
 export function createScratch(): Scratch {
   const empty = new Float64Array(0);
-  return {
-    acc: empty,
-    touched: new Int32Array(0),
-    norms: empty,
-    normKey: '',
-    titleAcc: empty,
-    titleTouched: new Int32Array(0),
-    titleNorms: empty,
-    titleNormKey: '',
-  };
-}
-
-/** Plain BM25 length normalisation of a title: titles are short and alike, so the textbook b. */
-const TITLE_CHANNEL_B = 0.75;
-
-/**
- * Inverse BM25 length norms over the items' titles alone (1 / (1 - b + b * len / avg item title length));
- * 0 for linked tickets' words and dead slots, which the title channel does not search.
- */
-export function titleChannelNorms(state: IndexState, scratch: Scratch): Float64Array {
-  const slots = state.ids.length;
-  const key = `${slots}/${state.titleLengthSum}/${liveSlots(state)}`;
-  if (scratch.titleNormKey === key) return scratch.titleNorms;
-  let items = 0;
-  let lengthSum = 0;
-  for (let slot = 0; slot < slots; slot++) {
-    if (state.ids[slot] === null || state.itemOf[slot] !== null) continue;
-    items++;
-    lengthSum += state.titleLength[slot]!;
-  }
-  const avg = lengthSum / Math.max(1, items) || 1;
-  if (scratch.titleNorms.length < slots)
-    scratch.titleNorms = new Float64Array(Math.max(slots, scratch.titleNorms.length * 2));
-  for (let slot = 0; slot < slots; slot++) {
-    scratch.titleNorms[slot] =
-      state.ids[slot] === null || state.itemOf[slot] !== null
-        ? 0
-        : 1 / (1 - TITLE_CHANNEL_B + (TITLE_CHANNEL_B * state.titleLength[slot]!) / avg);
-  }
-  scratch.titleNormKey = key;
-  return scratch.titleNorms;
+  return { acc: empty, touched: new Int32Array(0), norms: empty, normKey: '' };
 }
 
 export interface ScoringContext {

@@ -30,17 +30,6 @@ export const LinkingTuningSchema = Type.Object(
     maxQueryTerms: count,
     /** Description tokens beyond this are ignored (pasted logs repeat themselves). */
     maxDescriptionTokens: count,
-    /**
-     * Second retrieval channel: BM25 over the items' titles alone (own IDF and length norms), fused with the
-     * score above for tickets without a title: `linear` mixes max-normalised scores, `rrf` reciprocal ranks.
-     */
-    titleChannel: Type.Union([Type.Literal('off'), Type.Literal('linear'), Type.Literal('rrf')]),
-    /** Share of the title channel in the linear mix (λ), or its weight in reciprocal-rank fusion. */
-    titleChannelWeight: share,
-    /** Reciprocal-rank fusion constant k. */
-    titleChannelRrfK: Type.Number({ minimum: 0 }),
-    /** Apply the title channel to tickets that have a title too. */
-    titleChannelForTitled: Type.Boolean(),
     /** Recency prior: score += recencyWeight * (1 - log1p(ageDays / recencyScaleDays)/log1p(3650/scale)). */
     recencyWeight: weight,
     recencyScaleDays: Type.Number({ exclusiveMinimum: 0 }),
@@ -66,10 +55,6 @@ export const DEFAULT_LINKING_TUNING: Readonly<LinkingTuning> = Object.freeze({
   maxDocumentFrequency: 0.2,
   maxQueryTerms: 32,
   maxDescriptionTokens: 400,
-  titleChannel: 'off',
-  titleChannelWeight: 0.2,
-  titleChannelRrfK: 60,
-  titleChannelForTitled: false,
   recencyWeight: 0.2,
   recencyScaleDays: 30,
 });
