@@ -81,6 +81,23 @@ describe('npm scripts and the env file', () => {
     expect(run.code).toBe(0);
   });
 
+  // A newcomer's first `npm start` comes before any .env: Node's ".env not found. Continuing without it." was the first
+  // line they saw, about nothing wrong.
+  it('a file that is not there is skipped without a word', async () => {
+    const prefix = uniquePrefix('env-missing');
+    await createRedisUserStore(redis, prefix).add('dana', 'editor');
+
+    const run = await npmRun('console', ['list-users'], {
+      REFINERY_ENV_FILE: join(dir, 'not-there.env'),
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: prefix,
+    });
+
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^dana\teditor\tadded /);
+    expect(run.code).toBe(0);
+  });
+
   // What the defect looked like: Jira credentials filled in the file, and `npm start` ran the sandbox demo.
   it('npm start with tracker variables in the file runs the service against them, not the demo', async () => {
     const file = envFile([
