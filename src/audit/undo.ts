@@ -112,7 +112,7 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
         return is(entry.before) ? ALREADY_RESTORED : `changed since: moved to ${quoted(status)}`;
       return redone(
         await tracker.changedBy?.(entry.item, { status: true }, entry.at),
-        `moved it to ${status}`,
+        `moved it to ${quoted(status)}`,
       );
     }
     case 'upsertComment':

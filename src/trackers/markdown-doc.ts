@@ -1,7 +1,7 @@
 import type { Block, Doc, Inline, TextRun } from '../domain/doc.ts';
 
 // Each inner class excludes its opening delimiter, so a failed match stops at the next one: linear on hostile text.
-const INLINE = /\*\*([^*]+)\*\*|`([^`]+)`|\[([^[\]]+)\]\(([^()\s]+)\)|(?<![\w*])[*_]([^*_]+)[*_](?![\w*])/g;
+const INLINE = /\*\*([^*]+)\*\*|\[([^[\]]+)\]\(([^()\s]+)\)|(?<![\w*])[*_]([^*_]+)[*_](?![\w*])/g;
 
 /**
  * Backslash escapes as in CommonMark (`\*` is a literal `*`), which is how the service writes tracker text into
@@ -18,23 +18,78 @@ const literal = (text: string) =>
 /** Code shows its backslashes, as in CommonMark. */
 const verbatim = (text: string) => text.replace(STAND_IN, (char) => `\\${literal(char)}`);
 
-/** `**bold**`, `*it*`/`_it_`, `` `code` ``, `[text](url)` and backslash escapes; everything else stays literal. */
-export function parseInline(markdown: string): Inline {
-  const text = hideEscapes(markdown);
-  const runs: TextRun[] = [];
+interface CodeSpan {
+  start: number;
+  end: number;
+  code: string;
+}
+
+/**
+ * Code spans as CommonMark reads them: a run of backticks up to the next run of as many, so code holding backticks
+ * (written with a longer run, padded with a space where it starts or ends with one) reads back whole. Each run's
+ * closer is looked up from a pointer per length that only moves forward: linear on hostile text.
+ */
+function codeSpans(text: string): CodeSpan[] {
+  const runs = [...text.matchAll(/`+/g)].map((match) => ({ at: match.index, length: match[0].length }));
+  const byLength = new Map<number, number[]>();
+  for (const [index, run] of runs.entries()) {
+    const same = byLength.get(run.length);
+    if (same) same.push(index);
+    else byLength.set(run.length, [index]);
+  }
+  const pointers = new Map<number, number>();
+  const spans: CodeSpan[] = [];
+  for (let index = 0; index < runs.length; ) {
+    const open = runs[index] as { at: number; length: number };
+    const same = byLength.get(open.length) ?? [];
+    let pointer = pointers.get(open.length) ?? 0;
+    while ((same[pointer] ?? Number.POSITIVE_INFINITY) <= index) pointer += 1;
+    pointers.set(open.length, pointer);
+    const closer = same[pointer];
+    const close = closer === undefined ? undefined : runs[closer];
+    if (closer === undefined || !close) {
+      index += 1;
+      continue;
+    }
+    const inner = text.slice(open.at + open.length, close.at);
+    const padded =
+      inner.length > 2 &&
+      inner.startsWith(' ') &&
+      inner.endsWith(' ') &&
+      (inner[1] === '`' || inner.at(-2) === '`');
+    spans.push({ start: open.at, end: close.at + close.length, code: padded ? inner.slice(1, -1) : inner });
+    index = closer + 1;
+  }
+  return spans;
+}
+
+/** `**bold**`, `*it*`/`_it_`, `[text](url)` and backslash escapes; everything else stays literal. */
+function styled(text: string, runs: TextRun[]): void {
   const plain = (part: string) => runs.push({ text: literal(part) });
   let last = 0;
   for (const match of text.matchAll(INLINE)) {
     if (match.index > last) plain(text.slice(last, match.index));
-    const [, strong, code, linkText, href, em] = match;
+    const [, strong, linkText, href, em] = match;
     if (strong !== undefined) runs.push({ text: literal(strong), bold: true });
-    else if (code !== undefined) runs.push({ text: verbatim(code), code: true });
     else if (linkText !== undefined && href !== undefined)
       runs.push({ text: literal(linkText), href: literal(href) });
     else if (em !== undefined) runs.push({ text: literal(em), italic: true });
     last = match.index + match[0].length;
   }
   if (last < text.length) plain(text.slice(last));
+}
+
+/** Code spans (`` `code` ``, ``` `` a `b` `` ```) first, as CommonMark does, then the styles between them. */
+export function parseInline(markdown: string): Inline {
+  const text = hideEscapes(markdown);
+  const runs: TextRun[] = [];
+  let last = 0;
+  for (const span of codeSpans(text)) {
+    styled(text.slice(last, span.start), runs);
+    runs.push({ text: verbatim(span.code), code: true });
+    last = span.end;
+  }
+  styled(text.slice(last), runs);
   return runs;
 }
 

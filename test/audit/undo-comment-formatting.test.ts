@@ -1,7 +1,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditStore } from '../../src/audit/audit-store.ts';
 import { findLastChange, undoEntries } from '../../src/audit/undo.ts';
-import { bold, bulletList, type Doc, doc, inline, italic, link, paragraph } from '../../src/domain/doc.ts';
+import {
+  bold,
+  bulletList,
+  code,
+  type Doc,
+  doc,
+  inline,
+  italic,
+  link,
+  paragraph,
+} from '../../src/domain/doc.ts';
 import type { ItemRef } from '../../src/domain/events.ts';
 import type { Tracker } from '../../src/trackers/tracker.ts';
 import { testRedis } from '../helpers/redis.ts';
@@ -114,6 +124,24 @@ describe("undo of the service's own comment keeps its formatting", () => {
 
     expect(result.failed).toEqual([]);
     expect(first).toContain('\\[estimate\\]');
+    expect(now).toBe(first);
+  });
+
+  // The acceptance check quotes a person's line in code, and people write `field` names in backticks.
+  it('on Trello: code holding backticks comes back as it was, and the lines after it too', async () => {
+    const { trello, ref, shown } = await trelloCard();
+    const check = doc(
+      paragraph(code('`status` stays `open` until the export ends'), ' has no Then step.'),
+      bulletList([
+        inline(bold('missing-then'), ' line 3: ', code('Given the `status` field'), ' Fix: add one.'),
+      ]),
+      paragraph('Reply ', code('/ac template'), ' to append the missing sections.'),
+    );
+
+    const { result, first, now } = await rewriteThenUndo(trello, ref, shown, { first: check });
+
+    expect(result.failed).toEqual([]);
+    expect(first).toContain('``Given the `status` field``');
     expect(now).toBe(first);
   });
 

@@ -182,10 +182,10 @@ export async function listItems(ctx: JiraContext, scope: ItemScope, cursor?: str
 }
 
 /**
- * Who made the last change to a label, a field, the status or the issue links to a target after `since`, by the
- * issue's changelog (oldest first). Jira records a link made or removed in the changelog of both issues, as a `Link`
- * item naming the other issue by key in `to` (made) or `from` (removed); remote links are not in it. The service's
- * own write may carry the time of `since` itself: it counts only after it.
+ * Who made the last change to a label, a field, the status or the issue links to a target after the service's write
+ * dated `since` (`changedAfterOwnWrite`), by the issue's changelog (oldest first). Jira records a link made or
+ * removed in the changelog of both issues, as a `Link` item naming the other issue by key in `to` (made) or `from`
+ * (removed); remote links are not in it.
  */
 export async function changedBy(
   ctx: JiraContext,

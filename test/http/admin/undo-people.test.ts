@@ -332,6 +332,27 @@ describe('admin undo of a move a person made again after the service', () => {
     expect((await trelloTracker.getItem(card)).status.name).toBe('Ready');
   });
 
+  // A Trello list's name may run to 16,384 characters: the reason quoted it whole.
+  it('names the list a person moved a card back to by its name cut to 120 characters', async () => {
+    const list = `Ready for review by ${'the product and design leads '.repeat(12)}`.trim();
+    const seeded = trello.sandbox.seedBoard({
+      name: 'Board of long lists',
+      lists: ['Backlog', list, 'Doing'],
+      cards: [{ list: 'Backlog', name: 'Invoice reminders' }],
+    });
+    const card = { tracker: 'trello' as const, id: seeded.cards[0]!.id, key: seeded.cards[0]!.shortLink };
+    await job('job-move-long', trelloTracker).moveTo(card, list);
+    const write = await lastEntry(card);
+    await trelloAct('move-card', { cardId: card.id, list: 'Doing' });
+    await trelloAct('move-card', { cardId: card.id, list });
+
+    await expectKept(
+      write,
+      'moveTo',
+      `changed since: Pat Person moved it to ${list.slice(0, 119).trimEnd()}… again after the service; kept`,
+    );
+  });
+
   it('keeps a Jira issue a person moved away and back to the status the service moved it to', async () => {
     const found = [...jira.sandbox.state.issues.values()].find((i) => i.key === 'BR-2')!;
     const story: ItemRef = { tracker: 'jira', id: found.id, key: 'BR-2' };
