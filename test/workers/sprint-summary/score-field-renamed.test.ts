@@ -44,6 +44,8 @@ const sprintId = () => [...stack.jira.state.sprints.values()].find((s) => s.name
 describe('a score field renamed to the configured name while the sprint runs', () => {
   it("lists the delivered items by that field's scores in the summary posted at the close", async () => {
     stack.jira.act.startSprint({ sprintId: sprintId() });
+    // The service snapshots the sprint at its start; done before the snapshot, APP-1 would count as done before it.
+    await waitUntilIdle(stack, { delayed: true });
     stack.jira.act.transition({ as: 'ada', issue: 'APP-1', to: 'In Progress' });
     stack.jira.act.transition({ as: 'ada', issue: 'APP-1', to: 'Done' });
     // The service has read the field list by now: the sprint's snapshot and APP-1's scoring read its items.
