@@ -15,6 +15,7 @@ import {
   rule,
   table,
 } from '../../../src/domain/doc.ts';
+import { markdownToDoc } from '../../../src/trackers/markdown-doc.ts';
 import { renderMarkdown } from '../../../src/trackers/trello/markdown-render.ts';
 
 describe('renderMarkdown', () => {
@@ -85,6 +86,14 @@ describe('renderMarkdown on hostile text (issue 12, item 6)', () => {
     expect(markdown).toBe(
       '\\[Reset your Trello password\\](https://evil.example/login)\n\\# Pay here\n\\> quoted\n\\!\\[Reset your Trello password\\](https://evil.example/login)\n\\1. step',
     );
+  });
+
+  // CommonMark escapes punctuation only: `\1. step` shows its backslash; `1\. step` is the text and no list.
+  it('a line that starts like a numbered list reads as its text, with no backslash showing', () => {
+    const markdown = renderMarkdown(doc(paragraph('1. step\n12) next')));
+
+    expect(markdown).toBe('1\\. step\n12\\) next');
+    expect(markdownToDoc(markdown)).toEqual(doc(paragraph('1. step\n12) next')));
   });
 
   it('text the bot repeats pages nobody: @board, @card and @username are no mentions, addresses stay as they are', () => {
