@@ -17,10 +17,15 @@ import { fitLines, type Overflow, overflowNotice } from '../../domain/doc-fit.ts
  * bot can become a link, an image, a heading or a table.
  */
 const MARKDOWN_SPECIALS = /[\\`*_[\]<>!|~]/g;
-const LINE_START_MARKER = /(^|\n)([ \t]*)([#>+=-]|\d+(?=[.)]))/g;
+const LINE_START_MARKER = /(^|\n)([ \t]*)([#>+=-])/g;
+// A digit is no punctuation, so no backslash escapes it: the list's `.` or `)` is escaped instead.
+const LINE_START_NUMBER = /(^|\n)([ \t]*)(\d+)(?=[.)])/g;
 
 function escapeText(text: string): string {
-  return text.replace(MARKDOWN_SPECIALS, '\\$&').replace(LINE_START_MARKER, '$1$2\\$3');
+  return text
+    .replace(MARKDOWN_SPECIALS, '\\$&')
+    .replace(LINE_START_MARKER, '$1$2\\$3')
+    .replace(LINE_START_NUMBER, '$1$2$3\\');
 }
 
 /**

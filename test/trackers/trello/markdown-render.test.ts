@@ -7,6 +7,7 @@ import {
   codeBlock,
   type Doc,
   doc,
+  docToPlainText,
   heading,
   italic,
   link,
@@ -84,7 +85,7 @@ describe('renderMarkdown on hostile text (issue 12, item 6)', () => {
     const markdown = renderMarkdown(doc(paragraph(`${PHISH}\n# Pay here\n> quoted\n!${PHISH}\n1. step`)));
 
     expect(markdown).toBe(
-      '\\[Reset your Trello password\\](https://evil.example/login)\n\\# Pay here\n\\> quoted\n\\!\\[Reset your Trello password\\](https://evil.example/login)\n\\1. step',
+      '\\[Reset your Trello password\\](https://evil.example/login)\n\\# Pay here\n\\> quoted\n\\!\\[Reset your Trello password\\](https://evil.example/login)\n1\\. step',
     );
   });
 
@@ -93,7 +94,7 @@ describe('renderMarkdown on hostile text (issue 12, item 6)', () => {
     const markdown = renderMarkdown(doc(paragraph('1. step\n12) next')));
 
     expect(markdown).toBe('1\\. step\n12\\) next');
-    expect(markdownToDoc(markdown)).toEqual(doc(paragraph('1. step\n12) next')));
+    expect(docToPlainText(markdownToDoc(markdown))).toBe('1. step\n12) next');
   });
 
   it('text the bot repeats pages nobody: @board, @card and @username are no mentions, addresses stay as they are', () => {
