@@ -75,6 +75,9 @@ export function fitHead<B, T>(
 /** The count of an `overflowNotice` in its text, whatever the tracker rendered it as. */
 const HIDDEN = /^… (\d+) more lines? not shown \(/;
 
+/** Whether a text ends with an `overflowNotice`: the service cut it at the tracker's limit before. */
+export const endsCut = (text: string): boolean => HIDDEN.test(text.trimEnd().split('\n').at(-1) ?? '');
+
 export function overflowNotice(hidden: number, overflow: Overflow): Block {
   return paragraph(
     `… ${hidden} more ${hidden === 1 ? 'line' : 'lines'} not shown (${overflow.limit}). `,

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Block, doc, paragraph } from '../../src/domain/doc.ts';
+import { overflowNotice } from '../../src/domain/doc-fit.ts';
+import { docToAdf, JIRA_TEXT_LIMIT } from '../../src/trackers/jira/adf-render.ts';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
 import { commandText, plain } from '../helpers/jira-commands.ts';
 
@@ -8,6 +11,21 @@ import { commandText, plain } from '../helpers/jira-commands.ts';
  * stryker.intake.config.mjs judges the command executors by these tests.
  */
 let stack: InProcessStack;
+
+/** A description the service cut at Jira's limit before: as many lines as fit, then its notice. */
+const CUT_DESCRIPTION = (() => {
+  const notice = overflowNotice(40, {
+    url: 'https://example.atlassian.net/browse/APP-8',
+    limit: 'Jira stops at 32,767 characters',
+  });
+  const lines: Block[] = [];
+  for (let n = 1; ; n++) {
+    const line = paragraph(`Step ${n}: move the old invoices table to the new schema, batch by batch.`);
+    if (JSON.stringify(docToAdf(doc(...lines, line, notice))).length > JIRA_TEXT_LIMIT - 200) break;
+    lines.push(line);
+  }
+  return docToAdf(doc(...lines, notice));
+})();
 
 beforeAll(async () => {
   stack = await startInProcessStack();
@@ -33,6 +51,13 @@ beforeAll(async () => {
       { projectKey: 'APP', summary: 'Spike: search engines', issuetype: 'Story', reporter: 'ada' },
       { projectKey: 'APP', summary: 'Audit log export', issuetype: 'Story', reporter: 'ada' },
       { projectKey: 'APP', summary: 'Monthly revenue report', issuetype: 'Story', reporter: 'ada' },
+      {
+        projectKey: 'APP',
+        summary: 'Migration notes',
+        issuetype: 'Story',
+        reporter: 'ada',
+        description: CUT_DESCRIPTION,
+      },
       { projectKey: 'HELP', summary: 'Invoices as CSV please', issuetype: 'Task', reporter: 'carl' },
       { projectKey: 'HELP', summary: 'Bank statements do not import', issuetype: 'Task', reporter: 'carl' },
       // In the sprint from the start, under issue security levels: not everyone may see them.
@@ -234,6 +259,14 @@ describe('/ac', () => {
     expect(await command('ada', 'APP-3', '/ac template')).toContain(
       'Nothing to add: every section of the template is already in the description.',
     );
+  });
+
+  it('appends nothing to a description cut at the limit, and says why', async () => {
+    const before = JSON.stringify(issue('APP-8').description);
+    expect(await command('ada', 'APP-8', '/ac template')).toContain(
+      "Nothing appended: the description was cut at the tracker's limit before (it ends with “… more lines not shown”),",
+    );
+    expect(JSON.stringify(issue('APP-8').description)).toBe(before);
   });
 
   it('asks why before skipping, and a skipped item says so', async () => {

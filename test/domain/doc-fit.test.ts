@@ -9,7 +9,8 @@ import {
   paragraph,
   table,
 } from '../../src/domain/doc.ts';
-import { fitDoc, fitLines } from '../../src/domain/doc-fit.ts';
+import { endsCut, fitDoc, fitLines } from '../../src/domain/doc-fit.ts';
+import { fitMarkdown } from '../../src/trackers/trello/markdown-render.ts';
 
 const overflow = { url: 'https://jira.example/browse/APP-7', limit: 'Jira stops at 32,767 characters' };
 
@@ -170,5 +171,18 @@ describe('fitLines: a Markdown description cut line by line', () => {
 
   it('when no line fits, the notice alone', () => {
     expect(fitLines(text, () => false, hiddenNotice)).toBe('\n+4');
+  });
+});
+
+describe('endsCut: a text the service cut before, as a tracker gives it back', () => {
+  it('is one that ends with the notice, rendered as Markdown or not, and no other', () => {
+    const long = Array.from({ length: 3000 }, (_, n) => `- Step ${n + 1}: move the invoices`).join('\n');
+    const cut = fitMarkdown(long, 'https://trello.com/c/AbCd1234');
+    expect(endsCut(cut)).toBe(true);
+    expect(endsCut(`${cut}\n\n`)).toBe(true);
+    expect(endsCut(docToPlainText(fitDoc(summary, maxLines(4), overflow)))).toBe(true);
+    expect(endsCut(`${cut}\n\n## Notes`)).toBe(false);
+    expect(endsCut(long)).toBe(false);
+    expect(endsCut('')).toBe(false);
   });
 });

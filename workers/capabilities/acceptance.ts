@@ -9,6 +9,7 @@ import {
   type Verdict,
 } from '../../src/domain/acceptance/index.ts';
 import { code, doc, paragraph } from '../../src/domain/doc.ts';
+import { endsCut } from '../../src/domain/doc-fit.ts';
 import type { Actor, FieldChange, ItemRef } from '../../src/domain/events.ts';
 import { itemRole } from '../../src/rules/item-role.ts';
 import type { ItemRole } from '../../src/rules/scope-rules.ts';
@@ -203,15 +204,20 @@ export async function recordAcceptance(item: TrackerItem, context: JobContext): 
 
 /**
  * `/ac template`: appends fill-in sections for what is missing; existing text is never changed. Undefined for an
- * item that is not a backlog item.
+ * item that is not a backlog item; `cut` instead of writing when the service cut the description at the
+ * tracker's limit before: anything appended would be cut again, below a notice, so the author would see none of it.
  */
-export async function appendTemplate(ref: ItemRef, context: JobContext): Promise<string[] | undefined> {
+export async function appendTemplate(
+  ref: ItemRef,
+  context: JobContext,
+): Promise<string[] | 'cut' | undefined> {
   const tracker = context.tracker(ref.tracker);
   const item = await tracker.getItem(ref);
   if (itemRole(item, context.rules()) !== 'backlog') return undefined;
   const { verdict, template } = verdictFor(item, context);
   const description = appendMissingSections(item.description, verdict, template);
   if (description === item.description) return [];
+  if (endsCut(item.description)) return 'cut';
   await tracker.setDescription(ref, description);
   return verdict.missingSections;
 }

@@ -31,6 +31,16 @@ export const acCommand: CommandExecutor = {
     if (sub === 'template') {
       const added = await appendTemplate(ref, context);
       if (added === undefined) return [NOT_BACKLOG];
+      if (added === 'cut')
+        return [
+          paragraph(
+            "Nothing appended: the description was cut at the tracker's limit before (it ends with",
+            ' “… more lines not shown”), so the template would be cut too. Shorten the description, remove that line,',
+            ' and write ',
+            code('/ac template'),
+            ' again.',
+          ),
+        ];
       if (added.length === 0)
         return [paragraph('Nothing to add: every section of the template is already in the description.')];
       await enforceAcceptance(ref, context);
