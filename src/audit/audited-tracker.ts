@@ -172,16 +172,17 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
         await record(ref, 'moveTo', {}, before, statusOrList);
     },
 
-    async setDescription(ref, text) {
+    async setDescription(ref, text, options) {
       const before = (await tracker.getItem(ref)).description;
       if (dryRun) {
         if (before !== text) await record(ref, 'setDescription', {}, before, text);
-        return;
+        return { cut: false };
       }
-      await tracker.setDescription(ref, text);
+      const outcome = await tracker.setDescription(ref, text, options);
       // As the tracker reads it back (Jira turns the Markdown into ADF), so undo can tell a later edit from it.
       const after = (await tracker.getItem(ref)).description;
       if (before !== after) await record(ref, 'setDescription', {}, before, after);
+      return outcome;
     },
 
     async setTitle(ref, title) {

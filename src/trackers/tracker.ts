@@ -80,8 +80,11 @@ export interface Tracker {
   removeLink(from: ItemRef, to: LinkTarget, linkId?: string): Promise<boolean>;
   /** Jira: applies the transition that leads to the named status. Trello: moves the card to the named list. */
   moveTo(ref: ItemRef, statusOrList: string): Promise<void>;
-  /** Replaces the description with Markdown-ish text (Jira: converted to ADF). */
-  setDescription(ref: ItemRef, text: string): Promise<void>;
+  /**
+   * Replaces the description with Markdown-ish text (Jira: converted to ADF). Text longer than the tracker takes
+   * is cut from the end, with a notice; with `whole`, nothing is written instead. Says whether it did not fit.
+   */
+  setDescription(ref: ItemRef, text: string, options?: DescriptionOptions): Promise<DescriptionOutcome>;
   /** Renames the item (Jira summary, Trello card name); the same title again changes nothing. */
   setTitle(ref: ItemRef, title: string): Promise<void>;
   createItem(container: CreateTarget, item: NewItem): Promise<ItemRef>;
@@ -201,6 +204,16 @@ export interface CommentOptions {
    * mailed to the customer. `customers`: a public comment the customer receives. Trello has no such split.
    */
   audience?: 'agents' | 'customers';
+}
+
+export interface DescriptionOptions {
+  /** Write nothing rather than cut the text: the end of it is what the caller added, and would be the first cut. */
+  whole?: boolean;
+}
+
+export interface DescriptionOutcome {
+  /** The text was longer than the tracker takes: written cut, or (`whole`) not written at all. */
+  cut: boolean;
 }
 
 export interface CommentOutcome {

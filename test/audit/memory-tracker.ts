@@ -129,6 +129,7 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
     async setDescription(ref, text) {
       writes.push(`setDescription ${ref.key}`);
       item(ref).description = text;
+      return { cut: false };
     },
     async setTitle(ref, title) {
       writes.push(`setTitle ${ref.key}`);

@@ -27,6 +27,20 @@ const CUT_DESCRIPTION = (() => {
   return docToAdf(doc(...lines, notice));
 })();
 
+/**
+ * A description its author typed up to near Jira's limit: room left for the notice of a cut (so Jira takes the edit),
+ * none for the template's sections.
+ */
+const FULL_DESCRIPTION = (() => {
+  const lines: Block[] = [];
+  for (let n = 1; ; n++) {
+    const line = paragraph(`Step ${n}: move the old invoices table to the new schema, batch by batch.`);
+    if (JSON.stringify(docToAdf(doc(...lines, line))).length > JIRA_TEXT_LIMIT - 400) break;
+    lines.push(line);
+  }
+  return docToAdf(doc(...lines));
+})();
+
 beforeAll(async () => {
   stack = await startInProcessStack();
   stack.jira.seed({
@@ -72,6 +86,13 @@ beforeAll(async () => {
         sprints: ['App Sprint 1'],
         securityLevel: { name: 'HR only', members },
       })),
+      {
+        projectKey: 'APP',
+        summary: 'Migration plan',
+        issuetype: 'Story',
+        reporter: 'ada',
+        description: FULL_DESCRIPTION,
+      },
     ],
   });
 }, 60_000);
@@ -267,6 +288,14 @@ describe('/ac', () => {
       "Nothing appended: the description was cut at the tracker's limit before (it ends with “… more lines not shown”),",
     );
     expect(JSON.stringify(issue('APP-8').description)).toBe(before);
+  });
+
+  it('appends nothing to a description the template would take past the limit, and says so', async () => {
+    const before = JSON.stringify(issue('APP-11').description);
+    const reply = await command('ada', 'APP-11', '/ac template');
+    expect(reply).not.toContain('Appended');
+    expect(reply).toContain("did not fit: the description is near the tracker's limit");
+    expect(JSON.stringify(issue('APP-11').description)).toBe(before);
   });
 
   it('asks why before skipping, and a skipped item says so', async () => {

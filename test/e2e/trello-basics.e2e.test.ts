@@ -77,6 +77,24 @@ describe('Trello end to end', () => {
     expect(botComments(id, 'acceptance-criteria')).toHaveLength(1);
   });
 
+  it('/ac template on a description near the limit says the template did not fit, not that it appended it', async () => {
+    // Typed by a person, just under Trello's 16,384 characters: the sections would be the first lines cut.
+    const lines: string[] = [];
+    for (let n = 1; lines.join('\n').length < 16_300; n++)
+      lines.push(`Step ${n}: move the old invoices table to the new schema.`);
+    const desc = lines.slice(0, -1).join('\n');
+    const card = await stack.trelloAct('create-card', { boardId, list: 'Backlog', name: 'Migration', desc });
+    const id = String(card.id);
+    await waitFor(() => labelsOf(id).includes('needs-acceptance-criteria'));
+
+    await stack.trelloAct('comment', { cardId: id, text: '/ac template' });
+
+    const reply = String((await waitFor(() => botComments(id, 'reply-')[0]))!.data.text);
+    expect(reply).not.toContain('Appended');
+    expect(reply).toContain("did not fit: the description is near the tracker's limit");
+    expect(store().cards.get(id)?.desc).toBe(desc);
+  });
+
   it('checks a card again when its acceptance criteria arrive as a checklist', async () => {
     const card = await stack.trelloAct('create-card', {
       boardId,

@@ -41,6 +41,16 @@ export const acCommand: CommandExecutor = {
             ' again.',
           ),
         ];
+      if (added === 'full')
+        return [
+          paragraph(
+            "Nothing appended: the template did not fit: the description is near the tracker's limit (Trello",
+            ' takes 16,384 characters, Jira 32,767), and the tracker would have cut the sections off. Shorten the',
+            ' description and write ',
+            code('/ac template'),
+            ' again.',
+          ),
+        ];
       if (added.length === 0)
         return [paragraph('Nothing to add: every section of the template is already in the description.')];
       await enforceAcceptance(ref, context);

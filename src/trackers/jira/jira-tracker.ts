@@ -42,7 +42,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     addLink: (from, to, type) => addLink(ctx, from, to, type),
     removeLink: (from, to, linkId) => removeLink(ctx, from, to, linkId),
     moveTo: (ref, status) => moveTo(ctx, ref, status),
-    setDescription: (ref, text) => setDescription(ctx, ref, text),
+    setDescription: (ref, text, options) => setDescription(ctx, ref, text, options),
     setTitle: (ref, title) => setTitle(ctx, ref, title),
     createItem: (target, item) => createItem(ctx, target, item),
     statusCategory: (statusId) => statusCategory(ctx, statusId),

@@ -4,7 +4,13 @@ import type { ItemRef } from '../../domain/events.ts';
 import { oneLine } from '../../domain/one-line.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import { markdownToDoc } from '../markdown-doc.ts';
-import type { CreateTarget, FieldWriteOutcome, NewItem } from '../tracker.ts';
+import type {
+  CreateTarget,
+  DescriptionOptions,
+  DescriptionOutcome,
+  FieldWriteOutcome,
+  NewItem,
+} from '../tracker.ts';
 import { docToAdf, withinJiraLimit } from './adf-render.ts';
 import { adfDescriptionText } from './adf-text.ts';
 import { type AdfDoc, type AdfNode, isAdfDoc } from './adf-types.ts';
@@ -20,10 +26,16 @@ interface EditMetaField {
 }
 
 /** Rich text cut to what Jira stores, with a line pointing to the rest; `kept` nodes go first, untouched. */
-function fittedAdf(ctx: JiraContext, document: Doc, where: ItemRef, kept: readonly AdfNode[] = []): AdfDoc {
+function fittedAdf(
+  ctx: JiraContext,
+  document: Doc,
+  where: ItemRef,
+  kept: readonly AdfNode[] = [],
+): { adf: AdfDoc; cut: boolean } {
   const after = (adf: AdfDoc): AdfDoc => ({ ...adf, content: [...kept, ...adf.content] });
   const fits = (candidate: Doc) => withinJiraLimit(after(docToAdf(candidate)));
-  return after(docToAdf(fitDoc(document, fits, ctx.overflow(where))));
+  const fitted = fitDoc(document, fits, ctx.overflow(where));
+  return { adf: after(docToAdf(fitted)), cut: fitted !== document };
 }
 
 /**
@@ -275,17 +287,23 @@ function keptPrefix(current: unknown, text: string): { kept: AdfNode[]; rest: st
   return { kept: [], rest: text };
 }
 
-export async function setDescription(ctx: JiraContext, ref: ItemRef, text: string): Promise<void> {
+export async function setDescription(
+  ctx: JiraContext,
+  ref: ItemRef,
+  text: string,
+  options: DescriptionOptions = {},
+): Promise<DescriptionOutcome> {
   const issue = await ctx.call('getIssue', () =>
     ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id, fields: ['description'] }),
   );
   const { kept, rest } = keptPrefix(issue.fields?.description, text);
-  const description = fittedAdf(ctx, markdownToDoc(rest), ref, kept);
-  if (sameAdf(issue.fields?.description ?? null, description)) return;
+  const { adf: description, cut } = fittedAdf(ctx, markdownToDoc(rest), ref, kept);
+  if ((cut && options.whole) || sameAdf(issue.fields?.description ?? null, description)) return { cut };
   const quiet = await quietly(ctx, ref);
   await ctx.call('editIssue', () =>
     ctx.cloud.issues.editIssue({ issueIdOrKey: ref.id, fields: { description }, ...quiet }),
   );
+  return { cut };
 }
 
 export async function setTitle(ctx: JiraContext, ref: ItemRef, title: string): Promise<void> {
@@ -341,7 +359,7 @@ export async function createItem(ctx: JiraContext, target: CreateTarget, item: N
         project: { key: target.containerId },
         issuetype: { name: target.typeOrList },
         summary: oneLine(item.title, MAX_SUMMARY),
-        description: fittedAdf(ctx, item.body, where),
+        description: fittedAdf(ctx, item.body, where).adf,
         labels: item.labels,
       },
     }),

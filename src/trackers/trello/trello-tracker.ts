@@ -65,7 +65,8 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
     addLink: (from, to) => run('addLink', () => addLink(deps, from, to)),
     removeLink: (from, to, linkId) => run('removeLink', () => removeLink(deps, from, to, linkId)),
     moveTo: (ref, listName) => run('moveTo', () => moveTo(deps, ref, listName)),
-    setDescription: (ref, text) => run('setDescription', () => setDescription(deps, ref, text)),
+    setDescription: (ref, text, options) =>
+      run('setDescription', () => setDescription(deps, ref, text, options)),
     setTitle: (ref, title) => run('setTitle', () => setTitle(deps, ref, title)),
     createItem: (target, item) => run('createItem', () => createItem(deps, target, item)),
     boardActivity: createBoardActivity(deps, run),

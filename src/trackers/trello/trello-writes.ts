@@ -1,7 +1,13 @@
 import { fitDoc } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
-import type { CreateTarget, LinkTarget, NewItem } from '../tracker.ts';
+import type {
+  CreateTarget,
+  DescriptionOptions,
+  DescriptionOutcome,
+  LinkTarget,
+  NewItem,
+} from '../tracker.ts';
 import { fitMarkdown, renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
 import type { TrelloDeps } from './trello-deps.ts';
 import { cardUrl, itemRefForUrl } from './trello-urls.ts';
@@ -101,10 +107,18 @@ export async function moveTo(deps: TrelloDeps, ref: ItemRef, listName: string): 
   if (list.id !== card.idList) await deps.api.cards.updateCard({ id: card.id, idList: list.id });
 }
 
-export async function setDescription(deps: TrelloDeps, ref: ItemRef, text: string): Promise<void> {
-  const card = await deps.api.cards.getCard({ id: ref.id, fields: 'id,desc' });
+export async function setDescription(
+  deps: TrelloDeps,
+  ref: ItemRef,
+  text: string,
+  options: DescriptionOptions = {},
+): Promise<DescriptionOutcome> {
   const desc = fitMarkdown(text, cardUrl(ref.key));
+  const cut = desc !== text;
+  if (cut && options.whole) return { cut };
+  const card = await deps.api.cards.getCard({ id: ref.id, fields: 'id,desc' });
   if ((card.desc ?? '') !== desc) await deps.api.cards.updateCard({ id: card.id, desc });
+  return { cut };
 }
 
 export async function setTitle(deps: TrelloDeps, ref: ItemRef, title: string): Promise<void> {
