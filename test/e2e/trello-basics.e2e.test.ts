@@ -91,7 +91,7 @@ describe('Trello end to end', () => {
 
     const reply = String((await waitFor(() => botComments(id, 'reply-')[0]))!.data.text);
     expect(reply).not.toContain('Appended');
-    expect(reply).toContain("did not fit: the description is near the tracker's limit");
+    expect(reply).toContain('did not fit: the description is near what Trello takes (16,384 characters)');
     expect(store().cards.get(id)?.desc).toBe(desc);
   });
 
