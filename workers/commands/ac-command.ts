@@ -1,4 +1,5 @@
 import { bold, code, paragraph } from '../../src/domain/doc.ts';
+import type { TrackerName } from '../../src/domain/events.ts';
 import { appendTemplate, enforceAcceptance, setExemption } from '../capabilities/acceptance.ts';
 import type { CommandExecutor } from './command-executor.ts';
 
@@ -7,6 +8,12 @@ const NOT_BACKLOG = paragraph(
   ': acceptance-criteria templates are for backlog items, and this is none (a support ticket, a sprint summary,',
   ' or an item outside the backlog projects).',
 );
+
+/** The trackers' limits on a description, as their adapters cut to them. */
+const DESCRIPTION_LIMIT: Record<TrackerName, string> = {
+  jira: 'Jira takes (32,767 characters)',
+  trello: 'Trello takes (16,384 characters)',
+};
 
 export const acCommand: CommandExecutor = {
   spec: {
@@ -44,9 +51,8 @@ export const acCommand: CommandExecutor = {
       if (added === 'full')
         return [
           paragraph(
-            "Nothing appended: the template did not fit: the description is near the tracker's limit (Trello",
-            ' takes 16,384 characters, Jira 32,767), and the tracker would have cut the sections off. Shorten the',
-            ' description and write ',
+            `Nothing appended: the template did not fit: the description is near what ${DESCRIPTION_LIMIT[ref.tracker]},`,
+            ' and the tracker would have cut the sections off. Shorten the description and write ',
             code('/ac template'),
             ' again.',
           ),
