@@ -211,10 +211,11 @@ export interface DescriptionOptions {
   whole?: boolean;
 }
 
-export interface DescriptionOutcome {
-  /** The text was longer than the tracker takes: written cut, or (`whole`) not written at all. */
-  cut: boolean;
-}
+/**
+ * Whether the text was longer than the tracker takes (written cut, or with `whole` not written at all), and then
+ * the tracker's limit in words ("Trello stops at 16,384 characters"), as its overflow notice says it.
+ */
+export type DescriptionOutcome = { cut: false } | { cut: true; limit: string };
 
 export interface CommentOutcome {
   id: string;

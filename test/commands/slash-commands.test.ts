@@ -294,7 +294,7 @@ describe('/ac', () => {
     const before = JSON.stringify(issue('APP-11').description);
     const reply = await command('ada', 'APP-11', '/ac template');
     expect(reply).not.toContain('Appended');
-    expect(reply).toContain('did not fit: the description is near what Jira takes (32,767 characters)');
+    expect(reply).toContain('did not fit: Jira stops at 32,767 characters, and the description is near that');
     expect(JSON.stringify(issue('APP-11').description)).toBe(before);
   });
 

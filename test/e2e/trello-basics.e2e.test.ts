@@ -91,7 +91,9 @@ describe('Trello end to end', () => {
 
     const reply = String((await waitFor(() => botComments(id, 'reply-')[0]))!.data.text);
     expect(reply).not.toContain('Appended');
-    expect(reply).toContain('did not fit: the description is near what Trello takes (16,384 characters)');
+    expect(reply).toContain(
+      'did not fit: Trello stops at 16,384 characters, and the description is near that',
+    );
     expect(store().cards.get(id)?.desc).toBe(desc);
   });
 

@@ -206,13 +206,13 @@ export async function recordAcceptance(item: TrackerItem, context: JobContext): 
  * `/ac template`: appends fill-in sections for what is missing; existing text is never changed. Undefined for an
  * item that is not a backlog item; `cut` instead of writing when the service cut the description at the
  * tracker's limit before: anything appended would be cut again, below a notice, so the author would see none of it.
- * `full` when the sections would take the description past the limit: nothing is written, for the tracker would cut
- * the sections first (and hide the author's last lines under its notice).
+ * `{ full }`, the tracker's limit in words, when the sections would take the description past it: nothing is
+ * written, for the tracker would cut the sections first (and hide the author's last lines under its notice).
  */
 export async function appendTemplate(
   ref: ItemRef,
   context: JobContext,
-): Promise<string[] | 'cut' | 'full' | undefined> {
+): Promise<string[] | 'cut' | { full: string } | undefined> {
   const tracker = context.tracker(ref.tracker);
   const item = await tracker.getItem(ref);
   if (itemRole(item, context.rules()) !== 'backlog') return undefined;
@@ -220,6 +220,7 @@ export async function appendTemplate(
   const description = appendMissingSections(item.description, verdict, template);
   if (description === item.description) return [];
   if (endsCut(item.description)) return 'cut';
-  if ((await tracker.setDescription(ref, description, { whole: true })).cut) return 'full';
+  const written = await tracker.setDescription(ref, description, { whole: true });
+  if (written.cut) return { full: written.limit };
   return verdict.missingSections;
 }

@@ -1,5 +1,4 @@
 import { bold, code, paragraph } from '../../src/domain/doc.ts';
-import type { TrackerName } from '../../src/domain/events.ts';
 import { appendTemplate, enforceAcceptance, setExemption } from '../capabilities/acceptance.ts';
 import type { CommandExecutor } from './command-executor.ts';
 
@@ -8,12 +7,6 @@ const NOT_BACKLOG = paragraph(
   ': acceptance-criteria templates are for backlog items, and this is none (a support ticket, a sprint summary,',
   ' or an item outside the backlog projects).',
 );
-
-/** The trackers' limits on a description, as their adapters cut to them. */
-const DESCRIPTION_LIMIT: Record<TrackerName, string> = {
-  jira: 'Jira takes (32,767 characters)',
-  trello: 'Trello takes (16,384 characters)',
-};
 
 export const acCommand: CommandExecutor = {
   spec: {
@@ -48,11 +41,11 @@ export const acCommand: CommandExecutor = {
             ' again.',
           ),
         ];
-      if (added === 'full')
+      if (!Array.isArray(added))
         return [
           paragraph(
-            `Nothing appended: the template did not fit: the description is near what ${DESCRIPTION_LIMIT[ref.tracker]},`,
-            ' and the tracker would have cut the sections off. Shorten the description and write ',
+            `Nothing appended: the template did not fit: ${added.full}, and the description is near that, so the`,
+            ' tracker would have cut the sections off. Shorten the description and write ',
             code('/ac template'),
             ' again.',
           ),

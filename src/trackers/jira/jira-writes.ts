@@ -298,12 +298,13 @@ export async function setDescription(
   );
   const { kept, rest } = keptPrefix(issue.fields?.description, text);
   const { adf: description, cut } = fittedAdf(ctx, markdownToDoc(rest), ref, kept);
-  if ((cut && options.whole) || sameAdf(issue.fields?.description ?? null, description)) return { cut };
+  const outcome: DescriptionOutcome = cut ? { cut, limit: ctx.overflow(ref).limit } : { cut };
+  if ((cut && options.whole) || sameAdf(issue.fields?.description ?? null, description)) return outcome;
   const quiet = await quietly(ctx, ref);
   await ctx.call('editIssue', () =>
     ctx.cloud.issues.editIssue({ issueIdOrKey: ref.id, fields: { description }, ...quiet }),
   );
-  return { cut };
+  return outcome;
 }
 
 export async function setTitle(ctx: JiraContext, ref: ItemRef, title: string): Promise<void> {

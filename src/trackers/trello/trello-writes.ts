@@ -113,12 +113,14 @@ export async function setDescription(
   text: string,
   options: DescriptionOptions = {},
 ): Promise<DescriptionOutcome> {
-  const desc = fitMarkdown(text, cardUrl(ref.key));
-  const cut = desc !== text;
-  if (cut && options.whole) return { cut };
+  const url = cardUrl(ref.key);
+  const desc = fitMarkdown(text, url);
+  const outcome: DescriptionOutcome =
+    desc === text ? { cut: false } : { cut: true, limit: trelloOverflow(url).limit };
+  if (outcome.cut && options.whole) return outcome;
   const card = await deps.api.cards.getCard({ id: ref.id, fields: 'id,desc' });
   if ((card.desc ?? '') !== desc) await deps.api.cards.updateCard({ id: card.id, desc });
-  return { cut };
+  return outcome;
 }
 
 export async function setTitle(deps: TrelloDeps, ref: ItemRef, title: string): Promise<void> {
