@@ -169,6 +169,19 @@ describe('fitLines: a Markdown description cut line by line', () => {
     ]);
   });
 
+  // An author's own last line may read like a notice: a count of 400 digits is no count the service wrote.
+  it('takes a notice-like last line with an unbounded count for text, not for the lines an earlier cut hid', () => {
+    const fake = `… ${'9'.repeat(400)} more lines not shown (`;
+    const lines = (limit: number) => (candidate: string) => candidate.split('\n').length <= limit;
+
+    expect(fitLines(`${text}\n${fake}`, lines(4), hiddenNotice).split('\n')).toEqual([
+      '## Acceptance criteria',
+      '- Given a cart',
+      '',
+      '+3',
+    ]);
+  });
+
   it('when no line fits, the notice alone', () => {
     expect(fitLines(text, () => false, hiddenNotice)).toBe('\n+4');
   });
