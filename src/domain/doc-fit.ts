@@ -72,8 +72,11 @@ export function fitHead<B, T>(
   return candidate(low);
 }
 
-/** The count of an `overflowNotice` in its text, whatever the tracker rendered it as. */
-const HIDDEN = /^… (\d+) more lines? not shown \(/;
+/**
+ * The count of an `overflowNotice` in its text, whatever the tracker rendered it as. At most nine digits: an author's
+ * line that only reads like a notice must not pass a count no cut could make.
+ */
+const HIDDEN = /^… (\d{1,9}) more lines? not shown \(/;
 
 /** Whether a text ends with an `overflowNotice`: the service cut it at the tracker's limit before. */
 export const endsCut = (text: string): boolean => HIDDEN.test(text.trimEnd().split('\n').at(-1) ?? '');
