@@ -625,6 +625,21 @@ describe("the API's address", () => {
   );
 });
 
+/**
+ * The doctor's failing Redis lines, and their redis-cli commands run as pasted into a shell that holds only PATH,
+ * answering the password they ask for.
+ */
+async function runRedisFixes() {
+  const before = await runDoctor('--json');
+  const fixes = (before.json?.report.checks ?? [])
+    .filter((check) => check.area === 'redis' && check.status !== 'pass')
+    .map((check) => check.fix ?? '');
+  const commands = fixes.map((fix) => /`(redis-cli [^`]*)`/.exec(fix)?.[1] ?? '');
+  for (const command of commands)
+    execFileSync('sh', ['-c', command], { env: { PATH: process.env.PATH ?? '' }, input: 'hunter2-pw\n' });
+  return { before, fixes, commands };
+}
+
 describe('Redis', () => {
   // A reader who put REDIS_URL in .env has none in the shell: the printed commands must carry the address.
   it("the fix lines' redis-cli commands repair a password-protected Redis from a shell without REDIS_URL", async () => {
@@ -637,14 +652,7 @@ describe('Redis', () => {
     try {
       await admin.config('SET', 'requirepass', 'hunter2-pw');
       env.REDIS_URL = `redis://:hunter2-pw@127.0.0.1:${server.port}`;
-      const before = await runDoctor('--json');
-      const fixes = (before.json?.report.checks ?? [])
-        .filter((check) => check.area === 'redis' && check.status !== 'pass')
-        .map((check) => check.fix ?? '');
-      const commands = fixes.map((fix) => /`(redis-cli [^`]*)`/.exec(fix)?.[1] ?? '');
-
-      for (const command of commands)
-        execFileSync('sh', ['-c', command], { env: { PATH: process.env.PATH ?? '' }, input: 'hunter2-pw\n' });
+      const { before, commands } = await runRedisFixes();
 
       expect(commands).toEqual([
         `redis-cli -u redis://127.0.0.1:${server.port} --askpass CONFIG SET maxmemory-policy noeviction`,
@@ -679,14 +687,7 @@ describe('Redis', () => {
       env.REDIS_CLUSTER = 'true';
       // One seed: the cluster's other nodes are found, not named.
       env.REDIS_URL = `redis://:hunter2-pw@127.0.0.1:${cluster.ports[0]}`;
-      const before = await runDoctor('--json');
-      const fixes = (before.json?.report.checks ?? [])
-        .filter((check) => check.area === 'redis' && check.status !== 'pass')
-        .map((check) => check.fix ?? '');
-      const commands = fixes.map((fix) => /`(redis-cli [^`]*)`/.exec(fix)?.[1] ?? '');
-
-      for (const command of commands)
-        execFileSync('sh', ['-c', command], { env: { PATH: process.env.PATH ?? '' }, input: 'hunter2-pw\n' });
+      const { before, fixes } = await runRedisFixes();
 
       expect(fixes).toEqual([
         expect.stringContaining(`on every node of the cluster of redis://127.0.0.1:${cluster.ports[0]},`),
