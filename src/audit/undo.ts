@@ -1,7 +1,7 @@
 import { type Doc, doc, docToPlainText, paragraph } from '../domain/doc.ts';
 import type { ItemRef } from '../domain/events.ts';
 import { isRetryable, TrackerError } from '../errors.ts';
-import type { ChangedBy, LinkTarget, Tracker } from '../trackers/tracker.ts';
+import type { ChangedBy, LinkTarget, OwnWrite, Tracker, WrittenValue } from '../trackers/tracker.ts';
 import { type AuditEntry, changeKey } from './audit-entry.ts';
 import type { AuditStore } from './audit-store.ts';
 import { pickNumbers, sameLinkTarget } from './audited-tracker.ts';
@@ -75,6 +75,17 @@ function compare(entry: AuditEntry, now: unknown, since: string): string | undef
   return sameText(now, before) ? ALREADY_RESTORED : `changed since: ${since}`;
 }
 
+const isWritten = (value: unknown): value is WrittenValue =>
+  value === null || ['string', 'number', 'boolean'].includes(typeof value);
+
+/**
+ * The entry's write as `changedBy` finds it in the tracker's history: by what it set the subject from and to (a
+ * label's or link's presence, a number, a status name), which tells it from another write of the service seconds
+ * apart; by time alone when the entry keeps values of another kind.
+ */
+const ownWrite = (entry: AuditEntry, from: unknown, to: unknown): OwnWrite =>
+  isWritten(from) && isWritten(to) ? { at: entry.at, wrote: { from, to } } : { at: entry.at };
+
 /**
  * What someone changed after the entry's write, in words; undefined when the item still shows what the service
  * wrote, ALREADY_RESTORED when it shows the before-value. Undo must not put an old value back over a later edit,
@@ -98,7 +109,11 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
         (field) => now[field] === written[field] && now[field] !== before[field],
       )) {
         const redoneBy = redone(
-          await tracker.changedBy?.(entry.item, { field: name }, entry.at),
+          await tracker.changedBy?.(
+            entry.item,
+            { field: name },
+            ownWrite(entry, before[name] ?? null, written[name] ?? null),
+          ),
           `set ${name}`,
         );
         if (redoneBy) return redoneBy;
@@ -111,7 +126,7 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       if (!is(entry.after))
         return is(entry.before) ? ALREADY_RESTORED : `changed since: moved to ${quoted(status)}`;
       return redone(
-        await tracker.changedBy?.(entry.item, { status: true }, entry.at),
+        await tracker.changedBy?.(entry.item, { status: true }, ownWrite(entry, entry.before, entry.after)),
         `moved it to ${quoted(status)}`,
       );
     }
@@ -131,7 +146,7 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
     case 'setLabel': {
       const label = String(entry.target.label);
       if ((await tracker.getItem(entry.item)).labels.includes(label) !== entry.after) return ALREADY_RESTORED;
-      const by = await tracker.changedBy?.(entry.item, { label }, entry.at);
+      const by = await tracker.changedBy?.(entry.item, { label }, ownWrite(entry, entry.before, entry.after));
       return redone(by, `${entry.after ? 'added' : 'removed'} label ${label}`);
     }
     case 'addLink': {
@@ -141,7 +156,7 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       if (now.length === 0) return ALREADY_RESTORED;
       // Entries recorded before links had ids cannot tell; they are reversed as the link stands.
       if (written === undefined || now.some((l) => l.id === written)) return undefined;
-      const by = await tracker.changedBy?.(entry.item, { link }, entry.at);
+      const by = await tracker.changedBy?.(entry.item, { link }, ownWrite(entry, false, true));
       return `changed since: the link to ${quoted(link.title)} was removed and added again ${linkedBy(by)}; kept`;
     }
     case 'removeLink': {
@@ -149,7 +164,7 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
       // A link to the target there now: putting the service's back adds at most its type (the port's addLink).
       const now = (await tracker.getItem(entry.item)).links;
       if (now.some((l) => sameLinkTarget(l.target, link))) return undefined;
-      const by = await tracker.changedBy?.(entry.item, { link }, entry.at);
+      const by = await tracker.changedBy?.(entry.item, { link }, ownWrite(entry, true, false));
       return (
         by &&
         `changed since: the link to ${quoted(link.title)} was added and removed again ${linkedBy(by)}; kept`

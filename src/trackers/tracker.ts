@@ -64,13 +64,13 @@ export interface Tracker {
   /** Adds or removes a label; returns whether anything changed. */
   setLabel(ref: ItemRef, label: string, present: boolean): Promise<boolean>;
   /**
-   * Who made the last change to a label, a field, the status or the links to a target after `since` (ISO), by the
-   * tracker's history (Jira: the changelog; Trello: the card's label, custom field, list and attachment actions);
-   * undefined when nobody did. What an item shows cannot tell undo that a person took a label off and put it back,
-   * set a field back to the same number, moved the item away and back, or linked and unlinked the same item. The
-   * service's own write dated `since` (by this machine's clock) does not count, wherever the tracker's clock puts it.
+   * Who made the last change to a label, a field, the status or the links to a target after the service's write
+   * `own`, by the tracker's history (Jira: the changelog; Trello: the card's label, custom field, list and attachment
+   * actions); undefined when nobody did. What an item shows cannot tell undo that a person took a label off and put
+   * it back, set a field back to the same number, moved the item away and back, or linked and unlinked the same
+   * item. The service's own write does not count, wherever the tracker's clock puts it.
    */
-  changedBy?(ref: ItemRef, what: ChangeSubject, since: string): Promise<ChangedBy | undefined>;
+  changedBy?(ref: ItemRef, what: ChangeSubject, own: OwnWrite): Promise<ChangedBy | undefined>;
   /** Links `from` to a target (same tracker: native link; other tracker: remote link / attachment). */
   addLink(from: ItemRef, to: LinkTarget, type: string): Promise<boolean>;
   /**
@@ -148,6 +148,27 @@ export interface TrackerItem {
  * links to one target (Jira: issue links, which its changelog records; Trello: attachments, by URL).
  */
 export type ChangeSubject = { label: string } | { field: string } | { status: true } | { link: LinkTarget };
+
+/**
+ * A subject's value as both the audit and a tracker's history can tell it: a label's or a link's presence, a field's
+ * number (null: empty), a status (Trello: list) name.
+ */
+export type WrittenValue = string | number | boolean | null;
+
+/** What a write set a subject from and to. */
+export interface WrittenValues {
+  from: WrittenValue;
+  to: WrittenValue;
+}
+
+/**
+ * A write of the service that `changedBy` asks about: when this machine's clock dated it (ISO) and, when the audit
+ * says, what it wrote, which tells it from another write of the service on the same subject seconds apart.
+ */
+export interface OwnWrite {
+  at: string;
+  wrote?: WrittenValues;
+}
 
 /** Who changed something: a person's display name, or the service itself (a later write of its own). */
 export interface ChangedBy {

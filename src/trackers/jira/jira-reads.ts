@@ -7,8 +7,10 @@ import type {
   ChangeSubject,
   ItemPage,
   ItemScope,
+  OwnWrite,
   StatusCategory,
   TrackerItem,
+  WrittenValues,
 } from '../tracker.ts';
 import type { JiraContext } from './jira-context.ts';
 import type { FieldIndex } from './jira-fields.ts';
@@ -181,39 +183,58 @@ export async function listItems(ctx: JiraContext, scope: ItemScope, cursor?: str
   return page.next ? { items, next: page.next } : { items };
 }
 
+/** A changelog item: which field it changed, from and to what (ids and display strings). */
+interface ChangelogItem {
+  field?: string;
+  from?: string | null;
+  fromString?: string | null;
+  to?: string | null;
+  toString?: string | null;
+}
+
+/** A number field's value as the changelog writes it ("5", "2.5"; null or empty when emptied); NaN when not one. */
+const changelogNumber = (text: string | null | undefined) => (text ? Number(text) : null);
+
+/**
+ * What a changelog item set the subject from and to, in the audit's terms; undefined when the item does not change
+ * the subject. A number field's item whose strings are no numbers says nothing comparable.
+ */
+function subjectChange(what: ChangeSubject, item: ChangelogItem): { wrote?: WrittenValues } | undefined {
+  if ('link' in what) {
+    const key = what.link.kind === 'item' && what.link.ref.tracker === 'jira' ? what.link.ref.key : undefined;
+    if (key === undefined || item.field !== 'Link' || (item.to !== key && item.from !== key))
+      return undefined;
+    return { wrote: { from: item.from === key, to: item.to === key } };
+  }
+  if ('label' in what) {
+    const has = (words: string | null | undefined) => (words ?? '').split(' ').includes(what.label);
+    const [from, to] = [has(item.fromString), has(item.toString)];
+    return item.field === 'labels' && from !== to ? { wrote: { from, to } } : undefined;
+  }
+  if ('field' in what) {
+    // Custom fields are named in the changelog as they are displayed.
+    if (item.field?.toLowerCase() !== what.field.toLowerCase()) return undefined;
+    const [from, to] = [changelogNumber(item.fromString), changelogNumber(item.toString)];
+    return Number.isNaN(from) || Number.isNaN(to) ? {} : { wrote: { from, to } };
+  }
+  return item.field === 'status'
+    ? { wrote: { from: item.fromString ?? null, to: item.toString ?? null } }
+    : undefined;
+}
+
 /**
  * Who made the last change to a label, a field, the status or the issue links to a target after the service's write
- * dated `since` (`changedAfterOwnWrite`), by the issue's changelog (oldest first). Jira records a link made or
- * removed in the changelog of both issues, as a `Link` item naming the other issue by key in `to` (made) or `from`
- * (removed); remote links are not in it.
+ * `own` (`changedAfterOwnWrite`), by the issue's changelog (oldest first). Jira records a link made or removed in the
+ * changelog of both issues, as a `Link` item naming the other issue by key in `to` (made) or `from` (removed);
+ * remote links are not in it.
  */
 export async function changedBy(
   ctx: JiraContext,
   ref: ItemRef,
   what: ChangeSubject,
-  since: string,
+  own: OwnWrite,
 ): Promise<ChangedBy | undefined> {
   const me = await ctx.myself();
-  const has = (words: string | null | undefined, label: string) => (words ?? '').split(' ').includes(label);
-  const linkKey =
-    'link' in what && what.link.kind === 'item' && what.link.ref.tracker === 'jira'
-      ? what.link.ref.key
-      : undefined;
-  const touches = (item: {
-    field?: string;
-    from?: string | null;
-    fromString?: string | null;
-    to?: string | null;
-    toString?: string | null;
-  }) => {
-    if ('link' in what)
-      return linkKey !== undefined && item.field === 'Link' && (item.to === linkKey || item.from === linkKey);
-    if ('label' in what)
-      return item.field === 'labels' && has(item.fromString, what.label) !== has(item.toString, what.label);
-    // Custom fields are named in the changelog as they are displayed.
-    if ('field' in what) return item.field?.toLowerCase() === what.field.toLowerCase();
-    return item.field === 'status';
-  };
   // Jira lists an issue's changelog oldest first.
   const changes: HistoryChange[] = [];
   for (let startAt = 0; ; ) {
@@ -221,11 +242,12 @@ export async function changedBy(
       ctx.cloud.issues.getChangeLogs({ issueIdOrKey: ref.id, startAt, maxResults: 100 }),
     );
     for (const entry of page.values) {
-      if (!entry.items?.some(touches)) continue;
+      const change = (entry.items ?? []).map((item) => subjectChange(what, item)).find(Boolean);
+      if (!change) continue;
       const by = { name: entry.author?.displayName ?? 'someone', service: entry.author?.accountId === me.id };
-      changes.push({ at: entry.created?.getTime() ?? 0, by });
+      changes.push({ at: entry.created?.getTime() ?? 0, by, ...change });
     }
     startAt += page.values.length;
-    if (page.isLast || page.values.length === 0) return changedAfterOwnWrite(changes, since);
+    if (page.isLast || page.values.length === 0) return changedAfterOwnWrite(changes, own);
   }
 }

@@ -38,7 +38,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     getOwnComment: (ref, purpose) => getOwnComment(ctx, ref, purpose),
     deleteOwnComment: (ref, purpose) => deleteOwnComment(ctx, ref, purpose),
     setLabel: (ref, label, present) => setLabel(ctx, ref, label, present),
-    changedBy: (ref, what, since) => changedBy(ctx, ref, what, since),
+    changedBy: (ref, what, own) => changedBy(ctx, ref, what, own),
     addLink: (from, to, type) => addLink(ctx, from, to, type),
     removeLink: (from, to, linkId) => removeLink(ctx, from, to, linkId),
     moveTo: (ref, status) => moveTo(ctx, ref, status),

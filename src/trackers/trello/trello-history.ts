@@ -1,7 +1,7 @@
 import type { Action } from 'trello.js/models';
 import type { ItemRef } from '../../domain/events.ts';
 import { changedAfterOwnWrite } from '../own-write-history.ts';
-import type { ChangedBy, ChangeSubject } from '../tracker.ts';
+import type { ChangedBy, ChangeSubject, OwnWrite, WrittenValues } from '../tracker.ts';
 import { named } from './trello-board-activity.ts';
 import type { TrelloDeps } from './trello-deps.ts';
 import { sameName } from './trello-writes.ts';
@@ -23,20 +23,43 @@ async function cardActions(deps: TrelloDeps, ref: ItemRef, types: string[]) {
 }
 
 /**
- * The card action types that change the subject, and whether one of them (among the card's actions of those
- * types) changed it. Trello's removal of an attachment names no URL: it is the target's when the attachment of
- * that id was added with the target's URL.
+ * A number custom field's value in an action's `customFieldItem` or `old` (`{ value: { number: "5" } }`; null when
+ * empty), NaN when it is not a number's.
  */
-function subjectActions(what: ChangeSubject): [string[], (action: Action, all: Action[]) => boolean] {
+function fieldNumber(holder: unknown): number | null {
+  const value: unknown = typeof holder === 'object' && holder !== null ? Reflect.get(holder, 'value') : null;
+  if (value === null || value === undefined) return null;
+  const text = named(value, 'number');
+  return text === undefined ? Number.NaN : Number(text);
+}
+
+/** What an action set a card's label or attachment presence from and to. */
+const presence = (added: boolean): { wrote: WrittenValues } => ({ wrote: { from: !added, to: added } });
+
+/**
+ * The card action types that change the subject, and what one of them (among the card's actions of those types)
+ * set it from and to, in the audit's terms; undefined when it does not change the subject. Trello's removal of an
+ * attachment names no URL: it is the target's when the attachment of that id was added with the target's URL.
+ */
+function subjectActions(
+  what: ChangeSubject,
+): [string[], (action: Action, all: Action[]) => { wrote?: WrittenValues } | undefined] {
   if ('label' in what)
     return [
       ['addLabelToCard', 'removeLabelFromCard'],
-      (action) => sameName(named(action.data.label, 'name'), what.label),
+      (action) =>
+        sameName(named(action.data.label, 'name'), what.label)
+          ? presence(action.type === 'addLabelToCard')
+          : undefined,
     ];
   if ('field' in what)
     return [
       ['updateCustomFieldItem'],
-      (action) => sameName(named(action.data.customField, 'name'), what.field),
+      (action) => {
+        if (!sameName(named(action.data.customField, 'name'), what.field)) return undefined;
+        const [from, to] = [fieldNumber(action.data.old), fieldNumber(action.data.customFieldItem)];
+        return Number.isNaN(from) || Number.isNaN(to) ? {} : { wrote: { from, to } };
+      },
     ];
   if ('link' in what) {
     const { url } = what.link;
@@ -44,34 +67,48 @@ function subjectActions(what: ChangeSubject): [string[], (action: Action, all: A
       ['addAttachmentToCard', 'deleteAttachmentFromCard'],
       (action, all) => {
         const id = named(action.data.attachment, 'id');
-        return all.some(
+        const target = all.some(
           (added) =>
             added.type === 'addAttachmentToCard' &&
             named(added.data.attachment, 'id') === id &&
             named(added.data.attachment, 'url') === url,
         );
+        return target ? presence(action.type === 'addAttachmentToCard') : undefined;
       },
     ];
   }
-  return [['updateCard:idList'], (action) => action.data.listAfter !== undefined];
+  return [
+    ['updateCard:idList'],
+    (action) =>
+      action.data.listAfter === undefined
+        ? undefined
+        : {
+            wrote: {
+              from: named(action.data.listBefore, 'name') ?? null,
+              to: named(action.data.listAfter, 'name') ?? null,
+            },
+          },
+  ];
 }
 
 /**
  * Who last added or removed the label, set the custom field, moved the card to another list, or attached or
- * removed an attachment of the target's URL, after the service's write dated `since` (`changedAfterOwnWrite`).
+ * removed an attachment of the target's URL, after the service's write `own` (`changedAfterOwnWrite`).
  */
 export async function changedBy(
   deps: TrelloDeps,
   ref: ItemRef,
   what: ChangeSubject,
-  since: string,
+  own: OwnWrite,
 ): Promise<ChangedBy | undefined> {
-  const [types, touches] = subjectActions(what);
+  const [types, change] = subjectActions(what);
   const actions = await cardActions(deps, ref, types);
   const all = actions.map(({ action }) => action);
   const changes = actions
-    .filter(({ action }) => touches(action, all))
-    .map(({ action, by }) => ({ at: action.date.getTime(), by }))
+    .flatMap(({ action, by }) => {
+      const changed = change(action, all);
+      return changed ? [{ at: action.date.getTime(), by, ...changed }] : [];
+    })
     .reverse();
-  return changedAfterOwnWrite(changes, since);
+  return changedAfterOwnWrite(changes, own);
 }

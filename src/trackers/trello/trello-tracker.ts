@@ -61,7 +61,7 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
     getOwnComment: (ref, purpose) => run('getOwnComment', () => getOwnComment(deps, ref, purpose)),
     deleteOwnComment: (ref, purpose) => run('deleteOwnComment', () => deleteOwnComment(deps, ref, purpose)),
     setLabel: (ref, label, present) => run('setLabel', () => setLabel(deps, ref, label, present)),
-    changedBy: (ref, what, since) => run('changedBy', () => changedBy(deps, ref, what, since)),
+    changedBy: (ref, what, own) => run('changedBy', () => changedBy(deps, ref, what, own)),
     addLink: (from, to) => run('addLink', () => addLink(deps, from, to)),
     removeLink: (from, to, linkId) => run('removeLink', () => removeLink(deps, from, to, linkId)),
     moveTo: (ref, listName) => run('moveTo', () => moveTo(deps, ref, listName)),
