@@ -82,6 +82,7 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     ...(tracker.changedBy && { changedBy: tracker.changedBy.bind(tracker) }),
     ...(tracker.statusCategory && { statusCategory: tracker.statusCategory.bind(tracker) }),
     permittedItems: (accountId, refs, permission) => tracker.permittedItems(accountId, refs, permission),
+    fitDescription: (ref, text) => tracker.fitDescription(ref, text),
 
     async setNumberFields(ref, values, fieldOptions) {
       const names = Object.keys(values);
@@ -175,8 +176,11 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     async setDescription(ref, text, options) {
       const before = (await tracker.getItem(ref)).description;
       if (dryRun) {
-        if (before !== text) await record(ref, 'setDescription', {}, before, text);
-        return { cut: false };
+        const outcome = await tracker.fitDescription(ref, text);
+        // The adapter measures as its write would; with `whole`, a text that does not fit is not written at all.
+        const written = !(outcome.cut && options?.whole);
+        if (written && before !== text) await record(ref, 'setDescription', {}, before, text);
+        return outcome;
       }
       const outcome = await tracker.setDescription(ref, text, options);
       // As the tracker reads it back (Jira turns the Markdown into ADF), so undo can tell a later edit from it.

@@ -18,6 +18,7 @@ const METHODS = [
   'removeLink',
   'moveTo',
   'setDescription',
+  'fitDescription',
   'setTitle',
   'createItem',
 ] as const satisfies readonly (keyof Tracker)[];

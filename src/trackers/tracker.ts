@@ -85,6 +85,11 @@ export interface Tracker {
    * is cut from the end, with a notice; with `whole`, nothing is written instead. Says whether it did not fit.
    */
   setDescription(ref: ItemRef, text: string, options?: DescriptionOptions): Promise<DescriptionOutcome>;
+  /**
+   * What setDescription would answer for the text, writing nothing: a dry run's answer, decided by the same
+   * measure as the write (Jira counts the ADF it would send, Trello the Markdown).
+   */
+  fitDescription(ref: ItemRef, text: string): Promise<DescriptionOutcome>;
   /** Renames the item (Jira summary, Trello card name); the same title again changes nothing. */
   setTitle(ref: ItemRef, title: string): Promise<void>;
   createItem(container: CreateTarget, item: NewItem): Promise<ItemRef>;

@@ -131,6 +131,9 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
       item(ref).description = text;
       return { cut: false };
     },
+    async fitDescription() {
+      return { cut: false };
+    },
     async setTitle(ref, title) {
       writes.push(`setTitle ${ref.key}`);
       item(ref).title = title;

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Block, doc, paragraph } from '../../src/domain/doc.ts';
-import { overflowNotice } from '../../src/domain/doc-fit.ts';
-import { docToAdf, JIRA_TEXT_LIMIT } from '../../src/trackers/jira/adf-render.ts';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
 import { commandText, plain } from '../helpers/jira-commands.ts';
+import { jiraCutDescription, jiraFullDescription } from '../helpers/near-limit.ts';
 
 /**
  * Each slash command as a Jira user sees it: a comment, the service's reply, and the issue afterwards. The API and
@@ -11,35 +9,6 @@ import { commandText, plain } from '../helpers/jira-commands.ts';
  * stryker.intake.config.mjs judges the command executors by these tests.
  */
 let stack: InProcessStack;
-
-/** A description the service cut at Jira's limit before: as many lines as fit, then its notice. */
-const CUT_DESCRIPTION = (() => {
-  const notice = overflowNotice(40, {
-    url: 'https://example.atlassian.net/browse/APP-8',
-    limit: 'Jira stops at 32,767 characters',
-  });
-  const lines: Block[] = [];
-  for (let n = 1; ; n++) {
-    const line = paragraph(`Step ${n}: move the old invoices table to the new schema, batch by batch.`);
-    if (JSON.stringify(docToAdf(doc(...lines, line, notice))).length > JIRA_TEXT_LIMIT - 200) break;
-    lines.push(line);
-  }
-  return docToAdf(doc(...lines, notice));
-})();
-
-/**
- * A description its author typed up to near Jira's limit: room left for the notice of a cut (so Jira takes the edit),
- * none for the template's sections.
- */
-const FULL_DESCRIPTION = (() => {
-  const lines: Block[] = [];
-  for (let n = 1; ; n++) {
-    const line = paragraph(`Step ${n}: move the old invoices table to the new schema, batch by batch.`);
-    if (JSON.stringify(docToAdf(doc(...lines, line))).length > JIRA_TEXT_LIMIT - 400) break;
-    lines.push(line);
-  }
-  return docToAdf(doc(...lines));
-})();
 
 beforeAll(async () => {
   stack = await startInProcessStack();
@@ -70,7 +39,7 @@ beforeAll(async () => {
         summary: 'Migration notes',
         issuetype: 'Story',
         reporter: 'ada',
-        description: CUT_DESCRIPTION,
+        description: jiraCutDescription(),
       },
       { projectKey: 'HELP', summary: 'Invoices as CSV please', issuetype: 'Task', reporter: 'carl' },
       { projectKey: 'HELP', summary: 'Bank statements do not import', issuetype: 'Task', reporter: 'carl' },
@@ -91,7 +60,7 @@ beforeAll(async () => {
         summary: 'Migration plan',
         issuetype: 'Story',
         reporter: 'ada',
-        description: FULL_DESCRIPTION,
+        description: jiraFullDescription(),
       },
     ],
   });

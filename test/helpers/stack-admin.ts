@@ -1,7 +1,7 @@
 import { type Stack, waitFor } from '../../scripts/lib/stack.ts';
 
 /** The admin API of a running stack, called as an operator's curl calls it (the stack is started later). */
-export function stackAdmin(stack: () => Stack, token: string) {
+export function stackAdmin(stack: () => Pick<Stack, 'apiUrl'>, token: string) {
   async function admin(method: string, path: string, body?: unknown) {
     const response = await fetch(`${stack().apiUrl}${path}`, {
       method,

@@ -13,7 +13,15 @@ import {
   statusCategory,
 } from './jira-reads.ts';
 import { createSprintReader } from './jira-sprints.ts';
-import { createItem, moveTo, setDescription, setLabel, setNumberFields, setTitle } from './jira-writes.ts';
+import {
+  createItem,
+  fitDescription,
+  moveTo,
+  setDescription,
+  setLabel,
+  setNumberFields,
+  setTitle,
+} from './jira-writes.ts';
 
 export type { JiraTrackerOptions } from './jira-context.ts';
 
@@ -43,6 +51,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     removeLink: (from, to, linkId) => removeLink(ctx, from, to, linkId),
     moveTo: (ref, status) => moveTo(ctx, ref, status),
     setDescription: (ref, text, options) => setDescription(ctx, ref, text, options),
+    fitDescription: (ref, text) => fitDescription(ctx, ref, text),
     setTitle: (ref, title) => setTitle(ctx, ref, title),
     createItem: (target, item) => createItem(ctx, target, item),
     statusCategory: (statusId) => statusCategory(ctx, statusId),

@@ -287,19 +287,34 @@ function keptPrefix(current: unknown, text: string): { kept: AdfNode[]; rest: st
   return { kept: [], rest: text };
 }
 
+/** The description setDescription would send for `text`, the one the issue has now, and whether it was cut. */
+async function plannedDescription(ctx: JiraContext, ref: ItemRef, text: string) {
+  const issue = await ctx.call('getIssue', () =>
+    ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id, fields: ['description'] }),
+  );
+  const current = issue.fields?.description ?? null;
+  const { kept, rest } = keptPrefix(current, text);
+  const { adf: description, cut } = fittedAdf(ctx, markdownToDoc(rest), ref, kept);
+  const outcome: DescriptionOutcome = cut ? { cut, limit: ctx.overflow(ref).limit } : { cut };
+  return { current, description, outcome };
+}
+
+export async function fitDescription(
+  ctx: JiraContext,
+  ref: ItemRef,
+  text: string,
+): Promise<DescriptionOutcome> {
+  return (await plannedDescription(ctx, ref, text)).outcome;
+}
+
 export async function setDescription(
   ctx: JiraContext,
   ref: ItemRef,
   text: string,
   options: DescriptionOptions = {},
 ): Promise<DescriptionOutcome> {
-  const issue = await ctx.call('getIssue', () =>
-    ctx.cloud.issues.getIssue({ issueIdOrKey: ref.id, fields: ['description'] }),
-  );
-  const { kept, rest } = keptPrefix(issue.fields?.description, text);
-  const { adf: description, cut } = fittedAdf(ctx, markdownToDoc(rest), ref, kept);
-  const outcome: DescriptionOutcome = cut ? { cut, limit: ctx.overflow(ref).limit } : { cut };
-  if ((cut && options.whole) || sameAdf(issue.fields?.description ?? null, description)) return outcome;
+  const { current, description, outcome } = await plannedDescription(ctx, ref, text);
+  if ((outcome.cut && options.whole) || sameAdf(current, description)) return outcome;
   const quiet = await quietly(ctx, ref);
   await ctx.call('editIssue', () =>
     ctx.cloud.issues.editIssue({ issueIdOrKey: ref.id, fields: { description }, ...quiet }),

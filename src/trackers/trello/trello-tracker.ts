@@ -14,6 +14,7 @@ import { createTrelloTransport } from './trello-transport.ts';
 import {
   addLink,
   createItem,
+  fitDescription,
   moveTo,
   removeLink,
   setDescription,
@@ -67,6 +68,7 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
     moveTo: (ref, listName) => run('moveTo', () => moveTo(deps, ref, listName)),
     setDescription: (ref, text, options) =>
       run('setDescription', () => setDescription(deps, ref, text, options)),
+    fitDescription: (ref, text) => fitDescription(ref, text),
     setTitle: (ref, title) => run('setTitle', () => setTitle(deps, ref, title)),
     createItem: (target, item) => run('createItem', () => createItem(deps, target, item)),
     boardActivity: createBoardActivity(deps, run),

@@ -107,16 +107,26 @@ export async function moveTo(deps: TrelloDeps, ref: ItemRef, listName: string): 
   if (list.id !== card.idList) await deps.api.cards.updateCard({ id: card.id, idList: list.id });
 }
 
+/** The description setDescription would send for `text`, and whether it was cut. */
+function plannedDescription(ref: ItemRef, text: string) {
+  const url = cardUrl(ref.key);
+  const desc = fitMarkdown(text, url);
+  const outcome: DescriptionOutcome =
+    desc === text ? { cut: false } : { cut: true, limit: trelloOverflow(url).limit };
+  return { desc, outcome };
+}
+
+export async function fitDescription(ref: ItemRef, text: string): Promise<DescriptionOutcome> {
+  return plannedDescription(ref, text).outcome;
+}
+
 export async function setDescription(
   deps: TrelloDeps,
   ref: ItemRef,
   text: string,
   options: DescriptionOptions = {},
 ): Promise<DescriptionOutcome> {
-  const url = cardUrl(ref.key);
-  const desc = fitMarkdown(text, url);
-  const outcome: DescriptionOutcome =
-    desc === text ? { cut: false } : { cut: true, limit: trelloOverflow(url).limit };
+  const { desc, outcome } = plannedDescription(ref, text);
   if (outcome.cut && options.whole) return outcome;
   const card = await deps.api.cards.getCard({ id: ref.id, fields: 'id,desc' });
   if ((card.desc ?? '') !== desc) await deps.api.cards.updateCard({ id: card.id, desc });
