@@ -5,7 +5,8 @@ import { type InProcessStack, startInProcessStack } from '../../helpers/in-proce
 
 /**
  * Issues added to a running sprint, as Jira's sprint report counts them: one already finished when it was added is
- * "completed outside of this sprint" (marked as added after the start), never completed in it.
+ * "completed outside of this sprint" (marked as added after the start), never completed in it; one re-sized after
+ * it joined shows its estimate change from its estimate then.
  */
 let stack: InProcessStack;
 
@@ -13,9 +14,18 @@ beforeAll(async () => {
   stack = await startInProcessStack();
   stack.jira.seed({
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
-    projects: [{ key: 'ADD', name: 'Added', editors: ['ada'] }],
-    boards: [{ name: 'Added board', projectKey: 'ADD', estimationField: 'Story Points' }],
-    sprints: [{ name: 'Added Sprint 1', board: 'Added board' }],
+    projects: [
+      { key: 'ADD', name: 'Added', editors: ['ada'] },
+      { key: 'RES', name: 'Resized', editors: ['ada'] },
+    ],
+    boards: [
+      { name: 'Added board', projectKey: 'ADD', estimationField: 'Story Points' },
+      { name: 'Resized board', projectKey: 'RES', estimationField: 'Story Points' },
+    ],
+    sprints: [
+      { name: 'Added Sprint 1', board: 'Added board' },
+      { name: 'Resized Sprint 1', board: 'Resized board' },
+    ],
     issues: [
       {
         projectKey: 'ADD',
@@ -24,6 +34,9 @@ beforeAll(async () => {
         sprints: ['Added Sprint 1'],
       },
       { projectKey: 'ADD', summary: 'Shipped from the backlog', fields: { 'Story Points': 2 } },
+      { projectKey: 'RES', summary: 'Planned', fields: { 'Story Points': 3 }, sprints: ['Resized Sprint 1'] },
+      { projectKey: 'RES', summary: 'Resized in the sprint', fields: { 'Story Points': 1 } },
+      { projectKey: 'RES', summary: 'Resized in the backlog', fields: { 'Story Points': 2 } },
     ].map((issue) => ({ ...issue, issuetype: 'Story', reporter: 'ada' })),
   });
 }, 60_000);
@@ -73,5 +86,27 @@ describe('issues added to a running sprint', () => {
     expect(body).toContain(
       'Completed outside the sprint\n- ADD-2 Shipped from the backlog (2 points) — added after start',
     );
+  });
+
+  it('counts an issue re-sized after it was added as re-estimated, from its estimate when it joined', async () => {
+    const id = sprintId('Resized Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitUntilIdle(stack, { delayed: true });
+    act().addToSprint({ as: 'ada', sprintId: id, issues: ['RES-2'] });
+    // Jira's changelog counts milliseconds: the re-sizing comes after the joining, as a person's would.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    act().editIssue({ as: 'ada', issue: 'RES-2', fields: { 'Story Points': 3 } });
+    // Sized in the backlog before it joined: it joined at 5 points, and was not re-estimated in the sprint.
+    act().editIssue({ as: 'ada', issue: 'RES-3', fields: { 'Story Points': 5 } });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    act().addToSprint({ as: 'ada', sprintId: id, issues: ['RES-3'] });
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const body = await summaryText('Resized Sprint 1 summary');
+    expect(body).toContain(
+      ['Added after start | 2 items', 'Removed after start | 0 items', 'Re-estimated | 1 item'].join('\n'),
+    );
+    // The summary's last section: RES-2 alone.
+    expect(body).toMatch(/\nRe-estimated\n- RES-2 Resized in the sprint: 1 → 3$/);
   });
 });
