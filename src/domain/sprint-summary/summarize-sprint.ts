@@ -26,8 +26,9 @@ export interface SprintSummaryInput {
   history?: Readonly<Record<string, readonly SprintFieldChange[]>>;
   /**
    * Story-point changes by item id, oldest first, of the items changed since the close (without a snapshot: since
-   * the start). A closed sprint counts the estimates at its close and, without a snapshot, commits those at its
-   * start, as Jira's sprint report does; an item without changes is sized as it was then.
+   * the start), and of the items added after the start. A closed sprint counts the estimates at its close and,
+   * without a snapshot, commits those at its start, as Jira's sprint report does, which shows the estimate change of
+   * an item added after the start from the estimate it joined with; an item without changes is sized as it was then.
    */
   estimates?: Readonly<Record<string, readonly EstimateChange[]>>;
   /**
@@ -253,6 +254,13 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
   const passedThrough = (input.removed ?? [])
     .filter((item) => inSprint(item) && !committedIds.has(item.ref.id) && !atCloseIds.has(item.ref.id))
     .map(view);
+  // Added after the start: Jira's sprint report shows an estimate change from the estimate the item joined with.
+  const whenAdded = input.items.flatMap((item) => {
+    const at = joined(item);
+    return at
+      ? [[item.ref.id, valueAt(input.estimates?.[item.ref.id] ?? [], at, estimateOf(item))] as const]
+      : [];
+  });
   const approximate = scope.approximate;
   // Without the board's columns, what counts as complete may differ from Jira's report.
   const byCategory = !doneColumn(input);
@@ -296,7 +304,9 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
         approximate,
       },
     }),
-    ...(scope.startEstimates ? { reEstimated: reEstimates(scope.startEstimates, atClose) } : {}),
+    ...(scope.startEstimates && {
+      reEstimated: reEstimates(new Map([...scope.startEstimates, ...whenAdded]), atClose),
+    }),
     bugsFixed: {
       items: doneItems.filter((item) => isBug(item, input.bugTypes ?? ['Bug'])).map(view),
       approximate: byCategory,
