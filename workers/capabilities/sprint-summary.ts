@@ -223,7 +223,8 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
   };
   const stats = summarizeSprint({
     ...completion,
-    ...(snapshot ? { snapshot } : { history: mapValues(history, (changes) => changes.sprint) }),
+    ...(snapshot && { snapshot }),
+    history: mapValues(history, (changes) => changes.sprint),
     estimates: mapValues(history, (changes) => changes.estimate),
     items,
     ...(removed && { removed }),

@@ -9,12 +9,13 @@ function customerOf(ticket: TrackerItem, rules: ScoringRules): string | undefine
     if (typeof value === 'string' && value.trim() !== '') return value.trim();
   }
   const reporter = ticket.reporter;
-  return reporter ? reporter.displayName || reporter.id : undefined;
+  // An app (an automation rule, a help-desk integration) reports tickets for many customers: it is none of them.
+  return reporter && !reporter.app ? reporter.displayName || reporter.id : undefined;
 }
 
 /**
- * A linked support ticket as evidence. Its customer is the organization named on it, else whoever reported it;
- * a ticket with neither counts as a customer of its own.
+ * A linked support ticket as evidence. Its customer is the organization named on it, else whoever reported it
+ * unless an app did; a ticket with neither counts as a customer of its own.
  */
 export function ticketEvidence(ticket: TrackerItem, rules: ScoringRules): Evidence {
   const customerId = customerOf(ticket, rules);

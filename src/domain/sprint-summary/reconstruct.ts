@@ -46,6 +46,26 @@ export function inSprintAtStart(
   return !(Date.parse(item.createdAt) > Date.parse(start)) && wasInSprintAt(changes, sprint, start, true);
 }
 
+/**
+ * When the item joined the sprint after its start (`start`), by `until` (the close; any time when undefined): the
+ * last Sprint-field change that put it in, else its creation, which writes no such change. Undefined for an item
+ * in the sprint since before the start.
+ */
+export function joinedAfterStart(
+  sprint: Sprint,
+  start: string,
+  item: TrackerItem,
+  changes: readonly SprintFieldChange[] = [],
+  until?: string,
+): string | undefined {
+  const cutoff = until === undefined ? Number.POSITIVE_INFINITY : Date.parse(until);
+  const joins = changes.filter(
+    (change) => Date.parse(change.at) <= cutoff && names(change.to, sprint) && !names(change.from, sprint),
+  );
+  const at = joins.sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).at(-1)?.at ?? item.createdAt;
+  return Date.parse(at) > Date.parse(start) ? at : undefined;
+}
+
 /** A value (an estimate, a status) at `at`: what the first change after it changed from, else the value now. */
 export function valueAt<T>(
   changes: readonly { at: string; from?: T }[],

@@ -3,6 +3,7 @@ import type { Evidence } from '../scoring/types.ts';
 import { customerImpact, scopeOf, summaryItem, sumPoints, topDelivered } from './delivered.ts';
 import {
   type EstimateChange,
+  joinedAfterStart,
   reconstructCommitted,
   type SprintFieldChange,
   type StatusChange,
@@ -18,12 +19,16 @@ export interface SprintSummaryInput {
   snapshot?: ScopeSnapshot;
   /** The sprint's items at close. */
   items: readonly TrackerItem[];
-  /** Sprint-field changes by item id (ref.id), oldest first. */
+  /**
+   * Sprint-field changes by item id (ref.id), oldest first: without a snapshot, the committed scope is rebuilt from
+   * them; they also tell when an item added after the start joined (an item without changes was created into it).
+   */
   history?: Readonly<Record<string, readonly SprintFieldChange[]>>;
   /**
    * Story-point changes by item id, oldest first, of the items changed since the close (without a snapshot: since
-   * the start). A closed sprint counts the estimates at its close and, without a snapshot, commits those at its
-   * start, as Jira's sprint report does; an item without changes is sized as it was then.
+   * the start), and of the items added after the start. A closed sprint counts the estimates at its close and,
+   * without a snapshot, commits those at its start, as Jira's sprint report does, which shows the estimate change of
+   * an item added after the start from the estimate it joined with; an item without changes is sized as it was then.
    */
   estimates?: Readonly<Record<string, readonly EstimateChange[]>>;
   /**
@@ -182,6 +187,19 @@ function doneBeforeStart(input: Completion, item: TrackerItem, atStart: Snapshot
 }
 
 /**
+ * Complete when it joined the sprint after the start (`joined`): Jira's sprint report lists it as completed outside
+ * the sprint, marked as added after the start, never as completed in it. Without the board's columns, in the Done
+ * category since then. Told only of an item whose status changes were read: its status then is unknown otherwise.
+ */
+function doneWhenAdded(input: Completion, item: TrackerItem, joined: string | undefined): boolean {
+  if (joined === undefined || !input.statuses?.[item.ref.id]) return false;
+  const column = doneColumn(input);
+  if (column) return inColumn(column, input, item, joined);
+  const since = item.status.categorySince;
+  return item.status.category === 'done' && since !== undefined && Date.parse(since) <= Date.parse(joined);
+}
+
+/**
  * Where an open item went when the sprint closed: Jira keeps the closed sprint in its Sprint field and lists the
  * sprint it moved to after it; none means the backlog.
  */
@@ -200,8 +218,18 @@ function isBug(item: TrackerItem, bugTypes: readonly string[]): boolean {
 /** Jira's sprint report, rebuilt from what the public API gives: committed, done, carried, added, removed. */
 export function summarizeSprint(input: SprintSummaryInput): SprintStats {
   const { sprint, estimateOf } = input;
+  const close = sprint.state === 'closed' ? sprint.completeDate : undefined;
   const atStart = new Map((input.snapshot?.items ?? []).map((entry) => [entry.ref.id, entry]));
-  const outsideItems = input.items.filter((item) => doneBeforeStart(input, item, atStart.get(item.ref.id)));
+  const fullScope = committedScope(input);
+  const committedAtStart = new Set(fullScope.committed.map((item) => item.ref.id));
+  const joined = (item: TrackerItem) =>
+    sprint.startDate && !committedAtStart.has(item.ref.id)
+      ? joinedAfterStart(sprint, sprint.startDate, item, input.history?.[item.ref.id], close)
+      : undefined;
+  const outsideItems = input.items.filter(
+    (item) =>
+      doneBeforeStart(input, item, atStart.get(item.ref.id)) || doneWhenAdded(input, item, joined(item)),
+  );
   // One that left the sprint since was not committed either; one deleted since is judged by the snapshot alone.
   const fetched = new Set([...input.items, ...(input.removed ?? [])].map((item) => item.ref.id));
   const leftDoneAtStart = [
@@ -210,12 +238,10 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
   ];
   const outsideIds = new Set([...outsideItems, ...leftDoneAtStart].map((item) => item.ref.id));
   const inSprint = (item: { ref: { id: string } }) => !outsideIds.has(item.ref.id);
-  const fullScope = committedScope(input);
   const scope = { ...fullScope, committed: fullScope.committed.filter(inSprint) };
   const committedIds = new Set(scope.committed.map((item) => item.ref.id));
   const atCloseIds = new Set(input.items.map((item) => item.ref.id));
   // Re-sized since the close (for the next sprint): the closed sprint counted the estimates it had then.
-  const close = sprint.state === 'closed' ? sprint.completeDate : undefined;
   const pointsOf = (item: TrackerItem) =>
     close ? valueAt(input.estimates?.[item.ref.id] ?? [], close, estimateOf(item)) : estimateOf(item);
   const view = (item: TrackerItem) => summaryItem(item, pointsOf(item));
@@ -228,6 +254,13 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
   const passedThrough = (input.removed ?? [])
     .filter((item) => inSprint(item) && !committedIds.has(item.ref.id) && !atCloseIds.has(item.ref.id))
     .map(view);
+  // Added after the start: Jira's sprint report shows an estimate change from the estimate the item joined with.
+  const whenAdded = input.items.flatMap((item) => {
+    const at = joined(item);
+    return at
+      ? [[item.ref.id, valueAt(input.estimates?.[item.ref.id] ?? [], at, estimateOf(item))] as const]
+      : [];
+  });
   const approximate = scope.approximate;
   // Without the board's columns, what counts as complete may differ from Jira's report.
   const byCategory = !doneColumn(input);
@@ -240,7 +273,13 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
     completed: scopeOf(done, byCategory),
     completionRate: completionRate(scope.committed, doneIds, approximate || byCategory),
     done: { items: done, approximate: byCategory },
-    completedOutside: { items: outsideItems.map(view), approximate: byCategory },
+    completedOutside: {
+      items: outsideItems.map((item) => ({
+        ...view(item),
+        ...(joined(item) && { addedAfterStart: true as const }),
+      })),
+      approximate: byCategory,
+    },
     carriedOver: {
       items: input.items
         .filter((item) => inSprint(item) && !doneIds.has(item.ref.id))
@@ -265,7 +304,9 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
         approximate,
       },
     }),
-    ...(scope.startEstimates ? { reEstimated: reEstimates(scope.startEstimates, atClose) } : {}),
+    ...(scope.startEstimates && {
+      reEstimated: reEstimates(new Map([...scope.startEstimates, ...whenAdded]), atClose),
+    }),
     bugsFixed: {
       items: doneItems.filter((item) => isBug(item, input.bugTypes ?? ['Bug'])).map(view),
       approximate: byCategory,

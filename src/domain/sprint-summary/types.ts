@@ -17,7 +17,10 @@ export interface SummaryItem {
   points?: number;
   /** Carried over from a closed Jira sprint: where it went; absent while the sprint is open, and on Trello. */
   movedTo?: Destination;
-  /** Removed from a Jira sprint it joined after the start: Jira's sprint report marks such an issue so. */
+  /**
+   * Removed from, or completed outside, a Jira sprint it joined after the start: Jira's sprint report marks such an
+   * issue so.
+   */
   addedAfterStart?: true;
 }
 

@@ -167,7 +167,11 @@ export function toTrackerItem(
     ...(sprints.length > 0 && { sprints }),
     checklists: [],
     reporter: str(reporter.accountId)
-      ? { id: str(reporter.accountId) ?? '', displayName: str(reporter.displayName) ?? '' }
+      ? {
+          id: str(reporter.accountId) ?? '',
+          displayName: str(reporter.displayName) ?? '',
+          ...(reporter.accountType === 'app' && { app: true }),
+        }
       : undefined,
     createdAt: isoDate(f.created),
     updatedAt: isoDate(f.updated),
