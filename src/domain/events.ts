@@ -61,6 +61,13 @@ const base = {
 
 const itemBase = { ...base, item: ItemRefSchema, container: ContainerSchema };
 
+export const CommentVisibilitySchema = Type.Object({
+  type: Type.Union([Type.Literal('group'), Type.Literal('role')]),
+  value: Type.String(),
+  identifier: Type.Optional(Type.String()),
+});
+export type CommentVisibility = Static<typeof CommentVisibilitySchema>;
+
 export const TrackerEventSchema = Type.Union([
   Type.Object({
     ...itemBase,
@@ -77,7 +84,15 @@ export const TrackerEventSchema = Type.Union([
   Type.Object({
     ...itemBase,
     kind: Type.Union([Type.Literal('comment.created'), Type.Literal('comment.updated')]),
-    comment: Type.Object({ id: Type.String(), text: Type.String() }),
+    comment: Type.Object({
+      id: Type.String(),
+      text: Type.String(),
+      /**
+       * The group or project role the comment is restricted to (Jira's "Restrict to"): only its members read it, so
+       * the reply to its commands is restricted the same way. Absent: everyone who sees the item reads it.
+       */
+      visibility: Type.Optional(CommentVisibilitySchema),
+    }),
   }),
   Type.Object({
     ...itemBase,

@@ -1,5 +1,5 @@
 import type { Doc } from '../domain/doc.ts';
-import type { Actor, Container, ItemRef, TrackerName } from '../domain/events.ts';
+import type { Actor, CommentVisibility, Container, ItemRef, TrackerName } from '../domain/events.ts';
 
 /**
  * The Tracker port: the only way handlers read or write Jira and Trello. Adapters (jira/, trello/, and the
@@ -230,6 +230,8 @@ export interface CommentOptions {
    * mailed to the customer. `customers`: a public comment the customer receives. Trello has no such split.
    */
   audience?: 'agents' | 'customers';
+  /** Only the members of this group or role may read it (Jira); Trello shows every comment to the whole board. */
+  visibility?: CommentVisibility;
 }
 
 export interface DescriptionOptions {

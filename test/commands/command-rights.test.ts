@@ -19,6 +19,7 @@ beforeAll(async () => {
   stack.jira.seed({
     people: [
       { accountId: 'ada', displayName: 'Ada Agent', email: 'ada@example.test' },
+      { accountId: 'dev', displayName: 'Dev Eloper', email: 'dev@example.test' },
       {
         accountId: 'carl',
         displayName: 'Carl Customer',
@@ -27,7 +28,7 @@ beforeAll(async () => {
       },
     ],
     projects: [
-      { key: 'APP', name: 'App', editors: ['ada'] },
+      { key: 'APP', name: 'App', editors: ['ada', 'dev'] },
       { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk', editors: ['ada'] },
     ],
     issues: [
@@ -37,6 +38,7 @@ beforeAll(async () => {
       { projectKey: 'HELP', summary: 'Statements will not import', issuetype: 'Task', reporter: 'carl' },
       { projectKey: 'HELP', summary: 'CSV export is empty', issuetype: 'Task', reporter: 'carl' },
       { projectKey: 'HELP', summary: 'Call me about invoices', issuetype: 'Task', reporter: 'carl' },
+      { projectKey: 'HELP', summary: 'Invoice totals are rounded', issuetype: 'Task', reporter: 'carl' },
     ],
   });
 }, 60_000);
@@ -84,6 +86,22 @@ describe('commands that change links need edit permission on the item commented 
     expect(await command('ada', 'HELP-2', '/unlink APP-2')).toContain('Unlinked HELP-2 from APP-2.');
     expect(linked('HELP-2', 'APP-2')).toBe(false);
     expect(await command('ada', 'HELP-2', '/nomatch')).toContain('Noted: no suggested item matches.');
+  });
+});
+
+describe('a link changes both of its ends', () => {
+  it('someone who may edit the backlog item but only read the request can neither link nor unlink it from the item', async () => {
+    // A developer reads the help desk's requests; agents answer them. A link writes to the request too (a comment,
+    // and later the public comment that tells the customer the item is resolved).
+    const linkedByDeveloper = await command('dev', 'APP-1', '/link HELP-5');
+    expect(linkedByDeveloper).toContain('you cannot edit HELP-5');
+    expect(linkedByDeveloper).not.toContain('Linked');
+    expect(linked('HELP-5', 'APP-1')).toBe(false);
+
+    expect(await command('ada', 'HELP-5', '/link APP-1')).toContain('Linked');
+    const unlinkedByDeveloper = await command('dev', 'APP-1', '/unlink HELP-5');
+    expect(unlinkedByDeveloper).toContain('you cannot edit HELP-5');
+    expect(linked('HELP-5', 'APP-1')).toBe(true);
   });
 });
 

@@ -77,6 +77,16 @@ async function resolvePair(
       ),
     ];
   }
+  // A link writes to both ends (the ticket's link comment, and the public comment its customer gets when the item
+  // is resolved): the end the command names needs edit permission as much as the one commented on.
+  if (!(await context.permissions.permitted([other.ref], 'edit')).has(other.ref.id))
+    return [
+      paragraph(
+        'Nothing changed: you cannot edit ',
+        code(other.ref.key),
+        `, and ${purpose === 'link' ? 'a link' : 'removing the link'} changes it too.`,
+      ),
+    ];
   return pair;
 }
 

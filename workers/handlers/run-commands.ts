@@ -125,9 +125,11 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
         ),
       );
     const reply = doc(paragraph(`Reply to ${event.actor.displayName}:`), ...sections);
+    // A comment restricted to a group or role is answered for its readers only: the reply repeats its commands.
+    const { visibility } = event.comment;
     const outcome = await context
       .tracker(event.tracker)
-      .upsertComment(event.item, `reply-${event.comment.id}`, reply);
+      .upsertComment(event.item, `reply-${event.comment.id}`, reply, visibility && { visibility });
     context.log.info({ item: event.item.key, ran, reply: outcome.action }, 'Commands answered');
     // Answered, and still a failed job: what the person was told did not all happen.
     if (failure) throw failure.cause;

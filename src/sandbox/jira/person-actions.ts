@@ -20,6 +20,7 @@ import {
   updateComment,
 } from './social-changes.ts';
 import {
+  type CommentVisibility,
   findIssue,
   type SandboxComment,
   type SandboxIssue,
@@ -54,7 +55,13 @@ export interface PersonActions {
       'summary' | 'description'
     >,
   ): SandboxIssue;
-  comment(input: { as: string; issue: string; body: BodyInput }): SandboxComment;
+  /** `visibility`: "Restrict to" a group or project role in the comment box. */
+  comment(input: {
+    as: string;
+    issue: string;
+    body: BodyInput;
+    visibility?: CommentVisibility;
+  }): SandboxComment;
   editComment(input: { as: string; issue: string; commentId: string; body: BodyInput }): SandboxComment;
   transition(input: { as: string; issue: string; to: string }): SandboxIssue;
   /** "Move" in the issue view: to another project, under a new key there. */
@@ -120,7 +127,7 @@ export function createPersonActions(world: JiraWorld): PersonActions {
       // Jira's UI shows no issue the person may not browse, so they cannot comment on it either.
       if (!hasIssuePermission(state, world.botAccountId, actor(input.as), issue, 'BROWSE_PROJECTS'))
         throw new SandboxInputError(`${input.as} cannot see ${issue.key}`);
-      return addComment(world, input.as, issue, toAdf(input.body));
+      return addComment(world, input.as, issue, toAdf(input.body), { visibility: input.visibility });
     },
     editComment(input) {
       const issue = issueOf(input.issue);

@@ -4,12 +4,13 @@ import { invalidAdf } from './adf-rules.ts';
 import type { ApiDeps, IdParams } from './api-deps.ts';
 import { issueNotFound, jiraError } from './http.ts';
 import { addComment, deleteComment, updateComment } from './social-changes.ts';
-import { findIssue, projectOf, TOO_LONG, tooLong } from './state.ts';
+import { type CommentVisibility, findIssue, projectOf, TOO_LONG, tooLong } from './state.ts';
 import { commentView } from './views.ts';
 import { restView } from './world.ts';
 
 type CommentParams = { Params: { idOrKey: string; commentId: string } };
 type Property = { key?: string; value?: unknown };
+type CommentBody = { body?: unknown; properties?: Property[]; visibility?: Partial<CommentVisibility> };
 
 /** `sd.public.comment` `{ internal }` when the request names it. */
 function internalProperty(properties: Property[] | undefined): boolean | undefined {
@@ -17,6 +18,13 @@ function internalProperty(properties: Property[] | undefined): boolean | undefin
     | { internal?: unknown }
     | undefined;
   return typeof value?.internal === 'boolean' ? value.internal : undefined;
+}
+
+/** The group or role a comment is restricted to, when the request names one (by name, or a group by id). */
+function restriction(visibility: CommentBody['visibility']): CommentVisibility | undefined {
+  const { type, value, identifier } = visibility ?? {};
+  if ((type !== 'group' && type !== 'role') || !(value ?? identifier)) return undefined;
+  return { type, value: value ?? identifier ?? '', ...(identifier && { identifier }) };
 }
 
 export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): void {
@@ -49,26 +57,24 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
     },
   );
 
-  app.post<IdParams & { Body: { body?: unknown; properties?: Property[] } }>(
-    '/rest/api/3/issue/:idOrKey/comment',
-    (request, reply) => {
-      const issue = findIssue(state, request.params.idOrKey);
-      if (!issue) return issueNotFound(reply);
-      const body = request.body?.body;
-      if (!acceptable(body)) return badBody(reply, body);
-      const comment = addComment(world, actor(request), issue, body, {
-        internal: internalProperty(request.body?.properties) === true,
-      });
-      return reply.code(201).send(commentView(restView(world), comment));
-    },
-  );
+  app.post<IdParams & { Body: CommentBody }>('/rest/api/3/issue/:idOrKey/comment', (request, reply) => {
+    const issue = findIssue(state, request.params.idOrKey);
+    if (!issue) return issueNotFound(reply);
+    const body = request.body?.body;
+    if (!acceptable(body)) return badBody(reply, body);
+    const comment = addComment(world, actor(request), issue, body, {
+      internal: internalProperty(request.body?.properties) === true,
+      visibility: restriction(request.body?.visibility),
+    });
+    return reply.code(201).send(commentView(restView(world), comment));
+  });
 
   app.get<CommentParams>('/rest/api/3/issue/:idOrKey/comment/:commentId', (request, reply) => {
     const comment = find(request.params.idOrKey, request.params.commentId);
     return comment ? commentView(restView(world), comment) : notFound(reply);
   });
 
-  app.put<CommentParams & { Body: { body?: unknown; properties?: Property[] } }>(
+  app.put<CommentParams & { Body: CommentBody }>(
     '/rest/api/3/issue/:idOrKey/comment/:commentId',
     (request, reply) => {
       const comment = find(request.params.idOrKey, request.params.commentId);
@@ -87,7 +93,7 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
       ) {
         comment.internal = internal;
       }
-      updateComment(world, who, comment, request.body.body as AdfDoc);
+      updateComment(world, who, comment, request.body.body as AdfDoc, restriction(request.body.visibility));
       return commentView(restView(world), comment);
     },
   );

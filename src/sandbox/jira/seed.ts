@@ -22,6 +22,7 @@ export interface JiraSeed {
     email: string;
     /** `app`: the account of Automation for Jira or a Connect/Forge app, which writes in its own name. */
     accountType?: SandboxUser['accountType'];
+    groups?: string[];
   }[];
   /** Extra custom fields, numbers unless `text`; team-managed projects make fields whose names repeat another's. */
   fields?: { id: string; name: string; text?: boolean }[];

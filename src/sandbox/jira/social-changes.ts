@@ -3,6 +3,7 @@ import { emitCommentEvent, emitIssueEvent, emitLinkEvent, emitSprintEvent } from
 import { appendHistory, SandboxInputError, setSprints } from './issue-changes.ts';
 import { notifyWatchers } from './notifications.ts';
 import {
+  type CommentVisibility,
   doneColumnStatuses,
   jiraDate,
   linkPhrases,
@@ -19,7 +20,7 @@ export function addComment(
   actorId: string,
   issue: SandboxIssue,
   body: AdfDoc,
-  options: { internal?: boolean } = {},
+  options: { internal?: boolean; visibility?: CommentVisibility } = {},
 ): SandboxComment {
   const now = jiraDate(world.now());
   const serviceDesk = projectOf(world.state, issue).projectTypeKey === 'service_desk';
@@ -33,6 +34,7 @@ export function addComment(
     updated: now,
     // Service Management makes comments public unless the `sd.public.comment` property says internal.
     internal: serviceDesk && options.internal === true,
+    ...(options.visibility && { visibility: options.visibility }),
   };
   world.state.comments.push(comment);
   issue.updated = now;
@@ -43,7 +45,10 @@ export function addComment(
     target: comment.id,
     value: body,
   });
-  notifyWatchers(world, issue, actorId, 'comment', { publicComment: !comment.internal });
+  notifyWatchers(world, issue, actorId, 'comment', {
+    publicComment: !comment.internal,
+    visibility: comment.visibility,
+  });
   emitCommentEvent(world, 'comment_created', comment, issue);
   emitIssueEvent(world, 'jira:issue_updated', 'issue_commented', actorId, issue, { comment });
   return comment;
@@ -54,10 +59,12 @@ export function updateComment(
   actorId: string,
   comment: SandboxComment,
   body: AdfDoc,
+  visibility?: CommentVisibility,
 ): void {
   const issue = world.state.issues.get(comment.issueId);
   if (!issue) return;
   comment.body = body;
+  if (visibility) comment.visibility = visibility;
   comment.updateAuthorId = actorId;
   comment.updated = jiraDate(world.now());
   world.ledger.record({

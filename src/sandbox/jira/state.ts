@@ -6,6 +6,15 @@ export interface SandboxUser {
   email: string;
   /** `customer`: a Service Management portal customer, who sees public comments only. */
   accountType: 'atlassian' | 'app' | 'customer';
+  /** The groups (and project roles, by name, in any project) the person is in: restricted comments show to them. */
+  groups?: string[];
+}
+
+/** A comment restricted to a group or a project role: Jira shows it (and mails about it) to their members only. */
+export interface CommentVisibility {
+  type: 'group' | 'role';
+  value: string;
+  identifier?: string;
 }
 
 export interface SandboxProject {
@@ -141,6 +150,7 @@ export interface SandboxComment {
   updated: string;
   /** Service Management: false (public, `jsdPublic`) unless created with `sd.public.comment` internal. */
   internal: boolean;
+  visibility?: CommentVisibility;
 }
 
 export interface SandboxLink {

@@ -248,5 +248,6 @@ export function commentView(ctx: ViewContext, comment: SandboxComment) {
     created: comment.created,
     updated: comment.updated,
     jsdPublic: !comment.internal,
+    ...(comment.visibility && { visibility: comment.visibility }),
   };
 }

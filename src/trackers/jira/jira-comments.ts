@@ -53,6 +53,7 @@ export async function upsertComment(
   // other projects store it and show nothing different.
   const visibility = {
     properties: [{ key: 'sd.public.comment', value: { internal: options.audience !== 'customers' } }],
+    ...(options.visibility && { visibility: options.visibility }),
   };
   const [existing, ...duplicates] = await findOwnComments(ctx, ref, purpose);
   // A retried job racing itself can leave two; exactly one per purpose is the contract, so extras go.

@@ -49,6 +49,14 @@ export const JiraDeliverySchema = Type.Object({
       body: Type.Unknown(),
       author: Type.Optional(JiraUser),
       updateAuthor: Type.Optional(JiraUser),
+      /** "Restrict to": `{ type: 'group' | 'role', value: <name>, identifier: <group id or role name> }`. */
+      visibility: Type.Optional(
+        Type.Object({
+          type: Type.Optional(Type.String()),
+          value: Type.Optional(Type.String()),
+          identifier: Type.Optional(Type.String()),
+        }),
+      ),
     }),
   ),
   issueLink: Type.Optional(

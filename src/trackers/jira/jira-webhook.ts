@@ -1,4 +1,4 @@
-import type { Actor, Container, FieldChange, ItemRef } from '../../domain/events.ts';
+import type { Actor, CommentVisibility, Container, FieldChange, ItemRef } from '../../domain/events.ts';
 import { ignored, type Normalized, normalized } from '../normalized.ts';
 import { adfToPlainText } from './adf-text.ts';
 import { isAdfDoc } from './adf-types.ts';
@@ -24,6 +24,17 @@ function actorOf(user: JiraDelivery['user']): Actor {
   if (!user) return SYSTEM_ACTOR;
   const actor = { id: user.accountId, displayName: user.displayName ?? user.accountId };
   return user.accountType === 'app' ? { ...actor, app: true } : actor;
+}
+
+/**
+ * The group or role Jira shows a restricted comment to. A restriction of a kind this code does not know is still a
+ * restriction: kept as a group's, so a reply that Jira cannot restrict so fails instead of showing to everyone.
+ */
+function visibilityOf(comment: NonNullable<JiraDelivery['comment']>): CommentVisibility | undefined {
+  const { type, value, identifier } = comment.visibility ?? {};
+  const name = value ?? identifier;
+  if (!type || !name) return undefined;
+  return { type: type === 'role' ? 'role' : 'group', value: name, ...(identifier && { identifier }) };
 }
 
 function containerOf(delivery: JiraDelivery): Container {
@@ -117,6 +128,7 @@ export function toJiraEvent(
       // anonymous comment (no author).
       if (editor && editor.accountId !== comment.author?.accountId)
         return ignored('comment edited by someone other than its author: its commands stay the author’s');
+      const visibility = visibilityOf(comment);
       return normalized({
         ...itemBase,
         actor: actorOf(editor ?? comment.author),
@@ -132,6 +144,7 @@ export function toJiraEvent(
               : isAdfDoc(comment.body)
                 ? adfToPlainText(comment.body, { markCodeAndQuotes: true })
                 : '',
+          ...(visibility && { visibility }),
         },
       });
     }
