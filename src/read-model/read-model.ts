@@ -157,10 +157,12 @@ export interface ItemDetail {
 
 // ---------------------------------------------------------------- triage
 
+/** Tickets on a page of the triage inbox unless a `limit` asks for another number. */
+export const TRIAGE_PAGE_SIZE = 25;
 export const TriageQuerySchema = Type.Object(
   {
     offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 25 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: TRIAGE_PAGE_SIZE })),
   },
   { additionalProperties: false },
 );

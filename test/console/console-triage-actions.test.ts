@@ -88,7 +88,7 @@ describe('console triage actions', () => {
       form(ada.page, '/console/triage/confirm', CARD.id),
     );
     expect(confirmed.statusCode).toBe(303);
-    expect(confirmed.headers.location).toBe('/console/triage?done=confirmed');
+    expect(confirmed.headers.location).toBe('/console/triage?done=confirmed#t-jira-id-HELP-6');
     const [job] = await harness.queue.getWaiting();
     expect(job?.data.event).toMatchObject({
       item: { tracker: 'jira', id: 'id-HELP-6', key: 'HELP-6' },

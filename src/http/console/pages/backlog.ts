@@ -12,7 +12,7 @@ import {
 import type { ConsoleContext } from '../console-plugin.ts';
 import { type Html, html } from '../html.ts';
 import { CONSOLE_PREFIX } from '../layout.ts';
-import { day, itemPath, pager, selectOptions, trackerLink, withQuery } from './common.ts';
+import { day, itemPath, lastPageOffset, pager, selectOptions, trackerLink, withQuery } from './common.ts';
 
 const PATH = `${CONSOLE_PREFIX}/backlog`;
 const RICE: ScoreInputName[] = ['reach', 'impact', 'confidence', 'effort'];
@@ -167,8 +167,8 @@ export function registerBacklog(scope: FastifyInstance, context: ConsoleContext)
     const params = { ...viewParams(query), limit: query.limit };
     // A page past the end (a bookmark, a Next link of a longer view): the view's last page, not "Items 1001–1000".
     if (page.rows.length === 0 && page.offset > 0 && page.total > 0) {
-      const lastOffset = Math.floor((page.total - 1) / limit) * limit;
-      return reply.redirect(withQuery(PATH, { ...params, offset: lastOffset || undefined }), 303);
+      const offset = lastPageOffset(page.total, limit) || undefined;
+      return reply.redirect(withQuery(PATH, { ...params, offset }), 303);
     }
     const first = page.total === 0 ? 0 : page.offset + 1;
     const last = page.offset + page.rows.length;
