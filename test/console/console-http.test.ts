@@ -335,6 +335,24 @@ describe('console over HTTP', () => {
     expect(shown.body).toContain('Suggestion rejected');
   });
 
+  it('names the link from a later page of the audit trail for where it goes: the newest entries', async () => {
+    const person = consoleClient(harness.app);
+    await person.signIn(viewerToken);
+    const later = await person.get('/console/activity?capability=scoring&before=7');
+    const links = [...later.body.matchAll(/<nav class="pager"[^>]*>([\s\S]*?)<\/nav>/g)].flatMap((nav) => [
+      ...(nav[1] ?? '').matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g),
+    ]);
+    const back = links.find((link) => !link[1]!.includes('before='));
+    const target = new URL(back?.[1]?.replace(/&amp;/g, '&') ?? '', 'http://console.test');
+    expect([target.pathname, target.searchParams.get('capability')]).toEqual([
+      '/console/activity',
+      'scoring',
+    ]);
+    // It goes to the first page, not to the page before this one: a label saying "Previous" would lie.
+    expect(back?.[2]).not.toMatch(/previous/i);
+    expect(back?.[2]).toMatch(/newest/i);
+  });
+
   it('ends the sessions of a person who is removed', async () => {
     const { token } = await users.add('temp', 'viewer');
     const person = consoleClient(harness.app);
