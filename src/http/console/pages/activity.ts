@@ -53,7 +53,7 @@ export function registerActivity(scope: FastifyInstance, context: ConsoleContext
           html`${notice(undone ? UNDONE_NOTICE : undefined)}
 ${filterForm(query)}
 ${activityTable(frame, page.entries, withQuery(PATH, { ...query, undone: undefined }))}
-${pager(first, next)}`,
+${pager(first, next, 'newest')}`,
       );
     },
   );

@@ -71,10 +71,21 @@ export function selectOptions(
   )}`;
 }
 
-/** Previous/next links of a paged list. */
-export function pager(previous: string | undefined, next: string | undefined): Html {
+/**
+ * Previous/next links of a paged list. `newest`: a list paged by a cursor, newest first, knows only its first page
+ * as the way back, so the link is named for where it goes (the browser's Back button goes to the page before).
+ */
+export function pager(
+  previous: string | undefined,
+  next: string | undefined,
+  back: 'previous' | 'newest' = 'previous',
+): Html {
   if (!previous && !next) return html``;
-  return html`<nav class="pager" aria-label="Pages">${previous ? html`<a href="${previous}" rel="prev">← Previous</a>` : ''}${next ? html`<a href="${next}" rel="next">Next →</a>` : ''}</nav>`;
+  const backLink =
+    back === 'previous'
+      ? html`<a href="${previous}" rel="prev">← Previous</a>`
+      : html`<a href="${previous}">↑ Newest</a>`;
+  return html`<nav class="pager" aria-label="Pages">${previous ? backLink : ''}${next ? html`<a href="${next}" rel="next">${back === 'newest' ? 'Older' : 'Next'} →</a>` : ''}</nav>`;
 }
 
 /** `sticky`: kept in view while the page is scrolled, for a page that returns the person further down. */
