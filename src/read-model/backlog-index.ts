@@ -9,6 +9,7 @@ import type {
   ContainerView,
   ScoreInputView,
 } from './read-model.ts';
+import { BACKLOG_DEFAULT_DIRECTION } from './read-model.ts';
 import type { AcceptancePart, ScorePart } from './records.ts';
 import { briefOf } from './records.ts';
 
@@ -34,20 +35,6 @@ const NUMERIC_KEYS: readonly NumericKey[] = [
 const STATUS_CODE: Record<AcceptanceStatus, number> = { unchecked: 0, passes: 1, skipped: 2, fails: 3 };
 /** Sort rank of the acceptance column: failing first when descending. */
 const ACCEPTANCE_RANK: Record<AcceptanceStatus, number> = { passes: 0, skipped: 1, unchecked: 2, fails: 3 };
-
-const DEFAULT_DIRECTION: Record<BacklogSortKey, 'asc' | 'desc'> = {
-  score: 'desc',
-  key: 'asc',
-  title: 'asc',
-  type: 'asc',
-  reach: 'desc',
-  impact: 'desc',
-  confidence: 'desc',
-  effort: 'asc',
-  customers: 'desc',
-  acceptance: 'desc',
-  scoredAt: 'desc',
-};
 
 function keySortOf(key: string): string {
   const match = /^(.*?)(\d+)$/.exec(key);
@@ -245,7 +232,7 @@ export class BacklogIndex implements ReplicaTarget {
   /** Sort order over slots; values an item lacks (a WSJF item has no reach) sort last either way. */
   private comparatorFor(query: Pick<BacklogQuery, 'sort' | 'dir'>): (a: number, b: number) => number {
     const sort = query.sort ?? 'score';
-    const sign = (query.dir ?? DEFAULT_DIRECTION[sort]) === 'asc' ? 1 : -1;
+    const sign = (query.dir ?? BACKLOG_DEFAULT_DIRECTION[sort]) === 'asc' ? 1 : -1;
     const score = this.numeric.score;
     const keys = this.keySort;
     // Ties: higher score first, then by key, so every order is total and pages never overlap.

@@ -52,6 +52,24 @@ export const BACKLOG_SORT_KEYS = [
 ] as const;
 export type BacklogSortKey = (typeof BACKLOG_SORT_KEYS)[number];
 
+/**
+ * The direction of a sort whose query names none, and of a column heading's first click: text A to Z, the
+ * cheapest effort first, failing acceptance first, the other figures and times highest first.
+ */
+export const BACKLOG_DEFAULT_DIRECTION: Record<BacklogSortKey, 'asc' | 'desc'> = {
+  score: 'desc',
+  key: 'asc',
+  title: 'asc',
+  type: 'asc',
+  reach: 'desc',
+  impact: 'desc',
+  confidence: 'desc',
+  effort: 'asc',
+  customers: 'desc',
+  acceptance: 'desc',
+  scoredAt: 'desc',
+};
+
 /** The backlog view: querystring of the page and of the CSV export. */
 export const BacklogQuerySchema = Type.Object(
   {
@@ -157,10 +175,12 @@ export interface ItemDetail {
 
 // ---------------------------------------------------------------- triage
 
+/** Tickets on a page of the triage inbox unless a `limit` asks for another number. */
+export const TRIAGE_PAGE_SIZE = 25;
 export const TriageQuerySchema = Type.Object(
   {
     offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 25 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: TRIAGE_PAGE_SIZE })),
   },
   { additionalProperties: false },
 );

@@ -31,6 +31,7 @@ import type {
   TriageTicket,
   WeekShare,
 } from './read-model.ts';
+import { TRIAGE_PAGE_SIZE } from './read-model.ts';
 import {
   type AcceptanceDetail,
   briefOf,
@@ -279,7 +280,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
 
     async triage(query) {
       const offset = query.offset ?? 0;
-      const limit = query.limit ?? 25;
+      const limit = query.limit ?? TRIAGE_PAGE_SIZE;
       const [members, total] = await Promise.all([
         redis.zrevrange(keys.triage.inbox, offset, offset + limit - 1),
         redis.zcard(keys.triage.inbox),

@@ -152,13 +152,16 @@ describe('console pages in Chromium', () => {
     });
     expect(await page.locator('[data-ticket-key="HELP-2"]').count()).toBe(0);
     await expect(page.locator('nav .count').textContent()).resolves.toBe('2');
+    // The person goes on where they were: the ticket after the one answered, not back at the top of the inbox.
+    await expect(page.locator('.ticket.current').getAttribute('data-ticket-key')).resolves.toBe('HELP-3');
     await page.keyboard.press('n');
     await page.waitForURL(/done=rejected/);
     expect(fake.calls.at(-1)).toMatchObject({
       action: 'rejectLink',
       by: 'ada',
-      args: [{ tracker: 'jira', id: '20000' }, { tracker: 'jira', id: '10003' }, { name: 'ada' }],
+      args: [{ tracker: 'jira', id: '20002' }, { tracker: 'jira', id: '10003' }, { name: 'ada' }],
     });
+    await expect(page.locator('.ticket.current').getAttribute('data-ticket-key')).resolves.toBe('HELP-3');
     await page.locator('[data-ticket-key="HELP-1"] [data-action="no-match"]').click();
     expect(fake.calls.at(-1)).toMatchObject({ action: 'noMatch', by: 'ada' });
   });

@@ -39,3 +39,22 @@ export function consoleClient(app: FastifyInstance) {
   };
   return client;
 }
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#96': '`' };
+
+/** The fields of the page's form posting to `action` (for the suggestion `item`), decoded as a browser sends them. */
+export function formFields(page: string, action: string, item?: string): Record<string, string> {
+  for (const match of page.matchAll(
+    /<form class="action" method="post" action="([^"]+)">([\s\S]*?)<\/form>/g,
+  )) {
+    if (match[1] !== action) continue;
+    const fields = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((f) => [
+        f[1],
+        (f[2] ?? '').replace(/&(amp|lt|gt|quot|#39|#96);/g, (_, name: string) => ENTITIES[name] ?? ''),
+      ]),
+    );
+    if (item === undefined || fields.item === item) return fields as Record<string, string>;
+  }
+  throw new Error(`no form ${action} for ${item} on the page`);
+}

@@ -4,7 +4,7 @@ import { createRedisUserStore, type UserStore } from '../../src/console/users.ts
 import { createRedisSessionStore } from '../../src/http/console/sessions.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
 import { testConfig } from '../helpers/test-config.ts';
-import { consoleClient } from './console-client.ts';
+import { consoleClient, formFields } from './console-client.ts';
 import { createFakeReadModel, HOSTILE } from './fake-read-model.ts';
 
 describe('console over HTTP', () => {
@@ -303,6 +303,54 @@ describe('console over HTTP', () => {
     expect(refused.body).toContain('only editors act');
     expect(fake.calls).toHaveLength(before);
     expect((await viewer.get('/console/operations')).body).not.toContain('data-action="retry');
+  });
+
+  it('brings an editor back to the inbox page and ticket they answered, and a page past the end to the last page', async () => {
+    const person = consoleClient(harness.app);
+    await person.signIn(editorToken);
+    const [first, last] = [fake.tickets[0]!, fake.tickets.at(-1)!];
+    const lastPage = await person.get(`/console/triage?limit=1&offset=${fake.tickets.length - 1}`);
+    expect(lastPage.body).toContain(`data-ticket-key="${last.key}"`);
+
+    const rejected = await person.post(
+      '/console/triage/reject',
+      formFields(lastPage.body, '/console/triage/reject', last.suggestions[0]!.item.id),
+    );
+    expect(rejected.statusCode).toBe(303);
+    const back = new URL(rejected.headers.location as string, 'http://console.test');
+    const after = await person.get(`${back.pathname}${back.search}`);
+    expect(after.body).toContain('Suggestion rejected');
+    expect(after.body).toContain(`data-ticket-key="${last.key}"`);
+    expect(after.body).not.toContain(`data-ticket-key="${first.key}"`);
+    // The browser scrolls to the ticket (and the keys start from it): the fragment names an element of its card.
+    const card = after.body.slice(after.body.indexOf(`data-ticket-key="${last.key}"`));
+    expect(back.hash).toMatch(/^#./);
+    expect(card).toContain(`id="${back.hash.slice(1)}"`);
+
+    // Its tickets handled meanwhile, the page a person returns to (or bookmarked) is past the end of the inbox.
+    const past = await person.get(`/console/triage?limit=1&offset=${fake.tickets.length + 3}&done=rejected`);
+    const shown = past.statusCode === 303 ? await person.get(past.headers.location as string) : past;
+    expect(shown.body).not.toContain('The inbox is empty');
+    expect(shown.body).toContain(`data-ticket-key="${last.key}"`);
+    expect(shown.body).toContain('Suggestion rejected');
+  });
+
+  it('names the link from a later page of the audit trail for where it goes: the newest entries', async () => {
+    const person = consoleClient(harness.app);
+    await person.signIn(viewerToken);
+    const later = await person.get('/console/activity?capability=scoring&before=7');
+    const links = [...later.body.matchAll(/<nav class="pager"[^>]*>([\s\S]*?)<\/nav>/g)].flatMap((nav) => [
+      ...(nav[1] ?? '').matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g),
+    ]);
+    const back = links.find((link) => !link[1]!.includes('before='));
+    const target = new URL(back?.[1]?.replace(/&amp;/g, '&') ?? '', 'http://console.test');
+    expect([target.pathname, target.searchParams.get('capability')]).toEqual([
+      '/console/activity',
+      'scoring',
+    ]);
+    // It goes to the first page, not to the page before this one: a label saying "Previous" would lie.
+    expect(back?.[2]).not.toMatch(/previous/i);
+    expect(back?.[2]).toMatch(/newest/i);
   });
 
   it('ends the sessions of a person who is removed', async () => {

@@ -9,7 +9,7 @@ import { matchTicket } from '../../workers/capabilities/linking-match.ts';
 import { createMemoryTracker, memoryItem } from '../audit/memory-tracker.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
-import { consoleClient } from './console-client.ts';
+import { consoleClient, formFields as form } from './console-client.ts';
 import { realConsole } from './real-console.ts';
 import { triageContext } from './triage-context.ts';
 
@@ -76,23 +76,6 @@ describe('console triage actions', () => {
     return { ada: await editor('ada'), bob: await editor('bob'), link, unlink, deleteItem, archive, rematch };
   }
 
-  /** The fields of the page's form posting to `action` (for the suggestion `item`), as a browser sends them. */
-  function form(page: string, action: string, item?: string): Record<string, string> {
-    for (const match of page.matchAll(
-      /<form class="action" method="post" action="([^"]+)">([\s\S]*?)<\/form>/g,
-    )) {
-      if (match[1] !== action) continue;
-      const fields = Object.fromEntries(
-        [...(match[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((f) => [
-          f[1],
-          f[2],
-        ]),
-      );
-      if (item === undefined || fields.item === item) return fields as Record<string, string>;
-    }
-    throw new Error(`no form ${action} for ${item} on the page`);
-  }
-
   const commands = async () =>
     (await harness.queue.getWaiting()).map(
       (job) => (job.data.event as { comment: { text: string } }).comment.text,
@@ -105,7 +88,7 @@ describe('console triage actions', () => {
       form(ada.page, '/console/triage/confirm', CARD.id),
     );
     expect(confirmed.statusCode).toBe(303);
-    expect(confirmed.headers.location).toBe('/console/triage?done=confirmed');
+    expect(confirmed.headers.location).toBe('/console/triage?done=confirmed#t-jira-id-HELP-6');
     const [job] = await harness.queue.getWaiting();
     expect(job?.data.event).toMatchObject({
       item: { tracker: 'jira', id: 'id-HELP-6', key: 'HELP-6' },

@@ -38,5 +38,9 @@
       run();
     }
   });
-  tickets[0].classList.add('current');
+  // After an answer the server sends the person back to the ticket they go on with, named by the fragment.
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  const from = target ? tickets.findIndex((ticket) => ticket.contains(target)) : -1;
+  if (from >= 0) select(from);
+  else tickets[0].classList.add('current');
 })();

@@ -7,7 +7,7 @@ import type { ConsoleContext } from '../console-plugin.ts';
 import { html } from '../html.ts';
 import { CONSOLE_PREFIX } from '../layout.ts';
 import { activityTable, UNDO_PATH, UNDONE_NOTICE } from './activity-table.ts';
-import { consolePath, notice, pager, selectOptions, withQuery } from './common.ts';
+import { notice, pager, returnTo, selectOptions, withQuery } from './common.ts';
 
 const PATH = `${CONSOLE_PREFIX}/activity`;
 const TRACKERS = [
@@ -53,7 +53,7 @@ export function registerActivity(scope: FastifyInstance, context: ConsoleContext
           html`${notice(undone ? UNDONE_NOTICE : undefined)}
 ${filterForm(query)}
 ${activityTable(frame, page.entries, withQuery(PATH, { ...query, undone: undefined }))}
-${pager(first, next)}`,
+${pager(first, next, 'newest')}`,
       );
     },
   );
@@ -82,8 +82,7 @@ ${pager(first, next)}`,
         body.change ?? '',
         context.person(request),
       );
-      const back = consolePath(body.back, PATH);
-      return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}undone=1`, 303);
+      return reply.redirect(returnTo(body.back, PATH, { undone: '1' }), 303);
     },
   );
 }

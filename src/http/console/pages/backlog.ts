@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import {
   type AcceptanceStatus,
+  BACKLOG_DEFAULT_DIRECTION,
   type BacklogQuery,
   BacklogQuerySchema,
   type BacklogRow,
@@ -12,7 +13,7 @@ import {
 import type { ConsoleContext } from '../console-plugin.ts';
 import { type Html, html } from '../html.ts';
 import { CONSOLE_PREFIX } from '../layout.ts';
-import { day, itemPath, pager, selectOptions, trackerLink, withQuery } from './common.ts';
+import { day, itemPath, lastPageOffset, pager, selectOptions, trackerLink, withQuery } from './common.ts';
 
 const PATH = `${CONSOLE_PREFIX}/backlog`;
 const RICE: ScoreInputName[] = ['reach', 'impact', 'confidence', 'effort'];
@@ -29,9 +30,33 @@ const COLUMNS: { sort: BacklogSortKey; label: string }[] = [
   { sort: 'scoredAt', label: 'Scored' },
 ];
 
-/** Text columns read best A→Z; numbers and times best highest first. */
-const defaultDir = (sort: BacklogSortKey) =>
-  sort === 'key' || sort === 'title' || sort === 'type' || sort === 'acceptance' ? 'asc' : 'desc';
+/** How the summary names each sort, and its two directions. */
+const TEXT = { asc: 'A to Z', desc: 'Z to A' };
+const FIGURE = { asc: 'lowest first', desc: 'highest first' };
+const ORDER: Record<BacklogSortKey, { name: string; asc: string; desc: string }> = {
+  score: { name: 'priority score', ...FIGURE },
+  key: { name: 'key', ...TEXT },
+  title: { name: 'title', ...TEXT },
+  type: { name: 'issue type', ...TEXT },
+  reach: { name: 'reach', ...FIGURE },
+  impact: { name: 'impact', ...FIGURE },
+  confidence: { name: 'confidence', ...FIGURE },
+  effort: { name: 'effort', ...FIGURE },
+  customers: { name: 'customers', ...FIGURE },
+  acceptance: { name: 'acceptance', asc: 'passing first', desc: 'failing first' },
+  scoredAt: { name: 'when scored', asc: 'oldest first', desc: 'newest first' },
+};
+
+/** The sort and direction the rows follow: a query naming no direction gets the read model's default. */
+function order(query: BacklogQuery): { sort: BacklogSortKey; dir: 'asc' | 'desc' } {
+  const sort = query.sort ?? 'score';
+  return { sort, dir: query.dir ?? BACKLOG_DEFAULT_DIRECTION[sort] };
+}
+
+function orderText(query: BacklogQuery): string {
+  const { sort, dir } = order(query);
+  return `${sort === 'score' ? 'ranked' : 'sorted'} by ${ORDER[sort].name}, ${ORDER[sort][dir]}`;
+}
 
 /** The view's filter and sort as querystring parameters (the page's links and the CSV export share them). */
 function viewParams(query: BacklogQuery) {
@@ -77,11 +102,10 @@ ${RICE.map((name) => inputCell(row, name))}
 }
 
 function header(query: BacklogQuery): Html {
-  const sort = query.sort ?? 'score';
-  const dir = query.dir ?? defaultDir(sort);
+  const { sort, dir } = order(query);
   const sortLink = (key: BacklogSortKey, label: string) => {
     const active = key === sort;
-    const nextDir = active ? (dir === 'asc' ? 'desc' : 'asc') : defaultDir(key);
+    const nextDir = active ? (dir === 'asc' ? 'desc' : 'asc') : BACKLOG_DEFAULT_DIRECTION[key];
     const href = withQuery(PATH, { ...viewParams(query), sort: key, dir: nextDir });
     return html`<a href="${href}">${label}${active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</a>`;
   };
@@ -167,8 +191,8 @@ export function registerBacklog(scope: FastifyInstance, context: ConsoleContext)
     const params = { ...viewParams(query), limit: query.limit };
     // A page past the end (a bookmark, a Next link of a longer view): the view's last page, not "Items 1001–1000".
     if (page.rows.length === 0 && page.offset > 0 && page.total > 0) {
-      const lastOffset = Math.floor((page.total - 1) / limit) * limit;
-      return reply.redirect(withQuery(PATH, { ...params, offset: lastOffset || undefined }), 303);
+      const offset = lastPageOffset(page.total, limit) || undefined;
+      return reply.redirect(withQuery(PATH, { ...params, offset }), 303);
     }
     const first = page.total === 0 ? 0 : page.offset + 1;
     const last = page.offset + page.rows.length;
@@ -179,7 +203,7 @@ export function registerBacklog(scope: FastifyInstance, context: ConsoleContext)
     const next =
       page.nextOffset !== undefined ? withQuery(PATH, { ...params, offset: page.nextOffset }) : undefined;
     const content = html`${filterForm(query, containers)}
-<p class="summary">Items ${first}–${last} of ${page.total}, ranked by priority score. <a href="${withQuery(`${PATH}.csv`, viewParams(query))}" download>Export this view as CSV</a></p>
+<p class="summary">Items ${first}–${last} of ${page.total}, ${orderText(query)}. <a href="${withQuery(`${PATH}.csv`, viewParams(query))}" download>Export this view as CSV</a></p>
 ${
   page.rows.length === 0
     ? html`<p class="empty">No item matches this view.</p>`

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import Type, { type Static } from 'typebox';
-import { type TrackerName, TrackerNameSchema } from '../../../domain/events.ts';
+import { TrackerNameSchema } from '../../../domain/events.ts';
 import {
   type SuggestionView,
+  TRIAGE_PAGE_SIZE,
   type TriagePage,
   type TriageQuery,
   TriageQuerySchema,
@@ -11,7 +12,7 @@ import {
 import type { ConsoleContext } from '../console-plugin.ts';
 import { externalLink, type Html, html, isolate } from '../html.ts';
 import { actionForm, CONSOLE_PREFIX, type PageFrame } from '../layout.ts';
-import { itemPath, notice, pager, trackerLink, when, withQuery } from './common.ts';
+import { itemPath, lastPageOffset, notice, pager, returnTo, trackerLink, when, withQuery } from './common.ts';
 
 const PATH = `${CONSOLE_PREFIX}/triage`;
 /** Suggestions shown per ticket: the rest are rarely right. */
@@ -28,11 +29,21 @@ type Done = keyof typeof DONE;
 /** A suggested item may live in the other tracker (a Trello card for a Jira ticket): its form names both. */
 const itemFields = (item: SuggestionView['item']) => ({ item: item.id, itemTracker: item.tracker });
 
-function ticketHtml(frame: PageFrame, ticket: TriageTicket): Html {
+/** The id of a ticket's heading: the fragment an answer returns to. */
+const anchor = (ticket: TriageTicket) => `t-${ticket.tracker}-${ticket.id}`;
+
+/**
+ * `page`: the inbox page the ticket is shown on; `following`: the ticket after it there. An answer brings the
+ * person back to that page, at the ticket they go on with: the same one while it keeps suggestions to answer,
+ * else the following one (a confirmed ticket still shows until its job ran).
+ */
+function ticketHtml(frame: PageFrame, ticket: TriageTicket, page: string, following?: TriageTicket): Html {
   const editor = frame.user.role === 'editor';
   const ticketFields = { tracker: ticket.tracker, ticket: ticket.id };
   // Rejected suggestions are never offered again; confirmed ones take the ticket out of the inbox.
   const pending = ticket.suggestions.filter((s) => s.state === 'pending');
+  const here = `${page}#${anchor(ticket)}`;
+  const onwards = `${page}#${anchor(following ?? ticket)}`;
   const suggestions = pending.slice(0, TOP).map(
     (s, index) => html`<li class="suggestion"${index === 0 ? html` data-top="true"` : ''}>
 <div class="what"><a href="${itemPath(s.item)}">${s.item.key}</a> ${isolate(s.item.title)}
@@ -44,20 +55,20 @@ ${
     ? html`<div class="buttons">${actionForm(
         frame,
         `${PATH}/confirm`,
-        { ...ticketFields, ...itemFields(s.item) },
+        { ...ticketFields, ...itemFields(s.item), back: onwards },
         html`<button type="submit" class="primary" data-action="confirm-link">Confirm<span class="sr-only"> ${s.item.key} for ${ticket.key}</span></button>`,
       )}${actionForm(
         frame,
         `${PATH}/reject`,
-        { ...ticketFields, ...itemFields(s.item) },
+        { ...ticketFields, ...itemFields(s.item), back: pending.length > 1 ? here : onwards },
         html`<button type="submit" data-action="reject-link">Not this one<span class="sr-only">: ${s.item.key} for ${ticket.key}</span></button>`,
       )}</div>`
     : ''
 }
 </li>`,
   );
-  return html`<article class="ticket" data-ticket-key="${ticket.key}" aria-labelledby="t-${ticket.tracker}-${ticket.id}">
-<h2 id="t-${ticket.tracker}-${ticket.id}">${trackerLink(ticket)}</h2>
+  return html`<article class="ticket" data-ticket-key="${ticket.key}" aria-labelledby="${anchor(ticket)}">
+<h2 id="${anchor(ticket)}">${trackerLink(ticket)}</h2>
 <p class="meta">${ticket.containerKey}${ticket.customer ? html` · customer ${isolate(ticket.customer)}` : ''} · filed ${when(ticket.createdAt)}</p>
 ${pending.length > 0 ? html`<ol class="suggestions">${suggestions}</ol>` : html`<p class="empty">Every suggestion was rejected.</p>`}
 ${
@@ -65,7 +76,7 @@ ${
     ? actionForm(
         frame,
         `${PATH}/no-match`,
-        ticketFields,
+        { ...ticketFields, back: onwards },
         html`<button type="submit" data-action="no-match">No match<span class="sr-only"> for ${ticket.key}</span></button>`,
       )
     : ''
@@ -73,20 +84,27 @@ ${
 </article>`;
 }
 
-function triageView(frame: PageFrame, page: TriagePage, done: Done | undefined): Html {
-  const previous =
-    page.offset > 0
-      ? withQuery(PATH, { offset: Math.max(0, page.offset - page.limit) || undefined })
-      : undefined;
-  const next = page.nextOffset !== undefined ? withQuery(PATH, { offset: page.nextOffset }) : undefined;
+function triageView(
+  frame: PageFrame,
+  page: TriagePage,
+  limit: number | undefined,
+  done: Done | undefined,
+): Html {
+  const at = (offset: number) => withQuery(PATH, { offset: offset || undefined, limit });
+  const previous = page.offset > 0 ? at(Math.max(0, page.offset - page.limit)) : undefined;
+  const next = page.nextOffset !== undefined ? at(page.nextOffset) : undefined;
+  const shown =
+    page.tickets.length < page.total
+      ? `; ${page.offset + 1}–${page.offset + page.tickets.length} on this page`
+      : '';
   const keys =
     frame.user.role === 'editor'
       ? html`<p class="hint">Keyboard: <kbd>j</kbd>/<kbd>k</kbd> move between tickets, <kbd>y</kbd> confirms the top suggestion, <kbd>n</kbd> rejects it.</p>`
       : html`<p class="hint">You can read the inbox; confirming links needs the editor role.</p>`;
-  return html`${notice(done && DONE[done])}
-<p class="summary">${page.total} support ticket${page.total === 1 ? '' : 's'} with suggestions and no confirmed link, newest first.</p>
+  return html`${notice(done && DONE[done], true)}
+<p class="summary">${page.total} support ticket${page.total === 1 ? '' : 's'} with suggestions and no confirmed link, newest first${shown}.</p>
 ${keys}
-${page.tickets.length === 0 ? html`<p class="empty">The inbox is empty.</p>` : html`<div class="inbox">${page.tickets.map((t) => ticketHtml(frame, t))}</div>`}
+${page.tickets.length === 0 ? html`<p class="empty">The inbox is empty.</p>` : html`<div class="inbox">${page.tickets.map((t, i) => ticketHtml(frame, t, at(page.offset), page.tickets[i + 1]))}</div>`}
 ${pager(previous, next)}`;
 }
 
@@ -96,10 +114,13 @@ const LinkBody = Type.Object({
   item: Type.String({ minLength: 1, maxLength: 200 }),
   /** The item's tracker; a form rendered before it was sent names an item of the ticket's tracker. */
   itemTracker: Type.Optional(TrackerNameSchema),
+  /** The inbox page and ticket to return to; a form rendered before it was sent names none (the first page). */
+  back: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 const TicketBody = Type.Object({
   tracker: TrackerNameSchema,
   ticket: Type.String({ minLength: 1, maxLength: 200 }),
+  back: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 
 export function registerTriage(scope: FastifyInstance, context: ConsoleContext): void {
@@ -119,11 +140,18 @@ export function registerTriage(scope: FastifyInstance, context: ConsoleContext):
     async (request, reply) => {
       const { done, ...query } = request.query as TriageQuery & { done?: Done };
       const page = await context.readModel.triage(query);
-      return context.page(request, reply, '/triage', 'Triage', (frame) => triageView(frame, page, done));
+      // The page's own links name a page size only when the person chose one (the schema fills in the default).
+      const limit = query.limit === TRIAGE_PAGE_SIZE ? undefined : query.limit;
+      // Past the end (its tickets handled meanwhile, or an old link): the last page, not "The inbox is empty".
+      if (page.tickets.length === 0 && page.offset > 0 && page.total > 0) {
+        const offset = lastPageOffset(page.total, page.limit) || undefined;
+        return reply.redirect(withQuery(PATH, { offset, limit, done }), 303);
+      }
+      return context.page(request, reply, '/triage', 'Triage', (frame) =>
+        triageView(frame, page, limit, done),
+      );
     },
   );
-
-  const back = (done: Done) => withQuery(PATH, { done });
 
   const linkActions = [
     { path: '/triage/confirm', act: context.actions.confirmLink, done: 'confirmed' },
@@ -138,14 +166,14 @@ export function registerTriage(scope: FastifyInstance, context: ConsoleContext):
         { tracker: body.itemTracker ?? body.tracker, id: body.item },
         context.person(request),
       );
-      return reply.redirect(back(done), 303);
+      return reply.redirect(returnTo(body.back, PATH, { done }), 303);
     });
   }
 
   scope.post('/triage/no-match', { schema: { body: TicketBody } }, async (request, reply) => {
     context.requireEditor(request);
-    const body = request.body as { tracker: TrackerName; ticket: string };
+    const body = request.body as Static<typeof TicketBody>;
     await context.actions.noMatch({ tracker: body.tracker, id: body.ticket }, context.person(request));
-    return reply.redirect(back('no-match'), 303);
+    return reply.redirect(returnTo(body.back, PATH, { done: 'no-match' }), 303);
   });
 }
