@@ -14,7 +14,8 @@ const RLO = '\u202E';
  * Tracker text with a right-to-left override (U+202E, pasted from a right-to-left text or typed to mislead) as
  * Chromium lays it out: it never reorders the figures the console writes beside it.
  */
-describe('console pages with right-to-left tracker text', () => {
+// Chromium's page loads take seconds each on a busy two-core machine; the suite's 20 s suits Node-only tests.
+describe('console pages with right-to-left tracker text', { timeout: 60_000 }, () => {
   let harness: ApiHarness;
   let browser: Browser;
   let page: Page;

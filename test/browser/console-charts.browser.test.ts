@@ -5,7 +5,8 @@ import { barChart, lineChart, shortLabels } from '../../src/http/console/charts.
 import type { Html } from '../../src/http/console/html.ts';
 
 /** The charts' x axis as Chromium lays it out: labels a person can read, never written over each other. */
-describe('console charts in Chromium', () => {
+// Chromium's page loads take seconds each on a busy two-core machine; the suite's 20 s suits Node-only tests.
+describe('console charts in Chromium', { timeout: 60_000 }, () => {
   let browser: Browser;
   let page: Page;
   beforeAll(async () => {

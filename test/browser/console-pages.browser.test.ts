@@ -15,7 +15,8 @@ import { expectAccessible, screenshot, screenshotDir } from './browser-support.t
  * Every console page in real Chromium, over an in-memory read model full of hostile titles: what a person sees
  * and does, the keyboard, accessibility, and that nothing a tracker wrote ever runs.
  */
-describe('console pages in Chromium', () => {
+// Chromium's page loads take seconds each on a busy two-core machine; the suite's 20 s suits Node-only tests.
+describe('console pages in Chromium', { timeout: 60_000 }, () => {
   const dir = screenshotDir('console-pages');
   const fake = createFakeReadModel();
   const prefix = uniquePrefix('console');

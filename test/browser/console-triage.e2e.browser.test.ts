@@ -31,7 +31,8 @@ const BACKLOG: [string, string][] = [
  * real CLI. A confirmation in the browser becomes a link in the tracker and an audit entry naming the person;
  * a rejection is never suggested again.
  */
-describe('console triage end to end', () => {
+// Chromium's page loads take seconds each on a busy two-core machine; the suite's 20 s suits Node-only tests.
+describe('console triage end to end', { timeout: 60_000 }, () => {
   const dir = screenshotDir('console-e2e');
   let stack: Stack;
   let browser: Browser;
