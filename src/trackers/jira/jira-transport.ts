@@ -61,6 +61,16 @@ function waitAsked(response: Response): number | undefined {
   return Number.isNaN(reset) ? undefined : Math.max(0, reset - Date.now());
 }
 
+/**
+ * Jira takes a token it no longer accepts (expired, revoked) for no login at all: it serves the request as to an
+ * anonymous visitor (an issue "does not exist", a search finds nothing, some reads answer 200) and says why only in
+ * `X-Seraph-LoginReason` (MrRefactoring/jira.js#418); `AUTHENTICATION_DENIED` is the login refused outright.
+ */
+function failedLogin(response: Response): string | undefined {
+  const reason = response.headers.get('x-seraph-loginreason') ?? '';
+  return /AUTHENTICATED_FAILED|AUTHENTICATION_DENIED/i.exec(reason)?.[0];
+}
+
 /** The error classes jira.js throws, so the adapter's error boundary stays the same. */
 function apiError(response: Response, text: string, body: unknown): ApiError {
   const { status, statusText } = response;
@@ -182,6 +192,11 @@ export function createJiraTransport(options: JiraTransportOptions): Client {
       try {
         data = text ? JSON.parse(text) : undefined;
       } catch {}
+      const loginFailed = failedLogin(response);
+      if (loginFailed) {
+        const reason = `Jira did not accept the API token (X-Seraph-LoginReason: ${loginFailed}) and answered ${response.status} as to an anonymous visitor: it may have expired or been revoked`;
+        throw new AuthError(`Request failed: ${reason}`, response.statusText, reason);
+      }
       if (!response.ok) {
         const error = apiError(response, text, data);
         await holdRefusedWindow(error, keys);
