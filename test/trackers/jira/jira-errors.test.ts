@@ -106,6 +106,19 @@ describe('Jira answering as to an anonymous visitor', () => {
     expect((error as TrackerError).message).toContain('AUTHENTICATED_FAILED');
   });
 
+  it('takes a 403 of a CAPTCHA challenge (too many failed logins) for a credentials failure, not a refusal of the issue', async () => {
+    api().get('/rest/api/3/issue/10042').query({ fields: 'labels' }).reply(403, '', {
+      'X-Authentication-Denied-Reason': 'CAPTCHA_CHALLENGE; login-url=https://acme.atlassian.net/login',
+    });
+
+    const error = await tracker()
+      .setLabel(ref, 'x', true)
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ kind: ErrorKind.Auth, status: 401, tracker: 'jira' });
+    expect((error as TrackerError).message).toContain('CAPTCHA_CHALLENGE');
+  });
+
   it('takes a 200 that came with a failed login for a credentials failure, not an empty project', async () => {
     api().post('/rest/api/3/search/jql').reply(200, { issues: [], names: {}, isLast: true }, failedLogin);
 
