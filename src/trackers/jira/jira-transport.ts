@@ -64,11 +64,18 @@ function waitAsked(response: Response): number | undefined {
 /**
  * Jira takes a token it no longer accepts (expired, revoked) for no login at all: it serves the request as to an
  * anonymous visitor (an issue "does not exist", a search finds nothing, some reads answer 200) and says why only in
- * `X-Seraph-LoginReason` (MrRefactoring/jira.js#418); `AUTHENTICATION_DENIED` is the login refused outright.
+ * `X-Seraph-LoginReason` (MrRefactoring/jira.js#418). After many failed logins it refuses them outright until a
+ * person solves a CAPTCHA: a 403 with `AUTHENTICATION_DENIED` and `X-Authentication-Denied-Reason:
+ * CAPTCHA_CHALLENGE; login-url=…`. Either says which header told.
  */
 function failedLogin(response: Response): string | undefined {
-  const reason = response.headers.get('x-seraph-loginreason') ?? '';
-  return /AUTHENTICATED_FAILED|AUTHENTICATION_DENIED/i.exec(reason)?.[0];
+  const { headers } = response;
+  const denied = headers.get('x-authentication-denied-reason')?.split(';')[0]?.trim();
+  if (denied) return `X-Authentication-Denied-Reason: ${denied}`;
+  const reason = /AUTHENTICATED_FAILED|AUTHENTICATION_DENIED/i.exec(
+    headers.get('x-seraph-loginreason') ?? '',
+  );
+  return reason ? `X-Seraph-LoginReason: ${reason[0]}` : undefined;
 }
 
 /** The error classes jira.js throws, so the adapter's error boundary stays the same. */
@@ -194,7 +201,7 @@ export function createJiraTransport(options: JiraTransportOptions): Client {
       } catch {}
       const loginFailed = failedLogin(response);
       if (loginFailed) {
-        const reason = `Jira did not accept the API token (X-Seraph-LoginReason: ${loginFailed}) and answered ${response.status} as to an anonymous visitor: it may have expired or been revoked`;
+        const reason = `Jira did not take the API token (${loginFailed}) and answered ${response.status} as it answers anyone not signed in: the token may have expired or been revoked, or after failed logins a person must sign in once in a browser (CAPTCHA)`;
         throw new AuthError(`Request failed: ${reason}`, response.statusText, reason);
       }
       if (!response.ok) {
