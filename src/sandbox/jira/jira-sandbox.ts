@@ -3,7 +3,14 @@ import { createLedger, type Effect, silentLedger } from '../ledger.ts';
 import type { RecordedWrite, SandboxFault, SandboxPart, SandboxWebhookTarget } from '../sandbox-part.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { fieldContextRoutes } from './field-contexts.ts';
-import { actorOf, jiraError, type RateLimitAnswer, takeFault, tooManyRequests } from './http.ts';
+import {
+  actorOf,
+  issueNotFound,
+  jiraError,
+  type RateLimitAnswer,
+  takeFault,
+  tooManyRequests,
+} from './http.ts';
 import { createIssueWriteLimit, type IssueWriteWindow } from './issue-write-limit.ts';
 import { createPersonActions, type PersonActions, toAdf } from './person-actions.ts';
 import { agileRoutes } from './routes-agile.ts';
@@ -63,6 +70,7 @@ export interface JiraSandbox extends SandboxPart {
 }
 
 const PREFIX = '/jira';
+const ISSUE_PATH = /^\/rest\/api\/[23]\/issue\/(?!createmeta|bulkfetch|picker)[^/]+/;
 const BOT_EMAIL = 'refinery-bot@sandbox.test';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -160,7 +168,11 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
         return jiraError(reply, fault.status, [`Sandbox fault: ${fault.status}`]);
       }
       const actor = actorOf(world.state, request);
-      if (!actor) {
+      // Jira serves a token it no longer takes as no login: an anonymous visitor, who may browse nothing here.
+      const expired = actor === botAccountId && world.state.setup.botTokenExpired;
+      if (expired) reply.header('X-Seraph-LoginReason', 'AUTHENTICATED_FAILED');
+      if (expired && ISSUE_PATH.test(path)) return issueNotFound(reply);
+      if (!actor || expired) {
         return jiraError(reply, 401, [
           'You are not authenticated. Authentication required to perform this operation.',
         ]);

@@ -208,6 +208,7 @@ export interface JiraMisconfiguration {
   removeWebhooks?: boolean;
   botIsAdmin?: boolean;
   clockSkewMs?: number;
+  botTokenExpired?: boolean;
 }
 
 export function misconfigure(state: JiraState, change: JiraMisconfiguration): void {
@@ -232,4 +233,5 @@ export function misconfigure(state: JiraState, change: JiraMisconfiguration): vo
   if (change.removeWebhooks) setup.adminWebhooks = [];
   if (change.botIsAdmin !== undefined) setup.botIsAdmin = change.botIsAdmin;
   if (change.clockSkewMs !== undefined) setup.clockSkewMs = change.clockSkewMs;
+  if (change.botTokenExpired !== undefined) setup.botTokenExpired = change.botTokenExpired;
 }

@@ -71,6 +71,8 @@ export interface SiteSetup {
    * that endpoint (`"created":1492070429`, ten digits: epoch seconds, or a placeholder for milliseconds).
    */
   bulkChangelogCreated: 'iso' | 'epochMillis' | 'epochSeconds';
+  /** The bot's API token expired or was revoked: Jira answers its requests as to an anonymous visitor. */
+  botTokenExpired: boolean;
 }
 
 export interface FieldDef {
@@ -368,6 +370,7 @@ export function createState(bot: SandboxUser): JiraState {
       adminWebhooks: [],
       clockSkewMs: 0,
       bulkChangelogCreated: 'iso',
+      botTokenExpired: false,
     },
     nextId: {
       issue: 10001,

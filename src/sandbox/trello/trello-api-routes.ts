@@ -97,6 +97,33 @@ export function registerTrelloApi(
   const boardCards = (board: SbBoard) =>
     [...store.cards.values()].filter((c) => c.idBoard === board.id && !c.closed);
 
+  /**
+   * A nested action list, newest first: `since` and `before` take a date or an action id (ids sort by creation, like
+   * Trello's), and `limit` (50 unless given) at most 1,000, else Trello's plain-text 400 (wording modelled).
+   */
+  function actionPage(reply: FastifyReply, actions: SbAction[], args: Params) {
+    const limit = Number(args.limit ?? 50);
+    if (!Number.isInteger(limit) || limit < 0 || limit > 1000)
+      return reply.code(400).type('text/plain').send('invalid value for limit');
+    const bound = (value: string | undefined) =>
+      /^[0-9a-f]{24}$/.test(value ?? '')
+        ? { id: value }
+        : { at: value ? Date.parse(value) || undefined : undefined };
+    const since = bound(args.since);
+    const before = bound(args.before);
+    return actions
+      .filter(
+        (a) =>
+          (since.at === undefined || Date.parse(a.date) > since.at) &&
+          (since.id === undefined || a.id > since.id) &&
+          (before.at === undefined || Date.parse(a.date) < before.at) &&
+          (before.id === undefined || a.id < before.id),
+      )
+      .reverse()
+      .slice(0, limit)
+      .map((a) => actionJson(store, a));
+  }
+
   function cardPage(cards: SbCard[], args: Params) {
     const limit = Math.min(Number(args.limit ?? 1000), 1000);
     return cards
@@ -169,12 +196,13 @@ export function registerTrelloApi(
   app.get<{ Params: Params }>('/cards/:id/actions', async (request, reply) => {
     const card = cardOr404(request);
     if (!card) return notFound(reply);
-    const filters = (argsOf(request).filter ?? 'commentCard,updateCard:idList').split(',');
-    return store.actions
-      .filter((a) => actionCardId(a) === card.id && actionFiltered(filters, a))
-      .reverse()
-      .slice(0, Number(argsOf(request).limit ?? 50))
-      .map((a) => actionJson(store, a));
+    const args = argsOf(request);
+    const filters = (args.filter ?? 'commentCard,updateCard:idList').split(',');
+    return actionPage(
+      reply,
+      store.actions.filter((a) => actionCardId(a) === card.id && actionFiltered(filters, a)),
+      args,
+    );
   });
 
   app.post<{ Params: Params }>('/cards/:id/actions/comments', async (request, reply) => {
@@ -398,20 +426,13 @@ export function registerTrelloApi(
     if (!board) return notFound(reply);
     const args = argsOf(request);
     const filters = (args.filter ?? 'all').split(',');
-    const bound = (value: string | undefined) => (value ? Date.parse(value) || undefined : undefined);
-    const since = bound(args.since);
-    // The adapter pages with `before=<oldest action id>`; ids sort by creation like Trello's.
-    const beforeId = /^[0-9a-f]{24}$/.test(args.before ?? '') ? args.before : undefined;
-    const before = beforeId ? undefined : bound(args.before);
-    return store.actions
-      .filter(
+    return actionPage(
+      reply,
+      store.actions.filter(
         (a) => (a.data.board as { id?: string } | undefined)?.id === board.id && actionFiltered(filters, a),
-      )
-      .filter((a) => since === undefined || Date.parse(a.date) > since)
-      .filter((a) => (before === undefined || Date.parse(a.date) < before) && (!beforeId || a.id < beforeId))
-      .reverse()
-      .slice(0, Number(args.limit ?? 50))
-      .map((a) => actionJson(store, a));
+      ),
+      args,
+    );
   });
 
   app.get('/search', async (request) => {

@@ -61,6 +61,23 @@ function waitAsked(response: Response): number | undefined {
   return Number.isNaN(reset) ? undefined : Math.max(0, reset - Date.now());
 }
 
+/**
+ * Jira takes a token it no longer accepts (expired, revoked) for no login at all: it serves the request as to an
+ * anonymous visitor (an issue "does not exist", a search finds nothing, some reads answer 200) and says why only in
+ * `X-Seraph-LoginReason` (MrRefactoring/jira.js#418). After many failed logins it refuses them outright until a
+ * person solves a CAPTCHA: a 403 with `AUTHENTICATION_DENIED` and `X-Authentication-Denied-Reason:
+ * CAPTCHA_CHALLENGE; login-url=…`. Either says which header told.
+ */
+function failedLogin(response: Response): string | undefined {
+  const { headers } = response;
+  const denied = headers.get('x-authentication-denied-reason')?.split(';')[0]?.trim();
+  if (denied) return `X-Authentication-Denied-Reason: ${denied}`;
+  const reason = /AUTHENTICATED_FAILED|AUTHENTICATION_DENIED/i.exec(
+    headers.get('x-seraph-loginreason') ?? '',
+  );
+  return reason ? `X-Seraph-LoginReason: ${reason[0]}` : undefined;
+}
+
 /** The error classes jira.js throws, so the adapter's error boundary stays the same. */
 function apiError(response: Response, text: string, body: unknown): ApiError {
   const { status, statusText } = response;
@@ -182,6 +199,11 @@ export function createJiraTransport(options: JiraTransportOptions): Client {
       try {
         data = text ? JSON.parse(text) : undefined;
       } catch {}
+      const loginFailed = failedLogin(response);
+      if (loginFailed) {
+        const reason = `Jira did not take the API token (${loginFailed}) and answered ${response.status} as it answers anyone not signed in: the token may have expired or been revoked, or after failed logins a person must sign in once in a browser (CAPTCHA)`;
+        throw new AuthError(`Request failed: ${reason}`, response.statusText, reason);
+      }
       if (!response.ok) {
         const error = apiError(response, text, data);
         await holdRefusedWindow(error, keys);

@@ -1,11 +1,11 @@
 import type { Action } from 'trello.js/models';
 import type { BoardAction, BoardActivityReader, TrackerItem } from '../tracker.ts';
+import { ACTION_PAGE, allActions } from './trello-actions.ts';
 import { getDetailedCards } from './trello-api.ts';
 import type { TrelloDeps } from './trello-deps.ts';
 import { loadBoardContext, toItems } from './trello-reads.ts';
 import { CARD_ARRIVALS } from './trello-webhook.ts';
 
-const ACTION_PAGE = 1000;
 const LIST_PAGE = 1000;
 
 /** A string property of an action's data object (card, list, label...), if it has one. */
@@ -42,21 +42,15 @@ export function createBoardActivity(
   run: <T>(op: string, f: () => Promise<T>) => Promise<T>,
 ) {
   async function getBoardActions(boardId: string, since: string, before: string): Promise<BoardAction[]> {
-    const actions: Action[] = [];
-    let cursor = before;
-    for (;;) {
-      const page = await deps.api.boards.getBoardActions({
+    const actions = await allActions((older) =>
+      deps.api.boards.getBoardActions({
         boardId,
         filter: [...CARD_ARRIVALS, 'updateCard:idList'].join(','),
         since,
-        before: cursor,
+        before: older ?? before,
         limit: ACTION_PAGE,
-      });
-      actions.push(...page);
-      const oldest = page.at(-1);
-      if (page.length < ACTION_PAGE || !oldest) break;
-      cursor = oldest.id;
-    }
+      }),
+    );
     return actions
       .flatMap((action) => toBoardAction(action) ?? [])
       .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));

@@ -6,11 +6,10 @@ import { markdownToDoc } from '../markdown-doc.ts';
 import { renameKey } from '../renamed-key.ts';
 import type { CommentOutcome, OwnComment } from '../tracker.ts';
 import { fitMarkdown, renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
+import { ACTION_PAGE, allActions } from './trello-actions.ts';
 import { hasMarker, withMarker, withoutMarker } from './trello-comment-marker.ts';
 import type { TrelloDeps } from './trello-deps.ts';
 import { cardUrl } from './trello-urls.ts';
-
-const COMMENT_PAGE = 1000;
 
 function commentText(action: Action): string {
   const text: unknown = action.data.text;
@@ -21,7 +20,10 @@ function commentText(action: Action): string {
 async function ownComments(deps: TrelloDeps, ref: ItemRef, purpose: string): Promise<Action[]> {
   const [me, actions] = await Promise.all([
     deps.me(),
-    deps.api.cards.getCardActions({ id: ref.id, filter: 'commentCard', limit: COMMENT_PAGE }),
+    // A busy card's comment of the service can be older than the newest page.
+    allActions((before) =>
+      deps.api.cards.getCardActions({ id: ref.id, filter: 'commentCard', limit: ACTION_PAGE, before }),
+    ),
   ]);
   return actions.filter(
     (action) => action.idMemberCreator === me.id && hasMarker(commentText(action), purpose),

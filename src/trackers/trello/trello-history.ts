@@ -2,18 +2,18 @@ import type { Action } from 'trello.js/models';
 import type { ItemRef } from '../../domain/events.ts';
 import { changedAfterOwnWrite } from '../own-write-history.ts';
 import type { ChangedBy, ChangeSubject, OwnWrite, WrittenValues } from '../tracker.ts';
+import { ACTION_PAGE, allActions } from './trello-actions.ts';
 import { named } from './trello-board-activity.ts';
 import type { TrelloDeps } from './trello-deps.ts';
 import { sameName } from './trello-writes.ts';
-
-/** Trello's most; a card's label and attachment actions rarely come near it. */
-const ACTION_PAGE = 1000;
 
 /** The card's actions of those types, newest first (as Trello lists them), each with who made it. */
 async function cardActions(deps: TrelloDeps, ref: ItemRef, types: string[]) {
   const [me, actions] = await Promise.all([
     deps.me(),
-    deps.api.cards.getCardActions({ id: ref.id, filter: types.join(','), limit: ACTION_PAGE }),
+    allActions((before) =>
+      deps.api.cards.getCardActions({ id: ref.id, filter: types.join(','), limit: ACTION_PAGE, before }),
+    ),
   ]);
   const by = (action: Action): ChangedBy => ({
     name: action.memberCreator?.fullName || action.memberCreator?.username || 'someone',

@@ -31,6 +31,13 @@ const rest = (path: string, init: RequestInit = {}) =>
       'content-type': 'application/json',
     },
   });
+/** A token Jira no longer takes (expired: Atlassian API tokens last at most a year, or revoked). */
+const expireBotToken = (expired: boolean) =>
+  fetch(`${h.baseUrl.replace(/\/jira$/, '')}/_sandbox/jira/misconfigure`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ botTokenExpired: expired }),
+  });
 const longList = (lines: number) =>
   doc(
     paragraph('Sprint 12 summary'),
@@ -100,6 +107,25 @@ describe('the sandbox behaves like Jira Cloud', () => {
       ],
       errors: {},
     });
+  });
+
+  it('answers a token it no longer takes as it answers an anonymous visitor, saying the login failed', async () => {
+    await expireBotToken(true);
+    try {
+      const issue = await rest('/rest/api/3/issue/BR-2');
+      const myself = await rest('/rest/api/3/myself');
+
+      expect(issue.status).toBe(404);
+      expect(await issue.json()).toEqual({
+        errorMessages: ['Issue does not exist or you do not have permission to see it.'],
+        errors: {},
+      });
+      expect(issue.headers.get('x-seraph-loginreason')).toBe('AUTHENTICATED_FAILED');
+      expect(myself.status).toBe(401);
+      expect(myself.headers.get('x-seraph-loginreason')).toBe('AUTHENTICATED_FAILED');
+    } finally {
+      await expireBotToken(false);
+    }
   });
 
   it('answers 400 to labels with spaces and to text over 32,767 characters', async () => {
@@ -611,6 +637,19 @@ describe('the Jira adapter copes with what Jira Cloud does', () => {
     expect(burst.headers.get('ratelimit-reason')).toBe('jira-burst-based');
     expect(burst.headers.get('x-ratelimit-limit')).toBe('50');
     expect(burst.headers.get('retry-after')).toBeNull();
+  });
+
+  it('fails as a credentials problem when Jira no longer takes its token, not as an issue gone', async () => {
+    await expireBotToken(true);
+    try {
+      const read = await h.jira.getItem(ref('BR-2')).catch((e: unknown) => e);
+
+      expect(read).toBeInstanceOf(TrackerError);
+      expect(read).toMatchObject({ kind: ErrorKind.Auth, status: 401 });
+      expect((read as TrackerError).message).toContain('AUTHENTICATED_FAILED');
+    } finally {
+      await expireBotToken(false);
+    }
   });
 
   it('keeps the Retry-After of a 503 and paces writes per endpoint and per issue', async () => {

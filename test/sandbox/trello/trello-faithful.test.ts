@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../scripts/lib/redis-process.ts';
 import { bulletList, doc, inline, link, paragraph } from '../../../src/domain/doc.ts';
-import { TRELLO_TEXT_LIMIT } from '../../../src/sandbox/trello/trello-store.ts';
+import { nextId, TRELLO_TEXT_LIMIT } from '../../../src/sandbox/trello/trello-store.ts';
 import type { Tracker } from '../../../src/trackers/tracker.ts';
 import { createBoardCapabilities } from '../../../src/trackers/trello/board-capabilities.ts';
 import { createTrelloDeps } from '../../../src/trackers/trello/trello-deps.ts';
@@ -270,6 +270,38 @@ describe('the Trello adapter copes with what Trello does', () => {
       expect(text).toContain('more lines not shown (Trello stops at 16,384 characters)');
       expect(text).toContain(`https://trello.com/c/${ref.key}`);
     }
+  });
+
+  it('finds its comment under more than 1,000 newer ones (Trello answers at most 1,000 actions a request): edits it, posts no second one', async () => {
+    const busy = s.sandbox.seedBoard({
+      name: 'Support',
+      lists: ['Inbox'],
+      cards: [{ list: 'Inbox', name: 'Busy' }],
+    });
+    const ref = cardRef(busy);
+    const first = await trello.upsertComment(ref, 'busy card', doc(paragraph('Score 3')));
+    const store = s.sandbox.state();
+    const card = store.actions.find((a) => a.id === first.id)!.data.card;
+    // A busy card: people's comments since, recorded as Trello records them (no webhook needed here).
+    for (let i = 0; i < 1_000; i += 1)
+      store.actions.push({
+        id: nextId(store, new Date()),
+        idMemberCreator: s.sandbox.personMemberId,
+        type: 'commentCard',
+        date: new Date().toISOString(),
+        data: { card, text: `Customer asks again (${i})` },
+      });
+
+    const second = await trello.upsertComment(ref, 'busy card', doc(paragraph('Score 5')));
+
+    const own = store.actions.filter(
+      (a) =>
+        a.type === 'commentCard' &&
+        a.idMemberCreator === s.sandbox.botMemberId &&
+        (a.data.card as { id: string }).id === ref.id,
+    );
+    expect(second).toEqual({ id: first.id, action: 'updated' });
+    expect(own.map((a) => String(a.data.text).split('\n')[0])).toEqual(['Score 5']);
   });
 
   it("renames a moved item's key in its comment within Trello's limit: a comment the longer key would overflow is cut again, one notice counting every hidden line", async () => {

@@ -86,3 +86,46 @@ describe('Jira 429 without Retry-After', () => {
     expect(error.retryAfterMs).toBeLessThanOrEqual(61 * 60_000);
   });
 });
+
+describe('Jira answering as to an anonymous visitor', () => {
+  // A token Jira no longer takes (expired or revoked) is not refused everywhere: Jira serves the request as
+  // anonymous and says so in X-Seraph-LoginReason (MrRefactoring/jira.js#418: a 200 with AUTHENTICATED_FAILED).
+  const failedLogin = { 'X-Seraph-LoginReason': 'AUTHENTICATED_FAILED' };
+
+  it('takes a 404 that came with a failed login for a credentials failure, not an issue gone', async () => {
+    api()
+      .get('/rest/api/3/issue/10042')
+      .query({ fields: 'labels' })
+      .reply(404, body('Issue does not exist or you do not have permission to see it.'), failedLogin);
+
+    const error = await tracker()
+      .setLabel(ref, 'x', true)
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ kind: ErrorKind.Auth, status: 401, tracker: 'jira' });
+    expect((error as TrackerError).message).toContain('AUTHENTICATED_FAILED');
+  });
+
+  it('takes a 403 of a CAPTCHA challenge (too many failed logins) for a credentials failure, not a refusal of the issue', async () => {
+    api().get('/rest/api/3/issue/10042').query({ fields: 'labels' }).reply(403, '', {
+      'X-Authentication-Denied-Reason': 'CAPTCHA_CHALLENGE; login-url=https://acme.atlassian.net/login',
+    });
+
+    const error = await tracker()
+      .setLabel(ref, 'x', true)
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ kind: ErrorKind.Auth, status: 401, tracker: 'jira' });
+    expect((error as TrackerError).message).toContain('CAPTCHA_CHALLENGE');
+  });
+
+  it('takes a 200 that came with a failed login for a credentials failure, not an empty project', async () => {
+    api().post('/rest/api/3/search/jql').reply(200, { issues: [], names: {}, isLast: true }, failedLogin);
+
+    const listed = await tracker()
+      .listItems({ kind: 'container', containerId: 'BR' })
+      .catch((e: unknown) => e);
+
+    expect(listed).toMatchObject({ kind: ErrorKind.Auth, status: 401, tracker: 'jira' });
+  });
+});
