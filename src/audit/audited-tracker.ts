@@ -82,7 +82,8 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     ...(tracker.changedBy && { changedBy: tracker.changedBy.bind(tracker) }),
     ...(tracker.statusCategory && { statusCategory: tracker.statusCategory.bind(tracker) }),
     permittedItems: (accountId, refs, permission) => tracker.permittedItems(accountId, refs, permission),
-    fitDescription: (ref, text) => tracker.fitDescription(ref, text),
+    planDescription: (ref, text) => tracker.planDescription(ref, text),
+    planComment: (ref, purpose, body) => tracker.planComment(ref, purpose, body),
 
     async setNumberFields(ref, values, fieldOptions) {
       const names = Object.keys(values);
@@ -102,9 +103,11 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
       const before = await tracker.getOwnComment(ref, purpose);
       const text = docToPlainText(body);
       if (dryRun) {
-        if (before?.text === text) return { id: before.id, action: 'unchanged' };
-        await record(ref, 'upsertComment', { purpose }, keptComment(before), text);
-        return { id: before?.id ?? `dry-run:${purpose}`, action: before ? 'updated' : 'created' };
+        // The adapter compares as its write would: a body cut at the limit as it would send it, cut.
+        const plan = await tracker.planComment(ref, purpose, body);
+        if (plan.action !== 'unchanged')
+          await record(ref, 'upsertComment', { purpose }, keptComment(before), text);
+        return plan.action === 'created' ? { id: `dry-run:${purpose}`, action: 'created' } : plan;
       }
       const outcome = await tracker.upsertComment(ref, purpose, body, commentOptions);
       if (outcome.action !== 'unchanged')
@@ -176,10 +179,10 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     async setDescription(ref, text, options) {
       const before = (await tracker.getItem(ref)).description;
       if (dryRun) {
-        const outcome = await tracker.fitDescription(ref, text);
-        // The adapter measures as its write would; with `whole`, a text that does not fit is not written at all.
+        // The adapter measures and cuts as its write would; with `whole`, a text that does not fit is not written at all.
+        const { outcome, description } = await tracker.planDescription(ref, text);
         const written = !(outcome.cut && options?.whole);
-        if (written && before !== text) await record(ref, 'setDescription', {}, before, text);
+        if (written && before !== description) await record(ref, 'setDescription', {}, before, description);
         return outcome;
       }
       const outcome = await tracker.setDescription(ref, text, options);

@@ -10,6 +10,7 @@ const METHODS = [
   'permittedItems',
   'setNumberFields',
   'upsertComment',
+  'planComment',
   'renameInOwnComment',
   'getOwnComment',
   'deleteOwnComment',
@@ -18,7 +19,7 @@ const METHODS = [
   'removeLink',
   'moveTo',
   'setDescription',
-  'fitDescription',
+  'planDescription',
   'setTitle',
   'createItem',
 ] as const satisfies readonly (keyof Tracker)[];

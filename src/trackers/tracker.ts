@@ -48,6 +48,11 @@ export interface Tracker {
    */
   upsertComment(ref: ItemRef, purpose: string, body: Doc, options?: CommentOptions): Promise<CommentOutcome>;
   /**
+   * What upsertComment would do with the body, writing nothing: a dry run's answer, decided as the write decides
+   * (the body cut at the limit as it would be sent, compared with the comment there now).
+   */
+  planComment(ref: ItemRef, purpose: string, body: Doc): Promise<CommentPlan>;
+  /**
    * Renames an item in the service's own comment for a purpose: its key (`renameKey`), in the text and in link
    * addresses, after a move gave it a new one. People's comments are never touched; undefined when the service has
    * no such comment, `unchanged` when it names no `from`.
@@ -86,10 +91,10 @@ export interface Tracker {
    */
   setDescription(ref: ItemRef, text: string, options?: DescriptionOptions): Promise<DescriptionOutcome>;
   /**
-   * What setDescription would answer for the text, writing nothing: a dry run's answer, decided by the same
-   * measure as the write (Jira counts the ADF it would send, Trello the Markdown).
+   * What setDescription would answer for the text, and the description it would write, writing nothing: a dry
+   * run's answer, decided by the same measure as the write (Jira counts the ADF it would send, Trello the Markdown).
    */
-  fitDescription(ref: ItemRef, text: string): Promise<DescriptionOutcome>;
+  planDescription(ref: ItemRef, text: string): Promise<DescriptionPlan>;
   /** Renames the item (Jira summary, Trello card name); the same title again changes nothing. */
   setTitle(ref: ItemRef, title: string): Promise<void>;
   createItem(container: CreateTarget, item: NewItem): Promise<ItemRef>;
@@ -244,6 +249,15 @@ export interface DescriptionOptions {
  * the tracker's limit in words ("Trello stops at 16,384 characters"), as its overflow notice says it.
  */
 export type DescriptionOutcome = { cut: false } | { cut: true; limit: string };
+
+export interface DescriptionPlan {
+  outcome: DescriptionOutcome;
+  /** The description as `getItem` would read it after the write (cut, where the write would cut it). */
+  description: string;
+}
+
+/** Whether upsertComment would create the comment, edit the one there (by its id), or leave it as it is. */
+export type CommentPlan = { action: 'created' } | { action: 'updated' | 'unchanged'; id: string };
 
 export interface CommentOutcome {
   id: string;

@@ -83,6 +83,11 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
       comments.set(key, { id, text, doc: body });
       return { id, action: existing ? 'updated' : 'created' };
     },
+    async planComment(ref, purpose, body) {
+      const existing = comments.get(`${ref.id}/${purpose}`);
+      if (!existing) return { action: 'created' };
+      return { id: existing.id, action: existing.text === docToPlainText(body) ? 'unchanged' : 'updated' };
+    },
     async renameInOwnComment(ref, purpose, from, to) {
       writes.push(`renameInOwnComment ${ref.key} ${purpose}`);
       const existing = comments.get(`${ref.id}/${purpose}`);
@@ -131,8 +136,8 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
       item(ref).description = text;
       return { cut: false };
     },
-    async fitDescription() {
-      return { cut: false };
+    async planDescription(_ref, text) {
+      return { outcome: { cut: false }, description: text };
     },
     async setTitle(ref, title) {
       writes.push(`setTitle ${ref.key}`);

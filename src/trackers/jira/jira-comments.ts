@@ -2,7 +2,7 @@ import { type Doc, doc } from '../../domain/doc.ts';
 import { fitDoc, fitHead, type Lines, type Overflow, overflowNotice } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
 import { renameKey } from '../renamed-key.ts';
-import type { CommentOptions, CommentOutcome, OwnComment } from '../tracker.ts';
+import type { CommentOptions, CommentOutcome, CommentPlan, OwnComment } from '../tracker.ts';
 import { adfToDoc } from './adf-doc.ts';
 import { docToAdf, withinJiraLimit } from './adf-render.ts';
 import { adfToPlainText } from './adf-text.ts';
@@ -40,6 +40,26 @@ async function findOwnComments(ctx: JiraContext, ref: ItemRef, purpose: string):
   }
 }
 
+/** The comment upsertComment would send for `body` (cut to fit), the service's comments now, and what it would do. */
+async function plannedComment(ctx: JiraContext, ref: ItemRef, purpose: string, body: Doc) {
+  const fits = (candidate: Doc) => withinJiraLimit(renderOwnComment(purpose, candidate));
+  const rendered = renderOwnComment(purpose, fitDoc(body, fits, ctx.overflow(ref)));
+  const [existing, ...duplicates] = await findOwnComments(ctx, ref, purpose);
+  const plan: CommentPlan = existing
+    ? { action: sameAdf(existing.body, rendered) ? 'unchanged' : 'updated', id: existing.id }
+    : { action: 'created' };
+  return { rendered, existing, duplicates, plan };
+}
+
+export async function planComment(
+  ctx: JiraContext,
+  ref: ItemRef,
+  purpose: string,
+  body: Doc,
+): Promise<CommentPlan> {
+  return (await plannedComment(ctx, ref, purpose, body)).plan;
+}
+
 export async function upsertComment(
   ctx: JiraContext,
   ref: ItemRef,
@@ -47,15 +67,13 @@ export async function upsertComment(
   body: Doc,
   options: CommentOptions = {},
 ): Promise<CommentOutcome> {
-  const fits = (candidate: Doc) => withinJiraLimit(renderOwnComment(purpose, candidate));
-  const rendered = renderOwnComment(purpose, fitDoc(body, fits, ctx.overflow(ref)));
+  const { rendered, existing, duplicates, plan } = await plannedComment(ctx, ref, purpose, body);
   // Service Management makes API comments public (mailed to the customer) unless this property says internal;
   // other projects store it and show nothing different.
   const visibility = {
     properties: [{ key: 'sd.public.comment', value: { internal: options.audience !== 'customers' } }],
     ...(options.visibility && { visibility: options.visibility }),
   };
-  const [existing, ...duplicates] = await findOwnComments(ctx, ref, purpose);
   // A retried job racing itself can leave two; exactly one per purpose is the contract, so extras go.
   for (const extra of duplicates) await deleteComment(ctx, ref, extra.id);
   if (!existing) {
@@ -68,7 +86,7 @@ export async function upsertComment(
     );
     return { id: created.id ?? '', action: 'created' };
   }
-  if (sameAdf(existing.body, rendered)) return { id: existing.id, action: 'unchanged' };
+  if (plan.action === 'unchanged') return { id: existing.id, action: 'unchanged' };
   await ctx.call('updateComment', () =>
     ctx.cloud.issueComments.updateComment({
       issueIdOrKey: ref.id,

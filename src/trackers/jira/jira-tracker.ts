@@ -1,5 +1,11 @@
 import type { Tracker } from '../tracker.ts';
-import { deleteOwnComment, getOwnComment, renameInOwnComment, upsertComment } from './jira-comments.ts';
+import {
+  deleteOwnComment,
+  getOwnComment,
+  planComment,
+  renameInOwnComment,
+  upsertComment,
+} from './jira-comments.ts';
 import { createJiraContext, type JiraTrackerOptions } from './jira-context.ts';
 import { addLink, removeLink } from './jira-links.ts';
 import { permittedItems } from './jira-permissions.ts';
@@ -15,8 +21,8 @@ import {
 import { createSprintReader } from './jira-sprints.ts';
 import {
   createItem,
-  fitDescription,
   moveTo,
+  planDescription,
   setDescription,
   setLabel,
   setNumberFields,
@@ -42,6 +48,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     permittedItems: (accountId, refs, permission) => permittedItems(ctx, accountId, refs, permission),
     setNumberFields: (ref, values) => setNumberFields(ctx, ref, values),
     upsertComment: (ref, purpose, body, options) => upsertComment(ctx, ref, purpose, body, options),
+    planComment: (ref, purpose, body) => planComment(ctx, ref, purpose, body),
     renameInOwnComment: (ref, purpose, from, to) => renameInOwnComment(ctx, ref, purpose, from, to),
     getOwnComment: (ref, purpose) => getOwnComment(ctx, ref, purpose),
     deleteOwnComment: (ref, purpose) => deleteOwnComment(ctx, ref, purpose),
@@ -51,7 +58,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     removeLink: (from, to, linkId) => removeLink(ctx, from, to, linkId),
     moveTo: (ref, status) => moveTo(ctx, ref, status),
     setDescription: (ref, text, options) => setDescription(ctx, ref, text, options),
-    fitDescription: (ref, text) => fitDescription(ctx, ref, text),
+    planDescription: (ref, text) => planDescription(ctx, ref, text),
     setTitle: (ref, title) => setTitle(ctx, ref, title),
     createItem: (target, item) => createItem(ctx, target, item),
     statusCategory: (statusId) => statusCategory(ctx, statusId),

@@ -8,6 +8,7 @@ import type {
   CreateTarget,
   DescriptionOptions,
   DescriptionOutcome,
+  DescriptionPlan,
   FieldWriteOutcome,
   NewItem,
 } from '../tracker.ts';
@@ -299,12 +300,13 @@ async function plannedDescription(ctx: JiraContext, ref: ItemRef, text: string) 
   return { current, description, outcome };
 }
 
-export async function fitDescription(
+export async function planDescription(
   ctx: JiraContext,
   ref: ItemRef,
   text: string,
-): Promise<DescriptionOutcome> {
-  return (await plannedDescription(ctx, ref, text)).outcome;
+): Promise<DescriptionPlan> {
+  const { description, outcome } = await plannedDescription(ctx, ref, text);
+  return { outcome, description: adfDescriptionText(description) };
 }
 
 export async function setDescription(

@@ -4,7 +4,7 @@ import { fitDoc } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
 import { markdownToDoc } from '../markdown-doc.ts';
 import { renameKey } from '../renamed-key.ts';
-import type { CommentOutcome, OwnComment } from '../tracker.ts';
+import type { CommentOutcome, CommentPlan, OwnComment } from '../tracker.ts';
 import { fitMarkdown, renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
 import { ACTION_PAGE, allActions } from './trello-actions.ts';
 import { hasMarker, withMarker, withoutMarker } from './trello-comment-marker.ts';
@@ -30,15 +30,33 @@ async function ownComments(deps: TrelloDeps, ref: ItemRef, purpose: string): Pro
   );
 }
 
+/** The text upsertComment would send for `body` (cut to fit), the service's comments now, and what it would do. */
+async function plannedComment(deps: TrelloDeps, ref: ItemRef, purpose: string, body: Doc) {
+  const fits = (candidate: Doc) => withMarker(renderMarkdown(candidate), purpose).length <= TRELLO_TEXT_LIMIT;
+  const text = withMarker(renderMarkdown(fitDoc(body, fits, trelloOverflow(cardUrl(ref.key)))), purpose);
+  const [current, ...duplicates] = await ownComments(deps, ref, purpose);
+  const plan: CommentPlan = current
+    ? { action: commentText(current) === text ? 'unchanged' : 'updated', id: current.id }
+    : { action: 'created' };
+  return { text, current, duplicates, plan };
+}
+
+export async function planComment(
+  deps: TrelloDeps,
+  ref: ItemRef,
+  purpose: string,
+  body: Doc,
+): Promise<CommentPlan> {
+  return (await plannedComment(deps, ref, purpose, body)).plan;
+}
+
 export async function upsertComment(
   deps: TrelloDeps,
   ref: ItemRef,
   purpose: string,
   body: Doc,
 ): Promise<CommentOutcome> {
-  const fits = (candidate: Doc) => withMarker(renderMarkdown(candidate), purpose).length <= TRELLO_TEXT_LIMIT;
-  const text = withMarker(renderMarkdown(fitDoc(body, fits, trelloOverflow(cardUrl(ref.key)))), purpose);
-  const [current, ...duplicates] = await ownComments(deps, ref, purpose);
+  const { text, current, duplicates, plan } = await plannedComment(deps, ref, purpose, body);
   // A lost race between two workers can leave two comments; the newest one stays.
   for (const duplicate of duplicates) {
     await deps.api.cards.deleteCardComment({ id: ref.id, idAction: duplicate.id });
@@ -47,7 +65,7 @@ export async function upsertComment(
     const created = await deps.api.cards.createCardComment({ id: ref.id, text });
     return { id: created.id, action: 'created' };
   }
-  if (commentText(current) === text) return { id: current.id, action: 'unchanged' };
+  if (plan.action === 'unchanged') return { id: current.id, action: 'unchanged' };
   await deps.api.cards.updateCardComment({ id: ref.id, idAction: current.id, text });
   return { id: current.id, action: 'updated' };
 }

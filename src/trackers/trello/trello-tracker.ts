@@ -2,7 +2,13 @@ import type { Logger } from '../../logger.ts';
 import type { OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
 import type { Tracker } from '../tracker.ts';
 import { createBoardActivity } from './trello-board-activity.ts';
-import { deleteOwnComment, getOwnComment, renameInOwnComment, upsertComment } from './trello-comments.ts';
+import {
+  deleteOwnComment,
+  getOwnComment,
+  planComment,
+  renameInOwnComment,
+  upsertComment,
+} from './trello-comments.ts';
 import { createTrelloDeps } from './trello-deps.ts';
 import { trelloCall } from './trello-errors.ts';
 import { setNumberFields } from './trello-fields.ts';
@@ -14,8 +20,8 @@ import { createTrelloTransport } from './trello-transport.ts';
 import {
   addLink,
   createItem,
-  fitDescription,
   moveTo,
+  planDescription,
   removeLink,
   setDescription,
   setLabel,
@@ -57,6 +63,7 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
       run('setNumberFields', () => setNumberFields(deps, ref, values, fieldOptions)),
     upsertComment: (ref, purpose, body) =>
       run('upsertComment', () => upsertComment(deps, ref, purpose, body)),
+    planComment: (ref, purpose, body) => run('planComment', () => planComment(deps, ref, purpose, body)),
     renameInOwnComment: (ref, purpose, from, to) =>
       run('renameInOwnComment', () => renameInOwnComment(deps, ref, purpose, from, to)),
     getOwnComment: (ref, purpose) => run('getOwnComment', () => getOwnComment(deps, ref, purpose)),
@@ -68,7 +75,7 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
     moveTo: (ref, listName) => run('moveTo', () => moveTo(deps, ref, listName)),
     setDescription: (ref, text, options) =>
       run('setDescription', () => setDescription(deps, ref, text, options)),
-    fitDescription: (ref, text) => fitDescription(ref, text),
+    planDescription: (ref, text) => planDescription(ref, text),
     setTitle: (ref, title) => run('setTitle', () => setTitle(deps, ref, title)),
     createItem: (target, item) => run('createItem', () => createItem(deps, target, item)),
     boardActivity: createBoardActivity(deps, run),

@@ -5,6 +5,7 @@ import type {
   CreateTarget,
   DescriptionOptions,
   DescriptionOutcome,
+  DescriptionPlan,
   LinkTarget,
   NewItem,
 } from '../tracker.ts';
@@ -116,8 +117,9 @@ function plannedDescription(ref: ItemRef, text: string) {
   return { desc, outcome };
 }
 
-export async function fitDescription(ref: ItemRef, text: string): Promise<DescriptionOutcome> {
-  return plannedDescription(ref, text).outcome;
+export async function planDescription(ref: ItemRef, text: string): Promise<DescriptionPlan> {
+  const { desc, outcome } = plannedDescription(ref, text);
+  return { outcome, description: desc };
 }
 
 export async function setDescription(
