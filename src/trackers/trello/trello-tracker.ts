@@ -3,7 +3,7 @@ import type { OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
 import type { Tracker } from '../tracker.ts';
 import { createBoardActivity } from './trello-board-activity.ts';
 import { deleteOwnComment, getOwnComment, renameInOwnComment, upsertComment } from './trello-comments.ts';
-import { createTrelloDeps } from './trello-deps.ts';
+import { type BoardLock, createTrelloDeps } from './trello-deps.ts';
 import { trelloCall } from './trello-errors.ts';
 import { setNumberFields } from './trello-fields.ts';
 import { changedBy } from './trello-history.ts';
@@ -35,6 +35,8 @@ export interface TrelloTrackerOptions {
   categorizeList?: ListCategorizer;
   /** The configured Jira site (JIRA_BASE_URL): attachments to its issues are links to items. */
   jiraSiteUrl?: string;
+  /** Shared by every worker process (Redis); without it, labels, fields and lists are created unguarded. */
+  boardLock?: BoardLock;
 }
 
 export const DEFAULT_TRELLO_API_URL = 'https://api.trello.com/1';
@@ -42,7 +44,12 @@ export const DEFAULT_TRELLO_API_URL = 'https://api.trello.com/1';
 /** The Trello adapter of the Tracker port, on trello.js with its response schemas enforced. */
 export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
   const client = createTrelloTransport({ ...options, apiUrl: options.apiUrl ?? DEFAULT_TRELLO_API_URL });
-  const deps = createTrelloDeps(client, options.categorizeList ?? categorizeListName, options.jiraSiteUrl);
+  const deps = createTrelloDeps(
+    client,
+    options.categorizeList ?? categorizeListName,
+    options.jiraSiteUrl,
+    options.boardLock,
+  );
   const run = trelloCall;
 
   return {
