@@ -2,6 +2,7 @@ import { ADMIN_PREFIX, type Config } from '../config.ts';
 import type { TrackerName } from '../domain/events.ts';
 import type { Logger } from '../logger.ts';
 import type { RedisClient } from '../queue/connection.ts';
+import { createItemLock } from '../queue/item-lock.ts';
 import { createJiraTracker, type JiraTrackerOptions } from '../trackers/jira/jira-tracker.ts';
 import { createOwnLinkMemo } from '../trackers/own-links.ts';
 import { createOutboundLimiter, type OutboundLimiter } from '../trackers/rate-limit/outbound-limiter.ts';
@@ -111,6 +112,9 @@ export function createTrackers({ config, log, redis }: TrackerFactoryOptions): M
     );
   }
   const trello = trelloOptions(config, log, createTrelloLimiter(config, redis));
-  if (trello) trackers.set('trello', createTrelloTracker(trello));
+  if (trello) {
+    const boardLock = createItemLock({ redis, keyPrefix: `${config.queuePrefix}:trello-board` });
+    trackers.set('trello', createTrelloTracker({ ...trello, boardLock }));
+  }
   return trackers;
 }

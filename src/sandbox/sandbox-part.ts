@@ -20,6 +20,8 @@ export interface RecordedWrite {
 export interface SandboxFault {
   /** Path prefix (after the part's prefix) the fault applies to; '' for every path. */
   pathPrefix: string;
+  /** Only this path, not the longer ones it starts (`/rest/api/3/issue` is the create, not a bulk fetch). Jira only. */
+  path?: string;
   method?: string;
   status: number;
   /** How many requests it applies to. */

@@ -79,6 +79,44 @@ describe('acceptance criteria on Jira', () => {
     expect(issue(created.key).statusId).toBe('10000');
   });
 
+  it('stops moving an item back that a rule keeps moving into the gated status, and says so', async () => {
+    const created = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Gift cards',
+      issuetype: 'Story',
+      description: vagueStory,
+    });
+    await waitFor(() => issue(created.key).labels.includes('needs-acceptance-criteria'));
+    const movesBack = () =>
+      stack.jira.writes.filter(
+        (write) =>
+          [created.key, issue(created.key).id].some((idOrKey) =>
+            write.path.startsWith(`/rest/api/3/issue/${idOrKey}/transitions`),
+          ) && write.actor === stack.jira.botCredentials.accountId,
+      ).length;
+
+    // A Jira Automation rule (run as the user who triggered it) or a Butler rule: "when it goes back to To Do, move it
+    // to In Progress". Each of the service's moves back sets it off again; 8 rounds bound the test.
+    let gaveUp = false;
+    for (let round = 1; round <= 8 && !gaveUp; round++) {
+      stack.jira.act.transition({ as: 'ada', issue: created.key, to: 'In Progress' });
+      gaveUp = await waitFor(() =>
+        text(botComments(created.key)[0]?.body).includes('Not moved back')
+          ? true
+          : movesBack() >= round && issue(created.key).statusId === '10000'
+            ? 'moved back'
+            : undefined,
+      ).then((outcome) => outcome === true);
+    }
+
+    expect(gaveUp).toBe(true);
+    expect(movesBack()).toBe(3);
+    expect(issue(created.key).statusId).not.toBe('10000');
+    expect(issue(created.key).labels).toContain('needs-acceptance-criteria');
+    expect(text(botComments(created.key)[0]?.body)).toContain('moved it back 3 times');
+  });
+
   it('/ac template appends the missing sections without touching the text', async () => {
     const created = stack.jira.act.createIssue({
       as: 'ada',

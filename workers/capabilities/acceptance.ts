@@ -20,6 +20,14 @@ import { readItem } from './scoring.ts';
 
 export const ACCEPTANCE_COMMENT = 'acceptance-criteria';
 
+/**
+ * A rule that answers the service's move back by moving the item in again (Jira Automation run as the user who
+ * triggered it, Trello Butler acting as the member who made it) makes a loop of moves: past this many moves back of
+ * one item within the window, the item stays where it was put, and the status comment says why.
+ */
+const GATE_MOVES_MAX = 3;
+const GATE_WINDOW_MS = 15 * 60_000;
+
 export interface Exemption {
   reason: string;
   by: string;
@@ -70,6 +78,8 @@ export interface EnforcementResult {
   label: 'added' | 'removed' | 'unchanged';
   comment: 'created' | 'updated' | 'unchanged' | 'none';
   movedBackTo?: string;
+  /** The gated status a failing item was left in: it had been moved back too often (GATE_MOVES_MAX). */
+  notMovedBack?: string;
   exempt?: boolean;
   /** Why the item was not checked: templates are for backlog items (not a ticket, nor the service's summaries). */
   skipped?: string;
@@ -126,6 +136,25 @@ async function withdrawAcceptance(
 }
 
 /**
+ * Counts this job's move back of the item (once, however often the job is retried) among those of the window, and
+ * says whether it may still be made.
+ */
+async function mayMoveBack(context: JobContext, ref: ItemRef): Promise<boolean> {
+  const key = `${context.keyPrefix}:gate-moves:${ref.tracker}:${ref.id}`;
+  const now = context.now().getTime();
+  const replies = await context.redis
+    .multi()
+    .zremrangebyscore(key, '-inf', now - GATE_WINDOW_MS)
+    .zadd(key, 'NX', now, context.jobId)
+    .zcard(key)
+    .pexpire(key, GATE_WINDOW_MS)
+    .exec();
+  const [error, moves] = replies?.[2] ?? [new Error('Redis answered no count of moves back')];
+  if (error) throw error;
+  return Number(moves) <= GATE_MOVES_MAX;
+}
+
+/**
  * Checks an item against its template and makes the tracker say so: the label while it fails, one status
  * comment edited in place, and (with a gate) a move back out of a status it may not enter yet. An item that
  * has always passed gets no comment at all.
@@ -157,11 +186,13 @@ export async function enforceAcceptance(
   // The event may be read late (a retry, a queue backlog): only an item still in the gated status goes back,
   // not one a person has moved on since.
   const stillThere = target !== undefined && sameStatus(item.status.name, target);
-  const movedBackTo =
+  const backTo =
     failing && target && stillThere && statusChange?.from && gateBlocks(template, verdict.ok, target)
       ? statusChange.from
       : undefined;
+  const movedBackTo = backTo && (await mayMoveBack(context, ref)) ? backTo : undefined;
   if (movedBackTo) await tracker.moveTo(ref, movedBackTo);
+  const notMovedBack = backTo && !movedBackTo ? target : undefined;
 
   let comment: EnforcementResult['comment'] = 'none';
   if (failing || previous) {
@@ -183,6 +214,19 @@ export async function enforceAcceptance(
         ),
       );
     }
+    if (notMovedBack && backTo) {
+      body.blocks.push(
+        paragraph(
+          'Not moved back to ',
+          code(backTo),
+          `: the service has moved it back ${GATE_MOVES_MAX} times in the last ${GATE_WINDOW_MS / 60_000} minutes and it `,
+          'came back into ',
+          code(notMovedBack),
+          ' each time, maybe by a rule (Jira Automation, Trello Butler). It stays there, labelled, until its ',
+          'acceptance criteria pass; check the rule.',
+        ),
+      );
+    }
     comment = (await tracker.upsertComment(ref, ACCEPTANCE_COMMENT, body)).action;
   }
   await readModelOf(context).checked(item, verdict, exemption);
@@ -192,6 +236,7 @@ export async function enforceAcceptance(
     label: labelChanged ? (failing ? 'added' : 'removed') : 'unchanged',
     comment,
     movedBackTo,
+    notMovedBack,
     exempt: exemption ? true : undefined,
   };
 }

@@ -3,7 +3,7 @@ import type { ItemRef, TrackerName } from '../../src/domain/events.ts';
 import { TrackerError } from '../../src/errors.ts';
 import type { CreateTarget } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
-import { postedRef, rememberPosted, withSummaryLock } from './summary-store.ts';
+import { markCreating, pendingCreate, postedRef, rememberPosted, withSummaryLock } from './summary-store.ts';
 import { descriptionText } from './summary-text.ts';
 
 /** Where a summary goes: a comment on a standing item, or an item of its own. */
@@ -28,6 +28,44 @@ export interface SummaryPost {
 /** The comment purpose: one comment per sprint on the standing item. */
 const purpose = (summaryKey: string) => `sprint-summary ${summaryKey}`;
 
+/** The tracker's and this machine's clocks may disagree by this much about when the create was sent. */
+const CLOCK_MARGIN_MS = 10 * 60_000;
+
+/**
+ * The item an earlier attempt created without learning it (its answer lost): an item of the destination changed
+ * since that create was sent, with the summary's labels and the title it was sent with. Read only after such a
+ * create, so a normal post costs no search.
+ */
+async function createdUnanswered(
+  context: JobContext,
+  post: SummaryPost,
+  destination: Extract<SummaryDestination, { kind: 'item' }>,
+): Promise<ItemRef | undefined> {
+  const pending = await pendingCreate(context, post.summaryKey);
+  if (!pending) return undefined;
+  const tracker = context.tracker(post.tracker);
+  const since = new Date(Date.parse(pending.at) - CLOCK_MARGIN_MS).toISOString();
+  const scope = { kind: 'updatedSince', containerId: destination.container.containerId, since } as const;
+  let cursor: string | undefined;
+  do {
+    const page = await tracker.listItems(scope, cursor);
+    const found = page.items.find(
+      (item) =>
+        item.title === pending.title && destination.labels.every((label) => item.labels.includes(label)),
+    );
+    if (found) {
+      context.log.info(
+        { summaryKey: post.summaryKey, item: found.ref.key },
+        'Summary item created by an attempt that lost its answer: edited, not posted again',
+      );
+      await rememberPosted(context, post.summaryKey, found.ref);
+      return found.ref;
+    }
+    cursor = page.next;
+  } while (cursor);
+  return undefined;
+}
+
 /** Posts the summary, or edits the one already posted for the same key; never adds a second. */
 export async function publishSummary(context: JobContext, post: SummaryPost): Promise<Published> {
   const tracker = context.tracker(post.tracker);
@@ -37,7 +75,8 @@ export async function publishSummary(context: JobContext, post: SummaryPost): Pr
     return { ref: destination.on, action: outcome.action };
   }
   return withSummaryLock(context, post.summaryKey, async () => {
-    const known = await postedRef(context, post.summaryKey);
+    const known =
+      (await postedRef(context, post.summaryKey)) ?? (await createdUnanswered(context, post, destination));
     if (known) {
       try {
         // The sprint may have been renamed since the summary was posted: its title follows, as its heading does.
@@ -49,6 +88,7 @@ export async function publishSummary(context: JobContext, post: SummaryPost): Pr
         if (!(error instanceof TrackerError && error.kind === 'notFound')) throw error;
       }
     }
+    if (!context.dryRun) await markCreating(context, post.summaryKey, post.title);
     const ref = await tracker.createItem(destination.container, {
       title: post.title,
       body: post.body,

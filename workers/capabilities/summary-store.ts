@@ -41,7 +41,34 @@ export async function postedRef(context: JobContext, summaryKey: string): Promis
 }
 
 export async function rememberPosted(context: JobContext, summaryKey: string, ref: ItemRef): Promise<void> {
-  await context.redis.set(key(context, 'posted', summaryKey), JSON.stringify(ref), 'EX', KEEP_SECONDS);
+  await context.redis
+    .multi()
+    .set(key(context, 'posted', summaryKey), JSON.stringify(ref), 'EX', KEEP_SECONDS)
+    .del(key(context, 'creating', summaryKey))
+    .exec();
+}
+
+/** A create the service sent and has not learnt the outcome of yet: when, and under which title. */
+export interface PendingCreate {
+  at: string;
+  title: string;
+}
+
+/**
+ * Written before the create is sent and dropped once its item is remembered: a create whose answer never came (a
+ * timeout, a dropped link, a worker killed, Redis failing right after) may still have made the item.
+ */
+export async function markCreating(context: JobContext, summaryKey: string, title: string): Promise<void> {
+  const pending: PendingCreate = { at: context.now().toISOString(), title };
+  await context.redis.set(key(context, 'creating', summaryKey), JSON.stringify(pending), 'EX', KEEP_SECONDS);
+}
+
+export async function pendingCreate(
+  context: JobContext,
+  summaryKey: string,
+): Promise<PendingCreate | undefined> {
+  const stored = await context.redis.get(key(context, 'creating', summaryKey));
+  return stored ? (JSON.parse(stored) as PendingCreate) : undefined;
 }
 
 /**

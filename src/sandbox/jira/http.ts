@@ -100,7 +100,9 @@ export function tooManyRequests(reply: FastifyReply, answer: RateLimitAnswer, me
 
 export function takeFault(faults: SandboxFault[], method: string, path: string): SandboxFault | undefined {
   const index = faults.findIndex(
-    (fault) => path.startsWith(fault.pathPrefix) && (!fault.method || fault.method.toUpperCase() === method),
+    (fault) =>
+      (fault.path === undefined ? path.startsWith(fault.pathPrefix) : path === fault.path) &&
+      (!fault.method || fault.method.toUpperCase() === method),
   );
   const fault = faults[index];
   if (!fault) return undefined;

@@ -6,6 +6,13 @@ import type { ListCategorizer } from './trello-status.ts';
 
 export type TrelloApi = ReturnType<typeof createTrelloClient>;
 
+/**
+ * Runs `run` alone among every worker process for the lock `name`. Trello keeps any number of labels, custom fields
+ * or lists of one name on a board, so two jobs (of two cards of one board) that both find one missing would each
+ * create it.
+ */
+export type BoardLock = <T>(name: string, run: () => Promise<T>) => Promise<T>;
+
 /** What the adapter's modules share: one paced client, in both the namespaced and the raw form. */
 export interface TrelloDeps {
   api: TrelloApi;
@@ -19,6 +26,24 @@ export interface TrelloDeps {
   boardCache: BoardCache;
   /** Per-board Power-Ups, learned once. */
   capabilities: BoardCapabilitiesReader;
+  /** Absent where one caller at a time creates (the setup command, adapter tests). */
+  boardLock?: BoardLock;
+}
+
+/**
+ * Creates a board's named label, field or list unless it exists by the time this caller holds its lock: the caller
+ * found it missing, and another job may have created it meanwhile.
+ */
+export function createOnce<T>(
+  deps: TrelloDeps,
+  boardId: string,
+  what: string,
+  find: () => Promise<T | undefined>,
+  create: () => Promise<T>,
+): Promise<T> {
+  const { boardLock } = deps;
+  if (!boardLock) return create();
+  return boardLock(`${boardId}:${what.trim().toLowerCase()}`, async () => (await find()) ?? create());
 }
 
 /** Board lists and custom-field definitions change rarely; a card read within the TTL reuses them. */
@@ -51,6 +76,7 @@ export function createTrelloDeps(
   client: Client,
   categorize: ListCategorizer,
   jiraSiteUrl?: string,
+  boardLock?: BoardLock,
 ): TrelloDeps {
   const api = createTrelloClient(client);
   let me: Promise<ServiceAccount> | undefined;
@@ -61,6 +87,7 @@ export function createTrelloDeps(
     jiraSiteUrl,
     boardCache: createBoardCache(),
     capabilities: createBoardCapabilities(api),
+    boardLock,
     me() {
       me ??= api.members.getMember({ id: 'me', fields: 'id,fullName,username' }).then(
         (member) => ({

@@ -7,7 +7,7 @@ import {
   getBoardFields,
   getDetailedCard,
 } from './trello-api.ts';
-import type { TrelloDeps } from './trello-deps.ts';
+import { createOnce, type TrelloDeps } from './trello-deps.ts';
 import { TrelloHttpError } from './trello-errors.ts';
 
 function sameName(a: string, b: string): boolean {
@@ -102,7 +102,13 @@ async function writeFields(
       continue;
     }
     if (!field) {
-      field = await createNumberField(deps, boardId, name);
+      field = await createOnce(
+        deps,
+        boardId,
+        `field:${name}`,
+        async () => (await getBoardFields(deps.client, boardId)).find((found) => sameName(found.name, name)),
+        () => createNumberField(deps, boardId, name),
+      );
       fields.push(field);
     }
     if (value === null) await clearCardField(deps.client, detail.card.id, field.id);

@@ -9,7 +9,7 @@ import {
   renameInOwnComment,
   upsertComment,
 } from './trello-comments.ts';
-import { createTrelloDeps } from './trello-deps.ts';
+import { type BoardLock, createTrelloDeps } from './trello-deps.ts';
 import { trelloCall } from './trello-errors.ts';
 import { setNumberFields } from './trello-fields.ts';
 import { changedBy } from './trello-history.ts';
@@ -41,6 +41,8 @@ export interface TrelloTrackerOptions {
   categorizeList?: ListCategorizer;
   /** The configured Jira site (JIRA_BASE_URL): attachments to its issues are links to items. */
   jiraSiteUrl?: string;
+  /** Shared by every worker process (Redis); without it, labels, fields and lists are created unguarded. */
+  boardLock?: BoardLock;
 }
 
 export const DEFAULT_TRELLO_API_URL = 'https://api.trello.com/1';
@@ -48,7 +50,12 @@ export const DEFAULT_TRELLO_API_URL = 'https://api.trello.com/1';
 /** The Trello adapter of the Tracker port, on trello.js with its response schemas enforced. */
 export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
   const client = createTrelloTransport({ ...options, apiUrl: options.apiUrl ?? DEFAULT_TRELLO_API_URL });
-  const deps = createTrelloDeps(client, options.categorizeList ?? categorizeListName, options.jiraSiteUrl);
+  const deps = createTrelloDeps(
+    client,
+    options.categorizeList ?? categorizeListName,
+    options.jiraSiteUrl,
+    options.boardLock,
+  );
   const run = trelloCall;
 
   return {

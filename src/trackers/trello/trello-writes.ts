@@ -10,7 +10,7 @@ import type {
   NewItem,
 } from '../tracker.ts';
 import { fitMarkdown, renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
-import type { TrelloDeps } from './trello-deps.ts';
+import { createOnce, type TrelloDeps } from './trello-deps.ts';
 import { cardUrl, itemRefForUrl } from './trello-urls.ts';
 
 // Labels we create get one quiet colour: an uncoloured label does not show on the card front.
@@ -23,10 +23,20 @@ export function sameName(a: string | null | undefined, b: string): boolean {
 }
 
 async function boardLabelId(deps: TrelloDeps, boardId: string, name: string): Promise<string> {
-  const labels = await deps.api.boards.getBoardLabels({ id: boardId, limit: 1000 });
-  const existing = labels.find((label) => sameName(label.name, name));
-  if (existing) return existing.id;
-  return (await deps.api.boards.createBoardLabel({ id: boardId, name, color: NEW_LABEL_COLOR })).id;
+  const find = async () =>
+    (await deps.api.boards.getBoardLabels({ id: boardId, limit: 1000 })).find((label) =>
+      sameName(label.name, name),
+    )?.id;
+  return (
+    (await find()) ??
+    createOnce(
+      deps,
+      boardId,
+      `label:${name}`,
+      find,
+      async () => (await deps.api.boards.createBoardLabel({ id: boardId, name, color: NEW_LABEL_COLOR })).id,
+    )
+  );
 }
 
 export async function setLabel(
@@ -142,9 +152,12 @@ export async function setTitle(deps: TrelloDeps, ref: ItemRef, title: string): P
 
 export async function createItem(deps: TrelloDeps, target: CreateTarget, item: NewItem): Promise<ItemRef> {
   const boardId = target.containerId;
+  const find = () => findList(deps, boardId, target.typeOrList);
   const list =
-    (await findList(deps, boardId, target.typeOrList)) ??
-    (await createListOnce(deps, boardId, target.typeOrList));
+    (await find()) ??
+    (await createOnce(deps, boardId, `list:${target.typeOrList}`, find, () =>
+      createList(deps, boardId, target.typeOrList),
+    ));
   const labelIds: string[] = [];
   for (const label of item.labels) labelIds.push(await boardLabelId(deps, boardId, label));
   const card = await deps.api.cards.createCard({
@@ -163,7 +176,8 @@ export async function createItem(deps: TrelloDeps, target: CreateTarget, item: N
   return { tracker: 'trello', id: card.id, key: card.shortLink ?? card.id };
 }
 
-async function createListOnce(deps: TrelloDeps, boardId: string, name: string) {
+/** A new list: board reads cached before it must not hide it. */
+async function createList(deps: TrelloDeps, boardId: string, name: string) {
   const list = await deps.api.boards.createBoardList({ id: boardId, name, pos: 'bottom' });
   deps.boardCache.forget(boardId);
   return list;
