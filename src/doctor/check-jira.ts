@@ -49,6 +49,8 @@ export type JiraFacts =
       projects: JiraProjectFacts[];
       /** Project keys the rules name that the account cannot see. */
       unknownProjects: string[];
+      /** Service desks a set supportProjects leaves out: the service leaves them alone, perhaps by oversight. */
+      unnamedDesks: string[];
       fields: JiraFieldInfo[];
       /** The contexts of each Number field scoring writes, by field id (read only with backlog projects). */
       contexts: Map<string, JiraFieldContext[]> | { unavailable: string };
@@ -92,13 +94,17 @@ export async function gatherJira(setup: JiraSetup, expect: JiraExpectations): Pr
     (key) => !visible.has(key.toUpperCase()),
   );
   const projects: JiraProjectFacts[] = [];
+  const unnamedDesks: string[] = [];
   for (const info of all) {
     const role = classifyContainer(
       'jira',
       { id: info.id, key: info.key, projectType: info.typeKey },
       expect.scope,
     );
-    if (role === 'ignored') continue;
+    if (role === 'ignored') {
+      if (info.typeKey === 'service_desk' && supportProjects.length > 0) unnamedDesks.push(info.key);
+      continue;
+    }
     const backlog = role === 'backlog';
     projects.push({
       info,
@@ -120,7 +126,17 @@ export async function gatherJira(setup: JiraSetup, expect: JiraExpectations): Pr
     if (!(error instanceof TrackerError)) throw error;
     webhooks = { unavailable: error.message };
   }
-  return { reached: true, serverDate, account, projects, unknownProjects, fields, contexts, webhooks };
+  return {
+    reached: true,
+    serverDate,
+    account,
+    projects,
+    unknownProjects,
+    unnamedDesks,
+    fields,
+    contexts,
+    webhooks,
+  };
 }
 
 const fieldsByName = (fields: JiraFieldInfo[]) =>
@@ -464,6 +480,13 @@ export function evaluateJira(facts: JiraFacts, expect: JiraExpectations): Check[
           'Give the account access to your Jira Service Management project, or name support projects in the rules (scope.jira.supportProjects)',
         ),
   );
+  if (facts.unnamedDesks.length > 0)
+    checks.push(
+      pass(
+        'jira',
+        `Service desks left alone, not in scope.jira.supportProjects: ${facts.unnamedDesks.join(', ')}`,
+      ),
+    );
   checks.push(...webhookChecks(facts, expect));
   return checks;
 }

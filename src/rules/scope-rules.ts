@@ -6,16 +6,19 @@ const Names = (description: string) =>
 
 /**
  * Which Jira projects / Trello boards and lists hold the backlog and which hold support tickets.
- * With nothing set, every project and board is backlog, and Jira Service Management projects are support.
+ * With nothing set, every project and board is backlog, and Jira Service Management projects are support. A list
+ * that is set is the whole of its role: a site often runs several service desks (HR, IT) besides the customers'
+ * one, and those hold no product demand, so a desk the rules do not name is left alone rather than taken for
+ * support or backlog.
  */
 export const ScopeRulesSchema = Type.Object(
   {
     jira: Type.Object(
       {
         backlogProjects: Names(
-          'Project keys that hold the backlog; empty = every project that is not support',
+          'Project keys that hold the backlog; empty = every project that is neither support nor a service_desk project',
         ),
-        supportProjects: Names('Project keys that hold support tickets (service_desk projects always do)'),
+        supportProjects: Names('Project keys that hold support tickets; empty = every service_desk project'),
         ignoredProjects: Names('Project keys the service leaves alone'),
       },
       { default: {} },
@@ -46,11 +49,10 @@ export function classifyContainer(tracker: TrackerName, container: Container, ru
   if (tracker === 'jira') {
     const { backlogProjects, supportProjects, ignoredProjects } = rules.jira;
     if (matches(ignoredProjects, container.key, container.id)) return 'ignored';
-    if (matches(supportProjects, container.key, container.id) || container.projectType === 'service_desk')
-      return 'support';
-    if (backlogProjects.length === 0 || matches(backlogProjects, container.key, container.id))
-      return 'backlog';
-    return 'ignored';
+    if (matches(supportProjects, container.key, container.id)) return 'support';
+    if (matches(backlogProjects, container.key, container.id)) return 'backlog';
+    if (container.projectType === 'service_desk') return supportProjects.length === 0 ? 'support' : 'ignored';
+    return backlogProjects.length === 0 ? 'backlog' : 'ignored';
   }
   const { backlogBoards, supportBoards, supportLists, ignoredBoards } = rules.trello;
   if (matches(ignoredBoards, container.key, container.id)) return 'ignored';

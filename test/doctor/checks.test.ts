@@ -232,6 +232,7 @@ describe('jira account', () => {
         account: { accountId: 'a-1', displayName: 'Ada Admin', accountType: 'atlassian', siteAdmin: true },
         projects: [],
         unknownProjects: [],
+        unnamedDesks: [],
         fields: [],
         contexts: new Map(),
         webhooks: [],

@@ -783,6 +783,29 @@ describe('asking before repairing', () => {
     });
   });
 
+  it('names the service desks a set supportProjects leaves out, which the service leaves alone', async () => {
+    jira.seed({ projects: [{ key: 'PEOPLE', name: 'HR desk', projectTypeKey: 'service_desk' }] });
+    const rulesFile = join(mkdtempSync(join(tmpdir(), 'doctor-scope-')), 'rules.yaml');
+    writeFileSync(rulesFile, 'scope:\n  jira: { supportProjects: [HELP] }\n');
+
+    const run = await runDoctor('--json');
+    env.REFINERY_CONFIG = rulesFile;
+    const scoped = await runDoctor('--json');
+
+    const titles = (r: Run) => r.json?.report.checks.map((c) => c.title) ?? [];
+    expect(titles(run)).toContain(
+      'Support projects: HELP (Jira Service Management), PEOPLE (Jira Service Management)',
+    );
+    expect(titles(scoped)).toContain('Support projects: HELP (Jira Service Management)');
+    expect(scoped.json?.report.checks).toContainEqual({
+      area: 'jira',
+      status: 'pass',
+      title: 'Service desks left alone, not in scope.jira.supportProjects: PEOPLE',
+    });
+    expect(titles(scoped).filter((title) => title.includes('PEOPLE'))).toHaveLength(1);
+    expect(scoped.code).toBe(0);
+  });
+
   it('an account that is no administrator: webhooks to check by hand, edits that email the watchers', async () => {
     await control('jira', { botIsAdmin: false });
 
