@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
-import { plain, replyTo } from '../helpers/jira-commands.ts';
+import { commandText, plain, replyTo } from '../helpers/jira-commands.ts';
 
 /**
  * A Jira comment "Restricted to" a group or project role is read by its members only. The reply to its commands
@@ -23,6 +23,7 @@ beforeAll(async () => {
     projects: [{ key: 'SEC', name: 'Security', editors: ['dana'] }],
     issues: [
       { projectKey: 'SEC', summary: 'Tokens leak into the export', issuetype: 'Story', reporter: 'rita' },
+      { projectKey: 'SEC', summary: 'Rotate the signing keys', issuetype: 'Story', reporter: 'rita' },
     ],
   });
 }, 60_000);
@@ -48,5 +49,29 @@ describe('a command in a comment restricted to a group', () => {
       stack.jira.state.emails.filter((email) => email.to === 'rita' && email.kind === 'comment'),
     ).toEqual([]);
     expect(reply.visibility).toMatchObject({ type: 'group', value: 'developers' });
+  });
+
+  it('keeps an /ac skip reason given there out of the acceptance comment, which everyone reads', async () => {
+    const secret = 'CVE-2026-0042 embargo until the patch ships';
+    // The failing check's comment first, so the skip edits it.
+    expect(await commandText(stack.jira, 'dana', 'SEC-2', '/ac')).toContain('Fails');
+    const comment = stack.jira.act.comment({
+      as: 'dana',
+      issue: 'SEC-2',
+      body: `/ac skip ${secret}`,
+      visibility: { type: 'group', value: 'developers' },
+    });
+    const reply = await replyTo(stack.jira, 'SEC-2', comment.id);
+    expect(plain(reply.body)).toContain(secret);
+
+    const issueId = [...stack.jira.state.issues.values()].find((issue) => issue.key === 'SEC-2')!.id;
+    const readByAll = stack.jira.state.comments
+      .filter((c) => c.issueId === issueId && c.visibility === undefined)
+      .map((c) => plain(c.body))
+      .join('\n');
+    expect(readByAll).not.toContain('CVE-2026-0042');
+    expect(readByAll).toContain(
+      'Acceptance check skipped: the reason is in a comment restricted to the group developers',
+    );
   });
 });

@@ -41,6 +41,13 @@ beforeAll(async () => {
       { projectKey: 'HELP', summary: 'Export fails for us', issuetype: 'Task', reporter: 'bob' },
       { projectKey: 'HELP', summary: 'Export still broken', issuetype: 'Task', reporter: 'bob' },
       { projectKey: 'HELP', summary: 'Cannot export', issuetype: 'Task', reporter: 'cy' },
+      {
+        projectKey: 'HELP',
+        summary: 'Payroll export shows every salary at Initech',
+        issuetype: 'Task',
+        reporter: 'cy',
+        securityLevel: { name: 'Agents only', members: ['ada'] },
+      },
     ],
   });
 }, 60_000);
@@ -241,8 +248,33 @@ describe('scoring on Jira', () => {
       return card.includes('HELP-3') ? card : undefined;
     });
     expect(body).toContain('3 linked tickets, 2 distinct customers → 2');
-    expect(body).toContain('customer Bob Buyer');
+    expect(body).toContain('/browse/HELP-2"');
     expect(scorecards(created.key)).toHaveLength(1);
+  });
+
+  it('names linked tickets on the scorecard by key only: no customer’s name, no ticket’s words', async () => {
+    const created = createStory('Export payslips');
+    await waitFor(() => scorecards(created.key).length > 0);
+    // HELP-4 is behind a security level: only agents see it, while everyone who may browse the story reads its
+    // scorecard. Bob's two tickets and Cy's one still show as two customers, without naming either.
+    for (const ticket of ['HELP-1', 'HELP-2', 'HELP-4'])
+      stack.jira.act.link({ as: 'ada', from: created.key, to: ticket });
+
+    const body = await waitFor(() => {
+      const card = text(scorecards(created.key)[0]?.body);
+      return card.includes('HELP-4') && card.includes('HELP-2') ? card : undefined;
+    });
+    expect(body).toContain('3 linked tickets, 2 distinct customers → 2');
+    for (const words of [
+      'Payroll export',
+      'Export fails for us',
+      'Export still broken',
+      'Bob Buyer',
+      'Cy Client',
+    ])
+      expect(body).not.toContain(words);
+    expect(body).toContain('(customer 1)');
+    expect(body).toContain('(customer 2)');
   });
 
   it('re-scores the linked items when triage sets a support ticket’s customer', async () => {
@@ -260,9 +292,10 @@ describe('scoring on Jira', () => {
     await waitFor(() => numbers(created.key).reach === 1);
     const body = await waitFor(() => {
       const card = text(scorecards(created.key)[0]?.body);
-      return card.includes('customer Initech') ? card : undefined;
+      return card.includes('1 distinct customer') ? card : undefined;
     });
     expect(body).toContain('2 linked tickets, 1 distinct customer → 1');
+    expect(body).not.toContain('(customer 2)');
   });
 
   it('/score explain answers with the formula; /score impact=9 says what is allowed', async () => {

@@ -10,7 +10,7 @@ import {
 } from '../../src/domain/acceptance/index.ts';
 import { code, doc, paragraph } from '../../src/domain/doc.ts';
 import { endsCut } from '../../src/domain/doc-fit.ts';
-import type { Actor, FieldChange, ItemRef } from '../../src/domain/events.ts';
+import type { Actor, CommentVisibility, FieldChange, ItemRef } from '../../src/domain/events.ts';
 import { itemRole } from '../../src/rules/item-role.ts';
 import type { ItemRole } from '../../src/rules/scope-rules.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
@@ -32,14 +32,27 @@ export interface Exemption {
   reason: string;
   by: string;
   at: string;
+  /** The reason was given in a comment only this group or role reads: it stays there. */
+  restrictedTo?: CommentVisibility;
 }
+
+/** A reason given in a restricted comment is named as such, not quoted. */
+const shownExemption = (exemption: Exemption): Exemption => {
+  const { restrictedTo } = exemption;
+  if (!restrictedTo) return exemption;
+  const audience = `${restrictedTo.type === 'role' ? 'project role' : 'group'} ${restrictedTo.value}`;
+  return { ...exemption, reason: `the reason is in a comment restricted to the ${audience}` };
+};
 
 const exemptionKey = (context: JobContext, ref: ItemRef) =>
   `${context.keyPrefix}:ac-skip:${ref.tracker}:${ref.id}`;
 
+/**
+ * The item's exemption as the acceptance comment and the console show it, to everyone who may see the item.
+ */
 export async function getExemption(context: JobContext, ref: ItemRef): Promise<Exemption | undefined> {
   const stored = await context.redis.get(exemptionKey(context, ref));
-  return stored ? (JSON.parse(stored) as Exemption) : undefined;
+  return stored ? shownExemption(JSON.parse(stored) as Exemption) : undefined;
 }
 
 export async function setExemption(
@@ -47,8 +60,14 @@ export async function setExemption(
   ref: ItemRef,
   reason: string,
   by: Actor,
+  restrictedTo?: CommentVisibility,
 ): Promise<void> {
-  const exemption: Exemption = { reason, by: by.displayName, at: context.now().toISOString() };
+  const exemption: Exemption = {
+    reason,
+    by: by.displayName,
+    at: context.now().toISOString(),
+    ...(restrictedTo && { restrictedTo }),
+  };
   await context.redis.set(exemptionKey(context, ref), JSON.stringify(exemption));
 }
 

@@ -158,7 +158,7 @@ async function linkBack(ticket: TrackerItem, item: ItemRef, context: JobContext)
       .tracker(item.tracker)
       .addLink(
         item,
-        { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.title },
+        { kind: 'item', ref: ticket.ref, url: ticket.url, title: ticket.ref.key },
         context.rules().linking.linkType,
       ),
   );
@@ -296,11 +296,15 @@ export async function adoptTrackerLink(ticket: TrackerItem, item: ItemRef, conte
   await rescoreIfReadable(item, context);
 }
 
-/** A Jira issue's web link back to a Jira ticket, for a person's web link from the ticket to the issue. */
+/**
+ * A Jira issue's web link back to a Jira ticket, for a person's web link from the ticket to the issue. Like every
+ * link back, it names the ticket by key: everyone who may browse the item reads a link's title, and the ticket may
+ * be for its agents only (a Service Management request, a security level, a private board).
+ */
 const webLinkTo = (ticket: TrackerItem): LinkTarget => ({
   kind: 'url',
   url: ticket.url,
-  title: ticket.title,
+  title: ticket.ref.key,
 });
 
 /** `/unlink`: every step can run again, and the record goes last, so a retried command still finds the link. */

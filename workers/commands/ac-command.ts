@@ -73,7 +73,7 @@ export const acCommand: CommandExecutor = {
             '.',
           ),
         ];
-      await setExemption(context, ref, reason, context.event.actor);
+      await setExemption(context, ref, reason, context.event.actor, context.event.comment.visibility);
       if ((await enforceAcceptance(ref, context)).skipped) return [NOT_BACKLOG];
       return [paragraph(`Acceptance check skipped for this item: ${reason}.`)];
     }

@@ -14,6 +14,10 @@ export function distinctEvidence(evidence: readonly Evidence[]): Evidence[] {
   });
 }
 
+/** Who a ticket counts for: tickets naming one customer, whatever the case or spacing, count once. */
+export const customerKey = (ticket: Evidence): string | undefined =>
+  ticket.customerId?.trim().toLowerCase() || undefined;
+
 export function resolveReach(
   evidence: readonly Evidence[],
   rules: ScoringRules,
@@ -31,7 +35,7 @@ export function resolveReach(
   const customers = new Set<string>();
   let anonymous = 0;
   for (const ticket of tickets) {
-    const customer = ticket.customerId?.trim().toLowerCase();
+    const customer = customerKey(ticket);
     if (customer) customers.add(customer);
     else anonymous += 1;
   }

@@ -13,6 +13,7 @@ import {
   table,
 } from '../doc.ts';
 import { formatPercent } from './format.ts';
+import { customerKey } from './reach.ts';
 import type { Evidence, ScoreInput, ScoreResult } from './types.ts';
 
 const INPUT_LABELS: Record<string, string> = {
@@ -35,13 +36,22 @@ function namedInputs(result: ScoreResult): [string, string, ScoreInput][] {
   return Object.entries(result.inputs).map(([name, input]) => [name, INPUT_LABELS[name] ?? name, input]);
 }
 
-function evidenceLine(entry: Evidence): Inline {
-  const ref = entry.url ? link(entry.ticketRef, entry.url) : code(entry.ticketRef);
-  return inline(
-    ref,
-    entry.title ? ` ${entry.title}` : '',
-    entry.customerId ? ` (customer ${entry.customerId})` : '',
-  );
+/**
+ * The linked tickets by key, and their customers by number in order of appearance (tickets of one customer share
+ * it, as reach counts them). Never a ticket's title nor a customer's name: the scorecard is read by everyone who may
+ * browse the item, and a ticket may be seen by its agents only (a Service Management project, a security level, a
+ * private board); its link says the rest to whoever may open it.
+ */
+function evidenceLines(evidence: readonly Evidence[]): Inline[] {
+  const customers = new Map<string, number>();
+  return evidence.map((entry) => {
+    const ref = entry.url ? link(entry.ticketRef, entry.url) : code(entry.ticketRef);
+    const customer = customerKey(entry);
+    if (!customer) return inline(ref);
+    const number = customers.get(customer) ?? customers.size + 1;
+    customers.set(customer, number);
+    return inline(ref, ` (customer ${number})`);
+  });
 }
 
 const EVIDENCE_NONE = paragraph('No linked support tickets yet: reach grows as tickets are linked.');
@@ -65,7 +75,7 @@ export function renderScorecard(result: ScoreResult, options: { itemUrl?: string
   ]);
   const evidence =
     result.evidence.length > 0
-      ? [paragraph(bold('Evidence')), bulletList(result.evidence.map(evidenceLine))]
+      ? [paragraph(bold('Evidence')), bulletList(evidenceLines(result.evidence))]
       : [EVIDENCE_NONE];
   return doc(
     heading(3, `Priority score: ${result.score} (${MODEL_LABELS[result.model]})`),

@@ -33,8 +33,8 @@ describe('renderScorecard', () => {
         'Confidence | 80% | override | set to 80% by Ana on 2025-05-06',
         'Effort | 3 | estimate | 3 story points',
         'Evidence',
-        '- SUP-7 Export fails (customer acme)',
-        '- SUP-9 (customer globex)',
+        '- SUP-7 (customer 1)',
+        '- SUP-9 (customer 2)',
         'Set an input with /score impact=4 effort=3, see the formula with /score explain, drop overrides with /score clear.',
       ].join('\n'),
     );
@@ -46,6 +46,26 @@ describe('renderScorecard', () => {
       text: 'SUP-7',
       href: 'https://help.example.com/tickets/7',
     });
+  });
+
+  it('numbers customers in order, one number per customer whatever its case, and names no ticket title', () => {
+    const shared = scoreItem(
+      {
+        item,
+        evidence: [
+          { ticketRef: 'SUP-1', title: 'Payroll leaks', customerId: 'Acme ' },
+          { ticketRef: 'SUP-2' },
+          { ticketRef: 'SUP-3', customerId: 'globex' },
+          { ticketRef: 'SUP-4', customerId: 'acme' },
+        ],
+      },
+      rules,
+    );
+    expect(
+      docToPlainText(renderScorecard(shared))
+        .split('\n')
+        .filter((line) => line.startsWith('- ')),
+    ).toEqual(['- SUP-1 (customer 1)', '- SUP-2', '- SUP-3 (customer 2)', '- SUP-4 (customer 1)']);
   });
 
   it('says that reach grows with tickets when there are none', () => {
