@@ -84,6 +84,7 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     permittedItems: (accountId, refs, permission) => tracker.permittedItems(accountId, refs, permission),
     planDescription: (ref, text) => tracker.planDescription(ref, text),
     planComment: (ref, purpose, body) => tracker.planComment(ref, purpose, body),
+    fitComment: (ref, purpose, body) => tracker.fitComment(ref, purpose, body),
 
     async setNumberFields(ref, values, fieldOptions) {
       const names = Object.keys(values);
@@ -101,7 +102,8 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
 
     async upsertComment(ref, purpose, body, commentOptions) {
       const before = await tracker.getOwnComment(ref, purpose);
-      const text = docToPlainText(body);
+      // As the tracker will show it: a body cut at the limit, cut, so undo does not take the cut for an edit.
+      const text = docToPlainText(tracker.fitComment(ref, purpose, body));
       if (dryRun) {
         // The adapter compares as its write would: a body cut at the limit as it would send it, cut.
         const plan = await tracker.planComment(ref, purpose, body);

@@ -53,6 +53,11 @@ export interface Tracker {
    */
   planComment(ref: ItemRef, purpose: string, body: Doc): Promise<CommentPlan>;
   /**
+   * The body as upsertComment sends it: cut at the tracker's limit, with the notice of the cut. The audit records
+   * it as the comment's after-value, so undo finds a comment nobody touched as the service left it.
+   */
+  fitComment(ref: ItemRef, purpose: string, body: Doc): Doc;
+  /**
    * Renames an item in the service's own comment for a purpose: its key (`renameKey`), in the text and in link
    * addresses, after a move gave it a new one. People's comments are never touched; undefined when the service has
    * no such comment, `unchanged` when it names no `from`.

@@ -88,6 +88,7 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
       if (!existing) return { action: 'created' };
       return { id: existing.id, action: existing.text === docToPlainText(body) ? 'unchanged' : 'updated' };
     },
+    fitComment: (_ref, _purpose, body) => body,
     async renameInOwnComment(ref, purpose, from, to) {
       writes.push(`renameInOwnComment ${ref.key} ${purpose}`);
       const existing = comments.get(`${ref.id}/${purpose}`);

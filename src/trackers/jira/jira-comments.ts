@@ -40,10 +40,14 @@ async function findOwnComments(ctx: JiraContext, ref: ItemRef, purpose: string):
   }
 }
 
+export function fitComment(ctx: JiraContext, ref: ItemRef, purpose: string, body: Doc): Doc {
+  const fits = (candidate: Doc) => withinJiraLimit(renderOwnComment(purpose, candidate));
+  return fitDoc(body, fits, ctx.overflow(ref));
+}
+
 /** The comment upsertComment would send for `body` (cut to fit), the service's comments now, and what it would do. */
 async function plannedComment(ctx: JiraContext, ref: ItemRef, purpose: string, body: Doc) {
-  const fits = (candidate: Doc) => withinJiraLimit(renderOwnComment(purpose, candidate));
-  const rendered = renderOwnComment(purpose, fitDoc(body, fits, ctx.overflow(ref)));
+  const rendered = renderOwnComment(purpose, fitComment(ctx, ref, purpose, body));
   const [existing, ...duplicates] = await findOwnComments(ctx, ref, purpose);
   const plan: CommentPlan = existing
     ? { action: sameAdf(existing.body, rendered) ? 'unchanged' : 'updated', id: existing.id }

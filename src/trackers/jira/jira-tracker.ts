@@ -1,6 +1,7 @@
 import type { Tracker } from '../tracker.ts';
 import {
   deleteOwnComment,
+  fitComment,
   getOwnComment,
   planComment,
   renameInOwnComment,
@@ -49,6 +50,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     setNumberFields: (ref, values) => setNumberFields(ctx, ref, values),
     upsertComment: (ref, purpose, body, options) => upsertComment(ctx, ref, purpose, body, options),
     planComment: (ref, purpose, body) => planComment(ctx, ref, purpose, body),
+    fitComment: (ref, purpose, body) => fitComment(ctx, ref, purpose, body),
     renameInOwnComment: (ref, purpose, from, to) => renameInOwnComment(ctx, ref, purpose, from, to),
     getOwnComment: (ref, purpose) => getOwnComment(ctx, ref, purpose),
     deleteOwnComment: (ref, purpose) => deleteOwnComment(ctx, ref, purpose),

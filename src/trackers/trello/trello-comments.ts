@@ -30,10 +30,14 @@ async function ownComments(deps: TrelloDeps, ref: ItemRef, purpose: string): Pro
   );
 }
 
+export function fitComment(ref: ItemRef, purpose: string, body: Doc): Doc {
+  const fits = (candidate: Doc) => withMarker(renderMarkdown(candidate), purpose).length <= TRELLO_TEXT_LIMIT;
+  return fitDoc(body, fits, trelloOverflow(cardUrl(ref.key)));
+}
+
 /** The text upsertComment would send for `body` (cut to fit), the service's comments now, and what it would do. */
 async function plannedComment(deps: TrelloDeps, ref: ItemRef, purpose: string, body: Doc) {
-  const fits = (candidate: Doc) => withMarker(renderMarkdown(candidate), purpose).length <= TRELLO_TEXT_LIMIT;
-  const text = withMarker(renderMarkdown(fitDoc(body, fits, trelloOverflow(cardUrl(ref.key)))), purpose);
+  const text = withMarker(renderMarkdown(fitComment(ref, purpose, body)), purpose);
   const [current, ...duplicates] = await ownComments(deps, ref, purpose);
   const plan: CommentPlan = current
     ? { action: commentText(current) === text ? 'unchanged' : 'updated', id: current.id }

@@ -4,6 +4,7 @@ import type { Tracker } from '../tracker.ts';
 import { createBoardActivity } from './trello-board-activity.ts';
 import {
   deleteOwnComment,
+  fitComment,
   getOwnComment,
   planComment,
   renameInOwnComment,
@@ -71,6 +72,7 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
     upsertComment: (ref, purpose, body) =>
       run('upsertComment', () => upsertComment(deps, ref, purpose, body)),
     planComment: (ref, purpose, body) => run('planComment', () => planComment(deps, ref, purpose, body)),
+    fitComment,
     renameInOwnComment: (ref, purpose, from, to) =>
       run('renameInOwnComment', () => renameInOwnComment(deps, ref, purpose, from, to)),
     getOwnComment: (ref, purpose) => run('getOwnComment', () => getOwnComment(deps, ref, purpose)),
