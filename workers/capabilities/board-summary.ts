@@ -99,6 +99,7 @@ export async function summarizeTrelloWindow(
   );
   const input = {
     window,
+    boardId,
     actions,
     doneLists: rules.doneLists,
     inProgressLists: rules.inProgressLists,
