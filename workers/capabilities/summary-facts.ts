@@ -2,9 +2,10 @@ import type { TrackerName } from '../../src/domain/events.ts';
 import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
 import type { Evidence } from '../../src/domain/scoring/types.ts';
 import { TrackerError } from '../../src/errors.ts';
-import { classifyContainer } from '../../src/rules/scope-rules.ts';
+import { createLinkRecords, type LinkRecord } from '../../src/linking/index.ts';
 import type { Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
+import { countsForItem } from './scoring.ts';
 
 /** Errors that say a linked item cannot be read (gone, hidden, on a tracker not configured): it is left out. */
 const unreadable = (error: unknown) =>
@@ -64,16 +65,27 @@ export async function resolvedTickets(
   delivered: readonly TrackerItem[],
   context: JobContext,
 ): Promise<Record<string, Evidence[]>> {
-  const { scope, scoring } = context.rules();
+  const { scoring } = context.rules();
   const linked = (item: TrackerItem) =>
     item.links.flatMap((link) => (link.target.kind === 'item' ? [link.target.ref] : []));
-  const tickets = await readLinked(delivered.flatMap(linked), context);
+  const refs = delivered.flatMap(linked);
+  const records = createLinkRecords(context.redis, context.keyPrefix);
+  const recorded = new Map<string, Promise<readonly LinkRecord[]>>();
+  const recordsOf = (ref: TrackerItem['ref']) => {
+    const found = recorded.get(refId(ref)) ?? records.itemsOf(ref);
+    recorded.set(refId(ref), found);
+    return found;
+  };
+  // Read before the tickets, as scoring reads them: a link recorded after a ticket was read may not show on it yet.
+  await Promise.all(refs.map(recordsOf));
+  const tickets = await readLinked(refs, context);
   const result: Record<string, Evidence[]> = {};
   for (const item of delivered) {
     for (const ref of linked(item)) {
       const ticket = tickets.get(refId(ref));
       if (ticket?.status.category !== 'done') continue;
-      if (classifyContainer(ticket.ref.tracker, ticket.container, scope) !== 'support') continue;
+      // A ticket named by its key only (a Trello attachment naming a Jira issue) has its records under its id.
+      if (!countsForItem(ticket, item.ref, await recordsOf(ticket.ref), context)) continue;
       result[item.ref.id] = [...(result[item.ref.id] ?? []), ticketEvidence(ticket, scoring)];
     }
   }
