@@ -81,6 +81,8 @@ export interface FieldDef {
   custom: boolean;
   type: string;
   customType?: string;
+  /** An array field's item type, as its schema names it (`sd-customerorganization`). */
+  items?: string;
   options?: string[];
 }
 
@@ -312,6 +314,11 @@ export function doneColumnStatuses(board: SandboxBoard | undefined): readonly St
 
 export const SPRINT_FIELD_ID = 'customfield_10020';
 export const FLOAT = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
+/**
+ * Jira Service Management's Organizations field: an array of `{ id, name, _links }`, one per organization the
+ * request is shared with (a customer may belong to several). The store keeps the names, one a line.
+ */
+export const ORGANIZATIONS = 'com.atlassian.servicedesk:sd-customer-organizations';
 
 export const DEFAULT_FIELDS: FieldDef[] = [
   { id: 'summary', name: 'Summary', custom: false, type: 'string' },
