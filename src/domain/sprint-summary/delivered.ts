@@ -1,4 +1,5 @@
 import type { ItemRef } from '../events.ts';
+import { customersOf } from '../scoring/evidence.ts';
 import { distinctEvidence } from '../scoring/reach.ts';
 import type { Evidence } from '../scoring/types.ts';
 import type { CustomerImpact, Figure, Scope, ScoredItem, SprintStats, SummaryItem } from './types.ts';
@@ -44,9 +45,7 @@ export function customerImpact(
     return tickets.length > 0 ? [{ item, tickets }] : [];
   });
   const tickets = distinctEvidence(items.flatMap((entry) => entry.tickets));
-  const customers = new Set(
-    tickets.flatMap((t) => (t.customerId ? [t.customerId.trim().toLowerCase()] : [])),
-  );
+  const customers = new Set(tickets.flatMap(customersOf));
   return {
     tickets: exact(tickets.length),
     ...(customers.size > 0 ? { customers: exact(customers.size) } : {}),
