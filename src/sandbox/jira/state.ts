@@ -139,6 +139,8 @@ export interface SandboxIssue {
   sprintIds: number[];
   changelog: ChangelogEntry[];
   resolution: string | null;
+  /** When the resolution was set (Jira's `resolutiondate`); cleared with it. */
+  resolutionDate?: string | null;
   components: string[];
   /** An issue security level: only these accounts (and the service) see the issue, whatever the project allows. */
   securityLevel?: { name: string; members: string[] };

@@ -218,6 +218,7 @@ export function issueFields(ctx: ViewContext, issue: SandboxIssue): Record<strin
     updated: issue.updated,
     timeoriginalestimate: issue.timeoriginalestimate,
     resolution: resolutionView(ctx, issue.resolution),
+    resolutiondate: issue.resolutionDate ?? null,
     components: issue.components.map((name, i) => ({
       self: api(ctx, `component/${10000 + i}`),
       id: String(10000 + i),
