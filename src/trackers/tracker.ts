@@ -151,6 +151,8 @@ export interface TrackerItem {
    * display name; `fields` shows them joined, which a name holding a comma makes ambiguous.
    */
   fieldLists?: Record<string, string[]>;
+  /** Jira: the issue's resolution (absent while unresolved, and on Trello), and when it was set. */
+  resolution?: { name: string; at?: string };
   estimate: { storyPoints?: number; originalEstimateHours?: number };
   links: ItemLink[];
   checklists: Checklist[];

@@ -110,7 +110,7 @@ export async function summarizeTrelloWindow(
   const delivered = summarizeBoardWindow(input).done.items.flatMap((item) => cards.get(item.ref.id) ?? []);
   const stats = summarizeBoardWindow({
     ...input,
-    linkedTicketsResolved: await resolvedTickets(delivered, context),
+    linkedTicketsResolved: await resolvedTickets(delivered, window, context),
     scores: priorityScores(delivered, context),
   });
   return {

@@ -1,3 +1,4 @@
+import type { TrackerItem } from '../../trackers/tracker.ts';
 import type { ItemRef } from '../events.ts';
 import { customersOf } from '../scoring/evidence.ts';
 import { distinctEvidence } from '../scoring/reach.ts';
@@ -33,6 +34,21 @@ export function scopeOf(items: readonly SummaryItem[], approximate: boolean): Sc
     ...(points !== undefined && { points: { value: points, approximate } }),
     ...(points !== undefined && unestimated > 0 && { unestimated }),
   };
+}
+
+/** Resolutions that close a ticket without resolving it for its customer (Jira's Won't Do, Duplicate…). */
+const NOT_RESOLVED = /won['’]?t|duplicate|cannot reproduce|declined|rejected/i;
+
+/**
+ * Whether a linked ticket was resolved within the window (a sprint from its start to its close, open at the end while
+ * it runs): by its resolution's date, else when its status last reached Done's category; a ticket with neither date
+ * (Trello) by where it is now. One resolved as Won't Do or Duplicate was not resolved for its customer.
+ */
+export function resolvedWithin(ticket: TrackerItem, window: { start?: string; end?: string }): boolean {
+  if (ticket.status.category !== 'done' || NOT_RESOLVED.test(ticket.resolution?.name ?? '')) return false;
+  const at = Date.parse(ticket.resolution?.at ?? ticket.status.categorySince ?? '');
+  if (Number.isNaN(at)) return true;
+  return !(window.start && at < Date.parse(window.start)) && !(window.end && at > Date.parse(window.end));
 }
 
 /** Support tickets resolved through delivered items; a ticket linked to two items counts once. */

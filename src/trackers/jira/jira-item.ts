@@ -143,6 +143,8 @@ export function toTrackerItem(
   const categorySince = str(f.statuscategorychangedate);
   const sprintField = index.byName.get('sprint')?.id;
   const sprints = sprintField ? toSprints(f[sprintField]) : [];
+  const resolution = str(obj(f.resolution).name);
+  const resolvedAt = str(f.resolutiondate);
   return {
     ref: jiraRef(id, key),
     url: `${siteUrl}/browse/${key}`,
@@ -170,6 +172,7 @@ export function toTrackerItem(
     },
     links: toLinks(f.issuelinks, siteUrl),
     ...(sprints.length > 0 && { sprints }),
+    ...(resolution && { resolution: { name: resolution, ...(resolvedAt && { at: isoDate(resolvedAt) }) } }),
     checklists: [],
     reporter: str(reporter.accountId)
       ? {
