@@ -59,6 +59,9 @@ describe('a support ticket shared with two organizations', () => {
       return body?.includes('HELP-3') ? body : undefined;
     });
     expect(card).toContain('3 linked tickets, 2 distinct customers → 2');
+    // Customers by number, never by name; HELP-1's two are those of HELP-3 (Acme) and HELP-2 (Globex).
+    expect(card).toContain('"text":" (customers 1, 2)"');
+    expect(card).toContain('"text":" (customer 2)"');
     // The Reach field the service writes.
     expect(issue(story.key).custom.customfield_10053).toBe(2);
   });
