@@ -1,5 +1,6 @@
 import type { Finding } from '../domain/acceptance/findings.ts';
 import type { TrackerName } from '../domain/events.ts';
+import { customersOf } from '../domain/scoring/evidence.ts';
 import type { InputSource, ScoreResult } from '../domain/scoring/types.ts';
 import { docId } from '../linking/indexed-item.ts';
 import type { TrackerItem } from '../trackers/tracker.ts';
@@ -63,7 +64,12 @@ export function safeUrl(url: string | undefined): string | undefined {
 
 /** Tickets of one customer count once; a ticket without customer counts on its own (as scoring counts reach). */
 export function distinctCustomers(result: Pick<ScoreResult, 'evidence'>): number {
-  return new Set(result.evidence.map((entry) => entry.customerId ?? `ticket ${entry.ticketRef}`)).size;
+  return new Set(
+    result.evidence.flatMap((entry) => {
+      const customers = customersOf(entry);
+      return customers.length > 0 ? customers : [`ticket ${entry.ticketRef}`];
+    }),
+  ).size;
 }
 
 export function scorePartOf(item: TrackerItem, result: ScoreResult, at: string): ScorePart {

@@ -146,6 +146,13 @@ export interface TrackerItem {
   priority?: string;
   /** Custom and system field values by display name (Jira: resolved through /field; Trello: custom fields). */
   fields: Record<string, string | number | boolean | null>;
+  /**
+   * Jira: the values of a field listing several (JSM's Organizations: each organization a request is shared with), by
+   * display name; `fields` shows them joined, which a name holding a comma makes ambiguous.
+   */
+  fieldLists?: Record<string, string[]>;
+  /** Jira: the issue's resolution (absent while unresolved, and on Trello), and when it was set. */
+  resolution?: { name: string; at?: string };
   estimate: { storyPoints?: number; originalEstimateHours?: number };
   links: ItemLink[];
   checklists: Checklist[];

@@ -99,6 +99,7 @@ export async function summarizeTrelloWindow(
   );
   const input = {
     window,
+    boardId,
     actions,
     doneLists: rules.doneLists,
     inProgressLists: rules.inProgressLists,
@@ -109,7 +110,7 @@ export async function summarizeTrelloWindow(
   const delivered = summarizeBoardWindow(input).done.items.flatMap((item) => cards.get(item.ref.id) ?? []);
   const stats = summarizeBoardWindow({
     ...input,
-    linkedTicketsResolved: await resolvedTickets(delivered, context),
+    linkedTicketsResolved: await resolvedTickets(delivered, window, context),
     scores: priorityScores(delivered, context),
   });
   return {

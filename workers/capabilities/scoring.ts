@@ -126,6 +126,23 @@ export async function readWithRecords(ref: ItemRef, context: JobContext) {
   return { ticket: allShown ? ticket : await readItem(ticket.ref, context), recordedBefore: recorded };
 }
 
+/**
+ * Whether a ticket the item links to counts for it, in its score and in a summary's support tickets alike: it lives
+ * in a support container, and a person has not removed its link back (the item's link outlives that one until the
+ * ticket's next job, or for good where the tracker sends no event: a Jira remote link).
+ */
+export function countsForItem(
+  ticket: TrackerItem,
+  item: ItemRef,
+  recordedBefore: readonly LinkRecord[],
+  context: JobContext,
+): boolean {
+  return (
+    classifyContainer(ticket.ref.tracker, ticket.container, context.rules().scope) === 'support' &&
+    !unlinkedInTicket(ticket, item, recordedBefore)
+  );
+}
+
 /** The item's links to support tickets (by where the ticket lives), with the customer each one counts for. */
 export async function collectEvidence(
   item: TrackerItem,
@@ -144,10 +161,7 @@ export async function collectEvidence(
       cache.set(cacheKey, pending);
     }
     const { ticket, recordedBefore } = await pending;
-    if (!ticket || classifyContainer(ticket.ref.tracker, ticket.container, rules.scope) !== 'support')
-      continue;
-    // The item's link back outlives the ticket's link a person removed until the ticket's next job: not evidence.
-    if (!unlinkedInTicket(ticket, item.ref, recordedBefore))
+    if (ticket && countsForItem(ticket, item.ref, recordedBefore, context))
       evidence.push(ticketEvidence(ticket, rules.scoring));
   }
   return evidence;

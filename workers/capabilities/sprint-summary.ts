@@ -230,6 +230,11 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
     ...(removed && { removed }),
     linkedTicketsResolved: await resolvedTickets(
       items.filter((item) => completedIn(completion, item)),
+      // A running sprint (a preview) counts what was resolved up to now.
+      {
+        ...(sprint.startDate && { start: sprint.startDate }),
+        ...(sprint.state === 'closed' && sprint.completeDate && { end: sprint.completeDate }),
+      },
       context,
     ),
     scores: priorityScores(items, context),

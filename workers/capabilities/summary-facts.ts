@@ -1,10 +1,12 @@
 import type { TrackerName } from '../../src/domain/events.ts';
 import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
 import type { Evidence } from '../../src/domain/scoring/types.ts';
+import { resolvedWithin } from '../../src/domain/sprint-summary/index.ts';
 import { TrackerError } from '../../src/errors.ts';
-import { classifyContainer } from '../../src/rules/scope-rules.ts';
+import { createLinkRecords, type LinkRecord } from '../../src/linking/index.ts';
 import type { Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
+import { countsForItem } from './scoring.ts';
 
 /** Errors that say a linked item cannot be read (gone, hidden, on a tracker not configured): it is left out. */
 const unreadable = (error: unknown) =>
@@ -57,23 +59,35 @@ async function readLinked(
 
 /**
  * Support tickets resolved through the delivered items: linked items that live in a support container and
- * are done, each with the customer scoring counts it for. A linked item that is gone, or on a tracker this
- * service does not talk to, is left out.
+ * were resolved within the window (`resolvedWithin`), each with the customer scoring counts it for. A linked item
+ * that is gone, or on a tracker this service does not talk to, is left out.
  */
 export async function resolvedTickets(
   delivered: readonly TrackerItem[],
+  window: { start?: string; end?: string },
   context: JobContext,
 ): Promise<Record<string, Evidence[]>> {
-  const { scope, scoring } = context.rules();
+  const { scoring } = context.rules();
   const linked = (item: TrackerItem) =>
     item.links.flatMap((link) => (link.target.kind === 'item' ? [link.target.ref] : []));
-  const tickets = await readLinked(delivered.flatMap(linked), context);
+  const refs = delivered.flatMap(linked);
+  const records = createLinkRecords(context.redis, context.keyPrefix);
+  const recorded = new Map<string, Promise<readonly LinkRecord[]>>();
+  const recordsOf = (ref: TrackerItem['ref']) => {
+    const found = recorded.get(refId(ref)) ?? records.itemsOf(ref);
+    recorded.set(refId(ref), found);
+    return found;
+  };
+  // Read before the tickets, as scoring reads them: a link recorded after a ticket was read may not show on it yet.
+  await Promise.all(refs.map(recordsOf));
+  const tickets = await readLinked(refs, context);
   const result: Record<string, Evidence[]> = {};
   for (const item of delivered) {
     for (const ref of linked(item)) {
       const ticket = tickets.get(refId(ref));
-      if (ticket?.status.category !== 'done') continue;
-      if (classifyContainer(ticket.ref.tracker, ticket.container, scope) !== 'support') continue;
+      if (!ticket || !resolvedWithin(ticket, window)) continue;
+      // A ticket named by its key only (a Trello attachment naming a Jira issue) has its records under its id.
+      if (!countsForItem(ticket, item.ref, await recordsOf(ticket.ref), context)) continue;
       result[item.ref.id] = [...(result[item.ref.id] ?? []), ticketEvidence(ticket, scoring)];
     }
   }

@@ -3,14 +3,25 @@ import { lookup } from './lookup.ts';
 import type { ScoringRules } from './rules.ts';
 import type { Evidence } from './types.ts';
 
-function customerOf(ticket: TrackerItem, rules: ScoringRules): string | undefined {
+function customerOf(ticket: TrackerItem, rules: ScoringRules): Pick<Evidence, 'customerId' | 'customers'> {
   for (const name of rules.customerFields) {
+    const list = (lookup(ticket.fieldLists ?? {}, name) ?? []).map((v) => v.trim()).filter((v) => v !== '');
+    if (list.length > 1) return { customerId: list.join(', '), customers: list };
     const value = lookup(ticket.fields, name);
-    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    if (typeof value === 'string' && value.trim() !== '') return { customerId: value.trim() };
   }
   const reporter = ticket.reporter;
   // An app (an automation rule, a help-desk integration) reports tickets for many customers: it is none of them.
-  return reporter && !reporter.app ? reporter.displayName || reporter.id : undefined;
+  return reporter && !reporter.app ? { customerId: reporter.displayName || reporter.id } : {};
+}
+
+/**
+ * The customers a ticket counts toward, as reach, summaries and the scorecard's numbers compare them (tickets naming
+ * one customer, whatever the case or spacing, count once); none: it counts alone.
+ */
+export function customersOf(evidence: Evidence): string[] {
+  const names = evidence.customers ?? (evidence.customerId ? [evidence.customerId] : []);
+  return names.map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
 }
 
 /**
@@ -18,11 +29,5 @@ function customerOf(ticket: TrackerItem, rules: ScoringRules): string | undefine
  * unless an app did; a ticket with neither counts as a customer of its own.
  */
 export function ticketEvidence(ticket: TrackerItem, rules: ScoringRules): Evidence {
-  const customerId = customerOf(ticket, rules);
-  return {
-    ticketRef: ticket.ref.key,
-    url: ticket.url,
-    title: ticket.title,
-    ...(customerId !== undefined && { customerId }),
-  };
+  return { ticketRef: ticket.ref.key, url: ticket.url, title: ticket.title, ...customerOf(ticket, rules) };
 }

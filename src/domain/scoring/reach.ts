@@ -1,3 +1,4 @@
+import { customersOf } from './evidence.ts';
 import { plural } from './format.ts';
 import { fromOverride } from './override.ts';
 import type { ScoringRules } from './rules.ts';
@@ -13,10 +14,6 @@ export function distinctEvidence(evidence: readonly Evidence[]): Evidence[] {
     return true;
   });
 }
-
-/** Who a ticket counts for: tickets naming one customer, whatever the case or spacing, count once. */
-export const customerKey = (ticket: Evidence): string | undefined =>
-  ticket.customerId?.trim().toLowerCase() || undefined;
 
 export function resolveReach(
   evidence: readonly Evidence[],
@@ -35,9 +32,9 @@ export function resolveReach(
   const customers = new Set<string>();
   let anonymous = 0;
   for (const ticket of tickets) {
-    const customer = customerKey(ticket);
-    if (customer) customers.add(customer);
-    else anonymous += 1;
+    const of = customersOf(ticket);
+    for (const customer of of) customers.add(customer);
+    if (of.length === 0) anonymous += 1;
   }
   const value = customers.size + anonymous;
   const parts = [plural(tickets.length, 'linked ticket')];

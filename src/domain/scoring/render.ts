@@ -12,8 +12,8 @@ import {
   paragraph,
   table,
 } from '../doc.ts';
+import { customersOf } from './evidence.ts';
 import { formatPercent } from './format.ts';
-import { customerKey } from './reach.ts';
 import type { Evidence, ScoreInput, ScoreResult } from './types.ts';
 
 const INPUT_LABELS: Record<string, string> = {
@@ -46,11 +46,13 @@ function evidenceLines(evidence: readonly Evidence[]): Inline[] {
   const customers = new Map<string, number>();
   return evidence.map((entry) => {
     const ref = entry.url ? link(entry.ticketRef, entry.url) : code(entry.ticketRef);
-    const customer = customerKey(entry);
-    if (!customer) return inline(ref);
-    const number = customers.get(customer) ?? customers.size + 1;
-    customers.set(customer, number);
-    return inline(ref, ` (customer ${number})`);
+    const numbers = customersOf(entry).map((customer) => {
+      const number = customers.get(customer) ?? customers.size + 1;
+      customers.set(customer, number);
+      return number;
+    });
+    if (numbers.length === 0) return inline(ref);
+    return inline(ref, ` (customer${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')})`);
   });
 }
 

@@ -9,6 +9,8 @@ export const EvidenceSchema = Type.Object({
   title: Type.Optional(Type.String()),
   /** Tickets of one customer count once; a ticket without a customer counts on its own. */
   customerId: Type.Optional(Type.String()),
+  /** A ticket of several customers (shared with several organizations) counts toward each; `customerId` joins them. */
+  customers: Type.Optional(Type.Array(Type.String())),
 });
 export type Evidence = Static<typeof EvidenceSchema>;
 

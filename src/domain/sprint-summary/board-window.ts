@@ -14,11 +14,16 @@ export interface CardInfo {
 
 export interface BoardWindowInput {
   window: { start: string; end: string; name: string };
+  /** The board summarized, by id or shortLink: a card read on another board has left it. */
+  boardId: string;
   /** Board actions; those outside [start, end) are ignored. */
   actions: readonly BoardAction[];
   doneLists: readonly string[];
   inProgressLists: readonly string[];
-  /** Cards in the in-progress lists at close; a card whose known list is not one of them is ignored. */
+  /**
+   * Cards in the in-progress lists at close; a card whose known list is not one of them is ignored, and so is one
+   * archived or moved to another board (Trello still names the list it is or was in).
+   */
   cardsInProgress: readonly TrackerItem[];
   /** Title and URL by card id, for cards that moved or were created. */
   cards: ReadonlyMap<string, CardInfo>;
@@ -76,8 +81,11 @@ export function summarizeBoardWindow(input: BoardWindowInput): SprintStats {
   const { window, cards } = input;
   const actions = inWindow(input.actions, window.start, window.end);
   const isInProgress = matcher(input.inProgressLists);
+  const onBoard = (card: TrackerItem) =>
+    !card.archived && (card.container.id === input.boardId || card.container.key === input.boardId);
   const carried = input.cardsInProgress.filter(
-    (card) => card.container.listName === undefined || isInProgress(card.container.listName),
+    (card) =>
+      onBoard(card) && (card.container.listName === undefined || isInProgress(card.container.listName)),
   );
   const carriedIds = new Set(carried.map((card) => card.ref.id));
   const done = doneCards(actions, matcher(input.doneLists))

@@ -1,4 +1,6 @@
+import type { TrackerItem } from '../../trackers/tracker.ts';
 import type { ItemRef } from '../events.ts';
+import { customersOf } from '../scoring/evidence.ts';
 import { distinctEvidence } from '../scoring/reach.ts';
 import type { Evidence } from '../scoring/types.ts';
 import type { CustomerImpact, Figure, Scope, ScoredItem, SprintStats, SummaryItem } from './types.ts';
@@ -34,6 +36,21 @@ export function scopeOf(items: readonly SummaryItem[], approximate: boolean): Sc
   };
 }
 
+/** Resolutions that close a ticket without resolving it for its customer (Jira's Won't Do, Duplicate…). */
+const NOT_RESOLVED = /won['’]?t|duplicate|cannot reproduce|declined|rejected/i;
+
+/**
+ * Whether a linked ticket was resolved within the window (a sprint from its start to its close, open at the end while
+ * it runs): by its resolution's date, else when its status last reached Done's category; a ticket with neither date
+ * (Trello) by where it is now. One resolved as Won't Do or Duplicate was not resolved for its customer.
+ */
+export function resolvedWithin(ticket: TrackerItem, window: { start?: string; end?: string }): boolean {
+  if (ticket.status.category !== 'done' || NOT_RESOLVED.test(ticket.resolution?.name ?? '')) return false;
+  const at = Date.parse(ticket.resolution?.at ?? ticket.status.categorySince ?? '');
+  if (Number.isNaN(at)) return true;
+  return !(window.start && at < Date.parse(window.start)) && !(window.end && at > Date.parse(window.end));
+}
+
 /** Support tickets resolved through delivered items; a ticket linked to two items counts once. */
 export function customerImpact(
   done: readonly SummaryItem[],
@@ -44,9 +61,7 @@ export function customerImpact(
     return tickets.length > 0 ? [{ item, tickets }] : [];
   });
   const tickets = distinctEvidence(items.flatMap((entry) => entry.tickets));
-  const customers = new Set(
-    tickets.flatMap((t) => (t.customerId ? [t.customerId.trim().toLowerCase()] : [])),
-  );
+  const customers = new Set(tickets.flatMap(customersOf));
   return {
     tickets: exact(tickets.length),
     ...(customers.size > 0 ? { customers: exact(customers.size) } : {}),

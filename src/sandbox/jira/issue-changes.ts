@@ -212,7 +212,10 @@ export function transitionIssue(
   if (from.category.key !== to.category.key) issue.statusCategoryChanged = jiraDate(world.now());
   // Done carries a resolution (the one given, else Jira's default post-function sets Done), kept on the way to
   // Released; leaving the Done category clears it.
+  const resolved = issue.resolution;
   issue.resolution = to.category.key === 'done' ? (resolution ?? issue.resolution ?? 'Done') : null;
+  if (issue.resolution === null) issue.resolutionDate = null;
+  else if (issue.resolution !== resolved) issue.resolutionDate = jiraDate(world.now());
   const item: ChangeItem = {
     field: 'status',
     fieldtype: 'jira',

@@ -63,7 +63,8 @@ export interface PersonActions {
     visibility?: CommentVisibility;
   }): SandboxComment;
   editComment(input: { as: string; issue: string; commentId: string; body: BodyInput }): SandboxComment;
-  transition(input: { as: string; issue: string; to: string }): SandboxIssue;
+  /** `resolution` as the "Resolve issue" screen sets it (Won't Do, Duplicate); Jira's default sets Done. */
+  transition(input: { as: string; issue: string; to: string; resolution?: string }): SandboxIssue;
   /** "Move" in the issue view: to another project, under a new key there. */
   move(input: { as: string; issue: string; project: string }): SandboxIssue;
   /** `system`: a link Jira makes itself (sub-task, epic), e.g. type `jira_subtask_link`. */
@@ -142,7 +143,7 @@ export function createPersonActions(world: JiraWorld): PersonActions {
         (t) => STATUSES[t.to].name.toLowerCase() === input.to.toLowerCase(),
       );
       if (!transition) throw new SandboxInputError(`${issue.key} has no transition to '${input.to}'`);
-      transitionIssue(world, actor(input.as), issue, transition.id);
+      transitionIssue(world, actor(input.as), issue, transition.id, input.resolution);
       return issue;
     },
     move(input) {

@@ -179,7 +179,12 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       searchable: true,
       clauseNames: field.custom ? [`cf[${field.id.slice(12)}]`, field.name] : [field.id],
       schema: field.custom
-        ? { type: field.type, custom: field.customType, customId: Number(field.id.slice(12)) }
+        ? {
+            type: field.type,
+            ...(field.items && { items: field.items }),
+            custom: field.customType,
+            customId: Number(field.id.slice(12)),
+          }
         : { type: field.type, system: field.id },
     })),
   );

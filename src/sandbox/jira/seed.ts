@@ -5,6 +5,7 @@ import {
   customField,
   defaultColumns,
   FLOAT,
+  ORGANIZATIONS,
   type SandboxSprint,
   type SandboxUser,
   STATUSES,
@@ -24,8 +25,11 @@ export interface JiraSeed {
     accountType?: SandboxUser['accountType'];
     groups?: string[];
   }[];
-  /** Extra custom fields, numbers unless `text`; team-managed projects make fields whose names repeat another's. */
-  fields?: { id: string; name: string; text?: boolean }[];
+  /**
+   * Extra custom fields, numbers unless `text` or `organizations` (JSM's Organizations field: set it to the names,
+   * one a line); team-managed projects make fields whose names repeat another's.
+   */
+  fields?: { id: string; name: string; text?: boolean; organizations?: boolean }[];
   projects?: {
     key: string;
     name?: string;
@@ -104,10 +108,12 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
     const user: SandboxUser = { ...person, accountType: person.accountType ?? 'atlassian' };
     state.users.set(person.accountId, user);
   }
-  const extra = (seed.fields ?? []).map(({ text, ...f }) =>
-    text
-      ? { ...f, custom: true, type: 'string', customType: TEXT_FIELD }
-      : { ...f, custom: true, type: 'number', customType: FLOAT },
+  const extra = (seed.fields ?? []).map(({ text, organizations, ...f }) =>
+    organizations
+      ? { ...f, custom: true, type: 'array', customType: ORGANIZATIONS, items: 'sd-customerorganization' }
+      : text
+        ? { ...f, custom: true, type: 'string', customType: TEXT_FIELD }
+        : { ...f, custom: true, type: 'number', customType: FLOAT },
   );
   if (extra.length > 0) state.fields = [...state.fields, ...extra];
   for (const project of seed.projects ?? []) {

@@ -81,6 +81,8 @@ export interface FieldDef {
   custom: boolean;
   type: string;
   customType?: string;
+  /** An array field's item type, as its schema names it (`sd-customerorganization`). */
+  items?: string;
   options?: string[];
 }
 
@@ -137,6 +139,8 @@ export interface SandboxIssue {
   sprintIds: number[];
   changelog: ChangelogEntry[];
   resolution: string | null;
+  /** When the resolution was set (Jira's `resolutiondate`); cleared with it. */
+  resolutionDate?: string | null;
   components: string[];
   /** An issue security level: only these accounts (and the service) see the issue, whatever the project allows. */
   securityLevel?: { name: string; members: string[] };
@@ -312,6 +316,11 @@ export function doneColumnStatuses(board: SandboxBoard | undefined): readonly St
 
 export const SPRINT_FIELD_ID = 'customfield_10020';
 export const FLOAT = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
+/**
+ * Jira Service Management's Organizations field: an array of `{ id, name, _links }`, one per organization the
+ * request is shared with (a customer may belong to several). The store keeps the names, one a line.
+ */
+export const ORGANIZATIONS = 'com.atlassian.servicedesk:sd-customer-organizations';
 
 export const DEFAULT_FIELDS: FieldDef[] = [
   { id: 'summary', name: 'Summary', custom: false, type: 'string' },

@@ -2,6 +2,7 @@ import { adfToWiki } from './adf-wiki.ts';
 import {
   type JiraState,
   linkPhrases,
+  ORGANIZATIONS,
   RESOLUTIONS,
   type SandboxComment,
   type SandboxIssue,
@@ -163,6 +164,14 @@ function issueLinksView(ctx: ViewContext, issue: SandboxIssue) {
   });
 }
 
+/** The Organizations field's value: the organizations, each with the id JSM's API knows it by. */
+function organizationsView(ctx: ViewContext, names: string) {
+  return names.split('\n').map((name) => {
+    const id = String([...name].reduce((sum, char) => sum + (char.codePointAt(0) ?? 0), 0));
+    return { id, name, _links: { self: `${ctx.site}/rest/servicedeskapi/organization/${id}` } };
+  });
+}
+
 /** All fields of an issue as GET /issue returns them (v3: ADF description; v2: wiki string). */
 export function issueFields(ctx: ViewContext, issue: SandboxIssue): Record<string, unknown> {
   const project = ctx.state.projects.get(issue.projectId);
@@ -176,6 +185,10 @@ export function issueFields(ctx: ViewContext, issue: SandboxIssue): Record<strin
   for (const field of ctx.state.fields) {
     if (!field.custom || field.id === SPRINT_FIELD_ID) continue;
     const value = issue.custom[field.id] ?? null;
+    if (field.customType === ORGANIZATIONS) {
+      custom[field.id] = typeof value === 'string' && value !== '' ? organizationsView(ctx, value) : [];
+      continue;
+    }
     custom[field.id] =
       field.type === 'option' && value !== null
         ? {
@@ -205,6 +218,7 @@ export function issueFields(ctx: ViewContext, issue: SandboxIssue): Record<strin
     updated: issue.updated,
     timeoriginalestimate: issue.timeoriginalestimate,
     resolution: resolutionView(ctx, issue.resolution),
+    resolutiondate: issue.resolutionDate ?? null,
     components: issue.components.map((name, i) => ({
       self: api(ctx, `component/${10000 + i}`),
       id: String(10000 + i),

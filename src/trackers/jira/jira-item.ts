@@ -124,11 +124,15 @@ export function toTrackerItem(
   const status = obj(f.status);
   const project = obj(f.project);
   const fields: TrackerItem['fields'] = {};
+  const fieldLists: Record<string, string[]> = {};
   for (const [fieldId, value] of Object.entries(f)) {
     if (MAPPED.has(fieldId)) continue;
     const name = index.byId.get(fieldId)?.name;
     const converted = scalar(value);
     if (name && converted !== undefined) fields[name] = converted;
+    const parts = Array.isArray(value) ? value.map(scalar) : [];
+    if (name && parts.length > 1 && parts.every((part) => typeof part === 'string'))
+      fieldLists[name] = parts as string[];
   }
   const pointFields = [estimationFieldId, ...STORY_POINT_NAMES.map((n) => index.byName.get(n)?.id)];
   const storyPoints = pointFields
@@ -139,6 +143,8 @@ export function toTrackerItem(
   const categorySince = str(f.statuscategorychangedate);
   const sprintField = index.byName.get('sprint')?.id;
   const sprints = sprintField ? toSprints(f[sprintField]) : [];
+  const resolution = str(obj(f.resolution).name);
+  const resolvedAt = str(f.resolutiondate);
   return {
     ref: jiraRef(id, key),
     url: `${siteUrl}/browse/${key}`,
@@ -159,12 +165,14 @@ export function toTrackerItem(
     labels: Array.isArray(f.labels) ? f.labels.filter((l): l is string => typeof l === 'string') : [],
     priority: str(obj(f.priority).name),
     fields,
+    ...(Object.keys(fieldLists).length > 0 && { fieldLists }),
     estimate: {
       ...(storyPoints !== undefined && { storyPoints }),
       ...(typeof originalSeconds === 'number' && { originalEstimateHours: originalSeconds / 3600 }),
     },
     links: toLinks(f.issuelinks, siteUrl),
     ...(sprints.length > 0 && { sprints }),
+    ...(resolution && { resolution: { name: resolution, ...(resolvedAt && { at: isoDate(resolvedAt) }) } }),
     checklists: [],
     reporter: str(reporter.accountId)
       ? {

@@ -50,6 +50,7 @@ const cards = new Map<string, CardInfo>([
 ]);
 const stats = summarizeBoardWindow({
   window: { start: '2025-03-03T00:00:00Z', end: '2025-03-17T00:00:00Z', name: 'Weeks 10–11' },
+  boardId: 'board-1',
   actions,
   doneLists: ['Done'],
   inProgressLists: ['Doing', 'In Progress'],
@@ -101,6 +102,7 @@ describe('summarizeBoardWindow: which cards count', () => {
   const summary = (patch: Partial<Parameters<typeof summarizeBoardWindow>[0]>) =>
     summarizeBoardWindow({
       window,
+      boardId: 'board-1',
       actions: [],
       doneLists: ['Done'],
       inProgressLists: ['Doing'],
@@ -150,6 +152,13 @@ describe('summarizeBoardWindow: which cards count', () => {
   it('a card read from an in-progress list whose name is not known is carried over', () => {
     const unnamed = { ...card('c1', 'Doing'), container: { id: 'board-1', key: 'board-1' } };
     expect(ids(summary({ cardsInProgress: [unnamed] }).carriedOver)).toEqual(['c1']);
+  });
+
+  it('a card archived in an in-progress list, or read on another board, is not carried over', () => {
+    const archived = card('c1', 'Doing', { archived: true });
+    const moved = { ...card('c2', 'Doing'), container: { id: 'board-2', key: 'board-2', listName: 'Doing' } };
+    const stays = { ...card('c3', 'Doing'), container: { id: 'b3', key: 'board-1', listName: 'Doing' } };
+    expect(ids(summary({ cardsInProgress: [archived, moved, stays] }).carriedOver)).toEqual(['c3']);
   });
 
   it('list names match whatever their case and surrounding blanks', () => {

@@ -293,6 +293,7 @@ describe('the summary of a Trello board window', () => {
   ]);
   const stats = summarizeBoardWindow({
     window: { start: '2025-03-03T00:00:00Z', end: '2025-03-17T00:00:00Z', name: 'Weeks 10–11' },
+    boardId: 'board-1',
     actions: [
       {
         id: 'a1',
