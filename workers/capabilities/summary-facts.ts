@@ -1,7 +1,7 @@
 import type { TrackerName } from '../../src/domain/events.ts';
 import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
 import type { Evidence } from '../../src/domain/scoring/types.ts';
-import { resolvedWithin } from '../../src/domain/sprint-summary/index.ts';
+import { resolvedBy } from '../../src/domain/sprint-summary/index.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { createLinkRecords, type LinkRecord } from '../../src/linking/index.ts';
 import type { Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
@@ -59,12 +59,12 @@ async function readLinked(
 
 /**
  * Support tickets resolved through the delivered items: linked items that live in a support container and
- * were resolved within the window (`resolvedWithin`), each with the customer scoring counts it for. A linked item
+ * were resolved by the end of the window (`resolvedBy`), each with the customer scoring counts it for. A linked item
  * that is gone, or on a tracker this service does not talk to, is left out.
  */
 export async function resolvedTickets(
   delivered: readonly TrackerItem[],
-  window: { start?: string; end?: string },
+  window: { end?: string },
   context: JobContext,
 ): Promise<Record<string, Evidence[]>> {
   const { scoring } = context.rules();
@@ -85,7 +85,7 @@ export async function resolvedTickets(
   for (const item of delivered) {
     for (const ref of linked(item)) {
       const ticket = tickets.get(refId(ref));
-      if (!ticket || !resolvedWithin(ticket, window)) continue;
+      if (!ticket || !resolvedBy(ticket, window.end)) continue;
       // A ticket named by its key only (a Trello attachment naming a Jira issue) has its records under its id.
       if (!countsForItem(ticket, item.ref, await recordsOf(ticket.ref), context)) continue;
       result[item.ref.id] = [...(result[item.ref.id] ?? []), ticketEvidence(ticket, scoring)];

@@ -40,15 +40,16 @@ export function scopeOf(items: readonly SummaryItem[], approximate: boolean): Sc
 const NOT_RESOLVED = /won['’]?t|duplicate|cannot reproduce|declined|rejected/i;
 
 /**
- * Whether a linked ticket was resolved within the window (a sprint from its start to its close, open at the end while
- * it runs): by its resolution's date, else when its status last reached Done's category; a ticket with neither date
- * (Trello) by where it is now. One resolved as Won't Do or Duplicate was not resolved for its customer.
+ * Whether a linked ticket was resolved by the end of the window (a sprint's close; none while it runs): by its
+ * resolution's date, else when its status last reached Done's category; a ticket with neither date (Trello) by where
+ * it is now. One resolved before the sprint counts: the item the sprint delivered is what its customer waited for.
+ * One resolved after the close does not, so a re-run gives the same count; one resolved as Won't Do or Duplicate was
+ * not resolved for its customer.
  */
-export function resolvedWithin(ticket: TrackerItem, window: { start?: string; end?: string }): boolean {
+export function resolvedBy(ticket: TrackerItem, end: string | undefined): boolean {
   if (ticket.status.category !== 'done' || NOT_RESOLVED.test(ticket.resolution?.name ?? '')) return false;
   const at = Date.parse(ticket.resolution?.at ?? ticket.status.categorySince ?? '');
-  if (Number.isNaN(at)) return true;
-  return !(window.start && at < Date.parse(window.start)) && !(window.end && at > Date.parse(window.end));
+  return Number.isNaN(at) || end === undefined || at <= Date.parse(end);
 }
 
 /** Support tickets resolved through delivered items; a ticket linked to two items counts once. */

@@ -1,5 +1,5 @@
 export { type BoardWindowInput, type CardInfo, summarizeBoardWindow } from './board-window.ts';
-export { resolvedWithin } from './delivered.ts';
+export { resolvedBy } from './delivered.ts';
 export { planSummaries, type SummaryRequest, type SummaryTrigger, summaryJob } from './plan-summaries.ts';
 export { type SprintFieldChange, wasInSprintAt } from './reconstruct.ts';
 export { listedItems, renderSprintSummary, summaryTitle } from './render.ts';
