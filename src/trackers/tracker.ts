@@ -161,6 +161,11 @@ export interface TrackerItem {
   sprints?: Pick<Sprint, 'id' | 'name' | 'state'>[];
   /** Trello: the card is archived, taken off its board until someone restores it (its status category is done). */
   archived?: true;
+  /**
+   * Jira: behind an issue security level, so only its members see it of all who may browse the project; text
+   * everyone there reads (a posted summary) must not name it.
+   */
+  restricted?: true;
   createdAt: string;
   updatedAt: string;
 }

@@ -10,10 +10,16 @@ const TOP_DELIVERED = 5;
 export const exact = (value: number): Figure => ({ value, approximate: false });
 
 export function summaryItem(
-  item: { ref: ItemRef; title: string; url: string },
+  item: { ref: ItemRef; title: string; url: string; restricted?: true | undefined },
   points: number | null | undefined,
 ): SummaryItem {
-  return { ref: item.ref, title: item.title, url: item.url, ...(points != null ? { points } : {}) };
+  return {
+    ref: item.ref,
+    title: item.title,
+    url: item.url,
+    ...(points != null ? { points } : {}),
+    ...(item.restricted ? { restricted: true } : {}),
+  };
 }
 
 /** Sum of known points; undefined when no item has an estimate, so "0 points" never means "not estimated". */

@@ -99,12 +99,29 @@ function figureRows(stats: SprintStats): string[][] {
   return rows;
 }
 
-function section(title: string, approximate: boolean | undefined, list: Block | undefined): Block[] {
-  return list ? [heading(3, `${title}${approximate ? ` ${APPROX.trim()}` : ''}`), list] : [];
+/** A section: its list of the items shown, then how many it leaves out, so that its lines still add up. */
+function section(
+  title: string,
+  approximate: boolean | undefined,
+  list: Block | undefined,
+  hidden = 0,
+): Block[] {
+  if (!list && hidden === 0) return [];
+  return [
+    heading(3, `${title}${approximate ? ` ${APPROX.trim()}` : ''}`),
+    ...(list ? [list] : []),
+    ...(hidden > 0 ? [paragraph(plural(hidden, 'restricted item'))] : []),
+  ];
 }
 
 /** Which items' lines a reader is shown; the figures still count every item. */
 type Shows = (item: SummaryItem) => boolean;
+
+/**
+ * Who reads a posted summary is everyone who may browse where it goes: an issue behind a security level is seen by
+ * its members only, so it is counted but not named.
+ */
+const everyoneSees: Shows = (item) => !item.restricted;
 
 function items(list: ItemList | undefined): Block | undefined {
   return list && list.items.length > 0 ? bulletList(list.items.map((item) => itemLine(item))) : undefined;
@@ -152,6 +169,10 @@ export function listedItems(stats: SprintStats): ItemRef[] {
 function sections(all: SprintStats, shows: Shows): Block[] {
   const stats = listsShown(all, shows);
   const { topDelivered, reEstimated, customerImpact } = stats;
+  const left = (shown: readonly unknown[] | undefined, every: readonly unknown[] | undefined) =>
+    (every?.length ?? 0) - (shown?.length ?? 0);
+  const listed = (pick: (s: SprintStats) => ItemList | undefined) =>
+    [items(pick(stats)), left(pick(stats)?.items, pick(all)?.items)] as const;
   return [
     ...section(
       'Top delivered by priority score',
@@ -159,22 +180,24 @@ function sections(all: SprintStats, shows: Shows): Block[] {
       topDelivered.length > 0
         ? orderedList(topDelivered.map((item) => itemLine(item, ` — score ${item.score}`)))
         : undefined,
+      left(topDelivered, all.topDelivered),
     ),
-    ...section('Completed', stats.done.approximate, items(stats.done)),
-    ...section('Completed outside the sprint', false, items(stats.completedOutside)),
-    ...section('Carried over', stats.carriedOver.approximate, items(stats.carriedOver)),
+    ...section('Completed', stats.done.approximate, ...listed((s) => s.done)),
+    ...section('Completed outside the sprint', false, ...listed((s) => s.completedOutside)),
+    ...section('Carried over', stats.carriedOver.approximate, ...listed((s) => s.carriedOver)),
     ...section(
       stats.committed ? 'Added after start' : 'Created in window',
       stats.added.approximate,
-      items(stats.added),
+      ...listed((s) => s.added),
     ),
-    ...section('Removed after start', stats.removed?.approximate, items(stats.removed)),
+    ...section('Removed after start', stats.removed?.approximate, ...listed((s) => s.removed)),
     ...section(
       'Re-estimated',
       false,
       reEstimated && reEstimated.length > 0 ? bulletList(reEstimated.map(reEstimateLine)) : undefined,
+      left(reEstimated, all.reEstimated),
     ),
-    ...section('Bugs fixed', stats.bugsFixed.approximate, items(stats.bugsFixed)),
+    ...section('Bugs fixed', stats.bugsFixed.approximate, ...listed((s) => s.bugsFixed)),
     ...section(
       'Customer impact',
       false,
@@ -189,6 +212,7 @@ function sections(all: SprintStats, shows: Shows): Block[] {
             ),
           )
         : undefined,
+      left(customerImpact.items, all.customerImpact.items),
     ),
   ];
 }
@@ -201,7 +225,8 @@ function period(stats: SprintStats, timeZone: string): Block[] {
 
 /**
  * The sprint summary as a Doc; approximate figures carry "≈" and the notes say why. `shows` keeps the lines of
- * items a reader may not see out of the lists (default: every item); dates are the team's (`timeZone`, UTC).
+ * items a reader may not see out of the lists, each list saying how many it leaves out (default: those behind a
+ * security level); dates are the team's (`timeZone`, UTC).
  */
 export function renderSprintSummary(
   stats: SprintStats,
@@ -213,6 +238,6 @@ export function renderSprintSummary(
     ...period(stats, options.timeZone ?? 'UTC'),
     table(['Figure', 'Value'], figureRows(stats)),
     ...notes,
-    ...sections(stats, options.shows ?? (() => true)),
+    ...sections(stats, options.shows ?? everyoneSees),
   );
 }

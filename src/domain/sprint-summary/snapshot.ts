@@ -19,6 +19,8 @@ export const SnapshotItemSchema = Type.Object({
   /** Absent in snapshots taken before status ids were kept. */
   statusId: Type.Optional(Type.String()),
   statusCategory: Type.Union([Type.Literal('todo'), Type.Literal('in_progress'), Type.Literal('done')]),
+  /** Behind a security level at the start: a committed issue deleted since is still not named. */
+  restricted: Type.Optional(Type.Literal(true)),
 });
 export type SnapshotItem = Static<typeof SnapshotItemSchema>;
 
@@ -80,6 +82,7 @@ export function snapshotScope(
       url: item.url,
       estimate: estimate(item) ?? null,
       ...status(item),
+      ...(item.restricted ? { restricted: true as const } : {}),
     })),
   };
 }

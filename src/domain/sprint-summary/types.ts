@@ -22,6 +22,8 @@ export interface SummaryItem {
    * issue so.
    */
   addedAfterStart?: true;
+  /** Behind a Jira issue security level: counted, never named where everyone reads (TrackerItem.restricted). */
+  restricted?: true;
 }
 
 export interface ItemList {

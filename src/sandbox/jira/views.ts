@@ -172,6 +172,13 @@ function organizationsView(ctx: ViewContext, names: string) {
   });
 }
 
+/** The issue's security level as Jira names it in `fields.security`; levels are numbered in order of first use. */
+function securityLevelView(ctx: ViewContext, name: string) {
+  const names = new Set([...ctx.state.issues.values()].flatMap((issue) => issue.securityLevel?.name ?? []));
+  const id = String(10000 + [...names].indexOf(name));
+  return { self: api(ctx, `securitylevel/${id}`), id, description: '', name };
+}
+
 /** All fields of an issue as GET /issue returns them (v3: ADF description; v2: wiki string). */
 export function issueFields(ctx: ViewContext, issue: SandboxIssue): Record<string, unknown> {
   const project = ctx.state.projects.get(issue.projectId);
@@ -225,6 +232,7 @@ export function issueFields(ctx: ViewContext, issue: SandboxIssue): Record<strin
       name,
     })),
     [SPRINT_FIELD_ID]: sprints.length > 0 ? sprints : null,
+    ...(issue.securityLevel && { security: securityLevelView(ctx, issue.securityLevel.name) }),
     ...custom,
   };
 }

@@ -35,6 +35,7 @@ const MAPPED = new Set([
   'issuerestriction',
   'timetracking',
   'statusCategory',
+  'security',
 ]);
 
 export const STORY_POINT_NAMES = ['story points', 'story point estimate'];
@@ -173,6 +174,7 @@ export function toTrackerItem(
     links: toLinks(f.issuelinks, siteUrl),
     ...(sprints.length > 0 && { sprints }),
     ...(resolution && { resolution: { name: resolution, ...(resolvedAt && { at: isoDate(resolvedAt) }) } }),
+    ...(typeof f.security === 'object' && f.security !== null && { restricted: true as const }),
     checklists: [],
     reporter: str(reporter.accountId)
       ? {
