@@ -40,17 +40,33 @@ beforeAll(async () => {
       sprints: ['Secure Sprint 1'],
     })),
   });
+  stack.jira.act.startSprint({ sprintId: sprintId() });
+  await waitUntilIdle(stack, { delayed: true });
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
 });
 
-describe('a posted sprint summary holding issues behind a security level', () => {
-  it('counts them in their sections without naming them', async () => {
+const sprintId = () => [...stack.jira.state.sprints.values()].find((s) => s.name === 'Secure Sprint 1')!.id;
+
+describe('a sprint summary holding issues behind a security level', () => {
+  it('is previewed to a member of the level without naming them: everyone who may browse the issue reads the reply', async () => {
+    stack.jira.act.comment({ as: 'sam', issue: 'SEC-1', body: '/summary' });
+    const reply = await waitFor(() =>
+      stack.jira.state.comments
+        .filter((c) => c.authorId === stack.jira.botCredentials.accountId)
+        .map((c) => adfToPlainText(c.body))
+        .find((body) => body.includes('Preview of Secure Sprint 1 so far')),
+    );
+    expect(reply).toContain('Committed | 3 items, 6 points');
+    expect(reply).toMatch(/\nCarried over\n- SEC-1 Public login page \(3 points\)\n2 restricted items\n/);
+    expect(reply).not.toContain(SECRET);
+    expect(reply).not.toContain('SEC-2');
+  });
+
+  it('is posted counting them in their sections without naming them', async () => {
     const act = stack.jira.act;
-    const id = [...stack.jira.state.sprints.values()].find((s) => s.name === 'Secure Sprint 1')!.id;
-    act.startSprint({ sprintId: id });
-    await waitUntilIdle(stack, { delayed: true });
+    const id = sprintId();
     for (const key of ['SEC-1', 'SEC-2']) {
       act.transition({ as: 'sam', issue: key, to: 'In Progress' });
       act.transition({ as: 'sam', issue: key, to: 'Done' });
