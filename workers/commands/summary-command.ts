@@ -66,7 +66,8 @@ async function jira(post: boolean, context: CommandContext): Promise<Block[]> {
   const hidden = listed.filter((ref) => !visible.has(ref.id)).length;
   const [, ...blocks] = renderSprintSummary(stats, {
     title: summaryTitle(sprint.name),
-    shows: (item) => visible.has(item.ref.id),
+    // The reply is read by everyone who may browse the commented issue, not only by its author.
+    shows: (item) => visible.has(item.ref.id) && !item.restricted,
     timeZone: context.rules().summaries.timeZone,
   }).blocks;
   return [
