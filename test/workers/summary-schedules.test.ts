@@ -61,5 +61,30 @@ it("keeps a board's summary schedule when registering its new cron fails on a mo
     'sprint-summary.trello.b1',
     'sprint-summary.trello.b2',
   ]);
+  expect((await queue.getJobScheduler('sprint-summary.trello.b2'))?.pattern).toBe('0 10 * * 1');
   expect(logged.join('')).toContain('sprint-summary.trello.b2');
+});
+
+it('keeps the schedule a board had when its reloaded cron is refused, and says so', async () => {
+  const config = testConfig({ REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, JOB_BACKOFF_MS: '10' });
+  await registerSchedules(
+    config,
+    rulesWith({ b1: '0 9 * * 1', b2: '0 9 * * 1' }),
+    createLogger({ level: 'silent' }),
+  );
+  const logged: string[] = [];
+  const log = createLogger({
+    level: 'error',
+    destination: { write: (line: string) => void logged.push(line) },
+  });
+
+  await registerSchedules(config, rulesWith({ b1: '0 9 * * 1', b2: '0 9 * * 1 mondays' }), log);
+
+  expect((await queue.getJobScheduler('sprint-summary.trello.b2'))?.pattern).toBe('0 9 * * 1');
+  expect(logged).toHaveLength(1);
+  expect(JSON.parse(logged[0] ?? '{}')).toMatchObject({
+    schedulerId: 'sprint-summary.trello.b2',
+    cron: '0 9 * * 1 mondays',
+    msg: 'Summary schedule refused; the board keeps the schedule it had',
+  });
 });
