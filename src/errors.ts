@@ -83,6 +83,14 @@ export function parseRetryAfter(
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/**
+ * The wait a tracker's answer asks for: Retry-After on a 429, and on a 5xx (a 503 in maintenance or overload asks
+ * the same); on any other status it asks nothing of a retry.
+ */
+export function waitAskedBy(status: number, retryAfter: string | null | undefined): number | undefined {
+  return status === 429 || status >= 500 ? parseRetryAfter(retryAfter) : undefined;
+}
+
 /** A configuration problem found at start: the process stops with this message. */
 export class ConfigError extends Error {
   readonly problems: string[];

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import type { Config } from '../src/config.ts';
 import type { JobDataMap } from '../src/domain/job-requests.ts';
@@ -59,6 +60,41 @@ async function registerLinkReconcile(queue: Queue, config: Config, log: Logger) 
   log.info({ every: repeat.every }, 'Remote link reconcile scheduled');
 }
 
+const SUMMARY_REGISTER_TRIES = 3;
+
+/** One board's scheduler, tried again with backoff: a momentary Redis error (a timeout, a dropped link) passes. */
+async function upsertSummary(
+  queue: Queue,
+  schedule: ScheduledSummary,
+  rules: Rules,
+  config: Config,
+  log: Logger,
+): Promise<boolean> {
+  const job = summaryJob({ tracker: 'trello', boardId: schedule.boardId, trigger: 'schedule' });
+  for (let tries = 1; ; tries += 1) {
+    try {
+      await queue.upsertJobScheduler(
+        schedule.schedulerId,
+        { pattern: schedule.cron, tz: rules.summaries.timeZone },
+        { name: job.name, data: job.data, opts: templateOptions(config) },
+      );
+      return true;
+    } catch (error) {
+      const err = { message: (error as Error).message };
+      if (tries === SUMMARY_REGISTER_TRIES) {
+        // A bad cron in one board's rules must not keep the worker, or the other boards' schedules, down.
+        log.error(
+          { ...schedule, err, tries },
+          'Summary schedule refused; the board keeps the schedule it had',
+        );
+        return false;
+      }
+      log.warn({ ...schedule, err, tries }, 'Summary schedule not registered; trying again');
+      await setTimeout(config.jobBackoffMs * 2 ** (tries - 1));
+    }
+  }
+}
+
 /**
  * Makes the queue's summary schedulers match the rules: adds or updates one per board with a cron and removes
  * those of boards that lost theirs. Schedulers live in Redis, so every worker may run this at start: upserts
@@ -74,21 +110,13 @@ export async function registerSchedules(
   try {
     await registerLinkReconcile(queue, config, log);
     const wanted: ScheduledSummary[] = [];
+    const keep = new Set<string>();
     for (const schedule of summarySchedules(rules)) {
-      const job = summaryJob({ tracker: 'trello', boardId: schedule.boardId, trigger: 'schedule' });
-      try {
-        await queue.upsertJobScheduler(
-          schedule.schedulerId,
-          { pattern: schedule.cron, tz: rules.summaries.timeZone },
-          { name: job.name, data: job.data, opts: templateOptions(config) },
-        );
-        wanted.push(schedule);
-      } catch (error) {
-        // A bad cron in one board's rules must not keep the worker, or the other boards' schedules, down.
-        log.error({ ...schedule, err: { message: (error as Error).message } }, 'Summary schedule refused');
-      }
+      // Kept even when its registration fails: removing it would stop the board's summaries over one Redis
+      // error or one typo in a reloaded cron, and nobody would see it but in the log.
+      keep.add(schedule.schedulerId);
+      if (await upsertSummary(queue, schedule, rules, config, log)) wanted.push(schedule);
     }
-    const keep = new Set(wanted.map((schedule) => schedule.schedulerId));
     for (const scheduler of await queue.getJobSchedulers()) {
       const id = scheduler.id ?? scheduler.key;
       if (id.startsWith(PREFIX) && !keep.has(id)) await queue.removeJobScheduler(id);

@@ -22,6 +22,8 @@ export interface TcpProxy {
   steady(): void;
   /** The link hangs: nothing passes either way, connections stay open, until `flow()` sends what waited. */
   hang(): void;
+  /** The link hangs as with `hang()` from the first chunk that carries `text` (that chunk held too). */
+  hangOn(text: string): void;
   flow(): void;
   close(): Promise<void>;
 }
@@ -29,13 +31,20 @@ export interface TcpProxy {
 /** Holds what would cross a hung link, in order. */
 interface Valve {
   hung: boolean;
+  hangOn?: string;
   waiting: (() => void)[];
 }
 
 /** Forwards in order: timers of one duration fire in the order they were set. */
 function forward(from: Socket, to: Socket, delayMs: number, valve: Valve): void {
   const pass = (send: () => void) => (valve.hung ? valve.waiting.push(send) : setTimeout(send, delayMs));
-  from.on('data', (chunk) => pass(() => to.writable && to.write(chunk)));
+  from.on('data', (chunk: Buffer) => {
+    if (valve.hangOn && chunk.includes(valve.hangOn)) {
+      valve.hung = true;
+      valve.hangOn = undefined;
+    }
+    pass(() => to.writable && to.write(chunk));
+  });
   from.on('end', () => pass(() => to.end()));
 }
 
@@ -87,6 +96,9 @@ export function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy> {
         },
         hang() {
           valve.hung = true;
+        },
+        hangOn(text) {
+          valve.hangOn = text;
         },
         flow() {
           valve.hung = false;

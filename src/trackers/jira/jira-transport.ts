@@ -10,7 +10,7 @@ import {
   SchemaMismatchError,
   ServerError,
 } from 'jira.js/core';
-import { parseRetryAfter, type RateLimitScope } from '../../errors.ts';
+import { type RateLimitScope, waitAskedBy } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { hashSubject, type OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
 import { guardWrite } from '../write-guard.ts';
@@ -55,7 +55,7 @@ export const rateLimitScopes = new WeakMap<object, RateLimitScope>();
  */
 function waitAsked(response: Response): number | undefined {
   const { headers } = response;
-  const retryAfter = parseRetryAfter(headers.get('retry-after'));
+  const retryAfter = waitAskedBy(response.status, headers.get('retry-after'));
   if (retryAfter !== undefined || response.status !== 429) return retryAfter;
   const reset = Date.parse(headers.get('x-ratelimit-reset') ?? '');
   return Number.isNaN(reset) ? undefined : Math.max(0, reset - Date.now());

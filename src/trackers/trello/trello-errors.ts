@@ -1,4 +1,4 @@
-import { ErrorKind, errorKindForStatus, parseRetryAfter, TrackerError } from '../../errors.ts';
+import { ErrorKind, errorKindForStatus, TrackerError, waitAskedBy } from '../../errors.ts';
 import { redactUrl } from '../../logger.ts';
 import { OutboundLimitTimeoutError } from '../rate-limit/outbound-limiter.ts';
 
@@ -53,10 +53,8 @@ export function toTrackerError(error: unknown, operation: string): TrackerError 
         ? ErrorKind.Forbidden
         : errorKindForStatus(error.status);
     const body = redactUrl(error.body.slice(0, MAX_BODY_IN_MESSAGE)).trim();
-    const retryAfterMs =
-      kind === ErrorKind.RateLimit
-        ? (parseRetryAfter(error.retryAfter) ?? DEFAULT_RATE_LIMIT_WAIT_MS)
-        : undefined;
+    const asked = waitAskedBy(error.status, error.retryAfter);
+    const retryAfterMs = kind === ErrorKind.RateLimit ? (asked ?? DEFAULT_RATE_LIMIT_WAIT_MS) : asked;
     return new TrackerError(
       kind,
       'trello',

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { TrackerError } from '../../../src/errors.ts';
+import { asksToWait, TrackerError } from '../../../src/errors.ts';
 import {
   API,
   BOARD,
@@ -366,6 +366,25 @@ describe('Trello error mapping', () => {
 
     expect(error).toMatchObject({ kind: 'rateLimit', status: 429, retryAfterMs: 10_000 });
     expect(error.message).toContain('API_TOKEN_LIMIT_EXCEEDED');
+  });
+
+  it('maps a 503 with Retry-After to server with that wait, so the job comes back then, not on the backoff', async () => {
+    const { tracker } = createTestTracker();
+    nock(API)
+      .get(`/1/cards/${CARD}`)
+      .query(true)
+      .reply(503, 'Service Unavailable', { 'Retry-After': '30' })
+      .get(`/1/cards/${CARD}`)
+      .query(true)
+      .reply(500, 'Internal Server Error');
+
+    const asked = await failure(tracker.getItem(ref));
+    const plain = await failure(tracker.getItem(ref));
+
+    expect(asked).toMatchObject({ kind: 'server', status: 503, retryAfterMs: 30_000 });
+    expect(asksToWait(asked)).toBe(true);
+    expect(plain).toMatchObject({ kind: 'server', status: 500, retryAfterMs: undefined });
+    expect(asksToWait(plain)).toBe(false);
   });
 
   it('maps 401 to auth', async () => {
