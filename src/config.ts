@@ -132,6 +132,11 @@ export const EnvSchema = Type.Object({
    * Tests set 0, so a field an admin makes between two commands is read at the second.
    */
   JIRA_FIELD_REFRESH_MS: Type.Integer({ minimum: 0, default: 30_000 }),
+  /**
+   * How often at most a Trello delivery for a board the cached list of the service's webhooks lacks re-reads the
+   * list (a board connected since is heard after at most this long). Tests set 0: they seed boards as they go.
+   */
+  TRELLO_WEBHOOKS_REREAD_MS: Type.Integer({ minimum: 0, default: 60_000 }),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -192,6 +197,7 @@ export interface Config {
   trelloRateWindowMs: number;
   jiraIssueWriteLimit: number;
   jiraFieldRefreshMs: number;
+  trelloWebhooksRereadMs: number;
   jira?: JiraConfig;
   trello?: TrelloConfig;
 }
@@ -304,6 +310,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trelloRateWindowMs: env.TRELLO_RATE_WINDOW_MS,
     jiraIssueWriteLimit: env.JIRA_ISSUE_WRITE_LIMIT,
     jiraFieldRefreshMs: env.JIRA_FIELD_REFRESH_MS,
+    trelloWebhooksRereadMs: env.TRELLO_WEBHOOKS_REREAD_MS,
     jira:
       jiraWanted && env.JIRA_BASE_URL && env.JIRA_EMAIL && env.JIRA_API_TOKEN
         ? {

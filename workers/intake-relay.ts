@@ -7,7 +7,8 @@ import { bulkJobs } from '../src/queue/intake.ts';
 import type { IntakeConsumer, StoredDelivery } from '../src/queue/intake-consumer.ts';
 import type { RetryPolicy } from '../src/queue/jobs.ts';
 import type { Rules } from '../src/rules/rules-schema.ts';
-import { normalizeStored } from '../src/trackers/deliveries.ts';
+import { normalizeStored, watchedModel } from '../src/trackers/deliveries.ts';
+import { type OwnWebhooks, OwnWebhooksUnreadable } from '../src/trackers/own-webhooks.ts';
 
 /**
  * The second stage of intake, in the workers: deliveries the API stored (src/queue/intake.ts) become events
@@ -25,6 +26,11 @@ export interface IntakeRelayDeps {
   retry: RetryPolicy;
   log: Logger;
   onOutcome?: (tracker: TrackerName, outcome: string) => void;
+  /**
+   * Per tracker whose deliveries name the model their webhook watches (Trello): the service's own webhooks. A
+   * delivery for a model none of them watches is dropped.
+   */
+  ownWebhooks?: Partial<Record<TrackerName, OwnWebhooks>>;
 }
 
 export const RELAY_BATCH = 200;
@@ -62,6 +68,24 @@ function unplanned(delivery: StoredDelivery, reason: string): JobRequest {
   return { name: 'unplanned-delivery', data: { tracker, deliveryKey, reason, body } };
 }
 
+/**
+ * Whether a delivery comes from a webhook of the service's own token. Checked here rather than at the edge: it may
+ * read the tracker, which the request path must not wait for. A failed read rejects, and the batch is read again.
+ */
+async function fromOwnWebhook(delivery: StoredDelivery, deps: IntakeRelayDeps): Promise<boolean> {
+  const { tracker, deliveryKey } = delivery;
+  const own = deps.ownWebhooks?.[tracker];
+  if (!own) return true;
+  const model = watchedModel(tracker, delivery.body);
+  if (model !== undefined && (await own.watches(model))) return true;
+  deps.onOutcome?.(tracker, 'foreign_webhook');
+  deps.log.warn(
+    { deliveryId: deliveryKey, model },
+    "Delivery dropped: no webhook of the service's token watches its model",
+  );
+  return false;
+}
+
 /** Takes one batch (waiting up to `blockMs` for one, if given) and turns it into jobs; returns how many it finished. */
 export async function relayBatch(deps: IntakeRelayDeps, blockMs?: number): Promise<number> {
   const deliveries = await deps.consumer.take(RELAY_BATCH, blockMs);
@@ -70,9 +94,11 @@ export async function relayBatch(deps: IntakeRelayDeps, blockMs?: number): Promi
   const jobs: BulkJobs = [];
   for (const delivery of deliveries) {
     try {
-      jobs.push(...plan(delivery, deps));
+      if (await fromOwnWebhook(delivery, deps)) jobs.push(...plan(delivery, deps));
       finished.push(delivery.entryId);
     } catch (error) {
+      // The service's webhooks could not be read: the whole batch is read again.
+      if (error instanceof OwnWebhooksUnreadable) throw error;
       // Planning is pure, so trying again would fail again and hold up every delivery behind this one.
       const reason = (error as Error).message;
       deps.log.error(
@@ -94,7 +120,10 @@ export interface RunningRelay {
   stop(): Promise<void>;
 }
 
-/** Relays batches until stopped; a Redis failure is waited out (the deliveries stay in the stream). */
+/**
+ * Relays batches until stopped; a Redis failure, or a tracker's that the list of the service's webhooks could not
+ * be read, is waited out (the deliveries stay in the stream).
+ */
 export function startIntakeRelay(deps: IntakeRelayDeps, blockMs = 1_000): RunningRelay {
   let stopped = false;
   const loop = (async () => {
@@ -103,7 +132,12 @@ export function startIntakeRelay(deps: IntakeRelayDeps, blockMs = 1_000): Runnin
         await relayBatch(deps, blockMs);
       } catch (error) {
         if (stopped) return;
-        deps.log.warn({ err: { message: (error as Error).message } }, 'Intake relay waits for Redis');
+        deps.log.warn(
+          { err: { message: (error as Error).message } },
+          error instanceof OwnWebhooksUnreadable
+            ? "Intake relay waits to read the service's webhooks"
+            : 'Intake relay waits for Redis',
+        );
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }

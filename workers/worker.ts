@@ -15,7 +15,9 @@ import { createItemLock, holdsLock } from '../src/queue/item-lock.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import { learnIdentities, type UnreachableWarnings } from '../src/runtime/identities.ts';
 import type { RulesStore } from '../src/runtime/rules-store.ts';
-import { createTrackers } from '../src/runtime/trackers.ts';
+import { createTrackers, createTrelloLimiter, trelloOptions } from '../src/runtime/trackers.ts';
+import { createOwnWebhooks } from '../src/trackers/own-webhooks.ts';
+import { createTrelloWebhookAdmin } from '../src/trackers/trello/trello-webhook-admin.ts';
 import { LockLostError } from '../src/trackers/write-guard.ts';
 import { indexReplica } from './capabilities/linking-index.ts';
 import { HANDLERS } from './handlers/index.ts';
@@ -135,6 +137,7 @@ export async function startWorker(
   indexReplica({ redis: client, keyPrefix: config.queuePrefix })
     .sync()
     .catch((error: Error) => log.warn({ err: { message: error.message } }, 'Link index not loaded yet'));
+  const trello = trelloOptions(config, log, createTrelloLimiter(config, client));
   // The relay's reads block, so it has a connection of its own; it waits for Redis like the worker's.
   const relayConnection = createRedis(config.redisUrl, 'worker', log, cluster);
   const queue = new Queue(QUEUE_NAME, { connection, prefix: `{${config.queuePrefix}}` });
@@ -153,6 +156,13 @@ export async function startWorker(
     retry: { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs },
     log,
     onOutcome: metrics.delivery,
+    ownWebhooks: trello
+      ? {
+          trello: createOwnWebhooks(createTrelloWebhookAdmin(trello).list, {
+            rereadMs: config.trelloWebhooksRereadMs,
+          }),
+        }
+      : {},
   });
   await registerSchedules(config, rules.current(), log);
   // A reload may add, change or drop a board's cron.

@@ -108,6 +108,8 @@ export async function startStackSandboxes(
     LOG_LEVEL: 'info',
     TRACKER_STRICT_SCHEMAS: 'true',
     JOB_BACKOFF_MS: '200',
+    // Tests seed boards (with the service's webhook) as they go: each is heard at its first delivery.
+    TRELLO_WEBHOOKS_REREAD_MS: '0',
     JIRA_BASE_URL: `${sandbox.url}${jira.prefix}`,
     JIRA_EMAIL: jira.botCredentials.email,
     JIRA_API_TOKEN: jira.botCredentials.apiToken,

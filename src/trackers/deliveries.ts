@@ -58,6 +58,16 @@ export const TRELLO_DELIVERIES: DeliveryFormat<typeof TrelloDeliverySchema> = {
   normalize: (body) => toTrelloEvent(body),
 };
 
+/**
+ * The model whose webhook sent a stored delivery: Trello's `model.id`, the board the webhook watches; undefined for
+ * Jira, whose admin webhooks are made in Jira by its admins and whose secret is the service's alone.
+ */
+export function watchedModel(tracker: TrackerName, raw: string): string | undefined {
+  if (tracker !== 'trello') return undefined;
+  const { model } = JSON.parse(raw) as { model?: { id?: unknown } };
+  return typeof model?.id === 'string' ? model.id : undefined;
+}
+
 /** The digest intake dedupes bodies by. */
 export function bodyHash<S extends TSchema>(format: DeliveryFormat<S>, body: Static<S>, raw: Buffer): string {
   return sha256(format.content?.(body) ?? raw);

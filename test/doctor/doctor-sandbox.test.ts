@@ -99,9 +99,11 @@ beforeEach(async () => {
     boards: [{ name: 'BR board', projectKey: 'BR', estimationField: 'Story Points' }],
     issues: [{ projectKey: 'BR', summary: 'Export invoices', issuetype: 'Story', reporter: 'person-1' }],
   });
+  // A new board: the doctor registers its webhook.
   const board = trello.seedBoard({
     name: 'Product',
     lists: ['Backlog', 'Done'],
+    webhook: false,
     customFields: ['Priority score', 'Reach', 'Impact', 'Confidence', 'Effort'].map((name) => ({
       name,
       type: 'number' as const,

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, waitFor } from '../../scripts/lib/stack.ts';
+import { type Stack, stackQueue, startStack, waitFor, waitUntilIdle } from '../../scripts/lib/stack.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 let stack: Stack;
@@ -246,5 +246,52 @@ describe('the gate, read late', () => {
     const done = [...store().lists.values()].find((list) => list.idBoard === boardId && list.name === 'Done');
     expect(store().cards.get(id)?.idList).toBe(done?.id);
     expect(String(botComments(id, 'acceptance-criteria')[0]?.data.text)).not.toContain('Moved back to');
+  });
+});
+
+// Trello signs a delivery with the secret of the API key its webhook was made under, and the key is public
+// ("the API key is intended to be publicly accessible"): anyone may authorise a token of their own for it and point
+// a webhook on their own board at the service's callback URL. Its deliveries are signed like the service's own.
+describe('a webhook someone else made on their board, calling the service', () => {
+  it('gets no job and no reply: the service acts only on boards its own token has a webhook on', async () => {
+    const stranger = stack.trello.seedBoard({ name: 'Stranger', lists: ['Inbox'], webhook: 'foreign' });
+    const theirs = String(
+      (
+        await stack.trelloAct('create-card', {
+          boardId: stranger.id,
+          list: 'Inbox',
+          name: 'Refund',
+          desc: '',
+        })
+      ).id,
+    );
+    await stack.trelloAct('comment', { cardId: theirs, text: '/help' });
+    // The same on the service's own board, after it: once that is answered, the stranger's deliveries were relayed.
+    const ours = String(
+      (await stack.trelloAct('create-card', { boardId, list: 'Backlog', name: 'Gift cards', desc: '' })).id,
+    );
+    await stack.trelloAct('comment', { cardId: ours, text: '/help' });
+    await waitFor(() => botComments(ours).some((a) => String(a.data.text).includes('commands')));
+    await waitUntilIdle(stack, { delayed: true });
+
+    expect(botComments(theirs)).toEqual([]);
+    const queue = stackQueue(stack);
+    const jobs = await queue.getJobs(['completed', 'failed', 'waiting', 'active', 'delayed']);
+    await queue.close();
+    expect(jobs.filter((job) => JSON.stringify(job.data).includes(theirs)).map((job) => job.name)).toEqual(
+      [],
+    );
+    // Counted where an operator looks: /metrics (and the console's deliveries chart).
+    const foreign = async () => {
+      const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+      const line = metrics
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('refinery_webhook_deliveries_total{') && l.includes('outcome="foreign_webhook"'),
+        );
+      return Number(line?.split(' ').at(-1) ?? 0);
+    };
+    await waitFor(async () => (await foreign()) === 2);
   });
 });

@@ -1,10 +1,12 @@
 import type { Queue } from 'bullmq';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
+import { TrackerError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { intakeStreamKey } from '../../src/queue/intake.ts';
 import { createIntakeConsumer, INTAKE_GROUP } from '../../src/queue/intake-consumer.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
+import { createOwnWebhooks } from '../../src/trackers/own-webhooks.ts';
 import { type IntakeRelayDeps, relayBatch, startIntakeRelay } from '../../workers/intake-relay.ts';
 import { fixture } from '../fixtures/index.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
@@ -338,4 +340,84 @@ it('the running relay waits out a Redis failure and goes on; once stopped it tak
   expect(logLines('Intake relay waits for Redis')).toEqual([
     expect.objectContaining({ err: expect.objectContaining({ message: 'Connection is closed.' }) }),
   ]);
+});
+
+/** A Trello comment `/help` as a webhook on `board` delivers it, stored by the API under `trello.<key>`. */
+async function storeTrelloComment(key: string, board: string): Promise<void> {
+  const delivery = fixture<{ action: { data: { text: string } }; model: { id: string } }>(
+    'trello/commentCard',
+  );
+  delivery.action.data.text = '/help';
+  delivery.model.id = board;
+  await api.redis.xadd(
+    stream(),
+    '*',
+    'tracker',
+    'trello',
+    'key',
+    `trello.${key}`,
+    'body',
+    JSON.stringify(delivery),
+  );
+}
+
+it("drops a Trello delivery from a webhook the service's token did not make, and hears a board connected since within a minute", async () => {
+  let clock = 0;
+  const boards = ['ours'];
+  let reads = 0;
+  const list = async () => {
+    reads += 1;
+    return boards.map((modelId) => ({ id: `hook-${modelId}`, modelId, callbackUrl: 'cb', active: true }));
+  };
+  const relay = {
+    ...workerRelay('worker-1', 60_000),
+    ownWebhooks: { trello: createOwnWebhooks(list, { rereadMs: 60_000, now: () => clock }) },
+  };
+  await storeTrelloComment('ours-1', 'ours');
+  await storeTrelloComment('stranger-1', 'stranger');
+
+  expect(await relayBatch(relay)).toBe(2);
+
+  expect(await waitingJobs()).toEqual(['run-commands.trello.ours-1']);
+  expect(outcomes).toEqual(['trello foreign_webhook']);
+  expect(logLines("Delivery dropped: no webhook of the service's token watches its model")).toEqual([
+    expect.objectContaining({ deliveryId: 'trello.stranger-1', model: 'stranger' }),
+  ]);
+  expect(await api.redis.xlen(stream())).toBe(0);
+
+  // The doctor connects a board: a stranger's deliveries meanwhile cost no read, the new board's do a minute on.
+  boards.push('new');
+  clock = 30_000;
+  await storeTrelloComment('stranger-2', 'stranger');
+  await relayBatch(relay);
+  expect(reads).toBe(1);
+  clock = 60_000;
+  await storeTrelloComment('new-1', 'new');
+  await relayBatch(relay);
+
+  expect(reads).toBe(2);
+  expect(await waitingJobs()).toEqual(['run-commands.trello.new-1', 'run-commands.trello.ours-1']);
+  expect(outcomes).toEqual(['trello foreign_webhook', 'trello foreign_webhook']);
+});
+
+it("a Trello delivery waits while the service's webhooks cannot be read, and is relayed once they can", async () => {
+  let down = true;
+  const list = async () => {
+    if (down) throw new TrackerError('server', 'trello', 'Trello listWebhooks failed: 503');
+    return [{ id: 'hook-ours', modelId: 'ours', callbackUrl: 'cb', active: true }];
+  };
+  const relay = {
+    ...workerRelay('worker-1', 60_000),
+    ownWebhooks: { trello: createOwnWebhooks(list, { rereadMs: 60_000 }) },
+  };
+  await storeTrelloComment('ours-1', 'ours');
+
+  await expect(relayBatch(relay)).rejects.toThrow(
+    "the service's webhooks could not be read: Trello listWebhooks failed: 503",
+  );
+  down = false;
+  expect(await relayBatch(relay)).toBe(1);
+
+  expect(await waitingJobs()).toEqual(['run-commands.trello.ours-1']);
+  expect(outcomes).toEqual([]);
 });

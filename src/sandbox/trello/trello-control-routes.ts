@@ -30,8 +30,13 @@ export interface SeedBoard {
   cards?: SeedCard[];
   /** Board members (member id → type); absent: everyone is a member. */
   members?: Record<string, 'admin' | 'normal' | 'observer'>;
-  /** `false`: no webhook of the service on this board (one out of its scope), so none of its actions is delivered. */
-  webhook?: boolean;
+  /**
+   * The webhook calling the service on this board, as the doctor registers it: `true` (default) the service's
+   * token's; `false` none (a board out of its scope: none of its actions is delivered); `'foreign'` one another
+   * member's token made with the service's callback URL (Trello delivers it, signed with the API key's secret, and
+   * the service's token does not list it).
+   */
+  webhook?: boolean | 'foreign';
 }
 
 export interface SeededBoard {
@@ -40,6 +45,9 @@ export interface SeededBoard {
   lists: Record<string, string>;
   cards: { id: string; shortLink: string; name: string }[];
 }
+
+/** The token of a member who is not the service: someone who authorised the service's public API key for themself. */
+const FOREIGN_TOKEN = 'stranger-token';
 
 /** Seeding writes state directly: it is the world before the story starts, so it sends no webhooks. */
 export function seedBoard(model: TrelloModel, input: SeedBoard): SeededBoard {
@@ -53,9 +61,19 @@ export function seedBoard(model: TrelloModel, input: SeedBoard): SeededBoard {
     name: input.name,
     shortLink: nextShortLink(store),
     members,
-    ...(input.webhook === false ? { unwatched: true } : {}),
   };
   store.boards.set(board.id, board);
+  const callbackURL = model.callbackUrl;
+  if (input.webhook !== false && callbackURL) {
+    store.setup.webhooks.push({
+      id: nextId(store, now),
+      idModel: board.id,
+      callbackURL,
+      description: `backlog-refinery ${board.id}`,
+      active: true,
+      ...(input.webhook === 'foreign' ? { token: FOREIGN_TOKEN } : {}),
+    });
+  }
   if (input.customFieldsPowerUp !== false) {
     store.boardPlugins.push({
       id: nextId(store, now),

@@ -22,6 +22,8 @@ import type { WebhookSender } from './trello-webhook-sender.ts';
 export interface TrelloModel {
   store: TrelloStore;
   now(): Date;
+  /** The URL webhooks call to reach the sandbox's receiver, if it has one. */
+  callbackUrl: string | undefined;
   createList(idBoard: string, name: string): SbList;
   createLabel(idBoard: string, name: string, color: string | null): SbLabel;
   createField(idBoard: string, name: string, type: string, cardFront: boolean): SbField;
@@ -103,9 +105,14 @@ export function createTrelloModel(
     return label;
   }
 
-  /** Sends the action to the webhooks of the board it happened on, if the board has them. */
+  /**
+   * Sends the action once per active webhook on the board it happened on that calls the sandbox's receiver,
+   * whichever token made it; a board without one tells the receiver nothing.
+   */
   function deliver(action: SbAction, on: SbBoard): void {
-    if (!on.unwatched) webhooks.send({ action: actionJson(store, action), model: boardJson(on) });
+    for (const hook of store.setup.webhooks)
+      if (hook.idModel === on.id && hook.active && hook.callbackURL === webhooks.callbackUrl)
+        webhooks.send({ action: actionJson(store, action), model: boardJson(on) });
   }
 
   /**
@@ -156,6 +163,7 @@ export function createTrelloModel(
   return {
     store,
     now,
+    callbackUrl: webhooks.callbackUrl,
     createList(idBoard, name) {
       const pos = 16384 * ([...store.lists.values()].filter((l) => l.idBoard === idBoard).length + 1);
       const list: SbList = { id: nextId(store, now()), idBoard, name, closed: false, pos };

@@ -25,7 +25,7 @@ async function callbackRefusal(callbackURL: string): Promise<string | undefined>
   }
 }
 
-function webhookJson(hook: SbWebhook) {
+function webhookJson({ token: _token, ...hook }: SbWebhook) {
   return { ...hook, consecutiveFailures: 0, firstConsecutiveFailDate: null };
 }
 
@@ -54,7 +54,9 @@ export function registerTrelloSetupApi(
     })),
   }));
 
-  app.get('/tokens/:token/webhooks', async () => setup().webhooks.map(webhookJson));
+  // The sandbox's API has one caller, the service: its webhooks are those no other token made.
+  const own = () => setup().webhooks.filter((hook) => hook.token === undefined);
+  app.get('/tokens/:token/webhooks', async () => own().map(webhookJson));
 
   // trello.js posts to /webhooks/ (trailing slash), as Trello's own docs write it.
   app.post('/webhooks/', async (request, reply) => {
@@ -62,7 +64,7 @@ export function registerTrelloSetupApi(
     const board = findBoard(store, args.idModel ?? '');
     if (!board || !args.callbackURL) return text(reply, 400, 'invalid value for idModel');
     if (!setup().tokenWrite) return text(reply, 401, 'unauthorized permission requested');
-    if (setup().webhooks.some((h) => h.idModel === board.id && h.callbackURL === args.callbackURL))
+    if (own().some((h) => h.idModel === board.id && h.callbackURL === args.callbackURL))
       return text(reply, 400, 'A webhook with that callback, model, and token already exists');
     const refusal = await callbackRefusal(args.callbackURL);
     if (refusal) return text(reply, 400, refusal);
@@ -80,7 +82,7 @@ export function registerTrelloSetupApi(
   // Trello checks a callbackURL it is given, as on creation; switching `active` back on checks nothing. What the
   // service changes (callbackURL, active) is modelled; idModel and description are not.
   app.put<{ Params: Params }>('/webhooks/:id', async (request, reply) => {
-    const hook = setup().webhooks.find((h) => h.id === request.params.id);
+    const hook = own().find((h) => h.id === request.params.id);
     if (!hook) return text(reply, 404, 'webhook not found');
     const args = argsOf(request);
     if (args.active !== undefined && args.active !== 'true' && args.active !== 'false')
@@ -99,7 +101,7 @@ export function registerTrelloSetupApi(
 
   app.delete<{ Params: Params }>('/webhooks/:id', async (request, reply) => {
     const before = setup().webhooks.length;
-    setup().webhooks = setup().webhooks.filter((h) => h.id !== request.params.id);
+    setup().webhooks = setup().webhooks.filter((h) => h.id !== request.params.id || h.token !== undefined);
     return setup().webhooks.length < before ? { _value: null } : text(reply, 404, 'webhook not found');
   });
 

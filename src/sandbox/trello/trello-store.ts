@@ -11,8 +11,6 @@ export interface SbBoard {
   shortLink: string;
   /** Who is on the board and how; absent: every known member is a normal member (the bot an admin). */
   members?: { idMember: string; memberType: 'admin' | 'normal' | 'observer' }[];
-  /** No webhook of the service watches it (a board out of its scope): Trello tells the service nothing of it. */
-  unwatched?: boolean;
 }
 export interface SbList {
   id: string;
@@ -106,6 +104,11 @@ export interface SbWebhook {
   callbackURL: string;
   description: string;
   active: boolean;
+  /**
+   * Another member's token, when that token made it (absent: the service's). Webhooks belong to the token that
+   * made them, and only it lists them; Trello still signs its deliveries with the secret of the API key.
+   */
+  token?: string;
 }
 
 /** What the member set up around the boards: the token, webhooks, and the clock the API reports. */

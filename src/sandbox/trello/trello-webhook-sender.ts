@@ -13,6 +13,8 @@ export interface WebhookSender {
   /** Resolves once every queued delivery succeeded or gave up. */
   idle(): Promise<void>;
   readonly counters: WebhookCounters;
+  /** Where the deliveries go: the callback URL of the webhooks that reach this receiver. */
+  readonly callbackUrl: string | undefined;
 }
 
 // Trello "will retry 3 times before stopping" (tracker-facts §6); short pauses keep the sandbox quick.
@@ -50,6 +52,7 @@ export function createWebhookSender(target: SandboxWebhookTarget | undefined): W
 
   return {
     counters,
+    callbackUrl: target?.url,
     send(payload) {
       if (!target) return;
       const body = JSON.stringify(payload);

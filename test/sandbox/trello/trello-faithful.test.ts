@@ -210,6 +210,23 @@ describe('the Trello sandbox behaves like Trello', () => {
     ]);
   });
 
+  // developer.atlassian.com/cloud/trello/guides/rest-api/webhooks: "Webhooks belong to tokens"; each delivery is
+  // signed with the application's secret over the body and the callback URL, whoever's token made the webhook.
+  it("delivers for a webhook another member's token made, signed alike; the service's token lists only its own", async () => {
+    const stranger = s.sandbox.seedBoard({ name: 'Stranger', lists: ['Inbox'], webhook: 'foreign' });
+    const before = receiver.deliveries.length;
+
+    await act('create-card', { boardId: stranger.id, list: 'Inbox', name: 'Printer on fire', desc: '' });
+    await s.sandbox.webhooksIdle();
+
+    const sent = receiver.deliveries.slice(before);
+    expect(sent.map((d) => JSON.parse(d.raw.toString('utf8')).model.id)).toEqual([stranger.id]);
+    expect(isValidTrelloSignature(sent[0]!.raw, sent[0]!.signature, ['app-secret'], receiver.url)).toBe(true);
+    const listed = (await (await api('/tokens/t/webhooks')).json()) as { idModel: string }[];
+    expect(listed.map((hook) => hook.idModel)).toContain(withFields.id);
+    expect(listed.map((hook) => hook.idModel)).not.toContain(stranger.id);
+  });
+
   // Trello's docs name the HEAD check for a webhook's creation and for the callbackURL it is given, not for `active`.
   it('reactivates an inactive webhook without a HEAD to its callback; a new callbackURL gets one', async () => {
     const heads: string[] = [];
@@ -244,9 +261,12 @@ describe('the Trello sandbox behaves like Trello', () => {
       expect(moved.status).toBe(400);
       expect(await moved.text()).toBe(`URL (${closed}) did not return 200 status code`);
       expect((await call('PUT', `/webhooks/${created.id}?active=yes`)).status).toBe(400);
-      expect(await (await call('GET', '/tokens/t/webhooks')).json()).toEqual([{ ...created, active: true }]);
+      const listed = (await (await call('GET', '/tokens/t/webhooks')).json()) as { id: string }[];
+      expect(listed.filter((hook) => hook.id === created.id)).toEqual([{ ...created, active: true }]);
     } finally {
       await call('DELETE', `/webhooks/${created.id}`);
+      // The seeded boards' webhooks, switched off with it, deliver again for the tests that follow.
+      for (const hook of s.sandbox.state().setup.webhooks) hook.active = true;
       callback.close();
     }
   });
