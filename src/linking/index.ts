@@ -12,6 +12,7 @@ export {
   type ItemLocation,
   type ItemSummary,
   isIn,
+  summaryOf,
   toIndexedItem,
   toIndexedLink,
 } from './indexed-item.ts';

@@ -15,6 +15,8 @@ export interface IndexedItem {
    * listing should have shown. Absent in items stored by earlier releases.
    */
   container?: Pick<Container, 'id' | 'key'>;
+  /** Behind a Jira issue security level (TrackerItem.restricted); absent in items stored by earlier releases. */
+  restricted?: true;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface IndexedLink {
 export type TeachingTicket = ItemRef & Pick<IndexedLink, 'url'>;
 
 /** What a query needs to name a match in a comment; descriptions stay in Redis, not in every process. */
-export type ItemSummary = Pick<IndexedItem, 'ref' | 'title' | 'url'>;
+export type ItemSummary = Pick<IndexedItem, 'ref' | 'title' | 'url' | 'restricted'>;
 
 /** Where an indexed item is, as the index knows it. */
 export type ItemLocation = Pick<IndexedItem, 'ref' | 'container'>;
@@ -73,6 +75,7 @@ export function toIndexedItem(item: TrackerItem): IndexedItem {
     created: item.createdAt,
     url: item.url,
     container: { id: item.container.id, key: item.container.key },
+    ...(item.restricted && { restricted: true }),
   };
 }
 
@@ -106,6 +109,6 @@ export function toLinkedTicket(link: IndexedLink): LinkedTicket {
   };
 }
 
-export function summaryOf(item: IndexedItem): ItemSummary {
-  return { ref: item.ref, title: item.title, url: item.url };
+export function summaryOf(item: Pick<IndexedItem, keyof ItemSummary>): ItemSummary {
+  return { ref: item.ref, title: item.title, url: item.url, ...(item.restricted && { restricted: true }) };
 }

@@ -19,13 +19,23 @@ const percent = (value: number) => `${Math.round(value * 100)}%`;
 /** What a comment says of a match: the item, the confidence, the shared words, the ticket it was worded like. */
 export type MatchShown = Pick<Candidate, 'item' | 'confidence' | 'sharedTerms' | 'viaTicket'>;
 
-const named = (item: ItemSummary): InlineInput[] => [link(item.ref.key, item.url), ` ${item.title}`];
+/**
+ * The item's title after its key, unless it is behind a Jira issue security level: a ticket's readers (every agent
+ * of the desk, the customer of a public comment) are not the level's members, so it is named by key only.
+ */
+export const titleAfterKey = (item: ItemSummary) => (item.restricted ? '' : ` ${item.title}`);
 
-/** Names the earlier ticket by key only: its text is the customer's, not for other tickets' readers. */
+const named = (item: ItemSummary): InlineInput[] => [link(item.ref.key, item.url), titleAfterKey(item)];
+
+/**
+ * Names the earlier ticket by key only: its text is the customer's, not for other tickets' readers. The words a
+ * restricted item shares are its words too, so they are not listed.
+ */
 function why(candidate: MatchShown): string {
   const terms = candidate.sharedTerms.length > 0 ? candidate.sharedTerms.join(', ') : 'no distinctive words';
   const learnt = candidate.viaTicket ? `; worded like ${candidate.viaTicket.key}, already linked to it` : '';
-  return `shares ${terms}; confidence ${percent(candidate.confidence)}${learnt}`;
+  const words = candidate.item.restricted ? 'matches words of a restricted item' : `shares ${terms}`;
+  return `${words}; confidence ${percent(candidate.confidence)}${learnt}`;
 }
 
 /** One line per candidate, starting with the command that confirms it, so people can copy the line. */
@@ -35,7 +45,7 @@ export function candidateLines(candidates: readonly Candidate[], linked: Readonl
       inline(
         code(`/link ${candidate.item.ref.key}`),
         ' ',
-        link(candidate.item.title, candidate.item.url),
+        link(candidate.item.restricted ? candidate.item.ref.key : candidate.item.title, candidate.item.url),
         ` (${why(candidate)}${linked.has(candidate.id) ? ', linked' : ''})`,
       ),
     ),

@@ -14,7 +14,13 @@ import {
   summaryOfItem,
   unlinkTicket,
 } from './linking.ts';
-import { linkedByHandComment, noMatchComment, similarReply, unlinkedComment } from './linking-comments.ts';
+import {
+  linkedByHandComment,
+  noMatchComment,
+  similarReply,
+  titleAfterKey,
+  unlinkedComment,
+} from './linking-comments.ts';
 import { linkedItems } from './linking-follow.ts';
 import { readModelOf } from './read-model.ts';
 
@@ -112,7 +118,7 @@ export async function linkByHand(here: ItemRef, argument: string, by: Actor, con
       code(pair.ticket.ref.key),
       ' → ',
       code(item.ref.key),
-      ` ${item.title}. `,
+      `${titleAfterKey(item)}. `,
       resolvedAs
         ? `${item.ref.key} is already ${resolvedAs}.`
         : 'The ticket hears when the item is resolved.',

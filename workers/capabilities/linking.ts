@@ -11,6 +11,7 @@ import {
   holdsLinkTo,
   type ItemSummary,
   sameItem,
+  summaryOf,
   toIndexedItem,
   toIndexedLink,
 } from '../../src/linking/index.ts';
@@ -34,9 +35,7 @@ export function roleOf(item: TrackerItem, context: JobContext): ItemRole {
 export const resolvedStatus = (item: TrackerItem | undefined) =>
   item?.status.category === 'done' ? item.status.name : undefined;
 
-export function summaryOfItem(item: TrackerItem): ItemSummary {
-  return { ref: item.ref, title: item.title, url: item.url };
-}
+export const summaryOfItem = (item: TrackerItem): ItemSummary => summaryOf(item);
 
 /**
  * Keeps the index equal to what the tracker says now: backlog items in, everything else (and the deleted) out,

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../scripts/lib/stack.ts';
+import { linkIndexSize } from '../../../src/linking/index.ts';
+import { adfToPlainText } from '../../../src/trackers/jira/adf-text.ts';
+import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
+import { issueByKey } from '../../helpers/jira-sandbox-state.ts';
+
+/**
+ * A support ticket is read by every agent of its desk (and by the customer when a comment is public); a backlog
+ * item behind a Jira issue security level is read by the level's members only. The service's comments on the
+ * ticket name such an item by its key only: neither its title nor the words it shares with the ticket.
+ */
+let stack: InProcessStack;
+const SECRET = 'Password reset tokens leak through the referrer header';
+
+beforeAll(async () => {
+  stack = await startInProcessStack();
+  stack.jira.seed({
+    people: [
+      { accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' },
+      { accountId: 'sam', displayName: 'Sam Security', email: 'sam@example.test' },
+    ],
+    projects: [
+      { key: 'APP', name: 'App', editors: ['ada', 'sam'] },
+      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
+    ],
+    issues: [
+      {
+        summary: SECRET,
+        description: 'The password reset link carries its token, which third-party scripts receive.',
+        securityLevel: { name: 'Security team', members: ['sam'] },
+      },
+      {
+        summary: 'Dark mode for the settings page',
+        description: 'Offer a dark theme toggle on the settings page.',
+      },
+    ].map((issue) => ({ ...issue, projectKey: 'APP', issuetype: 'Story', reporter: 'sam' })),
+  });
+  // Seeding sends no webhooks: an edit of each item has the service index it, as it would a real change.
+  for (const key of ['APP-1', 'APP-2'])
+    stack.jira.act.editIssue({ as: 'sam', issue: key, summary: `${issueByKey(stack.jira, key).summary}.` });
+  await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === 2);
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const botComment = (key: string, marker: string) => {
+  const { id } = issueByKey(stack.jira, key);
+  return stack.jira.state.comments
+    .filter((c) => c.issueId === id && c.authorId === stack.jira.botCredentials.accountId)
+    .map((c) => adfToPlainText(c.body))
+    .find((body) => body.includes(`backlog-refinery · ${marker}`));
+};
+
+describe('a backlog item behind a security level, matched to a support ticket', () => {
+  let ticket = '';
+
+  it('is named by its key alone in the linking comment', async () => {
+    ticket = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'HELP',
+      summary: 'Password reset link not working',
+      description: 'I clicked the password reset link but the token was refused.',
+      issuetype: 'Task',
+    }).key;
+    const comment = await waitFor(() => botComment(ticket, 'link'));
+    expect(comment).toContain('APP-1');
+    expect(comment).not.toContain(SECRET);
+    expect(comment).not.toMatch(/referrer|password|reset|token/i);
+  });
+
+  it('is named by its key alone in the /similar reply to a member of the level: the ticket’s readers read it', async () => {
+    const asked = stack.jira.act.comment({ as: 'sam', issue: ticket, body: '/similar' });
+    const reply = await waitFor(() => botComment(ticket, `reply-${asked.id}`));
+    expect(reply).toContain('APP-1');
+    expect(reply).not.toContain(SECRET);
+    expect(reply).not.toMatch(/referrer|password|reset|token/i);
+  });
+});
