@@ -97,6 +97,30 @@ describe('console triage actions', () => {
     });
   });
 
+  /** The notice on the page an answer returns to, as the person reads it (tags dropped, entities decoded). */
+  const noticeOf = (page: string) =>
+    (/<p class="notice[^"]*" role="status">([\s\S]*?)<\/p>/.exec(page)?.[1] ?? '')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&#39;/g, "'");
+
+  it('names the ticket and the item an answer was about, by key and title, in the notice it returns to', async () => {
+    const { ada } = await inbox();
+    const confirmed = await ada.client.post(
+      '/console/triage/confirm',
+      form(ada.page, '/console/triage/confirm', CARD.id),
+    );
+    expect(noticeOf((await ada.client.get(confirmed.headers.location as string)).body)).toBe(
+      `Link confirmed: ${CARD.key} Card declined at checkout payment for HELP-6 Card declined at checkout. The job is queued and the ticket leaves the inbox once it ran.`,
+    );
+    const rejected = await ada.client.post(
+      '/console/triage/reject',
+      form(ada.page, '/console/triage/reject', 'id-APP-3'),
+    );
+    expect(noticeOf((await ada.client.get(rejected.headers.location as string)).body)).toBe(
+      "Suggestion rejected: APP-3 Checkout payment page declines the card for HELP-6 Card declined at checkout. It won't be suggested again.",
+    );
+  });
+
   it('rejects a Trello card suggested for a Jira ticket: /unlink names the card on the ticket', async () => {
     const { ada } = await inbox();
     const rejected = await ada.client.post(
