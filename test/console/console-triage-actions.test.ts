@@ -88,7 +88,9 @@ describe('console triage actions', () => {
       form(ada.page, '/console/triage/confirm', CARD.id),
     );
     expect(confirmed.statusCode).toBe(303);
-    expect(confirmed.headers.location).toBe('/console/triage?done=confirmed#t-jira-id-HELP-6');
+    expect(confirmed.headers.location).toBe(
+      `/console/triage?done=confirmed&ticket=jira%3Aid-HELP-6&item=trello%3A${CARD.id}#t-jira-id-HELP-6`,
+    );
     const [job] = await harness.queue.getWaiting();
     expect(job?.data.event).toMatchObject({
       item: { tracker: 'jira', id: 'id-HELP-6', key: 'HELP-6' },

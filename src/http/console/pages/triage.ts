@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import Type, { type Static } from 'typebox';
-import { TrackerNameSchema } from '../../../domain/events.ts';
+import { type TrackerName, TrackerNameSchema } from '../../../domain/events.ts';
+import { oneLine } from '../../../domain/one-line.ts';
 import {
+  type ItemBrief,
   type SuggestionView,
   TRIAGE_PAGE_SIZE,
   type TriagePage,
@@ -18,13 +20,37 @@ const PATH = `${CONSOLE_PREFIX}/triage`;
 /** Suggestions shown per ticket: the rest are rarely right. */
 const TOP = 3;
 
-/** Fixed messages after an action: the redirect names one, so nothing a person typed is reflected. */
+/**
+ * The notice after an answer names the ticket and the item it was about, looked up in the read model by the ids
+ * the redirect carries, so no text a person typed (or a link someone crafted) is reflected.
+ */
 const DONE = {
-  confirmed: 'Link confirmed: the job is queued and the ticket leaves the inbox once it ran.',
-  rejected: 'Suggestion rejected: it will not be suggested again.',
-  'no-match': 'Marked as no match: the ticket leaves the inbox.',
+  confirmed: {
+    did: 'Link confirmed',
+    next: 'The job is queued and the ticket leaves the inbox once it ran.',
+  },
+  rejected: { did: 'Suggestion rejected', next: "It won't be suggested again." },
+  'no-match': { did: 'Marked as no match', next: 'The ticket leaves the inbox.' },
 } as const;
 type Done = keyof typeof DONE;
+/** Titles in the notice: tracker text of any length, cut to what one line beside the key shows. */
+const NOTICE_TITLE = 60;
+/** `tracker:id` of a ticket or item in the redirect's query. */
+const RefParam = Type.String({ pattern: '^(jira|trello):.+$', maxLength: 300 });
+const parseRef = (param: string) => {
+  const at = param.indexOf(':');
+  return { tracker: param.slice(0, at) as TrackerName, id: param.slice(at + 1) };
+};
+const refParam = (ref: Pick<ItemBrief, 'tracker' | 'id'>) => `${ref.tracker}:${ref.id}`;
+
+const named = (brief: ItemBrief) => html`${brief.key} ${isolate(oneLine(brief.title, NOTICE_TITLE))}`;
+
+function doneNotice(done: Done, ticket: TriageTicket | undefined, item: string | undefined): Html {
+  const { did, next } = DONE[done];
+  if (!ticket) return html`${did}. ${next}`;
+  const answered = ticket.suggestions.find((s) => refParam(s.item) === item)?.item;
+  return html`${did}: ${answered ? html`${named(answered)} for ` : ''}${named(ticket)}. ${next}`;
+}
 
 /** A suggested item may live in the other tracker (a Trello card for a Jira ticket): its form names both. */
 const itemFields = (item: SuggestionView['item']) => ({ item: item.id, itemTracker: item.tracker });
@@ -88,7 +114,7 @@ function triageView(
   frame: PageFrame,
   page: TriagePage,
   limit: number | undefined,
-  done: Done | undefined,
+  done: Html | undefined,
 ): Html {
   const at = (offset: number) => withQuery(PATH, { offset: offset || undefined, limit });
   const previous = page.offset > 0 ? at(Math.max(0, page.offset - page.limit)) : undefined;
@@ -101,7 +127,7 @@ function triageView(
     frame.user.role === 'editor'
       ? html`<p class="hint">Keyboard: <kbd>j</kbd>/<kbd>k</kbd> move between tickets, <kbd>y</kbd> confirms the top suggestion, <kbd>n</kbd> rejects it.</p>`
       : html`<p class="hint">You can read the inbox; confirming links needs the editor role.</p>`;
-  return html`${notice(done && DONE[done], true)}
+  return html`${notice(done, true)}
 <p class="summary">${page.total} support ticket${page.total === 1 ? '' : 's'} with suggestions and no confirmed link, newest first${shown}.</p>
 ${keys}
 ${page.tickets.length === 0 ? html`<p class="empty">The inbox is empty.</p>` : html`<div class="inbox">${page.tickets.map((t, i) => ticketHtml(frame, t, at(page.offset), page.tickets[i + 1]))}</div>`}
@@ -132,23 +158,30 @@ export function registerTriage(scope: FastifyInstance, context: ConsoleContext):
           {
             ...TriageQuerySchema.properties,
             done: Type.Optional(Type.Union(Object.keys(DONE).map((k) => Type.Literal(k)))),
+            ticket: Type.Optional(RefParam),
+            item: Type.Optional(RefParam),
           },
           { additionalProperties: false },
         ),
       },
     },
     async (request, reply) => {
-      const { done, ...query } = request.query as TriageQuery & { done?: Done };
+      const { done, ticket, item, ...query } = request.query as TriageQuery & {
+        done?: Done;
+        ticket?: string;
+        item?: string;
+      };
       const page = await context.readModel.triage(query);
       // The page's own links name a page size only when the person chose one (the schema fills in the default).
       const limit = query.limit === TRIAGE_PAGE_SIZE ? undefined : query.limit;
       // Past the end (its tickets handled meanwhile, or an old link): the last page, not "The inbox is empty".
       if (page.tickets.length === 0 && page.offset > 0 && page.total > 0) {
         const offset = lastPageOffset(page.total, page.limit) || undefined;
-        return reply.redirect(withQuery(PATH, { offset, limit, done }), 303);
+        return reply.redirect(withQuery(PATH, { offset, limit, done, ticket, item }), 303);
       }
+      const about = done && ticket ? await context.readModel.triageTicket(parseRef(ticket)) : undefined;
       return context.page(request, reply, '/triage', 'Triage', (frame) =>
-        triageView(frame, page, limit, done),
+        triageView(frame, page, limit, done && doneNotice(done, about, item)),
       );
     },
   );
@@ -161,19 +194,21 @@ export function registerTriage(scope: FastifyInstance, context: ConsoleContext):
     scope.post(path, { schema: { body: LinkBody } }, async (request, reply) => {
       context.requireEditor(request);
       const body = request.body as Static<typeof LinkBody>;
-      await act(
-        { tracker: body.tracker, id: body.ticket },
-        { tracker: body.itemTracker ?? body.tracker, id: body.item },
-        context.person(request),
+      const ticket = { tracker: body.tracker, id: body.ticket };
+      const item = { tracker: body.itemTracker ?? body.tracker, id: body.item };
+      await act(ticket, item, context.person(request));
+      return reply.redirect(
+        returnTo(body.back, PATH, { done, ticket: refParam(ticket), item: refParam(item) }),
+        303,
       );
-      return reply.redirect(returnTo(body.back, PATH, { done }), 303);
     });
   }
 
   scope.post('/triage/no-match', { schema: { body: TicketBody } }, async (request, reply) => {
     context.requireEditor(request);
     const body = request.body as Static<typeof TicketBody>;
-    await context.actions.noMatch({ tracker: body.tracker, id: body.ticket }, context.person(request));
-    return reply.redirect(returnTo(body.back, PATH, { done: 'no-match' }), 303);
+    const ticket = { tracker: body.tracker, id: body.ticket };
+    await context.actions.noMatch(ticket, context.person(request));
+    return reply.redirect(returnTo(body.back, PATH, { done: 'no-match', ticket: refParam(ticket) }), 303);
   });
 }
