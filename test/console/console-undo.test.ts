@@ -61,7 +61,7 @@ describe('console undo beyond backlog items', () => {
   afterAll(async () => harness?.close());
 
   const row = (body: string, id: string) => {
-    const match = new RegExp(`<tr data-audit-id="${id}">([\\s\\S]*?)</tr>`).exec(body);
+    const match = new RegExp(`<tr id="[^"]+" data-audit-id="${id}">([\\s\\S]*?)</tr>`).exec(body);
     if (!match?.[1]) throw new Error(`no activity row ${id}`);
     return match[1];
   };
