@@ -52,6 +52,14 @@ function doneNotice(done: Done, ticket: TriageTicket | undefined, item: string |
   return html`${did}: ${answered ? html`${named(answered)} for ` : ''}${named(ticket)}. ${next}`;
 }
 
+/**
+ * Single-key shortcuts fire on a key pressed by mistake or a word of speech input (WCAG 2.1.4): a person may turn
+ * them off. The setting is kept in this cookie, per browser, and the page renders it for the script to read.
+ */
+const KEYS_COOKIE = 'refinery_triage_keys';
+const KEYS_COOKIE_SECONDS = 365 * 24 * 3600;
+type KeysSetting = 'on' | 'off';
+
 /** A suggested item may live in the other tracker (a Trello card for a Jira ticket): its form names both. */
 const itemFields = (item: SuggestionView['item']) => ({ item: item.id, itemTracker: item.tracker });
 
@@ -115,22 +123,25 @@ function triageView(
   page: TriagePage,
   limit: number | undefined,
   done: Html | undefined,
+  keysOn: boolean,
 ): Html {
   const at = (offset: number) => withQuery(PATH, { offset: offset || undefined, limit });
+  const setKeys = (keys: KeysSetting) => withQuery(PATH, { offset: page.offset || undefined, limit, keys });
   const previous = page.offset > 0 ? at(Math.max(0, page.offset - page.limit)) : undefined;
   const next = page.nextOffset !== undefined ? at(page.nextOffset) : undefined;
   const shown =
     page.tickets.length < page.total
       ? `; ${page.offset + 1}–${page.offset + page.tickets.length} on this page`
       : '';
-  const keys =
-    frame.user.role === 'editor'
-      ? html`<p class="hint">Keyboard: <kbd>j</kbd>/<kbd>k</kbd> move between tickets, <kbd>y</kbd> confirms the top suggestion, <kbd>n</kbd> rejects it.</p>`
-      : html`<p class="hint">You can read the inbox; confirming links needs the editor role.</p>`;
+  const editor = frame.user.role === 'editor';
+  const keys = keysOn
+    ? html`Keyboard: <kbd>j</kbd>/<kbd>k</kbd> move between tickets${editor ? html`, <kbd>y</kbd> confirms the top suggestion, <kbd>n</kbd> rejects it` : ''}. <a href="${setKeys('off')}">Turn these keys off</a>`
+    : html`Single-key shortcuts are off. <a href="${setKeys('on')}">Turn them on</a>`;
+  const hint = html`<p class="hint">${editor ? '' : 'You can read the inbox; confirming links needs the editor role. '}${keys}</p>`;
   return html`${notice(done, true)}
 <p class="summary">${page.total} support ticket${page.total === 1 ? '' : 's'} with suggestions and no confirmed link, newest first${shown}.</p>
-${keys}
-${page.tickets.length === 0 ? html`<p class="empty">The inbox is empty.</p>` : html`<div class="inbox">${page.tickets.map((t, i) => ticketHtml(frame, t, at(page.offset), page.tickets[i + 1]))}</div>`}
+${hint}
+${page.tickets.length === 0 ? html`<p class="empty">The inbox is empty.</p>` : html`<div class="inbox" data-keys="${keysOn ? 'on' : 'off'}">${page.tickets.map((t, i) => ticketHtml(frame, t, at(page.offset), page.tickets[i + 1]))}</div>`}
 ${pager(previous, next)}`;
 }
 
@@ -160,17 +171,26 @@ export function registerTriage(scope: FastifyInstance, context: ConsoleContext):
             done: Type.Optional(Type.Union(Object.keys(DONE).map((k) => Type.Literal(k)))),
             ticket: Type.Optional(RefParam),
             item: Type.Optional(RefParam),
+            keys: Type.Optional(Type.Union([Type.Literal('on'), Type.Literal('off')])),
           },
           { additionalProperties: false },
         ),
       },
     },
     async (request, reply) => {
-      const { done, ticket, item, ...query } = request.query as TriageQuery & {
+      const { done, ticket, item, keys, ...query } = request.query as TriageQuery & {
         done?: Done;
         ticket?: string;
         item?: string;
+        keys?: KeysSetting;
       };
+      if (keys)
+        reply.setCookie(KEYS_COOKIE, keys, {
+          ...context.cookieOptions,
+          signed: false,
+          maxAge: KEYS_COOKIE_SECONDS,
+        });
+      const keysOn = (keys ?? request.cookies[KEYS_COOKIE]) !== 'off';
       const page = await context.readModel.triage(query);
       // The page's own links name a page size only when the person chose one (the schema fills in the default).
       const limit = query.limit === TRIAGE_PAGE_SIZE ? undefined : query.limit;
@@ -181,7 +201,7 @@ export function registerTriage(scope: FastifyInstance, context: ConsoleContext):
       }
       const about = done && ticket ? await context.readModel.triageTicket(parseRef(ticket)) : undefined;
       return context.page(request, reply, '/triage', 'Triage', (frame) =>
-        triageView(frame, page, limit, done && doneNotice(done, about, item)),
+        triageView(frame, page, limit, done && doneNotice(done, about, item), keysOn),
       );
     },
   );
