@@ -381,6 +381,8 @@ export interface ReadModel {
   backlogRows(query: BacklogQuery): AsyncIterable<BacklogRow>;
   item(ref: Pick<ItemRef, 'tracker'> & { idOrKey: string }): Promise<ItemDetail | undefined>;
   triage(query: TriageQuery): Promise<TriagePage>;
+  /** One ticket with all its suggestions, whatever their state, also once it left the inbox; undefined when never matched. */
+  triageTicket(ticket: ItemInput): Promise<TriageTicket | undefined>;
   triageCount(): Promise<number>;
   acceptanceHealth(container: ContainerId): Promise<AcceptanceHealth | undefined>;
   boards(): Promise<BoardView[]>;

@@ -155,6 +155,32 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
     return linked;
   }
 
+  /** A ticket of the inbox from its record (`fields`, the hash); undefined for a ticket never matched. */
+  function triageTicketOf(fields: Record<string, string>): TriageTicket | undefined {
+    if (!fields.info) return undefined;
+    const info = JSON.parse(fields.info) as TicketInfo;
+    const suggestions = JSON.parse(fields.suggestions ?? '[]') as StoredSuggestion[];
+    const url = safeUrl(info.url);
+    return {
+      tracker: info.tracker,
+      id: info.id,
+      key: info.key,
+      title: info.title,
+      ...(url ? { url } : {}),
+      container: info.container,
+      containerKey: info.containerKey,
+      ...(info.customer ? { customer: info.customer } : {}),
+      createdAt: info.createdAt,
+      suggestions: suggestions.map((suggestion) => ({
+        item: briefOf({ ...suggestion.item, url: suggestion.item.url ?? '' }),
+        confidence: suggestion.confidence,
+        sharedTerms: suggestion.sharedTerms,
+        ...(suggestion.via ? { via: keyLink({ key: suggestion.via, url: suggestion.viaUrl }) } : {}),
+        state: (fields[`s:${docId(suggestion.item)}`] as SuggestionState | undefined) ?? 'pending',
+      })),
+    };
+  }
+
   /**
    * The samples taken at the start and by each summary, then now: the start's items in the board's Done column by
    * their last scoring.
@@ -290,29 +316,8 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
       const replies = members.length > 0 ? ((await pipeline.exec()) ?? []) : [];
       const found: TriageTicket[] = [];
       for (const [, reply] of replies) {
-        const fields = reply as Record<string, string>;
-        if (!fields.info) continue;
-        const info = JSON.parse(fields.info) as TicketInfo;
-        const suggestions = JSON.parse(fields.suggestions ?? '[]') as StoredSuggestion[];
-        const url = safeUrl(info.url);
-        found.push({
-          tracker: info.tracker,
-          id: info.id,
-          key: info.key,
-          title: info.title,
-          ...(url ? { url } : {}),
-          container: info.container,
-          containerKey: info.containerKey,
-          ...(info.customer ? { customer: info.customer } : {}),
-          createdAt: info.createdAt,
-          suggestions: suggestions.map((suggestion) => ({
-            item: briefOf({ ...suggestion.item, url: suggestion.item.url ?? '' }),
-            confidence: suggestion.confidence,
-            sharedTerms: suggestion.sharedTerms,
-            ...(suggestion.via ? { via: keyLink({ key: suggestion.via, url: suggestion.viaUrl }) } : {}),
-            state: (fields[`s:${docId(suggestion.item)}`] as SuggestionState | undefined) ?? 'pending',
-          })),
-        });
+        const ticket = triageTicketOf(reply as Record<string, string>);
+        if (ticket) found.push(ticket);
       }
       return {
         tickets: found,
@@ -322,6 +327,8 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
         ...(offset + limit < total ? { nextOffset: offset + limit } : {}),
       };
     },
+
+    triageTicket: async (ticket) => triageTicketOf(await redis.hgetall(keys.triage.ticket(docId(ticket)))),
 
     triageCount: () => redis.zcard(keys.triage.inbox),
 

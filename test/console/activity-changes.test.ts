@@ -75,7 +75,9 @@ describe('console activity: what each change did', () => {
   /** The Change cells of the page, newest first, as a reader sees them (tags stripped, entities decoded). */
   const changes = (page = body) =>
     [
-      ...page.matchAll(/<tr data-audit-id="[^"]+">(?:\s*<td[^>]*>[\s\S]*?<\/td>){4}\s*<td>([\s\S]*?)<\/td>/g),
+      ...page.matchAll(
+        /<tr id="[^"]+" data-audit-id="[^"]+">(?:\s*<td[^>]*>[\s\S]*?<\/td>){4}\s*<td>([\s\S]*?)<\/td>/g,
+      ),
     ].map((m) =>
       (m[1] ?? '')
         .replace(/<[^>]+>/g, '')

@@ -38,7 +38,7 @@ describe('console over HTTP', () => {
         },
         readModel: fake.readModel,
         actions: fake.actions,
-        signInsPerMinute: 20,
+        signInsPerMinute: 30,
       },
     });
     store = createRedisUserStore(harness.redis, harness.prefix);
@@ -333,6 +333,25 @@ describe('console over HTTP', () => {
     expect(shown.body).not.toContain('The inbox is empty');
     expect(shown.body).toContain(`data-ticket-key="${last.key}"`);
     expect(shown.body).toContain('Suggestion rejected');
+  });
+
+  it("lets a person turn the inbox's single-key shortcuts off, and keeps it so on their next visits (WCAG 2.1.4)", async () => {
+    const person = consoleClient(harness.app);
+    await person.signIn(editorToken);
+    const inbox = (await person.get('/console/triage')).body;
+    expect(inbox).toContain('<div class="inbox" data-keys="on">');
+    const off = /<a href="([^"]+)">Turn these keys off<\/a>/.exec(inbox)?.[1];
+    expect(off).toBeDefined();
+    const turnedOff = await person.get(off!.replace(/&amp;/g, '&'));
+    expect(turnedOff.statusCode).toBe(200);
+    expect(turnedOff.body).toContain('<div class="inbox" data-keys="off">');
+    expect(turnedOff.body).toContain('Single-key shortcuts are off.');
+    const later = (await person.get('/console/triage')).body;
+    expect(later).toContain('<div class="inbox" data-keys="off">');
+    const on = /<a href="([^"]+)">Turn them on<\/a>/.exec(later)?.[1];
+    expect((await person.get(on!.replace(/&amp;/g, '&'))).body).toContain(
+      '<div class="inbox" data-keys="on">',
+    );
   });
 
   it('names the link from a later page of the audit trail for where it goes: the newest entries', async () => {

@@ -28,7 +28,7 @@ describe('console triage actions', () => {
    * HELP-6 waits in the inbox with the Trello card (a site with Jira and Trello) and APP-3 suggested; two editors,
    * ada and bob, have the inbox open. `link` and `unlink` do what the `/link` and `/unlink` jobs do in the trackers and the read model.
    */
-  async function inbox() {
+  async function inbox(ticketTitle = 'Card declined at checkout') {
     const tracker = createMemoryTracker([
       memoryItem('APP-1', { title: 'Password reset email never arrives' }),
       memoryItem('APP-3', { title: 'Checkout payment page declines the card' }),
@@ -39,7 +39,7 @@ describe('console triage actions', () => {
         container: { id: '5f1c000000000000000b0a4d', key: 'Roadmap' },
       }),
       memoryItem('HELP-6', {
-        title: 'Card declined at checkout',
+        title: ticketTitle,
         description: 'My card is declined at the checkout payment step.',
         container: HELP,
         createdAt: '2025-03-01T00:00:00.000Z',
@@ -88,13 +88,54 @@ describe('console triage actions', () => {
       form(ada.page, '/console/triage/confirm', CARD.id),
     );
     expect(confirmed.statusCode).toBe(303);
-    expect(confirmed.headers.location).toBe('/console/triage?done=confirmed#t-jira-id-HELP-6');
+    expect(confirmed.headers.location).toBe(
+      `/console/triage?done=confirmed&ticket=jira%3Aid-HELP-6&item=trello%3A${CARD.id}#t-jira-id-HELP-6`,
+    );
     const [job] = await harness.queue.getWaiting();
     expect(job?.data.event).toMatchObject({
       item: { tracker: 'jira', id: 'id-HELP-6', key: 'HELP-6' },
       actor: { displayName: 'console: ada' },
       comment: { text: `/link ${CARD.key}` },
     });
+  });
+
+  /** The notice on the page an answer returns to, as the person reads it (tags dropped, entities decoded). */
+  const noticeOf = (page: string) =>
+    (/<p class="notice[^"]*" role="status">([\s\S]*?)<\/p>/.exec(page)?.[1] ?? '')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&#39;/g, "'");
+
+  it('names the ticket and the item an answer was about, by key and title, in the notice it returns to', async () => {
+    const { ada } = await inbox();
+    const confirmed = await ada.client.post(
+      '/console/triage/confirm',
+      form(ada.page, '/console/triage/confirm', CARD.id),
+    );
+    expect(noticeOf((await ada.client.get(confirmed.headers.location as string)).body)).toBe(
+      `Link confirmed: ${CARD.key} Card declined at checkout payment for HELP-6 Card declined at checkout. The job is queued and the ticket leaves the inbox once it ran.`,
+    );
+    const rejected = await ada.client.post(
+      '/console/triage/reject',
+      form(ada.page, '/console/triage/reject', 'id-APP-3'),
+    );
+    expect(noticeOf((await ada.client.get(rejected.headers.location as string)).body)).toBe(
+      "Suggestion rejected: APP-3 Checkout payment page declines the card for HELP-6 Card declined at checkout. It won't be suggested again.",
+    );
+  });
+
+  it("writes a stranger's ticket title in the notice as text, on one line, cut short", async () => {
+    const hostile = `<img src=x onerror="alert(1)">Card declined\nat checkout ${'again and '.repeat(20)}`;
+    const { ada } = await inbox(hostile);
+    const confirmed = await ada.client.post(
+      '/console/triage/confirm',
+      form(ada.page, '/console/triage/confirm', 'id-APP-3'),
+    );
+    const page = (await ada.client.get(confirmed.headers.location as string)).body;
+    const notice = /<p class="notice[^"]*" role="status">([\s\S]*?)<\/p>/.exec(page)?.[1] ?? '';
+    expect(notice).toContain(
+      'for HELP-6 <bdi>&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Card declined at checkout aga…</bdi>. The job is queued',
+    );
+    expect(notice).not.toContain('<img');
   });
 
   it('rejects a Trello card suggested for a Jira ticket: /unlink names the card on the ticket', async () => {

@@ -5,7 +5,7 @@ import { createRedisUserStore } from '../../src/console/users.ts';
 import { createReadModelWriter } from '../../src/read-model/index.ts';
 import { makeItem } from '../domain/scoring/make-item.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
-import { consoleClient } from './console-client.ts';
+import { consoleClient, formFields } from './console-client.ts';
 import { realConsole } from './real-console.ts';
 
 /** Undo offered on the activity page for items the console can comment `/undo` on, and only for those. */
@@ -61,7 +61,7 @@ describe('console undo beyond backlog items', () => {
   afterAll(async () => harness?.close());
 
   const row = (body: string, id: string) => {
-    const match = new RegExp(`<tr data-audit-id="${id}">([\\s\\S]*?)</tr>`).exec(body);
+    const match = new RegExp(`<tr id="[^"]+" data-audit-id="${id}">([\\s\\S]*?)</tr>`).exec(body);
     if (!match?.[1]) throw new Error(`no activity row ${id}`);
     return match[1];
   };
@@ -103,17 +103,24 @@ describe('console undo beyond backlog items', () => {
     });
     await audit.record(written(help8, 'addLink', 'j8'));
     const page = await ada.get('/console/activity?tracker=jira&item=HELP-8');
-    const form = /<form class="action" method="post" action="\/console\/undo">([\s\S]*?)<\/form>/.exec(
-      page.body,
-    );
-    if (!form?.[1]) throw new Error('no undo button for HELP-8');
-    const fields = Object.fromEntries(
-      [...form[1].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((f) => [f[1], f[2]]),
-    ) as Record<string, string>;
+    const fields = formFields(page.body, '/console/undo');
     const undos = async () =>
       (await harness.queue.getWaiting()).filter((job) => job.data.event.item.key === 'HELP-8').length;
-    return { help8, audit, fields, undos };
+    return { help8, audit, fields, undos, page: page.body };
   }
+
+  it('returns from Undo to the row that was undone, not to the top of the page', async () => {
+    const { fields, page } = await openHelp8();
+    const undoneRow = /<tr[^>]*data-audit-id="([^"]+)"[^>]*>(?:(?!<\/tr>)[\s\S])*?data-action="undo"/.exec(
+      page,
+    )?.[1];
+    const undone = await ada.post('/console/undo', fields);
+    expect(undone.statusCode).toBe(303);
+    const [path, fragment] = (undone.headers.location as string).split('#');
+    expect(path).toMatch(/^\/console\/activity\?tracker=jira&item=HELP-8&.*undone=1$/);
+    const back = (await ada.get(path!)).body;
+    expect(back).toContain(`<tr id="${fragment}" data-audit-id="${undoneRow}">`);
+  });
 
   it('queues one /undo when the same Undo is sent twice (a double click would undo, then redo)', async () => {
     const { fields, undos } = await openHelp8();

@@ -225,6 +225,7 @@ export function createFakeReadModel(size = 120) {
       const limit = query.limit ?? 25;
       return { tickets: tickets.slice(offset, offset + limit), total: tickets.length, offset, limit };
     },
+    triageTicket: async (ticket) => tickets.find((t) => t.tracker === ticket.tracker && t.id === ticket.id),
     triageCount: async () => tickets.length,
     async acceptanceHealth(container) {
       const view = containers.find((c) => c.id === container);

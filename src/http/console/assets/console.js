@@ -1,5 +1,6 @@
 // Keyboard for the triage inbox; the buttons work without it. j/k move, y confirms the top suggestion,
-// n rejects it. Keys typed into a field are left alone.
+// n rejects it. Keys typed into a field are left alone, and none act when the person turned them off (the page
+// renders the setting as data-keys).
 (() => {
   const tickets = Array.from(document.querySelectorAll('.inbox .ticket'));
   if (tickets.length === 0) return;
@@ -17,8 +18,9 @@
     const button = tickets[current].querySelector(`.suggestion[data-top] [data-action="${action}"]`);
     if (button) button.click();
   };
+  const keysOn = tickets[0].closest('.inbox')?.dataset.keys === 'on';
   document.addEventListener('keydown', (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!keysOn || event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
     if (
       target instanceof HTMLInputElement ||

@@ -7,6 +7,9 @@ import { when, withQuery } from './common.ts';
 export const UNDO_PATH = `${CONSOLE_PREFIX}/undo`;
 export const UNDONE_NOTICE = 'Undo queued: the item gets its previous values back once the job ran.';
 
+/** The id of an entry's row: the fragment its Undo returns to, so the person lands where they pressed it. */
+const rowAnchor = (id: string) => `audit-${id}`;
+
 /** Audit entries with an undo button on each item's latest change (editors only); `back` is where undo returns. */
 export function activityTable(frame: PageFrame, entries: readonly ActivityEntry[], back: string): Html {
   if (entries.length === 0) return html`<p class="empty">Nothing recorded.</p>`;
@@ -24,12 +27,17 @@ export function activityTable(frame: PageFrame, entries: readonly ActivityEntry[
           ? actionForm(
               frame,
               UNDO_PATH,
-              { tracker: entry.item.tracker, id: entry.item.id, change, back },
+              {
+                tracker: entry.item.tracker,
+                id: entry.item.id,
+                change,
+                back: `${back}#${rowAnchor(entry.id)}`,
+              },
               html`<button type="submit" data-action="undo">Undo ${entry.item.key}'s last change</button>`,
             )
           : html`${undoable ? 'applied, in the last change' : 'applied'}`;
     if (undoable) offered.add(`${entry.item.tracker}:${entry.item.id}`);
-    return html`<tr data-audit-id="${entry.id}">
+    return html`<tr id="${rowAnchor(entry.id)}" data-audit-id="${entry.id}">
 <td>${when(entry.at)}</td>
 <td class="key"><a href="${withQuery(`${CONSOLE_PREFIX}/activity`, { tracker: entry.item.tracker, item: entry.item.key })}" title="Everything done to ${entry.item.key}">${entry.item.key}</a></td>
 <td>${entry.context.actor.displayName}</td>

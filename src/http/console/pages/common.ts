@@ -89,6 +89,6 @@ export function pager(
 }
 
 /** `sticky`: kept in view while the page is scrolled, for a page that returns the person further down. */
-export function notice(message: string | undefined, sticky = false): Html {
+export function notice(message: Html | string | undefined, sticky = false): Html {
   return message ? html`<p class="notice${sticky ? ' sticky' : ''}" role="status">${message}</p>` : html``;
 }

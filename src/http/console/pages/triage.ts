@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import Type, { type Static } from 'typebox';
-import { TrackerNameSchema } from '../../../domain/events.ts';
+import { type TrackerName, TrackerNameSchema } from '../../../domain/events.ts';
+import { oneLine } from '../../../domain/one-line.ts';
 import {
+  type ItemBrief,
   type SuggestionView,
   TRIAGE_PAGE_SIZE,
   type TriagePage,
@@ -18,13 +20,45 @@ const PATH = `${CONSOLE_PREFIX}/triage`;
 /** Suggestions shown per ticket: the rest are rarely right. */
 const TOP = 3;
 
-/** Fixed messages after an action: the redirect names one, so nothing a person typed is reflected. */
+/**
+ * The notice after an answer names the ticket and the item it was about, looked up in the read model by the ids
+ * the redirect carries, so no text a person typed (or a link someone crafted) is reflected.
+ */
 const DONE = {
-  confirmed: 'Link confirmed: the job is queued and the ticket leaves the inbox once it ran.',
-  rejected: 'Suggestion rejected: it will not be suggested again.',
-  'no-match': 'Marked as no match: the ticket leaves the inbox.',
+  confirmed: {
+    did: 'Link confirmed',
+    next: 'The job is queued and the ticket leaves the inbox once it ran.',
+  },
+  rejected: { did: 'Suggestion rejected', next: "It won't be suggested again." },
+  'no-match': { did: 'Marked as no match', next: 'The ticket leaves the inbox.' },
 } as const;
 type Done = keyof typeof DONE;
+/** Titles in the notice: tracker text of any length, cut to what one line beside the key shows. */
+const NOTICE_TITLE = 60;
+/** `tracker:id` of a ticket or item in the redirect's query. */
+const RefParam = Type.String({ pattern: '^(jira|trello):.+$', maxLength: 300 });
+const parseRef = (param: string) => {
+  const at = param.indexOf(':');
+  return { tracker: param.slice(0, at) as TrackerName, id: param.slice(at + 1) };
+};
+const refParam = (ref: Pick<ItemBrief, 'tracker' | 'id'>) => `${ref.tracker}:${ref.id}`;
+
+const named = (brief: ItemBrief) => html`${brief.key} ${isolate(oneLine(brief.title, NOTICE_TITLE))}`;
+
+function doneNotice(done: Done, ticket: TriageTicket | undefined, item: string | undefined): Html {
+  const { did, next } = DONE[done];
+  if (!ticket) return html`${did}. ${next}`;
+  const answered = ticket.suggestions.find((s) => refParam(s.item) === item)?.item;
+  return html`${did}: ${answered ? html`${named(answered)} for ` : ''}${named(ticket)}. ${next}`;
+}
+
+/**
+ * Single-key shortcuts fire on a key pressed by mistake or a word of speech input (WCAG 2.1.4): a person may turn
+ * them off. The setting is kept in this cookie, per browser, and the page renders it for the script to read.
+ */
+const KEYS_COOKIE = 'refinery_triage_keys';
+const KEYS_COOKIE_SECONDS = 365 * 24 * 3600;
+type KeysSetting = 'on' | 'off';
 
 /** A suggested item may live in the other tracker (a Trello card for a Jira ticket): its form names both. */
 const itemFields = (item: SuggestionView['item']) => ({ item: item.id, itemTracker: item.tracker });
@@ -88,23 +122,26 @@ function triageView(
   frame: PageFrame,
   page: TriagePage,
   limit: number | undefined,
-  done: Done | undefined,
+  done: Html | undefined,
+  keysOn: boolean,
 ): Html {
   const at = (offset: number) => withQuery(PATH, { offset: offset || undefined, limit });
+  const setKeys = (keys: KeysSetting) => withQuery(PATH, { offset: page.offset || undefined, limit, keys });
   const previous = page.offset > 0 ? at(Math.max(0, page.offset - page.limit)) : undefined;
   const next = page.nextOffset !== undefined ? at(page.nextOffset) : undefined;
   const shown =
     page.tickets.length < page.total
       ? `; ${page.offset + 1}–${page.offset + page.tickets.length} on this page`
       : '';
-  const keys =
-    frame.user.role === 'editor'
-      ? html`<p class="hint">Keyboard: <kbd>j</kbd>/<kbd>k</kbd> move between tickets, <kbd>y</kbd> confirms the top suggestion, <kbd>n</kbd> rejects it.</p>`
-      : html`<p class="hint">You can read the inbox; confirming links needs the editor role.</p>`;
-  return html`${notice(done && DONE[done], true)}
+  const editor = frame.user.role === 'editor';
+  const keys = keysOn
+    ? html`Keyboard: <kbd>j</kbd>/<kbd>k</kbd> move between tickets${editor ? html`, <kbd>y</kbd> confirms the top suggestion, <kbd>n</kbd> rejects it` : ''}. <a href="${setKeys('off')}">Turn these keys off</a>`
+    : html`Single-key shortcuts are off. <a href="${setKeys('on')}">Turn them on</a>`;
+  const hint = html`<p class="hint">${editor ? '' : 'You can read the inbox; confirming links needs the editor role. '}${keys}</p>`;
+  return html`${notice(done, true)}
 <p class="summary">${page.total} support ticket${page.total === 1 ? '' : 's'} with suggestions and no confirmed link, newest first${shown}.</p>
-${keys}
-${page.tickets.length === 0 ? html`<p class="empty">The inbox is empty.</p>` : html`<div class="inbox">${page.tickets.map((t, i) => ticketHtml(frame, t, at(page.offset), page.tickets[i + 1]))}</div>`}
+${hint}
+${page.tickets.length === 0 ? html`<p class="empty">The inbox is empty.</p>` : html`<div class="inbox" data-keys="${keysOn ? 'on' : 'off'}">${page.tickets.map((t, i) => ticketHtml(frame, t, at(page.offset), page.tickets[i + 1]))}</div>`}
 ${pager(previous, next)}`;
 }
 
@@ -132,23 +169,39 @@ export function registerTriage(scope: FastifyInstance, context: ConsoleContext):
           {
             ...TriageQuerySchema.properties,
             done: Type.Optional(Type.Union(Object.keys(DONE).map((k) => Type.Literal(k)))),
+            ticket: Type.Optional(RefParam),
+            item: Type.Optional(RefParam),
+            keys: Type.Optional(Type.Union([Type.Literal('on'), Type.Literal('off')])),
           },
           { additionalProperties: false },
         ),
       },
     },
     async (request, reply) => {
-      const { done, ...query } = request.query as TriageQuery & { done?: Done };
+      const { done, ticket, item, keys, ...query } = request.query as TriageQuery & {
+        done?: Done;
+        ticket?: string;
+        item?: string;
+        keys?: KeysSetting;
+      };
+      if (keys)
+        reply.setCookie(KEYS_COOKIE, keys, {
+          ...context.cookieOptions,
+          signed: false,
+          maxAge: KEYS_COOKIE_SECONDS,
+        });
+      const keysOn = (keys ?? request.cookies[KEYS_COOKIE]) !== 'off';
       const page = await context.readModel.triage(query);
       // The page's own links name a page size only when the person chose one (the schema fills in the default).
       const limit = query.limit === TRIAGE_PAGE_SIZE ? undefined : query.limit;
       // Past the end (its tickets handled meanwhile, or an old link): the last page, not "The inbox is empty".
       if (page.tickets.length === 0 && page.offset > 0 && page.total > 0) {
         const offset = lastPageOffset(page.total, page.limit) || undefined;
-        return reply.redirect(withQuery(PATH, { offset, limit, done }), 303);
+        return reply.redirect(withQuery(PATH, { offset, limit, done, ticket, item }), 303);
       }
+      const about = done && ticket ? await context.readModel.triageTicket(parseRef(ticket)) : undefined;
       return context.page(request, reply, '/triage', 'Triage', (frame) =>
-        triageView(frame, page, limit, done),
+        triageView(frame, page, limit, done && doneNotice(done, about, item), keysOn),
       );
     },
   );
@@ -161,19 +214,21 @@ export function registerTriage(scope: FastifyInstance, context: ConsoleContext):
     scope.post(path, { schema: { body: LinkBody } }, async (request, reply) => {
       context.requireEditor(request);
       const body = request.body as Static<typeof LinkBody>;
-      await act(
-        { tracker: body.tracker, id: body.ticket },
-        { tracker: body.itemTracker ?? body.tracker, id: body.item },
-        context.person(request),
+      const ticket = { tracker: body.tracker, id: body.ticket };
+      const item = { tracker: body.itemTracker ?? body.tracker, id: body.item };
+      await act(ticket, item, context.person(request));
+      return reply.redirect(
+        returnTo(body.back, PATH, { done, ticket: refParam(ticket), item: refParam(item) }),
+        303,
       );
-      return reply.redirect(returnTo(body.back, PATH, { done }), 303);
     });
   }
 
   scope.post('/triage/no-match', { schema: { body: TicketBody } }, async (request, reply) => {
     context.requireEditor(request);
     const body = request.body as Static<typeof TicketBody>;
-    await context.actions.noMatch({ tracker: body.tracker, id: body.ticket }, context.person(request));
-    return reply.redirect(returnTo(body.back, PATH, { done: 'no-match' }), 303);
+    const ticket = { tracker: body.tracker, id: body.ticket };
+    await context.actions.noMatch(ticket, context.person(request));
+    return reply.redirect(returnTo(body.back, PATH, { done: 'no-match', ticket: refParam(ticket) }), 303);
   });
 }
