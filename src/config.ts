@@ -136,7 +136,7 @@ export const EnvSchema = Type.Object({
    * How often at most a Trello delivery for a board the cached list of the service's webhooks lacks re-reads the
    * list (a board connected since is heard after at most this long). Tests set 0: they seed boards as they go.
    */
-  TRELLO_WEBHOOKS_REREAD_MS: Type.Integer({ minimum: 0, default: 60_000 }),
+  TRELLO_WEBHOOKS_REREAD_MS: Type.Integer({ minimum: 0, default: 10_000 }),
 });
 export type Env = Static<typeof EnvSchema>;
 
