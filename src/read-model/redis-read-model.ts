@@ -160,13 +160,8 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
     if (!fields.info) return undefined;
     const info = JSON.parse(fields.info) as TicketInfo;
     const suggestions = JSON.parse(fields.suggestions ?? '[]') as StoredSuggestion[];
-    const url = safeUrl(info.url);
     return {
-      tracker: info.tracker,
-      id: info.id,
-      key: info.key,
-      title: info.title,
-      ...(url ? { url } : {}),
+      ...briefOf(info),
       container: info.container,
       containerKey: info.containerKey,
       ...(info.customer ? { customer: info.customer } : {}),
