@@ -38,14 +38,17 @@ function why(candidate: MatchShown): string {
   return `${words}; confidence ${percent(candidate.confidence)}${learnt}`;
 }
 
-/** One line per candidate, starting with the command that confirms it, so people can copy the line. */
+/**
+ * One line per candidate, starting with the command that confirms it, so people can copy the line. The command
+ * names the key already: a restricted item, whose title is not shown, gets nothing more (its link would open for
+ * the level's members only, and a linked command is one people cannot select to copy).
+ */
 export function candidateLines(candidates: readonly Candidate[], linked: ReadonlySet<string> = new Set()) {
   return bulletList(
     candidates.map((candidate) =>
       inline(
         code(`/link ${candidate.item.ref.key}`),
-        ' ',
-        link(candidate.item.restricted ? candidate.item.ref.key : candidate.item.title, candidate.item.url),
+        candidate.item.restricted ? [] : inline(' ', link(candidate.item.title, candidate.item.url)),
         ` (${why(candidate)}${linked.has(candidate.id) ? ', linked' : ''})`,
       ),
     ),

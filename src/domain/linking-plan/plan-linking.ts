@@ -5,6 +5,11 @@ import type { Planner } from '../plan-jobs.ts';
 /** Changes of what the index matches on (Jira field ids and Trello names alike, compared lower-case). */
 const TEXT_FIELDS = new Set(['summary', 'description', 'title']);
 /**
+ * Changes of what the index keeps of a backlog item: its words, and its Jira issue security level, which decides
+ * whether the service's comments on tickets may show its title.
+ */
+const INDEXED_FIELDS = new Set([...TEXT_FIELDS, 'security']);
+/**
  * Changes of where an item lives, which can change its role (backlog ↔ support; a Trello card archived or restored,
  * or moved to another board).
  */
@@ -41,7 +46,7 @@ export const planLinking: Planner = (event, { role }) => {
       // A support ticket resolved or reopened leaves or re-enters the console's triage.
       if (
         moved ||
-        (role === 'backlog' && touches(TEXT_FIELDS)) ||
+        (role === 'backlog' && touches(INDEXED_FIELDS)) ||
         (role === 'support' && touches(STATUS_FIELDS))
       )
         jobs.push({ name: 'index-item', data: { event } });

@@ -8,9 +8,11 @@ import {
   jiraDate,
   nextIssueNumber,
   type SandboxIssue,
+  type SecurityLevel,
   SPRINT_FIELD_ID,
   STATUSES,
   type StatusId,
+  securityLevels,
   TRANSITIONS,
 } from './state.ts';
 import type { JiraWorld } from './world.ts';
@@ -128,6 +130,38 @@ export interface IssueEdit {
   fields?: Record<string, number | string | null>;
   addLabels?: string[];
   removeLabels?: string[];
+  /** The id of the issue security level to set (`fields.security.id`); null removes the level. */
+  security?: string | null;
+}
+
+/** The level an edit sets, or undefined when it removes it; a level the site does not have is bad input. */
+export function securityLevelOf(world: JiraWorld, id: string | null): SecurityLevel | undefined {
+  if (id === null) return undefined;
+  const level = securityLevels(world.state).find((known) => known.id === id);
+  if (!level) throw new SandboxInputError(`Security level with id '${id}' does not exist.`);
+  return level;
+}
+
+/** Jira's change item for a security level: ids in from/to, names in the strings, as for status or project. */
+function securityChange(
+  world: JiraWorld,
+  issue: SandboxIssue,
+  to: SecurityLevel | undefined,
+): ChangeItem | undefined {
+  const name = issue.securityLevel?.name;
+  const from = securityLevels(world.state).find((known) => known.name === name);
+  if (from?.id === to?.id) return undefined;
+  if (to) issue.securityLevel = { name: to.name, members: to.members };
+  else delete issue.securityLevel;
+  return {
+    field: 'security',
+    fieldtype: 'jira',
+    fieldId: 'security',
+    from: from?.id ?? null,
+    fromString: from?.name ?? null,
+    to: to?.id ?? null,
+    toString: to?.name ?? null,
+  };
 }
 
 export function editIssue(
@@ -137,6 +171,8 @@ export function editIssue(
   edit: IssueEdit,
 ): ChangeItem[] {
   const items: ChangeItem[] = [];
+  // Read first, so an unknown level is refused before anything of the edit is applied.
+  const level = edit.security === undefined ? undefined : { to: securityLevelOf(world, edit.security) };
   const jira = (field: string, from: string | null, to: string | null): ChangeItem => ({
     field,
     fieldtype: 'jira',
@@ -178,6 +214,8 @@ export function editIssue(
     items.push(jira('labels', issue.labels.join(' '), labels.join(' ')));
     issue.labels = labels;
   }
+  const security = level && securityChange(world, issue, level.to);
+  if (security) items.push(security);
   for (const item of items) world.ledger.record(editEffect(issue, actorId, item));
   if (items.length === 0) world.ledger.record({ item: issue.key, actor: actorId, kind: 'unchanged' });
   record(world, actorId, issue, items, 'issue_updated');
@@ -186,7 +224,7 @@ export function editIssue(
 
 function editEffect(issue: SandboxIssue, actor: string, change: ChangeItem) {
   const kind =
-    change.fieldtype === 'custom'
+    change.fieldtype === 'custom' || change.field === 'security'
       ? 'field.set'
       : change.field === 'labels'
         ? 'labels.set'

@@ -4,7 +4,13 @@ import { invalidAdf } from './adf-rules.ts';
 import type { ApiDeps, IdParams } from './api-deps.ts';
 import { withinContexts } from './field-contexts.ts';
 import { guarded, issueNotFound, jiraError, queryList, strings } from './http.ts';
-import { createIssue, editIssue, SandboxInputError, transitionIssue } from './issue-changes.ts';
+import {
+  createIssue,
+  editIssue,
+  SandboxInputError,
+  securityLevelOf,
+  transitionIssue,
+} from './issue-changes.ts';
 import { notifyWatchers } from './notifications.ts';
 import { browsableIssues } from './permissions.ts';
 import { isSiteAdmin } from './routes-setup.ts';
@@ -17,6 +23,7 @@ import {
   type SandboxProject,
   STATUSES,
   type StatusId,
+  securityLevels,
   summaryError,
   TOO_LONG,
   TRANSITIONS,
@@ -29,6 +36,7 @@ import {
   issueView,
   projectStyle,
   projectView,
+  securityLevelView,
   statusView,
   userView,
 } from './views.ts';
@@ -38,9 +46,43 @@ const EDITABLE_SYSTEM = ['summary', 'description', 'labels', 'priority'];
 const BULK_FETCH_ISSUES = 100;
 
 /** The fields on the issue's edit screen that one of their contexts shows for its project and issue type. */
-function editMeta(state: JiraState, issue: SandboxIssue): Record<string, unknown> {
+function editMeta(world: JiraWorld, issue: SandboxIssue): Record<string, unknown> {
+  const { state } = world;
   const project = projectOf(state, issue);
-  return withinContexts(state, screenFields(state, project), project.id, issueTypeId(issue.issuetype));
+  const fields = withinContexts(
+    state,
+    screenFields(state, project),
+    project.id,
+    issueTypeId(issue.issuetype),
+  );
+  const levels = securityLevels(state);
+  // Jira shows the field on a project with an issue security scheme (the sandbox's one, once it has a level).
+  if (levels.length === 0) return fields;
+  const view = restView(world);
+  return {
+    ...fields,
+    security: {
+      required: false,
+      schema: { type: 'securitylevel', system: 'security' },
+      name: 'Security Level',
+      key: 'security',
+      operations: ['set'],
+      allowedValues: levels.map((level) => securityLevelView(view, level.name)),
+    },
+  };
+}
+
+/** `fields.security` of an edit: `{ id }` sets that level, null removes it. */
+function securityEdit(world: JiraWorld, value: unknown): { security?: string | null; error?: string } {
+  const id = value === null ? null : (value as { id?: unknown } | undefined)?.id;
+  if (id !== null && typeof id !== 'string') return { error: 'Specify a valid security level id' };
+  try {
+    securityLevelOf(world, id);
+    return { security: id };
+  } catch (error) {
+    if (error instanceof SandboxInputError) return { error: error.message };
+    throw error;
+  }
 }
 
 /** The fields on a project's screen (one screen for create and edit), in editmeta's shape, by field id. */
@@ -96,8 +138,8 @@ function numberFieldError(value: unknown): string | undefined {
     : undefined;
 }
 
-function toEdit(state: JiraState, issue: SandboxIssue, body: EditBody) {
-  const meta = editMeta(state, issue);
+function toEdit(world: JiraWorld, issue: SandboxIssue, body: EditBody) {
+  const meta = editMeta(world, issue);
   const errors: Record<string, string> = {
     ...labelErrors([
       ...(Array.isArray(body.fields?.labels) ? body.fields.labels : []),
@@ -107,12 +149,17 @@ function toEdit(state: JiraState, issue: SandboxIssue, body: EditBody) {
     ...summaryError(body.fields?.summary),
   };
   const custom: Record<string, number | string | null> = {};
+  const level: { security?: string | null } = {};
   const { summary, description, labels, priority: _priority, ...rest } = body.fields ?? {};
   for (const [id, value] of Object.entries(rest)) {
     const numberError = isNumberField(meta[id]) ? numberFieldError(value) : undefined;
     if (!meta[id])
       errors[id] = `Field '${id}' cannot be set. It is not on the appropriate screen, or unknown.`;
-    else if (numberError) errors[id] = numberError;
+    else if (id === 'security') {
+      const { security, error } = securityEdit(world, value);
+      if (error) errors[id] = error;
+      else level.security = security;
+    } else if (numberError) errors[id] = numberError;
     else
       custom[id] =
         value === null || typeof value === 'number'
@@ -127,6 +174,7 @@ function toEdit(state: JiraState, issue: SandboxIssue, body: EditBody) {
       summary: typeof summary === 'string' ? summary : undefined,
       description: description === undefined ? undefined : (description as AdfDoc | null),
       fields: custom,
+      ...level,
       addLabels: set ?? ops.flatMap((op) => (op?.add ? [op.add] : [])),
       removeLabels: set
         ? issue.labels.filter((l) => !set.includes(l))
@@ -202,7 +250,7 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
         ...view,
         // Each returned field's display name as it is now, by id.
         ...(expand.includes('names') && { names: fieldNames(state, [view]) }),
-        ...(expand.includes('editmeta') && { editmeta: { fields: editMeta(state, issue) } }),
+        ...(expand.includes('editmeta') && { editmeta: { fields: editMeta(world, issue) } }),
       };
     },
   );
@@ -242,7 +290,7 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
 
   app.get<IdParams>('/rest/api/3/issue/:idOrKey/editmeta', (request, reply) => {
     const issue = findIssue(state, request.params.idOrKey);
-    return issue ? { fields: editMeta(state, issue) } : issueNotFound(reply);
+    return issue ? { fields: editMeta(world, issue) } : issueNotFound(reply);
   });
 
   app.put<IdParams & { Body: EditBody; Querystring: { notifyUsers?: string } }>(
@@ -259,7 +307,7 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
         ]);
       }
       if (invalidAdf(request.body?.fields?.description)) return jiraError(reply, 400, ['INVALID_INPUT']);
-      const parsed = toEdit(state, issue, request.body ?? {});
+      const parsed = toEdit(world, issue, request.body ?? {});
       if (parsed.errors) return jiraError(reply, 400, [], parsed.errors);
       return guarded(reply, () => {
         const changes = editIssue(world, who, issue, parsed.edit);

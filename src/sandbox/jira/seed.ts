@@ -4,6 +4,7 @@ import { createIssue, type NewIssueInput, SandboxInputError, setSprints } from '
 import {
   customField,
   defaultColumns,
+  defineSecurityLevel,
   FLOAT,
   ORGANIZATIONS,
   type SandboxSprint,
@@ -73,6 +74,8 @@ export interface JiraSeed {
     endDate?: string;
     goal?: string;
   }[];
+  /** Levels of the site's issue security scheme, before any issue uses them (issues define theirs too). */
+  securityLevels?: { name: string; members: string[] }[];
   issues?: (Omit<NewIssueInput, 'description'> & {
     description?: AdfDoc | string | null;
     reporter?: string;
@@ -177,6 +180,11 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
     state.sprints.set(id, { ...sprint, id, boardId, state: sprint.state ?? 'future' });
     result.sprints[sprint.name] = id;
   }
+  for (const level of [
+    ...(seed.securityLevels ?? []),
+    ...(seed.issues ?? []).flatMap((issue) => issue.securityLevel ?? []),
+  ])
+    defineSecurityLevel(state, level);
   for (const input of seed.issues ?? []) {
     const description = typeof input.description === 'string' ? toAdf(input.description) : input.description;
     const issue = createIssue(world, input.reporter ?? world.botAccountId, { ...input, description });

@@ -146,6 +146,13 @@ export interface SandboxIssue {
   securityLevel?: { name: string; members: string[] };
 }
 
+/** A level of the site's issue security scheme (the sandbox has one, for every project). */
+export interface SecurityLevel {
+  id: string;
+  name: string;
+  members: string[];
+}
+
 export interface SandboxComment {
   id: string;
   issueId: string;
@@ -224,6 +231,8 @@ export interface JiraState {
   users: Map<string, SandboxUser>;
   projects: Map<string, SandboxProject>;
   fields: FieldDef[];
+  /** The security levels seeded, in order; an issue given another one by a test defines it by using it. */
+  securityLevels: SecurityLevel[];
   /** Contexts by field id, for fields someone set them on; any other custom field has Jira's default one. */
   fieldContexts: Map<string, SandboxFieldContext[]>;
   issues: Map<string, SandboxIssue>;
@@ -365,6 +374,7 @@ export function createState(bot: SandboxUser): JiraState {
     users: new Map([[bot.accountId, bot]]),
     projects: new Map(),
     fields: [...DEFAULT_FIELDS],
+    securityLevels: [],
     fieldContexts: new Map(),
     issues: new Map(),
     comments: [],
@@ -454,6 +464,21 @@ export function projectOf(state: JiraState, issue: SandboxIssue): SandboxProject
 }
 
 /** Jira's timestamp format: 2026-03-02T10:15:00.000+0000. */
+/** The levels there are, numbered from 10000 in order of definition: seeded first, then by first use on an issue. */
+export function securityLevels(state: JiraState): SecurityLevel[] {
+  const levels = [...state.securityLevels];
+  for (const { securityLevel: level } of state.issues.values())
+    if (level && !levels.some((known) => known.name === level.name))
+      levels.push({ ...level, id: String(10000 + levels.length) });
+  return levels;
+}
+
+/** Defines a level the first time its name is seeded; later mentions of the name are the same level. */
+export function defineSecurityLevel(state: JiraState, level: Omit<SecurityLevel, 'id'>): void {
+  if (state.securityLevels.some((known) => known.name === level.name)) return;
+  state.securityLevels.push({ ...level, id: String(10000 + state.securityLevels.length) });
+}
+
 export function jiraDate(date: Date): string {
   return date.toISOString().replace('Z', '+0000');
 }

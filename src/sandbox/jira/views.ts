@@ -11,6 +11,7 @@ import {
   SPRINT_FIELD_ID,
   STATUSES,
   type StatusId,
+  securityLevels,
 } from './state.ts';
 
 /** REST shapes built per request, so `self` links name the host and version the client used. */
@@ -172,10 +173,9 @@ function organizationsView(ctx: ViewContext, names: string) {
   });
 }
 
-/** The issue's security level as Jira names it in `fields.security`; levels are numbered in order of first use. */
-function securityLevelView(ctx: ViewContext, name: string) {
-  const names = new Set([...ctx.state.issues.values()].flatMap((issue) => issue.securityLevel?.name ?? []));
-  const id = String(10000 + [...names].indexOf(name));
+/** A security level as Jira names it in `fields.security` and in the edit screen's allowed values. */
+export function securityLevelView(ctx: ViewContext, name: string) {
+  const id = securityLevels(ctx.state).find((level) => level.name === name)?.id ?? '';
   return { self: api(ctx, `securitylevel/${id}`), id, description: '', name };
 }
 

@@ -48,6 +48,8 @@ describe('planLinking, whole job requests', () => {
     ['a backlog item resolved', updated('resolution'), 'backlog', ['notify-resolution']],
     ['a backlog item re-keyed and re-labelled', updated('labels', 'key'), 'backlog', ['index-item']],
     ['a sprint change', updated('sprint'), 'backlog', []],
+    ['a Jira backlog item given or cleared a security level', updated('security'), 'backlog', ['index-item']],
+    ['a Jira support ticket given or cleared a security level', updated('security'), 'support', []],
     ['an attachment added to a Trello support card', updated('attachments'), 'support', ['link-ticket']],
     ['an attachment added to a Trello backlog card', updated('attachments'), 'backlog', []],
     ['an item of no known role', created, undefined, []],

@@ -198,6 +198,75 @@ describe('Jira sandbox webhooks', () => {
     expect(state.json().issues.map((i: { key: string }) => i.key)).toContain('SUP-2');
   });
 
+  it('a security level set, then removed, through PUT /issue is one jira:issue_updated each, with Jira’s security item', async () => {
+    h.sandbox.seed({ securityLevels: [{ name: 'Staff', members: [PERSON] }] });
+    const { id, key } = h.sandbox.act.createIssue({ as: PERSON, project: 'BR', summary: 'Leaky tokens' });
+    const asPerson = `Basic ${Buffer.from('dana@sandbox.test:token').toString('base64')}`;
+    const put = (security: unknown) =>
+      fetch(`${h.baseUrl}/rest/api/3/issue/${key}`, {
+        method: 'PUT',
+        headers: { authorization: asPerson, 'content-type': 'application/json' },
+        body: JSON.stringify({ fields: { security } }),
+      });
+    const editmeta = await fetch(`${h.baseUrl}/rest/api/3/issue/${key}/editmeta`, {
+      headers: { authorization: asPerson },
+    }).then((response) => response.json() as Promise<{ fields: Record<string, unknown> }>);
+    expect(editmeta.fields.security).toMatchObject({
+      key: 'security',
+      name: 'Security Level',
+      operations: ['set'],
+      allowedValues: [{ id: '10000', name: 'Staff' }],
+    });
+    await h.sandbox.settled();
+    received = [];
+
+    expect((await put({ id: '10000' })).status).toBe(204);
+    expect((await h.jira.getItem({ tracker: 'jira', id, key }))?.restricted).toBe(true);
+    expect((await put(null)).status).toBe(204);
+    expect((await h.jira.getItem({ tracker: 'jira', id, key }))?.restricted).toBeUndefined();
+    const unknown = await put({ id: '99999' });
+    await h.sandbox.settled();
+
+    expect(unknown.status).toBe(400);
+    expect(received.map((r) => r.body)).toMatchObject([
+      {
+        webhookEvent: 'jira:issue_updated',
+        issue_event_type_name: 'issue_updated',
+        issue: { key, fields: { security: { id: '10000', name: 'Staff' } } },
+        changelog: {
+          items: [
+            {
+              field: 'security',
+              fieldtype: 'jira',
+              fieldId: 'security',
+              from: null,
+              fromString: null,
+              to: '10000',
+              toString: 'Staff',
+            },
+          ],
+        },
+      },
+      {
+        webhookEvent: 'jira:issue_updated',
+        changelog: {
+          items: [
+            {
+              field: 'security',
+              fieldId: 'security',
+              from: '10000',
+              fromString: 'Staff',
+              to: null,
+              toString: null,
+            },
+          ],
+        },
+      },
+    ]);
+    expect(received).toHaveLength(2);
+    expect((received[1]!.body.issue as { fields: object }).fields).not.toHaveProperty('security');
+  });
+
   it('a move to another project gives a new key, says so in one issue_moved update, and the old key still answers', async () => {
     const ticket = h.sandbox.act.createIssue({ as: PERSON, project: 'SUP', summary: 'Moved along' });
     const oldKey = ticket.key;

@@ -1,0 +1,125 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor, waitUntilIdle } from '../../../scripts/lib/stack.ts';
+import { linkIndexSize } from '../../../src/linking/index.ts';
+import { adfToPlainText } from '../../../src/trackers/jira/adf-text.ts';
+import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
+import { issueByKey } from '../../helpers/jira-sandbox-state.ts';
+
+/**
+ * The suggestions a support ticket gets, as its agents read them, when a backlog item is behind a Jira issue
+ * security level: the item is named by its key alone (restricted-items.test.ts has the linking comment and
+ * /similar). Nothing links by itself here, so every ticket gets the suggestions comment.
+ */
+let stack: InProcessStack;
+const SECRET = 'Password reset tokens leak through the referrer header';
+const INVOICES = 'Export invoices as CSV files';
+const rulesFile = join(mkdtempSync(join(tmpdir(), 'restricted-suggestions-')), 'rules.yaml');
+writeFileSync(rulesFile, 'linking:\n  autoLinkThreshold: 1\n');
+
+beforeAll(async () => {
+  stack = await startInProcessStack({ REFINERY_CONFIG: rulesFile });
+  stack.jira.seed({
+    people: [
+      { accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' },
+      { accountId: 'sam', displayName: 'Sam Security', email: 'sam@example.test' },
+    ],
+    projects: [
+      { key: 'APP', name: 'App', editors: ['ada', 'sam'] },
+      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
+    ],
+    issues: [
+      {
+        summary: SECRET,
+        description: 'The password reset link carries its token, which third-party scripts receive.',
+        securityLevel: { name: 'Security team', members: ['sam'] },
+      },
+      {
+        summary: 'Dark mode for the settings page',
+        description: 'Offer a dark theme toggle on the settings page.',
+      },
+      {
+        summary: INVOICES,
+        description: 'Bookkeepers export their invoices to a CSV spreadsheet.',
+      },
+    ].map((issue) => ({ ...issue, projectKey: 'APP', issuetype: 'Story', reporter: 'sam' })),
+  });
+  // Seeding sends no webhooks: an edit of each item has the service index it, as it would a real change.
+  for (const key of ['APP-1', 'APP-2', 'APP-3'])
+    stack.jira.act.editIssue({ as: 'sam', issue: key, summary: `${issueByKey(stack.jira, key).summary}.` });
+  await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === 3);
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** The lines of the service's suggestions comment on the ticket, as plain text. */
+const suggestionLines = (ticket: string) => {
+  const { id } = issueByKey(stack.jira, ticket);
+  const body = stack.jira.state.comments
+    .filter((c) => c.issueId === id && c.authorId === stack.jira.botCredentials.accountId)
+    .map((c) => adfToPlainText(c.body))
+    .find((text) => text.includes('backlog-refinery · link'));
+  return body?.split('\n');
+};
+
+const ticketAbout = (
+  summary: string,
+  description = 'I clicked the password reset link but the token was refused.',
+) => stack.jira.act.createIssue({ as: 'ada', project: 'HELP', summary, description, issuetype: 'Task' }).key;
+
+/** Sam, a member of the level, sets it on an issue (its id as Jira names it) or removes it (null), as Jira's API does. */
+async function setSecurityLevel(key: string, security: { id: string } | null) {
+  const response = await fetch(`${stack.env.JIRA_BASE_URL}/rest/api/3/issue/${key}`, {
+    method: 'PUT',
+    headers: {
+      authorization: `Basic ${Buffer.from('sam@example.test:token').toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ fields: { security } }),
+  });
+  expect(response.status).toBe(204);
+  await waitUntilIdle(stack, { delayed: false });
+}
+
+/** APP-1's level, by the id Jira gives it. */
+const SECURITY_TEAM = () => ({ id: stack.jira.state.securityLevels[0]?.id ?? '' });
+
+const invoiceTicket = () =>
+  ticketAbout('Cannot export invoices to CSV', 'The invoice export to CSV fails for our bookkeeper.');
+
+describe('the suggestions comment on a support ticket', () => {
+  it('names a restricted item by its key once, on the line an agent copies', async () => {
+    const ticket = ticketAbout('Password reset link not working');
+    const lines = await waitFor(() => suggestionLines(ticket));
+    const line = lines.find((text) => text.includes('/link APP-1'));
+    expect(line).toMatch(/^- \/link APP-1 \(matches words of a restricted item; confidence \d+%\)$/);
+    expect(lines.join('\n')).not.toContain(SECRET);
+  });
+});
+
+describe('an item whose security level changes after it was indexed', () => {
+  it('is named by its key alone in the next suggestions once a level is set', async () => {
+    await setSecurityLevel('APP-3', SECURITY_TEAM());
+
+    const ticket = invoiceTicket();
+    const lines = await waitFor(() => suggestionLines(ticket));
+    expect(lines.find((text) => text.includes('/link APP-3'))).toMatch(
+      /^- \/link APP-3 \(matches words of a restricted item; confidence \d+%\)$/,
+    );
+    expect(lines.join('\n')).not.toContain(INVOICES);
+  });
+
+  it('is named by its title again once the level is removed', async () => {
+    await setSecurityLevel('APP-3', SECURITY_TEAM());
+    await setSecurityLevel('APP-3', null);
+
+    const ticket = invoiceTicket();
+    const lines = await waitFor(() => suggestionLines(ticket));
+    expect(lines.find((text) => text.includes('/link APP-3'))).toMatch(
+      /^- \/link APP-3 Export invoices as CSV files\. \(shares [a-z, ]+; confidence \d+%\)$/,
+    );
+  });
+});
