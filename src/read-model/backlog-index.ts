@@ -194,18 +194,22 @@ export class BacklogIndex implements ReplicaTarget {
 
   containers(): ContainerView[] {
     const found = new Map<ContainerId, ContainerView>();
-    for (const { score } of this.all()) {
+    for (const { score, acceptance } of this.all()) {
       if (!score) continue;
-      const known = found.get(score.container);
-      if (known) known.items += 1;
-      else
-        found.set(score.container, {
+      let view = found.get(score.container);
+      if (!view) {
+        view = {
           id: score.container,
           tracker: score.tracker,
           key: score.containerKey,
           role: 'backlog',
-          items: 1,
-        });
+          items: 0,
+          failing: 0,
+        };
+        found.set(score.container, view);
+      }
+      view.items += 1;
+      if (acceptance?.status === 'fails') view.failing += 1;
     }
     return [...found.values()].sort((a, b) => a.key.localeCompare(b.key));
   }

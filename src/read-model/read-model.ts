@@ -24,6 +24,8 @@ export interface ContainerView {
   role: 'backlog' | 'support';
   /** Items of the container in the read model. */
   items: number;
+  /** Of those, the ones failing their acceptance check (missing criteria, or another section of their template). */
+  failing: number;
 }
 
 /** An item of a tracker as pages show it; `url` is http(s) only (absent otherwise). */

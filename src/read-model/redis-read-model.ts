@@ -343,6 +343,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
           key: acceptance.containerKey,
           role: 'backlog',
           items: 0,
+          failing: 0,
         };
         if (acceptance.status !== 'fails') continue;
         failing += 1;

@@ -127,8 +127,15 @@ export function createFakeReadModel(size = 120) {
     })),
   }));
   const containers: ContainerView[] = [
-    { id: 'jira:10000', tracker: 'jira', key: 'KAN', role: 'backlog', items: size },
-    { id: 'jira:10001', tracker: 'jira', key: 'HELP', role: 'support', items: 3 },
+    {
+      id: 'jira:10000',
+      tracker: 'jira',
+      key: 'KAN',
+      role: 'backlog',
+      items: size,
+      failing: rows.filter((r) => r.acceptance.status === 'fails').length,
+    },
+    { id: 'jira:10001', tracker: 'jira', key: 'HELP', role: 'support', items: 3, failing: 0 },
   ];
   const history: ActivityEntry[] = [
     {
