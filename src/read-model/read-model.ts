@@ -19,8 +19,10 @@ export type ContainerId = Static<typeof ContainerIdSchema>;
 export interface ContainerView {
   id: ContainerId;
   tracker: TrackerName;
-  /** Jira project key, Trello board name (or id when unknown). */
+  /** Jira project key, Trello board short link (or id when unknown). */
   key: string;
+  /** What pages call it: a Trello board's name (its short link when the name is unknown), a Jira project's key. */
+  name: string;
   role: 'backlog' | 'support';
   /** Items of the container in the read model. */
   items: number;
@@ -114,6 +116,8 @@ export type AcceptanceStatus = 'passes' | 'fails' | 'skipped' | 'unchecked';
 export interface BacklogRow extends ItemBrief {
   container: ContainerId;
   containerKey: string;
+  /** As `ContainerView.name`. */
+  containerName: string;
   type?: string;
   status?: string;
   score: number;
@@ -205,6 +209,8 @@ export interface SuggestionView {
 export interface TriageTicket extends ItemBrief {
   container: ContainerId;
   containerKey: string;
+  /** As `ContainerView.name`. */
+  containerName: string;
   customer?: string;
   createdAt: string;
   /** Best first. */

@@ -35,6 +35,7 @@ import { TRIAGE_PAGE_SIZE } from './read-model.ts';
 import {
   type AcceptanceDetail,
   briefOf,
+  containerNameOf,
   docId,
   keyLink,
   type ScorePart,
@@ -164,6 +165,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
       ...briefOf(info),
       container: info.container,
       containerKey: info.containerKey,
+      containerName: containerNameOf(info),
       ...(info.customer ? { customer: info.customer } : {}),
       createdAt: info.createdAt,
       suggestions: suggestions.map((suggestion) => ({
@@ -341,6 +343,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
           id: container,
           tracker: container.startsWith('trello:') ? 'trello' : 'jira',
           key: acceptance.containerKey,
+          name: containerNameOf(acceptance),
           role: 'backlog',
           items: 0,
           failing: 0,

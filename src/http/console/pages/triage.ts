@@ -116,7 +116,7 @@ ${
   );
   return html`<article class="ticket" data-ticket-key="${ticket.key}" aria-labelledby="${anchor(ticket)}">
 <h2 id="${anchor(ticket)}">${trackerLink(ticket)}</h2>
-<p class="meta">${ticket.containerKey}${ticket.customer ? html` · customer ${isolate(ticket.customer)}` : ''} · filed ${when(ticket.createdAt)}</p>
+<p class="meta">${isolate(ticket.containerName)}${ticket.customer ? html` · customer ${isolate(ticket.customer)}` : ''} · filed ${when(ticket.createdAt)}</p>
 ${pending.length > 0 ? html`<ol class="suggestions">${suggestions}</ol>` : html`<p class="empty">Every suggestion was rejected.</p>`}
 ${
   editor
