@@ -327,6 +327,8 @@ export interface ActivityPage {
   entries: ActivityEntry[];
   /** `before` of the next page, absent on the last. */
   nextBefore?: string;
+  /** `before` names an entry the trail no longer holds (its retention took it): the page has nowhere to go on from. */
+  expired?: true;
 }
 
 // ---------------------------------------------------------------- operations

@@ -410,7 +410,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
       // Pages follow the audit order (time, then id) through its cursor: ids alone do not follow the time when
       // the writers' clocks differ. An entry gone from the trail took every older one with it.
       const from = query.before ? await audit.get(query.before) : undefined;
-      if (query.before && !from) return { entries: [] };
+      if (query.before && !from) return { entries: [], expired: true };
       let after = from ? cursorAfter(from) : undefined;
       const found: AuditEntry[] = [];
       const batch = 200;
