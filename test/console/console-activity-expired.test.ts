@@ -1,30 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewAuditEntry } from '../../src/audit/audit-entry.ts';
 import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { createRedisUserStore } from '../../src/console/users.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
+import { labelEntry } from '../helpers/audit-entries.ts';
 import { consoleClient } from './console-client.ts';
 import { realConsole } from './real-console.ts';
 
 const DAY = 86_400_000;
 const RETENTION_DAYS = 30;
-
-function labelled(key: string): NewAuditEntry {
-  return {
-    item: { tracker: 'jira', id: `id-${key}`, key },
-    operation: 'setLabel',
-    mode: 'applied',
-    context: {
-      capability: 'scoring',
-      jobId: `job-${key}`,
-      deliveryId: 'd',
-      actor: { id: 'u', displayName: 'U' },
-    },
-    target: { label: 'needs-acceptance-criteria' },
-    before: false,
-    after: true,
-  };
-}
 
 /** A page of the audit trail opened after the entries behind its link left the trail (its retention). */
 describe('console activity, a page that expired', () => {
@@ -54,14 +37,14 @@ describe('console activity, a page that expired', () => {
 
   it('says the page expired and links to the newest activity, not "Nothing recorded."', async () => {
     const yesterday = auditAt(Date.now() - DAY);
-    for (const key of ['APP-1', 'APP-2', 'APP-3']) await yesterday.record(labelled(key));
+    for (const key of ['APP-1', 'APP-2', 'APP-3']) await yesterday.record(labelEntry(key));
     const first = await person.get('/console/activity?capability=scoring&limit=1');
     const older = link(first.body, /Older/);
     expect(older).toContain('before=');
 
     // A month on, the retention took those entries; something new was written since.
     await auditAt(Date.now() + (RETENTION_DAYS + 1) * DAY).trim();
-    await auditAt(Date.now() + (RETENTION_DAYS + 1) * DAY).record(labelled('APP-9'));
+    await auditAt(Date.now() + (RETENTION_DAYS + 1) * DAY).record(labelEntry('APP-9'));
 
     const expired = await person.get(older!);
     expect(expired.statusCode).toBe(200);

@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisUserStore } from '../../src/console/users.ts';
-import { finding, type Verdict } from '../../src/domain/acceptance/findings.ts';
-import { resolveScoringRules } from '../../src/domain/scoring/rules.ts';
-import { scoreItem } from '../../src/domain/scoring/score-item.ts';
 import { createReadModelWriter } from '../../src/read-model/index.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import { makeItem } from '../domain/scoring/make-item.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
+import { checkedItems, FAILS, PASSES } from './checked-items.ts';
 import { consoleClient } from './console-client.ts';
 import { realConsole } from './real-console.ts';
-
-const PASSES: Verdict = { ok: true, template: 'story', findings: [], missingSections: [] };
-const FAILS: Verdict = {
-  ok: false,
-  template: 'story',
-  findings: [finding('missing-acceptance-criteria', 'error', {}, 'No criteria.', 'Write them.')],
-  missingSections: ['acceptance-criteria'],
-};
 
 const BOARD = '5f1c0a2b3c4d5e6f70819a2b';
 const SHORT_LINK = 'a1B2c3D4';
@@ -31,11 +21,7 @@ describe('console containers', () => {
   beforeAll(async () => {
     harness = await startApiHarness({ console: realConsole });
     const writer = createReadModelWriter(harness.redis, harness.prefix);
-    const rules = resolveScoringRules({});
-    const write = async (item: TrackerItem, verdict: Verdict) => {
-      await writer.scored(item, scoreItem({ item }, rules));
-      await writer.checked(item, verdict);
-    };
+    const write = checkedItems(harness.redis, harness.prefix);
     // APP comes first alphabetically with one item missing criteria; OPS and WEB have three each.
     const backlog = { APP: [FAILS, PASSES, PASSES], OPS: [FAILS, FAILS, FAILS], WEB: [FAILS, FAILS, FAILS] };
     for (const [project, verdicts] of Object.entries(backlog))
