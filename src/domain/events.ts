@@ -32,6 +32,8 @@ export type Actor = Static<typeof ActorSchema>;
 export const ContainerSchema = Type.Object({
   id: Type.String(),
   key: Type.String(),
+  /** Trello: the board's name (its key is the short link), as people know it; absent when not read. */
+  name: Type.Optional(Type.String()),
   listId: Type.Optional(Type.String()),
   listName: Type.Optional(Type.String()),
   /** Jira project type key (software, service_desk...). */

@@ -11,7 +11,7 @@ import type {
 } from './read-model.ts';
 import { BACKLOG_DEFAULT_DIRECTION } from './read-model.ts';
 import type { AcceptancePart, ScorePart } from './records.ts';
-import { briefOf } from './records.ts';
+import { briefOf, containerNameOf } from './records.ts';
 
 /** One item as the index holds it: the stored parts. */
 export interface Entry {
@@ -68,6 +68,7 @@ export function rowOf(entry: Scored): BacklogRow {
     ...briefOf(score),
     container: score.container,
     containerKey: score.containerKey,
+    containerName: containerNameOf(score),
     ...(score.type === undefined ? {} : { type: score.type }),
     ...(score.status === undefined ? {} : { status: score.status }),
     score: score.score,
@@ -194,20 +195,25 @@ export class BacklogIndex implements ReplicaTarget {
 
   containers(): ContainerView[] {
     const found = new Map<ContainerId, ContainerView>();
-    for (const { score } of this.all()) {
+    for (const { score, acceptance } of this.all()) {
       if (!score) continue;
-      const known = found.get(score.container);
-      if (known) known.items += 1;
-      else
-        found.set(score.container, {
+      let view = found.get(score.container);
+      if (!view) {
+        view = {
           id: score.container,
           tracker: score.tracker,
           key: score.containerKey,
+          name: containerNameOf(score),
           role: 'backlog',
-          items: 1,
-        });
+          items: 0,
+          failing: 0,
+        };
+        found.set(score.container, view);
+      }
+      view.items += 1;
+      if (acceptance?.status === 'fails') view.failing += 1;
     }
-    return [...found.values()].sort((a, b) => a.key.localeCompare(b.key));
+    return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Whether a slot is in the view; undefined when the view is certainly empty. */

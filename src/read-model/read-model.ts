@@ -19,11 +19,15 @@ export type ContainerId = Static<typeof ContainerIdSchema>;
 export interface ContainerView {
   id: ContainerId;
   tracker: TrackerName;
-  /** Jira project key, Trello board name (or id when unknown). */
+  /** Jira project key, Trello board short link (or id when unknown). */
   key: string;
+  /** What pages call it: a Trello board's name (its short link when the name is unknown), a Jira project's key. */
+  name: string;
   role: 'backlog' | 'support';
   /** Items of the container in the read model. */
   items: number;
+  /** Of those, the ones failing their acceptance check (missing criteria, or another section of their template). */
+  failing: number;
 }
 
 /** An item of a tracker as pages show it; `url` is http(s) only (absent otherwise). */
@@ -112,6 +116,8 @@ export type AcceptanceStatus = 'passes' | 'fails' | 'skipped' | 'unchecked';
 export interface BacklogRow extends ItemBrief {
   container: ContainerId;
   containerKey: string;
+  /** As `ContainerView.name`. */
+  containerName: string;
   type?: string;
   status?: string;
   score: number;
@@ -203,6 +209,8 @@ export interface SuggestionView {
 export interface TriageTicket extends ItemBrief {
   container: ContainerId;
   containerKey: string;
+  /** As `ContainerView.name`. */
+  containerName: string;
   customer?: string;
   createdAt: string;
   /** Best first. */
@@ -319,6 +327,8 @@ export interface ActivityPage {
   entries: ActivityEntry[];
   /** `before` of the next page, absent on the last. */
   nextBefore?: string;
+  /** `before` names an entry the trail no longer holds (its retention took it): the page has nowhere to go on from. */
+  expired?: true;
 }
 
 // ---------------------------------------------------------------- operations

@@ -1,5 +1,5 @@
 import type { Finding } from '../domain/acceptance/findings.ts';
-import type { TrackerName } from '../domain/events.ts';
+import type { Container, TrackerName } from '../domain/events.ts';
 import { customersOf } from '../domain/scoring/evidence.ts';
 import type { InputSource, ScoreResult } from '../domain/scoring/types.ts';
 import { docId } from '../linking/indexed-item.ts';
@@ -21,6 +21,8 @@ export interface ScorePart {
   done?: boolean;
   container: ContainerId;
   containerKey: string;
+  /** A Trello board's name, when the adapter read it (see `containerNameOf`). */
+  containerName?: string;
   score: number;
   model: 'rice' | 'wsjf';
   inputs: Partial<Record<ScoreInputName, { value: number; source: InputSource; by?: string }>>;
@@ -32,6 +34,7 @@ export interface ScorePart {
 export interface AcceptancePart {
   container: ContainerId;
   containerKey: string;
+  containerName?: string;
   status: Exclude<AcceptanceStatus, 'unchecked'>;
   /** Names of the error findings (what fails the item). */
   findings: string[];
@@ -50,6 +53,14 @@ export const containerIdOf = (item: Pick<TrackerItem, 'ref' | 'container'>): Con
   `${item.ref.tracker}:${item.container.id}`;
 
 export { docId };
+
+/** The container's name as the tracker gives it (a Trello board's), kept beside its key when known. */
+export const containerNamed = (container: Container): { containerName?: string } =>
+  container.name ? { containerName: container.name } : {};
+
+/** What pages call a container: a Trello board by its name, else (a Jira project, a name never read) its key. */
+export const containerNameOf = (part: { containerKey: string; containerName?: string }): string =>
+  part.containerName ?? part.containerKey;
 
 /** Tracker content is hostile: only http(s) URLs are ever handed to a page. */
 export function safeUrl(url: string | undefined): string | undefined {
@@ -93,6 +104,7 @@ export function scorePartOf(item: TrackerItem, result: ScoreResult, at: string):
     done: item.status.category === 'done',
     container: containerIdOf(item),
     containerKey: item.container.key,
+    ...containerNamed(item.container),
     score: result.score,
     model: result.model,
     inputs,

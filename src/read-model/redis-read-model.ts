@@ -35,6 +35,7 @@ import { TRIAGE_PAGE_SIZE } from './read-model.ts';
 import {
   type AcceptanceDetail,
   briefOf,
+  containerNameOf,
   docId,
   keyLink,
   type ScorePart,
@@ -164,6 +165,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
       ...briefOf(info),
       container: info.container,
       containerKey: info.containerKey,
+      containerName: containerNameOf(info),
       ...(info.customer ? { customer: info.customer } : {}),
       createdAt: info.createdAt,
       suggestions: suggestions.map((suggestion) => ({
@@ -341,8 +343,10 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
           id: container,
           tracker: container.startsWith('trello:') ? 'trello' : 'jira',
           key: acceptance.containerKey,
+          name: containerNameOf(acceptance),
           role: 'backlog',
           items: 0,
+          failing: 0,
         };
         if (acceptance.status !== 'fails') continue;
         failing += 1;
@@ -406,7 +410,7 @@ export function createRedisReadModel(options: RedisReadModelOptions): ReadModel 
       // Pages follow the audit order (time, then id) through its cursor: ids alone do not follow the time when
       // the writers' clocks differ. An entry gone from the trail took every older one with it.
       const from = query.before ? await audit.get(query.before) : undefined;
-      if (query.before && !from) return { entries: [] };
+      if (query.before && !from) return { entries: [], expired: true };
       let after = from ? cursorAfter(from) : undefined;
       const found: AuditEntry[] = [];
       const batch = 200;

@@ -16,6 +16,7 @@ import {
   type AcceptanceDetail,
   type AcceptancePart,
   containerIdOf,
+  containerNamed,
   docId,
   keyLink,
   type ScorePart,
@@ -118,6 +119,7 @@ export interface TicketInfo {
   url: string;
   container: string;
   containerKey: string;
+  containerName?: string;
   customer?: string;
   createdAt: string;
 }
@@ -215,6 +217,7 @@ export function ticketInfoOf(ticket: TrackerItem, customer: string | undefined):
     url: ticket.url,
     container: containerIdOf(ticket),
     containerKey: ticket.container.key,
+    ...containerNamed(ticket.container),
     ...(customer === undefined ? {} : { customer }),
     createdAt: ticket.createdAt,
   };
@@ -299,6 +302,7 @@ export function createReadModelWriter(
       const next: AcceptancePart = {
         container: containerIdOf(item),
         containerKey: item.container.key,
+        ...containerNamed(item.container),
         status,
         findings: status === 'fails' ? errors.map((finding) => finding.name) : [],
         at,

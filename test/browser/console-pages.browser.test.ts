@@ -243,6 +243,42 @@ describe('console pages in Chromium', { timeout: 60_000 }, () => {
     await plain.close();
   });
 
+  it("turns the inbox's single-key shortcuts off and on with a button, without JavaScript too, back on the same page", async () => {
+    const plain = await browser.newContext({ javaScriptEnabled: false });
+    const plainPage = await plain.newPage();
+    await signIn(plain, plainPage, tokens.ada!);
+    const second = `${base}/console/triage?offset=1&limit=1`;
+    await plainPage.goto(second);
+    expect(await plainPage.locator('a[href*="keys="]').count()).toBe(0);
+    await plainPage.getByRole('button', { name: 'Turn these keys off' }).click();
+    await plainPage.waitForSelector('.inbox[data-keys="off"]');
+    await expect(plainPage.locator('.hint').textContent()).resolves.toContain(
+      'Single-key shortcuts are off.',
+    );
+    const back = new URL(plainPage.url());
+    expect([back.pathname, back.searchParams.get('offset'), back.searchParams.get('limit')]).toEqual([
+      '/console/triage',
+      '1',
+      '1',
+    ]);
+    expect((await plain.cookies()).find((c) => c.name === 'refinery_triage_keys')?.value).toBe('off');
+    await plain.close();
+
+    // With JavaScript: off, j moves nothing; on again, it does.
+    await page.goto(`${base}/console/triage`);
+    await page.getByRole('button', { name: 'Turn these keys off' }).click();
+    await page.waitForSelector('.inbox[data-keys="off"]');
+    const first = await page.locator('.ticket').first().getAttribute('data-ticket-key');
+    await page.keyboard.press('j');
+    await expect(page.locator('.ticket.current').getAttribute('data-ticket-key')).resolves.toBe(first);
+    await screenshot(page, dir, 'triage-keys-off');
+    await expectAccessible(page, 'triage, keys off');
+    await page.getByRole('button', { name: 'Turn them on' }).click();
+    await page.waitForSelector('.inbox[data-keys="on"]');
+    await page.keyboard.press('j');
+    await expect(page.locator('.ticket.current').getAttribute('data-ticket-key')).resolves.not.toBe(first);
+  });
+
   it('signs out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${base}/console/login`);

@@ -1,21 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisUserStore } from '../../src/console/users.ts';
-import { finding, type Verdict } from '../../src/domain/acceptance/findings.ts';
-import { resolveScoringRules } from '../../src/domain/scoring/rules.ts';
-import { scoreItem } from '../../src/domain/scoring/score-item.ts';
-import { createReadModelWriter } from '../../src/read-model/index.ts';
 import { makeItem } from '../domain/scoring/make-item.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
+import { checkedItems, FAILS, PASSES } from './checked-items.ts';
 import { consoleClient } from './console-client.ts';
 import { realConsole } from './real-console.ts';
-
-const PASSES: Verdict = { ok: true, template: 'story', findings: [], missingSections: [] };
-const FAILS: Verdict = {
-  ok: false,
-  template: 'story',
-  findings: [finding('missing-acceptance-criteria', 'error', {}, 'No criteria.', 'Write them.')],
-  missingSections: ['acceptance-criteria'],
-};
 
 /** What the backlog's headings and summary say about the order, against the order the rows come in. */
 describe('console backlog order', () => {
@@ -24,8 +13,7 @@ describe('console backlog order', () => {
 
   beforeAll(async () => {
     harness = await startApiHarness({ console: realConsole });
-    const writer = createReadModelWriter(harness.redis, harness.prefix);
-    const rules = resolveScoringRules({});
+    const write = checkedItems(harness.redis, harness.prefix);
     // The highest-scored items pass; the failing ones are further down the ranking.
     for (let n = 1; n <= 6; n++) {
       const item = makeItem({
@@ -33,8 +21,7 @@ describe('console backlog order', () => {
         priority: n <= 3 ? 'Highest' : 'Low',
         estimate: { storyPoints: n },
       });
-      await writer.scored(item, scoreItem({ item }, rules));
-      await writer.checked(item, n <= 3 ? PASSES : FAILS);
+      await write(item, n <= 3 ? PASSES : FAILS);
     }
     const { token } = await createRedisUserStore(harness.redis, harness.prefix).add('pm', 'viewer');
     person = consoleClient(harness.app);

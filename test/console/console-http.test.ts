@@ -335,22 +335,49 @@ describe('console over HTTP', () => {
     expect(shown.body).toContain('Suggestion rejected');
   });
 
-  it("lets a person turn the inbox's single-key shortcuts off, and keeps it so on their next visits (WCAG 2.1.4)", async () => {
+  it("lets a person turn the inbox's single-key shortcuts off with a form, back on their page, and keeps it so (WCAG 2.1.4)", async () => {
     const person = consoleClient(harness.app);
     await person.signIn(editorToken);
-    const inbox = (await person.get('/console/triage')).body;
+    // A GET changes no setting: a link someone sends, or an image's address, cannot turn a person's keys off.
+    await person.get('/console/triage?keys=off');
+    expect(person.jar.has('refinery_triage_keys')).toBe(false);
+    const inbox = (await person.get('/console/triage?limit=1&offset=1')).body;
     expect(inbox).toContain('<div class="inbox" data-keys="on">');
-    const off = /<a href="([^"]+)">Turn these keys off<\/a>/.exec(inbox)?.[1];
-    expect(off).toBeDefined();
-    const turnedOff = await person.get(off!.replace(/&amp;/g, '&'));
-    expect(turnedOff.statusCode).toBe(200);
-    expect(turnedOff.body).toContain('<div class="inbox" data-keys="off">');
-    expect(turnedOff.body).toContain('Single-key shortcuts are off.');
+    expect(inbox).not.toMatch(/href="[^"]*keys=/);
+    const form = formFields(inbox, '/console/triage/keys');
+
+    const forged = await person.post('/console/triage/keys', { ...form, _csrf: '' });
+    expect(forged.statusCode).toBe(403);
+    expect(person.jar.has('refinery_triage_keys')).toBe(false);
+
+    const turnedOff = await person.post('/console/triage/keys', form);
+    expect(turnedOff.statusCode).toBe(303);
+    const back = new URL(turnedOff.headers.location as string, 'http://console.test');
+    expect([back.pathname, back.searchParams.get('offset'), back.searchParams.get('limit')]).toEqual([
+      '/console/triage',
+      '1',
+      '1',
+    ]);
+    const there = (await person.get(`${back.pathname}${back.search}`)).body;
+    expect(there).toContain('<div class="inbox" data-keys="off">');
+    expect(there).toContain('Single-key shortcuts are off.');
+    expect(there).toContain(`data-ticket-key="${fake.tickets[1]!.key}"`);
     const later = (await person.get('/console/triage')).body;
     expect(later).toContain('<div class="inbox" data-keys="off">');
-    const on = /<a href="([^"]+)">Turn them on<\/a>/.exec(later)?.[1];
-    expect((await person.get(on!.replace(/&amp;/g, '&'))).body).toContain(
+
+    const on = await person.post('/console/triage/keys', formFields(later, '/console/triage/keys'));
+    expect(on.statusCode).toBe(303);
+    expect((await person.get(on.headers.location as string)).body).toContain(
       '<div class="inbox" data-keys="on">',
+    );
+
+    // A viewer reads the inbox with j and k, and may turn those off too.
+    const viewer = consoleClient(harness.app);
+    await viewer.signIn(viewerToken);
+    const viewed = (await viewer.get('/console/triage')).body;
+    const viewerOff = await viewer.post('/console/triage/keys', formFields(viewed, '/console/triage/keys'));
+    expect((await viewer.get(viewerOff.headers.location as string)).body).toContain(
+      '<div class="inbox" data-keys="off">',
     );
   });
 

@@ -58,6 +58,7 @@ function row(index: number): BacklogRow {
     url: index === 2 ? HOSTILE.jsUrl : `https://acme.atlassian.net/browse/${key}`,
     container: 'jira:10000',
     containerKey: 'KAN',
+    containerName: 'KAN',
     type: index % 3 === 0 ? 'Bug' : 'Story',
     score: Math.round((200 - index * 1.5) * 10) / 10,
     model: 'rice',
@@ -110,6 +111,7 @@ export function createFakeReadModel(size = 120) {
     url: `https://acme.atlassian.net/browse/HELP-${i + 1}`,
     container: 'jira:10001',
     containerKey: 'HELP',
+    containerName: 'HELP',
     customer: i === 1 ? HOSTILE.script : 'Globex',
     createdAt: new Date(Date.UTC(2026, 11, 5, 12 - i)).toISOString(),
     suggestions: [3, 4].map((k) => ({
@@ -127,8 +129,16 @@ export function createFakeReadModel(size = 120) {
     })),
   }));
   const containers: ContainerView[] = [
-    { id: 'jira:10000', tracker: 'jira', key: 'KAN', role: 'backlog', items: size },
-    { id: 'jira:10001', tracker: 'jira', key: 'HELP', role: 'support', items: 3 },
+    {
+      id: 'jira:10000',
+      tracker: 'jira',
+      key: 'KAN',
+      name: 'KAN',
+      role: 'backlog',
+      items: size,
+      failing: rows.filter((r) => r.acceptance.status === 'fails').length,
+    },
+    { id: 'jira:10001', tracker: 'jira', key: 'HELP', name: 'HELP', role: 'support', items: 3, failing: 0 },
   ];
   const history: ActivityEntry[] = [
     {

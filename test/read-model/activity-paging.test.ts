@@ -1,33 +1,16 @@
 import { Queue } from 'bullmq';
 import { afterAll, expect, it } from 'vitest';
-import type { NewAuditEntry } from '../../src/audit/audit-entry.ts';
 import { createRedisAuditStore } from '../../src/audit/audit-store.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { createReplica } from '../../src/queue/replicated-hashes.ts';
 import { BacklogIndex } from '../../src/read-model/backlog-index.ts';
 import { ITEM_PARTS, readModelKeys } from '../../src/read-model/keys.ts';
 import { createRedisReadModel } from '../../src/read-model/redis-read-model.ts';
+import { labelEntry } from '../helpers/audit-entries.ts';
 import { testRedis, uniquePrefix } from '../helpers/redis.ts';
 
 const redis = testRedis();
 afterAll(() => redis.disconnect());
-
-function write(key: string): NewAuditEntry {
-  return {
-    item: { tracker: 'jira', id: `id-${key}`, key },
-    operation: 'setLabel',
-    mode: 'applied',
-    context: {
-      capability: 'scoring',
-      jobId: `job-${key}`,
-      deliveryId: 'd',
-      actor: { id: 'u', displayName: 'U' },
-    },
-    target: { label: 'x' },
-    before: false,
-    after: true,
-  };
-}
 
 it("pages the console activity through every entry once, when workers' clocks differ by a few ms", async () => {
   const prefix = uniquePrefix('activity');
@@ -43,10 +26,10 @@ it("pages the console activity through every entry once, when workers' clocks di
   const clock = { ms: at };
   const ahead = store(0, clock);
   const behind = store(-5, clock);
-  const a = await ahead.record(write('A-1'));
+  const a = await ahead.record(labelEntry('A-1'));
   clock.ms += 1;
-  const b = await ahead.record(write('A-2'));
-  const c = await behind.record(write('B-1'));
+  const b = await ahead.record(labelEntry('A-2'));
+  const c = await behind.record(labelEntry('B-1'));
   const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: `{${prefix}}` });
   const index = new BacklogIndex();
   const readModel = createRedisReadModel({

@@ -8,6 +8,7 @@ import { cardUrl, createdAtFromId, itemRefForUrl } from './trello-urls.ts';
 export interface BoardContext {
   id: string;
   key: string;
+  name?: string;
   lists: Map<string, string>;
   fields: BoardField[];
 }
@@ -59,6 +60,7 @@ export function toTrackerItem(
   const key = card.shortLink ?? card.id;
   const listName = card.idList ? (context.lists.get(card.idList) ?? '') : '';
   const container: Container = { id: context.id, key: context.key };
+  if (context.name) container.name = context.name;
   if (card.idList) container.listId = card.idList;
   if (listName) container.listName = listName;
   const fields = cardFields(context, detail.fieldItems);

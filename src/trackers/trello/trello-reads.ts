@@ -21,6 +21,7 @@ async function fetchBoardContext(deps: TrelloDeps, boardId: string): Promise<Boa
   return {
     id: board.id,
     key: board.shortLink ?? board.id,
+    ...(board.name ? { name: board.name } : {}),
     lists: new Map(lists.map((list) => [list.id, list.name ?? ''])),
     fields,
   };

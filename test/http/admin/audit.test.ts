@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewAuditEntry } from '../../../src/audit/audit-entry.ts';
 import { createRedisAuditStore } from '../../../src/audit/audit-store.ts';
 import { createAuditedTracker } from '../../../src/audit/audited-tracker.ts';
 import { doc, paragraph } from '../../../src/domain/doc.ts';
 import { TrackerError } from '../../../src/errors.ts';
 import { createMemoryTracker, type MemoryTracker, memoryItem } from '../../audit/memory-tracker.ts';
 import { type ApiHarness, startApiHarness } from '../../helpers/api-harness.ts';
+import { labelEntry } from '../../helpers/audit-entries.ts';
 import { adminClient } from './admin-client.ts';
 
 let api: ApiHarness;
@@ -35,24 +35,6 @@ async function scored(key: string, dryRun = false) {
   });
   await audited.setNumberFields(ref, { Impact: 5 }, { createMissing: false });
   return (await api.audit!.list({ item: { tracker: 'jira', idOrKey: key }, limit: 1 }))[0]!;
-}
-
-/** An entry as any write records it. */
-function unscored(key: string): NewAuditEntry {
-  return {
-    item: { tracker: 'jira', id: `id-${key}`, key },
-    operation: 'setLabel',
-    mode: 'applied',
-    context: {
-      capability: 'scoring',
-      jobId: `job-${key}`,
-      deliveryId: 'd',
-      actor: { id: 'u', displayName: 'U' },
-    },
-    target: { label: 'x' },
-    before: false,
-    after: true,
-  };
 }
 
 describe('admin audit trail', () => {
@@ -100,7 +82,7 @@ describe('admin audit trail', () => {
     const written: string[] = [];
     for (let n = 0; n < 7; n++) {
       if (n === 3) clock = at;
-      written.unshift((await sameMs.record(unscored(`ABC-${n}`))).id);
+      written.unshift((await sameMs.record(labelEntry(`ABC-${n}`))).id);
     }
 
     const seen: string[] = [];

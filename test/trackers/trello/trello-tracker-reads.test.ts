@@ -72,7 +72,7 @@ describe('Trello tracker reads', () => {
       title: 'Login fails on Safari',
       description: '## Acceptance criteria\n- Given a user',
       status: { name: 'To Do', category: 'todo' },
-      container: { id: BOARD, key: 'TAAnwdP9', listId: listsJson[0]!.id, listName: 'To Do' },
+      container: { id: BOARD, key: 'TAAnwdP9', name: 'Backlog', listId: listsJson[0]!.id, listName: 'To Do' },
       labels: ['bug'],
       fields: { 'Story Points': 5 },
       estimate: { storyPoints: 5 },

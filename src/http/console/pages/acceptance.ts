@@ -31,7 +31,7 @@ function acceptanceView(health: AcceptanceHealth): Html {
   const share = health.checked === 0 ? 0 : health.failing / health.checked;
   const chart = lineChart({
     id: 'failing-share',
-    title: `Share of checked items failing their template, per week (${health.container.key})`,
+    title: `Share of checked items failing their template, per week (${health.container.name})`,
     xLabel: 'Week starting',
     yLabel: 'Failing share',
     categories: health.weekly.map((w) => w.week.slice(5)),
@@ -54,6 +54,22 @@ ${chart}
 ${groups}`;
 }
 
+/**
+ * The backlog the page opens on: the one with the most items missing criteria (ties alphabetical), with the
+ * sentence saying why it is the one shown.
+ */
+function worstFirst(containers: readonly ContainerView[]): { shown: ContainerView; why: Html } | undefined {
+  const [shown] = [...containers].sort((a, b) => b.failing - a.failing || a.name.localeCompare(b.name));
+  if (!shown) return undefined;
+  return {
+    shown,
+    why:
+      shown.failing > 0
+        ? html`Showing ${isolate(shown.name)}, the backlog with the most items missing criteria (${shown.failing}).`
+        : html`Showing ${isolate(shown.name)}, the first alphabetically: no backlog has items missing criteria.`,
+  };
+}
+
 export function registerAcceptance(scope: FastifyInstance, context: ConsoleContext): void {
   scope.get(
     '/acceptance',
@@ -62,11 +78,13 @@ export function registerAcceptance(scope: FastifyInstance, context: ConsoleConte
       const containers = (await context.readModel.containers()).filter(
         (c: ContainerView) => c.role === 'backlog',
       );
-      const chosen: ContainerId | undefined =
-        (request.query as { container?: ContainerId }).container ?? containers[0]?.id;
+      const picked = (request.query as { container?: ContainerId }).container;
+      const opened = picked ? undefined : worstFirst(containers);
+      const chosen = picked ?? opened?.shown.id;
       const health = chosen ? await context.readModel.acceptanceHealth(chosen) : undefined;
-      const options = containers.map((c) => ({ value: c.id, label: `${c.key} (${c.tracker})` }));
+      const options = containers.map((c) => ({ value: c.id, label: `${c.name} (${c.tracker})` }));
       const content = html`${containerPicker(PATH, 'container', 'Backlog', options, chosen)}
+${opened ? html`<p class="chosen">${opened.why}</p>` : ''}
 ${health ? acceptanceView(health) : html`<p class="empty">No acceptance checks recorded yet.</p>`}`;
       return context.page(request, reply, '/acceptance', 'Acceptance health', content);
     },

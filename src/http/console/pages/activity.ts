@@ -43,7 +43,7 @@ export function registerActivity(scope: FastifyInstance, context: ConsoleContext
       if (query.item && !query.tracker) throw new HttpError(400, 'Choose the tracker of the item too.');
       const page = await context.readModel.activity(query);
       const next = page.nextBefore ? withQuery(PATH, { ...query, before: page.nextBefore }) : undefined;
-      const first = query.before ? withQuery(PATH, { ...query, before: undefined }) : undefined;
+      const newest = withQuery(PATH, { ...query, before: undefined });
       return context.page(
         request,
         reply,
@@ -52,8 +52,12 @@ export function registerActivity(scope: FastifyInstance, context: ConsoleContext
         (frame) =>
           html`${notice(undone ? UNDONE_NOTICE : undefined)}
 ${filterForm(query)}
-${activityTable(frame, page.entries, withQuery(PATH, { ...query, undone: undefined }))}
-${pager(first, next, 'newest')}`,
+${
+  page.expired
+    ? html`<p class="problem">This page has expired: the entries it went on from are no longer in the audit trail. <a href="${newest}">Show the newest activity</a></p>`
+    : html`${activityTable(frame, page.entries, withQuery(PATH, { ...query, undone: undefined }))}
+${pager(query.before ? newest : undefined, next, 'newest')}`
+}`,
       );
     },
   );

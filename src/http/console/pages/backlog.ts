@@ -11,7 +11,7 @@ import {
   type ScoreInputName,
 } from '../../../read-model/read-model.ts';
 import type { ConsoleContext } from '../console-plugin.ts';
-import { type Html, html } from '../html.ts';
+import { type Html, html, isolate } from '../html.ts';
 import { CONSOLE_PREFIX } from '../layout.ts';
 import { day, itemPath, lastPageOffset, pager, selectOptions, trackerLink, withQuery } from './common.ts';
 
@@ -92,7 +92,7 @@ function inputCell(row: BacklogRow, name: ScoreInputName): Html {
 
 function rowHtml(row: BacklogRow): Html {
   return html`<tr data-item-key="${row.key}" data-score="${row.score}">
-<td class="item"><a class="open" href="${itemPath(row)}" aria-label="Details of ${row.key}">Details</a> ${trackerLink(row)}<span class="container">${row.containerKey}${row.type ? html` · ${row.type}` : ''}</span></td>
+<td class="item"><a class="open" href="${itemPath(row)}" aria-label="Details of ${row.key}">Details</a> ${trackerLink(row)}<span class="container">${isolate(row.containerName)}${row.type ? html` · ${row.type}` : ''}</span></td>
 <td class="num"><strong>${row.score}</strong><span class="source">${row.model}</span></td>
 ${RICE.map((name) => inputCell(row, name))}
 <td class="num">${row.customers}</td>
@@ -123,7 +123,7 @@ function filterForm(query: BacklogQuery, containers: readonly ContainerView[]): 
     { value: '', label: 'All backlogs' },
     ...containers
       .filter((c) => c.role === 'backlog')
-      .map((c) => ({ value: c.id, label: `${c.key} (${c.tracker}, ${c.items} items)` })),
+      .map((c) => ({ value: c.id, label: `${c.name} (${c.tracker}, ${c.items} items)` })),
   ];
   return html`<form class="filters" method="get" action="${PATH}" role="search" aria-label="Filter the backlog">
 <label>Backlog <select name="container">${selectOptions(options, query.container)}</select></label>
@@ -165,7 +165,7 @@ function csvLine(row: BacklogRow): string {
     row.key,
     row.title,
     row.url ?? '',
-    row.containerKey,
+    row.containerName,
     row.type ?? '',
     row.score,
     row.model,

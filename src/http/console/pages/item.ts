@@ -36,7 +36,7 @@ function itemView(frame: PageFrame, detail: ItemDetail, undone = false): Html {
     ? externalLink(row.url, `Open ${row.key} in ${row.tracker === 'jira' ? 'Jira' : 'Trello'}`)
     : '';
   return html`${notice(undone ? UNDONE_NOTICE : undefined)}
-<p class="lead" data-item-key="${row.key}" data-score="${row.score}">${open} <span class="muted">${row.containerKey}${row.type ? html` · ${row.type}` : ''}${row.status ? html` · ${row.status}` : ''}</span></p>
+<p class="lead" data-item-key="${row.key}" data-score="${row.score}">${open} <span class="muted">${isolate(row.containerName)}${row.type ? html` · ${row.type}` : ''}${row.status ? html` · ${row.status}` : ''}</span></p>
 <section aria-labelledby="scorecard"><h2 id="scorecard">Scorecard</h2>
 <p>Score <strong>${row.score}</strong> (${row.model}), ${row.customers} distinct customer${row.customers === 1 ? '' : 's'}, scored ${when(row.scoredAt)}.</p>
 ${docToHtml(detail.scorecard)}</section>

@@ -14,7 +14,17 @@ import {
 import type { ConsoleContext } from '../console-plugin.ts';
 import { externalLink, type Html, html, isolate } from '../html.ts';
 import { actionForm, CONSOLE_PREFIX, type PageFrame } from '../layout.ts';
-import { itemPath, lastPageOffset, notice, pager, returnTo, trackerLink, when, withQuery } from './common.ts';
+import {
+  consolePath,
+  itemPath,
+  lastPageOffset,
+  notice,
+  pager,
+  returnTo,
+  trackerLink,
+  when,
+  withQuery,
+} from './common.ts';
 
 const PATH = `${CONSOLE_PREFIX}/triage`;
 /** Suggestions shown per ticket: the rest are rarely right. */
@@ -54,11 +64,14 @@ function doneNotice(done: Done, ticket: TriageTicket | undefined, item: string |
 
 /**
  * Single-key shortcuts fire on a key pressed by mistake or a word of speech input (WCAG 2.1.4): a person may turn
- * them off. The setting is kept in this cookie, per browser, and the page renders it for the script to read.
+ * them off. The setting is kept in this cookie, per browser, and the page renders it for the script to read. It is
+ * changed by a form's POST, with its CSRF token: a link (in a chat, an image's address) cannot change it.
  */
 const KEYS_COOKIE = 'refinery_triage_keys';
 const KEYS_COOKIE_SECONDS = 365 * 24 * 3600;
-type KeysSetting = 'on' | 'off';
+const KeysSettingSchema = Type.Union([Type.Literal('on'), Type.Literal('off')]);
+type KeysSetting = Static<typeof KeysSettingSchema>;
+const KEYS_PATH = `${PATH}/keys`;
 
 /** A suggested item may live in the other tracker (a Trello card for a Jira ticket): its form names both. */
 const itemFields = (item: SuggestionView['item']) => ({ item: item.id, itemTracker: item.tracker });
@@ -103,7 +116,7 @@ ${
   );
   return html`<article class="ticket" data-ticket-key="${ticket.key}" aria-labelledby="${anchor(ticket)}">
 <h2 id="${anchor(ticket)}">${trackerLink(ticket)}</h2>
-<p class="meta">${ticket.containerKey}${ticket.customer ? html` · customer ${isolate(ticket.customer)}` : ''} · filed ${when(ticket.createdAt)}</p>
+<p class="meta">${isolate(ticket.containerName)}${ticket.customer ? html` · customer ${isolate(ticket.customer)}` : ''} · filed ${when(ticket.createdAt)}</p>
 ${pending.length > 0 ? html`<ol class="suggestions">${suggestions}</ol>` : html`<p class="empty">Every suggestion was rejected.</p>`}
 ${
   editor
@@ -126,7 +139,13 @@ function triageView(
   keysOn: boolean,
 ): Html {
   const at = (offset: number) => withQuery(PATH, { offset: offset || undefined, limit });
-  const setKeys = (keys: KeysSetting) => withQuery(PATH, { offset: page.offset || undefined, limit, keys });
+  const setKeys = (keys: KeysSetting, label: string) =>
+    actionForm(
+      frame,
+      KEYS_PATH,
+      { keys, back: at(page.offset) },
+      html`<button type="submit">${label}</button>`,
+    );
   const previous = page.offset > 0 ? at(Math.max(0, page.offset - page.limit)) : undefined;
   const next = page.nextOffset !== undefined ? at(page.nextOffset) : undefined;
   const shown =
@@ -135,9 +154,9 @@ function triageView(
       : '';
   const editor = frame.user.role === 'editor';
   const keys = keysOn
-    ? html`Keyboard: <kbd>j</kbd>/<kbd>k</kbd> move between tickets${editor ? html`, <kbd>y</kbd> confirms the top suggestion, <kbd>n</kbd> rejects it` : ''}. <a href="${setKeys('off')}">Turn these keys off</a>`
-    : html`Single-key shortcuts are off. <a href="${setKeys('on')}">Turn them on</a>`;
-  const hint = html`<p class="hint">${editor ? '' : 'You can read the inbox; confirming links needs the editor role. '}${keys}</p>`;
+    ? html`Keyboard: <kbd>j</kbd>/<kbd>k</kbd> move between tickets${editor ? html`, <kbd>y</kbd> confirms the top suggestion, <kbd>n</kbd> rejects it` : ''}. ${setKeys('off', 'Turn these keys off')}`
+    : html`Single-key shortcuts are off. ${setKeys('on', 'Turn them on')}`;
+  const hint = html`<div class="hint">${editor ? '' : 'You can read the inbox; confirming links needs the editor role. '}${keys}</div>`;
   return html`${notice(done, true)}
 <p class="summary">${page.total} support ticket${page.total === 1 ? '' : 's'} with suggestions and no confirmed link, newest first${shown}.</p>
 ${hint}
@@ -171,26 +190,18 @@ export function registerTriage(scope: FastifyInstance, context: ConsoleContext):
             done: Type.Optional(Type.Union(Object.keys(DONE).map((k) => Type.Literal(k)))),
             ticket: Type.Optional(RefParam),
             item: Type.Optional(RefParam),
-            keys: Type.Optional(Type.Union([Type.Literal('on'), Type.Literal('off')])),
           },
           { additionalProperties: false },
         ),
       },
     },
     async (request, reply) => {
-      const { done, ticket, item, keys, ...query } = request.query as TriageQuery & {
+      const { done, ticket, item, ...query } = request.query as TriageQuery & {
         done?: Done;
         ticket?: string;
         item?: string;
-        keys?: KeysSetting;
       };
-      if (keys)
-        reply.setCookie(KEYS_COOKIE, keys, {
-          ...context.cookieOptions,
-          signed: false,
-          maxAge: KEYS_COOKIE_SECONDS,
-        });
-      const keysOn = (keys ?? request.cookies[KEYS_COOKIE]) !== 'off';
+      const keysOn = request.cookies[KEYS_COOKIE] !== 'off';
       const page = await context.readModel.triage(query);
       // The page's own links name a page size only when the person chose one (the schema fills in the default).
       const limit = query.limit === TRIAGE_PAGE_SIZE ? undefined : query.limit;
@@ -223,6 +234,21 @@ export function registerTriage(scope: FastifyInstance, context: ConsoleContext):
       );
     });
   }
+
+  // Viewers too: j and k move through the inbox they read.
+  scope.post(
+    KEYS_PATH.slice(CONSOLE_PREFIX.length),
+    { schema: { body: Type.Object({ keys: KeysSettingSchema, back: TicketBody.properties.back }) } },
+    async (request, reply) => {
+      const { keys, back } = request.body as { keys: KeysSetting; back?: string };
+      reply.setCookie(KEYS_COOKIE, keys, {
+        ...context.cookieOptions,
+        signed: false,
+        maxAge: KEYS_COOKIE_SECONDS,
+      });
+      return reply.redirect(consolePath(back, PATH), 303);
+    },
+  );
 
   scope.post('/triage/no-match', { schema: { body: TicketBody } }, async (request, reply) => {
     context.requireEditor(request);
