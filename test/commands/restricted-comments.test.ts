@@ -20,6 +20,8 @@ beforeAll(async () => {
       },
       { accountId: 'rita', displayName: 'Rita Reporter', email: 'rita@example.test' },
     ],
+    // Jira takes a reply restricted to the group only from a member.
+    botGroups: ['developers'],
     projects: [{ key: 'SEC', name: 'Security', editors: ['dana'] }],
     issues: [
       { projectKey: 'SEC', summary: 'Tokens leak into the export', issuetype: 'Story', reporter: 'rita' },
