@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../scripts/lib/stack.ts';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
 import { commandText, plain, replyTo } from '../helpers/jira-commands.ts';
 
@@ -51,6 +52,28 @@ describe('a command in a comment restricted to a group', () => {
       stack.jira.state.emails.filter((email) => email.to === 'rita' && email.kind === 'comment'),
     ).toEqual([]);
     expect(reply.visibility).toMatchObject({ type: 'group', value: 'developers' });
+  });
+
+  it('keeps the reply restricted when the comment is edited to show to everyone: the reply still repeats it', async () => {
+    const developers = { type: 'group' as const, value: 'developers' };
+    const comment = stack.jira.act.comment({
+      as: 'dana',
+      issue: 'SEC-1',
+      body: '/score explain',
+      visibility: developers,
+    });
+    const reply = await replyTo(stack.jira, 'SEC-1', comment.id);
+
+    stack.jira.act.editComment({
+      as: 'dana',
+      issue: 'SEC-1',
+      commentId: comment.id,
+      body: '/score explain\n/similar',
+      visibility: null,
+    });
+
+    await waitFor(() => plain(reply.body).includes('/similar'), undefined, 'the reply edited');
+    expect(reply.visibility).toEqual(developers);
   });
 
   it('keeps an /ac skip reason given there out of the acceptance comment, which everyone reads', async () => {
