@@ -1,6 +1,6 @@
 import { type Doc, doc } from '../../domain/doc.ts';
 import { fitDoc, fitHead, type Lines, type Overflow, overflowNotice } from '../../domain/doc-fit.ts';
-import type { ItemRef } from '../../domain/events.ts';
+import type { CommentVisibility, ItemRef } from '../../domain/events.ts';
 import { renameKey } from '../renamed-key.ts';
 import type { CommentOptions, CommentOutcome, CommentPlan, OwnComment } from '../tracker.ts';
 import { adfToDoc } from './adf-doc.ts';
@@ -8,11 +8,14 @@ import { docToAdf, withinJiraLimit } from './adf-render.ts';
 import { adfToPlainText } from './adf-text.ts';
 import type { AdfDoc, AdfNode } from './adf-types.ts';
 import { hasMarker, renderOwnComment, sameAdf, withoutMarker } from './comment-marker.ts';
+import { restrictionOf } from './comment-visibility.ts';
 import type { JiraContext } from './jira-context.ts';
 
 interface OwnCommentRecord {
   id: string;
   body: AdfNode;
+  /** The group or role it shows to, said again on every edit of it. */
+  visibility?: CommentVisibility;
 }
 
 const PAGE_SIZE = 100;
@@ -33,11 +36,20 @@ async function findOwnComments(ctx: JiraContext, ref: ItemRef, purpose: string):
     for (const comment of comments) {
       const body = comment.body as AdfNode | undefined;
       if (comment.id && body && comment.author?.accountId === me.id && hasMarker(body, purpose)) {
-        found.push({ id: comment.id, body });
+        const visibility = restrictionOf(comment.visibility);
+        found.push({ id: comment.id, body, ...(visibility && { visibility }) });
       }
     }
     if (comments.length === 0 || startAt + comments.length >= (page.total ?? 0)) return found;
   }
+}
+
+/**
+ * The restriction a comment write names. Said on every edit of a restricted comment: whether Jira keeps it on an
+ * edit that names none is not documented, and a comment that turned public would show everyone what it hid.
+ */
+function restrictedBody(visibility: CommentVisibility | undefined) {
+  return visibility && { visibility };
 }
 
 export function fitComment(ctx: JiraContext, ref: ItemRef, purpose: string, body: Doc): Doc {
@@ -72,11 +84,14 @@ export async function upsertComment(
   options: CommentOptions = {},
 ): Promise<CommentOutcome> {
   const { rendered, existing, duplicates, plan } = await plannedComment(ctx, ref, purpose, body);
+  // A comment restricted once keeps its group or role, whatever restriction the caller names now (none, as the
+  // commenter lifted theirs, or another): what it showed only them stays so.
+  const restrictedTo = existing?.visibility ?? options.visibility;
   // Service Management makes API comments public (mailed to the customer) unless this property says internal;
   // other projects store it and show nothing different.
   const visibility = {
     properties: [{ key: 'sd.public.comment', value: { internal: options.audience !== 'customers' } }],
-    ...(options.visibility && { visibility: options.visibility }),
+    ...restrictedBody(restrictedTo),
   };
   // A retried job racing itself can leave two; exactly one per purpose is the contract, so extras go.
   for (const extra of duplicates) await deleteComment(ctx, ref, extra.id);
@@ -146,12 +161,12 @@ export async function renameInOwnComment(
   // A comment's body is a whole document: renaming its strings keeps it one.
   const renamed = renamedAdf(existing.body, from, to) as AdfDoc;
   if (sameAdf(existing.body, renamed)) return { id: existing.id, action: 'unchanged' };
-  // No visibility said: the edit keeps the one the comment has (an internal note stays internal).
+  // No `sd.public.comment` said: the edit keeps the one the comment has (an internal note stays internal).
   await ctx.call('updateComment', () =>
     ctx.cloud.issueComments.updateComment({
       issueIdOrKey: ref.id,
       id: existing.id,
-      body: { body: fitOwnComment(renamed, ctx.overflow(ref)) },
+      body: { body: fitOwnComment(renamed, ctx.overflow(ref)), ...restrictedBody(existing.visibility) },
     }),
   );
   return { id: existing.id, action: 'updated' };
