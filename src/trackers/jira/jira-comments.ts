@@ -1,6 +1,7 @@
 import { type Doc, doc } from '../../domain/doc.ts';
 import { fitDoc, fitHead, type Lines, type Overflow, overflowNotice } from '../../domain/doc-fit.ts';
-import type { CommentVisibility, ItemRef } from '../../domain/events.ts';
+import { audienceOf, type CommentVisibility, type ItemRef } from '../../domain/events.ts';
+import { ErrorKind, TrackerError } from '../../errors.ts';
 import { renameKey } from '../renamed-key.ts';
 import type { CommentOptions, CommentOutcome, CommentPlan, OwnComment } from '../tracker.ts';
 import { adfToDoc } from './adf-doc.ts';
@@ -52,6 +53,34 @@ function restrictedBody(visibility: CommentVisibility | undefined) {
   return visibility && { visibility };
 }
 
+/**
+ * A write of a restricted comment that Jira refuses for its restriction (400 `commentLevel`: the service account is
+ * not in the group or role) fails as it is, never retried unrestricted; the failed job tells the operator the fix.
+ */
+async function restrictedWrite<T>(
+  visibility: CommentVisibility | undefined,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const refusedRestriction =
+      visibility &&
+      error instanceof TrackerError &&
+      error.kind === ErrorKind.Validation &&
+      /commentLevel|visibility/i.test(error.message);
+    if (!refusedRestriction) throw error;
+    const audience = audienceOf(visibility);
+    throw new TrackerError(
+      error.kind,
+      error.tracker,
+      `${error.message} The comment is restricted to the ${audience}, which the service account must be in: ` +
+        `nothing was posted, nor anything unrestricted in its place. Add the account to the ${audience}, then retry the job.`,
+      { cause: error, status: error.status },
+    );
+  }
+}
+
 export function fitComment(ctx: JiraContext, ref: ItemRef, purpose: string, body: Doc): Doc {
   const fits = (candidate: Doc) => withinJiraLimit(renderOwnComment(purpose, candidate));
   return fitDoc(body, fits, ctx.overflow(ref));
@@ -96,23 +125,27 @@ export async function upsertComment(
   // A retried job racing itself can leave two; exactly one per purpose is the contract, so extras go.
   for (const extra of duplicates) await deleteComment(ctx, ref, extra.id);
   if (!existing) {
-    const created = await ctx.call('addComment', () =>
-      ctx.cloud.issueComments.addComment({
-        issueIdOrKey: ref.id,
-        body: rendered,
-        ...visibility,
-      }),
+    const created = await restrictedWrite(restrictedTo, () =>
+      ctx.call('addComment', () =>
+        ctx.cloud.issueComments.addComment({
+          issueIdOrKey: ref.id,
+          body: rendered,
+          ...visibility,
+        }),
+      ),
     );
     return { id: created.id ?? '', action: 'created' };
   }
   if (plan.action === 'unchanged') return { id: existing.id, action: 'unchanged' };
-  await ctx.call('updateComment', () =>
-    ctx.cloud.issueComments.updateComment({
-      issueIdOrKey: ref.id,
-      id: existing.id,
-      // Said again on every edit, so a comment posted public before (an older version) turns internal.
-      body: { body: rendered, ...visibility },
-    }),
+  await restrictedWrite(restrictedTo, () =>
+    ctx.call('updateComment', () =>
+      ctx.cloud.issueComments.updateComment({
+        issueIdOrKey: ref.id,
+        id: existing.id,
+        // Said again on every edit, so a comment posted public before (an older version) turns internal.
+        body: { body: rendered, ...visibility },
+      }),
+    ),
   );
   return { id: existing.id, action: 'updated' };
 }
@@ -162,12 +195,14 @@ export async function renameInOwnComment(
   const renamed = renamedAdf(existing.body, from, to) as AdfDoc;
   if (sameAdf(existing.body, renamed)) return { id: existing.id, action: 'unchanged' };
   // No `sd.public.comment` said: the edit keeps the one the comment has (an internal note stays internal).
-  await ctx.call('updateComment', () =>
-    ctx.cloud.issueComments.updateComment({
-      issueIdOrKey: ref.id,
-      id: existing.id,
-      body: { body: fitOwnComment(renamed, ctx.overflow(ref)), ...restrictedBody(existing.visibility) },
-    }),
+  await restrictedWrite(existing.visibility, () =>
+    ctx.call('updateComment', () =>
+      ctx.cloud.issueComments.updateComment({
+        issueIdOrKey: ref.id,
+        id: existing.id,
+        body: { body: fitOwnComment(renamed, ctx.overflow(ref)), ...restrictedBody(existing.visibility) },
+      }),
+    ),
   );
   return { id: existing.id, action: 'updated' };
 }
