@@ -70,6 +70,10 @@ export const CommentVisibilitySchema = Type.Object({
 });
 export type CommentVisibility = Static<typeof CommentVisibilitySchema>;
 
+/** Who reads a restricted comment, as a sentence names them: "group developers", "project role Administrators". */
+export const audienceOf = (visibility: CommentVisibility): string =>
+  `${visibility.type === 'role' ? 'project role' : 'group'} ${visibility.value}`;
+
 export const TrackerEventSchema = Type.Union([
   Type.Object({
     ...itemBase,

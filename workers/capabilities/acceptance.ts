@@ -10,7 +10,13 @@ import {
 } from '../../src/domain/acceptance/index.ts';
 import { code, doc, paragraph } from '../../src/domain/doc.ts';
 import { endsCut } from '../../src/domain/doc-fit.ts';
-import type { Actor, CommentVisibility, FieldChange, ItemRef } from '../../src/domain/events.ts';
+import {
+  type Actor,
+  audienceOf,
+  type CommentVisibility,
+  type FieldChange,
+  type ItemRef,
+} from '../../src/domain/events.ts';
 import { itemRole } from '../../src/rules/item-role.ts';
 import type { ItemRole } from '../../src/rules/scope-rules.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
@@ -40,8 +46,7 @@ export interface Exemption {
 const shownExemption = (exemption: Exemption): Exemption => {
   const { restrictedTo } = exemption;
   if (!restrictedTo) return exemption;
-  const audience = `${restrictedTo.type === 'role' ? 'project role' : 'group'} ${restrictedTo.value}`;
-  return { ...exemption, reason: `the reason is in a comment restricted to the ${audience}` };
+  return { ...exemption, reason: `the reason is in a comment restricted to the ${audienceOf(restrictedTo)}` };
 };
 
 const exemptionKey = (context: JobContext, ref: ItemRef) =>

@@ -1,4 +1,4 @@
-import { type CommentVisibility, projectOf, type SandboxIssue, type SentEmail } from './state.ts';
+import { type CommentVisibility, inAudience, projectOf, type SandboxIssue, type SentEmail } from './state.ts';
 import type { JiraWorld } from './world.ts';
 
 /**
@@ -18,7 +18,7 @@ export function notifyWatchers(
   for (const watcher of [issue.reporterId]) {
     if (watcher === actorId) continue;
     const person = world.state.users.get(watcher);
-    if (options.visibility && !person?.groups?.includes(options.visibility.value)) continue;
+    if (!inAudience(world.state, watcher, options.visibility)) continue;
     const customer = person?.accountType === 'customer';
     let email: SentEmail['kind'] | undefined = kind;
     if (customer)

@@ -22,6 +22,8 @@ import {
 import {
   type CommentVisibility,
   findIssue,
+  inAudience,
+  notInAudience,
   type SandboxComment,
   type SandboxIssue,
   type SandboxSprint,
@@ -62,7 +64,14 @@ export interface PersonActions {
     body: BodyInput;
     visibility?: CommentVisibility;
   }): SandboxComment;
-  editComment(input: { as: string; issue: string; commentId: string; body: BodyInput }): SandboxComment;
+  /** `visibility`: the restriction changed in the edit box; null: lifted ("Viewable by all users"). */
+  editComment(input: {
+    as: string;
+    issue: string;
+    commentId: string;
+    body: BodyInput;
+    visibility?: CommentVisibility | null;
+  }): SandboxComment;
   /** `resolution` as the "Resolve issue" screen sets it (Won't Do, Duplicate); Jira's default sets Done. */
   transition(input: { as: string; issue: string; to: string; resolution?: string }): SandboxIssue;
   /** "Move" in the issue view: to another project, under a new key there. */
@@ -128,13 +137,16 @@ export function createPersonActions(world: JiraWorld): PersonActions {
       // Jira's UI shows no issue the person may not browse, so they cannot comment on it either.
       if (!hasIssuePermission(state, world.botAccountId, actor(input.as), issue, 'BROWSE_PROJECTS'))
         throw new SandboxInputError(`${input.as} cannot see ${issue.key}`);
+      // The comment box offers only the groups and roles the person is in.
+      if (input.visibility && !inAudience(state, input.as, input.visibility))
+        throw new SandboxInputError(notInAudience(input.visibility));
       return addComment(world, input.as, issue, toAdf(input.body), { visibility: input.visibility });
     },
     editComment(input) {
       const issue = issueOf(input.issue);
       const comment = state.comments.find((c) => c.issueId === issue.id && c.id === input.commentId);
       if (!comment) throw new SandboxInputError(`Comment ${input.commentId} does not exist on ${issue.key}`);
-      updateComment(world, actor(input.as), comment, toAdf(input.body));
+      updateComment(world, actor(input.as), comment, toAdf(input.body), input.visibility);
       return comment;
     },
     transition(input) {

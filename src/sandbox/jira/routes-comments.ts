@@ -1,10 +1,19 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type AdfDoc, isAdfDoc } from '../../trackers/jira/adf-types.ts';
 import { invalidAdf } from './adf-rules.ts';
 import type { ApiDeps, IdParams } from './api-deps.ts';
 import { issueNotFound, jiraError } from './http.ts';
 import { addComment, deleteComment, updateComment } from './social-changes.ts';
-import { type CommentVisibility, findIssue, projectOf, TOO_LONG, tooLong } from './state.ts';
+import {
+  type CommentVisibility,
+  findIssue,
+  inAudience,
+  notInAudience,
+  projectOf,
+  type SandboxComment,
+  TOO_LONG,
+  tooLong,
+} from './state.ts';
 import { commentView } from './views.ts';
 import { restView } from './world.ts';
 
@@ -29,10 +38,24 @@ function restriction(visibility: CommentBody['visibility']): CommentVisibility |
 
 export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): void {
   const { state } = world;
-  const find = (idOrKey: string, commentId: string) => {
+  // Jira leaves out a comment restricted to a group or role the reader is not in, as if it were not there.
+  const reads = (request: FastifyRequest) => (comment: SandboxComment) =>
+    inAudience(state, actor(request), comment.visibility);
+  const find = (request: FastifyRequest<CommentParams>) => {
+    const { idOrKey, commentId } = request.params;
     const issue = findIssue(state, idOrKey);
-    return issue && state.comments.find((c) => c.issueId === issue.id && c.id === commentId);
+    const comment = issue && state.comments.find((c) => c.issueId === issue.id && c.id === commentId);
+    return comment && reads(request)(comment) ? comment : undefined;
   };
+  /** Jira takes a restricted comment only from a member of the group or role it names. */
+  const outsider = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    visibility: CommentVisibility | undefined,
+  ) =>
+    visibility && !inAudience(state, actor(request), visibility)
+      ? jiraError(reply, 400, [], { commentLevel: notInAudience(visibility) })
+      : undefined;
   const notFound = (reply: Parameters<typeof jiraError>[0]) =>
     jiraError(reply, 404, ['Can not find a comment for the id.']);
   const badBody = (reply: Parameters<typeof jiraError>[0], body: unknown) => {
@@ -48,7 +71,7 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
     (request, reply) => {
       const issue = findIssue(state, request.params.idOrKey);
       if (!issue) return issueNotFound(reply);
-      const all = state.comments.filter((c) => c.issueId === issue.id);
+      const all = state.comments.filter((c) => c.issueId === issue.id).filter(reads(request));
       const startAt = Number(request.query.startAt ?? 0);
       // Jira Cloud's default and cap: a client asking for more gets 100 and must page on.
       const maxResults = Math.min(Math.max(Number(request.query.maxResults ?? 100), 1), 100);
@@ -62,22 +85,25 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
     if (!issue) return issueNotFound(reply);
     const body = request.body?.body;
     if (!acceptable(body)) return badBody(reply, body);
+    const visibility = restriction(request.body?.visibility);
+    const refused = outsider(request, reply, visibility);
+    if (refused) return refused;
     const comment = addComment(world, actor(request), issue, body, {
       internal: internalProperty(request.body?.properties) === true,
-      visibility: restriction(request.body?.visibility),
+      visibility,
     });
     return reply.code(201).send(commentView(restView(world), comment));
   });
 
   app.get<CommentParams>('/rest/api/3/issue/:idOrKey/comment/:commentId', (request, reply) => {
-    const comment = find(request.params.idOrKey, request.params.commentId);
+    const comment = find(request);
     return comment ? commentView(restView(world), comment) : notFound(reply);
   });
 
   app.put<CommentParams & { Body: CommentBody }>(
     '/rest/api/3/issue/:idOrKey/comment/:commentId',
     (request, reply) => {
-      const comment = find(request.params.idOrKey, request.params.commentId);
+      const comment = find(request);
       if (!comment) return notFound(reply);
       if (!acceptable(request.body?.body)) return badBody(reply, request.body?.body);
       const who = actor(request);
@@ -85,6 +111,9 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
       if (comment.authorId !== who) {
         return jiraError(reply, 403, ['You do not have the permission to edit this comment.']);
       }
+      const visibility = restriction(request.body.visibility);
+      const refused = outsider(request, reply, visibility);
+      if (refused) return refused;
       const internal = internalProperty(request.body.properties);
       // An edit that names the property changes the visibility (Service Management projects only).
       if (
@@ -93,13 +122,14 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
       ) {
         comment.internal = internal;
       }
-      updateComment(world, who, comment, request.body.body as AdfDoc, restriction(request.body.visibility));
+      // Whether Jira keeps a restriction on an edit that names none is not known: the sandbox lifts it, the worse case.
+      updateComment(world, who, comment, request.body.body as AdfDoc, visibility ?? null);
       return commentView(restView(world), comment);
     },
   );
 
   app.delete<CommentParams>('/rest/api/3/issue/:idOrKey/comment/:commentId', (request, reply) => {
-    const comment = find(request.params.idOrKey, request.params.commentId);
+    const comment = find(request);
     if (!comment) return notFound(reply);
     deleteComment(world, actor(request), comment);
     return reply.code(204).send();

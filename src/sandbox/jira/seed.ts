@@ -26,6 +26,8 @@ export interface JiraSeed {
     accountType?: SandboxUser['accountType'];
     groups?: string[];
   }[];
+  /** The groups and project roles the service account is in: it reads and writes comments restricted to them. */
+  botGroups?: string[];
   /**
    * Extra custom fields, numbers unless `text` or `organizations` (JSM's Organizations field: set it to the names,
    * one a line); team-managed projects make fields whose names repeat another's.
@@ -111,6 +113,8 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
     const user: SandboxUser = { ...person, accountType: person.accountType ?? 'atlassian' };
     state.users.set(person.accountId, user);
   }
+  const bot = state.users.get(world.botAccountId);
+  if (bot && seed.botGroups) bot.groups = [...(bot.groups ?? []), ...seed.botGroups];
   const extra = (seed.fields ?? []).map(({ text, organizations, ...f }) =>
     organizations
       ? { ...f, custom: true, type: 'array', customType: ORGANIZATIONS, items: 'sd-customerorganization' }

@@ -59,12 +59,14 @@ export function updateComment(
   actorId: string,
   comment: SandboxComment,
   body: AdfDoc,
-  visibility?: CommentVisibility,
+  /** Absent: kept; null: lifted, the comment shows to everyone who may browse the issue. */
+  visibility?: CommentVisibility | null,
 ): void {
   const issue = world.state.issues.get(comment.issueId);
   if (!issue) return;
   comment.body = body;
-  if (visibility) comment.visibility = visibility;
+  if (visibility === null) delete comment.visibility;
+  else if (visibility) comment.visibility = visibility;
   comment.updateAuthorId = actorId;
   comment.updated = jiraDate(world.now());
   world.ledger.record({

@@ -17,6 +17,21 @@ export interface CommentVisibility {
   identifier?: string;
 }
 
+/** Whether the account reads a comment restricted so: a member of the group or role (the service account too). */
+export function inAudience(
+  state: JiraState,
+  accountId: string,
+  visibility: CommentVisibility | undefined,
+): boolean {
+  return !visibility || (state.users.get(accountId)?.groups?.includes(visibility.value) ?? false);
+}
+
+/** Jira's refusal of a comment restricted to a group or role its author is not in (400, `errors.commentLevel`). */
+export function notInAudience(visibility: CommentVisibility): string {
+  const audience = visibility.type === 'role' ? 'project role' : 'group';
+  return `You are currently not a member of the ${audience}: ${visibility.value}.`;
+}
+
 export interface SandboxProject {
   id: string;
   key: string;

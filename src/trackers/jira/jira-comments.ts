@@ -1,6 +1,7 @@
 import { type Doc, doc } from '../../domain/doc.ts';
 import { fitDoc, fitHead, type Lines, type Overflow, overflowNotice } from '../../domain/doc-fit.ts';
-import type { ItemRef } from '../../domain/events.ts';
+import { audienceOf, type CommentVisibility, type ItemRef } from '../../domain/events.ts';
+import { ErrorKind, TrackerError } from '../../errors.ts';
 import { renameKey } from '../renamed-key.ts';
 import type { CommentOptions, CommentOutcome, CommentPlan, OwnComment } from '../tracker.ts';
 import { adfToDoc } from './adf-doc.ts';
@@ -8,11 +9,14 @@ import { docToAdf, withinJiraLimit } from './adf-render.ts';
 import { adfToPlainText } from './adf-text.ts';
 import type { AdfDoc, AdfNode } from './adf-types.ts';
 import { hasMarker, renderOwnComment, sameAdf, withoutMarker } from './comment-marker.ts';
+import { restrictionOf } from './comment-visibility.ts';
 import type { JiraContext } from './jira-context.ts';
 
 interface OwnCommentRecord {
   id: string;
   body: AdfNode;
+  /** The group or role it shows to, said again on every edit of it. */
+  visibility?: CommentVisibility;
 }
 
 const PAGE_SIZE = 100;
@@ -33,10 +37,47 @@ async function findOwnComments(ctx: JiraContext, ref: ItemRef, purpose: string):
     for (const comment of comments) {
       const body = comment.body as AdfNode | undefined;
       if (comment.id && body && comment.author?.accountId === me.id && hasMarker(body, purpose)) {
-        found.push({ id: comment.id, body });
+        const visibility = restrictionOf(comment.visibility);
+        found.push({ id: comment.id, body, ...(visibility && { visibility }) });
       }
     }
     if (comments.length === 0 || startAt + comments.length >= (page.total ?? 0)) return found;
+  }
+}
+
+/**
+ * The restriction a comment write names. Said on every edit of a restricted comment: whether Jira keeps it on an
+ * edit that names none is not documented, and a comment that turned public would show everyone what it hid.
+ */
+function restrictedBody(visibility: CommentVisibility | undefined) {
+  return visibility && { visibility };
+}
+
+/**
+ * A write of a restricted comment that Jira refuses for its restriction (400 `commentLevel`: the service account is
+ * not in the group or role) fails as it is, never retried unrestricted; the failed job tells the operator the fix.
+ */
+async function restrictedWrite<T>(
+  visibility: CommentVisibility | undefined,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const refusedRestriction =
+      visibility &&
+      error instanceof TrackerError &&
+      error.kind === ErrorKind.Validation &&
+      /commentLevel|visibility/i.test(error.message);
+    if (!refusedRestriction) throw error;
+    const audience = audienceOf(visibility);
+    throw new TrackerError(
+      error.kind,
+      error.tracker,
+      `${error.message} The comment is restricted to the ${audience}, which the service account must be in: ` +
+        `nothing was posted, nor anything unrestricted in its place. Add the account to the ${audience}, then retry the job.`,
+      { cause: error, status: error.status },
+    );
   }
 }
 
@@ -72,32 +113,39 @@ export async function upsertComment(
   options: CommentOptions = {},
 ): Promise<CommentOutcome> {
   const { rendered, existing, duplicates, plan } = await plannedComment(ctx, ref, purpose, body);
+  // A comment restricted once keeps its group or role, whatever restriction the caller names now (none, as the
+  // commenter lifted theirs, or another): what it showed only them stays so.
+  const restrictedTo = existing?.visibility ?? options.visibility;
   // Service Management makes API comments public (mailed to the customer) unless this property says internal;
   // other projects store it and show nothing different.
   const visibility = {
     properties: [{ key: 'sd.public.comment', value: { internal: options.audience !== 'customers' } }],
-    ...(options.visibility && { visibility: options.visibility }),
+    ...restrictedBody(restrictedTo),
   };
   // A retried job racing itself can leave two; exactly one per purpose is the contract, so extras go.
   for (const extra of duplicates) await deleteComment(ctx, ref, extra.id);
   if (!existing) {
-    const created = await ctx.call('addComment', () =>
-      ctx.cloud.issueComments.addComment({
-        issueIdOrKey: ref.id,
-        body: rendered,
-        ...visibility,
-      }),
+    const created = await restrictedWrite(restrictedTo, () =>
+      ctx.call('addComment', () =>
+        ctx.cloud.issueComments.addComment({
+          issueIdOrKey: ref.id,
+          body: rendered,
+          ...visibility,
+        }),
+      ),
     );
     return { id: created.id ?? '', action: 'created' };
   }
   if (plan.action === 'unchanged') return { id: existing.id, action: 'unchanged' };
-  await ctx.call('updateComment', () =>
-    ctx.cloud.issueComments.updateComment({
-      issueIdOrKey: ref.id,
-      id: existing.id,
-      // Said again on every edit, so a comment posted public before (an older version) turns internal.
-      body: { body: rendered, ...visibility },
-    }),
+  await restrictedWrite(restrictedTo, () =>
+    ctx.call('updateComment', () =>
+      ctx.cloud.issueComments.updateComment({
+        issueIdOrKey: ref.id,
+        id: existing.id,
+        // Said again on every edit, so a comment posted public before (an older version) turns internal.
+        body: { body: rendered, ...visibility },
+      }),
+    ),
   );
   return { id: existing.id, action: 'updated' };
 }
@@ -146,13 +194,15 @@ export async function renameInOwnComment(
   // A comment's body is a whole document: renaming its strings keeps it one.
   const renamed = renamedAdf(existing.body, from, to) as AdfDoc;
   if (sameAdf(existing.body, renamed)) return { id: existing.id, action: 'unchanged' };
-  // No visibility said: the edit keeps the one the comment has (an internal note stays internal).
-  await ctx.call('updateComment', () =>
-    ctx.cloud.issueComments.updateComment({
-      issueIdOrKey: ref.id,
-      id: existing.id,
-      body: { body: fitOwnComment(renamed, ctx.overflow(ref)) },
-    }),
+  // No `sd.public.comment` said: the edit keeps the one the comment has (an internal note stays internal).
+  await restrictedWrite(existing.visibility, () =>
+    ctx.call('updateComment', () =>
+      ctx.cloud.issueComments.updateComment({
+        issueIdOrKey: ref.id,
+        id: existing.id,
+        body: { body: fitOwnComment(renamed, ctx.overflow(ref)), ...restrictedBody(existing.visibility) },
+      }),
+    ),
   );
   return { id: existing.id, action: 'updated' };
 }

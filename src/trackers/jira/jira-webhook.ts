@@ -1,7 +1,8 @@
-import type { Actor, CommentVisibility, Container, FieldChange, ItemRef } from '../../domain/events.ts';
+import type { Actor, Container, FieldChange, ItemRef } from '../../domain/events.ts';
 import { ignored, type Normalized, normalized } from '../normalized.ts';
 import { adfToPlainText } from './adf-text.ts';
 import { isAdfDoc } from './adf-types.ts';
+import { restrictionOf } from './comment-visibility.ts';
 import type { JiraDelivery } from './jira-webhook-schema.ts';
 import { wikiToPlainText } from './wiki-text.ts';
 
@@ -24,17 +25,6 @@ function actorOf(user: JiraDelivery['user']): Actor {
   if (!user) return SYSTEM_ACTOR;
   const actor = { id: user.accountId, displayName: user.displayName ?? user.accountId };
   return user.accountType === 'app' ? { ...actor, app: true } : actor;
-}
-
-/**
- * The group or role Jira shows a restricted comment to. A restriction of a kind this code does not know is still a
- * restriction: kept as a group's, so a reply that Jira cannot restrict so fails instead of showing to everyone.
- */
-function visibilityOf(comment: NonNullable<JiraDelivery['comment']>): CommentVisibility | undefined {
-  const { type, value, identifier } = comment.visibility ?? {};
-  const name = value ?? identifier;
-  if (!type || !name) return undefined;
-  return { type: type === 'role' ? 'role' : 'group', value: name, ...(identifier && { identifier }) };
 }
 
 function containerOf(delivery: JiraDelivery): Container {
@@ -128,7 +118,7 @@ export function toJiraEvent(
       // anonymous comment (no author).
       if (editor && editor.accountId !== comment.author?.accountId)
         return ignored('comment edited by someone other than its author: its commands stay the author’s');
-      const visibility = visibilityOf(comment);
+      const visibility = restrictionOf(comment.visibility);
       return normalized({
         ...itemBase,
         actor: actorOf(editor ?? comment.author),
