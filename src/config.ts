@@ -106,6 +106,12 @@ export const EnvSchema = Type.Object({
     description:
       "Once the pauses a job's own 429s asked for add up past this, the job fails (visibly) instead of waiting again",
   }),
+  RATE_LIMIT_MAX_DELAY_MS: Type.Integer({
+    minimum: 1_000,
+    default: 86_400_000,
+    description:
+      "A 429 asking to wait longer than RATE_LIMIT_GIVE_UP_MS (Jira's hourly quota) delays its job until then; once one job's waits would add up past this, it fails (visibly) instead",
+  }),
   SHUTDOWN_GRACE_MS: Type.Integer({
     minimum: 1_000,
     default: 25_000,
@@ -190,6 +196,7 @@ export interface Config {
   /** Interval of the scheduled reconcile of remote links (ms); 0 turns it off. */
   linkReconcileIntervalMs: number;
   rateLimitGiveUpMs: number;
+  rateLimitMaxDelayMs: number;
   shutdownGraceMs: number;
   trackerTimeoutMs: number;
   strictTrackerSchemas: boolean;
@@ -303,6 +310,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     itemLockTtlMs: env.ITEM_LOCK_TTL_MS,
     linkReconcileIntervalMs: env.LINK_RECONCILE_INTERVAL_MS,
     rateLimitGiveUpMs: env.RATE_LIMIT_GIVE_UP_MS,
+    rateLimitMaxDelayMs: env.RATE_LIMIT_MAX_DELAY_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     trackerTimeoutMs: env.TRACKER_TIMEOUT_MS,
     strictTrackerSchemas: env.TRACKER_STRICT_SCHEMAS,

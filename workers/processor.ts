@@ -28,8 +28,11 @@ export interface ProcessorOptions {
   withItemLock: <T>(item: string, run: () => Promise<T>) => Promise<T>;
   /** Awaited before each tracker write of the job: throws LockLostError once another worker owns the job. */
   writeGuard: (job: Job) => WriteGuard;
-  /** Where each job's pauses are added up, and the total past which the job fails (RATE_LIMIT_GIVE_UP_MS). */
-  rateLimits: { redis: RedisClient; keyPrefix: string; giveUpMs: number };
+  /**
+   * Where each job's pauses are added up; the total of pauses in place past which the job fails
+   * (RATE_LIMIT_GIVE_UP_MS), and of all its waits, a longer one delayed, past which it fails (RATE_LIMIT_MAX_DELAY_MS).
+   */
+  rateLimits: { redis: RedisClient; keyPrefix: string; giveUpMs: number; maxDelayMs: number };
 }
 
 type Ref = { tracker: string; id: string };
@@ -50,8 +53,10 @@ export function lockedItems(data: unknown): string[] {
  * worker process) for Retry-After instead of spending attempts; a 429 that holds back one item or one endpoint only
  * (Jira's per-issue and burst limits) delays that job alone, and the others go on. Either way, until the waits one
  * job's own answers asked for add up past the limit: a tracker that never stops refusing must end in a failed job
- * someone sees, not in a queue that pauses forever. Permanent errors stop retrying; everything else is retried with
- * exponential backoff and ends as a visible failed job.
+ * someone sees, not in a queue that pauses forever. A wait longer than that limit (a quota that resets in an hour)
+ * is no refusal to give up on: the job is delayed until then, while its waits stay within RATE_LIMIT_MAX_DELAY_MS.
+ * Permanent errors stop retrying; everything else is retried with exponential backoff and ends as a visible failed
+ * job.
  */
 export function createProcessor({
   handlers,
@@ -61,17 +66,22 @@ export function createProcessor({
   writeGuard,
   rateLimits,
 }: ProcessorOptions) {
-  /** The job's total of rate-limit pauses so far, this one included (kept in Redis: any worker may run it next). */
+  // The job's totals so far, this wait included (kept in Redis: any worker may run it next): its pauses in place,
+  // and every wait a 429 asked of it.
   const heldBackKey = (job: Job) => `${rateLimits.keyPrefix}:ratelimited:${job.id}`;
-  async function heldBack(job: Job, pauseMs: number): Promise<number> {
-    const key = heldBackKey(job);
-    const [[, total] = []] =
-      (await rateLimits.redis
-        .multi()
-        .incrby(key, pauseMs)
-        .pexpire(key, Math.max(HELD_BACK_TTL_MS, rateLimits.giveUpMs))
+  const waitedKey = (job: Job) => `${rateLimits.keyPrefix}:ratelimited-total:${job.id}`;
+  async function heldBack(job: Job, pauseMs: number, inPlace: boolean): Promise<[number, number]> {
+    const [inPlaceKey, totalKey] = [heldBackKey(job), waitedKey(job)];
+    const add = rateLimits.redis.multi();
+    if (inPlace)
+      add.incrby(inPlaceKey, pauseMs).pexpire(inPlaceKey, Math.max(HELD_BACK_TTL_MS, rateLimits.giveUpMs));
+    else add.get(inPlaceKey);
+    const replies =
+      (await add
+        .incrby(totalKey, pauseMs)
+        .pexpire(totalKey, rateLimits.maxDelayMs + HELD_BACK_TTL_MS)
         .exec()) ?? [];
-    return Number(total);
+    return [Number(replies[0]?.[1] ?? 0), Number(replies.at(-2)?.[1] ?? 0)];
   }
 
   return async (job: Job): Promise<Record<string, unknown>> => {
@@ -99,29 +109,40 @@ export function createProcessor({
           Math.ceil(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS),
         );
         const wholeQueue = error.rateLimitScope === 'tracker';
+        // Longer than a job waits in place (Jira's hourly quota, reset on the hour): the job is set aside until then.
+        const setAside = pauseMs > rateLimits.giveUpMs;
         ctx.log.warn(
           { tracker: error.tracker, pauseMs, status: error.status, scope: error.rateLimitScope },
-          wholeQueue
-            ? 'Tracker asked to wait: pausing the queue'
-            : `Tracker asked to wait for one ${error.rateLimitScope}: delaying this job only`,
+          setAside
+            ? 'Tracker asked to wait longer than a job waits in place: delaying this job until then'
+            : wholeQueue
+              ? 'Tracker asked to wait: pausing the queue'
+              : `Tracker asked to wait for one ${error.rateLimitScope}: delaying this job only`,
         );
-        if (wholeQueue) await worker().rateLimit(pauseMs);
-        const total = await heldBack(job, pauseMs);
-        if (total > rateLimits.giveUpMs) {
+        // The other jobs wait in place at most: each that the tracker still refuses then is set aside in turn.
+        if (wholeQueue) await worker().rateLimit(Math.min(pauseMs, rateLimits.giveUpMs));
+        const [inPlace, waited] = await heldBack(job, pauseMs, !setAside);
+        const gaveUp = setAside
+          ? waited > rateLimits.maxDelayMs && new RateLimitGaveUpError(error, waited, pauseMs)
+          : inPlace > rateLimits.giveUpMs && new RateLimitGaveUpError(error, inPlace);
+        if (gaveUp) {
           ctx.log.error(
             {
               tracker: error.tracker,
               status: error.status,
-              heldBackMs: total,
+              pauseMs,
+              heldBackMs: inPlace,
+              waitedMs: waited,
               giveUpMs: rateLimits.giveUpMs,
+              maxDelayMs: rateLimits.maxDelayMs,
             },
             'Job held back by rate limits for too long: failed',
           );
-          // A person who retries the failed job later gives it a fresh limit.
-          await rateLimits.redis.del(heldBackKey(job));
-          throw new RateLimitGaveUpError(error, total);
+          // A person who retries the failed job later gives it fresh limits.
+          await rateLimits.redis.del(heldBackKey(job), waitedKey(job));
+          throw gaveUp;
         }
-        if (wholeQueue) throw Worker.RateLimitError();
+        if (wholeQueue && !setAside) throw Worker.RateLimitError();
         // Back to the delayed set without spending an attempt, like a paused job; its item lock is released now.
         await job.moveToDelayed(Date.now() + pauseMs, job.token);
         throw new DelayedError();

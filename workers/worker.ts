@@ -102,7 +102,12 @@ export async function startWorker(
         }),
         // On the connection that waits out an outage or a full Redis, like the pause itself: counting a 429 must not
         // fail the attempt the 429 was meant to spare.
-        rateLimits: { redis: connection, keyPrefix: config.queuePrefix, giveUpMs: config.rateLimitGiveUpMs },
+        rateLimits: {
+          redis: connection,
+          keyPrefix: config.queuePrefix,
+          giveUpMs: config.rateLimitGiveUpMs,
+          maxDelayMs: config.rateLimitMaxDelayMs,
+        },
         writeGuard: (job) => async () => {
           // BullMQ's own lock key: the worker that re-ran a stalled job holds it under another token.
           const owned = await holdsLock(client, `${job.queueQualifiedName}:${job.id}:lock`, job.token);

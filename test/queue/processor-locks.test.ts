@@ -30,7 +30,7 @@ describe('which items a job locks', () => {
       context: () => ({ log: createLogger({ level: 'silent' }) }) as unknown as JobContext,
       worker: () => ({}) as Worker,
       writeGuard: () => async () => undefined,
-      rateLimits: { redis: {} as RedisClient, keyPrefix: 'unused', giveUpMs: 60_000 },
+      rateLimits: { redis: {} as RedisClient, keyPrefix: 'unused', giveUpMs: 60_000, maxDelayMs: 600_000 },
       withItemLock: async (item, run) => {
         held.push(item);
         try {

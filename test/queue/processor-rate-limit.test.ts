@@ -1,20 +1,24 @@
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { JobContext, JobHandlers } from '../../workers/job-context.ts';
 import { createProcessor } from '../../workers/processor.ts';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { type Harness, startHarness } from '../sandbox/jira/sandbox-harness.ts';
 
 const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-/** One worker like the service's (a limiter, so a pause holds), running `handlers` through the processor. */
-function startWorker(handlers: JobHandlers, rateLimitGiveUpMs = 60_000) {
+/**
+ * One worker like the service's (a limiter, so a pause holds), running `handlers` through the processor; a job waits
+ * in place up to `rateLimitGiveUpMs` of pauses, and is delayed up to `rateLimitMaxDelayMs` in all.
+ */
+function startWorker(handlers: JobHandlers, rateLimitGiveUpMs = 60_000, rateLimitMaxDelayMs = 600_000) {
   const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
   const keyPrefix = uniquePrefix('ratelimit');
   const prefix = `{${keyPrefix}}`;
@@ -29,7 +33,12 @@ function startWorker(handlers: JobHandlers, rateLimitGiveUpMs = 60_000) {
       worker: () => worker!,
       writeGuard: () => async () => undefined,
       withItemLock: (_item, run) => run(),
-      rateLimits: { redis: connection, keyPrefix, giveUpMs: rateLimitGiveUpMs },
+      rateLimits: {
+        redis: connection,
+        keyPrefix,
+        giveUpMs: rateLimitGiveUpMs,
+        maxDelayMs: rateLimitMaxDelayMs,
+      },
     }),
     { connection, prefix, limiter: { max: 1_000_000, duration: 1_000 } },
   );
@@ -123,5 +132,78 @@ describe('a tracker asking to wait', () => {
     await failed?.retry('failed');
     await job.waitUntilFinished(events, 10_000).catch(() => undefined);
     expect(calls).toBe(6);
+  });
+});
+
+describe("Jira's quota 429 asking to wait longer than a job waits in place", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** A job reading BR-1 through the real adapter; the sandbox refuses its first read with a quota 429. */
+  function quotaRefused(retryAfterSeconds: number) {
+    const issue = [...h.sandbox.state.issues.values()].find((candidate) => candidate.key === 'BR-1')!;
+    h.sandbox.injectFault({
+      pathPrefix: `/rest/api/3/issue/${issue.id}`,
+      method: 'GET',
+      status: 429,
+      count: 1,
+      retryAfterSeconds,
+      rateLimitReason: 'jira-quota-tenant-based',
+    });
+    let reads = 0;
+    const handlers = {
+      'score-item': async () => {
+        reads += 1;
+        const item = await h.jira.getItem({ tracker: 'jira', id: issue.id, key: 'BR-1' });
+        return { read: item.ref.key };
+      },
+    } as unknown as JobHandlers;
+    return { handlers, reads: () => reads };
+  }
+
+  it('is delayed until Jira allows again, spending no attempt, and then runs', async () => {
+    const { handlers, reads } = quotaRefused(2);
+    // Waits in place up to 1 s: the 2 s Jira asks for is longer.
+    const { queue, events } = startWorker(handlers, 1_000, 60_000);
+    await events.waitUntilReady();
+
+    const job = await queue.add('score-item', {}, { attempts: 1 });
+    const settled = ['delayed', 'failed', 'completed'];
+    const state = await waitFor(async () => {
+      const now = await job.getState();
+      return reads() > 0 && settled.includes(now) ? now : undefined;
+    }, 10_000);
+    expect(state).toBe('delayed');
+    const outcome = await job.waitUntilFinished(events, 15_000).catch((error: Error) => error.message);
+
+    expect(outcome).toEqual({ read: 'BR-1' });
+    expect(reads()).toBe(2);
+    expect((await queue.getJob(job.id!))?.attemptsMade).toBe(1);
+  });
+
+  it('fails at once, saying why, when the wait would take its delays past RATE_LIMIT_MAX_DELAY_MS', async () => {
+    const { handlers, reads } = quotaRefused(5);
+    const { queue, events } = startWorker(handlers, 1_000, 3_000);
+    await events.waitUntilReady();
+
+    const job = await queue.add('score-item', {}, { attempts: 3 });
+    const outcome = await job.waitUntilFinished(events, 10_000).then(
+      () => 'completed',
+      (error: Error) => error.message,
+    );
+
+    expect(outcome).toMatch(
+      /^jira asked to wait 5\.0 s \(rate limited, 429\): 5\.0 s of delays in all, more than RATE_LIMIT_MAX_DELAY_MS/,
+    );
+    expect(outcome).toContain('last answer: Jira getIssue failed with 429');
+    const failed = await queue.getJob(job.id!);
+    expect(await failed?.getState()).toBe('failed');
+    expect(reads()).toBe(1);
+    expect(failed?.attemptsMade).toBe(1);
   });
 });

@@ -81,6 +81,7 @@ type ContextQuery = Paged & { contextId?: string | string[] };
  */
 export function fieldContextRoutes(app: FastifyInstance, { world, actor }: ApiDeps): void {
   const { state } = world;
+  const adminLimit = () => state.setup.pageLimits.admin;
   /** The field's contexts (those asked for, else all), or why Jira refuses to say. */
   const read = (
     request: FastifyRequest,
@@ -115,7 +116,7 @@ export function fieldContextRoutes(app: FastifyInstance, { world, actor }: ApiDe
           (isAnyIssueType === undefined || String(view.isAnyIssueType) === isAnyIssueType) &&
           (isGlobalContext === undefined || String(view.isGlobalContext) === isGlobalContext),
       );
-    return offsetPage(world.site(), path(request.params.fieldId), request.query, views);
+    return offsetPage(world.site(), path(request.params.fieldId), request.query, views, adminLimit());
   });
 
   app.get<{ Params: { fieldId: string }; Querystring: ContextQuery }>(
@@ -134,6 +135,7 @@ export function fieldContextRoutes(app: FastifyInstance, { world, actor }: ApiDe
         path(request.params.fieldId, '/projectmapping'),
         request.query,
         mappings,
+        adminLimit(),
       );
     },
   );
@@ -158,6 +160,7 @@ export function fieldContextRoutes(app: FastifyInstance, { world, actor }: ApiDe
         path(request.params.fieldId, '/issuetypemapping'),
         request.query,
         mappings,
+        adminLimit(),
       );
     },
   );

@@ -19,10 +19,15 @@ export function issueNotFound(reply: FastifyReply) {
 
 export type Paged = { startAt?: string; maxResults?: string };
 
+/** The page size Jira answers: what `maxResults` asks for (else the default), never above the list's limit. */
+export function pageSize(asked: unknown, fallback: number, limit = Number.POSITIVE_INFINITY): number {
+  return Math.min(Math.max(Number(asked ?? fallback) || fallback, 1), limit);
+}
+
 /** Jira's offset page (`startAt`, `maxResults`, `total`, `isLast`, `values`), as its admin lists answer. */
-export function offsetPage<T>(site: string, path: string, query: Paged, all: T[]) {
+export function offsetPage<T>(site: string, path: string, query: Paged, all: T[], limit?: number) {
   const startAt = Number(query.startAt ?? 0);
-  const maxResults = Number(query.maxResults ?? 50);
+  const maxResults = pageSize(query.maxResults, 50, limit);
   const values = all.slice(startAt, startAt + maxResults);
   return {
     self: `${site}/rest/api/3/${path}?startAt=${startAt}&maxResults=${maxResults}`,

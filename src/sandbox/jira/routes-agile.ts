@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.ts';
-import { jiraError, queryList } from './http.ts';
+import { jiraError, pageSize, queryList } from './http.ts';
 import { fieldNames, issueView, sprintView } from './views.ts';
 import { restView } from './world.ts';
 
@@ -83,7 +83,7 @@ export function agileRoutes(app: FastifyInstance, { world }: ApiDeps): void {
         (s) => s.boardId === boardId && (states.length === 0 || states.includes(s.state)),
       );
       const startAt = Number(request.query.startAt ?? 0);
-      const maxResults = Number(request.query.maxResults ?? 50);
+      const maxResults = pageSize(request.query.maxResults, 50, state.setup.pageLimits.boards);
       const values = all.slice(startAt, startAt + maxResults).map((s) => sprintView(restView(world), s));
       return { maxResults, startAt, isLast: startAt + values.length >= all.length, values };
     },

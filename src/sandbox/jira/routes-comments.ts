@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type AdfDoc, isAdfDoc } from '../../trackers/jira/adf-types.ts';
 import { invalidAdf } from './adf-rules.ts';
 import type { ApiDeps, IdParams } from './api-deps.ts';
-import { issueNotFound, jiraError } from './http.ts';
+import { issueNotFound, jiraError, pageSize } from './http.ts';
 import { addComment, deleteComment, updateComment } from './social-changes.ts';
 import {
   type CommentVisibility,
@@ -73,8 +73,9 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
       if (!issue) return issueNotFound(reply);
       const all = state.comments.filter((c) => c.issueId === issue.id).filter(reads(request));
       const startAt = Number(request.query.startAt ?? 0);
+      const limit = state.setup.pageLimits.comments;
       // Jira Cloud's default and cap: a client asking for more gets 100 and must page on.
-      const maxResults = Math.min(Math.max(Number(request.query.maxResults ?? 100), 1), 100);
+      const maxResults = pageSize(request.query.maxResults, limit, limit);
       const comments = all.slice(startAt, startAt + maxResults).map((c) => commentView(restView(world), c));
       return { startAt, maxResults, total: all.length, comments };
     },

@@ -76,7 +76,13 @@ export function screenRoutes(app: FastifyInstance, { world, actor }: ApiDeps): v
           projectIds: [p.id],
         })),
       ];
-      return page(world.site(), 'issuetypescreenscheme/project', request.query, values);
+      return page(
+        world.site(),
+        'issuetypescreenscheme/project',
+        request.query,
+        values,
+        world.state.setup.pageLimits.admin,
+      );
     },
   );
 
@@ -94,7 +100,13 @@ export function screenRoutes(app: FastifyInstance, { world, actor }: ApiDeps): v
           { issueTypeScreenSchemeId: p.id, issueTypeId: STORY, screenSchemeId: p.id },
         ]),
       ].filter((mapping) => ids.length === 0 || ids.includes(mapping.issueTypeScreenSchemeId));
-      return page(world.site(), 'issuetypescreenscheme/mapping', request.query, all);
+      return page(
+        world.site(),
+        'issuetypescreenscheme/mapping',
+        request.query,
+        all,
+        world.state.setup.pageLimits.admin,
+      );
     },
   );
 
@@ -120,7 +132,7 @@ export function screenRoutes(app: FastifyInstance, { world, actor }: ApiDeps): v
             screens: { default: Number(p.id) * 10, edit: Number(p.id) * 10 + 1 },
           })),
       ].filter((scheme) => ids.length === 0 || ids.includes(scheme.id));
-      return page(world.site(), 'screenscheme', request.query, all);
+      return page(world.site(), 'screenscheme', request.query, all, world.state.setup.pageLimits.admin);
     },
   );
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.ts';
-import { decodePageToken, encodePageToken, guarded, queryList } from './http.ts';
+import { decodePageToken, encodePageToken, guarded, pageSize, queryList } from './http.ts';
 import { runJql } from './jql.ts';
 import { fieldNames, issueView } from './views.ts';
 import { restView } from './world.ts';
@@ -18,9 +18,11 @@ export function searchRoutes(app: FastifyInstance, { world }: ApiDeps): void {
   const search = (input: SearchInput) => {
     const all = runJql(world.state, input.jql ?? '');
     const offset = decodePageToken(input.nextPageToken);
-    const size = Math.min(Number(input.maxResults ?? 50) || 50, 5000);
-    const page = all.slice(offset, offset + size);
     const fields = queryList(input.fields);
+    const { search, searchIdsOnly } = world.state.setup.pageLimits;
+    const idsOnly = fields.every((field) => field === 'id' || field === 'key');
+    const size = pageSize(input.maxResults, 50, idsOnly ? searchIdsOnly : search);
+    const page = all.slice(offset, offset + size);
     const only = fields.some((f) => f.startsWith('*')) ? undefined : new Set(fields);
     const issues = page.map((issue) =>
       fields.length === 0 ? { id: issue.id } : issueView(restView(world), issue, only),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.ts';
-import { jiraError } from './http.ts';
-import { customField, type JiraState, type SandboxProject } from './state.ts';
+import { jiraError, pageSize } from './http.ts';
+import { customField, type JiraState, type PageLimits, type SandboxProject } from './state.ts';
 import { projectStyle, projectView } from './views.ts';
 import { restView } from './world.ts';
 
@@ -69,7 +69,7 @@ export function setupRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
         (p) => !request.query.typeKey || p.projectTypeKey === request.query.typeKey,
       );
       const startAt = Number(request.query.startAt ?? 0);
-      const maxResults = Number(request.query.maxResults ?? 50);
+      const maxResults = pageSize(request.query.maxResults, 50, state.setup.pageLimits.projects);
       const values = all.slice(startAt, startAt + maxResults).map((p) => ({
         ...projectView(restView(world), p),
         style: projectStyle(p),
@@ -145,7 +145,7 @@ export function setupRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       const project = wanted ? findProject(state, wanted) : undefined;
       const all = [...state.boards.values()].filter((b) => !wanted || b.projectKey === project?.key);
       const startAt = Number(request.query.startAt ?? 0);
-      const maxResults = Number(request.query.maxResults ?? 50);
+      const maxResults = pageSize(request.query.maxResults, 50, state.setup.pageLimits.boards);
       const values = all.slice(startAt, startAt + maxResults).map((board) => {
         const owner = findProject(state, board.projectKey);
         return {
@@ -209,6 +209,8 @@ export interface JiraMisconfiguration {
   botIsAdmin?: boolean;
   clockSkewMs?: number;
   botTokenExpired?: boolean;
+  /** Jira lowered the most items a page of these lists answers (Atlassian may, without notice). */
+  pageLimits?: Partial<PageLimits>;
 }
 
 export function misconfigure(state: JiraState, change: JiraMisconfiguration): void {
@@ -234,4 +236,5 @@ export function misconfigure(state: JiraState, change: JiraMisconfiguration): vo
   if (change.botIsAdmin !== undefined) setup.botIsAdmin = change.botIsAdmin;
   if (change.clockSkewMs !== undefined) setup.clockSkewMs = change.clockSkewMs;
   if (change.botTokenExpired !== undefined) setup.botTokenExpired = change.botTokenExpired;
+  if (change.pageLimits) Object.assign(setup.pageLimits, change.pageLimits);
 }

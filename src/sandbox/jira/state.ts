@@ -88,7 +88,34 @@ export interface SiteSetup {
   bulkChangelogCreated: 'iso' | 'epochMillis' | 'epochSeconds';
   /** The bot's API token expired or was revoked: Jira answers its requests as to an anonymous visitor. */
   botTokenExpired: boolean;
+  /** The most items one page of each list answers, whatever `maxResults` asks for. */
+  pageLimits: PageLimits;
 }
+
+/**
+ * Jira Cloud overrides a `maxResults` above an endpoint's own limit and answers that many ("Changing maxResults
+ * parameter for Jira Cloud REST API", Atlassian KB 779160706: the limits "may change without notice"); a client
+ * reads the page it got. Comments 100 (the issue comment endpoint's default and cap, as measured against Cloud),
+ * projects 50 (JRACLOUD-84803), Agile board lists 50 (JSWCLOUD-18382), JQL search 100 a page unless only `id` or
+ * `key` is asked for, then 5000. The admin lists (screen schemes, field contexts) publish no cap: none unless a
+ * test sets one.
+ */
+export interface PageLimits {
+  comments: number;
+  projects: number;
+  boards: number;
+  search: number;
+  searchIdsOnly: number;
+  admin?: number;
+}
+
+export const JIRA_PAGE_LIMITS: PageLimits = {
+  comments: 100,
+  projects: 50,
+  boards: 50,
+  search: 100,
+  searchIdsOnly: 5000,
+};
 
 export interface FieldDef {
   id: string;
@@ -405,6 +432,7 @@ export function createState(bot: SandboxUser): JiraState {
       clockSkewMs: 0,
       bulkChangelogCreated: 'iso',
       botTokenExpired: false,
+      pageLimits: { ...JIRA_PAGE_LIMITS },
     },
     nextId: {
       issue: 10001,

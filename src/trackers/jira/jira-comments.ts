@@ -11,6 +11,7 @@ import type { AdfDoc, AdfNode } from './adf-types.ts';
 import { hasMarker, renderOwnComment, sameAdf, withoutMarker } from './comment-marker.ts';
 import { restrictionOf } from './comment-visibility.ts';
 import type { JiraContext } from './jira-context.ts';
+import { offsetPages } from './jira-pages.ts';
 
 interface OwnCommentRecord {
   id: string;
@@ -19,12 +20,12 @@ interface OwnCommentRecord {
   visibility?: CommentVisibility;
 }
 
+/** Jira Cloud's most comments a page; it may answer fewer. */
 const PAGE_SIZE = 100;
 
 async function findOwnComments(ctx: JiraContext, ref: ItemRef, purpose: string): Promise<OwnCommentRecord[]> {
   const me = await ctx.myself();
-  const found: OwnCommentRecord[] = [];
-  for (let startAt = 0; ; startAt += PAGE_SIZE) {
+  const comments = await offsetPages(async (startAt) => {
     const page = await ctx.call('getComments', () =>
       ctx.cloud.issueComments.getComments({
         issueIdOrKey: ref.id,
@@ -33,16 +34,14 @@ async function findOwnComments(ctx: JiraContext, ref: ItemRef, purpose: string):
         orderBy: 'created',
       }),
     );
-    const comments = page.comments ?? [];
-    for (const comment of comments) {
-      const body = comment.body as AdfNode | undefined;
-      if (comment.id && body && comment.author?.accountId === me.id && hasMarker(body, purpose)) {
-        const visibility = restrictionOf(comment.visibility);
-        found.push({ id: comment.id, body, ...(visibility && { visibility }) });
-      }
-    }
-    if (comments.length === 0 || startAt + comments.length >= (page.total ?? 0)) return found;
-  }
+    return { items: page.comments ?? [], total: page.total };
+  });
+  return comments.flatMap((comment) => {
+    const body = comment.body as AdfNode | undefined;
+    if (!(comment.id && body && comment.author?.accountId === me.id && hasMarker(body, purpose))) return [];
+    const visibility = restrictionOf(comment.visibility);
+    return [{ id: comment.id, body, ...(visibility && { visibility }) }];
+  });
 }
 
 /**

@@ -15,6 +15,7 @@ import type {
 import type { JiraContext } from './jira-context.ts';
 import type { FieldIndex } from './jira-fields.ts';
 import { categoryOf, jiraRef, type RawIssue, toTrackerItem } from './jira-item.ts';
+import { offsetPages } from './jira-pages.ts';
 import { type RawRemoteLink, remoteToItemLink } from './remote-links.ts';
 
 const PAGE_SIZE = 50;
@@ -236,18 +237,17 @@ export async function changedBy(
 ): Promise<ChangedBy | undefined> {
   const me = await ctx.myself();
   // Jira lists an issue's changelog oldest first.
-  const changes: HistoryChange[] = [];
-  for (let startAt = 0; ; ) {
+  const entries = await offsetPages(async (startAt) => {
     const page = await ctx.call('getChangelogs', () =>
       ctx.cloud.issues.getChangeLogs({ issueIdOrKey: ref.id, startAt, maxResults: 100 }),
     );
-    for (const entry of page.values) {
-      const change = (entry.items ?? []).map((item) => subjectChange(what, item)).find(Boolean);
-      if (!change) continue;
-      const by = { name: entry.author?.displayName ?? 'someone', service: entry.author?.accountId === me.id };
-      changes.push({ at: entry.created?.getTime() ?? 0, by, ...change });
-    }
-    startAt += page.values.length;
-    if (page.isLast || page.values.length === 0) return changedAfterOwnWrite(changes, own);
-  }
+    return { items: page.values, isLast: page.isLast, total: page.total };
+  });
+  const changes: HistoryChange[] = entries.flatMap((entry) => {
+    const change = (entry.items ?? []).map((item) => subjectChange(what, item)).find(Boolean);
+    if (!change) return [];
+    const by = { name: entry.author?.displayName ?? 'someone', service: entry.author?.accountId === me.id };
+    return [{ at: entry.created?.getTime() ?? 0, by, ...change }];
+  });
+  return changedAfterOwnWrite(changes, own);
 }

@@ -3,6 +3,7 @@ import type { JiraAdminWebhook, JiraSetup, JiraTypeScreen } from '../../doctor/p
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import { validate } from '../../schema/validate.ts';
 import { createJiraContext, type JiraContext, type JiraTrackerOptions } from './jira-context.ts';
+import { offsetPages } from './jira-pages.ts';
 import { createSprintReader } from './jira-sprints.ts';
 
 const NUMBER_FIELD = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
@@ -66,17 +67,14 @@ async function projectScreens(ctx: JiraContext, projectKey: string): Promise<Jir
   return screens;
 }
 
-/** Every value of a paged Jira list (`values`, `isLast`). */
-async function allPages<T>(
-  read: (startAt: number) => Promise<{ values?: T[]; isLast?: boolean }>,
-): Promise<T[]> {
-  const all: T[] = [];
-  for (let startAt = 0; ; startAt += PAGE) {
+/** Every value of a paged Jira admin or Agile list (`values`, `isLast`, `total`). */
+const allPages = <T>(
+  read: (startAt: number) => Promise<{ values?: T[]; isLast?: boolean; total?: number }>,
+) =>
+  offsetPages(async (startAt) => {
     const page = await read(startAt);
-    all.push(...(page.values ?? []));
-    if (page.isLast !== false || (page.values ?? []).length === 0) return all;
-  }
-}
+    return { items: page.values ?? [], isLast: page.isLast, total: page.total };
+  });
 
 const unique = <T>(values: (T | undefined)[]): T[] => [
   ...new Set(values.filter((v): v is T => v !== undefined)),
@@ -231,11 +229,13 @@ export function createJiraSetup(options: JiraTrackerOptions): JiraSetup {
     screens: (projectKey) => projectScreens(ctx, projectKey),
 
     async boards(projectKey) {
-      const page = await ctx.call('getAllBoards', () =>
-        ctx.agile.board.getAllBoards({ projectKeyOrId: projectKey, maxResults: PAGE }),
+      const all = await allPages((startAt) =>
+        ctx.call('getAllBoards', () =>
+          ctx.agile.board.getAllBoards({ projectKeyOrId: projectKey, startAt, maxResults: PAGE }),
+        ),
       );
       const boards = [];
-      for (const board of page.values ?? []) {
+      for (const board of all) {
         const { estimationField } = (await sprints.getBoardConfiguration(String(board.id))) ?? {};
         boards.push({ id: String(board.id), name: board.name ?? String(board.id), estimationField });
       }
