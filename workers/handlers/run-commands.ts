@@ -2,6 +2,7 @@ import { refusedAuthor } from '../../src/domain/commands/command-authors.ts';
 import { renderUnknownCommand, resolveCommand } from '../../src/domain/commands/command-registry.ts';
 import { type ParsedCommand, parseCommands } from '../../src/domain/commands/parse-commands.ts';
 import { type Block, bold, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
+import type { TrackerName } from '../../src/domain/events.ts';
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
 import { type ErrorKind, TrackerError } from '../../src/errors.ts';
 import { AnsweredFailure, type CommandContext, type CommandExecutor } from '../commands/command-executor.ts';
@@ -10,9 +11,16 @@ import type { JobContext } from '../job-context.ts';
 
 const RESULTS_TTL_SECONDS = 90 * 86_400;
 
-const CANNOT_EDIT = paragraph(
-  'Nothing changed: you cannot edit this item, so the service does not change it for you.',
-);
+/** The right a command that writes on the item needs, as each tracker names it. */
+const EDIT_RIGHT: Record<TrackerName, string> = {
+  jira: 'Jira: the Edit Issues permission',
+  trello: 'Trello: board member, not observer',
+};
+
+const cannotEdit = (tracker: TrackerName) =>
+  paragraph(
+    `Nothing changed: you cannot edit this item (${EDIT_RIGHT[tracker]}), so the service does not change it for you.`,
+  );
 
 /**
  * What a tracker answers when it will not do what was asked, however often asked: the service account's rights, a
@@ -27,7 +35,8 @@ async function runOne(
 ): Promise<Block[]> {
   if (executor.edits?.(command, context.event.tracker)) {
     const { item } = context.event;
-    if (!(await context.permissions.permitted([item], 'edit')).has(item.id)) return [CANNOT_EDIT];
+    if (!(await context.permissions.permitted([item], 'edit')).has(item.id))
+      return [cannotEdit(item.tracker)];
   }
   try {
     return await executor.run(command, context);
