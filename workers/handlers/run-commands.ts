@@ -3,10 +3,10 @@ import { renderUnknownCommand, resolveCommand } from '../../src/domain/commands/
 import { type ParsedCommand, parseCommands } from '../../src/domain/commands/parse-commands.ts';
 import { type Block, bold, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
 import type { TrackerName } from '../../src/domain/events.ts';
-import type { JobDataMap } from '../../src/domain/job-requests.ts';
+import type { CommentEvent, JobDataMap } from '../../src/domain/job-requests.ts';
 import { type ErrorKind, TrackerError } from '../../src/errors.ts';
 import { AnsweredFailure, type CommandContext, type CommandExecutor } from '../commands/command-executor.ts';
-import { commenterPermissions, OPERATOR } from '../commands/permissions.ts';
+import { commenterPermissions, OPERATOR, type Permissions } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
 
 const RESULTS_TTL_SECONDS = 90 * 86_400;
@@ -52,6 +52,20 @@ async function runOne(
 }
 
 /**
+ * Why a comment's commands get no action and no reply, when its author is not on the card's board. Trello lets
+ * people who are not members comment (anyone on a public board whose comments are public, a Workspace's members
+ * on a Workspace board); answering them would let strangers make the service write on the team's board. A Trello
+ * member may browse exactly the cards of the boards they are on (observers too), so that check tells. A Jira
+ * commenter may always browse the issue they comment on.
+ */
+async function notOnBoard(event: CommentEvent, permissions: Permissions): Promise<string | undefined> {
+  if (event.tracker !== 'trello') return undefined;
+  const { item, actor } = event;
+  if ((await permissions.permitted([item], 'browse')).has(item.id)) return undefined;
+  return `commands by ${actor.displayName} (${actor.id}) not run: not a member of the board`;
+}
+
+/**
  * Runs the commands of a comment and answers with one reply per comment, edited in place. Results are kept
  * per command fingerprint, so editing the comment runs only the commands it adds, and the reply still shows
  * the earlier results.
@@ -63,10 +77,11 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
   ): Promise<Record<string, unknown>> => {
     if (event.actor.id === context.selfId(event.tracker)) return { skipped: 'own comment' };
     const rules = context.rules().commands;
-    const refused = refusedAuthor(event.actor, rules);
-    if (refused) {
-      context.log.info({ item: event.item.key, comment: event.comment.id, actor: event.actor.id }, refused);
-      return { skipped: refused };
+    const permissions = byOperator ? OPERATOR : commenterPermissions(context, event.tracker, event.actor);
+    const ignored = refusedAuthor(event.actor, rules) ?? (await notOnBoard(event, permissions));
+    if (ignored) {
+      context.log.info({ item: event.item.key, comment: event.comment.id, actor: event.actor.id }, ignored);
+      return { skipped: ignored };
     }
     const { maxPerComment, prefixes } = rules;
     // One more than may run, so the reply can say that the rest did not.
@@ -86,7 +101,7 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
       ...context,
       event,
       tracker: (name = event.tracker) => context.tracker(name),
-      permissions: byOperator ? OPERATOR : commenterPermissions(context, event.tracker, event.actor),
+      permissions,
     };
     const ran: string[] = [];
     const sections: Block[] = [];
