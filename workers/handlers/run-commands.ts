@@ -1,5 +1,6 @@
 import { refusedAuthor } from '../../src/domain/commands/command-authors.ts';
 import { renderUnknownCommand, resolveCommand } from '../../src/domain/commands/command-registry.ts';
+import { COMMAND_RESULTS_TTL_SECONDS } from '../../src/domain/commands/command-results.ts';
 import { type ParsedCommand, parseCommands } from '../../src/domain/commands/parse-commands.ts';
 import { type Block, bold, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
 import type { TrackerName } from '../../src/domain/events.ts';
@@ -8,8 +9,6 @@ import { type ErrorKind, TrackerError } from '../../src/errors.ts';
 import { AnsweredFailure, type CommandContext, type CommandExecutor } from '../commands/command-executor.ts';
 import { commenterPermissions, OPERATOR, type Permissions } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
-
-const RESULTS_TTL_SECONDS = 90 * 86_400;
 
 /** The right a command that writes on the item needs, as each tracker names it. */
 const EDIT_RIGHT: Record<TrackerName, string> = {
@@ -134,7 +133,7 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
         } else {
           blocks = answer;
           await context.redis.hset(resultsKey, command.fingerprint, JSON.stringify(blocks));
-          await context.redis.expire(resultsKey, RESULTS_TTL_SECONDS);
+          await context.redis.expire(resultsKey, COMMAND_RESULTS_TTL_SECONDS);
         }
         ran.push(command.fingerprint);
       }

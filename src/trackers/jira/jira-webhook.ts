@@ -129,6 +129,7 @@ export function toJiraEvent(
       if (editor && editor.accountId !== comment.author?.accountId)
         return ignored('comment edited by someone other than its author: its commands stay the author’s');
       const visibility = visibilityOf(comment);
+      const created = Date.parse(comment.created ?? '');
       return normalized({
         ...itemBase,
         actor: actorOf(editor ?? comment.author),
@@ -145,6 +146,7 @@ export function toJiraEvent(
                 ? adfToPlainText(comment.body, { markCodeAndQuotes: true })
                 : '',
           ...(visibility && { visibility }),
+          ...(Number.isFinite(created) && { createdAt: new Date(created).toISOString() }),
         },
       });
     }
