@@ -93,6 +93,8 @@ export const TrackerEventSchema = Type.Union([
     comment: Type.Object({
       id: Type.String(),
       text: Type.String(),
+      /** When the comment was written (ISO); absent where the delivery does not say. */
+      createdAt: Type.Optional(Type.String()),
       /**
        * The group or project role the comment is restricted to (Jira's "Restrict to"): only its members read it, so
        * the reply to its commands is restricted the same way. Absent: everyone who sees the item reads it.

@@ -6,6 +6,7 @@ import { fixture } from '../fixtures/index.ts';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
 import { commandText, plain, replyTo } from '../helpers/jira-commands.ts';
 import { issueByKey, linkedInJira } from '../helpers/jira-sandbox-state.ts';
+import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
 /**
@@ -20,6 +21,7 @@ beforeAll(async () => {
     people: [
       { accountId: 'ada', displayName: 'Ada Agent', email: 'ada@example.test' },
       { accountId: 'dev', displayName: 'Dev Eloper', email: 'dev@example.test' },
+      { accountId: 'rita', displayName: 'Rita Reader', email: 'rita@example.test' },
       {
         accountId: 'carl',
         displayName: 'Carl Customer',
@@ -34,6 +36,7 @@ beforeAll(async () => {
     issues: [
       { projectKey: 'APP', summary: 'Export invoices as CSV', issuetype: 'Story', reporter: 'ada' },
       { projectKey: 'APP', summary: 'Import bank statements', issuetype: 'Story', reporter: 'ada' },
+      { projectKey: 'APP', summary: 'Reconcile payouts nightly', issuetype: 'Story', reporter: 'ada' },
       { projectKey: 'HELP', summary: 'Invoices as CSV please', issuetype: 'Task', reporter: 'carl' },
       { projectKey: 'HELP', summary: 'Statements will not import', issuetype: 'Task', reporter: 'carl' },
       { projectKey: 'HELP', summary: 'CSV export is empty', issuetype: 'Task', reporter: 'carl' },
@@ -86,6 +89,34 @@ describe('commands that change links need edit permission on the item commented 
     expect(await command('ada', 'HELP-2', '/unlink APP-2')).toContain('Unlinked HELP-2 from APP-2.');
     expect(linked('HELP-2', 'APP-2')).toBe(false);
     expect(await command('ada', 'HELP-2', '/nomatch')).toContain('Noted: no suggested item matches.');
+  });
+});
+
+describe('commands that write on the item commented on need edit permission, even without arguments', () => {
+  it('a reader’s /score and /ac on a story write nothing on it but the reply, which names the right they lack', async () => {
+    // Rita may browse APP and comment, not edit: a recompute writes the score fields and the scorecard comment, a
+    // check sets or clears the acceptance label and its comment. Neither is hers to make the service write.
+    const mark = ledgerMark(stack.jira.ledger);
+
+    const reply = await command('rita', 'APP-3', '/score\n/ac\n/score explain\n/help ac');
+
+    expect(
+      reply.match(/Nothing changed: you cannot edit this item \(Jira: the Edit Issues permission\)/g),
+    ).toHaveLength(2);
+    expect(reply).not.toContain('Priority score');
+    expect(reply).not.toContain('its template');
+    // Reading commands stay open to her.
+    expect(reply).toContain('/ac: Check the item against its acceptance-criteria template');
+    expect(effectsBy(stack.jira.ledger, stack.jira.botCredentials.accountId, mark)).toEqual({
+      'APP-3': ['comment.created'],
+    });
+  });
+
+  it('the same commands by an editor recompute and check', async () => {
+    const reply = await command('dev', 'APP-3', '/score\n/ac');
+    expect(reply).toContain('Priority score');
+    expect(reply).toMatch(/Fails|Passes/);
+    expect(reply).not.toContain('you cannot edit');
   });
 });
 

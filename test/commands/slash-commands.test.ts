@@ -283,8 +283,9 @@ describe('/ac', () => {
     );
   });
 
-  it('lets anyone run the check but only editors append or skip', async () => {
-    expect(await command('carl', 'APP-2', '/ac')).toMatch(/^(Fails|Passes) /m);
+  it('lets only editors run the check (it sets the label and comment), append or skip', async () => {
+    expect(await command('ada', 'APP-2', '/ac')).toMatch(/^(Fails|Passes) /m);
+    expect(await command('carl', 'APP-2', '/ac')).toContain('you cannot edit this item');
     expect(await command('carl', 'APP-2', '/ac template')).toContain('you cannot edit this item');
     expect(await command('carl', 'APP-2', '/ac skip because')).toContain('you cannot edit this item');
   });

@@ -59,6 +59,13 @@ describe('Jira deliveries', () => {
     });
   });
 
+  it('says when an edited comment was written, from the real sample’s `created` (an offset without a colon)', () => {
+    const edited = { ...jira('jira/comment_created'), webhookEvent: 'comment_updated' };
+    expect(toJiraEvent(edited, 'd3')).toMatchObject({
+      event: { kind: 'comment.updated', comment: { createdAt: '2019-01-07T20:25:51.184Z' } },
+    });
+  });
+
   it('turns an issue_updated changelog into field changes', () => {
     const delivery = { ...jira('jira/issue_created'), webhookEvent: 'jira:issue_updated' };
 
@@ -308,6 +315,18 @@ describe('Trello deliveries', () => {
         kind: 'item.updated',
         changes: [{ field: 'attachments', from: null, to: 'https://trello.com/c/AbCd1234' }],
       },
+    });
+  });
+
+  it('an edited comment says when it was written: Trello ids carry their creation time', () => {
+    const edited = trello('trello/commentCard', (body) => {
+      body.action.type = 'updateComment';
+      body.action.id = '5e2f1a000000000000000001';
+      body.action.data.action = { id: '5476fb9e348fd8c4eeecc905', text: '/score' };
+    });
+
+    expect(toTrelloEvent(edited)).toMatchObject({
+      event: { kind: 'comment.updated', comment: { createdAt: '2014-11-27T10:23:26.000Z' } },
     });
   });
 

@@ -24,7 +24,8 @@ export const acCommand: CommandExecutor = {
       },
     ],
   },
-  edits: (command) => ['template', 'skip'].includes(command.args.split(' ')[0] ?? ''),
+  // The check itself writes too: it sets or clears the item's acceptance label and comment.
+  edits: (command) => ['', 'template', 'skip'].includes(command.args.split(' ')[0] ?? ''),
   async run(command, context) {
     const ref = context.event.item;
     const [sub = '', ...rest] = command.args.split(' ');

@@ -48,9 +48,10 @@ export const scoreCommand: CommandExecutor = {
       { example: '/score explain', description: 'Answers with the formula and where each number came from' },
     ],
   },
+  // A recompute rewrites the score fields and the scorecard as much as an override does; only explaining reads.
   edits: (command) => {
     const kind = parseScoreCommand(command.args).kind;
-    return kind === 'set' || kind === 'clear';
+    return kind === 'set' || kind === 'clear' || kind === 'recompute';
   },
   async run(command, context) {
     const parsed = parseScoreCommand(command.args);

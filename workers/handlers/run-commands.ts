@@ -1,18 +1,25 @@
 import { refusedAuthor } from '../../src/domain/commands/command-authors.ts';
 import { renderUnknownCommand, resolveCommand } from '../../src/domain/commands/command-registry.ts';
+import { COMMAND_RESULTS_TTL_SECONDS } from '../../src/domain/commands/command-results.ts';
 import { type ParsedCommand, parseCommands } from '../../src/domain/commands/parse-commands.ts';
 import { type Block, bold, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
-import type { JobDataMap } from '../../src/domain/job-requests.ts';
+import type { TrackerName } from '../../src/domain/events.ts';
+import type { CommentEvent, JobDataMap } from '../../src/domain/job-requests.ts';
 import { type ErrorKind, TrackerError } from '../../src/errors.ts';
 import { AnsweredFailure, type CommandContext, type CommandExecutor } from '../commands/command-executor.ts';
-import { commenterPermissions, OPERATOR } from '../commands/permissions.ts';
+import { commenterPermissions, OPERATOR, type Permissions } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
 
-const RESULTS_TTL_SECONDS = 90 * 86_400;
+/** The right a command that writes on the item needs, as each tracker names it. */
+const EDIT_RIGHT: Record<TrackerName, string> = {
+  jira: 'Jira: the Edit Issues permission',
+  trello: 'Trello: board member, not observer',
+};
 
-const CANNOT_EDIT = paragraph(
-  'Nothing changed: you cannot edit this item, so the service does not change it for you.',
-);
+const cannotEdit = (tracker: TrackerName) =>
+  paragraph(
+    `Nothing changed: you cannot edit this item (${EDIT_RIGHT[tracker]}), so the service does not change it for you.`,
+  );
 
 /**
  * What a tracker answers when it will not do what was asked, however often asked: the service account's rights, a
@@ -27,7 +34,8 @@ async function runOne(
 ): Promise<Block[]> {
   if (executor.edits?.(command, context.event.tracker)) {
     const { item } = context.event;
-    if (!(await context.permissions.permitted([item], 'edit')).has(item.id)) return [CANNOT_EDIT];
+    if (!(await context.permissions.permitted([item], 'edit')).has(item.id))
+      return [cannotEdit(item.tracker)];
   }
   try {
     return await executor.run(command, context);
@@ -43,6 +51,20 @@ async function runOne(
 }
 
 /**
+ * Why a comment's commands get no action and no reply, when its author is not on the card's board. Trello lets
+ * people who are not members comment (anyone on a public board whose comments are public, a Workspace's members
+ * on a Workspace board); answering them would let strangers make the service write on the team's board. A Trello
+ * member may browse exactly the cards of the boards they are on (observers too), so that check tells. A Jira
+ * commenter may always browse the issue they comment on.
+ */
+async function notOnBoard(event: CommentEvent, permissions: Permissions): Promise<string | undefined> {
+  if (event.tracker !== 'trello') return undefined;
+  const { item, actor } = event;
+  if ((await permissions.permitted([item], 'browse')).has(item.id)) return undefined;
+  return `commands by ${actor.displayName} (${actor.id}) not run: not a member of the board`;
+}
+
+/**
  * Runs the commands of a comment and answers with one reply per comment, edited in place. Results are kept
  * per command fingerprint, so editing the comment runs only the commands it adds, and the reply still shows
  * the earlier results.
@@ -54,10 +76,11 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
   ): Promise<Record<string, unknown>> => {
     if (event.actor.id === context.selfId(event.tracker)) return { skipped: 'own comment' };
     const rules = context.rules().commands;
-    const refused = refusedAuthor(event.actor, rules);
-    if (refused) {
-      context.log.info({ item: event.item.key, comment: event.comment.id, actor: event.actor.id }, refused);
-      return { skipped: refused };
+    const permissions = byOperator ? OPERATOR : commenterPermissions(context, event.tracker, event.actor);
+    const ignored = refusedAuthor(event.actor, rules) ?? (await notOnBoard(event, permissions));
+    if (ignored) {
+      context.log.info({ item: event.item.key, comment: event.comment.id, actor: event.actor.id }, ignored);
+      return { skipped: ignored };
     }
     const { maxPerComment, prefixes } = rules;
     // One more than may run, so the reply can say that the rest did not.
@@ -77,7 +100,7 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
       ...context,
       event,
       tracker: (name = event.tracker) => context.tracker(name),
-      permissions: byOperator ? OPERATOR : commenterPermissions(context, event.tracker, event.actor),
+      permissions,
     };
     const ran: string[] = [];
     const sections: Block[] = [];
@@ -110,7 +133,7 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
         } else {
           blocks = answer;
           await context.redis.hset(resultsKey, command.fingerprint, JSON.stringify(blocks));
-          await context.redis.expire(resultsKey, RESULTS_TTL_SECONDS);
+          await context.redis.expire(resultsKey, COMMAND_RESULTS_TTL_SECONDS);
         }
         ran.push(command.fingerprint);
       }

@@ -4,10 +4,13 @@ import type { SandboxFault } from '../sandbox-part.ts';
 import type { TrelloModel } from './trello-model.ts';
 import {
   CUSTOM_FIELDS_PLUGIN,
+  DEFAULT_BOARD_PREFS,
   findBoard,
   findCard,
+  mayComment,
   nextId,
   nextShortLink,
+  type SbBoardPrefs,
   type SbCard,
 } from './trello-store.ts';
 
@@ -30,6 +33,8 @@ export interface SeedBoard {
   cards?: SeedCard[];
   /** Board members (member id → type); absent: everyone is a member. */
   members?: Record<string, 'admin' | 'normal' | 'observer'>;
+  /** Visibility and who may comment (default: private, members comment). */
+  prefs?: Partial<SbBoardPrefs>;
   /**
    * The webhook calling the service on this board, as the doctor registers it: `true` (default) the service's
    * token's; `false` none (a board out of its scope: none of its actions is delivered); `'foreign'` one another
@@ -61,6 +66,7 @@ export function seedBoard(model: TrelloModel, input: SeedBoard): SeededBoard {
     name: input.name,
     shortLink: nextShortLink(store),
     members,
+    prefs: { ...DEFAULT_BOARD_PREFS, ...input.prefs },
   };
   store.boards.set(board.id, board);
   const callbackURL = model.callbackUrl;
@@ -192,6 +198,10 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
   app.post<{ Body: Body }>('/act/comment', async (request, reply) => {
     const card = cardOf(request.body);
     if (!card) return bad(reply, 'unknown card');
+    const board = store.boards.get(card.idBoard);
+    // What Trello's API answers a member who may not comment there; its UI shows them no comment box.
+    if (board && !mayComment(board, actor(request.body)))
+      return reply.code(401).type('text/plain').send('unauthorized permission requested');
     return { id: model.comment(actor(request.body), card, request.body.text ?? '').id };
   });
   app.post<{ Body: Body }>('/act/edit-comment', async (request, reply) => {

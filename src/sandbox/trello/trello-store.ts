@@ -11,7 +11,14 @@ export interface SbBoard {
   shortLink: string;
   /** Who is on the board and how; absent: every known member is a normal member (the bot an admin). */
   members?: { idMember: string; memberType: 'admin' | 'normal' | 'observer' }[];
+  /** Who may see the board and who may comment on its cards; absent: private, members comment. */
+  prefs?: SbBoardPrefs;
 }
+export interface SbBoardPrefs {
+  permissionLevel: 'private' | 'org' | 'public';
+  comments: 'disabled' | 'members' | 'observers' | 'org' | 'public';
+}
+export const DEFAULT_BOARD_PREFS: SbBoardPrefs = { permissionLevel: 'private', comments: 'members' };
 export interface SbList {
   id: string;
   idBoard: string;
@@ -190,4 +197,26 @@ export function findBoard(store: TrelloStore, idOrShortLink: string): SbBoard | 
     store.boards.get(idOrShortLink) ??
     [...store.boards.values()].find((board) => board.shortLink === idOrShortLink)
   );
+}
+
+/**
+ * Whether Trello lets a member comment on the board's cards (`prefs.comments`): members and admins; observers too
+ * from "observers" on; anyone with an account on a public board whose comments are public. Workspaces are not
+ * modelled: "org" lets the board's people comment. A board without members listed lets everyone.
+ */
+export function mayComment(board: SbBoard, memberId: string): boolean {
+  if (!board.members) return true;
+  const type = board.members.find((m) => m.idMember === memberId)?.memberType;
+  const prefs = board.prefs ?? DEFAULT_BOARD_PREFS;
+  switch (prefs.comments) {
+    case 'disabled':
+      return false;
+    case 'members':
+      return type === 'admin' || type === 'normal';
+    case 'observers':
+    case 'org':
+      return type !== undefined;
+    case 'public':
+      return prefs.permissionLevel === 'public' || type !== undefined;
+  }
 }

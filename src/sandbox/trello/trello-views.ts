@@ -1,4 +1,13 @@
-import type { SbAction, SbBoard, SbCard, SbLabel, SbList, SbMember, TrelloStore } from './trello-store.ts';
+import {
+  DEFAULT_BOARD_PREFS,
+  type SbAction,
+  type SbBoard,
+  type SbCard,
+  type SbLabel,
+  type SbList,
+  type SbMember,
+  type TrelloStore,
+} from './trello-store.ts';
 
 /** JSON in the shapes api.trello.com answers with (trimmed to fields that matter, nothing invented). */
 
@@ -29,6 +38,13 @@ export function boardJson(board: SbBoard) {
     url: `https://trello.com/b/${board.shortLink}/${slug(board.name)}`,
     shortUrl: `https://trello.com/b/${board.shortLink}`,
     shortLink: board.shortLink,
+    prefs: {
+      ...(board.prefs ?? DEFAULT_BOARD_PREFS),
+      voting: 'disabled',
+      invitations: 'members',
+      selfJoin: false,
+      cardCovers: true,
+    },
     labelNames: { green: '', yellow: '', orange: '', red: '', purple: '', blue: '' },
   };
 }

@@ -49,6 +49,8 @@ export const JiraDeliverySchema = Type.Object({
       body: Type.Unknown(),
       author: Type.Optional(JiraUser),
       updateAuthor: Type.Optional(JiraUser),
+      /** `2019-01-07T16:55:51.184-0330`: when the comment was written, also in an edit's delivery. */
+      created: Type.Optional(Type.String()),
       /** "Restrict to": `{ type: 'group' | 'role', value: <name>, identifier: <group id or role name> }`. */
       visibility: Type.Optional(
         Type.Object({

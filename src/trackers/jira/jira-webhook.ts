@@ -119,6 +119,7 @@ export function toJiraEvent(
       if (editor && editor.accountId !== comment.author?.accountId)
         return ignored('comment edited by someone other than its author: its commands stay the author’s');
       const visibility = restrictionOf(comment.visibility);
+      const created = Date.parse(comment.created ?? '');
       return normalized({
         ...itemBase,
         actor: actorOf(editor ?? comment.author),
@@ -135,6 +136,7 @@ export function toJiraEvent(
                 ? adfToPlainText(comment.body, { markCodeAndQuotes: true })
                 : '',
           ...(visibility && { visibility }),
+          ...(Number.isFinite(created) && { createdAt: new Date(created).toISOString() }),
         },
       });
     }

@@ -1,5 +1,6 @@
 import type { Container, FieldChange, ItemRef } from '../../domain/events.ts';
 import { ignored, type Normalized, normalized } from '../normalized.ts';
+import { createdAtFromId } from './trello-urls.ts';
 import type { TrelloDelivery } from './trello-webhook-schema.ts';
 
 type Data = TrelloDelivery['action']['data'];
@@ -160,14 +161,19 @@ export function toTrelloEvent(delivery: TrelloDelivery): Normalized {
       return normalized({
         ...base,
         kind: 'comment.created',
-        comment: { id: action.id, text: data.text ?? '' },
+        comment: { id: action.id, text: data.text ?? '', createdAt: action.date },
       });
     case 'updateComment':
       return data.action
         ? normalized({
             ...base,
             kind: 'comment.updated',
-            comment: { id: data.action.id, text: data.action.text ?? data.text ?? '' },
+            // The delivery is dated by the edit; the comment's id carries when it was written.
+            comment: {
+              id: data.action.id,
+              text: data.action.text ?? data.text ?? '',
+              createdAt: createdAtFromId(data.action.id),
+            },
           })
         : ignored('comment update without the comment');
     default:

@@ -137,6 +137,41 @@ describe('Trello sandbox with the real adapter', () => {
     });
   });
 
+  it('lets a stranger comment only on a public board whose comments are public, and says so in the delivery', async () => {
+    const receiver = await startReceiver();
+    closers.push(() => new Promise((resolve) => receiver.server.close(resolve)));
+    const { sandbox, app, origin } = await startSandbox({
+      webhook: { url: receiver.url, secret: 'app-secret' },
+    });
+    closers.push(() => app.close());
+    const members = { [sandbox.botMemberId]: 'admin', [sandbox.personMemberId]: 'observer' } as const;
+    const team = sandbox.seedBoard({ ...board, members });
+    const open = sandbox.seedBoard({
+      ...board,
+      members,
+      prefs: { permissionLevel: 'public', comments: 'public' },
+    });
+    const stranger = '5a00000000000000000000c0';
+    const comment = (cardId: string, memberId: string) =>
+      fetch(`${origin}/_sandbox/trello/act/comment`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ cardId, memberId, text: 'hello' }),
+      });
+
+    // Comments default to members: neither an observer nor a stranger may write one.
+    expect((await comment(team.cards[0]!.id, sandbox.personMemberId)).status).toBe(401);
+    expect((await comment(team.cards[0]!.id, stranger)).status).toBe(401);
+    expect((await comment(open.cards[0]!.id, stranger)).status).toBe(200);
+    await sandbox.webhooksIdle();
+
+    expect(receiver.deliveries).toHaveLength(1);
+    expect(JSON.parse(receiver.deliveries[0]!.raw.toString('utf8'))).toMatchObject({
+      action: { type: 'commentCard', idMemberCreator: stranger },
+      model: { id: open.id, prefs: { permissionLevel: 'public', comments: 'public' } },
+    });
+  });
+
   it('retries a failing receiver a bounded number of times', async () => {
     const receiver = await startReceiver(500);
     closers.push(() => new Promise((resolve) => receiver.server.close(resolve)));

@@ -1,0 +1,17 @@
+import type { CommentEvent } from '../job-requests.ts';
+
+/**
+ * How long the results of a comment's commands are kept. While they are, an author's edit runs only the commands
+ * it adds; the record is what says which ones already ran.
+ */
+export const COMMAND_RESULTS_TTL_SECONDS = 90 * 86_400;
+
+/**
+ * Whether an edit is of a comment written before the results window: no record says which of its commands ran, so
+ * running them would repeat every one (a months-old `/score impact=2` over the score the team set since).
+ */
+export function editOfExpiredComment(event: CommentEvent): boolean {
+  if (event.kind !== 'comment.updated') return false;
+  const written = Date.parse(event.comment.createdAt ?? '');
+  return Date.parse(event.occurredAt) - written > COMMAND_RESULTS_TTL_SECONDS * 1000;
+}
