@@ -18,6 +18,7 @@ writeFileSync(rulesFile, "summaries:\n  notResolved: [Won't Do, Duplicate, Obsol
 beforeAll(async () => {
   stack = await startInProcessStack({ REFINERY_CONFIG: rulesFile });
   stack.jira.seed({
+    resolutions: ['Obsolete'],
     people: [{ accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' }],
     projects: [
       { key: 'APP', name: 'App', editors: ['ada'] },
