@@ -83,6 +83,19 @@ describe('customers are told apart by account, not by the name Jira shows', () =
     });
   });
 
+  it('accounts Jira cannot name (a corrupted record of a deleted user: accountId "unknown") are not one customer', () => {
+    const evidence = [
+      reportedBy(1, 'unknown', 'Former user', false),
+      reportedBy(2, 'unknown', 'Former user', false),
+    ];
+    expect(counted(evidence)).toEqual({
+      reach: 2,
+      scorecard: ['- HELP-1', '- HELP-2'],
+      console: 2,
+      summary: undefined,
+    });
+  });
+
   it('an organization named like an account id is not that account', () => {
     const account = '5b10ac8d82e05b22cc7d4ef5';
     const rules = resolveScoringRules();
