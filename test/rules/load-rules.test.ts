@@ -86,6 +86,28 @@ describe('loadRulesFile', () => {
     });
   });
 
+  it('knows the resolutions that close a ticket without resolving it for its customer, a site’s own instead', async () => {
+    const defaults = await loadRulesFile(undefined);
+    const own = await loadRulesFile(
+      file('resolutions.yaml', "summaries:\n  notResolved: [Won't Do, Duplicate, Obsolete]\n"),
+    );
+    const empty = await loadRulesFile(file('no-resolution.yaml', "summaries:\n  notResolved: ['']\n"));
+
+    expect(defaults.ok && defaults.rules.summaries.notResolved).toEqual([
+      "Won't Do",
+      "Won't Fix",
+      'Duplicate',
+      'Cannot Reproduce',
+      'Declined',
+      'Rejected',
+    ]);
+    expect(own.ok && own.rules.summaries.notResolved).toEqual(["Won't Do", 'Duplicate', 'Obsolete']);
+    expect(empty).toEqual({
+      ok: false,
+      problems: ['/summaries/notResolved/0 must not have fewer than 1 characters'],
+    });
+  });
+
   it.each([
     ['missing.json', 'cannot read'],
     ['broken.yaml', 'is not valid yaml'],

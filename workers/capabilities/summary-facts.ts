@@ -67,7 +67,7 @@ export async function resolvedTickets(
   window: { end?: string },
   context: JobContext,
 ): Promise<Record<string, Evidence[]>> {
-  const { scoring } = context.rules();
+  const { scoring, summaries } = context.rules();
   const linked = (item: TrackerItem) =>
     item.links.flatMap((link) => (link.target.kind === 'item' ? [link.target.ref] : []));
   const refs = delivered.flatMap(linked);
@@ -85,7 +85,7 @@ export async function resolvedTickets(
   for (const item of delivered) {
     for (const ref of linked(item)) {
       const ticket = tickets.get(refId(ref));
-      if (!ticket || !resolvedBy(ticket, window.end)) continue;
+      if (!ticket || !resolvedBy(ticket, window.end, summaries.notResolved)) continue;
       // A ticket named by its key only (a Trello attachment naming a Jira issue) has its records under its id.
       if (!countsForItem(ticket, item.ref, await recordsOf(ticket.ref), context)) continue;
       result[item.ref.id] = [...(result[item.ref.id] ?? []), ticketEvidence(ticket, scoring)];

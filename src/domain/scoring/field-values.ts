@@ -37,6 +37,7 @@ export function scoreFingerprint(result: ScoreResult): string {
     e.url ?? null,
     e.title ?? null,
     e.customerId ?? null,
+    e.accountId ?? null,
   ]);
   return JSON.stringify([result.model, result.score, inputs, evidence]);
 }

@@ -7,8 +7,13 @@ export const EvidenceSchema = Type.Object({
   ticketRef: Type.String({ minLength: 1 }),
   url: Type.Optional(Type.String()),
   title: Type.Optional(Type.String()),
-  /** Tickets of one customer count once; a ticket without a customer counts on its own. */
+  /** Tickets of one customer count once; a ticket without a customer counts on its own. A name, as people read it. */
   customerId: Type.Optional(Type.String()),
+  /**
+   * The reporter's account (Jira accountId, Trello member id) when the customer is whoever reported the ticket: they
+   * are told apart by it, since names repeat (Jira shows every deleted account as "Former user") and change.
+   */
+  accountId: Type.Optional(Type.String()),
   /** A ticket of several customers (shared with several organizations) counts toward each; `customerId` joins them. */
   customers: Type.Optional(Type.Array(Type.String())),
 });

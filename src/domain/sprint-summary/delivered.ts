@@ -42,18 +42,24 @@ export function scopeOf(items: readonly SummaryItem[], approximate: boolean): Sc
   };
 }
 
-/** Resolutions that close a ticket without resolving it for its customer (Jira's Won't Do, Duplicate…). */
-const NOT_RESOLVED = /won['’]?t|duplicate|cannot reproduce|declined|rejected/i;
+/** A resolution's name as people type it: Won’t Do, won't do and Wont Do are one. */
+const resolutionKey = (name: string): string => name.trim().toLowerCase().replace(/['’]/g, '');
 
 /**
  * Whether a linked ticket was resolved by the end of the window (a sprint's close; none while it runs): by its
  * resolution's date, else when its status last reached Done's category; a ticket with neither date (Trello) by where
  * it is now. One resolved before the sprint counts: the item the sprint delivered is what its customer waited for.
- * One resolved after the close does not, so a re-run gives the same count; one resolved as Won't Do or Duplicate was
- * not resolved for its customer.
+ * One resolved after the close does not, so a re-run gives the same count; one resolved as one of `notResolved`
+ * (the rules' Won't Do, Duplicate…) was not resolved for its customer.
  */
-export function resolvedBy(ticket: TrackerItem, end: string | undefined): boolean {
-  if (ticket.status.category !== 'done' || NOT_RESOLVED.test(ticket.resolution?.name ?? '')) return false;
+export function resolvedBy(
+  ticket: TrackerItem,
+  end: string | undefined,
+  notResolved: readonly string[],
+): boolean {
+  const resolution = ticket.resolution && resolutionKey(ticket.resolution.name);
+  if (ticket.status.category !== 'done' || notResolved.some((name) => resolutionKey(name) === resolution))
+    return false;
   const at = Date.parse(ticket.resolution?.at ?? ticket.status.categorySince ?? '');
   return Number.isNaN(at) || end === undefined || at <= Date.parse(end);
 }

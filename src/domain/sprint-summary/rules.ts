@@ -90,6 +90,14 @@ export const SummaryRulesSchema = Type.Object({
     isTimeZone,
     (name) => `is not a time zone the service knows: ${name} (an IANA name, such as Europe/Berlin or UTC)`,
   ),
+  /**
+   * Resolutions that close a ticket without resolving it for its customer: a linked ticket resolved with one of them
+   * (any case, an apostrophe typed either way or left out) is not among the support tickets a summary counts. A site
+   * lists its own (a help desk's Obsolete, Not a bug).
+   */
+  notResolved: Type.Array(Type.String({ minLength: 1 }), {
+    default: ["Won't Do", "Won't Fix", 'Duplicate', 'Cannot Reproduce', 'Declined', 'Rejected'],
+  }),
   jira: Type.Object(
     { boards: Type.Record(Type.String(), JiraBoardSummarySchema, { default: {} }) },
     { default: {} },

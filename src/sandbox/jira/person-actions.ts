@@ -155,6 +155,8 @@ export function createPersonActions(world: JiraWorld): PersonActions {
         (t) => STATUSES[t.to].name.toLowerCase() === input.to.toLowerCase(),
       );
       if (!transition) throw new SandboxInputError(`${issue.key} has no transition to '${input.to}'`);
+      if (input.resolution && !state.resolutions.some((r) => r.name === input.resolution))
+        throw new SandboxInputError(`No resolution '${input.resolution}'; seed it under resolutions`);
       transitionIssue(world, actor(input.as), issue, transition.id, input.resolution);
       return issue;
     },

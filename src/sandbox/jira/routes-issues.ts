@@ -18,7 +18,6 @@ import {
   findIssue,
   type JiraState,
   projectOf,
-  RESOLUTIONS,
   type SandboxIssue,
   type SandboxProject,
   STATUSES,
@@ -193,7 +192,10 @@ function resolutionMeta(world: JiraWorld) {
     key: 'resolution',
     hasDefaultValue: false,
     operations: ['set'],
-    allowedValues: RESOLUTIONS.map((r) => ({ self: `${world.site()}/rest/api/3/resolution/${r.id}`, ...r })),
+    allowedValues: world.state.resolutions.map((r) => ({
+      self: `${world.site()}/rest/api/3/resolution/${r.id}`,
+      ...r,
+    })),
   };
 }
 
@@ -433,7 +435,7 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
     const id = String(request.body?.transition?.id ?? '');
     const into = TRANSITIONS[issue.statusId as StatusId].find((t) => t.id === id)?.to;
     const given = request.body?.fields?.resolution;
-    const resolution = RESOLUTIONS.find((r) => r.name === given?.name || r.id === given?.id);
+    const resolution = state.resolutions.find((r) => r.name === given?.name || r.id === given?.id);
     if (into === '10001' && projectOf(state, issue).resolutionOnDone && !resolution) {
       return jiraError(reply, 400, [], {
         resolution: given

@@ -18,6 +18,8 @@ import type { JiraWorld } from './world.ts';
 const TEXT_FIELD = 'com.atlassian.jira.plugin.system.customfieldtypes:textfield';
 
 export interface JiraSeed {
+  /** Resolutions the site's admins added to Jira's defaults (a help desk's Obsolete). */
+  resolutions?: string[];
   people?: {
     accountId: string;
     displayName: string;
@@ -109,6 +111,8 @@ export interface SeedResult {
 export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string) => AdfDoc): SeedResult {
   const { state } = world;
   const result: SeedResult = { projects: {}, boards: {}, sprints: {}, issues: [] };
+  for (const name of seed.resolutions ?? [])
+    state.resolutions.push({ id: String(10_000 + state.resolutions.length), name, description: '' });
   for (const person of seed.people ?? []) {
     const user: SandboxUser = { ...person, accountType: person.accountType ?? 'atlassian' };
     state.users.set(person.accountId, user);

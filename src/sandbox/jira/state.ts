@@ -284,6 +284,8 @@ export interface JiraState {
   boards: Map<number, SandboxBoard>;
   sprints: Map<number, SandboxSprint>;
   emails: SentEmail[];
+  /** The site's resolutions (Jira settings > Issues > Resolutions): Jira's defaults, then any a seed adds. */
+  resolutions: { id: string; name: string; description: string }[];
   setup: SiteSetup;
   nextId: {
     issue: number;
@@ -425,6 +427,7 @@ export function createState(bot: SandboxUser): JiraState {
     boards: new Map(),
     sprints: new Map(),
     emails: [],
+    resolutions: [...RESOLUTIONS],
     setup: {
       deniedPermissions: {},
       botIsAdmin: false,

@@ -3,7 +3,6 @@ import {
   type JiraState,
   linkPhrases,
   ORGANIZATIONS,
-  RESOLUTIONS,
   type SandboxComment,
   type SandboxIssue,
   type SandboxProject,
@@ -109,7 +108,7 @@ export function priorityView(ctx: ViewContext, name: string) {
 }
 
 export function resolutionView(ctx: ViewContext, name: string | null) {
-  const resolution = RESOLUTIONS.find((r) => r.name === name);
+  const resolution = ctx.state.resolutions.find((r) => r.name === name);
   return resolution ? { self: api(ctx, `resolution/${resolution.id}`), ...resolution } : null;
 }
 

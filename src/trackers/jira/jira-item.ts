@@ -176,13 +176,15 @@ export function toTrackerItem(
     ...(resolution && { resolution: { name: resolution, ...(resolvedAt && { at: isoDate(resolvedAt) }) } }),
     ...(typeof f.security === 'object' && f.security !== null && { restricted: true as const }),
     checklists: [],
-    reporter: str(reporter.accountId)
-      ? {
-          id: str(reporter.accountId) ?? '',
-          displayName: str(reporter.displayName) ?? '',
-          ...(reporter.accountType === 'app' && { app: true }),
-        }
-      : undefined,
+    // A deleted user's corrupted record answers "unknown" for every such account: it tells no one apart.
+    reporter:
+      str(reporter.accountId) && reporter.accountId !== 'unknown'
+        ? {
+            id: str(reporter.accountId) ?? '',
+            displayName: str(reporter.displayName) ?? '',
+            ...(reporter.accountType === 'app' && { app: true }),
+          }
+        : undefined,
     createdAt: isoDate(f.created),
     updatedAt: isoDate(f.updated),
   };

@@ -64,7 +64,12 @@ describe('SummaryRulesSchema', () => {
 
 describe('rules file defaults and checks', () => {
   it('an empty or missing section lists no boards', () => {
-    const empty = { timeZone: 'UTC', jira: { boards: {} }, trello: { boards: {} } };
+    const empty = {
+      timeZone: 'UTC',
+      notResolved: expect.arrayContaining(["Won't Do", 'Duplicate']),
+      jira: { boards: {} },
+      trello: { boards: {} },
+    };
     expect(resolveSummaryRules()).toEqual(empty);
     expect(resolveSummaryRules({ jira: {} })).toEqual(empty);
   });
