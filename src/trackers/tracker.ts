@@ -109,6 +109,11 @@ export interface Tracker {
    * workflow). Trello's lists say theirs by name, in the change itself.
    */
   statusCategory?(statusId: string): Promise<StatusCategory | undefined>;
+  /**
+   * Trello only, whose cards have no resolution date: when the card last entered the done category (a done list, or
+   * archived) and stayed there, by its actions; undefined when they do not show it done.
+   */
+  doneSince?(ref: ItemRef): Promise<string | undefined>;
   /** Jira Agile only. */
   readonly sprints?: SprintReader;
   /** Trello only: the board's actions in a window (list moves, creations) to reconstruct a time-boxed "sprint". */

@@ -5,6 +5,7 @@ import type { ChangedBy, ChangeSubject, OwnWrite, WrittenValues } from '../track
 import { ACTION_PAGE, allActions } from './trello-actions.ts';
 import { named } from './trello-board-activity.ts';
 import type { TrelloDeps } from './trello-deps.ts';
+import { CARD_ARRIVALS } from './trello-webhook.ts';
 import { sameName } from './trello-writes.ts';
 
 /** The card's actions of those types, newest first (as Trello lists them), each with who made it. */
@@ -111,4 +112,36 @@ export async function changedBy(
     })
     .reverse();
   return changedAfterOwnWrite(changes, own);
+}
+
+/** The actions that put a card in a list (created, copied, moved in, converted; moved) or archive or restore it. */
+const PLACEMENTS = [...CARD_ARRIVALS, 'updateCard:idList', 'updateCard:closed'].join(',');
+
+const has = (value: unknown, key: string) => typeof value === 'object' && value !== null && key in value;
+
+/**
+ * When the card last entered the done category, a list the rules call done or the archive, from one outside it,
+ * and has stayed in it since, replayed from its placements oldest first: what a Jira ticket's resolution date says.
+ * Undefined when they do not end in it (actions Trello no longer has).
+ */
+export async function doneSince(deps: TrelloDeps, ref: ItemRef): Promise<string | undefined> {
+  const actions = await allActions((before) =>
+    deps.api.cards.getCardActions({ id: ref.id, filter: PLACEMENTS, limit: ACTION_PAGE, before }),
+  );
+  let list: string | undefined;
+  let archived = false;
+  let since: string | undefined;
+  const done = () => archived || (list !== undefined && deps.categorize(list) === 'done');
+  for (const action of actions.reverse()) {
+    const wasDone = done();
+    const arrived = CARD_ARRIVALS.has(action.type);
+    list =
+      named(action.data.listAfter, 'name') ?? (arrived ? named(action.data.list, 'name') : undefined) ?? list;
+    if (arrived) archived = false;
+    else if (has(action.data.old, 'closed'))
+      archived = Reflect.get(action.data.card ?? {}, 'closed') === true;
+    if (!done()) since = undefined;
+    else if (!wasDone) since = action.date.toISOString();
+  }
+  return since;
 }
