@@ -114,6 +114,15 @@ export interface Tracker {
    * archived) and stayed there, by its actions; undefined when they do not show it done.
    */
   doneSince?(ref: ItemRef): Promise<string | undefined>;
+  /**
+   * Trello only: when the card last left the board (archived on it, moved to another) by `by`, absent when it had
+   * not; and its story-point changes, oldest first, to tell its estimate then.
+   */
+  boardExit?(
+    ref: ItemRef,
+    boardId: string,
+    by: string,
+  ): Promise<{ leftAt?: string; estimates: EstimateChange[] }>;
   /** Jira Agile only. */
   readonly sprints?: SprintReader;
   /** Trello only: the board's actions in a window (list moves, creations) to reconstruct a time-boxed "sprint". */

@@ -1,10 +1,11 @@
 import type { Action } from 'trello.js/models';
 import type { ItemRef } from '../../domain/events.ts';
 import { changedAfterOwnWrite } from '../own-write-history.ts';
-import type { ChangedBy, ChangeSubject, OwnWrite, WrittenValues } from '../tracker.ts';
+import type { ChangedBy, ChangeSubject, EstimateChange, OwnWrite, WrittenValues } from '../tracker.ts';
 import { ACTION_PAGE, allActions } from './trello-actions.ts';
 import { named } from './trello-board-activity.ts';
 import type { TrelloDeps } from './trello-deps.ts';
+import { STORY_POINTS } from './trello-item.ts';
 import { CARD_ARRIVALS } from './trello-webhook.ts';
 import { sameName } from './trello-writes.ts';
 
@@ -144,4 +145,52 @@ export async function doneSince(deps: TrelloDeps, ref: ItemRef): Promise<string 
     else if (!wasDone) since = action.date.toISOString();
   }
   return since;
+}
+
+/** The actions that take a card off a board or bring it back, and those that size it. */
+const EXITS = ['updateCard:closed', 'moveCardFromBoard', 'moveCardToBoard', 'updateCustomFieldItem'].join(
+  ',',
+);
+
+/** A story-points side of a custom field change; an empty one was unestimated. */
+function pointsSide(side: 'from' | 'to', holder: unknown): Partial<EstimateChange> {
+  const value = fieldNumber(holder);
+  return value === null || Number.isNaN(value) ? {} : { [side]: value };
+}
+
+/**
+ * When the card last left the board (`boardId`, by id or shortLink) by `by`, archived on it or moved to another,
+ * and not brought back since; and its story-point changes (a number custom field of a story-points name), oldest
+ * first, wherever they were made.
+ */
+export async function boardExit(
+  deps: TrelloDeps,
+  ref: ItemRef,
+  boardId: string,
+  by: string,
+): Promise<{ leftAt?: string; estimates: EstimateChange[] }> {
+  const actions = await allActions((before) =>
+    deps.api.cards.getCardActions({ id: ref.id, filter: EXITS, limit: ACTION_PAGE, before }),
+  );
+  const onBoard = (action: Action) =>
+    [named(action.data.board, 'id'), named(action.data.board, 'shortLink')].includes(boardId);
+  let leftAt: string | undefined;
+  const estimates: EstimateChange[] = [];
+  for (const action of actions.reverse()) {
+    const at = action.date.toISOString();
+    if (action.type === 'updateCustomFieldItem') {
+      const field = action.data.customField;
+      if (named(field, 'type') === 'number' && STORY_POINTS.test(named(field, 'name') ?? ''))
+        estimates.push({
+          at,
+          ...pointsSide('from', action.data.old),
+          ...pointsSide('to', action.data.customFieldItem),
+        });
+    } else if (Date.parse(at) <= Date.parse(by) && onBoard(action)) {
+      const archived = Reflect.get(action.data.card ?? {}, 'closed') === true;
+      const left = action.type === 'moveCardFromBoard' || (action.type === 'updateCard' && archived);
+      leftAt = left ? at : undefined;
+    }
+  }
+  return { ...(leftAt && { leftAt }), estimates };
 }
