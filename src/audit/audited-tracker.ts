@@ -81,6 +81,8 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     ...(tracker.countItems && { countItems: tracker.countItems.bind(tracker) }),
     ...(tracker.changedBy && { changedBy: tracker.changedBy.bind(tracker) }),
     ...(tracker.statusCategory && { statusCategory: tracker.statusCategory.bind(tracker) }),
+    ...(tracker.doneSince && { doneSince: tracker.doneSince.bind(tracker) }),
+    ...(tracker.boardExit && { boardExit: tracker.boardExit.bind(tracker) }),
     permittedItems: (accountId, refs, permission) => tracker.permittedItems(accountId, refs, permission),
     planDescription: (ref, text) => tracker.planDescription(ref, text),
     planComment: (ref, purpose, body) => tracker.planComment(ref, purpose, body),

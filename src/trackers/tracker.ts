@@ -109,6 +109,20 @@ export interface Tracker {
    * workflow). Trello's lists say theirs by name, in the change itself.
    */
   statusCategory?(statusId: string): Promise<StatusCategory | undefined>;
+  /**
+   * Trello only, whose cards have no resolution date: when the card last entered the done category (a done list, or
+   * archived) and stayed there, by its actions; undefined when they do not show it done.
+   */
+  doneSince?(ref: ItemRef): Promise<string | undefined>;
+  /**
+   * Trello only: when the card last left the board (archived on it, moved to another) by `by`, absent when it had
+   * not; and its story-point changes, oldest first, to tell its estimate then.
+   */
+  boardExit?(
+    ref: ItemRef,
+    boardId: string,
+    by: string,
+  ): Promise<{ leftAt?: string; estimates: EstimateChange[] }>;
   /** Jira Agile only. */
   readonly sprints?: SprintReader;
   /** Trello only: the board's actions in a window (list moves, creations) to reconstruct a time-boxed "sprint". */

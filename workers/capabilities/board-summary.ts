@@ -7,6 +7,7 @@ import {
   summaryTitle,
   type TrelloBoardSummary,
   trelloBoardSummary,
+  valueAt,
 } from '../../src/domain/sprint-summary/index.ts';
 import { TrackerError } from '../../src/errors.ts';
 import type { BoardActivityReader, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
@@ -60,6 +61,21 @@ async function readCards(
   return cards;
 }
 
+/**
+ * A card that left the board by the window's end (archived on it, moved to another board) is sized as it was then:
+ * re-sized since, for other work, it would change the window's figures (one request per such card).
+ */
+async function sizeWhenLeft(tracker: Tracker, boardId: string, cards: Map<string, TrackerItem>, end: string) {
+  if (!tracker.boardExit) return;
+  for (const card of cards.values()) {
+    if (!card.archived && (card.container.id === boardId || card.container.key === boardId)) continue;
+    const { leftAt, estimates } = await tracker.boardExit(card.ref, boardId, end);
+    if (!leftAt) continue;
+    const storyPoints = valueAt(estimates, leftAt, card.estimate.storyPoints);
+    cards.set(card.ref.id, { ...card, estimate: storyPoints === undefined ? {} : { storyPoints } });
+  }
+}
+
 export interface BoardWindowSummary {
   window: { start: string; end: string; name: string };
   stats: SprintStats;
@@ -93,6 +109,7 @@ export async function summarizeTrelloWindow(
     summaryList,
     actions.filter((action) => action.type !== 'other').map((action) => action.card),
   );
+  await sizeWhenLeft(tracker, boardId, cards, window.end);
   const inProgress = new Set(rules.inProgressLists.map((name) => name.trim().toLowerCase()));
   const cardsInProgress = [...cards.values()].filter((card) =>
     inProgress.has(card.container.listName?.trim().toLowerCase() ?? ''),

@@ -208,13 +208,14 @@ export async function summarizeJiraSprint(sprintId: string, context: JobContext)
   const removed =
     snapshot || sprint.startDate ? [...committedGone, ...left.map(({ item }) => item)] : undefined;
   // Without a snapshot the scope is rebuilt from every item's history; with one, only an item changed since the
-  // close may have been re-sized or moved since (an open sprint counts today's), and one added after the start
-  // may have been complete before it.
+  // close may have been re-sized or moved since (an open sprint counts today's), one added after the start may
+  // have been complete before it, and one gone counts the estimate it left with.
   const close = Date.parse(sprint.completeDate ?? '');
   const committed = new Set(snapshot?.items.map((entry) => entry.ref.id));
-  const read = [...items, ...committedGone].filter(
-    (item) => !snapshot || Date.parse(item.updatedAt) > close || !committed.has(item.ref.id),
-  );
+  const read = [
+    ...items.filter((item) => !snapshot || Date.parse(item.updatedAt) > close || !committed.has(item.ref.id)),
+    ...committedGone,
+  ];
   const history = await historiesOf(reader, read, left, board.fieldId);
   const completion = {
     sprint,

@@ -58,6 +58,23 @@ async function readLinked(
 }
 
 /**
+ * The ticket with the date it was resolved: a Trello card, which has no resolution date, is dated by when it entered
+ * a done list (its actions, one request), so that one finished after the window's end does not count, however
+ * often the summary is re-run. Read only for a done ticket of a window that has ended.
+ */
+async function doneDate(
+  ticket: TrackerItem,
+  end: string | undefined,
+  context: JobContext,
+): Promise<TrackerItem> {
+  const { status } = ticket;
+  if (end === undefined || status.category !== 'done' || ticket.resolution?.at || status.categorySince)
+    return ticket;
+  const since = await context.tracker(ticket.ref.tracker).doneSince?.(ticket.ref);
+  return since ? { ...ticket, status: { ...status, categorySince: since } } : ticket;
+}
+
+/**
  * Support tickets resolved through the delivered items: linked items that live in a support container and
  * were resolved by the end of the window (`resolvedBy`), each with the customer scoring counts it for. A linked item
  * that is gone, or on a tracker this service does not talk to, is left out.
@@ -81,6 +98,12 @@ export async function resolvedTickets(
   // Read before the tickets, as scoring reads them: a link recorded after a ticket was read may not show on it yet.
   await Promise.all(refs.map(recordsOf));
   const tickets = await readLinked(refs, context);
+  const dated = new Map<string, Promise<TrackerItem>>();
+  const datedOf = (ticket: TrackerItem) => {
+    const found = dated.get(refId(ticket.ref)) ?? doneDate(ticket, window.end, context);
+    dated.set(refId(ticket.ref), found);
+    return found;
+  };
   const result: Record<string, Evidence[]> = {};
   for (const item of delivered) {
     for (const ref of linked(item)) {
@@ -88,6 +111,8 @@ export async function resolvedTickets(
       if (!ticket || !resolvedBy(ticket, window.end, summaries.notResolved)) continue;
       // A ticket named by its key only (a Trello attachment naming a Jira issue) has its records under its id.
       if (!countsForItem(ticket, item.ref, await recordsOf(ticket.ref), context)) continue;
+      // Dated last, for the few tickets that count otherwise: a Trello card's date costs a request.
+      if (!resolvedBy(await datedOf(ticket), window.end)) continue;
       result[item.ref.id] = [...(result[item.ref.id] ?? []), ticketEvidence(ticket, scoring)];
     }
   }

@@ -1,7 +1,7 @@
 export { type BoardWindowInput, type CardInfo, summarizeBoardWindow } from './board-window.ts';
 export { resolvedBy } from './delivered.ts';
 export { planSummaries, type SummaryRequest, type SummaryTrigger, summaryJob } from './plan-summaries.ts';
-export { type SprintFieldChange, wasInSprintAt } from './reconstruct.ts';
+export { type SprintFieldChange, valueAt, wasInSprintAt } from './reconstruct.ts';
 export { listedItems, renderSprintSummary, summaryTitle } from './render.ts';
 export {
   dateIn,

@@ -66,6 +66,24 @@ export function joinedAfterStart(
   return Date.parse(at) > Date.parse(start) ? at : undefined;
 }
 
+/**
+ * When the item last left the sprint, by `until` (the close; any time when undefined): the last Sprint-field change
+ * that took it out. Undefined when none did.
+ */
+export function leftSprintAt(
+  sprint: Sprint,
+  changes: readonly SprintFieldChange[] = [],
+  until?: string,
+): string | undefined {
+  const cutoff = until === undefined ? Number.POSITIVE_INFINITY : Date.parse(until);
+  return changes
+    .filter(
+      (change) => Date.parse(change.at) <= cutoff && names(change.from, sprint) && !names(change.to, sprint),
+    )
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+    .at(-1)?.at;
+}
+
 /** A value (an estimate, a status) at `at`: what the first change after it changed from, else the value now. */
 export function valueAt<T>(
   changes: readonly { at: string; from?: T }[],

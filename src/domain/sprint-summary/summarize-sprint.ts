@@ -4,6 +4,7 @@ import { customerImpact, scopeOf, summaryItem, sumPoints, topDelivered } from '.
 import {
   type EstimateChange,
   joinedAfterStart,
+  leftSprintAt,
   reconstructCommitted,
   type SprintFieldChange,
   type StatusChange,
@@ -26,9 +27,10 @@ export interface SprintSummaryInput {
   history?: Readonly<Record<string, readonly SprintFieldChange[]>>;
   /**
    * Story-point changes by item id, oldest first, of the items changed since the close (without a snapshot: since
-   * the start), and of the items added after the start. A closed sprint counts the estimates at its close and,
-   * without a snapshot, commits those at its start, as Jira's sprint report does, which shows the estimate change of
-   * an item added after the start from the estimate it joined with; an item without changes is sized as it was then.
+   * the start), of the items added after the start and of those removed. A closed sprint counts the estimates at its
+   * close (a removed item: when it left) and, without a snapshot, commits those at its start, as Jira's sprint report
+   * does, which shows the estimate change of an item added after the start from the estimate it joined with; an item
+   * without changes is sized as it was then.
    */
   estimates?: Readonly<Record<string, readonly EstimateChange[]>>;
   /**
@@ -249,11 +251,17 @@ export function summarizeSprint(input: SprintSummaryInput): SprintStats {
   const doneItems = input.items.filter((item) => inSprint(item) && completedIn(input, item));
   const done = doneItems.map(view);
   const doneIds = new Set(done.map((item) => item.ref.id));
-  const removedDetails = new Map((input.removed ?? []).map((item) => [item.ref.id, view(item)]));
+  // Gone before the close: counted with the estimate it left with; a re-sizing since is not this sprint's.
+  const viewLeft = (item: TrackerItem) => {
+    const left = leftSprintAt(sprint, input.history?.[item.ref.id], close);
+    const estimates = input.estimates?.[item.ref.id] ?? [];
+    return left ? summaryItem(item, valueAt(estimates, left, estimateOf(item))) : view(item);
+  };
+  const removedDetails = new Map((input.removed ?? []).map((item) => [item.ref.id, viewLeft(item)]));
   // In and out again after the start: part of the scope change both ways, as Jira's sprint report counts it.
   const passedThrough = (input.removed ?? [])
     .filter((item) => inSprint(item) && !committedIds.has(item.ref.id) && !atCloseIds.has(item.ref.id))
-    .map(view);
+    .map(viewLeft);
   // Added after the start: Jira's sprint report shows an estimate change from the estimate the item joined with.
   const whenAdded = input.items.flatMap((item) => {
     const at = joined(item);

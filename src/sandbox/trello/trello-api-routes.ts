@@ -64,14 +64,19 @@ function includes(args: Params) {
   };
 }
 
-/** Trello's action `filter`: types, `all`, and `updateCard:idList` for the updates that moved a card to a list. */
+/**
+ * Trello's action `filter`: types, `all`, and `updateCard:<field>` for the updates of that field, as `data.old` names
+ * it (`updateCard:idList` a move to another list, `updateCard:closed` an archiving or a restore).
+ */
 function actionFiltered(filters: readonly string[], action: SbAction): boolean {
+  const { old } = action.data;
   return (
     filters.includes('all') ||
     filters.includes(action.type) ||
     (action.type === 'updateCard' &&
-      filters.includes('updateCard:idList') &&
-      action.data.listAfter !== undefined)
+      typeof old === 'object' &&
+      old !== null &&
+      Object.keys(old).some((field) => filters.includes(`updateCard:${field}`)))
   );
 }
 

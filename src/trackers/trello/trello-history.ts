@@ -1,10 +1,12 @@
 import type { Action } from 'trello.js/models';
 import type { ItemRef } from '../../domain/events.ts';
 import { changedAfterOwnWrite } from '../own-write-history.ts';
-import type { ChangedBy, ChangeSubject, OwnWrite, WrittenValues } from '../tracker.ts';
+import type { ChangedBy, ChangeSubject, EstimateChange, OwnWrite, WrittenValues } from '../tracker.ts';
 import { ACTION_PAGE, allActions } from './trello-actions.ts';
 import { named } from './trello-board-activity.ts';
 import type { TrelloDeps } from './trello-deps.ts';
+import { STORY_POINTS } from './trello-item.ts';
+import { CARD_ARRIVALS } from './trello-webhook.ts';
 import { sameName } from './trello-writes.ts';
 
 /** The card's actions of those types, newest first (as Trello lists them), each with who made it. */
@@ -111,4 +113,84 @@ export async function changedBy(
     })
     .reverse();
   return changedAfterOwnWrite(changes, own);
+}
+
+/** The actions that put a card in a list (created, copied, moved in, converted; moved) or archive or restore it. */
+const PLACEMENTS = [...CARD_ARRIVALS, 'updateCard:idList', 'updateCard:closed'].join(',');
+
+const has = (value: unknown, key: string) => typeof value === 'object' && value !== null && key in value;
+
+/**
+ * When the card last entered the done category, a list the rules call done or the archive, from one outside it,
+ * and has stayed in it since, replayed from its placements oldest first: what a Jira ticket's resolution date says.
+ * Undefined when they do not end in it (actions Trello no longer has).
+ */
+export async function doneSince(deps: TrelloDeps, ref: ItemRef): Promise<string | undefined> {
+  const actions = await allActions((before) =>
+    deps.api.cards.getCardActions({ id: ref.id, filter: PLACEMENTS, limit: ACTION_PAGE, before }),
+  );
+  let list: string | undefined;
+  let archived = false;
+  let since: string | undefined;
+  const done = () => archived || (list !== undefined && deps.categorize(list) === 'done');
+  for (const action of actions.reverse()) {
+    const wasDone = done();
+    const arrived = CARD_ARRIVALS.has(action.type);
+    list =
+      named(action.data.listAfter, 'name') ?? (arrived ? named(action.data.list, 'name') : undefined) ?? list;
+    if (arrived) archived = false;
+    else if (has(action.data.old, 'closed'))
+      archived = Reflect.get(action.data.card ?? {}, 'closed') === true;
+    if (!done()) since = undefined;
+    else if (!wasDone) since = action.date.toISOString();
+  }
+  return since;
+}
+
+/** The actions that take a card off a board or bring it back, and those that size it. */
+const EXITS = ['updateCard:closed', 'moveCardFromBoard', 'moveCardToBoard', 'updateCustomFieldItem'].join(
+  ',',
+);
+
+/** A story-points side of a custom field change; an empty one was unestimated. */
+function pointsSide(side: 'from' | 'to', holder: unknown): Partial<EstimateChange> {
+  const value = fieldNumber(holder);
+  return value === null || Number.isNaN(value) ? {} : { [side]: value };
+}
+
+/**
+ * When the card last left the board (`boardId`, by id or shortLink) by `by`, archived on it or moved to another,
+ * and not brought back since; and its story-point changes (a number custom field of a story-points name), oldest
+ * first, wherever they were made.
+ */
+export async function boardExit(
+  deps: TrelloDeps,
+  ref: ItemRef,
+  boardId: string,
+  by: string,
+): Promise<{ leftAt?: string; estimates: EstimateChange[] }> {
+  const actions = await allActions((before) =>
+    deps.api.cards.getCardActions({ id: ref.id, filter: EXITS, limit: ACTION_PAGE, before }),
+  );
+  const onBoard = (action: Action) =>
+    [named(action.data.board, 'id'), named(action.data.board, 'shortLink')].includes(boardId);
+  let leftAt: string | undefined;
+  const estimates: EstimateChange[] = [];
+  for (const action of actions.reverse()) {
+    const at = action.date.toISOString();
+    if (action.type === 'updateCustomFieldItem') {
+      const field = action.data.customField;
+      if (named(field, 'type') === 'number' && STORY_POINTS.test(named(field, 'name') ?? ''))
+        estimates.push({
+          at,
+          ...pointsSide('from', action.data.old),
+          ...pointsSide('to', action.data.customFieldItem),
+        });
+    } else if (Date.parse(at) <= Date.parse(by) && onBoard(action)) {
+      const archived = Reflect.get(action.data.card ?? {}, 'closed') === true;
+      const left = action.type === 'moveCardFromBoard' || (action.type === 'updateCard' && archived);
+      leftAt = left ? at : undefined;
+    }
+  }
+  return { ...(leftAt && { leftAt }), estimates };
 }

@@ -13,7 +13,8 @@ export interface BoardContext {
   fields: BoardField[];
 }
 
-const STORY_POINTS = /^(story\s*points?|points|estimate|sp)$/i;
+/** The names of a number custom field holding a card's story points. */
+export const STORY_POINTS = /^(story\s*points?|points|estimate|sp)$/i;
 
 function fieldValue(field: BoardField, item: FieldItem): string | number | boolean | null {
   switch (field.type) {

@@ -13,7 +13,7 @@ import {
 import { type BoardLock, createTrelloDeps } from './trello-deps.ts';
 import { trelloCall } from './trello-errors.ts';
 import { setNumberFields } from './trello-fields.ts';
-import { changedBy } from './trello-history.ts';
+import { boardExit, changedBy, doneSince } from './trello-history.ts';
 import { permittedItems } from './trello-permissions.ts';
 import { findItem, getItem, itemOfChecklist, listItems } from './trello-reads.ts';
 import { categorizeListName, type ListCategorizer } from './trello-status.ts';
@@ -79,6 +79,8 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
     deleteOwnComment: (ref, purpose) => run('deleteOwnComment', () => deleteOwnComment(deps, ref, purpose)),
     setLabel: (ref, label, present) => run('setLabel', () => setLabel(deps, ref, label, present)),
     changedBy: (ref, what, own) => run('changedBy', () => changedBy(deps, ref, what, own)),
+    doneSince: (ref) => run('doneSince', () => doneSince(deps, ref)),
+    boardExit: (ref, boardId, by) => run('boardExit', () => boardExit(deps, ref, boardId, by)),
     addLink: (from, to) => run('addLink', () => addLink(deps, from, to)),
     removeLink: (from, to, linkId) => run('removeLink', () => removeLink(deps, from, to, linkId)),
     moveTo: (ref, listName) => run('moveTo', () => moveTo(deps, ref, listName)),

@@ -59,6 +59,31 @@ afterAll(async () => {
 });
 
 describe('the Trello sandbox behaves like Trello', () => {
+  it('lists a card’s updates by updateCard:<field> filters, as the field its data.old names', async () => {
+    const { id } = await act('create-card', {
+      boardId: withoutFields.id,
+      list: 'Backlog',
+      name: 'Old report',
+    });
+    await act('move-card', { cardId: id, list: 'Done' });
+    await act('edit-desc', { cardId: id, desc: 'Superseded' });
+    await act('archive-card', { cardId: id });
+    const listed = async (filter: string) =>
+      (
+        (await (await api(`/cards/${id}/actions?filter=${filter}`)).json()) as {
+          data: Record<string, unknown>;
+        }[]
+      ).map((action) => action.data);
+
+    const archivings = await listed('updateCard:closed');
+    const moves = await listed('updateCard:idList');
+
+    expect(archivings).toHaveLength(1);
+    expect(archivings[0]).toMatchObject({ old: { closed: false }, card: { id, closed: true } });
+    expect(moves).toHaveLength(1);
+    expect(moves[0]).toMatchObject({ listBefore: { name: 'Backlog' }, listAfter: { name: 'Done' } });
+  });
+
   it('refuses descriptions and comments over 16,384 characters with a plain-text 400', async () => {
     const card = withFields.cards[0]!.id;
     const long = 'x'.repeat(TRELLO_TEXT_LIMIT + 1);

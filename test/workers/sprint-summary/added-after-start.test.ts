@@ -6,7 +6,8 @@ import { type InProcessStack, startInProcessStack } from '../../helpers/in-proce
 /**
  * Issues added to a running sprint, as Jira's sprint report counts them: one already finished when it was added is
  * "completed outside of this sprint" (marked as added after the start), never completed in it; one re-sized after
- * it joined shows its estimate change from its estimate then.
+ * it joined shows its estimate change from its estimate then; one that left the sprint is listed with the estimate
+ * it left with, whatever it was sized to after.
  */
 let stack: InProcessStack;
 
@@ -17,14 +18,17 @@ beforeAll(async () => {
     projects: [
       { key: 'ADD', name: 'Added', editors: ['ada'] },
       { key: 'RES', name: 'Resized', editors: ['ada'] },
+      { key: 'OUT', name: 'Dropped', editors: ['ada'] },
     ],
     boards: [
       { name: 'Added board', projectKey: 'ADD', estimationField: 'Story Points' },
       { name: 'Resized board', projectKey: 'RES', estimationField: 'Story Points' },
+      { name: 'Dropped board', projectKey: 'OUT', estimationField: 'Story Points' },
     ],
     sprints: [
       { name: 'Added Sprint 1', board: 'Added board' },
       { name: 'Resized Sprint 1', board: 'Resized board' },
+      { name: 'Dropped Sprint 1', board: 'Dropped board' },
     ],
     issues: [
       {
@@ -37,6 +41,14 @@ beforeAll(async () => {
       { projectKey: 'RES', summary: 'Planned', fields: { 'Story Points': 3 }, sprints: ['Resized Sprint 1'] },
       { projectKey: 'RES', summary: 'Resized in the sprint', fields: { 'Story Points': 1 } },
       { projectKey: 'RES', summary: 'Resized in the backlog', fields: { 'Story Points': 2 } },
+      { projectKey: 'OUT', summary: 'Kept', fields: { 'Story Points': 1 }, sprints: ['Dropped Sprint 1'] },
+      {
+        projectKey: 'OUT',
+        summary: 'Dropped plan',
+        fields: { 'Story Points': 3 },
+        sprints: ['Dropped Sprint 1'],
+      },
+      { projectKey: 'OUT', summary: 'Dropped hotfix', fields: { 'Story Points': 2 } },
     ].map((issue) => ({ ...issue, issuetype: 'Story', reporter: 'ada' })),
   });
 }, 60_000);
@@ -108,5 +120,32 @@ describe('issues added to a running sprint', () => {
     );
     // The summary's last section: RES-2 alone.
     expect(body).toMatch(/\nRe-estimated\n- RES-2 Resized in the sprint: 1 → 3$/);
+  });
+
+  it('lists an issue that left the sprint with the estimate it left with, not one it was given after', async () => {
+    const id = sprintId('Dropped Sprint 1');
+    act().startSprint({ sprintId: id });
+    await waitUntilIdle(stack, { delayed: true });
+    act().addToSprint({ as: 'ada', sprintId: id, issues: ['OUT-3'] });
+    // Jira's changelog counts milliseconds: each change comes after the one before, as a person's would.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    act().removeFromSprint({ as: 'ada', issues: ['OUT-2', 'OUT-3'] });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Sized again in the backlog, for a later sprint, before this one closes.
+    act().editIssue({ as: 'ada', issue: 'OUT-2', fields: { 'Story Points': 8 } });
+    act().editIssue({ as: 'ada', issue: 'OUT-3', fields: { 'Story Points': 5 } });
+    complete('OUT-1');
+    act().closeSprint({ as: 'ada', sprintId: id });
+
+    const body = await summaryText('Dropped Sprint 1 summary');
+    expect(body).toContain(['Committed | 2 items, 4 points', 'Completed | 1 item, 1 point'].join('\n'));
+    expect(body).toContain('Added after start\n- OUT-3 Dropped hotfix (2 points)\n');
+    expect(body).toContain(
+      [
+        'Removed after start',
+        '- OUT-2 Dropped plan (3 points)',
+        '- OUT-3 Dropped hotfix (2 points) — added after start',
+      ].join('\n'),
+    );
   });
 });
