@@ -6,6 +6,10 @@ import { summaryJob } from '../src/domain/sprint-summary/index.ts';
 import type { Logger } from '../src/logger.ts';
 import { createRedis } from '../src/queue/connection.ts';
 import { QUEUE_NAME } from '../src/queue/jobs.ts';
+import {
+  createScheduleRegistrations,
+  type ScheduleRegistrations,
+} from '../src/queue/schedule-registrations.ts';
 import type { Rules } from '../src/rules/rules-schema.ts';
 
 const PREFIX = 'sprint-summary.trello.';
@@ -62,13 +66,18 @@ async function registerLinkReconcile(queue: Queue, config: Config, log: Logger) 
 
 const SUMMARY_REGISTER_TRIES = 3;
 
-/** One board's scheduler, tried again with backoff: a momentary Redis error (a timeout, a dropped link) passes. */
+/**
+ * One board's scheduler, tried again with backoff: a momentary Redis error (a timeout, a dropped link) passes. One
+ * that fails every try is recorded with its reason for the admin API (`GET /admin/schedules`), until a registration
+ * of it succeeds.
+ */
 async function upsertSummary(
   queue: Queue,
   schedule: ScheduledSummary,
   rules: Rules,
   config: Config,
   log: Logger,
+  registrations: ScheduleRegistrations,
 ): Promise<boolean> {
   const job = summaryJob({ tracker: 'trello', boardId: schedule.boardId, trigger: 'schedule' });
   for (let tries = 1; ; tries += 1) {
@@ -78,6 +87,7 @@ async function upsertSummary(
         { pattern: schedule.cron, tz: rules.summaries.timeZone },
         { name: job.name, data: job.data, opts: templateOptions(config) },
       );
+      await told(log, schedule, () => registrations.registered(schedule.schedulerId));
       return true;
     } catch (error) {
       const err = { message: (error as Error).message };
@@ -87,11 +97,33 @@ async function upsertSummary(
           { ...schedule, err, tries },
           'Summary schedule refused; the board keeps the schedule it had',
         );
+        await told(log, schedule, () =>
+          registrations.failed({
+            id: schedule.schedulerId,
+            boardId: schedule.boardId,
+            cron: schedule.cron,
+            tries,
+            reason: err.message,
+            lastTriedAt: new Date().toISOString(),
+          }),
+        );
         return false;
       }
       log.warn({ ...schedule, err, tries }, 'Summary schedule not registered; trying again');
       await setTimeout(config.jobBackoffMs * 2 ** (tries - 1));
     }
+  }
+}
+
+/** The record of an outcome is news for operators, not a reason to fail the registration of the other boards. */
+async function told(log: Logger, schedule: ScheduledSummary, write: () => Promise<void>) {
+  try {
+    await write();
+  } catch (error) {
+    log.warn(
+      { ...schedule, err: { message: (error as Error).message } },
+      'Could not record whether the summary schedule is registered',
+    );
   }
 }
 
@@ -107,6 +139,7 @@ export async function registerSchedules(
 ): Promise<ScheduledSummary[]> {
   const connection = createRedis(config.redisUrl, 'client', log, { cluster: config.redisCluster });
   const queue = new Queue(QUEUE_NAME, { connection, prefix: `{${config.queuePrefix}}` });
+  const registrations = createScheduleRegistrations(connection, config.queuePrefix);
   try {
     await registerLinkReconcile(queue, config, log);
     const wanted: ScheduledSummary[] = [];
@@ -115,12 +148,13 @@ export async function registerSchedules(
       // Kept even when its registration fails: removing it would stop the board's summaries over one Redis
       // error or one typo in a reloaded cron, and nobody would see it but in the log.
       keep.add(schedule.schedulerId);
-      if (await upsertSummary(queue, schedule, rules, config, log)) wanted.push(schedule);
+      if (await upsertSummary(queue, schedule, rules, config, log, registrations)) wanted.push(schedule);
     }
     for (const scheduler of await queue.getJobSchedulers()) {
       const id = scheduler.id ?? scheduler.key;
       if (id.startsWith(PREFIX) && !keep.has(id)) await queue.removeJobScheduler(id);
     }
+    await registrations.keepOnly(keep);
     if (wanted.length > 0) log.info({ schedules: wanted }, 'Sprint summary schedules registered');
     return wanted;
   } finally {

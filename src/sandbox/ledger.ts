@@ -4,6 +4,8 @@
  */
 export type EffectKind =
   | 'item.created'
+  /** A Jira issue deleted, with its comments, links and remote links (`DELETE /issue/{key}`). */
+  | 'item.deleted'
   | 'comment.created'
   | 'comment.edited'
   | 'comment.deleted'

@@ -16,6 +16,7 @@ import { createRedis, pingRedis, type RedisClient } from '../../src/queue/connec
 import { createIntake, type Intake } from '../../src/queue/intake.ts';
 import { createIntakeConsumer } from '../../src/queue/intake-consumer.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { createScheduleRegistrations } from '../../src/queue/schedule-registrations.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
 import type { Rules } from '../../src/rules/rules-schema.ts';
 import { type IntakeRelayDeps, relayBatch } from '../../workers/intake-relay.ts';
@@ -98,6 +99,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
           rules: () => rules,
           reloadRules: async () => ({ ok: true, rules }),
           deliveries: createDeliveryLog(redis, prefix),
+          schedules: createScheduleRegistrations(redis, prefix),
           webhookAdmin: {},
           ...options.admin,
         }

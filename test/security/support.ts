@@ -6,6 +6,7 @@ import { type AppDeps, buildApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { pingRedis } from '../../src/queue/connection.ts';
 import { createIntake } from '../../src/queue/intake.ts';
+import { createScheduleRegistrations } from '../../src/queue/schedule-registrations.ts';
 import { defaultRules } from '../../src/rules/load-rules.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
 import { jiraHeaders, trelloHeaders } from '../helpers/sign.ts';
@@ -67,6 +68,7 @@ export async function startCapturedApp(
         rules: () => rules,
         reloadRules: async () => ({ ok: true as const, rules }),
         deliveries: createDeliveryLog(redis, prefix),
+        schedules: createScheduleRegistrations(redis, prefix),
         webhookAdmin: {},
       }
     : undefined;

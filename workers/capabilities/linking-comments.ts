@@ -101,11 +101,32 @@ function removedNote(removed: readonly string[]): Block[] {
   ];
 }
 
-/** `removed`: keys of the items whose link a person just removed in the tracker. */
-export function suggestionsComment(candidates: readonly Candidate[], removed: readonly string[] = []): Doc {
+/** Items deleted in the tracker, whose links went with them: nobody unlinked anything. */
+function deletedNote(deleted: readonly string[]): Block[] {
+  if (deleted.length === 0) return [];
+  return [
+    paragraph(
+      ...keys(deleted),
+      deleted.length > 1
+        ? ' were deleted in the tracker; this ticket is no longer linked to them.'
+        : ' was deleted in the tracker; this ticket is no longer linked to it.',
+    ),
+  ];
+}
+
+/**
+ * `removed`: keys of the items whose link a person just removed in the tracker; `deleted`: of those deleted with
+ * their links.
+ */
+export function suggestionsComment(
+  candidates: readonly Candidate[],
+  removed: readonly string[] = [],
+  deleted: readonly string[] = [],
+): Doc {
   if (candidates.length === 0) {
     return doc(
       ...removedNote(removed),
+      ...deletedNote(deleted),
       paragraph(
         'No backlog item matches this ticket yet. Link one by hand: ',
         code('/link KEY-or-card-URL'),
@@ -115,6 +136,7 @@ export function suggestionsComment(candidates: readonly Candidate[], removed: re
   }
   return doc(
     ...removedNote(removed),
+    ...deletedNote(deleted),
     paragraph('This ticket may be about one of these backlog items; a person decides.'),
     paragraph('To link one, comment its ', code('/link'), ' line:'),
     candidateLines(candidates),
@@ -127,8 +149,12 @@ function stillLinked(linked: readonly string[]): Block[] {
   return [paragraph('Still linked to ', ...keys(linked), '; support hears here when it is resolved.')];
 }
 
-export function linkRemovedComment(removed: readonly string[], linked: readonly string[]): Doc {
-  return doc(...removedNote(removed), ...stillLinked(linked));
+export function linkRemovedComment(
+  removed: readonly string[],
+  linked: readonly string[],
+  deleted: readonly string[] = [],
+): Doc {
+  return doc(...removedNote(removed), ...deletedNote(deleted), ...stillLinked(linked));
 }
 
 /** `others`: keys of the other items the ticket stays linked to. */

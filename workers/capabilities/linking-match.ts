@@ -8,7 +8,7 @@ import { type Candidate, docId, holdsLinkTo, sameItem } from '../../src/linking/
 import type { LinkRecord } from '../../src/linking/link-records.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
-import { candidatesFor, LINK_COMMENT, linkTicket, resolvedStatus, roleOf } from './linking.ts';
+import { candidatesFor, indexItem, LINK_COMMENT, linkTicket, resolvedStatus, roleOf } from './linking.ts';
 import {
   autoLinkComment,
   linkRemovedComment,
@@ -35,6 +35,34 @@ export async function learnLink(event: LinkEvent, context: JobContext) {
     results[ticket.ref.key] = (await settleLinks(ticket, recordedBefore, context)).result;
   return results;
 }
+
+/**
+ * Keeps the index equal to the tracker (`indexItem`). An item gone (deleted) took its Jira issue links along: each
+ * ticket that no longer holds its link is settled now, not at its own next job, so its link comment stops naming
+ * the item as linked (`/unlink` could not find it), and a ticket left without a link is matched again. A ticket
+ * that still holds the link (the item only left the backlog, or a Trello card's attachment stays) is left alone.
+ */
+export async function indexItemAndTickets(ref: ItemRef, context: JobContext) {
+  const tickets = await linkingState(context).records.ticketsOf(ref);
+  const result = await indexItem(ref, context);
+  if (result.indexed === 'written' || result.indexed === 'unchanged') return result;
+  const settled: string[] = [];
+  for (const record of tickets) {
+    const read = await readTicket(record.ticket, context);
+    if (!read || roleOf(read.ticket, context) !== 'support' || holdsLinkTo(read.ticket, record.item))
+      continue;
+    await settleLinks(read.ticket, read.recordedBefore, context);
+    settled.push(read.ticket.ref.key);
+  }
+  return settled.length > 0 ? { ...result, ticketsSettled: settled } : result;
+}
+
+/** Keys of the items whose links went with them (deleted), not those a person removed. */
+const deletedKeys = (followed: Followed) =>
+  followed.vanished
+    .filter((record) => record.made !== false)
+    .map((record) => record.item.key)
+    .sort();
 
 /**
  * Follows the ticket's links, outside its own linking job (a link event, a backfill): the console learns that a
@@ -115,14 +143,18 @@ async function reopened(ticket: TrackerItem, changes: readonly FieldChange[], co
   return false;
 }
 
-/** A linked ticket; if a person removed one of its links, its link comment no longer names that one as linked. */
+/**
+ * A linked ticket; if a person removed one of its links, or its item was deleted, its link comment no longer names
+ * that one as linked.
+ */
 async function stillLinked(ticket: TrackerItem, followed: Followed, context: JobContext) {
   await readModelOf(context).ticketLinked(ticket);
-  if (followed.removed.length === 0) return;
+  const deleted = deletedKeys(followed);
+  if (followed.removed.length === 0 && deleted.length === 0) return;
   const linked = followed.linked.map((item) => item.key);
   await context
     .tracker(ticket.ref.tracker)
-    .upsertComment(ticket.ref, LINK_COMMENT, linkRemovedComment(followed.unlinkedInTracker, linked));
+    .upsertComment(ticket.ref, LINK_COMMENT, linkRemovedComment(followed.unlinkedInTracker, linked, deleted));
   await endRemoved(ticket, followed, context);
 }
 
@@ -168,7 +200,7 @@ async function offerMatches(ticket: TrackerItem, followed: Followed, context: Jo
   const comment = await tracker.upsertComment(
     ticket.ref,
     LINK_COMMENT,
-    suggestionsComment(suggestions, followed.unlinkedInTracker),
+    suggestionsComment(suggestions, followed.unlinkedInTracker, deletedKeys(followed)),
   );
   await endRemoved(ticket, followed, context);
   await readModelOf(context).suggested(ticket, customer, suggestions);
@@ -184,10 +216,12 @@ async function offerMatches(ticket: TrackerItem, followed: Followed, context: Jo
  * match is still linked, since it is evidence for the item's score; a link a person removed is still told.
  */
 async function leaveResolved(ticket: TrackerItem, followed: Followed, context: JobContext) {
-  if (followed.removed.length === 0) return { skipped: 'resolved ticket: no suggestions', ...followed.words };
+  const deleted = deletedKeys(followed);
+  if (followed.removed.length === 0 && deleted.length === 0)
+    return { skipped: 'resolved ticket: no suggestions', ...followed.words };
   const comment = await context
     .tracker(ticket.ref.tracker)
-    .upsertComment(ticket.ref, LINK_COMMENT, linkRemovedComment(followed.unlinkedInTracker, []));
+    .upsertComment(ticket.ref, LINK_COMMENT, linkRemovedComment(followed.unlinkedInTracker, [], deleted));
   await endRemoved(ticket, followed, context);
   return { skipped: 'resolved ticket: no suggestions', comment: comment.action, ...followed.words };
 }

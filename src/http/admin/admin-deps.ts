@@ -4,6 +4,7 @@ import type { Config } from '../../config.ts';
 import type { DoctorReport } from '../../doctor/checklist.ts';
 import type { TrackerName } from '../../domain/events.ts';
 import type { Intake } from '../../queue/intake.ts';
+import type { ScheduleRegistrations } from '../../queue/schedule-registrations.ts';
 import type { RulesResult } from '../../rules/load-rules.ts';
 import type { Rules } from '../../rules/rules-schema.ts';
 import type { Tracker } from '../../trackers/tracker.ts';
@@ -22,6 +23,8 @@ export interface AdminDeps {
   /** The rules file's verdict, and when it took, how many processes (APIs, workers, this one too) were told. */
   reloadRules: () => Promise<RulesResult & { told?: number }>;
   deliveries: DeliveryLog;
+  /** The summary schedules the workers could not register. */
+  schedules: ScheduleRegistrations;
   webhookAdmin: Partial<Record<TrackerName, WebhookAdmin>>;
   /** Runs the setup checklist (`npm run doctor`) against this process's configuration. */
   doctor?: () => Promise<DoctorReport>;

@@ -10,6 +10,7 @@ import { createMetricsRegistry } from '../../metrics/metrics-registry.ts';
 import { createRedisMetricsSink, type MetricsSink } from '../../metrics/metrics-sink.ts';
 import type { RedisClient } from '../../queue/connection.ts';
 import type { Intake } from '../../queue/intake.ts';
+import { createScheduleRegistrations } from '../../queue/schedule-registrations.ts';
 import { announceRulesReload } from '../../runtime/rules-reload.ts';
 import type { RulesStore } from '../../runtime/rules-store.ts';
 import { createTrelloLimiter, trelloOptions } from '../../runtime/trackers.ts';
@@ -54,6 +55,7 @@ export function createAdminRuntime(options: AdminRuntimeOptions): {
       return result.ok ? { ...result, told: await announceRulesReload(redis, config.queuePrefix) } : result;
     },
     deliveries: createDeliveryLog(redis, config.queuePrefix),
+    schedules: createScheduleRegistrations(redis, config.queuePrefix),
     webhookAdmin: trello ? { trello: createTrelloWebhookAdmin(trello) } : {},
     doctor: createProcessDoctor({ config, log, redis, limiter, rules: () => rules.current() }),
   };

@@ -23,6 +23,20 @@ export function emitIssueEvent(
   });
 }
 
+/**
+ * The issue as it was, and who deleted it. A captured Cloud delivery of this event has no `issue_event_type_name`
+ * and no changelog.
+ */
+export function emitIssueDeleted(world: JiraWorld, actorId: string, issue: SandboxIssue): void {
+  const view = hookView(world);
+  world.webhooks.send('jira:issue_deleted', {
+    timestamp: world.now().getTime(),
+    webhookEvent: 'jira:issue_deleted',
+    user: userView(view, actorId),
+    issue: issueView(view, issue),
+  });
+}
+
 export function emitCommentEvent(
   world: JiraWorld,
   webhookEvent: 'comment_created' | 'comment_updated' | 'comment_deleted',

@@ -1,6 +1,6 @@
 import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
 import { adfToWiki } from './adf-wiki.ts';
-import { emitIssueEvent } from './events.ts';
+import { emitIssueDeleted, emitIssueEvent } from './events.ts';
 import {
   type ChangeItem,
   type ChangelogEntry,
@@ -13,6 +13,7 @@ import {
   STATUSES,
   type StatusId,
   securityLevels,
+  subtasksOf,
   TRANSITIONS,
 } from './state.ts';
 import type { JiraWorld } from './world.ts';
@@ -325,4 +326,32 @@ export function setSprints(
   issue.sprintIds = [...sprintIds];
   world.ledger.record({ item: issue.key, actor: actorId, kind: 'sprint.set', value: [...sprintIds] });
   record(world, actorId, issue, [item], 'issue_updated');
+}
+
+/**
+ * Deletes an issue as `DELETE /rest/api/3/issue/{issueIdOrKey}` does: refused while it has sub-tasks unless they go
+ * too, each sub-task first, each with its own `jira:issue_deleted`. Its comments, issue links and remote links go
+ * with it; Jira sends no `issuelink_deleted` for those.
+ */
+export function deleteIssue(
+  world: JiraWorld,
+  actorId: string,
+  issue: SandboxIssue,
+  { deleteSubtasks = false }: { deleteSubtasks?: boolean } = {},
+): void {
+  const { state } = world;
+  const subtasks = subtasksOf(state, issue);
+  if (subtasks.length > 0 && !deleteSubtasks)
+    throw new SandboxInputError(
+      `Issue (${issue.key}) has subtasks. You must specify the 'deleteSubtasks' parameter to delete this issue and all its subtasks.`,
+    );
+  for (const subtask of subtasks) deleteIssue(world, actorId, subtask);
+  // The delivery shows the issue as it was, links included.
+  emitIssueDeleted(world, actorId, issue);
+  state.issues.delete(issue.id);
+  state.deletedKeys.push(issue.key, ...(issue.formerKeys ?? []));
+  state.comments = state.comments.filter((c) => c.issueId !== issue.id);
+  state.links = state.links.filter((l) => l.fromId !== issue.id && l.toId !== issue.id);
+  state.remoteLinks = state.remoteLinks.filter((l) => l.issueId !== issue.id);
+  world.ledger.record({ item: issue.key, actor: actorId, kind: 'item.deleted' });
 }

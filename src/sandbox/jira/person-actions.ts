@@ -3,6 +3,7 @@ import { type AdfDoc, isAdfDoc } from '../../trackers/jira/adf-types.ts';
 import { markdownToDoc } from '../../trackers/markdown-doc.ts';
 import {
   createIssue,
+  deleteIssue,
   editIssue,
   type IssueEdit,
   moveIssue,
@@ -74,6 +75,8 @@ export interface PersonActions {
   }): SandboxComment;
   /** `resolution` as the "Resolve issue" screen sets it (Won't Do, Duplicate); Jira's default sets Done. */
   transition(input: { as: string; issue: string; to: string; resolution?: string }): SandboxIssue;
+  /** "Delete" in the issue view; an issue with sub-tasks only with `deleteSubtasks` (Jira's dialog deletes them too). */
+  deleteIssue(input: { as: string; issue: string; deleteSubtasks?: boolean }): void;
   /** "Move" in the issue view: to another project, under a new key there. */
   move(input: { as: string; issue: string; project: string }): SandboxIssue;
   /** `system`: a link Jira makes itself (sub-task, epic), e.g. type `jira_subtask_link`. */
@@ -159,6 +162,9 @@ export function createPersonActions(world: JiraWorld): PersonActions {
         throw new SandboxInputError(`No resolution '${input.resolution}'; seed it under resolutions`);
       transitionIssue(world, actor(input.as), issue, transition.id, input.resolution);
       return issue;
+    },
+    deleteIssue(input) {
+      deleteIssue(world, actor(input.as), issueOf(input.issue), { deleteSubtasks: input.deleteSubtasks });
     },
     move(input) {
       const issue = issueOf(input.issue);

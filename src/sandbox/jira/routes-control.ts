@@ -66,6 +66,10 @@ export function controlRoutes(app: FastifyInstance, deps: ControlDeps): void {
     '/act/issues/:key/move',
     (request, reply) => act(reply, () => actions.move({ ...request.body, issue: request.params.key })),
   );
+  app.post<{ Params: { key: string }; Body: Omit<Act<'deleteIssue'>, 'issue'> }>(
+    '/act/issues/:key/delete',
+    (request, reply) => act(reply, () => actions.deleteIssue({ ...request.body, issue: request.params.key })),
+  );
   app.post<{ Body: Act<'link'> }>('/act/links', (request, reply) =>
     act(reply, () => actions.link(request.body)),
   );

@@ -6,6 +6,7 @@ import { withinContexts } from './field-contexts.ts';
 import { guarded, issueNotFound, jiraError, queryList, strings } from './http.ts';
 import {
   createIssue,
+  deleteIssue,
   editIssue,
   SandboxInputError,
   securityLevelOf,
@@ -314,6 +315,21 @@ export function issueRoutes(app: FastifyInstance, { world, actor }: ApiDeps): vo
       return guarded(reply, () => {
         const changes = editIssue(world, who, issue, parsed.edit);
         if (changes.length > 0 && !silent) notifyWatchers(world, issue, who, 'updated');
+        return reply.code(204).send();
+      });
+    },
+  );
+
+  // 204; 400 while the issue has sub-tasks and `deleteSubtasks` is not `true`; 404 for an issue gone or unseen.
+  app.delete<IdParams & { Querystring: { deleteSubtasks?: string } }>(
+    '/rest/api/3/issue/:idOrKey',
+    (request, reply) => {
+      const issue = findIssue(state, request.params.idOrKey);
+      if (!issue) return issueNotFound(reply);
+      return guarded(reply, () => {
+        deleteIssue(world, actor(request), issue, {
+          deleteSubtasks: request.query.deleteSubtasks === 'true',
+        });
         return reply.code(204).send();
       });
     },

@@ -278,6 +278,8 @@ export interface JiraState {
   /** Contexts by field id, for fields someone set them on; any other custom field has Jira's default one. */
   fieldContexts: Map<string, SandboxFieldContext[]>;
   issues: Map<string, SandboxIssue>;
+  /** Keys of deleted issues (and those they had before a move): Jira gives none of them to a new issue. */
+  deletedKeys: string[];
   comments: SandboxComment[];
   links: SandboxLink[];
   remoteLinks: SandboxRemoteLink[];
@@ -421,6 +423,7 @@ export function createState(bot: SandboxUser): JiraState {
     securityLevels: [],
     fieldContexts: new Map(),
     issues: new Map(),
+    deletedKeys: [],
     comments: [],
     links: [],
     remoteLinks: [],
@@ -465,15 +468,26 @@ export function findIssue(state: JiraState, idOrKey: string): SandboxIssue | und
 export const hasKey = (issue: SandboxIssue, key: string): boolean =>
   issue.key === key || (issue.formerKeys?.includes(key) ?? false);
 
-/** A project's next issue number: Jira never gives a key twice, also one an issue took with it when moved out. */
+/**
+ * A project's next issue number: Jira never gives a key twice, also one an issue took with it when moved out, or
+ * a deleted issue's.
+ */
 export function nextIssueNumber(state: JiraState, project: SandboxProject): number {
   const prefix = `${project.key}-`;
   let last = 0;
-  for (const issue of state.issues.values())
-    for (const key of [issue.key, ...(issue.formerKeys ?? [])])
-      if (key.startsWith(prefix)) last = Math.max(last, Number(key.slice(prefix.length)));
+  const keys = [...state.issues.values()].flatMap((issue) => [issue.key, ...(issue.formerKeys ?? [])]);
+  for (const key of [...keys, ...state.deletedKeys])
+    if (key.startsWith(prefix)) last = Math.max(last, Number(key.slice(prefix.length)));
   return last + 1;
 }
+
+/** The issue's sub-tasks: the issues Jira's own sub-task link leads to from it. */
+export const subtasksOf = (state: JiraState, issue: SandboxIssue): SandboxIssue[] =>
+  state.links.flatMap((link) =>
+    link.system && link.typeName === 'jira_subtask_link' && link.fromId === issue.id
+      ? (state.issues.get(link.toId) ?? [])
+      : [],
+  );
 
 export const RESOLUTIONS = [
   { id: '10000', name: 'Done', description: 'Work has been completed on this issue.' },

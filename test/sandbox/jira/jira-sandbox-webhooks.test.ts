@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isValidJiraSignature } from '../../../src/trackers/jira/jira-signature.ts';
+import { toJiraEvent } from '../../../src/trackers/jira/jira-webhook.ts';
+import type { JiraDelivery } from '../../../src/trackers/jira/jira-webhook-schema.ts';
 import { wikiToPlainText } from '../../../src/trackers/jira/wiki-text.ts';
 import { type Harness, PERSON, startHarness } from './sandbox-harness.ts';
 
@@ -294,5 +296,113 @@ describe('Jira sandbox webhooks', () => {
     expect((await h.jira.findItem(oldKey))?.ref).toEqual({ tracker: 'jira', id: ticket.id, key: ticket.key });
     // Jira never gives a key twice: the next issue of the project it left gets a new number.
     expect(h.sandbox.act.createIssue({ as: PERSON, project: 'SUP', summary: 'Next' }).key).not.toBe(oldKey);
+  });
+
+  it('DELETE /issue answers 204, the issue answers 404 after, and one jira:issue_deleted carries it as it was', async () => {
+    const story = h.sandbox.act.createIssue({ as: PERSON, project: 'BR', summary: 'Printable invoices' });
+    h.sandbox.act.link({ as: PERSON, from: 'SUP-1', to: story.key });
+    h.sandbox.act.comment({ as: PERSON, issue: story.key, body: 'Please print them' });
+    await h.sandbox.settled();
+    received = [];
+
+    const deleted = await h.rest(`/rest/api/3/issue/${story.key}`, { method: 'DELETE' });
+    await h.sandbox.settled();
+
+    expect(deleted.status).toBe(204);
+    for (const path of [`issue/${story.key}`, `issue/${story.id}`, `issue/${story.key}/comment`])
+      expect((await h.rest(`/rest/api/3/${path}`)).status).toBe(404);
+    expect(await h.jira.findItem(story.key)).toBeUndefined();
+    expect((await h.rest(`/rest/api/3/issue/${story.key}`, { method: 'DELETE' })).status).toBe(404);
+    // Its links and comments went with it: the ticket it was linked to shows no link to it.
+    expect((await h.jira.findItem('SUP-1'))?.links).toEqual([]);
+    expect(h.sandbox.state.comments.filter((c) => c.issueId === story.id)).toEqual([]);
+    // Like a real delivery (Atlassian's capture): the whole issue as it was, who deleted it, no event type name.
+    expect(received.map((r) => r.body)).toMatchObject([
+      {
+        webhookEvent: 'jira:issue_deleted',
+        timestamp: Date.parse('2026-03-04T12:00:00.000Z'),
+        user: { accountId: h.sandbox.botCredentials.accountId, accountType: 'app' },
+        issue: {
+          id: story.id,
+          key: story.key,
+          fields: { summary: 'Printable invoices', project: { key: 'BR' }, status: { name: 'To Do' } },
+        },
+      },
+    ]);
+    expect(received[0]?.body).not.toHaveProperty('issue_event_type_name');
+    expect(toJiraEvent(received[0]?.body as JiraDelivery, 'd-1')).toMatchObject({
+      event: {
+        kind: 'item.deleted',
+        item: { tracker: 'jira', id: story.id, key: story.key },
+        container: { key: 'BR' },
+        actor: { id: h.sandbox.botCredentials.accountId, app: true },
+      },
+    });
+    // Jira never gives a key twice, also not a deleted issue's.
+    expect(h.sandbox.act.createIssue({ as: PERSON, project: 'BR', summary: 'Next' }).key).not.toBe(story.key);
+  });
+
+  it('an issue with sub-tasks is deleted only with deleteSubtasks=true, and each sub-task says so', async () => {
+    const parent = h.sandbox.act.createIssue({ as: PERSON, project: 'BR', summary: 'Invoice layout' });
+    const sub = h.sandbox.act.createIssue({
+      as: PERSON,
+      project: 'BR',
+      summary: 'Logo on invoices',
+      issuetype: 'Sub-task',
+    });
+    h.sandbox.act.link({
+      as: PERSON,
+      from: parent.key,
+      to: sub.key,
+      type: 'jira_subtask_link',
+      system: true,
+    });
+    await h.sandbox.settled();
+    received = [];
+
+    const refused = await h.rest(`/rest/api/3/issue/${parent.key}`, { method: 'DELETE' });
+    const refusedToo = await h.rest(`/rest/api/3/issue/${parent.key}?deleteSubtasks=false`, {
+      method: 'DELETE',
+    });
+
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      errorMessages: [
+        `Issue (${parent.key}) has subtasks. You must specify the 'deleteSubtasks' parameter to delete this issue and all its subtasks.`,
+      ],
+      errors: {},
+    });
+    expect(refusedToo.status).toBe(400);
+    expect((await h.rest(`/rest/api/3/issue/${sub.key}`)).status).toBe(200);
+
+    const deleted = await h.rest(`/rest/api/3/issue/${parent.key}?deleteSubtasks=true`, { method: 'DELETE' });
+    await h.sandbox.settled();
+
+    expect(deleted.status).toBe(204);
+    expect((await h.rest(`/rest/api/3/issue/${sub.key}`)).status).toBe(404);
+    expect(received.map((r) => [r.body.webhookEvent, (r.body.issue as { key: string }).key])).toEqual([
+      ['jira:issue_deleted', sub.key],
+      ['jira:issue_deleted', parent.key],
+    ]);
+  });
+
+  it('a sub-task alone is deleted without deleteSubtasks', async () => {
+    const parent = h.sandbox.act.createIssue({ as: PERSON, project: 'BR', summary: 'Credit notes' });
+    const sub = h.sandbox.act.createIssue({
+      as: PERSON,
+      project: 'BR',
+      summary: 'Numbering',
+      issuetype: 'Sub-task',
+    });
+    h.sandbox.act.link({
+      as: PERSON,
+      from: parent.key,
+      to: sub.key,
+      type: 'jira_subtask_link',
+      system: true,
+    });
+
+    expect((await h.rest(`/rest/api/3/issue/${sub.key}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await h.rest(`/rest/api/3/issue/${parent.key}`, { method: 'DELETE' })).status).toBe(204);
   });
 });

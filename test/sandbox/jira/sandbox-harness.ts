@@ -16,6 +16,8 @@ export interface Harness {
   sandbox: JiraSandbox;
   jira: Tracker;
   baseUrl: string;
+  /** A REST request as the service account (`path` from `/rest/...`). */
+  rest(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -65,5 +67,13 @@ export async function startHarness(options: JiraSandboxOptions = {}): Promise<Ha
     log: createLogger({ level: 'silent' }),
     onSchemaMismatch: 'throw',
   });
-  return { app, sandbox, jira, baseUrl, close: () => app.close() };
+  const rest = (path: string, init: RequestInit = {}) =>
+    fetch(`${baseUrl}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Basic ${Buffer.from(`${sandbox.botCredentials.email}:${sandbox.botCredentials.apiToken}`).toString('base64')}`,
+        ...(init.body !== undefined && { 'content-type': 'application/json' }),
+      },
+    });
+  return { app, sandbox, jira, baseUrl, rest, close: () => app.close() };
 }

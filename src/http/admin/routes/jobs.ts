@@ -9,6 +9,7 @@ import {
   retryFailedJob,
   scheduledRunJobs,
 } from '../../../queue/jobs.ts';
+import { UnregisteredScheduleSchema } from '../../../queue/schedule-registrations.ts';
 import { HttpError } from '../../errors.ts';
 import type { AdminContext } from '../admin-deps.ts';
 import { IdParams, responses, SECURED } from '../schemas.ts';
@@ -65,6 +66,22 @@ const Paging = {
   offset: Type.Integer({ minimum: 0, default: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 };
+
+const SchedulesSchema = Type.Object({
+  schedules: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String({ description: 'The job each run adds' }),
+      pattern: Type.Optional(Type.String({ description: 'Cron' })),
+      tz: Type.Optional(Type.String()),
+      every: Type.Optional(Type.Integer({ description: 'Milliseconds between runs' })),
+      next: Type.Optional(Type.String({ description: 'The next run (ISO 8601)' })),
+    }),
+  ),
+  unregistered: Type.Array(UnregisteredScheduleSchema, {
+    description: 'Summary schedules a worker could not register after its tries, with the last error',
+  }),
+});
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : undefined);
 
@@ -213,6 +230,34 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
     async (request) => {
       const { state, offset, limit } = request.query;
       return list(state ? [state] : LISTED_STATES, offset, limit);
+    },
+  );
+
+  admin.get(
+    '/schedules',
+    {
+      schema: {
+        tags,
+        security: SECURED,
+        summary:
+          'The job schedulers in Redis (Trello summaries, the link reconcile), and the summary schedules that could not be registered, why and when last tried',
+        response: responses({ 200: SchedulesSchema }),
+      },
+    },
+    async () => {
+      const [schedulers, unregistered] = await Promise.all([
+        queue.getJobSchedulers(),
+        context.schedules.list(),
+      ]);
+      const schedules = schedulers.map((scheduler) => ({
+        id: scheduler.id ?? scheduler.key,
+        name: scheduler.name,
+        pattern: scheduler.pattern ?? undefined,
+        tz: scheduler.tz ?? undefined,
+        every: scheduler.every ? Number(scheduler.every) : undefined,
+        next: iso(scheduler.next),
+      }));
+      return { schedules, unregistered };
     },
   );
 

@@ -1,0 +1,115 @@
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, waitFor, waitUntilIdle } from '../../scripts/lib/stack.ts';
+import { linkIndexSize } from '../../src/linking/index.ts';
+import { QUEUE_NAME } from '../../src/queue/jobs.ts';
+import { commandText, plain } from '../helpers/jira-commands.ts';
+import { issueByKey, linkedInJira, markedComments } from '../helpers/jira-sandbox-state.ts';
+import { testRedisUrl } from '../helpers/redis.ts';
+import { ADA_APP_AND_HELP_DESK } from '../helpers/seeds.ts';
+import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
+
+let stack: Stack;
+let console_: StackConsole;
+let queue: Queue;
+
+const BACKLOG: [string, string][] = [
+  ['Invoice totals round the VAT wrongly', 'Invoices show a VAT total one cent off when lines are rounded.'],
+  [
+    'Two-factor codes arrive too late by SMS',
+    'The SMS with the two-factor login code reaches users minutes after they asked for it.',
+  ],
+  ['Team calendar export to iCal', 'Teams want their shared calendar as an iCal feed.'],
+  ['Archive old projects', 'Project owners want to archive finished projects out of sight.'],
+  ['Keyboard shortcuts in the editor', 'Writers want shortcuts for bold, italics and links.'],
+  ['Usage report per seat', 'Admins need a monthly report of active seats.'],
+];
+
+beforeAll(async () => {
+  stack = await startStack({ redisUrl: testRedisUrl() });
+  stack.jira.seed(ADA_APP_AND_HELP_DESK);
+  console_ = stackConsole(stack);
+  queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+}, 60_000);
+afterAll(async () => {
+  await queue?.close();
+  await console_?.close();
+  await stack?.stop();
+});
+
+const ticket = (summary: string, description: string) =>
+  stack.jira.act.createIssue({ as: 'ada', project: 'HELP', summary, description, issuetype: 'Task' }).key;
+const jobsDone = () => waitUntilIdle(stack, { delayed: true, timeoutMs: 20_000 });
+const failedJobs = async () => (await queue.getFailed()).map((job) => `${job.name}: ${job.failedReason}`);
+const backlogKeys = async () => (await console_.readModel.backlog({ limit: 100 })).rows.map((row) => row.key);
+const scorecard = (key: string) => plain(markedComments(stack.jira, key, 'scorecard').at(-1)?.body ?? {});
+const linkComment = (key: string) => plain(markedComments(stack.jira, key, 'link').at(-1)?.body ?? {});
+
+describe('a Jira backlog item deleted after it was indexed and linked to a support ticket', () => {
+  let smsTicket = '';
+  let smsItemId = '';
+
+  it('is indexed, in the console, and linked to the ticket about it', async () => {
+    for (const [summary, description] of BACKLOG)
+      stack.jira.act.createIssue({ as: 'ada', project: 'APP', summary, description, issuetype: 'Story' });
+    await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === BACKLOG.length);
+    smsTicket = ticket(
+      'Two-factor SMS code arrives too late',
+      'I asked for the two-factor login code by SMS and it reached my phone ten minutes later.',
+    );
+    await waitFor(() => linkedInJira(stack.jira, smsTicket, 'APP-2'));
+    // The same ticket counts for another item too, linked by hand.
+    expect(await commandText(stack.jira, 'ada', smsTicket, '/link APP-6')).toContain('Linked');
+    await jobsDone();
+    smsItemId = issueByKey(stack.jira, 'APP-2').id;
+    expect(await backlogKeys()).toContain('APP-2');
+    expect(scorecard('APP-6')).toContain(smsTicket);
+    expect(linkComment(smsTicket)).toContain('Also linked to APP-2');
+  }, 60_000);
+
+  it('is gone from the index, the console and the suggestions once a person deletes it in Jira', async () => {
+    stack.jira.act.deleteIssue({ as: 'ada', issue: 'APP-2' });
+    await jobsDone();
+
+    expect(await linkIndexSize(stack.redis, stack.queuePrefix)).toBe(BACKLOG.length - 1);
+    expect(await backlogKeys()).not.toContain('APP-2');
+    expect(await console_.readModel.item({ tracker: 'jira', idOrKey: smsItemId })).toBeUndefined();
+    // The ticket's agents read at once that the item is gone, not a link they could still /unlink.
+    expect(linkComment(smsTicket)).toBe(
+      'APP-2 was deleted in the tracker; this ticket is no longer linked to it.\n' +
+        'Still linked to APP-6; support hears here when it is resolved.\n' +
+        'backlog-refinery · link\n',
+    );
+    const asking = ticket(
+      'SMS login code late',
+      'The two-factor code by SMS comes minutes too late, I cannot log in.',
+    );
+    await jobsDone();
+    expect(stack.jira.state.links.filter((l) => l.fromId === issueByKey(stack.jira, asking).id)).toEqual([]);
+    expect(await commandText(stack.jira, 'ada', asking, '/similar')).not.toContain('APP-2');
+    const inbox = await console_.readModel.triageTicket({
+      tracker: 'jira',
+      id: issueByKey(stack.jira, asking).id,
+    });
+    expect(inbox?.suggestions.map((s) => s.item.key) ?? []).not.toContain('APP-2');
+    expect(await failedJobs()).toEqual([]);
+  }, 60_000);
+
+  it("leaves the ticket's later jobs, and the other item's scorecard, working without it", async () => {
+    stack.jira.act.editIssue({
+      as: 'ada',
+      issue: smsTicket,
+      description: 'The SMS code for two-factor login still arrives ten minutes late, also today.',
+    });
+    await jobsDone();
+    expect(await commandText(stack.jira, 'ada', 'APP-6', '/score')).toContain('Priority score');
+    expect(scorecard('APP-6')).toContain(smsTicket);
+    expect(scorecard('APP-6')).not.toContain('APP-2');
+    stack.jira.act.transition({ as: 'ada', issue: smsTicket, to: 'In Progress' });
+    stack.jira.act.transition({ as: 'ada', issue: smsTicket, to: 'Done' });
+    await jobsDone();
+
+    expect(await failedJobs()).toEqual([]);
+    expect(linkComment(smsTicket)).toContain('Still linked to APP-6');
+  }, 60_000);
+});

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
+import { createLogger } from '../../../src/logger.ts';
+import { QUEUE_NAME } from '../../../src/queue/jobs.ts';
+import { parseRules } from '../../../src/rules/load-rules.ts';
+import type { Rules } from '../../../src/rules/rules-schema.ts';
+import { registerSchedules } from '../../../workers/schedules.ts';
+import { type ApiHarness, startApiHarness } from '../../helpers/api-harness.ts';
+import { testRedisUrl } from '../../helpers/redis.ts';
+import { testConfig } from '../../helpers/test-config.ts';
+import { adminClient } from './admin-client.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startApiHarness({ admin: {} });
+});
+afterAll(async () => {
+  await api.close();
+});
+const admin = adminClient(() => api.app);
+
+function rulesWith(crons: Record<string, string>): Rules {
+  const boards = Object.fromEntries(Object.entries(crons).map(([board, cron]) => [board, { cron }]));
+  const parsed = parseRules({ summaries: { trello: { boards } } });
+  if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+  return parsed.rules;
+}
+
+const register = (crons: Record<string, string>) =>
+  registerSchedules(
+    testConfig({
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: api.prefix,
+      JOB_BACKOFF_MS: '10',
+      // Only the summaries' schedulers: the reconcile's is registered before them, and not retried.
+      LINK_RECONCILE_INTERVAL_MS: '0',
+    }),
+    rulesWith(crons),
+    createLogger({ level: 'silent' }),
+  );
+
+it("shows an operator the boards' summary schedules Redis refused, with the reason and when last tried", async () => {
+  // The queue's event stream holds a value of another type: Redis answers every scheduler's upsert with an error.
+  const events = `{${api.prefix}}:${QUEUE_NAME}:events`;
+  await api.redis.set(events, 'left by something else');
+  onTestFinished(async () => void (await api.redis.del(events)));
+  const before = new Date();
+
+  await register({ b1: '0 9 * * 1', b2: '0 10 * * 1' });
+
+  const after = new Date();
+  const failing = await admin('GET', '/admin/schedules');
+  expect(failing.statusCode).toBe(200);
+  const { unregistered } = failing.json();
+  expect(unregistered).toEqual(
+    ['b1', 'b2'].map((board, i) => ({
+      id: `sprint-summary.trello.${board}`,
+      boardId: board,
+      cron: `0 ${9 + i} * * 1`,
+      tries: 3,
+      // The first try's WRONGTYPE left half a scheduler behind, which BullMQ refuses to add again.
+      reason: expect.stringMatching(/WRONGTYPE|already exists/),
+      lastTriedAt: expect.any(String),
+    })),
+  );
+  for (const { lastTriedAt } of unregistered) {
+    expect(Date.parse(lastTriedAt)).toBeGreaterThanOrEqual(before.getTime());
+    expect(Date.parse(lastTriedAt)).toBeLessThanOrEqual(after.getTime());
+  }
+});
+
+it("clears a board's failure once its schedule registers, and forgets one whose cron left the rules", async () => {
+  await register({ b3: '0 9 * * 1 mondays', b4: 'every monday' });
+  expect((await admin('GET', '/admin/schedules')).json().unregistered).toMatchObject([
+    { id: 'sprint-summary.trello.b3', cron: '0 9 * * 1 mondays', tries: 3 },
+    { id: 'sprint-summary.trello.b4', cron: 'every monday', tries: 3 },
+  ]);
+
+  await register({ b3: '0 9 * * 1' });
+
+  const { schedules, unregistered } = (await admin('GET', '/admin/schedules')).json();
+  expect(unregistered).toEqual([]);
+  expect(schedules).toContainEqual(
+    expect.objectContaining({
+      id: 'sprint-summary.trello.b3',
+      pattern: '0 9 * * 1',
+      next: expect.any(String),
+    }),
+  );
+});
+
+it('needs the admin token', async () => {
+  expect((await api.app.inject({ method: 'GET', url: '/admin/schedules' })).statusCode).toBe(401);
+});
