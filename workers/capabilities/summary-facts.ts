@@ -112,7 +112,7 @@ export async function resolvedTickets(
       // A ticket named by its key only (a Trello attachment naming a Jira issue) has its records under its id.
       if (!countsForItem(ticket, item.ref, await recordsOf(ticket.ref), context)) continue;
       // Dated last, for the few tickets that count otherwise: a Trello card's date costs a request.
-      if (!resolvedBy(await datedOf(ticket), window.end)) continue;
+      if (!resolvedBy(await datedOf(ticket), window.end, summaries.notResolved)) continue;
       result[item.ref.id] = [...(result[item.ref.id] ?? []), ticketEvidence(ticket, scoring)];
     }
   }

@@ -47,8 +47,8 @@ const resolutionKey = (name: string): string => name.trim().toLowerCase().replac
 
 /**
  * Whether a linked ticket was resolved by the end of the window (a sprint's close; none while it runs): by its
- * resolution's date, else when its status last reached Done's category; a ticket with neither date (Trello) by where
- * it is now. One resolved before the sprint counts: the item the sprint delivered is what its customer waited for.
+ * resolution's date, else when its status last reached Done's category (a Trello card: when it last entered a done
+ * list or was archived, read from its actions); a ticket with neither date by where it is now. One resolved before the sprint counts: the item the sprint delivered is what its customer waited for.
  * One resolved after the close does not, so a re-run gives the same count; one resolved as one of `notResolved`
  * (the rules' Won't Do, Duplicate…) was not resolved for its customer.
  */
