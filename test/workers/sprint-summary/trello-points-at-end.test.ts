@@ -81,4 +81,21 @@ describe('a Trello window summarized after its end', () => {
     expect(desc).toMatch(/### Carried over\n\n(- .+\n)*- \[.+\]\(.+\) Wish lists \(1 point\)$/m);
     expect(desc).toMatch(/### Created in window\n\n(- .+\n)*- \[.+\]\(.+\) Gift wrapping \(5 points\)$/m);
   });
+
+  it('sizes a card archived after the end as it was at the end', async () => {
+    const dropped = await sizedCard('Gift cards', '2');
+    await later();
+    const end = new Date().toISOString();
+    await later();
+    await act('archive-card', { cardId: dropped });
+    await resize(dropped, '8');
+
+    await runAction('sprint-summary', { tracker: 'trello', boardId, end });
+
+    const card = await waitFor(() => {
+      const found = summaryCard();
+      return found?.desc.includes('Gift cards') ? found : undefined;
+    }, 30_000);
+    expect(card.desc).toMatch(/### Created in window\n\n(- .+\n)*- \[.+\]\(.+\) Gift cards \(2 points\)$/m);
+  });
 });
