@@ -406,8 +406,17 @@ export interface BoardAction {
   listAfter?: string;
 }
 
+/** A card's changes on a board after a date, oldest first: what tells how it stood then from how it is now. */
+export interface CardChangesSince {
+  estimates: EstimateChange[];
+  /** Its moves between the board's lists, by list name. */
+  lists: { at: string; from?: string; to?: string }[];
+}
+
 export interface BoardActivityReader {
   getBoardActions(boardId: string, since: string, before: string): Promise<BoardAction[]>;
+  /** The story-point changes and list moves of the board's cards after `since`, by card id. */
+  changesSince(boardId: string, since: string): Promise<ReadonlyMap<string, CardChangesSince>>;
   getBoardLists(boardId: string): Promise<{ id: string; name: string }[]>;
   getListItems(boardId: string, listName: string): Promise<TrackerItem[]>;
 }

@@ -10,7 +10,12 @@ import {
   valueAt,
 } from '../../src/domain/sprint-summary/index.ts';
 import { TrackerError } from '../../src/errors.ts';
-import type { BoardActivityReader, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
+import type {
+  BoardActivityReader,
+  EstimateChange,
+  Tracker,
+  TrackerItem,
+} from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { priorityScores, resolvedTickets } from './summary-facts.ts';
 import { type Published, publishSummary, type SummaryDestination } from './summary-publish.ts';
@@ -61,18 +66,41 @@ async function readCards(
   return cards;
 }
 
+/** The card with the story points it had at `at`, from its changes since (none: it has them still). */
+function sizedAt(card: TrackerItem, estimates: readonly EstimateChange[], at: string): TrackerItem {
+  const storyPoints = valueAt(estimates, at, card.estimate.storyPoints);
+  return { ...card, estimate: storyPoints === undefined ? {} : { storyPoints } };
+}
+
 /**
- * A card that left the board by the window's end (archived on it, moved to another board) is sized as it was then:
- * re-sized since, for other work, it would change the window's figures (one request per such card).
+ * Each card as it stood at the window's end, so that a summary re-run long after gives the window's figures: one
+ * re-sized or moved between the board's lists since (one paged read of the board's actions after the end) has the
+ * points and list it had then. One that left the board (archived on it, moved to another) has its own actions read
+ * instead (one request per such card), which also name its changes made elsewhere: sized as it was when it left by
+ * the end, else at the end.
  */
-async function sizeWhenLeft(tracker: Tracker, boardId: string, cards: Map<string, TrackerItem>, end: string) {
-  if (!tracker.boardExit) return;
+async function asAtEnd(
+  tracker: Tracker,
+  activity: BoardActivityReader,
+  boardId: string,
+  cards: Map<string, TrackerItem>,
+  end: string,
+) {
+  const since = await activity.changesSince(boardId, end);
   for (const card of cards.values()) {
-    if (!card.archived && (card.container.id === boardId || card.container.key === boardId)) continue;
-    const { leftAt, estimates } = await tracker.boardExit(card.ref, boardId, end);
-    if (!leftAt) continue;
-    const storyPoints = valueAt(estimates, leftAt, card.estimate.storyPoints);
-    cards.set(card.ref.id, { ...card, estimate: storyPoints === undefined ? {} : { storyPoints } });
+    const left = card.archived || (card.container.id !== boardId && card.container.key !== boardId);
+    if (left && tracker.boardExit) {
+      const { leftAt, estimates } = await tracker.boardExit(card.ref, boardId, end);
+      cards.set(card.ref.id, sizedAt(card, estimates, leftAt ?? end));
+      continue;
+    }
+    const changes = since.get(card.ref.id);
+    if (!changes) continue;
+    const listName = valueAt(changes.lists, end, card.container.listName);
+    cards.set(card.ref.id, {
+      ...sizedAt(card, changes.estimates, end),
+      container: { ...card.container, ...(listName !== undefined && { listName }) },
+    });
   }
 }
 
@@ -109,7 +137,7 @@ export async function summarizeTrelloWindow(
     summaryList,
     actions.filter((action) => action.type !== 'other').map((action) => action.card),
   );
-  await sizeWhenLeft(tracker, boardId, cards, window.end);
+  await asAtEnd(tracker, activity, boardId, cards, window.end);
   const inProgress = new Set(rules.inProgressLists.map((name) => name.trim().toLowerCase()));
   const cardsInProgress = [...cards.values()].filter((card) =>
     inProgress.has(card.container.listName?.trim().toLowerCase() ?? ''),

@@ -1,8 +1,15 @@
 import type { Action } from 'trello.js/models';
-import type { BoardAction, BoardActivityReader, TrackerItem } from '../tracker.ts';
+import type {
+  BoardAction,
+  BoardActivityReader,
+  CardChangesSince,
+  EstimateChange,
+  TrackerItem,
+} from '../tracker.ts';
 import { ACTION_PAGE, allActions } from './trello-actions.ts';
 import { getDetailedCards } from './trello-api.ts';
 import type { TrelloDeps } from './trello-deps.ts';
+import { STORY_POINTS } from './trello-item.ts';
 import { loadBoardContext, toItems } from './trello-reads.ts';
 import { CARD_ARRIVALS } from './trello-webhook.ts';
 
@@ -13,6 +20,34 @@ export function named(value: unknown, key: string): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const field: unknown = Reflect.get(value, key);
   return typeof field === 'string' ? field : undefined;
+}
+
+/**
+ * A number custom field's value in an action's `customFieldItem` or `old` (`{ value: { number: "5" } }`; null when
+ * empty), NaN when it is not a number's.
+ */
+export function fieldNumber(holder: unknown): number | null {
+  const value: unknown = typeof holder === 'object' && holder !== null ? Reflect.get(holder, 'value') : null;
+  if (value === null || value === undefined) return null;
+  const text = named(value, 'number');
+  return text === undefined ? Number.NaN : Number(text);
+}
+
+/** A story-points side of a custom field change; an empty one was unestimated. */
+function pointsSide(side: 'from' | 'to', holder: unknown): Partial<EstimateChange> {
+  const value = fieldNumber(holder);
+  return value === null || Number.isNaN(value) ? {} : { [side]: value };
+}
+
+/** The story-point change an `updateCustomFieldItem` made (a number field of a story-points name), if it is one. */
+export function pointsChange(action: Action): EstimateChange | undefined {
+  const field = action.data.customField;
+  if (named(field, 'type') !== 'number' || !STORY_POINTS.test(named(field, 'name') ?? '')) return undefined;
+  return {
+    at: action.date.toISOString(),
+    ...pointsSide('from', action.data.old),
+    ...pointsSide('to', action.data.customFieldItem),
+  };
 }
 
 export function toBoardAction(action: Action): BoardAction | undefined {
@@ -56,6 +91,31 @@ export function createBoardActivity(
       .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
   }
 
+  async function changesSince(boardId: string, since: string): Promise<Map<string, CardChangesSince>> {
+    const actions = await allActions((older) =>
+      deps.api.boards.getBoardActions({
+        boardId,
+        filter: 'updateCard:idList,updateCustomFieldItem',
+        since,
+        before: older,
+        limit: ACTION_PAGE,
+      }),
+    );
+    const changes = new Map<string, CardChangesSince>();
+    for (const action of actions.reverse()) {
+      const id = named(action.data.card, 'id');
+      if (!id) continue;
+      const card = changes.get(id) ?? { estimates: [], lists: [] };
+      changes.set(id, card);
+      const estimate = action.type === 'updateCustomFieldItem' ? pointsChange(action) : undefined;
+      if (estimate) card.estimates.push(estimate);
+      const move = toBoardAction(action);
+      if (move?.type === 'moveCard')
+        card.lists.push({ at: move.date, from: move.listBefore, to: move.listAfter });
+    }
+    return changes;
+  }
+
   async function getBoardLists(boardId: string): Promise<{ id: string; name: string }[]> {
     const lists = await deps.api.boards.getBoardLists({ id: boardId, filter: 'open', fields: 'id,name' });
     return lists.map((list) => ({ id: list.id, name: list.name ?? '' }));
@@ -73,6 +133,7 @@ export function createBoardActivity(
   return {
     getBoardActions: (boardId, since, before) =>
       run('getBoardActions', () => getBoardActions(boardId, since, before)),
+    changesSince: (boardId, since) => run('changesSince', () => changesSince(boardId, since)),
     getBoardLists: (boardId) => run('getBoardLists', () => getBoardLists(boardId)),
     getListItems: (boardId, listName) => run('getListItems', () => getListItems(boardId, listName)),
   } satisfies BoardActivityReader;

@@ -3,9 +3,8 @@ import type { ItemRef } from '../../domain/events.ts';
 import { changedAfterOwnWrite } from '../own-write-history.ts';
 import type { ChangedBy, ChangeSubject, EstimateChange, OwnWrite, WrittenValues } from '../tracker.ts';
 import { ACTION_PAGE, allActions } from './trello-actions.ts';
-import { named } from './trello-board-activity.ts';
+import { fieldNumber, named, pointsChange } from './trello-board-activity.ts';
 import type { TrelloDeps } from './trello-deps.ts';
-import { STORY_POINTS } from './trello-item.ts';
 import { CARD_ARRIVALS } from './trello-webhook.ts';
 import { sameName } from './trello-writes.ts';
 
@@ -22,17 +21,6 @@ async function cardActions(deps: TrelloDeps, ref: ItemRef, types: string[]) {
     service: action.idMemberCreator === me.id,
   });
   return actions.map((action) => ({ action, by: by(action) }));
-}
-
-/**
- * A number custom field's value in an action's `customFieldItem` or `old` (`{ value: { number: "5" } }`; null when
- * empty), NaN when it is not a number's.
- */
-function fieldNumber(holder: unknown): number | null {
-  const value: unknown = typeof holder === 'object' && holder !== null ? Reflect.get(holder, 'value') : null;
-  if (value === null || value === undefined) return null;
-  const text = named(value, 'number');
-  return text === undefined ? Number.NaN : Number(text);
 }
 
 /** What an action set a card's label or attachment presence from and to. */
@@ -152,12 +140,6 @@ const EXITS = ['updateCard:closed', 'moveCardFromBoard', 'moveCardToBoard', 'upd
   ',',
 );
 
-/** A story-points side of a custom field change; an empty one was unestimated. */
-function pointsSide(side: 'from' | 'to', holder: unknown): Partial<EstimateChange> {
-  const value = fieldNumber(holder);
-  return value === null || Number.isNaN(value) ? {} : { [side]: value };
-}
-
 /**
  * When the card last left the board (`boardId`, by id or shortLink) by `by`, archived on it or moved to another,
  * and not brought back since; and its story-point changes (a number custom field of a story-points name), oldest
@@ -179,13 +161,8 @@ export async function boardExit(
   for (const action of actions.reverse()) {
     const at = action.date.toISOString();
     if (action.type === 'updateCustomFieldItem') {
-      const field = action.data.customField;
-      if (named(field, 'type') === 'number' && STORY_POINTS.test(named(field, 'name') ?? ''))
-        estimates.push({
-          at,
-          ...pointsSide('from', action.data.old),
-          ...pointsSide('to', action.data.customFieldItem),
-        });
+      const change = pointsChange(action);
+      if (change) estimates.push(change);
     } else if (Date.parse(at) <= Date.parse(by) && onBoard(action)) {
       const archived = Reflect.get(action.data.card ?? {}, 'closed') === true;
       const left = action.type === 'moveCardFromBoard' || (action.type === 'updateCard' && archived);
