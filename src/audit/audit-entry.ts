@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { ActorSchema, ItemRefSchema } from '../domain/events.ts';
+import { ActorSchema, CommentVisibilitySchema, ItemRefSchema } from '../domain/events.ts';
 
 /** The tracker writes the audit trail knows how to record (and, except createItem, to undo). */
 export const AuditOperationSchema = Type.Union([
@@ -44,6 +44,11 @@ export const AuditEntrySchema = Type.Object({
   target: Type.Record(Type.String(), Type.Unknown()),
   before: Type.Unknown(),
   after: Type.Unknown(),
+  /**
+   * A comment's restriction (Jira "Restricted to"): only members of this group or role may read it, and the text
+   * in before and after. Undo re-creates a deleted comment with it.
+   */
+  restrictedTo: Type.Optional(CommentVisibilitySchema),
   /** Set when the change was undone: the id of the audit entry of the write that undid it, or the job. */
   undoneBy: Type.Optional(Type.String()),
 });

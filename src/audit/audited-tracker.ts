@@ -1,5 +1,5 @@
 import { type Doc, docToPlainText } from '../domain/doc.ts';
-import type { ItemRef } from '../domain/events.ts';
+import type { CommentVisibility, ItemRef } from '../domain/events.ts';
 import { renameKey } from '../trackers/renamed-key.ts';
 import type { ItemLink, LinkTarget, OwnComment, Tracker } from '../trackers/tracker.ts';
 import type { AuditContext, AuditOperation } from './audit-entry.ts';
@@ -64,8 +64,18 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     target: Record<string, unknown>,
     before: unknown,
     after: unknown,
+    restrictedTo?: CommentVisibility,
   ) => {
-    await audit.record({ item, operation, mode, context, target, before, after });
+    await audit.record({
+      item,
+      operation,
+      mode,
+      context,
+      target,
+      before,
+      after,
+      ...(restrictedTo && { restrictedTo }),
+    });
   };
 
   return {
@@ -106,16 +116,18 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
       const before = await tracker.getOwnComment(ref, purpose);
       // As the tracker will show it: a body cut at the limit, cut, so undo does not take the cut for an edit.
       const text = docToPlainText(tracker.fitComment(ref, purpose, body));
+      // A comment restricted once keeps its restriction through the write; a new one takes the caller's.
+      const restrictedTo = before?.visibility ?? commentOptions?.visibility;
       if (dryRun) {
         // The adapter compares as its write would: a body cut at the limit as it would send it, cut.
         const plan = await tracker.planComment(ref, purpose, body);
         if (plan.action !== 'unchanged')
-          await record(ref, 'upsertComment', { purpose }, keptComment(before), text);
+          await record(ref, 'upsertComment', { purpose }, keptComment(before), text, restrictedTo);
         return plan.action === 'created' ? { id: `dry-run:${purpose}`, action: 'created' } : plan;
       }
       const outcome = await tracker.upsertComment(ref, purpose, body, commentOptions);
       if (outcome.action !== 'unchanged')
-        await record(ref, 'upsertComment', { purpose }, keptComment(before), text);
+        await record(ref, 'upsertComment', { purpose }, keptComment(before), text, restrictedTo);
       return outcome;
     },
 
@@ -125,12 +137,12 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
       const text = renameKey(before.text, from, to);
       if (dryRun) {
         if (before.text === text) return { id: before.id, action: 'unchanged' };
-        await record(ref, 'upsertComment', { purpose }, keptComment(before), text);
+        await record(ref, 'upsertComment', { purpose }, keptComment(before), text, before.visibility);
         return { id: before.id, action: 'updated' };
       }
       const outcome = await tracker.renameInOwnComment(ref, purpose, from, to);
       if (outcome?.action === 'updated')
-        await record(ref, 'upsertComment', { purpose }, keptComment(before), text);
+        await record(ref, 'upsertComment', { purpose }, keptComment(before), text, before.visibility);
       return outcome;
     },
 
@@ -139,7 +151,8 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     async deleteOwnComment(ref, purpose) {
       const before = await tracker.getOwnComment(ref, purpose);
       const deleted = dryRun ? before !== undefined : await tracker.deleteOwnComment(ref, purpose);
-      if (deleted) await record(ref, 'deleteOwnComment', { purpose }, keptComment(before), null);
+      if (deleted)
+        await record(ref, 'deleteOwnComment', { purpose }, keptComment(before), null, before?.visibility);
       return deleted;
     },
 

@@ -1,9 +1,10 @@
 import { closeDirection } from '../domain/doc.ts';
+import { audienceOf } from '../domain/events.ts';
 import { oneLine } from '../domain/one-line.ts';
 import type { LinkTarget } from '../trackers/tracker.ts';
 import type { AuditEntry } from './audit-entry.ts';
 
-type Write = Pick<AuditEntry, 'operation' | 'target' | 'before' | 'after'>;
+type Write = Pick<AuditEntry, 'operation' | 'target' | 'before' | 'after' | 'restrictedTo'>;
 
 /**
  * Titles, statuses and lists quoted in a history row or an undo answer: tracker text of any length, kept to what a
@@ -54,6 +55,13 @@ export function writtenThing(entry: Write): string {
 }
 
 /**
+ * Whom a comment shows to, when Jira restricts it: the history names them, never the text, which the people the
+ * console lets read the trail may not be allowed to read.
+ */
+const restriction = (entry: Write) =>
+  entry.restrictedTo ? `, restricted to ${audienceOf(entry.restrictedTo)}` : '';
+
+/**
  * What a write did, in the words of the console's history: "set Impact 5 (was 3)", "added label …", "linked HELP-18
  * (…)". Values come from the audit entry as recorded; tracker text in them is the caller's to escape.
  */
@@ -72,9 +80,9 @@ export function describeWrite(entry: Write): string {
       return `set ${fields.join(', ')}`;
     }
     case 'upsertComment':
-      return `${before === null ? 'posted' : 'updated'} its ${commentName(target.purpose)}`;
+      return `${before === null ? 'posted' : 'updated'} its ${commentName(target.purpose)}${restriction(entry)}`;
     case 'deleteOwnComment':
-      return `deleted its ${commentName(target.purpose)}`;
+      return `deleted its ${commentName(target.purpose)}${restriction(entry)}`;
     case 'setLabel':
       return `${after === true ? 'added' : 'removed'} label ${String(target.label)}`;
     case 'addLink':

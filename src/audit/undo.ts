@@ -189,8 +189,9 @@ async function reverse(tracker: Tracker, entry: AuditEntry): Promise<string | un
       return;
     case 'upsertComment':
     case 'deleteOwnComment':
+      // A deleted comment comes back to the group or role it showed to, not to everyone who may browse the item.
       if (typeof before === 'string' || isDoc(before))
-        await tracker.upsertComment(item, purpose, commentDoc(before));
+        await tracker.upsertComment(item, purpose, commentDoc(before), { visibility: entry.restrictedTo });
       else await tracker.deleteOwnComment(item, purpose);
       return;
     case 'setLabel':

@@ -300,6 +300,8 @@ export interface OwnComment {
   text: string;
   /** The comment as a document, its links, lists and emphasis kept: what undo writes back. */
   doc: Doc;
+  /** The group or role it shows to (Jira), which a comment undo puts back must show to again. */
+  visibility?: CommentVisibility;
 }
 
 export interface CreateTarget {

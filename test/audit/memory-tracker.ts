@@ -1,5 +1,5 @@
 import { type Doc, doc, docToPlainText, paragraph } from '../../src/domain/doc.ts';
-import type { ItemRef } from '../../src/domain/events.ts';
+import type { CommentVisibility, ItemRef } from '../../src/domain/events.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { renameKey } from '../../src/trackers/renamed-key.ts';
 import type { ItemLink, LinkTarget, Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
@@ -41,7 +41,7 @@ export function memoryItem(key: string, overrides: Partial<TrackerItem> = {}): T
 /** An in-memory Jira-like tracker: strict (unknown item → notFound), records every write. */
 export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
   const byId = new Map(items.map((item) => [item.ref.id, structuredClone(item)]));
-  const comments = new Map<string, { id: string; text: string; doc?: Doc }>();
+  const comments = new Map<string, { id: string; text: string; doc?: Doc; visibility?: CommentVisibility }>();
   const writes: string[] = [];
   let nextComment = 1;
   const item = (ref: ItemRef) => {
@@ -80,7 +80,9 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
       const existing = comments.get(key);
       if (existing?.text === text) return { id: existing.id, action: 'unchanged' };
       const id = existing?.id ?? `c${nextComment++}`;
-      comments.set(key, { id, text, doc: body });
+      // As Jira: a restricted comment stays so; a new one takes the restriction asked for.
+      const visibility = existing?.visibility ?? options?.visibility;
+      comments.set(key, { id, text, doc: body, ...(visibility && { visibility }) });
       return { id, action: existing ? 'updated' : 'created' };
     },
     async planComment(ref, purpose, body) {
@@ -95,7 +97,8 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
       if (!existing) return undefined;
       const text = renameKey(existing.text, from, to);
       if (text === existing.text) return { id: existing.id, action: 'unchanged' };
-      comments.set(`${ref.id}/${purpose}`, { id: existing.id, text });
+      const { visibility } = existing;
+      comments.set(`${ref.id}/${purpose}`, { id: existing.id, text, ...(visibility && { visibility }) });
       return { id: existing.id, action: 'updated' };
     },
     async getOwnComment(ref, purpose) {

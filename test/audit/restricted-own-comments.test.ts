@@ -105,3 +105,51 @@ describe("the service's restricted comment, edited", () => {
     expect((await outsider()).map((c) => c.id)).not.toContain(id);
   });
 });
+
+describe("the service's restricted comment, deleted and put back by undo", () => {
+  const undo = async (jobs: ReturnType<typeof auditedJobs>, jobId: string) =>
+    undoEntries(await findLastChange(jobs.audit, ref), {
+      tracker: jobs.writes(jobId, 'run-commands', h.jira),
+      audit: jobs.audit,
+      dryRun: false,
+      undoneBy: jobId,
+    });
+  const showing = (comments: { text: string }[], text: string) =>
+    comments.filter((c) => c.text.includes(text));
+
+  it('comes back restricted to its group when a job deleted it and /undo restores it', async () => {
+    const jobs = auditedJobs(redis);
+    await restrictedByAdmin('acceptance-criteria', 'Embargoed: the fix ships on the 12th');
+
+    await jobs.writes('job-10', 'check-acceptance', h.jira).deleteOwnComment(ref, 'acceptance-criteria');
+    expect(showing(await member(), 'Embargoed: the fix ships')).toEqual([]);
+    const result = await undo(jobs, 'job-11');
+
+    expect(result.failed).toEqual([]);
+    expect(showing(await member(), 'Embargoed: the fix ships')).toHaveLength(1);
+    expect(showing(await outsider(), 'Embargoed: the fix ships')).toEqual([]);
+    const [deleted] = await jobs.audit.list({
+      item: { tracker: 'jira', idOrKey: ref.key },
+      capability: 'check-acceptance',
+      limit: 1,
+    });
+    // The entry says whom the text it keeps is for.
+    expect(deleted).toMatchObject({ restrictedTo: TEAM });
+  });
+
+  it('comes back restricted when an /undo that deleted it is undone', async () => {
+    const jobs = auditedJobs(redis);
+    const purpose = 'sprint-summary BR board#8';
+    await jobs
+      .writes('job-20', 'sprint-summary', h.jira)
+      .upsertComment(ref, purpose, doc(paragraph('Sprint 8: embargoed release notes')), { visibility: TEAM });
+    expect(showing(await outsider(), 'Sprint 8: embargoed')).toEqual([]);
+
+    expect((await undo(jobs, 'job-21')).failed).toEqual([]);
+    expect(showing(await member(), 'Sprint 8: embargoed')).toEqual([]);
+    expect((await undo(jobs, 'job-22')).failed).toEqual([]);
+
+    expect(showing(await member(), 'Sprint 8: embargoed')).toHaveLength(1);
+    expect(showing(await outsider(), 'Sprint 8: embargoed')).toEqual([]);
+  });
+});

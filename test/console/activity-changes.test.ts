@@ -15,6 +15,8 @@ describe('console activity: what each change did', () => {
   let body = '';
   /** The history of an item whose titles run right to left with overrides: one left open, one closed after 120. */
   let rtlBody = '';
+  /** The history of an item whose scorecard only the project role Developers may read in Jira. */
+  let restrictedBody = '';
   const item = memoryItem('ABC-1', {
     title: 'Checkout <b>fails</b>',
     fields: { Impact: 2, Effort: null, Confidence: 0.5 },
@@ -37,7 +39,8 @@ describe('console activity: what each change did', () => {
       retentionDays: 30,
     });
     const rtl = memoryItem('ABC-2');
-    const tracker = createAuditedTracker(createMemoryTracker([item, memoryItem('HELP-4'), rtl]), {
+    const restricted = memoryItem('ABC-3');
+    const tracker = createAuditedTracker(createMemoryTracker([item, memoryItem('HELP-4'), rtl, restricted]), {
       audit,
       dryRun: false,
       context: {
@@ -69,6 +72,11 @@ describe('console activity: what each change did', () => {
     await tracker.setTitle(rtl.ref, 'Refund \u202Eflow');
     await tracker.setTitle(rtl.ref, `Refund \u202E${'slow '.repeat(30)}\u202C page`);
     rtlBody = (await ada.get('/console/activity?tracker=jira&item=ABC-2')).body;
+    await tracker.upsertComment(restricted.ref, 'scorecard', doc(paragraph('Embargoed: RICE 40')), {
+      visibility: { type: 'role', value: 'Developers' },
+    });
+    await tracker.deleteOwnComment(restricted.ref, 'scorecard');
+    restrictedBody = (await ada.get('/console/activity?tracker=jira&item=ABC-3')).body;
   });
   afterAll(async () => harness?.close());
 
@@ -113,6 +121,14 @@ describe('console activity: what each change did', () => {
 
     expect(cells).toHaveLength(2);
     for (const cell of cells) expect(closeDirection(cell)).toBe(cell);
+  });
+
+  it('says to whom a restricted comment it wrote or deleted shows, and never its text', () => {
+    expect(changes(restrictedBody)).toEqual([
+      'deleted its "scorecard" comment, restricted to project role Developers',
+      'posted its "scorecard" comment, restricted to project role Developers',
+    ]);
+    expect(restrictedBody).not.toContain('Embargoed');
   });
 
   it('names whose comment, ticket or edit caused each write, not as if that person made it', () => {

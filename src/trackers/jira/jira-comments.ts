@@ -214,7 +214,12 @@ export async function getOwnComment(
   const [existing] = await findOwnComments(ctx, ref, purpose);
   if (!existing) return undefined;
   const body = withoutMarker(existing.body);
-  return { id: existing.id, text: adfToPlainText(body), doc: adfToDoc(body) };
+  return {
+    id: existing.id,
+    text: adfToPlainText(body),
+    doc: adfToDoc(body),
+    ...(existing.visibility && { visibility: existing.visibility }),
+  };
 }
 
 function deleteComment(ctx: JiraContext, ref: ItemRef, id: string): Promise<void> {
