@@ -88,6 +88,36 @@ it("clears a board's failure once its schedule registers, and forgets one whose 
   );
 });
 
+it('repairs the half scheduler a Redis error left, so the board is scheduled again once Redis answers', async () => {
+  // Registered, as it was before a rules reload that met the Redis error.
+  await register({ b5: '0 9 * * 1' });
+  const events = `{${api.prefix}}:${QUEUE_NAME}:events`;
+  await api.redis.set(events, 'left by something else');
+  onTestFinished(async () => void (await api.redis.del(events)));
+  await register({ b5: '0 9 * * 1' });
+  await api.redis.del(events);
+  expect((await admin('GET', '/admin/schedules')).json().unregistered).toMatchObject([
+    { id: 'sprint-summary.trello.b5', tries: 3 },
+  ]);
+
+  await register({ b5: '0 9 * * 1' });
+
+  const { schedules, unregistered } = (await admin('GET', '/admin/schedules')).json();
+  expect(unregistered).toEqual([]);
+  const b5 = schedules.find((schedule: { id: string }) => schedule.id === 'sprint-summary.trello.b5');
+  expect(b5).toMatchObject({ pattern: '0 9 * * 1', next: expect.any(String) });
+  // The run that scheduler promises is waiting in the queue: the half one had a job stored but never queued.
+  const scheduled = (await admin('GET', '/admin/jobs?state=scheduled')).json().jobs;
+  expect(scheduled).toContainEqual(
+    expect.objectContaining({
+      name: 'post-sprint-summary',
+      data: { request: { tracker: 'trello', boardId: 'b5', trigger: 'schedule' } },
+      createdAt: expect.any(String),
+    }),
+  );
+  expect(scheduled.filter((job: { id: string }) => job.id.includes('.b5:'))).toHaveLength(1);
+});
+
 it('needs the admin token', async () => {
   expect((await api.app.inject({ method: 'GET', url: '/admin/schedules' })).statusCode).toBe(401);
 });
