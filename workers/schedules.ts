@@ -1,5 +1,5 @@
 import { setTimeout } from 'node:timers/promises';
-import { Queue } from 'bullmq';
+import { ErrorCode, Queue } from 'bullmq';
 import type { Config } from '../src/config.ts';
 import type { JobDataMap } from '../src/domain/job-requests.ts';
 import { summaryJob } from '../src/domain/sprint-summary/index.ts';
@@ -67,6 +67,34 @@ async function registerLinkReconcile(queue: Queue, config: Config, log: Logger) 
 const SUMMARY_REGISTER_TRIES = 3;
 
 /**
+ * BullMQ's answers to an upsert of a scheduler left half-written: its add script stores the scheduler and its next
+ * job's hash before queueing that job, and a Redis error in between (Lua does not roll back) leaves a job that is in
+ * no list. Every later upsert of that scheduler meets the job's id and refuses (BullMQ issue #3063: the stale hash
+ * is not even removed by `removeJobScheduler`), so the schedule would never come back by itself.
+ */
+const HALF_WRITTEN = new Set<unknown>([ErrorCode.SchedulerJobIdCollision, ErrorCode.SchedulerJobSlotsBusy]);
+
+type SchedulerArgs = Parameters<Queue['upsertJobScheduler']>;
+
+/** An upsert that, on a half-written scheduler, removes it and the job in the way, then upserts again. */
+async function upsertRepairing(queue: Queue, log: Logger, ...[id, repeat, template]: SchedulerArgs) {
+  try {
+    await queue.upsertJobScheduler(id, repeat, template);
+  } catch (error) {
+    if (!HALF_WRITTEN.has((error as { code?: unknown }).code)) throw error;
+    const next = (await queue.getJobScheduler(id))?.next;
+    log.warn(
+      { schedulerId: id, next },
+      'Job scheduler left half-written by an earlier error; registering it anew',
+    );
+    await queue.removeJobScheduler(id);
+    // Once the scheduler is gone the job no longer counts as its next run, which BullMQ would refuse to remove.
+    if (next) await queue.remove(`repeat:${id}:${next}`);
+    await queue.upsertJobScheduler(id, repeat, template);
+  }
+}
+
+/**
  * One board's scheduler, tried again with backoff: a momentary Redis error (a timeout, a dropped link) passes. One
  * that fails every try is recorded with its reason for the admin API (`GET /admin/schedules`), until a registration
  * of it succeeds.
@@ -82,7 +110,9 @@ async function upsertSummary(
   const job = summaryJob({ tracker: 'trello', boardId: schedule.boardId, trigger: 'schedule' });
   for (let tries = 1; ; tries += 1) {
     try {
-      await queue.upsertJobScheduler(
+      await upsertRepairing(
+        queue,
+        log,
         schedule.schedulerId,
         { pattern: schedule.cron, tz: rules.summaries.timeZone },
         { name: job.name, data: job.data, opts: templateOptions(config) },
