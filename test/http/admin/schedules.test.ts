@@ -25,14 +25,14 @@ function rulesWith(crons: Record<string, string>): Rules {
   return parsed.rules;
 }
 
-const register = (crons: Record<string, string>) =>
+/** The summaries' schedulers, and the link reconcile's when given its interval (none unless a test needs it). */
+const register = (crons: Record<string, string>, reconcileEveryMs = 0) =>
   registerSchedules(
     testConfig({
       REDIS_URL: testRedisUrl(),
       QUEUE_PREFIX: api.prefix,
       JOB_BACKOFF_MS: '10',
-      // Only the summaries' schedulers: the reconcile's is registered before them, and not retried.
-      LINK_RECONCILE_INTERVAL_MS: '0',
+      LINK_RECONCILE_INTERVAL_MS: String(reconcileEveryMs),
     }),
     rulesWith(crons),
     createLogger({ level: 'silent' }),
@@ -116,6 +116,44 @@ it('repairs the half scheduler a Redis error left, so the board is scheduled aga
     }),
   );
   expect(scheduled.filter((job: { id: string }) => job.id.includes('.b5:'))).toHaveLength(1);
+});
+
+it("shows the link reconcile's schedule Redis refused, and registers the summaries all the same", async () => {
+  const hour = 3_600_000;
+  // Registered, as they were before a rules reload that met the Redis error.
+  await register({ b6: '0 9 * * 1' }, hour);
+  const events = `{${api.prefix}}:${QUEUE_NAME}:events`;
+  await api.redis.set(events, 'left by something else');
+  onTestFinished(async () => void (await api.redis.del(events)));
+
+  await register({ b6: '0 9 * * 1' }, hour);
+
+  expect((await admin('GET', '/admin/schedules')).json().unregistered).toEqual([
+    {
+      id: 'linking.reconcile-remote-links',
+      every: hour,
+      tries: 3,
+      reason: expect.stringMatching(/^WRONGTYPE/),
+      lastTriedAt: expect.any(String),
+    },
+    expect.objectContaining({ id: 'sprint-summary.trello.b6', tries: 3 }),
+  ]);
+
+  await api.redis.del(events);
+  await register({ b6: '0 9 * * 1' }, hour);
+
+  const { schedules, unregistered } = (await admin('GET', '/admin/schedules')).json();
+  expect(unregistered).toEqual([]);
+  expect(schedules).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        id: 'linking.reconcile-remote-links',
+        every: hour,
+        next: expect.any(String),
+      }),
+      expect.objectContaining({ id: 'sprint-summary.trello.b6', next: expect.any(String) }),
+    ]),
+  );
 });
 
 it('needs the admin token', async () => {
