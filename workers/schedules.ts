@@ -1,5 +1,5 @@
 import { setTimeout } from 'node:timers/promises';
-import { Queue } from 'bullmq';
+import { ErrorCode, Queue } from 'bullmq';
 import type { Config } from '../src/config.ts';
 import type { JobDataMap } from '../src/domain/job-requests.ts';
 import { summaryJob } from '../src/domain/sprint-summary/index.ts';
@@ -9,6 +9,7 @@ import { QUEUE_NAME } from '../src/queue/jobs.ts';
 import {
   createScheduleRegistrations,
   type ScheduleRegistrations,
+  type UnregisteredSchedule,
 } from '../src/queue/schedule-registrations.ts';
 import type { Rules } from '../src/rules/rules-schema.ts';
 
@@ -42,66 +43,118 @@ export function linkReconcileSchedule(config: Config): { every: number } | undef
   return config.linkReconcileIntervalMs > 0 ? { every: config.linkReconcileIntervalMs } : undefined;
 }
 
-/** One scheduler, upserted (or removed when turned off) by every worker at start, as the summaries' are. */
-async function registerLinkReconcile(queue: Queue, config: Config, log: Logger) {
-  const repeat = linkReconcileSchedule(config);
-  if (!repeat) {
-    await queue.removeJobScheduler(RECONCILE_ID);
-    return;
-  }
-  // The first run one interval on: a new scheduler with `every` would otherwise run at once (BullMQ), and a
-  // registered one keeps its next run whatever the start date (a restart or a rules reload changes nothing).
-  const startDate = new Date(Date.now() + repeat.every);
-  await queue.upsertJobScheduler(
-    RECONCILE_ID,
-    { ...repeat, startDate },
-    {
-      name: 'reconcile-remote-links',
-      data: { trigger: 'schedule' } satisfies JobDataMap['reconcile-remote-links'],
-      opts: templateOptions(config),
-    },
-  );
-  log.info({ every: repeat.every }, 'Remote link reconcile scheduled');
-}
-
-const SUMMARY_REGISTER_TRIES = 3;
-
 /**
- * One board's scheduler, tried again with backoff: a momentary Redis error (a timeout, a dropped link) passes. One
- * that fails every try is recorded with its reason for the admin API (`GET /admin/schedules`), until a registration
- * of it succeeds.
+ * One scheduler, upserted (or removed when turned off) by every worker at start, as the summaries' are, with the
+ * same tries and failure record: a Redis error on it must not keep the summaries from being registered. Whether the
+ * reconcile is on: its failure record stands until it registers, and goes when it is turned off.
  */
-async function upsertSummary(
+async function registerLinkReconcile(
   queue: Queue,
-  schedule: ScheduledSummary,
-  rules: Rules,
   config: Config,
   log: Logger,
   registrations: ScheduleRegistrations,
 ): Promise<boolean> {
-  const job = summaryJob({ tracker: 'trello', boardId: schedule.boardId, trigger: 'schedule' });
+  const repeat = linkReconcileSchedule(config);
+  if (!repeat) {
+    await queue.removeJobScheduler(RECONCILE_ID);
+    return false;
+  }
+  // The first run one interval on: a new scheduler with `every` would otherwise run at once (BullMQ), and a
+  // registered one keeps its next run whatever the start date (a restart or a rules reload changes nothing).
+  const startDate = new Date(Date.now() + repeat.every);
+  const registered = await registerTried(
+    {
+      id: RECONCILE_ID,
+      facts: repeat,
+      name: 'Link reconcile',
+      refused: 'Link reconcile schedule refused; it keeps the schedule it had',
+      upsert: [
+        { ...repeat, startDate },
+        {
+          name: 'reconcile-remote-links',
+          data: { trigger: 'schedule' } satisfies JobDataMap['reconcile-remote-links'],
+          opts: templateOptions(config),
+        },
+      ],
+    },
+    queue,
+    config,
+    log,
+    registrations,
+  );
+  if (registered) log.info({ every: repeat.every }, 'Remote link reconcile scheduled');
+  return true;
+}
+
+const REGISTER_TRIES = 3;
+
+/**
+ * BullMQ's answers to an upsert of a scheduler left half-written: its add script stores the scheduler and its next
+ * job's hash before queueing that job, and a Redis error in between (Lua does not roll back) leaves a job that is in
+ * no list. Every later upsert of that scheduler meets the job's id and refuses (BullMQ issue #3063: the stale hash
+ * is not even removed by `removeJobScheduler`), so the schedule would never come back by itself.
+ */
+const HALF_WRITTEN = new Set<unknown>([ErrorCode.SchedulerJobIdCollision, ErrorCode.SchedulerJobSlotsBusy]);
+
+type SchedulerArgs = Parameters<Queue['upsertJobScheduler']>;
+
+/** An upsert that, on a half-written scheduler, removes it and the job in the way, then upserts again. */
+async function upsertRepairing(queue: Queue, log: Logger, ...[id, repeat, template]: SchedulerArgs) {
+  try {
+    await queue.upsertJobScheduler(id, repeat, template);
+  } catch (error) {
+    if (!HALF_WRITTEN.has((error as { code?: unknown }).code)) throw error;
+    const next = (await queue.getJobScheduler(id))?.next;
+    log.warn(
+      { schedulerId: id, next },
+      'Job scheduler left half-written by an earlier error; registering it anew',
+    );
+    await queue.removeJobScheduler(id);
+    // Once the scheduler is gone the job no longer counts as its next run, which BullMQ would refuse to remove.
+    if (next) await queue.remove(`repeat:${id}:${next}`);
+    await queue.upsertJobScheduler(id, repeat, template);
+  }
+}
+
+/** A schedule to register: its scheduler's id and repeat and job template, and what the log and API show of it. */
+interface Registration {
+  id: string;
+  /** A board's cron, or the reconcile's interval. */
+  facts: Pick<UnregisteredSchedule, 'boardId' | 'cron' | 'every'>;
+  name: string;
+  /** The error log's message once every try failed. */
+  refused: string;
+  upsert: [SchedulerArgs[1], SchedulerArgs[2]];
+}
+
+/**
+ * One scheduler, tried again with backoff: a momentary Redis error (a timeout, a dropped link) passes. One that
+ * fails every try is recorded with its reason for the admin API (`GET /admin/schedules`), until a registration of
+ * it succeeds.
+ */
+async function registerTried(
+  registration: Registration,
+  queue: Queue,
+  config: Config,
+  log: Logger,
+  registrations: ScheduleRegistrations,
+): Promise<boolean> {
+  const { id, facts } = registration;
+  const about = { schedulerId: id, ...facts };
   for (let tries = 1; ; tries += 1) {
     try {
-      await queue.upsertJobScheduler(
-        schedule.schedulerId,
-        { pattern: schedule.cron, tz: rules.summaries.timeZone },
-        { name: job.name, data: job.data, opts: templateOptions(config) },
-      );
-      await told(log, schedule, () => registrations.registered(schedule.schedulerId));
+      await upsertRepairing(queue, log, id, ...registration.upsert);
+      await told(log, registration, () => registrations.registered(id));
       return true;
     } catch (error) {
       const err = { message: (error as Error).message };
-      if (tries === SUMMARY_REGISTER_TRIES) {
-        // A bad cron in one board's rules must not keep the worker, or the other boards' schedules, down.
-        log.error(
-          { ...schedule, err, tries },
-          'Summary schedule refused; the board keeps the schedule it had',
-        );
-        await told(log, schedule, () =>
+      if (tries === REGISTER_TRIES) {
+        // A bad cron in one board's rules must not keep the worker, or the other schedules, down.
+        log.error({ ...about, err, tries }, registration.refused);
+        await told(log, registration, () =>
           registrations.failed({
-            id: schedule.schedulerId,
-            boardId: schedule.boardId,
-            cron: schedule.cron,
+            id,
+            ...facts,
             tries,
             reason: err.message,
             lastTriedAt: new Date().toISOString(),
@@ -109,22 +162,37 @@ async function upsertSummary(
         );
         return false;
       }
-      log.warn({ ...schedule, err, tries }, 'Summary schedule not registered; trying again');
+      log.warn({ ...about, err, tries }, `${registration.name} schedule not registered; trying again`);
       await setTimeout(config.jobBackoffMs * 2 ** (tries - 1));
     }
   }
 }
 
-/** The record of an outcome is news for operators, not a reason to fail the registration of the other boards. */
-async function told(log: Logger, schedule: ScheduledSummary, write: () => Promise<void>) {
+/** The record of an outcome is news for operators, not a reason to fail the registration of the other schedules. */
+async function told(log: Logger, registration: Registration, write: () => Promise<void>) {
   try {
     await write();
   } catch (error) {
     log.warn(
-      { ...schedule, err: { message: (error as Error).message } },
-      'Could not record whether the summary schedule is registered',
+      { schedulerId: registration.id, ...registration.facts, err: { message: (error as Error).message } },
+      `Could not record whether the ${registration.name.toLowerCase()} schedule is registered`,
     );
   }
+}
+
+/** One board's summary scheduler. */
+function summaryRegistration(schedule: ScheduledSummary, rules: Rules, config: Config): Registration {
+  const job = summaryJob({ tracker: 'trello', boardId: schedule.boardId, trigger: 'schedule' });
+  return {
+    id: schedule.schedulerId,
+    facts: { boardId: schedule.boardId, cron: schedule.cron },
+    name: 'Summary',
+    refused: 'Summary schedule refused; the board keeps the schedule it had',
+    upsert: [
+      { pattern: schedule.cron, tz: rules.summaries.timeZone },
+      { name: job.name, data: job.data, opts: templateOptions(config) },
+    ],
+  };
 }
 
 /**
@@ -141,14 +209,17 @@ export async function registerSchedules(
   const queue = new Queue(QUEUE_NAME, { connection, prefix: `{${config.queuePrefix}}` });
   const registrations = createScheduleRegistrations(connection, config.queuePrefix);
   try {
-    await registerLinkReconcile(queue, config, log);
-    const wanted: ScheduledSummary[] = [];
     const keep = new Set<string>();
+    if (await registerLinkReconcile(queue, config, log, registrations)) keep.add(RECONCILE_ID);
+    const wanted: ScheduledSummary[] = [];
     for (const schedule of summarySchedules(rules)) {
       // Kept even when its registration fails: removing it would stop the board's summaries over one Redis
       // error or one typo in a reloaded cron, and nobody would see it but in the log.
       keep.add(schedule.schedulerId);
-      if (await upsertSummary(queue, schedule, rules, config, log, registrations)) wanted.push(schedule);
+      if (
+        await registerTried(summaryRegistration(schedule, rules, config), queue, config, log, registrations)
+      )
+        wanted.push(schedule);
     }
     for (const scheduler of await queue.getJobSchedulers()) {
       const id = scheduler.id ?? scheduler.key;

@@ -1,11 +1,14 @@
 import Type, { type Static } from 'typebox';
 import type { RedisClient } from './connection.ts';
 
-/** A board's summary schedule that a worker could not register, as the admin API shows it. */
+/** A schedule that a worker could not register (a board's summaries, the link reconcile), as the admin API shows it. */
 export const UnregisteredScheduleSchema = Type.Object({
-  id: Type.String({ description: 'The job scheduler id, e.g. sprint-summary.trello.<boardId>' }),
-  boardId: Type.String(),
-  cron: Type.String({ description: 'The cron the rules give the board' }),
+  id: Type.String({
+    description: 'The job scheduler id: sprint-summary.trello.<boardId>, or linking.reconcile-remote-links',
+  }),
+  boardId: Type.Optional(Type.String({ description: "A summary schedule's board" })),
+  cron: Type.Optional(Type.String({ description: 'The cron the rules give the board' })),
+  every: Type.Optional(Type.Integer({ description: "The link reconcile's interval (milliseconds)" })),
   tries: Type.Integer(),
   reason: Type.String({ description: "The last try's error, as Redis or BullMQ gave it" }),
   lastTriedAt: Type.String({ description: 'When the last try failed (ISO 8601)' }),
@@ -16,7 +19,7 @@ export interface ScheduleRegistrations {
   failed(schedule: UnregisteredSchedule): Promise<void>;
   /** The schedule is registered now: its failure no longer stands. */
   registered(id: string): Promise<void>;
-  /** Every failure that stands but those of these schedules (boards whose cron the rules no longer give). */
+  /** Every failure that stands but those of these schedules (not a board whose cron left the rules, nor a reconcile turned off). */
   keepOnly(ids: ReadonlySet<string>): Promise<void>;
   list(): Promise<UnregisteredSchedule[]>;
 }

@@ -12,6 +12,7 @@ import type {
 } from '../tracker.ts';
 import type { JiraContext } from './jira-context.ts';
 import { type RawIssue, SPRINT_STATES, STORY_POINT_NAMES, toTrackerItem } from './jira-item.ts';
+import { offsetPages } from './jira-pages.ts';
 import { fieldsNamed, jqlForScope, searchPage } from './jira-reads.ts';
 
 interface RawSprint {
@@ -265,10 +266,14 @@ export function createSprintReader(ctx: JiraContext): SprintReader {
     getItemsLeft,
     async getActiveSprints(boardId) {
       try {
-        const page = await ctx.call('getBoardSprints', () =>
-          ctx.agile.board.getAllSprints({ boardId: Number(boardId), state: 'active' }),
-        );
-        return (page.values ?? []).filter((sprint) => sprint.state === 'active').map(toSprint);
+        // A board may run parallel sprints, and the Agile API gives at most 50 a page.
+        const sprints = await offsetPages(async (startAt) => {
+          const page = await ctx.call('getBoardSprints', () =>
+            ctx.agile.board.getAllSprints({ boardId: Number(boardId), state: 'active', startAt }),
+          );
+          return { items: page.values ?? [], isLast: page.isLast };
+        });
+        return sprints.filter((sprint) => sprint.state === 'active').map(toSprint);
       } catch (error) {
         // "The board does not support sprints": the one 400 this read has, a board missing is a 404.
         if (error instanceof TrackerError && error.status === 400) return undefined;

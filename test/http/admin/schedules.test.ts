@@ -25,14 +25,14 @@ function rulesWith(crons: Record<string, string>): Rules {
   return parsed.rules;
 }
 
-const register = (crons: Record<string, string>) =>
+/** The summaries' schedulers, and the link reconcile's when given its interval (none unless a test needs it). */
+const register = (crons: Record<string, string>, reconcileEveryMs = 0) =>
   registerSchedules(
     testConfig({
       REDIS_URL: testRedisUrl(),
       QUEUE_PREFIX: api.prefix,
       JOB_BACKOFF_MS: '10',
-      // Only the summaries' schedulers: the reconcile's is registered before them, and not retried.
-      LINK_RECONCILE_INTERVAL_MS: '0',
+      LINK_RECONCILE_INTERVAL_MS: String(reconcileEveryMs),
     }),
     rulesWith(crons),
     createLogger({ level: 'silent' }),
@@ -57,8 +57,8 @@ it("shows an operator the boards' summary schedules Redis refused, with the reas
       boardId: board,
       cron: `0 ${9 + i} * * 1`,
       tries: 3,
-      // The first try's WRONGTYPE left half a scheduler behind, which BullMQ refuses to add again.
-      reason: expect.stringMatching(/WRONGTYPE|already exists/),
+      // Each try leaves half a scheduler behind; the next one registers it anew and meets the same error.
+      reason: expect.stringMatching(/^WRONGTYPE/),
       lastTriedAt: expect.any(String),
     })),
   );
@@ -85,6 +85,74 @@ it("clears a board's failure once its schedule registers, and forgets one whose 
       pattern: '0 9 * * 1',
       next: expect.any(String),
     }),
+  );
+});
+
+it('repairs the half scheduler a Redis error left, so the board is scheduled again once Redis answers', async () => {
+  // Registered, as it was before a rules reload that met the Redis error.
+  await register({ b5: '0 9 * * 1' });
+  const events = `{${api.prefix}}:${QUEUE_NAME}:events`;
+  await api.redis.set(events, 'left by something else');
+  onTestFinished(async () => void (await api.redis.del(events)));
+  await register({ b5: '0 9 * * 1' });
+  await api.redis.del(events);
+  expect((await admin('GET', '/admin/schedules')).json().unregistered).toMatchObject([
+    { id: 'sprint-summary.trello.b5', tries: 3 },
+  ]);
+
+  await register({ b5: '0 9 * * 1' });
+
+  const { schedules, unregistered } = (await admin('GET', '/admin/schedules')).json();
+  expect(unregistered).toEqual([]);
+  const b5 = schedules.find((schedule: { id: string }) => schedule.id === 'sprint-summary.trello.b5');
+  expect(b5).toMatchObject({ pattern: '0 9 * * 1', next: expect.any(String) });
+  // The run that scheduler promises is waiting in the queue: the half one had a job stored but never queued.
+  const scheduled = (await admin('GET', '/admin/jobs?state=scheduled')).json().jobs;
+  expect(scheduled).toContainEqual(
+    expect.objectContaining({
+      name: 'post-sprint-summary',
+      data: { request: { tracker: 'trello', boardId: 'b5', trigger: 'schedule' } },
+      createdAt: expect.any(String),
+    }),
+  );
+  expect(scheduled.filter((job: { id: string }) => job.id.includes('.b5:'))).toHaveLength(1);
+});
+
+it("shows the link reconcile's schedule Redis refused, and registers the summaries all the same", async () => {
+  const hour = 3_600_000;
+  // Registered, as they were before a rules reload that met the Redis error.
+  await register({ b6: '0 9 * * 1' }, hour);
+  const events = `{${api.prefix}}:${QUEUE_NAME}:events`;
+  await api.redis.set(events, 'left by something else');
+  onTestFinished(async () => void (await api.redis.del(events)));
+
+  await register({ b6: '0 9 * * 1' }, hour);
+
+  expect((await admin('GET', '/admin/schedules')).json().unregistered).toEqual([
+    {
+      id: 'linking.reconcile-remote-links',
+      every: hour,
+      tries: 3,
+      reason: expect.stringMatching(/^WRONGTYPE/),
+      lastTriedAt: expect.any(String),
+    },
+    expect.objectContaining({ id: 'sprint-summary.trello.b6', tries: 3 }),
+  ]);
+
+  await api.redis.del(events);
+  await register({ b6: '0 9 * * 1' }, hour);
+
+  const { schedules, unregistered } = (await admin('GET', '/admin/schedules')).json();
+  expect(unregistered).toEqual([]);
+  expect(schedules).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        id: 'linking.reconcile-remote-links',
+        every: hour,
+        next: expect.any(String),
+      }),
+      expect.objectContaining({ id: 'sprint-summary.trello.b6', next: expect.any(String) }),
+    ]),
   );
 });
 

@@ -89,6 +89,28 @@ describe('Jira lists read a page at a time, each from where the last one ended',
       },
     ]);
   });
+  it("reads every active sprint of a board running parallel sprints past the Agile API's page", async () => {
+    const seeded = h.sandbox.seed({
+      boards: [{ name: 'Parallel board', projectKey: 'BR' }],
+      sprints: [
+        { name: 'Old', board: 'Parallel board', state: 'closed' },
+        ...['Web', 'Mobile', 'Platform'].map((name) => ({
+          name,
+          board: 'Parallel board',
+          state: 'active' as const,
+        })),
+      ],
+    });
+    misconfigure(h.sandbox.state, { pageLimits: { boards: 2 } });
+
+    const active = await h.jira.sprints?.getActiveSprints(String(seeded.boards['Parallel board']));
+
+    expect(active?.map((sprint) => [sprint.name, sprint.state])).toEqual([
+      ['Web', 'active'],
+      ['Mobile', 'active'],
+      ['Platform', 'active'],
+    ]);
+  });
 });
 
 describe("the sandbox's page limits, as Jira Cloud's", () => {

@@ -56,7 +56,7 @@ describe('Jira adapter sprints', () => {
     api().get('/rest/agile/1.0/sprint/37').reply(200, sprint);
     api()
       .get('/rest/agile/1.0/board/1/sprint')
-      .query({ state: 'active' })
+      .query({ state: 'active', startAt: 0 })
       .reply(200, { maxResults: 50, startAt: 0, isLast: true, values: [sprint] });
     const sprints = tracker().sprints;
 
@@ -67,7 +67,7 @@ describe('Jira adapter sprints', () => {
   it('reads no sprints of a kanban board, which Jira answers with 400', async () => {
     api()
       .get('/rest/agile/1.0/board/2/sprint')
-      .query({ state: 'active' })
+      .query({ state: 'active', startAt: 0 })
       .reply(400, { errorMessages: ['The board does not support sprints'], errors: {} });
 
     expect(await tracker().sprints?.getActiveSprints('2')).toBeUndefined();

@@ -79,7 +79,8 @@ const SchedulesSchema = Type.Object({
     }),
   ),
   unregistered: Type.Array(UnregisteredScheduleSchema, {
-    description: 'Summary schedules a worker could not register after its tries, with the last error',
+    description:
+      "Schedules (boards' summaries, the link reconcile) a worker could not register after its tries, with the last error",
   }),
 });
 
@@ -240,7 +241,7 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
         tags,
         security: SECURED,
         summary:
-          'The job schedulers in Redis (Trello summaries, the link reconcile), and the summary schedules that could not be registered, why and when last tried',
+          'The job schedulers in Redis (Trello summaries, the link reconcile), and those that could not be registered, why and when last tried',
         response: responses({ 200: SchedulesSchema }),
       },
     },
