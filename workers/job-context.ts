@@ -3,6 +3,7 @@ import type { Config } from '../src/config.ts';
 import type { TrackerName } from '../src/domain/events.ts';
 import type { JobDataMap, JobName } from '../src/domain/job-requests.ts';
 import type { Logger } from '../src/logger.ts';
+import type { MetricsSink } from '../src/metrics/metrics-sink.ts';
 import type { RedisClient } from '../src/queue/connection.ts';
 import type { Rules } from '../src/rules/rules-schema.ts';
 import type { Tracker } from '../src/trackers/tracker.ts';
@@ -29,6 +30,8 @@ export interface JobContext {
   dryRun?: boolean;
   /** Which attempt this is, of how many (JOB_ATTEMPTS): on the last one a failure is final. */
   attempt?: { number: number; max: number };
+  /** What a handler counts itself: what the service declined to do, which a job's outcome does not tell. */
+  metrics?: Pick<MetricsSink, 'commandsDeclined'>;
 }
 
 /** A handler returns a short summary of what it did; BullMQ keeps it as the job's return value. */

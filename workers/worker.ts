@@ -83,6 +83,7 @@ export async function startWorker(
       audit,
       dryRun: jobTrackers.dryRun,
       attempt: { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 },
+      metrics,
     };
   };
 

@@ -7,6 +7,7 @@ import Type, { type Static } from 'typebox';
  */
 export const TrackerNameSchema = Type.Union([Type.Literal('jira'), Type.Literal('trello')]);
 export type TrackerName = Static<typeof TrackerNameSchema>;
+export const TRACKERS: readonly TrackerName[] = ['jira', 'trello'];
 
 export const ItemRefSchema = Type.Object({
   tracker: TrackerNameSchema,

@@ -1,7 +1,6 @@
 import type { Rules } from '../rules/rules-schema.ts';
 import { classifyContainer, type ItemRole } from '../rules/scope-rules.ts';
 import { planAcceptance } from './acceptance/plan-acceptance.ts';
-import { editOfExpiredComment } from './commands/command-results.ts';
 import { parseCommands } from './commands/parse-commands.ts';
 import type { TrackerEvent } from './events.ts';
 import type { JobRequest } from './job-requests.ts';
@@ -24,7 +23,6 @@ const planCommands: Planner = (event, { rules, selfMentions = [] }) => {
   if (event.kind !== 'comment.created' && event.kind !== 'comment.updated') return [];
   const { allowedActors, maxPerComment, prefixes } = rules.commands;
   if (allowedActors.length > 0 && !allowedActors.includes(event.actor.id)) return [];
-  if (editOfExpiredComment(event)) return [];
   return parseCommands(event.comment.text, maxPerComment, { prefixes, mentions: selfMentions }).length > 0
     ? [{ name: 'run-commands', data: { event } }]
     : [];

@@ -1,10 +1,12 @@
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, type Metric, Registry } from 'prom-client';
+import { DECLINE_REASONS } from '../domain/commands/command-results.ts';
+import { TRACKERS } from '../domain/events.ts';
 import { linkIndexSize } from '../linking/index.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import { intakeStreamKey } from '../queue/intake.ts';
 import { delayedJobs } from '../queue/jobs.ts';
-import { JOB_BUCKETS, metricsKey } from './metrics-sink.ts';
+import { declinedField, JOB_BUCKETS, metricsKey } from './metrics-sink.ts';
 
 export interface MetricsRegistryOptions {
   redis: RedisClient;
@@ -187,6 +189,21 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): Registry
     },
     (c, s) => {
       for (const [[tracker = ''], v] of rows(s, 'ratelimit_ms')) c.inc({ tracker }, v / 1000);
+    },
+  );
+  fromSnapshot(
+    registry,
+    read,
+    {
+      name: 'refinery_commands_declined_total',
+      help: 'Commands the service declined to run for who asked them, by reason',
+      labelNames: ['tracker', 'reason'],
+    },
+    (c, s) => {
+      // Every pair of the fixed sets, 0 until it happens: only they are read, so no other text becomes a label.
+      for (const tracker of TRACKERS)
+        for (const reason of DECLINE_REASONS)
+          c.inc({ tracker, reason }, s.get(declinedField(tracker, reason)) ?? 0);
     },
   );
   registry.registerMetric(jobDurationHistogram(read));

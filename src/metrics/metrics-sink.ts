@@ -1,3 +1,4 @@
+import type { DeclineReason } from '../domain/commands/command-results.ts';
 import type { TrackerName } from '../domain/events.ts';
 import type { RateLimitScope } from '../errors.ts';
 import type { RedisClient } from '../queue/connection.ts';
@@ -20,6 +21,8 @@ export interface MetricsSink {
   trackerCall(tracker: TrackerName, operation: string, status: string): void;
   /** A tracker asked us to wait: the whole queue paused (`tracker`), or one item or endpoint held. */
   rateLimited(tracker: TrackerName, waitMs: number, scope: RateLimitScope): void;
+  /** Commands of a comment on `tracker` the service declined to run for who asked them. */
+  commandsDeclined(tracker: TrackerName, reason: DeclineReason, commands: number): void;
   /** Writes what is still held in memory (the /metrics route does before reading; shutdown does too). */
   flush(): Promise<void>;
 }
@@ -44,6 +47,10 @@ const PAUSES_KEPT = 100;
 
 /** Field names of the hash: `kind|label|label...`; labels never contain `|` (names of trackers, jobs, outcomes). */
 export const field = (...parts: (string | number)[]) => parts.join('|');
+
+/** The hash field of commands declined on `tracker` for `reason`. */
+export const declinedField = (tracker: TrackerName, reason: DeclineReason) =>
+  field('commands_declined', tracker, reason);
 
 /** How long counts wait in memory before one write: per-delivery writes cost more than the delivery itself. */
 const FLUSH_MS = 500;
@@ -113,6 +120,9 @@ export function createRedisMetricsSink(
       );
       add(field('ratelimit', tracker), 1);
       add(field('ratelimit_ms', tracker), Math.round(waitMs));
+    },
+    commandsDeclined(tracker, reason, commands) {
+      if (commands > 0) add(declinedField(tracker, reason), commands);
     },
     flush,
   };

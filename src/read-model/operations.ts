@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
-import type { TrackerName } from '../domain/events.ts';
-import { deliveryHourKey, metricsKey, pausesKey } from '../metrics/metrics-sink.ts';
+import { DECLINE_REASONS } from '../domain/commands/command-results.ts';
+import { TRACKERS, type TrackerName } from '../domain/events.ts';
+import { declinedField, deliveryHourKey, metricsKey, pausesKey } from '../metrics/metrics-sink.ts';
 import type { RedisClient } from '../queue/connection.ts';
 import { delayedJobs } from '../queue/jobs.ts';
 import type { DeliveryHour, OperationsView, RateLimitPause } from './read-model.ts';
@@ -8,7 +9,6 @@ import type { DeliveryHour, OperationsView, RateLimitPause } from './read-model.
 const HOURS = 24;
 const FAILED_SHOWN = 50;
 const PAUSES_SHOWN = 20;
-const TRACKERS: readonly TrackerName[] = ['jira', 'trello'];
 
 /** The operations page: queue depths and failed jobs from BullMQ, the rest from the metrics group of keys. */
 export async function readOperations(
@@ -26,6 +26,8 @@ export async function readOperations(
     ...TRACKERS.flatMap((tracker) => [`ratelimit|${tracker}`, `ratelimit_ms|${tracker}`]),
   );
   pipeline.lrange(pausesKey(keyPrefix), 0, PAUSES_SHOWN - 1);
+  const declinedFields = DECLINE_REASONS.flatMap((reason) => TRACKERS.map((t) => declinedField(t, reason)));
+  pipeline.hmget(metricsKey(keyPrefix), ...declinedFields);
   const [replies, counts, delayed, paused, failed] = await Promise.all([
     pipeline.exec(),
     queue.getJobCounts('waiting', 'active', 'prioritized', 'failed', 'completed'),
@@ -45,6 +47,7 @@ export async function readOperations(
   }));
   const limits = (results[HOURS] as (string | null)[]) ?? [];
   const pauses = (results[HOURS + 1] as string[]) ?? [];
+  const declined = (results[HOURS + 2] as (string | null)[]) ?? [];
   return {
     queue: {
       waiting: counts.waiting ?? 0,
@@ -74,5 +77,11 @@ export async function readOperations(
       waitedMs: Number(limits[2 * i + 1] ?? 0),
     })),
     recentPauses: pauses.map((json) => JSON.parse(json) as RateLimitPause),
+    commandsDeclined: DECLINE_REASONS.map((reason, r) => ({
+      reason,
+      counts: Object.fromEntries(
+        TRACKERS.map((tracker, t) => [tracker, Number(declined[r * TRACKERS.length + t] ?? 0)]),
+      ) as Record<TrackerName, number>,
+    })),
   };
 }

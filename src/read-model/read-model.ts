@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import type { AuditEntry } from '../audit/audit-entry.ts';
+import type { DeclineReason } from '../domain/commands/command-results.ts';
 import type { Doc } from '../domain/doc.ts';
 import { type ItemRef, type TrackerName, TrackerNameSchema } from '../domain/events.ts';
 import type { InputSource } from '../domain/scoring/types.ts';
@@ -380,6 +381,8 @@ export interface OperationsView {
   rateLimits: { tracker: TrackerName; pauses: number; waitedMs: number }[];
   /** The latest pauses, newest first. */
   recentPauses: RateLimitPause[];
+  /** Commands declined for who asked them, totals since the counters began: every reason, in a fixed order. */
+  commandsDeclined: { reason: DeclineReason; counts: Record<TrackerName, number> }[];
 }
 
 // ---------------------------------------------------------------- the ports the pages use

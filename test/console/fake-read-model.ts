@@ -296,6 +296,12 @@ export function createFakeReadModel(size = 120) {
         })),
         rateLimits: [{ tracker: 'trello', pauses: 3, waitedMs: 4200 }],
         recentPauses: [{ tracker: 'trello', at: '2026-12-05T08:00:00.000Z', pauseMs: 1400 }],
+        commandsDeclined: [
+          { reason: 'app_account', counts: { jira: 2, trello: 0 } },
+          { reason: 'not_board_member', counts: { jira: 0, trello: 1 } },
+          { reason: 'no_edit_right', counts: { jira: 3, trello: 0 } },
+          { reason: 'old_comment_edit', counts: { jira: 0, trello: 0 } },
+        ],
       };
     },
   };

@@ -1,5 +1,5 @@
 import { type Block, code, paragraph } from '../../src/domain/doc.ts';
-import type { Actor, ItemRef, TrackerName } from '../../src/domain/events.ts';
+import { type Actor, type ItemRef, TRACKERS } from '../../src/domain/events.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { docId, sameItem } from '../../src/linking/index.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
@@ -23,8 +23,6 @@ import {
 } from './linking-comments.ts';
 import { linkedItems } from './linking-follow.ts';
 import { readModelOf } from './read-model.ts';
-
-const TRACKERS: readonly TrackerName[] = ['jira', 'trello'];
 
 /** What a person typed (`APP-2`, an issue or card URL, a shortLink), on whichever configured tracker has it. */
 export async function findAnywhere(keyOrUrl: string, context: JobContext): Promise<TrackerItem | undefined> {
@@ -85,7 +83,8 @@ async function resolvePair(
   }
   // A link writes to both ends (the ticket's link comment, and the public comment its customer gets when the item
   // is resolved): the end the command names needs edit permission as much as the one commented on.
-  if (!(await context.permissions.permitted([other.ref], 'edit')).has(other.ref.id))
+  if (!(await context.permissions.permitted([other.ref], 'edit')).has(other.ref.id)) {
+    context.metrics?.commandsDeclined(here.tracker, 'no_edit_right', 1);
     return [
       paragraph(
         'Nothing changed: you cannot edit ',
@@ -93,6 +92,7 @@ async function resolvePair(
         `, and ${purpose === 'link' ? 'a link' : 'removing the link'} changes it too.`,
       ),
     ];
+  }
   return pair;
 }
 

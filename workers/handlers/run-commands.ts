@@ -1,11 +1,16 @@
 import { refusedAuthor } from '../../src/domain/commands/command-authors.ts';
 import { renderUnknownCommand, resolveCommand } from '../../src/domain/commands/command-registry.ts';
-import { COMMAND_RESULTS_TTL_SECONDS } from '../../src/domain/commands/command-results.ts';
+import {
+  COMMAND_RESULTS_TTL_SECONDS,
+  type DeclineReason,
+  editOfExpiredComment,
+} from '../../src/domain/commands/command-results.ts';
 import { type ParsedCommand, parseCommands } from '../../src/domain/commands/parse-commands.ts';
 import { type Block, bold, code, doc, heading, paragraph } from '../../src/domain/doc.ts';
 import type { TrackerName } from '../../src/domain/events.ts';
 import type { CommentEvent, JobDataMap } from '../../src/domain/job-requests.ts';
 import { type ErrorKind, TrackerError } from '../../src/errors.ts';
+import type { Rules } from '../../src/rules/rules-schema.ts';
 import { AnsweredFailure, type CommandContext, type CommandExecutor } from '../commands/command-executor.ts';
 import { commenterPermissions, OPERATOR, type Permissions } from '../commands/permissions.ts';
 import type { JobContext } from '../job-context.ts';
@@ -34,8 +39,10 @@ async function runOne(
 ): Promise<Block[]> {
   if (executor.edits?.(command, context.event.tracker)) {
     const { item } = context.event;
-    if (!(await context.permissions.permitted([item], 'edit')).has(item.id))
+    if (!(await context.permissions.permitted([item], 'edit')).has(item.id)) {
+      context.metrics?.commandsDeclined(item.tracker, 'no_edit_right', 1);
       return [cannotEdit(item.tracker)];
+    }
   }
   try {
     return await executor.run(command, context);
@@ -64,6 +71,24 @@ async function notOnBoard(event: CommentEvent, permissions: Permissions): Promis
   return `commands by ${actor.displayName} (${actor.id}) not run: not a member of the board`;
 }
 
+/** Why none of a comment's commands run for its author, if so: the job's `skipped` text and the counted reason. */
+async function declined(
+  event: CommentEvent,
+  rules: Rules['commands'],
+  permissions: Permissions,
+): Promise<{ reason: DeclineReason; skipped: string } | undefined> {
+  if (editOfExpiredComment(event))
+    return {
+      reason: 'old_comment_edit',
+      skipped:
+        'commands not run: an edit of a comment written more than 90 days before it (no record says which already ran)',
+    };
+  const app = refusedAuthor(event.actor, rules);
+  if (app) return { reason: 'app_account', skipped: app };
+  const stranger = await notOnBoard(event, permissions);
+  return stranger ? { reason: 'not_board_member', skipped: stranger } : undefined;
+}
+
 /**
  * Runs the commands of a comment and answers with one reply per comment, edited in place. Results are kept
  * per command fingerprint, so editing the comment runs only the commands it adds, and the reply still shows
@@ -76,12 +101,6 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
   ): Promise<Record<string, unknown>> => {
     if (event.actor.id === context.selfId(event.tracker)) return { skipped: 'own comment' };
     const rules = context.rules().commands;
-    const permissions = byOperator ? OPERATOR : commenterPermissions(context, event.tracker, event.actor);
-    const ignored = refusedAuthor(event.actor, rules) ?? (await notOnBoard(event, permissions));
-    if (ignored) {
-      context.log.info({ item: event.item.key, comment: event.comment.id, actor: event.actor.id }, ignored);
-      return { skipped: ignored };
-    }
     const { maxPerComment, prefixes } = rules;
     // One more than may run, so the reply can say that the rest did not.
     const found = parseCommands(event.comment.text, maxPerComment + 1, {
@@ -90,6 +109,16 @@ export function createRunCommands(commands: readonly CommandExecutor[]) {
       names: commands.map((c) => c.spec.name),
     });
     const parsed = found.slice(0, maxPerComment);
+    const permissions = byOperator ? OPERATOR : commenterPermissions(context, event.tracker, event.actor);
+    const refusal = await declined(event, rules, permissions);
+    if (refusal) {
+      context.metrics?.commandsDeclined(event.tracker, refusal.reason, parsed.length);
+      context.log.info(
+        { item: event.item.key, comment: event.comment.id, actor: event.actor.id, reason: refusal.reason },
+        refusal.skipped,
+      );
+      return { skipped: refusal.skipped };
+    }
     const resultsKey = `${context.keyPrefix}:commands:${event.tracker}:${event.item.id}:${event.comment.id}`;
     const stored = await context.redis.hgetall(resultsKey);
     // A result stands for the comment's current text only: a command an edit removed and a later edit brings back

@@ -1,6 +1,19 @@
 import type { CommentEvent } from '../job-requests.ts';
 
 /**
+ * Why the service declined a command for the person who asked it (an app account not allowed, a stranger on a
+ * public Trello board, a command that writes without edit rights, an edit of a comment older than its results). A
+ * fixed set: it is a metric label and a row of the console's Operations page, never the commenter's own words.
+ */
+export const DECLINE_REASONS = [
+  'app_account',
+  'not_board_member',
+  'no_edit_right',
+  'old_comment_edit',
+] as const;
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+
+/**
  * How long the results of a comment's commands are kept. While they are, an author's edit runs only the commands
  * it adds; the record is what says which ones already ran.
  */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
+import type { DeclineReason } from '../../../domain/commands/command-results.ts';
 import type { OperationsView, RateLimitPause } from '../../../read-model/read-model.ts';
 import { HttpError } from '../../errors.ts';
 import { barChart } from '../charts.ts';
@@ -12,6 +13,14 @@ const PATH = `${CONSOLE_PREFIX}/operations`;
 const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The page's words for each reason, in the order of `OperationsView.commandsDeclined` (docs/commands.md). */
+const DECLINED: Record<DeclineReason, string> = {
+  app_account: 'App account (not in commands.allowedApps)',
+  not_board_member: 'Not a member of the Trello board',
+  no_edit_right: 'No edit right on the item',
+  old_comment_edit: 'Edit of a comment older than 90 days',
+};
 
 /**
  * A Jira 429 for one issue or one endpoint holds only that (docs/tracker-behaviour.md): read as a pause of
@@ -59,6 +68,12 @@ function operationsView(frame: PageFrame, view: OperationsView, done: string | u
             html`<tr><td>${r.tracker}</td><td class="num">${r.pauses}</td><td class="num">${seconds(r.waitedMs)}</td></tr>`,
         )}</tbody></table>
 ${view.recentPauses.length > 0 ? html`<h3>Latest waits</h3><ul>${view.recentPauses.map((p) => html`<li>${when(p.at)}: ${p.tracker}, ${whatWaited(p)} for ${seconds(p.pauseMs)}</li>`)}</ul>` : ''}`;
+  const declined = view.commandsDeclined.some(({ counts }) => counts.jira + counts.trello > 0)
+    ? html`<table><caption>Commands not run for who asked them, per tracker</caption><thead><tr><th scope="col">Reason</th><th scope="col">Jira</th><th scope="col">Trello</th></tr></thead><tbody>${view.commandsDeclined.map(
+        ({ reason, counts }) =>
+          html`<tr><th scope="row">${DECLINED[reason]}</th><td class="num">${counts.jira}</td><td class="num">${counts.trello}</td></tr>`,
+      )}</tbody></table>`
+    : html`<p class="empty">No command was declined.</p>`;
   // BullMQ keeps a scheduler's next run among its delayed jobs: shown apart, so "delayed" counts only retries.
   const scheduled =
     view.scheduled.length === 0
@@ -74,6 +89,7 @@ ${scheduled}
 <section aria-labelledby="failed"><h2 id="failed">Failed jobs</h2>${failed}</section>
 <section aria-labelledby="deliveries-h"><h2 id="deliveries-h">Webhook deliveries</h2>${deliveries}</section>
 <section aria-labelledby="limits"><h2 id="limits">Tracker rate limits</h2>${limits}</section>
+<section aria-labelledby="declined"><h2 id="declined">Commands declined</h2>${declined}</section>
 <section aria-labelledby="more"><h2 id="more">More</h2>
 <ul><li><a href="/docs">API documentation (/docs)</a></li><li><a href="/admin/queues">Queue dashboard (/admin/queues, needs the admin token)</a></li><li><a href="/metrics">Prometheus metrics (/metrics)</a></li></ul>
 </section>`;
