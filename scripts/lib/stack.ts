@@ -47,6 +47,7 @@ export interface Stack {
       | 'edit-comment'
       | 'move-card'
       | 'archive-card'
+      | 'delete-card'
       | 'edit-desc'
       | 'add-attachment'
       | 'delete-attachment'

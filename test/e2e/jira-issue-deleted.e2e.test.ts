@@ -7,7 +7,10 @@ import { commandText, plain } from '../helpers/jira-commands.ts';
 import { issueByKey, linkedInJira, markedComments } from '../helpers/jira-sandbox-state.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { ADA_APP_AND_HELP_DESK } from '../helpers/seeds.ts';
+import { stackAdmin } from '../helpers/stack-admin.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
+
+const ADMIN_TOKEN = 'e2e-admin-token-jira-issue-deleted-0123456789';
 
 let stack: Stack;
 let console_: StackConsole;
@@ -26,7 +29,7 @@ const BACKLOG: [string, string][] = [
 ];
 
 beforeAll(async () => {
-  stack = await startStack({ redisUrl: testRedisUrl() });
+  stack = await startStack({ redisUrl: testRedisUrl(), env: { ADMIN_TOKEN } });
   stack.jira.seed(ADA_APP_AND_HELP_DESK);
   console_ = stackConsole(stack);
   queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
@@ -37,6 +40,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+const { runAction } = stackAdmin(() => stack, ADMIN_TOKEN);
 const ticket = (summary: string, description: string) =>
   stack.jira.act.createIssue({ as: 'ada', project: 'HELP', summary, description, issuetype: 'Task' }).key;
 const jobsDone = () => waitUntilIdle(stack, { delayed: true, timeoutMs: 20_000 });
@@ -111,5 +115,38 @@ describe('a Jira backlog item deleted after it was indexed and linked to a suppo
 
     expect(await failedJobs()).toEqual([]);
     expect(linkComment(smsTicket)).toContain('Still linked to APP-6');
+  }, 60_000);
+});
+
+describe('a Jira backlog item deleted while webhooks were lost, found by a backfill', () => {
+  it("settles the tickets linked to it as its deletion's webhook would", async () => {
+    const calendarTicket = ticket(
+      'Calendar export to iCal',
+      'Our team wants the shared team calendar as an iCal feed in Outlook.',
+    );
+    await waitFor(() => linkedInJira(stack.jira, calendarTicket, 'APP-3'));
+    await jobsDone();
+    expect(linkComment(calendarTicket)).toContain('Linked to APP-3');
+    // Deleted in Jira during an outage: the issue_deleted webhook never reaches the service; Jira deletes the
+    // issue's links along with it.
+    const calendar = issueByKey(stack.jira, 'APP-3');
+    stack.jira.state.issues.delete(calendar.id);
+    stack.jira.state.links = stack.jira.state.links.filter(
+      (l) => l.fromId !== calendar.id && l.toId !== calendar.id,
+    );
+
+    expect(
+      await runAction('backfill-index', { targets: [{ tracker: 'jira', containerId: 'APP' }] }),
+    ).toMatchObject({
+      removed: 1,
+    });
+    await jobsDone();
+
+    // The agents read at once that the item is gone, not a link they could still /unlink.
+    expect(linkComment(calendarTicket).split('\n')[0]).toBe(
+      'APP-3 was deleted in the tracker; this ticket is no longer linked to it.',
+    );
+    expect(linkComment(calendarTicket)).not.toContain('Linked to APP-3');
+    expect(await failedJobs()).toEqual([]);
   }, 60_000);
 });

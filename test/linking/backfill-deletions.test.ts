@@ -106,7 +106,7 @@ const backfill = (...targets: [TrackerName, string][]) => {
 };
 
 describe('a backfill after lost webhooks', () => {
-  it('removes an item deleted meanwhile: no new ticket is offered it, and its ticket is not told of a removal', async () => {
+  it('removes an item deleted meanwhile: no new ticket is offered it, and its ticket is told of the deletion, not a removal', async () => {
     await indexAll(['APP-1', 'APP-2', 'APP-3', 'APP-4', 'APP-5']);
     expect(await matchTicket(item('HELP-1').ref, context)).toMatchObject({ linked: 'APP-1' });
     // Jira deletes the links along with it.
@@ -116,8 +116,11 @@ describe('a backfill after lost webhooks', () => {
     const result = await backfill(['jira', 'APP']);
 
     expect(result).toEqual({ seen: 4, indexed: 4, learned: 0, removed: 1, size: 4 });
-    // One read for the one item the listing did not show, none for the 4 it showed.
-    expect(reads).toEqual(['APP-1']);
+    // Of the items, reads for the one the listing did not show only, none for the 4 it showed; and its ticket.
+    expect([...new Set(reads)]).toEqual(['APP-1', 'HELP-1']);
+    expect(linkComment('HELP-1')).toMatch(
+      /^APP-1 was deleted in the tracker; this ticket is no longer linked to it\./,
+    );
     expect(await newTicket('HELP-2', 'Password reset email does not arrive')).not.toContain('APP-1');
     expect(linkComment('HELP-2')).not.toContain('APP-1');
     // The ticket's next job: its link went with the item, no person removed it.

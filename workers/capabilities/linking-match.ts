@@ -8,7 +8,7 @@ import { type Candidate, docId, holdsLinkTo, sameItem } from '../../src/linking/
 import type { LinkRecord } from '../../src/linking/link-records.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
-import { candidatesFor, indexItem, LINK_COMMENT, linkTicket, resolvedStatus, roleOf } from './linking.ts';
+import { candidatesFor, indexAsRead, LINK_COMMENT, linkTicket, resolvedStatus, roleOf } from './linking.ts';
 import {
   autoLinkComment,
   linkRemovedComment,
@@ -18,7 +18,7 @@ import {
 import { type Followed, followLinks, linksOf, readTicket, type TicketRead } from './linking-follow.ts';
 import { indexReplica, linkingState } from './linking-index.ts';
 import { readModelOf } from './read-model.ts';
-import { readItem } from './scoring.ts';
+import { readItem, readOrDeleted } from './scoring.ts';
 
 /**
  * A link a person made or removed in Jira: the support ticket at either end (Jira names the link's source and
@@ -39,22 +39,35 @@ export async function learnLink(event: LinkEvent, context: JobContext) {
 /**
  * Keeps the index equal to the tracker (`indexItem`). An item gone (deleted) took its Jira issue links along: each
  * ticket that no longer holds its link is settled now, not at its own next job, so its link comment stops naming
- * the item as linked (`/unlink` could not find it), and a ticket left without a link is matched again. A ticket
- * that still holds the link (the item only left the backlog, or a Trello card's attachment stays) is left alone.
+ * the item as linked (`/unlink` could not find it), and a ticket left without a link is matched again. A deleted
+ * Trello card takes nothing along: the tickets' attachments (a Jira ticket's remote links) naming it stay, so they
+ * are removed first, whoever made them, as Jira removes a deleted issue's links. A ticket that still holds the link
+ * otherwise (the item only left the backlog, or is hidden from the service) is left alone.
  */
 export async function indexItemAndTickets(ref: ItemRef, context: JobContext) {
   const tickets = await linkingState(context).records.ticketsOf(ref);
-  const result = await indexItem(ref, context);
+  const { item, deleted } = await readOrDeleted(ref, context);
+  const result = await indexAsRead(ref, item, context);
   if (result.indexed === 'written' || result.indexed === 'unchanged') return result;
   const settled: string[] = [];
   for (const record of tickets) {
     const read = await readTicket(record.ticket, context);
-    if (!read || roleOf(read.ticket, context) !== 'support' || holdsLinkTo(read.ticket, record.item))
-      continue;
-    await settleLinks(read.ticket, read.recordedBefore, context);
-    settled.push(read.ticket.ref.key);
+    if (!read || roleOf(read.ticket, context) !== 'support') continue;
+    const ticket = deleted ? await dropLinksTo(read.ticket, record.item, context) : read.ticket;
+    if (holdsLinkTo(ticket, record.item)) continue;
+    await settleLinks(ticket, read.recordedBefore, context);
+    settled.push(ticket.ref.key);
   }
   return settled.length > 0 ? { ...result, ticketsSettled: settled } : result;
+}
+
+/** The ticket without its links to a deleted item: removed in the tracker, then from what was read of it. */
+async function dropLinksTo(ticket: TrackerItem, item: ItemRef, context: JobContext): Promise<TrackerItem> {
+  const naming = (link: TrackerItem['links'][number]) =>
+    link.target.kind === 'item' && sameItem(link.target.ref, item);
+  for (const link of ticket.links.filter(naming))
+    await context.tracker(ticket.ref.tracker).removeLink(ticket.ref, link.target);
+  return { ...ticket, links: ticket.links.filter((link) => !naming(link)) };
 }
 
 /** Keys of the items whose links went with them (deleted), not those a person removed. */

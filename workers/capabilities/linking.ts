@@ -43,8 +43,12 @@ export const summaryOfItem = (item: TrackerItem): ItemSummary => summaryOf(item)
  * the console's triage.
  */
 export async function indexItem(ref: ItemRef, context: JobContext) {
+  return indexAsRead(ref, await readItem(ref, context), context);
+}
+
+/** `indexItem` of an item its caller has just read (undefined: gone). */
+export async function indexAsRead(ref: ItemRef, item: TrackerItem | undefined, context: JobContext) {
   const { index } = linkingState(context);
-  const item = await readItem(ref, context);
   const role = item && roleOf(item, context);
   const words = await forgetWordsOf(ref, role, context);
   await readModelOf(context).ticketOpen(ref, role === 'support' && item?.status.category !== 'done');

@@ -52,11 +52,22 @@ export function isBacklog(item: TrackerItem, context: JobContext): boolean {
  * not on), or on a tracker this service is not configured for, is simply absent.
  */
 export async function readItem(ref: ItemRef, context: JobContext): Promise<TrackerItem | undefined> {
+  return (await readOrDeleted(ref, context)).item;
+}
+
+/**
+ * `readItem`, telling too whether the tracker says the item no longer exists: Trello answers 404 only for a deleted
+ * card (one out of the token's sight answers 401); Jira answers 404 as well for an issue hidden from the service.
+ */
+export async function readOrDeleted(
+  ref: ItemRef,
+  context: JobContext,
+): Promise<{ item: TrackerItem | undefined; deleted: boolean }> {
   try {
-    return await context.tracker(ref.tracker).getItem(ref);
+    return { item: await context.tracker(ref.tracker).getItem(ref), deleted: false };
   } catch (error) {
     if (error instanceof TrackerError && ['notFound', 'forbidden', 'validation'].includes(error.kind))
-      return undefined;
+      return { item: undefined, deleted: ref.tracker === 'trello' && error.kind === 'notFound' };
     throw error;
   }
 }

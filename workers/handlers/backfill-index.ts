@@ -2,9 +2,9 @@ import type { Container, ItemRef } from '../../src/domain/events.ts';
 import type { JobDataMap } from '../../src/domain/job-requests.ts';
 import { createLinkIndexStore, docId, isIn, toIndexedItem } from '../../src/linking/index.ts';
 import { createItemLock, type ItemLock, lockName, lockTurn } from '../../src/queue/item-lock.ts';
-import { forgetWordsOf, indexItem, roleOf } from '../capabilities/linking.ts';
+import { forgetWordsOf, roleOf } from '../capabilities/linking.ts';
 import { indexReplica } from '../capabilities/linking-index.ts';
-import { settleListed } from '../capabilities/linking-match.ts';
+import { indexItemAndTickets, settleListed } from '../capabilities/linking-match.ts';
 import { countScope, type Pace, progressOf } from '../capabilities/scope-pages.ts';
 import { readItem } from '../capabilities/scoring.ts';
 import type { JobContext } from '../job-context.ts';
@@ -36,7 +36,8 @@ const SWEEP_BATCH = 1_000;
  * Reads every item of the targets page by page and indexes the backlog ones (a support card on a backlog
  * board is dropped from the index), and learns the words of support tickets already linked to indexed items.
  * Once a target is listed, the indexed items of that target that its listing did not show (deleted, or moved,
- * while webhooks were lost) are read once each and kept or removed as a deletion's webhook would.
+ * while webhooks were lost) are read once each and kept or removed as a deletion's webhook would, the tickets
+ * linked to a deleted one settled by the same code.
  * The position is saved after each page, so a retried job resumes where the last attempt stopped instead of
  * reading a large project again; the ids listed so far are kept beside it, so the sweep after a retry knows them.
  */
@@ -171,7 +172,7 @@ async function sweep(
     const listed = await context.redis.smismember(seenKey, ...batch.map(docId));
     for (const [i, ref] of batch.entries()) {
       if (listed[i]) continue;
-      const result = await withItemLock(lockName(ref), () => indexItem(ref, context));
+      const result = await withItemLock(lockName(ref), () => indexItemAndTickets(ref, context));
       context.log.info({ item: ref.key, ...result }, 'Indexed item the backfill did not list');
       if (result.indexed !== 'removed') continue;
       position.removed += 1;

@@ -253,6 +253,12 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
     model.updateCard(actor(request.body), card, { closed: request.body.closed !== 'false' });
     return { ok: true };
   });
+  app.post<{ Body: Body }>('/act/delete-card', async (request, reply) => {
+    const card = cardOf(request.body);
+    if (!card) return bad(reply, 'unknown card');
+    model.deleteCard(actor(request.body), card);
+    return { ok: true };
+  });
   app.post<{ Body: Body }>('/act/edit-desc', async (request, reply) => {
     const card = cardOf(request.body);
     if (!card) return bad(reply, 'unknown card');

@@ -58,6 +58,12 @@ export interface TrelloModel {
   convertCheckItem(actor: string, card: SbCard, item: SbCheckItem): SbCard;
   deleteChecklist(actor: string, card: SbCard, checklist: SbChecklist): void;
   deleteAttachment(actor: string, card: SbCard, idAttachment: string): void;
+  /**
+   * "Delete" in the card's menu (an archived card's too): the card goes with its attachments, checklists and custom
+   * field values; attachments on other cards naming it stay. The board hears `deleteCard`, which names the card by
+   * id, `idShort` and `shortLink` only (no name).
+   */
+  deleteCard(actor: string, card: SbCard): void;
 }
 
 const CARD_FIELD_EFFECTS = { desc: 'description.set', name: 'summary.set', closed: 'closed.set' } as const;
@@ -387,6 +393,17 @@ export function createTrelloModel(
       emit(actor, 'deleteAttachmentFromCard', card, {
         attachment: { id: idAttachment, name: attachment?.name },
       });
+    },
+    deleteCard(actor, card) {
+      const { id, idShort, shortLink } = card;
+      emit(actor, 'deleteCard', card, { card: { id, idShort, shortLink } });
+      store.cards.delete(id);
+      for (const [key, attachment] of store.attachments)
+        if (attachment.idCard === id) store.attachments.delete(key);
+      for (const [key, checklist] of store.checklists)
+        if (checklist.idCard === id) store.checklists.delete(key);
+      for (const [key, item] of store.fieldItems) if (item.idModel === id) store.fieldItems.delete(key);
+      effect(actor, card, 'item.deleted');
     },
   };
 }

@@ -212,6 +212,53 @@ describe('the Trello sandbox behaves like Trello', () => {
     expect(teamLabels).toHaveLength(1);
   });
 
+  // A deleteCard webhook names the card by id, idShort and shortLink, no name (jira.atlassian.com/browse/TRELLO-906).
+  it('deletes a card, archived or not: deleteCard to its board naming no card name; it answers 404 after; attachments naming it stay', async () => {
+    const board = s.sandbox.seedBoard({
+      name: 'Deleting',
+      lists: ['Backlog', 'Tickets'],
+      cards: [
+        { list: 'Backlog', name: 'Delete me' },
+        { list: 'Backlog', name: 'Archive me, then delete me' },
+        { list: 'Tickets', name: 'About both' },
+      ],
+    });
+    const [open, archived, ticket] = board.cards as [
+      (typeof board.cards)[0],
+      (typeof board.cards)[0],
+      (typeof board.cards)[0],
+    ];
+    for (const card of [open, archived])
+      await act('add-attachment', { cardId: ticket.id, url: `https://trello.com/c/${card.shortLink}` });
+    await act('add-attachment', { cardId: open.id, url: `https://trello.com/c/${ticket.shortLink}` });
+    await act('archive-card', { cardId: archived.id });
+    await s.sandbox.webhooksIdle();
+    const before = receiver.deliveries.length;
+
+    for (const card of [open, archived]) await act('delete-card', { cardId: card.id });
+    await s.sandbox.webhooksIdle();
+
+    const sent = receiver.deliveries.slice(before).map((d) => JSON.parse(d.raw.toString('utf8')));
+    expect(sent.map((d) => [d.action.type, d.model.id])).toEqual([
+      ['deleteCard', board.id],
+      ['deleteCard', board.id],
+    ]);
+    for (const [i, card] of [open, archived].entries()) {
+      expect(sent[i].action.data).toEqual({
+        card: { id: card.id, idShort: expect.any(Number), shortLink: card.shortLink },
+        list: { id: board.lists.Backlog, name: 'Backlog' },
+        board: { id: board.id, name: 'Deleting', shortLink: board.shortLink },
+      });
+      const gone = await api(`/cards/${card.id}`);
+      expect([gone.status, await gone.text()]).toEqual([404, 'The requested resource was not found.']);
+    }
+    const attachments = (await (await api(`/cards/${ticket.id}/attachments`)).json()) as { url: string }[];
+    expect(attachments.map((a) => a.url)).toEqual([
+      `https://trello.com/c/${open.shortLink}`,
+      `https://trello.com/c/${archived.shortLink}`,
+    ]);
+  });
+
   it('delivers the two actions of a move between watched boards in either order: two webhooks promise none', async () => {
     const from = s.sandbox.seedBoard({
       name: 'From',
