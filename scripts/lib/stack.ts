@@ -8,6 +8,7 @@ import { type IssueWriteWindow, issueWriteWindows } from '../../src/sandbox/jira
 import { createJiraSandbox, type JiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
 import type { SandboxPart } from '../../src/sandbox/sandbox-part.ts';
 import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
+import { trelloAct } from '../../src/sandbox/trello/act-client.ts';
 import { createTrelloSandbox, type TrelloSandbox } from '../../src/sandbox/trello/trello-sandbox.ts';
 import { freePort } from './redis-process.ts';
 import { apiReady, type ServiceProcess, startServiceProcess, workerReady } from './service-process.ts';
@@ -147,16 +148,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     sandbox,
     jira,
     trello,
-    async trelloAct(action, body) {
-      const response = await fetch(`${sandbox.url}/_sandbox/trello/act/${action}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok)
-        throw new Error(`Trello sandbox ${action}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as Record<string, unknown>;
-    },
+    trelloAct: (action, body) => trelloAct(sandbox.url, action, body),
     queuePrefix,
     env,
     api,

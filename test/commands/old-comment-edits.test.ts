@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor, waitUntilIdle } from '../../scripts/lib/stack.ts';
 import { jiraDate } from '../../src/sandbox/jira/state.ts';
+import { trelloAct } from '../../src/sandbox/trello/act-client.ts';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
 import { replyTo as jiraReplyTo, plain } from '../helpers/jira-commands.ts';
 import { issueByKey } from '../helpers/jira-sandbox-state.ts';
@@ -43,19 +44,11 @@ function oldJiraComment(key: string, daysAgo: number) {
   return comment;
 }
 
-const trelloAct = async (action: string, body: Record<string, string>) => {
-  const response = await fetch(`${stack.sandbox.url}/_sandbox/trello/act/${action}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as { id: string };
-};
+const act = (action: string, body: Record<string, string>) => trelloAct(stack.sandbox.url, action, body);
 
 /** A comment on the card without commands, as if written `daysAgo` days ago: Trello's ids carry their creation time. */
 async function oldTrelloComment(daysAgo: number): Promise<string> {
-  const { id } = await trelloAct('comment', { cardId: card, text: 'Notes from the call.' });
+  const id = String((await act('comment', { cardId: card, text: 'Notes from the call.' })).id);
   await stack.trello.webhooksIdle();
   const action = stack.trello.state().actions.find((a) => a.id === id)!;
   const written = new Date(Date.now() - daysAgo * DAY_MS);
@@ -105,8 +98,8 @@ describe('an author’s edit of a comment written before the 90 days its command
     const old = await oldTrelloComment(100);
     const recent = await oldTrelloComment(80);
 
-    await trelloAct('edit-comment', { cardId: card, actionId: old, text: 'Notes.\n/help' });
-    await trelloAct('edit-comment', { cardId: card, actionId: recent, text: 'Notes.\n/help' });
+    await act('edit-comment', { cardId: card, actionId: old, text: 'Notes.\n/help' });
+    await act('edit-comment', { cardId: card, actionId: recent, text: 'Notes.\n/help' });
 
     await waitFor(() => trelloReplies(recent).length > 0);
     await waitUntilIdle(stack, { delayed: true });

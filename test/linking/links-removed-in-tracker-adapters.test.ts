@@ -13,6 +13,7 @@ import { defaultRules } from '../../src/rules/load-rules.ts';
 import type { Rules } from '../../src/rules/rules-schema.ts';
 import { createJiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
 import { type SandboxServer, startSandboxServer } from '../../src/sandbox/sandbox-server.ts';
+import { trelloAct } from '../../src/sandbox/trello/act-client.ts';
 import { createTrelloSandbox } from '../../src/sandbox/trello/trello-sandbox.ts';
 import { createJiraTracker } from '../../src/trackers/jira/jira-tracker.ts';
 import type { Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
@@ -104,15 +105,7 @@ function useMemoryJira(memory: MemoryTracker) {
   trello = trelloBeside(MEMORY_JIRA_SITE);
 }
 
-async function act(action: string, body: Record<string, string>): Promise<Record<string, unknown>> {
-  const response = await fetch(`${server.url}/_sandbox/trello/act/${action}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${action}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
+const act = (action: string, body: Record<string, string>) => trelloAct(server.url, action, body);
 async function card(list: string, name: string, desc: string): Promise<ItemRef> {
   const created = await act('create-card', { boardId, list, name, desc });
   return { tracker: 'trello', id: String(created.id), key: String(created.shortLink) };

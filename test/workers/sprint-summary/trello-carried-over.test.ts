@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../scripts/lib/stack.ts';
+import { trelloAct } from '../../../src/sandbox/trello/act-client.ts';
 import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
 
 /**
@@ -20,15 +21,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function act(action: string, body: Record<string, string>): Promise<Record<string, unknown>> {
-  const response = await fetch(`${stack.sandbox.url}/_sandbox/trello/act/${action}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${action}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
+const act = (action: string, body: Record<string, string>) => trelloAct(stack.sandbox.url, action, body);
 
 async function cardInDoing(name: string): Promise<string> {
   const id = String((await act('create-card', { boardId, list: 'Backlog', name, desc: '' })).id);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../scripts/lib/stack.ts';
+import { trelloAct } from '../../../src/sandbox/trello/act-client.ts';
 import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
 import { stackAdmin } from '../../helpers/stack-admin.ts';
 import { ADMIN_TOKEN } from '../../helpers/test-config.ts';
@@ -29,15 +30,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function act(action: string, body: Record<string, string>): Promise<Record<string, unknown>> {
-  const response = await fetch(`${stack.sandbox.url}/_sandbox/trello/act/${action}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${action}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
+const act = (action: string, body: Record<string, string>) => trelloAct(stack.sandbox.url, action, body);
 
 const { runAction } = stackAdmin(() => stack, ADMIN_TOKEN);
 // Trello dates actions to the millisecond: each step comes after the one before, as a person's would.
