@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export interface RedisProcessOptions {
@@ -32,18 +32,38 @@ export function ensureRedisInstalled(): void {
   });
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether a server may listen on the port now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** The lowest port the kernel gives outgoing connections (Linux; elsewhere its usual default). */
+function lowestEphemeralPort(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (low > 0) return low;
+  } catch {}
+  return 32_768;
+}
+
+/**
+ * A port free now, for a server started a moment later. Chosen below the kernel's range for outgoing connections:
+ * a port the kernel handed out (`listen(0)`) was soon taken by one of the tests' many client sockets before the
+ * server listened on it ("the port is taken by another process", seen with several test runs at once).
+ */
+export async function freePort(): Promise<number> {
+  const low = lowestEphemeralPort();
+  const from = Math.max(1_024, low - 20_000);
+  for (let tries = 0; tries < 100; tries++) {
+    const port = from + Math.floor(Math.random() * (low - from));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port found between ${from} and ${low - 1}`);
 }
 
 /**

@@ -5,7 +5,7 @@ import { signTrelloBody } from '../../src/trackers/trello/trello-signature.ts';
 import { fixtureText } from '../fixtures/index.ts';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.ts';
 import { JIRA_SECRET, PUBLIC_URL, TRELLO_SECRET } from '../helpers/test-config.ts';
-import { BOUNDED, heapAfterGc, loose, MiB, text, within } from './support.ts';
+import { heapAfterGc, loose, MiB, text, within } from './support.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -234,6 +234,9 @@ async function send(c: Case) {
   return response;
 }
 
+/** Cases per property; under a second each on a quiet machine. */
+const FUZZ_RUNS = 400;
+
 describe('webhook routes under fuzzed bodies, headers and signatures', () => {
   const properties: [string, fc.Arbitrary<Case>][] = [
     ['jira, signed well-typed deliveries', cases('jira', wellTyped.jiraDelivery, true)],
@@ -244,24 +247,29 @@ describe('webhook routes under fuzzed bodies, headers and signatures', () => {
     ['trello, raw bytes', cases('trello', rawBody)],
   ];
 
-  it.each(properties)('%s: only 2xx/400/401/413/415, each within 2 s', async (label, arbitrary) => {
-    let runs = 0;
-    let accepted = 0;
-    await fc.assert(
-      fc.asyncProperty(arbitrary, async (c) => {
-        runs += 1;
-        if ((await send(c)).statusCode === 202) accepted += 1;
-      }),
-      { numRuns: 1_000, ...BOUNDED, interruptAfterTimeLimit: 3_000 },
-    );
+  it.each(properties)(
+    '%s: only 2xx/400/401/413/415, each within 2 s',
+    { timeout: 120_000 },
+    async (label, arbitrary) => {
+      let runs = 0;
+      let accepted = 0;
+      await fc.assert(
+        fc.asyncProperty(arbitrary, async (c) => {
+          runs += 1;
+          if ((await send(c)).statusCode === 202) accepted += 1;
+        }),
+        // A fixed count, not a time budget: on a loaded machine 3 s held 260 cases, below any floor worth checking.
+        { numRuns: FUZZ_RUNS },
+      );
 
-    expect(runs).toBeGreaterThan(300);
-    // The well-typed cases must reach normalising, planning and the queue (202: a job was enqueued), or they test
-    // only the validator; a 200 "ignored" stopped before the queue.
-    process.stdout.write(`[fuzz] ${label}: ${runs} runs, ${accepted} accepted (202)\n`);
-    if (label.includes('well-typed'))
-      expect(accepted / runs).toBeGreaterThan(ACCEPTED_FLOOR[label.startsWith('jira') ? 'jira' : 'trello']);
-  });
+      expect(runs).toBe(FUZZ_RUNS);
+      // The well-typed cases must reach normalising, planning and the queue (202: a job was enqueued), or they test
+      // only the validator; a 200 "ignored" stopped before the queue.
+      process.stdout.write(`[fuzz] ${label}: ${runs} runs, ${accepted} accepted (202)\n`);
+      if (label.includes('well-typed'))
+        expect(accepted / runs).toBeGreaterThan(ACCEPTED_FLOOR[label.startsWith('jira') ? 'jira' : 'trello']);
+    },
+  );
 
   it('memory stays flat across repeated equal batches', async () => {
     const batch = fc.sample(
