@@ -46,9 +46,15 @@ export const AuditEntrySchema = Type.Object({
   after: Type.Unknown(),
   /**
    * A comment's restriction (Jira "Restricted to"): only members of this group or role may read it, and the text
-   * in before and after. Undo re-creates a deleted comment with it.
+   * in before and after; null: everyone who may read the item. Undo re-creates a deleted comment with it. Absent
+   * from a comment's entry recorded before it was kept: whom the comment showed to is not known.
    */
-  restrictedTo: Type.Optional(CommentVisibilitySchema),
+  restrictedTo: Type.Optional(Type.Union([CommentVisibilitySchema, Type.Null()])),
+  /**
+   * Whom the comment in `before` showed to on a Service Management ticket: `customers` (public, mailed to the
+   * customer) or `agents` (internal). Undo puts it back so; absent (older entries, Trello), internal.
+   */
+  audience: Type.Optional(Type.Union([Type.Literal('agents'), Type.Literal('customers')])),
   /** Set when the change was undone: the id of the audit entry of the write that undid it, or the job. */
   undoneBy: Type.Optional(Type.String()),
 });

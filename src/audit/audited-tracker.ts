@@ -2,7 +2,7 @@ import { type Doc, docToPlainText } from '../domain/doc.ts';
 import type { CommentVisibility, ItemRef } from '../domain/events.ts';
 import { renameKey } from '../trackers/renamed-key.ts';
 import type { ItemLink, LinkTarget, OwnComment, Tracker } from '../trackers/tracker.ts';
-import type { AuditContext, AuditOperation } from './audit-entry.ts';
+import type { AuditContext, AuditEntry, AuditOperation } from './audit-entry.ts';
 import type { AuditStore } from './audit-store.ts';
 
 export interface AuditedTrackerOptions {
@@ -64,19 +64,18 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     target: Record<string, unknown>,
     before: unknown,
     after: unknown,
-    restrictedTo?: CommentVisibility,
+    shown?: Pick<AuditEntry, 'restrictedTo' | 'audience'>,
   ) => {
-    await audit.record({
-      item,
-      operation,
-      mode,
-      context,
-      target,
-      before,
-      after,
-      ...(restrictedTo && { restrictedTo }),
-    });
+    await audit.record({ item, operation, mode, context, target, before, after, ...shown });
   };
+  /**
+   * Whom a comment's entry says it showed to: its restriction (null for none, so an entry of this shape tells an
+   * unrestricted comment from one recorded before restrictions were), and whether `before` was public.
+   */
+  const shownTo = (before: OwnComment | undefined, restrictedTo: CommentVisibility | undefined) => ({
+    restrictedTo: restrictedTo ?? null,
+    ...(before?.audience && { audience: before.audience }),
+  });
 
   return {
     name: tracker.name,
@@ -117,17 +116,17 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
       // As the tracker will show it: a body cut at the limit, cut, so undo does not take the cut for an edit.
       const text = docToPlainText(tracker.fitComment(ref, purpose, body));
       // A comment restricted once keeps its restriction through the write; a new one takes the caller's.
-      const restrictedTo = before?.visibility ?? commentOptions?.visibility;
+      const shown = shownTo(before, before?.visibility ?? commentOptions?.visibility);
       if (dryRun) {
         // The adapter compares as its write would: a body cut at the limit as it would send it, cut.
         const plan = await tracker.planComment(ref, purpose, body);
         if (plan.action !== 'unchanged')
-          await record(ref, 'upsertComment', { purpose }, keptComment(before), text, restrictedTo);
+          await record(ref, 'upsertComment', { purpose }, keptComment(before), text, shown);
         return plan.action === 'created' ? { id: `dry-run:${purpose}`, action: 'created' } : plan;
       }
       const outcome = await tracker.upsertComment(ref, purpose, body, commentOptions);
       if (outcome.action !== 'unchanged')
-        await record(ref, 'upsertComment', { purpose }, keptComment(before), text, restrictedTo);
+        await record(ref, 'upsertComment', { purpose }, keptComment(before), text, shown);
       return outcome;
     },
 
@@ -135,14 +134,22 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
       const before = await tracker.getOwnComment(ref, purpose);
       if (!before) return undefined;
       const text = renameKey(before.text, from, to);
+      const renamed = () =>
+        record(
+          ref,
+          'upsertComment',
+          { purpose },
+          keptComment(before),
+          text,
+          shownTo(before, before.visibility),
+        );
       if (dryRun) {
         if (before.text === text) return { id: before.id, action: 'unchanged' };
-        await record(ref, 'upsertComment', { purpose }, keptComment(before), text, before.visibility);
+        await renamed();
         return { id: before.id, action: 'updated' };
       }
       const outcome = await tracker.renameInOwnComment(ref, purpose, from, to);
-      if (outcome?.action === 'updated')
-        await record(ref, 'upsertComment', { purpose }, keptComment(before), text, before.visibility);
+      if (outcome?.action === 'updated') await renamed();
       return outcome;
     },
 
@@ -152,7 +159,14 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
       const before = await tracker.getOwnComment(ref, purpose);
       const deleted = dryRun ? before !== undefined : await tracker.deleteOwnComment(ref, purpose);
       if (deleted)
-        await record(ref, 'deleteOwnComment', { purpose }, keptComment(before), null, before?.visibility);
+        await record(
+          ref,
+          'deleteOwnComment',
+          { purpose },
+          keptComment(before),
+          null,
+          shownTo(before, before?.visibility),
+        );
       return deleted;
     },
 

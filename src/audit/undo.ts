@@ -1,5 +1,5 @@
 import { type Doc, doc, docToPlainText, paragraph } from '../domain/doc.ts';
-import type { ItemRef } from '../domain/events.ts';
+import { type ItemRef, restrictsComments } from '../domain/events.ts';
 import { isRetryable, TrackerError } from '../errors.ts';
 import type { ChangedBy, LinkTarget, OwnWrite, Tracker, WrittenValue } from '../trackers/tracker.ts';
 import { type AuditEntry, changeKey } from './audit-entry.ts';
@@ -175,6 +175,21 @@ async function changedSince(tracker: Tracker, entry: AuditEntry): Promise<string
   }
 }
 
+/**
+ * Why a comment's entry recorded before entries said whom it showed to (no `restrictedTo`) cannot re-create it: Jira
+ * restricts comments to groups and roles, and one an admin had restricted would come back for everyone who may
+ * browse the issue. A new post would be unrestricted, which says nothing about this one; so undo posts nothing. An
+ * edit's undo is safe: the comment is there (changedSince made sure) and the adapter keeps its restriction.
+ */
+function unknownRestriction(entry: AuditEntry): string | undefined {
+  if (entry.restrictedTo !== undefined || entry.operation !== 'deleteOwnComment') return undefined;
+  if (!restrictsComments(entry.item.tracker)) return undefined;
+  return (
+    'recorded before the audit kept whom a comment shows to: it may have been restricted to a group or role, ' +
+    `so it is not posted again for everyone; post it again in Jira as it was (its text: GET /admin/audit/${entry.id})`
+  );
+}
+
 /** Puts the entry's before-value back; answers why not when someone changed it since. */
 async function reverse(tracker: Tracker, entry: AuditEntry): Promise<string | undefined> {
   const item: ItemRef = entry.item;
@@ -188,12 +203,21 @@ async function reverse(tracker: Tracker, entry: AuditEntry): Promise<string | un
       await tracker.setNumberFields(item, before as Record<string, number | null>, { createMissing: false });
       return;
     case 'upsertComment':
-    case 'deleteOwnComment':
-      // A deleted comment comes back to the group or role it showed to, not to everyone who may browse the item.
-      if (typeof before === 'string' || isDoc(before))
-        await tracker.upsertComment(item, purpose, commentDoc(before), { visibility: entry.restrictedTo });
-      else await tracker.deleteOwnComment(item, purpose);
+    case 'deleteOwnComment': {
+      if (!(typeof before === 'string' || isDoc(before))) {
+        await tracker.deleteOwnComment(item, purpose);
+        return;
+      }
+      const unknown = unknownRestriction(entry);
+      if (unknown) return unknown;
+      // A deleted comment comes back to the group or role it showed to, not to everyone who may browse the item,
+      // and a public one to the customer again.
+      await tracker.upsertComment(item, purpose, commentDoc(before), {
+        ...(entry.restrictedTo && { visibility: entry.restrictedTo }),
+        ...(entry.audience && { audience: entry.audience }),
+      });
       return;
+    }
     case 'setLabel':
       await tracker.setLabel(item, String(target.label), before === true);
       return;

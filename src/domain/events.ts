@@ -71,6 +71,9 @@ export const CommentVisibilitySchema = Type.Object({
 });
 export type CommentVisibility = Static<typeof CommentVisibilitySchema>;
 
+/** Whether the tracker restricts comments to groups or roles (Jira); a Trello comment shows to the whole board. */
+export const restrictsComments = (tracker: TrackerName): boolean => tracker === 'jira';
+
 /** Who reads a restricted comment, as a sentence names them: "group developers", "project role Administrators". */
 export const audienceOf = (visibility: CommentVisibility): string =>
   `${visibility.type === 'role' ? 'project role' : 'group'} ${visibility.value}`;

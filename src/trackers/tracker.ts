@@ -302,6 +302,12 @@ export interface OwnComment {
   doc: Doc;
   /** The group or role it shows to (Jira), which a comment undo puts back must show to again. */
   visibility?: CommentVisibility;
+  /**
+   * Jira: `customers` when it is public (`jsdPublic`: a Service Management ticket's customer reads it, and is mailed
+   * it), `agents` when internal; undo puts it back so. Jira reads every comment outside Service Management as public,
+   * where it changes nothing. Trello has no such split.
+   */
+  audience?: CommentOptions['audience'];
 }
 
 export interface CreateTarget {

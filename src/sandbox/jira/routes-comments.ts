@@ -29,6 +29,11 @@ function internalProperty(properties: Property[] | undefined): boolean | undefin
   return typeof value?.internal === 'boolean' ? value.internal : undefined;
 }
 
+/** The properties a create or edit names, by key; Jira stores them on the comment. */
+function namedProperties(properties: Property[] | undefined): Record<string, unknown> {
+  return Object.fromEntries((properties ?? []).flatMap((p) => (p.key ? [[p.key, p.value]] : [])));
+}
+
 /** The group or role a comment is restricted to, when the request names one (by name, or a group by id). */
 function restriction(visibility: CommentBody['visibility']): CommentVisibility | undefined {
   const { type, value, identifier } = visibility ?? {};
@@ -93,6 +98,7 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
       internal: internalProperty(request.body?.properties) === true,
       visibility,
     });
+    comment.properties = namedProperties(request.body?.properties);
     return reply.code(201).send(commentView(restView(world), comment));
   });
 
@@ -123,9 +129,22 @@ export function commentRoutes(app: FastifyInstance, { world, actor }: ApiDeps): 
       ) {
         comment.internal = internal;
       }
+      comment.properties = { ...comment.properties, ...namedProperties(request.body.properties) };
       // Whether Jira keeps a restriction on an edit that names none is not known: the sandbox lifts it, the worse case.
       updateComment(world, who, comment, request.body.body as AdfDoc, visibility ?? null);
       return commentView(restView(world), comment);
+    },
+  );
+
+  app.get<{ Params: { commentId: string; propertyKey: string } }>(
+    '/rest/api/3/comment/:commentId/properties/:propertyKey',
+    (request, reply) => {
+      const { commentId, propertyKey } = request.params;
+      const comment = state.comments.find((c) => c.id === commentId && reads(request)(c));
+      if (!comment) return notFound(reply);
+      if (!(propertyKey in (comment.properties ?? {})))
+        return jiraError(reply, 404, [`The property with key '${propertyKey}' does not exist.`]);
+      return { key: propertyKey, value: comment.properties?.[propertyKey] };
     },
   );
 

@@ -206,6 +206,8 @@ export interface SandboxComment {
   /** Service Management: false (public, `jsdPublic`) unless created with `sd.public.comment` internal. */
   internal: boolean;
   visibility?: CommentVisibility;
+  /** The entity properties set on it, by key (`sd.public.comment` as the writes named it). */
+  properties?: Record<string, unknown>;
 }
 
 export interface SandboxLink {

@@ -18,6 +18,7 @@ interface OwnCommentRecord {
   body: AdfNode;
   /** The group or role it shows to, said again on every edit of it. */
   visibility?: CommentVisibility;
+  audience: 'agents' | 'customers';
 }
 
 /** Jira Cloud's most comments a page; it may answer fewer. */
@@ -40,7 +41,9 @@ async function findOwnComments(ctx: JiraContext, ref: ItemRef, purpose: string):
     const body = comment.body as AdfNode | undefined;
     if (!(comment.id && body && comment.author?.accountId === me.id && hasMarker(body, purpose))) return [];
     const visibility = restrictionOf(comment.visibility);
-    return [{ id: comment.id, body, ...(visibility && { visibility }) }];
+    // One that does not say counts as internal: undo must not put a comment before customers who never read it.
+    const audience = comment.jsdPublic === true ? 'customers' : 'agents';
+    return [{ id: comment.id, body, audience, ...(visibility && { visibility }) }];
   });
 }
 
@@ -218,6 +221,7 @@ export async function getOwnComment(
     id: existing.id,
     text: adfToPlainText(body),
     doc: adfToDoc(body),
+    audience: existing.audience,
     ...(existing.visibility && { visibility: existing.visibility }),
   };
 }

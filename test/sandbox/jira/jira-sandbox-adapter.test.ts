@@ -133,6 +133,8 @@ describe('Jira adapter against the sandbox (served under a path prefix)', () => 
       id: created.id,
       text: 'Score 5\nImpact | Effort\n8 | 5',
       doc: body('5'),
+      // Jira reads every comment outside Service Management as public (`jsdPublic`).
+      audience: 'customers',
     });
     expect(await h.jira.deleteOwnComment(ref(2), 'score')).toBe(true);
     expect(await h.jira.getOwnComment(ref(2), 'score')).toBeUndefined();

@@ -83,7 +83,12 @@ describe('Jira adapter comments', () => {
     const deleted = await jira.deleteOwnComment(ref, 'score');
     const none = await jira.deleteOwnComment(ref, 'summary');
 
-    expect(own).toEqual({ id: '3', text: 'Priority score: 4.2', doc: doc(paragraph('Priority score: 4.2')) });
+    expect(own).toEqual({
+      id: '3',
+      text: 'Priority score: 4.2',
+      doc: doc(paragraph('Priority score: 4.2')),
+      audience: 'customers',
+    });
     expect(deleted).toBe(true);
     expect(del.isDone()).toBe(true);
     expect(none).toBe(false);
