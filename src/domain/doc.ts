@@ -121,6 +121,26 @@ export function inlineText(content: Inline): string {
   return content.map((run) => run.text).join('');
 }
 
+/** The document with the text of every paragraph, heading, list item and table cell mapped; other blocks stay. */
+export function mapInlines(document: Doc, map: (content: Inline) => Inline): Doc {
+  return {
+    blocks: document.blocks.map((block): Block => {
+      switch (block.type) {
+        case 'heading':
+        case 'paragraph':
+          return { ...block, content: map(block.content) };
+        case 'bulletList':
+        case 'orderedList':
+          return { ...block, items: block.items.map(map) };
+        case 'table':
+          return { ...block, header: block.header.map(map), rows: block.rows.map((row) => row.map(map)) };
+        default:
+          return block;
+      }
+    }),
+  };
+}
+
 /** Plain text of a document, one line per paragraph, list item or table row: what audits and tests compare. */
 export function docToPlainText(document: Doc): string {
   const lines: string[] = [];

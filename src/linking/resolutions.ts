@@ -27,6 +27,8 @@ export interface Resolutions {
   reopened(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<number>;
   /** The tickets were told of the reopen. */
   told(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
+  /** How many resolutions the item had (0: never done), each told in notices of its own number. */
+  count(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<number>;
 }
 
 export function createResolutions(redis: RedisClient, keyPrefix: string): Resolutions {
@@ -40,6 +42,9 @@ export function createResolutions(redis: RedisClient, keyPrefix: string): Resolu
     },
     async told(item) {
       await redis.hdel(key(item), 'reopen');
+    },
+    async count(item) {
+      return Number((await redis.hget(key(item), 'n')) ?? 0);
     },
   };
 }

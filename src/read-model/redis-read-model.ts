@@ -3,7 +3,7 @@ import type { AuditEntry } from '../audit/audit-entry.ts';
 import { changeKey } from '../audit/audit-entry.ts';
 import { type AuditStore, cursorAfter } from '../audit/audit-store.ts';
 import { lastChange } from '../audit/undo.ts';
-import type { Doc, Inline } from '../domain/doc.ts';
+import { type Doc, type Inline, mapInlines } from '../domain/doc.ts';
 import type { TrackerName } from '../domain/events.ts';
 import { renderScorecard } from '../domain/scoring/render.ts';
 import type { ScoreResult } from '../domain/scoring/types.ts';
@@ -69,22 +69,7 @@ function safeDoc(document: Doc): Doc {
       const url = safeUrl(href);
       return url ? { ...run, href: url } : run;
     });
-  return {
-    blocks: document.blocks.map((block) => {
-      switch (block.type) {
-        case 'heading':
-        case 'paragraph':
-          return { ...block, content: runs(block.content) };
-        case 'bulletList':
-        case 'orderedList':
-          return { ...block, items: block.items.map(runs) };
-        case 'table':
-          return { ...block, header: block.header.map(runs), rows: block.rows.map((row) => row.map(runs)) };
-        default:
-          return block;
-      }
-    }),
-  };
+  return mapInlines(document, runs);
 }
 
 function mondaysBack(now: Date, count: number): string[] {

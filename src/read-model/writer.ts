@@ -179,7 +179,8 @@ export interface ReadModelWriter {
    */
   itemGone(item: Pick<ItemRef, 'tracker' | 'id'>): Promise<void>;
   /**
-   * The item is named otherwise now (a Jira move gave it a new key and address): every ticket whose suggestions
+   * The item is named otherwise now (a Jira move gave it a new key and address, or a security level has tickets
+   * name it by key alone): every ticket whose suggestions
    * name it (waiting, resolved, dismissed or linked: one may wait again without being matched again) names it anew
    * at once, not only when matched again. Returns those tickets, whose comments may name it too.
    */

@@ -5,10 +5,13 @@ import {
   code,
   type Doc,
   doc,
+  type Inline,
   type InlineInput,
   inline,
   link,
+  mapInlines,
   paragraph,
+  type TextRun,
 } from '../../src/domain/doc.ts';
 import type { Actor } from '../../src/domain/events.ts';
 import type { LinkingRules } from '../../src/domain/linking/index.ts';
@@ -27,6 +30,12 @@ export const titleAfterKey = (item: ItemSummary) => (item.restricted ? '' : ` ${
 
 const named = (item: ItemSummary): InlineInput[] => [link(item.ref.key, item.url), titleAfterKey(item)];
 
+/** What a match with a restricted item says in place of the words it shares. */
+const RESTRICTED_MATCH = 'matches words of a restricted item';
+
+/** The words a match shares, as `why` says them of an item not restricted: up to the `;` before the confidence. */
+const SHARED_WORDS = /shares [^;]*;/;
+
 /**
  * Names the earlier ticket by key only: its text is the customer's, not for other tickets' readers. The words a
  * restricted item shares are its words too, so they are not listed.
@@ -34,7 +43,7 @@ const named = (item: ItemSummary): InlineInput[] => [link(item.ref.key, item.url
 function why(candidate: MatchShown): string {
   const terms = candidate.sharedTerms.length > 0 ? candidate.sharedTerms.join(', ') : 'no distinctive words';
   const learnt = candidate.viaTicket ? `; worded like ${candidate.viaTicket.key}, already linked to it` : '';
-  const words = candidate.item.restricted ? 'matches words of a restricted item' : `shares ${terms}`;
+  const words = candidate.item.restricted ? RESTRICTED_MATCH : `shares ${terms}`;
   return `${words}; confidence ${percent(candidate.confidence)}${learnt}`;
 }
 
@@ -224,4 +233,70 @@ export function customerNotice(resolution: number): Doc {
 export function similarReply(candidates: readonly Candidate[], linked: ReadonlySet<string>): Block[] {
   if (candidates.length === 0) return [paragraph('No backlog item shares enough words with this ticket.')];
   return [paragraph('Closest backlog items now:'), candidateLines(candidates, linked)];
+}
+
+/** An item as the service's earlier comments may name it: by its keys (before and after a move) and titles. */
+export interface EarlierNames {
+  keys: readonly string[];
+  titles: readonly string[];
+}
+
+/**
+ * A comment the service wrote before the item was behind a security level, as it would write it now: the title
+ * after its key (`named`), the title linked on its suggestion line, and the words it shared (in the line, or in an
+ * automatic link's "Why") give way to what `titleAfterKey`, `candidateLines` and `why` say of a restricted item.
+ * Other items' lines, and everything else, stay as they were.
+ */
+export function unnamedIn(document: Doc, names: EarlierNames): Doc {
+  // An automatic link's comment names its one item first ("Linked to APP-1 …"), its "Why" after.
+  const autoLinked = document.blocks.some((block) => {
+    const [lead, key] = block.type === 'paragraph' ? block.content : [];
+    return lead?.text === 'Linked to ' && key?.href !== undefined && names.keys.includes(key.text);
+  });
+  return mapInlines(document, (content) => {
+    const unnamed = unnamedInLine(content, names);
+    const [first, ...rest] = unnamed;
+    return autoLinked && first?.text.startsWith('Why: the ticket shares ')
+      ? [{ ...first, text: first.text.replace(SHARED_WORDS, `${RESTRICTED_MATCH};`) }, ...rest]
+      : unnamed;
+  });
+}
+
+/** A title right after a key, up to the end of the run, a space or the full stop of the sentence. */
+function titleAt(run: TextRun | undefined, titles: readonly string[]): string | undefined {
+  return [...titles]
+    .sort((a, b) => b.length - a.length)
+    .find(
+      (title) => run?.text.startsWith(` ${title}`) && /^(?:$|[ .])/.test(run.text.slice(title.length + 1)),
+    );
+}
+
+function unnamedInLine(content: Inline, names: EarlierNames): Inline {
+  const runs: TextRun[] = [];
+  for (let at = 0; at < content.length; at += 1) {
+    const run = content[at] as TextRun;
+    runs.push(run);
+    const next = content[at + 1];
+    const title = run.href !== undefined && names.keys.includes(run.text) && titleAt(next, names.titles);
+    if (next && title) {
+      // `named`: the key's link, then the title in the sentence's text.
+      at += 1;
+      const rest = next.text.slice(title.length + 1);
+      if (rest) runs.push({ ...next, text: rest });
+    } else if (
+      run.code &&
+      names.keys.some((key) => run.text === `/link ${key}`) &&
+      next?.text === ' ' &&
+      content[at + 2]?.href !== undefined
+    ) {
+      // `candidateLines`: the command, then the title linked, then why it matched.
+      at += 2;
+      const reason = content[at + 1];
+      if (reason) {
+        at += 1;
+        runs.push({ ...reason, text: reason.text.replace(SHARED_WORDS, `${RESTRICTED_MATCH};`) });
+      }
+    }
+  }
+  return runs;
 }

@@ -3,6 +3,7 @@
  * tracker. Following a ticket's links as people change them is `linking-follow.ts`; matching a ticket to items,
  * `linking-match.ts`; telling linked tickets of a resolution, `linking-resolution.ts`.
  */
+import { docToPlainText } from '../../src/domain/doc.ts';
 import type { ItemRef } from '../../src/domain/events.ts';
 import type { LinkingRules } from '../../src/domain/linking/index.ts';
 import { isRetryable, TrackerError } from '../../src/errors.ts';
@@ -20,6 +21,7 @@ import { itemRole } from '../../src/rules/item-role.ts';
 import type { ItemRole } from '../../src/rules/scope-rules.ts';
 import type { LinkTarget, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
+import { type EarlierNames, unnamedIn } from './linking-comments.ts';
 import { indexReplica, linkingState } from './linking-index.ts';
 import { readModelOf } from './read-model.ts';
 import { applyScore, isBacklog, readItem } from './scoring.ts';
@@ -53,7 +55,7 @@ export async function indexAsRead(ref: ItemRef, item: TrackerItem | undefined, c
   const words = await forgetWordsOf(ref, role, context);
   await readModelOf(context).ticketOpen(ref, role === 'support' && item?.status.category !== 'done');
   if (item && role === 'backlog') {
-    await followSuggestedKey(item, context);
+    await followIndexedChanges(item, context);
     const indexed = (await index.put(toIndexedItem(item))) ? 'written' : 'unchanged';
     await followItemKey(item, context);
     return { indexed, ...words };
@@ -249,18 +251,75 @@ async function followItemKey(item: TrackerItem, context: JobContext) {
 }
 
 /**
- * A backlog item moved to another Jira project since it was indexed: the suggestions waiting in the console's inbox,
- * and the service's comments offering it (`/link APP-1`), name its new key now, not at each ticket's next match.
- * Before the index takes the new key, so a retried job still sees the move.
+ * What the service's comments on tickets follow of a backlog item since it was indexed, before the index takes it,
+ * so a retried job still sees the change: a move to another Jira project (`followSuggestedKey`), a security level
+ * set (`unnameRestricted`).
  */
-async function followSuggestedKey(item: TrackerItem, context: JobContext) {
+async function followIndexedChanges(item: TrackerItem, context: JobContext) {
   const replica = indexReplica(context);
   await replica.sync();
   const known = replica.find(item.ref);
-  if (!known || known.ref.key === item.ref.key) return;
-  for (const ticket of await readModelOf(context).itemRenamed(summaryOfItem(item)))
-    await renameInLinkComment(ticket, known.ref.key, item, context);
+  if (!known) return;
+  if (known.ref.key !== item.ref.key) await followSuggestedKey(item, known.ref.key, context);
+  if (item.restricted && !known.restricted) await unnameRestricted(item, known, context);
 }
+
+/**
+ * A backlog item moved to another Jira project: the suggestions waiting in the console's inbox, and the service's
+ * comments offering it (`/link APP-1`), name its new key now, not at each ticket's next match.
+ */
+async function followSuggestedKey(item: TrackerItem, oldKey: string, context: JobContext) {
+  for (const ticket of await readModelOf(context).itemRenamed(summaryOfItem(item)))
+    await renameInLinkComment(ticket, oldKey, item, context);
+}
+
+/**
+ * A backlog item put behind a Jira issue security level: the service's comments written before on tickets (whose
+ * readers are not the level's members) name it by key only now, as they would be written now, not only those
+ * written from now on: the comment of every ticket it was offered to or is linked to, and a linked ticket's
+ * resolution and reopen notices. The tracker keeps each comment's restriction. A level removed brings no title back.
+ */
+async function unnameRestricted(item: TrackerItem, known: ItemSummary, context: JobContext) {
+  const names = {
+    keys: [...new Set([known.ref.key, item.ref.key])],
+    titles: [...new Set([known.title, item.title])],
+  };
+  const { records, resolutions } = linkingState(context);
+  const offered = await readModelOf(context).itemRenamed(summaryOfItem(item));
+  const linked = (await records.ticketsOf(item.ref)).map((record) => record.ticket);
+  const resolved = await resolutions.count(item.ref);
+  const notices = names.keys.flatMap((key) =>
+    Array.from({ length: resolved }, (_, n) => [
+      `resolution ${n + 1} of ${key}`,
+      `reopen ${n + 1} of ${key}`,
+    ]).flat(),
+  );
+  for (const ticket of offered.filter((ref) => !linked.some((other) => sameItem(other, ref))))
+    await unnameInOwnComment(ticket, LINK_COMMENT, names, context);
+  for (const ticket of linked)
+    for (const purpose of [LINK_COMMENT, ...notices])
+      await unnameInOwnComment(ticket, purpose, names, context);
+}
+
+/**
+ * Rewrites the service's own comment for a purpose, if any names the item (`unnamedIn`), through the write undo
+ * takes back; only that comment, so a person quoting the title keeps their words.
+ */
+const unnameInOwnComment = (ticket: ItemRef, purpose: string, names: EarlierNames, context: JobContext) =>
+  unlessRefused(
+    context,
+    {
+      message: "Could not name the restricted item by key alone in the ticket's comment",
+      fields: { item: names.keys.at(-1), ticket: ticket.key, purpose },
+    },
+    async () => {
+      const tracker = context.tracker(ticket.tracker);
+      const own = await tracker.getOwnComment(ticket, purpose);
+      const unnamed = own && unnamedIn(own.doc, names);
+      if (own && unnamed && docToPlainText(unnamed) !== docToPlainText(own.doc))
+        await tracker.upsertComment(ticket, purpose, unnamed);
+    },
+  );
 
 /**
  * The service's linking comment on a ticket names a moved item by its new key (text and address), as a person

@@ -4,6 +4,7 @@ import { linkIndexSize } from '../../../src/linking/index.ts';
 import { adfToPlainText } from '../../../src/trackers/jira/adf-text.ts';
 import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
 import { issueByKey } from '../../helpers/jira-sandbox-state.ts';
+import { setSecurityLevel } from '../../helpers/jira-security-level.ts';
 
 /**
  * A support ticket is read by every agent of its desk (and by the customer when a comment is public); a backlog
@@ -76,5 +77,30 @@ describe('a backlog item behind a security level, matched to a support ticket', 
     expect(reply).toContain('APP-1');
     expect(reply).not.toContain(SECRET);
     expect(reply).not.toMatch(/referrer|password|reset|token/i);
+  });
+});
+
+describe('a backlog item linked automatically before a security level was set on it', () => {
+  it("is named by its key alone in the service's linking comment once the level is set", async () => {
+    const ticket = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'HELP',
+      summary: 'Dark mode for the settings page',
+      description: 'Please offer a dark theme toggle on the settings page.',
+      issuetype: 'Task',
+    }).key;
+    const before = await waitFor(() => botComment(ticket, 'link'));
+    expect(before).toMatch(
+      /^Linked to APP-2 Dark mode for the settings page\.\.\nWhy: the ticket shares dark/,
+    );
+
+    const level = stack.jira.state.securityLevels[0]?.id ?? '';
+    await setSecurityLevel(stack, 'sam@example.test', 'APP-2', { id: level });
+
+    const after = botComment(ticket, 'link');
+    expect(after).toMatch(
+      /^Linked to APP-2\.\nWhy: the ticket matches words of a restricted item; confidence \d+% \(links are made/,
+    );
+    expect(after).not.toMatch(/dark|settings/i);
   });
 });

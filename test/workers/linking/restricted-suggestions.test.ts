@@ -2,11 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor, waitUntilIdle } from '../../../scripts/lib/stack.ts';
+import { waitFor } from '../../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../../src/linking/index.ts';
 import { adfToPlainText } from '../../../src/trackers/jira/adf-text.ts';
 import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
+import { commandReply } from '../../helpers/jira-commands.ts';
 import { issueByKey } from '../../helpers/jira-sandbox-state.ts';
+import { setSecurityLevel } from '../../helpers/jira-security-level.ts';
 
 /**
  * The suggestions a support ticket gets, as its agents read them, when a backlog item is behind a Jira issue
@@ -55,34 +57,27 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** The lines of the service's suggestions comment on the ticket, as plain text. */
-const suggestionLines = (ticket: string) => {
+/** The lines of the service's comment for a purpose on the ticket, as plain text. */
+const ownCommentLines = (ticket: string, purpose: string) => {
   const { id } = issueByKey(stack.jira, ticket);
   const body = stack.jira.state.comments
     .filter((c) => c.issueId === id && c.authorId === stack.jira.botCredentials.accountId)
     .map((c) => adfToPlainText(c.body))
-    .find((text) => text.includes('backlog-refinery · link'));
+    .find((text) => text.includes(`backlog-refinery · ${purpose}`));
   return body?.split('\n');
 };
+
+/** The lines of the service's suggestions (or linking) comment on the ticket. */
+const suggestionLines = (ticket: string) => ownCommentLines(ticket, 'link');
 
 const ticketAbout = (
   summary: string,
   description = 'I clicked the password reset link but the token was refused.',
 ) => stack.jira.act.createIssue({ as: 'ada', project: 'HELP', summary, description, issuetype: 'Task' }).key;
 
-/** Sam, a member of the level, sets it on an issue (its id as Jira names it) or removes it (null), as Jira's API does. */
-async function setSecurityLevel(key: string, security: { id: string } | null) {
-  const response = await fetch(`${stack.env.JIRA_BASE_URL}/rest/api/3/issue/${key}`, {
-    method: 'PUT',
-    headers: {
-      authorization: `Basic ${Buffer.from('sam@example.test:token').toString('base64')}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify({ fields: { security } }),
-  });
-  expect(response.status).toBe(204);
-  await waitUntilIdle(stack, { delayed: false });
-}
+/** Sam, a member of the level, sets it on an issue or removes it (null). */
+const setLevel = (key: string, security: { id: string } | null) =>
+  setSecurityLevel(stack, 'sam@example.test', key, security);
 
 /** APP-1's level, by the id Jira gives it. */
 const SECURITY_TEAM = () => ({ id: stack.jira.state.securityLevels[0]?.id ?? '' });
@@ -101,8 +96,39 @@ describe('the suggestions comment on a support ticket', () => {
 });
 
 describe('an item whose security level changes after it was indexed', () => {
+  it("is named by its key alone in the service's comments written before the level was set", async () => {
+    const suggested = ticketAbout(
+      'Dark mode on the settings page',
+      'The settings page needs a dark theme toggle.',
+    );
+    const before = await waitFor(() => suggestionLines(suggested));
+    expect(before.find((text) => text.includes('/link APP-2'))).toMatch(
+      /^- \/link APP-2 Dark mode for the settings page\. \(shares [a-z, ]+; confidence \d+%\)$/,
+    );
+    const linked = ticketAbout('Settings page too bright', 'Please add a dark theme.');
+    await waitFor(() => suggestionLines(linked));
+    await commandReply(stack.jira, 'ada', linked, '/link APP-2');
+    expect(suggestionLines(linked)?.[0]).toBe(
+      'Linked to APP-2 Dark mode for the settings page. by Ada Lovelace.',
+    );
+    stack.jira.act.transition({ as: 'sam', issue: 'APP-2', to: 'In Progress' });
+    stack.jira.act.transition({ as: 'sam', issue: 'APP-2', to: 'Done' });
+    const resolved = await waitFor(() => ownCommentLines(linked, 'resolution 1 of APP-2'));
+    expect(resolved[0]).toBe('Resolved: APP-2 Dark mode for the settings page. is Done.');
+
+    await setLevel('APP-2', SECURITY_TEAM());
+
+    const after = suggestionLines(suggested) ?? [];
+    expect(after.find((text) => text.includes('/link APP-2'))).toMatch(
+      /^- \/link APP-2 \(matches words of a restricted item; confidence \d+%\)$/,
+    );
+    expect(after.join('\n')).not.toContain('Dark mode');
+    expect(suggestionLines(linked)?.[0]).toBe('Linked to APP-2 by Ada Lovelace.');
+    expect(ownCommentLines(linked, 'resolution 1 of APP-2')?.[0]).toBe('Resolved: APP-2 is Done.');
+  });
+
   it('is named by its key alone in the next suggestions once a level is set', async () => {
-    await setSecurityLevel('APP-3', SECURITY_TEAM());
+    await setLevel('APP-3', SECURITY_TEAM());
 
     const ticket = invoiceTicket();
     const lines = await waitFor(() => suggestionLines(ticket));
@@ -113,8 +139,8 @@ describe('an item whose security level changes after it was indexed', () => {
   });
 
   it('is named by its title again once the level is removed', async () => {
-    await setSecurityLevel('APP-3', SECURITY_TEAM());
-    await setSecurityLevel('APP-3', null);
+    await setLevel('APP-3', SECURITY_TEAM());
+    await setLevel('APP-3', null);
 
     const ticket = invoiceTicket();
     const lines = await waitFor(() => suggestionLines(ticket));
