@@ -106,7 +106,8 @@ describe('commands declined for who asked them', () => {
         'App account (not in commands.allowedApps) 1 0 ' +
         'Not a member of the Trello board 0 2 ' +
         'No edit right on the item 3 0 ' +
-        'Edit of a comment older than 90 days 1 0',
+        'Edit of a comment older than 90 days 1 0 ' +
+        'Not allowed to run commands (commands.allowedActors) 0 0',
     );
     for (const text of [metrics, page]) {
       for (const written of ['Sam <', 'onerror', AUTOMATION.accountId, 'impact=', 'Love it']) {
