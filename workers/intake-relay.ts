@@ -1,8 +1,9 @@
 import type { Queue } from 'bullmq';
 import type { TrackerName } from '../src/domain/events.ts';
 import type { JobRequest } from '../src/domain/job-requests.ts';
-import { planJobs } from '../src/domain/plan-jobs.ts';
+import { declinedCommands, planJobs } from '../src/domain/plan-jobs.ts';
 import type { Logger } from '../src/logger.ts';
+import type { MetricsSink } from '../src/metrics/metrics-sink.ts';
 import { bulkJobs } from '../src/queue/intake.ts';
 import type { IntakeConsumer, StoredDelivery } from '../src/queue/intake-consumer.ts';
 import type { RetryPolicy } from '../src/queue/jobs.ts';
@@ -26,6 +27,8 @@ export interface IntakeRelayDeps {
   retry: RetryPolicy;
   log: Logger;
   onOutcome?: (tracker: TrackerName, outcome: string) => void;
+  /** Commands planning declined for who asked them, which no job will count. */
+  onDeclined?: MetricsSink['commandsDeclined'];
   /**
    * Per tracker whose deliveries name the model their webhook watches (Trello): the service's own webhooks. A
    * delivery for a model none of them watches is dropped.
@@ -50,13 +53,18 @@ function plan(delivery: StoredDelivery, deps: IntakeRelayDeps): BulkJobs {
     deps.onOutcome?.(tracker, 'own_event');
     return [];
   }
-  const jobs = planJobs(event, deps.rules(), undefined, deps.selfMentions?.(tracker));
+  const rules = deps.rules();
+  const mentions = deps.selfMentions?.(tracker);
+  const jobs = planJobs(event, rules, undefined, mentions);
+  const declined = declinedCommands(event, rules, mentions);
+  if (declined) deps.onDeclined?.(tracker, declined.reason, declined.commands);
   deps.log.info(
     {
       deliveryId: deliveryKey,
       kind: event.kind,
       item: 'item' in event ? event.item.key : undefined,
       jobs: jobs.map((job) => job.name),
+      declined: declined?.reason,
     },
     'Delivery planned',
   );

@@ -162,6 +162,7 @@ export async function startWorker(
     retry: { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs },
     log,
     onOutcome: metrics.delivery,
+    onDeclined: metrics.commandsDeclined,
     ownWebhooks: trello
       ? {
           trello: createOwnWebhooks(createTrelloWebhookAdmin(trello).list, {

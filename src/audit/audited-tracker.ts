@@ -1,6 +1,5 @@
 import { type Doc, docToPlainText } from '../domain/doc.ts';
 import type { CommentVisibility, ItemRef } from '../domain/events.ts';
-import { renameKey } from '../trackers/renamed-key.ts';
 import type { ItemLink, LinkTarget, OwnComment, Tracker } from '../trackers/tracker.ts';
 import type { AuditContext, AuditEntry, AuditOperation } from './audit-entry.ts';
 import type { AuditStore } from './audit-store.ts';
@@ -132,26 +131,28 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
 
     async renameInOwnComment(ref, purpose, from, to) {
       const before = await tracker.getOwnComment(ref, purpose);
-      if (!before) return undefined;
-      const text = renameKey(before.text, from, to);
-      const renamed = () =>
+      // As the tracker will show it: a comment the longer key takes over the limit is cut again by the write.
+      const plan = before && (await tracker.planRename(ref, purpose, from, to));
+      if (!before || !plan) return undefined;
+      const recorded = () =>
         record(
           ref,
           'upsertComment',
           { purpose },
           keptComment(before),
-          text,
+          plan.text,
           shownTo(before, before.visibility),
         );
       if (dryRun) {
-        if (before.text === text) return { id: before.id, action: 'unchanged' };
-        await renamed();
-        return { id: before.id, action: 'updated' };
+        if (plan.action === 'updated') await recorded();
+        return { id: plan.id, action: plan.action };
       }
       const outcome = await tracker.renameInOwnComment(ref, purpose, from, to);
-      if (outcome?.action === 'updated') await renamed();
+      if (outcome?.action === 'updated') await recorded();
       return outcome;
     },
+
+    planRename: (ref, purpose, from, to) => tracker.planRename(ref, purpose, from, to),
 
     getOwnComment: (ref, purpose) => tracker.getOwnComment(ref, purpose),
 

@@ -12,6 +12,7 @@ const METHODS = [
   'upsertComment',
   'planComment',
   'renameInOwnComment',
+  'planRename',
   'getOwnComment',
   'deleteOwnComment',
   'setLabel',

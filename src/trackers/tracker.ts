@@ -68,6 +68,12 @@ export interface Tracker {
     from: string,
     to: string,
   ): Promise<CommentOutcome | undefined>;
+  /**
+   * What renameInOwnComment would do, writing nothing: a dry run's answer, and the comment's text after it as
+   * getOwnComment would read it (a comment the longer key takes over the limit cut again, as the write cuts it),
+   * which the audit records. Undefined when the service has no such comment.
+   */
+  planRename(ref: ItemRef, purpose: string, from: string, to: string): Promise<RenamePlan | undefined>;
   /** The service's own comment for a purpose, if any, without its marker: to compare it, or restore it on undo. */
   getOwnComment(ref: ItemRef, purpose: string): Promise<OwnComment | undefined>;
   deleteOwnComment(ref: ItemRef, purpose: string): Promise<boolean>;
@@ -293,6 +299,13 @@ export type CommentPlan = { action: 'created' } | { action: 'updated' | 'unchang
 export interface CommentOutcome {
   id: string;
   action: 'created' | 'updated' | 'unchanged';
+}
+
+export interface RenamePlan {
+  id: string;
+  action: 'updated' | 'unchanged';
+  /** The comment's plain text after the rename, without its marker. */
+  text: string;
 }
 
 export interface OwnComment {

@@ -91,6 +91,12 @@ export function createMemoryTracker(items: TrackerItem[]): MemoryTracker {
       return { id: existing.id, action: existing.text === docToPlainText(body) ? 'unchanged' : 'updated' };
     },
     fitComment: (_ref, _purpose, body) => body,
+    async planRename(ref, purpose, from, to) {
+      const existing = comments.get(`${ref.id}/${purpose}`);
+      if (!existing) return undefined;
+      const text = renameKey(existing.text, from, to);
+      return { id: existing.id, action: text === existing.text ? 'unchanged' : 'updated', text };
+    },
     async renameInOwnComment(ref, purpose, from, to) {
       writes.push(`renameInOwnComment ${ref.key} ${purpose}`);
       const existing = comments.get(`${ref.id}/${purpose}`);

@@ -243,6 +243,26 @@ describe('console pages in Chromium', { timeout: 60_000 }, () => {
     await plain.close();
   });
 
+  /** Presses `key` and answers which form it submitted, if any: the submit is kept from leaving the page. */
+  async function formSubmittedBy(key: string): Promise<string | undefined> {
+    // Page-side code as text, as in browser-support.ts: Node's types have no DOM.
+    await page.evaluate(`(() => {
+      delete window.__submitted;
+      window.__watch = (event) => {
+        event.preventDefault();
+        window.__submitted = new URL(event.target.action).pathname;
+      };
+      document.addEventListener('submit', window.__watch, true);
+    })()`);
+    // A shortcut clicks its button inside the keydown handler, so its submit has fired once the press returns.
+    await page.keyboard.press(key);
+    const submitted = await page.evaluate(`(() => {
+      document.removeEventListener('submit', window.__watch, true);
+      return window.__submitted;
+    })()`);
+    return submitted as string | undefined;
+  }
+
   it("turns the inbox's single-key shortcuts off and on with a button, without JavaScript too, back on the same page", async () => {
     const plain = await browser.newContext({ javaScriptEnabled: false });
     const plainPage = await plain.newPage();
@@ -271,12 +291,25 @@ describe('console pages in Chromium', { timeout: 60_000 }, () => {
     const first = await page.locator('.ticket').first().getAttribute('data-ticket-key');
     await page.keyboard.press('j');
     await expect(page.locator('.ticket.current').getAttribute('data-ticket-key')).resolves.toBe(first);
+    // Off, y confirms nothing: no form is sent, the person stays on the page.
+    const calls = fake.calls.length;
+    const offUrl = page.url();
+    expect(await formSubmittedBy('y')).toBeUndefined();
+    expect(page.url()).toBe(offUrl);
+    expect(fake.calls).toHaveLength(calls);
     await screenshot(page, dir, 'triage-keys-off');
     await expectAccessible(page, 'triage, keys off');
     await page.getByRole('button', { name: 'Turn them on' }).click();
     await page.waitForSelector('.inbox[data-keys="on"]');
     await page.keyboard.press('j');
     await expect(page.locator('.ticket.current').getAttribute('data-ticket-key')).resolves.not.toBe(first);
+    // On, y confirms the current ticket's top suggestion.
+    const current = await page.locator('.ticket.current').getAttribute('data-ticket-key');
+    expect(await formSubmittedBy('y')).toBe('/console/triage/confirm');
+    await page.keyboard.press('y');
+    await page.waitForURL(/done=confirmed/);
+    expect(fake.calls.at(-1)).toMatchObject({ action: 'confirmLink', by: 'ada' });
+    expect(await page.locator(`[data-ticket-key="${current}"]`).count()).toBe(0);
   });
 
   it('signs out', async () => {

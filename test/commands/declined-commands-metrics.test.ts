@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STACK_JIRA_SECRET, STACK_TRELLO_SECRET, waitFor, waitUntilIdle } from '../../scripts/lib/stack.ts';
-import { createRedisUserStore } from '../../src/console/users.ts';
+import { STACK_JIRA_SECRET, STACK_TRELLO_SECRET, waitUntilIdle } from '../../scripts/lib/stack.ts';
 import { jiraDate } from '../../src/sandbox/jira/state.ts';
 import { type InProcessStack, startInProcessStack } from '../helpers/in-process-stack.ts';
 import { commandText } from '../helpers/jira-commands.ts';
+import { metricsWith, operationsPage, pageSection } from '../helpers/stack-operations.ts';
 
 /**
  * Commands the service declines for who asked them (an app account, a stranger on a public Trello board, a reader's
@@ -68,57 +68,6 @@ const DECLINED = [
   'refinery_commands_declined_total{tracker="trello",reason="no_edit_right"} 0',
 ];
 
-/** /metrics once the workers wrote their counts (each process writes them every half second). */
-async function metricsText(): Promise<string> {
-  const read = async () => (await fetch(`${stack.apiUrl}/metrics`)).text();
-  await waitFor(async () => {
-    const text = await read();
-    return DECLINED.every((line) => text.split('\n').includes(line));
-  }).catch(() => undefined);
-  return read();
-}
-
-/** Signs in to the console as a viewer, as a browser does: the login form's CSRF token and cookies. */
-async function operationsPage(): Promise<string> {
-  const users = createRedisUserStore(stack.redis, stack.queuePrefix);
-  const { token } = await users.add('olga', 'viewer');
-  const jar = new Map<string, string>();
-  const keep = (response: Response) => {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const at = pair.indexOf('=');
-      jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    return response;
-  };
-  const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-  const login = await (await keep(await fetch(`${stack.apiUrl}/console/login`))).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(login)?.[1] ?? '';
-  const signedIn = keep(
-    await fetch(`${stack.apiUrl}/console/login`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, token }).toString(),
-    }),
-  );
-  expect(signedIn.status).toBe(303);
-  const page = await fetch(`${stack.apiUrl}/console/operations`, { headers: { cookie: cookie() } });
-  expect(page.status).toBe(200);
-  return page.text();
-}
-
-/** A section of the page as the operator reads it: tags dropped, blanks collapsed. */
-function section(body: string, title: string): string {
-  const start = body.indexOf(title);
-  expect(start).toBeGreaterThan(-1);
-  return body
-    .slice(start, body.indexOf('</section>', start))
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 describe('commands declined for who asked them', () => {
   it('are counted by reason on /metrics and on the Operations page, with nothing the commenter wrote', async () => {
     // An app account's comment: 1 command.
@@ -146,18 +95,19 @@ describe('commands declined for who asked them', () => {
     expect(stranger.status).toBe(200);
     await waitUntilIdle(stack, { delayed: true });
 
-    const metrics = await metricsText();
+    const metrics = await metricsWith(stack, DECLINED);
     const declined = metrics
       .split('\n')
       .filter((line) => line.startsWith('refinery_commands_declined_total{'));
     expect(declined).toEqual(expect.arrayContaining(DECLINED));
-    const page = await operationsPage();
-    expect(section(page, 'Commands declined')).toBe(
+    const page = await operationsPage(stack);
+    expect(pageSection(page, 'Commands declined')).toBe(
       'Commands declined Commands not run for who asked them, per tracker Reason Jira Trello ' +
         'App account (not in commands.allowedApps) 1 0 ' +
         'Not a member of the Trello board 0 2 ' +
         'No edit right on the item 3 0 ' +
-        'Edit of a comment older than 90 days 1 0',
+        'Edit of a comment older than 90 days 1 0 ' +
+        'Not allowed to run commands (commands.allowedActors) 0 0',
     );
     for (const text of [metrics, page]) {
       for (const written of ['Sam <', 'onerror', AUTOMATION.accountId, 'impact=', 'Love it']) {

@@ -301,6 +301,7 @@ export function createFakeReadModel(size = 120) {
           { reason: 'not_board_member', counts: { jira: 0, trello: 1 } },
           { reason: 'no_edit_right', counts: { jira: 3, trello: 0 } },
           { reason: 'old_comment_edit', counts: { jira: 0, trello: 0 } },
+          { reason: 'not_allowed', counts: { jira: 0, trello: 0 } },
         ],
       };
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrackerEvent } from '../../src/domain/events.ts';
-import { planJobs } from '../../src/domain/plan-jobs.ts';
+import { declinedCommands, planJobs } from '../../src/domain/plan-jobs.ts';
 import { jobId } from '../../src/queue/jobs.ts';
 import { parseRules } from '../../src/rules/load-rules.ts';
 import type { Rules } from '../../src/rules/rules-schema.ts';
@@ -57,6 +57,24 @@ describe('planJobs: which comments run commands', () => {
 
     expect(jobNames(comment('/score'), rules)).toEqual(['run-commands']);
     expect(jobNames(stranger, rules)).toEqual([]);
+  });
+
+  it("another's commands are declined as not_allowed, one per command; in an ignored project, none", () => {
+    const eve = { id: '712020:other', displayName: 'Eve' };
+    const rules = rulesOf({ commands: { allowedActors: ['5b10ac8d82e05b22cc7d4ef5'] } });
+    const ignoring = rulesOf({
+      commands: { allowedActors: ['5b10ac8d82e05b22cc7d4ef5'] },
+      scope: { jira: { ignoredProjects: ['APP'] } },
+    });
+
+    expect(declinedCommands({ ...comment('/score\nThanks\n/ac'), actor: eve }, rules)).toEqual({
+      reason: 'not_allowed',
+      commands: 2,
+    });
+    expect(declinedCommands({ ...comment('Thanks!'), actor: eve }, rules)).toBeUndefined();
+    expect(declinedCommands(comment('/score'), rules)).toBeUndefined();
+    expect(declinedCommands({ ...comment('/score'), actor: eve }, rulesOf())).toBeUndefined();
+    expect(declinedCommands({ ...comment('/score'), actor: eve }, ignoring)).toBeUndefined();
   });
 
   it('a comment in an ignored project runs nothing', () => {

@@ -2,7 +2,8 @@ import type { CommentEvent } from '../job-requests.ts';
 
 /**
  * Why the service declined a command for the person who asked it (an app account not allowed, a stranger on a
- * public Trello board, a command that writes without edit rights, an edit of a comment older than its results). A
+ * public Trello board, a command that writes without edit rights, an edit of a comment older than its results, an
+ * author the rules' `commands.allowedActors` leaves out). A
  * fixed set: it is a metric label and a row of the console's Operations page, never the commenter's own words.
  */
 export const DECLINE_REASONS = [
@@ -10,6 +11,7 @@ export const DECLINE_REASONS = [
   'not_board_member',
   'no_edit_right',
   'old_comment_edit',
+  'not_allowed',
 ] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 

@@ -3,7 +3,7 @@ import { fitDoc, fitHead, type Lines, type Overflow, overflowNotice } from '../.
 import { audienceOf, type CommentVisibility, type ItemRef } from '../../domain/events.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import { renameKey } from '../renamed-key.ts';
-import type { CommentOptions, CommentOutcome, CommentPlan, OwnComment } from '../tracker.ts';
+import type { CommentOptions, CommentOutcome, CommentPlan, OwnComment, RenamePlan } from '../tracker.ts';
 import { adfToDoc } from './adf-doc.ts';
 import { docToAdf, withinJiraLimit } from './adf-render.ts';
 import { adfToPlainText } from './adf-text.ts';
@@ -184,6 +184,33 @@ function fitOwnComment(body: AdfDoc, overflow: Overflow): AdfDoc {
   );
 }
 
+/** The service's comment for a purpose, and the body renaming `from` to `to` in it sends (cut to fit), if it changes. */
+async function plannedRename(ctx: JiraContext, ref: ItemRef, purpose: string, from: string, to: string) {
+  const [existing] = await findOwnComments(ctx, ref, purpose);
+  if (!existing) return undefined;
+  // A comment's body is a whole document: renaming its strings keeps it one.
+  const renamed = renamedAdf(existing.body, from, to) as AdfDoc;
+  const body = sameAdf(existing.body, renamed) ? undefined : fitOwnComment(renamed, ctx.overflow(ref));
+  return { existing, body };
+}
+
+export async function planRename(
+  ctx: JiraContext,
+  ref: ItemRef,
+  purpose: string,
+  from: string,
+  to: string,
+): Promise<RenamePlan | undefined> {
+  const planned = await plannedRename(ctx, ref, purpose, from, to);
+  if (!planned) return undefined;
+  const { existing, body } = planned;
+  return {
+    id: existing.id,
+    action: body ? 'updated' : 'unchanged',
+    text: adfToPlainText(withoutMarker(body ?? existing.body)),
+  };
+}
+
 export async function renameInOwnComment(
   ctx: JiraContext,
   ref: ItemRef,
@@ -191,18 +218,17 @@ export async function renameInOwnComment(
   from: string,
   to: string,
 ): Promise<CommentOutcome | undefined> {
-  const [existing] = await findOwnComments(ctx, ref, purpose);
-  if (!existing) return undefined;
-  // A comment's body is a whole document: renaming its strings keeps it one.
-  const renamed = renamedAdf(existing.body, from, to) as AdfDoc;
-  if (sameAdf(existing.body, renamed)) return { id: existing.id, action: 'unchanged' };
+  const planned = await plannedRename(ctx, ref, purpose, from, to);
+  if (!planned) return undefined;
+  const { existing, body } = planned;
+  if (!body) return { id: existing.id, action: 'unchanged' };
   // No `sd.public.comment` said: the edit keeps the one the comment has (an internal note stays internal).
   await restrictedWrite(existing.visibility, () =>
     ctx.call('updateComment', () =>
       ctx.cloud.issueComments.updateComment({
         issueIdOrKey: ref.id,
         id: existing.id,
-        body: { body: fitOwnComment(renamed, ctx.overflow(ref)), ...restrictedBody(existing.visibility) },
+        body: { body, ...restrictedBody(existing.visibility) },
       }),
     ),
   );

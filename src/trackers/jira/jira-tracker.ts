@@ -4,6 +4,7 @@ import {
   fitComment,
   getOwnComment,
   planComment,
+  planRename,
   renameInOwnComment,
   upsertComment,
 } from './jira-comments.ts';
@@ -52,6 +53,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     planComment: (ref, purpose, body) => planComment(ctx, ref, purpose, body),
     fitComment: (ref, purpose, body) => fitComment(ctx, ref, purpose, body),
     renameInOwnComment: (ref, purpose, from, to) => renameInOwnComment(ctx, ref, purpose, from, to),
+    planRename: (ref, purpose, from, to) => planRename(ctx, ref, purpose, from, to),
     getOwnComment: (ref, purpose) => getOwnComment(ctx, ref, purpose),
     deleteOwnComment: (ref, purpose) => deleteOwnComment(ctx, ref, purpose),
     setLabel: (ref, label, present) => setLabel(ctx, ref, label, present),

@@ -4,7 +4,7 @@ import { fitDoc } from '../../domain/doc-fit.ts';
 import type { ItemRef } from '../../domain/events.ts';
 import { markdownToDoc } from '../markdown-doc.ts';
 import { renameKey } from '../renamed-key.ts';
-import type { CommentOutcome, CommentPlan, OwnComment } from '../tracker.ts';
+import type { CommentOutcome, CommentPlan, OwnComment, RenamePlan } from '../tracker.ts';
 import { fitMarkdown, renderMarkdown, TRELLO_TEXT_LIMIT, trelloOverflow } from './markdown-render.ts';
 import { ACTION_PAGE, allActions } from './trello-actions.ts';
 import { hasMarker, withMarker, withoutMarker } from './trello-comment-marker.ts';
@@ -74,6 +74,38 @@ export async function upsertComment(
   return { id: current.id, action: 'updated' };
 }
 
+/** The service's comment for a purpose, and the text renaming `from` to `to` in it sends (cut to fit), if it changes. */
+async function plannedRename(deps: TrelloDeps, ref: ItemRef, purpose: string, from: string, to: string) {
+  const [current] = await ownComments(deps, ref, purpose);
+  if (!current) return undefined;
+  const renamed = renameKey(commentText(current), from, to);
+  if (commentText(current) === renamed) return { current, text: undefined };
+  // A longer key can take a comment cut to the limit over it: cut again, as a long post is, the marker kept last.
+  const fits = (candidate: string) => withMarker(candidate, purpose).length <= TRELLO_TEXT_LIMIT;
+  const text =
+    renamed.length <= TRELLO_TEXT_LIMIT
+      ? renamed
+      : withMarker(fitMarkdown(withoutMarker(renamed, purpose), cardUrl(ref.key), fits), purpose);
+  return { current, text };
+}
+
+export async function planRename(
+  deps: TrelloDeps,
+  ref: ItemRef,
+  purpose: string,
+  from: string,
+  to: string,
+): Promise<RenamePlan | undefined> {
+  const planned = await plannedRename(deps, ref, purpose, from, to);
+  if (!planned) return undefined;
+  const { current, text } = planned;
+  return {
+    id: current.id,
+    action: text === undefined ? 'unchanged' : 'updated',
+    text: docToPlainText(readBack(text ?? commentText(current), purpose)),
+  };
+}
+
 export async function renameInOwnComment(
   deps: TrelloDeps,
   ref: ItemRef,
@@ -81,19 +113,16 @@ export async function renameInOwnComment(
   from: string,
   to: string,
 ): Promise<CommentOutcome | undefined> {
-  const [current] = await ownComments(deps, ref, purpose);
-  if (!current) return undefined;
-  const renamed = renameKey(commentText(current), from, to);
-  if (commentText(current) === renamed) return { id: current.id, action: 'unchanged' };
-  // A longer key can take a comment cut to the limit over it: cut again, as a long post is, the marker kept last.
-  const fits = (candidate: string) => withMarker(candidate, purpose).length <= TRELLO_TEXT_LIMIT;
-  const text =
-    renamed.length <= TRELLO_TEXT_LIMIT
-      ? renamed
-      : withMarker(fitMarkdown(withoutMarker(renamed, purpose), cardUrl(ref.key), fits), purpose);
+  const planned = await plannedRename(deps, ref, purpose, from, to);
+  if (!planned) return undefined;
+  const { current, text } = planned;
+  if (text === undefined) return { id: current.id, action: 'unchanged' };
   await deps.api.cards.updateCardComment({ id: ref.id, idAction: current.id, text });
   return { id: current.id, action: 'updated' };
 }
+
+/** Trello keeps the Markdown the service wrote: read back, a comment's text is the document rendered. */
+const readBack = (text: string, purpose: string): Doc => markdownToDoc(withoutMarker(text, purpose));
 
 export async function getOwnComment(
   deps: TrelloDeps,
@@ -102,8 +131,7 @@ export async function getOwnComment(
 ): Promise<OwnComment | undefined> {
   const [current] = await ownComments(deps, ref, purpose);
   if (!current) return undefined;
-  // Trello keeps the Markdown the service wrote: read back, it is the document rendered.
-  const body = markdownToDoc(withoutMarker(commentText(current), purpose));
+  const body = readBack(commentText(current), purpose);
   return { id: current.id, text: docToPlainText(body), doc: body };
 }
 

@@ -7,6 +7,7 @@ import {
   fitComment,
   getOwnComment,
   planComment,
+  planRename,
   renameInOwnComment,
   upsertComment,
 } from './trello-comments.ts';
@@ -75,6 +76,7 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
     fitComment,
     renameInOwnComment: (ref, purpose, from, to) =>
       run('renameInOwnComment', () => renameInOwnComment(deps, ref, purpose, from, to)),
+    planRename: (ref, purpose, from, to) => run('planRename', () => planRename(deps, ref, purpose, from, to)),
     getOwnComment: (ref, purpose) => run('getOwnComment', () => getOwnComment(deps, ref, purpose)),
     deleteOwnComment: (ref, purpose) => run('deleteOwnComment', () => deleteOwnComment(deps, ref, purpose)),
     setLabel: (ref, label, present) => run('setLabel', () => setLabel(deps, ref, label, present)),

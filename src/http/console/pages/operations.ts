@@ -20,6 +20,7 @@ const DECLINED: Record<DeclineReason, string> = {
   not_board_member: 'Not a member of the Trello board',
   no_edit_right: 'No edit right on the item',
   old_comment_edit: 'Edit of a comment older than 90 days',
+  not_allowed: 'Not allowed to run commands (commands.allowedActors)',
 };
 
 /**
