@@ -31,7 +31,7 @@ export interface SandboxFault {
   delayMs?: number;
   /**
    * With status 0: the request is handled at once (a write lands) and only its answer waits this long, so a
-   * client that dies meanwhile never learns its write succeeded. Honoured by the Jira sandbox.
+   * client that dies meanwhile never learns its write succeeded.
    */
   delayAfterMs?: number;
   /** Matching requests let through untouched before the fault applies (the second GET, not the first). Jira only. */

@@ -58,11 +58,11 @@ async function runOne(
 }
 
 /**
- * Why a comment's commands get no action and no reply, when its author is not on the card's board. Trello lets
- * people who are not members comment (anyone on a public board whose comments are public, a Workspace's members
- * on a Workspace board); answering them would let strangers make the service write on the team's board. A Trello
- * member may browse exactly the cards of the boards they are on (observers too), so that check tells. A Jira
- * commenter may always browse the issue they comment on.
+ * Why a comment's commands get no action and no reply, when its author is a stranger to the card's board. Trello
+ * lets anyone with an account comment on a public board whose comments are public; answering them would let
+ * strangers make the service write on the team's board. The Trello adapter lets browse a board's cards exactly the
+ * board's people (observers too) and, where its comments are "org", its Workspace's members, so that check tells. A
+ * Jira commenter may always browse the issue they comment on.
  */
 async function notOnBoard(event: CommentEvent, permissions: Permissions): Promise<string | undefined> {
   if (event.tracker !== 'trello') return undefined;

@@ -4,6 +4,7 @@ import {
   CUSTOM_FIELDS_PLUGIN,
   findBoard,
   findCard,
+  findOrganization,
   type SbAction,
   type SbBoard,
   type SbCard,
@@ -152,6 +153,16 @@ export function registerTrelloApi(
     const id = request.params.id === 'me' ? actorOf(request) : request.params.id;
     const member = store.members.get(id ?? '');
     return member ? memberJson(member) : notFound(reply);
+  });
+
+  /** A Workspace's members by id or name, with the fields Trello lists members with unless asked for others. */
+  app.get<{ Params: Params }>('/organizations/:id/members', async (request, reply) => {
+    const organization = findOrganization(store, request.params.id ?? '');
+    if (!organization) return notFound(reply);
+    return organization.members.flatMap((id) => {
+      const member = store.members.get(id);
+      return member ? [{ id: member.id, fullName: member.fullName, username: member.username }] : [];
+    });
   });
 
   app.get<{ Params: Params }>('/cards/:id', async (request, reply) => {

@@ -7,11 +7,13 @@ import {
   DEFAULT_BOARD_PREFS,
   findBoard,
   findCard,
+  findOrganization,
   mayComment,
   nextId,
   nextShortLink,
   type SbBoardPrefs,
   type SbCard,
+  type SbOrganization,
 } from './trello-store.ts';
 
 export interface SeedCard {
@@ -35,6 +37,8 @@ export interface SeedBoard {
   members?: Record<string, 'admin' | 'normal' | 'observer'>;
   /** Visibility and who may comment (default: private, members comment). */
   prefs?: Partial<SbBoardPrefs>;
+  /** The Workspace the board belongs to, made on first use of its name (default: none); members by id. */
+  workspace?: { name: string; members: string[] };
   /**
    * The webhook calling the service on this board, as the doctor registers it: `true` (default) the service's
    * token's; `false` none (a board out of its scope: none of its actions is delivered); `'foreign'` one another
@@ -54,6 +58,21 @@ export interface SeededBoard {
 /** The token of a member who is not the service: someone who authorised the service's public API key for themself. */
 const FOREIGN_TOKEN = 'stranger-token';
 
+function seedWorkspace(model: TrelloModel, input: { name: string; members: string[] }): SbOrganization {
+  const { store } = model;
+  const name = input.name.toLowerCase().replace(/[^a-z0-9_]+/g, '');
+  const known = findOrganization(store, name);
+  if (known) return known;
+  const organization = {
+    id: nextId(store, model.now()),
+    name,
+    displayName: input.name,
+    members: input.members,
+  };
+  store.organizations.set(organization.id, organization);
+  return organization;
+}
+
 /** Seeding writes state directly: it is the world before the story starts, so it sends no webhooks. */
 export function seedBoard(model: TrelloModel, input: SeedBoard): SeededBoard {
   const { store } = model;
@@ -67,6 +86,7 @@ export function seedBoard(model: TrelloModel, input: SeedBoard): SeededBoard {
     shortLink: nextShortLink(store),
     members,
     prefs: { ...DEFAULT_BOARD_PREFS, ...input.prefs },
+    idOrganization: input.workspace && seedWorkspace(model, input.workspace).id,
   };
   store.boards.set(board.id, board);
   const callbackURL = model.callbackUrl;
@@ -200,7 +220,7 @@ export function registerTrelloControl(app: FastifyInstance, model: TrelloModel, 
     if (!card) return bad(reply, 'unknown card');
     const board = store.boards.get(card.idBoard);
     // What Trello's API answers a member who may not comment there; its UI shows them no comment box.
-    if (board && !mayComment(board, actor(request.body)))
+    if (board && !mayComment(store, board, actor(request.body)))
       return reply.code(401).type('text/plain').send('unauthorized permission requested');
     return { id: model.comment(actor(request.body), card, request.body.text ?? '').id };
   });

@@ -65,6 +65,8 @@ export function createTrelloSandbox(options: TrelloSandboxOptions = {}): TrelloS
   const writes: RecordedWrite[] = [];
   const counters: TrelloSandboxCounters = { requests: 0, writes: 0, rateLimited: 0 };
   let faults: SandboxFault[] = [];
+  /** Requests handled at once whose answer waits: a client that gives up meanwhile never learns its write landed. */
+  const lateAnswers = new WeakMap<FastifyRequest, number>();
   let windows = new Map<string, number[]>();
   const ledger = createLedger(now);
   const model = createTrelloModel(createStore(), now, webhooks, ledger);
@@ -100,6 +102,7 @@ export function createTrelloSandbox(options: TrelloSandboxOptions = {}): TrelloS
     if (fault) {
       fault.count -= 1;
       if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.status === 0 && fault.delayAfterMs) lateAnswers.set(request, fault.delayAfterMs);
       if (fault.status !== 0) {
         if (fault.retryAfterSeconds !== undefined)
           reply.header('retry-after', String(fault.retryAfterSeconds));
@@ -151,9 +154,11 @@ export function createTrelloSandbox(options: TrelloSandboxOptions = {}): TrelloS
       app.register(
         async (api) => {
           api.addHook('onRequest', (request, reply) => guard(request, reply, prefix));
-          api.addHook('onSend', async (_request, reply, payload) => {
+          api.addHook('onSend', async (request, reply, payload) => {
             const skewMs = model.store.setup.clockSkewMs;
             if (skewMs !== 0) reply.header('date', new Date(now().getTime() + skewMs).toUTCString());
+            const lateMs = lateAnswers.get(request);
+            if (lateMs !== undefined) await sleep(lateMs);
             return payload;
           });
           registerTrelloApi(api, model, () => botMemberId);

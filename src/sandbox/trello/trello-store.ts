@@ -13,6 +13,16 @@ export interface SbBoard {
   members?: { idMember: string; memberType: 'admin' | 'normal' | 'observer' }[];
   /** Who may see the board and who may comment on its cards; absent: private, members comment. */
   prefs?: SbBoardPrefs;
+  /** The Workspace the board belongs to; absent: none (Trello answers `idOrganization: null`). */
+  idOrganization?: string;
+}
+/** A Workspace (an organization in the API) and who is a member of it. */
+export interface SbOrganization {
+  id: string;
+  /** The Workspace's short name, which the API takes wherever it takes the id. */
+  name: string;
+  displayName: string;
+  members: string[];
 }
 export interface SbBoardPrefs {
   permissionLevel: 'private' | 'org' | 'public';
@@ -129,6 +139,7 @@ export interface SbSetup {
 export interface TrelloStore {
   members: Map<string, SbMember>;
   boards: Map<string, SbBoard>;
+  organizations: Map<string, SbOrganization>;
   lists: Map<string, SbList>;
   labels: Map<string, SbLabel>;
   cards: Map<string, SbCard>;
@@ -147,6 +158,7 @@ export function createStore(): TrelloStore {
   return {
     members: new Map(),
     boards: new Map(),
+    organizations: new Map(),
     lists: new Map(),
     labels: new Map(),
     cards: new Map(),
@@ -199,23 +211,36 @@ export function findBoard(store: TrelloStore, idOrShortLink: string): SbBoard | 
   );
 }
 
+export function findOrganization(store: TrelloStore, idOrName: string): SbOrganization | undefined {
+  return (
+    store.organizations.get(idOrName) ??
+    [...store.organizations.values()].find((organization) => organization.name === idOrName)
+  );
+}
+
 /**
  * Whether Trello lets a member comment on the board's cards (`prefs.comments`): members and admins; observers too
- * from "observers" on; anyone with an account on a public board whose comments are public. Workspaces are not
- * modelled: "org" lets the board's people comment. A board without members listed lets everyone.
+ * from "observers" on; the members of the board's Workspace too with "org", where they can see the board (it is
+ * Workspace-visible or public: a private board shows only to its own people); anyone with an account on a public
+ * board whose comments are public. A board without members listed lets everyone.
  */
-export function mayComment(board: SbBoard, memberId: string): boolean {
+export function mayComment(store: TrelloStore, board: SbBoard, memberId: string): boolean {
   if (!board.members) return true;
   const type = board.members.find((m) => m.idMember === memberId)?.memberType;
   const prefs = board.prefs ?? DEFAULT_BOARD_PREFS;
+  const workspace = board.idOrganization ? store.organizations.get(board.idOrganization) : undefined;
   switch (prefs.comments) {
     case 'disabled':
       return false;
     case 'members':
       return type === 'admin' || type === 'normal';
     case 'observers':
-    case 'org':
       return type !== undefined;
+    case 'org':
+      return (
+        type !== undefined ||
+        (prefs.permissionLevel !== 'private' && workspace?.members.includes(memberId) === true)
+      );
     case 'public':
       return prefs.permissionLevel === 'public' || type !== undefined;
   }

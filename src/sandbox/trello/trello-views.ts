@@ -33,7 +33,7 @@ export function boardJson(board: SbBoard) {
     desc: '',
     descData: null,
     closed: false,
-    idOrganization: null,
+    idOrganization: board.idOrganization ?? null,
     pinned: false,
     url: `https://trello.com/b/${board.shortLink}/${slug(board.name)}`,
     shortUrl: `https://trello.com/b/${board.shortLink}`,

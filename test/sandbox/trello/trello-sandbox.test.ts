@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { MemberSchema } from 'trello.js/models';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { bold, doc, paragraph } from '../../../src/domain/doc.ts';
 import type { TrackerError } from '../../../src/errors.ts';
@@ -170,6 +171,65 @@ describe('Trello sandbox with the real adapter', () => {
       action: { type: 'commentCard', idMemberCreator: stranger },
       model: { id: open.id, prefs: { permissionLevel: 'public', comments: 'public' } },
     });
+  });
+
+  it('lets a Workspace’s members comment on its boards whose comments are “org”, where they can see the board', async () => {
+    const receiver = await startReceiver();
+    closers.push(() => new Promise((resolve) => receiver.server.close(resolve)));
+    const { sandbox, app, origin } = await startSandbox({
+      webhook: { url: receiver.url, secret: 'app-secret' },
+    });
+    closers.push(() => app.close());
+    const colleague = { id: '5a00000000000000000000d0', fullName: 'Wes Workspace', username: 'weswork' };
+    const stranger = '5a00000000000000000000c0';
+    sandbox.state().members.set(colleague.id, { ...colleague, initials: 'WW' });
+    const members = { [sandbox.botMemberId]: 'admin', [sandbox.personMemberId]: 'normal' } as const;
+    const workspace = { name: 'Acme Product', members: [sandbox.botMemberId, colleague.id] };
+    const shared = sandbox.seedBoard({
+      ...board,
+      members,
+      workspace,
+      prefs: { permissionLevel: 'org', comments: 'org' },
+    });
+    const hidden = sandbox.seedBoard({
+      ...board,
+      members,
+      workspace,
+      prefs: { permissionLevel: 'private', comments: 'org' },
+    });
+    const comment = (cardId: string, memberId: string) =>
+      fetch(`${origin}/_sandbox/trello/act/comment`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ cardId, memberId, text: 'hello' }),
+      });
+    const api = (path: string) => fetch(`${origin}${sandbox.prefix}${path}?key=k&token=t`);
+
+    expect((await comment(shared.cards[0]!.id, colleague.id)).status).toBe(200);
+    expect((await comment(shared.cards[0]!.id, sandbox.personMemberId)).status).toBe(200);
+    expect((await comment(shared.cards[0]!.id, stranger)).status).toBe(401);
+    // A private board shows only to its own people: a Workspace member who is not one cannot see it to comment.
+    expect((await comment(hidden.cards[0]!.id, colleague.id)).status).toBe(401);
+    await sandbox.webhooksIdle();
+
+    const boardJson = (await (await api(`/boards/${shared.id}`)).json()) as {
+      idOrganization: string;
+      prefs: unknown;
+    };
+    const idOrganization: string = boardJson.idOrganization;
+    expect(idOrganization).toMatch(/^[0-9a-f]{24}$/);
+    expect(boardJson.prefs).toMatchObject({ permissionLevel: 'org', comments: 'org' });
+    const listed = await (await api(`/organizations/${idOrganization}/members`)).json();
+    expect(MemberSchema.array().parse(listed)).toEqual([
+      { id: sandbox.botMemberId, fullName: 'Backlog Refinery', username: 'backlogrefinery' },
+      colleague,
+    ]);
+    expect(await (await api('/organizations/acmeproduct/members')).json()).toEqual(listed);
+    expect((await api('/organizations/5a0000000000000000000fff/members')).status).toBe(404);
+    expect(receiver.deliveries.map((d) => JSON.parse(d.raw.toString('utf8')))).toMatchObject([
+      { action: { idMemberCreator: colleague.id }, model: { id: shared.id, idOrganization } },
+      { action: { idMemberCreator: sandbox.personMemberId } },
+    ]);
   });
 
   it('retries a failing receiver a bounded number of times', async () => {

@@ -24,6 +24,17 @@ const memberships = [
   },
 ];
 
+const COLLEAGUE = '5e8f1a2b3c4d5e6f7a8b9c0f';
+const WORKSPACE = '5e8f1a2b3c4d5e6f7a8b9d00';
+
+/** GET /1/boards/{id}?fields=prefs,idOrganization: a personal board answers `idOrganization: null`. */
+function mockBoardPrefs(prefs: { permissionLevel: string; comments: string }, idOrganization: string | null) {
+  nock(API)
+    .get(`/1/boards/${BOARD}`)
+    .query((query) => query.fields === 'prefs,idOrganization')
+    .reply(200, { id: BOARD, idOrganization, prefs: { ...prefs, voting: 'disabled', selfJoin: false } });
+}
+
 function mockCardBoard(times = 1) {
   nock(API)
     .get(`/1/cards/${CARD}`)
@@ -47,9 +58,43 @@ describe('Trello adapter permissions of a member', () => {
   it('an observer may browse, not edit; a stranger neither', async () => {
     const { tracker } = createTestTracker();
     mockCardBoard(3);
+    mockBoardPrefs({ permissionLevel: 'private', comments: 'members' }, null);
 
     expect((await tracker.permittedItems(OBSERVER, [ref], 'browse')).size).toBe(1);
     expect((await tracker.permittedItems(OBSERVER, [ref], 'edit')).size).toBe(0);
     expect((await tracker.permittedItems('5e8f1a2b3c4d5e6f7a8b9cff', [ref], 'browse')).size).toBe(0);
+  });
+
+  it('a member of the Workspace of a board whose comments are “org” may browse, not edit; the Workspace is read once', async () => {
+    const { tracker } = createTestTracker();
+    mockCardBoard(4);
+    mockBoardPrefs({ permissionLevel: 'org', comments: 'org' }, WORKSPACE);
+    nock(API)
+      .get(`/1/organizations/${WORKSPACE}/members`)
+      .query(true)
+      .reply(200, [
+        { id: MEMBER, fullName: 'Mia Member', username: 'mia' },
+        { id: COLLEAGUE, fullName: 'Wes Workspace', username: 'weswork' },
+      ]);
+
+    expect((await tracker.permittedItems(COLLEAGUE, [ref], 'browse')).size).toBe(1);
+    expect((await tracker.permittedItems(COLLEAGUE, [ref], 'edit')).size).toBe(0);
+    expect((await tracker.permittedItems('5e8f1a2b3c4d5e6f7a8b9cff', [ref], 'browse')).size).toBe(0);
+    expect((await tracker.permittedItems(COLLEAGUE, [ref], 'browse')).size).toBe(1);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('the Workspace’s members may not browse where its comments are for members, or the board is private', async () => {
+    for (const prefs of [
+      { permissionLevel: 'org', comments: 'members' },
+      { permissionLevel: 'private', comments: 'org' },
+    ]) {
+      const { tracker } = createTestTracker();
+      mockCardBoard();
+      mockBoardPrefs(prefs, WORKSPACE);
+
+      expect((await tracker.permittedItems(COLLEAGUE, [ref], 'browse')).size).toBe(0);
+      expect(nock.isDone()).toBe(true);
+    }
   });
 });
