@@ -4,7 +4,10 @@ import type { TrackerName } from './domain/events.ts';
 export const ErrorKind = {
   Auth: 'auth',
   Forbidden: 'forbidden',
+  /** Not there: deleted, or (on trackers that answer both alike, like Jira) hidden from the service. */
   NotFound: 'notFound',
+  /** The tracker says the thing no longer exists, as only some trackers can (Trello: a deleted card). */
+  Deleted: 'deleted',
   Validation: 'validation',
   Conflict: 'conflict',
   RateLimit: 'rateLimit',
@@ -49,6 +52,11 @@ export class TrackerError extends Error {
 
 export function isRetryable(kind: ErrorKind): boolean {
   return kind === ErrorKind.Server || kind === ErrorKind.Network || kind === ErrorKind.RateLimit;
+}
+
+/** The thing asked about is not there for the service, whether the tracker can say it was deleted or not. */
+export function isAbsent(kind: ErrorKind): boolean {
+  return kind === ErrorKind.NotFound || kind === ErrorKind.Deleted;
 }
 
 /** A 429, or a 503 with Retry-After (it asks the same): come back after that long, not at the next backoff step. */

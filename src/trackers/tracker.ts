@@ -4,7 +4,9 @@ import type { Actor, CommentVisibility, Container, ItemRef, TrackerName } from '
 /**
  * The Tracker port: the only way handlers read or write Jira and Trello. Adapters (jira/, trello/, and the
  * in-memory fake for unit tests) implement it; every write is idempotent ("ensure" semantics) so a retried
- * job never doubles an effect. Adapters throw only `TrackerError` (src/errors.ts).
+ * job never doubles an effect. Adapters throw only `TrackerError` (src/errors.ts). An item that is not there is
+ * kind `deleted` where the tracker says it no longer exists (Trello), else `notFound` (Jira answers a deleted
+ * issue and a hidden one alike): which tracker can tell is the adapter's knowledge, the jobs read the kind only.
  */
 export interface Tracker {
   readonly name: TrackerName;

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor, waitUntilIdle } from '../../scripts/lib/stack.ts';
@@ -11,6 +14,8 @@ import { stackAdmin } from '../helpers/stack-admin.ts';
 import { type StackConsole, stackConsole } from '../helpers/stack-console.ts';
 
 const ADMIN_TOKEN = 'e2e-admin-token-jira-issue-deleted-0123456789';
+const logDir = mkdtempSync(join(tmpdir(), 'refinery-issue-deleted-'));
+const logFile = join(logDir, 'service.log');
 
 let stack: Stack;
 let console_: StackConsole;
@@ -29,7 +34,7 @@ const BACKLOG: [string, string][] = [
 ];
 
 beforeAll(async () => {
-  stack = await startStack({ redisUrl: testRedisUrl(), env: { ADMIN_TOKEN } });
+  stack = await startStack({ redisUrl: testRedisUrl(), logFile, env: { ADMIN_TOKEN, LOG_FORMAT: 'json' } });
   stack.jira.seed(ADA_APP_AND_HELP_DESK);
   console_ = stackConsole(stack);
   queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
@@ -38,9 +43,15 @@ afterAll(async () => {
   await queue?.close();
   await console_?.close();
   await stack?.stop();
+  rmSync(logDir, { recursive: true, force: true });
 });
 
-const { runAction } = stackAdmin(() => stack, ADMIN_TOKEN);
+const { admin, runAction } = stackAdmin(() => stack, ADMIN_TOKEN);
+const logLines = () =>
+  readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: number; msg: string; deliveryId?: string });
 const ticket = (summary: string, description: string) =>
   stack.jira.act.createIssue({ as: 'ada', project: 'HELP', summary, description, issuetype: 'Task' }).key;
 const jobsDone = () => waitUntilIdle(stack, { delayed: true, timeoutMs: 20_000 });
@@ -147,6 +158,54 @@ describe('a Jira backlog item deleted while webhooks were lost, found by a backf
       'APP-3 was deleted in the tracker; this ticket is no longer linked to it.',
     );
     expect(linkComment(calendarTicket)).not.toContain('Linked to APP-3');
+    expect(await failedJobs()).toEqual([]);
+  }, 60_000);
+});
+
+describe("a Jira backlog item deleted with comments, the service's among them", () => {
+  it('takes the secondary comment_deleted deliveries that follow for nothing: no job, no re-post, no audit entry, no warning', async () => {
+    const { key } = stack.jira.act.createIssue({
+      as: 'ada',
+      project: 'APP',
+      summary: 'Dark mode for the reports',
+      description: 'Readers want the reports in dark colours when they work at night.',
+      issuetype: 'Story',
+    });
+    stack.jira.act.comment({ as: 'ada', issue: key, body: 'Customers asked for it twice this month.' });
+    expect(await commandText(stack.jira, 'ada', key, '/score')).toContain('Priority score');
+    await jobsDone();
+    const bot = stack.jira.botCredentials.accountId;
+    const comments = stack.jira.state.comments.filter((c) => c.issueId === issueByKey(stack.jira, key).id);
+    expect(comments.filter((c) => c.authorId === bot).length).toBeGreaterThan(1);
+    const audited = (await admin('GET', `/admin/audit?tracker=jira&item=${key}`)).json;
+    expect(audited.entries).not.toEqual([]);
+    const logsFrom = logLines().length;
+    const sentFrom = stack.jira.deliveries.length;
+
+    stack.jira.act.deleteIssue({ as: 'ada', issue: key });
+    const deletedAt = stack.jira.ledger.length;
+    await jobsDone();
+
+    const sent = stack.jira.deliveries.slice(sentFrom);
+    const secondary = sent.filter((delivery) => delivery.flow === 'Secondary');
+    expect(secondary.map((d) => [d.event, (d.payload.comment as { id: string }).id]).sort()).toEqual(
+      comments.map((c) => ['comment_deleted', c.id]).sort(),
+    );
+    // Each answered at once (no retry asked of Jira), none taken for work.
+    expect(sent.map((d) => [d.event, d.status, d.attempts])).toEqual(
+      sent.map((d) => [d.event, 'delivered', 1]),
+    );
+    const secondaryIds = new Set(secondary.map((d) => `jira.${d.id}`));
+    const later = logLines().slice(logsFrom);
+    const primary = sent.find((d) => d.event === 'jira:issue_deleted');
+    expect(
+      later.filter((line) => line.deliveryId === `jira.${primary?.id}`).map((line) => line.msg),
+    ).toContain('Delivery accepted');
+    expect(later.filter((line) => secondaryIds.has(line.deliveryId ?? ''))).toEqual([]);
+    expect(later.filter((line) => line.level >= 40)).toEqual([]);
+    // The service neither restores nor re-posts its comments, and its audit shows no deletion it could undo.
+    expect(stack.jira.ledger.slice(deletedAt).filter((effect) => effect.actor === bot)).toEqual([]);
+    expect((await admin('GET', `/admin/audit?tracker=jira&item=${key}`)).json).toEqual(audited);
     expect(await failedJobs()).toEqual([]);
   }, 60_000);
 });

@@ -98,4 +98,21 @@ describe('sprint summaries on Trello', { timeout: 60_000 }, () => {
     expect(summaryCards().map((card) => card.id)).toEqual(before);
     expect(summaryCards()[0]!.desc).toContain('Refunds');
   });
+
+  it('posts a fresh summary card once a person deleted the one it kept editing, and no job fails', async () => {
+    const [posted] = summaryCards();
+    await stack.trelloAct('delete-card', { cardId: posted!.id });
+
+    // The scheduled runs go on: the next one finds the card gone (Trello's 404) and posts a new one.
+    const [fresh] = await waitFor(() => (summaryCards().length > 0 ? summaryCards() : undefined), PACED_MS);
+
+    expect(fresh!.id).not.toBe(posted!.id);
+    expect(fresh!.desc).toContain('Refunds');
+    const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `{${stack.queuePrefix}}` });
+    try {
+      expect((await queue.getFailed()).map((job) => `${job.name}: ${job.failedReason}`)).toEqual([]);
+    } finally {
+      await queue.close();
+    }
+  });
 });

@@ -42,6 +42,7 @@ describe('waitUntilIdle', () => {
             id: 'meanwhile',
             event: 'comment_updated',
             payload: {},
+            flow: 'Primary',
             attempts: 0,
             status: 'pending',
           });

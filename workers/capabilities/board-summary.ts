@@ -9,7 +9,7 @@ import {
   trelloBoardSummary,
   valueAt,
 } from '../../src/domain/sprint-summary/index.ts';
-import { TrackerError } from '../../src/errors.ts';
+import { isAbsent, TrackerError } from '../../src/errors.ts';
 import type {
   BoardActivityReader,
   EstimateChange,
@@ -60,7 +60,7 @@ async function readCards(
     try {
       cards.set(ref.id, await tracker.getItem(ref));
     } catch (error) {
-      if (!(error instanceof TrackerError && error.kind === 'notFound')) throw error;
+      if (!(error instanceof TrackerError && isAbsent(error.kind))) throw error;
     }
   }
   return cards;

@@ -11,7 +11,7 @@ import {
   scoreFingerprint,
   scoreItem,
 } from '../../src/domain/scoring/index.ts';
-import { TrackerError } from '../../src/errors.ts';
+import { isAbsent, TrackerError } from '../../src/errors.ts';
 import {
   createLinkRecords,
   holdsLinkTo,
@@ -56,8 +56,8 @@ export async function readItem(ref: ItemRef, context: JobContext): Promise<Track
 }
 
 /**
- * `readItem`, telling too whether the tracker says the item no longer exists: Trello answers 404 only for a deleted
- * card (one out of the token's sight answers 401); Jira answers 404 as well for an issue hidden from the service.
+ * `readItem`, telling too whether the tracker says the item no longer exists (kind `deleted`; a tracker that cannot
+ * tell a deleted item from a hidden one says `notFound`, see docs/tracker-behaviour.md).
  */
 export async function readOrDeleted(
   ref: ItemRef,
@@ -66,8 +66,11 @@ export async function readOrDeleted(
   try {
     return { item: await context.tracker(ref.tracker).getItem(ref), deleted: false };
   } catch (error) {
-    if (error instanceof TrackerError && ['notFound', 'forbidden', 'validation'].includes(error.kind))
-      return { item: undefined, deleted: ref.tracker === 'trello' && error.kind === 'notFound' };
+    if (
+      error instanceof TrackerError &&
+      (isAbsent(error.kind) || ['forbidden', 'validation'].includes(error.kind))
+    )
+      return { item: undefined, deleted: error.kind === 'deleted' };
     throw error;
   }
 }

@@ -9,7 +9,7 @@ import {
   summarizeSprint,
   summaryTitle,
 } from '../../src/domain/sprint-summary/index.ts';
-import { TrackerError } from '../../src/errors.ts';
+import { isAbsent, TrackerError } from '../../src/errors.ts';
 import type {
   ItemHistory,
   Sprint,
@@ -163,7 +163,7 @@ async function removedItems(tracker: Tracker, refs: readonly TrackerItem['ref'][
     try {
       found.push(await tracker.getItem(ref));
     } catch (error) {
-      if (!(error instanceof TrackerError && error.kind === 'notFound')) throw error;
+      if (!(error instanceof TrackerError && isAbsent(error.kind))) throw error;
     }
   }
   return found;

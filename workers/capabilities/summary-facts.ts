@@ -2,7 +2,7 @@ import type { TrackerName } from '../../src/domain/events.ts';
 import { ticketEvidence } from '../../src/domain/scoring/evidence.ts';
 import type { Evidence } from '../../src/domain/scoring/types.ts';
 import { resolvedBy } from '../../src/domain/sprint-summary/index.ts';
-import { TrackerError } from '../../src/errors.ts';
+import { isAbsent, TrackerError } from '../../src/errors.ts';
 import { createLinkRecords, type LinkRecord } from '../../src/linking/index.ts';
 import type { Tracker, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
@@ -10,7 +10,7 @@ import { countsForItem } from './scoring.ts';
 
 /** Errors that say a linked item cannot be read (gone, hidden, on a tracker not configured): it is left out. */
 const unreadable = (error: unknown) =>
-  error instanceof TrackerError && ['notFound', 'forbidden', 'validation'].includes(error.kind);
+  error instanceof TrackerError && (isAbsent(error.kind) || ['forbidden', 'validation'].includes(error.kind));
 
 const refId = (ref: TrackerItem['ref']) => `${ref.tracker}:${ref.id}`;
 

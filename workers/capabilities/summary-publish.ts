@@ -1,6 +1,6 @@
 import type { Doc } from '../../src/domain/doc.ts';
 import type { ItemRef, TrackerName } from '../../src/domain/events.ts';
-import { TrackerError } from '../../src/errors.ts';
+import { isAbsent, TrackerError } from '../../src/errors.ts';
 import type { CreateTarget } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { markCreating, pendingCreate, postedRef, rememberPosted, withSummaryLock } from './summary-store.ts';
@@ -85,7 +85,7 @@ export async function publishSummary(context: JobContext, post: SummaryPost): Pr
         return { ref: known, action: 'updated' };
       } catch (error) {
         // Someone deleted the summary item: post a fresh one rather than fail forever.
-        if (!(error instanceof TrackerError && error.kind === 'notFound')) throw error;
+        if (!(error instanceof TrackerError && isAbsent(error.kind))) throw error;
       }
     }
     if (!context.dryRun) await markCreating(context, post.summaryKey, post.title);

@@ -17,7 +17,13 @@ const CACHE_SECONDS = 60;
  * lacks Administer Jira), or the tracker knows no such account (Jira answers 400 for a deleted account, and for the
  * placeholder of a comment with no author). Such a person is refused like anyone without the right.
  */
-const UNCHECKABLE: ReadonlySet<ErrorKind> = new Set(['forbidden', 'auth', 'validation', 'notFound']);
+const UNCHECKABLE: ReadonlySet<ErrorKind> = new Set([
+  'forbidden',
+  'auth',
+  'validation',
+  'notFound',
+  'deleted',
+]);
 
 /** The operator through the admin API acts with the service's rights. */
 export const OPERATOR: Permissions = { permitted: async (refs) => new Set(refs.map((ref) => ref.id)) };

@@ -30,7 +30,13 @@ const cannotEdit = (tracker: TrackerName) =>
  * What a tracker answers when it will not do what was asked, however often asked: the service account's rights, a
  * field off the screen, an item deleted meanwhile. Outages and rate limits are retried instead.
  */
-const REFUSALS: ReadonlySet<ErrorKind> = new Set(['forbidden', 'notFound', 'validation', 'conflict']);
+const REFUSALS: ReadonlySet<ErrorKind> = new Set([
+  'forbidden',
+  'notFound',
+  'deleted',
+  'validation',
+  'conflict',
+]);
 
 async function runOne(
   executor: CommandExecutor,

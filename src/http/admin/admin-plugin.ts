@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { ADMIN_PREFIX, type Config } from '../../config.ts';
-import { TrackerError } from '../../errors.ts';
+import { isAbsent, TrackerError } from '../../errors.ts';
 import { redactUrl } from '../../logger.ts';
 import { HttpError } from '../errors.ts';
 import { createActionContext } from './action-context.ts';
@@ -86,8 +86,8 @@ export function registerAdmin(app: FastifyInstance, config: Config, deps: AdminD
       scope.setErrorHandler((error, _request, reply) => {
         // Tracker messages are scrubbed by the adapters and tell the operator what the tracker refused.
         if (error instanceof TrackerError)
-          return reply.status(error.kind === 'notFound' ? 404 : 502).send({
-            error: error.kind === 'notFound' ? 'Not Found' : 'Bad Gateway',
+          return reply.status(isAbsent(error.kind) ? 404 : 502).send({
+            error: isAbsent(error.kind) ? 'Not Found' : 'Bad Gateway',
             message: error.message,
           });
         throw error;

@@ -1,5 +1,6 @@
 import type { ChangeItem, SandboxComment, SandboxIssue, SandboxLink, SandboxSprint } from './state.ts';
 import { commentView, issueFields, issueView, sprintView, userView } from './views.ts';
+import type { DeliveryFlow } from './webhooks.ts';
 import { hookView, type JiraWorld } from './world.ts';
 
 /** Payloads in the shapes of real Jira Cloud deliveries: v2 representation, wiki-markup bodies, epoch-ms timestamps. */
@@ -42,6 +43,7 @@ export function emitCommentEvent(
   webhookEvent: 'comment_created' | 'comment_updated' | 'comment_deleted',
   comment: SandboxComment,
   issue: SandboxIssue,
+  flow: DeliveryFlow = 'Primary',
 ): void {
   const view = hookView(world);
   const all = issueFields(view, issue);
@@ -49,12 +51,16 @@ export function emitCommentEvent(
     ['summary', 'issuetype', 'project', 'assignee', 'priority', 'status'].map((id) => [id, all[id]]),
   );
   const { self, id, key } = issueView(view, issue);
-  world.webhooks.send(webhookEvent, {
-    timestamp: world.now().getTime(),
+  world.webhooks.send(
     webhookEvent,
-    comment: commentView(view, comment),
-    issue: { id, self, key, fields },
-  });
+    {
+      timestamp: world.now().getTime(),
+      webhookEvent,
+      comment: commentView(view, comment),
+      issue: { id, self, key, fields },
+    },
+    flow,
+  );
 }
 
 export function emitLinkEvent(

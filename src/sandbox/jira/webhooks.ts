@@ -2,10 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { signJiraBody } from '../../trackers/jira/jira-signature.ts';
 import type { SandboxWebhookTarget } from '../sandbox-part.ts';
 
+/**
+ * Jira's delivery lanes (`X-Atlassian-Webhook-Flow`): `Secondary` carries the fallout of a cascading change, like
+ * the `comment_deleted` of each comment of a deleted issue.
+ */
+export type DeliveryFlow = 'Primary' | 'Secondary';
+
 export interface Delivery {
   id: string;
   event: string;
   payload: Record<string, unknown>;
+  flow: DeliveryFlow;
   attempts: number;
   /** `skipped` when the sandbox has no webhook target. */
   status: 'pending' | 'delivered' | 'failed' | 'skipped';
@@ -14,7 +21,7 @@ export interface Delivery {
 }
 
 export interface WebhookSender {
-  send(event: string, payload: Record<string, unknown>): void;
+  send(event: string, payload: Record<string, unknown>, flow?: DeliveryFlow): void;
   readonly deliveries: Delivery[];
   /** Resolves when every delivery queued so far has succeeded or given up. */
   idle(): Promise<void>;
@@ -37,7 +44,7 @@ async function attempt(target: SandboxWebhookTarget, delivery: Delivery, raw: st
         'User-Agent': 'Atlassian Webhook HTTP Client',
         'X-Hub-Signature': signJiraBody(raw, target.secret),
         'X-Atlassian-Webhook-Identifier': delivery.id,
-        'X-Atlassian-Webhook-Flow': 'Primary',
+        'X-Atlassian-Webhook-Flow': delivery.flow,
       },
       body: raw,
       signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
@@ -79,12 +86,13 @@ export function createWebhookSender(target: SandboxWebhookTarget | undefined): W
 
   return {
     deliveries,
-    send(event, payload) {
+    send(event, payload, flow = 'Primary') {
       sequence += 1;
       const delivery: Delivery = {
         id: `${randomUUID()}-${sequence}`,
         event,
         payload,
+        flow,
         attempts: 0,
         status: target ? 'pending' : 'skipped',
       };

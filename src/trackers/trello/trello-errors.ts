@@ -48,10 +48,13 @@ export function toTrackerError(error: unknown, operation: string): TrackerError 
   if (error instanceof TrelloHttpError) {
     // Trello answers 401 for a bad token and for a card on a board the token's member is not on ("unauthorized
     // card permission requested"): only the first is a credentials problem; the second is a refusal of that card.
+    // A card out of sight being a 401, Trello's 404 says the card (or its board) no longer exists.
     const kind =
       error.status === 401 && /permission requested/i.test(error.body)
         ? ErrorKind.Forbidden
-        : errorKindForStatus(error.status);
+        : error.status === 404
+          ? ErrorKind.Deleted
+          : errorKindForStatus(error.status);
     const body = redactUrl(error.body.slice(0, MAX_BODY_IN_MESSAGE)).trim();
     const asked = waitAskedBy(error.status, error.retryAfter);
     const retryAfterMs = kind === ErrorKind.RateLimit ? (asked ?? DEFAULT_RATE_LIMIT_WAIT_MS) : asked;

@@ -42,6 +42,22 @@ describe('Jira adapter error mapping', () => {
     expect(error).toMatchObject({ kind, status, tracker: 'jira', retryAfterMs });
   });
 
+  it("reads an issue's 404 as notFound, never deleted: Jira answers a deleted issue and a hidden one alike", async () => {
+    api()
+      .get('/rest/api/3/issue/10042')
+      .query({ expand: 'names' })
+      .reply(404, body('Issue does not exist or you do not have permission to see it.'));
+    api()
+      .get('/rest/api/3/issue/10042/remotelink')
+      .reply(404, body('Issue does not exist or you do not have permission to see it.'));
+
+    const error = await tracker()
+      .getItem(ref)
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ kind: ErrorKind.NotFound, status: 404, tracker: 'jira' });
+  });
+
   it('puts Jira error details into the message, never the credentials', async () => {
     api()
       .get('/rest/api/3/issue/10042')

@@ -342,13 +342,13 @@ describe('Trello error mapping', () => {
     return error as TrackerError;
   }
 
-  it('maps 404 to notFound without the URL or credentials in the message', async () => {
+  it('maps 404 to deleted (Trello says so only of a card that is gone) without the URL or credentials in the message', async () => {
     const { tracker } = createTestTracker();
     nock(API).get(`/1/cards/${CARD}`).query(true).reply(404, 'The requested resource was not found.');
 
     const error = await failure(tracker.getItem(ref));
 
-    expect(error).toMatchObject({ kind: 'notFound', status: 404, tracker: 'trello' });
+    expect(error).toMatchObject({ kind: 'deleted', status: 404, tracker: 'trello' });
     expect(error.message).toBe(
       'Trello getItem failed: 404 Not Found - The requested resource was not found.',
     );
@@ -385,6 +385,23 @@ describe('Trello error mapping', () => {
     expect(asksToWait(asked)).toBe(true);
     expect(plain).toMatchObject({ kind: 'server', status: 500, retryAfterMs: undefined });
     expect(asksToWait(plain)).toBe(false);
+  });
+
+  it('maps a 404 on a write to a deleted card to deleted too', async () => {
+    const { tracker } = createTestTracker();
+    nock(API).get(`/1/cards/${CARD}`).query(true).reply(404, 'The requested resource was not found.');
+
+    expect(await failure(tracker.setLabel(ref, 'needs-info', true))).toMatchObject({
+      kind: 'deleted',
+      status: 404,
+    });
+  });
+
+  it("maps the 401 of a card out of the token member's sight to forbidden, not deleted: the card is there", async () => {
+    const { tracker } = createTestTracker();
+    nock(API).get(`/1/cards/${CARD}`).query(true).reply(401, 'unauthorized card permission requested');
+
+    expect(await failure(tracker.getItem(ref))).toMatchObject({ kind: 'forbidden', status: 401 });
   });
 
   it('maps 401 to auth', async () => {
