@@ -429,14 +429,17 @@ export interface BoardAction {
 
 /** A card's changes on a board after a date, oldest first: what tells how it stood then from how it is now. */
 export interface CardChangesSince {
+  card: ItemRef;
   estimates: EstimateChange[];
-  /** Its moves between the board's lists, by list name. */
+  /** Its moves between the board's lists, by list name; one off the board (archived, moved to another) has no `to`. */
   lists: { at: string; from?: string; to?: string }[];
+  /** It left the board since (archived on it, moved to another): its changes made off it are not among these. */
+  left: boolean;
 }
 
 export interface BoardActivityReader {
   getBoardActions(boardId: string, since: string, before: string): Promise<BoardAction[]>;
-  /** The story-point changes and list moves of the board's cards after `since`, by card id. */
+  /** The story-point changes, list moves and departures of the board's cards after `since`, by card id. */
   changesSince(boardId: string, since: string): Promise<ReadonlyMap<string, CardChangesSince>>;
   getBoardLists(boardId: string): Promise<{ id: string; name: string }[]>;
   getListItems(boardId: string, listName: string): Promise<TrackerItem[]>;
