@@ -122,7 +122,7 @@ export interface Tracker {
   doneSince?(ref: ItemRef): Promise<string | undefined>;
   /**
    * Trello only: when the card last left the board (archived on it, moved to another) by `by`, absent when it had
-   * not; and its story-point changes, oldest first, to tell its estimate then.
+   * not; and its story-point changes made on the board, oldest first, to tell its estimate there then.
    */
   boardExit?(
     ref: ItemRef,
@@ -433,7 +433,7 @@ export interface CardChangesSince {
   estimates: EstimateChange[];
   /** Its moves between the board's lists, by list name; one off the board (archived, moved to another) has no `to`. */
   lists: { at: string; from?: string; to?: string }[];
-  /** It left the board since (archived on it, moved to another): its changes made off it are not among these. */
+  /** It left the board since (archived on it, moved to another). */
   left: boolean;
 }
 

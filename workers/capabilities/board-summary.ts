@@ -125,9 +125,9 @@ function leftSince(
 /**
  * Each card as it stood at the window's end, so that a summary re-run long after gives the window's figures: one
  * re-sized or moved between the board's lists since (one paged read of the board's actions after the end) has the
- * points and list it had then. One off the board now, or that left it since, has its own actions read instead (one
- * request per such card), which also name its changes made off the board: sized as it was when it left by the end;
- * on the board at the end, it stands as it stood then.
+ * points and list it had then; so has one that left and came back since, whose story points here changed only
+ * here. One off the board now has its own actions read instead (one request per such card), which tell when it
+ * left: sized as it was then if by the end, else standing as it stood at the end.
  */
 async function asAtEnd(
   tracker: Tracker,
@@ -138,7 +138,7 @@ async function asAtEnd(
 ) {
   for (const card of cards.values()) {
     const changes = since.get(card.ref.id);
-    if ((card.archived || !onBoard(card, boardId) || changes?.left) && tracker.boardExit) {
+    if ((card.archived || !onBoard(card, boardId)) && tracker.boardExit) {
       const { leftAt, estimates } = await tracker.boardExit(card.ref, boardId, end);
       cards.set(
         card.ref.id,

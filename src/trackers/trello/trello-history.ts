@@ -142,8 +142,8 @@ const EXITS = ['updateCard:closed', 'moveCardFromBoard', 'moveCardToBoard', 'upd
 
 /**
  * When the card last left the board (`boardId`, by id or shortLink) by `by`, archived on it or moved to another,
- * and not brought back since; and its story-point changes (a number custom field of a story-points name), oldest
- * first, wherever they were made.
+ * and not brought back since; and its story-point changes made on the board, oldest first. Custom fields belong to
+ * a board: on another, the card's story points are that board's field, whose changes are not its points here.
  */
 export async function boardExit(
   deps: TrelloDeps,
@@ -160,10 +160,11 @@ export async function boardExit(
   const estimates: EstimateChange[] = [];
   for (const action of actions.reverse()) {
     const at = action.date.toISOString();
+    if (!onBoard(action)) continue;
     if (action.type === 'updateCustomFieldItem') {
       const change = pointsChange(action);
       if (change) estimates.push(change);
-    } else if (Date.parse(at) <= Date.parse(by) && onBoard(action)) {
+    } else if (Date.parse(at) <= Date.parse(by)) {
       leftAt = leavesBoard(action) ? at : undefined;
     }
   }
