@@ -435,11 +435,13 @@ export interface CardChangesSince {
   lists: { at: string; from?: string; to?: string }[];
   /** It left the board since (archived on it, moved to another). */
   left: boolean;
+  /** It came back to the board since (restored, moved back from another). */
+  returned: boolean;
 }
 
 export interface BoardActivityReader {
   getBoardActions(boardId: string, since: string, before: string): Promise<BoardAction[]>;
-  /** The story-point changes, list moves and departures of the board's cards after `since`, by card id. */
+  /** The story-point changes, list moves, departures and returns of the board's cards after `since`, by card id. */
   changesSince(boardId: string, since: string): Promise<ReadonlyMap<string, CardChangesSince>>;
   getBoardLists(boardId: string): Promise<{ id: string; name: string }[]>;
   getListItems(boardId: string, listName: string): Promise<TrackerItem[]>;

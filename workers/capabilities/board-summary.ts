@@ -125,9 +125,10 @@ function leftSince(
 /**
  * Each card as it stood at the window's end, so that a summary re-run long after gives the window's figures: one
  * re-sized or moved between the board's lists since (one paged read of the board's actions after the end) has the
- * points and list it had then; so has one that left and came back since, whose story points here changed only
- * here. One off the board now has its own actions read instead (one request per such card), which tell when it
- * left: sized as it was then if by the end, else standing as it stood at the end.
+ * points and list it had then. One off the board now, or brought back to it since, has its own actions read
+ * instead (one request per such card), which tell when it left: sized as it was then if by the end, else standing
+ * as it stood at the end (its story points here changed only here). Says which cards were off the board at the
+ * end, whatever list they are in now.
  */
 async function asAtEnd(
   tracker: Tracker,
@@ -135,11 +136,13 @@ async function asAtEnd(
   cards: Map<string, TrackerItem>,
   since: ReadonlyMap<string, CardChangesSince>,
   end: string,
-) {
+): Promise<Set<string>> {
+  const offAtEnd = new Set<string>();
   for (const card of cards.values()) {
     const changes = since.get(card.ref.id);
-    if ((card.archived || !onBoard(card, boardId)) && tracker.boardExit) {
+    if ((card.archived || !onBoard(card, boardId) || changes?.returned) && tracker.boardExit) {
       const { leftAt, estimates } = await tracker.boardExit(card.ref, boardId, end);
+      if (leftAt) offAtEnd.add(card.ref.id);
       cards.set(
         card.ref.id,
         leftAt || !changes
@@ -150,6 +153,7 @@ async function asAtEnd(
     }
     if (changes) cards.set(card.ref.id, standingAt(card, boardId, changes.estimates, changes.lists, end));
   }
+  return offAtEnd;
 }
 
 export interface BoardWindowSummary {
@@ -185,9 +189,10 @@ export async function summarizeTrelloWindow(
     ...actions.filter((action) => action.type !== 'other').map((action) => action.card),
     ...leftSince(since, inProgress, window.end),
   ]);
-  await asAtEnd(tracker, boardId, cards, since, window.end);
-  const cardsInProgress = [...cards.values()].filter((card) =>
-    inProgress.has(card.container.listName?.trim().toLowerCase() ?? ''),
+  const offAtEnd = await asAtEnd(tracker, boardId, cards, since, window.end);
+  const cardsInProgress = [...cards.values()].filter(
+    (card) =>
+      !offAtEnd.has(card.ref.id) && inProgress.has(card.container.listName?.trim().toLowerCase() ?? ''),
   );
   const input = {
     window,

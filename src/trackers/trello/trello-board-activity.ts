@@ -58,16 +58,17 @@ function cardOf(action: Action): ItemRef | undefined {
   return id ? { tracker: 'trello', id, key: named(card, 'shortLink') ?? id } : undefined;
 }
 
-/** Whether the action took its card off the board it names: archived on it, or moved to another. */
-export function leavesBoard(action: Action): boolean {
+/**
+ * Whether the action took its card off the board it names (archived on it, moved to another) or brought it back
+ * (restored, moved back); undefined for any other action.
+ */
+export function boardPresence(action: Action): 'left' | 'returned' | undefined {
+  if (action.type === 'moveCardFromBoard') return 'left';
+  if (action.type === 'moveCardToBoard') return 'returned';
   const { old, card } = action.data;
-  const archived =
-    action.type === 'updateCard' &&
-    typeof old === 'object' &&
-    old !== null &&
-    'closed' in old &&
-    Reflect.get(card ?? {}, 'closed') === true;
-  return archived || action.type === 'moveCardFromBoard';
+  if (action.type !== 'updateCard' || typeof old !== 'object' || old === null || !('closed' in old))
+    return undefined;
+  return Reflect.get(card ?? {}, 'closed') === true ? 'left' : 'returned';
 }
 
 export function toBoardAction(action: Action): BoardAction | undefined {
@@ -110,7 +111,7 @@ export function createBoardActivity(
     const actions = await allActions((older) =>
       deps.api.boards.getBoardActions({
         boardId,
-        filter: 'updateCard:idList,updateCustomFieldItem,updateCard:closed,moveCardFromBoard',
+        filter: 'updateCard:idList,updateCustomFieldItem,updateCard:closed,moveCardFromBoard,moveCardToBoard',
         since,
         before: older,
         limit: ACTION_PAGE,
@@ -120,14 +121,22 @@ export function createBoardActivity(
     for (const action of actions.reverse()) {
       const ref = cardOf(action);
       if (!ref) continue;
-      const card = changes.get(ref.id) ?? { card: ref, estimates: [], lists: [], left: false };
+      const card = changes.get(ref.id) ?? {
+        card: ref,
+        estimates: [],
+        lists: [],
+        left: false,
+        returned: false,
+      };
       changes.set(ref.id, card);
       const estimate = action.type === 'updateCustomFieldItem' ? pointsChange(action) : undefined;
       if (estimate) card.estimates.push(estimate);
       const move = toBoardAction(action);
       if (move?.type === 'moveCard')
         card.lists.push({ at: move.date, from: move.listBefore, to: move.listAfter });
-      if (leavesBoard(action)) {
+      const presence = boardPresence(action);
+      if (presence === 'returned') card.returned = true;
+      if (presence === 'left') {
         card.left = true;
         const from = named(action.data.list, 'name');
         card.lists.push({ at: action.date.toISOString(), ...(from !== undefined && { from }) });

@@ -3,7 +3,7 @@ import type { ItemRef } from '../../domain/events.ts';
 import { changedAfterOwnWrite } from '../own-write-history.ts';
 import type { ChangedBy, ChangeSubject, EstimateChange, OwnWrite, WrittenValues } from '../tracker.ts';
 import { ACTION_PAGE, allActions } from './trello-actions.ts';
-import { fieldNumber, leavesBoard, named, pointsChange } from './trello-board-activity.ts';
+import { boardPresence, fieldNumber, named, pointsChange } from './trello-board-activity.ts';
 import type { TrelloDeps } from './trello-deps.ts';
 import { CARD_ARRIVALS } from './trello-webhook.ts';
 import { sameName } from './trello-writes.ts';
@@ -165,7 +165,7 @@ export async function boardExit(
       const change = pointsChange(action);
       if (change) estimates.push(change);
     } else if (Date.parse(at) <= Date.parse(by)) {
-      leftAt = leavesBoard(action) ? at : undefined;
+      leftAt = boardPresence(action) === 'left' ? at : undefined;
     }
   }
   return { ...(leftAt && { leftAt }), estimates };
