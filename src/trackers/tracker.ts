@@ -124,7 +124,7 @@ export interface Tracker {
   doneSince?(ref: ItemRef): Promise<string | undefined>;
   /**
    * Trello only: when the card last left the board (archived on it, moved to another) by `by`, absent when it had
-   * not; and its story-point changes, oldest first, to tell its estimate then.
+   * not; and its story-point changes made on the board, oldest first, to tell its estimate there then.
    */
   boardExit?(
     ref: ItemRef,
@@ -431,14 +431,19 @@ export interface BoardAction {
 
 /** A card's changes on a board after a date, oldest first: what tells how it stood then from how it is now. */
 export interface CardChangesSince {
+  card: ItemRef;
   estimates: EstimateChange[];
-  /** Its moves between the board's lists, by list name. */
+  /** Its moves between the board's lists, by list name; one off the board (archived, moved to another) has no `to`. */
   lists: { at: string; from?: string; to?: string }[];
+  /** It left the board since (archived on it, moved to another). */
+  left: boolean;
+  /** It came back to the board since (restored, moved back from another). */
+  returned: boolean;
 }
 
 export interface BoardActivityReader {
   getBoardActions(boardId: string, since: string, before: string): Promise<BoardAction[]>;
-  /** The story-point changes and list moves of the board's cards after `since`, by card id. */
+  /** The story-point changes, list moves, departures and returns of the board's cards after `since`, by card id. */
   changesSince(boardId: string, since: string): Promise<ReadonlyMap<string, CardChangesSince>>;
   getBoardLists(boardId: string): Promise<{ id: string; name: string }[]>;
   getListItems(boardId: string, listName: string): Promise<TrackerItem[]>;

@@ -12,6 +12,7 @@ import {
 import { isAbsent, TrackerError } from '../../src/errors.ts';
 import type {
   BoardActivityReader,
+  CardChangesSince,
   EstimateChange,
   Tracker,
   TrackerItem,
@@ -66,42 +67,93 @@ async function readCards(
   return cards;
 }
 
-/** The card with the story points it had at `at`, from its changes since (none: it has them still). */
-function sizedAt(card: TrackerItem, estimates: readonly EstimateChange[], at: string): TrackerItem {
-  const storyPoints = valueAt(estimates, at, card.estimate.storyPoints);
+/**
+ * The card with the story points it had at `at`, from its changes since (none: it has them still). Read on another
+ * board, a card shows that board's custom fields: its points on this one are those its last change set.
+ */
+function sizedAt(
+  card: TrackerItem,
+  boardId: string,
+  estimates: readonly EstimateChange[],
+  at: string,
+): TrackerItem {
+  const now = onBoard(card, boardId) ? card.estimate.storyPoints : estimates.at(-1)?.to;
+  const storyPoints = valueAt(estimates, at, now);
   return { ...card, estimate: storyPoints === undefined ? {} : { storyPoints } };
+}
+
+const onBoard = (card: TrackerItem, boardId: string) =>
+  card.container.id === boardId || card.container.key === boardId;
+
+/**
+ * The card as it stood open on the board at `end`: sized then, in the list it was in then (a card that left since
+ * was in the list it left from, unless it moved on the board before leaving).
+ */
+function standingAt(
+  card: TrackerItem,
+  boardId: string,
+  estimates: readonly EstimateChange[],
+  lists: CardChangesSince['lists'],
+  end: string,
+): TrackerItem {
+  const { archived: _archived, ...open } = sizedAt(card, boardId, estimates, end);
+  const listName = valueAt(lists, end, card.container.listName);
+  return {
+    ...open,
+    container: {
+      ...(onBoard(card, boardId) ? card.container : { id: boardId, key: boardId }),
+      ...(listName !== undefined && { listName }),
+    },
+  };
+}
+
+/**
+ * The cards that left the board after the end from one of `lists` (by name, lower case), where they were at the
+ * end: the board's open cards no longer hold them.
+ */
+function leftSince(
+  since: ReadonlyMap<string, CardChangesSince>,
+  lists: ReadonlySet<string>,
+  end: string,
+): TrackerItem['ref'][] {
+  return [...since.values()].flatMap((changes) => {
+    const list = changes.left ? valueAt(changes.lists, end, undefined) : undefined;
+    return list !== undefined && lists.has(list.trim().toLowerCase()) ? [changes.card] : [];
+  });
 }
 
 /**
  * Each card as it stood at the window's end, so that a summary re-run long after gives the window's figures: one
  * re-sized or moved between the board's lists since (one paged read of the board's actions after the end) has the
- * points and list it had then. One that left the board (archived on it, moved to another) has its own actions read
- * instead (one request per such card), which also name its changes made elsewhere: sized as it was when it left by
- * the end, else at the end.
+ * points and list it had then. One off the board now, or brought back to it since, has its own actions read
+ * instead (one request per such card), which tell when it left: sized as it was then if by the end, else standing
+ * as it stood at the end (its story points here changed only here). Says which cards were off the board at the
+ * end, whatever list they are in now.
  */
 async function asAtEnd(
   tracker: Tracker,
-  activity: BoardActivityReader,
   boardId: string,
   cards: Map<string, TrackerItem>,
+  since: ReadonlyMap<string, CardChangesSince>,
   end: string,
-) {
-  const since = await activity.changesSince(boardId, end);
+): Promise<Set<string>> {
+  const offAtEnd = new Set<string>();
   for (const card of cards.values()) {
-    const left = card.archived || (card.container.id !== boardId && card.container.key !== boardId);
-    if (left && tracker.boardExit) {
+    const changes = since.get(card.ref.id);
+    if ((card.archived || !onBoard(card, boardId) || changes?.returned) && tracker.boardExit) {
       const { leftAt, estimates } = await tracker.boardExit(card.ref, boardId, end);
-      cards.set(card.ref.id, sizedAt(card, estimates, leftAt ?? end));
+      if (leftAt) offAtEnd.add(card.ref.id);
+      cards.set(
+        card.ref.id,
+        leftAt || !changes
+          ? sizedAt(card, boardId, estimates, leftAt ?? end)
+          : standingAt(card, boardId, estimates, changes.lists, end),
+      );
       continue;
     }
-    const changes = since.get(card.ref.id);
-    if (!changes) continue;
-    const listName = valueAt(changes.lists, end, card.container.listName);
-    cards.set(card.ref.id, {
-      ...sizedAt(card, changes.estimates, end),
-      container: { ...card.container, ...(listName !== undefined && { listName }) },
-    });
+    if (changes) cards.set(card.ref.id, standingAt(card, boardId, changes.estimates, changes.lists, end));
   }
+  return offAtEnd;
 }
 
 export interface BoardWindowSummary {
@@ -131,16 +183,16 @@ export async function summarizeTrelloWindow(
   const actions = (await activity.getBoardActions(boardId, window.start, window.end)).filter(
     (action) => action.type === 'other' || action.listAfter?.trim().toLowerCase() !== summaryList,
   );
-  const cards = await readCards(
-    tracker,
-    boardId,
-    summaryList,
-    actions.filter((action) => action.type !== 'other').map((action) => action.card),
-  );
-  await asAtEnd(tracker, activity, boardId, cards, window.end);
   const inProgress = new Set(rules.inProgressLists.map((name) => name.trim().toLowerCase()));
-  const cardsInProgress = [...cards.values()].filter((card) =>
-    inProgress.has(card.container.listName?.trim().toLowerCase() ?? ''),
+  const since = await activity.changesSince(boardId, window.end);
+  const cards = await readCards(tracker, boardId, summaryList, [
+    ...actions.filter((action) => action.type !== 'other').map((action) => action.card),
+    ...leftSince(since, inProgress, window.end),
+  ]);
+  const offAtEnd = await asAtEnd(tracker, boardId, cards, since, window.end);
+  const cardsInProgress = [...cards.values()].filter(
+    (card) =>
+      !offAtEnd.has(card.ref.id) && inProgress.has(card.container.listName?.trim().toLowerCase() ?? ''),
   );
   const input = {
     window,

@@ -1,4 +1,5 @@
 import type { Action } from 'trello.js/models';
+import type { ItemRef } from '../../domain/events.ts';
 import type {
   BoardAction,
   BoardActivityReader,
@@ -50,17 +51,32 @@ export function pointsChange(action: Action): EstimateChange | undefined {
   };
 }
 
-export function toBoardAction(action: Action): BoardAction | undefined {
+/** The card an action is about, if it names one. */
+function cardOf(action: Action): ItemRef | undefined {
   const card: unknown = action.data.card;
   const id = named(card, 'id');
-  if (!id) return undefined;
+  return id ? { tracker: 'trello', id, key: named(card, 'shortLink') ?? id } : undefined;
+}
+
+/**
+ * Whether the action took its card off the board it names (archived on it, moved to another) or brought it back
+ * (restored, moved back); undefined for any other action.
+ */
+export function boardPresence(action: Action): 'left' | 'returned' | undefined {
+  if (action.type === 'moveCardFromBoard') return 'left';
+  if (action.type === 'moveCardToBoard') return 'returned';
+  const { old, card } = action.data;
+  if (action.type !== 'updateCard' || typeof old !== 'object' || old === null || !('closed' in old))
+    return undefined;
+  return Reflect.get(card ?? {}, 'closed') === true ? 'left' : 'returned';
+}
+
+export function toBoardAction(action: Action): BoardAction | undefined {
+  const card = cardOf(action);
+  if (!card) return undefined;
   const listBefore = named(action.data.listBefore, 'name');
   const listAfter = named(action.data.listAfter, 'name');
-  const base = {
-    id: action.id,
-    date: action.date.toISOString(),
-    card: { tracker: 'trello' as const, id, key: named(card, 'shortLink') ?? id },
-  };
+  const base = { id: action.id, date: action.date.toISOString(), card };
   if (CARD_ARRIVALS.has(action.type)) {
     const list = named(action.data.list, 'name');
     return list ? { ...base, type: 'createCard', listAfter: list } : { ...base, type: 'createCard' };
@@ -95,7 +111,7 @@ export function createBoardActivity(
     const actions = await allActions((older) =>
       deps.api.boards.getBoardActions({
         boardId,
-        filter: 'updateCard:idList,updateCustomFieldItem',
+        filter: 'updateCard:idList,updateCustomFieldItem,updateCard:closed,moveCardFromBoard,moveCardToBoard',
         since,
         before: older,
         limit: ACTION_PAGE,
@@ -103,15 +119,28 @@ export function createBoardActivity(
     );
     const changes = new Map<string, CardChangesSince>();
     for (const action of actions.reverse()) {
-      const id = named(action.data.card, 'id');
-      if (!id) continue;
-      const card = changes.get(id) ?? { estimates: [], lists: [] };
-      changes.set(id, card);
+      const ref = cardOf(action);
+      if (!ref) continue;
+      const card = changes.get(ref.id) ?? {
+        card: ref,
+        estimates: [],
+        lists: [],
+        left: false,
+        returned: false,
+      };
+      changes.set(ref.id, card);
       const estimate = action.type === 'updateCustomFieldItem' ? pointsChange(action) : undefined;
       if (estimate) card.estimates.push(estimate);
       const move = toBoardAction(action);
       if (move?.type === 'moveCard')
         card.lists.push({ at: move.date, from: move.listBefore, to: move.listAfter });
+      const presence = boardPresence(action);
+      if (presence === 'returned') card.returned = true;
+      if (presence === 'left') {
+        card.left = true;
+        const from = named(action.data.list, 'name');
+        card.lists.push({ at: action.date.toISOString(), ...(from !== undefined && { from }) });
+      }
     }
     return changes;
   }

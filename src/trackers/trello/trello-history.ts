@@ -3,7 +3,7 @@ import type { ItemRef } from '../../domain/events.ts';
 import { changedAfterOwnWrite } from '../own-write-history.ts';
 import type { ChangedBy, ChangeSubject, EstimateChange, OwnWrite, WrittenValues } from '../tracker.ts';
 import { ACTION_PAGE, allActions } from './trello-actions.ts';
-import { fieldNumber, named, pointsChange } from './trello-board-activity.ts';
+import { boardPresence, fieldNumber, named, pointsChange } from './trello-board-activity.ts';
 import type { TrelloDeps } from './trello-deps.ts';
 import { CARD_ARRIVALS } from './trello-webhook.ts';
 import { sameName } from './trello-writes.ts';
@@ -142,8 +142,8 @@ const EXITS = ['updateCard:closed', 'moveCardFromBoard', 'moveCardToBoard', 'upd
 
 /**
  * When the card last left the board (`boardId`, by id or shortLink) by `by`, archived on it or moved to another,
- * and not brought back since; and its story-point changes (a number custom field of a story-points name), oldest
- * first, wherever they were made.
+ * and not brought back since; and its story-point changes made on the board, oldest first. Custom fields belong to
+ * a board: on another, the card's story points are that board's field, whose changes are not its points here.
  */
 export async function boardExit(
   deps: TrelloDeps,
@@ -160,13 +160,12 @@ export async function boardExit(
   const estimates: EstimateChange[] = [];
   for (const action of actions.reverse()) {
     const at = action.date.toISOString();
+    if (!onBoard(action)) continue;
     if (action.type === 'updateCustomFieldItem') {
       const change = pointsChange(action);
       if (change) estimates.push(change);
-    } else if (Date.parse(at) <= Date.parse(by) && onBoard(action)) {
-      const archived = Reflect.get(action.data.card ?? {}, 'closed') === true;
-      const left = action.type === 'moveCardFromBoard' || (action.type === 'updateCard' && archived);
-      leftAt = left ? at : undefined;
+    } else if (Date.parse(at) <= Date.parse(by)) {
+      leftAt = boardPresence(action) === 'left' ? at : undefined;
     }
   }
   return { ...(leftAt && { leftAt }), estimates };
