@@ -45,8 +45,8 @@ export function linkReconcileSchedule(config: Config): { every: number } | undef
 
 /**
  * One scheduler, upserted (or removed when turned off) by every worker at start, as the summaries' are, with the
- * same tries and failure record: a Redis error on it must not keep the summaries from being registered. Whether the
- * reconcile is on: its failure record stands until it registers, and goes when it is turned off.
+ * same tries and failure record: a Redis error on it must not keep the summaries from being registered. Whether its
+ * failure record stands: until it registers while on, until it is removed once turned off.
  */
 async function registerLinkReconcile(
   queue: Queue,
@@ -56,8 +56,8 @@ async function registerLinkReconcile(
 ): Promise<boolean> {
   const repeat = linkReconcileSchedule(config);
   if (!repeat) {
-    await queue.removeJobScheduler(RECONCILE_ID);
-    return false;
+    const removal = removalOf(RECONCILE_ID, {}, 'Link reconcile', 'it still runs though turned off');
+    return !(await registerTried(removal, queue, config, log, registrations));
   }
   // The first run one interval on: a new scheduler with `every` would otherwise run at once (BullMQ), and a
   // registered one keeps its next run whatever the start date (a restart or a rules reload changes nothing).
@@ -68,14 +68,18 @@ async function registerLinkReconcile(
       facts: repeat,
       name: 'Link reconcile',
       refused: 'Link reconcile schedule refused; it keeps the schedule it had',
-      upsert: [
-        { ...repeat, startDate },
-        {
-          name: 'reconcile-remote-links',
-          data: { trigger: 'schedule' } satisfies JobDataMap['reconcile-remote-links'],
-          opts: templateOptions(config),
-        },
-      ],
+      apply: (queue, log) =>
+        upsertRepairing(
+          queue,
+          log,
+          RECONCILE_ID,
+          { ...repeat, startDate },
+          {
+            name: 'reconcile-remote-links',
+            data: { trigger: 'schedule' } satisfies JobDataMap['reconcile-remote-links'],
+            opts: templateOptions(config),
+          },
+        ),
     },
     queue,
     config,
@@ -116,21 +120,36 @@ async function upsertRepairing(queue: Queue, log: Logger, ...[id, repeat, templa
   }
 }
 
-/** A schedule to register: its scheduler's id and repeat and job template, and what the log and API show of it. */
+/**
+ * A scheduler to register (its upsert) or to remove, and what the log and API show of it. A removal that keeps
+ * failing leaves a schedule running that the rules no longer want: it is recorded like a registration that does.
+ */
 interface Registration {
   id: string;
-  /** A board's cron, or the reconcile's interval. */
+  /** A board's cron, or the reconcile's interval; only the board of a removal. */
   facts: Pick<UnregisteredSchedule, 'boardId' | 'cron' | 'every'>;
   name: string;
   /** The error log's message once every try failed. */
   refused: string;
-  upsert: [SchedulerArgs[1], SchedulerArgs[2]];
+  apply: (queue: Queue, log: Logger) => Promise<void>;
+  removal?: true;
+}
+
+function removalOf(id: string, facts: Registration['facts'], name: string, still: string): Registration {
+  return {
+    id,
+    facts,
+    name,
+    refused: `${name} schedule not removed; ${still}`,
+    apply: async (queue) => void (await queue.removeJobScheduler(id)),
+    removal: true,
+  };
 }
 
 /**
- * One scheduler, tried again with backoff: a momentary Redis error (a timeout, a dropped link) passes. One that
- * fails every try is recorded with its reason for the admin API (`GET /admin/schedules`), until a registration of
- * it succeeds.
+ * One scheduler registered or removed, tried again with backoff: a momentary Redis error (a timeout, a dropped link)
+ * passes. One that fails every try is recorded with its reason for the admin API (`GET /admin/schedules`), until a
+ * registration or removal of it succeeds.
  */
 async function registerTried(
   registration: Registration,
@@ -143,8 +162,8 @@ async function registerTried(
   const about = { schedulerId: id, ...facts };
   for (let tries = 1; ; tries += 1) {
     try {
-      await upsertRepairing(queue, log, id, ...registration.upsert);
-      await told(log, registration, () => registrations.registered(id));
+      await registration.apply(queue, log);
+      await told(log, registration, () => registrations.succeeded(id));
       return true;
     } catch (error) {
       const err = { message: (error as Error).message };
@@ -155,6 +174,7 @@ async function registerTried(
           registrations.failed({
             id,
             ...facts,
+            ...(registration.removal && { action: 'remove' as const }),
             tries,
             reason: err.message,
             lastTriedAt: new Date().toISOString(),
@@ -162,7 +182,8 @@ async function registerTried(
         );
         return false;
       }
-      log.warn({ ...about, err, tries }, `${registration.name} schedule not registered; trying again`);
+      const not = registration.removal ? 'not removed' : 'not registered';
+      log.warn({ ...about, err, tries }, `${registration.name} schedule ${not}; trying again`);
       await setTimeout(config.jobBackoffMs * 2 ** (tries - 1));
     }
   }
@@ -175,7 +196,7 @@ async function told(log: Logger, registration: Registration, write: () => Promis
   } catch (error) {
     log.warn(
       { schedulerId: registration.id, ...registration.facts, err: { message: (error as Error).message } },
-      `Could not record whether the ${registration.name.toLowerCase()} schedule is registered`,
+      `Could not record whether the ${registration.name.toLowerCase()} schedule is ${registration.removal ? 'removed' : 'registered'}`,
     );
   }
 }
@@ -188,10 +209,14 @@ function summaryRegistration(schedule: ScheduledSummary, rules: Rules, config: C
     facts: { boardId: schedule.boardId, cron: schedule.cron },
     name: 'Summary',
     refused: 'Summary schedule refused; the board keeps the schedule it had',
-    upsert: [
-      { pattern: schedule.cron, tz: rules.summaries.timeZone },
-      { name: job.name, data: job.data, opts: templateOptions(config) },
-    ],
+    apply: (queue, log) =>
+      upsertRepairing(
+        queue,
+        log,
+        schedule.schedulerId,
+        { pattern: schedule.cron, tz: rules.summaries.timeZone },
+        { name: job.name, data: job.data, opts: templateOptions(config) },
+      ),
   };
 }
 
@@ -223,7 +248,11 @@ export async function registerSchedules(
     }
     for (const scheduler of await queue.getJobSchedulers()) {
       const id = scheduler.id ?? scheduler.key;
-      if (id.startsWith(PREFIX) && !keep.has(id)) await queue.removeJobScheduler(id);
+      if (!id.startsWith(PREFIX) || keep.has(id)) continue;
+      const board = { boardId: id.slice(PREFIX.length) };
+      const removal = removalOf(id, board, 'Summary', "the board's summaries still run on the cron it had");
+      // Its failure stands until a removal succeeds, or the board has a cron again.
+      if (!(await registerTried(removal, queue, config, log, registrations))) keep.add(id);
     }
     await registrations.keepOnly(keep);
     if (wanted.length > 0) log.info({ schedules: wanted }, 'Sprint summary schedules registered');

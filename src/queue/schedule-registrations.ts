@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import type { RedisClient } from './connection.ts';
 
-/** A schedule that a worker could not register (a board's summaries, the link reconcile), as the admin API shows it. */
+/** A schedule that a worker could not register, or remove (a board's summaries, the link reconcile), as the admin API shows it. */
 export const UnregisteredScheduleSchema = Type.Object({
   id: Type.String({
     description: 'The job scheduler id: sprint-summary.trello.<boardId>, or linking.reconcile-remote-links',
@@ -9,6 +9,12 @@ export const UnregisteredScheduleSchema = Type.Object({
   boardId: Type.Optional(Type.String({ description: "A summary schedule's board" })),
   cron: Type.Optional(Type.String({ description: 'The cron the rules give the board' })),
   every: Type.Optional(Type.Integer({ description: "The link reconcile's interval (milliseconds)" })),
+  action: Type.Optional(
+    Type.Literal('remove', {
+      description:
+        'Only on a removal that failed (a board that lost its cron, the link reconcile turned off): the scheduler still runs',
+    }),
+  ),
   tries: Type.Integer(),
   reason: Type.String({ description: "The last try's error, as Redis or BullMQ gave it" }),
   lastTriedAt: Type.String({ description: 'When the last try failed (ISO 8601)' }),
@@ -17,9 +23,9 @@ export type UnregisteredSchedule = Static<typeof UnregisteredScheduleSchema>;
 
 export interface ScheduleRegistrations {
   failed(schedule: UnregisteredSchedule): Promise<void>;
-  /** The schedule is registered now: its failure no longer stands. */
-  registered(id: string): Promise<void>;
-  /** Every failure that stands but those of these schedules (not a board whose cron left the rules, nor a reconcile turned off). */
+  /** The schedule is registered (or removed) now: its failure no longer stands. */
+  succeeded(id: string): Promise<void>;
+  /** Every failure that stands but those of these schedules (not a board whose cron left the rules and whose scheduler is gone, nor a reconcile turned off and removed). */
   keepOnly(ids: ReadonlySet<string>): Promise<void>;
   list(): Promise<UnregisteredSchedule[]>;
 }
@@ -34,7 +40,7 @@ export function createScheduleRegistrations(redis: RedisClient, keyPrefix: strin
     async failed(schedule) {
       await redis.hset(key, schedule.id, JSON.stringify(schedule));
     },
-    async registered(id) {
+    async succeeded(id) {
       await redis.hdel(key, id);
     },
     async keepOnly(ids) {

@@ -84,6 +84,7 @@ export function createTrelloLimiter(config: Config, redis: RedisClient): Outboun
     redis,
     keyPrefix: `{${config.queuePrefix}:ratelimit}`,
     rules: trelloRateRules(config.trelloRateWindowMs),
+    shutFromMs: config.rateLimitGiveUpMs,
   });
 }
 
@@ -102,6 +103,7 @@ export function createTrackers({ config, log, redis }: TrackerFactoryOptions): M
           redis,
           keyPrefix: `{${config.queuePrefix}:ratelimit}`,
           rules: jiraRateRules(config.jiraIssueWriteLimit),
+          shutFromMs: config.rateLimitGiveUpMs,
         }),
         ownLinks: createOwnLinkMemo(redis, config.queuePrefix),
         // The audit log keeps every write in full, so a post cut to Jira's limit points there.

@@ -4,9 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../scripts/lib/stack.ts';
 import { TrackerError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createTrackers } from '../../src/runtime/trackers.ts';
+import type { Tracker } from '../../src/trackers/tracker.ts';
 import type { JobContext, JobHandlers } from '../../workers/job-context.ts';
 import { createProcessor } from '../../workers/processor.ts';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { testConfig } from '../helpers/test-config.ts';
 import { type Harness, startHarness } from '../sandbox/jira/sandbox-harness.ts';
 
 const closers: (() => Promise<unknown>)[] = [];
@@ -18,9 +21,13 @@ afterEach(async () => {
  * One worker like the service's (a limiter, so a pause holds), running `handlers` through the processor; a job waits
  * in place up to `rateLimitGiveUpMs` of pauses, and is delayed up to `rateLimitMaxDelayMs` in all.
  */
-function startWorker(handlers: JobHandlers, rateLimitGiveUpMs = 60_000, rateLimitMaxDelayMs = 600_000) {
+function startWorker(
+  handlers: JobHandlers,
+  rateLimitGiveUpMs = 60_000,
+  rateLimitMaxDelayMs = 600_000,
+  keyPrefix = uniquePrefix('ratelimit'),
+) {
   const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-  const keyPrefix = uniquePrefix('ratelimit');
   const prefix = `{${keyPrefix}}`;
   const queue = new Queue('jobs', { connection, prefix });
   const events = new QueueEvents('jobs', { connection: connection.duplicate(), prefix });
@@ -205,5 +212,101 @@ describe("Jira's quota 429 asking to wait longer than a job waits in place", () 
     expect(await failed?.getState()).toBe('failed');
     expect(reads()).toBe(1);
     expect(failed?.attemptsMade).toBe(1);
+  });
+});
+
+describe("Jira's quota spent: every job of the site waits out one 429, and only the first asked", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /**
+   * The service's Jira adapter, as its workers build it (`createTrackers`), against the sandbox, whose quota is
+   * spent: the first request gets a quota 429 asking `retryAfterSeconds`, and the sandbox then refuses every
+   * request of the site until that time, as Jira does until the hour turns. Jobs read BR-1, BR-2 and SUP-1.
+   */
+  const KEYS = ['BR-1', 'BR-2', 'SUP-1'];
+  async function quotaSpent(retryAfterSeconds: number, giveUpMs: number, maxDelayMs: number) {
+    const answeredBefore = h.sandbox.rateLimited.length;
+    h.sandbox.injectFault({
+      pathPrefix: '/rest/api/3/',
+      status: 429,
+      count: 1,
+      retryAfterSeconds,
+      rateLimitReason: 'jira-quota-tenant-based',
+    });
+    const keyPrefix = uniquePrefix('lockout');
+    const redis = new Redis(testRedisUrl());
+    closers.push(() => redis.quit());
+    await redis.ping();
+    const config = testConfig({
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: keyPrefix,
+      JIRA_BASE_URL: h.baseUrl,
+      JIRA_EMAIL: h.sandbox.botCredentials.email,
+      JIRA_API_TOKEN: h.sandbox.botCredentials.apiToken,
+      RATE_LIMIT_GIVE_UP_MS: String(giveUpMs),
+      RATE_LIMIT_MAX_DELAY_MS: String(maxDelayMs),
+    });
+    const jira = createTrackers({ config, log: createLogger({ level: 'silent' }), redis }).get(
+      'jira',
+    ) as Tracker;
+    const handlers = {
+      'score-item': async (data: { key: string }) => {
+        const issue = [...h.sandbox.state.issues.values()].find((candidate) => candidate.key === data.key)!;
+        const item = await jira.getItem({ tracker: 'jira', id: issue.id, key: data.key });
+        return { read: item.ref.key };
+      },
+    } as unknown as JobHandlers;
+    const { queue, events } = startWorker(handlers, giveUpMs, maxDelayMs, keyPrefix);
+    await events.waitUntilReady();
+    const jobs = [];
+    for (const key of KEYS) jobs.push(await queue.add('score-item', { key }, { attempts: 1 }));
+    // The issues whose reads Jira refused: a read asks for the issue and its remote links at once, so the first
+    // job's read may be refused twice; another job's read, never.
+    const refused = () => {
+      const paths = h.sandbox.rateLimited.slice(answeredBefore).map((answer) => answer.path);
+      const ids = paths.map((path) => /\/issue\/([^/]+)/.exec(path)?.[1]);
+      return [...new Set(ids)].map((id) => h.sandbox.state.issues.get(id ?? '')?.key ?? id);
+    };
+    return { queue, events, jobs, refused };
+  }
+
+  it('the other jobs are delayed without asking Jira, and all read once the quota is back', async () => {
+    const { queue, events, jobs, refused } = await quotaSpent(3, 1_000, 60_000);
+
+    const outcomes = await Promise.all(
+      jobs.map((job) => job.waitUntilFinished(events, 20_000).catch((error: Error) => error.message)),
+    );
+
+    expect(outcomes).toEqual(KEYS.map((key) => ({ read: key })));
+    // One refused request in all: the three jobs after the first learnt the wait from it, not from Jira; and none
+    // asked again before Retry-After was over (the sandbox would have refused it).
+    expect(refused()).toEqual(['BR-1']);
+    for (const job of jobs) expect((await queue.getJob(job.id!))?.attemptsMade).toBe(1);
+  });
+
+  it('a job whose delays would pass RATE_LIMIT_MAX_DELAY_MS fails with the reason, without asking Jira', async () => {
+    const { queue, events, jobs, refused } = await quotaSpent(10, 1_000, 3_000);
+
+    const outcomes = await Promise.all(
+      jobs.map((job) =>
+        job.waitUntilFinished(events, 10_000).then(
+          () => 'completed',
+          (error: Error) => error.message,
+        ),
+      ),
+    );
+
+    for (const outcome of outcomes)
+      expect(outcome).toMatch(
+        /^jira asked to wait \d+\.\d s \(rate limited, 429\): .* more than RATE_LIMIT_MAX_DELAY_MS/,
+      );
+    for (const job of jobs) expect(await (await queue.getJob(job.id!))?.getState()).toBe('failed');
+    expect(refused()).toEqual(['BR-1']);
   });
 });

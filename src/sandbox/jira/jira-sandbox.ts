@@ -92,6 +92,8 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
   const now = options.now ?? (() => new Date());
   const ledger = createLedger(now);
   const issueWrites = options.issueWriteLimit && createIssueWriteLimit(options.issueWriteLimit, now);
+  // A spent quota (points per hour) refuses every request of the site until it resets, not the one request only.
+  let quotaShut: { reason: string; until: number } | undefined;
   let site = `http://127.0.0.1${PREFIX}`;
   // The site's admin webhook points where the sandbox delivers, as an admin would have set it up.
   const freshState = () => {
@@ -124,6 +126,7 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     writes.length = 0;
     requests.length = 0;
     rateLimited.length = 0;
+    quotaShut = undefined;
     issueWrites?.reset();
     ledger.clear();
     faults.length = 0;
@@ -149,8 +152,6 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
     api.addHook('onRequest', async (request, reply) => {
       site = `${request.protocol}://${request.host}${PREFIX}`;
       const path = request.url.slice(PREFIX.length).split('?')[0] ?? '';
-      const fault = takeFault(faults, request.method, path);
-      if (fault?.delayMs) await sleep(fault.delayMs);
       const refuse = (answer: RateLimitAnswer) => {
         rateLimited.push({
           at: world.now().toISOString(),
@@ -160,8 +161,17 @@ export function createJiraSandbox(options: JiraSandboxOptions = {}): JiraSandbox
         });
         return tooManyRequests(reply, answer, request.method, world.now());
       };
-      if (fault?.status === 429)
-        return refuse({ reason: fault.rateLimitReason, retryAfterSeconds: fault.retryAfterSeconds });
+      const quotaLeftMs = (quotaShut?.until ?? 0) - world.now().getTime();
+      if (quotaShut && quotaLeftMs > 0)
+        return refuse({ reason: quotaShut.reason, retryAfterSeconds: Math.ceil(quotaLeftMs / 1_000) });
+      const fault = takeFault(faults, request.method, path);
+      if (fault?.delayMs) await sleep(fault.delayMs);
+      if (fault?.status === 429) {
+        const { rateLimitReason: reason, retryAfterSeconds } = fault;
+        if (reason?.startsWith('jira-quota-') && retryAfterSeconds !== undefined)
+          quotaShut = { reason, until: world.now().getTime() + retryAfterSeconds * 1_000 };
+        return refuse({ reason, retryAfterSeconds });
+      }
       if (fault && fault.status > 0) {
         if (fault.retryAfterSeconds !== undefined)
           reply.header('Retry-After', String(fault.retryAfterSeconds));

@@ -10,7 +10,7 @@ import {
 } from 'jira.js';
 import { ErrorKind, errorKindForStatus, TrackerError } from '../../errors.ts';
 import { redactUrl } from '../../logger.ts';
-import { OutboundLimitTimeoutError } from '../rate-limit/outbound-limiter.ts';
+import { OutboundLimitTimeoutError, SiteShutError } from '../rate-limit/outbound-limiter.ts';
 import { rateLimitScopes, serverRetryHints } from './jira-transport.ts';
 
 /** Jira's 4xx body: `{ errorMessages: string[], errors: { field: message } }`. */
@@ -59,12 +59,13 @@ export function toTrackerError(error: unknown, operation: string): TrackerError 
     return new TrackerError(kind, 'jira', message, { cause: error, status, retryAfterMs, rateLimitScope });
   }
   if (error instanceof OutboundLimitTimeoutError) {
-    // Jira's windows in our limiter are an endpoint's and an issue's: a full one holds back no other work.
+    // Jira's windows in our limiter are an endpoint's and an issue's: a full one holds back no other work. A shut
+    // site holds back all of it.
     const aboutIssue = error.keys.some((key) => key.startsWith('jira-issue:'));
     return new TrackerError(ErrorKind.RateLimit, 'jira', `Jira ${operation} postponed: ${error.message}`, {
       cause: error,
       retryAfterMs: error.retryAfterMs,
-      rateLimitScope: aboutIssue ? 'item' : 'endpoint',
+      rateLimitScope: error instanceof SiteShutError ? 'tracker' : aboutIssue ? 'item' : 'endpoint',
     });
   }
   if (isOAuthError(error) || isConfigError(error)) {

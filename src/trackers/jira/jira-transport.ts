@@ -138,18 +138,25 @@ function searchString(params: Record<string, unknown> | undefined): string {
 export function createJiraTransport(options: JiraTransportOptions): Client {
   const authorization = `Basic ${Buffer.from(`${options.email}:${options.apiToken}`).toString('base64')}`;
   const site = hashSubject(options.siteUrl).slice(0, 16);
+  const siteSubject = `jira-site:${site}`;
   const warned = new Set<string>();
   /**
-   * Asking again before Retry-After only earns a longer one: every process's next request of that window waits.
-   * Only a help: if Redis fails here, the 429 is still what the caller learns.
+   * Asking again before Retry-After only earns a longer one: every process's next request of that window waits, or
+   * of the whole site when the 429 held it all back (a spent quota). Only a help: if Redis fails here, the 429 is
+   * still what the caller learns.
    */
   async function holdRefusedWindow(error: ApiError, keys: readonly string[]): Promise<void> {
-    if (!isRateLimitError(error) || !error.retryAfterMs || !options.limiter?.hold) return;
+    const { limiter } = options;
+    if (!isRateLimitError(error) || !error.retryAfterMs || !limiter) return;
     const scope = rateLimitScopes.get(error);
     const window = scope && WINDOW_OF_SCOPE[scope];
     const key = window && keys.find((candidate) => candidate.startsWith(window));
-    if (!key) return;
-    await options.limiter.hold(key, error.retryAfterMs).catch((failure: Error) => {
+    const held = scope
+      ? key
+        ? limiter.hold?.(key, error.retryAfterMs)
+        : undefined
+      : limiter.shut?.(siteSubject, error.retryAfterMs);
+    await held?.catch((failure: Error) => {
       options.log.warn({ err: { message: failure.message } }, 'Jira rate-limit window not held');
     });
   }
@@ -158,6 +165,7 @@ export function createJiraTransport(options: JiraTransportOptions): Client {
       const method = request.method ?? 'GET';
       const path = request.url.startsWith('/') ? request.url : `/${request.url}`;
       const keys = jiraWriteKeys(site, method, path);
+      await options.limiter?.checkShut?.(siteSubject);
       if (options.limiter && keys.length > 0) await options.limiter.acquire(keys);
       // After the limiter's wait (up to a minute), right before the request: the job may have lost its lock meanwhile.
       if (method !== 'GET') await guardWrite();

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient } from '../../queue/connection.ts';
-import { HOLD_WINDOW_SCRIPT, SLIDING_WINDOW_SCRIPT } from './sliding-window-script.ts';
+import { HOLD_WINDOW_SCRIPT, SHUT_SCRIPT, SLIDING_WINDOW_SCRIPT } from './sliding-window-script.ts';
 
 /** One budget: at most `limit` requests in any `windowMs` for each subject the rule is applied to. */
 export interface RateRule {
@@ -22,6 +22,13 @@ export interface OutboundLimiter {
    * of that window and said when to come back.
    */
   hold?(key: string, ms: number): Promise<void>;
+  /**
+   * A 429 asked every request of a site (a Jira site, a Trello token: `subject`) to wait `ms`: recorded for every
+   * process when longer than `shutFromMs`, so their jobs learn it here instead of each from a refused request.
+   */
+  shut?(subject: string, ms: number): Promise<void>;
+  /** Throws `SiteShutError` while the subject is shut; called before each request of it. */
+  checkShut?(subject: string): Promise<void>;
 }
 
 export interface OutboundLimiterOptions {
@@ -33,6 +40,11 @@ export interface OutboundLimiterOptions {
   maxWaitMs?: number;
   /** Clock for the windows; by default the Redis server's clock, which every process agrees on. */
   now?: () => number;
+  /**
+   * Shorter waits of a whole site are not recorded (RATE_LIMIT_GIVE_UP_MS): the queue's pause holds every job that
+   * long already. Without it, none are.
+   */
+  shutFromMs?: number;
 }
 
 /** Thrown when the budget stays exhausted longer than `maxWaitMs`; adapters turn it into a rate-limit error. */
@@ -46,6 +58,16 @@ export class OutboundLimitTimeoutError extends Error {
     this.name = 'OutboundLimitTimeoutError';
     this.retryAfterMs = retryAfterMs;
     this.keys = keys;
+  }
+}
+
+/** A request not sent: an earlier 429 asked every request of its site to wait, and that wait is not over. */
+export class SiteShutError extends OutboundLimitTimeoutError {
+  constructor(retryAfterMs: number, subject: string) {
+    super(retryAfterMs, [`shut:${subject}`]);
+    const until = new Date(Date.now() + retryAfterMs).toISOString();
+    this.message = `an earlier 429 asked every request of the site to wait until ${until} (${(retryAfterMs / 1000).toFixed(1)} s from now); not sent`;
+    this.name = 'SiteShutError';
   }
 }
 
@@ -104,6 +126,19 @@ export function createOutboundLimiter(options: OutboundLimiterOptions): Outbound
         rule.windowMs,
         Math.ceil(ms),
       );
+    },
+    async shut(subject, ms) {
+      const { shutFromMs } = options;
+      if (shutFromMs === undefined || ms <= shutFromMs) return;
+      const until = new Date(Date.now() + ms).toISOString();
+      await redis.eval(SHUT_SCRIPT, 1, `${prefix}:shut:${subject}`, Math.ceil(ms), until);
+    },
+    async checkShut(subject) {
+      // Only a help, as the 429 itself tells the job to wait: with Redis away, or failing, the request goes
+      // rather than waiting for Redis (each one up to its command timeout).
+      if (redis.status !== 'ready') return;
+      const leftMs = await redis.pttl(`${prefix}:shut:${subject}`).catch(() => 0);
+      if (leftMs > 0) throw new SiteShutError(leftMs, subject);
     },
   };
 }

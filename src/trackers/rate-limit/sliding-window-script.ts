@@ -49,3 +49,13 @@ end
 if redis.call('PTTL', KEYS[1]) < hold then redis.call('PEXPIRE', KEYS[1], hold) end
 return 0
 `;
+
+/**
+ * Shuts a whole site until `ms` from now, unless an earlier answer shut it for longer: a later 429 asking less must
+ * not open it early. KEYS: the site's key. ARGV: ms, when it opens (for people reading Redis).
+ */
+export const SHUT_SCRIPT = `if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1])
+end
+return 0
+`;

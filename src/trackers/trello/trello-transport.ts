@@ -1,4 +1,5 @@
 import { buildUrl, type Client, type SendRequestOptions } from 'trello.js/core';
+import { parseRetryAfter } from '../../errors.ts';
 import { type Logger, redactUrl } from '../../logger.ts';
 import { hashSubject, type OutboundLimiter } from '../rate-limit/outbound-limiter.ts';
 import { guardWrite } from '../write-guard.ts';
@@ -42,13 +43,15 @@ function textInBody(method: string, searchParams: Record<string, unknown> | unde
 export function createTrelloTransport(options: TrelloTransportOptions): Client {
   const baseUrl = options.apiUrl.replace(/\/$/, '');
   // Limiter keys name the rules `token` and `key` (Trello's two 10 s budgets); subjects are hashes, never secrets.
-  const keys = [`token:${hashSubject(options.apiToken)}`, `key:${hashSubject(options.apiKey)}`];
+  const tokenKey = `token:${hashSubject(options.apiToken)}`;
+  const keys = [tokenKey, `key:${hashSubject(options.apiKey)}`];
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const log = options.log.child({ tracker: 'trello' });
 
   return {
     async sendRequest<T>(request: SendRequestOptions<T>): Promise<T> {
       const method = request.method ?? 'GET';
+      await options.limiter.checkShut?.(tokenKey);
       await options.limiter.acquire(keys);
       if (method !== 'GET') await guardWrite();
       const { query, body } = textInBody(method, request.searchParams, request.body);
@@ -62,12 +65,14 @@ export function createTrelloTransport(options: TrelloTransportOptions): Client {
       });
       if (!response.ok) {
         const body = await response.text();
-        throw new TrelloHttpError(
-          response.status,
-          response.statusText,
-          body,
-          response.headers.get('retry-after'),
-        );
+        const retryAfter = response.headers.get('retry-after');
+        // Trello names no Retry-After on its 10 s windows; one that asks for longer holds back the whole token.
+        const waitMs = response.status === 429 ? parseRetryAfter(retryAfter) : undefined;
+        if (waitMs)
+          await options.limiter.shut?.(tokenKey, waitMs).catch((failure: Error) => {
+            log.warn({ err: { message: failure.message } }, 'Trello rate-limit wait not shared');
+          });
+        throw new TrelloHttpError(response.status, response.statusText, body, retryAfter);
       }
       const contentType = response.headers.get('content-type') ?? '';
       if (response.status === 204 || !contentType.includes('application/json')) return undefined as T;

@@ -26,7 +26,11 @@ function rulesWith(crons: Record<string, string>): Rules {
 }
 
 /** The summaries' schedulers, and the link reconcile's when given its interval (none unless a test needs it). */
-const register = (crons: Record<string, string>, reconcileEveryMs = 0) =>
+const register = (
+  crons: Record<string, string>,
+  reconcileEveryMs = 0,
+  log = createLogger({ level: 'silent' }),
+) =>
   registerSchedules(
     testConfig({
       REDIS_URL: testRedisUrl(),
@@ -35,8 +39,27 @@ const register = (crons: Record<string, string>, reconcileEveryMs = 0) =>
       LINK_RECONCILE_INTERVAL_MS: String(reconcileEveryMs),
     }),
     rulesWith(crons),
-    createLogger({ level: 'silent' }),
+    log,
   );
+
+/**
+ * The queue's delayed set holds a value of another type until the returned function puts it back: Redis answers
+ * the removal of a scheduler (its next run is in that set) with an error.
+ */
+async function refuseRemovals(): Promise<() => Promise<void>> {
+  const delayed = `{${api.prefix}}:${QUEUE_NAME}:delayed`;
+  const saved = await api.redis.dumpBuffer(delayed);
+  await api.redis.set(delayed, 'left by something else');
+  let refusing = true;
+  const putBack = async () => {
+    if (!refusing) return;
+    refusing = false;
+    await api.redis.del(delayed);
+    if (saved) await api.redis.restore(delayed, 0, saved);
+  };
+  onTestFinished(putBack);
+  return putBack;
+}
 
 it("shows an operator the boards' summary schedules Redis refused, with the reason and when last tried", async () => {
   // The queue's event stream holds a value of another type: Redis answers every scheduler's upsert with an error.
@@ -154,6 +177,68 @@ it("shows the link reconcile's schedule Redis refused, and registers the summari
       expect.objectContaining({ id: 'sprint-summary.trello.b6', next: expect.any(String) }),
     ]),
   );
+});
+
+it("removes a board's schedule after it lost its cron, trying again past a Redis error", async () => {
+  await register({ b7: '0 9 * * 1' });
+  const putBack = await refuseRemovals();
+  const warnings: string[] = [];
+  const log = createLogger({
+    level: 'warn',
+    destination: {
+      // Redis answers again once the first failure is logged.
+      write(line: string) {
+        warnings.push(line);
+        void putBack();
+      },
+    },
+  });
+
+  await register({}, 0, log);
+
+  const { schedules, unregistered, unremoved } = (await admin('GET', '/admin/schedules')).json();
+  expect(schedules).toEqual([]);
+  expect(unregistered).toEqual([]);
+  expect(unremoved).toEqual([]);
+  expect(warnings.map((line) => JSON.parse(line))).toEqual([
+    expect.objectContaining({
+      schedulerId: 'sprint-summary.trello.b7',
+      boardId: 'b7',
+      tries: 1,
+      msg: 'Summary schedule not removed; trying again',
+    }),
+  ]);
+});
+
+it("shows an operator the boards' schedules Redis would not remove, and they go once removed", async () => {
+  await register({ b8: '0 9 * * 1', b9: '0 10 * * 1' });
+  const putBack = await refuseRemovals();
+
+  await register({});
+
+  const failing = (await admin('GET', '/admin/schedules')).json();
+  // Still there, and still running: the rules no longer give the boards a cron, but Redis kept their schedulers.
+  expect(failing.schedules.map((schedule: { id: string }) => schedule.id).sort()).toEqual([
+    'sprint-summary.trello.b8',
+    'sprint-summary.trello.b9',
+  ]);
+  expect(failing.unregistered).toEqual([]);
+  expect(failing.unremoved).toEqual(
+    ['b8', 'b9'].map((board) => ({
+      id: `sprint-summary.trello.${board}`,
+      boardId: board,
+      tries: 3,
+      reason: expect.stringMatching(/^WRONGTYPE/),
+      lastTriedAt: expect.any(String),
+    })),
+  );
+
+  await putBack();
+  await register({});
+
+  const { schedules, unremoved } = (await admin('GET', '/admin/schedules')).json();
+  expect(schedules).toEqual([]);
+  expect(unremoved).toEqual([]);
 });
 
 it('needs the admin token', async () => {

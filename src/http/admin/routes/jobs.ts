@@ -82,6 +82,10 @@ const SchedulesSchema = Type.Object({
     description:
       "Schedules (boards' summaries, the link reconcile) a worker could not register after its tries, with the last error",
   }),
+  unremoved: Type.Array(UnregisteredScheduleSchema, {
+    description:
+      'Schedulers the rules no longer want (a board that lost its cron, the link reconcile turned off) that a worker could not remove after its tries: they still run',
+  }),
 });
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : undefined);
@@ -241,15 +245,12 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
         tags,
         security: SECURED,
         summary:
-          'The job schedulers in Redis (Trello summaries, the link reconcile), and those that could not be registered, why and when last tried',
+          'The job schedulers in Redis (Trello summaries, the link reconcile), and those that could not be registered or removed, why and when last tried',
         response: responses({ 200: SchedulesSchema }),
       },
     },
     async () => {
-      const [schedulers, unregistered] = await Promise.all([
-        queue.getJobSchedulers(),
-        context.schedules.list(),
-      ]);
+      const [schedulers, failures] = await Promise.all([queue.getJobSchedulers(), context.schedules.list()]);
       const schedules = schedulers.map((scheduler) => ({
         id: scheduler.id ?? scheduler.key,
         name: scheduler.name,
@@ -258,7 +259,9 @@ export function registerJobRoutes(app: FastifyInstance, context: AdminContext): 
         every: scheduler.every ? Number(scheduler.every) : undefined,
         next: iso(scheduler.next),
       }));
-      return { schedules, unregistered };
+      const unremoved = failures.flatMap(({ action, ...failure }) => (action === 'remove' ? [failure] : []));
+      const unregistered = failures.filter((failure) => failure.action !== 'remove');
+      return { schedules, unregistered, unremoved };
     },
   );
 
