@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../scripts/lib/stack.ts';
+import { linkIndexSize } from '../../../src/linking/index.ts';
+import { adfToPlainText } from '../../../src/trackers/jira/adf-text.ts';
+import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
+import { issueByKey } from '../../helpers/jira-sandbox-state.ts';
+
+/**
+ * The suggestions a support ticket gets when a backlog item is in a project whose permission scheme lets only some
+ * people browse it (SEC: Sam alone), while every signed-in user reads the help desk: the item is named by its key
+ * alone, as one behind an issue security level is (restricted-suggestions.test.ts). An item of a project open to
+ * every signed-in user (APP, Jira's default scheme) keeps its title. Nothing links by itself here.
+ */
+let stack: InProcessStack;
+const SECRET = 'Password reset tokens leak through the referrer header';
+const OPEN = 'Password reset page shows a blank form';
+const rulesFile = join(mkdtempSync(join(tmpdir(), 'private-project-items-')), 'rules.yaml');
+writeFileSync(rulesFile, 'linking:\n  autoLinkThreshold: 1\n');
+
+beforeAll(async () => {
+  stack = await startInProcessStack({ REFINERY_CONFIG: rulesFile });
+  stack.jira.seed({
+    people: [
+      { accountId: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.test' },
+      { accountId: 'sam', displayName: 'Sam Security', email: 'sam@example.test' },
+    ],
+    projects: [
+      { key: 'SEC', name: 'Security fixes', browsers: ['sam'] },
+      { key: 'APP', name: 'App' },
+      { key: 'HELP', name: 'Help desk', projectTypeKey: 'service_desk' },
+    ],
+    issues: [
+      {
+        projectKey: 'SEC',
+        summary: SECRET,
+        description: 'The password reset link carries its token, which third-party scripts receive.',
+      },
+      {
+        projectKey: 'APP',
+        summary: OPEN,
+        description: 'The password reset page loads without its fields on some browsers.',
+      },
+    ].map((issue) => ({ ...issue, issuetype: 'Story', reporter: 'sam' })),
+  });
+  // Seeding sends no webhooks: an edit of each item has the service index it, as it would a real change.
+  for (const key of ['SEC-1', 'APP-1'])
+    stack.jira.act.editIssue({ as: 'sam', issue: key, summary: `${issueByKey(stack.jira, key).summary}.` });
+  await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === 2);
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** The lines of the service's suggestions comment on the ticket, as plain text. */
+const suggestionLines = (ticket: string) => {
+  const { id } = issueByKey(stack.jira, ticket);
+  const body = stack.jira.state.comments
+    .filter((c) => c.issueId === id && c.authorId === stack.jira.botCredentials.accountId)
+    .map((c) => adfToPlainText(c.body))
+    .find((text) => text.includes('backlog-refinery · link'));
+  return body?.split('\n');
+};
+
+const ticketAbout = (summary: string) =>
+  stack.jira.act.createIssue({
+    as: 'ada',
+    project: 'HELP',
+    summary,
+    description: 'I clicked the password reset link but the token was refused.',
+    issuetype: 'Task',
+  }).key;
+
+describe('the suggestions comment on a support ticket', () => {
+  it('names an item of a project the desk may not browse by its key only, and an open one by its title', async () => {
+    const ticket = ticketAbout('Password reset link not working');
+    const lines = await waitFor(() => suggestionLines(ticket));
+    expect(lines.find((text) => text.includes('/link SEC-1'))).toMatch(
+      /^- \/link SEC-1 \(matches words of a restricted item; confidence \d+%\)$/,
+    );
+    expect(lines.join('\n')).not.toContain(SECRET);
+    expect(lines.find((text) => text.includes('/link APP-1'))).toMatch(
+      /^- \/link APP-1 Password reset page shows a blank form\. \(shares [a-z, ]+; confidence \d+%\)$/,
+    );
+  });
+});
