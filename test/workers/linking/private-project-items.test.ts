@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../scripts/lib/stack.ts';
 import { linkIndexSize } from '../../../src/linking/index.ts';
-import { adfToPlainText } from '../../../src/trackers/jira/adf-text.ts';
 import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
-import { issueByKey } from '../../helpers/jira-sandbox-state.ts';
+import { issueByKey, ownCommentLines } from '../../helpers/jira-sandbox-state.ts';
 
 /**
  * The suggestions a support ticket gets when a backlog item is in a project whose permission scheme lets only some
@@ -82,15 +81,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** The lines of the service's suggestions comment on the ticket, as plain text. */
-const suggestionLines = (ticket: string) => {
-  const { id } = issueByKey(stack.jira, ticket);
-  const body = stack.jira.state.comments
-    .filter((c) => c.issueId === id && c.authorId === stack.jira.botCredentials.accountId)
-    .map((c) => adfToPlainText(c.body))
-    .find((text) => text.includes('backlog-refinery · link'));
-  return body?.split('\n');
-};
+const suggestionLines = (ticket: string) => ownCommentLines(stack.jira, ticket, 'link');
 
 const ticketAbout = (
   summary: string,
