@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorKind } from '../../../src/errors.ts';
-import { createLogger } from '../../../src/logger.ts';
-import { createJiraContext, type JiraContext } from '../../../src/trackers/jira/jira-context.ts';
+import type { JiraContext } from '../../../src/trackers/jira/jira-context.ts';
 import { browseAudience } from '../../../src/trackers/jira/jira-permissions.ts';
-import { type Harness, startHarness } from './sandbox-harness.ts';
+import { botContext, type Harness, startHarness } from './sandbox-harness.ts';
 
 let h: Harness;
 /** jira.js itself, validating every answer against Atlassian's schemas. */
@@ -27,13 +26,7 @@ beforeAll(async () => {
       { key: 'ADM', name: 'Administered', botAdministers: true },
     ],
   });
-  ctx = createJiraContext({
-    baseUrl: h.baseUrl,
-    email: h.sandbox.botCredentials.email,
-    apiToken: h.sandbox.botCredentials.apiToken,
-    log: createLogger({ level: 'silent' }),
-    onSchemaMismatch: 'throw',
-  });
+  ctx = botContext(h);
 });
 afterAll(async () => {
   await h.close();

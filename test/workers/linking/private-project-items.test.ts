@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../scripts/lib/stack.ts';
-import { linkIndexSize } from '../../../src/linking/index.ts';
-import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
-import { issueByKey, ownCommentLines } from '../../helpers/jira-sandbox-state.ts';
+import {
+  type InProcessStack,
+  indexSeededIssues,
+  startInProcessStack,
+} from '../../helpers/in-process-stack.ts';
+import { ownCommentLines } from '../../helpers/jira-sandbox-state.ts';
 
 /**
  * The suggestions a support ticket gets when a backlog item is in a project whose permission scheme lets only some
@@ -72,10 +75,7 @@ beforeAll(async () => {
       },
     ].map((issue) => ({ ...issue, issuetype: 'Story', reporter: 'sam' })),
   });
-  // Seeding sends no webhooks: an edit of each item has the service index it, as it would a real change.
-  for (const key of ['SEC-1', 'APP-1', 'OPS-1', 'DEV-1', 'WIKI-1'])
-    stack.jira.act.editIssue({ as: 'sam', issue: key, summary: `${issueByKey(stack.jira, key).summary}.` });
-  await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === 5);
+  await indexSeededIssues(stack, 'sam', ['SEC-1', 'APP-1', 'OPS-1', 'DEV-1', 'WIKI-1']);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../scripts/lib/stack.ts';
-import { linkIndexSize } from '../../../src/linking/index.ts';
-import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
+import {
+  type InProcessStack,
+  indexSeededIssues,
+  startInProcessStack,
+} from '../../helpers/in-process-stack.ts';
 import { commandReply } from '../../helpers/jira-commands.ts';
-import { issueByKey, ownCommentLines } from '../../helpers/jira-sandbox-state.ts';
+import { ownCommentLines } from '../../helpers/jira-sandbox-state.ts';
 import { setSecurityLevel } from '../../helpers/jira-security-level.ts';
 
 /**
@@ -47,10 +50,7 @@ beforeAll(async () => {
       },
     ].map((issue) => ({ ...issue, projectKey: 'APP', issuetype: 'Story', reporter: 'sam' })),
   });
-  // Seeding sends no webhooks: an edit of each item has the service index it, as it would a real change.
-  for (const key of ['APP-1', 'APP-2', 'APP-3'])
-    stack.jira.act.editIssue({ as: 'sam', issue: key, summary: `${issueByKey(stack.jira, key).summary}.` });
-  await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === 3);
+  await indexSeededIssues(stack, 'sam', ['APP-1', 'APP-2', 'APP-3']);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
