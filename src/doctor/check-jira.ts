@@ -34,6 +34,8 @@ export interface JiraProjectFacts {
   permissions: Record<string, boolean>;
   /** The account's edits skip the watchers' emails (it has Administer Jira or Administer Projects there). */
   quietEdits: boolean;
+  /** Backlog projects only: the account reads who may browse it, so its items' titles may show on other projects' tickets. */
+  audienceKnown: boolean;
   /** Backlog projects only: where scores are written. */
   screens: JiraTypeScreen[];
   boards: JiraBoardInfo[];
@@ -111,6 +113,7 @@ export async function gatherJira(setup: JiraSetup, expect: JiraExpectations): Pr
       role,
       permissions: await setup.permissions(info.key, Object.keys(JIRA_PERMISSIONS)),
       quietEdits: await setup.suppressesNotifications(info.key),
+      audienceKnown: backlog ? await setup.readsBrowseAudience(info.key) : true,
       screens: backlog ? await setup.screens(info.key) : [],
       boards: backlog ? await setup.boards(info.key) : [],
     });
@@ -464,6 +467,15 @@ export function evaluateJira(facts: JiraFacts, expect: JiraExpectations): Check[
         'jira',
         `In ${noisy.join(', ')} every score and label the service writes emails the item's watchers (the account has neither Administer Jira nor Administer Projects there)`,
         `Add ${account.displayName} to the Administrators role of ${noisy.join(', ')} (Project settings > People or Access), or accept the emails`,
+      ),
+    );
+  const unknownAudience = facts.projects.filter((p) => !p.audienceKnown).map((p) => p.info.key);
+  if (unknownAudience.length > 0)
+    checks.push(
+      warn(
+        'jira',
+        `Items of ${unknownAudience.join(', ')} are named by key only on tickets of other projects: the account may not read who may browse ${unknownAudience.length > 1 ? 'them' : 'it'} (the permission scheme)`,
+        `Add ${account.displayName} to the Administrators role of ${unknownAudience.join(', ')} (Project settings > People or Access), or give it Administer Jira, or accept keys without titles`,
       ),
     );
   checks.push(...fieldChecks(facts, expect));

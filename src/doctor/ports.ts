@@ -66,6 +66,8 @@ export interface JiraSetup {
   permissions(projectKey: string, keys: readonly string[]): Promise<Record<string, boolean>>;
   /** Whether the account's edits may skip the watchers' emails there (the adapter's own detection). */
   suppressesNotifications(projectKey: string): Promise<boolean>;
+  /** Whether the account may read who may browse the project (its permission scheme; the adapter's own read). */
+  readsBrowseAudience(projectKey: string): Promise<boolean>;
   fields(): Promise<JiraFieldInfo[]>;
   screens(projectKey: string): Promise<JiraTypeScreen[]>;
   boards(projectKey: string): Promise<JiraBoardInfo[]>;

@@ -18,6 +18,12 @@ export const ItemRefSchema = Type.Object({
 });
 export type ItemRef = Static<typeof ItemRefSchema>;
 
+/** The project key of an issue key ("ABC-12" → "ABC"), or undefined when the ref names the issue by id only. */
+export function projectKeyOf(issueKey: string): string | undefined {
+  const match = /^([A-Z][A-Z0-9_]*)-\d+$/i.exec(issueKey);
+  return match?.[1]?.toUpperCase();
+}
+
 export const ActorSchema = Type.Object({
   id: Type.String(),
   displayName: Type.String(),

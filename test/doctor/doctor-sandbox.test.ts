@@ -808,6 +808,24 @@ describe('asking before repairing', () => {
     expect(scoped.code).toBe(0);
   });
 
+  it('an account that may not read the backlog project permission schemes: its items go by key on tickets', async () => {
+    await control('jira', { botIsAdmin: false, permissionSchemesHidden: true });
+    try {
+      const run = await runDoctor('--json');
+
+      expect(run.json?.report.checks.find((c) => c.title.includes('named by key only'))).toEqual({
+        area: 'jira',
+        status: 'warn',
+        title:
+          'Items of BR are named by key only on tickets of other projects: the account may not read who may browse it (the permission scheme)',
+        fix: 'Add Backlog Refinery to the Administrators role of BR (Project settings > People or Access), or give it Administer Jira, or accept keys without titles',
+      });
+      expect(run.code).toBe(0);
+    } finally {
+      await control('jira', { permissionSchemesHidden: false });
+    }
+  });
+
   it('an account that is no administrator: webhooks to check by hand, edits that email the watchers', async () => {
     await control('jira', { botIsAdmin: false });
 

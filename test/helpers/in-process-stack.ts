@@ -1,12 +1,14 @@
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type StackSandboxes, stackQueue, startStackSandboxes } from '../../scripts/lib/stack.ts';
+import { type StackSandboxes, stackQueue, startStackSandboxes, waitFor } from '../../scripts/lib/stack.ts';
 import { loadConfig } from '../../src/config.ts';
+import { linkIndexSize } from '../../src/linking/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { RedisClient } from '../../src/queue/connection.ts';
 import { createRulesStore } from '../../src/runtime/rules-store.ts';
 import { startApi } from '../../src/server.ts';
 import { startWorker } from '../../workers/worker.ts';
+import { issueByKey } from './jira-sandbox-state.ts';
 import { testRedisUrl } from './redis.ts';
 
 export interface InProcessStack extends StackSandboxes {
@@ -61,4 +63,14 @@ export async function startStoriesStack(
     issues: stories.map((story) => ({ projectKey: 'APP', issuetype: 'Story', reporter: 'ada', ...story })),
   });
   return stack;
+}
+
+/**
+ * Has the service index seeded Jira issues, into an index that held none: seeding sends no webhooks, so an edit of
+ * each by `as` (a dot after its summary) does, as a real change would. Resolves once the index holds them all.
+ */
+export async function indexSeededIssues(stack: InProcessStack, as: string, keys: readonly string[]) {
+  for (const key of keys)
+    stack.jira.act.editIssue({ as, issue: key, summary: `${issueByKey(stack.jira, key).summary}.` });
+  await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === keys.length);
 }

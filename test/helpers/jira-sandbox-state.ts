@@ -1,4 +1,5 @@
 import type { JiraSandbox } from '../../src/sandbox/jira/jira-sandbox.ts';
+import { adfToPlainText } from '../../src/trackers/jira/adf-text.ts';
 
 /** The sandbox issue with this key: tests name issues by key, the sandbox keeps them by id. */
 export function issueByKey(jira: JiraSandbox, key: string) {
@@ -23,4 +24,10 @@ export function markedComments(jira: JiraSandbox, key: string, marker: string) {
     (comment) =>
       comment.issueId === id && JSON.stringify(comment.body).includes(`backlog-refinery · ${marker}`),
   );
+}
+
+/** The lines of the service's comment for a purpose on the issue (`link`: its suggestions, or the link it made). */
+export function ownCommentLines(jira: JiraSandbox, key: string, purpose: string): string[] | undefined {
+  const [comment] = markedComments(jira, key, purpose);
+  return comment && adfToPlainText(comment.body).split('\n');
 }

@@ -9,6 +9,7 @@ import type { LinkRecord } from '../../src/linking/link-records.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { candidatesFor, indexAsRead, LINK_COMMENT, linkTicket, resolvedStatus, roleOf } from './linking.ts';
+import { namedFor } from './linking-audience.ts';
 import {
   autoLinkComment,
   linkRemovedComment,
@@ -184,7 +185,7 @@ async function offerMatches(ticket: TrackerItem, followed: Followed, context: Jo
   const decision = splitSuggestions(candidates, rules, { autoLink: rejected.size === 0 });
   const tracker = context.tracker(ticket.ref.tracker);
   const best = followed.unfinished
-    ? unfinishedLink(followed.unfinished, candidates, context)
+    ? await unfinishedLink(ticket.ref, followed.unfinished, candidates, context)
     : decision.autoLink && byId.get(decision.autoLink.id);
   const customer = ticketEvidence(ticket, context.rules().scoring).customerId;
   if (best) {
@@ -243,13 +244,20 @@ async function leaveResolved(ticket: TrackerItem, followed: Followed, context: J
  * The automatic link a failed attempt of this job began, to finish (link back, comment): as ranked now when it
  * still is a candidate (the comment says why), else as recorded; a retry never guesses a second item.
  */
-function unfinishedLink(
+async function unfinishedLink(
+  ticket: ItemRef,
   record: LinkRecord,
   candidates: readonly Candidate[],
   context: JobContext,
-): MatchShown | undefined {
+): Promise<MatchShown | undefined> {
   const ranked = candidates.find((candidate) => sameItem(candidate.item.ref, record.item));
   if (ranked) return ranked;
   const item = indexReplica(context).find(record.item);
-  return item && { item, confidence: record.confidence ?? 0, sharedTerms: [] };
+  return (
+    item && {
+      item: await namedFor(ticket, item, context),
+      confidence: record.confidence ?? 0,
+      sharedTerms: [],
+    }
+  );
 }

@@ -4,6 +4,7 @@ import { docId, holdsLinkTo, sameItem, unlinkedInTicket } from '../../src/linkin
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { refused, roleOf, summaryOfItem, unlessRefused } from './linking.ts';
+import { namedFor } from './linking-audience.ts';
 import { customerNotice, reopenedNotice, resolvedNotice } from './linking-comments.ts';
 import { linkedItems } from './linking-follow.ts';
 import { linkingState } from './linking-index.ts';
@@ -43,9 +44,9 @@ async function supportTicketsOf(item: TrackerItem, context: JobContext): Promise
  * from them, if at all).
  */
 async function notifyReopen(item: TrackerItem, ended: number, context: JobContext) {
-  const notice = reopenedNotice(summaryOfItem(item), item.status.name);
   const notified: string[] = [];
   for (const ticket of await supportTicketsOf(item, context)) {
+    const notice = reopenedNotice(await namedFor(ticket, summaryOfItem(item), context), item.status.name);
     const told = await unlessRefused(
       context,
       {
@@ -98,13 +99,14 @@ export async function notifyResolution(ref: ItemRef, context: JobContext) {
     return notifyReopen(item, ended, context);
   }
   const resolution = await resolutions.resolved(item.ref);
-  const notice = resolvedNotice(summaryOfItem(item), item.status.name, resolution);
   const notified: string[] = [];
   const customersToo = context.rules().linking.notifyCustomers;
   const customersTold: string[] = [];
   for (const ticket of await supportTicketsOf(item, context)) {
     try {
       const tracker = context.tracker(ticket.tracker);
+      const named = await namedFor(ticket, summaryOfItem(item), context);
+      const notice = resolvedNotice(named, item.status.name, resolution);
       const outcome = await tracker.upsertComment(
         ticket,
         `resolution ${resolution} of ${item.ref.key}`,

@@ -21,6 +21,7 @@ import { itemRole } from '../../src/rules/item-role.ts';
 import type { ItemRole } from '../../src/rules/scope-rules.ts';
 import type { LinkTarget, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
+import { candidatesNamedFor } from './linking-audience.ts';
 import { type EarlierNames, unnamedIn } from './linking-comments.ts';
 import { indexReplica, linkingState } from './linking-index.ts';
 import { readModelOf } from './read-model.ts';
@@ -451,13 +452,14 @@ export async function unlessRefused<T>(
 const namesOf = (now: ItemRef, then: ItemRef | undefined): ItemRef[] =>
   then && then.key !== now.key ? [now, then] : [now];
 
-export function candidatesFor(
+/** The ticket's matches, each item named as the ticket's readers may see it (`namedFor`). */
+export async function candidatesFor(
   ticket: TrackerItem,
   rules: LinkingRules,
   context: JobContext,
   timeAware = true,
 ) {
-  return indexReplica(context).query(
+  const found = await indexReplica(context).query(
     { title: ticket.title, description: ticket.description },
     {
       createdBefore: timeAware ? ticket.createdAt : undefined,
@@ -465,4 +467,5 @@ export function candidatesFor(
       limit: Math.max(rules.suggestionCount + 1, 5),
     },
   );
+  return candidatesNamedFor(ticket.ref, found, context);
 }

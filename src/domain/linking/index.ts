@@ -10,6 +10,13 @@
  * for the "why" comment) and `evidence`. `rankTimeAware` replays items and tickets in creation order
  * (evaluation and batch ranking); `calibrate` refits the confidence model.
  */
+export {
+  type BrowseAudience,
+  browseAudienceOf,
+  type GrantHolder,
+  type ProjectsOf,
+  titleShownOn,
+} from './audience.ts';
 export { DEFAULT_CALIBRATION } from './calibration-model.ts';
 export {
   type CalibrationModel,

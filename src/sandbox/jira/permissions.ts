@@ -1,4 +1,10 @@
-import { findIssue, type JiraState, type SandboxIssue } from './state.ts';
+import {
+  findIssue,
+  type JiraState,
+  type SandboxGrantHolder,
+  type SandboxIssue,
+  type SandboxProject,
+} from './state.ts';
 
 export type ProjectPermissionKey = 'BROWSE_PROJECTS' | 'EDIT_ISSUES';
 
@@ -14,8 +20,7 @@ export function hasIssuePermission(
   const project = state.projects.get(issue.projectId);
   if (!project) return false;
   const browse =
-    (project.browsers?.includes(accountId) ?? true) &&
-    (issue.securityLevel?.members.includes(accountId) ?? true);
+    mayBrowseProject(state, project, accountId) && (issue.securityLevel?.members.includes(accountId) ?? true);
   if (permission === 'BROWSE_PROJECTS') return browse;
   if (permission === 'EDIT_ISSUES') return browse && (project.editors?.includes(accountId) ?? true);
   return false;
@@ -36,4 +41,23 @@ export function browsableIssues(
     }
   }
   return [...issues.values()];
+}
+
+/** Whether the holder's grant reaches the account: the holder types a seed gives; any other reaches nobody here. */
+function holds(state: JiraState, holder: SandboxGrantHolder, accountId: string): boolean {
+  const id = holder.value ?? holder.parameter;
+  if (holder.type === 'anyone' || holder.type === 'applicationRole') return true;
+  if (holder.type === 'user') return id === accountId;
+  if (holder.type === 'group')
+    return state.users.get(accountId)?.groups?.includes(holder.parameter ?? '') ?? false;
+  return false;
+}
+
+/** Browse Projects, as the project's `browsers` list or, without one, its permission scheme grants it. */
+export function mayBrowseProject(state: JiraState, project: SandboxProject, accountId: string): boolean {
+  if (project.browsers) return project.browsers.includes(accountId);
+  const scheme = state.permissionSchemes.get(project.permissionSchemeId);
+  return (scheme?.grants ?? []).some(
+    (grant) => grant.permission === 'BROWSE_PROJECTS' && holds(state, grant.holder, accountId),
+  );
 }

@@ -20,7 +20,7 @@ export const DEFAULT_ADMIN_WEBHOOK_EVENTS = [
   'sprint_closed',
 ];
 
-function findProject(state: JiraState, keyOrId: string): SandboxProject | undefined {
+export function findProject(state: JiraState, keyOrId: string): SandboxProject | undefined {
   const upper = keyOrId.toUpperCase();
   return [...state.projects.values()].find((p) => p.key === upper || p.id === keyOrId);
 }
@@ -207,6 +207,8 @@ export interface JiraMisconfiguration {
   webhookEvents?: string[];
   removeWebhooks?: boolean;
   botIsAdmin?: boolean;
+  /** The service account may no longer read projects' permission schemes (it lost Administer Projects). */
+  permissionSchemesHidden?: boolean;
   clockSkewMs?: number;
   botTokenExpired?: boolean;
   /** Jira lowered the most items a page of these lists answers (Atlassian may, without notice). */
@@ -234,6 +236,8 @@ export function misconfigure(state: JiraState, change: JiraMisconfiguration): vo
   if (change.webhookEvents) for (const hook of setup.adminWebhooks) hook.events = [...change.webhookEvents];
   if (change.removeWebhooks) setup.adminWebhooks = [];
   if (change.botIsAdmin !== undefined) setup.botIsAdmin = change.botIsAdmin;
+  if (change.permissionSchemesHidden !== undefined)
+    setup.permissionSchemesHidden = change.permissionSchemesHidden;
   if (change.clockSkewMs !== undefined) setup.clockSkewMs = change.clockSkewMs;
   if (change.botTokenExpired !== undefined) setup.botTokenExpired = change.botTokenExpired;
   if (change.pageLimits) Object.assign(setup.pageLimits, change.pageLimits);

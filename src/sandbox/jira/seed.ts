@@ -3,14 +3,17 @@ import { addContext } from './field-contexts.ts';
 import { createIssue, type NewIssueInput, SandboxInputError, setSprints } from './issue-changes.ts';
 import {
   customField,
+  DEFAULT_PERMISSION_SCHEME,
   defaultColumns,
   defineSecurityLevel,
   FLOAT,
   ORGANIZATIONS,
+  type SandboxGrantHolder,
   type SandboxSprint,
   type SandboxUser,
   STATUSES,
   type StatusId,
+  schemeBrowsedBy,
 } from './state.ts';
 import { issueTypeId } from './views.ts';
 import type { JiraWorld } from './world.ts';
@@ -48,8 +51,13 @@ export interface JiraSeed {
     /** The transition into Done requires a resolution, as a "Resolve issue" screen does. */
     resolutionOnDone?: boolean;
     components?: string[];
-    /** Account ids that may browse the project (absent: everyone). */
+    /**
+     * Account ids that may browse the project (absent: whom its scheme grants it to): its own scheme grants Browse
+     * Projects to each as a `user` holder.
+     */
     browsers?: string[];
+    /** The name of a scheme of `permissionSchemes` (absent: Jira's default scheme, unless `browsers` is given). */
+    permissionScheme?: string;
     /** Account ids that may edit its issues (absent: everyone who may browse). */
     editors?: string[];
     /** False: the project has its own screens, which the Default Screen does not change (default true). */
@@ -78,6 +86,11 @@ export interface JiraSeed {
     endDate?: string;
     goal?: string;
   }[];
+  /**
+   * Permission schemes besides Jira's default, each granting Browse Projects to these holders (and to apps) and
+   * everything else as the default does.
+   */
+  permissionSchemes?: { name: string; browse: SandboxGrantHolder[] }[];
   /** Levels of the site's issue security scheme, before any issue uses them (issues define theirs too). */
   securityLevels?: { name: string; members: string[] }[];
   issues?: (Omit<NewIssueInput, 'description'> & {
@@ -127,8 +140,26 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
         : { ...f, custom: true, type: 'number', customType: FLOAT },
   );
   if (extra.length > 0) state.fields = [...state.fields, ...extra];
+  const schemeIds = new Map<string, number>();
+  const addScheme = (name: string, holders: SandboxGrantHolder[]) => {
+    const scheme = schemeBrowsedBy(10_000 + state.permissionSchemes.size, name, holders);
+    state.permissionSchemes.set(scheme.id, scheme);
+    return scheme.id;
+  };
+  for (const scheme of seed.permissionSchemes ?? [])
+    schemeIds.set(scheme.name, addScheme(scheme.name, scheme.browse));
   for (const project of seed.projects ?? []) {
     const id = String(10000 + state.projects.size);
+    const named = project.permissionScheme;
+    const schemeId = named
+      ? schemeIds.get(named)
+      : project.browsers
+        ? addScheme(
+            `${project.key.toUpperCase()} permission scheme`,
+            project.browsers.map((accountId) => ({ type: 'user', parameter: accountId, value: accountId })),
+          )
+        : DEFAULT_PERMISSION_SCHEME.id;
+    if (schemeId === undefined) throw new SandboxInputError(`Permission scheme '${named}' does not exist`);
     const hidden = (project.hiddenFields ?? []).map((name) => customField(state, name)?.id ?? name);
     state.projects.set(id, {
       id,
@@ -141,6 +172,7 @@ export function applySeed(world: JiraWorld, seed: JiraSeed, toAdf: (text: string
       resolutionOnDone: project.resolutionOnDone ?? false,
       components: project.components ?? [],
       browsers: project.browsers,
+      permissionSchemeId: schemeId,
       editors: project.editors,
       onDefaultScreen: !project.teamManaged && (project.onDefaultScreen ?? true),
       teamManaged: project.teamManaged ?? false,

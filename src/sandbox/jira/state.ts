@@ -46,8 +46,13 @@ export interface SandboxProject {
   /** The transition into Done shows a screen that requires a resolution. */
   resolutionOnDone: boolean;
   components: string[];
-  /** Accounts granted Browse projects; absent: everyone. The service account always has every permission. */
+  /**
+   * Accounts granted Browse projects; absent: those its permission scheme grants it to. The service account always
+   * has every permission.
+   */
   browsers?: string[];
+  /** Its permission scheme (Project settings > Permissions), one of `JiraState.permissionSchemes`. */
+  permissionSchemeId: number;
   /** Accounts granted Edit issues; absent: everyone who may browse. */
   editors?: string[];
   /**
@@ -78,6 +83,12 @@ export interface SiteSetup {
   deniedPermissions: Record<string, string[]>;
   /** Whether the bot has the global ADMINISTER permission (lists and registers admin webhooks). */
   botIsAdmin: boolean;
+  /**
+   * Reading a project's permission scheme takes Administer Jira or Administer Projects there. The sandbox's
+   * service account reads every project's, as on a site set up as connect-jira.md asks, unless this is set: then only
+   * as a site admin or the project's admin (403 otherwise).
+   */
+  permissionSchemesHidden: boolean;
   adminWebhooks: SandboxAdminWebhook[];
   /** Added to the HTTP Date header of every answer. */
   clockSkewMs: number;
@@ -271,9 +282,29 @@ export interface SentEmail {
   kind: 'updated' | 'comment' | 'customer-comment';
 }
 
+/**
+ * A permission grant's holder as Jira's permission schemes answer it: `anyone`, `applicationRole` (no parameter:
+ * any logged-in user), `group` (parameter: its name, value: its id), `user` (an account id), `projectRole` (a role
+ * id), `reporter`, `assignee`, `projectLead`...
+ */
+export interface SandboxGrantHolder {
+  type: string;
+  parameter?: string;
+  value?: string;
+}
+
+export interface SandboxPermissionScheme {
+  id: number;
+  name: string;
+  description: string;
+  grants: { id: number; permission: string; holder: SandboxGrantHolder }[];
+}
+
 export interface JiraState {
   users: Map<string, SandboxUser>;
   projects: Map<string, SandboxProject>;
+  /** By id; every project has Jira's default scheme unless its seed gave it another. */
+  permissionSchemes: Map<number, SandboxPermissionScheme>;
   fields: FieldDef[];
   /** The security levels seeded, in order; an issue given another one by a test defines it by using it. */
   securityLevels: SecurityLevel[];
@@ -417,10 +448,70 @@ export const DEFAULT_FIELDS: FieldDef[] = [
   },
 ];
 
+/** Jira Cloud's project role ids: Administrators, and the role every installed app's account is in. */
+export const ADMINISTRATORS_ROLE = '10002';
+export const ADDONS_ROLE = '10003';
+
+/** The site's project roles, by id, as Jira describes them. */
+export const PROJECT_ROLES: Record<string, { name: string; description: string }> = {
+  [ADMINISTRATORS_ROLE]: {
+    name: 'Administrators',
+    description: 'A project role that represents administrators in a project',
+  },
+  [ADDONS_ROLE]: {
+    name: 'atlassian-addons-project-access',
+    description:
+      'A project role that represents Connect add-ons declaring a scope that requires more than read issue permissions',
+  },
+};
+
+const grants = (entries: [string, SandboxGrantHolder][]): SandboxPermissionScheme['grants'] =>
+  entries.map(([permission, holder], index) => ({ id: 10_000 + index, permission, holder }));
+
+/**
+ * A company-managed software project's scheme on a new Cloud site, in part: Browse Projects and the everyday
+ * permissions for any logged-in user (an `applicationRole` with no parameter), apps through their project role,
+ * administration for the Administrators role.
+ */
+export const DEFAULT_PERMISSION_SCHEME: SandboxPermissionScheme = {
+  id: 0,
+  name: 'Default software scheme',
+  description: 'Default software scheme',
+  grants: grants([
+    ['BROWSE_PROJECTS', { type: 'applicationRole' }],
+    ['BROWSE_PROJECTS', { type: 'projectRole', parameter: ADDONS_ROLE, value: ADDONS_ROLE }],
+    ['CREATE_ISSUES', { type: 'applicationRole' }],
+    ['EDIT_ISSUES', { type: 'applicationRole' }],
+    ['ADD_COMMENTS', { type: 'applicationRole' }],
+    ['LINK_ISSUES', { type: 'applicationRole' }],
+    ['TRANSITION_ISSUES', { type: 'applicationRole' }],
+    [
+      'ADMINISTER_PROJECTS',
+      { type: 'projectRole', parameter: ADMINISTRATORS_ROLE, value: ADMINISTRATORS_ROLE },
+    ],
+  ]),
+};
+
+/** A scheme like the default whose Browse Projects goes to these holders only (and to apps). */
+export function schemeBrowsedBy(
+  id: number,
+  name: string,
+  holders: SandboxGrantHolder[],
+): SandboxPermissionScheme {
+  const others = DEFAULT_PERMISSION_SCHEME.grants.filter((grant) => grant.permission !== 'BROWSE_PROJECTS');
+  const browse: [string, SandboxGrantHolder][] = [
+    ...holders.map((holder): [string, SandboxGrantHolder] => ['BROWSE_PROJECTS', holder]),
+    ['BROWSE_PROJECTS', { type: 'projectRole', parameter: ADDONS_ROLE, value: ADDONS_ROLE }],
+    ...others.map((grant): [string, SandboxGrantHolder] => [grant.permission, grant.holder]),
+  ];
+  return { id, name, description: '', grants: grants(browse) };
+}
+
 export function createState(bot: SandboxUser): JiraState {
   return {
     users: new Map([[bot.accountId, bot]]),
     projects: new Map(),
+    permissionSchemes: new Map([[DEFAULT_PERMISSION_SCHEME.id, structuredClone(DEFAULT_PERMISSION_SCHEME)]]),
     fields: [...DEFAULT_FIELDS],
     securityLevels: [],
     fieldContexts: new Map(),
@@ -436,6 +527,7 @@ export function createState(bot: SandboxUser): JiraState {
     setup: {
       deniedPermissions: {},
       botIsAdmin: false,
+      permissionSchemesHidden: false,
       adminWebhooks: [],
       clockSkewMs: 0,
       bulkChangelogCreated: 'iso',

@@ -2,6 +2,7 @@ import { createAgileClient, createCloudClient } from 'jira.js';
 import type { Client } from 'jira.js/core';
 import type { Overflow } from '../../domain/doc-fit.ts';
 import type { Actor, ItemRef } from '../../domain/events.ts';
+import type { BrowseAudience } from '../../domain/linking/audience.ts';
 import type { Logger } from '../../logger.ts';
 import { redactUrl } from '../../logger.ts';
 import type { OwnLinkMemo } from '../own-links.ts';
@@ -58,7 +59,13 @@ export interface JiraContext {
    * the one it left, and an admin moves a status to another category rarely.
    */
   statusCategories: Map<string, { category: StatusCategory | undefined; at: number }>;
+  /**
+   * Who may browse each project (by key), kept like the status categories: a permission scheme changes rarely,
+   * and every ticket's comment asks for its items' projects. Undefined: the scheme could not be read.
+   */
+  browseAudiences: Map<string, { audience: BrowseAudience | undefined; at: number }>;
   fieldCacheTtlMs: number;
+  log: Logger;
 }
 
 const FIELD_CACHE_TTL_MS = 10 * 60_000;
@@ -109,6 +116,8 @@ export function createJiraContext(options: JiraTrackerOptions): JiraContext {
     }),
     call,
     statusCategories: new Map(),
+    browseAudiences: new Map(),
+    log,
     fieldCacheTtlMs: options.fieldCacheTtlMs ?? FIELD_CACHE_TTL_MS,
     myself() {
       me ??= call('myself', () => cloud.myself.getCurrentUser()).then(

@@ -4,6 +4,7 @@ import { ErrorKind, TrackerError } from '../../errors.ts';
 import { validate } from '../../schema/validate.ts';
 import { createJiraContext, type JiraContext, type JiraTrackerOptions } from './jira-context.ts';
 import { offsetPages } from './jira-pages.ts';
+import { browseAudience } from './jira-permissions.ts';
 import { createSprintReader } from './jira-sprints.ts';
 
 const NUMBER_FIELD = 'com.atlassian.jira.plugin.system.customfieldtypes:float';
@@ -215,6 +216,10 @@ export function createJiraSetup(options: JiraTrackerOptions): JiraSetup {
 
     async suppressesNotifications(projectKey) {
       return (await ctx.capabilities.project(projectKey)).canSuppressNotifications;
+    },
+
+    async readsBrowseAudience(projectKey) {
+      return (await browseAudience(ctx, projectKey)) !== undefined;
     },
 
     async fields() {

@@ -10,7 +10,7 @@ import {
 } from './jira-comments.ts';
 import { createJiraContext, type JiraTrackerOptions } from './jira-context.ts';
 import { addLink, removeLink } from './jira-links.ts';
-import { permittedItems } from './jira-permissions.ts';
+import { browseAudience, permittedItems } from './jira-permissions.ts';
 import {
   changedBy,
   countItems,
@@ -66,6 +66,7 @@ export function createJiraTracker(options: JiraTrackerOptions): Tracker {
     setTitle: (ref, title) => setTitle(ctx, ref, title),
     createItem: (target, item) => createItem(ctx, target, item),
     statusCategory: (statusId) => statusCategory(ctx, statusId),
+    browseAudience: (projectKey) => browseAudience(ctx, projectKey),
     sprints: createSprintReader(ctx),
   };
 }

@@ -1,6 +1,6 @@
 import type { Doc } from '../../domain/doc.ts';
 import { fitDoc } from '../../domain/doc-fit.ts';
-import type { ItemRef } from '../../domain/events.ts';
+import { type ItemRef, projectKeyOf } from '../../domain/events.ts';
 import { oneLine } from '../../domain/one-line.ts';
 import { ErrorKind, TrackerError } from '../../errors.ts';
 import { markdownToDoc } from '../markdown-doc.ts';
@@ -19,7 +19,6 @@ import { sameAdf } from './comment-marker.ts';
 import type { JiraContext } from './jira-context.ts';
 import type { FieldIndex } from './jira-fields.ts';
 import { jiraRef } from './jira-item.ts';
-import { projectKeyOf } from './site-capabilities.ts';
 
 interface EditMetaField {
   name?: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
 import { createJiraContext, type JiraContext } from '../../../src/trackers/jira/jira-context.ts';
-import { type Harness, PERSON, startHarness } from './sandbox-harness.ts';
+import { botContext, type Harness, PERSON, startHarness } from './sandbox-harness.ts';
 
 // The sandbox's clock, moved by hand: Jira orders bulk changelogs by their date, then by issue id.
 let clock = Date.parse('2026-03-03T09:00:00.000Z');
@@ -38,13 +38,7 @@ const digest = (page: Awaited<ReturnType<JiraContext['cloud']['issues']['getBulk
 
 beforeAll(async () => {
   h = await startHarness({ now: () => new Date(clock) });
-  ctx = createJiraContext({
-    baseUrl: h.baseUrl,
-    email: h.sandbox.botCredentials.email,
-    apiToken: h.sandbox.botCredentials.apiToken,
-    log: createLogger({ level: 'silent' }),
-    onSchemaMismatch: 'throw',
-  });
+  ctx = botContext(h);
   const field = (name: string) => h.sandbox.state.fields.find((f) => f.name === name)!.id;
   points = field('Story Points');
   sprintField = field('Sprint');

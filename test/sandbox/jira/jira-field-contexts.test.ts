@@ -1,9 +1,8 @@
 import { SearchResultsSchema } from 'jira.js/agile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorKind } from '../../../src/errors.ts';
-import { createLogger } from '../../../src/logger.ts';
-import { createJiraContext, type JiraContext } from '../../../src/trackers/jira/jira-context.ts';
-import { type Harness, startHarness } from './sandbox-harness.ts';
+import type { JiraContext } from '../../../src/trackers/jira/jira-context.ts';
+import { botContext, type Harness, startHarness } from './sandbox-harness.ts';
 
 const REACH = 'customfield_10053';
 const EFFORT = 'customfield_10051';
@@ -24,13 +23,7 @@ beforeAll(async () => {
     ],
   });
   ops = seeded.projects.OPS ?? '';
-  ctx = createJiraContext({
-    baseUrl: h.baseUrl,
-    email: h.sandbox.botCredentials.email,
-    apiToken: h.sandbox.botCredentials.apiToken,
-    log: createLogger({ level: 'silent' }),
-    onSchemaMismatch: 'throw',
-  });
+  ctx = botContext(h);
 });
 afterAll(async () => {
   await h.close();

@@ -6,6 +6,7 @@ import {
   type JiraSandbox,
   type JiraSandboxOptions,
 } from '../../../src/sandbox/jira/jira-sandbox.ts';
+import { createJiraContext, type JiraContext } from '../../../src/trackers/jira/jira-context.ts';
 import { createJiraTracker } from '../../../src/trackers/jira/jira-tracker.ts';
 import type { Tracker } from '../../../src/trackers/tracker.ts';
 
@@ -76,4 +77,15 @@ export async function startHarness(options: JiraSandboxOptions = {}): Promise<Ha
       },
     });
   return { app, sandbox, jira, baseUrl, rest, close: () => app.close() };
+}
+
+/** The adapter's context as the service account, on the harness's sandbox: jira.js calls validated strictly. */
+export function botContext(h: Harness): JiraContext {
+  return createJiraContext({
+    baseUrl: h.baseUrl,
+    email: h.sandbox.botCredentials.email,
+    apiToken: h.sandbox.botCredentials.apiToken,
+    log: createLogger({ level: 'silent' }),
+    onSchemaMismatch: 'throw',
+  });
 }

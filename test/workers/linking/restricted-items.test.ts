@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../scripts/lib/stack.ts';
-import { linkIndexSize } from '../../../src/linking/index.ts';
 import { adfToPlainText } from '../../../src/trackers/jira/adf-text.ts';
-import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
+import {
+  type InProcessStack,
+  indexSeededIssues,
+  startInProcessStack,
+} from '../../helpers/in-process-stack.ts';
 import { issueByKey } from '../../helpers/jira-sandbox-state.ts';
 import { setSecurityLevel } from '../../helpers/jira-security-level.ts';
 
@@ -37,10 +40,7 @@ beforeAll(async () => {
       },
     ].map((issue) => ({ ...issue, projectKey: 'APP', issuetype: 'Story', reporter: 'sam' })),
   });
-  // Seeding sends no webhooks: an edit of each item has the service index it, as it would a real change.
-  for (const key of ['APP-1', 'APP-2'])
-    stack.jira.act.editIssue({ as: 'sam', issue: key, summary: `${issueByKey(stack.jira, key).summary}.` });
-  await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === 2);
+  await indexSeededIssues(stack, 'sam', ['APP-1', 'APP-2']);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();

@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../scripts/lib/stack.ts';
-import { linkIndexSize } from '../../../src/linking/index.ts';
-import { adfToPlainText } from '../../../src/trackers/jira/adf-text.ts';
-import { type InProcessStack, startInProcessStack } from '../../helpers/in-process-stack.ts';
+import {
+  type InProcessStack,
+  indexSeededIssues,
+  startInProcessStack,
+} from '../../helpers/in-process-stack.ts';
 import { commandReply } from '../../helpers/jira-commands.ts';
-import { issueByKey } from '../../helpers/jira-sandbox-state.ts';
+import { ownCommentLines } from '../../helpers/jira-sandbox-state.ts';
 import { setSecurityLevel } from '../../helpers/jira-security-level.ts';
 
 /**
@@ -48,27 +50,14 @@ beforeAll(async () => {
       },
     ].map((issue) => ({ ...issue, projectKey: 'APP', issuetype: 'Story', reporter: 'sam' })),
   });
-  // Seeding sends no webhooks: an edit of each item has the service index it, as it would a real change.
-  for (const key of ['APP-1', 'APP-2', 'APP-3'])
-    stack.jira.act.editIssue({ as: 'sam', issue: key, summary: `${issueByKey(stack.jira, key).summary}.` });
-  await waitFor(async () => (await linkIndexSize(stack.redis, stack.queuePrefix)) === 3);
+  await indexSeededIssues(stack, 'sam', ['APP-1', 'APP-2', 'APP-3']);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
 });
 
-/** The lines of the service's comment for a purpose on the ticket, as plain text. */
-const ownCommentLines = (ticket: string, purpose: string) => {
-  const { id } = issueByKey(stack.jira, ticket);
-  const body = stack.jira.state.comments
-    .filter((c) => c.issueId === id && c.authorId === stack.jira.botCredentials.accountId)
-    .map((c) => adfToPlainText(c.body))
-    .find((text) => text.includes(`backlog-refinery · ${purpose}`));
-  return body?.split('\n');
-};
-
 /** The lines of the service's suggestions (or linking) comment on the ticket. */
-const suggestionLines = (ticket: string) => ownCommentLines(ticket, 'link');
+const suggestionLines = (ticket: string) => ownCommentLines(stack.jira, ticket, 'link');
 
 const ticketAbout = (
   summary: string,
@@ -113,7 +102,7 @@ describe('an item whose security level changes after it was indexed', () => {
     );
     stack.jira.act.transition({ as: 'sam', issue: 'APP-2', to: 'In Progress' });
     stack.jira.act.transition({ as: 'sam', issue: 'APP-2', to: 'Done' });
-    const resolved = await waitFor(() => ownCommentLines(linked, 'resolution 1 of APP-2'));
+    const resolved = await waitFor(() => ownCommentLines(stack.jira, linked, 'resolution 1 of APP-2'));
     expect(resolved[0]).toBe('Resolved: APP-2 Dark mode for the settings page. is Done.');
 
     await setLevel('APP-2', SECURITY_TEAM());
@@ -124,7 +113,9 @@ describe('an item whose security level changes after it was indexed', () => {
     );
     expect(after.join('\n')).not.toContain('Dark mode');
     expect(suggestionLines(linked)?.[0]).toBe('Linked to APP-2 by Ada Lovelace.');
-    expect(ownCommentLines(linked, 'resolution 1 of APP-2')?.[0]).toBe('Resolved: APP-2 is Done.');
+    expect(ownCommentLines(stack.jira, linked, 'resolution 1 of APP-2')?.[0]).toBe(
+      'Resolved: APP-2 is Done.',
+    );
   });
 
   it('is named by its key alone in the next suggestions once a level is set', async () => {
