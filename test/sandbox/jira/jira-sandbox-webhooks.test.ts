@@ -405,8 +405,16 @@ describe('Jira sandbox webhooks', () => {
 
     expect(deleted.status).toBe(204);
     expect((await h.rest(`/rest/api/3/issue/${sub.key}`)).status).toBe(404);
-    expect(received.map((r) => [r.body.webhookEvent, (r.body.issue as { key: string }).key])).toEqual([
+    // The sub-task's system link goes with it, a secondary delivery too.
+    expect(
+      received.map((r) => [
+        r.body.webhookEvent,
+        (r.body.issue as { key: string } | undefined)?.key ??
+          (r.body.issueLink as { systemLink: boolean }).systemLink,
+      ]),
+    ).toEqual([
       ['jira:issue_deleted', sub.key],
+      ['issuelink_deleted', true],
       ['jira:issue_deleted', parent.key],
     ]);
   });
