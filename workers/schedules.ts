@@ -131,6 +131,8 @@ interface Registration {
   name: string;
   /** The error log's message once every try failed. */
   refused: string;
+  /** The warn log's message before another try, when not "<name> schedule not registered (removed)". */
+  retrying?: string;
   apply: (queue: Queue, log: Logger) => Promise<void>;
   removal?: true;
 }
@@ -183,7 +185,10 @@ async function registerTried(
         return false;
       }
       const not = registration.removal ? 'not removed' : 'not registered';
-      log.warn({ ...about, err, tries }, `${registration.name} schedule ${not}; trying again`);
+      log.warn(
+        { ...about, err, tries },
+        registration.retrying ?? `${registration.name} schedule ${not}; trying again`,
+      );
       await setTimeout(config.jobBackoffMs * 2 ** (tries - 1));
     }
   }
@@ -246,7 +251,22 @@ export async function registerSchedules(
       )
         wanted.push(schedule);
     }
-    for (const scheduler of await queue.getJobSchedulers()) {
+    let schedulers: Awaited<ReturnType<Queue['getJobSchedulers']>> = [];
+    // Listed with the same tries: one Redis error must not fail the registration. Listed in vain, the boards
+    // that lost their cron keep running; the failure stands (shown as a removal) until a listing succeeds.
+    const listing: Registration = {
+      id: `${PREFIX}*`,
+      facts: {},
+      name: 'Summary',
+      refused: 'Summary schedulers not listed; boards that lost their cron still run on the cron they had',
+      retrying: 'Summary schedulers not listed; trying again',
+      apply: async (queue) => {
+        schedulers = await queue.getJobSchedulers();
+      },
+      removal: true,
+    };
+    if (!(await registerTried(listing, queue, config, log, registrations))) keep.add(listing.id);
+    for (const scheduler of schedulers) {
       const id = scheduler.id ?? scheduler.key;
       if (!id.startsWith(PREFIX) || keep.has(id)) continue;
       const board = { boardId: id.slice(PREFIX.length) };

@@ -4,7 +4,8 @@ import type { RedisClient } from './connection.ts';
 /** A schedule that a worker could not register, or remove (a board's summaries, the link reconcile), as the admin API shows it. */
 export const UnregisteredScheduleSchema = Type.Object({
   id: Type.String({
-    description: 'The job scheduler id: sprint-summary.trello.<boardId>, or linking.reconcile-remote-links',
+    description:
+      'The job scheduler id: sprint-summary.trello.<boardId>, or linking.reconcile-remote-links; sprint-summary.trello.* (a removal) when the schedulers could not be listed',
   }),
   boardId: Type.Optional(Type.String({ description: "A summary schedule's board" })),
   cron: Type.Optional(Type.String({ description: 'The cron the rules give the board' })),

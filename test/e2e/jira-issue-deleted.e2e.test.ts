@@ -8,6 +8,7 @@ import { linkIndexSize } from '../../src/linking/index.ts';
 import { QUEUE_NAME } from '../../src/queue/jobs.ts';
 import { commandText, plain } from '../helpers/jira-commands.ts';
 import { issueByKey, linkedInJira, markedComments } from '../helpers/jira-sandbox-state.ts';
+import { effectsBy, ledgerMark } from '../helpers/ledger.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { ADA_APP_AND_HELP_DESK } from '../helpers/seeds.ts';
 import { stackAdmin } from '../helpers/stack-admin.ts';
@@ -83,8 +84,31 @@ describe('a Jira backlog item deleted after it was indexed and linked to a suppo
   }, 60_000);
 
   it('is gone from the index, the console and the suggestions once a person deletes it in Jira', async () => {
+    const links = stack.jira.state.links.filter((l) => l.fromId === smsItemId || l.toId === smsItemId);
+    expect(links).not.toEqual([]);
+    const mark = ledgerMark(stack.jira.ledger);
+    const sentFrom = stack.jira.deliveries.length;
+    const logsFrom = logLines().length;
     stack.jira.act.deleteIssue({ as: 'ada', issue: 'APP-2' });
     await jobsDone();
+
+    // Jira's secondary issuelink_deleted of each of its links (jira.js) adds nothing to what issue_deleted told.
+    const sent = stack.jira.deliveries.slice(sentFrom);
+    expect(
+      sent
+        .filter((d) => d.event === 'issuelink_deleted')
+        .map((d) => [d.flow, (d.payload.issueLink as { id: number }).id])
+        .sort(),
+    ).toEqual(links.map((l) => ['Secondary', Number(l.id)]).sort());
+    expect(sent.map((d) => [d.event, d.status])).toEqual(sent.map((d) => [d.event, 'delivered']));
+    expect(effectsBy(stack.jira.ledger, stack.jira.botCredentials.accountId, mark)[smsTicket]).toEqual([
+      'comment.edited',
+    ]);
+    expect(
+      logLines()
+        .slice(logsFrom)
+        .filter((line) => line.level >= 40),
+    ).toEqual([]);
 
     expect(await linkIndexSize(stack.redis, stack.queuePrefix)).toBe(BACKLOG.length - 1);
     expect(await backlogKeys()).not.toContain('APP-2');

@@ -138,7 +138,11 @@ export async function followLinks(
     await forgetLink(
       ticket,
       record.item,
-      { linkedAs: record.ticket, stillLinked: linked.length > 0 },
+      {
+        linkedAs: record.ticket,
+        stillLinked: linked.length > 0,
+        itemDeleted: vanished.includes(record) && record.made !== false,
+      },
       context,
     );
   const unlinkedInTracker = removed.map((record) => record.item.key).sort();

@@ -396,15 +396,19 @@ export async function unlinkTicket(ticket: TrackerItem, item: ItemSummary, conte
 export async function forgetLink(
   ticket: TrackerItem,
   item: ItemRef,
-  { linkedAs, stillLinked }: { linkedAs: ItemRef | undefined; stillLinked: boolean },
+  {
+    linkedAs,
+    stillLinked,
+    itemDeleted = false,
+  }: { linkedAs: ItemRef | undefined; stillLinked: boolean; itemDeleted?: boolean },
   context: JobContext,
 ): Promise<boolean> {
   let removedBack = false;
-  // A deleted item took its link back along; one the service may no longer change must not fail every job of the
-  // ticket. Either way the rest is forgotten. Between Jira issues the link back is a web link (see
-  // `adoptTrackerLink`), if any.
+  // A deleted item took its link back along: asking would only get its 404 (Jira's reads as "hidden", a warning).
+  // One the service may no longer change must not fail every job of the ticket. Either way the rest is forgotten.
+  // Between Jira issues the link back is a web link (see `adoptTrackerLink`), if any.
   const jiraOnly = ticket.ref.tracker === 'jira' && item.tracker === 'jira';
-  for (const ref of namesOf(ticket.ref, linkedAs)) {
+  for (const ref of itemDeleted ? [] : namesOf(ticket.ref, linkedAs)) {
     const target: LinkTarget = jiraOnly
       ? webLinkTo(ticket)
       : { kind: 'item' as const, ref, url: ticket.url, title: ticket.title };

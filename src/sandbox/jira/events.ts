@@ -67,29 +67,34 @@ export function emitLinkEvent(
   world: JiraWorld,
   webhookEvent: 'issuelink_created' | 'issuelink_deleted',
   link: SandboxLink,
+  flow: DeliveryFlow = 'Primary',
 ): void {
   const blocks = link.typeName === 'Blocks';
   const subTask = link.typeName === 'jira_subtask_link';
   // Like Jira's: no `user` says who linked, and Jira's own links (sub-tasks, epics) arrive too, marked system.
-  world.webhooks.send(webhookEvent, {
-    timestamp: world.now().getTime(),
+  world.webhooks.send(
     webhookEvent,
-    issueLink: {
-      id: Number(link.id),
-      sourceIssueId: Number(link.fromId),
-      destinationIssueId: Number(link.toId),
-      issueLinkType: {
-        id: 10003,
-        name: link.typeName,
-        outwardName: blocks ? 'blocks' : 'relates to',
-        inwardName: blocks ? 'is blocked by' : 'relates to',
-        isSubTaskLinkType: subTask,
-        isSystemLinkType: link.system ?? false,
+    {
+      timestamp: world.now().getTime(),
+      webhookEvent,
+      issueLink: {
+        id: Number(link.id),
+        sourceIssueId: Number(link.fromId),
+        destinationIssueId: Number(link.toId),
+        issueLinkType: {
+          id: 10003,
+          name: link.typeName,
+          outwardName: blocks ? 'blocks' : 'relates to',
+          inwardName: blocks ? 'is blocked by' : 'relates to',
+          isSubTaskLinkType: subTask,
+          isSystemLinkType: link.system ?? false,
+        },
+        sequence: 0,
+        systemLink: link.system ?? false,
       },
-      sequence: 0,
-      systemLink: link.system ?? false,
     },
-  });
+    flow,
+  );
 }
 
 export function emitSprintEvent(

@@ -1,6 +1,6 @@
 import type { AdfDoc } from '../../trackers/jira/adf-types.ts';
 import { adfToWiki } from './adf-wiki.ts';
-import { emitCommentEvent, emitIssueDeleted, emitIssueEvent } from './events.ts';
+import { emitCommentEvent, emitIssueDeleted, emitIssueEvent, emitLinkEvent } from './events.ts';
 import {
   type ChangeItem,
   type ChangelogEntry,
@@ -331,8 +331,8 @@ export function setSprints(
 /**
  * Deletes an issue as `DELETE /rest/api/3/issue/{issueIdOrKey}` does: refused while it has sub-tasks unless they go
  * too, each sub-task first, each with its own `jira:issue_deleted`. Its comments, issue links and remote links go
- * with it: each comment's `comment_deleted` follows as a secondary delivery (`X-Atlassian-Webhook-Flow:
- * Secondary`); no `issuelink_deleted` is sent for the links.
+ * with it: each comment's `comment_deleted`, then each issue link's `issuelink_deleted`, follows as a secondary
+ * delivery (`X-Atlassian-Webhook-Flow: Secondary`); remote links send nothing.
  */
 export function deleteIssue(
   world: JiraWorld,
@@ -351,6 +351,8 @@ export function deleteIssue(
   emitIssueDeleted(world, actorId, issue);
   for (const comment of state.comments.filter((c) => c.issueId === issue.id))
     emitCommentEvent(world, 'comment_deleted', comment, issue, 'Secondary');
+  for (const link of state.links.filter((l) => l.fromId === issue.id || l.toId === issue.id))
+    emitLinkEvent(world, 'issuelink_deleted', link, 'Secondary');
   state.issues.delete(issue.id);
   state.deletedKeys.push(issue.key, ...(issue.formerKeys ?? []));
   state.comments = state.comments.filter((c) => c.issueId !== issue.id);

@@ -4,7 +4,7 @@ import type { SandboxWebhookTarget } from '../sandbox-part.ts';
 
 /**
  * Jira's delivery lanes (`X-Atlassian-Webhook-Flow`): `Secondary` carries the fallout of a cascading change, like
- * the `comment_deleted` of each comment of a deleted issue.
+ * the `comment_deleted` of each comment and the `issuelink_deleted` of each link of a deleted issue.
  */
 export type DeliveryFlow = 'Primary' | 'Secondary';
 

@@ -241,6 +241,42 @@ it("shows an operator the boards' schedules Redis would not remove, and they go 
   expect(unremoved).toEqual([]);
 });
 
+it('lists the schedulers past a Redis error, so a board that lost its cron loses its schedule all the same', async () => {
+  await register({ c1: '0 9 * * 1' });
+  // A scheduler's hash holding a value of another type: Redis answers the listing of the schedulers with an error.
+  const hash = `{${api.prefix}}:${QUEUE_NAME}:repeat:sprint-summary.trello.c1`;
+  const saved = await api.redis.dumpBuffer(hash);
+  await api.redis.set(hash, 'left by something else');
+  const putBack = async () => {
+    if ((await api.redis.type(hash)) === 'hash') return;
+    await api.redis.del(hash);
+    if (saved) await api.redis.restore(hash, 0, saved);
+  };
+  onTestFinished(putBack);
+  const warnings: string[] = [];
+  const log = createLogger({
+    level: 'warn',
+    destination: {
+      // Redis answers again once the first failure is logged.
+      write(line: string) {
+        warnings.push(line);
+        void putBack();
+      },
+    },
+  });
+
+  await register({ c2: '0 10 * * 1' }, 0, log);
+
+  const { schedules, unregistered, unremoved } = (await admin('GET', '/admin/schedules')).json();
+  expect(schedules.map((schedule: { id: string }) => schedule.id)).toEqual(['sprint-summary.trello.c2']);
+  expect(unregistered).toEqual([]);
+  expect(unremoved).toEqual([]);
+  expect(warnings.map((line) => JSON.parse(line))).toEqual([
+    expect.objectContaining({ tries: 1, msg: 'Summary schedulers not listed; trying again' }),
+  ]);
+  await register({});
+});
+
 it('needs the admin token', async () => {
   expect((await api.app.inject({ method: 'GET', url: '/admin/schedules' })).statusCode).toBe(401);
 });

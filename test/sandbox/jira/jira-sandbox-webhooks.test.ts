@@ -298,9 +298,10 @@ describe('Jira sandbox webhooks', () => {
     expect(h.sandbox.act.createIssue({ as: PERSON, project: 'SUP', summary: 'Next' }).key).not.toBe(oldKey);
   });
 
-  it('DELETE /issue answers 204, the issue answers 404 after, one jira:issue_deleted carries it as it was, a secondary comment_deleted each comment', async () => {
+  it('DELETE /issue answers 204, the issue answers 404 after, one jira:issue_deleted carries it as it was, a secondary comment_deleted each comment, a secondary issuelink_deleted each link', async () => {
     const story = h.sandbox.act.createIssue({ as: PERSON, project: 'BR', summary: 'Printable invoices' });
     h.sandbox.act.link({ as: PERSON, from: 'SUP-1', to: story.key });
+    const link = h.sandbox.state.links.find((l) => l.toId === story.id);
     const comment = h.sandbox.act.comment({ as: PERSON, issue: story.key, body: 'Please print them' });
     await h.sandbox.settled();
     received = [];
@@ -317,7 +318,7 @@ describe('Jira sandbox webhooks', () => {
     expect((await h.jira.findItem('SUP-1'))?.links).toEqual([]);
     expect(h.sandbox.state.comments.filter((c) => c.issueId === story.id)).toEqual([]);
     // Like a real delivery (Atlassian's capture): the whole issue as it was, who deleted it, no event type name.
-    // Its comments' deletions follow as secondary deliveries, each a comment_deleted like a person's.
+    // Its comments' and links' deletions follow as secondary deliveries, each like a person's.
     expect(received.map((r) => r.body)).toMatchObject([
       {
         webhookEvent: 'jira:issue_deleted',
@@ -335,8 +336,23 @@ describe('Jira sandbox webhooks', () => {
         comment: { id: comment.id, body: 'Please print them', author: { accountId: PERSON } },
         issue: { id: story.id, key: story.key, fields: { summary: 'Printable invoices' } },
       },
+      {
+        webhookEvent: 'issuelink_deleted',
+        timestamp: Date.parse('2026-03-04T12:00:00.000Z'),
+        issueLink: {
+          id: Number(link?.id),
+          sourceIssueId: Number(link?.fromId),
+          destinationIssueId: Number(story.id),
+          systemLink: false,
+        },
+      },
     ]);
-    expect(received.map((r) => r.headers['x-atlassian-webhook-flow'])).toEqual(['Primary', 'Secondary']);
+    expect(received.map((r) => r.headers['x-atlassian-webhook-flow'])).toEqual([
+      'Primary',
+      'Secondary',
+      'Secondary',
+    ]);
+    expect(received[2]?.body).not.toHaveProperty('user');
     expect(received[1]?.body).not.toHaveProperty('user');
     expect(received[0]?.body).not.toHaveProperty('issue_event_type_name');
     expect(toJiraEvent(received[0]?.body as JiraDelivery, 'd-1')).toMatchObject({
@@ -389,8 +405,16 @@ describe('Jira sandbox webhooks', () => {
 
     expect(deleted.status).toBe(204);
     expect((await h.rest(`/rest/api/3/issue/${sub.key}`)).status).toBe(404);
-    expect(received.map((r) => [r.body.webhookEvent, (r.body.issue as { key: string }).key])).toEqual([
+    // The sub-task's system link goes with it, a secondary delivery too.
+    expect(
+      received.map((r) => [
+        r.body.webhookEvent,
+        (r.body.issue as { key: string } | undefined)?.key ??
+          (r.body.issueLink as { systemLink: boolean }).systemLink,
+      ]),
+    ).toEqual([
       ['jira:issue_deleted', sub.key],
+      ['issuelink_deleted', true],
       ['jira:issue_deleted', parent.key],
     ]);
   });
