@@ -21,7 +21,7 @@ import { itemRole } from '../../src/rules/item-role.ts';
 import type { ItemRole } from '../../src/rules/scope-rules.ts';
 import type { LinkTarget, TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
-import { candidatesNamedFor } from './linking-audience.ts';
+import { candidatesNamedFor, namedFor } from './linking-audience.ts';
 import { type EarlierNames, unnamedIn } from './linking-comments.ts';
 import { indexReplica, linkingState } from './linking-index.ts';
 import { readModelOf } from './read-model.ts';
@@ -113,9 +113,9 @@ const rescoreIfReadable = (item: ItemRef, context: JobContext) =>
   );
 
 /**
- * Links a ticket to a backlog item. The ticket always holds the link (Jira issue link, remote link, or a
- * Trello attachment); across trackers, and between Trello cards, the item gets one back, so the item shows
- * its tickets and scoring counts them.
+ * Links a ticket to a backlog item, `item` as `namedFor` names it on the ticket. The ticket always holds the link
+ * (Jira issue link, remote link, or a Trello attachment); across trackers, and between Trello cards, the item gets
+ * one back, so the item shows its tickets and scoring counts them.
  */
 export async function linkTicket(
   ticket: TrackerItem,
@@ -140,9 +140,7 @@ export async function linkTicket(
           ...(record.how === 'auto' && { job: context.jobId, made }),
         });
   if (record.how === 'auto') await write(false);
-  const added = await context
-    .tracker(ticket.ref.tracker)
-    .addLink(ticket.ref, { kind: 'item', ref: item.ref, url: item.url, title: item.title }, linkType);
+  const added = await context.tracker(ticket.ref.tracker).addLink(ticket.ref, linkTo(item), linkType);
   await write(true);
   await linkBack(ticket, item.ref, context);
   // Only links a person made or confirmed teach: the service's own guesses would feed on themselves.
@@ -151,6 +149,17 @@ export async function linkTicket(
   await rescore(item.ref, context);
   return added;
 }
+
+/**
+ * The ticket's link to the item, named as `namedFor` names the item on the ticket: every reader of the ticket reads
+ * a link's title (a Trello attachment's name), so a restricted item's link carries its key only, as the comments do.
+ */
+const linkTo = (item: ItemSummary): LinkTarget => ({
+  kind: 'item',
+  ref: item.ref,
+  url: item.url,
+  title: item.restricted ? item.ref.key : item.title,
+});
 
 /**
  * The item's link back to the ticket, across trackers and between Trello cards (Jira shows an issue link at both
@@ -239,10 +248,10 @@ async function followItemKey(item: TrackerItem, context: JobContext) {
             record.ticket,
             record.item.key,
             item,
-            (ticket) =>
+            async (ticket) =>
               context
                 .tracker(ticket.tracker)
-                .addLink(ticket, { kind: 'item', ref: item.ref, url: item.url, title: item.title }, linkType),
+                .addLink(ticket, linkTo(await namedFor(ticket, summaryOfItem(item), context)), linkType),
             context,
           ),
       );

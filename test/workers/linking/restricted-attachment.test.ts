@@ -1,0 +1,79 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, waitFor } from '../../../scripts/lib/stack.ts';
+import { trelloAct } from '../../../src/sandbox/trello/act-client.ts';
+import {
+  type InProcessStack,
+  indexSeededIssues,
+  startInProcessStack,
+} from '../../helpers/in-process-stack.ts';
+import { issueByKey } from '../../helpers/jira-sandbox-state.ts';
+
+/**
+ * A Trello ticket's link to a Jira item is an attachment on the card, whose name every member of the board reads.
+ * An item behind a Jira issue security level is named there by its key only, as in the service's comments.
+ */
+let stack: InProcessStack;
+let boardId = '';
+const SECRET = 'Password reset tokens leak through the referrer header';
+const OPEN = 'Dark mode for the settings page';
+const rulesFile = join(mkdtempSync(join(tmpdir(), 'restricted-attachment-rules-')), 'rules.yaml');
+// Cross-tracker commands are opt-in: the commenter's rights on the other tracker cannot be checked.
+writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\ncommands:\n  crossTracker: true\n');
+
+beforeAll(async () => {
+  stack = await startInProcessStack({ REFINERY_CONFIG: rulesFile });
+  boardId = stack.trello.seedBoard({ name: 'Support', lists: ['Tickets', 'Done'] }).id;
+  stack.jira.seed({
+    people: [{ accountId: 'sam', displayName: 'Sam Security', email: 'sam@example.test' }],
+    projects: [{ key: 'APP', name: 'App', editors: ['sam'] }],
+    issues: [
+      {
+        summary: SECRET,
+        description: 'The reset link carries its token, which third-party scripts receive.',
+        securityLevel: { name: 'Security team', members: ['sam'] },
+      },
+      { summary: OPEN, description: 'Offer a dark theme toggle on the settings page.' },
+    ].map((issue) => ({ ...issue, projectKey: 'APP', issuetype: 'Story', reporter: 'sam' })),
+  });
+  await indexSeededIssues(stack, 'sam', ['APP-1', 'APP-2']);
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const act: Stack['trelloAct'] = (action, body) => trelloAct(stack.sandbox.url, action, body);
+
+/** The card's attachments as the Trello sandbox holds them: what the board's members see on the card. */
+const attachmentsOf = (cardId: string) =>
+  [...stack.trello.state().attachments.values()].filter((attachment) => attachment.idCard === cardId);
+
+const linkedWithCommand = async (key: string) => {
+  const ticket = await act('create-card', {
+    boardId,
+    list: 'Tickets',
+    name: 'Question about my account',
+    desc: 'Something looks odd since yesterday.',
+  });
+  const cardId = String(ticket.id);
+  await act('comment', { cardId, text: `/link ${key}` });
+  return waitFor(() => {
+    const found = attachmentsOf(cardId).find((attachment) => attachment.url.endsWith(`/browse/${key}`));
+    return found && { ...found, all: attachmentsOf(cardId) };
+  }, 30_000);
+};
+
+describe('a Trello ticket linked to a Jira item', () => {
+  it('names an item behind a security level by its key alone in the attachment', async () => {
+    const attachment = await linkedWithCommand('APP-1');
+    expect(attachment.name).toBe('APP-1');
+    expect(attachment.all.map((a) => a.name).join(' ')).not.toContain(SECRET);
+  });
+
+  it('names an item everyone may read by its title', async () => {
+    const attachment = await linkedWithCommand('APP-2');
+    expect(attachment.name).toBe(issueByKey(stack.jira, 'APP-2').summary);
+  });
+});
