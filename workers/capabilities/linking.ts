@@ -306,10 +306,46 @@ async function unnameRestricted(item: TrackerItem, known: ItemSummary, context: 
   );
   for (const ticket of offered.filter((ref) => !linked.some((other) => sameItem(other, ref))))
     await unnameInOwnComment(ticket, LINK_COMMENT, names, context);
-  for (const ticket of linked)
+  for (const ticket of linked) {
     for (const purpose of [LINK_COMMENT, ...notices])
       await unnameInOwnComment(ticket, purpose, names, context);
+    await unnameInAttachments(ticket, summaryOfItem(item), names, context);
+  }
 }
+
+/**
+ * A Trello ticket's attachments to the item that carry its title (the service's link made before, or one a person
+ * named so) are named by key only, as `linkTo` names a restricted item's link: every member of the board reads an
+ * attachment's name. Trello's API cannot rename an attachment, so each goes and the link comes back named by key.
+ * A Jira ticket's issue link shows the item as each reader may see it.
+ */
+const unnameInAttachments = (ticket: ItemRef, item: ItemSummary, names: EarlierNames, context: JobContext) =>
+  unlessRefused(
+    context,
+    {
+      message: "Could not name the restricted item by key alone in the ticket's attachment",
+      fields: { item: item.ref.key, ticket: ticket.key },
+    },
+    async () => {
+      if (ticket.tracker !== 'trello') return;
+      const read = await readItem(ticket, context);
+      const titled = (read?.links ?? []).filter(
+        ({ target }) =>
+          target.kind === 'item' &&
+          target.ref.tracker === item.ref.tracker &&
+          names.keys.includes(target.ref.key) &&
+          names.titles.some((title) => target.title.includes(title) || title.startsWith(target.title)),
+      );
+      if (!read || titled.length === 0) return;
+      const tracker = context.tracker(read.ref.tracker);
+      for (const { id, target } of titled) await tracker.removeLink(read.ref, target, id);
+      await tracker.addLink(
+        read.ref,
+        linkTo({ ...item, restricted: true }),
+        context.rules().linking.linkType,
+      );
+    },
+  );
 
 /**
  * Rewrites the service's own comment for a purpose, if any names the item (`unnamedIn`), through the write undo

@@ -53,6 +53,9 @@ const act: Stack['trelloAct'] = (action, body) => trelloAct(stack.sandbox.url, a
 const attachmentsOf = (cardId: string) =>
   [...stack.trello.state().attachments.values()].filter((attachment) => attachment.idCard === cardId);
 
+const cardOf = (action: { data: Record<string, unknown> }) =>
+  (action.data.card as { id?: string } | undefined)?.id;
+
 const linkedWithCommand = async (key: string) => {
   const ticket = await act('create-card', {
     boardId,
@@ -93,5 +96,12 @@ describe('a Trello ticket linked to a Jira item that gets a security level after
     const after = attachmentsOf(before.idCard);
     expect(after.filter((a) => a.url === before.url).map((a) => a.name)).toEqual(['APP-3']);
     expect(after.map((a) => a.name).join(' ')).not.toContain(LATER);
+    // The attachment taken off and put back is the service's own write, not a person unlinking the item.
+    const comments = stack.trello
+      .state()
+      .actions.filter((action) => action.type === 'commentCard' && cardOf(action) === before.idCard)
+      .map((action) => String(action.data.text));
+    expect(comments.join('\n')).toContain('Linked to [APP-3]');
+    expect(comments.join('\n')).not.toMatch(/unlinked/i);
   });
 });
