@@ -263,15 +263,23 @@ async function followItemKey(item: TrackerItem, context: JobContext) {
 /**
  * What the service's comments on tickets follow of a backlog item since it was indexed, before the index takes it,
  * so a retried job still sees the change: a move to another Jira project (`followSuggestedKey`), a security level
- * set (`unnameRestricted`).
+ * set, or a move into a project a ticket's readers may not browse (`namedFor`): `unnameRestricted`.
  */
 async function followIndexedChanges(item: TrackerItem, context: JobContext) {
   const replica = indexReplica(context);
   await replica.sync();
   const known = replica.find(item.ref);
   if (!known) return;
-  if (known.ref.key !== item.ref.key) await followSuggestedKey(item, known.ref.key, context);
-  if (item.restricted && !known.restricted) await unnameRestricted(item, known, context);
+  const moved = known.ref.key !== item.ref.key;
+  if (moved) await followSuggestedKey(item, known.ref.key, context);
+  if (item.restricted && !known.restricted) await unnameRestricted(item, known, context, async () => true);
+  else if (moved)
+    await unnameRestricted(
+      item,
+      known,
+      context,
+      async (ticket) => (await namedFor(ticket, summaryOfItem(item), context)).restricted === true,
+    );
 }
 
 /**
@@ -284,12 +292,18 @@ async function followSuggestedKey(item: TrackerItem, oldKey: string, context: Jo
 }
 
 /**
- * A backlog item put behind a Jira issue security level: the service's comments written before on tickets (whose
- * readers are not the level's members) name it by key only now, as they would be written now, not only those
- * written from now on: the comment of every ticket it was offered to or is linked to, and a linked ticket's
- * resolution and reopen notices. The tracker keeps each comment's restriction. A level removed brings no title back.
+ * A backlog item put behind a Jira issue security level, or moved into a project the readers of some of its tickets
+ * may not browse (`restrictedFor` says which): the service's comments written before on those tickets name it by key
+ * only now, as they would be written now, not only those written from now on: the comment of every ticket it was
+ * offered to or is linked to, and a linked ticket's resolution and reopen notices and attachment. The tracker keeps
+ * each comment's restriction. A level removed, or a move back, brings no title back.
  */
-async function unnameRestricted(item: TrackerItem, known: ItemSummary, context: JobContext) {
+async function unnameRestricted(
+  item: TrackerItem,
+  known: ItemSummary,
+  context: JobContext,
+  restrictedFor: (ticket: ItemRef) => Promise<boolean>,
+) {
   const names = {
     keys: [...new Set([known.ref.key, item.ref.key])],
     titles: [...new Set([known.title, item.title])],
@@ -305,11 +319,48 @@ async function unnameRestricted(item: TrackerItem, known: ItemSummary, context: 
     ]).flat(),
   );
   for (const ticket of offered.filter((ref) => !linked.some((other) => sameItem(other, ref))))
-    await unnameInOwnComment(ticket, LINK_COMMENT, names, context);
-  for (const ticket of linked)
+    if (await restrictedFor(ticket)) await unnameInOwnComment(ticket, LINK_COMMENT, names, context);
+  for (const ticket of linked) {
+    if (!(await restrictedFor(ticket))) continue;
     for (const purpose of [LINK_COMMENT, ...notices])
       await unnameInOwnComment(ticket, purpose, names, context);
+    await unnameInAttachments(ticket, summaryOfItem(item), names, context);
+  }
 }
+
+/**
+ * A Trello ticket's attachments to the item that carry its title (the service's link made before, or one a person
+ * named so) are named by key only, as `linkTo` names a restricted item's link: every member of the board reads an
+ * attachment's name. Trello's API cannot rename an attachment, so each goes and the link comes back named by key.
+ * A Jira ticket's issue link shows the item as each reader may see it.
+ */
+const unnameInAttachments = (ticket: ItemRef, item: ItemSummary, names: EarlierNames, context: JobContext) =>
+  unlessRefused(
+    context,
+    {
+      message: "Could not name the restricted item by key alone in the ticket's attachment",
+      fields: { item: item.ref.key, ticket: ticket.key },
+    },
+    async () => {
+      if (ticket.tracker !== 'trello') return;
+      const read = await readItem(ticket, context);
+      const titled = (read?.links ?? []).filter(
+        ({ target }) =>
+          target.kind === 'item' &&
+          target.ref.tracker === item.ref.tracker &&
+          names.keys.includes(target.ref.key) &&
+          names.titles.some((title) => target.title.includes(title) || title.startsWith(target.title)),
+      );
+      if (!read || titled.length === 0) return;
+      const tracker = context.tracker(read.ref.tracker);
+      for (const { id, target } of titled) await tracker.removeLink(read.ref, target, id);
+      await tracker.addLink(
+        read.ref,
+        linkTo({ ...item, restricted: true }),
+        context.rules().linking.linkType,
+      );
+    },
+  );
 
 /**
  * Rewrites the service's own comment for a purpose, if any names the item (`unnamedIn`), through the write undo

@@ -2,12 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../scripts/lib/stack.ts';
+import { waitFor, waitUntilIdle } from '../../../scripts/lib/stack.ts';
 import {
   type InProcessStack,
   indexSeededIssues,
   startInProcessStack,
 } from '../../helpers/in-process-stack.ts';
+import { commandReply } from '../../helpers/jira-commands.ts';
 import { ownCommentLines } from '../../helpers/jira-sandbox-state.ts';
 
 /**
@@ -22,6 +23,7 @@ const OPEN = 'Password reset page shows a blank form';
 const SHARED = 'Database backups stop when the disk is full';
 const NARROWER = 'Backup verification marks good backups as failed';
 const UNREADABLE = 'Printed calendar cuts off the weekend';
+const MOVING = 'Invoice export to CSV drops the totals row';
 const group = (name: string) => ({ type: 'group', parameter: name, value: name });
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'private-project-items-')), 'rules.yaml');
 writeFileSync(rulesFile, 'linking:\n  autoLinkThreshold: 1\n');
@@ -73,9 +75,14 @@ beforeAll(async () => {
         summary: UNREADABLE,
         description: 'Printing a calendar page cuts off the weekend column.',
       },
+      {
+        projectKey: 'APP',
+        summary: MOVING,
+        description: 'The CSV file of the invoice export ends before the totals row.',
+      },
     ].map((issue) => ({ ...issue, issuetype: 'Story', reporter: 'sam' })),
   });
-  await indexSeededIssues(stack, 'sam', ['SEC-1', 'APP-1', 'OPS-1', 'DEV-1', 'WIKI-1']);
+  await indexSeededIssues(stack, 'sam', ['SEC-1', 'APP-1', 'OPS-1', 'DEV-1', 'WIKI-1', 'APP-2']);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
@@ -137,5 +144,37 @@ describe('an item whose project the service may not read the permission scheme o
     } finally {
       stack.jira.state.setup.permissionSchemesHidden = false;
     }
+  });
+});
+
+describe("an item moved into a project the ticket's readers may not browse", () => {
+  it("is named by its key alone in the service's comments written before the move", async () => {
+    const suggested = ticketAbout(
+      'Invoice CSV has no totals',
+      'The invoice export CSV is missing the totals row.',
+    );
+    const before = await waitFor(() => suggestionLines(suggested));
+    expect(before.find((text) => text.includes('/link APP-2'))).toMatch(
+      /^- \/link APP-2 Invoice export to CSV drops the totals row\. \(shares [a-z, ]+; confidence \d+%\)$/,
+    );
+    const linked = ticketAbout(
+      'Totals missing from the invoice CSV',
+      'The CSV of my invoices has no totals row.',
+    );
+    await waitFor(() => suggestionLines(linked));
+    await commandReply(stack.jira, 'ada', linked, '/link APP-2');
+    expect(suggestionLines(linked)?.[0]).toBe(
+      'Linked to APP-2 Invoice export to CSV drops the totals row. by Ada Lovelace.',
+    );
+
+    const moved = stack.jira.act.move({ as: 'sam', issue: 'APP-2', project: 'SEC' }).key;
+    await waitUntilIdle(stack, { delayed: false });
+
+    const after = suggestionLines(suggested) ?? [];
+    expect(after.find((text) => text.includes(`/link ${moved}`))).toMatch(
+      new RegExp(`^- /link ${moved} \\(matches words of a restricted item; confidence \\d+%\\)$`),
+    );
+    expect(after.join('\n')).not.toContain('totals row');
+    expect(suggestionLines(linked)?.[0]).toBe(`Linked to ${moved} by Ada Lovelace.`);
   });
 });

@@ -10,6 +10,7 @@ import {
   startInProcessStack,
 } from '../../helpers/in-process-stack.ts';
 import { issueByKey } from '../../helpers/jira-sandbox-state.ts';
+import { setSecurityLevel } from '../../helpers/jira-security-level.ts';
 
 /**
  * A Trello ticket's link to a Jira item is an attachment on the card, whose name every member of the board reads.
@@ -19,6 +20,7 @@ let stack: InProcessStack;
 let boardId = '';
 const SECRET = 'Password reset tokens leak through the referrer header';
 const OPEN = 'Dark mode for the settings page';
+const LATER = 'Session cookies survive a password change';
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'restricted-attachment-rules-')), 'rules.yaml');
 // Cross-tracker commands are opt-in: the commenter's rights on the other tracker cannot be checked.
 writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\ncommands:\n  crossTracker: true\n');
@@ -36,9 +38,10 @@ beforeAll(async () => {
         securityLevel: { name: 'Security team', members: ['sam'] },
       },
       { summary: OPEN, description: 'Offer a dark theme toggle on the settings page.' },
+      { summary: LATER, description: 'Signed-in browsers stay signed in after the password is changed.' },
     ].map((issue) => ({ ...issue, projectKey: 'APP', issuetype: 'Story', reporter: 'sam' })),
   });
-  await indexSeededIssues(stack, 'sam', ['APP-1', 'APP-2']);
+  await indexSeededIssues(stack, 'sam', ['APP-1', 'APP-2', 'APP-3']);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
@@ -49,6 +52,9 @@ const act: Stack['trelloAct'] = (action, body) => trelloAct(stack.sandbox.url, a
 /** The card's attachments as the Trello sandbox holds them: what the board's members see on the card. */
 const attachmentsOf = (cardId: string) =>
   [...stack.trello.state().attachments.values()].filter((attachment) => attachment.idCard === cardId);
+
+const cardOf = (action: { data: Record<string, unknown> }) =>
+  (action.data.card as { id?: string } | undefined)?.id;
 
 const linkedWithCommand = async (key: string) => {
   const ticket = await act('create-card', {
@@ -75,5 +81,27 @@ describe('a Trello ticket linked to a Jira item', () => {
   it('names an item everyone may read by its title', async () => {
     const attachment = await linkedWithCommand('APP-2');
     expect(attachment.name).toBe(issueByKey(stack.jira, 'APP-2').summary);
+  });
+});
+
+describe('a Trello ticket linked to a Jira item that gets a security level afterwards', () => {
+  it('names the item by its key alone in the attachment made before', async () => {
+    const before = await linkedWithCommand('APP-3');
+    expect(before.name).toBe(issueByKey(stack.jira, 'APP-3').summary);
+
+    await setSecurityLevel(stack, 'sam@example.test', 'APP-3', {
+      id: stack.jira.state.securityLevels[0]?.id ?? '',
+    });
+
+    const after = attachmentsOf(before.idCard);
+    expect(after.filter((a) => a.url === before.url).map((a) => a.name)).toEqual(['APP-3']);
+    expect(after.map((a) => a.name).join(' ')).not.toContain(LATER);
+    // The attachment taken off and put back is the service's own write, not a person unlinking the item.
+    const comments = stack.trello
+      .state()
+      .actions.filter((action) => action.type === 'commentCard' && cardOf(action) === before.idCard)
+      .map((action) => String(action.data.text));
+    expect(comments.join('\n')).toContain('Linked to [APP-3]');
+    expect(comments.join('\n')).not.toMatch(/unlinked/i);
   });
 });
