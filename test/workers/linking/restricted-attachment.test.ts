@@ -21,6 +21,7 @@ let boardId = '';
 const SECRET = 'Password reset tokens leak through the referrer header';
 const OPEN = 'Dark mode for the settings page';
 const LATER = 'Session cookies survive a password change';
+const RETRIED = 'Audit log shows the customer support agent passwords';
 const rulesFile = join(mkdtempSync(join(tmpdir(), 'restricted-attachment-rules-')), 'rules.yaml');
 // Cross-tracker commands are opt-in: the commenter's rights on the other tracker cannot be checked.
 writeFileSync(rulesFile, 'scope:\n  trello:\n    supportLists: [Tickets]\ncommands:\n  crossTracker: true\n');
@@ -39,9 +40,10 @@ beforeAll(async () => {
       },
       { summary: OPEN, description: 'Offer a dark theme toggle on the settings page.' },
       { summary: LATER, description: 'Signed-in browsers stay signed in after the password is changed.' },
+      { summary: RETRIED, description: 'Agents typing a password into a ticket see it in the audit log.' },
     ].map((issue) => ({ ...issue, projectKey: 'APP', issuetype: 'Story', reporter: 'sam' })),
   });
-  await indexSeededIssues(stack, 'sam', ['APP-1', 'APP-2', 'APP-3']);
+  await indexSeededIssues(stack, 'sam', ['APP-1', 'APP-2', 'APP-3', 'APP-4']);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
@@ -104,4 +106,25 @@ describe('a Trello ticket linked to a Jira item that gets a security level after
     expect(comments.join('\n')).toContain('Linked to [APP-3]');
     expect(comments.join('\n')).not.toMatch(/unlinked/i);
   });
+
+  it('keeps the link when putting it back named by key fails once: the retried job adds it', async () => {
+    const before = await linkedWithCommand('APP-4');
+    expect(before.name).toBe(issueByKey(stack.jira, 'APP-4').summary);
+    stack.trello.injectFault({
+      pathPrefix: `/cards/${before.idCard}/attachments`,
+      method: 'POST',
+      status: 500,
+      count: 1,
+    });
+
+    await setSecurityLevel(stack, 'sam@example.test', 'APP-4', {
+      id: stack.jira.state.securityLevels[0]?.id ?? '',
+    });
+
+    const named = await waitFor(() => {
+      const now = attachmentsOf(before.idCard).filter((a) => a.url === before.url);
+      return now.length > 0 && now;
+    }, 30_000);
+    expect(named.map((a) => a.name)).toEqual(['APP-4']);
+  }, 45_000);
 });
