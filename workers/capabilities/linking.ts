@@ -331,8 +331,10 @@ async function unnameRestricted(
 /**
  * A Trello ticket's attachments to the item that carry its title (the service's link made before, or one a person
  * named so) are named by key only, as `linkTo` names a restricted item's link: every member of the board reads an
- * attachment's name. Trello's API cannot rename an attachment, so each goes and the link comes back named by key.
- * A Jira ticket's issue link shows the item as each reader may see it.
+ * attachment's name. Trello's API cannot rename an attachment, so each goes and the link comes back named by key;
+ * a retried job that finds the ticket, linked by the records, with no attachment to the item puts the link back,
+ * as the try before it could fail between the two writes. A Jira ticket's issue link shows the item as each reader
+ * may see it.
  */
 const unnameInAttachments = (ticket: ItemRef, item: ItemSummary, names: EarlierNames, context: JobContext) =>
   unlessRefused(
@@ -351,7 +353,10 @@ const unnameInAttachments = (ticket: ItemRef, item: ItemSummary, names: EarlierN
           names.keys.includes(target.ref.key) &&
           names.titles.some((title) => target.title.includes(title) || title.startsWith(target.title)),
       );
-      if (!read || titled.length === 0) return;
+      const linksItem = (read?.links ?? []).some(
+        ({ target }) => target.kind === 'item' && sameItem(target.ref, item.ref),
+      );
+      if (!read || (titled.length === 0 && linksItem)) return;
       const tracker = context.tracker(read.ref.tracker);
       for (const { id, target } of titled) await tracker.removeLink(read.ref, target, id);
       await tracker.addLink(
