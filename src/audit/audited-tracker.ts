@@ -90,6 +90,7 @@ export function createAuditedTracker(tracker: Tracker, options: AuditedTrackerOp
     ...(tracker.changedBy && { changedBy: tracker.changedBy.bind(tracker) }),
     ...(tracker.statusCategory && { statusCategory: tracker.statusCategory.bind(tracker) }),
     ...(tracker.browseAudience && { browseAudience: tracker.browseAudience.bind(tracker) }),
+    ...(tracker.boardAudience && { boardAudience: tracker.boardAudience.bind(tracker) }),
     ...(tracker.doneSince && { doneSince: tracker.doneSince.bind(tracker) }),
     ...(tracker.boardExit && { boardExit: tracker.boardExit.bind(tracker) }),
     permittedItems: (accountId, refs, permission) => tracker.permittedItems(accountId, refs, permission),

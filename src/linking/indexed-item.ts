@@ -38,8 +38,11 @@ export interface IndexedLink {
 /** A linked ticket a match ranked through: its key for a comment, its address (when stored) for a page. */
 export type TeachingTicket = ItemRef & Pick<IndexedLink, 'url'>;
 
-/** What a query needs to name a match in a comment; descriptions stay in Redis, not in every process. */
-export type ItemSummary = Pick<IndexedItem, 'ref' | 'title' | 'url' | 'restricted'>;
+/**
+ * What a query needs to name a match in a comment (its container tells who may see its title); descriptions stay
+ * in Redis, not in every process.
+ */
+export type ItemSummary = Pick<IndexedItem, 'ref' | 'title' | 'url' | 'restricted' | 'container'>;
 
 /** Where an indexed item is, as the index knows it. */
 export type ItemLocation = Pick<IndexedItem, 'ref' | 'container'>;
@@ -110,5 +113,12 @@ export function toLinkedTicket(link: IndexedLink): LinkedTicket {
 }
 
 export function summaryOf(item: Pick<IndexedItem, keyof ItemSummary>): ItemSummary {
-  return { ref: item.ref, title: item.title, url: item.url, ...(item.restricted && { restricted: true }) };
+  const { ref, title, url, restricted, container } = item;
+  return {
+    ref,
+    title,
+    url,
+    ...(restricted && { restricted: true }),
+    ...(container && { container: { id: container.id, key: container.key } }),
+  };
 }

@@ -1,6 +1,6 @@
 import type { Doc } from '../domain/doc.ts';
 import type { Actor, CommentVisibility, Container, ItemRef, TrackerName } from '../domain/events.ts';
-import type { BrowseAudience } from '../domain/linking/audience.ts';
+import type { BoardAudience, BrowseAudience } from '../domain/linking/audience.ts';
 
 /**
  * The Tracker port: the only way handlers read or write Jira and Trello. Adapters (jira/, trello/, and the
@@ -123,6 +123,11 @@ export interface Tracker {
    * the service may not read the scheme (it takes Administer Jira, or Administer Projects in that project).
    */
   browseAudience?(projectKey: string): Promise<BrowseAudience | undefined>;
+  /**
+   * Trello only: who may see the board (by id), by its visibility and Workspace; undefined when the service may not
+   * read the board.
+   */
+  boardAudience?(boardId: string): Promise<BoardAudience | undefined>;
   /**
    * Trello only, whose cards have no resolution date: when the card last entered the done category (a done list, or
    * archived) and stayed there, by its actions; undefined when they do not show it done.

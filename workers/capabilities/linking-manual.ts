@@ -106,7 +106,7 @@ async function otherLinks({ ticket, item }: Pair, context: JobContext): Promise<
 export async function linkByHand(here: ItemRef, argument: string, by: Actor, context: ActingContext) {
   const pair = await resolvePair(here, argument, context, 'link');
   if (Array.isArray(pair)) return pair;
-  const item = await namedFor(pair.ticket.ref, summaryOfItem(pair.item), context);
+  const item = await namedFor(pair.ticket, summaryOfItem(pair.item), context);
   const added = await linkTicket(pair.ticket, item, context, { how: 'command' });
   const resolvedAs = resolvedStatus(pair.item);
   const others = await otherLinks(pair, context);
@@ -130,7 +130,7 @@ export async function linkByHand(here: ItemRef, argument: string, by: Actor, con
 export async function unlinkByHand(here: ItemRef, argument: string, by: Actor, context: ActingContext) {
   const pair = await resolvePair(here, argument, context, 'unlink');
   if (Array.isArray(pair)) return pair;
-  const item = await namedFor(pair.ticket.ref, summaryOfItem(pair.item), context);
+  const item = await namedFor(pair.ticket, summaryOfItem(pair.item), context);
   if (!(await unlinkTicket(pair.ticket, item, context))) {
     return [
       paragraph(

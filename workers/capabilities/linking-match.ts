@@ -9,7 +9,7 @@ import type { LinkRecord } from '../../src/linking/link-records.ts';
 import type { TrackerItem } from '../../src/trackers/tracker.ts';
 import type { JobContext } from '../job-context.ts';
 import { candidatesFor, indexAsRead, LINK_COMMENT, linkTicket, resolvedStatus, roleOf } from './linking.ts';
-import { namedFor } from './linking-audience.ts';
+import { namedFor, type TicketPlace } from './linking-audience.ts';
 import {
   autoLinkComment,
   linkRemovedComment,
@@ -185,7 +185,7 @@ async function offerMatches(ticket: TrackerItem, followed: Followed, context: Jo
   const decision = splitSuggestions(candidates, rules, { autoLink: rejected.size === 0 });
   const tracker = context.tracker(ticket.ref.tracker);
   const best = followed.unfinished
-    ? await unfinishedLink(ticket.ref, followed.unfinished, candidates, context)
+    ? await unfinishedLink(ticket, followed.unfinished, candidates, context)
     : decision.autoLink && byId.get(decision.autoLink.id);
   const customer = ticketEvidence(ticket, context.rules().scoring).customerId;
   if (best) {
@@ -245,7 +245,7 @@ async function leaveResolved(ticket: TrackerItem, followed: Followed, context: J
  * still is a candidate (the comment says why), else as recorded; a retry never guesses a second item.
  */
 async function unfinishedLink(
-  ticket: ItemRef,
+  ticket: TicketPlace,
   record: LinkRecord,
   candidates: readonly Candidate[],
   context: JobContext,

@@ -46,7 +46,10 @@ async function supportTicketsOf(item: TrackerItem, context: JobContext): Promise
 async function notifyReopen(item: TrackerItem, ended: number, context: JobContext) {
   const notified: string[] = [];
   for (const ticket of await supportTicketsOf(item, context)) {
-    const notice = reopenedNotice(await namedFor(ticket, summaryOfItem(item), context), item.status.name);
+    const notice = reopenedNotice(
+      await namedFor({ ref: ticket }, summaryOfItem(item), context),
+      item.status.name,
+    );
     const told = await unlessRefused(
       context,
       {
@@ -105,7 +108,7 @@ export async function notifyResolution(ref: ItemRef, context: JobContext) {
   for (const ticket of await supportTicketsOf(item, context)) {
     try {
       const tracker = context.tracker(ticket.tracker);
-      const named = await namedFor(ticket, summaryOfItem(item), context);
+      const named = await namedFor({ ref: ticket }, summaryOfItem(item), context);
       const notice = resolvedNotice(named, item.status.name, resolution);
       const outcome = await tracker.upsertComment(
         ticket,

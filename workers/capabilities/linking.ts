@@ -251,7 +251,11 @@ async function followItemKey(item: TrackerItem, context: JobContext) {
             async (ticket) =>
               context
                 .tracker(ticket.tracker)
-                .addLink(ticket, linkTo(await namedFor(ticket, summaryOfItem(item), context)), linkType),
+                .addLink(
+                  ticket,
+                  linkTo(await namedFor({ ref: ticket }, summaryOfItem(item), context)),
+                  linkType,
+                ),
             context,
           ),
       );
@@ -278,7 +282,7 @@ async function followIndexedChanges(item: TrackerItem, context: JobContext) {
       item,
       known,
       context,
-      async (ticket) => (await namedFor(ticket, summaryOfItem(item), context)).restricted === true,
+      async (ticket) => (await namedFor({ ref: ticket }, summaryOfItem(item), context)).restricted === true,
     );
 }
 
@@ -536,5 +540,5 @@ export async function candidatesFor(
       limit: Math.max(rules.suggestionCount + 1, 5),
     },
   );
-  return candidatesNamedFor(ticket.ref, found, context);
+  return candidatesNamedFor(ticket, found, context);
 }

@@ -1,7 +1,7 @@
 /**
  * Whether a support ticket's readers may see a backlog item's title (pure). A ticket is read by whoever may browse
- * its project; an item of another project whose permission scheme lets fewer people browse it is named on the
- * ticket by its key only, as one behind an issue security level is.
+ * its project (Jira) or see its board (Trello); an item of another project or board that fewer people may see is
+ * named on the ticket by its key only, as one behind an issue security level is.
  */
 
 /** Who may browse a project, as its permission scheme grants Browse Projects. */
@@ -79,4 +79,35 @@ export function browseAudienceOf(holders: readonly GrantHolder[]): BrowseAudienc
     else projectBound = true;
   }
   return { everyone, holders: [...new Set(comparable)].sort(), projectBound };
+}
+
+/** Who may see a Trello board, by its visibility (prefs.permissionLevel) and its Workspace (idOrganization). */
+export interface BoardAudience {
+  /** `private` (its members), `org` (and its Workspace's members), `public` (anyone); Trello may add others. */
+  level: string;
+  workspace?: string;
+}
+
+export interface BoardsOf {
+  /** Undefined when the ticket is not a Trello card. */
+  ticket: string | undefined;
+  item: string;
+}
+
+/**
+ * A card's title is shown on a ticket on the card's own board, or when its board is public, or when its board is
+ * Workspace-visible and the ticket is a card on a non-public board of that Workspace (whose members see both).
+ * Any other visibility (private, or one this code does not know) and any board that could not be read withhold it.
+ */
+export function cardTitleShownOn(
+  boards: BoardsOf,
+  ticketBoard: BoardAudience | undefined,
+  itemBoard: BoardAudience | undefined,
+): boolean {
+  if (boards.ticket === boards.item) return true;
+  if (!itemBoard) return false;
+  if (itemBoard.level === 'public') return true;
+  if (itemBoard.level !== 'org' || itemBoard.workspace === undefined) return false;
+  if (!ticketBoard || ticketBoard.level === 'public') return false;
+  return ticketBoard.workspace === itemBoard.workspace;
 }

@@ -11,8 +11,11 @@
  * (evaluation and batch ranking); `calibrate` refits the confidence model.
  */
 export {
+  type BoardAudience,
+  type BoardsOf,
   type BrowseAudience,
   browseAudienceOf,
+  cardTitleShownOn,
   type GrantHolder,
   type ProjectsOf,
   titleShownOn,

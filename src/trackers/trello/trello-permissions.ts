@@ -1,13 +1,28 @@
 import { BoardSchema } from 'trello.js/models';
 import type { ItemRef } from '../../domain/events.ts';
+import type { BoardAudience } from '../../domain/linking/audience.ts';
 import type { ItemPermission } from '../tracker.ts';
 import type { TrelloDeps } from './trello-deps.ts';
+import { TrelloHttpError } from './trello-errors.ts';
 
 /** Observers may see a board and comment, not change cards. */
 const EDITORS = new Set(['admin', 'normal']);
 
 /** A personal board answers `idOrganization: null`, which trello.js's board schema refuses: read loose, check here. */
 const LooseBoard = BoardSchema.pick({ id: true, prefs: true }).loose();
+
+/** A board's prefs and Workspace, kept per board for the board cache's TTL: comments and titles share the read. */
+function boardSettings(deps: TrelloDeps, boardId: string) {
+  return deps.boardCache.get(`settings:${boardId}`, async () => {
+    const board = await deps.client.sendRequest({
+      url: `/boards/${boardId}`,
+      searchParams: { fields: 'prefs,idOrganization' },
+      schema: LooseBoard,
+    });
+    const workspace = board.idOrganization;
+    return { ...board.prefs, workspace: typeof workspace === 'string' ? workspace : undefined };
+  });
+}
 
 /**
  * The members of the Workspace who may comment on a board's cards without being on the board: Trello's comment pref
@@ -16,18 +31,25 @@ const LooseBoard = BoardSchema.pick({ id: true, prefs: true }).loose();
  */
 function commentingWorkspaceMembers(deps: TrelloDeps, boardId: string): Promise<ReadonlySet<string>> {
   return deps.boardCache.get(`workspace-commenters:${boardId}`, async () => {
-    const board = await deps.client.sendRequest({
-      url: `/boards/${boardId}`,
-      searchParams: { fields: 'prefs,idOrganization' },
-      schema: LooseBoard,
-    });
-    const { comments, permissionLevel } = board.prefs ?? {};
-    const workspace = board.idOrganization;
-    if (comments !== 'org' || permissionLevel === 'private' || typeof workspace !== 'string')
-      return new Set();
+    const { comments, permissionLevel, workspace } = await boardSettings(deps, boardId);
+    if (comments !== 'org' || permissionLevel === 'private' || workspace === undefined) return new Set();
     const members = await deps.api.organizations.getOrganizationMembers({ id: workspace });
     return new Set(members.map((member) => member.id));
   });
+}
+
+/**
+ * Who may see the board, from the read its comment rights use. A board Trello will not show the service (gone, or
+ * the token not on it) has no audience known: titles of its cards are withheld.
+ */
+export async function boardAudience(deps: TrelloDeps, boardId: string): Promise<BoardAudience | undefined> {
+  try {
+    const { permissionLevel, workspace } = await boardSettings(deps, boardId);
+    return { level: permissionLevel ?? 'private', ...(workspace !== undefined && { workspace }) };
+  } catch (error) {
+    if (error instanceof TrelloHttpError && [401, 403, 404].includes(error.status)) return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -15,7 +15,7 @@ import { type BoardLock, createTrelloDeps } from './trello-deps.ts';
 import { trelloCall } from './trello-errors.ts';
 import { setNumberFields } from './trello-fields.ts';
 import { boardExit, changedBy, doneSince } from './trello-history.ts';
-import { permittedItems } from './trello-permissions.ts';
+import { boardAudience, permittedItems } from './trello-permissions.ts';
 import { findItem, getItem, itemOfChecklist, listItems } from './trello-reads.ts';
 import { categorizeListName, type ListCategorizer } from './trello-status.ts';
 import { createTrelloTransport } from './trello-transport.ts';
@@ -68,6 +68,7 @@ export function createTrelloTracker(options: TrelloTrackerOptions): Tracker {
     listItems: (scope, cursor) => run('listItems', () => listItems(deps, scope, cursor)),
     permittedItems: (memberId, refs, permission) =>
       run('permittedItems', () => permittedItems(deps, memberId, refs, permission)),
+    boardAudience: (boardId) => run('boardAudience', () => boardAudience(deps, boardId)),
     setNumberFields: (ref, values, fieldOptions) =>
       run('setNumberFields', () => setNumberFields(deps, ref, values, fieldOptions)),
     upsertComment: (ref, purpose, body) =>

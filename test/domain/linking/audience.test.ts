@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browseAudienceOf, titleShownOn } from '../../../src/domain/linking/audience.ts';
+import { browseAudienceOf, cardTitleShownOn, titleShownOn } from '../../../src/domain/linking/audience.ts';
 
 const group = (name: string) => ({ type: 'group', parameter: name, value: `id-${name}` });
 const role = (id: string, name: string) => ({
@@ -44,5 +44,34 @@ describe('whether a ticket names an item of another project by its title', () =>
   it('withholds it when the item project’s scheme could not be read, unless both are one project', () => {
     expect(shown([anyLoggedIn], undefined)).toBe(false);
     expect(shown([anyLoggedIn], undefined, { ticket: 'APP', item: 'APP' })).toBe(true);
+  });
+});
+
+describe('whether a ticket names a card of another board by its title', () => {
+  const acme = (level: string) => ({ level, workspace: 'acme' });
+  const onTrello = { ticket: 'support', item: 'backlog' };
+  const onJira = { ticket: undefined, item: 'backlog' };
+
+  it('shows a card of the ticket’s own board, whatever the board', () => {
+    expect(cardTitleShownOn({ ticket: 'backlog', item: 'backlog' }, undefined, undefined)).toBe(true);
+  });
+
+  it('shows a card of a public board on any ticket', () => {
+    expect(cardTitleShownOn(onJira, undefined, { level: 'public' })).toBe(true);
+  });
+
+  it('shows a card of a Workspace board on a Trello ticket of a non-public board of the same Workspace only', () => {
+    expect(cardTitleShownOn(onTrello, acme('private'), acme('org'))).toBe(true);
+    expect(cardTitleShownOn(onTrello, acme('org'), acme('org'))).toBe(true);
+    expect(cardTitleShownOn(onTrello, acme('public'), acme('org'))).toBe(false);
+    expect(cardTitleShownOn(onTrello, { level: 'org', workspace: 'other' }, acme('org'))).toBe(false);
+    expect(cardTitleShownOn(onTrello, undefined, acme('org'))).toBe(false);
+    expect(cardTitleShownOn(onJira, undefined, acme('org'))).toBe(false);
+  });
+
+  it('withholds a card of a private board, of a board of a visibility it does not know, or of an unreadable board', () => {
+    expect(cardTitleShownOn(onTrello, acme('private'), acme('private'))).toBe(false);
+    expect(cardTitleShownOn(onTrello, acme('org'), acme('enterprise'))).toBe(false);
+    expect(cardTitleShownOn(onJira, undefined, undefined)).toBe(false);
   });
 });
