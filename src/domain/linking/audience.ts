@@ -40,6 +40,8 @@ export function titleShownOn(
   if (!itemAudience) return false;
   if (itemAudience.everyone) return true;
   if (!ticketAudience || ticketAudience.everyone || ticketAudience.projectBound) return false;
+  // No comparable grant on the ticket's side is nothing to compare, not a match.
+  if (ticketAudience.holders.length === 0) return false;
   return ticketAudience.holders.every((holder) => itemAudience.holders.includes(holder));
 }
 

@@ -58,10 +58,13 @@ export async function browseAudience(
         expand: 'permissions,projectRole',
       }),
     );
-    const holders = (scheme.permissions ?? [])
-      .filter((grant) => grant.permission === 'BROWSE_PROJECTS')
-      .flatMap((grant): GrantHolder[] => (grant.holder ? [grant.holder] : []));
-    audience = browseAudienceOf(holders);
+    // A scheme answered without its grants tells nobody's rights: unknown, not "nobody's but these".
+    if (scheme.permissions)
+      audience = browseAudienceOf(
+        scheme.permissions
+          .filter((grant) => grant.permission === 'BROWSE_PROJECTS')
+          .flatMap((grant): GrantHolder[] => (grant.holder ? [grant.holder] : [])),
+      );
   } catch (error) {
     const refused = error instanceof TrackerError && UNREADABLE.has(error.kind);
     if (!refused) throw error;

@@ -41,6 +41,11 @@ describe('whether a ticket names an item of another project by its title', () =>
     expect(shown([group('desk'), { type: 'reporter' }], [group('desk')])).toBe(false);
   });
 
+  it('withholds it when the ticket project grants Browse to nobody it can compare (no grant, or only the apps’ role)', () => {
+    expect(shown([], [group('devs')])).toBe(false);
+    expect(shown([apps], [group('devs'), apps])).toBe(false);
+  });
+
   it('withholds it when the item project’s scheme could not be read, unless both are one project', () => {
     expect(shown([anyLoggedIn], undefined)).toBe(false);
     expect(shown([anyLoggedIn], undefined, { ticket: 'APP', item: 'APP' })).toBe(true);
