@@ -355,6 +355,7 @@ const unnameInAttachments = (ticket: ItemRef, item: ItemSummary, names: EarlierN
           target.kind === 'item' &&
           target.ref.tracker === item.ref.tracker &&
           names.keys.includes(target.ref.key) &&
+          target.title !== '' &&
           names.titles.some((title) => target.title.includes(title) || title.startsWith(target.title)),
       );
       const linksItem = (read?.links ?? []).some(
@@ -387,7 +388,10 @@ const unnameInOwnComment = (ticket: ItemRef, purpose: string, names: EarlierName
       const own = await tracker.getOwnComment(ticket, purpose);
       const unnamed = own && unnamedIn(own.doc, names);
       if (own && unnamed && docToPlainText(unnamed) !== docToPlainText(own.doc))
-        await tracker.upsertComment(ticket, purpose, unnamed);
+        // Its audience kept: Jira makes an edited comment internal unless told it is public.
+        await tracker.upsertComment(ticket, purpose, unnamed, {
+          ...(own.audience !== undefined && { audience: own.audience }),
+        });
     },
   );
 
