@@ -84,6 +84,19 @@ describe('Trello adapter permissions of a member', () => {
     expect(nock.isDone()).toBe(true);
   });
 
+  it('a member of the Workspace of a Workspace board whose comments are public may browse too: public takes in org', async () => {
+    const { tracker } = createTestTracker();
+    mockCardBoard();
+    mockBoardPrefs({ permissionLevel: 'org', comments: 'public' }, WORKSPACE);
+    nock(API)
+      .get(`/1/organizations/${WORKSPACE}/members`)
+      .query(true)
+      .reply(200, [{ id: COLLEAGUE, fullName: 'Wes Workspace', username: 'weswork' }]);
+
+    expect((await tracker.permittedItems(COLLEAGUE, [ref], 'browse')).size).toBe(1);
+    expect(nock.isDone()).toBe(true);
+  });
+
   it('the Workspace’s members may not browse where its comments are for members, or the board is private', async () => {
     for (const prefs of [
       { permissionLevel: 'org', comments: 'members' },
