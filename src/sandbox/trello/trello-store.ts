@@ -237,11 +237,11 @@ export function mayComment(store: TrelloStore, board: SbBoard, memberId: string)
     case 'observers':
       return type !== undefined;
     case 'org':
+    case 'public':
       return (
         type !== undefined ||
+        (prefs.comments === 'public' && prefs.permissionLevel === 'public') ||
         (prefs.permissionLevel !== 'private' && workspace?.members.includes(memberId) === true)
       );
-    case 'public':
-      return prefs.permissionLevel === 'public' || type !== undefined;
   }
 }

@@ -32,7 +32,9 @@ function boardSettings(deps: TrelloDeps, boardId: string) {
 function commentingWorkspaceMembers(deps: TrelloDeps, boardId: string): Promise<ReadonlySet<string>> {
   return deps.boardCache.get(`workspace-commenters:${boardId}`, async () => {
     const { comments, permissionLevel, workspace } = await boardSettings(deps, boardId);
-    if (comments !== 'org' || permissionLevel === 'private' || workspace === undefined) return new Set();
+    // Public comments take in the Workspace too, where the board shows to it.
+    const open = comments === 'org' || comments === 'public';
+    if (!open || permissionLevel === 'private' || workspace === undefined) return new Set();
     const members = await deps.api.organizations.getOrganizationMembers({ id: workspace });
     return new Set(members.map((member) => member.id));
   });

@@ -214,9 +214,6 @@ describe('Trello sandbox with the real adapter', () => {
     expect((await comment(shared.cards[0]!.id, colleague.id)).status).toBe(200);
     expect((await comment(shared.cards[0]!.id, sandbox.personMemberId)).status).toBe(200);
     expect((await comment(shared.cards[0]!.id, stranger)).status).toBe(401);
-    // Comments open to the public take in the Workspace: on a Workspace board, that is who sees it.
-    expect((await comment(open.cards[0]!.id, colleague.id)).status).toBe(200);
-    expect((await comment(open.cards[0]!.id, stranger)).status).toBe(401);
     // A private board shows only to its own people: a Workspace member who is not one cannot see it to comment.
     expect((await comment(hidden.cards[0]!.id, colleague.id)).status).toBe(401);
     await sandbox.webhooksIdle();
@@ -239,6 +236,9 @@ describe('Trello sandbox with the real adapter', () => {
       { action: { idMemberCreator: colleague.id }, model: { id: shared.id, idOrganization } },
       { action: { idMemberCreator: sandbox.personMemberId } },
     ]);
+    // Comments open to the public take in the Workspace: on a Workspace board, that is who sees it.
+    expect((await comment(open.cards[0]!.id, colleague.id)).status).toBe(200);
+    expect((await comment(open.cards[0]!.id, stranger)).status).toBe(401);
   });
 
   it('retries a failing receiver a bounded number of times', async () => {
